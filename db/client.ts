@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import postgres from 'postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import * as schema from './schema';
+
+/** The one database type services take: either driver behind drizzle's common Postgres API. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export type DbHandle =
+  | { driver: 'postgres'; db: Db; client: postgres.Sql; url: string; close(): Promise<void> }
+  | { driver: 'pglite'; db: Db; client: PGlite; close(): Promise<void> };
+
+export type DbTarget = { url: string } | { pgliteDir: string | 'memory://' };
+
+export function openDatabase(target: DbTarget): DbHandle {
+  if ('url' in target) {
+    const client = postgres(target.url, { max: 10, onnotice: () => {} });
+    return {
+      driver: 'postgres',
+      client,
+      url: target.url,
+      db: drizzlePostgres(client, { schema }) as unknown as Db,
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  if (target.pgliteDir !== 'memory://') mkdirSync(target.pgliteDir, { recursive: true });
+  const client = new PGlite(target.pgliteDir);
+  return {
+    driver: 'pglite',
+    client,
+    db: drizzlePglite(client, { schema }) as unknown as Db,
+    close: () => client.close(),
+  };
+}
+
+/** Where the app's data lives: `DATABASE_URL` when set, otherwise embedded PGlite under DATA_DIR. */
+export function appDbTarget(config: { DATABASE_URL?: string; DATA_DIR: string }): DbTarget {
+  return config.DATABASE_URL ? { url: config.DATABASE_URL } : { pgliteDir: path.resolve(config.DATA_DIR, 'pglite') };
+}
+
+// One handle per process. Next bundles server code into several module graphs, so the
+// singleton lives on globalThis: two PGlite instances on one directory would corrupt it.
+const globalForDb = globalThis as unknown as { __appDb?: DbHandle };
+
+export function setAppDatabase(handle: DbHandle): void {
+  globalForDb.__appDb = handle;
+}
+
+export function appDatabase(open: () => DbHandle): DbHandle {
+  globalForDb.__appDb ??= open();
+  return globalForDb.__appDb;
+}

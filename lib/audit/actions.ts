@@ -1,0 +1,20 @@
+/**
+ * Every audited action name, so the audit filter can list them and a typo is a type error.
+ * Naming: `<area>.<verb>`.
+ */
+export const auditActions = [
+  'auth.sign_in',
+  'auth.sign_out',
+  'auth.password_changed',
+  'auth.totp_enabled',
+  'auth.totp_disabled',
+  'users.bootstrap_admin',
+  'users.create',
+  'users.change_role',
+  'users.disable',
+  'users.enable',
+  'users.reset_password',
+  'users.reset_totp',
+] as const;
+
+export type AuditAction = (typeof auditActions)[number];

@@ -1,0 +1,95 @@
+import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '@/db/client';
+import { auditLog, type AuditRow } from '@/db/schema';
+import type { Role } from '@/lib/auth/roles';
+import type { AuditAction } from './actions';
+
+export { auditActions, type AuditAction } from './actions';
+
+export type AuditActor = { id: string; email: string; role: Role } | 'system';
+
+export type AuditEntry = {
+  actor: AuditActor;
+  action: AuditAction;
+  target?: { type: string; id: string };
+  outcome?: 'success' | 'failure' | 'denied';
+  details?: Record<string, unknown>;
+  requestId?: string | null;
+  klarnaErrorId?: string | null;
+  idempotencyKey?: string | null;
+};
+
+/**
+ * The one way to write the audit log. Pass the transaction that makes the change, so the
+ * change and its record commit together or not at all.
+ */
+export async function recordAudit(db: Pick<Db, 'insert'>, entry: AuditEntry): Promise<void> {
+  const actor = entry.actor === 'system' ? null : entry.actor;
+  await db.insert(auditLog).values({
+    actorId: actor?.id ?? null,
+    actorEmail: actor?.email ?? 'system',
+    actorRole: actor?.role ?? null,
+    action: entry.action,
+    targetType: entry.target?.type ?? null,
+    targetId: entry.target?.id ?? null,
+    outcome: entry.outcome ?? 'success',
+    details: entry.details ?? {},
+    requestId: entry.requestId ?? null,
+    klarnaErrorId: entry.klarnaErrorId ?? null,
+    idempotencyKey: entry.idempotencyKey ?? null,
+  });
+}
+
+export const auditFilterSchema = z.object({
+  actor: z.union([z.uuid(), z.literal('system')]).optional(),
+  action: z.string().max(100).optional(),
+  /** Inclusive UTC day bounds, YYYY-MM-DD. */
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AuditFilter = z.input<typeof auditFilterSchema>;
+
+export type AuditPage = { rows: AuditRow[]; nextCursor: string | null };
+
+// The cursor carries the timestamp at full microsecond precision (as Postgres text), which a
+// JS Date would round to milliseconds and so skip or repeat rows.
+const cursorSchema = z.tuple([z.string().min(1), z.number().int().positive()]);
+function encodeCursor(occurredAt: string, id: number): string {
+  return Buffer.from(JSON.stringify([occurredAt, id])).toString('base64url');
+}
+function decodeCursor(cursor: string): [string, number] | null {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    return null;
+  }
+}
+
+/** Newest first, keyset-paginated on (occurred_at, id). */
+export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditPage> {
+  const f = auditFilterSchema.parse(filter);
+  const where: SQL[] = [];
+  if (f.actor === 'system') where.push(sql`${auditLog.actorId} is null`);
+  else if (f.actor) where.push(eq(auditLog.actorId, f.actor));
+  if (f.action) where.push(eq(auditLog.action, f.action));
+  if (f.from) where.push(gte(auditLog.occurredAt, new Date(`${f.from}T00:00:00Z`)));
+  if (f.to) where.push(lt(auditLog.occurredAt, new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000)));
+  const cursor = f.cursor ? decodeCursor(f.cursor) : null;
+  if (cursor) where.push(sql`(${auditLog.occurredAt}, ${auditLog.id}) < (${cursor[0]}::timestamptz, ${cursor[1]})`);
+
+  const rows = await db
+    .select({ row: auditLog, at: sql<string>`${auditLog.occurredAt}::text` })
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(desc(auditLog.occurredAt), desc(auditLog.id))
+    .limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  const last = page.at(-1);
+  return {
+    rows: page.map((r) => r.row),
+    nextCursor: rows.length > f.limit && last ? encodeCursor(last.at, last.row.id) : null,
+  };
+}

@@ -1,0 +1,87 @@
+import { eq } from 'drizzle-orm';
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import { users } from '@/db/schema';
+import { getDb } from '@/lib/db';
+import { env } from '@/lib/env';
+import { recordAudit } from '@/lib/audit';
+import { SESSION_MAX_AGE_SECONDS, type SessionClaims } from './guard';
+import { authenticate } from './sign-in';
+import { clientIp } from './request-ip';
+
+/**
+ * next-auth with email + password (and TOTP) as a credentials provider and JWT sessions.
+ * A refused sign-in throws; next-auth hands the message to the form, which is why it is
+ * the JSON of the result (never whether the email exists).
+ */
+export function authOptions(): NextAuthOptions {
+  const config = env();
+  // next-auth reads its own base URL from here; APP_URL is our single setting for it.
+  process.env.NEXTAUTH_URL ??= config.APP_URL;
+  return {
+    secret: config.AUTH_SECRET,
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    jwt: { maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: '/sign-in', error: '/sign-in' },
+    providers: [
+      CredentialsProvider({
+        id: 'credentials',
+        name: 'Email and password',
+        credentials: { email: {}, password: {}, totp: {}, newPassword: {} },
+        async authorize(credentials, req) {
+          const result = await authenticate(
+            getDb(),
+            {
+              email: credentials?.email ?? '',
+              password: credentials?.password ?? '',
+              totp: credentials?.totp || undefined,
+              newPassword: credentials?.newPassword || undefined,
+            },
+            {
+              ip: clientIp(req.headers ?? {}, config.TRUST_PROXY),
+              requestId: headerValue(req.headers?.['x-request-id']),
+              keyring: config.keyring,
+              policy: {
+                windowSeconds: config.SIGN_IN_WINDOW_SECONDS,
+                maxFailuresPerEmail: config.SIGN_IN_MAX_FAILURES_PER_EMAIL,
+                maxFailuresPerIp: config.SIGN_IN_MAX_FAILURES_PER_IP,
+              },
+            },
+          );
+          if (!result.ok) throw new Error(JSON.stringify(result));
+          const claims: SessionClaims = { uid: result.user.id, sv: result.user.sessionVersion, sat: Date.now() };
+          return { id: result.user.id, email: result.user.email, name: result.user.name, ...claims };
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user && 'sv' in user) {
+          const claims = user as unknown as SessionClaims;
+          token.uid = claims.uid;
+          token.sv = claims.sv;
+          token.sat = claims.sat;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        // The browser sees only who is signed in; role and rights are read server-side.
+        session.user = { name: token.name ?? null, email: token.email ?? null };
+        return session;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        const uid = typeof token?.uid === 'string' ? token.uid : null;
+        if (!uid) return;
+        const db = getDb();
+        const [user] = await db.select({ id: users.id, email: users.email, role: users.role }).from(users).where(eq(users.id, uid));
+        if (user) await recordAudit(db, { actor: user, action: 'auth.sign_out', target: { type: 'user', id: uid } });
+      },
+    },
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+}

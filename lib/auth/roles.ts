@@ -1,0 +1,52 @@
+/**
+ * Roles and what each may do. Pages use `can` to hide what a role cannot do; the server
+ * enforces the same table through `requireCapability` (lib/auth/session.ts).
+ */
+export const roles = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof roles)[number];
+
+const rank: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** Each guarded capability and the least role that holds it. Add one line per new capability. */
+export const capabilityMinRole = {
+  /** See every dashboard page that is not admin-only. */
+  'dashboard.read': 'viewer',
+  /** Change one's own password and second factor. */
+  'account.manage-own': 'viewer',
+  /** Capture, refund, void and update payments; create payment links. */
+  'payments.operate': 'operator',
+  /** Create users, change roles, disable, reset passwords. */
+  'users.manage': 'admin',
+  /** Read the audit log. */
+  'audit.read': 'admin',
+  /** Klarna API credentials and signing keys. */
+  'credentials.manage': 'admin',
+} as const satisfies Record<string, Role>;
+
+export type Capability = keyof typeof capabilityMinRole;
+export const capabilities = Object.keys(capabilityMinRole) as Capability[];
+
+export function hasRole(role: Role, atLeast: Role): boolean {
+  return rank[role] >= rank[atLeast];
+}
+
+export function can(role: Role, capability: Capability): boolean {
+  return hasRole(role, capabilityMinRole[capability]);
+}
+
+/** How a refusal names the capability: "Your role (Viewer) may not manage users." */
+export const capabilityPhrases: Record<Capability, string> = {
+  'dashboard.read': 'view the dashboard',
+  'account.manage-own': 'change account security settings',
+  'payments.operate': 'operate payments',
+  'users.manage': 'manage users',
+  'audit.read': 'read the audit log',
+  'credentials.manage': 'manage API credentials',
+};
+
+export const roleLabels: Record<Role, string> = { admin: 'Admin', operator: 'Operator', viewer: 'Viewer' };
+export const roleDescriptions: Record<Role, string> = {
+  admin: 'Everything, including users, audit log and API credentials',
+  operator: 'Payment operations: capture, refund, void, payment links',
+  viewer: 'Read-only access',
+};

@@ -1,0 +1,23 @@
+import { migrateDatabase } from '@/db/migrate';
+import { appDb } from '@/lib/db';
+import { env } from '@/lib/env';
+import { demoCredentialsFile, ensureFirstAdmin } from '@/lib/users/bootstrap';
+
+/**
+ * Runs once per server process before it takes requests (instrumentation.ts): validates the
+ * configuration, applies migrations, creates the first admin.
+ */
+export async function startApp(log: (line: string) => void = console.log): Promise<void> {
+  const config = env();
+  const handle = appDb();
+  log(`▸ database: ${handle.driver === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite in ${config.DATA_DIR}/pglite`}`);
+  if (config.generatedSecrets) log(`▸ secrets: development keys from ${config.DATA_DIR}/secrets.json`);
+  await migrateDatabase(handle);
+  const result = await ensureFirstAdmin(handle.db, config);
+  const banner = (email: string, password: string, note: string) =>
+    log(`\n  Demo admin (${note}):\n    email:    ${email}\n    password: ${password}\n    (kept in ${demoCredentialsFile(config.DATA_DIR)})\n`);
+  if (result.kind === 'created-demo') banner(result.email, result.password, 'created now');
+  if (result.kind === 'existing' && result.demo) banner(result.demo.email, result.demo.password, 'from the first run');
+  if (result.kind === 'created-from-env') log(`▸ first admin created: ${result.email}`);
+  if (result.kind === 'no-admin') log('! No users exist. Set ADMIN_EMAIL and ADMIN_PASSWORD and restart to create the first admin.');
+}
