@@ -21,3 +21,13 @@ export async function startApp(log: (line: string) => void = console.log): Promi
   if (result.kind === 'created-from-env') log(`▸ first admin created: ${result.email}`);
   if (result.kind === 'no-admin') log('! No users exist. Set ADMIN_EMAIL and ADMIN_PASSWORD and restart to create the first admin.');
 }
+
+/** For instrumentation.ts: a server that cannot start says why and stops, rather than serving errors. */
+export async function startAppOrExit(): Promise<void> {
+  try {
+    await startApp();
+  } catch (error) {
+    console.error(`\n✖ The dashboard cannot start.\n${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}

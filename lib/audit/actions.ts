@@ -15,6 +15,8 @@ export const auditActions = [
   'users.enable',
   'users.reset_password',
   'users.reset_totp',
+  // A signed-in user tried something their role does not allow (refused by the server).
+  'access.denied',
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

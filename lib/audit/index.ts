@@ -1,7 +1,7 @@
-import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { auditLog, type AuditRow } from '@/db/schema';
+import { auditLog, users, type AuditRow } from '@/db/schema';
 import type { Role } from '@/lib/auth/roles';
 import type { AuditAction } from './actions';
 
@@ -92,4 +92,9 @@ export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditPage>
     rows: page.map((r) => r.row),
     nextCursor: rows.length > f.limit && last ? encodeCursor(last.at, last.row.id) : null,
   };
+}
+
+/** People who can appear as actors, for the audit filter. */
+export async function listActorOptions(db: Db): Promise<{ id: string; email: string }[]> {
+  return db.select({ id: users.id, email: users.email }).from(users).orderBy(asc(users.email));
 }

@@ -9,8 +9,9 @@ import { hasRole, roleLabels, type Capability, type Role } from './roles';
 
 /** The actor of the current request, or null. Memoised per request. */
 export const getActor = cache(async (): Promise<Actor | null> => {
-  const config = env();
+  // cookies() first: it marks the render as dynamic before anything reads configuration.
   const cookieStore = await cookies();
+  const config = env();
   // Decodes next-auth's JWT cookie; the claims are checked against the database in loadActor.
   const token = await getToken({
     req: { cookies: Object.fromEntries(cookieStore.getAll().map((c) => [c.name, c.value])), headers: {} } as never,

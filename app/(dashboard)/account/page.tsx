@@ -1,0 +1,44 @@
+import type { Metadata } from 'next';
+import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { Badge } from '@/components/ui/badge';
+import { PageHeader } from '@/components/shell/page-header';
+import { pageActor } from '@/lib/auth/page';
+import { roleDescriptions, roleLabels } from '@/lib/auth/roles';
+import { ChangePasswordForm } from './_components/change-password-form';
+import { TwoStepSection } from './_components/two-step-section';
+
+export const metadata: Metadata = { title: 'Your account' };
+
+export default async function AccountPage() {
+  const { actor } = await pageActor('account.manage-own');
+  return (
+    <>
+      <PageHeader title="Your account" description={`${actor.name} · ${actor.email}`} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader title="Role" />
+          <CardBody className="grid gap-1 text-sm">
+            <p className="font-medium">{roleLabels[actor.role]}</p>
+            <p className="text-muted-foreground">{roleDescriptions[actor.role]}. Only an admin can change it.</p>
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader
+            title="Two-step sign-in"
+            description="A 6-digit code from an authenticator app, asked for after your password."
+            actions={actor.totpEnabled ? <Badge tone="success">On</Badge> : <Badge>Off</Badge>}
+          />
+          <CardBody>
+            <TwoStepSection enabled={actor.totpEnabled} />
+          </CardBody>
+        </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader title="Password" description="Changing it signs you out everywhere, this browser included." />
+          <CardBody>
+            <ChangePasswordForm />
+          </CardBody>
+        </Card>
+      </div>
+    </>
+  );
+}

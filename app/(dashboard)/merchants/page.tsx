@@ -1,0 +1,5 @@
+import { comingSoonPage } from '@/components/shell/coming-soon-page';
+
+const { metadata, Page } = comingSoonPage('merchants');
+export { metadata };
+export default Page;

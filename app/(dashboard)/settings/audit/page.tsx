@@ -1,0 +1,157 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { z } from 'zod';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { Field } from '@/components/ui/field';
+import { Input, Select } from '@/components/ui/input';
+import { Table, Td, Th } from '@/components/ui/table';
+import { Alert } from '@/components/ui/alert';
+import { Forbidden } from '@/components/shell/forbidden';
+import { PageHeader } from '@/components/shell/page-header';
+import { auditActions, auditFilterSchema, listActorOptions, listAudit } from '@/lib/audit';
+import { pageActor } from '@/lib/auth/page';
+import { getDb } from '@/lib/db';
+import { formatDateTime } from '@/lib/ui/format';
+
+export const metadata: Metadata = { title: 'Audit log' };
+
+const outcomeTone = { success: 'success', failure: 'danger', denied: 'warning' } as const;
+
+// Filters live in the URL; an unparsable value is dropped with a message rather than failing the page.
+const searchSchema = z.object({
+  actor: z.string().optional(),
+  action: z.string().optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  cursor: z.string().optional(),
+});
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { denied } = await pageActor('audit.read');
+  if (denied) return <Forbidden message={denied} />;
+  const raw = searchSchema.parse(Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v || undefined])));
+  const parsed = auditFilterSchema.safeParse(raw);
+  const filter = parsed.success ? parsed.data : {};
+  const db = getDb();
+  const [page, people] = await Promise.all([
+    listAudit(db, filter),
+    listActorOptions(db),
+  ]);
+  const { cursor: _c, ...current } = raw;
+  const olderHref = page.nextCursor ? `?${new URLSearchParams({ ...clean(current), cursor: page.nextCursor })}` : null;
+
+  return (
+    <>
+      <PageHeader title="Audit log" description="Every change to money, configuration and access: who, what, on which target, and the outcome. Entries cannot be edited or deleted." />
+      <Card className="mb-4 p-4">
+        <form className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_auto_auto_auto]" method="get" aria-label="Filter the audit log">
+          <Field label="Actor">
+            {(c) => (
+              <Select {...c} name="actor" defaultValue={raw.actor ?? ''}>
+                <option value="">Anyone</option>
+                <option value="system">System</option>
+                {people.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.email}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <Field label="Action">
+            {(c) => (
+              <Select {...c} name="action" defaultValue={raw.action ?? ''}>
+                <option value="">Any action</option>
+                {auditActions.map((a) => (
+                  <option key={a} value={a}>
+                    {a}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <Field label="From (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
+          <Field label="To (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+          <div className="flex gap-2">
+            <Button type="submit">Apply</Button>
+            <Button asChild variant="ghost">
+              <Link href="/settings/audit">Clear</Link>
+            </Button>
+          </div>
+        </form>
+      </Card>
+      {!parsed.success && <Alert tone="warning" className="mb-4">Some filters were not valid and were ignored: {parsed.error.issues.map((i) => i.path.join('.')).join(', ')}.</Alert>}
+      <Card>
+        {page.rows.length === 0 ? (
+          <p className="px-5 py-12 text-center text-sm text-muted-foreground">No audit entries match these filters.</p>
+        ) : (
+          <Table caption="Audit entries, newest first">
+            <thead>
+              <tr>
+                <Th>Time (UTC)</Th>
+                <Th>Actor</Th>
+                <Th>Action</Th>
+                <Th>Target</Th>
+                <Th>Outcome</Th>
+                <Th>Details</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.rows.map((row) => (
+                <tr key={row.id}>
+                  <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.occurredAt)}</Td>
+                  <Td>
+                    <div>{row.actorEmail}</div>
+                    {row.actorRole && <div className="text-xs text-muted-foreground">{row.actorRole}</div>}
+                  </Td>
+                  <Td className="font-mono text-xs">{row.action}</Td>
+                  <Td className="text-xs">{row.targetType ? `${row.targetType} ${row.targetId ?? ''}` : '—'}</Td>
+                  <Td>
+                    <Badge tone={outcomeTone[row.outcome]}>{row.outcome}</Badge>
+                  </Td>
+                  <Td className="max-w-72 text-xs">
+                    <details>
+                      <summary className="cursor-pointer truncate text-muted-foreground">{summarise(row.details)}</summary>
+                      <pre className="mt-2 overflow-x-auto whitespace-pre-wrap rounded bg-muted p-2 font-mono">
+                        {JSON.stringify({ ...row.details, requestId: row.requestId, klarnaErrorId: row.klarnaErrorId, idempotencyKey: row.idempotencyKey }, null, 2)}
+                      </pre>
+                    </details>
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+        <nav aria-label="Audit pages" className="flex items-center justify-between gap-2 px-5 py-3 text-sm">
+          {raw.cursor ? (
+            <Link className="underline underline-offset-4" href={`?${new URLSearchParams(clean(current))}`}>
+              ← Newest
+            </Link>
+          ) : (
+            <span />
+          )}
+          {olderHref ? (
+            <Link className="underline underline-offset-4" href={olderHref}>
+              Older →
+            </Link>
+          ) : (
+            <span className="text-muted-foreground">End of the log</span>
+          )}
+        </nav>
+      </Card>
+    </>
+  );
+}
+
+function clean(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])));
+}
+
+function summarise(details: Record<string, unknown>): string {
+  const text = Object.entries(details)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(', ');
+  return text || 'Show';
+}

@@ -1,0 +1,41 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { actionClient } from '@/lib/action';
+import {
+  changeRoleInputSchema,
+  changeUserRole,
+  createUser,
+  createUserInputSchema,
+  resetUserPassword,
+  resetUserTotp,
+  setDisabledInputSchema,
+  setUserDisabled,
+  userIdSchema,
+} from '@/lib/users/service';
+
+const usersAction = (name: string) => actionClient.metadata({ name, capability: 'users.manage' });
+const done = <T>(value: T) => {
+  revalidatePath('/settings/users');
+  return value;
+};
+
+export const createUserAction = usersAction('createUser')
+  .inputSchema(createUserInputSchema)
+  .action(async ({ parsedInput, ctx }) => done(await createUser(ctx.db, ctx.actor, parsedInput, ctx)));
+
+export const changeUserRoleAction = usersAction('changeUserRole')
+  .inputSchema(changeRoleInputSchema)
+  .action(async ({ parsedInput, ctx }) => done(await changeUserRole(ctx.db, ctx.actor, parsedInput, ctx)));
+
+export const setUserDisabledAction = usersAction('setUserDisabled')
+  .inputSchema(setDisabledInputSchema)
+  .action(async ({ parsedInput, ctx }) => done(await setUserDisabled(ctx.db, ctx.actor, parsedInput, ctx)));
+
+export const resetUserPasswordAction = usersAction('resetUserPassword')
+  .inputSchema(userIdSchema)
+  .action(async ({ parsedInput, ctx }) => done(await resetUserPassword(ctx.db, ctx.actor, parsedInput, ctx)));
+
+export const resetUserTotpAction = usersAction('resetUserTotp')
+  .inputSchema(userIdSchema)
+  .action(async ({ parsedInput, ctx }) => done(await resetUserTotp(ctx.db, ctx.actor, parsedInput, ctx)));

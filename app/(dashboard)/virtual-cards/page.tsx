@@ -1,0 +1,5 @@
+import { comingSoonPage } from '@/components/shell/coming-soon-page';
+
+const { metadata, Page } = comingSoonPage('virtual-cards');
+export { metadata };
+export default Page;

@@ -1,0 +1,58 @@
+import type { Metadata } from 'next';
+import { pageActor } from '@/lib/auth/page';
+import { ComingSoon } from './coming-soon';
+
+/** The sections not built yet, each with what it will do. Remove an entry when its page lands. */
+const sections = {
+  merchants: {
+    title: 'Merchants',
+    summary: 'Onboard merchants to Klarna and manage their accounts.',
+    planned: [
+      'Onboard a merchant through a guided wizard (account, business details, products, channels)',
+      'Enable and disable the Klarna payment product with a reason',
+      'Manage channels and channel collections',
+      'Open the Klarna merchant portal through a one-time deep link',
+    ],
+  },
+  payments: {
+    title: 'Payments',
+    summary: 'Klarna payment transactions across your merchants.',
+    planned: [
+      'Search and filter transactions by merchant, state, amount and date',
+      'Capture, refund, release and reauthorise with a confirmation',
+      'Create payment links and follow their state live',
+      'Export to CSV',
+    ],
+  },
+  settlements: {
+    title: 'Settlements',
+    summary: 'Klarna payouts and their reconciliation.',
+    planned: [
+      'Upload or fetch Klarna settlement files',
+      'Reconcile each line against captures and refunds',
+      "Verify fees against each transaction's price plan",
+      'Drill from a payout to its lines',
+    ],
+  },
+  webhooks: {
+    title: 'Webhooks',
+    summary: 'Events Klarna sends to this dashboard.',
+    planned: ['Register webhook endpoints and signing keys', 'See every received event with its signature verdict', 'Replay and simulate events'],
+  },
+  'virtual-cards': {
+    title: 'Virtual cards',
+    summary: 'Klarna Merchant Card Service: virtual cards issued for purchases.',
+    planned: ['See card promises and settlements', 'Reveal a card number (role-checked and audited)', 'Cancel orders'],
+  },
+} as const;
+
+/** The page module of a section that is not built yet. */
+export function comingSoonPage(section: keyof typeof sections) {
+  const { title, summary, planned } = sections[section];
+  const metadata: Metadata = { title };
+  async function Page() {
+    await pageActor('dashboard.read');
+    return <ComingSoon title={title} summary={summary} planned={[...planned]} />;
+  }
+  return { metadata, Page };
+}
