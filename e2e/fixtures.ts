@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import { e2eDataDir, FIXTURE_PASSWORD, fixtureUsers } from './servers';
 
 export { FIXTURE_PASSWORD, fixtureUsers };
@@ -58,7 +58,7 @@ export const test = base.extend<{ pageAs: (role: FixtureRole) => Promise<Page> }
  */
 export async function newSignedInUser(
   admin: Page,
-  browser: import('@playwright/test').Browser,
+  browser: Browser,
   user: { email: string; name: string; role?: FixtureRole },
 ): Promise<{ page: Page; password: string }> {
   await admin.goto('/settings/users');

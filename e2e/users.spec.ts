@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { expect, submitCredentials, test } from './fixtures';
+import { demoAdmin, expect, submitCredentials, test } from './fixtures';
 
 const uniqueEmail = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}@example.com`;
 
@@ -108,7 +108,7 @@ test.describe('user management', () => {
   test('an admin cannot disable their own account', async ({ pageAs }, testInfo) => {
     const admin = await pageAs('admin');
     await admin.goto('/settings/users');
-    const { email } = (await import('./fixtures')).demoAdmin(testInfo.project.name);
+    const { email } = demoAdmin(testInfo.project.name);
     await admin.getByRole('button', { name: `Actions for ${email}` }).click();
     await expect(admin.getByRole('menuitem', { name: 'Disable…' })).toHaveAttribute('aria-disabled', 'true');
   });
