@@ -52,15 +52,8 @@ export const test = base.extend<{ pageAs: (role: FixtureRole) => Promise<Page> }
   },
 });
 
-/**
- * Adds a user through the Users page as an admin, then signs them in once (choosing their own
- * password). Returns their signed-in page. For specs that change a user's own settings.
- */
-export async function newSignedInUser(
-  admin: Page,
-  browser: Browser,
-  user: { email: string; name: string; role?: FixtureRole },
-): Promise<{ page: Page; password: string }> {
+/** Adds a user through the Users page as an admin; returns the one-time password shown. */
+export async function addUserViaUi(admin: Page, user: { email: string; name: string; role?: FixtureRole }): Promise<string> {
   await admin.goto('/settings/users');
   await admin.getByRole('button', { name: 'Add user' }).click();
   const dialog = admin.getByRole('dialog', { name: 'Add a user' });
@@ -71,7 +64,15 @@ export async function newSignedInUser(
   const done = admin.getByRole('dialog', { name: 'User added' });
   const oneTime = (await done.getByTestId('secret-value').textContent())!.trim();
   await done.getByRole('button', { name: 'Done' }).click();
+  return oneTime;
+}
 
+/**
+ * Adds a user through the UI, then signs them in once (choosing their own password).
+ * Returns their signed-in page. For specs that change a user's own settings.
+ */
+export async function newSignedInUser(admin: Page, browser: Browser, user: { email: string; name: string; role?: FixtureRole }): Promise<{ page: Page; password: string }> {
+  const oneTime = await addUserViaUi(admin, user);
   const password = `${user.name} chose this passphrase`;
   const page = await (await browser.newContext()).newPage();
   await page.goto('/sign-in');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { demoAdmin, expect, submitCredentials, test } from './fixtures';
+import { addUserViaUi, demoAdmin, expect, submitCredentials, test } from './fixtures';
 
 const uniqueEmail = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}@example.com`;
 
@@ -7,17 +7,8 @@ test.describe('user management', () => {
   test('an admin adds a user, who signs in with the one-time password and sets their own', async ({ pageAs, browser }) => {
     const admin = await pageAs('admin');
     const email = uniqueEmail('new-operator');
-    await admin.goto('/settings/users');
-    await admin.getByRole('button', { name: 'Add user' }).click();
-    const dialog = admin.getByRole('dialog', { name: 'Add a user' });
-    await dialog.getByLabel('Email').fill(email);
-    await dialog.getByLabel('Name').fill('Nia Newcomer');
-    await dialog.getByLabel('Role').selectOption('operator');
-    await dialog.getByRole('button', { name: 'Add user' }).click();
-    const done = admin.getByRole('dialog', { name: 'User added' });
-    const oneTimePassword = (await done.getByTestId('secret-value').textContent())!.trim();
+    const oneTimePassword = await addUserViaUi(admin, { email, name: 'Nia Newcomer', role: 'operator' });
     expect(oneTimePassword).toMatch(/^[A-Za-z2-9]{5}(-[A-Za-z2-9]{5}){3}$/);
-    await done.getByRole('button', { name: 'Done' }).click();
     const row = admin.getByTestId(`user-row-${email}`);
     await expect(row).toContainText('Operator');
     await expect(row).toContainText('Must set password');
@@ -56,19 +47,13 @@ test.describe('user management', () => {
   test('an admin changes a role, disables, re-enables and resets a password; each is audited', async ({ pageAs, browser }) => {
     const admin = await pageAs('admin');
     const email = uniqueEmail('managed');
-    await admin.goto('/settings/users');
-    await admin.getByRole('button', { name: 'Add user' }).click();
-    let dialog = admin.getByRole('dialog', { name: 'Add a user' });
-    await dialog.getByLabel('Email').fill(email);
-    await dialog.getByLabel('Name').fill('Manny Managed');
-    await dialog.getByRole('button', { name: 'Add user' }).click();
-    await admin.getByRole('dialog', { name: 'User added' }).getByRole('button', { name: 'Done' }).click();
+    await addUserViaUi(admin, { email, name: 'Manny Managed' });
     const row = admin.getByTestId(`user-row-${email}`);
     const actions = row.getByRole('button', { name: `Actions for ${email}` });
 
     await actions.click();
     await admin.getByRole('menuitem', { name: 'Change role…' }).click();
-    dialog = admin.getByRole('dialog', { name: 'Change role of Manny Managed' });
+    let dialog = admin.getByRole('dialog', { name: 'Change role of Manny Managed' });
     await dialog.getByLabel('Role').selectOption('operator');
     await dialog.getByRole('button', { name: 'Save role' }).click();
     await expect(row).toContainText('Operator');

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { ComingSoon } from '@/components/shell/coming-soon';
 import { navGroups } from '@/components/shell/nav';
+import { PageHeader } from '@/components/shell/page-header';
 import { pageActor } from '@/lib/auth/page';
 import { can, roleLabels } from '@/lib/auth/roles';
 
@@ -15,7 +16,8 @@ export default async function OverviewPage() {
   const { actor } = await pageActor('dashboard.read');
   const available = navGroups.flatMap((g) => g.items).filter((item) => builtSections.has(item.href) && can(actor.role, item.capability));
   return (
-    <div className="grid gap-8">
+    <div className="grid gap-6">
+      <PageHeader title="Overview" description="Your Klarna business at a glance." />
       <Card>
         <CardHeader title={`Welcome, ${actor.name}`} description={`You are signed in as ${actor.email} with the ${roleLabels[actor.role]} role.`} />
         <CardBody className="grid gap-3">
@@ -34,6 +36,7 @@ export default async function OverviewPage() {
       <ComingSoon
         title="Overview"
         summary="Your Klarna business at a glance."
+        withHeader={false}
         planned={[
           'See authorised, captured and refunded volume per merchant and currency',
           'Spot payments close to authorisation expiry',

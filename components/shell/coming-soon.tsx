@@ -3,10 +3,10 @@ import { Card } from '@/components/ui/card';
 import { PageHeader } from './page-header';
 
 /** An honest placeholder for a section that is not built yet: no sample data, just what is coming. */
-export function ComingSoon({ title, summary, planned }: { title: string; summary: string; planned: string[] }) {
+export function ComingSoon({ title, summary, planned, withHeader = true }: { title: string; summary: string; planned: string[]; withHeader?: boolean }) {
   return (
     <>
-      <PageHeader title={title} description={summary} />
+      {withHeader && <PageHeader title={title} description={summary} />}
       <Card className="grid place-items-center gap-4 px-6 py-14 text-center">
         <span className="grid size-12 place-items-center rounded-full bg-muted" aria-hidden>
           <Construction className="size-6 text-muted-foreground" />

@@ -8,15 +8,16 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
-import { Input, Select } from '@/components/ui/input';
+import { Input } from '@/components/ui/input';
 import { SecretReveal } from '@/components/ui/secret-reveal';
-import { roleDescriptions, roleLabels, roles } from '@/lib/auth/roles';
+import { roleLabels, type Role } from '@/lib/auth/roles';
 import { failureFields, failureMessage, type ActionFailure } from '@/lib/ui/action-result';
 import { createUserAction } from '../actions';
+import { RoleField } from './role-field';
 
 export function InviteUserDialog() {
   const [open, setOpen] = useState(false);
-  const [form, setForm] = useState({ email: '', name: '', role: 'viewer' as (typeof roles)[number] });
+  const [form, setForm] = useState({ email: '', name: '', role: 'viewer' as Role });
   const { execute, result, isPending, reset } = useAction(createUserAction, {
     onSuccess: ({ data }) => toast.success(`${data.user.email} can now sign in with the one-time password.`),
   });
@@ -64,17 +65,7 @@ export function InviteUserDialog() {
             <Field label="Name" errors={fields.name}>
               {(c) => <Input {...c} autoComplete="off" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
             </Field>
-            <Field label="Role" errors={fields.role} hint={roleDescriptions[form.role]}>
-              {(c) => (
-                <Select {...c} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as (typeof roles)[number] })}>
-                  {roles.map((r) => (
-                    <option key={r} value={r}>
-                      {roleLabels[r]}
-                    </option>
-                  ))}
-                </Select>
-              )}
-            </Field>
+            <RoleField value={form.role} errors={fields.role} onChange={(role) => setForm({ ...form, role })} />
             <div className="flex justify-end gap-2">
               <Button type="button" variant="secondary" onClick={() => close(false)}>
                 Cancel

@@ -8,13 +8,12 @@ import { toast } from 'sonner';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent } from '@/components/ui/dialog';
-import { Field } from '@/components/ui/field';
-import { Select } from '@/components/ui/input';
 import { SecretReveal } from '@/components/ui/secret-reveal';
-import { roleDescriptions, roleLabels, roles, type Role } from '@/lib/auth/roles';
+import { roleLabels, type Role } from '@/lib/auth/roles';
 import { failureMessage, type ActionFailure } from '@/lib/ui/action-result';
 import type { UserSummary } from '@/lib/users/service';
 import { changeUserRoleAction, resetUserPasswordAction, resetUserTotpAction, setUserDisabledAction } from '../actions';
+import { RoleField } from './role-field';
 
 type DialogKind = 'role' | 'disable' | 'password' | 'totp' | null;
 const itemClass = 'flex cursor-pointer items-center rounded-sm px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted data-[disabled]:cursor-default data-[disabled]:opacity-50';
@@ -79,17 +78,7 @@ export function UserRowActions({ user, isSelf }: { user: UserSummary; isSelf: bo
               }}
             >
               {error && <Alert tone="danger">{error}</Alert>}
-              <Field label="Role" hint={roleDescriptions[role]}>
-                {(c) => (
-                  <Select {...c} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-                    {roles.map((r) => (
-                      <option key={r} value={r}>
-                        {roleLabels[r]}
-                      </option>
-                    ))}
-                  </Select>
-                )}
-              </Field>
+              <RoleField value={role} onChange={setRole} />
               <DialogButtons pending={changeRole.isPending} confirm="Save role" disabled={role === user.role} onCancel={() => setDialog(null)} />
             </form>
           </DialogContent>
