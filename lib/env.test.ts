@@ -36,7 +36,8 @@ describe('environment validation', () => {
     expect(problems({ DATABASE_URL: 'mysql://localhost/db' })).toEqual(['DATABASE_URL must be a postgres:// or postgresql:// URL']);
     expect(problems({ KLARNA_ENVIRONMENT: 'staging' })).toEqual(['KLARNA_ENVIRONMENT must be sandbox, test or live']);
     expect(problems({ APP_URL: 'localhost' })[0]).toMatch(/^APP_URL must be an absolute URL/);
-    expect(problems({ TRUST_PROXY: 'maybe' })).toEqual(['TRUST_PROXY must be true or false']);
+    expect(problems({ SEED_DEMO: 'maybe' })).toEqual(['SEED_DEMO must be true or false']);
+    expect(problems({ TRUSTED_PROXY_HOPS: 'two' })).toEqual(['TRUSTED_PROXY_HOPS must be a whole number']);
     expect(problems({ SIGN_IN_MAX_FAILURES_PER_EMAIL: '0' })).toEqual(['SIGN_IN_MAX_FAILURES_PER_EMAIL must be above 0']);
     expect(problems({ ENCRYPTION_KEYS: 'k1:tooshort' })[0]).toMatch(/^ENCRYPTION_KEYS key "k1" must be 32 bytes/);
     expect(problems({ AUTH_SECRET: 'short' })[0]).toMatch(/^AUTH_SECRET must be at least 32 characters/);

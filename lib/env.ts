@@ -40,7 +40,7 @@ const envSchema = z
     ADMIN_EMAIL: z.email('must be an email address').optional(),
     ADMIN_PASSWORD: z.string().optional(),
     SEED_DEMO: booleanString.optional(),
-    TRUST_PROXY: booleanString.default(false),
+    TRUSTED_PROXY_HOPS: positiveInt.default(1),
     SIGN_IN_WINDOW_SECONDS: positiveInt.default(900),
     SIGN_IN_MAX_FAILURES_PER_EMAIL: positiveInt.default(5),
     SIGN_IN_MAX_FAILURES_PER_IP: positiveInt.default(50),

@@ -38,7 +38,7 @@ export function authOptions(): NextAuthOptions {
               newPassword: credentials?.newPassword || undefined,
             },
             {
-              ip: clientIp(req.headers ?? {}, config.TRUST_PROXY),
+              ip: clientIp(req.headers ?? {}, config.TRUSTED_PROXY_HOPS),
               requestId: headerValue(req.headers?.['x-request-id']),
               keyring: config.keyring,
               policy: {

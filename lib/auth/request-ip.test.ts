@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { clientIp } from './request-ip';
 
 describe('client IP for throttling', () => {
-  it('uses the hop Next itself appended unless a proxy is trusted, so a client cannot pick its IP', () => {
-    const headers = { 'x-forwarded-for': '203.0.113.9, 127.0.0.1' };
-    expect(clientIp(headers, false)).toBe('127.0.0.1');
-    expect(clientIp(headers, true)).toBe('203.0.113.9');
+  it('takes the address the nearest trusted proxy saw, not what the client wrote further left', () => {
+    const headers = { 'x-forwarded-for': '203.0.113.9, 198.51.100.7' };
+    expect(clientIp(headers, 1)).toBe('198.51.100.7');
+    expect(clientIp(headers, 2)).toBe('203.0.113.9');
   });
 
-  it('falls back when there is no header', () => {
-    expect(clientIp({}, false)).toBe('unknown');
-    expect(clientIp({ 'x-real-ip': '198.51.100.4' }, false)).toBe('198.51.100.4');
+  it('uses the first entry when there are fewer entries than hops, and says unknown without any', () => {
+    expect(clientIp({ 'x-forwarded-for': '198.51.100.7' }, 3)).toBe('198.51.100.7');
+    expect(clientIp({}, 1)).toBe('unknown');
   });
 });
