@@ -1,0 +1,90 @@
+import { klarnaErrorBodySchema, type KlarnaErrorBody } from './schemas/error';
+
+export type KlarnaParameterError = { parameter: string | null; message: string; docUrl: string | null };
+
+/** Klarna answered with an error (4xx/5xx). Carries everything support needs. */
+export class KlarnaApiError extends Error {
+  override name = 'KlarnaApiError';
+  readonly status: number;
+  readonly errorId: string | null;
+  readonly errorType: string | null;
+  readonly errorCode: string | null;
+  readonly errors: KlarnaParameterError[];
+  /** The idempotency key sent with the request, when it had one. */
+  readonly idempotencyKey: string | null;
+
+  constructor(init: { status: number; body: KlarnaErrorBody | null; idempotencyKey?: string | null; operation?: string }) {
+    const body = init.body ?? {};
+    super(`${init.operation ?? 'Klarna request'} failed: ${init.status} ${body.error_code ?? 'no error code'}${body.error_id ? ` (error_id ${body.error_id})` : ''}`);
+    this.status = init.status;
+    this.errorId = body.error_id ?? null;
+    this.errorType = body.error_type ?? null;
+    this.errorCode = body.error_code ?? null;
+    this.errors = [...(body.errors ?? []), ...(body.validation_errors ?? [])].map((e) => ({
+      parameter: e.parameter ?? null,
+      message: e.error_message ?? e.reason ?? 'invalid',
+      docUrl: e.doc_url ?? null,
+    }));
+    this.idempotencyKey = init.idempotencyKey ?? null;
+  }
+
+  /** Builds the error from a response body that may be empty or not JSON at all (a 403 from the DDoS rules has none). */
+  static fromResponse(status: number, text: string, extra: { idempotencyKey?: string | null; operation?: string } = {}): KlarnaApiError {
+    let body: KlarnaErrorBody | null = null;
+    try {
+      const parsed = klarnaErrorBodySchema.safeParse(JSON.parse(text));
+      if (parsed.success) body = parsed.data;
+    } catch {
+      body = null;
+    }
+    return new KlarnaApiError({ status, body, ...extra });
+  }
+
+  /** Errors worth retrying with the same idempotency key: rate limits and Klarna-side failures. */
+  get retryable(): boolean {
+    return this.status === 429 || this.status >= 500;
+  }
+}
+
+/**
+ * No answer: the connection failed or the request timed out. The outcome is unknown, so a
+ * retry must reuse the same idempotency key.
+ */
+export class KlarnaNetworkError extends Error {
+  override name = 'KlarnaNetworkError';
+  constructor(
+    readonly kind: 'timeout' | 'network',
+    message: string,
+    readonly idempotencyKey: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+const sentences: Record<string, string> = {
+  UNAUTHORIZED: 'Klarna did not accept the API key. Check the credentials under Settings → API credentials.',
+  OPERATION_FORBIDDEN: 'The API key is not allowed to do this at Klarna.',
+  RATE_LIMITED: 'Klarna is receiving too many requests right now. Try again in a moment.',
+  RESOURCE_NOT_FOUND: 'Klarna does not know this resource. It may have expired or belong to another account.',
+  RESOURCE_CONFLICT: 'Klarna refused this because it conflicts with the current state (it may have changed meanwhile). Refresh and try again.',
+  VALIDATION_ERROR: 'Klarna rejected some of the values.',
+  INVALID_CONTENT_TYPE: 'Klarna could not read the request.',
+  NOT_FOUND: 'Klarna does not offer this operation at that address.',
+  INTERNAL_ERROR: 'Klarna had an internal error.',
+  TEMPORARY_UNAVAILABLE: 'Klarna is temporarily unavailable.',
+  TIMEOUT: 'Klarna did not finish in time.',
+};
+
+/** One sentence for the UI, with the error_id to quote to Klarna support. */
+export function describeKlarnaError(error: KlarnaApiError | KlarnaNetworkError): string {
+  if (error instanceof KlarnaNetworkError) {
+    return error.kind === 'timeout'
+      ? 'Klarna did not answer in time. The outcome is unknown; retrying is safe and will not act twice.'
+      : 'Klarna could not be reached. Nothing was confirmed; retrying is safe and will not act twice.';
+  }
+  let sentence = (error.errorCode && sentences[error.errorCode]) || `Klarna answered with an error (HTTP ${error.status}${error.errorCode ? `, ${error.errorCode}` : ''}).`;
+  const fields = error.errors.filter((e) => e.parameter).map((e) => `${e.parameter}: ${e.message}`);
+  if (fields.length) sentence += ` ${fields.join('; ')}.`;
+  if (error.errorId) sentence += ` Klarna error id: ${error.errorId}.`;
+  return sentence;
+}

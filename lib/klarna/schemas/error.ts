@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/**
+ * Klarna's error object (seed, "Error handling"). Newer docs name the list
+ * `validation_errors[]` with `reason` instead of `errors[]` with `error_message`; both parse.
+ * Types and codes stay open strings: an unknown one must not crash anything.
+ */
+export const klarnaErrorTypes = ['ACCESS_ERROR', 'TECHNICAL_ERROR', 'RESOURCE_ERROR', 'INPUT_ERROR'] as const;
+export const klarnaErrorCodes = [
+  'NOT_FOUND',
+  'UNAUTHORIZED',
+  'RATE_LIMITED',
+  'RESOURCE_NOT_FOUND',
+  'RESOURCE_CONFLICT',
+  'OPERATION_FORBIDDEN',
+  'VALIDATION_ERROR',
+  'INVALID_CONTENT_TYPE',
+  'INTERNAL_ERROR',
+  'TEMPORARY_UNAVAILABLE',
+  'TIMEOUT',
+] as const;
+export type KlarnaErrorCode = (typeof klarnaErrorCodes)[number];
+
+const parameterErrorSchema = z
+  .object({
+    parameter: z.string().optional(),
+    error_message: z.string().optional(),
+    reason: z.string().optional(),
+    doc_url: z.string().optional(),
+  })
+  .loose();
+
+export const klarnaErrorBodySchema = z
+  .object({
+    error_id: z.string().optional(),
+    error_type: z.string().optional(),
+    error_code: z.string().optional(),
+    error_message: z.string().optional(),
+    errors: z.array(parameterErrorSchema).optional(),
+    validation_errors: z.array(parameterErrorSchema).optional(),
+  })
+  .loose();
+
+export type KlarnaErrorBody = z.infer<typeof klarnaErrorBodySchema>;

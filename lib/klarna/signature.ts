@@ -1,0 +1,41 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Webhook signatures: HMAC-SHA256 with the signing key named in `Klarna-Signing-Key-Id`.
+ * The seed signs the JSON with whitespace removed, newer docs the raw body, and neither says
+ * how the digest is encoded; so a delivery is accepted when the signature matches the raw body
+ * or its compact re-serialisation, in hex or base64 (klarna-api-notes.md, "Webhooks").
+ */
+
+export function signWebhookBody(body: string, signingKey: string): string {
+  return createHmac('sha256', signingKey).update(body, 'utf8').digest('base64');
+}
+
+export type SignatureVerdict = { valid: true; matched: 'raw' | 'compact' } | { valid: false; reason: 'missing signature' | 'mismatch' };
+
+export function verifyWebhookSignature(rawBody: string, signature: string | null | undefined, signingKey: string): SignatureVerdict {
+  const presented = signature?.trim();
+  if (!presented) return { valid: false, reason: 'missing signature' };
+  const candidates: ['raw' | 'compact', string][] = [['raw', rawBody]];
+  const compact = compactJson(rawBody);
+  if (compact !== null && compact !== rawBody) candidates.push(['compact', compact]);
+  for (const [matched, text] of candidates) {
+    const digest = createHmac('sha256', signingKey).update(text, 'utf8').digest();
+    if (sameDigest(digest, presented)) return { valid: true, matched };
+  }
+  return { valid: false, reason: 'mismatch' };
+}
+
+function compactJson(text: string): string | null {
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
+
+/** Compares in constant time against the digest in hex, base64 or base64url. */
+function sameDigest(digest: Buffer, presented: string): boolean {
+  const decoded = /^[0-9a-fA-F]{64}$/.test(presented) ? Buffer.from(presented, 'hex') : Buffer.from(presented, 'base64');
+  return decoded.length === digest.length && timingSafeEqual(decoded, digest);
+}
