@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { KlarnaApiError, KlarnaNetworkError } from './errors';
+import { backoffDelayMs, parseRateLimitHeaders, realClock, type ApiCategory, type Clock, type KlarnaRateLimiter } from './rate-limit';
+import { redact } from './redact';
+
+/** Where Klarna lives per environment; the sandbox's URL comes from its own server. */
+export const klarnaBaseUrls = {
+  test: 'https://api-global.test.klarna.com',
+  live: 'https://api-global.klarna.com',
+} as const;
+
+export type KlarnaRequest<T> = {
+  /** A stable name for logs and audit, e.g. `credentials.create`. */
+  operation: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  category: ApiCategory;
+  /** Acting for a sub-partner: sent as `Klarna-Partner-Account`, and paced by its own limit. */
+  accountId?: string | null;
+  body?: unknown;
+  /** Required on POST and PATCH: see lib/klarna/idempotency.ts. */
+  idempotencyKey?: string;
+  correlationId?: string;
+  /** Schema of a 2xx body; unknown fields should be kept (`.loose()`). Omit for 204 answers. */
+  response?: z.ZodType<T>;
+};
+
+/** One HTTP attempt, as the API request log stores it. */
+export type KlarnaAttempt = {
+  operation: string;
+  method: string;
+  path: string;
+  accountId: string | null;
+  attempt: number;
+  status: number | null;
+  durationMs: number;
+  errorCode: string | null;
+  errorId: string | null;
+  idempotencyKey: string | null;
+  correlationId: string | null;
+  requestBody: unknown;
+  responseBody: unknown;
+};
+
+export type KlarnaClientOptions = {
+  baseUrl: string;
+  apiKey: string;
+  limiter: KlarnaRateLimiter;
+  /** Klarna answers a request that ran 59 s with a TIMEOUT error; wait a little longer than that. */
+  timeoutMs?: number;
+  maxAttempts?: number;
+  clock?: Clock;
+  fetch?: typeof fetch;
+  /** Called for every attempt; a failure to record never fails the call. */
+  record?: (attempt: KlarnaAttempt) => void | Promise<void>;
+  integration?: { name: string; version: string };
+};
+
+/** Klarna answered 2xx with a body that does not match what the operation promises. */
+export class KlarnaResponseShapeError extends Error {
+  override name = 'KlarnaResponseShapeError';
+}
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'DELETE']);
+
+/**
+ * The dashboard's only way to talk to Klarna. Paces every call with the rate limiter, retries
+ * 429s with back-off, retries 5xx and network failures only when repeating cannot act twice
+ * (GET/DELETE, or POST/PATCH carrying an idempotency key), gives up after a bounded number of
+ * attempts with a typed error, and records each attempt.
+ */
+export class KlarnaClient {
+  private readonly timeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly clock: Clock;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: KlarnaClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 65_000;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.clock = options.clock ?? realClock;
+    this.fetchImpl = options.fetch ?? fetch;
+  }
+
+  async request<T = undefined>(req: KlarnaRequest<T>): Promise<T> {
+    const mutating = req.method === 'POST' || req.method === 'PATCH';
+    if (mutating && !req.idempotencyKey) throw new Error(`${req.operation}: POST and PATCH need an idempotency key`);
+    const canRepeat = IDEMPOTENT_METHODS.has(req.method) || Boolean(req.idempotencyKey);
+    const url = new URL(req.path, this.options.baseUrl).toString();
+    const headers: Record<string, string> = {
+      Authorization: `Basic ${this.options.apiKey}`,
+      Accept: 'application/json',
+      ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...(req.idempotencyKey ? { 'Klarna-Idempotency-Key': req.idempotencyKey } : {}),
+      ...(req.accountId ? { 'Klarna-Partner-Account': req.accountId } : {}),
+      ...(req.correlationId ? { 'Partner-Correlation-Id': req.correlationId } : {}),
+      ...(this.options.integration ? { 'Klarna-Integration-Metadata': JSON.stringify(this.options.integration) } : {}),
+    };
+    const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+
+    for (let attempt = 1; ; attempt++) {
+      await this.options.limiter.acquire(req.category, req.accountId);
+      const started = this.clock.now();
+      let outcome: { response: Response; text: string } | KlarnaNetworkError;
+      try {
+        const response = await this.fetchImpl(url, { method: req.method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+        outcome = { response, text: await response.text() };
+      } catch (error) {
+        const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        outcome = new KlarnaNetworkError(timedOut ? 'timeout' : 'network', `${req.operation}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : (error as Error).message}`, req.idempotencyKey ?? null);
+      }
+      const durationMs = this.clock.now() - started;
+
+      if (outcome instanceof KlarnaNetworkError) {
+        await this.recordAttempt(req, attempt, { status: null, durationMs, body: null, error: null });
+        if (!canRepeat || attempt >= this.maxAttempts) throw outcome;
+        await this.clock.sleep(backoffDelayMs(attempt));
+        continue;
+      }
+
+      const { response, text } = outcome;
+      const json = parseJson(text);
+      if (response.ok) {
+        await this.recordAttempt(req, attempt, { status: response.status, durationMs, body: json, error: null });
+        if (!req.response) return undefined as T;
+        const parsed = req.response.safeParse(json);
+        if (!parsed.success) throw new KlarnaResponseShapeError(`${req.operation}: unexpected answer from Klarna: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
+        return parsed.data;
+      }
+
+      const error = KlarnaApiError.fromResponse(response.status, text, { idempotencyKey: req.idempotencyKey ?? null, operation: req.operation });
+      await this.recordAttempt(req, attempt, { status: response.status, durationMs, body: json, error });
+      const retry = response.status === 429 || (response.status >= 500 && canRepeat);
+      if (!retry || attempt >= this.maxAttempts) throw error;
+      const { resetSeconds } = parseRateLimitHeaders(response.headers);
+      await this.clock.sleep(backoffDelayMs(attempt, { resetSeconds: response.status === 429 ? resetSeconds : null }));
+    }
+  }
+
+  private async recordAttempt(req: KlarnaRequest<unknown>, attempt: number, result: { status: number | null; durationMs: number; body: unknown; error: KlarnaApiError | null }) {
+    if (!this.options.record) return;
+    try {
+      await this.options.record({
+        operation: req.operation,
+        method: req.method,
+        path: req.path,
+        accountId: req.accountId ?? null,
+        attempt,
+        status: result.status,
+        durationMs: Math.round(result.durationMs),
+        errorCode: result.error?.errorCode ?? null,
+        errorId: result.error?.errorId ?? null,
+        idempotencyKey: req.idempotencyKey ?? null,
+        correlationId: req.correlationId ?? null,
+        requestBody: req.body === undefined ? null : redact(req.body),
+        responseBody: redact(result.body),
+      });
+    } catch (error) {
+      console.error(`recording the Klarna call ${req.operation} failed`, error);
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
