@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { KlarnaApiError, KlarnaNetworkError } from './errors';
 import { backoffDelayMs, parseRateLimitHeaders, realClock, type ApiCategory, type Clock, type KlarnaRateLimiter } from './rate-limit';
 import { redact } from './redact';
