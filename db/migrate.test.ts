@@ -12,7 +12,7 @@ describeEachDriver('migrations', (db) => {
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
     const tables = (Array.isArray(rows) ? rows : (rows as unknown as { rows: { table_name: string }[] }).rows).map((r) => r.table_name);
-    expect(tables).toEqual(expect.arrayContaining(['audit_log', 'sign_in_attempts', 'users']));
+    expect(tables).toEqual(expect.arrayContaining(['api_requests', 'audit_log', 'sign_in_attempts', 'users']));
   });
 
   it('make the audit log append-only', async () => {
