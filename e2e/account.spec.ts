@@ -6,6 +6,9 @@ import { expect, newSignedInUser, submitCredentials, test } from './fixtures';
 const codeAt = (secret: string, at: number) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp: at });
 
 test.describe('your account', () => {
+  // These walk a whole user life cycle (create, first sign-in, enrol, sign in again).
+  test.describe.configure({ timeout: 60_000 });
+
   test('enrol in two-step sign-in with a QR code, then sign in with a code', async ({ pageAs, browser }) => {
     const email = `totp-${randomUUID().slice(0, 8)}@example.com`;
     const { page, password } = await newSignedInUser(await pageAs('admin'), browser, { email, name: 'Tove Totp' });
@@ -38,6 +41,44 @@ test.describe('your account', () => {
     await codeField.fill(codeAt(secret, Date.now() + 30_000));
     await page.getByRole('button', { name: 'Verify code' }).click();
     await expect(page.getByRole('heading', { name: 'Welcome, Tove Totp' })).toBeVisible();
+
+    // Turning it off needs the password.
+    await page.goto('/account');
+    await page.getByLabel('Password', { exact: true }).fill('not my password at all');
+    await page.getByRole('button', { name: 'Turn off two-step sign-in' }).click();
+    await expect(page.getByText('Your password is not correct.')).toBeVisible();
+    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Turn off two-step sign-in' }).click();
+    await expect(page.getByText('Two-step sign-in is off.')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Set up two-step sign-in' })).toBeVisible();
+    await page.context().close();
+  });
+
+  test('an admin removes the two-step sign-in of a user who lost their phone', async ({ pageAs, browser }) => {
+    const admin = await pageAs('admin');
+    const email = `lost-${randomUUID().slice(0, 8)}@example.com`;
+    const { page, password } = await newSignedInUser(admin, browser, { email, name: 'Lena Lostphone' });
+    await page.goto('/account');
+    await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+    const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
+    await page.getByLabel('Code from the app').fill(codeAt(secret, Date.now()));
+    await page.getByRole('button', { name: 'Confirm and turn on' }).click();
+    await expect(page.getByRole('button', { name: 'Turn off two-step sign-in' })).toBeVisible();
+
+    await admin.goto('/settings/users');
+    const row = admin.getByTestId(`user-row-${email}`);
+    await expect(row.getByRole('cell').nth(3)).toHaveText('On');
+    await row.getByRole('button', { name: `Actions for ${email}` }).click();
+    await admin.getByRole('menuitem', { name: 'Remove two-step sign-in…' }).click();
+    await admin.getByRole('dialog', { name: 'Remove two-step sign-in of Lena Lostphone?' }).getByRole('button', { name: 'Remove two-step sign-in' }).click();
+    await expect(row.getByRole('cell').nth(3)).toHaveText('Off');
+
+    // Their old session ended; the password alone signs them in now.
+    await page.goto('/account');
+    await expect(page).toHaveURL(/\/sign-in/);
+    await submitCredentials(page, email, password);
+    await expect(page.getByRole('heading', { name: 'Your account', level: 1 })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Set up two-step sign-in' })).toBeVisible();
     await page.context().close();
   });
 
