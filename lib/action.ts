@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createSafeActionClient } from 'next-safe-action';
 import { z } from 'zod';
-import { recordAudit } from '@/lib/audit';
-import { getActor } from '@/lib/auth/session';
-import { assertCan } from '@/lib/auth/guard';
+import { requireCapability } from '@/lib/auth/session';
 import { capabilities } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
-import { AppError, ForbiddenError } from '@/lib/errors';
+import { AppError } from '@/lib/errors';
 import { currentRequestId } from '@/lib/request';
 
 /** What a failed action tells the browser. `ref` ties an unexpected error to the server log. */
@@ -29,22 +27,6 @@ export const actionClient = createSafeActionClient({
     return { code: 'INTERNAL', message: `Something went wrong (ref ${ref}).`, ref };
   },
 }).use(async ({ next, metadata }) => {
-  const requestId = await currentRequestId();
-  const actor = await getActor();
-  try {
-    assertCan(actor, metadata.capability);
-  } catch (error) {
-    // A refusal of a signed-in user is worth knowing about: record who tried what.
-    if (error instanceof ForbiddenError && actor) {
-      await recordAudit(getDb(), {
-        actor,
-        action: 'access.denied',
-        outcome: 'denied',
-        details: { attempted: metadata.name, capability: metadata.capability },
-        requestId,
-      });
-    }
-    throw error;
-  }
-  return next({ ctx: { actor, requestId, db: getDb(), keyring: env().keyring } });
+  const actor = await requireCapability(metadata.capability, metadata.name);
+  return next({ ctx: { actor, requestId: await currentRequestId(), db: getDb(), keyring: env().keyring } });
 });

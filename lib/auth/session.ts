@@ -3,9 +3,11 @@ import { getToken } from 'next-auth/jwt';
 import { cookies } from 'next/headers';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
+import { recordAudit } from '@/lib/audit';
 import { ForbiddenError } from '@/lib/errors';
+import { currentRequestId } from '@/lib/request';
 import { assertCan, loadActor, type Actor } from './guard';
-import { hasRole, roleLabels, type Capability, type Role } from './roles';
+import { type Capability } from './roles';
 
 /** The actor of the current request, or null. Memoised per request. */
 export const getActor = cache(async (): Promise<Actor | null> => {
@@ -22,17 +24,25 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   return loadActor(getDb(), { uid: token.uid, sv: token.sv, sat: token.sat });
 });
 
-/** The guard every server action and route handler calls first. */
-export async function requireCapability(capability: Capability): Promise<Actor> {
+/**
+ * The guard every server action and route handler calls first. A signed-in user refused here
+ * is recorded in the audit log as `access.denied`, with what they attempted.
+ */
+export async function requireCapability(capability: Capability, attempted: string): Promise<Actor> {
   const actor = await getActor();
-  assertCan(actor, capability);
-  return actor;
-}
-
-/** The same guard for code that thinks in roles rather than capabilities. */
-export async function requireRole(role: Role): Promise<Actor> {
-  const actor = await getActor();
-  assertCan(actor, 'dashboard.read');
-  if (!hasRole(actor.role, role)) throw new ForbiddenError(`This needs the ${roleLabels[role]} role or above.`);
+  try {
+    assertCan(actor, capability);
+  } catch (error) {
+    if (error instanceof ForbiddenError && actor) {
+      await recordAudit(getDb(), {
+        actor,
+        action: 'access.denied',
+        outcome: 'denied',
+        details: { attempted, capability },
+        requestId: await currentRequestId(),
+      });
+    }
+    throw error;
+  }
   return actor;
 }

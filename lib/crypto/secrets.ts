@@ -21,7 +21,7 @@ export class SecretDecryptionError extends Error {
 const FORMAT = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-export const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 
 export function parseKeyring(spec: string): Keyring {
   const keys = new Map<string, Buffer>();

@@ -3,12 +3,6 @@ import { KlarnaApiError, KlarnaNetworkError } from './errors';
 import { backoffDelayMs, parseRateLimitHeaders, realClock, type ApiCategory, type Clock, type KlarnaRateLimiter } from './rate-limit';
 import { redact } from './redact';
 
-/** Where Klarna lives per environment; the sandbox's URL comes from its own server. */
-export const klarnaBaseUrls = {
-  test: 'https://api-global.test.klarna.com',
-  live: 'https://api-global.klarna.com',
-} as const;
-
 export type KlarnaRequest<T> = {
   /** A stable name for logs and audit, e.g. `credentials.create`. */
   operation: string;
