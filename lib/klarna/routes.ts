@@ -1,0 +1,42 @@
+import type { ApiCategory } from './rate-limit';
+
+/**
+ * Every Klarna path the dashboard and the sandbox know, in one table (klarna-api-notes.md:
+ * "a path learned later is a one-line change"). `{name}` marks a path parameter. The
+ * category decides which rate limit applies (seed, "API operation categories").
+ */
+export const klarnaRoutes = {
+  'credentials.create': { method: 'POST', path: '/v1/account/credentials', category: 'partner-management' },
+  'credentials.list': { method: 'GET', path: '/v1/account/credentials', category: 'partner-management' },
+  'credentials.delete': { method: 'DELETE', path: '/v1/account/credentials/{credential_id}', category: 'partner-management' },
+  'signingKeys.create': { method: 'POST', path: '/v1/notification/signing-keys', category: 'partner-management' },
+  'signingKeys.list': { method: 'GET', path: '/v1/notification/signing-keys', category: 'partner-management' },
+  'signingKeys.delete': { method: 'DELETE', path: '/v1/notification/signing-keys/{signing_key_id}', category: 'partner-management' },
+  'webhooks.create': { method: 'POST', path: '/v1/notification/webhooks', category: 'partner-management' },
+  'webhooks.list': { method: 'GET', path: '/v1/notification/webhooks', category: 'partner-management' },
+  'webhooks.get': { method: 'GET', path: '/v1/notification/webhooks/{webhook_id}', category: 'partner-management' },
+  'webhooks.update': { method: 'PATCH', path: '/v1/notification/webhooks/{webhook_id}', category: 'partner-management' },
+  'webhooks.delete': { method: 'DELETE', path: '/v1/notification/webhooks/{webhook_id}', category: 'partner-management' },
+  'webhooks.simulate': { method: 'POST', path: '/v1/notification/webhooks/{webhook_id}/simulate', category: 'partner-management' },
+} as const satisfies Record<string, { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; path: string; category: ApiCategory }>;
+
+export type KlarnaOperation = keyof typeof klarnaRoutes;
+export type KlarnaRoute = (typeof klarnaRoutes)[KlarnaOperation];
+
+type ParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamNames<Rest> : never;
+export type RouteParams<O extends KlarnaOperation> = Record<ParamNames<(typeof klarnaRoutes)[O]['path']>, string>;
+
+/** Fills a route's path parameters, each URL-encoded (Klarna ids contain `:`, which stays readable). */
+export function klarnaPath<O extends KlarnaOperation>(operation: O, params: RouteParams<O>): string {
+  const values = params as Record<string, string>;
+  return klarnaRoutes[operation].path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (!value) throw new Error(`${operation}: missing path parameter ${name}`);
+    return encodeURIComponent(value).replace(/%3A/gi, ':');
+  });
+}
+
+/** The same path in the router syntax Hono uses (`:name`), for the sandbox. */
+export function routerPath(operation: KlarnaOperation): string {
+  return klarnaRoutes[operation].path.replace(/\{(\w+)\}/g, ':$1');
+}
