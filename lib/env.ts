@@ -37,6 +37,13 @@ const envSchema = z
       })
       .optional(),
     KLARNA_ENVIRONMENT: z.enum(['sandbox', 'test', 'live'], { error: 'must be sandbox, test or live' }).default('sandbox'),
+    KLARNA_BASE_URL: z.url({ error: 'must be an absolute URL such as https://api-global.test.klarna.com' }).optional(),
+    KLARNA_RATE_LIMITS: z.enum(['playground', 'production'], { error: 'must be playground or production' }).optional(),
+    SANDBOX_AUTO_PROVISION: booleanString.optional(),
+    WEBHOOK_ALLOWED_IPS: z
+      .string()
+      .regex(/^(off|klarna|[0-9a-fA-F.:]+(\s*,\s*[0-9a-fA-F.:]+)*)$/, 'must be off, klarna, or a comma-separated list of IP addresses')
+      .default('off'),
     ADMIN_EMAIL: z.email('must be an email address').optional(),
     ADMIN_PASSWORD: z.string().optional(),
     SEED_DEMO: booleanString.optional(),
@@ -60,10 +67,14 @@ const envSchema = z
     }
   });
 
-export type Env = Omit<z.infer<typeof envSchema>, 'AUTH_SECRET' | 'ENCRYPTION_KEYS' | 'SEED_DEMO'> & {
+export type Env = Omit<z.infer<typeof envSchema>, 'AUTH_SECRET' | 'ENCRYPTION_KEYS' | 'SEED_DEMO' | 'KLARNA_BASE_URL' | 'KLARNA_RATE_LIMITS' | 'SANDBOX_AUTO_PROVISION'> & {
   AUTH_SECRET: string;
   keyring: Keyring;
   SEED_DEMO: boolean;
+  /** The Klarna API the client calls: KLARNA_BASE_URL, else the environment's own host. */
+  KLARNA_BASE_URL: string;
+  KLARNA_RATE_LIMITS: 'playground' | 'production';
+  SANDBOX_AUTO_PROVISION: boolean;
   /** Where the values came from, for the start-up log (never the values themselves). */
   generatedSecrets: boolean;
 };
@@ -74,6 +85,13 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p.variable} ${p.message}`).join('\n')}`);
   }
 }
+
+/** Klarna's hosts (seed, "Endpoints"); the sandbox is the one `npm run dev` starts. */
+export const klarnaHosts = {
+  sandbox: 'http://127.0.0.1:4100',
+  test: 'https://api-global.test.klarna.com',
+  live: 'https://api-global.klarna.com',
+} as const;
 
 type Source = Record<string, string | undefined>;
 
@@ -97,12 +115,15 @@ export function loadEnv(source: Source = process.env): Env {
     keySpec ??= dev.ENCRYPTION_KEYS;
     generatedSecrets = true;
   }
-  const { AUTH_SECRET: _a, ENCRYPTION_KEYS: _k, SEED_DEMO, ...rest } = raw;
+  const { AUTH_SECRET: _a, ENCRYPTION_KEYS: _k, SEED_DEMO, KLARNA_BASE_URL, KLARNA_RATE_LIMITS, SANDBOX_AUTO_PROVISION, ...rest } = raw;
   return {
     ...rest,
     AUTH_SECRET: authSecret,
     keyring: parseKeyring(keySpec),
     SEED_DEMO: SEED_DEMO ?? raw.NODE_ENV !== 'production',
+    KLARNA_BASE_URL: (KLARNA_BASE_URL ?? klarnaHosts[raw.KLARNA_ENVIRONMENT]).replace(/\/+$/, ''),
+    KLARNA_RATE_LIMITS: KLARNA_RATE_LIMITS ?? (raw.KLARNA_ENVIRONMENT === 'live' ? 'production' : 'playground'),
+    SANDBOX_AUTO_PROVISION: raw.KLARNA_ENVIRONMENT === 'sandbox' && (SANDBOX_AUTO_PROVISION ?? true),
     generatedSecrets,
   };
 }

@@ -1,4 +1,6 @@
-import { bigint, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { users } from './users';
 
 /** Every HTTP attempt the dashboard made to Klarna (lib/klarna/client.ts), bodies redacted. */
 export const apiRequests = pgTable(
@@ -29,3 +31,99 @@ export const apiRequests = pgTable(
 );
 
 export type ApiRequestRow = typeof apiRequests.$inferSelect;
+
+/** Where the dashboard talks to Klarna: the embedded sandbox, Klarna's test or live environment. */
+export const klarnaEnvironments = ['sandbox', 'test', 'live'] as const;
+export type KlarnaEnvironment = (typeof klarnaEnvironments)[number];
+
+/**
+ * The partner's Klarna API keys, sealed (lib/crypto/secrets.ts); only the last four characters
+ * are ever shown. One active key per environment is what the client uses.
+ */
+export const klarnaCredentials = pgTable(
+  'klarna_credentials',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    environment: text('environment', { enum: klarnaEnvironments }).notNull(),
+    label: text('label').notNull(),
+    apiKeySealed: text('api_key_sealed').notNull(),
+    last4: text('last4').notNull(),
+    /** Klarna's id for the key when the dashboard created it (a pasted key's id is unknown). */
+    klarnaCredentialId: text('klarna_credential_id'),
+    active: boolean('active').notNull().default(false),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('klarna_credentials_one_active_key').on(t.environment).where(sql`${t.active}`), index('klarna_credentials_created_idx').on(t.createdAt)],
+);
+export type KlarnaCredentialRow = typeof klarnaCredentials.$inferSelect;
+
+/**
+ * Webhook signing keys. Klarna shows a key once, at creation, so the dashboard seals it then;
+ * the receiver looks keys up by the `Klarna-Signing-Key-Id` header. Deleted keys are kept
+ * (marked) so old events still show which key signed them.
+ */
+export const klarnaSigningKeys = pgTable(
+  'klarna_signing_keys',
+  {
+    signingKeyId: text('signing_key_id').primaryKey(),
+    environment: text('environment', { enum: klarnaEnvironments }).notNull(),
+    keySealed: text('key_sealed').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [index('klarna_signing_keys_environment_idx').on(t.environment, t.createdAt)],
+);
+export type KlarnaSigningKeyRow = typeof klarnaSigningKeys.$inferSelect;
+
+export const webhookVerdicts = ['valid', 'rejected'] as const;
+export type WebhookVerdict = (typeof webhookVerdicts)[number];
+/** processed: a handler applied it; no_handler: stored only; failed: the handler threw (re-processable); rejected: not accepted. */
+export const webhookStatuses = ['processed', 'no_handler', 'failed', 'rejected'] as const;
+export type WebhookStatus = (typeof webhookStatuses)[number];
+
+/**
+ * Every delivery that reached the receiver, valid or not, with its headers and the raw body
+ * exactly as received. A valid event is stored once per `event_id`; repeats are counted.
+ */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    verdict: text('verdict', { enum: webhookVerdicts }).notNull(),
+    rejectReason: text('reject_reason'),
+    status: text('status', { enum: webhookStatuses }).notNull(),
+    processingError: text('processing_error'),
+    /** How many times a handler applied the event (re-process adds one). */
+    applyCount: integer('apply_count').notNull().default(0),
+    duplicateCount: integer('duplicate_count').notNull().default(0),
+    lastDuplicateAt: timestamp('last_duplicate_at', { withTimezone: true }),
+    processedAt: timestamp('processed_at', { withTimezone: true }),
+    eventId: text('event_id'),
+    eventType: text('event_type'),
+    eventVersion: text('event_version'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }),
+    accountId: text('account_id'),
+    productInstanceId: text('product_instance_id'),
+    webhookId: text('webhook_id'),
+    correlationId: text('correlation_id'),
+    live: boolean('live'),
+    signingKeyId: text('signing_key_id'),
+    sourceIp: text('source_ip'),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull(),
+    rawBody: text('raw_body').notNull(),
+    /** The parsed envelope; null when the body was not JSON. */
+    body: jsonb('body'),
+  },
+  (t) => [
+    uniqueIndex('webhook_events_event_id_key').on(t.eventId).where(sql`${t.verdict} = 'valid'`),
+    index('webhook_events_received_idx').on(t.receivedAt.desc(), t.id.desc()),
+    index('webhook_events_type_idx').on(t.eventType, t.id.desc()),
+    index('webhook_events_account_idx').on(t.accountId, t.id.desc()),
+    index('webhook_events_status_idx').on(t.verdict, t.status, t.id.desc()),
+  ],
+);
+export type WebhookEventRow = typeof webhookEvents.$inferSelect;

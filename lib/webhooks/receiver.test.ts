@@ -1,0 +1,179 @@
+import { eq, sql } from 'drizzle-orm';
+import { beforeEach, expect, it } from 'vitest';
+import { openDatabase } from '@/db/client';
+import { auditLog, webhookEvents } from '@/db/schema';
+import { createSigningKey, klarnaEvent, signedHeaders, testKeyring } from '@/test/factories';
+import { describeEachDriver } from '@/test/db';
+import { WebhookHandlerRegistry } from './handlers';
+import { receiveKlarnaWebhook, type ReceiverDeps } from './receiver';
+import { signingKeyLookup } from './signing-keys';
+
+describeEachDriver('webhook receiver', (db) => {
+  let key: { signingKeyId: string; key: string };
+  let handlers: WebhookHandlerRegistry;
+  let applied: string[];
+  const deps = (): ReceiverDeps => ({ db: db(), signingKey: signingKeyLookup(db(), testKeyring), handlers, allowedIps: null });
+  const deliver = (body: string, headers: Headers, extra: Partial<ReceiverDeps> = {}) =>
+    receiveKlarnaWebhook({ ...deps(), ...extra }, { rawBody: body, headers, sourceIp: '127.0.0.1' });
+  const rowsFor = (eventId: string) => db().select().from(webhookEvents).where(eq(webhookEvents.eventId, eventId));
+
+  beforeEach(async () => {
+    key = await createSigningKey(db());
+    applied = [];
+    handlers = new WebhookHandlerRegistry().register('payment.request.*', async (tx, { row }) => {
+      // A visible side effect inside the receiver's transaction, as a real handler has.
+      await tx.insert(auditLog).values({ action: 'test.webhook-applied', actorEmail: 'webhook', targetId: row.eventId, outcome: 'success' });
+      applied.push(row.eventId!);
+    });
+  });
+
+  it('stores a valid event with its headers and raw body, and applies it', async () => {
+    const { event, body } = klarnaEvent();
+    const answer = await deliver(body, signedHeaders(body, key.signingKeyId, key.key));
+    expect(answer).toEqual({ status: 200, body: { received: true, event_id: event.metadata.event_id, duplicate: false } });
+    const [row] = await rowsFor(event.metadata.event_id);
+    expect(row).toMatchObject({ verdict: 'valid', status: 'processed', applyCount: 1, eventType: event.metadata.event_type, accountId: event.metadata.account_id, rawBody: body });
+    expect(row!.headers['klarna-signing-key-id']).toBe(key.signingKeyId);
+    expect(applied).toEqual([event.metadata.event_id]);
+  });
+
+  it('stores an event nobody handles as "no handler"', async () => {
+    const { event, body } = klarnaEvent({ eventType: 'settlement.report.created' });
+    expect((await deliver(body, signedHeaders(body, key.signingKeyId, key.key))).status).toBe(200);
+    expect((await rowsFor(event.metadata.event_id))[0]).toMatchObject({ status: 'no_handler', applyCount: 0 });
+  });
+
+  it('accepts an event type it has never heard of', async () => {
+    const { event, body } = klarnaEvent({ eventType: 'brand.new.event-type' });
+    expect((await deliver(body, signedHeaders(body, key.signingKeyId, key.key))).status).toBe(200);
+    expect((await rowsFor(event.metadata.event_id))[0]).toMatchObject({ eventType: 'brand.new.event-type', status: 'no_handler' });
+  });
+
+  it('stores a repeated event once, counts the repeat and applies it once', async () => {
+    const { event, body } = klarnaEvent();
+    const headers = signedHeaders(body, key.signingKeyId, key.key);
+    await deliver(body, headers);
+    const again = await deliver(body, headers);
+    expect(again).toMatchObject({ status: 200, body: { duplicate: true } });
+    const rows = await rowsFor(event.metadata.event_id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ duplicateCount: 1, applyCount: 1 });
+    expect(applied).toHaveLength(1);
+  });
+
+  it('applies an event once when twenty copies arrive at the same time', async () => {
+    const { event, body } = klarnaEvent();
+    const headers = signedHeaders(body, key.signingKeyId, key.key);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => deliver(body, headers)));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    const rows = await rowsFor(event.metadata.event_id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ duplicateCount: 19, applyCount: 1 });
+    const effects = await db().select().from(auditLog).where(eq(auditLog.targetId, event.metadata.event_id));
+    expect(effects).toHaveLength(1);
+  });
+
+  it('stores 1,000 concurrent deliveries, none lost', async () => {
+    const events = Array.from({ length: 1000 }, (_, i) => klarnaEvent({ eventType: i % 2 ? 'settlement.report.created' : 'payment.request.updated' }));
+    const answers = await Promise.all(events.map(({ body }) => deliver(body, signedHeaders(body, key.signingKeyId, key.key))));
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1000);
+    const ids = events.map((e) => e.event.metadata.event_id);
+    const [count] = await db().select({ n: sql<number>`count(*)::int` }).from(webhookEvents).where(sql`${webhookEvents.eventId} in ${ids}`);
+    expect(count!.n).toBe(1000);
+  });
+
+  it('accepts a pretty-printed body whose compact form was signed', async () => {
+    const { event, body } = klarnaEvent();
+    const pretty = JSON.stringify(event, null, 2);
+    expect((await deliver(pretty, signedHeaders(body, key.signingKeyId, key.key))).status).toBe(200);
+    expect((await rowsFor(event.metadata.event_id))[0]!.rawBody).toBe(pretty);
+  });
+
+  it.each([
+    ['a tampered body', (body: string, h: Headers) => [body.replace('AUTHORIZED', 'CAPTURED'), h] as const, 'signature does not match the body'],
+    ['an unknown signing key id', (body: string, h: Headers) => [body, withHeader(h, 'klarna-signing-key-id', 'krn:partner:global:notification:signing-key:unknown')] as const, 'unknown signing key'],
+    ['no signing key id', (body: string, h: Headers) => [body, withHeader(h, 'klarna-signing-key-id', null)] as const, 'missing Klarna-Signing-Key-Id header'],
+    ['no signature', (body: string, h: Headers) => [body, withHeader(h, 'klarna-signature', null)] as const, 'missing Klarna-Signature header'],
+  ])('refuses %s with 400 and stores it as rejected with the reason', async (_, change, reason) => {
+    const { event, body } = klarnaEvent();
+    const [sentBody, headers] = change(body, signedHeaders(body, key.signingKeyId, key.key));
+    const answer = await deliver(sentBody, headers);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({ error: expect.stringContaining(reason) });
+    const rejected = await db().select().from(webhookEvents).where(sql`${webhookEvents.verdict} = 'rejected' and ${webhookEvents.rawBody} = ${sentBody}`);
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.rejectReason).toContain(reason);
+    expect(await rowsFor(event.metadata.event_id)).toHaveLength(0);
+    expect(applied).toHaveLength(0);
+  });
+
+  it('refuses a delivery from an address outside the allowlist with 403', async () => {
+    const { body } = klarnaEvent();
+    const answer = await deliver(body, signedHeaders(body, key.signingKeyId, key.key), { allowedIps: new Set(['34.242.203.160']) });
+    expect(answer).toEqual({ status: 403, body: { error: expect.stringContaining('127.0.0.1') } });
+  });
+
+  it('keeps verifying with a key deleted during a rotation, within the retry window only', async () => {
+    const recent = await createSigningKey(db(), { deletedAt: new Date(Date.now() - 60_000) });
+    const old = await createSigningKey(db(), { deletedAt: new Date(Date.now() - 14 * 3600_000) });
+    const a = klarnaEvent();
+    const b = klarnaEvent();
+    expect((await deliver(a.body, signedHeaders(a.body, recent.signingKeyId, recent.key))).status).toBe(200);
+    expect((await deliver(b.body, signedHeaders(b.body, old.signingKeyId, old.key))).status).toBe(400);
+  });
+
+  it('stores an event whose handler fails as failed, and applies it when Klarna delivers it again', async () => {
+    let fail = true;
+    handlers = new WebhookHandlerRegistry().register('payment.request.updated', async (tx, { row }) => {
+      await tx.insert(auditLog).values({ action: 'test.webhook-applied', actorEmail: 'webhook', targetId: row.eventId, outcome: 'success' });
+      if (fail) throw new Error('merchant cache unavailable');
+    });
+    const { event, body } = klarnaEvent({ eventType: 'payment.request.updated' });
+    const headers = signedHeaders(body, key.signingKeyId, key.key);
+    expect((await deliver(body, headers)).status).toBe(200);
+    expect((await rowsFor(event.metadata.event_id))[0]).toMatchObject({ status: 'failed', processingError: 'merchant cache unavailable', applyCount: 0 });
+    // The failed handler's own writes were rolled back with its savepoint.
+    expect(await db().select().from(auditLog).where(eq(auditLog.targetId, event.metadata.event_id))).toHaveLength(0);
+    fail = false;
+    expect((await deliver(body, headers)).status).toBe(200);
+    expect((await rowsFor(event.metadata.event_id))[0]).toMatchObject({ status: 'processed', applyCount: 1, processingError: null });
+    expect(await db().select().from(auditLog).where(eq(auditLog.targetId, event.metadata.event_id))).toHaveLength(1);
+  });
+
+  it('throws (the route answers 5xx) when the database cannot store the event', async () => {
+    const broken = openDatabase({ pgliteDir: 'memory://' });
+    await broken.close();
+    const { body } = klarnaEvent();
+    await expect(
+      receiveKlarnaWebhook({ db: broken.db, signingKey: async () => key.key, handlers, allowedIps: null }, { rawBody: body, headers: signedHeaders(body, key.signingKeyId, key.key), sourceIp: null }),
+    ).rejects.toThrow();
+  });
+
+  it('writes nothing when the database fails at commit, so the redelivery applies it', async () => {
+    // A deferred trigger fails the commit itself: the moment after the handler's work and the
+    // event's status were both written, as when the server goes away mid-transaction.
+    await db().execute(sql.raw(`create or replace function fail_commit() returns trigger language plpgsql as $$
+      begin raise exception 'database went away'; end $$`));
+    await db().execute(sql.raw(`create constraint trigger fail_commit after insert on audit_log deferrable initially deferred
+        for each row when (new.action = 'test.fail-commit') execute function fail_commit();`));
+    const { event, body } = klarnaEvent({ eventType: 'payment.request.updated' });
+    let failCommit = true;
+    handlers = new WebhookHandlerRegistry().register('payment.request.updated', async (tx, { row }) => {
+      await tx.insert(auditLog).values({ action: failCommit ? 'test.fail-commit' : 'test.webhook-applied', actorEmail: 'webhook', targetId: row.eventId, outcome: 'success' });
+    });
+    const headers = signedHeaders(body, key.signingKeyId, key.key);
+    await expect(deliver(body, headers)).rejects.toThrow();
+    expect(await rowsFor(event.metadata.event_id)).toHaveLength(0);
+    expect(await db().select().from(auditLog).where(eq(auditLog.targetId, event.metadata.event_id))).toHaveLength(0);
+    failCommit = false;
+    expect((await deliver(body, headers)).status).toBe(200);
+    expect((await rowsFor(event.metadata.event_id))[0]).toMatchObject({ status: 'processed', applyCount: 1 });
+  });
+});
+
+function withHeader(headers: Headers, name: string, value: string | null): Headers {
+  const copy = new Headers(headers);
+  if (value === null) copy.delete(name);
+  else copy.set(name, value);
+  return copy;
+}

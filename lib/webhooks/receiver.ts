@@ -1,0 +1,159 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { webhookEvents, type WebhookEventRow } from '@/db/schema';
+import { verifyWebhookSignature } from '@/lib/klarna/signature';
+import { webhookEventSchema, type WebhookEvent } from '@/lib/klarna/schemas/webhooks';
+import type { WebhookHandlerRegistry } from './handlers';
+import type { SigningKeyLookup } from './signing-keys';
+
+export type ReceiverDeps = {
+  db: Db;
+  signingKey: SigningKeyLookup;
+  handlers: WebhookHandlerRegistry;
+  /** Source IPs allowed to deliver; null accepts any. */
+  allowedIps: ReadonlySet<string> | null;
+};
+
+export type Delivery = { rawBody: string; headers: Headers; sourceIp: string | null };
+
+export type ReceiverAnswer =
+  | { status: 200; body: { received: true; event_id: string; duplicate: boolean } }
+  | { status: 400 | 403 | 413; body: { error: string } };
+
+/** Larger bodies are refused before reading further; Klarna events are a few kilobytes. */
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+// Headers worth keeping with the event; cookies and auth never belong to a Klarna delivery.
+const DROPPED_HEADERS = new Set(['cookie', 'authorization']);
+
+function headerRecord(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (!DROPPED_HEADERS.has(name)) out[name] = value;
+  });
+  return out;
+}
+
+/**
+ * Receives one Klarna webhook delivery (design.md, "Webhooks in"): checks the source and the
+ * signature before anything else, stores every delivery (rejected ones with the reason), stores
+ * a valid event once per `event_id`, and applies it through its handler in the same database
+ * transaction, so it is applied exactly once however often Klarna repeats it. Throws when the
+ * database cannot store the event: the route answers 5xx and Klarna retries.
+ */
+export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Delivery): Promise<ReceiverAnswer> {
+  const headers = headerRecord(delivery.headers);
+  const reject = async (status: 400 | 403, reason: string, extra: Partial<typeof webhookEvents.$inferInsert> = {}): Promise<ReceiverAnswer> => {
+    await deps.db.insert(webhookEvents).values({
+      verdict: 'rejected',
+      status: 'rejected',
+      rejectReason: reason,
+      headers,
+      rawBody: delivery.rawBody,
+      body: parseJsonOrNull(delivery.rawBody),
+      sourceIp: delivery.sourceIp,
+      ...extra,
+    });
+    return { status, body: { error: reason } };
+  };
+
+  if (deps.allowedIps && !(delivery.sourceIp && deps.allowedIps.has(delivery.sourceIp))) {
+    return reject(403, `source IP ${delivery.sourceIp ?? 'unknown'} is not in WEBHOOK_ALLOWED_IPS`);
+  }
+  const signingKeyId = delivery.headers.get('klarna-signing-key-id')?.trim() || null;
+  if (!signingKeyId) return reject(400, 'missing Klarna-Signing-Key-Id header');
+  const key = await deps.signingKey(signingKeyId);
+  if (!key) return reject(400, `unknown signing key ${signingKeyId}`, { signingKeyId });
+  const verdict = verifyWebhookSignature(delivery.rawBody, delivery.headers.get('klarna-signature'), key);
+  if (!verdict.valid) {
+    return reject(400, verdict.reason === 'missing signature' ? 'missing Klarna-Signature header' : 'signature does not match the body', { signingKeyId });
+  }
+
+  const parsed = webhookEventSchema.safeParse(parseJsonOrNull(delivery.rawBody));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return reject(400, `signed, but not a Klarna event: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'invalid'}`, { signingKeyId });
+  }
+  const envelope = parsed.data;
+  const meta = envelope.metadata;
+  const occurredAt = new Date(meta.occurred_at);
+  const handler = deps.handlers.find(meta.event_type);
+  const values = {
+    verdict: 'valid' as const,
+    status: handler ? ('failed' as const) : ('no_handler' as const),
+    eventId: meta.event_id,
+    eventType: meta.event_type,
+    eventVersion: meta.event_version,
+    occurredAt: Number.isNaN(occurredAt.getTime()) ? null : occurredAt,
+    accountId: meta.account_id ?? null,
+    productInstanceId: meta.product_instance_id ?? null,
+    webhookId: meta.webhook_id ?? null,
+    correlationId: meta.correlation_id ?? null,
+    live: meta.live ?? null,
+    signingKeyId,
+    sourceIp: delivery.sourceIp,
+    headers,
+    rawBody: delivery.rawBody,
+    body: envelope,
+  };
+
+  const store = async (db: Db) => {
+    // One statement stores a new event or counts a repeat (then duplicate_count is above 0).
+    const [stored] = await db
+      .insert(webhookEvents)
+      .values(values)
+      .onConflictDoUpdate({
+        target: webhookEvents.eventId,
+        targetWhere: sql`${webhookEvents.verdict} = 'valid'`,
+        set: { duplicateCount: sql`${webhookEvents.duplicateCount} + 1`, lastDuplicateAt: sql`now()` },
+      })
+      .returning();
+    return stored!;
+  };
+
+  if (!handler) {
+    const stored = await store(deps.db);
+    return { status: 200, body: { received: true, event_id: meta.event_id, duplicate: stored.duplicateCount > 0 } };
+  }
+
+  let duplicate = false;
+  await deps.db.transaction(async (tx) => {
+    const stored = await store(tx);
+    duplicate = stored.duplicateCount > 0;
+    // A repeat of an applied event is only counted; one whose handler failed gets another try.
+    if (stored.status === 'failed') await applyStoredEvent(tx, stored, envelope, handler);
+  });
+  return { status: 200, body: { received: true, event_id: meta.event_id, duplicate } };
+}
+
+/**
+ * Runs the handler in a savepoint: its writes and the event's new status commit together, and
+ * a handler that throws leaves the event stored as failed with the reason (re-processable).
+ */
+export async function applyStoredEvent(tx: Db, row: WebhookEventRow, envelope: WebhookEvent, handler: NonNullable<ReturnType<WebhookHandlerRegistry['find']>>): Promise<'processed' | 'failed'> {
+  try {
+    await tx.transaction(async (savepoint) => {
+      await handler(savepoint, { row, envelope });
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await tx
+      .update(webhookEvents)
+      .set({ status: 'failed', processingError: message.slice(0, 2000), processedAt: sql`now()` })
+      .where(sql`${webhookEvents.id} = ${row.id}`);
+    return 'failed';
+  }
+  await tx
+    .update(webhookEvents)
+    .set({ status: 'processed', processingError: null, applyCount: sql`${webhookEvents.applyCount} + 1`, processedAt: sql`now()` })
+    .where(sql`${webhookEvents.id} = ${row.id}`);
+  return 'processed';
+}
+
+function parseJsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
