@@ -1,4 +1,4 @@
-import { ArrowLeftRight, CreditCard, FileSpreadsheet, KeyRound, LayoutDashboard, ScrollText, Store, UserCog, Users, Webhook } from 'lucide-react';
+import { Activity, ArrowLeftRight, Inbox, CreditCard, FileSpreadsheet, KeyRound, LayoutDashboard, ScrollText, Store, UserCog, Users, Webhook } from 'lucide-react';
 import type { Capability } from '@/lib/auth/roles';
 
 export type NavItem = { href: string; label: string; icon: typeof Store; capability: Capability };
@@ -12,9 +12,19 @@ export const navGroups: NavGroup[] = [
       { href: '/merchants', label: 'Merchants', icon: Store, capability: 'dashboard.read' },
       { href: '/payments', label: 'Payments', icon: ArrowLeftRight, capability: 'dashboard.read' },
       { href: '/settlements', label: 'Settlements', icon: FileSpreadsheet, capability: 'dashboard.read' },
-      { href: '/webhooks', label: 'Webhooks', icon: Webhook, capability: 'dashboard.read' },
       { href: '/virtual-cards', label: 'Virtual cards', icon: CreditCard, capability: 'dashboard.read' },
     ],
+  },
+  {
+    label: 'Webhooks',
+    items: [
+      { href: '/webhooks', label: 'Endpoints & keys', icon: Webhook, capability: 'dashboard.read' },
+      { href: '/webhooks/events', label: 'Event log', icon: Inbox, capability: 'dashboard.read' },
+    ],
+  },
+  {
+    label: 'Developers',
+    items: [{ href: '/developers/api-requests', label: 'API request log', icon: Activity, capability: 'api-log.read' }],
   },
   {
     label: 'Settings',

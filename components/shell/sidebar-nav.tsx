@@ -8,7 +8,10 @@ import { navGroups } from './nav';
 
 export function SidebarNav({ role, onNavigate }: { role: Role; onNavigate?: () => void }) {
   const pathname = usePathname();
-  const isActive = (href: string) => (href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`));
+  const matches = (href: string) => (href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`));
+  // The most specific item wins: on /webhooks/events only "Event log" is current, not "/webhooks".
+  const current = navGroups.flatMap((g) => g.items.map((i) => i.href)).filter(matches).sort((a, b) => b.length - a.length)[0];
+  const isActive = (href: string) => href === current;
   return (
     <nav aria-label="Main" className="grid gap-5">
       {navGroups.map((group, index) => {

@@ -11,6 +11,8 @@ const expected: Record<Capability, Record<Role, boolean>> = {
   'users.manage': { viewer: false, operator: false, admin: true },
   'audit.read': { viewer: false, operator: false, admin: true },
   'credentials.manage': { viewer: false, operator: false, admin: true },
+  'webhooks.manage': { viewer: false, operator: false, admin: true },
+  'api-log.read': { viewer: false, operator: true, admin: true },
 };
 
 const actor = (role: Role): Actor => ({ id: '00000000-0000-4000-8000-000000000000', email: 'x@example.com', name: 'X', role, totpEnabled: false });

@@ -21,6 +21,10 @@ export const capabilityMinRole = {
   'audit.read': 'admin',
   /** Klarna API credentials and signing keys. */
   'credentials.manage': 'admin',
+  /** Klarna webhooks, signing keys, re-processing received events. */
+  'webhooks.manage': 'admin',
+  /** The log of every call made to Klarna (bodies redacted). */
+  'api-log.read': 'operator',
 } as const satisfies Record<string, Role>;
 
 export type Capability = keyof typeof capabilityMinRole;
@@ -42,6 +46,8 @@ export const capabilityPhrases: Record<Capability, string> = {
   'users.manage': 'manage users',
   'audit.read': 'read the audit log',
   'credentials.manage': 'manage API credentials',
+  'webhooks.manage': 'manage webhooks and signing keys',
+  'api-log.read': 'read the API request log',
 };
 
 export const roleLabels: Record<Role, string> = { admin: 'Admin', operator: 'Operator', viewer: 'Viewer' };

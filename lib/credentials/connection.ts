@@ -1,0 +1,116 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { klarnaCredentials, type KlarnaEnvironment } from '@/db/schema';
+import { openSecret, sealSecret, type Keyring } from '@/lib/crypto/secrets';
+import type { Env } from '@/lib/env';
+import { AppError } from '@/lib/errors';
+import { klarnaApi, type KlarnaApi } from '@/lib/klarna/api';
+import { KlarnaClient } from '@/lib/klarna/client';
+import { describeKlarnaError, KlarnaApiError, KlarnaNetworkError } from '@/lib/klarna/errors';
+import { KlarnaRateLimiter, seedRateLimits } from '@/lib/klarna/rate-limit';
+import { recordKlarnaAttemptsIn } from '@/lib/klarna/request-log';
+
+/** The Klarna settings of this process, from the environment (lib/env.ts). */
+export function klarnaSettings(config: Pick<Env, 'KLARNA_ENVIRONMENT' | 'KLARNA_BASE_URL' | 'KLARNA_RATE_LIMITS' | 'keyring'>): KlarnaSettings {
+  return { environment: config.KLARNA_ENVIRONMENT, baseUrl: config.KLARNA_BASE_URL, rateLimits: config.KLARNA_RATE_LIMITS, keyring: config.keyring };
+}
+
+export type KlarnaSettings = {
+  environment: KlarnaEnvironment;
+  baseUrl: string;
+  rateLimits: 'playground' | 'production';
+  keyring: Keyring;
+};
+
+const keyContext = (id: string) => `klarna_credentials.api_key:${id}`;
+
+export function sealApiKey(credentialId: string, apiKey: string, keyring: Keyring): string {
+  return sealSecret(apiKey, keyring, keyContext(credentialId));
+}
+
+export function openApiKey(row: { id: string; apiKeySealed: string }, keyring: Keyring): string {
+  return openSecret(row.apiKeySealed, keyring, keyContext(row.id));
+}
+
+// Klarna limits per account, not per key or process instance: one limiter per process and
+// profile paces every call this instance makes (design.md, "Rate limits").
+const globalForLimiter = globalThis as unknown as { __klarnaLimiters?: Map<string, KlarnaRateLimiter> };
+function sharedLimiter(profile: 'playground' | 'production'): KlarnaRateLimiter {
+  globalForLimiter.__klarnaLimiters ??= new Map();
+  let limiter = globalForLimiter.__klarnaLimiters.get(profile);
+  if (!limiter) {
+    limiter = new KlarnaRateLimiter(seedRateLimits[profile]);
+    globalForLimiter.__klarnaLimiters.set(profile, limiter);
+  }
+  return limiter;
+}
+
+/** The typed Klarna API with a given key, every attempt recorded in `api_requests`. */
+export function klarnaWithKey(db: Db, settings: KlarnaSettings, apiKey: string): KlarnaApi {
+  return klarnaApi(
+    new KlarnaClient({
+      baseUrl: settings.baseUrl,
+      apiKey,
+      limiter: sharedLimiter(settings.rateLimits),
+      record: recordKlarnaAttemptsIn(db),
+      integration: { name: 'klarna-partner-dashboard', version: '0.1.0' },
+    }),
+  );
+}
+
+export class KlarnaNotConfiguredError extends AppError {
+  override name = 'KlarnaNotConfiguredError';
+  constructor(environment: KlarnaEnvironment) {
+    super('KLARNA_NOT_CONFIGURED', `No Klarna API key is active for the ${environment} environment. An admin can add one under Settings → API credentials.`);
+  }
+}
+
+/** The active key for the configured environment, opened; throws when there is none. */
+export async function activeApiKey(db: Db, settings: KlarnaSettings): Promise<{ id: string; apiKey: string }> {
+  const [row] = await db
+    .select()
+    .from(klarnaCredentials)
+    .where(and(eq(klarnaCredentials.environment, settings.environment), eq(klarnaCredentials.active, true)))
+    .limit(1);
+  if (!row) throw new KlarnaNotConfiguredError(settings.environment);
+  return { id: row.id, apiKey: openApiKey(row, settings.keyring) };
+}
+
+/** The typed Klarna API with the environment's active key. */
+export async function klarnaFor(db: Db, settings: KlarnaSettings): Promise<KlarnaApi> {
+  const { apiKey } = await activeApiKey(db, settings);
+  return klarnaWithKey(db, settings, apiKey);
+}
+
+/** Klarna's refusal as an error the user may see: one sentence, its error_id, and field errors. */
+export class KlarnaRefusedError extends AppError {
+  override name = 'KlarnaRefusedError';
+  constructor(
+    readonly klarnaError: KlarnaApiError | KlarnaNetworkError,
+    fieldMap: Record<string, string> = {},
+  ) {
+    const fields: Record<string, string[]> = {};
+    const cause = klarnaError;
+    if (cause instanceof KlarnaApiError) {
+      for (const e of cause.errors) {
+        const field = e.parameter ? (fieldMap[e.parameter] ?? fieldMap[e.parameter.replace(/\[\d+\]/g, '')]) : undefined;
+        if (field) (fields[field] ??= []).push(e.message);
+      }
+    }
+    super(cause instanceof KlarnaApiError ? (cause.errorCode ?? 'KLARNA_ERROR') : 'KLARNA_UNREACHABLE', describeKlarnaError(cause), Object.keys(fields).length ? fields : undefined);
+  }
+
+  get klarnaErrorId(): string | null {
+    return this.klarnaError instanceof KlarnaApiError ? this.klarnaError.errorId : null;
+  }
+}
+
+/** Runs a Klarna call, turning Klarna's errors into KlarnaRefusedError (other errors pass through). */
+export async function callKlarna<T>(call: () => Promise<T>, fieldMap: Record<string, string> = {}): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof KlarnaApiError || error instanceof KlarnaNetworkError) throw new KlarnaRefusedError(error, fieldMap);
+    throw error;
+  }
+}

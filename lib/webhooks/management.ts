@@ -1,0 +1,164 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '@/db/client';
+import { klarnaSigningKeys } from '@/db/schema';
+import { recordAudit } from '@/lib/audit';
+import { assertCan, type Actor } from '@/lib/auth/guard';
+import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
+import { ConflictError, InputError } from '@/lib/errors';
+import { idempotencyKey } from '@/lib/klarna/idempotency';
+import { MAX_SIGNING_KEYS } from '@/lib/klarna/schemas/management';
+import { eventTypePatternSchema, webhookStatuses, type Webhook } from '@/lib/klarna/schemas/webhooks';
+import { sealSigningKey } from './signing-keys';
+
+type Ctx = { db: Db; actor: Actor | null; settings: KlarnaSettings; requestId?: string | null };
+
+export type SigningKeyView = {
+  signingKeyId: string;
+  createdAt: string;
+  /** Whether this dashboard holds the secret, i.e. can verify events signed with it. */
+  storedHere: boolean;
+  /** Webhooks at Klarna signing with it. */
+  usedBy: string[];
+};
+
+/** Klarna's signing keys and webhooks, read together (each key shows which webhooks use it). */
+export async function loadWebhookSetup(ctx: Ctx): Promise<{ signingKeys: SigningKeyView[]; webhooks: Webhook[] }> {
+  assertCan(ctx.actor, 'dashboard.read');
+  const api = await klarnaFor(ctx.db, ctx.settings);
+  const [{ signing_keys }, { webhooks }, stored] = await Promise.all([
+    callKlarna(() => api.signingKeys.list()),
+    callKlarna(() => api.webhooks.list()),
+    ctx.db.select({ id: klarnaSigningKeys.signingKeyId }).from(klarnaSigningKeys).where(and(eq(klarnaSigningKeys.environment, ctx.settings.environment), isNull(klarnaSigningKeys.deletedAt))),
+  ]);
+  const storedIds = new Set(stored.map((s) => s.id));
+  return {
+    signingKeys: signing_keys
+      .map((k) => ({ signingKeyId: k.signing_key_id, createdAt: k.created_at, storedHere: storedIds.has(k.signing_key_id), usedBy: webhooks.filter((w) => w.signing_key_id === k.signing_key_id).map((w) => w.webhook_id) }))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+    webhooks,
+  };
+}
+
+/**
+ * Creates a signing key at Klarna and seals it here at once: Klarna shows the key only in
+ * this answer (seed, "Signing keys considerations").
+ */
+export async function createSigningKey(ctx: Ctx, input: { intentId: string }): Promise<{ signingKeyId: string }> {
+  assertCan(ctx.actor, 'webhooks.manage');
+  const api = await klarnaFor(ctx.db, ctx.settings);
+  const key = idempotencyKey({ operation: 'signingKeys.create', target: ctx.settings.environment, nonce: input.intentId });
+  const created = await callKlarna(() => api.signingKeys.create({ idempotencyKey: key }));
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .insert(klarnaSigningKeys)
+      .values({ signingKeyId: created.signing_key_id, environment: ctx.settings.environment, keySealed: sealSigningKey(created.signing_key_id, created.signing_key, ctx.settings.keyring), createdAt: new Date(created.created_at), createdBy: ctx.actor?.id ?? null })
+      // A repeated intent gets Klarna's first answer again: the key is already stored.
+      .onConflictDoNothing();
+    await recordAudit(tx, { actor: ctx.actor ?? 'system', action: 'signing_keys.create', target: { type: 'signing_key', id: created.signing_key_id }, requestId: ctx.requestId, idempotencyKey: key });
+  });
+  return { signingKeyId: created.signing_key_id };
+}
+
+export async function deleteSigningKey(ctx: Ctx, signingKeyId: string): Promise<void> {
+  assertCan(ctx.actor, 'webhooks.manage');
+  const api = await klarnaFor(ctx.db, ctx.settings);
+  await callKlarna(() => api.signingKeys.delete(signingKeyId));
+  await ctx.db.transaction(async (tx) => {
+    await tx.update(klarnaSigningKeys).set({ deletedAt: new Date() }).where(eq(klarnaSigningKeys.signingKeyId, signingKeyId));
+    await recordAudit(tx, { actor: ctx.actor ?? 'system', action: 'signing_keys.delete', target: { type: 'signing_key', id: signingKeyId }, requestId: ctx.requestId });
+  });
+}
+
+/**
+ * Rotation (seed, "key rotation"): a new key, stored here first so the receiver accepts it,
+ * then every webhook signing with the old key moved to the new one. The old key is left for
+ * the admin to delete once events arrive signed with the new key.
+ */
+export async function rotateSigningKey(ctx: Ctx, input: { signingKeyId: string; intentId: string }): Promise<{ signingKeyId: string; movedWebhooks: string[] }> {
+  assertCan(ctx.actor, 'webhooks.manage');
+  const api = await klarnaFor(ctx.db, ctx.settings);
+  const { signingKeyId } = await createSigningKey(ctx, { intentId: input.intentId });
+  const { webhooks } = await callKlarna(() => api.webhooks.list());
+  const moved: string[] = [];
+  for (const webhook of webhooks.filter((w) => w.signing_key_id === input.signingKeyId)) {
+    const key = idempotencyKey({ operation: 'webhooks.update', target: webhook.webhook_id, nonce: `rotate:${input.intentId}` });
+    await callKlarna(() => api.webhooks.update(webhook.webhook_id, { signing_key_id: signingKeyId }, { idempotencyKey: key }));
+    moved.push(webhook.webhook_id);
+  }
+  await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'signing_keys.rotate', target: { type: 'signing_key', id: input.signingKeyId }, details: { replacement: signingKeyId, movedWebhooks: moved }, requestId: ctx.requestId });
+  return { signingKeyId, movedWebhooks: moved };
+}
+
+/** The dashboard's form for a webhook; the sandbox accepts plain http to this machine. */
+export function webhookFormSchema(environment: KlarnaSettings['environment']) {
+  return z.object({
+    url: z
+      .string()
+      .trim()
+      .url('Enter an absolute URL')
+      .refine((value) => {
+        const url = new URL(value);
+        return url.protocol === 'https:' || (environment === 'sandbox' && url.protocol === 'http:');
+      }, environment === 'sandbox' ? 'Use an http(s) URL' : 'Klarna only calls https:// URLs'),
+    eventTypes: z.array(eventTypePatternSchema).min(1, 'Choose at least one event type'),
+    signingKeyId: z.string().min(1, 'Choose a signing key'),
+    status: z.enum(webhookStatuses),
+  });
+}
+export type WebhookForm = z.infer<ReturnType<typeof webhookFormSchema>>;
+const webhookFieldMap = { url: 'url', event_types: 'eventTypes', signing_key_id: 'signingKeyId', status: 'status' };
+
+async function assertKeyStoredHere(ctx: Ctx, signingKeyId: string) {
+  const [row] = await ctx.db.select({ id: klarnaSigningKeys.signingKeyId }).from(klarnaSigningKeys).where(and(eq(klarnaSigningKeys.signingKeyId, signingKeyId), isNull(klarnaSigningKeys.deletedAt)));
+  if (!row) throw new InputError('This dashboard does not hold that signing key, so it could not verify the events.', { signingKeyId: ['Choose a key created from this dashboard'] });
+}
+
+export async function createWebhook(ctx: Ctx, input: WebhookForm & { intentId: string }): Promise<Webhook> {
+  assertCan(ctx.actor, 'webhooks.manage');
+  await assertKeyStoredHere(ctx, input.signingKeyId);
+  const api = await klarnaFor(ctx.db, ctx.settings);
+  const key = idempotencyKey({ operation: 'webhooks.create', target: ctx.settings.environment, nonce: input.intentId });
+  const webhook = await callKlarna(() => api.webhooks.create({ url: input.url, event_types: input.eventTypes, event_version: 'v1', signing_key_id: input.signingKeyId, status: input.status }, { idempotencyKey: key }), webhookFieldMap);
+  await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.create', target: { type: 'webhook', id: webhook.webhook_id }, details: { url: input.url, eventTypes: input.eventTypes, signingKeyId: input.signingKeyId, status: input.status }, requestId: ctx.requestId, idempotencyKey: key });
+  return webhook;
+}
+
+export async function updateWebhook(ctx: Ctx, input: WebhookForm & { webhookId: string; intentId: string }): Promise<Webhook> {
+  assertCan(ctx.actor, 'webhooks.manage');
+  await assertKeyStoredHere(ctx, input.signingKeyId);
+  const api = await klarnaFor(ctx.db, ctx.settings);
+  const key = idempotencyKey({ operation: 'webhooks.update', target: input.webhookId, nonce: input.intentId });
+  const webhook = await callKlarna(() => api.webhooks.update(input.webhookId, { url: input.url, event_types: input.eventTypes, signing_key_id: input.signingKeyId, status: input.status }, { idempotencyKey: key }), webhookFieldMap);
+  await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.update', target: { type: 'webhook', id: input.webhookId }, details: { url: input.url, eventTypes: input.eventTypes, signingKeyId: input.signingKeyId, status: input.status }, requestId: ctx.requestId, idempotencyKey: key });
+  return webhook;
+}
+
+export async function deleteWebhook(ctx: Ctx, webhookId: string): Promise<void> {
+  assertCan(ctx.actor, 'webhooks.manage');
+  const api = await klarnaFor(ctx.db, ctx.settings);
+  await callKlarna(() => api.webhooks.delete(webhookId));
+  await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.delete', target: { type: 'webhook', id: webhookId }, requestId: ctx.requestId });
+}
+
+/** Asks Klarna to send a test event of a type to one webhook (test environments only). */
+export async function simulateWebhookEvent(ctx: Ctx, input: { webhookId: string; eventType: string; intentId: string }): Promise<{ eventId: string }> {
+  assertCan(ctx.actor, 'webhooks.manage');
+  if (ctx.settings.environment === 'live') throw new ConflictError('Klarna simulates events only in its test environment.');
+  const api = await klarnaFor(ctx.db, ctx.settings);
+  const key = idempotencyKey({ operation: 'webhooks.simulate', target: input.webhookId, nonce: input.intentId });
+  const answer = await callKlarna(() => api.webhooks.simulate(input.webhookId, { event_type: input.eventType, event_version: 'v1' }, { idempotencyKey: key }), { event_type: 'eventType' });
+  await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.simulate', target: { type: 'webhook', id: input.webhookId }, details: { eventType: input.eventType, eventId: answer.event_id }, requestId: ctx.requestId, idempotencyKey: key });
+  return { eventId: answer.event_id };
+}
+
+/** Signing keys this dashboard can verify with, newest first (for the webhook form). */
+export async function listStoredSigningKeys(db: Db, environment: KlarnaSettings['environment']) {
+  return db
+    .select({ signingKeyId: klarnaSigningKeys.signingKeyId, createdAt: klarnaSigningKeys.createdAt })
+    .from(klarnaSigningKeys)
+    .where(and(eq(klarnaSigningKeys.environment, environment), isNull(klarnaSigningKeys.deletedAt)))
+    .orderBy(desc(klarnaSigningKeys.createdAt));
+}
+
+export { MAX_SIGNING_KEYS };
