@@ -1,6 +1,8 @@
 import { migrateDatabase } from '@/db/migrate';
 import { appDb } from '@/lib/db';
 import { env } from '@/lib/env';
+import { klarnaSettings } from '@/lib/credentials/connection';
+import { provisionSandbox } from '@/lib/credentials/provision';
 import { demoCredentialsFile, ensureFirstAdmin } from '@/lib/users/bootstrap';
 
 /**
@@ -19,6 +21,12 @@ export async function startApp(log: (line: string) => void = console.log): Promi
   if (result.kind === 'created-demo') banner(result.email, result.password, 'created now');
   if (result.kind === 'existing' && result.demo) banner(result.demo.email, result.demo.password, 'from the first run');
   if (result.kind === 'created-from-env') log(`▸ first admin created: ${result.email}`);
+  if (config.SANDBOX_AUTO_PROVISION) {
+    // In the background: the sandbox may still be starting next to us (scripts/dev.ts).
+    void provisionSandbox(handle.db, klarnaSettings(config), config.APP_URL)
+      .then((what) => what !== 'already provisioned' && log(`▸ Klarna sandbox: ${what}`))
+      .catch((error: Error) => log(`! Klarna sandbox not set up: ${error.message}`));
+  }
   if (result.kind === 'no-admin') log('! No users exist. Set ADMIN_EMAIL and ADMIN_PASSWORD and restart to create the first admin.');
 }
 
