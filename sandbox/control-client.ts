@@ -1,0 +1,109 @@
+import type { CategoryLimits } from '../lib/klarna/rate-limit';
+import type { EmitEventInput, EmittedEvent } from './state/events';
+import type { DeliveryAttemptRecord, DeliveryState } from './state/types';
+import type { FaultConfig } from './faults';
+import type { RateLimitProfile } from './rate-limit';
+
+export type { DeliveryAttemptRecord, DeliveryState } from './state/types';
+
+export type SandboxDelivery = {
+  delivery_id: string;
+  event_id: string;
+  event_type: string;
+  webhook_id: string;
+  url: string;
+  signing_key_id: string;
+  body: string;
+  created_at: string;
+  state: DeliveryState;
+  next_attempt_at: string | null;
+  attempts: DeliveryAttemptRecord[];
+};
+
+export type SandboxInfo = {
+  partner_account_id: string;
+  persistent: boolean;
+  data_dir: string | null;
+  now: string;
+  faults: FaultConfig;
+  rate_limits: CategoryLimits;
+  webhook_time_scale: number;
+};
+
+export type SandboxClockState = { now: string; offset_ms: number };
+
+/** A failed control call. */
+export class SandboxControlError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`sandbox control call failed: ${status} ${JSON.stringify(body)}`);
+  }
+}
+
+/** Typed access to the sandbox's control API (`/_sandbox/*`), for tests and dev tooling. */
+export class SandboxControlClient {
+  constructor(readonly baseUrl: string) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    const json = text ? (JSON.parse(text) as unknown) : null;
+    if (!response.ok) throw new SandboxControlError(response.status, json);
+    return json as T;
+  }
+
+  info = () => this.call<SandboxInfo>('GET', '/_sandbox');
+  /** Clears all state (keeps faults, rate limits, time scale); the clock returns to real time. */
+  reset = () => this.call<SandboxInfo>('POST', '/_sandbox/reset');
+
+  clock = () => this.call<SandboxClockState>('GET', '/_sandbox/clock');
+  advanceClock = (seconds: number) => this.call<SandboxClockState>('POST', '/_sandbox/clock', { advance_seconds: seconds });
+  setClock = (now: Date | string) => this.call<SandboxClockState>('POST', '/_sandbox/clock', { now: typeof now === 'string' ? now : now.toISOString() });
+
+  faults = () => this.call<FaultConfig>('GET', '/_sandbox/faults');
+  setFaults = (change: Partial<FaultConfig>) => this.call<FaultConfig>('PUT', '/_sandbox/faults', change);
+  clearFaults = () => this.setFaults({ latency_ms: 0, error_rate: 0, rate_limit_burst: 0, drop_rate: 0, webhook_failure_rate: 0 });
+
+  rateLimits = () => this.call<CategoryLimits>('GET', '/_sandbox/rate-limits');
+  /** A profile name (`playground`, `production`, `off`) or a partial table merged over the current one. */
+  setRateLimits = (change: RateLimitProfile | Partial<CategoryLimits>) =>
+    this.call<CategoryLimits>('PUT', '/_sandbox/rate-limits', typeof change === 'string' ? { profile: change } : { limits: change });
+
+  setWebhookTimeScale = (scale: number) => this.call<{ scale: number }>('PUT', '/_sandbox/webhook-time-scale', { scale });
+
+  /** The first API key, as Klarna would hand it over through a secure link. */
+  bootstrapKey = () => this.call<{ credential_id: string; api_key: string }>('POST', '/_sandbox/bootstrap-key');
+
+  deliveries = async (filter: { event_id?: string; webhook_id?: string } = {}) => {
+    const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1])));
+    return (await this.call<{ deliveries: SandboxDelivery[] }>('GET', `/_sandbox/deliveries${query.size ? `?${query}` : ''}`)).deliveries;
+  };
+
+  /** Emits an event as if something happened at Klarna (optionally to one webhook only). */
+  emitEvent = (event: Omit<EmitEventInput, 'payload'> & { payload?: Record<string, unknown>; webhook_id?: string }) => this.call<EmittedEvent>('POST', '/_sandbox/events', event);
+
+  /**
+   * Polls until `count` deliveries matching the filter are in the wanted state (default: finished,
+   * i.e. delivered or failed) and returns the matching deliveries.
+   */
+  async waitForDeliveries(
+    filter: { event_id?: string; webhook_id?: string },
+    options: { count?: number; state?: DeliveryState | 'finished'; timeoutMs?: number; intervalMs?: number } = {},
+  ): Promise<SandboxDelivery[]> {
+    const { count = 1, state = 'finished', timeoutMs = 10_000, intervalMs = 20 } = options;
+    const deadline = Date.now() + timeoutMs;
+    const wanted = (d: SandboxDelivery) => (state === 'finished' ? d.state === 'delivered' || d.state === 'failed' : d.state === state);
+    for (;;) {
+      const deliveries = await this.deliveries(filter);
+      if (deliveries.filter(wanted).length >= count) return deliveries;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} ${state} deliveries (${JSON.stringify(filter)}): ${JSON.stringify(deliveries.map((d) => ({ id: d.delivery_id, state: d.state, attempts: d.attempts.length })))}`);
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}

@@ -1,0 +1,95 @@
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import { eventTypePatternSchema } from '../lib/klarna/schemas/webhooks';
+import { parseWith, sandboxErrors } from './errors';
+import { faultConfigSchema } from './faults';
+import { rateLimitChangeSchema } from './rate-limit';
+import { createCredential } from './routes/credentials';
+import type { SandboxRuntime } from './runtime';
+import { jsonResponse, readJsonBody } from './http';
+import type { SandboxEnv } from './server';
+import type { DeliveryRecord } from './state/types';
+
+const clockChangeSchema = z.union([z.strictObject({ advance_seconds: z.number().min(0) }), z.strictObject({ now: z.iso.datetime({ offset: true }) })]);
+const timeScaleSchema = z.strictObject({ scale: z.number().positive() });
+const emitSchema = z.strictObject({
+  event_type: eventTypePatternSchema.refine((v) => !v.includes('*'), 'an event type, not a pattern'),
+  account_id: z.string().min(1).nullish(),
+  product_instance_id: z.string().min(1).nullish(),
+  payload: z.record(z.string(), z.unknown()).default({}),
+  webhook_id: z.string().min(1).optional(),
+});
+
+/** A delivery as the control API shows it: everything but the signing key. */
+export function publicDelivery(d: DeliveryRecord) {
+  const { signing_key: _secret, next_attempt_at_ms, ...rest } = d;
+  return { ...rest, next_attempt_at: next_attempt_at_ms === null ? null : new Date(next_attempt_at_ms).toISOString() };
+}
+
+/**
+ * The sandbox's own control API under `/_sandbox` (no auth, no rate limits, no faults): what
+ * tests and the dashboard's dev tooling use to set the stage. See sandbox/README.md.
+ */
+export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRuntime): void {
+  const ok = (body: unknown, status = 200) => jsonResponse({ status, body });
+  const config = () => ({
+    partner_account_id: sandbox.store.partnerAccountId,
+    persistent: sandbox.store.dataDir !== null,
+    data_dir: sandbox.store.dataDir,
+    now: sandbox.clock.iso(),
+    faults: sandbox.faults.get(),
+    rate_limits: sandbox.rateLimiter.get(),
+    webhook_time_scale: sandbox.dispatcher.timeScale,
+  });
+  const clock = () => ({ now: sandbox.clock.iso(), offset_ms: sandbox.clock.offset });
+
+  app.get('/_sandbox', () => ok(config()));
+  app.post('/_sandbox/reset', async () => {
+    await sandbox.reset();
+    return ok(config());
+  });
+
+  app.get('/_sandbox/clock', () => ok(clock()));
+  app.post('/_sandbox/clock', async (c) => {
+    const change = parseWith(clockChangeSchema, await readJsonBody(c));
+    if ('advance_seconds' in change) sandbox.clock.advance(change.advance_seconds);
+    else sandbox.clock.set(new Date(change.now));
+    sandbox.store.changed();
+    sandbox.dispatcher.kick();
+    return ok(clock());
+  });
+
+  app.get('/_sandbox/faults', () => ok(sandbox.faults.get()));
+  app.put('/_sandbox/faults', async (c) => ok(sandbox.faults.set(parseWith(faultConfigSchema.partial(), await readJsonBody(c)))));
+
+  app.get('/_sandbox/rate-limits', () => ok(sandbox.rateLimiter.get()));
+  app.put('/_sandbox/rate-limits', async (c) => ok(sandbox.rateLimiter.set(parseWith(rateLimitChangeSchema, await readJsonBody(c)))));
+
+  app.get('/_sandbox/webhook-time-scale', () => ok({ scale: sandbox.dispatcher.timeScale }));
+  app.put('/_sandbox/webhook-time-scale', async (c) => {
+    sandbox.dispatcher.setTimeScale(parseWith(timeScaleSchema, await readJsonBody(c)).scale);
+    return ok({ scale: sandbox.dispatcher.timeScale });
+  });
+
+  // Stands in for "Klarna gives you the first API key through a secure link" (seed, step 1).
+  app.post('/_sandbox/bootstrap-key', () => {
+    const created = createCredential(sandbox.store, sandbox.clock.iso(), { type: 'API', environment: 'TEST', description: 'Initial API key' });
+    return ok({ credential_id: created.credential_id, api_key: created.secret }, 201);
+  });
+
+  app.get('/_sandbox/deliveries', (c) => {
+    const eventId = c.req.query('event_id');
+    const webhookId = c.req.query('webhook_id');
+    const deliveries = Object.values(sandbox.store.data.deliveries)
+      .filter((d) => (!eventId || d.event_id === eventId) && (!webhookId || d.webhook_id === webhookId))
+      .map(publicDelivery);
+    return ok({ deliveries });
+  });
+
+  app.post('/_sandbox/events', async (c) => {
+    const input = parseWith(emitSchema, await readJsonBody(c));
+    if (input.webhook_id && !sandbox.store.data.webhooks[input.webhook_id]) throw sandboxErrors.resourceNotFound(`Webhook ${input.webhook_id}`);
+    const { webhook_id, ...event } = input;
+    return ok(sandbox.emitEvent(event, { webhookId: webhook_id }), 201);
+  });
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+
+/** Test data for a simulated event (seed, "Simulate and test webhooks": dummy data matching the event type). */
+export function dummyPayload(eventType: string, accountId: string, now: string): Record<string, unknown> {
+  const paymentRequestId = `krn:payment:eu1:request:${randomUUID()}`;
+  const transactionId = `krn:payment:eu1:transaction:${randomUUID()}`;
+  const stateChange = /state-change\.([a-z-]+)$/.exec(eventType)?.[1];
+  const upper = (s: string) => s.replace(/-/g, '_').toUpperCase();
+
+  if (eventType.startsWith('payment.request.')) {
+    const previous: Record<string, string> = {
+      SUBMITTED: 'SUBMITTED',
+      IN_PROGRESS: 'SUBMITTED',
+      PREPARED: 'IN_PROGRESS',
+      PENDING_CONFIRMATION: 'PREPARED',
+      AUTHORIZED: 'PENDING_CONFIRMATION',
+      CANCELED: 'SUBMITTED',
+      EXPIRED: 'IN_PROGRESS',
+      DECLINED: 'IN_PROGRESS',
+    };
+    const state = stateChange ? upper(stateChange) : 'SUBMITTED';
+    return {
+      payment_request_id: paymentRequestId,
+      payment_reference: 'partner-payref-1234',
+      merchant_reference: 'order-5678',
+      state,
+      ...(stateChange ? { previous_state: previous[state] ?? 'SUBMITTED' } : { updated_at: now }),
+      ...(state === 'AUTHORIZED' ? { payment_transaction_id: transactionId } : {}),
+    };
+  }
+  if (eventType.startsWith('payment.transaction.')) {
+    const amount = 11800;
+    return {
+      payment_transaction_id: transactionId,
+      payment_request_id: paymentRequestId,
+      payment_reference: 'partner-payref-1234',
+      merchant_reference: 'order-5678',
+      currency: 'EUR',
+      ...(stateChange ? { state: upper(stateChange) } : {}),
+      ...(eventType.endsWith('.captured') ? { payment_capture_id: `krn:payment:eu1:capture:${randomUUID()}`, captured_amount: amount } : {}),
+      ...(eventType.endsWith('.refunded') ? { payment_refund_id: `krn:payment:eu1:refund:${randomUUID()}`, refunded_amount: amount } : {}),
+      amount,
+    };
+  }
+  if (eventType.startsWith('partner.account.product.payment.state-change.')) {
+    return { account_id: accountId, product: 'PAYMENT', state: stateChange ? upper(stateChange) : 'ENABLED' };
+  }
+  if (eventType.startsWith('partner.account.')) {
+    return { account_id: accountId, state: stateChange ? upper(stateChange) : 'OPERATIONAL', previous_state: 'PARTIALLY_OPERATIONAL' };
+  }
+  if (eventType === 'settlement.report.created') {
+    const settlementId = `krn:settlement:eu1:${randomUUID()}`;
+    return {
+      settlement_id: settlementId,
+      currency: 'EUR',
+      created_at: now,
+      links: { settlement: `/v1/settlements/${settlementId}`, csv: `/v1/settlements/${settlementId}/csv` },
+    };
+  }
+  return { simulated: true };
+}
