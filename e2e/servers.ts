@@ -5,6 +5,9 @@
  */
 export type E2eServer = { name: 'pglite' | 'postgres'; port: number; full: boolean };
 
+/** Each e2e server has its own Klarna sandbox (scripts/e2e-server.ts) on port + 1000. */
+export const sandboxUrlFor = (port: number) => `http://127.0.0.1:${port + 1000}`;
+
 const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
 export const e2eServers: E2eServer[] = realPostgres

@@ -3,6 +3,7 @@ import { createSafeActionClient } from 'next-safe-action';
 import { z } from 'zod';
 import { requireCapability } from '@/lib/auth/session';
 import { capabilities } from '@/lib/auth/roles';
+import { klarnaSettings } from '@/lib/credentials/connection';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
@@ -28,5 +29,6 @@ export const actionClient = createSafeActionClient({
   },
 }).use(async ({ next, metadata }) => {
   const actor = await requireCapability(metadata.capability, metadata.name);
-  return next({ ctx: { actor, requestId: await currentRequestId(), db: getDb(), keyring: env().keyring } });
+  const config = env();
+  return next({ ctx: { actor, requestId: await currentRequestId(), db: getDb(), keyring: config.keyring, settings: klarnaSettings(config) } });
 });

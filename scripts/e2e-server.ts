@@ -2,7 +2,7 @@
  * Starts one production server (`next start`) for the end-to-end run on a fresh database:
  *   tsx scripts/e2e-server.ts <pglite|postgres> <port>
  * Seeds what the specs expect (the demo admin through the real bootstrap, plus an operator and
- * a viewer), then hands over to `next start`. Needs `next build` first.
+ * a viewer), starts a Klarna sandbox for it on port + 1000, then hands over to `next start`. Needs `next build` first.
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { users } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
 import { generateKeySpec } from '@/lib/crypto/secrets';
 import { ensureFirstAdmin } from '@/lib/users/bootstrap';
+import { startSandbox } from '@/sandbox/start';
 import { e2eDataDir, FIXTURE_PASSWORD, fixtureUsers } from '@/e2e/servers';
 
 async function main() {
@@ -45,6 +46,10 @@ async function main() {
   ]);
   await handle.close();
 
+  // The Klarna this server talks to: its own sandbox, in memory, retrying failed webhook
+  // deliveries 600× faster (10 s → ~17 ms) so a spec can watch the schedule play out.
+  const sandbox = await startSandbox({ port: Number(port) + 1000, dataDir: null, webhookTimeScale: 600 });
+
   const child = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', port], {
     stdio: 'inherit',
     env: {
@@ -57,10 +62,13 @@ async function main() {
       AUTH_SECRET: `e2e-${driver}-secret-that-is-long-enough-0123456789`,
       ENCRYPTION_KEYS: generateKeySpec('e2e'),
       SEED_DEMO: 'true',
+      KLARNA_ENVIRONMENT: 'sandbox',
+      KLARNA_BASE_URL: sandbox.baseUrl,
+      SANDBOX_AUTO_PROVISION: 'false',
     },
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code) => process.exit(code ?? 0));
+  child.on('exit', (code) => void sandbox.close().finally(() => process.exit(code ?? 0)));
 }
 
 main().catch((error) => {

@@ -34,11 +34,7 @@ const sections = {
       'Drill from a payout to its lines',
     ],
   },
-  webhooks: {
-    title: 'Webhooks',
-    summary: 'Events Klarna sends to this dashboard.',
-    planned: ['Register webhook endpoints and signing keys', 'See every received event with its signature verdict', 'Replay and simulate events'],
-  },
+
   'virtual-cards': {
     title: 'Virtual cards',
     summary: 'Klarna Merchant Card Service: virtual cards issued for purchases.',

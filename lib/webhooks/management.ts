@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { klarnaSigningKeys } from '@/db/schema';
+import { klarnaSigningKeys, webhookEvents } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
@@ -162,3 +162,14 @@ export async function listStoredSigningKeys(db: Db, environment: KlarnaSettings[
 }
 
 export { MAX_SIGNING_KEYS };
+
+/** The newest stored delivery of an event, for following a simulated event until it arrives. */
+export async function findReceivedEvent(db: Db, eventId: string) {
+  const [row] = await db
+    .select({ id: webhookEvents.id, verdict: webhookEvents.verdict, status: webhookEvents.status, rejectReason: webhookEvents.rejectReason, receivedAt: webhookEvents.receivedAt })
+    .from(webhookEvents)
+    .where(eq(webhookEvents.eventId, eventId))
+    .orderBy(desc(webhookEvents.id))
+    .limit(1);
+  return row ?? null;
+}

@@ -1,0 +1,121 @@
+'use client';
+
+import { useState } from 'react';
+import Link from 'next/link';
+import { useQuery } from '@tanstack/react-query';
+import { useAction } from 'next-safe-action/hooks';
+import { Send } from 'lucide-react';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
+import { Field } from '@/components/ui/field';
+import { Select } from '@/components/ui/input';
+import { eventTypeMatches } from '@/lib/klarna/schemas/webhooks';
+import { failureMessage, type ActionFailure } from '@/lib/ui/action-result';
+import { findReceivedEventAction, simulateWebhookEventAction } from '../actions';
+
+const WAIT_MS = 60_000;
+const NOT_ARRIVED = 'Not arrived after a minute. Klarna retries failed deliveries (10 s, 2 min, 15 min…); check that the webhook’s URL reaches this dashboard.';
+
+/** Asks Klarna to send a test event to one webhook, then follows it until the receiver has it. */
+export function SimulateEventDialog({ webhookId, patterns, knownEventTypes, disabled }: { webhookId: string; patterns: string[]; knownEventTypes: string[]; disabled: boolean }) {
+  const choices = knownEventTypes.filter((type) => patterns.some((p) => eventTypeMatches(p, type)));
+  const [open, setOpen] = useState(false);
+  const [eventType, setEventType] = useState(choices[0] ?? '');
+  const [intentId, setIntentId] = useState(() => crypto.randomUUID());
+  const [sentAt, setSentAt] = useState(0);
+  const simulate = useAction(simulateWebhookEventAction, { onSuccess: () => setSentAt(Date.now()) });
+  const eventId = simulate.result.data?.eventId ?? null;
+  const arrival = useQuery({
+    queryKey: ['webhook-event-arrival', eventId],
+    enabled: Boolean(eventId),
+    queryFn: async () => {
+      const result = await findReceivedEventAction({ eventId: eventId! });
+      if (!result?.data) throw new Error(result ? failureMessage(result as ActionFailure) : 'no answer');
+      if (!result.data.event && Date.now() - sentAt > WAIT_MS) throw new Error(NOT_ARRIVED);
+      return result.data.event;
+    },
+    retry: false,
+    refetchInterval: (query) => (query.state.data || query.state.error ? false : 1000),
+  });
+  const failure = (simulate.result.serverError || simulate.result.validationErrors ? simulate.result : undefined) as ActionFailure | undefined;
+  const event = arrival.data;
+
+  function close(next: boolean) {
+    setOpen(next);
+    if (!next) {
+      simulate.reset();
+      setIntentId(crypto.randomUUID());
+    }
+  }
+
+  return (
+    <Dialog open={open} onOpenChange={close}>
+      <DialogTrigger asChild>
+        <Button variant="secondary" size="sm" disabled={disabled || choices.length === 0} title={disabled ? 'Only enabled webhooks in a test environment' : undefined}>
+          <Send aria-hidden /> Send test event…
+        </Button>
+      </DialogTrigger>
+      <DialogContent title="Send a test event" description="Klarna sends an event of this type with dummy data to this webhook only.">
+        <div className="grid gap-4">
+          {failure && <Alert tone="danger">{failureMessage(failure)}</Alert>}
+          {!eventId ? (
+            <form
+              className="grid gap-4"
+              onSubmit={(e) => {
+                e.preventDefault();
+                simulate.execute({ webhookId, eventType, intentId });
+              }}
+            >
+              <Field label="Event type">
+                {(c) => (
+                  <Select {...c} value={eventType} onChange={(e) => setEventType(e.target.value)}>
+                    {choices.map((type) => (
+                      <option key={type} value={type}>
+                        {type}
+                      </option>
+                    ))}
+                  </Select>
+                )}
+              </Field>
+              <div className="flex justify-end gap-2">
+                <Button type="button" variant="secondary" onClick={() => close(false)}>
+                  Cancel
+                </Button>
+                <Button type="submit" pending={simulate.isPending}>
+                  Send
+                </Button>
+              </div>
+            </form>
+          ) : (
+            <div className="grid gap-3 text-sm" role="status" aria-live="polite">
+              <p>
+                Klarna accepted the request: event <code className="break-all font-mono text-xs">{eventId}</code>.
+              </p>
+              {event ? (
+                <div className="grid gap-2">
+                  <p className="flex flex-wrap items-center gap-2">
+                    Arrived. Signature: {event.verdict === 'valid' ? <Badge tone="success">valid</Badge> : <Badge tone="danger">rejected</Badge>}
+                    Processing: <Badge>{event.status.replace('_', ' ')}</Badge>
+                  </p>
+                  {event.rejectReason && <p className="text-danger">{event.rejectReason}</p>}
+                  <Link className="underline underline-offset-4" href={`/webhooks/events/${event.id}`}>
+                    Open it in the event log
+                  </Link>
+                </div>
+              ) : arrival.error ? (
+                <Alert tone={arrival.error.message === NOT_ARRIVED ? 'warning' : 'danger'}>{arrival.error.message}</Alert>
+              ) : (
+                <p className="text-muted-foreground">Waiting for it to arrive…</p>
+              )}
+              <div className="flex justify-end">
+                <Button onClick={() => close(false)}>Done</Button>
+              </div>
+            </div>
+          )}
+        </div>
+      </DialogContent>
+    </Dialog>
+  );
+}
