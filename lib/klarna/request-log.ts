@@ -1,4 +1,5 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, between, desc, eq, gte, isNull, lt, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { apiRequests, type ApiRequestRow } from '@/db/schema';
 import type { KlarnaAttempt } from './client';
@@ -24,16 +25,89 @@ export function recordKlarnaAttemptsIn(db: Db): (attempt: KlarnaAttempt) => Prom
   };
 }
 
-export type ApiRequestFilter = { idempotencyKey?: string; errorId?: string; beforeId?: number; limit?: number };
+export const apiRequestStatusClasses = ['2xx', '4xx', '5xx', 'network'] as const;
+export type ApiRequestStatusClass = (typeof apiRequestStatusClasses)[number];
 
-/** Newest first; `beforeId` pages on (the identity id grows with insertion). */
-export async function listApiRequests(db: Db, filter: ApiRequestFilter = {}): Promise<{ rows: ApiRequestRow[]; nextBeforeId: number | null }> {
-  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+/** The API request log's filters, as they come from the URL (empty values already dropped). */
+export const apiRequestFilterSchema = z
+  .object({
+    operation: z.string().trim().max(100).optional(),
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).optional(),
+    /** `network`: no answer came (status null). */
+    status: z.enum(apiRequestStatusClasses).optional(),
+    idempotencyKey: z.string().trim().max(300).optional(),
+    errorId: z.string().trim().max(300).optional(),
+    accountId: z.string().trim().max(300).optional(),
+    correlationId: z.string().trim().max(300).optional(),
+    /** Inclusive UTC day bounds, YYYY-MM-DD. */
+    from: z.iso.date().optional(),
+    to: z.iso.date().optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'must not be before from' });
+export type ApiRequestFilter = z.input<typeof apiRequestFilterSchema>;
+
+/** What the list shows; the (redacted) bodies are read only on the detail page. */
+const listColumns = {
+  id: apiRequests.id,
+  occurredAt: apiRequests.occurredAt,
+  operation: apiRequests.operation,
+  method: apiRequests.method,
+  path: apiRequests.path,
+  accountId: apiRequests.accountId,
+  attempt: apiRequests.attempt,
+  status: apiRequests.status,
+  durationMs: apiRequests.durationMs,
+  errorCode: apiRequests.errorCode,
+  errorId: apiRequests.errorId,
+  idempotencyKey: apiRequests.idempotencyKey,
+  correlationId: apiRequests.correlationId,
+};
+export type ApiRequestListRow = Pick<ApiRequestRow, keyof typeof listColumns>;
+export type ApiRequestPage = { rows: ApiRequestListRow[]; nextCursor: string | null };
+
+const cursorSchema = z.tuple([z.number().int().positive()]);
+function encodeCursor(id: number): string {
+  return Buffer.from(JSON.stringify([id])).toString('base64url');
+}
+function decodeCursor(cursor: string): number | null {
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))[0];
+  } catch {
+    return null;
+  }
+}
+
+const statusRanges = { '2xx': [200, 299], '4xx': [400, 499], '5xx': [500, 599] } as const;
+
+/** Newest first, keyset-paginated on id (the identity grows with insertion). */
+export async function listApiRequests(db: Db, filter: ApiRequestFilter = {}): Promise<ApiRequestPage> {
+  const f = apiRequestFilterSchema.parse(filter);
   const where: SQL[] = [];
-  if (filter.idempotencyKey) where.push(eq(apiRequests.idempotencyKey, filter.idempotencyKey));
-  if (filter.errorId) where.push(eq(apiRequests.errorId, filter.errorId));
-  if (filter.beforeId) where.push(sql`${apiRequests.id} < ${filter.beforeId}`);
-  const rows = await db.select().from(apiRequests).where(and(...where)).orderBy(desc(apiRequests.id)).limit(limit + 1);
-  const page = rows.slice(0, limit);
-  return { rows: page, nextBeforeId: rows.length > limit ? page.at(-1)!.id : null };
+  if (f.operation) where.push(eq(apiRequests.operation, f.operation));
+  if (f.method) where.push(eq(apiRequests.method, f.method));
+  if (f.status === 'network') where.push(isNull(apiRequests.status));
+  else if (f.status) {
+    const [low, high] = statusRanges[f.status];
+    where.push(between(apiRequests.status, low, high));
+  }
+  if (f.idempotencyKey) where.push(eq(apiRequests.idempotencyKey, f.idempotencyKey));
+  if (f.errorId) where.push(eq(apiRequests.errorId, f.errorId));
+  if (f.accountId) where.push(eq(apiRequests.accountId, f.accountId));
+  if (f.correlationId) where.push(eq(apiRequests.correlationId, f.correlationId));
+  if (f.from) where.push(gte(apiRequests.occurredAt, new Date(`${f.from}T00:00:00Z`)));
+  if (f.to) where.push(lt(apiRequests.occurredAt, new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000)));
+  const cursor = f.cursor ? decodeCursor(f.cursor) : null;
+  if (cursor) where.push(lt(apiRequests.id, cursor));
+  const rows = await db.select(listColumns).from(apiRequests).where(and(...where)).orderBy(desc(apiRequests.id)).limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  const last = page.at(-1);
+  return { rows: page, nextCursor: rows.length > f.limit && last ? encodeCursor(last.id) : null };
+}
+
+export async function getApiRequest(db: Db, id: number): Promise<ApiRequestRow | null> {
+  if (!Number.isSafeInteger(id) || id < 1) return null;
+  const [row] = await db.select().from(apiRequests).where(eq(apiRequests.id, id)).limit(1);
+  return row ?? null;
 }

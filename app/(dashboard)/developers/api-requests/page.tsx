@@ -1,0 +1,179 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { z } from 'zod';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { Field } from '@/components/ui/field';
+import { Input, Select } from '@/components/ui/input';
+import { Table, Td, Th } from '@/components/ui/table';
+import { Forbidden } from '@/components/shell/forbidden';
+import { PageHeader } from '@/components/shell/page-header';
+import { pageActor } from '@/lib/auth/page';
+import { getDb } from '@/lib/db';
+import { apiRequestFilterSchema, listApiRequests } from '@/lib/klarna/request-log';
+import { klarnaRoutes } from '@/lib/klarna/routes';
+import { formatDateTime } from '@/lib/ui/format';
+import { HttpStatusBadge } from './_components/status-badge';
+
+export const metadata: Metadata = { title: 'API request log' };
+
+const searchSchema = z.object({
+  operation: z.string().optional(),
+  method: z.string().optional(),
+  status: z.string().optional(),
+  idempotencyKey: z.string().optional(),
+  errorId: z.string().optional(),
+  accountId: z.string().optional(),
+  correlationId: z.string().optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  cursor: z.string().optional(),
+});
+const statusOptions = { '2xx': '2xx success', '4xx': '4xx client error', '5xx': '5xx server error', network: 'No answer (network)' };
+
+export default async function ApiRequestsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { denied } = await pageActor('api-log.read');
+  if (denied) return <Forbidden message={denied} />;
+  const raw = searchSchema.parse(Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, (Array.isArray(v) ? v[0] : v)?.trim() || undefined])));
+  const parsed = apiRequestFilterSchema.safeParse(raw);
+  // Keep the valid filters when one is not: a typo in one box should not show everything.
+  const invalid = parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
+  const filter = parsed.success ? parsed.data : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
+  const page = await listApiRequests(getDb(), filter);
+  const { cursor: _c, ...current } = raw;
+  const olderHref = page.nextCursor ? `?${new URLSearchParams({ ...clean(current), cursor: page.nextCursor })}` : null;
+  const text = (name: keyof typeof raw, label: string) => (
+    <Field label={label}>{(c) => <Input {...c} name={name} defaultValue={raw[name] ?? ''} className="font-mono" />}</Field>
+  );
+
+  return (
+    <>
+      <PageHeader title="API request log" description="Every call the dashboard made to Klarna, one row per attempt (retries included), with secrets and personal data redacted from the bodies." />
+      <Card className="mb-4 p-4">
+        <form className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-4" method="get" aria-label="Filter the API request log">
+          <Field label="Operation">
+            {(c) => (
+              <Select {...c} name="operation" defaultValue={raw.operation ?? ''}>
+                <option value="">Any operation</option>
+                {Object.keys(klarnaRoutes).map((op) => (
+                  <option key={op} value={op}>
+                    {op}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <Field label="Method">
+            {(c) => (
+              <Select {...c} name="method" defaultValue={raw.method ?? ''}>
+                <option value="">Any method</option>
+                {['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => (
+                  <option key={m} value={m}>
+                    {m}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <Field label="Status">
+            {(c) => (
+              <Select {...c} name="status" defaultValue={raw.status ?? ''}>
+                <option value="">Any status</option>
+                {Object.entries(statusOptions).map(([value, label]) => (
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          {text('idempotencyKey', 'Idempotency key')}
+          {text('errorId', 'Klarna error id')}
+          {text('accountId', 'Account id')}
+          {text('correlationId', 'Correlation id')}
+          <Field label="From (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
+          <Field label="To (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+          <div className="flex gap-2">
+            <Button type="submit">Apply</Button>
+            <Button asChild variant="ghost">
+              <Link href="/developers/api-requests">Clear</Link>
+            </Button>
+          </div>
+        </form>
+      </Card>
+      {invalid.length > 0 && <Alert tone="warning" className="mb-4">Some filters were not valid and were ignored: {invalid.join(', ')}.</Alert>}
+      <Card>
+        {page.rows.length === 0 ? (
+          <p className="px-5 py-12 text-center text-sm text-muted-foreground">No API requests match these filters.</p>
+        ) : (
+          <Table caption="API requests, newest first">
+            <thead>
+              <tr>
+                <Th>Time (UTC)</Th>
+                <Th>Operation</Th>
+                <Th>Request</Th>
+                <Th>Status</Th>
+                <Th className="text-right">Duration</Th>
+                <Th className="text-right">Attempt</Th>
+                <Th>Idempotency key</Th>
+                <Th>Error</Th>
+                <Th>
+                  <span className="sr-only">Details</span>
+                </Th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.rows.map((row) => (
+                <tr key={row.id}>
+                  <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.occurredAt)}</Td>
+                  <Td className="whitespace-nowrap text-xs">{row.operation}</Td>
+                  <Td className="max-w-80 truncate font-mono text-xs" title={`${row.method} ${row.path}`}>
+                    {row.method} {row.path}
+                  </Td>
+                  <Td>
+                    <HttpStatusBadge status={row.status} />
+                  </Td>
+                  <Td className="whitespace-nowrap text-right tabular-nums">{row.durationMs} ms</Td>
+                  <Td className="text-right tabular-nums">#{row.attempt}</Td>
+                  <Td className="max-w-40 truncate font-mono text-xs" title={row.idempotencyKey ?? undefined}>
+                    {row.idempotencyKey ?? '—'}
+                  </Td>
+                  <Td className="text-xs">
+                    {row.errorCode ? <div className="font-mono">{row.errorCode}</div> : row.errorId ? null : '—'}
+                    {row.errorId && <div className="font-mono text-muted-foreground">{row.errorId}</div>}
+                  </Td>
+                  <Td className="text-right">
+                    <Link className="text-sm underline underline-offset-4" href={`/developers/api-requests/${row.id}`} aria-label={`Details of request ${row.id}`}>
+                      Details
+                    </Link>
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+        <nav aria-label="API request log pages" className="flex items-center justify-between gap-2 px-5 py-3 text-sm">
+          {raw.cursor ? (
+            <Link className="underline underline-offset-4" href={`?${new URLSearchParams(clean(current))}`}>
+              ← Newest
+            </Link>
+          ) : (
+            <span />
+          )}
+          {olderHref ? (
+            <Link className="underline underline-offset-4" href={olderHref}>
+              Older →
+            </Link>
+          ) : (
+            <span className="text-muted-foreground">End of the log</span>
+          )}
+        </nav>
+      </Card>
+    </>
+  );
+}
+
+function clean(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])));
+}

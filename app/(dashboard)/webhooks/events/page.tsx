@@ -1,0 +1,156 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { z } from 'zod';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { Field } from '@/components/ui/field';
+import { Input, Select } from '@/components/ui/input';
+import { Table, Td, Th } from '@/components/ui/table';
+import { Forbidden } from '@/components/shell/forbidden';
+import { PageHeader } from '@/components/shell/page-header';
+import { webhookStatuses } from '@/db/schema';
+import { pageActor } from '@/lib/auth/page';
+import { getDb } from '@/lib/db';
+import { formatDateTime } from '@/lib/ui/format';
+import { listWebhookEvents, webhookEventFilterSchema } from '@/lib/webhooks/events';
+import { statusLabels, StatusBadge, VerdictBadge } from './_components/event-badges';
+
+export const metadata: Metadata = { title: 'Event log' };
+
+// Filters live in the URL; an unparsable value is dropped with a message rather than failing the page.
+const searchSchema = z.object({
+  q: z.string().optional(),
+  type: z.string().optional(),
+  account: z.string().optional(),
+  verdict: z.string().optional(),
+  status: z.string().optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  cursor: z.string().optional(),
+});
+
+export default async function WebhookEventsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { denied } = await pageActor('dashboard.read');
+  if (denied) return <Forbidden message={denied} />;
+  const raw = searchSchema.parse(Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, (Array.isArray(v) ? v[0] : v)?.trim() || undefined])));
+  const parsed = webhookEventFilterSchema.safeParse(raw);
+  // Keep the valid filters when one is not: a typo in one box should not show everything.
+  const invalid = parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
+  const filter = parsed.success ? parsed.data : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
+  const page = await listWebhookEvents(getDb(), filter);
+  const { cursor: _c, ...current } = raw;
+  const olderHref = page.nextCursor ? `?${new URLSearchParams({ ...clean(current), cursor: page.nextCursor })}` : null;
+
+  return (
+    <>
+      <PageHeader title="Event log" description="Every webhook delivery that reached this dashboard, valid or rejected, with the signature verdict and what processing did with it." />
+      <Card className="mb-4 p-4">
+        <form className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-4" method="get" aria-label="Filter the event log">
+          <Field label="Search ids" hint="Event, account, correlation, webhook or signing key id (or its start)">
+            {(c) => <Input {...c} name="q" defaultValue={raw.q ?? ''} className="font-mono" />}
+          </Field>
+          <Field label="Event type" hint="* matches any part, e.g. payment.request.*">
+            {(c) => <Input {...c} name="type" defaultValue={raw.type ?? ''} className="font-mono" />}
+          </Field>
+          <Field label="Account id">{(c) => <Input {...c} name="account" defaultValue={raw.account ?? ''} className="font-mono" />}</Field>
+          <Field label="Signature">
+            {(c) => (
+              <Select {...c} name="verdict" defaultValue={raw.verdict ?? ''}>
+                <option value="">Any verdict</option>
+                <option value="valid">Valid</option>
+                <option value="rejected">Rejected</option>
+              </Select>
+            )}
+          </Field>
+          <Field label="Processing">
+            {(c) => (
+              <Select {...c} name="status" defaultValue={raw.status ?? ''}>
+                <option value="">Any status</option>
+                {webhookStatuses.map((s) => (
+                  <option key={s} value={s}>
+                    {statusLabels[s]}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <Field label="Received from (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
+          <Field label="Received to (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+          <div className="flex gap-2">
+            <Button type="submit">Apply</Button>
+            <Button asChild variant="ghost">
+              <Link href="/webhooks/events">Clear</Link>
+            </Button>
+          </div>
+        </form>
+      </Card>
+      {invalid.length > 0 && <Alert tone="warning" className="mb-4">Some filters were not valid and were ignored: {invalid.join(', ')}.</Alert>}
+      <Card>
+        {page.rows.length === 0 ? (
+          <p className="px-5 py-12 text-center text-sm text-muted-foreground">No webhook events match these filters.</p>
+        ) : (
+          <Table caption="Webhook events, newest first">
+            <thead>
+              <tr>
+                <Th>Received (UTC)</Th>
+                <Th>Event type</Th>
+                <Th>Account</Th>
+                <Th>Signature</Th>
+                <Th>Processing</Th>
+                <Th>Duplicates</Th>
+                <Th>
+                  <span className="sr-only">Details</span>
+                </Th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.rows.map((row) => (
+                <tr key={row.id}>
+                  <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.receivedAt)}</Td>
+                  <Td className="font-mono text-xs">{row.eventType ?? '—'}</Td>
+                  <Td className="max-w-56 truncate font-mono text-xs" title={row.accountId ?? undefined}>
+                    {row.accountId ?? '—'}
+                  </Td>
+                  <Td>
+                    <VerdictBadge verdict={row.verdict} reason={row.rejectReason} />
+                    {row.rejectReason && <div className="mt-1 max-w-64 text-xs text-muted-foreground">{row.rejectReason}</div>}
+                  </Td>
+                  <Td>
+                    <StatusBadge status={row.status} error={row.processingError} />
+                  </Td>
+                  <Td className="text-xs">{row.duplicateCount > 0 ? `${row.duplicateCount} repeat${row.duplicateCount === 1 ? '' : 's'}` : ''}</Td>
+                  <Td className="text-right">
+                    <Link className="text-sm underline underline-offset-4" href={`/webhooks/events/${row.id}`} aria-label={`Details of event ${row.eventId ?? row.id}`}>
+                      Details
+                    </Link>
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+        <nav aria-label="Event log pages" className="flex items-center justify-between gap-2 px-5 py-3 text-sm">
+          {raw.cursor ? (
+            <Link className="underline underline-offset-4" href={`?${new URLSearchParams(clean(current))}`}>
+              ← Newest
+            </Link>
+          ) : (
+            <span />
+          )}
+          {olderHref ? (
+            <Link className="underline underline-offset-4" href={olderHref}>
+              Older →
+            </Link>
+          ) : (
+            <span className="text-muted-foreground">End of the log</span>
+          )}
+        </nav>
+      </Card>
+    </>
+  );
+}
+
+function clean(values: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])));
+}
