@@ -3,6 +3,7 @@ import type { Db } from '@/db/client';
 import { webhookEvents, type WebhookEventRow } from '@/db/schema';
 import { verifyWebhookSignature } from '@/lib/klarna/signature';
 import { webhookEventSchema, type WebhookEvent } from '@/lib/klarna/schemas/webhooks';
+import { eventWriterFor } from './event-writer';
 import type { WebhookHandlerRegistry } from './handlers';
 import type { SigningKeyLookup } from './signing-keys';
 
@@ -37,8 +38,8 @@ function headerRecord(headers: Headers): Record<string, string> {
 /**
  * Receives one Klarna webhook delivery (design.md, "Webhooks in"): checks the source and the
  * signature before anything else, stores every delivery (rejected ones with the reason), stores
- * a valid event once per `event_id`, and applies it through its handler in the same database
- * transaction, so it is applied exactly once however often Klarna repeats it. Throws when the
+ * a valid event once per `event_id` (lib/webhooks/event-writer.ts), and applies it through its
+ * handler in the same database transaction, so it is applied exactly once however often Klarna repeats it. Throws when the
  * database cannot store the event: the route answers 5xx and Klarna retries.
  */
 export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Delivery): Promise<ReceiverAnswer> {
@@ -77,10 +78,12 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
   const envelope = parsed.data;
   const meta = envelope.metadata;
   const occurredAt = new Date(meta.occurred_at);
-  const handler = deps.handlers.find(meta.event_type);
+  // Stored as failed until its handler has run (in the same transaction), so a crash in
+  // between leaves it re-processable; a type nobody handles is final at once.
+  const hasHandler = Boolean(deps.handlers.find(meta.event_type));
   const values = {
     verdict: 'valid' as const,
-    status: handler ? ('failed' as const) : ('no_handler' as const),
+    status: hasHandler ? ('failed' as const) : ('no_handler' as const),
     eventId: meta.event_id,
     eventType: meta.event_type,
     eventVersion: meta.event_version,
@@ -97,32 +100,7 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
     body: envelope,
   };
 
-  const store = async (db: Db) => {
-    // One statement stores a new event or counts a repeat (then duplicate_count is above 0).
-    const [stored] = await db
-      .insert(webhookEvents)
-      .values(values)
-      .onConflictDoUpdate({
-        target: webhookEvents.eventId,
-        targetWhere: sql`${webhookEvents.verdict} = 'valid'`,
-        set: { duplicateCount: sql`${webhookEvents.duplicateCount} + 1`, lastDuplicateAt: sql`now()` },
-      })
-      .returning();
-    return stored!;
-  };
-
-  if (!handler) {
-    const stored = await store(deps.db);
-    return { status: 200, body: { received: true, event_id: meta.event_id, duplicate: stored.duplicateCount > 0 } };
-  }
-
-  let duplicate = false;
-  await deps.db.transaction(async (tx) => {
-    const stored = await store(tx);
-    duplicate = stored.duplicateCount > 0;
-    // A repeat of an applied event is only counted; one whose handler failed gets another try.
-    if (stored.status === 'failed') await applyStoredEvent(tx, stored, envelope, handler);
-  });
+  const { duplicate } = await eventWriterFor(deps.db, deps.handlers).store(values, envelope);
   return { status: 200, body: { received: true, event_id: meta.event_id, duplicate } };
 }
 

@@ -38,12 +38,19 @@ export const eventTypePatternSchema = z
 
 /** Whether `eventType` matches `pattern`, where `*` stands for any run of characters. */
 export function eventTypeMatches(pattern: string, eventType: string): boolean {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`).test(eventType);
+  if (!pattern.includes('*')) return pattern === eventType;
+  let regex = patternCache.get(pattern);
+  if (!regex) {
+    const source = pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    regex = new RegExp(`^${source}$`);
+    if (patternCache.size < 1000) patternCache.set(pattern, regex);
+  }
+  return regex.test(eventType);
 }
+const patternCache = new Map<string, RegExp>();
 
 /**
  * Klarna only calls HTTPS endpoints (seed, "Establish a secure endpoint"). The embedded sandbox

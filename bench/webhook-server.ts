@@ -1,0 +1,49 @@
+/**
+ * A server process for bench/webhooks.ts, started as `tsx bench/webhook-server.ts <mode>`:
+ * - `receiver`: POST /api/webhooks/klarna through the dashboard's real route handler
+ *   (lib/webhooks/app-receiver.ts, what app/api/webhooks/klarna/route.ts calls) on real Postgres
+ *   (DATABASE_URL), with a handler registered for `payment.request.*` so events get applied;
+ * - `ceiling`: a bare Node HTTP server that only reads the body and verifies the HMAC.
+ * Sends `{ port }` to the parent over IPC once listening.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { verifyWebhookSignature } from '@/lib/klarna/signature';
+
+async function main() {
+  const mode = process.argv[2];
+  const key = process.env.BENCH_SIGNING_KEY!;
+  let server;
+  if (mode === 'ceiling') {
+    server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const verdict = verifyWebhookSignature(Buffer.concat(chunks).toString('utf8'), req.headers['klarna-signature'] as string | undefined, key);
+        res.writeHead(verdict.valid ? 200 : 400, { 'content-type': 'application/json' });
+        res.end(verdict.valid ? '{"received":true}' : '{"error":"mismatch"}');
+      });
+    });
+  } else if (mode === 'receiver') {
+    const { handleKlarnaWebhookRequest } = await import('@/lib/webhooks/app-receiver');
+    const { webhookHandlers } = await import('@/lib/webhooks/handlers');
+    const { auditLog } = await import('@/db/schema');
+    // Stands for a later issue's handler: one write in the receiver's transaction.
+    webhookHandlers().register('payment.request.*', async (tx, { row }) => {
+      await tx.insert(auditLog).values({ action: 'bench.webhook-applied', actorEmail: 'system', targetId: row.eventId, outcome: 'success' });
+    });
+    server = createServer(getRequestListener((request) => handleKlarnaWebhookRequest(request)));
+  } else {
+    throw new Error('usage: webhook-server.ts <receiver|ceiling>');
+  }
+  server.keepAliveTimeout = 60_000;
+  // Exit normally on SIGINT so --cpu-prof (BENCH_PROFILE) can write its profile.
+  process.on('SIGINT', () => process.exit(0));
+  server.listen(0, '127.0.0.1', () => process.send!({ port: (server.address() as AddressInfo).port }));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,176 @@
+import { inArray, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { webhookEvents, type WebhookEventRow } from '@/db/schema';
+import type { WebhookEvent } from '@/lib/klarna/schemas/webhooks';
+import type { WebhookHandler, WebhookHandlerRegistry } from './handlers';
+import { applyStoredEvent } from './receiver';
+
+export type NewValidEvent = typeof webhookEvents.$inferInsert & { eventId: string; eventType: string };
+type Pending = { values: NewValidEvent; envelope: WebhookEvent; resolve: (r: { duplicate: boolean }) => void; reject: (e: unknown) => void };
+
+/**
+ * Stores valid events in batches: deliveries that arrive while earlier ones are being written
+ * share one INSERT and one commit (group commit), so the receiver is not bound by one disk
+ * flush per event. Each delivery is answered only after its batch has committed, and a batch
+ * that fails fails every delivery in it (Klarna retries them), so nothing is acknowledged
+ * unstored. Handlers run in the batch's transaction, each in its own savepoint.
+ */
+export class EventWriter {
+  private queue: Pending[] = [];
+  private running = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly handlers: WebhookHandlerRegistry,
+    private readonly options: { maxBatch: number; maxConcurrent: number } = { maxBatch: 250, maxConcurrent: 4 },
+  ) {}
+
+  store(values: NewValidEvent, envelope: WebhookEvent): Promise<{ duplicate: boolean }> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ values, envelope, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump() {
+    while (this.running < this.options.maxConcurrent && this.queue.length > 0) {
+      // An event id appears once per batch: one statement cannot insert and update the same row.
+      const batch: Pending[] = [];
+      const ids = new Set<string>();
+      const rest: Pending[] = [];
+      for (const item of this.queue) {
+        if (batch.length < this.options.maxBatch && !ids.has(item.values.eventId)) {
+          ids.add(item.values.eventId);
+          batch.push(item);
+        } else rest.push(item);
+      }
+      this.queue = rest;
+      this.running++;
+      this.write(batch)
+        .then(
+          (results) => batch.forEach((item, i) => item.resolve(results[i]!)),
+          (error) => batch.forEach((item) => item.reject(error)),
+        )
+        .finally(() => {
+          this.running--;
+          this.pump();
+        });
+    }
+  }
+
+  private async write(batch: Pending[]): Promise<{ duplicate: boolean }[]> {
+    // The whole batch travels as one JSON parameter and one statement whose text never changes:
+    // no per-row query building, and the parsed body is made from raw_body by Postgres.
+    const rows = JSON.stringify(
+      batch.map(({ values: v }) => ({
+        event_id: v.eventId,
+        event_type: v.eventType,
+        status: v.status,
+        event_version: v.eventVersion ?? null,
+        occurred_at: v.occurredAt instanceof Date ? v.occurredAt.toISOString() : null,
+        account_id: v.accountId ?? null,
+        product_instance_id: v.productInstanceId ?? null,
+        webhook_id: v.webhookId ?? null,
+        correlation_id: v.correlationId ?? null,
+        live: v.live ?? null,
+        signing_key_id: v.signingKeyId ?? null,
+        source_ip: v.sourceIp ?? null,
+        headers: v.headers,
+        raw_body: v.rawBody,
+      })),
+    );
+    return this.db.transaction(async (tx) => {
+      const stored = await tx.execute(sql`
+        insert into webhook_events (verdict, status, event_id, event_type, event_version, occurred_at, account_id, product_instance_id,
+          webhook_id, correlation_id, live, signing_key_id, source_ip, headers, raw_body, body)
+        select 'valid', r.status, r.event_id, r.event_type, r.event_version, r.occurred_at, r.account_id, r.product_instance_id,
+          r.webhook_id, r.correlation_id, r.live, r.signing_key_id, r.source_ip, r.headers, r.raw_body, r.raw_body::jsonb
+        from jsonb_to_recordset(${rows}::jsonb) as r(status text, event_id text, event_type text, event_version text, occurred_at timestamptz,
+          account_id text, product_instance_id text, webhook_id text, correlation_id text, live boolean, signing_key_id text, source_ip text,
+          headers jsonb, raw_body text)
+        on conflict (event_id) where verdict = 'valid'
+        do update set duplicate_count = webhook_events.duplicate_count + 1, last_duplicate_at = now()
+        returning id, event_id, status, duplicate_count, apply_count, received_at`);
+      type Stored = { id: number | string; event_id: string; status: string; duplicate_count: number | string; apply_count: number | string; received_at: string | Date };
+      const byEventId = new Map(rowsOf<Stored>(stored).map((row) => [row.event_id, row]));
+      const results: { duplicate: boolean }[] = [];
+      const toApply: { row: WebhookEventRow; envelope: WebhookEvent; handler: WebhookHandler }[] = [];
+      for (const item of batch) {
+        const row = byEventId.get(item.values.eventId)!;
+        // A repeat of an applied event is only counted; one whose handler failed gets another try.
+        const handler = this.handlers.find(item.values.eventType);
+        if (handler && row.status === 'failed') toApply.push({ row: storedRow(item.values, row), envelope: item.envelope, handler });
+        results.push({ duplicate: Number(row.duplicate_count) > 0 });
+      }
+      await applyAll(tx, toApply);
+      return results;
+    });
+  }
+}
+
+/**
+ * Applies a batch's events. Fast path: every handler inside one savepoint, then one UPDATE
+ * marks them processed. If any handler throws, that savepoint undoes them all and each event
+ * is applied on its own (applyStoredEvent), so only the failing ones end up failed.
+ */
+async function applyAll(tx: Db, items: { row: WebhookEventRow; envelope: WebhookEvent; handler: WebhookHandler }[]) {
+  if (items.length === 0) return;
+  try {
+    await tx.transaction(async (savepoint) => {
+      for (const { row, envelope, handler } of items) await handler(savepoint, { row, envelope });
+    });
+  } catch {
+    for (const { row, envelope, handler } of items) await applyStoredEvent(tx, row, envelope, handler);
+    return;
+  }
+  const ids = items.map((i) => i.row.id);
+  await tx
+    .update(webhookEvents)
+    .set({ status: 'processed', processingError: null, applyCount: sql`${webhookEvents.applyCount} + 1`, processedAt: sql`now()` })
+    .where(inArray(webhookEvents.id, ids));
+}
+
+function storedRow(values: NewValidEvent, stored: { id: number | string; status: string; duplicate_count: number | string; apply_count: number | string; received_at: string | Date }): WebhookEventRow {
+  return {
+    id: Number(stored.id),
+    receivedAt: new Date(stored.received_at),
+    verdict: 'valid',
+    rejectReason: null,
+    status: 'failed',
+    processingError: null,
+    applyCount: Number(stored.apply_count),
+    duplicateCount: Number(stored.duplicate_count),
+    lastDuplicateAt: null,
+    processedAt: null,
+    eventId: values.eventId,
+    eventType: values.eventType,
+    eventVersion: values.eventVersion ?? null,
+    occurredAt: values.occurredAt ?? null,
+    accountId: values.accountId ?? null,
+    productInstanceId: values.productInstanceId ?? null,
+    webhookId: values.webhookId ?? null,
+    correlationId: values.correlationId ?? null,
+    live: values.live ?? null,
+    signingKeyId: values.signingKeyId ?? null,
+    sourceIp: values.sourceIp ?? null,
+    headers: values.headers,
+    rawBody: values.rawBody,
+    body: values.body ?? null,
+  };
+}
+
+/** `execute` answers an array (postgres driver) or `{ rows }` (PGlite). */
+function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}
+
+const writers = new WeakMap<WebhookHandlerRegistry, WeakMap<Db, EventWriter>>();
+
+/** One writer per database and handler registry (the app has one of each). */
+export function eventWriterFor(db: Db, handlers: WebhookHandlerRegistry): EventWriter {
+  let perDb = writers.get(handlers);
+  if (!perDb) writers.set(handlers, (perDb = new WeakMap()));
+  let writer = perDb.get(db);
+  if (!writer) perDb.set(db, (writer = new EventWriter(db, handlers)));
+  return writer;
+}
