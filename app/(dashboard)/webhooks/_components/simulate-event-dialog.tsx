@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useAction } from 'next-safe-action/hooks';
@@ -24,8 +24,9 @@ export function SimulateEventDialog({ webhookId, patterns, knownEventTypes, disa
   const [open, setOpen] = useState(false);
   const [eventType, setEventType] = useState(choices[0] ?? '');
   const [intentId, setIntentId] = useState(() => crypto.randomUUID());
-  const [sentAt, setSentAt] = useState(0);
-  const simulate = useAction(simulateWebhookEventAction, { onSuccess: () => setSentAt(Date.now()) });
+  // When following began, per event: the first poll starts the minute.
+  const followedSince = useRef(new Map<string, number>());
+  const simulate = useAction(simulateWebhookEventAction);
   const eventId = simulate.result.data?.eventId ?? null;
   const arrival = useQuery({
     queryKey: ['webhook-event-arrival', eventId],
@@ -33,7 +34,9 @@ export function SimulateEventDialog({ webhookId, patterns, knownEventTypes, disa
     queryFn: async () => {
       const result = await findReceivedEventAction({ eventId: eventId! });
       if (!result?.data) throw new Error(result ? failureMessage(result as ActionFailure) : 'no answer');
-      if (!result.data.event && Date.now() - sentAt > WAIT_MS) throw new Error(NOT_ARRIVED);
+      const since = followedSince.current.get(eventId!) ?? Date.now();
+      followedSince.current.set(eventId!, since);
+      if (!result.data.event && Date.now() - since > WAIT_MS) throw new Error(NOT_ARRIVED);
       return result.data.event;
     },
     retry: false,

@@ -53,11 +53,10 @@ export function WebhookDialog({
 
   function close(next: boolean) {
     setOpen(next);
-    if (!next) {
-      create.reset();
-      update.reset();
-      setForm(initial());
-    }
+    // Fresh values on every opening: the keys may have changed since the page first rendered.
+    create.reset();
+    update.reset();
+    setForm(initial());
   }
 
   function toggle(type: string, checked: boolean) {
