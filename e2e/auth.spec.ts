@@ -10,7 +10,7 @@ test.describe('sign-in', () => {
 
     await expect(page.getByRole('heading', { name: 'Welcome, Demo Admin' })).toBeVisible();
     const nav = page.getByRole('navigation', { name: 'Main' });
-    for (const item of ['Overview', 'Merchants', 'Payments', 'Settlements', 'Webhooks', 'Virtual cards', 'Users', 'Audit log', 'API credentials']) {
+    for (const item of ['Overview', 'Merchants', 'Payments', 'Settlements', 'Virtual cards', 'Endpoints & keys', 'Event log', 'API request log', 'Users', 'Audit log', 'API credentials']) {
       await expect(nav.getByRole('link', { name: item, exact: true })).toBeVisible();
     }
     await expect(page.getByLabel(/^Environment: SANDBOX/)).toBeVisible();
