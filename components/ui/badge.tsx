@@ -6,7 +6,8 @@ const badgeVariants = cva('inline-flex items-center gap-1 rounded-full border px
     tone: {
       neutral: 'border-border bg-muted text-foreground',
       success: 'border-success/30 bg-success/10 text-success',
-      warning: 'border-warning/30 bg-warning/10 text-warning',
+      // Amber text on a pale tint is below 4.5:1; the tint carries the tone, the text stays dark.
+      warning: 'border-warning/40 bg-warning/15 text-foreground',
       danger: 'border-danger/30 bg-danger/10 text-danger',
       accent: 'border-accent bg-accent text-accent-foreground',
     },
