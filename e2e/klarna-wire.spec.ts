@@ -88,6 +88,96 @@ test('the API request log shows the calls with their idempotency keys', async ({
   await expect(table.getByRole('row').filter({ hasText: 'UNAUTHORIZED' }).first()).toContainText('401');
 });
 
+test('an admin creates keys at Klarna, switches, rotates and deletes them', async ({ pageAs }) => {
+  const admin = await pageAs('admin');
+  await admin.goto('/settings/api-credentials');
+  const stored = admin.getByRole('table', { name: 'Stored API keys' });
+  const atKlarna = admin.getByRole('table', { name: 'Credentials at Klarna' });
+
+  // A new API key at Klarna is stored here on standby.
+  await admin.getByRole('button', { name: 'Create at Klarna' }).click();
+  let dialog = admin.getByRole('dialog', { name: 'Create a credential at Klarna' });
+  await dialog.getByLabel('Description').fill('Reporting service');
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  dialog = admin.getByRole('dialog', { name: 'Credential created' });
+  await expect(dialog.getByText(/stored encrypted here, on standby/)).toBeVisible();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  const reporting = stored.getByRole('row', { name: /Reporting service/ });
+  await expect(reporting.getByText('Standby')).toBeVisible();
+
+  // A client id is shown once and can be deleted at Klarna.
+  await admin.getByRole('button', { name: 'Create at Klarna' }).click();
+  dialog = admin.getByRole('dialog', { name: 'Create a credential at Klarna' });
+  await dialog.getByLabel('Type').selectOption('CLIENT');
+  await dialog.getByLabel('Description').fill('Checkout widget');
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(admin.getByRole('dialog', { name: 'Credential created' }).getByTestId('secret-value')).toHaveText(/^klarna_test_client_/);
+  await admin.getByRole('dialog', { name: 'Credential created' }).getByRole('button', { name: 'Done' }).click();
+  const widget = atKlarna.getByRole('row', { name: /Checkout widget/ });
+  await widget.getByRole('button', { name: 'Delete at Klarna…' }).click();
+  await admin.getByRole('dialog', { name: 'Delete a credential at Klarna' }).getByRole('button', { name: 'Delete at Klarna' }).click();
+  await expect(widget).toHaveCount(0);
+
+  // Switch to the standby key, then rotate: a new key becomes active, the old one stays.
+  await reporting.getByRole('button', { name: 'Make active…' }).click();
+  await admin.getByRole('dialog', { name: 'Make this key active' }).getByRole('button', { name: 'Make active' }).click();
+  await expect(reporting.getByText('Active')).toBeVisible();
+  await reporting.getByRole('button', { name: 'Rotate…' }).click();
+  await admin.getByRole('dialog', { name: 'Rotate the active key' }).getByRole('button', { name: 'Create new key and switch' }).click();
+  await expect(reporting.getByText('Standby')).toBeVisible();
+  await expect(stored.getByRole('row', { name: /Rotated from …/ }).getByText('Active')).toBeVisible();
+
+  // The old key goes, here and at Klarna.
+  await reporting.getByRole('button', { name: 'Delete…' }).click();
+  dialog = admin.getByRole('dialog', { name: /^Delete Reporting service/ });
+  await expect(dialog.getByRole('checkbox')).toBeChecked();
+  await dialog.getByRole('button', { name: 'Delete here and at Klarna' }).click();
+  await expect(reporting).toHaveCount(0);
+  await expect(atKlarna.getByRole('row', { name: /Reporting service/ })).toHaveCount(0);
+});
+
+test('an admin edits a webhook, rotates its signing key, deletes the old key and the webhook', async ({ pageAs }) => {
+  const admin = await pageAs('admin');
+  await admin.goto('/webhooks');
+  const webhooks = admin.getByRole('table', { name: 'Webhooks at Klarna' });
+  const keys = admin.getByRole('table', { name: 'Signing keys at Klarna' });
+
+  await webhooks.getByRole('button', { name: 'Edit…' }).first().click();
+  let dialog = admin.getByRole('dialog', { name: 'Edit webhook' });
+  await dialog.getByLabel('Status').selectOption('DISABLED');
+  await dialog.getByRole('button', { name: 'Save changes' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(webhooks.getByText('DISABLED')).toBeVisible();
+
+  const used = keys.getByRole('row').filter({ hasText: '1 webhook' });
+  const oldKey = (await used.getByRole('cell').first().textContent())!;
+  await used.getByRole('button', { name: 'Rotate…' }).click();
+  await admin.getByRole('dialog', { name: 'Rotate this signing key' }).getByRole('button', { name: 'Rotate' }).click();
+  const old = keys.getByRole('row').filter({ hasText: oldKey });
+  await expect(old.getByText('no webhook')).toBeVisible();
+  await expect(keys.getByRole('row').filter({ hasText: '1 webhook' })).toHaveCount(1);
+
+  await old.getByRole('button', { name: 'Delete…' }).click();
+  await admin.getByRole('dialog', { name: 'Delete this signing key' }).getByRole('button', { name: 'Delete key' }).click();
+  await expect(old).toHaveCount(0);
+
+  await webhooks.getByRole('button', { name: 'Delete…' }).first().click();
+  dialog = admin.getByRole('dialog', { name: 'Delete this webhook' });
+  await dialog.getByRole('button', { name: 'Delete webhook' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(admin.getByText('No webhooks yet')).toBeVisible();
+});
+
+test('re-processing an event nobody handles says so and changes nothing', async ({ pageAs }) => {
+  const admin = await pageAs('admin');
+  await admin.goto('/webhooks/events?verdict=valid');
+  await admin.getByRole('link', { name: /^Details of event / }).first().click();
+  await admin.getByRole('button', { name: 'Re-process' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Re-process this event?' });
+  await dialog.getByRole('button', { name: 'Re-process event' }).click();
+  await expect(dialog.getByText(/No handler is registered/)).toBeVisible();
+});
+
 test('a viewer cannot manage credentials or webhooks', async ({ pageAs }) => {
   const viewer = await pageAs('viewer');
   await viewer.goto('/settings/api-credentials');
