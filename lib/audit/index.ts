@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { auditLog, users, type AuditRow } from '@/db/schema';
+import { pageOf, utcDayRange } from '@/lib/pagination';
 import type { Role } from '@/lib/auth/roles';
 import type { AuditAction } from './actions';
 
@@ -75,8 +76,7 @@ export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditPage>
   if (f.actor === 'system') where.push(sql`${auditLog.actorId} is null`);
   else if (f.actor) where.push(eq(auditLog.actorId, f.actor));
   if (f.action) where.push(eq(auditLog.action, f.action));
-  if (f.from) where.push(gte(auditLog.occurredAt, new Date(`${f.from}T00:00:00Z`)));
-  if (f.to) where.push(lt(auditLog.occurredAt, new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000)));
+  where.push(...utcDayRange(auditLog.occurredAt, f.from, f.to));
   const cursor = f.cursor ? decodeCursor(f.cursor) : null;
   if (cursor) where.push(sql`(${auditLog.occurredAt}, ${auditLog.id}) < (${cursor[0]}::timestamptz, ${cursor[1]})`);
 
@@ -86,12 +86,8 @@ export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditPage>
     .where(and(...where))
     .orderBy(desc(auditLog.occurredAt), desc(auditLog.id))
     .limit(f.limit + 1);
-  const page = rows.slice(0, f.limit);
-  const last = page.at(-1);
-  return {
-    rows: page.map((r) => r.row),
-    nextCursor: rows.length > f.limit && last ? encodeCursor(last.at, last.row.id) : null,
-  };
+  const page = pageOf(rows, f.limit, (last) => encodeCursor(last.at, last.row.id));
+  return { rows: page.rows.map((r) => r.row), nextCursor: page.nextCursor };
 }
 
 /** People who can appear as actors, for the audit filter. */

@@ -1,6 +1,7 @@
-import { and, between, desc, eq, gte, isNull, lt, type SQL } from 'drizzle-orm';
+import { and, between, desc, eq, isNull, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
+import { decodeIdCursor, encodeIdCursor, pageOf, utcDayRange } from '@/lib/pagination';
 import { apiRequests, type ApiRequestRow } from '@/db/schema';
 import type { KlarnaAttempt } from './client';
 
@@ -67,18 +68,6 @@ const listColumns = {
 export type ApiRequestListRow = Pick<ApiRequestRow, keyof typeof listColumns>;
 export type ApiRequestPage = { rows: ApiRequestListRow[]; nextCursor: string | null };
 
-const cursorSchema = z.tuple([z.number().int().positive()]);
-function encodeCursor(id: number): string {
-  return Buffer.from(JSON.stringify([id])).toString('base64url');
-}
-function decodeCursor(cursor: string): number | null {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))[0];
-  } catch {
-    return null;
-  }
-}
-
 const statusRanges = { '2xx': [200, 299], '4xx': [400, 499], '5xx': [500, 599] } as const;
 
 /** Newest first, keyset-paginated on id (the identity grows with insertion). */
@@ -96,14 +85,11 @@ export async function listApiRequests(db: Db, filter: ApiRequestFilter = {}): Pr
   if (f.errorId) where.push(eq(apiRequests.errorId, f.errorId));
   if (f.accountId) where.push(eq(apiRequests.accountId, f.accountId));
   if (f.correlationId) where.push(eq(apiRequests.correlationId, f.correlationId));
-  if (f.from) where.push(gte(apiRequests.occurredAt, new Date(`${f.from}T00:00:00Z`)));
-  if (f.to) where.push(lt(apiRequests.occurredAt, new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000)));
-  const cursor = f.cursor ? decodeCursor(f.cursor) : null;
+  where.push(...utcDayRange(apiRequests.occurredAt, f.from, f.to));
+  const cursor = decodeIdCursor(f.cursor);
   if (cursor) where.push(lt(apiRequests.id, cursor));
   const rows = await db.select(listColumns).from(apiRequests).where(and(...where)).orderBy(desc(apiRequests.id)).limit(f.limit + 1);
-  const page = rows.slice(0, f.limit);
-  const last = page.at(-1);
-  return { rows: page, nextCursor: rows.length > f.limit && last ? encodeCursor(last.id) : null };
+  return pageOf(rows, f.limit, (last) => encodeIdCursor(last.id));
 }
 
 export async function getApiRequest(db: Db, id: number): Promise<ApiRequestRow | null> {

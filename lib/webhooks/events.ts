@@ -1,6 +1,7 @@
-import { and, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
+import { decodeIdCursor, encodeIdCursor, pageOf, utcDayRange } from '@/lib/pagination';
 import { webhookEvents, webhookStatuses, webhookVerdicts, type WebhookEventRow } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
@@ -52,18 +53,6 @@ const listColumns = {
 export type WebhookEventListRow = Pick<WebhookEventRow, keyof typeof listColumns>;
 export type WebhookEventPage = { rows: WebhookEventListRow[]; nextCursor: string | null };
 
-const cursorSchema = z.tuple([z.number().int().positive()]);
-function encodeCursor(id: number): string {
-  return Buffer.from(JSON.stringify([id])).toString('base64url');
-}
-function decodeCursor(cursor: string): number | null {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))[0];
-  } catch {
-    return null;
-  }
-}
-
 /** Escapes LIKE's own wildcards (and the escape character) in user text. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, '\\$&');
@@ -86,14 +75,13 @@ export async function listWebhookEvents(db: Db, filter: WebhookEventFilter): Pro
   if (f.account) where.push(eq(webhookEvents.accountId, f.account));
   if (f.verdict) where.push(eq(webhookEvents.verdict, f.verdict));
   if (f.status) where.push(eq(webhookEvents.status, f.status));
-  if (f.from) where.push(gte(webhookEvents.receivedAt, new Date(`${f.from}T00:00:00Z`)));
-  if (f.to) where.push(lt(webhookEvents.receivedAt, new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000)));
+  where.push(...utcDayRange(webhookEvents.receivedAt, f.from, f.to));
   if (f.q) {
     const prefix = `${escapeLike(f.q)}%`;
     // `= q` can use an index on its own; the prefix match catches a pasted start of an id.
     where.push(or(...searchedColumns.map((column) => or(eq(column, f.q!), sql`${column} like ${prefix}`)))!);
   }
-  const cursor = f.cursor ? decodeCursor(f.cursor) : null;
+  const cursor = decodeIdCursor(f.cursor);
   if (cursor) where.push(lt(webhookEvents.id, cursor));
 
   const rows = await db
@@ -102,9 +90,7 @@ export async function listWebhookEvents(db: Db, filter: WebhookEventFilter): Pro
     .where(and(...where))
     .orderBy(desc(webhookEvents.id))
     .limit(f.limit + 1);
-  const page = rows.slice(0, f.limit);
-  const last = page.at(-1);
-  return { rows: page, nextCursor: rows.length > f.limit && last ? encodeCursor(last.id) : null };
+  return pageOf(rows, f.limit, (last) => encodeIdCursor(last.id));
 }
 
 export async function getWebhookEvent(db: Db, id: number): Promise<WebhookEventRow | null> {

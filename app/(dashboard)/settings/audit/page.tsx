@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { Input, Select } from '@/components/ui/input';
+import { KeysetPager } from '@/components/ui/keyset-pager';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Alert } from '@/components/ui/alert';
 import { Forbidden } from '@/components/shell/forbidden';
@@ -14,6 +15,7 @@ import { auditActions, auditFilterSchema, listActorOptions, listAudit } from '@/
 import { pageActor } from '@/lib/auth/page';
 import { getDb } from '@/lib/db';
 import { formatDateTime } from '@/lib/ui/format';
+import { firstValues } from '@/lib/ui/search-params';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -31,7 +33,7 @@ const searchSchema = z.object({
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { denied } = await pageActor('audit.read');
   if (denied) return <Forbidden message={denied} />;
-  const raw = searchSchema.parse(Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v || undefined])));
+  const raw = searchSchema.parse(firstValues(await searchParams));
   const parsed = auditFilterSchema.safeParse(raw);
   const filter = parsed.success ? parsed.data : {};
   const db = getDb();
@@ -40,7 +42,6 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     listActorOptions(db),
   ]);
   const { cursor: _c, ...current } = raw;
-  const olderHref = page.nextCursor ? `?${new URLSearchParams({ ...clean(current), cursor: page.nextCursor })}` : null;
 
   return (
     <>
@@ -124,29 +125,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </tbody>
           </Table>
         )}
-        <nav aria-label="Audit pages" className="flex items-center justify-between gap-2 px-5 py-3 text-sm">
-          {raw.cursor ? (
-            <Link className="underline underline-offset-4" href={`?${new URLSearchParams(clean(current))}`}>
-              ← Newest
-            </Link>
-          ) : (
-            <span />
-          )}
-          {olderHref ? (
-            <Link className="underline underline-offset-4" href={olderHref}>
-              Older →
-            </Link>
-          ) : (
-            <span className="text-muted-foreground">End of the log</span>
-          )}
-        </nav>
+        <KeysetPager label="Audit pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />
       </Card>
     </>
   );
-}
-
-function clean(values: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])));
 }
 
 function summarise(details: Record<string, unknown>): string {

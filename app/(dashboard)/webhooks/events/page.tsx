@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { Input, Select } from '@/components/ui/input';
+import { KeysetPager } from '@/components/ui/keyset-pager';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
@@ -13,6 +14,7 @@ import { webhookStatuses } from '@/db/schema';
 import { pageActor } from '@/lib/auth/page';
 import { getDb } from '@/lib/db';
 import { formatDateTime } from '@/lib/ui/format';
+import { firstValues } from '@/lib/ui/search-params';
 import { listWebhookEvents, webhookEventFilterSchema } from '@/lib/webhooks/events';
 import { statusLabels, StatusBadge, VerdictBadge } from './_components/event-badges';
 
@@ -33,14 +35,13 @@ const searchSchema = z.object({
 export default async function WebhookEventsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { denied } = await pageActor('dashboard.read');
   if (denied) return <Forbidden message={denied} />;
-  const raw = searchSchema.parse(Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, (Array.isArray(v) ? v[0] : v)?.trim() || undefined])));
+  const raw = searchSchema.parse(firstValues(await searchParams));
   const parsed = webhookEventFilterSchema.safeParse(raw);
   // Keep the valid filters when one is not: a typo in one box should not show everything.
   const invalid = parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
   const filter = parsed.success ? parsed.data : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
   const page = await listWebhookEvents(getDb(), filter);
   const { cursor: _c, ...current } = raw;
-  const olderHref = page.nextCursor ? `?${new URLSearchParams({ ...clean(current), cursor: page.nextCursor })}` : null;
 
   return (
     <>
@@ -130,27 +131,8 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
             </tbody>
           </Table>
         )}
-        <nav aria-label="Event log pages" className="flex items-center justify-between gap-2 px-5 py-3 text-sm">
-          {raw.cursor ? (
-            <Link className="underline underline-offset-4" href={`?${new URLSearchParams(clean(current))}`}>
-              ← Newest
-            </Link>
-          ) : (
-            <span />
-          )}
-          {olderHref ? (
-            <Link className="underline underline-offset-4" href={olderHref}>
-              Older →
-            </Link>
-          ) : (
-            <span className="text-muted-foreground">End of the log</span>
-          )}
-        </nav>
+        <KeysetPager label="Event log pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />
       </Card>
     </>
   );
-}
-
-function clean(values: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])));
 }

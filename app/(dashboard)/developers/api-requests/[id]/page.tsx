@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { DetailList } from '@/components/ui/detail-list';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
@@ -46,14 +47,7 @@ export default async function ApiRequestPage({ params }: { params: Promise<{ id:
         <Card>
           <CardHeader title="Overview" />
           <CardBody>
-            <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
-              {fields.map(([label, value]) => (
-                <div key={label} className="contents">
-                  <dt className="text-muted-foreground">{label}</dt>
-                  <dd className="min-w-0 break-all">{value}</dd>
-                </div>
-              ))}
-            </dl>
+            <DetailList items={fields} />
           </CardBody>
         </Card>
         <JsonCard title="Request body" value={request.requestBody} empty="No request body." />

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { DetailList } from '@/components/ui/detail-list';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
@@ -73,14 +74,7 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
         <Card>
           <CardHeader title="Overview" />
           <CardBody>
-            <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-[max-content_1fr]">
-              {overview.map(([label, value]) => (
-                <div key={label} className="contents">
-                  <dt className="text-muted-foreground">{label}</dt>
-                  <dd className="min-w-0 break-all">{value}</dd>
-                </div>
-              ))}
-            </dl>
+            <DetailList items={overview} />
           </CardBody>
         </Card>
         <Card>
