@@ -5,8 +5,8 @@ import type { WebhookEvent } from '@/lib/klarna/schemas/webhooks';
 import type { WebhookHandler, WebhookHandlerRegistry } from './handlers';
 import { applyStoredEvent } from './receiver';
 
-export type NewValidEvent = typeof webhookEvents.$inferInsert & { eventId: string; eventType: string };
-type Pending = { values: NewValidEvent; envelope: WebhookEvent; resolve: (r: { duplicate: boolean }) => void; reject: (e: unknown) => void };
+export type NewValidEvent = Omit<typeof webhookEvents.$inferInsert, 'verdict' | 'status'> & { eventId: string; eventType: string };
+type Pending = { values: NewValidEvent; envelope: WebhookEvent; handler: WebhookHandler | null; resolve: (r: { duplicate: boolean }) => void; reject: (e: unknown) => void };
 
 /**
  * Stores valid events in batches: deliveries that arrive while earlier ones are being written
@@ -27,7 +27,7 @@ export class EventWriter {
 
   store(values: NewValidEvent, envelope: WebhookEvent): Promise<{ duplicate: boolean }> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ values, envelope, resolve, reject });
+      this.queue.push({ values, envelope, handler: this.handlers.find(values.eventType), resolve, reject });
       this.pump();
     });
   }
@@ -62,10 +62,12 @@ export class EventWriter {
     // The whole batch travels as one JSON parameter and one statement whose text never changes:
     // no per-row query building, and the parsed body is made from raw_body by Postgres.
     const rows = JSON.stringify(
-      batch.map(({ values: v }) => ({
+      batch.map(({ values: v, handler }) => ({
         event_id: v.eventId,
         event_type: v.eventType,
-        status: v.status,
+        // Stored as failed until its handler has run (in this transaction), so a crash in
+        // between leaves it re-processable; a type nobody handles is final at once.
+        status: handler ? 'failed' : 'no_handler',
         event_version: v.eventVersion ?? null,
         occurred_at: v.occurredAt instanceof Date ? v.occurredAt.toISOString() : null,
         account_id: v.accountId ?? null,
@@ -98,8 +100,7 @@ export class EventWriter {
       for (const item of batch) {
         const row = byEventId.get(item.values.eventId)!;
         // A repeat of an applied event is only counted; one whose handler failed gets another try.
-        const handler = this.handlers.find(item.values.eventType);
-        if (handler && row.status === 'failed') toApply.push({ row: storedRow(item.values, row), envelope: item.envelope, handler });
+        if (item.handler && row.status === 'failed') toApply.push({ row: storedRow(item.values, row), envelope: item.envelope, handler: item.handler });
         results.push({ duplicate: Number(row.duplicate_count) > 0 });
       }
       await applyAll(tx, toApply);

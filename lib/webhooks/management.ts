@@ -23,20 +23,26 @@ export type SigningKeyView = {
 };
 
 /** Klarna's signing keys and webhooks, read together (each key shows which webhooks use it). */
-export async function loadWebhookSetup(ctx: Ctx): Promise<{ signingKeys: SigningKeyView[]; webhooks: Webhook[] }> {
+export async function loadWebhookSetup(ctx: Ctx): Promise<{ signingKeys: SigningKeyView[]; webhooks: Webhook[]; heldKeys: { signingKeyId: string; createdAt: Date }[] }> {
   assertCan(ctx.actor, 'dashboard.read');
   const api = await klarnaFor(ctx.db, ctx.settings);
   const [{ signing_keys }, { webhooks }, stored] = await Promise.all([
     callKlarna(() => api.signingKeys.list()),
     callKlarna(() => api.webhooks.list()),
-    ctx.db.select({ id: klarnaSigningKeys.signingKeyId }).from(klarnaSigningKeys).where(and(eq(klarnaSigningKeys.environment, ctx.settings.environment), isNull(klarnaSigningKeys.deletedAt))),
+    ctx.db
+      .select({ signingKeyId: klarnaSigningKeys.signingKeyId, createdAt: klarnaSigningKeys.createdAt })
+      .from(klarnaSigningKeys)
+      .where(and(eq(klarnaSigningKeys.environment, ctx.settings.environment), isNull(klarnaSigningKeys.deletedAt)))
+      .orderBy(desc(klarnaSigningKeys.createdAt)),
   ]);
-  const storedIds = new Set(stored.map((s) => s.id));
+  const storedIds = new Set(stored.map((s) => s.signingKeyId));
   return {
     signingKeys: signing_keys
       .map((k) => ({ signingKeyId: k.signing_key_id, createdAt: k.created_at, storedHere: storedIds.has(k.signing_key_id), usedBy: webhooks.filter((w) => w.signing_key_id === k.signing_key_id).map((w) => w.webhook_id) }))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     webhooks,
+    /** Keys this dashboard holds the secret of: the only ones a webhook form may choose. */
+    heldKeys: stored,
   };
 }
 
@@ -90,34 +96,35 @@ export async function rotateSigningKey(ctx: Ctx, input: { signingKeyId: string; 
   return { signingKeyId, movedWebhooks: moved };
 }
 
-/** The dashboard's form for a webhook; the sandbox accepts plain http to this machine. */
-export function webhookFormSchema(environment: KlarnaSettings['environment']) {
-  return z.object({
-    url: z
-      .string()
-      .trim()
-      .url('Enter an absolute URL')
-      .refine((value) => {
-        const url = new URL(value);
-        return url.protocol === 'https:' || (environment === 'sandbox' && url.protocol === 'http:');
-      }, environment === 'sandbox' ? 'Use an http(s) URL' : 'Klarna only calls https:// URLs'),
-    eventTypes: z.array(eventTypePatternSchema).min(1, 'Choose at least one event type'),
-    signingKeyId: z.string().min(1, 'Choose a signing key'),
-    status: z.enum(webhookStatuses),
-  });
-}
-export type WebhookForm = z.infer<ReturnType<typeof webhookFormSchema>>;
+/** The dashboard's form for a webhook. Whether plain http is allowed depends on the environment (see checkWebhookForm). */
+export const webhookFormSchema = z.object({
+  url: z
+    .string()
+    .trim()
+    .url('Enter an absolute URL')
+    .refine((value) => ['https:', 'http:'].includes(new URL(value).protocol), 'Use an https:// URL'),
+  eventTypes: z.array(eventTypePatternSchema).min(1, 'Choose at least one event type'),
+  signingKeyId: z.string().min(1, 'Choose a signing key'),
+  status: z.enum(webhookStatuses),
+});
+export type WebhookForm = z.infer<typeof webhookFormSchema>;
 const webhookFieldMap = { url: 'url', event_types: 'eventTypes', signing_key_id: 'signingKeyId', status: 'status' };
 
-async function assertKeyStoredHere(ctx: Ctx, signingKeyId: string) {
-  const [row] = await ctx.db.select({ id: klarnaSigningKeys.signingKeyId }).from(klarnaSigningKeys).where(and(eq(klarnaSigningKeys.signingKeyId, signingKeyId), isNull(klarnaSigningKeys.deletedAt)));
+/**
+ * What Klarna would refuse or the receiver could not verify, caught with field errors first:
+ * Klarna calls only https (the embedded sandbox also plain http), and the signing key must be
+ * one this dashboard holds. Answers the API to make the call with.
+ */
+async function checkWebhookForm(ctx: Ctx, input: WebhookForm) {
+  if (ctx.settings.environment !== 'sandbox' && new URL(input.url).protocol !== 'https:') throw new InputError('Klarna only calls https:// URLs.', { url: ['Use an https:// URL'] });
+  const [row] = await ctx.db.select({ id: klarnaSigningKeys.signingKeyId }).from(klarnaSigningKeys).where(and(eq(klarnaSigningKeys.signingKeyId, input.signingKeyId), isNull(klarnaSigningKeys.deletedAt)));
   if (!row) throw new InputError('This dashboard does not hold that signing key, so it could not verify the events.', { signingKeyId: ['Choose a key created from this dashboard'] });
+  return klarnaFor(ctx.db, ctx.settings);
 }
 
 export async function createWebhook(ctx: Ctx, input: WebhookForm & { intentId: string }): Promise<Webhook> {
   assertCan(ctx.actor, 'webhooks.manage');
-  await assertKeyStoredHere(ctx, input.signingKeyId);
-  const api = await klarnaFor(ctx.db, ctx.settings);
+  const api = await checkWebhookForm(ctx, input);
   const key = idempotencyKey({ operation: 'webhooks.create', target: ctx.settings.environment, nonce: input.intentId });
   const webhook = await callKlarna(() => api.webhooks.create({ url: input.url, event_types: input.eventTypes, event_version: 'v1', signing_key_id: input.signingKeyId, status: input.status }, { idempotencyKey: key }), webhookFieldMap);
   await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.create', target: { type: 'webhook', id: webhook.webhook_id }, details: { url: input.url, eventTypes: input.eventTypes, signingKeyId: input.signingKeyId, status: input.status }, requestId: ctx.requestId, idempotencyKey: key });
@@ -126,8 +133,7 @@ export async function createWebhook(ctx: Ctx, input: WebhookForm & { intentId: s
 
 export async function updateWebhook(ctx: Ctx, input: WebhookForm & { webhookId: string; intentId: string }): Promise<Webhook> {
   assertCan(ctx.actor, 'webhooks.manage');
-  await assertKeyStoredHere(ctx, input.signingKeyId);
-  const api = await klarnaFor(ctx.db, ctx.settings);
+  const api = await checkWebhookForm(ctx, input);
   const key = idempotencyKey({ operation: 'webhooks.update', target: input.webhookId, nonce: input.intentId });
   const webhook = await callKlarna(() => api.webhooks.update(input.webhookId, { url: input.url, event_types: input.eventTypes, signing_key_id: input.signingKeyId, status: input.status }, { idempotencyKey: key }), webhookFieldMap);
   await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.update', target: { type: 'webhook', id: input.webhookId }, details: { url: input.url, eventTypes: input.eventTypes, signingKeyId: input.signingKeyId, status: input.status }, requestId: ctx.requestId, idempotencyKey: key });
@@ -150,15 +156,6 @@ export async function simulateWebhookEvent(ctx: Ctx, input: { webhookId: string;
   const answer = await callKlarna(() => api.webhooks.simulate(input.webhookId, { event_type: input.eventType, event_version: 'v1' }, { idempotencyKey: key }), { event_type: 'eventType' });
   await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.simulate', target: { type: 'webhook', id: input.webhookId }, details: { eventType: input.eventType, eventId: answer.event_id }, requestId: ctx.requestId, idempotencyKey: key });
   return { eventId: answer.event_id };
-}
-
-/** Signing keys this dashboard can verify with, newest first (for the webhook form). */
-export async function listStoredSigningKeys(db: Db, environment: KlarnaSettings['environment']) {
-  return db
-    .select({ signingKeyId: klarnaSigningKeys.signingKeyId, createdAt: klarnaSigningKeys.createdAt })
-    .from(klarnaSigningKeys)
-    .where(and(eq(klarnaSigningKeys.environment, environment), isNull(klarnaSigningKeys.deletedAt)))
-    .orderBy(desc(klarnaSigningKeys.createdAt));
 }
 
 export { MAX_SIGNING_KEYS };

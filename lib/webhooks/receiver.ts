@@ -78,12 +78,7 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
   const envelope = parsed.data;
   const meta = envelope.metadata;
   const occurredAt = new Date(meta.occurred_at);
-  // Stored as failed until its handler has run (in the same transaction), so a crash in
-  // between leaves it re-processable; a type nobody handles is final at once.
-  const hasHandler = Boolean(deps.handlers.find(meta.event_type));
   const values = {
-    verdict: 'valid' as const,
-    status: hasHandler ? ('failed' as const) : ('no_handler' as const),
     eventId: meta.event_id,
     eventType: meta.event_type,
     eventVersion: meta.event_version,

@@ -15,7 +15,6 @@ import {
   updateWebhook,
   webhookFormSchema,
 } from '@/lib/webhooks/management';
-import { env } from '@/lib/env';
 
 const manage = (name: string) => actionClient.metadata({ name, capability: 'webhooks.manage' });
 const done = <T>(value: T) => {
@@ -24,7 +23,7 @@ const done = <T>(value: T) => {
 };
 const intent = z.object({ intentId: z.uuid() });
 const webhookId = z.string().min(1).max(300);
-const form = webhookFormSchema(env().KLARNA_ENVIRONMENT);
+const form = webhookFormSchema;
 
 export const createSigningKeyAction = manage('createSigningKey')
   .inputSchema(intent)

@@ -14,7 +14,7 @@ import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { knownEventTypes } from '@/lib/klarna/schemas/webhooks';
 import { formatDateTime } from '@/lib/ui/format';
-import { listStoredSigningKeys, loadWebhookSetup } from '@/lib/webhooks/management';
+import { loadWebhookSetup } from '@/lib/webhooks/management';
 import { CreateSigningKeyButton, SigningKeyActions } from './_components/signing-key-actions';
 import { WebhookDialog } from './_components/webhook-dialog';
 import { DeleteWebhookButton } from './_components/webhook-actions';
@@ -35,10 +35,9 @@ export default async function WebhooksPage() {
   const receiverUrl = new URL('/api/webhooks/klarna', config.APP_URL).toString();
   const setup = await loadWebhookSetup({ db, actor, settings }).then(
     (value) => ({ ...value, error: null }),
-    (error: unknown) => ({ signingKeys: [], webhooks: [], error: error instanceof AppError ? error.message : 'Klarna could not be asked for the webhook setup.' }),
+    (error: unknown) => ({ signingKeys: [], webhooks: [], heldKeys: [], error: error instanceof AppError ? error.message : 'Klarna could not be asked for the webhook setup.' }),
   );
-  const storedKeys = admin ? await listStoredSigningKeys(db, settings.environment) : [];
-  const keyOptions = storedKeys.map((k) => ({ id: k.signingKeyId, label: `${shortId(k.signingKeyId).slice(0, 8)}… (created ${formatDateTime(k.createdAt)} UTC)` }));
+  const keyOptions = setup.heldKeys.map((k) => ({ id: k.signingKeyId, label: `${shortId(k.signingKeyId).slice(0, 8)}… (created ${formatDateTime(k.createdAt)} UTC)` }));
   const heldKeys = new Set(setup.signingKeys.filter((k) => k.storedHere).map((k) => k.signingKeyId));
 
   return (
