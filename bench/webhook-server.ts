@@ -27,12 +27,17 @@ async function main() {
     });
   } else if (mode === 'receiver') {
     const { handleKlarnaWebhookRequest } = await import('@/lib/webhooks/app-receiver');
-    const { webhookHandlers } = await import('@/lib/webhooks/handlers');
+    const { eachEvent, webhookHandlers } = await import('@/lib/webhooks/handlers');
     const { auditLog } = await import('@/db/schema');
-    // Stands for a later issue's handler: one write in the receiver's transaction.
-    webhookHandlers().register('payment.request.*', async (tx, { row }) => {
-      await tx.insert(auditLog).values({ action: 'bench.webhook-applied', actorEmail: 'system', targetId: row.eventId, outcome: 'success' });
-    });
+    // Stands for a later issue's handler: one row written per event, in the receiver's
+    // transaction; by default as one statement per batch (BENCH_HANDLER=each: one per event).
+    const row = (eventId: string | null) => ({ action: 'bench.webhook-applied', actorEmail: 'system', targetId: eventId, outcome: 'success' as const });
+    webhookHandlers().register(
+      'payment.request.*',
+      process.env.BENCH_HANDLER === 'each'
+        ? eachEvent(async (tx, { row: event }) => void (await tx.insert(auditLog).values(row(event.eventId))))
+        : async (tx, events) => void (await tx.insert(auditLog).values(events.map((e) => row(e.row.eventId)))),
+    );
     server = createServer(getRequestListener((request) => handleKlarnaWebhookRequest(request)));
   } else {
     throw new Error('usage: webhook-server.ts <receiver|ceiling>');

@@ -2,7 +2,7 @@ import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { webhookEvents, type WebhookEventRow } from '@/db/schema';
 import type { WebhookEvent } from '@/lib/klarna/schemas/webhooks';
-import type { WebhookHandler, WebhookHandlerRegistry } from './handlers';
+import type { StoredWebhookEvent, WebhookHandler, WebhookHandlerRegistry } from './handlers';
 import { applyStoredEvent } from './receiver';
 
 export type NewValidEvent = Omit<typeof webhookEvents.$inferInsert, 'verdict' | 'status'> & { eventId: string; eventType: string };
@@ -110,15 +110,22 @@ export class EventWriter {
 }
 
 /**
- * Applies a batch's events. Fast path: every handler inside one savepoint, then one UPDATE
- * marks them processed. If any handler throws, that savepoint undoes them all and each event
- * is applied on its own (applyStoredEvent), so only the failing ones end up failed.
+ * Applies a batch's events. Fast path: each handler once with all its events, inside one
+ * savepoint, then one UPDATE marks them processed. If any handler throws, that savepoint undoes
+ * them all and each event is applied on its own (applyStoredEvent), so only the failing ones
+ * end up failed.
  */
 async function applyAll(tx: Db, items: { row: WebhookEventRow; envelope: WebhookEvent; handler: WebhookHandler }[]) {
   if (items.length === 0) return;
   try {
     await tx.transaction(async (savepoint) => {
-      for (const { row, envelope, handler } of items) await handler(savepoint, { row, envelope });
+      const byHandler = new Map<WebhookHandler, StoredWebhookEvent[]>();
+      for (const { row, envelope, handler } of items) {
+        const events = byHandler.get(handler) ?? [];
+        events.push({ row, envelope });
+        byHandler.set(handler, events);
+      }
+      for (const [handler, events] of byHandler) await handler(savepoint, events);
     });
   } catch {
     for (const { row, envelope, handler } of items) await applyStoredEvent(tx, row, envelope, handler);

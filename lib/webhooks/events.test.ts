@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError } from '@/lib/errors';
 import { createSigningKey, createUser, klarnaEvent, signedHeaders, testKeyring } from '@/test/factories';
 import { describeEachDriver } from '@/test/db';
 import { getWebhookEvent, listWebhookEvents, reprocessWebhookEvent, webhookEventFilterSchema, type WebhookEventFilter } from './events';
-import { WebhookHandlerRegistry, webhookHandlers } from './handlers';
+import { eachEvent, WebhookHandlerRegistry, webhookHandlers } from './handlers';
 import { receiveKlarnaWebhook } from './receiver';
 import { signingKeyLookup } from './signing-keys';
 
@@ -100,10 +100,10 @@ describeEachDriver('webhook event log', (db) => {
     const type = `test.reprocess.${randomUUID()}`;
     let broken = true;
     // The registry is process-global: a type of our own keeps this handler out of other tests.
-    webhookHandlers().register(type, async (tx, { row }) => {
+    webhookHandlers().register(type, eachEvent(async (tx, { row }) => {
       if (broken) throw new Error('merchant table not ready');
       await tx.insert(auditLog).values({ action: 'test.webhook-applied', actorEmail: 'webhook', targetId: row.eventId, outcome: 'success' });
-    });
+    }));
     const { row } = await deliver({ eventType: type }, webhookHandlers());
     expect(row).toMatchObject({ status: 'failed', processingError: 'merchant table not ready', applyCount: 0 });
 

@@ -2,8 +2,21 @@ import type { Db } from '@/db/client';
 import type { WebhookEventRow } from '@/db/schema';
 import { eventTypeMatches, type WebhookEvent } from '@/lib/klarna/schemas/webhooks';
 
-/** Applies one event inside the receiver's database transaction; throwing rolls its writes back. */
-export type WebhookHandler = (tx: Db, event: { row: WebhookEventRow; envelope: WebhookEvent }) => Promise<void>;
+export type StoredWebhookEvent = { row: WebhookEventRow; envelope: WebhookEvent };
+
+/**
+ * Applies events of its types, in arrival order, inside the receiver's database transaction;
+ * throwing rolls back its writes for all of them (the receiver then retries each alone).
+ * Deliveries that arrive together come as one call, so a handler can write them with one
+ * statement; `eachEvent` adapts a handler written for one event at a time.
+ */
+export type WebhookHandler = (tx: Db, events: StoredWebhookEvent[]) => Promise<void>;
+
+export function eachEvent(apply: (tx: Db, event: StoredWebhookEvent) => Promise<void>): WebhookHandler {
+  return async (tx, events) => {
+    for (const event of events) await apply(tx, event);
+  };
+}
 
 /**
  * Which handler applies which event type. Areas (merchants, payments, settlements) register

@@ -4,7 +4,7 @@ import { openDatabase } from '@/db/client';
 import { auditLog, webhookEvents } from '@/db/schema';
 import { createSigningKey, klarnaEvent, signedHeaders, testKeyring } from '@/test/factories';
 import { describeEachDriver } from '@/test/db';
-import { WebhookHandlerRegistry } from './handlers';
+import { eachEvent, WebhookHandlerRegistry } from './handlers';
 import { receiveKlarnaWebhook, type ReceiverDeps } from './receiver';
 import { signingKeyLookup } from './signing-keys';
 
@@ -20,11 +20,11 @@ describeEachDriver('webhook receiver', (db) => {
   beforeEach(async () => {
     key = await createSigningKey(db());
     applied = [];
-    handlers = new WebhookHandlerRegistry().register('payment.request.*', async (tx, { row }) => {
+    handlers = new WebhookHandlerRegistry().register('payment.request.*', eachEvent(async (tx, { row }) => {
       // A visible side effect inside the receiver's transaction, as a real handler has.
       await tx.insert(auditLog).values({ action: 'test.webhook-applied', actorEmail: 'webhook', targetId: row.eventId, outcome: 'success' });
       applied.push(row.eventId!);
-    });
+    }));
   });
 
   it('stores a valid event with its headers and raw body, and applies it', async () => {
@@ -124,10 +124,10 @@ describeEachDriver('webhook receiver', (db) => {
 
   it('stores an event whose handler fails as failed, and applies it when Klarna delivers it again', async () => {
     let fail = true;
-    handlers = new WebhookHandlerRegistry().register('payment.request.updated', async (tx, { row }) => {
+    handlers = new WebhookHandlerRegistry().register('payment.request.updated', eachEvent(async (tx, { row }) => {
       await tx.insert(auditLog).values({ action: 'test.webhook-applied', actorEmail: 'webhook', targetId: row.eventId, outcome: 'success' });
       if (fail) throw new Error('merchant cache unavailable');
-    });
+    }));
     const { event, body } = klarnaEvent({ eventType: 'payment.request.updated' });
     const headers = signedHeaders(body, key.signingKeyId, key.key);
     expect((await deliver(body, headers)).status).toBe(200);
@@ -158,9 +158,9 @@ describeEachDriver('webhook receiver', (db) => {
         for each row when (new.action = 'test.fail-commit') execute function fail_commit();`));
     const { event, body } = klarnaEvent({ eventType: 'payment.request.updated' });
     let failCommit = true;
-    handlers = new WebhookHandlerRegistry().register('payment.request.updated', async (tx, { row }) => {
+    handlers = new WebhookHandlerRegistry().register('payment.request.updated', eachEvent(async (tx, { row }) => {
       await tx.insert(auditLog).values({ action: failCommit ? 'test.fail-commit' : 'test.webhook-applied', actorEmail: 'webhook', targetId: row.eventId, outcome: 'success' });
-    });
+    }));
     const headers = signedHeaders(body, key.signingKeyId, key.key);
     await expect(deliver(body, headers)).rejects.toThrow();
     expect(await rowsFor(event.metadata.event_id)).toHaveLength(0);

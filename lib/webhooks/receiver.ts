@@ -4,7 +4,7 @@ import { webhookEvents, type WebhookEventRow } from '@/db/schema';
 import { verifyWebhookSignature } from '@/lib/klarna/signature';
 import { webhookEventSchema, type WebhookEvent } from '@/lib/klarna/schemas/webhooks';
 import { eventWriterFor } from './event-writer';
-import type { WebhookHandlerRegistry } from './handlers';
+import type { WebhookHandler, WebhookHandlerRegistry } from './handlers';
 import type { SigningKeyLookup } from './signing-keys';
 
 export type ReceiverDeps = {
@@ -103,10 +103,10 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
  * Runs the handler in a savepoint: its writes and the event's new status commit together, and
  * a handler that throws leaves the event stored as failed with the reason (re-processable).
  */
-export async function applyStoredEvent(tx: Db, row: WebhookEventRow, envelope: WebhookEvent, handler: NonNullable<ReturnType<WebhookHandlerRegistry['find']>>): Promise<'processed' | 'failed'> {
+export async function applyStoredEvent(tx: Db, row: WebhookEventRow, envelope: WebhookEvent, handler: WebhookHandler): Promise<'processed' | 'failed'> {
   try {
     await tx.transaction(async (savepoint) => {
-      await handler(savepoint, { row, envelope });
+      await handler(savepoint, [{ row, envelope }]);
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
