@@ -58,93 +58,143 @@ export class EventWriter {
     }
   }
 
+  /**
+   * Three ways, cheapest first. A batch nobody handles is one INSERT, atomic on its own. A
+   * batch with handlers is stored already marked processed and its handlers run in the same
+   * transaction (BEGIN, INSERT, one statement per handler, COMMIT); if a handler throws, that
+   * transaction is rolled back and the batch is written the careful way: stored as failed,
+   * each handler in a savepoint, falling back to one event at a time.
+   */
   private async write(batch: Pending[]): Promise<{ duplicate: boolean }[]> {
-    // The whole batch travels as one JSON parameter and one statement whose text never changes:
-    // no per-row query building, and the parsed body is made from raw_body by Postgres.
-    const rows = JSON.stringify(
-      batch.map(({ values: v, handler }) => ({
-        event_id: v.eventId,
-        event_type: v.eventType,
-        // Stored as failed until its handler has run (in this transaction), so a crash in
-        // between leaves it re-processable; a type nobody handles is final at once.
-        status: handler ? 'failed' : 'no_handler',
-        event_version: v.eventVersion ?? null,
-        occurred_at: v.occurredAt instanceof Date ? v.occurredAt.toISOString() : null,
-        account_id: v.accountId ?? null,
-        product_instance_id: v.productInstanceId ?? null,
-        webhook_id: v.webhookId ?? null,
-        correlation_id: v.correlationId ?? null,
-        live: v.live ?? null,
-        signing_key_id: v.signingKeyId ?? null,
-        source_ip: v.sourceIp ?? null,
-        headers: v.headers,
-        raw_body: v.rawBody,
-      })),
-    );
+    if (!batch.some((item) => item.handler)) return results(batch, await insertBatch(this.db, batch, 'optimistic'));
+    try {
+      return await this.db.transaction(async (tx) => {
+        const stored = await insertBatch(tx, batch, 'optimistic');
+        const fresh: ToApply[] = [];
+        const retry: ToApply[] = [];
+        for (const item of batch) {
+          const row = stored.get(item.values.eventId)!;
+          if (!item.handler) continue;
+          if (row.inserted) fresh.push({ row: storedRow(item.values, row), envelope: item.envelope, handler: item.handler });
+          // A repeat of an applied event is only counted; one whose handler failed gets another try.
+          else if (row.status === 'failed') retry.push({ row: storedRow(item.values, row), envelope: item.envelope, handler: item.handler });
+        }
+        try {
+          await runHandlers(tx, fresh);
+        } catch (error) {
+          throw new HandlerFailed(error);
+        }
+        for (const { row, envelope, handler } of retry) await applyStoredEvent(tx, row, envelope, handler);
+        return results(batch, stored);
+      });
+    } catch (error) {
+      if (!(error instanceof HandlerFailed)) throw error;
+    }
     return this.db.transaction(async (tx) => {
-      const stored = await tx.execute(sql`
-        insert into webhook_events (verdict, status, event_id, event_type, event_version, occurred_at, account_id, product_instance_id,
-          webhook_id, correlation_id, live, signing_key_id, source_ip, headers, raw_body, body)
-        select 'valid', r.status, r.event_id, r.event_type, r.event_version, r.occurred_at, r.account_id, r.product_instance_id,
-          r.webhook_id, r.correlation_id, r.live, r.signing_key_id, r.source_ip, r.headers, r.raw_body, r.raw_body::jsonb
-        from jsonb_to_recordset(${rows}::jsonb) as r(status text, event_id text, event_type text, event_version text, occurred_at timestamptz,
-          account_id text, product_instance_id text, webhook_id text, correlation_id text, live boolean, signing_key_id text, source_ip text,
-          headers jsonb, raw_body text)
-        on conflict (event_id) where verdict = 'valid'
-        do update set duplicate_count = webhook_events.duplicate_count + 1, last_duplicate_at = now()
-        returning id, event_id, status, duplicate_count, apply_count, received_at`);
-      type Stored = { id: number | string; event_id: string; status: string; duplicate_count: number | string; apply_count: number | string; received_at: string | Date };
-      const byEventId = new Map(rowsOf<Stored>(stored).map((row) => [row.event_id, row]));
-      const results: { duplicate: boolean }[] = [];
-      const toApply: { row: WebhookEventRow; envelope: WebhookEvent; handler: WebhookHandler }[] = [];
+      const stored = await insertBatch(tx, batch, 'careful');
+      const toApply: ToApply[] = [];
       for (const item of batch) {
-        const row = byEventId.get(item.values.eventId)!;
-        // A repeat of an applied event is only counted; one whose handler failed gets another try.
+        const row = stored.get(item.values.eventId)!;
         if (item.handler && row.status === 'failed') toApply.push({ row: storedRow(item.values, row), envelope: item.envelope, handler: item.handler });
-        results.push({ duplicate: Number(row.duplicate_count) > 0 });
       }
       await applyAll(tx, toApply);
-      return results;
+      return results(batch, stored);
     });
   }
 }
 
+type ToApply = { row: WebhookEventRow; envelope: WebhookEvent; handler: WebhookHandler };
+type Stored = { id: number | string; event_id: string; status: string; duplicate_count: number | string; apply_count: number | string; received_at: string | Date; inserted: boolean };
+
+/** A handler threw in the optimistic path: the batch is written again the careful way. */
+class HandlerFailed extends Error {
+  constructor(readonly original: unknown) {
+    super('a webhook handler failed');
+  }
+}
+
+function results(batch: Pending[], stored: Map<string, Stored>): { duplicate: boolean }[] {
+  return batch.map((item) => ({ duplicate: Number(stored.get(item.values.eventId)!.duplicate_count) > 0 }));
+}
+
 /**
- * Applies a batch's events. Fast path: each handler once with all its events, inside one
- * savepoint, then one UPDATE marks them processed. If any handler throws, that savepoint undoes
- * them all and each event is applied on its own (applyStoredEvent), so only the failing ones
- * end up failed.
+ * Stores a batch with one statement whose text never changes: the rows travel as one JSON
+ * parameter, and Postgres makes the parsed body from raw_body. `optimistic` marks handled
+ * events processed at once (their handlers run in the same transaction); `careful` stores
+ * them as failed until their handler has run, so a handler error leaves them re-processable.
  */
-async function applyAll(tx: Db, items: { row: WebhookEventRow; envelope: WebhookEvent; handler: WebhookHandler }[]) {
+async function insertBatch(db: Db, batch: Pending[], mode: 'optimistic' | 'careful'): Promise<Map<string, Stored>> {
+  const rows = JSON.stringify(
+    batch.map(({ values: v, handler }) => ({
+      event_id: v.eventId,
+      event_type: v.eventType,
+      status: handler ? (mode === 'optimistic' ? 'processed' : 'failed') : 'no_handler',
+      applied: Boolean(handler) && mode === 'optimistic',
+      event_version: v.eventVersion ?? null,
+      occurred_at: v.occurredAt instanceof Date ? v.occurredAt.toISOString() : null,
+      account_id: v.accountId ?? null,
+      product_instance_id: v.productInstanceId ?? null,
+      webhook_id: v.webhookId ?? null,
+      correlation_id: v.correlationId ?? null,
+      live: v.live ?? null,
+      signing_key_id: v.signingKeyId ?? null,
+      source_ip: v.sourceIp ?? null,
+      headers: v.headers,
+      raw_body: v.rawBody,
+    })),
+  );
+  const stored = await db.execute(sql`
+    insert into webhook_events (verdict, status, apply_count, processed_at, event_id, event_type, event_version, occurred_at, account_id,
+      product_instance_id, webhook_id, correlation_id, live, signing_key_id, source_ip, headers, raw_body, body)
+    select 'valid', r.status, case when r.applied then 1 else 0 end, case when r.applied then now() end, r.event_id, r.event_type,
+      r.event_version, r.occurred_at, r.account_id, r.product_instance_id, r.webhook_id, r.correlation_id, r.live, r.signing_key_id,
+      r.source_ip, r.headers, r.raw_body, r.raw_body::jsonb
+    from jsonb_to_recordset(${rows}::jsonb) as r(status text, applied boolean, event_id text, event_type text, event_version text,
+      occurred_at timestamptz, account_id text, product_instance_id text, webhook_id text, correlation_id text, live boolean,
+      signing_key_id text, source_ip text, headers jsonb, raw_body text)
+    on conflict (event_id) where verdict = 'valid'
+    do update set duplicate_count = webhook_events.duplicate_count + 1, last_duplicate_at = now()
+    returning id, event_id, status, duplicate_count, apply_count, received_at, (xmax = 0) as inserted`);
+  return new Map(rowsOf<Stored>(stored).map((row) => [row.event_id, row]));
+}
+
+/** Each handler once, with all its events of the batch in arrival order. */
+async function runHandlers(tx: Db, items: ToApply[]): Promise<void> {
+  const byHandler = new Map<WebhookHandler, StoredWebhookEvent[]>();
+  for (const { row, envelope, handler } of items) {
+    const events = byHandler.get(handler) ?? [];
+    events.push({ row, envelope });
+    byHandler.set(handler, events);
+  }
+  for (const [handler, events] of byHandler) await handler(tx, events);
+}
+
+/**
+ * The careful path for a batch's events: all handlers in one savepoint, then one UPDATE marks
+ * them processed. If any handler throws, that savepoint undoes them all and each event is
+ * applied on its own (applyStoredEvent), so only the failing ones end up failed.
+ */
+async function applyAll(tx: Db, items: ToApply[]) {
   if (items.length === 0) return;
   try {
-    await tx.transaction(async (savepoint) => {
-      const byHandler = new Map<WebhookHandler, StoredWebhookEvent[]>();
-      for (const { row, envelope, handler } of items) {
-        const events = byHandler.get(handler) ?? [];
-        events.push({ row, envelope });
-        byHandler.set(handler, events);
-      }
-      for (const [handler, events] of byHandler) await handler(savepoint, events);
-    });
+    await tx.transaction((savepoint) => runHandlers(savepoint, items));
   } catch {
     for (const { row, envelope, handler } of items) await applyStoredEvent(tx, row, envelope, handler);
     return;
   }
-  const ids = items.map((i) => i.row.id);
   await tx
     .update(webhookEvents)
     .set({ status: 'processed', processingError: null, applyCount: sql`${webhookEvents.applyCount} + 1`, processedAt: sql`now()` })
-    .where(inArray(webhookEvents.id, ids));
+    .where(inArray(webhookEvents.id, items.map((i) => i.row.id)));
 }
 
-function storedRow(values: NewValidEvent, stored: { id: number | string; status: string; duplicate_count: number | string; apply_count: number | string; received_at: string | Date }): WebhookEventRow {
+function storedRow(values: NewValidEvent, stored: Stored): WebhookEventRow {
   return {
     id: Number(stored.id),
     receivedAt: new Date(stored.received_at),
     verdict: 'valid',
     rejectReason: null,
-    status: 'failed',
+    status: stored.status as WebhookEventRow['status'],
     processingError: null,
     applyCount: Number(stored.apply_count),
     duplicateCount: Number(stored.duplicate_count),
