@@ -140,6 +140,29 @@ describeEachDriver('webhook receiver', (db) => {
     expect(await db().select().from(auditLog).where(eq(auditLog.targetId, event.metadata.event_id))).toHaveLength(1);
   });
 
+  it('when one handler of a batch fails, the others are applied and only that one is failed', async () => {
+    const events = Array.from({ length: 10 }, () => klarnaEvent({ eventType: 'payment.request.updated' }));
+    const poisoned = events[3]!.event.metadata.event_id;
+    // Written for a batch: one statement for all its events, as a fast handler is.
+    handlers = new WebhookHandlerRegistry().register('payment.request.updated', async (tx, batch) => {
+      if (batch.some((e) => e.row.eventId === poisoned)) throw new Error('cannot apply this one');
+      await tx.insert(auditLog).values(batch.map((e) => ({ action: 'test.webhook-applied', actorEmail: 'webhook', targetId: e.row.eventId, outcome: 'success' as const })));
+    });
+    const answers = await Promise.all(events.map(({ body }) => deliver(body, signedHeaders(body, key.signingKeyId, key.key))));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    for (const { event } of events) {
+      const [row] = await rowsFor(event.metadata.event_id);
+      const effects = await db().select().from(auditLog).where(eq(auditLog.targetId, event.metadata.event_id));
+      if (event.metadata.event_id === poisoned) {
+        expect(row).toMatchObject({ status: 'failed', processingError: 'cannot apply this one', applyCount: 0 });
+        expect(effects).toHaveLength(0);
+      } else {
+        expect(row).toMatchObject({ status: 'processed', applyCount: 1 });
+        expect(effects).toHaveLength(1);
+      }
+    }
+  });
+
   it('throws (the route answers 5xx) when the database cannot store the event', async () => {
     const broken = openDatabase({ pgliteDir: 'memory://' });
     await broken.close();
