@@ -8,6 +8,29 @@ import {
   type CredentialCreateRequest,
 } from './schemas/management';
 import { webhookListSchema, webhookSchema, webhookSimulatedSchema, type WebhookCreateRequest, type WebhookSimulateRequest, type WebhookUpdateRequest } from './schemas/webhooks';
+import {
+  accountListSchema,
+  accountSchema,
+  businessInformationResponseSchema,
+  channelCollectionListSchema,
+  channelCollectionSchema,
+  channelListSchema,
+  channelSchema,
+  deepLinkSchema,
+  distributionProfileListSchema,
+  onboardResponseSchema,
+  pricePlanListSchema,
+  productActionResponseSchema,
+  settlementConfigurationListSchema,
+  type AccountUpdateRequest,
+  type BusinessInformationUpdate,
+  type ChannelCollectionCreateRequest,
+  type ChannelCollectionUpdateRequest,
+  type ChannelCreateRequest,
+  type ChannelUpdateRequest,
+  type DeepLinkRequest,
+  type OnboardRequest,
+} from './schemas/accounts';
 import type { z } from 'zod';
 
 /** What a mutating call needs besides its body: the key of the intent (lib/klarna/idempotency.ts). */
@@ -18,12 +41,17 @@ export type Mutation = { idempotencyKey: string; correlationId?: string };
  * and parses the answer with the shared schema.
  */
 export function klarnaApi(client: KlarnaClient) {
-  function call<O extends KlarnaOperation, T>(operation: O, params: RouteParams<O>, options: { body?: unknown; response?: z.ZodType<T>; mutation?: Mutation; accountId?: string }): Promise<T> {
+  function call<O extends KlarnaOperation, T>(
+    operation: O,
+    params: RouteParams<O>,
+    options: { body?: unknown; response?: z.ZodType<T>; mutation?: Mutation; accountId?: string; query?: Record<string, string | undefined> },
+  ): Promise<T> {
     const route = klarnaRoutes[operation];
+    const query = new URLSearchParams(Object.entries(options.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined)).toString();
     return client.request<T>({
       operation,
       method: route.method,
-      path: klarnaPath(operation, params),
+      path: klarnaPath(operation, params) + (query ? `?${query}` : ''),
       category: route.category,
       body: options.body,
       response: options.response,
@@ -52,6 +80,47 @@ export function klarnaApi(client: KlarnaClient) {
       update: (webhookId: string, body: WebhookUpdateRequest, mutation: Mutation) => call('webhooks.update', { webhook_id: webhookId }, { body, mutation, response: webhookSchema }),
       delete: (webhookId: string) => call('webhooks.delete', { webhook_id: webhookId }, {}),
       simulate: (webhookId: string, body: WebhookSimulateRequest, mutation: Mutation) => call('webhooks.simulate', { webhook_id: webhookId }, { body, mutation, response: webhookSimulatedSchema }),
+    },
+    accounts: {
+      onboard: (body: OnboardRequest, mutation: Mutation) => call('accounts.onboard', none, { body, mutation, response: onboardResponseSchema }),
+      /** One page, oldest first; `startingAfter` is the last account_id of the previous page. */
+      list: (page: { limit?: number; startingAfter?: string } = {}) =>
+        call('accounts.list', none, { response: accountListSchema, query: { limit: page.limit?.toString(), starting_after: page.startingAfter } }),
+      get: (accountId: string) => call('accounts.get', { account_id: accountId }, { response: accountSchema, accountId }),
+      update: (accountId: string, body: AccountUpdateRequest, mutation: Mutation) => call('accounts.update', { account_id: accountId }, { body, mutation, response: accountSchema, accountId }),
+    },
+    businessInformation: {
+      get: (accountId: string) => call('businessInformation.get', { account_id: accountId }, { response: businessInformationResponseSchema, accountId }),
+      update: (accountId: string, body: BusinessInformationUpdate, mutation: Mutation) =>
+        call('businessInformation.update', { account_id: accountId }, { body, mutation, response: businessInformationResponseSchema, accountId }),
+    },
+    paymentProduct: {
+      disable: (accountId: string, mutation: Mutation) => call('paymentProduct.disable', { account_id: accountId }, { body: {}, mutation, response: productActionResponseSchema, accountId }),
+      enable: (accountId: string, mutation: Mutation) => call('paymentProduct.enable', { account_id: accountId }, { body: {}, mutation, response: productActionResponseSchema, accountId }),
+    },
+    channels: {
+      list: (accountId: string) => call('channels.list', { account_id: accountId }, { response: channelListSchema, accountId }),
+      create: (accountId: string, body: ChannelCreateRequest, mutation: Mutation) => call('channels.create', { account_id: accountId }, { body, mutation, response: channelSchema, accountId }),
+      get: (accountId: string, channelId: string) => call('channels.get', { account_id: accountId, channel_id: channelId }, { response: channelSchema, accountId }),
+      update: (accountId: string, channelId: string, body: ChannelUpdateRequest, mutation: Mutation) =>
+        call('channels.update', { account_id: accountId, channel_id: channelId }, { body, mutation, response: channelSchema, accountId }),
+      delete: (accountId: string, channelId: string) => call('channels.delete', { account_id: accountId, channel_id: channelId }, { accountId }),
+    },
+    channelCollections: {
+      list: (accountId: string) => call('channelCollections.list', { account_id: accountId }, { response: channelCollectionListSchema, accountId }),
+      create: (accountId: string, body: ChannelCollectionCreateRequest, mutation: Mutation) =>
+        call('channelCollections.create', { account_id: accountId }, { body, mutation, response: channelCollectionSchema, accountId }),
+      get: (accountId: string, reference: string) => call('channelCollections.get', { account_id: accountId, collection_reference: reference }, { response: channelCollectionSchema, accountId }),
+      update: (accountId: string, reference: string, body: ChannelCollectionUpdateRequest, mutation: Mutation) =>
+        call('channelCollections.update', { account_id: accountId, collection_reference: reference }, { body, mutation, response: channelCollectionSchema, accountId }),
+      delete: (accountId: string, reference: string) => call('channelCollections.delete', { account_id: accountId, collection_reference: reference }, { accountId }),
+    },
+    pricePlans: { list: () => call('pricePlans.list', none, { response: pricePlanListSchema }) },
+    settlementConfigurations: { list: () => call('settlementConfigurations.list', none, { response: settlementConfigurationListSchema }) },
+    distributionProfiles: { list: () => call('distributionProfiles.list', none, { response: distributionProfileListSchema }) },
+    portal: {
+      /** A one-time link, valid 60 s: create it only when the user asked to open the portal. */
+      deepLink: (accountId: string, body: DeepLinkRequest, mutation: Mutation) => call('portal.deepLink', { account_id: accountId }, { body, mutation, response: deepLinkSchema, accountId }),
     },
   };
 }
