@@ -1,3 +1,4 @@
 export * from './users';
 export * from './audit';
 export * from './klarna';
+export * from './merchants';

@@ -13,6 +13,9 @@ const expected: Record<Capability, Record<Role, boolean>> = {
   'credentials.manage': { viewer: false, operator: false, admin: true },
   'webhooks.manage': { viewer: false, operator: false, admin: true },
   'api-log.read': { viewer: false, operator: true, admin: true },
+  'merchants.onboard': { viewer: false, operator: false, admin: true },
+  'merchants.manage': { viewer: false, operator: true, admin: true },
+  'merchants.portal': { viewer: false, operator: true, admin: true },
 };
 
 const actor = (role: Role): Actor => ({ id: '00000000-0000-4000-8000-000000000000', email: 'x@example.com', name: 'X', role, totpEnabled: false });

@@ -25,6 +25,12 @@ export const capabilityMinRole = {
   'webhooks.manage': 'admin',
   /** The log of every call made to Klarna (bodies redacted). */
   'api-log.read': 'operator',
+  /** Onboard merchants to Klarna (the onboarding wizard and its drafts). */
+  'merchants.onboard': 'admin',
+  /** Change a merchant at Klarna: payment product, account and business details, channels, collections, sync. */
+  'merchants.manage': 'operator',
+  /** Open the Klarna portal for a merchant through a one-time deep link. */
+  'merchants.portal': 'operator',
 } as const satisfies Record<string, Role>;
 
 export type Capability = keyof typeof capabilityMinRole;
@@ -48,6 +54,9 @@ export const capabilityPhrases: Record<Capability, string> = {
   'credentials.manage': 'manage API credentials',
   'webhooks.manage': 'manage webhooks and signing keys',
   'api-log.read': 'read the API request log',
+  'merchants.onboard': 'onboard merchants',
+  'merchants.manage': 'change merchants at Klarna',
+  'merchants.portal': 'open the Klarna portal for a merchant',
 };
 
 export const roleLabels: Record<Role, string> = { admin: 'Admin', operator: 'Operator', viewer: 'Viewer' };

@@ -82,18 +82,25 @@ export async function klarnaFor(db: Db, settings: KlarnaSettings): Promise<Klarn
   return klarnaWithKey(db, settings, apiKey);
 }
 
+/**
+ * Which form field a Klarna `errors[].parameter` belongs to: a table (a parameter with its
+ * `[n]` indexes removed also matches), or a function (forms whose fields are named by the
+ * parameter paths themselves map with `(p) => p`).
+ */
+export type FieldMap = Record<string, string> | ((parameter: string) => string | undefined);
+
 /** Klarna's refusal as an error the user may see: one sentence, its error_id, and field errors. */
 export class KlarnaRefusedError extends AppError {
   override name = 'KlarnaRefusedError';
   constructor(
     readonly klarnaError: KlarnaApiError | KlarnaNetworkError,
-    fieldMap: Record<string, string> = {},
+    fieldMap: FieldMap = {},
   ) {
     const fields: Record<string, string[]> = {};
     const cause = klarnaError;
     if (cause instanceof KlarnaApiError) {
       for (const e of cause.errors) {
-        const field = e.parameter ? (fieldMap[e.parameter] ?? fieldMap[e.parameter.replace(/\[\d+\]/g, '')]) : undefined;
+        const field = e.parameter ? (typeof fieldMap === 'function' ? fieldMap(e.parameter) : (fieldMap[e.parameter] ?? fieldMap[e.parameter.replace(/\[\d+\]/g, '')])) : undefined;
         if (field) (fields[field] ??= []).push(e.message);
       }
     }
@@ -106,7 +113,7 @@ export class KlarnaRefusedError extends AppError {
 }
 
 /** Runs a Klarna call, turning Klarna's errors into KlarnaRefusedError (other errors pass through). */
-export async function callKlarna<T>(call: () => Promise<T>, fieldMap: Record<string, string> = {}): Promise<T> {
+export async function callKlarna<T>(call: () => Promise<T>, fieldMap: FieldMap = {}): Promise<T> {
   try {
     return await call();
   } catch (error) {

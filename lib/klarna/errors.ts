@@ -10,6 +10,8 @@ export class KlarnaApiError extends Error {
   readonly errorType: string | null;
   readonly errorCode: string | null;
   readonly errors: KlarnaParameterError[];
+  /** Klarna's own explanation (`error_message`), when it sent one. */
+  readonly errorMessage: string | null;
   /** The idempotency key sent with the request, when it had one. */
   readonly idempotencyKey: string | null;
 
@@ -20,6 +22,7 @@ export class KlarnaApiError extends Error {
     this.errorId = body.error_id ?? null;
     this.errorType = body.error_type ?? null;
     this.errorCode = body.error_code ?? null;
+    this.errorMessage = body.error_message ?? null;
     this.errors = [...(body.errors ?? []), ...(body.validation_errors ?? [])].map((e) => ({
       parameter: e.parameter ?? null,
       message: e.error_message ?? e.reason ?? 'invalid',
@@ -83,6 +86,8 @@ export function describeKlarnaError(error: KlarnaApiError | KlarnaNetworkError):
       : 'Klarna could not be reached. Nothing was confirmed; retrying is safe and will not act twice.';
   }
   let sentence = (error.errorCode && sentences[error.errorCode]) || `Klarna answered with an error (HTTP ${error.status}${error.errorCode ? `, ${error.errorCode}` : ''}).`;
+  // A conflict or refusal is only actionable with Klarna's reason ("still being set up", "terminated by Klarna").
+  if (error.errorMessage && (error.status === 409 || error.status === 403)) sentence = `Klarna refused this: ${error.errorMessage.replace(/\.?$/, '.')}`;
   const fields = error.errors.filter((e) => e.parameter).map((e) => `${e.parameter}: ${e.message}`);
   if (fields.length) sentence += ` ${fields.join('; ')}.`;
   if (error.errorId) sentence += ` Klarna error id: ${error.errorId}.`;

@@ -1,7 +1,7 @@
 import { clientIp } from '@/lib/auth/request-ip';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
-import { webhookHandlers } from './handlers';
+import { appWebhookHandlers } from './app-handlers';
 import { webhookAllowlist } from './ip-allowlist';
 import { MAX_WEBHOOK_BYTES, receiveKlarnaWebhook, type ReceiverDeps } from './receiver';
 import { signingKeyLookup } from './signing-keys';
@@ -15,7 +15,7 @@ function deps(): ReceiverDeps {
     globalForReceiver.__webhookReceiverDeps = {
       db,
       signingKey: signingKeyLookup(db, config.keyring),
-      handlers: webhookHandlers(),
+      handlers: appWebhookHandlers(),
       allowedIps: webhookAllowlist(config.WEBHOOK_ALLOWED_IPS, config.KLARNA_ENVIRONMENT),
     };
   }

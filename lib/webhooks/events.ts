@@ -7,7 +7,7 @@ import { recordAudit } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import { AppError, ConflictError, NotFoundError } from '@/lib/errors';
 import { webhookEventSchema } from '@/lib/klarna/schemas/webhooks';
-import { webhookHandlers } from './handlers';
+import { appWebhookHandlers } from './app-handlers';
 import { applyStoredEvent } from './receiver';
 
 /** The event log's filters, as they come from the URL (empty values already dropped). */
@@ -117,7 +117,7 @@ export async function reprocessWebhookEvent(ctx: Ctx, id: number): Promise<{ sta
   if (found.verdict !== 'valid') {
     throw new ConflictError(`Only events with a valid signature can be re-processed; this delivery was rejected (${found.rejectReason ?? 'no reason recorded'}).`);
   }
-  const handler = webhookHandlers().find(found.eventType);
+  const handler = appWebhookHandlers().find(found.eventType);
   if (!handler) throw new AppError('NO_HANDLER', `No handler is registered for ${found.eventType ?? 'this'} events, so there is nothing to apply; the event stays stored as "no handler".`);
   const envelope = webhookEventSchema.safeParse(found.body);
   if (!envelope.success) throw new ConflictError('The stored body is not a Klarna event, so it cannot be applied.');
