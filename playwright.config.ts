@@ -29,10 +29,19 @@ export default defineConfig({
       testMatch: /auth\.setup\.ts/,
       use: { baseURL: `http://localhost:${server.port}` },
     },
+    // The Klarna wire spec starts from "no key stored" and walks the set-up in order, so it
+    // runs alone first; the specs after it (merchants, …) use the connection it leaves.
+    {
+      name: `wire-${server.name}`,
+      dependencies: [`setup-${server.name}`],
+      testMatch: /klarna-wire\.spec\.ts/,
+      grep: server.full ? undefined : /@smoke/,
+      use: { baseURL: `http://localhost:${server.port}` },
+    },
     {
       name: server.name,
-      dependencies: [`setup-${server.name}`],
-      testIgnore: /auth\.setup\.ts/,
+      dependencies: [`wire-${server.name}`],
+      testIgnore: [/auth\.setup\.ts/, /klarna-wire\.spec\.ts/],
       grep: server.full ? undefined : /@smoke/,
       use: { baseURL: `http://localhost:${server.port}` },
     },

@@ -11,7 +11,7 @@ export { expect };
 export type FixtureRole = 'admin' | 'operator' | 'viewer';
 
 export function serverName(projectName: string): string {
-  return projectName.replace(/^setup-/, '');
+  return projectName.replace(/^(setup|wire)-/, '');
 }
 
 export function demoAdmin(projectName: string): { email: string; password: string } {

@@ -4,16 +4,6 @@ import { ComingSoon } from './coming-soon';
 
 /** The sections not built yet, each with what it will do. Remove an entry when its page lands. */
 const sections = {
-  merchants: {
-    title: 'Merchants',
-    summary: 'Onboard merchants to Klarna and manage their accounts.',
-    planned: [
-      'Onboard a merchant through a guided wizard (account, business details, products, channels)',
-      'Enable and disable the Klarna payment product with a reason',
-      'Manage channels and channel collections',
-      'Open the Klarna merchant portal through a one-time deep link',
-    ],
-  },
   payments: {
     title: 'Payments',
     summary: 'Klarna payment transactions across your merchants.',

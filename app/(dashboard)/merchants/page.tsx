@@ -1,5 +1,173 @@
-import { comingSoonPage } from '@/components/shell/coming-soon-page';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { z } from 'zod';
+import { Plus } from 'lucide-react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { Field } from '@/components/ui/field';
+import { Input, Select } from '@/components/ui/input';
+import { KeysetPager } from '@/components/ui/keyset-pager';
+import { LiveRefresh } from '@/components/ui/live-refresh';
+import { Table, Td, Th } from '@/components/ui/table';
+import { Forbidden } from '@/components/shell/forbidden';
+import { PageHeader } from '@/components/shell/page-header';
+import { pageActor } from '@/lib/auth/page';
+import { can } from '@/lib/auth/roles';
+import { getDb } from '@/lib/db';
+import { accountStates, productStates } from '@/lib/klarna/schemas/accounts';
+import { mccLabel } from '@/lib/klarna/mcc';
+import { listMerchants, merchantFilterSchema } from '@/lib/merchants/cache';
+import { listOpenDrafts } from '@/lib/merchants/drafts';
+import { formatDateTime } from '@/lib/ui/format';
+import { firstValues } from '@/lib/ui/search-params';
+import { AccountStateBadge, ProductStateBadge } from './_components/state-badges';
+import { SyncButton } from './_components/sync-button';
 
-const { metadata, Page } = comingSoonPage('merchants');
-export { metadata };
-export default Page;
+export const metadata: Metadata = { title: 'Merchants' };
+
+const searchSchema = z.object({ q: z.string().optional(), state: z.string().optional(), product: z.string().optional(), cursor: z.string().optional() });
+const accountStateLabels: Record<string, string> = { OPERATIONAL: 'Operational', PARTIALLY_OPERATIONAL: 'Setting up', DISABLED: 'Disabled' };
+const productStateLabels: Record<string, string> = { ENABLED: 'Enabled', DISABLED: 'Disabled', TERMINATED: 'Terminated' };
+
+export default async function MerchantsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { actor, denied } = await pageActor('dashboard.read');
+  if (denied) return <Forbidden message={denied} />;
+  const raw = searchSchema.parse(firstValues(await searchParams));
+  const parsed = merchantFilterSchema.safeParse(raw);
+  const invalid = parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
+  const filter = parsed.success ? parsed.data : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
+  const db = getDb();
+  const ctx = { db, actor };
+  const canOnboard = can(actor.role, 'merchants.onboard');
+  const [page, drafts] = await Promise.all([listMerchants(db, filter), canOnboard ? listOpenDrafts(ctx) : Promise.resolve([])]);
+  const settingUp = page.rows.some((r) => r.state === 'PARTIALLY_OPERATIONAL');
+  const { cursor: _c, ...current } = raw;
+  const filtered = Boolean(raw.q || raw.state || raw.product);
+
+  return (
+    <>
+      <PageHeader
+        title="Merchants"
+        description="Merchant accounts at Klarna: their state, payment product and channels. The list is this dashboard's copy, kept current by Klarna's webhooks."
+        actions={
+          <div className="flex flex-wrap items-center gap-3">
+            <LiveRefresh url="/api/merchants/version" fast={settingUp} label="Live: Klarna's webhooks update this list" />
+            {can(actor.role, 'merchants.manage') && <SyncButton />}
+            {canOnboard && (
+              <Button asChild>
+                <Link href="/merchants/onboard">
+                  <Plus aria-hidden /> Onboard merchant
+                </Link>
+              </Button>
+            )}
+          </div>
+        }
+      />
+      {drafts.length > 0 && (
+        <Card className="mb-4 p-4">
+          <h2 className="mb-2 text-sm font-semibold">Onboarding drafts</h2>
+          <ul className="grid gap-1 text-sm">
+            {drafts.map((d) => (
+              <li key={d.id} className="flex flex-wrap items-center gap-2">
+                <Link className="underline underline-offset-4" href={`/merchants/onboard?draft=${d.id}`}>
+                  {d.label}
+                </Link>
+                <span className="text-xs text-muted-foreground">step {d.step + 1}, saved {formatDateTime(d.updatedAt)} UTC</span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
+      <Card className="mb-4 p-4">
+        <form className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-4" method="get" aria-label="Filter merchants">
+          <Field label="Search" hint="Name, reference or account id">
+            {(c) => <Input {...c} name="q" defaultValue={raw.q ?? ''} />}
+          </Field>
+          <Field label="Account state">
+            {(c) => (
+              <Select {...c} name="state" defaultValue={raw.state ?? ''}>
+                <option value="">Any state</option>
+                {accountStates.map((s) => (
+                  <option key={s} value={s}>
+                    {accountStateLabels[s]}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <Field label="Payment product">
+            {(c) => (
+              <Select {...c} name="product" defaultValue={raw.product ?? ''}>
+                <option value="">Any product state</option>
+                {productStates.map((s) => (
+                  <option key={s} value={s}>
+                    {productStateLabels[s]}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <div className="flex gap-2">
+            <Button type="submit">Apply</Button>
+            <Button asChild variant="ghost">
+              <Link href="/merchants">Clear</Link>
+            </Button>
+          </div>
+        </form>
+      </Card>
+      {invalid.length > 0 && <Alert tone="warning" className="mb-4">Some filters were not valid and were ignored: {invalid.join(', ')}.</Alert>}
+      <Card>
+        {page.rows.length === 0 ? (
+          <p className="px-5 py-12 text-center text-sm text-muted-foreground">
+            {filtered
+              ? 'No merchant matches these filters.'
+              : canOnboard
+                ? 'No merchants yet. Onboard one, or sync the accounts Klarna already has for you.'
+                : 'No merchants yet. An admin onboards them; an operator can sync the accounts Klarna already has.'}
+          </p>
+        ) : (
+          <Table caption="Merchant accounts">
+            <thead>
+              <tr>
+                <Th>Merchant</Th>
+                <Th>Account state</Th>
+                <Th>Payment product</Th>
+                <Th>MCC</Th>
+                <Th>Channels</Th>
+                <Th>Last read from Klarna (UTC)</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.rows.map((row) => (
+                <tr key={row.accountId}>
+                  <Td>
+                    <Link className="font-medium underline-offset-4 hover:underline" href={`/merchants/${encodeURIComponent(row.accountId)}`}>
+                      {row.accountName}
+                    </Link>
+                    <div className="text-xs text-muted-foreground">
+                      {row.accountReference && <span className="mr-2">{row.accountReference}</span>}
+                      <span className="font-mono">{row.accountId}</span>
+                    </div>
+                  </Td>
+                  <Td>
+                    <AccountStateBadge state={row.state} />
+                  </Td>
+                  <Td>
+                    <ProductStateBadge state={row.productState} />
+                  </Td>
+                  <Td className="max-w-56 text-xs" title={row.mcc ? mccLabel(row.mcc) : undefined}>
+                    {row.mcc ? mccLabel(row.mcc) : '—'}
+                  </Td>
+                  <Td className="tabular-nums">{row.channelsCount ?? '—'}</Td>
+                  <Td className="whitespace-nowrap text-muted-foreground">{row.lastSyncedAt ? formatDateTime(row.lastSyncedAt) : 'Not yet – known from a webhook'}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+        {(page.nextCursor || raw.cursor) && <KeysetPager label="Merchant pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />}
+      </Card>
+    </>
+  );
+}
