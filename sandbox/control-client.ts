@@ -1,10 +1,12 @@
 import type { CategoryLimits } from '../lib/klarna/rate-limit';
+import type { SandboxAccount, SandboxProduct } from './state/accounts';
 import type { EmitEventInput, EmittedEvent } from './state/events';
 import type { DeliveryAttemptRecord, DeliveryState } from './state/types';
 import type { FaultConfig } from './faults';
 import type { RateLimitProfile } from './rate-limit';
 
 export type { DeliveryAttemptRecord, DeliveryState } from './state/types';
+export type { SandboxAccount, SandboxProduct } from './state/accounts';
 
 export type SandboxDelivery = {
   delivery_id: string;
@@ -28,6 +30,8 @@ export type SandboxInfo = {
   faults: FaultConfig;
   rate_limits: CategoryLimits;
   webhook_time_scale: number;
+  /** How long a newly onboarded account stays PARTIALLY_OPERATIONAL (ms of sandbox time). */
+  account_activation_ms: number;
 };
 
 export type SandboxClockState = { now: string; offset_ms: number };
@@ -84,6 +88,20 @@ export class SandboxControlClient {
     const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1])));
     return (await this.call<{ deliveries: SandboxDelivery[] }>('GET', `/_sandbox/deliveries${query.size ? `?${query}` : ''}`)).deliveries;
   };
+
+  /**
+   * Klarna moves a merchant account: OPERATIONAL (now, emitting `partner.account.state-change.operational`)
+   * or DISABLED (its payment product becomes DISABLED by Klarna). Answers the account.
+   */
+  setAccountState = (accountId: string, state: 'OPERATIONAL' | 'DISABLED') =>
+    this.call<SandboxAccount>('POST', `/_sandbox/accounts/${encodeURIComponent(accountId)}/state`, { state });
+  /** Klarna moves an account's payment product (disabled_by KLARNA; emits the product webhooks). Answers the product. */
+  setProductState = (accountId: string, state: 'ENABLED' | 'DISABLED' | 'TERMINATED') =>
+    this.call<SandboxProduct>('POST', `/_sandbox/accounts/${encodeURIComponent(accountId)}/product-state`, { state });
+  /** An OPERATIONAL account onboarded by another partner (this partner gets 403 on it). */
+  createForeignAccount = () => this.call<{ account_id: string }>('POST', '/_sandbox/accounts/foreign');
+  /** How long accounts onboarded from now on stay PARTIALLY_OPERATIONAL (ms of sandbox time; 0: at the next tick). */
+  setAccountActivationDelay = (ms: number) => this.call<{ ms: number }>('POST', '/_sandbox/accounts/activation-delay', { ms });
 
   /** Emits an event as if something happened at Klarna (optionally to one webhook only). */
   emitEvent = (event: Omit<EmitEventInput, 'payload'> & { payload?: Record<string, unknown>; webhook_id?: string }) => this.call<EmittedEvent>('POST', '/_sandbox/events', event);

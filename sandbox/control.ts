@@ -5,6 +5,9 @@ import { parseWith, sandboxErrors } from './errors';
 import { faultConfigSchema } from './faults';
 import { rateLimitChangeSchema } from './rate-limit';
 import { createCredential } from './routes/credentials';
+import { defaultDistributionProfile } from './state/account-config';
+import { changeAccountState, changeProductState, createAccount, getOwn, publicAccount, publicProduct } from './state/accounts';
+import { ids } from './state/ids';
 import type { SandboxRuntime } from './runtime';
 import { jsonResponse, readJsonBody } from './http';
 import type { SandboxEnv } from './server';
@@ -19,6 +22,10 @@ const emitSchema = z.strictObject({
   payload: z.record(z.string(), z.unknown()).default({}),
   webhook_id: z.string().min(1).optional(),
 });
+
+const accountStateSchema = z.strictObject({ state: z.enum(['OPERATIONAL', 'DISABLED']) });
+const productStateSchema = z.strictObject({ state: z.enum(['ENABLED', 'DISABLED', 'TERMINATED']) });
+const activationDelaySchema = z.strictObject({ ms: z.number().int().min(0).max(24 * 3600 * 1000) });
 
 /** A delivery as the control API shows it: everything but the signing key. */
 export function publicDelivery(d: DeliveryRecord) {
@@ -40,6 +47,7 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
     faults: sandbox.faults.get(),
     rate_limits: sandbox.rateLimiter.get(),
     webhook_time_scale: sandbox.dispatcher.timeScale,
+    account_activation_ms: sandbox.accountActivationMs,
   });
   const clock = () => ({ now: sandbox.clock.iso(), offset_ms: sandbox.clock.offset });
 
@@ -56,6 +64,8 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
     else sandbox.clock.set(new Date(change.now));
     sandbox.store.changed();
     sandbox.dispatcher.kick();
+    // Activations due by the new time happen now, not at the next tick.
+    sandbox.activateDueAccounts();
     return ok(clock());
   });
 
@@ -91,5 +101,46 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
     if (input.webhook_id && !sandbox.store.data.webhooks[input.webhook_id]) throw sandboxErrors.resourceNotFound(`Webhook ${input.webhook_id}`);
     const { webhook_id, ...event } = input;
     return ok(sandbox.emitEvent(event, { webhookId: webhook_id }), 201);
+  });
+
+  // Klarna's side of merchant accounts: what only Klarna does (sandbox/README.md, "Merchant accounts").
+  const account = (id: string) => {
+    const found = getOwn(sandbox.store.data.accounts, id);
+    if (!found) throw sandboxErrors.resourceNotFound(`Account ${id}`);
+    return found;
+  };
+  app.post('/_sandbox/accounts/activation-delay', async (c) => {
+    sandbox.setAccountActivationMs(parseWith(activationDelaySchema, await readJsonBody(c)).ms);
+    return ok({ ms: sandbox.accountActivationMs });
+  });
+  app.post('/_sandbox/accounts/foreign', () => {
+    // Onboarded by another partner: this partner's calls about it get 403.
+    const created = createAccount(
+      sandbox,
+      {
+        account_reference: 'FOREIGN-1',
+        account_name: 'Another partner’s merchant',
+        account_owner: { given_name: 'Alex', family_name: 'Doe', email: 'alex.doe@example.com', phone: '+18445527621' },
+        products: [{ type: 'PAYMENT', merchant_category_code: '5999', distribution_profile_id: defaultDistributionProfile.distribution_profile_id }],
+        channel: { websites: [{ urls: ['https://another-partner-merchant.example'] }] },
+      },
+      { onboardedBy: ids.partnerAccount(), operational: true },
+    );
+    return ok({ account_id: created.account_id }, 201);
+  });
+  app.post('/_sandbox/accounts/:account_id/state', async (c) => {
+    const target = account(c.req.param('account_id'));
+    const { state } = parseWith(accountStateSchema, await readJsonBody(c));
+    changeAccountState(sandbox, target, state);
+    return ok(publicAccount(target));
+  });
+  app.post('/_sandbox/accounts/:account_id/product-state', async (c) => {
+    const target = account(c.req.param('account_id'));
+    const { state } = parseWith(productStateSchema, await readJsonBody(c));
+    if (state === 'ENABLED' && target.state === 'DISABLED') {
+      throw sandboxErrors.conflict(`Account ${target.account_id} is DISABLED; make it OPERATIONAL before enabling its product.`);
+    }
+    changeProductState(sandbox, target, state, 'KLARNA');
+    return ok(publicProduct(target.product));
   });
 }

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { faultsFromEnv } from './faults';
+import { DEFAULT_ACCOUNT_ACTIVATION_MS } from './runtime';
 import { startSandbox } from './start';
 
 /**
  * `npm run sandbox`: the embedded Klarna sandbox on its own port.
  * SANDBOX_PORT (4100), SANDBOX_HOST (127.0.0.1), SANDBOX_DATA_DIR (.data/sandbox),
  * SANDBOX_RATE_LIMITS (playground | production | off), SANDBOX_WEBHOOK_TIME_SCALE (1),
+ * SANDBOX_ACCOUNT_ACTIVATION_MS (2000),
  * and the fault settings SANDBOX_LATENCY_MS, SANDBOX_ERROR_RATE, SANDBOX_DROP_RATE,
  * SANDBOX_WEBHOOK_FAILURE_RATE. See sandbox/README.md.
  */
@@ -17,6 +19,10 @@ async function main() {
   if (!['playground', 'production', 'off'].includes(rateLimits)) throw new Error(`SANDBOX_RATE_LIMITS must be playground, production or off, got "${rateLimits}"`);
   const timeScale = Number(env.SANDBOX_WEBHOOK_TIME_SCALE ?? 1);
   if (!(timeScale > 0)) throw new Error(`SANDBOX_WEBHOOK_TIME_SCALE must be a number above 0, got "${env.SANDBOX_WEBHOOK_TIME_SCALE}"`);
+  const activationMs = Number(env.SANDBOX_ACCOUNT_ACTIVATION_MS || DEFAULT_ACCOUNT_ACTIVATION_MS);
+  if (!Number.isInteger(activationMs) || activationMs < 0) {
+    throw new Error(`SANDBOX_ACCOUNT_ACTIVATION_MS must be a whole number of milliseconds ≥ 0, got "${env.SANDBOX_ACCOUNT_ACTIVATION_MS}"`);
+  }
   const dataDir = path.resolve(env.SANDBOX_DATA_DIR || '.data/sandbox');
 
   const sandbox = await startSandbox({
@@ -26,6 +32,7 @@ async function main() {
     faults: faultsFromEnv(env),
     rateLimits: rateLimits as 'playground' | 'production' | 'off',
     webhookTimeScale: timeScale,
+    accountActivationMs: activationMs,
   });
   const info = await sandbox.control.info();
   console.log(`Klarna sandbox listening on ${sandbox.baseUrl}`);

@@ -2,6 +2,7 @@ import { SandboxClock } from './clock';
 import { Faults, type FaultConfig } from './faults';
 import { IdempotencyStore } from './idempotency';
 import { SandboxRateLimiter, type RateLimitProfile } from './rate-limit';
+import { activateDueAccounts } from './state/accounts';
 import { queueEvent, type EmitEventInput, type EmittedEvent } from './state/events';
 import { SandboxStore } from './state/store';
 import { WebhookDispatcher } from './webhooks/dispatcher';
@@ -15,10 +16,24 @@ export type SandboxRuntimeOptions = {
   rateLimits?: CategoryLimits | RateLimitProfile;
   webhookTimeScale?: number;
   webhookTimeoutMs?: number;
+  /** How long a newly onboarded account stays PARTIALLY_OPERATIONAL, in ms of sandbox time (default 2000). */
+  accountActivationMs?: number;
 };
+
+export const DEFAULT_ACCOUNT_ACTIVATION_MS = 2000;
+/** How often due account activations are looked for (real time). */
+const ACTIVATION_TICK_MS = 200;
+
+function validActivationMs(ms: number): number {
+  if (!Number.isInteger(ms) || ms < 0) throw new RangeError('the account activation delay must be a whole number of milliseconds ≥ 0');
+  return ms;
+}
 
 /** Everything a sandbox instance holds; route handlers get it as `ctx.sandbox`. */
 export class SandboxRuntime {
+  private activationTimer: NodeJS.Timeout | null = null;
+  private activationMs = DEFAULT_ACCOUNT_ACTIVATION_MS;
+
   private constructor(
     readonly clock: SandboxClock,
     readonly store: SandboxStore,
@@ -34,7 +49,26 @@ export class SandboxRuntime {
     const faults = new Faults(options.faults);
     const rateLimiter = new SandboxRateLimiter(options.rateLimits ?? 'playground');
     const dispatcher = new WebhookDispatcher(store, clock, faults, { timeScale: options.webhookTimeScale, attemptTimeoutMs: options.webhookTimeoutMs });
-    return new SandboxRuntime(clock, store, faults, rateLimiter, new IdempotencyStore(store, clock), dispatcher);
+    const runtime = new SandboxRuntime(clock, store, faults, rateLimiter, new IdempotencyStore(store, clock), dispatcher);
+    runtime.setAccountActivationMs(options.accountActivationMs ?? DEFAULT_ACCOUNT_ACTIVATION_MS);
+    return runtime;
+  }
+
+  /** The delay given to accounts onboarded from now on (pending ones keep their due time). */
+  get accountActivationMs(): number {
+    return this.activationMs;
+  }
+
+  setAccountActivationMs(ms: number): void {
+    this.activationMs = validActivationMs(ms);
+  }
+
+  /**
+   * Makes every onboarded account whose activation is due by the sandbox clock OPERATIONAL
+   * (emitting its webhook). A ticker calls it; the control API calls it after moving the clock.
+   */
+  activateDueAccounts(): number {
+    return activateDueAccounts(this);
   }
 
   /**
@@ -47,7 +81,7 @@ export class SandboxRuntime {
     return emitted;
   }
 
-  /** Clears all state (a new partner account, the clock back to real time); keeps faults, limits and time scale. */
+  /** Clears all state (a new partner account, the clock back to real time); keeps faults, limits, time scale and activation delay. */
   async reset(): Promise<void> {
     await this.dispatcher.reset();
     this.store.reset();
@@ -56,9 +90,25 @@ export class SandboxRuntime {
 
   start(): void {
     this.dispatcher.start();
+    if (!this.activationTimer) {
+      // Pending activations live in the state, so they also complete after a restart.
+      this.activationTimer = setInterval(() => this.tick(), ACTIVATION_TICK_MS);
+      this.activationTimer.unref();
+      this.tick();
+    }
+  }
+
+  private tick(): void {
+    try {
+      this.activateDueAccounts();
+    } catch (error) {
+      console.error('sandbox: activating accounts failed', error);
+    }
   }
 
   async stop(): Promise<void> {
+    if (this.activationTimer) clearInterval(this.activationTimer);
+    this.activationTimer = null;
     await this.dispatcher.stop();
     await this.store.flush();
   }

@@ -5,7 +5,10 @@ import { registerControlRoutes } from './control';
 import { SandboxError, sandboxErrors } from './errors';
 import { errorResponse, jsonResponse, readJsonBody } from './http';
 import { IdempotencyStore, type OperationResult } from './idempotency';
+import { accountsRoutes } from './routes/accounts';
+import { channelsRoutes } from './routes/channels';
 import { credentialsRoutes } from './routes/credentials';
+import { portalRoutes, registerPortalPages } from './routes/portal';
 import { signingKeysRoutes } from './routes/signing-keys';
 import type { OperationHandler, RouteGroup } from './routes/types';
 import { webhooksRoutes } from './routes/webhooks';
@@ -15,7 +18,7 @@ export type SandboxEnv = { Bindings: HttpBindings };
 export { errorResponse, jsonResponse, readJsonBody } from './http';
 
 /** Every API group the sandbox serves; a new group is one file in routes/ and one entry here. */
-export const routeGroups: RouteGroup[] = [credentialsRoutes, signingKeysRoutes, webhooksRoutes];
+export const routeGroups: RouteGroup[] = [credentialsRoutes, signingKeysRoutes, webhooksRoutes, accountsRoutes, channelsRoutes, portalRoutes];
 
 /**
  * The sandbox's HTTP app: the control API under `/_sandbox`, and every operation of the route
@@ -26,6 +29,8 @@ export const routeGroups: RouteGroup[] = [credentialsRoutes, signingKeysRoutes, 
 export function createSandboxApp(sandbox: SandboxRuntime, groups: RouteGroup[] = routeGroups): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
   registerControlRoutes(app, sandbox);
+  // What a portal deep link opens: a page for the browser, outside /v1 and its pipeline.
+  registerPortalPages(app, sandbox);
   for (const group of groups) {
     for (const [operation, handler] of Object.entries(group) as [KlarnaOperation, OperationHandler][]) {
       app.on(klarnaRoutes[operation].method, routerPath(operation), (c) => handleOperation(c, sandbox, operation, handler));
@@ -74,7 +79,8 @@ async function handleOperation(c: Context<SandboxEnv>, sandbox: SandboxRuntime, 
 
     const execute = async (): Promise<OperationResult> => {
       try {
-        return await handler({ sandbox, body, params: c.req.param() as Record<string, string>, query: new URL(c.req.url).searchParams, accountId, credentialId });
+        const url = new URL(c.req.url);
+        return await handler({ sandbox, body, params: c.req.param() as Record<string, string>, query: url.searchParams, accountId, credentialId, origin: url.origin });
       } catch (error) {
         if (error instanceof SandboxError) return { status: error.status, body: error.toBody() };
         throw error;

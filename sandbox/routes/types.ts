@@ -14,6 +14,8 @@ export type OperationContext = {
   accountId: string | null;
   /** The API credential that authenticated the call. */
   credentialId: string;
+  /** The sandbox's own origin as the caller reached it (`http://127.0.0.1:4100`), for URLs it hands out. */
+  origin: string;
 };
 
 export type OperationHandler = (ctx: OperationContext) => OperationResult | Promise<OperationResult>;

@@ -82,8 +82,13 @@ export const webhooksRoutes: RouteGroup = {
       throw sandboxErrors.validation([{ parameter: 'event_type', error_message: `the webhook is not subscribed to ${input.event_type}` }]);
     }
     if (webhook.status !== 'ENABLED') throw sandboxErrors.conflict(`Webhook ${webhook.webhook_id} is DISABLED; enable it to simulate events.`);
-    const accountId = sandbox.store.partnerAccountId;
-    const emitted = sandbox.emitEvent({ event_type: input.event_type, account_id: accountId, payload: dummyPayload(input.event_type, accountId, sandbox.clock.iso()) }, { webhookId: webhook.webhook_id });
+    const payload = dummyPayload(input.event_type, sandbox.clock.iso());
+    // A product event's metadata names the same product instance as its payload.
+    const productInstanceId = typeof payload.product_instance_id === 'string' ? payload.product_instance_id : undefined;
+    const emitted = sandbox.emitEvent(
+      { event_type: input.event_type, account_id: sandbox.store.partnerAccountId, product_instance_id: productInstanceId, payload },
+      { webhookId: webhook.webhook_id },
+    );
     return { status: 200, body: { event_id: emitted.event_id, event_type: input.event_type, webhook_id: webhook.webhook_id } };
   },
 };

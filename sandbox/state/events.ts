@@ -9,7 +9,10 @@ export type EmitEventInput = {
   event_type: string;
   /** The account the event is about; the partner's own account when omitted. */
   account_id?: string | null;
-  /** Omitted for `partner.account.*` events; a made-up payment product instance otherwise. */
+  /**
+   * Omitted for account events (`partner.account.state-change.*`, which concern the whole
+   * account); for every other event the given product instance, or a made-up one.
+   */
   product_instance_id?: string | null;
   payload: Record<string, unknown>;
   correlation_id?: string;
@@ -25,7 +28,8 @@ export type EmittedEvent = { event_id: string; event_type: string; deliveries: {
 export function queueEvent(store: SandboxStore, clock: SandboxClock, input: EmitEventInput, options: { webhookId?: string } = {}): EmittedEvent {
   const eventId = randomUUID();
   const occurredAt = clock.iso();
-  const accountEvent = input.event_type.startsWith('partner.account.');
+  // Seed: the account event "doesn't contain a product_instance_id, given this event affects the whole account".
+  const accountEvent = input.event_type.startsWith('partner.account.') && !input.event_type.startsWith('partner.account.product.');
   const productInstanceId = accountEvent ? null : (input.product_instance_id ?? ids.productInstance());
   const correlationId = input.correlation_id ?? randomUUID();
   const deliveries: EmittedEvent['deliveries'] = [];

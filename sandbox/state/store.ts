@@ -10,6 +10,8 @@ const STATE_FILE = 'state.json';
 const SAVE_DEBOUNCE_MS = 100;
 /** Finished deliveries kept for the control API; the oldest go first. */
 const MAX_FINISHED_DELIVERIES = 10_000;
+/** Deep links are kept this long after they expire (a late click still says "expired"), then forgotten. */
+const DEEP_LINK_RETENTION_MS = 24 * 3600 * 1000;
 
 export function emptyData(clock: SandboxClock): SandboxData {
   return {
@@ -21,6 +23,8 @@ export function emptyData(clock: SandboxClock): SandboxData {
     webhooks: {},
     idempotency: {},
     deliveries: {},
+    accounts: {},
+    deep_links: {},
   };
 }
 
@@ -113,11 +117,14 @@ export class SandboxStore {
     this.changed();
   }
 
-  /** Drops expired idempotency records and the oldest finished deliveries beyond the cap. */
+  /** Drops expired idempotency records, long-expired deep links and the oldest finished deliveries beyond the cap. */
   prune(): void {
     const now = this.clock.nowMs();
     for (const [key, record] of Object.entries(this.data.idempotency)) {
       if (record.expires_at_ms <= now) delete this.data.idempotency[key];
+    }
+    for (const [token, link] of Object.entries(this.data.deep_links)) {
+      if (link.expires_at_ms + DEEP_LINK_RETENTION_MS <= now) delete this.data.deep_links[token];
     }
     const finished = Object.values(this.data.deliveries).filter((d) => d.state === 'delivered' || d.state === 'failed');
     for (const delivery of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED_DELIVERIES))) {

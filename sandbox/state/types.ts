@@ -1,6 +1,7 @@
 /**
  * What the sandbox keeps, as it is persisted (`state.json` under the data dir). One partner
- * account, the acquiring partner, owns everything. Later API groups (merchants, payments,
+ * account, the acquiring partner, owns everything (merchant accounts it did not onboard are
+ * "foreign": made by the control API to test the 403). Later API groups (merchants, payments,
  * settlements) add their own collections here and to `emptyData()`; a state file written
  * before they existed loads with their collections empty.
  */
@@ -73,6 +74,99 @@ export type DeliveryRecord = {
   attempts: DeliveryAttemptRecord[];
 };
 
+export type AccountState = 'PARTIALLY_OPERATIONAL' | 'OPERATIONAL' | 'DISABLED';
+export type ProductState = 'ENABLED' | 'DISABLED' | 'TERMINATED';
+
+export type AddressRecord = {
+  street_address: string;
+  street_address2?: string;
+  postal_code: string;
+  city: string;
+  region?: string;
+  country: string;
+};
+
+/** Every field of the business information; null until given. */
+export type BusinessInformationRecord = {
+  business_name: string | null;
+  business_entity_type: string | null;
+  registration_authority: string | null;
+  registration_number: string | null;
+  tax_registration_number: string | null;
+  financial_registration_number: string | null;
+  operating_address: AddressRecord | null;
+  registration_address: AddressRecord | null;
+};
+
+/** The account's one payment product (seed: one product per account for now). */
+export type PaymentProductRecord = {
+  product_instance_id: string;
+  type: 'PAYMENT';
+  merchant_category_code: string;
+  state: ProductState;
+  /** Who disabled it: a partner may enable only what it disabled itself. */
+  disabled_by: 'PARTNER' | 'KLARNA' | null;
+  distribution_profile_id: string;
+  price_plan_id: string;
+  updated_at: string;
+};
+
+export type ChannelRecord = {
+  channel_id: string;
+  type: 'WEBSITE' | 'PHYSICAL_STORE' | 'MOBILE_APP';
+  name: string | null;
+  /** WEBSITE only. */
+  urls: string[] | null;
+  /** PHYSICAL_STORE only. */
+  address: AddressRecord | null;
+  /** MOBILE_APP only. */
+  app_store_urls: string[] | null;
+  collection_reference: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type ChannelCollectionRecord = {
+  collection_reference: string;
+  branding: { display_name: string; logo_url?: string; icon_url?: string; brand_color?: string } | null;
+  support: { email?: string; phone?: string; url?: string; returns_url?: string } | null;
+  social_links: { platform: string; url: string }[] | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type AccountRecord = {
+  account_id: string;
+  account_reference: string;
+  account_name: string;
+  account_owner: { given_name: string; family_name: string; email: string; phone: string };
+  business_information: BusinessInformationRecord;
+  state: AccountState;
+  /** When a PARTIALLY_OPERATIONAL account becomes OPERATIONAL, by the sandbox clock; null once it has. */
+  activate_at_ms: number | null;
+  product: PaymentProductRecord;
+  settlement_configuration_id: string;
+  /** Keyed by channel_id, in creation order. */
+  channels: Record<string, ChannelRecord>;
+  /** Keyed by collection_reference, in creation order. */
+  channel_collections: Record<string, ChannelCollectionRecord>;
+  /** The partner account that onboarded it; any other value makes it "foreign" to this partner. */
+  onboarded_by: string;
+  created_at: string;
+  updated_at: string;
+};
+
+/** A one-time Klarna portal link (seed, "Creating a deep link"). */
+export type DeepLinkRecord = {
+  account_id: string;
+  user_reference: string;
+  roles: string[];
+  created_at_ms: number;
+  expires_at_ms: number;
+  /** ISO time of the first (only) use; null while unused. */
+  used_at: string | null;
+};
+
 export type SandboxData = {
   version: 1;
   partner: { account_id: string; created_at: string };
@@ -83,4 +177,8 @@ export type SandboxData = {
   /** Keyed by `<partner account id>:<idempotency key>`. */
   idempotency: Record<string, IdempotencyRecord>;
   deliveries: Record<string, DeliveryRecord>;
+  /** Merchant accounts, keyed by account_id, in creation order. */
+  accounts: Record<string, AccountRecord>;
+  /** Portal deep links, keyed by their token. */
+  deep_links: Record<string, DeepLinkRecord>;
 };

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { ids } from '../state/ids';
+
+/** The seed's sample account_reference. */
+const DUMMY_ACCOUNT_REFERENCE = 'M123786123412';
 
 /** Test data for a simulated event (seed, "Simulate and test webhooks": dummy data matching the event type). */
-export function dummyPayload(eventType: string, accountId: string, now: string): Record<string, unknown> {
+export function dummyPayload(eventType: string, now: string): Record<string, unknown> {
   const paymentRequestId = `krn:payment:eu1:request:${randomUUID()}`;
   const transactionId = `krn:payment:eu1:transaction:${randomUUID()}`;
   const stateChange = /state-change\.([a-z-]+)$/.exec(eventType)?.[1];
@@ -42,11 +46,13 @@ export function dummyPayload(eventType: string, accountId: string, now: string):
       amount,
     };
   }
+  // Account and product events carry what the sandbox's own merchant accounts send (state/accounts.ts).
   if (eventType.startsWith('partner.account.product.payment.state-change.')) {
-    return { account_id: accountId, product: 'PAYMENT', state: stateChange ? upper(stateChange) : 'ENABLED' };
+    const state = stateChange ? upper(stateChange) : 'ENABLED';
+    return { account_reference: DUMMY_ACCOUNT_REFERENCE, product_instance_id: ids.productInstance(), state, previous_state: state === 'ENABLED' ? 'DISABLED' : 'ENABLED' };
   }
   if (eventType.startsWith('partner.account.')) {
-    return { account_id: accountId, state: stateChange ? upper(stateChange) : 'OPERATIONAL', previous_state: 'PARTIALLY_OPERATIONAL' };
+    return { account_reference: DUMMY_ACCOUNT_REFERENCE, state: stateChange ? upper(stateChange) : 'OPERATIONAL', previous_state: 'PARTIALLY_OPERATIONAL' };
   }
   if (eventType === 'settlement.report.created') {
     const settlementId = `krn:settlement:eu1:${randomUUID()}`;
