@@ -6,7 +6,7 @@ import { klarnaCredentials, klarnaEnvironments, type KlarnaCredentialRow, type K
 import { recordAudit } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import { ConflictError, InputError, NotFoundError } from '@/lib/errors';
-import { KlarnaApiError } from '@/lib/klarna/errors';
+import { KlarnaApiError, KlarnaNetworkError } from '@/lib/klarna/errors';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import type { Credential } from '@/lib/klarna/schemas/management';
 import { activeApiKey, callKlarna, klarnaWithKey, KlarnaRefusedError, openApiKey, sealApiKey, type KlarnaSettings } from './connection';
@@ -71,7 +71,8 @@ export async function addCredential(ctx: Ctx, input: AddCredentialInput): Promis
       if (error instanceof KlarnaApiError && (error.status === 401 || error.status === 403)) {
         throw new InputError('Klarna did not accept this key.', { apiKey: [`Klarna answered ${error.errorCode ?? error.status}${error.errorId ? ` (error id ${error.errorId})` : ''}. Check that it is a ${input.environment} API key and has not been deleted.`] });
       }
-      throw new KlarnaRefusedError(error as KlarnaApiError);
+      if (error instanceof KlarnaApiError || error instanceof KlarnaNetworkError) throw new KlarnaRefusedError(error);
+      throw error;
     }
   }
   return storeCredential(ctx, { ...input, klarnaCredentialId: null, verified: input.environment === ctx.settings.environment }, 'credentials.add');
