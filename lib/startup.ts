@@ -3,6 +3,7 @@ import { appDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { klarnaSettings } from '@/lib/credentials/connection';
 import { provisionSandbox } from '@/lib/credentials/provision';
+import { seedDemoMerchants } from '@/lib/merchants/demo';
 import { demoCredentialsFile, ensureFirstAdmin } from '@/lib/users/bootstrap';
 
 /**
@@ -23,8 +24,12 @@ export async function startApp(log: (line: string) => void = console.log): Promi
   if (result.kind === 'created-from-env') log(`▸ first admin created: ${result.email}`);
   if (config.SANDBOX_AUTO_PROVISION) {
     // In the background: the sandbox may still be starting next to us (scripts/dev.ts).
-    void provisionSandbox(handle.db, klarnaSettings(config), config.APP_URL)
-      .then((what) => what !== 'already provisioned' && log(`▸ Klarna sandbox: ${what}`))
+    const settings = klarnaSettings(config);
+    void provisionSandbox(handle.db, settings, config.APP_URL)
+      .then(async (what) => {
+        if (what !== 'already provisioned') log(`▸ Klarna sandbox: ${what}`);
+        if (config.SEED_DEMO && what !== 'already provisioned') log(`▸ demo merchants: ${await seedDemoMerchants(handle.db, settings)}`);
+      })
       .catch((error: Error) => log(`! Klarna sandbox not set up: ${error.message}`));
   }
   if (result.kind === 'no-admin') log('! No users exist. Set ADMIN_EMAIL and ADMIN_PASSWORD and restart to create the first admin.');

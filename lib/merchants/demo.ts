@@ -1,0 +1,24 @@
+import type { Db } from '@/db/client';
+import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
+import { idempotencyKey } from '@/lib/klarna/idempotency';
+import { saveAccount } from './cache';
+import { seedExamples } from './seed-examples';
+
+/**
+ * Demo data for `npm run dev`: when the embedded sandbox has no merchant accounts yet, the
+ * seed's example merchants are onboarded there through the real API and read into the
+ * merchants list, so a newcomer sees real (sandbox) accounts, webhooks and timelines. Nothing
+ * is invented on the dashboard side. Only against the sandbox.
+ */
+export async function seedDemoMerchants(db: Db, settings: KlarnaSettings): Promise<string> {
+  if (settings.environment !== 'sandbox') return 'not the sandbox environment';
+  const api = await klarnaFor(db, settings);
+  const existing = await callKlarna(() => api.accounts.list({ limit: 1 }));
+  if (existing.accounts.length > 0) return 'the sandbox already has merchant accounts';
+  for (const [index, { request }] of seedExamples.entries()) {
+    const { account_id } = await callKlarna(() => api.accounts.onboard(request, { idempotencyKey: idempotencyKey({ operation: 'accounts.onboard', target: 'demo', nonce: String(index) }) }));
+    const [account, channels] = await Promise.all([callKlarna(() => api.accounts.get(account_id)), callKlarna(() => api.channels.list(account_id))]);
+    await saveAccount(db, account, { channelsCount: channels.channels.length, source: 'sync' });
+  }
+  return `${seedExamples.length} example merchants from the integration guide onboarded`;
+}
