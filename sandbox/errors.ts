@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { parameterPath } from '../lib/klarna/parameter-path';
+
+export { parameterPath };
 
 /** Klarna's error object (seed, "Error handling"), as the sandbox sends it. */
 export type SandboxErrorBody = {
@@ -46,16 +49,6 @@ export const sandboxErrors = {
   conflict: (message: string) => new SandboxError(409, 'RESOURCE_ERROR', 'RESOURCE_CONFLICT', message),
   internal: (message = 'An unknown error occurred.') => new SandboxError(500, 'TECHNICAL_ERROR', 'INTERNAL_ERROR', message),
 };
-
-/** `event_types[0]`, `url`, `customer.address.city`: Klarna's parameter paths. */
-export function parameterPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out;
-}
 
 /** Validates a body with a shared wire schema; failures become VALIDATION_ERROR with parameter paths. */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {

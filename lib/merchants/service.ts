@@ -9,6 +9,7 @@ import { callKlarna, klarnaFor, KlarnaRefusedError, type KlarnaSettings } from '
 import { InputError, NotFoundError } from '@/lib/errors';
 import type { KlarnaApi } from '@/lib/klarna/api';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
+import { parameterPath } from '@/lib/klarna/parameter-path';
 import {
   ACCOUNT_LIST_MAX,
   accountUpdateRequestSchema,
@@ -27,16 +28,6 @@ import {
 import { addTimeline, getCachedMerchant, saveAccount } from './cache';
 
 export type MerchantCtx = { db: Db; actor: Actor | null; settings: KlarnaSettings; requestId?: string | null };
-
-/** Klarna's parameter paths (`account_owner.email`, `channel.websites[0].urls[0]`): the forms name their fields the same way. */
-export function parameterPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out;
-}
 
 /** Parses with a wire schema; failures become an InputError whose fields are Klarna's parameter paths. */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, message = 'Some values need fixing.'): z.infer<S> {
