@@ -69,6 +69,11 @@ describeEachDriver('merchants at Klarna', (db) => {
     const refusal = await onboardMerchant(as(admin), draft2.id, withCollection).catch((e: unknown) => e);
     expect(refusal).toMatchObject({ code: 'VALIDATION_ERROR', fields: { 'channel.websites[0].collection_reference': [expect.any(String)] } });
     expect((refusal as Error).message).toMatch(/Klarna error id/);
+    // Fixed, the same draft onboards (a new body is a new intent, not a replay of the refusal).
+    delete withCollection.channel.websites![0]!.collection_reference;
+    const { accountId } = await onboardMerchant(as(admin), draft2.id, withCollection);
+    expect(accountId).toMatch(/^krn:partner:global:account:/);
+    expect(await onboardMerchant(as(admin), draft2.id, withCollection)).toEqual({ accountId });
   });
 
   it('lets operators, not viewers, disable and re-enable the payment product, with the reason in the audit log', async () => {

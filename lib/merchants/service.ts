@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
@@ -9,7 +10,7 @@ import { callKlarna, klarnaFor, KlarnaRefusedError, type KlarnaSettings } from '
 import { InputError, NotFoundError } from '@/lib/errors';
 import type { KlarnaApi } from '@/lib/klarna/api';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
-import { parameterPath } from '@/lib/klarna/parameter-path';
+import { fieldErrorsByPath } from '@/lib/klarna/parameter-path';
 import {
   ACCOUNT_LIST_MAX,
   accountUpdateRequestSchema,
@@ -33,11 +34,7 @@ export type MerchantCtx = { db: Db; actor: Actor | null; settings: KlarnaSetting
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, message = 'Some values need fixing.'): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const fields: Record<string, string[]> = {};
-  for (const issue of result.error.issues) {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
-    for (const path of keys) (fields[parameterPath(path) || 'form'] ??= []).push(issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message);
-  }
+  const fields = fieldErrorsByPath(result.error.issues);
   throw new InputError(message, fields);
 }
 
@@ -132,8 +129,9 @@ export async function loadMerchantDetail(ctx: MerchantCtx, accountId: string): P
   try {
     const api = await klarna(ctx);
     const readAt = new Date();
-    const [account, businessInformation, channels, collections, plans, configs] = await Promise.all([
-      callKlarna(() => api.accounts.get(accountId)),
+    // The account first: when Klarna cannot be reached, one call finds out (not six retrying).
+    const account = await callKlarna(() => api.accounts.get(accountId));
+    const [businessInformation, channels, collections, plans, configs] = await Promise.all([
       callKlarna(() => api.businessInformation.get(accountId)),
       callKlarna(() => api.channels.list(accountId)),
       callKlarna(() => api.channelCollections.list(accountId)),
@@ -180,8 +178,9 @@ export async function onboardingOptions(ctx: MerchantCtx) {
 }
 
 /**
- * Onboards a merchant from a draft. The idempotency key is the draft's: submitting the same
- * draft twice (a double click, a retry after a timeout) creates one account at Klarna.
+ * Onboards a merchant from a draft. The idempotency key is the draft's and its body's:
+ * submitting the same draft twice (a double click, a retry after a timeout) creates one
+ * account at Klarna, and a draft fixed after a refusal can be submitted again.
  * Klarna's field errors come back on the wizard's fields, which are named by Klarna's paths.
  */
 export async function onboardMerchant(ctx: MerchantCtx, draftId: string, body: unknown): Promise<{ accountId: string }> {
@@ -189,7 +188,13 @@ export async function onboardMerchant(ctx: MerchantCtx, draftId: string, body: u
   const request = parseInput(onboardRequestSchema, body, 'Some onboarding details need fixing.');
   const [draft] = await ctx.db.select().from(onboardingDrafts).where(eq(onboardingDrafts.id, draftId)).limit(1);
   if (!draft) throw new NotFoundError('That onboarding draft no longer exists.');
-  const key = idempotencyKey({ operation: 'accounts.onboard', target: 'draft', nonce: draftId });
+  // Onboarded already (a submit that arrives after the first one finished): the same account.
+  if (draft.accountId) return { accountId: draft.accountId };
+  // Keyed by the draft and the exact body: a double submit reuses the key (one account), while
+  // a body corrected after Klarna refused it gets a new key (Klarna replays any answer, refusals
+  // included, for a key it has seen).
+  const bodyHash = createHash('sha256').update(JSON.stringify(request)).digest('base64url');
+  const key = idempotencyKey({ operation: 'accounts.onboard', target: `draft:${draftId}`, nonce: bodyHash });
   const api = await klarna(ctx);
   const { account_id: accountId } = await audited(ctx, { action: 'merchants.onboard', accountId: draft.accountId ?? `draft:${draftId}`, details: { account_name: request.account_name, account_reference: request.account_reference, draft_id: draftId }, idempotencyKey: key }, () =>
     callKlarna(() => api.accounts.onboard(request, { idempotencyKey: key }), identity),
