@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { merchantAccounts, merchantTimeline, type MerchantAccountRow, type MerchantTimelineRow } from '@/db/schema';
@@ -45,16 +45,28 @@ export async function saveAccount(
   // A webhook newer than this read already set a later state: keep it.
   const keepState = before?.stateChangedAt && before.stateChangedAt > readAt;
   const keepProduct = before?.productStateChangedAt && before.productStateChangedAt > readAt;
+  // A new row: a webhook may have arrived between Klarna's answer and now (it found no row
+  // then and only wrote the timeline); its newer state wins over this read.
+  const newer = before ? null : await newerWebhookStates(db, account.account_id, readAt);
+  const stateValues = {
+    ...(keepState ? { state: before.state } : {}),
+    ...(keepProduct ? { productState: before.productState } : {}),
+    ...(newer?.account_state ? { state: newer.account_state.state!, stateChangedAt: newer.account_state.occurredAt } : {}),
+    ...(newer?.product_state ? { productState: newer.product_state.state!, productStateChangedAt: newer.product_state.occurredAt } : {}),
+  };
+  // Pages poll max(updated_at): it moves only when something shown changed, not on every read.
+  const merged = { ...values, ...stateValues };
+  const unchanged =
+    before &&
+    (['accountReference', 'accountName', 'state', 'productInstanceId', 'productState', 'mcc', 'pricePlanId', 'settlementConfigurationId'] as const).every((k) => before[k] === merged[k]) &&
+    (extra.channelsCount === undefined || before.channelsCount === extra.channelsCount) &&
+    (before.klarna as { updated_at?: string } | null)?.updated_at === account.updated_at;
   const [row] = await db
     .insert(merchantAccounts)
-    .values({ ...values, onboardedBy: extra.onboardedBy ?? null })
+    .values({ ...merged, onboardedBy: extra.onboardedBy ?? null })
     .onConflictDoUpdate({
       target: merchantAccounts.accountId,
-      set: {
-        ...values,
-        ...(keepState ? { state: before.state } : {}),
-        ...(keepProduct ? { productState: before.productState } : {}),
-      },
+      set: { ...merged, ...(unchanged ? { updatedAt: before.updatedAt } : {}) },
     })
     .returning();
   if (before && extra.source === 'sync') {
@@ -68,6 +80,18 @@ export async function saveAccount(
     if (entries.length) await db.insert(merchantTimeline).values(entries);
   }
   return row!;
+}
+
+/** The latest account and product states Klarna's webhooks reported after `after`, from the timeline. */
+async function newerWebhookStates(db: Db, accountId: string, after: Date) {
+  const rows = await db
+    .select()
+    .from(merchantTimeline)
+    .where(and(eq(merchantTimeline.accountId, accountId), eq(merchantTimeline.source, 'webhook'), gt(merchantTimeline.occurredAt, after)))
+    .orderBy(desc(merchantTimeline.occurredAt), desc(merchantTimeline.id));
+  const latest: Partial<Record<'account_state' | 'product_state', MerchantTimelineRow>> = {};
+  for (const row of rows) if ((row.kind === 'account_state' || row.kind === 'product_state') && row.state && !latest[row.kind]) latest[row.kind] = row;
+  return latest;
 }
 
 export async function addTimeline(db: Pick<Db, 'insert'>, entry: TimelineEntry): Promise<void> {

@@ -71,7 +71,11 @@ describeEachDriver('merchant lifecycle webhooks', (db) => {
     await deliver('partner.account.state-change.operational', id, { account_reference: 'R1', state: 'OPERATIONAL', previous_state: 'PARTIALLY_OPERATIONAL' });
     expect(await cached(id)).toBeUndefined();
     const [entry] = await db().select().from(merchantTimeline).where(eq(merchantTimeline.accountId, id));
-    expect(entry!.summary).toContain('Sync from Klarna adds it');
+    expect(entry!.summary).toContain('applied when it is first read from Klarna');
+    // A read from before the event (Klarna still said setting up) stores the event's newer state.
+    const older = account({ account_id: id, state: 'PARTIALLY_OPERATIONAL' });
+    await saveAccount(db(), older, { source: 'sync', readAt: new Date(Date.now() - 5_000) });
+    expect((await cached(id))!.state).toBe('OPERATIONAL');
   });
 
   it('a payload Klarna would never send leaves the event failed for re-processing, not half-applied', async () => {
@@ -94,6 +98,17 @@ describeEachDriver('merchant lifecycle webhooks', (db) => {
     await saveAccount(db(), { ...a, products: [{ ...a.products[0]!, state: 'TERMINATED' }] }, { source: 'sync', readAt: new Date(Date.now() + 1000) });
     expect((await cached(a.account_id))!.productState).toBe('TERMINATED');
     expect((await listTimeline(db(), a.account_id))[0]!.summary).toBe('Payment product TERMINATED (found on reading from Klarna; was DISABLED here)');
+  });
+
+  it('moves the cache fingerprint only when something shown changed', async () => {
+    const a = account({ state: 'OPERATIONAL' });
+    await saveAccount(db(), a, { source: 'dashboard', channelsCount: 1 });
+    const first = (await cached(a.account_id))!.updatedAt;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await saveAccount(db(), a, { source: 'sync', channelsCount: 1 });
+    expect((await cached(a.account_id))!.updatedAt).toEqual(first);
+    await saveAccount(db(), { ...a, account_name: 'CoolBrand Milano', updated_at: new Date().toISOString() }, { source: 'sync', channelsCount: 1 });
+    expect((await cached(a.account_id))!.updatedAt.getTime()).toBeGreaterThan(first.getTime());
   });
 
   it('lists newest first with filters, search (wildcards taken literally) and keyset pages', async () => {

@@ -10,7 +10,8 @@ import { addTimeline } from './cache';
  * "Step 3: Manage your merchant payment products") keep the merchants cache true and write the
  * merchant's timeline. Events can arrive out of order: a state older than the one known is
  * recorded on the timeline but does not overwrite the newer state. An account not in the cache
- * (onboarded outside this dashboard) gets its timeline entry only; "Sync from Klarna" adds it.
+ * (onboarded outside this dashboard) gets its timeline entry only, and the first read of the
+ * account from Klarna applies it if it is newer than that read (lib/merchants/cache.ts).
  * A repeat adds nothing (the
  * receiver applies an event once; the timeline is unique per event id as well).
  */
@@ -87,5 +88,5 @@ async function applyProductState(tx: Db, event: StoredWebhookEvent) {
 /** Why an event changed nothing in the cache, for its timeline entry. */
 async function notApplied(tx: Db, accountId: string): Promise<string> {
   const [known] = await tx.select({ accountId: merchantAccounts.accountId }).from(merchantAccounts).where(eq(merchantAccounts.accountId, accountId)).limit(1);
-  return known ? ' – arrived after a newer change, not applied' : ' – account not in the dashboard yet; Sync from Klarna adds it';
+  return known ? ' – arrived after a newer change, not applied' : ' – account not in the dashboard yet; applied when it is first read from Klarna (Sync from Klarna)';
 }
