@@ -7,11 +7,12 @@ import { useRouter } from 'next/navigation';
  * Keeps a server-rendered page current: polls a version URL (answering `{version}`) and
  * refreshes the page when the version changes, e.g. when a Klarna webhook updated what the
  * page shows. Polls faster while `fast` (something is expected to change soon), pauses while
- * the tab is hidden, and says so when it cannot reach the server.
+ * the tab is hidden, and says so when it cannot reach the server. `version` is the fingerprint
+ * the server rendered the page with: a change between rendering and the first poll still shows.
  */
-export function LiveRefresh({ url, fast = false, label = 'Live' }: { url: string; fast?: boolean; label?: string }) {
+export function LiveRefresh({ url, version, fast = false, label = 'Live' }: { url: string; version?: string; fast?: boolean; label?: string }) {
   const router = useRouter();
-  const last = useRef<string | null>(null);
+  const last = useRef<string | null>(version ?? null);
   const [offline, setOffline] = useState(false);
 
   useEffect(() => {
@@ -40,6 +41,11 @@ export function LiveRefresh({ url, fast = false, label = 'Live' }: { url: string
       clearTimeout(timer);
     };
   }, [url, fast, router]);
+
+  // A refreshed render brings the version it was rendered with.
+  useEffect(() => {
+    if (version) last.current = version;
+  }, [version]);
 
   return (
     <span className="inline-flex items-center gap-1.5 text-xs text-muted-foreground" role="status" aria-live="polite">

@@ -17,7 +17,7 @@ import { env } from '@/lib/env';
 import { NotFoundError } from '@/lib/errors';
 import { mccLabel } from '@/lib/klarna/mcc';
 import { accountSchema, businessEntityTypes, socialPlatforms, type Account, type Channel, type ChannelCollection, type PricePlan, type SettlementConfiguration } from '@/lib/klarna/schemas/accounts';
-import { listTimeline } from '@/lib/merchants/cache';
+import { listTimeline, merchantsVersion } from '@/lib/merchants/cache';
 import { channelLabel, loadMerchantDetail } from '@/lib/merchants/service';
 import { currentRequestId } from '@/lib/request';
 import { formatDateTime } from '@/lib/ui/format';
@@ -57,6 +57,8 @@ export default async function MerchantPage({ params, searchParams }: { params: P
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
+  // After Klarna's read (which may update the cache), before the timeline: a webhook landing later refreshes the page.
+  const version = await merchantsVersion(db, accountId);
   const timeline = await listTimeline(db, accountId);
   const { cached, live } = detail;
   const account: Account | null = live?.account ?? (cached ? (accountSchema.safeParse(cached.klarna).data ?? null) : null);
@@ -202,7 +204,7 @@ export default async function MerchantPage({ params, searchParams }: { params: P
             <AccountStateBadge state={account.state} />
             <span className="text-muted-foreground">Payment product</span>
             <ProductStateBadge state={productState} />
-            <LiveRefresh url={`/api/merchants/version?account=${encodeURIComponent(accountId)}`} fast={account.state === 'PARTIALLY_OPERATIONAL'} />
+            <LiveRefresh url={`/api/merchants/version?account=${encodeURIComponent(accountId)}`} version={version} fast={account.state === 'PARTIALLY_OPERATIONAL'} />
           </div>
           <dl className="grid gap-1 text-sm sm:grid-cols-[max-content_1fr] sm:gap-x-3">
             <dt className="text-muted-foreground">Reference</dt>
