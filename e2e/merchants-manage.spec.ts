@@ -306,6 +306,14 @@ test.describe('merchant detail', () => {
     dialog = operator.getByRole('dialog', { name: 'Edit account details' });
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await expect(dialog.getByText('Nothing changed')).toBeVisible();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    // The price plan Klarna gave the MCC, with the seed's rate units (fixed in minor units, variable percent × 1 000 000).
+    const config = await openTab(operator, 'Configuration');
+    await expect(config).toContainText('Standard retail');
+    const us = config.getByRole('row').filter({ hasText: 'USD' }).filter({ hasText: 'Any other' });
+    await expect(us).toContainText('0.30 USD');
+    await expect(us).toContainText('2.99 %');
   });
 
   test('Management API test case 7: fetch and update the business information', async ({ pageAs, request, baseURL }) => {

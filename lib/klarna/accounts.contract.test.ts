@@ -682,14 +682,16 @@ describe('configuration Klarna assigns', () => {
     expect(price_plans.length).toBeGreaterThanOrEqual(2);
     for (const plan of price_plans) {
       pricePlanSchema.parse(plan);
-      expect(plan.price_plan_id).toMatch(/^krn:partner:global:payment:price-plan:[0-9a-f-]{36}$/);
+      expect(plan.price_plan_id).toMatch(/^krn:partner:global:pricing:payments:price-plan:[0-9a-f-]{36}$/);
       expect(plan.rates.length).toBeGreaterThan(0);
       for (const rate of plan.rates) {
         expect(rate.market).toMatch(/^[A-Z]{2}$/);
         expect(rate.currency).toMatch(/^[A-Z]{3}$/);
-        expect(Number.isInteger(rate.fixed_fee) && rate.fixed_fee >= 0).toBe(true);
-        expect(rate.variable_fee_bps).toBeGreaterThan(0);
-        expect(rate.variable_fee_bps).toBeLessThan(1000);
+        // The seed's rate shape: fixed in minor units, variable as percent × 1 000 000 (between 0 and 10 %).
+        expect(Number.isInteger(rate.rate.fixed) && rate.rate.fixed >= 0).toBe(true);
+        expect(rate.rate.variable).toBeGreaterThan(0);
+        expect(rate.rate.variable).toBeLessThan(10 * 1_000_000);
+        expect(rate.rate.tax?.variable ?? 0).toBeGreaterThanOrEqual(0);
       }
     }
     const byName = Object.fromEntries(price_plans.map((p) => [p.name, p]));

@@ -17,7 +17,12 @@ export const distributionProfiles: DistributionProfile[] = [
 ];
 export const defaultDistributionProfile = distributionProfiles.find((p) => p.default)!;
 
+/** Fixed fees in minor units; variable fees in basis points here, written out as the seed's percent × 1 000 000. */
 type RateRow = { market: string; currency: string; online: [fixed: number, bps: number]; store: [fixed: number, bps: number] };
+
+/** VAT Klarna charges on its fees per market, percent × 1 000 000 (ours; no VAT on fees in the US). */
+const VAT_ON_FEES: Record<string, number> = { US: 0, GB: 20_000_000, DE: 19_000_000, FR: 20_000_000, IT: 22_000_000, SE: 25_000_000 };
+const rate = (market: string, [fixed, bps]: [number, number]) => ({ fixed, variable: bps * 10_000, tax: { fixed: 0, variable: VAT_ON_FEES[market] ?? 0 } });
 
 /**
  * A rate with `channel_type: null` applies to every channel type without a rate of its own
@@ -25,8 +30,8 @@ type RateRow = { market: string; currency: string; online: [fixed: number, bps: 
  */
 function rates(rows: RateRow[]): PricePlan['rates'] {
   return rows.flatMap((r) => [
-    { market: r.market, currency: r.currency, channel_type: null, fixed_fee: r.online[0], variable_fee_bps: r.online[1] },
-    { market: r.market, currency: r.currency, channel_type: 'PHYSICAL_STORE', fixed_fee: r.store[0], variable_fee_bps: r.store[1] },
+    { market: r.market, currency: r.currency, channel_type: null, rate: rate(r.market, r.online) },
+    { market: r.market, currency: r.currency, channel_type: 'PHYSICAL_STORE', rate: rate(r.market, r.store) },
   ]);
 }
 
@@ -35,7 +40,7 @@ const TRAVEL_MCCS = ['4411', '4511', '4722', '7011', '7512'];
 
 export const pricePlans: (PricePlan & { default: boolean })[] = [
   {
-    price_plan_id: 'krn:partner:global:payment:price-plan:9c1d7e52-3f0a-4b6e-8d21-5a7f3c9e0b14',
+    price_plan_id: 'krn:partner:global:pricing:payments:price-plan:9c1d7e52-3f0a-4b6e-8d21-5a7f3c9e0b14',
     name: 'Standard retail',
     // Every code no other plan lists; it is also the plan for a code nobody lists.
     merchant_category_codes: Object.keys(merchantCategoryCodes).filter((code) => !RESTAURANT_MCCS.includes(code) && !TRAVEL_MCCS.includes(code)),
@@ -50,7 +55,7 @@ export const pricePlans: (PricePlan & { default: boolean })[] = [
     ]),
   },
   {
-    price_plan_id: 'krn:partner:global:payment:price-plan:4e8b2a90-6c1f-4d37-a5e3-0f9d8b7c6a25',
+    price_plan_id: 'krn:partner:global:pricing:payments:price-plan:4e8b2a90-6c1f-4d37-a5e3-0f9d8b7c6a25',
     name: 'Restaurants & food',
     merchant_category_codes: RESTAURANT_MCCS,
     default: false,
@@ -63,7 +68,7 @@ export const pricePlans: (PricePlan & { default: boolean })[] = [
     ]),
   },
   {
-    price_plan_id: 'krn:partner:global:payment:price-plan:b73f05c8-1e2d-4a9b-9c64-8d5e2f1a0c37',
+    price_plan_id: 'krn:partner:global:pricing:payments:price-plan:b73f05c8-1e2d-4a9b-9c64-8d5e2f1a0c37',
     name: 'Travel & hospitality',
     merchant_category_codes: TRAVEL_MCCS,
     default: false,

@@ -276,15 +276,28 @@ export type ChannelCollection = z.infer<typeof channelCollectionSchema>;
 export const channelCollectionListSchema = z.object({ channel_collections: z.array(channelCollectionSchema) }).loose();
 
 // Read-only configuration Klarna assigns (seed, "Step 3: Account configuration management").
+/**
+ * A rate as the seed's `payment_pricing.rate` writes it ("How pricing works"): `fixed` in minor
+ * units of the currency per capture, `variable` as percent × 1 000 000 (1.7 % = 1 700 000) of
+ * the captured amount, and the VAT on Klarna's fees in `tax` the same way.
+ */
+export const pricingRateSchema = z
+  .object({
+    fixed: z.number().int(),
+    variable: z.number().int(),
+    tax: z.object({ fixed: z.number().int(), variable: z.number().int() }).loose().nullish(),
+  })
+  .loose();
+export type PricingRate = z.infer<typeof pricingRateSchema>;
+/** `variable` and `tax.variable` are percent × this. */
+export const RATE_VARIABLE_SCALE = 1_000_000;
+
 export const pricePlanRateSchema = z
   .object({
     market: z.string(),
     currency: z.string(),
     channel_type: openEnum(channelTypes).nullish(),
-    /** Per transaction, in minor units of `currency`. */
-    fixed_fee: z.number().int(),
-    /** On the captured amount, in basis points (249 = 2.49 %). */
-    variable_fee_bps: z.number().int(),
+    rate: pricingRateSchema,
   })
   .loose();
 export const pricePlanSchema = z

@@ -28,7 +28,8 @@ import { BusinessDialog } from './_components/business-dialog';
 import { ChannelDialog, type ChannelValues } from './_components/channel-dialog';
 import { CollectionDialog, type CollectionValues } from './_components/collection-dialog';
 import { CopyButton } from './_components/copy-button';
-import { channelTypeLabel, enumLabel, formatBasisPoints, formatMinorUnits } from './_components/format';
+import { formatMinorUnits, formatRatePercent } from '@/lib/ui/money';
+import { channelTypeLabel, enumLabel } from './_components/format';
 import { MerchantTabs } from './_components/merchant-tabs';
 import { PortalButton } from './_components/portal-button';
 import { ProductDialog } from './_components/product-dialog';
@@ -624,6 +625,7 @@ function ConfigurationCards({ pricePlan, pricePlanId, settlement, settlementId }
                     <Th>Channel type</Th>
                     <Th className="text-right">Fixed fee</Th>
                     <Th className="text-right">Variable fee</Th>
+                    <Th className="text-right">VAT on fees</Th>
                   </tr>
                 </thead>
                 <tbody>
@@ -632,8 +634,9 @@ function ConfigurationCards({ pricePlan, pricePlanId, settlement, settlementId }
                       <Td>{r.market}</Td>
                       <Td>{r.currency}</Td>
                       <Td>{r.channel_type ? channelTypeLabel(r.channel_type) : <span className="text-muted-foreground">Any other</span>}</Td>
-                      <Td className="text-right tabular-nums">{formatMinorUnits(r.fixed_fee, r.currency)}</Td>
-                      <Td className="text-right tabular-nums">{formatBasisPoints(r.variable_fee_bps)}</Td>
+                      <Td className="text-right tabular-nums">{formatMinorUnits(r.rate.fixed, r.currency)}</Td>
+                      <Td className="text-right tabular-nums">{formatRatePercent(r.rate.variable)}</Td>
+                      <Td className="text-right tabular-nums">{r.rate.tax ? formatRatePercent(r.rate.tax.variable) : '—'}</Td>
                     </tr>
                   ))}
                 </tbody>
