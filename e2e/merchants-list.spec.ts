@@ -42,7 +42,8 @@ test('Sync from Klarna lists accounts onboarded elsewhere; search, state filters
   await expect(row.getByText('Operational')).toBeVisible();
   await expect(row.getByText('Enabled')).toBeVisible();
   await expect(row.getByRole('cell', { name: '2', exact: true })).toBeVisible();
-  await expect(row).toContainText('5812 – Eating places and restaurants');
+  await expect(row).toContainText('5812');
+  await expect(row.getByTitle('5812 – Eating places and restaurants')).toBeVisible();
 
   // Search by the reference finds this one only; a state filter that does not match finds none.
   await operator.getByLabel('Search').fill(reference);

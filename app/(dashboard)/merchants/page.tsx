@@ -16,7 +16,7 @@ import { pageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db';
 import { accountStates, productStates } from '@/lib/klarna/schemas/accounts';
-import { mccLabel } from '@/lib/klarna/mcc';
+import { isKnownMcc, mccLabel, merchantCategoryCodes } from '@/lib/klarna/mcc';
 import { listMerchants, merchantFilterSchema, merchantsVersion } from '@/lib/merchants/cache';
 import { listOpenDrafts } from '@/lib/merchants/drafts';
 import { formatDateTime } from '@/lib/ui/format';
@@ -137,7 +137,7 @@ export default async function MerchantsPage({ searchParams }: { searchParams: Pr
                 <Th>Payment product</Th>
                 <Th>MCC</Th>
                 <Th>Channels</Th>
-                <Th>Last read from Klarna (UTC)</Th>
+                <Th>Synced (UTC)</Th>
               </tr>
             </thead>
             <tbody>
@@ -147,9 +147,9 @@ export default async function MerchantsPage({ searchParams }: { searchParams: Pr
                     <Link className="font-medium underline-offset-4 hover:underline" href={`/merchants/${encodeURIComponent(row.accountId)}`}>
                       {row.accountName}
                     </Link>
-                    <div className="text-xs text-muted-foreground">
-                      {row.accountReference && <span className="mr-2">{row.accountReference}</span>}
-                      <span className="font-mono">{row.accountId}</span>
+                    {row.accountReference && <div className="text-xs text-muted-foreground">{row.accountReference}</div>}
+                    <div className="max-w-64 break-all font-mono text-xs text-muted-foreground">
+                      {row.accountId}
                     </div>
                   </Td>
                   <Td>
@@ -158,8 +158,15 @@ export default async function MerchantsPage({ searchParams }: { searchParams: Pr
                   <Td>
                     <ProductStateBadge state={row.productState} />
                   </Td>
-                  <Td className="max-w-56 text-xs" title={row.mcc ? mccLabel(row.mcc) : undefined}>
-                    {row.mcc ? mccLabel(row.mcc) : '—'}
+                  <Td className="text-xs" title={row.mcc ? mccLabel(row.mcc) : undefined}>
+                    {row.mcc ? (
+                      <>
+                        <span className="font-mono">{row.mcc}</span>
+                        {isKnownMcc(row.mcc) && <div className="max-w-40 truncate text-muted-foreground">{merchantCategoryCodes[row.mcc]}</div>}
+                      </>
+                    ) : (
+                      '—'
+                    )}
                   </Td>
                   <Td className="tabular-nums">{row.channelsCount ?? '—'}</Td>
                   <Td className="whitespace-nowrap text-muted-foreground">{row.lastSyncedAt ? formatDateTime(row.lastSyncedAt) : 'Not yet – known from a webhook'}</Td>
