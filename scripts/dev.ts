@@ -36,6 +36,10 @@ function stop(code: number) {
   setTimeout(() => process.exit(code), 1500).unref();
 }
 
+// Klarna's webhooks must reach this server: on another port (PORT=3300 npm run dev) the default
+// APP_URL would point them at 3000.
+if (process.env.PORT && !process.env.APP_URL) process.env.APP_URL = `http://localhost:${process.env.PORT}`;
+
 const environment = process.env.KLARNA_ENVIRONMENT || 'sandbox';
 if (environment === 'sandbox' && !process.env.KLARNA_BASE_URL) {
   // The sandbox keeps its state next to the dashboard's, so one DATA_DIR holds a whole setup.
