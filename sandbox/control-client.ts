@@ -1,5 +1,7 @@
 import type { CategoryLimits } from '../lib/klarna/rate-limit';
 import type { SandboxAccount, SandboxProduct } from './state/accounts';
+import type { SandboxPaymentRequest, SandboxPaymentTransaction } from './state/payments';
+import type { PaymentRequestCreateRequest } from '../lib/klarna/schemas/payments';
 import type { EmitEventInput, EmittedEvent } from './state/events';
 import type { DeliveryAttemptRecord, DeliveryState } from './state/types';
 import type { FaultConfig } from './faults';
@@ -7,6 +9,7 @@ import type { RateLimitProfile } from './rate-limit';
 
 export type { DeliveryAttemptRecord, DeliveryState } from './state/types';
 export type { SandboxAccount, SandboxProduct } from './state/accounts';
+export type { SandboxPaymentRequest, SandboxPaymentTransaction } from './state/payments';
 
 export type SandboxDelivery = {
   delivery_id: string;
@@ -102,6 +105,29 @@ export class SandboxControlClient {
   createForeignAccount = () => this.call<{ account_id: string }>('POST', '/_sandbox/accounts/foreign');
   /** How long accounts onboarded from now on stay PARTIALLY_OPERATIONAL (ms of sandbox time; 0: at the next tick). */
   setAccountActivationDelay = (ms: number) => this.call<{ ms: number }>('POST', '/_sandbox/accounts/activation-delay', { ms });
+
+  /**
+   * The shopper approves (→ PENDING_CONFIRMATION with a confirmation token) or denies (→ DECLINED)
+   * a payment request, as the shopper page's buttons do. Answers the request and where the
+   * shopper would be redirected (null without `config.redirect_url`).
+   */
+  approvePaymentRequest = (paymentRequestId: string) =>
+    this.call<{ payment_request: SandboxPaymentRequest; redirect_url: string | null }>('POST', `/_sandbox/payment-requests/${encodeURIComponent(paymentRequestId)}/approve`);
+  denyPaymentRequest = (paymentRequestId: string) =>
+    this.call<{ payment_request: SandboxPaymentRequest; redirect_url: string | null }>('POST', `/_sandbox/payment-requests/${encodeURIComponent(paymentRequestId)}/deny`);
+  /** The payment request (or its confirmation token) expires now (→ EXPIRED, with its webhook). */
+  expirePaymentRequest = (paymentRequestId: string) =>
+    this.call<{ payment_request: SandboxPaymentRequest; redirect_url: string | null }>('POST', `/_sandbox/payment-requests/${encodeURIComponent(paymentRequestId)}/expire`);
+  /** The transaction's authorization expires now (→ EXPIRED; the 7-day reauthorization grace starts). */
+  expirePaymentTransaction = (transactionId: string) =>
+    this.call<SandboxPaymentTransaction>('POST', `/_sandbox/payment-transactions/${encodeURIComponent(transactionId)}/expire`);
+  /** Creates a payment request, approves it as the shopper and confirms it: an AUTHORIZED transaction. */
+  createAuthorizedPayment = (accountId: string, body: PaymentRequestCreateRequest) =>
+    this.call<{ payment_request: SandboxPaymentRequest; payment_transaction: SandboxPaymentTransaction }>(
+      'POST',
+      `/_sandbox/accounts/${encodeURIComponent(accountId)}/authorized-payments`,
+      body,
+    );
 
   /** Emits an event as if something happened at Klarna (optionally to one webhook only). */
   emitEvent = (event: Omit<EmitEventInput, 'payload'> & { payload?: Record<string, unknown>; webhook_id?: string }) => this.call<EmittedEvent>('POST', '/_sandbox/events', event);

@@ -12,6 +12,19 @@ import type { SandboxRuntime } from './runtime';
 import { jsonResponse, readJsonBody } from './http';
 import type { SandboxEnv } from './server';
 import type { DeliveryRecord } from './state/types';
+import { paymentRequestCreateSchema } from '../lib/klarna/schemas/payments';
+import {
+  confirmPaymentRequest,
+  createPaymentRequest,
+  expirePaymentRequestNow,
+  expireTransactionNow,
+  finishShopperFlow,
+  getPaymentRequestOrThrow,
+  getTransactionOrThrow,
+  publicPaymentRequest,
+  publicTransaction,
+  redirectUrlFor,
+} from './state/payments';
 
 const clockChangeSchema = z.union([z.strictObject({ advance_seconds: z.number().min(0) }), z.strictObject({ now: z.iso.datetime({ offset: true }) })]);
 const timeScaleSchema = z.strictObject({ scale: z.number().positive() });
@@ -64,8 +77,9 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
     else sandbox.clock.set(new Date(change.now));
     sandbox.store.changed();
     sandbox.dispatcher.kick();
-    // Activations due by the new time happen now, not at the next tick.
+    // Activations and payment expiries due by the new time happen now, not at the next tick.
     sandbox.activateDueAccounts();
+    sandbox.expireDuePayments();
     return ok(clock());
   });
 
@@ -142,5 +156,45 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
     }
     changeProductState(sandbox, target, state, 'KLARNA');
     return ok(publicProduct(target.product));
+  });
+
+  // The shopper's and Klarna's side of payments (sandbox/README.md, "Payments").
+  const paymentRequest = (id: string) => {
+    const found = getOwn(sandbox.store.data.payment_requests, id);
+    if (!found) throw sandboxErrors.resourceNotFound(`Payment request ${id}`);
+    return getPaymentRequestOrThrow(sandbox, found.account_id, id);
+  };
+  const transaction = (id: string) => {
+    const found = getOwn(sandbox.store.data.payment_transactions, id);
+    if (!found) throw sandboxErrors.resourceNotFound(`Payment transaction ${id}`);
+    return getTransactionOrThrow(sandbox, found.account_id, id);
+  };
+  for (const decision of ['approve', 'deny'] as const) {
+    app.post(`/_sandbox/payment-requests/:id/${decision}`, (c) => {
+      const record = paymentRequest(c.req.param('id'));
+      const redirect = finishShopperFlow(sandbox, record, decision);
+      return ok({ payment_request: publicPaymentRequest(record), redirect_url: redirect });
+    });
+  }
+  app.post('/_sandbox/payment-requests/:id/expire', (c) => {
+    const record = paymentRequest(c.req.param('id'));
+    expirePaymentRequestNow(sandbox, record);
+    return ok({ payment_request: publicPaymentRequest(record), redirect_url: redirectUrlFor(record) });
+  });
+  app.post('/_sandbox/payment-transactions/:id/expire', (c) => {
+    const record = transaction(c.req.param('id'));
+    expireTransactionNow(sandbox, record);
+    return ok(publicTransaction(record));
+  });
+  // Create, approve and confirm in one call: an AUTHORIZED transaction for tests and demo data.
+  app.post('/_sandbox/accounts/:account_id/authorized-payments', async (c) => {
+    const target = account(c.req.param('account_id'));
+    const input = parseWith(paymentRequestCreateSchema, await readJsonBody(c));
+    const origin = new URL(c.req.url).origin;
+    const request = createPaymentRequest(sandbox, target, input, origin);
+    finishShopperFlow(sandbox, request, 'approve');
+    if (request.state !== 'PENDING_CONFIRMATION') throw sandboxErrors.conflict(`Payment request ${request.payment_request_id} was ${request.state} by the shopper.`);
+    confirmPaymentRequest(sandbox, target.account_id, request.payment_confirmation_token!, { currency: input.currency, payment_amount: input.payment_amount });
+    return ok({ payment_request: publicPaymentRequest(request), payment_transaction: publicTransaction(transaction(request.payment_transaction_id!)) }, 201);
   });
 }

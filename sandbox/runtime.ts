@@ -3,6 +3,7 @@ import { Faults, type FaultConfig } from './faults';
 import { IdempotencyStore } from './idempotency';
 import { SandboxRateLimiter, type RateLimitProfile } from './rate-limit';
 import { activateDueAccounts } from './state/accounts';
+import { expireDuePayments } from './state/payments';
 import { queueEvent, type EmitEventInput, type EmittedEvent } from './state/events';
 import { SandboxStore } from './state/store';
 import { WebhookDispatcher } from './webhooks/dispatcher';
@@ -72,6 +73,15 @@ export class SandboxRuntime {
   }
 
   /**
+   * Applies the sandbox clock to payments: requests past 48 h (or their token's 60 min) expire,
+   * authorizations expire, the 7-day grace ends, completed transactions reach end of life.
+   * The ticker calls it; the control API calls it after moving the clock.
+   */
+  expireDuePayments(): void {
+    expireDuePayments(this);
+  }
+
+  /**
    * Sends an event to every ENABLED webhook whose patterns match it (or to `webhookId` only).
    * The other API groups (payments, accounts, settlements) call this when something happens.
    */
@@ -103,6 +113,11 @@ export class SandboxRuntime {
       this.activateDueAccounts();
     } catch (error) {
       console.error('sandbox: activating accounts failed', error);
+    }
+    try {
+      this.expireDuePayments();
+    } catch (error) {
+      console.error('sandbox: expiring payments failed', error);
     }
   }
 

@@ -8,6 +8,7 @@ import { IdempotencyStore, type OperationResult } from './idempotency';
 import { accountsRoutes } from './routes/accounts';
 import { channelsRoutes } from './routes/channels';
 import { credentialsRoutes } from './routes/credentials';
+import { paymentsRoutes, registerShopperPages } from './routes/payments';
 import { portalRoutes, registerPortalPages } from './routes/portal';
 import { signingKeysRoutes } from './routes/signing-keys';
 import type { OperationHandler, RouteGroup } from './routes/types';
@@ -18,7 +19,7 @@ export type SandboxEnv = { Bindings: HttpBindings };
 export { errorResponse, jsonResponse, readJsonBody } from './http';
 
 /** Every API group the sandbox serves; a new group is one file in routes/ and one entry here. */
-export const routeGroups: RouteGroup[] = [credentialsRoutes, signingKeysRoutes, webhooksRoutes, accountsRoutes, channelsRoutes, portalRoutes];
+export const routeGroups: RouteGroup[] = [credentialsRoutes, signingKeysRoutes, webhooksRoutes, accountsRoutes, channelsRoutes, portalRoutes, paymentsRoutes];
 
 /**
  * The sandbox's HTTP app: the control API under `/_sandbox`, and every operation of the route
@@ -31,6 +32,8 @@ export function createSandboxApp(sandbox: SandboxRuntime, groups: RouteGroup[] =
   registerControlRoutes(app, sandbox);
   // What a portal deep link opens: a page for the browser, outside /v1 and its pipeline.
   registerPortalPages(app, sandbox);
+  // Where a payment request's distribution URL leads: the shopper approves or denies.
+  registerShopperPages(app, sandbox);
   for (const group of groups) {
     for (const [operation, handler] of Object.entries(group) as [KlarnaOperation, OperationHandler][]) {
       app.on(klarnaRoutes[operation].method, routerPath(operation), (c) => handleOperation(c, sandbox, operation, handler));

@@ -31,6 +31,19 @@ import {
   type DeepLinkRequest,
   type OnboardRequest,
 } from './schemas/accounts';
+import {
+  captureResultSchema,
+  paymentRequestSchema,
+  paymentTransactionSchema,
+  refundResultSchema,
+  type CaptureCreateRequest,
+  type PaymentConfirmRequest,
+  type PaymentRequestCreateRequest,
+  type PaymentRequestUpdateRequest,
+  type ReauthorizeRequest,
+  type RefundCreateRequest,
+  type TransactionUpdateRequest,
+} from './schemas/payments';
 import type { z } from 'zod';
 
 /** What a mutating call needs besides its body: the key of the intent (lib/klarna/idempotency.ts). */
@@ -121,6 +134,43 @@ export function klarnaApi(client: KlarnaClient) {
     portal: {
       /** A one-time link, valid 60 s: create it only when the user asked to open the portal. */
       deepLink: (accountId: string, body: DeepLinkRequest, mutation: Mutation) => call('portal.deepLink', { account_id: accountId }, { body, mutation, response: deepLinkSchema, accountId }),
+    },
+    paymentRequests: {
+      /** 201 with `state_context.distribution.url`, where the shopper approves or denies. */
+      create: (accountId: string, body: PaymentRequestCreateRequest, mutation: Mutation) =>
+        call('paymentRequests.create', { account_id: accountId }, { body, mutation, response: paymentRequestSchema, accountId }),
+      get: (accountId: string, paymentRequestId: string) =>
+        call('paymentRequests.get', { account_id: accountId, payment_request_id: paymentRequestId }, { response: paymentRequestSchema, accountId }),
+      /** Only while SUBMITTED. */
+      update: (accountId: string, paymentRequestId: string, body: PaymentRequestUpdateRequest, mutation: Mutation) =>
+        call('paymentRequests.update', { account_id: accountId, payment_request_id: paymentRequestId }, { body, mutation, response: paymentRequestSchema, accountId }),
+      /** Until AUTHORIZED; answers the CANCELED request. */
+      cancel: (accountId: string, paymentRequestId: string) =>
+        call('paymentRequests.cancel', { account_id: accountId, payment_request_id: paymentRequestId }, { response: paymentRequestSchema, accountId }),
+      /** Idempotent per token: a repeat answers the same AUTHORIZED request with the same `payment_transaction_id`. */
+      confirm: (accountId: string, paymentConfirmationToken: string, body: PaymentConfirmRequest, mutation: Mutation) =>
+        call('paymentRequests.confirm', { account_id: accountId, payment_confirmation_token: paymentConfirmationToken }, { body, mutation, response: paymentRequestSchema, accountId }),
+    },
+    paymentTransactions: {
+      get: (accountId: string, transactionId: string) =>
+        call('paymentTransactions.get', { account_id: accountId, payment_transaction_id: transactionId }, { response: paymentTransactionSchema, accountId }),
+      update: (accountId: string, transactionId: string, body: TransactionUpdateRequest, mutation: Mutation) =>
+        call('paymentTransactions.update', { account_id: accountId, payment_transaction_id: transactionId }, { body, mutation, response: paymentTransactionSchema, accountId }),
+      capture: (accountId: string, transactionId: string, body: CaptureCreateRequest, mutation: Mutation) =>
+        call('paymentTransactions.capture', { account_id: accountId, payment_transaction_id: transactionId }, { body, mutation, response: captureResultSchema, accountId }),
+      refundCapture: (accountId: string, transactionId: string, captureId: string, body: RefundCreateRequest, mutation: Mutation) =>
+        call(
+          'paymentTransactions.refundCapture',
+          { account_id: accountId, payment_transaction_id: transactionId, payment_capture_id: captureId },
+          { body, mutation, response: refundResultSchema, accountId },
+        ),
+      refund: (accountId: string, transactionId: string, body: RefundCreateRequest, mutation: Mutation) =>
+        call('paymentTransactions.refund', { account_id: accountId, payment_transaction_id: transactionId }, { body, mutation, response: refundResultSchema, accountId }),
+      /** Releases what is not captured: CLOSED when nothing was captured, else COMPLETED. */
+      void: (accountId: string, transactionId: string, mutation: Mutation) =>
+        call('paymentTransactions.void', { account_id: accountId, payment_transaction_id: transactionId }, { body: {}, mutation, response: paymentTransactionSchema, accountId }),
+      reauthorize: (accountId: string, transactionId: string, body: ReauthorizeRequest, mutation: Mutation) =>
+        call('paymentTransactions.reauthorize', { account_id: accountId, payment_transaction_id: transactionId }, { body, mutation, response: paymentTransactionSchema, accountId }),
     },
   };
 }

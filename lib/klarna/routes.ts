@@ -40,6 +40,22 @@ export const klarnaRoutes = {
   'settlementConfigurations.list': { method: 'GET', path: '/v1/payment/settlement-configurations', category: 'partner-management' },
   'distributionProfiles.list': { method: 'GET', path: '/v1/distribution-profiles', category: 'partner-management' },
   'portal.deepLink': { method: 'POST', path: '/v1/accounts/{account_id}/portal/deep-links', category: 'partner-management' },
+  'paymentRequests.create': { method: 'POST', path: '/v1/accounts/{account_id}/payment/requests', category: 'payment-transaction-management' },
+  'paymentRequests.get': { method: 'GET', path: '/v1/accounts/{account_id}/payment/requests/{payment_request_id}', category: 'payment-transaction-management' },
+  'paymentRequests.update': { method: 'PATCH', path: '/v1/accounts/{account_id}/payment/requests/{payment_request_id}', category: 'payment-transaction-management' },
+  'paymentRequests.cancel': { method: 'DELETE', path: '/v1/accounts/{account_id}/payment/requests/{payment_request_id}', category: 'payment-transaction-management' },
+  'paymentRequests.confirm': { method: 'POST', path: '/v1/accounts/{account_id}/payment/confirmation-tokens/{payment_confirmation_token}/confirm', category: 'payment-transaction-management' },
+  'paymentTransactions.get': { method: 'GET', path: '/v2/accounts/{account_id}/payment/transactions/{payment_transaction_id}', category: 'payment-transaction-management' },
+  'paymentTransactions.update': { method: 'PATCH', path: '/v2/accounts/{account_id}/payment/transactions/{payment_transaction_id}', category: 'payment-transaction-management' },
+  'paymentTransactions.capture': { method: 'POST', path: '/v2/accounts/{account_id}/payment/transactions/{payment_transaction_id}/captures', category: 'payment-transaction-capture' },
+  'paymentTransactions.refundCapture': {
+    method: 'POST',
+    path: '/v2/accounts/{account_id}/payment/transactions/{payment_transaction_id}/captures/{payment_capture_id}/refunds',
+    category: 'payment-transaction-capture',
+  },
+  'paymentTransactions.refund': { method: 'POST', path: '/v2/accounts/{account_id}/payment/transactions/{payment_transaction_id}/refunds', category: 'payment-transaction-capture' },
+  'paymentTransactions.void': { method: 'POST', path: '/v2/accounts/{account_id}/payment/transactions/{payment_transaction_id}/void', category: 'payment-transaction-management' },
+  'paymentTransactions.reauthorize': { method: 'POST', path: '/v2/accounts/{account_id}/payment/transactions/{payment_transaction_id}/reauthorize', category: 'payment-transaction-management' },
 } as const satisfies Record<string, { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; path: string; category: ApiCategory }>;
 
 export type KlarnaOperation = keyof typeof klarnaRoutes;

@@ -30,6 +30,15 @@ export const ids = {
   channel: () => `krn:partner:global:account:channel:${randomUUID()}`,
   /** A made-up product instance for events that name none (payment events from simulate). */
   productInstance: () => `krn:partner:global:account:product:payment:${randomUUID()}`,
+  /** Seed: `krn:payment:eu1:request:<uuid>` (the sandbox always answers in eu1). */
+  paymentRequest: () => `krn:payment:eu1:request:${randomUUID()}`,
+  /** Seed: `krn:payment:eu1:confirmation-token:<uuid>`. */
+  confirmationToken: () => `krn:payment:eu1:confirmation-token:${randomUUID()}`,
+  /** Seed's confirm example: a plain uuid. */
+  paymentTransaction: () => randomUUID(),
+  /** Seed's settlement file: plain uuids for captures and refunds. */
+  paymentCapture: () => randomUUID(),
+  paymentRefund: () => randomUUID(),
   /** The secret part of a portal deep link: 192 random bits, URL-safe. */
   deepLinkToken: () => randomBytes(24).toString('base64url'),
   apiKey: (environment: 'TEST' | 'LIVE') => `klarna_${environment === 'LIVE' ? 'live' : 'test'}_api_${randomToken(48)}`,

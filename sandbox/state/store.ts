@@ -25,6 +25,9 @@ export function emptyData(clock: SandboxClock): SandboxData {
     deliveries: {},
     accounts: {},
     deep_links: {},
+    payment_requests: {},
+    confirmation_tokens: {},
+    payment_transactions: {},
   };
 }
 

@@ -167,6 +167,109 @@ export type DeepLinkRecord = {
   used_at: string | null;
 };
 
+export type PaymentRequestStateName = 'SUBMITTED' | 'IN_PROGRESS' | 'PREPARED' | 'PENDING_CONFIRMATION' | 'AUTHORIZED' | 'CANCELED' | 'EXPIRED' | 'DECLINED';
+export type PaymentTransactionStateName = 'AUTHORIZED' | 'EXPIRED' | 'COMPLETED' | 'CLOSED';
+
+/** A line item as validated by lib/klarna/schemas/payments.ts (kept as sent). */
+export type LineItemRecord = {
+  name: string;
+  quantity: number;
+  unit_price: number;
+  total_discount_amount?: number;
+  total_tax_amount?: number;
+  tax_rate?: number;
+  total_line_amount: number;
+  reference?: string;
+  type?: string;
+};
+
+export type PaymentPricingRecord = { price_plan_id: string; rate: { fixed: number; variable: number; tax: { fixed: number; variable: number } } };
+
+/** The merchant's side of a payment request, as created and updated (the API's `payment_request` object). */
+export type PaymentRequestData = {
+  currency: string;
+  payment_amount: number;
+  payment_reference?: string;
+  merchant_reference?: string;
+  purchase_country?: string;
+  config?: { redirect_url?: string; payment_option_id?: string; shopping_session_token?: string };
+  customer?: Record<string, unknown>;
+  shipping?: Record<string, unknown>;
+  line_items?: LineItemRecord[];
+};
+
+export type PaymentRequestRecord = {
+  payment_request_id: string;
+  account_id: string;
+  state: PaymentRequestStateName;
+  previous_state: PaymentRequestStateName | null;
+  request: PaymentRequestData;
+  /** Where the shopper approves or denies (`<origin>/shopper/payment-requests/<id>`). */
+  distribution_url: string;
+  payment_confirmation_token: string | null;
+  token_expires_at_ms: number | null;
+  payment_transaction_id: string | null;
+  payment_pricing: PaymentPricingRecord | null;
+  /** The confirm answer, replayed for a repeat confirm of the same token. */
+  confirmed_response: unknown;
+  expires_at_ms: number;
+  created_at: string;
+  updated_at: string;
+};
+
+export type RefundRecord = {
+  payment_refund_id: string;
+  refund_reference: string | null;
+  amount: number;
+  /** The capture it was made against; null for a refund of the transaction. */
+  payment_capture_id: string | null;
+  allocations: { payment_capture_id: string; amount: number }[];
+  description: string | null;
+  line_items: LineItemRecord[] | null;
+  created_at: string;
+};
+
+export type CaptureRecord = {
+  payment_capture_id: string;
+  capture_reference: string | null;
+  amount: number;
+  refunded_amount: number;
+  line_items: LineItemRecord[] | null;
+  shipping_info: Record<string, unknown>[];
+  created_at: string;
+};
+
+export type PaymentTransactionRecord = {
+  payment_transaction_id: string;
+  payment_request_id: string;
+  account_id: string;
+  state: PaymentTransactionStateName;
+  currency: string;
+  purchase_country: string;
+  channel_type: string;
+  authorized_amount: number;
+  captured_amount: number;
+  refunded_amount: number;
+  /** The part of the authorization given up (void, or completion after expiry). */
+  released_amount: number;
+  merchant_reference: string | null;
+  payment_reference: string | null;
+  line_items: LineItemRecord[] | null;
+  customer: Record<string, unknown> | null;
+  shipping: Record<string, unknown> | null;
+  shipping_info: Record<string, unknown>[];
+  captures: CaptureRecord[];
+  refunds: RefundRecord[];
+  /** Successful mutating operations (update, capture, refund, void, reauthorize); at most 500. */
+  operations: number;
+  payment_pricing: PaymentPricingRecord;
+  expires_at_ms: number;
+  completed_at_ms: number | null;
+  closed_at_ms: number | null;
+  created_at: string;
+  updated_at: string;
+};
+
 export type SandboxData = {
   version: 1;
   partner: { account_id: string; created_at: string };
@@ -181,4 +284,10 @@ export type SandboxData = {
   accounts: Record<string, AccountRecord>;
   /** Portal deep links, keyed by their token. */
   deep_links: Record<string, DeepLinkRecord>;
+  /** Payment requests, keyed by payment_request_id, in creation order. */
+  payment_requests: Record<string, PaymentRequestRecord>;
+  /** Confirmation token → payment_request_id. */
+  confirmation_tokens: Record<string, string>;
+  /** Payment transactions, keyed by payment_transaction_id, in creation order. */
+  payment_transactions: Record<string, PaymentTransactionRecord>;
 };
