@@ -2,3 +2,4 @@ export * from './users';
 export * from './audit';
 export * from './klarna';
 export * from './merchants';
+export * from './payments';

@@ -1,0 +1,97 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { users } from './users';
+
+/**
+ * The dashboard's copy of Klarna payment transactions (the payments list reads only this).
+ * Amounts are integers in the currency's minor units (bigint, read as JS numbers: safe up to
+ * 2^53). Written from Klarna's answers after every operation made here, by the transaction
+ * webhooks, and by "refresh from Klarna"; `klarnaUpdatedAt` orders them, so an older view
+ * never overwrites a newer one.
+ */
+export const paymentTransactions = pgTable(
+  'payment_transactions',
+  {
+    paymentTransactionId: text('payment_transaction_id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    paymentRequestId: text('payment_request_id'),
+    state: text('state').notNull(),
+    currency: text('currency').notNull(),
+    authorizedAmount: bigint('authorized_amount', { mode: 'number' }).notNull(),
+    capturedAmount: bigint('captured_amount', { mode: 'number' }).notNull(),
+    refundedAmount: bigint('refunded_amount', { mode: 'number' }).notNull(),
+    remainingAuthorizedAmount: bigint('remaining_authorized_amount', { mode: 'number' }).notNull(),
+    merchantReference: text('merchant_reference'),
+    paymentReference: text('payment_reference'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    klarnaCreatedAt: timestamp('klarna_created_at', { withTimezone: true }).notNull(),
+    klarnaUpdatedAt: timestamp('klarna_updated_at', { withTimezone: true }).notNull(),
+    /** Klarna's last full answer (captures, refunds, lines, shipping, pricing), unknown fields kept. Null when known from a webhook only. */
+    klarna: jsonb('klarna').$type<Record<string, unknown>>(),
+    lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // One index per filter the list offers, each ending in the keyset order (created, id).
+    index('payment_transactions_created_idx').on(t.klarnaCreatedAt.desc(), t.paymentTransactionId.desc()),
+    index('payment_transactions_account_idx').on(t.accountId, t.klarnaCreatedAt.desc(), t.paymentTransactionId.desc()),
+    index('payment_transactions_state_idx').on(t.state, t.klarnaCreatedAt.desc(), t.paymentTransactionId.desc()),
+    index('payment_transactions_currency_idx').on(t.currency, t.klarnaCreatedAt.desc(), t.paymentTransactionId.desc()),
+    index('payment_transactions_amount_idx').on(t.authorizedAmount, t.klarnaCreatedAt.desc()),
+    index('payment_transactions_merchant_ref_idx').using('btree', sql`${t.merchantReference} text_pattern_ops`),
+    index('payment_transactions_payment_ref_idx').using('btree', sql`${t.paymentReference} text_pattern_ops`),
+    index('payment_transactions_request_idx').on(t.paymentRequestId),
+    index('payment_transactions_updated_idx').on(t.updatedAt),
+  ],
+);
+export type PaymentTransactionRow = typeof paymentTransactions.$inferSelect;
+
+/** Everything that happened to a payment: Klarna's webhooks, operations made here, drift found on refresh. */
+export const paymentTimeline = pgTable(
+  'payment_timeline',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    paymentTransactionId: text('payment_transaction_id'),
+    paymentRequestId: text('payment_request_id'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    source: text('source', { enum: ['webhook', 'dashboard', 'sync'] }).notNull(),
+    kind: text('kind').notNull(),
+    summary: text('summary').notNull(),
+    amount: bigint('amount', { mode: 'number' }),
+    currency: text('currency'),
+    eventId: text('event_id'),
+    actorId: uuid('actor_id').references(() => users.id),
+    actorEmail: text('actor_email'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    index('payment_timeline_transaction_idx').on(t.paymentTransactionId, t.occurredAt.desc(), t.id.desc()),
+    index('payment_timeline_request_idx').on(t.paymentRequestId, t.occurredAt.desc(), t.id.desc()),
+    uniqueIndex('payment_timeline_event_idx').on(t.eventId).where(sql`${t.eventId} is not null`),
+  ],
+);
+export type PaymentTimelineRow = typeof paymentTimeline.$inferSelect;
+
+/** Payment requests (payment links) created here, and ones learnt from webhooks. */
+export const paymentRequests = pgTable(
+  'payment_requests',
+  {
+    paymentRequestId: text('payment_request_id').primaryKey(),
+    accountId: text('account_id').notNull(),
+    state: text('state').notNull(),
+    currency: text('currency'),
+    paymentAmount: bigint('payment_amount', { mode: 'number' }),
+    paymentReference: text('payment_reference'),
+    merchantReference: text('merchant_reference'),
+    distributionUrl: text('distribution_url'),
+    paymentTransactionId: text('payment_transaction_id'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    klarnaUpdatedAt: timestamp('klarna_updated_at', { withTimezone: true }),
+    klarna: jsonb('klarna').$type<Record<string, unknown>>(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('payment_requests_created_idx').on(t.createdAt.desc(), t.paymentRequestId.desc()), index('payment_requests_account_idx').on(t.accountId, t.createdAt.desc())],
+);
+export type PaymentRequestRow = typeof paymentRequests.$inferSelect;

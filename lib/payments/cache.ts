@@ -1,0 +1,191 @@
+import { and, asc, desc, eq, gt, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '@/db/client';
+import { paymentTimeline, paymentTransactions, type PaymentTimelineRow, type PaymentTransactionRow } from '@/db/schema';
+import type { PaymentTransaction } from '@/lib/klarna/schemas/payments';
+import { pageOf } from '@/lib/pagination';
+
+/**
+ * The dashboard's copy of Klarna payment transactions: written from Klarna's answers and
+ * webhooks, read by the payments list. Nothing here calls Klarna.
+ */
+
+type TimelineEntry = Omit<typeof paymentTimeline.$inferInsert, 'id'>;
+
+export async function addPaymentTimeline(db: Pick<Db, 'insert'>, entry: TimelineEntry): Promise<void> {
+  await db.insert(paymentTimeline).values(entry).onConflictDoNothing();
+}
+
+const amountsOf = (t: Pick<PaymentTransaction, 'authorized_amount' | 'captured_amount' | 'refunded_amount' | 'remaining_authorized_amount'>) => ({
+  authorizedAmount: t.authorized_amount,
+  capturedAmount: t.captured_amount,
+  refundedAmount: t.refunded_amount,
+  remainingAuthorizedAmount: t.remaining_authorized_amount,
+});
+
+/**
+ * Stores Klarna's full view of a transaction, unless the cache already holds a newer one
+ * (by Klarna's `updated_at`). With `source: 'sync'` (a refresh from Klarna), a difference
+ * from what the cache held is recorded on the timeline as drift repaired.
+ */
+export async function savePaymentTransaction(db: Db, transaction: PaymentTransaction, accountId: string, source: 'dashboard' | 'sync'): Promise<PaymentTransactionRow> {
+  const updatedAt = new Date(transaction.updated_at);
+  const [before] = await db.select().from(paymentTransactions).where(eq(paymentTransactions.paymentTransactionId, transaction.payment_transaction_id)).limit(1);
+  const values = {
+    paymentTransactionId: transaction.payment_transaction_id,
+    accountId,
+    paymentRequestId: transaction.payment_request_id ?? null,
+    state: transaction.state,
+    currency: transaction.currency,
+    ...amountsOf(transaction),
+    merchantReference: transaction.merchant_reference ?? null,
+    paymentReference: transaction.payment_reference ?? null,
+    expiresAt: transaction.expires_at ? new Date(transaction.expires_at) : null,
+    klarnaCreatedAt: new Date(transaction.created_at),
+    klarnaUpdatedAt: updatedAt,
+    klarna: transaction as Record<string, unknown>,
+    lastSyncedAt: new Date(),
+    updatedAt: new Date(),
+  };
+  const [row] = await db
+    .insert(paymentTransactions)
+    .values(values)
+    .onConflictDoUpdate({ target: paymentTransactions.paymentTransactionId, set: values, setWhere: lte(paymentTransactions.klarnaUpdatedAt, updatedAt) })
+    .returning();
+  if (before && source === 'sync' && row) {
+    const drift = (['state', 'authorizedAmount', 'capturedAmount', 'refundedAmount', 'remainingAuthorizedAmount'] as const).filter((k) => before[k] !== row[k]);
+    if (drift.length) {
+      await addPaymentTimeline(db, {
+        paymentTransactionId: row.paymentTransactionId,
+        paymentRequestId: row.paymentRequestId,
+        occurredAt: new Date(),
+        source: 'sync',
+        kind: 'drift_repaired',
+        summary: `Refreshed from Klarna: ${drift.map((k) => `${k} ${String(before[k])} → ${String(row[k])}`).join(', ')}`,
+        currency: row.currency,
+        details: { before: Object.fromEntries(drift.map((k) => [k, before[k]])), after: Object.fromEntries(drift.map((k) => [k, row[k]])) },
+      });
+    }
+  }
+  return row ?? before!;
+}
+
+/**
+ * A transaction webhook's amounts and state (the payload carries them), applied when newer
+ * than what the cache holds; an unknown transaction gets a row from the event alone (its
+ * details come with the next read).
+ */
+export async function applyTransactionSnapshot(
+  db: Db,
+  snapshot: { paymentTransactionId: string; accountId: string; state: string; currency: string; authorizedAmount: number; capturedAmount: number; refundedAmount: number; remainingAuthorizedAmount: number; paymentRequestId?: string | null },
+  at: Date,
+): Promise<boolean> {
+  const values = { ...snapshot, paymentRequestId: snapshot.paymentRequestId ?? null, klarnaUpdatedAt: at, updatedAt: new Date() };
+  const rows = await db
+    .insert(paymentTransactions)
+    .values({ ...values, klarnaCreatedAt: at })
+    .onConflictDoUpdate({
+      target: paymentTransactions.paymentTransactionId,
+      set: { state: values.state, authorizedAmount: values.authorizedAmount, capturedAmount: values.capturedAmount, refundedAmount: values.refundedAmount, remainingAuthorizedAmount: values.remainingAuthorizedAmount, klarnaUpdatedAt: at, updatedAt: values.updatedAt },
+      setWhere: lte(paymentTransactions.klarnaUpdatedAt, at),
+    })
+    .returning({ id: paymentTransactions.paymentTransactionId });
+  return rows.length > 0;
+}
+
+export const paymentSorts = ['created_desc', 'created_asc', 'amount_desc', 'amount_asc'] as const;
+const minor = z.coerce.number().int('whole minor units').min(0).max(Number.MAX_SAFE_INTEGER);
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+
+export const paymentFilterSchema = z.object({
+  account: z.string().trim().min(1).max(300).optional(),
+  state: z.string().trim().min(1).max(40).optional(),
+  currency: z.string().trim().regex(/^[A-Z]{3}$/, 'a three-letter currency code').optional(),
+  /** Authorized amount range, in minor units. */
+  min: minor.optional(),
+  max: minor.optional(),
+  from: day.optional(),
+  to: day.optional(),
+  /** A merchant or payment reference (its start), or a transaction id. */
+  q: z.string().trim().min(1).max(255).optional(),
+  sort: z.enum(paymentSorts).default('created_desc'),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type PaymentFilter = z.input<typeof paymentFilterSchema>;
+
+type Cursor = [number | string, string];
+const cursorSchema = z.tuple([z.union([z.number(), z.string()]), z.string().min(1)]);
+const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decode(cursor: string | undefined): Cursor | null {
+  if (!cursor) return null;
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))) as Cursor;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The payments list: filters (each backed by an index, db/schema/payments.ts), sorted by
+ * creation or authorized amount, keyset-paged on (sort key, id) so page 500 costs what page
+ * 1 does.
+ */
+export async function listPayments(db: Db, input: PaymentFilter): Promise<{ rows: PaymentTransactionRow[]; nextCursor: string | null }> {
+  const f = paymentFilterSchema.parse(input);
+  const t = paymentTransactions;
+  const where: SQL[] = [];
+  if (f.account) where.push(eq(t.accountId, f.account));
+  if (f.state) where.push(eq(t.state, f.state));
+  if (f.currency) where.push(eq(t.currency, f.currency));
+  if (f.min !== undefined) where.push(gte(t.authorizedAmount, f.min));
+  if (f.max !== undefined) where.push(lte(t.authorizedAmount, f.max));
+  if (f.from) where.push(gte(t.klarnaCreatedAt, new Date(`${f.from}T00:00:00Z`)));
+  if (f.to) where.push(lt(t.klarnaCreatedAt, new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000)));
+  if (f.q) {
+    const prefix = `${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(or(eq(t.paymentTransactionId, f.q), like(t.merchantReference, prefix), like(t.paymentReference, prefix))!);
+  }
+  const byAmount = f.sort.startsWith('amount');
+  const descending = f.sort.endsWith('desc');
+  const key = byAmount ? t.authorizedAmount : t.klarnaCreatedAt;
+  const after = decode(f.cursor);
+  if (after) {
+    const value = byAmount ? Number(after[0]) : new Date(String(after[0]));
+    const beyond = descending ? lt : gt;
+    where.push(or(beyond(key, value), and(eq(key, value), beyond(t.paymentTransactionId, after[1])))!);
+  }
+  const order = descending ? [desc(key), desc(t.paymentTransactionId)] : [asc(key), asc(t.paymentTransactionId)];
+  const rows = await db
+    .select()
+    .from(t)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(...order)
+    .limit(f.limit + 1);
+  return pageOf(rows, f.limit, (last) => encode([byAmount ? last.authorizedAmount : last.klarnaCreatedAt.toISOString(), last.paymentTransactionId]));
+}
+
+export async function getCachedPayment(db: Db, paymentTransactionId: string): Promise<PaymentTransactionRow | null> {
+  const [row] = await db.select().from(paymentTransactions).where(eq(paymentTransactions.paymentTransactionId, paymentTransactionId)).limit(1);
+  return row ?? null;
+}
+
+export async function listPaymentTimeline(db: Db, ids: { paymentTransactionId: string; paymentRequestId?: string | null }, limit = 200): Promise<PaymentTimelineRow[]> {
+  const match = ids.paymentRequestId
+    ? or(eq(paymentTimeline.paymentTransactionId, ids.paymentTransactionId), eq(paymentTimeline.paymentRequestId, ids.paymentRequestId))
+    : eq(paymentTimeline.paymentTransactionId, ids.paymentTransactionId);
+  return db.select().from(paymentTimeline).where(match).orderBy(desc(paymentTimeline.occurredAt), desc(paymentTimeline.id)).limit(limit);
+}
+
+/** A fingerprint of the payments cache (or one transaction and its timeline), for live pages. */
+export async function paymentsVersion(db: Db, paymentTransactionId?: string): Promise<string> {
+  const [row] = await db
+    .select({
+      updated: sql<string | null>`max(${paymentTransactions.updatedAt})::text`,
+      count: sql<number>`count(*)::int`,
+      timeline: sql<string | null>`(select max(${paymentTimeline.id})::text from ${paymentTimeline}${paymentTransactionId ? sql` where ${paymentTimeline.paymentTransactionId} = ${paymentTransactionId}` : sql``})`,
+    })
+    .from(paymentTransactions)
+    .where(paymentTransactionId ? eq(paymentTransactions.paymentTransactionId, paymentTransactionId) : undefined);
+  return `${row?.updated ?? '-'}|${row?.count ?? 0}|${row?.timeline ?? '-'}`;
+}
