@@ -56,6 +56,14 @@ test('an admin adds a credential, creates a signing key and a webhook, and a sim
   await dialog.getByRole('link', { name: 'Open it in the event log' }).click();
   await expect(admin.getByRole('main')).toContainText('payment.request.state-change.authorized');
   await expect(admin.getByRole('main')).toContainText('klarna-signature');
+
+  // An event type nothing in the dashboard handles yet (settlements), for the re-process test.
+  await admin.goto('/webhooks');
+  await admin.getByRole('table', { name: 'Webhooks at Klarna' }).getByRole('button', { name: 'Send test event…' }).click();
+  dialog = admin.getByRole('dialog', { name: 'Send a test event' });
+  await dialog.getByLabel('Event type').selectOption('settlement.report.created');
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await expect(dialog.getByText('Arrived.')).toBeVisible({ timeout: 20_000 });
 });
 
 test('a tampered delivery is rejected and shows in the event log with the reason', async ({ pageAs, request, baseURL }) => {
@@ -170,7 +178,7 @@ test('an admin edits a webhook, rotates its signing key, deletes the old key and
 
 test('re-processing an event nobody handles says so and changes nothing', async ({ pageAs }) => {
   const admin = await pageAs('admin');
-  await admin.goto('/webhooks/events?verdict=valid');
+  await admin.goto('/webhooks/events?verdict=valid&type=settlement.report.created');
   await admin.getByRole('link', { name: /^Details of event / }).first().click();
   await admin.getByRole('button', { name: 'Re-process' }).click();
   const dialog = admin.getByRole('dialog', { name: 'Re-process this event?' });

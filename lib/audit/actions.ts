@@ -42,6 +42,15 @@ export const auditActions = [
   'merchants.update_collection',
   'merchants.delete_collection',
   'merchants.open_portal',
+  'payments.capture',
+  'payments.refund',
+  'payments.release',
+  'payments.update',
+  'payments.reauthorize',
+  'payments.refresh',
+  'payments.create_link',
+  'payments.cancel_link',
+  'payments.confirm',
   // A signed-in user tried something their role does not allow (refused by the server).
   'access.denied',
 ] as const;

@@ -1,0 +1,152 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { auditLog, paymentTransactions } from '@/db/schema';
+import type { KlarnaSettings } from '@/lib/credentials/connection';
+import { addCredential } from '@/lib/credentials/service';
+import { ForbiddenError } from '@/lib/errors';
+import { type klarnaApi } from '@/lib/klarna/api';
+import { startSandbox, type RunningSandbox } from '@/sandbox/start';
+import { mutation, sandboxClient } from '@/sandbox/test-helpers';
+import { describeEachDriver } from '@/test/db';
+import { createUser, testKeyring } from '@/test/factories';
+import { getCachedPayment, listPaymentTimeline, listPayments } from './cache';
+import { capturePayment, confirmPaymentLink, createPaymentLink, refreshPayment, refundPayment, releaseRemaining } from './service';
+
+let sandbox: RunningSandbox;
+let api: ReturnType<typeof klarnaApi>;
+let accountId: string;
+beforeAll(async () => {
+  sandbox = await startSandbox({ rateLimits: 'off', accountActivationMs: 0 });
+  ({ api } = sandboxClient(sandbox.baseUrl, (await sandbox.control.bootstrapKey()).api_key));
+  ({ account_id: accountId } = await api.accounts.onboard(
+    {
+      account_reference: 'M-PAY',
+      account_name: 'Payments test shop',
+      account_owner: { given_name: 'Julia', family_name: 'Doe', email: 'julia@example.com', phone: '+15555555555' },
+      products: [{ type: 'PAYMENT', merchant_category_code: '5691' }],
+      channel: { websites: [{ urls: ['https://shop.example'] }] },
+    },
+    mutation(),
+  ));
+  await sandbox.control.setAccountState(accountId, 'OPERATIONAL').catch(() => undefined);
+});
+afterAll(() => sandbox.close());
+
+/** An authorized EUR payment of `amount` with two lines, as a shopper's checkout would leave it. */
+async function authorized(amount = 10_000) {
+  const half = amount / 2;
+  const { payment_transaction } = await sandbox.control.createAuthorizedPayment(accountId, {
+    currency: 'EUR',
+    payment_amount: amount,
+    purchase_country: 'DE',
+    merchant_reference: `order-${crypto.randomUUID().slice(0, 8)}`,
+    line_items: [
+      { name: 'Shirt', quantity: 1, unit_price: half, total_line_amount: half },
+      { name: 'Trousers', quantity: 1, unit_price: half, total_line_amount: half },
+    ],
+  });
+  return { accountId, paymentTransactionId: payment_transaction.payment_transaction_id as string };
+}
+
+describeEachDriver('payment operations', (db) => {
+  const settings = (): KlarnaSettings => ({ environment: 'sandbox', baseUrl: sandbox.baseUrl, rateLimits: 'production', keyring: testKeyring });
+  let operator: Awaited<ReturnType<typeof createUser>>['actor'];
+  let viewer: Awaited<ReturnType<typeof createUser>>['actor'];
+  const as = (actor: typeof operator) => ({ db: db(), actor, settings: settings() });
+
+  beforeAll(async () => {
+    const { actor: admin } = await createUser(db(), { role: 'admin' });
+    ({ actor: operator } = await createUser(db(), { role: 'operator' }));
+    ({ actor: viewer } = await createUser(db(), { role: 'viewer' }));
+    await addCredential({ db: db(), actor: admin, settings: settings() }, { environment: 'sandbox', label: 'Dashboard', apiKey: (await sandbox.control.bootstrapKey()).api_key });
+  });
+
+  it('captures in full and refunds in part, keeping the cache, the timeline and the audit log with the reason', async () => {
+    const target = await authorized(10_000);
+    await expect(capturePayment(as(viewer), target, crypto.randomUUID(), { amount: 10_000 })).rejects.toBeInstanceOf(ForbiddenError);
+    await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 10_000 });
+    const { refund } = await refundPayment(as(operator), target, crypto.randomUUID(), { reason: 'one item returned' }, { amount: 5_000 });
+    expect(refund.amount).toBe(5_000);
+    expect(await getCachedPayment(db(), target.paymentTransactionId)).toMatchObject({ state: 'COMPLETED', authorizedAmount: 10_000, capturedAmount: 10_000, refundedAmount: 5_000, remainingAuthorizedAmount: 0 });
+    const timeline = await listPaymentTimeline(db(), target);
+    expect(timeline.map((t) => t.kind)).toEqual(['refund', 'capture']);
+    const audit = await db().select().from(auditLog).where(and(eq(auditLog.targetId, target.paymentTransactionId), eq(auditLog.action, 'payments.refund')));
+    expect(audit[0]).toMatchObject({ outcome: 'success', details: { reason: 'one item returned', amount: 5_000 } });
+  });
+
+  it('twenty simultaneous captures of the remaining amount make exactly one capture; the others are refused with Klarna’s reason', async () => {
+    const target = await authorized(8_000);
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => capturePayment(as(operator), target, crypto.randomUUID(), { amount: 8_000 })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect((r.reason as Error).message).toMatch(/Klarna refused this|amount/i);
+    const at = await api.paymentTransactions.get(accountId, target.paymentTransactionId);
+    expect(at.captures).toHaveLength(1);
+    expect(await getCachedPayment(db(), target.paymentTransactionId)).toMatchObject({ capturedAmount: 8_000, remainingAuthorizedAmount: 0 });
+  });
+
+  it('twenty identical refund submissions make one refund', async () => {
+    const target = await authorized(6_000);
+    await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 6_000 });
+    const intent = crypto.randomUUID();
+    const results = await Promise.all(Array.from({ length: 20 }, () => refundPayment(as(operator), target, intent, { reason: 'damaged' }, { amount: 1_000 })));
+    expect(new Set(results.map((r) => r.refund.payment_refund_id)).size).toBe(1);
+    const at = await api.paymentTransactions.get(accountId, target.paymentTransactionId);
+    expect(at.refunds).toHaveLength(1);
+    expect(at.refunded_amount).toBe(1_000);
+  });
+
+  it('any sequence of captures, refunds and releases keeps the cache within what was authorized and captured, and equal to Klarna', async () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 4; round++) {
+      const target = await authorized(20_000);
+      await refreshPayment(as(operator), target);
+      for (let step = 0; step < 8; step++) {
+        const cached = (await getCachedPayment(db(), target.paymentTransactionId))!;
+        const pick = random();
+        const amount = 1 + Math.floor(random() * 9_000);
+        try {
+          if (pick < 0.45) await capturePayment(as(operator), target, crypto.randomUUID(), { amount });
+          else if (pick < 0.85) await refundPayment(as(operator), target, crypto.randomUUID(), { reason: 'property test' }, { amount });
+          else await releaseRemaining(as(operator), target, crypto.randomUUID());
+        } catch (error) {
+          // Refused by Klarna (over the remaining amount, wrong state): the cache must not move.
+          expect((error as Error).name).toBe('KlarnaRefusedError');
+          expect(await getCachedPayment(db(), target.paymentTransactionId)).toMatchObject({ capturedAmount: cached.capturedAmount, refundedAmount: cached.refundedAmount });
+        }
+        const row = (await getCachedPayment(db(), target.paymentTransactionId))!;
+        expect(row.capturedAmount).toBeLessThanOrEqual(row.authorizedAmount);
+        expect(row.refundedAmount).toBeLessThanOrEqual(row.capturedAmount);
+        const klarna = await api.paymentTransactions.get(accountId, target.paymentTransactionId);
+        expect([row.capturedAmount, row.refundedAmount, row.remainingAuthorizedAmount, row.state]).toEqual([klarna.captured_amount, klarna.refunded_amount, klarna.remaining_authorized_amount, klarna.state]);
+      }
+    }
+  });
+
+  it('repairs drift from Klarna on refresh and records it', async () => {
+    const target = await authorized(5_000);
+    await refreshPayment(as(viewer), target);
+    // A capture made elsewhere (the merchant's own integration), not seen here yet.
+    await api.paymentTransactions.capture(accountId, target.paymentTransactionId, { amount: 2_000 }, mutation());
+    await db().update(paymentTransactions).set({ klarnaUpdatedAt: new Date(0) }).where(eq(paymentTransactions.paymentTransactionId, target.paymentTransactionId));
+    const row = await refreshPayment(as(viewer), target);
+    expect(row).toMatchObject({ capturedAmount: 2_000, remainingAuthorizedAmount: 3_000 });
+    const [drift] = await listPaymentTimeline(db(), target);
+    expect(drift).toMatchObject({ source: 'sync', kind: 'drift_repaired' });
+    expect(drift!.summary).toContain('capturedAmount 0 → 2000');
+  });
+
+  it('creates a payment link, confirms it when the shopper approves, and lists the transaction', async () => {
+    const reference = `link-${crypto.randomUUID().slice(0, 8)}`;
+    await expect(createPaymentLink(as(viewer), accountId, crypto.randomUUID(), { currency: 'EUR', payment_amount: 4_500 })).rejects.toBeInstanceOf(ForbiddenError);
+    const link = await createPaymentLink(as(operator), accountId, crypto.randomUUID(), { currency: 'EUR', payment_amount: 4_500, payment_reference: reference, purchase_country: 'DE' });
+    expect(link.state_context.distribution?.url).toMatch(/\/shopper\/payment-requests\//);
+    const approved = await sandbox.control.approvePaymentRequest(link.payment_request_id);
+    const token = approved.payment_request.state_context.payment_confirmation_token as string;
+    const row = await confirmPaymentLink({ db: db(), settings: settings() }, link.payment_request_id, token);
+    expect(row).toMatchObject({ state: 'AUTHORIZED', authorizedAmount: 4_500, paymentReference: reference });
+    expect((await confirmPaymentLink({ db: db(), settings: settings() }, link.payment_request_id, token)).paymentTransactionId).toBe(row.paymentTransactionId);
+    const { rows } = await listPayments(db(), { q: reference });
+    expect(rows.map((r) => r.paymentTransactionId)).toEqual([row.paymentTransactionId]);
+  });
+});

@@ -1,0 +1,97 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { paymentRequests } from '@/db/schema';
+import { paymentRequestEventPayloadSchema, paymentTransactionEventPayloadSchema } from '@/lib/klarna/schemas/payments';
+import type { StoredWebhookEvent, WebhookHandler, WebhookHandlerRegistry } from '@/lib/webhooks/handlers';
+import { addPaymentTimeline, applyTransactionSnapshot } from './cache';
+
+/**
+ * Payment request and transaction events (klarna-api-notes.md, "Webhooks") keep the payments
+ * cache true and write each payment's timeline. A transaction event carries its amounts and
+ * state, applied only when newer (by `occurred_at`) than what the cache holds.
+ */
+export const paymentTransactionHandler: WebhookHandler = async (tx, events) => {
+  for (const event of events) await applyTransactionEvent(tx, event);
+};
+
+export const paymentRequestHandler: WebhookHandler = async (tx, events) => {
+  for (const event of events) await applyRequestEvent(tx, event);
+};
+
+export function registerPaymentHandlers(registry: WebhookHandlerRegistry): void {
+  registry.register('payment.transaction.*', paymentTransactionHandler);
+  registry.register('payment.request.*', paymentRequestHandler);
+}
+
+function occurredAt(event: StoredWebhookEvent): Date {
+  const at = new Date(event.envelope.metadata.occurred_at);
+  return Number.isNaN(at.getTime()) ? event.row.receivedAt : at;
+}
+
+const verb: Record<string, string> = {
+  'payment.transaction.captured': 'Captured',
+  'payment.transaction.refunded': 'Refunded',
+  'payment.transaction.updated': 'Updated',
+};
+
+async function applyTransactionEvent(tx: Db, event: StoredWebhookEvent) {
+  const accountId = event.envelope.metadata.account_id;
+  if (!accountId) throw new Error('transaction event without metadata.account_id');
+  const p = paymentTransactionEventPayloadSchema.parse(event.envelope.payload);
+  const at = occurredAt(event);
+  const applied = await applyTransactionSnapshot(
+    tx,
+    {
+      paymentTransactionId: p.payment_transaction_id,
+      accountId,
+      state: p.state,
+      currency: p.currency,
+      authorizedAmount: p.authorized_amount,
+      capturedAmount: p.captured_amount,
+      refundedAmount: p.refunded_amount,
+      remainingAuthorizedAmount: p.remaining_authorized_amount,
+      paymentRequestId: typeof p.payment_request_id === 'string' ? p.payment_request_id : null,
+    },
+    at,
+  );
+  const type = event.row.eventType ?? event.envelope.metadata.event_type;
+  const amount = typeof p.amount === 'number' ? p.amount : null;
+  const what = verb[type] ?? (type.startsWith('payment.transaction.state-change.') ? `State ${p.state}${p.previous_state ? ` (was ${p.previous_state})` : ''}` : type);
+  await addPaymentTimeline(tx, {
+    paymentTransactionId: p.payment_transaction_id,
+    occurredAt: at,
+    source: 'webhook',
+    kind: type.replace('payment.transaction.', ''),
+    summary: `${what}${applied ? '' : ' – arrived after a newer change, not applied'}`,
+    amount,
+    currency: p.currency,
+    eventId: event.row.eventId,
+    details: { event_type: type, state: p.state, captured_amount: p.captured_amount, refunded_amount: p.refunded_amount, remaining_authorized_amount: p.remaining_authorized_amount },
+  });
+}
+
+async function applyRequestEvent(tx: Db, event: StoredWebhookEvent) {
+  const accountId = event.envelope.metadata.account_id;
+  if (!accountId) throw new Error('payment request event without metadata.account_id');
+  const p = paymentRequestEventPayloadSchema.parse(event.envelope.payload);
+  const at = occurredAt(event);
+  const [known] = await tx.select().from(paymentRequests).where(eq(paymentRequests.paymentRequestId, p.payment_request_id)).limit(1);
+  if (known && (!known.klarnaUpdatedAt || known.klarnaUpdatedAt <= at)) {
+    await tx
+      .update(paymentRequests)
+      .set({ state: p.state, klarnaUpdatedAt: at, updatedAt: new Date(), ...(p.payment_transaction_id ? { paymentTransactionId: p.payment_transaction_id } : {}) })
+      .where(eq(paymentRequests.paymentRequestId, p.payment_request_id));
+  }
+  // A request not created here (the partner's checkout made it) lives only on the timeline;
+  // its transaction reaches the payments list through the transaction events.
+  await addPaymentTimeline(tx, {
+    paymentRequestId: p.payment_request_id,
+    paymentTransactionId: p.payment_transaction_id ?? null,
+    occurredAt: at,
+    source: 'webhook',
+    kind: (event.row.eventType ?? event.envelope.metadata.event_type).replace('payment.request.', 'request.'),
+    summary: `Payment request ${p.state}${p.previous_state ? ` (was ${p.previous_state})` : ''}`,
+    eventId: event.row.eventId,
+    details: { event_type: event.row.eventType },
+  });
+}
