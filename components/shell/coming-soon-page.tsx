@@ -4,16 +4,6 @@ import { ComingSoon } from './coming-soon';
 
 /** The sections not built yet, each with what it will do. Remove an entry when its page lands. */
 const sections = {
-  payments: {
-    title: 'Payments',
-    summary: 'Klarna payment transactions across your merchants.',
-    planned: [
-      'Search and filter transactions by merchant, state, amount and date',
-      'Capture, refund, release and reauthorise with a confirmation',
-      'Create payment links and follow their state live',
-      'Export to CSV',
-    ],
-  },
   settlements: {
     title: 'Settlements',
     summary: 'Klarna payouts and their reconciliation.',

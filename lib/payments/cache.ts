@@ -77,16 +77,31 @@ export async function savePaymentTransaction(db: Db, transaction: PaymentTransac
  */
 export async function applyTransactionSnapshot(
   db: Db,
-  snapshot: { paymentTransactionId: string; accountId: string; state: string; currency: string; authorizedAmount: number; capturedAmount: number; refundedAmount: number; remainingAuthorizedAmount: number; paymentRequestId?: string | null },
+  snapshot: {
+    paymentTransactionId: string;
+    accountId: string;
+    state: string;
+    currency: string;
+    authorizedAmount: number;
+    capturedAmount: number;
+    refundedAmount: number;
+    remainingAuthorizedAmount: number;
+    paymentRequestId?: string | null;
+    /** Left as they are when the event does not carry them (undefined). */
+    merchantReference?: string | null;
+    paymentReference?: string | null;
+    expiresAt?: Date | null;
+  },
   at: Date,
 ): Promise<boolean> {
   const values = { ...snapshot, paymentRequestId: snapshot.paymentRequestId ?? null, klarnaUpdatedAt: at, updatedAt: new Date() };
+  const carried = Object.fromEntries((['merchantReference', 'paymentReference', 'expiresAt'] as const).filter((k) => snapshot[k] !== undefined).map((k) => [k, snapshot[k]]));
   const rows = await db
     .insert(paymentTransactions)
     .values({ ...values, klarnaCreatedAt: at })
     .onConflictDoUpdate({
       target: paymentTransactions.paymentTransactionId,
-      set: { state: values.state, authorizedAmount: values.authorizedAmount, capturedAmount: values.capturedAmount, refundedAmount: values.refundedAmount, remainingAuthorizedAmount: values.remainingAuthorizedAmount, klarnaUpdatedAt: at, updatedAt: values.updatedAt },
+      set: { state: values.state, authorizedAmount: values.authorizedAmount, capturedAmount: values.capturedAmount, refundedAmount: values.refundedAmount, remainingAuthorizedAmount: values.remainingAuthorizedAmount, ...carried, klarnaUpdatedAt: at, updatedAt: values.updatedAt },
       setWhere: lte(paymentTransactions.klarnaUpdatedAt, at),
     })
     .returning({ id: paymentTransactions.paymentTransactionId });

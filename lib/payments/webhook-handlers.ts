@@ -34,6 +34,9 @@ const verb: Record<string, string> = {
   'payment.transaction.updated': 'Updated',
 };
 
+/** A text field the event carries (null: Klarna says there is none), or undefined when it does not carry it. */
+const carriedText = (p: Record<string, unknown>, key: string) => (key in p ? (typeof p[key] === 'string' ? (p[key] as string) : null) : undefined);
+
 async function applyTransactionEvent(tx: Db, event: StoredWebhookEvent) {
   const accountId = event.envelope.metadata.account_id;
   if (!accountId) throw new Error('transaction event without metadata.account_id');
@@ -51,6 +54,9 @@ async function applyTransactionEvent(tx: Db, event: StoredWebhookEvent) {
       refundedAmount: p.refunded_amount,
       remainingAuthorizedAmount: p.remaining_authorized_amount,
       paymentRequestId: typeof p.payment_request_id === 'string' ? p.payment_request_id : null,
+      merchantReference: carriedText(p, 'merchant_reference'),
+      paymentReference: carriedText(p, 'payment_reference'),
+      expiresAt: typeof p.expires_at === 'string' && !Number.isNaN(Date.parse(p.expires_at)) ? new Date(p.expires_at) : undefined,
     },
     at,
   );

@@ -4,20 +4,51 @@
  * seed's `payment_pricing.rate.variable`).
  */
 
-/** `0.30 USD`-style amounts in the currency's own exponent (JPY has none, BHD three). */
-export function formatMinorUnits(amount: number, currency: string): string {
-  let digits = 2;
+/** Digits after the decimal point in a currency's minor units (JPY 0, EUR 2, BHD 3); 2 for an unknown code. */
+export function currencyExponent(currency: string): number {
   try {
-    digits = new Intl.NumberFormat('en-GB', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
-    // An unknown currency code: shown with two decimals and its raw code.
+    // An unknown currency code: read and written with two decimals.
+    return 2;
   }
+}
+
+/** Minor units as a plain decimal in major units, `12345` EUR → `123.45` (no grouping, no code: for CSV and inputs). */
+export function formatMajorDecimal(amount: number, currency: string): string {
+  const digits = currencyExponent(currency);
   const sign = amount < 0 ? '-' : '';
   const abs = String(Math.abs(Math.trunc(amount))).padStart(digits + 1, '0');
   const whole = abs.slice(0, abs.length - digits) || '0';
-  const fraction = digits ? `.${abs.slice(abs.length - digits)}` : '';
+  return `${sign}${whole}${digits ? `.${abs.slice(abs.length - digits)}` : ''}`;
+}
+
+/** `0.30 USD`-style amounts in the currency's own exponent (JPY has none, BHD three). */
+export function formatMinorUnits(amount: number, currency: string): string {
+  const [whole = '0', fraction] = formatMajorDecimal(amount, currency).split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}${grouped}${fraction} ${currency}`;
+  return `${grouped}${fraction === undefined ? '' : `.${fraction}`} ${currency}`;
+}
+
+export type ParsedAmount = { ok: true; minor: number } | { ok: false; message: string };
+
+/**
+ * What a person typed in major units (`10.50`, `1,234.5`, `1500`) as integer minor units of
+ * `currency`, by string maths (no float ever holds the amount). Without a currency the amount
+ * is read with two decimals. Commas only as thousands separators; no sign.
+ */
+export function parseMajorAmount(text: string, currency?: string | null): ParsedAmount {
+  const digits = currency ? currencyExponent(currency) : 2;
+  const match = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!match) return { ok: false, message: 'an amount such as 10.50' };
+  const whole = match[1]!.replace(/,/g, '');
+  const fraction = (match[2] ?? '').replace(/0+$/, '');
+  if (fraction.length > digits) {
+    return { ok: false, message: digits === 0 ? `no decimals in ${currency}` : `at most ${digits} decimals${currency ? ` in ${currency}` : ''}` };
+  }
+  const minor = BigInt(whole) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0');
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: false, message: 'too large' };
+  return { ok: true, minor: Number(minor) };
 }
 
 /** A Klarna rate percentage (percent × 1 000 000, the seed's unit) as "2.99 %" (up to 4 decimals, no float rounding). */

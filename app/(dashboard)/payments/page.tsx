@@ -1,5 +1,89 @@
-import { comingSoonPage } from '@/components/shell/coming-soon-page';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { Download, Plus } from 'lucide-react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { KeysetPager } from '@/components/ui/keyset-pager';
+import { LiveRefresh } from '@/components/ui/live-refresh';
+import { Forbidden } from '@/components/shell/forbidden';
+import { PageHeader } from '@/components/shell/page-header';
+import { pageActor } from '@/lib/auth/page';
+import { can } from '@/lib/auth/roles';
+import { getDb } from '@/lib/db';
+import { listPayments, paymentsVersion } from '@/lib/payments/cache';
+import { queryString } from '@/lib/ui/search-params';
+import { filterLabels, filtersOf, parsePaymentSearch } from './_components/list-search';
+import { merchantNames, merchantOptions } from './_components/merchant-names';
+import { PaymentFilters } from './_components/payment-filters';
+import { PaymentsTable } from './_components/payments-table';
 
-const { metadata, Page } = comingSoonPage('payments');
-export { metadata };
-export default Page;
+export const metadata: Metadata = { title: 'Payments' };
+
+export default async function PaymentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { actor, denied } = await pageActor('dashboard.read');
+  if (denied) return <Forbidden message={denied} />;
+  const { raw, filter, invalid, filtered } = parsePaymentSearch(await searchParams);
+  const db = getDb();
+  const canOperate = can(actor.role, 'payments.operate');
+  // The fingerprint first: a webhook landing while the page renders makes the next poll refresh it.
+  const version = await paymentsVersion(db);
+  const [page, merchants] = await Promise.all([listPayments(db, { ...filter, limit: 50 }), merchantOptions(db)]);
+  const names = await merchantNames(db, page.rows.map((r) => r.accountId));
+  const current = filtersOf(raw);
+
+  return (
+    <>
+      <PageHeader
+        title="Payments"
+        description="Klarna payment transactions across your merchants. The list is this dashboard's copy, kept current by Klarna's webhooks; open a payment to capture, refund or release it."
+        actions={
+          <div className="flex flex-wrap items-center gap-3">
+            <LiveRefresh url="/api/payments/version" version={version} label="Live: Klarna's webhooks update this list" />
+            <Button asChild variant="secondary">
+              <a href={`/api/payments/export${queryString(current)}`} download>
+                <Download aria-hidden /> Export CSV
+              </a>
+            </Button>
+            {canOperate && (
+              <Button asChild>
+                <Link href="/payments/links/new">
+                  <Plus aria-hidden /> Create payment link
+                </Link>
+              </Button>
+            )}
+          </div>
+        }
+      />
+      <PaymentFilters raw={raw} merchants={merchants} />
+      {invalid.length > 0 && (
+        <Alert tone="warning" className="mb-4">
+          Some filters were not valid and were ignored: {invalid.map((i) => `${filterLabels[i.field as keyof typeof filterLabels] ?? i.field} (${i.message})`).join(', ')}.
+        </Alert>
+      )}
+      <Card>
+        {page.rows.length === 0 ? (
+          <div className="grid justify-items-center gap-3 px-5 py-12 text-center text-sm text-muted-foreground">
+            {filtered || raw.cursor ? (
+              <p>No payment matches these filters.</p>
+            ) : (
+              <p className="max-w-xl">
+                No payments yet. Payments arrive here from Klarna&apos;s webhooks when shoppers pay your merchants, from payment links created in this dashboard, and when a
+                payment is refreshed from Klarna.
+              </p>
+            )}
+            {!filtered && canOperate && (
+              <Button asChild variant="secondary">
+                <Link href="/payments/links/new">Create a payment link</Link>
+              </Button>
+            )}
+          </div>
+        ) : (
+          <PaymentsTable rows={page.rows} names={names} sort={filter.sort} filters={current} />
+        )}
+        {(page.nextCursor || raw.cursor) && <KeysetPager label="Payment pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />}
+      </Card>
+      <p className="mt-2 text-xs text-muted-foreground">Times in UTC. The export holds every payment matching the filters (up to 100,000 rows), amounts in major and minor units.</p>
+    </>
+  );
+}

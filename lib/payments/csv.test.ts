@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { PaymentTransactionRow } from '@/db/schema';
+import { csvCell, csvRow, paymentCsvHeader, paymentCsvRow } from './csv';
+
+describe('CSV cells and rows', () => {
+  it('writes plain text and numbers as they are, nothing for a missing value', () => {
+    expect(csvCell('order-1')).toBe('order-1');
+    expect(csvCell(12345)).toBe('12345');
+    expect(csvCell(0)).toBe('0');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(undefined)).toBe('');
+    expect(csvCell('')).toBe('');
+    expect(csvCell('Café Ünïcode 😀')).toBe('Café Ünïcode 😀');
+  });
+
+  it('quotes cells holding commas, quotes or line breaks, doubling the quotes', () => {
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('line 1\nline 2')).toBe('"line 1\nline 2"');
+    expect(csvCell('line 1\r\nline 2')).toBe('"line 1\r\nline 2"');
+    expect(csvCell('"')).toBe('""""');
+  });
+
+  it('defuses text a spreadsheet would run as a formula', () => {
+    expect(csvCell('=HYPERLINK(1)')).toBe("'=HYPERLINK(1)");
+    expect(csvCell('+1+1')).toBe("'+1+1");
+    expect(csvCell('-2+3')).toBe("'-2+3");
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvCell('\t=1')).toBe("'\t=1");
+    expect(csvCell('\r=1')).toBe(`"'\r=1"`);
+    expect(csvCell('=HYPERLINK("https://evil.example","x")')).toBe(`"'=HYPERLINK(""https://evil.example"",""x"")"`);
+    expect(csvCell('=1,2')).toBe(`"'=1,2"`);
+    // Only at the start: the same characters later in a cell are harmless.
+    expect(csvCell('order=1')).toBe('order=1');
+    expect(csvCell('a-b@c+d')).toBe('a-b@c+d');
+    // Numbers are numbers, never formulas.
+    expect(csvCell(-5)).toBe('-5');
+  });
+
+  it('joins cells into a CRLF-terminated row', () => {
+    expect(csvRow(['a', 1, null, 'b,c', '=x'])).toBe(`a,1,,"b,c",'=x\r\n`);
+    expect(csvRow([])).toBe('\r\n');
+  });
+});
+
+describe('the payments export row', () => {
+  const row: PaymentTransactionRow = {
+    paymentTransactionId: 'krn:payment:eu1:transaction:1',
+    accountId: 'krn:partner:global:account:live:ABC',
+    paymentRequestId: null,
+    state: 'AUTHORIZED',
+    currency: 'EUR',
+    authorizedAmount: 12345,
+    capturedAmount: 5000,
+    refundedAmount: 29,
+    remainingAuthorizedAmount: 7345,
+    merchantReference: '=HYPERLINK(1)',
+    paymentReference: 'pay, "ref"',
+    expiresAt: new Date('2026-02-01T10:00:00Z'),
+    klarnaCreatedAt: new Date('2026-01-02T03:04:05.678Z'),
+    klarnaUpdatedAt: new Date('2026-01-02T03:04:05.678Z'),
+    klarna: null,
+    lastSyncedAt: null,
+    updatedAt: new Date('2026-01-02T03:04:05.678Z'),
+  };
+
+  it('has a header naming each amount in major and minor units', () => {
+    expect(csvRow(paymentCsvHeader)).toBe(
+      'payment_transaction_id,account_id,merchant_name,merchant_reference,payment_reference,state,currency,' +
+        'authorized_amount,authorized_amount_minor,captured_amount,captured_amount_minor,refunded_amount,refunded_amount_minor,' +
+        'remaining_authorized_amount,remaining_authorized_amount_minor,created_at_utc,expires_at_utc\r\n',
+    );
+  });
+
+  it('writes amounts as exact decimals in the currency’s exponent next to their minor units, references defused', () => {
+    expect(paymentCsvRow(row, '@Burgers, Inc.')).toBe(
+      `krn:payment:eu1:transaction:1,krn:partner:global:account:live:ABC,"'@Burgers, Inc.",'=HYPERLINK(1),"pay, ""ref""",AUTHORIZED,EUR,` +
+        '123.45,12345,50.00,5000,0.29,29,73.45,7345,2026-01-02T03:04:05.678Z,2026-02-01T10:00:00.000Z\r\n',
+    );
+    expect(paymentCsvRow({ ...row, currency: 'JPY', authorizedAmount: 1500, capturedAmount: 0, refundedAmount: 0, remainingAuthorizedAmount: 1500, merchantReference: null, paymentReference: null, expiresAt: null }, null)).toBe(
+      'krn:payment:eu1:transaction:1,krn:partner:global:account:live:ABC,,,,AUTHORIZED,JPY,1500,1500,0,0,0,0,1500,1500,2026-01-02T03:04:05.678Z,\r\n',
+    );
+  });
+});
