@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { paymentTimeline, paymentTransactions, type PaymentTimelineRow, type PaymentTransactionRow } from '@/db/schema';
@@ -166,11 +166,19 @@ export async function listPayments(db: Db, input: PaymentFilter): Promise<{ rows
   const key = byAmount ? t.authorizedAmount : t.klarnaCreatedAt;
   const after = decode(f.cursor);
   if (after) {
+    // A row-value comparison is an index range bound; `a < x OR (a = x AND id < y)` is only a filter.
     const value = byAmount ? Number(after[0]) : new Date(String(after[0]));
-    const beyond = descending ? lt : gt;
-    where.push(or(beyond(key, value), and(eq(key, value), beyond(t.paymentTransactionId, after[1])))!);
+    where.push(sql`(${key}, ${t.paymentTransactionId}) ${sql.raw(descending ? '<' : '>')} (${sql.param(value, key)}, ${after[1]})`);
   }
-  const order = descending ? [desc(key), desc(t.paymentTransactionId)] : [asc(key), asc(t.paymentTransactionId)];
+  // The created-ordered indexes are DESC NULLS LAST (the migration's form); drizzle's desc() means
+  // NULLS FIRST, which cannot use them. amount_idx is plain ASC, which desc()/asc() match.
+  const order = byAmount
+    ? descending
+      ? [desc(key), desc(t.paymentTransactionId)]
+      : [asc(key), asc(t.paymentTransactionId)]
+    : descending
+      ? [sql`${key} desc nulls last`, sql`${t.paymentTransactionId} desc nulls last`]
+      : [sql`${key} asc nulls first`, sql`${t.paymentTransactionId} asc nulls first`];
   const rows = await db
     .select()
     .from(t)
