@@ -1,0 +1,35 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { Forbidden } from '@/components/shell/forbidden';
+import { PageHeader } from '@/components/shell/page-header';
+import { Button } from '@/components/ui/button';
+import { pageActor } from '@/lib/auth/page';
+import { getDb } from '@/lib/db';
+import { env } from '@/lib/env';
+import { listLinkMerchants, paymentLinkReturnUrl } from '@/lib/payments/links';
+import { firstValues } from '@/lib/ui/search-params';
+import { PaymentLinkForm } from '../_components/payment-link-form';
+
+export const metadata: Metadata = { title: 'Create a payment link' };
+export const dynamic = 'force-dynamic';
+
+export default async function NewPaymentLinkPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { denied } = await pageActor('payments.operate');
+  if (denied) return <Forbidden message={denied} />;
+  const { merchant } = firstValues(await searchParams);
+  const merchants = await listLinkMerchants(getDb());
+  return (
+    <>
+      <PageHeader
+        title="Create a payment link"
+        description="A payment request at Klarna for one of your merchants. Klarna answers with a link (and QR code) the shopper pays through; the shopper then comes back to this dashboard, which confirms the payment."
+        actions={
+          <Button asChild variant="secondary">
+            <Link href="/payments/links">Payment links</Link>
+          </Button>
+        }
+      />
+      <PaymentLinkForm merchants={merchants} redirectUrl={paymentLinkReturnUrl(env().APP_URL)} initialAccountId={merchant} />
+    </>
+  );
+}

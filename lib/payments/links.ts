@@ -1,0 +1,161 @@
+import { and, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '@/db/client';
+import { merchantAccounts, paymentRequests, paymentTimeline, type MerchantAccountRow, type PaymentRequestRow, type PaymentTimelineRow } from '@/db/schema';
+import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
+import { finalPaymentRequestStates, redirectPlaceholders, type PaymentRequestState } from '@/lib/klarna/schemas/payments';
+import { listMerchants } from '@/lib/merchants/cache';
+import { pageOf } from '@/lib/pagination';
+
+/**
+ * Payment links (issue 5, "Create a payment link"): the payment requests created in this
+ * dashboard (`payment_requests`, kept current by Klarna's request webhooks) and what their
+ * pages read. Creating, canceling and confirming live in service.ts.
+ */
+
+/** States in which Klarna still lets the partner cancel a request (seed: "until the request is AUTHORIZED"). */
+export const cancelableLinkStates: readonly string[] = ['SUBMITTED', 'IN_PROGRESS', 'PREPARED', 'PENDING_CONFIRMATION'];
+/** States in which the shopper can still open the link and pay. */
+export const openLinkStates: readonly string[] = ['SUBMITTED', 'IN_PROGRESS'];
+
+export function isFinalLinkState(state: string): boolean {
+  return (finalPaymentRequestStates as readonly string[]).includes(state as PaymentRequestState);
+}
+
+/**
+ * Where Klarna sends the shopper back: this dashboard's public return page, which confirms the
+ * payment with the token Klarna puts in place of the placeholder (seed, "Generate a Redirect URL").
+ */
+export function paymentLinkReturnUrl(appUrl: string): string {
+  return `${appUrl.replace(/\/+$/, '')}/pay/return?payment_request_id=${redirectPlaceholders.id}&token=${redirectPlaceholders.token}`;
+}
+
+/** What the return page accepts: Klarna's ids (`krn:payment:eu1:request:<uuid>`); the token is empty unless approved. */
+const klarnaId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(300)
+  .regex(/^[A-Za-z0-9:._-]+$/, 'is not a Klarna id');
+export const returnQuerySchema = z.object({
+  payment_request_id: klarnaId,
+  token: z.union([klarnaId, z.literal('')]).optional(),
+});
+
+export type PaymentLinkListRow = PaymentRequestRow & { merchantName: string | null };
+
+export const paymentLinkFilterSchema = z.object({
+  /** A payment or merchant reference (its start), or a payment request id. */
+  q: z.string().trim().min(1).max(255).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
+export type PaymentLinkFilter = z.input<typeof paymentLinkFilterSchema>;
+
+// The cursor keeps created_at to the microsecond (a JS Date would cut it to milliseconds and skip rows).
+const cursorSchema = z.tuple([z.iso.datetime({ offset: true, precision: 6 }), z.string().min(1)]);
+function decodeCursor(cursor: string | undefined): [string, string] | null {
+  if (!cursor) return null;
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    return null;
+  }
+}
+
+const linkColumns = {
+  link: paymentRequests,
+  merchantName: merchantAccounts.accountName,
+  cursorAt: sql<string>`to_char(${paymentRequests.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+};
+
+/** Newest first, keyset-paged on (created_at, id) (the `payment_requests_created_idx` order). */
+export async function listPaymentLinks(db: Db, input: PaymentLinkFilter = {}): Promise<{ rows: PaymentLinkListRow[]; nextCursor: string | null }> {
+  const f = paymentLinkFilterSchema.parse(input);
+  const t = paymentRequests;
+  const where: SQL[] = [];
+  if (f.q) {
+    const prefix = `${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(or(eq(t.paymentRequestId, f.q), ilike(t.paymentReference, prefix), ilike(t.merchantReference, prefix))!);
+  }
+  const after = decodeCursor(f.cursor);
+  if (after) {
+    const at = sql`${after[0]}::timestamptz`;
+    where.push(or(lt(t.createdAt, at), and(eq(t.createdAt, at), lt(t.paymentRequestId, after[1])))!);
+  }
+  const rows = await db
+    .select(linkColumns)
+    .from(t)
+    .leftJoin(merchantAccounts, eq(merchantAccounts.accountId, t.accountId))
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(t.createdAt), desc(t.paymentRequestId))
+    .limit(f.limit + 1);
+  const page = pageOf(rows, f.limit, (last) => Buffer.from(JSON.stringify([last.cursorAt, last.link.paymentRequestId])).toString('base64url'));
+  return { rows: page.rows.map((r) => ({ ...r.link, merchantName: r.merchantName })), nextCursor: page.nextCursor };
+}
+
+export async function getPaymentLink(db: Db, paymentRequestId: string): Promise<PaymentLinkListRow | null> {
+  const [row] = await db.select(linkColumns).from(paymentRequests).leftJoin(merchantAccounts, eq(merchantAccounts.accountId, paymentRequests.accountId)).where(eq(paymentRequests.paymentRequestId, paymentRequestId)).limit(1);
+  return row ? { ...row.link, merchantName: row.merchantName } : null;
+}
+
+/** Everything recorded about one request: its creation and cancel here, Klarna's state webhooks. Newest first. */
+export async function listPaymentLinkTimeline(db: Db, paymentRequestId: string, limit = 200): Promise<PaymentTimelineRow[]> {
+  return db.select().from(paymentTimeline).where(eq(paymentTimeline.paymentRequestId, paymentRequestId)).orderBy(desc(paymentTimeline.occurredAt), desc(paymentTimeline.id)).limit(limit);
+}
+
+/** A fingerprint of one link and its timeline: the link page polls it and refreshes when it moves. */
+export async function paymentLinkVersion(db: Db, paymentRequestId: string): Promise<string> {
+  const [row] = await db
+    .select({
+      updated: sql<string | null>`max(${paymentRequests.updatedAt})::text`,
+      state: sql<string | null>`max(${paymentRequests.state})`,
+      timeline: sql<string | null>`(select max(${paymentTimeline.id})::text from ${paymentTimeline} where ${paymentTimeline.paymentRequestId} = ${paymentRequestId})`,
+    })
+    .from(paymentRequests)
+    .where(eq(paymentRequests.paymentRequestId, paymentRequestId));
+  return `${row?.updated ?? '-'}|${row?.state ?? '-'}|${row?.timeline ?? '-'}`;
+}
+
+export type LinkMerchant = { accountId: string; name: string; reference: string; blockedReason: string | null };
+
+/** Why a merchant cannot take payments now, or null (only OPERATIONAL accounts with the payment product ENABLED can). */
+export function paymentBlockReason(m: Pick<MerchantAccountRow, 'state' | 'productState'>): string | null {
+  if (m.state === 'PARTIALLY_OPERATIONAL') return 'Klarna is still setting this account up';
+  if (m.state === 'DISABLED') return 'Klarna disabled this account';
+  if (m.state !== 'OPERATIONAL') return `the account is ${m.state}`;
+  if (m.productState === 'ENABLED') return null;
+  if (m.productState === 'DISABLED') return 'its payment product is disabled';
+  if (m.productState === 'TERMINATED') return 'its payment product is terminated';
+  return m.productState ? `its payment product is ${m.productState}` : 'it has no payment product';
+}
+
+/** The merchants the create form offers (the cache, every page of it up to 1,000), by name; each says whether it can take payments. */
+export async function listLinkMerchants(db: Db): Promise<LinkMerchant[]> {
+  const out: LinkMerchant[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const { rows, nextCursor } = await listMerchants(db, { limit: 100, cursor });
+    for (const m of rows) out.push({ accountId: m.accountId, name: m.accountName, reference: m.accountReference, blockedReason: paymentBlockReason(m) });
+    if (!nextCursor) break;
+    cursor = nextCursor;
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The request's state at Klarna for the shopper's return without a token (declined, or left the
+ * flow): Klarna's answer when it can be read, else the dashboard's copy. Null when the link was
+ * not created here.
+ */
+export async function readPaymentLinkState(ctx: { db: Db; settings: KlarnaSettings }, paymentRequestId: string): Promise<{ link: PaymentRequestRow; state: string } | null> {
+  const [link] = await ctx.db.select().from(paymentRequests).where(eq(paymentRequests.paymentRequestId, paymentRequestId)).limit(1);
+  if (!link) return null;
+  try {
+    const api = await klarnaFor(ctx.db, ctx.settings);
+    const current = await callKlarna(() => api.paymentRequests.get(link.accountId, paymentRequestId));
+    return { link, state: current.state };
+  } catch {
+    return { link, state: link.state };
+  }
+}
