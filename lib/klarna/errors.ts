@@ -88,7 +88,8 @@ export function describeKlarnaError(error: KlarnaApiError | KlarnaNetworkError):
   let sentence = (error.errorCode && sentences[error.errorCode]) || `Klarna answered with an error (HTTP ${error.status}${error.errorCode ? `, ${error.errorCode}` : ''}).`;
   // A conflict or refusal is only actionable with Klarna's reason ("still being set up", "terminated by Klarna").
   if (error.errorMessage && (error.status === 409 || error.status === 403)) sentence = `Klarna refused this: ${error.errorMessage.replace(/\.?$/, '.')}`;
-  const fields = error.errors.filter((e) => e.parameter).map((e) => `${e.parameter}: ${e.message}`);
+  // Field errors that only repeat Klarna's reason add nothing.
+  const fields = error.errors.filter((e) => e.parameter && e.message.replace(/\.$/, '') !== error.errorMessage?.replace(/\.$/, '')).map((e) => `${e.parameter}: ${e.message.replace(/\.$/, '')}`);
   if (fields.length) sentence += ` ${fields.join('; ')}.`;
   if (error.errorId) sentence += ` Klarna error id: ${error.errorId}.`;
   return sentence;

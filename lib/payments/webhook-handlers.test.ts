@@ -4,7 +4,7 @@ import { signWebhookBody } from '@/lib/klarna/signature';
 import { appWebhookHandlers } from '@/lib/webhooks/app-handlers';
 import { receiveKlarnaWebhook } from '@/lib/webhooks/receiver';
 import { describeEachDriver } from '@/test/db';
-import { getCachedPayment, listPaymentTimeline } from './cache';
+import { getCachedPayment, listPaymentTimeline, savePaymentTransaction } from './cache';
 
 const KEY = 'payment-handlers-test-key';
 
@@ -30,6 +30,15 @@ describeEachDriver('payment webhooks', (db) => {
     expect(timeline).toHaveLength(3);
     expect(timeline.find((t) => t.eventId === eventId)!.summary).toContain('not applied');
     expect(timeline.find((t) => t.kind === 'captured')).toMatchObject({ amount: 10_000, currency: 'EUR' });
+  });
+
+  it('a webhook that beats the dashboard’s own read of the same change does not lock the full transaction out', async () => {
+    const id = randomUUID();
+    const updatedAt = new Date(Date.now() - 1_000).toISOString();
+    await deliver('payment.transaction.captured', snapshot(id, { captured_amount: 10_000, remaining_authorized_amount: 0, state: 'COMPLETED', updated_at: updatedAt }));
+    const full = { ...snapshot(id, { captured_amount: 10_000, remaining_authorized_amount: 0, state: 'COMPLETED' }), captures: [], refunds: [], created_at: updatedAt, updated_at: updatedAt };
+    await savePaymentTransaction(db(), full, 'krn:partner:global:account:test:SHOP0001', 'dashboard');
+    expect((await getCachedPayment(db(), id))!.klarna).toMatchObject({ payment_transaction_id: id, captures: [] });
   });
 
   it('a transaction event without amounts is left failed for re-processing rather than half-applied', async () => {

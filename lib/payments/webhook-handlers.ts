@@ -41,7 +41,9 @@ async function applyTransactionEvent(tx: Db, event: StoredWebhookEvent) {
   const accountId = event.envelope.metadata.account_id;
   if (!accountId) throw new Error('transaction event without metadata.account_id');
   const p = paymentTransactionEventPayloadSchema.parse(event.envelope.payload);
-  const at = occurredAt(event);
+  // Klarna's own change time when the event carries it, so a read of the same change (same
+  // updated_at) is not refused as older; else when the event occurred.
+  const at = typeof p.updated_at === 'string' && !Number.isNaN(Date.parse(p.updated_at)) ? new Date(p.updated_at) : occurredAt(event);
   const applied = await applyTransactionSnapshot(
     tx,
     {

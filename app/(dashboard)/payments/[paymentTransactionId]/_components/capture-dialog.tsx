@@ -1,0 +1,213 @@
+'use client';
+
+import { useState } from 'react';
+import { useAction } from 'next-safe-action/hooks';
+import { toast } from 'sonner';
+import { errorsOf, FailureAlert, TextField, useSubmission } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { Button } from '@/components/ui/button';
+import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
+import { formatMajorDecimal, formatMinorUnits } from '@/lib/ui/money';
+import { captureAction } from '../../actions';
+import { chosenLines, lineKey, quantitiesByKey, type WireLine } from './lines';
+import {
+  AmountField,
+  LinePicker,
+  linesSummary,
+  ModeSwitch,
+  readAmount,
+  Restatement,
+  rowErrors,
+  shipmentFieldNames,
+  ShipmentFields,
+  shipmentIsEmpty,
+  shipmentToWire,
+  emptyShipment,
+  type PickerRow,
+} from './operation-kit';
+import { hasFieldErrors } from './submit-state';
+import type { PaymentView, Shipment } from './view';
+
+type Mode = 'amount' | 'lines';
+type Prepared = { amount: number; lines: WireLine[] | null; request: Record<string, unknown> };
+
+/** What is left to capture of each ordered line (unknown when a capture named no lines). */
+function pickerRows(payment: PaymentView): { rows: PickerRow[]; defaults: number[] } {
+  const unknown = payment.captures.some((c) => c.lines === null);
+  const captured = quantitiesByKey(payment.captures.map((c) => c.lines ?? []));
+  const rows = payment.lines.map((line) => {
+    const done = captured.get(lineKey(line)) ?? 0;
+    return { line, max: unknown ? line.quantity : Math.max(0, line.quantity - done), done: unknown ? 'Unknown' : `${done} of ${line.quantity}` };
+  });
+  return { rows, defaults: rows.map((r) => (unknown ? 0 : r.max)) };
+}
+
+/**
+ * Capture all or part of what remains authorized: by amount, or by choosing lines and
+ * quantities (the amount is their total), with optional tracking and a capture reference.
+ * A review step restates the amount before anything reaches Klarna.
+ */
+export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: PaymentView; disabledReason: string | null; reasonId?: string }) {
+  const { currency } = payment;
+  const [open, setOpen] = useState(false);
+  const [step, setStep] = useState<'form' | 'review'>('form');
+  const [mode, setMode] = useState<Mode>('amount');
+  const [amountText, setAmountText] = useState('');
+  const [quantities, setQuantities] = useState<number[]>([]);
+  const [reference, setReference] = useState('');
+  const [shipment, setShipment] = useState<Shipment>(emptyShipment);
+  const [local, setLocal] = useState<Record<string, string[]>>({});
+  const [sentRows, setSentRows] = useState<number[]>([]);
+  const [prepared, setPrepared] = useState<Prepared | null>(null);
+  const submission = useSubmission();
+  const action = useAction(captureAction, {
+    onSuccess: () => {
+      toast.success(`Captured ${formatMinorUnits(prepared?.amount ?? 0, currency)} at Klarna.`);
+      setOpen(false);
+    },
+    onError: (args) => {
+      submission.onError(args);
+      if (hasFieldErrors(args.error)) setStep('form');
+    },
+  });
+  const { rows, defaults } = pickerRows(payment);
+  const errors = { ...errorsOf(submission.failure), ...local };
+  const picked = chosenLines(rows.map((r, i) => ({ line: r.line, quantity: quantities[i] ?? 0 })));
+
+  function onOpenChange(next: boolean) {
+    setOpen(next);
+    if (next) {
+      setStep('form');
+      setMode('amount');
+      setAmountText(formatMajorDecimal(payment.remaining, currency));
+      setQuantities(defaults);
+      setReference('');
+      setShipment(emptyShipment);
+      setLocal({});
+      setSentRows([]);
+      setPrepared(null);
+      submission.begin();
+    }
+  }
+
+  function review() {
+    const tooMuch = `Only ${formatMinorUnits(payment.remaining, currency)} remains to capture.`;
+    let amount: number;
+    let lines: WireLine[] | null = null;
+    if (mode === 'amount') {
+      const read = readAmount(amountText, currency, { max: payment.remaining, maxMessage: tooMuch });
+      if ('error' in read) return setLocal({ amount: [read.error] });
+      amount = read.minor;
+    } else {
+      if (picked.total < 1) return setLocal({ amount: ['Choose lines that add up to more than zero.'] });
+      if (picked.total > payment.remaining) return setLocal({ amount: [`The chosen lines add up to ${formatMinorUnits(picked.total, currency)}. ${tooMuch}`] });
+      amount = picked.total;
+      lines = picked.lines;
+    }
+    setLocal({});
+    setSentRows(mode === 'lines' ? picked.rows : []);
+    const request: Record<string, unknown> = { amount };
+    if (lines) request.line_items = lines;
+    if (reference.trim()) request.capture_reference = reference.trim();
+    if (!shipmentIsEmpty(shipment)) request.shipping_info = [shipmentToWire(shipment)];
+    setPrepared({ amount, lines, request });
+    setStep('review');
+  }
+
+  const full = prepared?.amount === payment.remaining;
+  const shown = ['amount', 'capture_reference', ...shipmentFieldNames(1), ...Object.keys(errors).filter((k) => k.startsWith('line_items['))];
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogTrigger asChild>
+        <Button size="sm" disabled={Boolean(disabledReason)} aria-describedby={disabledReason ? reasonId : undefined}>
+          Capture…
+        </Button>
+      </DialogTrigger>
+      <DialogContent title="Capture payment" description={`${formatMinorUnits(payment.remaining, currency)} of ${formatMinorUnits(payment.authorized, currency)} remains authorized.`} className="max-w-xl">
+        {step === 'form' ? (
+          <form
+            className="grid gap-4"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              review();
+            }}
+          >
+            <FailureAlert failure={submission.failure} shown={shown} />
+            {payment.lines.length > 0 && (
+              <ModeSwitch
+                legend="Capture by"
+                value={mode}
+                onChange={(m) => {
+                  setMode(m);
+                  setLocal({});
+                }}
+                options={[
+                  { value: 'amount', label: 'Amount' },
+                  { value: 'lines', label: 'Line items' },
+                ]}
+              />
+            )}
+            {mode === 'amount' ? (
+              <AmountField label="Amount to capture" value={amountText} onChange={setAmountText} errors={errors} currency={currency} hint={`Up to ${formatMinorUnits(payment.remaining, currency)}: all of it is a full capture, less a partial one.`} />
+            ) : (
+              <div className="grid gap-2">
+                <LinePicker caption="Lines to capture" doneLabel="Captured" rows={rows} quantities={quantities} onChange={setQuantities} currency={currency} errors={rowErrors(errors, sentRows)} />
+                <p className="text-sm">
+                  Amount to capture: <strong className="tabular-nums">{formatMinorUnits(picked.total, currency)}</strong>
+                </p>
+                {errors.amount && (
+                  <ul className="text-xs text-danger" aria-live="polite">
+                    {errors.amount.map((m) => (
+                      <li key={m}>{m}</li>
+                    ))}
+                  </ul>
+                )}
+              </div>
+            )}
+            <TextField label="Capture reference (optional)" name="capture_reference" value={reference} onChange={setReference} errors={errors} hint="Your reference for this shipment; it appears in Klarna’s settlement file." />
+            <ShipmentFields legend="Shipment tracking (optional)" index={0} value={shipment} onChange={setShipment} errors={errors} hint="Sent with the capture so the shopper can follow the parcel in the Klarna app." />
+            <div className="flex justify-end gap-2">
+              <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
+                Cancel
+              </Button>
+              <Button type="submit">Review capture</Button>
+            </div>
+          </form>
+        ) : (
+          prepared && (
+            <div className="grid gap-4">
+              <Restatement
+                lead={
+                  <>
+                    Capture <strong>{formatMinorUnits(prepared.amount, currency)}</strong> of payment <strong className="break-all">{payment.label}</strong> for <strong>{payment.merchantName}</strong>? Klarna charges the shopper this amount.
+                  </>
+                }
+                items={[
+                  ['Capture', `${formatMinorUnits(prepared.amount, currency)} (${full ? 'full' : 'partial'} capture)`],
+                  ['Remaining afterwards', formatMinorUnits(payment.remaining - prepared.amount, currency)],
+                  ...(prepared.lines ? [['Lines', linesSummary(prepared.lines, currency)] as [string, string]] : []),
+                  ...(reference.trim() ? [['Capture reference', reference.trim()] as [string, string]] : []),
+                  ...(!shipmentIsEmpty(shipment) ? [['Tracking', Object.values(shipmentToWire(shipment)).join(' · ')] as [string, string]] : []),
+                ]}
+              />
+              <FailureAlert failure={submission.failure} shown={[]} />
+              <div className="flex justify-end gap-2">
+                <Button type="button" variant="secondary" onClick={() => setStep('form')} disabled={action.isPending}>
+                  Back
+                </Button>
+                <Button
+                  type="button"
+                  pending={action.isPending}
+                  onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request: prepared.request })}
+                >
+                  Capture {formatMinorUnits(prepared.amount, currency)}
+                </Button>
+              </div>
+            </div>
+          )
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}

@@ -1,0 +1,224 @@
+'use client';
+
+import { useId } from 'react';
+import { Plus, X } from 'lucide-react';
+import { Button } from '@/components/ui/button';
+import { Field } from '@/components/ui/field';
+import { Input } from '@/components/ui/input';
+import { Table, Td, Th } from '@/components/ui/table';
+import { formatMinorUnits, parseMajorAmount } from '@/lib/ui/money';
+import { TextField, type Errors } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { isReducingLine, lineTypeLabel, type WireLine } from './lines';
+import type { Shipment } from './view';
+
+/**
+ * Pieces the payment dialogs share. Inputs are named by Klarna's parameter paths (`amount`,
+ * `line_items[0].quantity`, `shipping_info[0].tracking_url`), the keys Klarna's field errors
+ * come back under.
+ */
+
+/** A typed major-unit amount as minor units, or the error to show on its field. */
+export function readAmount(text: string, currency: string, bounds: { min?: number; max?: number; maxMessage?: string } = {}): { minor: number } | { error: string } {
+  const parsed = parseMajorAmount(text, currency);
+  if (!parsed.ok) return { error: `Enter ${parsed.message}.` };
+  const min = bounds.min ?? 1;
+  if (parsed.minor < min) return { error: `Enter at least ${formatMinorUnits(min, currency)}.` };
+  if (bounds.max !== undefined && parsed.minor > bounds.max) return { error: bounds.maxMessage ?? `Enter at most ${formatMinorUnits(bounds.max, currency)}.` };
+  return { minor: parsed.minor };
+}
+
+export function AmountField({ label, name = 'amount', value, onChange, errors, hint, currency }: { label: string; name?: string; value: string; onChange: (value: string) => void; errors: Errors; hint?: React.ReactNode; currency: string }) {
+  return (
+    <Field label={`${label} (${currency})`} hint={hint} errors={errors[name]}>
+      {(c) => <Input {...c} name={name} inputMode="decimal" autoComplete="off" value={value} onChange={(e) => onChange(e.target.value)} className="max-w-48 tabular-nums" />}
+    </Field>
+  );
+}
+
+/** "By amount" or "By line items". */
+export function ModeSwitch<M extends string>({ legend, value, onChange, options }: { legend: string; value: M; onChange: (value: M) => void; options: { value: M; label: string; disabled?: string | null }[] }) {
+  const name = useId();
+  return (
+    <fieldset className="grid gap-2">
+      <legend className="mb-1 text-sm font-medium">{legend}</legend>
+      <div className="flex flex-wrap gap-4">
+        {options.map((o) => (
+          <label key={o.value} className="inline-flex items-center gap-2 text-sm has-disabled:opacity-60">
+            <input type="radio" name={name} value={o.value} checked={value === o.value} disabled={Boolean(o.disabled)} onChange={() => onChange(o.value)} />
+            {o.label}
+          </label>
+        ))}
+      </div>
+      {options
+        .filter((o) => o.disabled)
+        .map((o) => (
+          <p key={o.value} className="text-xs text-muted-foreground">
+            {o.disabled}
+          </p>
+        ))}
+    </fieldset>
+  );
+}
+
+export type PickerRow = { line: WireLine; max: number; done: string };
+
+/** Row errors: Klarna's `line_items[k].…` keys, where k indexes the lines sent (`sentRows[k]` is the row). */
+export function rowErrors(errors: Errors, sentRows: number[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const [key, messages] of Object.entries(errors)) {
+    const match = /^line_items\[(\d+)\](?:\.(.+))?$/.exec(key);
+    const row = match ? sentRows[Number(match[1])] : undefined;
+    if (row === undefined) continue;
+    out.set(row, [...(out.get(row) ?? []), ...messages.map((m) => (match![2] ? `${match![2]}: ${m}` : m))]);
+  }
+  return out;
+}
+
+/** The order's lines with a quantity to pick for each, and what each choice amounts to. */
+export function LinePicker({
+  caption,
+  doneLabel,
+  rows,
+  quantities,
+  onChange,
+  currency,
+  errors,
+}: {
+  caption: string;
+  doneLabel: string;
+  rows: PickerRow[];
+  quantities: number[];
+  onChange: (quantities: number[]) => void;
+  currency: string;
+  errors: Map<number, string[]>;
+}) {
+  return (
+    <Table caption={caption} className="text-xs">
+      <thead>
+        <tr>
+          <Th className="px-2">Item</Th>
+          <Th className="px-2 text-right">Unit price</Th>
+          <Th className="px-2 text-right">{doneLabel}</Th>
+          <Th className="px-2 text-right">Quantity</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row, i) => {
+          const rowError = errors.get(i);
+          return (
+            <tr key={`${row.line.reference ?? row.line.name}-${i}`}>
+              <Td className="px-2">
+                <div className="font-medium">{row.line.name}</div>
+                {(row.line.reference || isReducingLine(row.line)) && (
+                  <div className="text-muted-foreground">{[row.line.reference, isReducingLine(row.line) ? lineTypeLabel(row.line.type) : null].filter(Boolean).join(' · ')}</div>
+                )}
+                {rowError && (
+                  <ul className="text-danger">
+                    {rowError.map((e) => (
+                      <li key={e}>{e}</li>
+                    ))}
+                  </ul>
+                )}
+              </Td>
+              <Td className="px-2 text-right tabular-nums whitespace-nowrap">{formatMinorUnits(row.line.unit_price, currency)}</Td>
+              <Td className="px-2 text-right tabular-nums whitespace-nowrap">{row.done}</Td>
+              <Td className="px-2 text-right">
+                <Input
+                  type="number"
+                  min={0}
+                  max={row.max}
+                  step={1}
+                  aria-label={`Quantity of ${row.line.name}`}
+                  aria-invalid={rowError ? true : undefined}
+                  className="ml-auto h-8 w-20 text-right tabular-nums"
+                  value={String(quantities[i] ?? 0)}
+                  disabled={row.max === 0}
+                  onChange={(e) => {
+                    const n = Math.max(0, Math.min(row.max, Math.trunc(Number(e.target.value) || 0)));
+                    onChange(quantities.map((q, j) => (j === i ? n : q)));
+                  }}
+                />
+              </Td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </Table>
+  );
+}
+
+export const emptyShipment: Shipment = { shipping_company: '', tracking_number: '', tracking_url: '' };
+
+export function shipmentIsEmpty(s: Shipment): boolean {
+  return !s.shipping_company.trim() && !s.tracking_number.trim() && !s.tracking_url.trim();
+}
+
+/** Klarna's `shipping_info[]` entry: empty fields left out. */
+export function shipmentToWire(s: Shipment): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ['shipping_company', 'tracking_number', 'tracking_url'] as const) if (s[key].trim()) out[key] = s[key].trim();
+  return out;
+}
+
+export function shipmentFieldNames(count: number): string[] {
+  const out = ['shipping_info'];
+  for (let i = 0; i < count; i++) for (const k of ['', '.shipping_company', '.tracking_number', '.tracking_url']) out.push(`shipping_info[${i}]${k}`);
+  return out;
+}
+
+/** Shipping company, tracking number and tracking URL of shipment `index` (`shipping_info[index].…`). */
+export function ShipmentFields({ legend, index, value, onChange, errors, onRemove, hint }: { legend: string; index: number; value: Shipment; onChange: (value: Shipment) => void; errors: Errors; onRemove?: () => void; hint?: string }) {
+  const prefix = `shipping_info[${index}]`;
+  const set = (key: keyof Shipment) => (v: string) => onChange({ ...value, [key]: v });
+  return (
+    <fieldset className="grid gap-3 rounded-md border p-3">
+      <legend className="flex items-center gap-2 px-1 text-sm font-medium">
+        {legend}
+        {onRemove && (
+          <Button type="button" variant="ghost" size="sm" className="h-6 px-1" aria-label={`Remove ${legend.toLowerCase()}`} onClick={onRemove}>
+            <X aria-hidden />
+          </Button>
+        )}
+      </legend>
+      {hint && <p className="text-xs text-muted-foreground">{hint}</p>}
+      {errors[prefix] && <p className="text-xs text-danger">{errors[prefix].join(' ')}</p>}
+      <div className="grid items-start gap-3 sm:grid-cols-2">
+        <TextField label="Shipping company" name={`${prefix}.shipping_company`} value={value.shipping_company} onChange={set('shipping_company')} errors={errors} />
+        <TextField label="Tracking number" name={`${prefix}.tracking_number`} value={value.tracking_number} onChange={set('tracking_number')} errors={errors} />
+      </div>
+      <TextField label="Tracking URL" name={`${prefix}.tracking_url`} type="url" placeholder="https://" value={value.tracking_url} onChange={set('tracking_url')} errors={errors} />
+    </fieldset>
+  );
+}
+
+export function AddShipmentButton({ onClick }: { onClick: () => void }) {
+  return (
+    <div>
+      <Button type="button" variant="secondary" size="sm" onClick={onClick}>
+        <Plus aria-hidden /> Add shipment
+      </Button>
+    </div>
+  );
+}
+
+/** The confirmation step: what will happen, restated, as label / value pairs. */
+export function Restatement({ lead, items }: { lead: React.ReactNode; items: [label: string, value: React.ReactNode][] }) {
+  return (
+    <div className="grid gap-3 text-sm">
+      <p>{lead}</p>
+      <dl className="grid gap-x-4 gap-y-1.5 rounded-md border bg-muted/40 p-3 sm:grid-cols-[max-content_1fr]">
+        {items.map(([label, value]) => (
+          <div key={label} className="contents">
+            <dt className="text-muted-foreground">{label}</dt>
+            <dd className="min-w-0 break-words">{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
+
+/** What the picked lines are, for the confirmation. */
+export function linesSummary(lines: WireLine[], currency: string): string {
+  return lines.map((l) => `${l.quantity} × ${l.name} (${formatMinorUnits(l.total_line_amount, currency)})`).join('; ');
+}

@@ -1,0 +1,286 @@
+'use client';
+
+import { useState } from 'react';
+import { useAction } from 'next-safe-action/hooks';
+import { toast } from 'sonner';
+import { errorsOf, FailureAlert, TextField, useSubmission } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { Button } from '@/components/ui/button';
+import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
+import { Field } from '@/components/ui/field';
+import { Select } from '@/components/ui/input';
+import { formatMajorDecimal, formatMinorUnits } from '@/lib/ui/money';
+import { refundAction } from '../../actions';
+import { chosenLines, lineKey, quantitiesByKey, type WireLine } from './lines';
+import { AmountField, LinePicker, linesSummary, ModeSwitch, readAmount, Restatement, rowErrors, type PickerRow } from './operation-kit';
+import { hasFieldErrors } from './submit-state';
+import { captureLabel, type CaptureView, type PaymentView } from './view';
+
+type Mode = 'amount' | 'lines';
+type Prepared = { amount: number; lines: WireLine[] | null; request: Record<string, unknown>; captureId: string | null; reason: string };
+
+const MIN_REASON = 3;
+
+function refundableOf(payment: PaymentView, capture: CaptureView | null): number {
+  return capture ? capture.amount - capture.refundedAmount : payment.captured - payment.refunded;
+}
+
+/**
+ * The lines that can be refunded against the whole payment or one capture: what was captured
+ * of each (the order's quantity when a capture named no lines) less what was refunded by lines.
+ */
+function pickerRows(payment: PaymentView, capture: CaptureView | null): PickerRow[] {
+  const source = capture?.lines ?? payment.lines;
+  const captures = capture ? [capture] : payment.captures;
+  const capturedKnown = captures.every((c) => c.lines !== null);
+  const captured = quantitiesByKey(captures.map((c) => c.lines ?? []));
+  const refunded = quantitiesByKey(capture ? capture.refundedLines : payment.refundedLines);
+  return source.map((line) => {
+    const key = lineKey(line);
+    const got = capturedKnown ? (captured.get(key) ?? 0) : line.quantity;
+    const back = refunded.get(key) ?? 0;
+    return { line, max: Math.max(0, got - back), done: `${back} of ${got}` };
+  });
+}
+
+/**
+ * Refund the whole payment or one capture, by amount or by lines, with a reason for the audit
+ * log. Klarna wants line items to refund a payment captured several times (it allocates them
+ * over the captures), so amount-only refunds go against one capture then.
+ */
+export function RefundDialog({
+  payment,
+  disabledReason,
+  reasonId,
+  captureId: initialCapture,
+  triggerLabel = 'Refund…',
+  triggerAriaLabel,
+}: {
+  payment: PaymentView;
+  disabledReason: string | null;
+  reasonId?: string;
+  /** Opens with this capture chosen (the captures table's buttons). */
+  captureId?: string;
+  triggerLabel?: string;
+  triggerAriaLabel?: string;
+}) {
+  const { currency } = payment;
+  const several = payment.captures.length > 1;
+  const [open, setOpen] = useState(false);
+  const [step, setStep] = useState<'form' | 'review'>('form');
+  const [target, setTarget] = useState('');
+  const [mode, setMode] = useState<Mode>('amount');
+  const [amountText, setAmountText] = useState('');
+  const [quantities, setQuantities] = useState<number[]>([]);
+  const [reason, setReason] = useState('');
+  const [reference, setReference] = useState('');
+  const [local, setLocal] = useState<Record<string, string[]>>({});
+  const [sentRows, setSentRows] = useState<number[]>([]);
+  const [prepared, setPrepared] = useState<Prepared | null>(null);
+  const submission = useSubmission();
+  const action = useAction(refundAction, {
+    onSuccess: () => {
+      toast.success(`Refunded ${formatMinorUnits(prepared?.amount ?? 0, currency)} at Klarna.`);
+      setOpen(false);
+    },
+    onError: (args) => {
+      submission.onError(args);
+      if (hasFieldErrors(args.error)) setStep('form');
+    },
+  });
+
+  const capture = payment.captures.find((c) => c.id === target) ?? null;
+  const refundable = refundableOf(payment, capture);
+  const rows = pickerRows(payment, capture);
+  const picked = chosenLines(rows.map((r, i) => ({ line: r.line, quantity: quantities[i] ?? 0 })));
+  // Klarna: refunding a payment captured several times needs line items.
+  const amountBlocked = !capture && several ? `This payment was captured ${payment.captures.length} times: Klarna needs line items to refund the whole payment. Choose lines, or refund one capture by amount.` : null;
+  const linesBlocked = rows.length === 0 ? 'Klarna lists no line items for this payment.' : null;
+  const errors = { ...errorsOf(submission.failure), ...local };
+
+  function choose(nextTarget: string) {
+    const nextCapture = payment.captures.find((c) => c.id === nextTarget) ?? null;
+    const nextRows = pickerRows(payment, nextCapture);
+    setTarget(nextTarget);
+    setMode(!nextCapture && several && nextRows.length > 0 ? 'lines' : 'amount');
+    setAmountText(formatMajorDecimal(refundableOf(payment, nextCapture), currency));
+    setQuantities(nextRows.map(() => 0));
+    setLocal({});
+    setSentRows([]);
+  }
+
+  function onOpenChange(next: boolean) {
+    setOpen(next);
+    if (next) {
+      // With several captures and no lines to choose, the whole payment cannot be refunded: start on a capture.
+      const fallback = several && payment.lines.length === 0 ? (payment.captures.find((c) => c.amount > c.refundedAmount)?.id ?? '') : '';
+      choose(initialCapture ?? fallback);
+      setStep('form');
+      setReason('');
+      setReference('');
+      setPrepared(null);
+      submission.begin();
+    }
+  }
+
+  function review() {
+    const next: Record<string, string[]> = {};
+    const tooMuch = `Only ${formatMinorUnits(refundable, currency)} ${capture ? `of ${captureLabel(capture).toLowerCase()}` : 'of what was captured'} is left to refund.`;
+    let amount = 0;
+    let lines: WireLine[] | null = null;
+    if (mode === 'amount' && amountBlocked) {
+      next.captureId = ['Choose a capture: Klarna cannot refund this payment by amount alone.'];
+    } else if (mode === 'amount') {
+      const read = readAmount(amountText, currency, { max: refundable, maxMessage: tooMuch });
+      if ('error' in read) next.amount = [read.error];
+      else amount = read.minor;
+    } else if (picked.total < 1) {
+      next.amount = ['Choose lines that add up to more than zero.'];
+    } else if (picked.total > refundable) {
+      next.amount = [`The chosen lines add up to ${formatMinorUnits(picked.total, currency)}. ${tooMuch}`];
+    } else {
+      amount = picked.total;
+      lines = picked.lines;
+    }
+    if (reason.trim().length < MIN_REASON) next.reason = ['Say why (at least 3 characters)'];
+    setLocal(next);
+    if (Object.keys(next).length > 0) return;
+    setSentRows(lines ? picked.rows : []);
+    const request: Record<string, unknown> = { amount };
+    if (lines) request.line_items = lines;
+    if (reference.trim()) request.refund_reference = reference.trim();
+    setPrepared({ amount, lines, request, captureId: capture?.id ?? null, reason: reason.trim() });
+    setStep('review');
+  }
+
+  const shown = ['amount', 'reason', 'captureId', 'refund_reference', ...Object.keys(errors).filter((k) => k.startsWith('line_items['))];
+  const preparedCapture = payment.captures.find((c) => c.id === prepared?.captureId) ?? null;
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogTrigger asChild>
+        <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} aria-describedby={disabledReason ? reasonId : undefined} aria-label={triggerAriaLabel}>
+          {triggerLabel}
+        </Button>
+      </DialogTrigger>
+      <DialogContent title="Refund payment" description={`${formatMinorUnits(payment.captured - payment.refunded, currency)} of ${formatMinorUnits(payment.captured, currency)} captured can still be refunded.`} className="max-w-xl">
+        {step === 'form' ? (
+          <form
+            className="grid gap-4"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              review();
+            }}
+          >
+            <FailureAlert failure={submission.failure} shown={shown} />
+            <Field label="Refund against" errors={errors.captureId} hint={several ? 'Each shipment was captured on its own; refunding one capture needs no line items.' : undefined}>
+              {(c) => (
+                <Select {...c} name="captureId" value={target} onChange={(e) => choose(e.target.value)}>
+                  <option value="">The whole payment ({formatMinorUnits(payment.captured - payment.refunded, currency)} refundable)</option>
+                  {payment.captures.map((cap) => (
+                    <option key={cap.id} value={cap.id} disabled={cap.amount - cap.refundedAmount <= 0}>
+                      {captureLabel(cap)}: {formatMinorUnits(cap.amount, currency)} ({formatMinorUnits(cap.amount - cap.refundedAmount, currency)} refundable)
+                    </option>
+                  ))}
+                </Select>
+              )}
+            </Field>
+            <ModeSwitch
+              legend="Refund by"
+              value={mode}
+              onChange={(m) => {
+                setMode(m);
+                setLocal({});
+              }}
+              options={[
+                { value: 'amount', label: 'Amount', disabled: amountBlocked },
+                { value: 'lines', label: 'Line items', disabled: linesBlocked },
+              ]}
+            />
+            {mode === 'amount' ? (
+              <AmountField label="Amount to refund" value={amountText} onChange={setAmountText} errors={errors} currency={currency} hint={`Up to ${formatMinorUnits(refundable, currency)}.`} />
+            ) : (
+              <div className="grid gap-2">
+                <LinePicker caption="Lines to refund" doneLabel="Refunded" rows={rows} quantities={quantities} onChange={setQuantities} currency={currency} errors={rowErrors(errors, sentRows)} />
+                <p className="text-sm">
+                  Amount to refund: <strong className="tabular-nums">{formatMinorUnits(picked.total, currency)}</strong>
+                </p>
+                {errors.amount && (
+                  <ul className="text-xs text-danger" aria-live="polite">
+                    {errors.amount.map((m) => (
+                      <li key={m}>{m}</li>
+                    ))}
+                  </ul>
+                )}
+                {errors.line_items && <p className="text-xs text-danger">{errors.line_items.join(' ')}</p>}
+              </div>
+            )}
+            <Field label="Reason" hint="Kept in the audit log with your name. At least 3 characters." errors={errors.reason}>
+              {(c) => (
+                <textarea
+                  {...c}
+                  name="reason"
+                  rows={2}
+                  maxLength={500}
+                  value={reason}
+                  onChange={(e) => setReason(e.target.value)}
+                  className="w-full rounded-md border border-input bg-card px-3 py-2 text-sm shadow-xs aria-invalid:border-danger"
+                />
+              )}
+            </Field>
+            <TextField label="Refund reference (optional)" name="refund_reference" value={reference} onChange={setReference} errors={errors} hint="Your reference for this refund; it appears in Klarna’s settlement file." />
+            <div className="flex justify-end gap-2">
+              <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
+                Cancel
+              </Button>
+              <Button type="submit">Review refund</Button>
+            </div>
+          </form>
+        ) : (
+          prepared && (
+            <div className="grid gap-4">
+              <Restatement
+                lead={
+                  <>
+                    Refund <strong>{formatMinorUnits(prepared.amount, currency)}</strong> to the shopper of payment <strong className="break-all">{payment.label}</strong> for <strong>{payment.merchantName}</strong>? Klarna pays it back; it cannot be undone.
+                  </>
+                }
+                items={[
+                  ['Refund', formatMinorUnits(prepared.amount, currency)],
+                  ['Against', preparedCapture ? `${captureLabel(preparedCapture)}, ${formatMinorUnits(preparedCapture.amount, currency)}` : 'The whole payment'],
+                  ['Refundable afterwards', formatMinorUnits(refundableOf(payment, preparedCapture) - prepared.amount, currency)],
+                  ...(prepared.lines ? [['Lines', linesSummary(prepared.lines, currency)] as [string, string]] : []),
+                  ['Reason', prepared.reason],
+                  ...(reference.trim() ? [['Refund reference', reference.trim()] as [string, string]] : []),
+                ]}
+              />
+              <FailureAlert failure={submission.failure} shown={[]} />
+              <div className="flex justify-end gap-2">
+                <Button type="button" variant="secondary" onClick={() => setStep('form')} disabled={action.isPending}>
+                  Back
+                </Button>
+                <Button
+                  type="button"
+                  variant="danger"
+                  pending={action.isPending}
+                  onClick={() =>
+                    action.execute({
+                      accountId: payment.accountId,
+                      paymentTransactionId: payment.paymentTransactionId,
+                      intentId: submission.intentId,
+                      reason: prepared.reason,
+                      request: prepared.request,
+                      ...(prepared.captureId ? { captureId: prepared.captureId } : {}),
+                    })
+                  }
+                >
+                  Refund {formatMinorUnits(prepared.amount, currency)}
+                </Button>
+              </div>
+            </div>
+          )
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}

@@ -1,0 +1,72 @@
+'use client';
+
+import { useState } from 'react';
+import { useAction } from 'next-safe-action/hooks';
+import { toast } from 'sonner';
+import { FailureAlert, useSubmission } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { Button } from '@/components/ui/button';
+import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
+import { formatMinorUnits } from '@/lib/ui/money';
+import { releaseAction } from '../../actions';
+import { Restatement } from './operation-kit';
+import type { PaymentView } from './view';
+
+/**
+ * Klarna's void: releases what remains authorized, so nothing more can be captured. The
+ * payment ends COMPLETED when something was captured, else CLOSED. Irreversible: the dialog
+ * restates the amount and asks a second time.
+ */
+export function ReleaseDialog({ payment, disabledReason, reasonId }: { payment: PaymentView; disabledReason: string | null; reasonId?: string }) {
+  const { currency } = payment;
+  const [open, setOpen] = useState(false);
+  const submission = useSubmission();
+  const amount = formatMinorUnits(payment.remaining, currency);
+  const action = useAction(releaseAction, {
+    onSuccess: () => {
+      toast.success(`Released ${amount} at Klarna.`);
+      setOpen(false);
+    },
+    onError: submission.onError,
+  });
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (next) submission.begin();
+      }}
+    >
+      <DialogTrigger asChild>
+        <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} aria-describedby={disabledReason ? reasonId : undefined}>
+          Release remaining…
+        </Button>
+      </DialogTrigger>
+      <DialogContent title="Release the remaining authorization?">
+        <div className="grid gap-4">
+          <Restatement
+            lead={
+              <>
+                Release <strong>{amount}</strong> still authorized on payment <strong className="break-all">{payment.label}</strong> for <strong>{payment.merchantName}</strong>? Nothing more can be captured afterwards; this cannot be undone.
+              </>
+            }
+            items={[
+              ['Release', amount],
+              ['Captured so far', formatMinorUnits(payment.captured, currency)],
+              ['Payment afterwards', payment.captured > 0 ? 'Completed (refunds remain possible)' : 'Closed (nothing was captured)'],
+            ]}
+          />
+          <FailureAlert failure={submission.failure} shown={[]} />
+          <div className="flex justify-end gap-2">
+            <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+            <Button type="button" variant="danger" pending={action.isPending} onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId })}>
+              Release {amount}
+            </Button>
+          </div>
+        </div>
+      </DialogContent>
+    </Dialog>
+  );
+}
