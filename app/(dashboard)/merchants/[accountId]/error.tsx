@@ -1,23 +1,7 @@
 'use client';
 
-import Link from 'next/link';
-import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
+import { RouteError } from '@/components/shell/route-error';
 
 export default function MerchantError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
-  return (
-    <div className="grid max-w-xl gap-4">
-      <Alert tone="danger" title="This merchant could not be loaded">
-        Something went wrong on our side{error.digest ? ` (ref ${error.digest})` : ''}. Nothing was changed at Klarna. Try again, and quote the reference if it keeps happening.
-      </Alert>
-      <div className="flex gap-2">
-        <Button variant="secondary" onClick={reset}>
-          Try again
-        </Button>
-        <Button asChild variant="ghost">
-          <Link href="/merchants">Back to merchants</Link>
-        </Button>
-      </div>
-    </div>
-  );
+  return <RouteError what="merchant" back={{ href: '/merchants', label: 'Back to merchants' }} error={error} reset={reset} />;
 }

@@ -30,7 +30,7 @@ import { CollectionDialog, type CollectionValues } from './_components/collectio
 import { CopyButton } from './_components/copy-button';
 import { formatMinorUnits, formatRatePercent } from '@/lib/ui/money';
 import { channelTypeLabel, enumLabel } from './_components/format';
-import { MerchantTabs } from './_components/merchant-tabs';
+import { UrlTabs } from '@/components/ui/url-tabs';
 import { PortalButton } from './_components/portal-button';
 import { ProductDialog } from './_components/product-dialog';
 import { RereadWhileSettingUp } from './_components/reread-while-setting-up';
@@ -232,7 +232,7 @@ export default async function MerchantPage({ params, searchParams }: { params: P
           <RereadWhileSettingUp />
         </Alert>
       )}
-      <MerchantTabs tabs={tabs} initial={tab ?? 'overview'} />
+      <UrlTabs tabs={tabs} initial={tab ?? 'overview'} label="Merchant sections" />
     </>
   );
 }

@@ -26,13 +26,13 @@ import { formatMinorUnits, formatRatePercent } from '@/lib/ui/money';
 import { firstValues } from '@/lib/ui/search-params';
 import { CaptureDialog } from './_components/capture-dialog';
 import { isReducingLine, lineKey, lineTypeLabel, quantitiesByKey, toWireLines, type WireLine } from './_components/lines';
-import { PaymentTabs } from './_components/payment-tabs';
+import { UrlTabs } from '@/components/ui/url-tabs';
 import { ReauthorizeDialog } from './_components/reauthorize-dialog';
 import { RefreshButton } from './_components/refresh-button';
 import { RefundDialog } from './_components/refund-dialog';
 import { ReleaseDialog } from './_components/release-dialog';
 import { graceEndsAt, operationBlocks, operations, type Operation } from './_components/rules';
-import { PaymentStateBadge } from './_components/state-badge';
+import { PaymentStateBadge } from '../_components/payment-state-badge';
 import { describeTimeline } from './_components/timeline';
 import { UpdateDialog } from './_components/update-dialog';
 import { captureLabel, paymentView, shipmentsOf, type PaymentView } from './_components/view';
@@ -232,7 +232,7 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
         </Alert>
       )}
 
-      <PaymentTabs tabs={tabs} initial={tab ?? 'overview'} />
+      <UrlTabs tabs={tabs} initial={tab ?? 'overview'} label="Payment sections" />
     </>
   );
 }

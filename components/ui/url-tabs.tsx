@@ -3,10 +3,13 @@
 import { useState } from 'react';
 import { Tabs } from 'radix-ui';
 
-export type PaymentTab = { id: string; label: string; content: React.ReactNode };
+export type UrlTab = { id: string; label: string; content: React.ReactNode };
 
-/** The payment's sections as tabs (arrow keys move between them), the open one kept in `?tab=`. */
-export function PaymentTabs({ tabs, initial }: { tabs: PaymentTab[]; initial: string }) {
+/**
+ * A page's sections as tabs (arrow keys move between them). The open tab is kept
+ * in the address (`?tab=`) without a round trip, so a reload or a shared link opens it again.
+ */
+export function UrlTabs({ tabs, initial, label }: { tabs: UrlTab[]; initial: string; label: string }) {
   const [value, setValue] = useState(tabs.some((t) => t.id === initial) ? initial : tabs[0]!.id);
   return (
     <Tabs.Root
@@ -18,7 +21,7 @@ export function PaymentTabs({ tabs, initial }: { tabs: PaymentTab[]; initial: st
         window.history.replaceState(window.history.state, '', url);
       }}
     >
-      <Tabs.List aria-label="Payment sections" className="mb-4 flex gap-1 overflow-x-auto border-b">
+      <Tabs.List aria-label={label} className="mb-4 flex gap-1 overflow-x-auto border-b">
         {tabs.map((tab) => (
           <Tabs.Trigger
             key={tab.id}
