@@ -8,6 +8,7 @@ import { IdempotencyStore, type OperationResult } from './idempotency';
 import { accountsRoutes } from './routes/accounts';
 import { channelsRoutes } from './routes/channels';
 import { credentialsRoutes } from './routes/credentials';
+import { messagingRoutes } from './routes/messaging';
 import { paymentsRoutes, registerShopperPages } from './routes/payments';
 import { portalRoutes, registerPortalPages } from './routes/portal';
 import { signingKeysRoutes } from './routes/signing-keys';
@@ -19,7 +20,7 @@ export type SandboxEnv = { Bindings: HttpBindings };
 export { errorResponse, jsonResponse, readJsonBody } from './http';
 
 /** Every API group the sandbox serves; a new group is one file in routes/ and one entry here. */
-export const routeGroups: RouteGroup[] = [credentialsRoutes, signingKeysRoutes, webhooksRoutes, accountsRoutes, channelsRoutes, portalRoutes, paymentsRoutes];
+export const routeGroups: RouteGroup[] = [credentialsRoutes, signingKeysRoutes, webhooksRoutes, accountsRoutes, channelsRoutes, portalRoutes, paymentsRoutes, messagingRoutes];
 
 /**
  * The sandbox's HTTP app: the control API under `/_sandbox`, and every operation of the route

@@ -44,6 +44,12 @@ import {
   type RefundCreateRequest,
   type TransactionUpdateRequest,
 } from './schemas/payments';
+import {
+  paymentDescriptorsResponseSchema,
+  placementResponseSchema,
+  type PaymentDescriptorsRequest,
+  type PlacementRequest,
+} from './schemas/messaging';
 import type { z } from 'zod';
 
 /** What a mutating call needs besides its body: the key of the intent (lib/klarna/idempotency.ts). */
@@ -171,6 +177,13 @@ export function klarnaApi(client: KlarnaClient) {
         call('paymentTransactions.void', { account_id: accountId, payment_transaction_id: transactionId }, { body: {}, mutation, response: paymentTransactionSchema, accountId }),
       reauthorize: (accountId: string, transactionId: string, body: ReauthorizeRequest, mutation: Mutation) =>
         call('paymentTransactions.reauthorize', { account_id: accountId, payment_transaction_id: transactionId }, { body, mutation, response: paymentTransactionSchema, accountId }),
+    },
+    messaging: {
+      /** Reads, but POSTs: the client sends every POST with a key. An empty list means Klarna is not offered for this locale, currency and amount. */
+      paymentDescriptors: (accountId: string, body: PaymentDescriptorsRequest, mutation: Mutation) =>
+        call('messaging.paymentDescriptors', { account_id: accountId }, { body, mutation, response: paymentDescriptorsResponseSchema, accountId }),
+      placements: (accountId: string, body: PlacementRequest, mutation: Mutation) =>
+        call('messaging.placements', { account_id: accountId }, { body, mutation, response: placementResponseSchema, accountId }),
     },
   };
 }

@@ -56,6 +56,9 @@ export const klarnaRoutes = {
   'paymentTransactions.refund': { method: 'POST', path: '/v2/accounts/{account_id}/payment/transactions/{payment_transaction_id}/refunds', category: 'payment-transaction-capture' },
   'paymentTransactions.void': { method: 'POST', path: '/v2/accounts/{account_id}/payment/transactions/{payment_transaction_id}/void', category: 'payment-transaction-management' },
   'paymentTransactions.reauthorize': { method: 'POST', path: '/v2/accounts/{account_id}/payment/transactions/{payment_transaction_id}/reauthorize', category: 'payment-transaction-management' },
+  // Messaging: the seed shows these only as Klarna.js calls (getPlacementContent, placement); these HTTP paths are ours.
+  'messaging.paymentDescriptors': { method: 'POST', path: '/v1/accounts/{account_id}/messaging/payment-descriptors', category: 'payment-transaction-management' },
+  'messaging.placements': { method: 'POST', path: '/v1/accounts/{account_id}/messaging/placements', category: 'payment-transaction-management' },
 } as const satisfies Record<string, { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; path: string; category: ApiCategory }>;
 
 export type KlarnaOperation = keyof typeof klarnaRoutes;
