@@ -1,14 +1,13 @@
+import { TimelineCard } from '@/components/ui/timeline-card';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Forbidden } from '@/components/shell/forbidden';
 import { Alert } from '@/components/ui/alert';
-import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { DetailList } from '@/components/ui/detail-list';
 import { LiveRefresh } from '@/components/ui/live-refresh';
 import { Table, Td, Th } from '@/components/ui/table';
-import type { MerchantTimelineRow } from '@/db/schema';
 import { pageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
 import { klarnaSettings } from '@/lib/credentials/connection';
@@ -146,7 +145,11 @@ export default async function MerchantPage({ params, searchParams }: { params: P
               />
             </CardBody>
           </Card>
-          <TimelineCard rows={timeline} />
+          <TimelineCard
+            rows={timeline}
+            description="Changes made here, Klarna’s webhooks about this account, and changes found on reading from Klarna. Newest first."
+            empty="Nothing recorded yet. Changes made here and Klarna’s events about this account appear here."
+          />
         </>
       ),
     },
@@ -259,48 +262,6 @@ function dateTime(value: string | null | undefined): string {
   return Number.isNaN(at.getTime()) ? value : formatDateTime(at);
 }
 
-const sourceBadges: Record<string, { label: string; tone: 'accent' | 'neutral' | 'warning' }> = {
-  webhook: { label: 'Klarna webhook', tone: 'accent' },
-  dashboard: { label: 'Dashboard', tone: 'neutral' },
-  sync: { label: 'Read from Klarna', tone: 'warning' },
-};
-
-function TimelineCard({ rows }: { rows: MerchantTimelineRow[] }) {
-  return (
-    <Card>
-      <CardHeader title="Timeline" description="Changes made here, Klarna’s webhooks about this account, and changes found on reading from Klarna. Newest first." />
-      {rows.length === 0 ? (
-        <p className="px-5 py-10 text-center text-sm text-muted-foreground">Nothing recorded yet. Changes made here and Klarna’s events about this account appear here.</p>
-      ) : (
-        <Table caption="Timeline">
-          <thead>
-            <tr>
-              <Th>Time (UTC)</Th>
-              <Th>Source</Th>
-              <Th>What happened</Th>
-              <Th>Who</Th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => {
-              const source = sourceBadges[row.source] ?? { label: row.source, tone: 'neutral' as const };
-              return (
-                <tr key={row.id}>
-                  <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.occurredAt)}</Td>
-                  <Td>
-                    <Badge tone={source.tone}>{source.label}</Badge>
-                  </Td>
-                  <Td className="min-w-64">{row.summary}</Td>
-                  <Td className="text-xs">{row.actorEmail ?? (row.source === 'webhook' ? 'Klarna' : '—')}</Td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </Table>
-      )}
-    </Card>
-  );
-}
 
 const businessFields: [key: string, label: string][] = [
   ['business_name', 'Business name'],

@@ -1,3 +1,4 @@
+import { TimelineCard } from '@/components/ui/timeline-card';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -9,7 +10,7 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { DetailList } from '@/components/ui/detail-list';
 import { LiveRefresh } from '@/components/ui/live-refresh';
 import { Table, Td, Th } from '@/components/ui/table';
-import type { PaymentTimelineRow, PaymentTransactionRow } from '@/db/schema';
+import type { PaymentTransactionRow } from '@/db/schema';
 import { pageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
 import { callKlarna, klarnaFor, klarnaSettings } from '@/lib/credentials/connection';
@@ -131,7 +132,12 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
       content: (
         <>
           <OverviewCard row={row} transaction={transaction} merchantName={merchantName} />
-          <TimelineCard rows={timeline} transaction={transaction} currency={currency} />
+          <TimelineCard
+            rows={timeline.map((row) => ({ ...row, summary: describeTimeline(row, transaction, currency), amount: row.amount !== null ? formatMinorUnits(row.amount, row.currency ?? currency) : '' }))}
+            description="Operations made here, Klarna’s webhooks about this payment and its payment request, and differences found on reading from Klarna. Newest first."
+            empty="Nothing recorded yet. Operations made here and Klarna’s events about this payment appear here."
+            withAmount
+          />
         </>
       ),
     },
@@ -319,50 +325,6 @@ function OverviewCard({ row, transaction: t, merchantName }: { row: PaymentTrans
   );
 }
 
-const sourceBadges: Record<string, { label: string; tone: 'accent' | 'neutral' | 'warning' }> = {
-  webhook: { label: 'Klarna webhook', tone: 'accent' },
-  dashboard: { label: 'Dashboard', tone: 'neutral' },
-  sync: { label: 'Read from Klarna', tone: 'warning' },
-};
-
-function TimelineCard({ rows, transaction, currency }: { rows: PaymentTimelineRow[]; transaction: PaymentTransaction | null; currency: string }) {
-  return (
-    <Card>
-      <CardHeader title="Timeline" description="Operations made here, Klarna’s webhooks about this payment and its payment request, and differences found on reading from Klarna. Newest first." />
-      {rows.length === 0 ? (
-        <p className="px-5 py-10 text-center text-sm text-muted-foreground">Nothing recorded yet. Operations made here and Klarna’s events about this payment appear here.</p>
-      ) : (
-        <Table caption="Timeline">
-          <thead>
-            <tr>
-              <Th>Time (UTC)</Th>
-              <Th>Source</Th>
-              <Th>What happened</Th>
-              <Th className="text-right">Amount</Th>
-              <Th>Who</Th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => {
-              const source = sourceBadges[row.source] ?? { label: row.source, tone: 'neutral' as const };
-              return (
-                <tr key={row.id}>
-                  <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.occurredAt)}</Td>
-                  <Td>
-                    <Badge tone={source.tone}>{source.label}</Badge>
-                  </Td>
-                  <Td className="min-w-64">{describeTimeline(row, transaction, currency)}</Td>
-                  <Td className="whitespace-nowrap text-right tabular-nums">{row.amount !== null ? formatMinorUnits(row.amount, row.currency ?? currency) : ''}</Td>
-                  <Td className="text-xs">{row.actorEmail ?? (row.source === 'webhook' ? 'Klarna' : '—')}</Td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </Table>
-      )}
-    </Card>
-  );
-}
 
 function NoDetails() {
   return (

@@ -1,3 +1,4 @@
+import { TimelineCard } from '@/components/ui/timeline-card';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -5,13 +6,11 @@ import QRCode from 'qrcode';
 import { CheckCircle2, ExternalLink } from 'lucide-react';
 import { Forbidden } from '@/components/shell/forbidden';
 import { Alert } from '@/components/ui/alert';
-import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { DetailList } from '@/components/ui/detail-list';
 import { LiveRefresh } from '@/components/ui/live-refresh';
 import { Table, Td, Th } from '@/components/ui/table';
-import type { PaymentTimelineRow } from '@/db/schema';
 import { pageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db';
@@ -183,7 +182,12 @@ export default async function PaymentLinkPage({ params }: { params: Promise<{ pa
           </Card>
         )}
 
-        <TimelineCard rows={timeline} />
+        <TimelineCard
+          rows={timeline.map((row) => ({ ...row, amount: row.amount !== null && row.currency ? formatMinorUnits(row.amount, row.currency) : '' }))}
+          description="The link’s creation and cancel here, and Klarna’s webhooks about its state. Newest first."
+          empty="Nothing recorded yet."
+          withAmount
+        />
       </div>
     </>
   );
@@ -229,47 +233,3 @@ function StateNote({ state, paymentTransactionId }: { state: string; paymentTran
   ) : null;
 }
 
-const sourceBadges: Record<string, { label: string; tone: 'accent' | 'neutral' | 'warning' }> = {
-  webhook: { label: 'Klarna webhook', tone: 'accent' },
-  dashboard: { label: 'Dashboard', tone: 'neutral' },
-  sync: { label: 'Read from Klarna', tone: 'warning' },
-};
-
-function TimelineCard({ rows }: { rows: PaymentTimelineRow[] }) {
-  return (
-    <Card>
-      <CardHeader title="Timeline" description="The link’s creation and cancel here, and Klarna’s webhooks about its state. Newest first." />
-      {rows.length === 0 ? (
-        <p className="px-5 py-10 text-center text-sm text-muted-foreground">Nothing recorded yet.</p>
-      ) : (
-        <Table caption="Timeline">
-          <thead>
-            <tr>
-              <Th>Time (UTC)</Th>
-              <Th>Source</Th>
-              <Th>What happened</Th>
-              <Th className="text-right">Amount</Th>
-              <Th>Who</Th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => {
-              const source = sourceBadges[row.source] ?? { label: row.source, tone: 'neutral' as const };
-              return (
-                <tr key={row.id}>
-                  <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.occurredAt)}</Td>
-                  <Td>
-                    <Badge tone={source.tone}>{source.label}</Badge>
-                  </Td>
-                  <Td className="min-w-64">{row.summary}</Td>
-                  <Td className="text-right whitespace-nowrap tabular-nums">{row.amount !== null && row.currency ? formatMinorUnits(row.amount, row.currency) : ''}</Td>
-                  <Td className="text-xs">{row.actorEmail ?? (row.source === 'webhook' ? 'Klarna' : '—')}</Td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </Table>
-      )}
-    </Card>
-  );
-}
