@@ -46,8 +46,3 @@ export async function listOpenDrafts(ctx: Pick<MerchantCtx, 'db' | 'actor'>, lim
   assertCan(ctx.actor, 'merchants.onboard');
   return ctx.db.select().from(onboardingDrafts).where(isNull(onboardingDrafts.accountId)).orderBy(desc(onboardingDrafts.updatedAt)).limit(limit);
 }
-
-export async function deleteDraft(ctx: Pick<MerchantCtx, 'db' | 'actor'>, id: string): Promise<void> {
-  assertCan(ctx.actor, 'merchants.onboard');
-  await ctx.db.delete(onboardingDrafts).where(eq(onboardingDrafts.id, z.uuid().parse(id)));
-}

@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { actionClient } from '@/lib/action';
-import { deleteDraft, saveDraft } from '@/lib/merchants/drafts';
+import { saveDraft } from '@/lib/merchants/drafts';
 import {
   changePaymentProduct,
   createChannel,
@@ -44,10 +44,6 @@ export const saveDraftAction = onboard('saveOnboardingDraft')
     const row = await saveDraft(ctx, parsedInput);
     return { id: row.id, updatedAt: row.updatedAt.toISOString() };
   });
-
-export const deleteDraftAction = onboard('deleteOnboardingDraft')
-  .inputSchema(z.object({ id: z.uuid() }))
-  .action(async ({ parsedInput, ctx }) => refreshed(null, (await deleteDraft(ctx, parsedInput.id), { deleted: parsedInput.id })));
 
 export const onboardMerchantAction = onboard('onboardMerchant')
   .inputSchema(z.object({ draftId: z.uuid(), request: body }))
