@@ -15,6 +15,8 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// The settlement upload streams files of several GB: a proxy makes Next.js clone and buffer
+// the request body (cut at 10 MB), so that route is left out.
 export const config = {
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|icon.svg).*)'],
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|icon.svg|api/settlements/upload).*)'],
 };

@@ -3,3 +3,4 @@ export * from './audit';
 export * from './klarna';
 export * from './merchants';
 export * from './payments';
+export * from './settlements';

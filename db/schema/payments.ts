@@ -95,3 +95,32 @@ export const paymentRequests = pgTable(
   (t) => [index('payment_requests_created_idx').on(t.createdAt.desc(), t.paymentRequestId.desc()), index('payment_requests_account_idx').on(t.accountId, t.createdAt.desc())],
 );
 export type PaymentRequestRow = typeof paymentRequests.$inferSelect;
+
+/**
+ * Every capture and refund the dashboard knows, one row each (settlement lines reconcile
+ * against these). Written with the transaction from Klarna's full answers and from the
+ * captured / refunded webhooks. The rate is the transaction's `payment_pricing.rate` when the
+ * capture was made (fees apply per capture); null when not known yet.
+ */
+export const paymentOperations = pgTable(
+  'payment_operations',
+  {
+    /** `payment_capture_id` or `payment_refund_id`. */
+    operationId: text('operation_id').primaryKey(),
+    kind: text('kind', { enum: ['capture', 'refund'] }).notNull(),
+    paymentTransactionId: text('payment_transaction_id').notNull(),
+    accountId: text('account_id').notNull(),
+    currency: text('currency').notNull(),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+    /** For a refund: the capture it was made against, when it was. */
+    paymentCaptureId: text('payment_capture_id'),
+    reference: text('reference'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    rateFixed: bigint('rate_fixed', { mode: 'number' }),
+    rateVariable: bigint('rate_variable', { mode: 'number' }),
+    taxFixed: bigint('tax_fixed', { mode: 'number' }),
+    taxVariable: bigint('tax_variable', { mode: 'number' }),
+  },
+  (t) => [index('payment_operations_transaction_idx').on(t.paymentTransactionId), index('payment_operations_occurred_idx').on(t.occurredAt)],
+);
+export type PaymentOperationRow = typeof paymentOperations.$inferSelect;

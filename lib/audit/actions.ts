@@ -51,6 +51,10 @@ export const auditActions = [
   'payments.create_link',
   'payments.cancel_link',
   'payments.confirm',
+  'settlements.upload',
+  'settlements.fetch',
+  'settlements.reconcile',
+  'settlements.resolve',
   // A signed-in user tried something their role does not allow (refused by the server).
   'access.denied',
 ] as const;

@@ -16,6 +16,7 @@ const expected: Record<Capability, Record<Role, boolean>> = {
   'merchants.onboard': { viewer: false, operator: false, admin: true },
   'merchants.manage': { viewer: false, operator: true, admin: true },
   'merchants.portal': { viewer: false, operator: true, admin: true },
+  'settlements.reconcile': { viewer: false, operator: true, admin: true },
 };
 
 const actor = (role: Role): Actor => ({ id: '00000000-0000-4000-8000-000000000000', email: 'x@example.com', name: 'X', role, totpEnabled: false });

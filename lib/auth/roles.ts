@@ -31,6 +31,8 @@ export const capabilityMinRole = {
   'merchants.manage': 'operator',
   /** Open the Klarna portal for a merchant through a one-time deep link. */
   'merchants.portal': 'operator',
+  /** Bring in settlement reports (upload or fetch from Klarna), re-run reconciliation, resolve verdicts. */
+  'settlements.reconcile': 'operator',
 } as const satisfies Record<string, Role>;
 
 export type Capability = keyof typeof capabilityMinRole;
@@ -57,6 +59,7 @@ export const capabilityPhrases: Record<Capability, string> = {
   'merchants.onboard': 'onboard merchants',
   'merchants.manage': 'change merchants at Klarna',
   'merchants.portal': 'open the Klarna portal for a merchant',
+  'settlements.reconcile': 'import and reconcile settlements',
 };
 
 export const roleLabels: Record<Role, string> = { admin: 'Admin', operator: 'Operator', viewer: 'Viewer' };

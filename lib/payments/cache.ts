@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { paymentTimeline, paymentTransactions, type PaymentTimelineRow, type PaymentTransactionRow } from '@/db/schema';
-import type { PaymentTransaction } from '@/lib/klarna/schemas/payments';
+import { paymentOperations, paymentTimeline, paymentTransactions, type PaymentTimelineRow, type PaymentTransactionRow } from '@/db/schema';
+import type { Capture, PaymentPricing, PaymentTransaction, Refund } from '@/lib/klarna/schemas/payments';
 import { pageOf } from '@/lib/pagination';
 
 /**
@@ -52,6 +52,7 @@ export async function savePaymentTransaction(db: Db, transaction: PaymentTransac
     .values(values)
     .onConflictDoUpdate({ target: paymentTransactions.paymentTransactionId, set: values, setWhere: lte(paymentTransactions.klarnaUpdatedAt, updatedAt) })
     .returning();
+  await saveOperations(db, { paymentTransactionId: transaction.payment_transaction_id, accountId, currency: transaction.currency, pricing: transaction.payment_pricing ?? null }, transaction.captures, transaction.refunds);
   if (before && source === 'sync' && row) {
     const drift = (['state', 'authorizedAmount', 'capturedAmount', 'refundedAmount', 'remainingAuthorizedAmount'] as const).filter((k) => before[k] !== row[k]);
     if (drift.length) {
@@ -68,6 +69,58 @@ export async function savePaymentTransaction(db: Db, transaction: PaymentTransac
     }
   }
   return row ?? before!;
+}
+
+type OperationOwner = { paymentTransactionId: string; accountId: string; currency: string; pricing: PaymentPricing | null };
+
+/**
+ * The transaction's captures and refunds as rows of `payment_operations` (what settlement
+ * lines reconcile against). A capture keeps the rate it was first recorded with: fees apply
+ * per capture, at the rate of the time.
+ */
+export async function saveOperations(db: Pick<Db, 'insert'>, owner: OperationOwner, captures: readonly Capture[], refunds: readonly Refund[]): Promise<void> {
+  const rate = owner.pricing?.rate;
+  const common = { paymentTransactionId: owner.paymentTransactionId, accountId: owner.accountId, currency: owner.currency };
+  const rows: (typeof paymentOperations.$inferInsert)[] = [
+    ...captures.map((c) => ({
+      ...common,
+      operationId: c.payment_capture_id,
+      kind: 'capture' as const,
+      amount: c.amount,
+      paymentCaptureId: null,
+      reference: c.capture_reference ?? null,
+      occurredAt: new Date(c.created_at),
+      rateFixed: rate?.fixed ?? null,
+      rateVariable: rate?.variable ?? null,
+      taxFixed: rate?.tax?.fixed ?? null,
+      taxVariable: rate?.tax?.variable ?? null,
+    })),
+    ...refunds.map((r) => ({
+      ...common,
+      operationId: r.payment_refund_id,
+      kind: 'refund' as const,
+      amount: r.amount,
+      paymentCaptureId: r.payment_capture_id ?? null,
+      reference: r.refund_reference ?? null,
+      occurredAt: new Date(r.created_at),
+    })),
+  ];
+  if (!rows.length) return;
+  await db
+    .insert(paymentOperations)
+    .values(rows)
+    .onConflictDoUpdate({
+      target: paymentOperations.operationId,
+      // Amounts and references as Klarna says now; a rate once known is kept.
+      set: {
+        amount: sql`excluded.amount`,
+        reference: sql`excluded.reference`,
+        rateFixed: sql`coalesce(${paymentOperations.rateFixed}, excluded.rate_fixed)`,
+        rateVariable: sql`coalesce(${paymentOperations.rateVariable}, excluded.rate_variable)`,
+        taxFixed: sql`coalesce(${paymentOperations.taxFixed}, excluded.tax_fixed)`,
+        taxVariable: sql`coalesce(${paymentOperations.taxVariable}, excluded.tax_variable)`,
+      },
+    });
 }
 
 /**

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { paymentRequests } from '@/db/schema';
-import { paymentRequestEventPayloadSchema, paymentTransactionEventPayloadSchema } from '@/lib/klarna/schemas/payments';
+import { paymentRequests, paymentTransactions } from '@/db/schema';
+import { captureSchema, paymentPricingSchema, paymentRequestEventPayloadSchema, paymentTransactionEventPayloadSchema, refundSchema } from '@/lib/klarna/schemas/payments';
 import type { StoredWebhookEvent, WebhookHandler, WebhookHandlerRegistry } from '@/lib/webhooks/handlers';
-import { addPaymentTimeline, applyTransactionSnapshot } from './cache';
+import { addPaymentTimeline, applyTransactionSnapshot, saveOperations } from './cache';
 
 /**
  * Payment request and transaction events (klarna-api-notes.md, "Webhooks") keep the payments
@@ -62,6 +62,7 @@ async function applyTransactionEvent(tx: Db, event: StoredWebhookEvent) {
     },
     at,
   );
+  await saveEventOperation(tx, accountId, p);
   const type = event.row.eventType ?? event.envelope.metadata.event_type;
   const amount = typeof p.amount === 'number' ? p.amount : null;
   const what = verb[type] ?? (type.startsWith('payment.transaction.state-change.') ? `State ${p.state}${p.previous_state ? ` (was ${p.previous_state})` : ''}` : type);
@@ -76,6 +77,25 @@ async function applyTransactionEvent(tx: Db, event: StoredWebhookEvent) {
     eventId: event.row.eventId,
     details: { event_type: type, state: p.state, captured_amount: p.captured_amount, refunded_amount: p.refunded_amount, remaining_authorized_amount: p.remaining_authorized_amount },
   });
+}
+
+/**
+ * A captured / refunded event carries the new capture or refund: it becomes a row of
+ * `payment_operations` (settlements reconcile against them), with the rate the cache knows
+ * for the transaction.
+ */
+async function saveEventOperation(tx: Db, accountId: string, p: Record<string, unknown> & { payment_transaction_id: string; currency: string }) {
+  const capture = captureSchema.safeParse(p.capture);
+  const refund = refundSchema.safeParse(p.refund);
+  if (!capture.success && !refund.success) return;
+  const [cached] = await tx.select({ klarna: paymentTransactions.klarna }).from(paymentTransactions).where(eq(paymentTransactions.paymentTransactionId, p.payment_transaction_id)).limit(1);
+  const pricing = paymentPricingSchema.safeParse(cached?.klarna?.payment_pricing);
+  await saveOperations(
+    tx,
+    { paymentTransactionId: p.payment_transaction_id, accountId, currency: p.currency, pricing: pricing.success ? pricing.data : null },
+    capture.success ? [capture.data] : [],
+    refund.success ? [refund.data] : [],
+  );
 }
 
 async function applyRequestEvent(tx: Db, event: StoredWebhookEvent) {

@@ -1,0 +1,186 @@
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { users } from './users';
+
+/**
+ * Settlement reports brought in (uploaded or fetched from Klarna), their lines with one
+ * verdict each, the captures and refunds missing from them, and the payouts they describe.
+ * Amounts are integers in minor units (bigint, read as JS numbers).
+ */
+
+/** One file brought in, with the stored progress of its import job (read by every browser). */
+export const settlementImports = pgTable(
+  'settlement_imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    source: text('source', { enum: ['upload', 'klarna'] }).notNull(),
+    fileName: text('file_name').notNull(),
+    /** SHA-256 of the file's bytes: the same file is imported once. */
+    sha256: text('sha256').notNull(),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+    /** The settlement fetched from Klarna (source 'klarna'). */
+    klarnaSettlementId: text('klarna_settlement_id'),
+    /** queued → importing → reconciling → done | failed; superseded when a later file re-issues all its settlements. */
+    status: text('status', { enum: ['queued', 'importing', 'reconciling', 'done', 'failed', 'superseded'] }).notNull(),
+    /** Why it failed, as shown to the user (names the column or line at fault). */
+    error: text('error'),
+    bytesRead: bigint('bytes_read', { mode: 'number' }).notNull().default(0),
+    linesRead: bigint('lines_read', { mode: 'number' }).notNull().default(0),
+    linesImported: bigint('lines_imported', { mode: 'number' }).notNull().default(0),
+    linesQuarantined: bigint('lines_quarantined', { mode: 'number' }).notNull().default(0),
+    /** The header as found, and the columns we do not know (kept per line in `extra`). */
+    columns: jsonb('columns').$type<string[]>(),
+    extraColumns: jsonb('extra_columns').$type<string[]>(),
+    /** Where the uploaded bytes wait for the job (UPLOAD_DIR); removed when done. */
+    storagePath: text('storage_path'),
+    uploadedBy: uuid('uploaded_by').references(() => users.id),
+    uploadedByEmail: text('uploaded_by_email'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('settlement_imports_sha_idx').on(t.sha256).where(sql`${t.status} <> 'failed'`),
+    index('settlement_imports_created_idx').on(t.createdAt.desc()),
+  ],
+);
+export type SettlementImportRow = typeof settlementImports.$inferSelect;
+
+/** A line of a settlement file, typed, with its reconciliation verdict. */
+export const settlementLines = pgTable(
+  'settlement_lines',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => settlementImports.id, { onDelete: 'cascade' }),
+    /** The file line the record starts on (the header is line 1). */
+    lineNo: integer('line_no').notNull(),
+    settlementId: text('settlement_id').notNull(),
+    type: text('type').notNull(),
+    paymentTransactionId: text('payment_transaction_id').notNull(),
+    paymentCaptureId: text('payment_capture_id'),
+    paymentRefundId: text('payment_refund_id'),
+    disputeId: text('dispute_id'),
+    /** What the line settles: the capture (SALE, FEE), the refund (RETURN) or the dispute. */
+    operationId: text('operation_id'),
+    accountId: text('account_id'),
+    currency: text('currency').notNull(),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+    feeAmount: bigint('fee_amount', { mode: 'number' }).notNull(),
+    taxAmount: bigint('tax_amount', { mode: 'number' }).notNull(),
+    discountAmount: bigint('discount_amount', { mode: 'number' }).notNull(),
+    penaltyAmount: bigint('penalty_amount', { mode: 'number' }).notNull(),
+    netAmount: bigint('net_amount', { mode: 'number' }).notNull(),
+    rateFixed: bigint('rate_fixed', { mode: 'number' }),
+    rateVariable: bigint('rate_variable', { mode: 'number' }),
+    taxRateFixed: bigint('tax_rate_fixed', { mode: 'number' }),
+    taxRateVariable: bigint('tax_rate_variable', { mode: 'number' }),
+    pricePlanId: text('price_plan_id'),
+    capturedAt: timestamp('captured_at', { withTimezone: true }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }),
+    transactionCreatedAt: timestamp('transaction_created_at', { withTimezone: true }),
+    klarnaReference: text('klarna_reference'),
+    merchantReference: text('merchant_reference'),
+    transactionReference: text('transaction_reference'),
+    paymentOptionCategory: text('payment_option_category'),
+    captureReference: text('capture_reference'),
+    refundReference: text('refund_reference'),
+    /** Unknown columns, by name, kept as text. */
+    extra: jsonb('extra').$type<Record<string, string>>(),
+    /** lib/settlements/verdicts.ts */
+    verdict: text('verdict').notNull(),
+    expectedAmount: bigint('expected_amount', { mode: 'number' }),
+    expectedCurrency: text('expected_currency'),
+    expectedFee: bigint('expected_fee', { mode: 'number' }),
+    expectedTax: bigint('expected_tax', { mode: 'number' }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    resolvedBy: uuid('resolved_by').references(() => users.id),
+    resolvedByEmail: text('resolved_by_email'),
+    resolutionNote: text('resolution_note'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.importId, t.lineNo] }),
+    index('settlement_lines_settlement_idx').on(t.settlementId, t.verdict, t.lineNo),
+    index('settlement_lines_operation_idx').on(t.operationId),
+    index('settlement_lines_transaction_idx').on(t.paymentTransactionId),
+  ],
+);
+export type SettlementLineRow = typeof settlementLines.$inferSelect;
+
+/** A line that could not be read: kept with its number, column and reason, never dropped. */
+export const settlementQuarantine = pgTable(
+  'settlement_quarantine',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => settlementImports.id, { onDelete: 'cascade' }),
+    lineNo: integer('line_no').notNull(),
+    column: text('column'),
+    reason: text('reason').notNull(),
+    /** The record as found, cell by cell under the file's header. */
+    raw: jsonb('raw').$type<Record<string, string>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.lineNo] })],
+);
+export type SettlementQuarantineRow = typeof settlementQuarantine.$inferSelect;
+
+/**
+ * A capture or refund in our records, made within a report's period, in a currency and for
+ * an account the report covers, that no settlement line settles.
+ */
+export const settlementMissing = pgTable(
+  'settlement_missing',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => settlementImports.id, { onDelete: 'cascade' }),
+    operationId: text('operation_id').notNull(),
+    kind: text('kind').notNull(),
+    paymentTransactionId: text('payment_transaction_id').notNull(),
+    accountId: text('account_id').notNull(),
+    currency: text('currency').notNull(),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    /** The payout of the report's currency it was expected in. */
+    settlementId: text('settlement_id'),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    resolvedBy: uuid('resolved_by').references(() => users.id),
+    resolvedByEmail: text('resolved_by_email'),
+    resolutionNote: text('resolution_note'),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.operationId] }), index('settlement_missing_settlement_idx').on(t.settlementId)],
+);
+export type SettlementMissingRow = typeof settlementMissing.$inferSelect;
+
+/** A payout: one settlement id (one currency), its totals and how well it reconciles. */
+export const settlements = pgTable(
+  'settlements',
+  {
+    settlementId: text('settlement_id').primaryKey(),
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => settlementImports.id, { onDelete: 'cascade' }),
+    currency: text('currency').notNull(),
+    periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
+    periodEnd: timestamp('period_end', { withTimezone: true }).notNull(),
+    /** From Klarna's settlement resource, when fetched from Klarna. */
+    payoutDate: text('payout_date'),
+    lineCount: integer('line_count').notNull(),
+    grossSales: bigint('gross_sales', { mode: 'number' }).notNull(),
+    refunds: bigint('refunds', { mode: 'number' }).notNull(),
+    fees: bigint('fees', { mode: 'number' }).notNull(),
+    tax: bigint('tax', { mode: 'number' }).notNull(),
+    discounts: bigint('discounts', { mode: 'number' }).notNull(),
+    penalties: bigint('penalties', { mode: 'number' }).notNull(),
+    disputes: bigint('disputes', { mode: 'number' }).notNull(),
+    net: bigint('net', { mode: 'number' }).notNull(),
+    /** Lines matched (or relayed adjustments); the rest need a look. */
+    matchedCount: integer('matched_count').notNull(),
+    openCount: integer('open_count').notNull(),
+    missingCount: integer('missing_count').notNull(),
+    reconciledAt: timestamp('reconciled_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('settlements_period_idx').on(t.periodEnd.desc(), t.settlementId), index('settlements_currency_idx').on(t.currency, t.periodEnd.desc())],
+);
+export type SettlementRow = typeof settlements.$inferSelect;

@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { openEnum } from './open';
+
+/**
+ * Klarna settlements (seed, "Pricing and reconciliation" and "Settlement File";
+ * klarna-api-notes.md "Settlements"). The seed says the Settlement API comes "in a future
+ * release": the paths and the four trailing CSV columns are ours (the notes say which).
+ * Used by the sandbox (which writes reports) and by the importer (which reads them).
+ */
+
+/** The seed's columns, in the seed's order. */
+export const seedSettlementColumns = [
+  'captured_at',
+  'created_at',
+  'payment_transaction_created_at',
+  'payment_transaction_id',
+  'klarna_reference',
+  'payment_capture_id',
+  'merchant_reference',
+  'payment_transaction_reference',
+  'amount',
+  'payment_pricing_details.price_plan_id',
+  'payment_pricing.rate.fixed',
+  'payment_pricing.rate.variable',
+  'payment_pricing.rate.tax.variable',
+  'payment_pricing.rate.tax.fixed',
+  'discount_amount',
+  'penalty_amount',
+  'currency',
+  'payment_refund_id',
+  'payment_option_category',
+  'capture_reference',
+  'refund_reference',
+  'dispute_id',
+  'account_id',
+  'settlement_id',
+] as const;
+
+/** Ours (klarna-api-notes.md): the line's type and the calculated fee, VAT on the fee and net amount. */
+export const extraSettlementColumns = ['type', 'fee_amount', 'tax_amount', 'net_amount'] as const;
+
+/** Every column a report written by the sandbox carries, in order. */
+export const settlementColumns = [...seedSettlementColumns, ...extraSettlementColumns] as const;
+export type SettlementColumn = (typeof settlementColumns)[number];
+
+/** Newer Klarna docs name the references differently; the importer accepts both. */
+export const settlementColumnAliases: Readonly<Record<string, SettlementColumn>> = {
+  payment_capture_reference: 'capture_reference',
+  payment_refund_reference: 'refund_reference',
+};
+
+/**
+ * Columns a file must have for its lines to be reconciled; a file without one of them is
+ * refused, naming it. The rest may be absent (read as empty).
+ */
+export const requiredSettlementColumns = ['captured_at', 'payment_transaction_id', 'amount', 'currency', 'settlement_id', 'type'] as const satisfies readonly SettlementColumn[];
+
+export const settlementLineTypes = ['SALE', 'RETURN', 'FEE', 'DISPUTE', 'DISCOUNT', 'PENALTY'] as const;
+export type SettlementLineType = (typeof settlementLineTypes)[number];
+
+/** The currencies the seed lists for the settlement file. */
+export const settlementCurrencies = ['DKK', 'EUR', 'GBP', 'NOK', 'SEK', 'USD', 'CHF', 'CAD', 'AUD'] as const;
+
+/**
+ * One line as the sandbox writes it. Amounts are integers in minor units, never negative:
+ * `type` says which way the money goes. `net_amount` is signed: what the line adds to (or,
+ * negative, takes from) the payout:
+ *   SALE      amount − fee − tax + discount − penalty
+ *   RETURN    −amount
+ *   FEE       −(fee + tax)
+ *   DISPUTE   −amount − fee − tax
+ *   DISCOUNT  +discount
+ *   PENALTY   −penalty
+ */
+export type SettlementLine = {
+  captured_at: string;
+  created_at: string;
+  payment_transaction_created_at: string;
+  payment_transaction_id: string;
+  klarna_reference: string | null;
+  payment_capture_id: string | null;
+  merchant_reference: string | null;
+  payment_transaction_reference: string | null;
+  amount: number;
+  'payment_pricing_details.price_plan_id': string | null;
+  'payment_pricing.rate.fixed': number | null;
+  'payment_pricing.rate.variable': number | null;
+  'payment_pricing.rate.tax.variable': number | null;
+  'payment_pricing.rate.tax.fixed': number | null;
+  discount_amount: number;
+  penalty_amount: number;
+  currency: string;
+  payment_refund_id: string | null;
+  payment_option_category: string | null;
+  capture_reference: string | null;
+  refund_reference: string | null;
+  dispute_id: string | null;
+  account_id: string;
+  settlement_id: string;
+  type: SettlementLineType;
+  fee_amount: number;
+  tax_amount: number;
+  net_amount: number;
+};
+
+/** What a line adds to the payout (see SettlementLine). */
+export function netAmountOf(line: Pick<SettlementLine, 'type' | 'amount' | 'fee_amount' | 'tax_amount' | 'discount_amount' | 'penalty_amount'>): number {
+  switch (line.type) {
+    case 'SALE':
+      return line.amount - line.fee_amount - line.tax_amount + line.discount_amount - line.penalty_amount;
+    case 'RETURN':
+      return -line.amount;
+    case 'FEE':
+      return -(line.fee_amount + line.tax_amount);
+    case 'DISPUTE':
+      return -line.amount - line.fee_amount - line.tax_amount;
+    case 'DISCOUNT':
+      return line.discount_amount;
+    case 'PENALTY':
+      return -line.penalty_amount;
+  }
+}
+
+const RATE_SCALE = 100_000_000; // variable is percent × 1 000 000, so a fraction × 10^8
+
+/** `round(n / d)` half up (away from zero for the non-negative values used here), in integers. */
+export function divideRoundHalfUp(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  const r = n % d;
+  return r * 2n >= d ? q + 1n : q;
+}
+
+export type PricingRate = { fixed: number; variable: number; tax?: { fixed?: number | null; variable?: number | null } | null };
+
+/**
+ * The fee Klarna charges on one capture (klarna-api-notes.md "Settlements"; seed: fixed and
+ * variable "are applied per capture"): `fixed + amount × variable / 10^8`, rounded half up to
+ * the minor unit; VAT on the fee is `tax.fixed + fee × tax.variable / 10^8`, rounded the same
+ * way. Worked example (seed's rate example: fixed 100, variable 1 200 000 = 1.2 %): a capture
+ * of 10 000 pays 100 + 120 = 220; with VAT at 25 % (25 000 000) the VAT is 55.
+ * The SQL reconciliation repeats this rule (lib/settlements/reconcile.ts); both are tested
+ * on the same examples.
+ */
+export function feeFor(amount: number, rate: PricingRate): { fee: number; tax: number } {
+  const fee = BigInt(rate.fixed) + divideRoundHalfUp(BigInt(amount) * BigInt(rate.variable), BigInt(RATE_SCALE));
+  const tax = BigInt(rate.tax?.fixed ?? 0) + divideRoundHalfUp(fee * BigInt(rate.tax?.variable ?? 0), BigInt(RATE_SCALE));
+  return { fee: Number(fee), tax: Number(tax) };
+}
+
+/** A value as it goes into a CSV cell: quoted when it holds a comma, quote or line break. */
+export function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The report's header line (CRLF-terminated, as RFC 4180 files are). */
+export const settlementCsvHeader = `${settlementColumns.join(',')}\r\n`;
+
+/** One line of the report, CRLF-terminated, cells in `settlementColumns` order. */
+export function settlementCsvLine(line: SettlementLine): string {
+  return `${settlementColumns.map((c) => csvCell(line[c])).join(',')}\r\n`;
+}
+
+// ── The Settlement API (ours: klarna-api-notes.md) ─────────────────────────────────────
+
+export const settlementTotalsSchema = z
+  .object({
+    gross_sales: z.number().int(),
+    refunds: z.number().int(),
+    fees: z.number().int(),
+    tax: z.number().int(),
+    discounts: z.number().int(),
+    penalties: z.number().int(),
+    disputes: z.number().int(),
+    net: z.number().int(),
+  })
+  .loose();
+
+export const settlementSchema = z
+  .object({
+    settlement_id: z.string(),
+    currency: z.string(),
+    settlement_configuration_id: z.string().nullish(),
+    period_start: z.string(),
+    period_end: z.string(),
+    payout_date: z.string().nullish(),
+    line_count: z.number().int(),
+    totals: settlementTotalsSchema,
+    created_at: z.string(),
+    /** Where the CSV is (absolute or relative to the API base). */
+    csv_url: z.string().nullish(),
+    state: openEnum(['PENDING', 'PAID'] as const).nullish(),
+  })
+  .loose();
+export type Settlement = z.infer<typeof settlementSchema>;
+
+export const settlementListSchema = z
+  .object({
+    settlements: z.array(settlementSchema),
+    pagination: z.object({ next: z.string().nullish() }).loose().nullish(),
+  })
+  .loose();
+
+/** `settlement.report.created` payload (klarna-api-notes.md: "with links"). */
+export const settlementReportEventPayloadSchema = z
+  .object({
+    settlement_id: z.string(),
+    currency: z.string().nullish(),
+    links: z.object({ csv: z.string().nullish(), self: z.string().nullish() }).loose().nullish(),
+  })
+  .loose();
