@@ -66,7 +66,8 @@ export async function storeUpload(bytes: AsyncIterable<Uint8Array>, dir: string,
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     return { storagePath, sha256: hash.digest('hex'), sizeBytes: size };
   } catch (error) {
-    out.destroy();
+    // The stream may still be opening the file: wait for it to close before removing it.
+    if (!out.closed) await new Promise<void>((resolve) => out.destroy().once('close', () => resolve()));
     await rm(storagePath, { force: true });
     throw error;
   }
