@@ -3,7 +3,9 @@ import { appDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { klarnaSettings } from '@/lib/credentials/connection';
 import { provisionSandbox } from '@/lib/credentials/provision';
+import { startJobs } from '@/lib/jobs/queue';
 import { seedDemoMerchants } from '@/lib/merchants/demo';
+import { settlementJobHandlers } from '@/lib/settlements/jobs';
 import { demoCredentialsFile, ensureFirstAdmin } from '@/lib/users/bootstrap';
 
 /**
@@ -22,6 +24,9 @@ export async function startApp(log: (line: string) => void = console.log): Promi
   if (result.kind === 'created-demo') banner(result.email, result.password, 'created now');
   if (result.kind === 'existing' && result.demo) banner(result.demo.email, result.demo.password, 'from the first run');
   if (result.kind === 'created-from-env') log(`▸ first admin created: ${result.email}`);
+  // Jobs (settlement imports and fetches) run in every app process; they share the queue in Postgres.
+  await startJobs(handle, settlementJobHandlers(), { fetchCron: '*/15 * * * *' });
+  log('▸ jobs: settlement imports, and a fetch of new Klarna settlement reports every 15 minutes');
   if (config.SANDBOX_AUTO_PROVISION) {
     // In the background: the sandbox may still be starting next to us (scripts/dev.ts).
     const settings = klarnaSettings(config);

@@ -1,4 +1,4 @@
-import { Writable } from 'node:stream';
+import { type Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { DbHandle } from '@/db/client';
 import type { ParsedLine } from './parse';

@@ -1,12 +1,13 @@
 import { registerMerchantHandlers } from '@/lib/merchants/webhook-handlers';
 import { registerPaymentHandlers } from '@/lib/payments/webhook-handlers';
+import { registerSettlementHandlers } from '@/lib/settlements/jobs';
 import { webhookHandlers, type WebhookHandlerRegistry } from './handlers';
 
 const globalForApp = globalThis as unknown as { __appHandlersRegistered?: boolean };
 
 /**
- * The app's handler registry with every area's handlers registered (merchants, payments;
- * settlements add one line). The receiver and re-processing both use this.
+ * The app's handler registry with every area's handlers registered (merchants, payments,
+ * settlements). The receiver and re-processing both use this.
  */
 export function appWebhookHandlers(): WebhookHandlerRegistry {
   const registry = webhookHandlers();
@@ -14,6 +15,7 @@ export function appWebhookHandlers(): WebhookHandlerRegistry {
     globalForApp.__appHandlersRegistered = true;
     registerMerchantHandlers(registry);
     registerPaymentHandlers(registry);
+    registerSettlementHandlers(registry);
   }
   return registry;
 }

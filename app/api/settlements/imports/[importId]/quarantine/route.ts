@@ -1,0 +1,50 @@
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { z } from 'zod';
+import { settlementImports, settlementQuarantine } from '@/db/schema';
+import { getDb } from '@/lib/db';
+import { csvRow } from '@/lib/payments/csv';
+import { routeActor } from '@/lib/settlements/route-guard';
+
+export const dynamic = 'force-dynamic';
+
+/** The lines an import could not read, as CSV: line, column, reason, then the record's cells under the file's header. */
+export async function GET(_request: Request, { params }: { params: Promise<{ importId: string }> }) {
+  const { denied } = await routeActor('dashboard.read', 'downloadSettlementQuarantine');
+  if (denied) return denied;
+  const id = z.uuid().safeParse((await params).importId);
+  if (!id.success) return Response.json({ error: { code: 'not_found', message: 'No such import.' } }, { status: 404 });
+  const db = getDb();
+  const [imp] = await db.select().from(settlementImports).where(eq(settlementImports.id, id.data));
+  if (!imp) return Response.json({ error: { code: 'not_found', message: 'No such import.' } }, { status: 404 });
+  const columns = imp.columns ?? [];
+  const encoder = new TextEncoder();
+  let after = 0;
+  let started = false;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(encoder.encode(csvRow(['line', 'column', 'reason', ...columns])));
+        return;
+      }
+      const rows = await db
+        .select()
+        .from(settlementQuarantine)
+        .where(and(eq(settlementQuarantine.importId, imp.id), gt(settlementQuarantine.lineNo, after)))
+        .orderBy(asc(settlementQuarantine.lineNo))
+        .limit(1000);
+      if (rows.length) controller.enqueue(encoder.encode(rows.map((r) => csvRow([String(r.lineNo), r.column ?? '', r.reason, ...columns.map((c) => r.raw[c] ?? '')])).join('')));
+      after = rows.at(-1)?.lineNo ?? after;
+      if (rows.length < 1000) controller.close();
+    },
+  });
+  const base = imp.fileName.replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_');
+  return new Response(body, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${base}-quarantined-lines.csv"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+  });
+}

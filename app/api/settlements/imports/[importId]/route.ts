@@ -1,0 +1,39 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { settlementImports } from '@/db/schema';
+import { getDb } from '@/lib/db';
+import { settlementIdsOf } from '@/lib/settlements/import';
+import { routeActor } from '@/lib/settlements/route-guard';
+
+export const dynamic = 'force-dynamic';
+
+/** An import's stored progress (polled by every browser showing it). */
+export async function GET(_request: Request, { params }: { params: Promise<{ importId: string }> }) {
+  const { denied } = await routeActor('dashboard.read', 'readSettlementImport');
+  if (denied) return denied;
+  const id = z.uuid().safeParse((await params).importId);
+  if (!id.success) return Response.json({ error: { code: 'not_found', message: 'No such import.' } }, { status: 404 });
+  const db = getDb();
+  const [row] = await db.select().from(settlementImports).where(eq(settlementImports.id, id.data));
+  if (!row) return Response.json({ error: { code: 'not_found', message: 'No such import.' } }, { status: 404 });
+  return Response.json(
+    {
+      id: row.id,
+      status: row.status,
+      fileName: row.fileName,
+      source: row.source,
+      sizeBytes: row.sizeBytes,
+      bytesRead: row.bytesRead,
+      linesRead: row.linesRead,
+      linesImported: row.linesImported,
+      linesQuarantined: row.linesQuarantined,
+      error: row.error,
+      createdAt: row.createdAt,
+      startedAt: row.startedAt,
+      finishedAt: row.finishedAt,
+      uploadedByEmail: row.uploadedByEmail,
+      settlementIds: row.status === 'done' ? await settlementIdsOf(db, row.id) : [],
+    },
+    { headers: { 'cache-control': 'no-store' } },
+  );
+}

@@ -1,0 +1,83 @@
+import PgBoss from 'pg-boss';
+import type { DbHandle } from '@/db/client';
+
+/**
+ * Long work runs as jobs in Postgres (pg-boss 10: Node 20, both drivers), so several app
+ * instances share the queue and a job survives a restart (it is retried when its instance
+ * dies mid-way). On Postgres pg-boss opens its own small pool to `DATABASE_URL`; on the
+ * embedded PGlite it goes through the app's one PGlite instance: parameterless
+ * (multi-statement) SQL through `exec()`, the rest through `query()`.
+ */
+
+export const queues = {
+  /** Parse, COPY and reconcile one stored settlement file: `{ importId }`. */
+  settlementImport: 'settlement-import',
+  /** Ask Klarna for settlement reports not imported yet (on a schedule, on a webhook, on a click): `{ settlementId? }`. */
+  settlementFetch: 'settlement-fetch',
+} as const;
+export type QueueName = (typeof queues)[keyof typeof queues];
+
+export type JobData = {
+  'settlement-import': { importId: string };
+  'settlement-fetch': { settlementId?: string | null; requestedBy?: string | null };
+};
+
+export type JobHandlers = { [Q in QueueName]: (data: JobData[Q]) => Promise<void> };
+
+const globalForJobs = globalThis as unknown as { __jobs?: PgBoss; __jobsStarting?: Promise<PgBoss> };
+
+function pgliteAdapter(handle: Extract<DbHandle, { driver: 'pglite' }>): PgBoss.Db {
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      if (!values || values.length === 0) {
+        const results = await handle.client.exec(text);
+        return { rows: results.at(-1)?.rows ?? [] };
+      }
+      const result = await handle.client.query(text, values);
+      return { rows: result.rows };
+    },
+  };
+}
+
+/**
+ * Starts the queue and its workers once per process (Next bundles server code into several
+ * module graphs, so the instance lives on globalThis). `schedule` adds the periodic fetch.
+ */
+export async function startJobs(handle: DbHandle, handlers: JobHandlers, options: { fetchCron?: string | null; pollingIntervalSeconds?: number } = {}): Promise<PgBoss> {
+  if (globalForJobs.__jobs) return globalForJobs.__jobs;
+  globalForJobs.__jobsStarting ??= (async () => {
+    const boss = new PgBoss({
+      ...(handle.driver === 'postgres' ? { connectionString: handle.url, max: 4 } : { db: pgliteAdapter(handle) }),
+      application_name: 'klarna-dashboard-jobs',
+    });
+    boss.on('error', (error) => console.error('jobs:', error.message));
+    await boss.start();
+    const polling = options.pollingIntervalSeconds ?? 0.5;
+    await boss.createQueue(queues.settlementImport, { name: queues.settlementImport, retryLimit: 2, retryDelay: 5, expireInSeconds: 60 * 60 });
+    await boss.createQueue(queues.settlementFetch, { name: queues.settlementFetch, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 15 * 60 });
+    for (const name of Object.values(queues)) {
+      await boss.work<JobData[typeof name]>(name, { batchSize: 1, pollingIntervalSeconds: polling }, async (jobs) => {
+        for (const job of jobs) await (handlers[name] as (data: JobData[typeof name]) => Promise<void>)(job.data);
+      });
+    }
+    if (options.fetchCron) await boss.schedule(queues.settlementFetch, options.fetchCron, {});
+    else await boss.unschedule(queues.settlementFetch).catch(() => {});
+    globalForJobs.__jobs = boss;
+    return boss;
+  })();
+  return globalForJobs.__jobsStarting;
+}
+
+/** Queues a job. Refuses (rather than dropping the work) when this process runs no queue. */
+export async function enqueue<Q extends QueueName>(name: Q, data: JobData[Q], options: PgBoss.SendOptions = {}): Promise<string | null> {
+  const boss = globalForJobs.__jobs ?? (globalForJobs.__jobsStarting ? await globalForJobs.__jobsStarting : null);
+  if (!boss) throw new Error('The job queue is not running in this process, so the work cannot be queued.');
+  return boss.send(name, data, options);
+}
+
+export async function stopJobs(): Promise<void> {
+  const boss = globalForJobs.__jobs;
+  globalForJobs.__jobs = undefined;
+  globalForJobs.__jobsStarting = undefined;
+  await boss?.stop({ graceful: true, wait: true, timeout: 10_000 });
+}

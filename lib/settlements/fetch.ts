@@ -1,0 +1,109 @@
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { settlementImports } from '@/db/schema';
+import { recordAudit } from '@/lib/audit';
+import { assertCan, type Actor } from '@/lib/auth/guard';
+import { klarnaFor, klarnaSettings, type KlarnaSettings } from '@/lib/credentials/connection';
+import { env } from '@/lib/env';
+import { enqueue, queues } from '@/lib/jobs/queue';
+import type { Settlement } from '@/lib/klarna/schemas/settlements';
+import { createImport, DuplicateImportError, storeUpload, uploadDir } from './import';
+
+export type SettlementFetchCtx = { db: Db; actor?: Actor | null; settings?: KlarnaSettings; requestId?: string; dataDir?: string };
+
+const MAX_PAGES = 20;
+
+/** Settlement ids we already hold an import for (done, in progress or superseded; a failed one may be fetched again). */
+async function knownIds(db: Db, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await db
+    .select({ id: settlementImports.klarnaSettlementId })
+    .from(settlementImports)
+    .where(and(inArray(settlementImports.klarnaSettlementId, ids), ne(settlementImports.status, 'failed')));
+  return new Set(rows.map((r) => r.id!));
+}
+
+async function* chunks(body: ReadableStream<Uint8Array>) {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
+ * Brings in the settlement reports Klarna has that we do not: each CSV is downloaded as a
+ * stream into the upload store and queued for import like an upload. With `settlementId`
+ * (the `settlement.report.created` webhook names one), only that report. A user's click is
+ * role-checked and audited; the schedule and the webhook run as the system.
+ */
+export async function fetchSettlementsFromKlarna(ctx: SettlementFetchCtx, options: { settlementId?: string | null } = {}): Promise<{ queued: number; alreadyImported: number; importIds: string[] }> {
+  if (ctx.actor !== undefined) assertCan(ctx.actor, 'settlements.reconcile');
+  const config = env();
+  const settings = ctx.settings ?? klarnaSettings(config);
+  const api = await klarnaFor(ctx.db, settings);
+  const candidates: Settlement[] = [];
+  if (options.settlementId) {
+    candidates.push(await api.settlements.get(options.settlementId));
+  } else {
+    let startingAfter: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const { settlements } = await api.settlements.list({ limit: 100, startingAfter });
+      const known = await knownIds(ctx.db, settlements.map((s) => s.settlement_id));
+      const fresh = settlements.filter((s) => !known.has(s.settlement_id));
+      candidates.push(...fresh);
+      // Newest first: a page with nothing new means everything older is in too.
+      if (!fresh.length || settlements.length < 100) break;
+      startingAfter = settlements.at(-1)!.settlement_id;
+    }
+  }
+  const known = await knownIds(ctx.db, candidates.map((s) => s.settlement_id));
+  let queued = 0;
+  let alreadyImported = 0;
+  const importIds: string[] = [];
+  for (const settlement of candidates.reverse()) {
+    if (known.has(settlement.settlement_id)) {
+      alreadyImported++;
+      continue;
+    }
+    const download = await api.settlements.downloadCsv(settlement.settlement_id);
+    const stored = await storeUpload(chunks(download.body), uploadDir(ctx.dataDir ?? config.DATA_DIR));
+    try {
+      const row = await createImport(ctx.db, stored, {
+        source: 'klarna',
+        fileName: download.fileName,
+        klarnaSettlementId: settlement.settlement_id,
+        uploadedBy: ctx.actor?.id ?? null,
+        uploadedByEmail: ctx.actor?.email ?? null,
+      });
+      await enqueue(queues.settlementImport, { importId: row.id });
+      importIds.push(row.id);
+      queued++;
+    } catch (error) {
+      // The same bytes came in as an upload already.
+      if (!(error instanceof DuplicateImportError)) throw error;
+      alreadyImported++;
+    }
+  }
+  if (ctx.actor) {
+    await recordAudit(ctx.db, {
+      actor: ctx.actor,
+      action: 'settlements.fetch',
+      target: options.settlementId ? { type: 'settlement', id: options.settlementId } : undefined,
+      details: { queued, already_imported: alreadyImported, import_ids: importIds },
+      requestId: ctx.requestId,
+    });
+  }
+  return { queued, alreadyImported, importIds };
+}
+
+/** Whether a settlement id is already in (used by the webhook handler to skip a needless fetch). */
+export async function isSettlementKnown(db: Db, settlementId: string): Promise<boolean> {
+  const rows = await db.select({ id: settlementImports.id }).from(settlementImports).where(and(eq(settlementImports.klarnaSettlementId, settlementId), ne(settlementImports.status, 'failed'))).limit(1);
+  return rows.length > 0;
+}

@@ -1,0 +1,42 @@
+import { appDb } from '@/lib/db';
+import { KlarnaNotConfiguredError } from '@/lib/credentials/connection';
+import { enqueue, queues, type JobHandlers } from '@/lib/jobs/queue';
+import { settlementReportEventPayloadSchema } from '@/lib/klarna/schemas/settlements';
+import type { WebhookHandlerRegistry } from '@/lib/webhooks/handlers';
+import { fetchSettlementsFromKlarna, isSettlementKnown } from './fetch';
+import { runImport } from './import';
+
+/** What the settlement jobs do (lib/jobs/queue.ts runs them). */
+export function settlementJobHandlers(): JobHandlers {
+  return {
+    [queues.settlementImport]: async ({ importId }) => {
+      await runImport(appDb(), importId);
+    },
+    [queues.settlementFetch]: async ({ settlementId }) => {
+      try {
+        await fetchSettlementsFromKlarna({ db: appDb().db }, { settlementId });
+      } catch (error) {
+        // The schedule runs before anyone has set Klarna up: nothing to fetch yet.
+        if (error instanceof KlarnaNotConfiguredError) return;
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * `settlement.report.created`: Klarna has a new report; a fetch job brings it in. When this
+ * process runs no queue (a test, a script), the scheduled fetch picks the report up later.
+ */
+export function registerSettlementHandlers(registry: WebhookHandlerRegistry): void {
+  registry.register('settlement.report.created', async (tx, events) => {
+    for (const event of events) {
+      const payload = settlementReportEventPayloadSchema.safeParse(event.envelope.payload);
+      if (!payload.success) throw new Error(`settlement.report.created without a settlement_id: ${payload.error.issues[0]?.message ?? 'invalid payload'}`);
+      if (await isSettlementKnown(tx, payload.data.settlement_id)) continue;
+      await enqueue(queues.settlementFetch, { settlementId: payload.data.settlement_id }, { singletonKey: payload.data.settlement_id, singletonSeconds: 60 }).catch((error: Error) => {
+        console.warn(`settlement ${payload.data.settlement_id} announced, fetch not queued now (${error.message}); the scheduled fetch will bring it in`);
+      });
+    }
+  });
+}
