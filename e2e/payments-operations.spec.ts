@@ -291,37 +291,51 @@ test.describe('payment operations', () => {
   test('E2E test case 7: different customer and shipping details, then tracking updated', async ({ pageAs, request, baseURL }) => {
     test.setTimeout(180_000);
     const merchant = await onboardOperationalMerchant(request, baseURL, unique('Ops Gifts'));
-    // The payment link form takes no shipping address, so the partner's checkout makes this one
-    // at Klarna (server side, as the seed's payment request does); the dashboard learns it by webhook.
-    const api = await sandboxApi(request, baseURL);
-    const reference = unique('order').replace(' ', '-');
-    const created = await api.control(`/accounts/${encodeURIComponent(merchant.accountId)}/authorized-payments`, {
-      currency: 'USD',
-      payment_amount: 4500,
-      purchase_country: 'US',
-      merchant_reference: reference,
-      line_items: [{ name: 'Flower bouquet', quantity: 1, unit_price: 4500, total_line_amount: 4500 }],
-      customer: { given_name: 'Test', family_name: 'Person-us', email: 'customer@email.us', address: { street_address: '509 Amsterdam Ave', postal_code: '10024-3941', city: 'New York', region: 'NY', country: 'US' } },
-      shipping: {
-        recipient: { given_name: 'Jane', family_name: 'Recipient', email: 'jane.recipient@example.com' },
-        address: { street_address: '1 Market St', postal_code: '94105', city: 'San Francisco', region: 'CA', country: 'US' },
-      },
-    });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const id = created.body.payment_transaction.payment_transaction_id as string;
-
     const operator = await pageAs('operator');
+    const reference = unique('order').replace(' ', '-');
+    // The customer buys; a gift goes to someone else at another address (the form's shipping section).
+    const shipping = {
+      recipient: { given_name: 'Jane', family_name: 'Recipient', email: 'jane.recipient@example.com', phone: '+14155550100' },
+      address: { street_address: '1 Market St', street_address2: 'Suite 300', postal_code: '94105', city: 'San Francisco', region: 'CA', country: 'US' },
+      shipping_method: 'Express',
+    };
+    const { paymentTransactionId } = await createApprovedPayment(operator, {
+      merchantName: merchant.name,
+      amount: '45.00',
+      merchantReference: reference,
+      purchaseCountry: 'US',
+      lines: [{ name: 'Flower bouquet', quantity: 1, unitPrice: '45.00' }],
+      customerGivenName: 'Test',
+      customerFamilyName: 'Person-us',
+      customerEmail: 'customer@email.us',
+      shipping,
+    });
+    const id = paymentTransactionId!;
+
     await openPayment(operator, id);
     await expect(operator.getByRole('heading', { level: 1 })).toHaveText(`Payment ${reference}`);
     await expectPayment(operator, 'Authorized', { authorized: '45.00 USD' });
     let panel = await openTab(operator, 'Shipping');
-    await expect(panel.getByRole('region', { name: 'Customer' })).toContainText('Test Person-us');
-    await expect(panel.getByRole('region', { name: 'Customer' })).toContainText('10024-3941 New York');
-    const shipping = panel.getByRole('region', { name: 'Shipping address' });
-    await expect(shipping).toContainText('Shipped to someone or somewhere other than the customer.');
-    await expect(shipping).toContainText('Jane Recipient');
-    await expect(shipping).toContainText('94105 San Francisco');
+    const customer = panel.getByRole('region', { name: 'Customer' });
+    await expect(customer).toContainText('Test Person-us');
+    await expect(customer).toContainText('customer@email.us');
+    await expect(customer).not.toContainText('San Francisco');
+    const shipTo = panel.getByRole('region', { name: 'Shipping address' });
+    await expect(shipTo).toContainText('Shipped to someone or somewhere other than the customer.');
+    await expect(shipTo).toContainText('Jane Recipient');
+    await expect(shipTo).toContainText('jane.recipient@example.com');
+    await expect(shipTo).toContainText('+14155550100');
+    await expect(shipTo).toContainText('1 Market St');
+    await expect(shipTo).toContainText('Suite 300');
+    await expect(shipTo).toContainText('94105 San Francisco');
+    await expect(shipTo).toContainText('CA, US');
+    await expect(shipTo).toContainText('Express');
+    await expect(shipTo).not.toContainText('Test Person-us');
     await expect(panel).toContainText('No tracking yet.');
+    // Klarna has exactly what the form sent, the customer apart from the recipient.
+    const authorized = await klarnaTransaction(request, baseURL, merchant.accountId, id);
+    expect(authorized.shipping).toEqual(shipping);
+    expect(authorized.customer).toEqual({ given_name: 'Test', family_name: 'Person-us', email: 'customer@email.us' });
 
     await capture(operator, '45.00 USD');
     await expectPayment(operator, 'Completed', { captured: '45.00 USD' });

@@ -1,4 +1,4 @@
-import { request as playwrightRequest, type APIRequestContext, type Page } from '@playwright/test';
+import { request as playwrightRequest, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { expect, storageStatePath } from './fixtures';
 import { sandboxApi } from './klarna-setup';
 import { e2eServers } from './servers';
@@ -18,7 +18,20 @@ export type PaymentLinkOptions = {
   /** Unit prices in major units; a negative one becomes a discount line (or a gift card / store credit line when its name says so). */
   lines?: { name: string; quantity: number; unitPrice: string }[];
   paymentReference?: string;
+  merchantReference?: string;
+  /** Two letters, e.g. US. */
+  purchaseCountry?: string;
   customerEmail?: string;
+  customerGivenName?: string;
+  customerFamilyName?: string;
+  /** Filled in the form's "Ship to a different person or address" section, in Klarna's wire shape (what the transaction then carries). */
+  shipping?: ShippingOption;
+};
+
+export type ShippingOption = {
+  recipient?: { given_name?: string; family_name?: string; email?: string; phone?: string };
+  address?: { street_address: string; street_address2?: string; postal_code: string; city: string; region?: string; country: string };
+  shipping_method?: string;
 };
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -28,6 +41,30 @@ function lineType(line: { name: string; unitPrice: string }): string {
   if (/gift\s*card/i.test(line.name)) return 'gift_card';
   if (/store\s*credit/i.test(line.name)) return 'store_credit';
   return 'discount';
+}
+
+async function fillShipping(form: Locator, shipping: ShippingOption): Promise<void> {
+  const toggle = form.getByRole('button', { name: 'Ship to a different person or address' });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  const recipient = form.getByRole('group', { name: 'Shipping recipient' });
+  const fields: [Locator, string, string | undefined][] = [
+    [recipient, 'Recipient given name', shipping.recipient?.given_name],
+    [recipient, 'Recipient family name', shipping.recipient?.family_name],
+    [recipient, 'Recipient email', shipping.recipient?.email],
+    [recipient, 'Recipient phone', shipping.recipient?.phone],
+  ];
+  const address = form.getByRole('group', { name: 'Shipping address' });
+  fields.push(
+    [address, 'Street address', shipping.address?.street_address],
+    [address, 'Street address line 2 (optional)', shipping.address?.street_address2],
+    [address, 'Postal code', shipping.address?.postal_code],
+    [address, 'City', shipping.address?.city],
+    [address, 'Region (optional)', shipping.address?.region],
+    [address, 'Country', shipping.address?.country],
+    [form, 'Shipping method (optional)', shipping.shipping_method],
+  );
+  for (const [scope, label, value] of fields) if (value) await scope.getByLabel(label, { exact: true }).fill(value);
 }
 
 /** Fills /payments/links/new and goes to the review (stops there). Returns the payment reference used. */
@@ -40,6 +77,8 @@ export async function fillPaymentLinkForm(operator: Page, options: PaymentLinkOp
   await form.getByLabel('Currency').selectOption(options.currency ?? 'USD');
   await form.getByLabel('Amount', { exact: true }).fill(options.amount);
   await form.getByLabel('Payment reference').fill(reference);
+  if (options.merchantReference) await form.getByLabel('Merchant reference').fill(options.merchantReference);
+  if (options.purchaseCountry) await form.getByLabel('Purchase country').fill(options.purchaseCountry);
   for (const [i, line] of (options.lines ?? []).entries()) {
     await form.getByRole('button', { name: 'Add line item' }).click();
     const group = form.getByRole('group', { name: `Line ${i + 1}` });
@@ -49,8 +88,13 @@ export async function fillPaymentLinkForm(operator: Page, options: PaymentLinkOp
     await group.getByLabel('Type').selectOption(lineType(line));
   }
   if (options.customerEmail) await form.getByLabel('Customer email').fill(options.customerEmail);
+  if (options.customerGivenName) await form.getByLabel('Given name', { exact: true }).fill(options.customerGivenName);
+  if (options.customerFamilyName) await form.getByLabel('Family name', { exact: true }).fill(options.customerFamilyName);
+  if (options.shipping) await fillShipping(form, options.shipping);
   await form.getByRole('button', { name: 'Review' }).click();
   await expect(operator.getByRole('heading', { name: 'Review the payment link' })).toBeVisible();
+  if (options.shipping?.recipient?.family_name) await expect(operator.getByRole('definition').filter({ hasText: options.shipping.recipient.family_name })).toBeVisible();
+  if (options.shipping?.address) await expect(operator.getByRole('definition').filter({ hasText: options.shipping.address.street_address })).toBeVisible();
   return reference;
 }
 
@@ -76,7 +120,8 @@ export async function payAsShopper(shopper: Page, distributionUrl: string, appro
 }
 
 /**
- * Creates a payment link through the UI as `operator`, pays it as the shopper in the same page
+ * Creates a payment link through the UI as `operator` (with `shipping`, through the form's
+ * "Ship to a different person or address" section), pays it as the shopper in the same page
  * (Approve, or Deny with `approve: false`; a `+denied@` customer email is declined either way),
  * follows Klarna's redirect to /pay/return, and returns to the link page. The transaction id is
  * read from the link page once the payment is confirmed; null when the shopper was declined.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { paymentRequestCreateSchema } from '@/lib/klarna/schemas/payments';
-import { buildPaymentLinkRequest, emptyLine, linesTotal, readAmount, type LinkFormValues } from './link-values';
+import { buildPaymentLinkRequest, emptyLine, emptyShipping, linesTotal, readAmount, shippingFieldPaths, type LinkFormValues } from './link-values';
 
 const redirect = 'http://localhost:3000/pay/return?payment_request_id={klarna.payment_request.id}&token={klarna.payment_request.payment_confirmation_token}';
 const base: LinkFormValues = {
@@ -14,6 +14,7 @@ const base: LinkFormValues = {
   customerEmail: '',
   customerGivenName: '',
   customerFamilyName: '',
+  shipping: emptyShipping(),
 };
 
 // The parsing itself is lib/ui/money.ts `parseMajorAmount` (tested there); this is the form's use of it.
@@ -83,5 +84,72 @@ describe('buildPaymentLinkRequest', () => {
     const { body } = buildPaymentLinkRequest({ ...base, amount: '0' }, redirect);
     expect(body?.payment_amount).toBe(0);
     expect(paymentRequestCreateSchema.safeParse(body).success).toBe(true);
+  });
+});
+
+describe('buildPaymentLinkRequest: shipping', () => {
+  const shipTo = {
+    givenName: ' Jane ',
+    familyName: 'Recipient',
+    email: 'jane.recipient@example.com',
+    phone: '+1 (415) 555-0100',
+    streetAddress: '1 Market St',
+    streetAddress2: '',
+    postalCode: '94105',
+    city: 'San Francisco',
+    region: 'CA',
+    country: 'us',
+    method: 'Express',
+  };
+
+  it('sends nothing about shipping when the section is left empty (or only spaces)', () => {
+    for (const shipping of [emptyShipping(), { ...emptyShipping(), city: '  ', method: ' ' }]) {
+      const { body, errors } = buildPaymentLinkRequest({ ...base, shipping }, redirect);
+      expect(errors).toEqual({});
+      expect(body).not.toHaveProperty('shipping');
+    }
+  });
+
+  it('maps recipient, address and method to Klarna’s shipping, which the wire schema accepts', () => {
+    const { body, errors } = buildPaymentLinkRequest({ ...base, customerGivenName: 'Test', customerFamilyName: 'Person-us', customerEmail: 'customer@email.us', shipping: shipTo }, redirect);
+    expect(errors).toEqual({});
+    expect(body?.shipping).toEqual({
+      recipient: { given_name: 'Jane', family_name: 'Recipient', email: 'jane.recipient@example.com', phone: '+14155550100' },
+      address: { street_address: '1 Market St', postal_code: '94105', city: 'San Francisco', region: 'CA', country: 'US' },
+      shipping_method: 'Express',
+    });
+    expect(body?.customer).toEqual({ given_name: 'Test', family_name: 'Person-us', email: 'customer@email.us' });
+    expect(paymentRequestCreateSchema.safeParse(body).success).toBe(true);
+  });
+
+  it('sends only the parts given: a recipient without an address, or just a method', () => {
+    const recipientOnly = buildPaymentLinkRequest({ ...base, shipping: { ...emptyShipping(), givenName: 'Jane', familyName: 'Recipient' } }, redirect);
+    expect(recipientOnly.body?.shipping).toEqual({ recipient: { given_name: 'Jane', family_name: 'Recipient' } });
+    expect(paymentRequestCreateSchema.safeParse(recipientOnly.body).success).toBe(true);
+
+    const methodOnly = buildPaymentLinkRequest({ ...base, shipping: { ...emptyShipping(), method: 'Pick-up point' } }, redirect);
+    expect(methodOnly.body?.shipping).toEqual({ shipping_method: 'Pick-up point' });
+    expect(paymentRequestCreateSchema.safeParse(methodOnly.body).success).toBe(true);
+  });
+
+  it('requires a whole address once any line of it is typed, naming each missing field', () => {
+    const { body, errors } = buildPaymentLinkRequest({ ...base, shipping: { ...emptyShipping(), city: 'San Francisco' } }, redirect);
+    expect(body).toBeNull();
+    expect(errors).toEqual({
+      'shipping.address.street_address': ['Street address is required for a shipping address'],
+      'shipping.address.postal_code': ['Postal code is required for a shipping address'],
+      'shipping.address.country': ['Country is required for a shipping address: two letters, e.g. US'],
+    });
+  });
+
+  it('keys recipient and country errors by Klarna’s parameter path, each one a field of the form', () => {
+    const { body, errors } = buildPaymentLinkRequest({ ...base, shipping: { ...shipTo, email: 'jane@', phone: '0415 555', country: 'USA' } }, redirect);
+    expect(body).toBeNull();
+    expect(errors).toEqual({
+      'shipping.recipient.email': ['Recipient email must be an address like recipient@example.com'],
+      'shipping.recipient.phone': ['Recipient phone must be an international number like +18445527621'],
+      'shipping.address.country': ['Country must be a two-letter code, e.g. US'],
+    });
+    for (const key of Object.keys(errors)) expect(shippingFieldPaths).toContain(key);
   });
 });

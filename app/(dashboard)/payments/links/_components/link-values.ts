@@ -47,7 +47,47 @@ export type LinkFormValues = {
   customerEmail: string;
   customerGivenName: string;
   customerFamilyName: string;
+  shipping: ShippingValues;
 };
+
+/** "Ship to a different person or address": Klarna's `shipping` (recipient, address, method), all optional. */
+export type ShippingValues = {
+  givenName: string;
+  familyName: string;
+  email: string;
+  phone: string;
+  streetAddress: string;
+  streetAddress2: string;
+  postalCode: string;
+  city: string;
+  region: string;
+  country: string;
+  method: string;
+};
+
+export const emptyShipping = (): ShippingValues => ({ givenName: '', familyName: '', email: '', phone: '', streetAddress: '', streetAddress2: '', postalCode: '', city: '', region: '', country: '', method: '' });
+
+export function shippingIsEmpty(values: ShippingValues): boolean {
+  return Object.values(values).every((v) => !v.trim());
+}
+
+/** The form fields of the shipping section, by the parameter path Klarna names their errors with. */
+export const shippingFieldPaths = [
+  'shipping',
+  'shipping.recipient',
+  'shipping.recipient.given_name',
+  'shipping.recipient.family_name',
+  'shipping.recipient.email',
+  'shipping.recipient.phone',
+  'shipping.address',
+  'shipping.address.street_address',
+  'shipping.address.street_address2',
+  'shipping.address.postal_code',
+  'shipping.address.city',
+  'shipping.address.region',
+  'shipping.address.country',
+  'shipping.shipping_method',
+] as const;
 
 export const emptyLine = (): LineValues => ({ name: '', quantity: '1', unitPrice: '', type: 'physical' });
 
@@ -74,6 +114,47 @@ export function linesTotal(lines: LineValues[], currency: string): number | null
 }
 
 const trimmed = (v: string) => v.trim() || undefined;
+const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const compact = <T extends Record<string, unknown>>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/**
+ * The shipping section as Klarna's `shipping` (undefined when the section is empty), adding its
+ * errors. An address is all or nothing: once any line is typed, street, postal code, city and
+ * country are required (Klarna's address schema).
+ */
+function buildShipping(values: ShippingValues, add: (key: string, message: string) => void): Record<string, unknown> | undefined {
+  if (shippingIsEmpty(values)) return undefined;
+  const email = values.email.trim();
+  if (email && !emailPattern.test(email)) add('shipping.recipient.email', 'Recipient email must be an address like recipient@example.com');
+  // Spaces, dashes, dots and brackets are how people type numbers; Klarna wants +digits only.
+  const phone = values.phone.trim().replace(/[\s().-]/g, '');
+  if (phone && !/^\+[1-9]\d{6,14}$/.test(phone)) add('shipping.recipient.phone', 'Recipient phone must be an international number like +18445527621');
+  const recipient = compact({ given_name: trimmed(values.givenName), family_name: trimmed(values.familyName), email: trimmed(email), phone: phone || undefined });
+
+  const country = values.country.trim().toUpperCase();
+  const address = compact({
+    street_address: trimmed(values.streetAddress),
+    street_address2: trimmed(values.streetAddress2),
+    postal_code: trimmed(values.postalCode),
+    city: trimmed(values.city),
+    region: trimmed(values.region),
+    country: country || undefined,
+  });
+  const hasAddress = Object.keys(address).length > 0;
+  if (hasAddress) {
+    if (!address.street_address) add('shipping.address.street_address', 'Street address is required for a shipping address');
+    if (!address.postal_code) add('shipping.address.postal_code', 'Postal code is required for a shipping address');
+    if (!address.city) add('shipping.address.city', 'City is required for a shipping address');
+    if (!country) add('shipping.address.country', 'Country is required for a shipping address: two letters, e.g. US');
+    else if (!/^[A-Z]{2}$/.test(country)) add('shipping.address.country', 'Country must be a two-letter code, e.g. US');
+  }
+  const method = trimmed(values.method);
+  return {
+    ...(Object.keys(recipient).length ? { recipient } : {}),
+    ...(hasAddress ? { address } : {}),
+    ...(method ? { shipping_method: method } : {}),
+  };
+}
 
 /**
  * The form as Klarna's create body (`config.redirect_url` is always the dashboard's return page),
@@ -114,7 +195,8 @@ export function buildPaymentLinkRequest(values: LinkFormValues, redirectUrl: str
   const country = values.purchaseCountry.trim().toUpperCase();
   if (country && !/^[A-Z]{2}$/.test(country)) add('purchase_country', 'Two letters, e.g. US');
   const email = values.customerEmail.trim();
-  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) add('customer.email', 'Enter an email address like shopper@example.com');
+  if (email && !emailPattern.test(email)) add('customer.email', 'Enter an email address like shopper@example.com');
+  const shipping = buildShipping(values.shipping, add);
 
   if (Object.keys(errors).length || !amount.ok) return { body: null, errors };
   const customer = { given_name: trimmed(values.customerGivenName), family_name: trimmed(values.customerFamilyName), email: trimmed(email) };
@@ -126,6 +208,7 @@ export function buildPaymentLinkRequest(values: LinkFormValues, redirectUrl: str
     ...(country ? { purchase_country: country } : {}),
     config: { redirect_url: redirectUrl },
     ...(Object.values(customer).some(Boolean) ? { customer: Object.fromEntries(Object.entries(customer).filter(([, v]) => v !== undefined)) } : {}),
+    ...(shipping ? { shipping } : {}),
     ...(lines.length ? { line_items: lines } : {}),
   };
   return { body, errors };

@@ -1,9 +1,9 @@
 'use client';
 
-import { useMemo, useRef, useState } from 'react';
+import { useId, useMemo, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useAction } from 'next-safe-action/hooks';
-import { Plus, X } from 'lucide-react';
+import { ChevronDown, Plus, X } from 'lucide-react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
@@ -13,12 +13,28 @@ import { Input, Select } from '@/components/ui/input';
 import { Table, Td, Th } from '@/components/ui/table';
 import { lineItemTypes, type LineItemType } from '@/lib/klarna/schemas/payments';
 import type { ActionFailure } from '@/lib/ui/action-result';
+import { cn } from '@/lib/ui/cn';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { createPaymentLinkAction } from '../../actions';
 import { errorsOf, FailureAlert, useSubmission } from '../../../merchants/[accountId]/_components/form-kit';
-import { buildPaymentLinkRequest, emptyLine, lineTotal, linesTotal, lineTypeLabels, readAmount, type LineValues, type LinkFormValues } from './link-values';
+import {
+  buildPaymentLinkRequest,
+  emptyLine,
+  emptyShipping,
+  lineTotal,
+  linesTotal,
+  lineTypeLabels,
+  readAmount,
+  shippingFieldPaths,
+  shippingIsEmpty,
+  type LineValues,
+  type LinkFormValues,
+  type ShippingValues,
+} from './link-values';
 
 export type MerchantOption = { accountId: string; name: string; reference: string; blockedReason: string | null };
+
+const isShippingField = (key: string) => key === 'shipping' || key.startsWith('shipping.');
 
 const currencies = ['USD', 'EUR', 'GBP', 'SEK', 'NOK', 'DKK', 'CHF', 'PLN', 'CZK', 'AUD', 'NZD', 'CAD'];
 
@@ -44,7 +60,10 @@ export function PaymentLinkForm({ merchants, redirectUrl, initialAccountId }: { 
     customerEmail: '',
     customerGivenName: '',
     customerFamilyName: '',
+    shipping: emptyShipping(),
   }));
+  const [shippingOpen, setShippingOpen] = useState(false);
+  const shippingId = useId();
   const built = useMemo(() => buildPaymentLinkRequest(values, redirectUrl), [values, redirectUrl]);
   const action = useAction(createPaymentLinkAction, {
     onSuccess: ({ data }) => {
@@ -55,18 +74,21 @@ export function PaymentLinkForm({ merchants, redirectUrl, initialAccountId }: { 
       submission.onError(result);
       // A field Klarna or the server named is on the form: go back to it.
       const failure = result.error.thrownError ? undefined : ({ serverError: result.error.serverError, validationErrors: result.error.validationErrors } as ActionFailure);
-      if (Object.keys(errorsOf(failure)).length) setStep('edit');
+      const fields = Object.keys(errorsOf(failure));
+      if (fields.length) setStep('edit');
+      if (fields.some(isShippingField)) setShippingOpen(true);
     },
   });
 
   const server = errorsOf(submission.failure);
   const errors: Record<string, string[]> = { ...(checked ? built.errors : {}), ...server };
   const set = <K extends keyof LinkFormValues>(key: K) => (value: LinkFormValues[K]) => setValues((v) => ({ ...v, [key]: value }));
+  const setShipping = (key: keyof ShippingValues) => (value: string) => setValues((v) => ({ ...v, shipping: { ...v.shipping, [key]: value } }));
   const setLine = (i: number, patch: Partial<LineValues>) => setValues((v) => ({ ...v, lines: v.lines.map((l, j) => (j === i ? { ...l, ...patch } : l)) }));
   const merchant = merchants.find((m) => m.accountId === values.accountId);
   const amount = readAmount(values.amount, values.currency);
   const total = values.lines.length ? linesTotal(values.lines, values.currency) : null;
-  const shownFields = ['accountId', 'payment_amount', 'currency', 'payment_reference', 'merchant_reference', 'purchase_country', 'customer.email', 'customer.given_name', 'customer.family_name', ...values.lines.flatMap((_, i) => ['name', 'quantity', 'unit_price', 'type'].map((k) => `line_items[${i}].${k}`))];
+  const shownFields = ['accountId', 'payment_amount', 'currency', 'payment_reference', 'merchant_reference', 'purchase_country', 'customer.email', 'customer.given_name', 'customer.family_name', ...shippingFieldPaths, ...values.lines.flatMap((_, i) => ['name', 'quantity', 'unit_price', 'type'].map((k) => `line_items[${i}].${k}`))];
   const eligible = merchants.filter((m) => !m.blockedReason);
 
   function create() {
@@ -76,7 +98,7 @@ export function PaymentLinkForm({ merchants, redirectUrl, initialAccountId }: { 
   }
 
   if (step === 'review' && built.body) {
-    const body = built.body as { payment_amount: number; currency: string; line_items?: { name: string; quantity: number; unit_price: number; total_line_amount: number; type: LineItemType }[] };
+    const body = built.body as { payment_amount: number; currency: string; shipping?: WireShipping; line_items?: { name: string; quantity: number; unit_price: number; total_line_amount: number; type: LineItemType }[] };
     return (
       <Card>
         <CardHeader title="Review the payment link" description="Klarna creates a payment request with exactly this. The shopper pays through the link it returns." />
@@ -89,6 +111,7 @@ export function PaymentLinkForm({ merchants, redirectUrl, initialAccountId }: { 
               ['Merchant reference', values.merchantReference.trim() || '—'],
               ['Purchase country', values.purchaseCountry.trim().toUpperCase() || 'Klarna’s default for the currency'],
               ['Customer', [values.customerGivenName.trim(), values.customerFamilyName.trim(), values.customerEmail.trim()].filter(Boolean).join(' · ') || '—'],
+              ...shippingRows(body.shipping),
               ['Shopper returns to', <code key="r" className="font-mono text-xs">{redirectUrl}</code>],
             ]}
           />
@@ -141,6 +164,7 @@ export function PaymentLinkForm({ merchants, redirectUrl, initialAccountId }: { 
       onSubmit={(e) => {
         e.preventDefault();
         setChecked(true);
+        if (Object.keys(built.errors).some(isShippingField)) setShippingOpen(true);
         if (built.body) setStep('review');
       }}
     >
@@ -270,6 +294,82 @@ export function PaymentLinkForm({ merchants, redirectUrl, initialAccountId }: { 
         </CardBody>
       </Card>
 
+      <Card>
+        <CardHeader
+          title={
+            <button
+              type="button"
+              className="inline-flex items-center gap-2 rounded-sm text-left"
+              aria-expanded={shippingOpen}
+              aria-controls={shippingId}
+              onClick={() => setShippingOpen((o) => !o)}
+            >
+              <ChevronDown aria-hidden className={cn('size-4 shrink-0 transition-transform', shippingOpen ? 'rotate-0' : '-rotate-90')} />
+              Ship to a different person or address
+            </button>
+          }
+          description={
+            shippingOpen || shippingIsEmpty(values.shipping)
+              ? 'Optional. Only when the goods go to someone or somewhere other than the customer; left empty, Klarna gets no shipping details.'
+              : 'Filled in: sent with the link. Open to change or clear it.'
+          }
+        />
+        <CardBody id={shippingId} hidden={!shippingOpen} className="grid gap-4">
+          <fieldset className="grid items-start gap-3 rounded-md border p-3 sm:grid-cols-2">
+            <legend className="px-1 text-sm font-medium">Shipping recipient</legend>
+            {errors['shipping.recipient'] && <p className="text-xs text-danger sm:col-span-2">{errors['shipping.recipient'].join(' ')}</p>}
+            <Field label="Recipient given name" errors={errors['shipping.recipient.given_name']}>
+              {(c) => <Input {...c} name="shipping.recipient.given_name" maxLength={100} autoComplete="off" value={values.shipping.givenName} onChange={(e) => setShipping('givenName')(e.target.value)} />}
+            </Field>
+            <Field label="Recipient family name" errors={errors['shipping.recipient.family_name']}>
+              {(c) => <Input {...c} name="shipping.recipient.family_name" maxLength={100} autoComplete="off" value={values.shipping.familyName} onChange={(e) => setShipping('familyName')(e.target.value)} />}
+            </Field>
+            <Field label="Recipient email" errors={errors['shipping.recipient.email']}>
+              {(c) => <Input {...c} name="shipping.recipient.email" type="email" maxLength={254} autoComplete="off" value={values.shipping.email} onChange={(e) => setShipping('email')(e.target.value)} />}
+            </Field>
+            <Field label="Recipient phone" errors={errors['shipping.recipient.phone']} hint="International format, e.g. +18445527621">
+              {(c) => <Input {...c} name="shipping.recipient.phone" type="tel" maxLength={30} autoComplete="off" value={values.shipping.phone} onChange={(e) => setShipping('phone')(e.target.value)} />}
+            </Field>
+          </fieldset>
+          <fieldset className="grid items-start gap-3 rounded-md border p-3 sm:grid-cols-2">
+            <legend className="px-1 text-sm font-medium">Shipping address</legend>
+            <p className="text-xs text-muted-foreground sm:col-span-2">Leave it all empty to ship to the customer’s address; once filled, street, postal code, city and country are required.</p>
+            {errors['shipping.address'] && <p className="text-xs text-danger sm:col-span-2">{errors['shipping.address'].join(' ')}</p>}
+            <Field className="sm:col-span-2" label="Street address" errors={errors['shipping.address.street_address']}>
+              {(c) => <Input {...c} name="shipping.address.street_address" maxLength={200} autoComplete="off" value={values.shipping.streetAddress} onChange={(e) => setShipping('streetAddress')(e.target.value)} />}
+            </Field>
+            <Field className="sm:col-span-2" label="Street address line 2 (optional)" errors={errors['shipping.address.street_address2']}>
+              {(c) => <Input {...c} name="shipping.address.street_address2" maxLength={200} autoComplete="off" value={values.shipping.streetAddress2} onChange={(e) => setShipping('streetAddress2')(e.target.value)} />}
+            </Field>
+            <Field label="Postal code" errors={errors['shipping.address.postal_code']}>
+              {(c) => <Input {...c} name="shipping.address.postal_code" maxLength={20} autoComplete="off" value={values.shipping.postalCode} onChange={(e) => setShipping('postalCode')(e.target.value)} />}
+            </Field>
+            <Field label="City" errors={errors['shipping.address.city']}>
+              {(c) => <Input {...c} name="shipping.address.city" maxLength={100} autoComplete="off" value={values.shipping.city} onChange={(e) => setShipping('city')(e.target.value)} />}
+            </Field>
+            <Field label="Region (optional)" errors={errors['shipping.address.region']} hint="State or province, e.g. CA">
+              {(c) => <Input {...c} name="shipping.address.region" maxLength={100} autoComplete="off" value={values.shipping.region} onChange={(e) => setShipping('region')(e.target.value)} />}
+            </Field>
+            <Field label="Country" errors={errors['shipping.address.country']} hint="Two letters, e.g. US">
+              {(c) => <Input {...c} name="shipping.address.country" maxLength={2} autoComplete="off" value={values.shipping.country} onChange={(e) => setShipping('country')(e.target.value)} />}
+            </Field>
+          </fieldset>
+          <div className="grid items-start gap-3 sm:grid-cols-2">
+            <Field label="Shipping method (optional)" errors={errors['shipping.shipping_method']} hint="As the merchant names it, e.g. Express">
+              {(c) => <Input {...c} name="shipping.shipping_method" maxLength={100} autoComplete="off" value={values.shipping.method} onChange={(e) => setShipping('method')(e.target.value)} />}
+            </Field>
+          </div>
+          {errors.shipping && <p className="text-xs text-danger">{errors.shipping.join(' ')}</p>}
+          {!shippingIsEmpty(values.shipping) && (
+            <div>
+              <Button type="button" variant="secondary" size="sm" onClick={() => setValues((v) => ({ ...v, shipping: emptyShipping() }))}>
+                Clear shipping details
+              </Button>
+            </div>
+          )}
+        </CardBody>
+      </Card>
+
       {checked && !built.body && (
         <Alert tone="danger" className="justify-self-start">
           Some values need fixing before the link can be reviewed.
@@ -280,4 +380,22 @@ export function PaymentLinkForm({ merchants, redirectUrl, initialAccountId }: { 
       </div>
     </form>
   );
+}
+
+type WireShipping = {
+  recipient?: { given_name?: string; family_name?: string; email?: string; phone?: string };
+  address?: { street_address?: string; street_address2?: string; postal_code?: string; city?: string; region?: string; country?: string };
+  shipping_method?: string;
+};
+
+/** The review's shipping rows: exactly the `shipping` Klarna gets, or that none is sent. */
+function shippingRows(shipping: WireShipping | undefined): [string, React.ReactNode][] {
+  if (!shipping) return [['Shipping', 'None sent: Klarna ships to the customer']];
+  const r = shipping.recipient;
+  const a = shipping.address;
+  return [
+    ['Ship to', r ? [[r.given_name, r.family_name].filter(Boolean).join(' '), r.email, r.phone].filter(Boolean).join(' · ') : 'The customer'],
+    ['Shipping address', a ? [a.street_address, a.street_address2, [a.postal_code, a.city].filter(Boolean).join(' '), [a.region, a.country].filter(Boolean).join(', ')].filter(Boolean).join(', ') : 'The customer’s'],
+    ...(shipping.shipping_method ? [['Shipping method', shipping.shipping_method] as [string, React.ReactNode]] : []),
+  ];
 }
