@@ -3,13 +3,16 @@ import type { SandboxAccount, SandboxProduct } from './state/accounts';
 import type { SandboxPaymentRequest, SandboxPaymentTransaction } from './state/payments';
 import type { PaymentRequestCreateRequest } from '../lib/klarna/schemas/payments';
 import type { EmitEventInput, EmittedEvent } from './state/events';
-import type { DeliveryAttemptRecord, DeliveryState } from './state/types';
+import type { DeliveryAttemptRecord, DeliveryState, InjectedDiscrepancyRecord, SettlementAdjustmentRecord, SettlementDiscrepancyKind } from './state/types';
+import type { SandboxSettlement } from './state/settlements';
 import type { FaultConfig } from './faults';
 import type { RateLimitProfile } from './rate-limit';
 
 export type { DeliveryAttemptRecord, DeliveryState } from './state/types';
 export type { SandboxAccount, SandboxProduct } from './state/accounts';
 export type { SandboxPaymentRequest, SandboxPaymentTransaction } from './state/payments';
+export type { SandboxSettlement } from './state/settlements';
+export type { InjectedDiscrepancyRecord as InjectedSettlementDiscrepancy, SettlementAdjustmentRecord as SandboxSettlementAdjustment, SettlementDiscrepancyKind } from './state/types';
 
 export type SandboxDelivery = {
   delivery_id: string;
@@ -128,6 +131,21 @@ export class SandboxControlClient {
       `/_sandbox/accounts/${encodeURIComponent(accountId)}/authorized-payments`,
       body,
     );
+
+  /**
+   * Settles everything not yet settled now: periods that have ended close at their end, the
+   * running one early. `discrepancies` writes one discrepancy of each kind listed (in order, each
+   * on its own line) into what closes; `injected` says which line each hit. 409 (nothing closed)
+   * when a kind finds no line to hit.
+   */
+  closeSettlementPeriod = (options: { discrepancies?: SettlementDiscrepancyKind[] } = {}) =>
+    this.call<{ settlements: SandboxSettlement[]; injected: InjectedDiscrepancyRecord[] }>('POST', '/_sandbox/settlements/close', options);
+  /** Klarna applies a discount or penalty to a transaction; the next report of its currency carries it as a DISCOUNT / PENALTY line. */
+  addSettlementAdjustment = (input: { payment_transaction_id: string; type: 'DISCOUNT' | 'PENALTY'; amount: number }) =>
+    this.call<SettlementAdjustmentRecord>('POST', '/_sandbox/settlements/adjustments', input);
+  /** Every report, oldest first, with whether it closed early and what was injected into it. */
+  listSettlementReports = async () =>
+    (await this.call<{ settlements: (SandboxSettlement & { closed_early: boolean; injected: InjectedDiscrepancyRecord[] })[] }>('GET', '/_sandbox/settlements')).settlements;
 
   /** Emits an event as if something happened at Klarna (optionally to one webhook only). */
   emitEvent = (event: Omit<EmitEventInput, 'payload'> & { payload?: Record<string, unknown>; webhook_id?: string }) => this.call<EmittedEvent>('POST', '/_sandbox/events', event);

@@ -25,6 +25,8 @@ import {
   publicTransaction,
   redirectUrlFor,
 } from './state/payments';
+import { addSettlementAdjustment, closeSettlementPeriodNow, publicSettlement, settlementDiscrepancyKinds } from './state/settlements';
+import type { SettlementRecord } from './state/types';
 
 const clockChangeSchema = z.union([z.strictObject({ advance_seconds: z.number().min(0) }), z.strictObject({ now: z.iso.datetime({ offset: true }) })]);
 const timeScaleSchema = z.strictObject({ scale: z.number().positive() });
@@ -39,6 +41,12 @@ const emitSchema = z.strictObject({
 const accountStateSchema = z.strictObject({ state: z.enum(['OPERATIONAL', 'DISABLED']) });
 const productStateSchema = z.strictObject({ state: z.enum(['ENABLED', 'DISABLED', 'TERMINATED']) });
 const activationDelaySchema = z.strictObject({ ms: z.number().int().min(0).max(24 * 3600 * 1000) });
+const closeSettlementSchema = z.strictObject({ discrepancies: z.array(z.enum(settlementDiscrepancyKinds)).max(50).default([]) });
+const settlementAdjustmentSchema = z.strictObject({
+  payment_transaction_id: z.string().min(1),
+  type: z.enum(['DISCOUNT', 'PENALTY']),
+  amount: z.number().int().min(1),
+});
 
 /** A delivery as the control API shows it: everything but the signing key. */
 export function publicDelivery(d: DeliveryRecord) {
@@ -80,6 +88,7 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
     // Activations and payment expiries due by the new time happen now, not at the next tick.
     sandbox.activateDueAccounts();
     sandbox.expireDuePayments();
+    sandbox.closeDueSettlements();
     return ok(clock());
   });
 
@@ -186,6 +195,20 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
     expireTransactionNow(sandbox, record);
     return ok(publicTransaction(record));
   });
+  // Klarna's side of settlements (sandbox/README.md, "Settlements").
+  const settlementView = (s: SettlementRecord) => publicSettlement(s, sandbox.clock.nowMs());
+  app.post('/_sandbox/settlements/close', async (c) => {
+    const { discrepancies } = parseWith(closeSettlementSchema, await readJsonBody(c));
+    const { settlements, injected } = closeSettlementPeriodNow(sandbox, discrepancies);
+    return ok({ settlements: settlements.map(settlementView), injected }, 201);
+  });
+  app.post('/_sandbox/settlements/adjustments', async (c) => ok(addSettlementAdjustment(sandbox, parseWith(settlementAdjustmentSchema, await readJsonBody(c))), 201));
+  app.get('/_sandbox/settlements', () =>
+    ok({
+      settlements: Object.values(sandbox.store.data.settlements).map((s) => ({ ...settlementView(s), closed_early: s.closed_early, injected: s.injected })),
+    }),
+  );
+
   // Create, approve and confirm in one call: an AUTHORIZED transaction for tests and demo data.
   app.post('/_sandbox/accounts/:account_id/authorized-payments', async (c) => {
     const target = account(c.req.param('account_id'));

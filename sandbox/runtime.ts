@@ -5,6 +5,7 @@ import { SandboxRateLimiter, type RateLimitProfile } from './rate-limit';
 import { activateDueAccounts } from './state/accounts';
 import { expireDuePayments } from './state/payments';
 import { queueEvent, type EmitEventInput, type EmittedEvent } from './state/events';
+import { closeDueSettlements } from './state/settlements';
 import { SandboxStore } from './state/store';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 import type { CategoryLimits } from '../lib/klarna/rate-limit';
@@ -82,6 +83,15 @@ export class SandboxRuntime {
   }
 
   /**
+   * Closes every settlement period that has ended by the sandbox clock (DAILY: the UTC day,
+   * WEEKLY: the ISO week), creating its reports and `settlement.report.created` webhooks.
+   * The ticker calls it; the control API calls it after moving the clock.
+   */
+  closeDueSettlements(): number {
+    return closeDueSettlements(this).length;
+  }
+
+  /**
    * Sends an event to every ENABLED webhook whose patterns match it (or to `webhookId` only).
    * The other API groups (payments, accounts, settlements) call this when something happens.
    */
@@ -118,6 +128,11 @@ export class SandboxRuntime {
       this.expireDuePayments();
     } catch (error) {
       console.error('sandbox: expiring payments failed', error);
+    }
+    try {
+      this.closeDueSettlements();
+    } catch (error) {
+      console.error('sandbox: closing settlement periods failed', error);
     }
   }
 

@@ -11,6 +11,7 @@ import { credentialsRoutes } from './routes/credentials';
 import { messagingRoutes } from './routes/messaging';
 import { paymentsRoutes, registerShopperPages } from './routes/payments';
 import { portalRoutes, registerPortalPages } from './routes/portal';
+import { RawBody, settlementsRoutes } from './routes/settlements';
 import { signingKeysRoutes } from './routes/signing-keys';
 import type { OperationHandler, RouteGroup } from './routes/types';
 import { webhooksRoutes } from './routes/webhooks';
@@ -20,7 +21,17 @@ export type SandboxEnv = { Bindings: HttpBindings };
 export { errorResponse, jsonResponse, readJsonBody } from './http';
 
 /** Every API group the sandbox serves; a new group is one file in routes/ and one entry here. */
-export const routeGroups: RouteGroup[] = [credentialsRoutes, signingKeysRoutes, webhooksRoutes, accountsRoutes, channelsRoutes, portalRoutes, paymentsRoutes, messagingRoutes];
+export const routeGroups: RouteGroup[] = [
+  credentialsRoutes,
+  signingKeysRoutes,
+  webhooksRoutes,
+  accountsRoutes,
+  channelsRoutes,
+  portalRoutes,
+  paymentsRoutes,
+  messagingRoutes,
+  settlementsRoutes,
+];
 
 /**
  * The sandbox's HTTP app: the control API under `/_sandbox`, and every operation of the route
@@ -98,6 +109,8 @@ async function handleOperation(c: Context<SandboxEnv>, sandbox: SandboxRuntime, 
       c.env?.incoming?.socket?.destroy();
       return new Response(null, { status: 500 });
     }
+    // A file (the settlement CSV) goes out as it is.
+    if (result.body instanceof RawBody) return result.body.toResponse(result.status, headers);
     return jsonResponse(result, headers);
   } catch (error) {
     if (error instanceof SandboxError) return errorResponse(error, headers);

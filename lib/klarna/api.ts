@@ -50,6 +50,8 @@ import {
   type PaymentDescriptorsRequest,
   type PlacementRequest,
 } from './schemas/messaging';
+import { settlementListSchema, settlementSchema, settlementTransactionListSchema } from './schemas/settlements';
+import { downloadSettlementCsv } from './settlement-download';
 import type { z } from 'zod';
 
 /** What a mutating call needs besides its body: the key of the intent (lib/klarna/idempotency.ts). */
@@ -184,6 +186,26 @@ export function klarnaApi(client: KlarnaClient) {
         call('messaging.paymentDescriptors', { account_id: accountId }, { body, mutation, response: paymentDescriptorsResponseSchema, accountId }),
       placements: (accountId: string, body: PlacementRequest, mutation: Mutation) =>
         call('messaging.placements', { account_id: accountId }, { body, mutation, response: placementResponseSchema, accountId }),
+    },
+    settlements: {
+      /** One page, newest first; `startingAfter` is the last settlement_id of the previous page. */
+      list: (filter: { currency?: string; settlementConfigurationId?: string; createdAfter?: string; limit?: number; startingAfter?: string } = {}) =>
+        call('settlements.list', none, {
+          response: settlementListSchema,
+          query: {
+            currency: filter.currency,
+            settlement_configuration_id: filter.settlementConfigurationId,
+            created_after: filter.createdAfter,
+            limit: filter.limit?.toString(),
+            starting_after: filter.startingAfter,
+          },
+        }),
+      get: (settlementId: string) => call('settlements.get', { settlement_id: settlementId }, { response: settlementSchema }),
+      /** The report's lines as JSON, in file order, `limit` (≤ 1000) from `offset`. */
+      transactions: (settlementId: string, page: { limit?: number; offset?: number } = {}) =>
+        call('settlements.transactions', { settlement_id: settlementId }, { response: settlementTransactionListSchema, query: { limit: page.limit?.toString(), offset: page.offset?.toString() } }),
+      /** The report's CSV as a stream (lib/klarna/settlement-download.ts). */
+      downloadCsv: (settlementId: string, options?: { correlationId?: string; signal?: AbortSignal }) => downloadSettlementCsv(client, settlementId, options),
     },
   };
 }

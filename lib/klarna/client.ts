@@ -19,6 +19,14 @@ export type KlarnaRequest<T> = {
   response?: z.ZodType<T>;
 };
 
+/** A GET whose answer is read as a stream (a file), not parsed: see `KlarnaClient.stream`. */
+export type KlarnaStreamRequest = Pick<KlarnaRequest<never>, 'operation' | 'path' | 'category' | 'accountId' | 'correlationId'> & {
+  /** The media type wanted, e.g. `text/csv`. */
+  accept: string;
+  /** Aborts the call, and the download once the answer has started. */
+  signal?: AbortSignal;
+};
+
 /** One HTTP attempt, as the API request log stores it. */
 export type KlarnaAttempt = {
   operation: string;
@@ -126,6 +134,56 @@ export class KlarnaClient {
       await this.recordAttempt(req, attempt, { status: response.status, durationMs, body: json, error });
       const retry = response.status === 429 || (response.status >= 500 && canRepeat);
       if (!retry || attempt >= this.maxAttempts) throw error;
+      const { resetSeconds } = parseRateLimitHeaders(response.headers);
+      await this.clock.sleep(backoffDelayMs(attempt, { resetSeconds: response.status === 429 ? resetSeconds : null }));
+    }
+  }
+
+  /**
+   * A GET whose 2xx answer comes back unread, its body a stream (a settlement CSV can be large),
+   * with what `request` gives every call: pacing, headers, retries (429, 5xx and network failures,
+   * before the answer starts), `KlarnaApiError`s and the attempt log (without the streamed body).
+   * The timeout bounds the wait for the answer's headers; `signal` can abort the download.
+   */
+  async stream(req: KlarnaStreamRequest): Promise<Response> {
+    const url = new URL(req.path, this.options.baseUrl).toString();
+    const logged = { ...req, method: 'GET' as const };
+    const headers: Record<string, string> = {
+      Authorization: `Basic ${this.options.apiKey}`,
+      Accept: req.accept,
+      ...(req.accountId ? { 'Klarna-Partner-Account': req.accountId } : {}),
+      ...(req.correlationId ? { 'Partner-Correlation-Id': req.correlationId } : {}),
+      ...(this.options.integration ? { 'Klarna-Integration-Metadata': JSON.stringify(this.options.integration) } : {}),
+    };
+
+    for (let attempt = 1; ; attempt++) {
+      await this.options.limiter.acquire(req.category, req.accountId);
+      const started = this.clock.now();
+      const headersTimeout = new AbortController();
+      const timer = setTimeout(() => headersTimeout.abort(new DOMException('no answer in time', 'TimeoutError')), this.timeoutMs);
+      let response: Response;
+      try {
+        response = await this.fetchImpl(url, { method: 'GET', headers, signal: req.signal ? AbortSignal.any([req.signal, headersTimeout.signal]) : headersTimeout.signal });
+      } catch (error) {
+        if (req.signal?.aborted) throw error;
+        const timedOut = headersTimeout.signal.aborted;
+        const failure = new KlarnaNetworkError(timedOut ? 'timeout' : 'network', `${req.operation}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : (error as Error).message}`);
+        await this.recordAttempt(logged, attempt, { status: null, durationMs: this.clock.now() - started, body: null, error: null });
+        if (attempt >= this.maxAttempts) throw failure;
+        await this.clock.sleep(backoffDelayMs(attempt));
+        continue;
+      } finally {
+        clearTimeout(timer);
+      }
+
+      if (response.ok) {
+        await this.recordAttempt(logged, attempt, { status: response.status, durationMs: this.clock.now() - started, body: null, error: null });
+        return response;
+      }
+      const text = await response.text().catch(() => '');
+      const error = KlarnaApiError.fromResponse(response.status, text, { operation: req.operation });
+      await this.recordAttempt(logged, attempt, { status: response.status, durationMs: this.clock.now() - started, body: parseJson(text), error });
+      if (!(response.status === 429 || response.status >= 500) || attempt >= this.maxAttempts) throw error;
       const { resetSeconds } = parseRateLimitHeaders(response.headers);
       await this.clock.sleep(backoffDelayMs(attempt, { resetSeconds: response.status === 429 ? resetSeconds : null }));
     }

@@ -59,6 +59,11 @@ export const klarnaRoutes = {
   // Messaging: the seed shows these only as Klarna.js calls (getPlacementContent, placement); these HTTP paths are ours.
   'messaging.paymentDescriptors': { method: 'POST', path: '/v1/accounts/{account_id}/messaging/payment-descriptors', category: 'payment-transaction-management' },
   'messaging.placements': { method: 'POST', path: '/v1/accounts/{account_id}/messaging/placements', category: 'payment-transaction-management' },
+  // Settlements: the seed's Settlement API is "a future release"; these paths are ours (klarna-api-notes.md).
+  'settlements.list': { method: 'GET', path: '/v1/settlements', category: 'settlement' },
+  'settlements.get': { method: 'GET', path: '/v1/settlements/{settlement_id}', category: 'settlement' },
+  'settlements.transactions': { method: 'GET', path: '/v1/settlements/{settlement_id}/transactions', category: 'settlement' },
+  'settlements.csv': { method: 'GET', path: '/v1/settlements/{settlement_id}/csv', category: 'settlement' },
 } as const satisfies Record<string, { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; path: string; category: ApiCategory }>;
 
 export type KlarnaOperation = keyof typeof klarnaRoutes;

@@ -28,6 +28,9 @@ export function emptyData(clock: SandboxClock): SandboxData {
     payment_requests: {},
     confirmation_tokens: {},
     payment_transactions: {},
+    settlements: {},
+    settlement_adjustments: {},
+    settled_operations: {},
   };
 }
 

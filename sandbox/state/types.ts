@@ -1,3 +1,5 @@
+import type { SettlementLine } from '../../lib/klarna/schemas/settlements';
+
 /**
  * What the sandbox keeps, as it is persisted (`state.json` under the data dir). One partner
  * account, the acquiring partner, owns everything (merchant accounts it did not onboard are
@@ -270,6 +272,69 @@ export type PaymentTransactionRecord = {
   updated_at: string;
 };
 
+/** A report line as written (lib/klarna/schemas/settlements.ts `SettlementLine`). */
+export type SettlementLineRecord = SettlementLine;
+
+export type SettlementTotalsRecord = {
+  gross_sales: number;
+  refunds: number;
+  fees: number;
+  tax: number;
+  discounts: number;
+  penalties: number;
+  disputes: number;
+  net: number;
+};
+
+/** One settlement report (one payout): one settlement configuration × one currency × one period. */
+export type SettlementRecord = {
+  settlement_id: string;
+  /** The partner it belongs to (the acquiring partner: every line is from its merchant accounts). */
+  partner_account_id: string;
+  settlement_configuration_id: string;
+  currency: string;
+  /** What the report covers by the sandbox clock: [period_start, period_end). */
+  period_start: string;
+  period_end: string;
+  /** Closed through the control API before the schedule's period ended. */
+  closed_early: boolean;
+  /** YYYY-MM-DD: the period's last day + the configuration's delay_days. */
+  payout_date: string;
+  line_count: number;
+  totals: SettlementTotalsRecord;
+  lines: SettlementLineRecord[];
+  created_at: string;
+  /** Discrepancies written into this report on purpose (control API); never shown by the Klarna API. */
+  injected: InjectedDiscrepancyRecord[];
+};
+
+export type SettlementDiscrepancyKind = 'missing_line' | 'amount_off' | 'duplicate_line' | 'unknown_transaction' | 'wrong_fee' | 'currency_mismatch';
+
+/** What one injected discrepancy did, so a test knows the verdict to expect (sandbox/README.md, "Settlements"). */
+export type InjectedDiscrepancyRecord = {
+  kind: SettlementDiscrepancyKind;
+  /** The report where the discrepancy shows (for missing_line: the report the line was left out of). */
+  settlement_id: string;
+  payment_transaction_id: string;
+  payment_capture_id?: string;
+  payment_refund_id?: string;
+  detail: string;
+  /** The line's columns as they should have been, and as written. */
+  expected?: Record<string, string | number | null>;
+  written?: Record<string, string | number | null>;
+};
+
+/** A DISCOUNT or PENALTY Klarna applies to a transaction (control API); settled once, in the next report. */
+export type SettlementAdjustmentRecord = {
+  adjustment_id: string;
+  type: 'DISCOUNT' | 'PENALTY';
+  payment_transaction_id: string;
+  account_id: string;
+  currency: string;
+  amount: number;
+  created_at: string;
+};
+
 export type SandboxData = {
   version: 1;
   partner: { account_id: string; created_at: string };
@@ -290,4 +355,10 @@ export type SandboxData = {
   confirmation_tokens: Record<string, string>;
   /** Payment transactions, keyed by payment_transaction_id, in creation order. */
   payment_transactions: Record<string, PaymentTransactionRecord>;
+  /** Settlement reports, keyed by settlement_id, in creation order. */
+  settlements: Record<string, SettlementRecord>;
+  /** Discounts and penalties added through the control API, keyed by adjustment_id. */
+  settlement_adjustments: Record<string, SettlementAdjustmentRecord>;
+  /** What each settled capture, refund or adjustment was settled in: `capture:<id>` / `refund:<id>` / `adjustment:<id>` → settlement_id. */
+  settled_operations: Record<string, string>;
 };

@@ -210,3 +210,50 @@ export const settlementReportEventPayloadSchema = z
     links: z.object({ csv: z.string().nullish(), self: z.string().nullish() }).loose().nullish(),
   })
   .loose();
+
+/** Page sizes of the list endpoints (ours): settlements like accounts, lines by the thousand. */
+export const SETTLEMENT_LIST_MAX = 100;
+export const SETTLEMENT_TRANSACTIONS_MAX = 1000;
+
+/** One line of `GET /v1/settlements/{id}/transactions`: the CSV's columns as JSON (numbers as numbers). */
+export const settlementTransactionSchema = z
+  .object({
+    captured_at: z.string(),
+    created_at: z.string().nullish(),
+    payment_transaction_created_at: z.string().nullish(),
+    payment_transaction_id: z.string(),
+    klarna_reference: z.string().nullish(),
+    payment_capture_id: z.string().nullish(),
+    merchant_reference: z.string().nullish(),
+    payment_transaction_reference: z.string().nullish(),
+    amount: z.number().int(),
+    'payment_pricing_details.price_plan_id': z.string().nullish(),
+    'payment_pricing.rate.fixed': z.number().int().nullish(),
+    'payment_pricing.rate.variable': z.number().int().nullish(),
+    'payment_pricing.rate.tax.variable': z.number().int().nullish(),
+    'payment_pricing.rate.tax.fixed': z.number().int().nullish(),
+    discount_amount: z.number().int(),
+    penalty_amount: z.number().int(),
+    currency: z.string(),
+    payment_refund_id: z.string().nullish(),
+    payment_option_category: z.string().nullish(),
+    capture_reference: z.string().nullish(),
+    refund_reference: z.string().nullish(),
+    dispute_id: z.string().nullish(),
+    account_id: z.string().nullish(),
+    settlement_id: z.string(),
+    type: openEnum(settlementLineTypes),
+    fee_amount: z.number().int(),
+    tax_amount: z.number().int(),
+    net_amount: z.number().int(),
+  })
+  .loose();
+export type SettlementTransaction = z.infer<typeof settlementTransactionSchema>;
+
+/** `GET /v1/settlements/{id}/transactions?limit=&offset=`: one page of lines in file order. */
+export const settlementTransactionListSchema = z
+  .object({
+    transactions: z.array(settlementTransactionSchema),
+    pagination: z.object({ offset: z.number().int(), count: z.number().int(), total: z.number().int(), next: z.string().nullish() }).loose().nullish(),
+  })
+  .loose();

@@ -1,0 +1,42 @@
+import { KlarnaResponseShapeError, type KlarnaClient } from './client';
+import { klarnaPath, klarnaRoutes } from './routes';
+
+export type SettlementCsvDownload = {
+  /** The file's bytes as they arrive (UTF-8 CSV, CRLF lines, header first); read it once. */
+  body: ReadableStream<Uint8Array>;
+  contentType: string;
+  /** From Content-Length, when Klarna sent one. */
+  sizeBytes: number | null;
+  /** From Content-Disposition, else `<settlement_id>.csv`. */
+  fileName: string;
+};
+
+/**
+ * Downloads a settlement report's CSV (`settlements.csv`) as a stream, through the client's
+ * pacing, auth, retries and request log, so a large file never sits in memory. Errors are the
+ * client's (`KlarnaApiError`, `KlarnaNetworkError`); a 404 means the settlement is unknown.
+ */
+export async function downloadSettlementCsv(
+  client: KlarnaClient,
+  settlementId: string,
+  options: { correlationId?: string; signal?: AbortSignal } = {},
+): Promise<SettlementCsvDownload> {
+  const operation = 'settlements.csv';
+  const response = await client.stream({
+    operation,
+    path: klarnaPath(operation, { settlement_id: settlementId }),
+    category: klarnaRoutes[operation].category,
+    accept: 'text/csv',
+    correlationId: options.correlationId,
+    signal: options.signal,
+  });
+  if (!response.body) throw new KlarnaResponseShapeError(`${operation}: Klarna answered ${response.status} without a file`);
+  const length = Number(response.headers.get('content-length') ?? NaN);
+  const disposition = /filename="?([^";]+)"?/i.exec(response.headers.get('content-disposition') ?? '');
+  return {
+    body: response.body,
+    contentType: response.headers.get('content-type') ?? 'text/csv',
+    sizeBytes: Number.isFinite(length) ? length : null,
+    fileName: disposition?.[1] ?? `${settlementId}.csv`,
+  };
+}
