@@ -50,7 +50,8 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       let status = row.status;
       for (let i = 0; i < 100 && status !== 'done' && status !== 'failed'; i++) {
         await new Promise((r) => setTimeout(r, 200));
-        [{ status }] = await handle.db.select({ status: settlementImports.status }).from(settlementImports).where(eq(settlementImports.id, row.id));
+        const [current] = await handle.db.select({ status: settlementImports.status }).from(settlementImports).where(eq(settlementImports.id, row.id));
+        status = current!.status;
       }
       expect(status).toBe('done');
       expect(ran).toEqual([row.id]);
