@@ -19,7 +19,7 @@ async function main() {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 20);
     const started = performance.now();
-    const stored = await storeUpload(createReadStream(file, { highWaterMark: 1 << 16 }), dir);
+    const stored = await storeUpload(createReadStream(file, { highWaterMark: 1 << 20 }), dir);
     const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'bench-settlement.csv', uploadedByEmail: 'bench@example.com' });
     const uploaded = performance.now();
     const done = await runImport(handle, row.id);

@@ -79,7 +79,7 @@ from generate_series(0, $1::int) g`;
 /** Which operations get which discrepancy: captures away from the days' edges, in a fixed stride. */
 function discrepancies() {
   const picks: number[] = [];
-  const stride = Math.max(7, Math.floor((OPS - 20_000) / 700)) | 1;
+  const stride = Math.max(7, Math.floor((OPS - 20_000) / 1400)) | 1;
   for (let n = 10_007; picks.length < 600 && n <= OPS; n += stride) {
     const dayOffset = (n * STEP_MS) % 86_400_000;
     if (!isRefund(n) && !isRefund(n + 1) && dayOffset > 3_600_000 && dayOffset < 82_800_000) picks.push(n);

@@ -29,6 +29,7 @@ CREATE TABLE "settlement_imports" (
 	"lines_quarantined" bigint DEFAULT 0 NOT NULL,
 	"columns" jsonb,
 	"extra_columns" jsonb,
+	"account_ids" jsonb,
 	"storage_path" text,
 	"uploaded_by" uuid,
 	"uploaded_by_email" text,
@@ -132,8 +133,6 @@ CREATE TABLE "settlements" (
 );
 --> statement-breakpoint
 ALTER TABLE "settlement_imports" ADD CONSTRAINT "settlement_imports_uploaded_by_users_id_fk" FOREIGN KEY ("uploaded_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "settlement_lines" ADD CONSTRAINT "settlement_lines_import_id_settlement_imports_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."settlement_imports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "settlement_lines" ADD CONSTRAINT "settlement_lines_resolved_by_users_id_fk" FOREIGN KEY ("resolved_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "settlement_missing" ADD CONSTRAINT "settlement_missing_import_id_settlement_imports_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."settlement_imports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "settlement_missing" ADD CONSTRAINT "settlement_missing_resolved_by_users_id_fk" FOREIGN KEY ("resolved_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "settlement_quarantine" ADD CONSTRAINT "settlement_quarantine_import_id_settlement_imports_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."settlement_imports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -142,9 +141,8 @@ CREATE INDEX "payment_operations_transaction_idx" ON "payment_operations" USING 
 CREATE INDEX "payment_operations_occurred_idx" ON "payment_operations" USING btree ("occurred_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "settlement_imports_sha_idx" ON "settlement_imports" USING btree ("sha256") WHERE "settlement_imports"."status" <> 'failed';--> statement-breakpoint
 CREATE INDEX "settlement_imports_created_idx" ON "settlement_imports" USING btree ("created_at" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "settlement_lines_settlement_idx" ON "settlement_lines" USING btree ("settlement_id","verdict","line_no");--> statement-breakpoint
-CREATE INDEX "settlement_lines_operation_idx" ON "settlement_lines" USING btree ("operation_id");--> statement-breakpoint
-CREATE INDEX "settlement_lines_transaction_idx" ON "settlement_lines" USING btree ("payment_transaction_id");--> statement-breakpoint
+CREATE INDEX "settlement_lines_attention_idx" ON "settlement_lines" USING btree ("settlement_id","verdict","line_no") WHERE "settlement_lines"."verdict" NOT IN ('matched', 'adjustment');--> statement-breakpoint
+CREATE INDEX "settlement_lines_operation_idx" ON "settlement_lines" USING hash ("operation_id");--> statement-breakpoint
 CREATE INDEX "settlement_missing_settlement_idx" ON "settlement_missing" USING btree ("settlement_id");--> statement-breakpoint
 CREATE INDEX "settlements_period_idx" ON "settlements" USING btree ("period_end" DESC NULLS LAST,"settlement_id");--> statement-breakpoint
 CREATE INDEX "settlements_currency_idx" ON "settlements" USING btree ("currency","period_end" DESC NULLS LAST);

@@ -4,10 +4,10 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
-import { settlementImports, settlementQuarantine, settlements, type SettlementImportRow } from '@/db/schema';
-import { createStagingSql, openCopy, stagingTableName } from './copy';
+import { settlementImports, settlementLines, settlementQuarantine, settlements, type SettlementImportRow } from '@/db/schema';
+import { openCopy } from './copy';
 import { headerFromPrefix, parseSettlementFile, SettlementFileError, type ParseProgress } from './parse';
-import { reconcileFromStaging } from './reconcile';
+import { reconcileImport } from './reconcile';
 
 /**
  * Bringing a settlement file in: the bytes are stored (hashed on the way), checked for a
@@ -119,27 +119,28 @@ const fileErrorMessage = (error: unknown) =>
   error instanceof SettlementFileError ? error.message : `The import failed: ${error instanceof Error ? error.message : String(error)}. Nothing of this file was kept; try again.`;
 
 /**
- * The import job: parse the stored file into a staging table with COPY (quarantining bad
- * lines), then reconcile into `settlement_lines` in one transaction. Progress is written to
- * the import row at most every 250 ms. Safe to run twice: an import already past `importing`
- * is left alone, and a half-done one starts over.
+ * The import job: parse the stored file and COPY its lines into `settlement_lines`
+ * (quarantining bad lines), then reconcile them in one transaction. Progress is written to
+ * the import row at most every 250 ms. Safe to run again: a finished import is left alone, an
+ * unfinished one (its instance died) starts over from its stored file.
  */
 export async function runImport(handle: DbHandle, importId: string): Promise<SettlementImportRow> {
   const db = handle.db;
   const [claimed] = await db
     .update(settlementImports)
     .set({ status: 'importing', startedAt: new Date(), updatedAt: new Date(), bytesRead: 0, linesRead: 0, linesImported: 0, linesQuarantined: 0, error: null })
-    .where(and(eq(settlementImports.id, importId), sql`${settlementImports.status} IN ('queued', 'importing')`))
+    .where(and(eq(settlementImports.id, importId), sql`${settlementImports.status} IN ('queued', 'importing', 'reconciling')`))
     .returning();
   if (!claimed) {
     const [row] = await db.select().from(settlementImports).where(eq(settlementImports.id, importId));
     if (!row) throw new Error(`settlement import ${importId} not found`);
     return row;
   }
-  const table = stagingTableName(importId);
-  await db.delete(settlementQuarantine).where(eq(settlementQuarantine.importId, importId));
-  await db.execute(sql.raw(`DROP TABLE IF EXISTS ${table}`));
-  await db.execute(sql.raw(createStagingSql(table)));
+  const clear = async () => {
+    await db.delete(settlementLines).where(eq(settlementLines.importId, importId));
+    await db.delete(settlementQuarantine).where(eq(settlementQuarantine.importId, importId));
+  };
+  await clear();
   let lastWrite = 0;
   let latest: ParseProgress = { bytesRead: 0, linesRead: 0, quarantined: 0 };
   let imported = 0;
@@ -157,52 +158,67 @@ export async function runImport(handle: DbHandle, importId: string): Promise<Set
     );
     return pending;
   };
-  const copier = await openCopy(handle, table);
+  let mark = performance.now();
+  const timing = (what: string) => {
+    if (process.env.SETTLEMENT_IMPORT_TIMING) console.error(`${what}: ${((performance.now() - mark) / 1000).toFixed(2)} s`);
+    mark = performance.now();
+  };
+  const copier = await openCopy(handle);
+  let copyWait = 0;
   try {
     if (!claimed.storagePath) throw new Error('the uploaded file is no longer stored');
     const size = (await stat(claimed.storagePath)).size;
     if (size !== claimed.sizeBytes) throw new Error('the stored file is incomplete');
-    await parseSettlementFile(createReadStream(claimed.storagePath, { highWaterMark: 1 << 20 }), {
-      header: async (h) => {
-        await db
-          .update(settlementImports)
-          .set({ columns: h.columns, extraColumns: h.extras.map((e) => e.name) })
-          .where(eq(settlementImports.id, importId));
+    const parsed = await parseSettlementFile(
+      createReadStream(claimed.storagePath, { highWaterMark: 1 << 20 }),
+      {
+        header: async (h) => {
+          await db
+            .update(settlementImports)
+            .set({ columns: h.columns, extraColumns: h.extras.map((e) => e.name) })
+            .where(eq(settlementImports.id, importId));
+        },
+        lines: async (batch) => {
+          const waited = performance.now();
+          await copier.write(batch);
+          copyWait += performance.now() - waited;
+          imported += batch.count;
+        },
+        quarantine: async (batch) => {
+          await db
+            .insert(settlementQuarantine)
+            .values(batch.map((q) => ({ importId, lineNo: q.lineNo, column: q.column, reason: q.reason, raw: q.raw })))
+            .onConflictDoNothing();
+        },
+        progress: (p) => {
+          latest = { ...p };
+          void saveProgress();
+        },
       },
-      lines: async (batch) => {
-        await copier.write(batch);
-        imported += batch.length;
-      },
-      quarantine: async (batch) => {
-        await db
-          .insert(settlementQuarantine)
-          .values(batch.map((q) => ({ importId, lineNo: q.lineNo, column: q.column, reason: q.reason, raw: q.raw })))
-          .onConflictDoNothing();
-      },
-      progress: (p) => {
-        latest = { ...p };
-        void saveProgress();
-      },
-    });
+      { importId },
+    );
+    const ending = performance.now();
     await copier.end();
+    copyWait += performance.now() - ending;
+    timing(`parse+copy (${(copyWait / 1000).toFixed(2)} s of it waiting for Postgres)`);
     await saveProgress(true);
-    await db.update(settlementImports).set({ status: 'reconciling', linesImported: imported, updatedAt: new Date() }).where(eq(settlementImports.id, importId));
-    await db.transaction(async (tx) => {
-      await reconcileFromStaging(tx, importId, claimed.createdAt, table);
-      await tx.update(settlementImports).set({ status: 'done', finishedAt: new Date(), updatedAt: new Date(), storagePath: null }).where(eq(settlementImports.id, importId));
-    });
+    await db.update(settlementImports).set({ status: 'reconciling', linesImported: imported, accountIds: parsed.accounts, updatedAt: new Date() }).where(eq(settlementImports.id, importId));
+    await reconcileImport(db, importId);
+    timing('reconcile');
+    await db.update(settlementImports).set({ status: 'done', finishedAt: new Date(), updatedAt: new Date(), storagePath: null }).where(eq(settlementImports.id, importId));
+    if (claimed.storagePath) await rm(claimed.storagePath, { force: true });
   } catch (error) {
     if (!(error instanceof SettlementFileError)) console.error(`settlement import ${importId} failed`, error);
     await copier.abort(error instanceof Error ? error : new Error(String(error))).catch(() => {});
     await pending.catch(() => {});
+    await clear().catch(() => {});
     await db
       .update(settlementImports)
       .set({ status: 'failed', error: fileErrorMessage(error), finishedAt: new Date(), updatedAt: new Date(), storagePath: null })
       .where(eq(settlementImports.id, importId));
+    if (claimed.storagePath) await rm(claimed.storagePath, { force: true });
   } finally {
     await pending.catch(() => {});
-    await db.execute(sql.raw(`DROP TABLE IF EXISTS ${table}`)).catch(() => {});
-    if (claimed.storagePath) await rm(claimed.storagePath, { force: true });
   }
   const [row] = await db.select().from(settlementImports).where(eq(settlementImports.id, importId));
   return row!;

@@ -1,6 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { stagingColumns } from './copy';
 
 /**
  * Reconciliation as set-based SQL: every settlement line gets exactly one verdict
@@ -25,23 +24,63 @@ import { stagingColumns } from './copy';
  *   of any current import settles.
  */
 
-const lineColumns = stagingColumns.map(([n]) => n);
 
-/** Half-up division by 10^8 of a non-negative numeric, as integer minor units. */
-const scaled = (n: SQL) => sql`div(${n} + 50000000, 100000000)`;
+/**
+ * Runs one of the big statements. For tuning bench:settlements: SETTLEMENT_IMPORT_TIMING=1
+ * prints its time, SETTLEMENT_IMPORT_EXPLAIN=1 its plan as run (EXPLAIN ANALYZE also runs it).
+ */
+async function step(tx: Db, what: string, query: SQL): Promise<void> {
+  if (process.env.SETTLEMENT_IMPORT_EXPLAIN) {
+    console.error(`  ${what}:`);
+    for (const r of rowsOf<Record<string, string>>(await tx.execute(sql`EXPLAIN (ANALYZE, BUFFERS) ${query}`))) console.error(`    ${Object.values(r)[0]}`);
+    return;
+  }
+  const started = performance.now();
+  await tx.execute(query);
+  if (process.env.SETTLEMENT_IMPORT_TIMING) console.error(`  ${what}: ${((performance.now() - started) / 1000).toFixed(2)} s`);
+}
 
-/** The judged lines: source rows `src` (with `import_id`) joined to what they settle. */
-function judged(source: SQL, importId: string, importCreatedAt: Date): SQL {
-  const fixed = sql`CASE WHEN o.rate_fixed IS NULL THEN coalesce(src.rate_fixed, 0) ELSE o.rate_fixed END`;
-  const variable = sql`CASE WHEN o.rate_fixed IS NULL THEN coalesce(src.rate_variable, 0) ELSE coalesce(o.rate_variable, 0) END`;
-  const taxFixed = sql`CASE WHEN o.rate_fixed IS NULL THEN coalesce(src.tax_rate_fixed, 0) ELSE coalesce(o.tax_fixed, 0) END`;
-  const taxVariable = sql`CASE WHEN o.rate_fixed IS NULL THEN coalesce(src.tax_rate_variable, 0) ELSE coalesce(o.tax_variable, 0) END`;
+/**
+ * `round(a × b / 10^8)` half up, in integer minor units, for non-negative a and b: in bigint
+ * when it cannot overflow (a < 10^10, b ≤ 10^8: every real amount and rate), else in numeric.
+ */
+const scaledProduct = (a: SQL, b: SQL) =>
+  sql`CASE WHEN ${a} < 10000000000 AND ${b} <= 100000000 THEN (${a} * ${b} + 50000000) / 100000000 ELSE div(${a}::numeric * ${b} + 50000000, 100000000)::bigint END`;
+
+/** What makes two lines the same: what they settle, or for an adjustment its transaction, time and amounts. */
+const dupKey = (t: string) =>
+  sql.raw(`coalesce(${t}.operation_id, ${t}.payment_transaction_id || '|' || ${t}.captured_at::text || '|' || ${t}.amount || '|' || ${t}.discount_amount || '|' || ${t}.penalty_amount)`);
+
+/**
+ * The judged lines of one import: each joined to what it settles, with its verdict and
+ * expected values, in file order from one scan through hash joins (no sort). Duplicates inside
+ * the file are looked for only among the lines the parser flagged (provisional verdict
+ * `duplicate`, lib/settlements/parse.ts): the flagged keys' first lines come from index probes
+ * (the hash index on operation_id; adjustments, which settle no operation, by a scan only when
+ * one is flagged), and each flagged line is compared with its key's first line.
+ */
+function judged(importId: string, importCreatedAt: Date): SQL {
+  const ours = sql`o.rate_fixed IS NOT NULL`;
+  const fixed = sql`CASE WHEN ${ours} THEN o.rate_fixed ELSE coalesce(src.rate_fixed, 0) END`;
+  const variable = sql`CASE WHEN ${ours} THEN coalesce(o.rate_variable, 0) ELSE coalesce(src.rate_variable, 0) END`;
+  const taxFixed = sql`CASE WHEN ${ours} THEN coalesce(o.tax_fixed, 0) ELSE coalesce(src.tax_rate_fixed, 0) END`;
+  const taxVariable = sql`CASE WHEN ${ours} THEN coalesce(o.tax_variable, 0) ELSE coalesce(src.tax_rate_variable, 0) END`;
   return sql`
-    WITH src AS (
-      SELECT s.*, row_number() OVER (
-        PARTITION BY s.type, coalesce(s.operation_id, s.payment_transaction_id || '|' || s.captured_at::text || '|' || s.amount || '|' || s.discount_amount || '|' || s.penalty_amount)
-        ORDER BY s.line_no) AS dup_rank
-      FROM (${source}) s
+    WITH flagged AS MATERIALIZED (
+      SELECT c.type, c.operation_id, ${dupKey('c')} AS key FROM settlement_lines c WHERE c.import_id = ${importId} AND c.verdict = 'duplicate'
+    ),
+    firsts AS MATERIALIZED (
+      SELECT d.type, d.operation_id AS key, min(d.line_no) AS first_line
+      FROM settlement_lines d JOIN (SELECT DISTINCT type, operation_id FROM flagged WHERE operation_id IS NOT NULL) f ON d.operation_id = f.operation_id AND d.type = f.type
+      WHERE d.import_id = ${importId}
+      GROUP BY 1, 2
+      UNION ALL
+      SELECT d.type, ${dupKey('d')}, min(d.line_no)
+      FROM settlement_lines d
+      WHERE EXISTS (SELECT 1 FROM flagged WHERE operation_id IS NULL)
+        AND d.import_id = ${importId} AND d.operation_id IS NULL
+        AND (d.type, ${dupKey('d')}) IN (SELECT type, key FROM flagged WHERE operation_id IS NULL)
+      GROUP BY 1, 2
     ),
     earlier AS (
       SELECT DISTINCT p.operation_id, p.type
@@ -49,103 +88,189 @@ function judged(source: SQL, importId: string, importCreatedAt: Date): SQL {
       WHERE p.import_id <> ${importId} AND i.created_at < ${importCreatedAt.toISOString()}::timestamptz AND p.operation_id IS NOT NULL
     ),
     fees AS (
-      SELECT src.*, o.amount AS o_amount, o.currency AS o_currency, o.operation_id AS o_id, e.operation_id AS earlier_id,
-        CASE WHEN o.operation_id IS NOT NULL AND src.type IN ('SALE', 'FEE') THEN ${fixed} + ${scaled(sql`o.amount::numeric * ${variable}`)} END AS exp_fee,
+      SELECT src.line_no, src.type, src.currency, src.amount, src.fee_amount, src.tax_amount, src.payment_transaction_id,
+        src.verdict AS was_verdict, src.expected_amount AS was_amount, src.expected_currency AS was_currency, src.expected_fee AS was_fee, src.expected_tax AS was_tax,
+        o.amount AS o_amount, o.currency AS o_currency, o.operation_id AS o_id, e.operation_id AS earlier_id,
+        (src.verdict = 'duplicate' AND EXISTS (SELECT 1 FROM firsts f WHERE f.type = src.type AND f.key = ${dupKey('src')} AND f.first_line < src.line_no)) AS repeated,
+        CASE WHEN o.operation_id IS NOT NULL AND src.type IN ('SALE', 'FEE') THEN ${fixed} + ${scaledProduct(sql`o.amount`, variable)} END AS exp_fee,
         ${taxFixed} AS tax_fixed_v, ${taxVariable} AS tax_variable_v
-      FROM src
+      FROM settlement_lines src
       LEFT JOIN payment_operations o ON o.operation_id = src.operation_id AND o.kind = CASE WHEN src.type = 'RETURN' THEN 'refund' ELSE 'capture' END AND src.type IN ('SALE', 'FEE', 'RETURN')
       LEFT JOIN earlier e ON e.operation_id = src.operation_id AND e.type = src.type
+      WHERE src.import_id = ${importId}
     ),
-    judged AS (
+    taxed AS (
       SELECT fees.*,
-        CASE WHEN exp_fee IS NOT NULL THEN tax_fixed_v + ${scaled(sql`exp_fee::numeric * tax_variable_v`)} END AS exp_tax
+        CASE WHEN exp_fee IS NOT NULL THEN tax_fixed_v + ${scaledProduct(sql`exp_fee`, sql`tax_variable_v`)} END AS exp_tax
       FROM fees
+    ),
+    verdicts AS (
+      SELECT taxed.*,
+        CASE
+          WHEN repeated OR earlier_id IS NOT NULL THEN 'duplicate'
+          WHEN type IN ('DISCOUNT', 'PENALTY', 'DISPUTE') THEN 'adjustment'
+          WHEN o_id IS NULL THEN
+            CASE WHEN EXISTS (SELECT 1 FROM payment_transactions t WHERE t.payment_transaction_id = taxed.payment_transaction_id)
+              THEN CASE WHEN type = 'RETURN' THEN 'unknown_refund' ELSE 'unknown_capture' END
+              ELSE 'unknown_transaction' END
+          WHEN currency <> o_currency THEN 'currency_mismatch'
+          WHEN type IN ('SALE', 'RETURN') AND abs(amount) <> o_amount THEN 'amount_mismatch'
+          WHEN type IN ('SALE', 'FEE') AND (fee_amount <> exp_fee OR tax_amount <> exp_tax) THEN 'fee_mismatch'
+          ELSE 'matched'
+        END AS verdict
+      FROM taxed
+      OFFSET 0 -- a fence: the verdict is computed once per line, not once per use below
+    ),
+    expected AS (
+      SELECT line_no, verdict, was_verdict, was_amount, was_currency, was_fee, was_tax,
+        CASE WHEN verdict NOT IN ('matched', 'adjustment') THEN o_amount END AS expected_amount,
+        CASE WHEN verdict NOT IN ('matched', 'adjustment') THEN o_currency END AS expected_currency,
+        CASE WHEN verdict NOT IN ('matched', 'adjustment') THEN exp_fee END AS expected_fee,
+        CASE WHEN verdict NOT IN ('matched', 'adjustment') THEN exp_tax END AS expected_tax
+      FROM verdicts
     )
-    SELECT judged.*,
-      CASE
-        WHEN dup_rank > 1 OR earlier_id IS NOT NULL THEN 'duplicate'
-        WHEN type IN ('DISCOUNT', 'PENALTY', 'DISPUTE') THEN 'adjustment'
-        WHEN o_id IS NULL THEN
-          CASE WHEN EXISTS (SELECT 1 FROM payment_transactions t WHERE t.payment_transaction_id = judged.payment_transaction_id)
-            THEN CASE WHEN type = 'RETURN' THEN 'unknown_refund' ELSE 'unknown_capture' END
-            ELSE 'unknown_transaction' END
-        WHEN currency <> o_currency THEN 'currency_mismatch'
-        WHEN type IN ('SALE', 'RETURN') AND abs(amount) <> o_amount THEN 'amount_mismatch'
-        WHEN type IN ('SALE', 'FEE') AND (fee_amount <> exp_fee OR tax_amount <> exp_tax) THEN 'fee_mismatch'
-        ELSE 'matched'
-      END AS verdict
-    FROM judged`;
+    SELECT line_no, verdict, expected_amount, expected_currency, expected_fee, expected_tax FROM expected
+    WHERE (was_verdict, was_amount, was_currency, was_fee, was_tax) IS DISTINCT FROM (verdict, expected_amount, expected_currency, expected_fee, expected_tax)`;
 }
 
 /**
- * Replaces lines of earlier imports that carried the same settlement ids (Klarna re-issued
- * the report), marking an import left with no lines as superseded.
+ * Settings for the big set-based statements, for this transaction only: no JIT (compiling
+ * the plan took longer than running it on a million lines) and room to sort and hash in memory.
  */
-async function supersede(tx: Db, importId: string, settlementIdsFrom: SQL): Promise<void> {
-  await tx.execute(sql`
-    WITH ids AS (SELECT DISTINCT settlement_id FROM (${settlementIdsFrom}) x),
-    gone AS (DELETE FROM settlement_lines l USING ids WHERE l.settlement_id = ids.settlement_id AND l.import_id <> ${importId} RETURNING l.import_id)
-    SELECT count(*) FROM gone`);
-  await tx.execute(sql`
-    UPDATE settlement_imports i SET status = 'superseded', updated_at = now()
-    WHERE i.id <> ${importId} AND i.status = 'done' AND NOT EXISTS (SELECT 1 FROM settlement_lines l WHERE l.import_id = i.id)`);
-}
-
-/** First reconciliation of a new import: staging rows → `settlement_lines` with verdicts, in one statement. */
-export async function reconcileFromStaging(tx: Db, importId: string, importCreatedAt: Date, stagingTable: string): Promise<void> {
-  const staging = sql.raw(stagingTable);
-  await supersede(tx, importId, sql`SELECT settlement_id FROM ${staging}`);
-  const cols = sql.raw(lineColumns.join(', '));
-  await tx.execute(sql`
-    INSERT INTO settlement_lines (import_id, ${cols}, verdict, expected_amount, expected_currency, expected_fee, expected_tax)
-    SELECT ${importId}::uuid, ${cols}, verdict, o_amount, o_currency, exp_fee, exp_tax
-    FROM (${judged(sql`SELECT * FROM ${staging}`, importId, importCreatedAt)}) j`);
-  await afterLines(tx, importId);
+async function bulkSettings(tx: Db): Promise<void> {
+  await tx.execute(sql`SET LOCAL jit = off`);
+  await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
+  // With a million fresh rows the estimates are rough; a merge join would sort both sides.
+  await tx.execute(sql`SET LOCAL enable_mergejoin = off`);
 }
 
 /**
- * Re-runs reconciliation of an import already in (after new webhooks, a refresh from
- * Klarna, or an import that settles what this one missed): verdicts, missing items and
- * payout totals are recomputed; resolutions stay with their lines.
+ * Reconciles one import whose lines are in `settlement_lines` (the import job COPYs them
+ * there with a provisional verdict: `adjustment` by type, else `matched`), and re-runs it
+ * later (after new webhooks, a refresh from Klarna, or an import that settles what this one
+ * missed): only lines whose verdict or expected values change are written, so a first run
+ * writes the few lines that do not match and a re-run what moved. Then the payouts' totals,
+ * the lines of earlier imports this one re-issues, and the captures/refunds missing from it.
+ * Resolutions stay with their lines. One transaction: readers see before or after, never half.
  */
 export async function reconcileImport(db: Db, importId: string): Promise<void> {
   await db.transaction(async (tx) => {
-    const created = await tx.execute<{ created_at: string | Date }>(sql`SELECT created_at FROM settlement_imports WHERE id = ${importId} FOR UPDATE`);
+    const created = await tx.execute(sql`SELECT created_at FROM settlement_imports WHERE id = ${importId} FOR UPDATE`);
     const row = rowsOf<{ created_at: string | Date }>(created)[0];
     if (!row) throw new Error(`settlement import ${importId} not found`);
-    const cols = sql.raw(lineColumns.map((c) => `s.${c}`).join(', '));
+    await bulkSettings(tx);
+    // A million new lines leave the planner's statistics of settlement_lines stale (it would
+    // pick nested loops): refresh them (a fixed-size sample, so this stays cheap as the table grows).
+    await tx.execute(sql`ANALYZE settlement_lines`);
+    await payoutTotals(tx, importId);
+    await supersede(tx, importId);
+    // Only the lines whose verdict or expected values change are written: collected first (a
+    // few hundred on a first run), then updated through the primary key.
     await tx.execute(sql`
+      CREATE TEMP TABLE IF NOT EXISTS settlement_changes (line_no int PRIMARY KEY, verdict text, expected_amount bigint, expected_currency text, expected_fee bigint, expected_tax bigint) ON COMMIT DROP`);
+    await tx.execute(sql`DELETE FROM settlement_changes`);
+    await step(tx, 'verdicts', sql`INSERT INTO settlement_changes ${judged(importId, new Date(row.created_at))}`);
+    await step(tx, 'verdict updates', sql`
       UPDATE settlement_lines l
-      SET verdict = j.verdict, expected_amount = j.o_amount, expected_currency = j.o_currency, expected_fee = j.exp_fee, expected_tax = j.exp_tax
-      FROM (${judged(sql`SELECT ${cols} FROM settlement_lines s WHERE s.import_id = ${importId}`, importId, new Date(row.created_at))}) j
-      WHERE l.import_id = ${importId} AND l.line_no = j.line_no
-        AND (l.verdict, l.expected_amount, l.expected_currency, l.expected_fee, l.expected_tax) IS DISTINCT FROM (j.verdict, j.o_amount, j.o_currency, j.exp_fee, j.exp_tax)`);
+      SET verdict = c.verdict, expected_amount = c.expected_amount, expected_currency = c.expected_currency, expected_fee = c.expected_fee, expected_tax = c.expected_tax
+      FROM settlement_changes c
+      WHERE l.import_id = ${importId} AND l.line_no = c.line_no`);
     await afterLines(tx, importId);
   });
 }
 
-/** Missing captures/refunds and the payouts' totals, for one import's settlements. */
+/** One pass over the import's lines: each payout's totals and period (its first to last line), in a temp table. */
+async function payoutTotals(tx: Db, importId: string): Promise<void> {
+  await tx.execute(sql`
+    CREATE TEMP TABLE IF NOT EXISTS settlement_totals (
+      settlement_id text PRIMARY KEY, currency text, period_start timestamptz, period_end timestamptz, line_count int,
+      gross_sales bigint, refunds bigint, fees bigint, tax bigint, discounts bigint, penalties bigint, disputes bigint, net bigint
+    ) ON COMMIT DROP`);
+  await tx.execute(sql`DELETE FROM settlement_totals`);
+  await step(tx, 'payout totals', sql`
+    INSERT INTO settlement_totals
+    SELECT l.settlement_id, mode() WITHIN GROUP (ORDER BY l.currency), min(l.captured_at), max(l.captured_at), count(*),
+      coalesce(sum(abs(l.amount)) FILTER (WHERE l.type = 'SALE'), 0),
+      coalesce(sum(abs(l.amount)) FILTER (WHERE l.type = 'RETURN'), 0),
+      sum(l.fee_amount), sum(l.tax_amount), sum(l.discount_amount), sum(l.penalty_amount),
+      coalesce(sum(abs(l.amount)) FILTER (WHERE l.type = 'DISPUTE'), 0),
+      sum(l.net_amount)
+    FROM settlement_lines l
+    WHERE l.import_id = ${importId}
+    GROUP BY l.settlement_id`);
+}
+
+/**
+ * A file re-issuing settlement ids an earlier import brought in replaces that import's lines
+ * (and missing items) for them; an import left with no lines is marked superseded.
+ */
+async function supersede(tx: Db, importId: string): Promise<void> {
+  const earlier = sql`SELECT s.import_id, s.settlement_id FROM settlements s JOIN settlement_totals t ON t.settlement_id = s.settlement_id WHERE s.import_id <> ${importId}`;
+  await step(tx, 'supersede', sql`
+    DELETE FROM settlement_lines l USING (${earlier}) e WHERE l.import_id = e.import_id AND l.settlement_id = e.settlement_id`);
+  await tx.execute(sql`DELETE FROM settlement_missing m USING (${earlier}) e WHERE m.import_id = e.import_id AND m.settlement_id = e.settlement_id`);
+  await tx.execute(sql`
+    UPDATE settlement_imports i SET status = 'superseded', updated_at = now()
+    WHERE i.id IN (SELECT import_id FROM (${earlier}) e) AND i.status = 'done'
+      AND NOT EXISTS (SELECT 1 FROM settlement_lines l WHERE l.import_id = i.id)`);
+}
+
+/** The payouts of the import with their match counts, the captures/refunds missing from them, and their open counts. */
 async function afterLines(tx: Db, importId: string): Promise<void> {
-  await tx.execute(sql`
-    CREATE TEMP TABLE IF NOT EXISTS settlement_bounds (settlement_id text, currency text, lo timestamptz, hi timestamptz) ON COMMIT DROP`);
-  await tx.execute(sql`DELETE FROM settlement_bounds`);
-  await tx.execute(sql`
-    INSERT INTO settlement_bounds
-    SELECT settlement_id, mode() WITHIN GROUP (ORDER BY currency), min(captured_at), max(captured_at)
-    FROM settlement_lines WHERE import_id = ${importId} GROUP BY settlement_id`);
+  const attention = sql`l.verdict NOT IN ('matched', 'adjustment')`;
+  await step(tx, 'payouts', sql`
+    INSERT INTO settlements AS s (settlement_id, import_id, currency, period_start, period_end, line_count, gross_sales, refunds, fees, tax, discounts, penalties, disputes, net, matched_count, open_count, missing_count, reconciled_at)
+    SELECT t.settlement_id, ${importId}::uuid, t.currency, t.period_start, t.period_end, t.line_count, t.gross_sales, t.refunds, t.fees, t.tax, t.discounts, t.penalties, t.disputes, t.net,
+      t.line_count - coalesce(a.attention, 0), coalesce(a.open, 0), 0, now()
+    FROM settlement_totals t
+    LEFT JOIN (
+      SELECT l.settlement_id, count(*)::int AS attention, (count(*) FILTER (WHERE l.resolved_at IS NULL))::int AS open
+      FROM settlement_lines l WHERE l.import_id = ${importId} AND ${attention} GROUP BY l.settlement_id
+    ) a ON a.settlement_id = t.settlement_id
+    ON CONFLICT (settlement_id) DO UPDATE SET
+      import_id = excluded.import_id, currency = excluded.currency, period_start = excluded.period_start, period_end = excluded.period_end,
+      line_count = excluded.line_count, gross_sales = excluded.gross_sales, refunds = excluded.refunds, fees = excluded.fees, tax = excluded.tax,
+      discounts = excluded.discounts, penalties = excluded.penalties, disputes = excluded.disputes, net = excluded.net,
+      matched_count = excluded.matched_count, open_count = excluded.open_count, reconciled_at = excluded.reconciled_at`);
+  // Captures and refunds of the accounts this import covers, in a payout's currency and period,
+  // that no line of this import settles (one anti-join over this import's lines), nor a line
+  // of another import (an index probe for each of the few left).
   await tx.execute(sql`
     CREATE TEMP TABLE IF NOT EXISTS settlement_found_missing (operation_id text PRIMARY KEY, kind text, payment_transaction_id text, account_id text, currency text, amount bigint, occurred_at timestamptz, settlement_id text) ON COMMIT DROP`);
   await tx.execute(sql`DELETE FROM settlement_found_missing`);
-  await tx.execute(sql`
-    INSERT INTO settlement_found_missing
-    SELECT DISTINCT ON (o.operation_id) o.operation_id, o.kind, o.payment_transaction_id, o.account_id, o.currency, o.amount, o.occurred_at, b.settlement_id
-    FROM payment_operations o
-    JOIN settlement_bounds b ON b.currency = o.currency AND o.occurred_at BETWEEN b.lo AND b.hi
-    WHERE o.account_id IN (SELECT DISTINCT account_id FROM settlement_lines WHERE import_id = ${importId} AND account_id IS NOT NULL)
-      AND NOT EXISTS (
+  const [span] = rowsOf<{ lo: string | null; hi: string | null; currencies: string[] | null }>(
+    await tx.execute(sql`SELECT min(period_start)::text AS lo, max(period_end)::text AS hi, array_agg(DISTINCT currency) AS currencies FROM settlement_totals`),
+  );
+  if (span?.lo && span.hi && span.currencies?.length) {
+    // Step 1, set-based: what this import's lines do not settle (a hash anti-join; the planner,
+    // misjudging how few survive, would otherwise probe the index a million times).
+    await tx.execute(sql`
+      CREATE TEMP TABLE IF NOT EXISTS settlement_unsettled (operation_id text, kind text, payment_transaction_id text, account_id text, currency text, amount bigint, occurred_at timestamptz) ON COMMIT DROP`);
+    await tx.execute(sql`DELETE FROM settlement_unsettled`);
+    await tx.execute(sql`SET LOCAL enable_nestloop = off`);
+    await step(tx, 'unsettled', sql`
+      INSERT INTO settlement_unsettled
+      SELECT o.operation_id, o.kind, o.payment_transaction_id, o.account_id, o.currency, o.amount, o.occurred_at
+      FROM payment_operations o
+      WHERE o.occurred_at BETWEEN ${span.lo}::timestamptz AND ${span.hi}::timestamptz
+        AND o.currency IN (${sql.join(span.currencies.map((c) => sql`${c}`), sql`, `)})
+        AND o.account_id IN (SELECT jsonb_array_elements_text(account_ids) FROM settlement_imports WHERE id = ${importId})
+        AND NOT EXISTS (
+          SELECT 1 FROM settlement_lines m
+          WHERE m.import_id = ${importId} AND m.operation_id = o.operation_id AND m.type = CASE WHEN o.kind = 'refund' THEN 'RETURN' ELSE 'SALE' END)`);
+    await tx.execute(sql`SET LOCAL enable_nestloop = on`);
+    await tx.execute(sql`ANALYZE settlement_unsettled`);
+    // Step 2, per item: of those few, what no other import settles either (index probes), in
+    // the payout whose currency and period hold it.
+    await step(tx, 'missing', sql`
+      INSERT INTO settlement_found_missing
+      SELECT DISTINCT ON (c.operation_id) c.operation_id, c.kind, c.payment_transaction_id, c.account_id, c.currency, c.amount, c.occurred_at, b.settlement_id
+      FROM settlement_unsettled c JOIN settlement_totals b ON b.currency = c.currency AND c.occurred_at BETWEEN b.period_start AND b.period_end
+      WHERE NOT EXISTS (
         SELECT 1 FROM settlement_lines l
-        WHERE l.operation_id = o.operation_id AND l.type = CASE WHEN o.kind = 'refund' THEN 'RETURN' ELSE 'SALE' END)
-    ORDER BY o.operation_id, b.settlement_id`);
+        WHERE l.operation_id = c.operation_id AND l.type = CASE WHEN c.kind = 'refund' THEN 'RETURN' ELSE 'SALE' END)
+      ORDER BY c.operation_id, b.settlement_id`);
+  }
   await tx.execute(sql`
     DELETE FROM settlement_missing m WHERE m.import_id = ${importId}
       AND NOT EXISTS (SELECT 1 FROM settlement_found_missing f WHERE f.operation_id = m.operation_id)`);
@@ -154,25 +279,11 @@ async function afterLines(tx: Db, importId: string): Promise<void> {
     SELECT ${importId}::uuid, operation_id, kind, payment_transaction_id, account_id, currency, amount, occurred_at, settlement_id FROM settlement_found_missing
     ON CONFLICT (import_id, operation_id) DO UPDATE SET amount = excluded.amount, settlement_id = excluded.settlement_id`);
   await tx.execute(sql`
-    INSERT INTO settlements AS s (settlement_id, import_id, currency, period_start, period_end, line_count, gross_sales, refunds, fees, tax, discounts, penalties, disputes, net, matched_count, open_count, missing_count, reconciled_at)
-    SELECT l.settlement_id, ${importId}::uuid, b.currency, b.lo, b.hi, count(*),
-      coalesce(sum(abs(l.amount)) FILTER (WHERE l.type = 'SALE'), 0),
-      coalesce(sum(abs(l.amount)) FILTER (WHERE l.type = 'RETURN'), 0),
-      sum(l.fee_amount), sum(l.tax_amount), sum(l.discount_amount), sum(l.penalty_amount),
-      coalesce(sum(abs(l.amount)) FILTER (WHERE l.type = 'DISPUTE'), 0),
-      sum(l.net_amount),
-      count(*) FILTER (WHERE l.verdict IN ('matched', 'adjustment')),
-      count(*) FILTER (WHERE l.verdict NOT IN ('matched', 'adjustment') AND l.resolved_at IS NULL),
-      (SELECT count(*) FROM settlement_missing m WHERE m.import_id = ${importId} AND m.settlement_id = l.settlement_id AND m.resolved_at IS NULL),
-      now()
-    FROM settlement_lines l JOIN settlement_bounds b ON b.settlement_id = l.settlement_id
-    WHERE l.import_id = ${importId}
-    GROUP BY l.settlement_id, b.currency, b.lo, b.hi
-    ON CONFLICT (settlement_id) DO UPDATE SET
-      import_id = excluded.import_id, currency = excluded.currency, period_start = excluded.period_start, period_end = excluded.period_end,
-      line_count = excluded.line_count, gross_sales = excluded.gross_sales, refunds = excluded.refunds, fees = excluded.fees, tax = excluded.tax,
-      discounts = excluded.discounts, penalties = excluded.penalties, disputes = excluded.disputes, net = excluded.net,
-      matched_count = excluded.matched_count, open_count = excluded.open_count, missing_count = excluded.missing_count, reconciled_at = excluded.reconciled_at`);
+    UPDATE settlements s SET missing_count = coalesce(m.n, 0)
+    FROM settlement_totals t LEFT JOIN (
+      SELECT settlement_id, count(*)::int AS n FROM settlement_missing WHERE import_id = ${importId} AND resolved_at IS NULL GROUP BY settlement_id
+    ) m ON m.settlement_id = t.settlement_id
+    WHERE s.settlement_id = t.settlement_id`);
 }
 
 /** Rows of `db.execute` on either driver (postgres.js returns an array, PGlite `{ rows }`). */
