@@ -5,6 +5,7 @@ import { klarnaSettings } from '@/lib/credentials/connection';
 import { provisionSandbox } from '@/lib/credentials/provision';
 import { startJobs } from '@/lib/jobs/queue';
 import { seedDemoMerchants } from '@/lib/merchants/demo';
+import { seedDemoSettlement } from '@/lib/settlements/demo';
 import { settlementJobHandlers } from '@/lib/settlements/jobs';
 import { demoCredentialsFile, ensureFirstAdmin } from '@/lib/users/bootstrap';
 
@@ -33,7 +34,10 @@ export async function startApp(log: (line: string) => void = console.log): Promi
     void provisionSandbox(handle.db, settings, config.APP_URL)
       .then(async (what) => {
         if (what !== 'already provisioned') log(`▸ Klarna sandbox: ${what}`);
-        if (config.SEED_DEMO && what !== 'already provisioned') log(`▸ demo merchants: ${await seedDemoMerchants(handle.db, settings)}`);
+        if (config.SEED_DEMO && what !== 'already provisioned') {
+          log(`▸ demo merchants: ${await seedDemoMerchants(handle.db, settings)}`);
+          log(`▸ demo settlement: ${await seedDemoSettlement(handle.db, settings)}`);
+        }
       })
       .catch((error: Error) => log(`! Klarna sandbox not set up: ${error.message}`));
   }
