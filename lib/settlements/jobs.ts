@@ -1,5 +1,6 @@
 import { appDb } from '@/lib/db';
 import { KlarnaNotConfiguredError } from '@/lib/credentials/connection';
+import { KlarnaApiError } from '@/lib/klarna/errors';
 import { enqueue, queues, type JobHandlers } from '@/lib/jobs/queue';
 import { settlementReportEventPayloadSchema } from '@/lib/klarna/schemas/settlements';
 import type { WebhookHandlerRegistry } from '@/lib/webhooks/handlers';
@@ -18,6 +19,11 @@ export function settlementJobHandlers(): JobHandlers {
       } catch (error) {
         // The schedule runs before anyone has set Klarna up: nothing to fetch yet.
         if (error instanceof KlarnaNotConfiguredError) return;
+        // A webhook named a settlement Klarna does not have (a simulated event): nothing to retry.
+        if (settlementId && error instanceof KlarnaApiError && error.status === 404) {
+          console.warn(`settlement ${settlementId} was announced but Klarna does not have it; nothing fetched`);
+          return;
+        }
         throw error;
       }
     },
