@@ -4,17 +4,6 @@ import { ComingSoon } from './coming-soon';
 
 /** The sections not built yet, each with what it will do. Remove an entry when its page lands. */
 const sections = {
-  settlements: {
-    title: 'Settlements',
-    summary: 'Klarna payouts and their reconciliation.',
-    planned: [
-      'Upload or fetch Klarna settlement files',
-      'Reconcile each line against captures and refunds',
-      "Verify fees against each transaction's price plan",
-      'Drill from a payout to its lines',
-    ],
-  },
-
   'virtual-cards': {
     title: 'Virtual cards',
     summary: 'Klarna Merchant Card Service: virtual cards issued for purchases.',

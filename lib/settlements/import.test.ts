@@ -179,6 +179,31 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       expect(fixed!.verdict).toBe('matched');
     });
 
+    it('a later file re-issuing a payout replaces the earlier lines, keeping an operator\'s resolution', async () => {
+      const db = handle.db;
+      const first = saleLine({ payment_transaction_id: 'tx-reissue', payment_capture_id: 'cap-reissue', amount: 700, settlement_id: 'REISSUE-1' });
+      const a = await importText(settlementCsvHeader + settlementCsvLine(first), 'first.csv');
+      const [line] = await db.select().from(settlementLines).where(eq(settlementLines.importId, a.id));
+      expect(line!.verdict).toBe('unknown_transaction');
+      await db
+        .update(settlementLines)
+        .set({ resolvedAt: new Date(), resolvedByEmail: 'ops@example.com', resolutionNote: 'Another partner’s sale; Klarna asked to move it' })
+        .where(eq(settlementLines.importId, a.id));
+      const extra = saleLine({ payment_transaction_id: 'tx-reissue-2', payment_capture_id: 'cap-reissue-2', amount: 800, settlement_id: 'REISSUE-1' });
+      const b = await importText(settlementCsvHeader + settlementCsvLine(first) + settlementCsvLine(extra), 'reissued.csv');
+      expect(b.status).toBe('done');
+      const [old] = await db.select().from(settlementImports).where(eq(settlementImports.id, a.id));
+      expect(old!.status).toBe('superseded');
+      expect(await db.$count(settlementLines, eq(settlementLines.importId, a.id))).toBe(0);
+      const lines = await db.select().from(settlementLines).where(eq(settlementLines.importId, b.id)).orderBy(asc(settlementLines.lineNo));
+      expect(lines.map((l) => [l.paymentCaptureId, l.verdict, l.resolutionNote])).toEqual([
+        ['cap-reissue', 'unknown_transaction', 'Another partner’s sale; Klarna asked to move it'],
+        ['cap-reissue-2', 'unknown_transaction', null],
+      ]);
+      const [payout] = await db.select().from(settlements).where(eq(settlements.settlementId, 'REISSUE-1'));
+      expect(payout).toMatchObject({ importId: b.id, lineCount: 2, openCount: 1 });
+    });
+
     it('recognises the same file uploaded twice and keeps only one import', async () => {
       const text = settlementCsvHeader + settlementCsvLine(saleLine({ payment_transaction_id: 'tx-dup', payment_capture_id: 'cap-dup', amount: 100, settlement_id: 'DUP-1' }));
       const first = await importText(text, 'a.csv');

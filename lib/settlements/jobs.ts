@@ -40,8 +40,13 @@ export function registerSettlementHandlers(registry: WebhookHandlerRegistry): vo
       const payload = settlementReportEventPayloadSchema.safeParse(event.envelope.payload);
       if (!payload.success) throw new Error(`settlement.report.created without a settlement_id: ${payload.error.issues[0]?.message ?? 'invalid payload'}`);
       if (await isSettlementKnown(tx, payload.data.settlement_id)) continue;
-      await enqueue(queues.settlementFetch, { settlementId: payload.data.settlement_id }, { singletonKey: payload.data.settlement_id, singletonSeconds: 60 }).catch((error: Error) => {
-        console.warn(`settlement ${payload.data.settlement_id} announced, fetch not queued now (${error.message}); the scheduled fetch will bring it in`);
+      // Not awaited: this runs inside the receiver's transaction, and on PGlite (one connection)
+      // the queue's insert waits for that transaction to end. A fetch queued for an event that
+      // then rolls back finds the report already in or fetches it once; one lost to a crash is
+      // brought in by the scheduled fetch.
+      const settlementId = payload.data.settlement_id;
+      void enqueue(queues.settlementFetch, { settlementId }, { singletonKey: settlementId, singletonSeconds: 60 }).catch((error: Error) => {
+        console.warn(`settlement ${settlementId} announced, fetch not queued now (${error.message}); the scheduled fetch will bring it in`);
       });
     }
   });

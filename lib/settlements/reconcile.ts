@@ -202,13 +202,20 @@ async function payoutTotals(tx: Db, importId: string): Promise<void> {
 
 /**
  * A file re-issuing settlement ids an earlier import brought in replaces that import's lines
- * (and missing items) for them; an import left with no lines is marked superseded.
+ * for them; an operator's resolution of an earlier line carries over to the new line that
+ * settles the same thing. An import left with no lines is marked superseded. (Its missing
+ * items are replaced after this import's are found, in afterLines, keeping resolutions too.)
  */
 async function supersede(tx: Db, importId: string): Promise<void> {
   const earlier = sql`SELECT s.import_id, s.settlement_id FROM settlements s JOIN settlement_totals t ON t.settlement_id = s.settlement_id WHERE s.import_id <> ${importId}`;
+  await tx.execute(sql`
+    UPDATE settlement_lines n
+    SET resolved_at = o.resolved_at, resolved_by = o.resolved_by, resolved_by_email = o.resolved_by_email, resolution_note = o.resolution_note
+    FROM settlement_lines o JOIN (${earlier}) e ON o.import_id = e.import_id AND o.settlement_id = e.settlement_id
+    WHERE o.resolved_at IS NOT NULL AND o.operation_id IS NOT NULL
+      AND n.import_id = ${importId} AND n.operation_id = o.operation_id AND n.type = o.type AND n.resolved_at IS NULL`);
   await step(tx, 'supersede', sql`
     DELETE FROM settlement_lines l USING (${earlier}) e WHERE l.import_id = e.import_id AND l.settlement_id = e.settlement_id`);
-  await tx.execute(sql`DELETE FROM settlement_missing m USING (${earlier}) e WHERE m.import_id = e.import_id AND m.settlement_id = e.settlement_id`);
   await tx.execute(sql`
     UPDATE settlement_imports i SET status = 'superseded', updated_at = now()
     WHERE i.id IN (SELECT import_id FROM (${earlier}) e) AND i.status = 'done'
@@ -278,6 +285,14 @@ async function afterLines(tx: Db, importId: string): Promise<void> {
     INSERT INTO settlement_missing (import_id, operation_id, kind, payment_transaction_id, account_id, currency, amount, occurred_at, settlement_id)
     SELECT ${importId}::uuid, operation_id, kind, payment_transaction_id, account_id, currency, amount, occurred_at, settlement_id FROM settlement_found_missing
     ON CONFLICT (import_id, operation_id) DO UPDATE SET amount = excluded.amount, settlement_id = excluded.settlement_id`);
+  // Missing items of an earlier import of the same payouts: their resolutions carry over, then they go.
+  await tx.execute(sql`
+    UPDATE settlement_missing n
+    SET resolved_at = o.resolved_at, resolved_by = o.resolved_by, resolved_by_email = o.resolved_by_email, resolution_note = o.resolution_note
+    FROM settlement_missing o JOIN settlement_totals t ON t.settlement_id = o.settlement_id
+    WHERE o.import_id <> ${importId} AND o.resolved_at IS NOT NULL
+      AND n.import_id = ${importId} AND n.operation_id = o.operation_id AND n.resolved_at IS NULL`);
+  await tx.execute(sql`DELETE FROM settlement_missing o USING settlement_totals t WHERE o.settlement_id = t.settlement_id AND o.import_id <> ${importId}`);
   await tx.execute(sql`
     UPDATE settlements s SET missing_count = coalesce(m.n, 0)
     FROM settlement_totals t LEFT JOIN (
