@@ -1,22 +1,28 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Card, CardBody, CardHeader } from '@/components/ui/card';
-import { ComingSoon } from '@/components/shell/coming-soon';
+import { FeeShareChart, MatchRateChart, PayoutsChart } from '@/components/settlements/overview-charts';
 import { navGroups } from '@/components/shell/nav';
 import { PageHeader } from '@/components/shell/page-header';
+import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { pageActor } from '@/lib/auth/page';
 import { can, roleLabels } from '@/lib/auth/roles';
+import { getDb } from '@/lib/db';
+import { feeShareByMerchant, matchRateOverTime, payoutsOverTime } from '@/lib/settlements/queries';
 
 export const metadata: Metadata = { title: 'Overview' };
+export const dynamic = 'force-dynamic';
 
-// Sections that work today; the rest of the sidebar shows "coming soon" panels.
-const builtSections = new Set(['/settings/users', '/settings/audit', '/account']);
+// Sections still showing a "coming soon" panel are left out of the welcome list.
+const notBuiltYet = new Set(['/', '/virtual-cards']);
 
 export default async function OverviewPage() {
   const { actor } = await pageActor('dashboard.read');
-  const available = navGroups.flatMap((g) => g.items).filter((item) => builtSections.has(item.href) && can(actor.role, item.capability));
+  const available = navGroups.flatMap((g) => g.items).filter((item) => !notBuiltYet.has(item.href) && can(actor.role, item.capability));
+  const db = getDb();
+  // Aggregates over the payouts table (one row per payout) with LIMITs; the fee share is kept until a payout changes.
+  const [payouts, matchRates, feeShares] = await Promise.all([payoutsOverTime(db, 365), matchRateOverTime(db, 90), feeShareByMerchant(db, { payouts: 24, limit: 10 })]);
   return (
-    <div className="grid gap-6">
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
       <PageHeader title="Overview" description="Your Klarna business at a glance." />
       <Card>
         <CardHeader title={`Welcome, ${actor.name}`} description={`You are signed in as ${actor.email} with the ${roleLabels[actor.role]} role.`} />
@@ -33,17 +39,11 @@ export default async function OverviewPage() {
           </ul>
         </CardBody>
       </Card>
-      <ComingSoon
-        title="Overview"
-        summary="Your Klarna business at a glance."
-        withHeader={false}
-        planned={[
-          'See authorised, captured and refunded volume per merchant and currency',
-          'Spot payments close to authorisation expiry',
-          'Follow the latest payout and its reconciliation match rate',
-          'Watch webhook delivery health',
-        ]}
-      />
+      <PayoutsChart points={payouts} />
+      <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
+        <MatchRateChart points={matchRates} />
+        <FeeShareChart rows={feeShares} />
+      </div>
     </div>
   );
 }

@@ -1,5 +1,267 @@
-import { comingSoonPage } from '@/components/shell/coming-soon-page';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { ImportStatusBadge, PayoutStatusBadge } from '@/components/settlements/badges';
+import { importStatusOf } from '@/components/settlements/import-status';
+import { MatchRate } from '@/components/settlements/match-rate';
+import { ParamPager } from '@/components/settlements/param-pager';
+import { Forbidden } from '@/components/shell/forbidden';
+import { PageHeader } from '@/components/shell/page-header';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { Field } from '@/components/ui/field';
+import { Input, Select } from '@/components/ui/input';
+import { Table, Td, Th } from '@/components/ui/table';
+import { UrlTabs } from '@/components/ui/url-tabs';
+import type { SettlementRow } from '@/db/schema';
+import { pageActor } from '@/lib/auth/page';
+import { can } from '@/lib/auth/roles';
+import { getDb } from '@/lib/db';
+import { listActiveImports, listPayoutCurrencies, listSettlementImports, listSettlements, type ImportListRow } from '@/lib/settlements/queries';
+import { formatDateTime } from '@/lib/ui/format';
+import { formatMinorUnits } from '@/lib/ui/money';
+import { ImportCenter } from './_components/import-center';
+import { filterLabels, parseSettlementSearch, type SettlementSearch } from './_components/search';
 
-const { metadata, Page } = comingSoonPage('settlements');
-export { metadata };
-export default Page;
+export const metadata: Metadata = { title: 'Settlements' };
+export const dynamic = 'force-dynamic';
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const payoutHref = (id: string) => `/settlements/${encodeURIComponent(id)}`;
+
+export default async function SettlementsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { actor, denied } = await pageActor('dashboard.read');
+  if (denied) return <Forbidden message={denied} />;
+  const { raw, filter, invalid, filtered } = parseSettlementSearch(await searchParams);
+  const db = getDb();
+  const canImport = can(actor.role, 'settlements.reconcile');
+  const [payouts, imports, active, currencies] = await Promise.all([
+    listSettlements(db, { ...filter, limit: 50 }),
+    listSettlementImports(db, { cursor: raw.icursor, limit: 25 }),
+    listActiveImports(db),
+    listPayoutCurrencies(db),
+  ]);
+  const { cursor: _cursor, icursor: _icursor, ...params } = raw;
+
+  return (
+    <>
+      <PageHeader
+        title="Settlements"
+        description="Klarna's payouts and how each reconciles with the captures and refunds this dashboard knows. Open a payout to see every line's verdict."
+      />
+      <ImportCenter canImport={canImport} active={active.map((row) => importStatusOf(row))} />
+      <UrlTabs
+        label="Settlements"
+        initial={raw.tab ?? 'payouts'}
+        tabs={[
+          {
+            id: 'payouts',
+            label: 'Payouts',
+            content: (
+              <div className="grid min-w-0 gap-4">
+                <PayoutFilters raw={raw} currencies={currencies} />
+                {invalid.length > 0 && (
+                  <Alert tone="warning">Some filters were not valid and were ignored: {invalid.map((i) => `${filterLabels[i.field]} (${i.message})`).join(', ')}.</Alert>
+                )}
+                <Card>
+                  {payouts.rows.length === 0 ? (
+                    <div className="grid justify-items-center gap-2 px-5 py-12 text-center text-sm text-muted-foreground">
+                      {filtered || raw.cursor ? (
+                        <p>No payout matches these filters.</p>
+                      ) : (
+                        <>
+                          <p className="font-medium text-foreground">No payouts yet.</p>
+                          <p className="max-w-xl">
+                            Payouts appear here once a Klarna settlement report is in: {canImport ? 'upload the settlement file above, or fetch the reports Klarna has ready with “Fetch from Klarna”.' : 'an operator uploads the settlement file or fetches the reports from Klarna.'}{' '}
+                            Every line is then checked against the captures and refunds this dashboard knows.
+                          </p>
+                        </>
+                      )}
+                    </div>
+                  ) : (
+                    <PayoutsTable rows={payouts.rows} />
+                  )}
+                  <ParamPager label="Payout pages" params={{ ...params, tab: 'payouts', icursor: raw.icursor }} cursor={raw.cursor} nextCursor={payouts.nextCursor} />
+                </Card>
+                <p className="text-xs text-muted-foreground">Periods in UTC, from the first to the last line the payout settles. Match rate: lines matched or relayed 1:1, out of all lines.</p>
+              </div>
+            ),
+          },
+          {
+            id: 'imports',
+            label: 'Imports',
+            content: (
+              <Card className="min-w-0">
+                {imports.rows.length === 0 ? (
+                  <p className="px-5 py-12 text-center text-sm text-muted-foreground">No settlement report has been brought in yet: uploads and fetches from Klarna are listed here with who started them.</p>
+                ) : (
+                  <ImportsTable rows={imports.rows} />
+                )}
+                <ParamPager label="Import pages" param="icursor" params={{ ...params, tab: 'imports', cursor: raw.cursor }} cursor={raw.icursor} nextCursor={imports.nextCursor} />
+              </Card>
+            ),
+          },
+        ]}
+      />
+    </>
+  );
+}
+
+const statusOptions = [
+  { value: 'review', label: 'Needs review' },
+  { value: 'reconciled', label: 'Reconciled' },
+];
+
+/** The payout filters as a GET form: they live in the URL. */
+function PayoutFilters({ raw, currencies }: { raw: SettlementSearch; currencies: string[] }) {
+  const currencyChoices = raw.currency && !currencies.includes(raw.currency) ? [...currencies, raw.currency] : currencies;
+  return (
+    <Card className="p-4">
+      <form className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-5" method="get" aria-label="Filter payouts">
+        <input type="hidden" name="tab" value="payouts" />
+        <Field label="Currency">
+          {(c) => (
+            <Select {...c} name="currency" defaultValue={raw.currency ?? ''}>
+              <option value="">Any currency</option>
+              {currencyChoices.map((code) => (
+                <option key={code} value={code}>
+                  {code}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field label="Status">
+          {(c) => (
+            <Select {...c} name="status" defaultValue={raw.status ?? ''}>
+              <option value="">Any status</option>
+              {statusOptions.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field label="Period end from (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
+        <Field label="Period end to (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+        <div className="flex gap-2">
+          <Button type="submit">Apply</Button>
+          <Button asChild variant="ghost">
+            <Link href="/settlements">Clear</Link>
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+function PayoutsTable({ rows }: { rows: SettlementRow[] }) {
+  return (
+    <Table caption="Payouts">
+      <thead>
+        <tr>
+          <Th>Settlement</Th>
+          <Th>Period (UTC)</Th>
+          <Th>Currency</Th>
+          <Th className="text-right">Net payout</Th>
+          <Th className="text-right">Lines</Th>
+          <Th>Match rate</Th>
+          <Th className="text-right">Open items</Th>
+          <Th>Status</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => {
+          const open = row.openCount + row.missingCount;
+          return (
+            <tr key={row.settlementId}>
+              <Td>
+                <Link className="block max-w-56 truncate font-mono text-xs font-medium underline-offset-4 hover:underline" href={payoutHref(row.settlementId)} title={row.settlementId}>
+                  {row.settlementId}
+                </Link>
+              </Td>
+              <Td className="whitespace-nowrap text-muted-foreground">
+                {day(row.periodStart)} – {day(row.periodEnd)}
+              </Td>
+              <Td>{row.currency}</Td>
+              <Td className="whitespace-nowrap text-right tabular-nums">{formatMinorUnits(row.net, row.currency)}</Td>
+              <Td className="text-right tabular-nums">{row.lineCount.toLocaleString('en-GB')}</Td>
+              <Td>
+                <MatchRate matched={row.matchedCount} lines={row.lineCount} />
+              </Td>
+              <Td className="text-right tabular-nums" title={`${row.openCount} lines, ${row.missingCount} missing captures or refunds`}>
+                {open.toLocaleString('en-GB')}
+              </Td>
+              <Td>
+                <PayoutStatusBadge open={open} />
+              </Td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </Table>
+  );
+}
+
+function ImportsTable({ rows }: { rows: ImportListRow[] }) {
+  return (
+    <Table caption="Settlement imports">
+      <thead>
+        <tr>
+          <Th>File</Th>
+          <Th>Source</Th>
+          <Th>By</Th>
+          <Th>When (UTC)</Th>
+          <Th>Status</Th>
+          <Th className="text-right">Lines imported</Th>
+          <Th className="text-right">Quarantined</Th>
+          <Th>Payouts</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.id} data-import-id={row.id}>
+            <Td>
+              <span className="block max-w-56 truncate font-medium" title={row.fileName}>
+                {row.fileName}
+              </span>
+            </Td>
+            <Td>{row.source === 'klarna' ? 'Klarna' : 'Upload'}</Td>
+            <Td className="text-xs">{row.uploadedByEmail ?? (row.source === 'klarna' ? 'Automatic' : '—')}</Td>
+            <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.createdAt)}</Td>
+            <Td>
+              <ImportStatusBadge status={row.status} />
+              {row.status === 'failed' && row.error && <p className="mt-1 max-w-64 text-xs text-danger">{row.error}</p>}
+            </Td>
+            <Td className="text-right tabular-nums">{row.linesImported.toLocaleString('en-GB')}</Td>
+            <Td className="text-right tabular-nums">
+              {row.linesQuarantined > 0 ? (
+                <a className="underline underline-offset-4" href={`/api/settlements/imports/${encodeURIComponent(row.id)}/quarantine`} download aria-label={`Download the ${row.linesQuarantined} quarantined lines of ${row.fileName}`}>
+                  {row.linesQuarantined.toLocaleString('en-GB')} (download)
+                </a>
+              ) : (
+                '0'
+              )}
+            </Td>
+            <Td>
+              {row.settlementIds.length === 0 ? (
+                <span className="text-muted-foreground">—</span>
+              ) : (
+                <ul className="grid gap-0.5">
+                  {row.settlementIds.map((id) => (
+                    <li key={id}>
+                      <Link className="block max-w-48 truncate font-mono text-xs underline-offset-4 hover:underline" href={payoutHref(id)} title={id}>
+                        {id}
+                      </Link>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { getDb } from '@/lib/db';
+import { getSettlement, listSettlementLines, listSettlementMissing } from '@/lib/settlements/queries';
+import { routeActor } from '@/lib/settlements/route-guard';
+import { csvRow } from '@/lib/payments/csv';
+import { settlementCsvHeader, settlementLineCsvRow, settlementMissingCsvRow } from '../_components/export-csv';
+
+export const dynamic = 'force-dynamic';
+
+const PAGE_SIZE = 1000;
+const idSchema = z.string().trim().min(1).max(300);
+
+function decodeSegment(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * One payout's lines with verdicts and explanations, then its missing captures and refunds,
+ * as CSV. Streamed a page at a time on the lines' keyset, one page per chunk the client
+ * takes, so a payout of a million lines never sits in memory.
+ */
+export async function GET(_request: Request, { params }: { params: Promise<{ settlementId: string }> }) {
+  const { denied } = await routeActor('dashboard.read', 'exportSettlementLines');
+  if (denied) return denied;
+  const id = idSchema.safeParse(decodeSegment((await params).settlementId));
+  if (!id.success) return Response.json({ error: { code: 'not_found', message: 'No such payout.' } }, { status: 404 });
+  const db = getDb();
+  const payout = await getSettlement(db, id.data);
+  if (!payout) return Response.json({ error: { code: 'not_found', message: 'No such payout.' } }, { status: 404 });
+
+  const encoder = new TextEncoder();
+  let phase: 'header' | 'lines' | 'missing' = 'header';
+  let cursor: string | undefined;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        if (phase === 'header') {
+          controller.enqueue(encoder.encode(csvRow(settlementCsvHeader)));
+          phase = 'lines';
+          return;
+        }
+        if (phase === 'lines') {
+          const page = await listSettlementLines(db, payout, { cursor, limit: PAGE_SIZE });
+          if (page.rows.length) controller.enqueue(encoder.encode(page.rows.map(settlementLineCsvRow).join('')));
+          cursor = page.nextCursor ?? undefined;
+          if (!cursor) phase = 'missing';
+          return;
+        }
+        const page = await listSettlementMissing(db, payout, { cursor, limit: PAGE_SIZE });
+        if (page.rows.length) controller.enqueue(encoder.encode(page.rows.map(settlementMissingCsvRow).join('')));
+        cursor = page.nextCursor ?? undefined;
+        if (!cursor) controller.close();
+      } catch (error) {
+        // Headers are gone by now: failing the stream makes the browser report a failed download.
+        console.error('[settlement export failed]', error);
+        controller.error(error);
+      }
+    },
+  });
+
+  const name = payout.settlementId.replace(/[^\w.-]+/g, '_').slice(-80);
+  return new Response(body, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="settlement-${name}.csv"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+  });
+}

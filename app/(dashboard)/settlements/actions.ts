@@ -1,0 +1,60 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { actionClient } from '@/lib/action';
+import { recordAudit } from '@/lib/audit';
+import { callKlarna } from '@/lib/credentials/connection';
+import { NotFoundError } from '@/lib/errors';
+import { fetchSettlementsFromKlarna } from '@/lib/settlements/fetch';
+import { getSettlement } from '@/lib/settlements/queries';
+import { reconcileImport } from '@/lib/settlements/reconcile';
+import { resolveLine, resolveMissing, resolveLineInputSchema, resolveMissingInputSchema } from '@/lib/settlements/resolve';
+
+const reconcile = (name: string) => actionClient.metadata({ name, capability: 'settlements.reconcile' });
+const settlementId = z.string().trim().min(1).max(300);
+
+const refreshed = <T>(id: string | null, value: T) => {
+  revalidatePath('/settlements');
+  revalidatePath('/');
+  if (id) revalidatePath(`/settlements/${encodeURIComponent(id)}`);
+  return value;
+};
+
+/** "Fetch from Klarna": queues an import of every report Klarna has that is not in yet (the service audits it). */
+export const fetchFromKlarnaAction = reconcile('fetchSettlementsFromKlarna').action(async ({ ctx }) => {
+  const result = await callKlarna(() => fetchSettlementsFromKlarna({ db: ctx.db, actor: ctx.actor, settings: ctx.settings, requestId: ctx.requestId }));
+  return refreshed(null, { queued: result.queued, alreadyImported: result.alreadyImported, importIds: result.importIds });
+});
+
+/** Re-runs the verdicts of the import a payout came from (after new webhooks or a refresh of payments). */
+export const rerunReconciliationAction = reconcile('reconcileSettlement')
+  .inputSchema(z.object({ settlementId }))
+  .action(async ({ parsedInput, ctx }) => {
+    const payout = await getSettlement(ctx.db, parsedInput.settlementId);
+    if (!payout) throw new NotFoundError('This payout is not in the dashboard (any more).');
+    await reconcileImport(ctx.db, payout.importId);
+    const after = await getSettlement(ctx.db, payout.settlementId);
+    await recordAudit(ctx.db, {
+      actor: ctx.actor,
+      action: 'settlements.reconcile',
+      target: { type: 'settlement', id: payout.settlementId },
+      details: { import_id: payout.importId, open_before: payout.openCount + payout.missingCount, open_after: after ? after.openCount + after.missingCount : null },
+      requestId: ctx.requestId,
+    });
+    return refreshed(payout.settlementId, { open: after ? after.openCount + after.missingCount : 0, matched: after?.matchedCount ?? 0 });
+  });
+
+export const resolveLineAction = reconcile('resolveSettlementLine')
+  .inputSchema(resolveLineInputSchema.extend({ settlementId }))
+  .action(async ({ parsedInput: { settlementId: id, ...input }, ctx }) => {
+    const resolved = await resolveLine(ctx.db, ctx.actor, input, ctx.requestId);
+    return refreshed(resolved.settlementId ?? id, { resolvedAt: resolved.resolvedAt.toISOString() });
+  });
+
+export const resolveMissingAction = reconcile('resolveSettlementMissing')
+  .inputSchema(resolveMissingInputSchema.extend({ settlementId }))
+  .action(async ({ parsedInput: { settlementId: id, ...input }, ctx }) => {
+    const resolved = await resolveMissing(ctx.db, ctx.actor, input, ctx.requestId);
+    return refreshed(resolved.settlementId ?? id, { resolvedAt: resolved.resolvedAt.toISOString() });
+  });

@@ -1,0 +1,348 @@
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '@/db/client';
+import { merchantAccounts, paymentTransactions, settlementImports, settlementLines, settlementMissing, settlements, type SettlementImportRow, type SettlementLineRow, type SettlementMissingRow, type SettlementRow } from '@/db/schema';
+import { pageOf } from '@/lib/pagination';
+import { lineVerdicts, settledVerdicts, type LineVerdict } from './verdicts';
+
+/**
+ * What the settlement pages and the Overview charts read. Nothing here writes: imports and
+ * reconciliation fill these tables (lib/settlements/import.ts, reconcile.ts).
+ */
+
+const day = z.iso.date('a date as YYYY-MM-DD');
+const cursorOf = <T extends z.ZodType>(schema: T) => ({
+  encode: (value: z.infer<T>) => Buffer.from(JSON.stringify(value)).toString('base64url'),
+  /** An unreadable cursor reads as "from the start". */
+  decode(cursor: string | undefined): z.infer<T> | null {
+    if (!cursor) return null;
+    try {
+      return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    } catch {
+      return null;
+    }
+  },
+});
+// Timestamps travel as Postgres text (microseconds): a JS Date would round them and skip or repeat rows.
+const timeAndId = cursorOf(z.tuple([z.string().min(1).max(64), z.string().min(1).max(500)]));
+const lineCursor = cursorOf(z.tuple([z.number().int().nonnegative()]));
+
+/** Where each verdict needs nobody's attention (matched, adjustment), as SQL. */
+const settledSql = sql.raw(settledVerdicts.map((v) => `'${v}'`).join(', '));
+
+// ---------------------------------------------------------------------------------------------
+// Payouts
+
+export const payoutStatuses = ['review', 'reconciled'] as const;
+export type PayoutStatus = (typeof payoutStatuses)[number];
+
+export const payoutFilterSchema = z.object({
+  currency: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{3}$/, 'a three-letter currency code')
+    .optional(),
+  /** `review`: something is open (lines or missing items); `reconciled`: nothing is. */
+  status: z.enum(payoutStatuses).optional(),
+  /** Inclusive UTC day bounds on the period's end. */
+  from: day.optional(),
+  to: day.optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type PayoutFilter = z.input<typeof payoutFilterSchema>;
+
+/** The payouts list, newest period end first, keyset-paged on (period_end, settlement_id). */
+export async function listSettlements(db: Db, input: PayoutFilter): Promise<{ rows: SettlementRow[]; nextCursor: string | null }> {
+  const f = payoutFilterSchema.parse(input);
+  const s = settlements;
+  const where: SQL[] = [];
+  if (f.currency) where.push(eq(s.currency, f.currency));
+  if (f.status === 'review') where.push(sql`${s.openCount} + ${s.missingCount} > 0`);
+  if (f.status === 'reconciled') where.push(sql`${s.openCount} + ${s.missingCount} = 0`);
+  if (f.from) where.push(sql`${s.periodEnd} >= ${`${f.from}T00:00:00Z`}::timestamptz`);
+  if (f.to) where.push(sql`${s.periodEnd} < ${`${f.to}T00:00:00Z`}::timestamptz + interval '1 day'`);
+  const after = timeAndId.decode(f.cursor);
+  // The index is (period_end DESC, settlement_id ASC): the same mixed order here.
+  if (after) where.push(sql`(${s.periodEnd} < ${after[0]}::timestamptz OR (${s.periodEnd} = ${after[0]}::timestamptz AND ${s.settlementId} > ${after[1]}))`);
+  const rows = await db
+    .select({ row: s, at: sql<string>`${s.periodEnd}::text` })
+    .from(s)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(s.periodEnd), asc(s.settlementId))
+    .limit(f.limit + 1);
+  const page = pageOf(rows, f.limit, (last) => timeAndId.encode([last.at, last.row.settlementId]));
+  return { rows: page.rows.map((r) => r.row), nextCursor: page.nextCursor };
+}
+
+/** The currencies payouts exist in, for the filter. */
+export async function listPayoutCurrencies(db: Db): Promise<string[]> {
+  const rows = await db.selectDistinct({ currency: settlements.currency }).from(settlements).orderBy(asc(settlements.currency)).limit(100);
+  return rows.map((r) => r.currency);
+}
+
+export async function getSettlement(db: Db, settlementId: string): Promise<SettlementRow | null> {
+  const [row] = await db.select().from(settlements).where(eq(settlements.settlementId, settlementId)).limit(1);
+  return row ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Imports
+
+export type ImportListRow = SettlementImportRow & { settlementIds: string[] };
+
+export const importFilterSchema = z.object({
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(25),
+});
+
+/** The import history, newest first, keyset-paged on (created_at, id), with the payouts each brought in. */
+export async function listSettlementImports(db: Db, input: z.input<typeof importFilterSchema>): Promise<{ rows: ImportListRow[]; nextCursor: string | null }> {
+  const f = importFilterSchema.parse(input);
+  const i = settlementImports;
+  const after = timeAndId.decode(f.cursor);
+  const rows = await db
+    .select({ row: i, at: sql<string>`${i.createdAt}::text` })
+    .from(i)
+    .where(after ? sql`(${i.createdAt}, ${i.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined)
+    .orderBy(desc(i.createdAt), desc(i.id))
+    .limit(f.limit + 1);
+  const page = pageOf(rows, f.limit, (last) => timeAndId.encode([last.at, last.row.id]));
+  const ids = await settlementIdsByImport(
+    db,
+    page.rows.map((r) => r.row.id),
+  );
+  return { rows: page.rows.map((r) => ({ ...r.row, settlementIds: ids.get(r.row.id) ?? [] })), nextCursor: page.nextCursor };
+}
+
+async function settlementIdsByImport(db: Db, importIds: string[]): Promise<Map<string, string[]>> {
+  if (!importIds.length) return new Map();
+  const rows = await db
+    .select({ importId: settlements.importId, settlementId: settlements.settlementId })
+    .from(settlements)
+    .where(inArray(settlements.importId, importIds))
+    .orderBy(asc(settlements.settlementId));
+  const byImport = new Map<string, string[]>();
+  for (const r of rows) byImport.set(r.importId, [...(byImport.get(r.importId) ?? []), r.settlementId]);
+  return byImport;
+}
+
+export async function getSettlementImport(db: Db, importId: string): Promise<SettlementImportRow | null> {
+  const [row] = await db.select().from(settlementImports).where(eq(settlementImports.id, importId)).limit(1);
+  return row ?? null;
+}
+
+export const activeImportStatuses = ['queued', 'importing', 'reconciling'] as const;
+
+/** Imports still running (their progress is shown on the settlements page to everyone who opens it). */
+export async function listActiveImports(db: Db, limit = 20): Promise<SettlementImportRow[]> {
+  return db
+    .select()
+    .from(settlementImports)
+    .where(inArray(settlementImports.status, [...activeImportStatuses]))
+    .orderBy(desc(settlementImports.createdAt))
+    .limit(limit);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One payout's lines and missing items
+
+/** A verdict to filter lines by, or `open`: needs attention and not resolved yet. */
+export const lineFilters = [...lineVerdicts, 'open'] as const;
+export type LineFilter = LineVerdict | 'open';
+export const isLineFilter = (value: string | undefined): value is LineFilter => (lineFilters as readonly string[]).includes(value ?? '');
+
+type PayoutRef = Pick<SettlementRow, 'settlementId' | 'importId'>;
+const linesOf = (p: PayoutRef) => and(eq(settlementLines.importId, p.importId), eq(settlementLines.settlementId, p.settlementId));
+
+type VerdictCounts = { byVerdict: Partial<Record<LineVerdict, number>>; open: number };
+const settledSplitMemo = new Map<string, Partial<Record<LineVerdict, number>>>();
+const SETTLED_MEMO_MAX = 200;
+
+/**
+ * How many of the payout's lines carry each verdict, and how many need attention still. The
+ * lines needing a look are counted live through the partial index on them (few, and resolving
+ * changes them); matched vs relayed needs every line read, so that split is kept per
+ * reconciliation of the payout (`reconciledAt`), when given.
+ */
+export async function countLineVerdicts(db: Db, payout: PayoutRef & { reconciledAt?: Date }): Promise<VerdictCounts> {
+  const l = settlementLines;
+  const attention = await db
+    .select({
+      verdict: l.verdict,
+      count: sql<number>`count(*)`.mapWith(Number),
+      open: sql<number>`count(*) filter (where ${l.resolvedAt} is null)`.mapWith(Number),
+    })
+    .from(l)
+    .where(and(linesOf(payout), sql`${l.verdict} not in (${settledSql})`))
+    .groupBy(l.verdict);
+  const key = payout.reconciledAt ? `${payout.settlementId}|${payout.importId}|${payout.reconciledAt.toISOString()}` : null;
+  let settled = key ? settledSplitMemo.get(key) : undefined;
+  if (!settled) {
+    const rows = await db
+      .select({ verdict: l.verdict, count: sql<number>`count(*)`.mapWith(Number) })
+      .from(l)
+      .where(and(linesOf(payout), sql`${l.verdict} in (${settledSql})`))
+      .groupBy(l.verdict);
+    settled = Object.fromEntries(rows.map((r) => [r.verdict, r.count])) as Partial<Record<LineVerdict, number>>;
+    if (key) {
+      if (settledSplitMemo.size >= SETTLED_MEMO_MAX) settledSplitMemo.delete(settledSplitMemo.keys().next().value!);
+      settledSplitMemo.set(key, settled);
+    }
+  }
+  const byVerdict: Partial<Record<LineVerdict, number>> = { ...settled };
+  let open = 0;
+  for (const r of attention) {
+    byVerdict[r.verdict as LineVerdict] = r.count;
+    open += r.open;
+  }
+  return { byVerdict, open };
+}
+
+export type LineListRow = SettlementLineRow & { transactionKnown: boolean };
+
+export const lineListSchema = z.object({
+  verdict: z.enum(lineFilters).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+/** A payout's lines in file order, keyset-paged on the line number, each saying whether its transaction is known here. */
+export async function listSettlementLines(db: Db, payout: PayoutRef, input: z.input<typeof lineListSchema>): Promise<{ rows: LineListRow[]; nextCursor: string | null }> {
+  const f = lineListSchema.parse(input);
+  const l = settlementLines;
+  const where: SQL[] = [linesOf(payout)!];
+  if (f.verdict === 'open') where.push(sql`${l.verdict} not in (${settledSql})`, isNull(l.resolvedAt));
+  else if (f.verdict) where.push(eq(l.verdict, f.verdict));
+  const after = lineCursor.decode(f.cursor);
+  if (after) where.push(sql`${l.lineNo} > ${after[0]}`);
+  const rows = await db
+    .select({ line: l, known: paymentTransactions.paymentTransactionId })
+    .from(l)
+    .leftJoin(paymentTransactions, eq(paymentTransactions.paymentTransactionId, l.paymentTransactionId))
+    .where(and(...where))
+    .orderBy(asc(l.lineNo))
+    .limit(f.limit + 1);
+  const page = pageOf(rows, f.limit, (last) => lineCursor.encode([last.line.lineNo]));
+  return { rows: page.rows.map((r) => ({ ...r.line, transactionKnown: r.known !== null })), nextCursor: page.nextCursor };
+}
+
+export type MissingListRow = SettlementMissingRow & { transactionKnown: boolean };
+
+/** Captures and refunds this payout was expected to settle and does not, oldest first, keyset-paged on (occurred_at, operation_id). */
+export async function listSettlementMissing(db: Db, payout: PayoutRef, input: { cursor?: string; limit?: number } = {}): Promise<{ rows: MissingListRow[]; nextCursor: string | null }> {
+  const limit = z.number().int().min(1).max(1000).default(50).parse(input.limit);
+  const m = settlementMissing;
+  const where: SQL[] = [eq(m.importId, payout.importId), eq(m.settlementId, payout.settlementId)];
+  const after = timeAndId.decode(input.cursor);
+  if (after) where.push(sql`(${m.occurredAt}, ${m.operationId}) > (${after[0]}::timestamptz, ${after[1]})`);
+  const rows = await db
+    .select({ row: m, at: sql<string>`${m.occurredAt}::text`, known: paymentTransactions.paymentTransactionId })
+    .from(m)
+    .leftJoin(paymentTransactions, eq(paymentTransactions.paymentTransactionId, m.paymentTransactionId))
+    .where(and(...where))
+    .orderBy(asc(m.occurredAt), asc(m.operationId))
+    .limit(limit + 1);
+  const page = pageOf(rows, limit, (last) => timeAndId.encode([last.at, last.row.operationId]));
+  return { rows: page.rows.map((r) => ({ ...r.row, transactionKnown: r.known !== null })), nextCursor: page.nextCursor };
+}
+
+/** How many missing items the payout has in all (resolved ones included). */
+export async function countSettlementMissing(db: Db, payout: PayoutRef): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)`.mapWith(Number) })
+    .from(settlementMissing)
+    .where(and(eq(settlementMissing.importId, payout.importId), eq(settlementMissing.settlementId, payout.settlementId)));
+  return row?.count ?? 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overview charts: aggregates over `settlements` (one row per payout: small), except the fee
+// share, which needs the lines and so is kept per database until a payout changes.
+
+export type PayoutPoint = { day: string; currency: string; net: number; payouts: number };
+
+/** Net paid out per period-end day and currency, the latest `limit` points, oldest first. */
+export async function payoutsOverTime(db: Db, limit = 365): Promise<PayoutPoint[]> {
+  const dayOf = sql<string>`to_char(${settlements.periodEnd} at time zone 'UTC', 'YYYY-MM-DD')`;
+  const rows = await db
+    .select({ day: dayOf, currency: settlements.currency, net: sql<number>`sum(${settlements.net})`.mapWith(Number), payouts: sql<number>`count(*)`.mapWith(Number) })
+    .from(settlements)
+    .groupBy(dayOf, settlements.currency)
+    .orderBy(desc(dayOf), desc(settlements.currency))
+    .limit(limit);
+  return rows.reverse();
+}
+
+export type MatchRatePoint = { day: string; lines: number; matched: number; open: number };
+
+/** Lines matched (or relayed) out of all lines, per period-end day, the latest `limit` days, oldest first. */
+export async function matchRateOverTime(db: Db, limit = 90): Promise<MatchRatePoint[]> {
+  const dayOf = sql<string>`to_char(${settlements.periodEnd} at time zone 'UTC', 'YYYY-MM-DD')`;
+  const rows = await db
+    .select({
+      day: dayOf,
+      lines: sql<number>`sum(${settlements.lineCount})`.mapWith(Number),
+      matched: sql<number>`sum(${settlements.matchedCount})`.mapWith(Number),
+      open: sql<number>`sum(${settlements.openCount} + ${settlements.missingCount})`.mapWith(Number),
+    })
+    .from(settlements)
+    .groupBy(dayOf)
+    .orderBy(desc(dayOf))
+    .limit(limit);
+  return rows.reverse();
+}
+
+export type FeeShareRow = { accountId: string; merchantName: string | null; currency: string; fees: number; captured: number };
+
+/** What changes whenever any payout is (re)imported or reconciled; cheap (one row per payout). */
+async function payoutsFingerprint(db: Db): Promise<string> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)`.mapWith(Number), at: sql<string | null>`max(${settlements.reconciledAt})::text`, lines: sql<string | null>`sum(${settlements.lineCount})::text` })
+    .from(settlements);
+  return `${row?.n ?? 0}|${row?.at ?? ''}|${row?.lines ?? ''}`;
+}
+
+const feeShareMemo = new WeakMap<Db, { key: string; rows: FeeShareRow[] }>();
+
+/**
+ * Fees (fee + VAT on it) as a share of captured volume (SALE amounts), per merchant and
+ * currency, over the lines of the latest `payouts` payouts; the `limit` merchants with the
+ * most volume. Scanning lines is the one costly read of the Overview, so its result is kept
+ * until a payout changes (the fingerprint is one small aggregate).
+ */
+export async function feeShareByMerchant(db: Db, options: { payouts?: number; limit?: number } = {}): Promise<FeeShareRow[]> {
+  const payouts = options.payouts ?? 24;
+  const limit = options.limit ?? 10;
+  const key = `${await payoutsFingerprint(db)}|${payouts}|${limit}`;
+  const kept = feeShareMemo.get(db);
+  if (kept?.key === key) return kept.rows;
+  const l = settlementLines;
+  const latest = db
+    .select({ settlementId: settlements.settlementId, importId: settlements.importId })
+    .from(settlements)
+    .orderBy(desc(settlements.periodEnd), asc(settlements.settlementId))
+    .limit(payouts)
+    .as('latest');
+  const captured = sql<number>`coalesce(sum(${l.amount}) filter (where ${l.type} = 'SALE'), 0)`.mapWith(Number);
+  // From the latest payouts to their lines: read by the primary key's import_id prefix.
+  const rows = await db
+    .select({
+      accountId: l.accountId,
+      merchantName: merchantAccounts.accountName,
+      currency: l.currency,
+      fees: sql<number>`coalesce(sum(${l.feeAmount} + ${l.taxAmount}), 0)`.mapWith(Number),
+      captured,
+    })
+    .from(latest)
+    .innerJoin(l, and(eq(l.importId, latest.importId), eq(l.settlementId, latest.settlementId)))
+    .leftJoin(merchantAccounts, eq(merchantAccounts.accountId, l.accountId))
+    .where(sql`${l.accountId} is not null`)
+    .groupBy(l.accountId, merchantAccounts.accountName, l.currency)
+    .having(sql`coalesce(sum(${l.amount}) filter (where ${l.type} = 'SALE'), 0) > 0`)
+    .orderBy(desc(captured), asc(l.accountId), asc(l.currency))
+    .limit(limit);
+  const result = rows.map((r) => ({ ...r, accountId: r.accountId! }));
+  feeShareMemo.set(db, { key, rows: result });
+  return result;
+}
