@@ -203,7 +203,7 @@ export async function runImport(handle: DbHandle, importId: string): Promise<Set
     timing(`parse+copy (${(copyWait / 1000).toFixed(2)} s of it waiting for Postgres)`);
     await saveProgress(true);
     await db.update(settlementImports).set({ status: 'reconciling', linesImported: imported, accountIds: parsed.accounts, updatedAt: new Date() }).where(eq(settlementImports.id, importId));
-    await reconcileImport(db, importId);
+    await reconcileImport(db, importId, { totals: parsed.totals });
     timing('reconcile');
     await db.update(settlementImports).set({ status: 'done', finishedAt: new Date(), updatedAt: new Date(), storagePath: null }).where(eq(settlementImports.id, importId));
     if (claimed.storagePath) await rm(claimed.storagePath, { force: true });

@@ -122,7 +122,10 @@ const realDate = (y: number, mo: number, d: number, h: number, mi: number, s: nu
  * (`2018-08-10T07:45:00Z`, optionally with milliseconds) is checked by character; anything
  * else by the full pattern (date only, offsets, no zone: read as UTC).
  */
-function timestampOf(column: string, v: string): string {
+/** The instant of the last timestamp `timestampOf` checked, in ms since the epoch. */
+let lastInstant = 0;
+
+function timestampOf(column: string, v: string, instant = false): string {
   const n = v.length;
   if ((n === 20 || n === 24) && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45 && v.charCodeAt(10) === 84 && v.charCodeAt(13) === 58 && v.charCodeAt(16) === 58 && v.charCodeAt(n - 1) === 90) {
     const y = digits(v, 0, 4);
@@ -134,13 +137,16 @@ function timestampOf(column: string, v: string): string {
     const fraction = n === 20 || (v.charCodeAt(19) === 46 && digits(v, 20, 3) >= 0);
     if (y >= 0 && mo >= 0 && d >= 0 && h >= 0 && mi >= 0 && s >= 0 && fraction) {
       if (!realDate(y, mo, d, h, mi, s)) throw new LineError(column, `"${v}" is not a real date and time`);
+      if (instant) lastInstant = Date.UTC(y, mo - 1, d, h, mi, s, n === 24 ? digits(v, 20, 3) : 0);
       return v;
     }
   }
   const m = TIMESTAMP.exec(v);
   if (!m) throw new LineError(column, `"${v.slice(0, 40)}" is not a UTC timestamp like 2018-08-10T07:45:00Z`);
   if (!realDate(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0))) throw new LineError(column, `"${v}" is not a real date and time`);
-  return m[7] === undefined ? `${v}Z` : v;
+  const iso = m[7] === undefined ? `${v}Z` : v;
+  if (instant) lastInstant = Date.parse(iso.replace(' ', 'T'));
+  return iso;
 }
 
 /**
@@ -151,8 +157,30 @@ function timestampOf(column: string, v: string): string {
  * a missing net amount is computed by the file's rule (`netAmountOf`). Built once per file
  * (column positions resolved up front): it runs once per line of files of millions of lines.
  */
+/** A payout's totals as the parser adds them up (what reconciliation would otherwise scan the lines for). */
+export type PayoutTotals = {
+  settlementId: string;
+  /** The currency most of its lines are in. */
+  currency: string;
+  periodStart: string;
+  periodEnd: string;
+  lineCount: number;
+  grossSales: number;
+  refunds: number;
+  fees: number;
+  tax: number;
+  discounts: number;
+  penalties: number;
+  disputes: number;
+  net: number;
+};
+
+type Running = Omit<PayoutTotals, 'currency' | 'periodStart' | 'periodEnd'> & { lo: number; hi: number; currencies: Map<string, number> };
+
 export type RowEncoder = {
   encode(cells: string[], lineNo: number): string;
+  /** Each payout's totals over the lines encoded so far. */
+  totals(): PayoutTotals[];
   /** The accounts the lines name (distinct). */
   accounts: Set<string>;
   /** Whether the last record encoded may span several file lines (a cell holds a line break). */
@@ -168,17 +196,18 @@ export type RowEncoder = {
 class SeenFilter {
   private readonly bits = new Uint8Array(1 << 24);
 
-  addAndCheck(key: string): boolean {
-    let h1 = 0x811c9dc5;
-    let h2 = 0x01000193 ^ key.length;
-    for (let i = 0; i < key.length; i++) {
-      const c = key.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    }
+  /** Whether (kind, key) may have been added before; adds it. */
+  addAndCheck(kind: number, key: string): boolean {
+    let h = (0x811c9dc5 ^ kind) >>> 0;
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+    // A second, independent-enough hash from the first (murmur3's finaliser).
+    let h2 = h ^ (h >>> 16);
+    h2 = Math.imul(h2, 0x85ebca6b);
+    h2 ^= h2 >>> 13;
+    h2 = Math.imul(h2, 0xc2b2ae35) | 1;
     let seen = true;
     for (let k = 0; k < 3; k++) {
-      const bit = (h1 + Math.imul(k, h2 | 1)) >>> 5; // 27 bits
+      const bit = (h + Math.imul(k, h2)) >>> 5; // 27 bits
       const byte = bit >>> 3;
       const mask = 1 << (bit & 7);
       if (!(this.bits[byte]! & mask)) {
@@ -224,12 +253,13 @@ export function rowEncoder(header: SettlementHeader, importId: string, unitSepar
   };
   const timestamp = (c: SettlementColumn, need: boolean): string => {
     const v = need ? required(c) : cell(ix[c]);
-    return v ? timestampOf(c, v) : NULL;
+    return v ? timestampOf(c, v, c === 'captured_at') : NULL;
   };
   const out: string[] = new Array<string>(33);
   let special = false;
   const seen = new SeenFilter();
   const accounts = new Set<string>();
+  const running = new Map<string, Running>();
 
   const encode = (record: string[], lineNo: number): string => {
     cells = record;
@@ -283,6 +313,7 @@ export function rowEncoder(header: SettlementHeader, importId: string, unitSepar
     out[20] = integer('payment_pricing.rate.tax.variable', NULL);
     out[21] = optionalText(ix['payment_pricing_details.price_plan_id']);
     out[22] = timestamp('captured_at', true);
+    const capturedAt = lastInstant;
     out[23] = timestamp('created_at', false);
     out[24] = timestamp('payment_transaction_created_at', false);
     out[25] = optionalText(ix.klarna_reference);
@@ -299,8 +330,27 @@ export function rowEncoder(header: SettlementHeader, importId: string, unitSepar
     out[31] = extra ? JSON.stringify(extra) : NULL;
     // Provisional: reconciliation rewrites the lines that do not match. A line whose key the
     // filter may have seen before is marked `duplicate` so reconciliation checks it (and only it).
-    const key = `${type}|${out[8] || `${out[4]}|${out[22]}|${amount}|${discount}|${penalty}`}`;
-    out[32] = seen.addAndCheck(key) ? 'duplicate' : type === 'DISCOUNT' || type === 'PENALTY' || type === 'DISPUTE' ? 'adjustment' : 'matched';
+    const key = out[8] || `${out[4]}|${out[22]}|${amount}|${discount}|${penalty}`;
+    out[32] = seen.addAndCheck(type.charCodeAt(0) + type.length * 256, key) ? 'duplicate' : type === 'DISCOUNT' || type === 'PENALTY' || type === 'DISPUTE' ? 'adjustment' : 'matched';
+    // The payout's totals (only for a line that passed every check, which it has by now).
+    let t = running.get(out[2]);
+    if (!t) {
+      t = { settlementId: Buffer.from(out[2]).toString(), lineCount: 0, grossSales: 0, refunds: 0, fees: 0, tax: 0, discounts: 0, penalties: 0, disputes: 0, net: 0, lo: capturedAt, hi: capturedAt, currencies: new Map() };
+      running.set(t.settlementId, t);
+    }
+    const abs = Math.abs(Number(amount));
+    t.lineCount++;
+    if (type === 'SALE') t.grossSales += abs;
+    else if (type === 'RETURN') t.refunds += abs;
+    else if (type === 'DISPUTE') t.disputes += abs;
+    if (fee !== '0') t.fees += Number(fee);
+    if (tax !== '0') t.tax += Number(tax);
+    if (discount !== '0') t.discounts += Number(discount);
+    if (penalty !== '0') t.penalties += Number(penalty);
+    t.net += Number(net);
+    if (capturedAt < t.lo) t.lo = capturedAt;
+    if (capturedAt > t.hi) t.hi = capturedAt;
+    t.currencies.set(currency, (t.currencies.get(currency) ?? 0) + 1);
     const row = out.join(COPY_DELIMITER);
     special = NEEDS_ESCAPE.test(row) || unitSeparatorSeen();
     return special ? out.map(escapeCopy).join(COPY_DELIMITER) : row;
@@ -308,6 +358,13 @@ export function rowEncoder(header: SettlementHeader, importId: string, unitSepar
   return {
     encode,
     accounts,
+    totals: () =>
+      [...running.values()].map(({ lo, hi, currencies: counts, ...sums }) => ({
+        ...sums,
+        currency: [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0],
+        periodStart: new Date(lo).toISOString(),
+        periodEnd: new Date(hi).toISOString(),
+      })),
     // A line break can only be in an emitted cell (then the row needed escaping) or in a cell
     // of a column we do not keep (a repeated or unnamed column).
     multiline: (record) => special || ignored.some((i) => (record[i] ?? '').includes('\n')),
@@ -323,7 +380,7 @@ function rawOf(cells: string[], header: SettlementHeader): Record<string, string
 }
 
 export type ParseProgress = { bytesRead: number; linesRead: number; quarantined: number };
-export type ParseResult = ParseProgress & { accounts: string[] };
+export type ParseResult = ParseProgress & { accounts: string[]; totals: PayoutTotals[] };
 
 export type ParseSink = {
   header?(header: SettlementHeader): Promise<void> | void;
@@ -468,7 +525,8 @@ export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array>, sink
     await sink.quarantine(quarantined);
   }
   sink.progress?.(progress);
-  return { ...progress, accounts: [...((encoder as RowEncoder | null)?.accounts ?? [])] };
+  const done = encoder as RowEncoder | null;
+  return { ...progress, accounts: [...(done?.accounts ?? [])], totals: done?.totals() ?? [] };
 }
 
 /** The header of a file from its first bytes (the upload checks it before storing anything). */

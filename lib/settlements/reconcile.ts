@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import type { PayoutTotals } from './parse';
 
 /**
  * Reconciliation as set-based SQL: every settlement line gets exactly one verdict
@@ -29,8 +30,8 @@ import type { Db } from '@/db/client';
  * Runs one of the big statements. For tuning bench:settlements: SETTLEMENT_IMPORT_TIMING=1
  * prints its time, SETTLEMENT_IMPORT_EXPLAIN=1 its plan as run (EXPLAIN ANALYZE also runs it).
  */
-async function step(tx: Db, what: string, query: SQL): Promise<void> {
-  if (process.env.SETTLEMENT_IMPORT_EXPLAIN) {
+async function step(tx: Db, what: string, query: SQL, explainable = true): Promise<void> {
+  if (process.env.SETTLEMENT_IMPORT_EXPLAIN && explainable) {
     console.error(`  ${what}:`);
     for (const r of rowsOf<Record<string, string>>(await tx.execute(sql`EXPLAIN (ANALYZE, BUFFERS) ${query}`))) console.error(`    ${Object.values(r)[0]}`);
     return;
@@ -59,7 +60,7 @@ const dupKey = (t: string) =>
  * (the hash index on operation_id; adjustments, which settle no operation, by a scan only when
  * one is flagged), and each flagged line is compared with its key's first line.
  */
-function judged(importId: string, importCreatedAt: Date): SQL {
+function judged(importId: string, importCreatedAt: Date, reissued: string[]): SQL {
   const ours = sql`o.rate_fixed IS NOT NULL`;
   const fixed = sql`CASE WHEN ${ours} THEN o.rate_fixed ELSE coalesce(src.rate_fixed, 0) END`;
   const variable = sql`CASE WHEN ${ours} THEN coalesce(o.rate_variable, 0) ELSE coalesce(src.rate_variable, 0) END`;
@@ -86,12 +87,14 @@ function judged(importId: string, importCreatedAt: Date): SQL {
       SELECT DISTINCT p.operation_id, p.type
       FROM settlement_lines p JOIN settlement_imports i ON i.id = p.import_id
       WHERE p.import_id <> ${importId} AND i.created_at < ${importCreatedAt.toISOString()}::timestamptz AND p.operation_id IS NOT NULL
+        -- Lines of payouts this import re-issues are being replaced, not repeated.
+        AND p.settlement_id NOT IN (${reissued.length ? sql.join(reissued.map((id) => sql`${id}`), sql`, `) : sql`NULL`})
     ),
     fees AS (
       SELECT src.line_no, src.type, src.currency, src.amount, src.fee_amount, src.tax_amount, src.payment_transaction_id,
         src.verdict AS was_verdict, src.expected_amount AS was_amount, src.expected_currency AS was_currency, src.expected_fee AS was_fee, src.expected_tax AS was_tax,
+        src.operation_id, src.captured_at, src.discount_amount, src.penalty_amount,
         o.amount AS o_amount, o.currency AS o_currency, o.operation_id AS o_id, e.operation_id AS earlier_id,
-        (src.verdict = 'duplicate' AND EXISTS (SELECT 1 FROM firsts f WHERE f.type = src.type AND f.key = ${dupKey('src')} AND f.first_line < src.line_no)) AS repeated,
         CASE WHEN o.operation_id IS NOT NULL AND src.type IN ('SALE', 'FEE') THEN ${fixed} + ${scaledProduct(sql`o.amount`, variable)} END AS exp_fee,
         ${taxFixed} AS tax_fixed_v, ${taxVariable} AS tax_variable_v
       FROM settlement_lines src
@@ -107,7 +110,10 @@ function judged(importId: string, importCreatedAt: Date): SQL {
     verdicts AS (
       SELECT taxed.*,
         CASE
-          WHEN repeated OR earlier_id IS NOT NULL THEN 'duplicate'
+          WHEN earlier_id IS NOT NULL THEN 'duplicate'
+          -- Only a line the parser flagged can repeat one before it (the check reads a CTE, so it
+          -- stays out of the part of the plan parallel workers run).
+          WHEN was_verdict = 'duplicate' AND EXISTS (SELECT 1 FROM firsts f WHERE f.type = taxed.type AND f.key = ${dupKey('taxed')} AND f.first_line < taxed.line_no) THEN 'duplicate'
           WHEN type IN ('DISCOUNT', 'PENALTY', 'DISPUTE') THEN 'adjustment'
           WHEN o_id IS NULL THEN
             CASE WHEN EXISTS (SELECT 1 FROM payment_transactions t WHERE t.payment_transaction_id = taxed.payment_transaction_id)
@@ -153,51 +159,143 @@ async function bulkSettings(tx: Db): Promise<void> {
  * the lines of earlier imports this one re-issues, and the captures/refunds missing from it.
  * Resolutions stay with their lines. One transaction: readers see before or after, never half.
  */
-export async function reconcileImport(db: Db, importId: string): Promise<void> {
+export async function reconcileImport(db: Db, importId: string, options: { totals?: PayoutTotals[] } = {}): Promise<void> {
+  const [imported] = rowsOf<{ created_at: string | Date }>(await db.execute(sql`SELECT created_at FROM settlement_imports WHERE id = ${importId}`));
+  if (!imported) throw new Error(`settlement import ${importId} not found`);
+  const createdAt = new Date(imported.created_at);
+  // A million new lines leave the planner's statistics of settlement_lines stale (it would
+  // pick nested loops); a small sample is enough to know the table is big.
   await db.transaction(async (tx) => {
-    const created = await tx.execute(sql`SELECT created_at FROM settlement_imports WHERE id = ${importId} FOR UPDATE`);
-    const row = rowsOf<{ created_at: string | Date }>(created)[0];
-    if (!row) throw new Error(`settlement import ${importId} not found`);
+    await tx.execute(sql`SET LOCAL default_statistics_target = 10`);
+    await step(tx, 'analyze', sql`ANALYZE settlement_lines`, false);
+  });
+  const totals = options.totals ?? (await payoutTotalsOf(db, importId));
+  const settlementIds = totals.map((t) => t.settlementId);
+  // The two big reads, each in its own read-only transaction, at the same time (two Postgres
+  // backends; PGlite runs them one after the other): the lines whose verdict changes, and what
+  // the import's lines do not settle. The transaction below then writes what they found.
+  const [changes, unsettled] = await Promise.all([
+    readOnly(db, 'verdicts', async (tx) => {
+      // Worth parallel workers (the planner's default costs say no): about a third faster.
+      await tx.execute(sql`SET LOCAL parallel_setup_cost = 0`);
+      await tx.execute(sql`SET LOCAL parallel_tuple_cost = 0`);
+      return rowsOf<Change>(await tx.execute(judged(importId, createdAt, settlementIds)));
+    }),
+    readOnly(db, 'unsettled', (tx) => unsettledOf(tx, importId, totals)),
+  ]);
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT 1 FROM settlement_imports WHERE id = ${importId} FOR UPDATE`);
     await bulkSettings(tx);
-    // A million new lines leave the planner's statistics of settlement_lines stale (it would
-    // pick nested loops): refresh them (a fixed-size sample, so this stays cheap as the table grows).
-    await tx.execute(sql`ANALYZE settlement_lines`);
-    await payoutTotals(tx, importId);
+    await insertTotals(tx, totals);
     await supersede(tx, importId);
-    // Only the lines whose verdict or expected values change are written: collected first (a
-    // few hundred on a first run), then updated through the primary key.
     await tx.execute(sql`
       CREATE TEMP TABLE IF NOT EXISTS settlement_changes (line_no int PRIMARY KEY, verdict text, expected_amount bigint, expected_currency text, expected_fee bigint, expected_tax bigint) ON COMMIT DROP`);
     await tx.execute(sql`DELETE FROM settlement_changes`);
-    await step(tx, 'verdicts', sql`INSERT INTO settlement_changes ${judged(importId, new Date(row.created_at))}`);
+    for (let i = 0; i < changes.length; i += 5000) {
+      await tx.execute(sql`
+        INSERT INTO settlement_changes VALUES ${sql.join(
+          changes
+            .slice(i, i + 5000)
+            .map((c) => sql`(${c.line_no}, ${c.verdict}, ${c.expected_amount}::bigint, ${c.expected_currency}, ${c.expected_fee}::bigint, ${c.expected_tax}::bigint)`),
+          sql`, `,
+        )}`);
+    }
     await step(tx, 'verdict updates', sql`
       UPDATE settlement_lines l
       SET verdict = c.verdict, expected_amount = c.expected_amount, expected_currency = c.expected_currency, expected_fee = c.expected_fee, expected_tax = c.expected_tax
       FROM settlement_changes c
       WHERE l.import_id = ${importId} AND l.line_no = c.line_no`);
-    await afterLines(tx, importId);
+    await afterLines(tx, importId, unsettled);
   });
 }
 
-/** One pass over the import's lines: each payout's totals and period (its first to last line), in a temp table. */
-async function payoutTotals(tx: Db, importId: string): Promise<void> {
+type Change = { line_no: number; verdict: string; expected_amount: string | null; expected_currency: string | null; expected_fee: string | null; expected_tax: string | null };
+type Unsettled = { operation_id: string; kind: string; payment_transaction_id: string; account_id: string; currency: string; amount: string; occurred_at: string };
+
+async function readOnly<T>(db: Db, what: string, read: (tx: Db) => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await db.transaction(async (tx) => {
+    await bulkSettings(tx);
+    return read(tx);
+  });
+  if (process.env.SETTLEMENT_IMPORT_TIMING) console.error(`  ${what}: ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  return result;
+}
+
+/**
+ * What this import's lines do not settle, among the captures/refunds of the accounts it names,
+ * in its currencies and period (one hash anti-join; the planner, misjudging how few survive,
+ * would otherwise probe the index a million times).
+ */
+async function unsettledOf(tx: Db, importId: string, totals: PayoutTotals[]): Promise<Unsettled[]> {
+  if (!totals.length) return [];
+  const lo = totals.reduce((a, t) => (t.periodStart < a ? t.periodStart : a), totals[0]!.periodStart);
+  const hi = totals.reduce((a, t) => (t.periodEnd > a ? t.periodEnd : a), totals[0]!.periodEnd);
+  const currencies = [...new Set(totals.map((t) => t.currency))];
+  await tx.execute(sql`SET LOCAL enable_nestloop = off`);
+  return rowsOf<Unsettled>(
+    await tx.execute(sql`
+      SELECT o.operation_id, o.kind, o.payment_transaction_id, o.account_id, o.currency, o.amount::text AS amount, o.occurred_at::text AS occurred_at
+      FROM payment_operations o
+      WHERE o.occurred_at BETWEEN ${lo}::timestamptz AND ${hi}::timestamptz
+        AND o.currency IN (${sql.join(currencies.map((c) => sql`${c}`), sql`, `)})
+        AND o.account_id IN (SELECT jsonb_array_elements_text(account_ids) FROM settlement_imports WHERE id = ${importId})
+        AND NOT EXISTS (
+          SELECT 1 FROM settlement_lines m
+          WHERE m.import_id = ${importId} AND m.operation_id = o.operation_id AND m.type = CASE WHEN o.kind = 'refund' THEN 'RETURN' ELSE 'SALE' END)`),
+  );
+}
+
+/** Each payout's totals and period (its first to last line), by one pass over the import's lines (a re-run; the import job has the parser's). */
+async function payoutTotalsOf(db: Db, importId: string): Promise<PayoutTotals[]> {
+  type Row = Record<'settlement_id' | 'currency' | 'period_start' | 'period_end', string> & Record<'line_count' | 'gross_sales' | 'refunds' | 'fees' | 'tax' | 'discounts' | 'penalties' | 'disputes' | 'net', string | number>;
+  const rows = rowsOf<Row>(
+    await db.execute(sql`
+      SELECT l.settlement_id, mode() WITHIN GROUP (ORDER BY l.currency) AS currency,
+        to_char(min(l.captured_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS period_start,
+        to_char(max(l.captured_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS period_end,
+        count(*) AS line_count,
+        coalesce(sum(abs(l.amount)) FILTER (WHERE l.type = 'SALE'), 0) AS gross_sales,
+        coalesce(sum(abs(l.amount)) FILTER (WHERE l.type = 'RETURN'), 0) AS refunds,
+        sum(l.fee_amount) AS fees, sum(l.tax_amount) AS tax, sum(l.discount_amount) AS discounts, sum(l.penalty_amount) AS penalties,
+        coalesce(sum(abs(l.amount)) FILTER (WHERE l.type = 'DISPUTE'), 0) AS disputes,
+        sum(l.net_amount) AS net
+      FROM settlement_lines l WHERE l.import_id = ${importId} GROUP BY l.settlement_id`),
+  );
+  return rows.map((r) => ({
+    settlementId: r.settlement_id,
+    currency: r.currency,
+    periodStart: r.period_start,
+    periodEnd: r.period_end,
+    lineCount: Number(r.line_count),
+    grossSales: Number(r.gross_sales),
+    refunds: Number(r.refunds),
+    fees: Number(r.fees),
+    tax: Number(r.tax),
+    discounts: Number(r.discounts),
+    penalties: Number(r.penalties),
+    disputes: Number(r.disputes),
+    net: Number(r.net),
+  }));
+}
+
+/** The payouts' totals into a temp table the statements below join to. */
+async function insertTotals(tx: Db, totals: PayoutTotals[]): Promise<void> {
   await tx.execute(sql`
     CREATE TEMP TABLE IF NOT EXISTS settlement_totals (
       settlement_id text PRIMARY KEY, currency text, period_start timestamptz, period_end timestamptz, line_count int,
       gross_sales bigint, refunds bigint, fees bigint, tax bigint, discounts bigint, penalties bigint, disputes bigint, net bigint
     ) ON COMMIT DROP`);
   await tx.execute(sql`DELETE FROM settlement_totals`);
-  await step(tx, 'payout totals', sql`
-    INSERT INTO settlement_totals
-    SELECT l.settlement_id, mode() WITHIN GROUP (ORDER BY l.currency), min(l.captured_at), max(l.captured_at), count(*),
-      coalesce(sum(abs(l.amount)) FILTER (WHERE l.type = 'SALE'), 0),
-      coalesce(sum(abs(l.amount)) FILTER (WHERE l.type = 'RETURN'), 0),
-      sum(l.fee_amount), sum(l.tax_amount), sum(l.discount_amount), sum(l.penalty_amount),
-      coalesce(sum(abs(l.amount)) FILTER (WHERE l.type = 'DISPUTE'), 0),
-      sum(l.net_amount)
-    FROM settlement_lines l
-    WHERE l.import_id = ${importId}
-    GROUP BY l.settlement_id`);
+  if (!totals.length) return;
+  await tx.execute(sql`
+    INSERT INTO settlement_totals VALUES ${sql.join(
+      totals.map(
+        (t) =>
+          sql`(${t.settlementId}, ${t.currency}, ${t.periodStart}::timestamptz, ${t.periodEnd}::timestamptz, ${t.lineCount}, ${t.grossSales}, ${t.refunds}, ${t.fees}, ${t.tax}, ${t.discounts}, ${t.penalties}, ${t.disputes}, ${t.net})`,
+      ),
+      sql`, `,
+    )}`);
 }
 
 /**
@@ -223,7 +321,7 @@ async function supersede(tx: Db, importId: string): Promise<void> {
 }
 
 /** The payouts of the import with their match counts, the captures/refunds missing from them, and their open counts. */
-async function afterLines(tx: Db, importId: string): Promise<void> {
+async function afterLines(tx: Db, importId: string, unsettled: Unsettled[]): Promise<void> {
   const attention = sql`l.verdict NOT IN ('matched', 'adjustment')`;
   await step(tx, 'payouts', sql`
     INSERT INTO settlements AS s (settlement_id, import_id, currency, period_start, period_end, line_count, gross_sales, refunds, fees, tax, discounts, penalties, disputes, net, matched_count, open_count, missing_count, reconciled_at)
@@ -240,44 +338,33 @@ async function afterLines(tx: Db, importId: string): Promise<void> {
       discounts = excluded.discounts, penalties = excluded.penalties, disputes = excluded.disputes, net = excluded.net,
       matched_count = excluded.matched_count, open_count = excluded.open_count, reconciled_at = excluded.reconciled_at`);
   // Captures and refunds of the accounts this import covers, in a payout's currency and period,
-  // that no line of this import settles (one anti-join over this import's lines), nor a line
-  // of another import (an index probe for each of the few left).
+  // that no line of this import settles (`unsettled`, read before this transaction), nor a line
+  // of another import (an index probe for each of the few left), in the payout whose currency
+  // and period hold it.
   await tx.execute(sql`
     CREATE TEMP TABLE IF NOT EXISTS settlement_found_missing (operation_id text PRIMARY KEY, kind text, payment_transaction_id text, account_id text, currency text, amount bigint, occurred_at timestamptz, settlement_id text) ON COMMIT DROP`);
   await tx.execute(sql`DELETE FROM settlement_found_missing`);
-  const [span] = rowsOf<{ lo: string | null; hi: string | null; currencies: string[] | null }>(
-    await tx.execute(sql`SELECT min(period_start)::text AS lo, max(period_end)::text AS hi, array_agg(DISTINCT currency) AS currencies FROM settlement_totals`),
-  );
-  if (span?.lo && span.hi && span.currencies?.length) {
-    // Step 1, set-based: what this import's lines do not settle (a hash anti-join; the planner,
-    // misjudging how few survive, would otherwise probe the index a million times).
+  await tx.execute(sql`
+    CREATE TEMP TABLE IF NOT EXISTS settlement_unsettled (operation_id text, kind text, payment_transaction_id text, account_id text, currency text, amount bigint, occurred_at timestamptz) ON COMMIT DROP`);
+  await tx.execute(sql`DELETE FROM settlement_unsettled`);
+  for (let i = 0; i < unsettled.length; i += 2000) {
     await tx.execute(sql`
-      CREATE TEMP TABLE IF NOT EXISTS settlement_unsettled (operation_id text, kind text, payment_transaction_id text, account_id text, currency text, amount bigint, occurred_at timestamptz) ON COMMIT DROP`);
-    await tx.execute(sql`DELETE FROM settlement_unsettled`);
-    await tx.execute(sql`SET LOCAL enable_nestloop = off`);
-    await step(tx, 'unsettled', sql`
-      INSERT INTO settlement_unsettled
-      SELECT o.operation_id, o.kind, o.payment_transaction_id, o.account_id, o.currency, o.amount, o.occurred_at
-      FROM payment_operations o
-      WHERE o.occurred_at BETWEEN ${span.lo}::timestamptz AND ${span.hi}::timestamptz
-        AND o.currency IN (${sql.join(span.currencies.map((c) => sql`${c}`), sql`, `)})
-        AND o.account_id IN (SELECT jsonb_array_elements_text(account_ids) FROM settlement_imports WHERE id = ${importId})
-        AND NOT EXISTS (
-          SELECT 1 FROM settlement_lines m
-          WHERE m.import_id = ${importId} AND m.operation_id = o.operation_id AND m.type = CASE WHEN o.kind = 'refund' THEN 'RETURN' ELSE 'SALE' END)`);
-    await tx.execute(sql`SET LOCAL enable_nestloop = on`);
-    await tx.execute(sql`ANALYZE settlement_unsettled`);
-    // Step 2, per item: of those few, what no other import settles either (index probes), in
-    // the payout whose currency and period hold it.
-    await step(tx, 'missing', sql`
-      INSERT INTO settlement_found_missing
-      SELECT DISTINCT ON (c.operation_id) c.operation_id, c.kind, c.payment_transaction_id, c.account_id, c.currency, c.amount, c.occurred_at, b.settlement_id
-      FROM settlement_unsettled c JOIN settlement_totals b ON b.currency = c.currency AND c.occurred_at BETWEEN b.period_start AND b.period_end
-      WHERE NOT EXISTS (
-        SELECT 1 FROM settlement_lines l
-        WHERE l.operation_id = c.operation_id AND l.type = CASE WHEN c.kind = 'refund' THEN 'RETURN' ELSE 'SALE' END)
-      ORDER BY c.operation_id, b.settlement_id`);
+      INSERT INTO settlement_unsettled VALUES ${sql.join(
+        unsettled
+          .slice(i, i + 2000)
+          .map((u) => sql`(${u.operation_id}, ${u.kind}, ${u.payment_transaction_id}, ${u.account_id}, ${u.currency}, ${u.amount}::bigint, ${u.occurred_at}::timestamptz)`),
+        sql`, `,
+      )}`);
   }
+  await tx.execute(sql`ANALYZE settlement_unsettled`);
+  await step(tx, 'missing', sql`
+    INSERT INTO settlement_found_missing
+    SELECT DISTINCT ON (c.operation_id) c.operation_id, c.kind, c.payment_transaction_id, c.account_id, c.currency, c.amount, c.occurred_at, b.settlement_id
+    FROM settlement_unsettled c JOIN settlement_totals b ON b.currency = c.currency AND c.occurred_at BETWEEN b.period_start AND b.period_end
+    WHERE NOT EXISTS (
+      SELECT 1 FROM settlement_lines l
+      WHERE l.operation_id = c.operation_id AND l.type = CASE WHEN c.kind = 'refund' THEN 'RETURN' ELSE 'SALE' END)
+    ORDER BY c.operation_id, b.settlement_id`);
   await tx.execute(sql`
     DELETE FROM settlement_missing m WHERE m.import_id = ${importId}
       AND NOT EXISTS (SELECT 1 FROM settlement_found_missing f WHERE f.operation_id = m.operation_id)`);
