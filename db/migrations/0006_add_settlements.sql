@@ -142,7 +142,6 @@ CREATE INDEX "payment_operations_occurred_idx" ON "payment_operations" USING btr
 CREATE UNIQUE INDEX "settlement_imports_sha_idx" ON "settlement_imports" USING btree ("sha256") WHERE "settlement_imports"."status" <> 'failed';--> statement-breakpoint
 CREATE INDEX "settlement_imports_created_idx" ON "settlement_imports" USING btree ("created_at" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "settlement_lines_attention_idx" ON "settlement_lines" USING btree ("settlement_id","verdict","line_no") WHERE "settlement_lines"."verdict" NOT IN ('matched', 'adjustment');--> statement-breakpoint
-CREATE INDEX "settlement_lines_operation_idx" ON "settlement_lines" USING hash ("operation_id");--> statement-breakpoint
 CREATE INDEX "settlement_missing_settlement_idx" ON "settlement_missing" USING btree ("settlement_id");--> statement-breakpoint
 CREATE INDEX "settlements_period_idx" ON "settlements" USING btree ("period_end" DESC NULLS LAST,"settlement_id");--> statement-breakpoint
 CREATE INDEX "settlements_currency_idx" ON "settlements" USING btree ("currency","period_end" DESC NULLS LAST);

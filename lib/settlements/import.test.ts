@@ -204,6 +204,44 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       expect(payout).toMatchObject({ importId: b.id, lineCount: 2, openCount: 1 });
     });
 
+    it('a capture another payout already settled is a duplicate in the later one', async () => {
+      const db = handle.db;
+      await db.insert(paymentTransactions).values({
+        paymentTransactionId: 'tx-twice',
+        accountId: 'acct-1',
+        state: 'COMPLETED',
+        currency: 'EUR',
+        authorizedAmount: 900,
+        capturedAmount: 900,
+        refundedAmount: 0,
+        remainingAuthorizedAmount: 0,
+        klarnaCreatedAt: new Date('2026-11-02T10:00:00Z'),
+        klarnaUpdatedAt: new Date('2026-11-02T10:00:00Z'),
+      });
+      await db.insert(paymentOperations).values({
+        operationId: 'cap-twice',
+        kind: 'capture',
+        paymentTransactionId: 'tx-twice',
+        accountId: 'acct-1',
+        currency: 'EUR',
+        amount: 900,
+        occurredAt: new Date('2026-11-02T10:00:00Z'),
+        rateFixed: rate.fixed,
+        rateVariable: rate.variable,
+        taxFixed: 0,
+        taxVariable: rate.tax.variable,
+      });
+      const line = saleLine({ payment_transaction_id: 'tx-twice', payment_capture_id: 'cap-twice', amount: 900, settlement_id: 'TWICE-1', merchant_reference: 'x' });
+      const first = await importText(settlementCsvHeader + settlementCsvLine(line), 'twice-1.csv');
+      const second = await importText(settlementCsvHeader + settlementCsvLine({ ...line, settlement_id: 'TWICE-2' }), 'twice-2.csv');
+      const verdictIn = async (importId: string) => (await db.select({ v: settlementLines.verdict }).from(settlementLines).where(eq(settlementLines.importId, importId)))[0]!.v;
+      expect(await verdictIn(first.id)).toBe('matched');
+      expect(await verdictIn(second.id)).toBe('duplicate');
+      // Re-running the first does not turn it into the duplicate: the later payout is the repeat.
+      await reconcileImport(db, first.id);
+      expect(await verdictIn(first.id)).toBe('matched');
+    });
+
     it('recognises the same file uploaded twice and keeps only one import', async () => {
       const text = settlementCsvHeader + settlementCsvLine(saleLine({ payment_transaction_id: 'tx-dup', payment_capture_id: 'cap-dup', amount: 100, settlement_id: 'DUP-1' }));
       const first = await importText(text, 'a.csv');

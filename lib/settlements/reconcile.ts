@@ -52,6 +52,18 @@ const scaledProduct = (a: SQL, b: SQL) =>
 const dupKey = (t: string) =>
   sql.raw(`coalesce(${t}.operation_id, ${t}.payment_transaction_id || '|' || ${t}.captured_at::text || '|' || ${t}.amount || '|' || ${t}.discount_amount || '|' || ${t}.penalty_amount)`);
 
+/** How far apart two payouts can settle the same capture and still be looked at together. */
+const NEARBY = sql`interval '90 days'`;
+
+/** The other imports whose payouts lie within 90 days of this import's (optionally: only those created before it). */
+function nearbyImports(importId: string, span: { lo: string; hi: string }, createdBefore?: Date): SQL {
+  return sql`
+    SELECT s.import_id FROM settlements s JOIN settlement_imports i ON i.id = s.import_id
+    WHERE s.import_id <> ${importId}
+      ${createdBefore ? sql`AND i.created_at < ${createdBefore.toISOString()}::timestamptz` : sql``}
+      AND s.period_end >= ${span.lo}::timestamptz - ${NEARBY} AND s.period_start <= ${span.hi}::timestamptz + ${NEARBY}`;
+}
+
 /**
  * The judged lines of one import: each joined to what it settles, with its verdict and
  * expected values, in file order from one scan through hash joins (no sort). Duplicates inside
@@ -60,7 +72,7 @@ const dupKey = (t: string) =>
  * (the hash index on operation_id; adjustments, which settle no operation, by a scan only when
  * one is flagged), and each flagged line is compared with its key's first line.
  */
-function judged(importId: string, importCreatedAt: Date, reissued: string[]): SQL {
+function judged(importId: string, importCreatedAt: Date, reissued: string[], span: { lo: string; hi: string }): SQL {
   const ours = sql`o.rate_fixed IS NOT NULL`;
   const fixed = sql`CASE WHEN ${ours} THEN o.rate_fixed ELSE coalesce(src.rate_fixed, 0) END`;
   const variable = sql`CASE WHEN ${ours} THEN coalesce(o.rate_variable, 0) ELSE coalesce(src.rate_variable, 0) END`;
@@ -84,9 +96,12 @@ function judged(importId: string, importCreatedAt: Date, reissued: string[]): SQ
       GROUP BY 1, 2
     ),
     earlier AS (
+      -- What earlier imports of nearby payouts (within 90 days) settled: a capture is not paid
+      -- out twice months apart, and this keeps the read to recent imports as history grows.
       SELECT DISTINCT p.operation_id, p.type
-      FROM settlement_lines p JOIN settlement_imports i ON i.id = p.import_id
-      WHERE p.import_id <> ${importId} AND i.created_at < ${importCreatedAt.toISOString()}::timestamptz AND p.operation_id IS NOT NULL
+      FROM settlement_lines p
+      WHERE p.import_id IN (${nearbyImports(importId, span, importCreatedAt)})
+        AND p.operation_id IS NOT NULL
         -- Lines of payouts this import re-issues are being replaced, not repeated.
         AND p.settlement_id NOT IN (${reissued.length ? sql.join(reissued.map((id) => sql`${id}`), sql`, `) : sql`NULL`})
     ),
@@ -179,7 +194,7 @@ export async function reconcileImport(db: Db, importId: string, options: { total
       // Worth parallel workers (the planner's default costs say no): about a third faster.
       await tx.execute(sql`SET LOCAL parallel_setup_cost = 0`);
       await tx.execute(sql`SET LOCAL parallel_tuple_cost = 0`);
-      return rowsOf<Change>(await tx.execute(judged(importId, createdAt, settlementIds)));
+      return rowsOf<Change>(await tx.execute(judged(importId, createdAt, settlementIds, spanOf(totals))));
     }),
     readOnly(db, 'unsettled', (tx) => unsettledOf(tx, importId, totals)),
   ]);
@@ -205,7 +220,7 @@ export async function reconcileImport(db: Db, importId: string, options: { total
       SET verdict = c.verdict, expected_amount = c.expected_amount, expected_currency = c.expected_currency, expected_fee = c.expected_fee, expected_tax = c.expected_tax
       FROM settlement_changes c
       WHERE l.import_id = ${importId} AND l.line_no = c.line_no`);
-    await afterLines(tx, importId, unsettled);
+    await afterLines(tx, importId, unsettled, spanOf(totals));
   });
 }
 
@@ -227,10 +242,16 @@ async function readOnly<T>(db: Db, what: string, read: (tx: Db) => Promise<T>): 
  * in its currencies and period (one hash anti-join; the planner, misjudging how few survive,
  * would otherwise probe the index a million times).
  */
+/** The first to last line of the import's payouts. */
+function spanOf(totals: PayoutTotals[]): { lo: string; hi: string } {
+  const starts = totals.map((t) => new Date(t.periodStart).getTime());
+  const ends = totals.map((t) => new Date(t.periodEnd).getTime());
+  return totals.length ? { lo: new Date(Math.min(...starts)).toISOString(), hi: new Date(Math.max(...ends)).toISOString() } : { lo: new Date(0).toISOString(), hi: new Date(0).toISOString() };
+}
+
 async function unsettledOf(tx: Db, importId: string, totals: PayoutTotals[]): Promise<Unsettled[]> {
   if (!totals.length) return [];
-  const lo = totals.reduce((a, t) => (t.periodStart < a ? t.periodStart : a), totals[0]!.periodStart);
-  const hi = totals.reduce((a, t) => (t.periodEnd > a ? t.periodEnd : a), totals[0]!.periodEnd);
+  const { lo, hi } = spanOf(totals);
   const currencies = [...new Set(totals.map((t) => t.currency))];
   await tx.execute(sql`SET LOCAL enable_nestloop = off`);
   return rowsOf<Unsettled>(
@@ -321,7 +342,7 @@ async function supersede(tx: Db, importId: string): Promise<void> {
 }
 
 /** The payouts of the import with their match counts, the captures/refunds missing from them, and their open counts. */
-async function afterLines(tx: Db, importId: string, unsettled: Unsettled[]): Promise<void> {
+async function afterLines(tx: Db, importId: string, unsettled: Unsettled[], span: { lo: string; hi: string }): Promise<void> {
   const attention = sql`l.verdict NOT IN ('matched', 'adjustment')`;
   await step(tx, 'payouts', sql`
     INSERT INTO settlements AS s (settlement_id, import_id, currency, period_start, period_end, line_count, gross_sales, refunds, fees, tax, discounts, penalties, disputes, net, matched_count, open_count, missing_count, reconciled_at)
@@ -339,8 +360,7 @@ async function afterLines(tx: Db, importId: string, unsettled: Unsettled[]): Pro
       matched_count = excluded.matched_count, open_count = excluded.open_count, reconciled_at = excluded.reconciled_at`);
   // Captures and refunds of the accounts this import covers, in a payout's currency and period,
   // that no line of this import settles (`unsettled`, read before this transaction), nor a line
-  // of another import (an index probe for each of the few left), in the payout whose currency
-  // and period hold it.
+  // of another import of payouts within 90 days, in the payout whose currency and period hold it.
   await tx.execute(sql`
     CREATE TEMP TABLE IF NOT EXISTS settlement_found_missing (operation_id text PRIMARY KEY, kind text, payment_transaction_id text, account_id text, currency text, amount bigint, occurred_at timestamptz, settlement_id text) ON COMMIT DROP`);
   await tx.execute(sql`DELETE FROM settlement_found_missing`);
@@ -363,7 +383,8 @@ async function afterLines(tx: Db, importId: string, unsettled: Unsettled[]): Pro
     FROM settlement_unsettled c JOIN settlement_totals b ON b.currency = c.currency AND c.occurred_at BETWEEN b.period_start AND b.period_end
     WHERE NOT EXISTS (
       SELECT 1 FROM settlement_lines l
-      WHERE l.operation_id = c.operation_id AND l.type = CASE WHEN c.kind = 'refund' THEN 'RETURN' ELSE 'SALE' END)
+      WHERE l.import_id IN (${nearbyImports(importId, span)})
+        AND l.operation_id = c.operation_id AND l.type = CASE WHEN c.kind = 'refund' THEN 'RETURN' ELSE 'SALE' END)
     ORDER BY c.operation_id, b.settlement_id`);
   await tx.execute(sql`
     DELETE FROM settlement_missing m WHERE m.import_id = ${importId}
