@@ -7,7 +7,7 @@ import { klarnaFor, klarnaSettings, type KlarnaSettings } from '@/lib/credential
 import { env } from '@/lib/env';
 import { enqueue, queues } from '@/lib/jobs/queue';
 import type { Settlement } from '@/lib/klarna/schemas/settlements';
-import { createImport, DuplicateImportError, storeUpload, uploadDir } from './import';
+import { chunksOf, createImport, DuplicateImportError, storeUpload, uploadDir } from './import';
 
 export type SettlementFetchCtx = { db: Db; actor?: Actor | null; settings?: KlarnaSettings; requestId?: string; dataDir?: string };
 
@@ -21,19 +21,6 @@ async function knownIds(db: Db, ids: string[]): Promise<Set<string>> {
     .from(settlementImports)
     .where(and(inArray(settlementImports.klarnaSettlementId, ids), ne(settlementImports.status, 'failed')));
   return new Set(rows.map((r) => r.id!));
-}
-
-async function* chunks(body: ReadableStream<Uint8Array>) {
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
 }
 
 /**
@@ -72,7 +59,7 @@ export async function fetchSettlementsFromKlarna(ctx: SettlementFetchCtx, option
       continue;
     }
     const download = await api.settlements.downloadCsv(settlement.settlement_id);
-    const stored = await storeUpload(chunks(download.body), uploadDir(ctx.dataDir ?? config.DATA_DIR));
+    const stored = await storeUpload(chunksOf(download.body), uploadDir(ctx.dataDir ?? config.DATA_DIR));
     try {
       const row = await createImport(ctx.db, stored, {
         source: 'klarna',

@@ -33,6 +33,20 @@ export class UploadTooLargeError extends Error {}
 
 export type StoredFile = { storagePath: string; sha256: string; sizeBytes: number };
 
+/** A web stream's chunks as an async iterable (a request body, a download from Klarna). */
+export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 /**
  * Streams bytes to a file under `dir`, hashing them, refusing at once a file whose first
  * bytes are not a settlement CSV header (SettlementFileError names what is missing).

@@ -3,26 +3,13 @@ import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { enqueue, queues } from '@/lib/jobs/queue';
 import { currentRequestId } from '@/lib/request';
-import { createImport, DuplicateImportError, storeUpload, uploadDir, UploadTooLargeError } from '@/lib/settlements/import';
+import { chunksOf, createImport, DuplicateImportError, storeUpload, uploadDir, UploadTooLargeError } from '@/lib/settlements/import';
 import { SettlementFileError } from '@/lib/settlements/parse';
 import { routeActor } from '@/lib/settlements/route-guard';
 
 export const dynamic = 'force-dynamic';
 // Files of several GB take a while to arrive.
 export const maxDuration = 3600;
-
-async function* chunks(body: ReadableStream<Uint8Array>) {
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
 
 function fileNameOf(request: Request): string {
   const raw = request.headers.get('x-file-name') ?? '';
@@ -48,7 +35,7 @@ export async function POST(request: Request) {
   const db = getDb();
   const fileName = fileNameOf(request);
   try {
-    const stored = await storeUpload(chunks(request.body), uploadDir(env().DATA_DIR));
+    const stored = await storeUpload(chunksOf(request.body), uploadDir(env().DATA_DIR));
     const row = await createImport(db, stored, { source: 'upload', fileName, uploadedBy: actor.id, uploadedByEmail: actor.email });
     await enqueue(queues.settlementImport, { importId: row.id });
     await recordAudit(db, {
