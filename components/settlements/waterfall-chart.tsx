@@ -21,6 +21,9 @@ const tick = (value: number, currency: string) => formatMinorUnits(value, curren
  * the net paid out, as floating bars. The chart is one image to assistive technology, named
  * with the whole sum; the table under it carries the same figures for everyone.
  */
+/** Short names under the bars (the table beside the chart has the full ones). */
+const axisLabels: Record<string, string> = { 'Gross sales': 'Gross', 'VAT on fees': 'VAT', 'Net payout': 'Net' };
+
 export function WaterfallChart({ totals, currency }: { totals: PayoutTotals; currency: string }) {
   const steps = waterfallSteps(totals);
   const data = steps.map((s) => ({ ...s, range: [Math.min(s.from, s.to), Math.max(s.from, s.to)] as [number, number], text: stepText(s, currency) }));
@@ -32,7 +35,7 @@ export function WaterfallChart({ totals, currency }: { totals: PayoutTotals; cur
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} margin={{ top: 24, right: 8, bottom: 8, left: 8 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--border)" />
-            <XAxis dataKey="label" tick={{ fontSize: 12, fill: 'var(--muted-foreground)' }} interval={0} tickLine={false} />
+            <XAxis dataKey="label" tick={{ fontSize: 11, fill: 'var(--muted-foreground)' }} tickFormatter={(label: string) => axisLabels[label] ?? label} interval={0} tickLine={false} />
             <YAxis tickFormatter={(v: number) => tick(v, currency)} tick={{ fontSize: 12, fill: 'var(--muted-foreground)' }} width={84} allowDecimals={false} />
             <ReferenceLine y={0} stroke="var(--muted-foreground)" />
             <Tooltip

@@ -13,6 +13,7 @@ export function UrlTabs({ tabs, initial, label }: { tabs: UrlTab[]; initial: str
   const [value, setValue] = useState(tabs.some((t) => t.id === initial) ? initial : tabs[0]!.id);
   return (
     <Tabs.Root
+      className="min-w-0"
       value={value}
       onValueChange={(next) => {
         setValue(next);
@@ -33,7 +34,7 @@ export function UrlTabs({ tabs, initial, label }: { tabs: UrlTab[]; initial: str
         ))}
       </Tabs.List>
       {tabs.map((tab) => (
-        <Tabs.Content key={tab.id} value={tab.id} className="grid gap-4 outline-none">
+        <Tabs.Content key={tab.id} value={tab.id} className="grid min-w-0 grid-cols-[minmax(0,1fr)] gap-4 outline-none">
           {tab.content}
         </Tabs.Content>
       ))}

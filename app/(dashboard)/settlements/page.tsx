@@ -58,12 +58,12 @@ export default async function SettlementsPage({ searchParams }: { searchParams: 
             id: 'payouts',
             label: 'Payouts',
             content: (
-              <div className="grid min-w-0 gap-4">
+              <div className="grid min-w-0 grid-cols-[minmax(0,1fr)] gap-4">
                 <PayoutFilters raw={raw} currencies={currencies} />
                 {invalid.length > 0 && (
                   <Alert tone="warning">Some filters were not valid and were ignored: {invalid.map((i) => `${filterLabels[i.field]} (${i.message})`).join(', ')}.</Alert>
                 )}
-                <Card>
+                <Card className="min-w-0">
                   {payouts.rows.length === 0 ? (
                     <div className="grid justify-items-center gap-2 px-5 py-12 text-center text-sm text-muted-foreground">
                       {filtered || raw.cursor ? (
@@ -116,7 +116,7 @@ const statusOptions = [
 function PayoutFilters({ raw, currencies }: { raw: SettlementSearch; currencies: string[] }) {
   const currencyChoices = raw.currency && !currencies.includes(raw.currency) ? [...currencies, raw.currency] : currencies;
   return (
-    <Card className="p-4">
+    <Card className="min-w-0 p-4">
       <form className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-5" method="get" aria-label="Filter payouts">
         <input type="hidden" name="tab" value="payouts" />
         <Field label="Currency">

@@ -191,11 +191,11 @@ function VerdictFilter({ current, counts, total }: { current: LineFilter | undef
 
 function TransactionCell({ id, known }: { id: string; known: boolean }) {
   return known ? (
-    <Link className="block max-w-44 truncate font-mono text-xs underline underline-offset-4" href={paymentHref(id)} title={`Open payment ${id}`}>
+    <Link className="block max-w-36 truncate font-mono text-xs underline underline-offset-4" href={paymentHref(id)} title={`Open payment ${id}`}>
       {id}
     </Link>
   ) : (
-    <span className="block max-w-44 truncate font-mono text-xs text-muted-foreground" title={`${id} (not in our records)`}>
+    <span className="block max-w-36 truncate font-mono text-xs text-muted-foreground" title={`${id} (not in our records)`}>
       {id}
     </span>
   );
@@ -252,7 +252,7 @@ function LinesTable({ rows, settlementId, canResolve }: { rows: LineListRow[]; s
               <Td className="text-xs">{l.type}</Td>
               <Td>
                 <TransactionCell id={l.paymentTransactionId} known={l.transactionKnown} />
-                <span className="block max-w-44 truncate font-mono text-xs text-muted-foreground" title={settles ?? ''}>
+                <span className="block max-w-36 truncate font-mono text-xs text-muted-foreground" title={settles ?? ''}>
                   {settles ?? '—'}
                 </span>
               </Td>
@@ -262,7 +262,7 @@ function LinesTable({ rows, settlementId, canResolve }: { rows: LineListRow[]; s
               <Td className="text-right">
                 <Versus testId="fee" actual={formatMinorUnits(l.feeAmount + l.taxAmount, c)} expected={l.expectedFee === null ? null : formatMinorUnits(l.expectedFee + (l.expectedTax ?? 0), expectedIn)} />
               </Td>
-              <Td className="min-w-60">
+              <Td className="min-w-56">
                 <div className="grid gap-1">
                   <VerdictBadge verdict={l.verdict} resolved={Boolean(l.resolvedAt)} />
                   <span className="text-xs text-muted-foreground">{explainLine(l)}</span>
@@ -305,7 +305,7 @@ function MissingTable({ rows, settlementId, canResolve }: { rows: MissingListRow
             <Td className="text-xs">{m.kind === 'refund' ? 'Refund' : 'Capture'}</Td>
             <Td>
               <TransactionCell id={m.paymentTransactionId} known={m.transactionKnown} />
-              <span className="block max-w-44 truncate font-mono text-xs text-muted-foreground" title={m.operationId}>
+              <span className="block max-w-36 truncate font-mono text-xs text-muted-foreground" title={m.operationId}>
                 {m.operationId}
               </span>
             </Td>
