@@ -283,6 +283,22 @@ test.describe('settlements', () => {
         await expect(refused).toBeVisible();
         await expect(refused).toContainText('settlement_id');
       });
+
+      await test.step('a line that cannot be read is quarantined, shown with its line, column and reason', async () => {
+        const [header, first] = original.toString('utf8').split('\r\n');
+        const cells = first!.split(',');
+        cells[8] = '12x'; // amount
+        const name = 'one-bad-line.csv';
+        await uploadFile(operator, name, Buffer.from(`${header}\n${cells.join(',')}\n`));
+        const followed = operator.getByRole('region', { name: `Import of ${name}` });
+        await expect(followed).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+        await operator.goto('/settlements?tab=imports');
+        await operator.getByRole('link', { name: 'See the 1 quarantined lines of one-bad-line.csv' }).click();
+        const row = operator.getByRole('table', { name: 'Quarantined lines' }).locator('tr[data-line="2"]');
+        await expect(row).toContainText('amount');
+        await expect(row).toContainText('"12x" is not a whole number of minor units');
+        await expect(operator.getByRole('link', { name: 'Download quarantined lines' })).toHaveAttribute('href', /\/quarantine$/);
+      });
     });
 
     await test.step('the overview charts the payouts', async () => {

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { merchantAccounts, paymentTransactions, settlementImports, settlementLines, settlementMissing, settlements, type SettlementImportRow, type SettlementLineRow, type SettlementMissingRow, type SettlementRow } from '@/db/schema';
+import { merchantAccounts, paymentTransactions, settlementImports, settlementLines, settlementMissing, settlementQuarantine, settlements, type SettlementImportRow, type SettlementLineRow, type SettlementMissingRow, type SettlementQuarantineRow, type SettlementRow } from '@/db/schema';
 import { pageOf } from '@/lib/pagination';
 import { lineVerdicts, settledVerdicts, type LineVerdict } from './verdicts';
 
@@ -130,6 +130,20 @@ async function settlementIdsByImport(db: Db, importIds: string[]): Promise<Map<s
 export async function getSettlementImport(db: Db, importId: string): Promise<SettlementImportRow | null> {
   const [row] = await db.select().from(settlementImports).where(eq(settlementImports.id, importId)).limit(1);
   return row ?? null;
+}
+
+/** An import's quarantined lines in file order, a page at a time (keyset on the line number). */
+export async function listQuarantine(db: Db, importId: string, options: { after?: number; limit?: number } = {}): Promise<{ rows: SettlementQuarantineRow[]; nextAfter: number | null }> {
+  const limit = options.limit ?? 100;
+  const rows = await db
+    .select()
+    .from(settlementQuarantine)
+    .where(and(eq(settlementQuarantine.importId, importId), gt(settlementQuarantine.lineNo, options.after ?? 0)))
+    .orderBy(asc(settlementQuarantine.lineNo))
+    .limit(limit + 1);
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  return { rows: page, nextAfter: more ? page.at(-1)!.lineNo : null };
 }
 
 export const activeImportStatuses = ['queued', 'importing', 'reconciling'] as const;

@@ -223,9 +223,9 @@ function ImportsTable({ rows }: { rows: ImportListRow[] }) {
         {rows.map((row) => (
           <tr key={row.id} data-import-id={row.id}>
             <Td>
-              <span className="block max-w-56 truncate font-medium" title={row.fileName}>
+              <Link className="block max-w-56 truncate font-medium underline-offset-4 hover:underline" title={row.fileName} href={`/settlements/imports/${encodeURIComponent(row.id)}`}>
                 {row.fileName}
-              </span>
+              </Link>
             </Td>
             <Td>{row.source === 'klarna' ? 'Klarna' : 'Upload'}</Td>
             <Td className="text-xs">{row.uploadedByEmail ?? (row.source === 'klarna' ? 'Automatic' : '—')}</Td>
@@ -237,9 +237,14 @@ function ImportsTable({ rows }: { rows: ImportListRow[] }) {
             <Td className="text-right tabular-nums">{row.linesImported.toLocaleString('en-GB')}</Td>
             <Td className="text-right tabular-nums">
               {row.linesQuarantined > 0 ? (
-                <a className="underline underline-offset-4" href={`/api/settlements/imports/${encodeURIComponent(row.id)}/quarantine`} download aria-label={`Download the ${row.linesQuarantined} quarantined lines of ${row.fileName}`}>
-                  {row.linesQuarantined.toLocaleString('en-GB')} (download)
-                </a>
+                <span className="inline-flex gap-2">
+                  <Link className="underline underline-offset-4" href={`/settlements/imports/${encodeURIComponent(row.id)}`} aria-label={`See the ${row.linesQuarantined} quarantined lines of ${row.fileName}`}>
+                    {row.linesQuarantined.toLocaleString('en-GB')}
+                  </Link>
+                  <a className="underline underline-offset-4" href={`/api/settlements/imports/${encodeURIComponent(row.id)}/quarantine`} download aria-label={`Download the ${row.linesQuarantined} quarantined lines of ${row.fileName}`}>
+                    (download)
+                  </a>
+                </span>
               ) : (
                 '0'
               )}
