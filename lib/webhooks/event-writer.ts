@@ -124,8 +124,11 @@ function results(batch: Pending[], stored: Map<string, Stored>): { duplicate: bo
  * them as failed until their handler has run, so a handler error leaves them re-processable.
  */
 async function insertBatch(db: Db, batch: Pending[], mode: 'optimistic' | 'careful'): Promise<Map<string, Stored>> {
+  // In event_id order: two batches holding some of the same events then take their index
+  // locks in the same order, so they wait for each other instead of deadlocking.
+  const ordered = [...batch].sort((a, b) => (a.values.eventId < b.values.eventId ? -1 : a.values.eventId > b.values.eventId ? 1 : 0));
   const rows = JSON.stringify(
-    batch.map(({ values: v, handler }) => ({
+    ordered.map(({ values: v, handler }) => ({
       event_id: v.eventId,
       event_type: v.eventType,
       status: handler ? (mode === 'optimistic' ? 'processed' : 'failed') : 'no_handler',
