@@ -22,7 +22,8 @@ import { sealSigningKey } from '@/lib/webhooks/signing-keys';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const DUPLICATE_SHARE = 0.05;
-// Every n-th event is of a type with a handler (one write of its own); the rest are stored only.
+// Every n-th event is of a type with a handler (one write of its own); the rest are of a type
+// nobody handles (disputes are not built), stored only.
 const HANDLED_EVERY = Number(process.env.BENCH_HANDLED_EVERY ?? 2);
 const TARGET_EVENTS_PER_S = 2000;
 
@@ -34,7 +35,7 @@ function buildDeliveries(signingKeyId: string, key: string): Delivery[] {
     const eventId = randomUUID();
     const body = JSON.stringify({
       metadata: {
-        event_type: i % HANDLED_EVERY === 0 ? 'payment.request.state-change.authorized' : 'settlement.report.created',
+        event_type: i % HANDLED_EVERY === 0 ? 'payment.request.state-change.authorized' : 'dispute.state-change.opened',
         event_id: eventId,
         event_version: 'v1',
         occurred_at: new Date().toISOString(),
