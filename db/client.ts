@@ -54,3 +54,9 @@ export function appDatabase(open: () => DbHandle): DbHandle {
   globalForDb.__appDb ??= open();
   return globalForDb.__appDb;
 }
+
+/** The rows of a `db.execute` result on either driver (postgres.js returns an array, PGlite `{ rows }`). */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return (result as { rows?: T[] }).rows ?? [];
+}

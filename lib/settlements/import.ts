@@ -51,7 +51,7 @@ export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerato
  * Streams bytes to a file under `dir`, hashing them, refusing at once a file whose first
  * bytes are not a settlement CSV header (SettlementFileError names what is missing).
  */
-export async function storeUpload(bytes: AsyncIterable<Uint8Array>, dir: string, maxBytes = MAX_UPLOAD_BYTES): Promise<StoredFile> {
+export async function storeUpload(bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, dir: string, maxBytes = MAX_UPLOAD_BYTES): Promise<StoredFile> {
   await mkdir(dir, { recursive: true });
   const storagePath = path.join(dir, `${randomUUID()}.csv`);
   const out = createWriteStream(storagePath);

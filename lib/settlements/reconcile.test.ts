@@ -11,23 +11,10 @@ import { startSandbox, type RunningSandbox } from '@/sandbox/start';
 import { mutation, sandboxClient } from '@/sandbox/test-helpers';
 import { openTestDatabase, type Driver } from '@/test/db';
 import { paymentOperations, paymentTransactions } from '@/db/schema';
-import { createImport, runImport, storeUpload } from './import';
+import { chunksOf, createImport, runImport, storeUpload } from './import';
 import { reconcileImport } from './reconcile';
 
 const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
-
-async function* chunks(body: ReadableStream<Uint8Array> | string) {
-  if (typeof body === 'string') {
-    yield Buffer.from(body);
-    return;
-  }
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    yield value;
-  }
-}
 
 describe('the fee rule, on hand-worked examples from the seed’s rate definitions', () => {
   it('charges fixed + amount × variable / 10^8 per capture and VAT on the fee, each rounded half up', () => {
@@ -110,7 +97,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
 
     async function importSettlement(settlementId: string) {
       const download = await api.settlements.downloadCsv(settlementId);
-      const stored = await storeUpload(chunks(download.body), dir);
+      const stored = await storeUpload(chunksOf(download.body), dir);
       const row = await createImport(handle.db, stored, { source: 'klarna', fileName: download.fileName, klarnaSettlementId: settlementId });
       const done = await runImport(handle, row.id);
       expect(done.error).toBeNull();
@@ -273,7 +260,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         settlementCsvLine(base('a', right.fee, right.tax)) +
         settlementCsvLine(base('b', right.fee + 1, right.tax)) +
         settlementCsvLine(base('c', otherFee.fee, otherFee.tax, other));
-      const stored = await storeUpload(chunks(csv), dir);
+      const stored = await storeUpload([Buffer.from(csv)], dir);
       const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'rates.csv' });
       await runImport(handle, row.id);
       const verdicts = await handle.db

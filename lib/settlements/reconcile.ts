@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import { rowsOf, type Db } from '@/db/client';
 import type { PayoutTotals } from './parse';
 
 /**
@@ -407,10 +407,4 @@ async function afterLines(tx: Db, importId: string, unsettled: Unsettled[], span
       SELECT settlement_id, count(*)::int AS n FROM settlement_missing WHERE import_id = ${importId} AND resolved_at IS NULL GROUP BY settlement_id
     ) m ON m.settlement_id = t.settlement_id
     WHERE s.settlement_id = t.settlement_id`);
-}
-
-/** Rows of `db.execute` on either driver (postgres.js returns an array, PGlite `{ rows }`). */
-export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
 }

@@ -1,5 +1,5 @@
 import { inArray, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import { rowsOf, type Db } from '@/db/client';
 import { webhookEvents, type WebhookEventRow } from '@/db/schema';
 import type { WebhookEvent } from '@/lib/klarna/schemas/webhooks';
 import type { StoredWebhookEvent, WebhookHandler, WebhookHandlerRegistry } from './handlers';
@@ -218,11 +218,6 @@ function storedRow(values: NewValidEvent, stored: Stored): WebhookEventRow {
     rawBody: values.rawBody,
     body: values.body ?? null,
   };
-}
-
-/** `execute` answers an array (postgres driver) or `{ rows }` (PGlite). */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
 const writers = new WeakMap<WebhookHandlerRegistry, WeakMap<Db, EventWriter>>();
