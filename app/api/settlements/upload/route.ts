@@ -5,7 +5,7 @@ import { enqueue, queues } from '@/lib/jobs/queue';
 import { currentRequestId } from '@/lib/request';
 import { chunksOf, createImport, DuplicateImportError, storeUpload, uploadDir, UploadTooLargeError } from '@/lib/settlements/import';
 import { SettlementFileError } from '@/lib/settlements/parse';
-import { routeActor } from '@/lib/settlements/route-guard';
+import { routeActor } from '@/lib/auth/route';
 
 export const dynamic = 'force-dynamic';
 // Files of several GB take a while to arrive.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getDb } from '@/lib/db';
 import { getSettlement, listSettlementLines, listSettlementMissing } from '@/lib/settlements/queries';
-import { routeActor } from '@/lib/settlements/route-guard';
+import { routeActor } from '@/lib/auth/route';
 import { csvRow } from '@/lib/payments/csv';
 import { settlementCsvHeader, settlementLineCsvRow, settlementMissingCsvRow } from '../_components/export-csv';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { settlementImports } from '@/db/schema';
 import { getDb } from '@/lib/db';
 import { settlementIdsOf } from '@/lib/settlements/import';
-import { routeActor } from '@/lib/settlements/route-guard';
+import { routeActor } from '@/lib/auth/route';
 
 export const dynamic = 'force-dynamic';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { settlementImports, settlementQuarantine } from '@/db/schema';
 import { getDb } from '@/lib/db';
 import { csvRow } from '@/lib/payments/csv';
-import { routeActor } from '@/lib/settlements/route-guard';
+import { routeActor } from '@/lib/auth/route';
 
 export const dynamic = 'force-dynamic';
 
