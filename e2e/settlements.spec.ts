@@ -197,6 +197,13 @@ test.describe('settlements', () => {
       await openPayout(operator, missing.settlement_id);
       const missingTable = operator.getByRole('table', { name: 'Captures and refunds missing from settlements' });
       await expect(missingTable.getByRole('row').filter({ hasText: missing.payment_capture_id! })).toContainText('Missing from settlements');
+      // Resolved through its dialog, like a line.
+      await missingTable.getByRole('button', { name: `Resolve capture ${missing.payment_capture_id}` }).click();
+      const missingDialog = operator.getByRole('dialog', { name: `Resolve capture ${missing.payment_capture_id}` });
+      await resolveIn(missingDialog, 'Klarna settles it in the next payout.');
+      await expect(missingDialog).toBeHidden();
+      await expect(operator.getByText(`Resolved capture ${missing.payment_capture_id}.`)).toBeVisible();
+      await expect(missingTable.getByRole('row').filter({ hasText: missing.payment_capture_id! }).getByTestId('resolution')).toContainText('Klarna settles it in the next payout.');
     });
 
     const feeLine = hit('wrong_fee');
