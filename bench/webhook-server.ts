@@ -30,9 +30,10 @@ async function main() {
     const { eachEvent, webhookHandlers } = await import('@/lib/webhooks/handlers');
     const { auditLog } = await import('@/db/schema');
     const { sql } = await import('drizzle-orm');
+    const { executePrepared } = await import('@/db/client');
     // Stands for a later issue's handler: one row written per event, in the receiver's
-    // transaction. By default as one statement per batch whose text never changes (the rows
-    // travel as one JSON parameter, so Postgres parses it once per connection);
+    // transaction. By default as one prepared statement per batch whose text never changes (the
+    // rows travel as one JSON parameter, so Postgres parses it once per connection);
     // BENCH_HANDLER=drizzle: a drizzle multi-row insert; BENCH_HANDLER=each: one insert per event.
     const row = (eventId: string | null) => ({ action: 'bench.webhook-applied', actorEmail: 'system', targetId: eventId, outcome: 'success' as const });
     const variant = process.env.BENCH_HANDLER ?? 'batch';
@@ -43,7 +44,7 @@ async function main() {
         : variant === 'drizzle'
           ? async (tx, events) => void (await tx.insert(auditLog).values(events.map((e) => row(e.row.eventId))))
           : async (tx, events) =>
-              void (await tx.execute(sql`
+              void (await executePrepared(tx, sql`
                 insert into audit_log (action, actor_email, target_id, outcome)
                 select 'bench.webhook-applied', 'system', event_id, 'success'
                 from jsonb_array_elements_text(${JSON.stringify(events.map((e) => e.row.eventId))}::jsonb) as event_id`)),

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgDialect, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import * as schema from './schema';
@@ -59,4 +60,21 @@ export function appDatabase(open: () => DbHandle): DbHandle {
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return (result as { rows?: T[] }).rows ?? [];
+}
+
+/**
+ * Runs a statement whose text never changes (values only in parameters) as a named prepared
+ * statement on postgres.js: one round trip instead of drizzle's two (postgres.js describes an
+ * unnamed statement before binding it), and Postgres parses and plans it once per connection.
+ * Hot paths only (the webhook writer): every distinct text stays prepared on each connection.
+ * On PGlite it is a plain `execute`.
+ */
+export async function executePrepared<T>(db: Db, query: SQL): Promise<T[]> {
+  const session = db._.session as unknown as { client?: unknown; dialect?: PgDialect };
+  const client = session.client;
+  if (session.dialect && client && typeof (client as postgres.Sql).unsafe === 'function') {
+    const { sql: text, params } = session.dialect.sqlToQuery(query);
+    return (await (client as postgres.Sql).unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
+  }
+  return rowsOf<T>(await db.execute(query));
 }

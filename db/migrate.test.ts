@@ -4,7 +4,7 @@ import { describeEachDriver } from '@/test/db';
 import { recordAudit } from '@/lib/audit';
 import { auditLog } from './schema';
 import { migrateDatabase } from './migrate';
-import { openDatabase } from './client';
+import { executePrepared, openDatabase } from './client';
 
 describeEachDriver('migrations', (db) => {
   it('apply from an empty database and create the first schema', async () => {
@@ -20,6 +20,18 @@ describeEachDriver('migrations', (db) => {
     await expect(db().update(auditLog).set({ action: 'users.create' })).rejects.toThrow();
     await expect(db().delete(auditLog)).rejects.toThrow();
     expect((await db().select().from(auditLog)).map((r) => r.action)).toEqual(['users.bootstrap_admin']);
+  });
+
+  it('run a fixed-text statement through executePrepared, in and out of a transaction', async () => {
+    const doubled = (n: number) => executePrepared<{ n: number }>(db(), sql`select (${n}::int * 2) as n`);
+    expect(await doubled(4)).toEqual([{ n: 8 }]);
+    expect(await doubled(5)).toEqual([{ n: 10 }]);
+    const inTx = await db().transaction(async (tx) => {
+      await tx.insert(auditLog).values({ action: 'test.prepared', actorEmail: 'system', outcome: 'success' });
+      // Sees the transaction's own uncommitted row: it runs on the transaction's connection.
+      return executePrepared<{ n: number }>(tx, sql`select count(*)::int as n from audit_log where action = ${'test.prepared'}`);
+    });
+    expect(inTx).toEqual([{ n: 1 }]);
   });
 });
 
