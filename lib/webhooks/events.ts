@@ -8,7 +8,7 @@ import { assertCan, type Actor } from '@/lib/auth/guard';
 import { AppError, ConflictError, NotFoundError } from '@/lib/errors';
 import { webhookEventSchema } from '@/lib/klarna/schemas/webhooks';
 import { appWebhookHandlers } from './app-handlers';
-import { applyStoredEvent } from './receiver';
+import { applyStoredEvent, parseJsonOrNull } from './receiver';
 
 /** The event log's filters, as they come from the URL (empty values already dropped). */
 export const webhookEventFilterSchema = z
@@ -119,7 +119,7 @@ export async function reprocessWebhookEvent(ctx: Ctx, id: number): Promise<{ sta
   }
   const handler = appWebhookHandlers().find(found.eventType);
   if (!handler) throw new AppError('NO_HANDLER', `No handler is registered for ${found.eventType ?? 'this'} events, so there is nothing to apply; the event stays stored as "no handler".`);
-  const envelope = webhookEventSchema.safeParse(found.body);
+  const envelope = webhookEventSchema.safeParse(parseJsonOrNull(found.rawBody));
   if (!envelope.success) throw new ConflictError('The stored body is not a Klarna event, so it cannot be applied.');
 
   return ctx.db.transaction(async (tx) => {

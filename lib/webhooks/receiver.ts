@@ -51,7 +51,6 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
       rejectReason: reason,
       headers,
       rawBody: delivery.rawBody,
-      body: parseJsonOrNull(delivery.rawBody),
       sourceIp: delivery.sourceIp,
       ...extra,
     });
@@ -92,7 +91,6 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
     sourceIp: delivery.sourceIp,
     headers,
     rawBody: delivery.rawBody,
-    body: envelope,
   };
 
   const { duplicate } = await eventWriterFor(deps.db, deps.handlers).store(values, envelope);
@@ -123,7 +121,7 @@ export async function applyStoredEvent(tx: Db, row: WebhookEventRow, envelope: W
   return 'processed';
 }
 
-function parseJsonOrNull(text: string): unknown {
+export function parseJsonOrNull(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
