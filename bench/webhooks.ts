@@ -21,8 +21,9 @@ import { sealSigningKey } from '@/lib/webhooks/signing-keys';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 40_000);
 // Enough deliveries in flight to keep both servers busy, so the figures are capacity rather than
-// round-trip time: with 64 in flight the receiver waits on its own commits (Little's law, the
-// machine a fifth idle) while the bare server is already CPU-bound. Both get the same load.
+// round-trip time: with 64 in flight the receiver mostly waits on its own commits (Little's law;
+// a quarter of the 2-core machine idle, against a seventh for the bare server). Both get the
+// same load, and the latencies are reported at it.
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 256);
 const DUPLICATE_SHARE = 0.05;
 // Every n-th event is of a type with a handler (one write of its own); the rest are of a type
