@@ -113,6 +113,11 @@ export const settlementLines = pgTable(
     index('settlement_lines_attention_idx')
       .on(t.settlementId, t.verdict, t.lineNo)
       .where(sql`${t.verdict} NOT IN ('matched', 'adjustment')`),
+    // Lines for transactions we did not know: a capture or refund learnt later looks them up
+    // (lib/settlements/recheck.ts). Only such lines are in it, so imports do not pay for it.
+    index('settlement_lines_unknown_idx')
+      .on(t.paymentTransactionId)
+      .where(sql`${t.verdict} IN ('unknown_transaction', 'unknown_capture', 'unknown_refund')`),
   ],
 );
 export type SettlementLineRow = typeof settlementLines.$inferSelect;

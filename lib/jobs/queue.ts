@@ -14,12 +14,15 @@ export const queues = {
   settlementImport: 'settlement-import',
   /** Ask Klarna for settlement reports not imported yet (on a schedule, on a webhook, on a click): `{ settlementId? }`. */
   settlementFetch: 'settlement-fetch',
+  /** Re-reconcile an import after a capture or refund it concerns was learnt late: `{ importId }`. */
+  settlementRecheck: 'settlement-recheck',
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];
 
 export type JobData = {
   'settlement-import': { importId: string };
   'settlement-fetch': { settlementId?: string | null; requestedBy?: string | null };
+  'settlement-recheck': { importId: string };
 };
 
 export type JobHandlers = { [Q in QueueName]: (data: JobData[Q]) => Promise<void> };
@@ -54,6 +57,7 @@ export async function startJobs(handle: DbHandle, handlers: JobHandlers, options
     await boss.start();
     const polling = options.pollingIntervalSeconds ?? 0.5;
     await boss.createQueue(queues.settlementImport, { name: queues.settlementImport, retryLimit: 2, retryDelay: 5, expireInSeconds: 60 * 60 });
+    await boss.createQueue(queues.settlementRecheck, { name: queues.settlementRecheck, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 * 60 });
     await boss.createQueue(queues.settlementFetch, { name: queues.settlementFetch, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 15 * 60 });
     for (const name of Object.values(queues)) {
       await boss.work<JobData[typeof name]>(name, { batchSize: 1, pollingIntervalSeconds: polling }, async (jobs) => {

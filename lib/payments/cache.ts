@@ -4,6 +4,7 @@ import type { Db } from '@/db/client';
 import { paymentOperations, paymentTimeline, paymentTransactions, type PaymentTimelineRow, type PaymentTransactionRow } from '@/db/schema';
 import type { Capture, PaymentPricing, PaymentTransaction, Refund } from '@/lib/klarna/schemas/payments';
 import { pageOf } from '@/lib/pagination';
+import { queueRecheckFor } from '@/lib/settlements/recheck';
 
 /**
  * The dashboard's copy of Klarna payment transactions: written from Klarna's answers and
@@ -78,7 +79,7 @@ type OperationOwner = { paymentTransactionId: string; accountId: string; currenc
  * lines reconcile against). A capture keeps the rate it was first recorded with: fees apply
  * per capture, at the rate of the time.
  */
-export async function saveOperations(db: Pick<Db, 'insert'>, owner: OperationOwner, captures: readonly Capture[], refunds: readonly Refund[]): Promise<void> {
+export async function saveOperations(db: Db, owner: OperationOwner, captures: readonly Capture[], refunds: readonly Refund[]): Promise<void> {
   const rate = owner.pricing?.rate;
   const common = { paymentTransactionId: owner.paymentTransactionId, accountId: owner.accountId, currency: owner.currency };
   const rows: (typeof paymentOperations.$inferInsert)[] = [
@@ -106,7 +107,7 @@ export async function saveOperations(db: Pick<Db, 'insert'>, owner: OperationOwn
     })),
   ];
   if (!rows.length) return;
-  await db
+  const saved = await db
     .insert(paymentOperations)
     .values(rows)
     .onConflictDoUpdate({
@@ -120,7 +121,11 @@ export async function saveOperations(db: Pick<Db, 'insert'>, owner: OperationOwn
         taxFixed: sql`coalesce(${paymentOperations.taxFixed}, excluded.tax_fixed)`,
         taxVariable: sql`coalesce(${paymentOperations.taxVariable}, excluded.tax_variable)`,
       },
-    });
+    })
+    .returning({ occurredAt: paymentOperations.occurredAt, inserted: sql<boolean>`(xmax = 0)` });
+  // New to us: if its payout was already reconciled, that payout's verdicts change.
+  const learnt = saved.filter((row) => row.inserted).map((row) => ({ ...common, occurredAt: row.occurredAt }));
+  if (learnt.length) await queueRecheckFor(db, learnt);
 }
 
 /**

@@ -41,6 +41,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
             await runImport(handle, importId);
           },
           [queues.settlementFetch]: async () => {},
+          [queues.settlementRecheck]: async () => {},
         },
         { pollingIntervalSeconds: 0.5 },
       );

@@ -6,12 +6,16 @@ import { settlementReportEventPayloadSchema } from '@/lib/klarna/schemas/settlem
 import type { WebhookHandlerRegistry } from '@/lib/webhooks/handlers';
 import { fetchSettlementsFromKlarna, isSettlementKnown } from './fetch';
 import { runImport } from './import';
+import { recheckImport } from './recheck';
 
 /** What the settlement jobs do (lib/jobs/queue.ts runs them). */
 export function settlementJobHandlers(): JobHandlers {
   return {
     [queues.settlementImport]: async ({ importId }) => {
       await runImport(appDb(), importId);
+    },
+    [queues.settlementRecheck]: async ({ importId }) => {
+      await recheckImport(appDb().db, importId);
     },
     [queues.settlementFetch]: async ({ settlementId }) => {
       try {

@@ -86,6 +86,11 @@ export async function getSettlement(db: Db, settlementId: string): Promise<Settl
   return row ?? null;
 }
 
+/** The payouts an import is the current file of (none once later files re-issued them all). */
+export async function getSettlementsOfImport(db: Db, importId: string): Promise<SettlementRow[]> {
+  return db.select().from(settlements).where(eq(settlements.importId, importId)).orderBy(asc(settlements.settlementId));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Imports
 

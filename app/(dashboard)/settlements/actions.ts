@@ -27,7 +27,7 @@ export const fetchFromKlarnaAction = reconcile('fetchSettlementsFromKlarna').act
   return refreshed(null, { queued: result.queued, alreadyImported: result.alreadyImported, importIds: result.importIds });
 });
 
-/** Re-runs the verdicts of the import a payout came from (after new webhooks or a refresh of payments). */
+/** Re-runs the verdicts of the import a payout came from (a learnt capture or refund queues the same by itself: lib/settlements/recheck.ts). */
 export const rerunReconciliationAction = reconcile('reconcileSettlement')
   .inputSchema(z.object({ settlementId }))
   .action(async ({ parsedInput, ctx }) => {

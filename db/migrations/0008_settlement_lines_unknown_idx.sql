@@ -1,0 +1,1 @@
+CREATE INDEX "settlement_lines_unknown_idx" ON "settlement_lines" USING btree ("payment_transaction_id") WHERE "settlement_lines"."verdict" IN ('unknown_transaction', 'unknown_capture', 'unknown_refund');

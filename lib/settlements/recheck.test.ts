@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '@/db/client';
+import { auditLog, paymentOperations, settlementLines, settlementMissing } from '@/db/schema';
+import { queues, startJobs, stopJobs } from '@/lib/jobs/queue';
+import { feeFor, netAmountOf, settlementCsvHeader, settlementCsvLine, type SettlementLine } from '@/lib/klarna/schemas/settlements';
+import { signWebhookBody } from '@/lib/klarna/signature';
+import { appWebhookHandlers } from '@/lib/webhooks/app-handlers';
+import { receiveKlarnaWebhook } from '@/lib/webhooks/receiver';
+import { openTestDatabase, type Driver } from '@/test/db';
+import { createImport, runImport, storeUpload } from './import';
+import { importsAffectedBy, recheckImport } from './recheck';
+
+const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
+const KEY = 'recheck-test-signing-key';
+const rate = { fixed: 100, variable: 1_200_000, tax: { fixed: 0, variable: 0 } };
+const at = '2026-03-02T10:00:00.000Z';
+
+async function* bytesOf(text: string) {
+  yield Buffer.from(text);
+}
+
+/** A SALE line of a settlement file, its fee by the rate above. */
+function saleLine(settlementId: string, accountId: string, transactionId: string, captureId: string, amount: number): SettlementLine {
+  const { fee, tax } = feeFor(amount, rate);
+  const line: SettlementLine = {
+    captured_at: at,
+    created_at: at,
+    payment_transaction_created_at: at,
+    payment_transaction_id: transactionId,
+    klarna_reference: null,
+    payment_capture_id: captureId,
+    merchant_reference: null,
+    payment_transaction_reference: null,
+    amount,
+    'payment_pricing_details.price_plan_id': null,
+    'payment_pricing.rate.fixed': rate.fixed,
+    'payment_pricing.rate.variable': rate.variable,
+    'payment_pricing.rate.tax.variable': 0,
+    'payment_pricing.rate.tax.fixed': 0,
+    discount_amount: 0,
+    penalty_amount: 0,
+    currency: 'EUR',
+    payment_refund_id: null,
+    payment_option_category: null,
+    capture_reference: null,
+    refund_reference: null,
+    dispute_id: null,
+    account_id: accountId,
+    settlement_id: settlementId,
+    type: 'SALE',
+    fee_amount: fee,
+    tax_amount: tax,
+    net_amount: 0,
+  };
+  return { ...line, net_amount: netAmountOf(line) };
+}
+
+for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
+  (driver === 'postgres' && !realPostgres ? describe.skip : describe)(`a capture learnt after its payout was reconciled [${driver}]`, () => {
+    let handle: Awaited<ReturnType<typeof openTestDatabase>>;
+    let dir: string;
+    const accountId = `krn:partner:global:account:test:RECHECK-${driver}`;
+    const settlementId = `RECHECK-20260302-EUR-${driver}`;
+    const known = { tx: `tx-known-${randomUUID()}`, capture: `cap-known-${randomUUID()}`, amount: 10_000 };
+    const late = { tx: `tx-late-${randomUUID()}`, capture: `cap-late-${randomUUID()}`, amount: 4_200 };
+    let importId: string;
+
+    const lateLine = async () => {
+      const [line] = await handle.db.select().from(settlementLines).where(and(eq(settlementLines.importId, importId), eq(settlementLines.paymentCaptureId, late.capture)));
+      return line!;
+    };
+    const recheckJobs = async () =>
+      Number(rowsOf<{ n: number | string }>(await handle.db.execute(sql`SELECT count(*) AS n FROM pgboss.job WHERE name = ${queues.settlementRecheck}`))[0]!.n);
+    /** Klarna's `payment.transaction.captured` for the late capture, as the receiver gets it. */
+    async function deliverCaptured(eventId = randomUUID()) {
+      const payload = {
+        payment_transaction_id: late.tx,
+        state: 'COMPLETED',
+        previous_state: 'AUTHORIZED',
+        currency: 'EUR',
+        authorized_amount: late.amount,
+        captured_amount: late.amount,
+        refunded_amount: 0,
+        remaining_authorized_amount: 0,
+        amount: late.amount,
+        capture: { payment_capture_id: late.capture, amount: late.amount, refunded_amount: 0, created_at: at },
+      };
+      const body = JSON.stringify({ metadata: { event_type: 'payment.transaction.captured', event_id: eventId, event_version: 'v1', occurred_at: at, account_id: accountId, webhook_id: 'krn:w', live: false }, payload });
+      const headers = new Headers({ 'content-type': 'application/json', 'klarna-signing-key-id': 'k', 'klarna-signature': signWebhookBody(body, KEY) });
+      const answer = await receiveKlarnaWebhook({ db: handle.db, signingKey: async () => KEY, handlers: appWebhookHandlers(), allowedIps: null }, { rawBody: body, headers, sourceIp: null });
+      expect(answer.status).toBe(200);
+    }
+
+    beforeAll(async () => {
+      handle = await openTestDatabase(driver);
+      dir = await mkdtemp(path.join(os.tmpdir(), 'settle-recheck-'));
+      await startJobs(
+        handle,
+        {
+          [queues.settlementImport]: async () => {},
+          [queues.settlementFetch]: async () => {},
+          [queues.settlementRecheck]: ({ importId: id }) => recheckImport(handle.db, id),
+        },
+        { pollingIntervalSeconds: 0.5 },
+      );
+      // We know one capture; the other was made outside the dashboard and its webhook is late.
+      await handle.db.insert(paymentOperations).values({
+        operationId: known.capture,
+        kind: 'capture',
+        paymentTransactionId: known.tx,
+        accountId,
+        currency: 'EUR',
+        amount: known.amount,
+        occurredAt: new Date(at),
+        rateFixed: rate.fixed,
+        rateVariable: rate.variable,
+        taxFixed: 0,
+        taxVariable: 0,
+      });
+      const csv = settlementCsvHeader + [known, late].map((c) => settlementCsvLine(saleLine(settlementId, accountId, c.tx, c.capture, c.amount))).join('');
+      const stored = await storeUpload(bytesOf(csv), dir);
+      const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'recheck.csv' });
+      const done = await runImport(handle, row.id);
+      expect(done.status).toBe('done');
+      importId = row.id;
+    });
+    afterAll(async () => {
+      await stopJobs();
+      await handle?.dispose();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('finds the imports an operation affects: its transaction’s unknown line, or a period that covers it', async () => {
+      const verdicts = await handle.db.select({ capture: settlementLines.paymentCaptureId, verdict: settlementLines.verdict }).from(settlementLines).where(eq(settlementLines.importId, importId)).orderBy(asc(settlementLines.lineNo));
+      expect(verdicts).toEqual([
+        { capture: known.capture, verdict: 'matched' },
+        { capture: late.capture, verdict: 'unknown_transaction' },
+      ]);
+      const op = (over: Partial<Parameters<typeof importsAffectedBy>[1][number]>) => ({ paymentTransactionId: `tx-other-${randomUUID()}`, accountId, currency: 'EUR', occurredAt: new Date(at), ...over });
+      // The line Klarna settled for the late transaction, whenever the operation happened.
+      expect(await importsAffectedBy(handle.db, [op({ paymentTransactionId: late.tx, occurredAt: new Date('2026-11-01T00:00:00Z') })])).toEqual([importId]);
+      // Any capture of this account in EUR within the payout's period: no line settles it.
+      expect(await importsAffectedBy(handle.db, [op({})])).toEqual([importId]);
+      // Not another currency, account or time; and nothing for nothing.
+      expect(await importsAffectedBy(handle.db, [op({ currency: 'USD' })])).toEqual([]);
+      expect(await importsAffectedBy(handle.db, [op({ accountId: `${accountId}-other` })])).toEqual([]);
+      expect(await importsAffectedBy(handle.db, [op({ occurredAt: new Date('2026-03-03T10:00:00Z') })])).toEqual([]);
+      expect(await importsAffectedBy(handle.db, [])).toEqual([]);
+    });
+
+    it('the late capture webhook re-checks the payout through the queue: its line matches, audited as the system’s', async () => {
+      const jobsBefore = await recheckJobs();
+      const eventId = randomUUID();
+      await deliverCaptured(eventId);
+      expect(await recheckJobs()).toBe(jobsBefore + 1);
+      let verdict = (await lateLine()).verdict;
+      for (let i = 0; i < 80 && verdict !== 'matched'; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        verdict = (await lateLine()).verdict;
+      }
+      expect(verdict).toBe('matched');
+      const [entry] = await handle.db.select().from(auditLog).where(and(eq(auditLog.action, 'settlements.reconcile'), eq(auditLog.targetId, importId)));
+      expect(entry).toMatchObject({ actorEmail: 'system', outcome: 'success', details: { settlement_ids: [settlementId], open_before: 1, open_after: 0 } });
+
+      // Learning nothing new queues nothing: the same delivery again, and another event carrying the same capture.
+      await deliverCaptured(eventId);
+      await deliverCaptured();
+      expect(await recheckJobs()).toBe(jobsBefore + 1);
+      expect(await handle.db.$count(settlementMissing, eq(settlementMissing.importId, importId))).toBe(0);
+    }, 60_000);
+  });
+}

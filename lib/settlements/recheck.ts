@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Db } from '@/db/client';
+import { recordAudit } from '@/lib/audit';
+import { enqueue, queues } from '@/lib/jobs/queue';
+import { getSettlementsOfImport } from './queries';
+import { reconcileImport } from './reconcile';
+
+/** A capture or refund the dashboard has just learnt of (payment_operations gained its row). */
+export type LearntOperation = { paymentTransactionId: string; accountId: string; currency: string; occurredAt: Date };
+
+/** How long a queued re-check waits, so the transaction that taught us the operation has committed. */
+export const RECHECK_DELAY_SECONDS = 5;
+
+/**
+ * The imports whose verdicts a newly learnt capture or refund changes, among those that are a
+ * payout's current import: one holding a line Klarna settled for its transaction that we
+ * judged unknown (it may now match), or one whose period, currencies and accounts cover it
+ * (no line settles it: it is now missing). A capture made today is in no reconciled period,
+ * so for the usual webhook this finds nothing, through two small indexes.
+ */
+export async function importsAffectedBy(db: Db, operations: readonly LearntOperation[]): Promise<string[]> {
+  if (!operations.length) return [];
+  const ops = JSON.stringify(
+    operations.map((o) => ({ payment_transaction_id: o.paymentTransactionId, account_id: o.accountId, currency: o.currency, occurred_at: o.occurredAt.toISOString() })),
+  );
+  const rows = rowsOf<{ import_id: string }>(
+    await db.execute(sql`
+      WITH ops AS (
+        SELECT * FROM jsonb_to_recordset(${ops}::jsonb) AS o(payment_transaction_id text, account_id text, currency text, occurred_at timestamptz)
+      ),
+      recent AS (
+        SELECT s.import_id, min(s.period_start) AS lo, max(s.period_end) AS hi, array_agg(s.currency) AS currencies
+        FROM settlements s
+        WHERE s.import_id IN (SELECT import_id FROM settlements WHERE period_end >= (SELECT min(occurred_at) FROM ops))
+        GROUP BY s.import_id
+      )
+      SELECT l.import_id::text AS import_id
+      FROM settlement_lines l JOIN ops o ON o.payment_transaction_id = l.payment_transaction_id
+      WHERE l.verdict IN ('unknown_transaction', 'unknown_capture', 'unknown_refund')
+        AND EXISTS (SELECT 1 FROM settlements s WHERE s.import_id = l.import_id)
+      UNION
+      SELECT r.import_id::text
+      FROM recent r JOIN settlement_imports i ON i.id = r.import_id JOIN ops o
+        ON o.occurred_at BETWEEN r.lo AND r.hi AND o.currency = ANY (r.currencies) AND i.account_ids ? o.account_id`),
+  );
+  return rows.map((r) => r.import_id);
+}
+
+/**
+ * Queues a re-check of every import a newly learnt capture or refund affects (called by
+ * saveOperations, in the transaction that stores them). Not awaited: on PGlite (one
+ * connection) the queue's insert waits for that transaction to end. Each job starts a few
+ * seconds later, after the commit; where no queue runs (a test, a script) or the queue
+ * refuses, the payout's "Re-run reconciliation" button does the same.
+ */
+export async function queueRecheckFor(db: Db, operations: readonly LearntOperation[]): Promise<string[]> {
+  const importIds = await importsAffectedBy(db, operations);
+  for (const importId of importIds) {
+    void enqueue(queues.settlementRecheck, { importId }, { startAfter: RECHECK_DELAY_SECONDS }).catch((error: Error) => {
+      console.warn(`settlement import ${importId} needs a re-check (a capture or refund was learnt late), not queued now (${error.message}); re-run its reconciliation from the payout page`);
+    });
+  }
+  return importIds;
+}
+
+/** The job: re-reconciles an import (unless a newer file has replaced all its payouts) and audits it as the system's. */
+export async function recheckImport(db: Db, importId: string): Promise<void> {
+  const before = await getSettlementsOfImport(db, importId);
+  if (!before.length) return;
+  await reconcileImport(db, importId);
+  const after = await getSettlementsOfImport(db, importId);
+  const open = (rows: typeof before) => rows.reduce((n, s) => n + s.openCount + s.missingCount, 0);
+  await recordAudit(db, {
+    actor: 'system',
+    action: 'settlements.reconcile',
+    target: { type: 'settlement_import', id: importId },
+    details: { trigger: 'a capture or refund learnt after reconciliation', settlement_ids: after.map((s) => s.settlementId), open_before: open(before), open_after: open(after) },
+  });
+}
