@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { merchantAccounts, merchantTimeline, type MerchantAccountRow, type MerchantTimelineRow } from '@/db/schema';
@@ -133,7 +133,8 @@ export async function listMerchants(db: Db, input: MerchantFilter): Promise<{ ro
   }
   const after = decodeCursor(filter.cursor);
   if (after) {
-    where.push(or(lt(merchantAccounts.createdAt, after[0]), and(eq(merchantAccounts.createdAt, after[0]), lt(merchantAccounts.accountId, after[1])))!);
+    // A row comparison, so Postgres starts the index scan at the cursor instead of filtering.
+    where.push(sql`(${merchantAccounts.createdAt}, ${merchantAccounts.accountId}) < (${after[0].toISOString()}::timestamptz, ${after[1]})`);
   }
   const rows = await db
     .select()

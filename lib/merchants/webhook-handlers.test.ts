@@ -125,5 +125,17 @@ describeEachDriver('merchant lifecycle webhooks', (db) => {
     expect(third).toMatchObject({ rows: [{ accountName: names[0] }], nextCursor: null });
     expect((await listMerchants(db(), { q: `Shop_${tag}`, state: 'OPERATIONAL' })).rows).toHaveLength(2);
     expect((await listMerchants(db(), { q: `Shop%${tag}` })).rows).toHaveLength(0);
+
+    // Accounts created in the same instant are paged by id, none repeated or skipped.
+    const twins = Array.from({ length: 3 }, (_, i) => `Twin_${tag} ${i}`);
+    for (const name of twins) await saveAccount(db(), account({ account_name: name, created_at: '2026-02-01T00:00:00.000Z' }), { source: 'dashboard' });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listMerchants(db(), { q: `Twin_${tag}`, limit: 1, cursor });
+      seen.push(...page.rows.map((r) => r.accountName));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen.sort()).toEqual(twins);
   });
 });
