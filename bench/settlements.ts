@@ -205,6 +205,13 @@ async function main() {
     await sql.unsafe(SEED_TRANSACTIONS, [group(OPS)]);
     await sql.unsafe('analyze payment_operations; analyze payment_transactions');
     log(`seeded ${OPS.toLocaleString('en')} captures/refunds in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    // Each timed phase starts with nothing left to flush: Postgres checkpointed and the OS's dirty
+    // pages written (the file just written, the floor's table), which would otherwise throttle
+    // the next phase's writes by however much the previous one left behind.
+    const settle = async () => {
+      await sql.unsafe('checkpoint');
+      spawnSync('sync');
+    };
     t = performance.now();
     const { lines } = await writeFile(file);
     const size = (await stat(file)).size;
@@ -212,17 +219,17 @@ async function main() {
 
     // The floor: psql \copy of the same file into an unlogged table with the same columns.
     await sql.unsafe(`create unlogged table copy_floor (${settlementColumns.map((c) => `"${c}" ${floorTypes[c] ?? 'text'}`).join(', ')})`);
-    await sql.unsafe('checkpoint');
+    await settle();
     t = performance.now();
     const copy = spawnSync('psql', [url.toString(), '-v', 'ON_ERROR_STOP=1', '-c', `\\copy copy_floor from '${file}' with (format csv, header true)`], { encoding: 'utf8' });
     const copyFloorSeconds = (performance.now() - t) / 1000;
     if (copy.status !== 0) throw new Error(`psql \\copy failed: ${copy.stderr}`);
     log(`floor: psql \\copy ${copy.stdout.trim()} in ${copyFloorSeconds.toFixed(2)} s`);
     await sql.unsafe('drop table copy_floor');
-    await sql.unsafe('checkpoint');
+    await settle();
 
     // The import, in its own process.
-    const child = spawnSync(process.execPath, ['--import', 'tsx', path.resolve('bench/settlements-import.ts'), url.toString(), file, path.join(dir, 'uploads')], {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), path.resolve('bench/settlements-import.ts'), url.toString(), file, path.join(dir, 'uploads')], {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
       stdio: ['ignore', 'pipe', 'inherit'],
