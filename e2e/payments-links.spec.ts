@@ -23,7 +23,7 @@ test.describe('payment links', () => {
     await ensureKlarnaConnected(await pageAs('admin'), request, baseURL);
   });
 
-  test('a link approved by the shopper becomes AUTHORIZED on the link page without a reload and links to its payment', async ({ pageAs, request, baseURL, browser }) => {
+  test('a link approved by the shopper becomes AUTHORIZED on the link page and in the list without a reload, and links to its payment', async ({ pageAs, request, baseURL, browser }) => {
     test.setTimeout(120_000);
     const merchant = await onboardOperationalMerchant(request, baseURL, unique('Link Shop'));
     const operator = await pageAs('operator');
@@ -49,6 +49,13 @@ test.describe('payment links', () => {
     expect(await seriousViolations(operator)).toEqual([]);
     // Marks this document: a reload would lose it.
     await operator.evaluate(() => ((window as unknown as { __kept: boolean }).__kept = true));
+    // A colleague watches the list of links: it follows too, without a reload.
+    const watcher = await pageAs('operator');
+    await watcher.goto(`/payments/links?q=${encodeURIComponent(reference)}`);
+    const watched = watcher.getByRole('table', { name: 'Payment links, newest first' }).getByRole('row').filter({ hasText: reference });
+    await expect(watched).toContainText('Submitted');
+    await expect(watcher.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+    await watcher.evaluate(() => ((window as unknown as { __kept: boolean }).__kept = true));
 
     const shopper = await (await browser.newContext()).newPage();
     await shopper.goto(distributionUrl);
@@ -72,6 +79,8 @@ test.describe('payment links', () => {
     expect(await seriousViolations(operator)).toEqual([]);
     expect(await operator.evaluate(() => (window as unknown as { __kept?: boolean }).__kept)).toBe(true);
     expect(operator.url()).toBe(linkUrl);
+    await expect(watched).toContainText('Authorized', { timeout: 30_000 });
+    expect(await watcher.evaluate(() => (window as unknown as { __kept?: boolean }).__kept)).toBe(true);
 
     // Reloading the return page confirms nothing twice and says the same.
     await shopper.reload();

@@ -92,7 +92,12 @@ export const paymentRequests = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('payment_requests_created_idx').on(t.createdAt.desc(), t.paymentRequestId.desc()), index('payment_requests_account_idx').on(t.accountId, t.createdAt.desc())],
+  (t) => [
+    index('payment_requests_created_idx').on(t.createdAt.desc(), t.paymentRequestId.desc()),
+    index('payment_requests_account_idx').on(t.accountId, t.createdAt.desc()),
+    // The links list's live fingerprint reads max(updated_at).
+    index('payment_requests_updated_idx').on(t.updatedAt),
+  ],
 );
 export type PaymentRequestRow = typeof paymentRequests.$inferSelect;
 

@@ -14,6 +14,7 @@ import {
   paymentBlockReason,
   paymentLinkReturnUrl,
   paymentLinkVersion,
+  paymentLinksVersion,
   readPaymentLinkState,
   returnQuerySchema,
 } from './links';
@@ -107,6 +108,16 @@ describeEachDriver('payment links queries', (db) => {
     expect(await paymentLinkVersion(db(), requestId(2))).toBe(settled);
 
     expect((await listPaymentLinkTimeline(db(), requestId(2))).map((r) => r.summary)).toEqual(['Payment request IN_PROGRESS (was SUBMITTED)']);
+  });
+
+  it('has a version of all links that moves when one changes or a new one is created, and not otherwise', async () => {
+    const before = await paymentLinksVersion(db());
+    expect(await paymentLinksVersion(db())).toBe(before);
+    await db().update(paymentRequests).set({ state: 'EXPIRED', updatedAt: new Date(Date.now() + 2000) }).where(sql`${paymentRequests.paymentRequestId} = ${requestId(1)}`);
+    const afterChange = await paymentLinksVersion(db());
+    expect(afterChange).not.toBe(before);
+    await db().insert(paymentRequests).values({ paymentRequestId: requestId(8), accountId, state: 'SUBMITTED', currency: 'USD', paymentAmount: 800, createdAt: new Date(Date.now() + 3000), updatedAt: new Date(0) });
+    expect(await paymentLinksVersion(db())).not.toBe(afterChange);
   });
 
   it('offers every cached merchant by name, each saying whether it can take payments', async () => {

@@ -117,6 +117,14 @@ export async function paymentLinkVersion(db: Db, paymentRequestId: string): Prom
   return `${row?.updated ?? '-'}|${row?.state ?? '-'}|${row?.timeline ?? '-'}`;
 }
 
+/** A fingerprint of all payment links (a new one, or any changed): the links list polls it. Two index lookups. */
+export async function paymentLinksVersion(db: Db): Promise<string> {
+  const [row] = await db
+    .select({ updated: sql<string | null>`max(${paymentRequests.updatedAt})::text`, created: sql<string | null>`max(${paymentRequests.createdAt})::text` })
+    .from(paymentRequests);
+  return `${row?.updated ?? '-'}|${row?.created ?? '-'}`;
+}
+
 export type LinkMerchant = { accountId: string; name: string; reference: string; blockedReason: string | null };
 
 /** Why a merchant cannot take payments now, or null (only OPERATIONAL accounts with the payment product ENABLED can). */

@@ -8,11 +8,12 @@ import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { KeysetPager } from '@/components/ui/keyset-pager';
+import { LiveRefresh } from '@/components/ui/live-refresh';
 import { Table, Td, Th } from '@/components/ui/table';
 import { pageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db';
-import { listPaymentLinks } from '@/lib/payments/links';
+import { listPaymentLinks, paymentLinksVersion } from '@/lib/payments/links';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { firstValues } from '@/lib/ui/search-params';
@@ -25,6 +26,8 @@ export default async function PaymentLinksPage({ searchParams }: { searchParams:
   const { actor, denied } = await pageActor('dashboard.read');
   if (denied) return <Forbidden message={denied} />;
   const { q, cursor } = firstValues(await searchParams);
+  // Read before the list, so a change in between shows at the first poll rather than never.
+  const version = await paymentLinksVersion(getDb());
   const page = await listPaymentLinks(getDb(), { q: q?.slice(0, 255), cursor });
   const canCreate = can(actor.role, 'payments.operate');
 
@@ -34,7 +37,8 @@ export default async function PaymentLinksPage({ searchParams }: { searchParams:
         title="Payment links"
         description="Payment requests created in this dashboard: the shopper pays through Klarna’s link and returns here to confirm. States are kept current by Klarna’s webhooks."
         actions={
-          <>
+          <div className="flex flex-wrap items-center gap-3">
+            <LiveRefresh url="/api/payments/links/version" version={version} label="Live: Klarna’s webhooks update this list" />
             <Button asChild variant="secondary">
               <Link href="/payments">Payments</Link>
             </Button>
@@ -45,7 +49,7 @@ export default async function PaymentLinksPage({ searchParams }: { searchParams:
                 </Link>
               </Button>
             )}
-          </>
+          </div>
         }
       />
       <Card className="mb-4 p-4">

@@ -1,0 +1,15 @@
+import { routeActor } from '@/lib/auth/route';
+import { getDb } from '@/lib/db';
+import { paymentLinksVersion } from '@/lib/payments/links';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * A fingerprint of the payment links, polled by the links list: when Klarna's webhooks move a
+ * link (opened, approved, declined, expired) or one is created or canceled, the list refreshes.
+ */
+export async function GET() {
+  const { denied } = await routeActor('dashboard.read', 'paymentLinksVersion');
+  if (denied) return denied;
+  return Response.json({ version: await paymentLinksVersion(getDb()) }, { headers: { 'cache-control': 'no-store' } });
+}

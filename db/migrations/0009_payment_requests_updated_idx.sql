@@ -1,0 +1,1 @@
+CREATE INDEX "payment_requests_updated_idx" ON "payment_requests" USING btree ("updated_at");
