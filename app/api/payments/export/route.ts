@@ -1,6 +1,5 @@
-import { requireCapability } from '@/lib/auth/session';
+import { routeActor } from '@/lib/auth/route';
 import { getDb } from '@/lib/db';
-import { ForbiddenError, UnauthenticatedError } from '@/lib/errors';
 import { listPayments } from '@/lib/payments/cache';
 import { csvRow, paymentCsvHeader, paymentCsvRow } from '@/lib/payments/csv';
 import { merchantNames } from '@/app/(dashboard)/payments/_components/merchant-names';
@@ -17,13 +16,8 @@ const MAX_ROWS = 100_000;
  * chunk the client takes, so a large export never sits in memory. At most 100,000 rows.
  */
 export async function GET(request: Request) {
-  try {
-    await requireCapability('dashboard.read', 'exportPayments');
-  } catch (error) {
-    if (error instanceof UnauthenticatedError) return Response.json({ error: error.message }, { status: 401 });
-    if (error instanceof ForbiddenError) return Response.json({ error: error.message }, { status: 403 });
-    throw error;
-  }
+  const { denied } = await routeActor('dashboard.read', 'exportPayments');
+  if (denied) return denied;
   const params = new URL(request.url).searchParams;
   const { filter } = parsePaymentSearch(Object.fromEntries([...params.keys()].map((k) => [k, params.getAll(k)])));
   const db = getDb();
