@@ -2,10 +2,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
 import { Plus } from 'lucide-react';
-import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
+import { FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
 import { Input, Select } from '@/components/ui/input';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { LiveRefresh } from '@/components/ui/live-refresh';
@@ -81,44 +81,36 @@ export default async function MerchantsPage({ searchParams }: { searchParams: Pr
           </ul>
         </Card>
       )}
-      <Card className="mb-4 p-4">
-        <form className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-4" method="get" aria-label="Filter merchants">
-          <Field label="Search" hint="Name, reference or account id">
-            {(c) => <Input {...c} name="q" defaultValue={raw.q ?? ''} />}
-          </Field>
-          <Field label="Account state">
-            {(c) => (
-              <Select {...c} name="state" defaultValue={raw.state ?? ''}>
-                <option value="">Any state</option>
-                {accountStates.map((s) => (
-                  <option key={s} value={s}>
-                    {accountStateLabels[s]}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          <Field label="Payment product">
-            {(c) => (
-              <Select {...c} name="product" defaultValue={raw.product ?? ''}>
-                <option value="">Any product state</option>
-                {productStates.map((s) => (
-                  <option key={s} value={s}>
-                    {productStateLabels[s]}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          <div className="flex gap-2">
-            <Button type="submit">Apply</Button>
-            <Button asChild variant="ghost">
-              <Link href="/merchants">Clear</Link>
-            </Button>
-          </div>
-        </form>
-      </Card>
-      {invalid.length > 0 && <Alert tone="warning" className="mb-4">Some filters were not valid and were ignored: {invalid.join(', ')}.</Alert>}
+      <FilterForm label="Filter merchants" clearHref="/merchants">
+        <Field label="Search" hint="Name, reference or account id">
+          {(c) => <Input {...c} name="q" defaultValue={raw.q ?? ''} />}
+        </Field>
+        <Field label="Account state">
+          {(c) => (
+            <Select {...c} name="state" defaultValue={raw.state ?? ''}>
+              <option value="">Any state</option>
+              {accountStates.map((s) => (
+                <option key={s} value={s}>
+                  {accountStateLabels[s]}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field label="Payment product">
+          {(c) => (
+            <Select {...c} name="product" defaultValue={raw.product ?? ''}>
+              <option value="">Any product state</option>
+              {productStates.map((s) => (
+                <option key={s} value={s}>
+                  {productStateLabels[s]}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+      </FilterForm>
+      <IgnoredFilters names={invalid} />
       <Card>
         {page.rows.length === 0 ? (
           <p className="px-5 py-12 text-center text-sm text-muted-foreground">

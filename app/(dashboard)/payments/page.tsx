@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Download, Plus } from 'lucide-react';
-import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
+import { IgnoredFilters } from '@/components/ui/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { LiveRefresh } from '@/components/ui/live-refresh';
 import { Forbidden } from '@/components/shell/forbidden';
@@ -56,11 +56,7 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
         }
       />
       <PaymentFilters raw={raw} merchants={merchants} />
-      {invalid.length > 0 && (
-        <Alert tone="warning" className="mb-4">
-          Some filters were not valid and were ignored: {invalid.map((i) => `${filterLabels[i.field as keyof typeof filterLabels] ?? i.field} (${i.message})`).join(', ')}.
-        </Alert>
-      )}
+      <IgnoredFilters names={invalid.map((i) => `${filterLabels[i.field as keyof typeof filterLabels] ?? i.field} (${i.message})`)} />
       <Card>
         {page.rows.length === 0 ? (
           <div className="grid justify-items-center gap-3 px-5 py-12 text-center text-sm text-muted-foreground">

@@ -6,11 +6,10 @@ import { MatchRate } from '@/components/settlements/match-rate';
 import { ParamPager } from '@/components/settlements/param-pager';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
-import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
-import { Input, Select } from '@/components/ui/input';
+import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
+import { Input } from '@/components/ui/input';
 import { Table, Td, Th } from '@/components/ui/table';
 import { UrlTabs } from '@/components/ui/url-tabs';
 import type { SettlementRow } from '@/db/schema';
@@ -60,9 +59,7 @@ export default async function SettlementsPage({ searchParams }: { searchParams: 
             content: (
               <div className="grid min-w-0 grid-cols-[minmax(0,1fr)] gap-4">
                 <PayoutFilters raw={raw} currencies={currencies} />
-                {invalid.length > 0 && (
-                  <Alert tone="warning">Some filters were not valid and were ignored: {invalid.map((i) => `${filterLabels[i.field]} (${i.message})`).join(', ')}.</Alert>
-                )}
+                <IgnoredFilters names={invalid.map((i) => `${filterLabels[i.field]} (${i.message})`)} className="" />
                 <Card className="min-w-0">
                   {payouts.rows.length === 0 ? (
                     <div className="grid justify-items-center gap-2 px-5 py-12 text-center text-sm text-muted-foreground">
@@ -114,45 +111,14 @@ const statusOptions = [
 
 /** The payout filters as a GET form: they live in the URL. */
 function PayoutFilters({ raw, currencies }: { raw: SettlementSearch; currencies: string[] }) {
-  const currencyChoices = raw.currency && !currencies.includes(raw.currency) ? [...currencies, raw.currency] : currencies;
   return (
-    <Card className="min-w-0 p-4">
-      <form className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-5" method="get" aria-label="Filter payouts">
-        <input type="hidden" name="tab" value="payouts" />
-        <Field label="Currency">
-          {(c) => (
-            <Select {...c} name="currency" defaultValue={raw.currency ?? ''}>
-              <option value="">Any currency</option>
-              {currencyChoices.map((code) => (
-                <option key={code} value={code}>
-                  {code}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
-        <Field label="Status">
-          {(c) => (
-            <Select {...c} name="status" defaultValue={raw.status ?? ''}>
-              <option value="">Any status</option>
-              {statusOptions.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
-        <Field label="Period end from (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
-        <Field label="Period end to (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
-        <div className="flex gap-2">
-          <Button type="submit">Apply</Button>
-          <Button asChild variant="ghost">
-            <Link href="/settlements">Clear</Link>
-          </Button>
-        </div>
-      </form>
-    </Card>
+    <FilterForm label="Filter payouts" clearHref="/settlements" grid="items-end sm:grid-cols-2 lg:grid-cols-5" className="min-w-0 p-4">
+      <input type="hidden" name="tab" value="payouts" />
+      <ChoiceFilter label="Currency" name="currency" value={raw.currency} any="Any currency" choices={currencies} />
+      <ChoiceFilter label="Status" name="status" value={raw.status} any="Any status" choices={statusOptions} />
+      <Field label="Period end from (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
+      <Field label="Period end to (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+    </FilterForm>
   );
 }
 

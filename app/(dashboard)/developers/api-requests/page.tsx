@@ -1,11 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
-import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
-import { Input, Select } from '@/components/ui/input';
+import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
+import { Input } from '@/components/ui/input';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
@@ -51,59 +50,18 @@ export default async function ApiRequestsPage({ searchParams }: { searchParams: 
   return (
     <>
       <PageHeader title="API request log" description="Every call the dashboard made to Klarna, one row per attempt (retries included), with secrets and personal data redacted from the bodies." />
-      <Card className="mb-4 p-4">
-        <form className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-4" method="get" aria-label="Filter the API request log">
-          <Field label="Operation">
-            {(c) => (
-              <Select {...c} name="operation" defaultValue={raw.operation ?? ''}>
-                <option value="">Any operation</option>
-                {Object.keys(klarnaRoutes).map((op) => (
-                  <option key={op} value={op}>
-                    {op}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          <Field label="Method">
-            {(c) => (
-              <Select {...c} name="method" defaultValue={raw.method ?? ''}>
-                <option value="">Any method</option>
-                {['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => (
-                  <option key={m} value={m}>
-                    {m}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          <Field label="Status">
-            {(c) => (
-              <Select {...c} name="status" defaultValue={raw.status ?? ''}>
-                <option value="">Any status</option>
-                {Object.entries(statusOptions).map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          {text('idempotencyKey', 'Idempotency key')}
-          {text('errorId', 'Klarna error id')}
-          {text('accountId', 'Account id')}
-          {text('correlationId', 'Correlation id')}
-          <Field label="From (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
-          <Field label="To (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
-          <div className="flex gap-2">
-            <Button type="submit">Apply</Button>
-            <Button asChild variant="ghost">
-              <Link href="/developers/api-requests">Clear</Link>
-            </Button>
-          </div>
-        </form>
-      </Card>
-      {invalid.length > 0 && <Alert tone="warning" className="mb-4">Some filters were not valid and were ignored: {invalid.join(', ')}.</Alert>}
+      <FilterForm label="Filter the API request log" clearHref="/developers/api-requests">
+        <ChoiceFilter label="Operation" name="operation" value={raw.operation} any="Any operation" choices={Object.keys(klarnaRoutes)} />
+        <ChoiceFilter label="Method" name="method" value={raw.method} any="Any method" choices={['GET', 'POST', 'PUT', 'PATCH', 'DELETE']} />
+        <ChoiceFilter label="Status" name="status" value={raw.status} any="Any status" choices={Object.entries(statusOptions).map(([value, label]) => ({ value, label }))} />
+        {text('idempotencyKey', 'Idempotency key')}
+        {text('errorId', 'Klarna error id')}
+        {text('accountId', 'Account id')}
+        {text('correlationId', 'Correlation id')}
+        <Field label="From (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
+        <Field label="To (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+      </FilterForm>
+      <IgnoredFilters names={invalid} />
       <Card>
         {page.rows.length === 0 ? (
           <p className="px-5 py-12 text-center text-sm text-muted-foreground">No API requests match these filters.</p>

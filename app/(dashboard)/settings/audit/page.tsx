@@ -1,14 +1,12 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { z } from 'zod';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
-import { Input, Select } from '@/components/ui/input';
+import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
+import { Input } from '@/components/ui/input';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { Table, Td, Th } from '@/components/ui/table';
-import { Alert } from '@/components/ui/alert';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
 import { auditActions, auditFilterSchema, listActorOptions, listAudit } from '@/lib/audit';
@@ -46,44 +44,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <PageHeader title="Audit log" description="Every change to money, configuration and access: who, what, on which target, and the outcome. Entries cannot be edited or deleted." />
-      <Card className="mb-4 p-4">
-        <form className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_1fr_auto_auto_auto]" method="get" aria-label="Filter the audit log">
-          <Field label="Actor">
-            {(c) => (
-              <Select {...c} name="actor" defaultValue={raw.actor ?? ''}>
-                <option value="">Anyone</option>
-                <option value="system">System</option>
-                {people.map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.email}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          <Field label="Action">
-            {(c) => (
-              <Select {...c} name="action" defaultValue={raw.action ?? ''}>
-                <option value="">Any action</option>
-                {auditActions.map((a) => (
-                  <option key={a} value={a}>
-                    {a}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          <Field label="From (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
-          <Field label="To (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
-          <div className="flex gap-2">
-            <Button type="submit">Apply</Button>
-            <Button asChild variant="ghost">
-              <Link href="/settings/audit">Clear</Link>
-            </Button>
-          </div>
-        </form>
-      </Card>
-      {!parsed.success && <Alert tone="warning" className="mb-4">Some filters were not valid and were ignored: {parsed.error.issues.map((i) => i.path.join('.')).join(', ')}.</Alert>}
+      <FilterForm label="Filter the audit log" clearHref="/settings/audit" grid="items-end sm:grid-cols-2 lg:grid-cols-[1fr_1fr_auto_auto_auto]">
+        <ChoiceFilter label="Actor" name="actor" value={raw.actor} any="Anyone" choices={[{ value: 'system', label: 'System' }, ...people.map((p) => ({ value: p.id, label: p.email }))]} />
+        <ChoiceFilter label="Action" name="action" value={raw.action} any="Any action" choices={auditActions} />
+        <Field label="From (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
+        <Field label="To (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+      </FilterForm>
+      {!parsed.success && <IgnoredFilters names={parsed.error.issues.map((i) => i.path.join('.'))} />}
       <Card>
         {page.rows.length === 0 ? (
           <p className="px-5 py-12 text-center text-sm text-muted-foreground">No audit entries match these filters.</p>

@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
-import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
+import { FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
 import { Input, Select } from '@/components/ui/input';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { Table, Td, Th } from '@/components/ui/table';
@@ -46,47 +45,39 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
   return (
     <>
       <PageHeader title="Event log" description="Every webhook delivery that reached this dashboard, valid or rejected, with the signature verdict and what processing did with it." />
-      <Card className="mb-4 p-4">
-        <form className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-4" method="get" aria-label="Filter the event log">
-          <Field label="Search ids" hint="Event, account, correlation, webhook or signing key id (or its start)">
-            {(c) => <Input {...c} name="q" defaultValue={raw.q ?? ''} className="font-mono" />}
-          </Field>
-          <Field label="Event type" hint="* matches any part, e.g. payment.request.*">
-            {(c) => <Input {...c} name="type" defaultValue={raw.type ?? ''} className="font-mono" />}
-          </Field>
-          <Field label="Account id">{(c) => <Input {...c} name="account" defaultValue={raw.account ?? ''} className="font-mono" />}</Field>
-          <Field label="Signature">
-            {(c) => (
-              <Select {...c} name="verdict" defaultValue={raw.verdict ?? ''}>
-                <option value="">Any verdict</option>
-                <option value="valid">Valid</option>
-                <option value="rejected">Rejected</option>
-              </Select>
-            )}
-          </Field>
-          <Field label="Processing">
-            {(c) => (
-              <Select {...c} name="status" defaultValue={raw.status ?? ''}>
-                <option value="">Any status</option>
-                {webhookStatuses.map((s) => (
-                  <option key={s} value={s}>
-                    {statusLabels[s]}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          <Field label="Received from (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
-          <Field label="Received to (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
-          <div className="flex gap-2">
-            <Button type="submit">Apply</Button>
-            <Button asChild variant="ghost">
-              <Link href="/webhooks/events">Clear</Link>
-            </Button>
-          </div>
-        </form>
-      </Card>
-      {invalid.length > 0 && <Alert tone="warning" className="mb-4">Some filters were not valid and were ignored: {invalid.join(', ')}.</Alert>}
+      <FilterForm label="Filter the event log" clearHref="/webhooks/events">
+        <Field label="Search ids" hint="Event, account, correlation, webhook or signing key id (or its start)">
+          {(c) => <Input {...c} name="q" defaultValue={raw.q ?? ''} className="font-mono" />}
+        </Field>
+        <Field label="Event type" hint="* matches any part, e.g. payment.request.*">
+          {(c) => <Input {...c} name="type" defaultValue={raw.type ?? ''} className="font-mono" />}
+        </Field>
+        <Field label="Account id">{(c) => <Input {...c} name="account" defaultValue={raw.account ?? ''} className="font-mono" />}</Field>
+        <Field label="Signature">
+          {(c) => (
+            <Select {...c} name="verdict" defaultValue={raw.verdict ?? ''}>
+              <option value="">Any verdict</option>
+              <option value="valid">Valid</option>
+              <option value="rejected">Rejected</option>
+            </Select>
+          )}
+        </Field>
+        <Field label="Processing">
+          {(c) => (
+            <Select {...c} name="status" defaultValue={raw.status ?? ''}>
+              <option value="">Any status</option>
+              {webhookStatuses.map((s) => (
+                <option key={s} value={s}>
+                  {statusLabels[s]}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+        <Field label="Received from (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
+        <Field label="Received to (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+      </FilterForm>
+      <IgnoredFilters names={invalid} />
       <Card>
         {page.rows.length === 0 ? (
           <p className="px-5 py-12 text-center text-sm text-muted-foreground">No webhook events match these filters.</p>

@@ -1,0 +1,77 @@
+import Link from 'next/link';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { Field } from '@/components/ui/field';
+import { Select } from '@/components/ui/input';
+import { cn } from '@/lib/ui/cn';
+
+/**
+ * A list's filters as a GET form in a card: they live in the URL, so a filtered list can be
+ * shared and reloaded. Apply submits; Clear goes back to `clearHref` without filters.
+ * `grid`: the form's column classes; `actionsClassName`: where the buttons sit in that grid.
+ */
+export function FilterForm({
+  label,
+  clearHref,
+  grid = 'items-end sm:grid-cols-2 lg:grid-cols-4',
+  className = 'mb-4 p-4',
+  actionsClassName,
+  children,
+}: {
+  label: string;
+  clearHref: string;
+  grid?: string;
+  className?: string;
+  actionsClassName?: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <Card className={className}>
+      <form className={cn('grid gap-3', grid)} method="get" aria-label={label}>
+        {children}
+        <div className={cn('flex gap-2', actionsClassName)}>
+          <Button type="submit">Apply</Button>
+          <Button asChild variant="ghost">
+            <Link href={clearHref}>Clear</Link>
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
+/** Says which filters of the URL were not valid and so were ignored (the list shows without them). */
+export function IgnoredFilters({ names, className = 'mb-4' }: { names: readonly string[]; className?: string }) {
+  if (!names.length) return null;
+  return (
+    <Alert tone="warning" className={className}>
+      Some filters were not valid and were ignored: {names.join(', ')}.
+    </Alert>
+  );
+}
+
+type Choice = string | { value: string; label: string };
+
+/**
+ * One filter as a select: "Any …" first, then the choices. A value in the URL that is not
+ * among them is kept as a choice, so the form shows what the address asks for.
+ */
+export function ChoiceFilter({ label, name, value, any, choices }: { label: string; name: string; value: string | undefined; any: string; choices: readonly Choice[] }) {
+  const options = choices.map((c) => (typeof c === 'string' ? { value: c, label: c } : c));
+  if (value && !options.some((o) => o.value === value)) options.push({ value, label: value });
+  return (
+    <Field label={label}>
+      {(c) => (
+        <Select {...c} name={name} defaultValue={value ?? ''}>
+          <option value="">{any}</option>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </Select>
+      )}
+    </Field>
+  );
+}
