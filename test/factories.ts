@@ -4,6 +4,7 @@ import { klarnaSigningKeys, users, type NewUserRow } from '@/db/schema';
 import type { Actor } from '@/lib/auth/guard';
 import { hashPassword } from '@/lib/auth/password';
 import { parseKeyring, generateKeySpec } from '@/lib/crypto/secrets';
+import { feeFor, netAmountOf, type SettlementLine } from '@/lib/klarna/schemas/settlements';
 import { signWebhookBody } from '@/lib/klarna/signature';
 import { sealSigningKey } from '@/lib/webhooks/signing-keys';
 
@@ -58,4 +59,45 @@ export function klarnaEvent(overrides: { eventId?: string; eventType?: string; a
 /** Headers of a delivery signed with `key` (base64 HMAC-SHA256, as the sandbox sends). */
 export function signedHeaders(body: string, signingKeyId: string, key: string): Headers {
   return new Headers({ 'content-type': 'application/json', 'klarna-signing-key-id': signingKeyId, 'klarna-signature': signWebhookBody(body, key) });
+}
+
+type Rate = { fixed: number; variable: number; tax?: { fixed: number; variable: number } };
+
+/**
+ * A SALE line of a settlement file: the seed's columns and ours, references empty, the fee
+ * and VAT by `rate` (feeFor) unless given, and the net amount by the file's rule.
+ */
+export function saleLine(line: { settlementId: string; accountId: string; transactionId: string; captureId: string; amount: number; capturedAt: string; rate: Rate; fee?: number; tax?: number; currency?: string }): SettlementLine {
+  const charged = feeFor(line.amount, line.rate);
+  const out: SettlementLine = {
+    captured_at: line.capturedAt,
+    created_at: line.capturedAt,
+    payment_transaction_created_at: line.capturedAt,
+    payment_transaction_id: line.transactionId,
+    klarna_reference: null,
+    payment_capture_id: line.captureId,
+    merchant_reference: null,
+    payment_transaction_reference: null,
+    amount: line.amount,
+    'payment_pricing_details.price_plan_id': null,
+    'payment_pricing.rate.fixed': line.rate.fixed,
+    'payment_pricing.rate.variable': line.rate.variable,
+    'payment_pricing.rate.tax.variable': line.rate.tax?.variable ?? 0,
+    'payment_pricing.rate.tax.fixed': line.rate.tax?.fixed ?? 0,
+    discount_amount: 0,
+    penalty_amount: 0,
+    currency: line.currency ?? 'EUR',
+    payment_refund_id: null,
+    payment_option_category: null,
+    capture_reference: null,
+    refund_reference: null,
+    dispute_id: null,
+    account_id: line.accountId,
+    settlement_id: line.settlementId,
+    type: 'SALE',
+    fee_amount: line.fee ?? charged.fee,
+    tax_amount: line.tax ?? charged.tax,
+    net_amount: 0,
+  };
+  return { ...out, net_amount: netAmountOf(out) };
 }

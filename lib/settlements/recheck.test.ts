@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '@/db/client';
 import { auditLog, paymentOperations, settlementLines, settlementMissing } from '@/db/schema';
 import { queues, startJobs, stopJobs } from '@/lib/jobs/queue';
-import { feeFor, netAmountOf, settlementCsvHeader, settlementCsvLine, type SettlementLine } from '@/lib/klarna/schemas/settlements';
+import { settlementCsvHeader, settlementCsvLine } from '@/lib/klarna/schemas/settlements';
 import { signWebhookBody } from '@/lib/klarna/signature';
 import { appWebhookHandlers } from '@/lib/webhooks/app-handlers';
 import { receiveKlarnaWebhook } from '@/lib/webhooks/receiver';
 import { openTestDatabase, type Driver } from '@/test/db';
+import { saleLine } from '@/test/factories';
 import { createImport, runImport, storeUpload } from './import';
 import { importsAffectedBy, recheckImport } from './recheck';
 
@@ -22,42 +23,6 @@ const at = '2026-03-02T10:00:00.000Z';
 
 async function* bytesOf(text: string) {
   yield Buffer.from(text);
-}
-
-/** A SALE line of a settlement file, its fee by the rate above. */
-function saleLine(settlementId: string, accountId: string, transactionId: string, captureId: string, amount: number): SettlementLine {
-  const { fee, tax } = feeFor(amount, rate);
-  const line: SettlementLine = {
-    captured_at: at,
-    created_at: at,
-    payment_transaction_created_at: at,
-    payment_transaction_id: transactionId,
-    klarna_reference: null,
-    payment_capture_id: captureId,
-    merchant_reference: null,
-    payment_transaction_reference: null,
-    amount,
-    'payment_pricing_details.price_plan_id': null,
-    'payment_pricing.rate.fixed': rate.fixed,
-    'payment_pricing.rate.variable': rate.variable,
-    'payment_pricing.rate.tax.variable': 0,
-    'payment_pricing.rate.tax.fixed': 0,
-    discount_amount: 0,
-    penalty_amount: 0,
-    currency: 'EUR',
-    payment_refund_id: null,
-    payment_option_category: null,
-    capture_reference: null,
-    refund_reference: null,
-    dispute_id: null,
-    account_id: accountId,
-    settlement_id: settlementId,
-    type: 'SALE',
-    fee_amount: fee,
-    tax_amount: tax,
-    net_amount: 0,
-  };
-  return { ...line, net_amount: netAmountOf(line) };
 }
 
 for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
@@ -122,7 +87,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         taxFixed: 0,
         taxVariable: 0,
       });
-      const csv = settlementCsvHeader + [known, late].map((c) => settlementCsvLine(saleLine(settlementId, accountId, c.tx, c.capture, c.amount))).join('');
+      const csv = settlementCsvHeader + [known, late].map((c) => settlementCsvLine(saleLine({ settlementId, accountId, transactionId: c.tx, captureId: c.capture, amount: c.amount, capturedAt: at, rate }))).join('');
       const stored = await storeUpload(bytesOf(csv), dir);
       const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'recheck.csv' });
       const done = await runImport(handle, row.id);

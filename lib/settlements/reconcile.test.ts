@@ -5,11 +5,12 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settlementLines, settlementMissing, settlements } from '@/db/schema';
 import type { klarnaApi } from '@/lib/klarna/api';
-import { divideRoundHalfUp, feeFor, netAmountOf, settlementCsvHeader, settlementCsvLine, type SettlementLine } from '@/lib/klarna/schemas/settlements';
+import { divideRoundHalfUp, feeFor, settlementCsvHeader, settlementCsvLine } from '@/lib/klarna/schemas/settlements';
 import { savePaymentTransaction } from '@/lib/payments/cache';
 import { startSandbox, type RunningSandbox } from '@/sandbox/start';
 import { mutation, sandboxClient } from '@/sandbox/test-helpers';
 import { openTestDatabase, type Driver } from '@/test/db';
+import { saleLine } from '@/test/factories';
 import { paymentOperations, paymentTransactions } from '@/db/schema';
 import { chunksOf, createImport, runImport, storeUpload } from './import';
 import { reconcileImport } from './reconcile';
@@ -220,39 +221,8 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         })),
       );
       const right = feeFor(12_345, rate); // 784 + 9
-      const base = (k: string, fee: number, tax: number, fileRate = rate): SettlementLine => {
-        const line: SettlementLine = {
-          captured_at: at,
-          created_at: at,
-          payment_transaction_created_at: at,
-          payment_transaction_id: `tx-rate-${driver}`,
-          klarna_reference: null,
-          payment_capture_id: `cap-rate-${k}-${driver}`,
-          merchant_reference: null,
-          payment_transaction_reference: null,
-          amount: 12_345,
-          'payment_pricing_details.price_plan_id': null,
-          'payment_pricing.rate.fixed': fileRate.fixed,
-          'payment_pricing.rate.variable': fileRate.variable,
-          'payment_pricing.rate.tax.variable': fileRate.tax.variable,
-          'payment_pricing.rate.tax.fixed': 0,
-          discount_amount: 0,
-          penalty_amount: 0,
-          currency: 'EUR',
-          payment_refund_id: null,
-          payment_option_category: null,
-          capture_reference: null,
-          refund_reference: null,
-          dispute_id: null,
-          account_id: accountId,
-          settlement_id: `RATE-${driver}`,
-          type: 'SALE',
-          fee_amount: fee,
-          tax_amount: tax,
-          net_amount: 0,
-        };
-        return { ...line, net_amount: netAmountOf(line) };
-      };
+      const base = (k: string, fee: number, tax: number, fileRate = rate) =>
+        saleLine({ settlementId: `RATE-${driver}`, accountId, transactionId: `tx-rate-${driver}`, captureId: `cap-rate-${k}-${driver}`, amount: 12_345, capturedAt: at, rate: fileRate, fee, tax });
       const other = { fixed: 599, variable: 1_600_000, tax: { fixed: 0, variable: 1_200_000 } };
       const otherFee = feeFor(12_345, other);
       const csv =
