@@ -5,8 +5,8 @@ import { Plus } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
-import { FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
-import { Input, Select } from '@/components/ui/input';
+import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
+import { Input } from '@/components/ui/input';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { LiveRefresh } from '@/components/ui/live-refresh';
 import { Table, Td, Th } from '@/components/ui/table';
@@ -85,30 +85,8 @@ export default async function MerchantsPage({ searchParams }: { searchParams: Pr
         <Field label="Search" hint="Name, reference or account id">
           {(c) => <Input {...c} name="q" defaultValue={raw.q ?? ''} />}
         </Field>
-        <Field label="Account state">
-          {(c) => (
-            <Select {...c} name="state" defaultValue={raw.state ?? ''}>
-              <option value="">Any state</option>
-              {accountStates.map((s) => (
-                <option key={s} value={s}>
-                  {accountStateLabels[s]}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
-        <Field label="Payment product">
-          {(c) => (
-            <Select {...c} name="product" defaultValue={raw.product ?? ''}>
-              <option value="">Any product state</option>
-              {productStates.map((s) => (
-                <option key={s} value={s}>
-                  {productStateLabels[s]}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
+        <ChoiceFilter label="Account state" name="state" value={raw.state} any="Any state" choices={accountStates.map((s) => ({ value: s, label: accountStateLabels[s] ?? s }))} />
+        <ChoiceFilter label="Payment product" name="product" value={raw.product} any="Any product state" choices={productStates.map((s) => ({ value: s, label: productStateLabels[s] ?? s }))} />
       </FilterForm>
       <IgnoredFilters names={invalid} />
       <Card>

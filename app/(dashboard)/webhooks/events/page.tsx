@@ -3,8 +3,8 @@ import Link from 'next/link';
 import { z } from 'zod';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
-import { FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
-import { Input, Select } from '@/components/ui/input';
+import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
+import { Input } from '@/components/ui/input';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
@@ -53,27 +53,8 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
           {(c) => <Input {...c} name="type" defaultValue={raw.type ?? ''} className="font-mono" />}
         </Field>
         <Field label="Account id">{(c) => <Input {...c} name="account" defaultValue={raw.account ?? ''} className="font-mono" />}</Field>
-        <Field label="Signature">
-          {(c) => (
-            <Select {...c} name="verdict" defaultValue={raw.verdict ?? ''}>
-              <option value="">Any verdict</option>
-              <option value="valid">Valid</option>
-              <option value="rejected">Rejected</option>
-            </Select>
-          )}
-        </Field>
-        <Field label="Processing">
-          {(c) => (
-            <Select {...c} name="status" defaultValue={raw.status ?? ''}>
-              <option value="">Any status</option>
-              {webhookStatuses.map((s) => (
-                <option key={s} value={s}>
-                  {statusLabels[s]}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
+        <ChoiceFilter label="Signature" name="verdict" value={raw.verdict} any="Any verdict" choices={[{ value: 'valid', label: 'Valid' }, { value: 'rejected', label: 'Rejected' }]} />
+        <ChoiceFilter label="Processing" name="status" value={raw.status} any="Any status" choices={webhookStatuses.map((s) => ({ value: s, label: statusLabels[s] }))} />
         <Field label="Received from (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
         <Field label="Received to (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
       </FilterForm>
