@@ -140,8 +140,8 @@ export class SandboxControlClient {
    */
   closeSettlementPeriod = (options: { discrepancies?: SettlementDiscrepancyKind[] } = {}) =>
     this.call<{ settlements: SandboxSettlement[]; injected: InjectedDiscrepancyRecord[] }>('POST', '/_sandbox/settlements/close', options);
-  /** Klarna applies a discount or penalty to a transaction; the next report of its currency carries it as a DISCOUNT / PENALTY line. */
-  addSettlementAdjustment = (input: { payment_transaction_id: string; type: 'DISCOUNT' | 'PENALTY'; amount: number }) =>
+  /** Klarna applies a discount or penalty to a transaction, or a shopper's dispute takes money back; the next report of its currency carries it as a DISCOUNT / PENALTY / DISPUTE line. */
+  addSettlementAdjustment = (input: { payment_transaction_id: string; type: 'DISCOUNT' | 'PENALTY' | 'DISPUTE'; amount: number }) =>
     this.call<SettlementAdjustmentRecord>('POST', '/_sandbox/settlements/adjustments', input);
   /** Every report, oldest first, with whether it closed early and what was injected into it. */
   listSettlementReports = async () =>

@@ -44,7 +44,7 @@ const activationDelaySchema = z.strictObject({ ms: z.number().int().min(0).max(2
 const closeSettlementSchema = z.strictObject({ discrepancies: z.array(z.enum(settlementDiscrepancyKinds)).max(50).default([]) });
 const settlementAdjustmentSchema = z.strictObject({
   payment_transaction_id: z.string().min(1),
-  type: z.enum(['DISCOUNT', 'PENALTY']),
+  type: z.enum(['DISCOUNT', 'PENALTY', 'DISPUTE']),
   amount: z.number().int().min(1),
 });
 

@@ -233,7 +233,7 @@ describe('settlement reports', () => {
     expect((await api.settlements.get('KLNGLB-20250312-USD')).state).toBe('PAID');
   });
 
-  it('settles each capture, refund and adjustment once; a second early close of the period gets a sequence', async () => {
+  it('settles each capture, refund, adjustment and dispute once; a second early close of the period gets a sequence', async () => {
     const t = await authorize({ payment_amount: 10000 });
     const first = await capture(t, 3000);
     const closed = await sandbox.control.closeSettlementPeriod();
@@ -244,6 +244,7 @@ describe('settlement reports', () => {
     const second = await capture(t, 2000);
     await sandbox.control.addSettlementAdjustment({ payment_transaction_id: t.payment_transaction_id, type: 'DISCOUNT', amount: 250 });
     await sandbox.control.addSettlementAdjustment({ payment_transaction_id: t.payment_transaction_id, type: 'PENALTY', amount: 100 });
+    const dispute = await sandbox.control.addSettlementAdjustment({ payment_transaction_id: t.payment_transaction_id, type: 'DISPUTE', amount: 700 });
     const again = await sandbox.control.closeSettlementPeriod();
     expect(again.settlements.map((s) => s.settlement_id)).toEqual(['KLNGLB-20250312-USD-2']);
     // The second report starts where the first ended.
@@ -253,7 +254,10 @@ describe('settlement reports', () => {
       ['SALE', 2000, second.payment_capture_id, 0, 0, 2000 - feeFor(2000, rateOf(lines[0]!)).fee],
       ['DISCOUNT', 250, null, 250, 0, 250],
       ['PENALTY', 100, null, 0, 100, -100],
+      ['DISPUTE', 700, null, 0, 0, -700],
     ]);
+    expect(lines.map((l) => l.dispute_id)).toEqual([null, null, null, dispute.dispute_id]);
+    expect(dispute.dispute_id).toMatch(/^[0-9a-f-]{36}$/);
     expectConsistent(await api.settlements.get('KLNGLB-20250312-USD-2'), lines);
     expect((await linesOf('KLNGLB-20250312-USD')).map((l) => l.payment_capture_id)).toEqual([first.payment_capture_id]);
 

@@ -11,8 +11,9 @@ import { fetchSettlementsFromKlarna } from './fetch';
  * merchant (the sandbox's own shopper step, through its control API), the payments are
  * captured and one refunded through the real API, then the sandbox closes its settlement
  * period with three realistic discrepancies (an amount off, a wrong fee, a sale of a
- * transaction this dashboard never saw) and the report is fetched and reconciled like any
- * other. Runs once: not when any settlement import exists.
+ * transaction this dashboard never saw) and a shopper's dispute lost by the merchant (a
+ * DISPUTE line to relay), and the report is fetched and reconciled like any other. Runs once:
+ * not when any settlement import exists.
  */
 const control = async <T>(settings: KlarnaSettings, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> => {
   const response = await fetch(new URL(path, settings.baseUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -72,8 +73,10 @@ export async function seedDemoSettlement(db: Db, settings: KlarnaSettings): Prom
       );
     }
     await savePaymentTransaction(db, await callKlarna(() => api.paymentTransactions.get(merchant.account_id, id)), merchant.account_id, 'sync');
+    // The shopper of the second basket disputed it and won: Klarna takes the amount back.
+    if (n === 1) await control(settings, '/_sandbox/settlements/adjustments', { payment_transaction_id: id, type: 'DISPUTE', amount: basket.amount }, z.object({ adjustment_id: z.string() }).loose());
   }
   const closed = await control(settings, '/_sandbox/settlements/close', { discrepancies: ['amount_off', 'wrong_fee', 'unknown_transaction'] }, closedSchema);
   const fetched = await fetchSettlementsFromKlarna({ db, settings });
-  return `${baskets.length} demo payments for ${merchant.account_name}, ${closed.settlements.length} settlement report(s) with 3 discrepancies, ${fetched.queued} queued for import`;
+  return `${baskets.length} demo payments for ${merchant.account_name}, ${closed.settlements.length} settlement report(s) with 3 discrepancies and a dispute, ${fetched.queued} queued for import`;
 }

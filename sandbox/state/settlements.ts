@@ -187,6 +187,7 @@ function adjustmentLine(data: SandboxData, t: PaymentTransactionRecord, a: Settl
     payment_refund_id: null,
     capture_reference: null,
     refund_reference: null,
+    dispute_id: a.dispute_id ?? null,
     type: a.type,
     fee_amount: 0,
     tax_amount: 0,
@@ -608,8 +609,12 @@ export function getSettlementOrThrow(sandbox: SandboxRuntime, settlementId: stri
   return record;
 }
 
-/** Control API: Klarna applies a discount or penalty to a transaction of the partner; the next report of its currency settles it. */
-export function addSettlementAdjustment(sandbox: SandboxRuntime, input: { payment_transaction_id: string; type: 'DISCOUNT' | 'PENALTY'; amount: number }): SettlementAdjustmentRecord {
+/**
+ * Control API: Klarna applies a discount or penalty to a transaction of the partner, or a
+ * shopper's dispute is decided against the merchant (a DISPUTE line takes the amount back, with
+ * its own dispute id); the next report of its currency settles it.
+ */
+export function addSettlementAdjustment(sandbox: SandboxRuntime, input: { payment_transaction_id: string; type: 'DISCOUNT' | 'PENALTY' | 'DISPUTE'; amount: number }): SettlementAdjustmentRecord {
   const data = sandbox.store.data;
   const t = getOwn(data.payment_transactions, input.payment_transaction_id);
   const account = t && getOwn(data.accounts, t.account_id);
@@ -617,6 +622,7 @@ export function addSettlementAdjustment(sandbox: SandboxRuntime, input: { paymen
   const adjustment: SettlementAdjustmentRecord = {
     adjustment_id: randomUUID(),
     type: input.type,
+    dispute_id: input.type === 'DISPUTE' ? randomUUID() : null,
     payment_transaction_id: t.payment_transaction_id,
     account_id: t.account_id,
     currency: t.currency,

@@ -327,7 +327,9 @@ export type InjectedDiscrepancyRecord = {
 /** A DISCOUNT or PENALTY Klarna applies to a transaction (control API); settled once, in the next report. */
 export type SettlementAdjustmentRecord = {
   adjustment_id: string;
-  type: 'DISCOUNT' | 'PENALTY';
+  type: 'DISCOUNT' | 'PENALTY' | 'DISPUTE';
+  /** DISPUTE only: the dispute the line settles (ours: a plain uuid, as for captures). */
+  dispute_id?: string | null;
   payment_transaction_id: string;
   account_id: string;
   currency: string;
