@@ -8,6 +8,7 @@ import { settlementImports, settlementLines, settlementQuarantine, settlements, 
 import { openCopy } from './copy';
 import { headerFromPrefix, parseSettlementFile, SettlementFileError, type ParseProgress } from './parse';
 import { reconcileImport } from './reconcile';
+import { recheckImportsSettledBy } from './recheck';
 
 /**
  * Bringing a settlement file in: the bytes are stored (hashed on the way), checked for a
@@ -221,6 +222,8 @@ export async function runImport(handle: DbHandle, importId: string): Promise<Set
     timing('reconcile');
     await db.update(settlementImports).set({ status: 'done', finishedAt: new Date(), updatedAt: new Date(), storagePath: null }).where(eq(settlementImports.id, importId));
     if (claimed.storagePath) await rm(claimed.storagePath, { force: true });
+    // Earlier payouts that listed as missing what this file settles are stale now.
+    await recheckImportsSettledBy(db, importId);
   } catch (error) {
     if (!(error instanceof SettlementFileError)) console.error(`settlement import ${importId} failed`, error);
     await copier.abort(error instanceof Error ? error : new Error(String(error))).catch(() => {});

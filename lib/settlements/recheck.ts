@@ -63,8 +63,38 @@ export async function queueRecheckFor(db: Db, operations: readonly LearntOperati
   return importIds;
 }
 
+/**
+ * Imports that list as missing a capture or refund this import's lines settle: they were
+ * reconciled before this file arrived (a capture booked into another payout, or settled in a
+ * later one). Only when some other import lists anything missing does it read this import's lines.
+ */
+export async function importsSettledBy(db: Db, importId: string): Promise<string[]> {
+  const [any] = rowsOf(await db.execute(sql`SELECT 1 FROM settlement_missing WHERE import_id <> ${importId} LIMIT 1`));
+  if (!any) return [];
+  const rows = rowsOf<{ import_id: string }>(
+    await db.execute(sql`
+      WITH missing AS MATERIALIZED (SELECT import_id, operation_id FROM settlement_missing WHERE import_id <> ${importId})
+      SELECT DISTINCT m.import_id::text AS import_id
+      FROM missing m JOIN settlement_lines l ON l.operation_id = m.operation_id
+      WHERE l.import_id = ${importId}`),
+  );
+  return rows.map((r) => r.import_id);
+}
+
+/** After an import: re-checks the earlier imports whose missing items it settles. A failure is logged; the payout page's re-run does the same. */
+export async function recheckImportsSettledBy(db: Db, importId: string): Promise<string[]> {
+  try {
+    const importIds = await importsSettledBy(db, importId);
+    for (const id of importIds) await recheckImport(db, id, 'a later settlement file settles what it listed as missing');
+    return importIds;
+  } catch (error) {
+    console.error(`settlement import ${importId}: re-checking the imports it settles failed`, error);
+    return [];
+  }
+}
+
 /** The job: re-reconciles an import (unless a newer file has replaced all its payouts) and audits it as the system's. */
-export async function recheckImport(db: Db, importId: string): Promise<void> {
+export async function recheckImport(db: Db, importId: string, trigger = 'a capture or refund learnt after reconciliation'): Promise<void> {
   const before = await getSettlementsOfImport(db, importId);
   if (!before.length) return;
   await reconcileImport(db, importId);
@@ -74,6 +104,6 @@ export async function recheckImport(db: Db, importId: string): Promise<void> {
     actor: 'system',
     action: 'settlements.reconcile',
     target: { type: 'settlement_import', id: importId },
-    details: { trigger: 'a capture or refund learnt after reconciliation', settlement_ids: after.map((s) => s.settlementId), open_before: open(before), open_after: open(after) },
+    details: { trigger, settlement_ids: after.map((s) => s.settlementId), open_before: open(before), open_after: open(after) },
   });
 }

@@ -106,13 +106,15 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       return done;
     }
 
-    it('finds each discrepancy the sandbox injects, exactly, and matches everything else', async () => {
-      await capturedPayments([
+    it('finds each discrepancy the sandbox injects, exactly, relays a dispute, and matches everything else', async () => {
+      const [, disputed] = await capturedPayments([
         { currency: 'EUR', captures: [4_011, 3_022, 2_033], refund: 1_000 },
         { currency: 'EUR', captures: [5_044, 6_055] },
         { currency: 'USD', captures: [7_066, 8_077, 9_088], refund: 500 },
         { currency: 'USD', captures: [1_099] },
       ]);
+      // A shopper's dispute the merchant lost: Klarna takes the amount back in the same report.
+      const dispute = await sandbox.control.addSettlementAdjustment({ payment_transaction_id: disputed!, type: 'DISPUTE', amount: 1_234 });
       const closed = await sandbox.control.closeSettlementPeriod({
         discrepancies: ['missing_line', 'amount_off', 'duplicate_line', 'unknown_transaction', 'wrong_fee', 'currency_mismatch'],
       });
@@ -156,14 +158,17 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
             break;
         }
       }
+      // The dispute is relayed to the merchant as it is, not matched against anything.
+      expect(lines.filter((l) => l.type === 'DISPUTE').map((l) => [l.disputeId, l.paymentTransactionId, l.amount, l.netAmount, l.verdict])).toEqual([[dispute.dispute_id, disputed, 1_234, -1_234, 'adjustment']]);
       // Nothing else: every other line matched.
-      const others = lines.filter((l) => !expectedOdd.has(`${l.paymentCaptureId}`) || l.type === 'RETURN');
+      const others = lines.filter((l) => l.type !== 'DISPUTE' && (!expectedOdd.has(`${l.paymentCaptureId}`) || l.type === 'RETURN'));
       expect(new Set(others.map((l) => l.verdict))).toEqual(new Set(['matched']));
       expect(await handle.db.$count(settlementMissing)).toBe(1);
       for (const s of closed.settlements) {
         const [row] = await handle.db.select().from(settlements).where(eq(settlements.settlementId, s.settlement_id));
-        expect({ net: row!.net, gross: row!.grossSales, fees: row!.fees, tax: row!.tax, lines: row!.lineCount }).toEqual({
+        expect({ net: row!.net, gross: row!.grossSales, fees: row!.fees, tax: row!.tax, disputes: row!.disputes, lines: row!.lineCount }).toEqual({
           net: s.totals.net,
+          disputes: s.totals.disputes,
           gross: s.totals.gross_sales,
           fees: s.totals.fees,
           tax: s.totals.tax,
@@ -171,8 +176,8 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         });
       }
 
-      // The next report settles the left-out capture: it matches there, and re-running the first
-      // report's reconciliation clears it from "missing".
+      // The next report settles the left-out capture: it matches there, and its import re-checks
+      // the first report, which no longer lists it as missing.
       await capturedPayments([{ currency: 'EUR', captures: [2_500] }]);
       const next = await sandbox.control.closeSettlementPeriod();
       for (const s of next.settlements) {
@@ -185,6 +190,10 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       }
       const missingCapture = closed.injected.find((i) => i.kind === 'missing_line')!;
       const firstImport = imports.get(missingCapture.settlement_id)!;
+      expect(await handle.db.$count(settlementMissing, eq(settlementMissing.importId, firstImport))).toBe(0);
+      const [payout] = await handle.db.select().from(settlements).where(eq(settlements.settlementId, missingCapture.settlement_id));
+      expect(payout!.missingCount).toBe(0);
+      // A re-run changes nothing more.
       await reconcileImport(handle.db, firstImport);
       expect(await handle.db.$count(settlementMissing, eq(settlementMissing.importId, firstImport))).toBe(0);
     });
