@@ -220,10 +220,11 @@ export async function runImport(handle: DbHandle, importId: string): Promise<Set
     await db.update(settlementImports).set({ status: 'reconciling', linesImported: imported, accountIds: parsed.accounts, updatedAt: new Date() }).where(eq(settlementImports.id, importId));
     await reconcileImport(db, importId, { totals: parsed.totals });
     timing('reconcile');
+    // Earlier payouts that listed as missing what this file settles are stale now; re-checked
+    // before this import says done, so what the pages show then is final.
+    await recheckImportsSettledBy(db, importId);
     await db.update(settlementImports).set({ status: 'done', finishedAt: new Date(), updatedAt: new Date(), storagePath: null }).where(eq(settlementImports.id, importId));
     if (claimed.storagePath) await rm(claimed.storagePath, { force: true });
-    // Earlier payouts that listed as missing what this file settles are stale now.
-    await recheckImportsSettledBy(db, importId);
   } catch (error) {
     if (!(error instanceof SettlementFileError)) console.error(`settlement import ${importId} failed`, error);
     await copier.abort(error instanceof Error ? error : new Error(String(error))).catch(() => {});
