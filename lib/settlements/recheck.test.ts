@@ -122,7 +122,8 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       const jobsBefore = await recheckJobs();
       const eventId = randomUUID();
       await deliverCaptured(eventId);
-      expect(await recheckJobs()).toBe(jobsBefore + 1);
+      // Queued without waiting (the webhook's transaction must not wait on the queue).
+      await expect.poll(recheckJobs, { timeout: 10_000 }).toBe(jobsBefore + 1);
       let verdict = (await lateLine()).verdict;
       for (let i = 0; i < 80 && verdict !== 'matched'; i++) {
         await new Promise((r) => setTimeout(r, 250));
@@ -135,6 +136,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       // Learning nothing new queues nothing: the same delivery again, and another event carrying the same capture.
       await deliverCaptured(eventId);
       await deliverCaptured();
+      await new Promise((r) => setTimeout(r, 1_000));
       expect(await recheckJobs()).toBe(jobsBefore + 1);
       expect(await handle.db.$count(settlementMissing, eq(settlementMissing.importId, importId))).toBe(0);
     }, 60_000);
