@@ -6,7 +6,7 @@ import { settlementReportEventPayloadSchema } from '@/lib/klarna/schemas/settlem
 import type { WebhookHandlerRegistry } from '@/lib/webhooks/handlers';
 import { fetchSettlementsFromKlarna, isSettlementKnown } from './fetch';
 import { runImport } from './import';
-import { recheckImport } from './recheck';
+import { recheckImport, sweepNowKnownLines } from './recheck';
 
 /** What the settlement jobs do (lib/jobs/queue.ts runs them). */
 export function settlementJobHandlers(): JobHandlers {
@@ -18,6 +18,8 @@ export function settlementJobHandlers(): JobHandlers {
       await recheckImport(appDb().db, importId);
     },
     [queues.settlementFetch]: async ({ settlementId }) => {
+      // Re-checks a lost re-check may have left behind; never in the way of the fetch.
+      await sweepNowKnownLines(appDb().db).catch((error: unknown) => console.error('settlement sweep failed', error));
       try {
         await fetchSettlementsFromKlarna({ db: appDb().db }, { settlementId });
       } catch (error) {

@@ -14,7 +14,7 @@ import { receiveKlarnaWebhook } from '@/lib/webhooks/receiver';
 import { openTestDatabase, type Driver } from '@/test/db';
 import { saleLine } from '@/test/factories';
 import { createImport, runImport, storeUpload } from './import';
-import { importsAffectedBy, recheckImport } from './recheck';
+import { importsAffectedBy, importsWithNowKnownLines, recheckImport, sweepNowKnownLines } from './recheck';
 
 const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const KEY = 'recheck-test-signing-key';
@@ -119,6 +119,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
     });
 
     it('the late capture webhook re-checks the payout through the queue: its line matches, audited as the system’s', async () => {
+      expect(await importsWithNowKnownLines(handle.db)).toEqual([]);
       const jobsBefore = await recheckJobs();
       const eventId = randomUUID();
       await deliverCaptured(eventId);
@@ -140,5 +141,16 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       expect(await recheckJobs()).toBe(jobsBefore + 1);
       expect(await handle.db.$count(settlementMissing, eq(settlementMissing.importId, importId))).toBe(0);
     }, 60_000);
+
+    it('a re-check that was lost (the process stopped before queueing it) is made by the scheduled sweep', async () => {
+      // The late capture is known and matched by now; make its line unknown again, as a lost
+      // re-check would leave it, and the sweep finds it and re-checks the payout.
+      await handle.db.update(settlementLines).set({ verdict: 'unknown_transaction' }).where(and(eq(settlementLines.importId, importId), eq(settlementLines.paymentCaptureId, late.capture)));
+      expect(await importsWithNowKnownLines(handle.db)).toEqual([importId]);
+      expect(await sweepNowKnownLines(handle.db)).toEqual([importId]);
+      expect((await lateLine()).verdict).toBe('matched');
+      // Nothing left: the next sweep does nothing.
+      expect(await sweepNowKnownLines(handle.db)).toEqual([]);
+    });
   });
 }

@@ -93,6 +93,33 @@ export async function recheckImportsSettledBy(db: Db, importId: string): Promise
   }
 }
 
+/**
+ * Imports holding a line we judged unknown whose capture or refund we know now: their re-check
+ * was lost (the process stopped between the webhook's commit and queueing it) or the operation
+ * arrived another way. Read through the partial index of unknown lines and the operations' key.
+ */
+export async function importsWithNowKnownLines(db: Db): Promise<string[]> {
+  const rows = rowsOf<{ import_id: string }>(
+    await db.execute(sql`
+      SELECT DISTINCT l.import_id::text AS import_id
+      FROM settlement_lines l
+      WHERE l.verdict IN ('unknown_transaction', 'unknown_capture', 'unknown_refund')
+        -- Known as reconciliation joins it (reconcile.ts), so a re-check changes the verdict and
+        -- the line is not found again.
+        AND l.type IN ('SALE', 'FEE', 'RETURN')
+        AND EXISTS (SELECT 1 FROM payment_operations o WHERE o.operation_id = l.operation_id AND o.kind = CASE WHEN l.type = 'RETURN' THEN 'refund' ELSE 'capture' END)
+        AND EXISTS (SELECT 1 FROM settlements s WHERE s.import_id = l.import_id)`),
+  );
+  return rows.map((r) => r.import_id);
+}
+
+/** The scheduled sweep (with each settlement fetch): re-checks what importsWithNowKnownLines finds. */
+export async function sweepNowKnownLines(db: Db): Promise<string[]> {
+  const importIds = await importsWithNowKnownLines(db);
+  for (const id of importIds) await recheckImport(db, id, 'the scheduled sweep found a capture or refund learnt after reconciliation');
+  return importIds;
+}
+
 /** The job: re-reconciles an import (unless a newer file has replaced all its payouts) and audits it as the system's. */
 export async function recheckImport(db: Db, importId: string, trigger = 'a capture or refund learnt after reconciliation'): Promise<void> {
   const before = await getSettlementsOfImport(db, importId);
