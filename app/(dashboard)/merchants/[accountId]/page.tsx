@@ -20,7 +20,7 @@ import { listTimeline, merchantsVersion } from '@/lib/merchants/cache';
 import { channelLabel, loadMerchantDetail } from '@/lib/merchants/service';
 import { currentRequestId } from '@/lib/request';
 import { formatDateTime } from '@/lib/ui/format';
-import { firstValues } from '@/lib/ui/search-params';
+import { decodeSegment, firstValues } from '@/lib/ui/search-params';
 import { AccountStateBadge, ProductStateBadge } from '../_components/state-badges';
 import { AccountDialog } from './_components/account-dialog';
 import { BusinessDialog } from './_components/business-dialog';
@@ -37,15 +37,6 @@ import { DeleteChannelButton, DeleteCollectionButton } from './_components/row-a
 
 export const metadata: Metadata = { title: 'Merchant' };
 export const dynamic = 'force-dynamic';
-
-/** The segment arrives URL-encoded (`krn%3Apartner%3A…`) or already decoded, depending on the caller. */
-function decodeSegment(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
 
 export default async function MerchantPage({ params, searchParams }: { params: Promise<{ accountId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { actor, denied } = await pageActor('dashboard.read');
@@ -261,7 +252,6 @@ function dateTime(value: string | null | undefined): string {
   const at = new Date(value);
   return Number.isNaN(at.getTime()) ? value : formatDateTime(at);
 }
-
 
 const businessFields: [key: string, label: string][] = [
   ['business_name', 'Business name'],

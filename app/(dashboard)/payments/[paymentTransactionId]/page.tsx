@@ -24,7 +24,7 @@ import { refreshPayment } from '@/lib/payments/service';
 import { currentRequestId } from '@/lib/request';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits, formatRatePercent } from '@/lib/ui/money';
-import { firstValues } from '@/lib/ui/search-params';
+import { decodeSegment, firstValues } from '@/lib/ui/search-params';
 import { CaptureDialog } from './_components/capture-dialog';
 import { isReducingLine, lineKey, lineTypeLabel, quantitiesByKey, toWireLines, type WireLine } from './_components/lines';
 import { UrlTabs } from '@/components/ui/url-tabs';
@@ -40,15 +40,6 @@ import { captureLabel, paymentView, shipmentsOf, type PaymentView } from './_com
 
 export const metadata: Metadata = { title: 'Payment' };
 export const dynamic = 'force-dynamic';
-
-/** The segment arrives URL-encoded or already decoded, depending on the caller. */
-function decodeSegment(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
 
 function parseTransaction(value: unknown): PaymentTransaction | null {
   return value ? (paymentTransactionSchema.safeParse(value).data ?? null) : null;
@@ -324,7 +315,6 @@ function OverviewCard({ row, transaction: t, merchantName }: { row: PaymentTrans
     </Card>
   );
 }
-
 
 function NoDetails() {
   return (

@@ -20,21 +20,12 @@ import { explainLine, explainMissing, lineVerdicts, needsAttention, verdictLabel
 import { cn } from '@/lib/ui/cn';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits } from '@/lib/ui/money';
-import { firstValues, queryString } from '@/lib/ui/search-params';
+import { decodeSegment, firstValues, queryString } from '@/lib/ui/search-params';
 import { RerunButton } from './_components/rerun-button';
 import { ResolveDialog } from './_components/resolve-dialog';
 
 export const metadata: Metadata = { title: 'Payout' };
 export const dynamic = 'force-dynamic';
-
-/** The segment arrives URL-encoded or already decoded, depending on the caller. */
-function decodeSegment(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const paymentHref = (id: string) => `/payments/${encodeURIComponent(id)}`;

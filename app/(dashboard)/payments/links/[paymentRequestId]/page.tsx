@@ -17,20 +17,13 @@ import { getDb } from '@/lib/db';
 import { cancelableLinkStates, getPaymentLink, isFinalLinkState, listPaymentLinkTimeline, openLinkStates, paymentLinkVersion } from '@/lib/payments/links';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits } from '@/lib/ui/money';
+import { decodeSegment } from '@/lib/ui/search-params';
 import { CopyButton } from '../../../merchants/[accountId]/_components/copy-button';
 import { CancelLinkButton } from '../_components/cancel-link-button';
 import { LinkStateBadge, linkStateLabels } from '../_components/link-state-badge';
 
 export const metadata: Metadata = { title: 'Payment link' };
 export const dynamic = 'force-dynamic';
-
-function decodeSegment(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
 
 type WireLine = { name?: unknown; quantity?: unknown; unit_price?: unknown; total_line_amount?: unknown; type?: unknown };
 

@@ -3,20 +3,13 @@ import { getDb } from '@/lib/db';
 import { getSettlement, listSettlementLines, listSettlementMissing } from '@/lib/settlements/queries';
 import { routeActor } from '@/lib/auth/route';
 import { csvRow } from '@/lib/payments/csv';
+import { decodeSegment } from '@/lib/ui/search-params';
 import { settlementCsvHeader, settlementLineCsvRow, settlementMissingCsvRow } from '../_components/export-csv';
 
 export const dynamic = 'force-dynamic';
 
 const PAGE_SIZE = 1000;
 const idSchema = z.string().trim().min(1).max(300);
-
-function decodeSegment(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
-}
 
 /**
  * One payout's lines with verdicts and explanations, then its missing captures and refunds,

@@ -1,6 +1,7 @@
 import { routeActor } from '@/lib/auth/route';
 import { getDb } from '@/lib/db';
 import { paymentLinkVersion } from '@/lib/payments/links';
+import { decodeSegment } from '@/lib/ui/search-params';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,13 +12,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(_request: Request, { params }: { params: Promise<{ paymentRequestId: string }> }) {
   const { denied } = await routeActor('dashboard.read', 'paymentLinkVersion');
   if (denied) return denied;
-  // The segment may arrive still URL-encoded (`krn%3Apayment%3A…`), depending on the caller.
-  let { paymentRequestId } = await params;
-  try {
-    paymentRequestId = decodeURIComponent(paymentRequestId);
-  } catch {
-    // Not encoded after all: used as it is.
-  }
+  const paymentRequestId = decodeSegment((await params).paymentRequestId);
   if (!paymentRequestId || paymentRequestId.length > 300) return Response.json({ error: { code: 'invalid_request', message: 'paymentRequestId: invalid' } }, { status: 400 });
   const version = await paymentLinkVersion(getDb(), paymentRequestId);
   return Response.json({ version }, { headers: { 'cache-control': 'no-store' } });
