@@ -1,13 +1,5 @@
-import { Skeleton } from '@/components/ui/skeleton';
+import { PageSkeleton } from '@/components/ui/skeleton';
 
 export default function DashboardPageLoading() {
-  return (
-    <div className="grid gap-6" role="status" aria-label="Loading page">
-      <div className="grid gap-2">
-        <Skeleton className="h-7 w-48" />
-        <Skeleton className="h-4 w-80" />
-      </div>
-      <Skeleton className="h-64 w-full" />
-    </div>
-  );
+  return <PageSkeleton label="Loading page" descriptionWidth="w-80" blocks={['h-64']} className="gap-6" />;
 }

@@ -1,18 +1,5 @@
-import { Skeleton } from '@/components/ui/skeleton';
+import { PageSkeleton } from '@/components/ui/skeleton';
 
 export default function EventLogLoading() {
-  return (
-    <div className="grid gap-4" role="status" aria-label="Loading the event log">
-      <div className="grid gap-2">
-        <Skeleton className="h-7 w-40" />
-        <Skeleton className="h-4 w-96" />
-      </div>
-      <Skeleton className="h-40 w-full" />
-      <div className="grid gap-2 rounded-lg border p-4">
-        {Array.from({ length: 8 }, (_, i) => (
-          <Skeleton key={i} className="h-8 w-full" />
-        ))}
-      </div>
-    </div>
-  );
+  return <PageSkeleton label="Loading the event log" titleWidth="w-40" blocks={['h-40']} rows={8} rowHeight="h-8" />;
 }
