@@ -8,11 +8,10 @@ import { rowsOf } from '@/db/client';
 import { auditLog, paymentOperations, settlementLines, settlementMissing } from '@/db/schema';
 import { queues, startJobs, stopJobs } from '@/lib/jobs/queue';
 import { settlementCsvHeader, settlementCsvLine } from '@/lib/klarna/schemas/settlements';
-import { signWebhookBody } from '@/lib/klarna/signature';
 import { appWebhookHandlers } from '@/lib/webhooks/app-handlers';
 import { receiveKlarnaWebhook } from '@/lib/webhooks/receiver';
 import { openTestDatabase, type Driver } from '@/test/db';
-import { saleLine } from '@/test/factories';
+import { klarnaEvent, saleLine, signedHeaders } from '@/test/factories';
 import { createImport, runImport, storeUpload } from './import';
 import { importsAffectedBy, importsWithNowKnownLines, recheckImport, sweepNowKnownLines } from './recheck';
 
@@ -55,8 +54,8 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         amount: late.amount,
         capture: { payment_capture_id: late.capture, amount: late.amount, refunded_amount: 0, created_at: at },
       };
-      const body = JSON.stringify({ metadata: { event_type: 'payment.transaction.captured', event_id: eventId, event_version: 'v1', occurred_at: at, account_id: accountId, webhook_id: 'krn:w', live: false }, payload });
-      const headers = new Headers({ 'content-type': 'application/json', 'klarna-signing-key-id': 'k', 'klarna-signature': signWebhookBody(body, KEY) });
+      const { body } = klarnaEvent({ eventId, eventType: 'payment.transaction.captured', accountId, payload });
+      const headers = signedHeaders(body, 'k', KEY);
       const answer = await receiveKlarnaWebhook({ db: handle.db, signingKey: async () => KEY, handlers: appWebhookHandlers(), allowedIps: null }, { rawBody: body, headers, sourceIp: null });
       expect(answer.status).toBe(200);
     }
