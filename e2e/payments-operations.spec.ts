@@ -199,24 +199,32 @@ test.describe('payment operations', () => {
     await expect(panel.getByRole('region', { name: 'Capture 1 (shipment-1)' })).toContainText('DHL · JD0001 · https://dhl.example/track/JD0001');
     await expect(panel.getByRole('region', { name: 'Capture 2 (shipment-2)' })).toContainText('Captured by amount');
 
-    // Return one scarf against the whole payment: captured twice, so Klarna needs line items.
+    // Return one scarf. Captured twice, so the refund names its capture (seed): the whole payment is not offered.
     await actions(operator).getByRole('button', { name: 'Refund…' }).click();
     const dialog = operator.getByRole('dialog', { name: 'Refund payment' });
-    await expect(dialog.getByRole('radio', { name: 'Amount' })).toBeDisabled();
-    await expect(dialog).toContainText('Klarna needs line items to refund the whole payment');
+    const against = dialog.getByLabel('Refund against');
+    await expect(against.getByRole('option')).toHaveText(['Capture 1 (shipment-1): 150.00 USD (150.00 USD refundable)', 'Capture 2 (shipment-2): 50.00 USD (50.00 USD refundable)']);
+    await expect(dialog).toContainText('Captured 2 times: Klarna refunds such a payment one capture at a time.');
+    await against.selectOption({ label: 'Capture 2 (shipment-2): 50.00 USD (50.00 USD refundable)' });
+    await expect(dialog.getByLabel(/^Amount to refund/)).toHaveValue('50.00');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    await refund(operator, '25.00 USD', { reason: 'One scarf returned (e2e)', lines: { Jacket: 0, Scarf: 1 } });
+    const captures = await openTab(operator, /^Captures/);
+    await refund(operator, '25.00 USD', { reason: 'One scarf returned (e2e)', lines: { Scarf: 1 }, trigger: captures.getByRole('button', { name: 'Refund capture 2 (shipment-2)' }) });
     await expectPayment(operator, 'Completed', { captured: '200.00 USD', refunded: '25.00 USD', remaining: '0.00 USD' });
 
     // Nothing remains authorized, so there is nothing to release.
     await expect(actions(operator).getByRole('button', { name: 'Release remaining…' })).toBeDisabled();
     await expect(actions(operator)).toContainText('no authorization is left to release');
     panel = await openTab(operator, /^Captures/);
-    await expect(panel.getByRole('region', { name: 'Refunds of the whole payment' })).toContainText('1 × Scarf');
+    await expect(panel.getByRole('region', { name: 'Capture 2 (shipment-2)' }).getByRole('table', { name: 'Refunds of capture 2 (shipment-2)' })).toContainText('1 × Scarf');
+    await expect(panel.getByRole('region', { name: 'Refunds of the whole payment' })).toHaveCount(0);
 
     const klarna = await klarnaTransaction(request, baseURL, merchant.accountId, id);
     expect([klarna.state, klarna.captured_amount, klarna.refunded_amount, klarna.remaining_authorized_amount]).toEqual(['COMPLETED', 20000, 2500, 0]);
-    expect(klarna.captures.map((c: { amount: number }) => c.amount)).toEqual([15000, 5000]);
+    expect(klarna.captures.map((c: { amount: number; refunded_amount: number }) => [c.amount, c.refunded_amount])).toEqual([
+      [15000, 0],
+      [5000, 2500],
+    ]);
   });
 
   test('E2E test case 4: a discount line, full capture and full refund', async ({ pageAs, request, baseURL }) => {
@@ -406,11 +414,15 @@ test.describe('payment operations', () => {
     await expectPayment(second, 'Completed', { authorized: '100.00 USD', captured: '40.00 USD', remaining: '0.00 USD' });
     await expect(actions(second).getByRole('button', { name: 'Capture…' })).toBeDisabled();
     await expect(actions(second).getByRole('button', { name: 'Refund…' })).toBeEnabled();
+    // Seed, "Void payment transaction": no further updates once the rest is released.
+    await expect(actions(second).getByRole('button', { name: 'Update references and tracking…' })).toBeDisabled();
+    await expect(actions(second)).toContainText('The rest of the authorization was released (voided) on');
+    await expect(actions(second)).toContainText('Klarna accepts no further updates.');
 
     // The first operator's page follows by itself (Klarna's webhook, live refresh).
     await expectPayment(first, 'Completed', { remaining: '0.00 USD' });
     const klarna = await klarnaTransaction(request, baseURL, merchant.accountId, id);
-    expect([klarna.state, klarna.captured_amount, klarna.released_amount]).toEqual(['COMPLETED', 4000, 6000]);
+    expect([klarna.state, klarna.captured_amount, klarna.released_amount, typeof klarna.voided_at]).toEqual(['COMPLETED', 4000, 6000, 'string']);
   });
 
   test('an expired payment can only be reauthorized, with a new amount', async ({ pageAs, request, baseURL }) => {

@@ -142,7 +142,7 @@ describe('payment transactions under random operation sequences', () => {
           const amount = around(left);
           const withLines = random() < 0.6;
           kind = `refund ${amount}${withLines ? ' with lines' : ''}`;
-          expected = refundable && before.captured_amount > 0 && amount <= left && (before.captures.length <= 1 || withLines);
+          expected = refundable && before.captured_amount > 0 && amount <= left && before.captures.length <= 1;
           result = await call('POST', path('paymentTransactions.refund'), { amount, ...(withLines ? { line_items: [line(amount)] } : {}) });
         } else if (choice < 0.9) {
           kind = 'void';

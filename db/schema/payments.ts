@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './users';
 
 /**
@@ -26,6 +26,8 @@ export const paymentTransactions = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     klarnaCreatedAt: timestamp('klarna_created_at', { withTimezone: true }).notNull(),
     klarnaUpdatedAt: timestamp('klarna_updated_at', { withTimezone: true }).notNull(),
+    /** Klarna's `operations_count` with that view (null: not told); breaks ties of `klarnaUpdatedAt`. */
+    klarnaOperations: integer('klarna_operations'),
     /** Klarna's last full answer (captures, refunds, lines, shipping, pricing), unknown fields kept. Null when known from a webhook only. */
     klarna: jsonb('klarna').$type<Record<string, unknown>>(),
     lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),

@@ -366,8 +366,9 @@ describe('payment transactions', () => {
         'payment.transaction.state-change.completed',
         'payment.transaction.refunded',
       ]);
-      expect(events[1]!.payload).toMatchObject({ captured_amount: 10000, capture: { payment_capture_id: capture.payment_capture_id, amount: 10000 } });
-      expect(events[2]!.payload).toMatchObject({ state: 'COMPLETED', previous_state: 'AUTHORIZED' });
+      // The captured event carries the state after the capture, as the state change does (same snapshot, either order).
+      expect(events[1]!.payload).toMatchObject({ state: 'COMPLETED', previous_state: 'AUTHORIZED', captured_amount: 10000, remaining_authorized_amount: 0, operations_count: 1, capture: { payment_capture_id: capture.payment_capture_id, amount: 10000 } });
+      expect(events[2]!.payload).toMatchObject({ state: 'COMPLETED', previous_state: 'AUTHORIZED', captured_amount: 10000, remaining_authorized_amount: 0, operations_count: 1, updated_at: (events[1]!.payload as { updated_at: string }).updated_at });
       expect(events[3]!.payload).toMatchObject({ refunded_amount: 10000, refund: { payment_refund_id: refund.payment_refund_id } });
     } finally {
       await hooks.close();
@@ -387,23 +388,29 @@ describe('payment transactions', () => {
     );
     const refunded = await api.paymentTransactions.refundCapture(accountId, t.payment_transaction_id, first.payment_capture_id, { amount: 2500, line_items: [line('Shirt', 1, 2500)] }, mutation());
     expect(refunded.refund).toMatchObject({ amount: 2500, payment_capture_id: first.payment_capture_id });
-    // Several captures: a transaction refund needs line items to be allocated.
-    expect(await failure(() => api.paymentTransactions.refund(accountId, t.payment_transaction_id, { amount: 100 }, mutation()))).toMatchObject(validation('line_items'));
-    const spread = await api.paymentTransactions.refund(accountId, t.payment_transaction_id, { amount: 3000, line_items: [line('Returns', 1, 3000)] }, mutation());
-    expect(spread.refund.allocations).toEqual([
-      { payment_capture_id: first.payment_capture_id, amount: 2500 },
-      { payment_capture_id: second.payment_capture_id, amount: 500 },
-    ]);
+    // Several captures: a refund must name its capture (seed, "Refund payment transaction"), with or without lines.
+    const before = await api.paymentTransactions.get(accountId, t.payment_transaction_id);
+    expect(await failure(() => api.paymentTransactions.refund(accountId, t.payment_transaction_id, { amount: 100 }, mutation()))).toMatchObject(conflict('2 captures', 'refund one capture'));
+    expect(await failure(() => api.paymentTransactions.refund(accountId, t.payment_transaction_id, { amount: 3000, line_items: [line('Returns', 1, 3000)] }, mutation()))).toMatchObject(
+      conflict('2 captures'),
+    );
+    expect(await api.paymentTransactions.get(accountId, t.payment_transaction_id)).toEqual(before);
+    await api.paymentTransactions.refundCapture(accountId, t.payment_transaction_id, second.payment_capture_id, { amount: 500 }, mutation());
     expect(await failure(() => api.paymentTransactions.refundCapture(accountId, t.payment_transaction_id, 'nope', { amount: 1 }, mutation()))).toMatchObject(notFound);
 
     const released = await api.paymentTransactions.void(accountId, t.payment_transaction_id, mutation());
-    expect(released).toMatchObject({ state: 'COMPLETED', authorized_amount: 15000, captured_amount: 9000, refunded_amount: 5500, remaining_authorized_amount: 0, released_amount: 6000 });
+    expect(released).toMatchObject({ state: 'COMPLETED', authorized_amount: 15000, captured_amount: 9000, refunded_amount: 3000, remaining_authorized_amount: 0, released_amount: 6000, voided_at: expect.any(String) });
     expect(await failure(() => api.paymentTransactions.void(accountId, t.payment_transaction_id, mutation()))).toMatchObject(conflict('COMPLETED', 'release'));
+    // Seed, "Void payment transaction": no further updates after a void, although a COMPLETED transaction may otherwise be updated.
+    expect(await failure(() => api.paymentTransactions.update(accountId, t.payment_transaction_id, { merchant_reference: 'x', shipping_info: [{ tracking_number: 'late' }] }, mutation()))).toMatchObject(
+      conflict('was voided', 'no further updates'),
+    );
+    expect((await api.paymentTransactions.get(accountId, t.payment_transaction_id)).merchant_reference).toBe('order-2');
     // Refunds are still possible when COMPLETED.
     await api.paymentTransactions.refundCapture(accountId, t.payment_transaction_id, second.payment_capture_id, { amount: 3500 }, mutation());
     const final = await api.paymentTransactions.get(accountId, t.payment_transaction_id);
-    expect(final.captures.map((c) => c.refunded_amount)).toEqual([5000, 4000]);
-    expect(final.refunded_amount).toBe(9000);
+    expect(final.captures.map((c) => c.refunded_amount)).toEqual([2500, 4000]);
+    expect(final.refunded_amount).toBe(6500);
   });
 
   it('test cases 4 and 5: discount and gift card lines are part of the captured and refunded amounts', async () => {

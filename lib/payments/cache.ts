@@ -24,9 +24,33 @@ const amountsOf = (t: Pick<PaymentTransaction, 'authorized_amount' | 'captured_a
   remainingAuthorizedAmount: t.remaining_authorized_amount,
 });
 
+/** Klarna's states in the order a transaction passes through them (seed, "Payment transaction state definition"). */
+const stateRank = (state: SQL) => sql`(case ${state} when 'AUTHORIZED' then 0 when 'EXPIRED' then 1 when 'COMPLETED' then 2 when 'CLOSED' then 3 end)`;
+
+/**
+ * The upsert's guard: the incoming view (`excluded`) replaces the cached one only when it is
+ * not older. Klarna never un-captures or un-refunds, and its operation count only grows, so a
+ * view with less of any of them is older whatever its time says. Between views of the same
+ * `updated_at` (a capture that completes sends two events in one millisecond; a clock jump
+ * runs several state changes at once), the one after more operations wins, then the later
+ * state; only an identical or unknown state leaves it to arrival order. So the events of a
+ * transaction, delivered in any order, leave the cache at Klarna's latest view.
+ */
+function notOlder(): SQL {
+  const t = paymentTransactions;
+  const incomingOps = sql`excluded.klarna_operations`;
+  return sql`excluded.captured_amount >= ${t.capturedAmount} and excluded.refunded_amount >= ${t.refundedAmount}
+    and (${incomingOps} is null or ${t.klarnaOperations} is null or ${incomingOps} >= ${t.klarnaOperations})
+    and (excluded.klarna_updated_at > ${t.klarnaUpdatedAt}
+      or (excluded.klarna_updated_at = ${t.klarnaUpdatedAt}
+        and (coalesce(${incomingOps} > ${t.klarnaOperations}, false) or coalesce(${stateRank(sql`excluded.state`)} >= ${stateRank(sql`${t.state}`)}, true))))`;
+}
+/** An incoming view that does not say its operation count keeps the one known. */
+const keptOperations = () => sql`coalesce(excluded.klarna_operations, ${paymentTransactions.klarnaOperations})`;
+
 /**
  * Stores Klarna's full view of a transaction, unless the cache already holds a newer one
- * (by Klarna's `updated_at`). With `source: 'sync'` (a refresh from Klarna), a difference
+ * (`notOlder`: by Klarna's `updated_at`, then its operation count and state). With `source: 'sync'` (a refresh from Klarna), a difference
  * from what the cache held is recorded on the timeline as drift repaired.
  */
 export async function savePaymentTransaction(db: Db, transaction: PaymentTransaction, accountId: string, source: 'dashboard' | 'sync'): Promise<PaymentTransactionRow> {
@@ -44,6 +68,7 @@ export async function savePaymentTransaction(db: Db, transaction: PaymentTransac
     expiresAt: transaction.expires_at ? new Date(transaction.expires_at) : null,
     klarnaCreatedAt: new Date(transaction.created_at),
     klarnaUpdatedAt: updatedAt,
+    klarnaOperations: transaction.operations_count ?? null,
     klarna: transaction as Record<string, unknown>,
     lastSyncedAt: new Date(),
     updatedAt: new Date(),
@@ -51,7 +76,7 @@ export async function savePaymentTransaction(db: Db, transaction: PaymentTransac
   const [row] = await db
     .insert(paymentTransactions)
     .values(values)
-    .onConflictDoUpdate({ target: paymentTransactions.paymentTransactionId, set: values, setWhere: lte(paymentTransactions.klarnaUpdatedAt, updatedAt) })
+    .onConflictDoUpdate({ target: paymentTransactions.paymentTransactionId, set: { ...values, klarnaOperations: keptOperations() }, setWhere: notOlder() })
     .returning();
   await saveOperations(db, { paymentTransactionId: transaction.payment_transaction_id, accountId, currency: transaction.currency, pricing: transaction.payment_pricing ?? null }, transaction.captures, transaction.refunds);
   if (before && source === 'sync' && row) {
@@ -129,9 +154,9 @@ export async function saveOperations(db: Db, owner: OperationOwner, captures: re
 }
 
 /**
- * A transaction webhook's amounts and state (the payload carries them), applied when newer
- * than what the cache holds; an unknown transaction gets a row from the event alone (its
- * details come with the next read).
+ * A transaction webhook's amounts and state (the payload carries them), applied unless the
+ * cache holds a newer view (`notOlder`); an unknown transaction gets a row from the event
+ * alone (its details come with the next read).
  */
 export async function applyTransactionSnapshot(
   db: Db,
@@ -144,6 +169,8 @@ export async function applyTransactionSnapshot(
     capturedAmount: number;
     refundedAmount: number;
     remainingAuthorizedAmount: number;
+    /** Klarna's operation count with this view, when the event carries it. */
+    operationsCount?: number | null;
     paymentRequestId?: string | null;
     /** Left as they are when the event does not carry them (undefined). */
     merchantReference?: string | null;
@@ -152,15 +179,26 @@ export async function applyTransactionSnapshot(
   },
   at: Date,
 ): Promise<boolean> {
-  const values = { ...snapshot, paymentRequestId: snapshot.paymentRequestId ?? null, klarnaUpdatedAt: at, updatedAt: new Date() };
+  const { operationsCount, ...rest } = snapshot;
+  const values = { ...rest, paymentRequestId: snapshot.paymentRequestId ?? null, klarnaOperations: operationsCount ?? null, klarnaUpdatedAt: at, updatedAt: new Date() };
   const carried = Object.fromEntries((['merchantReference', 'paymentReference', 'expiresAt'] as const).filter((k) => snapshot[k] !== undefined).map((k) => [k, snapshot[k]]));
   const rows = await db
     .insert(paymentTransactions)
     .values({ ...values, klarnaCreatedAt: at })
     .onConflictDoUpdate({
       target: paymentTransactions.paymentTransactionId,
-      set: { state: values.state, authorizedAmount: values.authorizedAmount, capturedAmount: values.capturedAmount, refundedAmount: values.refundedAmount, remainingAuthorizedAmount: values.remainingAuthorizedAmount, ...carried, klarnaUpdatedAt: at, updatedAt: values.updatedAt },
-      setWhere: lte(paymentTransactions.klarnaUpdatedAt, at),
+      set: {
+        state: values.state,
+        authorizedAmount: values.authorizedAmount,
+        capturedAmount: values.capturedAmount,
+        refundedAmount: values.refundedAmount,
+        remainingAuthorizedAmount: values.remainingAuthorizedAmount,
+        ...carried,
+        klarnaOperations: keptOperations(),
+        klarnaUpdatedAt: at,
+        updatedAt: values.updatedAt,
+      },
+      setWhere: notOlder(),
     })
     .returning({ id: paymentTransactions.paymentTransactionId });
   return rows.length > 0;

@@ -58,6 +58,7 @@ describe('the payments export row', () => {
     paymentReference: 'pay, "ref"',
     expiresAt: new Date('2026-02-01T10:00:00Z'),
     klarnaCreatedAt: new Date('2026-01-02T03:04:05.678Z'),
+    klarnaOperations: null,
     klarnaUpdatedAt: new Date('2026-01-02T03:04:05.678Z'),
     klarna: null,
     lastSyncedAt: null,

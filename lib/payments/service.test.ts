@@ -3,14 +3,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { auditLog, paymentTransactions } from '@/db/schema';
 import type { KlarnaSettings } from '@/lib/credentials/connection';
 import { addCredential } from '@/lib/credentials/service';
-import { ForbiddenError } from '@/lib/errors';
+import { ConflictError, ForbiddenError } from '@/lib/errors';
 import { type klarnaApi } from '@/lib/klarna/api';
 import { startSandbox, type RunningSandbox } from '@/sandbox/start';
 import { mutation, sandboxClient } from '@/sandbox/test-helpers';
 import { describeEachDriver } from '@/test/db';
 import { createUser, testKeyring } from '@/test/factories';
 import { getCachedPayment, listPaymentTimeline, listPayments } from './cache';
-import { capturePayment, confirmPaymentLink, createPaymentLink, refreshPayment, refundPayment, releaseRemaining } from './service';
+import { capturePayment, confirmPaymentLink, createPaymentLink, refreshPayment, refundPayment, releaseRemaining, updatePayment } from './service';
 
 let sandbox: RunningSandbox;
 let api: ReturnType<typeof klarnaApi>;
@@ -110,8 +110,9 @@ describeEachDriver('payment operations', (db) => {
           else if (pick < 0.85) await refundPayment(as(operator), target, crypto.randomUUID(), { reason: 'property test' }, { amount });
           else await releaseRemaining(as(operator), target, crypto.randomUUID());
         } catch (error) {
-          // Refused by Klarna (over the remaining amount, wrong state): the cache must not move.
-          expect((error as Error).name).toBe('KlarnaRefusedError');
+          // Refused by Klarna (over the remaining amount, wrong state), or here (a whole-payment refund of
+          // a payment captured more than once): the cache must not move.
+          expect(['KlarnaRefusedError', 'ConflictError']).toContain((error as Error).name);
           expect(await getCachedPayment(db(), target.paymentTransactionId)).toMatchObject({ capturedAmount: cached.capturedAmount, refundedAmount: cached.refundedAmount });
         }
         const row = (await getCachedPayment(db(), target.paymentTransactionId))!;
@@ -121,6 +122,47 @@ describeEachDriver('payment operations', (db) => {
         expect([row.capturedAmount, row.refundedAmount, row.remainingAuthorizedAmount, row.state]).toEqual([klarna.captured_amount, klarna.refunded_amount, klarna.remaining_authorized_amount, klarna.state]);
       }
     }
+  });
+
+  it('a payment captured twice is refunded per capture: a refund of the whole payment is refused here, and by Klarna when the cache does not know', async () => {
+    const target = await authorized(10_000);
+    await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 4_000 });
+    const second = await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 6_000 });
+    const refused = await refundPayment(as(operator), target, crypto.randomUUID(), { reason: 'returned' }, { amount: 1_000 }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect(refused).toMatchObject({ message: expect.stringContaining('captured 2 times'), fields: { captureId: ['Choose the capture to refund.'] } });
+    // A cache that knows only the amounts (a webhook's) lets Klarna decide: 409, audited with Klarna's error id.
+    await db().update(paymentTransactions).set({ klarna: null }).where(eq(paymentTransactions.paymentTransactionId, target.paymentTransactionId));
+    const atKlarna = await refundPayment(as(operator), target, crypto.randomUUID(), { reason: 'returned' }, { amount: 1_000 }).catch((e: unknown) => e);
+    expect(atKlarna).toMatchObject({ name: 'KlarnaRefusedError', message: expect.stringContaining('2 captures') });
+    const [audit] = await db().select().from(auditLog).where(and(eq(auditLog.targetId, target.paymentTransactionId), eq(auditLog.action, 'payments.refund')));
+    expect(audit).toMatchObject({ outcome: 'failure', klarnaErrorId: expect.any(String) });
+    expect((await api.paymentTransactions.get(accountId, target.paymentTransactionId)).refunded_amount).toBe(0);
+    // Naming the capture works.
+    const { refund } = await refundPayment(as(operator), target, crypto.randomUUID(), { captureId: second.capture.payment_capture_id, reason: 'returned' }, { amount: 1_000 });
+    expect(refund).toMatchObject({ amount: 1_000, payment_capture_id: second.capture.payment_capture_id });
+  });
+
+  it('no update is accepted after a void: refused here, and by Klarna when the dashboard did not see the void', async () => {
+    const completed = await authorized(3_000);
+    await capturePayment(as(operator), completed, crypto.randomUUID(), { amount: 3_000 });
+    // Fully captured (COMPLETED, not voided): tracking can still be added.
+    await updatePayment(as(operator), completed, crypto.randomUUID(), { shipping_info: [{ shipping_company: 'DHL', tracking_number: 'JD0001' }] });
+
+    const target = await authorized(5_000);
+    await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 2_000 });
+    await releaseRemaining(as(operator), target, crypto.randomUUID());
+    const refused = await updatePayment(as(operator), target, crypto.randomUUID(), { merchant_reference: 'changed' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as Error).message).toMatch(/voided .* no further updates/);
+    // Voided elsewhere: the cache holds a read from before the void and no release made here.
+    const other = await authorized(5_000);
+    await api.paymentTransactions.capture(accountId, other.paymentTransactionId, { amount: 1_000 }, mutation());
+    await refreshPayment(as(operator), other);
+    await api.paymentTransactions.void(accountId, other.paymentTransactionId, mutation());
+    const atKlarna = await updatePayment(as(operator), other, crypto.randomUUID(), { merchant_reference: 'changed' }).catch((e: unknown) => e);
+    expect(atKlarna).toMatchObject({ name: 'KlarnaRefusedError', message: expect.stringContaining('voided') });
+    expect((await api.paymentTransactions.get(accountId, other.paymentTransactionId)).merchant_reference).not.toBe('changed');
   });
 
   it('repairs drift from Klarna on refresh and records it', async () => {

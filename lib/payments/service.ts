@@ -19,6 +19,7 @@ import {
 } from '@/lib/klarna/schemas/payments';
 import { parseInput, type MerchantCtx } from '@/lib/merchants/service';
 import { addPaymentTimeline, getCachedPayment, savePaymentTransaction } from './cache';
+import { requireCaptureNamed, requireNotVoided } from './rules';
 
 /**
  * Payment operations (issue 5): each checks the role, sends one intent to Klarna under one
@@ -101,6 +102,7 @@ export async function refundPayment(ctx: PaymentCtx, target: Target, intentId: s
   operator(ctx);
   const { captureId, reason } = parseInput(refundInputSchema, input);
   const request = parseInput(refundCreateSchema, body);
+  requireCaptureNamed(await getCachedPayment(ctx.db, target.paymentTransactionId), captureId);
   const key = idempotencyKey({ operation: captureId ? 'paymentTransactions.refundCapture' : 'paymentTransactions.refund', target: `${target.paymentTransactionId}/${captureId ?? '-'}`, nonce: intentSchema.parse(intentId) });
   const api = await klarna(ctx);
   const result = await audited(ctx, { action: 'payments.refund', target: target.paymentTransactionId, details: { amount: request.amount, capture: captureId ?? null, reason }, idempotencyKey: key }, () =>
@@ -131,6 +133,7 @@ export async function releaseRemaining(ctx: PaymentCtx, target: Target, intentId
 export async function updatePayment(ctx: PaymentCtx, target: Target, intentId: string, body: unknown) {
   operator(ctx);
   const request = parseInput(transactionUpdateSchema, body);
+  await requireNotVoided(ctx.db, await getCachedPayment(ctx.db, target.paymentTransactionId));
   const key = idempotencyKey({ operation: 'paymentTransactions.update', target: target.paymentTransactionId, nonce: intentSchema.parse(intentId) });
   const api = await klarna(ctx);
   const transaction = await audited(ctx, { action: 'payments.update', target: target.paymentTransactionId, details: { fields: Object.keys(request) }, idempotencyKey: key }, () =>

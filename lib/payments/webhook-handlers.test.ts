@@ -41,6 +41,39 @@ describeEachDriver('payment webhooks', (db) => {
     expect((await getCachedPayment(db(), id))!.klarna).toMatchObject({ payment_transaction_id: id, captures: [] });
   });
 
+  it('a captured event that still says AUTHORIZED, in the same millisecond as state-change.completed, does not move the payment back', async () => {
+    // What the sandbox used to send (and Klarna might): both orders of one capture's two events.
+    const updatedAt = new Date(Date.now() - 2_000).toISOString();
+    for (const first of ['completed', 'captured'] as const) {
+      const id = randomUUID();
+      const completed = () => deliver('payment.transaction.state-change.completed', snapshot(id, { state: 'COMPLETED', previous_state: 'AUTHORIZED', captured_amount: 10_000, remaining_authorized_amount: 0, updated_at: updatedAt }));
+      const captured = () => deliver('payment.transaction.captured', snapshot(id, { state: 'AUTHORIZED', captured_amount: 10_000, remaining_authorized_amount: 0, amount: 10_000, updated_at: updatedAt }));
+      if (first === 'completed') await completed().then(captured);
+      else await captured().then(completed);
+      expect(await getCachedPayment(db(), id), `${first} first`).toMatchObject({ state: 'COMPLETED', capturedAmount: 10_000, remainingAuthorizedAmount: 0 });
+    }
+  });
+
+  it('captured and refunded totals never decrease, even on an event that says it is later', async () => {
+    const id = randomUUID();
+    const now = Date.now();
+    await deliver('payment.transaction.refunded', snapshot(id, { state: 'COMPLETED', captured_amount: 10_000, refunded_amount: 4_000, remaining_authorized_amount: 0, updated_at: new Date(now - 5_000).toISOString() }));
+    const late = randomUUID();
+    await deliver('payment.transaction.captured', snapshot(id, { state: 'COMPLETED', captured_amount: 10_000, refunded_amount: 0, remaining_authorized_amount: 0, updated_at: new Date(now - 1_000).toISOString() }), new Date(), late);
+    await deliver('payment.transaction.captured', snapshot(id, { state: 'AUTHORIZED', captured_amount: 6_000, remaining_authorized_amount: 4_000, updated_at: new Date(now).toISOString() }));
+    expect(await getCachedPayment(db(), id)).toMatchObject({ state: 'COMPLETED', capturedAmount: 10_000, refundedAmount: 4_000 });
+    const timeline = await listPaymentTimeline(db(), { paymentTransactionId: id });
+    expect(timeline.find((t) => t.eventId === late)!.summary).toContain('not applied');
+  });
+
+  it('of two views at the same time, the one after more operations wins: a reauthorization right after expiry stays AUTHORIZED', async () => {
+    const id = randomUUID();
+    const updatedAt = new Date(Date.now() - 3_000).toISOString();
+    await deliver('payment.transaction.state-change.authorized', snapshot(id, { previous_state: 'EXPIRED', authorized_amount: 12_000, remaining_authorized_amount: 12_000, operations_count: 3, updated_at: updatedAt }));
+    await deliver('payment.transaction.state-change.expired', snapshot(id, { state: 'EXPIRED', previous_state: 'AUTHORIZED', operations_count: 2, updated_at: updatedAt }));
+    expect(await getCachedPayment(db(), id)).toMatchObject({ state: 'AUTHORIZED', authorizedAmount: 12_000, klarnaOperations: 3 });
+  });
+
   it('a transaction event without amounts is left failed for re-processing rather than half-applied', async () => {
     const id = randomUUID();
     const answer = await deliver('payment.transaction.captured', { payment_transaction_id: id, state: 'COMPLETED' });

@@ -8,7 +8,8 @@ import { addPaymentTimeline, applyTransactionSnapshot, saveOperations } from './
 /**
  * Payment request and transaction events (klarna-api-notes.md, "Webhooks") keep the payments
  * cache true and write each payment's timeline. A transaction event carries its amounts and
- * state, applied only when newer (by `occurred_at`) than what the cache holds.
+ * state, applied unless the cache holds a newer view (by Klarna's `updated_at`, else
+ * `occurred_at`; ties by operation count and state, cache.ts `notOlder`).
  */
 export const paymentTransactionHandler: WebhookHandler = async (tx, events) => {
   for (const event of events) await applyTransactionEvent(tx, event);
@@ -55,6 +56,7 @@ async function applyTransactionEvent(tx: Db, event: StoredWebhookEvent) {
       capturedAmount: p.captured_amount,
       refundedAmount: p.refunded_amount,
       remainingAuthorizedAmount: p.remaining_authorized_amount,
+      operationsCount: p.operations_count ?? null,
       paymentRequestId: typeof p.payment_request_id === 'string' ? p.payment_request_id : null,
       merchantReference: carriedText(p, 'merchant_reference'),
       paymentReference: carriedText(p, 'payment_reference'),

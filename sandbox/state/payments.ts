@@ -332,6 +332,7 @@ export function confirmPaymentRequest(
     expires_at_ms: now + AUTHORIZATION_TTL_MS,
     completed_at_ms: null,
     closed_at_ms: null,
+    voided_at: null,
     created_at: iso(now),
     updated_at: iso(now),
   };
@@ -404,6 +405,7 @@ export function publicTransaction(t: PaymentTransactionRecord) {
     captures: t.captures.map((c) => publicCapture(t, c)),
     refunds: t.refunds.map(publicRefund),
     operations_count: t.operations,
+    voided_at: t.voided_at ?? null,
     payment_pricing: structuredClone(t.payment_pricing),
     expires_at: iso(t.expires_at_ms),
     state_expires_at: stateExpiry === null ? null : iso(stateExpiry),
@@ -431,6 +433,9 @@ function emitTransactionEvent(sandbox: SandboxRuntime, t: PaymentTransactionReco
       captured_amount: t.captured_amount,
       refunded_amount: t.refunded_amount,
       remaining_authorized_amount: remainingOf(t),
+      released_amount: t.released_amount,
+      // Ours: orders a transaction's changes that share one updated_at (the cache's tie-break).
+      operations_count: t.operations,
       expires_at: iso(t.expires_at_ms),
       updated_at: t.updated_at,
       ...extra,
@@ -438,8 +443,8 @@ function emitTransactionEvent(sandbox: SandboxRuntime, t: PaymentTransactionReco
   });
 }
 
-function moveTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRecord, next: PaymentTransactionStateName, atMs: number): void {
-  const previous = t.state;
+/** Moves the state without telling anyone: callers emit their events once the operation is whole. */
+function enterState(sandbox: SandboxRuntime, t: PaymentTransactionRecord, next: PaymentTransactionStateName, atMs: number): void {
   if (next === 'COMPLETED' || next === 'CLOSED') {
     // What is not captured is released.
     t.released_amount += t.authorized_amount - t.captured_amount - t.released_amount;
@@ -449,6 +454,11 @@ function moveTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRecord, n
   t.state = next;
   t.updated_at = sandbox.clock.iso();
   sandbox.store.changed();
+}
+
+function moveTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRecord, next: PaymentTransactionStateName, atMs: number): void {
+  const previous = t.state;
+  enterState(sandbox, t, next, atMs);
   emitTransactionEvent(sandbox, t, transactionEvent(next), previous);
 }
 
@@ -518,6 +528,9 @@ export function requireOperable(sandbox: SandboxRuntime, t: PaymentTransactionRe
   if (!allowedStates[operation].includes(t.state)) {
     throw sandboxErrors.conflict(`Payment transaction ${t.payment_transaction_id} is ${t.state}: cannot ${operation === 'void' ? 'release (void)' : operation} it (${stateHints[t.state]}).`);
   }
+  if (operation === 'update' && t.voided_at) {
+    throw sandboxErrors.conflict(`Payment transaction ${t.payment_transaction_id} was voided at ${t.voided_at}: no further updates to it are allowed.`);
+  }
   if (t.operations >= MAX_OPERATIONS) throw sandboxErrors.forbidden(`Payment transaction ${t.payment_transaction_id} has reached the limit of ${MAX_OPERATIONS} operations.`);
   if (operation === 'capture' && t.captures.length >= MAX_CAPTURES) throw sandboxErrors.forbidden(`Payment transaction ${t.payment_transaction_id} has reached the limit of ${MAX_CAPTURES} captures.`);
   if (operation === 'refund' && t.refunds.length >= MAX_REFUNDS) throw sandboxErrors.forbidden(`Payment transaction ${t.payment_transaction_id} has reached the limit of ${MAX_REFUNDS} refunds.`);
@@ -557,11 +570,15 @@ export function captureTransaction(sandbox: SandboxRuntime, t: PaymentTransactio
     shipping_info: structuredClone(input.shipping_info ?? []),
     created_at: sandbox.clock.iso(),
   };
+  const previous = t.state;
   t.captures.push(capture);
   t.captured_amount += input.amount;
   touched(sandbox, t);
-  emitTransactionEvent(sandbox, t, TRANSACTION_CAPTURED, t.state, { capture: publicCapture(t, capture) });
-  if (t.captured_amount === t.authorized_amount) moveTransaction(sandbox, t, 'COMPLETED', sandbox.clock.nowMs());
+  if (t.captured_amount === t.authorized_amount) enterState(sandbox, t, 'COMPLETED', sandbox.clock.nowMs());
+  // Both events carry the transaction as the capture left it (COMPLETED when it took the rest),
+  // so whichever the receiver applies last, it shows the same state and amounts.
+  emitTransactionEvent(sandbox, t, TRANSACTION_CAPTURED, previous, { capture: publicCapture(t, capture) });
+  if (t.state !== previous) emitTransactionEvent(sandbox, t, transactionEvent(t.state), previous);
   return capture;
 }
 
@@ -588,12 +605,18 @@ function addRefund(sandbox: SandboxRuntime, t: PaymentTransactionRecord, input: 
 }
 
 /**
- * A refund of the transaction: at most captured − refunded. With several captures Klarna
- * wants line items so it can allocate (klarna-api-notes.md); the sandbox spreads the amount
- * over the captures oldest first (ours).
+ * A refund of the transaction: at most captured − refunded. Seed: with several captures a
+ * refund must name its capture ("Refund payment capture"), so a whole-transaction refund of a
+ * transaction captured more than once is refused rather than spread over its captures (ours:
+ * 409, whatever lines it names). With one capture it refunds that capture.
  */
 export function refundTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRecord, input: RefundCreateRequest): RefundRecord {
   requireOperable(sandbox, t, 'refund');
+  if (t.captures.length > 1) {
+    throw sandboxErrors.conflict(
+      `Payment transaction ${t.payment_transaction_id} has ${t.captures.length} captures: refund one capture (POST …/captures/{payment_capture_id}/refunds); a refund of the whole transaction is accepted only with a single capture.`,
+    );
+  }
   const refundable = t.captured_amount - t.refunded_amount;
   if (input.amount > refundable) {
     throw amountConflict(
@@ -603,20 +626,8 @@ export function refundTransaction(sandbox: SandboxRuntime, t: PaymentTransaction
         : `Cannot refund ${input.amount}: only ${refundable} ${t.currency} of the captured amount is left to refund (captured ${t.captured_amount}, refunded ${t.refunded_amount}).`,
     );
   }
-  if (t.captures.length > 1 && !input.line_items) {
-    throw sandboxErrors.validation([
-      { parameter: 'line_items', error_message: `this transaction has ${t.captures.length} captures: give line_items so Klarna can allocate the refund, or refund a capture` },
-    ]);
-  }
-  const allocations: RefundRecord['allocations'] = [];
-  let left = input.amount;
-  for (const capture of t.captures) {
-    const take = Math.min(left, capture.amount - capture.refunded_amount);
-    if (take > 0) allocations.push({ payment_capture_id: capture.payment_capture_id, amount: take });
-    left -= take;
-    if (left === 0) break;
-  }
-  return addRefund(sandbox, t, input, null, allocations);
+  const [capture] = t.captures;
+  return addRefund(sandbox, t, input, null, capture ? [{ payment_capture_id: capture.payment_capture_id, amount: input.amount }] : []);
 }
 
 export function getCaptureOrThrow(t: PaymentTransactionRecord, captureId: string): CaptureRecord {
@@ -642,6 +653,7 @@ export function refundCapture(sandbox: SandboxRuntime, t: PaymentTransactionReco
 export function voidTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRecord): void {
   requireOperable(sandbox, t, 'void');
   touched(sandbox, t);
+  t.voided_at = sandbox.clock.iso();
   moveTransaction(sandbox, t, t.captured_amount > 0 ? 'COMPLETED' : 'CLOSED', sandbox.clock.nowMs());
 }
 

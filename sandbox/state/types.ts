@@ -268,6 +268,8 @@ export type PaymentTransactionRecord = {
   expires_at_ms: number;
   completed_at_ms: number | null;
   closed_at_ms: number | null;
+  /** When the remaining authorization was voided (seed: "no further updates … will be allowed"); absent in state saved before it existed. */
+  voided_at?: string | null;
   created_at: string;
   updated_at: string;
 };

@@ -317,6 +317,12 @@ export const paymentTransactionSchema = z
     shipping_info: z.array(z.object({}).loose()).nullish(),
     captures: z.array(captureSchema),
     refunds: z.array(refundSchema),
+    /** Ours: the part of the authorization given up (void, completion after expiry). */
+    released_amount: z.number().int().nullish(),
+    /** Ours: how many operations changed it; orders changes that share one `updated_at`. */
+    operations_count: z.number().int().nullish(),
+    /** Ours: when it was voided (seed: no further updates are allowed after a void). */
+    voided_at: z.string().nullish(),
     payment_pricing: paymentPricingSchema.nullish(),
     expires_at: z.string().nullish(),
     state_expires_at: z.string().nullish(),
@@ -350,5 +356,7 @@ export const paymentTransactionEventPayloadSchema = z
     captured_amount: z.number().int(),
     refunded_amount: z.number().int(),
     remaining_authorized_amount: z.number().int(),
+    operations_count: z.number().int().nullish(),
+    updated_at: z.string().nullish(),
   })
   .loose();

@@ -20,6 +20,7 @@ import { AppError } from '@/lib/errors';
 import { paymentTransactionSchema, type Capture, type PaymentTransaction, type Refund } from '@/lib/klarna/schemas/payments';
 import { getCachedMerchant } from '@/lib/merchants/cache';
 import { getCachedPayment, listPaymentTimeline, paymentsVersion } from '@/lib/payments/cache';
+import { voidedAt } from '@/lib/payments/rules';
 import { refreshPayment } from '@/lib/payments/service';
 import { currentRequestId } from '@/lib/request';
 import { formatDateTime } from '@/lib/ui/format';
@@ -109,7 +110,17 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
   const canOperate = can(actor.role, 'payments.operate');
   const now = new Date();
   const blocks = operationBlocks(
-    { state: row.state, currency, authorized: row.authorizedAmount, captured: row.capturedAmount, refunded: row.refundedAmount, remaining: row.remainingAuthorizedAmount, expiresAt: row.expiresAt, detailsKnown: transaction !== null },
+    {
+      state: row.state,
+      currency,
+      authorized: row.authorizedAmount,
+      captured: row.capturedAmount,
+      refunded: row.refundedAmount,
+      remaining: row.remainingAuthorizedAmount,
+      expiresAt: row.expiresAt,
+      detailsKnown: transaction !== null,
+      voidedAt: transaction?.voided_at ? new Date(transaction.voided_at) : await voidedAt(db, row),
+    },
     now,
   );
   const reasonGroups = groupReasons(blocks);
@@ -598,7 +609,7 @@ function CapturesCards({ transaction: t, view, canOperate, refundBlock }: { tran
       })}
       {transactionRefunds.length > 0 && (
         <Card aria-label="Refunds of the whole payment">
-          <CardHeader title="Refunds of the whole payment" description="Refunds made against the payment rather than one capture; Klarna allocates them over the captures." />
+          <CardHeader title="Refunds of the whole payment" description="Refunds made against the payment rather than one capture, while it had a single capture; a payment captured more than once is refunded per capture." />
           <RefundsTable refunds={transactionRefunds} captures={t.captures} currency={currency} caption="Refunds of the whole payment" />
         </Card>
       )}

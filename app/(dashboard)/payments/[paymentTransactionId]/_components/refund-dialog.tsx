@@ -43,9 +43,9 @@ function pickerRows(payment: PaymentView, capture: CaptureView | null): PickerRo
 }
 
 /**
- * Refund the whole payment or one capture, by amount or by lines, with a reason for the audit
- * log. Klarna wants line items to refund a payment captured several times (it allocates them
- * over the captures), so amount-only refunds go against one capture then.
+ * Refund one capture (or, when the payment was captured once, the whole payment), by amount or
+ * by lines, with a reason for the audit log. Seed, "Refund payment transaction": with several
+ * captures a refund must name its capture, so the whole payment is not offered then.
  */
 export function RefundDialog({
   payment,
@@ -92,8 +92,6 @@ export function RefundDialog({
   const refundable = refundableOf(payment, capture);
   const rows = pickerRows(payment, capture);
   const picked = chosenLines(rows.map((r, i) => ({ line: r.line, quantity: quantities[i] ?? 0 })));
-  // Klarna: refunding a payment captured several times needs line items.
-  const amountBlocked = !capture && several ? `This payment was captured ${payment.captures.length} times: Klarna needs line items to refund the whole payment. Choose lines, or refund one capture by amount.` : null;
   const linesBlocked = rows.length === 0 ? 'Klarna lists no line items for this payment.' : null;
   const errors = { ...errorsOf(submission.failure), ...local };
 
@@ -101,7 +99,7 @@ export function RefundDialog({
     const nextCapture = payment.captures.find((c) => c.id === nextTarget) ?? null;
     const nextRows = pickerRows(payment, nextCapture);
     setTarget(nextTarget);
-    setMode(!nextCapture && several && nextRows.length > 0 ? 'lines' : 'amount');
+    setMode('amount');
     setAmountText(formatMajorDecimal(refundableOf(payment, nextCapture), currency));
     setQuantities(nextRows.map(() => 0));
     setLocal({});
@@ -111,8 +109,8 @@ export function RefundDialog({
   function onOpenChange(next: boolean) {
     setOpen(next);
     if (next) {
-      // With several captures and no lines to choose, the whole payment cannot be refunded: start on a capture.
-      const fallback = several && payment.lines.length === 0 ? (payment.captures.find((c) => c.amount > c.refundedAmount)?.id ?? '') : '';
+      // With several captures a refund names its capture: start on the first with something left.
+      const fallback = several ? (payment.captures.find((c) => c.amount > c.refundedAmount)?.id ?? payment.captures[0]?.id ?? '') : '';
       choose(initialCapture ?? fallback);
       setStep('form');
       setReason('');
@@ -127,8 +125,8 @@ export function RefundDialog({
     const tooMuch = `Only ${formatMinorUnits(refundable, currency)} ${capture ? `of ${captureLabel(capture).toLowerCase()}` : 'of what was captured'} is left to refund.`;
     let amount = 0;
     let lines: WireLine[] | null = null;
-    if (mode === 'amount' && amountBlocked) {
-      next.captureId = ['Choose a capture: Klarna cannot refund this payment by amount alone.'];
+    if (!capture && several) {
+      next.captureId = ['Choose the capture to refund: this payment was captured more than once.'];
     } else if (mode === 'amount') {
       const read = readAmount(amountText, currency, { max: refundable, maxMessage: tooMuch });
       if ('error' in read) next.amount = [read.error];
@@ -173,10 +171,10 @@ export function RefundDialog({
             }}
           >
             <FailureAlert failure={submission.failure} shown={shown} />
-            <Field label="Refund against" errors={errors.captureId} hint={several ? 'Each shipment was captured on its own; refunding one capture needs no line items.' : undefined}>
+            <Field label="Refund against" errors={errors.captureId} hint={several ? `Captured ${payment.captures.length} times: Klarna refunds such a payment one capture at a time.` : undefined}>
               {(c) => (
                 <Select {...c} name="captureId" value={target} onChange={(e) => choose(e.target.value)}>
-                  <option value="">The whole payment ({formatMinorUnits(payment.captured - payment.refunded, currency)} refundable)</option>
+                  {!several && <option value="">The whole payment ({formatMinorUnits(payment.captured - payment.refunded, currency)} refundable)</option>}
                   {payment.captures.map((cap) => (
                     <option key={cap.id} value={cap.id} disabled={cap.amount - cap.refundedAmount <= 0}>
                       {captureLabel(cap)}: {formatMinorUnits(cap.amount, currency)} ({formatMinorUnits(cap.amount - cap.refundedAmount, currency)} refundable)
@@ -193,7 +191,7 @@ export function RefundDialog({
                 setLocal({});
               }}
               options={[
-                { value: 'amount', label: 'Amount', disabled: amountBlocked },
+                { value: 'amount', label: 'Amount' },
                 { value: 'lines', label: 'Line items', disabled: linesBlocked },
               ]}
             />

@@ -29,6 +29,12 @@ describe('what each transaction state allows (seed, "Read payment transaction")'
     expect(operationBlocks({ ...base, state: 'DISPUTED' }, now).capture).toContain('DISPUTED');
   });
 
+  it('COMPLETED by a void (seed, "Void payment transaction"): refunds still, but no update', () => {
+    const voided = { state: 'COMPLETED', captured: 4000, remaining: 0, voidedAt: new Date('2026-03-09T08:30:00Z') };
+    expect(allowed(voided)).toEqual(['refund']);
+    expect(operationBlocks({ ...base, ...voided }, now).update).toBe('The rest of the authorization was released (voided) on 09 Mar 2026, 08:30:00 UTC: Klarna accepts no further updates.');
+  });
+
   it('nothing without Klarna’s full transaction', () => {
     expect(allowed({ detailsKnown: false })).toEqual([]);
   });

@@ -4,8 +4,8 @@ import { formatMinorUnits } from '@/lib/ui/money';
 /**
  * What the seed allows in each transaction state ("Read payment transaction"; sandbox/README.md
  * "Payments"), as a reason per operation, or null when it is allowed: AUTHORIZED everything;
- * EXPIRED only a reauthorization within 7 days of expiry; COMPLETED refunds and updates;
- * CLOSED nothing. Klarna still decides: these only keep the buttons honest.
+ * EXPIRED only a reauthorization within 7 days of expiry; COMPLETED refunds and updates (no
+ * update once voided: seed, "Void payment transaction"); CLOSED nothing. Klarna still decides: these only keep the buttons honest.
  */
 
 export const operations = ['capture', 'refund', 'release', 'update', 'reauthorize'] as const;
@@ -25,6 +25,8 @@ export type PaymentFacts = {
   expiresAt: Date | null;
   /** False when the dashboard holds only a webhook's amounts, not Klarna's full transaction. */
   detailsKnown: boolean;
+  /** When the remaining authorization was voided (seed: no further updates after a void). */
+  voidedAt?: Date | null;
 };
 
 const all = (reason: string): OperationBlocks => ({ capture: reason, refund: reason, release: reason, update: reason, reauthorize: reason });
@@ -60,7 +62,7 @@ export function operationBlocks(p: PaymentFacts, now: Date): OperationBlocks {
         capture: 'The payment is completed: nothing is left to capture.',
         refund,
         release: 'The payment is completed: no authorization is left to release.',
-        update: null,
+        update: p.voidedAt ? `The rest of the authorization was released (voided) on ${formatDateTime(p.voidedAt)} UTC: Klarna accepts no further updates.` : null,
         reauthorize: 'A completed payment cannot be reauthorized.',
       };
     case 'CLOSED':

@@ -1,0 +1,1 @@
+ALTER TABLE "payment_transactions" ADD COLUMN "klarna_operations" integer;

@@ -1,0 +1,48 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '@/db/client';
+import { paymentTimeline, type PaymentTransactionRow } from '@/db/schema';
+import { ConflictError } from '@/lib/errors';
+import { formatDateTime } from '@/lib/ui/format';
+
+/**
+ * Rules the service checks before asking Klarna (seed, "Manage Klarna payment transaction"),
+ * from the cached transaction; Klarna still decides, and refuses with its own words.
+ */
+
+const cachedFacts = z.object({ captures: z.array(z.object({ payment_capture_id: z.string() }).loose()).nullish(), voided_at: z.string().nullish() }).loose();
+
+/**
+ * When the payment's remaining authorization was voided: Klarna's `voided_at` (ours, the
+ * sandbox's) in the last full read, else a release made from this dashboard.
+ */
+export async function voidedAt(db: Db, row: PaymentTransactionRow): Promise<Date | null> {
+  const told = cachedFacts.safeParse(row.klarna ?? {}).data?.voided_at;
+  if (told && !Number.isNaN(Date.parse(told))) return new Date(told);
+  const [released] = await db
+    .select({ at: paymentTimeline.occurredAt })
+    .from(paymentTimeline)
+    .where(and(eq(paymentTimeline.paymentTransactionId, row.paymentTransactionId), eq(paymentTimeline.kind, 'release')))
+    .limit(1);
+  return released?.at ?? null;
+}
+
+/** Seed, "Void payment transaction": "no further updates to the transaction will be allowed". */
+export async function requireNotVoided(db: Db, row: PaymentTransactionRow | null): Promise<void> {
+  const at = row ? await voidedAt(db, row) : null;
+  if (at) throw new ConflictError(`This payment was voided (its remaining authorization released) at ${formatDateTime(at)} UTC; Klarna accepts no further updates to it.`);
+}
+
+/**
+ * Seed, "Refund payment transaction": with several captures a refund must name its capture.
+ * Null when the dashboard does not know the captures (Klarna decides then).
+ */
+export function requireCaptureNamed(row: PaymentTransactionRow | null, captureId: string | undefined): void {
+  if (captureId || !row) return;
+  const captures = cachedFacts.safeParse(row.klarna ?? {}).data?.captures ?? [];
+  if (captures.length > 1) {
+    throw new ConflictError(`This payment was captured ${captures.length} times: refund one capture at a time (Klarna refunds a payment captured more than once only per capture).`, {
+      captureId: ['Choose the capture to refund.'],
+    });
+  }
+}
