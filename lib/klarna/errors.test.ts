@@ -50,7 +50,7 @@ describe('Klarna errors', () => {
       JSON.stringify({ error_id: 'e-1', error_type: 'RESOURCE_ERROR', error_code: 'RESOURCE_CONFLICT', error_message: 'Cannot refund 1500: only 500 EUR of the captured amount is left to refund.' }),
     );
     expect(describeKlarnaError(refused)).toBe(
-      'Klarna refused this because it conflicts with the current state (it may have changed meanwhile). Klarna\'s words, with amounts in minor units (cents): “Cannot refund 1500: only 500 EUR of the captured amount is left to refund”. Klarna error id: e-1.',
+      'Klarna refused this because it conflicts with the current state (it may have changed meanwhile). Klarna\'s words (Klarna writes amounts in minor units: 1500 is 15.00): “Cannot refund 1500: only 500 EUR of the captured amount is left to refund”. Klarna error id: e-1.',
     );
     const forbidden = KlarnaApiError.fromResponse(403, JSON.stringify({ error_code: 'OPERATION_FORBIDDEN', error_message: 'Account X was not onboarded by this partner.' }));
     expect(describeKlarnaError(forbidden)).toBe('Klarna refused this: the API key may not do this to this resource. Klarna\'s words: “Account X was not onboarded by this partner”.');

@@ -122,5 +122,5 @@ export function describeKlarnaError(error: KlarnaApiError | KlarnaNetworkError):
  */
 export function klarnasWords(message: string): string {
   const text = message.trim().replace(/\.$/, '');
-  return /\d/.test(text) ? `Klarna's words, with amounts in minor units (cents): “${text}”.` : `Klarna's words: “${text}”.`;
+  return /\d/.test(text) ? `Klarna's words (Klarna writes amounts in minor units: 1500 is 15.00): “${text}”.` : `Klarna's words: “${text}”.`;
 }

@@ -75,6 +75,12 @@ describeEachDriver('payments on a partially operational account', (db) => {
     });
     const target = { accountId, paymentTransactionId: payment_transaction.payment_transaction_id as string };
     await capturePayment(as(), target, crypto.randomUUID(), { amount: 6_000 });
+    // Klarna's refusal is quoted as its words, in its minor units, beside our sentence, on the page and on the field.
+    const refusal = refundPayment(as(), target, crypto.randomUUID(), { reason: 'too much' }, { amount: 7_000 });
+    await expect(refusal).rejects.toMatchObject({
+      message: expect.stringMatching(/^Klarna refused this because .*Klarna's words \(Klarna writes amounts in minor units: 1500 is 15\.00\): “Cannot refund 7000: only 6000 EUR/),
+      fields: { amount: [expect.stringMatching(/^Klarna's words \(Klarna writes amounts in minor units: 1500 is 15\.00\): “Cannot refund 7000/)] },
+    });
     await refundPayment(as(), target, crypto.randomUUID(), { reason: 'one returned' }, { amount: 1_500 });
     await releaseRemaining(as(), target, crypto.randomUUID());
     expect(await getCachedPayment(db(), target.paymentTransactionId)).toMatchObject({ capturedAmount: 6_000, refundedAmount: 1_500, remainingAuthorizedAmount: 0 });
