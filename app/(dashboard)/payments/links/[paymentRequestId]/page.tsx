@@ -79,7 +79,7 @@ export default async function PaymentLinkPage({ params }: { params: Promise<{ pa
         )}
       </div>
 
-      <div className="grid gap-4">
+      <div className="grid grid-cols-1 gap-4">
         <StateNote state={link.state} paymentTransactionId={link.paymentTransactionId} />
 
         {link.distributionUrl && (
