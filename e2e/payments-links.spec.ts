@@ -98,7 +98,7 @@ test.describe('payment links', () => {
     await expect(row).toContainText('Authorized');
   });
 
-  test('E2E test case 6: cancel a payment link before the shopper pays', async ({ pageAs, request, baseURL, page }) => {
+  test('a payment link canceled before the shopper pays', async ({ pageAs, request, baseURL, page }) => {
     test.setTimeout(120_000);
     const merchant = await onboardOperationalMerchant(request, baseURL, unique('Cancel Shop'));
     const operator = await pageAs('operator');

@@ -171,10 +171,11 @@ test.describe('payment operations', () => {
     expect(klarna.refunds[0].line_items).toEqual([expect.objectContaining({ name: 'Baseball cap', quantity: 1, total_line_amount: 3000 })]);
   });
 
-  test('E2E test case 3: partial capture, capture the rest, partial refund, nothing left to release', async ({ pageAs, request, baseURL }) => {
+  test('E2E test case 3: partial capture, capture what ships in full, partial refund of one item, release the remaining authorization', async ({ pageAs, request, baseURL }) => {
     test.setTimeout(180_000);
     const merchant = await onboardOperationalMerchant(request, baseURL, unique('Ops Outfitters'));
     const operator = await pageAs('operator');
+    // 1. At least two items.
     const { paymentTransactionId } = await createApprovedPayment(operator, {
       merchantName: merchant.name,
       amount: '200.00',
@@ -186,45 +187,49 @@ test.describe('payment operations', () => {
     const id = paymentTransactionId!;
     await openPayment(operator, id);
 
-    // Ship the jacket first, with tracking.
+    // 2. A partial capture: ship the jacket first, with tracking.
     await capture(operator, '150.00 USD', { lines: { Jacket: 1, Scarf: 0 }, reference: 'shipment-1', tracking: { company: 'DHL', number: 'JD0001', url: 'https://dhl.example/track/JD0001' } });
     await expectPayment(operator, 'Authorized', { captured: '150.00 USD', remaining: '50.00 USD', refunded: '0.00 USD' });
     await expect(actions(operator).getByRole('button', { name: 'Release remaining…' })).toBeEnabled();
 
-    // Then the rest: the dialog offers what remains.
-    await capture(operator, '50.00 USD', { reference: 'shipment-2' });
-    await expectPayment(operator, 'Completed', { captured: '200.00 USD', remaining: '0.00 USD' });
-
+    // 3. Capture in full what ships next: one scarf (the other is out of stock).
+    await capture(operator, '25.00 USD', { lines: { Scarf: 1 }, reference: 'shipment-2' });
+    await expectPayment(operator, 'Authorized', { captured: '175.00 USD', remaining: '25.00 USD' });
     let panel = await openTab(operator, /^Captures/);
     await expect(panel.getByRole('region', { name: 'Capture 1 (shipment-1)' })).toContainText('DHL · JD0001 · https://dhl.example/track/JD0001');
-    await expect(panel.getByRole('region', { name: 'Capture 2 (shipment-2)' })).toContainText('Captured by amount');
 
-    // Return one scarf. Captured twice, so the refund names its capture (seed): the whole payment is not offered.
+    // 4. A partial refund: the shopper returns the scarf. Captured twice, so the refund names its
+    // capture (seed): the whole payment is not offered.
     await actions(operator).getByRole('button', { name: 'Refund…' }).click();
     const dialog = operator.getByRole('dialog', { name: 'Refund payment' });
     const against = dialog.getByLabel('Refund against');
-    await expect(against.getByRole('option')).toHaveText(['Capture 1 (shipment-1): 150.00 USD (150.00 USD refundable)', 'Capture 2 (shipment-2): 50.00 USD (50.00 USD refundable)']);
+    await expect(against.getByRole('option')).toHaveText(['Capture 1 (shipment-1): 150.00 USD (150.00 USD refundable)', 'Capture 2 (shipment-2): 25.00 USD (25.00 USD refundable)']);
     await expect(dialog).toContainText('Captured 2 times: Klarna refunds such a payment one capture at a time.');
-    await against.selectOption({ label: 'Capture 2 (shipment-2): 50.00 USD (50.00 USD refundable)' });
-    await expect(dialog.getByLabel(/^Amount to refund/)).toHaveValue('50.00');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    const captures = await openTab(operator, /^Captures/);
-    await refund(operator, '25.00 USD', { reason: 'One scarf returned (e2e)', lines: { Scarf: 1 }, trigger: captures.getByRole('button', { name: 'Refund capture 2 (shipment-2)' }) });
-    await expectPayment(operator, 'Completed', { captured: '200.00 USD', refunded: '25.00 USD', remaining: '0.00 USD' });
+    panel = await openTab(operator, /^Captures/);
+    const second = panel.getByRole('region', { name: 'Capture 2 (shipment-2)' });
+    await refund(operator, '25.00 USD', { reason: 'Scarf returned (e2e)', lines: { Scarf: 1 }, trigger: second.getByRole('button', { name: 'Refund capture 2' }) });
+    await expectPayment(operator, 'Authorized', { captured: '175.00 USD', refunded: '25.00 USD', remaining: '25.00 USD' });
 
-    // Nothing remains authorized, so there is nothing to release.
+    // 5. Release the remaining amount: nothing is left open, and the captured amount stands.
+    await actions(operator).getByRole('button', { name: 'Release remaining…' }).click();
+    const release = operator.getByRole('dialog', { name: 'Release the remaining authorization?' });
+    await expect(release).toContainText('Release 25.00 USD still authorized');
+    await release.getByRole('button', { name: 'Release 25.00 USD' }).click();
+    await expect(release).toBeHidden();
+    await expectPayment(operator, 'Completed', { authorized: '200.00 USD', captured: '175.00 USD', refunded: '25.00 USD', remaining: '0.00 USD' });
     await expect(actions(operator).getByRole('button', { name: 'Release remaining…' })).toBeDisabled();
-    await expect(actions(operator)).toContainText('no authorization is left to release');
+    await expect(actions(operator).getByRole('button', { name: 'Capture…' })).toBeDisabled();
     panel = await openTab(operator, /^Captures/);
     await expect(panel.getByRole('region', { name: 'Capture 2 (shipment-2)' }).getByRole('table', { name: 'Refunds of capture 2 (shipment-2)' })).toContainText('1 × Scarf');
     await expect(panel.getByRole('region', { name: 'Refunds of the whole payment' })).toHaveCount(0);
+    panel = await openTab(operator, 'Overview');
+    await expect(panel.getByRole('table', { name: 'Timeline' }).getByRole('row').filter({ hasText: 'Released the remaining authorization' })).toContainText('25.00 USD');
 
     const klarna = await klarnaTransaction(request, baseURL, merchant.accountId, id);
-    expect([klarna.state, klarna.captured_amount, klarna.refunded_amount, klarna.remaining_authorized_amount]).toEqual(['COMPLETED', 20000, 2500, 0]);
-    expect(klarna.captures.map((c: { amount: number; refunded_amount: number }) => [c.amount, c.refunded_amount])).toEqual([
-      [15000, 0],
-      [5000, 2500],
-    ]);
+    expect([klarna.state, klarna.captured_amount, klarna.refunded_amount, klarna.released_amount, klarna.remaining_authorized_amount]).toEqual(['COMPLETED', 17500, 2500, 2500, 0]);
+    expect(klarna.captures.map((c: { amount: number }) => c.amount)).toEqual([15000, 2500]);
+    expect(klarna.refunds[0].payment_capture_id).toBe(klarna.captures[1].payment_capture_id);
   });
 
   test('E2E test case 4: a discount line, full capture and full refund', async ({ pageAs, request, baseURL }) => {

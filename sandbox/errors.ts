@@ -44,7 +44,7 @@ export const sandboxErrors = {
   validation: (errors: { parameter: string; error_message: string }[]) =>
     new SandboxError(400, 'INPUT_ERROR', 'VALIDATION_ERROR', 'One or more input parameters failed input validation.', errors),
   /** Authenticated, but this partner may not touch the resource (e.g. an account another partner onboarded). */
-  forbidden: (message: string) => new SandboxError(403, 'ACCESS_ERROR', 'OPERATION_FORBIDDEN', message),
+  forbidden: (message: string) => new SandboxError(403, 'RESOURCE_ERROR', 'OPERATION_FORBIDDEN', message),
   resourceNotFound: (what: string) => new SandboxError(404, 'RESOURCE_ERROR', 'RESOURCE_NOT_FOUND', `${what} was not found.`),
   conflict: (message: string) => new SandboxError(409, 'RESOURCE_ERROR', 'RESOURCE_CONFLICT', message),
   internal: (message = 'An unknown error occurred.') => new SandboxError(500, 'TECHNICAL_ERROR', 'INTERNAL_ERROR', message),

@@ -6,7 +6,7 @@ import type { Env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { klarnaApi, type KlarnaApi } from '@/lib/klarna/api';
 import { KlarnaClient } from '@/lib/klarna/client';
-import { describeKlarnaError, KlarnaApiError, KlarnaNetworkError } from '@/lib/klarna/errors';
+import { describeKlarnaError, KlarnaApiError, klarnasWords, KlarnaNetworkError } from '@/lib/klarna/errors';
 import { KlarnaRateLimiter, seedRateLimits } from '@/lib/klarna/rate-limit';
 import { recordKlarnaAttemptsIn } from '@/lib/klarna/request-log';
 
@@ -101,7 +101,9 @@ export class KlarnaRefusedError extends AppError {
     if (cause instanceof KlarnaApiError) {
       for (const e of cause.errors) {
         const field = e.parameter ? (typeof fieldMap === 'function' ? fieldMap(e.parameter) : (fieldMap[e.parameter] ?? fieldMap[e.parameter.replace(/\[\d+\]/g, '')])) : undefined;
-        if (field) (fields[field] ??= []).push(e.message);
+        // A refusal's text (a conflict, a limit) with numbers is quoted as Klarna's, whose amounts are minor units.
+        const refusal = cause.status === 409 || cause.status === 403;
+        if (field) (fields[field] ??= []).push(refusal && /\d/.test(e.message) ? klarnasWords(e.message) : e.message);
       }
     }
     super(cause instanceof KlarnaApiError ? (cause.errorCode ?? 'KLARNA_ERROR') : 'KLARNA_UNREACHABLE', describeKlarnaError(cause), Object.keys(fields).length ? fields : undefined);

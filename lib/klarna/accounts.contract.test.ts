@@ -477,7 +477,7 @@ describe('accounts', () => {
     ];
     for (const call of calls(unknown)) expect(await failure(call)).toMatchObject(notFound);
     for (const call of calls(foreign)) {
-      expect(await failure(call)).toMatchObject({ status: 403, errorType: 'ACCESS_ERROR', errorCode: 'OPERATION_FORBIDDEN', message: expect.stringContaining('not onboarded by this partner') });
+      expect(await failure(call)).toMatchObject({ status: 403, errorType: 'RESOURCE_ERROR', errorCode: 'OPERATION_FORBIDDEN', message: expect.stringContaining('not onboarded by this partner') });
     }
     expect((await api.accounts.list()).accounts).toEqual([]);
   });

@@ -44,12 +44,7 @@ import {
   type RefundCreateRequest,
   type TransactionUpdateRequest,
 } from './schemas/payments';
-import {
-  paymentDescriptorsResponseSchema,
-  placementResponseSchema,
-  type PaymentDescriptorsRequest,
-  type PlacementRequest,
-} from './schemas/messaging';
+import { checkoutPlacementResponseSchema, messagingQueryParameters, paymentDescriptorsResponseSchema, type MessagingQuery } from './schemas/messaging';
 import { settlementListSchema, settlementSchema, settlementTransactionListSchema } from './schemas/settlements';
 import { downloadSettlementCsv } from './settlement-download';
 import type { z } from 'zod';
@@ -181,11 +176,12 @@ export function klarnaApi(client: KlarnaClient) {
         call('paymentTransactions.reauthorize', { account_id: accountId, payment_transaction_id: transactionId }, { body, mutation, response: paymentTransactionSchema, accountId }),
     },
     messaging: {
-      /** Reads, but POSTs: the client sends every POST with a key. An empty list means Klarna is not offered for this locale, currency and amount. */
-      paymentDescriptors: (accountId: string, body: PaymentDescriptorsRequest, mutation: Mutation) =>
-        call('messaging.paymentDescriptors', { account_id: accountId }, { body, mutation, response: paymentDescriptorsResponseSchema, accountId }),
-      placements: (accountId: string, body: PlacementRequest, mutation: Mutation) =>
-        call('messaging.placements', { account_id: accountId }, { body, mutation, response: placementResponseSchema, accountId }),
+      /** An empty list means Klarna is not offered for this locale, currency and amount. */
+      paymentDescriptors: (accountId: string, query: MessagingQuery) =>
+        call('messaging.paymentDescriptors', { account_id: accountId }, { query: messagingQueryParameters(query), response: paymentDescriptorsResponseSchema, accountId }),
+      /** The checkout placement; no nodes where Klarna is not offered. */
+      checkout: (accountId: string, query: MessagingQuery) =>
+        call('messaging.checkout', { account_id: accountId }, { query: messagingQueryParameters(query), response: checkoutPlacementResponseSchema, accountId }),
     },
     settlements: {
       /** One page, newest first; `startingAfter` is the last settlement_id of the previous page. */

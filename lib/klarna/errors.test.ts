@@ -34,6 +34,28 @@ describe('Klarna errors', () => {
     expect(describeKlarnaError(novel)).toBe('Klarna answered with an error (HTTP 422, SOMETHING_NEW). Klarna error id: e-9.');
   });
 
+  it("classifies each code by the seed's error table when Klarna sends no type: OPERATION_FORBIDDEN is a RESOURCE_ERROR", () => {
+    expect(KlarnaApiError.fromResponse(403, JSON.stringify({ error_code: 'OPERATION_FORBIDDEN' })).errorType).toBe('RESOURCE_ERROR');
+    expect(KlarnaApiError.fromResponse(404, JSON.stringify({ error_code: 'RESOURCE_NOT_FOUND' })).errorType).toBe('RESOURCE_ERROR');
+    expect(KlarnaApiError.fromResponse(400, JSON.stringify({ error_code: 'VALIDATION_ERROR' })).errorType).toBe('INPUT_ERROR');
+    expect(KlarnaApiError.fromResponse(401, JSON.stringify({ error_code: 'UNAUTHORIZED' })).errorType).toBe('ACCESS_ERROR');
+    // Klarna's own type wins; an unknown code stays unclassified.
+    expect(KlarnaApiError.fromResponse(403, JSON.stringify({ error_code: 'OPERATION_FORBIDDEN', error_type: 'ACCESS_ERROR' })).errorType).toBe('ACCESS_ERROR');
+    expect(KlarnaApiError.fromResponse(422, JSON.stringify({ error_code: 'SOMETHING_NEW' })).errorType).toBeNull();
+  });
+
+  it("shows a refusal's text as Klarna's words beside our sentence, saying its amounts are minor units", () => {
+    const refused = KlarnaApiError.fromResponse(
+      409,
+      JSON.stringify({ error_id: 'e-1', error_type: 'RESOURCE_ERROR', error_code: 'RESOURCE_CONFLICT', error_message: 'Cannot refund 1500: only 500 EUR of the captured amount is left to refund.' }),
+    );
+    expect(describeKlarnaError(refused)).toBe(
+      'Klarna refused this because it conflicts with the current state (it may have changed meanwhile). Klarna\'s words (Klarna writes amounts in minor units: 1500 is 15.00): “Cannot refund 1500: only 500 EUR of the captured amount is left to refund”. Klarna error id: e-1.',
+    );
+    const forbidden = KlarnaApiError.fromResponse(403, JSON.stringify({ error_code: 'OPERATION_FORBIDDEN', error_message: 'Account X was not onboarded by this partner.' }));
+    expect(describeKlarnaError(forbidden)).toBe('Klarna refused this: the API key may not do this to this resource. Klarna\'s words: “Account X was not onboarded by this partner”.');
+  });
+
   it('marks rate limits and server errors as retryable', () => {
     expect(KlarnaApiError.fromResponse(429, '{"error_code":"RATE_LIMITED"}').retryable).toBe(true);
     expect(KlarnaApiError.fromResponse(503, '').retryable).toBe(true);

@@ -1,5 +1,23 @@
 import { klarnaErrorBodySchema, type KlarnaErrorBody } from './schemas/error';
 
+/**
+ * The seed's "Defined error types" table (seed 002 l. 4021–4035): each error code's type.
+ * OPERATION_FORBIDDEN (403) sits under RESOURCE_ERROR there, with RESOURCE_NOT_FOUND and
+ * RESOURCE_CONFLICT; the table's first NOT_FOUND row has no type printed and belongs to
+ * the ACCESS_ERROR block it opens (decisions: "Messaging, errors and accounts").
+ */
+export const seedErrorTypes: Readonly<Record<string, 'ACCESS_ERROR' | 'RESOURCE_ERROR' | 'INPUT_ERROR' | 'TECHNICAL_ERROR'>> = {
+  NOT_FOUND: 'ACCESS_ERROR',
+  UNAUTHORIZED: 'ACCESS_ERROR',
+  RESOURCE_NOT_FOUND: 'RESOURCE_ERROR',
+  RESOURCE_CONFLICT: 'RESOURCE_ERROR',
+  OPERATION_FORBIDDEN: 'RESOURCE_ERROR',
+  VALIDATION_ERROR: 'INPUT_ERROR',
+  INVALID_CONTENT_TYPE: 'INPUT_ERROR',
+  INTERNAL_ERROR: 'TECHNICAL_ERROR',
+  TIMEOUT: 'TECHNICAL_ERROR',
+};
+
 export type KlarnaParameterError = { parameter: string | null; message: string; docUrl: string | null };
 
 /** Klarna answered with an error (4xx/5xx). Carries everything support needs. */
@@ -20,7 +38,8 @@ export class KlarnaApiError extends Error {
     super(`${init.operation ?? 'Klarna request'} failed: ${init.status} ${body.error_code ?? 'no error code'}${body.error_id ? ` (error_id ${body.error_id})` : ''}`);
     this.status = init.status;
     this.errorId = body.error_id ?? null;
-    this.errorType = body.error_type ?? null;
+    // Klarna's own type when it sends one; else the seed's table by code (RATE_LIMITED is in two blocks, so it stays unknown).
+    this.errorType = body.error_type ?? (body.error_code ? (seedErrorTypes[body.error_code] ?? null) : null);
     this.errorCode = body.error_code ?? null;
     this.errorMessage = body.error_message ?? null;
     this.errors = [...(body.errors ?? []), ...(body.validation_errors ?? [])].map((e) => ({
@@ -66,10 +85,10 @@ export class KlarnaNetworkError extends Error {
 
 const sentences: Record<string, string> = {
   UNAUTHORIZED: 'Klarna did not accept the API key. Check the credentials under Settings → API credentials.',
-  OPERATION_FORBIDDEN: 'The API key is not allowed to do this at Klarna.',
+  OPERATION_FORBIDDEN: 'Klarna refused this: the API key may not do this to this resource.',
   RATE_LIMITED: 'Klarna is receiving too many requests right now. Try again in a moment.',
   RESOURCE_NOT_FOUND: 'Klarna does not know this resource. It may have expired or belong to another account.',
-  RESOURCE_CONFLICT: 'Klarna refused this because it conflicts with the current state (it may have changed meanwhile). Refresh and try again.',
+  RESOURCE_CONFLICT: 'Klarna refused this because it conflicts with the current state (it may have changed meanwhile).',
   VALIDATION_ERROR: 'Klarna rejected some of the values.',
   INVALID_CONTENT_TYPE: 'Klarna could not read the request.',
   NOT_FOUND: 'Klarna does not offer this operation at that address.',
@@ -87,10 +106,21 @@ export function describeKlarnaError(error: KlarnaApiError | KlarnaNetworkError):
   }
   let sentence = (error.errorCode && sentences[error.errorCode]) || `Klarna answered with an error (HTTP ${error.status}${error.errorCode ? `, ${error.errorCode}` : ''}).`;
   // A conflict or refusal is only actionable with Klarna's reason ("still being set up", "terminated by Klarna").
-  if (error.errorMessage && (error.status === 409 || error.status === 403)) sentence = `Klarna refused this: ${error.errorMessage.replace(/\.?$/, '.')}`;
+  // Klarna's text is quoted as its words, never reworded: it states amounts in minor units, which we say.
+  if (error.errorMessage && (error.status === 409 || error.status === 403)) sentence = `${(error.errorCode && sentences[error.errorCode]) || 'Klarna refused this.'} ${klarnasWords(error.errorMessage)}`;
   // Field errors that only repeat Klarna's reason add nothing.
   const fields = error.errors.filter((e) => e.parameter && e.message.replace(/\.$/, '') !== error.errorMessage?.replace(/\.$/, '')).map((e) => `${e.parameter}: ${e.message.replace(/\.$/, '')}`);
   if (fields.length) sentence += ` ${fields.join('; ')}.`;
   if (error.errorId) sentence += ` Klarna error id: ${error.errorId}.`;
   return sentence;
+}
+
+/**
+ * Klarna's own text, quoted and labelled as such. Klarna writes amounts in minor units
+ * ("Cannot refund 1500: only 500 EUR …" is 15.00 and 5.00 EUR); a text with numbers says so,
+ * so nobody reads 1500 EUR as fifteen hundred euros (decisions: "Messaging, errors and accounts").
+ */
+export function klarnasWords(message: string): string {
+  const text = message.trim().replace(/\.$/, '');
+  return /\d/.test(text) ? `Klarna's words (Klarna writes amounts in minor units: 1500 is 15.00): “${text}”.` : `Klarna's words: “${text}”.`;
 }

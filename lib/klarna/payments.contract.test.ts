@@ -91,7 +91,7 @@ async function failure(fn: () => Promise<unknown>): Promise<Failure> {
 const conflict = (...texts: string[]) => ({ status: 409, errorType: 'RESOURCE_ERROR', errorCode: 'RESOURCE_CONFLICT', message: expect.stringMatching(new RegExp(texts.join('.*'))) });
 const validation = (...parameters: string[]) => ({ status: 400, errorType: 'INPUT_ERROR', errorCode: 'VALIDATION_ERROR', parameters: [...parameters].sort() });
 const notFound = { status: 404, errorType: 'RESOURCE_ERROR', errorCode: 'RESOURCE_NOT_FOUND' };
-const forbidden = (text: string) => ({ status: 403, errorType: 'ACCESS_ERROR', errorCode: 'OPERATION_FORBIDDEN', message: expect.stringContaining(text) });
+const forbidden = (text: string) => ({ status: 403, errorType: 'RESOURCE_ERROR', errorCode: 'OPERATION_FORBIDDEN', message: expect.stringContaining(text) });
 
 /** Creates, approves (control API) and confirms: an AUTHORIZED transaction, through the public API except the shopper. */
 async function authorize(body: PaymentRequestCreateRequest = twoItems): Promise<PaymentTransaction> {

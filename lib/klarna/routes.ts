@@ -56,9 +56,9 @@ export const klarnaRoutes = {
   'paymentTransactions.refund': { method: 'POST', path: '/v2/accounts/{account_id}/payment/transactions/{payment_transaction_id}/refunds', category: 'payment-transaction-capture' },
   'paymentTransactions.void': { method: 'POST', path: '/v2/accounts/{account_id}/payment/transactions/{payment_transaction_id}/void', category: 'payment-transaction-management' },
   'paymentTransactions.reauthorize': { method: 'POST', path: '/v2/accounts/{account_id}/payment/transactions/{payment_transaction_id}/reauthorize', category: 'payment-transaction-management' },
-  // Messaging: the seed shows these only as Klarna.js calls (getPlacementContent, placement); these HTTP paths are ours.
-  'messaging.paymentDescriptors': { method: 'POST', path: '/v1/accounts/{account_id}/messaging/payment-descriptors', category: 'payment-transaction-management' },
-  'messaging.placements': { method: 'POST', path: '/v1/accounts/{account_id}/messaging/placements', category: 'payment-transaction-management' },
+  // Messaging: the seed's Partner Product Messaging API (seed 002 l. 2312, 2434); reads with query parameters.
+  'messaging.paymentDescriptors': { method: 'GET', path: '/v1/accounts/{account_id}/payment/messaging/payment-descriptors', category: 'payment-transaction-management' },
+  'messaging.checkout': { method: 'GET', path: '/v1/accounts/{account_id}/payment/messaging/checkout', category: 'payment-transaction-management' },
   // Settlements: the seed's Settlement API is "a future release"; these paths are ours (klarna-api-notes.md).
   'settlements.list': { method: 'GET', path: '/v1/settlements', category: 'settlement' },
   'settlements.get': { method: 'GET', path: '/v1/settlements/{settlement_id}', category: 'settlement' },

@@ -7,6 +7,7 @@ import { describeEachDriver } from '@/test/db';
 import { testKeyring } from '@/test/factories';
 import { addPaymentTimeline } from './cache';
 import {
+  describeLinkTimeline,
   getPaymentLink,
   listLinkMerchants,
   listPaymentLinks,
@@ -40,10 +41,22 @@ describe('the return page address', () => {
   });
 });
 
+describe('the link timeline in words', () => {
+  it('states the amount in major units with its currency, also for entries stored in minor units', () => {
+    const created = { source: 'dashboard' as const, kind: 'request.created', amount: 10000, currency: 'EUR' };
+    expect(describeLinkTimeline({ ...created, summary: 'Payment link created for 10000 EUR' })).toBe('Payment link created for 100.00 EUR');
+    expect(describeLinkTimeline({ ...created, amount: 0, summary: 'x' })).toBe('Payment link created for 0.00 EUR');
+    expect(describeLinkTimeline({ ...created, amount: null, currency: null, summary: 'x' })).toBe('Payment link created');
+    expect(describeLinkTimeline({ source: 'webhook', kind: 'request.state-change.authorized', amount: null, currency: null, summary: 'Payment request AUTHORIZED (was IN_PROGRESS)' })).toBe('Payment request AUTHORIZED (was IN_PROGRESS)');
+  });
+});
+
 describe('which merchants can take payments', () => {
-  it('only operational accounts with the payment product enabled, with the reason otherwise', () => {
+  it('operational and partially operational accounts with the payment product enabled (seed: "can process transactions"), with the reason otherwise', () => {
     expect(paymentBlockReason({ state: 'OPERATIONAL', productState: 'ENABLED' })).toBeNull();
-    expect(paymentBlockReason({ state: 'PARTIALLY_OPERATIONAL', productState: 'ENABLED' })).toBe('Klarna is still setting this account up');
+    expect(paymentBlockReason({ state: 'PARTIALLY_OPERATIONAL', productState: 'ENABLED' })).toBeNull();
+    expect(paymentBlockReason({ state: 'PARTIALLY_OPERATIONAL', productState: 'DISABLED' })).toBe('its payment product is disabled');
+    expect(paymentBlockReason({ state: 'SUSPENDED', productState: 'ENABLED' })).toBe('the account is SUSPENDED');
     expect(paymentBlockReason({ state: 'DISABLED', productState: 'DISABLED' })).toBe('Klarna disabled this account');
     expect(paymentBlockReason({ state: 'OPERATIONAL', productState: 'DISABLED' })).toBe('its payment product is disabled');
     expect(paymentBlockReason({ state: 'OPERATIONAL', productState: null })).toBe('it has no payment product');
@@ -122,7 +135,7 @@ describeEachDriver('payment links queries', (db) => {
 
   it('offers every cached merchant by name, each saying whether it can take payments', async () => {
     expect(await listLinkMerchants(db())).toEqual([
-      { accountId: 'krn:partner:global:account:test:LINKS002', name: 'Alpha Shop', reference: 'M-2', blockedReason: 'Klarna is still setting this account up' },
+      { accountId: 'krn:partner:global:account:test:LINKS002', name: 'Alpha Shop', reference: 'M-2', blockedReason: null },
       { accountId, name: 'Zed Shop', reference: 'M-1', blockedReason: null },
     ]);
   });

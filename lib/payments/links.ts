@@ -6,6 +6,7 @@ import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/co
 import { finalPaymentRequestStates, redirectPlaceholders, type PaymentRequestState } from '@/lib/klarna/schemas/payments';
 import { listMerchants } from '@/lib/merchants/cache';
 import { pageOf } from '@/lib/pagination';
+import { formatMinorUnits } from '@/lib/ui/money';
 
 /**
  * Payment links (issue 5, "Create a payment link"): the payment requests created in this
@@ -104,6 +105,17 @@ export async function listPaymentLinkTimeline(db: Db, paymentRequestId: string, 
   return db.select().from(paymentTimeline).where(eq(paymentTimeline.paymentRequestId, paymentRequestId)).orderBy(desc(paymentTimeline.occurredAt), desc(paymentTimeline.id)).limit(limit);
 }
 
+/**
+ * A link's timeline entry in words, its amount in major units with the currency. Entries
+ * written before summaries did so ("Payment link created for 10000 EUR") read right too.
+ */
+export function describeLinkTimeline(row: Pick<PaymentTimelineRow, 'source' | 'kind' | 'summary' | 'amount' | 'currency'>): string {
+  if (row.source === 'dashboard' && row.kind === 'request.created') {
+    return row.amount !== null && row.currency ? `Payment link created for ${formatMinorUnits(row.amount, row.currency)}` : 'Payment link created';
+  }
+  return row.summary;
+}
+
 /** A fingerprint of one link and its timeline: the link page polls it and refreshes when it moves. */
 export async function paymentLinkVersion(db: Db, paymentRequestId: string): Promise<string> {
   const [row] = await db
@@ -127,11 +139,14 @@ export async function paymentLinksVersion(db: Db): Promise<string> {
 
 export type LinkMerchant = { accountId: string; name: string; reference: string; blockedReason: string | null };
 
-/** Why a merchant cannot take payments now, or null (only OPERATIONAL accounts with the payment product ENABLED can). */
+/**
+ * Why a merchant cannot take payments now, or null. OPERATIONAL and PARTIALLY_OPERATIONAL
+ * accounts with the payment product ENABLED can: a just-onboarded account "can process
+ * transactions, but can not yet be managed" (seed 002 l. 1280).
+ */
 export function paymentBlockReason(m: Pick<MerchantAccountRow, 'state' | 'productState'>): string | null {
-  if (m.state === 'PARTIALLY_OPERATIONAL') return 'Klarna is still setting this account up';
   if (m.state === 'DISABLED') return 'Klarna disabled this account';
-  if (m.state !== 'OPERATIONAL') return `the account is ${m.state}`;
+  if (m.state !== 'OPERATIONAL' && m.state !== 'PARTIALLY_OPERATIONAL') return `the account is ${m.state}`;
   if (m.productState === 'ENABLED') return null;
   if (m.productState === 'DISABLED') return 'its payment product is disabled';
   if (m.productState === 'TERMINATED') return 'its payment product is terminated';

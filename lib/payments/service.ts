@@ -18,6 +18,7 @@ import {
   type PaymentTransaction,
 } from '@/lib/klarna/schemas/payments';
 import { parseInput, type MerchantCtx } from '@/lib/merchants/service';
+import { formatMinorUnits } from '@/lib/ui/money';
 import { addPaymentTimeline, getCachedPayment, savePaymentTransaction } from './cache';
 import { requireCaptureNamed, requireNotVoided } from './rules';
 
@@ -91,7 +92,7 @@ export async function capturePayment(ctx: PaymentCtx, target: Target, intentId: 
   const result = await audited(ctx, { action: 'payments.capture', target: target.paymentTransactionId, details: { amount: request.amount, capture_reference: request.capture_reference ?? null }, idempotencyKey: key }, () =>
     callKlarna(() => api.paymentTransactions.capture(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }), identity),
   );
-  await recorded(ctx, result.payment_transaction, target, { kind: 'capture', summary: `Captured ${request.amount}${request.capture_reference ? ` (${request.capture_reference})` : ''}`, amount: request.amount, details: { payment_capture_id: result.capture.payment_capture_id } });
+  await recorded(ctx, result.payment_transaction, target, { kind: 'capture', summary: `Captured ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${request.capture_reference ? ` (${request.capture_reference})` : ''}`, amount: request.amount, details: { payment_capture_id: result.capture.payment_capture_id } });
   return result;
 }
 
@@ -114,7 +115,7 @@ export async function refundPayment(ctx: PaymentCtx, target: Target, intentId: s
       identity,
     ),
   );
-  await recorded(ctx, result.payment_transaction, target, { kind: 'refund', summary: `Refunded ${request.amount}${captureId ? ` of capture ${captureId}` : ''}: ${reason}`, amount: request.amount, details: { payment_refund_id: result.refund.payment_refund_id, reason } });
+  await recorded(ctx, result.payment_transaction, target, { kind: 'refund', summary: `Refunded ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${captureId ? ` of capture ${captureId}` : ''}: ${reason}`, amount: request.amount, details: { payment_refund_id: result.refund.payment_refund_id, reason } });
   return result;
 }
 
@@ -127,7 +128,7 @@ export async function releaseRemaining(ctx: PaymentCtx, target: Target, intentId
   const transaction = await audited(ctx, { action: 'payments.release', target: target.paymentTransactionId, details: { released: before?.remainingAuthorizedAmount ?? null }, idempotencyKey: key }, () =>
     callKlarna(() => api.paymentTransactions.void(target.accountId, target.paymentTransactionId, { idempotencyKey: key })),
   );
-  return recorded(ctx, transaction, target, { kind: 'release', summary: `Released the remaining authorization${before ? ` (${before.remainingAuthorizedAmount})` : ''}`, amount: before?.remainingAuthorizedAmount });
+  return recorded(ctx, transaction, target, { kind: 'release', summary: `Released the remaining authorization${before ? ` (${formatMinorUnits(before.remainingAuthorizedAmount, transaction.currency)})` : ''}`, amount: before?.remainingAuthorizedAmount });
 }
 
 export async function updatePayment(ctx: PaymentCtx, target: Target, intentId: string, body: unknown) {
@@ -150,7 +151,7 @@ export async function reauthorizePayment(ctx: PaymentCtx, target: Target, intent
   const transaction = await audited(ctx, { action: 'payments.reauthorize', target: target.paymentTransactionId, details: { amount: request.amount ?? null }, idempotencyKey: key }, () =>
     callKlarna(() => api.paymentTransactions.reauthorize(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }), identity),
   );
-  return recorded(ctx, transaction, target, { kind: 'reauthorize', summary: `Reauthorized${request.amount !== undefined ? ` for ${request.amount}` : ''}`, amount: request.amount });
+  return recorded(ctx, transaction, target, { kind: 'reauthorize', summary: `Reauthorized${request.amount !== undefined ? ` for ${formatMinorUnits(request.amount, transaction.currency)}` : ''}`, amount: request.amount });
 }
 
 /**
@@ -184,7 +185,7 @@ export async function createPaymentLink(ctx: PaymentCtx, accountId: string, inte
       createdBy: ctx.actor.id,
     })
     .onConflictDoNothing();
-  await addPaymentTimeline(ctx.db, { paymentRequestId: created.payment_request_id, occurredAt: new Date(), source: 'dashboard', kind: 'request.created', summary: `Payment link created for ${request.payment_amount} ${request.currency}`, amount: request.payment_amount, currency: request.currency, actorId: ctx.actor.id, actorEmail: ctx.actor.email });
+  await addPaymentTimeline(ctx.db, { paymentRequestId: created.payment_request_id, occurredAt: new Date(), source: 'dashboard', kind: 'request.created', summary: `Payment link created for ${formatMinorUnits(request.payment_amount, request.currency)}`, amount: request.payment_amount, currency: request.currency, actorId: ctx.actor.id, actorEmail: ctx.actor.email });
   return created;
 }
 

@@ -60,3 +60,21 @@ export function formatRatePercent(value: number): string {
   return `${sign}${whole}.${fraction} %`;
 }
 
+
+// Audit details that hold an amount in minor units (lib/payments/service.ts writes them so).
+const minorUnitDetailKeys = new Set(['amount', 'released', 'payment_amount', 'captured_amount', 'refunded_amount', 'remaining_authorized_amount', 'authorized_amount']);
+
+/**
+ * An audit entry's details as one line, `key: value, …`. An amount is shown in major units
+ * with its currency when the entry names one, else labelled as the minor units it is
+ * (`amount: 1500 (minor units)`), never as a bare number a reader takes for major units.
+ */
+export function summariseDetails(details: Record<string, unknown>): string {
+  const currency = typeof details.currency === 'string' && /^[A-Z]{3}$/.test(details.currency) ? details.currency : null;
+  return Object.entries(details)
+    .map(([k, v]) => {
+      if (minorUnitDetailKeys.has(k) && typeof v === 'number') return `${k}: ${currency ? formatMinorUnits(v, currency) : `${v} (minor units)`}`;
+      return `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`;
+    })
+    .join(', ');
+}

@@ -1,4 +1,4 @@
-import type { ContentNode, PaymentDescriptorsResponse, PlacementResponse } from '../../lib/klarna/schemas/messaging';
+import type { CheckoutPlacementResponse, ContentNode, MessagePreference, MessagingQuery, PaymentDescriptorsResponse } from '../../lib/klarna/schemas/messaging';
 
 /**
  * Static messaging copy for a few markets. Thresholds are the seed's "Sample payment data"
@@ -23,7 +23,9 @@ export const markets: Record<string, Market> = {
 
 type Copy = {
   options: Record<Option, { descriptor: (n: number) => string; subheader: (installment: string, n: number) => string }>;
-  checkout: { usp: string; learnMore: string };
+  /** The single-option and two-option approaches' entry for every option at once (seed l. 2383–2390). */
+  all: { descriptor: string; subheader: string };
+  checkout: { usp: string; learnMore: string; buyerProtection: string };
   badge: string;
 };
 
@@ -35,8 +37,9 @@ const copy: Record<string, Copy> = {
       PAY_LATER: { descriptor: () => 'Pay later', subheader: () => 'Pay in 30 days, interest-free' },
       PAY_OVER_TIME: { descriptor: () => 'Pay over time', subheader: () => 'Split the cost into smaller payments over 6-24 months' },
     },
-    checkout: { usp: 'Shop safely with Klarna: buyer protection on every purchase.', learnMore: 'Learn more' },
-    badge: 'Klarna logo',
+    all: { descriptor: 'All options with Klarna', subheader: 'Pay now, in 30 days or with Financing' },
+    checkout: { usp: 'Enjoy Buyer Protection with Klarna', learnMore: 'See payment options', buyerProtection: 'Buyer Protection' },
+    badge: 'Klarna',
   },
   de: {
     options: {
@@ -45,8 +48,9 @@ const copy: Record<string, Copy> = {
       PAY_LATER: { descriptor: () => 'Später bezahlen', subheader: () => 'In 30 Tagen bezahlen, zinsfrei' },
       PAY_OVER_TIME: { descriptor: () => 'Ratenkauf', subheader: () => 'In kleineren Raten über 6-24 Monate bezahlen' },
     },
-    checkout: { usp: 'Sicher einkaufen mit Klarna: Käuferschutz bei jedem Einkauf.', learnMore: 'Mehr erfahren' },
-    badge: 'Klarna-Logo',
+    all: { descriptor: 'Alle Optionen mit Klarna', subheader: 'Sofort, in 30 Tagen oder in Raten bezahlen' },
+    checkout: { usp: 'Mit Klarna Käuferschutz genießen', learnMore: 'Zahlungsoptionen ansehen', buyerProtection: 'Käuferschutz' },
+    badge: 'Klarna',
   },
   sv: {
     options: {
@@ -55,8 +59,9 @@ const copy: Record<string, Copy> = {
       PAY_LATER: { descriptor: () => 'Betala senare', subheader: () => 'Betala inom 30 dagar, räntefritt' },
       PAY_OVER_TIME: { descriptor: () => 'Delbetala', subheader: () => 'Dela upp kostnaden över 6-24 månader' },
     },
-    checkout: { usp: 'Handla tryggt med Klarna: köparskydd vid varje köp.', learnMore: 'Läs mer' },
-    badge: 'Klarnas logotyp',
+    all: { descriptor: 'Alla alternativ med Klarna', subheader: 'Betala nu, inom 30 dagar eller delbetala' },
+    checkout: { usp: 'Handla tryggt med Klarnas köparskydd', learnMore: 'Se betalningsalternativ', buyerProtection: 'Köparskydd' },
+    badge: 'Klarna',
   },
 };
 
@@ -64,9 +69,8 @@ const copy: Record<string, Copy> = {
 const optionOrder: Option[] = ['PAY_NOW', 'PAY_IN_N', 'PAY_LATER', 'PAY_OVER_TIME'];
 // Klarna's public badge asset (seed, "Static assets").
 export const KLARNA_BADGE_URL = 'https://x.klarnacdn.net/payment-method/assets/badges/generic/klarna.svg';
-export const LEARN_MORE_URL = 'https://www.klarna.com/international/buyer-protection/';
-
-export type MessagingQuery = { locale: string; amount: number; currency?: string };
+export const LEARN_MORE_URL = 'https://www.klarna.com/international/payment-methods/';
+export const BUYER_PROTECTION_URL = 'https://www.klarna.com/international/buyer-protection/';
 
 /** Where Klarna is offered: the locale's market, in its currency (seed: the locale's default when none is given). */
 function resolve(query: MessagingQuery): { market: Market; copy: Copy } | null {
@@ -76,46 +80,57 @@ function resolve(query: MessagingQuery): { market: Market; copy: Copy } | null {
   return { market, copy: copy[language] ?? copy.en! };
 }
 
-const badge = (c: Copy): ContentNode => ({ name: 'KLARNA_BADGE', type: 'IMAGE', url: KLARNA_BADGE_URL, label: c.badge });
+// The seed's badge node: `{name, alt, url, type}` (l. 2357–2362).
+const badge = (c: Copy): ContentNode => ({ name: 'KLARNA_BADGE', alt: c.badge, url: KLARNA_BADGE_URL, type: 'IMAGE' });
+const entry = (id: string, descriptor: string, subheader: string, c: Copy) => ({
+  payment_option_id: id,
+  content: {
+    nodes: [{ name: 'PAYMENT_DESCRIPTOR', type: 'TEXT', value: descriptor }, { name: 'PAYMENT_DESCRIPTOR_SUBHEADER', type: 'TEXT', value: subheader }, badge(c)],
+  },
+});
+// Which of our options a preference promotes (seed l. 2323: PAY_NOW, PAY_LATER, PAY_OVER_TIME).
+const promoted: Record<Exclude<MessagePreference, 'KLARNA'>, Option> = { PAY_NOW: 'PAY_NOW', PAY_LATER: 'PAY_LATER', PAY_OVER_TIME: 'PAY_OVER_TIME' };
 
-/** Every option whose range holds the amount; none where Klarna is not offered (seed: `canMakePayment` false). */
+/**
+ * Every option whose range holds the amount (the all-option approach, the default); with
+ * `message_preference=KLARNA` one entry for all of them (single-option); with another
+ * preference that option and one entry for the rest (two-option, seed l. 2329–2331).
+ * None where Klarna is not offered.
+ */
 export function paymentDescriptors(query: MessagingQuery): PaymentDescriptorsResponse {
   const resolved = resolve(query);
-  if (!resolved) return { paymentDescriptors: [] };
+  if (!resolved) return { payment_descriptors: [] };
   const { market, copy: c } = resolved;
   const n = market.installments;
+  const amount = query.payment_amount;
   // The seed's example: $544.38 in 4 is $136.09 each (rounded down; the first payment carries the rest).
-  const installment = new Intl.NumberFormat(query.locale, { style: 'currency', currency: market.currency }).format(Math.floor(query.amount / n) / 100);
-  return {
-    paymentDescriptors: optionOrder
-      .filter((option) => {
-        const r = market.ranges[option];
-        return r !== undefined && query.amount >= r.min && query.amount <= r.max;
-      })
-      .map((option) => ({
-        paymentOptionId: option === 'PAY_IN_N' ? `pay-in-${n}` : option.toLowerCase().replace(/_/g, '-'),
-        content: {
-          nodes: [
-            { name: 'PAYMENT_DESCRIPTOR', type: 'TEXT', value: c.options[option].descriptor(n) },
-            { name: 'PAYMENT_DESCRIPTOR_SUBHEADER', type: 'TEXT', value: c.options[option].subheader(installment, n) },
-            badge(c),
-          ],
-        },
-      })),
-  };
+  const installment = new Intl.NumberFormat(query.locale, { style: 'currency', currency: market.currency }).format(Math.floor(amount / n) / 100);
+  const available = optionOrder.filter((option) => {
+    const r = market.ranges[option];
+    return r !== undefined && amount >= r.min && amount <= r.max;
+  });
+  const optionEntry = (option: Option) =>
+    entry(option === 'PAY_IN_N' ? `pay-in-${n}` : option.toLowerCase().replace(/_/g, '-'), c.options[option].descriptor(n), c.options[option].subheader(installment, n), c);
+  if (!available.length) return { payment_descriptors: [] };
+  const preference = query.message_preference;
+  if (preference === 'KLARNA') return { payment_descriptors: [entry('klarna', c.all.descriptor, c.all.subheader, c)] };
+  if (preference && available.includes(promoted[preference])) {
+    return { payment_descriptors: [optionEntry(promoted[preference]), entry('klarna', c.all.descriptor, c.all.subheader, c)] };
+  }
+  return { payment_descriptors: available.map(optionEntry) };
 }
 
-/** The checkout placement (seed, "Checkout Placement"): a buyer-protection USP and a "learn more" link; no nodes where Klarna is not offered. */
-export function checkoutPlacement(query: MessagingQuery): PlacementResponse {
+/** The checkout placement (seed l. 2438–2470): the buyer-protection text, two links and the badge; no nodes where Klarna is not offered. */
+export function checkoutPlacement(query: MessagingQuery): CheckoutPlacementResponse {
   const resolved = resolve(query);
-  if (!resolved || !paymentDescriptors(query).paymentDescriptors.length) return { key: 'checkout', content: { nodes: [] } };
+  if (!resolved || !paymentDescriptors(query).payment_descriptors.length) return { content: { nodes: [] } };
   const c = resolved.copy;
   return {
-    key: 'checkout',
     content: {
       nodes: [
         { name: 'TEXT_MAIN', type: 'TEXT', value: c.checkout.usp },
-        { name: 'ACTION_LEARN_MORE', type: 'ACTION', label: c.checkout.learnMore, url: LEARN_MORE_URL },
+        { name: 'ACTION_LEARN_MORE', url: LEARN_MORE_URL, type: 'ACTION', label: c.checkout.learnMore },
+        { name: 'ACTION_OPEN_BUYERS_PROTECTION_LINK', url: BUYER_PROTECTION_URL, type: 'ACTION', label: c.checkout.buyerProtection },
         badge(c),
       ],
     },

@@ -2,49 +2,61 @@ import { z } from 'zod';
 import { amountSchema, currencySchema } from './payments';
 
 /**
- * Klarna messaging (seed, "Checking Klarna availability", "2.2 - Get content for Klarna's
- * payment badge, descriptor, and subheaders", "2.3 - Display the Klarna checkout placement").
- * The seed shows these as Klarna.js calls (`getPlacementContent`, `placement`); the sandbox
- * serves them over HTTP at paths of our own (lib/klarna/routes.ts). Request schemas are strict;
- * response schemas keep unknown fields.
+ * Klarna messaging, the Partner Product Messaging API (seed 002, "Option 2: Use the Partner
+ * Product Messaging API", l. 2310–2405 and 2432–2470): `GET …/payment/messaging/payment-descriptors`
+ * and `GET …/payment/messaging/checkout`, with `locale` and `payment_amount` (mandatory) and
+ * `currency`, `message_preference` (optional) as query parameters. The query schema is strict
+ * and reads the query string's text (`payment_amount=2500`) as well as numbers; response
+ * schemas keep unknown fields.
  */
 
 /** BCP 47 language-country, as the seed's `locale` (e.g. en-US, fr-CA). */
 export const localeSchema = z.string().regex(/^[a-z]{2}-[A-Z]{2}$/, 'must be a BCP 47 locale: ISO 639-1 language, "-", ISO 3166-1 alpha-2 country (e.g. en-US)');
 
-const messagingRequestBase = {
+/** Seed: "Indicates the preferred payment option" (l. 2323). */
+export const messagePreferences = ['PAY_NOW', 'PAY_LATER', 'PAY_OVER_TIME', 'KLARNA'] as const;
+export type MessagePreference = (typeof messagePreferences)[number];
+
+// A query parameter arrives as text; the digits of a whole number are read as that number.
+const queryAmountSchema = z.preprocess((v) => (typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : v), amountSchema);
+
+export const messagingQuerySchema = z.strictObject({
   locale: localeSchema,
-  /** Total of a one-off purchase in minor units, tax and discounts included (seed: `payment_amount`). */
-  amount: amountSchema,
-  /** Seed: optional; the locale's market currency when absent. */
+  /** Total of a one-off purchase in non-negative minor units, tax and discounts included (seed l. 2322). */
+  payment_amount: queryAmountSchema,
+  /** Seed: optional; the locale's default currency when absent. */
   currency: currencySchema.optional(),
-};
-
-export const paymentDescriptorsRequestSchema = z.strictObject({
-  ...messagingRequestBase,
-  key: z.literal('payment-descriptors', { message: 'must be payment-descriptors' }).optional(),
+  message_preference: z.enum(messagePreferences, { message: `must be one of ${messagePreferences.join(', ')}` }).optional(),
 });
-export type PaymentDescriptorsRequest = z.infer<typeof paymentDescriptorsRequestSchema>;
+export type MessagingQuery = z.infer<typeof messagingQuerySchema>;
 
-export const placementRequestSchema = z.strictObject({
-  ...messagingRequestBase,
-  /** The seed's one checkout placement key; the default. */
-  key: z.literal('checkout', { message: 'must be checkout' }).optional(),
-});
-export type PlacementRequest = z.infer<typeof placementRequestSchema>;
+/** The query string the client sends: every given parameter as text. */
+export function messagingQueryParameters(query: MessagingQuery): Record<string, string | undefined> {
+  return { locale: query.locale, payment_amount: String(query.payment_amount), currency: query.currency, message_preference: query.message_preference };
+}
 
-// Seed names: PAYMENT_DESCRIPTOR, PAYMENT_DESCRIPTOR_SUBHEADER, KLARNA_BADGE; the placement's nodes are ours.
+// Seed names: PAYMENT_DESCRIPTOR, PAYMENT_DESCRIPTOR_SUBHEADER, KLARNA_BADGE (alt, url); the
+// checkout's TEXT_MAIN, ACTION_LEARN_MORE, ACTION_OPEN_BUYERS_PROTECTION_LINK (label, url).
 export const contentNodeSchema = z
-  .object({ name: z.string(), type: z.string(), value: z.string().optional(), url: z.string().optional(), label: z.string().optional() })
+  .object({ name: z.string(), type: z.string(), value: z.string().optional(), url: z.string().optional(), label: z.string().optional(), alt: z.string().optional() })
   .loose();
 export type ContentNode = z.infer<typeof contentNodeSchema>;
 const contentSchema = z.object({ nodes: z.array(contentNodeSchema) }).loose();
 
-/** The seed's response example: `paymentDescriptors[]`, each `{paymentOptionId, content: {nodes}}`. */
+/** The seed's HTTP response (l. 2337–2405): `payment_descriptors[]`, each `{payment_option_id, content: {nodes}}`. */
 export const paymentDescriptorsResponseSchema = z
-  .object({ paymentDescriptors: z.array(z.object({ paymentOptionId: z.string(), content: contentSchema }).loose()) })
+  .object({ payment_descriptors: z.array(z.object({ payment_option_id: z.string(), content: contentSchema }).loose()) })
   .loose();
 export type PaymentDescriptorsResponse = z.infer<typeof paymentDescriptorsResponseSchema>;
 
-export const placementResponseSchema = z.object({ key: z.string(), content: contentSchema }).loose();
-export type PlacementResponse = z.infer<typeof placementResponseSchema>;
+/** The seed's checkout response (l. 2438–2470): `{content: {nodes}}`. */
+export const checkoutPlacementResponseSchema = z.object({ content: contentSchema }).loose();
+export type CheckoutPlacementResponse = z.infer<typeof checkoutPlacementResponseSchema>;
+
+/**
+ * Klarna.js's `getPlacementContent()` answer (seed l. 2222–2300), camelCase: not an HTTP
+ * response of ours, kept so the seed conformance test can read the SDK's printed example.
+ */
+export const sdkPaymentDescriptorsSchema = z
+  .object({ paymentDescriptors: z.array(z.object({ paymentOptionId: z.string(), content: contentSchema }).loose()) })
+  .loose();

@@ -160,7 +160,7 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
         <h1 className="text-2xl font-semibold tracking-tight break-words">Payment {view.label}</h1>
         <div className="flex flex-wrap items-center gap-2 text-sm">
           <span data-testid="payment-state">
-            <PaymentStateBadge state={row.state} />
+            <PaymentStateBadge row={row} />
           </span>
           <span className="text-muted-foreground">for</span>
           <Link className="font-medium underline underline-offset-4" href={`/merchants/${encodeURIComponent(row.accountId)}`}>
@@ -311,7 +311,7 @@ function OverviewCard({ row, transaction: t, merchantName }: { row: PaymentTrans
           items={[
             ['Merchant', <Link key="m" className="underline underline-offset-4" href={`/merchants/${encodeURIComponent(row.accountId)}`}>{merchantName}</Link>],
             ['Merchant account id', <span key="a" className="font-mono text-xs">{row.accountId}</span>],
-            ['State', <PaymentStateBadge key="s" state={row.state} />],
+            ['State', <PaymentStateBadge key="s" row={row} />],
             ['Currency', row.currency],
             ['Purchase country', t?.purchase_country ?? '—'],
             ['Customer', customer ? [personName(customer), str(customer.email)].filter(Boolean).join(', ') || '—' : '—'],

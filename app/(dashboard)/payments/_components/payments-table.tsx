@@ -58,7 +58,7 @@ export function PaymentsTable({ rows, names, sort, filters }: { rows: PaymentTra
                 </Td>
               ))}
               <Td>
-                <PaymentStateBadge state={row.state} />
+                <PaymentStateBadge row={row} />
               </Td>
               <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.klarnaCreatedAt)}</Td>
               <Td className="whitespace-nowrap text-muted-foreground">{row.expiresAt ? formatDateTime(row.expiresAt) : '—'}</Td>

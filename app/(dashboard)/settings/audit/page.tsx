@@ -13,6 +13,7 @@ import { auditActions, auditFilterSchema, listActorOptions, listAudit } from '@/
 import { pageActor } from '@/lib/auth/page';
 import { getDb } from '@/lib/db';
 import { formatDateTime } from '@/lib/ui/format';
+import { summariseDetails } from '@/lib/ui/money';
 import { firstValues } from '@/lib/ui/search-params';
 
 export const metadata: Metadata = { title: 'Audit log' };
@@ -99,8 +100,5 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 }
 
 function summarise(details: Record<string, unknown>): string {
-  const text = Object.entries(details)
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(', ');
-  return text || 'Show';
+  return summariseDetails(details) || 'Show';
 }

@@ -14,7 +14,7 @@ import { Table, Td, Th } from '@/components/ui/table';
 import { pageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db';
-import { cancelableLinkStates, getPaymentLink, isFinalLinkState, listPaymentLinkTimeline, openLinkStates, paymentLinkVersion } from '@/lib/payments/links';
+import { cancelableLinkStates, describeLinkTimeline, getPaymentLink, isFinalLinkState, listPaymentLinkTimeline, openLinkStates, paymentLinkVersion } from '@/lib/payments/links';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { decodeSegment } from '@/lib/ui/search-params';
@@ -79,7 +79,7 @@ export default async function PaymentLinkPage({ params }: { params: Promise<{ pa
         )}
       </div>
 
-      <div className="grid gap-4">
+      <div className="grid grid-cols-1 gap-4">
         <StateNote state={link.state} paymentTransactionId={link.paymentTransactionId} />
 
         {link.distributionUrl && (
@@ -176,7 +176,7 @@ export default async function PaymentLinkPage({ params }: { params: Promise<{ pa
         )}
 
         <TimelineCard
-          rows={timeline.map((row) => ({ ...row, amount: row.amount !== null && row.currency ? formatMinorUnits(row.amount, row.currency) : '' }))}
+          rows={timeline.map((row) => ({ ...row, summary: describeLinkTimeline(row), amount: row.amount !== null && row.currency ? formatMinorUnits(row.amount, row.currency) : '' }))}
           description="The link’s creation and cancel here, and Klarna’s webhooks about its state. Newest first."
           empty="Nothing recorded yet."
           withAmount

@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ZodError, type z } from 'zod';
+import { onboardRequestSchema, onboardResponseSchema } from './schemas/accounts';
+import { klarnaErrorBodySchema } from './schemas/error';
+import { signingKeyCreatedSchema } from './schemas/management';
+import { checkoutPlacementResponseSchema, paymentDescriptorsResponseSchema, sdkPaymentDescriptorsSchema } from './schemas/messaging';
+import { paymentConfirmSchema, paymentPricingSchema, paymentRequestCreateSchema, paymentRequestSchema, paymentRequestUpdateSchema } from './schemas/payments';
+import { webhookEventSchema } from './schemas/webhooks';
+import { parseSeedJson, SEED_002_PATH, seedExamples, type SeedExample } from './seed-examples';
+
+/**
+ * Seed conformance (issue 13): every JSON example printed in seed 002 — request bodies,
+ * responses, webhook bodies — read from the seed's text (lib/klarna/seed-examples.ts) and
+ * parsed by the zod schema its section names. Each example is in `mapped` by the line of its
+ * opening fence, with words from the text just above it, so a new example, or one that moved,
+ * fails this test until it is mapped. An example the seed prints broken (not JSON even after
+ * repairing page-break artifacts) is in `printedBroken` with the reason and the smallest fix;
+ * the fixed text must then parse and be accepted. One our schemas refuse is in `refused`, with
+ * the reason and the decision (docs/klarna-decisions.md, "Seed examples we do not accept as
+ * printed"). Webhook bodies are checked here against the envelope schema only; their
+ * payloads and signing are the receiver's tests.
+ */
+
+const examples = seedExamples();
+
+/** A part of a body: the seed prints `"config": {…}` and `"payment_pricing": {…}` alone. */
+const member = <S extends z.ZodType>(key: string, schema: S) => ({ parse: (v: unknown) => schema.parse((v as Record<string, unknown>)[key]) });
+type Target = { name: string; parse: (value: unknown) => unknown };
+const as = (name: string, schema: { parse: (value: unknown) => unknown }): Target => ({ name, parse: (v) => schema.parse(v) });
+
+const onboard = as('onboard request', onboardRequestSchema);
+const webhook = as('webhook envelope', webhookEventSchema);
+const readRequest = as('payment request (read)', paymentRequestSchema);
+const confirm = as('confirm request', paymentConfirmSchema);
+const createRequest = as('payment request create', paymentRequestCreateSchema);
+
+/** line of the opening fence → [words just above it in the seed, the schema it must pass]. */
+const mapped: Record<number, [string, Target]> = {
+  563: ['Example of webhook payload', webhook],
+  640: ['Response example', as('signing key created', signingKeyCreatedSchema)],
+  714: ['Example webhook event', webhook],
+  858: ['Onboarding Payload Example', onboard],
+  941: ['Business: Ivette Croissants SARL', onboard],
+  1017: ['1st:', onboard],
+  1049: ['2nd:', onboard],
+  1084: ['3rd:', onboard],
+  1154: ['Request example', onboard],
+  1185: ['Response example', as('onboard response', onboardResponseSchema)],
+  1297: ['partner.account.state-change.operational', webhook],
+  1658: ['Response example', as('Klarna.js getPlacementContent answer', sdkPaymentDescriptorsSchema)],
+  1939: ['Request example', webhook],
+  2025: ['Response example (State **Canceled**)', readRequest],
+  2083: ['Request example', confirm],
+  2095: ['Response example', readRequest],
+  2228: ['Response example', as('Klarna.js getPlacementContent answer', sdkPaymentDescriptorsSchema)],
+  2339: ['payment-descriptors', as('payment descriptors response', paymentDescriptorsResponseSchema)],
+  2438: ['messaging/checkout', as('checkout placement response', checkoutPlacementResponseSchema)],
+  2506: ['Request example', createRequest],
+  2524: ['Response example', readRequest],
+  2561: ['Redirect the shopper to Klarna purchase flow', as('payment request config', member('config', paymentRequestCreateSchema.shape.config))],
+  2604: ['Example', webhook],
+  2705: ['Response example (State Pending confirmation)', readRequest],
+  2741: ['Response example (State **Canceled**)', readRequest],
+  2789: ['Request example', confirm],
+  2808: ['Response example', readRequest],
+  2867: ['Request example', as('payment request update', paymentRequestUpdateSchema)],
+  2877: ['Response example', readRequest],
+  3149: ['Response example', as('payment pricing', member('payment_pricing', paymentPricingSchema))],
+  4004: ['Example of API response with an error details', as('error object', klarnaErrorBodySchema)],
+};
+
+/** Examples the seed prints broken: why, and the smallest fix that makes them what they plainly mean. */
+const printedBroken: Record<number, { reason: string; fix: ((printed: string) => string) | null }> = {
+  563: { reason: 'a template, not an example: {{placeholders}} in place of values', fix: null },
+  941: {
+    reason: '`websites` is never closed: the `]` after its one website is missing',
+    fix: (t) => t.replace(/("https:\/\/IvetteCroissanterie\.fr"\s*\]\s*\})/, '$1]'),
+  },
+  1084: {
+    reason: 'a page break closes `physical-stores`, `channel` and the body after the first store, and the rest of the stores follow',
+    fix: (t) => t.replace(/\],\s*\{\s*"name": "Vera WTB #2"/, '{"name": "Vera WTB #2"').replace(/\]\s*\}\s*$/, ']}}'),
+  },
+  2339: {
+    reason: 'the first descriptor is not closed: `}` missing after its `content`',
+    fix: (t) => t.replace(/(\]\s*\},)(\s*\{\s*"payment_option_id": "czxsa)/, ']}},$2'),
+  },
+  2524: {
+    reason: '`payment_request.config` is not followed by a comma, and the request\'s own fields are printed inside `payment_request`',
+    fix: (t) => t.replace(/(klarna\.payment_request_id\}"\s*\})(\s*"payment_request_id")/, '$1},$2').replace(/\}\s*\}\s*$/, '}'),
+  },
+  2877: {
+    reason: '`payment_request.config` is not followed by `},` closing `payment_request`',
+    fix: (t) => t.replace(/(klarna\.payment_request_id\}"\s*\})(\s*"payment_request_id")/, '$1},$2'),
+  },
+};
+
+/** Examples that parse but our schemas refuse: why, and what we decided (docs/klarna-decisions.md). */
+const refused: Record<number, { path: string; reason: string }> = {
+  1154: { path: 'products.0.type', reason: 'product `type` "PAYMENTS": the seed\'s other four onboarding examples, its product routes (`/products/payment`) and its webhooks say PAYMENT; we send and accept PAYMENT only' },
+  // Not ours to change here: the webhooks work of issue 13 (point 2) makes `event_id` optional; drop this entry when it lands.
+  1297: { path: 'metadata.event_id', reason: 'the `partner.account.state-change.operational` example has no `metadata.event_id`, which our envelope schema requires' },
+};
+
+function parsedValue(example: SeedExample): unknown {
+  if (example.parsed.ok) return example.parsed.value;
+  const broken = printedBroken[example.line];
+  if (!broken?.fix) return undefined;
+  const fixed = parseSeedJson(broken.fix(example.printed));
+  if (!fixed.ok) throw new Error(`seed l. ${example.line}: still not JSON after the fix: ${fixed.reason}`);
+  return fixed.value;
+}
+
+describe('reading examples from the seed’s text', () => {
+  it('joins a page break, a wrapped value and a value after its key, and skips code', () => {
+    const text = [
+      'Request example:',
+      '```',
+      'Unset',
+      '{',
+      '  "id":',
+      '  "krn:a:b:0000',
+      '  00",',
+      '  "note": "two words wrapped',
+      'here",',
+      '  "inner": {',
+      '    "a": 1,',
+      '  }',
+      '}',
+      '```',
+      '',
+      '```',
+      '    "b": 2,',
+      '  }',
+      '}',
+      '```',
+      '```',
+      'JavaScript',
+      'const x = klarna.Payment.request({ a: 1 });',
+      '```',
+    ].join('\n');
+    const [example, ...rest] = seedExamples(text);
+    expect(rest).toEqual([]);
+    expect(example).toMatchObject({ line: 2, endLine: 20, parsed: { ok: true, value: { id: 'krn:a:b:000000', note: 'two words wrapped here', inner: { a: 1, b: 2 } } } });
+  });
+});
+
+describe('seed 002’s printed JSON examples', () => {
+  it('are all found: each is mapped to the schema its section names', () => {
+    expect(examples.length).toBeGreaterThan(25);
+    expect(examples.map((e) => e.line).filter((line) => !(line in mapped))).toEqual([]);
+    expect(Object.keys(mapped).map(Number).filter((line) => !examples.some((e) => e.line === line))).toEqual([]);
+  });
+
+  it('are mapped by the words above them, so a moved example is noticed', () => {
+    const lines = readFileSync(SEED_002_PATH, 'utf8').split('\n');
+    for (const [line, [words]] of Object.entries(mapped)) {
+      const above = lines.slice(Math.max(0, Number(line) - 40), Number(line)).join('\n');
+      expect(above, `seed l. ${line}`).toContain(words);
+    }
+  });
+
+  it('parse as JSON after repairing print artifacts, or are listed as printed broken with the fix', () => {
+    const broken = examples.filter((e) => !e.parsed.ok).map((e) => e.line);
+    expect(broken).toEqual(Object.keys(printedBroken).map(Number));
+    for (const line of broken) {
+      const example = examples.find((e) => e.line === line)!;
+      if (printedBroken[line]!.fix) expect(() => parsedValue(example), `seed l. ${line}`).not.toThrow();
+    }
+  });
+
+  for (const example of examples) {
+    const [, target] = mapped[example.line] ?? ['', null];
+    it(`l. ${example.line}–${example.endLine}: ${target?.name ?? 'unmapped'} ${refused[example.line] ? 'is refused, as decided' : 'is accepted'}`, () => {
+      expect(target).not.toBeNull();
+      const value = parsedValue(example);
+      if (value === undefined) {
+        expect(printedBroken[example.line]?.fix).toBeNull();
+        return;
+      }
+      const result = (() => {
+        try {
+          target!.parse(value);
+          return 'accepted';
+        } catch (error) {
+          if (!(error instanceof ZodError)) throw error;
+          return `refused at ${error.issues.map((i) => i.path.join('.')).join(', ')}: ${error.issues.map((i) => i.message).join('; ')}`;
+        }
+      })();
+      const decided = refused[example.line];
+      if (decided) expect(result).toMatch(new RegExp(`^refused at ${decided.path.replace(/\./g, '\\.')}(,|:)`));
+      else expect(result).toBe('accepted');
+    });
+  }
+});
