@@ -41,7 +41,7 @@ export const noFaults: FaultConfig = { latency_ms: 0, error_rate: 0, rate_limit_
 /** Reads SANDBOX_LATENCY_MS, SANDBOX_ERROR_RATE, SANDBOX_DROP_RATE, SANDBOX_WEBHOOK_FAILURE_RATE. */
 export function faultsFromEnv(env: Record<string, string | undefined> = process.env): Partial<FaultConfig> {
   const out: Partial<FaultConfig> = {};
-  const read = (name: string, key: keyof FaultConfig) => {
+  const read = (name: string, key: Exclude<keyof FaultConfig, 'rules'>) => {
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') return;
     const value = Number(raw);
