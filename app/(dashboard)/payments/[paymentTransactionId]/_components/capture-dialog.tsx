@@ -22,7 +22,10 @@ import {
   shipmentIsEmpty,
   shipmentToWire,
   emptyShipment,
+  OutcomeNotice,
+  resolvedOf,
   type PickerRow,
+  type ResolvedOutcome,
 } from './operation-kit';
 import { hasFieldErrors } from './submit-state';
 import type { PaymentView, Shipment } from './view';
@@ -58,9 +61,17 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
   const [local, setLocal] = useState<Record<string, string[]>>({});
   const [sentRows, setSentRows] = useState<number[]>([]);
   const [prepared, setPrepared] = useState<Prepared | null>(null);
+  const [outcome, setOutcome] = useState<ResolvedOutcome | null>(null);
   const submission = useSubmission();
   const action = useAction(captureAction, {
-    onSuccess: () => {
+    onSuccess: ({ data }) => {
+      // Klarna's answer was lost: the dialog stays open with what Klarna's read of the payment showed.
+      const resolved = resolvedOf(data);
+      if (resolved) {
+        // Made: that intent is over, so anything sent from this dialog now is a new one.
+        if (resolved.made) submission.begin();
+        return setOutcome(resolved);
+      }
       toast.success(`Captured ${formatMinorUnits(prepared?.amount ?? 0, currency)} at Klarna.`);
       setOpen(false);
     },
@@ -85,6 +96,7 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
       setLocal({});
       setSentRows([]);
       setPrepared(null);
+      setOutcome(null);
       submission.begin();
     }
   }
@@ -191,19 +203,28 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
                   ...(!shipmentIsEmpty(shipment) ? [['Tracking', Object.values(shipmentToWire(shipment)).join(' · ')] as [string, string]] : []),
                 ]}
               />
+              <OutcomeNotice outcome={outcome} />
               <FailureAlert failure={submission.failure} shown={[]} />
-              <div className="flex justify-end gap-2">
-                <Button type="button" variant="secondary" onClick={() => setStep('form')} disabled={action.isPending}>
-                  Back
-                </Button>
-                <Button
-                  type="button"
-                  pending={action.isPending}
-                  onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request: prepared.request })}
-                >
-                  Capture {formatMinorUnits(prepared.amount, currency)}
-                </Button>
-              </div>
+              {outcome?.made ? (
+                <div className="flex justify-end">
+                  <Button type="button" onClick={() => setOpen(false)}>
+                    Close
+                  </Button>
+                </div>
+              ) : (
+                <div className="flex justify-end gap-2">
+                  <Button type="button" variant="secondary" onClick={() => setStep('form')} disabled={action.isPending}>
+                    Back
+                  </Button>
+                  <Button
+                    type="button"
+                    pending={action.isPending}
+                    onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request: prepared.request })}
+                  >
+                    Capture {formatMinorUnits(prepared.amount, currency)}
+                  </Button>
+                </div>
+              )}
             </div>
           )
         )}
