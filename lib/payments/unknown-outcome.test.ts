@@ -5,12 +5,15 @@ import type { KlarnaSettings } from '@/lib/credentials/connection';
 import { addCredential } from '@/lib/credentials/service';
 import { type klarnaApi } from '@/lib/klarna/api';
 import { DEFAULT_MAX_ATTEMPTS } from '@/lib/klarna/client';
+import { idempotencyKey } from '@/lib/klarna/idempotency';
+import { paymentTransactionSchema } from '@/lib/klarna/schemas/payments';
 import type { FaultRule } from '@/sandbox/faults';
 import { startSandbox, type RunningSandbox } from '@/sandbox/start';
 import { mutation, sandboxClient } from '@/sandbox/test-helpers';
 import { describeEachDriver } from '@/test/db';
 import { createUser, testKeyring } from '@/test/factories';
 import { getCachedPayment, listPaymentTimeline } from './cache';
+import { baselineOf, intentDigest } from './outcomes';
 import { capturePayment, EarlierOutcomeError, OutcomeUnknownError, reauthorizePayment, refreshPayment, refundPayment, releaseRemaining, resolvePaymentOutcomes, type OperationOutcome } from './service';
 
 /**
@@ -208,6 +211,39 @@ describeEachDriver('a money operation whose answer was lost', (db) => {
     done(await reauthorizePayment(as(operator), target, intent, { amount: 7_550 }));
     const second = await api.paymentTransactions.get(accountId, target.paymentTransactionId);
     expect([second.state, second.authorized_amount, second.expires_at, second.updated_at]).toEqual(['AUTHORIZED', 7_550, first.expires_at, first.updated_at]);
+  });
+
+  it('an intent whose process was lost mid-call (still "sending" after every attempt could have ended) is read back before anyone acts', async () => {
+    const target = await authorized(7_000);
+    const before = await refreshPayment(as(operator), target);
+    // The process sent the capture and died before recording anything: Klarna has it, the dashboard only the note.
+    const nonce = crypto.randomUUID();
+    const key = idempotencyKey({ operation: 'paymentTransactions.capture', target: target.paymentTransactionId, nonce });
+    await api.paymentTransactions.capture(accountId, target.paymentTransactionId, { amount: 1_000 }, { idempotencyKey: key });
+    const request = { amount: 1_000 };
+    const values = {
+      idempotencyKey: key,
+      paymentTransactionId: target.paymentTransactionId,
+      accountId,
+      operation: 'capture' as const,
+      nonce,
+      intentDigest: intentDigest(target.paymentTransactionId, { kind: 'capture', request }),
+      request,
+      baseline: baselineOf(paymentTransactionSchema.parse(before.klarna)),
+      currency: 'EUR',
+      status: 'sending' as const,
+      actorId: operator.id,
+      actorEmail: operator.email,
+    };
+    // Two minutes ago it may still be running: another operator is not held up by it.
+    await db().insert(paymentPendingOperations).values({ ...values, createdAt: new Date(Date.now() - 120_000), updatedAt: new Date(Date.now() - 120_000) });
+    expect(done(await capturePayment(as(other), target, crypto.randomUUID(), { amount: 500 })).capture.amount).toBe(500);
+    // Ten minutes ago it cannot be: it is taken for lost and read back first.
+    await db().update(paymentPendingOperations).set({ updatedAt: new Date(Date.now() - 600_000) }).where(eq(paymentPendingOperations.idempotencyKey, key));
+    const refused = await capturePayment(as(other), target, crypto.randomUUID(), { amount: 500 }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(EarlierOutcomeError);
+    expect((refused as Error).message).toMatch(/^An earlier capture of 10\.00 EUR .* shows it was made\./);
+    expect((await api.paymentTransactions.get(accountId, target.paymentTransactionId)).captures.map((c) => c.amount)).toEqual([1_000, 500]);
   });
 
   it('a definitive refusal is no unknown outcome: nothing is left pending and the refusal is audited as before', async () => {
