@@ -197,14 +197,14 @@ async function resolveLost(ctx: PaymentCtx, target: Target, rows: PendingRow[]):
  * first. The same intent (same digest) gets its resolution back; any other is refused with
  * what Klarna showed, so nobody acts on a payment without knowing what the lost answer did.
  */
-async function settleEarlier(ctx: PaymentCtx, target: Target, digest: string | null): Promise<Resolution | null> {
+async function settleEarlier(ctx: PaymentCtx, target: Target, digest: string | null): Promise<(Resolution & { transaction: PaymentTransaction }) | null> {
   const lost = await listUnresolvedOperations(ctx.db, target.paymentTransactionId);
   if (!lost.length) return null;
-  const { resolutions } = await resolveLost(ctx, target, lost);
+  const { transaction, resolutions } = await resolveLost(ctx, target, lost);
   const mine = resolutions.find((r) => r.row.intentDigest === digest) ?? null;
   const others = resolutions.filter((r) => r !== mine);
   if (others.length) throw new EarlierOutcomeError(others.map((r) => earlierResolvedSentence(r.phrase, r.row.actorEmail, r.row.createdAt, r.made)).join(' '));
-  return mine;
+  return mine && { ...mine, transaction };
 }
 
 /** The transaction as known now, for a baseline: the cache's full copy, else Klarna's read. */
@@ -236,10 +236,7 @@ type OperateSpec<T> = {
 async function operate<T>(ctx: PaymentCtx & { actor: Actor }, target: Target, spec: OperateSpec<T>): Promise<OperationOutcome<T>> {
   const digest = intentDigest(target.paymentTransactionId, spec.intent);
   const earlier = await settleEarlier(ctx, target, digest);
-  if (earlier?.made) {
-    const transaction = paymentTransactionSchema.parse((await getCachedPayment(ctx.db, target.paymentTransactionId))?.klarna);
-    return { status: 'resolved', made: true, message: resolvedSentence(earlier.row.cause ?? 'Klarna did not answer.', earlier.phrase, true), transaction };
-  }
+  if (earlier?.made) return { status: 'resolved', made: true, message: resolvedSentence(earlier.row.cause ?? 'Klarna did not answer.', earlier.phrase, true), transaction: earlier.transaction };
 
   const api = await klarna(ctx);
   const keyLife = new Date(Date.now() - KEY_LIFE_MS);

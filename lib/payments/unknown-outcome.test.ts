@@ -149,6 +149,19 @@ describeEachDriver('a money operation whose answer was lost', (db) => {
     expect([klarna.captures.length, klarna.remaining_authorized_amount]).toEqual([1, 0]);
   });
 
+  it('the same capture submitted again while its outcome is unknown reads Klarna first and, finding it made, sends nothing', async () => {
+    const target = await authorized(10_000);
+    await refreshPayment(as(operator), target);
+    await lose('paymentTransactions.capture', target.paymentTransactionId, 'error-after');
+    await lose('paymentTransactions.get', target.paymentTransactionId, 'error-before');
+    await expect(capturePayment(as(operator), target, crypto.randomUUID(), { amount: 3_500 })).rejects.toBeInstanceOf(OutcomeUnknownError);
+    // Reloaded, reopened, the same capture again: the lost one is looked up instead of sent twice.
+    const outcome = resolved(await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 3_500 }));
+    expect(outcome).toMatchObject({ made: true, transaction: expect.objectContaining({ captured_amount: 3_500 }) });
+    expect(outcome.message).toMatch(/shows the capture of 35\.00 EUR was made\.$/);
+    expect((await api.paymentTransactions.get(accountId, target.paymentTransactionId)).captures).toHaveLength(1);
+  });
+
   it('"Check with Klarna" resolves a lost capture for anyone who sees the payment', async () => {
     const target = await authorized(5_000);
     await refreshPayment(as(operator), target);
