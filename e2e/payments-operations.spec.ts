@@ -445,7 +445,7 @@ test.describe('payment operations', () => {
     // Nothing to click that could capture again.
     await expect(dialog.getByRole('button', { name: /^Capture / })).toHaveCount(0);
     await shoot('capture-lost-made');
-    await dialog.getByRole('button', { name: 'Close' }).click();
+    await dialog.getByRole('button', { name: 'Done' }).click();
     await expectPayment(operator, 'Authorized', { captured: '40.00 USD', remaining: '60.00 USD' });
 
     // Reloaded and reopened, the dialog offers only what remains; Klarna has one capture.

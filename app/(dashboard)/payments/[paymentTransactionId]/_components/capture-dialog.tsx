@@ -31,7 +31,8 @@ import { hasFieldErrors } from './submit-state';
 import type { PaymentView, Shipment } from './view';
 
 type Mode = 'amount' | 'lines';
-type Prepared = { amount: number; lines: WireLine[] | null; request: Record<string, unknown> };
+// `remaining`: what remained when reviewed, so the restatement holds while the page refreshes below it.
+type Prepared = { amount: number; remaining: number; lines: WireLine[] | null; request: Record<string, unknown> };
 
 /** What is left to capture of each ordered line (unknown when a capture named no lines). */
 function pickerRows(payment: PaymentView): { rows: PickerRow[]; defaults: number[] } {
@@ -121,11 +122,11 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
     if (lines) request.line_items = lines;
     if (reference.trim()) request.capture_reference = reference.trim();
     if (!shipmentIsEmpty(shipment)) request.shipping_info = [shipmentToWire(shipment)];
-    setPrepared({ amount, lines, request });
+    setPrepared({ amount, remaining: payment.remaining, lines, request });
     setStep('review');
   }
 
-  const full = prepared?.amount === payment.remaining;
+  const full = prepared?.amount === prepared?.remaining;
   const shown = ['amount', 'capture_reference', ...shipmentFieldNames(1), ...Object.keys(errors).filter((k) => k.startsWith('line_items['))];
 
   return (
@@ -197,7 +198,7 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
                 }
                 items={[
                   ['Capture', `${formatMinorUnits(prepared.amount, currency)} (${full ? 'full' : 'partial'} capture)`],
-                  ['Remaining afterwards', formatMinorUnits(payment.remaining - prepared.amount, currency)],
+                  ['Remaining afterwards', formatMinorUnits(prepared.remaining - prepared.amount, currency)],
                   ...(prepared.lines ? [['Lines', linesSummary(prepared.lines, currency)] as [string, string]] : []),
                   ...(reference.trim() ? [['Capture reference', reference.trim()] as [string, string]] : []),
                   ...(!shipmentIsEmpty(shipment) ? [['Tracking', Object.values(shipmentToWire(shipment)).join(' · ')] as [string, string]] : []),
@@ -208,7 +209,7 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
               {outcome?.made ? (
                 <div className="flex justify-end">
                   <Button type="button" onClick={() => setOpen(false)}>
-                    Close
+                    Done
                   </Button>
                 </div>
               ) : (

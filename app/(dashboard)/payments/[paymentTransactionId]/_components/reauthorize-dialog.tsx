@@ -120,7 +120,7 @@ export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payme
             {outcome?.made ? (
               <div className="flex justify-end">
                 <Button type="button" onClick={() => setOpen(false)}>
-                  Close
+                  Done
                 </Button>
               </div>
             ) : (

@@ -73,7 +73,7 @@ export function ReleaseDialog({ payment, disabledReason, reasonId }: { payment: 
           <FailureAlert failure={submission.failure} shown={[]} />
           <div className="flex justify-end gap-2">
             <Button type="button" variant={outcome?.made ? 'primary' : 'secondary'} onClick={() => setOpen(false)}>
-              {outcome?.made ? 'Close' : 'Cancel'}
+              {outcome?.made ? 'Done' : 'Cancel'}
             </Button>
             {!outcome?.made && (
               <Button type="button" variant="danger" pending={action.isPending} onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId })}>
