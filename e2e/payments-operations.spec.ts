@@ -430,6 +430,75 @@ test.describe('payment operations', () => {
     expect([klarna.state, klarna.captured_amount, klarna.released_amount, typeof klarna.voided_at]).toEqual(['COMPLETED', 4000, 6000, 'string']);
   });
 
+  test('a capture whose answer from Klarna is lost is read back from Klarna and never made twice', async ({ pageAs, request, baseURL }, testInfo) => {
+    test.setTimeout(180_000);
+    const merchant = await onboardOperationalMerchant(request, baseURL, unique('Ops Lost'));
+    const operator = await pageAs('operator');
+    const { paymentTransactionId } = await createApprovedPayment(operator, { merchantName: merchant.name, amount: '100.00', lines: [{ name: 'Lamp', quantity: 4, unitPrice: '25.00' }] });
+    const id = paymentTransactionId!;
+    await openPayment(operator, id);
+    const api = await sandboxApi(request, baseURL);
+    // Every attempt the dashboard's client makes (five) at `operation` on this payment meets `fault`.
+    const lose = async (operation: string, fault: 'error-before' | 'error-after') => expect((await api.control('/faults/rules', { operation, path_contains: id, fault, times: 5 })).status).toBe(200);
+    const shoot = async (name: string) => {
+      for (const width of [1366, 390]) {
+        await operator.setViewportSize({ width, height: width > 1000 ? 768 : 844 });
+        await operator.screenshot({ path: testInfo.outputPath(`${name}-${width}.png`), fullPage: false });
+      }
+      await operator.setViewportSize({ width: 1280, height: 720 });
+    };
+
+    // Klarna captures, then answers 500 to every attempt: the dialog reads the payment and says so.
+    await lose('paymentTransactions.capture', 'error-after');
+    await actions(operator).getByRole('button', { name: 'Capture…' }).click();
+    const dialog = operator.getByRole('dialog', { name: 'Capture payment' });
+    await dialog.getByLabel(/^Amount to capture/).fill('40');
+    await dialog.getByRole('button', { name: 'Review capture' }).click();
+    await dialog.getByRole('button', { name: 'Capture 40.00 USD' }).click();
+    await expect(dialog.getByTestId('operation-outcome')).toHaveText(
+      /^Klarna answered with an error \(HTTP 500 INTERNAL_ERROR, error id [^)]+\) that does not say whether it acted\. Reading the payment from Klarna shows the capture of 40\.00 USD was made\.$/,
+      { timeout: 30_000 },
+    );
+    // Nothing to click that could capture again.
+    await expect(dialog.getByRole('button', { name: /^Capture / })).toHaveCount(0);
+    await shoot('capture-lost-made');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expectPayment(operator, 'Authorized', { captured: '40.00 USD', remaining: '60.00 USD' });
+
+    // Reloaded and reopened, the dialog offers only what remains; Klarna has one capture.
+    await operator.reload();
+    await actions(operator).getByRole('button', { name: 'Capture…' }).click();
+    await expect(dialog.getByLabel(/^Amount to capture/)).toHaveValue('60.00');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    let klarna = await klarnaTransaction(request, baseURL, merchant.accountId, id);
+    expect(klarna.captures.map((c: { amount: number }) => c.amount)).toEqual([4000]);
+
+    // Klarna fails before acting and cannot be read either: the outcome stays unknown.
+    await lose('paymentTransactions.capture', 'error-before');
+    await lose('paymentTransactions.get', 'error-before');
+    await actions(operator).getByRole('button', { name: 'Capture…' }).click();
+    await dialog.getByLabel(/^Amount to capture/).fill('20');
+    await dialog.getByRole('button', { name: 'Review capture' }).click();
+    await dialog.getByRole('button', { name: 'Capture 20.00 USD' }).click();
+    await expect(dialog.getByRole('alert')).toContainText('Reading the payment from Klarna failed too, so whether the capture of 20.00 USD was made is not known yet.', { timeout: 30_000 });
+    await shoot('capture-lost-unknown');
+
+    // After a reload nobody can act until Klarna is read; "Check with Klarna" tells, and then the same capture goes out once.
+    await operator.reload();
+    const notice = operator.getByRole('status').filter({ hasText: 'An operation’s outcome is not known yet' });
+    await expect(notice).toContainText('Whether the capture of 20.00 USD sent by e2e-operator@example.com was made is not known yet.');
+    await expect(actions(operator).getByRole('button', { name: 'Capture…' })).toBeDisabled();
+    await expect(actions(operator)).toContainText('Waiting until Klarna tells the outcome of an earlier operation');
+    await shoot('payment-outcome-unknown');
+    await notice.getByRole('button', { name: 'Check with Klarna' }).click();
+    await expect(operator.getByRole('status').filter({ hasText: 'Read from Klarna' })).toContainText('shows the capture of 20.00 USD was not made; you can try again.');
+    await expect(actions(operator).getByRole('button', { name: 'Capture…' })).toBeEnabled();
+    await capture(operator, '20.00 USD', { amount: '20' });
+    await expectPayment(operator, 'Authorized', { captured: '60.00 USD', remaining: '40.00 USD' });
+    klarna = await klarnaTransaction(request, baseURL, merchant.accountId, id);
+    expect(klarna.captures.map((c: { amount: number }) => c.amount)).toEqual([4000, 2000]);
+  });
+
   test('an expired payment can only be reauthorized, with a new amount', async ({ pageAs, request, baseURL }) => {
     test.setTimeout(120_000);
     const merchant = await onboardOperationalMerchant(request, baseURL, unique('Ops Expiry'));

@@ -5,7 +5,7 @@ import type { PaymentRequestCreateRequest } from '../lib/klarna/schemas/payments
 import type { EmitEventInput, EmittedEvent } from './state/events';
 import type { DeliveryAttemptRecord, DeliveryState, InjectedDiscrepancyRecord, SettlementAdjustmentRecord, SettlementDiscrepancyKind } from './state/types';
 import type { SandboxSettlement } from './state/settlements';
-import type { FaultConfig } from './faults';
+import type { FaultConfig, FaultRule } from './faults';
 import type { RateLimitProfile } from './rate-limit';
 
 export type { DeliveryAttemptRecord, DeliveryState } from './state/types';
@@ -78,7 +78,9 @@ export class SandboxControlClient {
 
   faults = () => this.call<FaultConfig>('GET', '/_sandbox/faults');
   setFaults = (change: Partial<FaultConfig>) => this.call<FaultConfig>('PUT', '/_sandbox/faults', change);
-  clearFaults = () => this.setFaults({ latency_ms: 0, error_rate: 0, rate_limit_burst: 0, drop_rate: 0, webhook_failure_rate: 0 });
+  clearFaults = () => this.setFaults({ latency_ms: 0, error_rate: 0, rate_limit_burst: 0, drop_rate: 0, webhook_failure_rate: 0, rules: [] });
+  /** The next `times` requests of `operation` (path containing `path_contains`) meet `fault`. */
+  addFaultRule = (rule: FaultRule) => this.call<FaultConfig>('POST', '/_sandbox/faults/rules', rule);
 
   rateLimits = () => this.call<CategoryLimits>('GET', '/_sandbox/rate-limits');
   /** A profile name (`playground`, `production`, `off`) or a partial table merged over the current one. */

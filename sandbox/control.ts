@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { eventTypePatternSchema } from '../lib/klarna/schemas/webhooks';
 import { parseWith, sandboxErrors } from './errors';
-import { faultConfigSchema } from './faults';
+import { faultConfigSchema, faultRuleSchema } from './faults';
 import { rateLimitChangeSchema } from './rate-limit';
 import { createCredential } from './routes/credentials';
 import { defaultDistributionProfile } from './state/account-config';
@@ -94,6 +94,7 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
 
   app.get('/_sandbox/faults', () => ok(sandbox.faults.get()));
   app.put('/_sandbox/faults', async (c) => ok(sandbox.faults.set(parseWith(faultConfigSchema.partial(), await readJsonBody(c)))));
+  app.post('/_sandbox/faults/rules', async (c) => ok(sandbox.faults.addRule(parseWith(faultRuleSchema, await readJsonBody(c)))));
 
   app.get('/_sandbox/rate-limits', () => ok(sandbox.rateLimiter.get()));
   app.put('/_sandbox/rate-limits', async (c) => ok(sandbox.rateLimiter.set(parseWith(rateLimitChangeSchema, await readJsonBody(c)))));

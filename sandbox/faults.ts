@@ -7,6 +7,19 @@ import { z } from 'zod';
  * connection always comes after the effect. That is what makes retrying with the same
  * idempotency key meaningful.
  */
+/**
+ * A scripted fault: the next `times` API requests of one operation (and, with `path_contains`,
+ * only those whose path contains it, e.g. a transaction id) meet `fault`, whatever the rates
+ * say. Tests use it to lose the answer of one capture while every other request goes through.
+ */
+export const faultRuleSchema = z.strictObject({
+  operation: z.string().min(1).max(100),
+  path_contains: z.string().min(1).max(500).optional(),
+  fault: z.enum(['error-before', 'error-after', 'drop']),
+  times: z.number().int().min(1).max(1_000),
+});
+export type FaultRule = z.infer<typeof faultRuleSchema>;
+
 export const faultConfigSchema = z.strictObject({
   /** Added to every API request before it is handled. */
   latency_ms: z.number().int().min(0).max(120_000),
@@ -18,15 +31,17 @@ export const faultConfigSchema = z.strictObject({
   drop_rate: z.number().min(0).max(1),
   /** Share of webhook delivery attempts that fail without being sent. */
   webhook_failure_rate: z.number().min(0).max(1),
+  /** Scripted faults, first match wins; each is dropped once used up. */
+  rules: z.array(faultRuleSchema).max(100),
 });
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
 
-export const noFaults: FaultConfig = { latency_ms: 0, error_rate: 0, rate_limit_burst: 0, drop_rate: 0, webhook_failure_rate: 0 };
+export const noFaults: FaultConfig = { latency_ms: 0, error_rate: 0, rate_limit_burst: 0, drop_rate: 0, webhook_failure_rate: 0, rules: [] };
 
 /** Reads SANDBOX_LATENCY_MS, SANDBOX_ERROR_RATE, SANDBOX_DROP_RATE, SANDBOX_WEBHOOK_FAILURE_RATE. */
 export function faultsFromEnv(env: Record<string, string | undefined> = process.env): Partial<FaultConfig> {
   const out: Partial<FaultConfig> = {};
-  const read = (name: string, key: keyof FaultConfig) => {
+  const read = (name: string, key: Exclude<keyof FaultConfig, 'rules'>) => {
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') return;
     const value = Number(raw);
@@ -56,7 +71,13 @@ export class Faults {
   }
 
   get(): FaultConfig {
-    return { ...this.config };
+    return { ...this.config, rules: this.config.rules.map((r) => ({ ...r })) };
+  }
+
+  /** Appends a scripted fault (tests running side by side each add their own). */
+  addRule(rule: FaultRule): FaultConfig {
+    this.config = faultConfigSchema.parse({ ...this.config, rules: [...this.config.rules, rule] });
+    return this.get();
   }
 
   /** Merges a partial change; throws a ZodError on bad values. */
@@ -77,7 +98,14 @@ export class Faults {
     return true;
   }
 
-  decide(): FaultDecision {
+  /** What happens to one request of `operation` at `path`: a scripted rule first, else the rates. */
+  decide(operation?: string, path?: string): FaultDecision {
+    const index = operation === undefined ? -1 : this.config.rules.findIndex((r) => r.operation === operation && (r.path_contains === undefined || (path ?? '').includes(r.path_contains)));
+    if (index >= 0) {
+      const rule = this.config.rules[index]!;
+      this.config.rules = rule.times > 1 ? this.config.rules.map((r, i) => (i === index ? { ...r, times: r.times - 1 } : r)) : this.config.rules.filter((_, i) => i !== index);
+      return rule.fault;
+    }
     const { error_rate, drop_rate } = this.config;
     if (error_rate === 0 && drop_rate === 0) return 'none';
     const r = this.random();

@@ -89,7 +89,7 @@ async function handleOperation(c: Context<SandboxEnv>, sandbox: SandboxRuntime, 
     const key = mutating ? IdempotencyStore.readKey(c.req.header('klarna-idempotency-key')) : null;
     const body = mutating ? await readJsonBody(c) : undefined;
 
-    const fault = sandbox.faults.decide();
+    const fault = sandbox.faults.decide(operation, c.req.path);
     if (fault === 'error-before') return errorResponse(sandboxErrors.internal('Injected fault (before the effect).'), headers);
 
     const execute = async (): Promise<OperationResult> => {

@@ -131,3 +131,40 @@ export const paymentOperations = pgTable(
   (t) => [index('payment_operations_transaction_idx').on(t.paymentTransactionId), index('payment_operations_occurred_idx').on(t.occurredAt)],
 );
 export type PaymentOperationRow = typeof paymentOperations.$inferSelect;
+
+/**
+ * Money operations sent to Klarna whose outcome is not known yet (design.md, "Idempotency").
+ * A row is written before the first attempt (`sending`) and removed when Klarna's answer is
+ * definitive. When retries run out without one (5xx, timeout, broken connection) it turns
+ * `unknown` and blocks every other operation on the payment until Klarna's read of the
+ * transaction tells whether it was made; one that was not made stays (`not_made`, 24 h, the
+ * key's life at Klarna) so that sending the same intent again reuses its key.
+ */
+export const paymentPendingOperations = pgTable(
+  'payment_pending_operations',
+  {
+    idempotencyKey: text('idempotency_key').primaryKey(),
+    paymentTransactionId: text('payment_transaction_id').notNull(),
+    accountId: text('account_id').notNull(),
+    operation: text('operation', { enum: ['capture', 'refund', 'release', 'reauthorize'] }).notNull(),
+    /** The nonce the key was derived from (the form's intent id when the intent was first sent). */
+    nonce: text('nonce').notNull(),
+    /** Digest of (operation, target, body): the same intent submitted again finds its key by it. */
+    intentDigest: text('intent_digest').notNull(),
+    /** The wire body sent, and what the dashboard adds (the capture refunded, the reason). */
+    request: jsonb('request').$type<Record<string, unknown>>().notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    /** The transaction as known just before the first attempt: what a later read is compared with. */
+    baseline: jsonb('baseline').$type<Record<string, unknown>>().notNull(),
+    currency: text('currency').notNull(),
+    status: text('status', { enum: ['sending', 'unknown', 'not_made'] }).notNull(),
+    /** Why the outcome is unknown, as a sentence ("Klarna did not answer in time."). */
+    cause: text('cause'),
+    actorId: uuid('actor_id').references(() => users.id),
+    actorEmail: text('actor_email'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('payment_pending_operations_transaction_idx').on(t.paymentTransactionId, t.status)],
+);
+export type PaymentPendingOperationRow = typeof paymentPendingOperations.$inferSelect;

@@ -47,6 +47,9 @@ export const auditActions = [
   'payments.release',
   'payments.update',
   'payments.reauthorize',
+  // A money operation whose answer was lost, and what reading the payment from Klarna showed.
+  'payments.outcome_unknown',
+  'payments.outcome_resolved',
   'payments.refresh',
   'payments.create_link',
   'payments.cancel_link',

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { KlarnaClient, KlarnaResponseShapeError, type KlarnaAttempt } from './client';
-import { KlarnaApiError, KlarnaNetworkError } from './errors';
+import { isOutcomeUnknown, KlarnaApiError, KlarnaNetworkError } from './errors';
 import { KlarnaRateLimiter, seedRateLimits, type Clock } from './rate-limit';
 
 // A scripted stand-in for Klarna: each request takes the next planned answer.
@@ -110,8 +110,26 @@ describe('Klarna client', () => {
     const { c } = client({ maxAttempts: 3 });
     const error = await c.request({ operation: 'x', method: 'POST', path: '/v1/x', category: 'partner-management', body: {}, idempotencyKey: 'idem-3' }).catch((e) => e);
     expect(error).toBeInstanceOf(KlarnaApiError);
-    expect(error).toMatchObject({ status: 500, errorCode: 'INTERNAL_ERROR', errorId: 'e-500', idempotencyKey: 'idem-3' });
+    expect(error).toMatchObject({ status: 500, errorCode: 'INTERNAL_ERROR', errorId: 'e-500', idempotencyKey: 'idem-3', attempts: 3, outcomeUnknown: true });
+    expect(isOutcomeUnknown(error)).toBe(true);
     expect(received).toHaveLength(3);
+    expect(new Set(received.map((r) => r.headers['klarna-idempotency-key']))).toEqual(new Set(['idem-3']));
+  });
+
+  it('says when an outcome is unknown: a POST that met only 5xx may have acted, a GET or a 429 or a 4xx did not', async () => {
+    const get = client({ maxAttempts: 2 });
+    plan = [{ status: 503, body: { error_code: 'TEMPORARY_UNAVAILABLE' } }, { status: 503, body: { error_code: 'TEMPORARY_UNAVAILABLE' } }];
+    const read = await get.c.request({ operation: 'x', method: 'GET', path: '/v1/x', category: 'partner-management' }).catch((e) => e);
+    expect(read).toMatchObject({ status: 503, outcomeUnknown: false, attempts: 2 });
+
+    plan = [{ status: 429, body: { error_code: 'RATE_LIMITED' } }, { status: 429, body: { error_code: 'RATE_LIMITED' } }];
+    const limited = await client({ maxAttempts: 2 }).c.request({ operation: 'x', method: 'POST', path: '/v1/x', category: 'partner-management', body: {}, idempotencyKey: 'idem-429' }).catch((e) => e);
+    expect(limited).toMatchObject({ status: 429, outcomeUnknown: false });
+    expect(isOutcomeUnknown(limited)).toBe(false);
+
+    plan = [{ status: 409, body: { error_code: 'RESOURCE_CONFLICT' } }];
+    const refused = await client().c.request({ operation: 'x', method: 'POST', path: '/v1/x', category: 'partner-management', body: {}, idempotencyKey: 'idem-409' }).catch((e) => e);
+    expect(refused).toMatchObject({ status: 409, outcomeUnknown: false, attempts: 1 });
   });
 
   it('does not retry a client error such as a validation failure or a conflict', async () => {
@@ -127,7 +145,7 @@ describe('Klarna client', () => {
     const { c, attempts } = client({ timeoutMs: 100, maxAttempts: 2 });
     const error = await c.request({ operation: 'x', method: 'POST', path: '/v1/x', category: 'partner-management', body: {}, idempotencyKey: 'idem-5' }).catch((e) => e);
     expect(error).toBeInstanceOf(KlarnaNetworkError);
-    expect(error).toMatchObject({ kind: 'timeout', idempotencyKey: 'idem-5' });
+    expect(error).toMatchObject({ kind: 'timeout', idempotencyKey: 'idem-5', outcomeUnknown: true, attempts: 2 });
     expect(attempts.map((a) => a.status)).toEqual([null, null]);
   });
 

@@ -65,6 +65,9 @@ export class KlarnaResponseShapeError extends Error {
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'DELETE']);
 
+/** Attempts per request before the client gives up (the first try and four retries). */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
 /**
  * The dashboard's only way to talk to Klarna. Paces every call with the rate limiter, retries
  * 429s with back-off, retries 5xx and network failures only when repeating cannot act twice
@@ -79,7 +82,7 @@ export class KlarnaClient {
 
   constructor(private readonly options: KlarnaClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 65_000;
-    this.maxAttempts = options.maxAttempts ?? 5;
+    this.maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     this.clock = options.clock ?? realClock;
     this.fetchImpl = options.fetch ?? fetch;
   }
@@ -115,7 +118,7 @@ export class KlarnaClient {
 
       if (outcome instanceof KlarnaNetworkError) {
         await this.recordAttempt(req, attempt, { status: null, durationMs, body: null, error: null });
-        if (!canRepeat || attempt >= this.maxAttempts) throw outcome;
+        if (!canRepeat || attempt >= this.maxAttempts) throw new KlarnaNetworkError(outcome.kind, outcome.message, outcome.idempotencyKey, req.method !== 'GET', attempt);
         await this.clock.sleep(backoffDelayMs(attempt));
         continue;
       }
@@ -130,7 +133,9 @@ export class KlarnaClient {
         return parsed.data;
       }
 
-      const error = KlarnaApiError.fromResponse(response.status, text, { idempotencyKey: req.idempotencyKey ?? null, operation: req.operation });
+      // A 5xx to a request that changes things may come after Klarna acted (design.md, "Idempotency").
+      const outcomeUnknown = req.method !== 'GET' && response.status >= 500;
+      const error = KlarnaApiError.fromResponse(response.status, text, { idempotencyKey: req.idempotencyKey ?? null, operation: req.operation, outcomeUnknown, attempts: attempt });
       await this.recordAttempt(req, attempt, { status: response.status, durationMs, body: json, error });
       const retry = response.status === 429 || (response.status >= 500 && canRepeat);
       if (!retry || attempt >= this.maxAttempts) throw error;

@@ -32,8 +32,15 @@ export class KlarnaApiError extends Error {
   readonly errorMessage: string | null;
   /** The idempotency key sent with the request, when it had one. */
   readonly idempotencyKey: string | null;
+  /**
+   * A request that may change something (not a GET) ended on a 5xx after every attempt: Klarna
+   * may have acted before failing, so what happened is known only by reading from Klarna.
+   */
+  readonly outcomeUnknown: boolean;
+  /** How many attempts the client made before giving up (1 when it was not retried). */
+  readonly attempts: number;
 
-  constructor(init: { status: number; body: KlarnaErrorBody | null; idempotencyKey?: string | null; operation?: string }) {
+  constructor(init: { status: number; body: KlarnaErrorBody | null; idempotencyKey?: string | null; operation?: string; outcomeUnknown?: boolean; attempts?: number }) {
     const body = init.body ?? {};
     super(`${init.operation ?? 'Klarna request'} failed: ${init.status} ${body.error_code ?? 'no error code'}${body.error_id ? ` (error_id ${body.error_id})` : ''}`);
     this.status = init.status;
@@ -48,10 +55,12 @@ export class KlarnaApiError extends Error {
       docUrl: e.doc_url ?? null,
     }));
     this.idempotencyKey = init.idempotencyKey ?? null;
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
+    this.attempts = init.attempts ?? 1;
   }
 
   /** Builds the error from a response body that may be empty or not JSON at all (a 403 from the DDoS rules has none). */
-  static fromResponse(status: number, text: string, extra: { idempotencyKey?: string | null; operation?: string } = {}): KlarnaApiError {
+  static fromResponse(status: number, text: string, extra: { idempotencyKey?: string | null; operation?: string; outcomeUnknown?: boolean; attempts?: number } = {}): KlarnaApiError {
     let body: KlarnaErrorBody | null = null;
     try {
       const parsed = klarnaErrorBodySchema.safeParse(JSON.parse(text));
@@ -78,9 +87,17 @@ export class KlarnaNetworkError extends Error {
     readonly kind: 'timeout' | 'network',
     message: string,
     readonly idempotencyKey: string | null = null,
+    /** The request could have changed something (not a GET): see `KlarnaApiError.outcomeUnknown`. */
+    readonly outcomeUnknown: boolean = false,
+    readonly attempts: number = 1,
   ) {
     super(message);
   }
+}
+
+/** Klarna may have acted on a request whose answer never came clear (retries ran out on 5xx, a timeout or a broken connection). */
+export function isOutcomeUnknown(error: unknown): error is (KlarnaApiError | KlarnaNetworkError) & { outcomeUnknown: true } {
+  return (error instanceof KlarnaApiError || error instanceof KlarnaNetworkError) && error.outcomeUnknown;
 }
 
 const sentences: Record<string, string> = {

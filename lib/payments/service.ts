@@ -1,25 +1,31 @@
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
-import { paymentRequests, type PaymentTransactionRow } from '@/db/schema';
+import type { Db } from '@/db/client';
+import { paymentPendingOperations, paymentRequests, type PaymentPendingOperationRow, type PaymentTransactionRow } from '@/db/schema';
 import { recordAudit, type AuditAction } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import { callKlarna, klarnaFor, KlarnaRefusedError } from '@/lib/credentials/connection';
-import { NotFoundError } from '@/lib/errors';
+import { AppError, NotFoundError } from '@/lib/errors';
+import { isOutcomeUnknown } from '@/lib/klarna/errors';
 import type { KlarnaApi } from '@/lib/klarna/api';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import {
   captureCreateSchema,
+  type captureResultSchema,
   paymentRequestCreateSchema,
+  paymentTransactionSchema,
   reauthorizeSchema,
   refundCreateSchema,
+  type refundResultSchema,
   transactionUpdateSchema,
   type PaymentRequest,
   type PaymentTransaction,
 } from '@/lib/klarna/schemas/payments';
 import { parseInput, type MerchantCtx } from '@/lib/merchants/service';
 import { formatMinorUnits } from '@/lib/ui/money';
-import { addPaymentTimeline, getCachedPayment, savePaymentTransaction } from './cache';
+import { addPaymentTimeline, getCachedPayment, listPaymentTimeline, savePaymentTransaction } from './cache';
+import { baselineOf, baselineSchema, causeSentence, earlierResolvedSentence, intentDigest, intentPhrase, judge, resolvedSentence, stillUnknownSentence, type Intent } from './outcomes';
 import { requireCaptureNamed, requireNotVoided } from './rules';
 
 /**
@@ -76,59 +82,313 @@ async function recorded(ctx: PaymentCtx & { actor: Actor }, transaction: Payment
   return row;
 }
 
+export type CaptureResult = z.infer<typeof captureResultSchema>;
+export type RefundResult = z.infer<typeof refundResultSchema>;
+
+/**
+ * What a money operation came to: Klarna's answer (`done`), or, when that answer was lost, what
+ * reading the payment from Klarna showed (`resolved`, with the sentence to show the user).
+ */
+export type OperationOutcome<T> = { status: 'done'; result: T } | { status: 'resolved'; made: boolean; message: string; transaction: PaymentTransaction };
+
+/** Klarna's answer was lost and Klarna could not be read either: nobody may act on the payment until it can. */
+export class OutcomeUnknownError extends AppError {
+  override name = 'OutcomeUnknownError';
+  constructor(message: string) {
+    super('OUTCOME_UNKNOWN', message);
+  }
+}
+
+/** Another intent's lost answer was just looked up; the user must see what it did before acting. */
+export class EarlierOutcomeError extends AppError {
+  override name = 'EarlierOutcomeError';
+  constructor(message: string) {
+    super('EARLIER_OUTCOME', message);
+  }
+}
+
+// A `sending` row this old lost its process (a crash mid-call): longer than every attempt and
+// back-off together (5 × 65 s + about 6 s), so a call still running is never taken for lost.
+const SENDING_LOST_MS = 6 * 60_000;
+// Klarna honours a key 24 h (seed, "Idempotency"): past that, reusing it protects nothing.
+const KEY_LIFE_MS = 24 * 3600_000;
+
+type PendingRow = PaymentPendingOperationRow;
+const intentOf = (row: PendingRow): Intent => ({ kind: row.operation, captureId: typeof row.details.captureId === 'string' ? row.details.captureId : null, request: row.request });
+
+/** The payment's operations whose outcome is not known: `unknown` ones, and `sending` ones whose process was lost. */
+export async function listUnresolvedOperations(db: Db, paymentTransactionId: string, now = new Date()): Promise<PendingRow[]> {
+  return db
+    .select()
+    .from(paymentPendingOperations)
+    .where(
+      and(
+        eq(paymentPendingOperations.paymentTransactionId, paymentTransactionId),
+        or(eq(paymentPendingOperations.status, 'unknown'), and(eq(paymentPendingOperations.status, 'sending'), lt(paymentPendingOperations.updatedAt, new Date(now.getTime() - SENDING_LOST_MS)))),
+      ),
+    )
+    .orderBy(asc(paymentPendingOperations.createdAt));
+}
+
+/** What a lost intent is described as, for the page's notice. */
+export function describeUnresolved(row: PendingRow): string {
+  const phrase = intentPhrase(intentOf(row), baselineSchema.parse(row.baseline), row.currency);
+  return `${row.cause ?? 'Klarna did not answer.'} Whether the ${phrase} sent by ${row.actorEmail ?? 'someone'} was made is not known yet.`;
+}
+
+type Resolution = { row: PendingRow; made: boolean; operationId: string | null; phrase: string };
+
+/**
+ * Reads the transaction from Klarna and decides each lost intent: made (its row goes) or not
+ * made (kept as `not_made`, so the same intent sent again reuses its key). Refreshes the cache,
+ * writes the timeline and audits each resolution. Throws OutcomeUnknownError if Klarna cannot
+ * be read. Only the request that moves a row records it, so two users resolving at once record it once.
+ */
+async function resolveLost(ctx: PaymentCtx, target: Target, rows: PendingRow[]): Promise<{ transaction: PaymentTransaction; resolutions: Resolution[] }> {
+  const api = await klarna(ctx);
+  let transaction: PaymentTransaction;
+  try {
+    transaction = await callKlarna(() => api.paymentTransactions.get(target.accountId, target.paymentTransactionId));
+  } catch (error) {
+    if (!(error instanceof KlarnaRefusedError)) throw error;
+    const first = rows[0]!;
+    throw new OutcomeUnknownError(stillUnknownSentence(first.cause ?? 'Klarna did not answer.', intentPhrase(intentOf(first), baselineSchema.parse(first.baseline), first.currency)));
+  }
+  await savePaymentTransaction(ctx.db, transaction, target.accountId, 'sync');
+  // Captures and refunds whose own answer arrived belong to their operation, not to a lost one.
+  const claimed = new Set<string>();
+  for (const entry of await listPaymentTimeline(ctx.db, { paymentTransactionId: target.paymentTransactionId }, 1_000)) {
+    for (const key of ['payment_capture_id', 'payment_refund_id']) if (typeof entry.details?.[key] === 'string') claimed.add(entry.details[key] as string);
+  }
+  const resolutions: Resolution[] = [];
+  for (const row of rows) {
+    const intent = intentOf(row);
+    const baseline = baselineSchema.parse(row.baseline);
+    const judgement = judge(intent, baseline, transaction, claimed);
+    const operationId = judgement.made ? judgement.operationId : null;
+    if (operationId) claimed.add(operationId);
+    const phrase = intentPhrase(intent, baseline, row.currency);
+    const open = or(eq(paymentPendingOperations.status, 'unknown'), eq(paymentPendingOperations.status, 'sending'));
+    const where = and(eq(paymentPendingOperations.idempotencyKey, row.idempotencyKey), open);
+    const moved = judgement.made
+      ? await ctx.db.delete(paymentPendingOperations).where(where).returning({ key: paymentPendingOperations.idempotencyKey })
+      : await ctx.db.update(paymentPendingOperations).set({ status: 'not_made', updatedAt: new Date() }).where(where).returning({ key: paymentPendingOperations.idempotencyKey });
+    resolutions.push({ row, made: judgement.made, operationId, phrase });
+    if (!moved.length) continue;
+    const details = { operation: row.operation, made: judgement.made, amount: intent.request.amount ?? null, ...(operationId ? { [row.operation === 'refund' ? 'payment_refund_id' : 'payment_capture_id']: operationId } : {}), sent_by: row.actorEmail };
+    await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'payments.outcome_resolved', target: { type: 'payment', id: target.paymentTransactionId }, details, requestId: ctx.requestId, idempotencyKey: row.idempotencyKey });
+    await addPaymentTimeline(ctx.db, {
+      paymentTransactionId: target.paymentTransactionId,
+      paymentRequestId: transaction.payment_request_id ?? null,
+      occurredAt: new Date(),
+      source: 'sync',
+      kind: 'outcome_resolved',
+      summary: `The ${phrase} got no clear answer from Klarna; reading the payment from Klarna shows it was ${judgement.made ? 'made' : 'not made'}`,
+      amount: typeof intent.request.amount === 'number' ? intent.request.amount : row.operation === 'release' ? baseline.remaining : null,
+      currency: row.currency,
+      actorId: ctx.actor?.id ?? null,
+      actorEmail: ctx.actor?.email ?? null,
+      details,
+    });
+  }
+  return { transaction, resolutions };
+}
+
+/**
+ * Before any operation on a payment: if an earlier intent's outcome is unknown, read Klarna
+ * first. The same intent (same digest) gets its resolution back; any other is refused with
+ * what Klarna showed, so nobody acts on a payment without knowing what the lost answer did.
+ */
+async function settleEarlier(ctx: PaymentCtx, target: Target, digest: string | null): Promise<(Resolution & { transaction: PaymentTransaction }) | null> {
+  const lost = await listUnresolvedOperations(ctx.db, target.paymentTransactionId);
+  if (!lost.length) return null;
+  const { transaction, resolutions } = await resolveLost(ctx, target, lost);
+  const mine = resolutions.find((r) => r.row.intentDigest === digest) ?? null;
+  const others = resolutions.filter((r) => r !== mine);
+  if (others.length) throw new EarlierOutcomeError(others.map((r) => earlierResolvedSentence(r.phrase, r.row.actorEmail, r.row.createdAt, r.made)).join(' '));
+  return mine && { ...mine, transaction };
+}
+
+/** The transaction as known now, for a baseline: the cache's full copy, else Klarna's read. */
+async function currentTransaction(ctx: PaymentCtx, api: KlarnaApi, target: Target): Promise<PaymentTransaction> {
+  const cached = await getCachedPayment(ctx.db, target.paymentTransactionId);
+  const parsed = cached?.klarna ? paymentTransactionSchema.safeParse(cached.klarna) : null;
+  if (parsed?.success) return parsed.data;
+  const read = await callKlarna(() => api.paymentTransactions.get(target.accountId, target.paymentTransactionId));
+  await savePaymentTransaction(ctx.db, read, target.accountId, 'sync');
+  return read;
+}
+
+type OperateSpec<T> = {
+  intent: Intent;
+  intentId: string;
+  details?: Record<string, unknown>;
+  keyFor: (nonce: string) => string;
+  audit: { action: AuditAction; details: Record<string, unknown> };
+  send: (api: KlarnaApi, key: string) => Promise<T>;
+  record: (result: T) => Promise<void>;
+};
+
+/**
+ * The one path of a money operation (design.md, "Idempotency"): settle any earlier lost intent,
+ * pick the key (the same intent sent again, even from a new form or after a reload, reuses its
+ * key), note the intent before sending, send, and then either record Klarna's answer, or, when
+ * the answer is lost, mark it unknown, audit that, and read Klarna to tell the user what happened.
+ */
+async function operate<T>(ctx: PaymentCtx & { actor: Actor }, target: Target, spec: OperateSpec<T>): Promise<OperationOutcome<T>> {
+  const digest = intentDigest(target.paymentTransactionId, spec.intent);
+  const earlier = await settleEarlier(ctx, target, digest);
+  if (earlier?.made) return { status: 'resolved', made: true, message: resolvedSentence(earlier.row.cause ?? 'Klarna did not answer.', earlier.phrase, true), transaction: earlier.transaction };
+
+  const api = await klarna(ctx);
+  const keyLife = new Date(Date.now() - KEY_LIFE_MS);
+  const [same] = await ctx.db
+    .select()
+    .from(paymentPendingOperations)
+    .where(
+      and(
+        eq(paymentPendingOperations.paymentTransactionId, target.paymentTransactionId),
+        eq(paymentPendingOperations.intentDigest, digest),
+        gt(paymentPendingOperations.createdAt, keyLife),
+        // A lost intent found not made, or this very form again (a double click). Another form
+        // sending the same body now is another person's intent: Klarna decides between them.
+        or(eq(paymentPendingOperations.status, 'not_made'), eq(paymentPendingOperations.nonce, spec.intentId)),
+      ),
+    )
+    .orderBy(desc(paymentPendingOperations.createdAt))
+    .limit(1);
+  let nonce = same?.nonce ?? spec.intentId;
+  if (!same) {
+    // The form's intent id reused for a different body (changed after an unknown outcome) must not share a key.
+    const [clash] = await ctx.db.select({ d: paymentPendingOperations.intentDigest }).from(paymentPendingOperations).where(eq(paymentPendingOperations.nonce, nonce)).limit(1);
+    if (clash) nonce = `${nonce}:${digest.slice(0, 16)}`;
+  }
+  const key = spec.keyFor(nonce);
+  const known = same ? null : await currentTransaction(ctx, api, target);
+  await ctx.db
+    .insert(paymentPendingOperations)
+    .values({
+      idempotencyKey: key,
+      paymentTransactionId: target.paymentTransactionId,
+      accountId: target.accountId,
+      operation: spec.intent.kind,
+      nonce,
+      intentDigest: digest,
+      request: spec.intent.request,
+      details: { ...spec.details, ...(spec.intent.captureId ? { captureId: spec.intent.captureId } : {}) },
+      baseline: known ? baselineOf(known) : same!.baseline,
+      currency: known?.currency ?? same!.currency,
+      status: 'sending',
+      actorId: ctx.actor.id,
+      actorEmail: ctx.actor.email,
+    })
+    // The first attempt's baseline stays: it is what "made" is judged against.
+    .onConflictDoUpdate({ target: paymentPendingOperations.idempotencyKey, set: { status: 'sending', cause: null, updatedAt: new Date() } });
+
+  const base = { actor: ctx.actor, target: { type: 'payment', id: target.paymentTransactionId }, requestId: ctx.requestId, idempotencyKey: key };
+  let result: T;
+  try {
+    result = await callKlarna(() => spec.send(api, key), identity);
+  } catch (error) {
+    if (!(error instanceof KlarnaRefusedError)) throw error; // the row stays `sending` and is taken for lost later
+    const cause = error.klarnaError;
+    if (!isOutcomeUnknown(cause)) {
+      await ctx.db.delete(paymentPendingOperations).where(eq(paymentPendingOperations.idempotencyKey, key));
+      await recordAudit(ctx.db, { ...base, action: spec.audit.action, outcome: 'failure', details: { ...spec.audit.details, error: error.message }, klarnaErrorId: error.klarnaErrorId });
+      throw error;
+    }
+    const because = causeSentence(cause);
+    const [row] = await ctx.db.update(paymentPendingOperations).set({ status: 'unknown', cause: because, updatedAt: new Date() }).where(eq(paymentPendingOperations.idempotencyKey, key)).returning();
+    await recordAudit(ctx.db, { ...base, action: 'payments.outcome_unknown', outcome: 'failure', details: { operation: spec.intent.kind, ...spec.audit.details, cause: because, attempts: cause.attempts }, klarnaErrorId: error.klarnaErrorId });
+    const { transaction, resolutions } = await resolveLost(ctx, target, [row!]);
+    const mine = resolutions[0]!;
+    return { status: 'resolved', made: mine.made, message: resolvedSentence(because, mine.phrase, mine.made), transaction };
+  }
+  await ctx.db.delete(paymentPendingOperations).where(eq(paymentPendingOperations.idempotencyKey, key));
+  await spec.record(result);
+  await recordAudit(ctx.db, { ...base, action: spec.audit.action, details: spec.audit.details });
+  return { status: 'done', result };
+}
+
+/**
+ * "Check with Klarna" on a payment whose operation has no known outcome: reads Klarna and
+ * returns what each lost intent came to, in sentences. Any role that sees the payment may ask.
+ */
+export async function resolvePaymentOutcomes(ctx: PaymentCtx, target: Target): Promise<string[]> {
+  assertCan(ctx.actor, 'dashboard.read');
+  const lost = await listUnresolvedOperations(ctx.db, target.paymentTransactionId);
+  if (!lost.length) return [];
+  const { resolutions } = await resolveLost(ctx, target, lost);
+  return resolutions.map((r) => resolvedSentence(r.row.cause ?? 'Klarna did not answer.', r.phrase, r.made));
+}
+
 /** "Refresh from Klarna": reads the transaction and repairs the cache, recording any drift. */
 export async function refreshPayment(ctx: PaymentCtx, target: Target): Promise<PaymentTransactionRow> {
   assertCan(ctx.actor, 'dashboard.read');
+  const lost = await listUnresolvedOperations(ctx.db, target.paymentTransactionId);
+  if (lost.length) {
+    // The read that settles them is the refresh.
+    await resolveLost(ctx, target, lost);
+    return (await getCachedPayment(ctx.db, target.paymentTransactionId))!;
+  }
   const api = await klarna(ctx);
   const transaction = await callKlarna(() => api.paymentTransactions.get(target.accountId, target.paymentTransactionId));
   return savePaymentTransaction(ctx.db, transaction, target.accountId, 'sync');
 }
 
-export async function capturePayment(ctx: PaymentCtx, target: Target, intentId: string, body: unknown) {
+export async function capturePayment(ctx: PaymentCtx, target: Target, intentId: string, body: unknown): Promise<OperationOutcome<CaptureResult>> {
   operator(ctx);
   const request = parseInput(captureCreateSchema, body);
-  const key = idempotencyKey({ operation: 'paymentTransactions.capture', target: target.paymentTransactionId, nonce: intentSchema.parse(intentId) });
-  const api = await klarna(ctx);
-  const result = await audited(ctx, { action: 'payments.capture', target: target.paymentTransactionId, details: { amount: request.amount, capture_reference: request.capture_reference ?? null }, idempotencyKey: key }, () =>
-    callKlarna(() => api.paymentTransactions.capture(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }), identity),
-  );
-  await recorded(ctx, result.payment_transaction, target, { kind: 'capture', summary: `Captured ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${request.capture_reference ? ` (${request.capture_reference})` : ''}`, amount: request.amount, details: { payment_capture_id: result.capture.payment_capture_id } });
-  return result;
+  return operate(ctx, target, {
+    intent: { kind: 'capture', request },
+    intentId: intentSchema.parse(intentId),
+    keyFor: (nonce) => idempotencyKey({ operation: 'paymentTransactions.capture', target: target.paymentTransactionId, nonce }),
+    audit: { action: 'payments.capture', details: { amount: request.amount, capture_reference: request.capture_reference ?? null } },
+    send: (api, key) => api.paymentTransactions.capture(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
+    record: async (result) => {
+      await recorded(ctx, result.payment_transaction, target, { kind: 'capture', summary: `Captured ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${request.capture_reference ? ` (${request.capture_reference})` : ''}`, amount: request.amount, details: { payment_capture_id: result.capture.payment_capture_id } });
+    },
+  });
 }
 
 export const refundInputSchema = z.object({ captureId: z.string().min(1).max(300).optional(), reason: z.string().trim().min(3, 'Say why (at least 3 characters)').max(500, 'At most 500 characters') });
 
 /** Refunds the transaction, or one capture of it (`captureId`), with the reason in the audit log. */
-export async function refundPayment(ctx: PaymentCtx, target: Target, intentId: string, input: z.input<typeof refundInputSchema>, body: unknown) {
+export async function refundPayment(ctx: PaymentCtx, target: Target, intentId: string, input: z.input<typeof refundInputSchema>, body: unknown): Promise<OperationOutcome<RefundResult>> {
   operator(ctx);
   const { captureId, reason } = parseInput(refundInputSchema, input);
   const request = parseInput(refundCreateSchema, body);
   requireCaptureNamed(await getCachedPayment(ctx.db, target.paymentTransactionId), captureId);
-  const key = idempotencyKey({ operation: captureId ? 'paymentTransactions.refundCapture' : 'paymentTransactions.refund', target: `${target.paymentTransactionId}/${captureId ?? '-'}`, nonce: intentSchema.parse(intentId) });
-  const api = await klarna(ctx);
-  const result = await audited(ctx, { action: 'payments.refund', target: target.paymentTransactionId, details: { amount: request.amount, capture: captureId ?? null, reason }, idempotencyKey: key }, () =>
-    callKlarna(
-      () =>
-        captureId
-          ? api.paymentTransactions.refundCapture(target.accountId, target.paymentTransactionId, captureId, request, { idempotencyKey: key })
-          : api.paymentTransactions.refund(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
-      identity,
-    ),
-  );
-  await recorded(ctx, result.payment_transaction, target, { kind: 'refund', summary: `Refunded ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${captureId ? ` of capture ${captureId}` : ''}: ${reason}`, amount: request.amount, details: { payment_refund_id: result.refund.payment_refund_id, reason } });
-  return result;
+  return operate(ctx, target, {
+    intent: { kind: 'refund', captureId: captureId ?? null, request },
+    intentId: intentSchema.parse(intentId),
+    details: { reason },
+    keyFor: (nonce) => idempotencyKey({ operation: captureId ? 'paymentTransactions.refundCapture' : 'paymentTransactions.refund', target: `${target.paymentTransactionId}/${captureId ?? '-'}`, nonce }),
+    audit: { action: 'payments.refund', details: { amount: request.amount, capture: captureId ?? null, reason } },
+    send: (api, key) =>
+      captureId
+        ? api.paymentTransactions.refundCapture(target.accountId, target.paymentTransactionId, captureId, request, { idempotencyKey: key })
+        : api.paymentTransactions.refund(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
+    record: async (result) => {
+      await recorded(ctx, result.payment_transaction, target, { kind: 'refund', summary: `Refunded ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${captureId ? ` of capture ${captureId}` : ''}: ${reason}`, amount: request.amount, details: { payment_refund_id: result.refund.payment_refund_id, reason } });
+    },
+  });
 }
 
 /** Releases the authorization that was not captured (Klarna's void). */
-export async function releaseRemaining(ctx: PaymentCtx, target: Target, intentId: string) {
+export async function releaseRemaining(ctx: PaymentCtx, target: Target, intentId: string): Promise<OperationOutcome<PaymentTransaction>> {
   operator(ctx);
-  const key = idempotencyKey({ operation: 'paymentTransactions.void', target: target.paymentTransactionId, nonce: intentSchema.parse(intentId) });
-  const api = await klarna(ctx);
   const before = await getCachedPayment(ctx.db, target.paymentTransactionId);
-  const transaction = await audited(ctx, { action: 'payments.release', target: target.paymentTransactionId, details: { released: before?.remainingAuthorizedAmount ?? null }, idempotencyKey: key }, () =>
-    callKlarna(() => api.paymentTransactions.void(target.accountId, target.paymentTransactionId, { idempotencyKey: key })),
-  );
-  return recorded(ctx, transaction, target, { kind: 'release', summary: `Released the remaining authorization${before ? ` (${formatMinorUnits(before.remainingAuthorizedAmount, transaction.currency)})` : ''}`, amount: before?.remainingAuthorizedAmount });
+  return operate(ctx, target, {
+    intent: { kind: 'release', request: {} },
+    intentId: intentSchema.parse(intentId),
+    keyFor: (nonce) => idempotencyKey({ operation: 'paymentTransactions.void', target: target.paymentTransactionId, nonce }),
+    audit: { action: 'payments.release', details: { released: before?.remainingAuthorizedAmount ?? null } },
+    send: (api, key) => api.paymentTransactions.void(target.accountId, target.paymentTransactionId, { idempotencyKey: key }),
+    record: async (transaction) => {
+      await recorded(ctx, transaction, target, { kind: 'release', summary: `Released the remaining authorization${before ? ` (${formatMinorUnits(before.remainingAuthorizedAmount, transaction.currency)})` : ''}`, amount: before?.remainingAuthorizedAmount });
+    },
+  });
 }
 
 export async function updatePayment(ctx: PaymentCtx, target: Target, intentId: string, body: unknown) {
@@ -136,6 +396,8 @@ export async function updatePayment(ctx: PaymentCtx, target: Target, intentId: s
   const request = parseInput(transactionUpdateSchema, body);
   await requireNotVoided(ctx.db, await getCachedPayment(ctx.db, target.paymentTransactionId));
   const key = idempotencyKey({ operation: 'paymentTransactions.update', target: target.paymentTransactionId, nonce: intentSchema.parse(intentId) });
+  // An update is no money, but it is another intent: it waits, like one, for an unknown outcome.
+  await settleEarlier(ctx, target, null);
   const api = await klarna(ctx);
   const transaction = await audited(ctx, { action: 'payments.update', target: target.paymentTransactionId, details: { fields: Object.keys(request) }, idempotencyKey: key }, () =>
     callKlarna(() => api.paymentTransactions.update(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }), identity),
@@ -143,15 +405,19 @@ export async function updatePayment(ctx: PaymentCtx, target: Target, intentId: s
   return recorded(ctx, transaction, target, { kind: 'update', summary: `Updated ${Object.keys(request).join(', ')}` });
 }
 
-export async function reauthorizePayment(ctx: PaymentCtx, target: Target, intentId: string, body: unknown) {
+export async function reauthorizePayment(ctx: PaymentCtx, target: Target, intentId: string, body: unknown): Promise<OperationOutcome<PaymentTransaction>> {
   operator(ctx);
   const request = parseInput(reauthorizeSchema, body);
-  const key = idempotencyKey({ operation: 'paymentTransactions.reauthorize', target: target.paymentTransactionId, nonce: intentSchema.parse(intentId) });
-  const api = await klarna(ctx);
-  const transaction = await audited(ctx, { action: 'payments.reauthorize', target: target.paymentTransactionId, details: { amount: request.amount ?? null }, idempotencyKey: key }, () =>
-    callKlarna(() => api.paymentTransactions.reauthorize(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }), identity),
-  );
-  return recorded(ctx, transaction, target, { kind: 'reauthorize', summary: `Reauthorized${request.amount !== undefined ? ` for ${formatMinorUnits(request.amount, transaction.currency)}` : ''}`, amount: request.amount });
+  return operate(ctx, target, {
+    intent: { kind: 'reauthorize', request },
+    intentId: intentSchema.parse(intentId),
+    keyFor: (nonce) => idempotencyKey({ operation: 'paymentTransactions.reauthorize', target: target.paymentTransactionId, nonce }),
+    audit: { action: 'payments.reauthorize', details: { amount: request.amount ?? null } },
+    send: (api, key) => api.paymentTransactions.reauthorize(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
+    record: async (transaction) => {
+      await recorded(ctx, transaction, target, { kind: 'reauthorize', summary: `Reauthorized${request.amount !== undefined ? ` for ${formatMinorUnits(request.amount, transaction.currency)}` : ''}`, amount: request.amount });
+    },
+  });
 }
 
 /**

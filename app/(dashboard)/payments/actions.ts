@@ -7,7 +7,11 @@ import {
   cancelPaymentLink,
   capturePayment,
   createPaymentLink,
+  EarlierOutcomeError,
+  OutcomeUnknownError,
   reauthorizePayment,
+  resolvePaymentOutcomes,
+  type OperationOutcome,
   refreshPayment,
   refundInputSchema,
   refundPayment,
@@ -28,31 +32,54 @@ const refreshed = <T>(paymentTransactionId: string | null, value: T) => {
   return value;
 };
 
+/**
+ * What a money operation's action answers: done (Klarna's answer), or, when that answer was
+ * lost, what reading the payment from Klarna showed, in a sentence (made or not made).
+ */
+type Outcome = { outcome: 'done'; state: string } | { outcome: 'resolved'; made: boolean; message: string; state: string };
+function outcomeOf<T>(result: OperationOutcome<T>, state: (result: T) => string): Outcome {
+  return result.status === 'done' ? { outcome: 'done', state: state(result.result) } : { outcome: 'resolved', made: result.made, message: result.message, state: result.transaction.state };
+}
+
+/** Refreshes the payment's pages even when the operation failed on an earlier lost intent (the read changed what they show). */
+async function settled<T>(paymentTransactionId: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return refreshed(paymentTransactionId, await run());
+  } catch (error) {
+    if (error instanceof EarlierOutcomeError || error instanceof OutcomeUnknownError) refreshed(paymentTransactionId, null);
+    throw error;
+  }
+}
+
 export const captureAction = operate('capturePayment')
   .inputSchema(target.extend({ intentId, request: body }))
-  .action(async ({ parsedInput: { intentId: id, request, ...t }, ctx }) => {
-    const { capture, payment_transaction } = await capturePayment(ctx, t, id, request);
-    return refreshed(t.paymentTransactionId, { captureId: capture.payment_capture_id, state: payment_transaction.state });
-  });
+  .action(async ({ parsedInput: { intentId: id, request, ...t }, ctx }) =>
+    settled(t.paymentTransactionId, async () => outcomeOf(await capturePayment(ctx, t, id, request), (r) => r.payment_transaction.state)),
+  );
 
 export const refundAction = operate('refundPayment')
   .inputSchema(target.extend({ intentId, request: body }).extend(refundInputSchema.shape))
-  .action(async ({ parsedInput: { intentId: id, request, captureId, reason, ...t }, ctx }) => {
-    const { refund, payment_transaction } = await refundPayment(ctx, t, id, { captureId, reason }, request);
-    return refreshed(t.paymentTransactionId, { refundId: refund.payment_refund_id, state: payment_transaction.state });
-  });
+  .action(async ({ parsedInput: { intentId: id, request, captureId, reason, ...t }, ctx }) =>
+    settled(t.paymentTransactionId, async () => outcomeOf(await refundPayment(ctx, t, id, { captureId, reason }, request), (r) => r.payment_transaction.state)),
+  );
 
 export const releaseAction = operate('releaseRemainingAuthorization')
   .inputSchema(target.extend({ intentId }))
-  .action(async ({ parsedInput: { intentId: id, ...t }, ctx }) => refreshed(t.paymentTransactionId, { state: (await releaseRemaining(ctx, t, id)).state }));
+  .action(async ({ parsedInput: { intentId: id, ...t }, ctx }) => settled(t.paymentTransactionId, async () => outcomeOf(await releaseRemaining(ctx, t, id), (r) => r.state)));
 
 export const updatePaymentAction = operate('updatePayment')
   .inputSchema(target.extend({ intentId, request: body }))
-  .action(async ({ parsedInput: { intentId: id, request, ...t }, ctx }) => refreshed(t.paymentTransactionId, { state: (await updatePayment(ctx, t, id, request)).state }));
+  .action(async ({ parsedInput: { intentId: id, request, ...t }, ctx }) => settled(t.paymentTransactionId, async () => ({ state: (await updatePayment(ctx, t, id, request)).state })));
 
 export const reauthorizeAction = operate('reauthorizePayment')
   .inputSchema(target.extend({ intentId, request: body }))
-  .action(async ({ parsedInput: { intentId: id, request, ...t }, ctx }) => refreshed(t.paymentTransactionId, { state: (await reauthorizePayment(ctx, t, id, request)).state }));
+  .action(async ({ parsedInput: { intentId: id, request, ...t }, ctx }) => settled(t.paymentTransactionId, async () => outcomeOf(await reauthorizePayment(ctx, t, id, request), (r) => r.state)));
+
+/** "Check with Klarna": what the payment's lost operations came to, read from Klarna (any role that sees the payment). */
+export const resolveOutcomesAction = actionClient
+  .metadata({ name: 'resolvePaymentOutcomes', capability: 'dashboard.read' })
+  .inputSchema(target)
+  .action(async ({ parsedInput: t, ctx }) => settled(t.paymentTransactionId, async () => ({ messages: await resolvePaymentOutcomes(ctx, t) })));
 
 /** "Refresh from Klarna": any role that can see the payment may repair the copy. */
 export const refreshPaymentAction = actionClient

@@ -21,7 +21,7 @@ import { paymentTransactionSchema, type Capture, type PaymentTransaction, type R
 import { getCachedMerchant } from '@/lib/merchants/cache';
 import { getCachedPayment, listPaymentTimeline, paymentsVersion } from '@/lib/payments/cache';
 import { voidedAt } from '@/lib/payments/rules';
-import { refreshPayment } from '@/lib/payments/service';
+import { describeUnresolved, listUnresolvedOperations, refreshPayment } from '@/lib/payments/service';
 import { currentRequestId } from '@/lib/request';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits, formatRatePercent } from '@/lib/ui/money';
@@ -29,6 +29,7 @@ import { decodeSegment, firstValues } from '@/lib/ui/search-params';
 import { CaptureDialog } from './_components/capture-dialog';
 import { isReducingLine, lineKey, lineTypeLabel, quantitiesByKey, toWireLines, type WireLine } from './_components/lines';
 import { UrlTabs } from '@/components/ui/url-tabs';
+import { LostOutcomes } from './_components/lost-outcomes';
 import { ReauthorizeDialog } from './_components/reauthorize-dialog';
 import { RefreshButton } from './_components/refresh-button';
 import { RefundDialog } from './_components/refund-dialog';
@@ -109,20 +110,14 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
   const money = (amount: number) => formatMinorUnits(amount, currency);
   const canOperate = can(actor.role, 'payments.operate');
   const now = new Date();
-  const blocks = operationBlocks(
-    {
-      state: row.state,
-      currency,
-      authorized: row.authorizedAmount,
-      captured: row.capturedAmount,
-      refunded: row.refundedAmount,
-      remaining: row.remainingAuthorizedAmount,
-      expiresAt: row.expiresAt,
-      detailsKnown: transaction !== null,
-      voidedAt: transaction?.voided_at ? new Date(transaction.voided_at) : await voidedAt(db, row),
-    },
+  // Operations whose answer was lost and whose outcome Klarna could not tell yet: nothing else may be sent meanwhile.
+  const unresolved = (await listUnresolvedOperations(db, id, now)).map(describeUnresolved);
+  const known = operationBlocks(
+    { state: row.state, currency, authorized: row.authorizedAmount, captured: row.capturedAmount, refunded: row.refundedAmount, remaining: row.remainingAuthorizedAmount, expiresAt: row.expiresAt, detailsKnown: transaction !== null, voidedAt: transaction?.voided_at ? new Date(transaction.voided_at) : await voidedAt(db, row) },
     now,
   );
+  const waiting = 'Waiting until Klarna tells the outcome of an earlier operation (see above).';
+  const blocks = unresolved.length ? Object.fromEntries(operations.map((op) => [op, waiting])) as typeof known : known;
   const reasonGroups = groupReasons(blocks);
   const reasonId = (op: Operation) => reasonGroups.find((g) => g.ops.includes(op))?.id;
   const fast = row.state === 'AUTHORIZED' && row.expiresAt !== null && row.expiresAt.getTime() < now.getTime();
@@ -202,6 +197,8 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
           </div>
         ))}
       </dl>
+
+      <LostOutcomes accountId={row.accountId} paymentTransactionId={id} unresolved={unresolved} />
 
       <section aria-label="Payment actions" className="mb-4 grid gap-2">
         <div className="flex flex-wrap items-center gap-2">

@@ -22,13 +22,17 @@ import {
   shipmentIsEmpty,
   shipmentToWire,
   emptyShipment,
+  OutcomeNotice,
+  resolvedOf,
   type PickerRow,
+  type ResolvedOutcome,
 } from './operation-kit';
 import { hasFieldErrors } from './submit-state';
 import type { PaymentView, Shipment } from './view';
 
 type Mode = 'amount' | 'lines';
-type Prepared = { amount: number; lines: WireLine[] | null; request: Record<string, unknown> };
+// `remaining`: what remained when reviewed, so the restatement holds while the page refreshes below it.
+type Prepared = { amount: number; remaining: number; lines: WireLine[] | null; request: Record<string, unknown> };
 
 /** What is left to capture of each ordered line (unknown when a capture named no lines). */
 function pickerRows(payment: PaymentView): { rows: PickerRow[]; defaults: number[] } {
@@ -58,9 +62,17 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
   const [local, setLocal] = useState<Record<string, string[]>>({});
   const [sentRows, setSentRows] = useState<number[]>([]);
   const [prepared, setPrepared] = useState<Prepared | null>(null);
+  const [outcome, setOutcome] = useState<ResolvedOutcome | null>(null);
   const submission = useSubmission();
   const action = useAction(captureAction, {
-    onSuccess: () => {
+    onSuccess: ({ data }) => {
+      // Klarna's answer was lost: the dialog stays open with what Klarna's read of the payment showed.
+      const resolved = resolvedOf(data);
+      if (resolved) {
+        // Made: that intent is over, so anything sent from this dialog now is a new one.
+        if (resolved.made) submission.begin();
+        return setOutcome(resolved);
+      }
       toast.success(`Captured ${formatMinorUnits(prepared?.amount ?? 0, currency)} at Klarna.`);
       setOpen(false);
     },
@@ -85,6 +97,7 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
       setLocal({});
       setSentRows([]);
       setPrepared(null);
+      setOutcome(null);
       submission.begin();
     }
   }
@@ -109,11 +122,11 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
     if (lines) request.line_items = lines;
     if (reference.trim()) request.capture_reference = reference.trim();
     if (!shipmentIsEmpty(shipment)) request.shipping_info = [shipmentToWire(shipment)];
-    setPrepared({ amount, lines, request });
+    setPrepared({ amount, remaining: payment.remaining, lines, request });
     setStep('review');
   }
 
-  const full = prepared?.amount === payment.remaining;
+  const full = prepared?.amount === prepared?.remaining;
   const shown = ['amount', 'capture_reference', ...shipmentFieldNames(1), ...Object.keys(errors).filter((k) => k.startsWith('line_items['))];
 
   return (
@@ -185,25 +198,34 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
                 }
                 items={[
                   ['Capture', `${formatMinorUnits(prepared.amount, currency)} (${full ? 'full' : 'partial'} capture)`],
-                  ['Remaining afterwards', formatMinorUnits(payment.remaining - prepared.amount, currency)],
+                  ['Remaining afterwards', formatMinorUnits(prepared.remaining - prepared.amount, currency)],
                   ...(prepared.lines ? [['Lines', linesSummary(prepared.lines, currency)] as [string, string]] : []),
                   ...(reference.trim() ? [['Capture reference', reference.trim()] as [string, string]] : []),
                   ...(!shipmentIsEmpty(shipment) ? [['Tracking', Object.values(shipmentToWire(shipment)).join(' · ')] as [string, string]] : []),
                 ]}
               />
+              <OutcomeNotice outcome={outcome} />
               <FailureAlert failure={submission.failure} shown={[]} />
-              <div className="flex justify-end gap-2">
-                <Button type="button" variant="secondary" onClick={() => setStep('form')} disabled={action.isPending}>
-                  Back
-                </Button>
-                <Button
-                  type="button"
-                  pending={action.isPending}
-                  onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request: prepared.request })}
-                >
-                  Capture {formatMinorUnits(prepared.amount, currency)}
-                </Button>
-              </div>
+              {outcome?.made ? (
+                <div className="flex justify-end">
+                  <Button type="button" onClick={() => setOpen(false)}>
+                    Done
+                  </Button>
+                </div>
+              ) : (
+                <div className="flex justify-end gap-2">
+                  <Button type="button" variant="secondary" onClick={() => setStep('form')} disabled={action.isPending}>
+                    Back
+                  </Button>
+                  <Button
+                    type="button"
+                    pending={action.isPending}
+                    onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request: prepared.request })}
+                  >
+                    Capture {formatMinorUnits(prepared.amount, currency)}
+                  </Button>
+                </div>
+              )}
             </div>
           )
         )}

@@ -2,6 +2,7 @@
 
 import { useId } from 'react';
 import { Plus, X } from 'lucide-react';
+import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
@@ -221,4 +222,23 @@ export function Restatement({ lead, items }: { lead: React.ReactNode; items: [la
 /** What the picked lines are, for the confirmation. */
 export function linesSummary(lines: WireLine[], currency: string): string {
   return lines.map((l) => `${l.quantity} × ${l.name} (${formatMinorUnits(l.total_line_amount, currency)})`).join('; ');
+}
+
+/** What an operation's action answered when Klarna's own answer was lost and the payment was read instead. */
+export type ResolvedOutcome = { made: boolean; message: string };
+
+/** The action's data, when it is such a resolution. */
+export function resolvedOf(data: unknown): ResolvedOutcome | null {
+  const d = data as { outcome?: string; made?: boolean; message?: string } | undefined;
+  return d?.outcome === 'resolved' && typeof d.made === 'boolean' && typeof d.message === 'string' ? { made: d.made, message: d.message } : null;
+}
+
+/** Klarna's lost answer, told from its read of the payment: made (nothing to do again) or not made (the button tries again, under the same key). */
+export function OutcomeNotice({ outcome }: { outcome: ResolvedOutcome | null }) {
+  if (!outcome) return null;
+  return (
+    <Alert tone={outcome.made ? 'success' : 'warning'} title={outcome.made ? 'Done at Klarna, though its answer was lost' : 'Not done at Klarna'}>
+      <span data-testid="operation-outcome">{outcome.message}</span>
+    </Alert>
+  );
 }

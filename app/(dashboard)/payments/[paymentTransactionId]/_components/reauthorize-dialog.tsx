@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { formatMajorDecimal, formatMinorUnits, parseMajorAmount } from '@/lib/ui/money';
 import { reauthorizeAction } from '../../actions';
-import { AmountField, Restatement } from './operation-kit';
+import { AmountField, OutcomeNotice, Restatement, resolvedOf, type ResolvedOutcome } from './operation-kit';
 import { hasFieldErrors } from './submit-state';
 import type { PaymentView } from './view';
 
@@ -24,9 +24,16 @@ export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payme
   const [amountText, setAmountText] = useState('');
   const [local, setLocal] = useState<Record<string, string[]>>({});
   const [amount, setAmount] = useState(0);
+  const [outcome, setOutcome] = useState<ResolvedOutcome | null>(null);
   const submission = useSubmission();
   const action = useAction(reauthorizeAction, {
-    onSuccess: () => {
+    onSuccess: ({ data }) => {
+      const resolved = resolvedOf(data);
+      if (resolved) {
+        // Made: that intent is over, so anything sent from this dialog now is a new one.
+        if (resolved.made) submission.begin();
+        return setOutcome(resolved);
+      }
       toast.success(`Reauthorized for ${formatMinorUnits(amount, currency)} at Klarna.`);
       setOpen(false);
     },
@@ -57,6 +64,7 @@ export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payme
           setStep('form');
           setAmountText(formatMajorDecimal(payment.authorized, currency));
           setLocal({});
+          setOutcome(null);
           submission.begin();
         }
       }}
@@ -107,15 +115,24 @@ export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payme
                 ['Left to capture afterwards', formatMinorUnits(amount - payment.captured, currency)],
               ]}
             />
+            <OutcomeNotice outcome={outcome} />
             <FailureAlert failure={submission.failure} shown={[]} />
-            <div className="flex justify-end gap-2">
-              <Button type="button" variant="secondary" onClick={() => setStep('form')} disabled={action.isPending}>
-                Back
-              </Button>
-              <Button type="button" pending={action.isPending} onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request: { amount } })}>
-                Reauthorize for {formatMinorUnits(amount, currency)}
-              </Button>
-            </div>
+            {outcome?.made ? (
+              <div className="flex justify-end">
+                <Button type="button" onClick={() => setOpen(false)}>
+                  Done
+                </Button>
+              </div>
+            ) : (
+              <div className="flex justify-end gap-2">
+                <Button type="button" variant="secondary" onClick={() => setStep('form')} disabled={action.isPending}>
+                  Back
+                </Button>
+                <Button type="button" pending={action.isPending} onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request: { amount } })}>
+                  Reauthorize for {formatMinorUnits(amount, currency)}
+                </Button>
+              </div>
+            )}
           </div>
         )}
       </DialogContent>

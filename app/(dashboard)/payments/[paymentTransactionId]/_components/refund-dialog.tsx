@@ -11,7 +11,7 @@ import { Select } from '@/components/ui/input';
 import { formatMajorDecimal, formatMinorUnits } from '@/lib/ui/money';
 import { refundAction } from '../../actions';
 import { chosenLines, lineKey, quantitiesByKey, type WireLine } from './lines';
-import { AmountField, LinePicker, linesSummary, ModeSwitch, readAmount, Restatement, rowErrors, type PickerRow } from './operation-kit';
+import { AmountField, LinePicker, linesSummary, ModeSwitch, OutcomeNotice, readAmount, resolvedOf, Restatement, rowErrors, type PickerRow, type ResolvedOutcome } from './operation-kit';
 import { hasFieldErrors } from './submit-state';
 import { captureLabel, type CaptureView, type PaymentView } from './view';
 
@@ -76,9 +76,16 @@ export function RefundDialog({
   const [local, setLocal] = useState<Record<string, string[]>>({});
   const [sentRows, setSentRows] = useState<number[]>([]);
   const [prepared, setPrepared] = useState<Prepared | null>(null);
+  const [outcome, setOutcome] = useState<ResolvedOutcome | null>(null);
   const submission = useSubmission();
   const action = useAction(refundAction, {
-    onSuccess: () => {
+    onSuccess: ({ data }) => {
+      const resolved = resolvedOf(data);
+      if (resolved) {
+        // Made: that intent is over, so anything sent from this dialog now is a new one.
+        if (resolved.made) submission.begin();
+        return setOutcome(resolved);
+      }
       toast.success(`Refunded ${formatMinorUnits(prepared?.amount ?? 0, currency)} at Klarna.`);
       setOpen(false);
     },
@@ -116,6 +123,7 @@ export function RefundDialog({
       setReason('');
       setReference('');
       setPrepared(null);
+      setOutcome(null);
       submission.begin();
     }
   }
@@ -252,6 +260,7 @@ export function RefundDialog({
                   ...(reference.trim() ? [['Refund reference', reference.trim()] as [string, string]] : []),
                 ]}
               />
+              <OutcomeNotice outcome={outcome} />
               <FailureAlert failure={submission.failure} shown={[]} />
               <div className="flex justify-end gap-2">
                 <Button type="button" variant="secondary" onClick={() => setStep('form')} disabled={action.isPending}>
@@ -260,6 +269,7 @@ export function RefundDialog({
                 <Button
                   type="button"
                   variant="danger"
+                  hidden={outcome?.made}
                   pending={action.isPending}
                   onClick={() =>
                     action.execute({

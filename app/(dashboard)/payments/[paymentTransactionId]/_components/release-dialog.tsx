@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { releaseAction } from '../../actions';
-import { Restatement } from './operation-kit';
+import { OutcomeNotice, Restatement, resolvedOf, type ResolvedOutcome } from './operation-kit';
 import type { PaymentView } from './view';
 
 /**
@@ -20,9 +20,18 @@ export function ReleaseDialog({ payment, disabledReason, reasonId }: { payment: 
   const { currency } = payment;
   const [open, setOpen] = useState(false);
   const submission = useSubmission();
-  const amount = formatMinorUnits(payment.remaining, currency);
+  const [outcome, setOutcome] = useState<ResolvedOutcome | null>(null);
+  // The amount asked about stays as it was when the dialog opened, while the page moves on below it.
+  const [asked, setAsked] = useState(payment.remaining);
+  const amount = formatMinorUnits(outcome ? asked : payment.remaining, currency);
   const action = useAction(releaseAction, {
-    onSuccess: () => {
+    onSuccess: ({ data }) => {
+      const resolved = resolvedOf(data);
+      if (resolved) {
+        // Made: that intent is over, so anything sent from this dialog now is a new one.
+        if (resolved.made) submission.begin();
+        return setOutcome(resolved);
+      }
       toast.success(`Released ${amount} at Klarna.`);
       setOpen(false);
     },
@@ -34,7 +43,11 @@ export function ReleaseDialog({ payment, disabledReason, reasonId }: { payment: 
       open={open}
       onOpenChange={(next) => {
         setOpen(next);
-        if (next) submission.begin();
+        if (next) {
+          setOutcome(null);
+          setAsked(payment.remaining);
+          submission.begin();
+        }
       }}
     >
       <DialogTrigger asChild>
@@ -56,14 +69,17 @@ export function ReleaseDialog({ payment, disabledReason, reasonId }: { payment: 
               ['Payment afterwards', payment.captured > 0 ? 'Completed (refunds remain possible)' : 'Closed (nothing was captured)'],
             ]}
           />
+          <OutcomeNotice outcome={outcome} />
           <FailureAlert failure={submission.failure} shown={[]} />
           <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
+            <Button type="button" variant={outcome?.made ? 'primary' : 'secondary'} onClick={() => setOpen(false)}>
+              {outcome?.made ? 'Done' : 'Cancel'}
             </Button>
-            <Button type="button" variant="danger" pending={action.isPending} onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId })}>
-              Release {amount}
-            </Button>
+            {!outcome?.made && (
+              <Button type="button" variant="danger" pending={action.isPending} onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId })}>
+                Release {amount}
+              </Button>
+            )}
           </div>
         </div>
       </DialogContent>
