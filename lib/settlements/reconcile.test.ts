@@ -5,7 +5,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settlementLines, settlementMissing, settlements } from '@/db/schema';
 import type { klarnaApi } from '@/lib/klarna/api';
-import { divideRoundHalfUp, feeFor, settlementCsvHeader, settlementCsvLine } from '@/lib/klarna/schemas/settlements';
+import { divideRoundHalfUp, feeFor, extendedCsvHeader, extendedCsvLine } from '@/lib/klarna/schemas/settlements';
 import { savePaymentTransaction } from '@/lib/payments/cache';
 import { startSandbox, type RunningSandbox } from '@/sandbox/start';
 import { mutation, sandboxClient } from '@/sandbox/test-helpers';
@@ -235,10 +235,10 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       const other = { fixed: 599, variable: 1_600_000, tax: { fixed: 0, variable: 1_200_000 } };
       const otherFee = feeFor(12_345, other);
       const csv =
-        settlementCsvHeader +
-        settlementCsvLine(base('a', right.fee, right.tax)) +
-        settlementCsvLine(base('b', right.fee + 1, right.tax)) +
-        settlementCsvLine(base('c', otherFee.fee, otherFee.tax, other));
+        extendedCsvHeader +
+        extendedCsvLine(base('a', right.fee, right.tax)) +
+        extendedCsvLine(base('b', right.fee + 1, right.tax)) +
+        extendedCsvLine(base('c', otherFee.fee, otherFee.tax, other));
       const stored = await storeUpload([Buffer.from(csv)], dir);
       const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'rates.csv' });
       await runImport(handle, row.id);
