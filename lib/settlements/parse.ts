@@ -169,8 +169,11 @@ function timestampOf(column: string, v: string, instant = false): string {
  * Checks one record of this header and writes it as a row of `settlement_lines` (copy.ts
  * `lineCopyColumns` order, COPY text format), or throws a LineError naming the column.
  * Values go through as the file has them once checked: whole minor units, ISO timestamps,
- * a known currency and line type. Empty optional amounts are 0, empty rates unknown (\N),
- * a missing net amount is computed by the file's rule (`netAmountOf`). Built once per file
+ * a known currency and line type. What the seed's 24 columns do not state is derived
+ * (docs/klarna-decisions.md "Settlement file"): the type from the identifiers filled
+ * (`inferLineType`), the fee from the line's rate (`feeFor`'s rule; a SALE without fee or rate
+ * is quarantined, never read as fee 0), VAT from the VAT rate, the net by `netAmountOf`.
+ * Empty discount and penalty cells are 0, empty rates unknown (\N). Built once per file
  * (column positions resolved up front): it runs once per line of files of millions of lines.
  */
 /** A payout's totals as the parser adds them up (what reconciliation would otherwise scan the lines for). */
