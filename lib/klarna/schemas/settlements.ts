@@ -4,7 +4,8 @@ import { openEnum } from './open';
 /**
  * Klarna settlements (seed, "Pricing and reconciliation" and "Settlement File";
  * klarna-api-notes.md "Settlements"). The seed says the Settlement API comes "in a future
- * release": the paths and the four trailing CSV columns are ours (the notes say which).
+ * release": the paths and the four optional trailing CSV columns are ours (the notes say which);
+ * Klarna's file, and the sandbox's CSV by default, has the seed's 24 columns only.
  * Used by the sandbox (which writes reports) and by the importer (which reads them).
  */
 
@@ -36,10 +37,10 @@ export const seedSettlementColumns = [
   'settlement_id',
 ] as const;
 
-/** Ours (klarna-api-notes.md): the line's type and the calculated fee, VAT on the fee and net amount. */
+/** Ours (klarna-api-notes.md): the line's type and the calculated fee, VAT on the fee and net amount. Optional in a file, never required. */
 export const extraSettlementColumns = ['type', 'fee_amount', 'tax_amount', 'net_amount'] as const;
 
-/** Every column a report written by the sandbox carries, in order. */
+/** Every column the importer knows, in order: the seed's, then ours (the sandbox's `?columns=extended` CSV and JSON lines). */
 export const settlementColumns = [...seedSettlementColumns, ...extraSettlementColumns] as const;
 export type SettlementColumn = (typeof settlementColumns)[number];
 
