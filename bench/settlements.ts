@@ -1,15 +1,16 @@
 /**
  * `npm run bench:settlements` (issue 6): a settlement file of 1,000,000 lines (the seed's 24
- * columns and our 4, realistic UUIDs, krn account and price-plan ids, ~450 MB) against
+ * columns as Klarna writes them, realistic UUIDs, krn account and price-plan ids, ~400 MB;
+ * `BENCH_COLUMNS=extended` adds our 4: type, fee, VAT and net) against
  * 1,000,000 cached captures and refunds (`payment_operations`) in real Postgres, imported and
  * reconciled by the real code in a child process (bench/settlements-import.ts: the upload
  * route's `storeUpload`, then the import job's `runImport`), timed end to end, with that
  * process's peak RSS. In the same run, the floor: `psql \copy` of the same file into an
- * UNLOGGED table with the same 28 columns, typed.
+ * UNLOGGED table with the file's columns, typed.
  *
- * The file is written by the sandbox's own line writer (`settlementCsvLine`), with known
+ * The file is written by the sandbox's own line writer (`settlementCsvLineOf`), with known
  * discrepancies at fixed places: 200 captures left out (missing), 100 amounts off by 3, 100
- * fees off by 7, 100 lines in another currency, 100 lines written twice, and 100 lines of
+ * fees off by 7 (a fixed rate 7 above ours, so the seed's columns alone show it), 100 lines in another currency, 100 lines written twice, and 100 lines of
  * transactions never seen. `verdicts_as_expected` is true when reconciliation finds exactly
  * those and matches everything else.
  *
@@ -26,7 +27,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { openDatabase } from '@/db/client';
 import { migrateDatabase } from '@/db/migrate';
-import { feeFor, netAmountOf, settlementColumns, settlementCsvHeader, settlementCsvLine, type SettlementLine } from '@/lib/klarna/schemas/settlements';
+import { feeFor, netAmountOf, settlementCsvColumns, settlementCsvHeaderOf, settlementCsvLineOf, type SettlementCsvFormat, type SettlementLine } from '@/lib/klarna/schemas/settlements';
 
 const OPS = Number(process.env.BENCH_LINES ?? 1_000_000);
 const BASE_MS = Date.UTC(2026, 10, 1);
@@ -34,6 +35,9 @@ const STEP_MS = 800;
 const CURRENCIES = ['EUR', 'SEK', 'GBP'] as const;
 const PRICE_PLAN = 'krn:partner:global:pricing:payments:price-plan:171080e7-2637-4675-a224-ec032723ebdf';
 const TARGET = { floorFactor: 3, linesPerSecond: 50_000, rssMb: 400 };
+/** The seed's 24 columns (Klarna's file) unless BENCH_COLUMNS=extended. */
+const FORMAT: SettlementCsvFormat = process.env.BENCH_COLUMNS === 'extended' ? 'extended' : 'seed';
+const csvLine = settlementCsvLineOf(FORMAT);
 
 const uuidOf = (text: string) => {
   const h = createHash('md5').update(text).digest('hex');
@@ -106,7 +110,8 @@ function lineOf(n: number): SettlementLine {
     payment_transaction_created_at: atOf(group(n) * 5 + 1),
     payment_transaction_id: txIdOf(n),
     klarna_reference: `K${group(n).toString(36).toUpperCase().padStart(6, '0')}`,
-    payment_capture_id: refund ? opIdOf(n - 1) : opIdOf(n),
+    // Seed: a capture id only on sale and fee lines.
+    payment_capture_id: refund ? null : opIdOf(n),
     merchant_reference: `order-${group(n)}`,
     payment_transaction_reference: `pay-${group(n)}`,
     amount,
@@ -136,7 +141,7 @@ function lineOf(n: number): SettlementLine {
 async function writeFile(file: string): Promise<{ lines: number }> {
   const d = discrepancies();
   const out = createWriteStream(file, { highWaterMark: 1 << 20 });
-  let buffer = settlementCsvHeader;
+  let buffer = settlementCsvHeaderOf(FORMAT);
   let lines = 0;
   const flush = async (force = false) => {
     if (!force && buffer.length < 1 << 20) return;
@@ -148,17 +153,22 @@ async function writeFile(file: string): Promise<{ lines: number }> {
     if (d.missing.has(n)) continue;
     let line = lineOf(n);
     if (d.amount.has(n)) line = { ...line, amount: line.amount + 3, net_amount: line.net_amount + 3 };
-    if (d.fee.has(n)) line = { ...line, fee_amount: line.fee_amount + 7, net_amount: line.net_amount - 7 };
+    if (d.fee.has(n)) {
+      const rate = rateOf(n);
+      const wrong = feeFor(line.amount, { ...rate, fixed: rate.fixed + 7 });
+      const off = { ...line, 'payment_pricing.rate.fixed': rate.fixed + 7, fee_amount: wrong.fee, tax_amount: wrong.tax };
+      line = { ...off, net_amount: netAmountOf(off) };
+    }
     if (d.currency.has(n)) line = { ...line, currency: 'NOK' };
-    buffer += settlementCsvLine(line);
+    buffer += csvLine(line);
     lines++;
     if (d.duplicate.has(n)) {
-      buffer += settlementCsvLine(line);
+      buffer += csvLine(line);
       lines++;
     }
     if (n % unknownEvery === 0 && lines < OPS) {
       // A sale of a transaction this dashboard never saw (another partner's, or a lost webhook and no refresh).
-      buffer += settlementCsvLine({ ...line, payment_transaction_id: randomUUID(), payment_capture_id: randomUUID(), type: 'SALE', payment_refund_id: null });
+      buffer += csvLine({ ...line, payment_transaction_id: randomUUID(), payment_capture_id: randomUUID(), type: 'SALE', payment_refund_id: null });
       lines++;
     }
     await flush();
@@ -218,7 +228,7 @@ async function main() {
     log(`wrote ${lines.toLocaleString('en')} lines, ${(size / 1e6).toFixed(0)} MB, in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     // The floor: psql \copy of the same file into an unlogged table with the same columns.
-    await sql.unsafe(`create unlogged table copy_floor (${settlementColumns.map((c) => `"${c}" ${floorTypes[c] ?? 'text'}`).join(', ')})`);
+    await sql.unsafe(`create unlogged table copy_floor (${settlementCsvColumns[FORMAT].map((c) => `"${c}" ${floorTypes[c] ?? 'text'}`).join(', ')})`);
     await settle();
     t = performance.now();
     const copy = spawnSync('psql', [url.toString(), '-v', 'ON_ERROR_STOP=1', '-c', `\\copy copy_floor from '${file}' with (format csv, header true)`], { encoding: 'utf8' });
@@ -267,6 +277,7 @@ async function main() {
     console.log(
       JSON.stringify({
         bench: 'settlements',
+        columns: FORMAT,
         lines,
         seconds: Math.round(result.seconds * 100) / 100,
         copy_floor_seconds: Math.round(copyFloorSeconds * 100) / 100,

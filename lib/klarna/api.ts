@@ -201,7 +201,7 @@ export function klarnaApi(client: KlarnaClient) {
       transactions: (settlementId: string, page: { limit?: number; offset?: number } = {}) =>
         call('settlements.transactions', { settlement_id: settlementId }, { response: settlementTransactionListSchema, query: { limit: page.limit?.toString(), offset: page.offset?.toString() } }),
       /** The report's CSV as a stream (lib/klarna/settlement-download.ts). */
-      downloadCsv: (settlementId: string, options?: { correlationId?: string; signal?: AbortSignal }) => downloadSettlementCsv(client, settlementId, options),
+      downloadCsv: (settlementId: string, options?: Parameters<typeof downloadSettlementCsv>[2]) => downloadSettlementCsv(client, settlementId, options),
     },
   };
 }

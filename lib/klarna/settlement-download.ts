@@ -1,5 +1,6 @@
 import { KlarnaResponseShapeError, type KlarnaClient } from './client';
 import { klarnaPath, klarnaRoutes } from './routes';
+import type { SettlementCsvFormat } from './schemas/settlements';
 
 export type SettlementCsvDownload = {
   /** The file's bytes as they arrive (UTF-8 CSV, CRLF lines, header first); read it once. */
@@ -15,16 +16,18 @@ export type SettlementCsvDownload = {
  * Downloads a settlement report's CSV (`settlements.csv`) as a stream, through the client's
  * pacing, auth, retries and request log, so a large file never sits in memory. Errors are the
  * client's (`KlarnaApiError`, `KlarnaNetworkError`); a 404 means the settlement is unknown.
+ * The file has the seed's 24 columns; `columns: 'extended'` asks the sandbox for ours too
+ * (`?columns=extended`, ours: Klarna has no such option, so the dashboard never sends it).
  */
 export async function downloadSettlementCsv(
   client: KlarnaClient,
   settlementId: string,
-  options: { correlationId?: string; signal?: AbortSignal } = {},
+  options: { correlationId?: string; signal?: AbortSignal; columns?: SettlementCsvFormat } = {},
 ): Promise<SettlementCsvDownload> {
   const operation = 'settlements.csv';
   const response = await client.stream({
     operation,
-    path: klarnaPath(operation, { settlement_id: settlementId }),
+    path: klarnaPath(operation, { settlement_id: settlementId }) + (options.columns && options.columns !== 'seed' ? `?columns=${options.columns}` : ''),
     category: klarnaRoutes[operation].category,
     accept: 'text/csv',
     correlationId: options.correlationId,

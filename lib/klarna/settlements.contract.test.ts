@@ -15,9 +15,12 @@ import {
   divideRoundHalfUp,
   feeFor,
   netAmountOf,
+  seedCsvHeader,
+  seedCsvLine,
+  seedSettlementColumns,
   settlementColumns,
-  settlementCsvHeader,
-  settlementCsvLine,
+  extendedCsvHeader,
+  extendedCsvLine,
   settlementReportEventPayloadSchema,
   settlementSchema,
   type Settlement,
@@ -168,13 +171,19 @@ describe('settlement reports', () => {
         else expect([line.fee_amount, line.tax_amount, line['payment_pricing.rate.variable']]).toEqual([0, 0, null]);
       }
 
-      // The CSV: the header, then the same lines, CRLF, streamed through the client.
+      // The CSV: exactly the seed's 24 columns by default, then the same lines, CRLF, streamed
+      // through the client; ours (type, fee, VAT, net) only when asked for.
       const download = await api.settlements.downloadCsv(settlement.settlement_id);
       expect(download.contentType).toBe('text/csv; charset=utf-8');
       expect(download.fileName).toBe(`${settlement.settlement_id}.csv`);
       const { text } = await readText(download.body);
-      expect(text.split('\r\n')[0]).toBe(settlementColumns.join(','));
-      expect(text).toBe(settlementCsvHeader + lines.map((l) => settlementCsvLine(l as SettlementLine)).join(''));
+      expect(text.split('\r\n')[0]!.split(',')).toEqual([...seedSettlementColumns]);
+      expect(seedSettlementColumns).toHaveLength(24);
+      expect(text).toBe(seedCsvHeader + lines.map((l) => seedCsvLine(l as SettlementLine)).join(''));
+      const extended = await readText((await api.settlements.downloadCsv(settlement.settlement_id, { columns: 'extended' })).body);
+      expect(extended.text.split('\r\n')[0]).toBe(settlementColumns.join(','));
+      expect(extended.text).toBe(extendedCsvHeader + lines.map((l) => extendedCsvLine(l as SettlementLine)).join(''));
+      expect(await failure(() => api.settlements.downloadCsv(settlement.settlement_id, { columns: 'everything' as 'extended' }))).toMatchObject({ status: 400, errorCode: 'VALIDATION_ERROR', parameters: ['columns'] });
     }
 
     const usdLines = await linesOf('KLNGLB-20250312-USD');
@@ -183,7 +192,8 @@ describe('settlement reports', () => {
     expect(usdLines.map((l) => [l.type, l.amount, l.payment_capture_id, l.payment_refund_id])).toEqual([
       ['SALE', 6000, usdFirst.payment_capture_id, null],
       ['SALE', 4000, usdSecond.payment_capture_id, null],
-      ['RETURN', 1500, usdFirst.payment_capture_id, usdRefund.payment_refund_id],
+      // Seed: payment_capture_id only on sale and fee lines, so none on a RETURN.
+      ['RETURN', 1500, null, usdRefund.payment_refund_id],
     ]);
     const [sale, , ret] = usdLines as [SettlementTransaction, SettlementTransaction, SettlementTransaction];
     // Standard retail, US: 30 + 2.99 %, no VAT on fees.
@@ -207,12 +217,12 @@ describe('settlement reports', () => {
     });
     expect(ret).toMatchObject({ refund_reference: 'ret-1', net_amount: -1500, captured_at: usdRefund.created_at, klarna_reference: sale.klarna_reference });
 
-    // EUR: 35 + 2.89 % and 19 % VAT on the fee; a transaction refund names the capture it drew on.
+    // EUR: 35 + 2.89 % and 19 % VAT on the fee; a refund line names the refund, not a capture.
     const eurLines = await linesOf('KLNGLB-20250312-EUR');
     const fee = 35 + Number(divideRoundHalfUp(20000n * 2_890_000n, 100_000_000n));
     expect(eurLines.map((l) => [l.type, l.amount, l.fee_amount, l.tax_amount, l.payment_capture_id, l.payment_refund_id])).toEqual([
       ['SALE', 20000, fee, Math.round((fee * 19) / 100), eurCapture.payment_capture_id, null],
-      ['RETURN', 500, 0, 0, eurCapture.payment_capture_id, eurRefund.payment_refund_id],
+      ['RETURN', 500, 0, 0, null, eurRefund.payment_refund_id],
     ]);
 
     // The list, newest first, parsed with the list schema.
@@ -401,8 +411,8 @@ describe('settlement reports', () => {
     expect(chunks).toBeGreaterThan(1);
     const rows = text.split('\r\n');
     expect(rows).toHaveLength(1 + 1200 + 1); // header, lines, and the empty string after the last CRLF
-    expect(rows[0]).toBe(settlementColumns.join(','));
-    expect(text).toBe(settlementCsvHeader + [...page.transactions, ...rest.transactions].map((l) => settlementCsvLine(l as SettlementLine)).join(''));
+    expect(rows[0]).toBe(seedSettlementColumns.join(','));
+    expect(text).toBe(seedCsvHeader + [...page.transactions, ...rest.transactions].map((l) => seedCsvLine(l as SettlementLine)).join(''));
     expect(attempts.filter((a) => a.operation === 'settlements.csv').map((a) => a.status)).toEqual([200]);
   });
 });
@@ -468,9 +478,13 @@ describe('discrepancy injection', () => {
     expect([usd.payment_transaction_id, eur.payment_transaction_id]).not.toContain(stranger.payment_transaction_id);
     await expect(api.paymentTransactions.get(accountId, stranger.payment_transaction_id)).rejects.toMatchObject({ status: 404 });
     expect({ fee: stranger.fee_amount, tax: stranger.tax_amount }).toEqual(feeFor(4995, rateOf(stranger)));
-    // wrong_fee: +7 on the fee, VAT and net follow the wrong fee.
+    // wrong_fee: a fixed rate 7 above the transaction's, so +7 on the fee (the seed's columns,
+    // which hold no fee, show it through the rate); VAT and net follow the wrong fee.
     const [wrong] = byCapture(e2.id) as [SettlementTransaction];
-    const right = feeFor(e2.amount, rateOf(wrong));
+    const trueRate = { ...rateOf(wrong), fixed: wrong['payment_pricing.rate.fixed']! - 7 };
+    const right = feeFor(e2.amount, trueRate);
+    expect(trueRate.fixed).toBe(rateOf(eurLines.find((l) => l.type === 'SALE' && l.payment_capture_id === e1.id)!).fixed);
+    expect(feeFor(e2.amount, rateOf(wrong)).fee).toBe(wrong.fee_amount);
     expect(wrong.fee_amount).toBe(right.fee + 7);
     expect(wrong.tax_amount).toBe(Number(divideRoundHalfUp(BigInt(wrong.fee_amount) * BigInt(wrong['payment_pricing.rate.tax.variable']!), 100_000_000n)));
     expect(wrong.tax_amount).not.toBe(right.tax);

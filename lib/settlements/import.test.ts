@@ -5,7 +5,7 @@ import path from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentOperations, paymentTransactions, settlementImports, settlementLines, settlementMissing, settlementQuarantine, settlements } from '@/db/schema';
-import { feeFor, netAmountOf, settlementColumns, settlementCsvHeader, settlementCsvLine, type SettlementLine } from '@/lib/klarna/schemas/settlements';
+import { feeFor, netAmountOf, settlementColumns, extendedCsvHeader, extendedCsvLine, type SettlementLine } from '@/lib/klarna/schemas/settlements';
 import { openTestDatabase, type Driver } from '@/test/db';
 import { createImport, DuplicateImportError, runImport, storeUpload } from './import';
 import { SettlementFileError } from './parse';
@@ -117,7 +117,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         { ...saleLine({ payment_transaction_id: 'tx-f', payment_capture_id: 'cap-f', amount: 6_000 }), currency: 'SEK' }, // currency mismatch
         { ...saleLine({ payment_transaction_id: 'tx-a', payment_capture_id: null, amount: 0 }), type: 'DISCOUNT', discount_amount: 120, fee_amount: 0, tax_amount: 0, net_amount: 120, captured_at: '2026-11-02T20:00:00Z' },
       ];
-      const csv = settlementCsvHeader + lines.map(settlementCsvLine).join('') + '2026-11-02T10:00:00Z,,,tx-q,,,,,12x,,,,,,,,EUR,,,,,,acct-1,KLNGLB-20261102-EUR,SALE,,,\r\n';
+      const csv = extendedCsvHeader + lines.map(extendedCsvLine).join('') + '2026-11-02T10:00:00Z,,,tx-q,,,,,12x,,,,,,,,EUR,,,,,,acct-1,KLNGLB-20261102-EUR,SALE,,,\r\n';
       const done = await importText(csv);
       expect(done.error).toBeNull();
       expect(done.status).toBe('done');
@@ -165,7 +165,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
 
       // The missing capture is settled by a later report: re-running the first clears it.
       const later = saleLine({ payment_transaction_id: 'tx-e', payment_capture_id: 'cap-e', amount: 4_000, settlement_id: 'KLNGLB-20261103-EUR', captured_at: '2026-11-02T13:00:00Z' });
-      const second = await importText(settlementCsvHeader + settlementCsvLine(later), 'later.csv');
+      const second = await importText(extendedCsvHeader + extendedCsvLine(later), 'later.csv');
       expect(second.status).toBe('done');
       await reconcileImport(db, done.id);
       expect(await db.select().from(settlementMissing).where(eq(settlementMissing.importId, done.id))).toEqual([]);
@@ -182,7 +182,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
     it('a later file re-issuing a payout replaces the earlier lines, keeping an operator\'s resolution', async () => {
       const db = handle.db;
       const first = saleLine({ payment_transaction_id: 'tx-reissue', payment_capture_id: 'cap-reissue', amount: 700, settlement_id: 'REISSUE-1' });
-      const a = await importText(settlementCsvHeader + settlementCsvLine(first), 'first.csv');
+      const a = await importText(extendedCsvHeader + extendedCsvLine(first), 'first.csv');
       const [line] = await db.select().from(settlementLines).where(eq(settlementLines.importId, a.id));
       expect(line!.verdict).toBe('unknown_transaction');
       await db
@@ -190,7 +190,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         .set({ resolvedAt: new Date(), resolvedByEmail: 'ops@example.com', resolutionNote: 'Another partner’s sale; Klarna asked to move it' })
         .where(eq(settlementLines.importId, a.id));
       const extra = saleLine({ payment_transaction_id: 'tx-reissue-2', payment_capture_id: 'cap-reissue-2', amount: 800, settlement_id: 'REISSUE-1' });
-      const b = await importText(settlementCsvHeader + settlementCsvLine(first) + settlementCsvLine(extra), 'reissued.csv');
+      const b = await importText(extendedCsvHeader + extendedCsvLine(first) + extendedCsvLine(extra), 'reissued.csv');
       expect(b.status).toBe('done');
       const [old] = await db.select().from(settlementImports).where(eq(settlementImports.id, a.id));
       expect(old!.status).toBe('superseded');
@@ -232,8 +232,8 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         taxVariable: rate.tax.variable,
       });
       const line = saleLine({ payment_transaction_id: 'tx-twice', payment_capture_id: 'cap-twice', amount: 900, settlement_id: 'TWICE-1', merchant_reference: 'x' });
-      const first = await importText(settlementCsvHeader + settlementCsvLine(line), 'twice-1.csv');
-      const second = await importText(settlementCsvHeader + settlementCsvLine({ ...line, settlement_id: 'TWICE-2' }), 'twice-2.csv');
+      const first = await importText(extendedCsvHeader + extendedCsvLine(line), 'twice-1.csv');
+      const second = await importText(extendedCsvHeader + extendedCsvLine({ ...line, settlement_id: 'TWICE-2' }), 'twice-2.csv');
       const verdictIn = async (importId: string) => (await db.select({ v: settlementLines.verdict }).from(settlementLines).where(eq(settlementLines.importId, importId)))[0]!.v;
       expect(await verdictIn(first.id)).toBe('matched');
       expect(await verdictIn(second.id)).toBe('duplicate');
@@ -243,7 +243,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
     });
 
     it('recognises the same file uploaded twice and keeps only one import', async () => {
-      const text = settlementCsvHeader + settlementCsvLine(saleLine({ payment_transaction_id: 'tx-dup', payment_capture_id: 'cap-dup', amount: 100, settlement_id: 'DUP-1' }));
+      const text = extendedCsvHeader + extendedCsvLine(saleLine({ payment_transaction_id: 'tx-dup', payment_capture_id: 'cap-dup', amount: 100, settlement_id: 'DUP-1' }));
       const first = await importText(text, 'a.csv');
       expect(first.status).toBe('done');
       const err = await importText(text, 'b.csv').catch((e: unknown) => e);
@@ -280,12 +280,12 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
     it('quarantines bad timestamps, unknown currencies and short records with line and column', async () => {
       const ok = saleLine({ payment_transaction_id: 'tx-q1', payment_capture_id: 'cap-q1', amount: 100, settlement_id: 'Q-1', merchant_reference: 'm' });
       const text =
-        settlementCsvHeader +
-        settlementCsvLine({ ...ok, captured_at: '2026-02-30T10:00:00Z' }) +
-        settlementCsvLine({ ...ok, currency: 'XYZ' }) +
+        extendedCsvHeader +
+        extendedCsvLine({ ...ok, captured_at: '2026-02-30T10:00:00Z' }) +
+        extendedCsvLine({ ...ok, currency: 'XYZ' }) +
         '2026-11-02T10:00:00Z,short\r\n' +
         '\r\n' +
-        settlementCsvLine(ok);
+        extendedCsvLine(ok);
       const done = await importText(text);
       expect(done).toMatchObject({ status: 'done', linesImported: 1, linesQuarantined: 3 });
       const q = await handle.db.select().from(settlementQuarantine).where(eq(settlementQuarantine.importId, done.id)).orderBy(asc(settlementQuarantine.lineNo));

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settlementImports, settlementLines } from '@/db/schema';
 import { enqueue, queues, startJobs, stopJobs } from '@/lib/jobs/queue';
-import { settlementCsvHeader } from '@/lib/klarna/schemas/settlements';
+import { extendedCsvHeader } from '@/lib/klarna/schemas/settlements';
 import { openTestDatabase, type Driver } from '@/test/db';
 import { createImport, runImport, storeUpload } from './import';
 
@@ -45,7 +45,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         },
         { pollingIntervalSeconds: 0.5 },
       );
-      const stored = await storeUpload(bytesOf(settlementCsvHeader + Array.from({ length: 50 }, (_, i) => line(i)).join('')), dir);
+      const stored = await storeUpload(bytesOf(extendedCsvHeader + Array.from({ length: 50 }, (_, i) => line(i)).join('')), dir);
       const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'job.csv' });
       await enqueue(queues.settlementImport, { importId: row.id });
       let status = row.status;

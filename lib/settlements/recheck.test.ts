@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '@/db/client';
 import { auditLog, paymentOperations, settlementLines, settlementMissing } from '@/db/schema';
 import { queues, startJobs, stopJobs } from '@/lib/jobs/queue';
-import { settlementCsvHeader, settlementCsvLine } from '@/lib/klarna/schemas/settlements';
+import { extendedCsvHeader, extendedCsvLine } from '@/lib/klarna/schemas/settlements';
 import { appWebhookHandlers } from '@/lib/webhooks/app-handlers';
 import { receiveKlarnaWebhook } from '@/lib/webhooks/receiver';
 import { openTestDatabase, type Driver } from '@/test/db';
@@ -86,7 +86,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         taxFixed: 0,
         taxVariable: 0,
       });
-      const csv = settlementCsvHeader + [known, late].map((c) => settlementCsvLine(saleLine({ settlementId, accountId, transactionId: c.tx, captureId: c.capture, amount: c.amount, capturedAt: at, rate }))).join('');
+      const csv = extendedCsvHeader + [known, late].map((c) => extendedCsvLine(saleLine({ settlementId, accountId, transactionId: c.tx, captureId: c.capture, amount: c.amount, capturedAt: at, rate }))).join('');
       const stored = await storeUpload(bytesOf(csv), dir);
       const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'recheck.csv' });
       const done = await runImport(handle, row.id);

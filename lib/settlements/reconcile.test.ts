@@ -5,7 +5,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settlementLines, settlementMissing, settlements } from '@/db/schema';
 import type { klarnaApi } from '@/lib/klarna/api';
-import { divideRoundHalfUp, feeFor, settlementCsvHeader, settlementCsvLine } from '@/lib/klarna/schemas/settlements';
+import { divideRoundHalfUp, feeFor, extendedCsvHeader, extendedCsvLine, scaledRoundHalfUp } from '@/lib/klarna/schemas/settlements';
 import { savePaymentTransaction } from '@/lib/payments/cache';
 import { startSandbox, type RunningSandbox } from '@/sandbox/start';
 import { mutation, sandboxClient } from '@/sandbox/test-helpers';
@@ -32,6 +32,14 @@ describe('the fee rule, on hand-worked examples from the seed’s rate definitio
     expect(feeFor(50, { fixed: 0, variable: 1_000_000, tax: { fixed: 120, variable: 0 } })).toEqual({ fee: 1, tax: 120 });
     expect(divideRoundHalfUp(149n, 100n)).toBe(1n);
     expect(divideRoundHalfUp(150n, 100n)).toBe(2n);
+  });
+
+  it('computes the same in doubles (the importer, per line) as in bigint, up to amounts whose product no double holds', () => {
+    let state = 7;
+    const next = (max: number) => (state = (state * 48271) % 2147483647) % max;
+    const cases = [[0, 0], [50, 1_000_000], [99_999_999_999, 100_000_000], [2 ** 40, 99_999_999]];
+    for (let i = 0; i < 5000; i++) cases.push([next(2_000_000_000) * (1 + next(5000)), next(100_000_001)]);
+    for (const [a, b] of cases as [number, number][]) expect(scaledRoundHalfUp(a, b)).toBe(Number(divideRoundHalfUp(BigInt(a) * BigInt(b), 100_000_000n)));
   });
 });
 
@@ -235,10 +243,10 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       const other = { fixed: 599, variable: 1_600_000, tax: { fixed: 0, variable: 1_200_000 } };
       const otherFee = feeFor(12_345, other);
       const csv =
-        settlementCsvHeader +
-        settlementCsvLine(base('a', right.fee, right.tax)) +
-        settlementCsvLine(base('b', right.fee + 1, right.tax)) +
-        settlementCsvLine(base('c', otherFee.fee, otherFee.tax, other));
+        extendedCsvHeader +
+        extendedCsvLine(base('a', right.fee, right.tax)) +
+        extendedCsvLine(base('b', right.fee + 1, right.tax)) +
+        extendedCsvLine(base('c', otherFee.fee, otherFee.tax, other));
       const stored = await storeUpload([Buffer.from(csv)], dir);
       const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'rates.csv' });
       await runImport(handle, row.id);

@@ -1,5 +1,5 @@
 import { klarnaPath, klarnaRoutes } from '../../lib/klarna/routes';
-import { SETTLEMENT_LIST_MAX, SETTLEMENT_TRANSACTIONS_MAX, settlementCsvHeader, settlementCsvLine } from '../../lib/klarna/schemas/settlements';
+import { SETTLEMENT_LIST_MAX, SETTLEMENT_TRANSACTIONS_MAX, settlementCsvFormats, settlementCsvHeaderOf, settlementCsvLineOf, type SettlementCsvFormat } from '../../lib/klarna/schemas/settlements';
 import { sandboxErrors } from '../errors';
 import { getSettlementOrThrow, publicSettlement } from '../state/settlements';
 import type { SettlementLineRecord } from '../state/types';
@@ -35,14 +35,16 @@ function intParameter(query: URLSearchParams, name: string, fallback: number, mi
   return value;
 }
 
-/** The report's CSV, produced a chunk at a time as the reader pulls (reports can be large). */
-function csvStream(lines: readonly SettlementLineRecord[]): ReadableStream<Uint8Array> {
+/** The report's CSV in a format (the seed's columns, or ours too), produced a chunk at a time as the reader pulls (reports can be large). */
+function csvStream(lines: readonly SettlementLineRecord[], format: SettlementCsvFormat): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  const header = settlementCsvHeaderOf(format);
+  const lineOf = settlementCsvLineOf(format);
   let next = -1;
   return new ReadableStream<Uint8Array>({
     pull(controller) {
       if (next < 0) {
-        controller.enqueue(encoder.encode(settlementCsvHeader));
+        controller.enqueue(encoder.encode(header));
         next = 0;
         return;
       }
@@ -50,7 +52,7 @@ function csvStream(lines: readonly SettlementLineRecord[]): ReadableStream<Uint8
         controller.close();
         return;
       }
-      const chunk = lines.slice(next, next + CSV_CHUNK_LINES).map(settlementCsvLine).join('');
+      const chunk = lines.slice(next, next + CSV_CHUNK_LINES).map(lineOf).join('');
       next += CSV_CHUNK_LINES;
       controller.enqueue(encoder.encode(chunk));
     },
@@ -122,11 +124,17 @@ export const settlementsRoutes: RouteGroup = {
     return { status: 200, body: { transactions: page.map((line) => ({ ...line })), pagination: { offset, count: page.length, total, next } } };
   },
 
-  'settlements.csv': ({ sandbox, params }) => {
+  // The seed's 24 columns by default, as Klarna's file; `?columns=extended` (ours) adds type,
+  // fee_amount, tax_amount and net_amount (docs/klarna-decisions.md "Settlement file").
+  'settlements.csv': ({ sandbox, params, query }) => {
     const settlement = getSettlementOrThrow(sandbox, params.settlement_id!);
+    const format = query.get('columns') ?? 'seed';
+    if (!(settlementCsvFormats as readonly string[]).includes(format)) {
+      throw sandboxErrors.validation([{ parameter: 'columns', error_message: `must be one of ${settlementCsvFormats.join(', ')}` }]);
+    }
     return {
       status: 200,
-      body: new RawBody(csvStream(settlement.lines), {
+      body: new RawBody(csvStream(settlement.lines, format as SettlementCsvFormat), {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="${settlement.settlement_id}.csv"`,
       }),

@@ -156,13 +156,13 @@ function saleLine(data: SandboxData, t: PaymentTransactionRecord, c: PaymentTran
 }
 
 function returnLine(data: SandboxData, t: PaymentTransactionRecord, r: PaymentTransactionRecord['refunds'][number]): SettlementLine {
-  // The capture it was made against: named by the call, or the only one a transaction refund drew on.
-  const captureId = r.payment_capture_id ?? (r.allocations.length === 1 ? r.allocations[0]!.payment_capture_id : null);
+  // Seed: payment_capture_id is "only provided for sale and fee transactions", so none here,
+  // even for a refund of a named capture (the refund id is what a RETURN line settles).
   return withNet({
     ...transactionColumns(data, t),
     ...noRate,
     captured_at: r.created_at,
-    payment_capture_id: captureId,
+    payment_capture_id: null,
     amount: r.amount,
     discount_amount: 0,
     penalty_amount: 0,
@@ -475,10 +475,14 @@ function injectDiscrepancies(drafts: Draft[], kinds: readonly SettlementDiscrepa
         break;
       }
       case 'wrong_fee': {
+        // Klarna applied a fixed fee 7 minor units above the transaction's rate: the rate column
+        // says so, so a reader of the seed's columns alone (which hold no fee) computes the wrong
+        // fee too; fee, VAT and net follow it.
         const target = saleCandidates(drafts, hit)[0];
         if (!target) throw noEligibleLine(kind, 'no SALE line left');
         const line = target.draft.record.lines[target.index]!;
-        const expected = { fee_amount: line.fee_amount, tax_amount: line.tax_amount, net_amount: line.net_amount };
+        const expected = { fee_amount: line.fee_amount, tax_amount: line.tax_amount, net_amount: line.net_amount, 'payment_pricing.rate.fixed': line['payment_pricing.rate.fixed'] };
+        line['payment_pricing.rate.fixed'] = (line['payment_pricing.rate.fixed'] ?? 0) + WRONG_FEE_BY;
         line.fee_amount += WRONG_FEE_BY;
         line.tax_amount = taxOnFee(line.fee_amount, { tax: { fixed: line['payment_pricing.rate.tax.fixed'], variable: line['payment_pricing.rate.tax.variable'] } });
         line.net_amount = netAmountOf(line);
@@ -487,9 +491,9 @@ function injectDiscrepancies(drafts: Draft[], kinds: readonly SettlementDiscrepa
           kind,
           settlement_id: target.draft.record.settlement_id,
           ...lineIds(line),
-          detail: `The SALE line of capture ${line.payment_capture_id} charges a fee of ${line.fee_amount} instead of ${expected.fee_amount} (+${WRONG_FEE_BY}); its VAT and net follow the wrong fee.`,
+          detail: `The SALE line of capture ${line.payment_capture_id} charges a fixed fee of ${line['payment_pricing.rate.fixed']} instead of ${expected['payment_pricing.rate.fixed']} (+${WRONG_FEE_BY}), so a fee of ${line.fee_amount} instead of ${expected.fee_amount}; its VAT and net follow the wrong fee.`,
           expected,
-          written: { fee_amount: line.fee_amount, tax_amount: line.tax_amount, net_amount: line.net_amount },
+          written: { fee_amount: line.fee_amount, tax_amount: line.tax_amount, net_amount: line.net_amount, 'payment_pricing.rate.fixed': line['payment_pricing.rate.fixed'] },
         });
         break;
       }

@@ -4,7 +4,8 @@ import { openEnum } from './open';
 /**
  * Klarna settlements (seed, "Pricing and reconciliation" and "Settlement File";
  * klarna-api-notes.md "Settlements"). The seed says the Settlement API comes "in a future
- * release": the paths and the four trailing CSV columns are ours (the notes say which).
+ * release": the paths and the four optional trailing CSV columns are ours (the notes say which);
+ * Klarna's file, and the sandbox's CSV by default, has the seed's 24 columns only.
  * Used by the sandbox (which writes reports) and by the importer (which reads them).
  */
 
@@ -36,10 +37,10 @@ export const seedSettlementColumns = [
   'settlement_id',
 ] as const;
 
-/** Ours (klarna-api-notes.md): the line's type and the calculated fee, VAT on the fee and net amount. */
+/** Ours (klarna-api-notes.md): the line's type and the calculated fee, VAT on the fee and net amount. Optional in a file, never required. */
 export const extraSettlementColumns = ['type', 'fee_amount', 'tax_amount', 'net_amount'] as const;
 
-/** Every column a report written by the sandbox carries, in order. */
+/** Every column the importer knows, in order: the seed's, then ours (the sandbox's `?columns=extended` CSV and JSON lines). */
 export const settlementColumns = [...seedSettlementColumns, ...extraSettlementColumns] as const;
 export type SettlementColumn = (typeof settlementColumns)[number];
 
@@ -50,13 +51,52 @@ export const settlementColumnAliases: Readonly<Record<string, SettlementColumn>>
 };
 
 /**
- * Columns a file must have for its lines to be reconciled; a file without one of them is
- * refused, naming it. The rest may be absent (read as empty).
+ * Columns every file must have for its lines to be reconciled (all five are the seed's); a file
+ * without one is refused, naming it. Every other column is optional: used when present, read
+ * as empty when absent, except as `columnsNeededWithout` says.
  */
-export const requiredSettlementColumns = ['captured_at', 'payment_transaction_id', 'amount', 'currency', 'settlement_id', 'type'] as const satisfies readonly SettlementColumn[];
+export const requiredSettlementColumns = ['captured_at', 'payment_transaction_id', 'amount', 'currency', 'settlement_id'] as const satisfies readonly SettlementColumn[];
+
+/**
+ * What stands in for each of our optional columns when a file does not have it (docs/klarna-decisions.md
+ * "Settlement file"): without `type`, a line's kind is told from its identifiers, so the file
+ * needs the capture and refund id columns; without `fee_amount`, the fee is computed from the
+ * line's rate, so it needs the rate columns; without `tax_amount`, VAT is computed from the VAT
+ * rate columns. (Without `net_amount`, the net is computed from the rest: nothing more needed.)
+ */
+export const columnsNeededWithout = {
+  type: ['payment_capture_id', 'payment_refund_id'],
+  fee_amount: ['payment_pricing.rate.fixed', 'payment_pricing.rate.variable'],
+  tax_amount: ['payment_pricing.rate.tax.fixed', 'payment_pricing.rate.tax.variable'],
+} as const satisfies Partial<Record<(typeof extraSettlementColumns)[number], readonly SettlementColumn[]>>;
 
 export const settlementLineTypes = ['SALE', 'RETURN', 'FEE', 'DISPUTE', 'DISCOUNT', 'PENALTY'] as const;
 export type SettlementLineType = (typeof settlementLineTypes)[number];
+
+/**
+ * A line's kind when the file has no `type` column (the seed's 24 columns), from which of its
+ * identifiers and adjustment amounts are filled (docs/klarna-decisions.md "Settlement file"):
+ * a refund id makes a RETURN (whatever else is filled: the seed gives a capture id only on sale
+ * and fee lines); a dispute id a DISPUTE; a capture id a SALE, or a FEE when its amount is
+ * negative (money Klarna takes, where a sale pays out); otherwise a discount or a penalty
+ * amount makes a DISCOUNT or PENALTY. Null: the kind cannot be told (`kindProblem` says why).
+ */
+export function inferLineType(line: { captureId: string; refundId: string; disputeId: string; amount: number; discount: number; penalty: number }): SettlementLineType | null {
+  if (line.refundId) return 'RETURN';
+  if (line.disputeId) return 'DISPUTE';
+  if (line.captureId) return line.amount < 0 ? 'FEE' : 'SALE';
+  if (line.discount !== 0 && line.penalty !== 0) return null;
+  if (line.discount !== 0) return 'DISCOUNT';
+  if (line.penalty !== 0) return 'PENALTY';
+  return null;
+}
+
+/** Why `inferLineType` found no kind, as the quarantine shows it. */
+export function kindProblem(line: { discount: number; penalty: number }): string {
+  return line.discount !== 0 && line.penalty !== 0
+    ? 'names no capture, refund or dispute and carries both a discount and a penalty amount: it cannot be told which adjustment it is (add a "type" column)'
+    : 'names no capture, refund or dispute and carries no discount or penalty amount: it cannot be told whether it is a sale, return, fee, dispute or adjustment (add a "type" column)';
+}
 
 /** The currencies the seed lists for the settlement file. */
 export const settlementCurrencies = ['DKK', 'EUR', 'GBP', 'NOK', 'SEK', 'USD', 'CHF', 'CAD', 'AUD'] as const;
@@ -142,9 +182,25 @@ export type PricingRate = { fixed: number; variable: number; tax?: { fixed?: num
  * on the same examples.
  */
 export function feeFor(amount: number, rate: PricingRate): { fee: number; tax: number } {
-  const fee = BigInt(rate.fixed) + divideRoundHalfUp(BigInt(amount) * BigInt(rate.variable), BigInt(RATE_SCALE));
-  const tax = BigInt(rate.tax?.fixed ?? 0) + divideRoundHalfUp(fee * BigInt(rate.tax?.variable ?? 0), BigInt(RATE_SCALE));
-  return { fee: Number(fee), tax: Number(tax) };
+  const fee = rate.fixed + scaledRoundHalfUp(amount, rate.variable);
+  const tax = (rate.tax?.fixed ?? 0) + scaledRoundHalfUp(fee, rate.tax?.variable ?? 0);
+  return { fee, tax };
+}
+
+/**
+ * `round(a × b / 10^8)` half up for non-negative integers, as feeFor's rule: in doubles while the
+ * product is exact (every real amount and rate; the importer runs this per line of large files),
+ * else in bigint.
+ */
+export function scaledRoundHalfUp(a: number, b: number): number {
+  const product = a * b;
+  if (!Number.isSafeInteger(product + RATE_SCALE)) return Number(divideRoundHalfUp(BigInt(a) * BigInt(b), BigInt(RATE_SCALE)));
+  const n = product + RATE_SCALE / 2;
+  let q = Math.floor(n / RATE_SCALE);
+  const r = n - q * RATE_SCALE;
+  if (r < 0) q -= 1;
+  else if (r >= RATE_SCALE) q += 1;
+  return q;
 }
 
 /** A value as it goes into a CSV cell: quoted when it holds a comma, quote or line break. */
@@ -154,13 +210,30 @@ export function csvCell(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** The report's header line (CRLF-terminated, as RFC 4180 files are). */
-export const settlementCsvHeader = `${settlementColumns.join(',')}\r\n`;
+/**
+ * Which columns a report's CSV carries: the seed's 24 (the default, what Klarna's file holds),
+ * or `extended`, those and ours (`type`, `fee_amount`, `tax_amount`, `net_amount`), which the
+ * sandbox writes only when asked (`?columns=extended`).
+ */
+export const settlementCsvFormats = ['seed', 'extended'] as const;
+export type SettlementCsvFormat = (typeof settlementCsvFormats)[number];
+export const settlementCsvColumns: Record<SettlementCsvFormat, readonly SettlementColumn[]> = { seed: seedSettlementColumns, extended: settlementColumns };
 
-/** One line of the report, CRLF-terminated, cells in `settlementColumns` order. */
-export function settlementCsvLine(line: SettlementLine): string {
-  return `${settlementColumns.map((c) => csvCell(line[c])).join(',')}\r\n`;
+/** The report's header line (CRLF-terminated, as RFC 4180 files are). */
+export const settlementCsvHeaderOf = (format: SettlementCsvFormat) => `${settlementCsvColumns[format].join(',')}\r\n`;
+
+/** One line of the report, CRLF-terminated, cells in the format's column order. */
+export function settlementCsvLineOf(format: SettlementCsvFormat): (line: SettlementLine) => string {
+  const columns = settlementCsvColumns[format];
+  return (line) => `${columns.map((c) => csvCell(line[c])).join(',')}\r\n`;
 }
+
+/** The seed's 24 columns: what Klarna's settlement file holds. */
+export const seedCsvHeader = settlementCsvHeaderOf('seed');
+export const seedCsvLine = settlementCsvLineOf('seed');
+/** The seed's columns and ours (a file of a system that states each line's type, fee, VAT and net). */
+export const extendedCsvHeader = settlementCsvHeaderOf('extended');
+export const extendedCsvLine = settlementCsvLineOf('extended');
 
 // ── The Settlement API (ours: klarna-api-notes.md) ─────────────────────────────────────
 
