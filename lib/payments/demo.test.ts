@@ -51,8 +51,15 @@ describeEachDriver('demo payments on a first start', (db) => {
     expect(await provisionSandbox(db(), settings, appUrl)).toContain('webhook for all events');
     expect(await seedDemoMerchants(db(), settings)).toMatch(/example merchants/);
     // The merchant lib/settlements/demo.ts pays: the first operational one.
-    const { accounts } = await (await klarnaFor(db(), settings)).accounts.list({ limit: 10 });
-    const merchant = accounts.find((a) => a.state === 'OPERATIONAL')!.account_id;
+    // Activation is the sandbox's timer's work, even at 0 ms: wait for it as lib/settlements/demo.ts does.
+    const api = await klarnaFor(db(), settings);
+    let merchant: string | undefined;
+    for (let wait = 0; wait < 100 && !merchant; wait++) {
+      const { accounts } = await api.accounts.list({ limit: 10 });
+      merchant = accounts.find((a) => a.state === 'OPERATIONAL')?.account_id;
+      if (!merchant) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!merchant) throw new Error('no demo merchant turned operational within 10 s');
     const ids = await seedDemoPayments(db(), settings, merchant);
     expect(ids).toHaveLength(demoBaskets.length);
     // Every event the sandbox sent so far, delivered (the receiver answered 2xx).

@@ -133,7 +133,7 @@ describeEachDriver('payment operations', (db) => {
   it('a payment captured twice is refunded per capture: a refund of the whole payment is refused here, and by Klarna when the cache does not know', async () => {
     const target = await authorized(10_000);
     await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 4_000 });
-    const second = await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 6_000 });
+    const second = done(await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 6_000 }));
     const refused = await refundPayment(as(operator), target, crypto.randomUUID(), { reason: 'returned' }, { amount: 1_000 }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ConflictError);
     expect(refused).toMatchObject({ message: expect.stringContaining('captured 2 times'), fields: { captureId: ['Choose the capture to refund.'] } });
@@ -145,7 +145,7 @@ describeEachDriver('payment operations', (db) => {
     expect(audit).toMatchObject({ outcome: 'failure', klarnaErrorId: expect.any(String) });
     expect((await api.paymentTransactions.get(accountId, target.paymentTransactionId)).refunded_amount).toBe(0);
     // Naming the capture works.
-    const { refund } = await refundPayment(as(operator), target, crypto.randomUUID(), { captureId: second.capture.payment_capture_id, reason: 'returned' }, { amount: 1_000 });
+    const { refund } = done(await refundPayment(as(operator), target, crypto.randomUUID(), { captureId: second.capture.payment_capture_id, reason: 'returned' }, { amount: 1_000 }));
     expect(refund).toMatchObject({ amount: 1_000, payment_capture_id: second.capture.payment_capture_id });
   });
 
