@@ -12,6 +12,18 @@ export type StoredWebhookEvent = { row: WebhookEventRow; envelope: WebhookEvent 
  */
 export type WebhookHandler = (tx: Db, events: StoredWebhookEvent[]) => Promise<void>;
 
+/**
+ * Thrown by a handler for an event it cannot apply and never will (a transaction nobody here
+ * knows, a simulated event's dummy data): the event is stored as "ignored" with this sentence,
+ * and nothing the handler wrote for it is kept. Not a failure: re-processing would change nothing.
+ */
+export class IgnoredEvent extends Error {
+  constructor(sentence: string) {
+    super(sentence);
+    this.name = 'IgnoredEvent';
+  }
+}
+
 export function eachEvent(apply: (tx: Db, event: StoredWebhookEvent) => Promise<void>): WebhookHandler {
   return async (tx, events) => {
     for (const event of events) await apply(tx, event);

@@ -11,6 +11,7 @@ import { can } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db';
 import { formatDateTime } from '@/lib/ui/format';
 import { getWebhookEvent } from '@/lib/webhooks/events';
+import { OutcomeNote } from '../_components/outcome-note';
 import { ReprocessButton } from '../_components/reprocess-button';
 import { StatusBadge, VerdictBadge } from '../_components/event-badges';
 
@@ -47,7 +48,7 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
       'Processing',
       <span key="s" className="grid gap-1">
         <StatusBadge status={event.status} />
-        {event.processingError && <span className="text-xs text-danger">{event.processingError}</span>}
+        {event.processingError && <OutcomeNote note={event.processingError} tone={event.status === 'failed' ? 'danger' : 'muted'} />}
       </span>,
     ],
     ['Applied', `${event.applyCount} time${event.applyCount === 1 ? '' : 's'}`],
