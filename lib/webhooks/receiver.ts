@@ -5,7 +5,7 @@ import { webhookEvents, type WebhookEventRow } from '@/db/schema';
 import { verifyWebhookSignature } from '@/lib/klarna/signature';
 import { webhookEventSchema, type WebhookEvent } from '@/lib/klarna/schemas/webhooks';
 import { eventWriterFor } from './event-writer';
-import { IgnoredEvent, type WebhookHandler, type WebhookHandlerRegistry } from './handlers';
+import { isIgnoredEvent, type WebhookHandler, type WebhookHandlerRegistry } from './handlers';
 import { outcomeNote } from './outcome';
 import { describeKeyRefusal, type SigningKeyLookup } from './signing-keys';
 
@@ -119,7 +119,7 @@ export async function applyStoredEvent(tx: Db, row: WebhookEventRow, envelope: W
       await handler(savepoint, [{ row, envelope }]);
     });
   } catch (error) {
-    const ignored = error instanceof IgnoredEvent;
+    const ignored = isIgnoredEvent(error);
     await tx
       .update(webhookEvents)
       .set({ status: ignored ? 'ignored' : 'failed', processingError: outcomeNote(error).slice(0, 4000), processedAt: sql`now()` })
