@@ -39,14 +39,14 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
     ['Processed (UTC)', event.processedAt ? formatDateTime(event.processedAt) : '—'],
     [
       'Signature',
-      <span key="v" className="grid gap-1">
+      <span key="v" className="grid justify-items-start gap-1">
         <VerdictBadge verdict={event.verdict} />
         {event.rejectReason && <span className="text-xs">{event.rejectReason}</span>}
       </span>,
     ],
     [
       'Processing',
-      <span key="s" className="grid gap-1">
+      <span key="s" className="grid justify-items-start gap-1">
         <StatusBadge status={event.status} />
         {event.processingError && <OutcomeNote note={event.processingError} tone={event.status === 'failed' ? 'danger' : 'muted'} />}
       </span>,
