@@ -82,6 +82,10 @@ describeEachDriver('signing keys and test events', (db) => {
     expect(setup.retiredKeys.map((k) => k.signingKeyId)).not.toContain(signingKeyId);
     const audit = await db().select().from(auditLog).where(and(eq(auditLog.targetId, signingKeyId), eq(auditLog.action, 'signing_keys.delete')));
     expect(audit).toHaveLength(1);
+
+    // Deleting it again (Klarna answers 404) still succeeds here; a key neither Klarna nor this dashboard knows is refused.
+    await expect(deleteSigningKey(ctx, signingKeyId)).resolves.toBeUndefined();
+    await expect(deleteSigningKey(ctx, 'krn:partner:global:notification:signing-key:00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
   });
 
   it('a rotation keeps the old key accepted for 12 hours, shown with its end, until an admin ends the grace (audited)', async () => {
