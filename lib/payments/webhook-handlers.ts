@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { merchantAccounts, paymentRequests, paymentTransactions } from '@/db/schema';
+import { paymentRequests, paymentTransactions } from '@/db/schema';
 import { captureSchema, paymentPricingSchema, paymentRequestEventPayloadSchema, paymentTransactionEventPayloadSchema, refundSchema } from '@/lib/klarna/schemas/payments';
 import { IgnoredEvent, type StoredWebhookEvent, type WebhookHandler, type WebhookHandlerRegistry } from '@/lib/webhooks/handlers';
+import { isSimulatedEvent } from '@/lib/webhooks/simulations';
 import { addPaymentTimeline, applyTransactionSnapshot, saveOperations } from './cache';
 
 /**
@@ -41,7 +42,7 @@ async function applyTransactionEvent(tx: Db, event: StoredWebhookEvent) {
   const accountId = event.envelope.metadata.account_id;
   if (!accountId) throw new Error('transaction event without metadata.account_id');
   const p = paymentTransactionEventPayloadSchema.parse(event.envelope.payload);
-  await requirePaymentOrMerchant(tx, p.payment_transaction_id, accountId);
+  await refuseSimulatedUnknown(tx, event, p.payment_transaction_id);
   // Klarna's own change time when the event carries it, so a read of the same change (same
   // updated_at) is not refused as older; else when the event occurred.
   const at = typeof p.updated_at === 'string' && !Number.isNaN(Date.parse(p.updated_at)) ? new Date(p.updated_at) : occurredAt(event);
@@ -81,17 +82,12 @@ async function applyTransactionEvent(tx: Db, event: StoredWebhookEvent) {
 }
 
 /**
- * A transaction is learnt from its events only for a merchant of this dashboard (the partner's
- * own checkout); one for neither a known payment nor a known merchant (a simulated event's dummy
- * data, an account not synced yet) is ignored with a sentence rather than invented.
+ * A transaction unknown here is learnt from its events (the partner's own checkout), except from
+ * a test event Klarna sent with dummy data: that is ignored with a sentence, not invented.
  */
-async function requirePaymentOrMerchant(tx: Db, paymentTransactionId: string, accountId: string) {
+async function refuseSimulatedUnknown(tx: Db, event: StoredWebhookEvent, paymentTransactionId: string) {
   const [known] = await tx.select({ id: paymentTransactions.paymentTransactionId }).from(paymentTransactions).where(eq(paymentTransactions.paymentTransactionId, paymentTransactionId)).limit(1);
-  if (known) return;
-  const [merchant] = await tx.select({ id: merchantAccounts.accountId }).from(merchantAccounts).where(eq(merchantAccounts.accountId, accountId)).limit(1);
-  if (!merchant) {
-    throw new IgnoredEvent(`ignored: no payment with this id is known here, and account ${accountId} is not one of this dashboard's merchants (if it should be, Sync from Klarna on Merchants, then re-process this event)`);
-  }
+  if (!known && (await isSimulatedEvent(tx, event.row))) throw new IgnoredEvent('ignored: no payment with this id is known here (a test event: Klarna sent it with dummy data)');
 }
 
 /**

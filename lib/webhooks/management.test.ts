@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { auditLog, klarnaSigningKeys, merchantAccounts, paymentTransactions, webhookEvents } from '@/db/schema';
+import { auditLog, klarnaSigningKeys, paymentTransactions, webhookEvents } from '@/db/schema';
 import type { Db } from '@/db/client';
 import type { KlarnaSettings } from '@/lib/credentials/connection';
 import { addCredential } from '@/lib/credentials/service';
@@ -116,7 +116,7 @@ describeEachDriver('signing keys and test events', (db) => {
     expect(audit.map((a) => a.action).sort()).toEqual(['signing_keys.create', 'signing_keys.end_grace', 'signing_keys.rotate']);
   });
 
-  it('a test transaction event carries amounts and state, and is ignored with a sentence rather than inventing a payment', async () => {
+  it('a test transaction event carries amounts and state, and is ignored with a sentence rather than inventing a payment; a real one for an unknown transaction is learnt', async () => {
     const { signingKeyId } = await createSigningKey(ctx, { intentId: crypto.randomUUID() });
     const webhook = await createWebhook(ctx, { url: receiver.url, eventTypes: ['payment.transaction.*'], signingKeyId, status: 'ENABLED', intentId: crypto.randomUUID() });
     const expected: Record<string, Record<string, unknown>> = {
@@ -127,17 +127,23 @@ describeEachDriver('signing keys and test events', (db) => {
     for (const [type, amounts] of Object.entries(expected)) {
       const { received } = await simulate(webhook.webhook_id, type);
       expect(received).toMatchObject({ verdict: 'valid', status: 'ignored' });
-      expect(splitOutcomeNote(received!.processingError!)).toEqual({ sentence: expect.stringMatching(/^ignored: no payment with this id is known here, and account \S+ is not one of this dashboard's merchants/), detail: null });
+      expect(splitOutcomeNote(received!.processingError!)).toEqual({ sentence: 'ignored: no payment with this id is known here (a test event: Klarna sent it with dummy data)', detail: null });
       const [event] = await db().select({ rawBody: webhookEvents.rawBody }).from(webhookEvents).where(eq(webhookEvents.id, received!.id));
       expect(JSON.parse(event!.rawBody).payload).toMatchObject({ currency: 'EUR', authorized_amount: 11800, ...amounts });
     }
     expect(await db().select().from(paymentTransactions)).toEqual([]);
 
-    // The same event for a merchant of this dashboard is learnt (the partner's own checkout).
-    const { received } = await simulate(webhook.webhook_id, 'payment.transaction.state-change.authorized');
-    const [event] = await db().select().from(webhookEvents).where(eq(webhookEvents.id, received!.id));
-    await db().insert(merchantAccounts).values({ accountId: event!.accountId!, accountReference: 'PARTNER', accountName: 'Partner', state: 'OPERATIONAL' }).onConflictDoNothing();
-    expect(await reprocessWebhookEvent(ctx, received!.id)).toEqual({ status: 'processed', processingError: null });
-    expect(await db().select().from(paymentTransactions)).toHaveLength(1);
+    // The same kind of event, not a test event, for a transaction unknown here is learnt: the partner's own checkout.
+    const transactionId = `krn:payment:eu1:transaction:${crypto.randomUUID()}`;
+    const emitted = await sandbox.control.emitEvent({
+      event_type: 'payment.transaction.state-change.authorized',
+      payload: { payment_transaction_id: transactionId, state: 'AUTHORIZED', currency: 'EUR', authorized_amount: 5000, captured_amount: 0, refunded_amount: 0, remaining_authorized_amount: 5000 },
+    });
+    await sandbox.control.waitForDeliveries({ event_id: emitted.event_id });
+    expect(await findReceivedEvent(db(), emitted.event_id)).toMatchObject({ status: 'processed' });
+    expect(await db().select({ id: paymentTransactions.paymentTransactionId, state: paymentTransactions.state }).from(paymentTransactions)).toEqual([{ id: transactionId, state: 'AUTHORIZED' }]);
+    // Re-processing a test event ignores it again.
+    const { received } = await simulate(webhook.webhook_id, 'payment.transaction.captured');
+    expect(await reprocessWebhookEvent(ctx, received!.id)).toEqual({ status: 'ignored', processingError: 'ignored: no payment with this id is known here (a test event: Klarna sent it with dummy data)' });
   });
 });

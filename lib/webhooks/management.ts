@@ -11,6 +11,7 @@ import { MAX_SIGNING_KEYS } from '@/lib/klarna/schemas/management';
 import { eventTypePatternSchema, webhookStatuses, type Webhook } from '@/lib/klarna/schemas/webhooks';
 import { escapeLike } from './events';
 import { forgetCachedSigningKeys, RETIRED_KEY_GRACE_MS, sealSigningKey } from './signing-keys';
+import { noteSimulationRequested } from './simulations';
 
 type Ctx = { db: Db; actor: Actor | null; settings: KlarnaSettings; requestId?: string | null };
 
@@ -225,8 +226,14 @@ export async function simulateWebhookEvent(ctx: Ctx, input: { webhookId: string;
   if (ctx.settings.environment === 'live') throw new ConflictError('Klarna simulates events only in its test environment.');
   const api = await klarnaFor(ctx.db, ctx.settings);
   const key = idempotencyKey({ operation: 'webhooks.simulate', target: input.webhookId, nonce: input.intentId });
-  const answer = await callKlarna(() => api.webhooks.simulate(input.webhookId, { event_type: input.eventType, event_version: 'v1' }, { idempotencyKey: key }), { event_type: 'eventType' });
+  const settle = noteSimulationRequested(input.webhookId, input.eventType);
+  const answer = await callKlarna(() => api.webhooks.simulate(input.webhookId, { event_type: input.eventType, event_version: 'v1' }, { idempotencyKey: key }), { event_type: 'eventType' }).catch((error: unknown) => {
+    settle();
+    throw error;
+  });
   await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.simulate', target: { type: 'webhook', id: input.webhookId }, details: { eventType: input.eventType, eventId: answer.event_id }, requestId: ctx.requestId, idempotencyKey: key });
+  // The audit entry names the event now; the note of the request is no longer needed.
+  settle();
   return { eventId: answer.event_id };
 }
 
