@@ -96,7 +96,7 @@ test('the API request log shows the calls with their idempotency keys', async ({
   await expect(table.getByRole('row').filter({ hasText: 'UNAUTHORIZED' }).first()).toContainText('401');
 });
 
-test('an admin creates keys at Klarna, switches, rotates and deletes them', async ({ pageAs }) => {
+test('Management API test case 1: an admin creates credentials at Klarna and lists them, switches, rotates and deletes them', async ({ pageAs }) => {
   const admin = await pageAs('admin');
   await admin.goto('/settings/api-credentials');
   const stored = admin.getByRole('table', { name: 'Stored API keys' });
@@ -144,7 +144,7 @@ test('an admin creates keys at Klarna, switches, rotates and deletes them', asyn
   await expect(atKlarna.getByRole('row', { name: /Reporting service/ })).toHaveCount(0);
 });
 
-test('an admin edits a webhook, rotates its signing key, deletes the old key and the webhook', async ({ pageAs }) => {
+test('an admin edits a webhook, rotates its signing key, ends the old key’s grace, and deletes the webhook', async ({ pageAs }) => {
   const admin = await pageAs('admin');
   await admin.goto('/webhooks');
   const webhooks = admin.getByRole('table', { name: 'Webhooks at Klarna' });
@@ -161,19 +161,77 @@ test('an admin edits a webhook, rotates its signing key, deletes the old key and
   const oldKey = (await used.getByRole('cell').first().textContent())!;
   await used.getByRole('button', { name: 'Rotate…' }).click();
   await admin.getByRole('dialog', { name: 'Rotate this signing key' }).getByRole('button', { name: 'Rotate' }).click();
-  const old = keys.getByRole('row').filter({ hasText: oldKey });
-  await expect(old.getByText('no webhook')).toBeVisible();
+  // Klarna deleted the old key; this dashboard accepts it for 12 hours more and says until when.
+  await expect(keys.getByRole('row').filter({ hasText: oldKey })).toHaveCount(0);
   await expect(keys.getByRole('row').filter({ hasText: '1 webhook' })).toHaveCount(1);
-
-  await old.getByRole('button', { name: 'Delete…' }).click();
-  await admin.getByRole('dialog', { name: 'Delete this signing key' }).getByRole('button', { name: 'Delete key' }).click();
-  await expect(old).toHaveCount(0);
+  const retired = admin.getByRole('table', { name: 'Retired signing keys' }).getByRole('row').filter({ hasText: oldKey });
+  // "07 Dec 2026, 13:" for 12 hours from now (a minute earlier too, in case the hour turned meanwhile).
+  const hourIn12h = (offsetMs: number) =>
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false })
+      .format(new Date(Date.now() + 12 * 3600_000 + offsetMs))
+      .slice(0, -2);
+  await expect(retired).toContainText(new RegExp(`${hourIn12h(-60_000)}|${hourIn12h(0)}`));
+  await retired.getByRole('button', { name: 'End grace now…' }).click();
+  await admin.getByRole('dialog', { name: 'Stop accepting this retired key' }).getByRole('button', { name: 'Stop accepting it' }).click();
+  await expect(admin.getByRole('table', { name: 'Retired signing keys' })).toHaveCount(0);
 
   await webhooks.getByRole('button', { name: 'Delete…' }).first().click();
   dialog = admin.getByRole('dialog', { name: 'Delete this webhook' });
   await dialog.getByRole('button', { name: 'Delete webhook' }).click();
   await expect(dialog).toBeHidden();
   await expect(admin.getByText('No webhooks yet')).toBeVisible();
+});
+
+test('Management API test case 8: an admin creates a signing key, deletes it, and a delivery signed with it is rejected and shown so in the event log', async ({ pageAs, baseURL }) => {
+  const admin = await pageAs('admin');
+  await admin.goto('/webhooks');
+  const keys = admin.getByRole('table', { name: 'Signing keys at Klarna' });
+  const webhooks = admin.getByRole('table', { name: 'Webhooks at Klarna' });
+  const before = await keys.getByRole('row').count();
+
+  // 1. Create a new signing key (the newest is listed first) and a webhook signing with it.
+  await admin.getByRole('button', { name: 'Create signing key' }).click();
+  await admin.getByRole('dialog', { name: 'Create a signing key' }).getByRole('button', { name: 'Create key' }).click();
+  await expect(keys.getByRole('row')).toHaveCount(before + 1);
+  const keyId = (await keys.getByRole('row').nth(1).getByRole('cell').first().getAttribute('title'))!;
+  await admin.getByRole('button', { name: 'Add webhook' }).click();
+  let dialog = admin.getByRole('dialog', { name: 'Add a webhook' });
+  await expect(dialog.getByLabel('Signing key')).toHaveValue(keyId);
+  await dialog.getByRole('button', { name: 'Create webhook' }).click();
+  await expect(dialog).toBeHidden();
+  const webhook = webhooks.getByRole('row').filter({ has: admin.locator(`[title="${keyId}"]`) });
+  await expect(webhook).toContainText(`${baseURL}/api/webhooks/klarna`);
+
+  // 2. Delete the same signing key, although the webhook uses it: the dialog says what stops.
+  const key = keys.getByRole('row').filter({ has: admin.locator(`[title="${keyId}"]`) });
+  await expect(key).toContainText('1 webhook');
+  await key.getByRole('button', { name: 'Delete…' }).click();
+  dialog = admin.getByRole('dialog', { name: 'Delete this signing key' });
+  await expect(dialog).toContainText('The 1 webhook signing with it will stop working');
+  await dialog.getByRole('button', { name: 'Delete key' }).click();
+  await expect(key).toHaveCount(0);
+  await expect(webhook.getByText('key deleted: events rejected')).toBeVisible();
+
+  // 3. The webhook no longer works: Klarna's delivery, signed with the deleted key, is rejected.
+  await webhook.getByRole('button', { name: 'Send test event…' }).click();
+  dialog = admin.getByRole('dialog', { name: 'Send a test event' });
+  await dialog.getByLabel('Event type').selectOption('payment.request.state-change.authorized');
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await expect(dialog.getByText('Arrived.')).toBeVisible({ timeout: 20_000 });
+  await expect(dialog.getByRole('status')).toContainText('Signature: rejected');
+  await expect(dialog).toContainText(`signing key ${keyId} was deleted here`);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  await admin.goto(`/webhooks/events?verdict=rejected&q=${encodeURIComponent(keyId)}`);
+  const row = admin.getByRole('table', { name: 'Webhook events, newest first' }).getByRole('row').nth(1);
+  await expect(row).toContainText('Rejected');
+  await expect(row).toContainText(`signing key ${keyId} was deleted here (no longer accepted since`);
+
+  // Clean up: the webhook would keep failing deliveries for the specs after this one.
+  await admin.goto('/webhooks');
+  await webhook.getByRole('button', { name: 'Delete…' }).click();
+  await admin.getByRole('dialog', { name: 'Delete this webhook' }).getByRole('button', { name: 'Delete webhook' }).click();
+  await expect(webhook).toHaveCount(0);
 });
 
 test('re-processing an event applies it again through its handler', async ({ pageAs }) => {

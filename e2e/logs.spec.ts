@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from './fixtures';
+import { ensureKlarnaConnected, sandboxUrl } from './klarna-setup';
 
 test.describe('event log', () => {
   test('a rejected delivery is listed with its reason, found by the filter form, and shown in full', async ({ pageAs, request }) => {
@@ -60,6 +61,54 @@ test.describe('event log', () => {
     await expect(admin.getByLabel('Event body')).toHaveText('plain words, not json');
     // Rejected deliveries cannot be re-processed, so not even an admin gets the button.
     await expect(admin.getByRole('button', { name: 'Re-process' })).toHaveCount(0);
+  });
+
+  test('a test event for a payment nobody here knows is ignored with a sentence, on the event page and when re-processed', async ({ pageAs, request, baseURL }) => {
+    const admin = await pageAs('admin');
+    await ensureKlarnaConnected(admin, request, baseURL);
+    await admin.goto('/webhooks');
+    const webhook = admin.getByRole('table', { name: 'Webhooks at Klarna' }).getByRole('row').filter({ hasText: `${baseURL}/api/webhooks/klarna` }).filter({ hasText: 'Enabled' }).first();
+    await webhook.getByRole('button', { name: 'Send test event…' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Send a test event' });
+    await dialog.getByLabel('Event type').selectOption('payment.transaction.captured');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await expect(dialog.getByRole('status')).toContainText('Processing: ignored', { timeout: 20_000 });
+    await expect(dialog).toContainText('ignored: no payment with this id is known here');
+    await dialog.getByRole('link', { name: 'Open it in the event log' }).click();
+
+    const main = admin.getByRole('main');
+    await expect(main.getByText('Ignored', { exact: true })).toBeVisible();
+    await expect(main).toContainText('ignored: no payment with this id is known here (a test event: Klarna sent it with dummy data)');
+    // Klarna's dummy data matches the event type: amounts and state included.
+    await expect(admin.getByLabel('Event body')).toContainText('"captured_amount": 11800');
+    await expect(admin.getByLabel('Event body')).toContainText('"state": "COMPLETED"');
+    await admin.getByRole('button', { name: 'Re-process' }).click();
+    const again = admin.getByRole('dialog', { name: 'Re-process this event?' });
+    await again.getByRole('button', { name: 'Re-process event' }).click();
+    await expect(again).toContainText('Re-processed, and ignored again:');
+    await expect(again).toContainText('ignored: no payment with this id is known here');
+  });
+
+  test('an event whose payload cannot be read says which fields in a sentence, with the raw detail folded away', async ({ pageAs, request, baseURL }) => {
+    const admin = await pageAs('admin');
+    await ensureKlarnaConnected(admin, request, baseURL);
+    // Klarna sends a transaction event without its amounts (arranged at the sandbox's control API).
+    const emitted = await (await request.post(`${sandboxUrl(baseURL)}/_sandbox/events`, { data: { event_type: 'payment.transaction.captured', payload: { payment_transaction_id: `krn:payment:eu1:transaction:${randomUUID()}`, state: 'COMPLETED' } } })).json();
+    await expect(async () => {
+      await admin.goto(`/webhooks/events?q=${encodeURIComponent(emitted.event_id)}`);
+      await expect(admin.getByRole('table', { name: 'Webhook events, newest first' }).getByRole('row')).toHaveCount(2);
+    }).toPass({ timeout: 20_000 });
+    const row = admin.getByRole('table', { name: 'Webhook events, newest first' }).getByRole('row').nth(1);
+    await expect(row).toContainText('Failed');
+    await expect(row).toContainText('Not applied: the payload is missing or has unexpected values for currency, authorized_amount');
+    await row.getByRole('link', { name: /^Details/ }).click();
+    const main = admin.getByRole('main');
+    await expect(main).toContainText('so nothing was changed; re-process it once the cause is fixed.');
+    const detail = main.getByText('Technical detail');
+    await expect(detail).toBeVisible();
+    await expect(main.getByText(/^currency: /)).toBeHidden();
+    await detail.click();
+    await expect(main.getByText(/currency: /)).toBeVisible();
   });
 
   test('an invalid filter is named and ignored; an unknown event is not found', async ({ pageAs }) => {

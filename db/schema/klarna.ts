@@ -62,7 +62,9 @@ export type KlarnaCredentialRow = typeof klarnaCredentials.$inferSelect;
 /**
  * Webhook signing keys. Klarna shows a key once, at creation, so the dashboard seals it then;
  * the receiver looks keys up by the `Klarna-Signing-Key-Id` header. Deleted keys are kept
- * (marked) so old events still show which key signed them.
+ * (marked) so old events still show which key signed them. `deleted_at` is when the receiver
+ * stops accepting the key: now for a key an admin deletes, 12 hours ahead for one retired by
+ * a rotation (Klarna's retries of older deliveries still carry it).
  */
 export const klarnaSigningKeys = pgTable(
   'klarna_signing_keys',
@@ -80,8 +82,12 @@ export type KlarnaSigningKeyRow = typeof klarnaSigningKeys.$inferSelect;
 
 export const webhookVerdicts = ['valid', 'rejected'] as const;
 export type WebhookVerdict = (typeof webhookVerdicts)[number];
-/** processed: a handler applied it; no_handler: stored only; failed: the handler threw (re-processable); rejected: not accepted. */
-export const webhookStatuses = ['processed', 'no_handler', 'failed', 'rejected'] as const;
+/**
+ * processed: a handler applied it; no_handler: stored only; failed: the handler threw
+ * (re-processable); ignored: a handler declined it with a sentence (e.g. no such payment here);
+ * rejected: not accepted.
+ */
+export const webhookStatuses = ['processed', 'no_handler', 'failed', 'ignored', 'rejected'] as const;
 export type WebhookStatus = (typeof webhookStatuses)[number];
 
 /**

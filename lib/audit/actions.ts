@@ -23,6 +23,7 @@ export const auditActions = [
   'signing_keys.create',
   'signing_keys.rotate',
   'signing_keys.delete',
+  'signing_keys.end_grace',
   'webhooks.create',
   'webhooks.update',
   'webhooks.delete',

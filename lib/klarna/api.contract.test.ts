@@ -88,27 +88,41 @@ describe('credentials', () => {
 });
 
 describe('signing keys', () => {
-  it('creates (key shown once), lists, deletes, and refuses a 51st key and deleting a key in use', async () => {
+  it('creates (key shown once), gets and lists without the secret, deletes, and refuses a 51st key', async () => {
     const created = await api.signingKeys.create(mutation());
     expect(signingKeyCreatedSchema.parse(created).signing_key_id).toMatch(/^krn:partner:global:notification:signing-key:[0-9a-f-]{36}$/);
     expect(created.signing_key.length).toBeGreaterThanOrEqual(32);
     expect(new Date(created.created_at).toString()).not.toBe('Invalid Date');
     const listed = await api.signingKeys.list();
     expect(listed.signing_keys).toEqual([{ signing_key_id: created.signing_key_id, created_at: created.created_at }]);
-
-    const receiver = await startReceiver();
-    const webhook = await api.webhooks.create({ url: receiver.url, event_types: ['*'], event_version: 'v1', signing_key_id: created.signing_key_id }, mutation());
-    const inUse = await apiError(() => api.signingKeys.delete(created.signing_key_id));
-    expect(inUse).toMatchObject({ status: 409, errorType: 'RESOURCE_ERROR', errorCode: 'RESOURCE_CONFLICT' });
+    expect(await api.signingKeys.get(created.signing_key_id)).toEqual({ signing_key_id: created.signing_key_id, created_at: created.created_at });
 
     for (let i = 1; i < MAX_SIGNING_KEYS; i++) await api.signingKeys.create(mutation());
     expect((await api.signingKeys.list()).signing_keys).toHaveLength(MAX_SIGNING_KEYS);
     expect(await apiError(() => api.signingKeys.create(mutation()))).toMatchObject({ status: 409, errorCode: 'RESOURCE_CONFLICT' });
 
-    await api.webhooks.delete(webhook.webhook_id);
     await expect(api.signingKeys.delete(created.signing_key_id)).resolves.toBeUndefined();
     expect((await api.signingKeys.list()).signing_keys).toHaveLength(MAX_SIGNING_KEYS - 1);
+    expect(await apiError(() => api.signingKeys.get(created.signing_key_id))).toMatchObject({ status: 404, errorType: 'RESOURCE_ERROR', errorCode: 'RESOURCE_NOT_FOUND' });
     expect(await apiError(() => api.signingKeys.delete(created.signing_key_id))).toMatchObject({ status: 404, errorCode: 'RESOURCE_NOT_FOUND' });
+  });
+
+  it('deletes a key a webhook uses (test case 8); the webhook’s events stay signed with the deleted key', async () => {
+    const receiver = await startReceiver();
+    const { key, webhook } = await webhookSetup(receiver.url);
+    await expect(api.signingKeys.delete(key.signing_key_id)).resolves.toBeUndefined();
+    expect((await api.signingKeys.list()).signing_keys).toEqual([]);
+    // The webhook still names the key; a new event is signed with it, so a receiver that
+    // dropped the key rejects it.
+    expect(await api.webhooks.get(webhook.webhook_id)).toMatchObject({ signing_key_id: key.signing_key_id });
+    const { event_id } = await api.webhooks.simulate(webhook.webhook_id, { event_type: 'payment.request.updated', event_version: 'v1' }, mutation());
+    await sandbox.control.waitForDeliveries({ event_id });
+    const request = receiver.received.at(-1)!;
+    expect(request.headers['klarna-signing-key-id']).toBe(key.signing_key_id);
+    expect(verifyWebhookSignature(request.body, request.headers['klarna-signature'] as string, key.signing_key)).toMatchObject({ valid: true });
+    // A webhook cannot be pointed at the deleted key again.
+    const refused = await apiError(() => api.webhooks.create({ url: receiver.url, event_types: ['*'], event_version: 'v1', signing_key_id: key.signing_key_id }, mutation()));
+    expect(refused).toMatchObject({ status: 400, errors: [expect.objectContaining({ parameter: 'signing_key_id' })] });
     await receiver.close();
   });
 });
@@ -347,14 +361,17 @@ describe('webhook retries', () => {
     expect(delivery!.attempts.map((a) => a.status)).toEqual([500, 202]);
   });
 
-  it('gives up after the 12 h retry', async () => {
+  it('gives up after the last retry, 12 h after the first failure in all', async () => {
     receiver = await startReceiver(() => 500);
     await sandbox.control.setWebhookTimeScale(100_000);
     const { webhook } = await webhookSetup(receiver.url);
     const { event_id } = await api.webhooks.simulate(webhook.webhook_id, { event_type: 'payment.request.updated', event_version: 'v1' }, mutation());
     const [delivery] = await sandbox.control.waitForDeliveries({ event_id }, { timeoutMs: 15_000 });
     expect(delivery!.state).toBe('failed');
-    expect(delivery!.attempts.map((a) => a.retry_delay_seconds)).toEqual([10, 120, 900, 10_800, 21_600, 43_200, null]);
+    // 10 s, 2 min and 15 min apart, then at 3 h, 6 h and 12 h after the first failure (seed 002 l. 588–600).
+    const delays = delivery!.attempts.map((a) => a.retry_delay_seconds);
+    expect(delays).toEqual([10, 120, 900, 9_770, 10_800, 21_600, null]);
+    expect(delays.reduce<number>((sum, d) => sum + (d ?? 0), 0)).toBe(12 * 3600);
   });
 });
 

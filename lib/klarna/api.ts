@@ -5,6 +5,7 @@ import {
   credentialSchema,
   signingKeyCreatedSchema,
   signingKeyListSchema,
+  signingKeySchema,
   type CredentialCreateRequest,
 } from './schemas/management';
 import { webhookListSchema, webhookSchema, webhookSimulatedSchema, type WebhookCreateRequest, type WebhookSimulateRequest, type WebhookUpdateRequest } from './schemas/webhooks';
@@ -87,6 +88,7 @@ export function klarnaApi(client: KlarnaClient) {
     signingKeys: {
       create: (mutation: Mutation) => call('signingKeys.create', none, { body: {}, mutation, response: signingKeyCreatedSchema }),
       list: () => call('signingKeys.list', none, { response: signingKeyListSchema }),
+      get: (signingKeyId: string) => call('signingKeys.get', { signing_key_id: signingKeyId }, { response: signingKeySchema }),
       delete: (signingKeyId: string) => call('signingKeys.delete', { signing_key_id: signingKeyId }, {}),
     },
     webhooks: {

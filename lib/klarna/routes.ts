@@ -11,6 +11,7 @@ export const klarnaRoutes = {
   'credentials.delete': { method: 'DELETE', path: '/v1/account/credentials/{credential_id}', category: 'partner-management' },
   'signingKeys.create': { method: 'POST', path: '/v1/notification/signing-keys', category: 'partner-management' },
   'signingKeys.list': { method: 'GET', path: '/v1/notification/signing-keys', category: 'partner-management' },
+  'signingKeys.get': { method: 'GET', path: '/v1/notification/signing-keys/{signing_key_id}', category: 'partner-management' },
   'signingKeys.delete': { method: 'DELETE', path: '/v1/notification/signing-keys/{signing_key_id}', category: 'partner-management' },
   'webhooks.create': { method: 'POST', path: '/v1/notification/webhooks', category: 'partner-management' },
   'webhooks.list': { method: 'GET', path: '/v1/notification/webhooks', category: 'partner-management' },

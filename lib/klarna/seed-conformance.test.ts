@@ -98,8 +98,6 @@ const printedBroken: Record<number, { reason: string; fix: ((printed: string) =>
 /** Examples that parse but our schemas refuse: why, and what we decided (docs/klarna-decisions.md). */
 const refused: Record<number, { path: string; reason: string }> = {
   1154: { path: 'products.0.type', reason: 'product `type` "PAYMENTS": the seed\'s other four onboarding examples, its product routes (`/products/payment`) and its webhooks say PAYMENT; we send and accept PAYMENT only' },
-  // Not ours to change here: the webhooks work of issue 13 (point 2) makes `event_id` optional; drop this entry when it lands.
-  1297: { path: 'metadata.event_id', reason: 'the `partner.account.state-change.operational` example has no `metadata.event_id`, which our envelope schema requires' },
 };
 
 function parsedValue(example: SeedExample): unknown {

@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { paymentRequests, paymentTransactions } from '@/db/schema';
 import { captureSchema, paymentPricingSchema, paymentRequestEventPayloadSchema, paymentTransactionEventPayloadSchema, refundSchema } from '@/lib/klarna/schemas/payments';
-import type { StoredWebhookEvent, WebhookHandler, WebhookHandlerRegistry } from '@/lib/webhooks/handlers';
+import { IgnoredEvent, type StoredWebhookEvent, type WebhookHandler, type WebhookHandlerRegistry } from '@/lib/webhooks/handlers';
+import { isSimulatedEvent } from '@/lib/webhooks/simulations';
 import { addPaymentTimeline, applyTransactionSnapshot, saveOperations } from './cache';
 
 /**
@@ -42,6 +43,7 @@ async function applyTransactionEvent(tx: Db, event: StoredWebhookEvent) {
   const accountId = event.envelope.metadata.account_id;
   if (!accountId) throw new Error('transaction event without metadata.account_id');
   const p = paymentTransactionEventPayloadSchema.parse(event.envelope.payload);
+  await refuseSimulatedUnknown(tx, event, p.payment_transaction_id);
   // Klarna's own change time when the event carries it, so a read of the same change (same
   // updated_at) is not refused as older; else when the event occurred.
   const at = typeof p.updated_at === 'string' && !Number.isNaN(Date.parse(p.updated_at)) ? new Date(p.updated_at) : occurredAt(event);
@@ -79,6 +81,15 @@ async function applyTransactionEvent(tx: Db, event: StoredWebhookEvent) {
     eventId: event.row.eventId,
     details: { event_type: type, state: p.state, captured_amount: p.captured_amount, refunded_amount: p.refunded_amount, remaining_authorized_amount: p.remaining_authorized_amount },
   });
+}
+
+/**
+ * A transaction unknown here is learnt from its events (the partner's own checkout), except from
+ * a test event Klarna sent with dummy data: that is ignored with a sentence, not invented.
+ */
+async function refuseSimulatedUnknown(tx: Db, event: StoredWebhookEvent, paymentTransactionId: string) {
+  const [known] = await tx.select({ id: paymentTransactions.paymentTransactionId }).from(paymentTransactions).where(eq(paymentTransactions.paymentTransactionId, paymentTransactionId)).limit(1);
+  if (!known && (await isSimulatedEvent(tx, event.row))) throw new IgnoredEvent('ignored: no payment with this id is known here (a test event: Klarna sent it with dummy data)');
 }
 
 /**

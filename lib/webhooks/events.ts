@@ -109,7 +109,7 @@ type Ctx = { db: Db; actor: Actor | null; requestId?: string | null };
  * failed, or after a handler was added for a type that arrived earlier). The handler's writes,
  * the event's new status and the audit entry commit together.
  */
-export async function reprocessWebhookEvent(ctx: Ctx, id: number): Promise<{ status: 'processed' | 'failed'; processingError: string | null }> {
+export async function reprocessWebhookEvent(ctx: Ctx, id: number): Promise<{ status: 'processed' | 'failed' | 'ignored'; processingError: string | null }> {
   assertCan(ctx.actor, 'webhooks.manage');
   const actor = ctx.actor;
   const found = await getWebhookEvent(ctx.db, id);
@@ -132,7 +132,7 @@ export async function reprocessWebhookEvent(ctx: Ctx, id: number): Promise<{ sta
       actor,
       action: 'webhook_events.reprocess',
       target: { type: 'webhook_event', id: String(id) },
-      outcome: outcome === 'processed' ? 'success' : 'failure',
+      outcome: outcome === 'failed' ? 'failure' : 'success',
       details: { eventId: row!.eventId, eventType: row!.eventType, previousStatus: row!.status, status: outcome, ...(processingError ? { error: processingError } : {}) },
       requestId: ctx.requestId,
     });

@@ -12,6 +12,30 @@ export type StoredWebhookEvent = { row: WebhookEventRow; envelope: WebhookEvent 
  */
 export type WebhookHandler = (tx: Db, events: StoredWebhookEvent[]) => Promise<void>;
 
+const ignoredBrand = Symbol.for('klarna-dashboard.webhooks.ignored-event');
+
+/**
+ * Thrown by a handler for an event it cannot apply and never will (a transaction nobody here
+ * knows, a simulated event's dummy data): the event is stored as "ignored" with this sentence,
+ * and nothing the handler wrote for it is kept. Not a failure: re-processing would change nothing.
+ */
+export class IgnoredEvent extends Error {
+  readonly [ignoredBrand] = true;
+  constructor(sentence: string) {
+    super(sentence);
+    this.name = 'IgnoredEvent';
+  }
+}
+
+/**
+ * Whether a handler declined the event. By a registered symbol, not `instanceof`: Next.js may
+ * load this module once for route handlers and once for server actions, and the one registry
+ * (a process global) holds handlers from either.
+ */
+export function isIgnoredEvent(error: unknown): error is IgnoredEvent {
+  return error instanceof Error && (error as Partial<Record<typeof ignoredBrand, boolean>>)[ignoredBrand] === true;
+}
+
 export function eachEvent(apply: (tx: Db, event: StoredWebhookEvent) => Promise<void>): WebhookHandler {
   return async (tx, events) => {
     for (const event of events) await apply(tx, event);

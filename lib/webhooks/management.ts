@@ -1,15 +1,17 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { klarnaSigningKeys, webhookEvents } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
-import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
+import { callKlarna, klarnaFor, KlarnaRefusedError, type KlarnaSettings } from '@/lib/credentials/connection';
 import { ConflictError, InputError } from '@/lib/errors';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { MAX_SIGNING_KEYS } from '@/lib/klarna/schemas/management';
 import { eventTypePatternSchema, webhookStatuses, type Webhook } from '@/lib/klarna/schemas/webhooks';
-import { sealSigningKey } from './signing-keys';
+import { escapeLike } from './events';
+import { forgetCachedSigningKeys, RETIRED_KEY_GRACE_MS, sealSigningKey } from './signing-keys';
+import { noteSimulationRequested } from './simulations';
 
 type Ctx = { db: Db; actor: Actor | null; settings: KlarnaSettings; requestId?: string | null };
 
@@ -22,11 +24,15 @@ export type SigningKeyView = {
   usedBy: string[];
 };
 
+export type RetiredKeyView = { signingKeyId: string; createdAt: Date; acceptedUntil: Date };
+
 /** Klarna's signing keys and webhooks, read together (each key shows which webhooks use it). */
-export async function loadWebhookSetup(ctx: Ctx): Promise<{ signingKeys: SigningKeyView[]; webhooks: Webhook[]; heldKeys: { signingKeyId: string; createdAt: Date }[] }> {
+export async function loadWebhookSetup(
+  ctx: Ctx,
+): Promise<{ signingKeys: SigningKeyView[]; webhooks: Webhook[]; heldKeys: { signingKeyId: string; createdAt: Date }[]; retiredKeys: RetiredKeyView[]; deletedKeyIds: string[] }> {
   assertCan(ctx.actor, 'dashboard.read');
   const api = await klarnaFor(ctx.db, ctx.settings);
-  const [{ signing_keys }, { webhooks }, stored] = await Promise.all([
+  const [{ signing_keys }, { webhooks }, stored, gone] = await Promise.all([
     callKlarna(() => api.signingKeys.list()),
     callKlarna(() => api.webhooks.list()),
     ctx.db
@@ -34,7 +40,13 @@ export async function loadWebhookSetup(ctx: Ctx): Promise<{ signingKeys: Signing
       .from(klarnaSigningKeys)
       .where(and(eq(klarnaSigningKeys.environment, ctx.settings.environment), isNull(klarnaSigningKeys.deletedAt)))
       .orderBy(desc(klarnaSigningKeys.createdAt)),
+    ctx.db
+      .select({ signingKeyId: klarnaSigningKeys.signingKeyId, createdAt: klarnaSigningKeys.createdAt, deletedAt: klarnaSigningKeys.deletedAt })
+      .from(klarnaSigningKeys)
+      .where(and(eq(klarnaSigningKeys.environment, ctx.settings.environment), isNotNull(klarnaSigningKeys.deletedAt)))
+      .orderBy(desc(klarnaSigningKeys.deletedAt)),
   ]);
+  const now = Date.now();
   const storedIds = new Set(stored.map((s) => s.signingKeyId));
   return {
     signingKeys: signing_keys
@@ -43,7 +55,19 @@ export async function loadWebhookSetup(ctx: Ctx): Promise<{ signingKeys: Signing
     webhooks,
     /** Keys this dashboard holds the secret of: the only ones a webhook form may choose. */
     heldKeys: stored,
+    /** Keys retired by a rotation and still accepted until their grace ends. */
+    retiredKeys: gone.filter((k) => k.deletedAt!.getTime() > now).map((k) => ({ signingKeyId: k.signingKeyId, createdAt: k.createdAt, acceptedUntil: k.deletedAt! })),
+    /** Keys deleted here: a webhook still naming one has its events rejected. */
+    deletedKeyIds: gone.map((k) => k.signingKeyId),
   };
+}
+
+/** One signing key as Klarna has it (never its secret): Management API test case 8's "get". */
+export async function getSigningKey(ctx: Ctx, signingKeyId: string): Promise<{ signingKeyId: string; createdAt: string }> {
+  assertCan(ctx.actor, 'dashboard.read');
+  const api = await klarnaFor(ctx.db, ctx.settings);
+  const key = await callKlarna(() => api.signingKeys.get(signingKeyId));
+  return { signingKeyId: key.signing_key_id, createdAt: key.created_at };
 }
 
 /**
@@ -66,22 +90,35 @@ export async function createSigningKey(ctx: Ctx, input: { intentId: string }): P
   return { signingKeyId: created.signing_key_id };
 }
 
+/**
+ * Deletes a key at Klarna, even one a webhook still uses (the seed has no rule against it), and
+ * stops accepting it here at once: Management API test case 8 ("verify webhooks are working or
+ * not, depending on the status of the signing key in use"). A key only known here (already gone
+ * at Klarna) is deleted here all the same.
+ */
 export async function deleteSigningKey(ctx: Ctx, signingKeyId: string): Promise<void> {
   assertCan(ctx.actor, 'webhooks.manage');
   const api = await klarnaFor(ctx.db, ctx.settings);
-  await callKlarna(() => api.signingKeys.delete(signingKeyId));
+  const [held] = await ctx.db.select({ deletedAt: klarnaSigningKeys.deletedAt }).from(klarnaSigningKeys).where(eq(klarnaSigningKeys.signingKeyId, signingKeyId));
+  try {
+    await callKlarna(() => api.signingKeys.delete(signingKeyId));
+  } catch (error) {
+    if (!(goneAtKlarna(error) && held)) throw error;
+  }
   await ctx.db.transaction(async (tx) => {
-    await tx.update(klarnaSigningKeys).set({ deletedAt: new Date() }).where(eq(klarnaSigningKeys.signingKeyId, signingKeyId));
+    await tx.update(klarnaSigningKeys).set({ deletedAt: sql`least(coalesce(${klarnaSigningKeys.deletedAt}, now()), now())` }).where(eq(klarnaSigningKeys.signingKeyId, signingKeyId));
     await recordAudit(tx, { actor: ctx.actor ?? 'system', action: 'signing_keys.delete', target: { type: 'signing_key', id: signingKeyId }, requestId: ctx.requestId });
   });
+  forgetCachedSigningKeys();
 }
 
 /**
- * Rotation (seed, "key rotation"): a new key, stored here first so the receiver accepts it,
- * then every webhook signing with the old key moved to the new one. The old key is left for
- * the admin to delete once events arrive signed with the new key.
+ * Rotation (seed 002 l. 655–660): a new key, stored here first so the receiver accepts it, then
+ * every webhook signing with the old key moved to the new one, then the old key deleted at
+ * Klarna. This dashboard keeps accepting the old key for 12 hours, the span of Klarna's retries
+ * of deliveries made with the old configuration (seed 002 l. 608); an admin can end that sooner.
  */
-export async function rotateSigningKey(ctx: Ctx, input: { signingKeyId: string; intentId: string }): Promise<{ signingKeyId: string; movedWebhooks: string[] }> {
+export async function rotateSigningKey(ctx: Ctx, input: { signingKeyId: string; intentId: string }): Promise<{ signingKeyId: string; movedWebhooks: string[]; acceptedUntil: Date }> {
   assertCan(ctx.actor, 'webhooks.manage');
   const api = await klarnaFor(ctx.db, ctx.settings);
   const { signingKeyId } = await createSigningKey(ctx, { intentId: input.intentId });
@@ -92,8 +129,44 @@ export async function rotateSigningKey(ctx: Ctx, input: { signingKeyId: string; 
     await callKlarna(() => api.webhooks.update(webhook.webhook_id, { signing_key_id: signingKeyId }, { idempotencyKey: key }));
     moved.push(webhook.webhook_id);
   }
-  await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'signing_keys.rotate', target: { type: 'signing_key', id: input.signingKeyId }, details: { replacement: signingKeyId, movedWebhooks: moved }, requestId: ctx.requestId });
-  return { signingKeyId, movedWebhooks: moved };
+  try {
+    await callKlarna(() => api.signingKeys.delete(input.signingKeyId));
+  } catch (error) {
+    // A repeated rotation finds the old key already gone.
+    if (!goneAtKlarna(error)) throw error;
+  }
+  const acceptedUntil = new Date(Date.now() + RETIRED_KEY_GRACE_MS);
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(klarnaSigningKeys)
+      .set({ deletedAt: sql`coalesce(${klarnaSigningKeys.deletedAt}, ${acceptedUntil.toISOString()}::timestamptz)` })
+      .where(eq(klarnaSigningKeys.signingKeyId, input.signingKeyId));
+    await recordAudit(tx, {
+      actor: ctx.actor ?? 'system',
+      action: 'signing_keys.rotate',
+      target: { type: 'signing_key', id: input.signingKeyId },
+      details: { replacement: signingKeyId, movedWebhooks: moved, acceptedUntil: acceptedUntil.toISOString() },
+      requestId: ctx.requestId,
+    });
+  });
+  return { signingKeyId, movedWebhooks: moved, acceptedUntil };
+}
+
+const goneAtKlarna = (error: unknown) => error instanceof KlarnaRefusedError && error.code === 'RESOURCE_NOT_FOUND';
+
+/** Ends a retired key's grace now: from this moment the receiver rejects events signed with it. */
+export async function endSigningKeyGrace(ctx: Ctx, signingKeyId: string): Promise<void> {
+  assertCan(ctx.actor, 'webhooks.manage');
+  await ctx.db.transaction(async (tx) => {
+    const ended = await tx
+      .update(klarnaSigningKeys)
+      .set({ deletedAt: sql`now()` })
+      .where(and(eq(klarnaSigningKeys.signingKeyId, signingKeyId), gt(klarnaSigningKeys.deletedAt, sql`now()`)))
+      .returning({ id: klarnaSigningKeys.signingKeyId });
+    if (ended.length === 0) throw new ConflictError('That key is not in a grace period: it is either in use or no longer accepted.');
+    await recordAudit(tx, { actor: ctx.actor ?? 'system', action: 'signing_keys.end_grace', target: { type: 'signing_key', id: signingKeyId }, requestId: ctx.requestId });
+  });
+  forgetCachedSigningKeys();
 }
 
 /** The dashboard's form for a webhook. Whether plain http is allowed depends on the environment (see checkWebhookForm). */
@@ -153,20 +226,33 @@ export async function simulateWebhookEvent(ctx: Ctx, input: { webhookId: string;
   if (ctx.settings.environment === 'live') throw new ConflictError('Klarna simulates events only in its test environment.');
   const api = await klarnaFor(ctx.db, ctx.settings);
   const key = idempotencyKey({ operation: 'webhooks.simulate', target: input.webhookId, nonce: input.intentId });
-  const answer = await callKlarna(() => api.webhooks.simulate(input.webhookId, { event_type: input.eventType, event_version: 'v1' }, { idempotencyKey: key }), { event_type: 'eventType' });
+  const settle = noteSimulationRequested(input.webhookId, input.eventType);
+  const answer = await callKlarna(() => api.webhooks.simulate(input.webhookId, { event_type: input.eventType, event_version: 'v1' }, { idempotencyKey: key }), { event_type: 'eventType' }).catch((error: unknown) => {
+    settle();
+    throw error;
+  });
   await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.simulate', target: { type: 'webhook', id: input.webhookId }, details: { eventType: input.eventType, eventId: answer.event_id }, requestId: ctx.requestId, idempotencyKey: key });
+  // The audit entry names the event now; the note of the request is no longer needed.
+  settle();
   return { eventId: answer.event_id };
 }
 
 export { MAX_SIGNING_KEYS };
 
-/** The newest stored delivery of an event, for following a simulated event until it arrives. */
+/**
+ * The newest stored delivery of an event, for following a simulated event until it arrives. A
+ * rejected delivery has no event id of its own (its body is not trusted), so one received in the
+ * last 15 minutes whose body names the event stands in for it: the admin sees why it was refused.
+ */
 export async function findReceivedEvent(db: Db, eventId: string) {
-  const [row] = await db
-    .select({ id: webhookEvents.id, verdict: webhookEvents.verdict, status: webhookEvents.status, rejectReason: webhookEvents.rejectReason, receivedAt: webhookEvents.receivedAt })
+  const columns = { id: webhookEvents.id, verdict: webhookEvents.verdict, status: webhookEvents.status, rejectReason: webhookEvents.rejectReason, processingError: webhookEvents.processingError, receivedAt: webhookEvents.receivedAt };
+  const [row] = await db.select(columns).from(webhookEvents).where(eq(webhookEvents.eventId, eventId)).orderBy(desc(webhookEvents.id)).limit(1);
+  if (row) return row;
+  const [rejected] = await db
+    .select(columns)
     .from(webhookEvents)
-    .where(eq(webhookEvents.eventId, eventId))
+    .where(and(eq(webhookEvents.verdict, 'rejected'), gt(webhookEvents.receivedAt, sql`now() - interval '15 minutes'`), sql`${webhookEvents.rawBody} like ${`%"event_id":${escapeLike(JSON.stringify(eventId))}%`}`))
     .orderBy(desc(webhookEvents.id))
     .limit(1);
-  return row ?? null;
+  return rejected ?? null;
 }

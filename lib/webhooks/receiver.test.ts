@@ -1,12 +1,15 @@
+import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { beforeEach, expect, it } from 'vitest';
+import { z } from 'zod';
 import { openDatabase } from '@/db/client';
-import { auditLog, webhookEvents } from '@/db/schema';
+import { auditLog, klarnaSigningKeys, webhookEvents } from '@/db/schema';
 import { createSigningKey, klarnaEvent, signedHeaders, testKeyring } from '@/test/factories';
 import { describeEachDriver } from '@/test/db';
-import { eachEvent, WebhookHandlerRegistry } from './handlers';
+import { eachEvent, IgnoredEvent, WebhookHandlerRegistry } from './handlers';
+import { splitOutcomeNote } from './outcome';
 import { receiveKlarnaWebhook, type ReceiverDeps } from './receiver';
-import { signingKeyLookup } from './signing-keys';
+import { forgetCachedSigningKeys, signingKeyLookup } from './signing-keys';
 
 describeEachDriver('webhook receiver', (db) => {
   let key: { signingKeyId: string; key: string };
@@ -113,13 +116,72 @@ describeEachDriver('webhook receiver', (db) => {
     expect(answer).toEqual({ status: 403, body: { error: expect.stringContaining('127.0.0.1') } });
   });
 
-  it('keeps verifying with a key deleted during a rotation, within the retry window only', async () => {
-    const recent = await createSigningKey(db(), { deletedAt: new Date(Date.now() - 60_000) });
-    const old = await createSigningKey(db(), { deletedAt: new Date(Date.now() - 14 * 3600_000) });
+  it('accepts a key retired by a rotation until its grace ends, and refuses a deleted key with the reason', async () => {
+    const retired = await createSigningKey(db(), { deletedAt: new Date(Date.now() + 11 * 3600_000) });
+    const deleted = await createSigningKey(db(), { deletedAt: new Date(Date.now() - 1_000) });
     const a = klarnaEvent();
     const b = klarnaEvent();
-    expect((await deliver(a.body, signedHeaders(a.body, recent.signingKeyId, recent.key))).status).toBe(200);
-    expect((await deliver(b.body, signedHeaders(b.body, old.signingKeyId, old.key))).status).toBe(400);
+    expect((await deliver(a.body, signedHeaders(a.body, retired.signingKeyId, retired.key))).status).toBe(200);
+    const refused = await deliver(b.body, signedHeaders(b.body, deleted.signingKeyId, deleted.key));
+    expect(refused).toEqual({ status: 400, body: { error: expect.stringMatching(new RegExp(`^signing key ${deleted.signingKeyId} was deleted here \\(no longer accepted since .+ UTC\\)$`)) } });
+    const [row] = await db().select().from(webhookEvents).where(sql`${webhookEvents.verdict} = 'rejected' and ${webhookEvents.rawBody} = ${b.body}`);
+    expect(row).toMatchObject({ status: 'rejected', signingKeyId: deleted.signingKeyId, rejectReason: (refused.body as { error: string }).error });
+  });
+
+  it('stops accepting a key the moment it is deleted, although the lookup had it cached', async () => {
+    const lookup = signingKeyLookup(db(), testKeyring, { ttlMs: 60_000 });
+    const a = klarnaEvent();
+    expect((await deliver(a.body, signedHeaders(a.body, key.signingKeyId, key.key), { signingKey: lookup })).status).toBe(200);
+    await db().update(klarnaSigningKeys).set({ deletedAt: new Date() }).where(eq(klarnaSigningKeys.signingKeyId, key.signingKeyId));
+    forgetCachedSigningKeys();
+    const b = klarnaEvent();
+    expect((await deliver(b.body, signedHeaders(b.body, key.signingKeyId, key.key), { signingKey: lookup })).status).toBe(400);
+  });
+
+  it('stops accepting a retired key when its grace ends, cached or not', async () => {
+    let now = Date.now();
+    const retired = await createSigningKey(db(), { deletedAt: new Date(now + 60_000) });
+    const lookup = signingKeyLookup(db(), testKeyring, { ttlMs: 10 * 60_000, now: () => now });
+    const a = klarnaEvent();
+    expect((await deliver(a.body, signedHeaders(a.body, retired.signingKeyId, retired.key), { signingKey: lookup })).status).toBe(200);
+    now += 61_000;
+    const b = klarnaEvent();
+    expect((await deliver(b.body, signedHeaders(b.body, retired.signingKeyId, retired.key), { signingKey: lookup })).status).toBe(400);
+  });
+
+  it('stores an event without metadata.event_id under the SHA-256 of its body, and applies a repeat once', async () => {
+    const { event } = klarnaEvent();
+    const { event_id: _, ...metadata } = event.metadata;
+    const body = JSON.stringify({ ...event, metadata });
+    const headers = signedHeaders(body, key.signingKeyId, key.key);
+    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    expect(await deliver(body, headers)).toEqual({ status: 200, body: { received: true, event_id: digest, duplicate: false } });
+    expect(await deliver(body, headers)).toEqual({ status: 200, body: { received: true, event_id: digest, duplicate: true } });
+    expect(await rowsFor(digest)).toEqual([expect.objectContaining({ status: 'processed', applyCount: 1, duplicateCount: 1 })]);
+    expect(applied).toEqual([digest]);
+  });
+
+  it('marks an event a handler declines as ignored with its sentence, and a payload it cannot read with a sentence naming the fields', async () => {
+    handlers = new WebhookHandlerRegistry()
+      .register('payment.request.updated', eachEvent(async (tx, { row }) => {
+        await tx.insert(auditLog).values({ action: 'test.webhook-applied', actorEmail: 'webhook', targetId: row.eventId, outcome: 'success' });
+        throw new IgnoredEvent('ignored: no payment with this id is known here');
+      }))
+      .register('payment.request.state-change.*', eachEvent(async () => {
+        z.object({ payment_request_id: z.string(), state: z.string() }).parse({});
+      }));
+    const ignored = klarnaEvent({ eventType: 'payment.request.updated' });
+    const unreadable = klarnaEvent({ eventType: 'payment.request.state-change.authorized' });
+    for (const { body } of [ignored, unreadable]) expect((await deliver(body, signedHeaders(body, key.signingKeyId, key.key))).status).toBe(200);
+    expect((await rowsFor(ignored.event.metadata.event_id))[0]).toMatchObject({ status: 'ignored', processingError: 'ignored: no payment with this id is known here', applyCount: 0 });
+    // Nothing the declining handler wrote is kept.
+    expect(await db().select().from(auditLog).where(eq(auditLog.targetId, ignored.event.metadata.event_id))).toHaveLength(0);
+    const [row] = await rowsFor(unreadable.event.metadata.event_id);
+    expect(row!.status).toBe('failed');
+    const { sentence, detail } = splitOutcomeNote(row!.processingError!);
+    expect(sentence).toBe('Not applied: the payload is missing or has unexpected values for payment_request_id, state, so nothing was changed; re-process it once the cause is fixed.');
+    expect(sentence).not.toMatch(/[[{]/);
+    expect(detail).toContain('payment_request_id:');
   });
 
   it('stores an event whose handler fails as failed, and applies it when Klarna delivers it again', async () => {

@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { webhookEvents, type WebhookEventRow } from '@/db/schema';
 import { verifyWebhookSignature } from '@/lib/klarna/signature';
 import { webhookEventSchema, type WebhookEvent } from '@/lib/klarna/schemas/webhooks';
 import { eventWriterFor } from './event-writer';
-import type { WebhookHandler, WebhookHandlerRegistry } from './handlers';
-import type { SigningKeyLookup } from './signing-keys';
+import { isIgnoredEvent, type WebhookHandler, type WebhookHandlerRegistry } from './handlers';
+import { outcomeNote } from './outcome';
+import { describeKeyRefusal, type SigningKeyLookup } from './signing-keys';
 
 export type ReceiverDeps = {
   db: Db;
@@ -62,8 +64,9 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
   }
   const signingKeyId = delivery.headers.get('klarna-signing-key-id')?.trim() || null;
   if (!signingKeyId) return reject(400, 'missing Klarna-Signing-Key-Id header');
-  const key = await deps.signingKey(signingKeyId);
-  if (!key) return reject(400, `unknown signing key ${signingKeyId}`, { signingKeyId });
+  const found = await deps.signingKey(signingKeyId);
+  if (typeof found !== 'string') return reject(400, describeKeyRefusal(signingKeyId, found), { signingKeyId });
+  const key = found;
   const verdict = verifyWebhookSignature(delivery.rawBody, delivery.headers.get('klarna-signature'), key);
   if (!verdict.valid) {
     return reject(400, verdict.reason === 'missing signature' ? 'missing Klarna-Signature header' : 'signature does not match the body', { signingKeyId });
@@ -77,8 +80,9 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
   const envelope = parsed.data;
   const meta = envelope.metadata;
   const occurredAt = new Date(meta.occurred_at);
+  const eventId = meta.event_id ?? bodyDigestId(delivery.rawBody);
   const values = {
-    eventId: meta.event_id,
+    eventId,
     eventType: meta.event_type,
     eventVersion: meta.event_version,
     occurredAt: Number.isNaN(occurredAt.getTime()) ? null : occurredAt,
@@ -94,25 +98,33 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
   };
 
   const { duplicate } = await eventWriterFor(deps.db, deps.handlers).store(values, envelope);
-  return { status: 200, body: { received: true, event_id: meta.event_id, duplicate } };
+  return { status: 200, body: { received: true, event_id: eventId, duplicate } };
+}
+
+/**
+ * The id of an event whose envelope has no `event_id` (the seed's account example has none):
+ * a SHA-256 of the signed body as received, so Klarna's repeat of it is stored once.
+ */
+export function bodyDigestId(rawBody: string): string {
+  return `sha256:${createHash('sha256').update(rawBody, 'utf8').digest('hex')}`;
 }
 
 /**
  * Runs the handler in a savepoint: its writes and the event's new status commit together, and
  * a handler that throws leaves the event stored as failed with the reason (re-processable).
  */
-export async function applyStoredEvent(tx: Db, row: WebhookEventRow, envelope: WebhookEvent, handler: WebhookHandler): Promise<'processed' | 'failed'> {
+export async function applyStoredEvent(tx: Db, row: WebhookEventRow, envelope: WebhookEvent, handler: WebhookHandler): Promise<'processed' | 'failed' | 'ignored'> {
   try {
     await tx.transaction(async (savepoint) => {
       await handler(savepoint, [{ row, envelope }]);
     });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const ignored = isIgnoredEvent(error);
     await tx
       .update(webhookEvents)
-      .set({ status: 'failed', processingError: message.slice(0, 2000), processedAt: sql`now()` })
+      .set({ status: ignored ? 'ignored' : 'failed', processingError: outcomeNote(error).slice(0, 4000), processedAt: sql`now()` })
       .where(sql`${webhookEvents.id} = ${row.id}`);
-    return 'failed';
+    return ignored ? 'ignored' : 'failed';
   }
   await tx
     .update(webhookEvents)

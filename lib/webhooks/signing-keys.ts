@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { klarnaSigningKeys } from '@/db/schema';
 import { openSecret, sealSecret, type Keyring } from '@/lib/crypto/secrets';
+import { formatDateTime } from '@/lib/ui/format';
 
 const context = (signingKeyId: string) => `klarna_signing_keys.key:${signingKeyId}`;
 
@@ -10,30 +11,52 @@ export function sealSigningKey(signingKeyId: string, key: string, keyring: Keyri
 }
 
 /**
- * Klarna keeps retrying a failed delivery for 12 hours with the configuration it had (seed,
- * "Retry mechanism"), so a key deleted during a rotation still verifies for that long.
+ * Klarna keeps retrying a failed delivery for 12 hours in all with the configuration it had
+ * (seed 002 l. 588–608), so a key retired by a rotation still verifies for that long. A key an
+ * admin deletes stops at once (Management API test case 8).
  */
-export const DELETED_KEY_GRACE_MS = 13 * 60 * 60 * 1000;
+export const RETIRED_KEY_GRACE_MS = 12 * 60 * 60 * 1000;
 
-export type SigningKeyLookup = (signingKeyId: string) => Promise<string | null>;
+/** The opened key, or why there is none: null when it was never stored here. */
+export type SigningKeyFound = string | null | { deletedAt: Date };
+export type SigningKeyLookup = (signingKeyId: string) => Promise<SigningKeyFound>;
+
+/** The receiver's reason for refusing a delivery signed with a key it does not accept. */
+export function describeKeyRefusal(signingKeyId: string, found: Exclude<SigningKeyFound, string>): string {
+  if (found === null) return `unknown signing key ${signingKeyId}`;
+  return `signing key ${signingKeyId} was deleted here (no longer accepted since ${formatDateTime(found.deletedAt)} UTC)`;
+}
+
+// Bumped when a key is deleted or its grace ended, so every lookup in this process forgets its
+// cached keys at once instead of after its time to live.
+const globalForKeys = globalThis as unknown as { __signingKeyGeneration?: number };
+export function forgetCachedSigningKeys(): void {
+  globalForKeys.__signingKeyGeneration = (globalForKeys.__signingKeyGeneration ?? 0) + 1;
+}
 
 /**
  * Finds and opens a signing key by id, caching opened keys briefly: the receiver needs one per
- * delivery and must answer fast. A key deleted here stops verifying within `ttlMs` (plus grace).
+ * delivery and must answer fast. A key deleted in this process stops verifying at once; another
+ * instance notices within `ttlMs`. A retired key stops at its `deleted_at` exactly.
  */
 export function signingKeyLookup(db: Db, keyring: Keyring, options: { ttlMs?: number; now?: () => number } = {}): SigningKeyLookup {
   const ttlMs = options.ttlMs ?? 30_000;
   const now = options.now ?? Date.now;
   const cache = new Map<string, { key: string; until: number }>();
+  let generation = globalForKeys.__signingKeyGeneration ?? 0;
   return async (signingKeyId) => {
+    if ((globalForKeys.__signingKeyGeneration ?? 0) !== generation) {
+      cache.clear();
+      generation = globalForKeys.__signingKeyGeneration ?? 0;
+    }
     const hit = cache.get(signingKeyId);
     if (hit && hit.until > now()) return hit.key;
     cache.delete(signingKeyId);
     const [row] = await db.select().from(klarnaSigningKeys).where(eq(klarnaSigningKeys.signingKeyId, signingKeyId)).limit(1);
     if (!row) return null;
-    if (row.deletedAt && row.deletedAt.getTime() + DELETED_KEY_GRACE_MS < now()) return null;
+    if (row.deletedAt && row.deletedAt.getTime() <= now()) return { deletedAt: row.deletedAt };
     const key = openSecret(row.keySealed, keyring, context(signingKeyId));
-    cache.set(signingKeyId, { key, until: now() + ttlMs });
+    cache.set(signingKeyId, { key, until: Math.min(now() + ttlMs, row.deletedAt?.getTime() ?? Infinity) });
     return key;
   };
 }

@@ -36,8 +36,9 @@ export function queueEvent(store: SandboxStore, clock: SandboxClock, input: Emit
 
   for (const webhook of Object.values(store.data.webhooks)) {
     if (options.webhookId ? webhook.webhook_id !== options.webhookId : webhook.status !== 'ENABLED' || !webhook.event_types.some((p) => eventTypeMatches(p, input.event_type))) continue;
-    const signingKey = store.data.signing_keys[webhook.signing_key_id];
-    if (!signingKey) continue; // cannot happen: a key in use cannot be deleted
+    // A webhook whose key was deleted still signs with it: the receiver decides (signing-keys.ts route).
+    const signingKey = store.data.signing_keys[webhook.signing_key_id] ?? store.data.deleted_signing_keys?.[webhook.signing_key_id];
+    if (!signingKey) continue;
     const envelope = {
       metadata: {
         event_type: input.event_type,

@@ -345,6 +345,8 @@ export type SandboxData = {
   clock_offset_ms: number;
   credentials: Record<string, CredentialRecord>;
   signing_keys: Record<string, SigningKeyRecord>;
+  /** Deleted keys a webhook still named when they were deleted: its events are signed with them still. */
+  deleted_signing_keys?: Record<string, SigningKeyRecord>;
   webhooks: Record<string, WebhookRecord>;
   /** Keyed by `<partner account id>:<idempotency key>`. */
   idempotency: Record<string, IdempotencyRecord>;

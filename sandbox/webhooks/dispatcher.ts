@@ -4,8 +4,14 @@ import type { Faults } from '../faults';
 import type { SandboxStore } from '../state/store';
 import type { DeliveryRecord } from '../state/types';
 
-/** Klarna's retry schedule after a failed attempt (seed, "Retry mechanism"), in seconds. */
-export const RETRY_DELAYS_SECONDS = [10, 120, 15 * 60, 3 * 3600, 6 * 3600, 12 * 3600] as const;
+/**
+ * Klarna's retries (seed 002 l. 588–600): 10 s after the first failure, 2 min after that, 15 min
+ * after that, then at 3 h, 6 h and finally 12 h, which "can extend up to 12 hours" in all: the
+ * last three are times since the first failure, so the whole schedule ends 12 h after it. Each
+ * entry is the gap before the next attempt, in seconds; they add up to exactly 12 h.
+ */
+const RETRY_AT_SECONDS = [10, 10 + 120, 10 + 120 + 15 * 60, 3 * 3600, 6 * 3600, 12 * 3600] as const;
+export const RETRY_DELAYS_SECONDS = RETRY_AT_SECONDS.map((at, i) => at - (i === 0 ? 0 : RETRY_AT_SECONDS[i - 1]!));
 const DELIVERED_STATUSES = new Set([200, 201, 202, 204]);
 const PUMP_INTERVAL_MS = 20;
 

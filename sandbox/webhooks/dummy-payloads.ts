@@ -32,20 +32,7 @@ export function dummyPayload(eventType: string, now: string): Record<string, unk
       ...(state === 'AUTHORIZED' ? { payment_transaction_id: transactionId } : {}),
     };
   }
-  if (eventType.startsWith('payment.transaction.')) {
-    const amount = 11800;
-    return {
-      payment_transaction_id: transactionId,
-      payment_request_id: paymentRequestId,
-      payment_reference: 'partner-payref-1234',
-      merchant_reference: 'order-5678',
-      currency: 'EUR',
-      ...(stateChange ? { state: upper(stateChange) } : {}),
-      ...(eventType.endsWith('.captured') ? { payment_capture_id: `krn:payment:eu1:capture:${randomUUID()}`, captured_amount: amount } : {}),
-      ...(eventType.endsWith('.refunded') ? { payment_refund_id: `krn:payment:eu1:refund:${randomUUID()}`, refunded_amount: amount } : {}),
-      amount,
-    };
-  }
+  if (eventType.startsWith('payment.transaction.')) return dummyTransactionPayload(eventType, stateChange ? upper(stateChange) : null, transactionId, paymentRequestId, now);
   // Account and product events carry what the sandbox's own merchant accounts send (state/accounts.ts).
   if (eventType.startsWith('partner.account.product.payment.state-change.')) {
     const state = stateChange ? upper(stateChange) : 'ENABLED';
@@ -64,4 +51,34 @@ export function dummyPayload(eventType: string, now: string): Record<string, unk
     };
   }
   return { simulated: true };
+}
+
+/**
+ * A transaction event as the sandbox's real ones are (state/payments.ts, emitTransactionEvent):
+ * the state after the change and every amount, for a made-up 118.00 EUR transaction; a captured
+ * or refunded event also carries the capture or refund it reports.
+ */
+function dummyTransactionPayload(eventType: string, stateChange: string | null, transactionId: string, paymentRequestId: string, now: string): Record<string, unknown> {
+  const amount = 11800;
+  const captured = eventType.endsWith('.captured') || eventType.endsWith('.refunded') || stateChange === 'COMPLETED';
+  const refunded = eventType.endsWith('.refunded');
+  const state = stateChange ?? (captured ? 'COMPLETED' : 'AUTHORIZED');
+  const capture = { payment_capture_id: `krn:payment:eu1:capture:${randomUUID()}`, capture_reference: null, amount, refunded_amount: refunded ? amount : 0, created_at: now };
+  const refund = { payment_refund_id: `krn:payment:eu1:refund:${randomUUID()}`, refund_reference: null, amount, payment_capture_id: capture.payment_capture_id, created_at: now };
+  return {
+    payment_transaction_id: transactionId,
+    payment_request_id: paymentRequestId,
+    payment_reference: 'partner-payref-1234',
+    merchant_reference: 'order-5678',
+    state,
+    previous_state: state === 'AUTHORIZED' ? null : captured ? (eventType.endsWith('.refunded') ? 'COMPLETED' : 'AUTHORIZED') : 'AUTHORIZED',
+    currency: 'EUR',
+    authorized_amount: amount,
+    captured_amount: captured ? amount : 0,
+    refunded_amount: refunded ? amount : 0,
+    remaining_authorized_amount: state === 'AUTHORIZED' ? amount : 0,
+    updated_at: now,
+    ...(eventType.endsWith('.captured') ? { amount, capture } : {}),
+    ...(refunded ? { amount, refund } : {}),
+  };
 }

@@ -9,6 +9,7 @@ import {
   createWebhook,
   deleteSigningKey,
   deleteWebhook,
+  endSigningKeyGrace,
   findReceivedEvent,
   rotateSigningKey,
   simulateWebhookEvent,
@@ -36,6 +37,10 @@ export const rotateSigningKeyAction = manage('rotateSigningKey')
 export const deleteSigningKeyAction = manage('deleteSigningKey')
   .inputSchema(z.object({ signingKeyId: z.string().min(1).max(300) }))
   .action(async ({ parsedInput, ctx }) => done({ deleted: (await deleteSigningKey(ctx, parsedInput.signingKeyId), parsedInput.signingKeyId) }));
+
+export const endSigningKeyGraceAction = manage('endSigningKeyGrace')
+  .inputSchema(z.object({ signingKeyId: z.string().min(1).max(300) }))
+  .action(async ({ parsedInput, ctx }) => done({ ended: (await endSigningKeyGrace(ctx, parsedInput.signingKeyId), parsedInput.signingKeyId) }));
 
 export const createWebhookAction = manage('createWebhook')
   .inputSchema(form.extend(intent.shape))

@@ -15,7 +15,7 @@ import { AppError } from '@/lib/errors';
 import { knownEventTypes } from '@/lib/klarna/schemas/webhooks';
 import { formatDateTime } from '@/lib/ui/format';
 import { loadWebhookSetup } from '@/lib/webhooks/management';
-import { CreateSigningKeyButton, SigningKeyActions } from './_components/signing-key-actions';
+import { CreateSigningKeyButton, EndGraceButton, SigningKeyActions } from './_components/signing-key-actions';
 import { WebhookDialog } from './_components/webhook-dialog';
 import { DeleteWebhookButton } from './_components/webhook-actions';
 import { SimulateEventDialog } from './_components/simulate-event-dialog';
@@ -35,10 +35,12 @@ export default async function WebhooksPage() {
   const receiverUrl = new URL('/api/webhooks/klarna', config.APP_URL).toString();
   const setup = await loadWebhookSetup({ db, actor, settings }).then(
     (value) => ({ ...value, error: null }),
-    (error: unknown) => ({ signingKeys: [], webhooks: [], heldKeys: [], error: error instanceof AppError ? error.message : 'Klarna could not be asked for the webhook setup.' }),
+    (error: unknown) => ({ signingKeys: [], webhooks: [], heldKeys: [], retiredKeys: [], deletedKeyIds: [], error: error instanceof AppError ? error.message : 'Klarna could not be asked for the webhook setup.' }),
   );
   const keyOptions = setup.heldKeys.map((k) => ({ id: k.signingKeyId, label: `${shortId(k.signingKeyId).slice(0, 8)}… (created ${formatDateTime(k.createdAt)} UTC)` }));
   const heldKeys = new Set(setup.signingKeys.filter((k) => k.storedHere).map((k) => k.signingKeyId));
+  const retired = new Map(setup.retiredKeys.map((k) => [k.signingKeyId, k.acceptedUntil]));
+  const deletedKeys = new Set(setup.deletedKeyIds);
 
   return (
     <>
@@ -103,10 +105,20 @@ export default async function WebhooksPage() {
                     <span className="font-mono" title={w.signing_key_id}>
                       {shortId(w.signing_key_id).slice(0, 8)}…
                     </span>
-                    {!heldKeys.has(w.signing_key_id) && (
-                      <Badge tone="danger" className="ml-2" title="This dashboard does not hold this key, so it rejects these events">
-                        key not held here
+                    {retired.has(w.signing_key_id) ? (
+                      <Badge tone="warning" className="ml-2" title="Retired by a rotation: accepted until its grace ends">
+                        retired key
                       </Badge>
+                    ) : deletedKeys.has(w.signing_key_id) ? (
+                      <Badge tone="danger" className="ml-2" title="This key was deleted, so this dashboard rejects these events: edit the webhook to use another key">
+                        key deleted: events rejected
+                      </Badge>
+                    ) : (
+                      !heldKeys.has(w.signing_key_id) && (
+                        <Badge tone="danger" className="ml-2" title="This dashboard does not hold this key, so it rejects these events">
+                          key not held here
+                        </Badge>
+                      )
                     )}
                   </Td>
                   <Td>{w.status === 'ENABLED' ? <Badge tone="success">Enabled</Badge> : <Badge>{w.status}</Badge>}</Td>
@@ -174,6 +186,40 @@ export default async function WebhooksPage() {
               ))}
             </tbody>
           </Table>
+        )}
+        {setup.retiredKeys.length > 0 && (
+          <div className="border-t border-border">
+            <h3 className="px-5 pt-4 text-sm font-semibold">Retired keys still accepted</h3>
+            <p className="px-5 text-sm text-muted-foreground">Deleted at Klarna by a rotation. Klarna retries older deliveries for up to 12 hours, so this dashboard accepts them until then.</p>
+            <Table caption="Retired signing keys">
+              <thead>
+                <tr>
+                  <Th>Key id</Th>
+                  <Th>Accepted until (UTC)</Th>
+                  {admin && (
+                    <Th>
+                      <span className="sr-only">Actions</span>
+                    </Th>
+                  )}
+                </tr>
+              </thead>
+              <tbody>
+                {setup.retiredKeys.map((k) => (
+                  <tr key={k.signingKeyId}>
+                    <Td className="font-mono text-xs" title={k.signingKeyId}>
+                      {shortId(k.signingKeyId)}
+                    </Td>
+                    <Td className="whitespace-nowrap">{formatDateTime(k.acceptedUntil)}</Td>
+                    {admin && (
+                      <Td className="text-right">
+                        <EndGraceButton signingKeyId={k.signingKeyId} label={shortId(k.signingKeyId)} acceptedUntil={formatDateTime(k.acceptedUntil)} />
+                      </Td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          </div>
         )}
       </Card>
     </>

@@ -111,11 +111,15 @@ export const webhookSimulateRequestSchema = z.strictObject({
 export type WebhookSimulateRequest = z.infer<typeof webhookSimulateRequestSchema>;
 export const webhookSimulatedSchema = z.object({ event_id: z.string(), event_type: z.string(), webhook_id: z.string() }).loose();
 
-/** The envelope every webhook carries (seed, "Example of webhook payload"). */
+/**
+ * The envelope every webhook carries (seed, "Example of webhook payload"). `event_id` is
+ * optional: the seed's own `partner.account.state-change.operational` example has none (seed
+ * 002 l. 1299–1316); the receiver then de-duplicates by a digest of the signed body.
+ */
 export const eventMetadataSchema = z
   .object({
     event_type: z.string().min(1),
-    event_id: z.string().min(1),
+    event_id: z.string().min(1).optional(),
     event_version: z.string(),
     occurred_at: z.string(),
     correlation_id: z.string().nullish(),

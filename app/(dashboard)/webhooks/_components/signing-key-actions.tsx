@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { Plus } from 'lucide-react';
 import { ConfirmButton } from '@/components/ui/confirm-button';
-import { createSigningKeyAction, deleteSigningKeyAction, rotateSigningKeyAction } from '../actions';
+import { createSigningKeyAction, deleteSigningKeyAction, endSigningKeyGraceAction, rotateSigningKeyAction } from '../actions';
 
 export function CreateSigningKeyButton({ count }: { count: number }) {
   const [intentId, setIntentId] = useState(() => crypto.randomUUID());
@@ -34,6 +34,7 @@ export function CreateSigningKeyButton({ count }: { count: number }) {
 
 export function SigningKeyActions({ signingKeyId, label, usedBy }: { signingKeyId: string; label: string; usedBy: number }) {
   const [intentId] = useState(() => crypto.randomUUID());
+  const webhooks = `${usedBy} webhook${usedBy === 1 ? '' : 's'}`;
   return (
     <div className="flex justify-end gap-2">
       {usedBy > 0 && (
@@ -42,30 +43,53 @@ export function SigningKeyActions({ signingKeyId, label, usedBy }: { signingKeyI
           title="Rotate this signing key"
           description={
             <p>
-              A new key is created and stored here, then the {usedBy} webhook{usedBy === 1 ? '' : 's'} signing with <code className="font-mono text-xs">{label}</code> move to it.
-              This dashboard keeps accepting the old key, so nothing is rejected meanwhile; delete it once events arrive signed with the new one.
+              A new key is created and stored here, the {webhooks} signing with <code className="font-mono text-xs">{label}</code> move to it, and Klarna deletes the old key. This
+              dashboard keeps accepting the old key for 12 hours, while Klarna may still retry deliveries signed with it; you can end that sooner.
             </p>
           }
           confirmLabel="Rotate"
           confirmVariant="primary"
-          successMessage="New signing key in use. Delete the old one when events arrive signed with the new key."
+          successMessage="New signing key in use; the old one is accepted for 12 more hours."
           run={() => rotateSigningKeyAction({ signingKeyId, intentId })}
         />
       )}
       <ConfirmButton
         label="Delete…"
         title="Delete this signing key"
-        disabled={usedBy > 0}
-        disabledReason="A webhook signs with this key: move it to another key first (Rotate)"
         description={
           <p>
-            Klarna deletes <code className="font-mono text-xs">{label}</code>. This dashboard still accepts events signed with it for 13 hours, while Klarna may retry older deliveries.
+            Klarna deletes <code className="font-mono text-xs">{label}</code> and this dashboard stops accepting events signed with it at once.
+            {usedBy > 0 && (
+              <strong>
+                {' '}
+                The {webhooks} signing with it will stop working: their events are rejected here. Rotate instead to keep them working.
+              </strong>
+            )}
           </p>
         }
         confirmLabel="Delete key"
-        successMessage="Signing key deleted."
+        successMessage="Signing key deleted; events signed with it are rejected from now on."
         run={() => deleteSigningKeyAction({ signingKeyId })}
       />
     </div>
+  );
+}
+
+/** A key retired by a rotation: accepted until `acceptedUntil` unless an admin ends that now. */
+export function EndGraceButton({ signingKeyId, label, acceptedUntil }: { signingKeyId: string; label: string; acceptedUntil: string }) {
+  return (
+    <ConfirmButton
+      label="End grace now…"
+      title="Stop accepting this retired key"
+      description={
+        <p>
+          Events signed with <code className="font-mono text-xs">{label}</code> are accepted until {acceptedUntil} UTC, while Klarna may still retry older deliveries. From now on they
+          are rejected instead.
+        </p>
+      }
+      confirmLabel="Stop accepting it"
+      successMessage="The retired key is no longer accepted."
+      run={() => endSigningKeyGraceAction({ signingKeyId })}
+    />
   );
 }

@@ -13,6 +13,7 @@ import { Field } from '@/components/ui/field';
 import { Select } from '@/components/ui/input';
 import { eventTypeMatches } from '@/lib/klarna/schemas/webhooks';
 import { failureMessage, type ActionFailure } from '@/lib/ui/action-result';
+import { splitOutcomeNote } from '@/lib/webhooks/outcome';
 import { findReceivedEventAction, simulateWebhookEventAction } from '../actions';
 
 const WAIT_MS = 60_000;
@@ -103,6 +104,7 @@ export function SimulateEventDialog({ webhookId, patterns, knownEventTypes, disa
                     Processing: <Badge>{event.status.replace('_', ' ')}</Badge>
                   </p>
                   {event.rejectReason && <p className="text-danger">{event.rejectReason}</p>}
+                  {event.processingError && <p className="text-muted-foreground">{splitOutcomeNote(event.processingError).sentence}</p>}
                   <Link className="underline underline-offset-4" href={`/webhooks/events/${event.id}`}>
                     Open it in the event log
                   </Link>

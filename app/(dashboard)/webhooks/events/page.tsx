@@ -15,6 +15,7 @@ import { getDb } from '@/lib/db';
 import { formatDateTime } from '@/lib/ui/format';
 import { firstValues } from '@/lib/ui/search-params';
 import { listWebhookEvents, webhookEventFilterSchema } from '@/lib/webhooks/events';
+import { splitOutcomeNote } from '@/lib/webhooks/outcome';
 import { statusLabels, StatusBadge, VerdictBadge } from './_components/event-badges';
 
 export const metadata: Metadata = { title: 'Event log' };
@@ -87,10 +88,19 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
                   </Td>
                   <Td>
                     <VerdictBadge verdict={row.verdict} reason={row.rejectReason} />
-                    {row.rejectReason && <div className="mt-1 max-w-64 text-xs text-muted-foreground">{row.rejectReason}</div>}
+                    {row.rejectReason && (
+                      <div className="mt-1 line-clamp-3 w-48 text-xs text-muted-foreground [overflow-wrap:anywhere]" title={row.rejectReason}>
+                        {row.rejectReason}
+                      </div>
+                    )}
                   </Td>
                   <Td>
-                    <StatusBadge status={row.status} error={row.processingError} />
+                    <StatusBadge status={row.status} />
+                    {row.processingError && (
+                      <div className="mt-1 line-clamp-2 w-44 text-xs text-muted-foreground" title={splitOutcomeNote(row.processingError).sentence}>
+                        {splitOutcomeNote(row.processingError).sentence}
+                      </div>
+                    )}
                   </Td>
                   <Td className="text-xs">{row.duplicateCount > 0 ? `${row.duplicateCount} repeat${row.duplicateCount === 1 ? '' : 's'}` : ''}</Td>
                   <Td className="text-right">

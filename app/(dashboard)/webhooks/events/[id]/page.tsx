@@ -11,6 +11,7 @@ import { can } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db';
 import { formatDateTime } from '@/lib/ui/format';
 import { getWebhookEvent } from '@/lib/webhooks/events';
+import { OutcomeNote } from '../_components/outcome-note';
 import { ReprocessButton } from '../_components/reprocess-button';
 import { StatusBadge, VerdictBadge } from '../_components/event-badges';
 
@@ -38,16 +39,16 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
     ['Processed (UTC)', event.processedAt ? formatDateTime(event.processedAt) : '—'],
     [
       'Signature',
-      <span key="v" className="grid gap-1">
+      <span key="v" className="grid justify-items-start gap-1">
         <VerdictBadge verdict={event.verdict} />
         {event.rejectReason && <span className="text-xs">{event.rejectReason}</span>}
       </span>,
     ],
     [
       'Processing',
-      <span key="s" className="grid gap-1">
+      <span key="s" className="grid justify-items-start gap-1">
         <StatusBadge status={event.status} />
-        {event.processingError && <span className="text-xs text-danger">{event.processingError}</span>}
+        {event.processingError && <OutcomeNote note={event.processingError} tone={event.status === 'failed' ? 'danger' : 'muted'} />}
       </span>,
     ],
     ['Applied', `${event.applyCount} time${event.applyCount === 1 ? '' : 's'}`],

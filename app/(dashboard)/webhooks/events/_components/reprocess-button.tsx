@@ -9,17 +9,22 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent } from '@/components/ui/dialog';
 import { failureMessage, type ActionFailure } from '@/lib/ui/action-result';
 import { reprocessWebhookEventAction } from '../actions';
+import { OutcomeNote } from './outcome-note';
 
 /** Admins only (the page hides it from other roles; the action checks again). */
 export function ReprocessButton({ id, eventType, applyCount }: { id: number; eventType: string; applyCount: number }) {
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
   const reprocess = useAction(reprocessWebhookEventAction, {
     onSuccess: ({ data }) => {
       if (data.status === 'processed') {
         toast.success(`Event re-processed: ${eventType} applied again.`);
         setOpen(false);
-      } else setError(`The handler failed again: ${data.processingError ?? 'no message'}`);
+      } else {
+        setError(data.status === 'ignored' ? 'Re-processed, and ignored again:' : 'The handler failed again:');
+        setNote(data.processingError ?? 'no reason was given');
+      }
     },
     onError: ({ error }) => setError(failureMessage(error as ActionFailure)),
   });
@@ -30,6 +35,7 @@ export function ReprocessButton({ id, eventType, applyCount }: { id: number; eve
       onOpenChange={(next) => {
         setOpen(next);
         setError(null);
+        setNote(null);
       }}
     >
       <Button variant="secondary" onClick={() => setOpen(true)}>
@@ -45,7 +51,14 @@ export function ReprocessButton({ id, eventType, applyCount }: { id: number; eve
               : `This applies ${eventType} again through its handler, as if it had just arrived.`
           }
         >
-          {error && <Alert tone="danger">{error}</Alert>}
+          {error && (
+            <Alert tone="danger">
+              <span className="grid gap-1">
+                {error}
+                {note && <OutcomeNote note={note} tone="danger" />}
+              </span>
+            </Alert>
+          )}
           <div className="flex justify-end gap-2">
             <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
               Cancel
