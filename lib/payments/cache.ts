@@ -5,6 +5,7 @@ import { paymentOperations, paymentTimeline, paymentTransactions, type PaymentTi
 import type { Capture, PaymentPricing, PaymentTransaction, Refund } from '@/lib/klarna/schemas/payments';
 import { pageOf } from '@/lib/pagination';
 import { queueRecheckFor } from '@/lib/settlements/recheck';
+import { formatMinorUnits } from '@/lib/ui/money';
 
 /**
  * The dashboard's copy of Klarna payment transactions: written from Klarna's answers and
@@ -88,7 +89,7 @@ export async function savePaymentTransaction(db: Db, transaction: PaymentTransac
         occurredAt: new Date(),
         source: 'sync',
         kind: 'drift_repaired',
-        summary: `Refreshed from Klarna: ${drift.map((k) => `${k} ${String(before[k])} → ${String(row[k])}`).join(', ')}`,
+        summary: `Refreshed from Klarna: ${drift.map((k) => (k === 'state' ? `state ${before[k]} → ${row[k]}` : `${driftWords[k]} ${formatMinorUnits(before[k], row.currency)} → ${formatMinorUnits(row[k], row.currency)}`)).join(', ')}`,
         currency: row.currency,
         details: { before: Object.fromEntries(drift.map((k) => [k, before[k]])), after: Object.fromEntries(drift.map((k) => [k, row[k]])) },
       });
@@ -96,6 +97,9 @@ export async function savePaymentTransaction(db: Db, transaction: PaymentTransac
   }
   return row ?? before!;
 }
+
+/** The amounts a refresh may find changed, in the words the payment page uses. */
+const driftWords = { authorizedAmount: 'authorized', capturedAmount: 'captured', refundedAmount: 'refunded', remainingAuthorizedAmount: 'remaining' } as const;
 
 type OperationOwner = { paymentTransactionId: string; accountId: string; currency: string; pricing: PaymentPricing | null };
 

@@ -181,7 +181,7 @@ describeEachDriver('payment operations', (db) => {
     expect(row).toMatchObject({ capturedAmount: 2_000, remainingAuthorizedAmount: 3_000 });
     const [drift] = await listPaymentTimeline(db(), target);
     expect(drift).toMatchObject({ source: 'sync', kind: 'drift_repaired' });
-    expect(drift!.summary).toContain('capturedAmount 0 → 2000');
+    expect(drift!.summary).toContain('captured 0.00 EUR → 20.00 EUR');
   });
 
   it('creates a payment link, confirms it when the shopper approves, and lists the transaction', async () => {
