@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LineItem, PaymentTransaction } from '../lib/klarna/schemas/payments';
 import { klarnaPath } from '../lib/klarna/routes';
+import { mulberry32 } from '../test/random';
 import { SandboxRuntime } from './runtime';
 import { createSandboxApp } from './server';
 
@@ -10,18 +11,6 @@ import { createSandboxApp } from './server';
 // overall and per capture, at every step; an operation succeeds exactly when the amounts and
 // the state allow it; and a refused operation changes nothing. fast-check is not installed:
 // a seeded generator (mulberry32) drives a few hundred sequences, and a failure names its seed.
-
-/** A small, seeded PRNG: the same seed gives the same sequence. */
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let runtime: SandboxRuntime;
 let app: ReturnType<typeof createSandboxApp>;

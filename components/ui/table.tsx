@@ -18,3 +18,12 @@ export function Th({ className, ...props }: React.ComponentProps<'th'>) {
 export function Td({ className, ...props }: React.ComponentProps<'td'>) {
   return <td className={cn('border-b px-4 py-2.5 align-middle', className)} {...props} />;
 }
+
+/** The header of a column of row actions: named for screen readers, blank on screen. */
+export function ActionsTh(props: React.ComponentProps<'th'>) {
+  return (
+    <Th {...props}>
+      <span className="sr-only">Actions</span>
+    </Th>
+  );
+}

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../sandbox/start';
 import { sandboxClient } from '../../sandbox/test-helpers';
+import { mulberry32 } from '../../test/random';
 import { KlarnaApiError } from './errors';
 import { idempotencyKey } from './idempotency';
 import { seedRateLimits, type CategoryLimits } from './rate-limit';
@@ -9,17 +10,6 @@ import { seedRateLimits, type CategoryLimits } from './rate-limit';
 // connections after the effect, bursts of 429s), the client's retries with one idempotency
 // key per intent make every intent take effect exactly once. Random sequences come from a
 // seeded generator, so a failure names the seed that reproduces it.
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // A quota high enough that pacing does not dominate; 429s come from the injected bursts.
 const limits: CategoryLimits = { ...seedRateLimits.production, 'partner-management': { partner: 0, acquiringPartner: 500 } };

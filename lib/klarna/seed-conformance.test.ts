@@ -7,7 +7,8 @@ import { signingKeyCreatedSchema } from './schemas/management';
 import { checkoutPlacementResponseSchema, paymentDescriptorsResponseSchema, sdkPaymentDescriptorsSchema } from './schemas/messaging';
 import { paymentConfirmSchema, paymentPricingSchema, paymentRequestCreateSchema, paymentRequestSchema, paymentRequestUpdateSchema } from './schemas/payments';
 import { webhookEventSchema } from './schemas/webhooks';
-import { parseSeedJson, SEED_002_PATH, seedExamples, type SeedExample } from './seed-examples';
+import { printedBroken, seedExampleValue } from '@/test/seed-002/examples';
+import { SEED_002_PATH, seedExamples } from './seed-examples';
 
 /**
  * Seed conformance (issue 13): every JSON example printed in seed 002 — request bodies,
@@ -15,7 +16,8 @@ import { parseSeedJson, SEED_002_PATH, seedExamples, type SeedExample } from './
  * parsed by the zod schema its section names. Each example is in `mapped` by the line of its
  * opening fence, with words from the text just above it, so a new example, or one that moved,
  * fails this test until it is mapped. An example the seed prints broken (not JSON even after
- * repairing page-break artifacts) is in `printedBroken` with the reason and the smallest fix;
+ * repairing page-break artifacts) is in `printedBroken` (test/seed-002/examples.ts, shared
+ * with the receiver's test of the webhook bodies) with the reason and the smallest fix;
  * the fixed text must then parse and be accepted. One our schemas refuse is in `refused`, with
  * the reason and the decision (docs/klarna-decisions.md, "Seed examples we do not accept as
  * printed"). Webhook bodies are checked here against the envelope schema only; their
@@ -70,44 +72,10 @@ const mapped: Record<number, [string, Target]> = {
   4004: ['Example of API response with an error details', as('error object', klarnaErrorBodySchema)],
 };
 
-/** Examples the seed prints broken: why, and the smallest fix that makes them what they plainly mean. */
-const printedBroken: Record<number, { reason: string; fix: ((printed: string) => string) | null }> = {
-  563: { reason: 'a template, not an example: {{placeholders}} in place of values', fix: null },
-  941: {
-    reason: '`websites` is never closed: the `]` after its one website is missing',
-    fix: (t) => t.replace(/("https:\/\/IvetteCroissanterie\.fr"\s*\]\s*\})/, '$1]'),
-  },
-  1084: {
-    reason: 'a page break closes `physical-stores`, `channel` and the body after the first store, and the rest of the stores follow',
-    fix: (t) => t.replace(/\],\s*\{\s*"name": "Vera WTB #2"/, '{"name": "Vera WTB #2"').replace(/\]\s*\}\s*$/, ']}}'),
-  },
-  2339: {
-    reason: 'the first descriptor is not closed: `}` missing after its `content`',
-    fix: (t) => t.replace(/(\]\s*\},)(\s*\{\s*"payment_option_id": "czxsa)/, ']}},$2'),
-  },
-  2524: {
-    reason: '`payment_request.config` is not followed by a comma, and the request\'s own fields are printed inside `payment_request`',
-    fix: (t) => t.replace(/(klarna\.payment_request_id\}"\s*\})(\s*"payment_request_id")/, '$1},$2').replace(/\}\s*\}\s*$/, '}'),
-  },
-  2877: {
-    reason: '`payment_request.config` is not followed by `},` closing `payment_request`',
-    fix: (t) => t.replace(/(klarna\.payment_request_id\}"\s*\})(\s*"payment_request_id")/, '$1},$2'),
-  },
-};
-
 /** Examples that parse but our schemas refuse: why, and what we decided (docs/klarna-decisions.md). */
 const refused: Record<number, { path: string; reason: string }> = {
   1154: { path: 'products.0.type', reason: 'product `type` "PAYMENTS": the seed\'s other four onboarding examples, its product routes (`/products/payment`) and its webhooks say PAYMENT; we send and accept PAYMENT only' },
 };
-
-function parsedValue(example: SeedExample): unknown {
-  if (example.parsed.ok) return example.parsed.value;
-  const broken = printedBroken[example.line];
-  if (!broken?.fix) return undefined;
-  const fixed = parseSeedJson(broken.fix(example.printed));
-  if (!fixed.ok) throw new Error(`seed l. ${example.line}: still not JSON after the fix: ${fixed.reason}`);
-  return fixed.value;
-}
 
 describe('reading examples from the seed’s text', () => {
   it('joins a page break, a wrapped value and a value after its key, and skips code', () => {
@@ -163,7 +131,7 @@ describe('seed 002’s printed JSON examples', () => {
     expect(broken).toEqual(Object.keys(printedBroken).map(Number));
     for (const line of broken) {
       const example = examples.find((e) => e.line === line)!;
-      if (printedBroken[line]!.fix) expect(() => parsedValue(example), `seed l. ${line}`).not.toThrow();
+      if (printedBroken[line]!.fix) expect(() => seedExampleValue(example), `seed l. ${line}`).not.toThrow();
     }
   });
 
@@ -171,7 +139,7 @@ describe('seed 002’s printed JSON examples', () => {
     const [, target] = mapped[example.line] ?? ['', null];
     it(`l. ${example.line}–${example.endLine}: ${target?.name ?? 'unmapped'} ${refused[example.line] ? 'is refused, as decided' : 'is accepted'}`, () => {
       expect(target).not.toBeNull();
-      const value = parsedValue(example);
+      const value = seedExampleValue(example);
       if (value === undefined) {
         expect(printedBroken[example.line]?.fix).toBeNull();
         return;

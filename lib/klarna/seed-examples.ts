@@ -17,6 +17,8 @@ export type SeedExample = {
   line: number;
   /** 1-based line of the closing fence of its last block. */
   endLine: number;
+  /** How many fenced blocks the example was printed in (more than one: split by a page break). */
+  blocks: number;
   /** The text as printed (fences and language labels removed, blocks joined). */
   printed: string;
   /** The parsed example, or why it is not JSON even after repairing print artifacts. */
@@ -121,6 +123,7 @@ export function seedExamples(text: string = readFileSync(SEED_002_PATH, 'utf8'))
     let body = content(first);
     if (!looksJson(body)) continue;
     let end = first.end;
+    let count = 1;
     // Split at a page break: the next fence carries on while the brackets are open, or it
     // closes more than it opens (the break printed early closing brackets, dropped here).
     for (;;) {
@@ -135,8 +138,9 @@ export function seedExamples(text: string = readFileSync(SEED_002_PATH, 'utf8'))
       b++;
       body = [...body, ...more];
       end = next.end;
+      count++;
     }
-    examples.push({ line: first.start, endLine: end, printed: body.join('\n'), parsed: parseSeedJson(body.join('\n')) });
+    examples.push({ line: first.start, endLine: end, blocks: count, printed: body.join('\n'), parsed: parseSeedJson(body.join('\n')) });
   }
   return examples;
 }

@@ -8,6 +8,7 @@ import { SandboxRuntime } from '@/sandbox/runtime';
 import { createSandboxApp } from '@/sandbox/server';
 import { describeEachDriver } from '@/test/db';
 import { signedHeaders } from '@/test/factories';
+import { mulberry32 } from '@/test/random';
 import { getCachedPayment } from './cache';
 
 // Property: whatever random sequence of operations Klarna (the sandbox) performs on a
@@ -17,17 +18,6 @@ import { getCachedPayment } from './cache';
 // transaction. The sandbox clock is frozen and moves by 0 or 1 ms between operations, so many
 // events share one time (ties). Up to four events: every order; more: reversed plus shuffles.
 // fast-check is not installed: a seeded generator drives it, and a failure names its seed.
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEY = 'cache-property-signing-key';
 const SEQUENCES = 30;

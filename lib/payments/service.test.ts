@@ -1,34 +1,20 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { auditLog, paymentTransactions } from '@/db/schema';
-import type { KlarnaSettings } from '@/lib/credentials/connection';
-import { addCredential } from '@/lib/credentials/service';
 import { ConflictError, ForbiddenError } from '@/lib/errors';
-import { type klarnaApi } from '@/lib/klarna/api';
-import { startSandbox, type RunningSandbox } from '@/sandbox/start';
-import { mutation, sandboxClient } from '@/sandbox/test-helpers';
+import type { RunningSandbox } from '@/sandbox/start';
+import { mutation } from '@/sandbox/test-helpers';
 import { describeEachDriver } from '@/test/db';
-import { createUser, testKeyring } from '@/test/factories';
+import { createUser } from '@/test/factories';
+import { addSandboxCredential, sandboxSettings, startSandboxMerchant, type SandboxMerchant } from '@/test/sandbox-merchant';
 import { getCachedPayment, listPaymentTimeline, listPayments } from './cache';
 import { capturePayment, confirmPaymentLink, createPaymentLink, refreshPayment, refundPayment, releaseRemaining, updatePayment, type OperationOutcome } from './service';
 
 let sandbox: RunningSandbox;
-let api: ReturnType<typeof klarnaApi>;
+let api: SandboxMerchant['api'];
 let accountId: string;
 beforeAll(async () => {
-  sandbox = await startSandbox({ rateLimits: 'off', accountActivationMs: 0 });
-  ({ api } = sandboxClient(sandbox.baseUrl, (await sandbox.control.bootstrapKey()).api_key));
-  ({ account_id: accountId } = await api.accounts.onboard(
-    {
-      account_reference: 'M-PAY',
-      account_name: 'Payments test shop',
-      account_owner: { given_name: 'Julia', family_name: 'Doe', email: 'julia@example.com', phone: '+15555555555' },
-      products: [{ type: 'PAYMENT', merchant_category_code: '5691' }],
-      channel: { websites: [{ urls: ['https://shop.example'] }] },
-    },
-    mutation(),
-  ));
-  await sandbox.control.setAccountState(accountId, 'OPERATIONAL').catch(() => undefined);
+  ({ sandbox, api, accountId } = await startSandboxMerchant({ reference: 'M-PAY', name: 'Payments test shop', website: 'https://shop.example' }, { operational: true }));
 });
 afterAll(() => sandbox.close());
 
@@ -55,16 +41,15 @@ async function authorized(amount = 10_000) {
 }
 
 describeEachDriver('payment operations', (db) => {
-  const settings = (): KlarnaSettings => ({ environment: 'sandbox', baseUrl: sandbox.baseUrl, rateLimits: 'production', keyring: testKeyring });
+  const settings = () => sandboxSettings(sandbox);
   let operator: Awaited<ReturnType<typeof createUser>>['actor'];
   let viewer: Awaited<ReturnType<typeof createUser>>['actor'];
   const as = (actor: typeof operator) => ({ db: db(), actor, settings: settings() });
 
   beforeAll(async () => {
-    const { actor: admin } = await createUser(db(), { role: 'admin' });
+    await addSandboxCredential(db(), sandbox);
     ({ actor: operator } = await createUser(db(), { role: 'operator' }));
     ({ actor: viewer } = await createUser(db(), { role: 'viewer' }));
-    await addCredential({ db: db(), actor: admin, settings: settings() }, { environment: 'sandbox', label: 'Dashboard', apiKey: (await sandbox.control.bootstrapKey()).api_key });
   });
 
   it('captures in full and refunds in part, keeping the cache, the timeline and the audit log with the reason', async () => {

@@ -1,17 +1,14 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { auditLog, paymentPendingOperations } from '@/db/schema';
-import type { KlarnaSettings } from '@/lib/credentials/connection';
-import { addCredential } from '@/lib/credentials/service';
-import { type klarnaApi } from '@/lib/klarna/api';
 import { DEFAULT_MAX_ATTEMPTS } from '@/lib/klarna/client';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { paymentTransactionSchema } from '@/lib/klarna/schemas/payments';
 import type { FaultRule } from '@/sandbox/faults';
-import { startSandbox, type RunningSandbox } from '@/sandbox/start';
-import { mutation, sandboxClient } from '@/sandbox/test-helpers';
+import type { RunningSandbox } from '@/sandbox/start';
 import { describeEachDriver } from '@/test/db';
-import { createUser, testKeyring } from '@/test/factories';
+import { createUser } from '@/test/factories';
+import { addSandboxCredential, sandboxSettings, startSandboxMerchant, type SandboxMerchant } from '@/test/sandbox-merchant';
 import { getCachedPayment, listPaymentTimeline } from './cache';
 import { baselineOf, intentDigest } from './outcomes';
 import { capturePayment, EarlierOutcomeError, OutcomeUnknownError, reauthorizePayment, refreshPayment, refundPayment, releaseRemaining, resolvePaymentOutcomes, type OperationOutcome } from './service';
@@ -24,21 +21,10 @@ import { capturePayment, EarlierOutcomeError, OutcomeUnknownError, reauthorizePa
  */
 
 let sandbox: RunningSandbox;
-let api: ReturnType<typeof klarnaApi>;
+let api: SandboxMerchant['api'];
 let accountId: string;
 beforeAll(async () => {
-  sandbox = await startSandbox({ rateLimits: 'off', accountActivationMs: 0 });
-  ({ api } = sandboxClient(sandbox.baseUrl, (await sandbox.control.bootstrapKey()).api_key));
-  ({ account_id: accountId } = await api.accounts.onboard(
-    {
-      account_reference: 'M-LOST',
-      account_name: 'Lost answers shop',
-      account_owner: { given_name: 'Julia', family_name: 'Doe', email: 'julia@example.com', phone: '+15555555555' },
-      products: [{ type: 'PAYMENT', merchant_category_code: '5691' }],
-      channel: { websites: [{ urls: ['https://lost.example'] }] },
-    },
-    mutation(),
-  ));
+  ({ sandbox, api, accountId } = await startSandboxMerchant({ reference: 'M-LOST', name: 'Lost answers shop', website: 'https://lost.example' }));
 });
 afterAll(() => sandbox.close());
 afterEach(() => sandbox.control.clearFaults());
@@ -61,7 +47,7 @@ function done<T>(outcome: OperationOutcome<T>): T {
 }
 
 describeEachDriver('a money operation whose answer was lost', (db) => {
-  const settings = (): KlarnaSettings => ({ environment: 'sandbox', baseUrl: sandbox.baseUrl, rateLimits: 'production', keyring: testKeyring });
+  const settings = () => sandboxSettings(sandbox);
   let operator: Awaited<ReturnType<typeof createUser>>['actor'];
   let other: Awaited<ReturnType<typeof createUser>>['actor'];
   const as = (actor: typeof operator) => ({ db: db(), actor, settings: settings() });
@@ -69,10 +55,9 @@ describeEachDriver('a money operation whose answer was lost', (db) => {
   const pending = (id: string) => db().select().from(paymentPendingOperations).where(eq(paymentPendingOperations.paymentTransactionId, id));
 
   beforeAll(async () => {
-    const { actor: admin } = await createUser(db(), { role: 'admin' });
+    await addSandboxCredential(db(), sandbox);
     ({ actor: operator } = await createUser(db(), { role: 'operator' }));
     ({ actor: other } = await createUser(db(), { role: 'operator' }));
-    await addCredential({ db: db(), actor: admin, settings: settings() }, { environment: 'sandbox', label: 'Dashboard', apiKey: (await sandbox.control.bootstrapKey()).api_key });
   });
 
   it('capture: Klarna captured and answered 500 every time; the read shows it made, audited, and a second click does not capture again', async () => {

@@ -5,7 +5,7 @@ import { PageHeader } from '@/components/shell/page-header';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
-import { Table, Td, Th } from '@/components/ui/table';
+import { ActionsTh, Table, Td, Th } from '@/components/ui/table';
 import { pageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
 import { klarnaSettings } from '@/lib/credentials/connection';
@@ -24,6 +24,15 @@ export const metadata: Metadata = { title: 'Webhooks' };
 export const dynamic = 'force-dynamic';
 
 const shortId = (id: string) => id.replace(/^krn:partner:global:notification:(webhook|signing-key):/, '');
+
+/** A signing key's id, shortened, with the whole id on hover. */
+function KeyIdTd({ signingKeyId }: { signingKeyId: string }) {
+  return (
+    <Td className="font-mono text-xs" title={signingKeyId}>
+      {shortId(signingKeyId)}
+    </Td>
+  );
+}
 
 export default async function WebhooksPage() {
   const { actor, denied } = await pageActor('dashboard.read');
@@ -74,11 +83,7 @@ export default async function WebhooksPage() {
                 <Th>Events</Th>
                 <Th>Signing key</Th>
                 <Th>Status</Th>
-                {admin && (
-                  <Th>
-                    <span className="sr-only">Actions</span>
-                  </Th>
-                )}
+                {admin && <ActionsTh />}
               </tr>
             </thead>
             <tbody>
@@ -161,19 +166,13 @@ export default async function WebhooksPage() {
                 <Th>Created (UTC)</Th>
                 <Th>Held here</Th>
                 <Th>Used by</Th>
-                {admin && (
-                  <Th>
-                    <span className="sr-only">Actions</span>
-                  </Th>
-                )}
+                {admin && <ActionsTh />}
               </tr>
             </thead>
             <tbody>
               {setup.signingKeys.map((k) => (
                 <tr key={k.signingKeyId}>
-                  <Td className="font-mono text-xs" title={k.signingKeyId}>
-                    {shortId(k.signingKeyId)}
-                  </Td>
+                  <KeyIdTd signingKeyId={k.signingKeyId} />
                   <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(new Date(k.createdAt))}</Td>
                   <Td>{k.storedHere ? <Badge tone="success">Yes</Badge> : <Badge tone="warning">No (created elsewhere)</Badge>}</Td>
                   <Td>{k.usedBy.length === 0 ? <span className="text-muted-foreground">no webhook</span> : `${k.usedBy.length} webhook${k.usedBy.length === 1 ? '' : 's'}`}</Td>
@@ -196,19 +195,13 @@ export default async function WebhooksPage() {
                 <tr>
                   <Th>Key id</Th>
                   <Th>Accepted until (UTC)</Th>
-                  {admin && (
-                    <Th>
-                      <span className="sr-only">Actions</span>
-                    </Th>
-                  )}
+                  {admin && <ActionsTh />}
                 </tr>
               </thead>
               <tbody>
                 {setup.retiredKeys.map((k) => (
                   <tr key={k.signingKeyId}>
-                    <Td className="font-mono text-xs" title={k.signingKeyId}>
-                      {shortId(k.signingKeyId)}
-                    </Td>
+                    <KeyIdTd signingKeyId={k.signingKeyId} />
                     <Td className="whitespace-nowrap">{formatDateTime(k.acceptedUntil)}</Td>
                     {admin && (
                       <Td className="text-right">

@@ -7,7 +7,7 @@ import { Alert } from '@/components/ui/alert';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { DetailList } from '@/components/ui/detail-list';
 import { LiveRefresh } from '@/components/ui/live-refresh';
-import { Table, Td, Th } from '@/components/ui/table';
+import { ActionsTh, Table, Td, Th } from '@/components/ui/table';
 import { pageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
 import { klarnaSettings } from '@/lib/credentials/connection';
@@ -404,11 +404,7 @@ function ChannelsCard({ accountId, channels, collections, canManage, blockReason
               <Th>Name</Th>
               <Th>Where</Th>
               <Th>Collection</Th>
-              {canManage && (
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
-              )}
+              {canManage && <ActionsTh />}
             </tr>
           </thead>
           <tbody>
@@ -486,11 +482,7 @@ function CollectionsCard({ accountId, channels, collections, canManage, blockRea
               <Th>Support</Th>
               <Th>Social links</Th>
               <Th>Used by</Th>
-              {canManage && (
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
-              )}
+              {canManage && <ActionsTh />}
             </tr>
           </thead>
           <tbody>

@@ -4,7 +4,7 @@ import { PageHeader } from '@/components/shell/page-header';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
-import { Table, Td, Th } from '@/components/ui/table';
+import { ActionsTh, Table, Td, Th } from '@/components/ui/table';
 import { pageActor } from '@/lib/auth/page';
 import { klarnaSettings } from '@/lib/credentials/connection';
 import { listKlarnaCredentials, listStoredCredentials } from '@/lib/credentials/service';
@@ -70,9 +70,7 @@ export default async function ApiCredentialsPage() {
                 <Th>Klarna id</Th>
                 <Th>Status</Th>
                 <Th>Added (UTC)</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
+                <ActionsTh />
               </tr>
             </thead>
             <tbody>
@@ -113,9 +111,7 @@ export default async function ApiCredentialsPage() {
                 <Th>Environment</Th>
                 <Th>Description</Th>
                 <Th>Created (UTC)</Th>
-                <Th>
-                  <span className="sr-only">Actions</span>
-                </Th>
+                <ActionsTh />
               </tr>
             </thead>
             <tbody>

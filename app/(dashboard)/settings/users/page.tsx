@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
-import { Table, Td, Th } from '@/components/ui/table';
+import { ActionsTh, Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
 import { pageActor } from '@/lib/auth/page';
@@ -34,9 +34,7 @@ export default async function UsersPage() {
               <Th>Status</Th>
               <Th>Two-step</Th>
               <Th>Last sign-in (UTC)</Th>
-              <Th className="text-right">
-                <span className="sr-only">Actions</span>
-              </Th>
+              <ActionsTh className="text-right" />
             </tr>
           </thead>
           <tbody>

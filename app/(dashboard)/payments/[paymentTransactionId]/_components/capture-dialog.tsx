@@ -22,7 +22,7 @@ import {
   shipmentIsEmpty,
   shipmentToWire,
   emptyShipment,
-  OutcomeNotice,
+  ReviewActions,
   resolvedOf,
   type PickerRow,
   type ResolvedOutcome,
@@ -204,28 +204,15 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
                   ...(!shipmentIsEmpty(shipment) ? [['Tracking', Object.values(shipmentToWire(shipment)).join(' · ')] as [string, string]] : []),
                 ]}
               />
-              <OutcomeNotice outcome={outcome} />
-              <FailureAlert failure={submission.failure} shown={[]} />
-              {outcome?.made ? (
-                <div className="flex justify-end">
-                  <Button type="button" onClick={() => setOpen(false)}>
-                    Done
-                  </Button>
-                </div>
-              ) : (
-                <div className="flex justify-end gap-2">
-                  <Button type="button" variant="secondary" onClick={() => setStep('form')} disabled={action.isPending}>
-                    Back
-                  </Button>
-                  <Button
-                    type="button"
-                    pending={action.isPending}
-                    onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request: prepared.request })}
-                  >
-                    Capture {formatMinorUnits(prepared.amount, currency)}
-                  </Button>
-                </div>
-              )}
+              <ReviewActions
+                outcome={outcome}
+                failure={submission.failure}
+                pending={action.isPending}
+                onBack={() => setStep('form')}
+                onDone={() => setOpen(false)}
+                onConfirm={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request: prepared.request })}
+                confirm={<>Capture {formatMinorUnits(prepared.amount, currency)}</>}
+              />
             </div>
           )
         )}

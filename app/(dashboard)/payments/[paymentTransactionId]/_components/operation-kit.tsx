@@ -8,7 +8,8 @@ import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { Table, Td, Th } from '@/components/ui/table';
 import { formatMinorUnits, parseMajorAmount } from '@/lib/ui/money';
-import { TextField, type Errors } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { FailureAlert, TextField, type Errors } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import type { ActionFailure } from '@/lib/ui/action-result';
 import { isReducingLine, lineTypeLabel, type WireLine } from './lines';
 import type { Shipment } from './view';
 
@@ -240,5 +241,35 @@ export function OutcomeNotice({ outcome }: { outcome: ResolvedOutcome | null }) 
     <Alert tone={outcome.made ? 'success' : 'warning'} title={outcome.made ? 'Done at Klarna, though its answer was lost' : 'Not done at Klarna'}>
       <span data-testid="operation-outcome">{outcome.message}</span>
     </Alert>
+  );
+}
+
+/**
+ * The end of a review step: what a lost answer came to, the failure, then 'Done' once the
+ * operation is made at Klarna (the dialog already has a 'Close'), else 'Back' and the button that
+ * sends it (again, under the same key, after a 'not made').
+ */
+export function ReviewActions({ outcome, failure, pending, onBack, onDone, onConfirm, confirm }: { outcome: ResolvedOutcome | null; failure: ActionFailure | undefined; pending: boolean; onBack: () => void; onDone: () => void; onConfirm: () => void; confirm: React.ReactNode }) {
+  return (
+    <>
+      <OutcomeNotice outcome={outcome} />
+      <FailureAlert failure={failure} shown={[]} />
+      {outcome?.made ? (
+        <div className="flex justify-end">
+          <Button type="button" onClick={onDone}>
+            Done
+          </Button>
+        </div>
+      ) : (
+        <div className="flex justify-end gap-2">
+          <Button type="button" variant="secondary" onClick={onBack} disabled={pending}>
+            Back
+          </Button>
+          <Button type="button" pending={pending} onClick={onConfirm}>
+            {confirm}
+          </Button>
+        </div>
+      )}
+    </>
   );
 }

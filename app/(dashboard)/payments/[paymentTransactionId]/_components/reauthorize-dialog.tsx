@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { formatMajorDecimal, formatMinorUnits, parseMajorAmount } from '@/lib/ui/money';
 import { reauthorizeAction } from '../../actions';
-import { AmountField, OutcomeNotice, Restatement, resolvedOf, type ResolvedOutcome } from './operation-kit';
+import { AmountField, Restatement, resolvedOf, ReviewActions, type ResolvedOutcome } from './operation-kit';
 import { hasFieldErrors } from './submit-state';
 import type { PaymentView } from './view';
 
@@ -115,24 +115,15 @@ export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payme
                 ['Left to capture afterwards', formatMinorUnits(amount - payment.captured, currency)],
               ]}
             />
-            <OutcomeNotice outcome={outcome} />
-            <FailureAlert failure={submission.failure} shown={[]} />
-            {outcome?.made ? (
-              <div className="flex justify-end">
-                <Button type="button" onClick={() => setOpen(false)}>
-                  Done
-                </Button>
-              </div>
-            ) : (
-              <div className="flex justify-end gap-2">
-                <Button type="button" variant="secondary" onClick={() => setStep('form')} disabled={action.isPending}>
-                  Back
-                </Button>
-                <Button type="button" pending={action.isPending} onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request: { amount } })}>
-                  Reauthorize for {formatMinorUnits(amount, currency)}
-                </Button>
-              </div>
-            )}
+            <ReviewActions
+              outcome={outcome}
+              failure={submission.failure}
+              pending={action.isPending}
+              onBack={() => setStep('form')}
+              onDone={() => setOpen(false)}
+              onConfirm={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request: { amount } })}
+              confirm={<>Reauthorize for {formatMinorUnits(amount, currency)}</>}
+            />
           </div>
         )}
       </DialogContent>
