@@ -1,8 +1,9 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { auditLog, paymentPendingOperations } from '@/db/schema';
+import { auditLog, paymentPendingOperations, paymentTransactions } from '@/db/schema';
 import type { KlarnaSettings } from '@/lib/credentials/connection';
 import { addCredential } from '@/lib/credentials/service';
+import { ConflictError } from '@/lib/errors';
 import { type klarnaApi } from '@/lib/klarna/api';
 import { DEFAULT_MAX_ATTEMPTS } from '@/lib/klarna/client';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
@@ -14,7 +15,7 @@ import { describeEachDriver } from '@/test/db';
 import { createUser, testKeyring } from '@/test/factories';
 import { getCachedPayment, listPaymentTimeline } from './cache';
 import { baselineOf, intentDigest } from './outcomes';
-import { capturePayment, EarlierOutcomeError, OutcomeUnknownError, reauthorizePayment, refreshPayment, refundPayment, releaseRemaining, resolvePaymentOutcomes, type OperationOutcome } from './service';
+import { capturePayment, EarlierOutcomeError, OutcomeUnknownError, reauthorizePayment, refreshPayment, refundPayment, releaseRemaining, resolvePaymentOutcomes, updatePayment, type OperationOutcome } from './service';
 
 /**
  * Issue 13, point 4: a money operation whose answer is lost is never repeated blind. The
@@ -210,6 +211,20 @@ describeEachDriver('a money operation whose answer was lost', (db) => {
     // Klarna would refuse a second void (the payment is COMPLETED); the same key replays the first answer instead.
     expect(done(await releaseRemaining(as(operator), target, intent))).toMatchObject({ state: 'COMPLETED', captured_amount: 4_000 });
     expect(await getCachedPayment(db(), target.paymentTransactionId)).toMatchObject({ state: 'COMPLETED', remainingAuthorizedAmount: 0 });
+  });
+
+  it('release: a release found made after its answer was lost blocks updates here, like one answered (Klarna’s read need not say voided_at)', async () => {
+    const target = await authorized(9_000);
+    done(await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 4_000 }));
+    await lose('paymentTransactions.void', target.paymentTransactionId, 'error-after');
+    expect(resolved(await releaseRemaining(as(operator), target, crypto.randomUUID())).made).toBe(true);
+    // voided_at is the sandbox's field, not Klarna's: the cached read of a real Klarna has none.
+    const row = (await getCachedPayment(db(), target.paymentTransactionId))!;
+    const { voided_at: _dropped, ...klarnaRead } = row.klarna as Record<string, unknown>;
+    await db().update(paymentTransactions).set({ klarna: klarnaRead }).where(eq(paymentTransactions.paymentTransactionId, target.paymentTransactionId));
+    const refused = await updatePayment(as(operator), target, crypto.randomUUID(), { merchant_reference: 'changed' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as Error).message).toMatch(/voided .* no further updates/);
   });
 
   it('reauthorize: Klarna reauthorized and answered 500; the read shows the new authorization, and a second click does not reauthorize again', async () => {
