@@ -228,14 +228,14 @@ async function currentTransaction(ctx: PaymentCtx, api: KlarnaApi, target: Targe
  * (its row gone) gets the key Klarna answered and replays that answer.
  */
 async function freshNonce(db: Db, paymentTransactionId: string, intentId: string, digest: string): Promise<string> {
-  const taken = new Set(
-    (
-      await db
-        .select({ nonce: paymentPendingOperations.nonce })
-        .from(paymentPendingOperations)
-        .where(and(eq(paymentPendingOperations.paymentTransactionId, paymentTransactionId), like(paymentPendingOperations.nonce, `${intentId}%`)))
-    ).map((r) => r.nonce),
-  );
+  const rows = await db
+    .select({ nonce: paymentPendingOperations.nonce, digest: paymentPendingOperations.intentDigest, status: paymentPendingOperations.status })
+    .from(paymentPendingOperations)
+    .where(and(eq(paymentPendingOperations.paymentTransactionId, paymentTransactionId), like(paymentPendingOperations.nonce, `${intentId}%`)));
+  // This very intent noted by a simultaneous submission of the same form since the lookup: its nonce, so one key.
+  const mine = rows.find((r) => r.digest === digest && r.status !== 'not_made');
+  if (mine) return mine.nonce;
+  const taken = new Set(rows.map((r) => r.nonce));
   const base = `${intentId}:${digest.slice(0, 16)}`;
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? (taken.has(intentId) ? base : intentId) : `${base}:${n}`;
