@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, gt, like, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, like, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { paymentPendingOperations, paymentRequests, type PaymentPendingOperationRow, type PaymentTransactionRow } from '@/db/schema';
@@ -128,6 +128,25 @@ export async function listUnresolvedOperations(db: Db, paymentTransactionId: str
       ),
     )
     .orderBy(asc(paymentPendingOperations.createdAt));
+}
+
+/**
+ * The payment's operations sent and still waiting for Klarna's answer (`sending`, not yet taken
+ * for lost): the same intent sent again joins them under their key; the page shows them in
+ * progress and offers no action meanwhile.
+ */
+export async function listInFlightOperations(db: Db, paymentTransactionId: string, now = new Date()): Promise<PendingRow[]> {
+  return db
+    .select()
+    .from(paymentPendingOperations)
+    .where(and(eq(paymentPendingOperations.paymentTransactionId, paymentTransactionId), eq(paymentPendingOperations.status, 'sending'), gte(paymentPendingOperations.updatedAt, new Date(now.getTime() - SENDING_LOST_MS))))
+    .orderBy(asc(paymentPendingOperations.createdAt));
+}
+
+/** An operation in flight, for the page's notice. */
+export function describeInFlight(row: PendingRow): string {
+  const phrase = intentPhrase(intentOf(row), baselineSchema.parse(row.baseline), row.currency);
+  return `The ${phrase} sent by ${row.actorEmail ?? 'someone'} at ${row.createdAt.toISOString().slice(11, 16)} UTC is waiting for Klarna’s answer.`;
 }
 
 /** What a lost intent is described as, for the page's notice. */

@@ -15,7 +15,7 @@ import { describeEachDriver } from '@/test/db';
 import { createUser, testKeyring } from '@/test/factories';
 import { getCachedPayment, listPaymentTimeline } from './cache';
 import { baselineOf, intentDigest } from './outcomes';
-import { capturePayment, EarlierOutcomeError, OutcomeUnknownError, reauthorizePayment, refreshPayment, refundPayment, releaseRemaining, resolvePaymentOutcomes, updatePayment, type OperationOutcome } from './service';
+import { capturePayment, describeInFlight, EarlierOutcomeError, listInFlightOperations, OutcomeUnknownError, reauthorizePayment, refreshPayment, refundPayment, releaseRemaining, resolvePaymentOutcomes, updatePayment, type OperationOutcome } from './service';
 
 /**
  * Issue 13, point 4: a money operation whose answer is lost is never repeated blind. The
@@ -154,6 +154,8 @@ describeEachDriver('a money operation whose answer was lost', (db) => {
         createdAt: new Date(Date.now() - 30_000),
         updatedAt: new Date(Date.now() - 30_000),
       });
+    // The payment page shows it in progress (and offers no action meanwhile).
+    expect((await listInFlightOperations(db(), target.paymentTransactionId)).map(describeInFlight)).toEqual([expect.stringMatching(new RegExp(`^The capture of 30\\.00 EUR sent by ${operator.email.replace(/[.]/g, '\\.')} at \\d\\d:\\d\\d UTC is waiting for Klarna’s answer\\.$`))]);
     const second = done(await capturePayment(as(other), target, crypto.randomUUID(), { amount: 3_000 }));
     const klarna = await api.paymentTransactions.get(accountId, target.paymentTransactionId);
     expect(klarna.captures.map((c) => c.amount)).toEqual([3_000]);
