@@ -138,7 +138,9 @@ export type PaymentOperationRow = typeof paymentOperations.$inferSelect;
  * definitive. When retries run out without one (5xx, timeout, broken connection) it turns
  * `unknown` and blocks every other operation on the payment until Klarna's read of the
  * transaction tells whether it was made; one that was not made stays (`not_made`, 24 h, the
- * key's life at Klarna) so that sending the same intent again reuses its key.
+ * key's life at Klarna) so that its key is never sent again (Klarna may replay a failure under
+ * it): the same intent sent again gets a new key. A `sending` row's key is reused by the same
+ * intent sent again while it waits.
  */
 export const paymentPendingOperations = pgTable(
   'payment_pending_operations',

@@ -31,20 +31,23 @@ const stateRank = (state: SQL) => sql`(case ${state} when 'AUTHORIZED' then 0 wh
 /**
  * The upsert's guard: the incoming view (`excluded`) replaces the cached one only when it is
  * not older. Klarna never un-captures or un-refunds, and its operation count only grows, so a
- * view with less of any of them is older whatever its time says. Between views of the same
- * `updated_at` (a capture that completes sends two events in one millisecond; a clock jump
- * runs several state changes at once), the one after more operations wins, then the later
- * state; only an identical or unknown state leaves it to arrival order. So the events of a
- * transaction, delivered in any order, leave the cache at Klarna's latest view.
+ * view with less of any of them is older, and a view with more of any of them (none less) is
+ * newer, whatever its time says: event times (`updated_at`, else `occurred_at`) and read times
+ * come from different clocks. Only when captured, refunded and the operation count are all
+ * equal does time decide; between views of the same `updated_at` (a capture that completes
+ * sends two events in one millisecond; a clock jump runs several state changes at once), the
+ * later state wins; only an identical or unknown state leaves it to arrival order. So the
+ * events of a transaction, delivered in any order, leave the cache at Klarna's latest view.
  */
 function notOlder(): SQL {
   const t = paymentTransactions;
   const incomingOps = sql`excluded.klarna_operations`;
   return sql`excluded.captured_amount >= ${t.capturedAmount} and excluded.refunded_amount >= ${t.refundedAmount}
     and (${incomingOps} is null or ${t.klarnaOperations} is null or ${incomingOps} >= ${t.klarnaOperations})
-    and (excluded.klarna_updated_at > ${t.klarnaUpdatedAt}
-      or (excluded.klarna_updated_at = ${t.klarnaUpdatedAt}
-        and (coalesce(${incomingOps} > ${t.klarnaOperations}, false) or coalesce(${stateRank(sql`excluded.state`)} >= ${stateRank(sql`${t.state}`)}, true))))`;
+    and (excluded.captured_amount > ${t.capturedAmount} or excluded.refunded_amount > ${t.refundedAmount}
+      or coalesce(${incomingOps} > ${t.klarnaOperations}, false)
+      or excluded.klarna_updated_at > ${t.klarnaUpdatedAt}
+      or (excluded.klarna_updated_at = ${t.klarnaUpdatedAt} and coalesce(${stateRank(sql`excluded.state`)} >= ${stateRank(sql`${t.state}`)}, true)))`;
 }
 /** An incoming view that does not say its operation count keeps the one known. */
 const keptOperations = () => sql`coalesce(excluded.klarna_operations, ${paymentTransactions.klarnaOperations})`;

@@ -33,6 +33,14 @@ describe('judging a lost intent from Klarna’s read', () => {
     expect(judge({ kind: 'capture', request: { amount: 1_000 } }, before, transaction({ captures: [capture('c-old', 1_000)] }), new Set())).toEqual({ made: false });
   });
 
+  it('finds a capture or refund made when Klarna echoes an empty reference for one sent without (or the reverse)', () => {
+    const echoed = transaction({ captures: [capture('c-old', 1_000), capture('c-new', 2_000, '')] });
+    expect(judge({ kind: 'capture', request: { amount: 2_000 } }, before, echoed, new Set())).toEqual({ made: true, operationId: 'c-new' });
+    expect(judge({ kind: 'capture', request: { amount: 2_000, capture_reference: '' } }, before, transaction({ captures: [capture('c-old', 1_000), capture('c-new', 2_000)] }), new Set())).toEqual({ made: true, operationId: 'c-new' });
+    const refunded = transaction({ refunds: [{ payment_refund_id: 'r-1', amount: 500, payment_capture_id: 'c-old', refund_reference: '', created_at: '2026-12-03T00:00:00.000Z' }] });
+    expect(judge({ kind: 'refund', captureId: 'c-old', request: { amount: 500 } }, before, refunded, new Set())).toEqual({ made: true, operationId: 'r-1' });
+  });
+
   it('finds a refund against the capture it named', () => {
     const refund = (id: string, captureId: string | null) => ({ payment_refund_id: id, amount: 500, payment_capture_id: captureId, created_at: '2026-12-03T00:00:00.000Z' });
     const intent = { kind: 'refund' as const, captureId: 'c-old', request: { amount: 500 } };

@@ -65,13 +65,14 @@ export type Judgement = { made: true; operationId: string | null } | { made: fal
  * Whether Klarna's read `t` shows the intent made, against what was known before it was sent.
  * A capture or refund counts only if it is new since the baseline, not already claimed by an
  * operation whose answer arrived (`claimed`), and has the intent's amount, reference and capture.
+ * References compare normalised on both sides: absent, null and "" are all no reference.
  */
 export function judge(intent: Intent, baseline: Baseline, t: PaymentTransaction, claimed: ReadonlySet<string>): Judgement {
   const r = intent.request;
   switch (intent.kind) {
     case 'capture': {
       const found = t.captures.find(
-        (c) => !baseline.captureIds.includes(c.payment_capture_id) && !claimed.has(c.payment_capture_id) && c.amount === num(r.amount) && (c.capture_reference ?? null) === str(r.capture_reference),
+        (c) => !baseline.captureIds.includes(c.payment_capture_id) && !claimed.has(c.payment_capture_id) && c.amount === num(r.amount) && str(c.capture_reference) === str(r.capture_reference),
       );
       return found ? { made: true, operationId: found.payment_capture_id } : { made: false };
     }
@@ -82,7 +83,7 @@ export function judge(intent: Intent, baseline: Baseline, t: PaymentTransaction,
           !claimed.has(f.payment_refund_id) &&
           f.amount === num(r.amount) &&
           (intent.captureId ? f.payment_capture_id === intent.captureId : true) &&
-          (f.refund_reference ?? null) === str(r.refund_reference),
+          str(f.refund_reference) === str(r.refund_reference),
       );
       return found ? { made: true, operationId: found.payment_refund_id } : { made: false };
     }

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { paymentTimeline, type PaymentTransactionRow } from '@/db/schema';
@@ -14,7 +14,9 @@ const cachedFacts = z.object({ captures: z.array(z.object({ payment_capture_id: 
 
 /**
  * When the payment's remaining authorization was voided: Klarna's `voided_at` (ours, the
- * sandbox's) in the last full read, else a release made from this dashboard.
+ * sandbox's) in the last full read, else a release made from this dashboard: answered
+ * (`release`), or whose answer was lost and Klarna's read showed it made (`outcome_resolved`
+ * with `details.operation` 'release' and `details.made` true, service.ts `resolveLost`).
  */
 export async function voidedAt(db: Db, row: PaymentTransactionRow): Promise<Date | null> {
   const told = cachedFacts.safeParse(row.klarna ?? {}).data?.voided_at;
@@ -22,7 +24,13 @@ export async function voidedAt(db: Db, row: PaymentTransactionRow): Promise<Date
   const [released] = await db
     .select({ at: paymentTimeline.occurredAt })
     .from(paymentTimeline)
-    .where(and(eq(paymentTimeline.paymentTransactionId, row.paymentTransactionId), eq(paymentTimeline.kind, 'release')))
+    .where(
+      and(
+        eq(paymentTimeline.paymentTransactionId, row.paymentTransactionId),
+        or(eq(paymentTimeline.kind, 'release'), and(eq(paymentTimeline.kind, 'outcome_resolved'), sql`${paymentTimeline.details}->>'operation' = 'release'`, sql`${paymentTimeline.details}->>'made' = 'true'`)),
+      ),
+    )
+    .orderBy(paymentTimeline.occurredAt)
     .limit(1);
   return released?.at ?? null;
 }

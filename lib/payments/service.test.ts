@@ -65,10 +65,13 @@ describeEachDriver('payment operations', (db) => {
     expect(audit[0]).toMatchObject({ outcome: 'success', details: { reason: 'one item returned', amount: 5_000 } });
   });
 
-  it('twenty simultaneous captures of the remaining amount make exactly one capture; the others are refused with Klarna’s reason', async () => {
+  it('twenty simultaneous captures of the remaining amount make exactly one capture; the others are refused with Klarna’s reason or share its answer', async () => {
     const target = await authorized(8_000);
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => capturePayment(as(operator), target, crypto.randomUUID(), { amount: 8_000 })));
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    // One capture; a submission that found another's identical one still waiting went out under its key and got its answer.
+    const made = results.filter((r) => r.status === 'fulfilled').map((r) => done(r.value).capture.payment_capture_id);
+    expect(made.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(made).size).toBe(1);
     for (const r of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect((r.reason as Error).message).toMatch(/Klarna refused this|amount/i);
     const at = await api.paymentTransactions.get(accountId, target.paymentTransactionId);
     expect(at.captures).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, gt, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, like, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { paymentPendingOperations, paymentRequests, type PaymentPendingOperationRow, type PaymentTransactionRow } from '@/db/schema';
@@ -130,6 +130,25 @@ export async function listUnresolvedOperations(db: Db, paymentTransactionId: str
     .orderBy(asc(paymentPendingOperations.createdAt));
 }
 
+/**
+ * The payment's operations sent and still waiting for Klarna's answer (`sending`, not yet taken
+ * for lost): the same intent sent again joins them under their key; the page shows them in
+ * progress and offers no action meanwhile.
+ */
+export async function listInFlightOperations(db: Db, paymentTransactionId: string, now = new Date()): Promise<PendingRow[]> {
+  return db
+    .select()
+    .from(paymentPendingOperations)
+    .where(and(eq(paymentPendingOperations.paymentTransactionId, paymentTransactionId), eq(paymentPendingOperations.status, 'sending'), gte(paymentPendingOperations.updatedAt, new Date(now.getTime() - SENDING_LOST_MS))))
+    .orderBy(asc(paymentPendingOperations.createdAt));
+}
+
+/** An operation in flight, for the page's notice. */
+export function describeInFlight(row: PendingRow): string {
+  const phrase = intentPhrase(intentOf(row), baselineSchema.parse(row.baseline), row.currency);
+  return `The ${phrase} sent by ${row.actorEmail ?? 'someone'} at ${row.createdAt.toISOString().slice(11, 16)} UTC is waiting for Klarna’s answer.`;
+}
+
 /** What a lost intent is described as, for the page's notice. */
 export function describeUnresolved(row: PendingRow): string {
   const phrase = intentPhrase(intentOf(row), baselineSchema.parse(row.baseline), row.currency);
@@ -140,7 +159,8 @@ type Resolution = { row: PendingRow; made: boolean; operationId: string | null; 
 
 /**
  * Reads the transaction from Klarna and decides each lost intent: made (its row goes) or not
- * made (kept as `not_made`, so the same intent sent again reuses its key). Refreshes the cache,
+ * made (kept as `not_made` for the key's 24 h, so that key is never sent again: Klarna may
+ * replay its failure under it; the intent sent again gets a new one). Refreshes the cache,
  * writes the timeline and audits each resolution. Throws OutcomeUnknownError if Klarna cannot
  * be read. Only the request that moves a row records it, so two users resolving at once record it once.
  */
@@ -219,6 +239,29 @@ async function currentTransaction(ctx: PaymentCtx, api: KlarnaApi, target: Targe
   return read;
 }
 
+/**
+ * The nonce for an intent not in flight: the form's id, unless a row here already holds it
+ * (the same form after a "not made": a new key, since Klarna may replay its failure under the
+ * old one for 24 h; or the form reused for a different body). Then the first free of
+ * `id:digest`, `id:digest:2`, … — deterministic, so the same form sent again after a success
+ * (its row gone) gets the key Klarna answered and replays that answer.
+ */
+async function freshNonce(db: Db, paymentTransactionId: string, intentId: string, digest: string): Promise<string> {
+  const rows = await db
+    .select({ nonce: paymentPendingOperations.nonce, digest: paymentPendingOperations.intentDigest, status: paymentPendingOperations.status })
+    .from(paymentPendingOperations)
+    .where(and(eq(paymentPendingOperations.paymentTransactionId, paymentTransactionId), like(paymentPendingOperations.nonce, `${intentId}%`)));
+  // This very intent noted by a simultaneous submission of the same form since the lookup: its nonce, so one key.
+  const mine = rows.find((r) => r.digest === digest && r.status !== 'not_made');
+  if (mine) return mine.nonce;
+  const taken = new Set(rows.map((r) => r.nonce));
+  const base = `${intentId}:${digest.slice(0, 16)}`;
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? (taken.has(intentId) ? base : intentId) : `${base}:${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
 type OperateSpec<T> = {
   intent: Intent;
   intentId: string;
@@ -231,7 +274,8 @@ type OperateSpec<T> = {
 
 /**
  * The one path of a money operation (design.md, "Idempotency"): settle any earlier lost intent,
- * pick the key (the same intent sent again, even from a new form or after a reload, reuses its
+ * pick the key (the same intent sent again while the first is still waiting for Klarna, even
+ * from a new form or after a reload, reuses its key; once a read showed it not made, a new
  * key), note the intent before sending, send, and then either record Klarna's answer, or, when
  * the answer is lost, mark it unknown, audit that, and read Klarna to tell the user what happened.
  */
@@ -242,27 +286,25 @@ async function operate<T>(ctx: PaymentCtx & { actor: Actor }, target: Target, sp
 
   const api = await klarna(ctx);
   const keyLife = new Date(Date.now() - KEY_LIFE_MS);
+  // A "not made" older than Klarna's key life protects nothing any more.
+  await ctx.db.delete(paymentPendingOperations).where(and(eq(paymentPendingOperations.status, 'not_made'), lt(paymentPendingOperations.createdAt, keyLife)));
   const [same] = await ctx.db
     .select()
     .from(paymentPendingOperations)
     .where(
       and(
         eq(paymentPendingOperations.paymentTransactionId, target.paymentTransactionId),
+        // The same intent still waiting for Klarna's answer (a double click, a reloaded page, a
+        // second form with the same body, a 200 that could not be read): it goes out under that
+        // key, so Klarna answers both with one operation. Any lost one was settled above.
+        eq(paymentPendingOperations.status, 'sending'),
         eq(paymentPendingOperations.intentDigest, digest),
         gt(paymentPendingOperations.createdAt, keyLife),
-        // A lost intent found not made, or this very form again (a double click). Another form
-        // sending the same body now is another person's intent: Klarna decides between them.
-        or(eq(paymentPendingOperations.status, 'not_made'), eq(paymentPendingOperations.nonce, spec.intentId)),
       ),
     )
     .orderBy(desc(paymentPendingOperations.createdAt))
     .limit(1);
-  let nonce = same?.nonce ?? spec.intentId;
-  if (!same) {
-    // The form's intent id reused for a different body (changed after an unknown outcome) must not share a key.
-    const [clash] = await ctx.db.select({ d: paymentPendingOperations.intentDigest }).from(paymentPendingOperations).where(eq(paymentPendingOperations.nonce, nonce)).limit(1);
-    if (clash) nonce = `${nonce}:${digest.slice(0, 16)}`;
-  }
+  const nonce = same?.nonce ?? (await freshNonce(ctx.db, target.paymentTransactionId, spec.intentId, digest));
   const key = spec.keyFor(nonce);
   const known = same ? null : await currentTransaction(ctx, api, target);
   await ctx.db

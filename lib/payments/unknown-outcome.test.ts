@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { auditLog, paymentPendingOperations } from '@/db/schema';
+import { auditLog, paymentPendingOperations, paymentTransactions } from '@/db/schema';
+import { ConflictError } from '@/lib/errors';
 import { DEFAULT_MAX_ATTEMPTS } from '@/lib/klarna/client';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { paymentTransactionSchema } from '@/lib/klarna/schemas/payments';
@@ -11,7 +12,7 @@ import { createUser } from '@/test/factories';
 import { addSandboxCredential, sandboxSettings, startSandboxMerchant, type SandboxMerchant } from '@/test/sandbox-merchant';
 import { getCachedPayment, listPaymentTimeline } from './cache';
 import { baselineOf, intentDigest } from './outcomes';
-import { capturePayment, EarlierOutcomeError, OutcomeUnknownError, reauthorizePayment, refreshPayment, refundPayment, releaseRemaining, resolvePaymentOutcomes, type OperationOutcome } from './service';
+import { capturePayment, describeInFlight, EarlierOutcomeError, listInFlightOperations, OutcomeUnknownError, reauthorizePayment, refreshPayment, refundPayment, releaseRemaining, resolvePaymentOutcomes, updatePayment, type OperationOutcome } from './service';
 
 /**
  * Issue 13, point 4: a money operation whose answer is lost is never repeated blind. The
@@ -89,23 +90,62 @@ describeEachDriver('a money operation whose answer was lost', (db) => {
     expect(await pending(target.paymentTransactionId)).toEqual([]);
   });
 
-  it('capture: Klarna failed before acting; the read shows it not made, and the retry from a reopened form (new form id, same capture) reuses the key', async () => {
+  it('capture: Klarna failed before acting; the read shows it not made, and the retry (the same form, or a reopened one) goes out under a new key and captures once', async () => {
     const target = await authorized(10_000);
     await refreshPayment(as(operator), target);
     await lose('paymentTransactions.capture', target.paymentTransactionId, 'error-before');
-    const outcome = resolved(await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 2_500, capture_reference: 'parcel-1' }));
+    const form = crypto.randomUUID();
+    const outcome = resolved(await capturePayment(as(operator), target, form, { amount: 2_500, capture_reference: 'parcel-1' }));
     expect(outcome.made).toBe(false);
     expect(outcome.message).toMatch(/Reading the payment from Klarna shows the capture of 25\.00 EUR was not made; you can try again\.$/);
     expect(await pending(target.paymentTransactionId)).toEqual([expect.objectContaining({ status: 'not_made', operation: 'capture' })]);
 
-    // The page reloaded, the dialog opened again: a new form id, the same capture.
-    const { capture } = done(await capturePayment(as(operator), target, crypto.randomUUID(), { capture_reference: 'parcel-1', amount: 2_500 }));
+    // Klarna may keep answering the lost key with its failure (seed l. 3951): "try again" must not send that key again.
+    const { capture } = done(await capturePayment(as(operator), target, form, { capture_reference: 'parcel-1', amount: 2_500 }));
     expect(capture.capture_reference).toBe('parcel-1');
     const entries = await audit(target.paymentTransactionId);
     const lostKey = entries.find((e) => e.action === 'payments.outcome_unknown')!.idempotencyKey;
-    expect(entries.find((e) => e.action === 'payments.capture' && e.outcome === 'success')!.idempotencyKey).toBe(lostKey);
+    const madeKey = entries.find((e) => e.action === 'payments.capture' && e.outcome === 'success')!.idempotencyKey;
+    expect(madeKey).not.toBe(lostKey);
+    // The same form once more (a double click after success): Klarna replays that answer, nothing new.
+    expect(done(await capturePayment(as(operator), target, form, { capture_reference: 'parcel-1', amount: 2_500 })).capture.payment_capture_id).toBe(capture.payment_capture_id);
     expect((await api.paymentTransactions.get(accountId, target.paymentTransactionId)).captures).toHaveLength(1);
-    expect(await pending(target.paymentTransactionId)).toEqual([]);
+    expect(await pending(target.paymentTransactionId)).toEqual([expect.objectContaining({ status: 'not_made', idempotencyKey: lostKey })]);
+  });
+
+  it('the same capture sent again while the first is still waiting for Klarna’s answer (a reloaded page, a second form) goes out under the first key: captured once', async () => {
+    const target = await authorized(10_000);
+    const before = await refreshPayment(as(operator), target);
+    // The first request's capture reached Klarna; its answer has not come back yet (retries under way, or a 200 not yet read).
+    const nonce = crypto.randomUUID();
+    const key = idempotencyKey({ operation: 'paymentTransactions.capture', target: target.paymentTransactionId, nonce });
+    const request = { amount: 3_000 };
+    await api.paymentTransactions.capture(accountId, target.paymentTransactionId, request, { idempotencyKey: key });
+    await db()
+      .insert(paymentPendingOperations)
+      .values({
+        idempotencyKey: key,
+        paymentTransactionId: target.paymentTransactionId,
+        accountId,
+        operation: 'capture',
+        nonce,
+        intentDigest: intentDigest(target.paymentTransactionId, { kind: 'capture', request }),
+        request,
+        baseline: baselineOf(paymentTransactionSchema.parse(before.klarna)),
+        currency: 'EUR',
+        status: 'sending',
+        actorId: operator.id,
+        actorEmail: operator.email,
+        createdAt: new Date(Date.now() - 30_000),
+        updatedAt: new Date(Date.now() - 30_000),
+      });
+    // The payment page shows it in progress (and offers no action meanwhile).
+    expect((await listInFlightOperations(db(), target.paymentTransactionId)).map(describeInFlight)).toEqual([expect.stringMatching(new RegExp(`^The capture of 30\\.00 EUR sent by ${operator.email.replace(/[.]/g, '\\.')} at \\d\\d:\\d\\d UTC is waiting for Klarna’s answer\\.$`))]);
+    const second = done(await capturePayment(as(other), target, crypto.randomUUID(), { amount: 3_000 }));
+    const klarna = await api.paymentTransactions.get(accountId, target.paymentTransactionId);
+    expect(klarna.captures.map((c) => c.amount)).toEqual([3_000]);
+    expect(second.capture.payment_capture_id).toBe(klarna.captures[0]!.payment_capture_id);
+    expect((await audit(target.paymentTransactionId)).find((e) => e.action === 'payments.capture')!.idempotencyKey).toBe(key);
   });
 
   it('while Klarna cannot be read either, nobody acts on the payment; the next action reads Klarna first and refuses with what it shows', async () => {
@@ -173,14 +213,14 @@ describeEachDriver('a money operation whose answer was lost', (db) => {
     expect(await getCachedPayment(db(), target.paymentTransactionId)).toMatchObject({ refundedAmount: 1_500 });
   });
 
-  it('refund of the payment: lost before Klarna acted, then sent again from a new form under the same key', async () => {
+  it('refund of the payment: lost before Klarna acted, then sent again from a new form under a new key, refunded once', async () => {
     const target = await authorized(8_000);
     done(await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 8_000 }));
     await lose('paymentTransactions.refund', target.paymentTransactionId, 'error-before');
     expect(resolved(await refundPayment(as(operator), target, crypto.randomUUID(), { reason: 'returned' }, { amount: 2_000 })).made).toBe(false);
     done(await refundPayment(as(operator), target, crypto.randomUUID(), { reason: 'returned' }, { amount: 2_000 }));
     const entries = await audit(target.paymentTransactionId);
-    expect(entries.find((e) => e.action === 'payments.refund' && e.outcome === 'success')!.idempotencyKey).toBe(entries.find((e) => e.action === 'payments.outcome_unknown')!.idempotencyKey);
+    expect(entries.find((e) => e.action === 'payments.refund' && e.outcome === 'success')!.idempotencyKey).not.toBe(entries.find((e) => e.action === 'payments.outcome_unknown')!.idempotencyKey);
     expect((await api.paymentTransactions.get(accountId, target.paymentTransactionId)).refunds).toHaveLength(1);
   });
 
@@ -195,6 +235,20 @@ describeEachDriver('a money operation whose answer was lost', (db) => {
     // Klarna would refuse a second void (the payment is COMPLETED); the same key replays the first answer instead.
     expect(done(await releaseRemaining(as(operator), target, intent))).toMatchObject({ state: 'COMPLETED', captured_amount: 4_000 });
     expect(await getCachedPayment(db(), target.paymentTransactionId)).toMatchObject({ state: 'COMPLETED', remainingAuthorizedAmount: 0 });
+  });
+
+  it('release: a release found made after its answer was lost blocks updates here, like one answered (Klarna’s read need not say voided_at)', async () => {
+    const target = await authorized(9_000);
+    done(await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 4_000 }));
+    await lose('paymentTransactions.void', target.paymentTransactionId, 'error-after');
+    expect(resolved(await releaseRemaining(as(operator), target, crypto.randomUUID())).made).toBe(true);
+    // voided_at is the sandbox's field, not Klarna's: the cached read of a real Klarna has none.
+    const row = (await getCachedPayment(db(), target.paymentTransactionId))!;
+    const { voided_at: _dropped, ...klarnaRead } = row.klarna as Record<string, unknown>;
+    await db().update(paymentTransactions).set({ klarna: klarnaRead }).where(eq(paymentTransactions.paymentTransactionId, target.paymentTransactionId));
+    const refused = await updatePayment(as(operator), target, crypto.randomUUID(), { merchant_reference: 'changed' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as Error).message).toMatch(/voided .* no further updates/);
   });
 
   it('reauthorize: Klarna reauthorized and answered 500; the read shows the new authorization, and a second click does not reauthorize again', async () => {

@@ -66,6 +66,20 @@ describeEachDriver('payment webhooks', (db) => {
     expect(timeline.find((t) => t.eventId === late)!.summary).toContain('not applied');
   });
 
+  it('a captured event with more captured is applied even when its time is earlier than the dashboard’s last read (clocks differ)', async () => {
+    const id = randomUUID();
+    const readAt = new Date(Date.now() - 1_000).toISOString();
+    const read = { ...snapshot(id, {}), captures: [], refunds: [], created_at: readAt, updated_at: readAt };
+    await savePaymentTransaction(db(), read, 'krn:partner:global:account:test:SHOP0001', 'sync');
+    // Klarna's event says no updated_at; its occurred_at is a little behind the read's updated_at.
+    await deliver('payment.transaction.captured', snapshot(id, { captured_amount: 4_000, remaining_authorized_amount: 6_000, amount: 4_000 }), new Date(Date.parse(readAt) - 300));
+    expect(await getCachedPayment(db(), id)).toMatchObject({ state: 'AUTHORIZED', capturedAmount: 4_000, remainingAuthorizedAmount: 6_000 });
+    // A refund a moment "earlier" still counts; an older view with less stays refused.
+    await deliver('payment.transaction.refunded', snapshot(id, { captured_amount: 4_000, refunded_amount: 1_000, remaining_authorized_amount: 6_000, amount: 1_000 }), new Date(Date.parse(readAt) - 200));
+    await deliver('payment.transaction.state-change.authorized', snapshot(id, {}), new Date(Date.parse(readAt) + 500));
+    expect(await getCachedPayment(db(), id)).toMatchObject({ capturedAmount: 4_000, refundedAmount: 1_000 });
+  });
+
   it('of two views at the same time, the one after more operations wins: a reauthorization right after expiry stays AUTHORIZED', async () => {
     const id = randomUUID();
     const updatedAt = new Date(Date.now() - 3_000).toISOString();

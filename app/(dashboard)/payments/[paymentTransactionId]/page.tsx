@@ -21,7 +21,7 @@ import { paymentTransactionSchema, type Capture, type PaymentTransaction, type R
 import { getCachedMerchant } from '@/lib/merchants/cache';
 import { getCachedPayment, listPaymentTimeline, paymentsVersion } from '@/lib/payments/cache';
 import { voidedAt } from '@/lib/payments/rules';
-import { describeUnresolved, listUnresolvedOperations, refreshPayment } from '@/lib/payments/service';
+import { describeInFlight, describeUnresolved, listInFlightOperations, listUnresolvedOperations, refreshPayment } from '@/lib/payments/service';
 import { currentRequestId } from '@/lib/request';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits, formatRatePercent } from '@/lib/ui/money';
@@ -116,8 +116,10 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
     { state: row.state, currency, authorized: row.authorizedAmount, captured: row.capturedAmount, refunded: row.refundedAmount, remaining: row.remainingAuthorizedAmount, expiresAt: row.expiresAt, detailsKnown: transaction !== null, voidedAt: transaction?.voided_at ? new Date(transaction.voided_at) : await voidedAt(db, row) },
     now,
   );
-  const waiting = 'Waiting until Klarna tells the outcome of an earlier operation (see above).';
-  const blocks = unresolved.length ? Object.fromEntries(operations.map((op) => [op, waiting])) as typeof known : known;
+  // Operations sent and still waiting for Klarna's answer (retries may take minutes): no second one meanwhile.
+  const inFlight = unresolved.length ? [] : (await listInFlightOperations(db, id, now)).map(describeInFlight);
+  const waiting = unresolved.length ? 'Waiting until Klarna tells the outcome of an earlier operation (see above).' : 'Waiting for Klarna’s answer to the operation in progress (see above).';
+  const blocks = unresolved.length || inFlight.length ? Object.fromEntries(operations.map((op) => [op, waiting])) as typeof known : known;
   const reasonGroups = groupReasons(blocks);
   const reasonId = (op: Operation) => reasonGroups.find((g) => g.ops.includes(op))?.id;
   const fast = row.state === 'AUTHORIZED' && row.expiresAt !== null && row.expiresAt.getTime() < now.getTime();
@@ -199,6 +201,14 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
       </dl>
 
       <LostOutcomes accountId={row.accountId} paymentTransactionId={id} unresolved={unresolved} />
+      {inFlight.length > 0 && (
+        <Alert tone="info" title="An operation is in progress" className="mb-4">
+          {inFlight.map((sentence) => (
+            <p key={sentence}>{sentence}</p>
+          ))}
+          <p>Actions on this payment wait for its answer.</p>
+        </Alert>
+      )}
 
       <section aria-label="Payment actions" className="mb-4 grid gap-2">
         <div className="flex flex-wrap items-center gap-2">
