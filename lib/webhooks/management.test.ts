@@ -146,4 +146,33 @@ describeEachDriver('signing keys and test events', (db) => {
     const { received } = await simulate(webhook.webhook_id, 'payment.transaction.captured');
     expect(await reprocessWebhookEvent(ctx, received!.id)).toEqual({ status: 'ignored', processingError: 'ignored: no payment with this id is known here (a test event: Klarna sent it with dummy data)' });
   });
+
+  it('a real event that arrives while a test event of its type is awaited is not ignored: held, then applied once Klarna names the test event, which alone is ignored', async () => {
+    const { signingKeyId } = await createSigningKey(ctx, { intentId: crypto.randomUUID() });
+    const webhook = await createWebhook(ctx, { url: receiver.url, eventTypes: ['payment.transaction.*'], signingKeyId, status: 'ENABLED', intentId: crypto.randomUUID() });
+    const type = 'payment.transaction.state-change.authorized';
+    // Klarna is slow to answer the simulate request: meanwhile the partner's checkout authorizes a payment unknown here.
+    await sandbox.control.setFaults({ latency_ms: 1500 });
+    const requested = simulateWebhookEvent(ctx, { webhookId: webhook.webhook_id, eventType: type, intentId: crypto.randomUUID() });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const transactionId = `krn:payment:eu1:transaction:${crypto.randomUUID()}`;
+      const real = await sandbox.control.emitEvent({ event_type: type, webhook_id: webhook.webhook_id, payload: { payment_transaction_id: transactionId, state: 'AUTHORIZED', currency: 'EUR', authorized_amount: 5000, captured_amount: 0, refunded_amount: 0, remaining_authorized_amount: 5000 } });
+      await sandbox.control.waitForDeliveries({ event_id: real.event_id });
+      const held = await findReceivedEvent(db(), real.event_id);
+      expect(held).toMatchObject({ verdict: 'valid', status: 'failed' });
+      expect(held!.processingError).toContain('Klarna has not yet said which event it is');
+
+      const { eventId } = await requested;
+      expect(await findReceivedEvent(db(), real.event_id)).toMatchObject({ status: 'processed', processingError: null });
+      const [learnt] = await db().select({ state: paymentTransactions.state }).from(paymentTransactions).where(eq(paymentTransactions.paymentTransactionId, transactionId));
+      expect(learnt).toEqual({ state: 'AUTHORIZED' });
+      await sandbox.control.waitForDeliveries({ event_id: eventId });
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline && (await findReceivedEvent(db(), eventId))?.status !== 'ignored'; ) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await findReceivedEvent(db(), eventId)).toMatchObject({ status: 'ignored' });
+    } finally {
+      await sandbox.control.setFaults({ latency_ms: 0 });
+      await requested.catch(() => undefined);
+    }
+  });
 });

@@ -9,9 +9,9 @@ import { ConflictError, InputError } from '@/lib/errors';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { MAX_SIGNING_KEYS } from '@/lib/klarna/schemas/management';
 import { eventTypePatternSchema, webhookStatuses, type Webhook } from '@/lib/klarna/schemas/webhooks';
-import { escapeLike } from './events';
+import { escapeLike, reprocessWebhookEvent } from './events';
 import { forgetCachedSigningKeys, RETIRED_KEY_GRACE_MS, sealSigningKey } from './signing-keys';
-import { noteSimulationRequested } from './simulations';
+import { AWAITING_SIMULATION, noteSimulationRequested } from './simulations';
 
 type Ctx = { db: Db; actor: Actor | null; settings: KlarnaSettings; requestId?: string | null };
 
@@ -226,14 +226,23 @@ export async function simulateWebhookEvent(ctx: Ctx, input: { webhookId: string;
   if (ctx.settings.environment === 'live') throw new ConflictError('Klarna simulates events only in its test environment.');
   const api = await klarnaFor(ctx.db, ctx.settings);
   const key = idempotencyKey({ operation: 'webhooks.simulate', target: input.webhookId, nonce: input.intentId });
+  const requestedAt = new Date(Date.now() - 1000);
   const settle = noteSimulationRequested(input.webhookId, input.eventType);
-  const answer = await callKlarna(() => api.webhooks.simulate(input.webhookId, { event_type: input.eventType, event_version: 'v1' }, { idempotencyKey: key }), { event_type: 'eventType' }).catch((error: unknown) => {
+  let answer: { event_id: string };
+  try {
+    answer = await callKlarna(() => api.webhooks.simulate(input.webhookId, { event_type: input.eventType, event_version: 'v1' }, { idempotencyKey: key }), { event_type: 'eventType' });
+    await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.simulate', target: { type: 'webhook', id: input.webhookId }, details: { eventType: input.eventType, eventId: answer.event_id }, requestId: ctx.requestId, idempotencyKey: key });
+  } finally {
+    // The audit entry names the test event now (or the request failed): the note is no longer needed.
     settle();
-    throw error;
-  });
-  await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.simulate', target: { type: 'webhook', id: input.webhookId }, details: { eventType: input.eventType, eventId: answer.event_id }, requestId: ctx.requestId, idempotencyKey: key });
-  // The audit entry names the event now; the note of the request is no longer needed.
-  settle();
+  }
+  // Events that arrived before the answer were held (simulations.ts): now the test event is
+  // known by its id, so it is ignored and any other (a real event) is applied.
+  const held = await ctx.db
+    .select({ id: webhookEvents.id })
+    .from(webhookEvents)
+    .where(and(eq(webhookEvents.webhookId, input.webhookId), eq(webhookEvents.eventType, input.eventType), eq(webhookEvents.status, 'failed'), gt(webhookEvents.receivedAt, requestedAt), eq(webhookEvents.processingError, AWAITING_SIMULATION)));
+  for (const { id } of held) await reprocessWebhookEvent(ctx, id);
   return { eventId: answer.event_id };
 }
 
