@@ -88,6 +88,14 @@ describeEachDriver('signing keys and test events', (db) => {
     await expect(deleteSigningKey(ctx, 'krn:partner:global:notification:signing-key:00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
   });
 
+  it('deleting a key in one environment never touches a key held for another (Klarna there does not know it: refused, still accepted there)', async () => {
+    const liveKeyId = `krn:partner:global:notification:signing-key:${crypto.randomUUID()}`;
+    await db().insert(klarnaSigningKeys).values({ signingKeyId: liveKeyId, environment: 'live', keySealed: 'sealed-elsewhere', createdAt: new Date() });
+    await expect(deleteSigningKey(ctx, liveKeyId)).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
+    const [row] = await db().select({ deletedAt: klarnaSigningKeys.deletedAt }).from(klarnaSigningKeys).where(eq(klarnaSigningKeys.signingKeyId, liveKeyId));
+    expect(row).toEqual({ deletedAt: null });
+  });
+
   it('a rotation keeps the old key accepted for 12 hours, shown with its end, until an admin ends the grace (audited)', async () => {
     const { signingKeyId: old } = await createSigningKey(ctx, { intentId: crypto.randomUUID() });
     const webhook = await createWebhook(ctx, { url: receiver.url, eventTypes: ['*'], signingKeyId: old, status: 'ENABLED', intentId: crypto.randomUUID() });

@@ -99,14 +99,16 @@ export async function createSigningKey(ctx: Ctx, input: { intentId: string }): P
 export async function deleteSigningKey(ctx: Ctx, signingKeyId: string): Promise<void> {
   assertCan(ctx.actor, 'webhooks.manage');
   const api = await klarnaFor(ctx.db, ctx.settings);
-  const [held] = await ctx.db.select({ deletedAt: klarnaSigningKeys.deletedAt }).from(klarnaSigningKeys).where(eq(klarnaSigningKeys.signingKeyId, signingKeyId));
+  // Only a key held for this environment: another environment's Klarna and key are not this call's.
+  const ofThisEnvironment = and(eq(klarnaSigningKeys.signingKeyId, signingKeyId), eq(klarnaSigningKeys.environment, ctx.settings.environment));
+  const [held] = await ctx.db.select({ deletedAt: klarnaSigningKeys.deletedAt }).from(klarnaSigningKeys).where(ofThisEnvironment);
   try {
     await callKlarna(() => api.signingKeys.delete(signingKeyId));
   } catch (error) {
     if (!(goneAtKlarna(error) && held)) throw error;
   }
   await ctx.db.transaction(async (tx) => {
-    await tx.update(klarnaSigningKeys).set({ deletedAt: sql`least(coalesce(${klarnaSigningKeys.deletedAt}, now()), now())` }).where(eq(klarnaSigningKeys.signingKeyId, signingKeyId));
+    await tx.update(klarnaSigningKeys).set({ deletedAt: sql`least(coalesce(${klarnaSigningKeys.deletedAt}, now()), now())` }).where(ofThisEnvironment);
     await recordAudit(tx, { actor: ctx.actor ?? 'system', action: 'signing_keys.delete', target: { type: 'signing_key', id: signingKeyId }, requestId: ctx.requestId });
   });
   forgetCachedSigningKeys();
