@@ -104,10 +104,11 @@ describeEachDriver('signing keys and test events', (db) => {
     expect(rotated.movedWebhooks).toEqual([webhook.webhook_id]);
     expect(rotated.acceptedUntil.getTime() - started).toBeGreaterThanOrEqual(12 * 3600_000 - 1000);
     expect(rotated.acceptedUntil.getTime() - started).toBeLessThan(12 * 3600_000 + 60_000);
-    // Klarna no longer has the old key; this dashboard still accepts it and says until when.
-    await expect(getSigningKey(ctx, old)).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
+    // Klarna keeps the old key in parallel (seed l. 610, 655–660); this dashboard still accepts it and says until when.
+    await expect(getSigningKey(ctx, old)).resolves.toMatchObject({ signingKeyId: old });
     const setup = await loadWebhookSetup(ctx);
     expect(setup.retiredKeys).toEqual([{ signingKeyId: old, createdAt: expect.any(Date), acceptedUntil: rotated.acceptedUntil }]);
+    expect(setup.signingKeys.find((k) => k.signingKeyId === old)).toMatchObject({ storedHere: false, usedBy: [], retiredUntil: rotated.acceptedUntil.toISOString() });
     const [row] = await db().select().from(klarnaSigningKeys).where(eq(klarnaSigningKeys.signingKeyId, old));
     const lookup = signingKeyLookup(db(), testKeyring);
     expect(typeof (await lookup(old))).toBe('string');
@@ -116,12 +117,25 @@ describeEachDriver('signing keys and test events', (db) => {
     await expect(endSigningKeyGrace({ ...ctx, actor: operator }, old)).rejects.toBeInstanceOf(ForbiddenError);
     await endSigningKeyGrace(ctx, old);
     expect(await signingKeyLookup(db(), testKeyring)(old)).toEqual({ deletedAt: expect.any(Date) });
+    // Ending the grace deletes it at Klarna too.
+    await expect(getSigningKey(ctx, old)).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
     expect((await loadWebhookSetup(ctx)).retiredKeys).toEqual([]);
     await expect(endSigningKeyGrace(ctx, old)).rejects.toBeInstanceOf(ConflictError);
     await expect(endSigningKeyGrace(ctx, rotated.signingKeyId)).rejects.toBeInstanceOf(ConflictError);
     expect(row!.deletedAt!.getTime()).toBe(rotated.acceptedUntil.getTime());
     const audit = await db().select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.targetId, old));
     expect(audit.map((a) => a.action).sort()).toEqual(['signing_keys.create', 'signing_keys.end_grace', 'signing_keys.rotate']);
+  });
+
+  it('a retired key whose grace ran out is deleted at Klarna the next time keys are managed', async () => {
+    const { signingKeyId: old } = await createSigningKey(ctx, { intentId: crypto.randomUUID() });
+    await createWebhook(ctx, { url: receiver.url, eventTypes: ['*'], signingKeyId: old, status: 'ENABLED', intentId: crypto.randomUUID() });
+    await rotateSigningKey(ctx, { signingKeyId: old, intentId: crypto.randomUUID() });
+    await expect(getSigningKey(ctx, old)).resolves.toMatchObject({ signingKeyId: old });
+    // Twelve hours later (the grace as stored here has run out):
+    await db().update(klarnaSigningKeys).set({ deletedAt: new Date(Date.now() - 1000) }).where(eq(klarnaSigningKeys.signingKeyId, old));
+    await createSigningKey(ctx, { intentId: crypto.randomUUID() });
+    await expect(getSigningKey(ctx, old)).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
   });
 
   it('a test transaction event carries amounts and state, and is ignored with a sentence rather than inventing a payment; a real one for an unknown transaction is learnt', async () => {
