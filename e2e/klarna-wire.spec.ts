@@ -161,8 +161,8 @@ test('an admin edits a webhook, rotates its signing key, ends the old key’s gr
   const oldKey = (await used.getByRole('cell').first().textContent())!;
   await used.getByRole('button', { name: 'Rotate…' }).click();
   await admin.getByRole('dialog', { name: 'Rotate this signing key' }).getByRole('button', { name: 'Rotate' }).click();
-  // Klarna deleted the old key; this dashboard accepts it for 12 hours more and says until when.
-  await expect(keys.getByRole('row').filter({ hasText: oldKey })).toHaveCount(0);
+  // Klarna keeps the old key in parallel, used by no webhook; this dashboard accepts it for 12 hours more and says until when.
+  await expect(keys.getByRole('row').filter({ hasText: oldKey })).toContainText('Retired: accepted until');
   await expect(keys.getByRole('row').filter({ hasText: '1 webhook' })).toHaveCount(1);
   const retired = admin.getByRole('table', { name: 'Retired signing keys' }).getByRole('row').filter({ hasText: oldKey });
   // "07 Dec 2026, 13:" for 12 hours from now (a minute earlier too, in case the hour turned meanwhile).
@@ -174,6 +174,8 @@ test('an admin edits a webhook, rotates its signing key, ends the old key’s gr
   await retired.getByRole('button', { name: 'End grace now…' }).click();
   await admin.getByRole('dialog', { name: 'Stop accepting this retired key' }).getByRole('button', { name: 'Stop accepting it' }).click();
   await expect(admin.getByRole('table', { name: 'Retired signing keys' })).toHaveCount(0);
+  // Ending the grace deleted it at Klarna as well.
+  await expect(keys.getByRole('row').filter({ hasText: oldKey })).toHaveCount(0);
 
   await webhooks.getByRole('button', { name: 'Delete…' }).first().click();
   dialog = admin.getByRole('dialog', { name: 'Delete this webhook' });

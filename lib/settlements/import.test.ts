@@ -111,7 +111,8 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         saleLine({ payment_transaction_id: 'tx-b', payment_capture_id: 'cap-b', amount: 5_003 }), // amount off by 3
         saleLine({ payment_transaction_id: 'tx-c', payment_capture_id: 'cap-c', amount: 7_000 }),
         saleLine({ payment_transaction_id: 'tx-c', payment_capture_id: 'cap-c', amount: 7_000 }), // duplicate
-        { ...saleLine({ payment_transaction_id: 'tx-d', payment_capture_id: 'cap-d', amount: 3_000 }), fee_amount: feeFor(3_000, rate).fee + 7 }, // wrong fee
+        // wrong fee (its net follows it: a stated net that does not add up is quarantined)
+        ((l) => ({ ...l, fee_amount: l.fee_amount + 7, net_amount: l.net_amount - 7 }))(saleLine({ payment_transaction_id: 'tx-d', payment_capture_id: 'cap-d', amount: 3_000 })),
         saleLine({ payment_transaction_id: 'tx-zz', payment_capture_id: 'cap-zz', amount: 1_000 }), // unknown transaction
         saleLine({ payment_transaction_id: 'tx-a', payment_capture_id: 'cap-unknown', amount: 1_000 }), // unknown capture
         { ...saleLine({ payment_transaction_id: 'tx-f', payment_capture_id: 'cap-f', amount: 6_000 }), currency: 'SEK' }, // currency mismatch

@@ -14,6 +14,7 @@ import {
   type SettlementColumn,
   type SettlementLineType,
 } from '@/lib/klarna/schemas/settlements';
+import { formatMinorUnits } from '@/lib/ui/money';
 
 /**
  * Reading a settlement file: the header (columns in any order, aliases, unknown columns
@@ -318,17 +319,19 @@ export function rowEncoder(header: SettlementHeader, importId: string, unitSepar
           throw new LineError(rateFixed === NULL ? 'payment_pricing.rate.fixed' : 'payment_pricing.rate.variable', 'is empty, and the line states no fee_amount: the fee of this sale cannot be known');
         }
         fee = String(Number(rateFixed) + scaledRoundHalfUp(absolute, Number(rateVariable)));
-      } else if (type === 'DISPUTE' && rateFixed !== NULL && rateVariable !== NULL) fee = String(Number(rateFixed) + scaledRoundHalfUp(absolute, Number(rateVariable)));
-      else fee = '0';
+      } else fee = '0'; // A dispute's fee only as stated: its rate columns are the sale's, not a dispute fee.
     }
     let tax = integer('tax_amount', '');
     // VAT only on a fee charged: a fixed VAT amount on a line without a fee would be nonsense.
     if (tax === '') tax = Number(fee) === 0 ? '0' : String(Number(taxRateFixed || 0) + scaledRoundHalfUp(Math.abs(Number(fee)), Number(taxRateVariable || 0)));
+    const addsUpTo = String(
+      netAmountOf({ type: type as SettlementLineType, amount: Math.abs(Number(amount)), fee_amount: Number(fee), tax_amount: Number(tax), discount_amount: Number(discount), penalty_amount: Number(penalty) }),
+    );
     let net = integer('net_amount', '');
-    if (!net) {
-      net = String(
-        netAmountOf({ type: type as SettlementLineType, amount: Math.abs(Number(amount)), fee_amount: Number(fee), tax_amount: Number(tax), discount_amount: Number(discount), penalty_amount: Number(penalty) }),
-      );
+    if (!net) net = addsUpTo;
+    else if (Number(net) !== Number(addsUpTo)) {
+      // A stated net is checked, not trusted: a payout total built on it would be wrong.
+      throw new LineError('net_amount', `is ${formatMinorUnits(Number(net), currency)}, but the line's amount, fee, VAT and adjustments add up to ${formatMinorUnits(Number(addsUpTo), currency)}`);
     }
     const capture = optionalText(ix.payment_capture_id);
     const refund = optionalText(ix.payment_refund_id);

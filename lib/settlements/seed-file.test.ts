@@ -147,7 +147,8 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         line({ captured_at: at(90), payment_transaction_id: 'c504a9bb-1948-46d6', amount: 5_003, payment_capture_id: 'cap-amount-off', ...rated(seed.rate) }),
         line({ captured_at: at(100), amount: 0, discount_amount: seed.adjustment }),
         line({ captured_at: at(101), amount: 0, penalty_amount: seed.adjustment }),
-        line({ captured_at: at(102), dispute_id: seed.disputeId }),
+        // A dispute carrying the sale's rate columns: no fee is invented from them (none stated).
+        line({ captured_at: at(102), dispute_id: seed.disputeId, ...rated(seed.rate) }),
         // The capture's fee as a line of its own (negative: Klarna takes it), VAT from its rate.
         line({ captured_at: at(103), amount: -fee.fee, payment_capture_id: seed.captureId, ...rated(seed.rate) }),
         line({ captured_at: at(104), payment_transaction_id: 'ffffffff-0000-4000-8000-000000000001', payment_capture_id: 'cap-stranger', ...rated(seed.rate) }),
@@ -301,6 +302,21 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       const [judged] = await handle.db.select().from(settlementLines).where(eq(settlementLines.importId, row.id));
       // The stated fee is used (not recomputed from the rate) and checked: one minor unit over.
       expect(judged).toMatchObject({ type: 'SALE', feeAmount: 221, taxAmount: 55, netAmount: 10_000 - 276, verdict: 'fee_mismatch', expectedFee: 220, expectedTax: 55 });
+    });
+
+    it('checks a stated net_amount: a line whose net does not add up is quarantined with both sums, and a dispute’s stated fee is kept', async () => {
+      const base = { payment_transaction_id: 'tx-nofee', account_id: 'acct-nofee', settlement_id: 'NET-EUR', ...rated({ ...rate, tax: { fixed: 0, variable: rate.tax.variable } }) };
+      const sale = line({ ...base, captured_at: '2026-11-02T10:00:00Z', payment_capture_id: 'cap-nofee-0', amount: 10_000, type: 'SALE', fee_amount: 220, tax_amount: 55, net_amount: 10_000 });
+      const dispute = line({ ...base, captured_at: '2026-11-02T13:00:00Z', dispute_id: 'dispute-net', amount: 3_000, type: 'DISPUTE', fee_amount: 1_500, tax_amount: 0, net_amount: -4_500 });
+      const stored = await storeUpload(bytesOf(extendedCsvHeader + extendedCsvLine(sale) + extendedCsvLine(dispute)), dir);
+      const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'net.csv' });
+      const imported = await runImport(handle, row.id);
+      expect(imported).toMatchObject({ status: 'done', linesImported: 1, linesQuarantined: 1 });
+      const [quarantined] = await handle.db.select().from(settlementQuarantine).where(eq(settlementQuarantine.importId, row.id));
+      expect(quarantined).toMatchObject({ lineNo: 2, column: 'net_amount' });
+      expect(quarantined!.reason).toBe("net_amount is 100.00 EUR, but the line's amount, fee, VAT and adjustments add up to 97.25 EUR");
+      const [kept] = await handle.db.select().from(settlementLines).where(eq(settlementLines.importId, row.id));
+      expect(kept).toMatchObject({ lineNo: 3, type: 'DISPUTE', feeAmount: 1_500, netAmount: -4_500 });
     });
   });
 }

@@ -88,6 +88,14 @@ describeEachDriver('signing keys and test events', (db) => {
     await expect(deleteSigningKey(ctx, 'krn:partner:global:notification:signing-key:00000000-0000-0000-0000-000000000000')).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
   });
 
+  it('deleting a key in one environment never touches a key held for another (Klarna there does not know it: refused, still accepted there)', async () => {
+    const liveKeyId = `krn:partner:global:notification:signing-key:${crypto.randomUUID()}`;
+    await db().insert(klarnaSigningKeys).values({ signingKeyId: liveKeyId, environment: 'live', keySealed: 'sealed-elsewhere', createdAt: new Date() });
+    await expect(deleteSigningKey(ctx, liveKeyId)).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
+    const [row] = await db().select({ deletedAt: klarnaSigningKeys.deletedAt }).from(klarnaSigningKeys).where(eq(klarnaSigningKeys.signingKeyId, liveKeyId));
+    expect(row).toEqual({ deletedAt: null });
+  });
+
   it('a rotation keeps the old key accepted for 12 hours, shown with its end, until an admin ends the grace (audited)', async () => {
     const { signingKeyId: old } = await createSigningKey(ctx, { intentId: crypto.randomUUID() });
     const webhook = await createWebhook(ctx, { url: receiver.url, eventTypes: ['*'], signingKeyId: old, status: 'ENABLED', intentId: crypto.randomUUID() });
@@ -96,10 +104,11 @@ describeEachDriver('signing keys and test events', (db) => {
     expect(rotated.movedWebhooks).toEqual([webhook.webhook_id]);
     expect(rotated.acceptedUntil.getTime() - started).toBeGreaterThanOrEqual(12 * 3600_000 - 1000);
     expect(rotated.acceptedUntil.getTime() - started).toBeLessThan(12 * 3600_000 + 60_000);
-    // Klarna no longer has the old key; this dashboard still accepts it and says until when.
-    await expect(getSigningKey(ctx, old)).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
+    // Klarna keeps the old key in parallel (seed l. 610, 655–660); this dashboard still accepts it and says until when.
+    await expect(getSigningKey(ctx, old)).resolves.toMatchObject({ signingKeyId: old });
     const setup = await loadWebhookSetup(ctx);
     expect(setup.retiredKeys).toEqual([{ signingKeyId: old, createdAt: expect.any(Date), acceptedUntil: rotated.acceptedUntil }]);
+    expect(setup.signingKeys.find((k) => k.signingKeyId === old)).toMatchObject({ storedHere: false, usedBy: [], retiredUntil: rotated.acceptedUntil.toISOString() });
     const [row] = await db().select().from(klarnaSigningKeys).where(eq(klarnaSigningKeys.signingKeyId, old));
     const lookup = signingKeyLookup(db(), testKeyring);
     expect(typeof (await lookup(old))).toBe('string');
@@ -108,12 +117,25 @@ describeEachDriver('signing keys and test events', (db) => {
     await expect(endSigningKeyGrace({ ...ctx, actor: operator }, old)).rejects.toBeInstanceOf(ForbiddenError);
     await endSigningKeyGrace(ctx, old);
     expect(await signingKeyLookup(db(), testKeyring)(old)).toEqual({ deletedAt: expect.any(Date) });
+    // Ending the grace deletes it at Klarna too.
+    await expect(getSigningKey(ctx, old)).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
     expect((await loadWebhookSetup(ctx)).retiredKeys).toEqual([]);
     await expect(endSigningKeyGrace(ctx, old)).rejects.toBeInstanceOf(ConflictError);
     await expect(endSigningKeyGrace(ctx, rotated.signingKeyId)).rejects.toBeInstanceOf(ConflictError);
     expect(row!.deletedAt!.getTime()).toBe(rotated.acceptedUntil.getTime());
     const audit = await db().select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.targetId, old));
     expect(audit.map((a) => a.action).sort()).toEqual(['signing_keys.create', 'signing_keys.end_grace', 'signing_keys.rotate']);
+  });
+
+  it('a retired key whose grace ran out is deleted at Klarna the next time keys are managed', async () => {
+    const { signingKeyId: old } = await createSigningKey(ctx, { intentId: crypto.randomUUID() });
+    await createWebhook(ctx, { url: receiver.url, eventTypes: ['*'], signingKeyId: old, status: 'ENABLED', intentId: crypto.randomUUID() });
+    await rotateSigningKey(ctx, { signingKeyId: old, intentId: crypto.randomUUID() });
+    await expect(getSigningKey(ctx, old)).resolves.toMatchObject({ signingKeyId: old });
+    // Twelve hours later (the grace as stored here has run out):
+    await db().update(klarnaSigningKeys).set({ deletedAt: new Date(Date.now() - 1000) }).where(eq(klarnaSigningKeys.signingKeyId, old));
+    await createSigningKey(ctx, { intentId: crypto.randomUUID() });
+    await expect(getSigningKey(ctx, old)).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
   });
 
   it('a test transaction event carries amounts and state, and is ignored with a sentence rather than inventing a payment; a real one for an unknown transaction is learnt', async () => {
@@ -145,5 +167,34 @@ describeEachDriver('signing keys and test events', (db) => {
     // Re-processing a test event ignores it again.
     const { received } = await simulate(webhook.webhook_id, 'payment.transaction.captured');
     expect(await reprocessWebhookEvent(ctx, received!.id)).toEqual({ status: 'ignored', processingError: 'ignored: no payment with this id is known here (a test event: Klarna sent it with dummy data)' });
+  });
+
+  it('a real event that arrives while a test event of its type is awaited is not ignored: held, then applied once Klarna names the test event, which alone is ignored', async () => {
+    const { signingKeyId } = await createSigningKey(ctx, { intentId: crypto.randomUUID() });
+    const webhook = await createWebhook(ctx, { url: receiver.url, eventTypes: ['payment.transaction.*'], signingKeyId, status: 'ENABLED', intentId: crypto.randomUUID() });
+    const type = 'payment.transaction.state-change.authorized';
+    // Klarna is slow to answer the simulate request: meanwhile the partner's checkout authorizes a payment unknown here.
+    await sandbox.control.setFaults({ latency_ms: 1500 });
+    const requested = simulateWebhookEvent(ctx, { webhookId: webhook.webhook_id, eventType: type, intentId: crypto.randomUUID() });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const transactionId = `krn:payment:eu1:transaction:${crypto.randomUUID()}`;
+      const real = await sandbox.control.emitEvent({ event_type: type, webhook_id: webhook.webhook_id, payload: { payment_transaction_id: transactionId, state: 'AUTHORIZED', currency: 'EUR', authorized_amount: 5000, captured_amount: 0, refunded_amount: 0, remaining_authorized_amount: 5000 } });
+      await sandbox.control.waitForDeliveries({ event_id: real.event_id });
+      const held = await findReceivedEvent(db(), real.event_id);
+      expect(held).toMatchObject({ verdict: 'valid', status: 'failed' });
+      expect(held!.processingError).toContain('Klarna has not yet said which event it is');
+
+      const { eventId } = await requested;
+      expect(await findReceivedEvent(db(), real.event_id)).toMatchObject({ status: 'processed', processingError: null });
+      const [learnt] = await db().select({ state: paymentTransactions.state }).from(paymentTransactions).where(eq(paymentTransactions.paymentTransactionId, transactionId));
+      expect(learnt).toEqual({ state: 'AUTHORIZED' });
+      await sandbox.control.waitForDeliveries({ event_id: eventId });
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline && (await findReceivedEvent(db(), eventId))?.status !== 'ignored'; ) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await findReceivedEvent(db(), eventId)).toMatchObject({ status: 'ignored' });
+    } finally {
+      await sandbox.control.setFaults({ latency_ms: 0 });
+      await requested.catch(() => undefined);
+    }
   });
 });

@@ -9,9 +9,9 @@ import { ConflictError, InputError } from '@/lib/errors';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { MAX_SIGNING_KEYS } from '@/lib/klarna/schemas/management';
 import { eventTypePatternSchema, webhookStatuses, type Webhook } from '@/lib/klarna/schemas/webhooks';
-import { escapeLike } from './events';
+import { escapeLike, reprocessWebhookEvent } from './events';
 import { forgetCachedSigningKeys, RETIRED_KEY_GRACE_MS, sealSigningKey } from './signing-keys';
-import { noteSimulationRequested } from './simulations';
+import { AWAITING_SIMULATION, noteSimulationRequested } from './simulations';
 
 type Ctx = { db: Db; actor: Actor | null; settings: KlarnaSettings; requestId?: string | null };
 
@@ -22,6 +22,8 @@ export type SigningKeyView = {
   storedHere: boolean;
   /** Webhooks at Klarna signing with it. */
   usedBy: string[];
+  /** Retired here by a rotation and kept at Klarna: accepted until then (ISO), or null. */
+  retiredUntil: string | null;
 };
 
 export type RetiredKeyView = { signingKeyId: string; createdAt: Date; acceptedUntil: Date };
@@ -50,7 +52,13 @@ export async function loadWebhookSetup(
   const storedIds = new Set(stored.map((s) => s.signingKeyId));
   return {
     signingKeys: signing_keys
-      .map((k) => ({ signingKeyId: k.signing_key_id, createdAt: k.created_at, storedHere: storedIds.has(k.signing_key_id), usedBy: webhooks.filter((w) => w.signing_key_id === k.signing_key_id).map((w) => w.webhook_id) }))
+      .map((k) => ({
+        signingKeyId: k.signing_key_id,
+        createdAt: k.created_at,
+        storedHere: storedIds.has(k.signing_key_id),
+        usedBy: webhooks.filter((w) => w.signing_key_id === k.signing_key_id).map((w) => w.webhook_id),
+        retiredUntil: gone.find((g) => g.signingKeyId === k.signing_key_id && g.deletedAt!.getTime() > now)?.deletedAt!.toISOString() ?? null,
+      }))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     webhooks,
     /** Keys this dashboard holds the secret of: the only ones a webhook form may choose. */
@@ -76,6 +84,7 @@ export async function getSigningKey(ctx: Ctx, signingKeyId: string): Promise<{ s
  */
 export async function createSigningKey(ctx: Ctx, input: { intentId: string }): Promise<{ signingKeyId: string }> {
   assertCan(ctx.actor, 'webhooks.manage');
+  await deleteEndedKeysAtKlarna(ctx);
   const api = await klarnaFor(ctx.db, ctx.settings);
   const key = idempotencyKey({ operation: 'signingKeys.create', target: ctx.settings.environment, nonce: input.intentId });
   const created = await callKlarna(() => api.signingKeys.create({ idempotencyKey: key }));
@@ -99,14 +108,16 @@ export async function createSigningKey(ctx: Ctx, input: { intentId: string }): P
 export async function deleteSigningKey(ctx: Ctx, signingKeyId: string): Promise<void> {
   assertCan(ctx.actor, 'webhooks.manage');
   const api = await klarnaFor(ctx.db, ctx.settings);
-  const [held] = await ctx.db.select({ deletedAt: klarnaSigningKeys.deletedAt }).from(klarnaSigningKeys).where(eq(klarnaSigningKeys.signingKeyId, signingKeyId));
+  // Only a key held for this environment: another environment's Klarna and key are not this call's.
+  const ofThisEnvironment = and(eq(klarnaSigningKeys.signingKeyId, signingKeyId), eq(klarnaSigningKeys.environment, ctx.settings.environment));
+  const [held] = await ctx.db.select({ deletedAt: klarnaSigningKeys.deletedAt }).from(klarnaSigningKeys).where(ofThisEnvironment);
   try {
     await callKlarna(() => api.signingKeys.delete(signingKeyId));
   } catch (error) {
     if (!(goneAtKlarna(error) && held)) throw error;
   }
   await ctx.db.transaction(async (tx) => {
-    await tx.update(klarnaSigningKeys).set({ deletedAt: sql`least(coalesce(${klarnaSigningKeys.deletedAt}, now()), now())` }).where(eq(klarnaSigningKeys.signingKeyId, signingKeyId));
+    await tx.update(klarnaSigningKeys).set({ deletedAt: sql`least(coalesce(${klarnaSigningKeys.deletedAt}, now()), now())` }).where(ofThisEnvironment);
     await recordAudit(tx, { actor: ctx.actor ?? 'system', action: 'signing_keys.delete', target: { type: 'signing_key', id: signingKeyId }, requestId: ctx.requestId });
   });
   forgetCachedSigningKeys();
@@ -114,9 +125,10 @@ export async function deleteSigningKey(ctx: Ctx, signingKeyId: string): Promise<
 
 /**
  * Rotation (seed 002 l. 655–660): a new key, stored here first so the receiver accepts it, then
- * every webhook signing with the old key moved to the new one, then the old key deleted at
- * Klarna. This dashboard keeps accepting the old key for 12 hours, the span of Klarna's retries
- * of deliveries made with the old configuration (seed 002 l. 608); an admin can end that sooner.
+ * every webhook signing with the old key moved to the new one. The old key is kept, here and at
+ * Klarna, for 12 hours, the span of Klarna's retries of deliveries made with the old
+ * configuration (seed 002 l. 608); an admin can end that sooner. When the grace ends it is
+ * deleted at Klarna (`deleteEndedKeysAtKlarna`).
  */
 export async function rotateSigningKey(ctx: Ctx, input: { signingKeyId: string; intentId: string }): Promise<{ signingKeyId: string; movedWebhooks: string[]; acceptedUntil: Date }> {
   assertCan(ctx.actor, 'webhooks.manage');
@@ -129,12 +141,8 @@ export async function rotateSigningKey(ctx: Ctx, input: { signingKeyId: string; 
     await callKlarna(() => api.webhooks.update(webhook.webhook_id, { signing_key_id: signingKeyId }, { idempotencyKey: key }));
     moved.push(webhook.webhook_id);
   }
-  try {
-    await callKlarna(() => api.signingKeys.delete(input.signingKeyId));
-  } catch (error) {
-    // A repeated rotation finds the old key already gone.
-    if (!goneAtKlarna(error)) throw error;
-  }
+  // The old key stays at Klarna, in parallel with the new one (seed 002 l. 610, 655–660), until its
+  // grace ends here: ending it (or the next key management after it ran out) deletes it there.
   const acceptedUntil = new Date(Date.now() + RETIRED_KEY_GRACE_MS);
   await ctx.db.transaction(async (tx) => {
     await tx
@@ -167,6 +175,33 @@ export async function endSigningKeyGrace(ctx: Ctx, signingKeyId: string): Promis
     await recordAudit(tx, { actor: ctx.actor ?? 'system', action: 'signing_keys.end_grace', target: { type: 'signing_key', id: signingKeyId }, requestId: ctx.requestId });
   });
   forgetCachedSigningKeys();
+  await deleteEndedKeysAtKlarna(ctx);
+}
+
+/**
+ * Deletes at Klarna the keys a rotation retired whose grace has ended here (ended by an admin or
+ * run out): Klarna keeps them only while this dashboard still accepts them. Called by every key
+ * management action, so a grace that ran out is handled when keys are next touched.
+ */
+export async function deleteEndedKeysAtKlarna(ctx: Ctx): Promise<string[]> {
+  const api = await klarnaFor(ctx.db, ctx.settings);
+  const ended = await ctx.db
+    .select({ signingKeyId: klarnaSigningKeys.signingKeyId })
+    .from(klarnaSigningKeys)
+    .where(and(eq(klarnaSigningKeys.environment, ctx.settings.environment), sql`${klarnaSigningKeys.deletedAt} <= now()`));
+  if (ended.length === 0) return [];
+  const { signing_keys } = await callKlarna(() => api.signingKeys.list());
+  const atKlarna = new Set(signing_keys.map((k) => k.signing_key_id));
+  const deleted: string[] = [];
+  for (const { signingKeyId } of ended.filter((k) => atKlarna.has(k.signingKeyId))) {
+    try {
+      await callKlarna(() => api.signingKeys.delete(signingKeyId));
+    } catch (error) {
+      if (!goneAtKlarna(error)) throw error;
+    }
+    deleted.push(signingKeyId);
+  }
+  return deleted;
 }
 
 /** The dashboard's form for a webhook. Whether plain http is allowed depends on the environment (see checkWebhookForm). */
@@ -226,14 +261,23 @@ export async function simulateWebhookEvent(ctx: Ctx, input: { webhookId: string;
   if (ctx.settings.environment === 'live') throw new ConflictError('Klarna simulates events only in its test environment.');
   const api = await klarnaFor(ctx.db, ctx.settings);
   const key = idempotencyKey({ operation: 'webhooks.simulate', target: input.webhookId, nonce: input.intentId });
+  const requestedAt = new Date(Date.now() - 1000);
   const settle = noteSimulationRequested(input.webhookId, input.eventType);
-  const answer = await callKlarna(() => api.webhooks.simulate(input.webhookId, { event_type: input.eventType, event_version: 'v1' }, { idempotencyKey: key }), { event_type: 'eventType' }).catch((error: unknown) => {
+  let answer: { event_id: string };
+  try {
+    answer = await callKlarna(() => api.webhooks.simulate(input.webhookId, { event_type: input.eventType, event_version: 'v1' }, { idempotencyKey: key }), { event_type: 'eventType' });
+    await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.simulate', target: { type: 'webhook', id: input.webhookId }, details: { eventType: input.eventType, eventId: answer.event_id }, requestId: ctx.requestId, idempotencyKey: key });
+  } finally {
+    // The audit entry names the test event now (or the request failed): the note is no longer needed.
     settle();
-    throw error;
-  });
-  await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.simulate', target: { type: 'webhook', id: input.webhookId }, details: { eventType: input.eventType, eventId: answer.event_id }, requestId: ctx.requestId, idempotencyKey: key });
-  // The audit entry names the event now; the note of the request is no longer needed.
-  settle();
+  }
+  // Events that arrived before the answer were held (simulations.ts): now the test event is
+  // known by its id, so it is ignored and any other (a real event) is applied.
+  const held = await ctx.db
+    .select({ id: webhookEvents.id })
+    .from(webhookEvents)
+    .where(and(eq(webhookEvents.webhookId, input.webhookId), eq(webhookEvents.eventType, input.eventType), eq(webhookEvents.status, 'failed'), gt(webhookEvents.receivedAt, requestedAt), eq(webhookEvents.processingError, AWAITING_SIMULATION)));
+  for (const { id } of held) await reprocessWebhookEvent(ctx, id);
   return { eventId: answer.event_id };
 }
 

@@ -46,7 +46,8 @@ function headerRecord(headers: Headers): Record<string, string> {
  */
 export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Delivery): Promise<ReceiverAnswer> {
   const headers = headerRecord(delivery.headers);
-  const reject = async (status: 400 | 403, reason: string, extra: Partial<typeof webhookEvents.$inferInsert> = {}): Promise<ReceiverAnswer> => {
+  /** `reason` is stored for the event log; the caller, not yet authenticated, gets `answer` (by default the same). */
+  const reject = async (status: 400 | 403, reason: string, extra: Partial<typeof webhookEvents.$inferInsert> = {}, answer = reason): Promise<ReceiverAnswer> => {
     await deps.db.insert(webhookEvents).values({
       verdict: 'rejected',
       status: 'rejected',
@@ -56,7 +57,7 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
       sourceIp: delivery.sourceIp,
       ...extra,
     });
-    return { status, body: { error: reason } };
+    return { status, body: { error: answer } };
   };
 
   if (deps.allowedIps && !(delivery.sourceIp && deps.allowedIps.has(delivery.sourceIp))) {
@@ -65,7 +66,8 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
   const signingKeyId = delivery.headers.get('klarna-signing-key-id')?.trim() || null;
   if (!signingKeyId) return reject(400, 'missing Klarna-Signing-Key-Id header');
   const found = await deps.signingKey(signingKeyId);
-  if (typeof found !== 'string') return reject(400, describeKeyRefusal(signingKeyId, found), { signingKeyId });
+  // A deleted key is answered like an unknown one: when it was deleted is for the event log only.
+  if (typeof found !== 'string') return reject(400, describeKeyRefusal(signingKeyId, found), { signingKeyId }, describeKeyRefusal(signingKeyId, null));
   const key = found;
   const verdict = verifyWebhookSignature(delivery.rawBody, delivery.headers.get('klarna-signature'), key);
   if (!verdict.valid) {

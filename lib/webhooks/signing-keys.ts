@@ -21,7 +21,7 @@ export const RETIRED_KEY_GRACE_MS = 12 * 60 * 60 * 1000;
 export type SigningKeyFound = string | null | { deletedAt: Date };
 export type SigningKeyLookup = (signingKeyId: string) => Promise<SigningKeyFound>;
 
-/** The receiver's reason for refusing a delivery signed with a key it does not accept. */
+/** The receiver's reason for refusing a delivery signed with a key it does not accept (for the event log; the caller is told only `unknown signing key …`). */
 export function describeKeyRefusal(signingKeyId: string, found: Exclude<SigningKeyFound, string>): string {
   if (found === null) return `unknown signing key ${signingKeyId}`;
   return `signing key ${signingKeyId} was deleted here (no longer accepted since ${formatDateTime(found.deletedAt)} UTC)`;

@@ -5,31 +5,48 @@ import { auditLog, type WebhookEventRow } from '@/db/schema';
 /**
  * Which events are Klarna's test events ("Send test event"): their dummy data names payments
  * that exist nowhere, so a handler ignores them rather than invent a payment. Klarna's answer to
- * simulate names the event (audited as `webhooks.simulate`), but its delivery may arrive before
- * that answer: a request noted just before calling Klarna covers that moment, for the event of
- * that type on that webhook that arrives within a minute (this process only).
+ * simulate names the event (audited as `webhooks.simulate`): only an event it names is ignored.
+ *
+ * Its delivery may arrive before that answer. An event of the requested type on that webhook that
+ * arrives while the request is outstanding (noted just before calling Klarna, for at most a
+ * minute, this process only) is neither ignored nor applied: it could be a real event from the
+ * partner's checkout, so it is left failed with a sentence, and re-processed once the answer has
+ * named the test event (management.ts `simulateWebhookEvent`): the test event is then ignored and
+ * any other event applied. Nothing real is lost to the heuristic.
  */
 const PENDING_MS = 60_000;
 const globalForSimulations = globalThis as unknown as { __pendingSimulations?: Map<string, number> };
 const pending = () => (globalForSimulations.__pendingSimulations ??= new Map());
 const keyOf = (webhookId: string, eventType: string) => `${webhookId} ${eventType}`;
 
+/** The sentence on an event held while a test event's answer is outstanding (also how settle() finds them). */
+export const AWAITING_SIMULATION = 'Not applied yet: a test event of this type was just requested for this webhook, and Klarna has not yet said which event it is; it is re-processed once Klarna answers (re-process it if it still shows this).';
+
+/** Notes a simulate request; the returned function ends the note (call it however the request ends). */
 export function noteSimulationRequested(webhookId: string, eventType: string): () => void {
   const key = keyOf(webhookId, eventType);
-  pending().set(key, Date.now() + PENDING_MS);
-  return () => pending().delete(key);
+  const until = Date.now() + PENDING_MS;
+  pending().set(key, until);
+  return () => {
+    if (pending().get(key) === until) pending().delete(key);
+  };
 }
 
-export async function isSimulatedEvent(tx: Db, row: Pick<WebhookEventRow, 'eventId' | 'eventType' | 'webhookId'>): Promise<boolean> {
+export type SimulationVerdict = 'simulated' | 'awaiting' | 'real';
+
+/** Whether an event is a test event Klarna named, may be one whose name has not come yet, or is real. */
+export async function simulationVerdict(tx: Db, row: Pick<WebhookEventRow, 'eventId' | 'eventType' | 'webhookId'>): Promise<SimulationVerdict> {
+  if (row.eventId) {
+    const [audited] = await tx
+      .select({ id: auditLog.id })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'webhooks.simulate'), gt(auditLog.occurredAt, sql`now() - interval '1 day'`), sql`${auditLog.details}->>'eventId' = ${row.eventId}`))
+      .limit(1);
+    if (audited) return 'simulated';
+  }
   if (row.webhookId && row.eventType) {
     const until = pending().get(keyOf(row.webhookId, row.eventType));
-    if (until !== undefined && until > Date.now()) return true;
+    if (until !== undefined && until > Date.now()) return 'awaiting';
   }
-  if (!row.eventId) return false;
-  const [audited] = await tx
-    .select({ id: auditLog.id })
-    .from(auditLog)
-    .where(and(eq(auditLog.action, 'webhooks.simulate'), gt(auditLog.occurredAt, sql`now() - interval '1 day'`), sql`${auditLog.details}->>'eventId' = ${row.eventId}`))
-    .limit(1);
-  return Boolean(audited);
+  return 'real';
 }

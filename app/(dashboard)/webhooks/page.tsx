@@ -174,7 +174,17 @@ export default async function WebhooksPage() {
                 <tr key={k.signingKeyId}>
                   <KeyIdTd signingKeyId={k.signingKeyId} />
                   <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(new Date(k.createdAt))}</Td>
-                  <Td>{k.storedHere ? <Badge tone="success">Yes</Badge> : <Badge tone="warning">No (created elsewhere)</Badge>}</Td>
+                  <Td>
+                    {k.storedHere ? (
+                      <Badge tone="success">Yes</Badge>
+                    ) : k.retiredUntil ? (
+                      <Badge tone="neutral">Retired: accepted until {formatDateTime(new Date(k.retiredUntil))} UTC</Badge>
+                    ) : deletedKeys.has(k.signingKeyId) ? (
+                      <Badge tone="warning">No longer accepted</Badge>
+                    ) : (
+                      <Badge tone="warning">No (created elsewhere)</Badge>
+                    )}
+                  </Td>
                   <Td>{k.usedBy.length === 0 ? <span className="text-muted-foreground">no webhook</span> : `${k.usedBy.length} webhook${k.usedBy.length === 1 ? '' : 's'}`}</Td>
                   {admin && (
                     <Td>
@@ -189,7 +199,7 @@ export default async function WebhooksPage() {
         {setup.retiredKeys.length > 0 && (
           <div className="border-t border-border">
             <h3 className="px-5 pt-4 text-sm font-semibold">Retired keys still accepted</h3>
-            <p className="px-5 text-sm text-muted-foreground">Deleted at Klarna by a rotation. Klarna retries older deliveries for up to 12 hours, so this dashboard accepts them until then.</p>
+            <p className="px-5 text-sm text-muted-foreground">Replaced by a rotation and kept at Klarna in parallel: Klarna retries older deliveries for up to 12 hours, so this dashboard accepts them until then. When the grace ends, the key is deleted at Klarna.</p>
             <Table caption="Retired signing keys">
               <thead>
                 <tr>

@@ -43,8 +43,8 @@ export function SigningKeyActions({ signingKeyId, label, usedBy }: { signingKeyI
           title="Rotate this signing key"
           description={
             <p>
-              A new key is created and stored here, the {webhooks} signing with <code className="font-mono text-xs">{label}</code> move to it, and Klarna deletes the old key. This
-              dashboard keeps accepting the old key for 12 hours, while Klarna may still retry deliveries signed with it; you can end that sooner.
+              A new key is created and stored here, and the {webhooks} signing with <code className="font-mono text-xs">{label}</code> move to it. The old key stays at Klarna and
+              is accepted here for 12 hours, while Klarna may still retry deliveries signed with it; when that ends (you can end it sooner) it is deleted at Klarna.
             </p>
           }
           confirmLabel="Rotate"
@@ -84,7 +84,7 @@ export function EndGraceButton({ signingKeyId, label, acceptedUntil }: { signing
       description={
         <p>
           Events signed with <code className="font-mono text-xs">{label}</code> are accepted until {acceptedUntil} UTC, while Klarna may still retry older deliveries. From now on they
-          are rejected instead.
+          are rejected instead, and the key is deleted at Klarna.
         </p>
       }
       confirmLabel="Stop accepting it"
