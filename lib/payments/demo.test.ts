@@ -7,6 +7,7 @@ import { seedDemoMerchants } from '@/lib/merchants/demo';
 import { appWebhookHandlers } from '@/lib/webhooks/app-handlers';
 import { receiveKlarnaWebhook } from '@/lib/webhooks/receiver';
 import { signingKeyLookup } from '@/lib/webhooks/signing-keys';
+import type { SandboxDelivery } from '@/sandbox/control-client';
 import { startSandbox, type RunningSandbox } from '@/sandbox/start';
 import { describeEachDriver } from '@/test/db';
 import { testKeyring } from '@/test/factories';
@@ -62,10 +63,15 @@ describeEachDriver('demo payments on a first start', (db) => {
     if (!merchant) throw new Error('no demo merchant turned operational within 10 s');
     const ids = await seedDemoPayments(db(), settings, merchant);
     expect(ids).toHaveLength(demoBaskets.length);
-    // Every event the sandbox sent so far, delivered (the receiver answered 2xx).
-    const all = await sandbox.control.deliveries();
-    const delivered = await sandbox.control.waitForDeliveries({}, { count: all.length, timeoutMs: 30_000 });
-    expect(delivered.filter((d) => d.event_type.startsWith('payment.transaction.')).every((d) => d.state === 'delivered')).toBe(true);
+    // Every event the sandbox sent, delivered (the receiver answered 2xx). Waiting for as many
+    // finished deliveries as there were is not enough: one sent later may finish before a slow one.
+    const paymentEvents = (d: SandboxDelivery) => d.event_type.startsWith('payment.transaction.');
+    let delivered = await sandbox.control.deliveries();
+    for (let wait = 0; wait < 300 && !delivered.filter(paymentEvents).every((d) => d.state === 'delivered' || d.state === 'failed'); wait++) {
+      await new Promise((r) => setTimeout(r, 100));
+      delivered = await sandbox.control.deliveries();
+    }
+    expect(delivered.filter(paymentEvents).map((d) => [d.event_type, d.state]).filter(([, state]) => state !== 'delivered')).toEqual([]);
     const { rows } = await listPayments(db(), { account: merchant });
     expect(rows.map((r) => [r.merchantReference, r.state]).sort()).toEqual(demoBaskets.map((_, n) => [`demo-order-${1001 + n}`, 'COMPLETED']));
     for (const [n, basket] of demoBaskets.entries()) {
