@@ -273,11 +273,18 @@ export async function simulateWebhookEvent(ctx: Ctx, input: { webhookId: string;
   }
   // Events that arrived before the answer were held (simulations.ts): now the test event is
   // known by its id, so it is ignored and any other (a real event) is applied.
-  const held = await ctx.db
-    .select({ id: webhookEvents.id })
-    .from(webhookEvents)
-    .where(and(eq(webhookEvents.webhookId, input.webhookId), eq(webhookEvents.eventType, input.eventType), eq(webhookEvents.status, 'failed'), gt(webhookEvents.receivedAt, requestedAt), eq(webhookEvents.processingError, AWAITING_SIMULATION)));
-  for (const { id } of held) await reprocessWebhookEvent(ctx, id);
+  // A held event may still be committing when the answer comes: look again until the test event
+  // itself is stored and settled, for at most 5 s (then an admin's re-process is the way).
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const held = await ctx.db
+      .select({ id: webhookEvents.id })
+      .from(webhookEvents)
+      .where(and(eq(webhookEvents.webhookId, input.webhookId), eq(webhookEvents.eventType, input.eventType), eq(webhookEvents.status, 'failed'), gt(webhookEvents.receivedAt, requestedAt), eq(webhookEvents.processingError, AWAITING_SIMULATION)));
+    for (const { id } of held) await reprocessWebhookEvent(ctx, id);
+    const [named] = await ctx.db.select({ status: webhookEvents.status }).from(webhookEvents).where(eq(webhookEvents.eventId, answer.event_id)).limit(1);
+    if (named && held.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return { eventId: answer.event_id };
 }
 
