@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { Forbidden } from '@/components/shell/forbidden';
 import { Logo } from '@/components/shell/logo';
 import { Button } from '@/components/ui/button';
@@ -16,8 +15,10 @@ export default async function ForbiddenPage() {
         <Logo />
         <Forbidden message={message} />
         <div className="flex justify-center">
+          {/* A full load: the dashboard's layout never rendered here, so a client-side navigation would keep this page. */}
           <Button asChild variant="secondary">
-            <Link href="/">Back to the overview</Link>
+            {/* eslint-disable-next-line @next/next/no-html-link-for-pages */}
+            <a href="/">Back to the overview</a>
           </Button>
         </div>
       </div>

@@ -19,7 +19,7 @@ export const users = pgTable(
     totpPendingSecret: text('totp_pending_secret'),
     /** Last accepted TOTP time step, so a code cannot be replayed. */
     totpLastStep: bigint('totp_last_step', { mode: 'number' }),
-    /** Bumped on password change, disable, role change: sessions carrying an older value end. */
+    /** Bumped on password change or reset, disable and second-factor reset: sessions carrying an older value end. */
     sessionVersion: integer('session_version').notNull().default(1),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
