@@ -18,6 +18,8 @@ const nextConfig = {
   // `npm test` typechecks and lints as its own steps; the build need not do it twice.
   typescript: { ignoreBuildErrors: true },
   distDir: process.env.NEXT_DIST_DIR || '.next',
+  // forbidden(): a page the role may not see answers 403 (lib/auth/page.ts layoutActor).
+  experimental: { authInterrupts: true },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },

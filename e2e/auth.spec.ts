@@ -50,14 +50,38 @@ test.describe('sign-in', () => {
     await expect(page).toHaveURL(/\/settings\/audit$/);
   });
 
-  test('sign out ends the session', async ({ pageAs }) => {
-    // A session of its own: signing out the shared admin session would break other specs.
-    const page = await pageAs('operator');
-    await page.goto('/');
-    await page.getByRole('button', { name: /^Account menu for/ }).click();
-    await page.getByRole('menuitem', { name: 'Sign out' }).click();
-    await expect(page).toHaveURL(/\/sign-in/);
-    await page.goto('/');
-    await expect(page).toHaveURL(/\/sign-in$/);
+  // The issue's exact link, and the usual variants: each must land on the dashboard, never off-origin.
+  for (const callbackUrl of ['%2F%09%2Fevil.example%2Fphish', '//evil.example', '%2F%2Fevil.example', '%2F%5Cevil.example', '/%5Cevil.example', 'https://evil.example', 'https%3A%2F%2Fevil.example%2F', '%2F%0A%2Fevil.example']) {
+    test(`a callbackUrl of ${callbackUrl} lands on the dashboard, not off-origin`, async ({ browser }, testInfo) => {
+      const context = await browser.newContext();
+      const offOrigin: string[] = [];
+      await context.route((url) => url.hostname.endsWith('evil.example'), (route) => {
+        offOrigin.push(route.request().url());
+        return route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Phished</h1>' });
+      });
+      const page = await context.newPage();
+      const { email, password } = demoAdmin(testInfo.project.name);
+      await page.goto(`/sign-in?callbackUrl=${callbackUrl}`);
+      await submitCredentials(page, email, password);
+      await expect(page.getByRole('heading', { name: 'Welcome, Demo Admin' })).toBeVisible();
+      const landed = new URL(page.url());
+      expect(landed.origin).toBe(new URL(testInfo.project.use.baseURL!).origin);
+      expect(landed.pathname).toBe('/');
+      expect(offOrigin).toEqual([]);
+      await context.close();
+    });
+  }
+
+  test('a page the role may not open answers HTTP 403 with the reason', async ({ pageAs }) => {
+    const viewer = await pageAs('viewer');
+    for (const path of ['/settings/users', '/settings/audit', '/developers/api-requests']) {
+      const response = await viewer.goto(path);
+      expect(response?.status(), path).toBe(403);
+      await expect(viewer.getByRole('heading', { name: "You don't have access to this page" })).toBeVisible();
+    }
+    await expect(viewer.getByText('Your role (Viewer) may not read the API request log; it needs Operator.')).toBeVisible();
+    await viewer.getByRole('link', { name: 'Back to the overview' }).click();
+    await expect(viewer.getByRole('heading', { name: /^Welcome,/ })).toBeVisible();
+    expect((await viewer.goto('/payments'))?.status()).toBe(200);
   });
 });

@@ -45,6 +45,8 @@ test.describe('user management', () => {
   });
 
   test('an admin changes a role, disables, re-enables and resets a password; each is audited', async ({ pageAs, browser }) => {
+    // Five dialogs, a sign-in attempt and the audit log: more than the default 30 s on a busy machine.
+    test.setTimeout(60_000);
     const admin = await pageAs('admin');
     const email = uniqueEmail('managed');
     await addUserViaUi(admin, { email, name: 'Manny Managed' });

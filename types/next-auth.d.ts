@@ -5,5 +5,7 @@ declare module 'next-auth/jwt' {
     uid?: string;
     sv?: number;
     sat?: number;
+    /** The session record (`user_sessions.id`). */
+    sid?: string;
   }
 }

@@ -19,7 +19,7 @@ export const users = pgTable(
     totpPendingSecret: text('totp_pending_secret'),
     /** Last accepted TOTP time step, so a code cannot be replayed. */
     totpLastStep: bigint('totp_last_step', { mode: 'number' }),
-    /** Bumped on password change, disable, role change: sessions carrying an older value end. */
+    /** Bumped on password change or reset, disable and second-factor reset: sessions carrying an older value end. */
     sessionVersion: integer('session_version').notNull().default(1),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -36,7 +36,8 @@ export const signInAttempts = pgTable(
     email: text('email').notNull(),
     ip: text('ip').notNull(),
     outcome: text('outcome', {
-      enum: ['success', 'bad_credentials', 'bad_totp', 'disabled', 'throttled', 'second_step'],
+      // `pending`: reserved before the password is checked (lib/auth/throttle.ts), counted as a failure until settled.
+      enum: ['pending', 'success', 'bad_credentials', 'bad_totp', 'disabled', 'throttled', 'second_step'],
     }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -47,5 +48,31 @@ export const signInAttempts = pgTable(
   ],
 );
 
+/**
+ * One row per sign-in. The session token names its row; a session whose row is ended (or
+ * missing) counts as signed out on the very next request, whatever the cookie says.
+ */
+export const userSessions = pgTable(
+  'user_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Moved on at most once a minute per session, so requests do not each write. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    endedReason: text('ended_reason', {
+      enum: ['sign_out', 'signed_out_by_self', 'ended_by_admin', 'password_changed', 'password_reset', 'second_factor_reset', 'disabled'],
+    }),
+  },
+  (t) => [index('user_sessions_user_idx').on(t.userId, t.createdAt)],
+);
+
 export type UserRow = typeof users.$inferSelect;
+export type UserSessionRow = typeof userSessions.$inferSelect;
+export type SessionEndReason = NonNullable<UserSessionRow['endedReason']>;
 export type NewUserRow = typeof users.$inferInsert;

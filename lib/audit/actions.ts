@@ -8,6 +8,9 @@ export const auditActions = [
   'auth.password_changed',
   'auth.totp_enabled',
   'auth.totp_disabled',
+  // Signing out one other session of one's own, or all the others at once.
+  'auth.session_ended',
+  'auth.other_sessions_ended',
   'users.bootstrap_admin',
   'users.create',
   'users.change_role',
@@ -15,6 +18,7 @@ export const auditActions = [
   'users.enable',
   'users.reset_password',
   'users.reset_totp',
+  'users.end_sessions',
   'credentials.add',
   'credentials.create',
   'credentials.activate',

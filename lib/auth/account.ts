@@ -7,6 +7,7 @@ import type { Keyring } from '@/lib/crypto/secrets';
 import { InputError, NotFoundError } from '@/lib/errors';
 import { assertCan, type Actor } from './guard';
 import { hashPassword, passwordProblems, verifyPassword } from './password';
+import { endUserSessions } from './sessions';
 import { generateTotpSecret, totpQrDataUrl, verifyTotp } from './totp';
 import { openPendingTotpSecret, sealTotpSecret } from './totp-store';
 
@@ -45,7 +46,8 @@ export async function changeOwnPassword(db: Db, actor: Actor | null, input: z.in
       .update(users)
       .set({ passwordHash, mustChangePassword: false, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, actor.id));
-    await recordAudit(tx, { actor, action: 'auth.password_changed', target: { type: 'user', id: actor.id }, details: { via: 'account' }, requestId: ctx.requestId });
+    const endedSessions = await endUserSessions(tx, actor.id, 'password_changed');
+    await recordAudit(tx, { actor, action: 'auth.password_changed', target: { type: 'user', id: actor.id }, details: { via: 'account', endedSessions }, requestId: ctx.requestId });
   });
 }
 

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { users } from '@/db/schema';
+import { userSessions, users } from '@/db/schema';
 import { ForbiddenError, UnauthenticatedError } from '@/lib/errors';
 import { can, capabilityMinRole, capabilityPhrases, roleLabels, type Capability, type Role } from './roles';
 
@@ -14,23 +15,47 @@ export type Actor = {
   name: string;
   role: Role;
   totpEnabled: boolean;
+  /** The session record this request runs in (absent for actors made outside a request). */
+  sessionId?: string;
 };
 
-/** What the session token carries: who, which session generation, and when they signed in. */
-export type SessionClaims = { uid: string; sv: number; sat: number };
+/**
+ * What the session token carries: who, which session generation, when they signed in, and
+ * the id of the session record (`user_sessions`) that sign-out ends.
+ */
+export type SessionClaims = { uid: string; sv: number; sat: number; sid: string };
 
 /**
- * Turns session claims into an actor, or null when the session no longer counts: user gone
- * or disabled, password changed since (session version), or older than 8 hours. The role
- * comes from the database, so a role change applies on the next request.
+ * Turns session claims into an actor, or null when the session no longer counts: its record
+ * ended (signed out, here or by an admin) or missing, user gone or disabled, password changed
+ * since (session version), or older than 8 hours. The role comes from the database, so a
+ * role change applies on the next request. Notes activity at most once a minute.
  */
 export async function loadActor(db: Db, claims: Partial<SessionClaims> | null, now = Date.now()): Promise<Actor | null> {
-  if (!claims?.uid || typeof claims.sv !== 'number' || typeof claims.sat !== 'number') return null;
+  if (!claims?.uid || typeof claims.sv !== 'number' || typeof claims.sat !== 'number' || typeof claims.sid !== 'string') return null;
   if (now - claims.sat > SESSION_MAX_AGE_SECONDS * 1000) return null;
-  const [user] = await db.select().from(users).where(eq(users.id, claims.uid)).limit(1);
-  if (!user || user.disabledAt || user.sessionVersion !== claims.sv) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, totpEnabled: Boolean(user.totpSecret) };
+  if (!z.uuid().safeParse(claims.sid).success) return null;
+  const [found] = await db
+    .select({ user: users, lastSeenAt: userSessions.lastSeenAt })
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .where(and(eq(userSessions.id, claims.sid), eq(userSessions.userId, claims.uid), isNull(userSessions.endedAt)))
+    .limit(1);
+  if (!found) return null;
+  const { user } = found;
+  if (user.disabledAt || user.sessionVersion !== claims.sv) return null;
+  if (now - found.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS) {
+    // The WHERE makes concurrent requests of one session write once.
+    await db
+      .update(userSessions)
+      .set({ lastSeenAt: new Date(now) })
+      .where(and(eq(userSessions.id, claims.sid), lt(userSessions.lastSeenAt, new Date(now - LAST_SEEN_RESOLUTION_MS))));
+  }
+  return { id: user.id, email: user.email, name: user.name, role: user.role, totpEnabled: Boolean(user.totpSecret), sessionId: claims.sid };
 }
+
+/** last_seen_at of a session moves on at most this often. */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
 
 /** The server-side check behind every action and handler. Throws when the actor may not. */
 export function assertCan(actor: Actor | null, capability: Capability): asserts actor is Actor {

@@ -5,7 +5,9 @@ import { users } from '@/db/schema';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { recordAudit } from '@/lib/audit';
+import { safeCallbackPath } from './callback';
 import { SESSION_MAX_AGE_SECONDS, type SessionClaims } from './guard';
+import { endSession, isSessionOpen } from './sessions';
 import { authenticate } from './sign-in';
 import { clientIp } from './request-ip';
 
@@ -39,6 +41,7 @@ export function authOptions(): NextAuthOptions {
             },
             {
               ip: clientIp(req.headers ?? {}, config.TRUSTED_PROXY_HOPS),
+              userAgent: headerValue(req.headers?.['user-agent']),
               requestId: headerValue(req.headers?.['x-request-id']),
               keyring: config.keyring,
               policy: {
@@ -49,20 +52,28 @@ export function authOptions(): NextAuthOptions {
             },
           );
           if (!result.ok) throw new Error(JSON.stringify(result));
-          const claims: SessionClaims = { uid: result.user.id, sv: result.user.sessionVersion, sat: Date.now() };
+          const claims: SessionClaims = { uid: result.user.id, sv: result.user.sessionVersion, sat: Date.now(), sid: result.sessionId };
           return { id: result.user.id, email: result.user.email, name: result.user.name, ...claims };
         },
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
-        if (user && 'sv' in user) {
+      async jwt({ token, user }) {
+        if (user && 'sid' in user) {
           const claims = user as unknown as SessionClaims;
           token.uid = claims.uid;
           token.sv = claims.sv;
           token.sat = claims.sat;
+          token.sid = claims.sid;
+          return token;
         }
+        // next-auth's own /api/auth/session reads the cookie without loadActor: an ended
+        // session must not be renewed there either (throwing makes next-auth clear the cookie).
+        if (!token.sid || !(await isSessionOpen(getDb(), token.sid))) throw new Error('This session has ended.');
         return token;
+      },
+      redirect({ url, baseUrl }) {
+        return new URL(safeCallbackPath(url, baseUrl), baseUrl).toString();
       },
       session({ session, token }) {
         // The browser sees only who is signed in; role and rights are read server-side.
@@ -71,12 +82,15 @@ export function authOptions(): NextAuthOptions {
       },
     },
     events: {
+      // Sign-out ends the session record, so the cookie (wherever a copy of it is) stops working at once.
       async signOut({ token }) {
         const uid = typeof token?.uid === 'string' ? token.uid : null;
         if (!uid) return;
         const db = getDb();
+        const sid = typeof token?.sid === 'string' ? token.sid : null;
+        const ended = sid ? await endSession(db, sid, 'sign_out') : false;
         const [user] = await db.select({ id: users.id, email: users.email, role: users.role }).from(users).where(eq(users.id, uid));
-        if (user) await recordAudit(db, { actor: user, action: 'auth.sign_out', target: { type: 'user', id: uid } });
+        if (user) await recordAudit(db, { actor: user, action: 'auth.sign_out', target: { type: 'user', id: uid }, details: { sessionId: sid, ended } });
       },
     },
   };

@@ -1,13 +1,16 @@
 import { headers } from 'next/headers';
-import { redirect } from 'next/navigation';
+import { forbidden, redirect } from 'next/navigation';
+import { env } from '@/lib/env';
 import { ForbiddenError } from '@/lib/errors';
+import { safeCallbackPath } from './callback';
 import { assertCan, type Actor } from './guard';
+import { capabilityForPath } from './page-access';
 import type { Capability } from './roles';
 import { getActor } from './session';
 
-/** Where to come back to after signing in; only same-site paths, never another origin. */
-export function safeCallbackPath(value: string | null | undefined): string {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
+/** The path of the current request (set by proxy.ts), made safe to come back to. */
+async function currentPath(): Promise<string> {
+  return safeCallbackPath((await headers()).get('x-pathname'), env().APP_URL);
 }
 
 /**
@@ -17,14 +20,36 @@ export function safeCallbackPath(value: string | null | undefined): string {
 export async function pageActor(capability: Capability): Promise<{ actor: Actor; denied: string | null }> {
   const actor = await getActor();
   if (!actor) {
-    const back = safeCallbackPath((await headers()).get('x-pathname'));
+    const back = await currentPath();
     redirect(back === '/' ? '/sign-in' : `/sign-in?callbackUrl=${encodeURIComponent(back)}`);
   }
+  return { actor, denied: deniedMessage(actor, capability) };
+}
+
+/** Why this actor may not, or null when they may. */
+export function deniedMessage(actor: Actor, capability: Capability): string | null {
   try {
     assertCan(actor, capability);
-    return { actor, denied: null };
+    return null;
   } catch (error) {
-    if (error instanceof ForbiddenError) return { actor, denied: error.message };
+    if (error instanceof ForbiddenError) return error.message;
     throw error;
   }
+}
+
+/**
+ * For the dashboard layout: the actor (or the redirect to sign-in), and a 403 answer (app/forbidden.tsx)
+ * when the requested page needs more than the role holds. The layout runs before the response
+ * starts streaming, so the status can still be set; a page's own check comes too late for that.
+ */
+export async function layoutActor(): Promise<Actor> {
+  const { actor } = await pageActor('dashboard.read');
+  if (deniedMessage(actor, capabilityForPath(await currentPath()))) forbidden();
+  return actor;
+}
+
+/** What app/forbidden.tsx says: the refusal for the requested page, read again. */
+export async function forbiddenMessage(): Promise<string | null> {
+  const actor = await getActor();
+  return actor ? deniedMessage(actor, capabilityForPath(await currentPath())) : null;
 }

@@ -21,7 +21,7 @@ export const getActor = cache(async (): Promise<Actor | null> => {
     secureCookie: config.APP_URL.startsWith('https://'),
   });
   if (!token) return null;
-  return loadActor(getDb(), { uid: token.uid, sv: token.sv, sat: token.sat });
+  return loadActor(getDb(), { uid: token.uid, sv: token.sv, sat: token.sat, sid: token.sid });
 });
 
 /**

@@ -1,10 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { users } from '@/db/schema';
+import { userSessions, users } from '@/db/schema';
 import { listAudit } from '@/lib/audit';
 import { describeEachDriver } from '@/test/db';
 import { createUser, TEST_PASSWORD, testKeyring } from '@/test/factories';
-import { loadActor } from './guard';
+import { endAllUserSessions } from '@/lib/users/service';
+import { changeOwnPassword } from './account';
+import { loadActor, type SessionClaims } from './guard';
+import { endOtherOwnSessions, endOwnSession, endSession, isSessionOpen, listOwnSessions } from './sessions';
 import { authenticate, type SignInContext } from './sign-in';
 import { generateTotpSecret, totpCode } from './totp';
 import { sealTotpSecret } from './totp-store';
@@ -65,7 +68,8 @@ describeEachDriver('sign-in', (db) => {
     expect(await authenticate(db(), { ...creds, totp: '000000' === totpCode(secret) ? '111111' : '000000' }, ctx())).toEqual({ ok: false, code: 'TOTP_INVALID' });
     const code = totpCode(secret);
     expect((await authenticate(db(), { ...creds, totp: code }, ctx())).ok).toBe(true);
-    expect(await authenticate(db(), { ...creds, totp: code }, ctx())).toEqual({ ok: false, code: 'TOTP_INVALID' });
+    // The right code again, within its window: told it was just used, not that it is wrong.
+    expect(await authenticate(db(), { ...creds, totp: code }, ctx())).toEqual({ ok: false, code: 'TOTP_REUSED' });
   });
 
   it('makes a user with a one-time password choose a new one, then ends older sessions', async () => {
@@ -77,26 +81,118 @@ describeEachDriver('sign-in', (db) => {
     const done = await authenticate(db(), { ...creds, newPassword: 'my own new passphrase' }, ctx());
     expect(done).toMatchObject({ ok: true, user: { mustChangePassword: false, sessionVersion: row.sessionVersion + 1 } });
     expect((await authenticate(db(), { email: 'fresh@example.com', password: 'my own new passphrase' }, ctx())).ok).toBe(true);
-    expect(await loadActor(db(), { uid: row.id, sv: row.sessionVersion, sat: Date.now() })).toBeNull();
+    if (!done.ok) throw new Error('unreachable');
+    expect(await loadActor(db(), { uid: row.id, sv: row.sessionVersion, sat: Date.now(), sid: done.sessionId })).toBeNull();
+    expect(await loadActor(db(), { uid: row.id, sv: done.user.sessionVersion, sat: Date.now(), sid: done.sessionId })).not.toBeNull();
   });
 });
 
 describeEachDriver('session guard', (db) => {
+  async function signedIn(over: Parameters<typeof createUser>[1] = {}) {
+    const { row } = await createUser(db(), over);
+    const result = await authenticate(db(), { email: row.email, password: TEST_PASSWORD }, ctx({ userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/131.0 Safari/537.36' }));
+    if (!result.ok) throw new Error(`sign-in refused: ${result.code}`);
+    const claims: SessionClaims = { uid: row.id, sv: result.user.sessionVersion, sat: Date.now(), sid: result.sessionId };
+    return { row, claims };
+  }
+
   it('accepts a current session and reads the role from the database', async () => {
-    const { row } = await createUser(db(), { role: 'operator' });
-    const actor = await loadActor(db(), { uid: row.id, sv: row.sessionVersion, sat: Date.now() });
-    expect(actor).toMatchObject({ id: row.id, role: 'operator' });
+    const { row, claims } = await signedIn({ role: 'operator' });
+    const actor = await loadActor(db(), claims);
+    expect(actor).toMatchObject({ id: row.id, role: 'operator', sessionId: claims.sid });
     await db().update(users).set({ role: 'viewer' }).where(eq(users.id, row.id));
-    expect((await loadActor(db(), { uid: row.id, sv: row.sessionVersion, sat: Date.now() }))?.role).toBe('viewer');
+    expect((await loadActor(db(), claims))?.role).toBe('viewer');
   });
 
   it('ends sessions older than 8 hours, of disabled users, and of an older session version', async () => {
-    const { row } = await createUser(db());
-    const claims = { uid: row.id, sv: row.sessionVersion, sat: Date.now() };
+    const { row, claims } = await signedIn();
     expect(await loadActor(db(), { ...claims, sat: Date.now() - 8 * 3600_000 - 1 })).toBeNull();
     expect(await loadActor(db(), { ...claims, sv: claims.sv - 1 })).toBeNull();
     expect(await loadActor(db(), null)).toBeNull();
     await db().update(users).set({ disabledAt: new Date() }).where(eq(users.id, row.id));
     expect(await loadActor(db(), claims)).toBeNull();
+  });
+
+  it('records each sign-in as a session, and a signed-out one no longer counts however valid the token', async () => {
+    const { row, claims } = await signedIn();
+    const [record] = await db().select().from(userSessions).where(eq(userSessions.id, claims.sid));
+    expect(record).toMatchObject({ userId: row.id, endedAt: null, userAgent: expect.stringContaining('Chrome') });
+    expect(record!.ip).toMatch(/^10\.0\.0\./);
+    expect(await loadActor(db(), claims)).not.toBeNull();
+
+    expect(await endSession(db(), claims.sid, 'sign_out')).toBe(true);
+    expect(await loadActor(db(), claims)).toBeNull();
+    expect(await isSessionOpen(db(), claims.sid)).toBe(false);
+    // A second sign-out of the same session changes nothing.
+    expect(await endSession(db(), claims.sid, 'sign_out')).toBe(false);
+  });
+
+  it('refuses a token without a session id, with an unknown one, or with another user\'s', async () => {
+    const { claims } = await signedIn();
+    const other = await signedIn();
+    const { sid: _sid, ...withoutSid } = claims;
+    expect(await loadActor(db(), withoutSid)).toBeNull();
+    expect(await loadActor(db(), { ...claims, sid: '00000000-0000-4000-8000-000000000000' })).toBeNull();
+    expect(await loadActor(db(), { ...claims, sid: 'not-a-uuid' })).toBeNull();
+    expect(await loadActor(db(), { ...claims, sid: other.claims.sid })).toBeNull();
+  });
+
+  it('notes activity at most once a minute per session', async () => {
+    const { claims } = await signedIn();
+    const seen = async () => (await db().select().from(userSessions).where(eq(userSessions.id, claims.sid)))[0]!.lastSeenAt.getTime();
+    const first = await seen();
+    await loadActor(db(), claims, first + 30_000);
+    expect(await seen()).toBe(first);
+    await loadActor(db(), claims, first + 61_000);
+    expect(await seen()).toBe(first + 61_000);
+    await loadActor(db(), claims, first + 90_000);
+    expect(await seen()).toBe(first + 61_000);
+  });
+
+  it('lists your own open sessions, this one first, and signs out the others (audited)', async () => {
+    const { row, claims } = await signedIn();
+    const second = await authenticate(db(), { email: row.email, password: TEST_PASSWORD }, ctx({ userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Version/17.5 Mobile Safari/604.1' }));
+    const third = await authenticate(db(), { email: row.email, password: TEST_PASSWORD }, ctx());
+    if (!second.ok || !third.ok) throw new Error('sign-in refused');
+    const actor = (await loadActor(db(), claims))!;
+    const listed = await listOwnSessions(db(), actor);
+    expect(listed.map((s) => [s.id, s.current])).toEqual([
+      [claims.sid, true],
+      ...listed.slice(1).map((s) => [s.id, false]),
+    ]);
+    expect(listed.map((s) => s.id).sort()).toEqual([claims.sid, second.sessionId, third.sessionId].sort());
+    expect(listed.find((s) => s.id === second.sessionId)?.device).toBe('Safari on iOS');
+
+    // One other session, then all the others; never this one, never someone else's.
+    await expect(endOwnSession(db(), actor, { sessionId: claims.sid })).rejects.toThrow(/session you are using/);
+    const stranger = await signedIn();
+    await expect(endOwnSession(db(), actor, { sessionId: stranger.claims.sid })).rejects.toThrow('This session has already ended.');
+    expect(await loadActor(db(), stranger.claims)).not.toBeNull();
+    expect(await endOwnSession(db(), actor, { sessionId: second.sessionId })).toEqual({ device: 'Safari on iOS' });
+    expect(await isSessionOpen(db(), second.sessionId)).toBe(false);
+    expect(await endOtherOwnSessions(db(), actor)).toEqual({ ended: 1 });
+    expect(await isSessionOpen(db(), third.sessionId)).toBe(false);
+    expect(await loadActor(db(), claims)).not.toBeNull();
+    expect((await listOwnSessions(db(), actor)).map((s) => s.id)).toEqual([claims.sid]);
+    expect((await listAudit(db(), { actor: row.id, action: 'auth.session_ended' })).rows).toHaveLength(1);
+    expect((await listAudit(db(), { actor: row.id, action: 'auth.other_sessions_ended' })).rows[0]?.details).toMatchObject({ ended: 1 });
+  });
+
+  it('ends every session on a password change, and an admin can end them all (audited)', async () => {
+    const { row, claims } = await signedIn({ role: 'admin' });
+    const { actor: admin } = await createUser(db(), { role: 'admin' });
+    const target = await signedIn();
+    expect(await endAllUserSessions(db(), admin, { userId: target.row.id })).toMatchObject({ ended: 1 });
+    expect(await loadActor(db(), target.claims)).toBeNull();
+    expect((await listAudit(db(), { actor: admin.id, action: 'users.end_sessions' })).rows[0]).toMatchObject({ targetId: target.row.id, details: { ended: 1 } });
+    const { actor: viewer } = await createUser(db(), { role: 'viewer' });
+    await expect(endAllUserSessions(db(), viewer, { userId: row.id })).rejects.toThrow(/may not manage users/);
+    expect(await loadActor(db(), claims)).not.toBeNull();
+
+    const self = (await loadActor(db(), claims))!;
+    await changeOwnPassword(db(), self, { currentPassword: TEST_PASSWORD, newPassword: 'another long passphrase' }, { keyring: testKeyring });
+    const [record] = await db().select().from(userSessions).where(eq(userSessions.id, claims.sid));
+    expect(record).toMatchObject({ endedReason: 'password_changed' });
+    expect(record!.endedAt).toBeInstanceOf(Date);
   });
 });

@@ -5,9 +5,10 @@ import { users, type UserRow } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import type { Keyring } from '@/lib/crypto/secrets';
 import { burnPasswordCheck, hashPassword, passwordProblems, verifyPassword } from './password';
-import { recordAttempt, throttleWait, type ThrottlePolicy } from './throttle';
+import { endUserSessions, startSession } from './sessions';
+import { reserveAttempt, settleAttempt, type ThrottlePolicy } from './throttle';
 import { openTotpSecret } from './totp-store';
-import { verifyTotp } from './totp';
+import { checkTotp } from './totp';
 
 export const signInInputSchema = z.object({
   email: z.string().trim().toLowerCase().max(320),
@@ -22,25 +23,29 @@ export type SignInInput = z.input<typeof signInInputSchema>;
  * thrown message through), so it never says whether an email exists.
  */
 export type SignInResult =
-  | { ok: true; user: UserRow }
-  | { ok: false; code: 'INVALID_CREDENTIALS' | 'ACCOUNT_DISABLED' | 'TOTP_REQUIRED' | 'TOTP_INVALID' | 'PASSWORD_CHANGE_REQUIRED' }
+  | { ok: true; user: UserRow; sessionId: string }
+  | { ok: false; code: 'INVALID_CREDENTIALS' | 'ACCOUNT_DISABLED' | 'TOTP_REQUIRED' | 'TOTP_INVALID' | 'TOTP_REUSED' | 'PASSWORD_CHANGE_REQUIRED' }
   | { ok: false; code: 'THROTTLED'; retryAfterSeconds: number }
   | { ok: false; code: 'NEW_PASSWORD_INVALID'; problems: string[] };
 
-export type SignInContext = { ip: string; policy: ThrottlePolicy; keyring: Keyring; requestId?: string | null; now?: Date };
+export type SignInContext = { ip: string; userAgent?: string | null; policy: ThrottlePolicy; keyring: Keyring; requestId?: string | null; now?: Date };
+
+/**
+ * Signs in: throttle check and attempt reservation under one lock (lib/auth/throttle.ts), then
+ * the password, the second factor and a new password if one is due; on success one
+ * transaction notes the sign-in, starts a session record and audits it.
+ */
 
 export async function authenticate(db: Db, input: SignInInput, ctx: SignInContext): Promise<SignInResult> {
   const parsed = signInInputSchema.safeParse(input);
   if (!parsed.success) return { ok: false, code: 'INVALID_CREDENTIALS' };
   const { email, password, totp, newPassword } = parsed.data;
   const now = ctx.now ?? new Date();
-  const attempt = (outcome: Parameters<typeof recordAttempt>[1]['outcome']) => recordAttempt(db, { email, ip: ctx.ip, outcome }, now);
 
-  const wait = await throttleWait(db, ctx.policy, { email, ip: ctx.ip }, now);
-  if (wait !== null) {
-    await attempt('throttled');
-    return { ok: false, code: 'THROTTLED', retryAfterSeconds: wait };
-  }
+  const reservation = await reserveAttempt(db, ctx.policy, { email, ip: ctx.ip }, now);
+  if (reservation.wait !== undefined) return { ok: false, code: 'THROTTLED', retryAfterSeconds: reservation.wait };
+  const attemptId = reservation.attemptId;
+  const attempt = (outcome: Parameters<typeof settleAttempt>[2]) => settleAttempt(db, attemptId, outcome);
 
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   if (!user) {
@@ -63,11 +68,12 @@ export async function authenticate(db: Db, input: SignInInput, ctx: SignInContex
       await attempt('second_step');
       return { ok: false, code: 'TOTP_REQUIRED' };
     }
-    totpStep = verifyTotp(openTotpSecret(user, ctx.keyring), totp, { lastUsedStep: user.totpLastStep, timestamp: now.getTime() });
-    if (totpStep === null) {
+    const check = checkTotp(openTotpSecret(user, ctx.keyring), totp, { lastUsedStep: user.totpLastStep, timestamp: now.getTime() });
+    if (!check.ok) {
       await attempt('bad_totp');
-      return { ok: false, code: 'TOTP_INVALID' };
+      return { ok: false, code: check.reason === 'reused' ? 'TOTP_REUSED' : 'TOTP_INVALID' };
     }
+    totpStep = check.step;
   }
 
   let newHash: string | null = null;
@@ -106,15 +112,19 @@ export async function authenticate(db: Db, input: SignInInput, ctx: SignInContex
     if (!row) return null;
     const actor = { id: user.id, email: user.email, role: user.role };
     if (newHash) {
+      // The one-time password's sessions (if any) end with it.
+      await endUserSessions(tx, user.id, 'password_changed', { now });
       await recordAudit(tx, { actor, action: 'auth.password_changed', target: { type: 'user', id: user.id }, details: { via: 'sign-in' }, requestId: ctx.requestId });
     }
-    await recordAudit(tx, { actor, action: 'auth.sign_in', target: { type: 'user', id: user.id }, details: { ip: ctx.ip, secondFactor: Boolean(user.totpSecret) }, requestId: ctx.requestId });
-    return row;
+    const sessionId = await startSession(tx, { userId: user.id, ip: ctx.ip, userAgent: ctx.userAgent ?? null, now });
+    await recordAudit(tx, { actor, action: 'auth.sign_in', target: { type: 'user', id: user.id }, details: { ip: ctx.ip, secondFactor: Boolean(user.totpSecret), sessionId }, requestId: ctx.requestId });
+    await settleAttempt(tx, attemptId, 'success');
+    return { user: row, sessionId };
   });
   if (!updated) {
+    // A concurrent sign-in used this code between our check and our update.
     await attempt('bad_totp');
-    return { ok: false, code: 'TOTP_INVALID' };
+    return { ok: false, code: 'TOTP_REUSED' };
   }
-  await attempt('success');
-  return { ok: true, user: updated };
+  return { ok: true, user: updated.user, sessionId: updated.sessionId };
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, max, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, max, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { signInAttempts } from '@/db/schema';
 
@@ -10,8 +10,13 @@ export type ThrottlePolicy = {
 
 export type AttemptOutcome = (typeof signInAttempts.$inferInsert)['outcome'];
 
-/** Outcomes that count towards the throttle: a wrong guess of some kind. */
-const FAILURES: AttemptOutcome[] = ['bad_credentials', 'bad_totp', 'disabled'];
+/**
+ * Outcomes that count towards the throttle: a wrong guess of some kind, and an attempt still
+ * being checked (so concurrent attempts see each other before any password is verified).
+ */
+const FAILURES: AttemptOutcome[] = ['pending', 'bad_credentials', 'bad_totp', 'disabled'];
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /**
  * Sliding window: at most N failed attempts per email (since its last success) and per IP
@@ -19,7 +24,7 @@ const FAILURES: AttemptOutcome[] = ['bad_credentials', 'bad_totp', 'disabled'];
  * every app instance sees the same counts.
  */
 export async function throttleWait(
-  db: Db,
+  db: Db | Tx,
   policy: ThrottlePolicy,
   key: { email: string; ip: string },
   now = new Date(),
@@ -41,7 +46,7 @@ export async function throttleWait(
 }
 
 async function waitFor(
-  db: Db,
+  db: Db | Tx,
   who: SQL,
   since: Date,
   limit: number,
@@ -61,10 +66,30 @@ async function waitFor(
   return Math.max(1, Math.ceil((release - now.getTime()) / 1000));
 }
 
-export async function recordAttempt(
-  db: Db,
-  attempt: { email: string; ip: string; outcome: AttemptOutcome },
-  now = new Date(),
-): Promise<void> {
-  await db.insert(signInAttempts).values({ ...attempt, createdAt: now });
+export type Reservation = { attemptId: number; wait?: undefined } | { attemptId?: undefined; wait: number };
+
+/**
+ * Check and reserve in one step: under a per-email (then per-IP) transaction-scoped advisory
+ * lock, either records a `throttled` attempt and returns the wait, or records a `pending`
+ * attempt that counts as a failure until `settleAttempt` gives its outcome. So N concurrent
+ * attempts for one email verify at most the limit's worth of passwords. The lock is held
+ * only for these few statements, never while a password is hashed.
+ */
+export async function reserveAttempt(db: Db, policy: ThrottlePolicy, key: { email: string; ip: string }, now = new Date()): Promise<Reservation> {
+  return db.transaction(async (tx) => {
+    // Always email first, then IP: one order everywhere, so two attempts cannot deadlock.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sign-in:email:${key.email}`}))`);
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sign-in:ip:${key.ip}`}))`);
+    const wait = await throttleWait(tx, policy, key, now);
+    const [row] = await tx
+      .insert(signInAttempts)
+      .values({ ...key, outcome: wait === null ? 'pending' : 'throttled', createdAt: now })
+      .returning({ id: signInAttempts.id });
+    return wait === null ? { attemptId: row!.id } : { wait };
+  });
+}
+
+/** Gives a reserved attempt its outcome. */
+export async function settleAttempt(db: Db | Tx, attemptId: number, outcome: Exclude<AttemptOutcome, 'pending' | 'throttled'>): Promise<void> {
+  await db.update(signInAttempts).set({ outcome }).where(eq(signInAttempts.id, attemptId));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateTotpSecret, totpCode, totpUri, verifyTotp } from './totp';
+import { checkTotp, generateTotpSecret, totpCode, totpUri, verifyTotp } from './totp';
 
 describe('TOTP', () => {
   const secret = generateTotpSecret();
@@ -18,6 +18,16 @@ describe('TOTP', () => {
   it('refuses a code whose step was already used (replay)', () => {
     const step = verifyTotp(secret, totpCode(secret, t0), { timestamp: t0 })!;
     expect(verifyTotp(secret, totpCode(secret, t0), { timestamp: t0, lastUsedStep: step })).toBeNull();
+  });
+
+  it('tells a reused code (right, but its step already used) from a wrong one', () => {
+    const step = Math.floor(t0 / 30_000);
+    expect(checkTotp(secret, totpCode(secret, t0), { timestamp: t0, lastUsedStep: step })).toEqual({ ok: false, reason: 'reused' });
+    // An older step inside the drift window is a reuse too.
+    expect(checkTotp(secret, totpCode(secret, t0 - 30_000), { timestamp: t0, lastUsedStep: step })).toEqual({ ok: false, reason: 'reused' });
+    expect(checkTotp(secret, totpCode(secret, t0 + 30_000), { timestamp: t0, lastUsedStep: step })).toEqual({ ok: true, step: step + 1 });
+    const wrong = totpCode(secret, t0) === '000000' ? '111111' : '000000';
+    expect(checkTotp(secret, wrong, { timestamp: t0, lastUsedStep: step })).toEqual({ ok: false, reason: 'invalid' });
   });
 
   it('refuses malformed codes and accepts spaces inside', () => {

@@ -26,22 +26,27 @@ export function totpCode(secretBase32: string, timestamp = Date.now()): string {
   return totpFor(secretBase32).generate({ timestamp });
 }
 
+export type TotpCheck = { ok: true; step: number } | { ok: false; reason: 'invalid' | 'reused' };
+
 /**
- * Checks a code with one step of clock drift either way. Returns the time step it matched,
- * or null. A step at or before `lastUsedStep` is refused, so a code cannot be used twice.
+ * Checks a code with one step of clock drift either way: the time step it matched, or why
+ * not. A right code for a step at or before `lastUsedStep` is `reused` (a code works once),
+ * so the person can be told to wait for the next one rather than that it is wrong.
  */
-export function verifyTotp(
-  secretBase32: string,
-  code: string,
-  options: { lastUsedStep?: number | null; timestamp?: number } = {},
-): number | null {
+export function checkTotp(secretBase32: string, code: string, options: { lastUsedStep?: number | null; timestamp?: number } = {}): TotpCheck {
   const token = code.replace(/\s+/g, '');
-  if (!/^\d{6}$/.test(token)) return null;
+  if (!/^\d{6}$/.test(token)) return { ok: false, reason: 'invalid' };
   const timestamp = options.timestamp ?? Date.now();
   const totp = totpFor(secretBase32);
   const delta = totp.validate({ token, timestamp, window: 1 });
-  if (delta === null) return null;
+  if (delta === null) return { ok: false, reason: 'invalid' };
   const step = totp.counter({ timestamp }) + delta;
-  if (options.lastUsedStep != null && step <= options.lastUsedStep) return null;
-  return step;
+  if (options.lastUsedStep != null && step <= options.lastUsedStep) return { ok: false, reason: 'reused' };
+  return { ok: true, step };
+}
+
+/** `checkTotp` as the matched step or null (either reason). */
+export function verifyTotp(secretBase32: string, code: string, options: { lastUsedStep?: number | null; timestamp?: number } = {}): number | null {
+  const result = checkTotp(secretBase32, code, options);
+  return result.ok ? result.step : null;
 }

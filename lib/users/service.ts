@@ -4,6 +4,7 @@ import type { Db } from '@/db/client';
 import { users, type UserRow } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
+import { endUserSessions } from '@/lib/auth/sessions';
 import { generatePassword, hashPassword } from '@/lib/auth/password';
 import { roles } from '@/lib/auth/roles';
 import { ConflictError, InputError, NotFoundError } from '@/lib/errors';
@@ -124,11 +125,12 @@ export async function setUserDisabled(db: Db, actor: Actor | null, input: z.inpu
       })
       .where(eq(users.id, userId))
       .returning();
+    const endedSessions = disabled ? await endUserSessions(tx, userId, 'disabled') : 0;
     await recordAudit(tx, {
       actor,
       action: disabled ? 'users.disable' : 'users.enable',
       target: { type: 'user', id: userId },
-      details: { email: target.email },
+      details: { email: target.email, ...(disabled ? { endedSessions } : {}) },
       requestId: ctx.requestId,
     });
     return toSummary(row!);
@@ -148,11 +150,12 @@ export async function resetUserPassword(db: Db, actor: Actor | null, input: z.in
       .set({ passwordHash, mustChangePassword: true, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, userId))
       .returning();
+    const endedSessions = await endUserSessions(tx, userId, 'password_reset');
     await recordAudit(tx, {
       actor,
       action: 'users.reset_password',
       target: { type: 'user', id: userId },
-      details: { email: target.email },
+      details: { email: target.email, endedSessions },
       requestId: ctx.requestId,
     });
     return row!;
@@ -172,14 +175,36 @@ export async function resetUserTotp(db: Db, actor: Actor | null, input: z.input<
       .set({ totpSecret: null, totpPendingSecret: null, totpLastStep: null, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
       .where(eq(users.id, userId))
       .returning();
+    const endedSessions = await endUserSessions(tx, userId, 'second_factor_reset');
     await recordAudit(tx, {
       actor,
       action: 'users.reset_totp',
       target: { type: 'user', id: userId },
-      details: { email: target.email },
+      details: { email: target.email, endedSessions },
       requestId: ctx.requestId,
     });
     return toSummary(row!);
+  });
+}
+
+/**
+ * "End all sessions": signs the user out of every browser at once (a lost laptop, a leaked
+ * cookie) without touching their password. Returns how many sessions it ended.
+ */
+export async function endAllUserSessions(db: Db, actor: Actor | null, input: z.input<typeof userIdSchema>, ctx: Ctx = {}): Promise<{ user: UserSummary; ended: number }> {
+  assertCan(actor, 'users.manage');
+  const { userId } = userIdSchema.parse(input);
+  return db.transaction(async (tx) => {
+    const target = await lockUser(tx, userId);
+    const ended = await endUserSessions(tx, userId, 'ended_by_admin');
+    await recordAudit(tx, {
+      actor,
+      action: 'users.end_sessions',
+      target: { type: 'user', id: userId },
+      details: { email: target.email, ended },
+      requestId: ctx.requestId,
+    });
+    return { user: toSummary(target), ended };
   });
 }
 

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { EnvironmentBadge } from '@/components/shell/environment-badge';
 import { Logo } from '@/components/shell/logo';
-import { safeCallbackPath } from '@/lib/auth/page';
+import { safeCallbackPath } from '@/lib/auth/callback';
 import { getActor } from '@/lib/auth/session';
 import { env } from '@/lib/env';
 import { SignInForm } from './sign-in-form';
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: 'Sign in' };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackPath = safeCallbackPath(typeof params.callbackUrl === 'string' ? params.callbackUrl : null);
+  const callbackPath = safeCallbackPath(typeof params.callbackUrl === 'string' ? params.callbackUrl : null, env().APP_URL);
   if (await getActor()) redirect(callbackPath);
   return (
     <main className="grid min-h-dvh place-items-center px-4 py-10">

@@ -3,30 +3,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { signIn } from 'next-auth/react';
-import { z } from 'zod';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
+import { parseRefusal, refusalMessages, throttledMessage } from './refusal';
 
 type Step = 'credentials' | 'totp' | 'new-password';
-
-// The server's refusal, as authorize() threw it (see lib/auth/sign-in.ts).
-const refusalSchema = z.discriminatedUnion('code', [
-  z.object({ code: z.literal('THROTTLED'), retryAfterSeconds: z.number() }),
-  z.object({ code: z.literal('NEW_PASSWORD_INVALID'), problems: z.array(z.string()) }),
-  z.object({ code: z.enum(['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED', 'TOTP_REQUIRED', 'TOTP_INVALID', 'PASSWORD_CHANGE_REQUIRED']) }),
-]);
-type Refusal = z.infer<typeof refusalSchema>;
-
-function parseRefusal(error: string): Refusal | null {
-  try {
-    const parsed = refusalSchema.safeParse(JSON.parse(error));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
 
 export function SignInForm({ callbackPath, initialError }: { callbackPath: string; initialError: string | null }) {
   const router = useRouter();
@@ -74,17 +57,18 @@ export function SignInForm({ callbackPath, initialError }: { callbackPath: strin
       switch (refusal?.code) {
         case 'INVALID_CREDENTIALS':
           setStep('credentials');
-          setError('Wrong email or password.');
+          setError(refusalMessages.INVALID_CREDENTIALS);
           break;
         case 'ACCOUNT_DISABLED':
-          setError('This account is disabled. Ask an admin to enable it again.');
+          setError(refusalMessages.ACCOUNT_DISABLED);
           break;
         case 'TOTP_REQUIRED':
           setStep('totp');
           break;
         case 'TOTP_INVALID':
+        case 'TOTP_REUSED':
           setTotp('');
-          setError('That code is not valid. Enter the current 6-digit code from your authenticator app.');
+          setError(refusalMessages[refusal.code]);
           break;
         case 'PASSWORD_CHANGE_REQUIRED':
           setStep('new-password');
@@ -95,7 +79,7 @@ export function SignInForm({ callbackPath, initialError }: { callbackPath: strin
         case 'THROTTLED':
           setNow(Date.now());
           setThrottledUntil(Date.now() + refusal.retryAfterSeconds * 1000);
-          setError(`Too many attempts, try again in ${refusal.retryAfterSeconds} s.`);
+          setError(throttledMessage(refusal.retryAfterSeconds));
           break;
         default:
           setError('Sign-in failed for a reason we did not expect. Try again in a moment.');
@@ -111,7 +95,7 @@ export function SignInForm({ callbackPath, initialError }: { callbackPath: strin
   return (
     <form onSubmit={submit} className="grid gap-4" noValidate>
       {error && (
-        <Alert tone="danger">{throttled ? `Too many attempts, try again in ${waitSeconds} s.` : error}</Alert>
+        <Alert tone="danger">{throttled ? throttledMessage(waitSeconds) : error}</Alert>
       )}
       {step === 'credentials' && (
         <>

@@ -11,6 +11,7 @@ import {
   passwordConfirmInputSchema,
   totpCodeInputSchema,
 } from '@/lib/auth/account';
+import { endOtherOwnSessions, endOwnSession, sessionIdInputSchema } from '@/lib/auth/sessions';
 
 const accountAction = (name: string) => actionClient.metadata({ name, capability: 'account.manage-own' });
 
@@ -38,3 +39,17 @@ export const disableOwnTotpAction = accountAction('disableOwnTotp')
     revalidatePath('/account');
     return { enabled: false };
   });
+
+export const endOwnSessionAction = accountAction('endOwnSession')
+  .inputSchema(sessionIdInputSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    const result = await endOwnSession(ctx.db, ctx.actor, parsedInput, ctx);
+    revalidatePath('/account');
+    return result;
+  });
+
+export const endOtherOwnSessionsAction = accountAction('endOtherOwnSessions').action(async ({ ctx }) => {
+  const result = await endOtherOwnSessions(ctx.db, ctx.actor, ctx);
+  revalidatePath('/account');
+  return result;
+});

@@ -4,13 +4,25 @@ import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/shell/page-header';
 import { pageActor } from '@/lib/auth/page';
 import { roleDescriptions, roleLabels } from '@/lib/auth/roles';
+import { listOwnSessions } from '@/lib/auth/sessions';
+import { getDb } from '@/lib/db';
+import { formatDateTime } from '@/lib/ui/format';
 import { ChangePasswordForm } from './_components/change-password-form';
+import { SessionsSection } from './_components/sessions-section';
 import { TwoStepSection } from './_components/two-step-section';
 
 export const metadata: Metadata = { title: 'Your account' };
 
 export default async function AccountPage() {
   const { actor } = await pageActor('account.manage-own');
+  const sessions = (await listOwnSessions(getDb(), actor)).map((s) => ({
+    id: s.id,
+    current: s.current,
+    device: s.device,
+    ip: s.ip,
+    signedInAt: formatDateTime(s.createdAt),
+    lastSeenAt: formatDateTime(s.lastSeenAt),
+  }));
   return (
     <>
       <PageHeader title="Your account" description={`${actor.name} · ${actor.email}`} />
@@ -30,6 +42,12 @@ export default async function AccountPage() {
           />
           <CardBody>
             <TwoStepSection enabled={actor.totpEnabled} />
+          </CardBody>
+        </Card>
+        <Card className="lg:col-span-2">
+          <CardHeader title="Active sessions" description="Browsers signed in as you, this one first. Sessions end 8 hours after sign-in." />
+          <CardBody>
+            <SessionsSection sessions={sessions} />
           </CardBody>
         </Card>
         <Card className="lg:col-span-2">

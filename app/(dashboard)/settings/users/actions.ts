@@ -7,6 +7,7 @@ import {
   changeUserRole,
   createUser,
   createUserInputSchema,
+  endAllUserSessions,
   resetUserPassword,
   resetUserTotp,
   setDisabledInputSchema,
@@ -39,3 +40,7 @@ export const resetUserPasswordAction = usersAction('resetUserPassword')
 export const resetUserTotpAction = usersAction('resetUserTotp')
   .inputSchema(userIdSchema)
   .action(async ({ parsedInput, ctx }) => done(await resetUserTotp(ctx.db, ctx.actor, parsedInput, ctx)));
+
+export const endAllUserSessionsAction = usersAction('endAllUserSessions')
+  .inputSchema(userIdSchema)
+  .action(async ({ parsedInput, ctx }) => done(await endAllUserSessions(ctx.db, ctx.actor, parsedInput, ctx)));

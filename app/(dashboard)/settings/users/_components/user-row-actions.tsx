@@ -12,10 +12,10 @@ import { SecretReveal } from '@/components/ui/secret-reveal';
 import { roleLabels, type Role } from '@/lib/auth/roles';
 import { failureMessage, type ActionFailure } from '@/lib/ui/action-result';
 import type { UserSummary } from '@/lib/users/service';
-import { changeUserRoleAction, resetUserPasswordAction, resetUserTotpAction, setUserDisabledAction } from '../actions';
+import { changeUserRoleAction, endAllUserSessionsAction, resetUserPasswordAction, resetUserTotpAction, setUserDisabledAction } from '../actions';
 import { RoleField } from './role-field';
 
-type DialogKind = 'role' | 'disable' | 'password' | 'totp' | null;
+type DialogKind = 'role' | 'disable' | 'password' | 'totp' | 'sessions' | null;
 const itemClass = 'flex cursor-pointer items-center rounded-sm px-2 py-1.5 text-sm outline-none data-[highlighted]:bg-muted data-[disabled]:cursor-default data-[disabled]:opacity-50';
 
 export function UserRowActions({ user, isSelf }: { user: UserSummary; isSelf: boolean }) {
@@ -32,6 +32,14 @@ export function UserRowActions({ user, isSelf }: { user: UserSummary; isSelf: bo
   const setDisabled = useAction(setUserDisabledAction, { onSuccess: closeOnSuccess(user.disabled ? `${user.email} can sign in again.` : `${user.email} is disabled and signed out.`), onError });
   const resetPassword = useAction(resetUserPasswordAction, { onSuccess: () => toast.success(`New one-time password issued for ${user.email}.`), onError });
   const resetTotp = useAction(resetUserTotpAction, { onSuccess: closeOnSuccess(`Two-step sign-in removed for ${user.email}.`), onError });
+  const endSessions = useAction(endAllUserSessionsAction, {
+    onSuccess: ({ data }) => {
+      const ended = data?.ended ?? 0;
+      toast.success(ended === 0 ? `${user.email} had no open sessions.` : `Ended ${ended} session${ended === 1 ? '' : 's'} of ${user.email}.`);
+      setDialog(null);
+    },
+    onError,
+  });
 
   function openDialog(kind: DialogKind) {
     setError(null);
@@ -58,6 +66,9 @@ export function UserRowActions({ user, isSelf }: { user: UserSummary; isSelf: bo
             </DropdownMenu.Item>
             <DropdownMenu.Item className={itemClass} disabled={!user.totpEnabled} onSelect={() => openDialog('totp')}>
               Remove two-step sign-in…
+            </DropdownMenu.Item>
+            <DropdownMenu.Item className={itemClass} disabled={isSelf} onSelect={() => openDialog('sessions')}>
+              End all sessions…
             </DropdownMenu.Item>
             <DropdownMenu.Separator className="my-1 h-px bg-border" />
             <DropdownMenu.Item className={`${itemClass} text-danger`} disabled={isSelf && !user.disabled} onSelect={() => openDialog('disable')}>
@@ -117,6 +128,12 @@ export function UserRowActions({ user, isSelf }: { user: UserSummary; isSelf: bo
           <DialogContent title={`Remove two-step sign-in of ${user.name}?`} description={`For a lost phone: ${user.email} signs in with the password alone and can enrol a new device.`}>
             {error && <Alert tone="danger">{error}</Alert>}
             <DialogButtons pending={resetTotp.isPending} confirm="Remove two-step sign-in" danger onCancel={() => setDialog(null)} onConfirm={() => resetTotp.execute({ userId: user.id })} />
+          </DialogContent>
+        )}
+        {dialog === 'sessions' && (
+          <DialogContent title={`End all sessions of ${user.name}?`} description={`Every browser signed in as ${user.email} is signed out at once; their password stays the same and they can sign in again.`}>
+            {error && <Alert tone="danger">{error}</Alert>}
+            <DialogButtons pending={endSessions.isPending} confirm="End all sessions" danger onCancel={() => setDialog(null)} onConfirm={() => endSessions.execute({ userId: user.id })} />
           </DialogContent>
         )}
       </Dialog>
