@@ -107,7 +107,7 @@ test.describe('a re-issued payout', () => {
       await expect(dialog).toBeHidden();
       await expect(review).toHaveCount(0);
       const note = operator.getByTestId('reissue-note');
-      await expect(note).toContainText(/^Re-issued on \d{4}-\d{2}-\d{2} \d{2}:\d{2}.* UTC, replacing import/);
+      await expect(note).toContainText(/^Re-issued on \d{2} \w{3} \d{4}, \d{2}:\d{2}(:\d{2})? UTC, replacing import/);
       await expect(note).toContainText(`${first}, uploaded by ${fixtureUsers.operator}`);
       await expect(note).toContainText(`accepted by ${fixtureUsers.operator} after review (1 line of the new file could not be read)`);
       await expect(operator.getByTestId('payout-net')).toHaveText('475.00 EUR');

@@ -13,7 +13,8 @@ import type { PayoutTotals } from './parse';
  *   RETURN a refund (`payment_refund_id`), DISPUTE a dispute. DISCOUNT, PENALTY and DISPUTE
  *   lines are relayed to the merchant 1:1 (verdict `adjustment`).
  * - duplicate: the same thing settled by an earlier line of the file, or by a line of an
- *   earlier import (a later file re-issuing the same settlement id replaces the earlier one).
+ *   earlier import (a later file re-issuing the same settlement id replaces the earlier one
+ *   when every line of it was read, else it waits for an operator: `reissuesOf`).
  * - unknown_transaction / unknown_capture / unknown_refund: not in `payment_operations`;
  *   which one depends on whether the transaction is in `payment_transactions`.
  * - currency_mismatch, amount_mismatch (|amount| against ours), then fee_mismatch: the fee
@@ -437,7 +438,7 @@ async function insertTotals(tx: Db, totals: PayoutTotals[]): Promise<void> {
 
 /**
  * A file re-issuing settlement ids an earlier import brought in replaces that import's lines
- * for them; an operator's resolution of an earlier line carries over to the new line that
+ * for the payouts it applies (`settlement_totals` holds no held re-issue: see `reissuesOf`); an operator's resolution of an earlier line carries over to the new line that
  * settles the same thing. An import left with no lines is marked superseded. (Its missing
  * items are replaced after this import's are found, in afterLines, keeping resolutions too.)
  */

@@ -188,7 +188,33 @@ function ReissueReview({ payout, source, reissue, unreadable, canDecide }: { pay
           </p>
         </div>
       </div>
-      <div className="min-w-0 rounded-md border bg-card">
+      {/* Narrow screens: each version as a card, so lines and net need no sideways scroll. */}
+      <div className="grid gap-2 sm:hidden">
+        {versions.map((v) => (
+          <div key={v.label} className="grid gap-2 rounded-md border bg-card p-3 text-sm">
+            <div className="grid gap-0.5">
+              <span className="font-medium">{v.label}</span>
+              <span className="break-words text-xs text-muted-foreground">{v.file}</span>
+            </div>
+            <dl className="grid grid-cols-2 gap-x-3 gap-y-1 tabular-nums">
+              <dt className="text-muted-foreground">Lines</dt>
+              <dd className="text-right">
+                {v.totals.lineCount.toLocaleString('en-GB')}
+                {v.unreadable ? ` (+${v.unreadable.toLocaleString('en-GB')} unreadable)` : ''}
+              </dd>
+              <dt className="text-muted-foreground">Gross sales</dt>
+              <dd className="text-right">{money(v.totals, v.totals.grossSales)}</dd>
+              <dt className="text-muted-foreground">Fees and VAT</dt>
+              <dd className="text-right">{money(v.totals, v.totals.fees + v.totals.tax)}</dd>
+              <dt className="text-muted-foreground">Disputes</dt>
+              <dd className="text-right">{money(v.totals, v.totals.disputes)}</dd>
+              <dt className="font-medium">Net payout</dt>
+              <dd className="text-right font-medium">{money(v.totals, v.totals.net)}</dd>
+            </dl>
+          </div>
+        ))}
+      </div>
+      <div className="hidden min-w-0 rounded-md border bg-card sm:block">
         <Table caption="Payout versions">
           <thead>
             <tr>
@@ -207,7 +233,7 @@ function ReissueReview({ payout, source, reissue, unreadable, canDecide }: { pay
               <tr key={v.label}>
                 <Td>
                   <span className="block font-medium">{v.label}</span>
-                  <span className="block max-w-64 truncate text-xs text-muted-foreground" title={v.file}>
+                  <span className="block max-w-80 truncate text-xs text-muted-foreground" title={v.file}>
                     {v.file}
                   </span>
                 </Td>
@@ -226,7 +252,19 @@ function ReissueReview({ payout, source, reissue, unreadable, canDecide }: { pay
       {unreadable.length > 0 && (
         <div className="grid min-w-0 gap-2">
           <h3 className="text-sm font-medium">Lines of the re-issue that could not be read</h3>
-          <div className="min-w-0 rounded-md border bg-card">
+          <ul className="grid gap-2 sm:hidden">
+            {unreadable.map((q) => (
+              <li key={q.lineNo} className="grid gap-0.5 rounded-md border bg-card p-3 text-xs">
+                <span className="font-medium">
+                  Line {q.lineNo}
+                  {q.raw.type ? ` · ${q.raw.type}` : ''}
+                </span>
+                <span className="break-all font-mono text-muted-foreground">{q.raw.payment_transaction_id || '—'}</span>
+                <span>{q.reason}</span>
+              </li>
+            ))}
+          </ul>
+          <div className="hidden min-w-0 rounded-md border bg-card sm:block">
             <Table caption="Unreadable lines of the re-issue">
               <thead>
                 <tr>
