@@ -76,6 +76,7 @@ test.describe('a re-issued payout', () => {
       await operator.setViewportSize({ width: 1280, height: 720 });
       await operator.goto('/settlements?status=review');
       await expect(operator.getByRole('table', { name: 'Payouts' }).getByRole('row').filter({ hasText: settlementId })).toContainText('Re-issue awaiting review');
+      await operator.screenshot({ path: testInfo.outputPath('payouts-list-reissue-1280.png') });
     });
 
     await test.step('a viewer sees the review but cannot decide; the server refuses the accept', async () => {
@@ -112,6 +113,8 @@ test.describe('a re-issued payout', () => {
       await expect(note).toContainText(`accepted by ${fixtureUsers.operator} after review (1 line of the new file could not be read)`);
       await expect(operator.getByTestId('payout-net')).toHaveText('475.00 EUR');
       await expect(operator.getByText(`${second} (uploaded by ${fixtureUsers.operator}`)).toBeVisible();
+      await operator.setViewportSize({ width: 390, height: 844 });
+      await operator.screenshot({ path: testInfo.outputPath('payout-reissued-note-390.png') });
     });
   });
 });
