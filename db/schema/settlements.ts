@@ -198,3 +198,52 @@ export const settlements = pgTable(
   (t) => [index('settlements_period_idx').on(t.periodEnd.desc(), t.settlementId), index('settlements_currency_idx').on(t.currency, t.periodEnd.desc())],
 );
 export type SettlementRow = typeof settlements.$inferSelect;
+
+/** A payout's figures as one version of it states them (what `settlements` holds for the current one). */
+export type PayoutVersionTotals = {
+  currency: string;
+  periodStart: string;
+  periodEnd: string;
+  lineCount: number;
+  grossSales: number;
+  refunds: number;
+  fees: number;
+  tax: number;
+  discounts: number;
+  penalties: number;
+  disputes: number;
+  net: number;
+};
+
+/**
+ * A later file re-issuing a payout another import brought in. A re-issue with lines of the
+ * payout in quarantine is held (`pending`) and the payout keeps its current lines until an
+ * operator accepts it (`accepted`) or keeps the current version (`rejected`); a re-issue whose
+ * every line was read replaces the current version at once (`applied`). A newer re-issue of
+ * the same payout makes a pending one `superseded`. Both versions' totals are kept here, so the
+ * payout can always say what replaced what.
+ */
+export const settlementReissues = pgTable(
+  'settlement_reissues',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    settlementId: text('settlement_id').notNull(),
+    /** The import re-issuing the payout. */
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => settlementImports.id, { onDelete: 'cascade' }),
+    /** The import whose lines were the payout's when the re-issue came in. */
+    replacesImportId: uuid('replaces_import_id').references(() => settlementImports.id, { onDelete: 'set null' }),
+    status: text('status', { enum: ['pending', 'accepted', 'applied', 'rejected', 'superseded'] }).notNull(),
+    /** Lines of the new file for this payout that could not be read (and lines naming no readable settlement id). */
+    quarantinedLines: integer('quarantined_lines').notNull(),
+    totals: jsonb('totals').$type<PayoutVersionTotals>().notNull(),
+    replacedTotals: jsonb('replaced_totals').$type<PayoutVersionTotals>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedByEmail: text('decided_by_email'),
+  },
+  (t) => [uniqueIndex('settlement_reissues_import_idx').on(t.settlementId, t.importId), index('settlement_reissues_settlement_idx').on(t.settlementId, t.createdAt.desc())],
+);
+export type SettlementReissueRow = typeof settlementReissues.$inferSelect;

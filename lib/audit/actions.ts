@@ -63,6 +63,10 @@ export const auditActions = [
   'settlements.fetch',
   'settlements.reconcile',
   'settlements.resolve',
+  // A later file re-issuing a payout: applied at once (every line read), or accepted / kept out after review.
+  'settlements.apply_reissue',
+  'settlements.accept_reissue',
+  'settlements.reject_reissue',
   // A signed-in user tried something their role does not allow (refused by the server).
   'access.denied',
 ] as const;

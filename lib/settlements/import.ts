@@ -4,7 +4,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
-import { settlementImports, settlementLines, settlementQuarantine, settlements, type SettlementImportRow } from '@/db/schema';
+import { settlementImports, settlementLines, settlementQuarantine, settlementReissues, settlements, type SettlementImportRow } from '@/db/schema';
 import { openCopy } from './copy';
 import { headerFromPrefix, parseSettlementFile, SettlementFileError, type ParseProgress } from './parse';
 import { reconcileImport } from './reconcile';
@@ -242,8 +242,9 @@ export async function runImport(handle: DbHandle, importId: string): Promise<Set
   return row!;
 }
 
-/** The settlement ids an import brought in (for its summary and links). */
+/** The settlement ids an import brought in, or re-issues and awaits review for (for its summary and links). */
 export async function settlementIdsOf(db: Db, importId: string): Promise<string[]> {
   const rows = await db.select({ id: settlements.settlementId }).from(settlements).where(eq(settlements.importId, importId));
-  return rows.map((r) => r.id);
+  const held = await db.select({ id: settlementReissues.settlementId }).from(settlementReissues).where(and(eq(settlementReissues.importId, importId), eq(settlementReissues.status, 'pending')));
+  return [...rows, ...held].map((r) => r.id);
 }

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { merchantAccounts, paymentTransactions, settlementImports, settlementLines, settlementMissing, settlementQuarantine, settlements, type SettlementImportRow, type SettlementLineRow, type SettlementMissingRow, type SettlementQuarantineRow, type SettlementRow } from '@/db/schema';
+import { merchantAccounts, paymentTransactions, settlementImports, settlementLines, settlementMissing, settlementQuarantine, settlementReissues, settlements, type SettlementImportRow, type SettlementReissueRow, type SettlementLineRow, type SettlementMissingRow, type SettlementQuarantineRow, type SettlementRow } from '@/db/schema';
 import { pageOf } from '@/lib/pagination';
 import { lineVerdicts, settledVerdicts, type LineVerdict } from './verdicts';
 
@@ -52,27 +52,33 @@ export const payoutFilterSchema = z.object({
 });
 export type PayoutFilter = z.input<typeof payoutFilterSchema>;
 
+/** A payout with a re-issue awaiting review: it needs a look whatever its counts say. */
+// Spelt out: drizzle renders a column of the one table selected from without its table name, which inside this subquery would mean r's.
+const pendingReissueOf = (_s: typeof settlements) => sql<boolean>`EXISTS (SELECT 1 FROM ${settlementReissues} r WHERE r.settlement_id = "settlements"."settlement_id" AND r.status = 'pending')`;
+
+export type PayoutListRow = SettlementRow & { reissuePending: boolean };
+
 /** The payouts list, newest period end first, keyset-paged on (period_end, settlement_id). */
-export async function listSettlements(db: Db, input: PayoutFilter): Promise<{ rows: SettlementRow[]; nextCursor: string | null }> {
+export async function listSettlements(db: Db, input: PayoutFilter): Promise<{ rows: PayoutListRow[]; nextCursor: string | null }> {
   const f = payoutFilterSchema.parse(input);
   const s = settlements;
   const where: SQL[] = [];
   if (f.currency) where.push(eq(s.currency, f.currency));
-  if (f.status === 'review') where.push(sql`${s.openCount} + ${s.missingCount} > 0`);
-  if (f.status === 'reconciled') where.push(sql`${s.openCount} + ${s.missingCount} = 0`);
+  if (f.status === 'review') where.push(sql`(${s.openCount} + ${s.missingCount} > 0 OR ${pendingReissueOf(s)})`);
+  if (f.status === 'reconciled') where.push(sql`${s.openCount} + ${s.missingCount} = 0 AND NOT ${pendingReissueOf(s)}`);
   if (f.from) where.push(sql`${s.periodEnd} >= ${`${f.from}T00:00:00Z`}::timestamptz`);
   if (f.to) where.push(sql`${s.periodEnd} < ${`${f.to}T00:00:00Z`}::timestamptz + interval '1 day'`);
   const after = timeAndId.decode(f.cursor);
   // The index is (period_end DESC, settlement_id ASC): the same mixed order here.
   if (after) where.push(sql`(${s.periodEnd} < ${after[0]}::timestamptz OR (${s.periodEnd} = ${after[0]}::timestamptz AND ${s.settlementId} > ${after[1]}))`);
   const rows = await db
-    .select({ row: s, at: sql<string>`${s.periodEnd}::text` })
+    .select({ row: s, at: sql<string>`${s.periodEnd}::text`, reissuePending: pendingReissueOf(s) })
     .from(s)
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(s.periodEnd), asc(s.settlementId))
     .limit(f.limit + 1);
   const page = pageOf(rows, f.limit, (last) => timeAndId.encode([last.at, last.row.settlementId]));
-  return { rows: page.rows.map((r) => r.row), nextCursor: page.nextCursor };
+  return { rows: page.rows.map((r) => ({ ...r.row, reissuePending: Boolean(r.reissuePending) })), nextCursor: page.nextCursor };
 }
 
 /** The currencies payouts exist in, for the filter. */
@@ -89,6 +95,44 @@ export async function getSettlement(db: Db, settlementId: string): Promise<Settl
 /** The payouts an import is the current file of (none once later files re-issued them all). */
 export async function getSettlementsOfImport(db: Db, importId: string): Promise<SettlementRow[]> {
   return db.select().from(settlements).where(eq(settlements.importId, importId)).orderBy(asc(settlements.settlementId));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Re-issues of a payout (lib/settlements/reconcile.ts records them, lib/settlements/reissue.ts decides held ones)
+
+type ImportRef = Pick<SettlementImportRow, 'id' | 'fileName' | 'source' | 'uploadedByEmail' | 'createdAt'>;
+export type PayoutReissue = SettlementReissueRow & { newImport: ImportRef | null; replacedImport: ImportRef | null };
+
+/** Every re-issue of the payout, newest first (a handful), with the files on both sides. */
+export async function listPayoutReissues(db: Db, settlementId: string, limit = 20): Promise<PayoutReissue[]> {
+  const rows = await db.select().from(settlementReissues).where(eq(settlementReissues.settlementId, settlementId)).orderBy(desc(settlementReissues.createdAt)).limit(limit);
+  const ids = [...new Set(rows.flatMap((r) => [r.importId, r.replacesImportId]).filter((id): id is string => id !== null))];
+  const imports = ids.length
+    ? await db
+        .select({ id: settlementImports.id, fileName: settlementImports.fileName, source: settlementImports.source, uploadedByEmail: settlementImports.uploadedByEmail, createdAt: settlementImports.createdAt })
+        .from(settlementImports)
+        .where(inArray(settlementImports.id, ids))
+    : [];
+  const byId = new Map(imports.map((i) => [i.id, i]));
+  return rows.map((r) => ({ ...r, newImport: byId.get(r.importId) ?? null, replacedImport: r.replacesImportId ? (byId.get(r.replacesImportId) ?? null) : null }));
+}
+
+/** The settlement id a quarantined line names (its header may spell the column in any case), '' when none. */
+const quarantinedSettlementId = sql<string>`coalesce((SELECT trim(e.value) FROM jsonb_each_text(${settlementQuarantine.raw}) e WHERE lower(trim(e.key)) = 'settlement_id' LIMIT 1), '')`;
+
+/**
+ * The lines of a re-issuing import that could not be read and may belong to the payout, in file
+ * order: those naming it, and those naming none of the file's payouts (an empty or unreadable
+ * settlement id, or cells shifted by a stray comma), as lib/settlements/reconcile.ts counts them.
+ */
+export async function listReissueQuarantine(db: Db, importId: string, settlementId: string, limit = 50): Promise<SettlementQuarantineRow[]> {
+  const ofFile = sql`SELECT settlement_id FROM ${settlements} WHERE import_id = ${importId} UNION SELECT settlement_id FROM ${settlementReissues} WHERE import_id = ${importId}`;
+  return db
+    .select()
+    .from(settlementQuarantine)
+    .where(and(eq(settlementQuarantine.importId, importId), sql`(${quarantinedSettlementId} = ${settlementId} OR ${quarantinedSettlementId} NOT IN (${ofFile}))`))
+    .orderBy(asc(settlementQuarantine.lineNo))
+    .limit(limit);
 }
 
 // ---------------------------------------------------------------------------------------------

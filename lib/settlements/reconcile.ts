@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db } from '@/db/client';
+import { recordAudit } from '@/lib/audit';
 import type { PayoutTotals } from './parse';
 
 /**
@@ -12,7 +13,8 @@ import type { PayoutTotals } from './parse';
  *   RETURN a refund (`payment_refund_id`), DISPUTE a dispute. DISCOUNT, PENALTY and DISPUTE
  *   lines are relayed to the merchant 1:1 (verdict `adjustment`).
  * - duplicate: the same thing settled by an earlier line of the file, or by a line of an
- *   earlier import (a later file re-issuing the same settlement id replaces the earlier one).
+ *   earlier import (a later file re-issuing the same settlement id replaces the earlier one
+ *   when every line of it was read, else it waits for an operator: `reissuesOf`).
  * - unknown_transaction / unknown_capture / unknown_refund: not in `payment_operations`;
  *   which one depends on whether the transaction is in `payment_transactions`.
  * - currency_mismatch, amount_mismatch (|amount| against ours), then fee_mismatch: the fee
@@ -174,7 +176,7 @@ async function bulkSettings(tx: Db): Promise<void> {
  * the lines of earlier imports this one re-issues, and the captures/refunds missing from it.
  * Resolutions stay with their lines. One transaction: readers see before or after, never half.
  */
-export async function reconcileImport(db: Db, importId: string, options: { totals?: PayoutTotals[] } = {}): Promise<void> {
+export async function reconcileImport(db: Db, importId: string, options: ReconcileOptions = {}): Promise<void> {
   const [imported] = rowsOf<{ created_at: string | Date }>(await db.execute(sql`SELECT created_at FROM settlement_imports WHERE id = ${importId}`));
   if (!imported) throw new Error(`settlement import ${importId} not found`);
   const createdAt = new Date(imported.created_at);
@@ -184,8 +186,12 @@ export async function reconcileImport(db: Db, importId: string, options: { total
     await tx.execute(sql`SET LOCAL default_statistics_target = 10`);
     await step(tx, 'analyze', sql`ANALYZE settlement_lines`, false);
   });
-  const totals = options.totals ?? (await payoutTotalsOf(db, importId));
-  const settlementIds = totals.map((t) => t.settlementId);
+  const allTotals = options.totals ?? (await payoutTotalsOf(db, importId));
+  // Payouts this import re-issues: one probe of `settlements` (none on a first import). A held
+  // re-issue keeps the payout's current lines; only the applied payouts are written below.
+  const reissues = await reissuesOf(db, importId, allTotals, options.accept);
+  const totals = reissues.held.size ? allTotals.filter((t) => !reissues.held.has(t.settlementId)) : allTotals;
+  const settlementIds = allTotals.map((t) => t.settlementId);
   // The two big reads, each in its own read-only transaction, at the same time (two Postgres
   // backends; PGlite runs them one after the other): the lines whose verdict changes, and what
   // the import's lines do not settle. The transaction below then writes what they found.
@@ -194,13 +200,16 @@ export async function reconcileImport(db: Db, importId: string, options: { total
       // Worth parallel workers (the planner's default costs say no): about a third faster.
       await tx.execute(sql`SET LOCAL parallel_setup_cost = 0`);
       await tx.execute(sql`SET LOCAL parallel_tuple_cost = 0`);
-      return rowsOf<Change>(await tx.execute(judged(importId, createdAt, settlementIds, spanOf(totals))));
+      return rowsOf<Change>(await tx.execute(judged(importId, createdAt, settlementIds, spanOf(allTotals))));
     }),
     readOnly(db, 'unsettled', (tx) => unsettledOf(tx, importId, totals)),
   ]);
   await db.transaction(async (tx) => {
     await tx.execute(sql`SELECT 1 FROM settlement_imports WHERE id = ${importId} FOR UPDATE`);
     await bulkSettings(tx);
+    if (reissues.records.length) await recordReissues(tx, importId, reissues.records);
+    // Only when the payout is still this import's to accept (else the caller says nothing changed).
+    if (options.accept && reissues.records.some((r) => r.status === 'accepted')) await options.accept.decide(tx);
     await insertTotals(tx, totals);
     await supersede(tx, importId);
     await tx.execute(sql`
@@ -222,6 +231,114 @@ export async function reconcileImport(db: Db, importId: string, options: { total
       WHERE l.import_id = ${importId} AND l.line_no = c.line_no`);
     await afterLines(tx, importId, unsettled, spanOf(totals));
   });
+}
+
+export type ReconcileOptions = {
+  /** The parser's totals per payout (a re-run recomputes them from the lines). */
+  totals?: PayoutTotals[];
+  /**
+   * An operator accepting a held re-issue of this payout (lib/settlements/reissue.ts): it is
+   * applied like a clean one, and `decide` runs first in the writing transaction (it checks the
+   * re-issue is still pending and audits; throwing leaves everything as it was).
+   */
+  accept?: { settlementId: string; decide: (tx: Db) => Promise<void> };
+};
+
+type ReissueRecord = { settlementId: string; replacesImportId: string; status: 'pending' | 'applied' | 'accepted' | 'held'; quarantined: number; totals: PayoutTotals };
+
+/**
+ * Which of the import's payouts another import brought in first, and what becomes of each: a
+ * re-issue with lines of the payout in quarantine is held for review (`pending`; its lines stay
+ * out of the payout), one whose every line was read is applied (`applied`), and a re-issue
+ * already held, kept out or replaced by a newer one stays held on a re-run.
+ */
+async function reissuesOf(db: Db, importId: string, totals: PayoutTotals[], accept: ReconcileOptions['accept']): Promise<{ held: Set<string>; records: ReissueRecord[] }> {
+  const held = new Set<string>();
+  if (!totals.length) return { held, records: [] };
+  const ids = sql.join(totals.map((t) => sql`${t.settlementId}`), sql`, `);
+  const current = rowsOf<{ settlement_id: string; import_id: string; status: string | null }>(
+    await db.execute(sql`
+      SELECT s.settlement_id, s.import_id::text AS import_id, r.status
+      FROM settlements s LEFT JOIN settlement_reissues r ON r.settlement_id = s.settlement_id AND r.import_id = ${importId}
+      WHERE s.settlement_id IN (${ids}) AND s.import_id <> ${importId}`),
+  );
+  if (!current.length) return { held, records: [] };
+  const quarantined = new Map(
+    rowsOf<{ settlement_id: string; n: number | string }>(
+      await db.execute(sql`
+        SELECT coalesce((SELECT trim(e.value) FROM jsonb_each_text(q.raw) e WHERE lower(trim(e.key)) = 'settlement_id' LIMIT 1), '') AS settlement_id, count(*) AS n
+        FROM settlement_quarantine q WHERE q.import_id = ${importId} GROUP BY 1`),
+    ).map((r) => [r.settlement_id, Number(r.n)]),
+  );
+  // A line naming none of the file's payouts (no or an unreadable settlement id, or cells shifted
+  // by a stray comma) may be any of them: it counts against each.
+  let unreadable = 0;
+  for (const [id, n] of quarantined) if (!totals.some((t) => t.settlementId === id)) unreadable += n;
+  const records: ReissueRecord[] = [];
+  for (const row of current) {
+    const t = totals.find((x) => x.settlementId === row.settlement_id)!;
+    const q = (quarantined.get(row.settlement_id) ?? 0) + unreadable;
+    const accepting = accept?.settlementId === row.settlement_id;
+    let status: ReissueRecord['status'];
+    if (accepting) status = 'accepted';
+    else if (row.status === null) status = q > 0 ? 'pending' : 'applied';
+    else status = 'held'; // pending, rejected or superseded: stays so; accepted/applied ones are current
+    if (status === 'pending' || status === 'held') held.add(row.settlement_id);
+    records.push({ settlementId: row.settlement_id, replacesImportId: row.import_id, status, quarantined: q, totals: t });
+  }
+  return { held, records };
+}
+
+const versionTotals = (t: PayoutTotals) => ({
+  currency: t.currency,
+  periodStart: t.periodStart,
+  periodEnd: t.periodEnd,
+  lineCount: t.lineCount,
+  grossSales: t.grossSales,
+  refunds: t.refunds,
+  fees: t.fees,
+  tax: t.tax,
+  discounts: t.discounts,
+  penalties: t.penalties,
+  disputes: t.disputes,
+  net: t.net,
+});
+
+/**
+ * Writes what becomes of each re-issued payout, with both versions' totals (the current one's
+ * from `settlements`, before this transaction replaces any). A new re-issue makes an older
+ * pending one of the same payout superseded; one applied without review is audited as such.
+ */
+async function recordReissues(tx: Db, importId: string, records: ReissueRecord[]): Promise<void> {
+  for (const r of records) {
+    const totals = JSON.stringify(versionTotals(r.totals));
+    if (r.status === 'held' || r.status === 'accepted') {
+      // Known already: its figures follow the lines (a re-run); the status is decided elsewhere.
+      await tx.execute(sql`UPDATE settlement_reissues SET totals = ${totals}::jsonb, quarantined_lines = ${r.quarantined} WHERE settlement_id = ${r.settlementId} AND import_id = ${importId}`);
+      continue;
+    }
+    await tx.execute(sql`
+      UPDATE settlement_reissues SET status = 'superseded', decided_at = now()
+      WHERE settlement_id = ${r.settlementId} AND status = 'pending' AND import_id <> ${importId}`);
+    await tx.execute(sql`
+      INSERT INTO settlement_reissues (settlement_id, import_id, replaces_import_id, status, quarantined_lines, totals, replaced_totals, decided_at)
+      SELECT s.settlement_id, ${importId}::uuid, s.import_id, ${r.status}, ${r.quarantined}, ${totals}::jsonb,
+        jsonb_build_object('currency', s.currency,
+          'periodStart', to_char(s.period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'periodEnd', to_char(s.period_end AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+          'lineCount', s.line_count, 'grossSales', s.gross_sales, 'refunds', s.refunds, 'fees', s.fees, 'tax', s.tax,
+          'discounts', s.discounts, 'penalties', s.penalties, 'disputes', s.disputes, 'net', s.net),
+        ${r.status === 'applied' ? sql`now()` : sql`NULL`}
+      FROM settlements s WHERE s.settlement_id = ${r.settlementId}
+      ON CONFLICT (settlement_id, import_id) DO NOTHING`);
+    if (r.status === 'applied') {
+      await recordAudit(tx, {
+        actor: 'system',
+        action: 'settlements.apply_reissue',
+        target: { type: 'settlement', id: r.settlementId },
+        details: { settlementId: r.settlementId, importId, replacesImportId: r.replacesImportId, quarantinedLines: 0, rule: 'every line of the re-issue was read: applied without review', newTotals: versionTotals(r.totals) },
+      });
+    }
+  }
 }
 
 type Change = { line_no: number; verdict: string; expected_amount: string | null; expected_currency: string | null; expected_fee: string | null; expected_tax: string | null };
@@ -321,7 +438,7 @@ async function insertTotals(tx: Db, totals: PayoutTotals[]): Promise<void> {
 
 /**
  * A file re-issuing settlement ids an earlier import brought in replaces that import's lines
- * for them; an operator's resolution of an earlier line carries over to the new line that
+ * for the payouts it applies (`settlement_totals` holds no held re-issue: see `reissuesOf`); an operator's resolution of an earlier line carries over to the new line that
  * settles the same thing. An import left with no lines is marked superseded. (Its missing
  * items are replaced after this import's are found, in afterLines, keeping resolutions too.)
  */

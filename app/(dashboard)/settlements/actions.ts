@@ -9,6 +9,7 @@ import { NotFoundError } from '@/lib/errors';
 import { fetchSettlementsFromKlarna } from '@/lib/settlements/fetch';
 import { getSettlement } from '@/lib/settlements/queries';
 import { reconcileImport } from '@/lib/settlements/reconcile';
+import { acceptReissue, describeAccepted, rejectReissue, reissueDecisionInputSchema } from '@/lib/settlements/reissue';
 import { resolveLine, resolveMissing, resolveLineInputSchema, resolveMissingInputSchema } from '@/lib/settlements/resolve';
 
 const reconcile = (name: string) => actionClient.metadata({ name, capability: 'settlements.reconcile' });
@@ -57,4 +58,20 @@ export const resolveMissingAction = reconcile('resolveSettlementMissing')
   .action(async ({ parsedInput: { settlementId: id, ...input }, ctx }) => {
     const resolved = await resolveMissing(ctx.db, ctx.actor, input, ctx.requestId);
     return refreshed(resolved.settlementId ?? id, { resolvedAt: resolved.resolvedAt.toISOString() });
+  });
+
+/** Accepts a held re-issue of a payout: its lines replace the current ones (the service audits both versions' totals). */
+export const acceptReissueAction = reconcile('acceptSettlementReissue')
+  .inputSchema(reissueDecisionInputSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    const decision = await acceptReissue(ctx.db, ctx.actor, parsedInput, ctx.requestId);
+    return refreshed(decision.settlementId, { message: describeAccepted(decision), decidedAt: decision.decidedAt.toISOString() });
+  });
+
+/** Keeps a payout's current version: the held re-issue is marked as kept out (audited). */
+export const rejectReissueAction = reconcile('rejectSettlementReissue')
+  .inputSchema(reissueDecisionInputSchema)
+  .action(async ({ parsedInput, ctx }) => {
+    const decision = await rejectReissue(ctx.db, ctx.actor, parsedInput, ctx.requestId);
+    return refreshed(decision.settlementId, { message: `Kept the current version of payout ${decision.settlementId}; the re-issue stays on record, kept out.`, decidedAt: decision.decidedAt.toISOString() });
   });

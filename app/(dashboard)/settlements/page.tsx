@@ -6,17 +6,17 @@ import { MatchRate } from '@/components/settlements/match-rate';
 import { ParamPager } from '@/components/settlements/param-pager';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
+import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
 import { Input } from '@/components/ui/input';
 import { Table, Td, Th } from '@/components/ui/table';
 import { UrlTabs } from '@/components/ui/url-tabs';
-import type { SettlementRow } from '@/db/schema';
 import { pageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db';
-import { listActiveImports, listPayoutCurrencies, listSettlementImports, listSettlements, type ImportListRow } from '@/lib/settlements/queries';
+import { listActiveImports, listPayoutCurrencies, listSettlementImports, listSettlements, type ImportListRow, type PayoutListRow } from '@/lib/settlements/queries';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { ImportCenter } from './_components/import-center';
@@ -122,7 +122,7 @@ function PayoutFilters({ raw, currencies }: { raw: SettlementSearch; currencies:
   );
 }
 
-function PayoutsTable({ rows }: { rows: SettlementRow[] }) {
+function PayoutsTable({ rows }: { rows: PayoutListRow[] }) {
   return (
     <Table caption="Payouts">
       <thead>
@@ -160,7 +160,10 @@ function PayoutsTable({ rows }: { rows: SettlementRow[] }) {
                 {open.toLocaleString('en-GB')}
               </Td>
               <Td>
-                <PayoutStatusBadge open={open} />
+                <div className="flex flex-wrap gap-1">
+                  {row.reissuePending && <Badge tone="warning">Re-issue awaiting review</Badge>}
+                  {(!row.reissuePending || open > 0) && <PayoutStatusBadge open={open} />}
+                </div>
               </Td>
             </tr>
           );
