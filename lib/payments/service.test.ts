@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { auditLog, paymentTransactions } from '@/db/schema';
+import { apiRequests, auditLog, paymentTransactions } from '@/db/schema';
 import { ConflictError, ForbiddenError } from '@/lib/errors';
 import type { RunningSandbox } from '@/sandbox/start';
 import { mutation } from '@/sandbox/test-helpers';
@@ -87,6 +87,32 @@ describeEachDriver('payment operations', (db) => {
     const at = await api.paymentTransactions.get(accountId, target.paymentTransactionId);
     expect(at.refunds).toHaveLength(1);
     expect(at.refunded_amount).toBe(1_000);
+    // One intent replayed twenty times is one refund in the audit log and on the timeline, not twenty.
+    const audits = await db().select().from(auditLog).where(and(eq(auditLog.targetId, target.paymentTransactionId), eq(auditLog.action, 'payments.refund')));
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ outcome: 'success', details: { amount: 1_000, reason: 'damaged' } });
+    expect((await listPaymentTimeline(db(), target)).filter((t) => t.kind === 'refund')).toHaveLength(1);
+  });
+
+  it('twenty concurrent replays of one capture intent: one capture at Klarna, one audit entry, one timeline entry, all answered with it', async () => {
+    const target = await authorized(7_000);
+    const intent = crypto.randomUUID();
+    const results = await Promise.all(Array.from({ length: 20 }, () => capturePayment(as(operator), target, intent, { amount: 3_000 })));
+    expect(new Set(results.map((r) => done(r).capture.payment_capture_id)).size).toBe(1);
+    const at = await api.paymentTransactions.get(accountId, target.paymentTransactionId);
+    expect(at.captures).toHaveLength(1);
+    expect(at.captured_amount).toBe(3_000);
+    const audits = await db().select().from(auditLog).where(and(eq(auditLog.targetId, target.paymentTransactionId), eq(auditLog.action, 'payments.capture')));
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ outcome: 'success', actorId: operator.id, details: { amount: 3_000 } });
+    // One call to Klarna: the submissions in this process shared the one that was out.
+    const sent = await db().select({ key: apiRequests.idempotencyKey }).from(apiRequests).where(and(eq(apiRequests.operation, 'paymentTransactions.capture'), sql`${apiRequests.path} like ${`%${target.paymentTransactionId}%`}`));
+    expect(sent).toEqual([{ key: audits[0]!.idempotencyKey }]);
+    expect((await listPaymentTimeline(db(), target)).filter((t) => t.kind === 'capture')).toHaveLength(1);
+    expect(await getCachedPayment(db(), target.paymentTransactionId)).toMatchObject({ capturedAmount: 3_000, remainingAuthorizedAmount: 4_000 });
+    // The same form submitted once more later is still the same intent: no new entry.
+    done(await capturePayment(as(operator), target, intent, { amount: 3_000 }));
+    expect(await db().$count(auditLog, and(eq(auditLog.targetId, target.paymentTransactionId), eq(auditLog.action, 'payments.capture')))).toBe(1);
   });
 
   it('any sequence of captures, refunds and releases keeps the cache within what was authorized and captured, and equal to Klarna', async () => {

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, gte, like, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { paymentPendingOperations, paymentRequests, type PaymentPendingOperationRow, type PaymentTransactionRow } from '@/db/schema';
-import { recordAudit, type AuditAction } from '@/lib/audit';
+import { recordAudit, recordAuditOnce, type AuditAction } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import { callKlarna, klarnaFor, KlarnaRefusedError } from '@/lib/credentials/connection';
 import { AppError, NotFoundError } from '@/lib/errors';
@@ -64,9 +64,9 @@ async function audited<T>(ctx: PaymentCtx, entry: { action: AuditAction; target:
   }
 }
 
-async function recorded(ctx: PaymentCtx & { actor: Actor }, transaction: PaymentTransaction, target: Target, entry: { kind: string; summary: string; amount?: number; details?: Record<string, unknown> }): Promise<PaymentTransactionRow> {
-  const row = await savePaymentTransaction(ctx.db, transaction, target.accountId, 'dashboard');
-  await addPaymentTimeline(ctx.db, {
+async function recorded(ctx: PaymentCtx & { actor: Actor }, transaction: PaymentTransaction, target: Target, entry: { kind: string; summary: string; amount?: number; details?: Record<string, unknown> }, db: Db = ctx.db): Promise<PaymentTransactionRow> {
+  const row = await savePaymentTransaction(db, transaction, target.accountId, 'dashboard');
+  await addPaymentTimeline(db, {
     paymentTransactionId: target.paymentTransactionId,
     paymentRequestId: transaction.payment_request_id ?? null,
     occurredAt: new Date(),
@@ -262,6 +262,18 @@ async function freshNonce(db: Db, paymentTransactionId: string, intentId: string
   }
 }
 
+// Submissions of one intent (same form, same body, same person) in this process while the first
+// is still under way share its outcome: Klarna would only replay its answer to each. Other
+// instances send theirs under the same key, and the audit entry is still written once.
+const inFlight = new Map<string, Promise<unknown>>();
+function once<T>(key: string, run: () => Promise<T>): Promise<T> {
+  const running = inFlight.get(key);
+  if (running) return running as Promise<T>;
+  const call = run().finally(() => inFlight.delete(key));
+  inFlight.set(key, call);
+  return call;
+}
+
 type OperateSpec<T> = {
   intent: Intent;
   intentId: string;
@@ -269,7 +281,8 @@ type OperateSpec<T> = {
   keyFor: (nonce: string) => string;
   audit: { action: AuditAction; details: Record<string, unknown> };
   send: (api: KlarnaApi, key: string) => Promise<T>;
-  record: (result: T) => Promise<void>;
+  /** Writes Klarna's answer (cache, timeline) in `db`, the audit entry's transaction. */
+  record: (result: T, db: Db) => Promise<void>;
 };
 
 /**
@@ -281,6 +294,10 @@ type OperateSpec<T> = {
  */
 async function operate<T>(ctx: PaymentCtx & { actor: Actor }, target: Target, spec: OperateSpec<T>): Promise<OperationOutcome<T>> {
   const digest = intentDigest(target.paymentTransactionId, spec.intent);
+  return once(`${ctx.actor.id}/${spec.intentId}/${digest}`, () => operateOnce(ctx, target, spec, digest));
+}
+
+async function operateOnce<T>(ctx: PaymentCtx & { actor: Actor }, target: Target, spec: OperateSpec<T>, digest: string): Promise<OperationOutcome<T>> {
   const earlier = await settleEarlier(ctx, target, digest);
   if (earlier?.made) return { status: 'resolved', made: true, message: resolvedSentence(earlier.row.cause ?? 'Klarna did not answer.', earlier.phrase, true), transaction: earlier.transaction };
 
@@ -347,8 +364,9 @@ async function operate<T>(ctx: PaymentCtx & { actor: Actor }, target: Target, sp
     return { status: 'resolved', made: mine.made, message: resolvedSentence(because, mine.phrase, mine.made), transaction };
   }
   await ctx.db.delete(paymentPendingOperations).where(eq(paymentPendingOperations.idempotencyKey, key));
-  await spec.record(result);
-  await recordAudit(ctx.db, { ...base, action: spec.audit.action, details: spec.audit.details });
+  // Klarna answers every submission of one intent (one key) with the same operation: the cache,
+  // timeline and audit entry are written once, by the first answer; a replay only returns it.
+  await recordAuditOnce(ctx.db, { ...base, action: spec.audit.action, details: spec.audit.details }, (tx) => spec.record(result, tx));
   return { status: 'done', result };
 }
 
@@ -387,8 +405,8 @@ export async function capturePayment(ctx: PaymentCtx, target: Target, intentId: 
     keyFor: (nonce) => idempotencyKey({ operation: 'paymentTransactions.capture', target: target.paymentTransactionId, nonce }),
     audit: { action: 'payments.capture', details: { amount: request.amount, capture_reference: request.capture_reference ?? null } },
     send: (api, key) => api.paymentTransactions.capture(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
-    record: async (result) => {
-      await recorded(ctx, result.payment_transaction, target, { kind: 'capture', summary: `Captured ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${request.capture_reference ? ` (${request.capture_reference})` : ''}`, amount: request.amount, details: { payment_capture_id: result.capture.payment_capture_id } });
+    record: async (result, db) => {
+      await recorded(ctx, result.payment_transaction, target, { kind: 'capture', summary: `Captured ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${request.capture_reference ? ` (${request.capture_reference})` : ''}`, amount: request.amount, details: { payment_capture_id: result.capture.payment_capture_id } }, db);
     },
   });
 }
@@ -411,8 +429,8 @@ export async function refundPayment(ctx: PaymentCtx, target: Target, intentId: s
       captureId
         ? api.paymentTransactions.refundCapture(target.accountId, target.paymentTransactionId, captureId, request, { idempotencyKey: key })
         : api.paymentTransactions.refund(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
-    record: async (result) => {
-      await recorded(ctx, result.payment_transaction, target, { kind: 'refund', summary: `Refunded ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${captureId ? ` of capture ${captureId}` : ''}: ${reason}`, amount: request.amount, details: { payment_refund_id: result.refund.payment_refund_id, reason } });
+    record: async (result, db) => {
+      await recorded(ctx, result.payment_transaction, target, { kind: 'refund', summary: `Refunded ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${captureId ? ` of capture ${captureId}` : ''}: ${reason}`, amount: request.amount, details: { payment_refund_id: result.refund.payment_refund_id, reason } }, db);
     },
   });
 }
@@ -427,8 +445,8 @@ export async function releaseRemaining(ctx: PaymentCtx, target: Target, intentId
     keyFor: (nonce) => idempotencyKey({ operation: 'paymentTransactions.void', target: target.paymentTransactionId, nonce }),
     audit: { action: 'payments.release', details: { released: before?.remainingAuthorizedAmount ?? null } },
     send: (api, key) => api.paymentTransactions.void(target.accountId, target.paymentTransactionId, { idempotencyKey: key }),
-    record: async (transaction) => {
-      await recorded(ctx, transaction, target, { kind: 'release', summary: `Released the remaining authorization${before ? ` (${formatMinorUnits(before.remainingAuthorizedAmount, transaction.currency)})` : ''}`, amount: before?.remainingAuthorizedAmount });
+    record: async (transaction, db) => {
+      await recorded(ctx, transaction, target, { kind: 'release', summary: `Released the remaining authorization${before ? ` (${formatMinorUnits(before.remainingAuthorizedAmount, transaction.currency)})` : ''}`, amount: before?.remainingAuthorizedAmount }, db);
     },
   });
 }
@@ -456,8 +474,8 @@ export async function reauthorizePayment(ctx: PaymentCtx, target: Target, intent
     keyFor: (nonce) => idempotencyKey({ operation: 'paymentTransactions.reauthorize', target: target.paymentTransactionId, nonce }),
     audit: { action: 'payments.reauthorize', details: { amount: request.amount ?? null } },
     send: (api, key) => api.paymentTransactions.reauthorize(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
-    record: async (transaction) => {
-      await recorded(ctx, transaction, target, { kind: 'reauthorize', summary: `Reauthorized${request.amount !== undefined ? ` for ${formatMinorUnits(request.amount, transaction.currency)}` : ''}`, amount: request.amount });
+    record: async (transaction, db) => {
+      await recorded(ctx, transaction, target, { kind: 'reauthorize', summary: `Reauthorized${request.amount !== undefined ? ` for ${formatMinorUnits(request.amount, transaction.currency)}` : ''}`, amount: request.amount }, db);
     },
   });
 }
