@@ -42,4 +42,37 @@ test('the payments export with "For Excel" starts with a byte order mark and kee
   const [plain] = await Promise.all([operator.waitForEvent('download'), exportLink.click()]);
   const plainBytes = await readFile((await plain.path())!);
   expect(plainBytes.subarray(0, 22).toString('utf8')).toBe('payment_transaction_id');
+
+  // The pages changed here, at a desktop and a phone width, for a look (not asserted).
+  for (const width of [1366, 390]) {
+    await operator.setViewportSize({ width, height: 900 });
+    await operator.goto(`/payments?account=${encodeURIComponent(accountId)}`);
+    await expect(operator.getByRole('checkbox', { name: 'For Excel' })).toBeVisible();
+    await operator.screenshot({ path: `.data/test-results/screenshots/payments-${width}.png`, fullPage: true });
+  }
+});
+
+test('the API request log stores the account owner masked and says what it masks', async ({ pageAs, request, baseURL }) => {
+  test.setTimeout(90_000);
+  await ensureKlarnaConnected(await pageAs('admin'), request, baseURL);
+  // The helper onboards with owner John Doe, john.doe@example.com, +18445527621; the operator's
+  // read of the merchant's page stores Klarna's account answer, owner included, in the log.
+  const { accountId } = await onboardOperationalMerchant(request, baseURL, `Masked Owner ${unique()}`);
+  const operator = await pageAs('operator');
+  await operator.goto(`/developers/api-requests?operation=accounts.get&accountId=${encodeURIComponent(accountId)}`);
+  await expect(operator.getByText('Personal data is masked: email addresses (j***@example.com), phone numbers (+46 *** ** 12), given and family names (J*** D***)')).toBeVisible();
+  await operator.getByRole('link', { name: /^Details of request/ }).first().click();
+  const body = operator.getByLabel('Response body');
+  await expect(body).toContainText('"email": "j***@example.com"');
+  await expect(body).toContainText('"phone": "+18 *** ** 21"');
+  await expect(body).toContainText('"given_name": "J***"');
+  await expect(body).toContainText('"family_name": "D***"');
+  await expect(body).not.toContainText('john.doe');
+  for (const width of [1366, 390]) {
+    await operator.setViewportSize({ width, height: 900 });
+    await operator.screenshot({ path: `.data/test-results/screenshots/api-request-${width}.png`, fullPage: true });
+    await operator.goto('/developers/api-requests');
+    await operator.screenshot({ path: `.data/test-results/screenshots/api-requests-${width}.png` });
+    await operator.goBack();
+  }
 });

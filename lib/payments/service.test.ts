@@ -166,8 +166,11 @@ describeEachDriver('payment operations', (db) => {
   it('no update is accepted after a void: refused here, and by Klarna when the dashboard did not see the void', async () => {
     const completed = await authorized(3_000);
     await capturePayment(as(operator), completed, crypto.randomUUID(), { amount: 3_000 });
-    // Fully captured (COMPLETED, not voided): tracking can still be added.
-    await updatePayment(as(operator), completed, crypto.randomUUID(), { shipping_info: [{ shipping_company: 'DHL', tracking_number: 'JD0001' }] });
+    // Fully captured (COMPLETED, not voided): tracking can still be added; the same form sent twice is one update.
+    const updateIntent = crypto.randomUUID();
+    for (let i = 0; i < 2; i++) await updatePayment(as(operator), completed, updateIntent, { shipping_info: [{ shipping_company: 'DHL', tracking_number: 'JD0001' }] });
+    expect(await db().$count(auditLog, and(eq(auditLog.action, 'payments.update'), eq(auditLog.targetId, completed.paymentTransactionId)))).toBe(1);
+    expect((await listPaymentTimeline(db(), completed)).filter((t) => t.kind === 'update')).toHaveLength(1);
 
     const target = await authorized(5_000);
     await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 2_000 });
@@ -201,8 +204,13 @@ describeEachDriver('payment operations', (db) => {
   it('creates a payment link, confirms it when the shopper approves, and lists the transaction', async () => {
     const reference = `link-${crypto.randomUUID().slice(0, 8)}`;
     await expect(createPaymentLink(as(viewer), accountId, crypto.randomUUID(), { currency: 'EUR', payment_amount: 4_500 })).rejects.toBeInstanceOf(ForbiddenError);
-    const link = await createPaymentLink(as(operator), accountId, crypto.randomUUID(), { currency: 'EUR', payment_amount: 4_500, payment_reference: reference, purchase_country: 'DE' });
+    const linkIntent = crypto.randomUUID();
+    const link = await createPaymentLink(as(operator), accountId, linkIntent, { currency: 'EUR', payment_amount: 4_500, payment_reference: reference, purchase_country: 'DE' });
     expect(link.state_context.distribution?.url).toMatch(/\/shopper\/payment-requests\//);
+    // The same form submitted again is Klarna's replay: the same link, no second audit or timeline entry.
+    expect((await createPaymentLink(as(operator), accountId, linkIntent, { currency: 'EUR', payment_amount: 4_500, payment_reference: reference, purchase_country: 'DE' })).payment_request_id).toBe(link.payment_request_id);
+    expect(await db().$count(auditLog, and(eq(auditLog.action, 'payments.create_link'), sql`${auditLog.details}->>'payment_reference' = ${reference}`))).toBe(1);
+    expect((await listPaymentTimeline(db(), { paymentTransactionId: '-', paymentRequestId: link.payment_request_id })).filter((t) => t.kind === 'request.created')).toHaveLength(1);
     const approved = await sandbox.control.approvePaymentRequest(link.payment_request_id);
     const token = approved.payment_request.state_context.payment_confirmation_token as string;
     const row = await confirmPaymentLink({ db: db(), settings: settings() }, link.payment_request_id, token);

@@ -50,11 +50,26 @@ function operator(ctx: PaymentCtx): asserts ctx is PaymentCtx & { actor: Actor }
   assertCan(ctx.actor, 'payments.operate');
 }
 
-async function audited<T>(ctx: PaymentCtx, entry: { action: AuditAction; target: string; details?: Record<string, unknown>; idempotencyKey?: string }, run: () => Promise<T>): Promise<T> {
+/**
+ * Runs a keyed call and audits it; `alongside` (timeline, copies) is written with the audit
+ * entry, both only for the first answer to the key: a replay of the same intent returns
+ * Klarna's replayed answer and writes nothing.
+ */
+async function audited<T>(
+  ctx: PaymentCtx,
+  entry: { action: AuditAction; target: string; details?: Record<string, unknown>; idempotencyKey?: string },
+  run: () => Promise<T>,
+  alongside?: (result: T, db: Db) => Promise<void>,
+): Promise<T> {
   const base = { actor: ctx.actor ?? ('system' as const), action: entry.action, target: { type: 'payment', id: entry.target }, requestId: ctx.requestId, idempotencyKey: entry.idempotencyKey };
   try {
     const result = await run();
-    await recordAudit(ctx.db, { ...base, details: entry.details });
+    if (entry.idempotencyKey) {
+      await recordAuditOnce(ctx.db, { ...base, idempotencyKey: entry.idempotencyKey, details: entry.details }, alongside && ((tx) => alongside(result, tx)));
+    } else {
+      await alongside?.(result, ctx.db);
+      await recordAudit(ctx.db, { ...base, details: entry.details });
+    }
     return result;
   } catch (error) {
     if (error instanceof KlarnaRefusedError) {
@@ -459,10 +474,17 @@ export async function updatePayment(ctx: PaymentCtx, target: Target, intentId: s
   // An update is no money, but it is another intent: it waits, like one, for an unknown outcome.
   await settleEarlier(ctx, target, null);
   const api = await klarna(ctx);
-  const transaction = await audited(ctx, { action: 'payments.update', target: target.paymentTransactionId, details: { fields: Object.keys(request) }, idempotencyKey: key }, () =>
-    callKlarna(() => api.paymentTransactions.update(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }), identity),
+  let row: PaymentTransactionRow | undefined;
+  await audited(
+    ctx,
+    { action: 'payments.update', target: target.paymentTransactionId, details: { fields: Object.keys(request) }, idempotencyKey: key },
+    () => callKlarna(() => api.paymentTransactions.update(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }), identity),
+    async (transaction, db) => {
+      row = await recorded(ctx, transaction, target, { kind: 'update', summary: `Updated ${Object.keys(request).join(', ')}` }, db);
+    },
   );
-  return recorded(ctx, transaction, target, { kind: 'update', summary: `Updated ${Object.keys(request).join(', ')}` });
+  // A replay wrote nothing: the copy as the first answer left it.
+  return row ?? (await getCachedPayment(ctx.db, target.paymentTransactionId))!;
 }
 
 export async function reauthorizePayment(ctx: PaymentCtx, target: Target, intentId: string, body: unknown): Promise<OperationOutcome<PaymentTransaction>> {
@@ -491,10 +513,16 @@ export async function createPaymentLink(ctx: PaymentCtx, accountId: string, inte
   const hash = createHash('sha256').update(JSON.stringify(request)).digest('base64url');
   const key = idempotencyKey({ operation: 'paymentRequests.create', target: `${accountId}/${intentSchema.parse(intentId)}`, nonce: hash });
   const api = await klarna(ctx);
-  const created = await audited(ctx, { action: 'payments.create_link', target: accountId, details: { amount: request.payment_amount, currency: request.currency, payment_reference: request.payment_reference ?? null }, idempotencyKey: key }, () =>
-    callKlarna(() => api.paymentRequests.create(accountId, request, { idempotencyKey: key }), identity),
+  return audited(
+    ctx,
+    { action: 'payments.create_link', target: accountId, details: { amount: request.payment_amount, currency: request.currency, payment_reference: request.payment_reference ?? null }, idempotencyKey: key },
+    () => callKlarna(() => api.paymentRequests.create(accountId, request, { idempotencyKey: key }), identity),
+    (created, db) => saveCreatedLink(db, ctx.actor, accountId, request, created),
   );
-  await ctx.db
+}
+
+async function saveCreatedLink(db: Db, actor: Actor, accountId: string, request: z.infer<typeof paymentRequestCreateSchema>, created: PaymentRequest): Promise<void> {
+  await db
     .insert(paymentRequests)
     .values({
       paymentRequestId: created.payment_request_id,
@@ -508,11 +536,10 @@ export async function createPaymentLink(ctx: PaymentCtx, accountId: string, inte
       expiresAt: new Date(created.expires_at),
       klarnaUpdatedAt: new Date(created.updated_at),
       klarna: created as Record<string, unknown>,
-      createdBy: ctx.actor.id,
+      createdBy: actor.id,
     })
     .onConflictDoNothing();
-  await addPaymentTimeline(ctx.db, { paymentRequestId: created.payment_request_id, occurredAt: new Date(), source: 'dashboard', kind: 'request.created', summary: `Payment link created for ${formatMinorUnits(request.payment_amount, request.currency)}`, amount: request.payment_amount, currency: request.currency, actorId: ctx.actor.id, actorEmail: ctx.actor.email });
-  return created;
+  await addPaymentTimeline(db, { paymentRequestId: created.payment_request_id, occurredAt: new Date(), source: 'dashboard', kind: 'request.created', summary: `Payment link created for ${formatMinorUnits(request.payment_amount, request.currency)}`, amount: request.payment_amount, currency: request.currency, actorId: actor.id, actorEmail: actor.email });
 }
 
 export async function cancelPaymentLink(ctx: PaymentCtx, accountId: string, paymentRequestId: string): Promise<PaymentRequest> {
