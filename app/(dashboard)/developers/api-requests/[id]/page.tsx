@@ -43,7 +43,7 @@ export default async function ApiRequestPage({ params }: { params: Promise<{ id:
           ← API request log
         </Link>
       </p>
-      <PageHeader title={`${request.method} ${request.path}`} description={`Request #${request.id}: ${request.operation}, attempt ${request.attempt}.`} />
+      <PageHeader title={`${request.method} ${request.path}`} description={`Request #${request.id}: ${request.operation}, attempt ${request.attempt}. ${maskedFieldsSentence}`} />
       <div className="grid gap-4">
         <Card>
           <CardHeader title="Overview" />
@@ -61,7 +61,7 @@ export default async function ApiRequestPage({ params }: { params: Promise<{ id:
 function JsonCard({ title, value, empty }: { title: string; value: unknown; empty: string }) {
   return (
     <Card>
-      <CardHeader title={title} description={`As stored. ${maskedFieldsSentence}`} />
+      <CardHeader title={title} description="As stored: secrets replaced, personal data masked as described above." />
       <CardBody>
         {value === null || value === undefined ? (
           <p className="text-sm text-muted-foreground">{empty}</p>
