@@ -43,6 +43,18 @@ describe('environment validation', () => {
     expect(problems({ AUTH_SECRET: 'short' })[0]).toMatch(/^AUTH_SECRET must be at least 32 characters/);
   });
 
+  it('keeps log rows for documented periods by default, and names a bad retention setting', () => {
+    const config = loadEnv({ DATA_DIR: tmp() });
+    expect([config.RETENTION_REJECTED_WEBHOOKS_DAYS, config.RETENTION_WEBHOOK_EVENTS_DAYS, config.RETENTION_API_REQUESTS_DAYS, config.RETENTION_SIGN_IN_ATTEMPTS_DAYS, config.RETENTION_BATCH_SIZE]).toEqual([30, 180, 90, 30, 1000]);
+    expect(loadEnv({ DATA_DIR: tmp(), RETENTION_API_REQUESTS_DAYS: '7' }).RETENTION_API_REQUESTS_DAYS).toBe(7);
+    expect(problems({ RETENTION_API_REQUESTS_DAYS: '0' })).toEqual(['RETENTION_API_REQUESTS_DAYS must be above 0']);
+    expect(problems({ RETENTION_WEBHOOK_EVENTS_DAYS: 'forever' })).toEqual(['RETENTION_WEBHOOK_EVENTS_DAYS must be a whole number']);
+    expect(problems({ RETENTION_BATCH_SIZE: '50000' })).toEqual(['RETENTION_BATCH_SIZE must be at most 10000']);
+    expect(problems({ RETENTION_SIGN_IN_ATTEMPTS_DAYS: '1', SIGN_IN_WINDOW_SECONDS: String(2 * 86_400) })).toEqual([
+      'RETENTION_SIGN_IN_ATTEMPTS_DAYS must cover the sign-in window (SIGN_IN_WINDOW_SECONDS=172800)',
+    ]);
+  });
+
   it('requires secrets in production instead of generating them', () => {
     expect(problems({ NODE_ENV: 'production' })).toEqual(['AUTH_SECRET is required in production', 'ENCRYPTION_KEYS is required in production']);
     const config = loadEnv({ DATA_DIR: tmp(), ...prod });

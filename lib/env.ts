@@ -51,12 +51,22 @@ const envSchema = z
     SIGN_IN_WINDOW_SECONDS: positiveInt.default(900),
     SIGN_IN_MAX_FAILURES_PER_EMAIL: positiveInt.default(5),
     SIGN_IN_MAX_FAILURES_PER_IP: positiveInt.default(50),
+    // Retention (lib/retention/prune.ts): days each kind of log row is kept.
+    RETENTION_REJECTED_WEBHOOKS_DAYS: positiveInt.default(30),
+    RETENTION_WEBHOOK_EVENTS_DAYS: positiveInt.default(180),
+    RETENTION_API_REQUESTS_DAYS: positiveInt.default(90),
+    RETENTION_SIGN_IN_ATTEMPTS_DAYS: positiveInt.default(30),
+    RETENTION_BATCH_SIZE: positiveInt.max(10_000, 'must be at most 10000').default(1000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
       for (const name of ['AUTH_SECRET', 'ENCRYPTION_KEYS'] as const) {
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required in production' });
       }
+    }
+    if (env.RETENTION_SIGN_IN_ATTEMPTS_DAYS * 86_400 < env.SIGN_IN_WINDOW_SECONDS) {
+      // The throttle counts failures in the window: pruning inside it would forget them.
+      ctx.addIssue({ code: 'custom', path: ['RETENTION_SIGN_IN_ATTEMPTS_DAYS'], message: `must cover the sign-in window (SIGN_IN_WINDOW_SECONDS=${env.SIGN_IN_WINDOW_SECONDS})` });
     }
     if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
       ctx.addIssue({

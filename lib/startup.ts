@@ -5,6 +5,7 @@ import { klarnaSettings } from '@/lib/credentials/connection';
 import { provisionSandbox } from '@/lib/credentials/provision';
 import { startJobs } from '@/lib/jobs/queue';
 import { seedDemoMerchants } from '@/lib/merchants/demo';
+import { retentionCron, retentionJobHandlers } from '@/lib/retention/jobs';
 import { seedDemoSettlement } from '@/lib/settlements/demo';
 import { settlementJobHandlers } from '@/lib/settlements/jobs';
 import { demoCredentialsFile, ensureFirstAdmin } from '@/lib/users/bootstrap';
@@ -25,9 +26,11 @@ export async function startApp(log: (line: string) => void = console.log): Promi
   if (result.kind === 'created-demo') banner(result.email, result.password, 'created now');
   if (result.kind === 'existing' && result.demo) banner(result.demo.email, result.demo.password, 'from the first run');
   if (result.kind === 'created-from-env') log(`▸ first admin created: ${result.email}`);
-  // Jobs (settlement imports and fetches) run in every app process; they share the queue in Postgres.
-  await startJobs(handle, settlementJobHandlers(), { fetchCron: '*/15 * * * *' });
-  log('▸ jobs: settlement imports, and a fetch of new Klarna settlement reports every 15 minutes');
+  // Jobs (settlement imports and fetches, retention) run in every app process; they share the queue in Postgres.
+  await startJobs(handle, { ...settlementJobHandlers(), ...retentionJobHandlers(log) }, { fetchCron: '*/15 * * * *', retentionCron });
+  log(
+    `▸ jobs: settlement imports, a fetch of new Klarna settlement reports every 15 minutes, and hourly retention (rejected webhooks ${config.RETENTION_REJECTED_WEBHOOKS_DAYS} d, webhook events ${config.RETENTION_WEBHOOK_EVENTS_DAYS} d, API requests ${config.RETENTION_API_REQUESTS_DAYS} d, sign-in attempts ${config.RETENTION_SIGN_IN_ATTEMPTS_DAYS} d)`,
+  );
   if (config.SANDBOX_AUTO_PROVISION) {
     // In the background: the sandbox may still be starting next to us (scripts/dev.ts).
     const settings = klarnaSettings(config);

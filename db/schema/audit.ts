@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './users';
 
@@ -30,6 +31,8 @@ export const auditLog = pgTable(
     index('audit_log_occurred_idx').on(t.occurredAt.desc(), t.id.desc()),
     index('audit_log_actor_idx').on(t.actorId, t.occurredAt.desc(), t.id.desc()),
     index('audit_log_action_idx').on(t.action, t.occurredAt.desc(), t.id.desc()),
+    // recordAuditOnce: is this intent (key) already recorded?
+    index('audit_log_idempotency_key_idx').on(t.idempotencyKey, t.action).where(sql`${t.idempotencyKey} is not null`),
   ],
 );
 

@@ -21,13 +21,52 @@ export type AuditEntry = {
   idempotencyKey?: string | null;
 };
 
+type AuditDb = Pick<Db, 'insert' | 'transaction'>;
+
 /**
  * The one way to write the audit log. Pass the transaction that makes the change, so the
- * change and its record commit together or not at all.
+ * change and its record commit together or not at all. An entry with an idempotency key is
+ * written once per (action, key, outcome): the same intent sent again (a double submit, twenty
+ * replays of one form) reaches Klarna under the same key and gets the same answer, so it is one
+ * event, not twenty (see `recordAuditOnce`).
  */
-export async function recordAudit(db: Pick<Db, 'insert'>, entry: AuditEntry): Promise<void> {
+export async function recordAudit(db: AuditDb, entry: AuditEntry): Promise<void> {
+  if (entry.idempotencyKey) {
+    await recordAuditOnce(db, { ...entry, idempotencyKey: entry.idempotencyKey });
+    return;
+  }
+  await db.insert(auditLog).values(auditValues(entry));
+}
+
+/**
+ * Writes `entry` and runs `alongside` (the change it records: cache, timeline) in one
+ * transaction, unless an entry with the same action, idempotency key and outcome exists: then
+ * this is a replay of an intent already recorded, nothing is written and it returns false.
+ * Concurrent replays queue on a transaction-scoped advisory lock on the key, so exactly one
+ * writes, on every instance.
+ */
+export async function recordAuditOnce(db: AuditDb, entry: AuditEntry & { idempotencyKey: string }, alongside?: (tx: Db) => Promise<void>): Promise<boolean> {
+  const outcome = entry.outcome ?? 'success';
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_ONCE_LOCK}, hashtext(${entry.idempotencyKey}))`);
+    const [seen] = await tx
+      .select({ id: auditLog.id })
+      .from(auditLog)
+      .where(and(eq(auditLog.idempotencyKey, entry.idempotencyKey), eq(auditLog.action, entry.action), eq(auditLog.outcome, outcome)))
+      .limit(1);
+    if (seen) return false;
+    await alongside?.(tx);
+    await tx.insert(auditLog).values(auditValues(entry));
+    return true;
+  });
+}
+
+/** The advisory lock class of `recordAuditOnce` (its key is the idempotency key's hash). */
+const AUDIT_ONCE_LOCK = 0x41554449; // 'AUDI'
+
+function auditValues(entry: AuditEntry): typeof auditLog.$inferInsert {
   const actor = entry.actor === 'system' ? null : entry.actor;
-  await db.insert(auditLog).values({
+  return {
     actorId: actor?.id ?? null,
     actorEmail: actor?.email ?? 'system',
     actorRole: actor?.role ?? null,
@@ -39,7 +78,7 @@ export async function recordAudit(db: Pick<Db, 'insert'>, entry: AuditEntry): Pr
     requestId: entry.requestId ?? null,
     klarnaErrorId: entry.klarnaErrorId ?? null,
     idempotencyKey: entry.idempotencyKey ?? null,
-  });
+  };
 }
 
 export const auditFilterSchema = z.object({

@@ -16,6 +16,8 @@ export const queues = {
   settlementFetch: 'settlement-fetch',
   /** Re-reconcile an import after a capture or refund it concerns was learnt late: `{ importId }`. */
   settlementRecheck: 'settlement-recheck',
+  /** Delete log rows past their retention period (lib/retention/prune.ts), hourly: `{}`. */
+  retention: 'retention',
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];
 
@@ -23,9 +25,11 @@ export type JobData = {
   'settlement-import': { importId: string };
   'settlement-fetch': { settlementId?: string | null; requestedBy?: string | null };
   'settlement-recheck': { importId: string };
+  retention: Record<string, never>;
 };
 
-export type JobHandlers = { [Q in QueueName]: (data: JobData[Q]) => Promise<void> };
+/** The queues this process works, each with its handler (a queue left out waits for a process that works it). */
+export type JobHandlers = { [Q in QueueName]?: (data: JobData[Q]) => Promise<void> };
 
 const globalForJobs = globalThis as unknown as { __jobs?: PgBoss; __jobsStarting?: Promise<PgBoss> };
 
@@ -46,7 +50,7 @@ function pgliteAdapter(handle: Extract<DbHandle, { driver: 'pglite' }>): PgBoss.
  * Starts the queue and its workers once per process (Next bundles server code into several
  * module graphs, so the instance lives on globalThis). `schedule` adds the periodic fetch.
  */
-export async function startJobs(handle: DbHandle, handlers: JobHandlers, options: { fetchCron?: string | null; pollingIntervalSeconds?: number } = {}): Promise<PgBoss> {
+export async function startJobs(handle: DbHandle, handlers: JobHandlers, options: { fetchCron?: string | null; retentionCron?: string | null; pollingIntervalSeconds?: number } = {}): Promise<PgBoss> {
   if (globalForJobs.__jobs) return globalForJobs.__jobs;
   globalForJobs.__jobsStarting ??= (async () => {
     const boss = new PgBoss({
@@ -59,13 +63,19 @@ export async function startJobs(handle: DbHandle, handlers: JobHandlers, options
     await boss.createQueue(queues.settlementImport, { name: queues.settlementImport, retryLimit: 2, retryDelay: 5, expireInSeconds: 60 * 60 });
     await boss.createQueue(queues.settlementRecheck, { name: queues.settlementRecheck, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 * 60 });
     await boss.createQueue(queues.settlementFetch, { name: queues.settlementFetch, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 15 * 60 });
+    // One prune at a time across instances; a run cut short is simply taken up by the next.
+    await boss.createQueue(queues.retention, { name: queues.retention, policy: 'singleton', retryLimit: 1, retryDelay: 300, expireInSeconds: 30 * 60 });
     for (const name of Object.values(queues)) {
+      const handler = handlers[name] as ((data: JobData[typeof name]) => Promise<void>) | undefined;
+      if (!handler) continue;
       await boss.work<JobData[typeof name]>(name, { batchSize: 1, pollingIntervalSeconds: polling }, async (jobs) => {
-        for (const job of jobs) await (handlers[name] as (data: JobData[typeof name]) => Promise<void>)(job.data);
+        for (const job of jobs) await handler(job.data);
       });
     }
     if (options.fetchCron) await boss.schedule(queues.settlementFetch, options.fetchCron, {});
     else await boss.unschedule(queues.settlementFetch).catch(() => {});
+    if (options.retentionCron) await boss.schedule(queues.retention, options.retentionCron, {});
+    else await boss.unschedule(queues.retention).catch(() => {});
     globalForJobs.__jobs = boss;
     return boss;
   })();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PaymentTransactionRow } from '@/db/schema';
-import { csvCell, csvRow, paymentCsvHeader, paymentCsvRow } from './csv';
+import { csvCell, csvRow, needsFormulaGuard, paymentCsvHeader, paymentCsvRow, UTF8_BOM, wantsBom } from './csv';
 
 describe('CSV cells and rows', () => {
   it('writes plain text and numbers as they are, nothing for a missing value', () => {
@@ -35,6 +35,45 @@ describe('CSV cells and rows', () => {
     expect(csvCell('a-b@c+d')).toBe('a-b@c+d');
     // Numbers are numbers, never formulas.
     expect(csvCell(-5)).toBe('-5');
+  });
+
+  it('leaves plain decimal numbers written as text alone, so a spreadsheet sums them (refunds included)', () => {
+    for (const amount of ['-29.00', '1234.5', '0', '-0.01', '29.00', '-1234567.89', '-5']) expect(csvCell(amount)).toBe(amount);
+    // A spreadsheet's SUM over a net column: the refund's -29.00 must be a number, not the text '-29.00.
+    expect(csvRow(['net', '100.00', '-29.00'])).toBe('net,100.00,-29.00\r\n');
+  });
+
+  it('neutralises every other cell a spreadsheet could evaluate, numbers with a plus, exponent or odd shape included', () => {
+    const cases: [string, string][] = [
+      ['=SUM(A1)', "'=SUM(A1)"],
+      ['+1', "'+1"], // never written by our exports: text from outside (a reference, a phone number)
+      ['+46701234567', "'+46701234567"],
+      ['-1+2', "'-1+2"],
+      ['-1e5', "'-1e5"],
+      ['-.5', "'-.5"],
+      ['-29,00', `"'-29,00"`],
+      ['@x', "'@x"],
+      ['\t-29.00', "'\t-29.00"],
+      ['\r5', `"'\r5"`],
+      ['-', "'-"],
+      ['- 1', "'- 1"],
+    ];
+    for (const [input, written] of cases) expect([input, csvCell(input)]).toEqual([input, written]);
+    // No formula character first: not the guard's business (a spreadsheet may read 1e5 as 100000 as it would anyway).
+    expect(csvCell('1e5')).toBe('1e5');
+    expect(needsFormulaGuard('1e5')).toBe(false);
+    expect(needsFormulaGuard('-29.00')).toBe(false);
+    expect(needsFormulaGuard('-1+2')).toBe(true);
+  });
+
+  it('adds the byte order mark only when the export URL asks for it', () => {
+    expect(UTF8_BOM).toBe('\uFEFF');
+    expect(new TextEncoder().encode(UTF8_BOM)).toEqual(new Uint8Array([0xef, 0xbb, 0xbf]));
+    expect(wantsBom('http://x/api/payments/export?bom=1')).toBe(true);
+    expect(wantsBom('http://x/api/payments/export?currency=EUR&bom=true')).toBe(true);
+    expect(wantsBom('http://x/api/payments/export?currency=EUR')).toBe(false);
+    expect(wantsBom('http://x/api/payments/export?bom=0')).toBe(false);
+    expect(wantsBom('http://x/api/payments/export?bom=nonsense')).toBe(false);
   });
 
   it('joins cells into a CRLF-terminated row', () => {

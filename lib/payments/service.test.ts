@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { auditLog, paymentTransactions } from '@/db/schema';
+import { apiRequests, auditLog, paymentTransactions } from '@/db/schema';
 import { ConflictError, ForbiddenError } from '@/lib/errors';
 import type { RunningSandbox } from '@/sandbox/start';
 import { mutation } from '@/sandbox/test-helpers';
@@ -87,6 +87,32 @@ describeEachDriver('payment operations', (db) => {
     const at = await api.paymentTransactions.get(accountId, target.paymentTransactionId);
     expect(at.refunds).toHaveLength(1);
     expect(at.refunded_amount).toBe(1_000);
+    // One intent replayed twenty times is one refund in the audit log and on the timeline, not twenty.
+    const audits = await db().select().from(auditLog).where(and(eq(auditLog.targetId, target.paymentTransactionId), eq(auditLog.action, 'payments.refund')));
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ outcome: 'success', details: { amount: 1_000, reason: 'damaged' } });
+    expect((await listPaymentTimeline(db(), target)).filter((t) => t.kind === 'refund')).toHaveLength(1);
+  });
+
+  it('twenty concurrent replays of one capture intent: one capture at Klarna, one audit entry, one timeline entry, all answered with it', async () => {
+    const target = await authorized(7_000);
+    const intent = crypto.randomUUID();
+    const results = await Promise.all(Array.from({ length: 20 }, () => capturePayment(as(operator), target, intent, { amount: 3_000 })));
+    expect(new Set(results.map((r) => done(r).capture.payment_capture_id)).size).toBe(1);
+    const at = await api.paymentTransactions.get(accountId, target.paymentTransactionId);
+    expect(at.captures).toHaveLength(1);
+    expect(at.captured_amount).toBe(3_000);
+    const audits = await db().select().from(auditLog).where(and(eq(auditLog.targetId, target.paymentTransactionId), eq(auditLog.action, 'payments.capture')));
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({ outcome: 'success', actorId: operator.id, details: { amount: 3_000 } });
+    // One call to Klarna: the submissions in this process shared the one that was out.
+    const sent = await db().select({ key: apiRequests.idempotencyKey }).from(apiRequests).where(and(eq(apiRequests.operation, 'paymentTransactions.capture'), sql`${apiRequests.path} like ${`%${target.paymentTransactionId}%`}`));
+    expect(sent).toEqual([{ key: audits[0]!.idempotencyKey }]);
+    expect((await listPaymentTimeline(db(), target)).filter((t) => t.kind === 'capture')).toHaveLength(1);
+    expect(await getCachedPayment(db(), target.paymentTransactionId)).toMatchObject({ capturedAmount: 3_000, remainingAuthorizedAmount: 4_000 });
+    // The same form submitted once more later is still the same intent: no new entry.
+    done(await capturePayment(as(operator), target, intent, { amount: 3_000 }));
+    expect(await db().$count(auditLog, and(eq(auditLog.targetId, target.paymentTransactionId), eq(auditLog.action, 'payments.capture')))).toBe(1);
   });
 
   it('any sequence of captures, refunds and releases keeps the cache within what was authorized and captured, and equal to Klarna', async () => {
@@ -140,8 +166,11 @@ describeEachDriver('payment operations', (db) => {
   it('no update is accepted after a void: refused here, and by Klarna when the dashboard did not see the void', async () => {
     const completed = await authorized(3_000);
     await capturePayment(as(operator), completed, crypto.randomUUID(), { amount: 3_000 });
-    // Fully captured (COMPLETED, not voided): tracking can still be added.
-    await updatePayment(as(operator), completed, crypto.randomUUID(), { shipping_info: [{ shipping_company: 'DHL', tracking_number: 'JD0001' }] });
+    // Fully captured (COMPLETED, not voided): tracking can still be added; the same form sent twice is one update.
+    const updateIntent = crypto.randomUUID();
+    for (let i = 0; i < 2; i++) await updatePayment(as(operator), completed, updateIntent, { shipping_info: [{ shipping_company: 'DHL', tracking_number: 'JD0001' }] });
+    expect(await db().$count(auditLog, and(eq(auditLog.action, 'payments.update'), eq(auditLog.targetId, completed.paymentTransactionId)))).toBe(1);
+    expect((await listPaymentTimeline(db(), completed)).filter((t) => t.kind === 'update')).toHaveLength(1);
 
     const target = await authorized(5_000);
     await capturePayment(as(operator), target, crypto.randomUUID(), { amount: 2_000 });
@@ -175,8 +204,13 @@ describeEachDriver('payment operations', (db) => {
   it('creates a payment link, confirms it when the shopper approves, and lists the transaction', async () => {
     const reference = `link-${crypto.randomUUID().slice(0, 8)}`;
     await expect(createPaymentLink(as(viewer), accountId, crypto.randomUUID(), { currency: 'EUR', payment_amount: 4_500 })).rejects.toBeInstanceOf(ForbiddenError);
-    const link = await createPaymentLink(as(operator), accountId, crypto.randomUUID(), { currency: 'EUR', payment_amount: 4_500, payment_reference: reference, purchase_country: 'DE' });
+    const linkIntent = crypto.randomUUID();
+    const link = await createPaymentLink(as(operator), accountId, linkIntent, { currency: 'EUR', payment_amount: 4_500, payment_reference: reference, purchase_country: 'DE' });
     expect(link.state_context.distribution?.url).toMatch(/\/shopper\/payment-requests\//);
+    // The same form submitted again is Klarna's replay: the same link, no second audit or timeline entry.
+    expect((await createPaymentLink(as(operator), accountId, linkIntent, { currency: 'EUR', payment_amount: 4_500, payment_reference: reference, purchase_country: 'DE' })).payment_request_id).toBe(link.payment_request_id);
+    expect(await db().$count(auditLog, and(eq(auditLog.action, 'payments.create_link'), sql`${auditLog.details}->>'payment_reference' = ${reference}`))).toBe(1);
+    expect((await listPaymentTimeline(db(), { paymentTransactionId: '-', paymentRequestId: link.payment_request_id })).filter((t) => t.kind === 'request.created')).toHaveLength(1);
     const approved = await sandbox.control.approvePaymentRequest(link.payment_request_id);
     const token = approved.payment_request.state_context.payment_confirmation_token as string;
     const row = await confirmPaymentLink({ db: db(), settings: settings() }, link.payment_request_id, token);

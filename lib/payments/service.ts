@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, gte, like, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { paymentPendingOperations, paymentRequests, type PaymentPendingOperationRow, type PaymentTransactionRow } from '@/db/schema';
-import { recordAudit, type AuditAction } from '@/lib/audit';
+import { recordAudit, recordAuditOnce, type AuditAction } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import { callKlarna, klarnaFor, KlarnaRefusedError } from '@/lib/credentials/connection';
 import { AppError, NotFoundError } from '@/lib/errors';
@@ -50,11 +50,26 @@ function operator(ctx: PaymentCtx): asserts ctx is PaymentCtx & { actor: Actor }
   assertCan(ctx.actor, 'payments.operate');
 }
 
-async function audited<T>(ctx: PaymentCtx, entry: { action: AuditAction; target: string; details?: Record<string, unknown>; idempotencyKey?: string }, run: () => Promise<T>): Promise<T> {
+/**
+ * Runs a keyed call and audits it; `alongside` (timeline, copies) is written with the audit
+ * entry, both only for the first answer to the key: a replay of the same intent returns
+ * Klarna's replayed answer and writes nothing.
+ */
+async function audited<T>(
+  ctx: PaymentCtx,
+  entry: { action: AuditAction; target: string; details?: Record<string, unknown>; idempotencyKey?: string },
+  run: () => Promise<T>,
+  alongside?: (result: T, db: Db) => Promise<void>,
+): Promise<T> {
   const base = { actor: ctx.actor ?? ('system' as const), action: entry.action, target: { type: 'payment', id: entry.target }, requestId: ctx.requestId, idempotencyKey: entry.idempotencyKey };
   try {
     const result = await run();
-    await recordAudit(ctx.db, { ...base, details: entry.details });
+    if (entry.idempotencyKey) {
+      await recordAuditOnce(ctx.db, { ...base, idempotencyKey: entry.idempotencyKey, details: entry.details }, alongside && ((tx) => alongside(result, tx)));
+    } else {
+      await alongside?.(result, ctx.db);
+      await recordAudit(ctx.db, { ...base, details: entry.details });
+    }
     return result;
   } catch (error) {
     if (error instanceof KlarnaRefusedError) {
@@ -64,9 +79,9 @@ async function audited<T>(ctx: PaymentCtx, entry: { action: AuditAction; target:
   }
 }
 
-async function recorded(ctx: PaymentCtx & { actor: Actor }, transaction: PaymentTransaction, target: Target, entry: { kind: string; summary: string; amount?: number; details?: Record<string, unknown> }): Promise<PaymentTransactionRow> {
-  const row = await savePaymentTransaction(ctx.db, transaction, target.accountId, 'dashboard');
-  await addPaymentTimeline(ctx.db, {
+async function recorded(ctx: PaymentCtx & { actor: Actor }, transaction: PaymentTransaction, target: Target, entry: { kind: string; summary: string; amount?: number; details?: Record<string, unknown> }, db: Db = ctx.db): Promise<PaymentTransactionRow> {
+  const row = await savePaymentTransaction(db, transaction, target.accountId, 'dashboard');
+  await addPaymentTimeline(db, {
     paymentTransactionId: target.paymentTransactionId,
     paymentRequestId: transaction.payment_request_id ?? null,
     occurredAt: new Date(),
@@ -262,6 +277,18 @@ async function freshNonce(db: Db, paymentTransactionId: string, intentId: string
   }
 }
 
+// Submissions of one intent (same form, same body, same person) in this process while the first
+// is still under way share its outcome: Klarna would only replay its answer to each. Other
+// instances send theirs under the same key, and the audit entry is still written once.
+const inFlight = new Map<string, Promise<unknown>>();
+function once<T>(key: string, run: () => Promise<T>): Promise<T> {
+  const running = inFlight.get(key);
+  if (running) return running as Promise<T>;
+  const call = run().finally(() => inFlight.delete(key));
+  inFlight.set(key, call);
+  return call;
+}
+
 type OperateSpec<T> = {
   intent: Intent;
   intentId: string;
@@ -269,7 +296,8 @@ type OperateSpec<T> = {
   keyFor: (nonce: string) => string;
   audit: { action: AuditAction; details: Record<string, unknown> };
   send: (api: KlarnaApi, key: string) => Promise<T>;
-  record: (result: T) => Promise<void>;
+  /** Writes Klarna's answer (cache, timeline) in `db`, the audit entry's transaction. */
+  record: (result: T, db: Db) => Promise<void>;
 };
 
 /**
@@ -281,6 +309,10 @@ type OperateSpec<T> = {
  */
 async function operate<T>(ctx: PaymentCtx & { actor: Actor }, target: Target, spec: OperateSpec<T>): Promise<OperationOutcome<T>> {
   const digest = intentDigest(target.paymentTransactionId, spec.intent);
+  return once(`${ctx.actor.id}/${spec.intentId}/${digest}`, () => operateOnce(ctx, target, spec, digest));
+}
+
+async function operateOnce<T>(ctx: PaymentCtx & { actor: Actor }, target: Target, spec: OperateSpec<T>, digest: string): Promise<OperationOutcome<T>> {
   const earlier = await settleEarlier(ctx, target, digest);
   if (earlier?.made) return { status: 'resolved', made: true, message: resolvedSentence(earlier.row.cause ?? 'Klarna did not answer.', earlier.phrase, true), transaction: earlier.transaction };
 
@@ -347,8 +379,9 @@ async function operate<T>(ctx: PaymentCtx & { actor: Actor }, target: Target, sp
     return { status: 'resolved', made: mine.made, message: resolvedSentence(because, mine.phrase, mine.made), transaction };
   }
   await ctx.db.delete(paymentPendingOperations).where(eq(paymentPendingOperations.idempotencyKey, key));
-  await spec.record(result);
-  await recordAudit(ctx.db, { ...base, action: spec.audit.action, details: spec.audit.details });
+  // Klarna answers every submission of one intent (one key) with the same operation: the cache,
+  // timeline and audit entry are written once, by the first answer; a replay only returns it.
+  await recordAuditOnce(ctx.db, { ...base, action: spec.audit.action, details: spec.audit.details }, (tx) => spec.record(result, tx));
   return { status: 'done', result };
 }
 
@@ -387,8 +420,8 @@ export async function capturePayment(ctx: PaymentCtx, target: Target, intentId: 
     keyFor: (nonce) => idempotencyKey({ operation: 'paymentTransactions.capture', target: target.paymentTransactionId, nonce }),
     audit: { action: 'payments.capture', details: { amount: request.amount, capture_reference: request.capture_reference ?? null } },
     send: (api, key) => api.paymentTransactions.capture(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
-    record: async (result) => {
-      await recorded(ctx, result.payment_transaction, target, { kind: 'capture', summary: `Captured ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${request.capture_reference ? ` (${request.capture_reference})` : ''}`, amount: request.amount, details: { payment_capture_id: result.capture.payment_capture_id } });
+    record: async (result, db) => {
+      await recorded(ctx, result.payment_transaction, target, { kind: 'capture', summary: `Captured ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${request.capture_reference ? ` (${request.capture_reference})` : ''}`, amount: request.amount, details: { payment_capture_id: result.capture.payment_capture_id } }, db);
     },
   });
 }
@@ -411,8 +444,8 @@ export async function refundPayment(ctx: PaymentCtx, target: Target, intentId: s
       captureId
         ? api.paymentTransactions.refundCapture(target.accountId, target.paymentTransactionId, captureId, request, { idempotencyKey: key })
         : api.paymentTransactions.refund(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
-    record: async (result) => {
-      await recorded(ctx, result.payment_transaction, target, { kind: 'refund', summary: `Refunded ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${captureId ? ` of capture ${captureId}` : ''}: ${reason}`, amount: request.amount, details: { payment_refund_id: result.refund.payment_refund_id, reason } });
+    record: async (result, db) => {
+      await recorded(ctx, result.payment_transaction, target, { kind: 'refund', summary: `Refunded ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${captureId ? ` of capture ${captureId}` : ''}: ${reason}`, amount: request.amount, details: { payment_refund_id: result.refund.payment_refund_id, reason } }, db);
     },
   });
 }
@@ -427,8 +460,8 @@ export async function releaseRemaining(ctx: PaymentCtx, target: Target, intentId
     keyFor: (nonce) => idempotencyKey({ operation: 'paymentTransactions.void', target: target.paymentTransactionId, nonce }),
     audit: { action: 'payments.release', details: { released: before?.remainingAuthorizedAmount ?? null } },
     send: (api, key) => api.paymentTransactions.void(target.accountId, target.paymentTransactionId, { idempotencyKey: key }),
-    record: async (transaction) => {
-      await recorded(ctx, transaction, target, { kind: 'release', summary: `Released the remaining authorization${before ? ` (${formatMinorUnits(before.remainingAuthorizedAmount, transaction.currency)})` : ''}`, amount: before?.remainingAuthorizedAmount });
+    record: async (transaction, db) => {
+      await recorded(ctx, transaction, target, { kind: 'release', summary: `Released the remaining authorization${before ? ` (${formatMinorUnits(before.remainingAuthorizedAmount, transaction.currency)})` : ''}`, amount: before?.remainingAuthorizedAmount }, db);
     },
   });
 }
@@ -441,10 +474,17 @@ export async function updatePayment(ctx: PaymentCtx, target: Target, intentId: s
   // An update is no money, but it is another intent: it waits, like one, for an unknown outcome.
   await settleEarlier(ctx, target, null);
   const api = await klarna(ctx);
-  const transaction = await audited(ctx, { action: 'payments.update', target: target.paymentTransactionId, details: { fields: Object.keys(request) }, idempotencyKey: key }, () =>
-    callKlarna(() => api.paymentTransactions.update(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }), identity),
+  let row: PaymentTransactionRow | undefined;
+  await audited(
+    ctx,
+    { action: 'payments.update', target: target.paymentTransactionId, details: { fields: Object.keys(request) }, idempotencyKey: key },
+    () => callKlarna(() => api.paymentTransactions.update(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }), identity),
+    async (transaction, db) => {
+      row = await recorded(ctx, transaction, target, { kind: 'update', summary: `Updated ${Object.keys(request).join(', ')}` }, db);
+    },
   );
-  return recorded(ctx, transaction, target, { kind: 'update', summary: `Updated ${Object.keys(request).join(', ')}` });
+  // A replay wrote nothing: the copy as the first answer left it.
+  return row ?? (await getCachedPayment(ctx.db, target.paymentTransactionId))!;
 }
 
 export async function reauthorizePayment(ctx: PaymentCtx, target: Target, intentId: string, body: unknown): Promise<OperationOutcome<PaymentTransaction>> {
@@ -456,8 +496,8 @@ export async function reauthorizePayment(ctx: PaymentCtx, target: Target, intent
     keyFor: (nonce) => idempotencyKey({ operation: 'paymentTransactions.reauthorize', target: target.paymentTransactionId, nonce }),
     audit: { action: 'payments.reauthorize', details: { amount: request.amount ?? null } },
     send: (api, key) => api.paymentTransactions.reauthorize(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
-    record: async (transaction) => {
-      await recorded(ctx, transaction, target, { kind: 'reauthorize', summary: `Reauthorized${request.amount !== undefined ? ` for ${formatMinorUnits(request.amount, transaction.currency)}` : ''}`, amount: request.amount });
+    record: async (transaction, db) => {
+      await recorded(ctx, transaction, target, { kind: 'reauthorize', summary: `Reauthorized${request.amount !== undefined ? ` for ${formatMinorUnits(request.amount, transaction.currency)}` : ''}`, amount: request.amount }, db);
     },
   });
 }
@@ -473,10 +513,16 @@ export async function createPaymentLink(ctx: PaymentCtx, accountId: string, inte
   const hash = createHash('sha256').update(JSON.stringify(request)).digest('base64url');
   const key = idempotencyKey({ operation: 'paymentRequests.create', target: `${accountId}/${intentSchema.parse(intentId)}`, nonce: hash });
   const api = await klarna(ctx);
-  const created = await audited(ctx, { action: 'payments.create_link', target: accountId, details: { amount: request.payment_amount, currency: request.currency, payment_reference: request.payment_reference ?? null }, idempotencyKey: key }, () =>
-    callKlarna(() => api.paymentRequests.create(accountId, request, { idempotencyKey: key }), identity),
+  return audited(
+    ctx,
+    { action: 'payments.create_link', target: accountId, details: { amount: request.payment_amount, currency: request.currency, payment_reference: request.payment_reference ?? null }, idempotencyKey: key },
+    () => callKlarna(() => api.paymentRequests.create(accountId, request, { idempotencyKey: key }), identity),
+    (created, db) => saveCreatedLink(db, ctx.actor, accountId, request, created),
   );
-  await ctx.db
+}
+
+async function saveCreatedLink(db: Db, actor: Actor, accountId: string, request: z.infer<typeof paymentRequestCreateSchema>, created: PaymentRequest): Promise<void> {
+  await db
     .insert(paymentRequests)
     .values({
       paymentRequestId: created.payment_request_id,
@@ -490,11 +536,10 @@ export async function createPaymentLink(ctx: PaymentCtx, accountId: string, inte
       expiresAt: new Date(created.expires_at),
       klarnaUpdatedAt: new Date(created.updated_at),
       klarna: created as Record<string, unknown>,
-      createdBy: ctx.actor.id,
+      createdBy: actor.id,
     })
     .onConflictDoNothing();
-  await addPaymentTimeline(ctx.db, { paymentRequestId: created.payment_request_id, occurredAt: new Date(), source: 'dashboard', kind: 'request.created', summary: `Payment link created for ${formatMinorUnits(request.payment_amount, request.currency)}`, amount: request.payment_amount, currency: request.currency, actorId: ctx.actor.id, actorEmail: ctx.actor.email });
-  return created;
+  await addPaymentTimeline(db, { paymentRequestId: created.payment_request_id, occurredAt: new Date(), source: 'dashboard', kind: 'request.created', summary: `Payment link created for ${formatMinorUnits(request.payment_amount, request.currency)}`, amount: request.payment_amount, currency: request.currency, actorId: actor.id, actorEmail: actor.email });
 }
 
 export async function cancelPaymentLink(ctx: PaymentCtx, accountId: string, paymentRequestId: string): Promise<PaymentRequest> {

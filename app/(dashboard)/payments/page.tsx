@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Download, Plus } from 'lucide-react';
+import { Plus } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
+import { CsvExport } from '@/components/ui/csv-export';
 import { IgnoredFilters } from '@/components/ui/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { LiveRefresh } from '@/components/ui/live-refresh';
@@ -40,11 +41,7 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
         actions={
           <div className="flex flex-wrap items-center gap-3">
             <LiveRefresh url="/api/payments/version" version={version} label="Live: Klarna's webhooks update this list" />
-            <Button asChild variant="secondary">
-              <a href={`/api/payments/export${queryString(current)}`} download>
-                <Download aria-hidden /> Export CSV
-              </a>
-            </Button>
+            <CsvExport href={`/api/payments/export${queryString(current)}`} />
             {canOperate && (
               <Button asChild>
                 <Link href="/payments/links/new">

@@ -11,6 +11,7 @@ import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
 import { pageActor } from '@/lib/auth/page';
 import { getDb } from '@/lib/db';
+import { maskedFieldsSentence } from '@/lib/klarna/redact';
 import { apiRequestFilterSchema, listApiRequests } from '@/lib/klarna/request-log';
 import { klarnaRoutes } from '@/lib/klarna/routes';
 import { formatDateTime } from '@/lib/ui/format';
@@ -49,7 +50,7 @@ export default async function ApiRequestsPage({ searchParams }: { searchParams: 
 
   return (
     <>
-      <PageHeader title="API request log" description="Every call the dashboard made to Klarna, one row per attempt (retries included), with secrets and personal data redacted from the bodies." />
+      <PageHeader title="API request log" description={`Every call the dashboard made to Klarna, one row per attempt (retries included). ${maskedFieldsSentence}`} />
       <FilterForm label="Filter the API request log" clearHref="/developers/api-requests">
         <ChoiceFilter label="Operation" name="operation" value={raw.operation} any="Any operation" choices={Object.keys(klarnaRoutes)} />
         <ChoiceFilter label="Method" name="method" value={raw.method} any="Any method" choices={['GET', 'POST', 'PUT', 'PATCH', 'DELETE']} />

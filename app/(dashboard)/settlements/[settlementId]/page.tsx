@@ -1,15 +1,15 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { AlertTriangle, Download } from 'lucide-react';
+import { AlertTriangle } from 'lucide-react';
 import { PayoutStatusBadge, VerdictBadge } from '@/components/settlements/badges';
 import { formatPercent, matchPercent } from '@/components/settlements/match-rate';
 import { ParamPager } from '@/components/settlements/param-pager';
 import { WaterfallChart } from '@/components/settlements/waterfall-chart';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
-import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { CsvExport } from '@/components/ui/csv-export';
 import { DetailList } from '@/components/ui/detail-list';
 import { Table, Td, Th } from '@/components/ui/table';
 import { pageActor } from '@/lib/auth/page';
@@ -76,11 +76,7 @@ export default async function PayoutPage({ params, searchParams }: { params: Pro
         }
         actions={
           <>
-            <Button asChild variant="secondary">
-              <a href={`/settlements/${encodeURIComponent(payout.settlementId)}/export`} download>
-                <Download aria-hidden /> Export CSV
-              </a>
-            </Button>
+            <CsvExport href={`/settlements/${encodeURIComponent(payout.settlementId)}/export`} />
             {canResolve && <RerunButton settlementId={payout.settlementId} />}
           </>
         }

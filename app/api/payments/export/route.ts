@@ -1,7 +1,7 @@
 import { routeActor } from '@/lib/auth/route';
 import { getDb } from '@/lib/db';
 import { listPayments } from '@/lib/payments/cache';
-import { csvRow, paymentCsvHeader, paymentCsvRow } from '@/lib/payments/csv';
+import { csvRow, paymentCsvHeader, paymentCsvRow, UTF8_BOM, wantsBom } from '@/lib/payments/csv';
 import { merchantNames } from '@/app/(dashboard)/payments/_components/merchant-names';
 import { parsePaymentSearch } from '@/app/(dashboard)/payments/_components/list-search';
 
@@ -14,11 +14,13 @@ const MAX_ROWS = 100_000;
  * The payments list as CSV, with the list's own URL filters (an invalid one is dropped, as the
  * page drops it) and its order. Streamed page by page on the list's keyset, one page read per
  * chunk the client takes, so a large export never sits in memory. At most 100,000 rows.
+ * `?bom=1` starts it with a UTF-8 byte order mark, for Excel.
  */
 export async function GET(request: Request) {
   const { denied } = await routeActor('dashboard.read', 'exportPayments');
   if (denied) return denied;
   const params = new URL(request.url).searchParams;
+  const bom = wantsBom(request.url) ? UTF8_BOM : '';
   const { filter } = parsePaymentSearch(Object.fromEntries([...params.keys()].map((k) => [k, params.getAll(k)])));
   const db = getDb();
   const encoder = new TextEncoder();
@@ -32,7 +34,7 @@ export async function GET(request: Request) {
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(encoder.encode(csvRow(paymentCsvHeader)));
+        controller.enqueue(encoder.encode(bom + csvRow(paymentCsvHeader)));
         return;
       }
       try {

@@ -7,6 +7,7 @@ import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
 import { pageActor } from '@/lib/auth/page';
 import { getDb } from '@/lib/db';
+import { maskedFieldsSentence } from '@/lib/klarna/redact';
 import { getApiRequest } from '@/lib/klarna/request-log';
 import { formatDateTime } from '@/lib/ui/format';
 import { HttpStatusBadge } from '../_components/status-badge';
@@ -42,7 +43,7 @@ export default async function ApiRequestPage({ params }: { params: Promise<{ id:
           ← API request log
         </Link>
       </p>
-      <PageHeader title={`${request.method} ${request.path}`} description={`Request #${request.id}: ${request.operation}, attempt ${request.attempt}.`} />
+      <PageHeader title={`${request.method} ${request.path}`} description={`Request #${request.id}: ${request.operation}, attempt ${request.attempt}. ${maskedFieldsSentence}`} />
       <div className="grid gap-4">
         <Card>
           <CardHeader title="Overview" />
@@ -60,7 +61,7 @@ export default async function ApiRequestPage({ params }: { params: Promise<{ id:
 function JsonCard({ title, value, empty }: { title: string; value: unknown; empty: string }) {
   return (
     <Card>
-      <CardHeader title={title} description="Redacted before it was stored." />
+      <CardHeader title={title} description="As stored: secrets replaced, personal data masked as described above." />
       <CardBody>
         {value === null || value === undefined ? (
           <p className="text-sm text-muted-foreground">{empty}</p>

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getDb } from '@/lib/db';
 import { getSettlement, listSettlementLines, listSettlementMissing } from '@/lib/settlements/queries';
 import { routeActor } from '@/lib/auth/route';
-import { csvRow } from '@/lib/payments/csv';
+import { csvRow, UTF8_BOM, wantsBom } from '@/lib/payments/csv';
 import { decodeSegment } from '@/lib/ui/search-params';
 import { settlementCsvHeader, settlementLineCsvRow, settlementMissingCsvRow } from '../_components/export-csv';
 
@@ -14,9 +14,10 @@ const idSchema = z.string().trim().min(1).max(300);
 /**
  * One payout's lines with verdicts and explanations, then its missing captures and refunds,
  * as CSV. Streamed a page at a time on the lines' keyset, one page per chunk the client
- * takes, so a payout of a million lines never sits in memory.
+ * takes, so a payout of a million lines never sits in memory. `?bom=1` starts it with a UTF-8
+ * byte order mark, for Excel.
  */
-export async function GET(_request: Request, { params }: { params: Promise<{ settlementId: string }> }) {
+export async function GET(request: Request, { params }: { params: Promise<{ settlementId: string }> }) {
   const { denied } = await routeActor('dashboard.read', 'exportSettlementLines');
   if (denied) return denied;
   const id = idSchema.safeParse(decodeSegment((await params).settlementId));
@@ -26,13 +27,14 @@ export async function GET(_request: Request, { params }: { params: Promise<{ set
   if (!payout) return Response.json({ error: { code: 'not_found', message: 'No such payout.' } }, { status: 404 });
 
   const encoder = new TextEncoder();
+  const bom = wantsBom(request.url) ? UTF8_BOM : '';
   let phase: 'header' | 'lines' | 'missing' = 'header';
   let cursor: string | undefined;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         if (phase === 'header') {
-          controller.enqueue(encoder.encode(csvRow(settlementCsvHeader)));
+          controller.enqueue(encoder.encode(bom + csvRow(settlementCsvHeader)));
           phase = 'lines';
           return;
         }

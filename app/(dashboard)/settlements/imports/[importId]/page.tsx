@@ -1,12 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { Download } from 'lucide-react';
 import { z } from 'zod';
 import { ImportStatusBadge } from '@/components/settlements/badges';
 import { PageHeader } from '@/components/shell/page-header';
-import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
+import { CsvExport } from '@/components/ui/csv-export';
 import { DetailList } from '@/components/ui/detail-list';
 import { Table, Td, Th } from '@/components/ui/table';
 import { pageActor } from '@/lib/auth/page';
@@ -38,11 +37,7 @@ export default async function SettlementImportPage({ params, searchParams }: { p
         description={imp.fileName}
         actions={
           imp.linesQuarantined > 0 ? (
-            <Button asChild variant="secondary">
-              <a href={download} download>
-                <Download className="size-4" aria-hidden /> Download quarantined lines
-              </a>
-            </Button>
+            <CsvExport href={download} label="Download quarantined lines" />
           ) : undefined
         }
       />

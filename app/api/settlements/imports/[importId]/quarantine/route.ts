@@ -2,13 +2,13 @@ import { and, asc, eq, gt } from 'drizzle-orm';
 import { z } from 'zod';
 import { settlementImports, settlementQuarantine } from '@/db/schema';
 import { getDb } from '@/lib/db';
-import { csvRow } from '@/lib/payments/csv';
+import { csvRow, UTF8_BOM, wantsBom } from '@/lib/payments/csv';
 import { routeActor } from '@/lib/auth/route';
 
 export const dynamic = 'force-dynamic';
 
-/** The lines an import could not read, as CSV: line, column, reason, then the record's cells under the file's header. */
-export async function GET(_request: Request, { params }: { params: Promise<{ importId: string }> }) {
+/** The lines an import could not read, as CSV: line, column, reason, then the record's cells under the file's header (`?bom=1`: with a byte order mark, for Excel). */
+export async function GET(request: Request, { params }: { params: Promise<{ importId: string }> }) {
   const { denied } = await routeActor('dashboard.read', 'downloadSettlementQuarantine');
   if (denied) return denied;
   const id = z.uuid().safeParse((await params).importId);
@@ -18,13 +18,14 @@ export async function GET(_request: Request, { params }: { params: Promise<{ imp
   if (!imp) return Response.json({ error: { code: 'not_found', message: 'No such import.' } }, { status: 404 });
   const columns = imp.columns ?? [];
   const encoder = new TextEncoder();
+  const bom = wantsBom(request.url) ? UTF8_BOM : '';
   let after = 0;
   let started = false;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(encoder.encode(csvRow(['line', 'column', 'reason', ...columns])));
+        controller.enqueue(encoder.encode(bom + csvRow(['line', 'column', 'reason', ...columns])));
         return;
       }
       const rows = await db

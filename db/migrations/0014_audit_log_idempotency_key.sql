@@ -1,0 +1,1 @@
+CREATE INDEX "audit_log_idempotency_key_idx" ON "audit_log" USING btree ("idempotency_key","action") WHERE "audit_log"."idempotency_key" is not null;

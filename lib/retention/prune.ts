@@ -1,0 +1,117 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { rowsOf, type Db } from '@/db/client';
+import type { Env } from '@/lib/env';
+
+/**
+ * Retention: log rows older than their period are deleted, so nothing grows forever; rows that
+ * money or reconciliation depend on are kept whatever their age. Run hourly by the `retention`
+ * job (lib/retention/jobs.ts); each kind is deleted in batches of `batchSize` rows, each batch
+ * one short statement of its own (`FOR UPDATE SKIP LOCKED`: a row someone holds waits for the
+ * next run), so the job never holds locks for long or blocks the receiver.
+ *
+ * - `webhook_events` rejected deliveries: by `received_at`, all of them.
+ * - `webhook_events` valid events: by `received_at` and the last repeat (`last_duplicate_at`),
+ *   so an event Klarna still repeats is still recognised as a duplicate. Kept whatever their age:
+ *   (1) a `failed` event: not applied, the change it carries is not here yet and Klarna's repeat
+ *   or an admin's re-process must still find it; (2) a payment event that is the only record of
+ *   a capture or refund: its payload names a `payment_capture_id` / `payment_refund_id` with no
+ *   row in `payment_operations` (what settlements reconcile against); (3) an event an admin
+ *   re-processed: the audit log names it. An applied event's effects live on in the payments and
+ *   merchants copies, their timelines (which copy the amounts and states they show) and
+ *   `payment_operations`, so the raw event is not needed for them.
+ * - `api_requests`: by `occurred_at`, except the attempts of a money operation still noted in
+ *   `payment_pending_operations` (its outcome unknown or just found "not made"): support needs them.
+ * - `sign_in_attempts`: by `created_at`; the period must cover the throttle's window (lib/env.ts).
+ */
+
+export type RetentionPeriods = {
+  rejectedWebhooksDays: number;
+  webhookEventsDays: number;
+  apiRequestsDays: number;
+  signInAttemptsDays: number;
+  batchSize: number;
+};
+
+export function retentionPeriods(config: Pick<Env, 'RETENTION_REJECTED_WEBHOOKS_DAYS' | 'RETENTION_WEBHOOK_EVENTS_DAYS' | 'RETENTION_API_REQUESTS_DAYS' | 'RETENTION_SIGN_IN_ATTEMPTS_DAYS' | 'RETENTION_BATCH_SIZE'>): RetentionPeriods {
+  return {
+    rejectedWebhooksDays: config.RETENTION_REJECTED_WEBHOOKS_DAYS,
+    webhookEventsDays: config.RETENTION_WEBHOOK_EVENTS_DAYS,
+    apiRequestsDays: config.RETENTION_API_REQUESTS_DAYS,
+    signInAttemptsDays: config.RETENTION_SIGN_IN_ATTEMPTS_DAYS,
+    batchSize: config.RETENTION_BATCH_SIZE,
+  };
+}
+
+export type PruneCounts = { rejectedWebhooks: number; webhookEvents: number; apiRequests: number; signInAttempts: number };
+
+// One run stops after this many batches per kind (a million rows at the default size); the next
+// run, an hour later, goes on. Keeps a first run on a long-neglected database bounded.
+const MAX_BATCHES_PER_RUN = 1000;
+
+const DAY_MS = 86_400_000;
+
+/** The ids of one batch to delete, each kind's rule; `cutoff` is the oldest instant kept. */
+const batches: Record<keyof PruneCounts, { table: SQL; select: (cutoff: SQL, limit: number) => SQL }> = {
+  rejectedWebhooks: {
+    table: sql`webhook_events`,
+    select: (cutoff, limit) => sql`
+      SELECT id FROM webhook_events
+      WHERE verdict = 'rejected' AND received_at < ${cutoff}
+      LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+  },
+  webhookEvents: {
+    table: sql`webhook_events`,
+    select: (cutoff, limit) => sql`
+      SELECT e.id FROM webhook_events e
+      WHERE e.verdict = 'valid' AND e.status <> 'failed'
+        AND e.received_at < ${cutoff} AND (e.last_duplicate_at IS NULL OR e.last_duplicate_at < ${cutoff})
+        AND NOT EXISTS (
+          SELECT 1 FROM audit_log a
+          WHERE a.action = 'webhook_events.reprocess' AND a.target_type = 'webhook_event' AND a.target_id = e.id::text)
+        AND NOT (CASE WHEN e.event_type LIKE 'payment.transaction.%' THEN EXISTS (
+          SELECT 1 FROM (VALUES
+            ((e.raw_body::jsonb) #>> '{payload,capture,payment_capture_id}'),
+            ((e.raw_body::jsonb) #>> '{payload,refund,payment_refund_id}')) AS named(operation_id)
+          WHERE named.operation_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM payment_operations o WHERE o.operation_id = named.operation_id))
+        ELSE false END)
+      LIMIT ${limit} FOR UPDATE OF e SKIP LOCKED`,
+  },
+  apiRequests: {
+    table: sql`api_requests`,
+    select: (cutoff, limit) => sql`
+      SELECT r.id FROM api_requests r
+      WHERE r.occurred_at < ${cutoff}
+        AND NOT EXISTS (SELECT 1 FROM payment_pending_operations p WHERE p.idempotency_key = r.idempotency_key)
+      LIMIT ${limit} FOR UPDATE OF r SKIP LOCKED`,
+  },
+  signInAttempts: {
+    table: sql`sign_in_attempts`,
+    select: (cutoff, limit) => sql`
+      SELECT id FROM sign_in_attempts
+      WHERE created_at < ${cutoff}
+      LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+  },
+};
+
+const periodOf: Record<keyof PruneCounts, keyof RetentionPeriods> = {
+  rejectedWebhooks: 'rejectedWebhooksDays',
+  webhookEvents: 'webhookEventsDays',
+  apiRequests: 'apiRequestsDays',
+  signInAttempts: 'signInAttemptsDays',
+};
+
+/** Deletes what has outlived its period, batch by batch; returns how many rows of each kind went. */
+export async function pruneExpired(db: Db, periods: RetentionPeriods, now: Date = new Date()): Promise<PruneCounts> {
+  const counts: PruneCounts = { rejectedWebhooks: 0, webhookEvents: 0, apiRequests: 0, signInAttempts: 0 };
+  for (const kind of Object.keys(batches) as (keyof PruneCounts)[]) {
+    const cutoff = sql`${new Date(now.getTime() - periods[periodOf[kind]] * DAY_MS).toISOString()}::timestamptz`;
+    const { table, select } = batches[kind];
+    for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+      const deleted = rowsOf(await db.execute(sql`DELETE FROM ${table} WHERE id IN (${select(cutoff, periods.batchSize)}) RETURNING 1`)).length;
+      counts[kind] += deleted;
+      if (deleted < periods.batchSize) break;
+    }
+  }
+  return counts;
+}
