@@ -73,13 +73,15 @@ test.describe('event log', () => {
       expect(response.headers()['x-request-id']).toBeTruthy();
     }
     const viewer = await pageAs('viewer');
-    // The counts are written every 5 seconds.
+    const banner = viewer.getByRole('status').filter({ hasText: 'Rejected deliveries counted, not stored' });
+    // 30 are stored at once and one more every 2 s, so 1 to 5 of the 35 are only counted; the
+    // counts are written every 5 seconds.
     await expect(async () => {
       await viewer.goto('/webhooks/events?verdict=rejected');
-      await expect(viewer.getByRole('status').filter({ hasText: 'Rejected deliveries counted, not stored' })).toContainText(`5 from ${source}`, { timeout: 1000 });
+      await expect(banner).toContainText(new RegExp(`\\b[1-5] from ${source.replaceAll('.', '\\.')}[.;]`), { timeout: 1000 });
     }).toPass({ timeout: 20_000 });
     const table = viewer.getByRole('table', { name: 'Webhook events, newest first' });
-    await expect(table.getByRole('row').filter({ hasText: `5 more rejected deliveries from ${source} not stored` })).toContainText('5 not stored');
+    await expect(table.getByRole('row').filter({ hasText: new RegExp(`more rejected deliver(y|ies) from ${source.replaceAll('.', '\\.')} not stored`) }).first()).toContainText(/[1-5] not stored/);
     // A stored one keeps its size and only the start of its body.
     await table.getByRole('row').filter({ hasText: 'missing Klarna-Signing-Key-Id header' }).filter({ hasText: '64.0 KB body' }).first().getByRole('link', { name: /^Details/ }).click();
     await expect(viewer.getByRole('heading', { name: 'Rejected delivery' })).toBeVisible();
