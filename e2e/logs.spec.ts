@@ -63,6 +63,32 @@ test.describe('event log', () => {
     await expect(admin.getByRole('button', { name: 'Re-process' })).toHaveCount(0);
   });
 
+  test('a flood of unauthenticated posts is stored small up to the limit, then only counted, and the event log says how many', async ({ pageAs, request }) => {
+    // A made-up address (the last X-Forwarded-For entry is the source): other specs' rejections keep their own allowance.
+    const source = `198.51.100.${1 + Math.floor(Math.random() * 254)}`;
+    const junk = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < 35; i++) {
+      const response = await request.post('/api/webhooks/klarna', { headers: { 'content-type': 'application/json', 'x-forwarded-for': source }, data: junk });
+      expect(response.status()).toBe(400);
+      expect(response.headers()['x-request-id']).toBeTruthy();
+    }
+    const viewer = await pageAs('viewer');
+    const banner = viewer.getByRole('status').filter({ hasText: 'Rejected deliveries counted, not stored' });
+    // 30 are stored at once and one more every 2 s, so 1 to 5 of the 35 are only counted; the
+    // counts are written every 5 seconds.
+    await expect(async () => {
+      await viewer.goto('/webhooks/events?verdict=rejected');
+      await expect(banner).toContainText(new RegExp(`\\b[1-5] from ${source.replaceAll('.', '\\.')}[.;]`), { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+    const table = viewer.getByRole('table', { name: 'Webhook events, newest first' });
+    await expect(table.getByRole('row').filter({ hasText: new RegExp(`more rejected deliver(y|ies) from ${source.replaceAll('.', '\\.')} not stored`) }).first()).toContainText(/[1-5] not stored/);
+    // A stored one keeps its size and only the start of its body.
+    await table.getByRole('row').filter({ hasText: 'missing Klarna-Signing-Key-Id header' }).filter({ hasText: '64.0 KB body' }).first().getByRole('link', { name: /^Details/ }).click();
+    await expect(viewer.getByRole('heading', { name: 'Rejected delivery' })).toBeVisible();
+    await expect(viewer.getByRole('main')).toContainText('Rejected, so only its first 4,096 of 65,536 bytes are kept, as received.');
+    await expect(viewer.getByLabel('Event body')).toHaveText('x'.repeat(4096));
+  });
+
   test('a test event for a payment nobody here knows is ignored with a sentence, on the event page and when re-processed', async ({ pageAs, request, baseURL }) => {
     const admin = await pageAs('admin');
     await ensureKlarnaConnected(admin, request, baseURL);

@@ -47,12 +47,16 @@ export async function startApp(log: (line: string) => void = console.log): Promi
   if (result.kind === 'no-admin') log('! No users exist. Set ADMIN_EMAIL and ADMIN_PASSWORD and restart to create the first admin.');
 }
 
+const globalForStartup = globalThis as unknown as { __appStarting?: Promise<void> };
+
 /** For instrumentation.ts: a server that cannot start says why and stops, rather than serving errors. */
 export async function startAppOrExit(): Promise<void> {
   try {
-    await startApp();
+    // On globalThis: the production server (server.ts) waits for this same start-up before it listens.
+    await (globalForStartup.__appStarting ??= startApp());
   } catch (error) {
     console.error(`\n✖ The dashboard cannot start.\n${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
 }
+

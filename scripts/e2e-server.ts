@@ -1,11 +1,13 @@
 /**
- * Starts one production server (`next start`) for the end-to-end run on a fresh database:
+ * Starts one production server (what `npm start` runs: server.ts) for the end-to-end run on a
+ * fresh database:
  *   tsx scripts/e2e-server.ts <pglite|postgres> <port>
  * Seeds what the specs expect (the demo admin through the real bootstrap, plus an operator and
- * a viewer), starts a Klarna sandbox for it on port + 1000, then hands over to `next start`. Needs `next build` first.
+ * a viewer), starts a Klarna sandbox for it on port + 1000, then hands over to package.json's
+ * `start` script. Needs `next build` first.
  */
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { openDatabase } from '@/db/client';
@@ -50,7 +52,9 @@ async function main() {
   // deliveries 600× faster (10 s → ~17 ms) so a spec can watch the schedule play out.
   const sandbox = await startSandbox({ port: Number(port) + 1000, dataDir: null, webhookTimeScale: 600 });
 
-  const child = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', port], {
+  // Exactly what `npm start` runs (exec'd, so the signals below reach the server itself).
+  const start = (JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const child = spawn('sh', ['-c', `exec ${start} -p ${port}`], {
     stdio: 'inherit',
     env: {
       ...process.env,

@@ -120,8 +120,21 @@ export const webhookEvents = pgTable(
     signingKeyId: text('signing_key_id'),
     sourceIp: text('source_ip'),
     headers: jsonb('headers').$type<Record<string, string>>().notNull(),
-    /** The body exactly as received (what the signature covers); parsed where it is read. */
+    /**
+     * A valid event's body exactly as received (what the signature covers); parsed where it is
+     * read. A rejected delivery keeps only its first 4 KB (REJECTED_PREFIX_BYTES), with its size
+     * and digest below, so a flood of large posts cannot fill the database.
+     */
     rawBody: text('raw_body').notNull(),
+    /** A rejected delivery's size in bytes: as read, or as its Content-Length claimed when it was refused unread. */
+    bodyBytes: integer('body_bytes'),
+    /** Hex SHA-256 of a rejected delivery's whole body; null when it was not read to the end. */
+    bodySha256: text('body_sha256'),
+    /**
+     * On a summary row (verdict rejected, no body): how many rejected deliveries from
+     * `source_ip` were counted but not stored, being over the per-source storage limit.
+     */
+    notStoredCount: integer('not_stored_count').notNull().default(0),
   },
   (t) => [
     uniqueIndex('webhook_events_event_id_key').on(t.eventId).where(sql`${t.verdict} = 'valid'`),

@@ -1,45 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientIp } from '@/lib/auth/request-ip';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { appWebhookHandlers } from './app-handlers';
 import { webhookAllowlist } from './ip-allowlist';
-import { MAX_WEBHOOK_BYTES, receiveKlarnaWebhook, type ReceiverDeps } from './receiver';
+import { DeliveryAborted, receiveKlarnaWebhook, type Delivery, type ReceiverAnswer, type ReceiverDeps } from './receiver';
+import { appRejectionLimiter } from './rejection-limiter';
 import { signingKeyLookup } from './signing-keys';
 
-const globalForReceiver = globalThis as unknown as { __webhookReceiverDeps?: ReceiverDeps };
+/** The receiver's path: the production server (server.ts) hands it here directly, past Next.js. */
+export const KLARNA_WEBHOOK_PATH = '/api/webhooks/klarna';
+
+/** How often counted-not-stored rejections are written as summary rows. */
+const REJECTION_FLUSH_MS = 5_000;
+
+/** What the adapters below need: the receiver's dependencies and how far to trust X-Forwarded-For. */
+export type ReceiverContext = { deps: ReceiverDeps; trustedProxyHops: number };
+
+const globalForReceiver = globalThis as unknown as { __webhookReceiverDeps?: ReceiverDeps; __webhookRejectionFlush?: NodeJS.Timeout };
+
+/** The app's receiver (one per process), built on first use from the app's configuration and database. */
+export function appReceiverContext(): ReceiverContext {
+  return { deps: deps(), trustedProxyHops: env().TRUSTED_PROXY_HOPS };
+}
 
 function deps(): ReceiverDeps {
   if (!globalForReceiver.__webhookReceiverDeps) {
     const config = env();
     const db = getDb();
+    const rejections = appRejectionLimiter();
     globalForReceiver.__webhookReceiverDeps = {
       db,
       signingKey: signingKeyLookup(db, config.keyring),
       handlers: appWebhookHandlers(),
       allowedIps: webhookAllowlist(config.WEBHOOK_ALLOWED_IPS, config.KLARNA_ENVIRONMENT),
+      rejections,
     };
+    globalForReceiver.__webhookRejectionFlush ??= setInterval(() => {
+      rejections.flush(db).catch((error: unknown) => console.error('could not write the count of rejected webhook deliveries not stored', error));
+    }, REJECTION_FLUSH_MS).unref();
   }
   return globalForReceiver.__webhookReceiverDeps;
 }
 
-/** `POST /api/webhooks/klarna` as a plain function of a Request, so benchmarks can drive it too. */
-export async function handleKlarnaWebhookRequest(request: Request, overrides: Partial<ReceiverDeps> = {}): Promise<Response> {
-  const length = Number(request.headers.get('content-length') ?? 0);
-  if (length > MAX_WEBHOOK_BYTES) return json({ error: `body larger than ${MAX_WEBHOOK_BYTES} bytes` }, 413);
-  const rawBody = await request.text();
-  if (Buffer.byteLength(rawBody) > MAX_WEBHOOK_BYTES) return json({ error: `body larger than ${MAX_WEBHOOK_BYTES} bytes` }, 413);
-  const sourceIp = clientIp(Object.fromEntries(request.headers), env().TRUSTED_PROXY_HOPS);
+/** Writes the rejected deliveries counted since the last flush (the production server calls it at shutdown). */
+export async function flushWebhookRejectionCounts(): Promise<void> {
+  const current = globalForReceiver.__webhookReceiverDeps;
+  if (current?.rejections) await current.rejections.flush(current.db);
+}
+
+type Answer = { status: number; body: unknown };
+
+async function answer(delivery: Delivery, deps: ReceiverDeps, requestId: string | null): Promise<Answer> {
   try {
-    const answer = await receiveKlarnaWebhook({ ...deps(), ...overrides }, { rawBody, headers: request.headers, sourceIp: sourceIp === 'unknown' ? null : sourceIp });
-    return json(answer.body, answer.status);
+    const result: ReceiverAnswer = await receiveKlarnaWebhook(deps, delivery);
+    return result;
   } catch (error) {
+    // The sender went away mid-body: nobody is listening for the answer.
+    if (error instanceof DeliveryAborted) return { status: 400, body: { error: 'the body could not be read to its end' } };
     // Not stored: Klarna must deliver again (design.md, "an accepted event is never lost").
-    console.error('webhook receiver could not store a delivery', error);
-    return json({ error: 'temporarily unable to store the event; please retry' }, 503);
+    console.error(`webhook receiver could not store a delivery${requestId ? ` (request ${requestId})` : ''}`, error);
+    return { status: 503, body: { error: 'temporarily unable to store the event; please retry' } };
   }
 }
 
-// A string body (not Response.json's stream) lets servers send the answer in one write.
-function json(body: unknown, status: number): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+/** Content-Length as a number, or null when absent or not a plain number (chunked bodies have none). */
+function declaredLength(value: string | null | undefined): number | null {
+  return value && /^\d{1,15}$/.test(value.trim()) ? Number(value.trim()) : null;
 }
+
+function sourceIpFrom(headers: Record<string, string | string[] | undefined>, trustedProxyHops: number): string | null {
+  const ip = clientIp(headers, trustedProxyHops);
+  return ip === 'unknown' ? null : ip;
+}
+
+/**
+ * `POST /api/webhooks/klarna` as a function of a Request: what the route handler calls (under
+ * `next dev`), and tests. The body is read as a stream, only as far as the receiver needs it.
+ */
+export async function handleKlarnaWebhookRequest(request: Request, context: ReceiverContext = appReceiverContext()): Promise<Response> {
+  const delivery: Delivery = {
+    headers: request.headers,
+    sourceIp: sourceIpFrom(Object.fromEntries(request.headers), context.trustedProxyHops),
+    declaredLength: declaredLength(request.headers.get('content-length')),
+    body: request.body ? streamChunks(request.body) : emptyBody(),
+  };
+  const result = await answer(delivery, context.deps, request.headers.get('x-request-id'));
+  // A string body (not Response.json's stream) lets servers send the answer in one write.
+  return new Response(JSON.stringify(result.body), { status: result.status, headers: { 'content-type': 'application/json' } });
+}
+
+const LINGER_MS = 2_000;
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+/**
+ * The same receiver on Node's own request and response, for the production server: no Web
+ * Request is built, the body is read chunk by chunk and left unread when it is not needed. A
+ * delivery answered before its body was read to the end gets `Connection: close`, and its
+ * connection is cut LINGER_MS after the answer, so a body without end is never read whole. The request id is taken from a well-formed `X-Request-Id` or
+ * made here, as proxy.ts does for every other path.
+ */
+export async function handleKlarnaWebhookNode(req: IncomingMessage, res: ServerResponse, context: ReceiverContext = appReceiverContext()): Promise<void> {
+  const incomingId = req.headers['x-request-id'];
+  const requestId = typeof incomingId === 'string' && SAFE_REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  headers.set('x-request-id', requestId);
+  const length = declaredLength(req.headers['content-length']);
+  // Like Next.js: the socket's address stands in when no proxy wrote X-Forwarded-For.
+  const forwardedFor = req.headers['x-forwarded-for'] ?? req.socket.remoteAddress;
+  const delivery: Delivery = {
+    headers,
+    sourceIp: sourceIpFrom({ ...req.headers, 'x-forwarded-for': forwardedFor }, context.trustedProxyHops),
+    declaredLength: length,
+    // Stopping early pauses the request rather than destroying it, so the answer can still be sent.
+    body: req.iterator({ destroyOnReturn: false }),
+  };
+  const result = await answer(delivery, context.deps, requestId);
+  const text = JSON.stringify(result.body);
+  // Next.js adds the security headers of next.config.js to its answers; this path passes it by.
+  const responseHeaders: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': requestId, 'x-content-type-options': 'nosniff' };
+  const unread = !req.complete;
+  if (unread) responseHeaders.connection = 'close';
+  res.writeHead(result.status, responseHeaders);
+  res.end(text, () => {
+    if (!unread) return;
+    // A lingering close: what is still coming is read and dropped for a moment, so the sender
+    // gets the answer rather than a reset, then the connection is cut whatever remains.
+    req.resume();
+    const socket = req.socket;
+    const cut = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    socket.once('close', () => clearTimeout(cut));
+  });
+}
+
+function streamChunks(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]() {
+      const reader = stream.getReader();
+      return {
+        async next(): Promise<IteratorResult<Uint8Array>> {
+          const { done, value } = await reader.read();
+          return done ? { done: true, value: undefined } : { done: false, value };
+        },
+        // Stopping early cancels the stream: nothing more is pulled from the sender.
+        async return(): Promise<IteratorResult<Uint8Array>> {
+          await reader.cancel();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}
+
+async function* emptyBody(): AsyncGenerator<Uint8Array> {}

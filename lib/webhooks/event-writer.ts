@@ -218,6 +218,9 @@ function storedRow(values: NewValidEvent, stored: Stored): WebhookEventRow {
     sourceIp: values.sourceIp ?? null,
     headers: values.headers,
     rawBody: values.rawBody,
+    bodyBytes: null,
+    bodySha256: null,
+    notStoredCount: 0,
   };
 }
 

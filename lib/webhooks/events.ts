@@ -44,6 +44,8 @@ const listColumns = {
   processingError: webhookEvents.processingError,
   applyCount: webhookEvents.applyCount,
   duplicateCount: webhookEvents.duplicateCount,
+  notStoredCount: webhookEvents.notStoredCount,
+  bodyBytes: webhookEvents.bodyBytes,
   eventId: webhookEvents.eventId,
   eventType: webhookEvents.eventType,
   accountId: webhookEvents.accountId,
@@ -91,6 +93,24 @@ export async function listWebhookEvents(db: Db, filter: WebhookEventFilter): Pro
     .orderBy(desc(webhookEvents.id))
     .limit(f.limit + 1);
   return pageOf(rows, f.limit, (last) => encodeIdCursor(last.id));
+}
+
+export type RejectionsNotStored = { sourceIp: string | null; count: number; last: Date };
+
+/**
+ * Rejected deliveries counted but not stored (over the per-source storage limit,
+ * rejection-limiter.ts) in the last `hours`, per source address, most first: what the event
+ * log's banner says. Reads only the summary rows (`not_stored_count > 0`).
+ */
+export async function listRejectionsNotStored(db: Db, { hours = 24, limit = 5 }: { hours?: number; limit?: number } = {}): Promise<RejectionsNotStored[]> {
+  const rows = await db
+    .select({ sourceIp: webhookEvents.sourceIp, count: sql<number>`sum(${webhookEvents.notStoredCount})::int`, last: sql<Date>`max(${webhookEvents.receivedAt})` })
+    .from(webhookEvents)
+    .where(and(eq(webhookEvents.verdict, 'rejected'), sql`${webhookEvents.notStoredCount} > 0`, sql`${webhookEvents.receivedAt} >= now() - make_interval(hours => ${hours})`))
+    .groupBy(webhookEvents.sourceIp)
+    .orderBy(sql`2 desc`)
+    .limit(limit);
+  return rows.map((r) => ({ sourceIp: r.sourceIp, count: Number(r.count), last: new Date(r.last) }));
 }
 
 export async function getWebhookEvent(db: Db, id: number): Promise<WebhookEventRow | null> {

@@ -7,6 +7,7 @@ import { webhookEventSchema, type WebhookEvent } from '@/lib/klarna/schemas/webh
 import { eventWriterFor } from './event-writer';
 import { isIgnoredEvent, type WebhookHandler, type WebhookHandlerRegistry } from './handlers';
 import { outcomeNote } from './outcome';
+import { appRejectionLimiter, type RejectionLimiter } from './rejection-limiter';
 import { describeKeyRefusal, type SigningKeyLookup } from './signing-keys';
 
 export type ReceiverDeps = {
@@ -15,9 +16,16 @@ export type ReceiverDeps = {
   handlers: WebhookHandlerRegistry;
   /** Source IPs allowed to deliver; null accepts any. */
   allowedIps: ReadonlySet<string> | null;
+  /** Which rejected deliveries are stored and which only counted; the process's own when absent. */
+  rejections?: RejectionLimiter;
 };
 
-export type Delivery = { rawBody: string; headers: Headers; sourceIp: string | null };
+/**
+ * One delivery: its body either already read (`rawBody`) or still to be read (`body`, consumed
+ * only as far as needed; stopping the iteration stops reading), with the length the sender
+ * declared (Content-Length; null for a chunked body).
+ */
+export type Delivery = { headers: Headers; sourceIp: string | null } & ({ rawBody: string } | { body: AsyncIterable<Uint8Array>; declaredLength: number | null });
 
 export type ReceiverAnswer =
   | { status: 200; body: { received: true; event_id: string; duplicate: boolean } }
@@ -25,35 +33,72 @@ export type ReceiverAnswer =
 
 /** Larger bodies are refused before reading further; Klarna events are a few kilobytes. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+/** What a rejected delivery keeps of its body (with its size and SHA-256). */
+export const REJECTED_PREFIX_BYTES = 4096;
 
 // Headers worth keeping with the event; cookies and auth never belong to a Klarna delivery.
 const DROPPED_HEADERS = new Set(['cookie', 'authorization']);
+// A header value kept with a rejected delivery is cut here: headers are the sender's to choose.
+const MAX_KEPT_HEADER_CHARS = 1024;
+const MAX_KEPT_HEADERS = 64;
 
-function headerRecord(headers: Headers): Record<string, string> {
+function headerRecord(headers: Headers, limit: boolean): Record<string, string> {
   const out: Record<string, string> = {};
+  let n = 0;
   headers.forEach((value, name) => {
-    if (!DROPPED_HEADERS.has(name)) out[name] = value;
+    if (DROPPED_HEADERS.has(name)) return;
+    if (limit && n++ >= MAX_KEPT_HEADERS) return;
+    out[name] = limit && value.length > MAX_KEPT_HEADER_CHARS ? `${value.slice(0, MAX_KEPT_HEADER_CHARS)}…` : value;
   });
   return out;
 }
 
+const MAX_KEY_ID_CHARS = 300;
+// Hex or base64 (url-safe too) of a digest, with room to spare: anything else can never verify,
+// so its body is not read.
+const SIGNATURE_SHAPE = /^[A-Za-z0-9+/_=-]{16,200}$/;
+
 /**
- * Receives one Klarna webhook delivery (design.md, "Webhooks in"): checks the source and the
- * signature before anything else, stores every delivery (rejected ones with the reason), stores
- * a valid event once per `event_id` (lib/webhooks/event-writer.ts), and applies it through its
- * handler in the same database transaction, so it is applied exactly once however often Klarna repeats it. Throws when the
- * database cannot store the event: the route answers 5xx and Klarna retries.
+ * Receives one Klarna webhook delivery (design.md, "Webhooks in"). The cheap checks come before
+ * the body is read: source IP, declared size, the signing key id, the key itself (cached), the
+ * signature header's presence and shape. The body is then read up to MAX_WEBHOOK_BYTES (a chunked one is cut there while
+ * streaming), the signature verified, and a valid event stored once per `event_id`
+ * (lib/webhooks/event-writer.ts) and applied through its handler in the same database
+ * transaction, so it is applied exactly once however often Klarna repeats it. A rejected delivery
+ * is stored small (reason, size, SHA-256, headers, the first 4 KB) while its source is within
+ * the storage limit (rejection-limiter.ts), else only counted. Throws when the database cannot
+ * store a valid event: the route answers 5xx and Klarna retries.
  */
 export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Delivery): Promise<ReceiverAnswer> {
-  const headers = headerRecord(delivery.headers);
-  /** `reason` is stored for the event log; the caller, not yet authenticated, gets `answer` (by default the same). */
-  const reject = async (status: 400 | 403, reason: string, extra: Partial<typeof webhookEvents.$inferInsert> = {}, answer = reason): Promise<ReceiverAnswer> => {
+  const body = new BodyReader('rawBody' in delivery ? once(Buffer.from(delivery.rawBody, 'utf8')) : delivery.body);
+  const declaredLength = 'rawBody' in delivery ? null : delivery.declaredLength;
+  const limiter = deps.rejections ?? appRejectionLimiter();
+  /**
+   * `reason` is stored for the event log; the caller, not yet authenticated, gets `answer` (by
+   * default the same). Beyond the source's storage limit the delivery is counted, and its body
+   * not read at all.
+   */
+  const reject = async (
+    status: 400 | 403 | 413,
+    reason: string,
+    extra: Partial<typeof webhookEvents.$inferInsert> = {},
+    answer = reason,
+    readBody = true,
+  ): Promise<ReceiverAnswer> => {
+    if (!limiter.take(delivery.sourceIp)) {
+      await body.stop();
+      limiter.countNotStored(delivery.sourceIp);
+      return { status, body: { error: answer } };
+    }
+    const summary = readBody ? await body.summarise(MAX_WEBHOOK_BYTES) : await body.stopWith(declaredLength);
     await deps.db.insert(webhookEvents).values({
       verdict: 'rejected',
       status: 'rejected',
       rejectReason: reason,
-      headers,
-      rawBody: delivery.rawBody,
+      headers: headerRecord(delivery.headers, true),
+      rawBody: summary.prefix,
+      bodyBytes: summary.bytes,
+      bodySha256: summary.sha256,
       sourceIp: delivery.sourceIp,
       ...extra,
     });
@@ -63,18 +108,29 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
   if (deps.allowedIps && !(delivery.sourceIp && deps.allowedIps.has(delivery.sourceIp))) {
     return reject(403, `source IP ${delivery.sourceIp ?? 'unknown'} is not in WEBHOOK_ALLOWED_IPS`);
   }
+  if (declaredLength !== null && declaredLength > MAX_WEBHOOK_BYTES) {
+    return reject(413, `body larger than ${MAX_WEBHOOK_BYTES} bytes (Content-Length ${declaredLength}); not read`, {}, `body larger than ${MAX_WEBHOOK_BYTES} bytes`, false);
+  }
   const signingKeyId = delivery.headers.get('klarna-signing-key-id')?.trim() || null;
   if (!signingKeyId) return reject(400, 'missing Klarna-Signing-Key-Id header');
+  if (signingKeyId.length > MAX_KEY_ID_CHARS) return reject(400, `malformed Klarna-Signing-Key-Id header: longer than ${MAX_KEY_ID_CHARS} characters`);
   const found = await deps.signingKey(signingKeyId);
   // A deleted key is answered like an unknown one: when it was deleted is for the event log only.
   if (typeof found !== 'string') return reject(400, describeKeyRefusal(signingKeyId, found), { signingKeyId }, describeKeyRefusal(signingKeyId, null));
+  const signature = delivery.headers.get('klarna-signature')?.trim() || null;
+  if (!signature) return reject(400, 'missing Klarna-Signature header', { signingKeyId });
+  if (!SIGNATURE_SHAPE.test(signature)) return reject(400, 'malformed Klarna-Signature header: not a digest in hex or base64', { signingKeyId });
   const key = found;
-  const verdict = verifyWebhookSignature(delivery.rawBody, delivery.headers.get('klarna-signature'), key);
-  if (!verdict.valid) {
-    return reject(400, verdict.reason === 'missing signature' ? 'missing Klarna-Signature header' : 'signature does not match the body', { signingKeyId });
-  }
 
-  const parsed = webhookEventSchema.safeParse(parseJsonOrNull(delivery.rawBody));
+  const whole = await body.readAll(MAX_WEBHOOK_BYTES);
+  if (whole === null) {
+    return reject(413, `body larger than ${MAX_WEBHOOK_BYTES} bytes: reading stopped at ${body.bytesRead} bytes`, { signingKeyId }, `body larger than ${MAX_WEBHOOK_BYTES} bytes`);
+  }
+  const rawBody = whole.toString('utf8');
+  const verdict = verifyWebhookSignature(rawBody, signature, key);
+  if (!verdict.valid) return reject(400, 'signature does not match the body', { signingKeyId });
+
+  const parsed = webhookEventSchema.safeParse(parseJsonOrNull(rawBody));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return reject(400, `signed, but not a Klarna event: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'invalid'}`, { signingKeyId });
@@ -82,7 +138,7 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
   const envelope = parsed.data;
   const meta = envelope.metadata;
   const occurredAt = new Date(meta.occurred_at);
-  const eventId = meta.event_id ?? bodyDigestId(delivery.rawBody);
+  const eventId = meta.event_id ?? bodyDigestId(rawBody);
   const values = {
     eventId,
     eventType: meta.event_type,
@@ -95,12 +151,114 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
     live: meta.live ?? null,
     signingKeyId,
     sourceIp: delivery.sourceIp,
-    headers,
-    rawBody: delivery.rawBody,
+    headers: headerRecord(delivery.headers, false),
+    rawBody,
   };
 
   const { duplicate } = await eventWriterFor(deps.db, deps.handlers).store(values, envelope);
   return { status: 200, body: { received: true, event_id: eventId, duplicate } };
+}
+
+async function* once(chunk: Buffer): AsyncGenerator<Uint8Array> {
+  yield chunk;
+}
+
+/** The sender broke off while its body was being read: there is no one to answer. */
+export class DeliveryAborted extends Error {
+  constructor(cause: unknown) {
+    super('the delivery was aborted while its body was being read', { cause });
+    this.name = 'DeliveryAborted';
+  }
+}
+
+type BodySummary = { bytes: number | null; sha256: string | null; prefix: string };
+
+/**
+ * Reads a delivery's body at most once, as far as it is needed, hashing as it goes and keeping
+ * the first REJECTED_PREFIX_BYTES: whole (`readAll`, up to a limit), only summarised (a rejected
+ * delivery: size, digest, prefix, never more than a prefix in memory), or not at all (`stop`).
+ */
+class BodyReader {
+  bytesRead = 0;
+  private iterator: AsyncIterator<Uint8Array> | null = null;
+  private readonly hash = createHash('sha256');
+  private prefix: Buffer[] = [];
+  private prefixBytes = 0;
+  private finished = false;
+  private stopped = false;
+  private kept: Buffer[] | null = null;
+
+  constructor(private readonly source: AsyncIterable<Uint8Array>) {}
+
+  /** The whole body, or null when it is larger than `limit` (reading stops at the chunk that crossed it). */
+  async readAll(limit: number): Promise<Buffer | null> {
+    this.kept = [];
+    const complete = await this.pump(limit);
+    const kept = this.kept;
+    this.kept = null;
+    return complete ? Buffer.concat(kept) : null;
+  }
+
+  /** Size, SHA-256 and prefix, reading the rest of the body (up to `limit`) if not read yet. */
+  async summarise(limit: number): Promise<BodySummary> {
+    const complete = this.stopped ? this.finished : await this.pump(limit);
+    return { bytes: this.bytesRead, sha256: complete ? this.hash.copy().digest('hex') : null, prefix: this.prefixText() };
+  }
+
+  /** Reads no more; what is known is the declared length. */
+  async stopWith(declaredLength: number | null): Promise<BodySummary> {
+    await this.stop();
+    return { bytes: declaredLength ?? this.bytesRead, sha256: null, prefix: this.prefixText() };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (!this.finished && this.iterator?.return) await this.iterator.return();
+    else if (!this.finished && !this.iterator) {
+      const it = this.source[Symbol.asyncIterator]();
+      await it.return?.();
+    }
+  }
+
+  /** Reads to the end (true) or until more than `limit` bytes were read (false, then stops). */
+  private async pump(limit: number): Promise<boolean> {
+    if (this.finished) return true;
+    if (this.stopped) return false;
+    this.iterator ??= this.source[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await this.iterator.next();
+      } catch (error) {
+        this.stopped = true;
+        throw new DeliveryAborted(error);
+      }
+      if (next.done) {
+        this.finished = true;
+        this.stopped = true;
+        return true;
+      }
+      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      this.bytesRead += chunk.length;
+      if (this.bytesRead > limit) {
+        await this.stop();
+        return false;
+      }
+      this.hash.update(chunk);
+      if (this.prefixBytes < REJECTED_PREFIX_BYTES) {
+        const part = chunk.subarray(0, REJECTED_PREFIX_BYTES - this.prefixBytes);
+        this.prefix.push(part);
+        this.prefixBytes += part.length;
+      }
+      this.kept?.push(chunk);
+    }
+  }
+
+  private prefixText(): string {
+    // A multi-byte character cut at the end shows as U+FFFD; Postgres text cannot hold NUL.
+    return Buffer.concat(this.prefix).toString('utf8').replaceAll('\u0000', '\uFFFD');
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
+import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
@@ -14,7 +15,7 @@ import { pageActor } from '@/lib/auth/page';
 import { getDb } from '@/lib/db';
 import { formatDateTime } from '@/lib/ui/format';
 import { firstValues } from '@/lib/ui/search-params';
-import { listWebhookEvents, webhookEventFilterSchema } from '@/lib/webhooks/events';
+import { listRejectionsNotStored, listWebhookEvents, webhookEventFilterSchema } from '@/lib/webhooks/events';
 import { splitOutcomeNote } from '@/lib/webhooks/outcome';
 import { statusLabels, StatusBadge, VerdictBadge } from './_components/event-badges';
 
@@ -40,7 +41,10 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
   // Keep the valid filters when one is not: a typo in one box should not show everything.
   const invalid = parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
   const filter = parsed.success ? parsed.data : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
-  const page = await listWebhookEvents(getDb(), filter);
+  const [page, notStored] = await Promise.all([
+    listWebhookEvents(getDb(), filter),
+    filter.verdict === 'valid' ? [] : listRejectionsNotStored(getDb(), { hours: 24 }),
+  ]);
   const { cursor: _c, ...current } = raw;
 
   return (
@@ -60,6 +64,18 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
         <Field label="Received to (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
       </FilterForm>
       <IgnoredFilters names={invalid} />
+      {notStored.length > 0 && (
+        <Alert tone="warning" title="Rejected deliveries counted, not stored" className="mb-4">
+          In the last 24 hours, more rejected deliveries arrived than are stored per source address:{' '}
+          {notStored.map((n, i) => (
+            <span key={n.sourceIp ?? 'unknown'}>
+              {i > 0 && '; '}
+              <strong>{n.count.toLocaleString('en-GB')}</strong> from <span className="font-mono">{n.sourceIp ?? 'other or unknown addresses'}</span>
+            </span>
+          ))}
+          . Each was answered as usual; only its count is kept.
+        </Alert>
+      )}
       <Card>
         {page.rows.length === 0 ? (
           <p className="px-5 py-12 text-center text-sm text-muted-foreground">No webhook events match these filters.</p>
@@ -88,11 +104,13 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
                   </Td>
                   <Td>
                     <VerdictBadge verdict={row.verdict} reason={row.rejectReason} />
+                    {row.notStoredCount > 0 && <div className="mt-1 text-xs font-medium">{row.notStoredCount.toLocaleString('en-GB')} not stored</div>}
                     {row.rejectReason && (
                       <div className="mt-1 line-clamp-3 w-48 text-xs text-muted-foreground [overflow-wrap:anywhere]" title={row.rejectReason}>
                         {row.rejectReason}
                       </div>
                     )}
+                    {row.bodyBytes !== null && row.notStoredCount === 0 && <div className="mt-1 text-xs text-muted-foreground">{formatBytes(row.bodyBytes)} body</div>}
                   </Td>
                   <Td>
                     <StatusBadge status={row.status} />
@@ -117,4 +135,11 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
       </Card>
     </>
   );
+}
+
+/** A body size as people read it: bytes up to a kilobyte, then KB or MB (binary). */
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes.toLocaleString('en-GB')} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }

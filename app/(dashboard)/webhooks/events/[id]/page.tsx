@@ -55,9 +55,23 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
     ['Duplicates', event.duplicateCount > 0 ? `${event.duplicateCount} (last ${event.lastDuplicateAt ? `${formatDateTime(event.lastDuplicateAt)} UTC` : 'unknown'})` : 'None'],
     ['Signing key', mono(event.signingKeyId)],
     ['Source IP', mono(event.sourceIp)],
+    ...(event.verdict === 'rejected' && event.notStoredCount === 0
+      ? ([
+          ['Body size', event.bodyBytes === null ? '—' : `${event.bodyBytes.toLocaleString('en-GB')} bytes`],
+          ['Body SHA-256', event.bodySha256 ? mono(event.bodySha256) : 'Not computed: the body was not read to its end'],
+        ] as [string, React.ReactNode][])
+      : []),
+    ...(event.notStoredCount > 0 ? ([['Not stored', `${event.notStoredCount.toLocaleString('en-GB')} rejected deliveries, counted only`]] as [string, React.ReactNode][]) : []),
   ];
   const headers = Object.entries(event.headers).sort(([a], [b]) => a.localeCompare(b));
-  const pretty = prettyJson(event.rawBody);
+  // A rejected delivery keeps only the start of its body; a cut one is shown as received.
+  const cut = event.verdict === 'rejected' && event.bodyBytes !== null && Buffer.byteLength(event.rawBody) < event.bodyBytes;
+  const pretty = cut ? null : prettyJson(event.rawBody);
+  const bodyDescription = cut
+    ? `Rejected, so only its first ${Buffer.byteLength(event.rawBody).toLocaleString('en-GB')} of ${event.bodyBytes!.toLocaleString('en-GB')} bytes are kept, as received.`
+    : pretty === null
+      ? 'Not JSON: shown exactly as received.'
+      : 'Pretty-printed JSON.';
 
   return (
     <>
@@ -67,7 +81,7 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
         </Link>
       </p>
       <PageHeader
-        title={event.eventType ?? 'Rejected delivery'}
+        title={event.eventType ?? (event.notStoredCount > 0 ? 'Rejected deliveries not stored' : 'Rejected delivery')}
         description={`Delivery #${event.id}, received ${formatDateTime(event.receivedAt)} UTC.`}
         actions={can(actor.role, 'webhooks.manage') && event.verdict === 'valid' && event.eventType ? <ReprocessButton id={event.id} eventType={event.eventType} applyCount={event.applyCount} /> : undefined}
       />
@@ -98,7 +112,7 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
           </Table>
         </Card>
         <Card>
-          <CardHeader title="Body" description={pretty === null ? 'Not JSON: shown exactly as received.' : 'Pretty-printed JSON.'} />
+          <CardHeader title="Body" description={bodyDescription} />
           <CardBody>
             <pre aria-label="Event body" className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-muted p-3 font-mono text-xs">
               {pretty ?? (event.rawBody || '(empty body)')}

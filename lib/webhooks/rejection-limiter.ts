@@ -1,0 +1,134 @@
+import type { Db } from '@/db/client';
+import { webhookEvents } from '@/db/schema';
+import { formatDateTime } from '@/lib/ui/format';
+
+/**
+ * How many rejected deliveries are stored: a token bucket per source address and one for all
+ * sources together (a sender that can choose its X-Forwarded-For cannot multiply its share).
+ * Valid deliveries never touch these buckets: a flood cannot block Klarna's real events.
+ */
+export type RejectionLimits = { perSourcePerMinute: number; perSourceBurst: number; overallPerMinute: number; overallBurst: number };
+
+export const defaultRejectionLimits: RejectionLimits = { perSourcePerMinute: 30, perSourceBurst: 30, overallPerMinute: 300, overallBurst: 300 };
+
+/** Distinct addresses counted between two flushes; later new ones are counted together. */
+const MAX_COUNTED_SOURCES = 1000;
+const OTHER_SOURCES = '\u0000others';
+const UNKNOWN_SOURCE = '\u0000unknown';
+
+type Bucket = { tokens: number; at: number };
+type NotStored = { count: number; first: number; last: number; sources: Set<string> | null };
+
+/**
+ * Decides, per rejected delivery, whether it is stored (a few KB: reason, size, digest, headers,
+ * a prefix) or only counted; counts are written by `flush` as one summary row per address, so the
+ * event log still says how many were refused. State is in memory, per app instance: with N
+ * instances behind a load balancer, up to N times the limits are stored.
+ */
+export class RejectionLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+  private overall: Bucket;
+  private notStored = new Map<string, NotStored>();
+
+  constructor(
+    readonly limits: RejectionLimits = defaultRejectionLimits,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.overall = { tokens: limits.overallBurst, at: now() };
+  }
+
+  /** Whether a rejected delivery from `source` may be stored now (takes a token if so). */
+  take(source: string | null): boolean {
+    const key = source ?? UNKNOWN_SOURCE;
+    const t = this.now();
+    const mine = this.buckets.get(key) ?? { tokens: this.limits.perSourceBurst, at: t };
+    refill(mine, t, this.limits.perSourcePerMinute, this.limits.perSourceBurst);
+    refill(this.overall, t, this.limits.overallPerMinute, this.limits.overallBurst);
+    if (mine.tokens < 1 || this.overall.tokens < 1) {
+      this.remember(key, mine);
+      return false;
+    }
+    mine.tokens -= 1;
+    this.overall.tokens -= 1;
+    this.remember(key, mine);
+    return true;
+  }
+
+  /** A rejected delivery that was refused without being stored. */
+  countNotStored(source: string | null): void {
+    const t = this.now();
+    let key = source ?? UNKNOWN_SOURCE;
+    if (!this.notStored.has(key) && this.notStored.size >= MAX_COUNTED_SOURCES) key = OTHER_SOURCES;
+    const entry = this.notStored.get(key) ?? { count: 0, first: t, last: t, sources: key === OTHER_SOURCES ? new Set<string>() : null };
+    entry.count += 1;
+    entry.last = t;
+    if (entry.sources && entry.sources.size < 100_000) entry.sources.add(source ?? 'unknown');
+    this.notStored.set(key, entry);
+  }
+
+  /** Deliveries counted and not yet written by `flush`. */
+  pendingCount(): number {
+    let n = 0;
+    for (const entry of this.notStored.values()) n += entry.count;
+    return n;
+  }
+
+  /**
+   * Writes what was counted since the last flush: one rejected row per address saying how many
+   * were not stored. A failed write keeps the counts for the next flush.
+   */
+  async flush(db: Db): Promise<number> {
+    if (this.notStored.size === 0) return 0;
+    const taken = this.notStored;
+    this.notStored = new Map();
+    const rows = [...taken].map(([key, entry]) => {
+      const from = key === OTHER_SOURCES ? `${entry.sources!.size.toLocaleString('en-GB')} other addresses` : key === UNKNOWN_SOURCE ? 'an unknown address' : key;
+      const deliveries = `${entry.count.toLocaleString('en-GB')} more rejected deliver${entry.count === 1 ? 'y' : 'ies'}`;
+      const span = entry.first === entry.last ? `at ${formatDateTime(new Date(entry.first))} UTC` : `from ${formatDateTime(new Date(entry.first))} to ${formatDateTime(new Date(entry.last))} UTC`;
+      return {
+        verdict: 'rejected' as const,
+        status: 'rejected' as const,
+        rejectReason: `${deliveries} from ${from} not stored (over ${this.limits.perSourcePerMinute} stored per minute from one address, ${this.limits.overallPerMinute} from all), ${span}`,
+        sourceIp: key === OTHER_SOURCES || key === UNKNOWN_SOURCE ? null : key,
+        headers: {},
+        rawBody: '',
+        notStoredCount: entry.count,
+      };
+    });
+    try {
+      await db.insert(webhookEvents).values(rows);
+    } catch (error) {
+      for (const [key, entry] of taken) {
+        const now = this.notStored.get(key);
+        this.notStored.set(key, now ? { ...now, count: now.count + entry.count, first: Math.min(now.first, entry.first) } : entry);
+      }
+      throw error;
+    }
+    return rows.length;
+  }
+
+  private remember(key: string, bucket: Bucket) {
+    this.buckets.set(key, bucket);
+    // Addresses whose bucket is full again carry no state worth keeping.
+    if (this.buckets.size > 10_000) {
+      const t = this.now();
+      for (const [k, b] of this.buckets) {
+        refill(b, t, this.limits.perSourcePerMinute, this.limits.perSourceBurst);
+        if (b.tokens >= this.limits.perSourceBurst) this.buckets.delete(k);
+      }
+    }
+  }
+}
+
+function refill(bucket: Bucket, t: number, perMinute: number, burst: number) {
+  bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.at) / 60_000) * perMinute);
+  bucket.at = t;
+}
+
+const globalForLimiter = globalThis as unknown as { __webhookRejectionLimiter?: RejectionLimiter };
+
+/** The process's limiter (module graphs of Next.js and the production server share it). */
+export function appRejectionLimiter(): RejectionLimiter {
+  globalForLimiter.__webhookRejectionLimiter ??= new RejectionLimiter();
+  return globalForLimiter.__webhookRejectionLimiter;
+}
