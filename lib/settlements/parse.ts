@@ -14,6 +14,7 @@ import {
   type SettlementColumn,
   type SettlementLineType,
 } from '@/lib/klarna/schemas/settlements';
+import type { PayoutTotals } from '@/db/schema';
 import { formatMinorUnits } from '@/lib/ui/money';
 
 /**
@@ -177,23 +178,7 @@ function timestampOf(column: string, v: string, instant = false): string {
  * Empty discount and penalty cells are 0, empty rates unknown (\N). Built once per file
  * (column positions resolved up front): it runs once per line of files of millions of lines.
  */
-/** A payout's totals as the parser adds them up (what reconciliation would otherwise scan the lines for). */
-export type PayoutTotals = {
-  settlementId: string;
-  /** The currency most of its lines are in. */
-  currency: string;
-  periodStart: string;
-  periodEnd: string;
-  lineCount: number;
-  grossSales: number;
-  refunds: number;
-  fees: number;
-  tax: number;
-  discounts: number;
-  penalties: number;
-  disputes: number;
-  net: number;
-};
+export type { PayoutTotals };
 
 type Running = Omit<PayoutTotals, 'currency' | 'periodStart' | 'periodEnd'> & { lo: number; hi: number; currencies: Map<string, number> };
 
