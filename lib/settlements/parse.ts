@@ -92,6 +92,16 @@ class LineError extends Error {
   }
 }
 
+/**
+ * A value as a quarantine reason shows it: in quotes, cut at 40 characters, with control
+ * characters written visibly (`\t`, `\n`, `\r`, `\u0000`…), so a tab or a NUL that made a
+ * value wrong can be seen (in a table cell it would be invisible or break the line).
+ */
+export function shown(v: string): string {
+  const cut = v.length > 40 ? `${v.slice(0, 40)}…` : v;
+  return `"${cut.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
+}
+
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const currencies = new Set<string>(Intl.supportedValuesOf('currency'));
@@ -154,14 +164,14 @@ function timestampOf(column: string, v: string, instant = false): string {
     const s = digits(v, 17, 2);
     const fraction = n === 20 || (v.charCodeAt(19) === 46 && digits(v, 20, 3) >= 0);
     if (y >= 0 && mo >= 0 && d >= 0 && h >= 0 && mi >= 0 && s >= 0 && fraction) {
-      if (!realDate(y, mo, d, h, mi, s)) throw new LineError(column, `"${v}" is not a real date and time`);
+      if (!realDate(y, mo, d, h, mi, s)) throw new LineError(column, `${shown(v)} is not a real date and time`);
       if (instant) lastInstant = Date.UTC(y, mo - 1, d, h, mi, s, n === 24 ? digits(v, 20, 3) : 0);
       return v;
     }
   }
   const m = TIMESTAMP.exec(v);
-  if (!m) throw new LineError(column, `"${v.slice(0, 40)}" is not a UTC timestamp like 2018-08-10T07:45:00Z`);
-  if (!realDate(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0))) throw new LineError(column, `"${v}" is not a real date and time`);
+  if (!m) throw new LineError(column, `${shown(v)} is not a UTC timestamp like 2018-08-10T07:45:00Z`);
+  if (!realDate(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0))) throw new LineError(column, `${shown(v)} is not a real date and time`);
   const iso = m[7] === undefined ? `${v}Z` : v;
   if (instant) lastInstant = Date.parse(iso.replace(' ', 'T'));
   return iso;
@@ -253,7 +263,7 @@ export function rowEncoder(header: SettlementHeader, importId: string, unitSepar
   const integer = (c: SettlementColumn, empty: string): string => {
     const v = cell(ix[c]);
     if (!v) return empty;
-    if (!isInteger(v)) throw new LineError(c, /^-?\d+$/.test(v) ? `"${v}" is too large` : `"${v.slice(0, 40)}" is not a whole number of minor units`);
+    if (!isInteger(v)) throw new LineError(c, /^-?\d+$/.test(v) ? `${shown(v)} is too large` : `${shown(v)} is not a whole number of minor units`);
     return v;
   };
   const timestamp = (c: SettlementColumn, need: boolean): string => {
@@ -281,12 +291,12 @@ export function rowEncoder(header: SettlementHeader, importId: string, unitSepar
       type = inferred;
     } else if (!lineTypes.has(type)) {
       type = type.toUpperCase();
-      if (!lineTypes.has(type)) throw new LineError('type', `"${type.slice(0, 40)}" is not a line type (${settlementLineTypes.join(', ')})`);
+      if (!lineTypes.has(type)) throw new LineError('type', `${shown(type)} is not a line type (${settlementLineTypes.join(', ')})`);
     }
     let currency = required('currency');
     if (!currencies.has(currency)) {
       currency = currency.toUpperCase();
-      if (!currencies.has(currency)) throw new LineError('currency', `"${currency.slice(0, 40)}" is not an ISO 4217 currency`);
+      if (!currencies.has(currency)) throw new LineError('currency', `${shown(currency)} is not an ISO 4217 currency`);
     }
     const rateFixed = integer('payment_pricing.rate.fixed', NULL);
     const rateVariable = integer('payment_pricing.rate.variable', NULL);
@@ -404,12 +414,39 @@ export function rowEncoder(header: SettlementHeader, importId: string, unitSepar
   };
 }
 
+/** A quarantined record's cells by column (a NUL as ␀: jsonb cannot hold U+0000). */
 function rawOf(cells: string[], header: SettlementHeader): Record<string, string> {
   const raw: Record<string, string> = {};
   cells.forEach((v, i) => {
-    raw[header.columns[i] || `column ${i + 1}`] = v;
+    raw[header.columns[i] || `column ${i + 1}`] = v.includes('\u0000') ? v.replaceAll('\u0000', '\u2400') : v;
   });
   return raw;
+}
+
+/**
+ * Why a record papaparse flagged for its quotes is quarantined, naming the cell: an opening
+ * quote never closed (papaparse then reads the rest of the file into that cell), or a quote
+ * inside a quoted value that is not doubled.
+ */
+function quoteProblem(code: string, cells: string[], header: SettlementHeader): { column: string | null; reason: string } {
+  const at = code === 'MissingQuotes' ? cells.length - 1 : Math.max(0, cells.findIndex((c) => c.includes('"')));
+  const column = header.columns[at] || `column ${at + 1}`;
+  if (code === 'MissingQuotes') {
+    const swallowed = countNewlines([cells[at] ?? '']);
+    return {
+      column,
+      reason: `${column} has an unterminated quote: a value opens with " and no closing " follows, so ${swallowed > 1 ? `the rest of the file (${swallowed} more lines)` : 'the rest of the line'} was read as this one value. Close the quote, or double a quote inside a value ("")`,
+    };
+  }
+  return { column, reason: `${column} has a stray quote: a " inside a quoted value must be doubled ("")` };
+}
+
+/** The first cell holding a NUL (U+0000), which no Postgres text can store. */
+function nulProblem(cells: string[], header: SettlementHeader): { column: string; reason: string } | null {
+  const at = cells.findIndex((c) => c.includes('\u0000'));
+  if (at < 0) return null;
+  const column = header.columns[at] || `column ${at + 1}`;
+  return { column, reason: `${column} holds a NUL control character (\\u0000): ${shown(cells[at]!)}` };
 }
 
 export type ParseProgress = { bytesRead: number; linesRead: number; quarantined: number };
@@ -444,6 +481,7 @@ export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array>, sink
   const decoder = new StringDecoder('utf8');
   let sawBytes = false;
   let unitSeparatorSeen = false;
+  let nulSeen = false;
   async function* text() {
     let checked = false;
     for await (const chunk of bytes) {
@@ -457,6 +495,7 @@ export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array>, sink
       progress.bytesRead += chunk.length;
       const text = decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       if (!unitSeparatorSeen && text.includes(COPY_DELIMITER)) unitSeparatorSeen = true;
+      if (!nulSeen && text.includes('\u0000')) nulSeen = true;
       yield text;
     }
     const rest = decoder.end();
@@ -486,8 +525,11 @@ export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array>, sink
         // papaparse queues every 'data' event even while paused: stop the file too, so a
         // consumer slower than the parser (COPY into an indexed table) bounds the memory.
         source.pause();
+        // Rare: a map of the records papaparse flagged for their quotes (rows count from this chunk).
+        const quoteErrors = results.errors.length ? new Map(results.errors.filter((e) => e.type === 'Quotes' && e.row !== undefined).map((e) => [e.row!, e.code])) : null;
         void (async () => {
-          for (const cells of results.data) {
+          for (let r = 0; r < results.data.length; r++) {
+            const cells = results.data[r]!;
             const lineNo = physicalLine;
             if (cells.length === 1 && cells[0] === '') {
               physicalLine++; // a blank line
@@ -501,7 +543,15 @@ export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array>, sink
               continue;
             }
             progress.linesRead++;
-            if (cells.length !== header.columns.length) {
+            // An unterminated quote outranks the cell count it causes; MissingQuotes wins over InvalidQuotes on the same row.
+            const quoteError = quoteErrors?.get(r);
+            const badQuote = quoteError ? (results.errors.some((e) => e.row === r && e.code === 'MissingQuotes') ? 'MissingQuotes' : quoteError) : null;
+            const nul = nulSeen && !badQuote ? nulProblem(cells, header) : null;
+            if (badQuote || nul) {
+              physicalLine += 1 + countNewlines(cells);
+              const problem = badQuote ? quoteProblem(badQuote, cells, header) : nul!;
+              quarantined.push({ lineNo, column: problem.column, reason: problem.reason, raw: rawOf(cells, header) });
+            } else if (cells.length !== header.columns.length) {
               physicalLine += 1 + countNewlines(cells);
               quarantined.push({ lineNo, column: null, reason: `has ${cells.length} cells where the header has ${header.columns.length}`, raw: rawOf(cells, header) });
             } else {
