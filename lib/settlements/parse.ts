@@ -475,7 +475,7 @@ const countNewlines = (cells: string[]) => {
  * quarantined. Rejects (SettlementFileError) an empty file, a binary file or a header
  * without a required column, before any line reaches the sink.
  */
-export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array>, sink: ParseSink, options: { importId: string; batchSize?: number }): Promise<ParseResult> {
+export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, sink: ParseSink, options: { importId: string; batchSize?: number }): Promise<ParseResult> {
   const batchSize = options.batchSize ?? 5000;
   const progress: ParseProgress = { bytesRead: 0, linesRead: 0, quarantined: 0 };
   const decoder = new StringDecoder('utf8');
