@@ -12,14 +12,18 @@ const lineWith = (i: number, column: string, raw: string) => {
   return `${cells.join(',')}\r\n`;
 };
 
-async function parse(text: string) {
+async function parse(text: string, chunkBytes = 1 << 20) {
   const quarantined: QuarantinedLine[] = [];
   let imported = 0;
+  let rows = '';
+  const bytes = Buffer.from(text);
+  const chunks = Array.from({ length: Math.ceil(bytes.length / chunkBytes) }, (_, i) => bytes.subarray(i * chunkBytes, (i + 1) * chunkBytes));
   const result = await parseSettlementFile(
-    [Buffer.from(text)],
+    chunks,
     {
       lines: async (batch) => {
         imported += batch.count;
+        rows += batch.text;
       },
       quarantine: async (batch) => {
         quarantined.push(...batch);
@@ -27,8 +31,24 @@ async function parse(text: string) {
     },
     { importId: '00000000-0000-4000-8000-000000000000' },
   );
-  return { quarantined, imported, result };
+  return { quarantined, imported, result, rows };
 }
+
+describe('COPY rows', () => {
+  it('escapes a backslash or a quoted line break that first shows up late in a CRLF file (the per-row check is skipped only until then)', async () => {
+    const padding = Array.from({ length: 60 }, (_, i) => line(100 + i)).join('');
+    // Small chunks too: a CRLF split across two chunks is not a lone CR.
+    const text = extendedCsvHeader + padding + lineWith(1, 'merchant_reference', 'a\\b') + lineWith(2, 'merchant_reference', '"c\nd"');
+    for (const chunkBytes of [1 << 20, 4096, 1001, 1000]) {
+      const { rows, imported, quarantined } = await parse(text, chunkBytes);
+      expect([chunkBytes, quarantined.length]).toEqual([chunkBytes, 0]);
+      expect(imported).toBe(62);
+      expect(rows).toContain('\u001fa\\\\b\u001f');
+      expect(rows).toContain('\u001fc\\nd\u001f');
+      expect(rows.split('\n')).toHaveLength(63);
+    }
+  });
+});
 
 describe('quarantine reasons', () => {
   it('names an unterminated quote as such, with the column it opens in and the line it starts on', async () => {
