@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
 import { settlementImports, settlementLines, settlementQuarantine, settlements, type SettlementImportRow } from '@/db/schema';
 import { openCopy } from './copy';
@@ -227,7 +227,7 @@ export async function failStaleReceives(db: Db, now = new Date()): Promise<numbe
   const stale = await db
     .update(settlementImports)
     .set({ status: 'failed', error: 'The upload stopped before the whole file was in (the server handling it restarted); nothing of it was kept. Upload it again.', finishedAt: now, updatedAt: now })
-    .where(and(eq(settlementImports.status, 'importing'), sql`${settlementImports.updatedAt} < ${new Date(now.getTime() - STALE_RECEIVE_MS)}`))
+    .where(and(eq(settlementImports.status, 'importing'), lt(settlementImports.updatedAt, new Date(now.getTime() - STALE_RECEIVE_MS))))
     .returning({ id: settlementImports.id });
   for (const { id } of stale) await deleteLinesOf(db, id);
   return stale.length;
