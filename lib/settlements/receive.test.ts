@@ -12,7 +12,7 @@ import * as reconcile from './reconcile';
  * and that no failure leaves an orphan or shows a server path.
  */
 vi.mock('./reconcile', async (original) => {
-  const actual = await original<typeof import('./reconcile')>();
+  const actual = await original<typeof reconcile>();
   return { ...actual, reconcileImport: vi.fn(actual.reconcileImport) };
 });
 const reconcileImport = vi.mocked(reconcile.reconcileImport);
