@@ -1,5 +1,4 @@
-import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import { createHash } from 'node:crypto';
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
 import { settlementImports, settlementLines, settlementQuarantine, settlements, type SettlementImportRow } from '@/db/schema';
@@ -77,38 +76,6 @@ const isUniqueViolation = (error: unknown): boolean => {
 };
 
 /**
- * SHA-256 on a worker thread, so hashing a file of GBs does not lengthen the parse beside it
- * (the parse is what an upload waits on; the hash keeps up with it on the other core).
- */
-function offThreadSha256() {
-  const worker = new Worker(
-    `const { parentPort } = require('node:worker_threads');
-     const hash = require('node:crypto').createHash('sha256');
-     parentPort.on('message', (chunk) => (chunk === null ? parentPort.postMessage(hash.digest('hex')) : hash.update(chunk)));`,
-    { eval: true },
-  );
-  let failure: Error | null = null;
-  worker.on('error', (e) => {
-    failure = e;
-  });
-  return {
-    /** Copies the chunk to the worker (the caller's buffer may be reused). */
-    update(chunk: Uint8Array) {
-      if (failure) throw failure;
-      worker.postMessage(chunk);
-    },
-    async digest(): Promise<string> {
-      const answer = once(worker, 'message');
-      worker.postMessage(null);
-      const [hex] = (await answer) as [string];
-      await worker.terminate();
-      return hex;
-    },
-    close: () => void worker.terminate(),
-  };
-}
-
-/**
  * Receives a settlement file: records an import (`importing`), parses the bytes as they come
  * and COPYs the checked lines into `settlement_lines` (bad lines to the quarantine with their
  * line number, column and reason), hashes them, and when the last byte is in either refuses the
@@ -142,7 +109,7 @@ export async function receiveSettlementFile(
     })
     .returning();
   const importId = created!.id;
-  const hash = offThreadSha256();
+  const hash = createHash('sha256');
   let size = 0;
   async function* measured(): AsyncGenerator<Uint8Array> {
     for await (const chunk of bytes) {
@@ -209,7 +176,7 @@ export async function receiveSettlementFile(
     copyWait += performance.now() - ending;
     timing(`parse+copy (${(copyWait / 1000).toFixed(2)} s of it waiting for Postgres)`);
     await saveProgress(true);
-    const sha256 = await hash.digest();
+    const sha256 = hash.digest('hex');
     const [existing] = await db.select().from(settlementImports).where(and(eq(settlementImports.sha256, sha256), ne(settlementImports.status, 'failed'))).limit(1);
     if (existing) throw new DuplicateImportError(existing);
     let row: SettlementImportRow | undefined;
@@ -247,7 +214,6 @@ export async function receiveSettlementFile(
     }
     throw error;
   } finally {
-    hash.close();
     await pending.catch(() => {});
   }
 }
