@@ -1,17 +1,17 @@
 /**
  * The app side of `npm run bench:settlements`, in its own process so its peak RSS is the
- * import's alone: the file is streamed in as the upload route streams a request body
- * (`storeUpload`), recorded (`createImport`), then imported and reconciled by the job's own
- * function (`runImport`: papaparse → COPY → one INSERT … SELECT with verdicts → missing and
- * payout totals). Prints one JSON line: seconds, status, lines, peak RSS.
+ * import's alone: the file is streamed in as the upload route streams a request body, through
+ * the route's own `receiveSettlementFile` (parse → COPY as the bytes arrive, hashed; nothing
+ * stored), then reconciled by the job's own function (`runImport`: one INSERT … SELECT with
+ * verdicts → missing and payout totals). Prints one JSON line: seconds, status, lines, peak RSS.
  */
 import { createReadStream } from 'node:fs';
 import { openDatabase } from '@/db/client';
-import { createImport, runImport, storeUpload } from '@/lib/settlements/import';
+import { receiveSettlementFile, runImport } from '@/lib/settlements/import';
 
 async function main() {
-  const [url, file, dir] = process.argv.slice(2);
-  if (!url || !file || !dir) throw new Error('usage: settlements-import.ts <database url> <file> <upload dir>');
+  const [url, file] = process.argv.slice(2);
+  if (!url || !file) throw new Error('usage: settlements-import.ts <database url> <file>');
   const handle = openDatabase({ url });
   try {
     let peak = process.memoryUsage().rss;
@@ -19,8 +19,8 @@ async function main() {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 20);
     const started = performance.now();
-    const stored = await storeUpload(createReadStream(file, { highWaterMark: 1 << 20 }), dir);
-    const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'bench-settlement.csv', uploadedByEmail: 'bench@example.com' });
+    // The route's `queue` sends the job; here this process runs it next, as a worker would.
+    const row = await receiveSettlementFile(handle, createReadStream(file, { highWaterMark: 1 << 20 }), { source: 'upload', fileName: 'bench-settlement.csv', uploadedByEmail: 'bench@example.com' }, { queue: async () => {} });
     const uploaded = performance.now();
     const done = await runImport(handle, row.id);
     const finished = performance.now();

@@ -4,7 +4,8 @@
  * `BENCH_COLUMNS=extended` adds our 4: type, fee, VAT and net) against
  * 1,000,000 cached captures and refunds (`payment_operations`) in real Postgres, imported and
  * reconciled by the real code in a child process (bench/settlements-import.ts: the upload
- * route's `storeUpload`, then the import job's `runImport`), timed end to end, with that
+ * route's `receiveSettlementFile`, parsing and COPYing as the bytes arrive, then the import
+ * job's `runImport`, reconciling), timed end to end, with that
  * process's peak RSS. In the same run, the floor: `psql \copy` of the same file into an
  * UNLOGGED table with the file's columns, typed.
  *
@@ -239,7 +240,7 @@ async function main() {
     await settle();
 
     // The import, in its own process.
-    const child = spawnSync(process.execPath, ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), path.resolve('bench/settlements-import.ts'), url.toString(), file, path.join(dir, 'uploads')], {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), path.resolve('bench/settlements-import.ts'), url.toString(), file], {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -256,7 +257,7 @@ async function main() {
       seconds: number;
       peak_rss_mb: number;
     };
-    log(`import: ${result.status}${result.error ? ` (${result.error})` : ''}, ${result.linesImported.toLocaleString('en')} lines, store ${result.upload_seconds.toFixed(2)} s + parse/COPY/reconcile ${result.import_seconds.toFixed(2)} s, peak RSS ${result.peak_rss_mb} MB`);
+    log(`import: ${result.status}${result.error ? ` (${result.error})` : ''}, ${result.linesImported.toLocaleString('en')} lines, receive (parse + COPY) ${result.upload_seconds.toFixed(2)} s + reconcile ${result.import_seconds.toFixed(2)} s, peak RSS ${result.peak_rss_mb} MB`);
 
     const counts = Object.fromEntries(
       (await sql<{ verdict: string; n: string }[]>`select verdict, count(*)::text as n from settlement_lines where import_id = ${result.importId} group by verdict`).map((r) => [r.verdict, Number(r.n)]),

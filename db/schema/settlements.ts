@@ -8,6 +8,24 @@ import { users } from './users';
  * Amounts are integers in minor units (bigint, read as JS numbers).
  */
 
+/** A payout's totals as the parser adds them up (what reconciliation would otherwise scan the lines for). */
+export type PayoutTotals = {
+  settlementId: string;
+  /** The currency most of its lines are in. */
+  currency: string;
+  periodStart: string;
+  periodEnd: string;
+  lineCount: number;
+  grossSales: number;
+  refunds: number;
+  fees: number;
+  tax: number;
+  discounts: number;
+  penalties: number;
+  disputes: number;
+  net: number;
+};
+
 /** One file brought in, with the stored progress of its import job (read by every browser). */
 export const settlementImports = pgTable(
   'settlement_imports',
@@ -15,12 +33,16 @@ export const settlementImports = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     source: text('source', { enum: ['upload', 'klarna'] }).notNull(),
     fileName: text('file_name').notNull(),
-    /** SHA-256 of the file's bytes: the same file is imported once. */
-    sha256: text('sha256').notNull(),
+    /** SHA-256 of the file's bytes: the same file is imported once. Null while the file is still arriving. */
+    sha256: text('sha256'),
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
     /** The settlement fetched from Klarna (source 'klarna'). */
     klarnaSettlementId: text('klarna_settlement_id'),
-    /** queued → importing → reconciling → done | failed; superseded when a later file re-issues all its settlements. */
+    /**
+     * importing (the upload request or fetch parses and COPYs the file as it arrives) → queued
+     * (its lines are in; waiting for the job) → reconciling → done | failed; superseded when a
+     * later file re-issues all its settlements.
+     */
     status: text('status', { enum: ['queued', 'importing', 'reconciling', 'done', 'failed', 'superseded'] }).notNull(),
     /** Why it failed, as shown to the user (names the column or line at fault). */
     error: text('error'),
@@ -33,8 +55,10 @@ export const settlementImports = pgTable(
     extraColumns: jsonb('extra_columns').$type<string[]>(),
     /** The merchant accounts the lines name (what "missing from settlements" looks at). */
     accountIds: jsonb('account_ids').$type<string[]>(),
-    /** Where the uploaded bytes wait for the job (UPLOAD_DIR); removed when done. */
-    storagePath: text('storage_path'),
+    /** Each payout's totals as the parser added them up, for the reconciliation job (lib/settlements/parse.ts `PayoutTotals`). */
+    payoutTotals: jsonb('payout_totals').$type<PayoutTotals[]>(),
+    /** How many times the reconciliation job has started on this import (it gives up after lib/settlements/import.ts `RECONCILE_ATTEMPTS`). */
+    attempts: integer('attempts').notNull().default(0),
     uploadedBy: uuid('uploaded_by').references(() => users.id),
     uploadedByEmail: text('uploaded_by_email'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

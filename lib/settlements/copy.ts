@@ -58,11 +58,26 @@ export async function openCopy(handle: DbHandle): Promise<Copier> {
   const table = 'settlement_lines';
   const columns = lineCopyColumns.join(', ');
   if (handle.driver === 'postgres') {
-    const stream: Writable = await handle.client.unsafe(`COPY ${table} (${columns}) FROM STDIN ${copyOptions}`).writable();
+    // On a connection of its own: postgres.js would otherwise send other queries of this
+    // process (another upload's, a progress update) down the connection in COPY mode.
+    const connection = await handle.client.reserve();
+    let released = false;
+    const release = () => {
+      if (!released) connection.release();
+      released = true;
+    };
+    let stream: Writable;
+    try {
+      stream = await connection.unsafe(`COPY ${table} (${columns}) FROM STDIN ${copyOptions}`).writable();
+    } catch (error) {
+      release();
+      throw error;
+    }
     let streamError: Error | null = null;
     stream.on('error', (e: Error) => {
       streamError = e;
     });
+    stream.on('close', release);
     return {
       async write({ text }) {
         if (streamError) throw streamError;
@@ -83,11 +98,19 @@ export async function openCopy(handle: DbHandle): Promise<Copier> {
         if (streamError) throw streamError;
         const finished = once(stream, 'finish');
         stream.end();
-        await finished;
+        try {
+          await finished;
+        } finally {
+          release();
+        }
         if (streamError) throw streamError;
       },
       async abort(error) {
+        // Back to the pool only once postgres.js has ended the COPY on it.
+        const closed = stream.closed ? Promise.resolve() : new Promise<void>((resolve) => stream.once('close', () => resolve()));
         stream.destroy(error);
+        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5000))]);
+        release();
       },
     };
   }

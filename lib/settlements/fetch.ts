@@ -1,15 +1,17 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import type { Db, DbHandle } from '@/db/client';
 import { settlementImports } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import { klarnaFor, klarnaSettings, type KlarnaSettings } from '@/lib/credentials/connection';
+import { appDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { enqueue, queues } from '@/lib/jobs/queue';
 import type { Settlement } from '@/lib/klarna/schemas/settlements';
-import { chunksOf, createImport, DuplicateImportError, storeUpload, uploadDir } from './import';
+import { chunksOf, DuplicateImportError, receiveSettlementFile } from './import';
 
-export type SettlementFetchCtx = { db: Db; actor?: Actor | null; settings?: KlarnaSettings; requestId?: string; dataDir?: string };
+/** `handle`: the database the reports are COPYed into (default: the app's; a test passes its own). */
+export type SettlementFetchCtx = { db: Db; handle?: DbHandle; actor?: Actor | null; settings?: KlarnaSettings; requestId?: string };
 
 const MAX_PAGES = 20;
 
@@ -25,14 +27,13 @@ async function knownIds(db: Db, ids: string[]): Promise<Set<string>> {
 
 /**
  * Brings in the settlement reports Klarna has that we do not: each CSV is downloaded as a
- * stream into the upload store and queued for import like an upload. With `settlementId`
+ * stream, parsed and COPYed as it arrives, then queued for reconciliation like an upload. With `settlementId`
  * (the `settlement.report.created` webhook names one), only that report. A user's click is
  * role-checked and audited; the schedule and the webhook run as the system.
  */
 export async function fetchSettlementsFromKlarna(ctx: SettlementFetchCtx, options: { settlementId?: string | null } = {}): Promise<{ queued: number; alreadyImported: number; importIds: string[] }> {
   if (ctx.actor !== undefined) assertCan(ctx.actor, 'settlements.reconcile');
-  const config = env();
-  const settings = ctx.settings ?? klarnaSettings(config);
+  const settings = ctx.settings ?? klarnaSettings(env());
   const api = await klarnaFor(ctx.db, settings);
   const candidates: Settlement[] = [];
   if (options.settlementId) {
@@ -59,16 +60,13 @@ export async function fetchSettlementsFromKlarna(ctx: SettlementFetchCtx, option
       continue;
     }
     const download = await api.settlements.downloadCsv(settlement.settlement_id);
-    const stored = await storeUpload(chunksOf(download.body), uploadDir(ctx.dataDir ?? config.DATA_DIR));
     try {
-      const row = await createImport(ctx.db, stored, {
-        source: 'klarna',
-        fileName: download.fileName,
-        klarnaSettlementId: settlement.settlement_id,
-        uploadedBy: ctx.actor?.id ?? null,
-        uploadedByEmail: ctx.actor?.email ?? null,
-      });
-      await enqueue(queues.settlementImport, { importId: row.id });
+      const row = await receiveSettlementFile(
+        ctx.handle ?? appDb(),
+        chunksOf(download.body),
+        { source: 'klarna', fileName: download.fileName, klarnaSettlementId: settlement.settlement_id, uploadedBy: ctx.actor?.id ?? null, uploadedByEmail: ctx.actor?.email ?? null },
+        { queue: (importId) => enqueue(queues.settlementImport, { importId }) },
+      );
       importIds.push(row.id);
       queued++;
     } catch (error) {

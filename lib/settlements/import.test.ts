@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { asc, eq } from 'drizzle-orm';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentOperations, paymentTransactions, settlementImports, settlementLines, settlementMissing, settlementQuarantine, settlements } from '@/db/schema';
 import { feeFor, netAmountOf, settlementColumns, extendedCsvHeader, extendedCsvLine, type SettlementLine } from '@/lib/klarna/schemas/settlements';
 import { openTestDatabase, type Driver } from '@/test/db';
-import { createImport, DuplicateImportError, runImport, storeUpload } from './import';
+import { DuplicateImportError, receiveSettlementFile, runImport } from './import';
 import { SettlementFileError } from './parse';
 import { reconcileImport } from './reconcile';
 
@@ -66,8 +66,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
     });
 
     const importText = async (text: string | Buffer, name = 'report.csv') => {
-      const stored = await storeUpload(bytesOf(text), dir);
-      const row = await createImport(handle.db, stored, { source: 'upload', fileName: name, uploadedByEmail: 'ops@example.com' });
+      const row = await receiveSettlementFile(handle, bytesOf(text), { source: 'upload', fileName: name, uploadedByEmail: 'ops@example.com' }, { queue: async () => {} });
       return runImport(handle, row.id);
     };
 
@@ -250,8 +249,10 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       const err = await importText(text, 'b.csv').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DuplicateImportError);
       expect((err as Error).message).toMatch(/already imported on .* by ops@example.com/);
-      expect(await handle.db.select().from(settlementImports).where(eq(settlementImports.sha256, first.sha256))).toHaveLength(1);
-      expect(await readdir(dir)).toEqual([]);
+      expect(await handle.db.select().from(settlementImports).where(eq(settlementImports.sha256, first.sha256!))).toHaveLength(1);
+      // The second copy's lines, COPYed while it arrived, went with it.
+      expect(await handle.db.$count(settlementImports, eq(settlementImports.fileName, 'b.csv'))).toBe(0);
+      expect(await handle.db.$count(settlementLines, eq(settlementLines.settlementId, 'DUP-1'))).toBe(1);
     });
 
     it('accepts columns in any order, LF endings, a BOM, alias names and unknown columns (kept)', async () => {
@@ -270,12 +271,13 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
     });
 
     it('refuses a file without a required column, an empty file and a binary file, storing nothing', async () => {
+      const importsBefore = await handle.db.$count(settlementImports);
       const noAmount = settlementColumns.filter((c) => c !== 'amount' && c !== 'currency').join(',') + '\r\n';
       await expect(importText(noAmount)).rejects.toThrow(/no "amount", "currency" columns/);
       await expect(importText('')).rejects.toThrow(SettlementFileError);
       await expect(importText(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 1, 2, 3, 10]))).rejects.toThrow(/not a CSV file/);
       await expect(importText('hello world\nthis is prose\n')).rejects.toThrow(/not a settlement CSV file/);
-      expect(await readdir(dir)).toEqual([]);
+      expect(await handle.db.$count(settlementImports)).toBe(importsBefore);
     });
 
     it('quarantines bad timestamps, unknown currencies and short records with line and column', async () => {

@@ -1,26 +1,27 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
 import { settlementImports, settlementLines, settlementQuarantine, settlementReissues, settlements, type SettlementImportRow } from '@/db/schema';
 import { openCopy } from './copy';
-import { headerFromPrefix, parseSettlementFile, SettlementFileError, type ParseProgress } from './parse';
+import { parseSettlementFile, SettlementFileError, type ParseProgress } from './parse';
 import { reconcileImport } from './reconcile';
 import { recheckImportsSettledBy } from './recheck';
 
 /**
- * Bringing a settlement file in: the bytes are stored (hashed on the way), checked for a
- * usable header and for being the same file as one already imported, then an import job
- * (lib/settlements/jobs.ts) parses, COPYs and reconciles it, storing its progress on the
- * import row so every browser sees the same progress bar.
- *
- * The stored file lives under `<DATA_DIR>/uploads` until its job is done: with several app
- * instances that directory must be shared storage (the job may run on another instance).
+ * Bringing a settlement file in, with no disk shared between app instances: the request (an
+ * upload, or the download of a fetch from Klarna) parses the bytes as they arrive and COPYs
+ * its lines straight into `settlement_lines`, hashing them on the way, and the file itself is
+ * never stored. When the last byte is in, the same SHA-256 as an earlier import is refused
+ * (its lines are removed again); otherwise the import is queued and a job on any instance
+ * (lib/settlements/jobs.ts) reconciles it, storing its progress on the import row so every
+ * browser sees the same progress bar.
  */
 
 export const MAX_UPLOAD_BYTES = 20 * 1024 ** 3;
+/** Times the reconciliation job starts on an import before it is failed (lib/jobs/queue.ts: retryLimit 2). */
+export const RECONCILE_ATTEMPTS = 3;
+/** An import still `importing` with no progress for this long lost its request (its instance stopped). */
+export const STALE_RECEIVE_MS = 10 * 60 * 1000;
 
 export class DuplicateImportError extends Error {
   constructor(readonly existing: SettlementImportRow) {
@@ -31,8 +32,6 @@ export class DuplicateImportError extends Error {
 }
 
 export class UploadTooLargeError extends Error {}
-
-export type StoredFile = { storagePath: string; sha256: string; sizeBytes: number };
 
 /** A web stream's chunks as an async iterable (a request body, a download from Klarna). */
 export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -48,114 +47,78 @@ export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerato
   }
 }
 
+export type ImportMeta = {
+  source: 'upload' | 'klarna';
+  fileName: string;
+  klarnaSettlementId?: string | null;
+  uploadedBy?: string | null;
+  uploadedByEmail?: string | null;
+  /** The size announced (Content-Length), for the progress bar while the bytes arrive. */
+  expectedBytes?: number | null;
+};
+
 /**
- * Streams bytes to a file under `dir`, hashing them, refusing at once a file whose first
- * bytes are not a settlement CSV header (SettlementFileError names what is missing).
+ * What a user may read about a failure we did not foresee: never the error's own text (it
+ * can hold a server path, a host name or SQL); the details go to the server log under `ref`.
  */
-export async function storeUpload(bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, dir: string, maxBytes = MAX_UPLOAD_BYTES): Promise<StoredFile> {
-  await mkdir(dir, { recursive: true });
-  const storagePath = path.join(dir, `${randomUUID()}.csv`);
-  const out = createWriteStream(storagePath);
-  const hash = createHash('sha256');
-  let size = 0;
-  let prefix = '';
-  let headerChecked = false;
-  const checkHeader = () => {
-    headerChecked = true;
-    if (prefix.slice(0, 4096).includes('\u0000')) throw new SettlementFileError('not_csv', 'This is not a CSV file: it holds binary data (an Excel workbook or a zip?). Export the report as CSV.');
-    headerFromPrefix(prefix);
-  };
-  try {
-    for await (const chunk of bytes) {
-      size += chunk.length;
-      if (size > maxBytes) throw new UploadTooLargeError(`The file is larger than ${Math.round(maxBytes / 1024 ** 3)} GB.`);
-      hash.update(chunk);
-      if (!headerChecked) {
-        prefix += Buffer.from(chunk).toString('utf8');
-        if (/\r?\n/.test(prefix.replace(/^\uFEFF/, '')) || prefix.length > 1 << 20) checkHeader();
-      }
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-    }
-    if (size === 0) throw new SettlementFileError('empty_file', 'The file is empty.');
-    if (!headerChecked) checkHeader();
-    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    return { storagePath, sha256: hash.digest('hex'), sizeBytes: size };
-  } catch (error) {
-    // The stream may still be opening the file: wait for it to close before removing it.
-    if (!out.closed) await new Promise<void>((resolve) => out.destroy().once('close', () => resolve()));
-    await rm(storagePath, { force: true });
-    throw error;
+export const unexpectedFailureMessage = (ref: string, what: string) => `${what} (reference ${ref}). Nothing of this file was kept; try again, and quote the reference if it happens again.`;
+
+const deleteLinesOf = async (db: Db, importId: string) => {
+  await db.delete(settlementLines).where(eq(settlementLines.importId, importId));
+  await db.delete(settlementQuarantine).where(eq(settlementQuarantine.importId, importId));
+};
+
+const isUniqueViolation = (error: unknown): boolean => {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
   }
-}
-
-export function uploadDir(dataDir: string): string {
-  return path.resolve(dataDir, 'uploads');
-}
+  return false;
+};
 
 /**
- * Records a stored file as a queued import, unless the same bytes were imported already
- * (then the stored copy is removed and DuplicateImportError names the earlier import).
+ * Receives a settlement file: records an import (`importing`), parses the bytes as they come
+ * and COPYs the checked lines into `settlement_lines` (bad lines to the quarantine with their
+ * line number, column and reason), hashes them, and when the last byte is in either refuses the
+ * file as one already imported (DuplicateImportError; its lines are deleted again) or marks the
+ * import `queued` and hands it to `queue` (the reconciliation job). A file that is not a
+ * settlement CSV (SettlementFileError: the header is checked on the first chunk), too large
+ * (UploadTooLargeError) or a duplicate leaves nothing behind; any other failure (the client
+ * went away, the database) leaves the import `failed` with a message naming no server detail.
+ * The memory stays bounded whatever the size: the source is read only as fast as COPY takes it.
  */
-export async function createImport(
-  db: Db,
-  file: StoredFile,
-  meta: { source: 'upload' | 'klarna'; fileName: string; klarnaSettlementId?: string | null; uploadedBy?: string | null; uploadedByEmail?: string | null },
+export async function receiveSettlementFile(
+  handle: DbHandle,
+  bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  meta: ImportMeta,
+  options: { queue: (importId: string) => Promise<unknown>; maxBytes?: number },
 ): Promise<SettlementImportRow> {
-  const [existing] = await db.select().from(settlementImports).where(and(eq(settlementImports.sha256, file.sha256), ne(settlementImports.status, 'failed'))).limit(1);
-  if (existing) {
-    await rm(file.storagePath, { force: true });
-    throw new DuplicateImportError(existing);
-  }
-  const [row] = await db
+  const db = handle.db;
+  const maxBytes = options.maxBytes ?? MAX_UPLOAD_BYTES;
+  const [created] = await db
     .insert(settlementImports)
     .values({
       source: meta.source,
       fileName: meta.fileName.slice(0, 255) || 'settlement.csv',
-      sha256: file.sha256,
-      sizeBytes: file.sizeBytes,
+      sha256: null,
+      sizeBytes: meta.expectedBytes && meta.expectedBytes > 0 ? meta.expectedBytes : 0,
       klarnaSettlementId: meta.klarnaSettlementId ?? null,
-      status: 'queued',
-      storagePath: file.storagePath,
+      status: 'importing',
       uploadedBy: meta.uploadedBy ?? null,
       uploadedByEmail: meta.uploadedByEmail ?? null,
+      startedAt: new Date(),
     })
-    .onConflictDoNothing()
     .returning();
-  if (!row) {
-    // Another upload of the same bytes won the race.
-    const [winner] = await db.select().from(settlementImports).where(and(eq(settlementImports.sha256, file.sha256), ne(settlementImports.status, 'failed'))).limit(1);
-    await rm(file.storagePath, { force: true });
-    throw new DuplicateImportError(winner!);
+  const importId = created!.id;
+  const hash = createHash('sha256');
+  let size = 0;
+  async function* measured(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of bytes) {
+      size += chunk.length;
+      if (size > maxBytes) throw new UploadTooLargeError(`The file is larger than ${Math.round(maxBytes / 1024 ** 3)} GB.`);
+      hash.update(chunk);
+      yield chunk;
+    }
   }
-  return row;
-}
-
-const fileErrorMessage = (error: unknown) =>
-  error instanceof SettlementFileError ? error.message : `The import failed: ${error instanceof Error ? error.message : String(error)}. Nothing of this file was kept; try again.`;
-
-/**
- * The import job: parse the stored file and COPY its lines into `settlement_lines`
- * (quarantining bad lines), then reconcile them in one transaction. Progress is written to
- * the import row at most every 250 ms. Safe to run again: a finished import is left alone, an
- * unfinished one (its instance died) starts over from its stored file.
- */
-export async function runImport(handle: DbHandle, importId: string): Promise<SettlementImportRow> {
-  const db = handle.db;
-  const [claimed] = await db
-    .update(settlementImports)
-    .set({ status: 'importing', startedAt: new Date(), updatedAt: new Date(), bytesRead: 0, linesRead: 0, linesImported: 0, linesQuarantined: 0, error: null })
-    .where(and(eq(settlementImports.id, importId), sql`${settlementImports.status} IN ('queued', 'importing', 'reconciling')`))
-    .returning();
-  if (!claimed) {
-    const [row] = await db.select().from(settlementImports).where(eq(settlementImports.id, importId));
-    if (!row) throw new Error(`settlement import ${importId} not found`);
-    return row;
-  }
-  const clear = async () => {
-    await db.delete(settlementLines).where(eq(settlementLines.importId, importId));
-    await db.delete(settlementQuarantine).where(eq(settlementQuarantine.importId, importId));
-  };
-  await clear();
   let lastWrite = 0;
   let latest: ParseProgress = { bytesRead: 0, linesRead: 0, quarantined: 0 };
   let imported = 0;
@@ -168,7 +131,7 @@ export async function runImport(handle: DbHandle, importId: string): Promise<Set
     pending = pending.then(() =>
       db
         .update(settlementImports)
-        .set({ bytesRead: p.bytesRead, linesRead: p.linesRead, linesQuarantined: p.quarantined, linesImported: imported, updatedAt: new Date() })
+        .set({ bytesRead: p.bytesRead, linesRead: p.linesRead, linesQuarantined: p.quarantined, linesImported: imported, sizeBytes: sql`greatest(${settlementImports.sizeBytes}, ${p.bytesRead})`, updatedAt: new Date() })
         .where(eq(settlementImports.id, importId)),
     );
     return pending;
@@ -178,24 +141,20 @@ export async function runImport(handle: DbHandle, importId: string): Promise<Set
     if (process.env.SETTLEMENT_IMPORT_TIMING) console.error(`${what}: ${((performance.now() - mark) / 1000).toFixed(2)} s`);
     mark = performance.now();
   };
-  const copier = await openCopy(handle);
+  let copier: Awaited<ReturnType<typeof openCopy>> | null = null;
   let copyWait = 0;
   try {
-    if (!claimed.storagePath) throw new Error('the uploaded file is no longer stored');
-    const size = (await stat(claimed.storagePath)).size;
-    if (size !== claimed.sizeBytes) throw new Error('the stored file is incomplete');
+    copier = await openCopy(handle);
+    const copy = copier;
     const parsed = await parseSettlementFile(
-      createReadStream(claimed.storagePath, { highWaterMark: 1 << 20 }),
+      measured(),
       {
         header: async (h) => {
-          await db
-            .update(settlementImports)
-            .set({ columns: h.columns, extraColumns: h.extras.map((e) => e.name) })
-            .where(eq(settlementImports.id, importId));
+          await db.update(settlementImports).set({ columns: h.columns, extraColumns: h.extras.map((e) => e.name) }).where(eq(settlementImports.id, importId));
         },
         lines: async (batch) => {
           const waited = performance.now();
-          await copier.write(batch);
+          await copy.write(batch);
           copyWait += performance.now() - waited;
           imported += batch.count;
         },
@@ -213,30 +172,105 @@ export async function runImport(handle: DbHandle, importId: string): Promise<Set
       { importId },
     );
     const ending = performance.now();
-    await copier.end();
+    await copy.end();
     copyWait += performance.now() - ending;
     timing(`parse+copy (${(copyWait / 1000).toFixed(2)} s of it waiting for Postgres)`);
     await saveProgress(true);
-    await db.update(settlementImports).set({ status: 'reconciling', linesImported: imported, accountIds: parsed.accounts, updatedAt: new Date() }).where(eq(settlementImports.id, importId));
-    await reconcileImport(db, importId, { totals: parsed.totals });
-    timing('reconcile');
+    const sha256 = hash.digest('hex');
+    const [existing] = await db.select().from(settlementImports).where(and(eq(settlementImports.sha256, sha256), ne(settlementImports.status, 'failed'))).limit(1);
+    if (existing) throw new DuplicateImportError(existing);
+    let row: SettlementImportRow | undefined;
+    try {
+      [row] = await db
+        .update(settlementImports)
+        .set({ sha256, sizeBytes: size, status: 'queued', linesImported: imported, accountIds: parsed.accounts, payoutTotals: parsed.totals, updatedAt: new Date() })
+        .where(eq(settlementImports.id, importId))
+        .returning();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Another upload of the same bytes finished first.
+      const [winner] = await db.select().from(settlementImports).where(and(eq(settlementImports.sha256, sha256), ne(settlementImports.status, 'failed'))).limit(1);
+      throw winner ? new DuplicateImportError(winner) : error;
+    }
+    await options.queue(importId);
+    return row!;
+  } catch (error) {
+    await copier?.abort(error instanceof Error ? error : new Error(String(error))).catch(() => {});
+    await pending.catch(() => {});
+    const foreseen = error instanceof SettlementFileError || error instanceof UploadTooLargeError || error instanceof DuplicateImportError;
+    if (!foreseen) console.error(`settlement import ${importId}: receiving the file failed`, error);
+    try {
+      await deleteLinesOf(db, importId);
+      // The request answers a foreseen refusal itself: no import to show for it.
+      if (foreseen) await db.delete(settlementImports).where(eq(settlementImports.id, importId));
+      else
+        await db
+          .update(settlementImports)
+          .set({ status: 'failed', error: unexpectedFailureMessage(importId.slice(0, 8), 'The file could not be read in to the end'), finishedAt: new Date(), updatedAt: new Date() })
+          .where(eq(settlementImports.id, importId));
+    } catch (cleanup) {
+      // The database is gone too: the stale sweep (failStaleReceives) fails the import later.
+      console.error(`settlement import ${importId}: cleaning up after the failure failed`, cleanup);
+    }
+    throw error;
+  } finally {
+    await pending.catch(() => {});
+  }
+}
+
+/**
+ * Imports left `importing` by a request whose instance stopped (its COPY died with its
+ * connection, so nothing of it is in): failed, so nobody waits on them. Run by the scheduled
+ * fetch job. Returns how many.
+ */
+export async function failStaleReceives(db: Db, now = new Date()): Promise<number> {
+  const stale = await db
+    .update(settlementImports)
+    .set({ status: 'failed', error: 'The upload stopped before the whole file was in (the server handling it restarted); nothing of it was kept. Upload it again.', finishedAt: now, updatedAt: now })
+    .where(and(eq(settlementImports.status, 'importing'), lt(settlementImports.updatedAt, new Date(now.getTime() - STALE_RECEIVE_MS))))
+    .returning({ id: settlementImports.id });
+  for (const { id } of stale) await deleteLinesOf(db, id);
+  return stale.length;
+}
+
+/**
+ * The import job: reconcile the lines the request COPYed, in one transaction (reconcile.ts),
+ * then re-check earlier imports this file settles. Any instance's worker can run it: all it
+ * needs is in Postgres. Safe to run again: a finished import is left alone. A failure before
+ * the last attempt puts the import back to `queued` and rethrows (pg-boss retries it); the
+ * last one fails the import with a message naming no server detail and removes its lines.
+ */
+export async function runImport(handle: DbHandle, importId: string): Promise<SettlementImportRow> {
+  const db = handle.db;
+  const [claimed] = await db
+    .update(settlementImports)
+    .set({ status: 'reconciling', attempts: sql`${settlementImports.attempts} + 1`, updatedAt: new Date(), error: null })
+    .where(and(eq(settlementImports.id, importId), sql`${settlementImports.status} IN ('queued', 'reconciling')`))
+    .returning();
+  if (!claimed) {
+    const [row] = await db.select().from(settlementImports).where(eq(settlementImports.id, importId));
+    if (!row) throw new Error(`settlement import ${importId} not found`);
+    return row;
+  }
+  const started = performance.now();
+  try {
+    await reconcileImport(db, importId, claimed.payoutTotals ? { totals: claimed.payoutTotals } : {});
+    if (process.env.SETTLEMENT_IMPORT_TIMING) console.error(`reconcile: ${((performance.now() - started) / 1000).toFixed(2)} s`);
     // Earlier payouts that listed as missing what this file settles are stale now; re-checked
     // before this import says done, so what the pages show then is final.
     await recheckImportsSettledBy(db, importId);
-    await db.update(settlementImports).set({ status: 'done', finishedAt: new Date(), updatedAt: new Date(), storagePath: null }).where(eq(settlementImports.id, importId));
-    if (claimed.storagePath) await rm(claimed.storagePath, { force: true });
+    await db.update(settlementImports).set({ status: 'done', finishedAt: new Date(), updatedAt: new Date(), payoutTotals: null }).where(eq(settlementImports.id, importId));
   } catch (error) {
-    if (!(error instanceof SettlementFileError)) console.error(`settlement import ${importId} failed`, error);
-    await copier.abort(error instanceof Error ? error : new Error(String(error))).catch(() => {});
-    await pending.catch(() => {});
-    await clear().catch(() => {});
+    console.error(`settlement import ${importId}: reconciliation failed (attempt ${claimed.attempts} of ${RECONCILE_ATTEMPTS})`, error);
+    if (claimed.attempts < RECONCILE_ATTEMPTS) {
+      await db.update(settlementImports).set({ status: 'queued', updatedAt: new Date() }).where(eq(settlementImports.id, importId));
+      throw error;
+    }
+    await deleteLinesOf(db, importId).catch(() => {});
     await db
       .update(settlementImports)
-      .set({ status: 'failed', error: fileErrorMessage(error), finishedAt: new Date(), updatedAt: new Date(), storagePath: null })
+      .set({ status: 'failed', error: unexpectedFailureMessage(importId.slice(0, 8), `Reconciling this file failed ${RECONCILE_ATTEMPTS} times`), finishedAt: new Date(), updatedAt: new Date(), payoutTotals: null })
       .where(eq(settlementImports.id, importId));
-    if (claimed.storagePath) await rm(claimed.storagePath, { force: true });
-  } finally {
-    await pending.catch(() => {});
   }
   const [row] = await db.select().from(settlementImports).where(eq(settlementImports.id, importId));
   return row!;

@@ -7,7 +7,7 @@ import { settlementImports, settlementLines } from '@/db/schema';
 import { enqueue, queues, startJobs, stopJobs } from '@/lib/jobs/queue';
 import { extendedCsvHeader } from '@/lib/klarna/schemas/settlements';
 import { openTestDatabase, type Driver } from '@/test/db';
-import { createImport, runImport, storeUpload } from './import';
+import { receiveSettlementFile, runImport } from './import';
 
 const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
@@ -45,8 +45,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         },
         { pollingIntervalSeconds: 0.5 },
       );
-      const stored = await storeUpload(bytesOf(extendedCsvHeader + Array.from({ length: 50 }, (_, i) => line(i)).join('')), dir);
-      const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'job.csv' });
+      const row = await receiveSettlementFile(handle, bytesOf(extendedCsvHeader + Array.from({ length: 50 }, (_, i) => line(i)).join('')), { source: 'upload', fileName: 'job.csv' }, { queue: async () => {} });
       await enqueue(queues.settlementImport, { importId: row.id });
       let status = row.status;
       for (let i = 0; i < 100 && status !== 'done' && status !== 'failed'; i++) {

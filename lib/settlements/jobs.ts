@@ -5,7 +5,7 @@ import { enqueue, queues, type JobHandlers } from '@/lib/jobs/queue';
 import { settlementReportEventPayloadSchema } from '@/lib/klarna/schemas/settlements';
 import type { WebhookHandlerRegistry } from '@/lib/webhooks/handlers';
 import { fetchSettlementsFromKlarna, isSettlementKnown } from './fetch';
-import { runImport } from './import';
+import { failStaleReceives, runImport } from './import';
 import { recheckImport, sweepNowKnownLines } from './recheck';
 
 /** What the settlement jobs do (lib/jobs/queue.ts runs them). */
@@ -20,8 +20,10 @@ export function settlementJobHandlers(): JobHandlers {
     [queues.settlementFetch]: async ({ settlementId }) => {
       // Re-checks a lost re-check may have left behind; never in the way of the fetch.
       await sweepNowKnownLines(appDb().db).catch((error: unknown) => console.error('settlement sweep failed', error));
+      // Uploads whose request died with its instance: failed, so nobody waits on them.
+      await failStaleReceives(appDb().db).catch((error: unknown) => console.error('settlement stale-upload sweep failed', error));
       try {
-        await fetchSettlementsFromKlarna({ db: appDb().db }, { settlementId });
+        await fetchSettlementsFromKlarna({ db: appDb().db, handle: appDb() }, { settlementId });
       } catch (error) {
         // The schedule runs before anyone has set Klarna up: nothing to fetch yet.
         if (error instanceof KlarnaNotConfiguredError) return;

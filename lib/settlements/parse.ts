@@ -14,6 +14,7 @@ import {
   type SettlementColumn,
   type SettlementLineType,
 } from '@/lib/klarna/schemas/settlements';
+import type { PayoutTotals } from '@/db/schema';
 import { formatMinorUnits } from '@/lib/ui/money';
 
 /**
@@ -91,6 +92,16 @@ class LineError extends Error {
   }
 }
 
+/**
+ * A value as a quarantine reason shows it: in quotes, cut at 40 characters, with control
+ * characters written visibly (`\t`, `\n`, `\r`, `\u0000`…), so a tab or a NUL that made a
+ * value wrong can be seen (in a table cell it would be invisible or break the line).
+ */
+export function shown(v: string): string {
+  const cut = v.length > 40 ? `${v.slice(0, 40)}…` : v;
+  return `"${cut.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
+}
+
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const currencies = new Set<string>(Intl.supportedValuesOf('currency'));
@@ -104,6 +115,7 @@ const lineTypes = new Set<string>(settlementLineTypes);
 export const COPY_DELIMITER = '\u001f';
 const NULL = '';
 const NEEDS_ESCAPE = /[\\\n\r]/;
+const LONE_CR = /\r(?!\n)/;
 const escapeCopy = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\u001f/g, '\\x1f');
 
 const isSpace = (c: number) => c === 32 || c === 9;
@@ -153,14 +165,14 @@ function timestampOf(column: string, v: string, instant = false): string {
     const s = digits(v, 17, 2);
     const fraction = n === 20 || (v.charCodeAt(19) === 46 && digits(v, 20, 3) >= 0);
     if (y >= 0 && mo >= 0 && d >= 0 && h >= 0 && mi >= 0 && s >= 0 && fraction) {
-      if (!realDate(y, mo, d, h, mi, s)) throw new LineError(column, `"${v}" is not a real date and time`);
+      if (!realDate(y, mo, d, h, mi, s)) throw new LineError(column, `${shown(v)} is not a real date and time`);
       if (instant) lastInstant = Date.UTC(y, mo - 1, d, h, mi, s, n === 24 ? digits(v, 20, 3) : 0);
       return v;
     }
   }
   const m = TIMESTAMP.exec(v);
-  if (!m) throw new LineError(column, `"${v.slice(0, 40)}" is not a UTC timestamp like 2018-08-10T07:45:00Z`);
-  if (!realDate(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0))) throw new LineError(column, `"${v}" is not a real date and time`);
+  if (!m) throw new LineError(column, `${shown(v)} is not a UTC timestamp like 2018-08-10T07:45:00Z`);
+  if (!realDate(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0))) throw new LineError(column, `${shown(v)} is not a real date and time`);
   const iso = m[7] === undefined ? `${v}Z` : v;
   if (instant) lastInstant = Date.parse(iso.replace(' ', 'T'));
   return iso;
@@ -177,23 +189,7 @@ function timestampOf(column: string, v: string, instant = false): string {
  * Empty discount and penalty cells are 0, empty rates unknown (\N). Built once per file
  * (column positions resolved up front): it runs once per line of files of millions of lines.
  */
-/** A payout's totals as the parser adds them up (what reconciliation would otherwise scan the lines for). */
-export type PayoutTotals = {
-  settlementId: string;
-  /** The currency most of its lines are in. */
-  currency: string;
-  periodStart: string;
-  periodEnd: string;
-  lineCount: number;
-  grossSales: number;
-  refunds: number;
-  fees: number;
-  tax: number;
-  discounts: number;
-  penalties: number;
-  disputes: number;
-  net: number;
-};
+export type { PayoutTotals };
 
 type Running = Omit<PayoutTotals, 'currency' | 'periodStart' | 'periodEnd'> & { lo: number; hi: number; currencies: Map<string, number> };
 
@@ -208,31 +204,33 @@ export type RowEncoder = {
 };
 
 /**
- * Which keys a file has shown before, in 16 MB whatever its size: a Bloom filter (2^27 bits,
- * three probes from two FNV-1a hashes). "Seen" may be wrong (about one line in 10^5 on a file
- * of a million lines); reconciliation checks every line flagged, so a false alarm costs a probe,
- * never a wrong verdict. "Not seen" is always right.
+ * Which keys a file has shown before, in 16 MB whatever its size: a blocked Bloom filter
+ * (2^18 blocks of 512 bits, three probes within one block, so one cache miss per key, from an
+ * FNV-1a hash and murmur3's finaliser). "Seen" may be wrong (about one line in 10^5 on a file
+ * of a million lines); reconciliation checks every line flagged, so a false alarm costs a
+ * probe, never a wrong verdict. "Not seen" is always right.
  */
 class SeenFilter {
-  private readonly bits = new Uint8Array(1 << 24);
+  private readonly words = new Uint32Array(1 << 22);
 
   /** Whether (kind, key) may have been added before; adds it. */
   addAndCheck(kind: number, key: string): boolean {
     let h = (0x811c9dc5 ^ kind) >>> 0;
     for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-    // A second, independent-enough hash from the first (murmur3's finaliser).
     let h2 = h ^ (h >>> 16);
     h2 = Math.imul(h2, 0x85ebca6b);
     h2 ^= h2 >>> 13;
-    h2 = Math.imul(h2, 0xc2b2ae35) | 1;
+    h2 = Math.imul(h2, 0xc2b2ae35);
+    h2 ^= h2 >>> 16;
+    const block = (h >>> 14) << 4;
     let seen = true;
-    for (let k = 0; k < 3; k++) {
-      const bit = (h + Math.imul(k, h2)) >>> 5; // 27 bits
-      const byte = bit >>> 3;
-      const mask = 1 << (bit & 7);
-      if (!(this.bits[byte]! & mask)) {
+    for (let k = 0; k < 27; k += 9) {
+      const bit = (h2 >>> k) & 511;
+      const word = block + (bit >>> 5);
+      const mask = 1 << (bit & 31);
+      if (!(this.words[word]! & mask)) {
         seen = false;
-        this.bits[byte]! |= mask;
+        this.words[word]! |= mask;
       }
     }
     return seen;
@@ -242,9 +240,11 @@ class SeenFilter {
 /**
  * `unitSeparatorSeen`: whether the file holds a 0x1F anywhere (checked per chunk as it is
  * read); then every row is escaped cell by cell, since the one-test-per-row shortcut cannot
- * tell a 0x1F in a value from a delimiter.
+ * tell a 0x1F in a value from a delimiter. `mayNeedEscape`: whether the file has shown a
+ * quote, a backslash or a CR not followed by LF so far (also per chunk); until then no cell
+ * can hold a backslash or a line break, and the per-row test is skipped.
  */
-export function rowEncoder(header: SettlementHeader, importId: string, unitSeparatorSeen: () => boolean = () => false): RowEncoder {
+export function rowEncoder(header: SettlementHeader, importId: string, unitSeparatorSeen: () => boolean = () => false, mayNeedEscape: () => boolean = () => true): RowEncoder {
   const ix = header.index;
   const extras = header.extras;
   const known = new Set<number>([...Object.values(ix).filter((i) => i >= 0), ...extras.map((e) => e.index)]);
@@ -268,18 +268,30 @@ export function rowEncoder(header: SettlementHeader, importId: string, unitSepar
   const integer = (c: SettlementColumn, empty: string): string => {
     const v = cell(ix[c]);
     if (!v) return empty;
-    if (!isInteger(v)) throw new LineError(c, /^-?\d+$/.test(v) ? `"${v}" is too large` : `"${v.slice(0, 40)}" is not a whole number of minor units`);
+    if (!isInteger(v)) throw new LineError(c, /^-?\d+$/.test(v) ? `${shown(v)} is too large` : `${shown(v)} is not a whole number of minor units`);
     return v;
   };
+  // Neighbouring lines mostly repeat a timestamp (created_at = captured_at, a transaction's
+  // created_at on each of its lines): the last value checked per column is not checked again.
+  const lastTimestamp: Record<string, { raw: string; value: string; instant: number }> = {};
   const timestamp = (c: SettlementColumn, need: boolean): string => {
     const v = need ? required(c) : cell(ix[c]);
-    return v ? timestampOf(c, v, c === 'captured_at') : NULL;
+    if (!v) return NULL;
+    const last = lastTimestamp[c];
+    if (last && last.raw === v) {
+      if (c === 'captured_at') lastInstant = last.instant;
+      return last.value;
+    }
+    const value = timestampOf(c, v, c === 'captured_at');
+    lastTimestamp[c] = { raw: v, value, instant: lastInstant };
+    return value;
   };
   const out: string[] = new Array<string>(33);
   let special = false;
   const seen = new SeenFilter();
   const accounts = new Set<string>();
   const running = new Map<string, Running>();
+  let lastRunning: Running | null = null;
 
   const encode = (record: string[], lineNo: number): string => {
     cells = record;
@@ -296,12 +308,12 @@ export function rowEncoder(header: SettlementHeader, importId: string, unitSepar
       type = inferred;
     } else if (!lineTypes.has(type)) {
       type = type.toUpperCase();
-      if (!lineTypes.has(type)) throw new LineError('type', `"${type.slice(0, 40)}" is not a line type (${settlementLineTypes.join(', ')})`);
+      if (!lineTypes.has(type)) throw new LineError('type', `${shown(type)} is not a line type (${settlementLineTypes.join(', ')})`);
     }
     let currency = required('currency');
     if (!currencies.has(currency)) {
       currency = currency.toUpperCase();
-      if (!currencies.has(currency)) throw new LineError('currency', `"${currency.slice(0, 40)}" is not an ISO 4217 currency`);
+      if (!currencies.has(currency)) throw new LineError('currency', `${shown(currency)} is not an ISO 4217 currency`);
     }
     const rateFixed = integer('payment_pricing.rate.fixed', NULL);
     const rateVariable = integer('payment_pricing.rate.variable', NULL);
@@ -381,7 +393,7 @@ export function rowEncoder(header: SettlementHeader, importId: string, unitSepar
     const key = out[8] || `${out[4]}|${out[22]}|${amount}|${discount}|${penalty}`;
     out[32] = seen.addAndCheck(type.charCodeAt(0) + type.length * 256, key) ? 'duplicate' : type === 'DISCOUNT' || type === 'PENALTY' || type === 'DISPUTE' ? 'adjustment' : 'matched';
     // The payout's totals (only for a line that passed every check, which it has by now).
-    let t = running.get(out[2]);
+    let t = lastRunning !== null && lastRunning.settlementId === out[2] ? lastRunning : running.get(out[2]);
     if (!t) {
       t = { settlementId: Buffer.from(out[2]).toString(), lineCount: 0, grossSales: 0, refunds: 0, fees: 0, tax: 0, discounts: 0, penalties: 0, disputes: 0, net: 0, lo: capturedAt, hi: capturedAt, currencies: new Map() };
       running.set(t.settlementId, t);
@@ -399,8 +411,10 @@ export function rowEncoder(header: SettlementHeader, importId: string, unitSepar
     if (capturedAt < t.lo) t.lo = capturedAt;
     if (capturedAt > t.hi) t.hi = capturedAt;
     t.currencies.set(currency, (t.currencies.get(currency) ?? 0) + 1);
+    lastRunning = t;
     const row = out.join(COPY_DELIMITER);
-    special = NEEDS_ESCAPE.test(row) || unitSeparatorSeen();
+    // Until the file shows a quote, a backslash or a lone CR, no cell can hold what needs escaping.
+    special = unitSeparatorSeen() || (mayNeedEscape() && NEEDS_ESCAPE.test(row));
     return special ? out.map(escapeCopy).join(COPY_DELIMITER) : row;
   };
   return {
@@ -419,12 +433,39 @@ export function rowEncoder(header: SettlementHeader, importId: string, unitSepar
   };
 }
 
+/** A quarantined record's cells by column (a NUL as ␀: jsonb cannot hold U+0000). */
 function rawOf(cells: string[], header: SettlementHeader): Record<string, string> {
   const raw: Record<string, string> = {};
   cells.forEach((v, i) => {
-    raw[header.columns[i] || `column ${i + 1}`] = v;
+    raw[header.columns[i] || `column ${i + 1}`] = v.includes('\u0000') ? v.replaceAll('\u0000', '\u2400') : v;
   });
   return raw;
+}
+
+/**
+ * Why a record papaparse flagged for its quotes is quarantined, naming the cell: an opening
+ * quote never closed (papaparse then reads the rest of the file into that cell), or a quote
+ * inside a quoted value that is not doubled.
+ */
+function quoteProblem(code: string, cells: string[], header: SettlementHeader): { column: string | null; reason: string } {
+  const at = code === 'MissingQuotes' ? cells.length - 1 : Math.max(0, cells.findIndex((c) => c.includes('"')));
+  const column = header.columns[at] || `column ${at + 1}`;
+  if (code === 'MissingQuotes') {
+    const swallowed = countNewlines([cells[at] ?? '']);
+    return {
+      column,
+      reason: `${column} has an unterminated quote: a value opens with " and no closing " follows, so ${swallowed > 1 ? `the rest of the file (${swallowed} more lines)` : 'the rest of the line'} was read as this one value. Close the quote, or double a quote inside a value ("")`,
+    };
+  }
+  return { column, reason: `${column} has a stray quote: a " inside a quoted value must be doubled ("")` };
+}
+
+/** The first cell holding a NUL (U+0000), which no Postgres text can store. */
+function nulProblem(cells: string[], header: SettlementHeader): { column: string; reason: string } | null {
+  const at = cells.findIndex((c) => c.includes('\u0000'));
+  if (at < 0) return null;
+  const column = header.columns[at] || `column ${at + 1}`;
+  return { column, reason: `${column} holds a NUL control character (\\u0000): ${shown(cells[at]!)}` };
 }
 
 export type ParseProgress = { bytesRead: number; linesRead: number; quarantined: number };
@@ -453,12 +494,15 @@ const countNewlines = (cells: string[]) => {
  * quarantined. Rejects (SettlementFileError) an empty file, a binary file or a header
  * without a required column, before any line reaches the sink.
  */
-export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array>, sink: ParseSink, options: { importId: string; batchSize?: number }): Promise<ParseResult> {
+export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, sink: ParseSink, options: { importId: string; batchSize?: number }): Promise<ParseResult> {
   const batchSize = options.batchSize ?? 5000;
   const progress: ParseProgress = { bytesRead: 0, linesRead: 0, quarantined: 0 };
   const decoder = new StringDecoder('utf8');
   let sawBytes = false;
   let unitSeparatorSeen = false;
+  let nulSeen = false;
+  let mayNeedEscape = false;
+  let crPending = false;
   async function* text() {
     let checked = false;
     for await (const chunk of bytes) {
@@ -472,6 +516,13 @@ export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array>, sink
       progress.bytesRead += chunk.length;
       const text = decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
       if (!unitSeparatorSeen && text.includes(COPY_DELIMITER)) unitSeparatorSeen = true;
+      if (!nulSeen && text.includes('\u0000')) nulSeen = true;
+      if (!mayNeedEscape) {
+        // A CR ending this text is lone only if the next text does not start with LF.
+        const endsWithCr = text.endsWith('\r');
+        if (text.includes('"') || text.includes('\\') || LONE_CR.test(endsWithCr ? text.slice(0, -1) : text) || (crPending && !text.startsWith('\n'))) mayNeedEscape = true;
+        crPending = endsWithCr;
+      }
       yield text;
     }
     const rest = decoder.end();
@@ -501,8 +552,11 @@ export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array>, sink
         // papaparse queues every 'data' event even while paused: stop the file too, so a
         // consumer slower than the parser (COPY into an indexed table) bounds the memory.
         source.pause();
+        // Rare: a map of the records papaparse flagged for their quotes (rows count from this chunk).
+        const quoteErrors = results.errors.length ? new Map(results.errors.filter((e) => e.type === 'Quotes' && e.row !== undefined).map((e) => [e.row!, e.code])) : null;
         void (async () => {
-          for (const cells of results.data) {
+          for (let r = 0; r < results.data.length; r++) {
+            const cells = results.data[r]!;
             const lineNo = physicalLine;
             if (cells.length === 1 && cells[0] === '') {
               physicalLine++; // a blank line
@@ -511,12 +565,25 @@ export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array>, sink
             if (!header || !encoder) {
               physicalLine += 1 + countNewlines(cells);
               header = resolveHeader(cells);
-              encoder = rowEncoder(header, options.importId, () => unitSeparatorSeen);
+              encoder = rowEncoder(
+                header,
+                options.importId,
+                () => unitSeparatorSeen,
+                () => mayNeedEscape,
+              );
               await sink.header?.(header);
               continue;
             }
             progress.linesRead++;
-            if (cells.length !== header.columns.length) {
+            // An unterminated quote outranks the cell count it causes; MissingQuotes wins over InvalidQuotes on the same row.
+            const quoteError = quoteErrors?.get(r);
+            const badQuote = quoteError ? (results.errors.some((e) => e.row === r && e.code === 'MissingQuotes') ? 'MissingQuotes' : quoteError) : null;
+            const nul = nulSeen && !badQuote ? nulProblem(cells, header) : null;
+            if (badQuote || nul) {
+              physicalLine += 1 + countNewlines(cells);
+              const problem = badQuote ? quoteProblem(badQuote, cells, header) : nul!;
+              quarantined.push({ lineNo, column: problem.column, reason: problem.reason, raw: rawOf(cells, header) });
+            } else if (cells.length !== header.columns.length) {
               physicalLine += 1 + countNewlines(cells);
               quarantined.push({ lineNo, column: null, reason: `has ${cells.length} cells where the header has ${header.columns.length}`, raw: rawOf(cells, header) });
             } else {

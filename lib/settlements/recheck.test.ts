@@ -12,7 +12,7 @@ import { appWebhookHandlers } from '@/lib/webhooks/app-handlers';
 import { receiveKlarnaWebhook } from '@/lib/webhooks/receiver';
 import { openTestDatabase, type Driver } from '@/test/db';
 import { klarnaEvent, saleLine, signedHeaders } from '@/test/factories';
-import { createImport, runImport, storeUpload } from './import';
+import { receiveSettlementFile, runImport } from './import';
 import { importsAffectedBy, importsWithNowKnownLines, recheckImport, sweepNowKnownLines } from './recheck';
 
 const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -87,8 +87,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         taxVariable: 0,
       });
       const csv = extendedCsvHeader + [known, late].map((c) => extendedCsvLine(saleLine({ settlementId, accountId, transactionId: c.tx, captureId: c.capture, amount: c.amount, capturedAt: at, rate }))).join('');
-      const stored = await storeUpload(bytesOf(csv), dir);
-      const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'recheck.csv' });
+      const row = await receiveSettlementFile(handle, bytesOf(csv), { source: 'upload', fileName: 'recheck.csv' }, { queue: async () => {} });
       const done = await runImport(handle, row.id);
       expect(done.status).toBe('done');
       importId = row.id;

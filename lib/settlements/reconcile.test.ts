@@ -12,7 +12,7 @@ import { mutation, sandboxClient } from '@/sandbox/test-helpers';
 import { openTestDatabase, type Driver } from '@/test/db';
 import { saleLine } from '@/test/factories';
 import { paymentOperations, paymentTransactions } from '@/db/schema';
-import { chunksOf, createImport, runImport, storeUpload } from './import';
+import { chunksOf, receiveSettlementFile, runImport } from './import';
 import { reconcileImport } from './reconcile';
 
 const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -106,8 +106,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
 
     async function importSettlement(settlementId: string) {
       const download = await api.settlements.downloadCsv(settlementId);
-      const stored = await storeUpload(chunksOf(download.body), dir);
-      const row = await createImport(handle.db, stored, { source: 'klarna', fileName: download.fileName, klarnaSettlementId: settlementId });
+      const row = await receiveSettlementFile(handle, chunksOf(download.body), { source: 'klarna', fileName: download.fileName, klarnaSettlementId: settlementId }, { queue: async () => {} });
       const done = await runImport(handle, row.id);
       expect(done.error).toBeNull();
       expect(done.status).toBe('done');
@@ -247,8 +246,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         extendedCsvLine(base('a', right.fee, right.tax)) +
         extendedCsvLine(base('b', right.fee + 1, right.tax)) +
         extendedCsvLine(base('c', otherFee.fee, otherFee.tax, other));
-      const stored = await storeUpload([Buffer.from(csv)], dir);
-      const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'rates.csv' });
+      const row = await receiveSettlementFile(handle, [Buffer.from(csv)], { source: 'upload', fileName: 'rates.csv' }, { queue: async () => {} });
       await runImport(handle, row.id);
       const verdicts = await handle.db
         .select({ capture: settlementLines.paymentCaptureId, verdict: settlementLines.verdict, expectedFee: settlementLines.expectedFee, expectedTax: settlementLines.expectedTax })

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentOperations, paymentTransactions, settlementLines, settlementMissing, settlementQuarantine, settlements } from '@/db/schema';
 import { extendedCsvHeader, extendedCsvLine, feeFor, seedCsvHeader, seedCsvLine, seedSettlementColumns, settlementColumns, type SettlementLine } from '@/lib/klarna/schemas/settlements';
 import { openTestDatabase, type Driver } from '@/test/db';
-import { createImport, runImport, storeUpload } from './import';
+import { receiveSettlementFile, runImport } from './import';
 import { SettlementFileError } from './parse';
 import { explainLine } from './verdicts';
 
@@ -128,8 +128,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
     });
 
     const importText = async (text: string, name: string) => {
-      const stored = await storeUpload(bytesOf(text), dir);
-      const row = await createImport(handle.db, stored, { source: 'upload', fileName: name, uploadedByEmail: 'finance@example.com' });
+      const row = await receiveSettlementFile(handle, bytesOf(text), { source: 'upload', fileName: name, uploadedByEmail: 'finance@example.com' }, { queue: async () => {} });
       return runImport(handle, row.id);
     };
     const linesOf = (importId: string) => handle.db.select().from(settlementLines).where(eq(settlementLines.importId, importId)).orderBy(asc(settlementLines.lineNo));
@@ -210,7 +209,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         const values = line({ ...rated(seed.rate), payment_capture_id: seed.captureId, settlement_id: `NO-${column}` });
         return `${columns.join(',')}\r\n${columns.map((c) => values[c] ?? '').join(',')}\r\n`;
       };
-      const refused = async (text: string) => storeUpload(bytesOf(text), dir).then(
+      const refused = async (text: string) => receiveSettlementFile(handle, bytesOf(text), { source: 'upload', fileName: 'refused.csv' }, { queue: async () => {} }).then(
         () => 'stored',
         (e: unknown) => (e instanceof SettlementFileError ? e.message : String(e)),
       );
@@ -281,8 +280,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         });
       const cells = (l: SettlementLine) => columns.map((c) => (c === 'tax_amount' || c === 'net_amount' ? '' : (l[c] ?? ''))).join(',');
       const text = `${columns.join(',')}\r\n${cells(sale(0, 10_000, 100))}\r\n${cells(sale(1, 20_000, 107))}\r\n${cells({ ...sale(1, 300, 100), payment_capture_id: 'cap-norate', 'payment_pricing.rate.variable': null })}\r\n`;
-      const stored = await storeUpload(bytesOf(text), dir);
-      const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'no-fee.csv' });
+      const row = await receiveSettlementFile(handle, bytesOf(text), { source: 'upload', fileName: 'no-fee.csv' }, { queue: async () => {} });
       const imported = await runImport(handle, row.id);
       expect(imported).toMatchObject({ status: 'done', linesImported: 2, linesQuarantined: 1 });
       const rows = await handle.db.select().from(settlementLines).where(eq(settlementLines.importId, row.id)).orderBy(asc(settlementLines.lineNo));
@@ -296,8 +294,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
 
     it('still reads every column of ours when a file has them (the extended format)', async () => {
       const l = line({ captured_at: '2026-11-02T12:00:00Z', payment_transaction_id: 'tx-nofee', payment_capture_id: 'cap-nofee-2', amount: 10_000, account_id: 'acct-nofee', settlement_id: 'EXT-EUR', ...rated({ ...rate, tax: { fixed: 0, variable: rate.tax.variable } }), type: 'SALE', fee_amount: 221, tax_amount: 55, net_amount: 10_000 - 276 });
-      const stored = await storeUpload(bytesOf(extendedCsvHeader + extendedCsvLine(l)), dir);
-      const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'extended.csv' });
+      const row = await receiveSettlementFile(handle, bytesOf(extendedCsvHeader + extendedCsvLine(l)), { source: 'upload', fileName: 'extended.csv' }, { queue: async () => {} });
       await runImport(handle, row.id);
       const [judged] = await handle.db.select().from(settlementLines).where(eq(settlementLines.importId, row.id));
       // The stated fee is used (not recomputed from the rate) and checked: one minor unit over.
@@ -308,8 +305,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       const base = { payment_transaction_id: 'tx-nofee', account_id: 'acct-nofee', settlement_id: 'NET-EUR', ...rated({ ...rate, tax: { fixed: 0, variable: rate.tax.variable } }) };
       const sale = line({ ...base, captured_at: '2026-11-02T10:00:00Z', payment_capture_id: 'cap-nofee-0', amount: 10_000, type: 'SALE', fee_amount: 220, tax_amount: 55, net_amount: 10_000 });
       const dispute = line({ ...base, captured_at: '2026-11-02T13:00:00Z', dispute_id: 'dispute-net', amount: 3_000, type: 'DISPUTE', fee_amount: 1_500, tax_amount: 0, net_amount: -4_500 });
-      const stored = await storeUpload(bytesOf(extendedCsvHeader + extendedCsvLine(sale) + extendedCsvLine(dispute)), dir);
-      const row = await createImport(handle.db, stored, { source: 'upload', fileName: 'net.csv' });
+      const row = await receiveSettlementFile(handle, bytesOf(extendedCsvHeader + extendedCsvLine(sale) + extendedCsvLine(dispute)), { source: 'upload', fileName: 'net.csv' }, { queue: async () => {} });
       const imported = await runImport(handle, row.id);
       expect(imported).toMatchObject({ status: 'done', linesImported: 1, linesQuarantined: 1 });
       const [quarantined] = await handle.db.select().from(settlementQuarantine).where(eq(settlementQuarantine.importId, row.id));

@@ -52,7 +52,7 @@ export default async function SettlementImportPage({ params, searchParams }: { p
                 ['Source', imp.source === 'klarna' ? `Klarna${imp.klarnaSettlementId ? ` (${imp.klarnaSettlementId})` : ''}` : 'Upload'],
                 ['By', imp.uploadedByEmail ?? (imp.source === 'klarna' ? 'Automatic' : '—')],
                 ['When (UTC)', formatDateTime(imp.createdAt)],
-                ['Size', `${(imp.sizeBytes / 1e6).toLocaleString('en-GB', { maximumFractionDigits: 1 })} MB, SHA-256 ${imp.sha256}`],
+                ['Size', `${(imp.sizeBytes / 1e6).toLocaleString('en-GB', { maximumFractionDigits: 1 })} MB, ${imp.sha256 ? `SHA-256 ${imp.sha256}` : 'SHA-256 known once the whole file is in'}`],
                 ['Lines', `${imp.linesImported.toLocaleString('en-GB')} imported, ${imp.linesQuarantined.toLocaleString('en-GB')} quarantined`],
                 ['Columns', imp.columns?.join(', ') ?? '—'],
                 ['Columns kept as extra', imp.extraColumns?.length ? imp.extraColumns.join(', ') : 'none'],

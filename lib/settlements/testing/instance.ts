@@ -1,0 +1,54 @@
+/**
+ * One app instance for lib/settlements/two-instances.test.ts, started as a real process:
+ * `tsx lib/settlements/testing/instance.ts <web|worker>` with its own DATABASE_URL (shared) and
+ * DATA_DIR (its own, shared with no one).
+ * - `worker`: runs the app's settlement jobs (lib/settlements/jobs.ts) as lib/startup.ts does,
+ *   and tells the parent over IPC each import it reconciled;
+ * - `web`: serves POST /upload through the upload route's own handler (app/api/settlements/
+ *   upload/handle.ts; the role check is the route's, left out: no Next.js here) and queues
+ *   through pg-boss without working any queue, so only the other instance can import.
+ * Sends `{ ready: true, port? }` once it takes work.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import PgBoss from 'pg-boss';
+import { handleSettlementUpload } from '@/app/api/settlements/upload/handle';
+import { appDb } from '@/lib/db';
+import { queues, startJobs } from '@/lib/jobs/queue';
+import { settlementJobHandlers } from '@/lib/settlements/jobs';
+import type { Actor } from '@/lib/auth/guard';
+
+async function main() {
+  const mode = process.argv[2];
+  const handle = appDb();
+  if (mode === 'worker') {
+    const handlers = settlementJobHandlers();
+    await startJobs(handle, {
+      ...handlers,
+      [queues.settlementImport]: async (data) => {
+        await handlers[queues.settlementImport](data);
+        process.send!({ reconciled: data.importId });
+      },
+    });
+    process.send!({ ready: true });
+  } else if (mode === 'web') {
+    const actor = JSON.parse(process.env.INSTANCE_ACTOR!) as Actor;
+    const boss = new PgBoss({ connectionString: process.env.DATABASE_URL!, max: 2 });
+    await boss.start();
+    const server = createServer(
+      getRequestListener((request) =>
+        handleSettlementUpload(request, { handle, actor, queue: (importId) => boss.send(queues.settlementImport, { importId }) }),
+      ),
+    );
+    server.listen(0, '127.0.0.1', () => process.send!({ ready: true, port: (server.address() as AddressInfo).port }));
+  } else {
+    throw new Error('usage: instance.ts <web|worker>');
+  }
+  process.on('SIGTERM', () => process.exit(0));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
