@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, settlementImports, settlementLines, settlementQuarantine, settlementReissues, settlements } from '@/db/schema';
@@ -11,7 +8,7 @@ import { startSandbox, type RunningSandbox } from '@/sandbox/start';
 import { mutation, sandboxClient } from '@/sandbox/test-helpers';
 import { openTestDatabase, type Driver } from '@/test/db';
 import { createUser } from '@/test/factories';
-import { chunksOf, createImport, runImport, storeUpload } from './import';
+import { chunksOf, receiveSettlementFile, runImport } from './import';
 import { listPayoutReissues, listReissueQuarantine, listSettlements } from './queries';
 import { reconcileImport } from './reconcile';
 import { acceptReissue, rejectReissue } from './reissue';
@@ -41,11 +38,9 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
     let sandbox: RunningSandbox;
     let api: ReturnType<typeof klarnaApi>;
     let accountId: string;
-    let dir: string;
 
     beforeAll(async () => {
       handle = await openTestDatabase(driver);
-      dir = await mkdtemp(path.join(os.tmpdir(), 'settle-reissue-'));
       sandbox = await startSandbox({ rateLimits: 'off', accountActivationMs: 0 });
       ({ api } = sandboxClient(sandbox.baseUrl, (await sandbox.control.bootstrapKey()).api_key));
       ({ account_id: accountId } = await api.accounts.onboard(
@@ -63,7 +58,6 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
     afterAll(async () => {
       await sandbox?.close();
       await handle?.dispose();
-      await rm(dir, { recursive: true, force: true });
     });
 
     /**
@@ -99,8 +93,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
     }
 
     async function importText(text: string, fileName: string) {
-      const stored = await storeUpload([Buffer.from(text)], dir);
-      const row = await createImport(handle.db, stored, { source: 'upload', fileName, uploadedByEmail: 'ops@example.com' });
+      const row = await receiveSettlementFile(handle, [Buffer.from(text)], { source: 'upload', fileName, uploadedByEmail: 'ops@example.com' }, { queue: async () => {} });
       const done = await runImport(handle, row.id);
       expect(done.error).toBeNull();
       expect(done.status).toBe('done');

@@ -24,10 +24,12 @@ async function main() {
   const handle = appDb();
   if (mode === 'worker') {
     const handlers = settlementJobHandlers();
+    const reconcile = handlers[queues.settlementImport];
+    if (!reconcile) throw new Error('the settlement jobs have no import handler');
     await startJobs(handle, {
       ...handlers,
       [queues.settlementImport]: async (data) => {
-        await handlers[queues.settlementImport](data);
+        await reconcile(data);
         process.send!({ reconciled: data.importId });
       },
     });
