@@ -8,6 +8,12 @@ const securityHeaders = [
   { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
 ];
 
+/**
+ * The settlement upload is left out of proxy.ts (which sets the per-request CSP everywhere else):
+ * it answers JSON, so it gets a fixed policy that lets nothing load.
+ */
+const uploadRouteHeaders = [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" }];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
@@ -19,7 +25,10 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
   distDir: process.env.NEXT_DIST_DIR || '.next',
   async headers() {
-    return [{ source: '/:path*', headers: securityHeaders }];
+    return [
+      { source: '/:path*', headers: securityHeaders },
+      { source: '/api/settlements/upload', headers: uploadRouteHeaders },
+    ];
   },
 };
 
