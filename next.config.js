@@ -24,6 +24,9 @@ const nextConfig = {
   // `npm test` typechecks and lints as its own steps; the build need not do it twice.
   typescript: { ignoreBuildErrors: true },
   distDir: process.env.NEXT_DIST_DIR || '.next',
+  // `next dev` would print every server action call with its arguments, and they carry secrets
+  // (an API key pasted into API credentials, one-time passwords). Errors are still logged.
+  logging: { serverFunctions: false },
   async headers() {
     return [
       { source: '/:path*', headers: securityHeaders },

@@ -103,8 +103,13 @@ describe('proxy.ts', () => {
 
 describe('next.config.js', () => {
   const nextConfig = createRequire(import.meta.url)('../../next.config.js') as {
+    logging?: { serverFunctions?: boolean };
     headers: () => Promise<{ source: string; headers: { key: string; value: string }[] }[]>;
   };
+
+  it('does not print server action calls (their arguments carry pasted API keys) in next dev', () => {
+    expect(nextConfig.logging?.serverFunctions).toBe(false);
+  });
 
   it('sends nosniff, the referrer policy and a CSP for the upload route the proxy skips', async () => {
     const rules = await nextConfig.headers();
