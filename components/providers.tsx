@@ -4,6 +4,11 @@ import { useState } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ThemeProvider } from 'next-themes';
 import { Toaster } from 'sonner';
+import { z } from 'zod';
+
+// zod compiles object parsers with `new Function` after probing whether eval is allowed; our
+// CSP forbids it, and the probe alone reports a violation. In the browser, parse without it.
+if (typeof window !== 'undefined') z.config({ jitless: true });
 
 export function Providers({ children, nonce }: { children: React.ReactNode; nonce?: string }) {
   const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 15_000, retry: 1 } } }));

@@ -69,7 +69,8 @@ took
 
 step "npm prune --omit=dev"
 npm prune --omit=dev --no-audit --no-fund --loglevel=error
-for dev_only in typescript tsx vitest @playwright/test drizzle-kit; do
+# (@playwright/test stays: it is an optional peer of next, "devOptional" in the lock.)
+for dev_only in typescript tsx vitest drizzle-kit eslint; do
   [[ ! -e node_modules/$dev_only ]] || fail "node_modules/$dev_only is still there after pruning"
 done
 took
