@@ -8,6 +8,12 @@ const securityHeaders = [
   { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
 ];
 
+/**
+ * The settlement upload is left out of proxy.ts (which sets the per-request CSP everywhere else):
+ * it answers JSON, so it gets a fixed policy that lets nothing load.
+ */
+const uploadRouteHeaders = [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" }];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
@@ -20,8 +26,14 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // forbidden(): a page the role may not see answers 403 (lib/auth/page.ts layoutActor).
   experimental: { authInterrupts: true },
+  // `next dev` would print every server action call with its arguments, and they carry secrets
+  // (an API key pasted into API credentials, one-time passwords). Errors are still logged.
+  logging: { serverFunctions: false },
   async headers() {
-    return [{ source: '/:path*', headers: securityHeaders }];
+    return [
+      { source: '/:path*', headers: securityHeaders },
+      { source: '/api/settlements/upload', headers: uploadRouteHeaders },
+    ];
   },
 };
 

@@ -1,22 +1,33 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { newNonce, securityHeaders } from '@/lib/security/headers';
 
 const SAFE_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
-/** Gives every request an id (kept from a trusted upstream when well-formed) for logs and audit. */
+/**
+ * Gives every request an id (kept from a trusted upstream when well-formed) for logs and audit,
+ * and its own CSP nonce: Next.js reads the nonce from the request's Content-Security-Policy
+ * header and puts it on the scripts it renders (so every page renders per request).
+ */
 export function proxy(request: NextRequest) {
   const incoming = request.headers.get('x-request-id');
   const requestId = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
+  const nonce = newNonce();
+  const security = securityHeaders({ nonce, appUrl: process.env.APP_URL, development: process.env.NODE_ENV === 'development' });
   const headers = new Headers(request.headers);
   headers.set('x-request-id', requestId);
   // Lets a server component send a signed-out visitor back here after sign-in.
   headers.set('x-pathname', request.nextUrl.pathname + request.nextUrl.search);
+  // Always ours, never a client's: app/layout.tsx hands it to next-themes' inline script.
+  headers.set('x-nonce', nonce);
+  headers.set('content-security-policy', security['Content-Security-Policy']);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set('x-request-id', requestId);
+  for (const [name, value] of Object.entries(security)) if (value) response.headers.set(name, value);
   return response;
 }
 
 // The settlement upload streams files of several GB: a proxy makes Next.js clone and buffer
-// the request body (cut at 10 MB), so that route is left out.
+// the request body (cut at 10 MB), so that route is left out (next.config.js gives it a CSP).
 export const config = {
   matcher: ['/((?!_next/static|_next/image|favicon.ico|icon.svg|api/settlements/upload).*)'],
 };
