@@ -45,7 +45,7 @@ describe('environment validation', () => {
 
   it('keeps log rows for documented periods by default, and names a bad retention setting', () => {
     const config = loadEnv({ DATA_DIR: tmp() });
-    expect([config.RETENTION_REJECTED_WEBHOOKS_DAYS, config.RETENTION_WEBHOOK_EVENTS_DAYS, config.RETENTION_API_REQUESTS_DAYS, config.RETENTION_SIGN_IN_ATTEMPTS_DAYS, config.RETENTION_BATCH_SIZE]).toEqual([30, 180, 90, 30, 1000]);
+    expect([config.RETENTION_REJECTED_WEBHOOKS_DAYS, config.RETENTION_WEBHOOK_EVENTS_DAYS, config.RETENTION_API_REQUESTS_DAYS, config.RETENTION_SIGN_IN_ATTEMPTS_DAYS, config.RETENTION_SESSIONS_DAYS, config.RETENTION_BATCH_SIZE]).toEqual([30, 180, 90, 30, 30, 1000]);
     expect(loadEnv({ DATA_DIR: tmp(), RETENTION_API_REQUESTS_DAYS: '7' }).RETENTION_API_REQUESTS_DAYS).toBe(7);
     expect(problems({ RETENTION_API_REQUESTS_DAYS: '0' })).toEqual(['RETENTION_API_REQUESTS_DAYS must be above 0']);
     expect(problems({ RETENTION_WEBHOOK_EVENTS_DAYS: 'forever' })).toEqual(['RETENTION_WEBHOOK_EVENTS_DAYS must be a whole number']);

@@ -56,6 +56,7 @@ const envSchema = z
     RETENTION_WEBHOOK_EVENTS_DAYS: positiveInt.default(180),
     RETENTION_API_REQUESTS_DAYS: positiveInt.default(90),
     RETENTION_SIGN_IN_ATTEMPTS_DAYS: positiveInt.default(30),
+    RETENTION_SESSIONS_DAYS: positiveInt.default(30),
     RETENTION_BATCH_SIZE: positiveInt.max(10_000, 'must be at most 10000').default(1000),
   })
   .superRefine((env, ctx) => {

@@ -17,7 +17,7 @@ export function retentionJobHandlers(
       const counts = await pruneExpired(deps.db(), deps.periods());
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       if (total > 0) {
-        log(`retention: deleted ${counts.rejectedWebhooks} rejected webhook deliveries, ${counts.webhookEvents} webhook events, ${counts.apiRequests} API requests, ${counts.signInAttempts} sign-in attempts`);
+        log(`retention: deleted ${counts.rejectedWebhooks} rejected webhook deliveries, ${counts.webhookEvents} webhook events, ${counts.apiRequests} API requests, ${counts.signInAttempts} sign-in attempts, ${counts.sessions} ended sessions`);
       }
     },
   };

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inArray } from 'drizzle-orm';
-import { apiRequests, auditLog, paymentOperations, paymentPendingOperations, signInAttempts, webhookEvents } from '@/db/schema';
+import { apiRequests, auditLog, paymentOperations, paymentPendingOperations, signInAttempts, userSessions, webhookEvents } from '@/db/schema';
 import type { Db } from '@/db/client';
 import { enqueue, queues, startJobs, stopJobs } from '@/lib/jobs/queue';
 import { describeEachDriver, openTestDatabase } from '@/test/db';
+import { createUser } from '@/test/factories';
 import { retentionCron, retentionJobHandlers } from './jobs';
 import { pruneExpired, type RetentionPeriods } from './prune';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
-const periods: RetentionPeriods = { rejectedWebhooksDays: 30, webhookEventsDays: 180, apiRequestsDays: 90, signInAttemptsDays: 30, batchSize: 1000 };
+const periods: RetentionPeriods = { rejectedWebhooksDays: 30, webhookEventsDays: 180, apiRequestsDays: 90, signInAttemptsDays: 30, sessionsDays: 30, batchSize: 1000 };
 
 type EventOptions = { verdict?: 'valid' | 'rejected'; status?: 'processed' | 'no_handler' | 'failed' | 'ignored' | 'rejected'; type?: string; payload?: Record<string, unknown>; lastDuplicateAt?: Date };
 
@@ -71,9 +72,9 @@ describeEachDriver('retention', (db) => {
     expect(await left(db(), webhookEvents, [rejectedOld, rejectedYoung, appliedOld, noHandlerOld, ignoredOld, appliedYoung])).toEqual([rejectedYoung, appliedYoung]);
     expect(await left(db(), apiRequests, [requestOld, requestYoung])).toEqual([requestYoung]);
     expect(await left(db(), signInAttempts, [attemptOld, attemptYoung])).toEqual([attemptYoung]);
-    expect(counts).toEqual({ rejectedWebhooks: 1, webhookEvents: 3, apiRequests: 1, signInAttempts: 1 });
+    expect(counts).toEqual({ rejectedWebhooks: 1, webhookEvents: 3, apiRequests: 1, signInAttempts: 1, sessions: 0 });
     // A second run finds nothing more.
-    expect(await pruneExpired(db(), periods, now)).toEqual({ rejectedWebhooks: 0, webhookEvents: 0, apiRequests: 0, signInAttempts: 0 });
+    expect(await pruneExpired(db(), periods, now)).toEqual({ rejectedWebhooks: 0, webhookEvents: 0, apiRequests: 0, signInAttempts: 0, sessions: 0 });
   });
 
   it('keeps, whatever their age, the rows money or reconciliation depend on', async () => {
@@ -103,6 +104,27 @@ describeEachDriver('retention', (db) => {
     expect(await left(db(), apiRequests, [pendingAttempt, otherAttempt])).toEqual([pendingAttempt]);
   });
 
+  it('deletes sign-in session records that ended (or expired) before the period, and keeps recent and live ones', async () => {
+    const { row: user } = await createUser(db(), { email: `sessions-${randomUUID()}@example.com` });
+    const session = async (createdAt: Date, endedAt: Date | null) => {
+      const [row] = await db()
+        .insert(userSessions)
+        .values({ userId: user.id, createdAt, lastSeenAt: createdAt, endedAt, endedReason: endedAt ? 'sign_out' : null })
+        .returning({ id: userSessions.id });
+      return row!.id;
+    };
+    const endedLongAgo = await session(daysAgo(40), daysAgo(40));
+    const expiredLongAgo = await session(daysAgo(31), null); // never signed out: it lapsed 8 hours after sign-in
+    const endedRecently = await session(daysAgo(40), daysAgo(29));
+    const live = await session(new Date(now.getTime() - 3_600_000), null);
+
+    const counts = await pruneExpired(db(), periods, now);
+
+    const rows = await db().select({ id: userSessions.id }).from(userSessions).where(inArray(userSessions.id, [endedLongAgo, expiredLongAgo, endedRecently, live]));
+    expect(rows.map((r) => r.id).sort()).toEqual([endedRecently, live].sort());
+    expect(counts.sessions).toBe(2);
+  });
+
   it('deletes in bounded batches, one short statement each', async () => {
     const ids = await Promise.all(Array.from({ length: 7 }, () => signIn(db(), daysAgo(60))));
     const execute = vi.spyOn(db(), 'execute');
@@ -110,7 +132,7 @@ describeEachDriver('retention', (db) => {
       const counts = await pruneExpired(db(), { ...periods, batchSize: 3 }, now);
       expect(counts.signInAttempts).toBe(7);
       // 3 + 3 + 1 for the attempts; one statement for each other kind that had nothing left.
-      expect(execute).toHaveBeenCalledTimes(3 + 3);
+      expect(execute).toHaveBeenCalledTimes(3 + 4);
     } finally {
       execute.mockRestore();
     }

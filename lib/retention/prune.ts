@@ -22,6 +22,9 @@ import type { Env } from '@/lib/env';
  * - `api_requests`: by `occurred_at`, except the attempts of a money operation still noted in
  *   `payment_pending_operations` (its outcome unknown or just found "not made"): support needs them.
  * - `sign_in_attempts`: by `created_at`; the period must cover the throttle's window (lib/env.ts).
+ * - `user_sessions`: by when the session ended (`ended_at`, or else `created_at`: a session ends
+ *   8 hours after sign-in at the latest, so an open record older than the period is long dead).
+ *   The period must be longer than a session lives (lib/env.ts), so no live session is deleted.
  */
 
 export type RetentionPeriods = {
@@ -29,20 +32,22 @@ export type RetentionPeriods = {
   webhookEventsDays: number;
   apiRequestsDays: number;
   signInAttemptsDays: number;
+  sessionsDays: number;
   batchSize: number;
 };
 
-export function retentionPeriods(config: Pick<Env, 'RETENTION_REJECTED_WEBHOOKS_DAYS' | 'RETENTION_WEBHOOK_EVENTS_DAYS' | 'RETENTION_API_REQUESTS_DAYS' | 'RETENTION_SIGN_IN_ATTEMPTS_DAYS' | 'RETENTION_BATCH_SIZE'>): RetentionPeriods {
+export function retentionPeriods(config: Pick<Env, 'RETENTION_REJECTED_WEBHOOKS_DAYS' | 'RETENTION_WEBHOOK_EVENTS_DAYS' | 'RETENTION_API_REQUESTS_DAYS' | 'RETENTION_SIGN_IN_ATTEMPTS_DAYS' | 'RETENTION_SESSIONS_DAYS' | 'RETENTION_BATCH_SIZE'>): RetentionPeriods {
   return {
     rejectedWebhooksDays: config.RETENTION_REJECTED_WEBHOOKS_DAYS,
     webhookEventsDays: config.RETENTION_WEBHOOK_EVENTS_DAYS,
     apiRequestsDays: config.RETENTION_API_REQUESTS_DAYS,
     signInAttemptsDays: config.RETENTION_SIGN_IN_ATTEMPTS_DAYS,
+    sessionsDays: config.RETENTION_SESSIONS_DAYS,
     batchSize: config.RETENTION_BATCH_SIZE,
   };
 }
 
-export type PruneCounts = { rejectedWebhooks: number; webhookEvents: number; apiRequests: number; signInAttempts: number };
+export type PruneCounts = { rejectedWebhooks: number; webhookEvents: number; apiRequests: number; signInAttempts: number; sessions: number };
 
 // One run stops after this many batches per kind (a million rows at the default size); the next
 // run, an hour later, goes on. Keeps a first run on a long-neglected database bounded.
@@ -92,6 +97,13 @@ const batches: Record<keyof PruneCounts, { table: SQL; select: (cutoff: SQL, lim
       WHERE created_at < ${cutoff}
       LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
   },
+  sessions: {
+    table: sql`user_sessions`,
+    select: (cutoff, limit) => sql`
+      SELECT id FROM user_sessions
+      WHERE coalesce(ended_at, created_at) < ${cutoff}
+      LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
+  },
 };
 
 const periodOf: Record<keyof PruneCounts, keyof RetentionPeriods> = {
@@ -99,11 +111,12 @@ const periodOf: Record<keyof PruneCounts, keyof RetentionPeriods> = {
   webhookEvents: 'webhookEventsDays',
   apiRequests: 'apiRequestsDays',
   signInAttempts: 'signInAttemptsDays',
+  sessions: 'sessionsDays',
 };
 
 /** Deletes what has outlived its period, batch by batch; returns how many rows of each kind went. */
 export async function pruneExpired(db: Db, periods: RetentionPeriods, now: Date = new Date()): Promise<PruneCounts> {
-  const counts: PruneCounts = { rejectedWebhooks: 0, webhookEvents: 0, apiRequests: 0, signInAttempts: 0 };
+  const counts: PruneCounts = { rejectedWebhooks: 0, webhookEvents: 0, apiRequests: 0, signInAttempts: 0, sessions: 0 };
   for (const kind of Object.keys(batches) as (keyof PruneCounts)[]) {
     const cutoff = sql`${new Date(now.getTime() - periods[periodOf[kind]] * DAY_MS).toISOString()}::timestamptz`;
     const { table, select } = batches[kind];
