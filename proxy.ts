@@ -1,7 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { requestIdFrom } from '@/lib/request-id';
 import { newNonce, securityHeaders } from '@/lib/security/headers';
-
-const SAFE_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 /**
  * Gives every request an id (kept from a trusted upstream when well-formed) for logs and audit,
@@ -9,8 +8,7 @@ const SAFE_ID = /^[A-Za-z0-9._-]{8,128}$/;
  * header and puts it on the scripts it renders (so every page renders per request).
  */
 export function proxy(request: NextRequest) {
-  const incoming = request.headers.get('x-request-id');
-  const requestId = incoming && SAFE_ID.test(incoming) ? incoming : crypto.randomUUID();
+  const requestId = requestIdFrom(request.headers.get('x-request-id'));
   const nonce = newNonce();
   const security = securityHeaders({ nonce, appUrl: process.env.APP_URL, development: process.env.NODE_ENV === 'development' });
   const headers = new Headers(request.headers);

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientIp } from '@/lib/auth/request-ip';
+import { requestIdFrom } from '@/lib/request-id';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { appWebhookHandlers } from './app-handlers';
@@ -92,7 +92,6 @@ export async function handleKlarnaWebhookRequest(request: Request, context: Rece
 }
 
 const LINGER_MS = 2_000;
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 /**
  * The same receiver on Node's own request and response, for the production server: no Web
@@ -102,8 +101,7 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
  * made here, as proxy.ts does for every other path.
  */
 export async function handleKlarnaWebhookNode(req: IncomingMessage, res: ServerResponse, context: ReceiverContext = appReceiverContext()): Promise<void> {
-  const incomingId = req.headers['x-request-id'];
-  const requestId = typeof incomingId === 'string' && SAFE_REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+  const requestId = requestIdFrom(req.headers['x-request-id']);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
