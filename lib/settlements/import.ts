@@ -33,6 +33,19 @@ export class DuplicateImportError extends Error {
 
 export class UploadTooLargeError extends Error {}
 
+/**
+ * The stale sweep (failStaleReceives) failed this import while its bytes were still coming:
+ * nothing of it is kept, the import stays `failed`, and the uploader is told to send it again.
+ */
+export class UploadStalledError extends Error {
+  constructor() {
+    super(`The upload stalled for more than ${STALE_RECEIVE_MS / 60_000} minutes and was stopped; nothing of this file was kept. Upload it again.`);
+  }
+}
+
+/** What the sweep writes on an import it fails (the import list shows it). */
+export const STALE_RECEIVE_MESSAGE = `The upload stopped before the whole file was in (no data for ${STALE_RECEIVE_MS / 60_000} minutes: the connection stalled or the server handling it restarted); nothing of it was kept. Upload it again.`;
+
 /** A web stream's chunks as an async iterable (a request body, a download from Klarna). */
 export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
@@ -111,8 +124,12 @@ export async function receiveSettlementFile(
   const importId = created!.id;
   const hash = createHash('sha256');
   let size = 0;
+  // Set when a write keyed on `status = 'importing'` found the import failed by the sweep.
+  let stalled = false;
+  const stillImporting = and(eq(settlementImports.id, importId), eq(settlementImports.status, 'importing'));
   async function* measured(): AsyncGenerator<Uint8Array> {
     for await (const chunk of bytes) {
+      if (stalled) throw new UploadStalledError();
       size += chunk.length;
       if (size > maxBytes) throw new UploadTooLargeError(`The file is larger than ${Math.round(maxBytes / 1024 ** 3)} GB.`);
       hash.update(chunk);
@@ -123,17 +140,20 @@ export async function receiveSettlementFile(
   let latest: ParseProgress = { bytesRead: 0, linesRead: 0, quarantined: 0 };
   let imported = 0;
   let pending: Promise<unknown> = Promise.resolve();
+  /** Also refreshes `updated_at`, so an upload still making progress is never swept as stale. */
   const saveProgress = (force = false) => {
     const now = Date.now();
     if (!force && now - lastWrite < 250) return pending;
     lastWrite = now;
     const p = latest;
-    pending = pending.then(() =>
-      db
+    pending = pending.then(async () => {
+      const saved = await db
         .update(settlementImports)
         .set({ bytesRead: p.bytesRead, linesRead: p.linesRead, linesQuarantined: p.quarantined, linesImported: imported, sizeBytes: sql`greatest(${settlementImports.sizeBytes}, ${p.bytesRead})`, updatedAt: new Date() })
-        .where(eq(settlementImports.id, importId)),
-    );
+        .where(stillImporting)
+        .returning({ id: settlementImports.id });
+      if (saved.length === 0) stalled = true;
+    });
     return pending;
   };
   let mark = performance.now();
@@ -150,7 +170,7 @@ export async function receiveSettlementFile(
       measured(),
       {
         header: async (h) => {
-          await db.update(settlementImports).set({ columns: h.columns, extraColumns: h.extras.map((e) => e.name) }).where(eq(settlementImports.id, importId));
+          await db.update(settlementImports).set({ columns: h.columns, extraColumns: h.extras.map((e) => e.name) }).where(stillImporting);
         },
         lines: async (batch) => {
           const waited = performance.now();
@@ -176,6 +196,7 @@ export async function receiveSettlementFile(
     copyWait += performance.now() - ending;
     timing(`parse+copy (${(copyWait / 1000).toFixed(2)} s of it waiting for Postgres)`);
     await saveProgress(true);
+    if (stalled) throw new UploadStalledError();
     const sha256 = hash.digest('hex');
     const [existing] = await db.select().from(settlementImports).where(and(eq(settlementImports.sha256, sha256), ne(settlementImports.status, 'failed'))).limit(1);
     if (existing) throw new DuplicateImportError(existing);
@@ -184,7 +205,8 @@ export async function receiveSettlementFile(
       [row] = await db
         .update(settlementImports)
         .set({ sha256, sizeBytes: size, status: 'queued', linesImported: imported, accountIds: parsed.accounts, payoutTotals: parsed.totals, updatedAt: new Date() })
-        .where(eq(settlementImports.id, importId))
+        // Only an import still receiving: one the sweep failed meanwhile stays failed.
+        .where(stillImporting)
         .returning();
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
@@ -192,18 +214,23 @@ export async function receiveSettlementFile(
       const [winner] = await db.select().from(settlementImports).where(and(eq(settlementImports.sha256, sha256), ne(settlementImports.status, 'failed'))).limit(1);
       throw winner ? new DuplicateImportError(winner) : error;
     }
+    // The sweep failed it (and removed what was committed then) while the bytes still came.
+    if (!row) throw new UploadStalledError();
     await options.queue(importId);
-    return row!;
+    return row;
   } catch (error) {
     await copier?.abort(error instanceof Error ? error : new Error(String(error))).catch(() => {});
     await pending.catch(() => {});
     const foreseen = error instanceof SettlementFileError || error instanceof UploadTooLargeError || error instanceof DuplicateImportError;
-    if (!foreseen) console.error(`settlement import ${importId}: receiving the file failed`, error);
+    const swept = error instanceof UploadStalledError;
+    if (swept) console.warn(`settlement import ${importId}: the stale sweep failed it while the file was still arriving; its lines are removed`);
+    else if (!foreseen) console.error(`settlement import ${importId}: receiving the file failed`, error);
     try {
       await deleteLinesOf(db, importId);
       // The request answers a foreseen refusal itself: no import to show for it.
       if (foreseen) await db.delete(settlementImports).where(eq(settlementImports.id, importId));
-      else
+      // Failed by the sweep already, with its message: left as it is.
+      else if (!swept)
         await db
           .update(settlementImports)
           .set({ status: 'failed', error: unexpectedFailureMessage(importId.slice(0, 8), 'The file could not be read in to the end'), finishedAt: new Date(), updatedAt: new Date() })
@@ -219,14 +246,17 @@ export async function receiveSettlementFile(
 }
 
 /**
- * Imports left `importing` by a request whose instance stopped (its COPY died with its
- * connection, so nothing of it is in): failed, so nobody waits on them. Run by the scheduled
- * fetch job. Returns how many.
+ * Imports left `importing` with no progress for STALE_RECEIVE_MS: a request whose instance
+ * stopped (its COPY died with its connection, so nothing of it is in) or a client that stalled.
+ * Failed, so nobody waits on them, and their committed lines removed. Run by the scheduled
+ * fetch job. Returns how many. A stalled request that resumes afterwards finds its import
+ * failed (every write of receiveSettlementFile is keyed on `status = 'importing'`): it removes
+ * its own lines, queues nothing and answers with UploadStalledError.
  */
 export async function failStaleReceives(db: Db, now = new Date()): Promise<number> {
   const stale = await db
     .update(settlementImports)
-    .set({ status: 'failed', error: 'The upload stopped before the whole file was in (the server handling it restarted); nothing of it was kept. Upload it again.', finishedAt: now, updatedAt: now })
+    .set({ status: 'failed', error: STALE_RECEIVE_MESSAGE, finishedAt: now, updatedAt: now })
     .where(and(eq(settlementImports.status, 'importing'), lt(settlementImports.updatedAt, new Date(now.getTime() - STALE_RECEIVE_MS))))
     .returning({ id: settlementImports.id });
   for (const { id } of stale) await deleteLinesOf(db, id);

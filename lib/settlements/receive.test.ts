@@ -5,7 +5,7 @@ import { settlementImports, settlementLines, settlementQuarantine } from '@/db/s
 import { queues, startJobs, stopJobs } from '@/lib/jobs/queue';
 import { extendedCsvHeader } from '@/lib/klarna/schemas/settlements';
 import { openTestDatabase, type Driver } from '@/test/db';
-import { failStaleReceives, receiveSettlementFile, RECONCILE_ATTEMPTS, runImport } from './import';
+import { failStaleReceives, receiveSettlementFile, RECONCILE_ATTEMPTS, runImport, STALE_RECEIVE_MS, UploadStalledError } from './import';
 import * as reconcile from './reconcile';
 
 /**
@@ -111,6 +111,80 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       const [row] = await handle.db.select().from(settlementImports).where(eq(settlementImports.fileName, 'noqueue.csv'));
       expect(row!.status).toBe('failed');
       expect(await linesOf(row!.id)).toBe(0);
+    });
+
+    /** A client that sends its first part, then stalls before each further part until `resume()`. */
+    const stallingUpload = (...parts: string[]) => {
+      const opens: (() => void)[] = [];
+      const gates = parts.slice(1).map(() => new Promise<void>((resolve) => opens.push(resolve)));
+      let next = 0;
+      async function* bytes() {
+        for (const [i, part] of parts.entries()) {
+          if (i > 0) await gates[i - 1];
+          yield Buffer.from(part);
+        }
+      }
+      return { bytes: bytes(), resume: () => opens[next++]!() };
+    };
+    const receivingImport = async (fileName: string, bytesAtLeast: number) => {
+      for (let i = 0; i < 200; i++) {
+        const [row] = await handle.db.select().from(settlementImports).where(eq(settlementImports.fileName, fileName));
+        if (row && row.bytesRead >= bytesAtLeast) return row;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`${fileName}: no progress recorded`);
+    };
+
+    it('an upload the sweep declared stale mid-way stays failed when its client resumes: nothing queued, no lines left, a clear error', async () => {
+      // A bad line before the stall: its quarantine row is what the sweep removed in the finding.
+      const text = file('STALL-1', 300).replace(line('STALL-1', 5), line('STALL-1', 5).replace(',EUR,', ',XXX,'));
+      const cut = text.indexOf('\r\n', 6000) + 2;
+      const upload = stallingUpload(text.slice(0, cut), text.slice(cut));
+      const queued: string[] = [];
+      const receiving = receiveSettlementFile(handle, upload.bytes, { source: 'upload', fileName: 'stall.csv' }, { queue: async (id) => void queued.push(id) }).catch((e: unknown) => e);
+      const row = await receivingImport('stall.csv', cut);
+      // The sweep runs as if the client had been silent for longer than the threshold.
+      expect(await failStaleReceives(handle.db, new Date(Date.now() + STALE_RECEIVE_MS + 60_000))).toBe(1);
+      upload.resume();
+      const error = await receiving;
+      expect(error).toBeInstanceOf(UploadStalledError);
+      expect((error as Error).message).toBe('The upload stalled for more than 10 minutes and was stopped; nothing of this file was kept. Upload it again.');
+      expect((error as Error).message).not.toMatch(/\/srv|ENOENT|uploads|\//);
+      expect(queued).toEqual([]);
+      const after = await importRow(row.id);
+      expect(after).toMatchObject({ status: 'failed', sha256: null, error: expect.stringMatching(/^The upload stopped before the whole file was in \(no data for 10 minutes/) });
+      expect(await linesOf(row.id)).toBe(0);
+      expect(await handle.db.$count(settlementQuarantine, eq(settlementQuarantine.importId, row.id))).toBe(0);
+      // The job, were it ever started for it, leaves a failed import alone.
+      expect((await runImport(handle, row.id)).status).toBe('failed');
+      // And the same file can be uploaded again.
+      const again = await receiveSettlementFile(handle, [Buffer.from(text)], { source: 'upload', fileName: 'stall-again.csv' }, noQueue);
+      expect(again).toMatchObject({ status: 'queued', linesImported: 299, linesQuarantined: 1 });
+    });
+
+    it('an upload still making progress refreshes its updated_at, so the sweep leaves it alone', async () => {
+      const text = file('ALIVE-1', 300);
+      const cut = text.indexOf('\r\n', 6000) + 2;
+      const cut2 = text.indexOf('\r\n', 12000) + 2;
+      const upload = stallingUpload(text.slice(0, cut), text.slice(cut, cut2), text.slice(cut2));
+      const receiving = receiveSettlementFile(handle, upload.bytes, { source: 'upload', fileName: 'alive.csv' }, noQueue);
+      const row = await receivingImport('alive.csv', cut);
+      // Silent for 11 minutes (as if), then more bytes arrive; the progress bar writes at most every 250 ms.
+      await handle.db.update(settlementImports).set({ updatedAt: new Date(Date.now() - 11 * 60 * 1000) }).where(eq(settlementImports.id, row.id));
+      await new Promise((r) => setTimeout(r, 300));
+      upload.resume();
+      const progressed = await receivingImport('alive.csv', cut2);
+      // That progress refreshed updated_at: the sweep, with the real clock, sees an upload alive.
+      expect(progressed.updatedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+      expect(await failStaleReceives(handle.db)).toBe(0);
+      expect((await importRow(row.id))!.status).toBe('importing');
+      upload.resume();
+      const done = await receiving;
+      expect(done).toMatchObject({ id: row.id, status: 'queued', linesImported: 300 });
+      expect(done.updatedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+      expect(await failStaleReceives(handle.db)).toBe(0);
+      expect((await importRow(row.id))!.status).toBe('queued');
+      expect(await linesOf(row.id)).toBe(300);
     });
 
     it('an upload whose instance stopped mid-way is failed by the sweep; one still arriving is left alone', async () => {
