@@ -2,7 +2,7 @@ import type { DbHandle } from '@/db/client';
 import type { Actor } from '@/lib/auth/guard';
 import { recordAudit } from '@/lib/audit';
 import { enqueue, queues } from '@/lib/jobs/queue';
-import { chunksOf, DuplicateImportError, receiveSettlementFile, UploadTooLargeError } from '@/lib/settlements/import';
+import { chunksOf, DuplicateImportError, receiveSettlementFile, UploadStalledError, UploadTooLargeError } from '@/lib/settlements/import';
 import { SettlementFileError } from '@/lib/settlements/parse';
 
 function fileNameOf(request: Request): string {
@@ -50,6 +50,8 @@ export async function handleSettlementUpload(
     }
     if (error instanceof SettlementFileError) return Response.json({ error: { code: error.code, message: error.message } }, { status: 400 });
     if (error instanceof UploadTooLargeError) return Response.json({ error: { code: 'too_large', message: error.message } }, { status: 413 });
+    // Our own message (no server detail): the sweep failed the import while the client stalled.
+    if (error instanceof UploadStalledError) return Response.json({ error: { code: 'stalled', message: error.message } }, { status: 408 });
     // receiveSettlementFile logged it and failed the import; never the error's own text here.
     return Response.json({ error: { code: 'upload_failed', message: 'The upload failed before the whole file was in; nothing was imported. Try again.' } }, { status: 500 });
   }
