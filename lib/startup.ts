@@ -4,6 +4,7 @@ import { env } from '@/lib/env';
 import { klarnaSettings } from '@/lib/credentials/connection';
 import { provisionSandbox } from '@/lib/credentials/provision';
 import { startJobs } from '@/lib/jobs/queue';
+import { apiRequestMaskingJobHandlers, queueApiRequestMaskingIfNeeded } from '@/lib/klarna/jobs';
 import { seedDemoMerchants } from '@/lib/merchants/demo';
 import { retentionCron, retentionJobHandlers } from '@/lib/retention/jobs';
 import { seedDemoSettlement } from '@/lib/settlements/demo';
@@ -27,7 +28,8 @@ export async function startApp(log: (line: string) => void = console.log): Promi
   if (result.kind === 'existing' && result.demo) banner(result.demo.email, result.demo.password, 'from the first run');
   if (result.kind === 'created-from-env') log(`▸ first admin created: ${result.email}`);
   // Jobs (settlement imports and fetches, retention) run in every app process; they share the queue in Postgres.
-  await startJobs(handle, { ...settlementJobHandlers(), ...retentionJobHandlers(log) }, { fetchCron: '*/15 * * * *', retentionCron });
+  await startJobs(handle, { ...settlementJobHandlers(), ...retentionJobHandlers(log), ...apiRequestMaskingJobHandlers(log) }, { fetchCron: '*/15 * * * *', retentionCron });
+  if (await queueApiRequestMaskingIfNeeded(handle.db)) log('▸ jobs: masking personal data in API request log rows stored before masking existed (shown masked meanwhile)');
   log(
     `▸ jobs: settlement imports, a fetch of new Klarna settlement reports every 15 minutes, and hourly retention (rejected webhooks ${config.RETENTION_REJECTED_WEBHOOKS_DAYS} d, webhook events ${config.RETENTION_WEBHOOK_EVENTS_DAYS} d, API requests ${config.RETENTION_API_REQUESTS_DAYS} d, sign-in attempts ${config.RETENTION_SIGN_IN_ATTEMPTS_DAYS} d)`,
   );

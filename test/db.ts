@@ -11,10 +11,11 @@ import { migrateDatabase } from '@/db/migrate';
 export type Driver = 'pglite' | 'postgres';
 const realPostgres = process.env.TEST_DATABASE_URL;
 
-export async function openTestDatabase(driver: Driver): Promise<DbHandle & { dispose(): Promise<void> }> {
+/** `migrationsFolder`: migrate from another folder (a test of a migration applies those before it first). */
+export async function openTestDatabase(driver: Driver, options: { migrationsFolder?: string } = {}): Promise<DbHandle & { dispose(): Promise<void> }> {
   if (driver === 'pglite') {
     const handle = openDatabase({ pgliteDir: 'memory://' });
-    await migrateDatabase(handle);
+    await migrateDatabase(handle, options.migrationsFolder);
     return Object.assign(handle, { dispose: () => handle.close() });
   }
   if (!realPostgres) throw new Error('TEST_DATABASE_URL is not set');
@@ -24,7 +25,7 @@ export async function openTestDatabase(driver: Driver): Promise<DbHandle & { dis
   const url = new URL(realPostgres);
   url.pathname = `/${name}`;
   const handle = openDatabase({ url: url.toString() });
-  await migrateDatabase(handle);
+  await migrateDatabase(handle, options.migrationsFolder);
   return Object.assign(handle, {
     async dispose() {
       await handle.close();

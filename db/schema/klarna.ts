@@ -22,8 +22,15 @@ export const apiRequests = pgTable(
     correlationId: text('correlation_id'),
     requestBody: jsonb('request_body'),
     responseBody: jsonb('response_body'),
+    /**
+     * Whether the bodies had personal data masked (lib/klarna/redact.ts) when stored. True for
+     * every row written since masking exists; rows stored before it start false until the
+     * start-up backfill (lib/klarna/mask-backfill.ts) masks them, and are masked on read till then.
+     */
+    personalDataMasked: boolean('personal_data_masked').notNull().default(true),
   },
   (t) => [
+    index('api_requests_unmasked_idx').on(t.id).where(sql`not ${t.personalDataMasked}`),
     index('api_requests_occurred_idx').on(t.occurredAt.desc(), t.id.desc()),
     index('api_requests_idempotency_key_idx').on(t.idempotencyKey),
     index('api_requests_error_id_idx').on(t.errorId),

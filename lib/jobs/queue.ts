@@ -18,6 +18,8 @@ export const queues = {
   settlementRecheck: 'settlement-recheck',
   /** Delete log rows past their retention period (lib/retention/prune.ts), hourly: `{}`. */
   retention: 'retention',
+  /** Mask personal data in API request log rows stored before masking existed (lib/klarna/mask-backfill.ts), queued at start-up while any is left: `{}`. */
+  apiRequestMasking: 'api-request-masking',
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];
 
@@ -26,6 +28,7 @@ export type JobData = {
   'settlement-fetch': { settlementId?: string | null; requestedBy?: string | null };
   'settlement-recheck': { importId: string };
   retention: Record<string, never>;
+  'api-request-masking': Record<string, never>;
 };
 
 /** The queues this process works, each with its handler (a queue left out waits for a process that works it). */
@@ -65,6 +68,8 @@ export async function startJobs(handle: DbHandle, handlers: JobHandlers, options
     await boss.createQueue(queues.settlementFetch, { name: queues.settlementFetch, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 15 * 60 });
     // One prune at a time across instances; a run cut short is simply taken up by the next.
     await boss.createQueue(queues.retention, { name: queues.retention, policy: 'singleton', retryLimit: 1, retryDelay: 300, expireInSeconds: 30 * 60 });
+    // At most one queued and one running across instances (each start queues one while rows are left).
+    await boss.createQueue(queues.apiRequestMasking, { name: queues.apiRequestMasking, policy: 'stately', retryLimit: 3, retryDelay: 60, expireInSeconds: 60 * 60 });
     for (const name of Object.values(queues)) {
       const handler = handlers[name] as ((data: JobData[typeof name]) => Promise<void>) | undefined;
       if (!handler) continue;

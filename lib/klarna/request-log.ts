@@ -4,6 +4,7 @@ import type { Db } from '@/db/client';
 import { decodeIdCursor, encodeIdCursor, pageOf, utcDayRange } from '@/lib/pagination';
 import { apiRequests, type ApiRequestRow } from '@/db/schema';
 import type { KlarnaAttempt } from './client';
+import { maskedForDisplay } from './mask-backfill';
 
 /** The client's `record` hook writing to `api_requests`. */
 export function recordKlarnaAttemptsIn(db: Db): (attempt: KlarnaAttempt) => Promise<void> {
@@ -92,8 +93,9 @@ export async function listApiRequests(db: Db, filter: ApiRequestFilter = {}): Pr
   return pageOf(rows, f.limit, (last) => encodeIdCursor(last.id));
 }
 
+/** One request with its bodies, personal data masked (on read if the row predates masking and the backfill has not reached it). */
 export async function getApiRequest(db: Db, id: number): Promise<ApiRequestRow | null> {
   if (!Number.isSafeInteger(id) || id < 1) return null;
   const [row] = await db.select().from(apiRequests).where(eq(apiRequests.id, id)).limit(1);
-  return row ?? null;
+  return row ? maskedForDisplay(row) : null;
 }
