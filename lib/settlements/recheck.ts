@@ -13,8 +13,9 @@ export const RECHECK_DELAY_SECONDS = 5;
 
 /**
  * The imports whose verdicts a newly learnt capture or refund changes, among those that are a
- * payout's current import: one holding a line Klarna settled for its transaction that we
- * judged unknown (it may now match), or one whose period, currencies and accounts cover it
+ * payout's current import: one holding a line of such a payout that Klarna settled for its
+ * transaction and we judged unknown (it may now match; a held re-issue's lines are judged again
+ * when it is accepted), or one whose period, currencies and accounts cover it
  * (no line settles it: it is now missing). A capture made today is in no reconciled period,
  * so for the usual webhook this finds nothing, through two small indexes.
  */
@@ -37,7 +38,8 @@ export async function importsAffectedBy(db: Db, operations: readonly LearntOpera
       SELECT l.import_id::text AS import_id
       FROM settlement_lines l JOIN ops o ON o.payment_transaction_id = l.payment_transaction_id
       WHERE l.verdict IN ('unknown_transaction', 'unknown_capture', 'unknown_refund')
-        AND EXISTS (SELECT 1 FROM settlements s WHERE s.import_id = l.import_id)
+        -- Of a payout's current version (not of a held or kept-out re-issue of it).
+        AND EXISTS (SELECT 1 FROM settlements s WHERE s.import_id = l.import_id AND s.settlement_id = l.settlement_id)
       UNION
       SELECT r.import_id::text
       FROM recent r JOIN settlement_imports i ON i.id = r.import_id JOIN ops o
@@ -108,7 +110,7 @@ export async function importsWithNowKnownLines(db: Db): Promise<string[]> {
         -- the line is not found again.
         AND l.type IN ('SALE', 'FEE', 'RETURN')
         AND EXISTS (SELECT 1 FROM payment_operations o WHERE o.operation_id = l.operation_id AND o.kind = CASE WHEN l.type = 'RETURN' THEN 'refund' ELSE 'capture' END)
-        AND EXISTS (SELECT 1 FROM settlements s WHERE s.import_id = l.import_id)`),
+        AND EXISTS (SELECT 1 FROM settlements s WHERE s.import_id = l.import_id AND s.settlement_id = l.settlement_id)`),
   );
   return rows.map((r) => r.import_id);
 }

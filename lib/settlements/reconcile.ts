@@ -24,7 +24,7 @@ import type { PayoutTotals } from './parse';
  *   VAT = tax.fixed + fee × tax.variable / 10^8, each rounded half up to the minor unit.
  * - missing: a capture or refund of an account the import covers, in a payout's currency,
  *   made within the payout's period (its first to last line's `captured_at`), that no line
- *   of any current import settles.
+ *   of any payout's current version settles (a held or kept-out re-issue's lines settle nothing).
  */
 
 
@@ -57,10 +57,15 @@ const dupKey = (t: string) =>
 /** How far apart two payouts can settle the same capture and still be looked at together. */
 const NEARBY = sql`interval '90 days'`;
 
-/** The other imports whose payouts lie within 90 days of this import's (optionally: only those created before it). */
-function nearbyImports(importId: string, span: { lo: string; hi: string }, createdBefore?: Date): SQL {
+/**
+ * The current versions of the other payouts within 90 days of this import's (optionally: only
+ * those imported before it), as (import_id, settlement_id) pairs: a line counts as settled only
+ * when it is of the payout's current import. An import current for one payout can hold lines of
+ * another it re-issued that are not (a held or kept-out re-issue keeps its lines).
+ */
+function nearbyPayouts(importId: string, span: { lo: string; hi: string }, createdBefore?: Date): SQL {
   return sql`
-    SELECT s.import_id FROM settlements s JOIN settlement_imports i ON i.id = s.import_id
+    SELECT s.import_id, s.settlement_id FROM settlements s JOIN settlement_imports i ON i.id = s.import_id
     WHERE s.import_id <> ${importId}
       ${createdBefore ? sql`AND i.created_at < ${createdBefore.toISOString()}::timestamptz` : sql``}
       AND s.period_end >= ${span.lo}::timestamptz - ${NEARBY} AND s.period_start <= ${span.hi}::timestamptz + ${NEARBY}`;
@@ -98,11 +103,12 @@ function judged(importId: string, importCreatedAt: Date, reissued: string[], spa
       GROUP BY 1, 2
     ),
     earlier AS (
-      -- What earlier imports of nearby payouts (within 90 days) settled: a capture is not paid
-      -- out twice months apart, and this keeps the read to recent imports as history grows.
+      -- What the current versions of nearby payouts (within 90 days) imported earlier settled: a
+      -- capture is not paid out twice months apart, and this keeps the read to recent imports as
+      -- history grows. Lines of a held or kept-out re-issue are of no payout's current version.
       SELECT DISTINCT p.operation_id, p.type
       FROM settlement_lines p
-      WHERE p.import_id IN (${nearbyImports(importId, span, importCreatedAt)})
+      WHERE (p.import_id, p.settlement_id) IN (${nearbyPayouts(importId, span, importCreatedAt)})
         AND p.operation_id IS NOT NULL
         -- Lines of payouts this import re-issues are being replaced, not repeated.
         AND p.settlement_id NOT IN (${reissued.length ? sql.join(reissued.map((id) => sql`${id}`), sql`, `) : sql`NULL`})
@@ -200,6 +206,10 @@ export async function reconcileImport(db: Db, importId: string, options: Reconci
       // Worth parallel workers (the planner's default costs say no): about a third faster.
       await tx.execute(sql`SET LOCAL parallel_setup_cost = 0`);
       await tx.execute(sql`SET LOCAL parallel_tuple_cost = 0`);
+      // The earlier lines are picked by (import, payout) pairs, whose estimate is far too low
+      // (the planner multiplies the two columns' selectivities): it then sorts the hundreds of
+      // thousands of earlier captures to make them distinct, twice as slow as hashing them.
+      await tx.execute(sql`SET LOCAL enable_sort = off`);
       return rowsOf<Change>(await tx.execute(judged(importId, createdAt, settlementIds, spanOf(allTotals))));
     }),
     readOnly(db, 'unsettled', (tx) => unsettledOf(tx, importId, totals)),
@@ -477,7 +487,7 @@ async function afterLines(tx: Db, importId: string, unsettled: Unsettled[], span
       matched_count = excluded.matched_count, open_count = excluded.open_count, reconciled_at = excluded.reconciled_at`);
   // Captures and refunds of the accounts this import covers, in a payout's currency and period,
   // that no line of this import settles (`unsettled`, read before this transaction), nor a line
-  // of another import of payouts within 90 days, in the payout whose currency and period hold it.
+  // of another payout's current version within 90 days, in the payout whose currency and period hold it.
   await tx.execute(sql`
     CREATE TEMP TABLE IF NOT EXISTS settlement_found_missing (operation_id text PRIMARY KEY, kind text, payment_transaction_id text, account_id text, currency text, amount bigint, occurred_at timestamptz, settlement_id text) ON COMMIT DROP`);
   await tx.execute(sql`DELETE FROM settlement_found_missing`);
@@ -500,7 +510,7 @@ async function afterLines(tx: Db, importId: string, unsettled: Unsettled[], span
     FROM settlement_unsettled c JOIN settlement_totals b ON b.currency = c.currency AND c.occurred_at BETWEEN b.period_start AND b.period_end
     WHERE NOT EXISTS (
       SELECT 1 FROM settlement_lines l
-      WHERE l.import_id IN (${nearbyImports(importId, span)})
+      WHERE (l.import_id, l.settlement_id) IN (${nearbyPayouts(importId, span)})
         AND l.operation_id = c.operation_id AND l.type = CASE WHEN c.kind = 'refund' THEN 'RETURN' ELSE 'SALE' END)
     ORDER BY c.operation_id, b.settlement_id`);
   await tx.execute(sql`

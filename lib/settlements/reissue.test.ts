@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, settlementImports, settlementLines, settlementQuarantine, settlementReissues, settlements } from '@/db/schema';
+import { auditLog, paymentOperations, settlementImports, settlementLines, settlementMissing, settlementQuarantine, settlementReissues, settlements } from '@/db/schema';
 import type { klarnaApi } from '@/lib/klarna/api';
 import { ConflictError, ForbiddenError } from '@/lib/errors';
 import { savePaymentTransaction } from '@/lib/payments/cache';
@@ -11,6 +12,7 @@ import { createUser } from '@/test/factories';
 import { chunksOf, receiveSettlementFile, runImport } from './import';
 import { listPayoutReissues, listReissueQuarantine, listSettlements } from './queries';
 import { reconcileImport } from './reconcile';
+import { importsAffectedBy, importsWithNowKnownLines } from './recheck';
 import { acceptReissue, rejectReissue } from './reissue';
 
 const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -65,7 +67,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
      * merchant), the period closed: one payout, imported from Klarna's report. Returns the report
      * as text (with our fee columns, so a fee can be wrong in it) and what it settles.
      */
-    async function importedPayout() {
+    async function importedPayout(firstFile: (csv: string, sales: { tx: string; capture: string }[]) => string = (csv) => csv) {
       const ids: { tx: string; capture: string }[] = [];
       for (const amount of [4_000, 5_000, 6_000]) {
         const { payment_transaction } = await sandbox.control.createAuthorizedPayment(accountId, {
@@ -88,8 +90,8 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       const chunks: Buffer[] = [];
       for await (const c of chunksOf(download.body)) chunks.push(Buffer.from(c));
       const csv = Buffer.concat(chunks).toString('utf8');
-      const first = await importText(csv, 'first.csv');
-      return { settlementId, csv, first, sale: ids[0]!, disputeId: dispute.dispute_id as string };
+      const first = await importText(firstFile(csv, ids), 'first.csv');
+      return { settlementId, csv, first, sale: ids[0]!, sales: ids, disputeId: dispute.dispute_id as string };
     }
 
     async function importText(text: string, fileName: string) {
@@ -103,6 +105,37 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
     /** The issue's file: the same payout with one sale's amount and the dispute's fee unreadable. */
     const withBadAmountAndFee = (csv: string, saleCapture: string, disputeId: string) =>
       editCsv(editCsv(csv, (c) => c('payment_capture_id') === saleCapture && c('type') === 'SALE', { amount: '40.00' }), (c) => c('dispute_id') === disputeId, { fee_amount: 'twelve' });
+
+    /** Klarna's report of one payout closed now: one EUR capture, known here. */
+    async function nextPayout(amount: number) {
+      const { payment_transaction } = await sandbox.control.createAuthorizedPayment(accountId, {
+        currency: 'EUR',
+        payment_amount: amount,
+        purchase_country: 'DE',
+        line_items: [{ name: 'Goods', quantity: 1, unit_price: amount, total_line_amount: amount }],
+      });
+      const tx = payment_transaction.payment_transaction_id as string;
+      await api.paymentTransactions.capture(accountId, tx, { amount }, mutation());
+      await sandbox.control.advanceClock(1);
+      await savePaymentTransaction(handle.db, await api.paymentTransactions.get(accountId, tx), accountId, 'sync');
+      const closed = await sandbox.control.closeSettlementPeriod();
+      expect(closed.settlements).toHaveLength(1);
+      const settlementId = closed.settlements[0]!.settlement_id;
+      const download = await api.settlements.downloadCsv(settlementId, { columns: 'extended' });
+      const chunks: Buffer[] = [];
+      for await (const c of chunksOf(download.body)) chunks.push(Buffer.from(c));
+      return { settlementId, csv: Buffer.concat(chunks).toString('utf8') };
+    }
+
+    /** The data lines of a report (no header, no blank last line). */
+    const dataLines = (csv: string) => csv.split('\r\n').slice(1).filter(Boolean);
+    /** A report without the lines naming `captureId`. */
+    const withoutCapture = (csv: string, captureId: string) => {
+      const header = csv.split('\r\n')[0]!.split(',');
+      const kept = csv.split('\r\n').filter((row, i) => i === 0 || row.split(',')[header.indexOf('payment_capture_id')] !== captureId);
+      expect(kept.length).toBeLessThan(csv.split('\r\n').length);
+      return kept.join('\r\n');
+    };
 
     const payoutLines = async (settlementId: string) => {
       const [payout] = await handle.db.select().from(settlements).where(eq(settlements.settlementId, settlementId));
@@ -241,6 +274,69 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       expect(after.lines.map((l) => [l.lineNo, l.verdict])).toEqual(before.lines.map((l) => [l.lineNo, l.verdict]));
       expect((await listSettlements(handle.db, { limit: 200 })).rows.find((r) => r.settlementId === settlementId)?.reissuePending).toBe(false);
       await expect(acceptReissue(handle.db, actor, { settlementId, importId: second.id })).rejects.toThrow(/kept out by .* the current version stays/);
+    });
+
+    it('the lines of a held re-issue settle nothing: a capture only they carry stays missing from the payout and matches the later payout that pays it', async () => {
+      // Payout X as first imported lacks one capture (it is listed as missing there).
+      let onlyInReissue = '';
+      const { settlementId: x, csv, first, sale, sales, disputeId } = await importedPayout((text, sales) => withoutCapture(text, (onlyInReissue = sales[1]!.capture)));
+      const missingFromX = async () =>
+        (await handle.db.select().from(settlementMissing).where(and(eq(settlementMissing.importId, first.id), eq(settlementMissing.settlementId, x)))).map((m) => m.operationId);
+      expect(await missingFromX()).toEqual([onlyInReissue]);
+
+      // File B re-issues X with that capture and one of a transaction we do not know yet (and a
+      // bad amount and fee: held), and brings a new payout Y (applied).
+      const header = csv.split('\r\n')[0]!.split(',');
+      const unknown = { tx: `tx-unknown-${randomUUID()}`, capture: `cap-unknown-${randomUUID()}` };
+      const unknownLine = dataLines(csv)
+        .map((row) => row.split(','))
+        .find((cells) => cells[header.indexOf('payment_capture_id')] === sales[2]!.capture && cells[header.indexOf('type')] === 'SALE')!;
+      unknownLine[header.indexOf('payment_transaction_id')] = unknown.tx;
+      unknownLine[header.indexOf('payment_capture_id')] = unknown.capture;
+      const y = await nextPayout(7_000);
+      const second = await importText([withBadAmountAndFee(csv, sale.capture, disputeId), unknownLine.join(','), ...dataLines(y.csv)].join('\r\n') + '\r\n', 'reissue-and-new.csv');
+      expect((await reissueOf(x, second.id))!.status).toBe('pending');
+      const [payoutY] = await handle.db.select().from(settlements).where(eq(settlements.settlementId, y.settlementId));
+      expect(payoutY!.importId).toBe(second.id);
+      expect((await payoutLines(x)).payout.importId).toBe(first.id);
+
+      // X's current version still does not pay the capture: it is still listed as missing (the
+      // import of B re-checks A, as B's lines name what A misses).
+      expect(await missingFromX()).toEqual([onlyInReissue]);
+      await reconcileImport(handle.db, first.id);
+      expect(await missingFromX()).toEqual([onlyInReissue]);
+      expect((await payoutLines(x)).payout.missingCount).toBe(1);
+
+      // Kept out: still nothing of B's X lines counts.
+      const { actor } = await createUser(handle.db, { role: 'operator' });
+      await rejectReissue(handle.db, actor, { settlementId: x, importId: second.id });
+      await reconcileImport(handle.db, first.id);
+      expect(await missingFromX()).toEqual([onlyInReissue]);
+
+      // A later payout Z really pays it: its line matches (it is not a duplicate of B's held line),
+      // and X no longer lists it as missing.
+      const z = `${x}-LATE`;
+      const zLines = dataLines(csv)
+        .filter((row) => row.split(',')[header.indexOf('payment_capture_id')] === onlyInReissue)
+        .map((row) => {
+          const cells = row.split(',');
+          cells[header.indexOf('settlement_id')] = z;
+          return cells.join(',');
+        });
+      expect(zLines.length).toBeGreaterThan(0);
+      const third = await importText([csv.split('\r\n')[0]!, ...zLines].join('\r\n') + '\r\n', 'late.csv');
+      const paid = await handle.db.select().from(settlementLines).where(and(eq(settlementLines.importId, third.id), eq(settlementLines.operationId, onlyInReissue)));
+      expect(paid.map((l) => [l.type, l.verdict])).toEqual(zLines.map((row) => [row.split(',')[header.indexOf('type')], 'matched']));
+      expect(await missingFromX()).toEqual([]);
+
+      // Learning the unknown transaction's capture re-checks no import for B's kept-out line (its
+      // verdict is worked out again if the re-issue is ever applied), by webhook or by the sweep.
+      const [heldUnknown] = await handle.db.select().from(settlementLines).where(and(eq(settlementLines.importId, second.id), eq(settlementLines.paymentTransactionId, unknown.tx)));
+      expect(heldUnknown).toMatchObject({ settlementId: x, verdict: 'unknown_transaction' });
+      const learnt = { paymentTransactionId: unknown.tx, accountId, currency: 'EUR', occurredAt: new Date('2020-01-01T00:00:00Z') };
+      expect(await importsAffectedBy(handle.db, [learnt])).not.toContain(second.id);
+      await handle.db.insert(paymentOperations).values({ operationId: unknown.capture, kind: 'capture', ...learnt, amount: 6_000 });
+      expect(await importsWithNowKnownLines(handle.db)).not.toContain(second.id);
     });
   });
 }
