@@ -37,6 +37,14 @@ export async function openTestDatabase(driver: Driver, options: { migrationsFold
 
 /** `describe` once per driver; `db()` is that suite's database. */
 export function describeEachDriver(title: string, body: (db: () => Db, driver: Driver) => void): void {
+  describeEachHandle(title, (handle, driver) => body(() => handle().db, driver));
+}
+
+/**
+ * `describe` once per driver with the whole handle (driver and URL, which pg-boss needs, not only
+ * drizzle); `hooks.after` (e.g. stopping jobs) runs before the database is dropped.
+ */
+export function describeEachHandle(title: string, body: (handle: () => DbHandle, driver: Driver) => void, hooks: { after?: () => Promise<unknown> } = {}): void {
   for (const driver of ['pglite', 'postgres'] as const) {
     const suite = driver === 'postgres' && !realPostgres ? describe.skip : describe;
     suite(`${title} [${driver}]`, () => {
@@ -45,11 +53,12 @@ export function describeEachDriver(title: string, body: (db: () => Db, driver: D
         handle = await openTestDatabase(driver);
       });
       afterAll(async () => {
+        await hooks.after?.();
         await handle?.dispose();
       });
       body(() => {
         if (!handle) throw new Error('database not open yet');
-        return handle.db;
+        return handle;
       }, driver);
     });
   }

@@ -7,7 +7,7 @@ import { eq, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '@/db/client';
 import { apiRequests } from '@/db/schema';
 import { startJobs, stopJobs } from '@/lib/jobs/queue';
-import { describeEachDriver, openTestDatabase } from '@/test/db';
+import { describeEachDriver, describeEachHandle, openTestDatabase } from '@/test/db';
 import { apiRequestMaskingJobHandlers, queueApiRequestMaskingIfNeeded } from './jobs';
 import { hasUnmaskedApiRequests, maskStoredApiRequests } from './mask-backfill';
 import { redact } from './redact';
@@ -122,30 +122,22 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('the backfill next to another in
   });
 });
 
-// pg-boss needs the database handle (driver and URL), not only drizzle: a suite per driver of its own.
-for (const driver of ['pglite', 'postgres'] as const) {
-  describe.skipIf(driver === 'postgres' && !process.env.TEST_DATABASE_URL)(`the start-up masking job [${driver}]`, () => {
-    let handle: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
-    beforeAll(async () => {
-      handle = await openTestDatabase(driver);
-    });
-    afterAll(async () => {
-      await stopJobs();
-      await handle?.dispose();
-    });
-
+describeEachHandle(
+  'the start-up masking job',
+  (handle) => {
     it('is queued at start-up only while old rows are left, and masks them through pg-boss', async () => {
       const lines: string[] = [];
-      await startJobs(handle!, apiRequestMaskingJobHandlers((line) => lines.push(line), { db: () => handle!.db }), { pollingIntervalSeconds: 0.5 });
-      expect(await queueApiRequestMaskingIfNeeded(handle!.db)).toBe(false);
-      const old = await insertOldRow(handle!.db);
-      expect(await queueApiRequestMaskingIfNeeded(handle!.db)).toBe(true);
-      await expect.poll(async () => (await stored(handle!.db, old)).personalDataMasked, { timeout: 20_000, interval: 250 }).toBe(true);
-      expect((await stored(handle!.db, old)).requestBody).toEqual(redact(clearRequest));
+      await startJobs(handle(), apiRequestMaskingJobHandlers((line) => lines.push(line), { db: () => handle().db }), { pollingIntervalSeconds: 0.5 });
+      expect(await queueApiRequestMaskingIfNeeded(handle().db)).toBe(false);
+      const old = await insertOldRow(handle().db);
+      expect(await queueApiRequestMaskingIfNeeded(handle().db)).toBe(true);
+      await expect.poll(async () => (await stored(handle().db, old)).personalDataMasked, { timeout: 20_000, interval: 250 }).toBe(true);
+      expect((await stored(handle().db, old)).requestBody).toEqual(redact(clearRequest));
       await expect.poll(() => lines.join('\n')).toContain('masked personal data in 1 requests');
     }, 60_000);
-  });
-}
+  },
+  { after: stopJobs },
+);
 
 /** The committed migrations up to (not including) the one adding `personal_data_masked`, found by name (numbers change at merge). */
 function migrationsBeforeTheFlag(): string {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { inArray } from 'drizzle-orm';
 import { apiRequests, auditLog, paymentOperations, paymentPendingOperations, signInAttempts, userSessions, webhookEvents } from '@/db/schema';
 import type { Db } from '@/db/client';
 import { enqueue, queues, startJobs, stopJobs } from '@/lib/jobs/queue';
-import { describeEachDriver, openTestDatabase } from '@/test/db';
+import { describeEachDriver, describeEachHandle } from '@/test/db';
 import { createUser } from '@/test/factories';
 import { retentionCron, retentionJobHandlers } from './jobs';
 import { pruneExpired, type RetentionPeriods } from './prune';
@@ -140,27 +140,18 @@ describeEachDriver('retention', (db) => {
   });
 });
 
-// pg-boss needs the database handle (driver and URL), not only drizzle: a suite per driver of its own.
-for (const driver of ['pglite', 'postgres'] as const) {
-  const suite = driver === 'postgres' && !process.env.TEST_DATABASE_URL ? describe.skip : describe;
-  suite(`the retention job [${driver}]`, () => {
-    let handle: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
-    beforeAll(async () => {
-      handle = await openTestDatabase(driver);
-    });
-    afterAll(async () => {
-      await stopJobs();
-      await handle?.dispose();
-    });
-
+describeEachHandle(
+  'the retention job',
+  (handle) => {
     it('is scheduled through pg-boss and prunes when it runs', async () => {
       const lines: string[] = [];
-      const boss = await startJobs(handle!, retentionJobHandlers((line) => lines.push(line), { db: () => handle!.db, periods: () => periods }), { retentionCron, pollingIntervalSeconds: 0.5 });
+      const boss = await startJobs(handle(), retentionJobHandlers((line) => lines.push(line), { db: () => handle().db, periods: () => periods }), { retentionCron, pollingIntervalSeconds: 0.5 });
       expect((await boss.getSchedules()).find((s) => s.name === queues.retention)).toMatchObject({ cron: '23 * * * *' });
-      const old = await signIn(handle!.db, new Date(Date.now() - 31 * 86_400_000));
+      const old = await signIn(handle().db, new Date(Date.now() - 31 * 86_400_000));
       await enqueue(queues.retention, {});
-      await expect.poll(() => left(handle!.db, signInAttempts, [old]), { timeout: 20_000, interval: 250 }).toEqual([]);
+      await expect.poll(() => left(handle().db, signInAttempts, [old]), { timeout: 20_000, interval: 250 }).toEqual([]);
       await expect.poll(() => lines.join('\n')).toContain('1 sign-in attempts');
     }, 60_000);
-  });
-}
+  },
+  { after: stopJobs },
+);
