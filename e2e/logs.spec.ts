@@ -66,7 +66,8 @@ test.describe('event log', () => {
   test('a flood of unauthenticated posts is stored small up to the limit, then only counted, and the event log says how many', async ({ pageAs, request }) => {
     // A made-up address (the last X-Forwarded-For entry is the source): other specs' rejections keep their own allowance.
     const source = `198.51.100.${1 + Math.floor(Math.random() * 254)}`;
-    const junk = 'x'.repeat(64 * 1024);
+    // Raw bytes: a string with a JSON content type would be sent JSON-encoded, in quotes.
+    const junk = Buffer.from('x'.repeat(64 * 1024));
     // 45 at once: 30 are stored at once and one more every 2 s, so at least a dozen are only
     // counted however slow the machine (the posts would have to take over 30 s not to be).
     const responses = await Promise.all(
