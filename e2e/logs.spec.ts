@@ -85,7 +85,7 @@ test.describe('event log', () => {
       await expect(banner).toContainText(new RegExp(`\\b([1-9]|1[0-5]) from ${source.replaceAll('.', '\\.')}[.;]`), { timeout: 1000 });
     }).toPass({ timeout: 20_000 });
     const table = viewer.getByRole('table', { name: 'Webhook events, newest first' });
-    await expect(table.getByRole('row').filter({ hasText: new RegExp(`more rejected deliver(y|ies) from ${source.replaceAll('.', '\\.')} not stored`) }).first()).toContainText(/\b([1-9]|1[0-5]) not stored/);
+    await expect(table.getByRole('row').filter({ hasText: new RegExp(`more rejected deliver(y|ies) from ${source.replaceAll('.', '\\.')} not stored`) }).first()).toContainText(/(^|\D)([1-9]|1[0-5]) not stored/);
     // A stored one keeps its size and only the start of its body.
     await table.getByRole('row').filter({ hasText: 'missing Klarna-Signing-Key-Id header' }).filter({ hasText: '64.0 KB body' }).first().getByRole('link', { name: /^Details/ }).click();
     await expect(viewer.getByRole('heading', { name: 'Rejected delivery' })).toBeVisible();
