@@ -74,7 +74,8 @@ function start(mode: 'web' | 'worker', env: Record<string, string>, onMessage: (
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(rows.map((r) => [r.status, r.error])).toEqual(Array(8).fill(['done', null]));
-    expect([...reconciledBy.keys()].sort()).toEqual([...ids].sort());
+    // The worker tells us over IPC after its job returns, which can be just after the row says done.
+    await expect.poll(() => [...reconciledBy.keys()].sort(), { timeout: 10_000 }).toEqual([...ids].sort());
     expect(await handle.db.$count(settlementLines, inArray(settlementLines.importId, ids))).toBe(8 * 40);
     // Neither instance kept a copy of any file.
     for (const dir of [webDir, workerDir]) expect((await readdir(dir)).filter((f) => f !== 'secrets.json')).toEqual([]);
