@@ -129,8 +129,9 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         verdict = (await lateLine()).verdict;
       }
       expect(verdict).toBe('matched');
-      const [entry] = await handle.db.select().from(auditLog).where(and(eq(auditLog.action, 'settlements.reconcile'), eq(auditLog.targetId, importId)));
-      expect(entry).toMatchObject({ actorEmail: 'system', outcome: 'success', details: { settlement_ids: [settlementId], open_before: 1, open_after: 0 } });
+      // The audit entry is written once the re-check's verdicts are in: wait for it too.
+      const auditEntry = async () => (await handle.db.select().from(auditLog).where(and(eq(auditLog.action, 'settlements.reconcile'), eq(auditLog.targetId, importId))))[0];
+      await expect.poll(auditEntry, { timeout: 10_000 }).toMatchObject({ actorEmail: 'system', outcome: 'success', details: { settlement_ids: [settlementId], open_before: 1, open_after: 0 } });
 
       // Learning nothing new queues nothing: the same delivery again, and another event carrying the same capture.
       await deliverCaptured(eventId);
