@@ -79,12 +79,12 @@ async function onboard(page: Page, expectInBody: string[]): Promise<string> {
 
 /**
  * On the merchants list: the accounts are listed, the one just onboarded still "Setting up"
- * (the sandbox finishes ~2 s after onboarding), and each turns "Operational" by itself, as
+ * (the E2E sandbox finishes 6 s after onboarding), and each turns "Operational" by itself, as
  * Klarna's webhook arrives, without a reload.
  */
 async function expectTurnsOperational(page: Page, names: string[]) {
   const table = main(page).getByRole('table', { name: 'Merchant accounts' });
-  await expect(table.getByRole('row').filter({ hasText: names.at(-1)! }).getByText('Setting up', { exact: true })).toBeVisible({ timeout: 2_000 });
+  await expect(table.getByRole('row').filter({ hasText: names.at(-1)! }).getByText('Setting up', { exact: true })).toBeVisible({ timeout: 5_000 });
   // A mark on the window: a reload (or any full navigation) would drop it.
   await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
   for (const name of names) await expect(table.getByRole('row').filter({ hasText: name })).toBeVisible();

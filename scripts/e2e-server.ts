@@ -49,8 +49,9 @@ async function main() {
   await handle.close();
 
   // The Klarna this server talks to: its own sandbox, in memory, retrying failed webhook
-  // deliveries 600× faster (10 s → ~17 ms) so a spec can watch the schedule play out.
-  const sandbox = await startSandbox({ port: Number(port) + 1000, dataDir: null, webhookTimeScale: 600 });
+  // deliveries 600× faster (10 s → ~17 ms) so a spec can watch the schedule play out. A new
+  // account stays "Setting up" for 6 s rather than 2, so a loaded machine still shows it.
+  const sandbox = await startSandbox({ port: Number(port) + 1000, dataDir: null, webhookTimeScale: 600, accountActivationMs: 6000 });
 
   // Exactly what `npm start` runs (exec'd, so the signals below reach the server itself).
   const start = (JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
