@@ -104,6 +104,16 @@ describeEachDriver('retention', (db) => {
     expect(await left(db(), apiRequests, [pendingAttempt, otherAttempt])).toEqual([pendingAttempt]);
   });
 
+  it('reads an event whose body holds the escape \\u0000 (which jsonb refuses) without stopping the run', async () => {
+    await db().insert(paymentOperations).values({ operationId: 'cap-nul', kind: 'capture', paymentTransactionId: 'tx-nul', accountId: 'acc', currency: 'EUR', amount: 100, occurredAt: daysAgo(400) });
+    const withNul = await event(db(), daysAgo(400), { type: 'payment.transaction.captured', payload: { payment_transaction_id: 'tx-nul', note: 'a\u0000b', capture: { payment_capture_id: 'cap-nul', amount: 100 } } });
+    const onlyHere = await event(db(), daysAgo(400), { type: 'payment.transaction.captured', payload: { note: '\u0000', capture: { payment_capture_id: 'cap-nul-only-here', amount: 100 } } });
+
+    await pruneExpired(db(), periods, now);
+
+    expect(await left(db(), webhookEvents, [withNul, onlyHere])).toEqual([onlyHere]);
+  });
+
   it('deletes sign-in session records that ended (or expired) before the period, and keeps recent and live ones', async () => {
     const { row: user } = await createUser(db(), { email: `sessions-${randomUUID()}@example.com` });
     const session = async (createdAt: Date, endedAt: Date | null) => {

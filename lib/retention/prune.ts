@@ -55,6 +55,10 @@ const MAX_BATCHES_PER_RUN = 1000;
 
 const DAY_MS = 86_400_000;
 
+// A stored body is JSON, but jsonb refuses the escape \u0000, and one such event would stop
+// every run. Swapping it for \ufffd (same length, still an escape) keeps the body valid JSON.
+const bodyJson = sql.raw(`replace(e.raw_body, '\\u0000', '\\ufffd')::jsonb`);
+
 /** The ids of one batch to delete, each kind's rule; `cutoff` is the oldest instant kept. */
 const batches: Record<keyof PruneCounts, { table: SQL; select: (cutoff: SQL, limit: number) => SQL }> = {
   rejectedWebhooks: {
@@ -75,8 +79,8 @@ const batches: Record<keyof PruneCounts, { table: SQL; select: (cutoff: SQL, lim
           WHERE a.action = 'webhook_events.reprocess' AND a.target_type = 'webhook_event' AND a.target_id = e.id::text)
         AND NOT (CASE WHEN e.event_type LIKE 'payment.transaction.%' THEN EXISTS (
           SELECT 1 FROM (VALUES
-            ((e.raw_body::jsonb) #>> '{payload,capture,payment_capture_id}'),
-            ((e.raw_body::jsonb) #>> '{payload,refund,payment_refund_id}')) AS named(operation_id)
+            ((${bodyJson}) #>> '{payload,capture,payment_capture_id}'),
+            ((${bodyJson}) #>> '{payload,refund,payment_refund_id}')) AS named(operation_id)
           WHERE named.operation_id IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM payment_operations o WHERE o.operation_id = named.operation_id))
         ELSE false END)
