@@ -26,7 +26,7 @@ import { AccountDialog } from './_components/account-dialog';
 import { BusinessDialog } from './_components/business-dialog';
 import { ChannelDialog, type ChannelValues } from './_components/channel-dialog';
 import { CollectionDialog, type CollectionValues } from './_components/collection-dialog';
-import { CopyButton } from './_components/copy-button';
+import { CopyButton } from '@/components/forms/copy-button';
 import { formatMinorUnits, formatRatePercent } from '@/lib/ui/money';
 import { channelTypeLabel, enumLabel } from './_components/format';
 import { UrlTabs } from '@/components/ui/url-tabs';

@@ -7,7 +7,7 @@ import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { updateAccountAction } from '../../actions';
-import { errorsOf, FailureAlert, TextField, useSubmission } from './form-kit';
+import { errorsOf, FailureAlert, TextField, useSubmission } from '@/components/forms/form-kit';
 
 export type AccountValues = { account_name: string; account_reference: string; given_name: string; family_name: string; email: string; phone: string };
 const ownerKeys = ['given_name', 'family_name', 'email', 'phone'] as const;

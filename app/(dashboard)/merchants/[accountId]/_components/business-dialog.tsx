@@ -20,7 +20,7 @@ import {
   TextField,
   useSubmission,
   type AddressValue,
-} from './form-kit';
+} from '@/components/forms/form-kit';
 import { enumLabel } from './format';
 
 const textKeys = ['business_name', 'registration_authority', 'registration_number', 'tax_registration_number', 'financial_registration_number'] as const;

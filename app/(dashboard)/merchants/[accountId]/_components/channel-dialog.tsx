@@ -23,7 +23,7 @@ import {
   UrlListField,
   useSubmission,
   type AddressValue,
-} from './form-kit';
+} from '@/components/forms/form-kit';
 import { channelTypeLabel } from './format';
 
 type ChannelType = 'WEBSITE' | 'PHYSICAL_STORE' | 'MOBILE_APP';

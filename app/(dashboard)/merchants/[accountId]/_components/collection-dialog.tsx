@@ -9,7 +9,7 @@ import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { Input, Select } from '@/components/ui/input';
 import { createCollectionAction, updateCollectionAction } from '../../actions';
-import { errorsOf, FailureAlert, listFieldNames, TextField, useSubmission } from './form-kit';
+import { errorsOf, FailureAlert, listFieldNames, TextField, useSubmission } from '@/components/forms/form-kit';
 import { enumLabel } from './format';
 
 /** A channel collection as the page hands it to the dialog (Klarna's wire fields). */

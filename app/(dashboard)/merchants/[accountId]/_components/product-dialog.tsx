@@ -7,7 +7,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { changePaymentProductAction } from '../../actions';
-import { errorsOf, FailureAlert, useSubmission } from './form-kit';
+import { errorsOf, FailureAlert, useSubmission } from '@/components/forms/form-kit';
 
 const MIN_REASON = 3;
 

@@ -3,12 +3,12 @@
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
 import { toast } from 'sonner';
-import { errorsOf, FailureAlert, TextField, useSubmission } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { errorsOf, FailureAlert, TextField, useSubmission } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { formatMajorDecimal, formatMinorUnits } from '@/lib/ui/money';
 import { captureAction } from '../../actions';
-import { chosenLines, lineKey, quantitiesByKey, type WireLine } from './lines';
+import { chosenLines, lineKey, lineNote, quantitiesByKey, type WireLine } from './lines';
 import {
   AmountField,
   LinePicker,
@@ -26,7 +26,7 @@ import {
   resolvedOf,
   type PickerRow,
   type ResolvedOutcome,
-} from './operation-kit';
+} from '@/components/forms/operation-kit';
 import { hasFieldErrors } from './submit-state';
 import type { PaymentView, Shipment } from './view';
 
@@ -35,12 +35,12 @@ type Mode = 'amount' | 'lines';
 type Prepared = { amount: number; remaining: number; lines: WireLine[] | null; request: Record<string, unknown> };
 
 /** What is left to capture of each ordered line (unknown when a capture named no lines). */
-function pickerRows(payment: PaymentView): { rows: PickerRow[]; defaults: number[] } {
+function pickerRows(payment: PaymentView): { rows: PickerRow<WireLine>[]; defaults: number[] } {
   const unknown = payment.captures.some((c) => c.lines === null);
   const captured = quantitiesByKey(payment.captures.map((c) => c.lines ?? []));
   const rows = payment.lines.map((line) => {
     const done = captured.get(lineKey(line)) ?? 0;
-    return { line, max: unknown ? line.quantity : Math.max(0, line.quantity - done), done: unknown ? 'Unknown' : `${done} of ${line.quantity}` };
+    return { line, max: unknown ? line.quantity : Math.max(0, line.quantity - done), done: unknown ? 'Unknown' : `${done} of ${line.quantity}`, note: lineNote(line) };
   });
   return { rows, defaults: rows.map((r) => (unknown ? 0 : r.max)) };
 }

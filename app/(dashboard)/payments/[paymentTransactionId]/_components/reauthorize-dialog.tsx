@@ -3,12 +3,12 @@
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
 import { toast } from 'sonner';
-import { errorsOf, FailureAlert, useSubmission } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { errorsOf, FailureAlert, useSubmission } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { formatMajorDecimal, formatMinorUnits, parseMajorAmount } from '@/lib/ui/money';
 import { reauthorizeAction } from '../../actions';
-import { AmountField, Restatement, resolvedOf, ReviewActions, type ResolvedOutcome } from './operation-kit';
+import { AmountField, Restatement, resolvedOf, ReviewActions, type ResolvedOutcome } from '@/components/forms/operation-kit';
 import { hasFieldErrors } from './submit-state';
 import type { PaymentView } from './view';
 

@@ -3,15 +3,15 @@
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
 import { toast } from 'sonner';
-import { errorsOf, FailureAlert, TextField, useSubmission } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { errorsOf, FailureAlert, TextField, useSubmission } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { Select } from '@/components/ui/input';
 import { formatMajorDecimal, formatMinorUnits } from '@/lib/ui/money';
 import { refundAction } from '../../actions';
-import { chosenLines, lineKey, quantitiesByKey, type WireLine } from './lines';
-import { AmountField, LinePicker, linesSummary, ModeSwitch, OutcomeNotice, readAmount, resolvedOf, Restatement, rowErrors, type PickerRow, type ResolvedOutcome } from './operation-kit';
+import { chosenLines, lineKey, lineNote, quantitiesByKey, type WireLine } from './lines';
+import { AmountField, LinePicker, linesSummary, ModeSwitch, OutcomeNotice, readAmount, resolvedOf, Restatement, rowErrors, type PickerRow, type ResolvedOutcome } from '@/components/forms/operation-kit';
 import { hasFieldErrors } from './submit-state';
 import { captureLabel, type CaptureView, type PaymentView } from './view';
 
@@ -28,7 +28,7 @@ function refundableOf(payment: PaymentView, capture: CaptureView | null): number
  * The lines that can be refunded against the whole payment or one capture: what was captured
  * of each (the order's quantity when a capture named no lines) less what was refunded by lines.
  */
-function pickerRows(payment: PaymentView, capture: CaptureView | null): PickerRow[] {
+function pickerRows(payment: PaymentView, capture: CaptureView | null): PickerRow<WireLine>[] {
   const source = capture?.lines ?? payment.lines;
   const captures = capture ? [capture] : payment.captures;
   const capturedKnown = captures.every((c) => c.lines !== null);
@@ -38,7 +38,7 @@ function pickerRows(payment: PaymentView, capture: CaptureView | null): PickerRo
     const key = lineKey(line);
     const got = capturedKnown ? (captured.get(key) ?? 0) : line.quantity;
     const back = refunded.get(key) ?? 0;
-    return { line, max: Math.max(0, got - back), done: `${back} of ${got}` };
+    return { line, max: Math.max(0, got - back), done: `${back} of ${got}`, note: lineNote(line) };
   });
 }
 

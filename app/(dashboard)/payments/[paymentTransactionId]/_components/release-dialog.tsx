@@ -3,12 +3,12 @@
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
 import { toast } from 'sonner';
-import { FailureAlert, useSubmission } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { FailureAlert, useSubmission } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { releaseAction } from '../../actions';
-import { OutcomeNotice, Restatement, resolvedOf, type ResolvedOutcome } from './operation-kit';
+import { OutcomeNotice, Restatement, resolvedOf, type ResolvedOutcome } from '@/components/forms/operation-kit';
 import type { PaymentView } from './view';
 
 /**

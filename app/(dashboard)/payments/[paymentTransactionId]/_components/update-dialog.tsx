@@ -3,11 +3,11 @@
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
 import { toast } from 'sonner';
-import { errorsOf, FailureAlert, TextField, useSubmission } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { errorsOf, FailureAlert, TextField, useSubmission } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { updatePaymentAction } from '../../actions';
-import { AddShipmentButton, emptyShipment, shipmentFieldNames, ShipmentFields, shipmentIsEmpty, shipmentToWire } from './operation-kit';
+import { AddShipmentButton, emptyShipment, shipmentFieldNames, ShipmentFields, shipmentIsEmpty, shipmentToWire } from '@/components/forms/operation-kit';
 import type { PaymentView, Shipment } from './view';
 
 const MAX_SHIPMENTS = 50;

@@ -16,7 +16,7 @@ import type { ActionFailure } from '@/lib/ui/action-result';
 import { cn } from '@/lib/ui/cn';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { createPaymentLinkAction } from '../../actions';
-import { errorsOf, FailureAlert, useSubmission } from '../../../merchants/[accountId]/_components/form-kit';
+import { errorsOf, FailureAlert, useSubmission } from '@/components/forms/form-kit';
 import {
   buildPaymentLinkRequest,
   emptyLine,
