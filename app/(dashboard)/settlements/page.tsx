@@ -9,7 +9,7 @@ import { PageHeader } from '@/components/shell/page-header';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
-import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
+import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
 import { Input } from '@/components/ui/input';
 import { Table, Td, Th } from '@/components/ui/table';
 import { UrlTabs } from '@/components/ui/url-tabs';

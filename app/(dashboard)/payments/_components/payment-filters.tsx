@@ -1,5 +1,5 @@
 import { Field } from '@/components/ui/field';
-import { ChoiceFilter, FilterForm } from '@/components/ui/filter-form';
+import { ChoiceFilter, FilterForm } from '@/components/lists/filter-form';
 import { Input } from '@/components/ui/input';
 import { paymentStateOptions } from './payment-state-badge';
 import type { PaymentSearch } from './list-search';
