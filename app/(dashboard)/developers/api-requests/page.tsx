@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { z } from 'zod';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
-import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
+import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
 import { Input } from '@/components/ui/input';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { Table, Td, Th } from '@/components/ui/table';
@@ -17,6 +17,7 @@ import { klarnaRoutes } from '@/lib/klarna/routes';
 import { formatDateTime } from '@/lib/ui/format';
 import { firstValues } from '@/lib/ui/search-params';
 import { HttpStatusBadge } from './_components/status-badge';
+import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 
 export const metadata: Metadata = { title: 'API request log' };
 
@@ -96,9 +97,7 @@ export default async function ApiRequestsPage({ searchParams }: { searchParams: 
                   </Td>
                   <Td className="whitespace-nowrap text-right tabular-nums">{row.durationMs} ms</Td>
                   <Td className="text-right tabular-nums">#{row.attempt}</Td>
-                  <Td className="max-w-40 truncate font-mono text-xs" title={row.idempotencyKey ?? undefined}>
-                    {row.idempotencyKey ?? '—'}
-                  </Td>
+                  <Td>{row.idempotencyKey ? <MiddleEllipsis value={row.idempotencyKey} max={18} copyLabel="idempotency key" /> : '—'}</Td>
                   <Td className="text-xs">
                     {row.errorCode ? <div className="font-mono">{row.errorCode}</div> : row.errorId ? null : '—'}
                     {row.errorId && <div className="font-mono text-muted-foreground">{row.errorId}</div>}

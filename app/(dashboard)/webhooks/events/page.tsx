@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
-import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
+import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
 import { Input } from '@/components/ui/input';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { Table, Td, Th } from '@/components/ui/table';
@@ -18,6 +18,7 @@ import { firstValues } from '@/lib/ui/search-params';
 import { listRejectionsNotStored, listWebhookEvents, webhookEventFilterSchema } from '@/lib/webhooks/events';
 import { splitOutcomeNote } from '@/lib/webhooks/outcome';
 import { statusLabels, StatusBadge, VerdictBadge } from './_components/event-badges';
+import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 
 export const metadata: Metadata = { title: 'Event log' };
 
@@ -99,9 +100,7 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
                 <tr key={row.id}>
                   <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.receivedAt)}</Td>
                   <Td className="font-mono text-xs">{row.eventType ?? '—'}</Td>
-                  <Td className="max-w-56 truncate font-mono text-xs" title={row.accountId ?? undefined}>
-                    {row.accountId ?? '—'}
-                  </Td>
+                  <Td>{row.accountId ? <MiddleEllipsis value={row.accountId} copyLabel="account id" /> : '—'}</Td>
                   <Td>
                     <VerdictBadge verdict={row.verdict} reason={row.rejectReason} />
                     {row.notStoredCount > 0 && <div className="mt-1 text-xs font-medium">{row.notStoredCount.toLocaleString('en-GB')} not stored</div>}
