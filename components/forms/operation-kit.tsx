@@ -1,6 +1,6 @@
 'use client';
 
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { Plus, X } from 'lucide-react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -8,7 +8,8 @@ import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { Table, Td, Th } from '@/components/ui/table';
 import { formatMinorUnits, parseMajorAmount } from '@/lib/ui/money';
-import { FailureAlert, TextField, type Errors } from '@/components/forms/form-kit';
+import { useActionDialog } from './action-dialog';
+import { FailureAlert, TextField, type Errors, type HookError } from './form-kit';
 import type { ActionFailure } from '@/lib/ui/action-result';
 
 /**
@@ -275,4 +276,44 @@ export function ReviewActions({ outcome, failure, pending, onBack, onDone, onCon
       )}
     </>
   );
+}
+
+/** Whether a failed action named fields (Klarna's or the server's check): the dialog goes back to its form to show them. */
+export function hasFieldErrors(error: { serverError?: unknown; validationErrors?: unknown }): boolean {
+  const server = error.serverError as { fields?: Record<string, unknown> } | undefined;
+  if (server?.fields && Object.keys(server.fields).length > 0) return true;
+  const validation = error.validationErrors as { fieldErrors?: Record<string, unknown[] | undefined> } | undefined;
+  return Object.values(validation?.fieldErrors ?? {}).some((v) => Boolean(v?.length));
+}
+
+/**
+ * A payment operation's dialog: useActionDialog plus what a lost answer came to. `callbacks`
+ * are useAction's: a resolution keeps the dialog open with Klarna's read of the payment (a
+ * made one ends the intent); a plain success toasts `message()` and closes; a failure naming
+ * fields calls `onFieldErrors` (back to the form).
+ */
+export function useOperationDialog({ onOpen, onFieldErrors }: { onOpen: () => void; onFieldErrors?: () => void }) {
+  const [outcome, setOutcome] = useState<ResolvedOutcome | null>(null);
+  const dialog = useActionDialog(() => {
+    setOutcome(null);
+    onOpen();
+  });
+  return {
+    ...dialog,
+    outcome,
+    callbacks(message: () => string) {
+      return {
+        onSuccess: ({ data }: { data?: unknown }) => {
+          const resolved = resolvedOf(data);
+          if (!resolved) return dialog.succeed(message());
+          if (resolved.made) dialog.submission.begin();
+          setOutcome(resolved);
+        },
+        onError: (args: HookError) => {
+          dialog.submission.onError(args);
+          if (onFieldErrors && hasFieldErrors(args.error)) onFieldErrors();
+        },
+      };
+    },
+  };
 }

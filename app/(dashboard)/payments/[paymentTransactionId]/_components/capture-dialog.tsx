@@ -2,8 +2,7 @@
 
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
-import { toast } from 'sonner';
-import { errorsOf, FailureAlert, TextField, useSubmission } from '@/components/forms/form-kit';
+import { errorsOf, FailureAlert, TextField } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { formatMajorDecimal, formatMinorUnits } from '@/lib/ui/money';
@@ -23,11 +22,9 @@ import {
   shipmentToWire,
   emptyShipment,
   ReviewActions,
-  resolvedOf,
   type PickerRow,
-  type ResolvedOutcome,
+  useOperationDialog,
 } from '@/components/forms/operation-kit';
-import { hasFieldErrors } from './submit-state';
 import type { PaymentView, Shipment } from './view';
 
 type Mode = 'amount' | 'lines';
@@ -52,7 +49,6 @@ function pickerRows(payment: PaymentView): { rows: PickerRow<WireLine>[]; defaul
  */
 export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: PaymentView; disabledReason: string | null; reasonId?: string }) {
   const { currency } = payment;
-  const [open, setOpen] = useState(false);
   const [step, setStep] = useState<'form' | 'review'>('form');
   const [mode, setMode] = useState<Mode>('amount');
   const [amountText, setAmountText] = useState('');
@@ -62,44 +58,25 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
   const [local, setLocal] = useState<Record<string, string[]>>({});
   const [sentRows, setSentRows] = useState<number[]>([]);
   const [prepared, setPrepared] = useState<Prepared | null>(null);
-  const [outcome, setOutcome] = useState<ResolvedOutcome | null>(null);
-  const submission = useSubmission();
-  const action = useAction(captureAction, {
-    onSuccess: ({ data }) => {
-      // Klarna's answer was lost: the dialog stays open with what Klarna's read of the payment showed.
-      const resolved = resolvedOf(data);
-      if (resolved) {
-        // Made: that intent is over, so anything sent from this dialog now is a new one.
-        if (resolved.made) submission.begin();
-        return setOutcome(resolved);
-      }
-      toast.success(`Captured ${formatMinorUnits(prepared?.amount ?? 0, currency)} at Klarna.`);
-      setOpen(false);
-    },
-    onError: (args) => {
-      submission.onError(args);
-      if (hasFieldErrors(args.error)) setStep('form');
-    },
-  });
+  const dialog = useOperationDialog({ onOpen: reset, onFieldErrors: () => setStep('form') });
+  const action = useAction(
+    captureAction,
+    dialog.callbacks(() => `Captured ${formatMinorUnits(prepared?.amount ?? 0, currency)} at Klarna.`),
+  );
   const { rows, defaults } = pickerRows(payment);
-  const errors = { ...errorsOf(submission.failure), ...local };
+  const errors = { ...errorsOf(dialog.submission.failure), ...local };
   const picked = chosenLines(rows.map((r, i) => ({ line: r.line, quantity: quantities[i] ?? 0 })));
 
-  function onOpenChange(next: boolean) {
-    setOpen(next);
-    if (next) {
-      setStep('form');
-      setMode('amount');
-      setAmountText(formatMajorDecimal(payment.remaining, currency));
-      setQuantities(defaults);
-      setReference('');
-      setShipment(emptyShipment);
-      setLocal({});
-      setSentRows([]);
-      setPrepared(null);
-      setOutcome(null);
-      submission.begin();
-    }
+  function reset() {
+    setStep('form');
+    setMode('amount');
+    setAmountText(formatMajorDecimal(payment.remaining, currency));
+    setQuantities(defaults);
+    setReference('');
+    setShipment(emptyShipment);
+    setLocal({});
+    setSentRows([]);
+    setPrepared(null);
   }
 
   function review() {
@@ -130,7 +107,7 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
   const shown = ['amount', 'capture_reference', ...shipmentFieldNames(1), ...Object.keys(errors).filter((k) => k.startsWith('line_items['))];
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
+    <Dialog open={dialog.open} onOpenChange={dialog.onOpenChange}>
       <DialogTrigger asChild>
         <Button size="sm" disabled={Boolean(disabledReason)} aria-describedby={disabledReason ? reasonId : undefined}>
           Capture…
@@ -146,7 +123,7 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
               review();
             }}
           >
-            <FailureAlert failure={submission.failure} shown={shown} />
+            <FailureAlert failure={dialog.submission.failure} shown={shown} />
             {payment.lines.length > 0 && (
               <ModeSwitch
                 legend="Capture by"
@@ -181,7 +158,7 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
             <TextField label="Capture reference (optional)" name="capture_reference" value={reference} onChange={setReference} errors={errors} hint="Your reference for this shipment; it appears in Klarna’s settlement file." />
             <ShipmentFields legend="Shipment tracking (optional)" index={0} value={shipment} onChange={setShipment} errors={errors} hint="Sent with the capture so the shopper can follow the parcel in the Klarna app." />
             <div className="flex justify-end gap-2">
-              <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
+              <Button type="button" variant="secondary" onClick={() => dialog.close()}>
                 Cancel
               </Button>
               <Button type="submit">Review capture</Button>
@@ -205,12 +182,12 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
                 ]}
               />
               <ReviewActions
-                outcome={outcome}
-                failure={submission.failure}
+                outcome={dialog.outcome}
+                failure={dialog.submission.failure}
                 pending={action.isPending}
                 onBack={() => setStep('form')}
-                onDone={() => setOpen(false)}
-                onConfirm={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request: prepared.request })}
+                onDone={() => dialog.close()}
+                onConfirm={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: dialog.submission.intentId, request: prepared.request })}
                 confirm={<>Capture {formatMinorUnits(prepared.amount, currency)}</>}
               />
             </div>
