@@ -1,7 +1,7 @@
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
-import { Select } from '@/components/ui/input';
+import { Input, Select } from '@/components/ui/input';
 import { FilterFormBody } from './filter-form-body';
 
 /**
@@ -65,5 +65,26 @@ export function ChoiceFilter({ label, name, value, any, choices }: { label: stri
         </Select>
       )}
     </Field>
+  );
+}
+
+/** A free-text filter: the URL's value as its default. */
+export function TextFilter({ label, name, value, hint, type = 'text', mono = false }: { label: string; name: string; value: string | undefined; hint?: React.ReactNode; type?: string; mono?: boolean }) {
+  return (
+    <Field label={label} hint={hint}>
+      {(c) => <Input {...c} name={name} type={type} defaultValue={value ?? ''} className={mono ? 'font-mono' : undefined} />}
+    </Field>
+  );
+}
+
+/** `from` / `to` date filters (UTC days), labelled by what they bound. */
+export function DateRangeFilter({ from, to, fromLabel = 'From (UTC)', toLabel = 'To (UTC)', toHint }: { from: string | undefined; to: string | undefined; fromLabel?: string; toLabel?: string; toHint?: string }) {
+  return (
+    <>
+      <Field label={fromLabel}>{(c) => <Input {...c} type="date" name="from" defaultValue={from ?? ''} />}</Field>
+      <Field label={toLabel} hint={toHint}>
+        {(c) => <Input {...c} type="date" name="to" defaultValue={to ?? ''} />}
+      </Field>
+    </>
   );
 }

@@ -2,9 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
 import { Card } from '@/components/ui/card';
-import { Field } from '@/components/ui/field';
-import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
-import { Input } from '@/components/ui/input';
+import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters, TextFilter } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
@@ -45,9 +43,6 @@ export default async function ApiRequestsPage({ searchParams }: { searchParams: 
   const filter = parsed.success ? parsed.data : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
   const page = await listApiRequests(getDb(), filter);
   const { cursor: _c, ...current } = raw;
-  const text = (name: keyof typeof raw, label: string) => (
-    <Field label={label}>{(c) => <Input {...c} name={name} defaultValue={raw[name] ?? ''} className="font-mono" />}</Field>
-  );
 
   return (
     <>
@@ -56,12 +51,11 @@ export default async function ApiRequestsPage({ searchParams }: { searchParams: 
         <ChoiceFilter label="Operation" name="operation" value={raw.operation} any="Any operation" choices={Object.keys(klarnaRoutes)} />
         <ChoiceFilter label="Method" name="method" value={raw.method} any="Any method" choices={['GET', 'POST', 'PUT', 'PATCH', 'DELETE']} />
         <ChoiceFilter label="Status" name="status" value={raw.status} any="Any status" choices={Object.entries(statusOptions).map(([value, label]) => ({ value, label }))} />
-        {text('idempotencyKey', 'Idempotency key')}
-        {text('errorId', 'Klarna error id')}
-        {text('accountId', 'Account id')}
-        {text('correlationId', 'Correlation id')}
-        <Field label="From (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
-        <Field label="To (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+        <TextFilter label="Idempotency key" name="idempotencyKey" value={raw.idempotencyKey} mono />
+        <TextFilter label="Klarna error id" name="errorId" value={raw.errorId} mono />
+        <TextFilter label="Account id" name="accountId" value={raw.accountId} mono />
+        <TextFilter label="Correlation id" name="correlationId" value={raw.correlationId} mono />
+        <DateRangeFilter from={raw.from} to={raw.to} />
       </FilterForm>
       <IgnoredFilters names={invalid} />
       <Card>

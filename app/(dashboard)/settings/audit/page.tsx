@@ -2,9 +2,7 @@ import type { Metadata } from 'next';
 import { z } from 'zod';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
-import { Field } from '@/components/ui/field';
-import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
-import { Input } from '@/components/ui/input';
+import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
@@ -48,8 +46,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <FilterForm label="Filter the audit log" clearHref="/settings/audit" grid="items-end sm:grid-cols-2 lg:grid-cols-[1fr_1fr_auto_auto_auto]">
         <ChoiceFilter label="Actor" name="actor" value={raw.actor} any="Anyone" choices={[{ value: 'system', label: 'System' }, ...people.map((p) => ({ value: p.id, label: p.email }))]} />
         <ChoiceFilter label="Action" name="action" value={raw.action} any="Any action" choices={auditActions} />
-        <Field label="From (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
-        <Field label="To (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+        <DateRangeFilter from={raw.from} to={raw.to} />
       </FilterForm>
       {!parsed.success && <IgnoredFilters names={parsed.error.issues.map((i) => i.path.join('.'))} />}
       <Card>

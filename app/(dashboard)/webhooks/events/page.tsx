@@ -3,9 +3,7 @@ import Link from 'next/link';
 import { z } from 'zod';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
-import { Field } from '@/components/ui/field';
-import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
-import { Input } from '@/components/ui/input';
+import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters, TextFilter } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
@@ -52,17 +50,12 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
     <>
       <PageHeader title="Event log" description="Every webhook delivery that reached this dashboard, valid or rejected, with the signature verdict and what processing did with it." />
       <FilterForm label="Filter the event log" clearHref="/webhooks/events">
-        <Field label="Search ids" hint="Event, account, correlation, webhook or signing key id (or its start)">
-          {(c) => <Input {...c} name="q" defaultValue={raw.q ?? ''} className="font-mono" />}
-        </Field>
-        <Field label="Event type" hint="* matches any part, e.g. payment.request.*">
-          {(c) => <Input {...c} name="type" defaultValue={raw.type ?? ''} className="font-mono" />}
-        </Field>
-        <Field label="Account id">{(c) => <Input {...c} name="account" defaultValue={raw.account ?? ''} className="font-mono" />}</Field>
+        <TextFilter label="Search ids" name="q" value={raw.q} hint="Event, account, correlation, webhook or signing key id (or its start)" mono />
+        <TextFilter label="Event type" name="type" value={raw.type} hint="* matches any part, e.g. payment.request.*" mono />
+        <TextFilter label="Account id" name="account" value={raw.account} mono />
         <ChoiceFilter label="Signature" name="verdict" value={raw.verdict} any="Any verdict" choices={[{ value: 'valid', label: 'Valid' }, { value: 'rejected', label: 'Rejected' }]} />
         <ChoiceFilter label="Processing" name="status" value={raw.status} any="Any status" choices={webhookStatuses.map((s) => ({ value: s, label: statusLabels[s] }))} />
-        <Field label="Received from (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
-        <Field label="Received to (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+        <DateRangeFilter from={raw.from} to={raw.to} fromLabel="Received from (UTC)" toLabel="Received to (UTC)" />
       </FilterForm>
       <IgnoredFilters names={invalid} />
       {notStored.length > 0 && (
