@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
-import { Card } from '@/components/ui/card';
 import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters, TextFilter } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
+import { ListCard } from '@/components/lists/list-card';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
@@ -58,56 +58,51 @@ export default async function ApiRequestsPage({ searchParams }: { searchParams: 
         <DateRangeFilter from={raw.from} to={raw.to} />
       </FilterForm>
       <IgnoredFilters names={invalid} />
-      <Card>
-        {page.rows.length === 0 ? (
-          <p className="px-5 py-12 text-center text-sm text-muted-foreground">No API requests match these filters.</p>
-        ) : (
-          <Table caption="API requests, newest first">
-            <thead>
-              <tr>
-                <Th>Time (UTC)</Th>
-                <Th>Operation</Th>
-                <Th>Request</Th>
-                <Th>Status</Th>
-                <Th className="text-right">Duration</Th>
-                <Th className="text-right">Attempt</Th>
-                <Th>Idempotency key</Th>
-                <Th>Error</Th>
-                <Th>
-                  <span className="sr-only">Details</span>
-                </Th>
+      <ListCard isEmpty={page.rows.length === 0} empty="No API requests match these filters." pager={<KeysetPager label="API request log pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />}>
+        <Table caption="API requests, newest first">
+          <thead>
+            <tr>
+              <Th>Time (UTC)</Th>
+              <Th>Operation</Th>
+              <Th>Request</Th>
+              <Th>Status</Th>
+              <Th className="text-right">Duration</Th>
+              <Th className="text-right">Attempt</Th>
+              <Th>Idempotency key</Th>
+              <Th>Error</Th>
+              <Th>
+                <span className="sr-only">Details</span>
+              </Th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.rows.map((row) => (
+              <tr key={row.id}>
+                <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.occurredAt)}</Td>
+                <Td className="whitespace-nowrap text-xs">{row.operation}</Td>
+                <Td className="max-w-80 truncate font-mono text-xs" title={`${row.method} ${row.path}`}>
+                  {row.method} {row.path}
+                </Td>
+                <Td>
+                  <HttpStatusBadge status={row.status} />
+                </Td>
+                <Td className="whitespace-nowrap text-right tabular-nums">{row.durationMs} ms</Td>
+                <Td className="text-right tabular-nums">#{row.attempt}</Td>
+                <Td>{row.idempotencyKey ? <MiddleEllipsis value={row.idempotencyKey} max={18} copyLabel="idempotency key" /> : '—'}</Td>
+                <Td className="text-xs">
+                  {row.errorCode ? <div className="font-mono">{row.errorCode}</div> : row.errorId ? null : '—'}
+                  {row.errorId && <div className="font-mono text-muted-foreground">{row.errorId}</div>}
+                </Td>
+                <Td className="text-right">
+                  <Link className="text-sm underline underline-offset-4" href={`/developers/api-requests/${row.id}`} aria-label={`Details of request ${row.id}`}>
+                    Details
+                  </Link>
+                </Td>
               </tr>
-            </thead>
-            <tbody>
-              {page.rows.map((row) => (
-                <tr key={row.id}>
-                  <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.occurredAt)}</Td>
-                  <Td className="whitespace-nowrap text-xs">{row.operation}</Td>
-                  <Td className="max-w-80 truncate font-mono text-xs" title={`${row.method} ${row.path}`}>
-                    {row.method} {row.path}
-                  </Td>
-                  <Td>
-                    <HttpStatusBadge status={row.status} />
-                  </Td>
-                  <Td className="whitespace-nowrap text-right tabular-nums">{row.durationMs} ms</Td>
-                  <Td className="text-right tabular-nums">#{row.attempt}</Td>
-                  <Td>{row.idempotencyKey ? <MiddleEllipsis value={row.idempotencyKey} max={18} copyLabel="idempotency key" /> : '—'}</Td>
-                  <Td className="text-xs">
-                    {row.errorCode ? <div className="font-mono">{row.errorCode}</div> : row.errorId ? null : '—'}
-                    {row.errorId && <div className="font-mono text-muted-foreground">{row.errorId}</div>}
-                  </Td>
-                  <Td className="text-right">
-                    <Link className="text-sm underline underline-offset-4" href={`/developers/api-requests/${row.id}`} aria-label={`Details of request ${row.id}`}>
-                      Details
-                    </Link>
-                  </Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
-        <KeysetPager label="API request log pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />
-      </Card>
+            ))}
+          </tbody>
+        </Table>
+      </ListCard>
     </>
   );
 }
