@@ -89,16 +89,23 @@ export function ActionDialog({
               Nothing changed: there is nothing to send to Klarna.
             </p>
           )}
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={state.close}>
-              Cancel
-            </Button>
-            <Button type="submit" variant={submitVariant} pending={pending}>
-              {submitLabel}
-            </Button>
-          </div>
+          <FormActions onCancel={state.close} submitLabel={submitLabel} submitVariant={submitVariant} pending={pending} />
         </form>
       </DialogContent>
     </Dialog>
+  );
+}
+
+/** A form's last row: Cancel, then its submit button (with its pending state). */
+export function FormActions({ onCancel, submitLabel, submitVariant, pending = false }: { onCancel: () => void; submitLabel: React.ReactNode; submitVariant?: ButtonProps['variant']; pending?: boolean }) {
+  return (
+    <div className="flex justify-end gap-2">
+      <Button type="button" variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" variant={submitVariant} pending={pending}>
+        {submitLabel}
+      </Button>
+    </div>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
+import { FormActions } from '@/components/forms/action-dialog';
 import { errorsOf, FailureAlert, TextField } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
@@ -157,12 +158,7 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
             )}
             <TextField label="Capture reference (optional)" name="capture_reference" value={reference} onChange={setReference} errors={errors} hint="Your reference for this shipment; it appears in Klarna’s settlement file." />
             <ShipmentFields legend="Shipment tracking (optional)" index={0} value={shipment} onChange={setShipment} errors={errors} hint="Sent with the capture so the shopper can follow the parcel in the Klarna app." />
-            <div className="flex justify-end gap-2">
-              <Button type="button" variant="secondary" onClick={() => dialog.close()}>
-                Cancel
-              </Button>
-              <Button type="submit">Review capture</Button>
-            </div>
+            <FormActions onCancel={dialog.close} submitLabel="Review capture" />
           </form>
         ) : (
           prepared && (

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
+import { FormActions } from '@/components/forms/action-dialog';
 import { errorsOf, FailureAlert } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
@@ -72,12 +73,7 @@ export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payme
               currency={currency}
               hint={`Now ${formatMinorUnits(payment.authorized, currency)}${payment.captured > 0 ? `; it must exceed the ${formatMinorUnits(payment.captured, currency)} captured` : ''}.`}
             />
-            <div className="flex justify-end gap-2">
-              <Button type="button" variant="secondary" onClick={() => dialog.close()}>
-                Cancel
-              </Button>
-              <Button type="submit">Review reauthorization</Button>
-            </div>
+            <FormActions onCancel={dialog.close} submitLabel="Review reauthorization" />
           </form>
         ) : (
           <div className="grid gap-4">

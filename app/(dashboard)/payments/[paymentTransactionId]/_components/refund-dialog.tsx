@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
+import { FormActions } from '@/components/forms/action-dialog';
 import { errorsOf, FailureAlert, TextField } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
@@ -214,12 +215,7 @@ export function RefundDialog({
               )}
             </Field>
             <TextField label="Refund reference (optional)" name="refund_reference" value={reference} onChange={setReference} errors={errors} hint="Your reference for this refund; it appears in Klarna’s settlement file." />
-            <div className="flex justify-end gap-2">
-              <Button type="button" variant="secondary" onClick={() => dialog.close()}>
-                Cancel
-              </Button>
-              <Button type="submit">Review refund</Button>
-            </div>
+            <FormActions onCancel={dialog.close} submitLabel="Review refund" />
           </form>
         ) : (
           prepared && (
