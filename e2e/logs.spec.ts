@@ -177,6 +177,15 @@ test.describe('API request log', () => {
     await form.getByRole('button', { name: 'Apply' }).click();
     await expect(operator).toHaveURL(/status=network/);
     await expect(operator.getByText('No API requests match these filters.')).toBeVisible();
+    // Clear empties the controls, so the next Apply brings no filter back.
+    await form.getByRole('link', { name: 'Clear' }).click();
+    await expect(operator).toHaveURL(/\/developers\/api-requests$/);
+    await expect(form.getByLabel('Status')).toHaveValue('');
+    await expect(form.getByLabel('Idempotency key')).toHaveValue('');
+    await form.getByRole('button', { name: 'Apply' }).click();
+    await expect(operator).toHaveURL(/\/developers\/api-requests\?/);
+    await expect(operator).not.toHaveURL(/status=network|no-such-key/);
+    await expect(operator.getByText('No API requests match these filters.')).toBeHidden();
     await operator.goto('/developers/api-requests?status=3xx');
     await expect(operator.getByText('Some filters were not valid and were ignored: status.')).toBeVisible();
   });

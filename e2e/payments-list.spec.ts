@@ -143,6 +143,21 @@ test('payments arrive by webhook; filters, amount sort, live captures and a form
   expect(data[2]).toContain(`${sek},${accountId},${name},order-${tag}-c,,COMPLETED,SEK,2500.00,250000,2500.00,250000,0.00,0,0.00,0,`);
 });
 
+test('Clear on the filter form empties its controls, so the next Apply brings no filter back', async ({ pageAs }) => {
+  const operator = await pageAs('operator');
+  await operator.goto('/payments?state=AUTHORIZED&currency=EUR&q=order-clear&min=1');
+  const form = operator.getByRole('form', { name: 'Filter payments' });
+  await expect(form.getByLabel('State')).toHaveValue('AUTHORIZED');
+  await expect(form.getByLabel('Currency')).toHaveValue('EUR');
+  await form.getByLabel('Authorized to').fill('500');
+  await form.getByRole('link', { name: 'Clear' }).click();
+  await expect(operator).toHaveURL(/\/payments$/);
+  for (const label of ['State', 'Currency', 'Reference', 'Authorized from', 'Authorized to']) await expect(form.getByLabel(label, { exact: true })).toHaveValue('');
+  await apply(operator);
+  await expect(operator).toHaveURL(/\/payments\?/);
+  await expect(operator).not.toHaveURL(/state=AUTHORIZED|currency=EUR|order-clear|min=1|max=500/);
+});
+
 test('a viewer sees the payments and exports them but creates no payment link; the export needs a session', async ({ pageAs, request }) => {
   const viewer = await pageAs('viewer');
   await viewer.goto('/payments?currency=EUR&min=ten');

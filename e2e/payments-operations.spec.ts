@@ -31,6 +31,9 @@ async function expectPayment(page: Page, state: string, amounts: Amounts): Promi
 
 const actions = (page: Page) => page.getByRole('region', { name: 'Payment actions' });
 
+/** A success toast (sonner's notifications region) saying `text`. */
+const toast = (page: Page, text: string) => page.getByRole('region', { name: /^Notifications/ }).getByRole('listitem').filter({ hasText: text });
+
 async function openTab(page: Page, name: string | RegExp): Promise<Locator> {
   await page.getByRole('tab', { name }).click();
   const panel = page.getByRole('tabpanel');
@@ -64,7 +67,7 @@ async function capture(page: Page, expected: string, options: { amount?: string;
   await expect(dialog).toContainText(`Capture ${expected} of payment`);
   await dialog.getByRole('button', { name: `Capture ${expected}` }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByText(`Captured ${expected} at Klarna.`)).toBeVisible();
+  await expect(toast(page, `Captured ${expected} at Klarna.`)).toBeVisible();
 }
 
 /** Refund through a dialog (the actions bar's, or a capture's `trigger`): by amount (default: all refundable) or by lines. */
@@ -80,7 +83,7 @@ async function refund(page: Page, expected: string, options: { reason: string; a
   await expect(dialog).toContainText(options.reason);
   await dialog.getByRole('button', { name: `Refund ${expected}` }).click();
   await expect(dialog).toBeHidden();
-  await expect(page.getByText(`Refunded ${expected} at Klarna.`)).toBeVisible();
+  await expect(toast(page, `Refunded ${expected} at Klarna.`)).toBeVisible();
 }
 
 async function klarnaTransaction(request: Parameters<typeof sandboxApi>[0], baseURL: string | undefined, accountId: string, id: string) {
@@ -217,6 +220,7 @@ test.describe('payment operations', () => {
     await expect(release).toContainText('Release 25.00 USD still authorized');
     await release.getByRole('button', { name: 'Release 25.00 USD' }).click();
     await expect(release).toBeHidden();
+    await expect(toast(operator, 'Released 25.00 USD at Klarna.')).toBeVisible();
     await expectPayment(operator, 'Completed', { authorized: '200.00 USD', captured: '175.00 USD', refunded: '25.00 USD', remaining: '0.00 USD' });
     await expect(actions(operator).getByRole('button', { name: 'Release remaining…' })).toBeDisabled();
     await expect(actions(operator).getByRole('button', { name: 'Capture…' })).toBeDisabled();
@@ -366,6 +370,8 @@ test.describe('payment operations', () => {
     await shipment.getByLabel('Tracking URL').fill('https://ups.example/track/1Z999AA10123456784');
     await dialog.getByRole('button', { name: 'Save at Klarna' }).click();
     await expect(dialog).toBeHidden();
+    // The toast names what changed.
+    await expect(toast(operator, 'Merchant reference and tracking updated at Klarna.')).toBeVisible();
     await expect(operator.getByRole('heading', { level: 1 })).toHaveText(`Payment ${reference}-b`);
     panel = await openTab(operator, 'Shipping');
     await expect(panel.getByRole('table', { name: 'Tracking' }).getByRole('row').filter({ hasText: 'Payment, shipment 1' })).toContainText('UPS');

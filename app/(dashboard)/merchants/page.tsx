@@ -5,7 +5,7 @@ import { Plus } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
-import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
+import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
 import { Input } from '@/components/ui/input';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { LiveRefresh } from '@/components/ui/live-refresh';

@@ -4,7 +4,7 @@ import { Plus } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { CsvExport } from '@/components/ui/csv-export';
-import { IgnoredFilters } from '@/components/ui/filter-form';
+import { IgnoredFilters } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { LiveRefresh } from '@/components/ui/live-refresh';
 import { Forbidden } from '@/components/shell/forbidden';

@@ -8,9 +8,7 @@ import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
-import { Field } from '@/components/ui/field';
-import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
-import { Input } from '@/components/ui/input';
+import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
 import { Table, Td, Th } from '@/components/ui/table';
 import { UrlTabs } from '@/components/ui/url-tabs';
 import { pageActor } from '@/lib/auth/page';
@@ -116,8 +114,7 @@ function PayoutFilters({ raw, currencies }: { raw: SettlementSearch; currencies:
       <input type="hidden" name="tab" value="payouts" />
       <ChoiceFilter label="Currency" name="currency" value={raw.currency} any="Any currency" choices={currencies} />
       <ChoiceFilter label="Status" name="status" value={raw.status} any="Any status" choices={statusOptions} />
-      <Field label="Period end from (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
-      <Field label="Period end to (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+      <DateRangeFilter from={raw.from} to={raw.to} fromLabel="Period end from (UTC)" toLabel="Period end to (UTC)" />
     </FilterForm>
   );
 }

@@ -1,11 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
-import { Card } from '@/components/ui/card';
-import { Field } from '@/components/ui/field';
-import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
-import { Input } from '@/components/ui/input';
+import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters, TextFilter } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
+import { ListCard } from '@/components/lists/list-card';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
@@ -17,6 +15,7 @@ import { klarnaRoutes } from '@/lib/klarna/routes';
 import { formatDateTime } from '@/lib/ui/format';
 import { firstValues } from '@/lib/ui/search-params';
 import { HttpStatusBadge } from './_components/status-badge';
+import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 
 export const metadata: Metadata = { title: 'API request log' };
 
@@ -44,9 +43,6 @@ export default async function ApiRequestsPage({ searchParams }: { searchParams: 
   const filter = parsed.success ? parsed.data : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
   const page = await listApiRequests(getDb(), filter);
   const { cursor: _c, ...current } = raw;
-  const text = (name: keyof typeof raw, label: string) => (
-    <Field label={label}>{(c) => <Input {...c} name={name} defaultValue={raw[name] ?? ''} className="font-mono" />}</Field>
-  );
 
   return (
     <>
@@ -55,66 +51,58 @@ export default async function ApiRequestsPage({ searchParams }: { searchParams: 
         <ChoiceFilter label="Operation" name="operation" value={raw.operation} any="Any operation" choices={Object.keys(klarnaRoutes)} />
         <ChoiceFilter label="Method" name="method" value={raw.method} any="Any method" choices={['GET', 'POST', 'PUT', 'PATCH', 'DELETE']} />
         <ChoiceFilter label="Status" name="status" value={raw.status} any="Any status" choices={Object.entries(statusOptions).map(([value, label]) => ({ value, label }))} />
-        {text('idempotencyKey', 'Idempotency key')}
-        {text('errorId', 'Klarna error id')}
-        {text('accountId', 'Account id')}
-        {text('correlationId', 'Correlation id')}
-        <Field label="From (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
-        <Field label="To (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+        <TextFilter label="Idempotency key" name="idempotencyKey" value={raw.idempotencyKey} mono />
+        <TextFilter label="Klarna error id" name="errorId" value={raw.errorId} mono />
+        <TextFilter label="Account id" name="accountId" value={raw.accountId} mono />
+        <TextFilter label="Correlation id" name="correlationId" value={raw.correlationId} mono />
+        <DateRangeFilter from={raw.from} to={raw.to} />
       </FilterForm>
       <IgnoredFilters names={invalid} />
-      <Card>
-        {page.rows.length === 0 ? (
-          <p className="px-5 py-12 text-center text-sm text-muted-foreground">No API requests match these filters.</p>
-        ) : (
-          <Table caption="API requests, newest first">
-            <thead>
-              <tr>
-                <Th>Time (UTC)</Th>
-                <Th>Operation</Th>
-                <Th>Request</Th>
-                <Th>Status</Th>
-                <Th className="text-right">Duration</Th>
-                <Th className="text-right">Attempt</Th>
-                <Th>Idempotency key</Th>
-                <Th>Error</Th>
-                <Th>
-                  <span className="sr-only">Details</span>
-                </Th>
+      <ListCard isEmpty={page.rows.length === 0} empty="No API requests match these filters." pager={<KeysetPager label="API request log pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />}>
+        <Table caption="API requests, newest first">
+          <thead>
+            <tr>
+              <Th>Time (UTC)</Th>
+              <Th>Operation</Th>
+              <Th>Request</Th>
+              <Th>Status</Th>
+              <Th className="text-right">Duration</Th>
+              <Th className="text-right">Attempt</Th>
+              <Th>Idempotency key</Th>
+              <Th>Error</Th>
+              <Th>
+                <span className="sr-only">Details</span>
+              </Th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.rows.map((row) => (
+              <tr key={row.id}>
+                <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.occurredAt)}</Td>
+                <Td className="whitespace-nowrap text-xs">{row.operation}</Td>
+                <Td className="max-w-80 truncate font-mono text-xs" title={`${row.method} ${row.path}`}>
+                  {row.method} {row.path}
+                </Td>
+                <Td>
+                  <HttpStatusBadge status={row.status} />
+                </Td>
+                <Td className="whitespace-nowrap text-right tabular-nums">{row.durationMs} ms</Td>
+                <Td className="text-right tabular-nums">#{row.attempt}</Td>
+                <Td>{row.idempotencyKey ? <MiddleEllipsis value={row.idempotencyKey} max={18} copyLabel="idempotency key" /> : '—'}</Td>
+                <Td className="text-xs">
+                  {row.errorCode ? <div className="font-mono">{row.errorCode}</div> : row.errorId ? null : '—'}
+                  {row.errorId && <div className="font-mono text-muted-foreground">{row.errorId}</div>}
+                </Td>
+                <Td className="text-right">
+                  <Link className="text-sm underline underline-offset-4" href={`/developers/api-requests/${row.id}`} aria-label={`Details of request ${row.id}`}>
+                    Details
+                  </Link>
+                </Td>
               </tr>
-            </thead>
-            <tbody>
-              {page.rows.map((row) => (
-                <tr key={row.id}>
-                  <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.occurredAt)}</Td>
-                  <Td className="whitespace-nowrap text-xs">{row.operation}</Td>
-                  <Td className="max-w-80 truncate font-mono text-xs" title={`${row.method} ${row.path}`}>
-                    {row.method} {row.path}
-                  </Td>
-                  <Td>
-                    <HttpStatusBadge status={row.status} />
-                  </Td>
-                  <Td className="whitespace-nowrap text-right tabular-nums">{row.durationMs} ms</Td>
-                  <Td className="text-right tabular-nums">#{row.attempt}</Td>
-                  <Td className="max-w-40 truncate font-mono text-xs" title={row.idempotencyKey ?? undefined}>
-                    {row.idempotencyKey ?? '—'}
-                  </Td>
-                  <Td className="text-xs">
-                    {row.errorCode ? <div className="font-mono">{row.errorCode}</div> : row.errorId ? null : '—'}
-                    {row.errorId && <div className="font-mono text-muted-foreground">{row.errorId}</div>}
-                  </Td>
-                  <Td className="text-right">
-                    <Link className="text-sm underline underline-offset-4" href={`/developers/api-requests/${row.id}`} aria-label={`Details of request ${row.id}`}>
-                      Details
-                    </Link>
-                  </Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
-        <KeysetPager label="API request log pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />
-      </Card>
+            ))}
+          </tbody>
+        </Table>
+      </ListCard>
     </>
   );
 }

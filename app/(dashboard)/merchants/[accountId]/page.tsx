@@ -26,7 +26,7 @@ import { AccountDialog } from './_components/account-dialog';
 import { BusinessDialog } from './_components/business-dialog';
 import { ChannelDialog, type ChannelValues } from './_components/channel-dialog';
 import { CollectionDialog, type CollectionValues } from './_components/collection-dialog';
-import { CopyButton } from './_components/copy-button';
+import { CopyButton } from '@/components/forms/copy-button';
 import { formatMinorUnits, formatRatePercent } from '@/lib/ui/money';
 import { channelTypeLabel, enumLabel } from './_components/format';
 import { UrlTabs } from '@/components/ui/url-tabs';
@@ -34,6 +34,7 @@ import { PortalButton } from './_components/portal-button';
 import { ProductDialog } from './_components/product-dialog';
 import { RereadWhileSettingUp } from './_components/reread-while-setting-up';
 import { DeleteChannelButton, DeleteCollectionButton } from './_components/row-actions';
+import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 
 export const metadata: Metadata = { title: 'Merchant' };
 export const dynamic = 'force-dynamic';
@@ -413,9 +414,7 @@ function ChannelsCard({ accountId, channels, collections, canManage, blockReason
                 <Td className="whitespace-nowrap">{channelTypeLabel(c.type)}</Td>
                 <Td>
                   <div>{c.name || <span className="text-muted-foreground">No name</span>}</div>
-                  <div className="max-w-56 truncate font-mono text-xs text-muted-foreground" title={c.channel_id}>
-                    {c.channel_id}
-                  </div>
+                  <MiddleEllipsis value={c.channel_id} copyLabel="channel id" className="text-muted-foreground" />
                 </Td>
                 <Td className="text-xs">
                   <ChannelWhere channel={c} />

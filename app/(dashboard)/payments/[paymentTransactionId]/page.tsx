@@ -2,7 +2,7 @@ import { TimelineCard } from '@/components/ui/timeline-card';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { CopyButton } from '@/app/(dashboard)/merchants/[accountId]/_components/copy-button';
+import { CopyButton } from '@/components/forms/copy-button';
 import { Forbidden } from '@/components/shell/forbidden';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';

@@ -1,5 +1,5 @@
 import { Field } from '@/components/ui/field';
-import { ChoiceFilter, FilterForm } from '@/components/ui/filter-form';
+import { ChoiceFilter, DateRangeFilter, FilterForm, TextFilter } from '@/components/lists/filter-form';
 import { Input } from '@/components/ui/input';
 import { paymentStateOptions } from './payment-state-badge';
 import type { PaymentSearch } from './list-search';
@@ -11,9 +11,7 @@ const currencies = ['AUD', 'CAD', 'CHF', 'CZK', 'DKK', 'EUR', 'GBP', 'HUF', 'MXN
 export function PaymentFilters({ raw, merchants }: { raw: PaymentSearch; merchants: { accountId: string; accountName: string }[] }) {
   return (
     <FilterForm label="Filter payments" clearHref="/payments" grid="items-start sm:grid-cols-2 lg:grid-cols-4" actionsClassName="sm:col-span-2 lg:col-span-4">
-      <Field label="Reference" hint="Merchant or payment reference (its start), or a transaction id">
-        {(c) => <Input {...c} name="q" type="search" defaultValue={raw.q ?? ''} />}
-      </Field>
+      <TextFilter label="Reference" name="q" type="search" value={raw.q} hint="Merchant or payment reference (its start), or a transaction id" />
       <ChoiceFilter label="Merchant" name="account" value={raw.account} any="Any merchant" choices={merchants.map((m) => ({ value: m.accountId, label: m.accountName }))} />
       <ChoiceFilter label="State" name="state" value={raw.state} any="Any state" choices={paymentStateOptions} />
       <ChoiceFilter label="Currency" name="currency" value={raw.currency} any="Any currency" choices={currencies} />
@@ -23,10 +21,7 @@ export function PaymentFilters({ raw, merchants }: { raw: PaymentSearch; merchan
       <Field label="Authorized to" hint="Inclusive, e.g. 250 or 1,000.00">
         {(c) => <Input {...c} name="max" inputMode="decimal" autoComplete="off" defaultValue={raw.max ?? ''} />}
       </Field>
-      <Field label="Created from (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
-      <Field label="Created to (UTC)" hint="Inclusive">
-        {(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}
-      </Field>
+      <DateRangeFilter from={raw.from} to={raw.to} fromLabel="Created from (UTC)" toLabel="Created to (UTC)" toHint="Inclusive" />
       {raw.sort && <input type="hidden" name="sort" value={raw.sort} />}
     </FilterForm>
   );

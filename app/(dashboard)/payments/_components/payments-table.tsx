@@ -6,6 +6,7 @@ import { formatMinorUnits } from '@/lib/ui/money';
 import type { PaymentSort } from './list-search';
 import { PaymentStateBadge } from './payment-state-badge';
 import { SortHeader } from './sort-header';
+import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 
 const amountColumns = [
   ['Captured', 'capturedAmount'],
@@ -40,16 +41,18 @@ export function PaymentsTable({ rows, names, sort, filters }: { rows: PaymentTra
             <tr key={row.paymentTransactionId}>
               <Td>
                 <div className="max-w-48 font-medium">{name ?? 'Unknown merchant'}</div>
-                <div className="max-w-40 truncate font-mono text-xs text-muted-foreground" title={row.accountId}>
-                  {row.accountId}
-                </div>
+                <MiddleEllipsis value={row.accountId} max={22} className="text-muted-foreground" />
               </Td>
               <Td>
                 <Link className="font-medium underline-offset-4 hover:underline" href={`/payments/${encodeURIComponent(row.paymentTransactionId)}`}>
                   {reference ?? row.paymentTransactionId}
                 </Link>
                 {row.merchantReference && row.paymentReference && <div className="max-w-48 truncate text-xs text-muted-foreground" title={row.paymentReference}>Payment ref. {row.paymentReference}</div>}
-                {reference && <div className="max-w-40 truncate font-mono text-xs text-muted-foreground" title={row.paymentTransactionId}>{row.paymentTransactionId}</div>}
+                {reference && (
+                  <div>
+                    <MiddleEllipsis value={row.paymentTransactionId} max={22} className="text-muted-foreground" />
+                  </div>
+                )}
               </Td>
               <Td className="whitespace-nowrap text-right tabular-nums">{formatMinorUnits(row.authorizedAmount, row.currency)}</Td>
               {amountColumns.map(([label, key]) => (

@@ -15,6 +15,7 @@ import { formatDateTime } from '@/lib/ui/format';
 import { AddCredentialDialog } from './_components/add-credential-dialog';
 import { CreateCredentialDialog } from './_components/create-credential-dialog';
 import { DeleteKlarnaCredentialButton, StoredCredentialActions } from './_components/credential-actions';
+import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 
 export const metadata: Metadata = { title: 'API credentials' };
 export const dynamic = 'force-dynamic';
@@ -79,9 +80,7 @@ export default async function ApiCredentialsPage() {
                   <Td className="font-medium">{c.label}</Td>
                   <Td>{c.environment}</Td>
                   <Td className="font-mono text-xs">…{c.last4}</Td>
-                  <Td className="max-w-48 truncate font-mono text-xs" title={c.klarnaCredentialId ?? undefined}>
-                    {c.klarnaCredentialId ?? <span className="text-muted-foreground">unknown (pasted)</span>}
-                  </Td>
+                  <Td>{c.klarnaCredentialId ? <MiddleEllipsis value={c.klarnaCredentialId} copyLabel="credential id" /> : <span className="text-xs text-muted-foreground">unknown (pasted)</span>}</Td>
                   <Td>{c.active ? <Badge tone="success">Active</Badge> : <Badge>Standby</Badge>}</Td>
                   <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(c.createdAt)}</Td>
                   <Td className="text-right">
@@ -117,8 +116,8 @@ export default async function ApiCredentialsPage() {
             <tbody>
               {atKlarna.rows.map((c) => (
                 <tr key={c.credential_id}>
-                  <Td className="max-w-56 truncate font-mono text-xs" title={c.credential_id}>
-                    {c.credential_id}
+                  <Td>
+                    <MiddleEllipsis value={c.credential_id} copyLabel="credential id" />
                   </Td>
                   <Td>{c.type}</Td>
                   <Td>{c.environment}</Td>

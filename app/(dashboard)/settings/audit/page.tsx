@@ -1,11 +1,9 @@
 import type { Metadata } from 'next';
 import { z } from 'zod';
 import { Badge } from '@/components/ui/badge';
-import { Card } from '@/components/ui/card';
-import { Field } from '@/components/ui/field';
-import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
-import { Input } from '@/components/ui/input';
+import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
+import { ListCard } from '@/components/lists/list-card';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
@@ -48,53 +46,47 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <FilterForm label="Filter the audit log" clearHref="/settings/audit" grid="items-end sm:grid-cols-2 lg:grid-cols-[1fr_1fr_auto_auto_auto]">
         <ChoiceFilter label="Actor" name="actor" value={raw.actor} any="Anyone" choices={[{ value: 'system', label: 'System' }, ...people.map((p) => ({ value: p.id, label: p.email }))]} />
         <ChoiceFilter label="Action" name="action" value={raw.action} any="Any action" choices={auditActions} />
-        <Field label="From (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
-        <Field label="To (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+        <DateRangeFilter from={raw.from} to={raw.to} />
       </FilterForm>
       {!parsed.success && <IgnoredFilters names={parsed.error.issues.map((i) => i.path.join('.'))} />}
-      <Card>
-        {page.rows.length === 0 ? (
-          <p className="px-5 py-12 text-center text-sm text-muted-foreground">No audit entries match these filters.</p>
-        ) : (
-          <Table caption="Audit entries, newest first">
-            <thead>
-              <tr>
-                <Th>Time (UTC)</Th>
-                <Th>Actor</Th>
-                <Th>Action</Th>
-                <Th>Target</Th>
-                <Th>Outcome</Th>
-                <Th>Details</Th>
+      <ListCard isEmpty={page.rows.length === 0} empty="No audit entries match these filters." pager={<KeysetPager label="Audit pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />}>
+        <Table caption="Audit entries, newest first">
+          <thead>
+            <tr>
+              <Th>Time (UTC)</Th>
+              <Th>Actor</Th>
+              <Th>Action</Th>
+              <Th>Target</Th>
+              <Th>Outcome</Th>
+              <Th>Details</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.rows.map((row) => (
+              <tr key={row.id}>
+                <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.occurredAt)}</Td>
+                <Td>
+                  <div>{row.actorEmail}</div>
+                  {row.actorRole && <div className="text-xs text-muted-foreground">{row.actorRole}</div>}
+                </Td>
+                <Td className="font-mono text-xs">{row.action}</Td>
+                <Td className="text-xs">{row.targetType ? `${row.targetType} ${row.targetId ?? ''}` : '—'}</Td>
+                <Td>
+                  <Badge tone={outcomeTone[row.outcome]}>{row.outcome}</Badge>
+                </Td>
+                <Td className="max-w-72 text-xs">
+                  <details>
+                    <summary className="cursor-pointer truncate text-muted-foreground">{summarise(row.details)}</summary>
+                    <pre className="mt-2 overflow-x-auto whitespace-pre-wrap rounded bg-muted p-2 font-mono">
+                      {JSON.stringify({ ...row.details, requestId: row.requestId, klarnaErrorId: row.klarnaErrorId, idempotencyKey: row.idempotencyKey }, null, 2)}
+                    </pre>
+                  </details>
+                </Td>
               </tr>
-            </thead>
-            <tbody>
-              {page.rows.map((row) => (
-                <tr key={row.id}>
-                  <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.occurredAt)}</Td>
-                  <Td>
-                    <div>{row.actorEmail}</div>
-                    {row.actorRole && <div className="text-xs text-muted-foreground">{row.actorRole}</div>}
-                  </Td>
-                  <Td className="font-mono text-xs">{row.action}</Td>
-                  <Td className="text-xs">{row.targetType ? `${row.targetType} ${row.targetId ?? ''}` : '—'}</Td>
-                  <Td>
-                    <Badge tone={outcomeTone[row.outcome]}>{row.outcome}</Badge>
-                  </Td>
-                  <Td className="max-w-72 text-xs">
-                    <details>
-                      <summary className="cursor-pointer truncate text-muted-foreground">{summarise(row.details)}</summary>
-                      <pre className="mt-2 overflow-x-auto whitespace-pre-wrap rounded bg-muted p-2 font-mono">
-                        {JSON.stringify({ ...row.details, requestId: row.requestId, klarnaErrorId: row.klarnaErrorId, idempotencyKey: row.idempotencyKey }, null, 2)}
-                      </pre>
-                    </details>
-                  </Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
-        <KeysetPager label="Audit pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />
-      </Card>
+            ))}
+          </tbody>
+        </Table>
+      </ListCard>
     </>
   );
 }

@@ -26,6 +26,7 @@ import { decodeSegment, firstValues, queryString } from '@/lib/ui/search-params'
 import { ReissueActions } from './_components/reissue-actions';
 import { RerunButton } from './_components/rerun-button';
 import { ResolveDialog } from './_components/resolve-dialog';
+import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 
 export const metadata: Metadata = { title: 'Payout' };
 export const dynamic = 'force-dynamic';
@@ -274,9 +275,7 @@ function ReissueReview({ payout, source, reissue, unreadable, canDecide }: { pay
                   <tr key={q.lineNo} data-line={q.lineNo}>
                     <Td className="text-right tabular-nums text-muted-foreground">{q.lineNo}</Td>
                     <Td>
-                      <span className="block max-w-40 truncate font-mono text-xs" title={q.raw.payment_transaction_id ?? ''}>
-                        {q.raw.payment_transaction_id || '—'}
-                      </span>
+                      <span className="block">{q.raw.payment_transaction_id ? <MiddleEllipsis value={q.raw.payment_transaction_id} max={20} /> : '—'}</span>
                       <span className="block max-w-40 truncate text-xs text-muted-foreground">{q.raw.type || q.raw.dispute_id || q.raw.payment_capture_id || ''}</span>
                     </Td>
                     <Td className="min-w-56 text-xs">{q.reason}</Td>
@@ -375,12 +374,12 @@ function VerdictFilter({ current, counts, total }: { current: LineFilter | undef
 
 function TransactionCell({ id, known }: { id: string; known: boolean }) {
   return known ? (
-    <Link className="block max-w-36 truncate font-mono text-xs underline underline-offset-4" href={paymentHref(id)} title={`Open payment ${id}`}>
-      {id}
+    <Link className="block underline underline-offset-4" href={paymentHref(id)} title={`Open payment ${id}`}>
+      <MiddleEllipsis value={id} max={20} />
     </Link>
   ) : (
-    <span className="block max-w-36 truncate font-mono text-xs text-muted-foreground" title={`${id} (not in our records)`}>
-      {id}
+    <span className="block text-muted-foreground" title={`${id} (not in our records)`}>
+      <MiddleEllipsis value={id} max={20} />
     </span>
   );
 }
@@ -436,9 +435,7 @@ function LinesTable({ rows, settlementId, canResolve }: { rows: LineListRow[]; s
               <Td className="text-xs">{l.type}</Td>
               <Td>
                 <TransactionCell id={l.paymentTransactionId} known={l.transactionKnown} />
-                <span className="block max-w-36 truncate font-mono text-xs text-muted-foreground" title={settles ?? ''}>
-                  {settles ?? '—'}
-                </span>
+                <span className="block text-xs text-muted-foreground">{settles ? <MiddleEllipsis value={settles} max={20} /> : '—'}</span>
               </Td>
               <Td className="text-right">
                 <Versus testId="amount" actual={formatMinorUnits(l.amount, c)} expected={l.expectedAmount === null ? null : formatMinorUnits(l.expectedAmount, expectedIn)} />
@@ -489,8 +486,8 @@ function MissingTable({ rows, settlementId, canResolve }: { rows: MissingListRow
             <Td className="text-xs">{m.kind === 'refund' ? 'Refund' : 'Capture'}</Td>
             <Td>
               <TransactionCell id={m.paymentTransactionId} known={m.transactionKnown} />
-              <span className="block max-w-36 truncate font-mono text-xs text-muted-foreground" title={m.operationId}>
-                {m.operationId}
+              <span className="block text-muted-foreground">
+                <MiddleEllipsis value={m.operationId} max={20} />
               </span>
             </Td>
             <Td className="whitespace-nowrap text-right tabular-nums">{formatMinorUnits(m.amount, m.currency)}</Td>

@@ -2,11 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
 import { Alert } from '@/components/ui/alert';
-import { Card } from '@/components/ui/card';
-import { Field } from '@/components/ui/field';
-import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/ui/filter-form';
-import { Input } from '@/components/ui/input';
+import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters, TextFilter } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
+import { ListCard } from '@/components/lists/list-card';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
@@ -18,6 +16,7 @@ import { firstValues } from '@/lib/ui/search-params';
 import { listRejectionsNotStored, listWebhookEvents, webhookEventFilterSchema } from '@/lib/webhooks/events';
 import { splitOutcomeNote } from '@/lib/webhooks/outcome';
 import { statusLabels, StatusBadge, VerdictBadge } from './_components/event-badges';
+import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 
 export const metadata: Metadata = { title: 'Event log' };
 
@@ -51,17 +50,12 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
     <>
       <PageHeader title="Event log" description="Every webhook delivery that reached this dashboard, valid or rejected, with the signature verdict and what processing did with it." />
       <FilterForm label="Filter the event log" clearHref="/webhooks/events">
-        <Field label="Search ids" hint="Event, account, correlation, webhook or signing key id (or its start)">
-          {(c) => <Input {...c} name="q" defaultValue={raw.q ?? ''} className="font-mono" />}
-        </Field>
-        <Field label="Event type" hint="* matches any part, e.g. payment.request.*">
-          {(c) => <Input {...c} name="type" defaultValue={raw.type ?? ''} className="font-mono" />}
-        </Field>
-        <Field label="Account id">{(c) => <Input {...c} name="account" defaultValue={raw.account ?? ''} className="font-mono" />}</Field>
+        <TextFilter label="Search ids" name="q" value={raw.q} hint="Event, account, correlation, webhook or signing key id (or its start)" mono />
+        <TextFilter label="Event type" name="type" value={raw.type} hint="* matches any part, e.g. payment.request.*" mono />
+        <TextFilter label="Account id" name="account" value={raw.account} mono />
         <ChoiceFilter label="Signature" name="verdict" value={raw.verdict} any="Any verdict" choices={[{ value: 'valid', label: 'Valid' }, { value: 'rejected', label: 'Rejected' }]} />
         <ChoiceFilter label="Processing" name="status" value={raw.status} any="Any status" choices={webhookStatuses.map((s) => ({ value: s, label: statusLabels[s] }))} />
-        <Field label="Received from (UTC)">{(c) => <Input {...c} type="date" name="from" defaultValue={raw.from ?? ''} />}</Field>
-        <Field label="Received to (UTC)">{(c) => <Input {...c} type="date" name="to" defaultValue={raw.to ?? ''} />}</Field>
+        <DateRangeFilter from={raw.from} to={raw.to} fromLabel="Received from (UTC)" toLabel="Received to (UTC)" />
       </FilterForm>
       <IgnoredFilters names={invalid} />
       {notStored.length > 0 && (
@@ -76,63 +70,56 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
           . Each was answered as usual; only its count is kept.
         </Alert>
       )}
-      <Card>
-        {page.rows.length === 0 ? (
-          <p className="px-5 py-12 text-center text-sm text-muted-foreground">No webhook events match these filters.</p>
-        ) : (
-          <Table caption="Webhook events, newest first">
-            <thead>
-              <tr>
-                <Th>Received (UTC)</Th>
-                <Th>Event type</Th>
-                <Th>Account</Th>
-                <Th>Signature</Th>
-                <Th>Processing</Th>
-                <Th>Duplicates</Th>
-                <Th>
-                  <span className="sr-only">Details</span>
-                </Th>
+      <ListCard isEmpty={page.rows.length === 0} empty="No webhook events match these filters." pager={<KeysetPager label="Event log pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />}>
+        <Table caption="Webhook events, newest first">
+          <thead>
+            <tr>
+              <Th>Received (UTC)</Th>
+              <Th>Event type</Th>
+              <Th>Account</Th>
+              <Th>Signature</Th>
+              <Th>Processing</Th>
+              <Th>Duplicates</Th>
+              <Th>
+                <span className="sr-only">Details</span>
+              </Th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.rows.map((row) => (
+              <tr key={row.id}>
+                <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.receivedAt)}</Td>
+                <Td className="font-mono text-xs">{row.eventType ?? '—'}</Td>
+                <Td>{row.accountId ? <MiddleEllipsis value={row.accountId} copyLabel="account id" /> : '—'}</Td>
+                <Td>
+                  <VerdictBadge verdict={row.verdict} reason={row.rejectReason} />
+                  {row.notStoredCount > 0 && <div className="mt-1 text-xs font-medium">{row.notStoredCount.toLocaleString('en-GB')} not stored</div>}
+                  {row.rejectReason && (
+                    <div className="mt-1 line-clamp-3 w-48 text-xs text-muted-foreground [overflow-wrap:anywhere]" title={row.rejectReason}>
+                      {row.rejectReason}
+                    </div>
+                  )}
+                  {row.bodyBytes !== null && row.notStoredCount === 0 && <div className="mt-1 text-xs text-muted-foreground">{formatBytes(row.bodyBytes)} body</div>}
+                </Td>
+                <Td>
+                  <StatusBadge status={row.status} />
+                  {row.processingError && (
+                    <div className="mt-1 line-clamp-2 w-44 text-xs text-muted-foreground" title={splitOutcomeNote(row.processingError).sentence}>
+                      {splitOutcomeNote(row.processingError).sentence}
+                    </div>
+                  )}
+                </Td>
+                <Td className="text-xs">{row.duplicateCount > 0 ? `${row.duplicateCount} repeat${row.duplicateCount === 1 ? '' : 's'}` : ''}</Td>
+                <Td className="text-right">
+                  <Link className="text-sm underline underline-offset-4" href={`/webhooks/events/${row.id}`} aria-label={`Details of event ${row.eventId ?? row.id}`}>
+                    Details
+                  </Link>
+                </Td>
               </tr>
-            </thead>
-            <tbody>
-              {page.rows.map((row) => (
-                <tr key={row.id}>
-                  <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.receivedAt)}</Td>
-                  <Td className="font-mono text-xs">{row.eventType ?? '—'}</Td>
-                  <Td className="max-w-56 truncate font-mono text-xs" title={row.accountId ?? undefined}>
-                    {row.accountId ?? '—'}
-                  </Td>
-                  <Td>
-                    <VerdictBadge verdict={row.verdict} reason={row.rejectReason} />
-                    {row.notStoredCount > 0 && <div className="mt-1 text-xs font-medium">{row.notStoredCount.toLocaleString('en-GB')} not stored</div>}
-                    {row.rejectReason && (
-                      <div className="mt-1 line-clamp-3 w-48 text-xs text-muted-foreground [overflow-wrap:anywhere]" title={row.rejectReason}>
-                        {row.rejectReason}
-                      </div>
-                    )}
-                    {row.bodyBytes !== null && row.notStoredCount === 0 && <div className="mt-1 text-xs text-muted-foreground">{formatBytes(row.bodyBytes)} body</div>}
-                  </Td>
-                  <Td>
-                    <StatusBadge status={row.status} />
-                    {row.processingError && (
-                      <div className="mt-1 line-clamp-2 w-44 text-xs text-muted-foreground" title={splitOutcomeNote(row.processingError).sentence}>
-                        {splitOutcomeNote(row.processingError).sentence}
-                      </div>
-                    )}
-                  </Td>
-                  <Td className="text-xs">{row.duplicateCount > 0 ? `${row.duplicateCount} repeat${row.duplicateCount === 1 ? '' : 's'}` : ''}</Td>
-                  <Td className="text-right">
-                    <Link className="text-sm underline underline-offset-4" href={`/webhooks/events/${row.id}`} aria-label={`Details of event ${row.eventId ?? row.id}`}>
-                      Details
-                    </Link>
-                  </Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
-        )}
-        <KeysetPager label="Event log pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />
-      </Card>
+            ))}
+          </tbody>
+        </Table>
+      </ListCard>
     </>
   );
 }

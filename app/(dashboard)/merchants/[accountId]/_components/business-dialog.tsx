@@ -3,9 +3,8 @@
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
 import { Pencil } from 'lucide-react';
-import { toast } from 'sonner';
+import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { Select } from '@/components/ui/input';
 import { updateBusinessInformationAction } from '../../actions';
@@ -16,11 +15,9 @@ import {
   addressIsEmpty,
   addressToWire,
   errorsOf,
-  FailureAlert,
   TextField,
-  useSubmission,
   type AddressValue,
-} from './form-kit';
+} from '@/components/forms/form-kit';
 import { enumLabel } from './format';
 
 const textKeys = ['business_name', 'registration_authority', 'registration_number', 'tax_registration_number', 'financial_registration_number'] as const;
@@ -67,27 +64,10 @@ export function BusinessDialog({
   disabledReason: string | null;
 }) {
   const current = fromWire(information);
-  const [open, setOpen] = useState(false);
   const [form, setForm] = useState(current);
-  const [nothing, setNothing] = useState(false);
-  const submission = useSubmission();
-  const action = useAction(updateBusinessInformationAction, {
-    onSuccess: () => {
-      toast.success('Business information saved at Klarna.');
-      setOpen(false);
-    },
-    onError: submission.onError,
-  });
-  const errors = errorsOf(submission.failure);
-
-  function onOpenChange(next: boolean) {
-    setOpen(next);
-    if (next) {
-      setForm(fromWire(information));
-      setNothing(false);
-      submission.begin();
-    }
-  }
+  const dialog = useActionDialog(() => setForm(fromWire(information)));
+  const action = useAction(updateBusinessInformationAction, { onSuccess: () => dialog.succeed('Business information saved at Klarna.'), onError: dialog.submission.onError });
+  const errors = errorsOf(dialog.submission.failure);
 
   function submit() {
     const request: Record<string, unknown> = {};
@@ -98,83 +78,64 @@ export function BusinessDialog({
       const after = JSON.stringify(addressToWire(form[key]));
       if (before !== after && !(addressIsEmpty(form[key]) && addressIsEmpty(current[key]))) request[key] = addressToWire(form[key]);
     }
-    if (Object.keys(request).length === 0) {
-      setNothing(true);
-      return;
-    }
-    setNothing(false);
-    action.execute({ accountId, intentId: submission.intentId, request });
+    dialog.setUnchanged(Object.keys(request).length === 0);
+    if (Object.keys(request).length === 0) return;
+    action.execute({ accountId, intentId: dialog.submission.intentId, request });
   }
 
   const knownType = entityTypes.includes(current.business_entity_type);
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogTrigger asChild>
+    <ActionDialog
+      state={dialog}
+      trigger={
         <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)}>
           <Pencil aria-hidden /> Edit business information…
         </Button>
-      </DialogTrigger>
-      <DialogContent title="Edit business information" description="The legal business behind the account, as Klarna keeps it. Only what you change is sent." className="max-w-2xl">
-        <form
-          className="grid gap-4"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit();
-          }}
-        >
-          <FailureAlert failure={submission.failure} shown={shown} />
-          <div className="grid gap-3 sm:grid-cols-2">
-            <TextField label={textLabels.business_name} name="business_name" value={form.business_name} onChange={(v) => setForm({ ...form, business_name: v })} errors={errors} />
-            <Field label="Business entity type" errors={errors.business_entity_type}>
-              {(c) => (
-                <Select {...c} name="business_entity_type" value={form.business_entity_type} onChange={(e) => setForm({ ...form, business_entity_type: e.target.value })}>
-                  {!current.business_entity_type && <option value="">Not given</option>}
-                  {!knownType && current.business_entity_type && <option value={current.business_entity_type}>{current.business_entity_type}</option>}
-                  {entityTypes.map((t) => (
-                    <option key={t} value={t}>
-                      {enumLabel(t)}
-                    </option>
-                  ))}
-                </Select>
-              )}
-            </Field>
-            {textKeys
-              .filter((k) => k !== 'business_name')
-              .map((key) => (
-                <TextField key={key} label={`${textLabels[key]} (optional)`} name={key} value={form[key]} onChange={(v) => setForm({ ...form, [key]: v })} errors={errors} />
+      }
+      title="Edit business information"
+      description="The legal business behind the account, as Klarna keeps it. Only what you change is sent."
+      className="max-w-2xl"
+      shown={shown}
+      submitLabel="Save changes"
+      pending={action.isPending}
+      onSubmit={submit}
+    >
+      <div className="grid gap-3 sm:grid-cols-2">
+        <TextField label={textLabels.business_name} name="business_name" value={form.business_name} onChange={(v) => setForm({ ...form, business_name: v })} errors={errors} />
+        <Field label="Business entity type" errors={errors.business_entity_type}>
+          {(c) => (
+            <Select {...c} name="business_entity_type" value={form.business_entity_type} onChange={(e) => setForm({ ...form, business_entity_type: e.target.value })}>
+              {!current.business_entity_type && <option value="">Not given</option>}
+              {!knownType && current.business_entity_type && <option value={current.business_entity_type}>{current.business_entity_type}</option>}
+              {entityTypes.map((t) => (
+                <option key={t} value={t}>
+                  {enumLabel(t)}
+                </option>
               ))}
-          </div>
-          <AddressFieldset legend="Operating address" prefix="operating_address" value={form.operating_address} onChange={(v) => setForm({ ...form, operating_address: v })} errors={errors} />
-          <AddressFieldset
-            legend="Registration address"
-            prefix="registration_address"
-            value={form.registration_address}
-            onChange={(v) => setForm({ ...form, registration_address: v })}
-            errors={errors}
-          />
-          <div>
-            <Button type="button" variant="ghost" size="sm" onClick={() => setForm({ ...form, registration_address: { ...form.operating_address } })}>
-              Copy the operating address to the registration address
-            </Button>
-          </div>
-          {nothing && (
-            <p role="status" className="text-sm text-muted-foreground">
-              Nothing changed: there is nothing to send to Klarna.
-            </p>
+            </Select>
           )}
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" pending={action.isPending}>
-              Save changes
-            </Button>
-          </div>
-        </form>
-      </DialogContent>
-    </Dialog>
+        </Field>
+        {textKeys
+          .filter((k) => k !== 'business_name')
+          .map((key) => (
+            <TextField key={key} label={`${textLabels[key]} (optional)`} name={key} value={form[key]} onChange={(v) => setForm({ ...form, [key]: v })} errors={errors} />
+          ))}
+      </div>
+      <AddressFieldset legend="Operating address" prefix="operating_address" value={form.operating_address} onChange={(v) => setForm({ ...form, operating_address: v })} errors={errors} />
+      <AddressFieldset
+        legend="Registration address"
+        prefix="registration_address"
+        value={form.registration_address}
+        onChange={(v) => setForm({ ...form, registration_address: v })}
+        errors={errors}
+      />
+      <div>
+        <Button type="button" variant="ghost" size="sm" onClick={() => setForm({ ...form, registration_address: { ...form.operating_address } })}>
+          Copy the operating address to the registration address
+        </Button>
+      </div>
+    </ActionDialog>
   );
 }
 

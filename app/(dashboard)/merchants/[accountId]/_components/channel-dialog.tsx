@@ -3,9 +3,8 @@
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
 import { Plus } from 'lucide-react';
-import { toast } from 'sonner';
+import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { Select } from '@/components/ui/input';
 import { createChannelAction, updateChannelAction } from '../../actions';
@@ -16,14 +15,12 @@ import {
   addressIsEmpty,
   addressToWire,
   errorsOf,
-  FailureAlert,
   listFieldNames,
   optional,
   TextField,
   UrlListField,
-  useSubmission,
   type AddressValue,
-} from './form-kit';
+} from '@/components/forms/form-kit';
 import { channelTypeLabel } from './format';
 
 type ChannelType = 'WEBSITE' | 'PHYSICAL_STORE' | 'MOBILE_APP';
@@ -75,27 +72,13 @@ export function ChannelDialog({
   disabledReason: string | null;
 }) {
   const editing = Boolean(channel);
-  const [open, setOpen] = useState(false);
   const [form, setForm] = useState(() => initialForm(channel, websiteTaken));
-  const [nothing, setNothing] = useState(false);
-  const submission = useSubmission();
-  const onSuccess = () => {
-    toast.success(editing ? 'Channel saved at Klarna.' : 'Channel added at Klarna.');
-    setOpen(false);
-  };
-  const create = useAction(createChannelAction, { onSuccess, onError: submission.onError });
-  const update = useAction(updateChannelAction, { onSuccess, onError: submission.onError });
-  const errors = errorsOf(submission.failure);
+  const dialog = useActionDialog(() => setForm(initialForm(channel, websiteTaken)));
+  const onSuccess = () => dialog.succeed(editing ? 'Channel saved at Klarna.' : 'Channel added at Klarna.');
+  const create = useAction(createChannelAction, { onSuccess, onError: dialog.submission.onError });
+  const update = useAction(updateChannelAction, { onSuccess, onError: dialog.submission.onError });
+  const errors = errorsOf(dialog.submission.failure);
   const unknownType = !creatableTypes.includes(form.type);
-
-  function onOpenChange(next: boolean) {
-    setOpen(next);
-    if (next) {
-      setForm(initialForm(channel, websiteTaken));
-      setNothing(false);
-      submission.begin();
-    }
-  }
 
   function submit() {
     if (!channel) {
@@ -106,7 +89,7 @@ export function ChannelDialog({
           : form.type === 'PHYSICAL_STORE'
             ? { ...common, name: form.name.trim(), address: addressIsEmpty(form.address) ? undefined : addressToWire(form.address) }
             : { ...common, name: form.name.trim(), app_store_urls: form.appUrls.length ? trimmed(form.appUrls) : undefined };
-      create.execute({ accountId, intentId: submission.intentId, request: JSON.parse(JSON.stringify(request)) as Record<string, unknown> });
+      create.execute({ accountId, intentId: dialog.submission.intentId, request: JSON.parse(JSON.stringify(request)) as Record<string, unknown> });
       return;
     }
     const before = initialForm(channel, websiteTaken);
@@ -118,21 +101,19 @@ export function ChannelDialog({
     }
     if (form.type === 'MOBILE_APP' && !sameList(form.appUrls, before.appUrls)) request.app_store_urls = trimmed(form.appUrls);
     if (form.collection !== before.collection) request.collection_reference = form.collection || null;
-    if (Object.keys(request).length === 0) {
-      setNothing(true);
-      return;
-    }
-    setNothing(false);
-    update.execute({ accountId, channelId: channel.channel_id, intentId: submission.intentId, request });
+    dialog.setUnchanged(Object.keys(request).length === 0);
+    if (Object.keys(request).length === 0) return;
+    update.execute({ accountId, channelId: channel.channel_id, intentId: dialog.submission.intentId, request });
   }
 
   const shown = ['type', 'name', 'collection_reference', ...listFieldNames('urls', form.urls.length), 'address', ...addressFieldNames('address'), ...listFieldNames('app_store_urls', form.appUrls.length)];
   const pending = create.isPending || update.isPending;
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogTrigger asChild>
-        {editing ? (
+    <ActionDialog
+      state={dialog}
+      trigger={
+        editing ? (
           <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} title={disabledReason ?? undefined}>
             Edit…
           </Button>
@@ -140,90 +121,69 @@ export function ChannelDialog({
           <Button size="sm" disabled={Boolean(disabledReason)}>
             <Plus aria-hidden /> Add channel
           </Button>
-        )}
-      </DialogTrigger>
-      <DialogContent
-        title={editing ? 'Edit channel' : 'Add a channel'}
-        description={editing ? 'A channel’s type cannot change; delete it and add another instead.' : 'Where the merchant offers Klarna: a website, a physical store or a mobile app.'}
-        className="max-w-xl"
+        )
+      }
+      title={editing ? 'Edit channel' : 'Add a channel'}
+      description={editing ? 'A channel’s type cannot change; delete it and add another instead.' : 'Where the merchant offers Klarna: a website, a physical store or a mobile app.'}
+      className="max-w-xl"
+      shown={shown}
+      submitLabel={editing ? 'Save changes' : 'Add channel'}
+      pending={pending}
+      onSubmit={submit}
+    >
+      {editing ? (
+        <p className="text-sm">
+          <span className="text-muted-foreground">Type: </span>
+          {channelTypeLabel(form.type)}
+        </p>
+      ) : (
+        <Field label="Channel type" errors={errors.type} hint={websiteTaken ? 'Klarna allows one website per account, and this account has one.' : undefined}>
+          {(c) => (
+            <Select {...c} name="type" value={form.type} onChange={(e) => setForm({ ...form, type: e.target.value as ChannelType })}>
+              {creatableTypes.map((t) => (
+                <option key={t} value={t} disabled={t === 'WEBSITE' && websiteTaken}>
+                  {channelTypeLabel(t)}
+                </option>
+              ))}
+            </Select>
+          )}
+        </Field>
+      )}
+      <TextField
+        label={form.type === 'WEBSITE' ? 'Name (optional)' : 'Name'}
+        name="name"
+        value={form.name}
+        onChange={(v) => setForm({ ...form, name: v })}
+        errors={errors}
+        hint={form.type === 'PHYSICAL_STORE' ? 'As shoppers know the store, e.g. Ivette Croissanterie Joliette.' : undefined}
+      />
+      {form.type === 'WEBSITE' && (
+        <UrlListField legend="Website URLs" name="urls" itemLabel="URL" values={form.urls} onChange={(urls) => setForm({ ...form, urls })} errors={errors} min={1} max={10} hint="https:// addresses where Klarna is offered." />
+      )}
+      {form.type === 'PHYSICAL_STORE' && (
+        <AddressFieldset legend="Store address" prefix="address" value={form.address} onChange={(address) => setForm({ ...form, address })} errors={errors} hint="Optional, but helps Klarna’s fraud checks." />
+      )}
+      {form.type === 'MOBILE_APP' && (
+        <UrlListField legend="App store links" name="app_store_urls" itemLabel="Store link" values={form.appUrls} onChange={(appUrls) => setForm({ ...form, appUrls })} errors={errors} max={5} hint="Optional: the app’s pages in the app stores." />
+      )}
+      {unknownType && <p className="text-sm text-muted-foreground">Klarna reports a channel type this dashboard does not know; only its name and collection can be changed here.</p>}
+      <Field
+        label="Channel collection"
+        errors={errors.collection_reference}
+        hint={collections.length === 0 ? 'This account has no channel collections yet: add one under Channel collections.' : 'Branding, support and social links shown to shoppers for this channel.'}
       >
-        <form
-          className="grid gap-4"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit();
-          }}
-        >
-          <FailureAlert failure={submission.failure} shown={shown} />
-          {editing ? (
-            <p className="text-sm">
-              <span className="text-muted-foreground">Type: </span>
-              {channelTypeLabel(form.type)}
-            </p>
-          ) : (
-            <Field label="Channel type" errors={errors.type} hint={websiteTaken ? 'Klarna allows one website per account, and this account has one.' : undefined}>
-              {(c) => (
-                <Select {...c} name="type" value={form.type} onChange={(e) => setForm({ ...form, type: e.target.value as ChannelType })}>
-                  {creatableTypes.map((t) => (
-                    <option key={t} value={t} disabled={t === 'WEBSITE' && websiteTaken}>
-                      {channelTypeLabel(t)}
-                    </option>
-                  ))}
-                </Select>
-              )}
-            </Field>
-          )}
-          <TextField
-            label={form.type === 'WEBSITE' ? 'Name (optional)' : 'Name'}
-            name="name"
-            value={form.name}
-            onChange={(v) => setForm({ ...form, name: v })}
-            errors={errors}
-            hint={form.type === 'PHYSICAL_STORE' ? 'As shoppers know the store, e.g. Ivette Croissanterie Joliette.' : undefined}
-          />
-          {form.type === 'WEBSITE' && (
-            <UrlListField legend="Website URLs" name="urls" itemLabel="URL" values={form.urls} onChange={(urls) => setForm({ ...form, urls })} errors={errors} min={1} max={10} hint="https:// addresses where Klarna is offered." />
-          )}
-          {form.type === 'PHYSICAL_STORE' && (
-            <AddressFieldset legend="Store address" prefix="address" value={form.address} onChange={(address) => setForm({ ...form, address })} errors={errors} hint="Optional, but helps Klarna’s fraud checks." />
-          )}
-          {form.type === 'MOBILE_APP' && (
-            <UrlListField legend="App store links" name="app_store_urls" itemLabel="Store link" values={form.appUrls} onChange={(appUrls) => setForm({ ...form, appUrls })} errors={errors} max={5} hint="Optional: the app’s pages in the app stores." />
-          )}
-          {unknownType && <p className="text-sm text-muted-foreground">Klarna reports a channel type this dashboard does not know; only its name and collection can be changed here.</p>}
-          <Field
-            label="Channel collection"
-            errors={errors.collection_reference}
-            hint={collections.length === 0 ? 'This account has no channel collections yet: add one under Channel collections.' : 'Branding, support and social links shown to shoppers for this channel.'}
-          >
-            {(c) => (
-              <Select {...c} name="collection_reference" value={form.collection} onChange={(e) => setForm({ ...form, collection: e.target.value })}>
-                <option value="">None</option>
-                {form.collection && !collections.includes(form.collection) && <option value={form.collection}>{form.collection}</option>}
-                {collections.map((ref) => (
-                  <option key={ref} value={ref}>
-                    {ref}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          {nothing && (
-            <p role="status" className="text-sm text-muted-foreground">
-              Nothing changed: there is nothing to send to Klarna.
-            </p>
-          )}
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" pending={pending}>
-              {editing ? 'Save changes' : 'Add channel'}
-            </Button>
-          </div>
-        </form>
-      </DialogContent>
-    </Dialog>
+        {(c) => (
+          <Select {...c} name="collection_reference" value={form.collection} onChange={(e) => setForm({ ...form, collection: e.target.value })}>
+            <option value="">None</option>
+            {form.collection && !collections.includes(form.collection) && <option value={form.collection}>{form.collection}</option>}
+            {collections.map((ref) => (
+              <option key={ref} value={ref}>
+                {ref}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+    </ActionDialog>
   );
 }

@@ -1,8 +1,3 @@
-/** Klarna ids are long URNs; the part after the last colon is what people compare. */
-export function shortKrn(id: string): string {
-  return id.includes(':') ? id.slice(id.lastIndexOf(':') + 1) : id;
-}
-
 /** `LIMITED_LIABILITY_COMPANY` → `Limited liability company` (an unknown value reads the same way). */
 export function enumLabel(value: string): string {
   const words = value.toLowerCase().replace(/_/g, ' ');

@@ -2,13 +2,13 @@
 
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
-import { toast } from 'sonner';
-import { errorsOf, FailureAlert, TextField, useSubmission } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { FormActions } from '@/components/forms/action-dialog';
+import { errorsOf, FailureAlert, TextField } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { formatMajorDecimal, formatMinorUnits } from '@/lib/ui/money';
 import { captureAction } from '../../actions';
-import { chosenLines, lineKey, quantitiesByKey, type WireLine } from './lines';
+import { chosenLines, lineKey, lineNote, quantitiesByKey, type WireLine } from './lines';
 import {
   AmountField,
   LinePicker,
@@ -23,11 +23,9 @@ import {
   shipmentToWire,
   emptyShipment,
   ReviewActions,
-  resolvedOf,
   type PickerRow,
-  type ResolvedOutcome,
-} from './operation-kit';
-import { hasFieldErrors } from './submit-state';
+  useOperationDialog,
+} from '@/components/forms/operation-kit';
 import type { PaymentView, Shipment } from './view';
 
 type Mode = 'amount' | 'lines';
@@ -35,12 +33,12 @@ type Mode = 'amount' | 'lines';
 type Prepared = { amount: number; remaining: number; lines: WireLine[] | null; request: Record<string, unknown> };
 
 /** What is left to capture of each ordered line (unknown when a capture named no lines). */
-function pickerRows(payment: PaymentView): { rows: PickerRow[]; defaults: number[] } {
+function pickerRows(payment: PaymentView): { rows: PickerRow<WireLine>[]; defaults: number[] } {
   const unknown = payment.captures.some((c) => c.lines === null);
   const captured = quantitiesByKey(payment.captures.map((c) => c.lines ?? []));
   const rows = payment.lines.map((line) => {
     const done = captured.get(lineKey(line)) ?? 0;
-    return { line, max: unknown ? line.quantity : Math.max(0, line.quantity - done), done: unknown ? 'Unknown' : `${done} of ${line.quantity}` };
+    return { line, max: unknown ? line.quantity : Math.max(0, line.quantity - done), done: unknown ? 'Unknown' : `${done} of ${line.quantity}`, note: lineNote(line) };
   });
   return { rows, defaults: rows.map((r) => (unknown ? 0 : r.max)) };
 }
@@ -52,7 +50,6 @@ function pickerRows(payment: PaymentView): { rows: PickerRow[]; defaults: number
  */
 export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: PaymentView; disabledReason: string | null; reasonId?: string }) {
   const { currency } = payment;
-  const [open, setOpen] = useState(false);
   const [step, setStep] = useState<'form' | 'review'>('form');
   const [mode, setMode] = useState<Mode>('amount');
   const [amountText, setAmountText] = useState('');
@@ -62,44 +59,25 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
   const [local, setLocal] = useState<Record<string, string[]>>({});
   const [sentRows, setSentRows] = useState<number[]>([]);
   const [prepared, setPrepared] = useState<Prepared | null>(null);
-  const [outcome, setOutcome] = useState<ResolvedOutcome | null>(null);
-  const submission = useSubmission();
-  const action = useAction(captureAction, {
-    onSuccess: ({ data }) => {
-      // Klarna's answer was lost: the dialog stays open with what Klarna's read of the payment showed.
-      const resolved = resolvedOf(data);
-      if (resolved) {
-        // Made: that intent is over, so anything sent from this dialog now is a new one.
-        if (resolved.made) submission.begin();
-        return setOutcome(resolved);
-      }
-      toast.success(`Captured ${formatMinorUnits(prepared?.amount ?? 0, currency)} at Klarna.`);
-      setOpen(false);
-    },
-    onError: (args) => {
-      submission.onError(args);
-      if (hasFieldErrors(args.error)) setStep('form');
-    },
-  });
+  const dialog = useOperationDialog({ onOpen: reset, onFieldErrors: () => setStep('form') });
+  const action = useAction(
+    captureAction,
+    dialog.callbacks(() => `Captured ${formatMinorUnits(prepared?.amount ?? 0, currency)} at Klarna.`),
+  );
   const { rows, defaults } = pickerRows(payment);
-  const errors = { ...errorsOf(submission.failure), ...local };
+  const errors = { ...errorsOf(dialog.submission.failure), ...local };
   const picked = chosenLines(rows.map((r, i) => ({ line: r.line, quantity: quantities[i] ?? 0 })));
 
-  function onOpenChange(next: boolean) {
-    setOpen(next);
-    if (next) {
-      setStep('form');
-      setMode('amount');
-      setAmountText(formatMajorDecimal(payment.remaining, currency));
-      setQuantities(defaults);
-      setReference('');
-      setShipment(emptyShipment);
-      setLocal({});
-      setSentRows([]);
-      setPrepared(null);
-      setOutcome(null);
-      submission.begin();
-    }
+  function reset() {
+    setStep('form');
+    setMode('amount');
+    setAmountText(formatMajorDecimal(payment.remaining, currency));
+    setQuantities(defaults);
+    setReference('');
+    setShipment(emptyShipment);
+    setLocal({});
+    setSentRows([]);
+    setPrepared(null);
   }
 
   function review() {
@@ -130,7 +108,7 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
   const shown = ['amount', 'capture_reference', ...shipmentFieldNames(1), ...Object.keys(errors).filter((k) => k.startsWith('line_items['))];
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
+    <Dialog open={dialog.open} onOpenChange={dialog.onOpenChange}>
       <DialogTrigger asChild>
         <Button size="sm" disabled={Boolean(disabledReason)} aria-describedby={disabledReason ? reasonId : undefined}>
           Capture…
@@ -146,7 +124,7 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
               review();
             }}
           >
-            <FailureAlert failure={submission.failure} shown={shown} />
+            <FailureAlert failure={dialog.submission.failure} shown={shown} />
             {payment.lines.length > 0 && (
               <ModeSwitch
                 legend="Capture by"
@@ -180,12 +158,7 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
             )}
             <TextField label="Capture reference (optional)" name="capture_reference" value={reference} onChange={setReference} errors={errors} hint="Your reference for this shipment; it appears in Klarna’s settlement file." />
             <ShipmentFields legend="Shipment tracking (optional)" index={0} value={shipment} onChange={setShipment} errors={errors} hint="Sent with the capture so the shopper can follow the parcel in the Klarna app." />
-            <div className="flex justify-end gap-2">
-              <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit">Review capture</Button>
-            </div>
+            <FormActions onCancel={dialog.close} submitLabel="Review capture" />
           </form>
         ) : (
           prepared && (
@@ -205,12 +178,12 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
                 ]}
               />
               <ReviewActions
-                outcome={outcome}
-                failure={submission.failure}
+                outcome={dialog.outcome}
+                failure={dialog.submission.failure}
                 pending={action.isPending}
                 onBack={() => setStep('form')}
-                onDone={() => setOpen(false)}
-                onConfirm={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request: prepared.request })}
+                onDone={() => dialog.close()}
+                onConfirm={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: dialog.submission.intentId, request: prepared.request })}
                 confirm={<>Capture {formatMinorUnits(prepared.amount, currency)}</>}
               />
             </div>

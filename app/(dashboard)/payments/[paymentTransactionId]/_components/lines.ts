@@ -109,3 +109,8 @@ const lineTypes: Record<string, string> = {
 export function lineTypeLabel(type: string | undefined | null): string {
   return type ? (lineTypes[type] ?? type) : 'Item';
 }
+
+/** The label shown under a line that reduces the total (discount, gift card, store credit). */
+export function lineNote(line: Pick<WireLine, 'type'>): string | undefined {
+  return isReducingLine(line) ? lineTypeLabel(line.type) : undefined;
+}

@@ -2,14 +2,13 @@
 
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
-import { toast } from 'sonner';
-import { errorsOf, FailureAlert, useSubmission } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { FormActions } from '@/components/forms/action-dialog';
+import { errorsOf, FailureAlert } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { formatMajorDecimal, formatMinorUnits, parseMajorAmount } from '@/lib/ui/money';
 import { reauthorizeAction } from '../../actions';
-import { AmountField, Restatement, resolvedOf, ReviewActions, type ResolvedOutcome } from './operation-kit';
-import { hasFieldErrors } from './submit-state';
+import { AmountField, Restatement, ReviewActions, useOperationDialog } from '@/components/forms/operation-kit';
 import type { PaymentView } from './view';
 
 /**
@@ -19,30 +18,23 @@ import type { PaymentView } from './view';
  */
 export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payment: PaymentView; disabledReason: string | null; reasonId?: string }) {
   const { currency } = payment;
-  const [open, setOpen] = useState(false);
   const [step, setStep] = useState<'form' | 'review'>('form');
   const [amountText, setAmountText] = useState('');
   const [local, setLocal] = useState<Record<string, string[]>>({});
   const [amount, setAmount] = useState(0);
-  const [outcome, setOutcome] = useState<ResolvedOutcome | null>(null);
-  const submission = useSubmission();
-  const action = useAction(reauthorizeAction, {
-    onSuccess: ({ data }) => {
-      const resolved = resolvedOf(data);
-      if (resolved) {
-        // Made: that intent is over, so anything sent from this dialog now is a new one.
-        if (resolved.made) submission.begin();
-        return setOutcome(resolved);
-      }
-      toast.success(`Reauthorized for ${formatMinorUnits(amount, currency)} at Klarna.`);
-      setOpen(false);
+  const dialog = useOperationDialog({
+    onOpen: () => {
+      setStep('form');
+      setAmountText(formatMajorDecimal(payment.authorized, currency));
+      setLocal({});
     },
-    onError: (args) => {
-      submission.onError(args);
-      if (hasFieldErrors(args.error)) setStep('form');
-    },
+    onFieldErrors: () => setStep('form'),
   });
-  const errors = { ...errorsOf(submission.failure), ...local };
+  const action = useAction(
+    reauthorizeAction,
+    dialog.callbacks(() => `Reauthorized for ${formatMinorUnits(amount, currency)} at Klarna.`),
+  );
+  const errors = { ...errorsOf(dialog.submission.failure), ...local };
 
   function review() {
     const parsed = parseMajorAmount(amountText, currency);
@@ -56,19 +48,7 @@ export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payme
   }
 
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (next) {
-          setStep('form');
-          setAmountText(formatMajorDecimal(payment.authorized, currency));
-          setLocal({});
-          setOutcome(null);
-          submission.begin();
-        }
-      }}
-    >
+    <Dialog open={dialog.open} onOpenChange={dialog.onOpenChange}>
       <DialogTrigger asChild>
         <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} aria-describedby={disabledReason ? reasonId : undefined}>
           Reauthorize…
@@ -84,7 +64,7 @@ export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payme
               review();
             }}
           >
-            <FailureAlert failure={submission.failure} shown={['amount']} />
+            <FailureAlert failure={dialog.submission.failure} shown={['amount']} />
             <AmountField
               label="New authorized amount"
               value={amountText}
@@ -93,12 +73,7 @@ export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payme
               currency={currency}
               hint={`Now ${formatMinorUnits(payment.authorized, currency)}${payment.captured > 0 ? `; it must exceed the ${formatMinorUnits(payment.captured, currency)} captured` : ''}.`}
             />
-            <div className="flex justify-end gap-2">
-              <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit">Review reauthorization</Button>
-            </div>
+            <FormActions onCancel={dialog.close} submitLabel="Review reauthorization" />
           </form>
         ) : (
           <div className="grid gap-4">
@@ -116,12 +91,12 @@ export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payme
               ]}
             />
             <ReviewActions
-              outcome={outcome}
-              failure={submission.failure}
+              outcome={dialog.outcome}
+              failure={dialog.submission.failure}
               pending={action.isPending}
               onBack={() => setStep('form')}
-              onDone={() => setOpen(false)}
-              onConfirm={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request: { amount } })}
+              onDone={() => dialog.close()}
+              onConfirm={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: dialog.submission.intentId, request: { amount } })}
               confirm={<>Reauthorize for {formatMinorUnits(amount, currency)}</>}
             />
           </div>

@@ -2,17 +2,16 @@
 
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
-import { toast } from 'sonner';
-import { errorsOf, FailureAlert, TextField, useSubmission } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { FormActions } from '@/components/forms/action-dialog';
+import { errorsOf, FailureAlert, TextField } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { Select } from '@/components/ui/input';
 import { formatMajorDecimal, formatMinorUnits } from '@/lib/ui/money';
 import { refundAction } from '../../actions';
-import { chosenLines, lineKey, quantitiesByKey, type WireLine } from './lines';
-import { AmountField, LinePicker, linesSummary, ModeSwitch, OutcomeNotice, readAmount, resolvedOf, Restatement, rowErrors, type PickerRow, type ResolvedOutcome } from './operation-kit';
-import { hasFieldErrors } from './submit-state';
+import { chosenLines, lineKey, lineNote, quantitiesByKey, type WireLine } from './lines';
+import { AmountField, LinePicker, linesSummary, ModeSwitch, OutcomeNotice, readAmount, Restatement, rowErrors, useOperationDialog, type PickerRow } from '@/components/forms/operation-kit';
 import { captureLabel, type CaptureView, type PaymentView } from './view';
 
 type Mode = 'amount' | 'lines';
@@ -28,7 +27,7 @@ function refundableOf(payment: PaymentView, capture: CaptureView | null): number
  * The lines that can be refunded against the whole payment or one capture: what was captured
  * of each (the order's quantity when a capture named no lines) less what was refunded by lines.
  */
-function pickerRows(payment: PaymentView, capture: CaptureView | null): PickerRow[] {
+function pickerRows(payment: PaymentView, capture: CaptureView | null): PickerRow<WireLine>[] {
   const source = capture?.lines ?? payment.lines;
   const captures = capture ? [capture] : payment.captures;
   const capturedKnown = captures.every((c) => c.lines !== null);
@@ -38,7 +37,7 @@ function pickerRows(payment: PaymentView, capture: CaptureView | null): PickerRo
     const key = lineKey(line);
     const got = capturedKnown ? (captured.get(key) ?? 0) : line.quantity;
     const back = refunded.get(key) ?? 0;
-    return { line, max: Math.max(0, got - back), done: `${back} of ${got}` };
+    return { line, max: Math.max(0, got - back), done: `${back} of ${got}`, note: lineNote(line) };
   });
 }
 
@@ -65,7 +64,6 @@ export function RefundDialog({
 }) {
   const { currency } = payment;
   const several = payment.captures.length > 1;
-  const [open, setOpen] = useState(false);
   const [step, setStep] = useState<'form' | 'review'>('form');
   const [target, setTarget] = useState('');
   const [mode, setMode] = useState<Mode>('amount');
@@ -76,31 +74,18 @@ export function RefundDialog({
   const [local, setLocal] = useState<Record<string, string[]>>({});
   const [sentRows, setSentRows] = useState<number[]>([]);
   const [prepared, setPrepared] = useState<Prepared | null>(null);
-  const [outcome, setOutcome] = useState<ResolvedOutcome | null>(null);
-  const submission = useSubmission();
-  const action = useAction(refundAction, {
-    onSuccess: ({ data }) => {
-      const resolved = resolvedOf(data);
-      if (resolved) {
-        // Made: that intent is over, so anything sent from this dialog now is a new one.
-        if (resolved.made) submission.begin();
-        return setOutcome(resolved);
-      }
-      toast.success(`Refunded ${formatMinorUnits(prepared?.amount ?? 0, currency)} at Klarna.`);
-      setOpen(false);
-    },
-    onError: (args) => {
-      submission.onError(args);
-      if (hasFieldErrors(args.error)) setStep('form');
-    },
-  });
+  const dialog = useOperationDialog({ onOpen: reset, onFieldErrors: () => setStep('form') });
+  const action = useAction(
+    refundAction,
+    dialog.callbacks(() => `Refunded ${formatMinorUnits(prepared?.amount ?? 0, currency)} at Klarna.`),
+  );
 
   const capture = payment.captures.find((c) => c.id === target) ?? null;
   const refundable = refundableOf(payment, capture);
   const rows = pickerRows(payment, capture);
   const picked = chosenLines(rows.map((r, i) => ({ line: r.line, quantity: quantities[i] ?? 0 })));
   const linesBlocked = rows.length === 0 ? 'Klarna lists no line items for this payment.' : null;
-  const errors = { ...errorsOf(submission.failure), ...local };
+  const errors = { ...errorsOf(dialog.submission.failure), ...local };
 
   function choose(nextTarget: string) {
     const nextCapture = payment.captures.find((c) => c.id === nextTarget) ?? null;
@@ -113,19 +98,14 @@ export function RefundDialog({
     setSentRows([]);
   }
 
-  function onOpenChange(next: boolean) {
-    setOpen(next);
-    if (next) {
-      // With several captures a refund names its capture: start on the first with something left.
-      const fallback = several ? (payment.captures.find((c) => c.amount > c.refundedAmount)?.id ?? payment.captures[0]?.id ?? '') : '';
-      choose(initialCapture ?? fallback);
-      setStep('form');
-      setReason('');
-      setReference('');
-      setPrepared(null);
-      setOutcome(null);
-      submission.begin();
-    }
+  function reset() {
+    // With several captures a refund names its capture: start on the first with something left.
+    const fallback = several ? (payment.captures.find((c) => c.amount > c.refundedAmount)?.id ?? payment.captures[0]?.id ?? '') : '';
+    choose(initialCapture ?? fallback);
+    setStep('form');
+    setReason('');
+    setReference('');
+    setPrepared(null);
   }
 
   function review() {
@@ -162,7 +142,7 @@ export function RefundDialog({
   const preparedCapture = payment.captures.find((c) => c.id === prepared?.captureId) ?? null;
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
+    <Dialog open={dialog.open} onOpenChange={dialog.onOpenChange}>
       <DialogTrigger asChild>
         <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} aria-describedby={disabledReason ? reasonId : undefined} aria-label={triggerAriaLabel}>
           {triggerLabel}
@@ -178,7 +158,7 @@ export function RefundDialog({
               review();
             }}
           >
-            <FailureAlert failure={submission.failure} shown={shown} />
+            <FailureAlert failure={dialog.submission.failure} shown={shown} />
             <Field label="Refund against" errors={errors.captureId} hint={several ? `Captured ${payment.captures.length} times: Klarna refunds such a payment one capture at a time.` : undefined}>
               {(c) => (
                 <Select {...c} name="captureId" value={target} onChange={(e) => choose(e.target.value)}>
@@ -235,12 +215,7 @@ export function RefundDialog({
               )}
             </Field>
             <TextField label="Refund reference (optional)" name="refund_reference" value={reference} onChange={setReference} errors={errors} hint="Your reference for this refund; it appears in Klarna’s settlement file." />
-            <div className="flex justify-end gap-2">
-              <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit">Review refund</Button>
-            </div>
+            <FormActions onCancel={dialog.close} submitLabel="Review refund" />
           </form>
         ) : (
           prepared && (
@@ -260,8 +235,8 @@ export function RefundDialog({
                   ...(reference.trim() ? [['Refund reference', reference.trim()] as [string, string]] : []),
                 ]}
               />
-              <OutcomeNotice outcome={outcome} />
-              <FailureAlert failure={submission.failure} shown={[]} />
+              <OutcomeNotice outcome={dialog.outcome} />
+              <FailureAlert failure={dialog.submission.failure} shown={[]} />
               <div className="flex justify-end gap-2">
                 <Button type="button" variant="secondary" onClick={() => setStep('form')} disabled={action.isPending}>
                   Back
@@ -269,13 +244,13 @@ export function RefundDialog({
                 <Button
                   type="button"
                   variant="danger"
-                  hidden={outcome?.made}
+                  hidden={dialog.outcome?.made}
                   pending={action.isPending}
                   onClick={() =>
                     action.execute({
                       accountId: payment.accountId,
                       paymentTransactionId: payment.paymentTransactionId,
-                      intentId: submission.intentId,
+                      intentId: dialog.submission.intentId,
                       reason: prepared.reason,
                       request: prepared.request,
                       ...(prepared.captureId ? { captureId: prepared.captureId } : {}),

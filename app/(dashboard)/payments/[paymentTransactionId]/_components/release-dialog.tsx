@@ -2,13 +2,12 @@
 
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
-import { toast } from 'sonner';
-import { FailureAlert, useSubmission } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { FailureAlert } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { releaseAction } from '../../actions';
-import { OutcomeNotice, Restatement, resolvedOf, type ResolvedOutcome } from './operation-kit';
+import { OutcomeNotice, Restatement, useOperationDialog } from '@/components/forms/operation-kit';
 import type { PaymentView } from './view';
 
 /**
@@ -18,38 +17,17 @@ import type { PaymentView } from './view';
  */
 export function ReleaseDialog({ payment, disabledReason, reasonId }: { payment: PaymentView; disabledReason: string | null; reasonId?: string }) {
   const { currency } = payment;
-  const [open, setOpen] = useState(false);
-  const submission = useSubmission();
-  const [outcome, setOutcome] = useState<ResolvedOutcome | null>(null);
   // The amount asked about stays as it was when the dialog opened, while the page moves on below it.
   const [asked, setAsked] = useState(payment.remaining);
-  const amount = formatMinorUnits(outcome ? asked : payment.remaining, currency);
-  const action = useAction(releaseAction, {
-    onSuccess: ({ data }) => {
-      const resolved = resolvedOf(data);
-      if (resolved) {
-        // Made: that intent is over, so anything sent from this dialog now is a new one.
-        if (resolved.made) submission.begin();
-        return setOutcome(resolved);
-      }
-      toast.success(`Released ${amount} at Klarna.`);
-      setOpen(false);
-    },
-    onError: submission.onError,
-  });
+  const dialog = useOperationDialog({ onOpen: () => setAsked(payment.remaining) });
+  const amount = formatMinorUnits(dialog.outcome ? asked : payment.remaining, currency);
+  const action = useAction(
+    releaseAction,
+    dialog.callbacks(() => `Released ${amount} at Klarna.`),
+  );
 
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (next) {
-          setOutcome(null);
-          setAsked(payment.remaining);
-          submission.begin();
-        }
-      }}
-    >
+    <Dialog open={dialog.open} onOpenChange={dialog.onOpenChange}>
       <DialogTrigger asChild>
         <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} aria-describedby={disabledReason ? reasonId : undefined}>
           Release remaining…
@@ -69,14 +47,14 @@ export function ReleaseDialog({ payment, disabledReason, reasonId }: { payment: 
               ['Payment afterwards', payment.captured > 0 ? 'Completed (refunds remain possible)' : 'Closed (nothing was captured)'],
             ]}
           />
-          <OutcomeNotice outcome={outcome} />
-          <FailureAlert failure={submission.failure} shown={[]} />
+          <OutcomeNotice outcome={dialog.outcome} />
+          <FailureAlert failure={dialog.submission.failure} shown={[]} />
           <div className="flex justify-end gap-2">
-            <Button type="button" variant={outcome?.made ? 'primary' : 'secondary'} onClick={() => setOpen(false)}>
-              {outcome?.made ? 'Done' : 'Cancel'}
+            <Button type="button" variant={dialog.outcome?.made ? 'primary' : 'secondary'} onClick={() => dialog.close()}>
+              {dialog.outcome?.made ? 'Done' : 'Cancel'}
             </Button>
-            {!outcome?.made && (
-              <Button type="button" variant="danger" pending={action.isPending} onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId })}>
+            {!dialog.outcome?.made && (
+              <Button type="button" variant="danger" pending={action.isPending} onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: dialog.submission.intentId })}>
                 Release {amount}
               </Button>
             )}

@@ -2,15 +2,23 @@
 
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
-import { toast } from 'sonner';
-import { errorsOf, FailureAlert, TextField, useSubmission } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
+import { errorsOf, TextField } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { updatePaymentAction } from '../../actions';
-import { AddShipmentButton, emptyShipment, shipmentFieldNames, ShipmentFields, shipmentIsEmpty, shipmentToWire } from './operation-kit';
+import { AddShipmentButton, emptyShipment, shipmentFieldNames, ShipmentFields, shipmentIsEmpty, shipmentToWire } from '@/components/forms/operation-kit';
 import type { PaymentView, Shipment } from './view';
 
 const MAX_SHIPMENTS = 50;
+
+const changeNames: Record<string, string> = { merchant_reference: 'Merchant reference', payment_reference: 'payment reference', shipping_info: 'tracking' };
+
+/** "Merchant reference and tracking": what an update sent, for its toast. */
+function changedNames(request: Record<string, unknown>): string {
+  const names = Object.keys(request).map((k) => changeNames[k] ?? k);
+  const text = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? 'Payment');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 /**
  * Update the merchant and payment references and the tracking of the shipments (seed,
@@ -18,31 +26,19 @@ const MAX_SHIPMENTS = 50;
  * with the one sent.
  */
 export function UpdateDialog({ payment, disabledReason, reasonId }: { payment: PaymentView; disabledReason: string | null; reasonId?: string }) {
-  const [open, setOpen] = useState(false);
   const [merchantReference, setMerchantReference] = useState('');
   const [paymentReference, setPaymentReference] = useState('');
   const [shipments, setShipments] = useState<Shipment[]>([]);
-  const [nothing, setNothing] = useState(false);
-  const submission = useSubmission();
-  const action = useAction(updatePaymentAction, {
-    onSuccess: () => {
-      toast.success('Payment updated at Klarna.');
-      setOpen(false);
-    },
-    onError: submission.onError,
+  const dialog = useActionDialog(() => {
+    setMerchantReference(payment.merchantReference);
+    setPaymentReference(payment.paymentReference);
+    setShipments(payment.shipments.length ? payment.shipments.map((s) => ({ ...s })) : [emptyShipment]);
   });
-  const errors = errorsOf(submission.failure);
-
-  function onOpenChange(next: boolean) {
-    setOpen(next);
-    if (next) {
-      setMerchantReference(payment.merchantReference);
-      setPaymentReference(payment.paymentReference);
-      setShipments(payment.shipments.length ? payment.shipments.map((s) => ({ ...s })) : [emptyShipment]);
-      setNothing(false);
-      submission.begin();
-    }
-  }
+  const action = useAction(updatePaymentAction, {
+    onSuccess: ({ input }) => dialog.succeed(`${changedNames(input.request)} updated at Klarna.`),
+    onError: dialog.submission.onError,
+  });
+  const errors = errorsOf(dialog.submission.failure);
 
   function submit() {
     const request: Record<string, unknown> = {};
@@ -53,62 +49,43 @@ export function UpdateDialog({ payment, disabledReason, reasonId }: { payment: P
     setShipments(kept);
     const tracking = kept.map(shipmentToWire);
     if (JSON.stringify(tracking) !== JSON.stringify(payment.shipments.map(shipmentToWire))) request.shipping_info = tracking;
-    if (Object.keys(request).length === 0) {
-      setNothing(true);
-      return;
-    }
-    setNothing(false);
-    action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: submission.intentId, request });
+    dialog.setUnchanged(Object.keys(request).length === 0);
+    if (Object.keys(request).length === 0) return;
+    action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: dialog.submission.intentId, request });
   }
 
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogTrigger asChild>
+    <ActionDialog
+      state={dialog}
+      trigger={
         <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} aria-describedby={disabledReason ? reasonId : undefined}>
           Update references and tracking…
         </Button>
-      </DialogTrigger>
-      <DialogContent title="Update references and tracking" description="The merchant reference is shown to the shopper in the Klarna app; tracking lets them follow each parcel." className="max-w-xl">
-        <form
-          className="grid gap-4"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit();
-          }}
-        >
-          <FailureAlert failure={submission.failure} shown={['merchant_reference', 'payment_reference', ...shipmentFieldNames(shipments.length)]} />
-          <div className="grid items-start gap-3 sm:grid-cols-2">
-            <TextField label="Merchant reference" name="merchant_reference" value={merchantReference} onChange={setMerchantReference} errors={errors} hint="Customer-facing order number." />
-            <TextField label="Payment reference" name="payment_reference" value={paymentReference} onChange={setPaymentReference} errors={errors} hint="Internal; not shown to the shopper." />
-          </div>
-          {shipments.map((s, i) => (
-            <ShipmentFields
-              key={i}
-              legend={`Shipment ${i + 1}`}
-              index={i}
-              value={s}
-              onChange={(v) => setShipments(shipments.map((x, j) => (j === i ? v : x)))}
-              onRemove={() => setShipments(shipments.filter((_, j) => j !== i))}
-              errors={errors}
-            />
-          ))}
-          {shipments.length < MAX_SHIPMENTS && <AddShipmentButton onClick={() => setShipments([...shipments, emptyShipment])} />}
-          {nothing && (
-            <p role="status" className="text-sm text-muted-foreground">
-              Nothing changed: there is nothing to send to Klarna.
-            </p>
-          )}
-          <div className="flex justify-end gap-2">
-            <Button type="button" variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" pending={action.isPending}>
-              Save at Klarna
-            </Button>
-          </div>
-        </form>
-      </DialogContent>
-    </Dialog>
+      }
+      title="Update references and tracking"
+      description="The merchant reference is shown to the shopper in the Klarna app; tracking lets them follow each parcel."
+      className="max-w-xl"
+      shown={['merchant_reference', 'payment_reference', ...shipmentFieldNames(shipments.length)]}
+      submitLabel="Save at Klarna"
+      pending={action.isPending}
+      onSubmit={submit}
+    >
+      <div className="grid items-start gap-3 sm:grid-cols-2">
+        <TextField label="Merchant reference" name="merchant_reference" value={merchantReference} onChange={setMerchantReference} errors={errors} hint="Customer-facing order number." />
+        <TextField label="Payment reference" name="payment_reference" value={paymentReference} onChange={setPaymentReference} errors={errors} hint="Internal; not shown to the shopper." />
+      </div>
+      {shipments.map((s, i) => (
+        <ShipmentFields
+          key={i}
+          legend={`Shipment ${i + 1}`}
+          index={i}
+          value={s}
+          onChange={(v) => setShipments(shipments.map((x, j) => (j === i ? v : x)))}
+          onRemove={() => setShipments(shipments.filter((_, j) => j !== i))}
+          errors={errors}
+        />
+      ))}
+      {shipments.length < MAX_SHIPMENTS && <AddShipmentButton onClick={() => setShipments([...shipments, emptyShipment])} />}
+    </ActionDialog>
   );
 }

@@ -1,9 +1,9 @@
 import type { PaymentTransactionRow } from '@/db/schema';
 import type { PaymentTransaction } from '@/lib/klarna/schemas/payments';
+import type { Shipment } from '@/components/forms/operation-kit';
 import { toWireLines, type WireLine } from './lines';
 
-/** One shipment's tracking as the forms edit it (Klarna's `shipping_info[]` fields). */
-export type Shipment = { shipping_company: string; tracking_number: string; tracking_url: string };
+export type { Shipment };
 
 export type CaptureView = {
   id: string;

@@ -18,7 +18,7 @@ import { cancelableLinkStates, describeLinkTimeline, getPaymentLink, isFinalLink
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { decodeSegment } from '@/lib/ui/search-params';
-import { CopyButton } from '../../../merchants/[accountId]/_components/copy-button';
+import { CopyButton } from '@/components/forms/copy-button';
 import { CancelLinkButton } from '../_components/cancel-link-button';
 import { LinkStateBadge, linkStateLabels } from '../_components/link-state-badge';
 

@@ -4,6 +4,7 @@ import { useId, useMemo, useRef, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { useAction } from 'next-safe-action/hooks';
 import { ChevronDown, Plus, X } from 'lucide-react';
+import { toast } from 'sonner';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
@@ -16,7 +17,7 @@ import type { ActionFailure } from '@/lib/ui/action-result';
 import { cn } from '@/lib/ui/cn';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { createPaymentLinkAction } from '../../actions';
-import { errorsOf, FailureAlert, useSubmission } from '../../../merchants/[accountId]/_components/form-kit';
+import { errorsOf, FailureAlert, useSubmission } from '@/components/forms/form-kit';
 import {
   buildPaymentLinkRequest,
   emptyLine,
@@ -66,8 +67,12 @@ export function PaymentLinkForm({ merchants, redirectUrl, initialAccountId }: { 
   const shippingId = useId();
   const built = useMemo(() => buildPaymentLinkRequest(values, redirectUrl), [values, redirectUrl]);
   const action = useAction(createPaymentLinkAction, {
-    onSuccess: ({ data }) => {
-      if (data) router.push(`/payments/links/${encodeURIComponent(data.paymentRequestId)}`);
+    onSuccess: ({ data, input }) => {
+      if (!data) return;
+      const body = input.request as { payment_amount?: unknown; currency?: unknown };
+      const amount = typeof body.payment_amount === 'number' && typeof body.currency === 'string' ? ` for ${formatMinorUnits(body.payment_amount, body.currency)}` : '';
+      toast.success(`Payment link${amount} created at Klarna.`);
+      router.push(`/payments/links/${encodeURIComponent(data.paymentRequestId)}`);
     },
     onError: (result) => {
       inFlight.current = false;

@@ -1,14 +1,12 @@
-import Link from 'next/link';
 import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
-import { Select } from '@/components/ui/input';
-import { cn } from '@/lib/ui/cn';
+import { Input, Select } from '@/components/ui/input';
+import { FilterFormBody } from './filter-form-body';
 
 /**
  * A list's filters as a GET form in a card: they live in the URL, so a filtered list can be
- * shared and reloaded. Apply submits; Clear goes back to `clearHref` without filters.
+ * shared and reloaded. Apply submits; Clear goes back to `clearHref` without filters and empties every control.
  * `grid`: the form's column classes; `actionsClassName`: where the buttons sit in that grid.
  */
 export function FilterForm({
@@ -28,15 +26,9 @@ export function FilterForm({
 }) {
   return (
     <Card className={className}>
-      <form className={cn('grid gap-3', grid)} method="get" aria-label={label}>
+      <FilterFormBody label={label} clearHref={clearHref} grid={grid} actionsClassName={actionsClassName}>
         {children}
-        <div className={cn('flex gap-2', actionsClassName)}>
-          <Button type="submit">Apply</Button>
-          <Button asChild variant="ghost">
-            <Link href={clearHref}>Clear</Link>
-          </Button>
-        </div>
-      </form>
+      </FilterFormBody>
     </Card>
   );
 }
@@ -73,5 +65,26 @@ export function ChoiceFilter({ label, name, value, any, choices }: { label: stri
         </Select>
       )}
     </Field>
+  );
+}
+
+/** A free-text filter: the URL's value as its default. */
+export function TextFilter({ label, name, value, hint, type = 'text', mono = false }: { label: string; name: string; value: string | undefined; hint?: React.ReactNode; type?: string; mono?: boolean }) {
+  return (
+    <Field label={label} hint={hint}>
+      {(c) => <Input {...c} name={name} type={type} defaultValue={value ?? ''} className={mono ? 'font-mono' : undefined} />}
+    </Field>
+  );
+}
+
+/** `from` / `to` date filters (UTC days), labelled by what they bound. */
+export function DateRangeFilter({ from, to, fromLabel = 'From (UTC)', toLabel = 'To (UTC)', toHint }: { from: string | undefined; to: string | undefined; fromLabel?: string; toLabel?: string; toHint?: string }) {
+  return (
+    <>
+      <Field label={fromLabel}>{(c) => <Input {...c} type="date" name="from" defaultValue={from ?? ''} />}</Field>
+      <Field label={toLabel} hint={toHint}>
+        {(c) => <Input {...c} type="date" name="to" defaultValue={to ?? ''} />}
+      </Field>
+    </>
   );
 }

@@ -4,15 +4,15 @@ import { useState } from 'react';
 import { Check, Copy } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 
-/** Copies a value (an id) to the clipboard and says so. */
-export function CopyButton({ value, label }: { value: string; label: string }) {
+/** Copies a value (an id) to the clipboard and says so. `compact`: the icon alone, for table cells. */
+export function CopyButton({ value, label, compact = false }: { value: string; label: string; compact?: boolean }) {
   const [copied, setCopied] = useState(false);
   return (
     <Button
       type="button"
       variant="ghost"
       size="sm"
-      className="h-7 px-2"
+      className={compact ? 'h-6 px-1' : 'h-7 px-2'}
       aria-label={copied ? `${label} copied` : `Copy ${label}`}
       onClick={async () => {
         const done = await navigator.clipboard?.writeText(value).then(
@@ -24,7 +24,7 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
       }}
     >
       {copied ? <Check aria-hidden /> : <Copy aria-hidden />}
-      <span className="text-xs">{copied ? 'Copied' : 'Copy'}</span>
+      {!compact && <span className="text-xs">{copied ? 'Copied' : 'Copy'}</span>}
     </Button>
   );
 }

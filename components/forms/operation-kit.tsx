@@ -1,6 +1,6 @@
 'use client';
 
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { Plus, X } from 'lucide-react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -8,10 +8,9 @@ import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { Table, Td, Th } from '@/components/ui/table';
 import { formatMinorUnits, parseMajorAmount } from '@/lib/ui/money';
-import { FailureAlert, TextField, type Errors } from '@/app/(dashboard)/merchants/[accountId]/_components/form-kit';
+import { useActionDialog } from './action-dialog';
+import { FailureAlert, TextField, type Errors, type HookError } from './form-kit';
 import type { ActionFailure } from '@/lib/ui/action-result';
-import { isReducingLine, lineTypeLabel, type WireLine } from './lines';
-import type { Shipment } from './view';
 
 /**
  * Pieces the payment dialogs share. Inputs are named by Klarna's parameter paths (`amount`,
@@ -62,7 +61,14 @@ export function ModeSwitch<M extends string>({ legend, value, onChange, options 
   );
 }
 
-export type PickerRow = { line: WireLine; max: number; done: string };
+/** What the kit reads of an order line; callers keep their own wider line type. */
+export type KitLine = { name: string; quantity: number; unit_price: number; total_line_amount: number; reference?: string };
+
+/** `note`: a short label under the name (e.g. "Discount" for a line that reduces the total). */
+export type PickerRow<L extends KitLine = KitLine> = { line: L; max: number; done: string; note?: string };
+
+/** One shipment's tracking as the forms edit it (Klarna's `shipping_info[]` fields). */
+export type Shipment = { shipping_company: string; tracking_number: string; tracking_url: string };
 
 /** Row errors: Klarna's `line_items[k].…` keys, where k indexes the lines sent (`sentRows[k]` is the row). */
 export function rowErrors(errors: Errors, sentRows: number[]): Map<number, string[]> {
@@ -111,9 +117,7 @@ export function LinePicker({
             <tr key={`${row.line.reference ?? row.line.name}-${i}`}>
               <Td className="px-2">
                 <div className="font-medium">{row.line.name}</div>
-                {(row.line.reference || isReducingLine(row.line)) && (
-                  <div className="text-muted-foreground">{[row.line.reference, isReducingLine(row.line) ? lineTypeLabel(row.line.type) : null].filter(Boolean).join(' · ')}</div>
-                )}
+                {(row.line.reference || row.note) && <div className="text-muted-foreground">{[row.line.reference, row.note].filter(Boolean).join(' · ')}</div>}
                 {rowError && (
                   <ul className="text-danger">
                     {rowError.map((e) => (
@@ -221,7 +225,7 @@ export function Restatement({ lead, items }: { lead: React.ReactNode; items: [la
 }
 
 /** What the picked lines are, for the confirmation. */
-export function linesSummary(lines: WireLine[], currency: string): string {
+export function linesSummary(lines: readonly KitLine[], currency: string): string {
   return lines.map((l) => `${l.quantity} × ${l.name} (${formatMinorUnits(l.total_line_amount, currency)})`).join('; ');
 }
 
@@ -272,4 +276,44 @@ export function ReviewActions({ outcome, failure, pending, onBack, onDone, onCon
       )}
     </>
   );
+}
+
+/** Whether a failed action named fields (Klarna's or the server's check): the dialog goes back to its form to show them. */
+export function hasFieldErrors(error: { serverError?: unknown; validationErrors?: unknown }): boolean {
+  const server = error.serverError as { fields?: Record<string, unknown> } | undefined;
+  if (server?.fields && Object.keys(server.fields).length > 0) return true;
+  const validation = error.validationErrors as { fieldErrors?: Record<string, unknown[] | undefined> } | undefined;
+  return Object.values(validation?.fieldErrors ?? {}).some((v) => Boolean(v?.length));
+}
+
+/**
+ * A payment operation's dialog: useActionDialog plus what a lost answer came to. `callbacks`
+ * are useAction's: a resolution keeps the dialog open with Klarna's read of the payment (a
+ * made one ends the intent); a plain success toasts `message()` and closes; a failure naming
+ * fields calls `onFieldErrors` (back to the form).
+ */
+export function useOperationDialog({ onOpen, onFieldErrors }: { onOpen: () => void; onFieldErrors?: () => void }) {
+  const [outcome, setOutcome] = useState<ResolvedOutcome | null>(null);
+  const dialog = useActionDialog(() => {
+    setOutcome(null);
+    onOpen();
+  });
+  return {
+    ...dialog,
+    outcome,
+    callbacks(message: () => string) {
+      return {
+        onSuccess: ({ data }: { data?: unknown }) => {
+          const resolved = resolvedOf(data);
+          if (!resolved) return dialog.succeed(message());
+          if (resolved.made) dialog.submission.begin();
+          setOutcome(resolved);
+        },
+        onError: (args: HookError) => {
+          dialog.submission.onError(args);
+          if (onFieldErrors && hasFieldErrors(args.error)) onFieldErrors();
+        },
+      };
+    },
+  };
 }

@@ -26,7 +26,7 @@ export function errorsOf(failure: ActionFailure | undefined): Errors {
 // the corrected form goes out under a new intent.
 const unknownOutcome = new Set(['KLARNA_UNREACHABLE', 'INTERNAL', 'INTERNAL_ERROR', 'TEMPORARY_UNAVAILABLE', 'TIMEOUT', 'RATE_LIMITED', 'KLARNA_ERROR']);
 
-type HookError = { error: { serverError?: unknown; validationErrors?: unknown; thrownError?: Error } };
+export type HookError = { error: { serverError?: unknown; validationErrors?: unknown; thrownError?: Error } };
 
 /**
  * A dialog's submission state: the intent id (new for every opening, so a double submit

@@ -1,0 +1,111 @@
+'use client';
+
+import { useState } from 'react';
+import { toast } from 'sonner';
+import { Button, type ButtonProps } from '@/components/ui/button';
+import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
+import { FailureAlert, useSubmission } from './form-kit';
+
+/**
+ * The state of a dialog that runs one server action: open or not, the submission (intent id and
+ * last failure), and "nothing changed". Opening starts a new intent and calls `onOpen` to reset
+ * the fields; `succeed` names what changed in a toast and closes the dialog.
+ */
+export function useActionDialog(onOpen?: () => void) {
+  const [open, setOpen] = useState(false);
+  const [unchanged, setUnchanged] = useState(false);
+  const submission = useSubmission();
+  return {
+    open,
+    submission,
+    unchanged,
+    setUnchanged,
+    onOpenChange(next: boolean) {
+      setOpen(next);
+      if (next) {
+        setUnchanged(false);
+        submission.begin();
+        onOpen?.();
+      }
+    },
+    close() {
+      setOpen(false);
+    },
+    succeed(message: string) {
+      toast.success(message);
+      setOpen(false);
+    },
+  };
+}
+
+export type ActionDialogState = ReturnType<typeof useActionDialog>;
+
+/**
+ * A dialog holding one form: title, description, the fields, the failure (Klarna's sentence with
+ * its error id and any field error no input shows), Cancel and a submit button with its pending
+ * state. `shown`: the field names the inputs display themselves.
+ */
+export function ActionDialog({
+  state,
+  trigger,
+  title,
+  description,
+  className,
+  shown = [],
+  submitLabel,
+  submitVariant,
+  pending,
+  onSubmit,
+  children,
+}: {
+  state: ActionDialogState;
+  trigger: React.ReactNode;
+  title: string;
+  description?: React.ReactNode;
+  className?: string;
+  shown?: string[];
+  submitLabel: React.ReactNode;
+  submitVariant?: ButtonProps['variant'];
+  pending: boolean;
+  onSubmit: () => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <Dialog open={state.open} onOpenChange={state.onOpenChange}>
+      <DialogTrigger asChild>{trigger}</DialogTrigger>
+      <DialogContent title={title} description={description} className={className}>
+        <form
+          className="grid gap-4"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            onSubmit();
+          }}
+        >
+          <FailureAlert failure={state.submission.failure} shown={shown} />
+          {children}
+          {state.unchanged && (
+            <p role="status" className="text-sm text-muted-foreground">
+              Nothing changed: there is nothing to send to Klarna.
+            </p>
+          )}
+          <FormActions onCancel={state.close} submitLabel={submitLabel} submitVariant={submitVariant} pending={pending} />
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+/** A form's last row: Cancel, then its submit button (with its pending state). */
+export function FormActions({ onCancel, submitLabel, submitVariant, pending = false }: { onCancel: () => void; submitLabel: React.ReactNode; submitVariant?: ButtonProps['variant']; pending?: boolean }) {
+  return (
+    <div className="flex justify-end gap-2">
+      <Button type="button" variant="secondary" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" variant={submitVariant} pending={pending}>
+        {submitLabel}
+      </Button>
+    </div>
+  );
+}
