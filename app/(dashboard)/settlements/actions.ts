@@ -49,7 +49,7 @@ export const resolveMissingAction = reconcile('resolveSettlementMissing')
 export const acceptReissueAction = reconcile('acceptSettlementReissue')
   .inputSchema(reissueDecisionInputSchema)
   .action(async ({ parsedInput, ctx }) => {
-    const decision = await acceptReissue(ctx.db, ctx.actor, parsedInput, ctx.requestId);
+    const decision = await acceptReissue(ctx, parsedInput);
     return refreshed(decision.settlementId, { message: describeAccepted(decision), decidedAt: decision.decidedAt.toISOString() });
   });
 
@@ -57,6 +57,6 @@ export const acceptReissueAction = reconcile('acceptSettlementReissue')
 export const rejectReissueAction = reconcile('rejectSettlementReissue')
   .inputSchema(reissueDecisionInputSchema)
   .action(async ({ parsedInput, ctx }) => {
-    const decision = await rejectReissue(ctx.db, ctx.actor, parsedInput, ctx.requestId);
+    const decision = await rejectReissue(ctx, parsedInput);
     return refreshed(decision.settlementId, { message: `Kept the current version of payout ${decision.settlementId}; the re-issue stays on record, kept out.`, decidedAt: decision.decidedAt.toISOString() });
   });
