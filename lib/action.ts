@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createSafeActionClient } from 'next-safe-action';
 import { z } from 'zod';
 import { requireCapability } from '@/lib/auth/session';
@@ -6,11 +5,11 @@ import { capabilities } from '@/lib/auth/roles';
 import { klarnaSettings } from '@/lib/credentials/connection';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
-import { AppError } from '@/lib/errors';
+import { publicError, type ErrorKind, type FieldErrors } from '@/lib/errors';
 import { currentRequestId } from '@/lib/request';
 
 /** What a failed action tells the browser. `ref` ties an unexpected error to the server log. */
-export type ActionError = { code: string; message: string; fields?: Record<string, string[]>; ref?: string };
+export type ActionError = { kind: ErrorKind | 'internal'; code: string; message: string; fields?: FieldErrors; ref?: string };
 
 /**
  * Every server action is built from this client: it declares the capability it needs, and
@@ -22,10 +21,8 @@ export const actionClient = createSafeActionClient({
   defineMetadataSchema: () => z.object({ name: z.string(), capability: z.enum(capabilities) }),
   defaultValidationErrorsShape: 'flattened',
   handleServerError(error): ActionError {
-    if (error instanceof AppError) return { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) };
-    const ref = randomUUID().slice(0, 8);
-    console.error(`[action error ref=${ref}]`, error);
-    return { code: 'INTERNAL', message: `Something went wrong (ref ${ref}).`, ref };
+    const { kind, code, message, fields, ref } = publicError(error, { log: 'action error' });
+    return { kind, code, message, ...(fields ? { fields } : {}), ...(ref ? { ref } : {}) };
   },
 }).use(async ({ next, metadata }) => {
   const actor = await requireCapability(metadata.capability, metadata.name);

@@ -3,10 +3,10 @@ import type { Db } from '@/db/client';
 import { klarnaCredentials, type KlarnaEnvironment } from '@/db/schema';
 import { openSecret, sealSecret, type Keyring } from '@/lib/crypto/secrets';
 import type { Env } from '@/lib/env';
-import { AppError } from '@/lib/errors';
+import { KlarnaNotConfiguredError, KlarnaRefusedError, type FieldMap } from '@/lib/errors';
 import { klarnaApi, type KlarnaApi } from '@/lib/klarna/api';
 import { KlarnaClient } from '@/lib/klarna/client';
-import { describeKlarnaError, KlarnaApiError, klarnasWords, KlarnaNetworkError } from '@/lib/klarna/errors';
+import { KlarnaApiError, KlarnaNetworkError } from '@/lib/klarna/errors';
 import { KlarnaRateLimiter, seedRateLimits } from '@/lib/klarna/rate-limit';
 import { recordKlarnaAttemptsIn } from '@/lib/klarna/request-log';
 
@@ -58,13 +58,6 @@ export function klarnaWithKey(db: Db, settings: KlarnaSettings, apiKey: string):
   );
 }
 
-export class KlarnaNotConfiguredError extends AppError {
-  override name = 'KlarnaNotConfiguredError';
-  constructor(environment: KlarnaEnvironment) {
-    super('KLARNA_NOT_CONFIGURED', `No Klarna API key is active for the ${environment} environment. An admin can add one under Settings → API credentials.`);
-  }
-}
-
 /** The active key for the configured environment, opened; throws when there is none. */
 export async function activeApiKey(db: Db, settings: KlarnaSettings): Promise<{ id: string; apiKey: string }> {
   const [row] = await db
@@ -80,38 +73,6 @@ export async function activeApiKey(db: Db, settings: KlarnaSettings): Promise<{ 
 export async function klarnaFor(db: Db, settings: KlarnaSettings): Promise<KlarnaApi> {
   const { apiKey } = await activeApiKey(db, settings);
   return klarnaWithKey(db, settings, apiKey);
-}
-
-/**
- * Which form field a Klarna `errors[].parameter` belongs to: a table (a parameter with its
- * `[n]` indexes removed also matches), or a function (forms whose fields are named by the
- * parameter paths themselves map with `(p) => p`).
- */
-export type FieldMap = Record<string, string> | ((parameter: string) => string | undefined);
-
-/** Klarna's refusal as an error the user may see: one sentence, its error_id, and field errors. */
-export class KlarnaRefusedError extends AppError {
-  override name = 'KlarnaRefusedError';
-  constructor(
-    readonly klarnaError: KlarnaApiError | KlarnaNetworkError,
-    fieldMap: FieldMap = {},
-  ) {
-    const fields: Record<string, string[]> = {};
-    const cause = klarnaError;
-    if (cause instanceof KlarnaApiError) {
-      for (const e of cause.errors) {
-        const field = e.parameter ? (typeof fieldMap === 'function' ? fieldMap(e.parameter) : (fieldMap[e.parameter] ?? fieldMap[e.parameter.replace(/\[\d+\]/g, '')])) : undefined;
-        // A refusal's text (a conflict, a limit) with numbers is quoted as Klarna's, whose amounts are minor units.
-        const refusal = cause.status === 409 || cause.status === 403;
-        if (field) (fields[field] ??= []).push(refusal && /\d/.test(e.message) ? klarnasWords(e.message) : e.message);
-      }
-    }
-    super(cause instanceof KlarnaApiError ? (cause.errorCode ?? 'KLARNA_ERROR') : 'KLARNA_UNREACHABLE', describeKlarnaError(cause), Object.keys(fields).length ? fields : undefined);
-  }
-
-  get klarnaErrorId(): string | null {
-    return this.klarnaError instanceof KlarnaApiError ? this.klarnaError.errorId : null;
-  }
 }
 
 /** Runs a Klarna call, turning Klarna's errors into KlarnaRefusedError (other errors pass through). */

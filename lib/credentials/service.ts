@@ -5,11 +5,11 @@ import type { Db } from '@/db/client';
 import { klarnaCredentials, klarnaEnvironments, type KlarnaCredentialRow, type KlarnaEnvironment } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
-import { ConflictError, InputError, NotFoundError } from '@/lib/errors';
+import { ConflictError, InputError, KlarnaRefusedError, NotFoundError } from '@/lib/errors';
 import { KlarnaApiError, KlarnaNetworkError } from '@/lib/klarna/errors';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import type { Credential } from '@/lib/klarna/schemas/management';
-import { activeApiKey, callKlarna, klarnaWithKey, KlarnaRefusedError, openApiKey, sealApiKey, type KlarnaSettings } from './connection';
+import { activeApiKey, callKlarna, klarnaWithKey, openApiKey, sealApiKey, type KlarnaSettings } from './connection';
 
 type Ctx = { db: Db; actor: Actor | null; settings: KlarnaSettings; requestId?: string | null };
 

@@ -6,8 +6,8 @@ import { onboardingDrafts, type MerchantAccountRow } from '@/db/schema';
 import { recordAudit, type AuditAction } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import type { Capability } from '@/lib/auth/roles';
-import { callKlarna, klarnaFor, KlarnaRefusedError, type KlarnaSettings } from '@/lib/credentials/connection';
-import { InputError, NotFoundError } from '@/lib/errors';
+import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
+import { InputError, KlarnaNotConfiguredError, KlarnaRefusedError, NotFoundError } from '@/lib/errors';
 import type { KlarnaApi } from '@/lib/klarna/api';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { fieldErrorsByPath } from '@/lib/klarna/parameter-path';
@@ -155,7 +155,7 @@ export async function loadMerchantDetail(ctx: MerchantCtx, accountId: string): P
       error: null,
     };
   } catch (error) {
-    if (error instanceof KlarnaRefusedError || (error instanceof Error && error.name === 'KlarnaNotConfiguredError')) {
+    if (error instanceof KlarnaRefusedError || error instanceof KlarnaNotConfiguredError) {
       if (!cached && error instanceof KlarnaRefusedError && error.klarnaError.name === 'KlarnaApiError' && error.code === 'RESOURCE_NOT_FOUND') {
         throw new NotFoundError('Klarna does not know this merchant account.');
       }

@@ -5,8 +5,8 @@ import type { Db } from '@/db/client';
 import { paymentPendingOperations, paymentRequests, type PaymentPendingOperationRow, type PaymentTransactionRow } from '@/db/schema';
 import { recordAudit, recordAuditOnce, type AuditAction } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
-import { callKlarna, klarnaFor, KlarnaRefusedError } from '@/lib/credentials/connection';
-import { AppError, NotFoundError } from '@/lib/errors';
+import { callKlarna, klarnaFor } from '@/lib/credentials/connection';
+import { AppError, KlarnaRefusedError, NotFoundError } from '@/lib/errors';
 import { isOutcomeUnknown } from '@/lib/klarna/errors';
 import type { KlarnaApi } from '@/lib/klarna/api';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
@@ -110,7 +110,7 @@ export type OperationOutcome<T> = { status: 'done'; result: T } | { status: 'res
 export class OutcomeUnknownError extends AppError {
   override name = 'OutcomeUnknownError';
   constructor(message: string) {
-    super('OUTCOME_UNKNOWN', message);
+    super('outcome_unknown', 'OUTCOME_UNKNOWN', message);
   }
 }
 
@@ -118,7 +118,7 @@ export class OutcomeUnknownError extends AppError {
 export class EarlierOutcomeError extends AppError {
   override name = 'EarlierOutcomeError';
   constructor(message: string) {
-    super('EARLIER_OUTCOME', message);
+    super('conflict', 'EARLIER_OUTCOME', message);
   }
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
 import { settlementImports, settlementLines, settlementQuarantine, settlementReissues, settlements, type SettlementImportRow } from '@/db/schema';
+import { AppError } from '@/lib/errors';
 import { openCopy } from './copy';
 import { parseSettlementFile, SettlementFileError, type ParseProgress } from './parse';
 import { reconcileImport } from './reconcile';
@@ -23,23 +24,33 @@ export const RECONCILE_ATTEMPTS = 3;
 /** An import still `importing` with no progress for this long lost its request (its instance stopped). */
 export const STALE_RECEIVE_MS = 10 * 60 * 1000;
 
-export class DuplicateImportError extends Error {
+export class DuplicateImportError extends AppError {
+  override name = 'DuplicateImportError';
   constructor(readonly existing: SettlementImportRow) {
     super(
+      'conflict',
+      'DUPLICATE',
       `This file was already imported${existing.createdAt ? ` on ${existing.createdAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}${existing.uploadedByEmail ? ` by ${existing.uploadedByEmail}` : existing.source === 'klarna' ? ' from Klarna' : ''}.`,
+      { details: { importId: existing.id } },
     );
   }
 }
 
-export class UploadTooLargeError extends Error {}
+export class UploadTooLargeError extends AppError {
+  override name = 'UploadTooLargeError';
+  constructor(message = 'The file is too large.') {
+    super('too_large', 'TOO_LARGE', message);
+  }
+}
 
 /**
  * The stale sweep (failStaleReceives) failed this import while its bytes were still coming:
  * nothing of it is kept, the import stays `failed`, and the uploader is told to send it again.
  */
-export class UploadStalledError extends Error {
+export class UploadStalledError extends AppError {
+  override name = 'UploadStalledError';
   constructor() {
-    super(`The upload stalled for more than ${STALE_RECEIVE_MS / 60_000} minutes and was stopped; nothing of this file was kept. Upload it again.`);
+    super('timeout', 'STALLED', `The upload stalled for more than ${STALE_RECEIVE_MS / 60_000} minutes and was stopped; nothing of this file was kept. Upload it again.`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { appDb } from '@/lib/db';
-import { KlarnaNotConfiguredError } from '@/lib/credentials/connection';
+import { KlarnaNotConfiguredError } from '@/lib/errors';
 import { KlarnaApiError } from '@/lib/klarna/errors';
 import { enqueue, queues, type JobHandlers } from '@/lib/jobs/queue';
 import { settlementReportEventPayloadSchema } from '@/lib/klarna/schemas/settlements';

@@ -15,6 +15,7 @@ import {
   type SettlementLineType,
 } from '@/lib/klarna/schemas/settlements';
 import type { PayoutTotals } from '@/db/schema';
+import { AppError } from '@/lib/errors';
 import { formatMinorUnits } from '@/lib/ui/money';
 
 /**
@@ -24,12 +25,13 @@ import { formatMinorUnits } from '@/lib/ui/money';
  * a UTF-8 BOM is dropped), so a file of several GB never sits whole in memory.
  */
 
-export class SettlementFileError extends Error {
+export class SettlementFileError extends AppError {
+  override name = 'SettlementFileError';
   constructor(
-    readonly code: 'empty_file' | 'not_csv' | 'missing_columns',
+    override readonly code: 'empty_file' | 'not_csv' | 'missing_columns',
     message: string,
   ) {
-    super(message);
+    super('validation', code, message);
   }
 }
 

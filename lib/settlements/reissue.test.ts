@@ -195,7 +195,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
 
       // (b) An operator accepts it: the new version replaces the old, audited with both versions' totals.
       const { actor } = await createUser(handle.db, { role: 'operator' });
-      const accepted = await acceptReissue(handle.db, actor, { settlementId, importId: second.id }, 'req-accept');
+      const accepted = await acceptReissue({ db: handle.db, actor, requestId: 'req-accept' }, { settlementId, importId: second.id });
       expect(accepted).toMatchObject({ replacedImportId: first.id, totals: { lineCount: before.lines.length - 2 }, replacedTotals: { lineCount: before.lines.length, net: before.payout.net } });
       const now = await payoutLines(settlementId);
       expect(now.payout.importId).toBe(second.id);
@@ -220,7 +220,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       expect(current).toMatchObject({ status: 'accepted', decidedByEmail: actor.email, replacedImport: { fileName: 'first.csv' } });
       expect((await listSettlements(handle.db, { limit: 200 })).rows.find((r) => r.settlementId === settlementId)?.reissuePending).toBe(false);
       // A second click is told what happened.
-      await expect(acceptReissue(handle.db, actor, { settlementId, importId: second.id })).rejects.toThrow(new ConflictError(`This re-issue was already accepted by ${actor.email} on ${record!.decidedAt!.toISOString().slice(0, 16).replace('T', ' ')} UTC.`));
+      await expect(acceptReissue({ db: handle.db, actor }, { settlementId, importId: second.id })).rejects.toThrow(new ConflictError(`This re-issue was already accepted by ${actor.email} on ${record!.decidedAt!.toISOString().slice(0, 16).replace('T', ' ')} UTC.`));
     });
 
     it('a clean re-issue (every line read) replaces the payout at once, and says so', async () => {
@@ -246,8 +246,8 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       const { settlementId, csv, first, sale, disputeId } = await importedPayout();
       const second = await importText(withBadAmountAndFee(csv, sale.capture, disputeId), 'viewer-reissue.csv');
       const { actor: viewer } = await createUser(handle.db, { role: 'viewer' });
-      await expect(acceptReissue(handle.db, viewer, { settlementId, importId: second.id }, 'req-viewer')).rejects.toThrow(ForbiddenError);
-      await expect(rejectReissue(handle.db, viewer, { settlementId, importId: second.id })).rejects.toThrow(/Your role \(Viewer\) may not import and reconcile settlements/);
+      await expect(acceptReissue({ db: handle.db, actor: viewer, requestId: 'req-viewer' }, { settlementId, importId: second.id })).rejects.toThrow(ForbiddenError);
+      await expect(rejectReissue({ db: handle.db, actor: viewer }, { settlementId, importId: second.id })).rejects.toThrow(/Your role \(Viewer\) may not import and reconcile settlements/);
       const denied = await handle.db.select().from(auditLog).where(and(eq(auditLog.action, 'access.denied'), eq(auditLog.actorId, viewer.id))).orderBy(asc(auditLog.id));
       expect(denied.map((d) => [d.outcome, (d.details as { attempted: string }).attempted])).toEqual([
         ['denied', 'acceptSettlementReissue'],
@@ -262,7 +262,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       const before = await payoutLines(settlementId);
       const second = await importText(withBadAmountAndFee(csv, sale.capture, disputeId), 'rejected.csv');
       const { actor } = await createUser(handle.db, { role: 'operator' });
-      const kept = await rejectReissue(handle.db, actor, { settlementId, importId: second.id }, 'req-reject');
+      const kept = await rejectReissue({ db: handle.db, actor, requestId: 'req-reject' }, { settlementId, importId: second.id });
       expect(kept.replacedTotals).toMatchObject({ lineCount: before.lines.length, net: before.payout.net });
       expect(await reissueOf(settlementId, second.id)).toMatchObject({ status: 'rejected', decidedByEmail: actor.email });
       const audit = await lastAudit('settlements.reject_reissue');
@@ -273,7 +273,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       expect(after.payout.importId).toBe(first.id);
       expect(after.lines.map((l) => [l.lineNo, l.verdict])).toEqual(before.lines.map((l) => [l.lineNo, l.verdict]));
       expect((await listSettlements(handle.db, { limit: 200 })).rows.find((r) => r.settlementId === settlementId)?.reissuePending).toBe(false);
-      await expect(acceptReissue(handle.db, actor, { settlementId, importId: second.id })).rejects.toThrow(/kept out by .* the current version stays/);
+      await expect(acceptReissue({ db: handle.db, actor }, { settlementId, importId: second.id })).rejects.toThrow(/kept out by .* the current version stays/);
     });
 
     it('the lines of a held re-issue settle nothing: a capture only they carry stays missing from the payout and matches the later payout that pays it', async () => {
@@ -309,7 +309,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
 
       // Kept out: still nothing of B's X lines counts.
       const { actor } = await createUser(handle.db, { role: 'operator' });
-      await rejectReissue(handle.db, actor, { settlementId: x, importId: second.id });
+      await rejectReissue({ db: handle.db, actor }, { settlementId: x, importId: second.id });
       await reconcileImport(handle.db, first.id);
       expect(await missingFromX()).toEqual([onlyInReissue]);
 

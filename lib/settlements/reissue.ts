@@ -7,6 +7,7 @@ import { assertCan, type Actor } from '@/lib/auth/guard';
 import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { reconcileImport } from './reconcile';
+import type { SettlementCtx } from './service';
 
 /**
  * Deciding a held re-issue of a payout (lib/settlements/reconcile.ts holds one that has lines
@@ -41,12 +42,13 @@ export function totalsOfPayout(p: SettlementRow): PayoutVersionTotals {
 }
 
 /** The role check every verb here starts with; a signed-in user refused is audited like the actions' guard does. */
-async function requireReconcile(db: Db, actor: Actor, attempted: string, requestId: string | null | undefined): Promise<void> {
+async function requireReconcile(ctx: SettlementCtx, attempted: string): Promise<Actor> {
   try {
-    assertCan(actor, 'settlements.reconcile');
+    assertCan(ctx.actor, 'settlements.reconcile');
+    return ctx.actor;
   } catch (error) {
-    if (error instanceof ForbiddenError) {
-      await recordAudit(db, { actor, action: 'access.denied', outcome: 'denied', details: { attempted, capability: 'settlements.reconcile' }, requestId: requestId ?? null });
+    if (error instanceof ForbiddenError && ctx.actor) {
+      await recordAudit(ctx.db, { actor: ctx.actor, action: 'access.denied', outcome: 'denied', details: { attempted, capability: 'settlements.reconcile' }, requestId: ctx.requestId ?? null });
     }
     throw error;
   }
@@ -85,8 +87,9 @@ async function pendingOrThrow(tx: Db, input: { settlementId: string; importId: s
  * again, and the audit entry names who, when and both versions' totals — in one transaction
  * with the change (reconcileImport runs `decide` inside its writing transaction).
  */
-export async function acceptReissue(db: Db, actor: Actor, input: ReissueDecisionInput, requestId?: string | null): Promise<ReissueDecision> {
-  await requireReconcile(db, actor, 'acceptSettlementReissue', requestId);
+export async function acceptReissue(ctx: SettlementCtx, input: ReissueDecisionInput): Promise<ReissueDecision> {
+  const { db, requestId } = ctx;
+  const actor = await requireReconcile(ctx, 'acceptSettlementReissue');
   const { settlementId, importId } = reissueDecisionInputSchema.parse(input);
   // A clear answer before the heavy reads when it is plainly too late.
   const [known] = await db
@@ -123,8 +126,9 @@ export async function acceptReissue(db: Db, actor: Actor, input: ReissueDecision
 }
 
 /** Keeps the payout's current version: the re-issue stays on record (its lines too), marked as kept out, audited. */
-export async function rejectReissue(db: Db, actor: Actor, input: ReissueDecisionInput, requestId?: string | null): Promise<ReissueDecision> {
-  await requireReconcile(db, actor, 'rejectSettlementReissue', requestId);
+export async function rejectReissue(ctx: SettlementCtx, input: ReissueDecisionInput): Promise<ReissueDecision> {
+  const { db, requestId } = ctx;
+  const actor = await requireReconcile(ctx, 'rejectSettlementReissue');
   const { settlementId, importId } = reissueDecisionInputSchema.parse(input);
   return db.transaction(async (tx) => {
     const { reissue, payout } = await pendingOrThrow(tx, { settlementId, importId });

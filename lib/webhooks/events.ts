@@ -138,7 +138,7 @@ export async function reprocessWebhookEvent(ctx: Ctx, id: number): Promise<{ sta
     throw new ConflictError(`Only events with a valid signature can be re-processed; this delivery was rejected (${found.rejectReason ?? 'no reason recorded'}).`);
   }
   const handler = appWebhookHandlers().find(found.eventType);
-  if (!handler) throw new AppError('NO_HANDLER', `No handler is registered for ${found.eventType ?? 'this'} events, so there is nothing to apply; the event stays stored as "no handler".`);
+  if (!handler) throw new AppError('conflict', 'NO_HANDLER', `No handler is registered for ${found.eventType ?? 'this'} events, so there is nothing to apply; the event stays stored as "no handler".`);
   const envelope = webhookEventSchema.safeParse(parseJsonOrNull(found.rawBody));
   if (!envelope.success) throw new ConflictError('The stored body is not a Klarna event, so it cannot be applied.');
 

@@ -3,14 +3,9 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { actionClient } from '@/lib/action';
-import { recordAudit } from '@/lib/audit';
-import { callKlarna } from '@/lib/credentials/connection';
-import { NotFoundError } from '@/lib/errors';
-import { fetchSettlementsFromKlarna } from '@/lib/settlements/fetch';
-import { getSettlement } from '@/lib/settlements/queries';
-import { reconcileImport } from '@/lib/settlements/reconcile';
 import { acceptReissue, describeAccepted, rejectReissue, reissueDecisionInputSchema } from '@/lib/settlements/reissue';
-import { resolveLine, resolveMissing, resolveLineInputSchema, resolveMissingInputSchema } from '@/lib/settlements/resolve';
+import { resolveLineInputSchema, resolveMissingInputSchema } from '@/lib/settlements/resolve';
+import { importSettlementsFromKlarna, rerunReconciliation, resolveLine, resolveMissing } from '@/lib/settlements/service';
 
 const reconcile = (name: string) => actionClient.metadata({ name, capability: 'settlements.reconcile' });
 const settlementId = z.string().trim().min(1).max(300);
@@ -24,7 +19,7 @@ const refreshed = <T>(id: string | null, value: T) => {
 
 /** "Fetch from Klarna": queues an import of every report Klarna has that is not in yet (the service audits it). */
 export const fetchFromKlarnaAction = reconcile('fetchSettlementsFromKlarna').action(async ({ ctx }) => {
-  const result = await callKlarna(() => fetchSettlementsFromKlarna({ db: ctx.db, actor: ctx.actor, settings: ctx.settings, requestId: ctx.requestId }));
+  const result = await importSettlementsFromKlarna(ctx);
   return refreshed(null, { queued: result.queued, alreadyImported: result.alreadyImported, importIds: result.importIds });
 });
 
@@ -32,31 +27,21 @@ export const fetchFromKlarnaAction = reconcile('fetchSettlementsFromKlarna').act
 export const rerunReconciliationAction = reconcile('reconcileSettlement')
   .inputSchema(z.object({ settlementId }))
   .action(async ({ parsedInput, ctx }) => {
-    const payout = await getSettlement(ctx.db, parsedInput.settlementId);
-    if (!payout) throw new NotFoundError('This payout is not in the dashboard (any more).');
-    await reconcileImport(ctx.db, payout.importId);
-    const after = await getSettlement(ctx.db, payout.settlementId);
-    await recordAudit(ctx.db, {
-      actor: ctx.actor,
-      action: 'settlements.reconcile',
-      target: { type: 'settlement', id: payout.settlementId },
-      details: { import_id: payout.importId, open_before: payout.openCount + payout.missingCount, open_after: after ? after.openCount + after.missingCount : null },
-      requestId: ctx.requestId,
-    });
-    return refreshed(payout.settlementId, { open: after ? after.openCount + after.missingCount : 0, matched: after?.matchedCount ?? 0 });
+    const { settlementId: id, open, matched } = await rerunReconciliation(ctx, parsedInput);
+    return refreshed(id, { open, matched });
   });
 
 export const resolveLineAction = reconcile('resolveSettlementLine')
   .inputSchema(resolveLineInputSchema.extend({ settlementId }))
   .action(async ({ parsedInput: { settlementId: id, ...input }, ctx }) => {
-    const resolved = await resolveLine(ctx.db, ctx.actor, input, ctx.requestId);
+    const resolved = await resolveLine(ctx, input);
     return refreshed(resolved.settlementId ?? id, { resolvedAt: resolved.resolvedAt.toISOString() });
   });
 
 export const resolveMissingAction = reconcile('resolveSettlementMissing')
   .inputSchema(resolveMissingInputSchema.extend({ settlementId }))
   .action(async ({ parsedInput: { settlementId: id, ...input }, ctx }) => {
-    const resolved = await resolveMissing(ctx.db, ctx.actor, input, ctx.requestId);
+    const resolved = await resolveMissing(ctx, input);
     return refreshed(resolved.settlementId ?? id, { resolvedAt: resolved.resolvedAt.toISOString() });
   });
 
@@ -64,7 +49,7 @@ export const resolveMissingAction = reconcile('resolveSettlementMissing')
 export const acceptReissueAction = reconcile('acceptSettlementReissue')
   .inputSchema(reissueDecisionInputSchema)
   .action(async ({ parsedInput, ctx }) => {
-    const decision = await acceptReissue(ctx.db, ctx.actor, parsedInput, ctx.requestId);
+    const decision = await acceptReissue(ctx, parsedInput);
     return refreshed(decision.settlementId, { message: describeAccepted(decision), decidedAt: decision.decidedAt.toISOString() });
   });
 
@@ -72,6 +57,6 @@ export const acceptReissueAction = reconcile('acceptSettlementReissue')
 export const rejectReissueAction = reconcile('rejectSettlementReissue')
   .inputSchema(reissueDecisionInputSchema)
   .action(async ({ parsedInput, ctx }) => {
-    const decision = await rejectReissue(ctx.db, ctx.actor, parsedInput, ctx.requestId);
+    const decision = await rejectReissue(ctx, parsedInput);
     return refreshed(decision.settlementId, { message: `Kept the current version of payout ${decision.settlementId}; the re-issue stays on record, kept out.`, decidedAt: decision.decidedAt.toISOString() });
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { routeActor } from '@/lib/auth/route';
 import { getDb } from '@/lib/db';
-import { AppError } from '@/lib/errors';
+import { AppError, toResponse } from '@/lib/errors';
 import { merchantsVersion } from '@/lib/merchants/cache';
 
 export const dynamic = 'force-dynamic';
@@ -16,12 +16,11 @@ export async function GET(request: Request) {
   const { denied } = await routeActor('dashboard.read', 'merchantsVersion');
   if (denied) return denied;
   const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) return Response.json({ error: { code: 'invalid_request', message: `account: ${parsed.error.issues[0]?.message ?? 'invalid'}` } }, { status: 400 });
+  if (!parsed.success) return toResponse(new AppError('validation', 'INVALID_REQUEST', `account: ${parsed.error.issues[0]?.message ?? 'invalid'}`));
   try {
     const version = await merchantsVersion(getDb(), parsed.data.account);
     return Response.json({ version }, { headers: { 'cache-control': 'no-store' } });
   } catch (error) {
-    if (error instanceof AppError) return Response.json({ error: { code: 'invalid_request', message: error.message } }, { status: 400 });
-    throw error;
+    return toResponse(error);
   }
 }

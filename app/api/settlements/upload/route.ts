@@ -17,5 +17,6 @@ export const maxDuration = 3600;
 export async function POST(request: Request) {
   const { actor, denied } = await routeActor('settlements.reconcile', 'uploadSettlementFile');
   if (denied) return denied;
-  return handleSettlementUpload(request, { handle: appDb(), actor, requestId: await currentRequestId() });
+  const handle = appDb();
+  return handleSettlementUpload(request, { db: handle.db, handle, actor, requestId: await currentRequestId() });
 }

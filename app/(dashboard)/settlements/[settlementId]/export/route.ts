@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { getDb } from '@/lib/db';
 import { getSettlement, listSettlementLines, listSettlementMissing } from '@/lib/settlements/queries';
 import { routeActor } from '@/lib/auth/route';
+import { NotFoundError, toResponse } from '@/lib/errors';
 import { csvRow, UTF8_BOM, wantsBom } from '@/lib/payments/csv';
 import { decodeSegment } from '@/lib/ui/search-params';
 import { settlementCsvHeader, settlementLineCsvRow, settlementMissingCsvRow } from '../_components/export-csv';
@@ -21,10 +22,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ sett
   const { denied } = await routeActor('dashboard.read', 'exportSettlementLines');
   if (denied) return denied;
   const id = idSchema.safeParse(decodeSegment((await params).settlementId));
-  if (!id.success) return Response.json({ error: { code: 'not_found', message: 'No such payout.' } }, { status: 404 });
+  if (!id.success) return toResponse(new NotFoundError('No such payout.'));
   const db = getDb();
   const payout = await getSettlement(db, id.data);
-  if (!payout) return Response.json({ error: { code: 'not_found', message: 'No such payout.' } }, { status: 404 });
+  if (!payout) return toResponse(new NotFoundError('No such payout.'));
 
   const encoder = new TextEncoder();
   const bom = wantsBom(request.url) ? UTF8_BOM : '';

@@ -1,5 +1,6 @@
 import { routeActor } from '@/lib/auth/route';
 import { getDb } from '@/lib/db';
+import { AppError, toResponse } from '@/lib/errors';
 import { paymentLinkVersion } from '@/lib/payments/links';
 import { decodeSegment } from '@/lib/ui/search-params';
 
@@ -13,7 +14,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ pay
   const { denied } = await routeActor('dashboard.read', 'paymentLinkVersion');
   if (denied) return denied;
   const paymentRequestId = decodeSegment((await params).paymentRequestId);
-  if (!paymentRequestId || paymentRequestId.length > 300) return Response.json({ error: { code: 'invalid_request', message: 'paymentRequestId: invalid' } }, { status: 400 });
+  if (!paymentRequestId || paymentRequestId.length > 300) return toResponse(new AppError('validation', 'INVALID_REQUEST', 'paymentRequestId: invalid'));
   const version = await paymentLinkVersion(getDb(), paymentRequestId);
   return Response.json({ version }, { headers: { 'cache-control': 'no-store' } });
 }

@@ -6,7 +6,7 @@ import { auditLog, settlementImports, settlementLines, settlementMissing, settle
 import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
 import { describeEachDriver } from '@/test/db';
 import { createUser } from '@/test/factories';
-import { resolveLine, resolveMissing } from './resolve';
+import { resolveLine, resolveMissing } from './service';
 
 const at = new Date('2026-03-10T12:00:00Z');
 
@@ -71,7 +71,7 @@ describeEachDriver('resolving settlement verdicts', (db) => {
   it('resolves a line that needs attention with a note, audits it, and lowers the payout’s open count', async () => {
     const { importId, settlementId, counts } = await arrange(db());
     const { actor } = await createUser(db(), { role: 'operator' });
-    const result = await resolveLine(db(), actor, { importId, lineNo: 3, note: '  Klarna confirmed the partial capture.  ' }, 'req-1');
+    const result = await resolveLine({ db: db(), actor, requestId: 'req-1' }, { importId, lineNo: 3, note: '  Klarna confirmed the partial capture.  ' });
     expect(result.settlementId).toBe(settlementId);
 
     const [line] = await db().select().from(settlementLines).where(and(eq(settlementLines.importId, importId), eq(settlementLines.lineNo, 3)));
@@ -88,14 +88,14 @@ describeEachDriver('resolving settlement verdicts', (db) => {
     const { importId, counts } = await arrange(db());
     const { actor } = await createUser(db(), { role: 'operator' });
     const { actor: viewer } = await createUser(db(), { role: 'viewer' });
-    await resolveLine(db(), actor, { importId, lineNo: 4, note: 'Rate changed mid-month.' });
-    await expect(resolveLine(db(), actor, { importId, lineNo: 4, note: 'again' })).rejects.toBeInstanceOf(ConflictError);
-    await expect(resolveLine(db(), actor, { importId, lineNo: 4, note: 'again' })).rejects.toThrow(/already resolved by/);
-    await expect(resolveLine(db(), actor, { importId, lineNo: 2, note: 'fine' })).rejects.toThrow(/matched: there is nothing to resolve/);
-    await expect(resolveLine(db(), actor, { importId, lineNo: 99, note: 'fine' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(resolveLine(db(), actor, { importId, lineNo: 5, note: '   ' })).rejects.toThrow();
-    await expect(resolveLine(db(), actor, { importId, lineNo: 5, note: 'x'.repeat(1001) })).rejects.toThrow();
-    await expect(resolveLine(db(), viewer, { importId, lineNo: 5, note: 'I may not' })).rejects.toBeInstanceOf(ForbiddenError);
+    await resolveLine({ db: db(), actor }, { importId, lineNo: 4, note: 'Rate changed mid-month.' });
+    await expect(resolveLine({ db: db(), actor }, { importId, lineNo: 4, note: 'again' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(resolveLine({ db: db(), actor }, { importId, lineNo: 4, note: 'again' })).rejects.toThrow(/already resolved by/);
+    await expect(resolveLine({ db: db(), actor }, { importId, lineNo: 2, note: 'fine' })).rejects.toThrow(/matched: there is nothing to resolve/);
+    await expect(resolveLine({ db: db(), actor }, { importId, lineNo: 99, note: 'fine' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(resolveLine({ db: db(), actor }, { importId, lineNo: 5, note: '   ' })).rejects.toThrow();
+    await expect(resolveLine({ db: db(), actor }, { importId, lineNo: 5, note: 'x'.repeat(1001) })).rejects.toThrow();
+    await expect(resolveLine({ db: db(), actor: viewer }, { importId, lineNo: 5, note: 'I may not' })).rejects.toBeInstanceOf(ForbiddenError);
     expect(await counts()).toEqual({ open: 2, missing: 2 });
     const entries = await db().select().from(auditLog).where(eq(auditLog.action, 'settlements.resolve'));
     expect(entries.filter((e) => e.targetId?.startsWith(importId))).toHaveLength(1);
@@ -104,12 +104,12 @@ describeEachDriver('resolving settlement verdicts', (db) => {
   it('resolves a missing capture once, audited, lowering the payout’s missing count', async () => {
     const { importId, settlementId, counts } = await arrange(db());
     const { actor } = await createUser(db(), { role: 'admin' });
-    await resolveMissing(db(), actor, { importId, operationId: 'cap-m1', note: 'Settles in next week’s payout.' });
+    await resolveMissing({ db: db(), actor }, { importId, operationId: 'cap-m1', note: 'Settles in next week’s payout.' });
     expect(await counts()).toEqual({ open: 3, missing: 1 });
     const [item] = await db().select().from(settlementMissing).where(and(eq(settlementMissing.importId, importId), eq(settlementMissing.operationId, 'cap-m1')));
     expect(item).toMatchObject({ resolvedByEmail: actor.email, resolutionNote: 'Settles in next week’s payout.' });
-    await expect(resolveMissing(db(), actor, { importId, operationId: 'cap-m1', note: 'again' })).rejects.toBeInstanceOf(ConflictError);
-    await expect(resolveMissing(db(), actor, { importId, operationId: 'cap-nope', note: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(resolveMissing({ db: db(), actor }, { importId, operationId: 'cap-m1', note: 'again' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(resolveMissing({ db: db(), actor }, { importId, operationId: 'cap-nope', note: 'x' })).rejects.toBeInstanceOf(NotFoundError);
     const [entry] = await db().select().from(auditLog).where(eq(auditLog.targetId, `${importId}:cap-m1`));
     expect(entry).toMatchObject({ action: 'settlements.resolve', targetType: 'settlement_missing' });
     expect(entry!.details).toMatchObject({ settlementId, verdict: 'missing', note: 'Settles in next week’s payout.' });
