@@ -124,7 +124,7 @@ test.describe('settlements', () => {
     await expect
       .poll(async () => {
         const known = await dashboardAmounts(operator, accountId);
-        return [...eur, ...sek].filter((id) => known.get(id)?.split('/')[0] !== '0').length + (known.get(eur[6]!)?.endsWith('/2000') ? 1 : 0);
+        return [...eur, ...sek].filter((id) => (known.get(id)?.split('/')[0] ?? '0') !== '0').length + (known.get(eur[6]!)?.endsWith('/2000') ? 1 : 0);
       }, { timeout: 60_000, message: 'captures and refund known to the dashboard' })
       .toBe(eur.length + sek.length + 1);
 
