@@ -254,6 +254,30 @@ export class RowWriter {
     this.pos = w + e - s + 1;
   }
 
+  /** Bytes with nothing to escape (the import's id and its delimiter, made once per file), as they are. */
+  bytes(b: Buffer): void {
+    this.room(b.length);
+    const o = this.buf;
+    let w = this.pos;
+    for (let i = 0; i < b.length; i++) o[w++] = b[i]!;
+    this.pos = w;
+  }
+
+  /** A non-negative integer (a line number), then `end`. */
+  natural(n: number, end: number): void {
+    this.room(17);
+    const o = this.buf;
+    let digits = 1;
+    for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
+    let w = this.pos + digits;
+    this.pos = w + 1;
+    o[w] = end;
+    for (let m = n; digits > 0; digits--) {
+      o[--w] = 48 + (m % 10);
+      m = Math.floor(m / 10);
+    }
+  }
+
   /** Text known to be ASCII with nothing to escape (numbers, checked codes), then `end`. */
   ascii(v: string, end: number): void {
     this.room(v.length + 1);
@@ -411,7 +435,7 @@ export function copyColumnsOf(header: SettlementHeader): string[] {
 export function rowEncoder(header: SettlementHeader, importId: string): RowEncoder {
   const ix = header.index;
   const extras = header.extras;
-  const importIdText = importId;
+  const importIdBytes = Buffer.from(importId + COPY_DELIMITER);
   let rec: CsvScanner = null as unknown as CsvScanner;
   let buf: Buffer = Buffer.alloc(0);
 
@@ -784,8 +808,8 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
     if (asIs) out.rawLine(buf, rec.start, rec.end, rec.ends, rec.count);
     else for (const v of inFileValues) v.write(out, buf, DELIM);
     for (const v of absentValues) v.write(out, buf, DELIM);
-    out.ascii(importIdText, DELIM);
-    out.ascii(String(lineNo), DELIM);
+    out.bytes(importIdBytes);
+    out.natural(lineNo, DELIM);
     if (operation) operation.write(out, buf, DELIM);
     else out.ascii(NULL, DELIM);
     if (extra) out.text(JSON.stringify(extra), DELIM);
