@@ -139,24 +139,43 @@ function judged(importId: string, importCreatedAt: Date, reissued: string[], spa
         CASE WHEN exp_fee IS NOT NULL THEN tax_fixed_v + ${scaledProduct(sql`exp_fee`, sql`tax_variable_v`)} END AS exp_tax
       FROM fees
     ),
-    verdicts AS (
+    first_pass AS (
+      -- Each line's verdict but for the two checks that read outside the join (the file's own
+      -- duplicates, from a CTE; which kind of unknown, from payment_transactions), and only the
+      -- lines whose verdict may change: this filter runs in the parallel workers, so a million
+      -- lines become a few hundred before they reach the leader (which alone may read a CTE).
       SELECT taxed.*,
         CASE
           WHEN earlier_id IS NOT NULL THEN 'duplicate'
-          -- Only a line the parser flagged can repeat one before it (the check reads a CTE, so it
-          -- stays out of the part of the plan parallel workers run).
-          WHEN was_verdict = 'duplicate' AND EXISTS (SELECT 1 FROM firsts f WHERE f.type = taxed.type AND f.key = ${dupKey('taxed')} AND f.first_line < taxed.line_no) THEN 'duplicate'
           WHEN type IN ('DISCOUNT', 'PENALTY', 'DISPUTE') THEN 'adjustment'
-          WHEN o_id IS NULL THEN
-            CASE WHEN EXISTS (SELECT 1 FROM payment_transactions t WHERE t.payment_transaction_id = taxed.payment_transaction_id)
-              THEN CASE WHEN type = 'RETURN' THEN 'unknown_refund' ELSE 'unknown_capture' END
-              ELSE 'unknown_transaction' END
+          WHEN o_id IS NULL THEN 'unknown'
           WHEN currency <> o_currency THEN 'currency_mismatch'
           WHEN type IN ('SALE', 'RETURN') AND abs(amount) <> o_amount THEN 'amount_mismatch'
           WHEN type IN ('SALE', 'FEE') AND (fee_amount <> exp_fee OR tax_amount <> exp_tax) THEN 'fee_mismatch'
           ELSE 'matched'
-        END AS verdict
+        END AS verdict0
       FROM taxed
+    ),
+    candidates AS (
+      SELECT * FROM first_pass
+      WHERE was_verdict = 'duplicate' OR verdict0 IS DISTINCT FROM was_verdict
+        OR CASE WHEN verdict0 IN ('matched', 'adjustment') THEN was_amount IS NOT NULL OR was_currency IS NOT NULL OR was_fee IS NOT NULL OR was_tax IS NOT NULL
+          ELSE (was_amount, was_currency, was_fee, was_tax) IS DISTINCT FROM (o_amount, o_currency, exp_fee, exp_tax) END
+      OFFSET 0 -- a fence: the checks below run on these lines only
+    ),
+    verdicts AS (
+      SELECT candidates.*,
+        CASE
+          WHEN verdict0 = 'duplicate' THEN 'duplicate'
+          -- Only a line the parser flagged can repeat one before it.
+          WHEN was_verdict = 'duplicate' AND EXISTS (SELECT 1 FROM firsts f WHERE f.type = candidates.type AND f.key = ${dupKey('candidates')} AND f.first_line < candidates.line_no) THEN 'duplicate'
+          WHEN verdict0 = 'unknown' THEN
+            CASE WHEN EXISTS (SELECT 1 FROM payment_transactions t WHERE t.payment_transaction_id = candidates.payment_transaction_id)
+              THEN CASE WHEN type = 'RETURN' THEN 'unknown_refund' ELSE 'unknown_capture' END
+              ELSE 'unknown_transaction' END
+          ELSE verdict0
+        END AS verdict
+      FROM candidates
       OFFSET 0 -- a fence: the verdict is computed once per line, not once per use below
     ),
     expected AS (
