@@ -100,7 +100,11 @@ function judged(importId: string, importCreatedAt: Date, reissued: string[], spa
     ),
     firsts AS MATERIALIZED (
       SELECT d.type, d.operation_id AS key, min(d.line_no) AS first_line
-      FROM settlement_lines d JOIN (SELECT DISTINCT type, operation_id FROM flagged WHERE operation_id IS NOT NULL) f ON d.operation_id = f.operation_id AND d.type = f.type
+      -- The flagged keys read again rather than from the CTE, so the join runs in the workers
+      -- (a CTE scan is parallel-restricted: every line would go to the leader to be joined there).
+      FROM settlement_lines d JOIN (
+        SELECT DISTINCT c.type, c.operation_id FROM settlement_lines c WHERE c.import_id = ${importId} AND c.verdict = 'duplicate' AND c.operation_id IS NOT NULL
+      ) f ON d.operation_id = f.operation_id AND d.type = f.type
       WHERE d.import_id = ${importId}
       GROUP BY 1, 2
       UNION ALL
