@@ -1,6 +1,7 @@
 import { type Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { DbHandle } from '@/db/client';
+import type { SettlementColumn } from '@/lib/klarna/schemas/settlements';
 
 /**
  * Bulk loading settlement lines with Postgres `COPY … FROM STDIN` (row-by-row INSERT is
@@ -11,52 +12,62 @@ import type { DbHandle } from '@/db/client';
  * (`COPY … FROM '/dev/blob'`).
  */
 
-/** What lib/settlements/parse.ts `rowEncoder` writes for a line, in COPY order: the import, the line's fields, its provisional verdict. */
-export const lineCopyColumns = [
-  'import_id',
-  'line_no',
-  'settlement_id',
-  'type',
-  'payment_transaction_id',
-  'payment_capture_id',
-  'payment_refund_id',
-  'dispute_id',
-  'operation_id',
-  'account_id',
-  'currency',
-  'amount',
-  'fee_amount',
-  'tax_amount',
-  'discount_amount',
-  'penalty_amount',
-  'net_amount',
-  'rate_fixed',
-  'rate_variable',
-  'tax_rate_fixed',
-  'tax_rate_variable',
-  'price_plan_id',
-  'captured_at',
-  'created_at',
-  'transaction_created_at',
-  'klarna_reference',
-  'merchant_reference',
-  'transaction_reference',
-  'payment_option_category',
-  'capture_reference',
-  'refund_reference',
-  'extra',
-  'verdict',
-] as const;
+/** The `settlement_lines` column each column of a settlement file goes into. */
+export const settlementLineColumnOf: Readonly<Record<SettlementColumn, string>> = {
+  captured_at: 'captured_at',
+  created_at: 'created_at',
+  payment_transaction_created_at: 'transaction_created_at',
+  payment_transaction_id: 'payment_transaction_id',
+  klarna_reference: 'klarna_reference',
+  payment_capture_id: 'payment_capture_id',
+  merchant_reference: 'merchant_reference',
+  payment_transaction_reference: 'transaction_reference',
+  amount: 'amount',
+  'payment_pricing_details.price_plan_id': 'price_plan_id',
+  'payment_pricing.rate.fixed': 'rate_fixed',
+  'payment_pricing.rate.variable': 'rate_variable',
+  'payment_pricing.rate.tax.variable': 'tax_rate_variable',
+  'payment_pricing.rate.tax.fixed': 'tax_rate_fixed',
+  discount_amount: 'discount_amount',
+  penalty_amount: 'penalty_amount',
+  currency: 'currency',
+  payment_refund_id: 'payment_refund_id',
+  payment_option_category: 'payment_option_category',
+  capture_reference: 'capture_reference',
+  refund_reference: 'refund_reference',
+  dispute_id: 'dispute_id',
+  account_id: 'account_id',
+  settlement_id: 'settlement_id',
+  type: 'type',
+  fee_amount: 'fee_amount',
+  tax_amount: 'tax_amount',
+  net_amount: 'net_amount',
+};
 
-/** Rows in COPY text format with the unit separator between cells (lib/settlements/parse.ts `rowEncoder`). */
-export type Copier = { write(batch: { text: string }): Promise<void>; end(): Promise<void>; abort(error: Error): Promise<void> };
+/** What the parser adds to each line's columns: the import, the line, what it settles, unknown columns (jsonb) and its provisional verdict. */
+export const derivedLineColumns = ['import_id', 'line_no', 'operation_id', 'extra', 'verdict'] as const;
+
+/** Rows in COPY text format with the unit separator between cells (lib/settlements/parse.ts `rowEncoder`), as UTF-8 bytes. */
+export type Copier = { write(batch: { data: Uint8Array }): Promise<void>; end(): Promise<void>; abort(error: Error): Promise<void> };
 
 const copyOptions = `(FORMAT text, DELIMITER E'\\x1f', NULL '')`;
 
-/** Opens a COPY into `settlement_lines`; write batches, then end (or abort: the caller deletes what arrived). */
-export async function openCopy(handle: DbHandle): Promise<Copier> {
+/**
+ * Bytes handed to the COPY stream and not yet taken by the socket, at most: a write returns
+ * while less is waiting, so the parser goes on with the next batch while Postgres reads this
+ * one (waiting for each batch to drain would leave one of the two idle by turns), and the
+ * memory stays bounded when Postgres is the slower.
+ */
+const IN_FLIGHT_BYTES = 16 << 20;
+
+/**
+ * Opens a COPY into `settlement_lines` of these columns (the parser's `copyColumnsOf`: the
+ * file's own order, so a line can go through as the file has it); write batches, then end
+ * (or abort: the caller deletes what arrived).
+ */
+export async function openCopy(handle: DbHandle, copyColumns: readonly string[]): Promise<Copier> {
   const table = 'settlement_lines';
-  const columns = lineCopyColumns.join(', ');
+  const columns = copyColumns.join(', ');
   if (handle.driver === 'postgres') {
     // On a connection of its own: postgres.js would otherwise send other queries of this
     // process (another upload's, a progress update) down the connection in COPY mode.
@@ -74,24 +85,31 @@ export async function openCopy(handle: DbHandle): Promise<Copier> {
       throw error;
     }
     let streamError: Error | null = null;
+    let inFlight = 0;
+    let wake: (() => void) | null = null;
+    const woken = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
     stream.on('error', (e: Error) => {
       streamError = e;
+      woken();
     });
-    stream.on('close', release);
+    stream.on('close', () => {
+      release();
+      woken();
+    });
     return {
-      async write({ text }) {
+      async write({ data }) {
         if (streamError) throw streamError;
-        if (!stream.write(text)) {
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              stream.off('drain', done);
-              stream.off('error', done);
-              resolve();
-            };
-            stream.on('drain', done);
-            stream.on('error', done);
-          });
-        }
+        const n = data.length;
+        inFlight += n;
+        stream.write(data, () => {
+          inFlight -= n;
+          if (inFlight <= IN_FLIGHT_BYTES) woken();
+        });
+        while (inFlight > IN_FLIGHT_BYTES && !streamError && !stream.destroyed) await new Promise<void>((resolve) => (wake = resolve));
         if (streamError) throw streamError;
       },
       async end() {
@@ -116,8 +134,8 @@ export async function openCopy(handle: DbHandle): Promise<Copier> {
   }
   const pg = handle.client;
   return {
-    async write({ text }) {
-      await pg.query(`COPY ${table} (${columns}) FROM '/dev/blob' ${copyOptions}`, [], { blob: new Blob([text]) });
+    async write({ data }) {
+      await pg.query(`COPY ${table} (${columns}) FROM '/dev/blob' ${copyOptions}`, [], { blob: new Blob([new Uint8Array(data)]) });
     },
     async end() {},
     async abort() {},

@@ -3,8 +3,8 @@ import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
 import { settlementImports, settlementLines, settlementQuarantine, settlementReissues, settlements, type SettlementImportRow } from '@/db/schema';
 import { AppError } from '@/lib/errors';
-import { openCopy } from './copy';
-import { parseSettlementFile, SettlementFileError, type ParseProgress } from './parse';
+import { openCopy, type Copier } from './copy';
+import { copyColumnsOf, parseSettlementFile, SettlementFileError, type ParseProgress } from './parse';
 import { reconcileImport } from './reconcile';
 import { recheckImportsSettledBy } from './recheck';
 
@@ -172,20 +172,20 @@ export async function receiveSettlementFile(
     if (process.env.SETTLEMENT_IMPORT_TIMING) console.error(`${what}: ${((performance.now() - mark) / 1000).toFixed(2)} s`);
     mark = performance.now();
   };
-  let copier: Awaited<ReturnType<typeof openCopy>> | null = null;
+  // Opened once the header is read: the rows' columns follow the file's (parse.ts copyColumnsOf).
+  let copier = null as Copier | null;
   let copyWait = 0;
   try {
-    copier = await openCopy(handle);
-    const copy = copier;
     const parsed = await parseSettlementFile(
       measured(),
       {
         header: async (h) => {
           await db.update(settlementImports).set({ columns: h.columns, extraColumns: h.extras.map((e) => e.name) }).where(stillImporting);
+          copier = await openCopy(handle, copyColumnsOf(h));
         },
         lines: async (batch) => {
           const waited = performance.now();
-          await copy.write(batch);
+          await copier!.write({ data: batch.data });
           copyWait += performance.now() - waited;
           imported += batch.count;
         },
@@ -203,7 +203,7 @@ export async function receiveSettlementFile(
       { importId },
     );
     const ending = performance.now();
-    await copy.end();
+    await copier?.end();
     copyWait += performance.now() - ending;
     timing(`parse+copy (${(copyWait / 1000).toFixed(2)} s of it waiting for Postgres)`);
     await saveProgress(true);

@@ -23,7 +23,7 @@ async function parse(text: string, chunkBytes = 1 << 20) {
     {
       lines: async (batch) => {
         imported += batch.count;
-        rows += batch.text;
+        rows += batch.data.toString();
       },
       quarantine: async (batch) => {
         quarantined.push(...batch);

@@ -1,6 +1,3 @@
-import Papa from 'papaparse';
-import { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import {
   columnsNeededWithout,
   inferLineType,
@@ -17,12 +14,14 @@ import {
 import type { PayoutTotals } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { formatMinorUnits } from '@/lib/ui/money';
+import { derivedLineColumns, settlementLineColumnOf } from './copy';
+import { CsvScanner, csvRecords, type QuoteProblem } from './csv';
 
 /**
  * Reading a settlement file: the header (columns in any order, aliases, unknown columns
  * kept), then each record typed or quarantined with its line number, column and reason.
- * Streams through papaparse (RFC 4180: quoted commas, quotes and line breaks; CRLF or LF;
- * a UTF-8 BOM is dropped), so a file of several GB never sits whole in memory.
+ * Streams through csv.ts's scanner (RFC 4180: quoted commas, quotes and line breaks; CRLF or
+ * LF; a UTF-8 BOM is dropped), so a file of several GB never sits whole in memory.
  */
 
 export class SettlementFileError extends AppError {
@@ -110,15 +109,12 @@ const currencies = new Set<string>(Intl.supportedValuesOf('currency'));
 const lineTypes = new Set<string>(settlementLineTypes);
 
 /**
- * COPY's text format with the unit separator (0x1F) as delimiter (no CSV cell holds one) and
- * the empty string as NULL (an empty cell means "none" in every column), so a row needs
- * escaping only when a value holds a backslash or a line break: one test per row.
+ * COPY's text format with the unit separator (0x1F) as delimiter and the empty string as NULL
+ * (an empty cell means "none" in every column). Each value is escaped as its bytes are copied
+ * (`RowWriter.range`): a backslash, a line feed, a CR and a unit separator in a value.
  */
 export const COPY_DELIMITER = '\u001f';
 const NULL = '';
-const NEEDS_ESCAPE = /[\\\n\r]/;
-const LONE_CR = /\r(?!\n)/;
-const escapeCopy = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\u001f/g, '\\x1f');
 
 const isSpace = (c: number) => c === 32 || c === 9;
 const trimmed = (v: string) => (v.length && (isSpace(v.charCodeAt(0)) || isSpace(v.charCodeAt(v.length - 1))) ? v.trim() : v);
@@ -181,28 +177,184 @@ function timestampOf(column: string, v: string, instant = false): string {
 }
 
 /**
- * Checks one record of this header and writes it as a row of `settlement_lines` (copy.ts
- * `lineCopyColumns` order, COPY text format), or throws a LineError naming the column.
+ * Checks one record of this header and writes it as a row of `settlement_lines`
+ * (`copyColumnsOf` order, COPY text format), or throws a LineError naming the column.
  * Values go through as the file has them once checked: whole minor units, ISO timestamps,
  * a known currency and line type. What the seed's 24 columns do not state is derived
  * (docs/klarna-decisions.md "Settlement file"): the type from the identifiers filled
  * (`inferLineType`), the fee from the line's rate (`feeFor`'s rule; a SALE without fee or rate
  * is quarantined, never read as fee 0), VAT from the VAT rate, the net by `netAmountOf`.
  * Empty discount and penalty cells are 0, empty rates unknown (\N). Built once per file
- * (column positions resolved up front): it runs once per line of files of millions of lines.
+ * (column positions resolved up front): it runs once per line of files of millions of lines,
+ * so it reads the scanner's bytes (csv.ts) and copies the ones it keeps straight into the
+ * COPY rows; a value it cannot check on the bytes alone (spaces around it, a lower-case
+ * currency, a timestamp of another shape) goes the way of text, with the same checks.
  */
 export type { PayoutTotals };
 
 type Running = Omit<PayoutTotals, 'currency' | 'periodStart' | 'periodEnd'> & { lo: number; hi: number; currencies: Map<string, number> };
 
+/** COPY text rows being written, as bytes (cells escaped: backslash, line feed, CR and the delimiter). */
+export class RowWriter {
+  buf = Buffer.allocUnsafe(1 << 22);
+  pos = 0;
+
+  private room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+
+  /** The rows written so far, handed over (the writer goes on in a new buffer). */
+  take(): Buffer {
+    const rows = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(this.buf.length);
+    this.pos = 0;
+    return rows;
+  }
+
+  /** Bytes [s, e) of src as one value, escaped, then `end` (the delimiter or a line feed). */
+  range(src: Buffer, s: number, e: number, end: number): void {
+    this.room((e - s) * 4 + 1);
+    const o = this.buf;
+    let w = this.pos;
+    for (let i = s; i < e; i++) {
+      const c = src[i]!;
+      if (c > 31 && c !== 92) o[w++] = c;
+      else if (c === 92) {
+        o[w++] = 92;
+        o[w++] = 92;
+      } else if (c === 10) {
+        o[w++] = 92;
+        o[w++] = 110;
+      } else if (c === 13) {
+        o[w++] = 92;
+        o[w++] = 114;
+      } else if (c === 31) {
+        o[w++] = 92;
+        o[w++] = 120;
+        o[w++] = 49;
+        o[w++] = 102;
+      } else o[w++] = c;
+    }
+    o[w++] = end;
+    this.pos = w;
+  }
+
+  /**
+   * A whole record as the file has it, its commas made delimiters (`cellEnds`: where each cell
+   * ends), then a delimiter: for a record whose values are its cells and need no escaping.
+   */
+  rawLine(src: Buffer, s: number, e: number, cellEnds: Int32Array, count: number): void {
+    this.room(e - s + 1);
+    const o = this.buf;
+    const w = this.pos;
+    src.copy(o, w, s, e);
+    for (let i = 0; i < count - 1; i++) o[w + cellEnds[i]! - s] = DELIM;
+    o[w + e - s] = DELIM;
+    this.pos = w + e - s + 1;
+  }
+
+  /** Bytes with nothing to escape (the import's id and its delimiter, made once per file), as they are. */
+  bytes(b: Buffer): void {
+    this.room(b.length);
+    const o = this.buf;
+    let w = this.pos;
+    for (let i = 0; i < b.length; i++) o[w++] = b[i]!;
+    this.pos = w;
+  }
+
+  /** A non-negative integer (a line number), then `end`. */
+  natural(n: number, end: number): void {
+    this.room(17);
+    const o = this.buf;
+    let digits = 1;
+    for (let m = n; m >= 10; m = Math.floor(m / 10)) digits++;
+    let w = this.pos + digits;
+    this.pos = w + 1;
+    o[w] = end;
+    for (let m = n; digits > 0; digits--) {
+      o[--w] = 48 + (m % 10);
+      m = Math.floor(m / 10);
+    }
+  }
+
+  /** Text known to be ASCII with nothing to escape (numbers, checked codes), then `end`. */
+  ascii(v: string, end: number): void {
+    this.room(v.length + 1);
+    const o = this.buf;
+    let w = this.pos;
+    for (let i = 0; i < v.length; i++) o[w++] = v.charCodeAt(i);
+    o[w++] = end;
+    this.pos = w;
+  }
+
+  /** Any text, as UTF-8, escaped, then `end`. */
+  text(v: string, end: number): void {
+    const bytes = Buffer.from(v);
+    this.range(bytes, 0, bytes.length, end);
+  }
+}
+
+const TAB = 9;
+const SPACE = 32;
+const DELIM = 31;
+const LF = 10;
+
+/**
+ * A value of a row: a range of the record's bytes (`s` ≥ 0), a text (`s` = -1) or none
+ * (`s` = -2, written as NULL). Reused, one per output column: no allocation per line.
+ */
+class Value {
+  s = -2;
+  e = 0;
+  str = '';
+  setRange(s: number, e: number): void {
+    this.s = s;
+    this.e = e;
+  }
+  setText(v: string): void {
+    this.s = -1;
+    this.str = v;
+  }
+  /** Text known to be ASCII with nothing to escape (a number). */
+  setAscii(v: string): void {
+    this.s = -3;
+    this.str = v;
+  }
+  setNull(): void {
+    this.s = -2;
+  }
+  get has(): boolean {
+    return this.s !== -2;
+  }
+  write(w: RowWriter, buf: Buffer, end: number): void {
+    if (this.s >= 0) w.range(buf, this.s, this.e, end);
+    else if (this.s === -3) w.ascii(this.str, end);
+    else if (this.s === -1) w.text(this.str, end);
+    else w.ascii(NULL, end);
+  }
+}
+
+/** FNV-1a over bytes and text, then murmur3's finaliser (SeenFilter's hash). */
+const fnvBytes = (h: number, buf: Buffer, s: number, e: number) => {
+  for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h;
+};
+const fnvText = (h: number, v: string) => {
+  for (let i = 0; i < v.length; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+  return h;
+};
+const fnvValue = (h: number, v: Value, buf: Buffer) => (v.s >= 0 ? fnvBytes(h, buf, v.s, v.e) : v.s === -2 ? h : fnvText(h, v.str));
+
 export type RowEncoder = {
-  encode(cells: string[], lineNo: number): string;
+  /** Checks the scanner's current record and writes its row into `out`, or throws a LineError (nothing written). */
+  encode(record: CsvScanner, lineNo: number, out: RowWriter): void;
   /** Each payout's totals over the lines encoded so far. */
   totals(): PayoutTotals[];
   /** The accounts the lines name (distinct). */
   accounts: Set<string>;
-  /** Whether the last record encoded may span several file lines (a cell holds a line break). */
-  multiline(cells: string[]): boolean;
 };
 
 /**
@@ -215,10 +367,13 @@ export type RowEncoder = {
 class SeenFilter {
   private readonly words = new Uint32Array(1 << 22);
 
-  /** Whether (kind, key) may have been added before; adds it. */
-  addAndCheck(kind: number, key: string): boolean {
-    let h = (0x811c9dc5 ^ kind) >>> 0;
-    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  /** The hash to feed a key of this kind into (then `addAndCheck`). */
+  start(kind: number): number {
+    return (0x811c9dc5 ^ kind) >>> 0;
+  }
+
+  /** Whether the key hashed to h may have been added before; adds it. */
+  addAndCheck(h: number): boolean {
     let h2 = h ^ (h >>> 16);
     h2 = Math.imul(h2, 0x85ebca6b);
     h2 ^= h2 >>> 13;
@@ -239,185 +394,429 @@ class SeenFilter {
   }
 }
 
+/** Three upper-case ASCII letters as one number (a currency code's key). */
+const code3 = (a: number, b: number, c: number) => (a << 16) | (b << 8) | c;
+const currencyByCode = new Map<number, string>([...currencies].filter((c) => /^[A-Z]{3}$/.test(c)).map((c) => [code3(c.charCodeAt(0), c.charCodeAt(1), c.charCodeAt(2)), c]));
+
+/** The last value of a column, as bytes, to compare the next line's with (no allocation per line). */
+class LastBytes {
+  bytes = Buffer.alloc(64);
+  length = -1;
+  same(a: Buffer, s: number, e: number): boolean {
+    const n = e - s;
+    if (n !== this.length) return false;
+    const b = this.bytes;
+    for (let i = 0; i < n; i++) if (a[s + i] !== b[i]) return false;
+    return true;
+  }
+  set(a: Buffer, s: number, e: number): void {
+    const n = e - s;
+    if (n > this.bytes.length) this.bytes = Buffer.alloc(n * 2);
+    for (let i = 0; i < n; i++) this.bytes[i] = a[s + i]!;
+    this.length = n;
+  }
+}
+
+/** The known columns a file has, in its order, then those it has not. */
+function columnOrder(header: SettlementHeader): { inFile: SettlementColumn[]; absent: SettlementColumn[] } {
+  const ix = header.index;
+  return { inFile: settlementColumns.filter((c) => ix[c] >= 0).sort((a, b) => ix[a] - ix[b]), absent: settlementColumns.filter((c) => ix[c] < 0) };
+}
+
 /**
- * `unitSeparatorSeen`: whether the file holds a 0x1F anywhere (checked per chunk as it is
- * read); then every row is escaped cell by cell, since the one-test-per-row shortcut cannot
- * tell a 0x1F in a value from a delimiter. `mayNeedEscape`: whether the file has shown a
- * quote, a backslash or a CR not followed by LF so far (also per chunk); until then no cell
- * can hold a backslash or a line break, and the per-row test is skipped.
+ * The `settlement_lines` columns of the rows `rowEncoder` writes for a file of this header:
+ * its known columns in the file's order (so a line whose values are its cells goes through as
+ * the file has it, its commas made delimiters), then the known columns it has not (NULL, 0 or
+ * derived: type, fee, VAT, net), then `derivedLineColumns`.
  */
-export function rowEncoder(header: SettlementHeader, importId: string, unitSeparatorSeen: () => boolean = () => false, mayNeedEscape: () => boolean = () => true): RowEncoder {
+export function copyColumnsOf(header: SettlementHeader): string[] {
+  const { inFile, absent } = columnOrder(header);
+  return [...inFile.map((c) => settlementLineColumnOf[c]), ...absent.map((c) => settlementLineColumnOf[c]), ...derivedLineColumns];
+}
+
+export function rowEncoder(header: SettlementHeader, importId: string): RowEncoder {
   const ix = header.index;
   const extras = header.extras;
-  const known = new Set<number>([...Object.values(ix).filter((i) => i >= 0), ...extras.map((e) => e.index)]);
-  const ignored = header.columns.map((_, i) => i).filter((i) => !known.has(i));
-  let cells: string[] = [];
-  const cell = (i: number): string => {
-    if (i < 0) return '';
-    const v = cells[i];
-    return v === undefined ? '' : trimmed(v);
+  const importIdBytes = Buffer.from(importId + COPY_DELIMITER);
+  let rec: CsvScanner = null as unknown as CsvScanner;
+  let buf: Buffer = Buffer.alloc(0);
+
+  /** `cell(i)` as text: trimmed (spaces and tabs at either end: `trim()`), '' when absent. */
+  const cellText = (i: number): string => (i < 0 || i >= rec.count ? '' : trimmed(rec.text(i)));
+  /** Whether cell i is plain: no space or tab at either end (its bytes are the trimmed value). */
+  const plain = (s: number, e: number) => {
+    const a = buf[s];
+    const z = buf[e - 1];
+    return a !== SPACE && a !== TAB && z !== SPACE && z !== TAB;
   };
-  const required = (c: SettlementColumn): string => {
-    const v = cell(ix[c]);
-    if (!v) throw new LineError(c, 'is empty');
-    return v;
+  /** A trimmed cell into v (none when empty); returns whether it has a value. */
+  const trimmedInto = (i: number, v: Value): boolean => {
+    if (i < 0) {
+      v.setNull();
+      return false;
+    }
+    const s = rec.starts[i]!;
+    const e = rec.ends[i]!;
+    if (s === e) {
+      v.setNull();
+      return false;
+    }
+    if (plain(s, e)) {
+      v.setRange(s, e);
+      return true;
+    }
+    const t = trimmed(rec.text(i));
+    if (t) v.setText(t);
+    else v.setNull();
+    return t !== '';
   };
-  const optionalText = (i: number): string => {
-    if (i < 0) return NULL;
-    const v = cells[i];
-    return v === undefined || v === '' ? NULL : v;
+  const requiredInto = (c: SettlementColumn, v: Value): void => {
+    if (!trimmedInto(ix[c], v)) throw new LineError(c, 'is empty');
   };
-  const integer = (c: SettlementColumn, empty: string): string => {
-    const v = cell(ix[c]);
-    if (!v) return empty;
-    if (!isInteger(v)) throw new LineError(c, /^-?\d+$/.test(v) ? `${shown(v)} is too large` : `${shown(v)} is not a whole number of minor units`);
-    return v;
+  /** A cell as the file has it (not trimmed), none when empty. */
+  const rawInto = (i: number, v: Value): void => {
+    if (i < 0 || rec.starts[i] === rec.ends[i]) v.setNull();
+    else v.setRange(rec.starts[i]!, rec.ends[i]!);
   };
+  /** Whether a cell is non-empty once trimmed (what `inferLineType` asks of an identifier). */
+  const filled = (i: number): boolean => {
+    if (i < 0) return false;
+    const s = rec.starts[i]!;
+    const e = rec.ends[i]!;
+    if (s === e) return false;
+    return plain(s, e) || cellText(i) !== '';
+  };
+
+  /**
+   * A whole number of minor units into v (none when empty), its value returned (0 when empty).
+   * `^-?\d{1,15}$` on the bytes; anything else (spaces around it, a bad value) as text, with
+   * the same checks and reasons.
+   */
+  const integerInto = (c: SettlementColumn, v: Value): number => {
+    const i = ix[c];
+    if (i < 0) {
+      v.setNull();
+      return 0;
+    }
+    const s = rec.starts[i]!;
+    const e = rec.ends[i]!;
+    if (s === e) {
+      v.setNull();
+      return 0;
+    }
+    const neg = buf[s] === 45;
+    let j = neg ? s + 1 : s;
+    if (j < e && e - j <= 15) {
+      let n = 0;
+      for (; j < e; j++) {
+        const d = buf[j]! - 48;
+        if (d < 0 || d > 9) break;
+        n = n * 10 + d;
+      }
+      if (j === e) {
+        v.setRange(s, e);
+        return neg ? -n : n;
+      }
+    }
+    const t = cellText(i);
+    if (!t) {
+      v.setNull();
+      return 0;
+    }
+    if (!isInteger(t)) throw new LineError(c, /^-?\d+$/.test(t) ? `${shown(t)} is too large` : `${shown(t)} is not a whole number of minor units`);
+    v.setText(t);
+    return Number(t);
+  };
+
   // Neighbouring lines mostly repeat a timestamp (created_at = captured_at, a transaction's
   // created_at on each of its lines): the last value checked per column is not checked again.
-  const lastTimestamp: Record<string, { raw: string; value: string; instant: number }> = {};
-  const timestamp = (c: SettlementColumn, need: boolean): string => {
-    const v = need ? required(c) : cell(ix[c]);
-    if (!v) return NULL;
-    const last = lastTimestamp[c];
-    if (last && last.raw === v) {
-      if (c === 'captured_at') lastInstant = last.instant;
-      return last.value;
+  type Last = { raw: LastBytes; text: string | null; instant: number };
+  const lastTimestamp: Partial<Record<SettlementColumn, Last>> = {};
+  const lastOf = (c: SettlementColumn): Last => (lastTimestamp[c] ??= { raw: new LastBytes(), text: null, instant: 0 });
+  let instant = 0;
+  /** A timestamp into v (none when empty and not needed); sets `instant` for captured_at. */
+  const timestampInto = (c: SettlementColumn, need: boolean, v: Value): void => {
+    if (need) requiredInto(c, v);
+    else if (!trimmedInto(ix[c], v)) return;
+    const isCaptured = c === 'captured_at';
+    if (v.s >= 0) {
+      const s = v.s;
+      const e = v.e;
+      // The same bytes as this line's captured_at, checked just before (created_at mostly is).
+      if (!isCaptured && capturedAt.s >= 0 && capturedAt.e - capturedAt.s === e - s) {
+        let k = 0;
+        while (k < e - s && buf[s + k] === buf[capturedAt.s + k]) k++;
+        if (k === e - s) return;
+      }
+      const last = lastOf(c);
+      if (last.raw.same(buf, s, e)) {
+        if (last.text !== null) v.setText(last.text);
+        if (isCaptured) instant = last.instant;
+        return;
+      }
+      const n = e - s;
+      if ((n === 20 || n === 24) && buf[s + 4] === 45 && buf[s + 7] === 45 && buf[s + 10] === 84 && buf[s + 13] === 58 && buf[s + 16] === 58 && buf[s + n - 1] === 90) {
+        const y = digitsAt(buf, s, 4);
+        const mo = digitsAt(buf, s + 5, 2);
+        const d = digitsAt(buf, s + 8, 2);
+        const h = digitsAt(buf, s + 11, 2);
+        const mi = digitsAt(buf, s + 14, 2);
+        const sec = digitsAt(buf, s + 17, 2);
+        const ms = n === 24 && buf[s + 19] === 46 ? digitsAt(buf, s + 20, 3) : n === 20 ? 0 : -1;
+        if (y >= 0 && mo >= 0 && d >= 0 && h >= 0 && mi >= 0 && sec >= 0 && ms >= 0 && realDate(y, mo, d, h, mi, sec)) {
+          const at = isCaptured ? Date.UTC(y, mo - 1, d, h, mi, sec, ms) : 0;
+          if (isCaptured) instant = at;
+          last.raw.set(buf, s, e);
+          last.text = null;
+          last.instant = at;
+          return;
+        }
+      }
     }
-    const value = timestampOf(c, v, c === 'captured_at');
-    lastTimestamp[c] = { raw: v, value, instant: lastInstant };
-    return value;
+    // Any other shape (or a fast-path value that is not a real date): the full check, as text.
+    const raw = v.s >= 0 ? buf.toString('utf8', v.s, v.e) : v.str;
+    const value = timestampOf(c, raw, isCaptured);
+    if (isCaptured) instant = lastInstant;
+    if (v.s >= 0) {
+      const last = lastOf(c);
+      last.raw.set(buf, v.s, v.e);
+      last.text = value === raw ? null : value;
+      last.instant = lastInstant;
+    }
+    if (value !== raw || v.s < 0) v.setText(value);
   };
-  const out: string[] = new Array<string>(33);
-  let special = false;
+
   const seen = new SeenFilter();
   const accounts = new Set<string>();
+  const lastAccount = new LastBytes();
   const running = new Map<string, Running>();
   let lastRunning: Running | null = null;
+  const lastSettlement = new LastBytes();
 
-  const encode = (record: string[], lineNo: number): string => {
-    cells = record;
-    const amount = integer('amount', '');
-    if (!amount) throw new LineError('amount', 'is empty');
-    const discount = integer('discount_amount', '0');
-    const penalty = integer('penalty_amount', '0');
-    let type = cell(ix.type);
+  // One reusable Value per output column.
+  const amount = new Value();
+  const discount = new Value();
+  const penalty = new Value();
+  const currency = new Value();
+  const rateFixed = new Value();
+  const rateVariable = new Value();
+  const taxRateFixed = new Value();
+  const taxRateVariable = new Value();
+  const fee = new Value();
+  const tax = new Value();
+  const net = new Value();
+  const capture = new Value();
+  const refund = new Value();
+  const dispute = new Value();
+  const settlementId = new Value();
+  const transactionId = new Value();
+  const account = new Value();
+  const capturedAt = new Value();
+  const createdAt = new Value();
+  const transactionCreatedAt = new Value();
+  const pricePlan = new Value();
+  const klarnaReference = new Value();
+  const merchantReference = new Value();
+  const transactionReference = new Value();
+  const optionCategory = new Value();
+  const captureReference = new Value();
+  const refundReference = new Value();
+  const typeValue = new Value();
+  const valueOf: Record<SettlementColumn, Value> = {
+    captured_at: capturedAt,
+    created_at: createdAt,
+    payment_transaction_created_at: transactionCreatedAt,
+    payment_transaction_id: transactionId,
+    klarna_reference: klarnaReference,
+    payment_capture_id: capture,
+    merchant_reference: merchantReference,
+    payment_transaction_reference: transactionReference,
+    amount,
+    'payment_pricing_details.price_plan_id': pricePlan,
+    'payment_pricing.rate.fixed': rateFixed,
+    'payment_pricing.rate.variable': rateVariable,
+    'payment_pricing.rate.tax.variable': taxRateVariable,
+    'payment_pricing.rate.tax.fixed': taxRateFixed,
+    discount_amount: discount,
+    penalty_amount: penalty,
+    currency,
+    payment_refund_id: refund,
+    payment_option_category: optionCategory,
+    capture_reference: captureReference,
+    refund_reference: refundReference,
+    dispute_id: dispute,
+    account_id: account,
+    settlement_id: settlementId,
+    type: typeValue,
+    fee_amount: fee,
+    tax_amount: tax,
+    net_amount: net,
+  };
+  // Rows in copyColumnsOf's order. When every cell of the file is a known column's, a line
+  // whose values are its cells as they stand (the usual line) is copied whole.
+  const order = columnOrder(header);
+  const inFileValues = order.inFile.map((c) => valueOf[c]);
+  const inFileCells = Int32Array.from(order.inFile.map((c) => ix[c]));
+  const absentValues = order.absent.map((c) => valueOf[c]);
+  const wholeLines = order.inFile.length === header.columns.length;
+
+  const encode = (record: CsvScanner, lineNo: number, out: RowWriter): void => {
+    rec = record;
+    buf = record.buf;
+    const amountN = integerInto('amount', amount);
+    if (!amount.has) throw new LineError('amount', 'is empty');
+    const discountN = integerInto('discount_amount', discount);
+    const penaltyN = integerInto('penalty_amount', penalty);
+    // Empty discount and penalty cells are 0.
+    if (!discount.has) discount.setAscii('0');
+    if (!penalty.has) penalty.setAscii('0');
+    const typeRaw = ix.type >= 0 ? rec.text(ix.type) : '';
+    let type = trimmed(typeRaw);
     if (!type) {
       // No type column (the seed's 24), or an empty cell: the kind from the identifiers filled.
-      const facts = { captureId: cell(ix.payment_capture_id), refundId: cell(ix.payment_refund_id), disputeId: cell(ix.dispute_id), amount: Number(amount), discount: Number(discount), penalty: Number(penalty) };
-      const inferred = inferLineType(facts);
-      if (!inferred) throw new LineError(ix.type >= 0 ? 'type' : 'payment_capture_id', kindProblem(facts));
+      const refundFilled = filled(ix.payment_refund_id);
+      const disputeFilled = !refundFilled && filled(ix.dispute_id);
+      const captureFilled = !refundFilled && !disputeFilled && filled(ix.payment_capture_id);
+      const inferred = inferLineType({ captureId: captureFilled ? 'x' : '', refundId: refundFilled ? 'x' : '', disputeId: disputeFilled ? 'x' : '', amount: amountN, discount: discountN, penalty: penaltyN });
+      if (!inferred) throw new LineError(ix.type >= 0 ? 'type' : 'payment_capture_id', kindProblem({ discount: discountN, penalty: penaltyN }));
       type = inferred;
     } else if (!lineTypes.has(type)) {
       type = type.toUpperCase();
       if (!lineTypes.has(type)) throw new LineError('type', `${shown(type)} is not a line type (${settlementLineTypes.join(', ')})`);
     }
-    let currency = required('currency');
-    if (!currencies.has(currency)) {
-      currency = currency.toUpperCase();
-      if (!currencies.has(currency)) throw new LineError('currency', `${shown(currency)} is not an ISO 4217 currency`);
+    if (type === typeRaw) typeValue.setRange(rec.starts[ix.type]!, rec.ends[ix.type]!);
+    else typeValue.setAscii(type);
+    requiredInto('currency', currency);
+    let currencyText: string | undefined;
+    if (currency.s >= 0 && currency.e - currency.s === 3) currencyText = currencyByCode.get(code3(buf[currency.s]!, buf[currency.s + 1]!, buf[currency.s + 2]!));
+    if (currencyText === undefined) {
+      currencyText = currency.s >= 0 ? buf.toString('utf8', currency.s, currency.e) : currency.str;
+      if (!currencies.has(currencyText)) {
+        currencyText = currencyText.toUpperCase();
+        if (!currencies.has(currencyText)) throw new LineError('currency', `${shown(currencyText)} is not an ISO 4217 currency`);
+      }
+      currency.setText(currencyText);
     }
-    const rateFixed = integer('payment_pricing.rate.fixed', NULL);
-    const rateVariable = integer('payment_pricing.rate.variable', NULL);
-    const taxRateFixed = integer('payment_pricing.rate.tax.fixed', NULL);
-    const taxRateVariable = integer('payment_pricing.rate.tax.variable', NULL);
+    const rateFixedN = integerInto('payment_pricing.rate.fixed', rateFixed);
+    const rateVariableN = integerInto('payment_pricing.rate.variable', rateVariable);
+    const taxRateFixedN = integerInto('payment_pricing.rate.tax.fixed', taxRateFixed);
+    const taxRateVariableN = integerInto('payment_pricing.rate.tax.variable', taxRateVariable);
     // The fee and its VAT as the file states them, or else computed from the line's rate
     // (docs/klarna-decisions.md "Settlement file"); never a missing column read as 0.
-    let fee = integer('fee_amount', '');
-    const statedFee = fee !== '';
-    if (!statedFee) {
-      const absolute = Math.abs(Number(amount));
-      if (type === 'FEE') fee = String(absolute);
+    let feeN = integerInto('fee_amount', fee);
+    if (!fee.has) {
+      const absolute = Math.abs(amountN);
+      if (type === 'FEE') feeN = absolute;
       else if (type === 'SALE') {
-        if (rateFixed === NULL || rateVariable === NULL) {
-          throw new LineError(rateFixed === NULL ? 'payment_pricing.rate.fixed' : 'payment_pricing.rate.variable', 'is empty, and the line states no fee_amount: the fee of this sale cannot be known');
+        if (!rateFixed.has || !rateVariable.has) {
+          throw new LineError(!rateFixed.has ? 'payment_pricing.rate.fixed' : 'payment_pricing.rate.variable', 'is empty, and the line states no fee_amount: the fee of this sale cannot be known');
         }
-        fee = String(Number(rateFixed) + scaledRoundHalfUp(absolute, Number(rateVariable)));
-      } else fee = '0'; // A dispute's fee only as stated: its rate columns are the sale's, not a dispute fee.
+        feeN = rateFixedN + scaledRoundHalfUp(absolute, rateVariableN);
+      } else feeN = 0; // A dispute's fee only as stated: its rate columns are the sale's, not a dispute fee.
+      fee.setAscii(String(feeN));
     }
-    let tax = integer('tax_amount', '');
+    let taxN = integerInto('tax_amount', tax);
     // VAT only on a fee charged: a fixed VAT amount on a line without a fee would be nonsense.
-    if (tax === '') tax = Number(fee) === 0 ? '0' : String(Number(taxRateFixed || 0) + scaledRoundHalfUp(Math.abs(Number(fee)), Number(taxRateVariable || 0)));
-    const addsUpTo = String(
-      netAmountOf({ type: type as SettlementLineType, amount: Math.abs(Number(amount)), fee_amount: Number(fee), tax_amount: Number(tax), discount_amount: Number(discount), penalty_amount: Number(penalty) }),
-    );
-    let net = integer('net_amount', '');
-    if (!net) net = addsUpTo;
-    else if (Number(net) !== Number(addsUpTo)) {
+    if (!tax.has) {
+      taxN = feeN === 0 ? 0 : (taxRateFixedN || 0) + scaledRoundHalfUp(Math.abs(feeN), taxRateVariableN || 0);
+      tax.setAscii(String(taxN));
+    }
+    const addsUpTo = netAmountOf({ type: type as SettlementLineType, amount: Math.abs(amountN), fee_amount: feeN, tax_amount: taxN, discount_amount: discountN, penalty_amount: penaltyN });
+    const netN = integerInto('net_amount', net);
+    if (!net.has) net.setAscii(String(addsUpTo));
+    else if (netN !== addsUpTo) {
       // A stated net is checked, not trusted: a payout total built on it would be wrong.
-      throw new LineError('net_amount', `is ${formatMinorUnits(Number(net), currency)}, but the line's amount, fee, VAT and adjustments add up to ${formatMinorUnits(Number(addsUpTo), currency)}`);
+      throw new LineError('net_amount', `is ${formatMinorUnits(netN, currencyText)}, but the line's amount, fee, VAT and adjustments add up to ${formatMinorUnits(addsUpTo, currencyText)}`);
     }
-    const capture = optionalText(ix.payment_capture_id);
-    const refund = optionalText(ix.payment_refund_id);
-    const dispute = optionalText(ix.dispute_id);
-    out[0] = importId;
-    out[1] = String(lineNo);
-    out[2] = required('settlement_id');
-    out[3] = type;
-    out[4] = required('payment_transaction_id');
-    out[5] = capture;
-    out[6] = refund;
-    out[7] = dispute;
-    out[8] = type === 'SALE' || type === 'FEE' ? capture : type === 'RETURN' ? refund : type === 'DISPUTE' ? dispute : NULL;
-    out[9] = optionalText(ix.account_id);
-    // A copy, not a slice of the parser's chunk (a slice would keep the whole chunk alive).
-    if (out[9] && !accounts.has(out[9])) accounts.add(Buffer.from(out[9]).toString());
-    out[10] = currency;
-    out[11] = amount;
-    out[12] = fee;
-    out[13] = tax;
-    out[14] = discount;
-    out[15] = penalty;
-    out[16] = net;
-    out[17] = rateFixed;
-    out[18] = rateVariable;
-    out[19] = taxRateFixed;
-    out[20] = taxRateVariable;
-    out[21] = optionalText(ix['payment_pricing_details.price_plan_id']);
-    out[22] = timestamp('captured_at', true);
-    const capturedAt = lastInstant;
-    out[23] = timestamp('created_at', false);
-    out[24] = timestamp('payment_transaction_created_at', false);
-    out[25] = optionalText(ix.klarna_reference);
-    out[26] = optionalText(ix.merchant_reference);
-    out[27] = optionalText(ix.payment_transaction_reference);
-    out[28] = optionalText(ix.payment_option_category);
-    out[29] = optionalText(ix.capture_reference);
-    out[30] = optionalText(ix.refund_reference);
+    rawInto(ix.payment_capture_id, capture);
+    rawInto(ix.payment_refund_id, refund);
+    rawInto(ix.dispute_id, dispute);
+    requiredInto('settlement_id', settlementId);
+    requiredInto('payment_transaction_id', transactionId);
+    rawInto(ix.account_id, account);
+    if (account.s >= 0 && !lastAccount.same(buf, account.s, account.e)) {
+      lastAccount.set(buf, account.s, account.e);
+      const name = buf.toString('utf8', account.s, account.e);
+      if (!accounts.has(name)) accounts.add(name);
+    }
+    timestampInto('captured_at', true, capturedAt);
+    const capturedInstant = instant;
+    timestampInto('created_at', false, createdAt);
+    timestampInto('payment_transaction_created_at', false, transactionCreatedAt);
     let extra: Record<string, string> | null = null;
-    for (const e of extras) {
-      const v = record[e.index];
-      if (v !== undefined && v !== '') (extra ??= {})[e.name] = v;
+    for (const x of extras) {
+      if (x.index < rec.count && rec.starts[x.index] !== rec.ends[x.index]) (extra ??= {})[x.name] = rec.text(x.index);
     }
-    out[31] = extra ? JSON.stringify(extra) : NULL;
+    const operation = type === 'SALE' || type === 'FEE' ? capture : type === 'RETURN' ? refund : type === 'DISPUTE' ? dispute : null;
     // Provisional: reconciliation rewrites the lines that do not match. A line whose key the
     // filter may have seen before is marked `duplicate` so reconciliation checks it (and only it).
-    const key = out[8] || `${out[4]}|${out[22]}|${amount}|${discount}|${penalty}`;
-    out[32] = seen.addAndCheck(type.charCodeAt(0) + type.length * 256, key) ? 'duplicate' : type === 'DISCOUNT' || type === 'PENALTY' || type === 'DISPUTE' ? 'adjustment' : 'matched';
-    // The payout's totals (only for a line that passed every check, which it has by now).
-    let t = lastRunning !== null && lastRunning.settlementId === out[2] ? lastRunning : running.get(out[2]);
-    if (!t) {
-      t = { settlementId: Buffer.from(out[2]).toString(), lineCount: 0, grossSales: 0, refunds: 0, fees: 0, tax: 0, discounts: 0, penalties: 0, disputes: 0, net: 0, lo: capturedAt, hi: capturedAt, currencies: new Map() };
-      running.set(t.settlementId, t);
+    let h = seen.start(type.charCodeAt(0) + type.length * 256);
+    if (operation?.has) h = fnvValue(h, operation, buf);
+    else {
+      h = fnvValue(h, transactionId, buf);
+      h = Math.imul(h ^ 124, 0x01000193);
+      h = fnvValue(h, capturedAt, buf);
+      h = Math.imul(h ^ 124, 0x01000193);
+      h = fnvValue(h, amount, buf);
+      h = Math.imul(h ^ 124, 0x01000193);
+      h = fnvValue(h, discount, buf);
+      h = Math.imul(h ^ 124, 0x01000193);
+      h = fnvValue(h, penalty, buf);
     }
-    const abs = Math.abs(Number(amount));
+    const verdict = seen.addAndCheck(h) ? 'duplicate' : type === 'DISCOUNT' || type === 'PENALTY' || type === 'DISPUTE' ? 'adjustment' : 'matched';
+    // The payout's totals (only for a line that passed every check, which it has by now).
+    let t: Running | undefined;
+    if (lastRunning !== null && settlementId.s >= 0 && lastSettlement.same(buf, settlementId.s, settlementId.e)) t = lastRunning;
+    else {
+      const id = settlementId.s >= 0 ? buf.toString('utf8', settlementId.s, settlementId.e) : settlementId.str;
+      t = running.get(id);
+      if (!t) {
+        t = { settlementId: id, lineCount: 0, grossSales: 0, refunds: 0, fees: 0, tax: 0, discounts: 0, penalties: 0, disputes: 0, net: 0, lo: capturedInstant, hi: capturedInstant, currencies: new Map() };
+        running.set(id, t);
+      }
+      if (settlementId.s >= 0) lastSettlement.set(buf, settlementId.s, settlementId.e);
+      else lastSettlement.length = -1;
+    }
+    const abs = Math.abs(amountN);
     t.lineCount++;
     if (type === 'SALE') t.grossSales += abs;
     else if (type === 'RETURN') t.refunds += abs;
     else if (type === 'DISPUTE') t.disputes += abs;
-    if (fee !== '0') t.fees += Number(fee);
-    if (tax !== '0') t.tax += Number(tax);
-    if (discount !== '0') t.discounts += Number(discount);
-    if (penalty !== '0') t.penalties += Number(penalty);
-    t.net += Number(net);
-    if (capturedAt < t.lo) t.lo = capturedAt;
-    if (capturedAt > t.hi) t.hi = capturedAt;
-    t.currencies.set(currency, (t.currencies.get(currency) ?? 0) + 1);
+    t.fees += feeN;
+    t.tax += taxN;
+    t.discounts += discountN;
+    t.penalties += penaltyN;
+    t.net += addsUpTo; // the stated net, when there is one, is this (checked above)
+    if (capturedInstant < t.lo) t.lo = capturedInstant;
+    if (capturedInstant > t.hi) t.hi = capturedInstant;
+    t.currencies.set(currencyText, (t.currencies.get(currencyText) ?? 0) + 1);
     lastRunning = t;
-    const row = out.join(COPY_DELIMITER);
-    // Until the file shows a quote, a backslash or a lone CR, no cell can hold what needs escaping.
-    special = unitSeparatorSeen() || (mayNeedEscape() && NEEDS_ESCAPE.test(row));
-    return special ? out.map(escapeCopy).join(COPY_DELIMITER) : row;
+
+    // The row, in copyColumnsOf's order.
+    rawInto(ix['payment_pricing_details.price_plan_id'], pricePlan);
+    rawInto(ix.klarna_reference, klarnaReference);
+    rawInto(ix.merchant_reference, merchantReference);
+    rawInto(ix.payment_transaction_reference, transactionReference);
+    rawInto(ix.payment_option_category, optionCategory);
+    rawInto(ix.capture_reference, captureReference);
+    rawInto(ix.refund_reference, refundReference);
+    let asIs = wholeLines && rec.simple && rec.clean();
+    for (let k = 0; asIs && k < inFileValues.length; k++) {
+      const v = inFileValues[k]!;
+      const s = rec.starts[inFileCells[k]!]!;
+      const e = rec.ends[inFileCells[k]!]!;
+      asIs = v.s >= 0 ? v.s === s && v.e === e : v.s === -2 && s === e;
+    }
+    if (asIs) out.rawLine(buf, rec.start, rec.end, rec.ends, rec.count);
+    else for (const v of inFileValues) v.write(out, buf, DELIM);
+    for (const v of absentValues) v.write(out, buf, DELIM);
+    out.bytes(importIdBytes);
+    out.natural(lineNo, DELIM);
+    if (operation) operation.write(out, buf, DELIM);
+    else out.ascii(NULL, DELIM);
+    if (extra) out.text(JSON.stringify(extra), DELIM);
+    else out.ascii(NULL, DELIM);
+    out.ascii(verdict, LF);
   };
   return {
     encode,
@@ -429,10 +828,18 @@ export function rowEncoder(header: SettlementHeader, importId: string, unitSepar
         periodStart: new Date(lo).toISOString(),
         periodEnd: new Date(hi).toISOString(),
       })),
-    // A line break can only be in an emitted cell (then the row needed escaping) or in a cell
-    // of a column we do not keep (a repeated or unnamed column).
-    multiline: (record) => special || ignored.some((i) => (record[i] ?? '').includes('\n')),
   };
+}
+
+/** `count` decimal digits of buf from s as a number, or -1. */
+function digitsAt(buf: Buffer, s: number, count: number): number {
+  let n = 0;
+  for (let i = s; i < s + count; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 /** A quarantined record's cells by column (a NUL as ␀: jsonb cannot hold U+0000). */
@@ -445,14 +852,14 @@ function rawOf(cells: string[], header: SettlementHeader): Record<string, string
 }
 
 /**
- * Why a record papaparse flagged for its quotes is quarantined, naming the cell: an opening
- * quote never closed (papaparse then reads the rest of the file into that cell), or a quote
- * inside a quoted value that is not doubled.
+ * Why a record with a quote problem (csv.ts) is quarantined, naming the cell: an opening
+ * quote never closed (the rest of the file is then read into that cell), or a quote inside a
+ * quoted value that is not doubled.
  */
-function quoteProblem(code: string, cells: string[], header: SettlementHeader): { column: string | null; reason: string } {
-  const at = code === 'MissingQuotes' ? cells.length - 1 : Math.max(0, cells.findIndex((c) => c.includes('"')));
+function quoteProblem(problem: QuoteProblem, cells: string[], header: SettlementHeader): { column: string | null; reason: string } {
+  const at = problem.code === 'MissingQuotes' ? cells.length - 1 : problem.cell;
   const column = header.columns[at] || `column ${at + 1}`;
-  if (code === 'MissingQuotes') {
+  if (problem.code === 'MissingQuotes') {
     const swallowed = countNewlines([cells[at] ?? '']);
     return {
       column,
@@ -475,8 +882,12 @@ export type ParseResult = ParseProgress & { accounts: string[]; totals: PayoutTo
 
 export type ParseSink = {
   header?(header: SettlementHeader): Promise<void> | void;
-  /** A batch of checked lines as `settlement_lines` rows (copy.ts `lineCopyColumns` (COPY text format, `\\n`-terminated), in file order. Awaited: the file is paused meanwhile. */
-  lines(batch: { text: string; count: number }): Promise<void>;
+  /**
+   * A batch of checked lines as `settlement_lines` rows (`copyColumnsOf` the header, COPY text
+   * format, each ended by a line feed), in file order, as UTF-8 bytes the sink may keep.
+   * Awaited: the file is paused meanwhile.
+   */
+  lines(batch: { data: Buffer; count: number }): Promise<void>;
   quarantine(batch: QuarantinedLine[]): Promise<void>;
   progress?(p: ParseProgress): void;
 };
@@ -499,144 +910,84 @@ const countNewlines = (cells: string[]) => {
 export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, sink: ParseSink, options: { importId: string; batchSize?: number }): Promise<ParseResult> {
   const batchSize = options.batchSize ?? 5000;
   const progress: ParseProgress = { bytesRead: 0, linesRead: 0, quarantined: 0 };
-  const decoder = new StringDecoder('utf8');
+  const scanner = new CsvScanner();
+  const rows = new RowWriter();
   let sawBytes = false;
-  let unitSeparatorSeen = false;
   let nulSeen = false;
-  let mayNeedEscape = false;
-  let crPending = false;
-  async function* text() {
-    let checked = false;
-    for await (const chunk of bytes) {
-      if (!chunk.length) continue;
-      sawBytes = true;
-      if (!checked) {
-        checked = true;
-        // NUL bytes do not occur in a text file: a spreadsheet, zip or image was picked.
-        if (chunk.subarray(0, 4096).includes(0)) throw new SettlementFileError('not_csv', 'This is not a CSV file: it holds binary data (an Excel workbook or a zip?). Export the report as CSV.');
-      }
-      progress.bytesRead += chunk.length;
-      const text = decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-      if (!unitSeparatorSeen && text.includes(COPY_DELIMITER)) unitSeparatorSeen = true;
-      if (!nulSeen && text.includes('\u0000')) nulSeen = true;
-      if (!mayNeedEscape) {
-        // A CR ending this text is lone only if the next text does not start with LF.
-        const endsWithCr = text.endsWith('\r');
-        if (text.includes('"') || text.includes('\\') || LONE_CR.test(endsWithCr ? text.slice(0, -1) : text) || (crPending && !text.startsWith('\n'))) mayNeedEscape = true;
-        crPending = endsWithCr;
-      }
-      yield text;
-    }
-    const rest = decoder.end();
-    if (rest) yield rest;
-  }
-
   let header: SettlementHeader | null = null;
   let encoder: RowEncoder | null = null;
   let physicalLine = 1;
-  let failure: unknown = null;
-  let lines = '';
   let lineCount = 0;
   let quarantined: QuarantinedLine[] = [];
 
-  await new Promise<void>((resolve, reject) => {
-    const source = Readable.from(text(), { objectMode: false, encoding: 'utf8' });
-    source.on('error', (e) => {
-      failure = e;
-      reject(e);
-    });
-    Papa.parse<string[]>(source as unknown as File, {
-      chunkSize: 1 << 20,
-      skipEmptyLines: false,
-      chunk(results, parser) {
-        if (failure) return;
-        parser.pause();
-        // papaparse queues every 'data' event even while paused: stop the file too, so a
-        // consumer slower than the parser (COPY into an indexed table) bounds the memory.
-        source.pause();
-        // Rare: a map of the records papaparse flagged for their quotes (rows count from this chunk).
-        const quoteErrors = results.errors.length ? new Map(results.errors.filter((e) => e.type === 'Quotes' && e.row !== undefined).map((e) => [e.row!, e.code])) : null;
-        void (async () => {
-          for (let r = 0; r < results.data.length; r++) {
-            const cells = results.data[r]!;
-            const lineNo = physicalLine;
-            if (cells.length === 1 && cells[0] === '') {
-              physicalLine++; // a blank line
-              continue;
-            }
-            if (!header || !encoder) {
-              physicalLine += 1 + countNewlines(cells);
-              header = resolveHeader(cells);
-              encoder = rowEncoder(
-                header,
-                options.importId,
-                () => unitSeparatorSeen,
-                () => mayNeedEscape,
-              );
-              await sink.header?.(header);
-              continue;
-            }
-            progress.linesRead++;
-            // An unterminated quote outranks the cell count it causes; MissingQuotes wins over InvalidQuotes on the same row.
-            const quoteError = quoteErrors?.get(r);
-            const badQuote = quoteError ? (results.errors.some((e) => e.row === r && e.code === 'MissingQuotes') ? 'MissingQuotes' : quoteError) : null;
-            const nul = nulSeen && !badQuote ? nulProblem(cells, header) : null;
-            if (badQuote || nul) {
-              physicalLine += 1 + countNewlines(cells);
-              const problem = badQuote ? quoteProblem(badQuote, cells, header) : nul!;
-              quarantined.push({ lineNo, column: problem.column, reason: problem.reason, raw: rawOf(cells, header) });
-            } else if (cells.length !== header.columns.length) {
-              physicalLine += 1 + countNewlines(cells);
-              quarantined.push({ lineNo, column: null, reason: `has ${cells.length} cells where the header has ${header.columns.length}`, raw: rawOf(cells, header) });
-            } else {
-              try {
-                lines += encoder.encode(cells, lineNo) + '\n';
-                lineCount++;
-                physicalLine += encoder.multiline(cells) ? 1 + countNewlines(cells) : 1;
-              } catch (error) {
-                if (!(error instanceof LineError)) throw error;
-                physicalLine += 1 + countNewlines(cells);
-                quarantined.push({ lineNo, column: error.column, reason: `${error.column} ${error.message}`, raw: rawOf(cells, header) });
-              }
-            }
-            if (lineCount >= batchSize) {
-              const batch = { text: lines, count: lineCount };
-              lines = '';
-              lineCount = 0;
-              await sink.lines(batch);
-            }
-            if (quarantined.length >= 1000) {
-              progress.quarantined += quarantined.length;
-              const batch = quarantined;
-              quarantined = [];
-              await sink.quarantine(batch);
-            }
-          }
-          sink.progress?.(progress);
-        })().then(
-          () => {
-            source.resume();
-            parser.resume();
-          },
-          (error: unknown) => {
-            failure = error;
-            parser.abort();
-            reject(error);
-          },
-        );
-      },
-      complete() {
-        if (!failure) resolve();
-      },
-      error(error) {
-        failure = error;
-        reject(error);
-      },
-    });
-  });
+  const quarantine = (lineNo: number, column: string | null, reason: string) => {
+    quarantined.push({ lineNo, column, reason, raw: rawOf(scanner.cells(), header!) });
+  };
+
+  /** Every whole record the scanner holds, into rows and quarantine; awaits the sink per batch. */
+  const drain = async () => {
+    while (scanner.next()) {
+      const lineNo = physicalLine;
+      physicalLine += scanner.lines;
+      if (scanner.count === 1 && scanner.starts[0] === scanner.ends[0]) continue; // a blank line
+      if (!header || !encoder) {
+        header = resolveHeader(scanner.cells());
+        encoder = rowEncoder(header, options.importId);
+        await sink.header?.(header);
+        continue;
+      }
+      progress.linesRead++;
+      const nul = nulSeen && !scanner.quote && scanner.buf.subarray(scanner.start, scanner.end).includes(0) ? nulProblem(scanner.cells(), header) : null;
+      if (scanner.quote || nul) {
+        const problem = scanner.quote ? quoteProblem(scanner.quote, scanner.cells(), header) : nul!;
+        quarantine(lineNo, problem.column, problem.reason);
+      } else if (scanner.count !== header.columns.length) {
+        quarantine(lineNo, null, `has ${scanner.count} cells where the header has ${header.columns.length}`);
+      } else {
+        const mark = rows.pos;
+        try {
+          encoder.encode(scanner, lineNo, rows);
+          lineCount++;
+        } catch (error) {
+          if (!(error instanceof LineError)) throw error;
+          rows.pos = mark;
+          quarantine(lineNo, error.column, `${error.column} ${error.message}`);
+        }
+      }
+      if (lineCount >= batchSize) {
+        const batch = { data: rows.take(), count: lineCount };
+        lineCount = 0;
+        await sink.lines(batch);
+      }
+      if (quarantined.length >= 1000) {
+        progress.quarantined += quarantined.length;
+        const batch = quarantined;
+        quarantined = [];
+        await sink.quarantine(batch);
+      }
+    }
+  };
+
+  let checked = false;
+  for await (const chunk of bytes) {
+    if (!chunk.length) continue;
+    sawBytes = true;
+    if (!checked) {
+      checked = true;
+      // NUL bytes do not occur in a text file: a spreadsheet, zip or image was picked.
+      if (chunk.subarray(0, 4096).includes(0)) throw new SettlementFileError('not_csv', 'This is not a CSV file: it holds binary data (an Excel workbook or a zip?). Export the report as CSV.');
+    }
+    progress.bytesRead += chunk.length;
+    if (!nulSeen && Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).includes(0)) nulSeen = true;
+    scanner.push(chunk);
+    await drain();
+    sink.progress?.(progress);
+  }
+  scanner.finish();
+  await drain();
   if (!sawBytes) throw new SettlementFileError('empty_file', 'The file is empty.');
   if (!header) throw new SettlementFileError('empty_file', 'The file is empty: it has no header line.');
-  if (lineCount) await sink.lines({ text: lines, count: lineCount });
+  if (lineCount) await sink.lines({ data: rows.take(), count: lineCount });
   if (quarantined.length) {
     progress.quarantined += quarantined.length;
     await sink.quarantine(quarantined);
@@ -649,6 +1000,5 @@ export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array> | Ite
 /** The header of a file from its first bytes (the upload checks it before storing anything). */
 export function headerFromPrefix(prefix: string): SettlementHeader {
   const firstLine = prefix.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  const parsed = Papa.parse<string[]>(firstLine, { skipEmptyLines: false });
-  return resolveHeader(parsed.data[0] ?? []);
+  return resolveHeader(csvRecords(firstLine)[0] ?? []);
 }

@@ -32,6 +32,15 @@ import type { PayoutTotals } from './parse';
  * Runs one of the big statements. For tuning bench:settlements: SETTLEMENT_IMPORT_TIMING=1
  * prints its time, SETTLEMENT_IMPORT_EXPLAIN=1 its plan as run (EXPLAIN ANALYZE also runs it).
  */
+/** A read: with SETTLEMENT_IMPORT_EXPLAIN=1 its plan as run is printed first (EXPLAIN ANALYZE runs it once more). */
+async function read<T>(tx: Db, what: string, query: SQL): Promise<T[]> {
+  if (process.env.SETTLEMENT_IMPORT_EXPLAIN) {
+    const plan = rowsOf<Record<string, string>>(await tx.execute(sql`EXPLAIN (ANALYZE, BUFFERS) ${query}`));
+    console.error(`  ${what}:\n${plan.map((r) => `    ${Object.values(r)[0]}`).join('\n')}`);
+  }
+  return rowsOf<T>(await tx.execute(query));
+}
+
 async function step(tx: Db, what: string, query: SQL, explainable = true): Promise<void> {
   if (process.env.SETTLEMENT_IMPORT_EXPLAIN && explainable) {
     console.error(`  ${what}:`);
@@ -79,7 +88,7 @@ function nearbyPayouts(importId: string, span: { lo: string; hi: string }, creat
  * (the hash index on operation_id; adjustments, which settle no operation, by a scan only when
  * one is flagged), and each flagged line is compared with its key's first line.
  */
-function judged(importId: string, importCreatedAt: Date, reissued: string[], span: { lo: string; hi: string }): SQL {
+function judged(importId: string, importCreatedAt: Date, reissued: string[], span: { lo: string; hi: string }, anyNearby: boolean): SQL {
   const ours = sql`o.rate_fixed IS NOT NULL`;
   const fixed = sql`CASE WHEN ${ours} THEN o.rate_fixed ELSE coalesce(src.rate_fixed, 0) END`;
   const variable = sql`CASE WHEN ${ours} THEN coalesce(o.rate_variable, 0) ELSE coalesce(src.rate_variable, 0) END`;
@@ -91,7 +100,11 @@ function judged(importId: string, importCreatedAt: Date, reissued: string[], spa
     ),
     firsts AS MATERIALIZED (
       SELECT d.type, d.operation_id AS key, min(d.line_no) AS first_line
-      FROM settlement_lines d JOIN (SELECT DISTINCT type, operation_id FROM flagged WHERE operation_id IS NOT NULL) f ON d.operation_id = f.operation_id AND d.type = f.type
+      -- The flagged keys read again rather than from the CTE, so the join runs in the workers
+      -- (a CTE scan is parallel-restricted: every line would go to the leader to be joined there).
+      FROM settlement_lines d JOIN (
+        SELECT DISTINCT c.type, c.operation_id FROM settlement_lines c WHERE c.import_id = ${importId} AND c.verdict = 'duplicate' AND c.operation_id IS NOT NULL
+      ) f ON d.operation_id = f.operation_id AND d.type = f.type
       WHERE d.import_id = ${importId}
       GROUP BY 1, 2
       UNION ALL
@@ -117,12 +130,12 @@ function judged(importId: string, importCreatedAt: Date, reissued: string[], spa
       SELECT src.line_no, src.type, src.currency, src.amount, src.fee_amount, src.tax_amount, src.payment_transaction_id,
         src.verdict AS was_verdict, src.expected_amount AS was_amount, src.expected_currency AS was_currency, src.expected_fee AS was_fee, src.expected_tax AS was_tax,
         src.operation_id, src.captured_at, src.discount_amount, src.penalty_amount,
-        o.amount AS o_amount, o.currency AS o_currency, o.operation_id AS o_id, e.operation_id AS earlier_id,
+        o.amount AS o_amount, o.currency AS o_currency, o.operation_id AS o_id, ${anyNearby ? sql`e.operation_id` : sql`NULL::text`} AS earlier_id,
         CASE WHEN o.operation_id IS NOT NULL AND src.type IN ('SALE', 'FEE') THEN ${fixed} + ${scaledProduct(sql`o.amount`, variable)} END AS exp_fee,
         ${taxFixed} AS tax_fixed_v, ${taxVariable} AS tax_variable_v
       FROM settlement_lines src
       LEFT JOIN payment_operations o ON o.operation_id = src.operation_id AND o.kind = CASE WHEN src.type = 'RETURN' THEN 'refund' ELSE 'capture' END AND src.type IN ('SALE', 'FEE', 'RETURN')
-      LEFT JOIN earlier e ON e.operation_id = src.operation_id AND e.type = src.type
+      ${anyNearby ? sql`LEFT JOIN earlier e ON e.operation_id = src.operation_id AND e.type = src.type` : sql``}
       WHERE src.import_id = ${importId}
     ),
     taxed AS (
@@ -130,24 +143,43 @@ function judged(importId: string, importCreatedAt: Date, reissued: string[], spa
         CASE WHEN exp_fee IS NOT NULL THEN tax_fixed_v + ${scaledProduct(sql`exp_fee`, sql`tax_variable_v`)} END AS exp_tax
       FROM fees
     ),
-    verdicts AS (
+    first_pass AS (
+      -- Each line's verdict but for the two checks that read outside the join (the file's own
+      -- duplicates, from a CTE; which kind of unknown, from payment_transactions), and only the
+      -- lines whose verdict may change: this filter runs in the parallel workers, so a million
+      -- lines become a few hundred before they reach the leader (which alone may read a CTE).
       SELECT taxed.*,
         CASE
           WHEN earlier_id IS NOT NULL THEN 'duplicate'
-          -- Only a line the parser flagged can repeat one before it (the check reads a CTE, so it
-          -- stays out of the part of the plan parallel workers run).
-          WHEN was_verdict = 'duplicate' AND EXISTS (SELECT 1 FROM firsts f WHERE f.type = taxed.type AND f.key = ${dupKey('taxed')} AND f.first_line < taxed.line_no) THEN 'duplicate'
           WHEN type IN ('DISCOUNT', 'PENALTY', 'DISPUTE') THEN 'adjustment'
-          WHEN o_id IS NULL THEN
-            CASE WHEN EXISTS (SELECT 1 FROM payment_transactions t WHERE t.payment_transaction_id = taxed.payment_transaction_id)
-              THEN CASE WHEN type = 'RETURN' THEN 'unknown_refund' ELSE 'unknown_capture' END
-              ELSE 'unknown_transaction' END
+          WHEN o_id IS NULL THEN 'unknown'
           WHEN currency <> o_currency THEN 'currency_mismatch'
           WHEN type IN ('SALE', 'RETURN') AND abs(amount) <> o_amount THEN 'amount_mismatch'
           WHEN type IN ('SALE', 'FEE') AND (fee_amount <> exp_fee OR tax_amount <> exp_tax) THEN 'fee_mismatch'
           ELSE 'matched'
-        END AS verdict
+        END AS verdict0
       FROM taxed
+    ),
+    candidates AS (
+      SELECT * FROM first_pass
+      WHERE was_verdict = 'duplicate' OR verdict0 IS DISTINCT FROM was_verdict
+        OR CASE WHEN verdict0 IN ('matched', 'adjustment') THEN was_amount IS NOT NULL OR was_currency IS NOT NULL OR was_fee IS NOT NULL OR was_tax IS NOT NULL
+          ELSE (was_amount, was_currency, was_fee, was_tax) IS DISTINCT FROM (o_amount, o_currency, exp_fee, exp_tax) END
+      OFFSET 0 -- a fence: the checks below run on these lines only
+    ),
+    verdicts AS (
+      SELECT candidates.*,
+        CASE
+          WHEN verdict0 = 'duplicate' THEN 'duplicate'
+          -- Only a line the parser flagged can repeat one before it.
+          WHEN was_verdict = 'duplicate' AND EXISTS (SELECT 1 FROM firsts f WHERE f.type = candidates.type AND f.key = ${dupKey('candidates')} AND f.first_line < candidates.line_no) THEN 'duplicate'
+          WHEN verdict0 = 'unknown' THEN
+            CASE WHEN EXISTS (SELECT 1 FROM payment_transactions t WHERE t.payment_transaction_id = candidates.payment_transaction_id)
+              THEN CASE WHEN type = 'RETURN' THEN 'unknown_refund' ELSE 'unknown_capture' END
+              ELSE 'unknown_transaction' END
+          ELSE verdict0
+        END AS verdict
+      FROM candidates
       OFFSET 0 -- a fence: the verdict is computed once per line, not once per use below
     ),
     expected AS (
@@ -210,7 +242,11 @@ export async function reconcileImport(db: Db, importId: string, options: Reconci
       // (the planner multiplies the two columns' selectivities): it then sorts the hundreds of
       // thousands of earlier captures to make them distinct, twice as slow as hashing them.
       await tx.execute(sql`SET LOCAL enable_sort = off`);
-      return rowsOf<Change>(await tx.execute(judged(importId, createdAt, settlementIds, spanOf(allTotals))));
+      // No other payout within 90 days (a first import, or none near it): no earlier line can
+      // repeat one of this file's, and the read of the earlier lines (a scan of every import's
+      // lines: the planner cannot tell how few the pairs pick) is left out.
+      const anyNearby = rowsOf(await tx.execute(sql`SELECT 1 FROM (${nearbyPayouts(importId, spanOf(allTotals), createdAt)}) n LIMIT 1`)).length > 0;
+      return read<Change>(tx, 'verdicts', judged(importId, createdAt, settlementIds, spanOf(allTotals), anyNearby));
     }),
     readOnly(db, 'unsettled', (tx) => unsettledOf(tx, importId, totals)),
   ]);
@@ -381,8 +417,10 @@ async function unsettledOf(tx: Db, importId: string, totals: PayoutTotals[]): Pr
   const { lo, hi } = spanOf(totals);
   const currencies = [...new Set(totals.map((t) => t.currency))];
   await tx.execute(sql`SET LOCAL enable_nestloop = off`);
-  return rowsOf<Unsettled>(
-    await tx.execute(sql`
+  return read<Unsettled>(
+    tx,
+    'unsettled',
+    sql`
       SELECT o.operation_id, o.kind, o.payment_transaction_id, o.account_id, o.currency, o.amount::text AS amount, o.occurred_at::text AS occurred_at
       FROM payment_operations o
       WHERE o.occurred_at BETWEEN ${lo}::timestamptz AND ${hi}::timestamptz
@@ -390,7 +428,7 @@ async function unsettledOf(tx: Db, importId: string, totals: PayoutTotals[]): Pr
         AND o.account_id IN (SELECT jsonb_array_elements_text(account_ids) FROM settlement_imports WHERE id = ${importId})
         AND NOT EXISTS (
           SELECT 1 FROM settlement_lines m
-          WHERE m.import_id = ${importId} AND m.operation_id = o.operation_id AND m.type = CASE WHEN o.kind = 'refund' THEN 'RETURN' ELSE 'SALE' END)`),
+          WHERE m.import_id = ${importId} AND m.operation_id = o.operation_id AND m.type = CASE WHEN o.kind = 'refund' THEN 'RETURN' ELSE 'SALE' END)`,
   );
 }
 
