@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { z } from 'zod';
 import { Badge } from '@/components/ui/badge';
+import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { ListCard } from '@/components/lists/list-card';
@@ -88,7 +89,15 @@ export default async function AuditPage({
                   {row.actorRole && <div className="text-xs text-muted-foreground">{row.actorRole}</div>}
                 </Td>
                 <Td className="font-mono text-xs">{row.action}</Td>
-                <Td className="text-xs">{row.targetType ? `${row.targetType} ${row.targetId ?? ''}` : '—'}</Td>
+                <Td className="text-xs">
+                  {row.targetType ? (
+                    <>
+                      {row.targetType} {row.targetId && <MiddleEllipsis value={row.targetId} max={20} />}
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </Td>
                 <Td>
                   <Badge tone={outcomeTone[row.outcome]}>{row.outcome}</Badge>
                 </Td>
