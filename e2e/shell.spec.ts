@@ -86,6 +86,27 @@ test.describe('app shell', () => {
     expect(overflow).toBeLessThanOrEqual(0);
   });
 
+  // A screen-reader-only label inside a table is positioned against the nearest positioned
+  // ancestor: the table's scroll box must be it, or the label widens the whole page.
+  for (const path of [
+    '/settings/audit',
+    '/webhooks/events',
+    '/developers/api-requests',
+    '/settings/users',
+    '/webhooks',
+  ]) {
+    test(`on a 390 px phone ${path} scrolls its table, not the page`, async ({ pageAs }) => {
+      const page = await pageAs('admin');
+      await page.setViewportSize({ width: 390, height: 800 });
+      await page.goto(path);
+      await expect(page.getByRole('table').first()).toBeVisible();
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+    });
+  }
+
   test('the theme toggle switches between light and dark', async ({ pageAs }) => {
     const page = await pageAs('viewer');
     await page.emulateMedia({ colorScheme: 'light' });
