@@ -5,7 +5,16 @@ import nextTs from 'eslint-config-next/typescript';
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
-  globalIgnores(['.next/**', '.next-*/**', '.data/**', 'node_modules/**', 'next-env.d.ts', 'db/migrations/**', 'test-results/**', 'playwright-report/**']),
+  globalIgnores([
+    '.next/**',
+    '.next-*/**',
+    '.data/**',
+    'node_modules/**',
+    'next-env.d.ts',
+    'db/migrations/**',
+    'test-results/**',
+    'playwright-report/**',
+  ]),
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',

@@ -20,7 +20,14 @@ export default defineConfig({
     launchOptions: {
       executablePath: chromium,
       // The machine's network is closed: background fetches only produce refused connections.
-      args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...(isRoot ? ['--no-sandbox'] : [])],
+      args: [
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        ...(isRoot ? ['--no-sandbox'] : []),
+      ],
     },
   },
   projects: e2eServers.flatMap((server) => [

@@ -10,7 +10,11 @@ import { newNonce, securityHeaders } from '@/lib/security/headers';
 export function proxy(request: NextRequest) {
   const requestId = requestIdFrom(request.headers.get('x-request-id'));
   const nonce = newNonce();
-  const security = securityHeaders({ nonce, appUrl: process.env.APP_URL, development: process.env.NODE_ENV === 'development' });
+  const security = securityHeaders({
+    nonce,
+    appUrl: process.env.APP_URL,
+    development: process.env.NODE_ENV === 'development',
+  });
   const headers = new Headers(request.headers);
   headers.set('x-request-id', requestId);
   // Lets a server component send a signed-out visitor back here after sign-in.

@@ -22,13 +22,21 @@ const SHUTDOWN_GRACE_MS = 30_000;
 
 function options() {
   const { values } = parseArgs({
-    options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' }, keepAliveTimeout: { type: 'string' } },
+    options: {
+      port: { type: 'string', short: 'p' },
+      hostname: { type: 'string', short: 'H' },
+      keepAliveTimeout: { type: 'string' },
+    },
     allowPositionals: false,
   });
   const port = Number(values.port ?? process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`The port must be a whole number from 0 to 65535 (got "${values.port ?? process.env.PORT}" from ${values.port ? '-p' : 'PORT'}).`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(
+      `The port must be a whole number from 0 to 65535 (got "${values.port ?? process.env.PORT}" from ${values.port ? '-p' : 'PORT'}).`,
+    );
   const keepAliveTimeout = values.keepAliveTimeout === undefined ? undefined : Number(values.keepAliveTimeout);
-  if (keepAliveTimeout !== undefined && !(Number.isInteger(keepAliveTimeout) && keepAliveTimeout > 0)) throw new Error('--keepAliveTimeout must be a whole number of milliseconds above 0.');
+  if (keepAliveTimeout !== undefined && !(Number.isInteger(keepAliveTimeout) && keepAliveTimeout > 0))
+    throw new Error('--keepAliveTimeout must be a whole number of milliseconds above 0.');
   return { port, hostname: values.hostname ?? (process.env.HOSTNAME || undefined), keepAliveTimeout };
 }
 
@@ -38,7 +46,8 @@ async function appStarted(): Promise<void> {
   const starting = () => (globalThis as { __appStarting?: Promise<void> }).__appStarting;
   const deadline = Date.now() + 120_000;
   while (!starting()) {
-    if (Date.now() > deadline) throw new Error('The app did not begin its start-up (instrumentation.ts) within 2 minutes.');
+    if (Date.now() > deadline)
+      throw new Error('The app did not begin its start-up (instrumentation.ts) within 2 minutes.');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   await starting();
@@ -55,9 +64,12 @@ async function main() {
   await app.prepare();
   await appStarted();
   const nextHandler = app.getRequestHandler();
-  const { handleKlarnaWebhookNode, flushWebhookRejectionCounts, KLARNA_WEBHOOK_PATH } = await import('@/lib/webhooks/app-receiver');
+  const { handleKlarnaWebhookNode, flushWebhookRejectionCounts, KLARNA_WEBHOOK_PATH } =
+    await import('@/lib/webhooks/app-receiver');
 
-  const isWebhook = (req: IncomingMessage) => req.method === 'POST' && (req.url === KLARNA_WEBHOOK_PATH || req.url?.startsWith(`${KLARNA_WEBHOOK_PATH}?`) === true);
+  const isWebhook = (req: IncomingMessage) =>
+    req.method === 'POST' &&
+    (req.url === KLARNA_WEBHOOK_PATH || req.url?.startsWith(`${KLARNA_WEBHOOK_PATH}?`) === true);
   const failed = (res: ServerResponse, error: unknown) => {
     console.error('request failed', error);
     if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -74,7 +86,8 @@ async function main() {
     httpServer.listen(port, hostname, () => resolve());
   });
   const address = httpServer.address();
-  const shown = typeof address === 'object' && address ? `http://${hostname ?? 'localhost'}:${address.port}` : String(address);
+  const shown =
+    typeof address === 'object' && address ? `http://${hostname ?? 'localhost'}:${address.port}` : String(address);
   console.log(`▸ ready on ${shown} (POST ${KLARNA_WEBHOOK_PATH} served directly, everything else by Next.js)`);
 
   let stopping = false;
@@ -106,6 +119,8 @@ async function main() {
 
 main().catch((error: unknown) => {
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  console.error(`\n✖ The dashboard cannot start.\n${code === 'EADDRINUSE' ? 'The port is already in use (set PORT or -p).' : error instanceof Error ? error.message : String(error)}\n`);
+  console.error(
+    `\n✖ The dashboard cannot start.\n${code === 'EADDRINUSE' ? 'The port is already in use (set PORT or -p).' : error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -17,7 +17,10 @@ const IN_FLIGHT = 100;
 const IDEAL_SECONDS = CALLS / QUOTA;
 
 async function main() {
-  const limits: CategoryLimits = { ...seedRateLimits.playground, 'partner-management': { partner: 0, acquiringPartner: QUOTA } };
+  const limits: CategoryLimits = {
+    ...seedRateLimits.playground,
+    'partner-management': { partner: 0, acquiringPartner: QUOTA },
+  };
   const sandbox = await startSandbox({ port: 0, dataDir: null, rateLimits: limits });
   try {
     const { api_key } = await sandbox.control.bootstrapKey();
@@ -54,9 +57,15 @@ async function main() {
 
     const withinTolerance = Math.abs(seconds - IDEAL_SECONDS) <= IDEAL_SECONDS * 0.1;
     const pass = withinTolerance && toCaller429 === 0 && otherFailures === 0;
-    console.log(`${CALLS} calls (signingKeys.list, ${IN_FLIGHT} in flight) at a ${QUOTA}/s quota took ${seconds.toFixed(2)} s`);
-    console.log(`  ideal ${IDEAL_SECONDS} s (${((CALLS - QUOTA) / QUOTA).toFixed(0)} s after the initial burst of ${QUOTA}); ${((seconds / IDEAL_SECONDS - 1) * 100).toFixed(1)} % off, tolerance ±10 %`);
-    console.log(`  ${attemptsTotal} attempts on the wire, ${onWire429} answered 429 and retried; ${toCaller429} calls reached the caller rate-limited, ${otherFailures} failed otherwise`);
+    console.log(
+      `${CALLS} calls (signingKeys.list, ${IN_FLIGHT} in flight) at a ${QUOTA}/s quota took ${seconds.toFixed(2)} s`,
+    );
+    console.log(
+      `  ideal ${IDEAL_SECONDS} s (${((CALLS - QUOTA) / QUOTA).toFixed(0)} s after the initial burst of ${QUOTA}); ${((seconds / IDEAL_SECONDS - 1) * 100).toFixed(1)} % off, tolerance ±10 %`,
+    );
+    console.log(
+      `  ${attemptsTotal} attempts on the wire, ${onWire429} answered 429 and retried; ${toCaller429} calls reached the caller rate-limited, ${otherFailures} failed otherwise`,
+    );
     console.log(`  ${pass ? 'PASS' : 'FAIL'}`);
     console.log(
       JSON.stringify({

@@ -134,10 +134,14 @@ async function seed(url: string, nowAt: Date): Promise<number> {
       const to = Math.min(ROWS, from + BATCH - 1);
       const t0 = performance.now();
       await sql.unsafe(SEED_SQL, [from, to, nowAt.toISOString()]);
-      console.log(`  seeded ${to.toLocaleString('en')} / ${ROWS.toLocaleString('en')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      console.log(
+        `  seeded ${to.toLocaleString('en')} / ${ROWS.toLocaleString('en')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+      );
     }
     await sql`vacuum analyze payment_transactions`;
-    const [{ count }] = (await sql<{ count: number }[]>`select count(*)::int as count from payment_transactions`) as unknown as [{ count: number }];
+    const [{ count }] = (await sql<
+      { count: number }[]
+    >`select count(*)::int as count from payment_transactions`) as unknown as [{ count: number }];
     return count;
   } finally {
     await sql.end({ timeout: 5 });
@@ -147,16 +151,26 @@ async function seed(url: string, nowAt: Date): Promise<number> {
 /** The SQL `listPayments` sends for a filter, captured through a drizzle logger on the same client. */
 async function explain(client: postgres.Sql, filter: PaymentFilter): Promise<string> {
   let captured: { query: string; params: unknown[] } | null = null;
-  const logged = drizzle(client, { schema, logger: { logQuery: (query, params) => void (captured ??= { query, params }) } }) as unknown as Db;
+  const logged = drizzle(client, {
+    schema,
+    logger: { logQuery: (query, params) => void (captured ??= { query, params }) },
+  }) as unknown as Db;
   await listPayments(logged, filter);
   const { query, params } = captured! as { query: string; params: unknown[] };
   const rows = await client.unsafe(`explain (analyze, buffers) ${query}`, params as postgres.ParameterOrJSON<never>[]);
-  return [`  ${query}`, `  params: ${JSON.stringify(params)}`, ...rows.map((r) => `    ${String(r['QUERY PLAN'])}`)].join('\n');
+  return [
+    `  ${query}`,
+    `  params: ${JSON.stringify(params)}`,
+    ...rows.map((r) => `    ${String(r['QUERY PLAN'])}`),
+  ].join('\n');
 }
 
 async function main() {
   const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!base) throw new Error('bench:payments-list needs a real Postgres: set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)');
+  if (!base)
+    throw new Error(
+      'bench:payments-list needs a real Postgres: set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)',
+    );
   const started = performance.now();
   const name = `kpd_bench_payments_${randomBytes(4).toString('hex')}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });
@@ -175,7 +189,9 @@ async function main() {
     const seedSeconds = (performance.now() - t0) / 1000;
     const { db, client } = handle;
 
-    const [mix] = await client<{ accounts: number; authorized: number; expired: number; completed: number; closed: number; bad: number }[]>`
+    const [mix] = await client<
+      { accounts: number; authorized: number; expired: number; completed: number; closed: number; bad: number }[]
+    >`
       select count(distinct account_id)::int as accounts,
         count(*) filter (where state = 'AUTHORIZED')::int as authorized, count(*) filter (where state = 'EXPIRED')::int as expired,
         count(*) filter (where state = 'COMPLETED')::int as completed, count(*) filter (where state = 'CLOSED')::int as closed,
@@ -201,20 +217,37 @@ async function main() {
     // The cursor is the last row of page 499: exactly 499 × 50 rows sort at or before it.
     const [last, lastId] = JSON.parse(Buffer.from(cursor!, 'base64url').toString('utf8')) as [string, string];
     const [{ before }] = (await client<{ before: number }[]>`
-      select count(*)::int as before from payment_transactions where (klarna_created_at, payment_transaction_id) >= (${last}::timestamptz, ${lastId})`) as unknown as [{ before: number }];
-    if (before !== (PAGE_DEEP - 1) * 50) throw new Error(`keyset paging skipped or repeated rows: ${before} rows up to the page-${PAGE_DEEP - 1} cursor, expected ${(PAGE_DEEP - 1) * 50}`);
+      select count(*)::int as before from payment_transactions where (klarna_created_at, payment_transaction_id) >= (${last}::timestamptz, ${lastId})`) as unknown as [
+      { before: number },
+    ];
+    if (before !== (PAGE_DEEP - 1) * 50)
+      throw new Error(
+        `keyset paging skipped or repeated rows: ${before} rows up to the page-${PAGE_DEEP - 1} cursor, expected ${(PAGE_DEEP - 1) * 50}`,
+      );
 
     const fromDay = new Date(nowAt.getTime() - 200 * 86_400_000);
     const toDay = new Date(fromDay.getTime() + 13 * 86_400_000);
     const cases: Case[] = [
       { name: 'page1', label: 'page 1, no filter', filter: {} },
       { name: 'page500', label: `page ${PAGE_DEEP} (keyset cursor)`, filter: { cursor } },
-      { name: 'account', label: `account (100th largest, ${midAccount.n} rows)`, filter: { account: midAccount.account_id } },
-      { name: 'account_largest', label: `account (largest, ${largest.n} rows)`, filter: { account: largest.account_id } },
+      {
+        name: 'account',
+        label: `account (100th largest, ${midAccount.n} rows)`,
+        filter: { account: midAccount.account_id },
+      },
+      {
+        name: 'account_largest',
+        label: `account (largest, ${largest.n} rows)`,
+        filter: { account: largest.account_id },
+      },
       { name: 'state', label: 'state AUTHORIZED', filter: { state: 'AUTHORIZED' } },
       { name: 'currency', label: 'currency SEK', filter: { currency: 'SEK' } },
       { name: 'amount_range', label: 'amount 10,000–20,000', filter: { min: 10_000, max: 20_000 } },
-      { name: 'date_range', label: `dates ${day(fromDay)} to ${day(toDay)}`, filter: { from: day(fromDay), to: day(toDay) } },
+      {
+        name: 'date_range',
+        label: `dates ${day(fromDay)} to ${day(toDay)}`,
+        filter: { from: day(fromDay), to: day(toDay) },
+      },
       { name: 'reference', label: "reference search 'order-12345'", filter: { q: 'order-12345' } },
       { name: 'sort_amount', label: 'sort by amount, largest first', filter: { sort: 'amount_desc' } },
     ];
@@ -230,19 +263,30 @@ async function main() {
         times.push(performance.now() - t);
       }
       times.sort((a, b) => a - b);
-      results.push({ c, p50: percentile(times, 50), p95: percentile(times, 95), rows: page.rows.length, more: page.nextCursor !== null });
+      results.push({
+        c,
+        p50: percentile(times, 50),
+        p95: percentile(times, 95),
+        rows: page.rows.length,
+        more: page.nextCursor !== null,
+      });
     }
 
     const worst = Math.max(...results.map((r) => r.p95));
     const pass = results.every((r) => r.p95 < TARGET_P95_MS);
     console.log(`listPayments, ${RUNS} timed runs per case after ${WARMUP} warm-up, limit 50:`);
     for (const r of results) {
-      console.log(`  ${r.c.label.padEnd(38)} p50 ${r.p50.toFixed(2).padStart(7)} ms  p95 ${r.p95.toFixed(2).padStart(7)} ms  ${String(r.rows).padStart(2)} rows${r.more ? ' +more' : ''}  ${r.p95 < TARGET_P95_MS ? 'ok' : 'MISSED'}`);
+      console.log(
+        `  ${r.c.label.padEnd(38)} p50 ${r.p50.toFixed(2).padStart(7)} ms  p95 ${r.p95.toFixed(2).padStart(7)} ms  ${String(r.rows).padStart(2)} rows${r.more ? ' +more' : ''}  ${r.p95 < TARGET_P95_MS ? 'ok' : 'MISSED'}`,
+      );
     }
     for (const r of results) {
-      if (r.p95 >= TARGET_P95_MS || process.env.BENCH_EXPLAIN) console.log(`plan for ${r.c.name}:\n${await explain(client, r.c.filter)}`);
+      if (r.p95 >= TARGET_P95_MS || process.env.BENCH_EXPLAIN)
+        console.log(`plan for ${r.c.name}:\n${await explain(client, r.c.filter)}`);
     }
-    console.log(`target: p95 < ${TARGET_P95_MS} ms in every case; worst ${worst.toFixed(2)} ms: ${pass ? 'PASS' : 'FAIL'} (run took ${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    console.log(
+      `target: p95 < ${TARGET_P95_MS} ms in every case; worst ${worst.toFixed(2)} ms: ${pass ? 'PASS' : 'FAIL'} (run took ${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    );
     await handle.close();
     console.log(
       JSON.stringify({

@@ -20,7 +20,12 @@ async function main() {
     }, 20);
     const started = performance.now();
     // The route's `queue` sends the job; here this process runs it next, as a worker would.
-    const row = await receiveSettlementFile(handle, createReadStream(file, { highWaterMark: 1 << 20 }), { source: 'upload', fileName: 'bench-settlement.csv', uploadedByEmail: 'bench@example.com' }, { queue: async () => {} });
+    const row = await receiveSettlementFile(
+      handle,
+      createReadStream(file, { highWaterMark: 1 << 20 }),
+      { source: 'upload', fileName: 'bench-settlement.csv', uploadedByEmail: 'bench@example.com' },
+      { queue: async () => {} },
+    );
     const uploaded = performance.now();
     const done = await runImport(handle, row.id);
     const finished = performance.now();

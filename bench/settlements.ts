@@ -28,7 +28,15 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { openDatabase } from '@/db/client';
 import { migrateDatabase } from '@/db/migrate';
-import { feeFor, netAmountOf, settlementCsvColumns, settlementCsvHeaderOf, settlementCsvLineOf, type SettlementCsvFormat, type SettlementLine } from '@/lib/klarna/schemas/settlements';
+import {
+  feeFor,
+  netAmountOf,
+  settlementCsvColumns,
+  settlementCsvHeaderOf,
+  settlementCsvLineOf,
+  type SettlementCsvFormat,
+  type SettlementLine,
+} from '@/lib/klarna/schemas/settlements';
 
 const OPS = Number(process.env.BENCH_LINES ?? 1_000_000);
 const BASE_MS = Date.UTC(2026, 10, 1);
@@ -51,7 +59,11 @@ const captureAmount = (n: number) => 1000 + ((n * 7919) % 500_000);
 const amountOf = (n: number) => (isRefund(n) ? Math.floor(captureAmount(n - 1) / 2) : captureAmount(n));
 const currencyOf = (n: number) => CURRENCIES[group(n) % 3]!;
 const accountOf = (n: number) => `krn:partner:global:account:test:ACC${String(group(n) % 2000).padStart(5, '0')}`;
-const rateOf = (n: number) => ({ fixed: 100 + (group(n) % 50), variable: 1_000_000 + (group(n) % 7) * 100_000, tax: { fixed: 0, variable: 25_000_000 } });
+const rateOf = (n: number) => ({
+  fixed: 100 + (group(n) % 50),
+  variable: 1_000_000 + (group(n) % 7) * 100_000,
+  tax: { fixed: 0, variable: 25_000_000 },
+});
 const atOf = (n: number) => new Date(BASE_MS + n * STEP_MS).toISOString();
 const opIdOf = (n: number) => uuidOf(`${isRefund(n) ? 'ref' : 'cap'}${n}`);
 const txIdOf = (n: number) => uuidOf(`tx${group(n)}`);
@@ -157,7 +169,12 @@ async function writeFile(file: string): Promise<{ lines: number }> {
     if (d.fee.has(n)) {
       const rate = rateOf(n);
       const wrong = feeFor(line.amount, { ...rate, fixed: rate.fixed + 7 });
-      const off = { ...line, 'payment_pricing.rate.fixed': rate.fixed + 7, fee_amount: wrong.fee, tax_amount: wrong.tax };
+      const off = {
+        ...line,
+        'payment_pricing.rate.fixed': rate.fixed + 7,
+        fee_amount: wrong.fee,
+        tax_amount: wrong.tax,
+      };
       line = { ...off, net_amount: netAmountOf(off) };
     }
     if (d.currency.has(n)) line = { ...line, currency: 'NOK' };
@@ -169,7 +186,13 @@ async function writeFile(file: string): Promise<{ lines: number }> {
     }
     if (n % unknownEvery === 0 && lines < OPS) {
       // A sale of a transaction this dashboard never saw (another partner's, or a lost webhook and no refresh).
-      buffer += csvLine({ ...line, payment_transaction_id: randomUUID(), payment_capture_id: randomUUID(), type: 'SALE', payment_refund_id: null });
+      buffer += csvLine({
+        ...line,
+        payment_transaction_id: randomUUID(),
+        payment_capture_id: randomUUID(),
+        type: 'SALE',
+        payment_refund_id: null,
+      });
       lines++;
     }
     await flush();
@@ -226,13 +249,27 @@ async function main() {
     t = performance.now();
     const { lines } = await writeFile(file);
     const size = (await stat(file)).size;
-    log(`wrote ${lines.toLocaleString('en')} lines, ${(size / 1e6).toFixed(0)} MB, in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    log(
+      `wrote ${lines.toLocaleString('en')} lines, ${(size / 1e6).toFixed(0)} MB, in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
 
     // The floor: psql \copy of the same file into an unlogged table with the same columns.
-    await sql.unsafe(`create unlogged table copy_floor (${settlementCsvColumns[FORMAT].map((c) => `"${c}" ${floorTypes[c] ?? 'text'}`).join(', ')})`);
+    await sql.unsafe(
+      `create unlogged table copy_floor (${settlementCsvColumns[FORMAT].map((c) => `"${c}" ${floorTypes[c] ?? 'text'}`).join(', ')})`,
+    );
     await settle();
     t = performance.now();
-    const copy = spawnSync('psql', [url.toString(), '-v', 'ON_ERROR_STOP=1', '-c', `\\copy copy_floor from '${file}' with (format csv, header true)`], { encoding: 'utf8' });
+    const copy = spawnSync(
+      'psql',
+      [
+        url.toString(),
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        `\\copy copy_floor from '${file}' with (format csv, header true)`,
+      ],
+      { encoding: 'utf8' },
+    );
     const copyFloorSeconds = (performance.now() - t) / 1000;
     if (copy.status !== 0) throw new Error(`psql \\copy failed: ${copy.stderr}`);
     log(`floor: psql \\copy ${copy.stdout.trim()} in ${copyFloorSeconds.toFixed(2)} s`);
@@ -240,11 +277,22 @@ async function main() {
     await settle();
 
     // The import, in its own process.
-    const child = spawnSync(process.execPath, ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), path.resolve('bench/settlements-import.ts'), url.toString(), file], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+        path.resolve('bench/settlements-import.ts'),
+        url.toString(),
+        file,
+      ],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     if (child.status !== 0) throw new Error(`the import process failed (${child.status})`);
     const result = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as {
       importId: string;
@@ -257,20 +305,42 @@ async function main() {
       seconds: number;
       peak_rss_mb: number;
     };
-    log(`import: ${result.status}${result.error ? ` (${result.error})` : ''}, ${result.linesImported.toLocaleString('en')} lines, receive (parse + COPY) ${result.upload_seconds.toFixed(2)} s + reconcile ${result.import_seconds.toFixed(2)} s, peak RSS ${result.peak_rss_mb} MB`);
+    log(
+      `import: ${result.status}${result.error ? ` (${result.error})` : ''}, ${result.linesImported.toLocaleString('en')} lines, receive (parse + COPY) ${result.upload_seconds.toFixed(2)} s + reconcile ${result.import_seconds.toFixed(2)} s, peak RSS ${result.peak_rss_mb} MB`,
+    );
 
     const counts = Object.fromEntries(
-      (await sql<{ verdict: string; n: string }[]>`select verdict, count(*)::text as n from settlement_lines where import_id = ${result.importId} group by verdict`).map((r) => [r.verdict, Number(r.n)]),
+      (
+        await sql<
+          { verdict: string; n: string }[]
+        >`select verdict, count(*)::text as n from settlement_lines where import_id = ${result.importId} group by verdict`
+      ).map((r) => [r.verdict, Number(r.n)]),
     );
-    const [missingRow] = await sql<{ n: string }[]>`select count(*)::text as n from settlement_missing where import_id = ${result.importId}`;
+    const [missingRow] = await sql<
+      { n: string }[]
+    >`select count(*)::text as n from settlement_missing where import_id = ${result.importId}`;
     const missing = missingRow?.n ?? '0';
-    const expected = { matched: lines - 500, amount_mismatch: 100, fee_mismatch: 100, currency_mismatch: 100, duplicate: 100, unknown_transaction: 100 };
+    const expected = {
+      matched: lines - 500,
+      amount_mismatch: 100,
+      fee_mismatch: 100,
+      currency_mismatch: 100,
+      duplicate: 100,
+      unknown_transaction: 100,
+    };
     const verdictsAsExpected =
-      result.status === 'done' && result.linesQuarantined === 0 && Number(missing) === 200 && JSON.stringify(Object.entries(counts).sort()) === JSON.stringify(Object.entries(expected).sort());
+      result.status === 'done' &&
+      result.linesQuarantined === 0 &&
+      Number(missing) === 200 &&
+      JSON.stringify(Object.entries(counts).sort()) === JSON.stringify(Object.entries(expected).sort());
     log(`verdicts: ${JSON.stringify(counts)}, missing ${missing} (expected ${JSON.stringify(expected)}, missing 200)`);
 
     const linesPerSecond = Math.round(lines / result.seconds);
-    const pass = verdictsAsExpected && result.seconds <= TARGET.floorFactor * copyFloorSeconds && linesPerSecond >= TARGET.linesPerSecond && result.peak_rss_mb < TARGET.rssMb;
+    const pass =
+      verdictsAsExpected &&
+      result.seconds <= TARGET.floorFactor * copyFloorSeconds &&
+      linesPerSecond >= TARGET.linesPerSecond &&
+      result.peak_rss_mb < TARGET.rssMb;
     log(
       `${pass ? 'PASS' : 'FAIL'}: ${result.seconds.toFixed(2)} s vs ${TARGET.floorFactor}× floor ${(TARGET.floorFactor * copyFloorSeconds).toFixed(2)} s (${(result.seconds / copyFloorSeconds).toFixed(2)}×), ${linesPerSecond.toLocaleString('en')} lines/s (≥ ${TARGET.linesPerSecond.toLocaleString('en')}), peak RSS ${result.peak_rss_mb} MB (< ${TARGET.rssMb})`,
     );

@@ -15,7 +15,11 @@ function main() {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const verdict = verifyWebhookSignature(Buffer.concat(chunks).toString('utf8'), req.headers['klarna-signature'] as string | undefined, key);
+      const verdict = verifyWebhookSignature(
+        Buffer.concat(chunks).toString('utf8'),
+        req.headers['klarna-signature'] as string | undefined,
+        key,
+      );
       res.writeHead(verdict.valid ? 200 : 400, { 'content-type': 'application/json' });
       res.end(verdict.valid ? '{"received":true}' : '{"error":"mismatch"}');
     });

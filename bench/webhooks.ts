@@ -62,9 +62,17 @@ function buildDeliveries(count: number, signingKeyId: string, key: string, dupli
         webhook_id: 'krn:partner:global:notification:webhook:bench',
         live: false,
       },
-      payload: { payment_request_id: `krn:payment:eu1:request:${randomUUID()}`, state: 'AUTHORIZED', previous_state: 'PENDING_CONFIRMATION' },
+      payload: {
+        payment_request_id: `krn:payment:eu1:request:${randomUUID()}`,
+        state: 'AUTHORIZED',
+        previous_state: 'PENDING_CONFIRMATION',
+      },
     });
-    const headers = { 'content-type': 'application/json', 'klarna-signing-key-id': signingKeyId, 'klarna-signature': signWebhookBody(body, key) };
+    const headers = {
+      'content-type': 'application/json',
+      'klarna-signing-key-id': signingKeyId,
+      'klarna-signature': signWebhookBody(body, key),
+    };
     out.push({ eventId, body, headers });
     // Klarna may deliver an event again while the first delivery is still being handled; kept
     // next to its original, so both are in flight together.
@@ -73,13 +81,28 @@ function buildDeliveries(count: number, signingKeyId: string, key: string, dupli
   return out;
 }
 
-function post(port: number, agent: http.Agent | false, headers: Record<string, string | number>, body: string | Buffer): Promise<number> {
+function post(
+  port: number,
+  agent: http.Agent | false,
+  headers: Record<string, string | number>,
+  body: string | Buffer,
+): Promise<number> {
   return new Promise<number>((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/webhooks/klarna', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/webhooks/klarna',
+        agent,
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', () => resolve(0));
     req.end(body);
   });
@@ -146,7 +169,11 @@ async function flood(port: number, valid: Delivery[]) {
 }
 
 function startCeiling(env: Record<string, string>): Promise<{ port: number; child: ChildProcess }> {
-  const child = fork(path.join(__dirname, 'webhook-server.ts'), ['ceiling'], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(__dirname, 'webhook-server.ts'), ['ceiling'], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve({ port: m.port, child }));
     child.once('exit', (code) => reject(new Error(`ceiling server exited with ${code}`)));
@@ -165,20 +192,29 @@ function freePort(): Promise<number> {
 }
 
 /** Starts what `npm start` runs (package.json's start script, exec'd so signals reach it), and waits until it answers. */
-async function startProduction(env: Record<string, string>): Promise<{ port: number; child: ChildProcess; command: string; exited: Promise<number | null> }> {
+async function startProduction(
+  env: Record<string, string>,
+): Promise<{ port: number; child: ChildProcess; command: string; exited: Promise<number | null> }> {
   const root = path.resolve(__dirname, '..');
-  const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } })
+    .scripts.start;
   const port = await freePort();
   const command = `${start} -p ${port}`;
   // Node options go on the command line: the bench's handler as a preload after tsx (unless
   // BENCH_HANDLER=app), and --cpu-prof, which NODE_OPTIONS refuses (written at the graceful exit).
   let run = command;
   if (!APP_HANDLER) {
-    if (!run.startsWith('node --import tsx ')) throw new Error(`the start script is not \`node --import tsx …\` any more (${start}): update the bench`);
+    if (!run.startsWith('node --import tsx '))
+      throw new Error(`the start script is not \`node --import tsx …\` any more (${start}): update the bench`);
     run = run.replace(/^node --import tsx /, 'node --import tsx --import ./bench/webhook-handler.ts ');
   }
-  if (process.env.BENCH_PROFILE) run = run.replace(/^node /, `node --cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE} `);
-  const child = spawn('sh', ['-c', `exec ${run}`], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (process.env.BENCH_PROFILE)
+    run = run.replace(/^node /, `node --cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE} `);
+  const child = spawn('sh', ['-c', `exec ${run}`], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   child.stdout!.on('data', (chunk: Buffer) => {
     if (process.env.BENCH_VERBOSE) process.stdout.write(`[server] ${chunk}`);
   });
@@ -186,14 +222,18 @@ async function startProduction(env: Record<string, string>): Promise<{ port: num
   const deadline = Date.now() + 120_000;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      http.get({ host: '127.0.0.1', port, path: '/api/health' }, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      }).on('error', () => resolve(false));
+      http
+        .get({ host: '127.0.0.1', port, path: '/api/health' }, (res) => {
+          res.resume();
+          resolve(res.statusCode === 200);
+        })
+        .on('error', () => resolve(false));
     });
     if (ok) break;
-    if (child.exitCode !== null) throw new Error(`the production server (${command}) exited with ${child.exitCode} before answering`);
-    if (Date.now() > deadline) throw new Error(`the production server (${command}) did not answer /api/health within 2 minutes`);
+    if (child.exitCode !== null)
+      throw new Error(`the production server (${command}) exited with ${child.exitCode} before answering`);
+    if (Date.now() > deadline)
+      throw new Error(`the production server (${command}) did not answer /api/health within 2 minutes`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return { port, child, command: run, exited };
@@ -208,10 +248,15 @@ async function main() {
   const root = path.resolve(__dirname, '..');
   const distDir = process.env.NEXT_DIST_DIR || '.next';
   if (!existsSync(path.join(root, distDir, 'BUILD_ID'))) {
-    throw new Error(`bench:webhooks measures the production server on the built app: run \`npm run build\` first (no ${distDir}/BUILD_ID).`);
+    throw new Error(
+      `bench:webhooks measures the production server on the built app: run \`npm run build\` first (no ${distDir}/BUILD_ID).`,
+    );
   }
   const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!base) throw new Error('bench:webhooks needs a real Postgres: set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)');
+  if (!base)
+    throw new Error(
+      'bench:webhooks needs a real Postgres: set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)',
+    );
   const name = `kpd_bench_webhooks_${randomBytes(4).toString('hex')}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
@@ -226,7 +271,12 @@ async function main() {
     await migrateDatabase(handle);
     const signingKeyId = `krn:partner:global:notification:signing-key:${randomUUID()}`;
     const key = randomUUID();
-    await handle.db.insert(klarnaSigningKeys).values({ signingKeyId, environment: 'sandbox', keySealed: sealSigningKey(signingKeyId, key, keyring), createdAt: new Date() });
+    await handle.db.insert(klarnaSigningKeys).values({
+      signingKeyId,
+      environment: 'sandbox',
+      keySealed: sealSigningKey(signingKeyId, key, keyring),
+      createdAt: new Date(),
+    });
     await handle.close();
 
     const env = {
@@ -270,14 +320,20 @@ async function main() {
 
     const ids = [...new Set(deliveries.map((d) => d.eventId))];
     const floodIds = [...flooded.validAccepted];
-    const stored = await sql<{ event_id: string; apply_count: number; event_type: string; duplicate_count: number; status: string }[]>`
+    const stored = await sql<
+      { event_id: string; apply_count: number; event_type: string; duplicate_count: number; status: string }[]
+    >`
       select event_id, apply_count, event_type, duplicate_count, status from webhook_events where verdict = 'valid' and event_id = any(${[...ids, ...floodIds]})`;
     const storedIds = new Set(stored.map((r) => r.event_id));
-    const [{ applied }] = (
-      APP_HANDLER
-        ? await sql<{ applied: number }[]>`select count(*)::int as applied from payment_timeline where event_id = any(${ids})`
-        : await sql<{ applied: number }[]>`select count(*)::int as applied from audit_log where action = 'bench.webhook-applied' and target_id = any(${ids})`
-    ) as unknown as [{ applied: number }];
+    const [{ applied }] = (APP_HANDLER
+      ? await sql<
+          { applied: number }[]
+        >`select count(*)::int as applied from payment_timeline where event_id = any(${ids})`
+      : await sql<
+          { applied: number }[]
+        >`select count(*)::int as applied from audit_log where action = 'bench.webhook-applied' and target_id = any(${ids})`) as unknown as [
+      { applied: number },
+    ];
     await sql.end();
 
     const lost = [...receiver.accepted, ...floodIds].filter((id) => !storedIds.has(id)).length;
@@ -293,17 +349,48 @@ async function main() {
     const ceilingPerS = Math.round(ceiling.perSecond);
     const floodGrowth = Number(floodGrowthMb.toFixed(2));
     const pass =
-      eventsPerS >= TARGET_EVENTS_PER_S && eventsPerS >= ceilingPerS / 3 && lost === 0 && doubleApplied === 0 && receiver.failures === 0 && notProcessed === 0 && floodGrowth < TARGET_FLOOD_GROWTH_MB && validDuringFloodOk;
-    const load = os.loadavg().map((n) => n.toFixed(2)).join(' ');
-    console.log(`production server (\`${production.command}\`, exit ${exitCode} on SIGTERM): ${deliveries.length} deliveries (${ids.length} events, ${duplicatesSent} sent twice), ${CONCURRENCY} in flight: ${eventsPerS}/s, p50 ${receiver.p50.toFixed(2)} ms, p99 ${receiver.p99.toFixed(2)} ms, ${receiver.failures} non-2xx`);
-    console.log(`ceiling (bare HMAC check): ${ceilingPerS}/s, p50 ${ceiling.p50.toFixed(2)} ms, p99 ${ceiling.p99.toFixed(2)} ms`);
-    console.log(`stored ${stored.length - floodIds.length}/${ids.length}; lost ${lost}; repeats counted ${duplicatesCounted}/${duplicatesSent}; handled events ${handled.length} (${APP_HANDLER ? "the app's payment request handler" : 'the bench handler'}; ${notProcessed} not processed), applications ${applied}, double-applied ${doubleApplied}`);
+      eventsPerS >= TARGET_EVENTS_PER_S &&
+      eventsPerS >= ceilingPerS / 3 &&
+      lost === 0 &&
+      doubleApplied === 0 &&
+      receiver.failures === 0 &&
+      notProcessed === 0 &&
+      floodGrowth < TARGET_FLOOD_GROWTH_MB &&
+      validDuringFloodOk;
+    const load = os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ');
+    console.log(
+      `production server (\`${production.command}\`, exit ${exitCode} on SIGTERM): ${deliveries.length} deliveries (${ids.length} events, ${duplicatesSent} sent twice), ${CONCURRENCY} in flight: ${eventsPerS}/s, p50 ${receiver.p50.toFixed(2)} ms, p99 ${receiver.p99.toFixed(2)} ms, ${receiver.failures} non-2xx`,
+    );
+    console.log(
+      `ceiling (bare HMAC check): ${ceilingPerS}/s, p50 ${ceiling.p50.toFixed(2)} ms, p99 ${ceiling.p99.toFixed(2)} ms`,
+    );
+    console.log(
+      `stored ${stored.length - floodIds.length}/${ids.length}; lost ${lost}; repeats counted ${duplicatesCounted}/${duplicatesSent}; handled events ${handled.length} (${APP_HANDLER ? "the app's payment request handler" : 'the bench handler'}; ${notProcessed} not processed), applications ${applied}, double-applied ${doubleApplied}`,
+    );
     console.log(
       `flood: ${flooded.posts} unauthenticated 1 MB posts in ${FLOOD_SECONDS} s from ${FLOOD_CONCURRENCY} clients (answers: ${[...flooded.statuses].map(([s, n]) => `${s || 'cut'} ×${n}`).join(', ')}); ${notStored!.stored} rejected deliveries stored small, ${notStored!.counted} counted in ${notStored!.rows} summary rows; webhook_events grew ${floodGrowth} MB; valid events during it ${flooded.validAccepted.size}/${flooded.validSent} accepted`,
     );
     console.log(`load average ${load} (2 cores shared)`);
-    console.log(`targets: ≥ ${TARGET_EVENTS_PER_S}/s and ≥ ⅓ of the ceiling (${Math.round(ceilingPerS / 3)}/s), nothing lost or applied twice, flood growth < ${TARGET_FLOOD_GROWTH_MB} MB, every valid event during the flood accepted: ${pass ? 'PASS' : 'FAIL'}`);
-    console.log(JSON.stringify({ bench: 'webhooks', server: 'production', events_per_s: eventsPerS, ceiling_events_per_s: ceilingPerS, p50_ms: Number(receiver.p50.toFixed(2)), p99_ms: Number(receiver.p99.toFixed(2)), lost, double_applied: doubleApplied, flood_db_growth_mb: floodGrowth, pass }));
+    console.log(
+      `targets: ≥ ${TARGET_EVENTS_PER_S}/s and ≥ ⅓ of the ceiling (${Math.round(ceilingPerS / 3)}/s), nothing lost or applied twice, flood growth < ${TARGET_FLOOD_GROWTH_MB} MB, every valid event during the flood accepted: ${pass ? 'PASS' : 'FAIL'}`,
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'webhooks',
+        server: 'production',
+        events_per_s: eventsPerS,
+        ceiling_events_per_s: ceilingPerS,
+        p50_ms: Number(receiver.p50.toFixed(2)),
+        p99_ms: Number(receiver.p99.toFixed(2)),
+        lost,
+        double_applied: doubleApplied,
+        flood_db_growth_mb: floodGrowth,
+        pass,
+      }),
+    );
     process.exitCode = pass ? 0 : 1;
   } finally {
     for (const child of servers) if (child.exitCode === null) child.kill('SIGTERM');

@@ -11,7 +11,9 @@ import { z } from 'zod';
 if (typeof window !== 'undefined') z.config({ jitless: true });
 
 export function Providers({ children, nonce }: { children: React.ReactNode; nonce?: string }) {
-  const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 15_000, retry: 1 } } }));
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { staleTime: 15_000, retry: 1 } } }),
+  );
   return (
     <ThemeProvider attribute="class" defaultTheme="system" enableSystem disableTransitionOnChange nonce={nonce}>
       <QueryClientProvider client={queryClient}>

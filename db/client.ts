@@ -74,7 +74,9 @@ export async function executePrepared<T>(db: Db, query: SQL): Promise<T[]> {
   const client = session.client;
   if (session.dialect && client && typeof (client as postgres.Sql).unsafe === 'function') {
     const { sql: text, params } = session.dialect.sqlToQuery(query);
-    return (await (client as postgres.Sql).unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as T[];
+    return (await (client as postgres.Sql).unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+      prepare: true,
+    })) as unknown as T[];
   }
   return rowsOf<T>(await db.execute(query));
 }

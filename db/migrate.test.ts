@@ -11,7 +11,9 @@ describeEachDriver('migrations', (db) => {
     const rows = await db().execute<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
-    const tables = (Array.isArray(rows) ? rows : (rows as unknown as { rows: { table_name: string }[] }).rows).map((r) => r.table_name);
+    const tables = (Array.isArray(rows) ? rows : (rows as unknown as { rows: { table_name: string }[] }).rows).map(
+      (r) => r.table_name,
+    );
     expect(tables).toEqual(expect.arrayContaining(['api_requests', 'audit_log', 'sign_in_attempts', 'users']));
   });
 
@@ -29,7 +31,10 @@ describeEachDriver('migrations', (db) => {
     const inTx = await db().transaction(async (tx) => {
       await tx.insert(auditLog).values({ action: 'test.prepared', actorEmail: 'system', outcome: 'success' });
       // Sees the transaction's own uncommitted row: it runs on the transaction's connection.
-      return executePrepared<{ n: number }>(tx, sql`select count(*)::int as n from audit_log where action = ${'test.prepared'}`);
+      return executePrepared<{ n: number }>(
+        tx,
+        sql`select count(*)::int as n from audit_log where action = ${'test.prepared'}`,
+      );
     });
     expect(inTx).toEqual([{ n: 1 }]);
   });

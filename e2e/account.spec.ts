@@ -3,7 +3,8 @@ import { Secret, TOTP } from 'otpauth';
 import { expect, newSignedInUser, submitCredentials, test } from './fixtures';
 
 // What an authenticator app would show for this seed at time `at`.
-const codeAt = (secret: string, at: number) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp: at });
+const codeAt = (secret: string, at: number) =>
+  new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp: at });
 
 test.describe('your account', () => {
   // These walk a whole user life cycle (create, first sign-in, enrol, sign in again).
@@ -15,7 +16,9 @@ test.describe('your account', () => {
 
     await page.goto('/account');
     await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
-    await expect(page.getByRole('img', { name: 'QR code to add this dashboard to an authenticator app' })).toBeVisible();
+    await expect(
+      page.getByRole('img', { name: 'QR code to add this dashboard to an authenticator app' }),
+    ).toBeVisible();
     const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
 
     await page.getByLabel('Code from the app').fill(codeAt(secret, Date.now() - 120_000));
@@ -70,7 +73,10 @@ test.describe('your account', () => {
     await expect(row.getByRole('cell').nth(3)).toHaveText('On');
     await row.getByRole('button', { name: `Actions for ${email}` }).click();
     await admin.getByRole('menuitem', { name: 'Remove two-step sign-in…' }).click();
-    await admin.getByRole('dialog', { name: 'Remove two-step sign-in of Lena Lostphone?' }).getByRole('button', { name: 'Remove two-step sign-in' }).click();
+    await admin
+      .getByRole('dialog', { name: 'Remove two-step sign-in of Lena Lostphone?' })
+      .getByRole('button', { name: 'Remove two-step sign-in' })
+      .click();
     await expect(row.getByRole('cell').nth(3)).toHaveText('Off');
 
     // Their old session ended; the password alone signs them in now.

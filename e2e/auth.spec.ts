@@ -10,7 +10,19 @@ test.describe('sign-in', () => {
 
     await expect(page.getByRole('heading', { name: 'Welcome, Demo Admin' })).toBeVisible();
     const nav = page.getByRole('navigation', { name: 'Main' });
-    for (const item of ['Overview', 'Merchants', 'Payments', 'Settlements', 'Virtual cards', 'Endpoints & keys', 'Event log', 'API request log', 'Users', 'Audit log', 'API credentials']) {
+    for (const item of [
+      'Overview',
+      'Merchants',
+      'Payments',
+      'Settlements',
+      'Virtual cards',
+      'Endpoints & keys',
+      'Event log',
+      'API request log',
+      'Users',
+      'Audit log',
+      'API credentials',
+    ]) {
       await expect(nav.getByRole('link', { name: item, exact: true })).toBeVisible();
     }
     await expect(page.getByLabel(/^Environment: SANDBOX/)).toBeVisible();
@@ -51,14 +63,26 @@ test.describe('sign-in', () => {
   });
 
   // The issue's exact link, and the usual variants: each must land on the dashboard, never off-origin.
-  for (const callbackUrl of ['%2F%09%2Fevil.example%2Fphish', '//evil.example', '%2F%2Fevil.example', '%2F%5Cevil.example', '/%5Cevil.example', 'https://evil.example', 'https%3A%2F%2Fevil.example%2F', '%2F%0A%2Fevil.example']) {
+  for (const callbackUrl of [
+    '%2F%09%2Fevil.example%2Fphish',
+    '//evil.example',
+    '%2F%2Fevil.example',
+    '%2F%5Cevil.example',
+    '/%5Cevil.example',
+    'https://evil.example',
+    'https%3A%2F%2Fevil.example%2F',
+    '%2F%0A%2Fevil.example',
+  ]) {
     test(`a callbackUrl of ${callbackUrl} lands on the dashboard, not off-origin`, async ({ browser }, testInfo) => {
       const context = await browser.newContext();
       const offOrigin: string[] = [];
-      await context.route((url) => url.hostname.endsWith('evil.example'), (route) => {
-        offOrigin.push(route.request().url());
-        return route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Phished</h1>' });
-      });
+      await context.route(
+        (url) => url.hostname.endsWith('evil.example'),
+        (route) => {
+          offOrigin.push(route.request().url());
+          return route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Phished</h1>' });
+        },
+      );
       const page = await context.newPage();
       const { email, password } = demoAdmin(testInfo.project.name);
       await page.goto(`/sign-in?callbackUrl=${callbackUrl}`);
@@ -79,7 +103,9 @@ test.describe('sign-in', () => {
       expect(response?.status(), path).toBe(403);
       await expect(viewer.getByRole('heading', { name: "You don't have access to this page" })).toBeVisible();
     }
-    await expect(viewer.getByText('Your role (Viewer) may not read the API request log; it needs Operator.')).toBeVisible();
+    await expect(
+      viewer.getByText('Your role (Viewer) may not read the API request log; it needs Operator.'),
+    ).toBeVisible();
     await viewer.getByRole('link', { name: 'Back to the overview' }).click();
     await expect(viewer.getByRole('heading', { name: /^Welcome,/ })).toBeVisible();
     expect((await viewer.goto('/payments'))?.status()).toBe(200);

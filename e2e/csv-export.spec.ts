@@ -10,25 +10,39 @@ import { onboardOperationalMerchant } from './payments-setup';
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
 
-test('the payments export with "For Excel" starts with a byte order mark and keeps a non-ASCII merchant name', async ({ pageAs, request, baseURL }) => {
+test('the payments export with "For Excel" starts with a byte order mark and keeps a non-ASCII merchant name', async ({
+  pageAs,
+  request,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   await ensureKlarnaConnected(await pageAs('admin'), request, baseURL);
   const name = `Café Zürich Ørsted ${unique()}`;
   const { accountId } = await onboardOperationalMerchant(request, baseURL, name);
   const api = await sandboxApi(request, baseURL);
-  const made = await api.control(`/accounts/${encodeURIComponent(accountId)}/authorized-payments`, { currency: 'EUR', payment_amount: 2900, purchase_country: 'DE', merchant_reference: `bom-${unique()}` });
+  const made = await api.control(`/accounts/${encodeURIComponent(accountId)}/authorized-payments`, {
+    currency: 'EUR',
+    payment_amount: 2900,
+    purchase_country: 'DE',
+    merchant_reference: `bom-${unique()}`,
+  });
   expect(made.status, JSON.stringify(made.body)).toBe(201);
   const transactionId = made.body.payment_transaction.payment_transaction_id as string;
 
   const operator = await pageAs('operator');
   await operator.goto(`/payments?account=${encodeURIComponent(accountId)}`);
   // The payment arrives by webhook; the open list refreshes itself.
-  await expect(operator.getByRole('table', { name: 'Payment transactions' }).locator('tbody tr').filter({ hasText: name })).toHaveCount(1, { timeout: 20_000 });
+  await expect(
+    operator.getByRole('table', { name: 'Payment transactions' }).locator('tbody tr').filter({ hasText: name }),
+  ).toHaveCount(1, { timeout: 20_000 });
 
   const exportLink = operator.getByRole('link', { name: 'Export CSV' });
   await expect(exportLink).not.toHaveAttribute('href', /bom=1/);
   await operator.getByRole('checkbox', { name: 'For Excel' }).check();
-  await expect(exportLink).toHaveAttribute('href', `/api/payments/export?account=${encodeURIComponent(accountId)}&bom=1`);
+  await expect(exportLink).toHaveAttribute(
+    'href',
+    `/api/payments/export?account=${encodeURIComponent(accountId)}&bom=1`,
+  );
   const [download] = await Promise.all([operator.waitForEvent('download'), exportLink.click()]);
   const bytes = await readFile((await download.path())!);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -52,7 +66,11 @@ test('the payments export with "For Excel" starts with a byte order mark and kee
   }
 });
 
-test('the API request log stores the account owner masked and says what it masks', async ({ pageAs, request, baseURL }) => {
+test('the API request log stores the account owner masked and says what it masks', async ({
+  pageAs,
+  request,
+  baseURL,
+}) => {
   test.setTimeout(90_000);
   await ensureKlarnaConnected(await pageAs('admin'), request, baseURL);
   // The helper onboards with owner John Doe, john.doe@example.com, +18445527621; the operator's
@@ -60,8 +78,15 @@ test('the API request log stores the account owner masked and says what it masks
   const { accountId } = await onboardOperationalMerchant(request, baseURL, `Masked Owner ${unique()}`);
   const operator = await pageAs('operator');
   await operator.goto(`/developers/api-requests?operation=accounts.get&accountId=${encodeURIComponent(accountId)}`);
-  await expect(operator.getByText('Personal data is masked: email addresses (j***@example.com), phone numbers (+46 *** ** 12), given and family names (J*** D***)')).toBeVisible();
-  await operator.getByRole('link', { name: /^Details of request/ }).first().click();
+  await expect(
+    operator.getByText(
+      'Personal data is masked: email addresses (j***@example.com), phone numbers (+46 *** ** 12), given and family names (J*** D***)',
+    ),
+  ).toBeVisible();
+  await operator
+    .getByRole('link', { name: /^Details of request/ })
+    .first()
+    .click();
   const body = operator.getByLabel('Response body');
   await expect(body).toContainText('"email": "j***@example.com"');
   await expect(body).toContainText('"phone": "+18 *** ** 21"');

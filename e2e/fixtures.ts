@@ -7,7 +7,6 @@ export { FIXTURE_PASSWORD, fixtureUsers };
 
 export { expect };
 
-
 export type FixtureRole = 'admin' | 'operator' | 'viewer';
 
 export function serverName(projectName: string): string {
@@ -53,7 +52,10 @@ export const test = base.extend<{ pageAs: (role: FixtureRole) => Promise<Page> }
 });
 
 /** Adds a user through the Users page as an admin; returns the one-time password shown. */
-export async function addUserViaUi(admin: Page, user: { email: string; name: string; role?: FixtureRole }): Promise<string> {
+export async function addUserViaUi(
+  admin: Page,
+  user: { email: string; name: string; role?: FixtureRole },
+): Promise<string> {
   await admin.goto('/settings/users');
   await admin.getByRole('button', { name: 'Add user' }).click();
   const dialog = admin.getByRole('dialog', { name: 'Add a user' });
@@ -71,7 +73,11 @@ export async function addUserViaUi(admin: Page, user: { email: string; name: str
  * Adds a user through the UI, then signs them in once (choosing their own password).
  * Returns their signed-in page. For specs that change a user's own settings.
  */
-export async function newSignedInUser(admin: Page, browser: Browser, user: { email: string; name: string; role?: FixtureRole }): Promise<{ page: Page; password: string }> {
+export async function newSignedInUser(
+  admin: Page,
+  browser: Browser,
+  user: { email: string; name: string; role?: FixtureRole },
+): Promise<{ page: Page; password: string }> {
   const oneTime = await addUserViaUi(admin, user);
   const password = `${user.name} chose this passphrase`;
   const page = await (await browser.newContext()).newPage();

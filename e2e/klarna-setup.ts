@@ -11,7 +11,11 @@ export const sandboxUrl = (baseURL: string | undefined) => sandboxUrlFor(Number(
  * The Klarna wire spec runs before the specs that call this (playwright.config.ts), so it
  * finds its own empty start and leaves whatever it set up.
  */
-export async function ensureKlarnaConnected(admin: Page, request: APIRequestContext, baseURL: string | undefined): Promise<void> {
+export async function ensureKlarnaConnected(
+  admin: Page,
+  request: APIRequestContext,
+  baseURL: string | undefined,
+): Promise<void> {
   await admin.goto('/settings/api-credentials');
   const stored = admin.getByRole('table', { name: 'Stored API keys' });
   if ((await stored.count()) === 0 || (await stored.getByText('Active', { exact: true }).count()) === 0) {
@@ -27,11 +31,18 @@ export async function ensureKlarnaConnected(admin: Page, request: APIRequestCont
   await admin.goto('/webhooks');
   const receiver = `${baseURL}/api/webhooks/klarna`;
   const webhooks = admin.getByRole('table', { name: 'Webhooks at Klarna' });
-  if ((await webhooks.count()) > 0 && (await webhooks.getByRole('row').filter({ hasText: receiver }).filter({ hasText: 'Enabled' }).count()) > 0) return;
+  if (
+    (await webhooks.count()) > 0 &&
+    (await webhooks.getByRole('row').filter({ hasText: receiver }).filter({ hasText: 'Enabled' }).count()) > 0
+  )
+    return;
   const keys = admin.getByRole('table', { name: 'Signing keys at Klarna' });
   if ((await keys.count()) === 0 || (await keys.getByRole('row').filter({ hasText: 'Yes' }).count()) === 0) {
     await admin.getByRole('button', { name: 'Create signing key' }).click();
-    await admin.getByRole('dialog', { name: 'Create a signing key' }).getByRole('button', { name: 'Create key' }).click();
+    await admin
+      .getByRole('dialog', { name: 'Create a signing key' })
+      .getByRole('button', { name: 'Create key' })
+      .click();
     await expect(admin.getByRole('table', { name: 'Signing keys at Klarna' }).getByText('Yes').first()).toBeVisible();
   }
   await admin.getByRole('button', { name: 'Add webhook' }).click();
@@ -49,7 +60,10 @@ export async function sandboxApi(request: APIRequestContext, baseURL: string | u
   const headers = { authorization: `Basic ${apiKey}`, 'content-type': 'application/json' };
   return {
     async post(path: string, body: unknown) {
-      const response = await request.post(`${base}${path}`, { headers: { ...headers, 'klarna-idempotency-key': crypto.randomUUID() }, data: body });
+      const response = await request.post(`${base}${path}`, {
+        headers: { ...headers, 'klarna-idempotency-key': crypto.randomUUID() },
+        data: body,
+      });
       return { status: response.status(), body: await response.json().catch(() => null) };
     },
     async get(path: string) {

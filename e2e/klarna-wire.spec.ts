@@ -7,7 +7,11 @@ test.describe.configure({ mode: 'serial' });
 
 const sandboxUrl = (baseURL: string | undefined) => sandboxUrlFor(Number(new URL(baseURL!).port));
 
-test('an admin adds a credential, creates a signing key and a webhook, and a simulated event arrives signed', async ({ pageAs, request, baseURL }) => {
+test('an admin adds a credential, creates a signing key and a webhook, and a simulated event arrives signed', async ({
+  pageAs,
+  request,
+  baseURL,
+}) => {
   const admin = await pageAs('admin');
   await admin.goto('/settings/api-credentials');
   await expect(admin.getByRole('main').getByText('No API key is active for the sandbox environment')).toBeVisible();
@@ -59,24 +63,47 @@ test('an admin adds a credential, creates a signing key and a webhook, and a sim
 
   // An event type nothing in the dashboard handles yet (settlements), for the re-process test.
   await admin.goto('/webhooks');
-  await admin.getByRole('table', { name: 'Webhooks at Klarna' }).getByRole('button', { name: 'Send test event…' }).click();
+  await admin
+    .getByRole('table', { name: 'Webhooks at Klarna' })
+    .getByRole('button', { name: 'Send test event…' })
+    .click();
   dialog = admin.getByRole('dialog', { name: 'Send a test event' });
   await dialog.getByLabel('Event type').selectOption('settlement.report.created');
   await dialog.getByRole('button', { name: 'Send' }).click();
   await expect(dialog.getByText('Arrived.')).toBeVisible({ timeout: 20_000 });
 });
 
-test('a tampered delivery is rejected and shows in the event log with the reason', async ({ pageAs, request, baseURL }) => {
+test('a tampered delivery is rejected and shows in the event log with the reason', async ({
+  pageAs,
+  request,
+  baseURL,
+}) => {
   const admin = await pageAs('admin');
   // The key id of a real signing key, and a body signed with something else.
   const apiKeyRow = await request.post(`${sandboxUrl(baseURL)}/_sandbox/bootstrap-key`);
   const { api_key } = await apiKeyRow.json();
-  const { signing_keys } = await (await request.get(`${sandboxUrl(baseURL)}/v1/notification/signing-keys`, { headers: { Authorization: `Basic ${api_key}` } })).json();
+  const { signing_keys } = await (
+    await request.get(`${sandboxUrl(baseURL)}/v1/notification/signing-keys`, {
+      headers: { Authorization: `Basic ${api_key}` },
+    })
+  ).json();
   const eventId = crypto.randomUUID();
-  const body = JSON.stringify({ metadata: { event_type: 'payment.request.updated', event_id: eventId, event_version: 'v1', occurred_at: new Date().toISOString() }, payload: {} });
+  const body = JSON.stringify({
+    metadata: {
+      event_type: 'payment.request.updated',
+      event_id: eventId,
+      event_version: 'v1',
+      occurred_at: new Date().toISOString(),
+    },
+    payload: {},
+  });
   const answer = await request.post('/api/webhooks/klarna', {
     data: body,
-    headers: { 'content-type': 'application/json', 'klarna-signing-key-id': signing_keys[0].signing_key_id, 'klarna-signature': 'dGFtcGVyZWQgc2lnbmF0dXJlIGRvZXMgbm90IG1hdGNo' },
+    headers: {
+      'content-type': 'application/json',
+      'klarna-signing-key-id': signing_keys[0].signing_key_id,
+      'klarna-signature': 'dGFtcGVyZWQgc2lnbmF0dXJlIGRvZXMgbm90IG1hdGNo',
+    },
   });
   expect(answer.status()).toBe(400);
 
@@ -90,13 +117,18 @@ test('the API request log shows the calls with their idempotency keys', async ({
   const table = admin.getByRole('table', { name: 'API requests, newest first' });
   // POSTs carry a UUIDv5 idempotency key (version digit 5); the 401 of the refused key is there too.
   for (const operation of ['signingKeys.create', 'webhooks.create', 'webhooks.simulate']) {
-    const row = table.getByRole('row').filter({ has: admin.getByRole('cell', { name: operation, exact: true }) }).first();
+    const row = table
+      .getByRole('row')
+      .filter({ has: admin.getByRole('cell', { name: operation, exact: true }) })
+      .first();
     await expect(row).toContainText(/[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}/);
   }
   await expect(table.getByRole('row').filter({ hasText: 'UNAUTHORIZED' }).first()).toContainText('401');
 });
 
-test('Management API test case 1: an admin creates credentials at Klarna and lists them, switches, rotates and deletes them', async ({ pageAs }) => {
+test('Management API test case 1: an admin creates credentials at Klarna and lists them, switches, rotates and deletes them', async ({
+  pageAs,
+}) => {
   const admin = await pageAs('admin');
   await admin.goto('/settings/api-credentials');
   const stored = admin.getByRole('table', { name: 'Stored API keys' });
@@ -119,19 +151,30 @@ test('Management API test case 1: an admin creates credentials at Klarna and lis
   await dialog.getByLabel('Type').selectOption('CLIENT');
   await dialog.getByLabel('Description').fill('Checkout widget');
   await dialog.getByRole('button', { name: 'Create' }).click();
-  await expect(admin.getByRole('dialog', { name: 'Credential created' }).getByTestId('secret-value')).toHaveText(/^klarna_test_client_/);
+  await expect(admin.getByRole('dialog', { name: 'Credential created' }).getByTestId('secret-value')).toHaveText(
+    /^klarna_test_client_/,
+  );
   await admin.getByRole('dialog', { name: 'Credential created' }).getByRole('button', { name: 'Done' }).click();
   const widget = atKlarna.getByRole('row', { name: /Checkout widget/ });
   await widget.getByRole('button', { name: 'Delete at Klarna…' }).click();
-  await admin.getByRole('dialog', { name: 'Delete a credential at Klarna' }).getByRole('button', { name: 'Delete at Klarna' }).click();
+  await admin
+    .getByRole('dialog', { name: 'Delete a credential at Klarna' })
+    .getByRole('button', { name: 'Delete at Klarna' })
+    .click();
   await expect(widget).toHaveCount(0);
 
   // Switch to the standby key, then rotate: a new key becomes active, the old one stays.
   await reporting.getByRole('button', { name: 'Make active…' }).click();
-  await admin.getByRole('dialog', { name: 'Make this key active' }).getByRole('button', { name: 'Make active' }).click();
+  await admin
+    .getByRole('dialog', { name: 'Make this key active' })
+    .getByRole('button', { name: 'Make active' })
+    .click();
   await expect(reporting.getByText('Active')).toBeVisible();
   await reporting.getByRole('button', { name: 'Rotate…' }).click();
-  await admin.getByRole('dialog', { name: 'Rotate the active key' }).getByRole('button', { name: 'Create new key and switch' }).click();
+  await admin
+    .getByRole('dialog', { name: 'Rotate the active key' })
+    .getByRole('button', { name: 'Create new key and switch' })
+    .click();
   await expect(reporting.getByText('Standby')).toBeVisible();
   await expect(stored.getByRole('row', { name: /Rotated from …/ }).getByText('Active')).toBeVisible();
 
@@ -144,7 +187,9 @@ test('Management API test case 1: an admin creates credentials at Klarna and lis
   await expect(atKlarna.getByRole('row', { name: /Reporting service/ })).toHaveCount(0);
 });
 
-test('an admin edits a webhook, rotates its signing key, ends the old key’s grace, and deletes the webhook', async ({ pageAs }) => {
+test('an admin edits a webhook, rotates its signing key, ends the old key’s grace, and deletes the webhook', async ({
+  pageAs,
+}) => {
   const admin = await pageAs('admin');
   await admin.goto('/webhooks');
   const webhooks = admin.getByRole('table', { name: 'Webhooks at Klarna' });
@@ -164,15 +209,29 @@ test('an admin edits a webhook, rotates its signing key, ends the old key’s gr
   // Klarna keeps the old key in parallel, used by no webhook; this dashboard accepts it for 12 hours more and says until when.
   await expect(keys.getByRole('row').filter({ hasText: oldKey })).toContainText('Retired: accepted until');
   await expect(keys.getByRole('row').filter({ hasText: '1 webhook' })).toHaveCount(1);
-  const retired = admin.getByRole('table', { name: 'Retired signing keys' }).getByRole('row').filter({ hasText: oldKey });
+  const retired = admin
+    .getByRole('table', { name: 'Retired signing keys' })
+    .getByRole('row')
+    .filter({ hasText: oldKey });
   // "07 Dec 2026, 13:" for 12 hours from now (a minute earlier too, in case the hour turned meanwhile).
   const hourIn12h = (offsetMs: number) =>
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false })
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'UTC',
+      year: 'numeric',
+      month: 'short',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    })
       .format(new Date(Date.now() + 12 * 3600_000 + offsetMs))
       .slice(0, -2);
   await expect(retired).toContainText(new RegExp(`${hourIn12h(-60_000)}|${hourIn12h(0)}`));
   await retired.getByRole('button', { name: 'End grace now…' }).click();
-  await admin.getByRole('dialog', { name: 'Stop accepting this retired key' }).getByRole('button', { name: 'Stop accepting it' }).click();
+  await admin
+    .getByRole('dialog', { name: 'Stop accepting this retired key' })
+    .getByRole('button', { name: 'Stop accepting it' })
+    .click();
   await expect(admin.getByRole('table', { name: 'Retired signing keys' })).toHaveCount(0);
   // Ending the grace deleted it at Klarna as well.
   await expect(keys.getByRole('row').filter({ hasText: oldKey })).toHaveCount(0);
@@ -184,7 +243,10 @@ test('an admin edits a webhook, rotates its signing key, ends the old key’s gr
   await expect(admin.getByText('No webhooks yet')).toBeVisible();
 });
 
-test('Management API test case 8: an admin creates a signing key, deletes it, and a delivery signed with it is rejected and shown so in the event log', async ({ pageAs, baseURL }) => {
+test('Management API test case 8: an admin creates a signing key, deletes it, and a delivery signed with it is rejected and shown so in the event log', async ({
+  pageAs,
+  baseURL,
+}) => {
   const admin = await pageAs('admin');
   await admin.goto('/webhooks');
   const keys = admin.getByRole('table', { name: 'Signing keys at Klarna' });
@@ -232,7 +294,10 @@ test('Management API test case 8: an admin creates a signing key, deletes it, an
   // Clean up: the webhook would keep failing deliveries for the specs after this one.
   await admin.goto('/webhooks');
   await webhook.getByRole('button', { name: 'Delete…' }).click();
-  await admin.getByRole('dialog', { name: 'Delete this webhook' }).getByRole('button', { name: 'Delete webhook' }).click();
+  await admin
+    .getByRole('dialog', { name: 'Delete this webhook' })
+    .getByRole('button', { name: 'Delete webhook' })
+    .click();
   await expect(webhook).toHaveCount(0);
 });
 
@@ -241,7 +306,10 @@ test('re-processing an event applies it again through its handler', async ({ pag
   // queues a fetch (which finds nothing) and the event is applied again.
   const admin = await pageAs('admin');
   await admin.goto('/webhooks/events?verdict=valid&type=settlement.report.created');
-  await admin.getByRole('link', { name: /^Details of event / }).first().click();
+  await admin
+    .getByRole('link', { name: /^Details of event / })
+    .first()
+    .click();
   await admin.getByRole('button', { name: 'Re-process' }).click();
   const dialog = admin.getByRole('dialog', { name: 'Re-process this event?' });
   await dialog.getByRole('button', { name: 'Re-process event' }).click();

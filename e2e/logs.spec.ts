@@ -3,13 +3,23 @@ import { expect, test } from './fixtures';
 import { ensureKlarnaConnected, sandboxUrl } from './klarna-setup';
 
 test.describe('event log', () => {
-  test('a rejected delivery is listed with its reason, found by the filter form, and shown in full', async ({ pageAs, request }) => {
+  test('a rejected delivery is listed with its reason, found by the filter form, and shown in full', async ({
+    pageAs,
+    request,
+  }) => {
     // A delivery signed with a key this dashboard does not hold: stored as rejected, answered 400.
     const keyId = `e2e-logs-key-${randomUUID()}`;
     const marker = randomUUID();
     const response = await request.post('/api/webhooks/klarna', {
-      headers: { 'content-type': 'application/json', 'klarna-signing-key-id': keyId, 'klarna-signature': 'bm90LWEtc2lnbmF0dXJl' },
-      data: JSON.stringify({ metadata: { event_type: 'payment.request.state-change.authorized', event_id: marker }, payload: { note: marker } }),
+      headers: {
+        'content-type': 'application/json',
+        'klarna-signing-key-id': keyId,
+        'klarna-signature': 'bm90LWEtc2lnbmF0dXJl',
+      },
+      data: JSON.stringify({
+        metadata: { event_type: 'payment.request.state-change.authorized', event_id: marker },
+        payload: { note: marker },
+      }),
     });
     expect(response.status()).toBe(400);
     expect(await response.json()).toEqual({ error: `unknown signing key ${keyId}` });
@@ -52,18 +62,27 @@ test.describe('event log', () => {
 
   test('a body that is not JSON is shown as received', async ({ pageAs, request }) => {
     const keyId = `e2e-logs-key-${randomUUID()}`;
-    const response = await request.post('/api/webhooks/klarna', { headers: { 'content-type': 'text/plain', 'klarna-signing-key-id': keyId }, data: 'plain words, not json' });
+    const response = await request.post('/api/webhooks/klarna', {
+      headers: { 'content-type': 'text/plain', 'klarna-signing-key-id': keyId },
+      data: 'plain words, not json',
+    });
     expect(response.status()).toBe(400);
     const admin = await pageAs('admin');
     await admin.goto(`/webhooks/events?q=${encodeURIComponent(keyId)}`);
-    await admin.getByRole('table', { name: 'Webhook events, newest first' }).getByRole('link', { name: /^Details/ }).click();
+    await admin
+      .getByRole('table', { name: 'Webhook events, newest first' })
+      .getByRole('link', { name: /^Details/ })
+      .click();
     await expect(admin.getByRole('heading', { name: 'Rejected delivery' })).toBeVisible();
     await expect(admin.getByLabel('Event body')).toHaveText('plain words, not json');
     // Rejected deliveries cannot be re-processed, so not even an admin gets the button.
     await expect(admin.getByRole('button', { name: 'Re-process' })).toHaveCount(0);
   });
 
-  test('a flood of unauthenticated posts is stored small up to the limit, then only counted, and the event log says how many', async ({ pageAs, request }) => {
+  test('a flood of unauthenticated posts is stored small up to the limit, then only counted, and the event log says how many', async ({
+    pageAs,
+    request,
+  }) => {
     // A made-up address (the last X-Forwarded-For entry is the source): other specs' rejections keep their own allowance.
     const source = `198.51.100.${1 + Math.floor(Math.random() * 254)}`;
     // Raw bytes: a string with a JSON content type would be sent JSON-encoded, in quotes.
@@ -71,7 +90,12 @@ test.describe('event log', () => {
     // 45 at once: 30 are stored at once and one more every 2 s, so at least a dozen are only
     // counted however slow the machine (the posts would have to take over 30 s not to be).
     const responses = await Promise.all(
-      Array.from({ length: 45 }, () => request.post('/api/webhooks/klarna', { headers: { 'content-type': 'application/json', 'x-forwarded-for': source }, data: junk })),
+      Array.from({ length: 45 }, () =>
+        request.post('/api/webhooks/klarna', {
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': source },
+          data: junk,
+        }),
+      ),
     );
     for (const response of responses) {
       expect(response.status()).toBe(400);
@@ -82,22 +106,48 @@ test.describe('event log', () => {
     // The counts are written every 5 seconds.
     await expect(async () => {
       await viewer.goto('/webhooks/events?verdict=rejected');
-      await expect(banner).toContainText(new RegExp(`\\b([1-9]|1[0-5]) from ${source.replaceAll('.', '\\.')}[.;]`), { timeout: 1000 });
+      await expect(banner).toContainText(new RegExp(`\\b([1-9]|1[0-5]) from ${source.replaceAll('.', '\\.')}[.;]`), {
+        timeout: 1000,
+      });
     }).toPass({ timeout: 20_000 });
     const table = viewer.getByRole('table', { name: 'Webhook events, newest first' });
-    await expect(table.getByRole('row').filter({ hasText: new RegExp(`more rejected deliver(y|ies) from ${source.replaceAll('.', '\\.')} not stored`) }).first()).toContainText(/(^|\D)([1-9]|1[0-5]) not stored/);
+    await expect(
+      table
+        .getByRole('row')
+        .filter({
+          hasText: new RegExp(`more rejected deliver(y|ies) from ${source.replaceAll('.', '\\.')} not stored`),
+        })
+        .first(),
+    ).toContainText(/(^|\D)([1-9]|1[0-5]) not stored/);
     // A stored one keeps its size and only the start of its body.
-    await table.getByRole('row').filter({ hasText: 'missing Klarna-Signing-Key-Id header' }).filter({ hasText: '64.0 KB body' }).first().getByRole('link', { name: /^Details/ }).click();
+    await table
+      .getByRole('row')
+      .filter({ hasText: 'missing Klarna-Signing-Key-Id header' })
+      .filter({ hasText: '64.0 KB body' })
+      .first()
+      .getByRole('link', { name: /^Details/ })
+      .click();
     await expect(viewer.getByRole('heading', { name: 'Rejected delivery' })).toBeVisible();
-    await expect(viewer.getByRole('main')).toContainText('Rejected, so only its first 4,096 of 65,536 bytes are kept, as received.');
+    await expect(viewer.getByRole('main')).toContainText(
+      'Rejected, so only its first 4,096 of 65,536 bytes are kept, as received.',
+    );
     await expect(viewer.getByLabel('Event body')).toHaveText('x'.repeat(4096));
   });
 
-  test('a test event for a payment nobody here knows is ignored with a sentence, on the event page and when re-processed', async ({ pageAs, request, baseURL }) => {
+  test('a test event for a payment nobody here knows is ignored with a sentence, on the event page and when re-processed', async ({
+    pageAs,
+    request,
+    baseURL,
+  }) => {
     const admin = await pageAs('admin');
     await ensureKlarnaConnected(admin, request, baseURL);
     await admin.goto('/webhooks');
-    const webhook = admin.getByRole('table', { name: 'Webhooks at Klarna' }).getByRole('row').filter({ hasText: `${baseURL}/api/webhooks/klarna` }).filter({ hasText: 'Enabled' }).first();
+    const webhook = admin
+      .getByRole('table', { name: 'Webhooks at Klarna' })
+      .getByRole('row')
+      .filter({ hasText: `${baseURL}/api/webhooks/klarna` })
+      .filter({ hasText: 'Enabled' })
+      .first();
     await webhook.getByRole('button', { name: 'Send test event…' }).click();
     const dialog = admin.getByRole('dialog', { name: 'Send a test event' });
     await dialog.getByLabel('Event type').selectOption('payment.transaction.captured');
@@ -108,7 +158,9 @@ test.describe('event log', () => {
 
     const main = admin.getByRole('main');
     await expect(main.getByText('Ignored', { exact: true })).toBeVisible();
-    await expect(main).toContainText('ignored: no payment with this id is known here (a test event: Klarna sent it with dummy data)');
+    await expect(main).toContainText(
+      'ignored: no payment with this id is known here (a test event: Klarna sent it with dummy data)',
+    );
     // Klarna's dummy data matches the event type: amounts and state included.
     await expect(admin.getByLabel('Event body')).toContainText('"captured_amount": 11800');
     await expect(admin.getByLabel('Event body')).toContainText('"state": "COMPLETED"');
@@ -119,18 +171,31 @@ test.describe('event log', () => {
     await expect(again).toContainText('ignored: no payment with this id is known here');
   });
 
-  test('an event whose payload cannot be read says which fields in a sentence, with the raw detail folded away', async ({ pageAs, request, baseURL }) => {
+  test('an event whose payload cannot be read says which fields in a sentence, with the raw detail folded away', async ({
+    pageAs,
+    request,
+    baseURL,
+  }) => {
     const admin = await pageAs('admin');
     await ensureKlarnaConnected(admin, request, baseURL);
     // Klarna sends a transaction event without its amounts (arranged at the sandbox's control API).
-    const emitted = await (await request.post(`${sandboxUrl(baseURL)}/_sandbox/events`, { data: { event_type: 'payment.transaction.captured', payload: { payment_transaction_id: `krn:payment:eu1:transaction:${randomUUID()}`, state: 'COMPLETED' } } })).json();
+    const emitted = await (
+      await request.post(`${sandboxUrl(baseURL)}/_sandbox/events`, {
+        data: {
+          event_type: 'payment.transaction.captured',
+          payload: { payment_transaction_id: `krn:payment:eu1:transaction:${randomUUID()}`, state: 'COMPLETED' },
+        },
+      })
+    ).json();
     await expect(async () => {
       await admin.goto(`/webhooks/events?q=${encodeURIComponent(emitted.event_id)}`);
       await expect(admin.getByRole('table', { name: 'Webhook events, newest first' }).getByRole('row')).toHaveCount(2);
     }).toPass({ timeout: 20_000 });
     const row = admin.getByRole('table', { name: 'Webhook events, newest first' }).getByRole('row').nth(1);
     await expect(row).toContainText('Failed');
-    await expect(row).toContainText('Not applied: the payload is missing or has unexpected values for currency, authorized_amount');
+    await expect(row).toContainText(
+      'Not applied: the payload is missing or has unexpected values for currency, authorized_amount',
+    );
     await row.getByRole('link', { name: /^Details/ }).click();
     const main = admin.getByRole('main');
     await expect(main).toContainText('so nothing was changed; re-process it once the cause is fixed.');
@@ -145,7 +210,9 @@ test.describe('event log', () => {
     const viewer = await pageAs('viewer');
     await viewer.goto('/webhooks/events?verdict=maybe&type=payment.*');
     await expect(viewer.getByText('Some filters were not valid and were ignored: verdict.')).toBeVisible();
-    await expect(viewer.getByRole('form', { name: 'Filter the event log' }).getByLabel('Event type')).toHaveValue('payment.*');
+    await expect(viewer.getByRole('form', { name: 'Filter the event log' }).getByLabel('Event type')).toHaveValue(
+      'payment.*',
+    );
     // The page streams behind its loading skeleton, so the answer is already 200: check the content.
     await viewer.goto('/webhooks/events/987654321');
     await expect(viewer.getByText('This page could not be found.')).toBeVisible();
@@ -161,7 +228,9 @@ test.describe('API request log', () => {
     await expect(nav.getByRole('link', { name: 'API request log' })).toHaveCount(0);
     await viewer.goto('/developers/api-requests');
     await expect(viewer.getByRole('heading', { name: "You don't have access to this page" })).toBeVisible();
-    await expect(viewer.getByText('Your role (Viewer) may not read the API request log; it needs Operator.')).toBeVisible();
+    await expect(
+      viewer.getByText('Your role (Viewer) may not read the API request log; it needs Operator.'),
+    ).toBeVisible();
     await expect(viewer.getByRole('table')).toHaveCount(0);
     await viewer.goto('/developers/api-requests/1');
     await expect(viewer.getByRole('heading', { name: "You don't have access to this page" })).toBeVisible();

@@ -7,9 +7,15 @@ import { ensureKlarnaConnected, sandboxApi } from './klarna-setup';
  * Klarna for accounts onboarded elsewhere and kept current by Klarna's webhooks.
  */
 
-const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
+const unique = (prefix: string) =>
+  `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
 
-async function onboardAtKlarna(request: APIRequestContext, baseURL: string | undefined, name: string, reference: string) {
+async function onboardAtKlarna(
+  request: APIRequestContext,
+  baseURL: string | undefined,
+  name: string,
+  reference: string,
+) {
   const api = await sandboxApi(request, baseURL);
   const { status, body } = await api.post('/v1/distribution/onboard', {
     account_reference: reference,
@@ -20,11 +26,17 @@ async function onboardAtKlarna(request: APIRequestContext, baseURL: string | und
   });
   expect(status, JSON.stringify(body)).toBe(200);
   const accountId = body.account_id as string;
-  await expect.poll(async () => (await api.get(`/v1/accounts/${encodeURIComponent(accountId)}`)).body?.state, { timeout: 20_000 }).toBe('OPERATIONAL');
+  await expect
+    .poll(async () => (await api.get(`/v1/accounts/${encodeURIComponent(accountId)}`)).body?.state, { timeout: 20_000 })
+    .toBe('OPERATIONAL');
   return { api, accountId };
 }
 
-test('Sync from Klarna lists accounts onboarded elsewhere; search, state filters and live product changes work', async ({ pageAs, request, baseURL }) => {
+test('Sync from Klarna lists accounts onboarded elsewhere; search, state filters and live product changes work', async ({
+  pageAs,
+  request,
+  baseURL,
+}) => {
   test.setTimeout(90_000);
   await ensureKlarnaConnected(await pageAs('admin'), request, baseURL);
   const reference = unique('SYNC');
@@ -58,7 +70,9 @@ test('Sync from Klarna lists accounts onboarded elsewhere; search, state filters
 
   // Klarna disables the product (fraud): its webhook updates the open list without a reload.
   await operator.evaluate(() => ((window as unknown as { __noReload?: boolean }).__noReload = true));
-  expect((await api.control(`/accounts/${encodeURIComponent(accountId)}/product-state`, { state: 'DISABLED' })).status).toBe(200);
+  expect(
+    (await api.control(`/accounts/${encodeURIComponent(accountId)}/product-state`, { state: 'DISABLED' })).status,
+  ).toBe(200);
   await expect(table.getByRole('row').filter({ hasText: name }).getByText('Disabled')).toBeVisible({ timeout: 20_000 });
   expect(await operator.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 });

@@ -16,21 +16,33 @@ type Api = Awaited<ReturnType<typeof sandboxApi>>;
 type Onboarded = { api: Api; accountId: string; name: string; reference: string };
 
 /** Onboards a merchant at the sandbox and waits until Klarna has set it up (OPERATIONAL). */
-async function onboardMerchant(request: APIRequestContext, baseURL: string | undefined, label: string, options: { wait?: boolean } = {}): Promise<Onboarded> {
+async function onboardMerchant(
+  request: APIRequestContext,
+  baseURL: string | undefined,
+  label: string,
+  options: { wait?: boolean } = {},
+): Promise<Onboarded> {
   const api = await sandboxApi(request, baseURL);
   const reference = unique('M');
   const name = `${label} ${reference}`;
   const { status, body } = await api.post('/v1/distribution/onboard', {
     account_reference: reference,
     account_name: name,
-    account_owner: { given_name: 'Julia', family_name: 'Doe', email: 'julia.doe@coolbrand.example', phone: '+15555555555' },
+    account_owner: {
+      given_name: 'Julia',
+      family_name: 'Doe',
+      email: 'julia.doe@coolbrand.example',
+      phone: '+15555555555',
+    },
     products: [{ type: 'PAYMENT', merchant_category_code: '5691' }],
     channel: { websites: [{ urls: [`https://${reference.toLowerCase()}.example`] }] },
   });
   expect(status, JSON.stringify(body)).toBe(200);
   const accountId = body.account_id as string;
   if (options.wait !== false) {
-    await expect.poll(async () => (await api.get(accountPath(accountId))).body?.state, { timeout: 20_000 }).toBe('OPERATIONAL');
+    await expect
+      .poll(async () => (await api.get(accountPath(accountId))).body?.state, { timeout: 20_000 })
+      .toBe('OPERATIONAL');
   }
   return { api, accountId, name, reference };
 }
@@ -77,8 +89,15 @@ test.describe('merchant detail', () => {
     // Klarna's webhook reaches the dashboard and the page shows it without a reload.
     panel = await openTab(operator, 'Overview');
     const timeline = panel.getByRole('table', { name: 'Timeline' });
-    await expect(timeline.getByRole('row').filter({ hasText: 'Klarna webhook' }).filter({ hasText: 'Payment product DISABLED' })).toBeVisible({ timeout: 30_000 });
-    await expect(timeline.getByRole('row').filter({ hasText: 'Dashboard' }).filter({ hasText: 'Merchant breaks the partner terms (e2e)' })).toBeVisible();
+    await expect(
+      timeline.getByRole('row').filter({ hasText: 'Klarna webhook' }).filter({ hasText: 'Payment product DISABLED' }),
+    ).toBeVisible({ timeout: 30_000 });
+    await expect(
+      timeline
+        .getByRole('row')
+        .filter({ hasText: 'Dashboard' })
+        .filter({ hasText: 'Merchant breaks the partner terms (e2e)' }),
+    ).toBeVisible();
 
     panel = await openTab(operator, 'Payment product');
     await panel.getByRole('button', { name: 'Enable payment product…' }).click();
@@ -89,12 +108,21 @@ test.describe('merchant detail', () => {
     await expect(panel.getByText('Enabled', { exact: true })).toBeVisible();
     expect((await merchant.api.get(accountPath(merchant.accountId))).body.products[0].state).toBe('ENABLED');
     panel = await openTab(operator, 'Overview');
-    await expect(panel.getByRole('table', { name: 'Timeline' }).getByRole('row').filter({ hasText: 'Klarna webhook' }).filter({ hasText: 'Payment product ENABLED' })).toBeVisible({ timeout: 30_000 });
+    await expect(
+      panel
+        .getByRole('table', { name: 'Timeline' })
+        .getByRole('row')
+        .filter({ hasText: 'Klarna webhook' })
+        .filter({ hasText: 'Payment product ENABLED' }),
+    ).toBeVisible({ timeout: 30_000 });
 
     // The audit log keeps who disabled it and why.
     const admin = await pageAs('admin');
     await admin.goto('/settings/audit?action=merchants.disable_product');
-    const entry = admin.getByRole('table', { name: 'Audit entries, newest first' }).getByRole('row').filter({ hasText: merchant.accountId });
+    const entry = admin
+      .getByRole('table', { name: 'Audit entries, newest first' })
+      .getByRole('row')
+      .filter({ hasText: merchant.accountId });
     await expect(entry).toContainText('merchants.disable_product');
     await expect(entry).toContainText('e2e-operator@example.com');
     await expect(entry).toContainText('reason: Merchant breaks the partner terms (e2e)');
@@ -108,7 +136,9 @@ test.describe('merchant detail', () => {
     const panel = await openTab(operator, 'Channels');
     const table = panel.getByRole('table', { name: 'Channels' });
     await expect(table.getByRole('row')).toHaveCount(2);
-    await expect(table.getByRole('row').filter({ hasText: 'Website' })).toContainText(`https://${merchant.reference.toLowerCase()}.example`);
+    await expect(table.getByRole('row').filter({ hasText: 'Website' })).toContainText(
+      `https://${merchant.reference.toLowerCase()}.example`,
+    );
 
     // A physical store, with its address.
     await panel.getByRole('button', { name: 'Add channel' }).click();
@@ -150,10 +180,15 @@ test.describe('merchant detail', () => {
     await dialog.getByLabel('Name', { exact: true }).fill('Ivette Croissanterie Port');
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await expect(dialog).toBeHidden();
-    await expect(table.getByRole('row').filter({ hasText: 'Physical store' })).toContainText('Ivette Croissanterie Port');
+    await expect(table.getByRole('row').filter({ hasText: 'Physical store' })).toContainText(
+      'Ivette Croissanterie Port',
+    );
 
     // Klarna lists what the page shows.
-    const listed = (await merchant.api.get(`${accountPath(merchant.accountId)}/channels`)).body.channels as { type: string; name: string | null }[];
+    const listed = (await merchant.api.get(`${accountPath(merchant.accountId)}/channels`)).body.channels as {
+      type: string;
+      name: string | null;
+    }[];
     expect(listed.map((c) => c.type).sort()).toEqual(['MOBILE_APP', 'PHYSICAL_STORE', 'WEBSITE']);
     expect(listed.find((c) => c.type === 'PHYSICAL_STORE')?.name).toBe('Ivette Croissanterie Port');
 
@@ -229,7 +264,9 @@ test.describe('merchant detail', () => {
     await expect(dialog).toBeHidden();
     await expect(row).toContainText('CoolBrand Italia');
     await expect(row).toContainText('2 links');
-    const atKlarna = (await merchant.api.get(`${accountPath(merchant.accountId)}/channel-collections/${encodeURIComponent(reference)}`)).body;
+    const atKlarna = (
+      await merchant.api.get(`${accountPath(merchant.accountId)}/channel-collections/${encodeURIComponent(reference)}`)
+    ).body;
     expect(atKlarna.branding).toMatchObject({ display_name: 'CoolBrand Italia', brand_color: '#FFB3C7' });
     expect(atKlarna.social_links).toHaveLength(2);
 
@@ -250,7 +287,12 @@ test.describe('merchant detail', () => {
     await expect(dialog).toBeHidden();
     await expect(website).not.toContainText(reference);
     panel = await openTab(operator, 'Channel collections');
-    await panel.getByRole('table', { name: 'Channel collections' }).getByRole('row').filter({ hasText: reference }).getByRole('button', { name: 'Delete…' }).click();
+    await panel
+      .getByRole('table', { name: 'Channel collections' })
+      .getByRole('row')
+      .filter({ hasText: reference })
+      .getByRole('button', { name: 'Delete…' })
+      .click();
     dialog = operator.getByRole('dialog', { name: `Delete channel collection ${reference}?` });
     await dialog.getByRole('button', { name: 'Delete collection' }).click();
     await expect(dialog).toBeHidden();
@@ -299,7 +341,16 @@ test.describe('merchant detail', () => {
 
     // Klarna has it, and only the changed owner fields were replaced.
     const account = (await merchant.api.get(accountPath(merchant.accountId))).body;
-    expect(account).toMatchObject({ account_name: renamed, account_reference: newReference, account_owner: { given_name: 'Julia', family_name: 'Doe', email: 'julia@coolbrand.example', phone: '+15555550100' } });
+    expect(account).toMatchObject({
+      account_name: renamed,
+      account_reference: newReference,
+      account_owner: {
+        given_name: 'Julia',
+        family_name: 'Doe',
+        email: 'julia@coolbrand.example',
+        phone: '+15555550100',
+      },
+    });
 
     // Saving without a change sends nothing.
     await edit.click();
@@ -316,7 +367,11 @@ test.describe('merchant detail', () => {
     await expect(us).toContainText('2.99 %');
   });
 
-  test('Management API test case 7: fetch and update the business information', async ({ pageAs, request, baseURL }) => {
+  test('Management API test case 7: fetch and update the business information', async ({
+    pageAs,
+    request,
+    baseURL,
+  }) => {
     test.setTimeout(120_000);
     const merchant = await onboardMerchant(request, baseURL, 'John Doe LLC');
     const operator = await pageAs('operator');
@@ -340,7 +395,9 @@ test.describe('merchant detail', () => {
     await operating.getByLabel('Region (optional)').fill('OH');
     await operating.getByLabel('Country').fill('US');
     await dialog.getByRole('button', { name: 'Copy the operating address to the registration address' }).click();
-    await expect(dialog.getByRole('group', { name: 'Registration address' }).getByLabel('City')).toHaveValue('Columbus');
+    await expect(dialog.getByRole('group', { name: 'Registration address' }).getByLabel('City')).toHaveValue(
+      'Columbus',
+    );
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await expect(dialog).toBeHidden();
 
@@ -357,7 +414,14 @@ test.describe('merchant detail', () => {
       registration_number: '12345678',
       tax_registration_number: '999-999-999',
       financial_registration_number: '123-456-789',
-      operating_address: { street_address: '800 N. High St', street_address2: 'Ste. 400', postal_code: '43215', city: 'Columbus', region: 'OH', country: 'US' },
+      operating_address: {
+        street_address: '800 N. High St',
+        street_address2: 'Ste. 400',
+        postal_code: '43215',
+        city: 'Columbus',
+        region: 'OH',
+        country: 'US',
+      },
       registration_address: { street_address: '800 N. High St', postal_code: '43215', city: 'Columbus', country: 'US' },
     });
 
@@ -376,19 +440,32 @@ test.describe('merchant detail', () => {
     expect((await merchant.api.get(businessPath)).body.tax_registration_number).toBe('999-999-000');
   });
 
-  test('the Klarna portal opens through a one-time deep link and a second use is refused', async ({ pageAs, request, baseURL }) => {
+  test('the Klarna portal opens through a one-time deep link and a second use is refused', async ({
+    pageAs,
+    request,
+    baseURL,
+  }) => {
     test.setTimeout(120_000);
     const merchant = await onboardMerchant(request, baseURL, 'Portal Shop');
     const admin = await pageAs('admin');
     await openMerchant(admin, merchant);
     await expect(admin.getByText('valid for 60 seconds')).toBeVisible();
-    const [portal] = await Promise.all([admin.context().waitForEvent('page'), admin.getByRole('button', { name: 'Open Klarna portal' }).click()]);
+    const [portal] = await Promise.all([
+      admin.context().waitForEvent('page'),
+      admin.getByRole('button', { name: 'Open Klarna portal' }).click(),
+    ]);
     await portal.waitForURL(/\/portal\/deep-link\//);
     await expect(portal.getByRole('heading', { name: 'Welcome to the Klarna portal' })).toBeVisible();
     await expect(portal.locator('body')).toContainText(merchant.accountId);
     await expect(portal.locator('body')).toContainText(merchant.name);
     // The user reference is the user's internal id, never a personal identifier like an email.
-    const userReference = (await portal.locator('dt', { hasText: 'User reference' }).locator('xpath=following-sibling::dd[1]').textContent())?.trim() ?? '';
+    const userReference =
+      (
+        await portal
+          .locator('dt', { hasText: 'User reference' })
+          .locator('xpath=following-sibling::dd[1]')
+          .textContent()
+      )?.trim() ?? '';
     expect(userReference).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(userReference).not.toContain('@');
 
@@ -397,13 +474,21 @@ test.describe('merchant detail', () => {
     await portal.close();
 
     // Each click asks Klarna for a new link.
-    const [second] = await Promise.all([admin.context().waitForEvent('page'), admin.getByRole('button', { name: 'Open Klarna portal' }).click()]);
+    const [second] = await Promise.all([
+      admin.context().waitForEvent('page'),
+      admin.getByRole('button', { name: 'Open Klarna portal' }).click(),
+    ]);
     await second.waitForURL(/\/portal\/deep-link\//);
     await expect(second.getByRole('heading', { name: 'Welcome to the Klarna portal' })).toBeVisible();
     expect(second.url()).not.toBe(portal.url());
   });
 
-  test('a viewer sees the merchant but cannot disable the product (the server refuses)', async ({ pageAs, browser, request, baseURL }) => {
+  test('a viewer sees the merchant but cannot disable the product (the server refuses)', async ({
+    pageAs,
+    browser,
+    request,
+    baseURL,
+  }) => {
     test.setTimeout(120_000);
     const merchant = await onboardMerchant(request, baseURL, 'Read Only');
     const viewer = await pageAs('viewer');
@@ -449,14 +534,18 @@ test.describe('merchant detail', () => {
 
   test('a product terminated by Klarna shows why it cannot be enabled', async ({ pageAs, request, baseURL }) => {
     const merchant = await onboardMerchant(request, baseURL, 'Terminated');
-    const terminated = await merchant.api.control(`/accounts/${encodeURIComponent(merchant.accountId)}/product-state`, { state: 'TERMINATED' });
+    const terminated = await merchant.api.control(`/accounts/${encodeURIComponent(merchant.accountId)}/product-state`, {
+      state: 'TERMINATED',
+    });
     expect(terminated.status, JSON.stringify(terminated.body)).toBe(200);
     const operator = await pageAs('operator');
     await openMerchant(operator, merchant);
     const panel = await openTab(operator, 'Payment product');
     await expect(panel.getByText('Terminated', { exact: true })).toBeVisible();
     await expect(panel.getByRole('button', { name: 'Enable payment product…' })).toBeDisabled();
-    await expect(panel.getByText(/Terminated by Klarna \(usually for fraud\): the product can be neither enabled nor disabled/)).toBeVisible();
+    await expect(
+      panel.getByText(/Terminated by Klarna \(usually for fraud\): the product can be neither enabled nor disabled/),
+    ).toBeVisible();
   });
 
   test('an unknown account shows a not-found page', async ({ pageAs }) => {

@@ -24,12 +24,15 @@ test.beforeAll(async ({ browser, playwright }, testInfo) => {
 });
 
 const main = (page: Page) => page.getByRole('main');
-const stepHeading = (page: Page, title: string) => main(page).getByRole('heading', { level: 2, name: title, exact: true });
+const stepHeading = (page: Page, title: string) =>
+  main(page).getByRole('heading', { level: 2, name: title, exact: true });
 const next = (page: Page) => main(page).getByRole('button', { name: 'Next' }).click();
 
 async function expectStep(page: Page, title: string) {
   await expect(stepHeading(page, title)).toBeVisible();
-  await expect(main(page).getByRole('navigation', { name: 'Onboarding steps' }).locator('[aria-current="step"]')).toContainText(title);
+  await expect(
+    main(page).getByRole('navigation', { name: 'Onboarding steps' }).locator('[aria-current="step"]'),
+  ).toContainText(title);
 }
 
 async function fillAccount(page: Page, account: Account) {
@@ -59,7 +62,10 @@ async function addStores(page: Page, names: string[]) {
   const m = main(page);
   for (const [i, name] of names.entries()) {
     await m.getByRole('button', { name: 'Add physical store' }).click();
-    await m.getByRole('group', { name: `Physical store ${i + 1}` }).getByLabel('Store name').fill(name);
+    await m
+      .getByRole('group', { name: `Physical store ${i + 1}` })
+      .getByLabel('Store name')
+      .fill(name);
   }
 }
 
@@ -84,16 +90,27 @@ async function onboard(page: Page, expectInBody: string[]): Promise<string> {
  */
 async function expectTurnsOperational(page: Page, names: string[]) {
   const table = main(page).getByRole('table', { name: 'Merchant accounts' });
-  await expect(table.getByRole('row').filter({ hasText: names.at(-1)! }).getByText('Setting up', { exact: true })).toBeVisible({ timeout: 5_000 });
+  await expect(
+    table
+      .getByRole('row')
+      .filter({ hasText: names.at(-1)! })
+      .getByText('Setting up', { exact: true }),
+  ).toBeVisible({ timeout: 5_000 });
   // A mark on the window: a reload (or any full navigation) would drop it.
   await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
   for (const name of names) await expect(table.getByRole('row').filter({ hasText: name })).toBeVisible();
-  for (const name of names) await expect(table.getByRole('row').filter({ hasText: name }).getByText('Operational', { exact: true })).toBeVisible({ timeout: 25_000 });
+  for (const name of names)
+    await expect(
+      table.getByRole('row').filter({ hasText: name }).getByText('Operational', { exact: true }),
+    ).toBeVisible({ timeout: 25_000 });
   expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
 }
 
 /** Every account the sandbox holds for this partner (Klarna's own view, not the dashboard's cache). */
-async function klarnaAccounts(request: APIRequestContext, baseURL: string | undefined): Promise<{ account_id: string; account_name: string; state: string }[]> {
+async function klarnaAccounts(
+  request: APIRequestContext,
+  baseURL: string | undefined,
+): Promise<{ account_id: string; account_name: string; state: string }[]> {
   const api = await sandboxApi(request, baseURL);
   const all: { account_id: string; account_name: string; state: string }[] = [];
   let after = '';
@@ -108,15 +125,25 @@ async function klarnaAccounts(request: APIRequestContext, baseURL: string | unde
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).include('main').analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
 }
 
-test('Management API test case 2: onboard a single-store retailer (CoolBrand) with its business information, and see it become operational', async ({ pageAs, request, baseURL }) => {
+test('Management API test case 2: onboard a single-store retailer (CoolBrand) with its business information, and see it become operational', async ({
+  pageAs,
+  request,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   const admin = await pageAs('admin');
   const name = `CoolBrand ${run}`;
   await admin.goto('/merchants/onboard');
-  await fillAccount(admin, { name, reference: `M1237861${run}`, owner: { given: 'Julia', family: 'Doe', email: 'julia.doe@coolbrand.example', phone: '+15555555555' } });
+  await fillAccount(admin, {
+    name,
+    reference: `M1237861${run}`,
+    owner: { given: 'Julia', family: 'Doe', email: 'julia.doe@coolbrand.example', phone: '+15555555555' },
+  });
 
   // Business information (seed, "Sample business data"): CoolBrand is registered where it operates, in Milan.
   await expectStep(admin, 'Business information');
@@ -151,26 +178,45 @@ test('Management API test case 2: onboard a single-store retailer (CoolBrand) wi
   await expect(m.getByLabel('Settlement configuration')).toHaveValue('');
   await next(admin);
 
-  const accountId = await onboard(admin, ['"merchant_category_code": "5691"', '"https://coolbrand.example"', '"business_name": "CoolBrand S.r.l."', '"country": "IT"']);
+  const accountId = await onboard(admin, [
+    '"merchant_category_code": "5691"',
+    '"https://coolbrand.example"',
+    '"business_name": "CoolBrand S.r.l."',
+    '"country": "IT"',
+  ]);
   await expect(main(admin).getByRole('figure')).toHaveCount(0);
-  await expect(main(admin).getByText('Setting up').or(main(admin).getByText('Operational', { exact: true }))).toBeVisible();
+  await expect(
+    main(admin)
+      .getByText('Setting up')
+      .or(main(admin).getByText('Operational', { exact: true })),
+  ).toBeVisible();
 
   // Klarna holds what was sent (test case 2: "validate all the account and business info … are sent").
   const api = await sandboxApi(request, baseURL);
   const business = await api.get(`/v1/accounts/${encodeURIComponent(accountId)}/business-information`);
-  expect(business.body).toMatchObject({ business_name: 'CoolBrand S.r.l.', business_entity_type: 'LIMITED_LIABILITY_COMPANY', registration_number: 'MI-1234567' });
+  expect(business.body).toMatchObject({
+    business_name: 'CoolBrand S.r.l.',
+    business_entity_type: 'LIMITED_LIABILITY_COMPANY',
+    registration_number: 'MI-1234567',
+  });
 
   await main(admin).getByRole('link', { name: 'Open merchants list' }).click();
   await expect(admin).toHaveURL(/\/merchants$/);
   await expectTurnsOperational(admin, [name]);
 });
 
-test('Management API test case 2: onboard a multi-channel merchant (Ivette Croissanterie): one website and two physical stores', async ({ pageAs }) => {
+test('Management API test case 2: onboard a multi-channel merchant (Ivette Croissanterie): one website and two physical stores', async ({
+  pageAs,
+}) => {
   test.setTimeout(120_000);
   const admin = await pageAs('admin');
   const name = `Ivette Croissanterie ${run}`;
   await admin.goto('/merchants/onboard');
-  await fillAccount(admin, { name, reference: `M1237899${run}`, owner: { given: 'Ivette', family: 'Doe', email: 'ivette@ivettecroissanterie.example', phone: '+49555555555' } });
+  await fillAccount(admin, {
+    name,
+    reference: `M1237899${run}`,
+    owner: { given: 'Ivette', family: 'Doe', email: 'ivette@ivettecroissanterie.example', phone: '+49555555555' },
+  });
   await expectStep(admin, 'Business information');
   await next(admin); // left empty: not sent
 
@@ -199,18 +245,30 @@ test('Management API test case 2: onboard a multi-channel merchant (Ivette Crois
   await expect(chosen).toContainText('EUR');
   await next(admin);
 
-  await onboard(admin, ['"physical-stores"', '"Ivette Croissanterie Joliette"', '"city": "Marseille"', '"settlement_configuration_id"', '"merchant_category_code": "5462"']);
+  await onboard(admin, [
+    '"physical-stores"',
+    '"Ivette Croissanterie Joliette"',
+    '"city": "Marseille"',
+    '"settlement_configuration_id"',
+    '"merchant_category_code": "5462"',
+  ]);
   await main(admin).getByRole('link', { name: 'Open merchants list' }).click();
   await expectTurnsOperational(admin, [name]);
 });
 
-test("Management API test case 2: onboard a franchise as several accounts (William's Top Burger): one per franchisee, Vera with four stores", async ({ pageAs }) => {
+test("Management API test case 2: onboard a franchise as several accounts (William's Top Burger): one per franchisee, Vera with four stores", async ({
+  pageAs,
+}) => {
   test.setTimeout(120_000);
   const admin = await pageAs('admin');
   const m = main(admin);
   const names = { maja: `Maja WTB ${run}`, liam: `Liam WTB ${run}`, vera: `Vera WTB ${run}` };
   await admin.goto('/merchants/onboard');
-  await fillAccount(admin, { name: names.maja, reference: `M1237899${run}`, owner: { given: 'Maja', family: 'Doe', email: 'maja.franchisee@wtb.example', phone: '+49555555555' } });
+  await fillAccount(admin, {
+    name: names.maja,
+    reference: `M1237899${run}`,
+    owner: { given: 'Maja', family: 'Doe', email: 'maja.franchisee@wtb.example', phone: '+49555555555' },
+  });
   await expectStep(admin, 'Business information');
   await m.getByLabel('Business name').fill("William's Top Burger AB");
   await m.getByLabel('Business entity type').selectOption('CORPORATION');
@@ -257,13 +315,21 @@ test("Management API test case 2: onboard a franchise as several accounts (Willi
   await expectTurnsOperational(admin, [names.maja, names.liam, names.vera]);
 });
 
-test("Management API test case 9: Klarna's validation error lands on the right field, and nothing is created", async ({ pageAs, request, baseURL }) => {
+test("Management API test case 9: Klarna's validation error lands on the right field, and nothing is created", async ({
+  pageAs,
+  request,
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   const admin = await pageAs('admin');
   const m = main(admin);
   const name = `Collection too early ${run}`;
   await admin.goto('/merchants/onboard');
-  await fillAccount(admin, { name, reference: `M9${run}`, owner: { given: 'John', family: 'Doe', email: 'john.doe@example.com', phone: '+18445527621' } });
+  await fillAccount(admin, {
+    name,
+    reference: `M9${run}`,
+    owner: { given: 'John', family: 'Doe', email: 'john.doe@example.com', phone: '+18445527621' },
+  });
   await next(admin);
   await pickMcc(admin, 'restaurants', '5812');
   await next(admin);
@@ -274,7 +340,9 @@ test("Management API test case 9: Klarna's validation error lands on the right f
   await next(admin);
   await next(admin);
   await expectStep(admin, 'Review');
-  await expect(m.getByRole('figure', { name: /Request body/ })).toContainText('"collection_reference": "harbour-brand"');
+  await expect(m.getByRole('figure', { name: /Request body/ })).toContainText(
+    '"collection_reference": "harbour-brand"',
+  );
   await m.getByRole('button', { name: 'Onboard merchant' }).click();
 
   // Back on Channels, the message under the very input, and Klarna's message with its error id above.
@@ -286,7 +354,9 @@ test("Management API test case 9: Klarna's validation error lands on the right f
   await expect(input).toHaveAttribute('aria-invalid', 'true');
   await expect(input).toHaveAccessibleDescription(/a new account has no channel collections yet/);
   await expect(input).toBeFocused();
-  await expect(m.getByRole('group', { name: 'Physical store 1' }).getByLabel('Channel collection reference')).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(
+    m.getByRole('group', { name: 'Physical store 1' }).getByLabel('Channel collection reference'),
+  ).not.toHaveAttribute('aria-invalid', 'true');
 
   // Nothing was created at Klarna.
   expect((await klarnaAccounts(request, baseURL)).filter((a) => a.account_name === name)).toEqual([]);
@@ -304,7 +374,11 @@ test('after Klarna refused a draft, fixing the field onboards the same draft', a
   const m = main(admin);
   const name = `Fixed after refusal ${run}`;
   await admin.goto('/merchants/onboard');
-  await fillAccount(admin, { name, reference: `MF${run}`, owner: { given: 'John', family: 'Doe', email: 'john.doe@example.com', phone: '+18445527621' } });
+  await fillAccount(admin, {
+    name,
+    reference: `MF${run}`,
+    owner: { given: 'John', family: 'Doe', email: 'john.doe@example.com', phone: '+18445527621' },
+  });
   await next(admin);
   await pickMcc(admin, 'restaurants', '5812');
   await next(admin);
@@ -330,7 +404,11 @@ test('a draft survives a reload: the same values at the same step', async ({ pag
   const name = `Draft ${run}`;
   await admin.goto('/merchants/onboard');
   expect(await seriousViolations(admin)).toEqual([]);
-  await fillAccount(admin, { name, reference: `MD${run}`, owner: { given: 'Julia', family: 'Doe', email: 'julia@draft.example', phone: '+15555555555' } });
+  await fillAccount(admin, {
+    name,
+    reference: `MD${run}`,
+    owner: { given: 'Julia', family: 'Doe', email: 'julia@draft.example', phone: '+15555555555' },
+  });
   await expectStep(admin, 'Business information');
   await m.getByLabel('Business name').fill('Draft Holdings');
   const status = m.getByRole('status').filter({ hasText: /^(Saved at|Saving…|Unsaved changes|Not saved)/ });
@@ -367,7 +445,11 @@ test('a double click on "Onboard merchant" creates one account', async ({ pageAs
   const m = main(admin);
   const name = `Double click ${run}`;
   await admin.goto('/merchants/onboard');
-  await fillAccount(admin, { name, reference: `MX${run}`, owner: { given: 'John', family: 'Doe', email: 'john.doe@example.com', phone: '+18445527621' } });
+  await fillAccount(admin, {
+    name,
+    reference: `MX${run}`,
+    owner: { given: 'John', family: 'Doe', email: 'john.doe@example.com', phone: '+18445527621' },
+  });
   await next(admin);
   await pickMcc(admin, '5411', '5411');
   await next(admin);
@@ -385,7 +467,9 @@ test('a double click on "Onboard merchant" creates one account', async ({ pageAs
   await expect(m.getByRole('heading', { name: /^Klarna created account / })).toBeVisible();
   await expect(m.getByRole('button', { name: 'Onboard merchant' })).toHaveCount(0);
   await admin.goto('/merchants');
-  await expect(m.getByRole('table', { name: 'Merchant accounts' }).getByRole('row').filter({ hasText: name })).toHaveCount(1);
+  await expect(
+    m.getByRole('table', { name: 'Merchant accounts' }).getByRole('row').filter({ hasText: name }),
+  ).toHaveCount(1);
 });
 
 test('a viewer and an operator are refused the wizard', async ({ pageAs }) => {

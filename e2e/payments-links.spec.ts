@@ -2,7 +2,13 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { ensureKlarnaConnected, sandboxApi } from './klarna-setup';
-import { createApprovedPayment, createReviewedLink, fillPaymentLinkForm, onboardOperationalMerchant, payAsShopper } from './payments-setup';
+import {
+  createApprovedPayment,
+  createReviewedLink,
+  fillPaymentLinkForm,
+  onboardOperationalMerchant,
+  payAsShopper,
+} from './payments-setup';
 
 /**
  * Payment links (issue 5, "Create a payment link"): an operator creates a server-side payment
@@ -13,7 +19,9 @@ import { createApprovedPayment, createReviewedLink, fillPaymentLinkForm, onboard
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -23,7 +31,12 @@ test.describe('payment links', () => {
     await ensureKlarnaConnected(await pageAs('admin'), request, baseURL);
   });
 
-  test('a link approved by the shopper becomes AUTHORIZED on the link page and in the list without a reload, and links to its payment', async ({ pageAs, request, baseURL, browser }) => {
+  test('a link approved by the shopper becomes AUTHORIZED on the link page and in the list without a reload, and links to its payment', async ({
+    pageAs,
+    request,
+    baseURL,
+    browser,
+  }) => {
     test.setTimeout(120_000);
     const merchant = await onboardOperationalMerchant(request, baseURL, unique('Link Shop'));
     const operator = await pageAs('operator');
@@ -37,14 +50,24 @@ test.describe('payment links', () => {
     });
     const review = operator.getByRole('table', { name: 'Line items to send' });
     await expect(review.getByRole('row').filter({ hasText: 'T-shirt' })).toContainText('20.00 USD');
-    await expect(operator.getByText('/pay/return?payment_request_id={klarna.payment_request.id}&token={klarna.payment_request.payment_confirmation_token}')).toBeVisible();
+    await expect(
+      operator.getByText(
+        '/pay/return?payment_request_id={klarna.payment_request.id}&token={klarna.payment_request.payment_confirmation_token}',
+      ),
+    ).toBeVisible();
     const { paymentRequestId, distributionUrl, linkUrl } = await createReviewedLink(operator);
 
     await expect(operator.getByRole('heading', { level: 1 })).toContainText('25.00 USD');
     await expect(operator.getByTestId('link-state')).toHaveAttribute('data-state', 'SUBMITTED');
     await expect(operator.getByRole('img', { name: 'QR code of the payment link for 25.00 USD' })).toBeVisible();
     await expect(operator.getByRole('table', { name: 'Line items' }).getByRole('row')).toHaveCount(3);
-    await expect(operator.getByRole('table', { name: 'Timeline' }).getByRole('row').filter({ hasText: 'Dashboard' }).filter({ hasText: 'Payment link created' })).toBeVisible();
+    await expect(
+      operator
+        .getByRole('table', { name: 'Timeline' })
+        .getByRole('row')
+        .filter({ hasText: 'Dashboard' })
+        .filter({ hasText: 'Payment link created' }),
+    ).toBeVisible();
     expect(distributionUrl).toContain(`/shopper/payment-requests/${paymentRequestId}`);
     expect(await seriousViolations(operator)).toEqual([]);
     // Marks this document: a reload would lose it.
@@ -52,7 +75,10 @@ test.describe('payment links', () => {
     // A colleague watches the list of links: it follows too, without a reload.
     const watcher = await pageAs('operator');
     await watcher.goto(`/payments/links?q=${encodeURIComponent(reference)}`);
-    const watched = watcher.getByRole('table', { name: 'Payment links, newest first' }).getByRole('row').filter({ hasText: reference });
+    const watched = watcher
+      .getByRole('table', { name: 'Payment links, newest first' })
+      .getByRole('row')
+      .filter({ hasText: reference });
     await expect(watched).toContainText('Submitted');
     await expect(watcher.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
     await watcher.evaluate(() => ((window as unknown as { __kept: boolean }).__kept = true));
@@ -74,7 +100,10 @@ test.describe('payment links', () => {
     await expect(operator.getByTestId('link-state')).toHaveAttribute('data-state', 'AUTHORIZED', { timeout: 30_000 });
     const transactionId = (await operator.getByTestId('payment-transaction-id').textContent())!.trim();
     expect(transactionId).not.toBe('');
-    await expect(operator.getByRole('link', { name: 'Open payment' })).toHaveAttribute('href', `/payments/${encodeURIComponent(transactionId)}`);
+    await expect(operator.getByRole('link', { name: 'Open payment' })).toHaveAttribute(
+      'href',
+      `/payments/${encodeURIComponent(transactionId)}`,
+    );
     await expect(operator.getByRole('button', { name: 'Cancel payment link…' })).toBeDisabled();
     expect(await seriousViolations(operator)).toEqual([]);
     expect(await operator.evaluate(() => (window as unknown as { __kept?: boolean }).__kept)).toBe(true);
@@ -87,12 +116,20 @@ test.describe('payment links', () => {
     await expect(shopper.getByRole('heading', { level: 1 })).toHaveText('Thank you – your payment is confirmed');
     await expect(shopper.getByTestId('confirmed-amount')).toHaveText('25.00 USD');
     const api = await sandboxApi(request, baseURL);
-    const atKlarna = await api.get(`/v1/accounts/${encodeURIComponent(merchant.accountId)}/payment/requests/${encodeURIComponent(paymentRequestId)}`);
-    expect(atKlarna.body).toMatchObject({ state: 'AUTHORIZED', state_context: { payment_transaction_id: transactionId } });
+    const atKlarna = await api.get(
+      `/v1/accounts/${encodeURIComponent(merchant.accountId)}/payment/requests/${encodeURIComponent(paymentRequestId)}`,
+    );
+    expect(atKlarna.body).toMatchObject({
+      state: 'AUTHORIZED',
+      state_context: { payment_transaction_id: transactionId },
+    });
 
     // The list of links shows it, newest first, with its state.
     await operator.goto(`/payments/links?q=${encodeURIComponent(reference)}`);
-    const row = operator.getByRole('table', { name: 'Payment links, newest first' }).getByRole('row').filter({ hasText: reference });
+    const row = operator
+      .getByRole('table', { name: 'Payment links, newest first' })
+      .getByRole('row')
+      .filter({ hasText: reference });
     await expect(row).toContainText(merchant.name);
     await expect(row).toContainText('25.00 USD');
     await expect(row).toContainText('Authorized');
@@ -102,7 +139,11 @@ test.describe('payment links', () => {
     test.setTimeout(120_000);
     const merchant = await onboardOperationalMerchant(request, baseURL, unique('Cancel Shop'));
     const operator = await pageAs('operator');
-    await fillPaymentLinkForm(operator, { merchantName: merchant.name, amount: '12.50', lines: [{ name: 'Croissant box', quantity: 1, unitPrice: '12.50' }] });
+    await fillPaymentLinkForm(operator, {
+      merchantName: merchant.name,
+      amount: '12.50',
+      lines: [{ name: 'Croissant box', quantity: 1, unitPrice: '12.50' }],
+    });
     const { paymentRequestId, distributionUrl } = await createReviewedLink(operator);
 
     await operator.getByRole('button', { name: 'Cancel payment link…' }).click();
@@ -116,10 +157,22 @@ test.describe('payment links', () => {
     await expect(operator.getByRole('button', { name: 'Cancel payment link…' })).toBeDisabled();
     await expect(operator.getByRole('img', { name: /QR code/ })).toHaveCount(0);
     // Klarna's webhook reaches the timeline without a reload.
-    await expect(operator.getByRole('table', { name: 'Timeline' }).getByRole('row').filter({ hasText: 'Klarna webhook' }).filter({ hasText: 'Payment request CANCELED' })).toBeVisible({ timeout: 30_000 });
+    await expect(
+      operator
+        .getByRole('table', { name: 'Timeline' })
+        .getByRole('row')
+        .filter({ hasText: 'Klarna webhook' })
+        .filter({ hasText: 'Payment request CANCELED' }),
+    ).toBeVisible({ timeout: 30_000 });
 
     const api = await sandboxApi(request, baseURL);
-    expect((await api.get(`/v1/accounts/${encodeURIComponent(merchant.accountId)}/payment/requests/${encodeURIComponent(paymentRequestId)}`)).body.state).toBe('CANCELED');
+    expect(
+      (
+        await api.get(
+          `/v1/accounts/${encodeURIComponent(merchant.accountId)}/payment/requests/${encodeURIComponent(paymentRequestId)}`,
+        )
+      ).body.state,
+    ).toBe('CANCELED');
     // The shopper's page refuses the canceled link.
     await page.goto(distributionUrl);
     await expect(page.getByRole('heading', { name: 'This payment is canceled' })).toBeVisible();
@@ -164,7 +217,12 @@ test.describe('payment links', () => {
     await expect(operator.getByText('Klarna declined the shopper')).toBeVisible();
     await expect(operator.getByTestId('payment-transaction-id')).toHaveCount(0);
     await expect(operator.getByRole('link', { name: 'Open payment' })).toHaveCount(0);
-    await expect(operator.getByRole('table', { name: 'Timeline' }).getByRole('row').filter({ hasText: 'Payment request DECLINED' })).toBeVisible();
+    await expect(
+      operator
+        .getByRole('table', { name: 'Timeline' })
+        .getByRole('row')
+        .filter({ hasText: 'Payment request DECLINED' }),
+    ).toBeVisible();
     expect(await seriousViolations(operator)).toEqual([]);
     expect(operator.url()).toBe(linkUrl);
 
@@ -175,7 +233,11 @@ test.describe('payment links', () => {
     expect(await seriousViolations(operator)).toEqual([]);
 
     // Deny on Klarna's page ends the same way.
-    const denied = await createApprovedPayment(operator, { merchantName: merchant.name, amount: '5.00', approve: false });
+    const denied = await createApprovedPayment(operator, {
+      merchantName: merchant.name,
+      amount: '5.00',
+      approve: false,
+    });
     expect(denied.paymentTransactionId).toBeNull();
   });
 
@@ -183,7 +245,11 @@ test.describe('payment links', () => {
     test.setTimeout(120_000);
     const merchant = await onboardOperationalMerchant(request, baseURL, unique('Free Shop'));
     const operator = await pageAs('operator');
-    const reference = await fillPaymentLinkForm(operator, { merchantName: merchant.name, amount: '0', lines: [{ name: 'Free sample', quantity: 1, unitPrice: '0.00' }] });
+    const reference = await fillPaymentLinkForm(operator, {
+      merchantName: merchant.name,
+      amount: '0',
+      lines: [{ name: 'Free sample', quantity: 1, unitPrice: '0.00' }],
+    });
     await expect(operator.getByText('Zero-amount purchase')).toBeVisible();
     const { distributionUrl, linkUrl } = await createReviewedLink(operator);
     await expect(operator.getByTestId('link-amount')).toHaveText('0.00 USD');
@@ -197,9 +263,14 @@ test.describe('payment links', () => {
     await operator.goto(linkUrl);
     await expect(operator.getByTestId('link-state')).toHaveAttribute('data-state', 'AUTHORIZED');
     const transactionId = (await operator.getByTestId('payment-transaction-id').textContent())!.trim();
-    await expect(operator.getByRole('link', { name: 'Open payment' })).toHaveAttribute('href', `/payments/${encodeURIComponent(transactionId)}`);
+    await expect(operator.getByRole('link', { name: 'Open payment' })).toHaveAttribute(
+      'href',
+      `/payments/${encodeURIComponent(transactionId)}`,
+    );
     const api = await sandboxApi(request, baseURL);
-    const transaction = await api.get(`/v2/accounts/${encodeURIComponent(merchant.accountId)}/payment/transactions/${encodeURIComponent(transactionId)}`);
+    const transaction = await api.get(
+      `/v2/accounts/${encodeURIComponent(merchant.accountId)}/payment/transactions/${encodeURIComponent(transactionId)}`,
+    );
     expect(transaction.body).toMatchObject({ authorized_amount: 0, currency: 'USD' });
   });
 
@@ -214,10 +285,16 @@ test.describe('payment links', () => {
     await expect(rows).toHaveCount(2);
     await rows.nth(1).getByRole('link').click();
     await expect(operator.getByTestId('payment-request-id')).toHaveText(paymentRequestId);
-    await expect(operator.getByRole('table', { name: 'Timeline' }).getByRole('row').filter({ hasText: 'Payment link created' })).toHaveCount(1);
+    await expect(
+      operator.getByRole('table', { name: 'Timeline' }).getByRole('row').filter({ hasText: 'Payment link created' }),
+    ).toHaveCount(1);
   });
 
-  test('the form checks amounts before asking Klarna, and merchants that cannot take payments cannot be chosen', async ({ pageAs, request, baseURL }) => {
+  test('the form checks amounts before asking Klarna, and merchants that cannot take payments cannot be chosen', async ({
+    pageAs,
+    request,
+    baseURL,
+  }) => {
     test.setTimeout(120_000);
     const merchant = await onboardOperationalMerchant(request, baseURL, unique('Checked Shop'));
     const api = await sandboxApi(request, baseURL);
@@ -263,7 +340,9 @@ test.describe('payment links', () => {
     await page.goto('/pay/return');
     await expect(page).toHaveURL(/\/pay\/return$/);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('This payment address is incomplete');
-    await page.goto('/pay/return?payment_request_id=krn:payment:eu1:request:00000000-0000-4000-8000-000000000000&token=krn:payment:eu1:confirmation-token:00000000-0000-4000-8000-000000000000');
+    await page.goto(
+      '/pay/return?payment_request_id=krn:payment:eu1:request:00000000-0000-4000-8000-000000000000&token=krn:payment:eu1:confirmation-token:00000000-0000-4000-8000-000000000000',
+    );
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('We could not find this payment');
     await page.goto('/pay/return?payment_request_id=%3Cscript%3E');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('This payment address is incomplete');

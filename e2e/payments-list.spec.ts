@@ -10,11 +10,15 @@ import { ensureKlarnaConnected, sandboxApi } from './klarna-setup';
  * merchant's checkout would), never through this dashboard.
  */
 
-const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
+const unique = (prefix: string) =>
+  `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
 type Api = Awaited<ReturnType<typeof sandboxApi>>;
 
 async function pay(api: Api, accountId: string, body: Record<string, unknown>): Promise<string> {
-  const { status, body: created } = await api.control(`/accounts/${encodeURIComponent(accountId)}/authorized-payments`, body);
+  const { status, body: created } = await api.control(
+    `/accounts/${encodeURIComponent(accountId)}/authorized-payments`,
+    body,
+  );
   expect(status, JSON.stringify(created)).toBe(201);
   return created.payment_transaction.payment_transaction_id as string;
 }
@@ -24,7 +28,11 @@ async function apply(page: Page) {
   await page.waitForLoadState();
 }
 
-test('payments arrive by webhook; filters, amount sort, live captures and a formula-safe CSV export work', async ({ pageAs, request, baseURL }) => {
+test('payments arrive by webhook; filters, amount sort, live captures and a formula-safe CSV export work', async ({
+  pageAs,
+  request,
+  baseURL,
+}) => {
   test.setTimeout(150_000);
   await ensureKlarnaConnected(await pageAs('admin'), request, baseURL);
   const api = await sandboxApi(request, baseURL);
@@ -33,18 +41,44 @@ test('payments arrive by webhook; filters, amount sort, live captures and a form
   const onboarded = await api.post('/v1/distribution/onboard', {
     account_reference: tag,
     account_name: name,
-    account_owner: { given_name: 'Maja', family_name: 'Doe', email: 'maja.payments@example.com', phone: '+49555555555' },
+    account_owner: {
+      given_name: 'Maja',
+      family_name: 'Doe',
+      email: 'maja.payments@example.com',
+      phone: '+49555555555',
+    },
     products: [{ type: 'PAYMENT', merchant_category_code: '5812' }],
     channel: { 'physical-stores': [{ name: `${name} store` }] },
   });
   expect(onboarded.status, JSON.stringify(onboarded.body)).toBe(200);
   const accountId = onboarded.body.account_id as string;
-  await expect.poll(async () => (await api.get(`/v1/accounts/${encodeURIComponent(accountId)}`)).body?.state, { timeout: 20_000 }).toBe('OPERATIONAL');
+  await expect
+    .poll(async () => (await api.get(`/v1/accounts/${encodeURIComponent(accountId)}`)).body?.state, { timeout: 20_000 })
+    .toBe('OPERATIONAL');
 
-  const big = await pay(api, accountId, { currency: 'EUR', payment_amount: 12345, purchase_country: 'DE', merchant_reference: `order-${tag}-a`, payment_reference: `pay-${tag}-a` });
-  const formula = await pay(api, accountId, { currency: 'EUR', payment_amount: 500, purchase_country: 'DE', merchant_reference: '=HYPERLINK(1)' });
-  const sek = await pay(api, accountId, { currency: 'SEK', payment_amount: 250000, purchase_country: 'SE', merchant_reference: `order-${tag}-c` });
-  const captured = await api.post(`/v2/accounts/${encodeURIComponent(accountId)}/payment/transactions/${encodeURIComponent(sek)}/captures`, { amount: 250000 });
+  const big = await pay(api, accountId, {
+    currency: 'EUR',
+    payment_amount: 12345,
+    purchase_country: 'DE',
+    merchant_reference: `order-${tag}-a`,
+    payment_reference: `pay-${tag}-a`,
+  });
+  const formula = await pay(api, accountId, {
+    currency: 'EUR',
+    payment_amount: 500,
+    purchase_country: 'DE',
+    merchant_reference: '=HYPERLINK(1)',
+  });
+  const sek = await pay(api, accountId, {
+    currency: 'SEK',
+    payment_amount: 250000,
+    purchase_country: 'SE',
+    merchant_reference: `order-${tag}-c`,
+  });
+  const captured = await api.post(
+    `/v2/accounts/${encodeURIComponent(accountId)}/payment/transactions/${encodeURIComponent(sek)}/captures`,
+    { amount: 250000 },
+  );
   expect(captured.status, JSON.stringify(captured.body)).toBe(201);
 
   // The merchant's name comes from the merchants cache: sync the account onboarded elsewhere.
@@ -68,7 +102,10 @@ test('payments arrive by webhook; filters, amount sort, live captures and a form
   await expect(row(big).getByText('Authorized', { exact: true })).toBeVisible();
   await expect(row(sek)).toContainText('2,500.00 SEK');
   await expect(row(sek).getByText('Completed', { exact: true })).toBeVisible();
-  await expect(row(big).getByRole('link', { name: `order-${tag}-a` })).toHaveAttribute('href', `/payments/${encodeURIComponent(big)}`);
+  await expect(row(big).getByRole('link', { name: `order-${tag}-a` })).toHaveAttribute(
+    'href',
+    `/payments/${encodeURIComponent(big)}`,
+  );
 
   // State, currency, amount range (typed in major units of the chosen currency) and reference search.
   await operator.getByLabel('State').selectOption('COMPLETED');
@@ -115,18 +152,26 @@ test('payments arrive by webhook; filters, amount sort, live captures and a form
   await expect(rows.nth(0)).toContainText(formula);
   await expect(rows.nth(2)).toContainText(sek);
   const { violations } = await new AxeBuilder({ page: operator }).analyze();
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(
+    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`),
+  ).toEqual([]);
 
   // Klarna captures part of a payment: its webhook updates the open list without a reload.
   await operator.evaluate(() => ((window as unknown as { __noReload?: boolean }).__noReload = true));
-  const partial = await api.post(`/v2/accounts/${encodeURIComponent(accountId)}/payment/transactions/${encodeURIComponent(big)}/captures`, { amount: 5000 });
+  const partial = await api.post(
+    `/v2/accounts/${encodeURIComponent(accountId)}/payment/transactions/${encodeURIComponent(big)}/captures`,
+    { amount: 5000 },
+  );
   expect(partial.status, JSON.stringify(partial.body)).toBe(201);
   await expect(row(big)).toContainText('50.00 EUR', { timeout: 20_000 });
   await expect(row(big)).toContainText('73.45 EUR');
   expect(await operator.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 
   // The export carries the filters and order; a formula-looking reference stays text.
-  const [download] = await Promise.all([operator.waitForEvent('download'), operator.getByRole('link', { name: 'Export CSV' }).click()]);
+  const [download] = await Promise.all([
+    operator.waitForEvent('download'),
+    operator.getByRole('link', { name: 'Export CSV' }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^payments-\d{4}-\d{2}-\d{2}\.csv$/);
   const lines = (await readFile((await download.path())!, 'utf8')).split('\r\n');
   expect(lines[0]).toBe(
@@ -139,8 +184,12 @@ test('payments arrive by webhook; filters, amount sort, live captures and a form
   expect(data).toHaveLength(3);
   expect(data[0]).toContain(formula);
   expect(data[0]).toContain(`,${name},'=HYPERLINK(1),,AUTHORIZED,EUR,5.00,500,0.00,0,0.00,0,5.00,500,`);
-  expect(data[1]).toContain(`${big},${accountId},${name},order-${tag}-a,pay-${tag}-a,AUTHORIZED,EUR,123.45,12345,50.00,5000,0.00,0,73.45,7345,`);
-  expect(data[2]).toContain(`${sek},${accountId},${name},order-${tag}-c,,COMPLETED,SEK,2500.00,250000,2500.00,250000,0.00,0,0.00,0,`);
+  expect(data[1]).toContain(
+    `${big},${accountId},${name},order-${tag}-a,pay-${tag}-a,AUTHORIZED,EUR,123.45,12345,50.00,5000,0.00,0,73.45,7345,`,
+  );
+  expect(data[2]).toContain(
+    `${sek},${accountId},${name},order-${tag}-c,,COMPLETED,SEK,2500.00,250000,2500.00,250000,0.00,0,0.00,0,`,
+  );
 });
 
 test('Clear on the filter form empties its controls, so the next Apply brings no filter back', async ({ pageAs }) => {
@@ -152,23 +201,35 @@ test('Clear on the filter form empties its controls, so the next Apply brings no
   await form.getByLabel('Authorized to').fill('500');
   await form.getByRole('link', { name: 'Clear' }).click();
   await expect(operator).toHaveURL(/\/payments$/);
-  for (const label of ['State', 'Currency', 'Reference', 'Authorized from', 'Authorized to']) await expect(form.getByLabel(label, { exact: true })).toHaveValue('');
+  for (const label of ['State', 'Currency', 'Reference', 'Authorized from', 'Authorized to'])
+    await expect(form.getByLabel(label, { exact: true })).toHaveValue('');
   await apply(operator);
   await expect(operator).toHaveURL(/\/payments\?/);
   await expect(operator).not.toHaveURL(/state=AUTHORIZED|currency=EUR|order-clear|min=1|max=500/);
 });
 
-test('a viewer sees the payments and exports them but creates no payment link; the export needs a session', async ({ pageAs, request }) => {
+test('a viewer sees the payments and exports them but creates no payment link; the export needs a session', async ({
+  pageAs,
+  request,
+}) => {
   const viewer = await pageAs('viewer');
   await viewer.goto('/payments?currency=EUR&min=ten');
   await expect(viewer.getByRole('heading', { name: 'Payments', level: 1 })).toBeVisible();
-  await expect(viewer.getByText('Some filters were not valid and were ignored: Authorized from (an amount such as 10.50).')).toBeVisible();
-  await expect(viewer.getByRole('link', { name: 'Export CSV' })).toHaveAttribute('href', '/api/payments/export?currency=EUR&min=ten');
+  await expect(
+    viewer.getByText('Some filters were not valid and were ignored: Authorized from (an amount such as 10.50).'),
+  ).toBeVisible();
+  await expect(viewer.getByRole('link', { name: 'Export CSV' })).toHaveAttribute(
+    'href',
+    '/api/payments/export?currency=EUR&min=ten',
+  );
   await expect(viewer.getByRole('link', { name: /create (a )?payment link/i })).toHaveCount(0);
 
   const operator = await pageAs('operator');
   await operator.goto('/payments');
-  await expect(operator.getByRole('link', { name: 'Create payment link' })).toHaveAttribute('href', '/payments/links/new');
+  await expect(operator.getByRole('link', { name: 'Create payment link' })).toHaveAttribute(
+    'href',
+    '/payments/links/new',
+  );
 
   const anonymous = await request.get('/api/payments/export', { maxRedirects: 0 });
   expect(anonymous.status()).toBe(401);

@@ -30,7 +30,14 @@ export type PaymentLinkOptions = {
 
 export type ShippingOption = {
   recipient?: { given_name?: string; family_name?: string; email?: string; phone?: string };
-  address?: { street_address: string; street_address2?: string; postal_code: string; city: string; region?: string; country: string };
+  address?: {
+    street_address: string;
+    street_address2?: string;
+    postal_code: string;
+    city: string;
+    region?: string;
+    country: string;
+  };
   shipping_method?: string;
 };
 
@@ -89,17 +96,27 @@ export async function fillPaymentLinkForm(operator: Page, options: PaymentLinkOp
   }
   if (options.customerEmail) await form.getByLabel('Customer email').fill(options.customerEmail);
   if (options.customerGivenName) await form.getByLabel('Given name', { exact: true }).fill(options.customerGivenName);
-  if (options.customerFamilyName) await form.getByLabel('Family name', { exact: true }).fill(options.customerFamilyName);
+  if (options.customerFamilyName)
+    await form.getByLabel('Family name', { exact: true }).fill(options.customerFamilyName);
   if (options.shipping) await fillShipping(form, options.shipping);
   await form.getByRole('button', { name: 'Review' }).click();
   await expect(operator.getByRole('heading', { name: 'Review the payment link' })).toBeVisible();
-  if (options.shipping?.recipient?.family_name) await expect(operator.getByRole('definition').filter({ hasText: options.shipping.recipient.family_name })).toBeVisible();
-  if (options.shipping?.address) await expect(operator.getByRole('definition').filter({ hasText: options.shipping.address.street_address })).toBeVisible();
+  if (options.shipping?.recipient?.family_name)
+    await expect(
+      operator.getByRole('definition').filter({ hasText: options.shipping.recipient.family_name }),
+    ).toBeVisible();
+  if (options.shipping?.address)
+    await expect(
+      operator.getByRole('definition').filter({ hasText: options.shipping.address.street_address }),
+    ).toBeVisible();
   return reference;
 }
 
 /** From the review: creates the link and waits for its page. */
-export async function createReviewedLink(operator: Page, click: 'click' | 'dblclick' = 'click'): Promise<{ paymentRequestId: string; distributionUrl: string; linkUrl: string }> {
+export async function createReviewedLink(
+  operator: Page,
+  click: 'click' | 'dblclick' = 'click',
+): Promise<{ paymentRequestId: string; distributionUrl: string; linkUrl: string }> {
   await operator.getByRole('button', { name: 'Create payment link' })[click]();
   await operator.waitForURL(/\/payments\/links\/krn/, { timeout: 20_000 });
   const paymentRequestId = (await operator.getByTestId('payment-request-id').textContent())!.trim();
@@ -135,7 +152,9 @@ export async function createApprovedPayment(
   const approve = options.approve !== false;
   await payAsShopper(operator, distributionUrl, approve);
   const declined = !approve || Boolean(options.customerEmail?.includes('+denied@'));
-  await expect(operator.getByRole('heading', { level: 1 })).toHaveText(declined ? 'Klarna could not approve this purchase' : 'Thank you – your payment is confirmed');
+  await expect(operator.getByRole('heading', { level: 1 })).toHaveText(
+    declined ? 'Klarna could not approve this purchase' : 'Thank you – your payment is confirmed',
+  );
 
   await operator.goto(linkUrl);
   const state = operator.getByTestId('link-state');
@@ -155,7 +174,11 @@ export async function createApprovedPayment(
  * offers it for payment links: it opens the merchant's page as the operator (which reads the
  * account from Klarna into the dashboard's copy). Give each spec its own `name`.
  */
-export async function onboardOperationalMerchant(request: APIRequestContext, baseURL: string | undefined, name: string): Promise<{ accountId: string; name: string; reference: string }> {
+export async function onboardOperationalMerchant(
+  request: APIRequestContext,
+  baseURL: string | undefined,
+  name: string,
+): Promise<{ accountId: string; name: string; reference: string }> {
   const api = await sandboxApi(request, baseURL);
   const reference = unique('M');
   const { status, body } = await api.post('/v1/distribution/onboard', {
@@ -167,11 +190,16 @@ export async function onboardOperationalMerchant(request: APIRequestContext, bas
   });
   expect(status, JSON.stringify(body)).toBe(200);
   const accountId = body.account_id as string;
-  await expect.poll(async () => (await api.get(`/v1/accounts/${encodeURIComponent(accountId)}`)).body?.state, { timeout: 30_000 }).toBe('OPERATIONAL');
+  await expect
+    .poll(async () => (await api.get(`/v1/accounts/${encodeURIComponent(accountId)}`)).body?.state, { timeout: 30_000 })
+    .toBe('OPERATIONAL');
 
   const server = e2eServers.find((s) => s.port === Number(new URL(baseURL!).port));
   if (!server) throw new Error(`no e2e server on ${baseURL}`);
-  const operator = await playwrightRequest.newContext({ baseURL, storageState: storageStatePath(server.name, 'operator') });
+  const operator = await playwrightRequest.newContext({
+    baseURL,
+    storageState: storageStatePath(server.name, 'operator'),
+  });
   try {
     await expect
       .poll(

@@ -12,7 +12,10 @@ import { expect, submitCredentials, test } from './fixtures';
 const nonceOf = (csp: string | null | undefined) => /'nonce-([^']+)'/.exec(csp ?? '')?.[1];
 
 function directive(csp: string, name: string): string[] {
-  const found = csp.split(';').map((d) => d.trim().split(/\s+/)).find(([n]) => n === name);
+  const found = csp
+    .split(';')
+    .map((d) => d.trim().split(/\s+/))
+    .find(([n]) => n === name);
   return found ? found.slice(1) : [];
 }
 
@@ -42,13 +45,20 @@ async function watchViolations(page: Page): Promise<() => string[]> {
   await page.exposeFunction('__reportCspViolation', (violation: string) => refused.push(violation));
   await page.addInitScript(() => {
     const report = (window as unknown as { __reportCspViolation: (v: string) => void }).__reportCspViolation;
-    document.addEventListener('securitypolicyviolation', (e) => report(`${location.pathname}: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      report(
+        `${location.pathname}: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`,
+      ),
+    );
   });
   return () => [...refused];
 }
 
 test.describe('security headers', () => {
-  test('a page, a route handler and the sign-in page carry the CSP with a nonce new on every request @smoke', async ({ request, pageAs }) => {
+  test('a page, a route handler and the sign-in page carry the CSP with a nonce new on every request @smoke', async ({
+    request,
+    pageAs,
+  }) => {
     const first = await request.get('/sign-in');
     expect(first.status()).toBe(200);
     const nonce = expectSecurityHeaders(first, 'sign-in');
@@ -72,13 +82,19 @@ test.describe('security headers', () => {
   });
 
   test('the upload route the proxy leaves out still refuses framing and sniffing', async ({ request }) => {
-    const response = await request.post('/api/settlements/upload', { headers: { 'content-type': 'text/csv' }, data: 'x' });
+    const response = await request.post('/api/settlements/upload', {
+      headers: { 'content-type': 'text/csv' },
+      data: 'x',
+    });
     expect(response.status()).toBe(401);
     expect(response.headers()['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(response.headers()['x-content-type-options']).toBe('nosniff');
   });
 
-  test('the sign-in form, a chart, a dialog and the theme switch run with nothing refused', async ({ page, pageAs }) => {
+  test('the sign-in form, a chart, a dialog and the theme switch run with nothing refused', async ({
+    page,
+    pageAs,
+  }) => {
     test.setTimeout(90_000);
     // Unauthenticated: the sign-in page and its form.
     const refusedOnSignIn = await watchViolations(page);
@@ -93,8 +109,14 @@ test.describe('security headers', () => {
     // A payout, so the Overview and the payout page draw their recharts charts.
     const settlementId = `CSP-${Date.now().toString(36).toUpperCase()}`;
     const today = new Date().toISOString();
-    const csv = ['settlement_id,payment_transaction_id,captured_at,amount,currency,type,fee_amount,tax_amount', `${settlementId},krn:payment:eu1:transaction:csp-check-${settlementId},${today},12500,EUR,SALE,250,0`].join('\n');
-    const upload = await admin.request.post('/api/settlements/upload', { headers: { 'content-type': 'text/csv', 'x-file-name': `${settlementId}.csv` }, data: csv });
+    const csv = [
+      'settlement_id,payment_transaction_id,captured_at,amount,currency,type,fee_amount,tax_amount',
+      `${settlementId},krn:payment:eu1:transaction:csp-check-${settlementId},${today},12500,EUR,SALE,250,0`,
+    ].join('\n');
+    const upload = await admin.request.post('/api/settlements/upload', {
+      headers: { 'content-type': 'text/csv', 'x-file-name': `${settlementId}.csv` },
+      data: csv,
+    });
     expect(upload.status(), await upload.text()).toBe(202);
     await expect(async () => {
       await admin.goto(`/settlements/${encodeURIComponent(settlementId)}`);
@@ -131,6 +153,8 @@ test.describe('security headers', () => {
       img.src = 'https://csp-probe.example.invalid/pixel.png';
       document.body.append(img);
     });
-    await expect.poll(refused).toContainEqual(expect.stringContaining('img-src blocked https://csp-probe.example.invalid/pixel.png'));
+    await expect
+      .poll(refused)
+      .toContainEqual(expect.stringContaining('img-src blocked https://csp-probe.example.invalid/pixel.png'));
   });
 });

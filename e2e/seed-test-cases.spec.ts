@@ -1,7 +1,13 @@
 import { devices, type Browser, type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { ensureKlarnaConnected, sandboxApi } from './klarna-setup';
-import { createApprovedPayment, createReviewedLink, fillPaymentLinkForm, onboardOperationalMerchant, payAsShopper } from './payments-setup';
+import {
+  createApprovedPayment,
+  createReviewedLink,
+  fillPaymentLinkForm,
+  onboardOperationalMerchant,
+  payAsShopper,
+} from './payments-setup';
 
 /**
  * The seed's end-to-end test cases (seed 002 l. 3340–3515) that walk through the dashboard and
@@ -11,7 +17,8 @@ import { createApprovedPayment, createReviewedLink, fillPaymentLinkForm, onboard
  */
 
 const unique = (prefix: string) => `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-const transactionPath = (accountId: string, id: string) => `/v2/accounts/${encodeURIComponent(accountId)}/payment/transactions/${encodeURIComponent(id)}`;
+const transactionPath = (accountId: string, id: string) =>
+  `/v2/accounts/${encodeURIComponent(accountId)}/payment/transactions/${encodeURIComponent(id)}`;
 
 async function openPayment(page: Page, id: string): Promise<void> {
   await expect(async () => {
@@ -25,7 +32,8 @@ const actions = (page: Page) => page.getByRole('region', { name: 'Payment action
 /** An Android app's in-app WebView (the `wv` token), where Klarna's flow is a redirect (seed l. 1811). */
 const androidWebView = {
   ...devices['Pixel 7'],
-  userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 7 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.6099.230 Mobile Safari/537.36',
+  userAgent:
+    'Mozilla/5.0 (Linux; Android 14; Pixel 7 Build/UQ1A.240205.004; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.6099.230 Mobile Safari/537.36',
 };
 
 /** Full-page screenshots at the widths we check layouts at (1366 and 390 px), kept with the test's output. */
@@ -39,7 +47,9 @@ async function screenshots(page: Page, name: string): Promise<void> {
 
 /** The page fits its viewport: nothing wider than the screen. */
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+  expect(
+    await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+  ).toBeLessThanOrEqual(0);
 }
 
 test.describe('the seed’s end-to-end test cases', () => {
@@ -47,12 +57,20 @@ test.describe('the seed’s end-to-end test cases', () => {
     await ensureKlarnaConnected(await pageAs('admin'), request, baseURL);
   });
 
-  test('E2E test case 6: complete a payment with one item and cancel it; Canceled here and nothing captured at Klarna', async ({ pageAs, request, baseURL }) => {
+  test('E2E test case 6: complete a payment with one item and cancel it; Canceled here and nothing captured at Klarna', async ({
+    pageAs,
+    request,
+    baseURL,
+  }) => {
     test.setTimeout(150_000);
     const merchant = await onboardOperationalMerchant(request, baseURL, unique('Cancel Case'));
     const operator = await pageAs('operator');
     // 1. Complete a payment transaction with one item (as test case 1).
-    const { paymentTransactionId } = await createApprovedPayment(operator, { merchantName: merchant.name, amount: '45.00', lines: [{ name: 'Desk lamp', quantity: 1, unitPrice: '45.00' }] });
+    const { paymentTransactionId } = await createApprovedPayment(operator, {
+      merchantName: merchant.name,
+      amount: '45.00',
+      lines: [{ name: 'Desk lamp', quantity: 1, unitPrice: '45.00' }],
+    });
     const id = paymentTransactionId!;
     await openPayment(operator, id);
     await expect(operator.getByTestId('payment-state')).toHaveText('Authorized');
@@ -68,20 +86,38 @@ test.describe('the seed’s end-to-end test cases', () => {
     await expect(operator.getByTestId('payment-state')).toHaveText('Canceled');
     await expect(operator.getByTestId('amount-captured')).toHaveText('0.00 USD');
     await expect(operator.getByTestId('amount-remaining')).toHaveText('0.00 USD');
-    for (const name of ['Capture…', 'Refund…', 'Release remaining…']) await expect(actions(operator).getByRole('button', { name })).toBeDisabled();
+    for (const name of ['Capture…', 'Refund…', 'Release remaining…'])
+      await expect(actions(operator).getByRole('button', { name })).toBeDisabled();
     await screenshots(operator, 'payment-canceled');
     await operator.goto(`/payments?q=${encodeURIComponent(id)}`);
-    await expect(operator.getByRole('table', { name: 'Payment transactions' }).getByRole('row').filter({ hasText: merchant.name })).toContainText('Canceled');
+    await expect(
+      operator.getByRole('table', { name: 'Payment transactions' }).getByRole('row').filter({ hasText: merchant.name }),
+    ).toContainText('Canceled');
 
     // At Klarna: closed with the whole authorization released and nothing captured.
     const api = await sandboxApi(request, baseURL);
     const { body } = await api.get(transactionPath(merchant.accountId, id));
-    expect([body.state, body.captured_amount, body.released_amount, body.remaining_authorized_amount]).toEqual(['CLOSED', 0, 4500, 0]);
+    expect([body.state, body.captured_amount, body.released_amount, body.remaining_authorized_amount]).toEqual([
+      'CLOSED',
+      0,
+      4500,
+      0,
+    ]);
   });
 
   /** Test case 10's one payment: a link made on the desktop dashboard, paid in the shopper's `device`. */
-  async function payOneItem(operator: Page, browser: Browser, merchantName: string, device: Parameters<Browser['newContext']>[0], label: string) {
-    const reference = await fillPaymentLinkForm(operator, { merchantName, amount: '25.00', lines: [{ name: `Phone case (${label})`, quantity: 1, unitPrice: '25.00' }] });
+  async function payOneItem(
+    operator: Page,
+    browser: Browser,
+    merchantName: string,
+    device: Parameters<Browser['newContext']>[0],
+    label: string,
+  ) {
+    const reference = await fillPaymentLinkForm(operator, {
+      merchantName,
+      amount: '25.00',
+      lines: [{ name: `Phone case (${label})`, quantity: 1, unitPrice: '25.00' }],
+    });
     const { distributionUrl, linkUrl } = await createReviewedLink(operator);
     const context = await browser.newContext(device);
     try {
@@ -102,12 +138,19 @@ test.describe('the seed’s end-to-end test cases', () => {
     await operator.goto(linkUrl);
     await expect(operator.getByTestId('link-state')).toHaveAttribute('data-state', 'AUTHORIZED');
     // The timeline names the amount in major units with its currency.
-    await expect(operator.getByRole('table', { name: 'Timeline' }).getByRole('row').filter({ hasText: 'Dashboard' })).toContainText('Payment link created for 25.00 USD');
+    await expect(
+      operator.getByRole('table', { name: 'Timeline' }).getByRole('row').filter({ hasText: 'Dashboard' }),
+    ).toContainText('Payment link created for 25.00 USD');
     if (label === 'desktop') await screenshots(operator, 'payment-link');
     return (await operator.getByTestId('payment-transaction-id').textContent())!.trim();
   }
 
-  test('E2E test case 10: the purchase flow completes in desktop, mobile and app views', async ({ pageAs, request, baseURL, browser }) => {
+  test('E2E test case 10: the purchase flow completes in desktop, mobile and app views', async ({
+    pageAs,
+    request,
+    baseURL,
+    browser,
+  }) => {
     test.setTimeout(240_000);
     const merchant = await onboardOperationalMerchant(request, baseURL, unique('Views Case'));
     const operator = await pageAs('operator');
@@ -122,18 +165,32 @@ test.describe('the seed’s end-to-end test cases', () => {
       const id = await payOneItem(operator, browser, merchant.name, device, label);
       // The transaction details at Klarna match what the shopper approved.
       const { body } = await api.get(transactionPath(merchant.accountId, id));
-      expect([label, body.state, body.authorized_amount, body.currency, body.line_items.map((l: { name: string }) => l.name)]).toEqual([label, 'AUTHORIZED', 2500, 'USD', [`Phone case (${label})`]]);
+      expect([
+        label,
+        body.state,
+        body.authorized_amount,
+        body.currency,
+        body.line_items.map((l: { name: string }) => l.name),
+      ]).toEqual([label, 'AUTHORIZED', 2500, 'USD', [`Phone case (${label})`]]);
       await openPayment(operator, id);
       await expect(operator.getByTestId('payment-state')).toHaveText('Authorized');
       await expect(operator.getByTestId('amount-authorized')).toHaveText('25.00 USD');
     }
   });
 
-  test('Klarna’s refusal is shown as Klarna’s words beside ours, with its minor units said so', async ({ pageAs, request, baseURL }) => {
+  test('Klarna’s refusal is shown as Klarna’s words beside ours, with its minor units said so', async ({
+    pageAs,
+    request,
+    baseURL,
+  }) => {
     test.setTimeout(150_000);
     const merchant = await onboardOperationalMerchant(request, baseURL, unique('Refusal Case'));
     const operator = await pageAs('operator');
-    const { paymentTransactionId } = await createApprovedPayment(operator, { merchantName: merchant.name, amount: '100.00', lines: [{ name: 'Kettle', quantity: 1, unitPrice: '100.00' }] });
+    const { paymentTransactionId } = await createApprovedPayment(operator, {
+      merchantName: merchant.name,
+      amount: '100.00',
+      lines: [{ name: 'Kettle', quantity: 1, unitPrice: '100.00' }],
+    });
     const id = paymentTransactionId!;
     await openPayment(operator, id);
     await actions(operator).getByRole('button', { name: 'Capture…' }).click();
@@ -145,7 +202,9 @@ test.describe('the seed’s end-to-end test cases', () => {
     await dialog.getByRole('button', { name: 'Capture 100.00 USD' }).click();
     const alert = dialog.getByRole('alert');
     await expect(alert).toContainText('Klarna refused this because it conflicts with the current state');
-    await expect(alert).toContainText("Klarna's words (Klarna writes amounts in minor units: 1500 is 15.00): “Cannot capture 10000: only 6000 USD remains authorized");
+    await expect(alert).toContainText(
+      "Klarna's words (Klarna writes amounts in minor units: 1500 is 15.00): “Cannot capture 10000: only 6000 USD remains authorized",
+    );
     await expect(alert).toContainText('Klarna error id:');
   });
 });

@@ -22,9 +22,16 @@ async function signOutViaMenu(page: Page): Promise<void> {
   await expect(page).toHaveURL(/\/sign-in/);
 }
 
-test('after sign-out the saved cookie is refused by a page, a route handler and a server action', async ({ pageAs, browser }) => {
+test('after sign-out the saved cookie is refused by a page, a route handler and a server action', async ({
+  pageAs,
+  browser,
+}) => {
   const email = uniqueEmail('signout');
-  const { page, password } = await newSignedInUser(await pageAs('admin'), browser, { email, name: 'Sid Signout', role: 'operator' });
+  const { page, password } = await newSignedInUser(await pageAs('admin'), browser, {
+    email,
+    name: 'Sid Signout',
+    role: 'operator',
+  });
 
   // While signed in: capture how the browser calls a mutating server action (change password), without sending it.
   await page.goto('/account');
@@ -60,7 +67,11 @@ test('after sign-out the saved cookie is refused by a page, a route handler and 
   expect(handler.status()).toBe(401);
   expect(await handler.json()).toMatchObject({ error: { code: 'unauthenticated' } });
   const action = await replay.request.post(call.url, {
-    headers: { 'next-action': call.headers['next-action']!, 'content-type': call.headers['content-type'] ?? 'text/plain;charset=UTF-8', accept: 'text/x-component' },
+    headers: {
+      'next-action': call.headers['next-action']!,
+      'content-type': call.headers['content-type'] ?? 'text/plain;charset=UTF-8',
+      accept: 'text/x-component',
+    },
     data: call.body,
   });
   const text = await action.text();
@@ -88,7 +99,10 @@ test('Your account lists active sessions and signs out one, then all the others'
 
   // One session: the other row's own button.
   await list.getByTestId('session-row').nth(1).getByRole('button', { name: 'Sign out' }).click();
-  await page.getByRole('dialog', { name: /^Sign out .*\?$/ }).getByRole('button', { name: 'Sign out that session' }).click();
+  await page
+    .getByRole('dialog', { name: /^Sign out .*\?$/ })
+    .getByRole('button', { name: 'Sign out that session' })
+    .click();
   await expect(page.getByText(/^Signed out .+\.$/)).toBeVisible();
   await expect(list.getByTestId('session-row')).toHaveCount(1);
   await laptop.goto('/account');
@@ -122,7 +136,10 @@ test('an admin ends all sessions of a user, with confirmation, and it is audited
   const { page } = await newSignedInUser(admin, browser, { email, name: 'Enzo Ended' });
 
   await admin.goto('/settings/users');
-  await admin.getByTestId(`user-row-${email}`).getByRole('button', { name: `Actions for ${email}` }).click();
+  await admin
+    .getByTestId(`user-row-${email}`)
+    .getByRole('button', { name: `Actions for ${email}` })
+    .click();
   await admin.getByRole('menuitem', { name: 'End all sessions…' }).click();
   const dialog = admin.getByRole('dialog', { name: 'End all sessions of Enzo Ended?' });
   await expect(dialog).toContainText(`Every browser signed in as ${email} is signed out at once`);
@@ -133,6 +150,8 @@ test('an admin ends all sessions of a user, with confirmation, and it is audited
   await expect(page).toHaveURL(/\/sign-in$/);
   await admin.goto('/settings/audit');
   const log = admin.getByRole('table', { name: 'Audit entries, newest first' });
-  await expect(log.getByRole('row').filter({ hasText: 'users.end_sessions' }).filter({ hasText: email }).first()).toBeVisible();
+  await expect(
+    log.getByRole('row').filter({ hasText: 'users.end_sessions' }).filter({ hasText: email }).first(),
+  ).toBeVisible();
   await page.context().close();
 });

@@ -13,13 +13,42 @@ import { expect, fixtureUsers, storageStatePath, test } from './fixtures';
  */
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
-const columns = ['captured_at', 'payment_transaction_id', 'payment_capture_id', 'dispute_id', 'account_id', 'amount', 'currency', 'settlement_id', 'type', 'fee_amount', 'tax_amount'];
+const columns = [
+  'captured_at',
+  'payment_transaction_id',
+  'payment_capture_id',
+  'dispute_id',
+  'account_id',
+  'amount',
+  'currency',
+  'settlement_id',
+  'type',
+  'fee_amount',
+  'tax_amount',
+];
 
 /** Three sales and a dispute to relay, in our column set (the net is computed by the importer). */
 function payoutCsv(settlementId: string, tag: string, badAmountOnFirstSale = false): Buffer {
   const line = (i: number, type: string, amount: string, fee: number, tax: number) =>
-    [`2026-11-0${i + 1}T10:00:00Z`, `tx-${tag}-${i}`, type === 'SALE' ? `cap-${tag}-${i}` : '', type === 'DISPUTE' ? `dispute-${tag}` : '', 'acct-reissue-e2e', amount, 'EUR', settlementId, type, fee, tax].join(',');
-  const rows = [line(1, 'SALE', badAmountOnFirstSale ? '100.00' : '10000', 220, 55), line(2, 'SALE', '20000', 340, 85), line(3, 'SALE', '30000', 460, 115), line(3, 'DISPUTE', '1500', 0, 0)];
+    [
+      `2026-11-0${i + 1}T10:00:00Z`,
+      `tx-${tag}-${i}`,
+      type === 'SALE' ? `cap-${tag}-${i}` : '',
+      type === 'DISPUTE' ? `dispute-${tag}` : '',
+      'acct-reissue-e2e',
+      amount,
+      'EUR',
+      settlementId,
+      type,
+      fee,
+      tax,
+    ].join(',');
+  const rows = [
+    line(1, 'SALE', badAmountOnFirstSale ? '100.00' : '10000', 220, 55),
+    line(2, 'SALE', '20000', 340, 85),
+    line(3, 'SALE', '30000', 460, 115),
+    line(3, 'DISPUTE', '1500', 0, 0),
+  ];
   return Buffer.from(`${columns.join(',')}\r\n${rows.join('\r\n')}\r\n`);
 }
 
@@ -34,7 +63,9 @@ async function uploadAndOpen(page: Page, name: string, bytes: Buffer, settlement
 }
 
 test.describe('a re-issued payout', () => {
-  test('a re-issue with an unreadable line waits for review with both versions; an operator accepts it after a confirmation', async ({ pageAs }, testInfo) => {
+  test('a re-issue with an unreadable line waits for review with both versions; an operator accepts it after a confirmation', async ({
+    pageAs,
+  }, testInfo) => {
     test.setTimeout(180_000);
     const tag = unique();
     const settlementId = `KLNGLB-REISSUE-${tag}`;
@@ -56,13 +87,17 @@ test.describe('a re-issued payout', () => {
       await expect(review).toContainText('1 line of it could not be read');
       const versions = review.getByRole('table', { name: 'Payout versions' });
       await expect(versions.getByRole('row').filter({ hasText: 'Current version' })).toContainText(first);
-      await expect(versions.getByRole('row').filter({ hasText: 'Current version' }).getByRole('cell').nth(1)).toHaveText('4');
+      await expect(
+        versions.getByRole('row').filter({ hasText: 'Current version' }).getByRole('cell').nth(1),
+      ).toHaveText('4');
       const reissued = versions.getByRole('row').filter({ hasText: 'Re-issue (awaiting review)' });
       await expect(reissued.getByRole('cell').nth(1)).toHaveText('3');
       await expect(reissued.getByRole('cell').nth(2)).toHaveText('1');
       await expect(reissued.getByRole('cell').nth(6)).toHaveText('15.00 EUR');
       await expect(reissued.getByRole('cell').nth(7)).toHaveText('475.00 EUR');
-      const unreadable = review.getByRole('table', { name: 'Unreadable lines of the re-issue' }).locator('tr[data-line="2"]');
+      const unreadable = review
+        .getByRole('table', { name: 'Unreadable lines of the re-issue' })
+        .locator('tr[data-line="2"]');
       await expect(unreadable).toContainText(`tx-${tag}-1`);
       await expect(unreadable).toContainText('amount "100.00" is not a whole number of minor units');
       // The current lines are still the payout's: the first sale and the dispute to relay among them.
@@ -75,7 +110,9 @@ test.describe('a re-issued payout', () => {
       await operator.screenshot({ path: testInfo.outputPath('payout-reissue-review-390.png'), fullPage: true });
       await operator.setViewportSize({ width: 1280, height: 720 });
       await operator.goto('/settlements?status=review');
-      await expect(operator.getByRole('table', { name: 'Payouts' }).getByRole('row').filter({ hasText: settlementId })).toContainText('Re-issue awaiting review');
+      await expect(
+        operator.getByRole('table', { name: 'Payouts' }).getByRole('row').filter({ hasText: settlementId }),
+      ).toContainText('Re-issue awaiting review');
       await operator.screenshot({ path: testInfo.outputPath('payouts-list-reissue-1280.png') });
     });
 
@@ -90,27 +127,41 @@ test.describe('a re-issued payout', () => {
       await page.goto(`/settlements/${encodeURIComponent(settlementId)}`);
       await page.getByRole('button', { name: 'Accept the re-issue…' }).click();
       const dialog = page.getByRole('dialog', { name: 'Accept the re-issue?' });
-      const viewerState = JSON.parse(readFileSync(storageStatePath(testInfo.project.name, 'viewer'), 'utf8')) as { cookies: Awaited<ReturnType<BrowserContext['cookies']>> };
+      const viewerState = JSON.parse(readFileSync(storageStatePath(testInfo.project.name, 'viewer'), 'utf8')) as {
+        cookies: Awaited<ReturnType<BrowserContext['cookies']>>;
+      };
       await page.context().clearCookies();
       await page.context().addCookies(viewerState.cookies);
       await dialog.getByRole('button', { name: 'Accept and replace' }).click();
-      await expect(dialog.getByRole('alert')).toContainText('Your role (Viewer) may not import and reconcile settlements');
+      await expect(dialog.getByRole('alert')).toContainText(
+        'Your role (Viewer) may not import and reconcile settlements',
+      );
     });
 
     await test.step('the operator accepts it after a confirmation; the payout says it was re-issued', async () => {
       await operator.goto(`/settlements/${encodeURIComponent(settlementId)}`);
       await review.getByRole('button', { name: 'Accept the re-issue…' }).click();
       const dialog = operator.getByRole('dialog', { name: 'Accept the re-issue?' });
-      await expect(dialog).toContainText(`will have the re-issue's 3 lines, net 475.00 EUR (from ${second}), instead of the current 4 lines, net 572.25 EUR (from ${first})`);
-      await expect(dialog).toContainText('The 1 line of the re-issue that could not be read will not be part of the payout');
+      await expect(dialog).toContainText(
+        `will have the re-issue's 3 lines, net 475.00 EUR (from ${second}), instead of the current 4 lines, net 572.25 EUR (from ${first})`,
+      );
+      await expect(dialog).toContainText(
+        'The 1 line of the re-issue that could not be read will not be part of the payout',
+      );
       await dialog.getByRole('button', { name: 'Accept and replace' }).click();
-      await expect(operator.getByText('Re-issue accepted: the payout now has 3 lines, net 475.00 EUR (was 4 lines, net 572.25 EUR).')).toBeVisible();
+      await expect(
+        operator.getByText(
+          'Re-issue accepted: the payout now has 3 lines, net 475.00 EUR (was 4 lines, net 572.25 EUR).',
+        ),
+      ).toBeVisible();
       await expect(dialog).toBeHidden();
       await expect(review).toHaveCount(0);
       const note = operator.getByTestId('reissue-note');
       await expect(note).toContainText(/^Re-issued on \d{2} \w{3} \d{4}, \d{2}:\d{2}(:\d{2})? UTC, replacing import/);
       await expect(note).toContainText(`${first}, uploaded by ${fixtureUsers.operator}`);
-      await expect(note).toContainText(`accepted by ${fixtureUsers.operator} after review (1 line of the new file could not be read)`);
+      await expect(note).toContainText(
+        `accepted by ${fixtureUsers.operator} after review (1 line of the new file could not be read)`,
+      );
       await expect(operator.getByTestId('payout-net')).toHaveText('475.00 EUR');
       await expect(operator.getByText(`${second} (uploaded by ${fixtureUsers.operator}`)).toBeVisible();
       await operator.setViewportSize({ width: 390, height: 844 });

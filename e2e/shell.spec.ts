@@ -4,7 +4,9 @@ import { expect, test } from './fixtures';
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
 }
 
 test.describe('app shell', () => {
@@ -17,7 +19,20 @@ test.describe('app shell', () => {
   // One test per page and theme (axe takes seconds on a big page; twelve in one test ran past
   // any fixed timeout on a loaded machine), so the two workers share them.
   for (const theme of ['light', 'dark'] as const) {
-    for (const path of ['/', '/settings/users', '/settings/audit', '/account', '/merchants', '/payments', '/payments/links/new', '/settlements', '/settings/api-credentials', '/webhooks', '/webhooks/events', '/developers/api-requests']) {
+    for (const path of [
+      '/',
+      '/settings/users',
+      '/settings/audit',
+      '/account',
+      '/merchants',
+      '/payments',
+      '/payments/links/new',
+      '/settlements',
+      '/settings/api-credentials',
+      '/webhooks',
+      '/webhooks/events',
+      '/developers/api-requests',
+    ]) {
       test(`the shell has no serious accessibility violations (${theme}) on ${path}`, async ({ pageAs }) => {
         const page = await pageAs('admin');
         await page.emulateMedia({ colorScheme: theme });
@@ -65,9 +80,32 @@ test.describe('app shell', () => {
     await page.getByRole('dialog').getByRole('link', { name: 'Payments' }).click();
     await expect(page.getByRole('heading', { name: 'Payments', level: 1 })).toBeVisible();
     await expect(page.getByRole('dialog')).toBeHidden();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
   });
+
+  // A screen-reader-only label inside a table is positioned against the nearest positioned
+  // ancestor: the table's scroll box must be it, or the label widens the whole page.
+  for (const path of [
+    '/settings/audit',
+    '/webhooks/events',
+    '/developers/api-requests',
+    '/settings/users',
+    '/webhooks',
+  ]) {
+    test(`on a 390 px phone ${path} scrolls its table, not the page`, async ({ pageAs }) => {
+      const page = await pageAs('admin');
+      await page.setViewportSize({ width: 390, height: 800 });
+      await page.goto(path);
+      await expect(page.getByRole('table').first()).toBeVisible();
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+    });
+  }
 
   test('the theme toggle switches between light and dark', async ({ pageAs }) => {
     const page = await pageAs('viewer');

@@ -4,7 +4,10 @@ import { addUserViaUi, demoAdmin, expect, submitCredentials, test } from './fixt
 const uniqueEmail = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}@example.com`;
 
 test.describe('user management', () => {
-  test('an admin adds a user, who signs in with the one-time password and sets their own', async ({ pageAs, browser }) => {
+  test('an admin adds a user, who signs in with the one-time password and sets their own', async ({
+    pageAs,
+    browser,
+  }) => {
     const admin = await pageAs('admin');
     const email = uniqueEmail('new-operator');
     const oneTimePassword = await addUserViaUi(admin, { email, name: 'Nia Newcomer', role: 'operator' });
@@ -44,7 +47,10 @@ test.describe('user management', () => {
     await expect(dialog.getByText('Enter an email address such as name@example.com')).toBeVisible();
   });
 
-  test('an admin changes a role, disables, re-enables and resets a password; each is audited', async ({ pageAs, browser }) => {
+  test('an admin changes a role, disables, re-enables and resets a password; each is audited', async ({
+    pageAs,
+    browser,
+  }) => {
     // Five dialogs, a sign-in attempt and the audit log: more than the default 30 s on a busy machine.
     test.setTimeout(60_000);
     const admin = await pageAs('admin');
@@ -69,7 +75,10 @@ test.describe('user management', () => {
 
     await actions.click();
     await admin.getByRole('menuitem', { name: 'Disable…' }).click();
-    await admin.getByRole('dialog', { name: 'Disable Manny Managed?' }).getByRole('button', { name: 'Disable user' }).click();
+    await admin
+      .getByRole('dialog', { name: 'Disable Manny Managed?' })
+      .getByRole('button', { name: 'Disable user' })
+      .click();
     await expect(row).toContainText('Disabled');
 
     // A disabled user cannot sign in, even with the right password.
@@ -77,17 +86,28 @@ test.describe('user management', () => {
     const page = await context.newPage();
     await page.goto('/sign-in');
     await submitCredentials(page, email, newPassword);
-    await expect(page.getByRole('main').getByRole('alert')).toHaveText('This account is disabled. Ask an admin to enable it again.');
+    await expect(page.getByRole('main').getByRole('alert')).toHaveText(
+      'This account is disabled. Ask an admin to enable it again.',
+    );
     await context.close();
 
     await actions.click();
     await admin.getByRole('menuitem', { name: 'Enable…' }).click();
-    await admin.getByRole('dialog', { name: 'Enable Manny Managed?' }).getByRole('button', { name: 'Enable user' }).click();
+    await admin
+      .getByRole('dialog', { name: 'Enable Manny Managed?' })
+      .getByRole('button', { name: 'Enable user' })
+      .click();
     await expect(row).not.toContainText('Disabled');
 
     await admin.goto('/settings/audit');
     const log = admin.getByRole('table', { name: 'Audit entries, newest first' });
-    for (const action of ['users.enable', 'users.disable', 'users.reset_password', 'users.change_role', 'users.create']) {
+    for (const action of [
+      'users.enable',
+      'users.disable',
+      'users.reset_password',
+      'users.change_role',
+      'users.create',
+    ]) {
       await expect(log.getByRole('row').filter({ hasText: action }).filter({ hasText: email }).first()).toBeVisible();
     }
   });
@@ -141,7 +161,11 @@ test.describe('a viewer', () => {
     const viewer = await pageAs('viewer');
     await viewer.goto('/');
     const response = await viewer.request.post(call.url, {
-      headers: { 'next-action': call.headers['next-action']!, 'content-type': call.headers['content-type'] ?? 'text/plain;charset=UTF-8', accept: 'text/x-component' },
+      headers: {
+        'next-action': call.headers['next-action']!,
+        'content-type': call.headers['content-type'] ?? 'text/plain;charset=UTF-8',
+        accept: 'text/x-component',
+      },
       data: call.body,
     });
     const text = await response.text();
@@ -153,6 +177,12 @@ test.describe('a viewer', () => {
     await admin.goto('/settings/users');
     await expect(admin.getByTestId(`user-row-${target}`)).toContainText('Operator');
     await admin.goto('/settings/audit?action=access.denied');
-    await expect(admin.getByRole('row').filter({ hasText: 'e2e-viewer@example.com' }).filter({ hasText: 'changeUserRole' }).first()).toBeVisible();
+    await expect(
+      admin
+        .getByRole('row')
+        .filter({ hasText: 'e2e-viewer@example.com' })
+        .filter({ hasText: 'changeUserRole' })
+        .first(),
+    ).toBeVisible();
   });
 });

@@ -9,7 +9,13 @@ import { publicError, type ErrorKind, type FieldErrors } from '@/lib/errors';
 import { currentRequestId } from '@/lib/request';
 
 /** What a failed action tells the browser. `ref` ties an unexpected error to the server log. */
-export type ActionError = { kind: ErrorKind | 'internal'; code: string; message: string; fields?: FieldErrors; ref?: string };
+export type ActionError = {
+  kind: ErrorKind | 'internal';
+  code: string;
+  message: string;
+  fields?: FieldErrors;
+  ref?: string;
+};
 
 /**
  * Every server action is built from this client: it declares the capability it needs, and
@@ -27,5 +33,13 @@ export const actionClient = createSafeActionClient({
 }).use(async ({ next, metadata }) => {
   const actor = await requireCapability(metadata.capability, metadata.name);
   const config = env();
-  return next({ ctx: { actor, requestId: await currentRequestId(), db: getDb(), keyring: config.keyring, settings: klarnaSettings(config) } });
+  return next({
+    ctx: {
+      actor,
+      requestId: await currentRequestId(),
+      db: getDb(),
+      keyring: config.keyring,
+      settings: klarnaSettings(config),
+    },
+  });
 });

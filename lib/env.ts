@@ -14,7 +14,10 @@ const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const positiveInt = z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').positive('must be above 0');
+const positiveInt = z.coerce
+  .number({ error: 'must be a whole number' })
+  .int('must be a whole number')
+  .positive('must be above 0');
 
 const envSchema = z
   .object({
@@ -24,7 +27,9 @@ const envSchema = z
       .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
       .optional(),
     DATA_DIR: z.string().min(1).default('.data'),
-    APP_URL: z.url({ error: 'must be an absolute URL such as https://dashboard.example.com' }).default('http://localhost:3000'),
+    APP_URL: z
+      .url({ error: 'must be an absolute URL such as https://dashboard.example.com' })
+      .default('http://localhost:3000'),
     AUTH_SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 32)').optional(),
     ENCRYPTION_KEYS: z
       .string()
@@ -36,13 +41,18 @@ const envSchema = z
         }
       })
       .optional(),
-    KLARNA_ENVIRONMENT: z.enum(['sandbox', 'test', 'live'], { error: 'must be sandbox, test or live' }).default('sandbox'),
+    KLARNA_ENVIRONMENT: z
+      .enum(['sandbox', 'test', 'live'], { error: 'must be sandbox, test or live' })
+      .default('sandbox'),
     KLARNA_BASE_URL: z.url({ error: 'must be an absolute URL such as https://api-global.test.klarna.com' }).optional(),
     KLARNA_RATE_LIMITS: z.enum(['playground', 'production'], { error: 'must be playground or production' }).optional(),
     SANDBOX_AUTO_PROVISION: booleanString.optional(),
     WEBHOOK_ALLOWED_IPS: z
       .string()
-      .regex(/^(off|klarna|[0-9a-fA-F.:]+(\s*,\s*[0-9a-fA-F.:]+)*)$/, 'must be off, klarna, or a comma-separated list of IP addresses')
+      .regex(
+        /^(off|klarna|[0-9a-fA-F.:]+(\s*,\s*[0-9a-fA-F.:]+)*)$/,
+        'must be off, klarna, or a comma-separated list of IP addresses',
+      )
       .default('off'),
     ADMIN_EMAIL: z.email('must be an email address').optional(),
     ADMIN_PASSWORD: z.string().optional(),
@@ -67,7 +77,11 @@ const envSchema = z
     }
     if (env.RETENTION_SIGN_IN_ATTEMPTS_DAYS * 86_400 < env.SIGN_IN_WINDOW_SECONDS) {
       // The throttle counts failures in the window: pruning inside it would forget them.
-      ctx.addIssue({ code: 'custom', path: ['RETENTION_SIGN_IN_ATTEMPTS_DAYS'], message: `must cover the sign-in window (SIGN_IN_WINDOW_SECONDS=${env.SIGN_IN_WINDOW_SECONDS})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RETENTION_SIGN_IN_ATTEMPTS_DAYS'],
+        message: `must cover the sign-in window (SIGN_IN_WINDOW_SECONDS=${env.SIGN_IN_WINDOW_SECONDS})`,
+      });
     }
     if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
       ctx.addIssue({
@@ -78,7 +92,10 @@ const envSchema = z
     }
   });
 
-export type Env = Omit<z.infer<typeof envSchema>, 'AUTH_SECRET' | 'ENCRYPTION_KEYS' | 'SEED_DEMO' | 'KLARNA_BASE_URL' | 'KLARNA_RATE_LIMITS' | 'SANDBOX_AUTO_PROVISION'> & {
+export type Env = Omit<
+  z.infer<typeof envSchema>,
+  'AUTH_SECRET' | 'ENCRYPTION_KEYS' | 'SEED_DEMO' | 'KLARNA_BASE_URL' | 'KLARNA_RATE_LIMITS' | 'SANDBOX_AUTO_PROVISION'
+> & {
   AUTH_SECRET: string;
   keyring: Keyring;
   SEED_DEMO: boolean;
@@ -113,7 +130,10 @@ export function loadEnv(source: Source = process.env): Env {
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? 'environment'), message: issue.message })),
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'environment'),
+        message: issue.message,
+      })),
     );
   }
   const raw = parsed.data;
@@ -126,7 +146,15 @@ export function loadEnv(source: Source = process.env): Env {
     keySpec ??= dev.ENCRYPTION_KEYS;
     generatedSecrets = true;
   }
-  const { AUTH_SECRET: _a, ENCRYPTION_KEYS: _k, SEED_DEMO, KLARNA_BASE_URL, KLARNA_RATE_LIMITS, SANDBOX_AUTO_PROVISION, ...rest } = raw;
+  const {
+    AUTH_SECRET: _a,
+    ENCRYPTION_KEYS: _k,
+    SEED_DEMO,
+    KLARNA_BASE_URL,
+    KLARNA_RATE_LIMITS,
+    SANDBOX_AUTO_PROVISION,
+    ...rest
+  } = raw;
   return {
     ...rest,
     AUTH_SECRET: authSecret,
@@ -150,7 +178,8 @@ function readOrCreateDevSecrets(dataDir: string): z.infer<typeof devSecretsSchem
     writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
   } catch (e) {
     // Another process (the dev server's second worker, a test) created it first: use theirs.
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return devSecretsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      return devSecretsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
     throw e;
   }
   return secrets;

@@ -83,7 +83,11 @@ export class InputError extends AppError {
 export class KlarnaNotConfiguredError extends AppError {
   override name = 'KlarnaNotConfiguredError';
   constructor(environment: KlarnaEnvironment) {
-    super('klarna_not_configured', 'KLARNA_NOT_CONFIGURED', `No Klarna API key is active for the ${environment} environment. An admin can add one under Settings → API credentials.`);
+    super(
+      'klarna_not_configured',
+      'KLARNA_NOT_CONFIGURED',
+      `No Klarna API key is active for the ${environment} environment. An admin can add one under Settings → API credentials.`,
+    );
   }
 }
 
@@ -100,7 +104,11 @@ function klarnaFields(cause: KlarnaApiError | KlarnaNetworkError, fieldMap: Fiel
   // A refusal's text (a conflict, a limit) with numbers is quoted as Klarna's, whose amounts are minor units.
   const refusal = cause.status === 409 || cause.status === 403;
   for (const e of cause.errors) {
-    const field = e.parameter ? (typeof fieldMap === 'function' ? fieldMap(e.parameter) : (fieldMap[e.parameter] ?? fieldMap[e.parameter.replace(/\[\d+\]/g, '')])) : undefined;
+    const field = e.parameter
+      ? typeof fieldMap === 'function'
+        ? fieldMap(e.parameter)
+        : (fieldMap[e.parameter] ?? fieldMap[e.parameter.replace(/\[\d+\]/g, '')])
+      : undefined;
     if (field) (fields[field] ??= []).push(refusal && /\d/.test(e.message) ? klarnasWords(e.message) : e.message);
   }
   return Object.keys(fields).length ? fields : undefined;
@@ -124,12 +132,20 @@ export class KlarnaRefusedError extends AppError {
     fieldMap: FieldMap = {},
   ) {
     const cause = klarnaError;
-    const said = cause instanceof KlarnaApiError ? { klarnaErrorId: cause.errorId, klarnaErrorCode: cause.errorCode, klarnaMessage: cause.errorMessage } : {};
+    const said =
+      cause instanceof KlarnaApiError
+        ? { klarnaErrorId: cause.errorId, klarnaErrorCode: cause.errorCode, klarnaMessage: cause.errorMessage }
+        : {};
     const details = Object.fromEntries(Object.entries(said).filter(([, v]) => v !== null));
-    super(klarnaKind(cause), cause instanceof KlarnaApiError ? (cause.errorCode ?? 'KLARNA_ERROR') : 'KLARNA_UNREACHABLE', describeKlarnaError(cause), {
-      fields: klarnaFields(cause, fieldMap),
-      ...(Object.keys(details).length ? { details } : {}),
-    });
+    super(
+      klarnaKind(cause),
+      cause instanceof KlarnaApiError ? (cause.errorCode ?? 'KLARNA_ERROR') : 'KLARNA_UNREACHABLE',
+      describeKlarnaError(cause),
+      {
+        fields: klarnaFields(cause, fieldMap),
+        ...(Object.keys(details).length ? { details } : {}),
+      },
+    );
   }
 
   get klarnaErrorId(): string | null {
@@ -142,26 +158,53 @@ export class KlarnaRefusedError extends AppError {
 }
 
 /** What a boundary may tell a client about an error: the AppError's own words, or a reference. */
-export type PublicError = { kind: ErrorKind | 'internal'; code: string; message: string; fields?: FieldErrors; details?: AppError['details']; ref?: string };
+export type PublicError = {
+  kind: ErrorKind | 'internal';
+  code: string;
+  message: string;
+  fields?: FieldErrors;
+  details?: AppError['details'];
+  ref?: string;
+};
 
 /**
  * An error as a client may see it. An unexpected one is logged under a fresh reference (with the
  * request id when known) and its own text, which can hold a path, a host or SQL, is never sent.
  */
-export function publicError(error: unknown, options: { requestId?: string | null; unexpected?: { code: string; message: string }; log?: string } = {}): PublicError {
+export function publicError(
+  error: unknown,
+  options: { requestId?: string | null; unexpected?: { code: string; message: string }; log?: string } = {},
+): PublicError {
   if (error instanceof AppError) {
-    return { kind: error.kind, code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}), ...(error.details ? { details: error.details } : {}) };
+    return {
+      kind: error.kind,
+      code: error.code,
+      message: error.message,
+      ...(error.fields ? { fields: error.fields } : {}),
+      ...(error.details ? { details: error.details } : {}),
+    };
   }
   const ref = globalThis.crypto.randomUUID().slice(0, 8);
-  console.error(`[${options.log ?? 'error'} ref=${ref}${options.requestId ? ` request=${options.requestId}` : ''}]`, error);
-  return { kind: 'internal', code: options.unexpected?.code ?? 'INTERNAL', message: options.unexpected?.message ?? `Something went wrong (ref ${ref}).`, ref };
+  console.error(
+    `[${options.log ?? 'error'} ref=${ref}${options.requestId ? ` request=${options.requestId}` : ''}]`,
+    error,
+  );
+  return {
+    kind: 'internal',
+    code: options.unexpected?.code ?? 'INTERNAL',
+    message: options.unexpected?.message ?? `Something went wrong (ref ${ref}).`,
+    ref,
+  };
 }
 
 /**
  * A route handler's answer for an error: the kind's HTTP status and
  * `{ error: { code, message, fields?, ref?, …details } }`, the code in lower case (`not_found`).
  */
-export function toResponse(error: unknown, options: { requestId?: string | null; unexpected?: { code: string; message: string }; headers?: HeadersInit } = {}): Response {
+export function toResponse(
+  error: unknown,
+  options: { requestId?: string | null; unexpected?: { code: string; message: string }; headers?: HeadersInit } = {},
+): Response {
   const shown = publicError(error, { ...options, log: 'route error' });
   const status = shown.kind === 'internal' ? 500 : errorStatus[shown.kind];
   const body = {

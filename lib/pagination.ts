@@ -21,7 +21,11 @@ export function decodeIdCursor(cursor: string | undefined): number | null {
 }
 
 /** Fetch `limit + 1` rows, then this: the page and the cursor of the next one, if any. */
-export function pageOf<T>(rows: T[], limit: number, cursorOf: (last: T) => string): { rows: T[]; nextCursor: string | null } {
+export function pageOf<T>(
+  rows: T[],
+  limit: number,
+  cursorOf: (last: T) => string,
+): { rows: T[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, nextCursor: rows.length > limit && last !== undefined ? cursorOf(last) : null };

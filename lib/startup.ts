@@ -18,18 +18,27 @@ import { demoCredentialsFile, ensureFirstAdmin } from '@/lib/users/bootstrap';
 export async function startApp(log: (line: string) => void = console.log): Promise<void> {
   const config = env();
   const handle = appDb();
-  log(`▸ database: ${handle.driver === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite in ${config.DATA_DIR}/pglite`}`);
+  log(
+    `▸ database: ${handle.driver === 'postgres' ? 'Postgres (DATABASE_URL)' : `embedded PGlite in ${config.DATA_DIR}/pglite`}`,
+  );
   if (config.generatedSecrets) log(`▸ secrets: development keys from ${config.DATA_DIR}/secrets.json`);
   await migrateDatabase(handle);
   const result = await ensureFirstAdmin(handle.db, config);
   const banner = (email: string, password: string, note: string) =>
-    log(`\n  Demo admin (${note}):\n    email:    ${email}\n    password: ${password}\n    (kept in ${demoCredentialsFile(config.DATA_DIR)})\n`);
+    log(
+      `\n  Demo admin (${note}):\n    email:    ${email}\n    password: ${password}\n    (kept in ${demoCredentialsFile(config.DATA_DIR)})\n`,
+    );
   if (result.kind === 'created-demo') banner(result.email, result.password, 'created now');
   if (result.kind === 'existing' && result.demo) banner(result.demo.email, result.demo.password, 'from the first run');
   if (result.kind === 'created-from-env') log(`▸ first admin created: ${result.email}`);
   // Jobs (settlement imports and fetches, retention) run in every app process; they share the queue in Postgres.
-  await startJobs(handle, { ...settlementJobHandlers(), ...retentionJobHandlers(log), ...apiRequestMaskingJobHandlers(log) }, { fetchCron: '*/15 * * * *', retentionCron });
-  if (await queueApiRequestMaskingIfNeeded(handle.db)) log('▸ jobs: masking personal data in API request log rows stored before masking existed (shown masked meanwhile)');
+  await startJobs(
+    handle,
+    { ...settlementJobHandlers(), ...retentionJobHandlers(log), ...apiRequestMaskingJobHandlers(log) },
+    { fetchCron: '*/15 * * * *', retentionCron },
+  );
+  if (await queueApiRequestMaskingIfNeeded(handle.db))
+    log('▸ jobs: masking personal data in API request log rows stored before masking existed (shown masked meanwhile)');
   log(
     `▸ jobs: settlement imports, a fetch of new Klarna settlement reports every 15 minutes, and hourly retention (rejected webhooks ${config.RETENTION_REJECTED_WEBHOOKS_DAYS} d, webhook events ${config.RETENTION_WEBHOOK_EVENTS_DAYS} d, API requests ${config.RETENTION_API_REQUESTS_DAYS} d, sign-in attempts ${config.RETENTION_SIGN_IN_ATTEMPTS_DAYS} d)`,
   );
@@ -46,7 +55,8 @@ export async function startApp(log: (line: string) => void = console.log): Promi
       })
       .catch((error: Error) => log(`! Klarna sandbox not set up: ${error.message}`));
   }
-  if (result.kind === 'no-admin') log('! No users exist. Set ADMIN_EMAIL and ADMIN_PASSWORD and restart to create the first admin.');
+  if (result.kind === 'no-admin')
+    log('! No users exist. Set ADMIN_EMAIL and ADMIN_PASSWORD and restart to create the first admin.');
 }
 
 const globalForStartup = globalThis as unknown as { __appStarting?: Promise<void> };
@@ -61,4 +71,3 @@ export async function startAppOrExit(): Promise<void> {
     process.exit(1);
   }
 }
-

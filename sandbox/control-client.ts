@@ -3,7 +3,13 @@ import type { SandboxAccount, SandboxProduct } from './state/accounts';
 import type { SandboxPaymentRequest, SandboxPaymentTransaction } from './state/payments';
 import type { PaymentRequestCreateRequest } from '../lib/klarna/schemas/payments';
 import type { EmitEventInput, EmittedEvent } from './state/events';
-import type { DeliveryAttemptRecord, DeliveryState, InjectedDiscrepancyRecord, SettlementAdjustmentRecord, SettlementDiscrepancyKind } from './state/types';
+import type {
+  DeliveryAttemptRecord,
+  DeliveryState,
+  InjectedDiscrepancyRecord,
+  SettlementAdjustmentRecord,
+  SettlementDiscrepancyKind,
+} from './state/types';
 import type { SandboxSettlement } from './state/settlements';
 import type { FaultConfig, FaultRule } from './faults';
 import type { RateLimitProfile } from './rate-limit';
@@ -12,7 +18,11 @@ export type { DeliveryAttemptRecord, DeliveryState } from './state/types';
 export type { SandboxAccount, SandboxProduct } from './state/accounts';
 export type { SandboxPaymentRequest, SandboxPaymentTransaction } from './state/payments';
 export type { SandboxSettlement } from './state/settlements';
-export type { InjectedDiscrepancyRecord as InjectedSettlementDiscrepancy, SettlementAdjustmentRecord as SandboxSettlementAdjustment, SettlementDiscrepancyKind } from './state/types';
+export type {
+  InjectedDiscrepancyRecord as InjectedSettlementDiscrepancy,
+  SettlementAdjustmentRecord as SandboxSettlementAdjustment,
+  SettlementDiscrepancyKind,
+} from './state/types';
 
 export type SandboxDelivery = {
   delivery_id: string;
@@ -73,28 +83,45 @@ export class SandboxControlClient {
   reset = () => this.call<SandboxInfo>('POST', '/_sandbox/reset');
 
   clock = () => this.call<SandboxClockState>('GET', '/_sandbox/clock');
-  advanceClock = (seconds: number) => this.call<SandboxClockState>('POST', '/_sandbox/clock', { advance_seconds: seconds });
-  setClock = (now: Date | string) => this.call<SandboxClockState>('POST', '/_sandbox/clock', { now: typeof now === 'string' ? now : now.toISOString() });
+  advanceClock = (seconds: number) =>
+    this.call<SandboxClockState>('POST', '/_sandbox/clock', { advance_seconds: seconds });
+  setClock = (now: Date | string) =>
+    this.call<SandboxClockState>('POST', '/_sandbox/clock', { now: typeof now === 'string' ? now : now.toISOString() });
 
   faults = () => this.call<FaultConfig>('GET', '/_sandbox/faults');
   setFaults = (change: Partial<FaultConfig>) => this.call<FaultConfig>('PUT', '/_sandbox/faults', change);
-  clearFaults = () => this.setFaults({ latency_ms: 0, error_rate: 0, rate_limit_burst: 0, drop_rate: 0, webhook_failure_rate: 0, rules: [] });
+  clearFaults = () =>
+    this.setFaults({
+      latency_ms: 0,
+      error_rate: 0,
+      rate_limit_burst: 0,
+      drop_rate: 0,
+      webhook_failure_rate: 0,
+      rules: [],
+    });
   /** The next `times` requests of `operation` (path containing `path_contains`) meet `fault`. */
   addFaultRule = (rule: FaultRule) => this.call<FaultConfig>('POST', '/_sandbox/faults/rules', rule);
 
   rateLimits = () => this.call<CategoryLimits>('GET', '/_sandbox/rate-limits');
   /** A profile name (`playground`, `production`, `off`) or a partial table merged over the current one. */
   setRateLimits = (change: RateLimitProfile | Partial<CategoryLimits>) =>
-    this.call<CategoryLimits>('PUT', '/_sandbox/rate-limits', typeof change === 'string' ? { profile: change } : { limits: change });
+    this.call<CategoryLimits>(
+      'PUT',
+      '/_sandbox/rate-limits',
+      typeof change === 'string' ? { profile: change } : { limits: change },
+    );
 
-  setWebhookTimeScale = (scale: number) => this.call<{ scale: number }>('PUT', '/_sandbox/webhook-time-scale', { scale });
+  setWebhookTimeScale = (scale: number) =>
+    this.call<{ scale: number }>('PUT', '/_sandbox/webhook-time-scale', { scale });
 
   /** The first API key, as Klarna would hand it over through a secure link. */
   bootstrapKey = () => this.call<{ credential_id: string; api_key: string }>('POST', '/_sandbox/bootstrap-key');
 
   deliveries = async (filter: { event_id?: string; webhook_id?: string } = {}) => {
     const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => Boolean(e[1])));
-    return (await this.call<{ deliveries: SandboxDelivery[] }>('GET', `/_sandbox/deliveries${query.size ? `?${query}` : ''}`)).deliveries;
+    return (
+      await this.call<{ deliveries: SandboxDelivery[] }>('GET', `/_sandbox/deliveries${query.size ? `?${query}` : ''}`)
+    ).deliveries;
   };
 
   /**
@@ -109,7 +136,8 @@ export class SandboxControlClient {
   /** An OPERATIONAL account onboarded by another partner (this partner gets 403 on it). */
   createForeignAccount = () => this.call<{ account_id: string }>('POST', '/_sandbox/accounts/foreign');
   /** How long accounts onboarded from now on stay PARTIALLY_OPERATIONAL (ms of sandbox time; 0: at the next tick). */
-  setAccountActivationDelay = (ms: number) => this.call<{ ms: number }>('POST', '/_sandbox/accounts/activation-delay', { ms });
+  setAccountActivationDelay = (ms: number) =>
+    this.call<{ ms: number }>('POST', '/_sandbox/accounts/activation-delay', { ms });
 
   /**
    * The shopper approves (→ PENDING_CONFIRMATION with a confirmation token) or denies (→ DECLINED)
@@ -117,15 +145,27 @@ export class SandboxControlClient {
    * shopper would be redirected (null without `config.redirect_url`).
    */
   approvePaymentRequest = (paymentRequestId: string) =>
-    this.call<{ payment_request: SandboxPaymentRequest; redirect_url: string | null }>('POST', `/_sandbox/payment-requests/${encodeURIComponent(paymentRequestId)}/approve`);
+    this.call<{ payment_request: SandboxPaymentRequest; redirect_url: string | null }>(
+      'POST',
+      `/_sandbox/payment-requests/${encodeURIComponent(paymentRequestId)}/approve`,
+    );
   denyPaymentRequest = (paymentRequestId: string) =>
-    this.call<{ payment_request: SandboxPaymentRequest; redirect_url: string | null }>('POST', `/_sandbox/payment-requests/${encodeURIComponent(paymentRequestId)}/deny`);
+    this.call<{ payment_request: SandboxPaymentRequest; redirect_url: string | null }>(
+      'POST',
+      `/_sandbox/payment-requests/${encodeURIComponent(paymentRequestId)}/deny`,
+    );
   /** The payment request (or its confirmation token) expires now (→ EXPIRED, with its webhook). */
   expirePaymentRequest = (paymentRequestId: string) =>
-    this.call<{ payment_request: SandboxPaymentRequest; redirect_url: string | null }>('POST', `/_sandbox/payment-requests/${encodeURIComponent(paymentRequestId)}/expire`);
+    this.call<{ payment_request: SandboxPaymentRequest; redirect_url: string | null }>(
+      'POST',
+      `/_sandbox/payment-requests/${encodeURIComponent(paymentRequestId)}/expire`,
+    );
   /** The transaction's authorization expires now (→ EXPIRED; the 7-day reauthorization grace starts). */
   expirePaymentTransaction = (transactionId: string) =>
-    this.call<SandboxPaymentTransaction>('POST', `/_sandbox/payment-transactions/${encodeURIComponent(transactionId)}/expire`);
+    this.call<SandboxPaymentTransaction>(
+      'POST',
+      `/_sandbox/payment-transactions/${encodeURIComponent(transactionId)}/expire`,
+    );
   /** Creates a payment request, approves it as the shopper and confirms it: an AUTHORIZED transaction. */
   createAuthorizedPayment = (accountId: string, body: PaymentRequestCreateRequest) =>
     this.call<{ payment_request: SandboxPaymentRequest; payment_transaction: SandboxPaymentTransaction }>(
@@ -141,16 +181,28 @@ export class SandboxControlClient {
    * when a kind finds no line to hit.
    */
   closeSettlementPeriod = (options: { discrepancies?: SettlementDiscrepancyKind[] } = {}) =>
-    this.call<{ settlements: SandboxSettlement[]; injected: InjectedDiscrepancyRecord[] }>('POST', '/_sandbox/settlements/close', options);
+    this.call<{ settlements: SandboxSettlement[]; injected: InjectedDiscrepancyRecord[] }>(
+      'POST',
+      '/_sandbox/settlements/close',
+      options,
+    );
   /** Klarna applies a discount or penalty to a transaction, or a shopper's dispute takes money back; the next report of its currency carries it as a DISCOUNT / PENALTY / DISPUTE line. */
-  addSettlementAdjustment = (input: { payment_transaction_id: string; type: 'DISCOUNT' | 'PENALTY' | 'DISPUTE'; amount: number }) =>
-    this.call<SettlementAdjustmentRecord>('POST', '/_sandbox/settlements/adjustments', input);
+  addSettlementAdjustment = (input: {
+    payment_transaction_id: string;
+    type: 'DISCOUNT' | 'PENALTY' | 'DISPUTE';
+    amount: number;
+  }) => this.call<SettlementAdjustmentRecord>('POST', '/_sandbox/settlements/adjustments', input);
   /** Every report, oldest first, with whether it closed early and what was injected into it. */
   listSettlementReports = async () =>
-    (await this.call<{ settlements: (SandboxSettlement & { closed_early: boolean; injected: InjectedDiscrepancyRecord[] })[] }>('GET', '/_sandbox/settlements')).settlements;
+    (
+      await this.call<{
+        settlements: (SandboxSettlement & { closed_early: boolean; injected: InjectedDiscrepancyRecord[] })[];
+      }>('GET', '/_sandbox/settlements')
+    ).settlements;
 
   /** Emits an event as if something happened at Klarna (optionally to one webhook only). */
-  emitEvent = (event: Omit<EmitEventInput, 'payload'> & { payload?: Record<string, unknown>; webhook_id?: string }) => this.call<EmittedEvent>('POST', '/_sandbox/events', event);
+  emitEvent = (event: Omit<EmitEventInput, 'payload'> & { payload?: Record<string, unknown>; webhook_id?: string }) =>
+    this.call<EmittedEvent>('POST', '/_sandbox/events', event);
 
   /**
    * Polls until `count` deliveries matching the filter are in the wanted state (default: finished,
@@ -162,11 +214,15 @@ export class SandboxControlClient {
   ): Promise<SandboxDelivery[]> {
     const { count = 1, state = 'finished', timeoutMs = 10_000, intervalMs = 20 } = options;
     const deadline = Date.now() + timeoutMs;
-    const wanted = (d: SandboxDelivery) => (state === 'finished' ? d.state === 'delivered' || d.state === 'failed' : d.state === state);
+    const wanted = (d: SandboxDelivery) =>
+      state === 'finished' ? d.state === 'delivered' || d.state === 'failed' : d.state === state;
     for (;;) {
       const deliveries = await this.deliveries(filter);
       if (deliveries.filter(wanted).length >= count) return deliveries;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} ${state} deliveries (${JSON.stringify(filter)}): ${JSON.stringify(deliveries.map((d) => ({ id: d.delivery_id, state: d.state, attempts: d.attempts.length })))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${count} ${state} deliveries (${JSON.stringify(filter)}): ${JSON.stringify(deliveries.map((d) => ({ id: d.delivery_id, state: d.state, attempts: d.attempts.length })))}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   }

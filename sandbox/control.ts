@@ -6,7 +6,14 @@ import { faultConfigSchema, faultRuleSchema } from './faults';
 import { rateLimitChangeSchema } from './rate-limit';
 import { createCredential } from './routes/credentials';
 import { defaultDistributionProfile } from './state/account-config';
-import { changeAccountState, changeProductState, createAccount, getOwn, publicAccount, publicProduct } from './state/accounts';
+import {
+  changeAccountState,
+  changeProductState,
+  createAccount,
+  getOwn,
+  publicAccount,
+  publicProduct,
+} from './state/accounts';
 import { ids } from './state/ids';
 import type { SandboxRuntime } from './runtime';
 import { jsonResponse, readJsonBody } from './http';
@@ -25,10 +32,18 @@ import {
   publicTransaction,
   redirectUrlFor,
 } from './state/payments';
-import { addSettlementAdjustment, closeSettlementPeriodNow, publicSettlement, settlementDiscrepancyKinds } from './state/settlements';
+import {
+  addSettlementAdjustment,
+  closeSettlementPeriodNow,
+  publicSettlement,
+  settlementDiscrepancyKinds,
+} from './state/settlements';
 import type { SettlementRecord } from './state/types';
 
-const clockChangeSchema = z.union([z.strictObject({ advance_seconds: z.number().min(0) }), z.strictObject({ now: z.iso.datetime({ offset: true }) })]);
+const clockChangeSchema = z.union([
+  z.strictObject({ advance_seconds: z.number().min(0) }),
+  z.strictObject({ now: z.iso.datetime({ offset: true }) }),
+]);
 const timeScaleSchema = z.strictObject({ scale: z.number().positive() });
 const emitSchema = z.strictObject({
   event_type: eventTypePatternSchema.refine((v) => !v.includes('*'), 'an event type, not a pattern'),
@@ -40,8 +55,16 @@ const emitSchema = z.strictObject({
 
 const accountStateSchema = z.strictObject({ state: z.enum(['OPERATIONAL', 'DISABLED']) });
 const productStateSchema = z.strictObject({ state: z.enum(['ENABLED', 'DISABLED', 'TERMINATED']) });
-const activationDelaySchema = z.strictObject({ ms: z.number().int().min(0).max(24 * 3600 * 1000) });
-const closeSettlementSchema = z.strictObject({ discrepancies: z.array(z.enum(settlementDiscrepancyKinds)).max(50).default([]) });
+const activationDelaySchema = z.strictObject({
+  ms: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600 * 1000),
+});
+const closeSettlementSchema = z.strictObject({
+  discrepancies: z.array(z.enum(settlementDiscrepancyKinds)).max(50).default([]),
+});
 const settlementAdjustmentSchema = z.strictObject({
   payment_transaction_id: z.string().min(1),
   type: z.enum(['DISCOUNT', 'PENALTY', 'DISPUTE']),
@@ -93,11 +116,17 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
   });
 
   app.get('/_sandbox/faults', () => ok(sandbox.faults.get()));
-  app.put('/_sandbox/faults', async (c) => ok(sandbox.faults.set(parseWith(faultConfigSchema.partial(), await readJsonBody(c)))));
-  app.post('/_sandbox/faults/rules', async (c) => ok(sandbox.faults.addRule(parseWith(faultRuleSchema, await readJsonBody(c)))));
+  app.put('/_sandbox/faults', async (c) =>
+    ok(sandbox.faults.set(parseWith(faultConfigSchema.partial(), await readJsonBody(c)))),
+  );
+  app.post('/_sandbox/faults/rules', async (c) =>
+    ok(sandbox.faults.addRule(parseWith(faultRuleSchema, await readJsonBody(c)))),
+  );
 
   app.get('/_sandbox/rate-limits', () => ok(sandbox.rateLimiter.get()));
-  app.put('/_sandbox/rate-limits', async (c) => ok(sandbox.rateLimiter.set(parseWith(rateLimitChangeSchema, await readJsonBody(c)))));
+  app.put('/_sandbox/rate-limits', async (c) =>
+    ok(sandbox.rateLimiter.set(parseWith(rateLimitChangeSchema, await readJsonBody(c)))),
+  );
 
   app.get('/_sandbox/webhook-time-scale', () => ok({ scale: sandbox.dispatcher.timeScale }));
   app.put('/_sandbox/webhook-time-scale', async (c) => {
@@ -107,7 +136,11 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
 
   // Stands in for "Klarna gives you the first API key through a secure link" (seed, step 1).
   app.post('/_sandbox/bootstrap-key', () => {
-    const created = createCredential(sandbox.store, sandbox.clock.iso(), { type: 'API', environment: 'TEST', description: 'Initial API key' });
+    const created = createCredential(sandbox.store, sandbox.clock.iso(), {
+      type: 'API',
+      environment: 'TEST',
+      description: 'Initial API key',
+    });
     return ok({ credential_id: created.credential_id, api_key: created.secret }, 201);
   });
 
@@ -122,7 +155,8 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
 
   app.post('/_sandbox/events', async (c) => {
     const input = parseWith(emitSchema, await readJsonBody(c));
-    if (input.webhook_id && !sandbox.store.data.webhooks[input.webhook_id]) throw sandboxErrors.resourceNotFound(`Webhook ${input.webhook_id}`);
+    if (input.webhook_id && !sandbox.store.data.webhooks[input.webhook_id])
+      throw sandboxErrors.resourceNotFound(`Webhook ${input.webhook_id}`);
     const { webhook_id, ...event } = input;
     return ok(sandbox.emitEvent(event, { webhookId: webhook_id }), 201);
   });
@@ -145,7 +179,13 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
         account_reference: 'FOREIGN-1',
         account_name: 'Another partner’s merchant',
         account_owner: { given_name: 'Alex', family_name: 'Doe', email: 'alex.doe@example.com', phone: '+18445527621' },
-        products: [{ type: 'PAYMENT', merchant_category_code: '5999', distribution_profile_id: defaultDistributionProfile.distribution_profile_id }],
+        products: [
+          {
+            type: 'PAYMENT',
+            merchant_category_code: '5999',
+            distribution_profile_id: defaultDistributionProfile.distribution_profile_id,
+          },
+        ],
         channel: { websites: [{ urls: ['https://another-partner-merchant.example'] }] },
       },
       { onboardedBy: ids.partnerAccount(), operational: true },
@@ -162,7 +202,9 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
     const target = account(c.req.param('account_id'));
     const { state } = parseWith(productStateSchema, await readJsonBody(c));
     if (state === 'ENABLED' && target.state === 'DISABLED') {
-      throw sandboxErrors.conflict(`Account ${target.account_id} is DISABLED; make it OPERATIONAL before enabling its product.`);
+      throw sandboxErrors.conflict(
+        `Account ${target.account_id} is DISABLED; make it OPERATIONAL before enabling its product.`,
+      );
     }
     changeProductState(sandbox, target, state, 'KLARNA');
     return ok(publicProduct(target.product));
@@ -203,10 +245,16 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
     const { settlements, injected } = closeSettlementPeriodNow(sandbox, discrepancies);
     return ok({ settlements: settlements.map(settlementView), injected }, 201);
   });
-  app.post('/_sandbox/settlements/adjustments', async (c) => ok(addSettlementAdjustment(sandbox, parseWith(settlementAdjustmentSchema, await readJsonBody(c))), 201));
+  app.post('/_sandbox/settlements/adjustments', async (c) =>
+    ok(addSettlementAdjustment(sandbox, parseWith(settlementAdjustmentSchema, await readJsonBody(c))), 201),
+  );
   app.get('/_sandbox/settlements', () =>
     ok({
-      settlements: Object.values(sandbox.store.data.settlements).map((s) => ({ ...settlementView(s), closed_early: s.closed_early, injected: s.injected })),
+      settlements: Object.values(sandbox.store.data.settlements).map((s) => ({
+        ...settlementView(s),
+        closed_early: s.closed_early,
+        injected: s.injected,
+      })),
     }),
   );
 
@@ -217,8 +265,20 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
     const origin = new URL(c.req.url).origin;
     const request = createPaymentRequest(sandbox, target, input, origin);
     finishShopperFlow(sandbox, request, 'approve');
-    if (request.state !== 'PENDING_CONFIRMATION') throw sandboxErrors.conflict(`Payment request ${request.payment_request_id} was ${request.state} by the shopper.`);
-    confirmPaymentRequest(sandbox, target.account_id, request.payment_confirmation_token!, { currency: input.currency, payment_amount: input.payment_amount });
-    return ok({ payment_request: publicPaymentRequest(request), payment_transaction: publicTransaction(transaction(request.payment_transaction_id!)) }, 201);
+    if (request.state !== 'PENDING_CONFIRMATION')
+      throw sandboxErrors.conflict(
+        `Payment request ${request.payment_request_id} was ${request.state} by the shopper.`,
+      );
+    confirmPaymentRequest(sandbox, target.account_id, request.payment_confirmation_token!, {
+      currency: input.currency,
+      payment_amount: input.payment_amount,
+    });
+    return ok(
+      {
+        payment_request: publicPaymentRequest(request),
+        payment_transaction: publicTransaction(transaction(request.payment_transaction_id!)),
+      },
+      201,
+    );
   });
 }

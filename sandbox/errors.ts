@@ -38,16 +38,32 @@ export class SandboxError extends Error {
 
 export const sandboxErrors = {
   notFound: () => new SandboxError(404, 'ACCESS_ERROR', 'NOT_FOUND', 'The requested API route does not exist.'),
-  unauthorized: () => new SandboxError(401, 'ACCESS_ERROR', 'UNAUTHORIZED', 'The presented credentials failed authentication.'),
-  rateLimited: () => new SandboxError(429, 'ACCESS_ERROR', 'RATE_LIMITED', 'The caller was rate limited due to too many requests.'),
-  invalidContentType: (detail: string) => new SandboxError(400, 'INPUT_ERROR', 'INVALID_CONTENT_TYPE', `The input does not conform to the expected content type syntax: ${detail}.`),
+  unauthorized: () =>
+    new SandboxError(401, 'ACCESS_ERROR', 'UNAUTHORIZED', 'The presented credentials failed authentication.'),
+  rateLimited: () =>
+    new SandboxError(429, 'ACCESS_ERROR', 'RATE_LIMITED', 'The caller was rate limited due to too many requests.'),
+  invalidContentType: (detail: string) =>
+    new SandboxError(
+      400,
+      'INPUT_ERROR',
+      'INVALID_CONTENT_TYPE',
+      `The input does not conform to the expected content type syntax: ${detail}.`,
+    ),
   validation: (errors: { parameter: string; error_message: string }[]) =>
-    new SandboxError(400, 'INPUT_ERROR', 'VALIDATION_ERROR', 'One or more input parameters failed input validation.', errors),
+    new SandboxError(
+      400,
+      'INPUT_ERROR',
+      'VALIDATION_ERROR',
+      'One or more input parameters failed input validation.',
+      errors,
+    ),
   /** Authenticated, but this partner may not touch the resource (e.g. an account another partner onboarded). */
   forbidden: (message: string) => new SandboxError(403, 'RESOURCE_ERROR', 'OPERATION_FORBIDDEN', message),
-  resourceNotFound: (what: string) => new SandboxError(404, 'RESOURCE_ERROR', 'RESOURCE_NOT_FOUND', `${what} was not found.`),
+  resourceNotFound: (what: string) =>
+    new SandboxError(404, 'RESOURCE_ERROR', 'RESOURCE_NOT_FOUND', `${what} was not found.`),
   conflict: (message: string) => new SandboxError(409, 'RESOURCE_ERROR', 'RESOURCE_CONFLICT', message),
-  internal: (message = 'An unknown error occurred.') => new SandboxError(500, 'TECHNICAL_ERROR', 'INTERNAL_ERROR', message),
+  internal: (message = 'An unknown error occurred.') =>
+    new SandboxError(500, 'TECHNICAL_ERROR', 'INTERNAL_ERROR', message),
 };
 
 /** Validates a body with a shared wire schema; failures become VALIDATION_ERROR with parameter paths. */
@@ -55,13 +71,15 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
   throw sandboxErrors.validation(
-    result.error.issues.map((issue) => {
-      // Unknown keys of a strict object name the key itself as the parameter.
-      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
-      return keys.map((key) => ({
-        parameter: parameterPath(key === undefined ? issue.path : [...issue.path, key]) || 'body',
-        error_message: key === undefined ? issue.message : 'is not a known parameter',
-      }));
-    }).flat(),
+    result.error.issues
+      .map((issue) => {
+        // Unknown keys of a strict object name the key itself as the parameter.
+        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [undefined];
+        return keys.map((key) => ({
+          parameter: parameterPath(key === undefined ? issue.path : [...issue.path, key]) || 'body',
+          error_message: key === undefined ? issue.message : 'is not a known parameter',
+        }));
+      })
+      .flat(),
   );
 }

@@ -5,12 +5,20 @@ describe('scripted faults', () => {
   it('meets the next N requests of one operation on one path with the fault, then lets them through', () => {
     const faults = new Faults({}, () => 0.5);
     faults.addRule({ operation: 'paymentTransactions.capture', path_contains: 'tx-1', fault: 'error-after', times: 2 });
-    expect(faults.decide('paymentTransactions.capture', '/v2/accounts/a/payment/transactions/tx-2/captures')).toBe('none');
+    expect(faults.decide('paymentTransactions.capture', '/v2/accounts/a/payment/transactions/tx-2/captures')).toBe(
+      'none',
+    );
     expect(faults.decide('paymentTransactions.get', '/v2/accounts/a/payment/transactions/tx-1')).toBe('none');
-    expect(faults.decide('paymentTransactions.capture', '/v2/accounts/a/payment/transactions/tx-1/captures')).toBe('error-after');
+    expect(faults.decide('paymentTransactions.capture', '/v2/accounts/a/payment/transactions/tx-1/captures')).toBe(
+      'error-after',
+    );
     expect(faults.get().rules).toEqual([expect.objectContaining({ times: 1 })]);
-    expect(faults.decide('paymentTransactions.capture', '/v2/accounts/a/payment/transactions/tx-1/captures')).toBe('error-after');
-    expect(faults.decide('paymentTransactions.capture', '/v2/accounts/a/payment/transactions/tx-1/captures')).toBe('none');
+    expect(faults.decide('paymentTransactions.capture', '/v2/accounts/a/payment/transactions/tx-1/captures')).toBe(
+      'error-after',
+    );
+    expect(faults.decide('paymentTransactions.capture', '/v2/accounts/a/payment/transactions/tx-1/captures')).toBe(
+      'none',
+    );
     expect(faults.get().rules).toEqual([]);
   });
 

@@ -36,7 +36,14 @@ export const faultConfigSchema = z.strictObject({
 });
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
 
-export const noFaults: FaultConfig = { latency_ms: 0, error_rate: 0, rate_limit_burst: 0, drop_rate: 0, webhook_failure_rate: 0, rules: [] };
+export const noFaults: FaultConfig = {
+  latency_ms: 0,
+  error_rate: 0,
+  rate_limit_burst: 0,
+  drop_rate: 0,
+  webhook_failure_rate: 0,
+  rules: [],
+};
 
 /** Reads SANDBOX_LATENCY_MS, SANDBOX_ERROR_RATE, SANDBOX_DROP_RATE, SANDBOX_WEBHOOK_FAILURE_RATE. */
 export function faultsFromEnv(env: Record<string, string | undefined> = process.env): Partial<FaultConfig> {
@@ -53,7 +60,10 @@ export function faultsFromEnv(env: Record<string, string | undefined> = process.
   read('SANDBOX_DROP_RATE', 'drop_rate');
   read('SANDBOX_WEBHOOK_FAILURE_RATE', 'webhook_failure_rate');
   const parsed = faultConfigSchema.partial().safeParse(out);
-  if (!parsed.success) throw new Error(`bad sandbox fault settings: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `bad sandbox fault settings: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    );
   return parsed.data;
 }
 
@@ -100,10 +110,19 @@ export class Faults {
 
   /** What happens to one request of `operation` at `path`: a scripted rule first, else the rates. */
   decide(operation?: string, path?: string): FaultDecision {
-    const index = operation === undefined ? -1 : this.config.rules.findIndex((r) => r.operation === operation && (r.path_contains === undefined || (path ?? '').includes(r.path_contains)));
+    const index =
+      operation === undefined
+        ? -1
+        : this.config.rules.findIndex(
+            (r) =>
+              r.operation === operation && (r.path_contains === undefined || (path ?? '').includes(r.path_contains)),
+          );
     if (index >= 0) {
       const rule = this.config.rules[index]!;
-      this.config.rules = rule.times > 1 ? this.config.rules.map((r, i) => (i === index ? { ...r, times: r.times - 1 } : r)) : this.config.rules.filter((_, i) => i !== index);
+      this.config.rules =
+        rule.times > 1
+          ? this.config.rules.map((r, i) => (i === index ? { ...r, times: r.times - 1 } : r))
+          : this.config.rules.filter((_, i) => i !== index);
       return rule.fault;
     }
     const { error_rate, drop_rate } = this.config;

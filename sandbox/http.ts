@@ -4,7 +4,10 @@ import type { OperationResult } from './idempotency';
 
 export function jsonResponse(result: OperationResult, headers: Record<string, string> = {}): Response {
   if (result.body === undefined || result.status === 204) return new Response(null, { status: result.status, headers });
-  return new Response(JSON.stringify(result.body), { status: result.status, headers: { ...headers, 'Content-Type': 'application/json' } });
+  return new Response(JSON.stringify(result.body), {
+    status: result.status,
+    headers: { ...headers, 'Content-Type': 'application/json' },
+  });
 }
 
 export function errorResponse(error: SandboxError, headers: Record<string, string> = {}): Response {
@@ -16,11 +19,11 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === '') return undefined;
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json' && !type.endsWith('+json')) throw sandboxErrors.invalidContentType(`expected Content-Type application/json, got ${type || 'none'}`);
+  if (type !== 'application/json' && !type.endsWith('+json'))
+    throw sandboxErrors.invalidContentType(`expected Content-Type application/json, got ${type || 'none'}`);
   try {
     return JSON.parse(text);
   } catch {
     throw sandboxErrors.invalidContentType('the body is not valid JSON');
   }
 }
-

@@ -35,9 +35,15 @@ describe('sandbox idempotency', () => {
     status = 409;
     await idempotency.run('k', request, answer);
     status = 200;
-    expect(await idempotency.run('k', request, answer)).toEqual({ result: { status: 409, body: { status: 409 } }, replayed: true });
+    expect(await idempotency.run('k', request, answer)).toEqual({
+      result: { status: 409, body: { status: 409 } },
+      replayed: true,
+    });
     clock.advance(24 * 3600);
-    expect(await idempotency.run('k', request, answer)).toEqual({ result: { status: 200, body: { status: 200 } }, replayed: false });
+    expect(await idempotency.run('k', request, answer)).toEqual({
+      result: { status: 200, body: { status: 200 } },
+      replayed: false,
+    });
   });
 
   it('accepts keys of 1 to 255 characters', () => {

@@ -25,16 +25,23 @@ export class IdempotencyStore {
   static readKey(raw: string | undefined): string | null {
     if (raw === undefined) return null;
     if (raw.length < 1 || raw.length > 255) {
-      throw sandboxErrors.validation([{ parameter: 'Klarna-Idempotency-Key', error_message: 'must be 1 to 255 characters' }]);
+      throw sandboxErrors.validation([
+        { parameter: 'Klarna-Idempotency-Key', error_message: 'must be 1 to 255 characters' },
+      ]);
     }
     return raw;
   }
 
-  async run(key: string, request: { method: string; path: string }, execute: () => Promise<OperationResult>): Promise<{ result: OperationResult; replayed: boolean }> {
+  async run(
+    key: string,
+    request: { method: string; path: string },
+    execute: () => Promise<OperationResult>,
+  ): Promise<{ result: OperationResult; replayed: boolean }> {
     const scoped = `${this.store.partnerAccountId}:${key}`;
     for (;;) {
       const record = this.store.data.idempotency[scoped];
-      if (record && record.expires_at_ms > this.clock.nowMs()) return { result: { status: record.status, body: record.body }, replayed: true };
+      if (record && record.expires_at_ms > this.clock.nowMs())
+        return { result: { status: record.status, body: record.body }, replayed: true };
       if (record) delete this.store.data.idempotency[scoped];
       const other = this.running.get(scoped);
       if (!other) break;
@@ -47,7 +54,14 @@ export class IdempotencyStore {
       const result = await run;
       if (result.status < 500 && result.status !== 429) {
         const now = this.clock.nowMs();
-        this.store.data.idempotency[scoped] = { status: result.status, body: result.body, method: request.method, path: request.path, created_at_ms: now, expires_at_ms: now + IDEMPOTENCY_TTL_MS };
+        this.store.data.idempotency[scoped] = {
+          status: result.status,
+          body: result.body,
+          method: request.method,
+          path: request.path,
+          created_at_ms: now,
+          expires_at_ms: now + IDEMPOTENCY_TTL_MS,
+        };
         this.store.changed();
       }
       return { result, replayed: false };

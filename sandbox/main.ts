@@ -14,14 +14,19 @@ import { startSandbox } from './start';
 async function main() {
   const env = process.env;
   const port = Number(env.SANDBOX_PORT ?? 4100);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`SANDBOX_PORT must be a port number, got "${env.SANDBOX_PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`SANDBOX_PORT must be a port number, got "${env.SANDBOX_PORT}"`);
   const rateLimits = env.SANDBOX_RATE_LIMITS ?? 'playground';
-  if (!['playground', 'production', 'off'].includes(rateLimits)) throw new Error(`SANDBOX_RATE_LIMITS must be playground, production or off, got "${rateLimits}"`);
+  if (!['playground', 'production', 'off'].includes(rateLimits))
+    throw new Error(`SANDBOX_RATE_LIMITS must be playground, production or off, got "${rateLimits}"`);
   const timeScale = Number(env.SANDBOX_WEBHOOK_TIME_SCALE ?? 1);
-  if (!(timeScale > 0)) throw new Error(`SANDBOX_WEBHOOK_TIME_SCALE must be a number above 0, got "${env.SANDBOX_WEBHOOK_TIME_SCALE}"`);
+  if (!(timeScale > 0))
+    throw new Error(`SANDBOX_WEBHOOK_TIME_SCALE must be a number above 0, got "${env.SANDBOX_WEBHOOK_TIME_SCALE}"`);
   const activationMs = Number(env.SANDBOX_ACCOUNT_ACTIVATION_MS || DEFAULT_ACCOUNT_ACTIVATION_MS);
   if (!Number.isInteger(activationMs) || activationMs < 0) {
-    throw new Error(`SANDBOX_ACCOUNT_ACTIVATION_MS must be a whole number of milliseconds ≥ 0, got "${env.SANDBOX_ACCOUNT_ACTIVATION_MS}"`);
+    throw new Error(
+      `SANDBOX_ACCOUNT_ACTIVATION_MS must be a whole number of milliseconds ≥ 0, got "${env.SANDBOX_ACCOUNT_ACTIVATION_MS}"`,
+    );
   }
   const dataDir = path.resolve(env.SANDBOX_DATA_DIR || '.data/sandbox');
 

@@ -21,7 +21,11 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
   const headers: Record<string, string> = { Authorization: `Basic ${apiKey}`, 'Klarna-Partner-Account': accountId };
   if (method === 'POST' || method === 'PATCH') headers['Klarna-Idempotency-Key'] = randomUUID();
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await app.request(`http://sandbox.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await app.request(`http://sandbox.test${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, json: text ? (JSON.parse(text) as unknown) : null };
 }
@@ -29,10 +33,18 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
 beforeAll(async () => {
   runtime = await SandboxRuntime.create({ dataDir: null, rateLimits: 'off' });
   app = createSandboxApp(runtime);
-  apiKey = ((await (await app.request('http://sandbox.test/_sandbox/bootstrap-key', { method: 'POST' })).json()) as { api_key: string }).api_key;
+  apiKey = (
+    (await (await app.request('http://sandbox.test/_sandbox/bootstrap-key', { method: 'POST' })).json()) as {
+      api_key: string;
+    }
+  ).api_key;
   const own = await app.request('http://sandbox.test/v1/distribution/onboard', {
     method: 'POST',
-    headers: { Authorization: `Basic ${apiKey}`, 'Content-Type': 'application/json', 'Klarna-Idempotency-Key': randomUUID() },
+    headers: {
+      Authorization: `Basic ${apiKey}`,
+      'Content-Type': 'application/json',
+      'Klarna-Idempotency-Key': randomUUID(),
+    },
     body: JSON.stringify({
       account_reference: 'PROP-1',
       account_name: 'Property Store',
@@ -44,7 +56,12 @@ beforeAll(async () => {
   accountId = ((await own.json()) as { account_id: string }).account_id;
 });
 
-const line = (amount: number): LineItem => ({ name: 'Item', quantity: 1, unit_price: amount, total_line_amount: amount });
+const line = (amount: number): LineItem => ({
+  name: 'Item',
+  quantity: 1,
+  unit_price: amount,
+  total_line_amount: amount,
+});
 
 function checkInvariants(t: PaymentTransaction, context: string): void {
   const where = `${context}: ${JSON.stringify({ state: t.state, a: t.authorized_amount, c: t.captured_amount, r: t.refunded_amount })}`;
@@ -55,7 +72,16 @@ function checkInvariants(t: PaymentTransaction, context: string): void {
   expect(t.refunded_amount, where).toBe(t.captures.reduce((s, c) => s + c.refunded_amount, 0));
   for (const c of t.captures) {
     expect(c.refunded_amount, where).toBeLessThanOrEqual(c.amount);
-    expect(c.refunded_amount, where).toBe((c.refunds ?? []).reduce((s, r) => s + (r.allocations ?? []).filter((a) => a.payment_capture_id === c.payment_capture_id).reduce((x, a) => x + a.amount, 0), 0));
+    expect(c.refunded_amount, where).toBe(
+      (c.refunds ?? []).reduce(
+        (s, r) =>
+          s +
+          (r.allocations ?? [])
+            .filter((a) => a.payment_capture_id === c.payment_capture_id)
+            .reduce((x, a) => x + a.amount, 0),
+        0,
+      ),
+    );
   }
   const open = t.state === 'AUTHORIZED' || t.state === 'EXPIRED';
   expect(t.remaining_authorized_amount, where).toBe(open ? t.authorized_amount - t.captured_amount : 0);
@@ -76,13 +102,17 @@ describe('payment transactions under random operation sequences', () => {
       const random = mulberry32(seed);
       const int = (max: number) => Math.floor(random() * (max + 1));
       const authorized = 1 + int(20000);
-      const created = await app.request(`http://sandbox.test/_sandbox/accounts/${encodeURIComponent(accountId)}/authorized-payments`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ currency: 'USD', payment_amount: authorized }),
-      });
+      const created = await app.request(
+        `http://sandbox.test/_sandbox/accounts/${encodeURIComponent(accountId)}/authorized-payments`,
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ currency: 'USD', payment_amount: authorized }),
+        },
+      );
       expect(created.status, `seed ${seed}`).toBe(201);
-      const id = ((await created.json()) as { payment_transaction: { payment_transaction_id: string } }).payment_transaction.payment_transaction_id;
+      const id = ((await created.json()) as { payment_transaction: { payment_transaction_id: string } })
+        .payment_transaction.payment_transaction_id;
       const path = (op: Parameters<typeof klarnaPath>[0], extra: Record<string, string> = {}) =>
         klarnaPath(op, { account_id: accountId, payment_transaction_id: id, ...extra } as never);
       const read = async () => {
@@ -105,7 +135,8 @@ describe('payment transactions under random operation sequences', () => {
           continue;
         }
         // Amounts around what is allowed, so both successes and refusals happen.
-        const around = (limit: number) => Math.max(1, random() < 0.75 ? 1 + int(Math.max(0, limit - 1)) : limit + int(3));
+        const around = (limit: number) =>
+          Math.max(1, random() < 0.75 ? 1 + int(Math.max(0, limit - 1)) : limit + int(3));
         const open = before.state === 'AUTHORIZED';
         const refundable = before.state === 'AUTHORIZED' || before.state === 'COMPLETED';
         let expected: boolean;
@@ -115,7 +146,10 @@ describe('payment transactions under random operation sequences', () => {
           const amount = around(before.remaining_authorized_amount);
           kind = `capture ${amount}`;
           expected = open && amount <= before.remaining_authorized_amount;
-          result = await call('POST', path('paymentTransactions.capture'), { amount, ...(random() < 0.3 ? { line_items: [line(amount)] } : {}) });
+          result = await call('POST', path('paymentTransactions.capture'), {
+            amount,
+            ...(random() < 0.3 ? { line_items: [line(amount)] } : {}),
+          });
           if (result.status < 300) {
             const after = (result.json as { payment_transaction: PaymentTransaction }).payment_transaction;
             expect(after.captured_amount, context).toBe(before.captured_amount + amount);
@@ -125,14 +159,21 @@ describe('payment transactions under random operation sequences', () => {
           const amount = around(capture.amount - capture.refunded_amount);
           kind = `refund capture ${amount}`;
           expected = refundable && amount <= capture.amount - capture.refunded_amount;
-          result = await call('POST', path('paymentTransactions.refundCapture', { payment_capture_id: capture.payment_capture_id }), { amount });
+          result = await call(
+            'POST',
+            path('paymentTransactions.refundCapture', { payment_capture_id: capture.payment_capture_id }),
+            { amount },
+          );
         } else if (choice < 0.82) {
           const left = before.captured_amount - before.refunded_amount;
           const amount = around(left);
           const withLines = random() < 0.6;
           kind = `refund ${amount}${withLines ? ' with lines' : ''}`;
           expected = refundable && before.captured_amount > 0 && amount <= left && before.captures.length <= 1;
-          result = await call('POST', path('paymentTransactions.refund'), { amount, ...(withLines ? { line_items: [line(amount)] } : {}) });
+          result = await call('POST', path('paymentTransactions.refund'), {
+            amount,
+            ...(withLines ? { line_items: [line(amount)] } : {}),
+          });
         } else if (choice < 0.9) {
           kind = 'void';
           expected = open;
@@ -145,7 +186,9 @@ describe('payment transactions under random operation sequences', () => {
         }
         const after = await read();
         checkInvariants(after, `${context} ${kind}`);
-        expect(result.status < 300, `${context} ${kind} on ${before.state}: ${JSON.stringify(result.json)}`).toBe(expected);
+        expect(result.status < 300, `${context} ${kind} on ${before.state}: ${JSON.stringify(result.json)}`).toBe(
+          expected,
+        );
         if (result.status >= 300) {
           refused++;
           expect([400, 403, 409], context).toContain(result.status);

@@ -33,14 +33,24 @@ describe('sandbox rate limiter', () => {
 
   it('answers 429 during an injected burst without spending quota', () => {
     const limiter = new SandboxRateLimiter('playground', () => 0);
-    expect(limiter.check('dispute', null, true)).toMatchObject({ allowed: false, headers: { 'X-Ratelimit-Remaining': '0' } });
+    expect(limiter.check('dispute', null, true)).toMatchObject({
+      allowed: false,
+      headers: { 'X-Ratelimit-Remaining': '0' },
+    });
     expect(limiter.check('dispute', null).headers['X-Ratelimit-Remaining']).toBe('11');
   });
 });
 
 describe('fault settings from the environment', () => {
   it('reads the rates and rejects nonsense', () => {
-    expect(faultsFromEnv({ SANDBOX_LATENCY_MS: '25', SANDBOX_ERROR_RATE: '0.1', SANDBOX_DROP_RATE: '', SANDBOX_WEBHOOK_FAILURE_RATE: '0.5' })).toEqual({ latency_ms: 25, error_rate: 0.1, webhook_failure_rate: 0.5 });
+    expect(
+      faultsFromEnv({
+        SANDBOX_LATENCY_MS: '25',
+        SANDBOX_ERROR_RATE: '0.1',
+        SANDBOX_DROP_RATE: '',
+        SANDBOX_WEBHOOK_FAILURE_RATE: '0.5',
+      }),
+    ).toEqual({ latency_ms: 25, error_rate: 0.1, webhook_failure_rate: 0.5 });
     expect(() => faultsFromEnv({ SANDBOX_ERROR_RATE: 'lots' })).toThrow(/SANDBOX_ERROR_RATE/);
     expect(() => faultsFromEnv({ SANDBOX_DROP_RATE: '2' })).toThrow(/drop_rate/);
   });

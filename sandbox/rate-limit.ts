@@ -17,7 +17,12 @@ export const rateLimitProfiles = {
 export type RateLimitProfile = keyof typeof rateLimitProfiles;
 
 const levelSchema = z.strictObject({ partner: z.number().min(0), acquiringPartner: z.number().min(0) });
-export const categoryLimitsSchema = z.strictObject(Object.fromEntries(apiCategories.map((c) => [c, levelSchema.optional()])) as Record<ApiCategory, z.ZodOptional<typeof levelSchema>>);
+export const categoryLimitsSchema = z.strictObject(
+  Object.fromEntries(apiCategories.map((c) => [c, levelSchema.optional()])) as Record<
+    ApiCategory,
+    z.ZodOptional<typeof levelSchema>
+  >,
+);
 export const rateLimitChangeSchema = z.union([
   z.strictObject({ profile: z.enum(Object.keys(rateLimitProfiles) as [RateLimitProfile, ...RateLimitProfile[]]) }),
   z.strictObject({ limits: categoryLimitsSchema }),
@@ -64,7 +69,10 @@ export class SandboxRateLimiter {
 
   /** A profile name, or a (partial) table merged over the current one. Buckets start afresh. */
   set(change: z.infer<typeof rateLimitChangeSchema>): CategoryLimits {
-    this.limits = 'profile' in change ? structuredClone(rateLimitProfiles[change.profile]) : { ...this.limits, ...(change.limits as Partial<CategoryLimits>) };
+    this.limits =
+      'profile' in change
+        ? structuredClone(rateLimitProfiles[change.profile])
+        : { ...this.limits, ...(change.limits as Partial<CategoryLimits>) };
     this.buckets.clear();
     return this.get();
   }
@@ -81,8 +89,18 @@ export class SandboxRateLimiter {
     const now = this.now();
     const { partner, acquiringPartner } = this.limits[category];
     const levels: { name: string; quota: number; bucket: Bucket }[] = [];
-    if (acquiringPartner > 0) levels.push({ name: `psp_${category}`, quota: acquiringPartner, bucket: this.bucket(`psp:${category}`, acquiringPartner, now) });
-    if (accountId && partner > 0) levels.push({ name: `account_${category}`, quota: partner, bucket: this.bucket(`account:${category}:${accountId}`, partner, now) });
+    if (acquiringPartner > 0)
+      levels.push({
+        name: `psp_${category}`,
+        quota: acquiringPartner,
+        bucket: this.bucket(`psp:${category}`, acquiringPartner, now),
+      });
+    if (accountId && partner > 0)
+      levels.push({
+        name: `account_${category}`,
+        quota: partner,
+        bucket: this.bucket(`account:${category}:${accountId}`, partner, now),
+      });
 
     const available = levels.map((l) => l.bucket.refill(now));
     const allowed = !forceLimited && available.every((tokens) => tokens >= 1);

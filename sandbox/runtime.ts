@@ -27,7 +27,8 @@ export const DEFAULT_ACCOUNT_ACTIVATION_MS = 2000;
 const ACTIVATION_TICK_MS = 200;
 
 function validActivationMs(ms: number): number {
-  if (!Number.isInteger(ms) || ms < 0) throw new RangeError('the account activation delay must be a whole number of milliseconds ≥ 0');
+  if (!Number.isInteger(ms) || ms < 0)
+    throw new RangeError('the account activation delay must be a whole number of milliseconds ≥ 0');
   return ms;
 }
 
@@ -50,8 +51,18 @@ export class SandboxRuntime {
     const store = await SandboxStore.open(options.dataDir ?? null, clock);
     const faults = new Faults(options.faults);
     const rateLimiter = new SandboxRateLimiter(options.rateLimits ?? 'playground');
-    const dispatcher = new WebhookDispatcher(store, clock, faults, { timeScale: options.webhookTimeScale, attemptTimeoutMs: options.webhookTimeoutMs });
-    const runtime = new SandboxRuntime(clock, store, faults, rateLimiter, new IdempotencyStore(store, clock), dispatcher);
+    const dispatcher = new WebhookDispatcher(store, clock, faults, {
+      timeScale: options.webhookTimeScale,
+      attemptTimeoutMs: options.webhookTimeoutMs,
+    });
+    const runtime = new SandboxRuntime(
+      clock,
+      store,
+      faults,
+      rateLimiter,
+      new IdempotencyStore(store, clock),
+      dispatcher,
+    );
     runtime.setAccountActivationMs(options.accountActivationMs ?? DEFAULT_ACCOUNT_ACTIVATION_MS);
     return runtime;
   }

@@ -48,7 +48,9 @@ export function createSandboxApp(sandbox: SandboxRuntime, groups: RouteGroup[] =
   registerShopperPages(app, sandbox);
   for (const group of groups) {
     for (const [operation, handler] of Object.entries(group) as [KlarnaOperation, OperationHandler][]) {
-      app.on(klarnaRoutes[operation].method, routerPath(operation), (c) => handleOperation(c, sandbox, operation, handler));
+      app.on(klarnaRoutes[operation].method, routerPath(operation), (c) =>
+        handleOperation(c, sandbox, operation, handler),
+      );
     }
   }
   app.notFound(() => errorResponse(sandboxErrors.notFound()));
@@ -69,7 +71,12 @@ function authenticate(sandbox: SandboxRuntime, header: string | undefined): stri
   return credential && credential.type === 'API' && credential.environment === 'TEST' ? credential.credential_id : null;
 }
 
-async function handleOperation(c: Context<SandboxEnv>, sandbox: SandboxRuntime, operation: KlarnaOperation, handler: OperationHandler): Promise<Response> {
+async function handleOperation(
+  c: Context<SandboxEnv>,
+  sandbox: SandboxRuntime,
+  operation: KlarnaOperation,
+  handler: OperationHandler,
+): Promise<Response> {
   const route = klarnaRoutes[operation];
   const headers: Record<string, string> = {};
   const correlationId = c.req.header('partner-correlation-id');
@@ -90,20 +97,32 @@ async function handleOperation(c: Context<SandboxEnv>, sandbox: SandboxRuntime, 
     const body = mutating ? await readJsonBody(c) : undefined;
 
     const fault = sandbox.faults.decide(operation, c.req.path);
-    if (fault === 'error-before') return errorResponse(sandboxErrors.internal('Injected fault (before the effect).'), headers);
+    if (fault === 'error-before')
+      return errorResponse(sandboxErrors.internal('Injected fault (before the effect).'), headers);
 
     const execute = async (): Promise<OperationResult> => {
       try {
         const url = new URL(c.req.url);
-        return await handler({ sandbox, body, params: c.req.param() as Record<string, string>, query: url.searchParams, accountId, credentialId, origin: url.origin });
+        return await handler({
+          sandbox,
+          body,
+          params: c.req.param() as Record<string, string>,
+          query: url.searchParams,
+          accountId,
+          credentialId,
+          origin: url.origin,
+        });
       } catch (error) {
         if (error instanceof SandboxError) return { status: error.status, body: error.toBody() };
         throw error;
       }
     };
-    const result = key ? (await sandbox.idempotency.run(key, { method: route.method, path: c.req.path }, execute)).result : await execute();
+    const result = key
+      ? (await sandbox.idempotency.run(key, { method: route.method, path: c.req.path }, execute)).result
+      : await execute();
 
-    if (fault === 'error-after') return errorResponse(sandboxErrors.internal('Injected fault (after the effect).'), headers);
+    if (fault === 'error-after')
+      return errorResponse(sandboxErrors.internal('Injected fault (after the effect).'), headers);
     if (fault === 'drop') {
       // The effect happened; the caller never hears about it.
       c.env?.incoming?.socket?.destroy();

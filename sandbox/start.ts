@@ -29,7 +29,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const app = createSandboxApp(runtime);
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s as Server)) as Server;
+    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: host }, () =>
+      resolve(s as Server),
+    ) as Server;
     s.once('error', reject);
   });
   // A connection the pipeline destroyed on purpose (drop_rate) must not take the server down.

@@ -11,7 +11,11 @@ export function fastClock(factor = 50): Clock {
 }
 
 /** A real KlarnaClient (with its rate limiter) against a sandbox, recording every attempt. */
-export function sandboxClient(baseUrl: string, apiKey: string, options: { maxAttempts?: number; limits?: CategoryLimits; clock?: Clock; timeoutMs?: number } = {}) {
+export function sandboxClient(
+  baseUrl: string,
+  apiKey: string,
+  options: { maxAttempts?: number; limits?: CategoryLimits; clock?: Clock; timeoutMs?: number } = {},
+) {
   const attempts: KlarnaAttempt[] = [];
   const client = new KlarnaClient({
     baseUrl,

@@ -24,7 +24,9 @@ function run(name: string, command: string, args: string[], options: { essential
     if (options.essential) {
       stop(code ?? 0);
     } else if (code) {
-      console.error(`[${name}] stopped (exit ${code}); if another sandbox already listens on its port, the dashboard uses that one.`);
+      console.error(
+        `[${name}] stopped (exit ${code}); if another sandbox already listens on its port, the dashboard uses that one.`,
+      );
     }
   });
   children.push(child);
@@ -46,6 +48,8 @@ if (environment === 'sandbox' && !process.env.KLARNA_BASE_URL) {
   process.env.SANDBOX_DATA_DIR ||= `${process.env.DATA_DIR || '.data'}/sandbox`;
   run('sandbox', process.execPath, [require.resolve('tsx/cli'), 'sandbox/main.ts'], { essential: false });
 }
-run('next', process.execPath, [require.resolve('next/dist/bin/next'), 'dev', ...process.argv.slice(2)], { essential: true });
+run('next', process.execPath, [require.resolve('next/dist/bin/next'), 'dev', ...process.argv.slice(2)], {
+  essential: true,
+});
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(0));

@@ -21,7 +21,8 @@ import { e2eDataDir, FIXTURE_PASSWORD, fixtureUsers } from '@/e2e/servers';
 
 async function main() {
   const [driver, port] = process.argv.slice(2);
-  if ((driver !== 'pglite' && driver !== 'postgres') || !port) throw new Error('usage: e2e-server.ts <pglite|postgres> <port>');
+  if ((driver !== 'pglite' && driver !== 'postgres') || !port)
+    throw new Error('usage: e2e-server.ts <pglite|postgres> <port>');
   const dataDir = path.resolve(e2eDataDir(driver));
   rmSync(dataDir, { recursive: true, force: true });
 
@@ -51,10 +52,16 @@ async function main() {
   // The Klarna this server talks to: its own sandbox, in memory, retrying failed webhook
   // deliveries 600× faster (10 s → ~17 ms) so a spec can watch the schedule play out. A new
   // account stays "Setting up" for 6 s rather than 2, so a loaded machine still shows it.
-  const sandbox = await startSandbox({ port: Number(port) + 1000, dataDir: null, webhookTimeScale: 600, accountActivationMs: 6000 });
+  const sandbox = await startSandbox({
+    port: Number(port) + 1000,
+    dataDir: null,
+    webhookTimeScale: 600,
+    accountActivationMs: 6000,
+  });
 
   // Exactly what `npm start` runs (exec'd, so the signals below reach the server itself).
-  const start = (JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const start = (JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as { scripts: { start: string } })
+    .scripts.start;
   const child = spawn('sh', ['-c', `exec ${start} -p ${port}`], {
     stdio: 'inherit',
     env: {

@@ -38,20 +38,29 @@ for (const [location, meta] of Object.entries(packages)) {
     if (packages[nested] || packages[`node_modules/${name}`]) continue;
     const platform = platformOf(name);
     if (!platform || !/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(spec)) continue;
-    packages[`node_modules/${name}`] = { version: spec, ...(meta.dev ? { dev: true } : {}), optional: true, ...platform };
+    packages[`node_modules/${name}`] = {
+      version: spec,
+      ...(meta.dev ? { dev: true } : {}),
+      optional: true,
+      ...platform,
+    };
     added.push(`${name}@${spec}`);
   }
 }
 
 if (process.argv.includes('--check')) {
   if (added.length) {
-    console.error(`package-lock.json lacks ${added.length} platform package entries (${added.slice(0, 3).join(', ')}, …).\nRun: node scripts/lockfile-platforms.mjs`);
+    console.error(
+      `package-lock.json lacks ${added.length} platform package entries (${added.slice(0, 3).join(', ')}, …).\nRun: node scripts/lockfile-platforms.mjs`,
+    );
     process.exit(1);
   }
   process.exit(0);
 }
 if (added.length) {
-  lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+  lock.packages = Object.fromEntries(
+    Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+  );
   writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
   console.log(`lockfile-platforms: added ${added.length} platform package entries to package-lock.json`);
 }

@@ -12,7 +12,10 @@ export type Driver = 'pglite' | 'postgres';
 const realPostgres = process.env.TEST_DATABASE_URL;
 
 /** `migrationsFolder`: migrate from another folder (a test of a migration applies those before it first). */
-export async function openTestDatabase(driver: Driver, options: { migrationsFolder?: string } = {}): Promise<DbHandle & { dispose(): Promise<void> }> {
+export async function openTestDatabase(
+  driver: Driver,
+  options: { migrationsFolder?: string } = {},
+): Promise<DbHandle & { dispose(): Promise<void> }> {
   if (driver === 'pglite') {
     const handle = openDatabase({ pgliteDir: 'memory://' });
     await migrateDatabase(handle, options.migrationsFolder);
@@ -44,7 +47,11 @@ export function describeEachDriver(title: string, body: (db: () => Db, driver: D
  * `describe` once per driver with the whole handle (driver and URL, which pg-boss needs, not only
  * drizzle); `hooks.after` (e.g. stopping jobs) runs before the database is dropped.
  */
-export function describeEachHandle(title: string, body: (handle: () => DbHandle, driver: Driver) => void, hooks: { after?: () => Promise<unknown> } = {}): void {
+export function describeEachHandle(
+  title: string,
+  body: (handle: () => DbHandle, driver: Driver) => void,
+  hooks: { after?: () => Promise<unknown> } = {},
+): void {
   for (const driver of ['pglite', 'postgres'] as const) {
     const suite = driver === 'postgres' && !realPostgres ? describe.skip : describe;
     suite(`${title} [${driver}]`, () => {

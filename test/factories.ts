@@ -20,12 +20,21 @@ export async function createUser(db: Db, overrides: Partial<NewUserRow> & { pass
     .insert(users)
     .values({ email: `user-${randomUUID()}@example.com`, name: 'Test User', role: 'viewer', passwordHash, ...rest })
     .returning();
-  const actor: Actor = { id: row!.id, email: row!.email, name: row!.name, role: row!.role, totpEnabled: Boolean(row!.totpSecret) };
+  const actor: Actor = {
+    id: row!.id,
+    email: row!.email,
+    name: row!.name,
+    role: row!.role,
+    totpEnabled: Boolean(row!.totpSecret),
+  };
   return { row: row!, actor };
 }
 
 /** Stores a signing key as the dashboard does after creating it at Klarna. */
-export async function createSigningKey(db: Db, overrides: { signingKeyId?: string; key?: string; deletedAt?: Date | null } = {}) {
+export async function createSigningKey(
+  db: Db,
+  overrides: { signingKeyId?: string; key?: string; deletedAt?: Date | null } = {},
+) {
   const signingKeyId = overrides.signingKeyId ?? `krn:partner:global:notification:signing-key:${randomUUID()}`;
   const key = overrides.key ?? randomUUID();
   await db.insert(klarnaSigningKeys).values({
@@ -39,7 +48,9 @@ export async function createSigningKey(db: Db, overrides: { signingKeyId?: strin
 }
 
 /** A Klarna event envelope (seed, "Example of webhook payload"), compact JSON as Klarna sends it. */
-export function klarnaEvent(overrides: { eventId?: string; eventType?: string; accountId?: string; payload?: Record<string, unknown> } = {}) {
+export function klarnaEvent(
+  overrides: { eventId?: string; eventType?: string; accountId?: string; payload?: Record<string, unknown> } = {},
+) {
   const event = {
     metadata: {
       event_type: overrides.eventType ?? 'payment.request.state-change.authorized',
@@ -58,7 +69,11 @@ export function klarnaEvent(overrides: { eventId?: string; eventType?: string; a
 
 /** Headers of a delivery signed with `key` (base64 HMAC-SHA256, as the sandbox sends). */
 export function signedHeaders(body: string, signingKeyId: string, key: string): Headers {
-  return new Headers({ 'content-type': 'application/json', 'klarna-signing-key-id': signingKeyId, 'klarna-signature': signWebhookBody(body, key) });
+  return new Headers({
+    'content-type': 'application/json',
+    'klarna-signing-key-id': signingKeyId,
+    'klarna-signature': signWebhookBody(body, key),
+  });
 }
 
 type Rate = { fixed: number; variable: number; tax?: { fixed: number; variable: number } };
@@ -67,7 +82,18 @@ type Rate = { fixed: number; variable: number; tax?: { fixed: number; variable: 
  * A SALE line of a settlement file: the seed's columns and ours, references empty, the fee
  * and VAT by `rate` (feeFor) unless given, and the net amount by the file's rule.
  */
-export function saleLine(line: { settlementId: string; accountId: string; transactionId: string; captureId: string; amount: number; capturedAt: string; rate: Rate; fee?: number; tax?: number; currency?: string }): SettlementLine {
+export function saleLine(line: {
+  settlementId: string;
+  accountId: string;
+  transactionId: string;
+  captureId: string;
+  amount: number;
+  capturedAt: string;
+  rate: Rate;
+  fee?: number;
+  tax?: number;
+  currency?: string;
+}): SettlementLine {
   const charged = feeFor(line.amount, line.rate);
   const out: SettlementLine = {
     captured_at: line.capturedAt,

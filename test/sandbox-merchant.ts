@@ -9,7 +9,10 @@ import { createUser, testKeyring } from '@/test/factories';
  * A sandbox (no rate limits, accounts active at once) with one merchant onboarded through
  * Klarna's API, for the tests that operate on its payments. The caller closes the sandbox.
  */
-export async function startSandboxMerchant(merchant: { reference: string; name: string; website: string }, options: { operational?: boolean } = {}) {
+export async function startSandboxMerchant(
+  merchant: { reference: string; name: string; website: string },
+  options: { operational?: boolean } = {},
+) {
   const sandbox = await startSandbox({ rateLimits: 'off', accountActivationMs: 0 });
   const { api } = sandboxClient(sandbox.baseUrl, (await sandbox.control.bootstrapKey()).api_key);
   const { account_id: accountId } = await api.accounts.onboard(
@@ -29,10 +32,18 @@ export async function startSandboxMerchant(merchant: { reference: string; name: 
 export type SandboxMerchant = Awaited<ReturnType<typeof startSandboxMerchant>>;
 
 /** The dashboard's settings for the sandbox, as the services read them. */
-export const sandboxSettings = (sandbox: RunningSandbox): KlarnaSettings => ({ environment: 'sandbox', baseUrl: sandbox.baseUrl, rateLimits: 'production', keyring: testKeyring });
+export const sandboxSettings = (sandbox: RunningSandbox): KlarnaSettings => ({
+  environment: 'sandbox',
+  baseUrl: sandbox.baseUrl,
+  rateLimits: 'production',
+  keyring: testKeyring,
+});
 
 /** An admin stores the sandbox's key as the dashboard's credential, as an operator's first step. */
 export async function addSandboxCredential(db: Db, sandbox: RunningSandbox) {
   const { actor: admin } = await createUser(db, { role: 'admin' });
-  await addCredential({ db, actor: admin, settings: sandboxSettings(sandbox) }, { environment: 'sandbox', label: 'Dashboard', apiKey: (await sandbox.control.bootstrapKey()).api_key });
+  await addCredential(
+    { db, actor: admin, settings: sandboxSettings(sandbox) },
+    { environment: 'sandbox', label: 'Dashboard', apiKey: (await sandbox.control.bootstrapKey()).api_key },
+  );
 }

@@ -17,21 +17,33 @@ const notBuiltYet = new Set(['/', '/virtual-cards']);
 
 export default async function OverviewPage() {
   const { actor } = await pageActor('dashboard.read');
-  const available = navGroups.flatMap((g) => g.items).filter((item) => !notBuiltYet.has(item.href) && can(actor.role, item.capability));
+  const available = navGroups
+    .flatMap((g) => g.items)
+    .filter((item) => !notBuiltYet.has(item.href) && can(actor.role, item.capability));
   const db = getDb();
   // Aggregates over the payouts table (one row per payout) with LIMITs; the fee share is kept until a payout changes.
-  const [payouts, matchRates, feeShares] = await Promise.all([payoutsOverTime(db, 365), matchRateOverTime(db, 90), feeShareByMerchant(db, { payouts: 24, limit: 10 })]);
+  const [payouts, matchRates, feeShares] = await Promise.all([
+    payoutsOverTime(db, 365),
+    matchRateOverTime(db, 90),
+    feeShareByMerchant(db, { payouts: 24, limit: 10 }),
+  ]);
   return (
     <div className="grid grid-cols-[minmax(0,1fr)] gap-6">
       <PageHeader title="Overview" description="Your Klarna business at a glance." />
       <Card>
-        <CardHeader title={`Welcome, ${actor.name}`} description={`You are signed in as ${actor.email} with the ${roleLabels[actor.role]} role.`} />
+        <CardHeader
+          title={`Welcome, ${actor.name}`}
+          description={`You are signed in as ${actor.email} with the ${roleLabels[actor.role]} role.`}
+        />
         <CardBody className="grid gap-3">
           <p className="text-sm text-muted-foreground">Available to you now:</p>
           <ul className="flex flex-wrap gap-2">
             {available.map(({ href, label, icon: Icon }) => (
               <li key={href}>
-                <Link href={href} className="flex items-center gap-2 rounded-md border px-3 py-2 text-sm hover:bg-muted">
+                <Link
+                  href={href}
+                  className="flex items-center gap-2 rounded-md border px-3 py-2 text-sm hover:bg-muted"
+                >
                   <Icon className="size-4" aria-hidden /> {label}
                 </Link>
               </li>

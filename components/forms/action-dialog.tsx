@@ -89,7 +89,12 @@ export function ActionDialog({
               Nothing changed: there is nothing to send to Klarna.
             </p>
           )}
-          <FormActions onCancel={state.close} submitLabel={submitLabel} submitVariant={submitVariant} pending={pending} />
+          <FormActions
+            onCancel={state.close}
+            submitLabel={submitLabel}
+            submitVariant={submitVariant}
+            pending={pending}
+          />
         </form>
       </DialogContent>
     </Dialog>
@@ -97,7 +102,17 @@ export function ActionDialog({
 }
 
 /** A form's last row: Cancel, then its submit button (with its pending state). */
-export function FormActions({ onCancel, submitLabel, submitVariant, pending = false }: { onCancel: () => void; submitLabel: React.ReactNode; submitVariant?: ButtonProps['variant']; pending?: boolean }) {
+export function FormActions({
+  onCancel,
+  submitLabel,
+  submitVariant,
+  pending = false,
+}: {
+  onCancel: () => void;
+  submitLabel: React.ReactNode;
+  submitVariant?: ButtonProps['variant'];
+  pending?: boolean;
+}) {
   return (
     <div className="flex justify-end gap-2">
       <Button type="button" variant="secondary" onClick={onCancel}>

@@ -24,7 +24,15 @@ export function errorsOf(failure: ActionFailure | undefined): Errors {
 // Failures that leave the outcome at Klarna unknown: the same intent is retried (Klarna answers
 // once). Any other failure was a definitive answer, which Klarna replays for a repeated key, so
 // the corrected form goes out under a new intent.
-const unknownOutcome = new Set(['KLARNA_UNREACHABLE', 'INTERNAL', 'INTERNAL_ERROR', 'TEMPORARY_UNAVAILABLE', 'TIMEOUT', 'RATE_LIMITED', 'KLARNA_ERROR']);
+const unknownOutcome = new Set([
+  'KLARNA_UNREACHABLE',
+  'INTERNAL',
+  'INTERNAL_ERROR',
+  'TEMPORARY_UNAVAILABLE',
+  'TIMEOUT',
+  'RATE_LIMITED',
+  'KLARNA_ERROR',
+]);
 
 export type HookError = { error: { serverError?: unknown; validationErrors?: unknown; thrownError?: Error } };
 
@@ -45,7 +53,12 @@ export function useSubmission() {
     },
     onError({ error }: HookError) {
       // A thrown error (the request never got an answer) leaves `{}`: "did not reach the server".
-      const next: ActionFailure = error.thrownError ? {} : { serverError: error.serverError as ActionFailure['serverError'], validationErrors: error.validationErrors as ActionFailure['validationErrors'] };
+      const next: ActionFailure = error.thrownError
+        ? {}
+        : {
+            serverError: error.serverError as ActionFailure['serverError'],
+            validationErrors: error.validationErrors as ActionFailure['validationErrors'],
+          };
       setFailure(next);
       const code = next.serverError?.code;
       if (!error.thrownError && !(code && unknownOutcome.has(code))) setIntentId(crypto.randomUUID());
@@ -100,17 +113,36 @@ export function TextField({
 }) {
   return (
     <Field label={label} hint={hint} errors={errors[name]} className={className}>
-      {(c) => <Input {...c} name={name} type={type} value={value} placeholder={placeholder} autoComplete={autoComplete} onChange={(e) => onChange(e.target.value)} />}
+      {(c) => (
+        <Input
+          {...c}
+          name={name}
+          type={type}
+          value={value}
+          placeholder={placeholder}
+          autoComplete={autoComplete}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
     </Field>
   );
 }
 
-export type AddressValue = { street_address: string; street_address2: string; postal_code: string; city: string; region: string; country: string };
+export type AddressValue = {
+  street_address: string;
+  street_address2: string;
+  postal_code: string;
+  city: string;
+  region: string;
+  country: string;
+};
 const addressKeys = ['street_address', 'street_address2', 'postal_code', 'city', 'region', 'country'] as const;
 
 export function addressFromWire(value: unknown): AddressValue {
   const source = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
-  return Object.fromEntries(addressKeys.map((k) => [k, typeof source[k] === 'string' ? source[k] : ''])) as AddressValue;
+  return Object.fromEntries(
+    addressKeys.map((k) => [k, typeof source[k] === 'string' ? source[k] : '']),
+  ) as AddressValue;
 }
 
 export function addressIsEmpty(value: AddressValue): boolean {
@@ -131,20 +163,65 @@ export function addressFieldNames(prefix: string): string[] {
   return addressKeys.map((k) => `${prefix}.${k}`);
 }
 
-export function AddressFieldset({ legend, prefix, value, onChange, errors, hint }: { legend: string; prefix: string; value: AddressValue; onChange: (value: AddressValue) => void; errors: Errors; hint?: string }) {
+export function AddressFieldset({
+  legend,
+  prefix,
+  value,
+  onChange,
+  errors,
+  hint,
+}: {
+  legend: string;
+  prefix: string;
+  value: AddressValue;
+  onChange: (value: AddressValue) => void;
+  errors: Errors;
+  hint?: string;
+}) {
   const set = (key: keyof AddressValue) => (v: string) => onChange({ ...value, [key]: v });
   return (
     <fieldset className="grid gap-3 rounded-md border p-3">
       <legend className="px-1 text-sm font-medium">{legend}</legend>
       {hint && <p className="text-xs text-muted-foreground">{hint}</p>}
       {errors[prefix] && <p className="text-xs text-danger">{errors[prefix].join(' ')}</p>}
-      <TextField label="Street address" name={`${prefix}.street_address`} value={value.street_address} onChange={set('street_address')} errors={errors} />
-      <TextField label="Street address line 2 (optional)" name={`${prefix}.street_address2`} value={value.street_address2} onChange={set('street_address2')} errors={errors} />
+      <TextField
+        label="Street address"
+        name={`${prefix}.street_address`}
+        value={value.street_address}
+        onChange={set('street_address')}
+        errors={errors}
+      />
+      <TextField
+        label="Street address line 2 (optional)"
+        name={`${prefix}.street_address2`}
+        value={value.street_address2}
+        onChange={set('street_address2')}
+        errors={errors}
+      />
       <div className="grid items-start gap-3 sm:grid-cols-2">
-        <TextField label="Postal code" name={`${prefix}.postal_code`} value={value.postal_code} onChange={set('postal_code')} errors={errors} />
+        <TextField
+          label="Postal code"
+          name={`${prefix}.postal_code`}
+          value={value.postal_code}
+          onChange={set('postal_code')}
+          errors={errors}
+        />
         <TextField label="City" name={`${prefix}.city`} value={value.city} onChange={set('city')} errors={errors} />
-        <TextField label="Region (optional)" name={`${prefix}.region`} value={value.region} onChange={set('region')} errors={errors} />
-        <TextField label="Country" name={`${prefix}.country`} value={value.country} onChange={set('country')} errors={errors} hint="Two letters, e.g. US" />
+        <TextField
+          label="Region (optional)"
+          name={`${prefix}.region`}
+          value={value.region}
+          onChange={set('region')}
+          errors={errors}
+        />
+        <TextField
+          label="Country"
+          name={`${prefix}.country`}
+          value={value.country}
+          onChange={set('country')}
+          errors={errors}
+          hint="Two letters, e.g. US"
+        />
       </div>
     </fieldset>
   );
@@ -188,7 +265,14 @@ export function UrlListField({
             onChange={(v) => onChange(values.map((u, j) => (j === i ? v : u)))}
             errors={errors}
           />
-          <Button type="button" variant="ghost" size="icon" aria-label={`Remove ${itemLabel.toLowerCase()} ${i + 1}`} disabled={values.length <= min} onClick={() => onChange(values.filter((_, j) => j !== i))}>
+          <Button
+            type="button"
+            variant="ghost"
+            size="icon"
+            aria-label={`Remove ${itemLabel.toLowerCase()} ${i + 1}`}
+            disabled={values.length <= min}
+            onClick={() => onChange(values.filter((_, j) => j !== i))}
+          >
             <X aria-hidden />
           </Button>
         </div>

@@ -19,25 +19,66 @@ import type { ActionFailure } from '@/lib/ui/action-result';
  */
 
 /** A typed major-unit amount as minor units, or the error to show on its field. */
-export function readAmount(text: string, currency: string, bounds: { min?: number; max?: number; maxMessage?: string } = {}): { minor: number } | { error: string } {
+export function readAmount(
+  text: string,
+  currency: string,
+  bounds: { min?: number; max?: number; maxMessage?: string } = {},
+): { minor: number } | { error: string } {
   const parsed = parseMajorAmount(text, currency);
   if (!parsed.ok) return { error: `Enter ${parsed.message}.` };
   const min = bounds.min ?? 1;
   if (parsed.minor < min) return { error: `Enter at least ${formatMinorUnits(min, currency)}.` };
-  if (bounds.max !== undefined && parsed.minor > bounds.max) return { error: bounds.maxMessage ?? `Enter at most ${formatMinorUnits(bounds.max, currency)}.` };
+  if (bounds.max !== undefined && parsed.minor > bounds.max)
+    return { error: bounds.maxMessage ?? `Enter at most ${formatMinorUnits(bounds.max, currency)}.` };
   return { minor: parsed.minor };
 }
 
-export function AmountField({ label, name = 'amount', value, onChange, errors, hint, currency }: { label: string; name?: string; value: string; onChange: (value: string) => void; errors: Errors; hint?: React.ReactNode; currency: string }) {
+export function AmountField({
+  label,
+  name = 'amount',
+  value,
+  onChange,
+  errors,
+  hint,
+  currency,
+}: {
+  label: string;
+  name?: string;
+  value: string;
+  onChange: (value: string) => void;
+  errors: Errors;
+  hint?: React.ReactNode;
+  currency: string;
+}) {
   return (
     <Field label={`${label} (${currency})`} hint={hint} errors={errors[name]}>
-      {(c) => <Input {...c} name={name} inputMode="decimal" autoComplete="off" value={value} onChange={(e) => onChange(e.target.value)} className="max-w-48 tabular-nums" />}
+      {(c) => (
+        <Input
+          {...c}
+          name={name}
+          inputMode="decimal"
+          autoComplete="off"
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          className="max-w-48 tabular-nums"
+        />
+      )}
     </Field>
   );
 }
 
 /** "By amount" or "By line items". */
-export function ModeSwitch<M extends string>({ legend, value, onChange, options }: { legend: string; value: M; onChange: (value: M) => void; options: { value: M; label: string; disabled?: string | null }[] }) {
+export function ModeSwitch<M extends string>({
+  legend,
+  value,
+  onChange,
+  options,
+}: {
+  legend: string;
+  value: M;
+  onChange: (value: M) => void;
+  options: { value: M; label: string; disabled?: string | null }[];
+}) {
   const name = useId();
   return (
     <fieldset className="grid gap-2">
@@ -45,7 +86,14 @@ export function ModeSwitch<M extends string>({ legend, value, onChange, options 
       <div className="flex flex-wrap gap-4">
         {options.map((o) => (
           <label key={o.value} className="inline-flex items-center gap-2 text-sm has-disabled:opacity-60">
-            <input type="radio" name={name} value={o.value} checked={value === o.value} disabled={Boolean(o.disabled)} onChange={() => onChange(o.value)} />
+            <input
+              type="radio"
+              name={name}
+              value={o.value}
+              checked={value === o.value}
+              disabled={Boolean(o.disabled)}
+              onChange={() => onChange(o.value)}
+            />
             {o.label}
           </label>
         ))}
@@ -62,7 +110,13 @@ export function ModeSwitch<M extends string>({ legend, value, onChange, options 
 }
 
 /** What the kit reads of an order line; callers keep their own wider line type. */
-export type KitLine = { name: string; quantity: number; unit_price: number; total_line_amount: number; reference?: string };
+export type KitLine = {
+  name: string;
+  quantity: number;
+  unit_price: number;
+  total_line_amount: number;
+  reference?: string;
+};
 
 /** `note`: a short label under the name (e.g. "Discount" for a line that reduces the total). */
 export type PickerRow<L extends KitLine = KitLine> = { line: L; max: number; done: string; note?: string };
@@ -117,7 +171,11 @@ export function LinePicker({
             <tr key={`${row.line.reference ?? row.line.name}-${i}`}>
               <Td className="px-2">
                 <div className="font-medium">{row.line.name}</div>
-                {(row.line.reference || row.note) && <div className="text-muted-foreground">{[row.line.reference, row.note].filter(Boolean).join(' · ')}</div>}
+                {(row.line.reference || row.note) && (
+                  <div className="text-muted-foreground">
+                    {[row.line.reference, row.note].filter(Boolean).join(' · ')}
+                  </div>
+                )}
                 {rowError && (
                   <ul className="text-danger">
                     {rowError.map((e) => (
@@ -126,7 +184,9 @@ export function LinePicker({
                   </ul>
                 )}
               </Td>
-              <Td className="px-2 text-right tabular-nums whitespace-nowrap">{formatMinorUnits(row.line.unit_price, currency)}</Td>
+              <Td className="px-2 text-right tabular-nums whitespace-nowrap">
+                {formatMinorUnits(row.line.unit_price, currency)}
+              </Td>
               <Td className="px-2 text-right tabular-nums whitespace-nowrap">{row.done}</Td>
               <Td className="px-2 text-right">
                 <Input
@@ -162,18 +222,36 @@ export function shipmentIsEmpty(s: Shipment): boolean {
 /** Klarna's `shipping_info[]` entry: empty fields left out. */
 export function shipmentToWire(s: Shipment): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of ['shipping_company', 'tracking_number', 'tracking_url'] as const) if (s[key].trim()) out[key] = s[key].trim();
+  for (const key of ['shipping_company', 'tracking_number', 'tracking_url'] as const)
+    if (s[key].trim()) out[key] = s[key].trim();
   return out;
 }
 
 export function shipmentFieldNames(count: number): string[] {
   const out = ['shipping_info'];
-  for (let i = 0; i < count; i++) for (const k of ['', '.shipping_company', '.tracking_number', '.tracking_url']) out.push(`shipping_info[${i}]${k}`);
+  for (let i = 0; i < count; i++)
+    for (const k of ['', '.shipping_company', '.tracking_number', '.tracking_url']) out.push(`shipping_info[${i}]${k}`);
   return out;
 }
 
 /** Shipping company, tracking number and tracking URL of shipment `index` (`shipping_info[index].…`). */
-export function ShipmentFields({ legend, index, value, onChange, errors, onRemove, hint }: { legend: string; index: number; value: Shipment; onChange: (value: Shipment) => void; errors: Errors; onRemove?: () => void; hint?: string }) {
+export function ShipmentFields({
+  legend,
+  index,
+  value,
+  onChange,
+  errors,
+  onRemove,
+  hint,
+}: {
+  legend: string;
+  index: number;
+  value: Shipment;
+  onChange: (value: Shipment) => void;
+  errors: Errors;
+  onRemove?: () => void;
+  hint?: string;
+}) {
   const prefix = `shipping_info[${index}]`;
   const set = (key: keyof Shipment) => (v: string) => onChange({ ...value, [key]: v });
   return (
@@ -181,7 +259,14 @@ export function ShipmentFields({ legend, index, value, onChange, errors, onRemov
       <legend className="flex items-center gap-2 px-1 text-sm font-medium">
         {legend}
         {onRemove && (
-          <Button type="button" variant="ghost" size="sm" className="h-6 px-1" aria-label={`Remove ${legend.toLowerCase()}`} onClick={onRemove}>
+          <Button
+            type="button"
+            variant="ghost"
+            size="sm"
+            className="h-6 px-1"
+            aria-label={`Remove ${legend.toLowerCase()}`}
+            onClick={onRemove}
+          >
             <X aria-hidden />
           </Button>
         )}
@@ -189,10 +274,30 @@ export function ShipmentFields({ legend, index, value, onChange, errors, onRemov
       {hint && <p className="text-xs text-muted-foreground">{hint}</p>}
       {errors[prefix] && <p className="text-xs text-danger">{errors[prefix].join(' ')}</p>}
       <div className="grid items-start gap-3 sm:grid-cols-2">
-        <TextField label="Shipping company" name={`${prefix}.shipping_company`} value={value.shipping_company} onChange={set('shipping_company')} errors={errors} />
-        <TextField label="Tracking number" name={`${prefix}.tracking_number`} value={value.tracking_number} onChange={set('tracking_number')} errors={errors} />
+        <TextField
+          label="Shipping company"
+          name={`${prefix}.shipping_company`}
+          value={value.shipping_company}
+          onChange={set('shipping_company')}
+          errors={errors}
+        />
+        <TextField
+          label="Tracking number"
+          name={`${prefix}.tracking_number`}
+          value={value.tracking_number}
+          onChange={set('tracking_number')}
+          errors={errors}
+        />
       </div>
-      <TextField label="Tracking URL" name={`${prefix}.tracking_url`} type="url" placeholder="https://" value={value.tracking_url} onChange={set('tracking_url')} errors={errors} />
+      <TextField
+        label="Tracking URL"
+        name={`${prefix}.tracking_url`}
+        type="url"
+        placeholder="https://"
+        value={value.tracking_url}
+        onChange={set('tracking_url')}
+        errors={errors}
+      />
     </fieldset>
   );
 }
@@ -208,7 +313,13 @@ export function AddShipmentButton({ onClick }: { onClick: () => void }) {
 }
 
 /** The confirmation step: what will happen, restated, as label / value pairs. */
-export function Restatement({ lead, items }: { lead: React.ReactNode; items: [label: string, value: React.ReactNode][] }) {
+export function Restatement({
+  lead,
+  items,
+}: {
+  lead: React.ReactNode;
+  items: [label: string, value: React.ReactNode][];
+}) {
   return (
     <div className="grid gap-3 text-sm">
       <p>{lead}</p>
@@ -235,14 +346,19 @@ export type ResolvedOutcome = { made: boolean; message: string };
 /** The action's data, when it is such a resolution. */
 export function resolvedOf(data: unknown): ResolvedOutcome | null {
   const d = data as { outcome?: string; made?: boolean; message?: string } | undefined;
-  return d?.outcome === 'resolved' && typeof d.made === 'boolean' && typeof d.message === 'string' ? { made: d.made, message: d.message } : null;
+  return d?.outcome === 'resolved' && typeof d.made === 'boolean' && typeof d.message === 'string'
+    ? { made: d.made, message: d.message }
+    : null;
 }
 
 /** Klarna's lost answer, told from its read of the payment: made (nothing to do again) or not made (the button tries again, under the same key). */
 export function OutcomeNotice({ outcome }: { outcome: ResolvedOutcome | null }) {
   if (!outcome) return null;
   return (
-    <Alert tone={outcome.made ? 'success' : 'warning'} title={outcome.made ? 'Done at Klarna, though its answer was lost' : 'Not done at Klarna'}>
+    <Alert
+      tone={outcome.made ? 'success' : 'warning'}
+      title={outcome.made ? 'Done at Klarna, though its answer was lost' : 'Not done at Klarna'}
+    >
       <span data-testid="operation-outcome">{outcome.message}</span>
     </Alert>
   );
@@ -253,7 +369,23 @@ export function OutcomeNotice({ outcome }: { outcome: ResolvedOutcome | null }) 
  * operation is made at Klarna (the dialog already has a 'Close'), else 'Back' and the button that
  * sends it (again, under the same key, after a 'not made').
  */
-export function ReviewActions({ outcome, failure, pending, onBack, onDone, onConfirm, confirm }: { outcome: ResolvedOutcome | null; failure: ActionFailure | undefined; pending: boolean; onBack: () => void; onDone: () => void; onConfirm: () => void; confirm: React.ReactNode }) {
+export function ReviewActions({
+  outcome,
+  failure,
+  pending,
+  onBack,
+  onDone,
+  onConfirm,
+  confirm,
+}: {
+  outcome: ResolvedOutcome | null;
+  failure: ActionFailure | undefined;
+  pending: boolean;
+  onBack: () => void;
+  onDone: () => void;
+  onConfirm: () => void;
+  confirm: React.ReactNode;
+}) {
   return (
     <>
       <OutcomeNotice outcome={outcome} />

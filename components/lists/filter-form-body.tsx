@@ -10,7 +10,19 @@ import { cn } from '@/lib/ui/cn';
  * navigation, so the form is keyed on the query: after Clear (or Back) every control shows
  * what the URL now says, and the next Apply cannot bring old filters back.
  */
-export function FilterFormBody({ label, clearHref, grid, actionsClassName, children }: { label: string; clearHref: string; grid: string; actionsClassName?: string; children: React.ReactNode }) {
+export function FilterFormBody({
+  label,
+  clearHref,
+  grid,
+  actionsClassName,
+  children,
+}: {
+  label: string;
+  clearHref: string;
+  grid: string;
+  actionsClassName?: string;
+  children: React.ReactNode;
+}) {
   const query = useSearchParams().toString();
   return (
     <form key={query} className={cn('grid gap-3', grid)} method="get" aria-label={label}>

@@ -49,7 +49,19 @@ type Choice = string | { value: string; label: string };
  * One filter as a select: "Any …" first, then the choices. A value in the URL that is not
  * among them is kept as a choice, so the form shows what the address asks for.
  */
-export function ChoiceFilter({ label, name, value, any, choices }: { label: string; name: string; value: string | undefined; any: string; choices: readonly Choice[] }) {
+export function ChoiceFilter({
+  label,
+  name,
+  value,
+  any,
+  choices,
+}: {
+  label: string;
+  name: string;
+  value: string | undefined;
+  any: string;
+  choices: readonly Choice[];
+}) {
   const options = choices.map((c) => (typeof c === 'string' ? { value: c, label: c } : c));
   if (value && !options.some((o) => o.value === value)) options.push({ value, label: value });
   return (
@@ -69,16 +81,44 @@ export function ChoiceFilter({ label, name, value, any, choices }: { label: stri
 }
 
 /** A free-text filter: the URL's value as its default. */
-export function TextFilter({ label, name, value, hint, type = 'text', mono = false }: { label: string; name: string; value: string | undefined; hint?: React.ReactNode; type?: string; mono?: boolean }) {
+export function TextFilter({
+  label,
+  name,
+  value,
+  hint,
+  type = 'text',
+  mono = false,
+}: {
+  label: string;
+  name: string;
+  value: string | undefined;
+  hint?: React.ReactNode;
+  type?: string;
+  mono?: boolean;
+}) {
   return (
     <Field label={label} hint={hint}>
-      {(c) => <Input {...c} name={name} type={type} defaultValue={value ?? ''} className={mono ? 'font-mono' : undefined} />}
+      {(c) => (
+        <Input {...c} name={name} type={type} defaultValue={value ?? ''} className={mono ? 'font-mono' : undefined} />
+      )}
     </Field>
   );
 }
 
 /** `from` / `to` date filters (UTC days), labelled by what they bound. */
-export function DateRangeFilter({ from, to, fromLabel = 'From (UTC)', toLabel = 'To (UTC)', toHint }: { from: string | undefined; to: string | undefined; fromLabel?: string; toLabel?: string; toHint?: string }) {
+export function DateRangeFilter({
+  from,
+  to,
+  fromLabel = 'From (UTC)',
+  toLabel = 'To (UTC)',
+  toHint,
+}: {
+  from: string | undefined;
+  to: string | undefined;
+  fromLabel?: string;
+  toLabel?: string;
+  toHint?: string;
+}) {
   return (
     <>
       <Field label={fromLabel}>{(c) => <Input {...c} type="date" name="from" defaultValue={from ?? ''} />}</Field>

@@ -48,5 +48,9 @@ export function ImportStatusBadge({ status }: { status: string }) {
 
 /** A payout: "Reconciled" when nothing is open, else how many items need a look. */
 export function PayoutStatusBadge({ open }: { open: number }) {
-  return open === 0 ? <Badge tone="success">Reconciled</Badge> : <Badge tone="warning">{open.toLocaleString('en-GB')} to review</Badge>;
+  return open === 0 ? (
+    <Badge tone="success">Reconciled</Badge>
+  ) : (
+    <Badge tone="warning">{open.toLocaleString('en-GB')} to review</Badge>
+  );
 }

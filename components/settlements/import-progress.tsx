@@ -9,7 +9,16 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ImportStatusBadge } from './badges';
 import { ProgressBar } from './progress-bar';
-import { formatBytes, formatDuration, importStatusSchema, isActive, ratesOf, type ImportStatus, type Rates, type Sample } from './import-status';
+import {
+  formatBytes,
+  formatDuration,
+  importStatusSchema,
+  isActive,
+  ratesOf,
+  type ImportStatus,
+  type Rates,
+  type Sample,
+} from './import-status';
 
 const POLL_MS = 500;
 export const importKeys = { detail: (id: string) => ['settlement-import', id] as const };
@@ -24,18 +33,37 @@ const lines = (n: number) => n.toLocaleString('en-GB');
  * time left; then what it brought in, or why it failed. When it ends, the page is refreshed
  * so its tables show the result.
  */
-export function ImportProgress({ importId, initial, onDismiss }: { importId: string; initial?: ImportStatus; onDismiss?: () => void }) {
+export function ImportProgress({
+  importId,
+  initial,
+  onDismiss,
+}: {
+  importId: string;
+  initial?: ImportStatus;
+  onDismiss?: () => void;
+}) {
   const router = useRouter();
   const samples = useRef<Sample[]>([]);
   const query = useQuery({
     queryKey: importKeys.detail(importId),
     queryFn: async ({ signal }): Promise<Polled> => {
-      const response = await fetch(`/api/settlements/imports/${encodeURIComponent(importId)}`, { cache: 'no-store', signal });
-      if (!response.ok) throw new Error(response.status === 404 ? 'This import no longer exists.' : `The import's progress could not be read (HTTP ${response.status}).`);
+      const response = await fetch(`/api/settlements/imports/${encodeURIComponent(importId)}`, {
+        cache: 'no-store',
+        signal,
+      });
+      if (!response.ok)
+        throw new Error(
+          response.status === 404
+            ? 'This import no longer exists.'
+            : `The import's progress could not be read (HTTP ${response.status}).`,
+        );
       const status = importStatusSchema.parse(await response.json());
       // Rates come from samples taken as the answers arrive (outside render).
       const now = Date.now();
-      samples.current = [...samples.current.filter((s) => now - s.at <= 10_000), { at: now, bytes: status.bytesRead, lines: status.linesRead }];
+      samples.current = [
+        ...samples.current.filter((s) => now - s.at <= 10_000),
+        { at: now, bytes: status.bytesRead, lines: status.linesRead },
+      ];
       return { status, rates: ratesOf(samples.current, status.sizeBytes) };
     },
     initialData: initial ? { status: initial, rates: { linesPerSecond: null, etaSeconds: null } } : undefined,
@@ -62,21 +90,36 @@ export function ImportProgress({ importId, initial, onDismiss }: { importId: str
   if (!status) {
     return (
       <div className="grid gap-2 rounded-md border p-3 text-sm" aria-busy={query.isPending}>
-        {query.isError ? <Alert tone="danger">{query.error.message}</Alert> : <p className="text-muted-foreground">Reading the import&apos;s progress…</p>}
+        {query.isError ? (
+          <Alert tone="danger">{query.error.message}</Alert>
+        ) : (
+          <p className="text-muted-foreground">Reading the import&apos;s progress…</p>
+        )}
       </div>
     );
   }
 
   const label = `Processing ${status.fileName}`;
   return (
-    <section aria-label={`Import of ${status.fileName}`} className="grid gap-2 rounded-md border p-3 text-sm" data-import-id={status.id} data-status={status.status}>
+    <section
+      aria-label={`Import of ${status.fileName}`}
+      className="grid gap-2 rounded-md border p-3 text-sm"
+      data-import-id={status.id}
+      data-status={status.status}
+    >
       <div className="flex flex-wrap items-center justify-between gap-2">
         <div className="flex min-w-0 items-center gap-2">
           <span className="truncate font-medium" title={status.fileName}>
             {status.fileName}
           </span>
           <ImportStatusBadge status={status.status} />
-          <span className="text-xs text-muted-foreground">{status.source === 'klarna' ? 'from Klarna' : status.uploadedByEmail ? `uploaded by ${status.uploadedByEmail}` : null}</span>
+          <span className="text-xs text-muted-foreground">
+            {status.source === 'klarna'
+              ? 'from Klarna'
+              : status.uploadedByEmail
+                ? `uploaded by ${status.uploadedByEmail}`
+                : null}
+          </span>
         </div>
         {!active && onDismiss && (
           <Button variant="ghost" size="sm" onClick={onDismiss} aria-label={`Dismiss the import of ${status.fileName}`}>
@@ -85,7 +128,9 @@ export function ImportProgress({ importId, initial, onDismiss }: { importId: str
         )}
       </div>
       {active ? <Running status={status} rates={query.data!.rates} label={label} /> : <Finished status={status} />}
-      {query.isError && active && <p className="text-xs text-warning">Progress updates paused: {query.error.message} Retrying…</p>}
+      {query.isError && active && (
+        <p className="text-xs text-warning">Progress updates paused: {query.error.message} Retrying…</p>
+      )}
     </section>
   );
 }
@@ -135,7 +180,11 @@ function Finished({ status }: { status: ImportStatus }) {
     );
   }
   if (status.status === 'superseded') {
-    return <p className="text-muted-foreground">A later report re-issued every payout of this file, so its lines were replaced.</p>;
+    return (
+      <p className="text-muted-foreground">
+        A later report re-issued every payout of this file, so its lines were replaced.
+      </p>
+    );
   }
   const quarantined = status.linesQuarantined;
   return (
@@ -146,7 +195,11 @@ function Finished({ status }: { status: ImportStatus }) {
           <>
             {' '}
             and quarantined <strong>{lines(quarantined)}</strong> that could not be read (
-            <a className="underline underline-offset-4" href={`/api/settlements/imports/${encodeURIComponent(status.id)}/quarantine`} download>
+            <a
+              className="underline underline-offset-4"
+              href={`/api/settlements/imports/${encodeURIComponent(status.id)}/quarantine`}
+              download
+            >
               download them
             </a>
             ).
@@ -159,7 +212,10 @@ function Finished({ status }: { status: ImportStatus }) {
         <ul className="flex flex-wrap gap-x-4 gap-y-1">
           {status.settlementIds.map((id) => (
             <li key={id}>
-              <Link className="font-medium underline underline-offset-4" href={`/settlements/${encodeURIComponent(id)}`}>
+              <Link
+                className="font-medium underline underline-offset-4"
+                href={`/settlements/${encodeURIComponent(id)}`}
+              >
                 Open payout {id}
               </Link>
             </li>

@@ -16,7 +16,15 @@ describe('import progress figures', () => {
   it('says nothing before two samples or when nothing moved', () => {
     expect(ratesOf([], 100)).toEqual({ linesPerSecond: null, etaSeconds: null });
     expect(ratesOf([{ at: 1, bytes: 1, lines: 1 }], 100)).toEqual({ linesPerSecond: null, etaSeconds: null });
-    expect(ratesOf([{ at: 0, bytes: 5, lines: 1 }, { at: 1000, bytes: 5, lines: 1 }], 100)).toEqual({ linesPerSecond: 0, etaSeconds: null });
+    expect(
+      ratesOf(
+        [
+          { at: 0, bytes: 5, lines: 1 },
+          { at: 1000, bytes: 5, lines: 1 },
+        ],
+        100,
+      ),
+    ).toEqual({ linesPerSecond: 0, etaSeconds: null });
   });
 
   it('formats sizes and durations', () => {

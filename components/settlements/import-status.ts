@@ -29,7 +29,9 @@ export const activeStatuses = ['queued', 'importing', 'reconciling'] as const;
 export const isActive = (status: string) => (activeStatuses as readonly string[]).includes(status);
 
 /** What the upload route answers besides 202: `{ error: { code, message, importId? } }`. */
-export const uploadErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), importId: z.string().optional() }).loose() }).loose();
+export const uploadErrorSchema = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), importId: z.string().optional() }).loose() })
+  .loose();
 export const uploadAcceptedSchema = z.object({ import: z.object({ id: z.string() }).loose() }).loose();
 
 /** Snapshot from a database row, for the first render (dates as ISO strings, like the route's JSON). */

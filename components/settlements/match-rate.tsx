@@ -15,7 +15,10 @@ export function MatchRate({ matched, lines }: { matched: number; lines: number }
     <div className="grid min-w-24 gap-1">
       <span className="tabular-nums">{formatPercent(percent)}</span>
       <span aria-hidden className="block h-1.5 w-full overflow-hidden rounded-full bg-muted">
-        <span className={percent === 100 ? 'block h-full bg-success' : 'block h-full bg-warning'} style={{ width: `${percent ?? 0}%` }} />
+        <span
+          className={percent === 100 ? 'block h-full bg-success' : 'block h-full bg-warning'}
+          style={{ width: `${percent ?? 0}%` }}
+        />
       </span>
     </div>
   );

@@ -1,12 +1,22 @@
 'use client';
 
 import Link from 'next/link';
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { currencyExponent, formatMinorUnits } from '@/lib/ui/money';
 import type { FeeShareRow, MatchRatePoint, PayoutPoint } from '@/lib/settlements/queries';
 import { formatPercent, matchPercent } from './match-rate';
-
 
 // Distinguishable in light and dark themes; a currency keeps its colour by its position.
 const palette = ['#2563eb', '#db2777', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#dc2626', '#65a30d', '#6b7280'];
@@ -99,20 +109,28 @@ function TooltipBox({ title, children }: { title: string; children: React.ReactN
 /** Basis points of fees over captured volume, for plotting and text (display only). */
 const shareOf = (r: FeeShareRow) => (r.captured > 0 ? Math.round((r.fees * 10_000) / r.captured) / 100 : 0);
 // Without a cached merchant name, the account id's last part (the full id is in the table).
-const merchantLabel = (r: FeeShareRow) => `${r.merchantName ?? `Account …${r.accountId.split(':').pop()!.slice(-12)}`} (${r.currency})`;
+const merchantLabel = (r: FeeShareRow) =>
+  `${r.merchantName ?? `Account …${r.accountId.split(':').pop()!.slice(-12)}`} (${r.currency})`;
 
 /** Net paid out per period end, one line per currency (in its major units). */
 export function PayoutsChart({ points }: { points: PayoutPoint[] }) {
   const currencies = [...new Set(points.map((p) => p.currency))].sort();
   const days = [...new Set(points.map((p) => p.day))].sort();
-  const data = days.map((day) => ({ day, ...Object.fromEntries(points.filter((p) => p.day === day).map((p) => [p.currency, major(p.net, p.currency)])) }));
+  const data = days.map((day) => ({
+    day,
+    ...Object.fromEntries(points.filter((p) => p.day === day).map((p) => [p.currency, major(p.net, p.currency)])),
+  }));
   const exact = new Map(points.map((p) => [`${p.day}|${p.currency}`, p]));
   return (
     <ChartCard
       title="Payouts over time"
       description="Net paid out per settlement period end (UTC), by currency."
       empty="Each payout Klarna settles appears here by its period end, one line per currency."
-      summary={points.length === 0 ? null : `Net payouts by currency: ${currencies.map((c) => `${c} ${points.filter((p) => p.currency === c).length} periods, latest ${formatMinorUnits(points.filter((p) => p.currency === c).at(-1)!.net, c)}`).join('; ')}.`}
+      summary={
+        points.length === 0
+          ? null
+          : `Net payouts by currency: ${currencies.map((c) => `${c} ${points.filter((p) => p.currency === c).length} periods, latest ${formatMinorUnits(points.filter((p) => p.currency === c).at(-1)!.net, c)}`).join('; ')}.`
+      }
       className="h-64 w-full"
       chart={
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }} accessibilityLayer={false}>
@@ -138,14 +156,27 @@ export function PayoutsChart({ points }: { points: PayoutPoint[] }) {
           />
           <Legend />
           {currencies.map((c, i) => (
-            <Line key={c} type="monotone" dataKey={c} name={c} stroke={palette[i % palette.length]} strokeWidth={2} dot={{ r: 3 }} connectNulls isAnimationActive={false} />
+            <Line
+              key={c}
+              type="monotone"
+              dataKey={c}
+              name={c}
+              stroke={palette[i % palette.length]}
+              strokeWidth={2}
+              dot={{ r: 3 }}
+              connectNulls
+              isAnimationActive={false}
+            />
           ))}
         </LineChart>
       }
       table={{
         caption: 'Net payouts per period end and currency',
         columns: ['Period end (UTC)', 'Currency', 'Net'],
-        rows: points.map((p) => ({ key: `${p.day}|${p.currency}`, cells: [p.day, p.currency, formatMinorUnits(p.net, p.currency)] })),
+        rows: points.map((p) => ({
+          key: `${p.day}|${p.currency}`,
+          cells: [p.day, p.currency, formatMinorUnits(p.net, p.currency)],
+        })),
       }}
     />
   );
@@ -159,10 +190,19 @@ export function FeeShareChart({ rows }: { rows: FeeShareRow[] }) {
       title="Fees as a share of captured volume"
       description="Fees and VAT on them over captured (SALE) amounts, per merchant, in recent payouts."
       empty="Once a report is in, each merchant's fees are compared to what was captured for it."
-      summary={rows.length === 0 ? null : `Fee share per merchant: ${data.map((d) => `${d.label} ${d.share.toFixed(2)} %`).join('; ')}.`}
+      summary={
+        rows.length === 0
+          ? null
+          : `Fee share per merchant: ${data.map((d) => `${d.label} ${d.share.toFixed(2)} %`).join('; ')}.`
+      }
       style={{ height: Math.max(160, data.length * 36 + 40) }}
       chart={
-        <BarChart data={data} layout="vertical" margin={{ top: 0, right: 48, bottom: 0, left: 8 }} accessibilityLayer={false}>
+        <BarChart
+          data={data}
+          layout="vertical"
+          margin={{ top: 0, right: 48, bottom: 0, left: 8 }}
+          accessibilityLayer={false}
+        >
           <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" horizontal={false} />
           <XAxis type="number" tick={axis} tickFormatter={(v: number) => `${v} %`} />
           <YAxis type="category" dataKey="label" tick={axis} width={160} />
@@ -174,13 +214,25 @@ export function FeeShareChart({ rows }: { rows: FeeShareRow[] }) {
               return (
                 <TooltipBox title={d.label}>
                   <p className="tabular-nums">
-                    {formatMinorUnits(d.row.fees, d.row.currency)} of {formatMinorUnits(d.row.captured, d.row.currency)} ({d.share.toFixed(2)} %)
+                    {formatMinorUnits(d.row.fees, d.row.currency)} of {formatMinorUnits(d.row.captured, d.row.currency)}{' '}
+                    ({d.share.toFixed(2)} %)
                   </p>
                 </TooltipBox>
               );
             }}
           />
-          <Bar dataKey="share" name="Fee share" fill={palette[0]} isAnimationActive={false} label={{ position: 'right', fontSize: 11, fill: 'var(--foreground)', formatter: (v: unknown) => `${Number(v).toFixed(2)} %` }} />
+          <Bar
+            dataKey="share"
+            name="Fee share"
+            fill={palette[0]}
+            isAnimationActive={false}
+            label={{
+              position: 'right',
+              fontSize: 11,
+              fill: 'var(--foreground)',
+              formatter: (v: unknown) => `${Number(v).toFixed(2)} %`,
+            }}
+          />
         </BarChart>
       }
       table={{
@@ -188,7 +240,13 @@ export function FeeShareChart({ rows }: { rows: FeeShareRow[] }) {
         columns: ['Merchant', 'Account', 'Fees and VAT', 'Captured', 'Share'],
         rows: data.map((d) => ({
           key: `${d.row.accountId}|${d.row.currency}`,
-          cells: [d.label, d.row.accountId, formatMinorUnits(d.row.fees, d.row.currency), formatMinorUnits(d.row.captured, d.row.currency), `${d.share.toFixed(2)} %`],
+          cells: [
+            d.label,
+            d.row.accountId,
+            formatMinorUnits(d.row.fees, d.row.currency),
+            formatMinorUnits(d.row.captured, d.row.currency),
+            `${d.share.toFixed(2)} %`,
+          ],
         })),
       }}
     />
@@ -204,7 +262,11 @@ export function MatchRateChart({ points }: { points: MatchRatePoint[] }) {
       title="Reconciliation match rate"
       description="Settlement lines that match our captures and refunds, per period end (UTC)."
       empty="Every line of a report gets a verdict; the share that matches is tracked here."
-      summary={latest ? `Match rate over ${data.length} period ends; latest ${latest.day}: ${formatPercent(latest.rate)} with ${latest.open} items to review.` : null}
+      summary={
+        latest
+          ? `Match rate over ${data.length} period ends; latest ${latest.day}: ${formatPercent(latest.rate)} with ${latest.open} items to review.`
+          : null
+      }
       className="h-56 w-full"
       chart={
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }} accessibilityLayer={false}>
@@ -218,13 +280,22 @@ export function MatchRateChart({ points }: { points: MatchRatePoint[] }) {
               return (
                 <TooltipBox title={d.day}>
                   <p className="tabular-nums">
-                    {formatPercent(d.rate)}: {d.matched.toLocaleString('en-GB')} of {d.lines.toLocaleString('en-GB')} lines; {d.open.toLocaleString('en-GB')} to review
+                    {formatPercent(d.rate)}: {d.matched.toLocaleString('en-GB')} of {d.lines.toLocaleString('en-GB')}{' '}
+                    lines; {d.open.toLocaleString('en-GB')} to review
                   </p>
                 </TooltipBox>
               );
             }}
           />
-          <Line type="monotone" dataKey="rate" name="Match rate" stroke={palette[2]} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+          <Line
+            type="monotone"
+            dataKey="rate"
+            name="Match rate"
+            stroke={palette[2]}
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            isAnimationActive={false}
+          />
         </LineChart>
       }
       table={{

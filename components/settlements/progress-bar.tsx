@@ -4,7 +4,17 @@ import { cn } from '@/lib/ui/cn';
  * A labelled progress bar. Without `value` it is indeterminate (work whose end cannot be
  * measured yet, e.g. reconciling); `text` is what a screen reader hears as the value.
  */
-export function ProgressBar({ label, value, text, className }: { label: string; value?: number | null; text?: string; className?: string }) {
+export function ProgressBar({
+  label,
+  value,
+  text,
+  className,
+}: {
+  label: string;
+  value?: number | null;
+  text?: string;
+  className?: string;
+}) {
   const percent = value === undefined || value === null ? null : Math.max(0, Math.min(100, value));
   return (
     <div
@@ -19,7 +29,10 @@ export function ProgressBar({ label, value, text, className }: { label: string; 
       {percent === null ? (
         <div className="absolute inset-y-0 w-1/3 animate-pulse rounded-full bg-primary/60" />
       ) : (
-        <div className="h-full rounded-full bg-primary transition-[width] duration-300" style={{ width: `${percent}%` }} />
+        <div
+          className="h-full rounded-full bg-primary transition-[width] duration-300"
+          style={{ width: `${percent}%` }}
+        />
       )}
     </div>
   );

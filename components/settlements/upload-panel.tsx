@@ -18,7 +18,11 @@ type Phase =
 type Answer = { status: number; body: unknown };
 
 /** Sends the file as the request body with XMLHttpRequest, the one browser API that reports upload progress. */
-function send(file: File, onProgress: (loaded: number, total: number) => void, register: (xhr: XMLHttpRequest) => void): Promise<Answer> {
+function send(
+  file: File,
+  onProgress: (loaded: number, total: number) => void,
+  register: (xhr: XMLHttpRequest) => void,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     register(xhr);
@@ -43,7 +47,10 @@ function send(file: File, onProgress: (loaded: number, total: number) => void, r
 
 /** "on 12 Mar 2026, 09:30:00 UTC by ops@example.com", from the earlier import's record. */
 async function duplicateOf(importId: string): Promise<{ message: string; link: { href: string; label: string } }> {
-  const fallback = { message: 'This file was already imported.', link: { href: '/settlements?tab=imports', label: 'See the import history' } };
+  const fallback = {
+    message: 'This file was already imported.',
+    link: { href: '/settlements?tab=imports', label: 'See the import history' },
+  };
   try {
     const response = await fetch(`/api/settlements/imports/${encodeURIComponent(importId)}`, { cache: 'no-store' });
     if (!response.ok) return fallback;
@@ -55,7 +62,10 @@ async function duplicateOf(importId: string): Promise<{ message: string; link: {
     return {
       message: `This file was already imported${from}${when}${who}. It was not imported again.`,
       link: first
-        ? { href: `/settlements/${encodeURIComponent(first)}`, label: earlier.settlementIds.length > 1 ? `Open its first payout (${first})` : `Open its payout (${first})` }
+        ? {
+            href: `/settlements/${encodeURIComponent(first)}`,
+            label: earlier.settlementIds.length > 1 ? `Open its first payout (${first})` : `Open its payout (${first})`,
+          }
         : { href: '/settlements?tab=imports', label: 'See it in the import history' },
     };
   } catch {
@@ -84,7 +94,11 @@ export function UploadPanel({ onQueued }: { onQueued: (importId: string) => void
   async function upload(file: File) {
     if (busy) return;
     if (file.size === 0) {
-      setPhase({ kind: 'error', title: 'The file is empty', message: `${file.name} holds no bytes. Export the report again and upload that file.` });
+      setPhase({
+        kind: 'error',
+        title: 'The file is empty',
+        message: `${file.name} holds no bytes. Export the report again and upload that file.`,
+      });
       return;
     }
     setPhase({ kind: 'uploading', fileName: file.name, loaded: 0, total: file.size });
@@ -108,15 +122,26 @@ export function UploadPanel({ onQueued }: { onQueued: (importId: string) => void
         setPhase({ kind: 'error', title: 'Already imported', message: duplicate.message, duplicate: duplicate.link });
         return;
       }
-      const message = failure.success ? failure.data.error.message : `The server answered HTTP ${answer.status}; nothing was imported.`;
-      const title = answer.status === 400 ? `${file.name} cannot be imported` : answer.status === 401 || answer.status === 403 ? 'Not allowed' : 'The upload failed';
+      const message = failure.success
+        ? failure.data.error.message
+        : `The server answered HTTP ${answer.status}; nothing was imported.`;
+      const title =
+        answer.status === 400
+          ? `${file.name} cannot be imported`
+          : answer.status === 401 || answer.status === 403
+            ? 'Not allowed'
+            : 'The upload failed';
       setPhase({ kind: 'error', title, message });
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') {
         setPhase({ kind: 'idle' });
         return;
       }
-      setPhase({ kind: 'error', title: 'The upload failed', message: error instanceof Error ? error.message : 'Try again.' });
+      setPhase({
+        kind: 'error',
+        title: 'The upload failed',
+        message: error instanceof Error ? error.message : 'Try again.',
+      });
     } finally {
       request.current = null;
       if (input.current) input.current.value = '';
@@ -131,7 +156,10 @@ export function UploadPanel({ onQueued }: { onQueued: (importId: string) => void
   return (
     <div className="grid gap-3">
       <div
-        className={cn('grid place-items-center gap-2 rounded-lg border-2 border-dashed px-4 py-6 text-center text-sm transition-colors', dragging ? 'border-primary bg-primary/5' : 'border-border')}
+        className={cn(
+          'grid place-items-center gap-2 rounded-lg border-2 border-dashed px-4 py-6 text-center text-sm transition-colors',
+          dragging ? 'border-primary bg-primary/5' : 'border-border',
+        )}
         onDragOver={(e) => {
           e.preventDefault();
           e.dataTransfer.dropEffect = busy ? 'none' : 'copy';
@@ -147,13 +175,30 @@ export function UploadPanel({ onQueued }: { onQueued: (importId: string) => void
       >
         <FileUp className="size-6 text-muted-foreground" aria-hidden />
         <p>
-          <span className="font-medium">Drop a settlement report (CSV) here</span> <span className="text-muted-foreground">or</span>
+          <span className="font-medium">Drop a settlement report (CSV) here</span>{' '}
+          <span className="text-muted-foreground">or</span>
         </p>
-        <Button type="button" variant="secondary" size="sm" disabled={busy || !hydrated} onClick={() => input.current?.click()}>
+        <Button
+          type="button"
+          variant="secondary"
+          size="sm"
+          disabled={busy || !hydrated}
+          onClick={() => input.current?.click()}
+        >
           <Upload aria-hidden /> Choose a CSV file…
         </Button>
-        <input ref={input} type="file" accept=".csv,text/csv" className="sr-only" tabIndex={-1} aria-label="Settlement report file (CSV)" onChange={(e) => pick(e.target.files)} />
-        <p className="max-w-md text-xs text-muted-foreground">Klarna&apos;s settlement file as exported, any size. The same file is never imported twice.</p>
+        <input
+          ref={input}
+          type="file"
+          accept=".csv,text/csv"
+          className="sr-only"
+          tabIndex={-1}
+          aria-label="Settlement report file (CSV)"
+          onChange={(e) => pick(e.target.files)}
+        />
+        <p className="max-w-md text-xs text-muted-foreground">
+          Klarna&apos;s settlement file as exported, any size. The same file is never imported twice.
+        </p>
       </div>
 
       {phase.kind === 'uploading' && (
@@ -170,7 +215,8 @@ export function UploadPanel({ onQueued }: { onQueued: (importId: string) => void
             text={`${Math.floor(phase.total > 0 ? (phase.loaded / phase.total) * 100 : 0)} %: ${formatBytes(phase.loaded)} of ${formatBytes(phase.total)}`}
           />
           <p className="text-xs text-muted-foreground tabular-nums">
-            {Math.floor(phase.total > 0 ? (phase.loaded / phase.total) * 100 : 0)} % · {formatBytes(phase.loaded)} of {formatBytes(phase.total)}
+            {Math.floor(phase.total > 0 ? (phase.loaded / phase.total) * 100 : 0)} % · {formatBytes(phase.loaded)} of{' '}
+            {formatBytes(phase.total)}
             {phase.loaded >= phase.total ? ' · checking the file…' : ''}
           </p>
         </div>

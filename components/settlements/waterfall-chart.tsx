@@ -1,11 +1,26 @@
 'use client';
 
-import { Bar, BarChart, CartesianGrid, LabelList, Rectangle, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  LabelList,
+  Rectangle,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import { Table, Td, Th } from '@/components/ui/table';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { waterfallSteps, type PayoutTotals, type WaterfallStep } from './waterfall';
 
-const fills: Record<WaterfallStep['kind'], string> = { total: 'var(--primary)', increase: 'var(--success)', decrease: 'var(--danger)' };
+const fills: Record<WaterfallStep['kind'], string> = {
+  total: 'var(--primary)',
+  increase: 'var(--success)',
+  decrease: 'var(--danger)',
+};
 
 /** Signed for movements (`−1,200.00 EUR`), plain for totals. */
 function stepText(step: WaterfallStep, currency: string): string {
@@ -26,7 +41,11 @@ const axisLabels: Record<string, string> = { 'Gross sales': 'Gross', 'VAT on fee
 
 export function WaterfallChart({ totals, currency }: { totals: PayoutTotals; currency: string }) {
   const steps = waterfallSteps(totals);
-  const data = steps.map((s) => ({ ...s, range: [Math.min(s.from, s.to), Math.max(s.from, s.to)] as [number, number], text: stepText(s, currency) }));
+  const data = steps.map((s) => ({
+    ...s,
+    range: [Math.min(s.from, s.to), Math.max(s.from, s.to)] as [number, number],
+    text: stepText(s, currency),
+  }));
   const summary = `Waterfall from gross sales to net payout: ${steps.map((s) => `${s.label} ${stepText(s, currency)}`).join(', ')}.`;
 
   return (
@@ -35,8 +54,19 @@ export function WaterfallChart({ totals, currency }: { totals: PayoutTotals; cur
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} margin={{ top: 24, right: 8, bottom: 8, left: 8 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--border)" />
-            <XAxis dataKey="label" tick={{ fontSize: 11, fill: 'var(--muted-foreground)' }} tickFormatter={(label: string) => axisLabels[label] ?? label} interval={0} tickLine={false} />
-            <YAxis tickFormatter={(v: number) => tick(v, currency)} tick={{ fontSize: 12, fill: 'var(--muted-foreground)' }} width={84} allowDecimals={false} />
+            <XAxis
+              dataKey="label"
+              tick={{ fontSize: 11, fill: 'var(--muted-foreground)' }}
+              tickFormatter={(label: string) => axisLabels[label] ?? label}
+              interval={0}
+              tickLine={false}
+            />
+            <YAxis
+              tickFormatter={(v: number) => tick(v, currency)}
+              tick={{ fontSize: 12, fill: 'var(--muted-foreground)' }}
+              width={84}
+              allowDecimals={false}
+            />
             <ReferenceLine y={0} stroke="var(--muted-foreground)" />
             <Tooltip
               cursor={{ fill: 'var(--muted)' }}
@@ -51,7 +81,13 @@ export function WaterfallChart({ totals, currency }: { totals: PayoutTotals; cur
                 );
               }}
             />
-            <Bar dataKey="range" isAnimationActive={false} shape={(props: { index: number } & React.ComponentProps<typeof Rectangle>) => <Rectangle {...props} fill={fills[data[props.index]?.kind ?? 'total']} />}>
+            <Bar
+              dataKey="range"
+              isAnimationActive={false}
+              shape={(props: { index: number } & React.ComponentProps<typeof Rectangle>) => (
+                <Rectangle {...props} fill={fills[data[props.index]?.kind ?? 'total']} />
+              )}
+            >
               <LabelList dataKey="text" position="top" style={{ fontSize: 11, fill: 'var(--foreground)' }} />
             </Bar>
           </BarChart>

@@ -3,7 +3,16 @@ import { waterfallSteps } from './waterfall';
 
 describe('payout waterfall', () => {
   it('walks from gross sales through each deduction to the net payout', () => {
-    const steps = waterfallSteps({ grossSales: 100_000, refunds: 10_000, fees: 3_000, tax: 750, discounts: 500, penalties: 200, disputes: 5_000, net: 81_550 });
+    const steps = waterfallSteps({
+      grossSales: 100_000,
+      refunds: 10_000,
+      fees: 3_000,
+      tax: 750,
+      discounts: 500,
+      penalties: 200,
+      disputes: 5_000,
+      net: 81_550,
+    });
     expect(steps.map((s) => [s.label, s.amount, s.from, s.to])).toEqual([
       ['Gross sales', 100_000, 0, 100_000],
       ['Refunds', -10_000, 100_000, 90_000],
@@ -17,7 +26,16 @@ describe('payout waterfall', () => {
   });
 
   it('shows a gap between the parts and the file’s net as its own step', () => {
-    const steps = waterfallSteps({ grossSales: 1_000, refunds: 0, fees: 30, tax: 0, discounts: 0, penalties: 0, disputes: 0, net: 975 });
+    const steps = waterfallSteps({
+      grossSales: 1_000,
+      refunds: 0,
+      fees: 30,
+      tax: 0,
+      discounts: 0,
+      penalties: 0,
+      disputes: 0,
+      net: 975,
+    });
     expect(steps.at(-2)).toMatchObject({ key: 'other', amount: 5, from: 970, to: 975, kind: 'increase' });
   });
 });

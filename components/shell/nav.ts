@@ -1,4 +1,17 @@
-import { Activity, ArrowLeftRight, Inbox, CreditCard, FileSpreadsheet, KeyRound, LayoutDashboard, ScrollText, Store, UserCog, Users, Webhook } from 'lucide-react';
+import {
+  Activity,
+  ArrowLeftRight,
+  Inbox,
+  CreditCard,
+  FileSpreadsheet,
+  KeyRound,
+  LayoutDashboard,
+  ScrollText,
+  Store,
+  UserCog,
+  Users,
+  Webhook,
+} from 'lucide-react';
 import type { Capability } from '@/lib/auth/roles';
 
 export type NavItem = { href: string; label: string; icon: typeof Store; capability: Capability };

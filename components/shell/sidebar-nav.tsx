@@ -8,9 +8,13 @@ import { navGroups } from './nav';
 
 export function SidebarNav({ role, onNavigate }: { role: Role; onNavigate?: () => void }) {
   const pathname = usePathname();
-  const matches = (href: string) => (href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`));
+  const matches = (href: string) =>
+    href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
   // The most specific item wins: on /webhooks/events only "Event log" is current, not "/webhooks".
-  const current = navGroups.flatMap((g) => g.items.map((i) => i.href)).filter(matches).sort((a, b) => b.length - a.length)[0];
+  const current = navGroups
+    .flatMap((g) => g.items.map((i) => i.href))
+    .filter(matches)
+    .sort((a, b) => b.length - a.length)[0];
   const isActive = (href: string) => href === current;
   return (
     <nav aria-label="Main" className="grid gap-5">
@@ -19,7 +23,11 @@ export function SidebarNav({ role, onNavigate }: { role: Role; onNavigate?: () =
         if (!items.length) return null;
         return (
           <div key={group.label ?? index} className="grid gap-1">
-            {group.label && <p className="px-3 pb-1 text-xs font-medium uppercase tracking-wide text-muted-foreground">{group.label}</p>}
+            {group.label && (
+              <p className="px-3 pb-1 text-xs font-medium uppercase tracking-wide text-muted-foreground">
+                {group.label}
+              </p>
+            )}
             <ul className="grid gap-0.5">
               {items.map(({ href, label, icon: Icon }) => (
                 <li key={href}>

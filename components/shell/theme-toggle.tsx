@@ -15,11 +15,18 @@ export function ThemeToggle() {
   // The stored theme is only known in the browser; render a neutral button until then.
   // eslint-disable-next-line react-hooks/set-state-in-effect
   useEffect(() => setMounted(true), []);
-  const current = mounted && order.includes(theme as (typeof order)[number]) ? (theme as (typeof order)[number]) : 'system';
+  const current =
+    mounted && order.includes(theme as (typeof order)[number]) ? (theme as (typeof order)[number]) : 'system';
   const next = order[(order.indexOf(current) + 1) % order.length]!;
   const Icon = icons[current];
   return (
-    <Button variant="ghost" size="icon" onClick={() => setTheme(next)} aria-label={`Theme: ${current}. Switch to ${next}`} title={`Theme: ${current}`}>
+    <Button
+      variant="ghost"
+      size="icon"
+      onClick={() => setTheme(next)}
+      aria-label={`Theme: ${current}. Switch to ${next}`}
+      title={`Theme: ${current}`}
+    >
       <Icon aria-hidden />
     </Button>
   );

@@ -9,10 +9,23 @@ const tones = {
 } as const;
 
 /** An inline message. `danger` ones are announced to screen readers at once. */
-export function Alert({ tone = 'info', title, children, className }: { tone?: keyof typeof tones; title?: string; children?: React.ReactNode; className?: string }) {
+export function Alert({
+  tone = 'info',
+  title,
+  children,
+  className,
+}: {
+  tone?: keyof typeof tones;
+  title?: string;
+  children?: React.ReactNode;
+  className?: string;
+}) {
   const { icon: Icon, className: toneClass } = tones[tone];
   return (
-    <div role={tone === 'danger' ? 'alert' : 'status'} className={cn('flex gap-3 rounded-md border px-3 py-2.5 text-sm', toneClass, className)}>
+    <div
+      role={tone === 'danger' ? 'alert' : 'status'}
+      className={cn('flex gap-3 rounded-md border px-3 py-2.5 text-sm', toneClass, className)}
+    >
       <Icon className="mt-0.5 size-4 shrink-0" aria-hidden />
       <div className="grid gap-0.5">
         {title && <p className="font-medium">{title}</p>}

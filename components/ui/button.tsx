@@ -26,7 +26,12 @@ export type ButtonProps = React.ComponentProps<'button'> &
 export function Button({ className, variant, size, asChild, pending, disabled, children, ...props }: ButtonProps) {
   const Comp = asChild ? Slot.Root : 'button';
   return (
-    <Comp className={cn(buttonVariants({ variant, size }), className)} disabled={disabled || pending} aria-busy={pending || undefined} {...props}>
+    <Comp
+      className={cn(buttonVariants({ variant, size }), className)}
+      disabled={disabled || pending}
+      aria-busy={pending || undefined}
+      {...props}
+    >
       {asChild ? (
         children
       ) : (

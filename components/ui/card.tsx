@@ -4,7 +4,17 @@ export function Card({ className, ...props }: React.ComponentProps<'section'>) {
   return <section className={cn('rounded-lg border bg-card shadow-xs', className)} {...props} />;
 }
 
-export function CardHeader({ title, description, actions, className }: { title: React.ReactNode; description?: React.ReactNode; actions?: React.ReactNode; className?: string }) {
+export function CardHeader({
+  title,
+  description,
+  actions,
+  className,
+}: {
+  title: React.ReactNode;
+  description?: React.ReactNode;
+  actions?: React.ReactNode;
+  className?: string;
+}) {
   return (
     <div className={cn('flex flex-wrap items-start justify-between gap-3 border-b px-5 py-4', className)}>
       <div className="grid gap-1">

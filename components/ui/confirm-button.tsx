@@ -69,7 +69,9 @@ export function ConfirmButton({
               pending={pending}
               onClick={() =>
                 startTransition(async () => {
-                  const result = await run().catch(() => ({ serverError: undefined, validationErrors: undefined }) as ActionOutcome);
+                  const result = await run().catch(
+                    () => ({ serverError: undefined, validationErrors: undefined }) as ActionOutcome,
+                  );
                   if (!result || result.serverError || result.validationErrors || result.data === undefined) {
                     setError(failureMessage(result ?? {}));
                     return;

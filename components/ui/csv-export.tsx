@@ -26,7 +26,11 @@ export function CsvExport({ href, label = 'Export CSV' }: { href: string; label?
           <Download aria-hidden /> {label}
         </a>
       </Button>
-      <label htmlFor={id} className="inline-flex items-center gap-1.5 text-sm text-muted-foreground" title="Adds a byte order mark so Excel reads accented names correctly">
+      <label
+        htmlFor={id}
+        className="inline-flex items-center gap-1.5 text-sm text-muted-foreground"
+        title="Adds a byte order mark so Excel reads accented names correctly"
+      >
         <input id={id} type="checkbox" checked={forExcel} onChange={(e) => setForExcel(e.target.checked)} /> For Excel
       </label>
     </span>

@@ -9,7 +9,17 @@ export const DialogTrigger = D.Trigger;
 export const DialogClose = D.Close;
 
 /** A modal with focus trap, Escape to close and a labelled title (Radix). */
-export function DialogContent({ title, description, children, className }: { title: string; description?: React.ReactNode; children: React.ReactNode; className?: string }) {
+export function DialogContent({
+  title,
+  description,
+  children,
+  className,
+}: {
+  title: string;
+  description?: React.ReactNode;
+  children: React.ReactNode;
+  className?: string;
+}) {
   return (
     <D.Portal>
       <D.Overlay className="fixed inset-0 z-40 bg-black/40 backdrop-blur-[1px]" />
@@ -25,7 +35,10 @@ export function DialogContent({ title, description, children, className }: { tit
           {description && <D.Description className="text-sm text-muted-foreground">{description}</D.Description>}
         </div>
         {children}
-        <D.Close className="absolute right-3 top-3 rounded-md p-1.5 text-muted-foreground hover:bg-muted" aria-label="Close">
+        <D.Close
+          className="absolute right-3 top-3 rounded-md p-1.5 text-muted-foreground hover:bg-muted"
+          aria-label="Close"
+        >
           <X className="size-4" aria-hidden />
         </D.Close>
       </D.Content>

@@ -10,7 +10,17 @@ import { useRouter } from 'next/navigation';
  * the tab is hidden, and says so when it cannot reach the server. `version` is the fingerprint
  * the server rendered the page with: a change between rendering and the first poll still shows.
  */
-export function LiveRefresh({ url, version, fast = false, label = 'Live' }: { url: string; version?: string; fast?: boolean; label?: string }) {
+export function LiveRefresh({
+  url,
+  version,
+  fast = false,
+  label = 'Live',
+}: {
+  url: string;
+  version?: string;
+  fast?: boolean;
+  label?: string;
+}) {
   const router = useRouter();
   const last = useRef<string | null>(version ?? null);
   const [offline, setOffline] = useState(false);

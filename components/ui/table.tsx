@@ -1,8 +1,13 @@
 import { cn } from '@/lib/ui/cn';
 
-export function Table({ className, caption, children, ...props }: React.ComponentProps<'table'> & { caption?: string }) {
+export function Table({
+  className,
+  caption,
+  children,
+  ...props
+}: React.ComponentProps<'table'> & { caption?: string }) {
   return (
-    <div className="w-full overflow-x-auto">
+    <div className="relative w-full overflow-x-auto">
       <table className={cn('w-full caption-bottom text-sm', className)} {...props}>
         {caption && <caption className="sr-only">{caption}</caption>}
         {children}
@@ -12,7 +17,16 @@ export function Table({ className, caption, children, ...props }: React.Componen
 }
 
 export function Th({ className, ...props }: React.ComponentProps<'th'>) {
-  return <th scope="col" className={cn('h-9 whitespace-nowrap border-b px-4 text-left align-middle text-xs font-medium uppercase tracking-wide text-muted-foreground', className)} {...props} />;
+  return (
+    <th
+      scope="col"
+      className={cn(
+        'h-9 whitespace-nowrap border-b px-4 text-left align-middle text-xs font-medium uppercase tracking-wide text-muted-foreground',
+        className,
+      )}
+      {...props}
+    />
+  );
 }
 
 export function Td({ className, ...props }: React.ComponentProps<'td'>) {

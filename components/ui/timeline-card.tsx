@@ -9,13 +9,30 @@ const sourceBadges: Record<string, { label: string; tone: 'accent' | 'neutral' |
   sync: { label: 'Read from Klarna', tone: 'warning' },
 };
 
-export type TimelineEntry = { id: number; occurredAt: Date; source: string; summary: React.ReactNode; actorEmail: string | null; amount?: React.ReactNode };
+export type TimelineEntry = {
+  id: number;
+  occurredAt: Date;
+  source: string;
+  summary: React.ReactNode;
+  actorEmail: string | null;
+  amount?: React.ReactNode;
+};
 
 /**
  * A merchant's, payment's or payment link's history: Klarna's webhooks, changes made here and
  * differences found on reading from Klarna, newest first. `withAmount` adds an amount column.
  */
-export function TimelineCard({ rows, description, empty, withAmount = false }: { rows: TimelineEntry[]; description: string; empty: string; withAmount?: boolean }) {
+export function TimelineCard({
+  rows,
+  description,
+  empty,
+  withAmount = false,
+}: {
+  rows: TimelineEntry[];
+  description: string;
+  empty: string;
+  withAmount?: boolean;
+}) {
   return (
     <Card>
       <CardHeader title="Timeline" description={description} />

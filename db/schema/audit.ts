@@ -32,7 +32,9 @@ export const auditLog = pgTable(
     index('audit_log_actor_idx').on(t.actorId, t.occurredAt.desc(), t.id.desc()),
     index('audit_log_action_idx').on(t.action, t.occurredAt.desc(), t.id.desc()),
     // recordAuditOnce: is this intent (key) already recorded?
-    index('audit_log_idempotency_key_idx').on(t.idempotencyKey, t.action).where(sql`${t.idempotencyKey} is not null`),
+    index('audit_log_idempotency_key_idx')
+      .on(t.idempotencyKey, t.action)
+      .where(sql`${t.idempotencyKey} is not null`),
   ],
 );
 

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from './users';
 
 /** Every HTTP attempt the dashboard made to Klarna (lib/klarna/client.ts), bodies redacted. */
@@ -30,7 +41,9 @@ export const apiRequests = pgTable(
     personalDataMasked: boolean('personal_data_masked').notNull().default(true),
   },
   (t) => [
-    index('api_requests_unmasked_idx').on(t.id).where(sql`not ${t.personalDataMasked}`),
+    index('api_requests_unmasked_idx')
+      .on(t.id)
+      .where(sql`not ${t.personalDataMasked}`),
     index('api_requests_occurred_idx').on(t.occurredAt.desc(), t.id.desc()),
     index('api_requests_idempotency_key_idx').on(t.idempotencyKey),
     index('api_requests_error_id_idx').on(t.errorId),
@@ -62,7 +75,12 @@ export const klarnaCredentials = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     verifiedAt: timestamp('verified_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('klarna_credentials_one_active_key').on(t.environment).where(sql`${t.active}`), index('klarna_credentials_created_idx').on(t.createdAt)],
+  (t) => [
+    uniqueIndex('klarna_credentials_one_active_key')
+      .on(t.environment)
+      .where(sql`${t.active}`),
+    index('klarna_credentials_created_idx').on(t.createdAt),
+  ],
 );
 export type KlarnaCredentialRow = typeof klarnaCredentials.$inferSelect;
 
@@ -144,7 +162,9 @@ export const webhookEvents = pgTable(
     notStoredCount: integer('not_stored_count').notNull().default(0),
   },
   (t) => [
-    uniqueIndex('webhook_events_event_id_key').on(t.eventId).where(sql`${t.verdict} = 'valid'`),
+    uniqueIndex('webhook_events_event_id_key')
+      .on(t.eventId)
+      .where(sql`${t.verdict} = 'valid'`),
     // Rows arrive in received_at order, so a BRIN index serves the time filter at almost no
     // cost per insert (the receiver's hot path).
     index('webhook_events_received_brin').using('brin', t.receivedAt),

@@ -65,7 +65,9 @@ export const merchantTimeline = pgTable(
   },
   (t) => [
     index('merchant_timeline_account_idx').on(t.accountId, t.occurredAt.desc(), t.id.desc()),
-    uniqueIndex('merchant_timeline_event_idx').on(t.eventId).where(sql`${t.eventId} is not null`),
+    uniqueIndex('merchant_timeline_event_idx')
+      .on(t.eventId)
+      .where(sql`${t.eventId} is not null`),
   ],
 );
 export type MerchantTimelineRow = typeof merchantTimeline.$inferSelect;

@@ -69,7 +69,9 @@ export const paymentTimeline = pgTable(
   (t) => [
     index('payment_timeline_transaction_idx').on(t.paymentTransactionId, t.occurredAt.desc(), t.id.desc()),
     index('payment_timeline_request_idx').on(t.paymentRequestId, t.occurredAt.desc(), t.id.desc()),
-    uniqueIndex('payment_timeline_event_idx').on(t.eventId).where(sql`${t.eventId} is not null`),
+    uniqueIndex('payment_timeline_event_idx')
+      .on(t.eventId)
+      .where(sql`${t.eventId} is not null`),
   ],
 );
 export type PaymentTimelineRow = typeof paymentTimeline.$inferSelect;
@@ -128,7 +130,10 @@ export const paymentOperations = pgTable(
     taxFixed: bigint('tax_fixed', { mode: 'number' }),
     taxVariable: bigint('tax_variable', { mode: 'number' }),
   },
-  (t) => [index('payment_operations_transaction_idx').on(t.paymentTransactionId), index('payment_operations_occurred_idx').on(t.occurredAt)],
+  (t) => [
+    index('payment_operations_transaction_idx').on(t.paymentTransactionId),
+    index('payment_operations_occurred_idx').on(t.occurredAt),
+  ],
 );
 export type PaymentOperationRow = typeof paymentOperations.$inferSelect;
 

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from './users';
 
 /**
@@ -67,7 +78,9 @@ export const settlementImports = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('settlement_imports_sha_idx').on(t.sha256).where(sql`${t.status} <> 'failed'`),
+    uniqueIndex('settlement_imports_sha_idx')
+      .on(t.sha256)
+      .where(sql`${t.status} <> 'failed'`),
     index('settlement_imports_created_idx').on(t.createdAt.desc()),
   ],
 );
@@ -187,7 +200,10 @@ export const settlementMissing = pgTable(
     resolvedByEmail: text('resolved_by_email'),
     resolutionNote: text('resolution_note'),
   },
-  (t) => [primaryKey({ columns: [t.importId, t.operationId] }), index('settlement_missing_settlement_idx').on(t.settlementId)],
+  (t) => [
+    primaryKey({ columns: [t.importId, t.operationId] }),
+    index('settlement_missing_settlement_idx').on(t.settlementId),
+  ],
 );
 export type SettlementMissingRow = typeof settlementMissing.$inferSelect;
 
@@ -219,7 +235,10 @@ export const settlements = pgTable(
     missingCount: integer('missing_count').notNull(),
     reconciledAt: timestamp('reconciled_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('settlements_period_idx').on(t.periodEnd.desc(), t.settlementId), index('settlements_currency_idx').on(t.currency, t.periodEnd.desc())],
+  (t) => [
+    index('settlements_period_idx').on(t.periodEnd.desc(), t.settlementId),
+    index('settlements_currency_idx').on(t.currency, t.periodEnd.desc()),
+  ],
 );
 export type SettlementRow = typeof settlements.$inferSelect;
 
@@ -268,6 +287,9 @@ export const settlementReissues = pgTable(
     decidedBy: uuid('decided_by').references(() => users.id),
     decidedByEmail: text('decided_by_email'),
   },
-  (t) => [uniqueIndex('settlement_reissues_import_idx').on(t.settlementId, t.importId), index('settlement_reissues_settlement_idx').on(t.settlementId, t.createdAt.desc())],
+  (t) => [
+    uniqueIndex('settlement_reissues_import_idx').on(t.settlementId, t.importId),
+    index('settlement_reissues_settlement_idx').on(t.settlementId, t.createdAt.desc()),
+  ],
 );
 export type SettlementReissueRow = typeof settlementReissues.$inferSelect;

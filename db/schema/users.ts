@@ -1,4 +1,16 @@
-import { bigint, bigserial, boolean, index, integer, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export const userRole = pgEnum('user_role', ['admin', 'operator', 'viewer']);
 
@@ -66,7 +78,15 @@ export const userSessions = pgTable(
     userAgent: text('user_agent'),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     endedReason: text('ended_reason', {
-      enum: ['sign_out', 'signed_out_by_self', 'ended_by_admin', 'password_changed', 'password_reset', 'second_factor_reset', 'disabled'],
+      enum: [
+        'sign_out',
+        'signed_out_by_self',
+        'ended_by_admin',
+        'password_changed',
+        'password_reset',
+        'second_factor_reset',
+        'disabled',
+      ],
     }),
   },
   (t) => [index('user_sessions_user_idx').on(t.userId, t.createdAt)],

@@ -8,7 +8,12 @@ describeEachDriver('audit log', (db) => {
     const { actor } = await createUser(db(), { role: 'admin' });
     // Same-millisecond inserts are the hard case for a timestamp cursor.
     for (let i = 0; i < 25; i++) {
-      await recordAudit(db(), { actor, action: 'users.create', target: { type: 'user', id: `u${i}` }, requestId: `req-${i}` });
+      await recordAudit(db(), {
+        actor,
+        action: 'users.create',
+        target: { type: 'user', id: `u${i}` },
+        requestId: `req-${i}`,
+      });
     }
     const seen: string[] = [];
     let cursor: string | undefined;

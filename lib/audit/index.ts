@@ -45,14 +45,24 @@ export async function recordAudit(db: AuditDb, entry: AuditEntry): Promise<void>
  * Concurrent replays queue on a transaction-scoped advisory lock on the key, so exactly one
  * writes, on every instance.
  */
-export async function recordAuditOnce(db: AuditDb, entry: AuditEntry & { idempotencyKey: string }, alongside?: (tx: Db) => Promise<void>): Promise<boolean> {
+export async function recordAuditOnce(
+  db: AuditDb,
+  entry: AuditEntry & { idempotencyKey: string },
+  alongside?: (tx: Db) => Promise<void>,
+): Promise<boolean> {
   const outcome = entry.outcome ?? 'success';
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_ONCE_LOCK}, hashtext(${entry.idempotencyKey}))`);
     const [seen] = await tx
       .select({ id: auditLog.id })
       .from(auditLog)
-      .where(and(eq(auditLog.idempotencyKey, entry.idempotencyKey), eq(auditLog.action, entry.action), eq(auditLog.outcome, outcome)))
+      .where(
+        and(
+          eq(auditLog.idempotencyKey, entry.idempotencyKey),
+          eq(auditLog.action, entry.action),
+          eq(auditLog.outcome, outcome),
+        ),
+      )
       .limit(1);
     if (seen) return false;
     await alongside?.(tx);

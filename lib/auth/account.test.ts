@@ -21,7 +21,9 @@ describeEachDriver('own account security', (db) => {
     expect(row!.totpSecret).toBeNull();
     expect(row!.totpPendingSecret).not.toContain(secret);
 
-    await expect(confirmTotpEnrolment(db(), actor, { code: totpCode(secret, Date.now() - 300_000) }, ctx)).rejects.toThrow(InputError);
+    await expect(
+      confirmTotpEnrolment(db(), actor, { code: totpCode(secret, Date.now() - 300_000) }, ctx),
+    ).rejects.toThrow(InputError);
     await confirmTotpEnrolment(db(), actor, { code: totpCode(secret) }, ctx);
     [row] = await db().select().from(users).where(eq(users.id, actor.id));
     expect(row!.totpSecret).toMatch(/^v1\./);
@@ -35,7 +37,9 @@ describeEachDriver('own account security', (db) => {
     const { actor } = await createUser(db());
     const { secret } = await beginTotpEnrolment(db(), actor, ctx);
     await confirmTotpEnrolment(db(), actor, { code: totpCode(secret) }, ctx);
-    await expect(disableOwnTotp(db(), actor, { password: 'not my password!' }, ctx)).rejects.toMatchObject({ fields: { password: ['Your password is not correct.'] } });
+    await expect(disableOwnTotp(db(), actor, { password: 'not my password!' }, ctx)).rejects.toMatchObject({
+      fields: { password: ['Your password is not correct.'] },
+    });
     await disableOwnTotp(db(), actor, { password: TEST_PASSWORD }, ctx);
     const [row] = await db().select().from(users).where(eq(users.id, actor.id));
     expect(row!.totpSecret).toBeNull();
@@ -56,16 +60,27 @@ describeEachDriver('own account security', (db) => {
 
   it('changes the password after checking the current one and the policy, ending all sessions', async () => {
     const { actor, row: before } = await createUser(db());
-    await expect(changeOwnPassword(db(), actor, { currentPassword: 'wrong wrong wrong', newPassword: 'a fine new passphrase' }, ctx)).rejects.toMatchObject({
+    await expect(
+      changeOwnPassword(
+        db(),
+        actor,
+        { currentPassword: 'wrong wrong wrong', newPassword: 'a fine new passphrase' },
+        ctx,
+      ),
+    ).rejects.toMatchObject({
       fields: { currentPassword: ['Your current password is not correct.'] },
     });
-    await expect(changeOwnPassword(db(), actor, { currentPassword: TEST_PASSWORD, newPassword: 'short' }, ctx)).rejects.toMatchObject({
+    await expect(
+      changeOwnPassword(db(), actor, { currentPassword: TEST_PASSWORD, newPassword: 'short' }, ctx),
+    ).rejects.toMatchObject({
       fields: { newPassword: ['Use at least 14 characters (this has 5).'] },
     });
     await changeOwnPassword(db(), actor, { currentPassword: TEST_PASSWORD, newPassword: 'a fine new passphrase' }, ctx);
     const [row] = await db().select().from(users).where(eq(users.id, actor.id));
     expect(await verifyPassword(row!.passwordHash, 'a fine new passphrase')).toBe(true);
     expect(row!.sessionVersion).toBe(before.sessionVersion + 1);
-    expect((await listAudit(db(), { actor: actor.id, action: 'auth.password_changed' })).rows[0]?.requestId).toBe('req-acct');
+    expect((await listAudit(db(), { actor: actor.id, action: 'auth.password_changed' })).rows[0]?.requestId).toBe(
+      'req-acct',
+    );
   });
 });

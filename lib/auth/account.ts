@@ -20,7 +20,12 @@ export const changePasswordInputSchema = z.object({
   newPassword: z.string().max(1024),
 });
 
-export const totpCodeInputSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6-digit code from your app') });
+export const totpCodeInputSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'Enter the 6-digit code from your app'),
+});
 export const passwordConfirmInputSchema = z.object({ password: z.string().min(1, 'Enter your password').max(1024) });
 
 async function loadSelf(db: Db, actor: Actor): Promise<UserRow> {
@@ -30,12 +35,19 @@ async function loadSelf(db: Db, actor: Actor): Promise<UserRow> {
 }
 
 /** Changes the password and ends every session of this user, this one included. */
-export async function changeOwnPassword(db: Db, actor: Actor | null, input: z.input<typeof changePasswordInputSchema>, ctx: Ctx) {
+export async function changeOwnPassword(
+  db: Db,
+  actor: Actor | null,
+  input: z.input<typeof changePasswordInputSchema>,
+  ctx: Ctx,
+) {
   assertCan(actor, 'account.manage-own');
   const { currentPassword, newPassword } = changePasswordInputSchema.parse(input);
   const self = await loadSelf(db, actor);
   if (!(await verifyPassword(self.passwordHash, currentPassword))) {
-    throw new InputError('Your current password is not correct.', { currentPassword: ['Your current password is not correct.'] });
+    throw new InputError('Your current password is not correct.', {
+      currentPassword: ['Your current password is not correct.'],
+    });
   }
   const problems = passwordProblems(newPassword, { email: self.email });
   if (newPassword === currentPassword) problems.push('Choose a password different from the current one.');
@@ -44,10 +56,21 @@ export async function changeOwnPassword(db: Db, actor: Actor | null, input: z.in
   await db.transaction(async (tx) => {
     await tx
       .update(users)
-      .set({ passwordHash, mustChangePassword: false, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+      .set({
+        passwordHash,
+        mustChangePassword: false,
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+        updatedAt: new Date(),
+      })
       .where(eq(users.id, actor.id));
     const endedSessions = await endUserSessions(tx, actor.id, 'password_changed');
-    await recordAudit(tx, { actor, action: 'auth.password_changed', target: { type: 'user', id: actor.id }, details: { via: 'account', endedSessions }, requestId: ctx.requestId });
+    await recordAudit(tx, {
+      actor,
+      action: 'auth.password_changed',
+      target: { type: 'user', id: actor.id },
+      details: { via: 'account', endedSessions },
+      requestId: ctx.requestId,
+    });
   });
 }
 
@@ -64,24 +87,47 @@ export async function beginTotpEnrolment(db: Db, actor: Actor | null, ctx: Ctx) 
   return { secret, qrDataUrl: await totpQrDataUrl(secret, self.email) };
 }
 
-export async function confirmTotpEnrolment(db: Db, actor: Actor | null, input: z.input<typeof totpCodeInputSchema>, ctx: Ctx) {
+export async function confirmTotpEnrolment(
+  db: Db,
+  actor: Actor | null,
+  input: z.input<typeof totpCodeInputSchema>,
+  ctx: Ctx,
+) {
   assertCan(actor, 'account.manage-own');
   const { code } = totpCodeInputSchema.parse(input);
   const self = await loadSelf(db, actor);
   const pending = openPendingTotpSecret(self, ctx.keyring);
   if (!pending) throw new InputError('Start enrolment again: no enrolment is in progress.');
   const step = verifyTotp(pending, code);
-  if (step === null) throw new InputError('That code does not match. Check the time on your phone and try the next code.', { code: ['That code does not match.'] });
+  if (step === null)
+    throw new InputError('That code does not match. Check the time on your phone and try the next code.', {
+      code: ['That code does not match.'],
+    });
   await db.transaction(async (tx) => {
     await tx
       .update(users)
-      .set({ totpSecret: sealTotpSecret(actor.id, pending, ctx.keyring, 'active'), totpPendingSecret: null, totpLastStep: step, updatedAt: new Date() })
+      .set({
+        totpSecret: sealTotpSecret(actor.id, pending, ctx.keyring, 'active'),
+        totpPendingSecret: null,
+        totpLastStep: step,
+        updatedAt: new Date(),
+      })
       .where(eq(users.id, actor.id));
-    await recordAudit(tx, { actor, action: 'auth.totp_enabled', target: { type: 'user', id: actor.id }, requestId: ctx.requestId });
+    await recordAudit(tx, {
+      actor,
+      action: 'auth.totp_enabled',
+      target: { type: 'user', id: actor.id },
+      requestId: ctx.requestId,
+    });
   });
 }
 
-export async function disableOwnTotp(db: Db, actor: Actor | null, input: z.input<typeof passwordConfirmInputSchema>, ctx: Ctx) {
+export async function disableOwnTotp(
+  db: Db,
+  actor: Actor | null,
+  input: z.input<typeof passwordConfirmInputSchema>,
+  ctx: Ctx,
+) {
   assertCan(actor, 'account.manage-own');
   const { password } = passwordConfirmInputSchema.parse(input);
   const self = await loadSelf(db, actor);
@@ -89,7 +135,15 @@ export async function disableOwnTotp(db: Db, actor: Actor | null, input: z.input
     throw new InputError('Your password is not correct.', { password: ['Your password is not correct.'] });
   }
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ totpSecret: null, totpPendingSecret: null, totpLastStep: null, updatedAt: new Date() }).where(eq(users.id, actor.id));
-    await recordAudit(tx, { actor, action: 'auth.totp_disabled', target: { type: 'user', id: actor.id }, requestId: ctx.requestId });
+    await tx
+      .update(users)
+      .set({ totpSecret: null, totpPendingSecret: null, totpLastStep: null, updatedAt: new Date() })
+      .where(eq(users.id, actor.id));
+    await recordAudit(tx, {
+      actor,
+      action: 'auth.totp_disabled',
+      target: { type: 'user', id: actor.id },
+      requestId: ctx.requestId,
+    });
   });
 }

@@ -39,7 +39,14 @@ describe('safeCallbackPath', () => {
   });
 
   it('never returns something a browser would read as another host', () => {
-    for (const raw of ['/\t/evil.example', '//evil.example', '/\\evil.example', '/.//evil.example', 'https:evil.example', '/..//evil.example']) {
+    for (const raw of [
+      '/\t/evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      '/.//evil.example',
+      'https:evil.example',
+      '/..//evil.example',
+    ]) {
       const path = safeCallbackPath(raw, origin);
       expect(new URL(path, origin).origin).toBe(origin);
       expect(path.startsWith('//')).toBe(false);

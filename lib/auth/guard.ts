@@ -31,8 +31,13 @@ export type SessionClaims = { uid: string; sv: number; sat: number; sid: string 
  * since (session version), or older than 8 hours. The role comes from the database, so a
  * role change applies on the next request. Notes activity at most once a minute.
  */
-export async function loadActor(db: Db, claims: Partial<SessionClaims> | null, now = Date.now()): Promise<Actor | null> {
-  if (!claims?.uid || typeof claims.sv !== 'number' || typeof claims.sat !== 'number' || typeof claims.sid !== 'string') return null;
+export async function loadActor(
+  db: Db,
+  claims: Partial<SessionClaims> | null,
+  now = Date.now(),
+): Promise<Actor | null> {
+  if (!claims?.uid || typeof claims.sv !== 'number' || typeof claims.sat !== 'number' || typeof claims.sid !== 'string')
+    return null;
   if (now - claims.sat > SESSION_MAX_AGE_SECONDS * 1000) return null;
   if (!z.uuid().safeParse(claims.sid).success) return null;
   const [found] = await db
@@ -49,9 +54,18 @@ export async function loadActor(db: Db, claims: Partial<SessionClaims> | null, n
     await db
       .update(userSessions)
       .set({ lastSeenAt: new Date(now) })
-      .where(and(eq(userSessions.id, claims.sid), lt(userSessions.lastSeenAt, new Date(now - LAST_SEEN_RESOLUTION_MS))));
+      .where(
+        and(eq(userSessions.id, claims.sid), lt(userSessions.lastSeenAt, new Date(now - LAST_SEEN_RESOLUTION_MS))),
+      );
   }
-  return { id: user.id, email: user.email, name: user.name, role: user.role, totpEnabled: Boolean(user.totpSecret), sessionId: claims.sid };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    totpEnabled: Boolean(user.totpSecret),
+    sessionId: claims.sid,
+  };
 }
 
 /** last_seen_at of a session moves on at most this often. */

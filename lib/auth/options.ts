@@ -52,7 +52,12 @@ export function authOptions(): NextAuthOptions {
             },
           );
           if (!result.ok) throw new Error(JSON.stringify(result));
-          const claims: SessionClaims = { uid: result.user.id, sv: result.user.sessionVersion, sat: Date.now(), sid: result.sessionId };
+          const claims: SessionClaims = {
+            uid: result.user.id,
+            sv: result.user.sessionVersion,
+            sat: Date.now(),
+            sid: result.sessionId,
+          };
           return { id: result.user.id, email: result.user.email, name: result.user.name, ...claims };
         },
       }),
@@ -89,8 +94,17 @@ export function authOptions(): NextAuthOptions {
         const db = getDb();
         const sid = typeof token?.sid === 'string' ? token.sid : null;
         const ended = sid ? await endSession(db, sid, 'sign_out') : false;
-        const [user] = await db.select({ id: users.id, email: users.email, role: users.role }).from(users).where(eq(users.id, uid));
-        if (user) await recordAudit(db, { actor: user, action: 'auth.sign_out', target: { type: 'user', id: uid }, details: { sessionId: sid, ended } });
+        const [user] = await db
+          .select({ id: users.id, email: users.email, role: users.role })
+          .from(users)
+          .where(eq(users.id, uid));
+        if (user)
+          await recordAudit(db, {
+            actor: user,
+            action: 'auth.sign_out',
+            target: { type: 'user', id: uid },
+            details: { sessionId: sid, ended },
+          });
       },
     },
   };

@@ -21,7 +21,8 @@ export function capabilityForPath(pathname: string): Capability {
   const path = pathname.split(/[?#]/, 1)[0] ?? '/';
   let best: { length: number; capability: Capability } | null = null;
   for (const [prefix, capability] of pageCapabilities) {
-    if ((path === prefix || path.startsWith(`${prefix}/`)) && (!best || prefix.length > best.length)) best = { length: prefix.length, capability };
+    if ((path === prefix || path.startsWith(`${prefix}/`)) && (!best || prefix.length > best.length))
+      best = { length: prefix.length, capability };
   }
   return best?.capability ?? 'dashboard.read';
 }

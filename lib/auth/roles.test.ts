@@ -19,7 +19,13 @@ const expected: Record<Capability, Record<Role, boolean>> = {
   'settlements.reconcile': { viewer: false, operator: true, admin: true },
 };
 
-const actor = (role: Role): Actor => ({ id: '00000000-0000-4000-8000-000000000000', email: 'x@example.com', name: 'X', role, totpEnabled: false });
+const actor = (role: Role): Actor => ({
+  id: '00000000-0000-4000-8000-000000000000',
+  email: 'x@example.com',
+  name: 'X',
+  role,
+  totpEnabled: false,
+});
 
 describe('role guard matrix', () => {
   it('covers every capability', () => {
@@ -42,6 +48,8 @@ describe('role guard matrix', () => {
   });
 
   it('says which role is needed', () => {
-    expect(() => assertCan(actor('viewer'), 'users.manage')).toThrow('Your role (Viewer) may not manage users; it needs Admin.');
+    expect(() => assertCan(actor('viewer'), 'users.manage')).toThrow(
+      'Your role (Viewer) may not manage users; it needs Admin.',
+    );
   });
 });

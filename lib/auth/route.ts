@@ -4,7 +4,10 @@ import type { Capability } from '@/lib/auth/roles';
 import { ForbiddenError, toResponse, UnauthenticatedError } from '@/lib/errors';
 
 /** A route handler's role check: the actor, or the JSON answer (401/403) to send instead. */
-export async function routeActor(capability: Capability, attempted: string): Promise<{ actor: Actor; denied?: undefined } | { actor?: undefined; denied: Response }> {
+export async function routeActor(
+  capability: Capability,
+  attempted: string,
+): Promise<{ actor: Actor; denied?: undefined } | { actor?: undefined; denied: Response }> {
   try {
     return { actor: await requireCapability(capability, attempted) };
   } catch (error) {

@@ -12,27 +12,52 @@ import { describeUserAgent } from './user-agent';
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Ctx = { requestId?: string | null; now?: Date };
 
-export async function startSession(db: Db | Tx, input: { userId: string; ip: string | null; userAgent: string | null; now?: Date }): Promise<string> {
+export async function startSession(
+  db: Db | Tx,
+  input: { userId: string; ip: string | null; userAgent: string | null; now?: Date },
+): Promise<string> {
   const now = input.now ?? new Date();
   const [row] = await db
     .insert(userSessions)
-    .values({ userId: input.userId, ip: input.ip, userAgent: input.userAgent?.slice(0, 512) ?? null, createdAt: now, lastSeenAt: now })
+    .values({
+      userId: input.userId,
+      ip: input.ip,
+      userAgent: input.userAgent?.slice(0, 512) ?? null,
+      createdAt: now,
+      lastSeenAt: now,
+    })
     .returning({ id: userSessions.id });
   return row!.id;
 }
 
 /** Ends every open session of a user (but `exceptId`); returns how many it ended. */
-export async function endUserSessions(db: Db | Tx, userId: string, reason: SessionEndReason, options: { exceptId?: string; now?: Date } = {}): Promise<number> {
+export async function endUserSessions(
+  db: Db | Tx,
+  userId: string,
+  reason: SessionEndReason,
+  options: { exceptId?: string; now?: Date } = {},
+): Promise<number> {
   const ended = await db
     .update(userSessions)
     .set({ endedAt: options.now ?? new Date(), endedReason: reason })
-    .where(and(eq(userSessions.userId, userId), isNull(userSessions.endedAt), options.exceptId ? ne(userSessions.id, options.exceptId) : undefined))
+    .where(
+      and(
+        eq(userSessions.userId, userId),
+        isNull(userSessions.endedAt),
+        options.exceptId ? ne(userSessions.id, options.exceptId) : undefined,
+      ),
+    )
     .returning({ id: userSessions.id });
   return ended.length;
 }
 
 /** Ends one session (sign-out). Returns false when it was already ended or never existed. */
-export async function endSession(db: Db | Tx, sessionId: string, reason: SessionEndReason, now = new Date()): Promise<boolean> {
+export async function endSession(
+  db: Db | Tx,
+  sessionId: string,
+  reason: SessionEndReason,
+  now = new Date(),
+): Promise<boolean> {
   if (!z.uuid().safeParse(sessionId).success) return false;
   const ended = await db
     .update(userSessions)
@@ -45,7 +70,11 @@ export async function endSession(db: Db | Tx, sessionId: string, reason: Session
 /** Whether a session record exists and has not ended (the user checks are loadActor's). */
 export async function isSessionOpen(db: Db, sessionId: string): Promise<boolean> {
   if (!z.uuid().safeParse(sessionId).success) return false;
-  const [row] = await db.select({ id: userSessions.id }).from(userSessions).where(and(eq(userSessions.id, sessionId), isNull(userSessions.endedAt))).limit(1);
+  const [row] = await db
+    .select({ id: userSessions.id })
+    .from(userSessions)
+    .where(and(eq(userSessions.id, sessionId), isNull(userSessions.endedAt)))
+    .limit(1);
   return Boolean(row);
 }
 
@@ -65,20 +94,39 @@ export async function listOwnSessions(db: Db, actor: Actor | null, ctx: Ctx = {}
   const rows = await db
     .select()
     .from(userSessions)
-    .where(and(eq(userSessions.userId, actor.id), isNull(userSessions.endedAt), gt(userSessions.createdAt, new Date(now.getTime() - SESSION_MAX_AGE_SECONDS * 1000))))
+    .where(
+      and(
+        eq(userSessions.userId, actor.id),
+        isNull(userSessions.endedAt),
+        gt(userSessions.createdAt, new Date(now.getTime() - SESSION_MAX_AGE_SECONDS * 1000)),
+      ),
+    )
     .orderBy(desc(userSessions.lastSeenAt));
   return rows
-    .map((row) => ({ id: row.id, current: row.id === actor.sessionId, device: describeUserAgent(row.userAgent), ip: row.ip, createdAt: row.createdAt, lastSeenAt: row.lastSeenAt }))
+    .map((row) => ({
+      id: row.id,
+      current: row.id === actor.sessionId,
+      device: describeUserAgent(row.userAgent),
+      ip: row.ip,
+      createdAt: row.createdAt,
+      lastSeenAt: row.lastSeenAt,
+    }))
     .sort((a, b) => Number(b.current) - Number(a.current));
 }
 
 export const sessionIdInputSchema = z.object({ sessionId: z.uuid('Unknown session') });
 
 /** "Sign out" one of your other sessions (another browser, a lost laptop). */
-export async function endOwnSession(db: Db, actor: Actor | null, input: z.input<typeof sessionIdInputSchema>, ctx: Ctx = {}): Promise<{ device: string }> {
+export async function endOwnSession(
+  db: Db,
+  actor: Actor | null,
+  input: z.input<typeof sessionIdInputSchema>,
+  ctx: Ctx = {},
+): Promise<{ device: string }> {
   assertCan(actor, 'account.manage-own');
   const { sessionId } = sessionIdInputSchema.parse(input);
-  if (sessionId === actor.sessionId) throw new InputError('This is the session you are using: use "Sign out" in the account menu instead.');
+  if (sessionId === actor.sessionId)
+    throw new InputError('This is the session you are using: use "Sign out" in the account menu instead.');
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(userSessions)
@@ -88,7 +136,13 @@ export async function endOwnSession(db: Db, actor: Actor | null, input: z.input<
     // Someone else's session id reads as unknown, never as "not yours".
     if (!row) throw new NotFoundError('This session has already ended.');
     const device = describeUserAgent(row.userAgent);
-    await recordAudit(tx, { actor, action: 'auth.session_ended', target: { type: 'user', id: actor.id }, details: { sessionId, device, ip: row.ip }, requestId: ctx.requestId });
+    await recordAudit(tx, {
+      actor,
+      action: 'auth.session_ended',
+      target: { type: 'user', id: actor.id },
+      details: { sessionId, device, ip: row.ip },
+      requestId: ctx.requestId,
+    });
     return { device };
   });
 }
@@ -100,7 +154,13 @@ export async function endOtherOwnSessions(db: Db, actor: Actor | null, ctx: Ctx 
   if (!current) throw new InputError('This request has no session of its own to keep; sign in again.');
   return db.transaction(async (tx) => {
     const ended = await endUserSessions(tx, actor.id, 'signed_out_by_self', { exceptId: current, now: ctx.now });
-    await recordAudit(tx, { actor, action: 'auth.other_sessions_ended', target: { type: 'user', id: actor.id }, details: { ended }, requestId: ctx.requestId });
+    await recordAudit(tx, {
+      actor,
+      action: 'auth.other_sessions_ended',
+      target: { type: 'user', id: actor.id },
+      details: { ended },
+      requestId: ctx.requestId,
+    });
     return { ended };
   });
 }

@@ -29,7 +29,11 @@ describeEachDriver('sign-in throttle under concurrency', (db) => {
 
   it('verifies at most the limit of passwords when 20 wrong ones arrive at once, then refuses the right one', async () => {
     const { row } = await createUser(db(), { email: 'parallel@example.com' });
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => authenticate(db(), { email: row.email, password: `wrong guess number ${i}` }, ctx(i))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        authenticate(db(), { email: row.email, password: `wrong guess number ${i}` }, ctx(i)),
+      ),
+    );
 
     expect(verified.count).toBeLessThanOrEqual(policy.maxFailuresPerEmail);
     expect(results.filter((r) => !r.ok && r.code === 'INVALID_CREDENTIALS')).toHaveLength(verified.count);

@@ -24,11 +24,27 @@ export type SignInInput = z.input<typeof signInInputSchema>;
  */
 export type SignInResult =
   | { ok: true; user: UserRow; sessionId: string }
-  | { ok: false; code: 'INVALID_CREDENTIALS' | 'ACCOUNT_DISABLED' | 'TOTP_REQUIRED' | 'TOTP_INVALID' | 'TOTP_REUSED' | 'PASSWORD_CHANGE_REQUIRED' }
+  | {
+      ok: false;
+      code:
+        | 'INVALID_CREDENTIALS'
+        | 'ACCOUNT_DISABLED'
+        | 'TOTP_REQUIRED'
+        | 'TOTP_INVALID'
+        | 'TOTP_REUSED'
+        | 'PASSWORD_CHANGE_REQUIRED';
+    }
   | { ok: false; code: 'THROTTLED'; retryAfterSeconds: number }
   | { ok: false; code: 'NEW_PASSWORD_INVALID'; problems: string[] };
 
-export type SignInContext = { ip: string; userAgent?: string | null; policy: ThrottlePolicy; keyring: Keyring; requestId?: string | null; now?: Date };
+export type SignInContext = {
+  ip: string;
+  userAgent?: string | null;
+  policy: ThrottlePolicy;
+  keyring: Keyring;
+  requestId?: string | null;
+  now?: Date;
+};
 
 /**
  * Signs in: throttle check and attempt reservation under one lock (lib/auth/throttle.ts), then
@@ -68,7 +84,10 @@ export async function authenticate(db: Db, input: SignInInput, ctx: SignInContex
       await attempt('second_step');
       return { ok: false, code: 'TOTP_REQUIRED' };
     }
-    const check = checkTotp(openTotpSecret(user, ctx.keyring), totp, { lastUsedStep: user.totpLastStep, timestamp: now.getTime() });
+    const check = checkTotp(openTotpSecret(user, ctx.keyring), totp, {
+      lastUsedStep: user.totpLastStep,
+      timestamp: now.getTime(),
+    });
     if (!check.ok) {
       await attempt('bad_totp');
       return { ok: false, code: check.reason === 'reused' ? 'TOTP_REUSED' : 'TOTP_INVALID' };
@@ -98,7 +117,12 @@ export async function authenticate(db: Db, input: SignInInput, ctx: SignInContex
         lastSignInAt: now,
         ...(totpStep !== null ? { totpLastStep: totpStep } : {}),
         ...(newHash
-          ? { passwordHash: newHash, mustChangePassword: false, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: now }
+          ? {
+              passwordHash: newHash,
+              mustChangePassword: false,
+              sessionVersion: sql`${users.sessionVersion} + 1`,
+              updatedAt: now,
+            }
           : {}),
       })
       .where(
@@ -114,10 +138,22 @@ export async function authenticate(db: Db, input: SignInInput, ctx: SignInContex
     if (newHash) {
       // The one-time password's sessions (if any) end with it.
       await endUserSessions(tx, user.id, 'password_changed', { now });
-      await recordAudit(tx, { actor, action: 'auth.password_changed', target: { type: 'user', id: user.id }, details: { via: 'sign-in' }, requestId: ctx.requestId });
+      await recordAudit(tx, {
+        actor,
+        action: 'auth.password_changed',
+        target: { type: 'user', id: user.id },
+        details: { via: 'sign-in' },
+        requestId: ctx.requestId,
+      });
     }
     const sessionId = await startSession(tx, { userId: user.id, ip: ctx.ip, userAgent: ctx.userAgent ?? null, now });
-    await recordAudit(tx, { actor, action: 'auth.sign_in', target: { type: 'user', id: user.id }, details: { ip: ctx.ip, secondFactor: Boolean(user.totpSecret), sessionId }, requestId: ctx.requestId });
+    await recordAudit(tx, {
+      actor,
+      action: 'auth.sign_in',
+      target: { type: 'user', id: user.id },
+      details: { ip: ctx.ip, secondFactor: Boolean(user.totpSecret), sessionId },
+      requestId: ctx.requestId,
+    });
     await settleAttempt(tx, attemptId, 'success');
     return { user: row, sessionId };
   });

@@ -75,7 +75,12 @@ export type Reservation = { attemptId: number; wait?: undefined } | { attemptId?
  * attempts for one email verify at most the limit's worth of passwords. The lock is held
  * only for these few statements, never while a password is hashed.
  */
-export async function reserveAttempt(db: Db, policy: ThrottlePolicy, key: { email: string; ip: string }, now = new Date()): Promise<Reservation> {
+export async function reserveAttempt(
+  db: Db,
+  policy: ThrottlePolicy,
+  key: { email: string; ip: string },
+  now = new Date(),
+): Promise<Reservation> {
   return db.transaction(async (tx) => {
     // Always email first, then IP: one order everywhere, so two attempts cannot deadlock.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sign-in:email:${key.email}`}))`);
@@ -90,6 +95,10 @@ export async function reserveAttempt(db: Db, policy: ThrottlePolicy, key: { emai
 }
 
 /** Gives a reserved attempt its outcome. */
-export async function settleAttempt(db: Db | Tx, attemptId: number, outcome: Exclude<AttemptOutcome, 'pending' | 'throttled'>): Promise<void> {
+export async function settleAttempt(
+  db: Db | Tx,
+  attemptId: number,
+  outcome: Exclude<AttemptOutcome, 'pending' | 'throttled'>,
+): Promise<void> {
   await db.update(signInAttempts).set({ outcome }).where(eq(signInAttempts.id, attemptId));
 }

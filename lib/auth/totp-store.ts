@@ -13,6 +13,9 @@ export function openTotpSecret(user: Pick<UserRow, 'id' | 'totpSecret'>, keyring
   return openSecret(user.totpSecret, keyring, context(user.id, 'active'));
 }
 
-export function openPendingTotpSecret(user: Pick<UserRow, 'id' | 'totpPendingSecret'>, keyring: Keyring): string | null {
+export function openPendingTotpSecret(
+  user: Pick<UserRow, 'id' | 'totpPendingSecret'>,
+  keyring: Keyring,
+): string | null {
   return user.totpPendingSecret ? openSecret(user.totpPendingSecret, keyring, context(user.id, 'pending')) : null;
 }

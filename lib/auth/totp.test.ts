@@ -22,10 +22,19 @@ describe('TOTP', () => {
 
   it('tells a reused code (right, but its step already used) from a wrong one', () => {
     const step = Math.floor(t0 / 30_000);
-    expect(checkTotp(secret, totpCode(secret, t0), { timestamp: t0, lastUsedStep: step })).toEqual({ ok: false, reason: 'reused' });
+    expect(checkTotp(secret, totpCode(secret, t0), { timestamp: t0, lastUsedStep: step })).toEqual({
+      ok: false,
+      reason: 'reused',
+    });
     // An older step inside the drift window is a reuse too.
-    expect(checkTotp(secret, totpCode(secret, t0 - 30_000), { timestamp: t0, lastUsedStep: step })).toEqual({ ok: false, reason: 'reused' });
-    expect(checkTotp(secret, totpCode(secret, t0 + 30_000), { timestamp: t0, lastUsedStep: step })).toEqual({ ok: true, step: step + 1 });
+    expect(checkTotp(secret, totpCode(secret, t0 - 30_000), { timestamp: t0, lastUsedStep: step })).toEqual({
+      ok: false,
+      reason: 'reused',
+    });
+    expect(checkTotp(secret, totpCode(secret, t0 + 30_000), { timestamp: t0, lastUsedStep: step })).toEqual({
+      ok: true,
+      step: step + 1,
+    });
     const wrong = totpCode(secret, t0) === '000000' ? '111111' : '000000';
     expect(checkTotp(secret, wrong, { timestamp: t0, lastUsedStep: step })).toEqual({ ok: false, reason: 'invalid' });
   });

@@ -6,7 +6,14 @@ const PERIOD = 30;
 const ISSUER = 'Klarna Partner Dashboard';
 
 function totpFor(secretBase32: string, label = ''): TOTP {
-  return new TOTP({ issuer: ISSUER, label, algorithm: 'SHA1', digits: 6, period: PERIOD, secret: Secret.fromBase32(secretBase32) });
+  return new TOTP({
+    issuer: ISSUER,
+    label,
+    algorithm: 'SHA1',
+    digits: 6,
+    period: PERIOD,
+    secret: Secret.fromBase32(secretBase32),
+  });
 }
 
 export function generateTotpSecret(): string {
@@ -33,7 +40,11 @@ export type TotpCheck = { ok: true; step: number } | { ok: false; reason: 'inval
  * not. A right code for a step at or before `lastUsedStep` is `reused` (a code works once),
  * so the person can be told to wait for the next one rather than that it is wrong.
  */
-export function checkTotp(secretBase32: string, code: string, options: { lastUsedStep?: number | null; timestamp?: number } = {}): TotpCheck {
+export function checkTotp(
+  secretBase32: string,
+  code: string,
+  options: { lastUsedStep?: number | null; timestamp?: number } = {},
+): TotpCheck {
   const token = code.replace(/\s+/g, '');
   if (!/^\d{6}$/.test(token)) return { ok: false, reason: 'invalid' };
   const timestamp = options.timestamp ?? Date.now();
@@ -46,7 +57,11 @@ export function checkTotp(secretBase32: string, code: string, options: { lastUse
 }
 
 /** `checkTotp` as the matched step or null (either reason). */
-export function verifyTotp(secretBase32: string, code: string, options: { lastUsedStep?: number | null; timestamp?: number } = {}): number | null {
+export function verifyTotp(
+  secretBase32: string,
+  code: string,
+  options: { lastUsedStep?: number | null; timestamp?: number } = {},
+): number | null {
   const result = checkTotp(secretBase32, code, options);
   return result.ok ? result.step : null;
 }

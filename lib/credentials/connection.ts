@@ -11,8 +11,15 @@ import { KlarnaRateLimiter, seedRateLimits } from '@/lib/klarna/rate-limit';
 import { recordKlarnaAttemptsIn } from '@/lib/klarna/request-log';
 
 /** The Klarna settings of this process, from the environment (lib/env.ts). */
-export function klarnaSettings(config: Pick<Env, 'KLARNA_ENVIRONMENT' | 'KLARNA_BASE_URL' | 'KLARNA_RATE_LIMITS' | 'keyring'>): KlarnaSettings {
-  return { environment: config.KLARNA_ENVIRONMENT, baseUrl: config.KLARNA_BASE_URL, rateLimits: config.KLARNA_RATE_LIMITS, keyring: config.keyring };
+export function klarnaSettings(
+  config: Pick<Env, 'KLARNA_ENVIRONMENT' | 'KLARNA_BASE_URL' | 'KLARNA_RATE_LIMITS' | 'keyring'>,
+): KlarnaSettings {
+  return {
+    environment: config.KLARNA_ENVIRONMENT,
+    baseUrl: config.KLARNA_BASE_URL,
+    rateLimits: config.KLARNA_RATE_LIMITS,
+    keyring: config.keyring,
+  };
 }
 
 export type KlarnaSettings = {
@@ -80,7 +87,8 @@ export async function callKlarna<T>(call: () => Promise<T>, fieldMap: FieldMap =
   try {
     return await call();
   } catch (error) {
-    if (error instanceof KlarnaApiError || error instanceof KlarnaNetworkError) throw new KlarnaRefusedError(error, fieldMap);
+    if (error instanceof KlarnaApiError || error instanceof KlarnaNetworkError)
+      throw new KlarnaRefusedError(error, fieldMap);
     throw error;
   }
 }

@@ -16,15 +16,26 @@ const bootstrapSchema = z.object({ credential_id: z.string(), api_key: z.string(
  * pointing at this dashboard's receiver, so events flow at once. Does nothing once a sandbox
  * key is stored. Returns what it did, for the start-up log.
  */
-export async function provisionSandbox(db: Db, settings: KlarnaSettings, appUrl: string, options: { waitMs?: number } = {}): Promise<string> {
+export async function provisionSandbox(
+  db: Db,
+  settings: KlarnaSettings,
+  appUrl: string,
+  options: { waitMs?: number } = {},
+): Promise<string> {
   if (settings.environment !== 'sandbox') return 'not the sandbox environment';
-  const [existing] = await db.select({ id: klarnaCredentials.id }).from(klarnaCredentials).where(eq(klarnaCredentials.environment, 'sandbox')).limit(1);
+  const [existing] = await db
+    .select({ id: klarnaCredentials.id })
+    .from(klarnaCredentials)
+    .where(eq(klarnaCredentials.environment, 'sandbox'))
+    .limit(1);
   if (existing) return 'already provisioned';
 
   const bootstrap = await waitForSandbox(settings.baseUrl, options.waitMs ?? 30_000);
   const api = klarnaWithKey(db, settings, bootstrap.api_key);
   const nonce = 'auto-provision';
-  const key = await api.signingKeys.create({ idempotencyKey: idempotencyKey({ operation: 'signingKeys.create', target: 'sandbox', nonce }) });
+  const key = await api.signingKeys.create({
+    idempotencyKey: idempotencyKey({ operation: 'signingKeys.create', target: 'sandbox', nonce }),
+  });
   const receiver = new URL('/api/webhooks/klarna', appUrl).toString();
   const webhook = await api.webhooks.create(
     { url: receiver, event_types: ['*'], event_version: 'v1', signing_key_id: key.signing_key_id, status: 'ENABLED' },
@@ -33,7 +44,10 @@ export async function provisionSandbox(db: Db, settings: KlarnaSettings, appUrl:
   const credentialId = randomUUID();
   await db.transaction(async (tx) => {
     // Another instance may have provisioned meanwhile; the unique active key decides.
-    const [raced] = await tx.select({ id: klarnaCredentials.id }).from(klarnaCredentials).where(and(eq(klarnaCredentials.environment, 'sandbox'), eq(klarnaCredentials.active, true)));
+    const [raced] = await tx
+      .select({ id: klarnaCredentials.id })
+      .from(klarnaCredentials)
+      .where(and(eq(klarnaCredentials.environment, 'sandbox'), eq(klarnaCredentials.active, true)));
     if (raced) return;
     await tx.insert(klarnaCredentials).values({
       id: credentialId,
@@ -47,9 +61,19 @@ export async function provisionSandbox(db: Db, settings: KlarnaSettings, appUrl:
     });
     await tx
       .insert(klarnaSigningKeys)
-      .values({ signingKeyId: key.signing_key_id, environment: 'sandbox', keySealed: sealSigningKey(key.signing_key_id, key.signing_key, settings.keyring), createdAt: new Date(key.created_at) })
+      .values({
+        signingKeyId: key.signing_key_id,
+        environment: 'sandbox',
+        keySealed: sealSigningKey(key.signing_key_id, key.signing_key, settings.keyring),
+        createdAt: new Date(key.created_at),
+      })
       .onConflictDoNothing();
-    await recordAudit(tx, { actor: 'system', action: 'sandbox.provision', target: { type: 'webhook', id: webhook.webhook_id }, details: { credential: bootstrap.credential_id, signingKeyId: key.signing_key_id, url: receiver } });
+    await recordAudit(tx, {
+      actor: 'system',
+      action: 'sandbox.provision',
+      target: { type: 'webhook', id: webhook.webhook_id },
+      details: { credential: bootstrap.credential_id, signingKeyId: key.signing_key_id, url: receiver },
+    });
   });
   return `sandbox key …${bootstrap.api_key.slice(-4)}, signing key and a webhook for all events to ${receiver}`;
 }
@@ -62,7 +86,10 @@ async function waitForSandbox(baseUrl: string, waitMs: number): Promise<z.infer<
       if (!response.ok) throw new Error(`the sandbox answered ${response.status}`);
       return bootstrapSchema.parse(await response.json());
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`the Klarna sandbox at ${baseUrl} did not answer (${(error as Error).message}); is it running? (npm run dev starts it)`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the Klarna sandbox at ${baseUrl} did not answer (${(error as Error).message}); is it running? (npm run dev starts it)`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }

@@ -18,12 +18,19 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 
 describeEachDriver('Klarna credentials and webhook set-up', (db) => {
-  const settings = (): KlarnaSettings => ({ environment: 'sandbox', baseUrl: sandbox.baseUrl, rateLimits: 'playground', keyring: testKeyring });
+  const settings = (): KlarnaSettings => ({
+    environment: 'sandbox',
+    baseUrl: sandbox.baseUrl,
+    rateLimits: 'playground',
+    keyring: testKeyring,
+  });
 
   it('refuses a key Klarna does not accept on its field, and stores a good one sealed and active', async () => {
     const { actor } = await createUser(db(), { role: 'admin' });
     const ctx = { db: db(), actor, settings: settings() };
-    await expect(addCredential(ctx, { environment: 'sandbox', label: 'Wrong', apiKey: 'klarna_test_api_notAKeyKlarnaKnows' })).rejects.toMatchObject({ fields: { apiKey: [expect.stringContaining('UNAUTHORIZED')] } });
+    await expect(
+      addCredential(ctx, { environment: 'sandbox', label: 'Wrong', apiKey: 'klarna_test_api_notAKeyKlarnaKnows' }),
+    ).rejects.toMatchObject({ fields: { apiKey: [expect.stringContaining('UNAUTHORIZED')] } });
     const { api_key } = await sandbox.control.bootstrapKey();
     const stored = await addCredential(ctx, { environment: 'sandbox', label: 'Dashboard', apiKey: api_key });
     expect(stored).toMatchObject({ active: true, last4: api_key.slice(-4) });
@@ -42,7 +49,9 @@ describeEachDriver('Klarna credentials and webhook set-up', (db) => {
     const { created, previous } = await rotateCredential(ctx, { intentId: crypto.randomUUID() });
     expect(created.active).toBe(true);
     expect(previous.id).toBe(before.id);
-    await expect(deleteCredential(ctx, { id: created.id, atKlarna: true })).rejects.toThrow(/Make another key active first/);
+    await expect(deleteCredential(ctx, { id: created.id, atKlarna: true })).rejects.toThrow(
+      /Make another key active first/,
+    );
     // The rotated-away key was pasted in: Klarna's id for it is unknown.
     await expect(deleteCredential(ctx, { id: previous.id, atKlarna: true })).rejects.toBeInstanceOf(InputError);
     await deleteCredential(ctx, { id: previous.id, atKlarna: false });
@@ -56,14 +65,29 @@ describeEachDriver('Klarna credentials and webhook set-up', (db) => {
     const { signingKeyId } = await createSigningKey(ctx, { intentId: crypto.randomUUID() });
     expect(await signingKeyLookup(db(), testKeyring)(signingKeyId)).toMatch(/\S{16,}/);
     const setup = await loadWebhookSetup(ctx);
-    expect(setup.signingKeys.find((k) => k.signingKeyId === signingKeyId)).toMatchObject({ storedHere: true, usedBy: [] });
+    expect(setup.signingKeys.find((k) => k.signingKeyId === signingKeyId)).toMatchObject({
+      storedHere: true,
+      usedBy: [],
+    });
 
     const as = { db: db(), actor: operator, settings: settings() };
     await expect(createSigningKey(as, { intentId: crypto.randomUUID() })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(deleteSigningKey(as, signingKeyId)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(createWebhook(as, { url: 'https://example.com/hook', eventTypes: ['*'], signingKeyId, status: 'ENABLED', intentId: crypto.randomUUID() })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(createCredentialAtKlarna(as, { description: 'x', type: 'API', intentId: crypto.randomUUID() })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(addCredential(as, { environment: 'sandbox', label: 'x', apiKey: 'klarna_test_api_whatever123' })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      createWebhook(as, {
+        url: 'https://example.com/hook',
+        eventTypes: ['*'],
+        signingKeyId,
+        status: 'ENABLED',
+        intentId: crypto.randomUUID(),
+      }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      createCredentialAtKlarna(as, { description: 'x', type: 'API', intentId: crypto.randomUUID() }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      addCredential(as, { environment: 'sandbox', label: 'x', apiKey: 'klarna_test_api_whatever123' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
 
     await deleteSigningKey(ctx, signingKeyId);
     const [row] = await db().select().from(klarnaSigningKeys).where(eq(klarnaSigningKeys.signingKeyId, signingKeyId));
@@ -73,10 +97,21 @@ describeEachDriver('Klarna credentials and webhook set-up', (db) => {
 
 describeEachDriver('first start against the sandbox', (db) => {
   it('provisions a key, a signing key and a webhook once', async () => {
-    const settings: KlarnaSettings = { environment: 'sandbox', baseUrl: sandbox.baseUrl, rateLimits: 'playground', keyring: testKeyring };
-    expect(await provisionSandbox(db(), settings, 'http://localhost:3000')).toMatch(/webhook for all events to http:\/\/localhost:3000\/api\/webhooks\/klarna/);
+    const settings: KlarnaSettings = {
+      environment: 'sandbox',
+      baseUrl: sandbox.baseUrl,
+      rateLimits: 'playground',
+      keyring: testKeyring,
+    };
+    expect(await provisionSandbox(db(), settings, 'http://localhost:3000')).toMatch(
+      /webhook for all events to http:\/\/localhost:3000\/api\/webhooks\/klarna/,
+    );
     expect(await provisionSandbox(db(), settings, 'http://localhost:3000')).toBe('already provisioned');
-    const { webhooks } = await loadWebhookSetup({ db: db(), actor: (await createUser(db(), { role: 'viewer' })).actor, settings });
+    const { webhooks } = await loadWebhookSetup({
+      db: db(),
+      actor: (await createUser(db(), { role: 'viewer' })).actor,
+      settings,
+    });
     const mine = webhooks.filter((w) => w.url === 'http://localhost:3000/api/webhooks/klarna');
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ event_types: ['*'], status: 'ENABLED' });

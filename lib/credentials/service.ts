@@ -40,14 +40,21 @@ export const addCredentialInputSchema = z
   })
   .superRefine((input, ctx) => {
     if (!apiKeyShapeFor(input.environment).test(input.apiKey)) {
-      ctx.addIssue({ code: 'custom', path: ['apiKey'], message: `A ${input.environment} API key starts with ${input.environment === 'live' ? 'klarna_live_api_' : 'klarna_test_api_'}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['apiKey'],
+        message: `A ${input.environment} API key starts with ${input.environment === 'live' ? 'klarna_live_api_' : 'klarna_test_api_'}`,
+      });
     }
   });
 export type AddCredentialInput = z.infer<typeof addCredentialInputSchema>;
 
 export async function listStoredCredentials(ctx: Pick<Ctx, 'db' | 'actor'>): Promise<StoredCredential[]> {
   assertCan(ctx.actor, 'credentials.manage');
-  return ctx.db.select(publicColumns).from(klarnaCredentials).orderBy(desc(klarnaCredentials.active), desc(klarnaCredentials.createdAt));
+  return ctx.db
+    .select(publicColumns)
+    .from(klarnaCredentials)
+    .orderBy(desc(klarnaCredentials.active), desc(klarnaCredentials.createdAt));
 }
 
 /** The credentials Klarna holds for the partner account, read with the active key. */
@@ -69,21 +76,37 @@ export async function addCredential(ctx: Ctx, input: AddCredentialInput): Promis
       await klarnaWithKey(ctx.db, ctx.settings, input.apiKey).credentials.list();
     } catch (error) {
       if (error instanceof KlarnaApiError && (error.status === 401 || error.status === 403)) {
-        throw new InputError('Klarna did not accept this key.', { apiKey: [`Klarna answered ${error.errorCode ?? error.status}${error.errorId ? ` (error id ${error.errorId})` : ''}. Check that it is a ${input.environment} API key and has not been deleted.`] });
+        throw new InputError('Klarna did not accept this key.', {
+          apiKey: [
+            `Klarna answered ${error.errorCode ?? error.status}${error.errorId ? ` (error id ${error.errorId})` : ''}. Check that it is a ${input.environment} API key and has not been deleted.`,
+          ],
+        });
       }
       if (error instanceof KlarnaApiError || error instanceof KlarnaNetworkError) throw new KlarnaRefusedError(error);
       throw error;
     }
   }
-  return storeCredential(ctx, { ...input, klarnaCredentialId: null, verified: input.environment === ctx.settings.environment }, 'credentials.add');
+  return storeCredential(
+    ctx,
+    { ...input, klarnaCredentialId: null, verified: input.environment === ctx.settings.environment },
+    'credentials.add',
+  );
 }
 
-async function storeCredential(ctx: Ctx, input: AddCredentialInput & { klarnaCredentialId: string | null; verified: boolean; activate?: boolean }, action: 'credentials.add' | 'credentials.create' | 'credentials.rotate') {
+async function storeCredential(
+  ctx: Ctx,
+  input: AddCredentialInput & { klarnaCredentialId: string | null; verified: boolean; activate?: boolean },
+  action: 'credentials.add' | 'credentials.create' | 'credentials.rotate',
+) {
   const id = randomUUID();
   return ctx.db.transaction(async (tx) => {
-    const [current] = await tx.select({ id: klarnaCredentials.id }).from(klarnaCredentials).where(and(eq(klarnaCredentials.environment, input.environment), eq(klarnaCredentials.active, true)));
+    const [current] = await tx
+      .select({ id: klarnaCredentials.id })
+      .from(klarnaCredentials)
+      .where(and(eq(klarnaCredentials.environment, input.environment), eq(klarnaCredentials.active, true)));
     const activate = input.activate || !current;
-    if (activate && current) await tx.update(klarnaCredentials).set({ active: false }).where(eq(klarnaCredentials.id, current.id));
+    if (activate && current)
+      await tx.update(klarnaCredentials).set({ active: false }).where(eq(klarnaCredentials.id, current.id));
     const [row] = await tx
       .insert(klarnaCredentials)
       .values({
@@ -102,7 +125,14 @@ async function storeCredential(ctx: Ctx, input: AddCredentialInput & { klarnaCre
       actor: ctx.actor ?? 'system',
       action,
       target: { type: 'klarna_credential', id },
-      details: { environment: input.environment, label: input.label, last4: row!.last4, active: activate, klarnaCredentialId: input.klarnaCredentialId, ...(current && activate ? { replaced: current.id } : {}) },
+      details: {
+        environment: input.environment,
+        label: input.label,
+        last4: row!.last4,
+        active: activate,
+        klarnaCredentialId: input.klarnaCredentialId,
+        ...(current && activate ? { replaced: current.id } : {}),
+      },
       requestId: ctx.requestId,
     });
     return row!;
@@ -120,19 +150,51 @@ export const createAtKlarnaInputSchema = z.object({
  * Creates a credential at Klarna with the active key. An API key is stored sealed at once
  * (Klarna shows it only now) and can be made active later; a client id is returned to show.
  */
-export async function createCredentialAtKlarna(ctx: Ctx, input: z.infer<typeof createAtKlarnaInputSchema>): Promise<{ credential: Credential; stored: StoredCredential | null }> {
+export async function createCredentialAtKlarna(
+  ctx: Ctx,
+  input: z.infer<typeof createAtKlarnaInputSchema>,
+): Promise<{ credential: Credential; stored: StoredCredential | null }> {
   assertCan(ctx.actor, 'credentials.manage');
   const { apiKey } = await activeApiKey(ctx.db, ctx.settings);
-  const key = idempotencyKey({ operation: 'credentials.create', target: ctx.settings.environment, nonce: input.intentId });
+  const key = idempotencyKey({
+    operation: 'credentials.create',
+    target: ctx.settings.environment,
+    nonce: input.intentId,
+  });
   const credential = await callKlarna(
-    () => klarnaWithKey(ctx.db, ctx.settings, apiKey).credentials.create({ description: input.description, type: input.type, environment: ctx.settings.environment === 'live' ? 'LIVE' : 'TEST' }, { idempotencyKey: key }),
+    () =>
+      klarnaWithKey(ctx.db, ctx.settings, apiKey).credentials.create(
+        {
+          description: input.description,
+          type: input.type,
+          environment: ctx.settings.environment === 'live' ? 'LIVE' : 'TEST',
+        },
+        { idempotencyKey: key },
+      ),
     { description: 'description' },
   );
   if (input.type === 'API' && credential.api_key) {
-    const stored = await storeCredential(ctx, { environment: ctx.settings.environment, label: input.description, apiKey: credential.api_key, klarnaCredentialId: credential.credential_id, verified: false }, 'credentials.create');
+    const stored = await storeCredential(
+      ctx,
+      {
+        environment: ctx.settings.environment,
+        label: input.description,
+        apiKey: credential.api_key,
+        klarnaCredentialId: credential.credential_id,
+        verified: false,
+      },
+      'credentials.create',
+    );
     return { credential: { ...credential, api_key: undefined }, stored };
   }
-  await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'credentials.create', target: { type: 'klarna_credential', id: credential.credential_id }, details: { type: input.type, description: input.description }, requestId: ctx.requestId, idempotencyKey: key });
+  await recordAudit(ctx.db, {
+    actor: ctx.actor ?? 'system',
+    action: 'credentials.create',
+    target: { type: 'klarna_credential', id: credential.credential_id },
+    details: { type: input.type, description: input.description },
+    requestId: ctx.requestId,
+    idempotencyKey: key,
+  });
   return { credential, stored: null };
 }
 
@@ -148,12 +210,26 @@ export async function activateCredential(ctx: Ctx, id: string): Promise<void> {
   const row = await getStoredOrThrow(ctx.db, id);
   if (row.active) return;
   if (row.environment === ctx.settings.environment) {
-    await callKlarna(() => klarnaWithKey(ctx.db, ctx.settings, openApiKey(row, ctx.settings.keyring)).credentials.list());
+    await callKlarna(() =>
+      klarnaWithKey(ctx.db, ctx.settings, openApiKey(row, ctx.settings.keyring)).credentials.list(),
+    );
   }
   await ctx.db.transaction(async (tx) => {
-    await tx.update(klarnaCredentials).set({ active: false }).where(and(eq(klarnaCredentials.environment, row.environment), eq(klarnaCredentials.active, true)));
-    await tx.update(klarnaCredentials).set({ active: true, verifiedAt: new Date() }).where(eq(klarnaCredentials.id, id));
-    await recordAudit(tx, { actor: ctx.actor ?? 'system', action: 'credentials.activate', target: { type: 'klarna_credential', id }, details: { environment: row.environment, last4: row.last4 }, requestId: ctx.requestId });
+    await tx
+      .update(klarnaCredentials)
+      .set({ active: false })
+      .where(and(eq(klarnaCredentials.environment, row.environment), eq(klarnaCredentials.active, true)));
+    await tx
+      .update(klarnaCredentials)
+      .set({ active: true, verifiedAt: new Date() })
+      .where(eq(klarnaCredentials.id, id));
+    await recordAudit(tx, {
+      actor: ctx.actor ?? 'system',
+      action: 'credentials.activate',
+      target: { type: 'klarna_credential', id },
+      details: { environment: row.environment, last4: row.last4 },
+      requestId: ctx.requestId,
+    });
   });
 }
 
@@ -162,19 +238,39 @@ export async function activateCredential(ctx: Ctx, id: string): Promise<void> {
  * prove it works, and switch to it. The old key stays stored and valid at Klarna until an
  * admin deletes it, once everything runs on the new one.
  */
-export async function rotateCredential(ctx: Ctx, input: { intentId: string }): Promise<{ created: StoredCredential; previous: StoredCredential }> {
+export async function rotateCredential(
+  ctx: Ctx,
+  input: { intentId: string },
+): Promise<{ created: StoredCredential; previous: StoredCredential }> {
   assertCan(ctx.actor, 'credentials.manage');
   const current = await activeApiKey(ctx.db, ctx.settings);
   const previous = await getStoredOrThrow(ctx.db, current.id);
   const key = idempotencyKey({ operation: 'credentials.rotate', target: current.id, nonce: input.intentId });
   const description = `Rotated from …${previous.last4} on ${new Date().toISOString().slice(0, 10)}`;
   const credential = await callKlarna(() =>
-    klarnaWithKey(ctx.db, ctx.settings, current.apiKey).credentials.create({ description, type: 'API', environment: ctx.settings.environment === 'live' ? 'LIVE' : 'TEST' }, { idempotencyKey: key }),
+    klarnaWithKey(ctx.db, ctx.settings, current.apiKey).credentials.create(
+      { description, type: 'API', environment: ctx.settings.environment === 'live' ? 'LIVE' : 'TEST' },
+      { idempotencyKey: key },
+    ),
   );
-  if (!credential.api_key) throw new ConflictError('Klarna created the credential but returned no API key; rotation stopped before switching.');
+  if (!credential.api_key)
+    throw new ConflictError(
+      'Klarna created the credential but returned no API key; rotation stopped before switching.',
+    );
   const newKey = credential.api_key;
   await callKlarna(() => klarnaWithKey(ctx.db, ctx.settings, newKey).credentials.list());
-  const created = await storeCredential(ctx, { environment: ctx.settings.environment, label: description, apiKey: newKey, klarnaCredentialId: credential.credential_id, verified: true, activate: true }, 'credentials.rotate');
+  const created = await storeCredential(
+    ctx,
+    {
+      environment: ctx.settings.environment,
+      label: description,
+      apiKey: newKey,
+      klarnaCredentialId: credential.credential_id,
+      verified: true,
+      activate: true,
+    },
+    'credentials.rotate',
+  );
   const { apiKeySealed: _, ...prev } = previous;
   return { created, previous: { ...prev, active: false } };
 }
@@ -188,30 +284,63 @@ export async function deleteCredential(ctx: Ctx, input: { id: string; atKlarna: 
   assertCan(ctx.actor, 'credentials.manage');
   const row = await getStoredOrThrow(ctx.db, input.id);
   if (row.active) {
-    const [other] = await ctx.db.select({ id: klarnaCredentials.id }).from(klarnaCredentials).where(and(eq(klarnaCredentials.environment, row.environment), ne(klarnaCredentials.id, row.id))).limit(1);
-    if (other) throw new ConflictError('This is the key the dashboard uses. Make another key active first, then delete this one.');
+    const [other] = await ctx.db
+      .select({ id: klarnaCredentials.id })
+      .from(klarnaCredentials)
+      .where(and(eq(klarnaCredentials.environment, row.environment), ne(klarnaCredentials.id, row.id)))
+      .limit(1);
+    if (other)
+      throw new ConflictError(
+        'This is the key the dashboard uses. Make another key active first, then delete this one.',
+      );
   }
   if (input.atKlarna) {
-    if (!row.klarnaCredentialId) throw new InputError('Klarna’s id for this key is unknown (it was pasted in), so it cannot be deleted at Klarna from here. Delete it in the list of credentials at Klarna below.');
-    const using = row.active ? openApiKey(row, ctx.settings.keyring) : (await activeApiKey(ctx.db, ctx.settings)).apiKey;
+    if (!row.klarnaCredentialId)
+      throw new InputError(
+        'Klarna’s id for this key is unknown (it was pasted in), so it cannot be deleted at Klarna from here. Delete it in the list of credentials at Klarna below.',
+      );
+    const using = row.active
+      ? openApiKey(row, ctx.settings.keyring)
+      : (await activeApiKey(ctx.db, ctx.settings)).apiKey;
     const klarnaId = row.klarnaCredentialId;
     await callKlarna(() => klarnaWithKey(ctx.db, ctx.settings, using).credentials.delete(klarnaId));
   }
   await ctx.db.transaction(async (tx) => {
     await tx.delete(klarnaCredentials).where(eq(klarnaCredentials.id, row.id));
-    await recordAudit(tx, { actor: ctx.actor ?? 'system', action: 'credentials.delete', target: { type: 'klarna_credential', id: row.id }, details: { environment: row.environment, last4: row.last4, atKlarna: input.atKlarna, klarnaCredentialId: row.klarnaCredentialId }, requestId: ctx.requestId });
+    await recordAudit(tx, {
+      actor: ctx.actor ?? 'system',
+      action: 'credentials.delete',
+      target: { type: 'klarna_credential', id: row.id },
+      details: {
+        environment: row.environment,
+        last4: row.last4,
+        atKlarna: input.atKlarna,
+        klarnaCredentialId: row.klarnaCredentialId,
+      },
+      requestId: ctx.requestId,
+    });
   });
 }
 
 /** Deletes a credential at Klarna by Klarna's id (one not stored here, e.g. a client id). */
 export async function deleteKlarnaCredential(ctx: Ctx, credentialId: string): Promise<void> {
   assertCan(ctx.actor, 'credentials.manage');
-  const [storedActive] = await ctx.db.select().from(klarnaCredentials).where(and(eq(klarnaCredentials.klarnaCredentialId, credentialId), eq(klarnaCredentials.active, true))).limit(1);
+  const [storedActive] = await ctx.db
+    .select()
+    .from(klarnaCredentials)
+    .where(and(eq(klarnaCredentials.klarnaCredentialId, credentialId), eq(klarnaCredentials.active, true)))
+    .limit(1);
   if (storedActive) throw new ConflictError('This is the key the dashboard uses. Make another key active first.');
   const { apiKey } = await activeApiKey(ctx.db, ctx.settings);
   await callKlarna(() => klarnaWithKey(ctx.db, ctx.settings, apiKey).credentials.delete(credentialId));
   await ctx.db.transaction(async (tx) => {
     await tx.delete(klarnaCredentials).where(eq(klarnaCredentials.klarnaCredentialId, credentialId));
-    await recordAudit(tx, { actor: ctx.actor ?? 'system', action: 'credentials.delete', target: { type: 'klarna_credential', id: credentialId }, details: { atKlarna: true }, requestId: ctx.requestId });
+    await recordAudit(tx, {
+      actor: ctx.actor ?? 'system',
+      action: 'credentials.delete',
+      target: { type: 'klarna_credential', id: credentialId },
+      details: { atKlarna: true },
+      requestId: ctx.requestId,
+    });
   });
 }

@@ -26,7 +26,11 @@ const KEY_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 export function parseKeyring(spec: string): Keyring {
   const keys = new Map<string, Buffer>();
   let activeKeyId: string | undefined;
-  for (const [index, entry] of spec.split(',').map((s) => s.trim()).filter(Boolean).entries()) {
+  for (const [index, entry] of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .entries()) {
     const sep = entry.indexOf(':');
     if (sep < 1) throw new Error(`entry ${index + 1} must look like <keyId>:<base64 key>`);
     const id = entry.slice(0, sep);

@@ -53,7 +53,11 @@ function pgliteAdapter(handle: Extract<DbHandle, { driver: 'pglite' }>): PgBoss.
  * Starts the queue and its workers once per process (Next bundles server code into several
  * module graphs, so the instance lives on globalThis). `schedule` adds the periodic fetch.
  */
-export async function startJobs(handle: DbHandle, handlers: JobHandlers, options: { fetchCron?: string | null; retentionCron?: string | null; pollingIntervalSeconds?: number } = {}): Promise<PgBoss> {
+export async function startJobs(
+  handle: DbHandle,
+  handlers: JobHandlers,
+  options: { fetchCron?: string | null; retentionCron?: string | null; pollingIntervalSeconds?: number } = {},
+): Promise<PgBoss> {
   if (globalForJobs.__jobs) return globalForJobs.__jobs;
   globalForJobs.__jobsStarting ??= (async () => {
     const boss = new PgBoss({
@@ -63,13 +67,42 @@ export async function startJobs(handle: DbHandle, handlers: JobHandlers, options
     boss.on('error', (error) => console.error('jobs:', error.message));
     await boss.start();
     const polling = options.pollingIntervalSeconds ?? 0.5;
-    await boss.createQueue(queues.settlementImport, { name: queues.settlementImport, retryLimit: 2, retryDelay: 5, expireInSeconds: 60 * 60 });
-    await boss.createQueue(queues.settlementRecheck, { name: queues.settlementRecheck, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 * 60 });
-    await boss.createQueue(queues.settlementFetch, { name: queues.settlementFetch, retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 15 * 60 });
+    await boss.createQueue(queues.settlementImport, {
+      name: queues.settlementImport,
+      retryLimit: 2,
+      retryDelay: 5,
+      expireInSeconds: 60 * 60,
+    });
+    await boss.createQueue(queues.settlementRecheck, {
+      name: queues.settlementRecheck,
+      retryLimit: 3,
+      retryDelay: 30,
+      retryBackoff: true,
+      expireInSeconds: 60 * 60,
+    });
+    await boss.createQueue(queues.settlementFetch, {
+      name: queues.settlementFetch,
+      retryLimit: 3,
+      retryDelay: 30,
+      retryBackoff: true,
+      expireInSeconds: 15 * 60,
+    });
     // One prune at a time across instances; a run cut short is simply taken up by the next.
-    await boss.createQueue(queues.retention, { name: queues.retention, policy: 'singleton', retryLimit: 1, retryDelay: 300, expireInSeconds: 30 * 60 });
+    await boss.createQueue(queues.retention, {
+      name: queues.retention,
+      policy: 'singleton',
+      retryLimit: 1,
+      retryDelay: 300,
+      expireInSeconds: 30 * 60,
+    });
     // At most one queued and one running across instances (each start queues one while rows are left).
-    await boss.createQueue(queues.apiRequestMasking, { name: queues.apiRequestMasking, policy: 'stately', retryLimit: 3, retryDelay: 60, expireInSeconds: 60 * 60 });
+    await boss.createQueue(queues.apiRequestMasking, {
+      name: queues.apiRequestMasking,
+      policy: 'stately',
+      retryLimit: 3,
+      retryDelay: 60,
+      expireInSeconds: 60 * 60,
+    });
     for (const name of Object.values(queues)) {
       const handler = handlers[name] as ((data: JobData[typeof name]) => Promise<void>) | undefined;
       if (!handler) continue;
@@ -88,7 +121,11 @@ export async function startJobs(handle: DbHandle, handlers: JobHandlers, options
 }
 
 /** Queues a job. Refuses (rather than dropping the work) when this process runs no queue. */
-export async function enqueue<Q extends QueueName>(name: Q, data: JobData[Q], options: PgBoss.SendOptions = {}): Promise<string | null> {
+export async function enqueue<Q extends QueueName>(
+  name: Q,
+  data: JobData[Q],
+  options: PgBoss.SendOptions = {},
+): Promise<string | null> {
   const boss = globalForJobs.__jobs ?? (globalForJobs.__jobsStarting ? await globalForJobs.__jobsStarting : null);
   if (!boss) throw new Error('The job queue is not running in this process, so the work cannot be queued.');
   return boss.send(name, data, options);

@@ -55,7 +55,12 @@ const coolBrand: OnboardRequest = {
 const ivette: OnboardRequest = {
   account_reference: 'M123789922222',
   account_name: 'Ivette Croissanterie',
-  account_owner: { given_name: 'Ivette', family_name: 'Doe', email: 'Ivette@IvetteCroissanterie.fr', phone: '+49555555555' },
+  account_owner: {
+    given_name: 'Ivette',
+    family_name: 'Doe',
+    email: 'Ivette@IvetteCroissanterie.fr',
+    phone: '+49555555555',
+  },
   products: [{ distribution_profile_id: SEED_PROFILE, type: 'PAYMENT', merchant_category_code: '5462' }],
   channel: {
     websites: [{ urls: ['https://IvetteCroissanterie.fr'] }],
@@ -65,12 +70,24 @@ const ivette: OnboardRequest = {
 const franchisee = (given: string, stores: string[]): OnboardRequest => ({
   account_reference: 'M123789922222',
   account_name: `${given} WTB`,
-  account_owner: { given_name: given, family_name: 'Doe', email: `${given.toLowerCase()}.franchisee@wtb.se`, phone: '+49555555555' },
+  account_owner: {
+    given_name: given,
+    family_name: 'Doe',
+    email: `${given.toLowerCase()}.franchisee@wtb.se`,
+    phone: '+49555555555',
+  },
   products: [{ distribution_profile_id: SEED_PROFILE, type: 'PAYMENT', merchant_category_code: '5812' }],
   channel: { 'physical-stores': stores.map((name) => ({ name })) },
 });
 // The seed's "Sample business data".
-const sampleAddress = { street_address: '800 N. High St', street_address2: 'Ste. 400', postal_code: '43215', city: 'Columbus', region: 'OH', country: 'US' };
+const sampleAddress = {
+  street_address: '800 N. High St',
+  street_address2: 'Ste. 400',
+  postal_code: '43215',
+  city: 'Columbus',
+  region: 'OH',
+  country: 'US',
+};
 const sampleBusiness = {
   business_name: 'John Doe LLC',
   business_entity_type: 'LIMITED_LIABILITY_COMPANY' as const,
@@ -82,7 +99,14 @@ const sampleBusiness = {
   registration_address: sampleAddress,
 };
 
-type Failure = { status: number; errorType: string | null; errorCode: string | null; parameters: string[]; message: string; fieldMessages: Record<string, string> };
+type Failure = {
+  status: number;
+  errorType: string | null;
+  errorCode: string | null;
+  parameters: string[];
+  message: string;
+  fieldMessages: Record<string, string>;
+};
 
 /** Runs `fn`, which must fail with a Klarna error; returns what the tests compare, with the error_message. */
 async function failure(fn: () => Promise<unknown>): Promise<Failure> {
@@ -102,8 +126,18 @@ async function failure(fn: () => Promise<unknown>): Promise<Failure> {
   throw new Error('expected a Klarna error');
 }
 
-const conflict = (text: string) => ({ status: 409, errorType: 'RESOURCE_ERROR', errorCode: 'RESOURCE_CONFLICT', message: expect.stringContaining(text) });
-const validation = (...parameters: string[]) => ({ status: 400, errorType: 'INPUT_ERROR', errorCode: 'VALIDATION_ERROR', parameters: [...parameters].sort() });
+const conflict = (text: string) => ({
+  status: 409,
+  errorType: 'RESOURCE_ERROR',
+  errorCode: 'RESOURCE_CONFLICT',
+  message: expect.stringContaining(text),
+});
+const validation = (...parameters: string[]) => ({
+  status: 400,
+  errorType: 'INPUT_ERROR',
+  errorCode: 'VALIDATION_ERROR',
+  parameters: [...parameters].sort(),
+});
 const notFound = { status: 404, errorType: 'RESOURCE_ERROR', errorCode: 'RESOURCE_NOT_FOUND' };
 
 async function onboard(body: OnboardRequest, key = mutation()): Promise<string> {
@@ -122,7 +156,10 @@ async function onboardOperational(body: OnboardRequest): Promise<string> {
 async function webhookReceiver(patterns = ['partner.account.*']) {
   const receiver = await startReceiver();
   const key = await api.signingKeys.create(mutation());
-  const webhook = await api.webhooks.create({ url: receiver.url, event_types: patterns, event_version: 'v1', signing_key_id: key.signing_key_id }, mutation());
+  const webhook = await api.webhooks.create(
+    { url: receiver.url, event_types: patterns, event_version: 'v1', signing_key_id: key.signing_key_id },
+    mutation(),
+  );
   return {
     webhook,
     close: receiver.close,
@@ -133,7 +170,9 @@ async function webhookReceiver(patterns = ['partner.account.*']) {
       return deliveries.map((delivery) => {
         const request = receiver.received.find((r) => r.body === delivery.body)!;
         expect(request).toBeDefined();
-        expect(verifyWebhookSignature(request.body, request.headers['klarna-signature'] as string, key.signing_key).valid).toBe(true);
+        expect(
+          verifyWebhookSignature(request.body, request.headers['klarna-signature'] as string, key.signing_key).valid,
+        ).toBe(true);
         expect(request.headers['klarna-signing-key-id']).toBe(key.signing_key_id);
         return webhookEventSchema.parse(JSON.parse(request.body));
       });
@@ -145,7 +184,11 @@ describe('onboarding', () => {
   it("onboards the seed's three account structures and reads them back with their channels", async () => {
     const coolBrandId = await onboard(coolBrand);
     const ivetteId = await onboard(ivette);
-    const franchise = [await onboard(franchisee('Maja', ['Maja WTB'])), await onboard(franchisee('Liam', ['Liam WTB'])), await onboard(franchisee('Vera', ['Vera WTB #1', 'Vera WTB #2', 'Vera WTB #3', 'Vera WTB #4']))];
+    const franchise = [
+      await onboard(franchisee('Maja', ['Maja WTB'])),
+      await onboard(franchisee('Liam', ['Liam WTB'])),
+      await onboard(franchisee('Vera', ['Vera WTB #1', 'Vera WTB #2', 'Vera WTB #3', 'Vera WTB #4'])),
+    ];
     const all = [coolBrandId, ivetteId, ...franchise];
     for (const id of all) expect(id).toMatch(ACCOUNT_ID);
     expect(new Set(all).size).toBe(5);
@@ -179,12 +222,23 @@ describe('onboarding', () => {
     ]);
     const coolChannels = (await api.channels.list(coolBrandId)).channels;
     expect(coolChannels).toEqual([
-      { channel_id: expect.stringMatching(CHANNEL_ID), type: 'WEBSITE', name: null, urls: ['https://CoolBrand.com'], collection_reference: null, created_at: cool.created_at, updated_at: cool.created_at },
+      {
+        channel_id: expect.stringMatching(CHANNEL_ID),
+        type: 'WEBSITE',
+        name: null,
+        urls: ['https://CoolBrand.com'],
+        collection_reference: null,
+        created_at: cool.created_at,
+        updated_at: cool.created_at,
+      },
     ]);
 
     // Example 3: one account, one website and two stores, priced as a bakery.
     const croissanterie = await api.accounts.get(ivetteId);
-    expect(croissanterie.products[0]).toMatchObject({ merchant_category_code: '5462', price_plan_id: plan('Restaurants & food') });
+    expect(croissanterie.products[0]).toMatchObject({
+      merchant_category_code: '5462',
+      price_plan_id: plan('Restaurants & food'),
+    });
     const ivetteChannels = (await api.channels.list(ivetteId)).channels;
     expect(ivetteChannels.map((c) => [c.type, c.name])).toEqual([
       ['WEBSITE', null],
@@ -202,9 +256,18 @@ describe('onboarding', () => {
       ['Liam WTB', 'M123789922222', 'liam.franchisee@wtb.se'],
       ['Vera WTB', 'M123789922222', 'vera.franchisee@wtb.se'],
     ]);
-    for (const a of accounts) expect(a.products[0]).toMatchObject({ merchant_category_code: '5812', price_plan_id: plan('Restaurants & food') });
+    for (const a of accounts)
+      expect(a.products[0]).toMatchObject({
+        merchant_category_code: '5812',
+        price_plan_id: plan('Restaurants & food'),
+      });
     const veraChannels = (await api.channels.list(franchise[2]!)).channels;
-    expect(veraChannels.map((c) => `${c.type} ${c.name}`)).toEqual(['PHYSICAL_STORE Vera WTB #1', 'PHYSICAL_STORE Vera WTB #2', 'PHYSICAL_STORE Vera WTB #3', 'PHYSICAL_STORE Vera WTB #4']);
+    expect(veraChannels.map((c) => `${c.type} ${c.name}`)).toEqual([
+      'PHYSICAL_STORE Vera WTB #1',
+      'PHYSICAL_STORE Vera WTB #2',
+      'PHYSICAL_STORE Vera WTB #3',
+      'PHYSICAL_STORE Vera WTB #4',
+    ]);
     expect(new Set(veraChannels.map((c) => c.channel_id)).size).toBe(4);
 
     expect((await api.accounts.list()).accounts.map((a) => a.account_id)).toEqual(all);
@@ -217,7 +280,9 @@ describe('onboarding', () => {
     const other = distribution_profiles.find((p) => p.distribution_profile_id !== SEED_PROFILE)!;
     const id = await onboard({
       ...coolBrand,
-      products: [{ type: 'PAYMENT', merchant_category_code: '4511', distribution_profile_id: other.distribution_profile_id }],
+      products: [
+        { type: 'PAYMENT', merchant_category_code: '4511', distribution_profile_id: other.distribution_profile_id },
+      ],
       settlement_configuration_id: uk.settlement_configuration_id,
       business_information: sampleBusiness,
       channel: { 'mobile-apps': [{ name: 'CoolBrand app', app_store_urls: ['https://apps.apple.com/app/coolbrand'] }] },
@@ -227,7 +292,12 @@ describe('onboarding', () => {
     expect(account.products[0]!.distribution_profile_id).toBe(other.distribution_profile_id);
     expect(await api.businessInformation.get(id)).toEqual(sampleBusiness);
     expect((await api.channels.list(id)).channels).toEqual([
-      expect.objectContaining({ type: 'MOBILE_APP', name: 'CoolBrand app', app_store_urls: ['https://apps.apple.com/app/coolbrand'], collection_reference: null }),
+      expect.objectContaining({
+        type: 'MOBILE_APP',
+        name: 'CoolBrand app',
+        app_store_urls: ['https://apps.apple.com/app/coolbrand'],
+        collection_reference: null,
+      }),
     ]);
     // Without a profile, the partner's default (the seed's) is assigned.
     const plain = await onboard({ ...coolBrand, products: [{ type: 'PAYMENT', merchant_category_code: '5691' }] });
@@ -243,30 +313,64 @@ describe('onboarding', () => {
       surprise: true,
     } as unknown as OnboardRequest;
     expect(await failure(() => api.accounts.onboard(bad, mutation()))).toMatchObject(
-      validation('account_owner.email', 'products[0].merchant_category_code', 'channel.websites[0].urls[0]', 'channel.physical-stores[0].name', 'surprise'),
+      validation(
+        'account_owner.email',
+        'products[0].merchant_category_code',
+        'channel.websites[0].urls[0]',
+        'channel.physical-stores[0].name',
+        'surprise',
+      ),
     );
-    expect(await failure(() => api.accounts.onboard({ ...coolBrand, channel: {} }, mutation()))).toMatchObject(validation('channel'));
-    expect(await failure(() => api.accounts.onboard({ ...coolBrand, products: [] }, mutation()))).toMatchObject(validation('products'));
-    expect(await failure(() => api.accounts.onboard({ ...coolBrand, channel: { websites: [{ urls: ['https://a.example'] }, { urls: ['https://b.example'] }] } }, mutation()))).toMatchObject(
-      validation('channel.websites'),
+    expect(await failure(() => api.accounts.onboard({ ...coolBrand, channel: {} }, mutation()))).toMatchObject(
+      validation('channel'),
     );
+    expect(await failure(() => api.accounts.onboard({ ...coolBrand, products: [] }, mutation()))).toMatchObject(
+      validation('products'),
+    );
+    expect(
+      await failure(() =>
+        api.accounts.onboard(
+          { ...coolBrand, channel: { websites: [{ urls: ['https://a.example'] }, { urls: ['https://b.example'] }] } },
+          mutation(),
+        ),
+      ),
+    ).toMatchObject(validation('channel.websites'));
     const { account_owner: _owner, ...noOwner } = coolBrand;
-    expect(await failure(() => api.accounts.onboard(noOwner as OnboardRequest, mutation()))).toMatchObject(validation('account_owner'));
+    expect(await failure(() => api.accounts.onboard(noOwner as OnboardRequest, mutation()))).toMatchObject(
+      validation('account_owner'),
+    );
 
     // References the schema cannot check.
     const references = await failure(() =>
       api.accounts.onboard(
         {
           ...ivette,
-          products: [{ type: 'PAYMENT', merchant_category_code: '5462', distribution_profile_id: 'krn:partner:global:account:distribution-profile:nope' }],
+          products: [
+            {
+              type: 'PAYMENT',
+              merchant_category_code: '5462',
+              distribution_profile_id: 'krn:partner:global:account:distribution-profile:nope',
+            },
+          ],
           settlement_configuration_id: 'krn:partner:global:payment:settlement-configuration:nope',
-          channel: { websites: [{ urls: ['https://IvetteCroissanterie.fr'] }], 'physical-stores': [{ name: 'Joliette' }, { name: 'Port', collection_reference: 'ivette-main' }] },
+          channel: {
+            websites: [{ urls: ['https://IvetteCroissanterie.fr'] }],
+            'physical-stores': [{ name: 'Joliette' }, { name: 'Port', collection_reference: 'ivette-main' }],
+          },
         },
         mutation(),
       ),
     );
-    expect(references).toMatchObject(validation('products[0].distribution_profile_id', 'settlement_configuration_id', 'channel.physical-stores[1].collection_reference'));
-    expect(references.fieldMessages['channel.physical-stores[1].collection_reference']).toContain('create the channel collection after onboarding, then assign it');
+    expect(references).toMatchObject(
+      validation(
+        'products[0].distribution_profile_id',
+        'settlement_configuration_id',
+        'channel.physical-stores[1].collection_reference',
+      ),
+    );
+    expect(references.fieldMessages['channel.physical-stores[1].collection_reference']).toContain(
+      'create the channel collection after onboarding, then assign it',
+    );
     expect((await api.accounts.list()).accounts).toEqual([]);
   });
 
@@ -306,9 +410,18 @@ describe('activation', () => {
     expect((await failure(refusals[0]!)).message).toContain('try again in a few seconds');
 
     const [event] = await hooks.events(1);
-    expect(event!.metadata).toMatchObject({ event_type: 'partner.account.state-change.operational', account_id: id, event_version: 'v1', live: false });
+    expect(event!.metadata).toMatchObject({
+      event_type: 'partner.account.state-change.operational',
+      account_id: id,
+      event_version: 'v1',
+      live: false,
+    });
     expect(event!.metadata).not.toHaveProperty('product_instance_id');
-    expect(event!.payload).toEqual({ account_reference: 'M123789922222', state: 'OPERATIONAL', previous_state: 'PARTIALLY_OPERATIONAL' });
+    expect(event!.payload).toEqual({
+      account_reference: 'M123789922222',
+      state: 'OPERATIONAL',
+      previous_state: 'PARTIALLY_OPERATIONAL',
+    });
     expect(accountStateChangePayloadSchema.parse(event!.payload).state).toBe('OPERATIONAL');
     const account = await api.accounts.get(id);
     expect(account.state).toBe('OPERATIONAL');
@@ -329,7 +442,9 @@ describe('activation', () => {
     // 0: at the next tick of the activation timer.
     await sandbox.control.setAccountActivationDelay(0);
     const quick = await onboard(coolBrand);
-    await expect.poll(async () => (await api.accounts.get(quick)).state, { timeout: 2000, interval: 50 }).toBe('OPERATIONAL');
+    await expect
+      .poll(async () => (await api.accounts.get(quick)).state, { timeout: 2000, interval: 50 })
+      .toBe('OPERATIONAL');
     expect(await sandbox.control.setAccountActivationDelay(-1).catch((e: Error) => e.message)).toContain('400');
   });
 
@@ -339,7 +454,10 @@ describe('activation', () => {
     const operational = await sandbox.control.setAccountState(id, 'OPERATIONAL');
     expect(operational.state).toBe('OPERATIONAL');
     const disabled = await sandbox.control.setAccountState(id, 'DISABLED');
-    expect(disabled).toMatchObject({ state: 'DISABLED', products: [expect.objectContaining({ state: 'DISABLED', disabled_by: 'KLARNA' })] });
+    expect(disabled).toMatchObject({
+      state: 'DISABLED',
+      products: [expect.objectContaining({ state: 'DISABLED', disabled_by: 'KLARNA' })],
+    });
     const events = await hooks.events(2);
     expect(events.map((e) => [e.metadata.event_type, e.payload!.state, e.payload!.previous_state])).toEqual([
       ['partner.account.state-change.operational', 'OPERATIONAL', 'PARTIALLY_OPERATIONAL'],
@@ -356,7 +474,9 @@ describe('activation', () => {
     ]) {
       expect(await failure(refused)).toMatchObject(conflict('disabled by Klarna'));
     }
-    await expect(sandbox.control.setAccountState('krn:partner:global:account:test:NOPE0000', 'DISABLED')).rejects.toMatchObject({ status: 404 });
+    await expect(
+      sandbox.control.setAccountState('krn:partner:global:account:test:NOPE0000', 'DISABLED'),
+    ).rejects.toMatchObject({ status: 404 });
     await hooks.close();
   });
 
@@ -390,7 +510,8 @@ describe('accounts', () => {
   it('lists only this partner’s accounts, oldest first, in pages', async () => {
     const foreign = (await sandbox.control.createForeignAccount()).account_id;
     const ids: string[] = [];
-    for (let i = 1; i <= 5; i++) ids.push(await onboard({ ...coolBrand, account_reference: `M${i}`, account_name: `Shop ${i}` }));
+    for (let i = 1; i <= 5; i++)
+      ids.push(await onboard({ ...coolBrand, account_reference: `M${i}`, account_name: `Shop ${i}` }));
 
     const all = await api.accounts.list();
     expect(all).toEqual({ accounts: expect.any(Array), has_more: false });
@@ -404,32 +525,52 @@ describe('accounts', () => {
     expect(await api.accounts.list({ limit: 100, startingAfter: ids[4] })).toEqual({ accounts: [], has_more: false });
     expect((await api.accounts.list({ limit: 5 })).has_more).toBe(false);
 
-    for (const limit of [0, 101, 1.5]) expect(await failure(() => api.accounts.list({ limit }))).toMatchObject(validation('limit'));
+    for (const limit of [0, 101, 1.5])
+      expect(await failure(() => api.accounts.list({ limit }))).toMatchObject(validation('limit'));
     for (const startingAfter of [foreign, 'krn:partner:global:account:test:NOPE0000']) {
       expect(await failure(() => api.accounts.list({ startingAfter }))).toMatchObject(validation('starting_after'));
     }
-    expect(await failure(() => api.accounts.list({ limit: 0, startingAfter: 'x' }))).toMatchObject(validation('limit', 'starting_after'));
+    expect(await failure(() => api.accounts.list({ limit: 0, startingAfter: 'x' }))).toMatchObject(
+      validation('limit', 'starting_after'),
+    );
   });
 
   it('fetches and updates account information (seed test case 6); the owner is merged field by field', async () => {
     const id = await onboardOperational(coolBrand);
     const before = await api.accounts.get(id);
     await sandbox.control.advanceClock(5);
-    const updated = await api.accounts.update(id, { account_name: 'CoolBrand Milano', account_reference: 'M999', account_owner: { phone: '+390255555555', family_name: 'Rossi' } }, mutation());
+    const updated = await api.accounts.update(
+      id,
+      {
+        account_name: 'CoolBrand Milano',
+        account_reference: 'M999',
+        account_owner: { phone: '+390255555555', family_name: 'Rossi' },
+      },
+      mutation(),
+    );
     expect(updated).toMatchObject({
       account_id: id,
       account_name: 'CoolBrand Milano',
       account_reference: 'M999',
       state: 'OPERATIONAL',
-      account_owner: { given_name: 'Julia', family_name: 'Rossi', email: 'julia.doe@CoolBrand.com', phone: '+390255555555' },
+      account_owner: {
+        given_name: 'Julia',
+        family_name: 'Rossi',
+        email: 'julia.doe@CoolBrand.com',
+        phone: '+390255555555',
+      },
       created_at: before.created_at,
     });
     expect(Date.parse(updated.updated_at)).toBeGreaterThan(Date.parse(before.updated_at));
     expect(await api.accounts.get(id)).toEqual(updated);
 
     expect(await failure(() => api.accounts.update(id, {}, mutation()))).toMatchObject(validation('body'));
-    expect(await failure(() => api.accounts.update(id, { account_owner: { email: 'nope' }, account_name: '' }, mutation()))).toMatchObject(validation('account_owner.email', 'account_name'));
-    expect(await failure(() => api.accounts.update(id, { account_name: 'x', state: 'DISABLED' } as never, mutation()))).toMatchObject(validation('state'));
+    expect(
+      await failure(() => api.accounts.update(id, { account_owner: { email: 'nope' }, account_name: '' }, mutation())),
+    ).toMatchObject(validation('account_owner.email', 'account_name'));
+    expect(
+      await failure(() => api.accounts.update(id, { account_name: 'x', state: 'DISABLED' } as never, mutation())),
+    ).toMatchObject(validation('state'));
     expect(await api.accounts.get(id)).toEqual(updated);
   });
 
@@ -447,14 +588,24 @@ describe('accounts', () => {
     });
     expect(await api.businessInformation.update(id, sampleBusiness, mutation())).toEqual(sampleBusiness);
     const moved = { street_address: 'Via Torino 1', postal_code: '20123', city: 'Milano', country: 'IT' };
-    const updated = await api.businessInformation.update(id, { registration_number: '87654321', operating_address: moved }, mutation());
+    const updated = await api.businessInformation.update(
+      id,
+      { registration_number: '87654321', operating_address: moved },
+      mutation(),
+    );
     expect(updated).toEqual({ ...sampleBusiness, registration_number: '87654321', operating_address: moved });
     expect(updated.operating_address).not.toHaveProperty('street_address2');
     expect(await api.businessInformation.get(id)).toEqual(updated);
 
-    expect(await failure(() => api.businessInformation.update(id, { operating_address: { ...moved, country: 'Italy' }, business_entity_type: 'LLC' as never }, mutation()))).toMatchObject(
-      validation('operating_address.country', 'business_entity_type'),
-    );
+    expect(
+      await failure(() =>
+        api.businessInformation.update(
+          id,
+          { operating_address: { ...moved, country: 'Italy' }, business_entity_type: 'LLC' as never },
+          mutation(),
+        ),
+      ),
+    ).toMatchObject(validation('operating_address.country', 'business_entity_type'));
     expect(await failure(() => api.businessInformation.update(id, {}, mutation()))).toMatchObject(validation('body'));
   });
 
@@ -477,7 +628,12 @@ describe('accounts', () => {
     ];
     for (const call of calls(unknown)) expect(await failure(call)).toMatchObject(notFound);
     for (const call of calls(foreign)) {
-      expect(await failure(call)).toMatchObject({ status: 403, errorType: 'RESOURCE_ERROR', errorCode: 'OPERATION_FORBIDDEN', message: expect.stringContaining('not onboarded by this partner') });
+      expect(await failure(call)).toMatchObject({
+        status: 403,
+        errorType: 'RESOURCE_ERROR',
+        errorCode: 'OPERATION_FORBIDDEN',
+        message: expect.stringContaining('not onboarded by this partner'),
+      });
     }
     expect((await api.accounts.list()).accounts).toEqual([]);
   });
@@ -491,7 +647,12 @@ describe('payment product', () => {
 
     await sandbox.control.advanceClock(1);
     const disabled = await api.paymentProduct.disable(id, mutation());
-    expect(disabled).toMatchObject({ product_instance_id: product.product_instance_id, state: 'DISABLED', disabled_by: 'PARTNER', merchant_category_code: '5462' });
+    expect(disabled).toMatchObject({
+      product_instance_id: product.product_instance_id,
+      state: 'DISABLED',
+      disabled_by: 'PARTNER',
+      merchant_category_code: '5462',
+    });
     expect(Date.parse(disabled.updated_at!)).toBeGreaterThan(Date.parse(product.updated_at!));
     expect((await api.accounts.get(id)).products[0]).toEqual(disabled);
     expect(await failure(() => api.paymentProduct.disable(id, mutation()))).toMatchObject(conflict('already DISABLED'));
@@ -501,11 +662,25 @@ describe('payment product', () => {
     expect(await failure(() => api.paymentProduct.enable(id, mutation()))).toMatchObject(conflict('already ENABLED'));
 
     const events = await hooks.events(2);
-    expect(events.map((e) => e.metadata.event_type)).toEqual(['partner.account.product.payment.state-change.disabled', 'partner.account.product.payment.state-change.enabled']);
-    for (const e of events) expect(e.metadata).toMatchObject({ account_id: id, product_instance_id: product.product_instance_id });
+    expect(events.map((e) => e.metadata.event_type)).toEqual([
+      'partner.account.product.payment.state-change.disabled',
+      'partner.account.product.payment.state-change.enabled',
+    ]);
+    for (const e of events)
+      expect(e.metadata).toMatchObject({ account_id: id, product_instance_id: product.product_instance_id });
     expect(events.map((e) => e.payload)).toEqual([
-      { account_reference: 'M123789922222', product_instance_id: product.product_instance_id, state: 'DISABLED', previous_state: 'ENABLED' },
-      { account_reference: 'M123789922222', product_instance_id: product.product_instance_id, state: 'ENABLED', previous_state: 'DISABLED' },
+      {
+        account_reference: 'M123789922222',
+        product_instance_id: product.product_instance_id,
+        state: 'DISABLED',
+        previous_state: 'ENABLED',
+      },
+      {
+        account_reference: 'M123789922222',
+        product_instance_id: product.product_instance_id,
+        state: 'ENABLED',
+        previous_state: 'DISABLED',
+      },
     ]);
     for (const e of events) productStateChangePayloadSchema.parse(e.payload);
     await hooks.close();
@@ -515,25 +690,41 @@ describe('payment product', () => {
     const id = await onboardOperational(coolBrand);
     const hooks = await webhookReceiver(['partner.account.product.*']);
 
-    expect(await sandbox.control.setProductState(id, 'DISABLED')).toMatchObject({ state: 'DISABLED', disabled_by: 'KLARNA' });
-    expect(await failure(() => api.paymentProduct.enable(id, mutation()))).toMatchObject(conflict('only Klarna can enable it'));
+    expect(await sandbox.control.setProductState(id, 'DISABLED')).toMatchObject({
+      state: 'DISABLED',
+      disabled_by: 'KLARNA',
+    });
+    expect(await failure(() => api.paymentProduct.enable(id, mutation()))).toMatchObject(
+      conflict('only Klarna can enable it'),
+    );
     expect(await failure(() => api.paymentProduct.disable(id, mutation()))).toMatchObject(conflict('already DISABLED'));
     expect(await sandbox.control.setProductState(id, 'ENABLED')).toMatchObject({ state: 'ENABLED', disabled_by: null });
 
     // Disabled by the partner, then by Klarna: now only Klarna can lift it.
     await api.paymentProduct.disable(id, mutation());
-    expect(await sandbox.control.setProductState(id, 'DISABLED')).toMatchObject({ state: 'DISABLED', disabled_by: 'KLARNA' });
-    expect(await failure(() => api.paymentProduct.enable(id, mutation()))).toMatchObject(conflict('only Klarna can enable it'));
+    expect(await sandbox.control.setProductState(id, 'DISABLED')).toMatchObject({
+      state: 'DISABLED',
+      disabled_by: 'KLARNA',
+    });
+    expect(await failure(() => api.paymentProduct.enable(id, mutation()))).toMatchObject(
+      conflict('only Klarna can enable it'),
+    );
 
     const terminated = await sandbox.control.setProductState(id, 'TERMINATED');
     expect(terminated).toMatchObject({ state: 'TERMINATED', disabled_by: 'KLARNA' });
     expect((await api.accounts.get(id)).products[0]!.state).toBe('TERMINATED');
-    expect(await failure(() => api.paymentProduct.enable(id, mutation()))).toMatchObject(conflict('terminated by Klarna'));
-    expect(await failure(() => api.paymentProduct.disable(id, mutation()))).toMatchObject(conflict('terminated by Klarna'));
+    expect(await failure(() => api.paymentProduct.enable(id, mutation()))).toMatchObject(
+      conflict('terminated by Klarna'),
+    );
+    expect(await failure(() => api.paymentProduct.disable(id, mutation()))).toMatchObject(
+      conflict('terminated by Klarna'),
+    );
 
     // Klarna taking over a partner-disabled product changes no state, so it sends no event.
     const events = await hooks.events(4);
-    expect(events.map((e) => [e.metadata.event_type.split('.').at(-1), e.payload!.state, e.payload!.previous_state])).toEqual([
+    expect(
+      events.map((e) => [e.metadata.event_type.split('.').at(-1), e.payload!.state, e.payload!.previous_state]),
+    ).toEqual([
       ['disabled', 'DISABLED', 'ENABLED'],
       ['enabled', 'ENABLED', 'DISABLED'],
       ['disabled', 'DISABLED', 'ENABLED'],
@@ -547,15 +738,31 @@ describe('payment product', () => {
 describe('simulated account events', () => {
   it('carry the payload shapes the sandbox sends for real ones; product events name their product instance', async () => {
     const hooks = await webhookReceiver();
-    for (const event_type of ['partner.account.state-change.operational', 'partner.account.product.payment.state-change.disabled', 'partner.account.product.payment.state-change.enabled']) {
+    for (const event_type of [
+      'partner.account.state-change.operational',
+      'partner.account.product.payment.state-change.disabled',
+      'partner.account.product.payment.state-change.enabled',
+    ]) {
       await api.webhooks.simulate(hooks.webhook.webhook_id, { event_type, event_version: 'v1' }, mutation());
     }
     const [account, disabled, enabled] = await hooks.events(3);
     expect(account!.metadata).not.toHaveProperty('product_instance_id');
-    expect(account!.payload).toEqual({ account_reference: expect.any(String), state: 'OPERATIONAL', previous_state: 'PARTIALLY_OPERATIONAL' });
-    for (const [event, state, previous] of [[disabled!, 'DISABLED', 'ENABLED'], [enabled!, 'ENABLED', 'DISABLED']] as const) {
+    expect(account!.payload).toEqual({
+      account_reference: expect.any(String),
+      state: 'OPERATIONAL',
+      previous_state: 'PARTIALLY_OPERATIONAL',
+    });
+    for (const [event, state, previous] of [
+      [disabled!, 'DISABLED', 'ENABLED'],
+      [enabled!, 'ENABLED', 'DISABLED'],
+    ] as const) {
       expect(event.metadata.product_instance_id).toMatch(PRODUCT_ID);
-      expect(event.payload).toEqual({ account_reference: expect.any(String), product_instance_id: event.metadata.product_instance_id, state, previous_state: previous });
+      expect(event.payload).toEqual({
+        account_reference: expect.any(String),
+        product_instance_id: event.metadata.product_instance_id,
+        state,
+        previous_state: previous,
+      });
     }
     await hooks.close();
   });
@@ -566,43 +773,140 @@ describe('channels', () => {
     const id = await onboardOperational(ivette);
     const [website, joliette, port] = (await api.channels.list(id)).channels;
 
-    const app = await api.channels.create(id, { type: 'MOBILE_APP', name: 'Ivette app', app_store_urls: ['https://play.google.com/store/apps/details?id=fr.ivette'] }, mutation());
-    expect(app).toMatchObject({ channel_id: expect.stringMatching(CHANNEL_ID), type: 'MOBILE_APP', name: 'Ivette app', collection_reference: null });
-    const store = await api.channels.create(id, { type: 'PHYSICAL_STORE', name: 'Vieux-Port', address: { street_address: '1 Quai du Port', postal_code: '13002', city: 'Marseille', country: 'FR' } }, mutation());
-    expect(store.address).toEqual({ street_address: '1 Quai du Port', postal_code: '13002', city: 'Marseille', country: 'FR' });
-    expect((await api.channels.list(id)).channels.map((c) => c.channel_id)).toEqual([website!.channel_id, joliette!.channel_id, port!.channel_id, app.channel_id, store.channel_id]);
+    const app = await api.channels.create(
+      id,
+      {
+        type: 'MOBILE_APP',
+        name: 'Ivette app',
+        app_store_urls: ['https://play.google.com/store/apps/details?id=fr.ivette'],
+      },
+      mutation(),
+    );
+    expect(app).toMatchObject({
+      channel_id: expect.stringMatching(CHANNEL_ID),
+      type: 'MOBILE_APP',
+      name: 'Ivette app',
+      collection_reference: null,
+    });
+    const store = await api.channels.create(
+      id,
+      {
+        type: 'PHYSICAL_STORE',
+        name: 'Vieux-Port',
+        address: { street_address: '1 Quai du Port', postal_code: '13002', city: 'Marseille', country: 'FR' },
+      },
+      mutation(),
+    );
+    expect(store.address).toEqual({
+      street_address: '1 Quai du Port',
+      postal_code: '13002',
+      city: 'Marseille',
+      country: 'FR',
+    });
+    expect((await api.channels.list(id)).channels.map((c) => c.channel_id)).toEqual([
+      website!.channel_id,
+      joliette!.channel_id,
+      port!.channel_id,
+      app.channel_id,
+      store.channel_id,
+    ]);
     expect(await api.channels.get(id, store.channel_id)).toEqual(store);
 
-    const secondWebsite = await failure(() => api.channels.create(id, { type: 'WEBSITE', urls: ['https://ivette.example'] }, mutation()));
+    const secondWebsite = await failure(() =>
+      api.channels.create(id, { type: 'WEBSITE', urls: ['https://ivette.example'] }, mutation()),
+    );
     expect(secondWebsite).toMatchObject(validation('type'));
     expect(secondWebsite.fieldMessages).toEqual({ type: 'an account can have only one website channel' });
-    expect(await failure(() => api.channels.create(id, { type: 'PHYSICAL_STORE', name: 'Nowhere', collection_reference: 'missing' }, mutation()))).toMatchObject(validation('collection_reference'));
-    expect(await failure(() => api.channels.create(id, { type: 'KIOSK', name: 'x' } as unknown as ChannelCreateRequest, mutation()))).toMatchObject(validation('type'));
-    expect(await failure(() => api.channels.create(id, { type: 'PHYSICAL_STORE', name: 'x', urls: ['https://x.example'] } as unknown as ChannelCreateRequest, mutation()))).toMatchObject(validation('urls'));
-    expect(await failure(() => api.channels.create(id, { type: 'PHYSICAL_STORE', name: '' }, mutation()))).toMatchObject(validation('name'));
+    expect(
+      await failure(() =>
+        api.channels.create(
+          id,
+          { type: 'PHYSICAL_STORE', name: 'Nowhere', collection_reference: 'missing' },
+          mutation(),
+        ),
+      ),
+    ).toMatchObject(validation('collection_reference'));
+    expect(
+      await failure(() =>
+        api.channels.create(id, { type: 'KIOSK', name: 'x' } as unknown as ChannelCreateRequest, mutation()),
+      ),
+    ).toMatchObject(validation('type'));
+    expect(
+      await failure(() =>
+        api.channels.create(
+          id,
+          { type: 'PHYSICAL_STORE', name: 'x', urls: ['https://x.example'] } as unknown as ChannelCreateRequest,
+          mutation(),
+        ),
+      ),
+    ).toMatchObject(validation('urls'));
+    expect(
+      await failure(() => api.channels.create(id, { type: 'PHYSICAL_STORE', name: '' }, mutation())),
+    ).toMatchObject(validation('name'));
 
     await sandbox.control.advanceClock(1);
-    const renamed = await api.channels.update(id, joliette!.channel_id, { name: 'Joliette', address: { street_address: '2 Place de la Joliette', postal_code: '13002', city: 'Marseille', country: 'FR' } }, mutation());
-    expect(renamed).toMatchObject({ channel_id: joliette!.channel_id, type: 'PHYSICAL_STORE', name: 'Joliette', address: { city: 'Marseille' }, created_at: joliette!.created_at });
+    const renamed = await api.channels.update(
+      id,
+      joliette!.channel_id,
+      {
+        name: 'Joliette',
+        address: { street_address: '2 Place de la Joliette', postal_code: '13002', city: 'Marseille', country: 'FR' },
+      },
+      mutation(),
+    );
+    expect(renamed).toMatchObject({
+      channel_id: joliette!.channel_id,
+      type: 'PHYSICAL_STORE',
+      name: 'Joliette',
+      address: { city: 'Marseille' },
+      created_at: joliette!.created_at,
+    });
     expect(Date.parse(renamed.updated_at)).toBeGreaterThan(Date.parse(joliette!.updated_at));
-    const site = await api.channels.update(id, website!.channel_id, { urls: ['https://ivettecroissanterie.fr', 'https://ivette.fr'], name: 'Boutique en ligne' }, mutation());
-    expect(site).toMatchObject({ urls: ['https://ivettecroissanterie.fr', 'https://ivette.fr'], name: 'Boutique en ligne' });
+    const site = await api.channels.update(
+      id,
+      website!.channel_id,
+      { urls: ['https://ivettecroissanterie.fr', 'https://ivette.fr'], name: 'Boutique en ligne' },
+      mutation(),
+    );
+    expect(site).toMatchObject({
+      urls: ['https://ivettecroissanterie.fr', 'https://ivette.fr'],
+      name: 'Boutique en ligne',
+    });
     expect(await api.channels.get(id, website!.channel_id)).toEqual(site);
 
-    expect(await failure(() => api.channels.update(id, joliette!.channel_id, { urls: ['https://x.example'] }, mutation()))).toMatchObject(validation('urls'));
-    expect(await failure(() => api.channels.update(id, website!.channel_id, { address: { street_address: 'x', postal_code: '1', city: 'x', country: 'FR' }, app_store_urls: [] }, mutation()))).toMatchObject(
-      validation('address', 'app_store_urls'),
+    expect(
+      await failure(() => api.channels.update(id, joliette!.channel_id, { urls: ['https://x.example'] }, mutation())),
+    ).toMatchObject(validation('urls'));
+    expect(
+      await failure(() =>
+        api.channels.update(
+          id,
+          website!.channel_id,
+          { address: { street_address: 'x', postal_code: '1', city: 'x', country: 'FR' }, app_store_urls: [] },
+          mutation(),
+        ),
+      ),
+    ).toMatchObject(validation('address', 'app_store_urls'));
+    expect(await failure(() => api.channels.update(id, app.channel_id, { name: '' }, mutation()))).toMatchObject(
+      validation('name'),
     );
-    expect(await failure(() => api.channels.update(id, app.channel_id, { name: '' }, mutation()))).toMatchObject(validation('name'));
-    expect(await failure(() => api.channels.update(id, app.channel_id, { collection_reference: 'missing' }, mutation()))).toMatchObject(validation('collection_reference'));
-    expect(await failure(() => api.channels.update(id, app.channel_id, { name: 'x', type: 'WEBSITE' } as never, mutation()))).toMatchObject(validation('type'));
-    expect(await failure(() => api.channels.update(id, app.channel_id, {}, mutation()))).toMatchObject(validation('body'));
+    expect(
+      await failure(() => api.channels.update(id, app.channel_id, { collection_reference: 'missing' }, mutation())),
+    ).toMatchObject(validation('collection_reference'));
+    expect(
+      await failure(() => api.channels.update(id, app.channel_id, { name: 'x', type: 'WEBSITE' } as never, mutation())),
+    ).toMatchObject(validation('type'));
+    expect(await failure(() => api.channels.update(id, app.channel_id, {}, mutation()))).toMatchObject(
+      validation('body'),
+    );
 
     await expect(api.channels.delete(id, port!.channel_id)).resolves.toBeUndefined();
     const unknownChannel = 'krn:partner:global:account:channel:00000000-0000-0000-0000-000000000000';
     for (const channelId of [port!.channel_id, unknownChannel]) {
       expect(await failure(() => api.channels.get(id, channelId))).toMatchObject(notFound);
-      expect(await failure(() => api.channels.update(id, channelId, { name: 'x' }, mutation()))).toMatchObject(notFound);
+      expect(await failure(() => api.channels.update(id, channelId, { name: 'x' }, mutation()))).toMatchObject(
+        notFound,
+      );
       expect(await failure(() => api.channels.delete(id, channelId))).toMatchObject(notFound);
     }
     expect((await api.channels.list(id)).channels).toHaveLength(4);
@@ -610,12 +914,16 @@ describe('channels', () => {
     // The only channel of an account stays.
     const single = await onboardOperational(coolBrand);
     const [only] = (await api.channels.list(single)).channels;
-    expect(await failure(() => api.channels.delete(single, only!.channel_id))).toMatchObject(conflict('an account must have at least one channel'));
+    expect(await failure(() => api.channels.delete(single, only!.channel_id))).toMatchObject(
+      conflict('an account must have at least one channel'),
+    );
     const shop = await api.channels.create(single, { type: 'PHYSICAL_STORE', name: 'Milano' }, mutation());
     await api.channels.delete(single, only!.channel_id);
     expect((await api.channels.list(single)).channels).toEqual([shop]);
     // With the website gone, a website may be added again.
-    expect((await api.channels.create(single, { type: 'WEBSITE', urls: ['https://coolbrand.it'] }, mutation())).type).toBe('WEBSITE');
+    expect(
+      (await api.channels.create(single, { type: 'WEBSITE', urls: ['https://coolbrand.it'] }, mutation())).type,
+    ).toBe('WEBSITE');
   });
 });
 
@@ -625,33 +933,78 @@ describe('channel collections', () => {
     const [website, joliette] = (await api.channels.list(id)).channels;
     const body = {
       collection_reference: 'ivette-main',
-      branding: { display_name: 'Ivette Croissanterie', logo_url: 'https://ivettecroissanterie.fr/logo.png', brand_color: '#FFB3C7' },
-      support: { email: 'support@ivettecroissanterie.fr', phone: '+33491555555', returns_url: 'https://ivettecroissanterie.fr/retours' },
+      branding: {
+        display_name: 'Ivette Croissanterie',
+        logo_url: 'https://ivettecroissanterie.fr/logo.png',
+        brand_color: '#FFB3C7',
+      },
+      support: {
+        email: 'support@ivettecroissanterie.fr',
+        phone: '+33491555555',
+        returns_url: 'https://ivettecroissanterie.fr/retours',
+      },
       social_links: [{ platform: 'INSTAGRAM' as const, url: 'https://instagram.com/ivette' }],
     };
     const created = await api.channelCollections.create(id, body, mutation());
     expect(created).toEqual({ ...body, created_at: expect.any(String), updated_at: created.created_at });
-    expect(await failure(() => api.channelCollections.create(id, { collection_reference: 'ivette-main' }, mutation()))).toMatchObject(conflict('already has a channel collection ivette-main'));
+    expect(
+      await failure(() => api.channelCollections.create(id, { collection_reference: 'ivette-main' }, mutation())),
+    ).toMatchObject(conflict('already has a channel collection ivette-main'));
     const bare = await api.channelCollections.create(id, { collection_reference: 'ivette.port_2' }, mutation());
-    expect(bare).toMatchObject({ collection_reference: 'ivette.port_2', branding: null, support: null, social_links: null });
-    expect((await api.channelCollections.list(id)).channel_collections.map((c) => c.collection_reference)).toEqual(['ivette-main', 'ivette.port_2']);
+    expect(bare).toMatchObject({
+      collection_reference: 'ivette.port_2',
+      branding: null,
+      support: null,
+      social_links: null,
+    });
+    expect((await api.channelCollections.list(id)).channel_collections.map((c) => c.collection_reference)).toEqual([
+      'ivette-main',
+      'ivette.port_2',
+    ]);
     expect(await api.channelCollections.get(id, 'ivette-main')).toEqual(created);
 
-    expect(await failure(() => api.channelCollections.create(id, { collection_reference: 'bad ref', branding: { display_name: 'x', brand_color: 'pink' } }, mutation()))).toMatchObject(
-      validation('collection_reference', 'branding.brand_color'),
+    expect(
+      await failure(() =>
+        api.channelCollections.create(
+          id,
+          { collection_reference: 'bad ref', branding: { display_name: 'x', brand_color: 'pink' } },
+          mutation(),
+        ),
+      ),
+    ).toMatchObject(validation('collection_reference', 'branding.brand_color'));
+    expect(await failure(() => api.channelCollections.update(id, 'ivette-main', {}, mutation()))).toMatchObject(
+      validation('body'),
     );
-    expect(await failure(() => api.channelCollections.update(id, 'ivette-main', {}, mutation()))).toMatchObject(validation('body'));
 
     // Each section given replaces the stored one; the others stay.
-    const updated = await api.channelCollections.update(id, 'ivette-main', { support: { email: 'aide@ivettecroissanterie.fr' } }, mutation());
-    expect(updated).toMatchObject({ branding: body.branding, support: { email: 'aide@ivettecroissanterie.fr' }, social_links: body.social_links });
+    const updated = await api.channelCollections.update(
+      id,
+      'ivette-main',
+      { support: { email: 'aide@ivettecroissanterie.fr' } },
+      mutation(),
+    );
+    expect(updated).toMatchObject({
+      branding: body.branding,
+      support: { email: 'aide@ivettecroissanterie.fr' },
+      social_links: body.social_links,
+    });
     expect(updated.support).not.toHaveProperty('phone');
     expect(await api.channelCollections.get(id, 'ivette-main')).toEqual(updated);
 
     // Assigning: on update, and on create.
-    expect((await api.channels.update(id, website!.channel_id, { collection_reference: 'ivette-main' }, mutation())).collection_reference).toBe('ivette-main');
-    expect((await api.channels.update(id, joliette!.channel_id, { collection_reference: 'ivette-main' }, mutation())).collection_reference).toBe('ivette-main');
-    const app = await api.channels.create(id, { type: 'MOBILE_APP', name: 'Ivette app', collection_reference: 'ivette.port_2' }, mutation());
+    expect(
+      (await api.channels.update(id, website!.channel_id, { collection_reference: 'ivette-main' }, mutation()))
+        .collection_reference,
+    ).toBe('ivette-main');
+    expect(
+      (await api.channels.update(id, joliette!.channel_id, { collection_reference: 'ivette-main' }, mutation()))
+        .collection_reference,
+    ).toBe('ivette-main');
+    const app = await api.channels.create(
+      id,
+      { type: 'MOBILE_APP', name: 'Ivette app', collection_reference: 'ivette.port_2' },
+      mutation(),
+    );
     expect(app.collection_reference).toBe('ivette.port_2');
 
     const inUse = await failure(() => api.channelCollections.delete(id, 'ivette-main'));
@@ -661,8 +1014,13 @@ describe('channel collections', () => {
     expect((await api.channelCollections.list(id)).channel_collections).toHaveLength(2);
 
     // `collection_reference: null` unassigns; then it can go.
-    expect((await api.channels.update(id, website!.channel_id, { collection_reference: null }, mutation())).collection_reference).toBeNull();
-    expect(await failure(() => api.channelCollections.delete(id, 'ivette-main'))).toMatchObject(conflict('is assigned to channel '));
+    expect(
+      (await api.channels.update(id, website!.channel_id, { collection_reference: null }, mutation()))
+        .collection_reference,
+    ).toBeNull();
+    expect(await failure(() => api.channelCollections.delete(id, 'ivette-main'))).toMatchObject(
+      conflict('is assigned to channel '),
+    );
     await api.channels.update(id, joliette!.channel_id, { collection_reference: null }, mutation());
     await expect(api.channelCollections.delete(id, 'ivette-main')).resolves.toBeUndefined();
     for (const call of [
@@ -672,7 +1030,9 @@ describe('channel collections', () => {
     ]) {
       expect(await failure(call)).toMatchObject(notFound);
     }
-    expect((await api.channelCollections.list(id)).channel_collections.map((c) => c.collection_reference)).toEqual(['ivette.port_2']);
+    expect((await api.channelCollections.list(id)).channel_collections.map((c) => c.collection_reference)).toEqual([
+      'ivette.port_2',
+    ]);
   });
 });
 
@@ -699,7 +1059,10 @@ describe('configuration Klarna assigns', () => {
     expect(byName['Standard retail']!.merchant_category_codes).toContain('5691');
     // Every code Klarna accepts is priced by exactly one plan.
     for (const code of Object.keys(merchantCategoryCodes)) {
-      expect(price_plans.filter((p) => p.merchant_category_codes.includes(code)).map((p) => p.name), code).toHaveLength(1);
+      expect(
+        price_plans.filter((p) => p.merchant_category_codes.includes(code)).map((p) => p.name),
+        code,
+      ).toHaveLength(1);
     }
 
     const { settlement_configurations } = await api.settlementConfigurations.list();
@@ -715,7 +1078,12 @@ describe('configuration Klarna assigns', () => {
 
   it('gives a new account the price plan of its merchant category code', async () => {
     const plans = Object.fromEntries((await api.pricePlans.list()).price_plans.map((p) => [p.name, p.price_plan_id]));
-    const planOf = async (mcc: MerchantCategoryCode) => (await api.accounts.get(await onboard({ ...coolBrand, products: [{ type: 'PAYMENT', merchant_category_code: mcc }] }))).products[0]!.price_plan_id;
+    const planOf = async (mcc: MerchantCategoryCode) =>
+      (
+        await api.accounts.get(
+          await onboard({ ...coolBrand, products: [{ type: 'PAYMENT', merchant_category_code: mcc }] }),
+        )
+      ).products[0]!.price_plan_id;
     expect(await planOf('5691')).toBe(plans['Standard retail']);
     expect(await planOf('5814')).toBe(plans['Restaurants & food']);
     expect(await planOf('4511')).toBe(plans['Travel & hospitality']);
@@ -731,8 +1099,14 @@ describe('portal deep links', () => {
   it('opens the portal once within 60 s, then says it was used; a later link expires', async () => {
     const id = await onboardOperational({ ...coolBrand, account_name: 'Cool <b>Brand</b> & "Co"' });
     const { now } = await sandbox.control.clock();
-    const link = await api.portal.deepLink(id, { user_reference: 'ops-user-42', roles: ['boost-admin', '<dispute>'] }, mutation());
-    expect(link.url).toMatch(new RegExp(`^${sandbox.baseUrl.replace(/[.]/g, '\\.')}/portal/deep-link/[A-Za-z0-9_-]{32}$`));
+    const link = await api.portal.deepLink(
+      id,
+      { user_reference: 'ops-user-42', roles: ['boost-admin', '<dispute>'] },
+      mutation(),
+    );
+    expect(link.url).toMatch(
+      new RegExp(`^${sandbox.baseUrl.replace(/[.]/g, '\\.')}/portal/deep-link/[A-Za-z0-9_-]{32}$`),
+    );
     expect(Date.parse(link.expires_at) - Date.parse(now)).toBeGreaterThanOrEqual(60_000);
     expect(Date.parse(link.expires_at) - Date.parse(now)).toBeLessThan(62_000);
 
@@ -768,17 +1142,32 @@ describe('portal deep links', () => {
 
   it('refuses foreign and unknown accounts, personal identifiers, and accounts not OPERATIONAL', async () => {
     const foreign = (await sandbox.control.createForeignAccount()).account_id;
-    expect(await failure(() => api.portal.deepLink(foreign, { user_reference: 'ops-1' }, mutation()))).toMatchObject({ status: 403, errorCode: 'OPERATION_FORBIDDEN' });
-    expect(await failure(() => api.portal.deepLink('krn:partner:global:account:test:NOPE0000', { user_reference: 'ops-1' }, mutation()))).toMatchObject(notFound);
+    expect(await failure(() => api.portal.deepLink(foreign, { user_reference: 'ops-1' }, mutation()))).toMatchObject({
+      status: 403,
+      errorCode: 'OPERATION_FORBIDDEN',
+    });
+    expect(
+      await failure(() =>
+        api.portal.deepLink('krn:partner:global:account:test:NOPE0000', { user_reference: 'ops-1' }, mutation()),
+      ),
+    ).toMatchObject(notFound);
 
     const id = await onboardOperational(coolBrand);
-    const email = await failure(() => api.portal.deepLink(id, { user_reference: 'julia.doe@coolbrand.com' }, mutation()));
+    const email = await failure(() =>
+      api.portal.deepLink(id, { user_reference: 'julia.doe@coolbrand.com' }, mutation()),
+    );
     expect(email).toMatchObject(validation('user_reference'));
-    expect(await failure(() => api.portal.deepLink(id, { user_reference: '' }, mutation()))).toMatchObject(validation('user_reference'));
+    expect(await failure(() => api.portal.deepLink(id, { user_reference: '' }, mutation()))).toMatchObject(
+      validation('user_reference'),
+    );
 
     const pending = await onboard(coolBrand);
-    expect(await failure(() => api.portal.deepLink(pending, { user_reference: 'ops-1' }, mutation()))).toMatchObject(conflict('PARTIALLY_OPERATIONAL'));
+    expect(await failure(() => api.portal.deepLink(pending, { user_reference: 'ops-1' }, mutation()))).toMatchObject(
+      conflict('PARTIALLY_OPERATIONAL'),
+    );
     await sandbox.control.setAccountState(id, 'DISABLED');
-    expect(await failure(() => api.portal.deepLink(id, { user_reference: 'ops-1' }, mutation()))).toMatchObject(conflict('DISABLED'));
+    expect(await failure(() => api.portal.deepLink(id, { user_reference: 'ops-1' }, mutation()))).toMatchObject(
+      conflict('DISABLED'),
+    );
   });
 });

@@ -77,24 +77,46 @@ describe('Klarna client', () => {
       'partner-correlation-id': 'corr1',
       'content-type': 'application/json',
     });
-    expect(JSON.parse(request!.headers['klarna-integration-metadata'] as string)).toEqual({ name: 'klarna-partner-dashboard', version: '0.1.0' });
+    expect(JSON.parse(request!.headers['klarna-integration-metadata'] as string)).toEqual({
+      name: 'klarna-partner-dashboard',
+      version: '0.1.0',
+    });
     // The log keeps the call but never the secret Klarna returned.
     expect(attempts).toHaveLength(1);
-    expect(attempts[0]).toMatchObject({ status: 200, attempt: 1, idempotencyKey: 'idem-1', responseBody: { credential_id: 'c-1', api_key: '[redacted]' } });
+    expect(attempts[0]).toMatchObject({
+      status: 200,
+      attempt: 1,
+      idempotencyKey: 'idem-1',
+      responseBody: { credential_id: 'c-1', api_key: '[redacted]' },
+    });
   });
 
   it('refuses to send a POST without an idempotency key', async () => {
     const { c } = client();
-    await expect(c.request({ operation: 'x', method: 'POST', path: '/v1/x', category: 'partner-management', body: {} })).rejects.toThrow(/need an idempotency key/);
+    await expect(
+      c.request({ operation: 'x', method: 'POST', path: '/v1/x', category: 'partner-management', body: {} }),
+    ).rejects.toThrow(/need an idempotency key/);
     expect(received).toHaveLength(0);
   });
 
   it('retries a 429 with back-off and the same idempotency key, then succeeds', async () => {
-    const limited = { status: 429, body: { error_type: 'ACCESS_ERROR', error_code: 'RATE_LIMITED', error_id: 'r-1' }, headers: { 'x-ratelimit-reset': '1' } };
+    const limited = {
+      status: 429,
+      body: { error_type: 'ACCESS_ERROR', error_code: 'RATE_LIMITED', error_id: 'r-1' },
+      headers: { 'x-ratelimit-reset': '1' },
+    };
     plan = [limited, limited, { status: 200, body: { credential_id: 'c-2' } }];
     const { c, attempts } = client();
     slept.length = 0;
-    const result = await c.request({ operation: 'credentials.create', method: 'POST', path: '/v1/account/credentials', category: 'partner-management', body: {}, idempotencyKey: 'idem-2', response: credentialSchema });
+    const result = await c.request({
+      operation: 'credentials.create',
+      method: 'POST',
+      path: '/v1/account/credentials',
+      category: 'partner-management',
+      body: {},
+      idempotencyKey: 'idem-2',
+      response: credentialSchema,
+    });
     expect(result.credential_id).toBe('c-2');
     expect(received.map((r) => r.headers['klarna-idempotency-key'])).toEqual(['idem-2', 'idem-2', 'idem-2']);
     expect(attempts.map((a) => [a.attempt, a.status, a.errorCode])).toEqual([
@@ -106,11 +128,30 @@ describe('Klarna client', () => {
   });
 
   it('retries a 500 on a POST with a key, but gives up after the bounded attempts with a typed error', async () => {
-    plan = Array.from({ length: 3 }, () => ({ status: 500, body: { error_type: 'TECHNICAL_ERROR', error_code: 'INTERNAL_ERROR', error_id: 'e-500' } }));
+    plan = Array.from({ length: 3 }, () => ({
+      status: 500,
+      body: { error_type: 'TECHNICAL_ERROR', error_code: 'INTERNAL_ERROR', error_id: 'e-500' },
+    }));
     const { c } = client({ maxAttempts: 3 });
-    const error = await c.request({ operation: 'x', method: 'POST', path: '/v1/x', category: 'partner-management', body: {}, idempotencyKey: 'idem-3' }).catch((e) => e);
+    const error = await c
+      .request({
+        operation: 'x',
+        method: 'POST',
+        path: '/v1/x',
+        category: 'partner-management',
+        body: {},
+        idempotencyKey: 'idem-3',
+      })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(KlarnaApiError);
-    expect(error).toMatchObject({ status: 500, errorCode: 'INTERNAL_ERROR', errorId: 'e-500', idempotencyKey: 'idem-3', attempts: 3, outcomeUnknown: true });
+    expect(error).toMatchObject({
+      status: 500,
+      errorCode: 'INTERNAL_ERROR',
+      errorId: 'e-500',
+      idempotencyKey: 'idem-3',
+      attempts: 3,
+      outcomeUnknown: true,
+    });
     expect(isOutcomeUnknown(error)).toBe(true);
     expect(received).toHaveLength(3);
     expect(new Set(received.map((r) => r.headers['klarna-idempotency-key']))).toEqual(new Set(['idem-3']));
@@ -118,32 +159,92 @@ describe('Klarna client', () => {
 
   it('says when an outcome is unknown: a POST that met only 5xx may have acted, a GET or a 429 or a 4xx did not', async () => {
     const get = client({ maxAttempts: 2 });
-    plan = [{ status: 503, body: { error_code: 'TEMPORARY_UNAVAILABLE' } }, { status: 503, body: { error_code: 'TEMPORARY_UNAVAILABLE' } }];
-    const read = await get.c.request({ operation: 'x', method: 'GET', path: '/v1/x', category: 'partner-management' }).catch((e) => e);
+    plan = [
+      { status: 503, body: { error_code: 'TEMPORARY_UNAVAILABLE' } },
+      { status: 503, body: { error_code: 'TEMPORARY_UNAVAILABLE' } },
+    ];
+    const read = await get.c
+      .request({ operation: 'x', method: 'GET', path: '/v1/x', category: 'partner-management' })
+      .catch((e) => e);
     expect(read).toMatchObject({ status: 503, outcomeUnknown: false, attempts: 2 });
 
-    plan = [{ status: 429, body: { error_code: 'RATE_LIMITED' } }, { status: 429, body: { error_code: 'RATE_LIMITED' } }];
-    const limited = await client({ maxAttempts: 2 }).c.request({ operation: 'x', method: 'POST', path: '/v1/x', category: 'partner-management', body: {}, idempotencyKey: 'idem-429' }).catch((e) => e);
+    plan = [
+      { status: 429, body: { error_code: 'RATE_LIMITED' } },
+      { status: 429, body: { error_code: 'RATE_LIMITED' } },
+    ];
+    const limited = await client({ maxAttempts: 2 })
+      .c.request({
+        operation: 'x',
+        method: 'POST',
+        path: '/v1/x',
+        category: 'partner-management',
+        body: {},
+        idempotencyKey: 'idem-429',
+      })
+      .catch((e) => e);
     expect(limited).toMatchObject({ status: 429, outcomeUnknown: false });
     expect(isOutcomeUnknown(limited)).toBe(false);
 
     plan = [{ status: 409, body: { error_code: 'RESOURCE_CONFLICT' } }];
-    const refused = await client().c.request({ operation: 'x', method: 'POST', path: '/v1/x', category: 'partner-management', body: {}, idempotencyKey: 'idem-409' }).catch((e) => e);
+    const refused = await client()
+      .c.request({
+        operation: 'x',
+        method: 'POST',
+        path: '/v1/x',
+        category: 'partner-management',
+        body: {},
+        idempotencyKey: 'idem-409',
+      })
+      .catch((e) => e);
     expect(refused).toMatchObject({ status: 409, outcomeUnknown: false, attempts: 1 });
   });
 
   it('does not retry a client error such as a validation failure or a conflict', async () => {
-    plan = [{ status: 400, body: { error_type: 'INPUT_ERROR', error_code: 'VALIDATION_ERROR', errors: [{ parameter: 'description', error_message: 'too long' }] } }];
+    plan = [
+      {
+        status: 400,
+        body: {
+          error_type: 'INPUT_ERROR',
+          error_code: 'VALIDATION_ERROR',
+          errors: [{ parameter: 'description', error_message: 'too long' }],
+        },
+      },
+    ];
     const { c } = client();
-    const error = await c.request({ operation: 'x', method: 'POST', path: '/v1/x', category: 'partner-management', body: {}, idempotencyKey: 'idem-4' }).catch((e) => e);
-    expect(error).toMatchObject({ status: 400, errorCode: 'VALIDATION_ERROR', errors: [{ parameter: 'description', message: 'too long', docUrl: null }] });
+    const error = await c
+      .request({
+        operation: 'x',
+        method: 'POST',
+        path: '/v1/x',
+        category: 'partner-management',
+        body: {},
+        idempotencyKey: 'idem-4',
+      })
+      .catch((e) => e);
+    expect(error).toMatchObject({
+      status: 400,
+      errorCode: 'VALIDATION_ERROR',
+      errors: [{ parameter: 'description', message: 'too long', docUrl: null }],
+    });
     expect(received).toHaveLength(1);
   });
 
   it('treats a timeout as an unknown outcome: retried with the same key, then a network error', async () => {
-    plan = [{ status: 200, body: {}, delayMs: 300 }, { status: 200, body: {}, delayMs: 300 }];
+    plan = [
+      { status: 200, body: {}, delayMs: 300 },
+      { status: 200, body: {}, delayMs: 300 },
+    ];
     const { c, attempts } = client({ timeoutMs: 100, maxAttempts: 2 });
-    const error = await c.request({ operation: 'x', method: 'POST', path: '/v1/x', category: 'partner-management', body: {}, idempotencyKey: 'idem-5' }).catch((e) => e);
+    const error = await c
+      .request({
+        operation: 'x',
+        method: 'POST',
+        path: '/v1/x',
+        category: 'partner-management',
+        body: {},
+        idempotencyKey: 'idem-5',
+      })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(KlarnaNetworkError);
     expect(error).toMatchObject({ kind: 'timeout', idempotencyKey: 'idem-5', outcomeUnknown: true, attempts: 2 });
     expect(attempts.map((a) => a.status)).toEqual([null, null]);
@@ -152,7 +253,22 @@ describe('Klarna client', () => {
   it('reads a 204 as no body, and reports a 2xx body of the wrong shape', async () => {
     plan = [{ status: 204 }, { status: 200, body: { unexpected: true } }];
     const { c } = client();
-    await expect(c.request({ operation: 'credentials.delete', method: 'DELETE', path: '/v1/account/credentials/c-1', category: 'partner-management' })).resolves.toBeUndefined();
-    await expect(c.request({ operation: 'credentials.read', method: 'GET', path: '/v1/account/credentials/c-1', category: 'partner-management', response: credentialSchema })).rejects.toThrow(KlarnaResponseShapeError);
+    await expect(
+      c.request({
+        operation: 'credentials.delete',
+        method: 'DELETE',
+        path: '/v1/account/credentials/c-1',
+        category: 'partner-management',
+      }),
+    ).resolves.toBeUndefined();
+    await expect(
+      c.request({
+        operation: 'credentials.read',
+        method: 'GET',
+        path: '/v1/account/credentials/c-1',
+        category: 'partner-management',
+        response: credentialSchema,
+      }),
+    ).rejects.toThrow(KlarnaResponseShapeError);
   });
 });

@@ -1,6 +1,13 @@
 import type { z } from 'zod';
 import { KlarnaApiError, KlarnaNetworkError } from './errors';
-import { backoffDelayMs, parseRateLimitHeaders, realClock, type ApiCategory, type Clock, type KlarnaRateLimiter } from './rate-limit';
+import {
+  backoffDelayMs,
+  parseRateLimitHeaders,
+  realClock,
+  type ApiCategory,
+  type Clock,
+  type KlarnaRateLimiter,
+} from './rate-limit';
 import { redact } from './redact';
 
 export type KlarnaRequest<T> = {
@@ -20,7 +27,10 @@ export type KlarnaRequest<T> = {
 };
 
 /** A GET whose answer is read as a stream (a file), not parsed: see `KlarnaClient.stream`. */
-export type KlarnaStreamRequest = Pick<KlarnaRequest<never>, 'operation' | 'path' | 'category' | 'accountId' | 'correlationId'> & {
+export type KlarnaStreamRequest = Pick<
+  KlarnaRequest<never>,
+  'operation' | 'path' | 'category' | 'accountId' | 'correlationId'
+> & {
   /** The media type wanted, e.g. `text/csv`. */
   accept: string;
   /** Aborts the call, and the download once the answer has started. */
@@ -108,17 +118,33 @@ export class KlarnaClient {
       const started = this.clock.now();
       let outcome: { response: Response; text: string } | KlarnaNetworkError;
       try {
-        const response = await this.fetchImpl(url, { method: req.method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+        const response = await this.fetchImpl(url, {
+          method: req.method,
+          headers,
+          body,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
         outcome = { response, text: await response.text() };
       } catch (error) {
         const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-        outcome = new KlarnaNetworkError(timedOut ? 'timeout' : 'network', `${req.operation}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : (error as Error).message}`, req.idempotencyKey ?? null);
+        outcome = new KlarnaNetworkError(
+          timedOut ? 'timeout' : 'network',
+          `${req.operation}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : (error as Error).message}`,
+          req.idempotencyKey ?? null,
+        );
       }
       const durationMs = this.clock.now() - started;
 
       if (outcome instanceof KlarnaNetworkError) {
         await this.recordAttempt(req, attempt, { status: null, durationMs, body: null, error: null });
-        if (!canRepeat || attempt >= this.maxAttempts) throw new KlarnaNetworkError(outcome.kind, outcome.message, outcome.idempotencyKey, req.method !== 'GET', attempt);
+        if (!canRepeat || attempt >= this.maxAttempts)
+          throw new KlarnaNetworkError(
+            outcome.kind,
+            outcome.message,
+            outcome.idempotencyKey,
+            req.method !== 'GET',
+            attempt,
+          );
         await this.clock.sleep(backoffDelayMs(attempt));
         continue;
       }
@@ -129,13 +155,21 @@ export class KlarnaClient {
         await this.recordAttempt(req, attempt, { status: response.status, durationMs, body: json, error: null });
         if (!req.response) return undefined as T;
         const parsed = req.response.safeParse(json);
-        if (!parsed.success) throw new KlarnaResponseShapeError(`${req.operation}: unexpected answer from Klarna: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`);
+        if (!parsed.success)
+          throw new KlarnaResponseShapeError(
+            `${req.operation}: unexpected answer from Klarna: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`,
+          );
         return parsed.data;
       }
 
       // A 5xx to a request that changes things may come after Klarna acted (design.md, "Idempotency").
       const outcomeUnknown = req.method !== 'GET' && response.status >= 500;
-      const error = KlarnaApiError.fromResponse(response.status, text, { idempotencyKey: req.idempotencyKey ?? null, operation: req.operation, outcomeUnknown, attempts: attempt });
+      const error = KlarnaApiError.fromResponse(response.status, text, {
+        idempotencyKey: req.idempotencyKey ?? null,
+        operation: req.operation,
+        outcomeUnknown,
+        attempts: attempt,
+      });
       await this.recordAttempt(req, attempt, { status: response.status, durationMs, body: json, error });
       const retry = response.status === 429 || (response.status >= 500 && canRepeat);
       if (!retry || attempt >= this.maxAttempts) throw error;
@@ -165,15 +199,30 @@ export class KlarnaClient {
       await this.options.limiter.acquire(req.category, req.accountId);
       const started = this.clock.now();
       const headersTimeout = new AbortController();
-      const timer = setTimeout(() => headersTimeout.abort(new DOMException('no answer in time', 'TimeoutError')), this.timeoutMs);
+      const timer = setTimeout(
+        () => headersTimeout.abort(new DOMException('no answer in time', 'TimeoutError')),
+        this.timeoutMs,
+      );
       let response: Response;
       try {
-        response = await this.fetchImpl(url, { method: 'GET', headers, signal: req.signal ? AbortSignal.any([req.signal, headersTimeout.signal]) : headersTimeout.signal });
+        response = await this.fetchImpl(url, {
+          method: 'GET',
+          headers,
+          signal: req.signal ? AbortSignal.any([req.signal, headersTimeout.signal]) : headersTimeout.signal,
+        });
       } catch (error) {
         if (req.signal?.aborted) throw error;
         const timedOut = headersTimeout.signal.aborted;
-        const failure = new KlarnaNetworkError(timedOut ? 'timeout' : 'network', `${req.operation}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : (error as Error).message}`);
-        await this.recordAttempt(logged, attempt, { status: null, durationMs: this.clock.now() - started, body: null, error: null });
+        const failure = new KlarnaNetworkError(
+          timedOut ? 'timeout' : 'network',
+          `${req.operation}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : (error as Error).message}`,
+        );
+        await this.recordAttempt(logged, attempt, {
+          status: null,
+          durationMs: this.clock.now() - started,
+          body: null,
+          error: null,
+        });
         if (attempt >= this.maxAttempts) throw failure;
         await this.clock.sleep(backoffDelayMs(attempt));
         continue;
@@ -182,19 +231,33 @@ export class KlarnaClient {
       }
 
       if (response.ok) {
-        await this.recordAttempt(logged, attempt, { status: response.status, durationMs: this.clock.now() - started, body: null, error: null });
+        await this.recordAttempt(logged, attempt, {
+          status: response.status,
+          durationMs: this.clock.now() - started,
+          body: null,
+          error: null,
+        });
         return response;
       }
       const text = await response.text().catch(() => '');
       const error = KlarnaApiError.fromResponse(response.status, text, { operation: req.operation });
-      await this.recordAttempt(logged, attempt, { status: response.status, durationMs: this.clock.now() - started, body: parseJson(text), error });
+      await this.recordAttempt(logged, attempt, {
+        status: response.status,
+        durationMs: this.clock.now() - started,
+        body: parseJson(text),
+        error,
+      });
       if (!(response.status === 429 || response.status >= 500) || attempt >= this.maxAttempts) throw error;
       const { resetSeconds } = parseRateLimitHeaders(response.headers);
       await this.clock.sleep(backoffDelayMs(attempt, { resetSeconds: response.status === 429 ? resetSeconds : null }));
     }
   }
 
-  private async recordAttempt(req: KlarnaRequest<unknown>, attempt: number, result: { status: number | null; durationMs: number; body: unknown; error: KlarnaApiError | null }) {
+  private async recordAttempt(
+    req: KlarnaRequest<unknown>,
+    attempt: number,
+    result: { status: number | null; durationMs: number; body: unknown; error: KlarnaApiError | null },
+  ) {
     if (!this.options.record) return;
     try {
       await this.options.record({

@@ -6,7 +6,9 @@ import { klarnaErrorBodySchema, type KlarnaErrorBody } from './schemas/error';
  * RESOURCE_CONFLICT; the table's first NOT_FOUND row has no type printed and belongs to
  * the ACCESS_ERROR block it opens (decisions: "Messaging, errors and accounts").
  */
-export const seedErrorTypes: Readonly<Record<string, 'ACCESS_ERROR' | 'RESOURCE_ERROR' | 'INPUT_ERROR' | 'TECHNICAL_ERROR'>> = {
+export const seedErrorTypes: Readonly<
+  Record<string, 'ACCESS_ERROR' | 'RESOURCE_ERROR' | 'INPUT_ERROR' | 'TECHNICAL_ERROR'>
+> = {
   NOT_FOUND: 'ACCESS_ERROR',
   UNAUTHORIZED: 'ACCESS_ERROR',
   RESOURCE_NOT_FOUND: 'RESOURCE_ERROR',
@@ -40,9 +42,18 @@ export class KlarnaApiError extends Error {
   /** How many attempts the client made before giving up (1 when it was not retried). */
   readonly attempts: number;
 
-  constructor(init: { status: number; body: KlarnaErrorBody | null; idempotencyKey?: string | null; operation?: string; outcomeUnknown?: boolean; attempts?: number }) {
+  constructor(init: {
+    status: number;
+    body: KlarnaErrorBody | null;
+    idempotencyKey?: string | null;
+    operation?: string;
+    outcomeUnknown?: boolean;
+    attempts?: number;
+  }) {
     const body = init.body ?? {};
-    super(`${init.operation ?? 'Klarna request'} failed: ${init.status} ${body.error_code ?? 'no error code'}${body.error_id ? ` (error_id ${body.error_id})` : ''}`);
+    super(
+      `${init.operation ?? 'Klarna request'} failed: ${init.status} ${body.error_code ?? 'no error code'}${body.error_id ? ` (error_id ${body.error_id})` : ''}`,
+    );
     this.status = init.status;
     this.errorId = body.error_id ?? null;
     // Klarna's own type when it sends one; else the seed's table by code (RATE_LIMITED is in two blocks, so it stays unknown).
@@ -60,7 +71,11 @@ export class KlarnaApiError extends Error {
   }
 
   /** Builds the error from a response body that may be empty or not JSON at all (a 403 from the DDoS rules has none). */
-  static fromResponse(status: number, text: string, extra: { idempotencyKey?: string | null; operation?: string; outcomeUnknown?: boolean; attempts?: number } = {}): KlarnaApiError {
+  static fromResponse(
+    status: number,
+    text: string,
+    extra: { idempotencyKey?: string | null; operation?: string; outcomeUnknown?: boolean; attempts?: number } = {},
+  ): KlarnaApiError {
     let body: KlarnaErrorBody | null = null;
     try {
       const parsed = klarnaErrorBodySchema.safeParse(JSON.parse(text));
@@ -96,7 +111,9 @@ export class KlarnaNetworkError extends Error {
 }
 
 /** Klarna may have acted on a request whose answer never came clear (retries ran out on 5xx, a timeout or a broken connection). */
-export function isOutcomeUnknown(error: unknown): error is (KlarnaApiError | KlarnaNetworkError) & { outcomeUnknown: true } {
+export function isOutcomeUnknown(
+  error: unknown,
+): error is (KlarnaApiError | KlarnaNetworkError) & { outcomeUnknown: true } {
   return (error instanceof KlarnaApiError || error instanceof KlarnaNetworkError) && error.outcomeUnknown;
 }
 
@@ -121,12 +138,17 @@ export function describeKlarnaError(error: KlarnaApiError | KlarnaNetworkError):
       ? 'Klarna did not answer in time. The outcome is unknown; retrying is safe and will not act twice.'
       : 'Klarna could not be reached. Nothing was confirmed; retrying is safe and will not act twice.';
   }
-  let sentence = (error.errorCode && sentences[error.errorCode]) || `Klarna answered with an error (HTTP ${error.status}${error.errorCode ? `, ${error.errorCode}` : ''}).`;
+  let sentence =
+    (error.errorCode && sentences[error.errorCode]) ||
+    `Klarna answered with an error (HTTP ${error.status}${error.errorCode ? `, ${error.errorCode}` : ''}).`;
   // A conflict or refusal is only actionable with Klarna's reason ("still being set up", "terminated by Klarna").
   // Klarna's text is quoted as its words, never reworded: it states amounts in minor units, which we say.
-  if (error.errorMessage && (error.status === 409 || error.status === 403)) sentence = `${(error.errorCode && sentences[error.errorCode]) || 'Klarna refused this.'} ${klarnasWords(error.errorMessage)}`;
+  if (error.errorMessage && (error.status === 409 || error.status === 403))
+    sentence = `${(error.errorCode && sentences[error.errorCode]) || 'Klarna refused this.'} ${klarnasWords(error.errorMessage)}`;
   // Field errors that only repeat Klarna's reason add nothing.
-  const fields = error.errors.filter((e) => e.parameter && e.message.replace(/\.$/, '') !== error.errorMessage?.replace(/\.$/, '')).map((e) => `${e.parameter}: ${e.message.replace(/\.$/, '')}`);
+  const fields = error.errors
+    .filter((e) => e.parameter && e.message.replace(/\.$/, '') !== error.errorMessage?.replace(/\.$/, ''))
+    .map((e) => `${e.parameter}: ${e.message.replace(/\.$/, '')}`);
   if (fields.length) sentence += ` ${fields.join('; ')}.`;
   if (error.errorId) sentence += ` Klarna error id: ${error.errorId}.`;
   return sentence;
@@ -139,5 +161,7 @@ export function describeKlarnaError(error: KlarnaApiError | KlarnaNetworkError):
  */
 export function klarnasWords(message: string): string {
   const text = message.trim().replace(/\.$/, '');
-  return /\d/.test(text) ? `Klarna's words (Klarna writes amounts in minor units: 1500 is 15.00): “${text}”.` : `Klarna's words: “${text}”.`;
+  return /\d/.test(text)
+    ? `Klarna's words (Klarna writes amounts in minor units: 1500 is 15.00): “${text}”.`
+    : `Klarna's words: “${text}”.`;
 }

@@ -12,7 +12,10 @@ import { seedRateLimits, type CategoryLimits } from './rate-limit';
 // seeded generator, so a failure names the seed that reproduces it.
 
 // A quota high enough that pacing does not dominate; 429s come from the injected bursts.
-const limits: CategoryLimits = { ...seedRateLimits.production, 'partner-management': { partner: 0, acquiringPartner: 500 } };
+const limits: CategoryLimits = {
+  ...seedRateLimits.production,
+  'partner-management': { partner: 0, acquiringPartner: 500 },
+};
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -53,18 +56,26 @@ describe('idempotent retries under faults', () => {
 
     for (let step = 0; step < 60; step++) {
       if (random() < 0.15) await sandbox.control.setFaults({ rate_limit_burst: 1 + Math.floor(random() * 3) });
-      const key = (op: string) => ({ idempotencyKey: idempotencyKey({ operation: op, target: `seed-${seed}`, nonce: `step-${step}` }) });
+      const key = (op: string) => ({
+        idempotencyKey: idempotencyKey({ operation: op, target: `seed-${seed}`, nonce: `step-${step}` }),
+      });
       const roll = random();
       if (roll < 0.3) {
         const description = `seed ${seed} step ${step}`;
-        const created = await api.credentials.create({ description, type: pick(['API', 'CLIENT'] as const), environment: pick(['TEST', 'LIVE'] as const) }, key('credentials.create'));
+        const created = await api.credentials.create(
+          { description, type: pick(['API', 'CLIENT'] as const), environment: pick(['TEST', 'LIVE'] as const) },
+          key('credentials.create'),
+        );
         credentials.set(description, created.credential_id);
       } else if (roll < 0.5 || signingKeys.size === 0) {
         signingKeys.add((await api.signingKeys.create(key('signingKeys.create'))).signing_key_id);
       } else if (roll < 0.75) {
         const url = `https://psp.example/hooks/${seed}/${step}`;
         const signingKey = pick([...signingKeys]);
-        const webhook = await api.webhooks.create({ url, event_types: ['payment.request.*'], event_version: 'v1', signing_key_id: signingKey }, key('webhooks.create'));
+        const webhook = await api.webhooks.create(
+          { url, event_types: ['payment.request.*'], event_version: 'v1', signing_key_id: signingKey },
+          key('webhooks.create'),
+        );
         webhooks.set(url, { id: webhook.webhook_id, key: signingKey });
       } else if (roll < 0.85 && webhooks.size) {
         const [url, webhook] = pick([...webhooks]);
@@ -85,10 +96,16 @@ describe('idempotent retries under faults', () => {
     }
 
     await sandbox.control.clearFaults();
-    const listedCredentials = (await api.credentials.list()).credentials.filter((c) => c.description !== 'Initial API key');
+    const listedCredentials = (await api.credentials.list()).credentials.filter(
+      (c) => c.description !== 'Initial API key',
+    );
     expect(listedCredentials.map((c) => [c.description, c.credential_id]).sort()).toEqual([...credentials].sort());
-    expect((await api.signingKeys.list()).signing_keys.map((k) => k.signing_key_id).sort()).toEqual([...signingKeys].sort());
-    expect((await api.webhooks.list()).webhooks.map((w) => [w.url, w.webhook_id]).sort()).toEqual([...webhooks].map(([url, w]) => [url, w.id]).sort());
+    expect((await api.signingKeys.list()).signing_keys.map((k) => k.signing_key_id).sort()).toEqual(
+      [...signingKeys].sort(),
+    );
+    expect((await api.webhooks.list()).webhooks.map((w) => [w.url, w.webhook_id]).sort()).toEqual(
+      [...webhooks].map(([url, w]) => [url, w.id]).sort(),
+    );
 
     totals.serverErrors += attempts.filter((a) => a.status !== null && a.status >= 500).length;
     totals.dropped += attempts.filter((a) => a.status === null).length;

@@ -4,7 +4,10 @@ import { enqueue, queues, type JobHandlers } from '@/lib/jobs/queue';
 import { hasUnmaskedApiRequests, maskStoredApiRequests } from './mask-backfill';
 
 /** The one-off backfill masking API request log rows stored before masking existed. */
-export function apiRequestMaskingJobHandlers(log: (line: string) => void = console.log, deps: { db: () => Db } = { db: () => appDb().db }): JobHandlers {
+export function apiRequestMaskingJobHandlers(
+  log: (line: string) => void = console.log,
+  deps: { db: () => Db } = { db: () => appDb().db },
+): JobHandlers {
   return {
     [queues.apiRequestMasking]: async () => {
       const masked = await maskStoredApiRequests(deps.db());

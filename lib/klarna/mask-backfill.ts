@@ -26,7 +26,11 @@ export async function maskStoredApiRequests(db: Db, options: { batchSize?: numbe
         .limit(batchSize)
         .for('update', { skipLocked: true });
       if (rows.length === 0) return 0;
-      const batch = rows.map((r) => ({ id: r.id, req: redact(r.requestBody) ?? null, res: redact(r.responseBody) ?? null }));
+      const batch = rows.map((r) => ({
+        id: r.id,
+        req: redact(r.requestBody) ?? null,
+        res: redact(r.responseBody) ?? null,
+      }));
       await tx.execute(sql`
         UPDATE ${apiRequests} AS r
         SET request_body = v.req, response_body = v.res, personal_data_masked = true
@@ -41,12 +45,18 @@ export async function maskStoredApiRequests(db: Db, options: { batchSize?: numbe
 
 /** Whether any row still waits for `maskStoredApiRequests` (start-up queues the job only then). */
 export async function hasUnmaskedApiRequests(db: Db): Promise<boolean> {
-  const [row] = await db.select({ id: apiRequests.id }).from(apiRequests).where(not(apiRequests.personalDataMasked)).limit(1);
+  const [row] = await db
+    .select({ id: apiRequests.id })
+    .from(apiRequests)
+    .where(not(apiRequests.personalDataMasked))
+    .limit(1);
   return row !== undefined;
 }
 
 /** A stored row as the log's pages may show it: a row the backfill has not reached yet is masked on read. */
-export function maskedForDisplay<T extends { personalDataMasked: boolean; requestBody: unknown; responseBody: unknown }>(row: T): T {
+export function maskedForDisplay<
+  T extends { personalDataMasked: boolean; requestBody: unknown; responseBody: unknown },
+>(row: T): T {
   if (row.personalDataMasked) return row;
   return { ...row, requestBody: redact(row.requestBody), responseBody: redact(row.responseBody) };
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, KlarnaRateLimiter, parseRateLimitHeaders, seedRateLimits, TokenBucket, type Clock } from './rate-limit';
+import {
+  backoffDelayMs,
+  KlarnaRateLimiter,
+  parseRateLimitHeaders,
+  seedRateLimits,
+  TokenBucket,
+  type Clock,
+} from './rate-limit';
 
 function fakeClock(): Clock & { t: number; slept: number[] } {
   const clock = {
@@ -33,7 +40,10 @@ describe('token bucket pacing', () => {
 
   it('holds 5,000 calls at 200/s to the ideal 25 s', async () => {
     const clock = fakeClock();
-    const limiter = new KlarnaRateLimiter({ ...seedRateLimits.production, 'payment-transaction-capture': { partner: 0, acquiringPartner: 200 } }, clock);
+    const limiter = new KlarnaRateLimiter(
+      { ...seedRateLimits.production, 'payment-transaction-capture': { partner: 0, acquiringPartner: 200 } },
+      clock,
+    );
     for (let i = 0; i < 5000; i++) await limiter.acquire('payment-transaction-capture');
     // The first second's burst is free, so 5,000 calls finish after 4,800 more tokens: 24 s.
     expect(clock.t / 1000).toBeCloseTo(24, 1);
@@ -54,7 +64,8 @@ describe('token bucket pacing', () => {
 describe('rate-limit headers', () => {
   it("reads the seed's example", () => {
     const headers = new Headers({
-      'X-Ratelimit-Limit': '40, 40;w=1;name="account_payment-request-capture",100;w=1;name="psp_payment-request-capture"',
+      'X-Ratelimit-Limit':
+        '40, 40;w=1;name="account_payment-request-capture",100;w=1;name="psp_payment-request-capture"',
       'X-Ratelimit-Remaining': '15',
       'X-Ratelimit-Reset': '1',
     });
@@ -69,7 +80,9 @@ describe('rate-limit headers', () => {
   });
 
   it('leaves out what it cannot read instead of failing', () => {
-    expect(parseRateLimitHeaders(new Headers({ 'X-Ratelimit-Limit': 'garbage;;', 'X-Ratelimit-Remaining': 'n/a' }))).toEqual({ policies: [], remaining: null, resetSeconds: null });
+    expect(
+      parseRateLimitHeaders(new Headers({ 'X-Ratelimit-Limit': 'garbage;;', 'X-Ratelimit-Remaining': 'n/a' })),
+    ).toEqual({ policies: [], remaining: null, resetSeconds: null });
   });
 });
 

@@ -38,7 +38,10 @@ export const seedRateLimits: Record<'production' | 'playground', CategoryLimits>
 };
 
 export type Clock = { now(): number; sleep(ms: number): Promise<void> };
-export const realClock: Clock = { now: () => performance.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+export const realClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 /**
  * A token bucket that hands out reservations: each caller takes a token now, possibly driving
@@ -123,7 +126,10 @@ export function parseRateLimitHeaders(headers: Pick<Headers, 'get'>): RateLimitI
  * Exponential back-off with full jitter: a random delay up to base·2^attempt (capped), spread
  * over at least the window Klarna says its quota resets in, so retries do not land together.
  */
-export function backoffDelayMs(attempt: number, options: { baseMs?: number; capMs?: number; resetSeconds?: number | null; random?: () => number } = {}): number {
+export function backoffDelayMs(
+  attempt: number,
+  options: { baseMs?: number; capMs?: number; resetSeconds?: number | null; random?: () => number } = {},
+): number {
   const { baseMs = 200, capMs = 20_000, resetSeconds = null, random = Math.random } = options;
   const ceiling = Math.max(Math.min(capMs, baseMs * 2 ** attempt), (resetSeconds ?? 0) * 1000);
   return random() * ceiling;

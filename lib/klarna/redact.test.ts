@@ -28,22 +28,50 @@ describe('personal data in the request log', () => {
     const onboarding = {
       account_reference: 'M-1',
       account_name: 'CoolBrand',
-      account_owner: { given_name: 'Julia', family_name: 'Doe', email: 'julia.doe@coolbrand.com', phone: '+46701234512' },
-      business_information: { business_name: 'CoolBrand AB', operating_address: { street_address: 'Storgatan 1', postal_code: '111 22', city: 'Stockholm', country: 'SE' } },
+      account_owner: {
+        given_name: 'Julia',
+        family_name: 'Doe',
+        email: 'julia.doe@coolbrand.com',
+        phone: '+46701234512',
+      },
+      business_information: {
+        business_name: 'CoolBrand AB',
+        operating_address: { street_address: 'Storgatan 1', postal_code: '111 22', city: 'Stockholm', country: 'SE' },
+      },
       channel: { websites: [{ urls: ['https://coolbrand.example'] }] },
     };
     expect(redact(onboarding)).toEqual({
       account_reference: 'M-1',
       account_name: 'CoolBrand',
       account_owner: { given_name: 'J***', family_name: 'D***', email: 'j***@coolbrand.com', phone: '+46 *** ** 12' },
-      business_information: { business_name: 'CoolBrand AB', operating_address: { street_address: 'S***', postal_code: '111 22', city: 'Stockholm', country: 'SE' } },
+      business_information: {
+        business_name: 'CoolBrand AB',
+        operating_address: { street_address: 'S***', postal_code: '111 22', city: 'Stockholm', country: 'SE' },
+      },
       channel: { websites: [{ urls: ['https://coolbrand.example'] }] },
     });
   });
 
   it('masks a shopper on a payment, date of birth included, and leaves empty or missing values alone', () => {
-    expect(redact({ customer: { given_name: 'åsa', email: 'a@b.se', phone: '+18445527621', date_of_birth: '1970-10-07', address: { street_address2: '', city: 'Malmö' } }, amount: 100 })).toEqual({
-      customer: { given_name: 'Å***', email: 'a***@b.se', phone: '+18 *** ** 21', date_of_birth: '****-**-**', address: { street_address2: '', city: 'Malmö' } },
+    expect(
+      redact({
+        customer: {
+          given_name: 'åsa',
+          email: 'a@b.se',
+          phone: '+18445527621',
+          date_of_birth: '1970-10-07',
+          address: { street_address2: '', city: 'Malmö' },
+        },
+        amount: 100,
+      }),
+    ).toEqual({
+      customer: {
+        given_name: 'Å***',
+        email: 'a***@b.se',
+        phone: '+18 *** ** 21',
+        date_of_birth: '****-**-**',
+        address: { street_address2: '', city: 'Malmö' },
+      },
       amount: 100,
     });
   });
@@ -61,6 +89,14 @@ describe('personal data in the request log', () => {
     expect(maskedFieldsSentence).toContain(maskEmail('jane@example.com'));
     expect(maskedFieldsSentence).toContain(maskPhone('+46701234512'));
     expect(maskedFieldsSentence).toContain(`${maskName('Jane')} ${maskName('Doe')}`);
-    for (const words of ['email addresses', 'phone numbers', 'given and family names', 'dates of birth', 'street addresses', 'card numbers']) expect(maskedFieldsSentence).toContain(words);
+    for (const words of [
+      'email addresses',
+      'phone numbers',
+      'given and family names',
+      'dates of birth',
+      'street addresses',
+      'card numbers',
+    ])
+      expect(maskedFieldsSentence).toContain(words);
   });
 });

@@ -9,7 +9,8 @@
  * `street_address2` → `S***` (first letter). Postal code, city and country stay, and so do
  * business names.
  */
-const SECRET_KEY = /(api_?key|signing_?key|secret|password|authorization|card_?number|^pan$|cvv|cvc|security_?code|private_?key)/i;
+const SECRET_KEY =
+  /(api_?key|signing_?key|secret|password|authorization|card_?number|^pan$|cvv|cvc|security_?code|private_?key)/i;
 const CARD_NUMBER = /\b(\d[ -]?){12,18}\d\b/g;
 
 /** The personal fields masked, and how; `maskedFieldsSentence` says the same to the user. */
@@ -39,7 +40,8 @@ export function redact(value: unknown): unknown {
       }),
     );
   }
-  if (typeof value === 'string') return value.replace(CARD_NUMBER, (digits) => `[card …${digits.replace(/\D/g, '').slice(-4)}]`);
+  if (typeof value === 'string')
+    return value.replace(CARD_NUMBER, (digits) => `[card …${digits.replace(/\D/g, '').slice(-4)}]`);
   return value;
 }
 

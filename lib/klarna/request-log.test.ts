@@ -49,12 +49,31 @@ describeEachDriver('API request log', (db) => {
   it('filters by operation, method, status class, account, correlation id and time', async () => {
     const record = recordKlarnaAttemptsIn(db());
     const account = `krn:partner:global:account:${crypto.randomUUID()}`;
-    await record(attempt({ accountId: account, operation: 'webhooks.list', method: 'GET', path: '/v1/notification/webhooks', status: 200, correlationId: 'corr-1' }));
-    await record(attempt({ accountId: account, operation: 'webhooks.update', method: 'PATCH', status: 404, errorCode: 'NOT_FOUND', errorId: 'e-404' }));
+    await record(
+      attempt({
+        accountId: account,
+        operation: 'webhooks.list',
+        method: 'GET',
+        path: '/v1/notification/webhooks',
+        status: 200,
+        correlationId: 'corr-1',
+      }),
+    );
+    await record(
+      attempt({
+        accountId: account,
+        operation: 'webhooks.update',
+        method: 'PATCH',
+        status: 404,
+        errorCode: 'NOT_FOUND',
+        errorId: 'e-404',
+      }),
+    );
     await record(attempt({ accountId: account, operation: 'webhooks.update', method: 'PATCH', status: 503 }));
     await record(attempt({ accountId: account, operation: 'webhooks.update', method: 'PATCH', status: null }));
     const mine = { accountId: account };
-    const statuses = async (f: Parameters<typeof listApiRequests>[1]) => (await listApiRequests(db(), { ...mine, ...f })).rows.map((r) => r.status);
+    const statuses = async (f: Parameters<typeof listApiRequests>[1]) =>
+      (await listApiRequests(db(), { ...mine, ...f })).rows.map((r) => r.status);
 
     expect(await statuses({})).toEqual([null, 503, 404, 200]);
     expect(await statuses({ status: '2xx' })).toEqual([200]);

@@ -89,7 +89,12 @@ export async function listApiRequests(db: Db, filter: ApiRequestFilter = {}): Pr
   where.push(...utcDayRange(apiRequests.occurredAt, f.from, f.to));
   const cursor = decodeIdCursor(f.cursor);
   if (cursor) where.push(lt(apiRequests.id, cursor));
-  const rows = await db.select(listColumns).from(apiRequests).where(and(...where)).orderBy(desc(apiRequests.id)).limit(f.limit + 1);
+  const rows = await db
+    .select(listColumns)
+    .from(apiRequests)
+    .where(and(...where))
+    .orderBy(desc(apiRequests.id))
+    .limit(f.limit + 1);
   return pageOf(rows, f.limit, (last) => encodeIdCursor(last.id));
 }
 

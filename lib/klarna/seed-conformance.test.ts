@@ -4,8 +4,18 @@ import { ZodError, type z } from 'zod';
 import { onboardRequestSchema, onboardResponseSchema } from './schemas/accounts';
 import { klarnaErrorBodySchema } from './schemas/error';
 import { signingKeyCreatedSchema } from './schemas/management';
-import { checkoutPlacementResponseSchema, paymentDescriptorsResponseSchema, sdkPaymentDescriptorsSchema } from './schemas/messaging';
-import { paymentConfirmSchema, paymentPricingSchema, paymentRequestCreateSchema, paymentRequestSchema, paymentRequestUpdateSchema } from './schemas/payments';
+import {
+  checkoutPlacementResponseSchema,
+  paymentDescriptorsResponseSchema,
+  sdkPaymentDescriptorsSchema,
+} from './schemas/messaging';
+import {
+  paymentConfirmSchema,
+  paymentPricingSchema,
+  paymentRequestCreateSchema,
+  paymentRequestSchema,
+  paymentRequestUpdateSchema,
+} from './schemas/payments';
 import { webhookEventSchema } from './schemas/webhooks';
 import { printedBroken, seedExampleValue } from '@/test/seed-002/examples';
 import { SEED_002_PATH, seedExamples } from './seed-examples';
@@ -27,9 +37,14 @@ import { SEED_002_PATH, seedExamples } from './seed-examples';
 const examples = seedExamples();
 
 /** A part of a body: the seed prints `"config": {…}` and `"payment_pricing": {…}` alone. */
-const member = <S extends z.ZodType>(key: string, schema: S) => ({ parse: (v: unknown) => schema.parse((v as Record<string, unknown>)[key]) });
+const member = <S extends z.ZodType>(key: string, schema: S) => ({
+  parse: (v: unknown) => schema.parse((v as Record<string, unknown>)[key]),
+});
 type Target = { name: string; parse: (value: unknown) => unknown };
-const as = (name: string, schema: { parse: (value: unknown) => unknown }): Target => ({ name, parse: (v) => schema.parse(v) });
+const as = (name: string, schema: { parse: (value: unknown) => unknown }): Target => ({
+  name,
+  parse: (v) => schema.parse(v),
+});
 
 const onboard = as('onboard request', onboardRequestSchema);
 const webhook = as('webhook envelope', webhookEventSchema);
@@ -60,7 +75,10 @@ const mapped: Record<number, [string, Target]> = {
   2438: ['messaging/checkout', as('checkout placement response', checkoutPlacementResponseSchema)],
   2506: ['Request example', createRequest],
   2524: ['Response example', readRequest],
-  2561: ['Redirect the shopper to Klarna purchase flow', as('payment request config', member('config', paymentRequestCreateSchema.shape.config))],
+  2561: [
+    'Redirect the shopper to Klarna purchase flow',
+    as('payment request config', member('config', paymentRequestCreateSchema.shape.config)),
+  ],
   2604: ['Example', webhook],
   2705: ['Response example (State Pending confirmation)', readRequest],
   2741: ['Response example (State **Canceled**)', readRequest],
@@ -74,7 +92,11 @@ const mapped: Record<number, [string, Target]> = {
 
 /** Examples that parse but our schemas refuse: why, and what we decided (docs/klarna-decisions.md). */
 const refused: Record<number, { path: string; reason: string }> = {
-  1154: { path: 'products.0.type', reason: 'product `type` "PAYMENTS": the seed\'s other four onboarding examples, its product routes (`/products/payment`) and its webhooks say PAYMENT; we send and accept PAYMENT only' },
+  1154: {
+    path: 'products.0.type',
+    reason:
+      'product `type` "PAYMENTS": the seed\'s other four onboarding examples, its product routes (`/products/payment`) and its webhooks say PAYMENT; we send and accept PAYMENT only',
+  },
 };
 
 describe('reading examples from the seed’s text', () => {
@@ -107,7 +129,11 @@ describe('reading examples from the seed’s text', () => {
     ].join('\n');
     const [example, ...rest] = seedExamples(text);
     expect(rest).toEqual([]);
-    expect(example).toMatchObject({ line: 2, endLine: 20, parsed: { ok: true, value: { id: 'krn:a:b:000000', note: 'two words wrapped here', inner: { a: 1, b: 2 } } } });
+    expect(example).toMatchObject({
+      line: 2,
+      endLine: 20,
+      parsed: { ok: true, value: { id: 'krn:a:b:000000', note: 'two words wrapped here', inner: { a: 1, b: 2 } } },
+    });
   });
 });
 
@@ -115,7 +141,11 @@ describe('seed 002’s printed JSON examples', () => {
   it('are all found: each is mapped to the schema its section names', () => {
     expect(examples.length).toBeGreaterThan(25);
     expect(examples.map((e) => e.line).filter((line) => !(line in mapped))).toEqual([]);
-    expect(Object.keys(mapped).map(Number).filter((line) => !examples.some((e) => e.line === line))).toEqual([]);
+    expect(
+      Object.keys(mapped)
+        .map(Number)
+        .filter((line) => !examples.some((e) => e.line === line)),
+    ).toEqual([]);
   });
 
   it('are mapped by the words above them, so a moved example is noticed', () => {

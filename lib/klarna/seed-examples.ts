@@ -134,13 +134,20 @@ export function seedExamples(text: string = readFileSync(SEED_002_PATH, 'utf8'))
       const open = depth(body.join('\n'));
       const closes = -depth(more.join('\n'));
       if (open <= 0 && closes <= 0) break;
-      while (depth(body.join('\n')) < closes && body.length && /^[\s}\],]*$/.test(body[body.length - 1]!)) body = body.slice(0, -1);
+      while (depth(body.join('\n')) < closes && body.length && /^[\s}\],]*$/.test(body[body.length - 1]!))
+        body = body.slice(0, -1);
       b++;
       body = [...body, ...more];
       end = next.end;
       count++;
     }
-    examples.push({ line: first.start, endLine: end, blocks: count, printed: body.join('\n'), parsed: parseSeedJson(body.join('\n')) });
+    examples.push({
+      line: first.start,
+      endLine: end,
+      blocks: count,
+      printed: body.join('\n'),
+      parsed: parseSeedJson(body.join('\n')),
+    });
   }
   return examples;
 }

@@ -27,13 +27,16 @@ export async function downloadSettlementCsv(
   const operation = 'settlements.csv';
   const response = await client.stream({
     operation,
-    path: klarnaPath(operation, { settlement_id: settlementId }) + (options.columns && options.columns !== 'seed' ? `?columns=${options.columns}` : ''),
+    path:
+      klarnaPath(operation, { settlement_id: settlementId }) +
+      (options.columns && options.columns !== 'seed' ? `?columns=${options.columns}` : ''),
     category: klarnaRoutes[operation].category,
     accept: 'text/csv',
     correlationId: options.correlationId,
     signal: options.signal,
   });
-  if (!response.body) throw new KlarnaResponseShapeError(`${operation}: Klarna answered ${response.status} without a file`);
+  if (!response.body)
+    throw new KlarnaResponseShapeError(`${operation}: Klarna answered ${response.status} without a file`);
   const length = Number(response.headers.get('content-length') ?? NaN);
   const disposition = /filename="?([^";]+)"?/i.exec(response.headers.get('content-disposition') ?? '');
   return {

@@ -39,7 +39,10 @@ let api: KlarnaApi;
 let attempts: KlarnaAttempt[];
 let accountId: string;
 
-const [globalConfig, ukConfig] = settlementConfigurations as [(typeof settlementConfigurations)[number], (typeof settlementConfigurations)[number]];
+const [globalConfig, ukConfig] = settlementConfigurations as [
+  (typeof settlementConfigurations)[number],
+  (typeof settlementConfigurations)[number],
+];
 /** A Wednesday, 10:00 UTC: the DAILY period is 2025-03-12, the ISO week Monday 10 to Sunday 16 March. */
 const START = '2025-03-12T10:00:00.000Z';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -67,16 +70,31 @@ beforeEach(async () => {
   await sandbox.control.advanceClock(1);
 });
 
-async function authorize(body: Partial<PaymentRequestCreateRequest> & { payment_amount: number }, account = accountId): Promise<PaymentTransaction> {
-  const { payment_transaction } = await sandbox.control.createAuthorizedPayment(account, { currency: 'USD', merchant_reference: 'order-1', payment_reference: 'pay-ref-1', ...body });
+async function authorize(
+  body: Partial<PaymentRequestCreateRequest> & { payment_amount: number },
+  account = accountId,
+): Promise<PaymentTransaction> {
+  const { payment_transaction } = await sandbox.control.createAuthorizedPayment(account, {
+    currency: 'USD',
+    merchant_reference: 'order-1',
+    payment_reference: 'pay-ref-1',
+    ...body,
+  });
   return api.paymentTransactions.get(account, payment_transaction.payment_transaction_id);
 }
 const capture = async (t: PaymentTransaction, amount: number, account = accountId, reference?: string) =>
-  (await api.paymentTransactions.capture(account, t.payment_transaction_id, { amount, ...(reference ? { capture_reference: reference } : {}) }, mutation())).capture;
+  (
+    await api.paymentTransactions.capture(
+      account,
+      t.payment_transaction_id,
+      { amount, ...(reference ? { capture_reference: reference } : {}) },
+      mutation(),
+    )
+  ).capture;
 
 async function linesOf(settlementId: string): Promise<SettlementTransaction[]> {
   const lines: SettlementTransaction[] = [];
-  for (let offset = 0; ; ) {
+  for (let offset = 0; ;) {
     const page = await api.settlements.transactions(settlementId, { offset, limit: 1000 });
     lines.push(...page.transactions);
     if (!page.pagination?.next) return lines;
@@ -108,7 +126,8 @@ async function failure(fn: () => Promise<unknown>) {
 }
 
 function expectConsistent(settlement: Settlement, lines: SettlementTransaction[]) {
-  const sum = (pick: (l: SettlementTransaction) => number, type?: string) => lines.filter((l) => !type || l.type === type).reduce((s, l) => s + pick(l), 0);
+  const sum = (pick: (l: SettlementTransaction) => number, type?: string) =>
+    lines.filter((l) => !type || l.type === type).reduce((s, l) => s + pick(l), 0);
   expect(settlement.line_count).toBe(lines.length);
   expect(settlement.totals).toEqual({
     gross_sales: sum((l) => l.amount, 'SALE'),
@@ -139,10 +158,20 @@ describe('settlement reports', () => {
     const usd = await authorize({ payment_amount: 10000 });
     const usdFirst = await capture(usd, 6000, accountId, 'ship-1');
     const usdSecond = await capture(usd, 4000);
-    const usdRefund = (await api.paymentTransactions.refundCapture(accountId, usd.payment_transaction_id, usdFirst.payment_capture_id, { amount: 1500, refund_reference: 'ret-1' }, mutation())).refund;
+    const usdRefund = (
+      await api.paymentTransactions.refundCapture(
+        accountId,
+        usd.payment_transaction_id,
+        usdFirst.payment_capture_id,
+        { amount: 1500, refund_reference: 'ret-1' },
+        mutation(),
+      )
+    ).refund;
     const eur = await authorize({ currency: 'EUR', payment_amount: 20000, purchase_country: 'DE' });
     const eurCapture = await capture(eur, 20000);
-    const eurRefund = (await api.paymentTransactions.refund(accountId, eur.payment_transaction_id, { amount: 500 }, mutation())).refund;
+    const eurRefund = (
+      await api.paymentTransactions.refund(accountId, eur.payment_transaction_id, { amount: 500 }, mutation())
+    ).refund;
 
     const closed = await sandbox.control.closeSettlementPeriod();
     expect(closed.injected).toEqual([]);
@@ -167,7 +196,8 @@ describe('settlement reports', () => {
         expect(line.currency).toBe(settlement.currency);
         expect(line.account_id).toBe(accountId);
         expect(line.klarna_reference).toMatch(/^[A-Z0-9]{7}$/);
-        if (line.type === 'SALE') expect({ fee: line.fee_amount, tax: line.tax_amount }).toEqual(feeFor(line.amount, rateOf(line)));
+        if (line.type === 'SALE')
+          expect({ fee: line.fee_amount, tax: line.tax_amount }).toEqual(feeFor(line.amount, rateOf(line)));
         else expect([line.fee_amount, line.tax_amount, line['payment_pricing.rate.variable']]).toEqual([0, 0, null]);
       }
 
@@ -180,10 +210,16 @@ describe('settlement reports', () => {
       expect(text.split('\r\n')[0]!.split(',')).toEqual([...seedSettlementColumns]);
       expect(seedSettlementColumns).toHaveLength(24);
       expect(text).toBe(seedCsvHeader + lines.map((l) => seedCsvLine(l as SettlementLine)).join(''));
-      const extended = await readText((await api.settlements.downloadCsv(settlement.settlement_id, { columns: 'extended' })).body);
+      const extended = await readText(
+        (await api.settlements.downloadCsv(settlement.settlement_id, { columns: 'extended' })).body,
+      );
       expect(extended.text.split('\r\n')[0]).toBe(settlementColumns.join(','));
       expect(extended.text).toBe(extendedCsvHeader + lines.map((l) => extendedCsvLine(l as SettlementLine)).join(''));
-      expect(await failure(() => api.settlements.downloadCsv(settlement.settlement_id, { columns: 'everything' as 'extended' }))).toMatchObject({ status: 400, errorCode: 'VALIDATION_ERROR', parameters: ['columns'] });
+      expect(
+        await failure(() =>
+          api.settlements.downloadCsv(settlement.settlement_id, { columns: 'everything' as 'extended' }),
+        ),
+      ).toMatchObject({ status: 400, errorCode: 'VALIDATION_ERROR', parameters: ['columns'] });
     }
 
     const usdLines = await linesOf('KLNGLB-20250312-USD');
@@ -215,12 +251,19 @@ describe('settlement reports', () => {
       discount_amount: 0,
       penalty_amount: 0,
     });
-    expect(ret).toMatchObject({ refund_reference: 'ret-1', net_amount: -1500, captured_at: usdRefund.created_at, klarna_reference: sale.klarna_reference });
+    expect(ret).toMatchObject({
+      refund_reference: 'ret-1',
+      net_amount: -1500,
+      captured_at: usdRefund.created_at,
+      klarna_reference: sale.klarna_reference,
+    });
 
     // EUR: 35 + 2.89 % and 19 % VAT on the fee; a refund line names the refund, not a capture.
     const eurLines = await linesOf('KLNGLB-20250312-EUR');
     const fee = 35 + Number(divideRoundHalfUp(20000n * 2_890_000n, 100_000_000n));
-    expect(eurLines.map((l) => [l.type, l.amount, l.fee_amount, l.tax_amount, l.payment_capture_id, l.payment_refund_id])).toEqual([
+    expect(
+      eurLines.map((l) => [l.type, l.amount, l.fee_amount, l.tax_amount, l.payment_capture_id, l.payment_refund_id]),
+    ).toEqual([
       ['SALE', 20000, fee, Math.round((fee * 19) / 100), eurCapture.payment_capture_id, null],
       ['RETURN', 500, 0, 0, null, eurRefund.payment_refund_id],
     ]);
@@ -228,15 +271,26 @@ describe('settlement reports', () => {
     // The list, newest first, parsed with the list schema.
     const list = await api.settlements.list();
     expect(list.settlements.map((s) => s.settlement_id)).toEqual(['KLNGLB-20250312-USD', 'KLNGLB-20250312-EUR']);
-    expect((await api.settlements.list({ currency: 'EUR' })).settlements.map((s) => s.settlement_id)).toEqual(['KLNGLB-20250312-EUR']);
-    expect((await api.settlements.list({ settlementConfigurationId: ukConfig.settlement_configuration_id })).settlements).toEqual([]);
+    expect((await api.settlements.list({ currency: 'EUR' })).settlements.map((s) => s.settlement_id)).toEqual([
+      'KLNGLB-20250312-EUR',
+    ]);
+    expect(
+      (await api.settlements.list({ settlementConfigurationId: ukConfig.settlement_configuration_id })).settlements,
+    ).toEqual([]);
     expect((await api.settlements.list({ createdAfter: now })).settlements).toEqual([]);
     const first = await api.settlements.list({ limit: 1 });
-    expect(first).toMatchObject({ has_more: true, pagination: { next: expect.stringContaining('starting_after=KLNGLB-20250312-USD') } });
+    expect(first).toMatchObject({
+      has_more: true,
+      pagination: { next: expect.stringContaining('starting_after=KLNGLB-20250312-USD') },
+    });
     const second = await api.settlements.list({ limit: 1, startingAfter: first.settlements[0]!.settlement_id });
     expect(second.settlements.map((s) => s.settlement_id)).toEqual(['KLNGLB-20250312-EUR']);
     expect(second).toMatchObject({ has_more: false, pagination: { next: null } });
-    expect(await failure(() => api.settlements.list({ limit: 0, currency: 'usd' }))).toMatchObject({ status: 400, errorCode: 'VALIDATION_ERROR', parameters: ['limit', 'currency'] });
+    expect(await failure(() => api.settlements.list({ limit: 0, currency: 'usd' }))).toMatchObject({
+      status: 400,
+      errorCode: 'VALIDATION_ERROR',
+      parameters: ['limit', 'currency'],
+    });
 
     // Paid once the payout date comes by the sandbox clock.
     await sandbox.control.setClock('2025-03-14T00:00:00.000Z');
@@ -252,15 +306,29 @@ describe('settlement reports', () => {
 
     await sandbox.control.advanceClock(60);
     const second = await capture(t, 2000);
-    await sandbox.control.addSettlementAdjustment({ payment_transaction_id: t.payment_transaction_id, type: 'DISCOUNT', amount: 250 });
-    await sandbox.control.addSettlementAdjustment({ payment_transaction_id: t.payment_transaction_id, type: 'PENALTY', amount: 100 });
-    const dispute = await sandbox.control.addSettlementAdjustment({ payment_transaction_id: t.payment_transaction_id, type: 'DISPUTE', amount: 700 });
+    await sandbox.control.addSettlementAdjustment({
+      payment_transaction_id: t.payment_transaction_id,
+      type: 'DISCOUNT',
+      amount: 250,
+    });
+    await sandbox.control.addSettlementAdjustment({
+      payment_transaction_id: t.payment_transaction_id,
+      type: 'PENALTY',
+      amount: 100,
+    });
+    const dispute = await sandbox.control.addSettlementAdjustment({
+      payment_transaction_id: t.payment_transaction_id,
+      type: 'DISPUTE',
+      amount: 700,
+    });
     const again = await sandbox.control.closeSettlementPeriod();
     expect(again.settlements.map((s) => s.settlement_id)).toEqual(['KLNGLB-20250312-USD-2']);
     // The second report starts where the first ended.
     expect(again.settlements[0]!.period_start).toBe(closed.settlements[0]!.period_end);
     const lines = await linesOf('KLNGLB-20250312-USD-2');
-    expect(lines.map((l) => [l.type, l.amount, l.payment_capture_id, l.discount_amount, l.penalty_amount, l.net_amount])).toEqual([
+    expect(
+      lines.map((l) => [l.type, l.amount, l.payment_capture_id, l.discount_amount, l.penalty_amount, l.net_amount]),
+    ).toEqual([
       ['SALE', 2000, second.payment_capture_id, 0, 0, 2000 - feeFor(2000, rateOf(lines[0]!)).fee],
       ['DISCOUNT', 250, null, 250, 0, 250],
       ['PENALTY', 100, null, 0, 100, -100],
@@ -279,13 +347,22 @@ describe('settlement reports', () => {
     ]);
 
     // An adjustment needs a transaction of this partner.
-    await expect(sandbox.control.addSettlementAdjustment({ payment_transaction_id: '00000000-0000-4000-8000-000000000000', type: 'PENALTY', amount: 1 })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      sandbox.control.addSettlementAdjustment({
+        payment_transaction_id: '00000000-0000-4000-8000-000000000000',
+        type: 'PENALTY',
+        amount: 1,
+      }),
+    ).rejects.toMatchObject({ status: 404 });
   });
 
   it('closes a DAILY period when the sandbox clock passes midnight and sends settlement.report.created with links', async () => {
     const receiver = await startReceiver();
     const key = await api.signingKeys.create(mutation());
-    const webhook = await api.webhooks.create({ url: receiver.url, event_types: ['settlement.*'], event_version: 'v1', signing_key_id: key.signing_key_id }, mutation());
+    const webhook = await api.webhooks.create(
+      { url: receiver.url, event_types: ['settlement.*'], event_version: 'v1', signing_key_id: key.signing_key_id },
+      mutation(),
+    );
     try {
       const t = await authorize({ payment_amount: 5000 });
       await capture(t, 5000);
@@ -305,14 +382,24 @@ describe('settlement reports', () => {
         links: { self: '/v1/settlements/KLNGLB-20250312-USD', csv: '/v1/settlements/KLNGLB-20250312-USD/csv' },
       });
       const settlement = await api.settlements.get(payload.settlement_id);
-      expect(settlement).toMatchObject({ period_start: '2025-03-12T00:00:00.000Z', period_end: '2025-03-13T00:00:00.000Z', line_count: 1, payout_date: '2025-03-14' });
+      expect(settlement).toMatchObject({
+        period_start: '2025-03-12T00:00:00.000Z',
+        period_end: '2025-03-13T00:00:00.000Z',
+        line_count: 1,
+        payout_date: '2025-03-14',
+      });
     } finally {
       await receiver.close();
     }
   });
 
   it('closes a WEEKLY period at the end of the ISO week', async () => {
-    const ukAccount = (await api.accounts.onboard(merchant({ account_reference: 'M-UK-1', settlement_configuration_id: ukConfig.settlement_configuration_id }), mutation())).account_id;
+    const ukAccount = (
+      await api.accounts.onboard(
+        merchant({ account_reference: 'M-UK-1', settlement_configuration_id: ukConfig.settlement_configuration_id }),
+        mutation(),
+      )
+    ).account_id;
     await sandbox.control.advanceClock(1);
     const t = await authorize({ currency: 'GBP', payment_amount: 8000, purchase_country: 'GB' }, ukAccount);
     await capture(t, 8000, ukAccount);
@@ -340,7 +427,9 @@ describe('settlement reports', () => {
     expect(await failure(() => api.settlements.get(unknown))).toMatchObject(notFound);
     expect(await failure(() => api.settlements.transactions(unknown))).toMatchObject(notFound);
     expect(await failure(() => api.settlements.downloadCsv(unknown))).toMatchObject(notFound);
-    expect(attempts.filter((a) => a.operation === 'settlements.csv').map((a) => [a.status, a.errorCode])).toEqual([[404, 'RESOURCE_NOT_FOUND']]);
+    expect(attempts.filter((a) => a.operation === 'settlements.csv').map((a) => [a.status, a.errorCode])).toEqual([
+      [404, 'RESOURCE_NOT_FOUND'],
+    ]);
     const anonymous = await fetch(`${sandbox.baseUrl}/v1/settlements`);
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ error_code: 'UNAUTHORIZED', error_type: 'ACCESS_ERROR' });
@@ -353,7 +442,11 @@ describe('settlement reports', () => {
     await sandbox.control.setFaults({ rate_limit_burst: 1 });
     const download = await api.settlements.downloadCsv(settlement!.settlement_id, { correlationId: 'corr-1' });
     expect((await readText(download.body)).text.split('\r\n')).toHaveLength(3);
-    expect(attempts.filter((a) => a.operation === 'settlements.csv').map((a) => [a.status, a.errorCode, a.correlationId, a.responseBody])).toEqual([
+    expect(
+      attempts
+        .filter((a) => a.operation === 'settlements.csv')
+        .map((a) => [a.status, a.errorCode, a.correlationId, a.responseBody]),
+    ).toEqual([
       [429, 'RATE_LIMITED', 'corr-1', expect.objectContaining({ error_code: 'RATE_LIMITED' })],
       [200, null, 'corr-1', null],
     ]);
@@ -367,8 +460,16 @@ describe('settlement reports', () => {
       const otherApi = sandboxClient(other.baseUrl, (await other.control.bootstrapKey()).api_key).api;
       const otherAccount = (await otherApi.accounts.onboard(merchant(), mutation())).account_id;
       await other.control.advanceClock(1);
-      const { payment_transaction } = await other.control.createAuthorizedPayment(otherAccount, { currency: 'USD', payment_amount: 700 });
-      await otherApi.paymentTransactions.capture(otherAccount, payment_transaction.payment_transaction_id, { amount: 700 }, mutation());
+      const { payment_transaction } = await other.control.createAuthorizedPayment(otherAccount, {
+        currency: 'USD',
+        payment_amount: 700,
+      });
+      await otherApi.paymentTransactions.capture(
+        otherAccount,
+        payment_transaction.payment_transaction_id,
+        { amount: 700 },
+        mutation(),
+      );
       await other.close();
 
       // As written before settlements existed: no settlement collections at all.
@@ -383,7 +484,9 @@ describe('settlement reports', () => {
       await other.close();
 
       other = await startSandbox({ port: 0, dataDir, rateLimits: 'off' });
-      expect((await other.control.listSettlementReports()).map((s) => s.settlement_id)).toEqual([report!.settlement_id]);
+      expect((await other.control.listSettlementReports()).map((s) => s.settlement_id)).toEqual([
+        report!.settlement_id,
+      ]);
       expect((await other.control.closeSettlementPeriod()).settlements).toEqual([]);
       await other.close();
     } finally {
@@ -402,7 +505,12 @@ describe('settlement reports', () => {
     expect(settlement!.line_count).toBe(1200);
 
     const page = await api.settlements.transactions(settlement!.settlement_id, { limit: 1000 });
-    expect(page.pagination).toMatchObject({ offset: 0, count: 1000, total: 1200, next: `/v1/settlements/${settlement!.settlement_id}/transactions?limit=1000&offset=1000` });
+    expect(page.pagination).toMatchObject({
+      offset: 0,
+      count: 1000,
+      total: 1200,
+      next: `/v1/settlements/${settlement!.settlement_id}/transactions?limit=1000&offset=1000`,
+    });
     const rest = await api.settlements.transactions(settlement!.settlement_id, { limit: 1000, offset: 1000 });
     expect(rest.pagination).toMatchObject({ count: 200, next: null });
 
@@ -412,7 +520,10 @@ describe('settlement reports', () => {
     const rows = text.split('\r\n');
     expect(rows).toHaveLength(1 + 1200 + 1); // header, lines, and the empty string after the last CRLF
     expect(rows[0]).toBe(seedSettlementColumns.join(','));
-    expect(text).toBe(seedCsvHeader + [...page.transactions, ...rest.transactions].map((l) => seedCsvLine(l as SettlementLine)).join(''));
+    expect(text).toBe(
+      seedCsvHeader +
+        [...page.transactions, ...rest.transactions].map((l) => seedCsvLine(l as SettlementLine)).join(''),
+    );
     expect(attempts.filter((a) => a.operation === 'settlements.csv').map((a) => a.status)).toEqual([200]);
   });
 });
@@ -427,7 +538,12 @@ describe('discrepancy injection', () => {
       const t = i % 2 === 0 ? usd : eur;
       const amount = 1000 * (i + 1) + 11;
       const made = await capture(t, amount);
-      captures.push({ id: made.payment_capture_id, amount, currency: t.currency, transactionId: t.payment_transaction_id });
+      captures.push({
+        id: made.payment_capture_id,
+        amount,
+        currency: t.currency,
+        transactionId: t.payment_transaction_id,
+      });
       await sandbox.control.advanceClock(1);
     }
     return { usd, eur, captures };
@@ -436,15 +552,30 @@ describe('discrepancy injection', () => {
   it('writes each kind on its own line, deterministically, and says what it did', async () => {
     const { usd, eur, captures } = await alternatingCaptures();
     const closed = await sandbox.control.closeSettlementPeriod({
-      discrepancies: ['missing_line', 'amount_off', 'duplicate_line', 'unknown_transaction', 'wrong_fee', 'currency_mismatch'],
+      discrepancies: [
+        'missing_line',
+        'amount_off',
+        'duplicate_line',
+        'unknown_transaction',
+        'wrong_fee',
+        'currency_mismatch',
+      ],
     });
-    const [u1, e1, u2, e2, u3] = captures as [(typeof captures)[number], (typeof captures)[number], (typeof captures)[number], (typeof captures)[number], (typeof captures)[number]];
+    const [u1, e1, u2, e2, u3] = captures as [
+      (typeof captures)[number],
+      (typeof captures)[number],
+      (typeof captures)[number],
+      (typeof captures)[number],
+      (typeof captures)[number],
+    ];
     const EUR = 'KLNGLB-20250312-EUR';
     const USD = 'KLNGLB-20250312-USD';
     expect(closed.settlements.map((s) => s.settlement_id)).toEqual([EUR, USD]);
     // The first eligible SALE line by captured_at, skipping lines already hit; a missing line is
     // never a report's first or last, so the file's own span still covers the capture left out.
-    expect(closed.injected.map((i) => [i.kind, i.settlement_id, i.payment_transaction_id, i.payment_capture_id])).toEqual([
+    expect(
+      closed.injected.map((i) => [i.kind, i.settlement_id, i.payment_transaction_id, i.payment_capture_id]),
+    ).toEqual([
       ['missing_line', USD, usd.payment_transaction_id, u2.id],
       ['amount_off', USD, usd.payment_transaction_id, u1.id],
       ['duplicate_line', EUR, eur.payment_transaction_id, e1.id],
@@ -470,30 +601,59 @@ describe('discrepancy injection', () => {
     const duplicated = byCapture(e1.id);
     expect(duplicated).toHaveLength(2);
     expect(duplicated[0]).toEqual(duplicated[1]);
-    expect(eurLines.findIndex((l) => l.payment_capture_id === e1.id) + 1).toBe(eurLines.findLastIndex((l) => l.payment_capture_id === e1.id));
+    expect(eurLines.findIndex((l) => l.payment_capture_id === e1.id) + 1).toBe(
+      eurLines.findLastIndex((l) => l.payment_capture_id === e1.id),
+    );
     // unknown_transaction: a SALE line for a transaction we never had.
     const unknownEntry = closed.injected[3]!;
-    const [stranger] = all.filter((l) => l.payment_transaction_id === unknownEntry.payment_transaction_id) as [SettlementTransaction];
-    expect(stranger).toMatchObject({ type: 'SALE', amount: 4995, currency: 'EUR', account_id: accountId, merchant_reference: null });
+    const [stranger] = all.filter((l) => l.payment_transaction_id === unknownEntry.payment_transaction_id) as [
+      SettlementTransaction,
+    ];
+    expect(stranger).toMatchObject({
+      type: 'SALE',
+      amount: 4995,
+      currency: 'EUR',
+      account_id: accountId,
+      merchant_reference: null,
+    });
     expect([usd.payment_transaction_id, eur.payment_transaction_id]).not.toContain(stranger.payment_transaction_id);
-    await expect(api.paymentTransactions.get(accountId, stranger.payment_transaction_id)).rejects.toMatchObject({ status: 404 });
+    await expect(api.paymentTransactions.get(accountId, stranger.payment_transaction_id)).rejects.toMatchObject({
+      status: 404,
+    });
     expect({ fee: stranger.fee_amount, tax: stranger.tax_amount }).toEqual(feeFor(4995, rateOf(stranger)));
     // wrong_fee: a fixed rate 7 above the transaction's, so +7 on the fee (the seed's columns,
     // which hold no fee, show it through the rate); VAT and net follow the wrong fee.
     const [wrong] = byCapture(e2.id) as [SettlementTransaction];
     const trueRate = { ...rateOf(wrong), fixed: wrong['payment_pricing.rate.fixed']! - 7 };
     const right = feeFor(e2.amount, trueRate);
-    expect(trueRate.fixed).toBe(rateOf(eurLines.find((l) => l.type === 'SALE' && l.payment_capture_id === e1.id)!).fixed);
+    expect(trueRate.fixed).toBe(
+      rateOf(eurLines.find((l) => l.type === 'SALE' && l.payment_capture_id === e1.id)!).fixed,
+    );
     expect(feeFor(e2.amount, rateOf(wrong)).fee).toBe(wrong.fee_amount);
     expect(wrong.fee_amount).toBe(right.fee + 7);
-    expect(wrong.tax_amount).toBe(Number(divideRoundHalfUp(BigInt(wrong.fee_amount) * BigInt(wrong['payment_pricing.rate.tax.variable']!), 100_000_000n)));
+    expect(wrong.tax_amount).toBe(
+      Number(
+        divideRoundHalfUp(BigInt(wrong.fee_amount) * BigInt(wrong['payment_pricing.rate.tax.variable']!), 100_000_000n),
+      ),
+    );
     expect(wrong.tax_amount).not.toBe(right.tax);
     expect(wrong.net_amount).toBe(e2.amount - wrong.fee_amount - wrong.tax_amount);
-    expect(closed.injected[4]).toMatchObject({ expected: { fee_amount: right.fee, tax_amount: right.tax }, written: { fee_amount: right.fee + 7 } });
+    expect(closed.injected[4]).toMatchObject({
+      expected: { fee_amount: right.fee, tax_amount: right.tax },
+      written: { fee_amount: right.fee + 7 },
+    });
     // currency_mismatch: a USD capture in the EUR payout, labelled EUR, amount unconverted.
     const [moved] = byCapture(u3.id) as [SettlementTransaction];
-    expect(moved).toMatchObject({ settlement_id: EUR, currency: 'EUR', amount: u3.amount, payment_transaction_id: usd.payment_transaction_id });
-    expect(closed.injected[5]).toMatchObject({ expected: { currency: 'USD', settlement_id: USD }, written: { currency: 'EUR', settlement_id: EUR } });
+    expect(moved).toMatchObject({
+      settlement_id: EUR,
+      currency: 'EUR',
+      amount: u3.amount,
+      payment_transaction_id: usd.payment_transaction_id,
+    });
+    expect(closed.injected[5]).toMatchObject({
+      expected: { currency: 'USD', settlement_id: USD },
+      written: { currency: 'EUR', settlement_id: EUR },
+    });
     // Every other line is untouched, and each report's totals are its lines' sums.
     const hit = new Set(closed.injected.map((i) => i.payment_capture_id));
     for (const c of captures.filter((c) => !hit.has(c.id))) {
@@ -503,12 +663,20 @@ describe('discrepancy injection', () => {
     }
     expectConsistent(await api.settlements.get(EUR), eurLines);
     expectConsistent(await api.settlements.get(USD), usdLines);
-    expect((await sandbox.control.listSettlementReports()).find((s) => s.settlement_id === EUR)!.injected.map((i) => i.kind)).toEqual(['duplicate_line', 'unknown_transaction', 'wrong_fee', 'currency_mismatch']);
+    expect(
+      (await sandbox.control.listSettlementReports()).find((s) => s.settlement_id === EUR)!.injected.map((i) => i.kind),
+    ).toEqual(['duplicate_line', 'unknown_transaction', 'wrong_fee', 'currency_mismatch']);
 
     // The line left out goes into the next report, alone; the moved capture is not settled again.
     const next = await sandbox.control.closeSettlementPeriod();
     expect(next.settlements.map((s) => s.settlement_id)).toEqual(['KLNGLB-20250312-USD-2']);
-    expect((await linesOf('KLNGLB-20250312-USD-2')).map((l) => [l.payment_capture_id, l.amount, l.captured_at < next.settlements[0]!.period_start])).toEqual([[u2.id, u2.amount, true]]);
+    expect(
+      (await linesOf('KLNGLB-20250312-USD-2')).map((l) => [
+        l.payment_capture_id,
+        l.amount,
+        l.captured_at < next.settlements[0]!.period_start,
+      ]),
+    ).toEqual([[u2.id, u2.amount, true]]);
   });
 
   it('is deterministic for the same state', async () => {
@@ -522,7 +690,9 @@ describe('discrepancy injection', () => {
     await sandbox.control.setClock(first.settlements[0]!.created_at);
     const second = await sandbox.control.closeSettlementPeriod({ discrepancies: [...kinds] });
     expect(second.injected).toEqual(first.injected);
-    expect(second.settlements.map((s) => [s.settlement_id, s.totals])).toEqual(first.settlements.map((s) => [s.settlement_id, s.totals]));
+    expect(second.settlements.map((s) => [s.settlement_id, s.totals])).toEqual(
+      first.settlements.map((s) => [s.settlement_id, s.totals]),
+    );
     expect(await linesOf('KLNGLB-20250312-EUR')).toEqual(firstLines);
   });
 
@@ -534,9 +704,17 @@ describe('discrepancy injection', () => {
     await sandbox.control.advanceClock(1);
     await capture(t, 4000);
     // One currency only: no payout of another currency to book the line into.
-    await expect(sandbox.control.closeSettlementPeriod({ discrepancies: ['currency_mismatch'] })).rejects.toMatchObject({ status: 409 });
-    await expect(sandbox.control.closeSettlementPeriod({ discrepancies: ['amount_off', 'amount_off', 'amount_off', 'amount_off'] })).rejects.toMatchObject({ status: 409 });
-    await expect(sandbox.control.closeSettlementPeriod({ discrepancies: ['nope' as 'amount_off'] })).rejects.toMatchObject({ status: 400 });
+    await expect(sandbox.control.closeSettlementPeriod({ discrepancies: ['currency_mismatch'] })).rejects.toMatchObject(
+      { status: 409 },
+    );
+    await expect(
+      sandbox.control.closeSettlementPeriod({
+        discrepancies: ['amount_off', 'amount_off', 'amount_off', 'amount_off'],
+      }),
+    ).rejects.toMatchObject({ status: 409 });
+    await expect(
+      sandbox.control.closeSettlementPeriod({ discrepancies: ['nope' as 'amount_off'] }),
+    ).rejects.toMatchObject({ status: 400 });
     expect(await sandbox.control.listSettlementReports()).toEqual([]);
     const closed = await sandbox.control.closeSettlementPeriod({ discrepancies: ['amount_off', 'missing_line'] });
     expect(closed.injected.map((i) => i.kind)).toEqual(['amount_off', 'missing_line']);

@@ -5,7 +5,8 @@ import { signWebhookBody, verifyWebhookSignature } from './signature';
 //   printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$KEY" -hex
 //   printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$KEY" -binary | base64
 const KEY = '00000000-0000-0000-0000-000000000000';
-const BODY = '{"metadata":{"event_type":"payment.request.state-change.authorized","event_id":"e1"},"payload":{"amount":1000}}';
+const BODY =
+  '{"metadata":{"event_type":"payment.request.state-change.authorized","event_id":"e1"},"payload":{"amount":1000}}';
 const HEX = '4ec613f2b5f5d2e76cd0b6586c17efee26fd657a3fc9b97097839ec9b6009ea2';
 const BASE64 = 'TsYT8rX10uds0LZYbBfv7ib9ZXo/yblwl4OeybYAnqI=';
 
@@ -26,7 +27,10 @@ describe('webhook signatures', () => {
   });
 
   it('refuses a tampered body, a wrong key and a missing signature', () => {
-    expect(verifyWebhookSignature(BODY.replace('1000', '1001'), BASE64, KEY)).toEqual({ valid: false, reason: 'mismatch' });
+    expect(verifyWebhookSignature(BODY.replace('1000', '1001'), BASE64, KEY)).toEqual({
+      valid: false,
+      reason: 'mismatch',
+    });
     expect(verifyWebhookSignature(BODY, BASE64, KEY.replace(/0$/, '1'))).toEqual({ valid: false, reason: 'mismatch' });
     expect(verifyWebhookSignature(BODY, '', KEY)).toEqual({ valid: false, reason: 'missing signature' });
     expect(verifyWebhookSignature(BODY, null, KEY)).toEqual({ valid: false, reason: 'missing signature' });

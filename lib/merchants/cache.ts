@@ -20,11 +20,17 @@ type TimelineEntry = Omit<typeof merchantTimeline.$inferInsert, 'id'>;
 export async function saveAccount(
   db: Db,
   account: Account,
-  extra: { channelsCount?: number; onboardedBy?: string | null; source: 'dashboard' | 'sync'; readAt?: Date } = { source: 'sync' },
+  extra: { channelsCount?: number; onboardedBy?: string | null; source: 'dashboard' | 'sync'; readAt?: Date } = {
+    source: 'sync',
+  },
 ): Promise<MerchantAccountRow> {
   const readAt = extra.readAt ?? new Date();
   const product = account.products.find((p) => p.type === 'PAYMENT') ?? account.products[0];
-  const [before] = await db.select().from(merchantAccounts).where(eq(merchantAccounts.accountId, account.account_id)).limit(1);
+  const [before] = await db
+    .select()
+    .from(merchantAccounts)
+    .where(eq(merchantAccounts.accountId, account.account_id))
+    .limit(1);
   const values = {
     accountId: account.account_id,
     accountReference: account.account_reference,
@@ -51,14 +57,29 @@ export async function saveAccount(
   const stateValues = {
     ...(keepState ? { state: before.state } : {}),
     ...(keepProduct ? { productState: before.productState } : {}),
-    ...(newer?.account_state ? { state: newer.account_state.state!, stateChangedAt: newer.account_state.occurredAt } : {}),
-    ...(newer?.product_state ? { productState: newer.product_state.state!, productStateChangedAt: newer.product_state.occurredAt } : {}),
+    ...(newer?.account_state
+      ? { state: newer.account_state.state!, stateChangedAt: newer.account_state.occurredAt }
+      : {}),
+    ...(newer?.product_state
+      ? { productState: newer.product_state.state!, productStateChangedAt: newer.product_state.occurredAt }
+      : {}),
   };
   // Pages poll max(updated_at): it moves only when something shown changed, not on every read.
   const merged = { ...values, ...stateValues };
   const unchanged =
     before &&
-    (['accountReference', 'accountName', 'state', 'productInstanceId', 'productState', 'mcc', 'pricePlanId', 'settlementConfigurationId'] as const).every((k) => before[k] === merged[k]) &&
+    (
+      [
+        'accountReference',
+        'accountName',
+        'state',
+        'productInstanceId',
+        'productState',
+        'mcc',
+        'pricePlanId',
+        'settlementConfigurationId',
+      ] as const
+    ).every((k) => before[k] === merged[k]) &&
     (extra.channelsCount === undefined || before.channelsCount === extra.channelsCount) &&
     (before.klarna as { updated_at?: string } | null)?.updated_at === account.updated_at;
   const [row] = await db
@@ -72,10 +93,26 @@ export async function saveAccount(
   if (before && extra.source === 'sync') {
     const entries: TimelineEntry[] = [];
     if (!keepState && before.state !== values.state) {
-      entries.push({ accountId: values.accountId, occurredAt: readAt, source: 'sync', kind: 'account_state', summary: `Account ${values.state} (found on reading from Klarna; was ${before.state} here)`, state: values.state, previousState: before.state });
+      entries.push({
+        accountId: values.accountId,
+        occurredAt: readAt,
+        source: 'sync',
+        kind: 'account_state',
+        summary: `Account ${values.state} (found on reading from Klarna; was ${before.state} here)`,
+        state: values.state,
+        previousState: before.state,
+      });
     }
     if (!keepProduct && before.productState && values.productState && before.productState !== values.productState) {
-      entries.push({ accountId: values.accountId, occurredAt: readAt, source: 'sync', kind: 'product_state', summary: `Payment product ${values.productState} (found on reading from Klarna; was ${before.productState} here)`, state: values.productState, previousState: before.productState });
+      entries.push({
+        accountId: values.accountId,
+        occurredAt: readAt,
+        source: 'sync',
+        kind: 'product_state',
+        summary: `Payment product ${values.productState} (found on reading from Klarna; was ${before.productState} here)`,
+        state: values.productState,
+        previousState: before.productState,
+      });
     }
     if (entries.length) await db.insert(merchantTimeline).values(entries);
   }
@@ -87,10 +124,18 @@ async function newerWebhookStates(db: Db, accountId: string, after: Date) {
   const rows = await db
     .select()
     .from(merchantTimeline)
-    .where(and(eq(merchantTimeline.accountId, accountId), eq(merchantTimeline.source, 'webhook'), gt(merchantTimeline.occurredAt, after)))
+    .where(
+      and(
+        eq(merchantTimeline.accountId, accountId),
+        eq(merchantTimeline.source, 'webhook'),
+        gt(merchantTimeline.occurredAt, after),
+      ),
+    )
     .orderBy(desc(merchantTimeline.occurredAt), desc(merchantTimeline.id));
   const latest: Partial<Record<'account_state' | 'product_state', MerchantTimelineRow>> = {};
-  for (const row of rows) if ((row.kind === 'account_state' || row.kind === 'product_state') && row.state && !latest[row.kind]) latest[row.kind] = row;
+  for (const row of rows)
+    if ((row.kind === 'account_state' || row.kind === 'product_state') && row.state && !latest[row.kind])
+      latest[row.kind] = row;
   return latest;
 }
 
@@ -122,19 +167,30 @@ function decodeCursor(cursor: string | undefined): [Date, string] | null {
 }
 
 /** Newest first, keyset-paged on (created_at, account_id); search matches name, reference or id. */
-export async function listMerchants(db: Db, input: MerchantFilter): Promise<{ rows: MerchantAccountRow[]; nextCursor: string | null }> {
+export async function listMerchants(
+  db: Db,
+  input: MerchantFilter,
+): Promise<{ rows: MerchantAccountRow[]; nextCursor: string | null }> {
   const filter = merchantFilterSchema.parse(input);
   const where: SQL[] = [];
   if (filter.state) where.push(eq(merchantAccounts.state, filter.state));
   if (filter.product) where.push(eq(merchantAccounts.productState, filter.product));
   if (filter.q) {
     const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(or(ilike(merchantAccounts.accountName, like), ilike(merchantAccounts.accountReference, like), ilike(merchantAccounts.accountId, like))!);
+    where.push(
+      or(
+        ilike(merchantAccounts.accountName, like),
+        ilike(merchantAccounts.accountReference, like),
+        ilike(merchantAccounts.accountId, like),
+      )!,
+    );
   }
   const after = decodeCursor(filter.cursor);
   if (after) {
     // A row comparison, so Postgres starts the index scan at the cursor instead of filtering.
-    where.push(sql`(${merchantAccounts.createdAt}, ${merchantAccounts.accountId}) < (${after[0].toISOString()}::timestamptz, ${after[1]})`);
+    where.push(
+      sql`(${merchantAccounts.createdAt}, ${merchantAccounts.accountId}) < (${after[0].toISOString()}::timestamptz, ${after[1]})`,
+    );
   }
   const rows = await db
     .select()
@@ -168,7 +224,9 @@ export async function merchantsVersion(db: Db, accountId?: string): Promise<stri
     .select({
       updated: sql<string | null>`max(${merchantAccounts.updatedAt})::text`,
       count: sql<number>`count(*)::int`,
-      timeline: sql<string | null>`(select max(${merchantTimeline.id})::text from ${merchantTimeline}${accountId ? sql` where ${merchantTimeline.accountId} = ${accountId}` : sql``})`,
+      timeline: sql<
+        string | null
+      >`(select max(${merchantTimeline.id})::text from ${merchantTimeline}${accountId ? sql` where ${merchantTimeline.accountId} = ${accountId}` : sql``})`,
     })
     .from(merchantAccounts)
     .where(accountId ? eq(merchantAccounts.accountId, accountId) : undefined);

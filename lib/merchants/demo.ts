@@ -16,8 +16,15 @@ export async function seedDemoMerchants(db: Db, settings: KlarnaSettings): Promi
   const existing = await callKlarna(() => api.accounts.list({ limit: 1 }));
   if (existing.accounts.length > 0) return 'the sandbox already has merchant accounts';
   for (const [index, { request }] of seedExamples.entries()) {
-    const { account_id } = await callKlarna(() => api.accounts.onboard(request, { idempotencyKey: idempotencyKey({ operation: 'accounts.onboard', target: 'demo', nonce: String(index) }) }));
-    const [account, channels] = await Promise.all([callKlarna(() => api.accounts.get(account_id)), callKlarna(() => api.channels.list(account_id))]);
+    const { account_id } = await callKlarna(() =>
+      api.accounts.onboard(request, {
+        idempotencyKey: idempotencyKey({ operation: 'accounts.onboard', target: 'demo', nonce: String(index) }),
+      }),
+    );
+    const [account, channels] = await Promise.all([
+      callKlarna(() => api.accounts.get(account_id)),
+      callKlarna(() => api.channels.list(account_id)),
+    ]);
     await saveAccount(db, account, { channelsCount: channels.channels.length, source: 'sync' });
   }
   return `${seedExamples.length} example merchants from the integration guide onboarded`;

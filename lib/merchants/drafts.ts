@@ -20,17 +20,27 @@ function labelOf(data: Record<string, unknown>): string {
   return name || 'Untitled merchant';
 }
 
-export async function saveDraft(ctx: Pick<MerchantCtx, 'db' | 'actor'>, input: z.input<typeof draftInputSchema>): Promise<OnboardingDraftRow> {
+export async function saveDraft(
+  ctx: Pick<MerchantCtx, 'db' | 'actor'>,
+  input: z.input<typeof draftInputSchema>,
+): Promise<OnboardingDraftRow> {
   assertCan(ctx.actor, 'merchants.onboard');
   const { id, data, step } = draftInputSchema.parse(input);
   if (id) {
     const [existing] = await ctx.db.select().from(onboardingDrafts).where(eq(onboardingDrafts.id, id)).limit(1);
     if (!existing) throw new NotFoundError('That onboarding draft no longer exists.');
     if (existing.accountId) throw new ConflictError(`This draft was already onboarded as ${existing.accountId}.`);
-    const [row] = await ctx.db.update(onboardingDrafts).set({ data, step, label: labelOf(data), updatedAt: new Date() }).where(eq(onboardingDrafts.id, id)).returning();
+    const [row] = await ctx.db
+      .update(onboardingDrafts)
+      .set({ data, step, label: labelOf(data), updatedAt: new Date() })
+      .where(eq(onboardingDrafts.id, id))
+      .returning();
     return row!;
   }
-  const [row] = await ctx.db.insert(onboardingDrafts).values({ data, step, label: labelOf(data), createdBy: ctx.actor.id }).returning();
+  const [row] = await ctx.db
+    .insert(onboardingDrafts)
+    .values({ data, step, label: labelOf(data), createdBy: ctx.actor.id })
+    .returning();
   return row!;
 }
 
@@ -42,7 +52,15 @@ export async function getDraft(ctx: Pick<MerchantCtx, 'db' | 'actor'>, id: strin
 }
 
 /** Drafts not yet onboarded, most recently touched first. */
-export async function listOpenDrafts(ctx: Pick<MerchantCtx, 'db' | 'actor'>, limit = 20): Promise<OnboardingDraftRow[]> {
+export async function listOpenDrafts(
+  ctx: Pick<MerchantCtx, 'db' | 'actor'>,
+  limit = 20,
+): Promise<OnboardingDraftRow[]> {
   assertCan(ctx.actor, 'merchants.onboard');
-  return ctx.db.select().from(onboardingDrafts).where(isNull(onboardingDrafts.accountId)).orderBy(desc(onboardingDrafts.updatedAt)).limit(limit);
+  return ctx.db
+    .select()
+    .from(onboardingDrafts)
+    .where(isNull(onboardingDrafts.accountId))
+    .orderBy(desc(onboardingDrafts.updatedAt))
+    .limit(limit);
 }

@@ -33,7 +33,12 @@ function form(overrides: (f: OnboardingForm) => void): OnboardingForm {
 const coolBrand = form((f) => {
   f.account_reference = 'M123786123412';
   f.account_name = 'CoolBrand';
-  f.account_owner = { given_name: 'Julia', family_name: 'Doe', email: 'julia.doe@CoolBrand.com', phone: '+15555555555' };
+  f.account_owner = {
+    given_name: 'Julia',
+    family_name: 'Doe',
+    email: 'julia.doe@CoolBrand.com',
+    phone: '+15555555555',
+  };
   f.products = [{ merchant_category_code: '5691', distribution_profile_id: SEED_PROFILE }];
   f.channel.websites = [{ name: '', urls: ['https://CoolBrand.com'], collection_reference: '' }];
 });
@@ -42,7 +47,12 @@ const coolBrand = form((f) => {
 const ivette = form((f) => {
   f.account_reference = 'M123789922222';
   f.account_name = 'Ivette Croissanterie';
-  f.account_owner = { given_name: 'Ivette', family_name: 'Doe', email: 'Ivette@IvetteCroissanterie.fr', phone: '+49555555555' };
+  f.account_owner = {
+    given_name: 'Ivette',
+    family_name: 'Doe',
+    email: 'Ivette@IvetteCroissanterie.fr',
+    phone: '+49555555555',
+  };
   f.products = [{ merchant_category_code: '5462', distribution_profile_id: SEED_PROFILE }];
   f.channel.websites = [{ name: '', urls: ['https://IvetteCroissanterie.fr'], collection_reference: '' }];
   f.channel['physical-stores'] = [
@@ -56,18 +66,32 @@ const franchisee = (name: string, stores: string[]) =>
   form((f) => {
     f.account_reference = 'M123789922222';
     f.account_name = `${name} WTB`;
-    f.account_owner = { given_name: name, family_name: 'Doe', email: `${name.toLowerCase()}.franchisee@wtb.se`, phone: '+49555555555' };
+    f.account_owner = {
+      given_name: name,
+      family_name: 'Doe',
+      email: `${name.toLowerCase()}.franchisee@wtb.se`,
+      phone: '+49555555555',
+    };
     f.products = [{ merchant_category_code: '5812', distribution_profile_id: SEED_PROFILE }];
     f.channel['physical-stores'] = stores.map((s) => ({ ...emptyStore(), name: s }));
   });
-const williams = [franchisee('Maja', ['Maja WTB']), franchisee('Liam', ['Liam WTB']), franchisee('Vera', ['Vera WTB #1', 'Vera WTB #2', 'Vera WTB #3', 'Vera WTB #4'])];
+const williams = [
+  franchisee('Maja', ['Maja WTB']),
+  franchisee('Liam', ['Liam WTB']),
+  franchisee('Vera', ['Vera WTB #1', 'Vera WTB #2', 'Vera WTB #3', 'Vera WTB #4']),
+];
 
 describe('toOnboardRequest', () => {
   it('builds the seed payload for CoolBrand exactly', () => {
     expect(toOnboardRequest(coolBrand)).toEqual({
       account_reference: 'M123786123412',
       account_name: 'CoolBrand',
-      account_owner: { given_name: 'Julia', family_name: 'Doe', email: 'julia.doe@CoolBrand.com', phone: '+15555555555' },
+      account_owner: {
+        given_name: 'Julia',
+        family_name: 'Doe',
+        email: 'julia.doe@CoolBrand.com',
+        phone: '+15555555555',
+      },
       products: [{ type: 'PAYMENT', merchant_category_code: '5691', distribution_profile_id: SEED_PROFILE }],
       channel: { websites: [{ urls: ['https://CoolBrand.com'] }] },
     });
@@ -83,7 +107,9 @@ describe('toOnboardRequest', () => {
       websites: [{ urls: ['https://IvetteCroissanterie.fr'] }],
       'physical-stores': [{ name: 'Ivette Croissanterie Joliette' }, { name: 'Ivette Croissanterie Port' }],
     });
-    expect((toOnboardRequest(williams[2]!).channel as { 'physical-stores': unknown[] })['physical-stores']).toHaveLength(4);
+    expect(
+      (toOnboardRequest(williams[2]!).channel as { 'physical-stores': unknown[] })['physical-stores'],
+    ).toHaveLength(4);
   });
 
   it('leaves empty optional values out instead of sending ""', () => {
@@ -100,7 +126,11 @@ describe('toOnboardRequest', () => {
     expect(body).not.toHaveProperty('business_information');
     expect(body).not.toHaveProperty('settlement_configuration_id');
     expect(body.products).toEqual([{ type: 'PAYMENT', merchant_category_code: '5691' }]);
-    expect(body.channel).toEqual({ websites: [{ urls: ['https://CoolBrand.com'] }], 'physical-stores': [{ name: 'Shop' }], 'mobile-apps': [{ name: 'App' }] });
+    expect(body.channel).toEqual({
+      websites: [{ urls: ['https://CoolBrand.com'] }],
+      'physical-stores': [{ name: 'Shop' }],
+      'mobile-apps': [{ name: 'App' }],
+    });
   });
 
   it('sends business information with the seed sample data, trimmed, without its empty optionals', () => {
@@ -113,7 +143,14 @@ describe('toOnboardRequest', () => {
       registration_number: '12345678',
       tax_registration_number: '999-999-999',
       financial_registration_number: '',
-      operating_address: { street_address: '800 N. High St', street_address2: 'Ste. 400', postal_code: '43215', city: 'Columbus', region: 'OH', country: 'US' },
+      operating_address: {
+        street_address: '800 N. High St',
+        street_address2: 'Ste. 400',
+        postal_code: '43215',
+        city: 'Columbus',
+        region: 'OH',
+        country: 'US',
+      },
     };
     f.settlement_configuration_id = 'krn:partner:global:payment:settlement-configuration:x';
     const body = toOnboardRequest(f);
@@ -123,7 +160,14 @@ describe('toOnboardRequest', () => {
       registration_authority: 'Ohio',
       registration_number: '12345678',
       tax_registration_number: '999-999-999',
-      operating_address: { street_address: '800 N. High St', street_address2: 'Ste. 400', postal_code: '43215', city: 'Columbus', region: 'OH', country: 'US' },
+      operating_address: {
+        street_address: '800 N. High St',
+        street_address2: 'Ste. 400',
+        postal_code: '43215',
+        city: 'Columbus',
+        region: 'OH',
+        country: 'US',
+      },
     });
     expect(body.settlement_configuration_id).toBe('krn:partner:global:payment:settlement-configuration:x');
     expect(onboardRequestSchema.safeParse(body).success).toBe(true);
@@ -134,7 +178,14 @@ describe('validation', () => {
   it('keys the errors of an empty form by Klarna parameter path', () => {
     const errors = validateOnboarding(emptyOnboardingForm());
     expect(Object.keys(errors)).toEqual(
-      expect.arrayContaining(['account_reference', 'account_name', 'account_owner.given_name', 'account_owner.email', 'account_owner.phone', 'products[0].merchant_category_code']),
+      expect.arrayContaining([
+        'account_reference',
+        'account_name',
+        'account_owner.given_name',
+        'account_owner.email',
+        'account_owner.phone',
+        'products[0].merchant_category_code',
+      ]),
     );
     expect(errors.account_name).toEqual(['is required']);
     expect(errors).not.toHaveProperty('business_information');
@@ -143,7 +194,14 @@ describe('validation', () => {
   it('names nested paths: a website URL, a store address, a started business section', () => {
     const f = structuredClone(ivette);
     f.channel.websites[0]!.urls = ['https://ok.example', 'http://not-https.example'];
-    f.channel['physical-stores'][1]!.address = { street_address: 'Quai du Port 1', street_address2: '', postal_code: '', city: 'Marseille', region: '', country: 'fr' };
+    f.channel['physical-stores'][1]!.address = {
+      street_address: 'Quai du Port 1',
+      street_address2: '',
+      postal_code: '',
+      city: 'Marseille',
+      region: '',
+      country: 'fr',
+    };
     f.business_information.business_name = 'Ivette Croissants SARL';
     f.channel['mobile-apps'] = [{ name: '', app_store_urls: [], collection_reference: 'bad ref!' }];
     const errors = validateOnboarding(f);
@@ -159,12 +217,16 @@ describe('validation', () => {
   it('asks for at least one channel, at most one website, and a known MCC', () => {
     const f = structuredClone(coolBrand);
     f.channel.websites = [];
-    expect(validateOnboarding(f)).toEqual({ channel: ['needs at least one channel: a website, a physical store or a mobile app'] });
+    expect(validateOnboarding(f)).toEqual({
+      channel: ['needs at least one channel: a website, a physical store or a mobile app'],
+    });
     f.channel.websites = [emptyWebsite(), emptyWebsite()].map((w) => ({ ...w, urls: ['https://a.example'] }));
     expect(validateOnboarding(f)['channel.websites']).toEqual(['an account can have only one website channel']);
     f.channel.websites = [{ ...emptyWebsite(), urls: ['https://a.example'] }];
     f.products[0].merchant_category_code = '6011';
-    expect(validateOnboarding(f)['products[0].merchant_category_code']).toEqual(['is not a merchant category code Klarna accepts']);
+    expect(validateOnboarding(f)['products[0].merchant_category_code']).toEqual([
+      'is not a merchant category code Klarna accepts',
+    ]);
   });
 
   it('validates one step at a time', () => {
@@ -189,7 +251,9 @@ describe('paths and steps', () => {
     expect(stepOfField('channel')).toBe(3);
     expect(stepOfField('settlement_configuration_id')).toBe(4);
     expect(stepOfField('form')).toBe(REVIEW_STEP);
-    expect(firstStepWithError({ 'channel.websites[0].collection_reference': ['x'], settlement_configuration_id: ['y'] })).toBe(3);
+    expect(
+      firstStepWithError({ 'channel.websites[0].collection_reference': ['x'], settlement_configuration_id: ['y'] }),
+    ).toBe(3);
     expect(firstStepWithError({})).toBeNull();
     expect(errorsOfStep({ account_name: ['a'], channel: ['b'] }, 3)).toEqual({ channel: ['b'] });
   });
@@ -200,15 +264,26 @@ describe('paths and steps', () => {
     expect(getIn(g, 'channel.physical-stores[1].address.city')).toBe('Marseille');
     expect(getIn(f, 'channel.physical-stores[1].address.city')).toBe('');
     expect(g.channel.websites).toBe(f.channel.websites);
-    expect(getIn(setIn(f, 'products[0].merchant_category_code', '5411'), 'products[0].merchant_category_code')).toBe('5411');
-    expect(withoutErrorsAt({ 'channel.websites[0].urls[0]': ['x'], 'channel.websites[0]': ['y'], account_name: ['z'] }, 'channel.websites[0]')).toEqual({ account_name: ['z'] });
+    expect(getIn(setIn(f, 'products[0].merchant_category_code', '5411'), 'products[0].merchant_category_code')).toBe(
+      '5411',
+    );
+    expect(
+      withoutErrorsAt(
+        { 'channel.websites[0].urls[0]': ['x'], 'channel.websites[0]': ['y'], account_name: ['z'] },
+        'channel.websites[0]',
+      ),
+    ).toEqual({ account_name: ['z'] });
   });
 });
 
 describe('drafts', () => {
   it('reads back a saved form and fills in what an old or broken draft lacks', () => {
     expect(formFromDraft(JSON.parse(JSON.stringify(ivette)))).toEqual(ivette);
-    const partial = formFromDraft({ account_name: 'Half', account_owner: { email: 'a@b.example' }, channel: { websites: 'nope' } });
+    const partial = formFromDraft({
+      account_name: 'Half',
+      account_owner: { email: 'a@b.example' },
+      channel: { websites: 'nope' },
+    });
     expect(partial.account_name).toBe('Half');
     expect(partial.account_owner).toEqual({ given_name: '', family_name: '', email: 'a@b.example', phone: '' });
     expect(partial.channel.websites).toEqual([]);

@@ -20,7 +20,14 @@ export const onboardingSteps = [
 ] as const;
 export const REVIEW_STEP = onboardingSteps.length - 1;
 
-export type AddressForm = { street_address: string; street_address2: string; postal_code: string; city: string; region: string; country: string };
+export type AddressForm = {
+  street_address: string;
+  street_address2: string;
+  postal_code: string;
+  city: string;
+  region: string;
+  country: string;
+};
 export type WebsiteForm = { name: string; urls: string[]; collection_reference: string };
 export type StoreForm = { name: string; address: AddressForm; collection_reference: string };
 export type AppForm = { name: string; app_store_urls: string[]; collection_reference: string };
@@ -49,7 +56,14 @@ export type ChannelKind = keyof OnboardingForm['channel'];
 /** Field errors keyed by Klarna parameter path. */
 export type FieldErrors = Record<string, string[]>;
 
-export const emptyAddress = (): AddressForm => ({ street_address: '', street_address2: '', postal_code: '', city: '', region: '', country: '' });
+export const emptyAddress = (): AddressForm => ({
+  street_address: '',
+  street_address2: '',
+  postal_code: '',
+  city: '',
+  region: '',
+  country: '',
+});
 export const emptyWebsite = (): WebsiteForm => ({ name: '', urls: [''], collection_reference: '' });
 export const emptyStore = (): StoreForm => ({ name: '', address: emptyAddress(), collection_reference: '' });
 export const emptyApp = (): AppForm => ({ name: '', app_store_urls: [], collection_reference: '' });
@@ -86,7 +100,9 @@ const urlList = z.array(str).catch(() => []);
 const draftFormSchema = z.object({
   account_reference: str,
   account_name: str,
-  account_owner: z.object({ given_name: str, family_name: str, email: str, phone: str }).catch(() => emptyOnboardingForm().account_owner),
+  account_owner: z
+    .object({ given_name: str, family_name: str, email: str, phone: str })
+    .catch(() => emptyOnboardingForm().account_owner),
   business_information: z
     .object({
       business_name: str,
@@ -99,12 +115,18 @@ const draftFormSchema = z.object({
       registration_address: addressForm,
     })
     .catch(() => emptyOnboardingForm().business_information),
-  products: z.tuple([z.object({ merchant_category_code: str, distribution_profile_id: str })]).catch(() => emptyOnboardingForm().products),
+  products: z
+    .tuple([z.object({ merchant_category_code: str, distribution_profile_id: str })])
+    .catch(() => emptyOnboardingForm().products),
   channel: z
     .object({
       websites: z.array(z.object({ name: str, urls: urlList, collection_reference: str })).catch(() => []),
-      'physical-stores': z.array(z.object({ name: str, address: addressForm, collection_reference: str })).catch(() => []),
-      'mobile-apps': z.array(z.object({ name: str, app_store_urls: urlList, collection_reference: str })).catch(() => []),
+      'physical-stores': z
+        .array(z.object({ name: str, address: addressForm, collection_reference: str }))
+        .catch(() => []),
+      'mobile-apps': z
+        .array(z.object({ name: str, app_store_urls: urlList, collection_reference: str }))
+        .catch(() => []),
     })
     .catch(() => emptyOnboardingForm().channel),
   settlement_configuration_id: str,
@@ -162,7 +184,9 @@ function addressOf(address: AddressForm) {
 
 export function isBusinessInformationFilled(business: BusinessForm): boolean {
   const { operating_address, registration_address, ...rest } = business;
-  return Object.values(rest).some(filled) || isAddressFilled(operating_address) || isAddressFilled(registration_address);
+  return (
+    Object.values(rest).some(filled) || isAddressFilled(operating_address) || isAddressFilled(registration_address)
+  );
 }
 
 /**
@@ -195,17 +219,39 @@ export function toOnboardRequest(form: OnboardingForm): Record<string, unknown> 
           registration_address: addressOf(b.registration_address),
         })
       : undefined,
-    products: [compact({ type: 'PAYMENT', merchant_category_code: product.merchant_category_code.trim(), distribution_profile_id: optional(product.distribution_profile_id) })],
+    products: [
+      compact({
+        type: 'PAYMENT',
+        merchant_category_code: product.merchant_category_code.trim(),
+        distribution_profile_id: optional(product.distribution_profile_id),
+      }),
+    ],
     channel: compact({
       websites: channel.websites.length
-        ? channel.websites.map((w) => compact({ name: optional(w.name), urls: w.urls.map((u) => u.trim()), collection_reference: optional(w.collection_reference) }))
+        ? channel.websites.map((w) =>
+            compact({
+              name: optional(w.name),
+              urls: w.urls.map((u) => u.trim()),
+              collection_reference: optional(w.collection_reference),
+            }),
+          )
         : undefined,
       'physical-stores': channel['physical-stores'].length
-        ? channel['physical-stores'].map((s) => compact({ name: s.name.trim(), address: addressOf(s.address), collection_reference: optional(s.collection_reference) }))
+        ? channel['physical-stores'].map((s) =>
+            compact({
+              name: s.name.trim(),
+              address: addressOf(s.address),
+              collection_reference: optional(s.collection_reference),
+            }),
+          )
         : undefined,
       'mobile-apps': channel['mobile-apps'].length
         ? channel['mobile-apps'].map((a) =>
-            compact({ name: a.name.trim(), app_store_urls: a.app_store_urls.length ? a.app_store_urls.map((u) => u.trim()) : undefined, collection_reference: optional(a.collection_reference) }),
+            compact({
+              name: a.name.trim(),
+              app_store_urls: a.app_store_urls.length ? a.app_store_urls.map((u) => u.trim()) : undefined,
+              collection_reference: optional(a.collection_reference),
+            }),
           )
         : undefined,
     }),
@@ -260,9 +306,18 @@ export function shownErrorPaths(form: OnboardingForm): Set<string> {
     'account_reference',
     'account_name',
     ...Object.keys(form.account_owner).map((k) => `account_owner.${k}`),
-    ...['business_name', 'business_entity_type', 'registration_authority', 'registration_number', 'tax_registration_number', 'financial_registration_number'].map((k) => `business_information.${k}`),
+    ...[
+      'business_name',
+      'business_entity_type',
+      'registration_authority',
+      'registration_number',
+      'tax_registration_number',
+      'financial_registration_number',
+    ].map((k) => `business_information.${k}`),
     ...addressPaths('business_information.operating_address'),
-    ...(isAddressFilled(form.business_information.registration_address) ? addressPaths('business_information.registration_address') : []),
+    ...(isAddressFilled(form.business_information.registration_address)
+      ? addressPaths('business_information.registration_address')
+      : []),
     'products[0].merchant_category_code',
     'products[0].distribution_profile_id',
     'channel',
@@ -277,11 +332,20 @@ export function shownErrorPaths(form: OnboardingForm): Set<string> {
   });
   form.channel['physical-stores'].forEach((s, i) => {
     const at = `channel.physical-stores[${i}]`;
-    paths.push(`${at}.name`, `${at}.collection_reference`, ...(isAddressFilled(s.address) ? addressPaths(`${at}.address`) : []));
+    paths.push(
+      `${at}.name`,
+      `${at}.collection_reference`,
+      ...(isAddressFilled(s.address) ? addressPaths(`${at}.address`) : []),
+    );
   });
   form.channel['mobile-apps'].forEach((a, i) => {
     const at = `channel.mobile-apps[${i}]`;
-    paths.push(`${at}.name`, `${at}.app_store_urls`, `${at}.collection_reference`, ...a.app_store_urls.map((_, j) => `${at}.app_store_urls[${j}]`));
+    paths.push(
+      `${at}.name`,
+      `${at}.app_store_urls`,
+      `${at}.collection_reference`,
+      ...a.app_store_urls.map((_, j) => `${at}.app_store_urls[${j}]`),
+    );
   });
   return new Set(paths);
 }
@@ -291,7 +355,8 @@ export function shownErrorPaths(form: OnboardingForm): Set<string> {
 
 function pathKeys(path: string): (string | number)[] {
   const keys: (string | number)[] = [];
-  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) keys.push(match[2] !== undefined ? Number(match[2]) : match[1]!);
+  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g))
+    keys.push(match[2] !== undefined ? Number(match[2]) : match[1]!);
   return keys;
 }
 

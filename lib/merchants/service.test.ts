@@ -27,7 +27,12 @@ const coolBrand = (suffix: string): OnboardRequest => ({
 });
 
 describeEachDriver('merchants at Klarna', (db) => {
-  const settings = (): KlarnaSettings => ({ environment: 'sandbox', baseUrl: sandbox.baseUrl, rateLimits: 'production', keyring: testKeyring });
+  const settings = (): KlarnaSettings => ({
+    environment: 'sandbox',
+    baseUrl: sandbox.baseUrl,
+    rateLimits: 'production',
+    keyring: testKeyring,
+  });
   let admin: Awaited<ReturnType<typeof createUser>>['actor'];
   let operator: Awaited<ReturnType<typeof createUser>>['actor'];
   let viewer: Awaited<ReturnType<typeof createUser>>['actor'];
@@ -48,45 +53,79 @@ describeEachDriver('merchants at Klarna', (db) => {
   it('onboards once for a draft however often it is submitted, and caches the account as Klarna answered', async () => {
     const request = coolBrand(String(Date.now()));
     const draft = await draftFor(request);
-    const [first, second] = await Promise.all([onboardMerchant(as(admin), draft.id, request), onboardMerchant(as(admin), draft.id, request)]);
+    const [first, second] = await Promise.all([
+      onboardMerchant(as(admin), draft.id, request),
+      onboardMerchant(as(admin), draft.id, request),
+    ]);
     expect(second.accountId).toBe(first.accountId);
     const cached = await getCachedMerchant(db(), first.accountId);
-    expect(cached).toMatchObject({ accountName: request.account_name, state: 'PARTIALLY_OPERATIONAL', productState: 'ENABLED', mcc: '5691', channelsCount: 1, onboardedBy: admin.id });
+    expect(cached).toMatchObject({
+      accountName: request.account_name,
+      state: 'PARTIALLY_OPERATIONAL',
+      productState: 'ENABLED',
+      mcc: '5691',
+      channelsCount: 1,
+      onboardedBy: admin.id,
+    });
     const [row] = await db().select().from(onboardingDrafts).where(eq(onboardingDrafts.id, draft.id));
     expect(row!.accountId).toBe(first.accountId);
     // Two submissions of one draft are one intent: one audit entry, not one per submission.
-    const audits = await db().select().from(auditLog).where(and(eq(auditLog.action, 'merchants.onboard'), sql`${auditLog.details}->>'draft_id' = ${draft.id}`));
+    const audits = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'merchants.onboard'), sql`${auditLog.details}->>'draft_id' = ${draft.id}`));
     expect(audits).toHaveLength(1);
     expect(audits[0]!.idempotencyKey).toBeTruthy();
   });
 
   it('stores the onboarding call in the API request log with the owner’s email, phone and name masked', async () => {
     const request = coolBrand(`pii${Date.now()}`);
-    request.account_owner = { given_name: 'Julia', family_name: 'Doe', email: 'julia.doe@coolbrand.com', phone: '+46701234512' };
+    request.account_owner = {
+      given_name: 'Julia',
+      family_name: 'Doe',
+      email: 'julia.doe@coolbrand.com',
+      phone: '+46701234512',
+    };
     const draft = await draftFor(request);
     const { accountId } = await onboardMerchant(as(admin), draft.id, request);
-    const [audit] = await db().select().from(auditLog).where(and(eq(auditLog.action, 'merchants.onboard'), sql`${auditLog.details}->>'draft_id' = ${draft.id}`));
+    const [audit] = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'merchants.onboard'), sql`${auditLog.details}->>'draft_id' = ${draft.id}`));
     const logged = await db().select().from(apiRequests).where(eq(apiRequests.idempotencyKey, audit!.idempotencyKey!));
     expect(logged.length).toBeGreaterThanOrEqual(1);
     for (const row of logged) {
-      expect(row.requestBody).toMatchObject({ account_name: request.account_name, account_owner: { given_name: 'J***', family_name: 'D***', email: 'j***@coolbrand.com', phone: '+46 *** ** 12' } });
+      expect(row.requestBody).toMatchObject({
+        account_name: request.account_name,
+        account_owner: { given_name: 'J***', family_name: 'D***', email: 'j***@coolbrand.com', phone: '+46 *** ** 12' },
+      });
       const stored = JSON.stringify([row.requestBody, row.responseBody]);
       for (const clear of ['Julia', 'julia.doe', '701234512']) expect(stored).not.toContain(clear);
     }
     // Klarna's account answers (the read after onboarding) carry the owner too: masked the same way.
-    const reads = await db().select().from(apiRequests).where(and(eq(apiRequests.accountId, accountId), eq(apiRequests.method, 'GET')));
+    const reads = await db()
+      .select()
+      .from(apiRequests)
+      .where(and(eq(apiRequests.accountId, accountId), eq(apiRequests.method, 'GET')));
     for (const row of reads) expect(JSON.stringify(row.responseBody)).not.toContain('julia.doe@coolbrand.com');
   });
 
   it('names the field at fault: our own check by its Klarna path, and Klarna’s refusal by its parameter', async () => {
     const bad = { ...coolBrand('x'), account_owner: { ...coolBrand('x').account_owner, email: 'not-an-email' } };
     const draft = await draftFor(bad);
-    await expect(onboardMerchant(as(admin), draft.id, bad)).rejects.toMatchObject({ fields: { 'account_owner.email': [expect.stringContaining('email')] } });
+    await expect(onboardMerchant(as(admin), draft.id, bad)).rejects.toMatchObject({
+      fields: { 'account_owner.email': [expect.stringContaining('email')] },
+    });
     const withCollection = coolBrand(`c${Date.now()}`);
-    withCollection.channel = { websites: [{ urls: ['https://coolbrand.example'], collection_reference: 'brand-main' }] };
+    withCollection.channel = {
+      websites: [{ urls: ['https://coolbrand.example'], collection_reference: 'brand-main' }],
+    };
     const draft2 = await draftFor(withCollection);
     const refusal = await onboardMerchant(as(admin), draft2.id, withCollection).catch((e: unknown) => e);
-    expect(refusal).toMatchObject({ code: 'VALIDATION_ERROR', fields: { 'channel.websites[0].collection_reference': [expect.any(String)] } });
+    expect(refusal).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      fields: { 'channel.websites[0].collection_reference': [expect.any(String)] },
+    });
     expect((refusal as Error).message).toMatch(/Klarna error id/);
     // Fixed, the same draft onboards (a new body is a new intent, not a replay of the refusal).
     delete withCollection.channel.websites![0]!.collection_reference;
@@ -99,26 +138,54 @@ describeEachDriver('merchants at Klarna', (db) => {
     const request = coolBrand(`p${Date.now()}`);
     const { accountId } = await onboardMerchant(as(admin), (await draftFor(request)).id, request);
     await sandbox.control.setAccountState(accountId, 'OPERATIONAL');
-    await expect(changePaymentProduct(as(viewer), accountId, { action: 'disable', reason: 'stopped trading', intentId: crypto.randomUUID() })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(changePaymentProduct(as(operator), accountId, { action: 'disable', reason: 'x', intentId: crypto.randomUUID() })).rejects.toBeInstanceOf(InputError);
-    const disabled = await changePaymentProduct(as(operator), accountId, { action: 'disable', reason: 'merchant stopped trading', intentId: crypto.randomUUID() });
+    await expect(
+      changePaymentProduct(as(viewer), accountId, {
+        action: 'disable',
+        reason: 'stopped trading',
+        intentId: crypto.randomUUID(),
+      }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      changePaymentProduct(as(operator), accountId, { action: 'disable', reason: 'x', intentId: crypto.randomUUID() }),
+    ).rejects.toBeInstanceOf(InputError);
+    const disabled = await changePaymentProduct(as(operator), accountId, {
+      action: 'disable',
+      reason: 'merchant stopped trading',
+      intentId: crypto.randomUUID(),
+    });
     expect(disabled.state).toBe('DISABLED');
     expect((await getCachedMerchant(db(), accountId))!.productState).toBe('DISABLED');
-    const enabled = await changePaymentProduct(as(operator), accountId, { action: 'enable', reason: 'resumed', intentId: crypto.randomUUID() });
+    const enabled = await changePaymentProduct(as(operator), accountId, {
+      action: 'enable',
+      reason: 'resumed',
+      intentId: crypto.randomUUID(),
+    });
     expect(enabled.state).toBe('ENABLED');
     const audits = await db().select().from(auditLog).where(eq(auditLog.targetId, accountId));
-    expect(audits.find((a) => a.action === 'merchants.disable_product')).toMatchObject({ outcome: 'success', details: { reason: 'merchant stopped trading' } });
+    expect(audits.find((a) => a.action === 'merchants.disable_product')).toMatchObject({
+      outcome: 'success',
+      details: { reason: 'merchant stopped trading' },
+    });
     await sandbox.control.setProductState(accountId, 'TERMINATED');
-    const refusal = await changePaymentProduct(as(operator), accountId, { action: 'enable', reason: 'try anyway', intentId: crypto.randomUUID() }).catch((e: unknown) => e);
+    const refusal = await changePaymentProduct(as(operator), accountId, {
+      action: 'enable',
+      reason: 'try anyway',
+      intentId: crypto.randomUUID(),
+    }).catch((e: unknown) => e);
     expect((refusal as Error).message).toMatch(/terminated/i);
-    const failed = await db().select().from(auditLog).where(and(eq(auditLog.targetId, accountId), eq(auditLog.outcome, 'failure')));
+    const failed = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, accountId), eq(auditLog.outcome, 'failure')));
     expect(failed[0]!.klarnaErrorId).toBeTruthy();
   });
 
   it('opens the portal for the user’s internal id, never storing the link', async () => {
     const request = coolBrand(`d${Date.now()}`);
     const { accountId } = await onboardMerchant(as(admin), (await draftFor(request)).id, request);
-    await expect(openPortal(as(operator), accountId, crypto.randomUUID())).rejects.toThrow(/being set up|cannot be managed/);
+    await expect(openPortal(as(operator), accountId, crypto.randomUUID())).rejects.toThrow(
+      /being set up|cannot be managed/,
+    );
     await sandbox.control.setAccountState(accountId, 'OPERATIONAL');
     await expect(openPortal(as(viewer), accountId, crypto.randomUUID())).rejects.toBeInstanceOf(ForbiddenError);
     const link = await openPortal(as(operator), accountId, crypto.randomUUID());
@@ -127,7 +194,10 @@ describeEachDriver('merchants at Klarna', (db) => {
     expect(page.status).toBe(200);
     expect(html).toContain(operator.id);
     expect(html).not.toContain(operator.email);
-    const audits = await db().select().from(auditLog).where(and(eq(auditLog.targetId, accountId), eq(auditLog.action, 'merchants.open_portal')));
+    const audits = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, accountId), eq(auditLog.action, 'merchants.open_portal')));
     expect(audits.filter((a) => a.outcome === 'success')).toHaveLength(1);
     expect(JSON.stringify(audits)).not.toContain(link.url);
   });
@@ -137,7 +207,11 @@ describeEachDriver('merchants at Klarna', (db) => {
     const { api_key } = await sandbox.control.bootstrapKey();
     const response = await fetch(`${sandbox.baseUrl}/v1/distribution/onboard`, {
       method: 'POST',
-      headers: { authorization: `Basic ${api_key}`, 'content-type': 'application/json', 'klarna-idempotency-key': crypto.randomUUID() },
+      headers: {
+        authorization: `Basic ${api_key}`,
+        'content-type': 'application/json',
+        'klarna-idempotency-key': crypto.randomUUID(),
+      },
       body: JSON.stringify(outside),
     });
     const { account_id: accountId } = (await response.json()) as { account_id: string };
@@ -145,7 +219,10 @@ describeEachDriver('merchants at Klarna', (db) => {
     await expect(syncMerchants(as(viewer))).rejects.toBeInstanceOf(ForbiddenError);
     const result = await syncMerchants(as(operator));
     expect(result.added).toBeGreaterThanOrEqual(1);
-    expect(await getCachedMerchant(db(), accountId)).toMatchObject({ accountName: outside.account_name, channelsCount: 1 });
+    expect(await getCachedMerchant(db(), accountId)).toMatchObject({
+      accountName: outside.account_name,
+      channelsCount: 1,
+    });
     const [row] = await db().select().from(merchantAccounts).where(eq(merchantAccounts.accountId, accountId));
     expect(row!.lastSyncedAt).toBeInstanceOf(Date);
 

@@ -31,7 +31,11 @@ import { addTimeline, getCachedMerchant, saveAccount } from './cache';
 export type MerchantCtx = { db: Db; actor: Actor | null; settings: KlarnaSettings; requestId?: string | null };
 
 /** Parses with a wire schema; failures become an InputError whose fields are Klarna's parameter paths. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, message = 'Some values need fixing.'): z.infer<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  message = 'Some values need fixing.',
+): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const fields = fieldErrorsByPath(result.error.issues);
@@ -54,7 +58,14 @@ async function audited<T>(
 ): Promise<T> {
   try {
     const result = await run();
-    await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: entry.action, target: { type: 'merchant_account', id: entry.accountId }, details: entry.details, requestId: ctx.requestId, idempotencyKey: entry.idempotencyKey });
+    await recordAudit(ctx.db, {
+      actor: ctx.actor ?? 'system',
+      action: entry.action,
+      target: { type: 'merchant_account', id: entry.accountId },
+      details: entry.details,
+      requestId: ctx.requestId,
+      idempotencyKey: entry.idempotencyKey,
+    });
     return result;
   } catch (error) {
     if (error instanceof KlarnaRefusedError) {
@@ -78,10 +89,17 @@ function guard(ctx: MerchantCtx, capability: Capability): asserts ctx is Merchan
 }
 
 /** Reads the account and its channels from Klarna and stores them in the cache. */
-export async function refreshMerchant(ctx: MerchantCtx, accountId: string, source: 'dashboard' | 'sync' = 'sync'): Promise<MerchantAccountRow> {
+export async function refreshMerchant(
+  ctx: MerchantCtx,
+  accountId: string,
+  source: 'dashboard' | 'sync' = 'sync',
+): Promise<MerchantAccountRow> {
   const api = await klarna(ctx);
   const readAt = new Date();
-  const [account, channels] = await Promise.all([callKlarna(() => api.accounts.get(accountId)), callKlarna(() => api.channels.list(accountId))]);
+  const [account, channels] = await Promise.all([
+    callKlarna(() => api.accounts.get(accountId)),
+    callKlarna(() => api.channels.list(accountId)),
+  ]);
   return saveAccount(ctx.db, account, { channelsCount: channels.channels.length, source, readAt });
 }
 
@@ -104,7 +122,13 @@ export async function syncMerchants(ctx: MerchantCtx): Promise<{ accounts: numbe
     if (!page.has_more || page.accounts.length === 0) break;
     startingAfter = page.accounts.at(-1)!.account_id;
   }
-  await recordAudit(ctx.db, { actor: ctx.actor, action: 'merchants.sync', target: { type: 'merchant_accounts', id: 'all' }, details: { accounts, added }, requestId: ctx.requestId });
+  await recordAudit(ctx.db, {
+    actor: ctx.actor,
+    action: 'merchants.sync',
+    target: { type: 'merchant_accounts', id: 'all' },
+    details: { accounts, added },
+    requestId: ctx.requestId,
+  });
   return { accounts, added };
 }
 
@@ -138,7 +162,11 @@ export async function loadMerchantDetail(ctx: MerchantCtx, accountId: string): P
       callKlarna(() => api.pricePlans.list()),
       callKlarna(() => api.settlementConfigurations.list()),
     ]);
-    const saved = await saveAccount(ctx.db, account, { channelsCount: channels.channels.length, source: 'sync', readAt });
+    const saved = await saveAccount(ctx.db, account, {
+      channelsCount: channels.channels.length,
+      source: 'sync',
+      readAt,
+    });
     const product = account.products[0];
     return {
       cached: saved,
@@ -149,14 +177,21 @@ export async function loadMerchantDetail(ctx: MerchantCtx, accountId: string): P
         collections: collections.channel_collections,
         pricePlan: plans.price_plans.find((p) => p.price_plan_id === product?.price_plan_id) ?? null,
         settlementConfiguration: account.settlement_configuration_id
-          ? (configs.settlement_configurations.find((c) => c.settlement_configuration_id === account.settlement_configuration_id) ?? null)
+          ? (configs.settlement_configurations.find(
+              (c) => c.settlement_configuration_id === account.settlement_configuration_id,
+            ) ?? null)
           : null,
       },
       error: null,
     };
   } catch (error) {
     if (error instanceof KlarnaRefusedError || error instanceof KlarnaNotConfiguredError) {
-      if (!cached && error instanceof KlarnaRefusedError && error.klarnaError.name === 'KlarnaApiError' && error.code === 'RESOURCE_NOT_FOUND') {
+      if (
+        !cached &&
+        error instanceof KlarnaRefusedError &&
+        error.klarnaError.name === 'KlarnaApiError' &&
+        error.code === 'RESOURCE_NOT_FOUND'
+      ) {
         throw new NotFoundError('Klarna does not know this merchant account.');
       }
       return { cached, live: null, error: error.message };
@@ -174,7 +209,11 @@ export async function onboardingOptions(ctx: MerchantCtx) {
     callKlarna(() => api.settlementConfigurations.list()),
     callKlarna(() => api.distributionProfiles.list()),
   ]);
-  return { pricePlans: plans.price_plans, settlementConfigurations: configs.settlement_configurations, distributionProfiles: profiles.distribution_profiles };
+  return {
+    pricePlans: plans.price_plans,
+    settlementConfigurations: configs.settlement_configurations,
+    distributionProfiles: profiles.distribution_profiles,
+  };
 }
 
 /**
@@ -183,7 +222,11 @@ export async function onboardingOptions(ctx: MerchantCtx) {
  * account at Klarna, and a draft fixed after a refusal can be submitted again.
  * Klarna's field errors come back on the wizard's fields, which are named by Klarna's paths.
  */
-export async function onboardMerchant(ctx: MerchantCtx, draftId: string, body: unknown): Promise<{ accountId: string }> {
+export async function onboardMerchant(
+  ctx: MerchantCtx,
+  draftId: string,
+  body: unknown,
+): Promise<{ accountId: string }> {
   guard(ctx, 'merchants.onboard');
   const request = parseInput(onboardRequestSchema, body, 'Some onboarding details need fixing.');
   const [draft] = await ctx.db.select().from(onboardingDrafts).where(eq(onboardingDrafts.id, draftId)).limit(1);
@@ -196,20 +239,57 @@ export async function onboardMerchant(ctx: MerchantCtx, draftId: string, body: u
   const bodyHash = createHash('sha256').update(JSON.stringify(request)).digest('base64url');
   const key = idempotencyKey({ operation: 'accounts.onboard', target: `draft:${draftId}`, nonce: bodyHash });
   const api = await klarna(ctx);
-  const { account_id: accountId } = await audited(ctx, { action: 'merchants.onboard', accountId: draft.accountId ?? `draft:${draftId}`, details: { account_name: request.account_name, account_reference: request.account_reference, draft_id: draftId }, idempotencyKey: key }, () =>
-    callKlarna(() => api.accounts.onboard(request, { idempotencyKey: key }), identity),
+  const { account_id: accountId } = await audited(
+    ctx,
+    {
+      action: 'merchants.onboard',
+      accountId: draft.accountId ?? `draft:${draftId}`,
+      details: { account_name: request.account_name, account_reference: request.account_reference, draft_id: draftId },
+      idempotencyKey: key,
+    },
+    () => callKlarna(() => api.accounts.onboard(request, { idempotencyKey: key }), identity),
   );
-  const channels = (request.channel.websites?.length ?? 0) + (request.channel['physical-stores']?.length ?? 0) + (request.channel['mobile-apps']?.length ?? 0);
+  const channels =
+    (request.channel.websites?.length ?? 0) +
+    (request.channel['physical-stores']?.length ?? 0) +
+    (request.channel['mobile-apps']?.length ?? 0);
   const account = await callKlarna(() => api.accounts.get(accountId));
   await saveAccount(ctx.db, account, { channelsCount: channels, onboardedBy: ctx.actor.id, source: 'dashboard' });
-  await ctx.db.update(onboardingDrafts).set({ accountId, updatedAt: new Date() }).where(eq(onboardingDrafts.id, draftId));
-  await addTimeline(ctx.db, { accountId, occurredAt: new Date(), source: 'dashboard', kind: 'onboarded', summary: `Onboarded by ${ctx.actor.name || ctx.actor.email}; Klarna answered ${account.state}`, state: account.state, actorId: ctx.actor.id, actorEmail: ctx.actor.email });
+  await ctx.db
+    .update(onboardingDrafts)
+    .set({ accountId, updatedAt: new Date() })
+    .where(eq(onboardingDrafts.id, draftId));
+  await addTimeline(ctx.db, {
+    accountId,
+    occurredAt: new Date(),
+    source: 'dashboard',
+    kind: 'onboarded',
+    summary: `Onboarded by ${ctx.actor.name || ctx.actor.email}; Klarna answered ${account.state}`,
+    state: account.state,
+    actorId: ctx.actor.id,
+    actorEmail: ctx.actor.email,
+  });
   return { accountId };
 }
 
 /** After a change: record it on the timeline and refresh the cache from Klarna. */
-async function afterChange(ctx: MerchantCtx & { actor: Actor }, accountId: string, kind: string, summary: string, details: Record<string, unknown> = {}) {
-  await addTimeline(ctx.db, { accountId, occurredAt: new Date(), source: 'dashboard', kind, summary, actorId: ctx.actor.id, actorEmail: ctx.actor.email, details });
+async function afterChange(
+  ctx: MerchantCtx & { actor: Actor },
+  accountId: string,
+  kind: string,
+  summary: string,
+  details: Record<string, unknown> = {},
+) {
+  await addTimeline(ctx.db, {
+    accountId,
+    occurredAt: new Date(),
+    source: 'dashboard',
+    kind,
+    summary,
+    actorId: ctx.actor.id,
+    actorEmail: ctx.actor.email,
+    details,
+  });
   try {
     await refreshMerchant(ctx, accountId, 'dashboard');
   } catch {
@@ -217,13 +297,20 @@ async function afterChange(ctx: MerchantCtx & { actor: Actor }, accountId: strin
   }
 }
 
-export async function updateAccount(ctx: MerchantCtx, accountId: string, intentId: string, body: unknown): Promise<Account> {
+export async function updateAccount(
+  ctx: MerchantCtx,
+  accountId: string,
+  intentId: string,
+  body: unknown,
+): Promise<Account> {
   guard(ctx, 'merchants.manage');
   const request = parseInput(accountUpdateRequestSchema, body);
   const key = idempotencyKey({ operation: 'accounts.update', target: accountId, nonce: intentSchema.parse(intentId) });
   const api = await klarna(ctx);
-  const account = await audited(ctx, { action: 'merchants.update_account', accountId, details: { fields: Object.keys(request) }, idempotencyKey: key }, () =>
-    callKlarna(() => api.accounts.update(accountId, request, { idempotencyKey: key }), identity),
+  const account = await audited(
+    ctx,
+    { action: 'merchants.update_account', accountId, details: { fields: Object.keys(request) }, idempotencyKey: key },
+    () => callKlarna(() => api.accounts.update(accountId, request, { idempotencyKey: key }), identity),
   );
   await afterChange(ctx, accountId, 'account_updated', `Account details updated (${Object.keys(request).join(', ')})`);
   return account;
@@ -233,12 +320,28 @@ export async function updateBusinessInformation(ctx: MerchantCtx, accountId: str
   guard(ctx, 'merchants.manage');
   const request = parseInput(businessInformationUpdateSchema, body);
   if (Object.keys(request).length === 0) throw new InputError('Nothing to update.');
-  const key = idempotencyKey({ operation: 'businessInformation.update', target: accountId, nonce: intentSchema.parse(intentId) });
+  const key = idempotencyKey({
+    operation: 'businessInformation.update',
+    target: accountId,
+    nonce: intentSchema.parse(intentId),
+  });
   const api = await klarna(ctx);
-  const result = await audited(ctx, { action: 'merchants.update_business_information', accountId, details: { fields: Object.keys(request) }, idempotencyKey: key }, () =>
-    callKlarna(() => api.businessInformation.update(accountId, request, { idempotencyKey: key }), identity),
+  const result = await audited(
+    ctx,
+    {
+      action: 'merchants.update_business_information',
+      accountId,
+      details: { fields: Object.keys(request) },
+      idempotencyKey: key,
+    },
+    () => callKlarna(() => api.businessInformation.update(accountId, request, { idempotencyKey: key }), identity),
   );
-  await afterChange(ctx, accountId, 'business_information_updated', `Business information updated (${Object.keys(request).join(', ')})`);
+  await afterChange(
+    ctx,
+    accountId,
+    'business_information_updated',
+    `Business information updated (${Object.keys(request).join(', ')})`,
+  );
   return result;
 }
 
@@ -249,37 +352,90 @@ export const productChangeSchema = z.object({
 });
 
 /** Seed test case 3: suspend a payment product and revert it, with the reason in the audit log. */
-export async function changePaymentProduct(ctx: MerchantCtx, accountId: string, input: z.input<typeof productChangeSchema>) {
+export async function changePaymentProduct(
+  ctx: MerchantCtx,
+  accountId: string,
+  input: z.input<typeof productChangeSchema>,
+) {
   guard(ctx, 'merchants.manage');
   const { action, reason, intentId } = parseInput(productChangeSchema, input);
   const key = idempotencyKey({ operation: `paymentProduct.${action}`, target: accountId, nonce: intentId });
   const api = await klarna(ctx);
-  const product = await audited(ctx, { action: action === 'disable' ? 'merchants.disable_product' : 'merchants.enable_product', accountId, details: { reason }, idempotencyKey: key }, () =>
-    callKlarna(() => (action === 'disable' ? api.paymentProduct.disable(accountId, { idempotencyKey: key }) : api.paymentProduct.enable(accountId, { idempotencyKey: key }))),
+  const product = await audited(
+    ctx,
+    {
+      action: action === 'disable' ? 'merchants.disable_product' : 'merchants.enable_product',
+      accountId,
+      details: { reason },
+      idempotencyKey: key,
+    },
+    () =>
+      callKlarna(() =>
+        action === 'disable'
+          ? api.paymentProduct.disable(accountId, { idempotencyKey: key })
+          : api.paymentProduct.enable(accountId, { idempotencyKey: key }),
+      ),
   );
-  await afterChange(ctx, accountId, 'product_state', `Payment product ${action === 'disable' ? 'disabled' : 'enabled'} here: ${reason}`, { reason, state: product.state });
+  await afterChange(
+    ctx,
+    accountId,
+    'product_state',
+    `Payment product ${action === 'disable' ? 'disabled' : 'enabled'} here: ${reason}`,
+    { reason, state: product.state },
+  );
   return product;
 }
 
-export async function createChannel(ctx: MerchantCtx, accountId: string, intentId: string, body: unknown): Promise<Channel> {
+export async function createChannel(
+  ctx: MerchantCtx,
+  accountId: string,
+  intentId: string,
+  body: unknown,
+): Promise<Channel> {
   guard(ctx, 'merchants.manage');
   const request = parseInput(channelCreateRequestSchema, body);
   const key = idempotencyKey({ operation: 'channels.create', target: accountId, nonce: intentSchema.parse(intentId) });
   const api = await klarna(ctx);
-  const channel = await audited(ctx, { action: 'merchants.create_channel', accountId, details: { type: request.type, name: request.name ?? null }, idempotencyKey: key }, () =>
-    callKlarna(() => api.channels.create(accountId, request, { idempotencyKey: key }), identity),
+  const channel = await audited(
+    ctx,
+    {
+      action: 'merchants.create_channel',
+      accountId,
+      details: { type: request.type, name: request.name ?? null },
+      idempotencyKey: key,
+    },
+    () => callKlarna(() => api.channels.create(accountId, request, { idempotencyKey: key }), identity),
   );
-  await afterChange(ctx, accountId, 'channel', `Channel added: ${channelLabel(channel)}`, { channel_id: channel.channel_id });
+  await afterChange(ctx, accountId, 'channel', `Channel added: ${channelLabel(channel)}`, {
+    channel_id: channel.channel_id,
+  });
   return channel;
 }
 
-export async function updateChannel(ctx: MerchantCtx, accountId: string, channelId: string, intentId: string, body: unknown): Promise<Channel> {
+export async function updateChannel(
+  ctx: MerchantCtx,
+  accountId: string,
+  channelId: string,
+  intentId: string,
+  body: unknown,
+): Promise<Channel> {
   guard(ctx, 'merchants.manage');
   const request = parseInput(channelUpdateRequestSchema, body);
-  const key = idempotencyKey({ operation: 'channels.update', target: `${accountId}/${channelId}`, nonce: intentSchema.parse(intentId) });
+  const key = idempotencyKey({
+    operation: 'channels.update',
+    target: `${accountId}/${channelId}`,
+    nonce: intentSchema.parse(intentId),
+  });
   const api = await klarna(ctx);
-  const channel = await audited(ctx, { action: 'merchants.update_channel', accountId, details: { channel_id: channelId, fields: Object.keys(request) }, idempotencyKey: key }, () =>
-    callKlarna(() => api.channels.update(accountId, channelId, request, { idempotencyKey: key }), identity),
+  const channel = await audited(
+    ctx,
+    {
+      action: 'merchants.update_channel',
+      accountId,
+      details: { channel_id: channelId, fields: Object.keys(request) },
+      idempotencyKey: key,
+    },
+    () => callKlarna(() => api.channels.update(accountId, channelId, request, { idempotencyKey: key }), identity),
   );
   await afterChange(ctx, accountId, 'channel', `Channel updated: ${channelLabel(channel)}`, { channel_id: channelId });
   return channel;
@@ -288,29 +444,65 @@ export async function updateChannel(ctx: MerchantCtx, accountId: string, channel
 export async function deleteChannel(ctx: MerchantCtx, accountId: string, channelId: string): Promise<void> {
   guard(ctx, 'merchants.manage');
   const api = await klarna(ctx);
-  await audited(ctx, { action: 'merchants.delete_channel', accountId, details: { channel_id: channelId } }, () => callKlarna(() => api.channels.delete(accountId, channelId)));
+  await audited(ctx, { action: 'merchants.delete_channel', accountId, details: { channel_id: channelId } }, () =>
+    callKlarna(() => api.channels.delete(accountId, channelId)),
+  );
   await afterChange(ctx, accountId, 'channel', `Channel deleted (${channelId})`, { channel_id: channelId });
 }
 
-export async function createCollection(ctx: MerchantCtx, accountId: string, intentId: string, body: unknown): Promise<ChannelCollection> {
+export async function createCollection(
+  ctx: MerchantCtx,
+  accountId: string,
+  intentId: string,
+  body: unknown,
+): Promise<ChannelCollection> {
   guard(ctx, 'merchants.manage');
   const request = parseInput(channelCollectionCreateRequestSchema, body);
-  const key = idempotencyKey({ operation: 'channelCollections.create', target: accountId, nonce: intentSchema.parse(intentId) });
+  const key = idempotencyKey({
+    operation: 'channelCollections.create',
+    target: accountId,
+    nonce: intentSchema.parse(intentId),
+  });
   const api = await klarna(ctx);
-  const collection = await audited(ctx, { action: 'merchants.create_collection', accountId, details: { collection_reference: request.collection_reference }, idempotencyKey: key }, () =>
-    callKlarna(() => api.channelCollections.create(accountId, request, { idempotencyKey: key }), identity),
+  const collection = await audited(
+    ctx,
+    {
+      action: 'merchants.create_collection',
+      accountId,
+      details: { collection_reference: request.collection_reference },
+      idempotencyKey: key,
+    },
+    () => callKlarna(() => api.channelCollections.create(accountId, request, { idempotencyKey: key }), identity),
   );
   await afterChange(ctx, accountId, 'channel_collection', `Channel collection added: ${request.collection_reference}`);
   return collection;
 }
 
-export async function updateCollection(ctx: MerchantCtx, accountId: string, reference: string, intentId: string, body: unknown): Promise<ChannelCollection> {
+export async function updateCollection(
+  ctx: MerchantCtx,
+  accountId: string,
+  reference: string,
+  intentId: string,
+  body: unknown,
+): Promise<ChannelCollection> {
   guard(ctx, 'merchants.manage');
   const request = parseInput(channelCollectionUpdateRequestSchema, body);
-  const key = idempotencyKey({ operation: 'channelCollections.update', target: `${accountId}/${reference}`, nonce: intentSchema.parse(intentId) });
+  const key = idempotencyKey({
+    operation: 'channelCollections.update',
+    target: `${accountId}/${reference}`,
+    nonce: intentSchema.parse(intentId),
+  });
   const api = await klarna(ctx);
-  const collection = await audited(ctx, { action: 'merchants.update_collection', accountId, details: { collection_reference: reference, fields: Object.keys(request) }, idempotencyKey: key }, () =>
-    callKlarna(() => api.channelCollections.update(accountId, reference, request, { idempotencyKey: key }), identity),
+  const collection = await audited(
+    ctx,
+    {
+      action: 'merchants.update_collection',
+      accountId,
+      details: { collection_reference: reference, fields: Object.keys(request) },
+      idempotencyKey: key,
+    },
+    () =>
+      callKlarna(() => api.channelCollections.update(accountId, reference, request, { idempotencyKey: key }), identity),
   );
   await afterChange(ctx, accountId, 'channel_collection', `Channel collection updated: ${reference}`);
   return collection;
@@ -319,7 +511,11 @@ export async function updateCollection(ctx: MerchantCtx, accountId: string, refe
 export async function deleteCollection(ctx: MerchantCtx, accountId: string, reference: string): Promise<void> {
   guard(ctx, 'merchants.manage');
   const api = await klarna(ctx);
-  await audited(ctx, { action: 'merchants.delete_collection', accountId, details: { collection_reference: reference } }, () => callKlarna(() => api.channelCollections.delete(accountId, reference)));
+  await audited(
+    ctx,
+    { action: 'merchants.delete_collection', accountId, details: { collection_reference: reference } },
+    () => callKlarna(() => api.channelCollections.delete(accountId, reference)),
+  );
   await afterChange(ctx, accountId, 'channel_collection', `Channel collection deleted: ${reference}`);
 }
 
@@ -328,17 +524,34 @@ export async function deleteCollection(ctx: MerchantCtx, accountId: string, refe
  * user, identified to Klarna by their internal id, never their email (seed, "Creating a deep
  * link"). The link itself is a credential: it is returned to open once, never stored or logged.
  */
-export async function openPortal(ctx: MerchantCtx, accountId: string, intentId: string): Promise<{ url: string; expiresAt: string }> {
+export async function openPortal(
+  ctx: MerchantCtx,
+  accountId: string,
+  intentId: string,
+): Promise<{ url: string; expiresAt: string }> {
   guard(ctx, 'merchants.portal');
-  const key = idempotencyKey({ operation: 'portal.deepLink', target: `${accountId}/${ctx.actor.id}`, nonce: intentSchema.parse(intentId) });
+  const key = idempotencyKey({
+    operation: 'portal.deepLink',
+    target: `${accountId}/${ctx.actor.id}`,
+    nonce: intentSchema.parse(intentId),
+  });
   const api = await klarna(ctx);
-  const link = await audited(ctx, { action: 'merchants.open_portal', accountId, details: { user_reference: ctx.actor.id }, idempotencyKey: key }, () =>
-    callKlarna(() => api.portal.deepLink(accountId, { user_reference: ctx.actor.id }, { idempotencyKey: key })),
+  const link = await audited(
+    ctx,
+    { action: 'merchants.open_portal', accountId, details: { user_reference: ctx.actor.id }, idempotencyKey: key },
+    () => callKlarna(() => api.portal.deepLink(accountId, { user_reference: ctx.actor.id }, { idempotencyKey: key })),
   );
   return { url: link.url, expiresAt: link.expires_at };
 }
 
 export function channelLabel(channel: Pick<Channel, 'type' | 'name' | 'urls'>): string {
-  const kind = channel.type === 'WEBSITE' ? 'website' : channel.type === 'PHYSICAL_STORE' ? 'physical store' : channel.type === 'MOBILE_APP' ? 'mobile app' : String(channel.type).toLowerCase();
+  const kind =
+    channel.type === 'WEBSITE'
+      ? 'website'
+      : channel.type === 'PHYSICAL_STORE'
+        ? 'physical store'
+        : channel.type === 'MOBILE_APP'
+          ? 'mobile app'
+          : String(channel.type).toLowerCase();
   return `${kind} ${channel.name || channel.urls?.[0] || ''}`.trim();
 }

@@ -41,7 +41,12 @@ async function applyAccountState(tx: Db, event: StoredWebhookEvent) {
   const updated = await tx
     .update(merchantAccounts)
     .set({ state: payload.state, stateChangedAt: at, updatedAt: new Date() })
-    .where(and(eq(merchantAccounts.accountId, accountId), or(isNull(merchantAccounts.stateChangedAt), lte(merchantAccounts.stateChangedAt, at))))
+    .where(
+      and(
+        eq(merchantAccounts.accountId, accountId),
+        or(isNull(merchantAccounts.stateChangedAt), lte(merchantAccounts.stateChangedAt, at)),
+      ),
+    )
     .returning({ accountId: merchantAccounts.accountId });
   await addTimeline(tx, {
     accountId,
@@ -68,9 +73,16 @@ async function applyProductState(tx: Db, event: StoredWebhookEvent) {
       productState: payload.state,
       productStateChangedAt: at,
       updatedAt: new Date(),
-      ...(productInstanceId ? { productInstanceId: sql`coalesce(${merchantAccounts.productInstanceId}, ${productInstanceId})` } : {}),
+      ...(productInstanceId
+        ? { productInstanceId: sql`coalesce(${merchantAccounts.productInstanceId}, ${productInstanceId})` }
+        : {}),
     })
-    .where(and(eq(merchantAccounts.accountId, accountId), or(isNull(merchantAccounts.productStateChangedAt), lte(merchantAccounts.productStateChangedAt, at))))
+    .where(
+      and(
+        eq(merchantAccounts.accountId, accountId),
+        or(isNull(merchantAccounts.productStateChangedAt), lte(merchantAccounts.productStateChangedAt, at)),
+      ),
+    )
     .returning({ accountId: merchantAccounts.accountId });
   await addTimeline(tx, {
     accountId,
@@ -87,6 +99,12 @@ async function applyProductState(tx: Db, event: StoredWebhookEvent) {
 
 /** Why an event changed nothing in the cache, for its timeline entry. */
 async function notApplied(tx: Db, accountId: string): Promise<string> {
-  const [known] = await tx.select({ accountId: merchantAccounts.accountId }).from(merchantAccounts).where(eq(merchantAccounts.accountId, accountId)).limit(1);
-  return known ? ' – arrived after a newer change, not applied' : ' – account not in the dashboard yet; applied when it is first read from Klarna (Sync from Klarna)';
+  const [known] = await tx
+    .select({ accountId: merchantAccounts.accountId })
+    .from(merchantAccounts)
+    .where(eq(merchantAccounts.accountId, accountId))
+    .limit(1);
+  return known
+    ? ' – arrived after a newer change, not applied'
+    : ' – account not in the dashboard yet; applied when it is first read from Klarna (Sync from Klarna)';
 }

@@ -39,24 +39,45 @@ async function onboard(reference: string) {
 }
 
 describeEachDriver('payments on a partially operational account', (db) => {
-  const settings = (): KlarnaSettings => ({ environment: 'sandbox', baseUrl: sandbox.baseUrl, rateLimits: 'production', keyring: testKeyring });
+  const settings = (): KlarnaSettings => ({
+    environment: 'sandbox',
+    baseUrl: sandbox.baseUrl,
+    rateLimits: 'production',
+    keyring: testKeyring,
+  });
   let operator: Awaited<ReturnType<typeof createUser>>['actor'];
   const as = () => ({ db: db(), actor: operator, settings: settings() });
 
   beforeAll(async () => {
     const { actor: admin } = await createUser(db(), { role: 'admin' });
     ({ actor: operator } = await createUser(db(), { role: 'operator' }));
-    await addCredential({ db: db(), actor: admin, settings: settings() }, { environment: 'sandbox', label: 'Dashboard', apiKey: (await sandbox.control.bootstrapKey()).api_key });
+    await addCredential(
+      { db: db(), actor: admin, settings: settings() },
+      { environment: 'sandbox', label: 'Dashboard', apiKey: (await sandbox.control.bootstrapKey()).api_key },
+    );
   });
 
   it('offers the merchant in the link form and creates the link at Klarna, its timeline in major units', async () => {
     const accountId = await onboard(`PO-${crypto.randomUUID().slice(0, 6)}`);
     const account = await api.accounts.get(accountId);
     expect(account.state).toBe('PARTIALLY_OPERATIONAL');
-    await db().insert(merchantAccounts).values({ accountId, accountReference: account.account_reference, accountName: account.account_name, state: account.state, productState: 'ENABLED' });
-    expect((await listLinkMerchants(db())).find((m) => m.accountId === accountId)).toMatchObject({ blockedReason: null });
+    await db().insert(merchantAccounts).values({
+      accountId,
+      accountReference: account.account_reference,
+      accountName: account.account_name,
+      state: account.state,
+      productState: 'ENABLED',
+    });
+    expect((await listLinkMerchants(db())).find((m) => m.accountId === accountId)).toMatchObject({
+      blockedReason: null,
+    });
 
-    const created = await createPaymentLink(as(), accountId, crypto.randomUUID(), { currency: 'EUR', payment_amount: 10_000, payment_reference: 'po-1', config: { redirect_url: paymentLinkReturnUrl('https://dash.example') } });
+    const created = await createPaymentLink(as(), accountId, crypto.randomUUID(), {
+      currency: 'EUR',
+      payment_amount: 10_000,
+      payment_reference: 'po-1',
+      config: { redirect_url: paymentLinkReturnUrl('https://dash.example') },
+    });
     expect(created.state).toBe('SUBMITTED');
     const [entry] = await listPaymentLinkTimeline(db(), created.payment_request_id);
     expect(entry!.summary).toBe('Payment link created for 100.00 EUR');
@@ -78,13 +99,31 @@ describeEachDriver('payments on a partially operational account', (db) => {
     // Klarna's refusal is quoted as its words, in its minor units, beside our sentence, on the page and on the field.
     const refusal = refundPayment(as(), target, crypto.randomUUID(), { reason: 'too much' }, { amount: 7_000 });
     await expect(refusal).rejects.toMatchObject({
-      message: expect.stringMatching(/^Klarna refused this because .*Klarna's words \(Klarna writes amounts in minor units: 1500 is 15\.00\): “Cannot refund 7000: only 6000 EUR/),
-      fields: { amount: [expect.stringMatching(/^Klarna's words \(Klarna writes amounts in minor units: 1500 is 15\.00\): “Cannot refund 7000/)] },
+      message: expect.stringMatching(
+        /^Klarna refused this because .*Klarna's words \(Klarna writes amounts in minor units: 1500 is 15\.00\): “Cannot refund 7000: only 6000 EUR/,
+      ),
+      fields: {
+        amount: [
+          expect.stringMatching(
+            /^Klarna's words \(Klarna writes amounts in minor units: 1500 is 15\.00\): “Cannot refund 7000/,
+          ),
+        ],
+      },
     });
     await refundPayment(as(), target, crypto.randomUUID(), { reason: 'one returned' }, { amount: 1_500 });
     await releaseRemaining(as(), target, crypto.randomUUID());
-    expect(await getCachedPayment(db(), target.paymentTransactionId)).toMatchObject({ capturedAmount: 6_000, refundedAmount: 1_500, remainingAuthorizedAmount: 0 });
-    const summaries = (await listPaymentTimeline(db(), target)).filter((t) => t.source === 'dashboard').map((t) => t.summary);
-    expect(summaries).toEqual(['Released the remaining authorization (40.00 EUR)', 'Refunded 15.00 EUR: one returned', 'Captured 60.00 EUR']);
+    expect(await getCachedPayment(db(), target.paymentTransactionId)).toMatchObject({
+      capturedAmount: 6_000,
+      refundedAmount: 1_500,
+      remainingAuthorizedAmount: 0,
+    });
+    const summaries = (await listPaymentTimeline(db(), target))
+      .filter((t) => t.source === 'dashboard')
+      .map((t) => t.summary);
+    expect(summaries).toEqual([
+      'Released the remaining authorization (40.00 EUR)',
+      'Refunded 15.00 EUR: one returned',
+      'Captured 60.00 EUR',
+    ]);
   });
 });

@@ -33,7 +33,11 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
   const headers: Record<string, string> = { Authorization: `Basic ${apiKey}` };
   if (method !== 'GET') headers['Klarna-Idempotency-Key'] = randomUUID();
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await app.request(`http://sandbox.test${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await app.request(`http://sandbox.test${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, json: text ? (JSON.parse(text) as unknown) : null };
 }
@@ -43,7 +47,11 @@ beforeAll(async () => {
   // Frozen sandbox time, moved only by the test: ties between events are the rule, not luck.
   runtime.clock.nowMs = () => frozenMs;
   app = createSandboxApp(runtime);
-  apiKey = ((await (await app.request('http://sandbox.test/_sandbox/bootstrap-key', { method: 'POST' })).json()) as { api_key: string }).api_key;
+  apiKey = (
+    (await (await app.request('http://sandbox.test/_sandbox/bootstrap-key', { method: 'POST' })).json()) as {
+      api_key: string;
+    }
+  ).api_key;
   const onboarded = await call('POST', '/v1/distribution/onboard', {
     account_reference: 'CACHE-PROP',
     account_name: 'Cache Property Store',
@@ -54,7 +62,13 @@ beforeAll(async () => {
   accountId = (onboarded.json as { account_id: string }).account_id;
   // The dispatcher is not started: every event stays in the sandbox's deliveries, to be replayed here.
   const key = (await call('POST', klarnaPath('signingKeys.create', {}), {})).json as { signing_key_id: string };
-  const hook = await call('POST', klarnaPath('webhooks.create', {}), { url: 'https://receiver.invalid/klarna', event_types: ['payment.transaction.*'], event_version: 'v1', signing_key_id: key.signing_key_id, status: 'ENABLED' });
+  const hook = await call('POST', klarnaPath('webhooks.create', {}), {
+    url: 'https://receiver.invalid/klarna',
+    event_types: ['payment.transaction.*'],
+    event_version: 'v1',
+    signing_key_id: key.signing_key_id,
+    status: 'ENABLED',
+  });
   expect(hook.status).toBeLessThan(300);
 });
 
@@ -63,20 +77,39 @@ type Op = { name: string; run: () => Promise<{ status: number }> };
 /** One random operation on the transaction as it stands (some will be refused, which sends nothing). */
 function nextOperation(random: () => number, t: PaymentTransaction, step: number): Op | 'clock' {
   const int = (max: number) => Math.floor(random() * (max + 1));
-  const path = (op: 'paymentTransactions.capture' | 'paymentTransactions.refund' | 'paymentTransactions.void' | 'paymentTransactions.update' | 'paymentTransactions.reauthorize') =>
-    klarnaPath(op, { account_id: accountId, payment_transaction_id: t.payment_transaction_id });
+  const path = (
+    op:
+      | 'paymentTransactions.capture'
+      | 'paymentTransactions.refund'
+      | 'paymentTransactions.void'
+      | 'paymentTransactions.update'
+      | 'paymentTransactions.reauthorize',
+  ) => klarnaPath(op, { account_id: accountId, payment_transaction_id: t.payment_transaction_id });
   const choice = random();
   if (choice < 0.1) return 'clock';
   if (choice < 0.4) {
-    const amount = random() < 0.4 ? t.remaining_authorized_amount : 1 + int(Math.max(0, t.remaining_authorized_amount - 1));
-    return { name: `capture ${amount}`, run: () => call('POST', path('paymentTransactions.capture'), { amount: Math.max(1, amount) }) };
+    const amount =
+      random() < 0.4 ? t.remaining_authorized_amount : 1 + int(Math.max(0, t.remaining_authorized_amount - 1));
+    return {
+      name: `capture ${amount}`,
+      run: () => call('POST', path('paymentTransactions.capture'), { amount: Math.max(1, amount) }),
+    };
   }
   if (choice < 0.55 && t.captures.length > 0) {
     const capture = t.captures[int(t.captures.length - 1)]!;
     const amount = 1 + int(Math.max(0, capture.amount - capture.refunded_amount - 1));
     return {
       name: `refund capture ${amount}`,
-      run: () => call('POST', klarnaPath('paymentTransactions.refundCapture', { account_id: accountId, payment_transaction_id: t.payment_transaction_id, payment_capture_id: capture.payment_capture_id }), { amount }),
+      run: () =>
+        call(
+          'POST',
+          klarnaPath('paymentTransactions.refundCapture', {
+            account_id: accountId,
+            payment_transaction_id: t.payment_transaction_id,
+            payment_capture_id: capture.payment_capture_id,
+          }),
+          { amount },
+        ),
     };
   }
   if (choice < 0.65) {
@@ -84,9 +117,16 @@ function nextOperation(random: () => number, t: PaymentTransaction, step: number
     return { name: `refund ${amount}`, run: () => call('POST', path('paymentTransactions.refund'), { amount }) };
   }
   if (choice < 0.75) return { name: 'void', run: () => call('POST', path('paymentTransactions.void'), {}) };
-  if (choice < 0.88) return { name: 'update', run: () => call('PATCH', path('paymentTransactions.update'), { merchant_reference: `order-${step}-${int(99)}` }) };
+  if (choice < 0.88)
+    return {
+      name: 'update',
+      run: () => call('PATCH', path('paymentTransactions.update'), { merchant_reference: `order-${step}-${int(99)}` }),
+    };
   const amount = t.captured_amount + 1 + int(5000);
-  return { name: `reauthorize ${amount}`, run: () => call('POST', path('paymentTransactions.reauthorize'), { amount }) };
+  return {
+    name: `reauthorize ${amount}`,
+    run: () => call('POST', path('paymentTransactions.reauthorize'), { amount }),
+  };
 }
 
 /** Every order of `items` when there are few, else the given order, its reverse and shuffles. */
@@ -113,7 +153,10 @@ function orders<T>(items: T[], random: () => number): T[][] {
 
 describeEachDriver('the payments cache under transaction events in every order', (db) => {
   async function deliver(body: string): Promise<void> {
-    const answer = await receiveKlarnaWebhook({ db: db(), signingKey: async () => KEY, handlers: appWebhookHandlers(), allowedIps: null }, { rawBody: body, headers: signedHeaders(body, 'k', KEY), sourceIp: null });
+    const answer = await receiveKlarnaWebhook(
+      { db: db(), signingKey: async () => KEY, handlers: appWebhookHandlers(), allowedIps: null },
+      { rawBody: body, headers: signedHeaders(body, 'k', KEY), sourceIp: null },
+    );
     expect(answer.status).toBe(200);
   }
 
@@ -123,14 +166,29 @@ describeEachDriver('the payments cache under transaction events in every order',
     for (let seed = 1; seed <= SEQUENCES; seed++) {
       const random = mulberry32(seed);
       const int = (max: number) => Math.floor(random() * (max + 1));
-      const created = await app.request(`http://sandbox.test/_sandbox/accounts/${encodeURIComponent(accountId)}/authorized-payments`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ currency: 'EUR', payment_amount: 1000 + int(20_000), purchase_country: 'DE', merchant_reference: `order-${seed}` }),
-      });
+      const created = await app.request(
+        `http://sandbox.test/_sandbox/accounts/${encodeURIComponent(accountId)}/authorized-payments`,
+        {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            currency: 'EUR',
+            payment_amount: 1000 + int(20_000),
+            purchase_country: 'DE',
+            merchant_reference: `order-${seed}`,
+          }),
+        },
+      );
       expect(created.status, `seed ${seed}`).toBe(201);
-      const id = ((await created.json()) as { payment_transaction: { payment_transaction_id: string } }).payment_transaction.payment_transaction_id;
-      const read = async () => (await call('GET', klarnaPath('paymentTransactions.get', { account_id: accountId, payment_transaction_id: id }))).json as PaymentTransaction;
+      const id = ((await created.json()) as { payment_transaction: { payment_transaction_id: string } })
+        .payment_transaction.payment_transaction_id;
+      const read = async () =>
+        (
+          await call(
+            'GET',
+            klarnaPath('paymentTransactions.get', { account_id: accountId, payment_transaction_id: id }),
+          )
+        ).json as PaymentTransaction;
       const done: string[] = [];
       const steps = 3 + int(4);
       for (let step = 0; step < steps; step++) {
@@ -149,13 +207,22 @@ describeEachDriver('the payments cache under transaction events in every order',
       const klarna = await read();
       const bodies = Object.values(runtime.store.data.deliveries)
         .map((d) => d.body)
-        .filter((body) => (JSON.parse(body) as { payload: { payment_transaction_id?: string } }).payload.payment_transaction_id === id);
+        .filter(
+          (body) =>
+            (JSON.parse(body) as { payload: { payment_transaction_id?: string } }).payload.payment_transaction_id ===
+            id,
+        );
       const times = bodies.map((b) => (JSON.parse(b) as { payload: { updated_at: string } }).payload.updated_at);
       tiedPairs += times.filter((time, i) => i > 0 && time === times[i - 1]).length;
       // Each order gets its own copy of the transaction (and of its capture and refund ids).
-      const ids = [id, ...klarna.captures.map((c) => c.payment_capture_id), ...klarna.refunds.map((r) => r.payment_refund_id)];
+      const ids = [
+        id,
+        ...klarna.captures.map((c) => c.payment_capture_id),
+        ...klarna.refunds.map((r) => r.payment_refund_id),
+      ];
       for (const [n, order] of orders(bodies, random).entries()) {
-        const copy = (text: string) => ids.reduce((out, original) => out.split(original).join(`${original}~${n}`), text);
+        const copy = (text: string) =>
+          ids.reduce((out, original) => out.split(original).join(`${original}~${n}`), text);
         for (const body of order) {
           const event = JSON.parse(body) as { metadata: Record<string, unknown> };
           event.metadata.event_id = randomUUID();

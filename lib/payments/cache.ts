@@ -1,7 +1,13 @@
 import { and, asc, desc, eq, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { paymentOperations, paymentTimeline, paymentTransactions, type PaymentTimelineRow, type PaymentTransactionRow } from '@/db/schema';
+import {
+  paymentOperations,
+  paymentTimeline,
+  paymentTransactions,
+  type PaymentTimelineRow,
+  type PaymentTransactionRow,
+} from '@/db/schema';
 import type { Capture, PaymentPricing, PaymentTransaction, Refund } from '@/lib/klarna/schemas/payments';
 import { pageOf } from '@/lib/pagination';
 import { queueRecheckFor } from '@/lib/settlements/recheck';
@@ -18,7 +24,12 @@ export async function addPaymentTimeline(db: Pick<Db, 'insert'>, entry: Timeline
   await db.insert(paymentTimeline).values(entry).onConflictDoNothing();
 }
 
-const amountsOf = (t: Pick<PaymentTransaction, 'authorized_amount' | 'captured_amount' | 'refunded_amount' | 'remaining_authorized_amount'>) => ({
+const amountsOf = (
+  t: Pick<
+    PaymentTransaction,
+    'authorized_amount' | 'captured_amount' | 'refunded_amount' | 'remaining_authorized_amount'
+  >,
+) => ({
   authorizedAmount: t.authorized_amount,
   capturedAmount: t.captured_amount,
   refundedAmount: t.refunded_amount,
@@ -26,7 +37,8 @@ const amountsOf = (t: Pick<PaymentTransaction, 'authorized_amount' | 'captured_a
 });
 
 /** Klarna's states in the order a transaction passes through them (seed, "Payment transaction state definition"). */
-const stateRank = (state: SQL) => sql`(case ${state} when 'AUTHORIZED' then 0 when 'EXPIRED' then 1 when 'COMPLETED' then 2 when 'CLOSED' then 3 end)`;
+const stateRank = (state: SQL) =>
+  sql`(case ${state} when 'AUTHORIZED' then 0 when 'EXPIRED' then 1 when 'COMPLETED' then 2 when 'CLOSED' then 3 end)`;
 
 /**
  * The upsert's guard: the incoming view (`excluded`) replaces the cached one only when it is
@@ -57,9 +69,18 @@ const keptOperations = () => sql`coalesce(excluded.klarna_operations, ${paymentT
  * (`notOlder`: by Klarna's `updated_at`, then its operation count and state). With `source: 'sync'` (a refresh from Klarna), a difference
  * from what the cache held is recorded on the timeline as drift repaired.
  */
-export async function savePaymentTransaction(db: Db, transaction: PaymentTransaction, accountId: string, source: 'dashboard' | 'sync'): Promise<PaymentTransactionRow> {
+export async function savePaymentTransaction(
+  db: Db,
+  transaction: PaymentTransaction,
+  accountId: string,
+  source: 'dashboard' | 'sync',
+): Promise<PaymentTransactionRow> {
   const updatedAt = new Date(transaction.updated_at);
-  const [before] = await db.select().from(paymentTransactions).where(eq(paymentTransactions.paymentTransactionId, transaction.payment_transaction_id)).limit(1);
+  const [before] = await db
+    .select()
+    .from(paymentTransactions)
+    .where(eq(paymentTransactions.paymentTransactionId, transaction.payment_transaction_id))
+    .limit(1);
   const values = {
     paymentTransactionId: transaction.payment_transaction_id,
     accountId,
@@ -80,11 +101,27 @@ export async function savePaymentTransaction(db: Db, transaction: PaymentTransac
   const [row] = await db
     .insert(paymentTransactions)
     .values(values)
-    .onConflictDoUpdate({ target: paymentTransactions.paymentTransactionId, set: { ...values, klarnaOperations: keptOperations() }, setWhere: notOlder() })
+    .onConflictDoUpdate({
+      target: paymentTransactions.paymentTransactionId,
+      set: { ...values, klarnaOperations: keptOperations() },
+      setWhere: notOlder(),
+    })
     .returning();
-  await saveOperations(db, { paymentTransactionId: transaction.payment_transaction_id, accountId, currency: transaction.currency, pricing: transaction.payment_pricing ?? null }, transaction.captures, transaction.refunds);
+  await saveOperations(
+    db,
+    {
+      paymentTransactionId: transaction.payment_transaction_id,
+      accountId,
+      currency: transaction.currency,
+      pricing: transaction.payment_pricing ?? null,
+    },
+    transaction.captures,
+    transaction.refunds,
+  );
   if (before && source === 'sync' && row) {
-    const drift = (['state', 'authorizedAmount', 'capturedAmount', 'refundedAmount', 'remainingAuthorizedAmount'] as const).filter((k) => before[k] !== row[k]);
+    const drift = (
+      ['state', 'authorizedAmount', 'capturedAmount', 'refundedAmount', 'remainingAuthorizedAmount'] as const
+    ).filter((k) => before[k] !== row[k]);
     if (drift.length) {
       await addPaymentTimeline(db, {
         paymentTransactionId: row.paymentTransactionId,
@@ -94,7 +131,10 @@ export async function savePaymentTransaction(db: Db, transaction: PaymentTransac
         kind: 'drift_repaired',
         summary: `Refreshed from Klarna: ${drift.map((k) => (k === 'state' ? `state ${before[k]} → ${row[k]}` : `${driftWords[k]} ${formatMinorUnits(before[k], row.currency)} → ${formatMinorUnits(row[k], row.currency)}`)).join(', ')}`,
         currency: row.currency,
-        details: { before: Object.fromEntries(drift.map((k) => [k, before[k]])), after: Object.fromEntries(drift.map((k) => [k, row[k]])) },
+        details: {
+          before: Object.fromEntries(drift.map((k) => [k, before[k]])),
+          after: Object.fromEntries(drift.map((k) => [k, row[k]])),
+        },
       });
     }
   }
@@ -102,18 +142,37 @@ export async function savePaymentTransaction(db: Db, transaction: PaymentTransac
 }
 
 /** The amounts a refresh may find changed, in the words the payment page uses. */
-const driftWords = { authorizedAmount: 'authorized', capturedAmount: 'captured', refundedAmount: 'refunded', remainingAuthorizedAmount: 'remaining' } as const;
+const driftWords = {
+  authorizedAmount: 'authorized',
+  capturedAmount: 'captured',
+  refundedAmount: 'refunded',
+  remainingAuthorizedAmount: 'remaining',
+} as const;
 
-type OperationOwner = { paymentTransactionId: string; accountId: string; currency: string; pricing: PaymentPricing | null };
+type OperationOwner = {
+  paymentTransactionId: string;
+  accountId: string;
+  currency: string;
+  pricing: PaymentPricing | null;
+};
 
 /**
  * The transaction's captures and refunds as rows of `payment_operations` (what settlement
  * lines reconcile against). A capture keeps the rate it was first recorded with: fees apply
  * per capture, at the rate of the time.
  */
-export async function saveOperations(db: Db, owner: OperationOwner, captures: readonly Capture[], refunds: readonly Refund[]): Promise<void> {
+export async function saveOperations(
+  db: Db,
+  owner: OperationOwner,
+  captures: readonly Capture[],
+  refunds: readonly Refund[],
+): Promise<void> {
   const rate = owner.pricing?.rate;
-  const common = { paymentTransactionId: owner.paymentTransactionId, accountId: owner.accountId, currency: owner.currency };
+  const common = {
+    paymentTransactionId: owner.paymentTransactionId,
+    accountId: owner.accountId,
+    currency: owner.currency,
+  };
   const rows: (typeof paymentOperations.$inferInsert)[] = [
     ...captures.map((c) => ({
       ...common,
@@ -187,8 +246,18 @@ export async function applyTransactionSnapshot(
   at: Date,
 ): Promise<boolean> {
   const { operationsCount, ...rest } = snapshot;
-  const values = { ...rest, paymentRequestId: snapshot.paymentRequestId ?? null, klarnaOperations: operationsCount ?? null, klarnaUpdatedAt: at, updatedAt: new Date() };
-  const carried = Object.fromEntries((['merchantReference', 'paymentReference', 'expiresAt'] as const).filter((k) => snapshot[k] !== undefined).map((k) => [k, snapshot[k]]));
+  const values = {
+    ...rest,
+    paymentRequestId: snapshot.paymentRequestId ?? null,
+    klarnaOperations: operationsCount ?? null,
+    klarnaUpdatedAt: at,
+    updatedAt: new Date(),
+  };
+  const carried = Object.fromEntries(
+    (['merchantReference', 'paymentReference', 'expiresAt'] as const)
+      .filter((k) => snapshot[k] !== undefined)
+      .map((k) => [k, snapshot[k]]),
+  );
   const rows = await db
     .insert(paymentTransactions)
     .values({ ...values, klarnaCreatedAt: at })
@@ -218,7 +287,11 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 export const paymentFilterSchema = z.object({
   account: z.string().trim().min(1).max(300).optional(),
   state: z.string().trim().min(1).max(40).optional(),
-  currency: z.string().trim().regex(/^[A-Z]{3}$/, 'a three-letter currency code').optional(),
+  currency: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{3}$/, 'a three-letter currency code')
+    .optional(),
   /** Authorized amount range, in minor units. */
   min: minor.optional(),
   max: minor.optional(),
@@ -249,7 +322,10 @@ function decode(cursor: string | undefined): Cursor | null {
  * creation or authorized amount, keyset-paged on (sort key, id) so page 500 costs what page
  * 1 does.
  */
-export async function listPayments(db: Db, input: PaymentFilter): Promise<{ rows: PaymentTransactionRow[]; nextCursor: string | null }> {
+export async function listPayments(
+  db: Db,
+  input: PaymentFilter,
+): Promise<{ rows: PaymentTransactionRow[]; nextCursor: string | null }> {
   const f = paymentFilterSchema.parse(input);
   const t = paymentTransactions;
   const where: SQL[] = [];
@@ -262,7 +338,9 @@ export async function listPayments(db: Db, input: PaymentFilter): Promise<{ rows
   if (f.to) where.push(lt(t.klarnaCreatedAt, new Date(Date.parse(`${f.to}T00:00:00Z`) + 86_400_000)));
   if (f.q) {
     const prefix = `${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(or(eq(t.paymentTransactionId, f.q), like(t.merchantReference, prefix), like(t.paymentReference, prefix))!);
+    where.push(
+      or(eq(t.paymentTransactionId, f.q), like(t.merchantReference, prefix), like(t.paymentReference, prefix))!,
+    );
   }
   const byAmount = f.sort.startsWith('amount');
   const descending = f.sort.endsWith('desc');
@@ -271,7 +349,9 @@ export async function listPayments(db: Db, input: PaymentFilter): Promise<{ rows
   if (after) {
     // A row-value comparison is an index range bound; `a < x OR (a = x AND id < y)` is only a filter.
     const value = byAmount ? Number(after[0]) : new Date(String(after[0]));
-    where.push(sql`(${key}, ${t.paymentTransactionId}) ${sql.raw(descending ? '<' : '>')} (${sql.param(value, key)}, ${after[1]})`);
+    where.push(
+      sql`(${key}, ${t.paymentTransactionId}) ${sql.raw(descending ? '<' : '>')} (${sql.param(value, key)}, ${after[1]})`,
+    );
   }
   // The created-ordered indexes are DESC NULLS LAST (the migration's form); drizzle's desc() means
   // NULLS FIRST, which cannot use them. amount_idx is plain ASC, which desc()/asc() match.
@@ -288,19 +368,37 @@ export async function listPayments(db: Db, input: PaymentFilter): Promise<{ rows
     .where(where.length ? and(...where) : undefined)
     .orderBy(...order)
     .limit(f.limit + 1);
-  return pageOf(rows, f.limit, (last) => encode([byAmount ? last.authorizedAmount : last.klarnaCreatedAt.toISOString(), last.paymentTransactionId]));
+  return pageOf(rows, f.limit, (last) =>
+    encode([byAmount ? last.authorizedAmount : last.klarnaCreatedAt.toISOString(), last.paymentTransactionId]),
+  );
 }
 
 export async function getCachedPayment(db: Db, paymentTransactionId: string): Promise<PaymentTransactionRow | null> {
-  const [row] = await db.select().from(paymentTransactions).where(eq(paymentTransactions.paymentTransactionId, paymentTransactionId)).limit(1);
+  const [row] = await db
+    .select()
+    .from(paymentTransactions)
+    .where(eq(paymentTransactions.paymentTransactionId, paymentTransactionId))
+    .limit(1);
   return row ?? null;
 }
 
-export async function listPaymentTimeline(db: Db, ids: { paymentTransactionId: string; paymentRequestId?: string | null }, limit = 200): Promise<PaymentTimelineRow[]> {
+export async function listPaymentTimeline(
+  db: Db,
+  ids: { paymentTransactionId: string; paymentRequestId?: string | null },
+  limit = 200,
+): Promise<PaymentTimelineRow[]> {
   const match = ids.paymentRequestId
-    ? or(eq(paymentTimeline.paymentTransactionId, ids.paymentTransactionId), eq(paymentTimeline.paymentRequestId, ids.paymentRequestId))
+    ? or(
+        eq(paymentTimeline.paymentTransactionId, ids.paymentTransactionId),
+        eq(paymentTimeline.paymentRequestId, ids.paymentRequestId),
+      )
     : eq(paymentTimeline.paymentTransactionId, ids.paymentTransactionId);
-  return db.select().from(paymentTimeline).where(match).orderBy(desc(paymentTimeline.occurredAt), desc(paymentTimeline.id)).limit(limit);
+  return db
+    .select()
+    .from(paymentTimeline)
+    .where(match)
+    .orderBy(desc(paymentTimeline.occurredAt), desc(paymentTimeline.id))
+    .limit(limit);
 }
 
 /** A fingerprint of the payments cache (or one transaction and its timeline), for live pages. */
@@ -309,7 +407,9 @@ export async function paymentsVersion(db: Db, paymentTransactionId?: string): Pr
     .select({
       updated: sql<string | null>`max(${paymentTransactions.updatedAt})::text`,
       count: sql<number>`count(*)::int`,
-      timeline: sql<string | null>`(select max(${paymentTimeline.id})::text from ${paymentTimeline}${paymentTransactionId ? sql` where ${paymentTimeline.paymentTransactionId} = ${paymentTransactionId}` : sql``})`,
+      timeline: sql<
+        string | null
+      >`(select max(${paymentTimeline.id})::text from ${paymentTimeline}${paymentTransactionId ? sql` where ${paymentTimeline.paymentTransactionId} = ${paymentTransactionId}` : sql``})`,
     })
     .from(paymentTransactions)
     .where(paymentTransactionId ? eq(paymentTransactions.paymentTransactionId, paymentTransactionId) : undefined);

@@ -38,7 +38,8 @@ describe('CSV cells and rows', () => {
   });
 
   it('leaves plain decimal numbers written as text alone, so a spreadsheet sums them (refunds included)', () => {
-    for (const amount of ['-29.00', '1234.5', '0', '-0.01', '29.00', '-1234567.89', '-5']) expect(csvCell(amount)).toBe(amount);
+    for (const amount of ['-29.00', '1234.5', '0', '-0.01', '29.00', '-1234567.89', '-5'])
+      expect(csvCell(amount)).toBe(amount);
     // A spreadsheet's SUM over a net column: the refund's -29.00 must be a number, not the text '-29.00.
     expect(csvRow(['net', '100.00', '-29.00'])).toBe('net,100.00,-29.00\r\n');
   });
@@ -117,7 +118,22 @@ describe('the payments export row', () => {
       `krn:payment:eu1:transaction:1,krn:partner:global:account:live:ABC,"'@Burgers, Inc.",'=HYPERLINK(1),"pay, ""ref""",AUTHORIZED,EUR,` +
         '123.45,12345,50.00,5000,0.29,29,73.45,7345,2026-01-02T03:04:05.678Z,2026-02-01T10:00:00.000Z\r\n',
     );
-    expect(paymentCsvRow({ ...row, currency: 'JPY', authorizedAmount: 1500, capturedAmount: 0, refundedAmount: 0, remainingAuthorizedAmount: 1500, merchantReference: null, paymentReference: null, expiresAt: null }, null)).toBe(
+    expect(
+      paymentCsvRow(
+        {
+          ...row,
+          currency: 'JPY',
+          authorizedAmount: 1500,
+          capturedAmount: 0,
+          refundedAmount: 0,
+          remainingAuthorizedAmount: 1500,
+          merchantReference: null,
+          paymentReference: null,
+          expiresAt: null,
+        },
+        null,
+      ),
+    ).toBe(
       'krn:payment:eu1:transaction:1,krn:partner:global:account:live:ABC,,,,AUTHORIZED,JPY,1500,1500,0,0,0,0,1500,1500,2026-01-02T03:04:05.678Z,\r\n',
     );
   });

@@ -53,7 +53,12 @@ export function csvRow(values: readonly (string | number | null | undefined)[]):
 
 const amounts = ['authorized', 'captured', 'refunded', 'remaining_authorized'] as const;
 const amountOf = (row: PaymentTransactionRow, name: (typeof amounts)[number]) =>
-  ({ authorized: row.authorizedAmount, captured: row.capturedAmount, refunded: row.refundedAmount, remaining_authorized: row.remainingAuthorizedAmount })[name];
+  ({
+    authorized: row.authorizedAmount,
+    captured: row.capturedAmount,
+    refunded: row.refundedAmount,
+    remaining_authorized: row.remainingAuthorizedAmount,
+  })[name];
 
 /** The payments export's columns: each amount in major units (the currency's exponent) and in minor units. */
 export const paymentCsvHeader: readonly string[] = [

@@ -37,9 +37,16 @@ describeEachDriver('demo payments on a first start', (db) => {
       // A dev server busy compiling takes its time: webhooks land after the seeding's own reads,
       // and not in the order sent (here the captured and refunded events last, as seen in dev).
       const rawBody = Buffer.concat(chunks).toString('utf8');
-      await new Promise((resolve) => setTimeout(resolve, /"event_type":"payment\.transaction\.(captured|refunded)"/.test(rawBody) ? 700 : 250));
-      const headers = new Headers(Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : [])));
-      const answer = await receiveKlarnaWebhook({ db: db(), signingKey: lookup, handlers: appWebhookHandlers(), allowedIps: null }, { rawBody, headers, sourceIp: null });
+      await new Promise((resolve) =>
+        setTimeout(resolve, /"event_type":"payment\.transaction\.(captured|refunded)"/.test(rawBody) ? 700 : 250),
+      );
+      const headers = new Headers(
+        Object.entries(req.headers).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v] as [string, string]] : [])),
+      );
+      const answer = await receiveKlarnaWebhook(
+        { db: db(), signingKey: lookup, handlers: appWebhookHandlers(), allowedIps: null },
+        { rawBody, headers, sourceIp: null },
+      );
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -48,7 +55,12 @@ describeEachDriver('demo payments on a first start', (db) => {
   afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
   it('shows every demo payment Completed, as Klarna has it, once the webhooks are in', async () => {
-    const settings = { environment: 'sandbox' as const, baseUrl: sandbox.baseUrl, rateLimits: 'production' as const, keyring: testKeyring };
+    const settings = {
+      environment: 'sandbox' as const,
+      baseUrl: sandbox.baseUrl,
+      rateLimits: 'production' as const,
+      keyring: testKeyring,
+    };
     expect(await provisionSandbox(db(), settings, appUrl)).toContain('webhook for all events');
     expect(await seedDemoMerchants(db(), settings)).toMatch(/example merchants/);
     // The merchant lib/settlements/demo.ts pays: the first operational one.
@@ -67,16 +79,31 @@ describeEachDriver('demo payments on a first start', (db) => {
     // finished deliveries as there were is not enough: one sent later may finish before a slow one.
     const paymentEvents = (d: SandboxDelivery) => d.event_type.startsWith('payment.transaction.');
     let delivered = await sandbox.control.deliveries();
-    for (let wait = 0; wait < 300 && !delivered.filter(paymentEvents).every((d) => d.state === 'delivered' || d.state === 'failed'); wait++) {
+    for (
+      let wait = 0;
+      wait < 300 && !delivered.filter(paymentEvents).every((d) => d.state === 'delivered' || d.state === 'failed');
+      wait++
+    ) {
       await new Promise((r) => setTimeout(r, 100));
       delivered = await sandbox.control.deliveries();
     }
-    expect(delivered.filter(paymentEvents).map((d) => [d.event_type, d.state]).filter(([, state]) => state !== 'delivered')).toEqual([]);
+    expect(
+      delivered
+        .filter(paymentEvents)
+        .map((d) => [d.event_type, d.state])
+        .filter(([, state]) => state !== 'delivered'),
+    ).toEqual([]);
     const { rows } = await listPayments(db(), { account: merchant });
-    expect(rows.map((r) => [r.merchantReference, r.state]).sort()).toEqual(demoBaskets.map((_, n) => [`demo-order-${1001 + n}`, 'COMPLETED']));
+    expect(rows.map((r) => [r.merchantReference, r.state]).sort()).toEqual(
+      demoBaskets.map((_, n) => [`demo-order-${1001 + n}`, 'COMPLETED']),
+    );
     for (const [n, basket] of demoBaskets.entries()) {
       const row = rows.find((r) => r.paymentTransactionId === ids[n])!;
-      expect(row).toMatchObject({ capturedAmount: basket.amount, remainingAuthorizedAmount: 0, refundedAmount: 'refund' in basket ? basket.refund : 0 });
+      expect(row).toMatchObject({
+        capturedAmount: basket.amount,
+        remainingAuthorizedAmount: 0,
+        refundedAmount: 'refund' in basket ? basket.refund : 0,
+      });
     }
   });
 });

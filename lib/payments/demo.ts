@@ -19,11 +19,22 @@ export const demoBaskets = [
   { amount: 1_999, captures: [1_999] },
 ] as const satisfies readonly { amount: number; captures: readonly number[]; refund?: number }[];
 
-const authorizedSchema = z.object({ payment_transaction: z.object({ payment_transaction_id: z.string() }).loose() }).loose();
+const authorizedSchema = z
+  .object({ payment_transaction: z.object({ payment_transaction_id: z.string() }).loose() })
+  .loose();
 
 /** A POST to the sandbox's control API (not Klarna's: it stands in for the shopper). */
-export async function sandboxControl<T>(settings: KlarnaSettings, path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
-  const response = await fetch(new URL(path, settings.baseUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export async function sandboxControl<T>(
+  settings: KlarnaSettings,
+  path: string,
+  body: unknown,
+  schema: z.ZodType<T>,
+): Promise<T> {
+  const response = await fetch(new URL(path, settings.baseUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`sandbox control ${path} answered ${response.status}: ${await response.text()}`);
   return schema.parse(await response.json());
 }
@@ -41,24 +52,44 @@ export async function seedDemoPayments(db: Db, settings: KlarnaSettings, account
         payment_amount: basket.amount,
         purchase_country: 'DE',
         merchant_reference: `demo-order-${1001 + n}`,
-        line_items: [{ name: `Demo item ${n + 1}`, quantity: 1, unit_price: basket.amount, total_line_amount: basket.amount }],
+        line_items: [
+          { name: `Demo item ${n + 1}`, quantity: 1, unit_price: basket.amount, total_line_amount: basket.amount },
+        ],
       },
       authorizedSchema,
     );
     const id = payment_transaction.payment_transaction_id;
     let captureId = '';
     for (const [c, amount] of basket.captures.entries()) {
-      const result = await callKlarna(() => api.paymentTransactions.capture(accountId, id, { amount }, { idempotencyKey: idempotencyKey({ operation: 'demo.capture', target: id, nonce: String(c) }) }));
+      const result = await callKlarna(() =>
+        api.paymentTransactions.capture(
+          accountId,
+          id,
+          { amount },
+          { idempotencyKey: idempotencyKey({ operation: 'demo.capture', target: id, nonce: String(c) }) },
+        ),
+      );
       captureId = result.capture.payment_capture_id;
     }
     if ('refund' in basket) {
       await callKlarna(() =>
-        api.paymentTransactions.refundCapture(accountId, id, captureId, { amount: basket.refund, description: 'Demo: one item returned' }, {
-          idempotencyKey: idempotencyKey({ operation: 'demo.refund', target: id, nonce: '0' }),
-        }),
+        api.paymentTransactions.refundCapture(
+          accountId,
+          id,
+          captureId,
+          { amount: basket.refund, description: 'Demo: one item returned' },
+          {
+            idempotencyKey: idempotencyKey({ operation: 'demo.refund', target: id, nonce: '0' }),
+          },
+        ),
       );
     }
-    await savePaymentTransaction(db, await callKlarna(() => api.paymentTransactions.get(accountId, id)), accountId, 'sync');
+    await savePaymentTransaction(
+      db,
+      await callKlarna(() => api.paymentTransactions.get(accountId, id)),
+      accountId,
+      'sync',
+    );
     ids.push(id);
   }
   return ids;

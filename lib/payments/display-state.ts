@@ -7,7 +7,15 @@ import type { PaymentTransactionRow } from '@/db/schema';
  * is CLOSED at Klarna, and the seed's E2E test case 6 (l. 3454–3457) calls it "Canceled"; so
  * does the dashboard. One closed after expiry (7 days' grace, nothing captured) stays "Closed".
  */
-export function paymentDisplayState(row: Pick<PaymentTransactionRow, 'state' | 'capturedAmount' | 'expiresAt' | 'klarnaUpdatedAt'>): string {
-  if (row.state === 'CLOSED' && row.capturedAmount === 0 && row.expiresAt !== null && row.klarnaUpdatedAt < row.expiresAt) return 'CANCELED';
+export function paymentDisplayState(
+  row: Pick<PaymentTransactionRow, 'state' | 'capturedAmount' | 'expiresAt' | 'klarnaUpdatedAt'>,
+): string {
+  if (
+    row.state === 'CLOSED' &&
+    row.capturedAmount === 0 &&
+    row.expiresAt !== null &&
+    row.klarnaUpdatedAt < row.expiresAt
+  )
+    return 'CANCELED';
   return row.state;
 }

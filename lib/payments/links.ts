@@ -1,9 +1,20 @@
 import { and, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { merchantAccounts, paymentRequests, paymentTimeline, type MerchantAccountRow, type PaymentRequestRow, type PaymentTimelineRow } from '@/db/schema';
+import {
+  merchantAccounts,
+  paymentRequests,
+  paymentTimeline,
+  type MerchantAccountRow,
+  type PaymentRequestRow,
+  type PaymentTimelineRow,
+} from '@/db/schema';
 import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
-import { finalPaymentRequestStates, redirectPlaceholders, type PaymentRequestState } from '@/lib/klarna/schemas/payments';
+import {
+  finalPaymentRequestStates,
+  redirectPlaceholders,
+  type PaymentRequestState,
+} from '@/lib/klarna/schemas/payments';
 import { listMerchants } from '@/lib/merchants/cache';
 import { pageOf } from '@/lib/pagination';
 import { formatMinorUnits } from '@/lib/ui/money';
@@ -71,7 +82,10 @@ const linkColumns = {
 };
 
 /** Newest first, keyset-paged on (created_at, id) (the `payment_requests_created_idx` order). */
-export async function listPaymentLinks(db: Db, input: PaymentLinkFilter = {}): Promise<{ rows: PaymentLinkListRow[]; nextCursor: string | null }> {
+export async function listPaymentLinks(
+  db: Db,
+  input: PaymentLinkFilter = {},
+): Promise<{ rows: PaymentLinkListRow[]; nextCursor: string | null }> {
   const f = paymentLinkFilterSchema.parse(input);
   const t = paymentRequests;
   const where: SQL[] = [];
@@ -91,27 +105,47 @@ export async function listPaymentLinks(db: Db, input: PaymentLinkFilter = {}): P
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(t.createdAt), desc(t.paymentRequestId))
     .limit(f.limit + 1);
-  const page = pageOf(rows, f.limit, (last) => Buffer.from(JSON.stringify([last.cursorAt, last.link.paymentRequestId])).toString('base64url'));
+  const page = pageOf(rows, f.limit, (last) =>
+    Buffer.from(JSON.stringify([last.cursorAt, last.link.paymentRequestId])).toString('base64url'),
+  );
   return { rows: page.rows.map((r) => ({ ...r.link, merchantName: r.merchantName })), nextCursor: page.nextCursor };
 }
 
 export async function getPaymentLink(db: Db, paymentRequestId: string): Promise<PaymentLinkListRow | null> {
-  const [row] = await db.select(linkColumns).from(paymentRequests).leftJoin(merchantAccounts, eq(merchantAccounts.accountId, paymentRequests.accountId)).where(eq(paymentRequests.paymentRequestId, paymentRequestId)).limit(1);
+  const [row] = await db
+    .select(linkColumns)
+    .from(paymentRequests)
+    .leftJoin(merchantAccounts, eq(merchantAccounts.accountId, paymentRequests.accountId))
+    .where(eq(paymentRequests.paymentRequestId, paymentRequestId))
+    .limit(1);
   return row ? { ...row.link, merchantName: row.merchantName } : null;
 }
 
 /** Everything recorded about one request: its creation and cancel here, Klarna's state webhooks. Newest first. */
-export async function listPaymentLinkTimeline(db: Db, paymentRequestId: string, limit = 200): Promise<PaymentTimelineRow[]> {
-  return db.select().from(paymentTimeline).where(eq(paymentTimeline.paymentRequestId, paymentRequestId)).orderBy(desc(paymentTimeline.occurredAt), desc(paymentTimeline.id)).limit(limit);
+export async function listPaymentLinkTimeline(
+  db: Db,
+  paymentRequestId: string,
+  limit = 200,
+): Promise<PaymentTimelineRow[]> {
+  return db
+    .select()
+    .from(paymentTimeline)
+    .where(eq(paymentTimeline.paymentRequestId, paymentRequestId))
+    .orderBy(desc(paymentTimeline.occurredAt), desc(paymentTimeline.id))
+    .limit(limit);
 }
 
 /**
  * A link's timeline entry in words, its amount in major units with the currency. Entries
  * written before summaries did so ("Payment link created for 10000 EUR") read right too.
  */
-export function describeLinkTimeline(row: Pick<PaymentTimelineRow, 'source' | 'kind' | 'summary' | 'amount' | 'currency'>): string {
+export function describeLinkTimeline(
+  row: Pick<PaymentTimelineRow, 'source' | 'kind' | 'summary' | 'amount' | 'currency'>,
+): string {
   if (row.source === 'dashboard' && row.kind === 'request.created') {
-    return row.amount !== null && row.currency ? `Payment link created for ${formatMinorUnits(row.amount, row.currency)}` : 'Payment link created';
+    return row.amount !== null && row.currency
+      ? `Payment link created for ${formatMinorUnits(row.amount, row.currency)}`
+      : 'Payment link created';
   }
   return row.summary;
 }
@@ -122,7 +156,9 @@ export async function paymentLinkVersion(db: Db, paymentRequestId: string): Prom
     .select({
       updated: sql<string | null>`max(${paymentRequests.updatedAt})::text`,
       state: sql<string | null>`max(${paymentRequests.state})`,
-      timeline: sql<string | null>`(select max(${paymentTimeline.id})::text from ${paymentTimeline} where ${paymentTimeline.paymentRequestId} = ${paymentRequestId})`,
+      timeline: sql<
+        string | null
+      >`(select max(${paymentTimeline.id})::text from ${paymentTimeline} where ${paymentTimeline.paymentRequestId} = ${paymentRequestId})`,
     })
     .from(paymentRequests)
     .where(eq(paymentRequests.paymentRequestId, paymentRequestId));
@@ -132,7 +168,10 @@ export async function paymentLinkVersion(db: Db, paymentRequestId: string): Prom
 /** A fingerprint of all payment links (a new one, or any changed): the links list polls it. Two index lookups. */
 export async function paymentLinksVersion(db: Db): Promise<string> {
   const [row] = await db
-    .select({ updated: sql<string | null>`max(${paymentRequests.updatedAt})::text`, created: sql<string | null>`max(${paymentRequests.createdAt})::text` })
+    .select({
+      updated: sql<string | null>`max(${paymentRequests.updatedAt})::text`,
+      created: sql<string | null>`max(${paymentRequests.createdAt})::text`,
+    })
     .from(paymentRequests);
   return `${row?.updated ?? '-'}|${row?.created ?? '-'}`;
 }
@@ -159,7 +198,13 @@ export async function listLinkMerchants(db: Db): Promise<LinkMerchant[]> {
   let cursor: string | undefined;
   for (let page = 0; page < 10; page++) {
     const { rows, nextCursor } = await listMerchants(db, { limit: 100, cursor });
-    for (const m of rows) out.push({ accountId: m.accountId, name: m.accountName, reference: m.accountReference, blockedReason: paymentBlockReason(m) });
+    for (const m of rows)
+      out.push({
+        accountId: m.accountId,
+        name: m.accountName,
+        reference: m.accountReference,
+        blockedReason: paymentBlockReason(m),
+      });
     if (!nextCursor) break;
     cursor = nextCursor;
   }
@@ -171,8 +216,15 @@ export async function listLinkMerchants(db: Db): Promise<LinkMerchant[]> {
  * flow): Klarna's answer when it can be read, else the dashboard's copy. Null when the link was
  * not created here.
  */
-export async function readPaymentLinkState(ctx: { db: Db; settings: KlarnaSettings }, paymentRequestId: string): Promise<{ link: PaymentRequestRow; state: string } | null> {
-  const [link] = await ctx.db.select().from(paymentRequests).where(eq(paymentRequests.paymentRequestId, paymentRequestId)).limit(1);
+export async function readPaymentLinkState(
+  ctx: { db: Db; settings: KlarnaSettings },
+  paymentRequestId: string,
+): Promise<{ link: PaymentRequestRow; state: string } | null> {
+  const [link] = await ctx.db
+    .select()
+    .from(paymentRequests)
+    .where(eq(paymentRequests.paymentRequestId, paymentRequestId))
+    .limit(1);
   if (!link) return null;
   try {
     const api = await klarnaFor(ctx.db, ctx.settings);

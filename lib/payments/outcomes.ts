@@ -45,7 +45,13 @@ export type Intent = { kind: PendingKind; captureId?: string | null; request: Re
 /** Stable JSON (keys sorted at every depth), so the same body digests the same however it was built. */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonical(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
   return value;
 }
 
@@ -67,12 +73,21 @@ export type Judgement = { made: true; operationId: string | null } | { made: fal
  * operation whose answer arrived (`claimed`), and has the intent's amount, reference and capture.
  * References compare normalised on both sides: absent, null and "" are all no reference.
  */
-export function judge(intent: Intent, baseline: Baseline, t: PaymentTransaction, claimed: ReadonlySet<string>): Judgement {
+export function judge(
+  intent: Intent,
+  baseline: Baseline,
+  t: PaymentTransaction,
+  claimed: ReadonlySet<string>,
+): Judgement {
   const r = intent.request;
   switch (intent.kind) {
     case 'capture': {
       const found = t.captures.find(
-        (c) => !baseline.captureIds.includes(c.payment_capture_id) && !claimed.has(c.payment_capture_id) && c.amount === num(r.amount) && str(c.capture_reference) === str(r.capture_reference),
+        (c) =>
+          !baseline.captureIds.includes(c.payment_capture_id) &&
+          !claimed.has(c.payment_capture_id) &&
+          c.amount === num(r.amount) &&
+          str(c.capture_reference) === str(r.capture_reference),
       );
       return found ? { made: true, operationId: found.payment_capture_id } : { made: false };
     }
@@ -89,14 +104,24 @@ export function judge(intent: Intent, baseline: Baseline, t: PaymentTransaction,
     }
     case 'release': {
       const released = num((t as Record<string, unknown>).released_amount);
-      if (released !== null && baseline.released !== null) return released > baseline.released ? { made: true, operationId: null } : { made: false };
+      if (released !== null && baseline.released !== null)
+        return released > baseline.released ? { made: true, operationId: null } : { made: false };
       // Without Klarna's released amount: nothing left authorized and the payment ended.
-      return baseline.remaining > 0 && t.remaining_authorized_amount === 0 && (t.state === 'COMPLETED' || t.state === 'CLOSED') ? { made: true, operationId: null } : { made: false };
+      return baseline.remaining > 0 &&
+        t.remaining_authorized_amount === 0 &&
+        (t.state === 'COMPLETED' || t.state === 'CLOSED')
+        ? { made: true, operationId: null }
+        : { made: false };
     }
     case 'reauthorize': {
-      const renewed = t.expires_at && baseline.expiresAt ? Date.parse(t.expires_at) > Date.parse(baseline.expiresAt) : t.state === 'AUTHORIZED' && baseline.state !== 'AUTHORIZED';
+      const renewed =
+        t.expires_at && baseline.expiresAt
+          ? Date.parse(t.expires_at) > Date.parse(baseline.expiresAt)
+          : t.state === 'AUTHORIZED' && baseline.state !== 'AUTHORIZED';
       const amount = num(r.amount);
-      return renewed && t.state === 'AUTHORIZED' && (amount === null || t.authorized_amount === amount) ? { made: true, operationId: null } : { made: false };
+      return renewed && t.state === 'AUTHORIZED' && (amount === null || t.authorized_amount === amount)
+        ? { made: true, operationId: null }
+        : { made: false };
     }
   }
 }
@@ -119,7 +144,10 @@ export function intentPhrase(intent: Intent, baseline: Baseline, currency: strin
 
 /** Why the outcome is unknown, as the sentence that opens every message about it. */
 export function causeSentence(error: KlarnaApiError | KlarnaNetworkError): string {
-  if (error instanceof KlarnaNetworkError) return error.kind === 'timeout' ? 'Klarna did not answer in time.' : 'The connection to Klarna broke before its answer came.';
+  if (error instanceof KlarnaNetworkError)
+    return error.kind === 'timeout'
+      ? 'Klarna did not answer in time.'
+      : 'The connection to Klarna broke before its answer came.';
   return `Klarna answered with an error (HTTP ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}${error.errorId ? `, error id ${error.errorId}` : ''}) that does not say whether it acted.`;
 }
 

@@ -10,7 +10,12 @@ import { formatDateTime } from '@/lib/ui/format';
  * from the cached transaction; Klarna still decides, and refuses with its own words.
  */
 
-const cachedFacts = z.object({ captures: z.array(z.object({ payment_capture_id: z.string() }).loose()).nullish(), voided_at: z.string().nullish() }).loose();
+const cachedFacts = z
+  .object({
+    captures: z.array(z.object({ payment_capture_id: z.string() }).loose()).nullish(),
+    voided_at: z.string().nullish(),
+  })
+  .loose();
 
 /**
  * When the payment's remaining authorization was voided: Klarna's `voided_at` (ours, the
@@ -27,7 +32,14 @@ export async function voidedAt(db: Db, row: PaymentTransactionRow): Promise<Date
     .where(
       and(
         eq(paymentTimeline.paymentTransactionId, row.paymentTransactionId),
-        or(eq(paymentTimeline.kind, 'release'), and(eq(paymentTimeline.kind, 'outcome_resolved'), sql`${paymentTimeline.details}->>'operation' = 'release'`, sql`${paymentTimeline.details}->>'made' = 'true'`)),
+        or(
+          eq(paymentTimeline.kind, 'release'),
+          and(
+            eq(paymentTimeline.kind, 'outcome_resolved'),
+            sql`${paymentTimeline.details}->>'operation' = 'release'`,
+            sql`${paymentTimeline.details}->>'made' = 'true'`,
+          ),
+        ),
       ),
     )
     .orderBy(paymentTimeline.occurredAt)
@@ -38,7 +50,10 @@ export async function voidedAt(db: Db, row: PaymentTransactionRow): Promise<Date
 /** Seed, "Void payment transaction": "no further updates to the transaction will be allowed". */
 export async function requireNotVoided(db: Db, row: PaymentTransactionRow | null): Promise<void> {
   const at = row ? await voidedAt(db, row) : null;
-  if (at) throw new ConflictError(`This payment was voided (its remaining authorization released) at ${formatDateTime(at)} UTC; Klarna accepts no further updates to it.`);
+  if (at)
+    throw new ConflictError(
+      `This payment was voided (its remaining authorization released) at ${formatDateTime(at)} UTC; Klarna accepts no further updates to it.`,
+    );
 }
 
 /**
@@ -49,8 +64,11 @@ export function requireCaptureNamed(row: PaymentTransactionRow | null, captureId
   if (captureId || !row) return;
   const captures = cachedFacts.safeParse(row.klarna ?? {}).data?.captures ?? [];
   if (captures.length > 1) {
-    throw new ConflictError(`This payment was captured ${captures.length} times: refund one capture at a time (Klarna refunds a payment captured more than once only per capture).`, {
-      captureId: ['Choose the capture to refund.'],
-    });
+    throw new ConflictError(
+      `This payment was captured ${captures.length} times: refund one capture at a time (Klarna refunds a payment captured more than once only per capture).`,
+      {
+        captureId: ['Choose the capture to refund.'],
+      },
+    );
   }
 }

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gt, gte, like, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { paymentPendingOperations, paymentRequests, type PaymentPendingOperationRow, type PaymentTransactionRow } from '@/db/schema';
+import {
+  paymentPendingOperations,
+  paymentRequests,
+  type PaymentPendingOperationRow,
+  type PaymentTransactionRow,
+} from '@/db/schema';
 import { recordAudit, recordAuditOnce, type AuditAction } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import { callKlarna, klarnaFor } from '@/lib/credentials/connection';
@@ -25,7 +30,18 @@ import {
 import { parseInput, type MerchantCtx } from '@/lib/merchants/service';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { addPaymentTimeline, getCachedPayment, listPaymentTimeline, savePaymentTransaction } from './cache';
-import { baselineOf, baselineSchema, causeSentence, earlierResolvedSentence, intentDigest, intentPhrase, judge, resolvedSentence, stillUnknownSentence, type Intent } from './outcomes';
+import {
+  baselineOf,
+  baselineSchema,
+  causeSentence,
+  earlierResolvedSentence,
+  intentDigest,
+  intentPhrase,
+  judge,
+  resolvedSentence,
+  stillUnknownSentence,
+  type Intent,
+} from './outcomes';
 import { requireCaptureNamed, requireNotVoided } from './rules';
 
 /**
@@ -61,11 +77,21 @@ async function audited<T>(
   run: () => Promise<T>,
   alongside?: (result: T, db: Db) => Promise<void>,
 ): Promise<T> {
-  const base = { actor: ctx.actor ?? ('system' as const), action: entry.action, target: { type: 'payment', id: entry.target }, requestId: ctx.requestId, idempotencyKey: entry.idempotencyKey };
+  const base = {
+    actor: ctx.actor ?? ('system' as const),
+    action: entry.action,
+    target: { type: 'payment', id: entry.target },
+    requestId: ctx.requestId,
+    idempotencyKey: entry.idempotencyKey,
+  };
   try {
     const result = await run();
     if (entry.idempotencyKey) {
-      await recordAuditOnce(ctx.db, { ...base, idempotencyKey: entry.idempotencyKey, details: entry.details }, alongside && ((tx) => alongside(result, tx)));
+      await recordAuditOnce(
+        ctx.db,
+        { ...base, idempotencyKey: entry.idempotencyKey, details: entry.details },
+        alongside && ((tx) => alongside(result, tx)),
+      );
     } else {
       await alongside?.(result, ctx.db);
       await recordAudit(ctx.db, { ...base, details: entry.details });
@@ -73,13 +99,24 @@ async function audited<T>(
     return result;
   } catch (error) {
     if (error instanceof KlarnaRefusedError) {
-      await recordAudit(ctx.db, { ...base, outcome: 'failure', details: { ...entry.details, error: error.message }, klarnaErrorId: error.klarnaErrorId });
+      await recordAudit(ctx.db, {
+        ...base,
+        outcome: 'failure',
+        details: { ...entry.details, error: error.message },
+        klarnaErrorId: error.klarnaErrorId,
+      });
     }
     throw error;
   }
 }
 
-async function recorded(ctx: PaymentCtx & { actor: Actor }, transaction: PaymentTransaction, target: Target, entry: { kind: string; summary: string; amount?: number; details?: Record<string, unknown> }, db: Db = ctx.db): Promise<PaymentTransactionRow> {
+async function recorded(
+  ctx: PaymentCtx & { actor: Actor },
+  transaction: PaymentTransaction,
+  target: Target,
+  entry: { kind: string; summary: string; amount?: number; details?: Record<string, unknown> },
+  db: Db = ctx.db,
+): Promise<PaymentTransactionRow> {
   const row = await savePaymentTransaction(db, transaction, target.accountId, 'dashboard');
   await addPaymentTimeline(db, {
     paymentTransactionId: target.paymentTransactionId,
@@ -104,7 +141,9 @@ export type RefundResult = z.infer<typeof refundResultSchema>;
  * What a money operation came to: Klarna's answer (`done`), or, when that answer was lost, what
  * reading the payment from Klarna showed (`resolved`, with the sentence to show the user).
  */
-export type OperationOutcome<T> = { status: 'done'; result: T } | { status: 'resolved'; made: boolean; message: string; transaction: PaymentTransaction };
+export type OperationOutcome<T> =
+  | { status: 'done'; result: T }
+  | { status: 'resolved'; made: boolean; message: string; transaction: PaymentTransaction };
 
 /** Klarna's answer was lost and Klarna could not be read either: nobody may act on the payment until it can. */
 export class OutcomeUnknownError extends AppError {
@@ -129,17 +168,31 @@ const SENDING_LOST_MS = 6 * 60_000;
 const KEY_LIFE_MS = 24 * 3600_000;
 
 type PendingRow = PaymentPendingOperationRow;
-const intentOf = (row: PendingRow): Intent => ({ kind: row.operation, captureId: typeof row.details.captureId === 'string' ? row.details.captureId : null, request: row.request });
+const intentOf = (row: PendingRow): Intent => ({
+  kind: row.operation,
+  captureId: typeof row.details.captureId === 'string' ? row.details.captureId : null,
+  request: row.request,
+});
 
 /** The payment's operations whose outcome is not known: `unknown` ones, and `sending` ones whose process was lost. */
-export async function listUnresolvedOperations(db: Db, paymentTransactionId: string, now = new Date()): Promise<PendingRow[]> {
+export async function listUnresolvedOperations(
+  db: Db,
+  paymentTransactionId: string,
+  now = new Date(),
+): Promise<PendingRow[]> {
   return db
     .select()
     .from(paymentPendingOperations)
     .where(
       and(
         eq(paymentPendingOperations.paymentTransactionId, paymentTransactionId),
-        or(eq(paymentPendingOperations.status, 'unknown'), and(eq(paymentPendingOperations.status, 'sending'), lt(paymentPendingOperations.updatedAt, new Date(now.getTime() - SENDING_LOST_MS)))),
+        or(
+          eq(paymentPendingOperations.status, 'unknown'),
+          and(
+            eq(paymentPendingOperations.status, 'sending'),
+            lt(paymentPendingOperations.updatedAt, new Date(now.getTime() - SENDING_LOST_MS)),
+          ),
+        ),
       ),
     )
     .orderBy(asc(paymentPendingOperations.createdAt));
@@ -150,11 +203,21 @@ export async function listUnresolvedOperations(db: Db, paymentTransactionId: str
  * for lost): the same intent sent again joins them under their key; the page shows them in
  * progress and offers no action meanwhile.
  */
-export async function listInFlightOperations(db: Db, paymentTransactionId: string, now = new Date()): Promise<PendingRow[]> {
+export async function listInFlightOperations(
+  db: Db,
+  paymentTransactionId: string,
+  now = new Date(),
+): Promise<PendingRow[]> {
   return db
     .select()
     .from(paymentPendingOperations)
-    .where(and(eq(paymentPendingOperations.paymentTransactionId, paymentTransactionId), eq(paymentPendingOperations.status, 'sending'), gte(paymentPendingOperations.updatedAt, new Date(now.getTime() - SENDING_LOST_MS))))
+    .where(
+      and(
+        eq(paymentPendingOperations.paymentTransactionId, paymentTransactionId),
+        eq(paymentPendingOperations.status, 'sending'),
+        gte(paymentPendingOperations.updatedAt, new Date(now.getTime() - SENDING_LOST_MS)),
+      ),
+    )
     .orderBy(asc(paymentPendingOperations.createdAt));
 }
 
@@ -179,7 +242,11 @@ type Resolution = { row: PendingRow; made: boolean; operationId: string | null; 
  * writes the timeline and audits each resolution. Throws OutcomeUnknownError if Klarna cannot
  * be read. Only the request that moves a row records it, so two users resolving at once record it once.
  */
-async function resolveLost(ctx: PaymentCtx, target: Target, rows: PendingRow[]): Promise<{ transaction: PaymentTransaction; resolutions: Resolution[] }> {
+async function resolveLost(
+  ctx: PaymentCtx,
+  target: Target,
+  rows: PendingRow[],
+): Promise<{ transaction: PaymentTransaction; resolutions: Resolution[] }> {
   const api = await klarna(ctx);
   let transaction: PaymentTransaction;
   try {
@@ -187,13 +254,19 @@ async function resolveLost(ctx: PaymentCtx, target: Target, rows: PendingRow[]):
   } catch (error) {
     if (!(error instanceof KlarnaRefusedError)) throw error;
     const first = rows[0]!;
-    throw new OutcomeUnknownError(stillUnknownSentence(first.cause ?? 'Klarna did not answer.', intentPhrase(intentOf(first), baselineSchema.parse(first.baseline), first.currency)));
+    throw new OutcomeUnknownError(
+      stillUnknownSentence(
+        first.cause ?? 'Klarna did not answer.',
+        intentPhrase(intentOf(first), baselineSchema.parse(first.baseline), first.currency),
+      ),
+    );
   }
   await savePaymentTransaction(ctx.db, transaction, target.accountId, 'sync');
   // Captures and refunds whose own answer arrived belong to their operation, not to a lost one.
   const claimed = new Set<string>();
   for (const entry of await listPaymentTimeline(ctx.db, { paymentTransactionId: target.paymentTransactionId }, 1_000)) {
-    for (const key of ['payment_capture_id', 'payment_refund_id']) if (typeof entry.details?.[key] === 'string') claimed.add(entry.details[key] as string);
+    for (const key of ['payment_capture_id', 'payment_refund_id'])
+      if (typeof entry.details?.[key] === 'string') claimed.add(entry.details[key] as string);
   }
   const resolutions: Resolution[] = [];
   for (const row of rows) {
@@ -206,12 +279,34 @@ async function resolveLost(ctx: PaymentCtx, target: Target, rows: PendingRow[]):
     const open = or(eq(paymentPendingOperations.status, 'unknown'), eq(paymentPendingOperations.status, 'sending'));
     const where = and(eq(paymentPendingOperations.idempotencyKey, row.idempotencyKey), open);
     const moved = judgement.made
-      ? await ctx.db.delete(paymentPendingOperations).where(where).returning({ key: paymentPendingOperations.idempotencyKey })
-      : await ctx.db.update(paymentPendingOperations).set({ status: 'not_made', updatedAt: new Date() }).where(where).returning({ key: paymentPendingOperations.idempotencyKey });
+      ? await ctx.db
+          .delete(paymentPendingOperations)
+          .where(where)
+          .returning({ key: paymentPendingOperations.idempotencyKey })
+      : await ctx.db
+          .update(paymentPendingOperations)
+          .set({ status: 'not_made', updatedAt: new Date() })
+          .where(where)
+          .returning({ key: paymentPendingOperations.idempotencyKey });
     resolutions.push({ row, made: judgement.made, operationId, phrase });
     if (!moved.length) continue;
-    const details = { operation: row.operation, made: judgement.made, amount: intent.request.amount ?? null, ...(operationId ? { [row.operation === 'refund' ? 'payment_refund_id' : 'payment_capture_id']: operationId } : {}), sent_by: row.actorEmail };
-    await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'payments.outcome_resolved', target: { type: 'payment', id: target.paymentTransactionId }, details, requestId: ctx.requestId, idempotencyKey: row.idempotencyKey });
+    const details = {
+      operation: row.operation,
+      made: judgement.made,
+      amount: intent.request.amount ?? null,
+      ...(operationId
+        ? { [row.operation === 'refund' ? 'payment_refund_id' : 'payment_capture_id']: operationId }
+        : {}),
+      sent_by: row.actorEmail,
+    };
+    await recordAudit(ctx.db, {
+      actor: ctx.actor ?? 'system',
+      action: 'payments.outcome_resolved',
+      target: { type: 'payment', id: target.paymentTransactionId },
+      details,
+      requestId: ctx.requestId,
+      idempotencyKey: row.idempotencyKey,
+    });
     await addPaymentTimeline(ctx.db, {
       paymentTransactionId: target.paymentTransactionId,
       paymentRequestId: transaction.payment_request_id ?? null,
@@ -219,7 +314,12 @@ async function resolveLost(ctx: PaymentCtx, target: Target, rows: PendingRow[]):
       source: 'sync',
       kind: 'outcome_resolved',
       summary: `The ${phrase} got no clear answer from Klarna; reading the payment from Klarna shows it was ${judgement.made ? 'made' : 'not made'}`,
-      amount: typeof intent.request.amount === 'number' ? intent.request.amount : row.operation === 'release' ? baseline.remaining : null,
+      amount:
+        typeof intent.request.amount === 'number'
+          ? intent.request.amount
+          : row.operation === 'release'
+            ? baseline.remaining
+            : null,
       currency: row.currency,
       actorId: ctx.actor?.id ?? null,
       actorEmail: ctx.actor?.email ?? null,
@@ -234,13 +334,20 @@ async function resolveLost(ctx: PaymentCtx, target: Target, rows: PendingRow[]):
  * first. The same intent (same digest) gets its resolution back; any other is refused with
  * what Klarna showed, so nobody acts on a payment without knowing what the lost answer did.
  */
-async function settleEarlier(ctx: PaymentCtx, target: Target, digest: string | null): Promise<(Resolution & { transaction: PaymentTransaction }) | null> {
+async function settleEarlier(
+  ctx: PaymentCtx,
+  target: Target,
+  digest: string | null,
+): Promise<(Resolution & { transaction: PaymentTransaction }) | null> {
   const lost = await listUnresolvedOperations(ctx.db, target.paymentTransactionId);
   if (!lost.length) return null;
   const { transaction, resolutions } = await resolveLost(ctx, target, lost);
   const mine = resolutions.find((r) => r.row.intentDigest === digest) ?? null;
   const others = resolutions.filter((r) => r !== mine);
-  if (others.length) throw new EarlierOutcomeError(others.map((r) => earlierResolvedSentence(r.phrase, r.row.actorEmail, r.row.createdAt, r.made)).join(' '));
+  if (others.length)
+    throw new EarlierOutcomeError(
+      others.map((r) => earlierResolvedSentence(r.phrase, r.row.actorEmail, r.row.createdAt, r.made)).join(' '),
+    );
   return mine && { ...mine, transaction };
 }
 
@@ -263,9 +370,18 @@ async function currentTransaction(ctx: PaymentCtx, api: KlarnaApi, target: Targe
  */
 async function freshNonce(db: Db, paymentTransactionId: string, intentId: string, digest: string): Promise<string> {
   const rows = await db
-    .select({ nonce: paymentPendingOperations.nonce, digest: paymentPendingOperations.intentDigest, status: paymentPendingOperations.status })
+    .select({
+      nonce: paymentPendingOperations.nonce,
+      digest: paymentPendingOperations.intentDigest,
+      status: paymentPendingOperations.status,
+    })
     .from(paymentPendingOperations)
-    .where(and(eq(paymentPendingOperations.paymentTransactionId, paymentTransactionId), like(paymentPendingOperations.nonce, `${intentId}%`)));
+    .where(
+      and(
+        eq(paymentPendingOperations.paymentTransactionId, paymentTransactionId),
+        like(paymentPendingOperations.nonce, `${intentId}%`),
+      ),
+    );
   // This very intent noted by a simultaneous submission of the same form since the lookup: its nonce, so one key.
   const mine = rows.find((r) => r.digest === digest && r.status !== 'not_made');
   if (mine) return mine.nonce;
@@ -307,19 +423,36 @@ type OperateSpec<T> = {
  * key), note the intent before sending, send, and then either record Klarna's answer, or, when
  * the answer is lost, mark it unknown, audit that, and read Klarna to tell the user what happened.
  */
-async function operate<T>(ctx: PaymentCtx & { actor: Actor }, target: Target, spec: OperateSpec<T>): Promise<OperationOutcome<T>> {
+async function operate<T>(
+  ctx: PaymentCtx & { actor: Actor },
+  target: Target,
+  spec: OperateSpec<T>,
+): Promise<OperationOutcome<T>> {
   const digest = intentDigest(target.paymentTransactionId, spec.intent);
   return once(`${ctx.actor.id}/${spec.intentId}/${digest}`, () => operateOnce(ctx, target, spec, digest));
 }
 
-async function operateOnce<T>(ctx: PaymentCtx & { actor: Actor }, target: Target, spec: OperateSpec<T>, digest: string): Promise<OperationOutcome<T>> {
+async function operateOnce<T>(
+  ctx: PaymentCtx & { actor: Actor },
+  target: Target,
+  spec: OperateSpec<T>,
+  digest: string,
+): Promise<OperationOutcome<T>> {
   const earlier = await settleEarlier(ctx, target, digest);
-  if (earlier?.made) return { status: 'resolved', made: true, message: resolvedSentence(earlier.row.cause ?? 'Klarna did not answer.', earlier.phrase, true), transaction: earlier.transaction };
+  if (earlier?.made)
+    return {
+      status: 'resolved',
+      made: true,
+      message: resolvedSentence(earlier.row.cause ?? 'Klarna did not answer.', earlier.phrase, true),
+      transaction: earlier.transaction,
+    };
 
   const api = await klarna(ctx);
   const keyLife = new Date(Date.now() - KEY_LIFE_MS);
   // A "not made" older than Klarna's key life protects nothing any more.
-  await ctx.db.delete(paymentPendingOperations).where(and(eq(paymentPendingOperations.status, 'not_made'), lt(paymentPendingOperations.createdAt, keyLife)));
+  await ctx.db
+    .delete(paymentPendingOperations)
+    .where(and(eq(paymentPendingOperations.status, 'not_made'), lt(paymentPendingOperations.createdAt, keyLife)));
   const [same] = await ctx.db
     .select()
     .from(paymentPendingOperations)
@@ -357,9 +490,17 @@ async function operateOnce<T>(ctx: PaymentCtx & { actor: Actor }, target: Target
       actorEmail: ctx.actor.email,
     })
     // The first attempt's baseline stays: it is what "made" is judged against.
-    .onConflictDoUpdate({ target: paymentPendingOperations.idempotencyKey, set: { status: 'sending', cause: null, updatedAt: new Date() } });
+    .onConflictDoUpdate({
+      target: paymentPendingOperations.idempotencyKey,
+      set: { status: 'sending', cause: null, updatedAt: new Date() },
+    });
 
-  const base = { actor: ctx.actor, target: { type: 'payment', id: target.paymentTransactionId }, requestId: ctx.requestId, idempotencyKey: key };
+  const base = {
+    actor: ctx.actor,
+    target: { type: 'payment', id: target.paymentTransactionId },
+    requestId: ctx.requestId,
+    idempotencyKey: key,
+  };
   let result: T;
   try {
     result = await callKlarna(() => spec.send(api, key), identity);
@@ -368,20 +509,43 @@ async function operateOnce<T>(ctx: PaymentCtx & { actor: Actor }, target: Target
     const cause = error.klarnaError;
     if (!isOutcomeUnknown(cause)) {
       await ctx.db.delete(paymentPendingOperations).where(eq(paymentPendingOperations.idempotencyKey, key));
-      await recordAudit(ctx.db, { ...base, action: spec.audit.action, outcome: 'failure', details: { ...spec.audit.details, error: error.message }, klarnaErrorId: error.klarnaErrorId });
+      await recordAudit(ctx.db, {
+        ...base,
+        action: spec.audit.action,
+        outcome: 'failure',
+        details: { ...spec.audit.details, error: error.message },
+        klarnaErrorId: error.klarnaErrorId,
+      });
       throw error;
     }
     const because = causeSentence(cause);
-    const [row] = await ctx.db.update(paymentPendingOperations).set({ status: 'unknown', cause: because, updatedAt: new Date() }).where(eq(paymentPendingOperations.idempotencyKey, key)).returning();
-    await recordAudit(ctx.db, { ...base, action: 'payments.outcome_unknown', outcome: 'failure', details: { operation: spec.intent.kind, ...spec.audit.details, cause: because, attempts: cause.attempts }, klarnaErrorId: error.klarnaErrorId });
+    const [row] = await ctx.db
+      .update(paymentPendingOperations)
+      .set({ status: 'unknown', cause: because, updatedAt: new Date() })
+      .where(eq(paymentPendingOperations.idempotencyKey, key))
+      .returning();
+    await recordAudit(ctx.db, {
+      ...base,
+      action: 'payments.outcome_unknown',
+      outcome: 'failure',
+      details: { operation: spec.intent.kind, ...spec.audit.details, cause: because, attempts: cause.attempts },
+      klarnaErrorId: error.klarnaErrorId,
+    });
     const { transaction, resolutions } = await resolveLost(ctx, target, [row!]);
     const mine = resolutions[0]!;
-    return { status: 'resolved', made: mine.made, message: resolvedSentence(because, mine.phrase, mine.made), transaction };
+    return {
+      status: 'resolved',
+      made: mine.made,
+      message: resolvedSentence(because, mine.phrase, mine.made),
+      transaction,
+    };
   }
   await ctx.db.delete(paymentPendingOperations).where(eq(paymentPendingOperations.idempotencyKey, key));
   // Klarna answers every submission of one intent (one key) with the same operation: the cache,
   // timeline and audit entry are written once, by the first answer; a replay only returns it.
-  await recordAuditOnce(ctx.db, { ...base, action: spec.audit.action, details: spec.audit.details }, (tx) => spec.record(result, tx));
+  await recordAuditOnce(ctx.db, { ...base, action: spec.audit.action, details: spec.audit.details }, (tx) =>
+    spec.record(result, tx),
+  );
   return { status: 'done', result };
 }
 
@@ -407,29 +571,61 @@ export async function refreshPayment(ctx: PaymentCtx, target: Target): Promise<P
     return (await getCachedPayment(ctx.db, target.paymentTransactionId))!;
   }
   const api = await klarna(ctx);
-  const transaction = await callKlarna(() => api.paymentTransactions.get(target.accountId, target.paymentTransactionId));
+  const transaction = await callKlarna(() =>
+    api.paymentTransactions.get(target.accountId, target.paymentTransactionId),
+  );
   return savePaymentTransaction(ctx.db, transaction, target.accountId, 'sync');
 }
 
-export async function capturePayment(ctx: PaymentCtx, target: Target, intentId: string, body: unknown): Promise<OperationOutcome<CaptureResult>> {
+export async function capturePayment(
+  ctx: PaymentCtx,
+  target: Target,
+  intentId: string,
+  body: unknown,
+): Promise<OperationOutcome<CaptureResult>> {
   operator(ctx);
   const request = parseInput(captureCreateSchema, body);
   return operate(ctx, target, {
     intent: { kind: 'capture', request },
     intentId: intentSchema.parse(intentId),
-    keyFor: (nonce) => idempotencyKey({ operation: 'paymentTransactions.capture', target: target.paymentTransactionId, nonce }),
-    audit: { action: 'payments.capture', details: { amount: request.amount, capture_reference: request.capture_reference ?? null } },
-    send: (api, key) => api.paymentTransactions.capture(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
+    keyFor: (nonce) =>
+      idempotencyKey({ operation: 'paymentTransactions.capture', target: target.paymentTransactionId, nonce }),
+    audit: {
+      action: 'payments.capture',
+      details: { amount: request.amount, capture_reference: request.capture_reference ?? null },
+    },
+    send: (api, key) =>
+      api.paymentTransactions.capture(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
     record: async (result, db) => {
-      await recorded(ctx, result.payment_transaction, target, { kind: 'capture', summary: `Captured ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${request.capture_reference ? ` (${request.capture_reference})` : ''}`, amount: request.amount, details: { payment_capture_id: result.capture.payment_capture_id } }, db);
+      await recorded(
+        ctx,
+        result.payment_transaction,
+        target,
+        {
+          kind: 'capture',
+          summary: `Captured ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${request.capture_reference ? ` (${request.capture_reference})` : ''}`,
+          amount: request.amount,
+          details: { payment_capture_id: result.capture.payment_capture_id },
+        },
+        db,
+      );
     },
   });
 }
 
-export const refundInputSchema = z.object({ captureId: z.string().min(1).max(300).optional(), reason: z.string().trim().min(3, 'Say why (at least 3 characters)').max(500, 'At most 500 characters') });
+export const refundInputSchema = z.object({
+  captureId: z.string().min(1).max(300).optional(),
+  reason: z.string().trim().min(3, 'Say why (at least 3 characters)').max(500, 'At most 500 characters'),
+});
 
 /** Refunds the transaction, or one capture of it (`captureId`), with the reason in the audit log. */
-export async function refundPayment(ctx: PaymentCtx, target: Target, intentId: string, input: z.input<typeof refundInputSchema>, body: unknown): Promise<OperationOutcome<RefundResult>> {
+export async function refundPayment(
+  ctx: PaymentCtx,
+  target: Target,
+  intentId: string,
+  input: z.input<typeof refundInputSchema>,
+  body: unknown,
+): Promise<OperationOutcome<RefundResult>> {
   operator(ctx);
   const { captureId, reason } = parseInput(refundInputSchema, input);
   const request = parseInput(refundCreateSchema, body);
@@ -438,30 +634,66 @@ export async function refundPayment(ctx: PaymentCtx, target: Target, intentId: s
     intent: { kind: 'refund', captureId: captureId ?? null, request },
     intentId: intentSchema.parse(intentId),
     details: { reason },
-    keyFor: (nonce) => idempotencyKey({ operation: captureId ? 'paymentTransactions.refundCapture' : 'paymentTransactions.refund', target: `${target.paymentTransactionId}/${captureId ?? '-'}`, nonce }),
+    keyFor: (nonce) =>
+      idempotencyKey({
+        operation: captureId ? 'paymentTransactions.refundCapture' : 'paymentTransactions.refund',
+        target: `${target.paymentTransactionId}/${captureId ?? '-'}`,
+        nonce,
+      }),
     audit: { action: 'payments.refund', details: { amount: request.amount, capture: captureId ?? null, reason } },
     send: (api, key) =>
       captureId
-        ? api.paymentTransactions.refundCapture(target.accountId, target.paymentTransactionId, captureId, request, { idempotencyKey: key })
-        : api.paymentTransactions.refund(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
+        ? api.paymentTransactions.refundCapture(target.accountId, target.paymentTransactionId, captureId, request, {
+            idempotencyKey: key,
+          })
+        : api.paymentTransactions.refund(target.accountId, target.paymentTransactionId, request, {
+            idempotencyKey: key,
+          }),
     record: async (result, db) => {
-      await recorded(ctx, result.payment_transaction, target, { kind: 'refund', summary: `Refunded ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${captureId ? ` of capture ${captureId}` : ''}: ${reason}`, amount: request.amount, details: { payment_refund_id: result.refund.payment_refund_id, reason } }, db);
+      await recorded(
+        ctx,
+        result.payment_transaction,
+        target,
+        {
+          kind: 'refund',
+          summary: `Refunded ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${captureId ? ` of capture ${captureId}` : ''}: ${reason}`,
+          amount: request.amount,
+          details: { payment_refund_id: result.refund.payment_refund_id, reason },
+        },
+        db,
+      );
     },
   });
 }
 
 /** Releases the authorization that was not captured (Klarna's void). */
-export async function releaseRemaining(ctx: PaymentCtx, target: Target, intentId: string): Promise<OperationOutcome<PaymentTransaction>> {
+export async function releaseRemaining(
+  ctx: PaymentCtx,
+  target: Target,
+  intentId: string,
+): Promise<OperationOutcome<PaymentTransaction>> {
   operator(ctx);
   const before = await getCachedPayment(ctx.db, target.paymentTransactionId);
   return operate(ctx, target, {
     intent: { kind: 'release', request: {} },
     intentId: intentSchema.parse(intentId),
-    keyFor: (nonce) => idempotencyKey({ operation: 'paymentTransactions.void', target: target.paymentTransactionId, nonce }),
+    keyFor: (nonce) =>
+      idempotencyKey({ operation: 'paymentTransactions.void', target: target.paymentTransactionId, nonce }),
     audit: { action: 'payments.release', details: { released: before?.remainingAuthorizedAmount ?? null } },
-    send: (api, key) => api.paymentTransactions.void(target.accountId, target.paymentTransactionId, { idempotencyKey: key }),
+    send: (api, key) =>
+      api.paymentTransactions.void(target.accountId, target.paymentTransactionId, { idempotencyKey: key }),
     record: async (transaction, db) => {
-      await recorded(ctx, transaction, target, { kind: 'release', summary: `Released the remaining authorization${before ? ` (${formatMinorUnits(before.remainingAuthorizedAmount, transaction.currency)})` : ''}`, amount: before?.remainingAuthorizedAmount }, db);
+      await recorded(
+        ctx,
+        transaction,
+        target,
+        {
+          kind: 'release',
+          summary: `Released the remaining authorization${before ? ` (${formatMinorUnits(before.remainingAuthorizedAmount, transaction.currency)})` : ''}`,
+          amount: before?.remainingAuthorizedAmount,
+        },
+        db,
+      );
     },
   });
 }
@@ -470,34 +702,75 @@ export async function updatePayment(ctx: PaymentCtx, target: Target, intentId: s
   operator(ctx);
   const request = parseInput(transactionUpdateSchema, body);
   await requireNotVoided(ctx.db, await getCachedPayment(ctx.db, target.paymentTransactionId));
-  const key = idempotencyKey({ operation: 'paymentTransactions.update', target: target.paymentTransactionId, nonce: intentSchema.parse(intentId) });
+  const key = idempotencyKey({
+    operation: 'paymentTransactions.update',
+    target: target.paymentTransactionId,
+    nonce: intentSchema.parse(intentId),
+  });
   // An update is no money, but it is another intent: it waits, like one, for an unknown outcome.
   await settleEarlier(ctx, target, null);
   const api = await klarna(ctx);
   let row: PaymentTransactionRow | undefined;
   await audited(
     ctx,
-    { action: 'payments.update', target: target.paymentTransactionId, details: { fields: Object.keys(request) }, idempotencyKey: key },
-    () => callKlarna(() => api.paymentTransactions.update(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }), identity),
+    {
+      action: 'payments.update',
+      target: target.paymentTransactionId,
+      details: { fields: Object.keys(request) },
+      idempotencyKey: key,
+    },
+    () =>
+      callKlarna(
+        () =>
+          api.paymentTransactions.update(target.accountId, target.paymentTransactionId, request, {
+            idempotencyKey: key,
+          }),
+        identity,
+      ),
     async (transaction, db) => {
-      row = await recorded(ctx, transaction, target, { kind: 'update', summary: `Updated ${Object.keys(request).join(', ')}` }, db);
+      row = await recorded(
+        ctx,
+        transaction,
+        target,
+        { kind: 'update', summary: `Updated ${Object.keys(request).join(', ')}` },
+        db,
+      );
     },
   );
   // A replay wrote nothing: the copy as the first answer left it.
   return row ?? (await getCachedPayment(ctx.db, target.paymentTransactionId))!;
 }
 
-export async function reauthorizePayment(ctx: PaymentCtx, target: Target, intentId: string, body: unknown): Promise<OperationOutcome<PaymentTransaction>> {
+export async function reauthorizePayment(
+  ctx: PaymentCtx,
+  target: Target,
+  intentId: string,
+  body: unknown,
+): Promise<OperationOutcome<PaymentTransaction>> {
   operator(ctx);
   const request = parseInput(reauthorizeSchema, body);
   return operate(ctx, target, {
     intent: { kind: 'reauthorize', request },
     intentId: intentSchema.parse(intentId),
-    keyFor: (nonce) => idempotencyKey({ operation: 'paymentTransactions.reauthorize', target: target.paymentTransactionId, nonce }),
+    keyFor: (nonce) =>
+      idempotencyKey({ operation: 'paymentTransactions.reauthorize', target: target.paymentTransactionId, nonce }),
     audit: { action: 'payments.reauthorize', details: { amount: request.amount ?? null } },
-    send: (api, key) => api.paymentTransactions.reauthorize(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
+    send: (api, key) =>
+      api.paymentTransactions.reauthorize(target.accountId, target.paymentTransactionId, request, {
+        idempotencyKey: key,
+      }),
     record: async (transaction, db) => {
-      await recorded(ctx, transaction, target, { kind: 'reauthorize', summary: `Reauthorized${request.amount !== undefined ? ` for ${formatMinorUnits(request.amount, transaction.currency)}` : ''}`, amount: request.amount }, db);
+      await recorded(
+        ctx,
+        transaction,
+        target,
+        {
+          kind: 'reauthorize',
+          summary: `Reauthorized${request.amount !== undefined ? ` for ${formatMinorUnits(request.amount, transaction.currency)}` : ''}`,
+          amount: request.amount,
+        },
+        db,
+      );
     },
   });
 }
@@ -507,21 +780,45 @@ export async function reauthorizePayment(ctx: PaymentCtx, target: Target, intent
  * the distribution URL; on approval Klarna sends them to `redirect_url` (this dashboard's
  * return route), which confirms the payment. Keyed by the form and its body.
  */
-export async function createPaymentLink(ctx: PaymentCtx, accountId: string, intentId: string, body: unknown): Promise<PaymentRequest> {
+export async function createPaymentLink(
+  ctx: PaymentCtx,
+  accountId: string,
+  intentId: string,
+  body: unknown,
+): Promise<PaymentRequest> {
   operator(ctx);
   const request = parseInput(paymentRequestCreateSchema, body);
   const hash = createHash('sha256').update(JSON.stringify(request)).digest('base64url');
-  const key = idempotencyKey({ operation: 'paymentRequests.create', target: `${accountId}/${intentSchema.parse(intentId)}`, nonce: hash });
+  const key = idempotencyKey({
+    operation: 'paymentRequests.create',
+    target: `${accountId}/${intentSchema.parse(intentId)}`,
+    nonce: hash,
+  });
   const api = await klarna(ctx);
   return audited(
     ctx,
-    { action: 'payments.create_link', target: accountId, details: { amount: request.payment_amount, currency: request.currency, payment_reference: request.payment_reference ?? null }, idempotencyKey: key },
+    {
+      action: 'payments.create_link',
+      target: accountId,
+      details: {
+        amount: request.payment_amount,
+        currency: request.currency,
+        payment_reference: request.payment_reference ?? null,
+      },
+      idempotencyKey: key,
+    },
     () => callKlarna(() => api.paymentRequests.create(accountId, request, { idempotencyKey: key }), identity),
     (created, db) => saveCreatedLink(db, ctx.actor, accountId, request, created),
   );
 }
 
-async function saveCreatedLink(db: Db, actor: Actor, accountId: string, request: z.infer<typeof paymentRequestCreateSchema>, created: PaymentRequest): Promise<void> {
+async function saveCreatedLink(
+  db: Db,
+  actor: Actor,
+  accountId: string,
+  request: z.infer<typeof paymentRequestCreateSchema>,
+  created: PaymentRequest,
+): Promise<void> {
   await db
     .insert(paymentRequests)
     .values({
@@ -539,14 +836,38 @@ async function saveCreatedLink(db: Db, actor: Actor, accountId: string, request:
       createdBy: actor.id,
     })
     .onConflictDoNothing();
-  await addPaymentTimeline(db, { paymentRequestId: created.payment_request_id, occurredAt: new Date(), source: 'dashboard', kind: 'request.created', summary: `Payment link created for ${formatMinorUnits(request.payment_amount, request.currency)}`, amount: request.payment_amount, currency: request.currency, actorId: actor.id, actorEmail: actor.email });
+  await addPaymentTimeline(db, {
+    paymentRequestId: created.payment_request_id,
+    occurredAt: new Date(),
+    source: 'dashboard',
+    kind: 'request.created',
+    summary: `Payment link created for ${formatMinorUnits(request.payment_amount, request.currency)}`,
+    amount: request.payment_amount,
+    currency: request.currency,
+    actorId: actor.id,
+    actorEmail: actor.email,
+  });
 }
 
-export async function cancelPaymentLink(ctx: PaymentCtx, accountId: string, paymentRequestId: string): Promise<PaymentRequest> {
+export async function cancelPaymentLink(
+  ctx: PaymentCtx,
+  accountId: string,
+  paymentRequestId: string,
+): Promise<PaymentRequest> {
   operator(ctx);
   const api = await klarna(ctx);
-  const canceled = await audited(ctx, { action: 'payments.cancel_link', target: paymentRequestId }, () => callKlarna(() => api.paymentRequests.cancel(accountId, paymentRequestId)));
-  await ctx.db.update(paymentRequests).set({ state: canceled.state, klarnaUpdatedAt: new Date(canceled.updated_at), klarna: canceled as Record<string, unknown>, updatedAt: new Date() }).where(eq(paymentRequests.paymentRequestId, paymentRequestId));
+  const canceled = await audited(ctx, { action: 'payments.cancel_link', target: paymentRequestId }, () =>
+    callKlarna(() => api.paymentRequests.cancel(accountId, paymentRequestId)),
+  );
+  await ctx.db
+    .update(paymentRequests)
+    .set({
+      state: canceled.state,
+      klarnaUpdatedAt: new Date(canceled.updated_at),
+      klarna: canceled as Record<string, unknown>,
+      updatedAt: new Date(),
+    })
+    .where(eq(paymentRequests.paymentRequestId, paymentRequestId));
   return canceled;
 }
 
@@ -554,20 +875,51 @@ export async function cancelPaymentLink(ctx: PaymentCtx, accountId: string, paym
  * Confirms an approved payment link (the shopper's return to this dashboard carries the
  * token). Idempotent per token at Klarna; the transaction it creates is read into the cache.
  */
-export async function confirmPaymentLink(ctx: Omit<PaymentCtx, 'actor'>, paymentRequestId: string, token: string): Promise<PaymentTransactionRow> {
-  const [link] = await ctx.db.select().from(paymentRequests).where(eq(paymentRequests.paymentRequestId, paymentRequestId)).limit(1);
+export async function confirmPaymentLink(
+  ctx: Omit<PaymentCtx, 'actor'>,
+  paymentRequestId: string,
+  token: string,
+): Promise<PaymentTransactionRow> {
+  const [link] = await ctx.db
+    .select()
+    .from(paymentRequests)
+    .where(eq(paymentRequests.paymentRequestId, paymentRequestId))
+    .limit(1);
   if (!link) throw new NotFoundError('This payment link was not created in this dashboard.');
   const api = await klarnaFor(ctx.db, ctx.settings);
   const key = idempotencyKey({ operation: 'paymentRequests.confirm', target: paymentRequestId, nonce: token });
-  if (link.currency === null || link.paymentAmount === null) throw new NotFoundError('This payment link has no amount stored; it cannot be confirmed from here.');
+  if (link.currency === null || link.paymentAmount === null)
+    throw new NotFoundError('This payment link has no amount stored; it cannot be confirmed from here.');
   // The confirmation restates what the shopper approved (seed, "Confirm the payment").
-  const body = { currency: link.currency, payment_amount: link.paymentAmount, ...(link.paymentReference ? { payment_reference: link.paymentReference } : {}), ...(link.merchantReference ? { merchant_reference: link.merchantReference } : {}) };
-  const confirmed = await callKlarna(() => api.paymentRequests.confirm(link.accountId, token, body, { idempotencyKey: key }));
+  const body = {
+    currency: link.currency,
+    payment_amount: link.paymentAmount,
+    ...(link.paymentReference ? { payment_reference: link.paymentReference } : {}),
+    ...(link.merchantReference ? { merchant_reference: link.merchantReference } : {}),
+  };
+  const confirmed = await callKlarna(() =>
+    api.paymentRequests.confirm(link.accountId, token, body, { idempotencyKey: key }),
+  );
   const transactionId = confirmed.state_context.payment_transaction_id;
   if (!transactionId) throw new NotFoundError('Klarna confirmed the payment but named no transaction.');
-  await ctx.db.update(paymentRequests).set({ state: confirmed.state, paymentTransactionId: transactionId, klarnaUpdatedAt: new Date(confirmed.updated_at), updatedAt: new Date() }).where(eq(paymentRequests.paymentRequestId, paymentRequestId));
+  await ctx.db
+    .update(paymentRequests)
+    .set({
+      state: confirmed.state,
+      paymentTransactionId: transactionId,
+      klarnaUpdatedAt: new Date(confirmed.updated_at),
+      updatedAt: new Date(),
+    })
+    .where(eq(paymentRequests.paymentRequestId, paymentRequestId));
   const transaction = await callKlarna(() => api.paymentTransactions.get(link.accountId, transactionId));
   const row = await savePaymentTransaction(ctx.db, transaction, link.accountId, 'dashboard');
-  await recordAudit(ctx.db, { actor: 'system', action: 'payments.confirm', target: { type: 'payment', id: transactionId }, details: { payment_request_id: paymentRequestId }, requestId: ctx.requestId, idempotencyKey: key });
+  await recordAudit(ctx.db, {
+    actor: 'system',
+    action: 'payments.confirm',
+    target: { type: 'payment', id: transactionId },
+    details: { payment_request_id: paymentRequestId },
+    requestId: ctx.requestId,
+    idempotencyKey: key,
+  });
   return row;
 }

@@ -36,7 +36,17 @@ export type RetentionPeriods = {
   batchSize: number;
 };
 
-export function retentionPeriods(config: Pick<Env, 'RETENTION_REJECTED_WEBHOOKS_DAYS' | 'RETENTION_WEBHOOK_EVENTS_DAYS' | 'RETENTION_API_REQUESTS_DAYS' | 'RETENTION_SIGN_IN_ATTEMPTS_DAYS' | 'RETENTION_SESSIONS_DAYS' | 'RETENTION_BATCH_SIZE'>): RetentionPeriods {
+export function retentionPeriods(
+  config: Pick<
+    Env,
+    | 'RETENTION_REJECTED_WEBHOOKS_DAYS'
+    | 'RETENTION_WEBHOOK_EVENTS_DAYS'
+    | 'RETENTION_API_REQUESTS_DAYS'
+    | 'RETENTION_SIGN_IN_ATTEMPTS_DAYS'
+    | 'RETENTION_SESSIONS_DAYS'
+    | 'RETENTION_BATCH_SIZE'
+  >,
+): RetentionPeriods {
   return {
     rejectedWebhooksDays: config.RETENTION_REJECTED_WEBHOOKS_DAYS,
     webhookEventsDays: config.RETENTION_WEBHOOK_EVENTS_DAYS,
@@ -47,7 +57,13 @@ export function retentionPeriods(config: Pick<Env, 'RETENTION_REJECTED_WEBHOOKS_
   };
 }
 
-export type PruneCounts = { rejectedWebhooks: number; webhookEvents: number; apiRequests: number; signInAttempts: number; sessions: number };
+export type PruneCounts = {
+  rejectedWebhooks: number;
+  webhookEvents: number;
+  apiRequests: number;
+  signInAttempts: number;
+  sessions: number;
+};
 
 // One run stops after this many batches per kind (a million rows at the default size); the next
 // run, an hour later, goes on. Keeps a first run on a long-neglected database bounded.
@@ -125,7 +141,9 @@ export async function pruneExpired(db: Db, periods: RetentionPeriods, now: Date 
     const cutoff = sql`${new Date(now.getTime() - periods[periodOf[kind]] * DAY_MS).toISOString()}::timestamptz`;
     const { table, select } = batches[kind];
     for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-      const deleted = rowsOf(await db.execute(sql`DELETE FROM ${table} WHERE id IN (${select(cutoff, periods.batchSize)}) RETURNING 1`)).length;
+      const deleted = rowsOf(
+        await db.execute(sql`DELETE FROM ${table} WHERE id IN (${select(cutoff, periods.batchSize)}) RETURNING 1`),
+      ).length;
       counts[kind] += deleted;
       if (deleted < periods.batchSize) break;
     }

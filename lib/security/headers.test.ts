@@ -27,7 +27,7 @@ describe('security headers', () => {
     expect(csp['form-action']).toEqual(["'self'"]);
   });
 
-  it("allows eval only under next dev (React rebuilds server error stacks with it)", () => {
+  it('allows eval only under next dev (React rebuilds server error stacks with it)', () => {
     const csp = directives(contentSecurityPolicy({ nonce, appUrl: undefined, development: true }));
     expect(csp['script-src']).toContain("'unsafe-eval'");
     expect(csp['script-src']).not.toContain("'unsafe-inline'");
@@ -60,7 +60,8 @@ describe('security headers', () => {
 describe('proxy.ts', () => {
   afterEach(() => vi.unstubAllEnvs());
 
-  const run = (headers: Record<string, string> = {}) => proxy(new NextRequest('http://localhost:3000/payments?state=CAPTURED', { headers }));
+  const run = (headers: Record<string, string> = {}) =>
+    proxy(new NextRequest('http://localhost:3000/payments?state=CAPTURED', { headers }));
 
   it('puts the same fresh nonce on the response CSP, the request CSP Next.js reads and x-nonce; a new one per request', () => {
     const first = run();
@@ -75,7 +76,10 @@ describe('proxy.ts', () => {
   });
 
   it('never takes a nonce from the client', () => {
-    const response = run({ 'x-nonce': 'attacker-chosen', 'content-security-policy': "script-src 'nonce-attacker-chosen'" });
+    const response = run({
+      'x-nonce': 'attacker-chosen',
+      'content-security-policy': "script-src 'nonce-attacker-chosen'",
+    });
     expect(response.headers.get('x-middleware-request-x-nonce')).not.toBe('attacker-chosen');
     expect(response.headers.get('x-middleware-request-content-security-policy')).not.toContain('attacker-chosen');
   });
@@ -113,11 +117,16 @@ describe('next.config.js', () => {
 
   it('sends nosniff, the referrer policy and a CSP for the upload route the proxy skips', async () => {
     const rules = await nextConfig.headers();
-    const all = Object.fromEntries(rules.find((r) => r.source === '/:path*')!.headers.map((h) => [h.key.toLowerCase(), h.value]));
+    const all = Object.fromEntries(
+      rules.find((r) => r.source === '/:path*')!.headers.map((h) => [h.key.toLowerCase(), h.value]),
+    );
     expect(all['x-content-type-options']).toBe('nosniff');
     expect(all['referrer-policy']).toBe('same-origin');
     expect(all).not.toHaveProperty('content-security-policy');
     const upload = rules.find((r) => r.source === '/api/settlements/upload')!.headers;
-    expect(upload).toContainEqual({ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" });
+    expect(upload).toContainEqual({
+      key: 'Content-Security-Policy',
+      value: "default-src 'none'; frame-ancestors 'none'",
+    });
   });
 });

@@ -55,7 +55,10 @@ export function contentSecurityPolicy({ nonce, appUrl, development }: SecurityHe
 }
 
 /** Response headers for one request; `Strict-Transport-Security` only over https. */
-export function securityHeaders(options: SecurityHeaderOptions): { 'Content-Security-Policy': string; 'Strict-Transport-Security'?: string } {
+export function securityHeaders(options: SecurityHeaderOptions): {
+  'Content-Security-Policy': string;
+  'Strict-Transport-Security'?: string;
+} {
   return {
     'Content-Security-Policy': contentSecurityPolicy(options),
     ...(servedOverHttps(options.appUrl) ? { 'Strict-Transport-Security': HSTS_VALUE } : {}),

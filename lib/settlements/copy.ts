@@ -48,7 +48,11 @@ export const settlementLineColumnOf: Readonly<Record<SettlementColumn, string>> 
 export const derivedLineColumns = ['import_id', 'line_no', 'operation_id', 'extra', 'verdict'] as const;
 
 /** Rows in COPY text format with the unit separator between cells (lib/settlements/parse.ts `rowEncoder`), as UTF-8 bytes. */
-export type Copier = { write(batch: { data: Uint8Array }): Promise<void>; end(): Promise<void>; abort(error: Error): Promise<void> };
+export type Copier = {
+  write(batch: { data: Uint8Array }): Promise<void>;
+  end(): Promise<void>;
+  abort(error: Error): Promise<void>;
+};
 
 const copyOptions = `(FORMAT text, DELIMITER E'\\x1f', NULL '')`;
 
@@ -109,7 +113,8 @@ export async function openCopy(handle: DbHandle, copyColumns: readonly string[])
           inFlight -= n;
           if (inFlight <= IN_FLIGHT_BYTES) woken();
         });
-        while (inFlight > IN_FLIGHT_BYTES && !streamError && !stream.destroyed) await new Promise<void>((resolve) => (wake = resolve));
+        while (inFlight > IN_FLIGHT_BYTES && !streamError && !stream.destroyed)
+          await new Promise<void>((resolve) => (wake = resolve));
         if (streamError) throw streamError;
       },
       async end() {
@@ -125,7 +130,9 @@ export async function openCopy(handle: DbHandle, copyColumns: readonly string[])
       },
       async abort(error) {
         // Back to the pool only once postgres.js has ended the COPY on it.
-        const closed = stream.closed ? Promise.resolve() : new Promise<void>((resolve) => stream.once('close', () => resolve()));
+        const closed = stream.closed
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => stream.once('close', () => resolve()));
         stream.destroy(error);
         await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5000))]);
         release();
@@ -135,7 +142,9 @@ export async function openCopy(handle: DbHandle, copyColumns: readonly string[])
   const pg = handle.client;
   return {
     async write({ data }) {
-      await pg.query(`COPY ${table} (${columns}) FROM '/dev/blob' ${copyOptions}`, [], { blob: new Blob([new Uint8Array(data)]) });
+      await pg.query(`COPY ${table} (${columns}) FROM '/dev/blob' ${copyOptions}`, [], {
+        blob: new Blob([new Uint8Array(data)]),
+      });
     },
     async end() {},
     async abort() {},

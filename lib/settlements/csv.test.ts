@@ -8,7 +8,8 @@ function scan(bytes: Buffer, size: number): Scanned[] {
   const scanner = new CsvScanner();
   const out: Scanned[] = [];
   const take = () => {
-    while (scanner.next()) out.push({ cells: scanner.cells(), lines: scanner.lines, quote: scanner.quote, simple: scanner.simple });
+    while (scanner.next())
+      out.push({ cells: scanner.cells(), lines: scanner.lines, quote: scanner.quote, simple: scanner.simple });
   };
   for (let i = 0; i < bytes.length; i += size) {
     scanner.push(bytes.subarray(i, i + size));
@@ -78,7 +79,9 @@ describe('CsvScanner', () => {
       ['name', 'city'],
       ['Jürgen 😀', 'Malmö'],
     ]);
-    expect(cellsOf(scanAllWays(Buffer.concat([Buffer.from('a,'), Buffer.from([0xff, 0xc3]), Buffer.from('\nb,c\n')])))).toEqual([
+    expect(
+      cellsOf(scanAllWays(Buffer.concat([Buffer.from('a,'), Buffer.from([0xff, 0xc3]), Buffer.from('\nb,c\n')]))),
+    ).toEqual([
       ['a', '\uFFFD\uFFFD'],
       ['b', 'c'],
     ]);
@@ -90,7 +93,11 @@ describe('CsvScanner', () => {
     expect(stray[1]).toMatchObject({ cells: ['next', '1', '2'], quote: null });
     const open = scanAllWays('a,b\n1,"never closed\n3,4\n');
     expect(open).toHaveLength(2);
-    expect(open[1]).toMatchObject({ cells: ['1', 'never closed\n3,4\n'], quote: { code: 'MissingQuotes', cell: 1 }, lines: 3 });
+    expect(open[1]).toMatchObject({
+      cells: ['1', 'never closed\n3,4\n'],
+      quote: { code: 'MissingQuotes', cell: 1 },
+      lines: 3,
+    });
   });
 
   it('allows spaces between a closing quote and the comma, and a quote inside an unquoted cell', () => {

@@ -31,8 +31,18 @@ export async function seedDemoSettlement(db: Db, settings: KlarnaSettings): Prom
   const merchant = account;
   const ids = await seedDemoPayments(db, settings, merchant.account_id);
   // The shopper of the second basket disputed it and won: Klarna takes the amount back.
-  await sandboxControl(settings, '/_sandbox/settlements/adjustments', { payment_transaction_id: ids[1], type: 'DISPUTE', amount: demoBaskets[1].amount }, z.object({ adjustment_id: z.string() }).loose());
-  const closed = await sandboxControl(settings, '/_sandbox/settlements/close', { discrepancies: ['amount_off', 'wrong_fee', 'unknown_transaction'] }, closedSchema);
+  await sandboxControl(
+    settings,
+    '/_sandbox/settlements/adjustments',
+    { payment_transaction_id: ids[1], type: 'DISPUTE', amount: demoBaskets[1].amount },
+    z.object({ adjustment_id: z.string() }).loose(),
+  );
+  const closed = await sandboxControl(
+    settings,
+    '/_sandbox/settlements/close',
+    { discrepancies: ['amount_off', 'wrong_fee', 'unknown_transaction'] },
+    closedSchema,
+  );
   const fetched = await fetchSettlementsFromKlarna({ db, settings });
   return `${ids.length} demo payments for ${merchant.account_name}, ${closed.settlements.length} settlement report(s) with 3 discrepancies and a dispute, ${fetched.queued} queued for import`;
 }

@@ -11,7 +11,13 @@ import type { Settlement } from '@/lib/klarna/schemas/settlements';
 import { chunksOf, DuplicateImportError, receiveSettlementFile } from './import';
 
 /** `handle`: the database the reports are COPYed into (default: the app's; a test passes its own). */
-export type SettlementFetchCtx = { db: Db; handle?: DbHandle; actor?: Actor | null; settings?: KlarnaSettings; requestId?: string };
+export type SettlementFetchCtx = {
+  db: Db;
+  handle?: DbHandle;
+  actor?: Actor | null;
+  settings?: KlarnaSettings;
+  requestId?: string;
+};
 
 const MAX_PAGES = 20;
 
@@ -31,7 +37,10 @@ async function knownIds(db: Db, ids: string[]): Promise<Set<string>> {
  * (the `settlement.report.created` webhook names one), only that report. A user's click is
  * role-checked and audited; the schedule and the webhook run as the system.
  */
-export async function fetchSettlementsFromKlarna(ctx: SettlementFetchCtx, options: { settlementId?: string | null } = {}): Promise<{ queued: number; alreadyImported: number; importIds: string[] }> {
+export async function fetchSettlementsFromKlarna(
+  ctx: SettlementFetchCtx,
+  options: { settlementId?: string | null } = {},
+): Promise<{ queued: number; alreadyImported: number; importIds: string[] }> {
   if (ctx.actor !== undefined) assertCan(ctx.actor, 'settlements.reconcile');
   const settings = ctx.settings ?? klarnaSettings(env());
   const api = await klarnaFor(ctx.db, settings);
@@ -42,7 +51,10 @@ export async function fetchSettlementsFromKlarna(ctx: SettlementFetchCtx, option
     let startingAfter: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const { settlements } = await api.settlements.list({ limit: 100, startingAfter });
-      const known = await knownIds(ctx.db, settlements.map((s) => s.settlement_id));
+      const known = await knownIds(
+        ctx.db,
+        settlements.map((s) => s.settlement_id),
+      );
       const fresh = settlements.filter((s) => !known.has(s.settlement_id));
       candidates.push(...fresh);
       // Newest first: a page with nothing new means everything older is in too.
@@ -50,7 +62,10 @@ export async function fetchSettlementsFromKlarna(ctx: SettlementFetchCtx, option
       startingAfter = settlements.at(-1)!.settlement_id;
     }
   }
-  const known = await knownIds(ctx.db, candidates.map((s) => s.settlement_id));
+  const known = await knownIds(
+    ctx.db,
+    candidates.map((s) => s.settlement_id),
+  );
   let queued = 0;
   let alreadyImported = 0;
   const importIds: string[] = [];
@@ -64,7 +79,13 @@ export async function fetchSettlementsFromKlarna(ctx: SettlementFetchCtx, option
       const row = await receiveSettlementFile(
         ctx.handle ?? appDb(),
         chunksOf(download.body),
-        { source: 'klarna', fileName: download.fileName, klarnaSettlementId: settlement.settlement_id, uploadedBy: ctx.actor?.id ?? null, uploadedByEmail: ctx.actor?.email ?? null },
+        {
+          source: 'klarna',
+          fileName: download.fileName,
+          klarnaSettlementId: settlement.settlement_id,
+          uploadedBy: ctx.actor?.id ?? null,
+          uploadedByEmail: ctx.actor?.email ?? null,
+        },
         { queue: (importId) => enqueue(queues.settlementImport, { importId }) },
       );
       importIds.push(row.id);
@@ -89,6 +110,10 @@ export async function fetchSettlementsFromKlarna(ctx: SettlementFetchCtx, option
 
 /** Whether a settlement id is already in (used by the webhook handler to skip a needless fetch). */
 export async function isSettlementKnown(db: Db, settlementId: string): Promise<boolean> {
-  const rows = await db.select({ id: settlementImports.id }).from(settlementImports).where(and(eq(settlementImports.klarnaSettlementId, settlementId), ne(settlementImports.status, 'failed'))).limit(1);
+  const rows = await db
+    .select({ id: settlementImports.id })
+    .from(settlementImports)
+    .where(and(eq(settlementImports.klarnaSettlementId, settlementId), ne(settlementImports.status, 'failed')))
+    .limit(1);
   return rows.length > 0;
 }

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
-import { settlementImports, settlementLines, settlementQuarantine, settlementReissues, settlements, type SettlementImportRow } from '@/db/schema';
+import {
+  settlementImports,
+  settlementLines,
+  settlementQuarantine,
+  settlementReissues,
+  settlements,
+  type SettlementImportRow,
+} from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { openCopy, type Copier } from './copy';
 import { copyColumnsOf, parseSettlementFile, SettlementFileError, type ParseProgress } from './parse';
@@ -50,7 +57,11 @@ export class UploadTooLargeError extends AppError {
 export class UploadStalledError extends AppError {
   override name = 'UploadStalledError';
   constructor() {
-    super('timeout', 'STALLED', `The upload stalled for more than ${STALE_RECEIVE_MS / 60_000} minutes and was stopped; nothing of this file was kept. Upload it again.`);
+    super(
+      'timeout',
+      'STALLED',
+      `The upload stalled for more than ${STALE_RECEIVE_MS / 60_000} minutes and was stopped; nothing of this file was kept. Upload it again.`,
+    );
   }
 }
 
@@ -85,7 +96,8 @@ export type ImportMeta = {
  * What a user may read about a failure we did not foresee: never the error's own text (it
  * can hold a server path, a host name or SQL); the details go to the server log under `ref`.
  */
-export const unexpectedFailureMessage = (ref: string, what: string) => `${what} (reference ${ref}). Nothing of this file was kept; try again, and quote the reference if it happens again.`;
+export const unexpectedFailureMessage = (ref: string, what: string) =>
+  `${what} (reference ${ref}). Nothing of this file was kept; try again, and quote the reference if it happens again.`;
 
 const deleteLinesOf = async (db: Db, importId: string) => {
   await db.delete(settlementLines).where(eq(settlementLines.importId, importId));
@@ -142,7 +154,8 @@ export async function receiveSettlementFile(
     for await (const chunk of bytes) {
       if (stalled) throw new UploadStalledError();
       size += chunk.length;
-      if (size > maxBytes) throw new UploadTooLargeError(`The file is larger than ${Math.round(maxBytes / 1024 ** 3)} GB.`);
+      if (size > maxBytes)
+        throw new UploadTooLargeError(`The file is larger than ${Math.round(maxBytes / 1024 ** 3)} GB.`);
       hash.update(chunk);
       yield chunk;
     }
@@ -160,7 +173,14 @@ export async function receiveSettlementFile(
     pending = pending.then(async () => {
       const saved = await db
         .update(settlementImports)
-        .set({ bytesRead: p.bytesRead, linesRead: p.linesRead, linesQuarantined: p.quarantined, linesImported: imported, sizeBytes: sql`greatest(${settlementImports.sizeBytes}, ${p.bytesRead})`, updatedAt: new Date() })
+        .set({
+          bytesRead: p.bytesRead,
+          linesRead: p.linesRead,
+          linesQuarantined: p.quarantined,
+          linesImported: imported,
+          sizeBytes: sql`greatest(${settlementImports.sizeBytes}, ${p.bytesRead})`,
+          updatedAt: new Date(),
+        })
         .where(stillImporting)
         .returning({ id: settlementImports.id });
       if (saved.length === 0) stalled = true;
@@ -169,7 +189,8 @@ export async function receiveSettlementFile(
   };
   let mark = performance.now();
   const timing = (what: string) => {
-    if (process.env.SETTLEMENT_IMPORT_TIMING) console.error(`${what}: ${((performance.now() - mark) / 1000).toFixed(2)} s`);
+    if (process.env.SETTLEMENT_IMPORT_TIMING)
+      console.error(`${what}: ${((performance.now() - mark) / 1000).toFixed(2)} s`);
     mark = performance.now();
   };
   // Opened once the header is read: the rows' columns follow the file's (parse.ts copyColumnsOf).
@@ -180,7 +201,10 @@ export async function receiveSettlementFile(
       measured(),
       {
         header: async (h) => {
-          await db.update(settlementImports).set({ columns: h.columns, extraColumns: h.extras.map((e) => e.name) }).where(stillImporting);
+          await db
+            .update(settlementImports)
+            .set({ columns: h.columns, extraColumns: h.extras.map((e) => e.name) })
+            .where(stillImporting);
           copier = await openCopy(handle, copyColumnsOf(h));
         },
         lines: async (batch) => {
@@ -209,20 +233,36 @@ export async function receiveSettlementFile(
     await saveProgress(true);
     if (stalled) throw new UploadStalledError();
     const sha256 = hash.digest('hex');
-    const [existing] = await db.select().from(settlementImports).where(and(eq(settlementImports.sha256, sha256), ne(settlementImports.status, 'failed'))).limit(1);
+    const [existing] = await db
+      .select()
+      .from(settlementImports)
+      .where(and(eq(settlementImports.sha256, sha256), ne(settlementImports.status, 'failed')))
+      .limit(1);
     if (existing) throw new DuplicateImportError(existing);
     let row: SettlementImportRow | undefined;
     try {
       [row] = await db
         .update(settlementImports)
-        .set({ sha256, sizeBytes: size, status: 'queued', linesImported: imported, accountIds: parsed.accounts, payoutTotals: parsed.totals, updatedAt: new Date() })
+        .set({
+          sha256,
+          sizeBytes: size,
+          status: 'queued',
+          linesImported: imported,
+          accountIds: parsed.accounts,
+          payoutTotals: parsed.totals,
+          updatedAt: new Date(),
+        })
         // Only an import still receiving: one the sweep failed meanwhile stays failed.
         .where(stillImporting)
         .returning();
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // Another upload of the same bytes finished first.
-      const [winner] = await db.select().from(settlementImports).where(and(eq(settlementImports.sha256, sha256), ne(settlementImports.status, 'failed'))).limit(1);
+      const [winner] = await db
+        .select()
+        .from(settlementImports)
+        .where(and(eq(settlementImports.sha256, sha256), ne(settlementImports.status, 'failed')))
+        .limit(1);
       throw winner ? new DuplicateImportError(winner) : error;
     }
     // The sweep failed it (and removed what was committed then) while the bytes still came.
@@ -232,9 +272,15 @@ export async function receiveSettlementFile(
   } catch (error) {
     await copier?.abort(error instanceof Error ? error : new Error(String(error))).catch(() => {});
     await pending.catch(() => {});
-    const foreseen = error instanceof SettlementFileError || error instanceof UploadTooLargeError || error instanceof DuplicateImportError;
+    const foreseen =
+      error instanceof SettlementFileError ||
+      error instanceof UploadTooLargeError ||
+      error instanceof DuplicateImportError;
     const swept = error instanceof UploadStalledError;
-    if (swept) console.warn(`settlement import ${importId}: the stale sweep failed it while the file was still arriving; its lines are removed`);
+    if (swept)
+      console.warn(
+        `settlement import ${importId}: the stale sweep failed it while the file was still arriving; its lines are removed`,
+      );
     else if (!foreseen) console.error(`settlement import ${importId}: receiving the file failed`, error);
     try {
       await deleteLinesOf(db, importId);
@@ -244,7 +290,12 @@ export async function receiveSettlementFile(
       else if (!swept)
         await db
           .update(settlementImports)
-          .set({ status: 'failed', error: unexpectedFailureMessage(importId.slice(0, 8), 'The file could not be read in to the end'), finishedAt: new Date(), updatedAt: new Date() })
+          .set({
+            status: 'failed',
+            error: unexpectedFailureMessage(importId.slice(0, 8), 'The file could not be read in to the end'),
+            finishedAt: new Date(),
+            updatedAt: new Date(),
+          })
           .where(eq(settlementImports.id, importId));
     } catch (cleanup) {
       // The database is gone too: the stale sweep (failStaleReceives) fails the import later.
@@ -268,7 +319,12 @@ export async function failStaleReceives(db: Db, now = new Date()): Promise<numbe
   const stale = await db
     .update(settlementImports)
     .set({ status: 'failed', error: STALE_RECEIVE_MESSAGE, finishedAt: now, updatedAt: now })
-    .where(and(eq(settlementImports.status, 'importing'), lt(settlementImports.updatedAt, new Date(now.getTime() - STALE_RECEIVE_MS))))
+    .where(
+      and(
+        eq(settlementImports.status, 'importing'),
+        lt(settlementImports.updatedAt, new Date(now.getTime() - STALE_RECEIVE_MS)),
+      ),
+    )
     .returning({ id: settlementImports.id });
   for (const { id } of stale) await deleteLinesOf(db, id);
   return stale.length;
@@ -285,7 +341,12 @@ export async function runImport(handle: DbHandle, importId: string): Promise<Set
   const db = handle.db;
   const [claimed] = await db
     .update(settlementImports)
-    .set({ status: 'reconciling', attempts: sql`${settlementImports.attempts} + 1`, updatedAt: new Date(), error: null })
+    .set({
+      status: 'reconciling',
+      attempts: sql`${settlementImports.attempts} + 1`,
+      updatedAt: new Date(),
+      error: null,
+    })
     .where(and(eq(settlementImports.id, importId), sql`${settlementImports.status} IN ('queued', 'reconciling')`))
     .returning();
   if (!claimed) {
@@ -296,21 +357,40 @@ export async function runImport(handle: DbHandle, importId: string): Promise<Set
   const started = performance.now();
   try {
     await reconcileImport(db, importId, claimed.payoutTotals ? { totals: claimed.payoutTotals } : {});
-    if (process.env.SETTLEMENT_IMPORT_TIMING) console.error(`reconcile: ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    if (process.env.SETTLEMENT_IMPORT_TIMING)
+      console.error(`reconcile: ${((performance.now() - started) / 1000).toFixed(2)} s`);
     // Earlier payouts that listed as missing what this file settles are stale now; re-checked
     // before this import says done, so what the pages show then is final.
     await recheckImportsSettledBy(db, importId);
-    await db.update(settlementImports).set({ status: 'done', finishedAt: new Date(), updatedAt: new Date(), payoutTotals: null }).where(eq(settlementImports.id, importId));
+    await db
+      .update(settlementImports)
+      .set({ status: 'done', finishedAt: new Date(), updatedAt: new Date(), payoutTotals: null })
+      .where(eq(settlementImports.id, importId));
   } catch (error) {
-    console.error(`settlement import ${importId}: reconciliation failed (attempt ${claimed.attempts} of ${RECONCILE_ATTEMPTS})`, error);
+    console.error(
+      `settlement import ${importId}: reconciliation failed (attempt ${claimed.attempts} of ${RECONCILE_ATTEMPTS})`,
+      error,
+    );
     if (claimed.attempts < RECONCILE_ATTEMPTS) {
-      await db.update(settlementImports).set({ status: 'queued', updatedAt: new Date() }).where(eq(settlementImports.id, importId));
+      await db
+        .update(settlementImports)
+        .set({ status: 'queued', updatedAt: new Date() })
+        .where(eq(settlementImports.id, importId));
       throw error;
     }
     await deleteLinesOf(db, importId).catch(() => {});
     await db
       .update(settlementImports)
-      .set({ status: 'failed', error: unexpectedFailureMessage(importId.slice(0, 8), `Reconciling this file failed ${RECONCILE_ATTEMPTS} times`), finishedAt: new Date(), updatedAt: new Date(), payoutTotals: null })
+      .set({
+        status: 'failed',
+        error: unexpectedFailureMessage(
+          importId.slice(0, 8),
+          `Reconciling this file failed ${RECONCILE_ATTEMPTS} times`,
+        ),
+        finishedAt: new Date(),
+        updatedAt: new Date(),
+        payoutTotals: null,
+      })
       .where(eq(settlementImports.id, importId));
   }
   const [row] = await db.select().from(settlementImports).where(eq(settlementImports.id, importId));
@@ -319,7 +399,13 @@ export async function runImport(handle: DbHandle, importId: string): Promise<Set
 
 /** The settlement ids an import brought in, or re-issues and awaits review for (for its summary and links). */
 export async function settlementIdsOf(db: Db, importId: string): Promise<string[]> {
-  const rows = await db.select({ id: settlements.settlementId }).from(settlements).where(eq(settlements.importId, importId));
-  const held = await db.select({ id: settlementReissues.settlementId }).from(settlementReissues).where(and(eq(settlementReissues.importId, importId), eq(settlementReissues.status, 'pending')));
+  const rows = await db
+    .select({ id: settlements.settlementId })
+    .from(settlements)
+    .where(eq(settlements.importId, importId));
+  const held = await db
+    .select({ id: settlementReissues.settlementId })
+    .from(settlementReissues)
+    .where(and(eq(settlementReissues.importId, importId), eq(settlementReissues.status, 'pending')));
   return [...rows, ...held].map((r) => r.id);
 }

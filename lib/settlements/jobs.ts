@@ -21,7 +21,9 @@ export function settlementJobHandlers(): JobHandlers {
       // Re-checks a lost re-check may have left behind; never in the way of the fetch.
       await sweepNowKnownLines(appDb().db).catch((error: unknown) => console.error('settlement sweep failed', error));
       // Uploads whose request died with its instance: failed, so nobody waits on them.
-      await failStaleReceives(appDb().db).catch((error: unknown) => console.error('settlement stale-upload sweep failed', error));
+      await failStaleReceives(appDb().db).catch((error: unknown) =>
+        console.error('settlement stale-upload sweep failed', error),
+      );
       try {
         await fetchSettlementsFromKlarna({ db: appDb().db, handle: appDb() }, { settlementId });
       } catch (error) {
@@ -46,15 +48,24 @@ export function registerSettlementHandlers(registry: WebhookHandlerRegistry): vo
   registry.register('settlement.report.created', async (tx, events) => {
     for (const event of events) {
       const payload = settlementReportEventPayloadSchema.safeParse(event.envelope.payload);
-      if (!payload.success) throw new Error(`settlement.report.created without a settlement_id: ${payload.error.issues[0]?.message ?? 'invalid payload'}`);
+      if (!payload.success)
+        throw new Error(
+          `settlement.report.created without a settlement_id: ${payload.error.issues[0]?.message ?? 'invalid payload'}`,
+        );
       if (await isSettlementKnown(tx, payload.data.settlement_id)) continue;
       // Not awaited: this runs inside the receiver's transaction, and on PGlite (one connection)
       // the queue's insert waits for that transaction to end. A fetch queued for an event that
       // then rolls back finds the report already in or fetches it once; one lost to a crash is
       // brought in by the scheduled fetch.
       const settlementId = payload.data.settlement_id;
-      void enqueue(queues.settlementFetch, { settlementId }, { singletonKey: settlementId, singletonSeconds: 60 }).catch((error: Error) => {
-        console.warn(`settlement ${settlementId} announced, fetch not queued now (${error.message}); the scheduled fetch will bring it in`);
+      void enqueue(
+        queues.settlementFetch,
+        { settlementId },
+        { singletonKey: settlementId, singletonSeconds: 60 },
+      ).catch((error: Error) => {
+        console.warn(
+          `settlement ${settlementId} announced, fetch not queued now (${error.message}); the scheduled fetch will bring it in`,
+        );
       });
     }
   });

@@ -46,20 +46,26 @@ export type SettlementHeader = {
 /** Reads the header line, or throws naming what is wrong with it. */
 export function resolveHeader(cells: string[]): SettlementHeader {
   const columns = cells.map((c, i) => (i === 0 ? c.replace(/^\uFEFF/, '') : c).trim());
-  if (columns.length === 0 || columns.every((c) => c === '')) throw new SettlementFileError('empty_file', 'The file is empty: it has no header line.');
+  if (columns.length === 0 || columns.every((c) => c === ''))
+    throw new SettlementFileError('empty_file', 'The file is empty: it has no header line.');
   const index = Object.fromEntries(settlementColumns.map((c) => [c, -1])) as Record<SettlementColumn, number>;
   const extras: SettlementHeader['extras'] = [];
   const seen = new Set<string>();
   columns.forEach((raw, i) => {
     const name = raw.toLowerCase();
-    const known = (settlementColumns as readonly string[]).includes(name) ? (name as SettlementColumn) : settlementColumnAliases[name];
+    const known = (settlementColumns as readonly string[]).includes(name)
+      ? (name as SettlementColumn)
+      : settlementColumnAliases[name];
     if (known && index[known] === -1) index[known] = i;
     else if (raw !== '' && !seen.has(raw)) extras.push({ name: raw, index: i });
     seen.add(raw);
   });
   const missing = requiredSettlementColumns.filter((c) => index[c] === -1);
   if (missing.length === requiredSettlementColumns.length && columns.length < 3) {
-    throw new SettlementFileError('not_csv', 'This is not a settlement CSV file: its first line is not a comma-separated list of column names such as captured_at, payment_transaction_id, amount.');
+    throw new SettlementFileError(
+      'not_csv',
+      'This is not a settlement CSV file: its first line is not a comma-separated list of column names such as captured_at, payment_transaction_id, amount.',
+    );
   }
   if (missing.length) {
     throw new SettlementFileError(
@@ -68,8 +74,15 @@ export function resolveHeader(cells: string[]): SettlementHeader {
     );
   }
   // Our optional columns may be absent; what stands in for each must then be there.
-  const why = { type: 'tell each line\'s kind', fee_amount: 'compute each line\'s fee', tax_amount: 'compute the VAT on each fee' } as const;
-  for (const [ours, needed] of Object.entries(columnsNeededWithout) as [keyof typeof columnsNeededWithout, readonly SettlementColumn[]][]) {
+  const why = {
+    type: "tell each line's kind",
+    fee_amount: "compute each line's fee",
+    tax_amount: 'compute the VAT on each fee',
+  } as const;
+  for (const [ours, needed] of Object.entries(columnsNeededWithout) as [
+    keyof typeof columnsNeededWithout,
+    readonly SettlementColumn[],
+  ][]) {
     if (index[ours] !== -1) continue;
     const absent = needed.filter((c) => index[c] === -1);
     if (absent.length) {
@@ -103,7 +116,8 @@ export function shown(v: string): string {
   return `"${cut.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
 }
 
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const currencies = new Set<string>(Intl.supportedValuesOf('currency'));
 const lineTypes = new Set<string>(settlementLineTypes);
@@ -117,7 +131,8 @@ export const COPY_DELIMITER = '\u001f';
 const NULL = '';
 
 const isSpace = (c: number) => c === 32 || c === 9;
-const trimmed = (v: string) => (v.length && (isSpace(v.charCodeAt(0)) || isSpace(v.charCodeAt(v.length - 1))) ? v.trim() : v);
+const trimmed = (v: string) =>
+  v.length && (isSpace(v.charCodeAt(0)) || isSpace(v.charCodeAt(v.length - 1))) ? v.trim() : v;
 
 /** `^-?\d{1,15}$` without a regex (it runs eleven million times on a large file). */
 function isInteger(v: string): boolean {
@@ -142,7 +157,14 @@ const digits = (v: string, from: number, count: number) => {
 };
 const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 const realDate = (y: number, mo: number, d: number, h: number, mi: number, s: number) =>
-  mo >= 1 && mo <= 12 && d >= 1 && d <= DAYS_IN_MONTH[mo - 1]! && !(mo === 2 && d === 29 && !leap(y)) && h <= 23 && mi <= 59 && s <= 59;
+  mo >= 1 &&
+  mo <= 12 &&
+  d >= 1 &&
+  d <= DAYS_IN_MONTH[mo - 1]! &&
+  !(mo === 2 && d === 29 && !leap(y)) &&
+  h <= 23 &&
+  mi <= 59 &&
+  s <= 59;
 
 /**
  * A timestamp as Postgres will take it, or a LineError. The common shape
@@ -154,7 +176,15 @@ let lastInstant = 0;
 
 function timestampOf(column: string, v: string, instant = false): string {
   const n = v.length;
-  if ((n === 20 || n === 24) && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45 && v.charCodeAt(10) === 84 && v.charCodeAt(13) === 58 && v.charCodeAt(16) === 58 && v.charCodeAt(n - 1) === 90) {
+  if (
+    (n === 20 || n === 24) &&
+    v.charCodeAt(4) === 45 &&
+    v.charCodeAt(7) === 45 &&
+    v.charCodeAt(10) === 84 &&
+    v.charCodeAt(13) === 58 &&
+    v.charCodeAt(16) === 58 &&
+    v.charCodeAt(n - 1) === 90
+  ) {
     const y = digits(v, 0, 4);
     const mo = digits(v, 5, 2);
     const d = digits(v, 8, 2);
@@ -170,7 +200,8 @@ function timestampOf(column: string, v: string, instant = false): string {
   }
   const m = TIMESTAMP.exec(v);
   if (!m) throw new LineError(column, `${shown(v)} is not a UTC timestamp like 2018-08-10T07:45:00Z`);
-  if (!realDate(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0))) throw new LineError(column, `${shown(v)} is not a real date and time`);
+  if (!realDate(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)))
+    throw new LineError(column, `${shown(v)} is not a real date and time`);
   const iso = m[7] === undefined ? `${v}Z` : v;
   if (instant) lastInstant = Date.parse(iso.replace(' ', 'T'));
   return iso;
@@ -192,7 +223,11 @@ function timestampOf(column: string, v: string, instant = false): string {
  */
 export type { PayoutTotals };
 
-type Running = Omit<PayoutTotals, 'currency' | 'periodStart' | 'periodEnd'> & { lo: number; hi: number; currencies: Map<string, number> };
+type Running = Omit<PayoutTotals, 'currency' | 'periodStart' | 'periodEnd'> & {
+  lo: number;
+  hi: number;
+  currencies: Map<string, number>;
+};
 
 /** COPY text rows being written, as bytes (cells escaped: backslash, line feed, CR and the delimiter). */
 export class RowWriter {
@@ -346,7 +381,8 @@ const fnvText = (h: number, v: string) => {
   for (let i = 0; i < v.length; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
   return h;
 };
-const fnvValue = (h: number, v: Value, buf: Buffer) => (v.s >= 0 ? fnvBytes(h, buf, v.s, v.e) : v.s === -2 ? h : fnvText(h, v.str));
+const fnvValue = (h: number, v: Value, buf: Buffer) =>
+  v.s >= 0 ? fnvBytes(h, buf, v.s, v.e) : v.s === -2 ? h : fnvText(h, v.str);
 
 export type RowEncoder = {
   /** Checks the scanner's current record and writes its row into `out`, or throws a LineError (nothing written). */
@@ -396,7 +432,11 @@ class SeenFilter {
 
 /** Three upper-case ASCII letters as one number (a currency code's key). */
 const code3 = (a: number, b: number, c: number) => (a << 16) | (b << 8) | c;
-const currencyByCode = new Map<number, string>([...currencies].filter((c) => /^[A-Z]{3}$/.test(c)).map((c) => [code3(c.charCodeAt(0), c.charCodeAt(1), c.charCodeAt(2)), c]));
+const currencyByCode = new Map<number, string>(
+  [...currencies]
+    .filter((c) => /^[A-Z]{3}$/.test(c))
+    .map((c) => [code3(c.charCodeAt(0), c.charCodeAt(1), c.charCodeAt(2)), c]),
+);
 
 /** The last value of a column, as bytes, to compare the next line's with (no allocation per line). */
 class LastBytes {
@@ -420,7 +460,10 @@ class LastBytes {
 /** The known columns a file has, in its order, then those it has not. */
 function columnOrder(header: SettlementHeader): { inFile: SettlementColumn[]; absent: SettlementColumn[] } {
   const ix = header.index;
-  return { inFile: settlementColumns.filter((c) => ix[c] >= 0).sort((a, b) => ix[a] - ix[b]), absent: settlementColumns.filter((c) => ix[c] < 0) };
+  return {
+    inFile: settlementColumns.filter((c) => ix[c] >= 0).sort((a, b) => ix[a] - ix[b]),
+    absent: settlementColumns.filter((c) => ix[c] < 0),
+  };
 }
 
 /**
@@ -431,7 +474,11 @@ function columnOrder(header: SettlementHeader): { inFile: SettlementColumn[]; ab
  */
 export function copyColumnsOf(header: SettlementHeader): string[] {
   const { inFile, absent } = columnOrder(header);
-  return [...inFile.map((c) => settlementLineColumnOf[c]), ...absent.map((c) => settlementLineColumnOf[c]), ...derivedLineColumns];
+  return [
+    ...inFile.map((c) => settlementLineColumnOf[c]),
+    ...absent.map((c) => settlementLineColumnOf[c]),
+    ...derivedLineColumns,
+  ];
 }
 
 export function rowEncoder(header: SettlementHeader, importId: string): RowEncoder {
@@ -523,7 +570,11 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
       v.setNull();
       return 0;
     }
-    if (!isInteger(t)) throw new LineError(c, /^-?\d+$/.test(t) ? `${shown(t)} is too large` : `${shown(t)} is not a whole number of minor units`);
+    if (!isInteger(t))
+      throw new LineError(
+        c,
+        /^-?\d+$/.test(t) ? `${shown(t)} is too large` : `${shown(t)} is not a whole number of minor units`,
+      );
     v.setText(t);
     return Number(t);
   };
@@ -555,7 +606,15 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
         return;
       }
       const n = e - s;
-      if ((n === 20 || n === 24) && buf[s + 4] === 45 && buf[s + 7] === 45 && buf[s + 10] === 84 && buf[s + 13] === 58 && buf[s + 16] === 58 && buf[s + n - 1] === 90) {
+      if (
+        (n === 20 || n === 24) &&
+        buf[s + 4] === 45 &&
+        buf[s + 7] === 45 &&
+        buf[s + 10] === 84 &&
+        buf[s + 13] === 58 &&
+        buf[s + 16] === 58 &&
+        buf[s + n - 1] === 90
+      ) {
         const y = digitsAt(buf, s, 4);
         const mo = digitsAt(buf, s + 5, 2);
         const d = digitsAt(buf, s + 8, 2);
@@ -677,23 +736,37 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
       const refundFilled = filled(ix.payment_refund_id);
       const disputeFilled = !refundFilled && filled(ix.dispute_id);
       const captureFilled = !refundFilled && !disputeFilled && filled(ix.payment_capture_id);
-      const inferred = inferLineType({ captureId: captureFilled ? 'x' : '', refundId: refundFilled ? 'x' : '', disputeId: disputeFilled ? 'x' : '', amount: amountN, discount: discountN, penalty: penaltyN });
-      if (!inferred) throw new LineError(ix.type >= 0 ? 'type' : 'payment_capture_id', kindProblem({ discount: discountN, penalty: penaltyN }));
+      const inferred = inferLineType({
+        captureId: captureFilled ? 'x' : '',
+        refundId: refundFilled ? 'x' : '',
+        disputeId: disputeFilled ? 'x' : '',
+        amount: amountN,
+        discount: discountN,
+        penalty: penaltyN,
+      });
+      if (!inferred)
+        throw new LineError(
+          ix.type >= 0 ? 'type' : 'payment_capture_id',
+          kindProblem({ discount: discountN, penalty: penaltyN }),
+        );
       type = inferred;
     } else if (!lineTypes.has(type)) {
       type = type.toUpperCase();
-      if (!lineTypes.has(type)) throw new LineError('type', `${shown(type)} is not a line type (${settlementLineTypes.join(', ')})`);
+      if (!lineTypes.has(type))
+        throw new LineError('type', `${shown(type)} is not a line type (${settlementLineTypes.join(', ')})`);
     }
     if (type === typeRaw) typeValue.setRange(rec.starts[ix.type]!, rec.ends[ix.type]!);
     else typeValue.setAscii(type);
     requiredInto('currency', currency);
     let currencyText: string | undefined;
-    if (currency.s >= 0 && currency.e - currency.s === 3) currencyText = currencyByCode.get(code3(buf[currency.s]!, buf[currency.s + 1]!, buf[currency.s + 2]!));
+    if (currency.s >= 0 && currency.e - currency.s === 3)
+      currencyText = currencyByCode.get(code3(buf[currency.s]!, buf[currency.s + 1]!, buf[currency.s + 2]!));
     if (currencyText === undefined) {
       currencyText = currency.s >= 0 ? buf.toString('utf8', currency.s, currency.e) : currency.str;
       if (!currencies.has(currencyText)) {
         currencyText = currencyText.toUpperCase();
-        if (!currencies.has(currencyText)) throw new LineError('currency', `${shown(currencyText)} is not an ISO 4217 currency`);
+        if (!currencies.has(currencyText))
+          throw new LineError('currency', `${shown(currencyText)} is not an ISO 4217 currency`);
       }
       currency.setText(currencyText);
     }
@@ -709,7 +782,10 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
       if (type === 'FEE') feeN = absolute;
       else if (type === 'SALE') {
         if (!rateFixed.has || !rateVariable.has) {
-          throw new LineError(!rateFixed.has ? 'payment_pricing.rate.fixed' : 'payment_pricing.rate.variable', 'is empty, and the line states no fee_amount: the fee of this sale cannot be known');
+          throw new LineError(
+            !rateFixed.has ? 'payment_pricing.rate.fixed' : 'payment_pricing.rate.variable',
+            'is empty, and the line states no fee_amount: the fee of this sale cannot be known',
+          );
         }
         feeN = rateFixedN + scaledRoundHalfUp(absolute, rateVariableN);
       } else feeN = 0; // A dispute's fee only as stated: its rate columns are the sale's, not a dispute fee.
@@ -721,12 +797,22 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
       taxN = feeN === 0 ? 0 : (taxRateFixedN || 0) + scaledRoundHalfUp(Math.abs(feeN), taxRateVariableN || 0);
       tax.setAscii(String(taxN));
     }
-    const addsUpTo = netAmountOf({ type: type as SettlementLineType, amount: Math.abs(amountN), fee_amount: feeN, tax_amount: taxN, discount_amount: discountN, penalty_amount: penaltyN });
+    const addsUpTo = netAmountOf({
+      type: type as SettlementLineType,
+      amount: Math.abs(amountN),
+      fee_amount: feeN,
+      tax_amount: taxN,
+      discount_amount: discountN,
+      penalty_amount: penaltyN,
+    });
     const netN = integerInto('net_amount', net);
     if (!net.has) net.setAscii(String(addsUpTo));
     else if (netN !== addsUpTo) {
       // A stated net is checked, not trusted: a payout total built on it would be wrong.
-      throw new LineError('net_amount', `is ${formatMinorUnits(netN, currencyText)}, but the line's amount, fee, VAT and adjustments add up to ${formatMinorUnits(addsUpTo, currencyText)}`);
+      throw new LineError(
+        'net_amount',
+        `is ${formatMinorUnits(netN, currencyText)}, but the line's amount, fee, VAT and adjustments add up to ${formatMinorUnits(addsUpTo, currencyText)}`,
+      );
     }
     rawInto(ix.payment_capture_id, capture);
     rawInto(ix.payment_refund_id, refund);
@@ -747,7 +833,8 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
     for (const x of extras) {
       if (x.index < rec.count && rec.starts[x.index] !== rec.ends[x.index]) (extra ??= {})[x.name] = rec.text(x.index);
     }
-    const operation = type === 'SALE' || type === 'FEE' ? capture : type === 'RETURN' ? refund : type === 'DISPUTE' ? dispute : null;
+    const operation =
+      type === 'SALE' || type === 'FEE' ? capture : type === 'RETURN' ? refund : type === 'DISPUTE' ? dispute : null;
     // Provisional: reconciliation rewrites the lines that do not match. A line whose key the
     // filter may have seen before is marked `duplicate` so reconciliation checks it (and only it).
     let h = seen.start(type.charCodeAt(0) + type.length * 256);
@@ -763,15 +850,34 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
       h = Math.imul(h ^ 124, 0x01000193);
       h = fnvValue(h, penalty, buf);
     }
-    const verdict = seen.addAndCheck(h) ? 'duplicate' : type === 'DISCOUNT' || type === 'PENALTY' || type === 'DISPUTE' ? 'adjustment' : 'matched';
+    const verdict = seen.addAndCheck(h)
+      ? 'duplicate'
+      : type === 'DISCOUNT' || type === 'PENALTY' || type === 'DISPUTE'
+        ? 'adjustment'
+        : 'matched';
     // The payout's totals (only for a line that passed every check, which it has by now).
     let t: Running | undefined;
-    if (lastRunning !== null && settlementId.s >= 0 && lastSettlement.same(buf, settlementId.s, settlementId.e)) t = lastRunning;
+    if (lastRunning !== null && settlementId.s >= 0 && lastSettlement.same(buf, settlementId.s, settlementId.e))
+      t = lastRunning;
     else {
       const id = settlementId.s >= 0 ? buf.toString('utf8', settlementId.s, settlementId.e) : settlementId.str;
       t = running.get(id);
       if (!t) {
-        t = { settlementId: id, lineCount: 0, grossSales: 0, refunds: 0, fees: 0, tax: 0, discounts: 0, penalties: 0, disputes: 0, net: 0, lo: capturedInstant, hi: capturedInstant, currencies: new Map() };
+        t = {
+          settlementId: id,
+          lineCount: 0,
+          grossSales: 0,
+          refunds: 0,
+          fees: 0,
+          tax: 0,
+          discounts: 0,
+          penalties: 0,
+          disputes: 0,
+          net: 0,
+          lo: capturedInstant,
+          hi: capturedInstant,
+          currencies: new Map(),
+        };
         running.set(id, t);
       }
       if (settlementId.s >= 0) lastSettlement.set(buf, settlementId.s, settlementId.e);
@@ -856,7 +962,11 @@ function rawOf(cells: string[], header: SettlementHeader): Record<string, string
  * quote never closed (the rest of the file is then read into that cell), or a quote inside a
  * quoted value that is not doubled.
  */
-function quoteProblem(problem: QuoteProblem, cells: string[], header: SettlementHeader): { column: string | null; reason: string } {
+function quoteProblem(
+  problem: QuoteProblem,
+  cells: string[],
+  header: SettlementHeader,
+): { column: string | null; reason: string } {
   const at = problem.code === 'MissingQuotes' ? cells.length - 1 : problem.cell;
   const column = header.columns[at] || `column ${at + 1}`;
   if (problem.code === 'MissingQuotes') {
@@ -907,7 +1017,11 @@ const countNewlines = (cells: string[]) => {
  * quarantined. Rejects (SettlementFileError) an empty file, a binary file or a header
  * without a required column, before any line reaches the sink.
  */
-export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, sink: ParseSink, options: { importId: string; batchSize?: number }): Promise<ParseResult> {
+export async function parseSettlementFile(
+  bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  sink: ParseSink,
+  options: { importId: string; batchSize?: number },
+): Promise<ParseResult> {
   const batchSize = options.batchSize ?? 5000;
   const progress: ParseProgress = { bytesRead: 0, linesRead: 0, quarantined: 0 };
   const scanner = new CsvScanner();
@@ -937,7 +1051,10 @@ export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array> | Ite
         continue;
       }
       progress.linesRead++;
-      const nul = nulSeen && !scanner.quote && scanner.buf.subarray(scanner.start, scanner.end).includes(0) ? nulProblem(scanner.cells(), header) : null;
+      const nul =
+        nulSeen && !scanner.quote && scanner.buf.subarray(scanner.start, scanner.end).includes(0)
+          ? nulProblem(scanner.cells(), header)
+          : null;
       if (scanner.quote || nul) {
         const problem = scanner.quote ? quoteProblem(scanner.quote, scanner.cells(), header) : nul!;
         quarantine(lineNo, problem.column, problem.reason);
@@ -975,7 +1092,11 @@ export async function parseSettlementFile(bytes: AsyncIterable<Uint8Array> | Ite
     if (!checked) {
       checked = true;
       // NUL bytes do not occur in a text file: a spreadsheet, zip or image was picked.
-      if (chunk.subarray(0, 4096).includes(0)) throw new SettlementFileError('not_csv', 'This is not a CSV file: it holds binary data (an Excel workbook or a zip?). Export the report as CSV.');
+      if (chunk.subarray(0, 4096).includes(0))
+        throw new SettlementFileError(
+          'not_csv',
+          'This is not a CSV file: it holds binary data (an Excel workbook or a zip?). Export the report as CSV.',
+        );
     }
     progress.bytesRead += chunk.length;
     if (!nulSeen && Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).includes(0)) nulSeen = true;

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { Db } from '@/db/client';
-import { merchantAccounts, paymentTransactions, settlementImports, settlementLines, settlementMissing, settlements } from '@/db/schema';
+import {
+  merchantAccounts,
+  paymentTransactions,
+  settlementImports,
+  settlementLines,
+  settlementMissing,
+  settlements,
+} from '@/db/schema';
 import { describeEachDriver } from '@/test/db';
 import {
   countLineVerdicts,
@@ -25,7 +32,14 @@ const day = (d: string, time = '12:00:00') => new Date(`${d}T${time}Z`);
 async function addImport(db: Db, overrides: Partial<typeof settlementImports.$inferInsert> = {}) {
   const [row] = await db
     .insert(settlementImports)
-    .values({ source: 'upload', fileName: 'report.csv', sha256: randomUUID(), sizeBytes: 1000, status: 'done', ...overrides })
+    .values({
+      source: 'upload',
+      fileName: 'report.csv',
+      sha256: randomUUID(),
+      sizeBytes: 1000,
+      status: 'done',
+      ...overrides,
+    })
     .returning();
   return row!;
 }
@@ -58,7 +72,11 @@ async function addPayout(db: Db, p: PayoutInput) {
   return row!;
 }
 
-type LineInput = Partial<typeof settlementLines.$inferInsert> & { importId: string; lineNo: number; settlementId: string };
+type LineInput = Partial<typeof settlementLines.$inferInsert> & {
+  importId: string;
+  lineNo: number;
+  settlementId: string;
+};
 const line = (l: LineInput): typeof settlementLines.$inferInsert => ({
   type: 'SALE',
   paymentTransactionId: `tx-${l.lineNo}`,
@@ -82,10 +100,27 @@ describeEachDriver('settlement payouts list', (db) => {
     const imp = await addImport(db());
     const made = [
       await addPayout(db(), { importId: imp.id, settlementId: 'p-a', currency: 'EUR', periodEnd: day('2026-01-31') }),
-      await addPayout(db(), { importId: imp.id, settlementId: 'p-b', currency: 'EUR', periodEnd: day('2026-02-28'), openCount: 2 }),
-      await addPayout(db(), { importId: imp.id, settlementId: 'p-c', currency: 'SEK', periodEnd: day('2026-02-28'), missingCount: 1 }),
+      await addPayout(db(), {
+        importId: imp.id,
+        settlementId: 'p-b',
+        currency: 'EUR',
+        periodEnd: day('2026-02-28'),
+        openCount: 2,
+      }),
+      await addPayout(db(), {
+        importId: imp.id,
+        settlementId: 'p-c',
+        currency: 'SEK',
+        periodEnd: day('2026-02-28'),
+        missingCount: 1,
+      }),
       await addPayout(db(), { importId: imp.id, settlementId: 'p-d', currency: 'USD', periodEnd: day('2026-02-28') }),
-      await addPayout(db(), { importId: imp.id, settlementId: 'p-e', currency: 'EUR', periodEnd: day('2026-03-31', '23:59:59.123456') }),
+      await addPayout(db(), {
+        importId: imp.id,
+        settlementId: 'p-e',
+        currency: 'EUR',
+        periodEnd: day('2026-03-31', '23:59:59.123456'),
+      }),
     ];
     expect(made).toHaveLength(5);
 
@@ -100,13 +135,27 @@ describeEachDriver('settlement payouts list', (db) => {
     } while (cursor);
     expect(paged).toEqual(all);
 
-    expect((await listSettlements(db(), { currency: 'EUR' })).rows.map((r) => r.settlementId)).toEqual(['p-e', 'p-b', 'p-a']);
+    expect((await listSettlements(db(), { currency: 'EUR' })).rows.map((r) => r.settlementId)).toEqual([
+      'p-e',
+      'p-b',
+      'p-a',
+    ]);
     expect((await listSettlements(db(), { status: 'review' })).rows.map((r) => r.settlementId)).toEqual(['p-b', 'p-c']);
-    expect((await listSettlements(db(), { status: 'reconciled' })).rows.map((r) => r.settlementId)).toEqual(['p-e', 'p-d', 'p-a']);
-    expect((await listSettlements(db(), { from: '2026-02-28', to: '2026-02-28' })).rows.map((r) => r.settlementId)).toEqual(['p-b', 'p-c', 'p-d']);
+    expect((await listSettlements(db(), { status: 'reconciled' })).rows.map((r) => r.settlementId)).toEqual([
+      'p-e',
+      'p-d',
+      'p-a',
+    ]);
+    expect(
+      (await listSettlements(db(), { from: '2026-02-28', to: '2026-02-28' })).rows.map((r) => r.settlementId),
+    ).toEqual(['p-b', 'p-c', 'p-d']);
     // The upper bound is inclusive of its whole day (microseconds included).
-    expect((await listSettlements(db(), { from: '2026-03-01', to: '2026-03-31' })).rows.map((r) => r.settlementId)).toEqual(['p-e']);
-    expect((await listSettlements(db(), { cursor: 'not-a-cursor', limit: 1 })).rows.map((r) => r.settlementId)).toEqual(['p-e']);
+    expect(
+      (await listSettlements(db(), { from: '2026-03-01', to: '2026-03-31' })).rows.map((r) => r.settlementId),
+    ).toEqual(['p-e']);
+    expect((await listSettlements(db(), { cursor: 'not-a-cursor', limit: 1 })).rows.map((r) => r.settlementId)).toEqual(
+      ['p-e'],
+    );
     await expect(listSettlements(db(), { currency: 'euro' })).rejects.toThrow();
 
     expect(await listPayoutCurrencies(db())).toEqual(['EUR', 'SEK', 'USD']);
@@ -118,15 +167,34 @@ describeEachDriver('settlement payouts list', (db) => {
 describeEachDriver('settlement imports list', (db) => {
   it('lists imports newest first with the payouts each brought in, and the ones still running', async () => {
     const first = await addImport(db(), { fileName: 'jan.csv', createdAt: new Date('2026-02-01T08:00:00Z') });
-    const second = await addImport(db(), { fileName: 'feb.csv', createdAt: new Date('2026-03-01T08:00:00Z'), uploadedByEmail: 'ops@example.com' });
-    const running = await addImport(db(), { fileName: 'mar.csv', status: 'importing', createdAt: new Date('2026-04-01T08:00:00Z'), bytesRead: 10, sizeBytes: 100 });
-    const queued = await addImport(db(), { fileName: 'klarna.csv', source: 'klarna', status: 'queued', createdAt: new Date('2026-04-01T08:00:00Z') });
+    const second = await addImport(db(), {
+      fileName: 'feb.csv',
+      createdAt: new Date('2026-03-01T08:00:00Z'),
+      uploadedByEmail: 'ops@example.com',
+    });
+    const running = await addImport(db(), {
+      fileName: 'mar.csv',
+      status: 'importing',
+      createdAt: new Date('2026-04-01T08:00:00Z'),
+      bytesRead: 10,
+      sizeBytes: 100,
+    });
+    const queued = await addImport(db(), {
+      fileName: 'klarna.csv',
+      source: 'klarna',
+      status: 'queued',
+      createdAt: new Date('2026-04-01T08:00:00Z'),
+    });
     await addPayout(db(), { importId: second.id, settlementId: 'feb-eur', currency: 'EUR' });
     await addPayout(db(), { importId: second.id, settlementId: 'feb-sek', currency: 'SEK' });
     await addPayout(db(), { importId: first.id, settlementId: 'jan-eur' });
 
     const all = await listSettlementImports(db(), { limit: 10 });
-    expect(all.rows.map((r) => r.fileName)).toEqual([...[running, queued].sort((a, b) => (a.id < b.id ? 1 : -1)).map((r) => r.fileName), 'feb.csv', 'jan.csv']);
+    expect(all.rows.map((r) => r.fileName)).toEqual([
+      ...[running, queued].sort((a, b) => (a.id < b.id ? 1 : -1)).map((r) => r.fileName),
+      'feb.csv',
+      'jan.csv',
+    ]);
     expect(all.rows.find((r) => r.id === second.id)?.settlementIds).toEqual(['feb-eur', 'feb-sek']);
     expect(all.rows.find((r) => r.id === running.id)?.settlementIds).toEqual([]);
     expect(all.nextCursor).toBeNull();
@@ -165,25 +233,59 @@ describeEachDriver('one payout: verdict counts, lines and missing items', (db) =
         klarnaCreatedAt: day('2026-03-01'),
         klarnaUpdatedAt: day('2026-03-01'),
       });
-    const verdicts = ['matched', 'matched', 'amount_mismatch', 'fee_mismatch', 'adjustment', 'duplicate', 'matched', 'unknown_transaction'];
+    const verdicts = [
+      'matched',
+      'matched',
+      'amount_mismatch',
+      'fee_mismatch',
+      'adjustment',
+      'duplicate',
+      'matched',
+      'unknown_transaction',
+    ];
     await db()
       .insert(settlementLines)
       .values([
-        ...verdicts.map((verdict, i) => line({ importId: imp.id, settlementId: 'detail-1', lineNo: i + 2, verdict, resolvedAt: i === 5 ? new Date() : null, ...(i === 0 ? { paymentTransactionId: 'tx-1' } : {}) })),
+        ...verdicts.map((verdict, i) =>
+          line({
+            importId: imp.id,
+            settlementId: 'detail-1',
+            lineNo: i + 2,
+            verdict,
+            resolvedAt: i === 5 ? new Date() : null,
+            ...(i === 0 ? { paymentTransactionId: 'tx-1' } : {}),
+          }),
+        ),
         // Another payout's line in the same import, and a line of another import: neither counts.
         line({ importId: imp.id, settlementId: 'detail-2', lineNo: 50, verdict: 'duplicate' }),
         line({ importId: other.id, settlementId: 'detail-1', lineNo: 3, verdict: 'duplicate' }),
       ]);
 
     const counts = await countLineVerdicts(db(), payout);
-    expect(counts.byVerdict).toEqual({ matched: 3, amount_mismatch: 1, fee_mismatch: 1, adjustment: 1, duplicate: 1, unknown_transaction: 1 });
+    expect(counts.byVerdict).toEqual({
+      matched: 3,
+      amount_mismatch: 1,
+      fee_mismatch: 1,
+      adjustment: 1,
+      duplicate: 1,
+      unknown_transaction: 1,
+    });
     // The duplicate is resolved: three lines still need attention.
     expect(counts.open).toBe(3);
     // A re-run reconciliation (a new reconciled_at) is counted afresh.
-    await db().update(settlementLines).set({ verdict: 'adjustment' }).where(and(eq(settlementLines.importId, imp.id), eq(settlementLines.lineNo, 8)));
-    const rerun = await countLineVerdicts(db(), { ...payout, reconciledAt: new Date(payout.reconciledAt.getTime() + 1000) });
+    await db()
+      .update(settlementLines)
+      .set({ verdict: 'adjustment' })
+      .where(and(eq(settlementLines.importId, imp.id), eq(settlementLines.lineNo, 8)));
+    const rerun = await countLineVerdicts(db(), {
+      ...payout,
+      reconciledAt: new Date(payout.reconciledAt.getTime() + 1000),
+    });
     expect(rerun.byVerdict).toMatchObject({ matched: 2, adjustment: 2 });
-    await db().update(settlementLines).set({ verdict: 'matched' }).where(and(eq(settlementLines.importId, imp.id), eq(settlementLines.lineNo, 8)));
+    await db()
+      .update(settlementLines)
+      .set({ verdict: 'matched' })
+      .where(and(eq(settlementLines.importId, imp.id), eq(settlementLines.lineNo, 8)));
 
     const all = await listSettlementLines(db(), payout, { limit: 100 });
     expect(all.rows.map((r) => r.lineNo)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
@@ -199,23 +301,44 @@ describeEachDriver('one payout: verdict counts, lines and missing items', (db) =
     } while (cursor);
     expect(paged).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
 
-    expect((await listSettlementLines(db(), payout, { verdict: 'matched' })).rows.map((r) => r.lineNo)).toEqual([2, 3, 8]);
+    expect((await listSettlementLines(db(), payout, { verdict: 'matched' })).rows.map((r) => r.lineNo)).toEqual([
+      2, 3, 8,
+    ]);
     expect((await listSettlementLines(db(), payout, { verdict: 'open' })).rows.map((r) => r.lineNo)).toEqual([4, 5, 9]);
     const matchedPage = await listSettlementLines(db(), payout, { verdict: 'matched', limit: 2 });
     expect(matchedPage.rows.map((r) => r.lineNo)).toEqual([2, 3]);
-    expect((await listSettlementLines(db(), payout, { verdict: 'matched', cursor: matchedPage.nextCursor! })).rows.map((r) => r.lineNo)).toEqual([8]);
+    expect(
+      (await listSettlementLines(db(), payout, { verdict: 'matched', cursor: matchedPage.nextCursor! })).rows.map(
+        (r) => r.lineNo,
+      ),
+    ).toEqual([8]);
   });
 
   it('lists the payout’s missing items oldest first, page by page', async () => {
     const imp = await addImport(db());
     const payout = await addPayout(db(), { importId: imp.id, settlementId: 'missing-1' });
-    const base = { importId: imp.id, kind: 'capture', paymentTransactionId: 'tx-1', accountId: 'acc-1', currency: 'EUR', amount: 500, settlementId: 'missing-1' };
+    const base = {
+      importId: imp.id,
+      kind: 'capture',
+      paymentTransactionId: 'tx-1',
+      accountId: 'acc-1',
+      currency: 'EUR',
+      amount: 500,
+      settlementId: 'missing-1',
+    };
     await db()
       .insert(settlementMissing)
       .values([
         { ...base, operationId: 'op-b', occurredAt: day('2026-03-05') },
         { ...base, operationId: 'op-a', occurredAt: day('2026-03-05') },
-        { ...base, operationId: 'op-c', occurredAt: day('2026-03-02'), paymentTransactionId: 'tx-unknown', resolvedAt: new Date(), resolutionNote: 'paid out late' },
+        {
+          ...base,
+          operationId: 'op-c',
+          occurredAt: day('2026-03-02'),
+          paymentTransactionId: 'tx-unknown',
+          resolvedAt: new Date(),
+          resolutionNote: 'paid out late',
+        },
         { ...base, operationId: 'op-other', occurredAt: day('2026-03-02'), settlementId: 'another-payout' },
       ]);
     const all = await listSettlementMissing(db(), payout, { limit: 10 });
@@ -223,7 +346,11 @@ describeEachDriver('one payout: verdict counts, lines and missing items', (db) =
     expect(all.rows.map((r) => r.transactionKnown)).toEqual([false, true, true]);
     const first = await listSettlementMissing(db(), payout, { limit: 2 });
     expect(first.rows.map((r) => r.operationId)).toEqual(['op-c', 'op-a']);
-    expect((await listSettlementMissing(db(), payout, { limit: 2, cursor: first.nextCursor! })).rows.map((r) => r.operationId)).toEqual(['op-b']);
+    expect(
+      (await listSettlementMissing(db(), payout, { limit: 2, cursor: first.nextCursor! })).rows.map(
+        (r) => r.operationId,
+      ),
+    ).toEqual(['op-b']);
     expect(await countSettlementMissing(db(), payout)).toBe(3);
   });
 });
@@ -237,10 +364,45 @@ describeEachDriver('overview charts', (db) => {
 
   it('sum payouts per day and currency, match rates per day, and fee shares per merchant with names', async () => {
     const imp = await addImport(db());
-    await addPayout(db(), { importId: imp.id, settlementId: 'o-eur-1', currency: 'EUR', periodEnd: day('2026-01-31'), net: 1000, lineCount: 10, matchedCount: 10 });
-    await addPayout(db(), { importId: imp.id, settlementId: 'o-sek-1', currency: 'SEK', periodEnd: day('2026-01-31', '18:00:00'), net: 5000, lineCount: 10, matchedCount: 5, openCount: 4, missingCount: 1 });
-    await addPayout(db(), { importId: imp.id, settlementId: 'o-eur-2', currency: 'EUR', periodEnd: day('2026-02-28'), net: 2000, lineCount: 20, matchedCount: 19, openCount: 1 });
-    await addPayout(db(), { importId: imp.id, settlementId: 'o-eur-3', currency: 'EUR', periodEnd: day('2026-02-28', '20:00:00'), net: -50, lineCount: 5, matchedCount: 5 });
+    await addPayout(db(), {
+      importId: imp.id,
+      settlementId: 'o-eur-1',
+      currency: 'EUR',
+      periodEnd: day('2026-01-31'),
+      net: 1000,
+      lineCount: 10,
+      matchedCount: 10,
+    });
+    await addPayout(db(), {
+      importId: imp.id,
+      settlementId: 'o-sek-1',
+      currency: 'SEK',
+      periodEnd: day('2026-01-31', '18:00:00'),
+      net: 5000,
+      lineCount: 10,
+      matchedCount: 5,
+      openCount: 4,
+      missingCount: 1,
+    });
+    await addPayout(db(), {
+      importId: imp.id,
+      settlementId: 'o-eur-2',
+      currency: 'EUR',
+      periodEnd: day('2026-02-28'),
+      net: 2000,
+      lineCount: 20,
+      matchedCount: 19,
+      openCount: 1,
+    });
+    await addPayout(db(), {
+      importId: imp.id,
+      settlementId: 'o-eur-3',
+      currency: 'EUR',
+      periodEnd: day('2026-02-28', '20:00:00'),
+      net: -50,
+      lineCount: 5,
+      matchedCount: 5,
+    });
 
     expect(await payoutsOverTime(db())).toEqual([
       { day: '2026-01-31', currency: 'EUR', net: 1000, payouts: 1 },
@@ -253,20 +415,78 @@ describeEachDriver('overview charts', (db) => {
       { day: '2026-02-28', lines: 25, matched: 24, open: 1 },
     ]);
 
-    await db().insert(merchantAccounts).values({ accountId: 'acc-named', accountReference: 'R1', accountName: 'CoolBrand', state: 'OPERATIONAL' });
+    await db()
+      .insert(merchantAccounts)
+      .values({ accountId: 'acc-named', accountReference: 'R1', accountName: 'CoolBrand', state: 'OPERATIONAL' });
     await db()
       .insert(settlementLines)
       .values([
-        line({ importId: imp.id, settlementId: 'o-eur-2', lineNo: 2, accountId: 'acc-named', amount: 10_000, feeAmount: 220, taxAmount: 55 }),
-        line({ importId: imp.id, settlementId: 'o-eur-2', lineNo: 3, accountId: 'acc-named', amount: 5_000, feeAmount: 160, taxAmount: 40 }),
-        line({ importId: imp.id, settlementId: 'o-eur-2', lineNo: 4, accountId: 'acc-named', type: 'RETURN', amount: 2_000, feeAmount: 0, taxAmount: 0 }),
-        line({ importId: imp.id, settlementId: 'o-eur-2', lineNo: 5, accountId: 'acc-named', type: 'FEE', amount: 0, feeAmount: 100, taxAmount: 25 }),
-        line({ importId: imp.id, settlementId: 'o-sek-1', lineNo: 6, accountId: 'acc-anon', currency: 'SEK', amount: 100_000, feeAmount: 1000, taxAmount: 250 }),
+        line({
+          importId: imp.id,
+          settlementId: 'o-eur-2',
+          lineNo: 2,
+          accountId: 'acc-named',
+          amount: 10_000,
+          feeAmount: 220,
+          taxAmount: 55,
+        }),
+        line({
+          importId: imp.id,
+          settlementId: 'o-eur-2',
+          lineNo: 3,
+          accountId: 'acc-named',
+          amount: 5_000,
+          feeAmount: 160,
+          taxAmount: 40,
+        }),
+        line({
+          importId: imp.id,
+          settlementId: 'o-eur-2',
+          lineNo: 4,
+          accountId: 'acc-named',
+          type: 'RETURN',
+          amount: 2_000,
+          feeAmount: 0,
+          taxAmount: 0,
+        }),
+        line({
+          importId: imp.id,
+          settlementId: 'o-eur-2',
+          lineNo: 5,
+          accountId: 'acc-named',
+          type: 'FEE',
+          amount: 0,
+          feeAmount: 100,
+          taxAmount: 25,
+        }),
+        line({
+          importId: imp.id,
+          settlementId: 'o-sek-1',
+          lineNo: 6,
+          accountId: 'acc-anon',
+          currency: 'SEK',
+          amount: 100_000,
+          feeAmount: 1000,
+          taxAmount: 250,
+        }),
         // Only adjustments: no captured volume, not shown.
-        line({ importId: imp.id, settlementId: 'o-eur-3', lineNo: 7, accountId: 'acc-none', type: 'DISCOUNT', amount: 0, feeAmount: 0, taxAmount: 0, discountAmount: 50 }),
+        line({
+          importId: imp.id,
+          settlementId: 'o-eur-3',
+          lineNo: 7,
+          accountId: 'acc-none',
+          type: 'DISCOUNT',
+          amount: 0,
+          feeAmount: 0,
+          taxAmount: 0,
+          discountAmount: 50,
+        }),
       ]);
     // The fingerprint changes with the payouts, not with lines written behind their back: touch one as reconciliation does.
-    await db().update(settlements).set({ reconciledAt: new Date(Date.now() + 1000) }).where(eq(settlements.settlementId, 'o-eur-2'));
+    await db()
+      .update(settlements)
+      .set({ reconciledAt: new Date(Date.now() + 1000) })
+      .where(eq(settlements.settlementId, 'o-eur-2'));
     expect(await feeShareByMerchant(db())).toEqual([
       { accountId: 'acc-anon', merchantName: null, currency: 'SEK', fees: 1250, captured: 100_000 },
       { accountId: 'acc-named', merchantName: 'CoolBrand', currency: 'EUR', fees: 600, captured: 15_000 },

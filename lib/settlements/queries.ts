@@ -1,7 +1,22 @@
 import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { merchantAccounts, paymentTransactions, settlementImports, settlementLines, settlementMissing, settlementQuarantine, settlementReissues, settlements, type SettlementImportRow, type SettlementReissueRow, type SettlementLineRow, type SettlementMissingRow, type SettlementQuarantineRow, type SettlementRow } from '@/db/schema';
+import {
+  merchantAccounts,
+  paymentTransactions,
+  settlementImports,
+  settlementLines,
+  settlementMissing,
+  settlementQuarantine,
+  settlementReissues,
+  settlements,
+  type SettlementImportRow,
+  type SettlementReissueRow,
+  type SettlementLineRow,
+  type SettlementMissingRow,
+  type SettlementQuarantineRow,
+  type SettlementRow,
+} from '@/db/schema';
 import { pageOf } from '@/lib/pagination';
 import { lineVerdicts, settledVerdicts, type LineVerdict } from './verdicts';
 
@@ -54,12 +69,16 @@ export type PayoutFilter = z.input<typeof payoutFilterSchema>;
 
 /** A payout with a re-issue awaiting review: it needs a look whatever its counts say. */
 // Spelt out: drizzle renders a column of the one table selected from without its table name, which inside this subquery would mean r's.
-const pendingReissueOf = (_s: typeof settlements) => sql<boolean>`EXISTS (SELECT 1 FROM ${settlementReissues} r WHERE r.settlement_id = "settlements"."settlement_id" AND r.status = 'pending')`;
+const pendingReissueOf = (_s: typeof settlements) =>
+  sql<boolean>`EXISTS (SELECT 1 FROM ${settlementReissues} r WHERE r.settlement_id = "settlements"."settlement_id" AND r.status = 'pending')`;
 
 export type PayoutListRow = SettlementRow & { reissuePending: boolean };
 
 /** The payouts list, newest period end first, keyset-paged on (period_end, settlement_id). */
-export async function listSettlements(db: Db, input: PayoutFilter): Promise<{ rows: PayoutListRow[]; nextCursor: string | null }> {
+export async function listSettlements(
+  db: Db,
+  input: PayoutFilter,
+): Promise<{ rows: PayoutListRow[]; nextCursor: string | null }> {
   const f = payoutFilterSchema.parse(input);
   const s = settlements;
   const where: SQL[] = [];
@@ -70,7 +89,10 @@ export async function listSettlements(db: Db, input: PayoutFilter): Promise<{ ro
   if (f.to) where.push(sql`${s.periodEnd} < ${`${f.to}T00:00:00Z`}::timestamptz + interval '1 day'`);
   const after = timeAndId.decode(f.cursor);
   // The index is (period_end DESC, settlement_id ASC): the same mixed order here.
-  if (after) where.push(sql`(${s.periodEnd} < ${after[0]}::timestamptz OR (${s.periodEnd} = ${after[0]}::timestamptz AND ${s.settlementId} > ${after[1]}))`);
+  if (after)
+    where.push(
+      sql`(${s.periodEnd} < ${after[0]}::timestamptz OR (${s.periodEnd} = ${after[0]}::timestamptz AND ${s.settlementId} > ${after[1]}))`,
+    );
   const rows = await db
     .select({ row: s, at: sql<string>`${s.periodEnd}::text`, reissuePending: pendingReissueOf(s) })
     .from(s)
@@ -78,12 +100,19 @@ export async function listSettlements(db: Db, input: PayoutFilter): Promise<{ ro
     .orderBy(desc(s.periodEnd), asc(s.settlementId))
     .limit(f.limit + 1);
   const page = pageOf(rows, f.limit, (last) => timeAndId.encode([last.at, last.row.settlementId]));
-  return { rows: page.rows.map((r) => ({ ...r.row, reissuePending: Boolean(r.reissuePending) })), nextCursor: page.nextCursor };
+  return {
+    rows: page.rows.map((r) => ({ ...r.row, reissuePending: Boolean(r.reissuePending) })),
+    nextCursor: page.nextCursor,
+  };
 }
 
 /** The currencies payouts exist in, for the filter. */
 export async function listPayoutCurrencies(db: Db): Promise<string[]> {
-  const rows = await db.selectDistinct({ currency: settlements.currency }).from(settlements).orderBy(asc(settlements.currency)).limit(100);
+  const rows = await db
+    .selectDistinct({ currency: settlements.currency })
+    .from(settlements)
+    .orderBy(asc(settlements.currency))
+    .limit(100);
   return rows.map((r) => r.currency);
 }
 
@@ -105,16 +134,33 @@ export type PayoutReissue = SettlementReissueRow & { newImport: ImportRef | null
 
 /** Every re-issue of the payout, newest first (a handful), with the files on both sides. */
 export async function listPayoutReissues(db: Db, settlementId: string, limit = 20): Promise<PayoutReissue[]> {
-  const rows = await db.select().from(settlementReissues).where(eq(settlementReissues.settlementId, settlementId)).orderBy(desc(settlementReissues.createdAt)).limit(limit);
-  const ids = [...new Set(rows.flatMap((r) => [r.importId, r.replacesImportId]).filter((id): id is string => id !== null))];
+  const rows = await db
+    .select()
+    .from(settlementReissues)
+    .where(eq(settlementReissues.settlementId, settlementId))
+    .orderBy(desc(settlementReissues.createdAt))
+    .limit(limit);
+  const ids = [
+    ...new Set(rows.flatMap((r) => [r.importId, r.replacesImportId]).filter((id): id is string => id !== null)),
+  ];
   const imports = ids.length
     ? await db
-        .select({ id: settlementImports.id, fileName: settlementImports.fileName, source: settlementImports.source, uploadedByEmail: settlementImports.uploadedByEmail, createdAt: settlementImports.createdAt })
+        .select({
+          id: settlementImports.id,
+          fileName: settlementImports.fileName,
+          source: settlementImports.source,
+          uploadedByEmail: settlementImports.uploadedByEmail,
+          createdAt: settlementImports.createdAt,
+        })
         .from(settlementImports)
         .where(inArray(settlementImports.id, ids))
     : [];
   const byId = new Map(imports.map((i) => [i.id, i]));
-  return rows.map((r) => ({ ...r, newImport: byId.get(r.importId) ?? null, replacedImport: r.replacesImportId ? (byId.get(r.replacesImportId) ?? null) : null }));
+  return rows.map((r) => ({
+    ...r,
+    newImport: byId.get(r.importId) ?? null,
+    replacedImport: r.replacesImportId ? (byId.get(r.replacesImportId) ?? null) : null,
+  }));
 }
 
 /** The settlement id a quarantined line names (its header may spell the column in any case), '' when none. */
@@ -125,12 +171,22 @@ const quarantinedSettlementId = sql<string>`coalesce((SELECT trim(e.value) FROM 
  * order: those naming it, and those naming none of the file's payouts (an empty or unreadable
  * settlement id, or cells shifted by a stray comma), as lib/settlements/reconcile.ts counts them.
  */
-export async function listReissueQuarantine(db: Db, importId: string, settlementId: string, limit = 50): Promise<SettlementQuarantineRow[]> {
+export async function listReissueQuarantine(
+  db: Db,
+  importId: string,
+  settlementId: string,
+  limit = 50,
+): Promise<SettlementQuarantineRow[]> {
   const ofFile = sql`SELECT settlement_id FROM ${settlements} WHERE import_id = ${importId} UNION SELECT settlement_id FROM ${settlementReissues} WHERE import_id = ${importId}`;
   return db
     .select()
     .from(settlementQuarantine)
-    .where(and(eq(settlementQuarantine.importId, importId), sql`(${quarantinedSettlementId} = ${settlementId} OR ${quarantinedSettlementId} NOT IN (${ofFile}))`))
+    .where(
+      and(
+        eq(settlementQuarantine.importId, importId),
+        sql`(${quarantinedSettlementId} = ${settlementId} OR ${quarantinedSettlementId} NOT IN (${ofFile}))`,
+      ),
+    )
     .orderBy(asc(settlementQuarantine.lineNo))
     .limit(limit);
 }
@@ -146,7 +202,10 @@ export const importFilterSchema = z.object({
 });
 
 /** The import history, newest first, keyset-paged on (created_at, id), with the payouts each brought in. */
-export async function listSettlementImports(db: Db, input: z.input<typeof importFilterSchema>): Promise<{ rows: ImportListRow[]; nextCursor: string | null }> {
+export async function listSettlementImports(
+  db: Db,
+  input: z.input<typeof importFilterSchema>,
+): Promise<{ rows: ImportListRow[]; nextCursor: string | null }> {
   const f = importFilterSchema.parse(input);
   const i = settlementImports;
   const after = timeAndId.decode(f.cursor);
@@ -161,7 +220,10 @@ export async function listSettlementImports(db: Db, input: z.input<typeof import
     db,
     page.rows.map((r) => r.row.id),
   );
-  return { rows: page.rows.map((r) => ({ ...r.row, settlementIds: ids.get(r.row.id) ?? [] })), nextCursor: page.nextCursor };
+  return {
+    rows: page.rows.map((r) => ({ ...r.row, settlementIds: ids.get(r.row.id) ?? [] })),
+    nextCursor: page.nextCursor,
+  };
 }
 
 async function settlementIdsByImport(db: Db, importIds: string[]): Promise<Map<string, string[]>> {
@@ -182,7 +244,11 @@ export async function getSettlementImport(db: Db, importId: string): Promise<Set
 }
 
 /** An import's quarantined lines in file order, a page at a time (keyset on the line number). */
-export async function listQuarantine(db: Db, importId: string, options: { after?: number; limit?: number } = {}): Promise<{ rows: SettlementQuarantineRow[]; nextAfter: number | null }> {
+export async function listQuarantine(
+  db: Db,
+  importId: string,
+  options: { after?: number; limit?: number } = {},
+): Promise<{ rows: SettlementQuarantineRow[]; nextAfter: number | null }> {
   const limit = options.limit ?? 100;
   const rows = await db
     .select()
@@ -213,10 +279,12 @@ export async function listActiveImports(db: Db, limit = 20): Promise<SettlementI
 /** A verdict to filter lines by, or `open`: needs attention and not resolved yet. */
 export const lineFilters = [...lineVerdicts, 'open'] as const;
 export type LineFilter = LineVerdict | 'open';
-export const isLineFilter = (value: string | undefined): value is LineFilter => (lineFilters as readonly string[]).includes(value ?? '');
+export const isLineFilter = (value: string | undefined): value is LineFilter =>
+  (lineFilters as readonly string[]).includes(value ?? '');
 
 type PayoutRef = Pick<SettlementRow, 'settlementId' | 'importId'>;
-const linesOf = (p: PayoutRef) => and(eq(settlementLines.importId, p.importId), eq(settlementLines.settlementId, p.settlementId));
+const linesOf = (p: PayoutRef) =>
+  and(eq(settlementLines.importId, p.importId), eq(settlementLines.settlementId, p.settlementId));
 
 type VerdictCounts = { byVerdict: Partial<Record<LineVerdict, number>>; open: number };
 const settledSplitMemo = new Map<string, Partial<Record<LineVerdict, number>>>();
@@ -239,7 +307,9 @@ export async function countLineVerdicts(db: Db, payout: PayoutRef & { reconciled
     .from(l)
     .where(and(linesOf(payout), sql`${l.verdict} not in (${settledSql})`))
     .groupBy(l.verdict);
-  const key = payout.reconciledAt ? `${payout.settlementId}|${payout.importId}|${payout.reconciledAt.toISOString()}` : null;
+  const key = payout.reconciledAt
+    ? `${payout.settlementId}|${payout.importId}|${payout.reconciledAt.toISOString()}`
+    : null;
   let settled = key ? settledSplitMemo.get(key) : undefined;
   if (!settled) {
     const rows = await db
@@ -271,7 +341,11 @@ export const lineListSchema = z.object({
 });
 
 /** A payout's lines in file order, keyset-paged on the line number, each saying whether its transaction is known here. */
-export async function listSettlementLines(db: Db, payout: PayoutRef, input: z.input<typeof lineListSchema>): Promise<{ rows: LineListRow[]; nextCursor: string | null }> {
+export async function listSettlementLines(
+  db: Db,
+  payout: PayoutRef,
+  input: z.input<typeof lineListSchema>,
+): Promise<{ rows: LineListRow[]; nextCursor: string | null }> {
   const f = lineListSchema.parse(input);
   const l = settlementLines;
   const where: SQL[] = [linesOf(payout)!];
@@ -287,13 +361,20 @@ export async function listSettlementLines(db: Db, payout: PayoutRef, input: z.in
     .orderBy(asc(l.lineNo))
     .limit(f.limit + 1);
   const page = pageOf(rows, f.limit, (last) => lineCursor.encode([last.line.lineNo]));
-  return { rows: page.rows.map((r) => ({ ...r.line, transactionKnown: r.known !== null })), nextCursor: page.nextCursor };
+  return {
+    rows: page.rows.map((r) => ({ ...r.line, transactionKnown: r.known !== null })),
+    nextCursor: page.nextCursor,
+  };
 }
 
 export type MissingListRow = SettlementMissingRow & { transactionKnown: boolean };
 
 /** Captures and refunds this payout was expected to settle and does not, oldest first, keyset-paged on (occurred_at, operation_id). */
-export async function listSettlementMissing(db: Db, payout: PayoutRef, input: { cursor?: string; limit?: number } = {}): Promise<{ rows: MissingListRow[]; nextCursor: string | null }> {
+export async function listSettlementMissing(
+  db: Db,
+  payout: PayoutRef,
+  input: { cursor?: string; limit?: number } = {},
+): Promise<{ rows: MissingListRow[]; nextCursor: string | null }> {
   const limit = z.number().int().min(1).max(1000).default(50).parse(input.limit);
   const m = settlementMissing;
   const where: SQL[] = [eq(m.importId, payout.importId), eq(m.settlementId, payout.settlementId)];
@@ -307,7 +388,10 @@ export async function listSettlementMissing(db: Db, payout: PayoutRef, input: { 
     .orderBy(asc(m.occurredAt), asc(m.operationId))
     .limit(limit + 1);
   const page = pageOf(rows, limit, (last) => timeAndId.encode([last.at, last.row.operationId]));
-  return { rows: page.rows.map((r) => ({ ...r.row, transactionKnown: r.known !== null })), nextCursor: page.nextCursor };
+  return {
+    rows: page.rows.map((r) => ({ ...r.row, transactionKnown: r.known !== null })),
+    nextCursor: page.nextCursor,
+  };
 }
 
 /** How many missing items the payout has in all (resolved ones included). */
@@ -315,7 +399,9 @@ export async function countSettlementMissing(db: Db, payout: PayoutRef): Promise
   const [row] = await db
     .select({ count: sql<number>`count(*)`.mapWith(Number) })
     .from(settlementMissing)
-    .where(and(eq(settlementMissing.importId, payout.importId), eq(settlementMissing.settlementId, payout.settlementId)));
+    .where(
+      and(eq(settlementMissing.importId, payout.importId), eq(settlementMissing.settlementId, payout.settlementId)),
+    );
   return row?.count ?? 0;
 }
 
@@ -329,7 +415,12 @@ export type PayoutPoint = { day: string; currency: string; net: number; payouts:
 export async function payoutsOverTime(db: Db, limit = 365): Promise<PayoutPoint[]> {
   const dayOf = sql<string>`to_char(${settlements.periodEnd} at time zone 'UTC', 'YYYY-MM-DD')`;
   const rows = await db
-    .select({ day: dayOf, currency: settlements.currency, net: sql<number>`sum(${settlements.net})`.mapWith(Number), payouts: sql<number>`count(*)`.mapWith(Number) })
+    .select({
+      day: dayOf,
+      currency: settlements.currency,
+      net: sql<number>`sum(${settlements.net})`.mapWith(Number),
+      payouts: sql<number>`count(*)`.mapWith(Number),
+    })
     .from(settlements)
     .groupBy(dayOf, settlements.currency)
     .orderBy(desc(dayOf), desc(settlements.currency))
@@ -356,12 +447,22 @@ export async function matchRateOverTime(db: Db, limit = 90): Promise<MatchRatePo
   return rows.reverse();
 }
 
-export type FeeShareRow = { accountId: string; merchantName: string | null; currency: string; fees: number; captured: number };
+export type FeeShareRow = {
+  accountId: string;
+  merchantName: string | null;
+  currency: string;
+  fees: number;
+  captured: number;
+};
 
 /** What changes whenever any payout is (re)imported or reconciled; cheap (one row per payout). */
 async function payoutsFingerprint(db: Db): Promise<string> {
   const [row] = await db
-    .select({ n: sql<number>`count(*)`.mapWith(Number), at: sql<string | null>`max(${settlements.reconciledAt})::text`, lines: sql<string | null>`sum(${settlements.lineCount})::text` })
+    .select({
+      n: sql<number>`count(*)`.mapWith(Number),
+      at: sql<string | null>`max(${settlements.reconciledAt})::text`,
+      lines: sql<string | null>`sum(${settlements.lineCount})::text`,
+    })
     .from(settlements);
   return `${row?.n ?? 0}|${row?.at ?? ''}|${row?.lines ?? ''}`;
 }
@@ -374,7 +475,10 @@ const feeShareMemo = new WeakMap<Db, { key: string; rows: FeeShareRow[] }>();
  * most volume. Scanning lines is the one costly read of the Overview, so its result is kept
  * until a payout changes (the fingerprint is one small aggregate).
  */
-export async function feeShareByMerchant(db: Db, options: { payouts?: number; limit?: number } = {}): Promise<FeeShareRow[]> {
+export async function feeShareByMerchant(
+  db: Db,
+  options: { payouts?: number; limit?: number } = {},
+): Promise<FeeShareRow[]> {
   const payouts = options.payouts ?? 24;
   const limit = options.limit ?? 10;
   const key = `${await payoutsFingerprint(db)}|${payouts}|${limit}`;

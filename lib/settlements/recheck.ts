@@ -22,7 +22,12 @@ export const RECHECK_DELAY_SECONDS = 5;
 export async function importsAffectedBy(db: Db, operations: readonly LearntOperation[]): Promise<string[]> {
   if (!operations.length) return [];
   const ops = JSON.stringify(
-    operations.map((o) => ({ payment_transaction_id: o.paymentTransactionId, account_id: o.accountId, currency: o.currency, occurred_at: o.occurredAt.toISOString() })),
+    operations.map((o) => ({
+      payment_transaction_id: o.paymentTransactionId,
+      account_id: o.accountId,
+      currency: o.currency,
+      occurred_at: o.occurredAt.toISOString(),
+    })),
   );
   const rows = rowsOf<{ import_id: string }>(
     await db.execute(sql`
@@ -58,9 +63,13 @@ export async function importsAffectedBy(db: Db, operations: readonly LearntOpera
 export async function queueRecheckFor(db: Db, operations: readonly LearntOperation[]): Promise<string[]> {
   const importIds = await importsAffectedBy(db, operations);
   for (const importId of importIds) {
-    void enqueue(queues.settlementRecheck, { importId }, { startAfter: RECHECK_DELAY_SECONDS }).catch((error: Error) => {
-      console.warn(`settlement import ${importId} needs a re-check (a capture or refund was learnt late), not queued now (${error.message}); re-run its reconciliation from the payout page`);
-    });
+    void enqueue(queues.settlementRecheck, { importId }, { startAfter: RECHECK_DELAY_SECONDS }).catch(
+      (error: Error) => {
+        console.warn(
+          `settlement import ${importId} needs a re-check (a capture or refund was learnt late), not queued now (${error.message}); re-run its reconciliation from the payout page`,
+        );
+      },
+    );
   }
   return importIds;
 }
@@ -87,7 +96,8 @@ export async function importsSettledBy(db: Db, importId: string): Promise<string
 export async function recheckImportsSettledBy(db: Db, importId: string): Promise<string[]> {
   try {
     const importIds = await importsSettledBy(db, importId);
-    for (const id of importIds) await recheckImport(db, id, 'a later settlement file settles what it listed as missing');
+    for (const id of importIds)
+      await recheckImport(db, id, 'a later settlement file settles what it listed as missing');
     return importIds;
   } catch (error) {
     console.error(`settlement import ${importId}: re-checking the imports it settles failed`, error);
@@ -118,12 +128,17 @@ export async function importsWithNowKnownLines(db: Db): Promise<string[]> {
 /** The scheduled sweep (with each settlement fetch): re-checks what importsWithNowKnownLines finds. */
 export async function sweepNowKnownLines(db: Db): Promise<string[]> {
   const importIds = await importsWithNowKnownLines(db);
-  for (const id of importIds) await recheckImport(db, id, 'the scheduled sweep found a capture or refund learnt after reconciliation');
+  for (const id of importIds)
+    await recheckImport(db, id, 'the scheduled sweep found a capture or refund learnt after reconciliation');
   return importIds;
 }
 
 /** The job: re-reconciles an import (unless a newer file has replaced all its payouts) and audits it as the system's. */
-export async function recheckImport(db: Db, importId: string, trigger = 'a capture or refund learnt after reconciliation'): Promise<void> {
+export async function recheckImport(
+  db: Db,
+  importId: string,
+  trigger = 'a capture or refund learnt after reconciliation',
+): Promise<void> {
   const before = await getSettlementsOfImport(db, importId);
   if (!before.length) return;
   await reconcileImport(db, importId);
@@ -133,6 +148,11 @@ export async function recheckImport(db: Db, importId: string, trigger = 'a captu
     actor: 'system',
     action: 'settlements.reconcile',
     target: { type: 'settlement_import', id: importId },
-    details: { trigger, settlement_ids: after.map((s) => s.settlementId), open_before: open(before), open_after: open(after) },
+    details: {
+      trigger,
+      settlement_ids: after.map((s) => s.settlementId),
+      open_before: open(before),
+      open_after: open(after),
+    },
   });
 }

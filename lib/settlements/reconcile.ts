@@ -27,7 +27,6 @@ import type { PayoutTotals } from './parse';
  *   of any payout's current version settles (a held or kept-out re-issue's lines settle nothing).
  */
 
-
 /**
  * Runs one of the big statements. For tuning bench:settlements: SETTLEMENT_IMPORT_TIMING=1
  * prints its time, SETTLEMENT_IMPORT_EXPLAIN=1 its plan as run (EXPLAIN ANALYZE also runs it).
@@ -44,12 +43,14 @@ async function read<T>(tx: Db, what: string, query: SQL): Promise<T[]> {
 async function step(tx: Db, what: string, query: SQL, explainable = true): Promise<void> {
   if (process.env.SETTLEMENT_IMPORT_EXPLAIN && explainable) {
     console.error(`  ${what}:`);
-    for (const r of rowsOf<Record<string, string>>(await tx.execute(sql`EXPLAIN (ANALYZE, BUFFERS) ${query}`))) console.error(`    ${Object.values(r)[0]}`);
+    for (const r of rowsOf<Record<string, string>>(await tx.execute(sql`EXPLAIN (ANALYZE, BUFFERS) ${query}`)))
+      console.error(`    ${Object.values(r)[0]}`);
     return;
   }
   const started = performance.now();
   await tx.execute(query);
-  if (process.env.SETTLEMENT_IMPORT_TIMING) console.error(`  ${what}: ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  if (process.env.SETTLEMENT_IMPORT_TIMING)
+    console.error(`  ${what}: ${((performance.now() - started) / 1000).toFixed(2)} s`);
 }
 
 /**
@@ -61,7 +62,9 @@ const scaledProduct = (a: SQL, b: SQL) =>
 
 /** What makes two lines the same: what they settle, or for an adjustment its transaction, time and amounts. */
 const dupKey = (t: string) =>
-  sql.raw(`coalesce(${t}.operation_id, ${t}.payment_transaction_id || '|' || ${t}.captured_at::text || '|' || ${t}.amount || '|' || ${t}.discount_amount || '|' || ${t}.penalty_amount)`);
+  sql.raw(
+    `coalesce(${t}.operation_id, ${t}.payment_transaction_id || '|' || ${t}.captured_at::text || '|' || ${t}.amount || '|' || ${t}.discount_amount || '|' || ${t}.penalty_amount)`,
+  );
 
 /** How far apart two payouts can settle the same capture and still be looked at together. */
 const NEARBY = sql`interval '90 days'`;
@@ -88,7 +91,13 @@ function nearbyPayouts(importId: string, span: { lo: string; hi: string }, creat
  * (the hash index on operation_id; adjustments, which settle no operation, by a scan only when
  * one is flagged), and each flagged line is compared with its key's first line.
  */
-function judged(importId: string, importCreatedAt: Date, reissued: string[], span: { lo: string; hi: string }, anyNearby: boolean): SQL {
+function judged(
+  importId: string,
+  importCreatedAt: Date,
+  reissued: string[],
+  span: { lo: string; hi: string },
+  anyNearby: boolean,
+): SQL {
   const ours = sql`o.rate_fixed IS NOT NULL`;
   const fixed = sql`CASE WHEN ${ours} THEN o.rate_fixed ELSE coalesce(src.rate_fixed, 0) END`;
   const variable = sql`CASE WHEN ${ours} THEN coalesce(o.rate_variable, 0) ELSE coalesce(src.rate_variable, 0) END`;
@@ -124,7 +133,14 @@ function judged(importId: string, importCreatedAt: Date, reissued: string[], spa
       WHERE (p.import_id, p.settlement_id) IN (${nearbyPayouts(importId, span, importCreatedAt)})
         AND p.operation_id IS NOT NULL
         -- Lines of payouts this import re-issues are being replaced, not repeated.
-        AND p.settlement_id NOT IN (${reissued.length ? sql.join(reissued.map((id) => sql`${id}`), sql`, `) : sql`NULL`})
+        AND p.settlement_id NOT IN (${
+          reissued.length
+            ? sql.join(
+                reissued.map((id) => sql`${id}`),
+                sql`, `,
+              )
+            : sql`NULL`
+        })
     ),
     fees AS (
       SELECT src.line_no, src.type, src.currency, src.amount, src.fee_amount, src.tax_amount, src.payment_transaction_id,
@@ -215,7 +231,9 @@ async function bulkSettings(tx: Db): Promise<void> {
  * Resolutions stay with their lines. One transaction: readers see before or after, never half.
  */
 export async function reconcileImport(db: Db, importId: string, options: ReconcileOptions = {}): Promise<void> {
-  const [imported] = rowsOf<{ created_at: string | Date }>(await db.execute(sql`SELECT created_at FROM settlement_imports WHERE id = ${importId}`));
+  const [imported] = rowsOf<{ created_at: string | Date }>(
+    await db.execute(sql`SELECT created_at FROM settlement_imports WHERE id = ${importId}`),
+  );
   if (!imported) throw new Error(`settlement import ${importId} not found`);
   const createdAt = new Date(imported.created_at);
   // A million new lines leave the planner's statistics of settlement_lines stale (it would
@@ -245,7 +263,10 @@ export async function reconcileImport(db: Db, importId: string, options: Reconci
       // No other payout within 90 days (a first import, or none near it): no earlier line can
       // repeat one of this file's, and the read of the earlier lines (a scan of every import's
       // lines: the planner cannot tell how few the pairs pick) is left out.
-      const anyNearby = rowsOf(await tx.execute(sql`SELECT 1 FROM (${nearbyPayouts(importId, spanOf(allTotals), createdAt)}) n LIMIT 1`)).length > 0;
+      const anyNearby =
+        rowsOf(
+          await tx.execute(sql`SELECT 1 FROM (${nearbyPayouts(importId, spanOf(allTotals), createdAt)}) n LIMIT 1`),
+        ).length > 0;
       return read<Change>(tx, 'verdicts', judged(importId, createdAt, settlementIds, spanOf(allTotals), anyNearby));
     }),
     readOnly(db, 'unsettled', (tx) => unsettledOf(tx, importId, totals)),
@@ -266,15 +287,22 @@ export async function reconcileImport(db: Db, importId: string, options: Reconci
         INSERT INTO settlement_changes VALUES ${sql.join(
           changes
             .slice(i, i + 5000)
-            .map((c) => sql`(${c.line_no}, ${c.verdict}, ${c.expected_amount}::bigint, ${c.expected_currency}, ${c.expected_fee}::bigint, ${c.expected_tax}::bigint)`),
+            .map(
+              (c) =>
+                sql`(${c.line_no}, ${c.verdict}, ${c.expected_amount}::bigint, ${c.expected_currency}, ${c.expected_fee}::bigint, ${c.expected_tax}::bigint)`,
+            ),
           sql`, `,
         )}`);
     }
-    await step(tx, 'verdict updates', sql`
+    await step(
+      tx,
+      'verdict updates',
+      sql`
       UPDATE settlement_lines l
       SET verdict = c.verdict, expected_amount = c.expected_amount, expected_currency = c.expected_currency, expected_fee = c.expected_fee, expected_tax = c.expected_tax
       FROM settlement_changes c
-      WHERE l.import_id = ${importId} AND l.line_no = c.line_no`);
+      WHERE l.import_id = ${importId} AND l.line_no = c.line_no`,
+    );
     await afterLines(tx, importId, unsettled, spanOf(totals));
   });
 }
@@ -290,7 +318,13 @@ export type ReconcileOptions = {
   accept?: { settlementId: string; decide: (tx: Db) => Promise<void> };
 };
 
-type ReissueRecord = { settlementId: string; replacesImportId: string; status: 'pending' | 'applied' | 'accepted' | 'held'; quarantined: number; totals: PayoutTotals };
+type ReissueRecord = {
+  settlementId: string;
+  replacesImportId: string;
+  status: 'pending' | 'applied' | 'accepted' | 'held';
+  quarantined: number;
+  totals: PayoutTotals;
+};
 
 /**
  * Which of the import's payouts another import brought in first, and what becomes of each: a
@@ -298,10 +332,18 @@ type ReissueRecord = { settlementId: string; replacesImportId: string; status: '
  * out of the payout), one whose every line was read is applied (`applied`), and a re-issue
  * already held, kept out or replaced by a newer one stays held on a re-run.
  */
-async function reissuesOf(db: Db, importId: string, totals: PayoutTotals[], accept: ReconcileOptions['accept']): Promise<{ held: Set<string>; records: ReissueRecord[] }> {
+async function reissuesOf(
+  db: Db,
+  importId: string,
+  totals: PayoutTotals[],
+  accept: ReconcileOptions['accept'],
+): Promise<{ held: Set<string>; records: ReissueRecord[] }> {
   const held = new Set<string>();
   if (!totals.length) return { held, records: [] };
-  const ids = sql.join(totals.map((t) => sql`${t.settlementId}`), sql`, `);
+  const ids = sql.join(
+    totals.map((t) => sql`${t.settlementId}`),
+    sql`, `,
+  );
   const current = rowsOf<{ settlement_id: string; import_id: string; status: string | null }>(
     await db.execute(sql`
       SELECT s.settlement_id, s.import_id::text AS import_id, r.status
@@ -330,7 +372,13 @@ async function reissuesOf(db: Db, importId: string, totals: PayoutTotals[], acce
     else if (row.status === null) status = q > 0 ? 'pending' : 'applied';
     else status = 'held'; // pending, rejected or superseded: stays so; accepted/applied ones are current
     if (status === 'pending' || status === 'held') held.add(row.settlement_id);
-    records.push({ settlementId: row.settlement_id, replacesImportId: row.import_id, status, quarantined: q, totals: t });
+    records.push({
+      settlementId: row.settlement_id,
+      replacesImportId: row.import_id,
+      status,
+      quarantined: q,
+      totals: t,
+    });
   }
   return { held, records };
 }
@@ -360,7 +408,9 @@ async function recordReissues(tx: Db, importId: string, records: ReissueRecord[]
     const totals = JSON.stringify(versionTotals(r.totals));
     if (r.status === 'held' || r.status === 'accepted') {
       // Known already: its figures follow the lines (a re-run); the status is decided elsewhere.
-      await tx.execute(sql`UPDATE settlement_reissues SET totals = ${totals}::jsonb, quarantined_lines = ${r.quarantined} WHERE settlement_id = ${r.settlementId} AND import_id = ${importId}`);
+      await tx.execute(
+        sql`UPDATE settlement_reissues SET totals = ${totals}::jsonb, quarantined_lines = ${r.quarantined} WHERE settlement_id = ${r.settlementId} AND import_id = ${importId}`,
+      );
       continue;
     }
     await tx.execute(sql`
@@ -381,14 +431,36 @@ async function recordReissues(tx: Db, importId: string, records: ReissueRecord[]
         actor: 'system',
         action: 'settlements.apply_reissue',
         target: { type: 'settlement', id: r.settlementId },
-        details: { settlementId: r.settlementId, importId, replacesImportId: r.replacesImportId, quarantinedLines: 0, rule: 'every line of the re-issue was read: applied without review', newTotals: versionTotals(r.totals) },
+        details: {
+          settlementId: r.settlementId,
+          importId,
+          replacesImportId: r.replacesImportId,
+          quarantinedLines: 0,
+          rule: 'every line of the re-issue was read: applied without review',
+          newTotals: versionTotals(r.totals),
+        },
       });
     }
   }
 }
 
-type Change = { line_no: number; verdict: string; expected_amount: string | null; expected_currency: string | null; expected_fee: string | null; expected_tax: string | null };
-type Unsettled = { operation_id: string; kind: string; payment_transaction_id: string; account_id: string; currency: string; amount: string; occurred_at: string };
+type Change = {
+  line_no: number;
+  verdict: string;
+  expected_amount: string | null;
+  expected_currency: string | null;
+  expected_fee: string | null;
+  expected_tax: string | null;
+};
+type Unsettled = {
+  operation_id: string;
+  kind: string;
+  payment_transaction_id: string;
+  account_id: string;
+  currency: string;
+  amount: string;
+  occurred_at: string;
+};
 
 async function readOnly<T>(db: Db, what: string, read: (tx: Db) => Promise<T>): Promise<T> {
   const started = performance.now();
@@ -396,7 +468,8 @@ async function readOnly<T>(db: Db, what: string, read: (tx: Db) => Promise<T>): 
     await bulkSettings(tx);
     return read(tx);
   });
-  if (process.env.SETTLEMENT_IMPORT_TIMING) console.error(`  ${what}: ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  if (process.env.SETTLEMENT_IMPORT_TIMING)
+    console.error(`  ${what}: ${((performance.now() - started) / 1000).toFixed(2)} s`);
   return result;
 }
 
@@ -409,7 +482,9 @@ async function readOnly<T>(db: Db, what: string, read: (tx: Db) => Promise<T>): 
 function spanOf(totals: PayoutTotals[]): { lo: string; hi: string } {
   const starts = totals.map((t) => new Date(t.periodStart).getTime());
   const ends = totals.map((t) => new Date(t.periodEnd).getTime());
-  return totals.length ? { lo: new Date(Math.min(...starts)).toISOString(), hi: new Date(Math.max(...ends)).toISOString() } : { lo: new Date(0).toISOString(), hi: new Date(0).toISOString() };
+  return totals.length
+    ? { lo: new Date(Math.min(...starts)).toISOString(), hi: new Date(Math.max(...ends)).toISOString() }
+    : { lo: new Date(0).toISOString(), hi: new Date(0).toISOString() };
 }
 
 async function unsettledOf(tx: Db, importId: string, totals: PayoutTotals[]): Promise<Unsettled[]> {
@@ -424,7 +499,10 @@ async function unsettledOf(tx: Db, importId: string, totals: PayoutTotals[]): Pr
       SELECT o.operation_id, o.kind, o.payment_transaction_id, o.account_id, o.currency, o.amount::text AS amount, o.occurred_at::text AS occurred_at
       FROM payment_operations o
       WHERE o.occurred_at BETWEEN ${lo}::timestamptz AND ${hi}::timestamptz
-        AND o.currency IN (${sql.join(currencies.map((c) => sql`${c}`), sql`, `)})
+        AND o.currency IN (${sql.join(
+          currencies.map((c) => sql`${c}`),
+          sql`, `,
+        )})
         AND o.account_id IN (SELECT jsonb_array_elements_text(account_ids) FROM settlement_imports WHERE id = ${importId})
         AND NOT EXISTS (
           SELECT 1 FROM settlement_lines m
@@ -434,7 +512,11 @@ async function unsettledOf(tx: Db, importId: string, totals: PayoutTotals[]): Pr
 
 /** Each payout's totals and period (its first to last line), by one pass over the import's lines (a re-run; the import job has the parser's). */
 async function payoutTotalsOf(db: Db, importId: string): Promise<PayoutTotals[]> {
-  type Row = Record<'settlement_id' | 'currency' | 'period_start' | 'period_end', string> & Record<'line_count' | 'gross_sales' | 'refunds' | 'fees' | 'tax' | 'discounts' | 'penalties' | 'disputes' | 'net', string | number>;
+  type Row = Record<'settlement_id' | 'currency' | 'period_start' | 'period_end', string> &
+    Record<
+      'line_count' | 'gross_sales' | 'refunds' | 'fees' | 'tax' | 'discounts' | 'penalties' | 'disputes' | 'net',
+      string | number
+    >;
   const rows = rowsOf<Row>(
     await db.execute(sql`
       SELECT l.settlement_id, mode() WITHIN GROUP (ORDER BY l.currency) AS currency,
@@ -498,8 +580,12 @@ async function supersede(tx: Db, importId: string): Promise<void> {
     FROM settlement_lines o JOIN (${earlier}) e ON o.import_id = e.import_id AND o.settlement_id = e.settlement_id
     WHERE o.resolved_at IS NOT NULL AND o.operation_id IS NOT NULL
       AND n.import_id = ${importId} AND n.operation_id = o.operation_id AND n.type = o.type AND n.resolved_at IS NULL`);
-  await step(tx, 'supersede', sql`
-    DELETE FROM settlement_lines l USING (${earlier}) e WHERE l.import_id = e.import_id AND l.settlement_id = e.settlement_id`);
+  await step(
+    tx,
+    'supersede',
+    sql`
+    DELETE FROM settlement_lines l USING (${earlier}) e WHERE l.import_id = e.import_id AND l.settlement_id = e.settlement_id`,
+  );
   await tx.execute(sql`
     UPDATE settlement_imports i SET status = 'superseded', updated_at = now()
     WHERE i.id IN (SELECT import_id FROM (${earlier}) e) AND i.status = 'done'
@@ -507,9 +593,17 @@ async function supersede(tx: Db, importId: string): Promise<void> {
 }
 
 /** The payouts of the import with their match counts, the captures/refunds missing from them, and their open counts. */
-async function afterLines(tx: Db, importId: string, unsettled: Unsettled[], span: { lo: string; hi: string }): Promise<void> {
+async function afterLines(
+  tx: Db,
+  importId: string,
+  unsettled: Unsettled[],
+  span: { lo: string; hi: string },
+): Promise<void> {
   const attention = sql`l.verdict NOT IN ('matched', 'adjustment')`;
-  await step(tx, 'payouts', sql`
+  await step(
+    tx,
+    'payouts',
+    sql`
     INSERT INTO settlements AS s (settlement_id, import_id, currency, period_start, period_end, line_count, gross_sales, refunds, fees, tax, discounts, penalties, disputes, net, matched_count, open_count, missing_count, reconciled_at)
     SELECT t.settlement_id, ${importId}::uuid, t.currency, t.period_start, t.period_end, t.line_count, t.gross_sales, t.refunds, t.fees, t.tax, t.discounts, t.penalties, t.disputes, t.net,
       t.line_count - coalesce(a.attention, 0), coalesce(a.open, 0), 0, now()
@@ -522,7 +616,8 @@ async function afterLines(tx: Db, importId: string, unsettled: Unsettled[], span
       import_id = excluded.import_id, currency = excluded.currency, period_start = excluded.period_start, period_end = excluded.period_end,
       line_count = excluded.line_count, gross_sales = excluded.gross_sales, refunds = excluded.refunds, fees = excluded.fees, tax = excluded.tax,
       discounts = excluded.discounts, penalties = excluded.penalties, disputes = excluded.disputes, net = excluded.net,
-      matched_count = excluded.matched_count, open_count = excluded.open_count, reconciled_at = excluded.reconciled_at`);
+      matched_count = excluded.matched_count, open_count = excluded.open_count, reconciled_at = excluded.reconciled_at`,
+  );
   // Captures and refunds of the accounts this import covers, in a payout's currency and period,
   // that no line of this import settles (`unsettled`, read before this transaction), nor a line
   // of another payout's current version within 90 days, in the payout whose currency and period hold it.
@@ -537,12 +632,18 @@ async function afterLines(tx: Db, importId: string, unsettled: Unsettled[], span
       INSERT INTO settlement_unsettled VALUES ${sql.join(
         unsettled
           .slice(i, i + 2000)
-          .map((u) => sql`(${u.operation_id}, ${u.kind}, ${u.payment_transaction_id}, ${u.account_id}, ${u.currency}, ${u.amount}::bigint, ${u.occurred_at}::timestamptz)`),
+          .map(
+            (u) =>
+              sql`(${u.operation_id}, ${u.kind}, ${u.payment_transaction_id}, ${u.account_id}, ${u.currency}, ${u.amount}::bigint, ${u.occurred_at}::timestamptz)`,
+          ),
         sql`, `,
       )}`);
   }
   await tx.execute(sql`ANALYZE settlement_unsettled`);
-  await step(tx, 'missing', sql`
+  await step(
+    tx,
+    'missing',
+    sql`
     INSERT INTO settlement_found_missing
     SELECT DISTINCT ON (c.operation_id) c.operation_id, c.kind, c.payment_transaction_id, c.account_id, c.currency, c.amount, c.occurred_at, b.settlement_id
     FROM settlement_unsettled c JOIN settlement_totals b ON b.currency = c.currency AND c.occurred_at BETWEEN b.period_start AND b.period_end
@@ -550,7 +651,8 @@ async function afterLines(tx: Db, importId: string, unsettled: Unsettled[], span
       SELECT 1 FROM settlement_lines l
       WHERE (l.import_id, l.settlement_id) IN (${nearbyPayouts(importId, span)})
         AND l.operation_id = c.operation_id AND l.type = CASE WHEN c.kind = 'refund' THEN 'RETURN' ELSE 'SALE' END)
-    ORDER BY c.operation_id, b.settlement_id`);
+    ORDER BY c.operation_id, b.settlement_id`,
+  );
   await tx.execute(sql`
     DELETE FROM settlement_missing m WHERE m.import_id = ${importId}
       AND NOT EXISTS (SELECT 1 FROM settlement_found_missing f WHERE f.operation_id = m.operation_id)`);
@@ -565,7 +667,9 @@ async function afterLines(tx: Db, importId: string, unsettled: Unsettled[], span
     FROM settlement_missing o JOIN settlement_totals t ON t.settlement_id = o.settlement_id
     WHERE o.import_id <> ${importId} AND o.resolved_at IS NOT NULL
       AND n.import_id = ${importId} AND n.operation_id = o.operation_id AND n.resolved_at IS NULL`);
-  await tx.execute(sql`DELETE FROM settlement_missing o USING settlement_totals t WHERE o.settlement_id = t.settlement_id AND o.import_id <> ${importId}`);
+  await tx.execute(
+    sql`DELETE FROM settlement_missing o USING settlement_totals t WHERE o.settlement_id = t.settlement_id AND o.import_id <> ${importId}`,
+  );
   await tx.execute(sql`
     UPDATE settlements s SET missing_count = coalesce(m.n, 0)
     FROM settlement_totals t LEFT JOIN (

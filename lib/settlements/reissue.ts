@@ -1,7 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { settlementReissues, settlements, type PayoutVersionTotals, type SettlementReissueRow, type SettlementRow } from '@/db/schema';
+import {
+  settlementReissues,
+  settlements,
+  type PayoutVersionTotals,
+  type SettlementReissueRow,
+  type SettlementRow,
+} from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
@@ -16,12 +22,23 @@ import type { SettlementCtx } from './service';
  * audited with both versions' totals.
  */
 
-export const reissueDecisionInputSchema = z.object({ settlementId: z.string().trim().min(1).max(300), importId: z.uuid() });
+export const reissueDecisionInputSchema = z.object({
+  settlementId: z.string().trim().min(1).max(300),
+  importId: z.uuid(),
+});
 export type ReissueDecisionInput = z.input<typeof reissueDecisionInputSchema>;
-export type ReissueDecision = { settlementId: string; importId: string; replacedImportId: string | null; decidedAt: Date; totals: PayoutVersionTotals; replacedTotals: PayoutVersionTotals };
+export type ReissueDecision = {
+  settlementId: string;
+  importId: string;
+  replacedImportId: string | null;
+  decidedAt: Date;
+  totals: PayoutVersionTotals;
+  replacedTotals: PayoutVersionTotals;
+};
 
 const when = (d: Date | null) => (d ? ` on ${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : '');
-const summary = (t: PayoutVersionTotals) => `${t.lineCount.toLocaleString('en-GB')} lines, net ${formatMinorUnits(t.net, t.currency)}`;
+const summary = (t: PayoutVersionTotals) =>
+  `${t.lineCount.toLocaleString('en-GB')} lines, net ${formatMinorUnits(t.net, t.currency)}`;
 
 /** The current version's figures, as a re-issue record keeps them. */
 export function totalsOfPayout(p: SettlementRow): PayoutVersionTotals {
@@ -48,7 +65,13 @@ async function requireReconcile(ctx: SettlementCtx, attempted: string): Promise<
     return ctx.actor;
   } catch (error) {
     if (error instanceof ForbiddenError && ctx.actor) {
-      await recordAudit(ctx.db, { actor: ctx.actor, action: 'access.denied', outcome: 'denied', details: { attempted, capability: 'settlements.reconcile' }, requestId: ctx.requestId ?? null });
+      await recordAudit(ctx.db, {
+        actor: ctx.actor,
+        action: 'access.denied',
+        outcome: 'denied',
+        details: { attempted, capability: 'settlements.reconcile' },
+        requestId: ctx.requestId ?? null,
+      });
     }
     throw error;
   }
@@ -57,27 +80,43 @@ async function requireReconcile(ctx: SettlementCtx, attempted: string): Promise<
 function notPending(r: SettlementReissueRow): ConflictError {
   switch (r.status) {
     case 'accepted':
-      return new ConflictError(`This re-issue was already accepted${r.decidedByEmail ? ` by ${r.decidedByEmail}` : ''}${when(r.decidedAt)}.`);
+      return new ConflictError(
+        `This re-issue was already accepted${r.decidedByEmail ? ` by ${r.decidedByEmail}` : ''}${when(r.decidedAt)}.`,
+      );
     case 'applied':
       return new ConflictError(`This re-issue was applied${when(r.decidedAt)}: every line of it was read.`);
     case 'rejected':
-      return new ConflictError(`This re-issue was kept out${r.decidedByEmail ? ` by ${r.decidedByEmail}` : ''}${when(r.decidedAt)}; the current version stays.`);
+      return new ConflictError(
+        `This re-issue was kept out${r.decidedByEmail ? ` by ${r.decidedByEmail}` : ''}${when(r.decidedAt)}; the current version stays.`,
+      );
     default:
       return new ConflictError(`A newer file re-issued this payout${when(r.decidedAt)}; review that one instead.`);
   }
 }
 
-async function pendingOrThrow(tx: Db, input: { settlementId: string; importId: string }): Promise<{ reissue: SettlementReissueRow; payout: SettlementRow }> {
+async function pendingOrThrow(
+  tx: Db,
+  input: { settlementId: string; importId: string },
+): Promise<{ reissue: SettlementReissueRow; payout: SettlementRow }> {
   const [reissue] = await tx
     .select()
     .from(settlementReissues)
-    .where(and(eq(settlementReissues.settlementId, input.settlementId), eq(settlementReissues.importId, input.importId)))
+    .where(
+      and(eq(settlementReissues.settlementId, input.settlementId), eq(settlementReissues.importId, input.importId)),
+    )
     .for('update');
   if (!reissue) throw new NotFoundError(`This import does not re-issue payout ${input.settlementId}.`);
   if (reissue.status !== 'pending') throw notPending(reissue);
-  const [payout] = await tx.select().from(settlements).where(eq(settlements.settlementId, input.settlementId)).for('update');
+  const [payout] = await tx
+    .select()
+    .from(settlements)
+    .where(eq(settlements.settlementId, input.settlementId))
+    .for('update');
   if (!payout) throw new NotFoundError(`Payout ${input.settlementId} is not in the dashboard (any more).`);
-  if (payout.importId !== reissue.replacesImportId) throw new ConflictError('The payout has changed since this re-issue came in (another file replaced it); reload the page.');
+  if (payout.importId !== reissue.replacesImportId)
+    throw new ConflictError(
+      'The payout has changed since this re-issue came in (another file replaced it); reload the page.',
+    );
   return { reissue, payout };
 }
 
@@ -114,14 +153,29 @@ export async function acceptReissue(ctx: SettlementCtx, input: ReissueDecisionIn
           actor,
           action: 'settlements.accept_reissue',
           target: { type: 'settlement', id: settlementId },
-          details: { settlementId, importId, replacesImportId: reissue.replacesImportId, quarantinedLines: reissue.quarantinedLines, acceptedTotals: reissue.totals, replacedTotals },
+          details: {
+            settlementId,
+            importId,
+            replacesImportId: reissue.replacesImportId,
+            quarantinedLines: reissue.quarantinedLines,
+            acceptedTotals: reissue.totals,
+            replacedTotals,
+          },
           requestId: requestId ?? null,
         });
-        out.decision = { settlementId, importId, replacedImportId: reissue.replacesImportId, decidedAt, totals: reissue.totals, replacedTotals };
+        out.decision = {
+          settlementId,
+          importId,
+          replacedImportId: reissue.replacesImportId,
+          decidedAt,
+          totals: reissue.totals,
+          replacedTotals,
+        };
       },
     },
   });
-  if (!out.decision) throw new ConflictError(`Payout ${settlementId} is no longer part of this import; nothing was changed.`);
+  if (!out.decision)
+    throw new ConflictError(`Payout ${settlementId} is no longer part of this import; nothing was changed.`);
   return out.decision;
 }
 
@@ -142,10 +196,24 @@ export async function rejectReissue(ctx: SettlementCtx, input: ReissueDecisionIn
       actor,
       action: 'settlements.reject_reissue',
       target: { type: 'settlement', id: settlementId },
-      details: { settlementId, importId, currentImportId: payout.importId, quarantinedLines: reissue.quarantinedLines, rejectedTotals: reissue.totals, currentTotals },
+      details: {
+        settlementId,
+        importId,
+        currentImportId: payout.importId,
+        quarantinedLines: reissue.quarantinedLines,
+        rejectedTotals: reissue.totals,
+        currentTotals,
+      },
       requestId: requestId ?? null,
     });
-    return { settlementId, importId, replacedImportId: null, decidedAt, totals: reissue.totals, replacedTotals: currentTotals };
+    return {
+      settlementId,
+      importId,
+      replacedImportId: null,
+      decidedAt,
+      totals: reissue.totals,
+      replacedTotals: currentTotals,
+    };
   });
 }
 

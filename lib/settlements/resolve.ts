@@ -12,8 +12,16 @@ export const resolutionNoteSchema = z
   .min(1, 'Write a note: what you checked or did.')
   .max(RESOLUTION_NOTE_MAX, `At most ${RESOLUTION_NOTE_MAX} characters.`);
 
-export const resolveLineInputSchema = z.object({ importId: z.uuid(), lineNo: z.number().int().min(1), note: resolutionNoteSchema });
-export const resolveMissingInputSchema = z.object({ importId: z.uuid(), operationId: z.string().trim().min(1).max(300), note: resolutionNoteSchema });
+export const resolveLineInputSchema = z.object({
+  importId: z.uuid(),
+  lineNo: z.number().int().min(1),
+  note: resolutionNoteSchema,
+});
+export const resolveMissingInputSchema = z.object({
+  importId: z.uuid(),
+  operationId: z.string().trim().min(1).max(300),
+  note: resolutionNoteSchema,
+});
 export type ResolveLineInput = z.input<typeof resolveLineInputSchema>;
 export type ResolveMissingInput = z.input<typeof resolveMissingInputSchema>;
 export type Resolved = { settlementId: string | null; resolvedAt: Date };

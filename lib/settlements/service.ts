@@ -11,7 +11,13 @@ import { fetchSettlementsFromKlarna } from './fetch';
 import { receiveSettlementFile } from './import';
 import { getSettlement } from './queries';
 import { reconcileImport } from './reconcile';
-import { resolveLineInputSchema, resolveMissingInputSchema, type Resolved, type ResolveLineInput, type ResolveMissingInput } from './resolve';
+import {
+  resolveLineInputSchema,
+  resolveMissingInputSchema,
+  type Resolved,
+  type ResolveLineInput,
+  type ResolveMissingInput,
+} from './resolve';
 import { settledVerdicts, verdictLabels, isVerdict, needsAttention } from './verdicts';
 
 /**
@@ -19,7 +25,13 @@ import { settledVerdicts, verdictLabels, isVerdict, needsAttention } from './ver
  * bringing reports in, re-running reconciliation and resolving verdicts, each role-checked
  * and audited. `handle` is the database the reports are COPYed into (default: the app's).
  */
-export type SettlementCtx = { db: Db; actor: Actor | null; settings?: KlarnaSettings; requestId?: string | null; handle?: DbHandle };
+export type SettlementCtx = {
+  db: Db;
+  actor: Actor | null;
+  settings?: KlarnaSettings;
+  requestId?: string | null;
+  handle?: DbHandle;
+};
 
 export type UploadInput = {
   bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
@@ -40,27 +52,52 @@ export async function uploadSettlementFile(ctx: SettlementCtx, input: UploadInpu
   const row = await receiveSettlementFile(
     ctx.handle ?? appDb(),
     input.bytes,
-    { source: 'upload', fileName: input.fileName, uploadedBy: ctx.actor.id, uploadedByEmail: ctx.actor.email, expectedBytes: input.expectedBytes },
+    {
+      source: 'upload',
+      fileName: input.fileName,
+      uploadedBy: ctx.actor.id,
+      uploadedByEmail: ctx.actor.email,
+      expectedBytes: input.expectedBytes,
+    },
     { queue: input.queue ?? ((importId) => enqueue(queues.settlementImport, { importId })) },
   );
   await recordAudit(ctx.db, {
     actor: ctx.actor,
     action: 'settlements.upload',
     target: { type: 'settlement_import', id: row.id },
-    details: { file_name: input.fileName, size_bytes: row.sizeBytes, sha256: row.sha256, lines: row.linesRead, quarantined: row.linesQuarantined },
+    details: {
+      file_name: input.fileName,
+      size_bytes: row.sizeBytes,
+      sha256: row.sha256,
+      lines: row.linesRead,
+      quarantined: row.linesQuarantined,
+    },
     requestId: ctx.requestId,
   });
   return { importId: row.id };
 }
 
 /** "Fetch from Klarna": queues an import of every report Klarna has that is not in yet (audited). */
-export async function importSettlementsFromKlarna(ctx: SettlementCtx): Promise<{ queued: number; alreadyImported: number; importIds: string[] }> {
+export async function importSettlementsFromKlarna(
+  ctx: SettlementCtx,
+): Promise<{ queued: number; alreadyImported: number; importIds: string[] }> {
   assertCan(ctx.actor, 'settlements.reconcile');
-  return callKlarna(() => fetchSettlementsFromKlarna({ db: ctx.db, handle: ctx.handle, actor: ctx.actor, settings: ctx.settings, requestId: ctx.requestId ?? undefined }));
+  return callKlarna(() =>
+    fetchSettlementsFromKlarna({
+      db: ctx.db,
+      handle: ctx.handle,
+      actor: ctx.actor,
+      settings: ctx.settings,
+      requestId: ctx.requestId ?? undefined,
+    }),
+  );
 }
 
 /** Re-runs the verdicts of the import a payout came from, and audits the open counts before and after. */
-export async function rerunReconciliation(ctx: SettlementCtx, input: { settlementId: string }): Promise<{ settlementId: string; open: number; matched: number }> {
+export async function rerunReconciliation(
+  ctx: SettlementCtx,
+  input: { settlementId: string },
+): Promise<{ settlementId: string; open: number; matched: number }> {
   assertCan(ctx.actor, 'settlements.reconcile');
   const payout = await getSettlement(ctx.db, input.settlementId);
   if (!payout) throw new NotFoundError('This payout is not in the dashboard (any more).');
@@ -70,17 +107,27 @@ export async function rerunReconciliation(ctx: SettlementCtx, input: { settlemen
     actor: ctx.actor,
     action: 'settlements.reconcile',
     target: { type: 'settlement', id: payout.settlementId },
-    details: { import_id: payout.importId, open_before: payout.openCount + payout.missingCount, open_after: after ? after.openCount + after.missingCount : null },
+    details: {
+      import_id: payout.importId,
+      open_before: payout.openCount + payout.missingCount,
+      open_after: after ? after.openCount + after.missingCount : null,
+    },
     requestId: ctx.requestId,
   });
-  return { settlementId: payout.settlementId, open: after ? after.openCount + after.missingCount : 0, matched: after?.matchedCount ?? 0 };
+  return {
+    settlementId: payout.settlementId,
+    open: after ? after.openCount + after.missingCount : 0,
+    matched: after?.matchedCount ?? 0,
+  };
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 const settledSql = sql.raw(settledVerdicts.map((v) => `'${v}'`).join(', '));
 const alreadyResolved = (r: { resolvedAt: Date | null; resolvedByEmail: string | null }) =>
-  new ConflictError(`This was already resolved${r.resolvedByEmail ? ` by ${r.resolvedByEmail}` : ''}${r.resolvedAt ? ` on ${r.resolvedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}.`);
+  new ConflictError(
+    `This was already resolved${r.resolvedByEmail ? ` by ${r.resolvedByEmail}` : ''}${r.resolvedAt ? ` on ${r.resolvedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}.`,
+  );
 
 /** The payout's open and missing counts, recounted from what is still unresolved (only its open lines are read). */
 async function recount(tx: Tx, settlementId: string, importId: string): Promise<void> {
@@ -107,19 +154,38 @@ export async function resolveLine(ctx: SettlementCtx, input: ResolveLineInput): 
       .from(settlementLines)
       .where(and(eq(settlementLines.importId, importId), eq(settlementLines.lineNo, lineNo)))
       .for('update');
-    if (!line) throw new NotFoundError(`Line ${lineNo} of this import was not found; the report may have been re-imported since.`);
+    if (!line)
+      throw new NotFoundError(
+        `Line ${lineNo} of this import was not found; the report may have been re-imported since.`,
+      );
     if (line.resolvedAt) throw alreadyResolved(line);
-    if (!needsAttention(line.verdict)) throw new ConflictError(`Line ${lineNo} is ${(isVerdict(line.verdict) ? verdictLabels[line.verdict] : line.verdict).toLowerCase()}: there is nothing to resolve.`);
+    if (!needsAttention(line.verdict))
+      throw new ConflictError(
+        `Line ${lineNo} is ${(isVerdict(line.verdict) ? verdictLabels[line.verdict] : line.verdict).toLowerCase()}: there is nothing to resolve.`,
+      );
     const resolvedAt = new Date();
     await tx
       .update(settlementLines)
       .set({ resolvedAt, resolvedBy: actor.id, resolvedByEmail: actor.email, resolutionNote: note })
-      .where(and(eq(settlementLines.importId, importId), eq(settlementLines.lineNo, lineNo), isNull(settlementLines.resolvedAt)));
+      .where(
+        and(
+          eq(settlementLines.importId, importId),
+          eq(settlementLines.lineNo, lineNo),
+          isNull(settlementLines.resolvedAt),
+        ),
+      );
     await recordAudit(tx, {
       actor,
       action: 'settlements.resolve',
       target: { type: 'settlement_line', id: `${importId}:${lineNo}` },
-      details: { settlementId: line.settlementId, lineNo, verdict: line.verdict, paymentTransactionId: line.paymentTransactionId, operationId: line.operationId, note },
+      details: {
+        settlementId: line.settlementId,
+        lineNo,
+        verdict: line.verdict,
+        paymentTransactionId: line.paymentTransactionId,
+        operationId: line.operationId,
+        note,
+      },
       requestId: ctx.requestId ?? null,
     });
     await recount(tx, line.settlementId, importId);
@@ -138,18 +204,34 @@ export async function resolveMissing(ctx: SettlementCtx, input: ResolveMissingIn
       .from(settlementMissing)
       .where(and(eq(settlementMissing.importId, importId), eq(settlementMissing.operationId, operationId)))
       .for('update');
-    if (!item) throw new NotFoundError(`${operationId} is no longer missing from this import's settlements; reconciliation may have found it since.`);
+    if (!item)
+      throw new NotFoundError(
+        `${operationId} is no longer missing from this import's settlements; reconciliation may have found it since.`,
+      );
     if (item.resolvedAt) throw alreadyResolved(item);
     const resolvedAt = new Date();
     await tx
       .update(settlementMissing)
       .set({ resolvedAt, resolvedBy: actor.id, resolvedByEmail: actor.email, resolutionNote: note })
-      .where(and(eq(settlementMissing.importId, importId), eq(settlementMissing.operationId, operationId), isNull(settlementMissing.resolvedAt)));
+      .where(
+        and(
+          eq(settlementMissing.importId, importId),
+          eq(settlementMissing.operationId, operationId),
+          isNull(settlementMissing.resolvedAt),
+        ),
+      );
     await recordAudit(tx, {
       actor,
       action: 'settlements.resolve',
       target: { type: 'settlement_missing', id: `${importId}:${operationId}` },
-      details: { settlementId: item.settlementId, verdict: 'missing', kind: item.kind, paymentTransactionId: item.paymentTransactionId, operationId, note },
+      details: {
+        settlementId: item.settlementId,
+        verdict: 'missing',
+        kind: item.kind,
+        paymentTransactionId: item.paymentTransactionId,
+        operationId,
+        note,
+      },
       requestId: ctx.requestId ?? null,
     });
     if (item.settlementId) await recount(tx, item.settlementId, importId);

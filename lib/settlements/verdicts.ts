@@ -107,6 +107,12 @@ export function explainLine(l: LineFacts): string {
   }
 }
 
-export function explainMissing(m: { kind: string; operationId: string; amount: number; currency: string; occurredAt: Date }): string {
+export function explainMissing(m: {
+  kind: string;
+  operationId: string;
+  amount: number;
+  currency: string;
+  occurredAt: Date;
+}): string {
   return `${m.kind === 'refund' ? 'Refund' : 'Capture'} ${m.operationId} of ${money(m.amount, m.currency)} on ${m.occurredAt.toISOString().slice(0, 10)} is in our records but in no settlement.`;
 }

@@ -17,6 +17,10 @@ export function failureMessage(error: ActionFailure): string {
 /** Field errors from either validation or a service's AppError.fields. */
 export function failureFields(error: ActionFailure | undefined): Record<string, string[]> {
   if (!error) return {};
-  const fromValidation = Object.fromEntries(Object.entries(error.validationErrors?.fieldErrors ?? {}).filter((e): e is [string, string[]] => Boolean(e[1]?.length)));
+  const fromValidation = Object.fromEntries(
+    Object.entries(error.validationErrors?.fieldErrors ?? {}).filter((e): e is [string, string[]] =>
+      Boolean(e[1]?.length),
+    ),
+  );
   return { ...fromValidation, ...(error.serverError?.fields ?? {}) };
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { currencyExponent, formatMajorDecimal, formatMinorUnits, formatRatePercent, parseMajorAmount, summariseDetails } from './money';
+import {
+  currencyExponent,
+  formatMajorDecimal,
+  formatMinorUnits,
+  formatRatePercent,
+  parseMajorAmount,
+  summariseDetails,
+} from './money';
 
 describe('money and rates as text', () => {
   it('writes minor units in the currency’s exponent, grouped, without float rounding', () => {
@@ -64,15 +71,20 @@ describe('money and rates as text', () => {
     expect(message('10.505', 'EUR')).toBe('at most 2 decimals in EUR');
     expect(message('10.505')).toBe('at most 2 decimals');
     expect(message('10.5', 'JPY')).toBe('no decimals in JPY');
-    for (const bad of ['', 'abc', '-5', '+5', '1,5', '1,23,456', '10,', '.5', '10.', '1e3', '10 50', '١٢']) expect(message(bad, 'EUR'), bad).toBe('an amount such as 10.50');
+    for (const bad of ['', 'abc', '-5', '+5', '1,5', '1,23,456', '10,', '.5', '10.', '1e3', '10 50', '١٢'])
+      expect(message(bad, 'EUR'), bad).toBe('an amount such as 10.50');
     expect(message('90071992547409.92', 'USD')).toBe('too large');
   });
 });
 
 describe('audit details', () => {
   it('show an amount in major units with its currency, or labelled as minor units when the entry names none', () => {
-    expect(summariseDetails({ amount: 10000, currency: 'EUR', payment_reference: null })).toBe('amount: 100.00 EUR, currency: EUR, payment_reference: null');
-    expect(summariseDetails({ amount: 1500, capture: null, reason: 'damaged' })).toBe('amount: 1500 (minor units), capture: null, reason: damaged');
+    expect(summariseDetails({ amount: 10000, currency: 'EUR', payment_reference: null })).toBe(
+      'amount: 100.00 EUR, currency: EUR, payment_reference: null',
+    );
+    expect(summariseDetails({ amount: 1500, capture: null, reason: 'damaged' })).toBe(
+      'amount: 1500 (minor units), capture: null, reason: damaged',
+    );
     expect(summariseDetails({ released: 2500, currency: 'JPY' })).toBe('released: 2,500 JPY, currency: JPY');
     expect(summariseDetails({ fields: ['merchant_reference'] })).toBe('fields: ["merchant_reference"]');
     expect(summariseDetails({})).toBe('');

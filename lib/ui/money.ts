@@ -44,7 +44,11 @@ export function parseMajorAmount(text: string, currency?: string | null): Parsed
   const whole = match[1]!.replace(/,/g, '');
   const fraction = (match[2] ?? '').replace(/0+$/, '');
   if (fraction.length > digits) {
-    return { ok: false, message: digits === 0 ? `no decimals in ${currency}` : `at most ${digits} decimals${currency ? ` in ${currency}` : ''}` };
+    return {
+      ok: false,
+      message:
+        digits === 0 ? `no decimals in ${currency}` : `at most ${digits} decimals${currency ? ` in ${currency}` : ''}`,
+    };
   }
   const minor = BigInt(whole) * 10n ** BigInt(digits) + BigInt(fraction.padEnd(digits, '0') || '0');
   if (minor > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: false, message: 'too large' };
@@ -56,13 +60,24 @@ export function formatRatePercent(value: number): string {
   const sign = value < 0 ? '-' : '';
   const abs = Math.abs(Math.trunc(value));
   const whole = Math.floor(abs / 1_000_000);
-  const fraction = String(abs % 1_000_000).padStart(6, '0').slice(0, 4).replace(/0+$/, '').padEnd(2, '0');
+  const fraction = String(abs % 1_000_000)
+    .padStart(6, '0')
+    .slice(0, 4)
+    .replace(/0+$/, '')
+    .padEnd(2, '0');
   return `${sign}${whole}.${fraction} %`;
 }
 
-
 // Audit details that hold an amount in minor units (lib/payments/service.ts writes them so).
-const minorUnitDetailKeys = new Set(['amount', 'released', 'payment_amount', 'captured_amount', 'refunded_amount', 'remaining_authorized_amount', 'authorized_amount']);
+const minorUnitDetailKeys = new Set([
+  'amount',
+  'released',
+  'payment_amount',
+  'captured_amount',
+  'refunded_amount',
+  'remaining_authorized_amount',
+  'authorized_amount',
+]);
 
 /**
  * An audit entry's details as one line, `key: value, …`. An amount is shown in major units
@@ -70,10 +85,12 @@ const minorUnitDetailKeys = new Set(['amount', 'released', 'payment_amount', 'ca
  * (`amount: 1500 (minor units)`), never as a bare number a reader takes for major units.
  */
 export function summariseDetails(details: Record<string, unknown>): string {
-  const currency = typeof details.currency === 'string' && /^[A-Z]{3}$/.test(details.currency) ? details.currency : null;
+  const currency =
+    typeof details.currency === 'string' && /^[A-Z]{3}$/.test(details.currency) ? details.currency : null;
   return Object.entries(details)
     .map(([k, v]) => {
-      if (minorUnitDetailKeys.has(k) && typeof v === 'number') return `${k}: ${currency ? formatMinorUnits(v, currency) : `${v} (minor units)`}`;
+      if (minorUnitDetailKeys.has(k) && typeof v === 'number')
+        return `${k}: ${currency ? formatMinorUnits(v, currency) : `${v} (minor units)`}`;
       return `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`;
     })
     .join(', ');

@@ -2,7 +2,9 @@ type SearchParams = Record<string, string | string[] | undefined>;
 
 /** A page's search params as single trimmed strings; empty ones are left out. */
 export function firstValues(params: SearchParams): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, (Array.isArray(v) ? v[0] : v)?.trim() || undefined]));
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, (Array.isArray(v) ? v[0] : v)?.trim() || undefined]),
+  );
 }
 
 /** `?a=…&b=…` of the values that are set. */

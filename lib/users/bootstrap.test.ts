@@ -13,20 +13,41 @@ const dataDir = () => mkdtempSync(path.join(tmpdir(), 'kpd-boot-'));
 
 it('creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD once', async () => {
   const handle = await openTestDatabase('pglite');
-  const config = { ADMIN_EMAIL: 'Root@Example.com', ADMIN_PASSWORD: 'a strong first password', SEED_DEMO: false, DATA_DIR: dataDir() };
+  const config = {
+    ADMIN_EMAIL: 'Root@Example.com',
+    ADMIN_PASSWORD: 'a strong first password',
+    SEED_DEMO: false,
+    DATA_DIR: dataDir(),
+  };
   expect(await ensureFirstAdmin(handle.db, config)).toEqual({ kind: 'created-from-env', email: 'root@example.com' });
   expect(await ensureFirstAdmin(handle.db, config)).toEqual({ kind: 'existing', demo: null });
   const all = await handle.db.select().from(users);
   expect(all).toHaveLength(1);
   expect(all[0]).toMatchObject({ role: 'admin', mustChangePassword: false });
-  expect((await listAudit(handle.db, { actor: 'system' })).rows.map((r) => r.action)).toEqual(['users.bootstrap_admin']);
+  expect((await listAudit(handle.db, { actor: 'system' })).rows.map((r) => r.action)).toEqual([
+    'users.bootstrap_admin',
+  ]);
   await handle.dispose();
 });
 
 it('refuses a weak ADMIN_PASSWORD naming the variable', async () => {
   const handle = await openTestDatabase('pglite');
-  await expect(ensureFirstAdmin(handle.db, { ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'short', SEED_DEMO: false, DATA_DIR: dataDir() })).rejects.toThrow(ConfigError);
-  await expect(ensureFirstAdmin(handle.db, { ADMIN_EMAIL: 'a@example.com', ADMIN_PASSWORD: 'short', SEED_DEMO: false, DATA_DIR: dataDir() })).rejects.toThrow(/ADMIN_PASSWORD Use at least 14/);
+  await expect(
+    ensureFirstAdmin(handle.db, {
+      ADMIN_EMAIL: 'a@example.com',
+      ADMIN_PASSWORD: 'short',
+      SEED_DEMO: false,
+      DATA_DIR: dataDir(),
+    }),
+  ).rejects.toThrow(ConfigError);
+  await expect(
+    ensureFirstAdmin(handle.db, {
+      ADMIN_EMAIL: 'a@example.com',
+      ADMIN_PASSWORD: 'short',
+      SEED_DEMO: false,
+      DATA_DIR: dataDir(),
+    }),
+  ).rejects.toThrow(/ADMIN_PASSWORD Use at least 14/);
   await handle.dispose();
 });
 
@@ -40,7 +61,10 @@ it('in demo mode creates a demo admin whose credentials are kept for the next st
   const saved = JSON.parse(readFileSync(file, 'utf8'));
   const [admin] = await handle.db.select().from(users);
   expect(await verifyPassword(admin!.passwordHash, saved.password)).toBe(true);
-  expect(await ensureFirstAdmin(handle.db, { SEED_DEMO: true, DATA_DIR: dir })).toEqual({ kind: 'existing', demo: saved });
+  expect(await ensureFirstAdmin(handle.db, { SEED_DEMO: true, DATA_DIR: dir })).toEqual({
+    kind: 'existing',
+    demo: saved,
+  });
   await handle.dispose();
 });
 

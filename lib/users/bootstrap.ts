@@ -30,7 +30,8 @@ export async function ensureFirstAdmin(
   config: { ADMIN_EMAIL?: string; ADMIN_PASSWORD?: string; SEED_DEMO: boolean; DATA_DIR: string },
 ): Promise<BootstrapResult> {
   const [row] = await db.select({ n: count() }).from(users);
-  if ((row?.n ?? 0) > 0) return { kind: 'existing', demo: config.SEED_DEMO ? readDemoCredentials(config.DATA_DIR) : null };
+  if ((row?.n ?? 0) > 0)
+    return { kind: 'existing', demo: config.SEED_DEMO ? readDemoCredentials(config.DATA_DIR) : null };
 
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     const email = config.ADMIN_EMAIL.toLowerCase();
@@ -61,9 +62,18 @@ async function insertAdmin(db: Db, email: string, name: string, password: string
   const passwordHash = await hashPassword(password);
   await db.transaction(async (tx) => {
     // Two instances starting together may both get here; the unique email keeps one admin.
-    const [created] = await tx.insert(users).values({ email, name, role: 'admin', passwordHash }).onConflictDoNothing().returning();
+    const [created] = await tx
+      .insert(users)
+      .values({ email, name, role: 'admin', passwordHash })
+      .onConflictDoNothing()
+      .returning();
     if (created) {
-      await recordAudit(tx, { actor: 'system', action: 'users.bootstrap_admin', target: { type: 'user', id: created.id }, details: { email } });
+      await recordAudit(tx, {
+        actor: 'system',
+        action: 'users.bootstrap_admin',
+        target: { type: 'user', id: created.id },
+        details: { email },
+      });
     }
   });
 }

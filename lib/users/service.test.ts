@@ -6,7 +6,13 @@ import { verifyPassword } from '@/lib/auth/password';
 import { ConflictError, ForbiddenError, InputError } from '@/lib/errors';
 import { describeEachDriver } from '@/test/db';
 import { createUser } from '@/test/factories';
-import { changeUserRole, createUser as createUserService, listUsers, resetUserPassword, setUserDisabled } from './service';
+import {
+  changeUserRole,
+  createUser as createUserService,
+  listUsers,
+  resetUserPassword,
+  setUserDisabled,
+} from './service';
 
 describeEachDriver('user management', (db) => {
   it('creates a user with a one-time password and audits it', async () => {
@@ -17,19 +23,30 @@ describeEachDriver('user management', (db) => {
       { email: '  New.Operator@Example.com ', name: 'Nia Operator', role: 'operator' },
       { requestId: 'req-create' },
     );
-    expect(user).toMatchObject({ email: 'new.operator@example.com', role: 'operator', mustChangePassword: true, disabled: false });
+    expect(user).toMatchObject({
+      email: 'new.operator@example.com',
+      role: 'operator',
+      mustChangePassword: true,
+      disabled: false,
+    });
     expect(user).not.toHaveProperty('passwordHash');
     const [row] = await db().select().from(users).where(eq(users.id, user.id));
     expect(await verifyPassword(row!.passwordHash, temporaryPassword)).toBe(true);
     const [entry] = (await listAudit(db(), { actor: admin.actor.id, action: 'users.create' })).rows;
-    expect(entry).toMatchObject({ targetId: user.id, requestId: 'req-create', details: { email: 'new.operator@example.com', role: 'operator' } });
+    expect(entry).toMatchObject({
+      targetId: user.id,
+      requestId: 'req-create',
+      details: { email: 'new.operator@example.com', role: 'operator' },
+    });
     expect(JSON.stringify(entry)).not.toContain(temporaryPassword);
   });
 
   it('refuses a duplicate email with a field error', async () => {
     const admin = await createUser(db(), { role: 'admin' });
     const existing = await createUser(db());
-    await expect(createUserService(db(), admin.actor, { email: existing.row.email.toUpperCase(), name: 'Dup', role: 'viewer' })).rejects.toMatchObject({
+    await expect(
+      createUserService(db(), admin.actor, { email: existing.row.email.toUpperCase(), name: 'Dup', role: 'viewer' }),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
       fields: { email: ['A user with this email already exists.'] },
     });
@@ -61,13 +78,22 @@ describeEachDriver('user management', (db) => {
     // Disable every other admin left by earlier tests, so this one is the last.
     const admin = await createUser(handle, { role: 'admin' });
     for (const other of await handle.select().from(users).where(eq(users.role, 'admin'))) {
-      if (other.id !== admin.row.id && !other.disabledAt) await setUserDisabled(handle, admin.actor, { userId: other.id, disabled: true });
+      if (other.id !== admin.row.id && !other.disabledAt)
+        await setUserDisabled(handle, admin.actor, { userId: other.id, disabled: true });
     }
-    await expect(changeUserRole(handle, admin.actor, { userId: admin.row.id, role: 'viewer' })).rejects.toThrow(ConflictError);
-    await expect(setUserDisabled(handle, admin.actor, { userId: admin.row.id, disabled: true })).rejects.toThrow(InputError);
+    await expect(changeUserRole(handle, admin.actor, { userId: admin.row.id, role: 'viewer' })).rejects.toThrow(
+      ConflictError,
+    );
+    await expect(setUserDisabled(handle, admin.actor, { userId: admin.row.id, disabled: true })).rejects.toThrow(
+      InputError,
+    );
     const second = await createUser(handle, { role: 'admin' });
-    await expect(changeUserRole(handle, admin.actor, { userId: admin.row.id, role: 'viewer' })).resolves.toMatchObject({ role: 'viewer' });
-    await expect(changeUserRole(handle, second.actor, { userId: second.row.id, role: 'operator' })).rejects.toThrow(/last active admin/);
+    await expect(changeUserRole(handle, admin.actor, { userId: admin.row.id, role: 'viewer' })).resolves.toMatchObject({
+      role: 'viewer',
+    });
+    await expect(changeUserRole(handle, second.actor, { userId: second.row.id, role: 'operator' })).rejects.toThrow(
+      /last active admin/,
+    );
   });
 
   it('resets a password: new one-time password, old one stops working', async () => {
@@ -85,9 +111,15 @@ describeEachDriver('user management', (db) => {
     for (const role of ['viewer', 'operator'] as const) {
       const { actor } = await createUser(db(), { role });
       await expect(listUsers(db(), actor)).rejects.toThrow(ForbiddenError);
-      await expect(createUserService(db(), actor, { email: `x-${role}@example.com`, name: 'X', role: 'admin' })).rejects.toThrow(ForbiddenError);
-      await expect(changeUserRole(db(), actor, { userId: target.row.id, role: 'admin' })).rejects.toThrow(ForbiddenError);
-      await expect(setUserDisabled(db(), actor, { userId: target.row.id, disabled: true })).rejects.toThrow(ForbiddenError);
+      await expect(
+        createUserService(db(), actor, { email: `x-${role}@example.com`, name: 'X', role: 'admin' }),
+      ).rejects.toThrow(ForbiddenError);
+      await expect(changeUserRole(db(), actor, { userId: target.row.id, role: 'admin' })).rejects.toThrow(
+        ForbiddenError,
+      );
+      await expect(setUserDisabled(db(), actor, { userId: target.row.id, disabled: true })).rejects.toThrow(
+        ForbiddenError,
+      );
       await expect(resetUserPassword(db(), actor, { userId: target.row.id })).rejects.toThrow(ForbiddenError);
       expect((await listAudit(db(), { actor: actor.id })).rows).toEqual([]);
     }

@@ -39,7 +39,12 @@ export function toSummary(row: UserRow): UserSummary {
 type Ctx = { requestId?: string | null };
 
 export const createUserInputSchema = z.object({
-  email: z.string().trim().toLowerCase().max(320, 'Use at most 320 characters').pipe(z.email('Enter an email address such as name@example.com')),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(320, 'Use at most 320 characters')
+    .pipe(z.email('Enter an email address such as name@example.com')),
   name: z.string().trim().min(1, 'Enter a name').max(120, 'Use at most 120 characters'),
   role: z.enum(roles, { error: 'Choose a role' }),
 });
@@ -75,7 +80,10 @@ export async function createUser(
       .values({ ...data, passwordHash, mustChangePassword: true })
       .onConflictDoNothing({ target: users.email })
       .returning();
-    if (!row) throw new ConflictError('A user with this email already exists.', { email: ['A user with this email already exists.'] });
+    if (!row)
+      throw new ConflictError('A user with this email already exists.', {
+        email: ['A user with this email already exists.'],
+      });
     await recordAudit(tx, {
       actor,
       action: 'users.create',
@@ -88,7 +96,12 @@ export async function createUser(
   return { user: toSummary(user), temporaryPassword };
 }
 
-export async function changeUserRole(db: Db, actor: Actor | null, input: z.input<typeof changeRoleInputSchema>, ctx: Ctx = {}) {
+export async function changeUserRole(
+  db: Db,
+  actor: Actor | null,
+  input: z.input<typeof changeRoleInputSchema>,
+  ctx: Ctx = {},
+) {
   assertCan(actor, 'users.manage');
   const { userId, role } = changeRoleInputSchema.parse(input);
   return db.transaction(async (tx) => {
@@ -107,7 +120,12 @@ export async function changeUserRole(db: Db, actor: Actor | null, input: z.input
   });
 }
 
-export async function setUserDisabled(db: Db, actor: Actor | null, input: z.input<typeof setDisabledInputSchema>, ctx: Ctx = {}) {
+export async function setUserDisabled(
+  db: Db,
+  actor: Actor | null,
+  input: z.input<typeof setDisabledInputSchema>,
+  ctx: Ctx = {},
+) {
   assertCan(actor, 'users.manage');
   const { userId, disabled } = setDisabledInputSchema.parse(input);
   if (disabled && userId === actor.id) throw new InputError('You cannot disable your own account.');
@@ -138,7 +156,12 @@ export async function setUserDisabled(db: Db, actor: Actor | null, input: z.inpu
 }
 
 /** Issues a new one-time password (shown once) and ends the user's sessions. */
-export async function resetUserPassword(db: Db, actor: Actor | null, input: z.input<typeof userIdSchema>, ctx: Ctx = {}) {
+export async function resetUserPassword(
+  db: Db,
+  actor: Actor | null,
+  input: z.input<typeof userIdSchema>,
+  ctx: Ctx = {},
+) {
   assertCan(actor, 'users.manage');
   const { userId } = userIdSchema.parse(input);
   const temporaryPassword = generatePassword();
@@ -147,7 +170,12 @@ export async function resetUserPassword(db: Db, actor: Actor | null, input: z.in
     const target = await lockUser(tx, userId);
     const [row] = await tx
       .update(users)
-      .set({ passwordHash, mustChangePassword: true, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+      .set({
+        passwordHash,
+        mustChangePassword: true,
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+        updatedAt: new Date(),
+      })
       .where(eq(users.id, userId))
       .returning();
     const endedSessions = await endUserSessions(tx, userId, 'password_reset');
@@ -172,7 +200,13 @@ export async function resetUserTotp(db: Db, actor: Actor | null, input: z.input<
     if (!target.totpSecret && !target.totpPendingSecret) return toSummary(target);
     const [row] = await tx
       .update(users)
-      .set({ totpSecret: null, totpPendingSecret: null, totpLastStep: null, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: new Date() })
+      .set({
+        totpSecret: null,
+        totpPendingSecret: null,
+        totpLastStep: null,
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+        updatedAt: new Date(),
+      })
       .where(eq(users.id, userId))
       .returning();
     const endedSessions = await endUserSessions(tx, userId, 'second_factor_reset');
@@ -191,7 +225,12 @@ export async function resetUserTotp(db: Db, actor: Actor | null, input: z.input<
  * "End all sessions": signs the user out of every browser at once (a lost laptop, a leaked
  * cookie) without touching their password. Returns how many sessions it ended.
  */
-export async function endAllUserSessions(db: Db, actor: Actor | null, input: z.input<typeof userIdSchema>, ctx: Ctx = {}): Promise<{ user: UserSummary; ended: number }> {
+export async function endAllUserSessions(
+  db: Db,
+  actor: Actor | null,
+  input: z.input<typeof userIdSchema>,
+  ctx: Ctx = {},
+): Promise<{ user: UserSummary; ended: number }> {
   assertCan(actor, 'users.manage');
   const { userId } = userIdSchema.parse(input);
   return db.transaction(async (tx) => {
@@ -224,5 +263,6 @@ async function assertAnotherActiveAdmin(tx: Tx, exceptUserId: string, verb: stri
     .from(users)
     .where(and(eq(users.role, 'admin'), isNull(users.disabledAt), ne(users.id, exceptUserId)))
     .for('update');
-  if (others.length === 0) throw new ConflictError(`You cannot ${verb} the last active admin. Make another user an admin first.`);
+  if (others.length === 0)
+    throw new ConflictError(`You cannot ${verb} the last active admin. Make another user an admin first.`);
 }

@@ -5,7 +5,13 @@ import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { appWebhookHandlers } from './app-handlers';
 import { webhookAllowlist } from './ip-allowlist';
-import { DeliveryAborted, receiveKlarnaWebhook, type Delivery, type ReceiverAnswer, type ReceiverDeps } from './receiver';
+import {
+  DeliveryAborted,
+  receiveKlarnaWebhook,
+  type Delivery,
+  type ReceiverAnswer,
+  type ReceiverDeps,
+} from './receiver';
 import { appRejectionLimiter } from './rejection-limiter';
 import { signingKeyLookup } from './signing-keys';
 
@@ -18,7 +24,10 @@ const REJECTION_FLUSH_MS = 5_000;
 /** What the adapters below need: the receiver's dependencies and how far to trust X-Forwarded-For. */
 export type ReceiverContext = { deps: ReceiverDeps; trustedProxyHops: number };
 
-const globalForReceiver = globalThis as unknown as { __webhookReceiverDeps?: ReceiverDeps; __webhookRejectionFlush?: NodeJS.Timeout };
+const globalForReceiver = globalThis as unknown as {
+  __webhookReceiverDeps?: ReceiverDeps;
+  __webhookRejectionFlush?: NodeJS.Timeout;
+};
 
 /** The app's receiver (one per process), built on first use from the app's configuration and database. */
 export function appReceiverContext(): ReceiverContext {
@@ -38,7 +47,11 @@ function deps(): ReceiverDeps {
       rejections,
     };
     globalForReceiver.__webhookRejectionFlush ??= setInterval(() => {
-      rejections.flush(db).catch((error: unknown) => console.error('could not write the count of rejected webhook deliveries not stored', error));
+      rejections
+        .flush(db)
+        .catch((error: unknown) =>
+          console.error('could not write the count of rejected webhook deliveries not stored', error),
+        );
     }, REJECTION_FLUSH_MS).unref();
   }
   return globalForReceiver.__webhookReceiverDeps;
@@ -58,7 +71,8 @@ async function answer(delivery: Delivery, deps: ReceiverDeps, requestId: string 
     return result;
   } catch (error) {
     // The sender went away mid-body: nobody is listening for the answer.
-    if (error instanceof DeliveryAborted) return { status: 400, body: { error: 'the body could not be read to its end' } };
+    if (error instanceof DeliveryAborted)
+      return { status: 400, body: { error: 'the body could not be read to its end' } };
     // Not stored: Klarna must deliver again (design.md, "an accepted event is never lost").
     console.error(`webhook receiver could not store a delivery${requestId ? ` (request ${requestId})` : ''}`, error);
     return { status: 503, body: { error: 'temporarily unable to store the event; please retry' } };
@@ -79,7 +93,10 @@ function sourceIpFrom(headers: Record<string, string | string[] | undefined>, tr
  * `POST /api/webhooks/klarna` as a function of a Request: what the route handler calls (under
  * `next dev`), and tests. The body is read as a stream, only as far as the receiver needs it.
  */
-export async function handleKlarnaWebhookRequest(request: Request, context: ReceiverContext = appReceiverContext()): Promise<Response> {
+export async function handleKlarnaWebhookRequest(
+  request: Request,
+  context: ReceiverContext = appReceiverContext(),
+): Promise<Response> {
   const delivery: Delivery = {
     headers: request.headers,
     sourceIp: sourceIpFrom(Object.fromEntries(request.headers), context.trustedProxyHops),
@@ -88,7 +105,10 @@ export async function handleKlarnaWebhookRequest(request: Request, context: Rece
   };
   const result = await answer(delivery, context.deps, request.headers.get('x-request-id'));
   // A string body (not Response.json's stream) lets servers send the answer in one write.
-  return new Response(JSON.stringify(result.body), { status: result.status, headers: { 'content-type': 'application/json' } });
+  return new Response(JSON.stringify(result.body), {
+    status: result.status,
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 const LINGER_MS = 2_000;
@@ -100,7 +120,11 @@ const LINGER_MS = 2_000;
  * connection is cut LINGER_MS after the answer, so a body without end is never read whole. The request id is taken from a well-formed `X-Request-Id` or
  * made here, as proxy.ts does for every other path.
  */
-export async function handleKlarnaWebhookNode(req: IncomingMessage, res: ServerResponse, context: ReceiverContext = appReceiverContext()): Promise<void> {
+export async function handleKlarnaWebhookNode(
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: ReceiverContext = appReceiverContext(),
+): Promise<void> {
   const requestId = requestIdFrom(req.headers['x-request-id']);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -120,7 +144,12 @@ export async function handleKlarnaWebhookNode(req: IncomingMessage, res: ServerR
   const result = await answer(delivery, context.deps, requestId);
   const text = JSON.stringify(result.body);
   // Next.js adds the security headers of next.config.js to its answers; this path passes it by.
-  const responseHeaders: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': requestId, 'x-content-type-options': 'nosniff' };
+  const responseHeaders: Record<string, string | number> = {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'x-request-id': requestId,
+    'x-content-type-options': 'nosniff',
+  };
   const unread = !req.complete;
   if (unread) responseHeaders.connection = 'close';
   res.writeHead(result.status, responseHeaders);

@@ -5,8 +5,17 @@ import type { WebhookEvent } from '@/lib/klarna/schemas/webhooks';
 import type { StoredWebhookEvent, WebhookHandler, WebhookHandlerRegistry } from './handlers';
 import { applyStoredEvent } from './receiver';
 
-export type NewValidEvent = Omit<typeof webhookEvents.$inferInsert, 'verdict' | 'status'> & { eventId: string; eventType: string };
-type Pending = { values: NewValidEvent; envelope: WebhookEvent; handler: WebhookHandler | null; resolve: (r: { duplicate: boolean }) => void; reject: (e: unknown) => void };
+export type NewValidEvent = Omit<typeof webhookEvents.$inferInsert, 'verdict' | 'status'> & {
+  eventId: string;
+  eventType: string;
+};
+type Pending = {
+  values: NewValidEvent;
+  envelope: WebhookEvent;
+  handler: WebhookHandler | null;
+  resolve: (r: { duplicate: boolean }) => void;
+  reject: (e: unknown) => void;
+};
 
 /**
  * Stores valid events in batches: deliveries that arrive while earlier ones are being written
@@ -77,9 +86,11 @@ export class EventWriter {
         for (const item of batch) {
           const row = stored.get(item.values.eventId)!;
           if (!item.handler) continue;
-          if (row.inserted) fresh.push({ row: storedRow(item.values, row), envelope: item.envelope, handler: item.handler });
+          if (row.inserted)
+            fresh.push({ row: storedRow(item.values, row), envelope: item.envelope, handler: item.handler });
           // A repeat of an applied event is only counted; one whose handler failed gets another try.
-          else if (row.status === 'failed') retry.push({ row: storedRow(item.values, row), envelope: item.envelope, handler: item.handler });
+          else if (row.status === 'failed')
+            retry.push({ row: storedRow(item.values, row), envelope: item.envelope, handler: item.handler });
         }
         try {
           await runHandlers(tx, fresh);
@@ -97,7 +108,8 @@ export class EventWriter {
       const toApply: ToApply[] = [];
       for (const item of batch) {
         const row = stored.get(item.values.eventId)!;
-        if (item.handler && row.status === 'failed') toApply.push({ row: storedRow(item.values, row), envelope: item.envelope, handler: item.handler });
+        if (item.handler && row.status === 'failed')
+          toApply.push({ row: storedRow(item.values, row), envelope: item.envelope, handler: item.handler });
       }
       await applyAll(tx, toApply);
       return results(batch, stored);
@@ -106,7 +118,15 @@ export class EventWriter {
 }
 
 type ToApply = { row: WebhookEventRow; envelope: WebhookEvent; handler: WebhookHandler };
-type Stored = { id: number | string; event_id: string; status: string; duplicate_count: number | string; apply_count: number | string; received_at: string | Date; inserted: boolean };
+type Stored = {
+  id: number | string;
+  event_id: string;
+  status: string;
+  duplicate_count: number | string;
+  apply_count: number | string;
+  received_at: string | Date;
+  inserted: boolean;
+};
 
 /** A handler threw in the optimistic path: the batch is written again the careful way. */
 class HandlerFailed extends Error {
@@ -128,7 +148,9 @@ function results(batch: Pending[], stored: Map<string, Stored>): { duplicate: bo
 async function insertBatch(db: Db, batch: Pending[], mode: 'optimistic' | 'careful'): Promise<Map<string, Stored>> {
   // In event_id order: two batches holding some of the same events then take their index
   // locks in the same order, so they wait for each other instead of deadlocking.
-  const ordered = [...batch].sort((a, b) => (a.values.eventId < b.values.eventId ? -1 : a.values.eventId > b.values.eventId ? 1 : 0));
+  const ordered = [...batch].sort((a, b) =>
+    a.values.eventId < b.values.eventId ? -1 : a.values.eventId > b.values.eventId ? 1 : 0,
+  );
   const rows = JSON.stringify(
     ordered.map(({ values: v, handler }) => ({
       event_id: v.eventId,
@@ -148,7 +170,9 @@ async function insertBatch(db: Db, batch: Pending[], mode: 'optimistic' | 'caref
       raw_body: v.rawBody,
     })),
   );
-  const stored = await executePrepared<Stored>(db, sql`
+  const stored = await executePrepared<Stored>(
+    db,
+    sql`
     insert into webhook_events (verdict, status, apply_count, processed_at, event_id, event_type, event_version, occurred_at, account_id,
       product_instance_id, webhook_id, correlation_id, live, signing_key_id, source_ip, headers, raw_body)
     select 'valid', r.status, case when r.applied then 1 else 0 end, case when r.applied then now() end, r.event_id, r.event_type,
@@ -159,7 +183,8 @@ async function insertBatch(db: Db, batch: Pending[], mode: 'optimistic' | 'caref
       signing_key_id text, source_ip text, headers jsonb, raw_body text)
     on conflict (event_id) where verdict = 'valid'
     do update set duplicate_count = webhook_events.duplicate_count + 1, last_duplicate_at = now()
-    returning id, event_id, status, duplicate_count, apply_count, received_at, (xmax = 0) as inserted`);
+    returning id, event_id, status, duplicate_count, apply_count, received_at, (xmax = 0) as inserted`,
+  );
   return new Map(stored.map((row) => [row.event_id, row]));
 }
 
@@ -189,8 +214,18 @@ async function applyAll(tx: Db, items: ToApply[]) {
   }
   await tx
     .update(webhookEvents)
-    .set({ status: 'processed', processingError: null, applyCount: sql`${webhookEvents.applyCount} + 1`, processedAt: sql`now()` })
-    .where(inArray(webhookEvents.id, items.map((i) => i.row.id)));
+    .set({
+      status: 'processed',
+      processingError: null,
+      applyCount: sql`${webhookEvents.applyCount} + 1`,
+      processedAt: sql`now()`,
+    })
+    .where(
+      inArray(
+        webhookEvents.id,
+        items.map((i) => i.row.id),
+      ),
+    );
 }
 
 function storedRow(values: NewValidEvent, stored: Stored): WebhookEventRow {

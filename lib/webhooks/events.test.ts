@@ -5,7 +5,13 @@ import { auditLog, webhookEvents } from '@/db/schema';
 import { ConflictError, ForbiddenError } from '@/lib/errors';
 import { createSigningKey, createUser, klarnaEvent, signedHeaders, testKeyring } from '@/test/factories';
 import { describeEachDriver } from '@/test/db';
-import { getWebhookEvent, listWebhookEvents, reprocessWebhookEvent, webhookEventFilterSchema, type WebhookEventFilter } from './events';
+import {
+  getWebhookEvent,
+  listWebhookEvents,
+  reprocessWebhookEvent,
+  webhookEventFilterSchema,
+  type WebhookEventFilter,
+} from './events';
 import { eachEvent, WebhookHandlerRegistry, webhookHandlers } from './handlers';
 import { receiveKlarnaWebhook } from './receiver';
 import { signingKeyLookup } from './signing-keys';
@@ -14,14 +20,31 @@ describeEachDriver('webhook event log', (db) => {
   let key: { signingKeyId: string; key: string };
   // Each test uses its own account id, so the shared database's other rows never interfere.
   const account = () => `krn:partner:global:account:${randomUUID()}`;
-  const deliver = async (event: { eventType?: string; accountId?: string; eventId?: string }, handlers = new WebhookHandlerRegistry()) => {
+  const deliver = async (
+    event: { eventType?: string; accountId?: string; eventId?: string },
+    handlers = new WebhookHandlerRegistry(),
+  ) => {
     const { event: envelope, body } = klarnaEvent(event);
-    await receiveKlarnaWebhook({ db: db(), signingKey: signingKeyLookup(db(), testKeyring), handlers, allowedIps: null }, { rawBody: body, headers: signedHeaders(body, key.signingKeyId, key.key), sourceIp: '127.0.0.1' });
-    const [row] = await db().select().from(webhookEvents).where(and(eq(webhookEvents.eventId, envelope.metadata.event_id), eq(webhookEvents.verdict, 'valid')));
+    await receiveKlarnaWebhook(
+      { db: db(), signingKey: signingKeyLookup(db(), testKeyring), handlers, allowedIps: null },
+      { rawBody: body, headers: signedHeaders(body, key.signingKeyId, key.key), sourceIp: '127.0.0.1' },
+    );
+    const [row] = await db()
+      .select()
+      .from(webhookEvents)
+      .where(and(eq(webhookEvents.eventId, envelope.metadata.event_id), eq(webhookEvents.verdict, 'valid')));
     return { row: row!, envelope };
   };
   const rejected = async (body: string, headers: Record<string, string> = {}) => {
-    await receiveKlarnaWebhook({ db: db(), signingKey: signingKeyLookup(db(), testKeyring), handlers: new WebhookHandlerRegistry(), allowedIps: null }, { rawBody: body, headers: new Headers(headers), sourceIp: '10.0.0.9' });
+    await receiveKlarnaWebhook(
+      {
+        db: db(),
+        signingKey: signingKeyLookup(db(), testKeyring),
+        handlers: new WebhookHandlerRegistry(),
+        allowedIps: null,
+      },
+      { rawBody: body, headers: new Headers(headers), sourceIp: '10.0.0.9' },
+    );
   };
   const types = async (f: WebhookEventFilter) => (await listWebhookEvents(db(), f)).rows.map((r) => r.eventType);
 
@@ -37,9 +60,17 @@ describeEachDriver('webhook event log', (db) => {
     // A LIKE wildcard in the type must not match anything: `_` is literal here.
     await deliver({ accountId: acct, eventType: 'payment_request.x' });
 
-    expect(await types({ account: acct })).toEqual(['payment_request.x', 'settlement.report.created', 'payment.request.state-change.expired', 'payment.request.state-change.authorized']);
+    expect(await types({ account: acct })).toEqual([
+      'payment_request.x',
+      'settlement.report.created',
+      'payment.request.state-change.expired',
+      'payment.request.state-change.authorized',
+    ]);
     expect(await types({ account: acct, type: 'settlement.report.created' })).toEqual(['settlement.report.created']);
-    expect(await types({ account: acct, type: 'payment.request.*' })).toEqual(['payment.request.state-change.expired', 'payment.request.state-change.authorized']);
+    expect(await types({ account: acct, type: 'payment.request.*' })).toEqual([
+      'payment.request.state-change.expired',
+      'payment.request.state-change.authorized',
+    ]);
     expect(await types({ account: acct, type: '*.expired' })).toEqual(['payment.request.state-change.expired']);
     expect(await types({ account: acct, type: 'payment_*' })).toEqual(['payment_request.x']);
     expect(await types({ account: acct, type: 'payment.*' })).toHaveLength(2);
@@ -53,10 +84,17 @@ describeEachDriver('webhook event log', (db) => {
     await rejected('{"metadata":{}}', { 'klarna-signing-key-id': marker });
     const page = await listWebhookEvents(db(), { verdict: 'rejected', q: marker });
     expect(page.rows).toHaveLength(1);
-    expect(page.rows[0]).toMatchObject({ verdict: 'rejected', status: 'rejected', rejectReason: `unknown signing key ${marker}`, signingKeyId: marker });
+    expect(page.rows[0]).toMatchObject({
+      verdict: 'rejected',
+      status: 'rejected',
+      rejectReason: `unknown signing key ${marker}`,
+      signingKeyId: marker,
+    });
     expect(page.rows[0]).not.toHaveProperty('rawBody');
 
-    await db().execute(sql`update ${webhookEvents} set received_at = now() - interval '2 days' where id = ${page.rows[0]!.id}`);
+    await db().execute(
+      sql`update ${webhookEvents} set received_at = now() - interval '2 days' where id = ${page.rows[0]!.id}`,
+    );
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     expect((await listWebhookEvents(db(), { q: marker, from: day(-2), to: day(-2) })).rows).toHaveLength(1);
     expect((await listWebhookEvents(db(), { q: marker, from: day(-1) })).rows).toHaveLength(0);
@@ -100,26 +138,53 @@ describeEachDriver('webhook event log', (db) => {
     const type = `test.reprocess.${randomUUID()}`;
     let broken = true;
     // The registry is process-global: a type of our own keeps this handler out of other tests.
-    webhookHandlers().register(type, eachEvent(async (tx, { row }) => {
-      if (broken) throw new Error('merchant table not ready');
-      await tx.insert(auditLog).values({ action: 'test.webhook-applied', actorEmail: 'webhook', targetId: row.eventId, outcome: 'success' });
-    }));
+    webhookHandlers().register(
+      type,
+      eachEvent(async (tx, { row }) => {
+        if (broken) throw new Error('merchant table not ready');
+        await tx
+          .insert(auditLog)
+          .values({ action: 'test.webhook-applied', actorEmail: 'webhook', targetId: row.eventId, outcome: 'success' });
+      }),
+    );
     const { row } = await deliver({ eventType: type }, webhookHandlers());
     expect(row).toMatchObject({ status: 'failed', processingError: 'merchant table not ready', applyCount: 0 });
 
-    expect(await reprocessWebhookEvent({ db: db(), actor: admin.actor, requestId: 'req-1' }, row.id)).toEqual({ status: 'failed', processingError: 'merchant table not ready' });
+    expect(await reprocessWebhookEvent({ db: db(), actor: admin.actor, requestId: 'req-1' }, row.id)).toEqual({
+      status: 'failed',
+      processingError: 'merchant table not ready',
+    });
     broken = false;
-    expect(await reprocessWebhookEvent({ db: db(), actor: admin.actor, requestId: 'req-2' }, row.id)).toEqual({ status: 'processed', processingError: null });
-    expect(await getWebhookEvent(db(), row.id)).toMatchObject({ status: 'processed', processingError: null, applyCount: 1 });
-    const applied = await db().select().from(auditLog).where(and(eq(auditLog.action, 'test.webhook-applied'), eq(auditLog.targetId, row.eventId!)));
+    expect(await reprocessWebhookEvent({ db: db(), actor: admin.actor, requestId: 'req-2' }, row.id)).toEqual({
+      status: 'processed',
+      processingError: null,
+    });
+    expect(await getWebhookEvent(db(), row.id)).toMatchObject({
+      status: 'processed',
+      processingError: null,
+      applyCount: 1,
+    });
+    const applied = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'test.webhook-applied'), eq(auditLog.targetId, row.eventId!)));
     expect(applied).toHaveLength(1);
 
-    const audits = await db().select().from(auditLog).where(and(eq(auditLog.action, 'webhook_events.reprocess'), eq(auditLog.targetId, String(row.id)))).orderBy(auditLog.id);
+    const audits = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'webhook_events.reprocess'), eq(auditLog.targetId, String(row.id))))
+      .orderBy(auditLog.id);
     expect(audits.map((a) => [a.outcome, a.requestId, a.actorEmail])).toEqual([
       ['failure', 'req-1', admin.actor.email],
       ['success', 'req-2', admin.actor.email],
     ]);
-    expect(audits[0]!.details).toMatchObject({ eventType: type, previousStatus: 'failed', status: 'failed', error: 'merchant table not ready' });
+    expect(audits[0]!.details).toMatchObject({
+      eventType: type,
+      previousStatus: 'failed',
+      status: 'failed',
+      error: 'merchant table not ready',
+    });
     expect(audits[1]!.details).toMatchObject({ previousStatus: 'failed', status: 'processed' });
   });
 
@@ -128,8 +193,13 @@ describeEachDriver('webhook event log', (db) => {
     const admin = await createUser(db(), { role: 'admin' });
     const { row } = await deliver({ eventType: `test.unhandled.${randomUUID()}` });
     await expect(reprocessWebhookEvent({ db: db(), actor: operator.actor }, row.id)).rejects.toThrow(ForbiddenError);
-    await expect(reprocessWebhookEvent({ db: db(), actor: operator.actor }, row.id)).rejects.toThrow('Your role (Operator) may not manage webhooks and signing keys; it needs Admin.');
-    await expect(reprocessWebhookEvent({ db: db(), actor: admin.actor }, row.id)).rejects.toMatchObject({ code: 'NO_HANDLER', message: expect.stringContaining('No handler is registered') });
+    await expect(reprocessWebhookEvent({ db: db(), actor: operator.actor }, row.id)).rejects.toThrow(
+      'Your role (Operator) may not manage webhooks and signing keys; it needs Admin.',
+    );
+    await expect(reprocessWebhookEvent({ db: db(), actor: admin.actor }, row.id)).rejects.toMatchObject({
+      code: 'NO_HANDLER',
+      message: expect.stringContaining('No handler is registered'),
+    });
     expect(await getWebhookEvent(db(), row.id)).toMatchObject({ status: 'no_handler', applyCount: 0 });
 
     const marker = `krn:partner:global:notification:signing-key:${randomUUID()}`;
@@ -137,7 +207,10 @@ describeEachDriver('webhook event log', (db) => {
     const [bad] = (await listWebhookEvents(db(), { q: marker })).rows;
     await expect(reprocessWebhookEvent({ db: db(), actor: admin.actor }, bad!.id)).rejects.toThrow(ConflictError);
     expect(await getWebhookEvent(db(), bad!.id)).toMatchObject({ rawBody: 'not json', status: 'rejected' });
-    const refusals = await db().select().from(auditLog).where(and(eq(auditLog.action, 'webhook_events.reprocess'), eq(auditLog.targetId, String(row.id))));
+    const refusals = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'webhook_events.reprocess'), eq(auditLog.targetId, String(row.id))));
     expect(refusals).toEqual([]);
   });
 

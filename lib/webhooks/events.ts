@@ -60,7 +60,14 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, '\\$&');
 }
 
-const searchedColumns = [webhookEvents.eventId, webhookEvents.accountId, webhookEvents.correlationId, webhookEvents.webhookId, webhookEvents.productInstanceId, webhookEvents.signingKeyId];
+const searchedColumns = [
+  webhookEvents.eventId,
+  webhookEvents.accountId,
+  webhookEvents.correlationId,
+  webhookEvents.webhookId,
+  webhookEvents.productInstanceId,
+  webhookEvents.signingKeyId,
+];
 
 /**
  * Newest first, keyset-paginated on id (it grows with insertion, and the type, account and
@@ -71,7 +78,8 @@ export async function listWebhookEvents(db: Db, filter: WebhookEventFilter): Pro
   const f = webhookEventFilterSchema.parse(filter);
   const where: SQL[] = [];
   if (f.type) {
-    if (f.type.includes('*')) where.push(sql`${webhookEvents.eventType} like ${f.type.split('*').map(escapeLike).join('%')}`);
+    if (f.type.includes('*'))
+      where.push(sql`${webhookEvents.eventType} like ${f.type.split('*').map(escapeLike).join('%')}`);
     else where.push(eq(webhookEvents.eventType, f.type));
   }
   if (f.account) where.push(eq(webhookEvents.accountId, f.account));
@@ -102,11 +110,24 @@ export type RejectionsNotStored = { sourceIp: string | null; count: number; last
  * rejection-limiter.ts) in the last `hours`, per source address, most first: what the event
  * log's banner says. Reads only the summary rows (`not_stored_count > 0`).
  */
-export async function listRejectionsNotStored(db: Db, { hours = 24, limit = 5 }: { hours?: number; limit?: number } = {}): Promise<RejectionsNotStored[]> {
+export async function listRejectionsNotStored(
+  db: Db,
+  { hours = 24, limit = 5 }: { hours?: number; limit?: number } = {},
+): Promise<RejectionsNotStored[]> {
   const rows = await db
-    .select({ sourceIp: webhookEvents.sourceIp, count: sql<number>`sum(${webhookEvents.notStoredCount})::int`, last: sql<Date>`max(${webhookEvents.receivedAt})` })
+    .select({
+      sourceIp: webhookEvents.sourceIp,
+      count: sql<number>`sum(${webhookEvents.notStoredCount})::int`,
+      last: sql<Date>`max(${webhookEvents.receivedAt})`,
+    })
     .from(webhookEvents)
-    .where(and(eq(webhookEvents.verdict, 'rejected'), sql`${webhookEvents.notStoredCount} > 0`, sql`${webhookEvents.receivedAt} >= now() - make_interval(hours => ${hours})`))
+    .where(
+      and(
+        eq(webhookEvents.verdict, 'rejected'),
+        sql`${webhookEvents.notStoredCount} > 0`,
+        sql`${webhookEvents.receivedAt} >= now() - make_interval(hours => ${hours})`,
+      ),
+    )
     .groupBy(webhookEvents.sourceIp)
     .orderBy(sql`2 desc`)
     .limit(limit);
@@ -129,16 +150,26 @@ type Ctx = { db: Db; actor: Actor | null; requestId?: string | null };
  * failed, or after a handler was added for a type that arrived earlier). The handler's writes,
  * the event's new status and the audit entry commit together.
  */
-export async function reprocessWebhookEvent(ctx: Ctx, id: number): Promise<{ status: 'processed' | 'failed' | 'ignored'; processingError: string | null }> {
+export async function reprocessWebhookEvent(
+  ctx: Ctx,
+  id: number,
+): Promise<{ status: 'processed' | 'failed' | 'ignored'; processingError: string | null }> {
   assertCan(ctx.actor, 'webhooks.manage');
   const actor = ctx.actor;
   const found = await getWebhookEvent(ctx.db, id);
   if (!found) throw new NotFoundError('That webhook event does not exist.');
   if (found.verdict !== 'valid') {
-    throw new ConflictError(`Only events with a valid signature can be re-processed; this delivery was rejected (${found.rejectReason ?? 'no reason recorded'}).`);
+    throw new ConflictError(
+      `Only events with a valid signature can be re-processed; this delivery was rejected (${found.rejectReason ?? 'no reason recorded'}).`,
+    );
   }
   const handler = appWebhookHandlers().find(found.eventType);
-  if (!handler) throw new AppError('conflict', 'NO_HANDLER', `No handler is registered for ${found.eventType ?? 'this'} events, so there is nothing to apply; the event stays stored as "no handler".`);
+  if (!handler)
+    throw new AppError(
+      'conflict',
+      'NO_HANDLER',
+      `No handler is registered for ${found.eventType ?? 'this'} events, so there is nothing to apply; the event stays stored as "no handler".`,
+    );
   const envelope = webhookEventSchema.safeParse(parseJsonOrNull(found.rawBody));
   if (!envelope.success) throw new ConflictError('The stored body is not a Klarna event, so it cannot be applied.');
 
@@ -146,14 +177,23 @@ export async function reprocessWebhookEvent(ctx: Ctx, id: number): Promise<{ sta
     // The row lock makes two admins re-processing at once apply the event one after the other.
     const [row] = await tx.select().from(webhookEvents).where(eq(webhookEvents.id, id)).for('update');
     const outcome = await applyStoredEvent(tx, row!, envelope.data, handler);
-    const [after] = await tx.select({ processingError: webhookEvents.processingError }).from(webhookEvents).where(eq(webhookEvents.id, id));
+    const [after] = await tx
+      .select({ processingError: webhookEvents.processingError })
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, id));
     const processingError = after?.processingError ?? null;
     await recordAudit(tx, {
       actor,
       action: 'webhook_events.reprocess',
       target: { type: 'webhook_event', id: String(id) },
       outcome: outcome === 'failed' ? 'failure' : 'success',
-      details: { eventId: row!.eventId, eventType: row!.eventType, previousStatus: row!.status, status: outcome, ...(processingError ? { error: processingError } : {}) },
+      details: {
+        eventId: row!.eventId,
+        eventType: row!.eventType,
+        previousStatus: row!.status,
+        status: outcome,
+        ...(processingError ? { error: processingError } : {}),
+      },
       requestId: ctx.requestId,
     });
     return { status: outcome, processingError };

@@ -59,7 +59,9 @@ export class WebhookHandlerRegistry {
 
   find(eventType: string | null): WebhookHandler | null {
     if (!eventType) return null;
-    return this.exact.get(eventType) ?? this.patterns.find(([pattern]) => eventTypeMatches(pattern, eventType))?.[1] ?? null;
+    return (
+      this.exact.get(eventType) ?? this.patterns.find(([pattern]) => eventTypeMatches(pattern, eventType))?.[1] ?? null
+    );
   }
 }
 

@@ -29,9 +29,13 @@ export type SigningKeyView = {
 export type RetiredKeyView = { signingKeyId: string; createdAt: Date; acceptedUntil: Date };
 
 /** Klarna's signing keys and webhooks, read together (each key shows which webhooks use it). */
-export async function loadWebhookSetup(
-  ctx: Ctx,
-): Promise<{ signingKeys: SigningKeyView[]; webhooks: Webhook[]; heldKeys: { signingKeyId: string; createdAt: Date }[]; retiredKeys: RetiredKeyView[]; deletedKeyIds: string[] }> {
+export async function loadWebhookSetup(ctx: Ctx): Promise<{
+  signingKeys: SigningKeyView[];
+  webhooks: Webhook[];
+  heldKeys: { signingKeyId: string; createdAt: Date }[];
+  retiredKeys: RetiredKeyView[];
+  deletedKeyIds: string[];
+}> {
   assertCan(ctx.actor, 'dashboard.read');
   const api = await klarnaFor(ctx.db, ctx.settings);
   const [{ signing_keys }, { webhooks }, stored, gone] = await Promise.all([
@@ -43,7 +47,11 @@ export async function loadWebhookSetup(
       .where(and(eq(klarnaSigningKeys.environment, ctx.settings.environment), isNull(klarnaSigningKeys.deletedAt)))
       .orderBy(desc(klarnaSigningKeys.createdAt)),
     ctx.db
-      .select({ signingKeyId: klarnaSigningKeys.signingKeyId, createdAt: klarnaSigningKeys.createdAt, deletedAt: klarnaSigningKeys.deletedAt })
+      .select({
+        signingKeyId: klarnaSigningKeys.signingKeyId,
+        createdAt: klarnaSigningKeys.createdAt,
+        deletedAt: klarnaSigningKeys.deletedAt,
+      })
       .from(klarnaSigningKeys)
       .where(and(eq(klarnaSigningKeys.environment, ctx.settings.environment), isNotNull(klarnaSigningKeys.deletedAt)))
       .orderBy(desc(klarnaSigningKeys.deletedAt)),
@@ -57,21 +65,29 @@ export async function loadWebhookSetup(
         createdAt: k.created_at,
         storedHere: storedIds.has(k.signing_key_id),
         usedBy: webhooks.filter((w) => w.signing_key_id === k.signing_key_id).map((w) => w.webhook_id),
-        retiredUntil: gone.find((g) => g.signingKeyId === k.signing_key_id && g.deletedAt!.getTime() > now)?.deletedAt!.toISOString() ?? null,
+        retiredUntil:
+          gone
+            .find((g) => g.signingKeyId === k.signing_key_id && g.deletedAt!.getTime() > now)
+            ?.deletedAt!.toISOString() ?? null,
       }))
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     webhooks,
     /** Keys this dashboard holds the secret of: the only ones a webhook form may choose. */
     heldKeys: stored,
     /** Keys retired by a rotation and still accepted until their grace ends. */
-    retiredKeys: gone.filter((k) => k.deletedAt!.getTime() > now).map((k) => ({ signingKeyId: k.signingKeyId, createdAt: k.createdAt, acceptedUntil: k.deletedAt! })),
+    retiredKeys: gone
+      .filter((k) => k.deletedAt!.getTime() > now)
+      .map((k) => ({ signingKeyId: k.signingKeyId, createdAt: k.createdAt, acceptedUntil: k.deletedAt! })),
     /** Keys deleted here: a webhook still naming one has its events rejected. */
     deletedKeyIds: gone.map((k) => k.signingKeyId),
   };
 }
 
 /** One signing key as Klarna has it (never its secret): Management API test case 8's "get". */
-export async function getSigningKey(ctx: Ctx, signingKeyId: string): Promise<{ signingKeyId: string; createdAt: string }> {
+export async function getSigningKey(
+  ctx: Ctx,
+  signingKeyId: string,
+): Promise<{ signingKeyId: string; createdAt: string }> {
   assertCan(ctx.actor, 'dashboard.read');
   const api = await klarnaFor(ctx.db, ctx.settings);
   const key = await callKlarna(() => api.signingKeys.get(signingKeyId));
@@ -86,15 +102,31 @@ export async function createSigningKey(ctx: Ctx, input: { intentId: string }): P
   assertCan(ctx.actor, 'webhooks.manage');
   await deleteEndedKeysAtKlarna(ctx);
   const api = await klarnaFor(ctx.db, ctx.settings);
-  const key = idempotencyKey({ operation: 'signingKeys.create', target: ctx.settings.environment, nonce: input.intentId });
+  const key = idempotencyKey({
+    operation: 'signingKeys.create',
+    target: ctx.settings.environment,
+    nonce: input.intentId,
+  });
   const created = await callKlarna(() => api.signingKeys.create({ idempotencyKey: key }));
   await ctx.db.transaction(async (tx) => {
     await tx
       .insert(klarnaSigningKeys)
-      .values({ signingKeyId: created.signing_key_id, environment: ctx.settings.environment, keySealed: sealSigningKey(created.signing_key_id, created.signing_key, ctx.settings.keyring), createdAt: new Date(created.created_at), createdBy: ctx.actor?.id ?? null })
+      .values({
+        signingKeyId: created.signing_key_id,
+        environment: ctx.settings.environment,
+        keySealed: sealSigningKey(created.signing_key_id, created.signing_key, ctx.settings.keyring),
+        createdAt: new Date(created.created_at),
+        createdBy: ctx.actor?.id ?? null,
+      })
       // A repeated intent gets Klarna's first answer again: the key is already stored.
       .onConflictDoNothing();
-    await recordAudit(tx, { actor: ctx.actor ?? 'system', action: 'signing_keys.create', target: { type: 'signing_key', id: created.signing_key_id }, requestId: ctx.requestId, idempotencyKey: key });
+    await recordAudit(tx, {
+      actor: ctx.actor ?? 'system',
+      action: 'signing_keys.create',
+      target: { type: 'signing_key', id: created.signing_key_id },
+      requestId: ctx.requestId,
+      idempotencyKey: key,
+    });
   });
   return { signingKeyId: created.signing_key_id };
 }
@@ -109,16 +141,30 @@ export async function deleteSigningKey(ctx: Ctx, signingKeyId: string): Promise<
   assertCan(ctx.actor, 'webhooks.manage');
   const api = await klarnaFor(ctx.db, ctx.settings);
   // Only a key held for this environment: another environment's Klarna and key are not this call's.
-  const ofThisEnvironment = and(eq(klarnaSigningKeys.signingKeyId, signingKeyId), eq(klarnaSigningKeys.environment, ctx.settings.environment));
-  const [held] = await ctx.db.select({ deletedAt: klarnaSigningKeys.deletedAt }).from(klarnaSigningKeys).where(ofThisEnvironment);
+  const ofThisEnvironment = and(
+    eq(klarnaSigningKeys.signingKeyId, signingKeyId),
+    eq(klarnaSigningKeys.environment, ctx.settings.environment),
+  );
+  const [held] = await ctx.db
+    .select({ deletedAt: klarnaSigningKeys.deletedAt })
+    .from(klarnaSigningKeys)
+    .where(ofThisEnvironment);
   try {
     await callKlarna(() => api.signingKeys.delete(signingKeyId));
   } catch (error) {
     if (!(goneAtKlarna(error) && held)) throw error;
   }
   await ctx.db.transaction(async (tx) => {
-    await tx.update(klarnaSigningKeys).set({ deletedAt: sql`least(coalesce(${klarnaSigningKeys.deletedAt}, now()), now())` }).where(ofThisEnvironment);
-    await recordAudit(tx, { actor: ctx.actor ?? 'system', action: 'signing_keys.delete', target: { type: 'signing_key', id: signingKeyId }, requestId: ctx.requestId });
+    await tx
+      .update(klarnaSigningKeys)
+      .set({ deletedAt: sql`least(coalesce(${klarnaSigningKeys.deletedAt}, now()), now())` })
+      .where(ofThisEnvironment);
+    await recordAudit(tx, {
+      actor: ctx.actor ?? 'system',
+      action: 'signing_keys.delete',
+      target: { type: 'signing_key', id: signingKeyId },
+      requestId: ctx.requestId,
+    });
   });
   forgetCachedSigningKeys();
 }
@@ -130,15 +176,24 @@ export async function deleteSigningKey(ctx: Ctx, signingKeyId: string): Promise<
  * configuration (seed 002 l. 608); an admin can end that sooner. When the grace ends it is
  * deleted at Klarna (`deleteEndedKeysAtKlarna`).
  */
-export async function rotateSigningKey(ctx: Ctx, input: { signingKeyId: string; intentId: string }): Promise<{ signingKeyId: string; movedWebhooks: string[]; acceptedUntil: Date }> {
+export async function rotateSigningKey(
+  ctx: Ctx,
+  input: { signingKeyId: string; intentId: string },
+): Promise<{ signingKeyId: string; movedWebhooks: string[]; acceptedUntil: Date }> {
   assertCan(ctx.actor, 'webhooks.manage');
   const api = await klarnaFor(ctx.db, ctx.settings);
   const { signingKeyId } = await createSigningKey(ctx, { intentId: input.intentId });
   const { webhooks } = await callKlarna(() => api.webhooks.list());
   const moved: string[] = [];
   for (const webhook of webhooks.filter((w) => w.signing_key_id === input.signingKeyId)) {
-    const key = idempotencyKey({ operation: 'webhooks.update', target: webhook.webhook_id, nonce: `rotate:${input.intentId}` });
-    await callKlarna(() => api.webhooks.update(webhook.webhook_id, { signing_key_id: signingKeyId }, { idempotencyKey: key }));
+    const key = idempotencyKey({
+      operation: 'webhooks.update',
+      target: webhook.webhook_id,
+      nonce: `rotate:${input.intentId}`,
+    });
+    await callKlarna(() =>
+      api.webhooks.update(webhook.webhook_id, { signing_key_id: signingKeyId }, { idempotencyKey: key }),
+    );
     moved.push(webhook.webhook_id);
   }
   // The old key stays at Klarna, in parallel with the new one (seed 002 l. 610, 655–660), until its
@@ -171,8 +226,14 @@ export async function endSigningKeyGrace(ctx: Ctx, signingKeyId: string): Promis
       .set({ deletedAt: sql`now()` })
       .where(and(eq(klarnaSigningKeys.signingKeyId, signingKeyId), gt(klarnaSigningKeys.deletedAt, sql`now()`)))
       .returning({ id: klarnaSigningKeys.signingKeyId });
-    if (ended.length === 0) throw new ConflictError('That key is not in a grace period: it is either in use or no longer accepted.');
-    await recordAudit(tx, { actor: ctx.actor ?? 'system', action: 'signing_keys.end_grace', target: { type: 'signing_key', id: signingKeyId }, requestId: ctx.requestId });
+    if (ended.length === 0)
+      throw new ConflictError('That key is not in a grace period: it is either in use or no longer accepted.');
+    await recordAudit(tx, {
+      actor: ctx.actor ?? 'system',
+      action: 'signing_keys.end_grace',
+      target: { type: 'signing_key', id: signingKeyId },
+      requestId: ctx.requestId,
+    });
   });
   forgetCachedSigningKeys();
   await deleteEndedKeysAtKlarna(ctx);
@@ -188,7 +249,9 @@ export async function deleteEndedKeysAtKlarna(ctx: Ctx): Promise<string[]> {
   const ended = await ctx.db
     .select({ signingKeyId: klarnaSigningKeys.signingKeyId })
     .from(klarnaSigningKeys)
-    .where(and(eq(klarnaSigningKeys.environment, ctx.settings.environment), sql`${klarnaSigningKeys.deletedAt} <= now()`));
+    .where(
+      and(eq(klarnaSigningKeys.environment, ctx.settings.environment), sql`${klarnaSigningKeys.deletedAt} <= now()`),
+    );
   if (ended.length === 0) return [];
   const { signing_keys } = await callKlarna(() => api.signingKeys.list());
   const atKlarna = new Set(signing_keys.map((k) => k.signing_key_id));
@@ -224,9 +287,16 @@ const webhookFieldMap = { url: 'url', event_types: 'eventTypes', signing_key_id:
  * one this dashboard holds. Answers the API to make the call with.
  */
 async function checkWebhookForm(ctx: Ctx, input: WebhookForm) {
-  if (ctx.settings.environment !== 'sandbox' && new URL(input.url).protocol !== 'https:') throw new InputError('Klarna only calls https:// URLs.', { url: ['Use an https:// URL'] });
-  const [row] = await ctx.db.select({ id: klarnaSigningKeys.signingKeyId }).from(klarnaSigningKeys).where(and(eq(klarnaSigningKeys.signingKeyId, input.signingKeyId), isNull(klarnaSigningKeys.deletedAt)));
-  if (!row) throw new InputError('This dashboard does not hold that signing key, so it could not verify the events.', { signingKeyId: ['Choose a key created from this dashboard'] });
+  if (ctx.settings.environment !== 'sandbox' && new URL(input.url).protocol !== 'https:')
+    throw new InputError('Klarna only calls https:// URLs.', { url: ['Use an https:// URL'] });
+  const [row] = await ctx.db
+    .select({ id: klarnaSigningKeys.signingKeyId })
+    .from(klarnaSigningKeys)
+    .where(and(eq(klarnaSigningKeys.signingKeyId, input.signingKeyId), isNull(klarnaSigningKeys.deletedAt)));
+  if (!row)
+    throw new InputError('This dashboard does not hold that signing key, so it could not verify the events.', {
+      signingKeyId: ['Choose a key created from this dashboard'],
+    });
   return klarnaFor(ctx.db, ctx.settings);
 }
 
@@ -234,17 +304,55 @@ export async function createWebhook(ctx: Ctx, input: WebhookForm & { intentId: s
   assertCan(ctx.actor, 'webhooks.manage');
   const api = await checkWebhookForm(ctx, input);
   const key = idempotencyKey({ operation: 'webhooks.create', target: ctx.settings.environment, nonce: input.intentId });
-  const webhook = await callKlarna(() => api.webhooks.create({ url: input.url, event_types: input.eventTypes, event_version: 'v1', signing_key_id: input.signingKeyId, status: input.status }, { idempotencyKey: key }), webhookFieldMap);
-  await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.create', target: { type: 'webhook', id: webhook.webhook_id }, details: { url: input.url, eventTypes: input.eventTypes, signingKeyId: input.signingKeyId, status: input.status }, requestId: ctx.requestId, idempotencyKey: key });
+  const webhook = await callKlarna(
+    () =>
+      api.webhooks.create(
+        {
+          url: input.url,
+          event_types: input.eventTypes,
+          event_version: 'v1',
+          signing_key_id: input.signingKeyId,
+          status: input.status,
+        },
+        { idempotencyKey: key },
+      ),
+    webhookFieldMap,
+  );
+  await recordAudit(ctx.db, {
+    actor: ctx.actor ?? 'system',
+    action: 'webhooks.create',
+    target: { type: 'webhook', id: webhook.webhook_id },
+    details: { url: input.url, eventTypes: input.eventTypes, signingKeyId: input.signingKeyId, status: input.status },
+    requestId: ctx.requestId,
+    idempotencyKey: key,
+  });
   return webhook;
 }
 
-export async function updateWebhook(ctx: Ctx, input: WebhookForm & { webhookId: string; intentId: string }): Promise<Webhook> {
+export async function updateWebhook(
+  ctx: Ctx,
+  input: WebhookForm & { webhookId: string; intentId: string },
+): Promise<Webhook> {
   assertCan(ctx.actor, 'webhooks.manage');
   const api = await checkWebhookForm(ctx, input);
   const key = idempotencyKey({ operation: 'webhooks.update', target: input.webhookId, nonce: input.intentId });
-  const webhook = await callKlarna(() => api.webhooks.update(input.webhookId, { url: input.url, event_types: input.eventTypes, signing_key_id: input.signingKeyId, status: input.status }, { idempotencyKey: key }), webhookFieldMap);
-  await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.update', target: { type: 'webhook', id: input.webhookId }, details: { url: input.url, eventTypes: input.eventTypes, signingKeyId: input.signingKeyId, status: input.status }, requestId: ctx.requestId, idempotencyKey: key });
+  const webhook = await callKlarna(
+    () =>
+      api.webhooks.update(
+        input.webhookId,
+        { url: input.url, event_types: input.eventTypes, signing_key_id: input.signingKeyId, status: input.status },
+        { idempotencyKey: key },
+      ),
+    webhookFieldMap,
+  );
+  await recordAudit(ctx.db, {
+    actor: ctx.actor ?? 'system',
+    action: 'webhooks.update',
+    target: { type: 'webhook', id: input.webhookId },
+    details: { url: input.url, eventTypes: input.eventTypes, signingKeyId: input.signingKeyId, status: input.status },
+    requestId: ctx.requestId,
+    idempotencyKey: key,
+  });
   return webhook;
 }
 
@@ -252,21 +360,45 @@ export async function deleteWebhook(ctx: Ctx, webhookId: string): Promise<void> 
   assertCan(ctx.actor, 'webhooks.manage');
   const api = await klarnaFor(ctx.db, ctx.settings);
   await callKlarna(() => api.webhooks.delete(webhookId));
-  await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.delete', target: { type: 'webhook', id: webhookId }, requestId: ctx.requestId });
+  await recordAudit(ctx.db, {
+    actor: ctx.actor ?? 'system',
+    action: 'webhooks.delete',
+    target: { type: 'webhook', id: webhookId },
+    requestId: ctx.requestId,
+  });
 }
 
 /** Asks Klarna to send a test event of a type to one webhook (test environments only). */
-export async function simulateWebhookEvent(ctx: Ctx, input: { webhookId: string; eventType: string; intentId: string }): Promise<{ eventId: string }> {
+export async function simulateWebhookEvent(
+  ctx: Ctx,
+  input: { webhookId: string; eventType: string; intentId: string },
+): Promise<{ eventId: string }> {
   assertCan(ctx.actor, 'webhooks.manage');
-  if (ctx.settings.environment === 'live') throw new ConflictError('Klarna simulates events only in its test environment.');
+  if (ctx.settings.environment === 'live')
+    throw new ConflictError('Klarna simulates events only in its test environment.');
   const api = await klarnaFor(ctx.db, ctx.settings);
   const key = idempotencyKey({ operation: 'webhooks.simulate', target: input.webhookId, nonce: input.intentId });
   const requestedAt = new Date(Date.now() - 1000);
   const settle = noteSimulationRequested(input.webhookId, input.eventType);
   let answer: { event_id: string };
   try {
-    answer = await callKlarna(() => api.webhooks.simulate(input.webhookId, { event_type: input.eventType, event_version: 'v1' }, { idempotencyKey: key }), { event_type: 'eventType' });
-    await recordAudit(ctx.db, { actor: ctx.actor ?? 'system', action: 'webhooks.simulate', target: { type: 'webhook', id: input.webhookId }, details: { eventType: input.eventType, eventId: answer.event_id }, requestId: ctx.requestId, idempotencyKey: key });
+    answer = await callKlarna(
+      () =>
+        api.webhooks.simulate(
+          input.webhookId,
+          { event_type: input.eventType, event_version: 'v1' },
+          { idempotencyKey: key },
+        ),
+      { event_type: 'eventType' },
+    );
+    await recordAudit(ctx.db, {
+      actor: ctx.actor ?? 'system',
+      action: 'webhooks.simulate',
+      target: { type: 'webhook', id: input.webhookId },
+      details: { eventType: input.eventType, eventId: answer.event_id },
+      requestId: ctx.requestId,
+      idempotencyKey: key,
+    });
   } finally {
     // The audit entry names the test event now (or the request failed): the note is no longer needed.
     settle();
@@ -279,9 +411,21 @@ export async function simulateWebhookEvent(ctx: Ctx, input: { webhookId: string;
     const held = await ctx.db
       .select({ id: webhookEvents.id })
       .from(webhookEvents)
-      .where(and(eq(webhookEvents.webhookId, input.webhookId), eq(webhookEvents.eventType, input.eventType), eq(webhookEvents.status, 'failed'), gt(webhookEvents.receivedAt, requestedAt), eq(webhookEvents.processingError, AWAITING_SIMULATION)));
+      .where(
+        and(
+          eq(webhookEvents.webhookId, input.webhookId),
+          eq(webhookEvents.eventType, input.eventType),
+          eq(webhookEvents.status, 'failed'),
+          gt(webhookEvents.receivedAt, requestedAt),
+          eq(webhookEvents.processingError, AWAITING_SIMULATION),
+        ),
+      );
     for (const { id } of held) await reprocessWebhookEvent(ctx, id);
-    const [named] = await ctx.db.select({ status: webhookEvents.status }).from(webhookEvents).where(eq(webhookEvents.eventId, answer.event_id)).limit(1);
+    const [named] = await ctx.db
+      .select({ status: webhookEvents.status })
+      .from(webhookEvents)
+      .where(eq(webhookEvents.eventId, answer.event_id))
+      .limit(1);
     if (named && held.length === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -296,13 +440,31 @@ export { MAX_SIGNING_KEYS };
  * last 15 minutes whose body names the event stands in for it: the admin sees why it was refused.
  */
 export async function findReceivedEvent(db: Db, eventId: string) {
-  const columns = { id: webhookEvents.id, verdict: webhookEvents.verdict, status: webhookEvents.status, rejectReason: webhookEvents.rejectReason, processingError: webhookEvents.processingError, receivedAt: webhookEvents.receivedAt };
-  const [row] = await db.select(columns).from(webhookEvents).where(eq(webhookEvents.eventId, eventId)).orderBy(desc(webhookEvents.id)).limit(1);
+  const columns = {
+    id: webhookEvents.id,
+    verdict: webhookEvents.verdict,
+    status: webhookEvents.status,
+    rejectReason: webhookEvents.rejectReason,
+    processingError: webhookEvents.processingError,
+    receivedAt: webhookEvents.receivedAt,
+  };
+  const [row] = await db
+    .select(columns)
+    .from(webhookEvents)
+    .where(eq(webhookEvents.eventId, eventId))
+    .orderBy(desc(webhookEvents.id))
+    .limit(1);
   if (row) return row;
   const [rejected] = await db
     .select(columns)
     .from(webhookEvents)
-    .where(and(eq(webhookEvents.verdict, 'rejected'), gt(webhookEvents.receivedAt, sql`now() - interval '15 minutes'`), sql`${webhookEvents.rawBody} like ${`%"event_id":${escapeLike(JSON.stringify(eventId))}%`}`))
+    .where(
+      and(
+        eq(webhookEvents.verdict, 'rejected'),
+        gt(webhookEvents.receivedAt, sql`now() - interval '15 minutes'`),
+        sql`${webhookEvents.rawBody} like ${`%"event_id":${escapeLike(JSON.stringify(eventId))}%`}`,
+      ),
+    )
     .orderBy(desc(webhookEvents.id))
     .limit(1);
   return rejected ?? null;

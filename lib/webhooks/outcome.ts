@@ -9,7 +9,10 @@ import { isIgnoredEvent } from './handlers';
 export function outcomeNote(error: unknown): string {
   if (isIgnoredEvent(error)) return error.message;
   // By name as well: a second copy of zod in another bundle has its own ZodError class.
-  if (error instanceof ZodError || (error instanceof Error && error.name === 'ZodError' && Array.isArray((error as ZodError).issues))) {
+  if (
+    error instanceof ZodError ||
+    (error instanceof Error && error.name === 'ZodError' && Array.isArray((error as ZodError).issues))
+  ) {
     const issues = (error as ZodError).issues;
     const fields = [...new Set(issues.map((i) => i.path.join('.') || 'payload'))];
     const named = fields.slice(0, 4).join(', ') + (fields.length > 4 ? ` and ${fields.length - 4} more` : '');

@@ -25,7 +25,9 @@ export type ReceiverDeps = {
  * only as far as needed; stopping the iteration stops reading), with the length the sender
  * declared (Content-Length; null for a chunked body).
  */
-export type Delivery = { headers: Headers; sourceIp: string | null } & ({ rawBody: string } | { body: AsyncIterable<Uint8Array>; declaredLength: number | null });
+export type Delivery = { headers: Headers; sourceIp: string | null } & (
+  { rawBody: string } | { body: AsyncIterable<Uint8Array>; declaredLength: number | null }
+);
 
 export type ReceiverAnswer =
   | { status: 200; body: { received: true; event_id: string; duplicate: boolean } }
@@ -109,22 +111,41 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
     return reject(403, `source IP ${delivery.sourceIp ?? 'unknown'} is not in WEBHOOK_ALLOWED_IPS`);
   }
   if (declaredLength !== null && declaredLength > MAX_WEBHOOK_BYTES) {
-    return reject(413, `body larger than ${MAX_WEBHOOK_BYTES} bytes (Content-Length ${declaredLength}); not read`, {}, `body larger than ${MAX_WEBHOOK_BYTES} bytes`, false);
+    return reject(
+      413,
+      `body larger than ${MAX_WEBHOOK_BYTES} bytes (Content-Length ${declaredLength}); not read`,
+      {},
+      `body larger than ${MAX_WEBHOOK_BYTES} bytes`,
+      false,
+    );
   }
   const signingKeyId = delivery.headers.get('klarna-signing-key-id')?.trim() || null;
   if (!signingKeyId) return reject(400, 'missing Klarna-Signing-Key-Id header');
-  if (signingKeyId.length > MAX_KEY_ID_CHARS) return reject(400, `malformed Klarna-Signing-Key-Id header: longer than ${MAX_KEY_ID_CHARS} characters`);
+  if (signingKeyId.length > MAX_KEY_ID_CHARS)
+    return reject(400, `malformed Klarna-Signing-Key-Id header: longer than ${MAX_KEY_ID_CHARS} characters`);
   const found = await deps.signingKey(signingKeyId);
   // A deleted key is answered like an unknown one: when it was deleted is for the event log only.
-  if (typeof found !== 'string') return reject(400, describeKeyRefusal(signingKeyId, found), { signingKeyId }, describeKeyRefusal(signingKeyId, null));
+  if (typeof found !== 'string')
+    return reject(
+      400,
+      describeKeyRefusal(signingKeyId, found),
+      { signingKeyId },
+      describeKeyRefusal(signingKeyId, null),
+    );
   const signature = delivery.headers.get('klarna-signature')?.trim() || null;
   if (!signature) return reject(400, 'missing Klarna-Signature header', { signingKeyId });
-  if (!SIGNATURE_SHAPE.test(signature)) return reject(400, 'malformed Klarna-Signature header: not a digest in hex or base64', { signingKeyId });
+  if (!SIGNATURE_SHAPE.test(signature))
+    return reject(400, 'malformed Klarna-Signature header: not a digest in hex or base64', { signingKeyId });
   const key = found;
 
   const whole = await body.readAll(MAX_WEBHOOK_BYTES);
   if (whole === null) {
-    return reject(413, `body larger than ${MAX_WEBHOOK_BYTES} bytes: reading stopped at ${body.bytesRead} bytes`, { signingKeyId }, `body larger than ${MAX_WEBHOOK_BYTES} bytes`);
+    return reject(
+      413,
+      `body larger than ${MAX_WEBHOOK_BYTES} bytes: reading stopped at ${body.bytesRead} bytes`,
+      { signingKeyId },
+      `body larger than ${MAX_WEBHOOK_BYTES} bytes`,
+    );
   }
   const rawBody = whole.toString('utf8');
   const verdict = verifyWebhookSignature(rawBody, signature, key);
@@ -133,7 +154,11 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
   const parsed = webhookEventSchema.safeParse(parseJsonOrNull(rawBody));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return reject(400, `signed, but not a Klarna event: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'invalid'}`, { signingKeyId });
+    return reject(
+      400,
+      `signed, but not a Klarna event: ${issue?.path.join('.') || 'body'} ${issue?.message ?? 'invalid'}`,
+      { signingKeyId },
+    );
   }
   const envelope = parsed.data;
   const meta = envelope.metadata;
@@ -202,7 +227,11 @@ class BodyReader {
   /** Size, SHA-256 and prefix, reading the rest of the body (up to `limit`) if not read yet. */
   async summarise(limit: number): Promise<BodySummary> {
     const complete = this.stopped ? this.finished : await this.pump(limit);
-    return { bytes: this.bytesRead, sha256: complete ? this.hash.copy().digest('hex') : null, prefix: this.prefixText() };
+    return {
+      bytes: this.bytesRead,
+      sha256: complete ? this.hash.copy().digest('hex') : null,
+      prefix: this.prefixText(),
+    };
   }
 
   /** Reads no more; what is known is the declared length. */
@@ -239,7 +268,9 @@ class BodyReader {
         this.stopped = true;
         return true;
       }
-      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      const chunk = Buffer.isBuffer(next.value)
+        ? next.value
+        : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
       this.bytesRead += chunk.length;
       if (this.bytesRead > limit) {
         await this.stop();
@@ -273,7 +304,12 @@ export function bodyDigestId(rawBody: string): string {
  * Runs the handler in a savepoint: its writes and the event's new status commit together, and
  * a handler that throws leaves the event stored as failed with the reason (re-processable).
  */
-export async function applyStoredEvent(tx: Db, row: WebhookEventRow, envelope: WebhookEvent, handler: WebhookHandler): Promise<'processed' | 'failed' | 'ignored'> {
+export async function applyStoredEvent(
+  tx: Db,
+  row: WebhookEventRow,
+  envelope: WebhookEvent,
+  handler: WebhookHandler,
+): Promise<'processed' | 'failed' | 'ignored'> {
   try {
     await tx.transaction(async (savepoint) => {
       await handler(savepoint, [{ row, envelope }]);
@@ -282,13 +318,22 @@ export async function applyStoredEvent(tx: Db, row: WebhookEventRow, envelope: W
     const ignored = isIgnoredEvent(error);
     await tx
       .update(webhookEvents)
-      .set({ status: ignored ? 'ignored' : 'failed', processingError: outcomeNote(error).slice(0, 4000), processedAt: sql`now()` })
+      .set({
+        status: ignored ? 'ignored' : 'failed',
+        processingError: outcomeNote(error).slice(0, 4000),
+        processedAt: sql`now()`,
+      })
       .where(sql`${webhookEvents.id} = ${row.id}`);
     return ignored ? 'ignored' : 'failed';
   }
   await tx
     .update(webhookEvents)
-    .set({ status: 'processed', processingError: null, applyCount: sql`${webhookEvents.applyCount} + 1`, processedAt: sql`now()` })
+    .set({
+      status: 'processed',
+      processingError: null,
+      applyCount: sql`${webhookEvents.applyCount} + 1`,
+      processedAt: sql`now()`,
+    })
     .where(sql`${webhookEvents.id} = ${row.id}`);
   return 'processed';
 }

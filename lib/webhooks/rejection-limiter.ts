@@ -7,9 +7,19 @@ import { formatDateTime } from '@/lib/ui/format';
  * sources together (a sender that can choose its X-Forwarded-For cannot multiply its share).
  * Valid deliveries never touch these buckets: a flood cannot block Klarna's real events.
  */
-export type RejectionLimits = { perSourcePerMinute: number; perSourceBurst: number; overallPerMinute: number; overallBurst: number };
+export type RejectionLimits = {
+  perSourcePerMinute: number;
+  perSourceBurst: number;
+  overallPerMinute: number;
+  overallBurst: number;
+};
 
-export const defaultRejectionLimits: RejectionLimits = { perSourcePerMinute: 30, perSourceBurst: 30, overallPerMinute: 300, overallBurst: 300 };
+export const defaultRejectionLimits: RejectionLimits = {
+  perSourcePerMinute: 30,
+  perSourceBurst: 30,
+  overallPerMinute: 300,
+  overallBurst: 300,
+};
 
 /** Distinct addresses counted between two flushes; later new ones are counted together. */
 const MAX_COUNTED_SOURCES = 1000;
@@ -59,7 +69,12 @@ export class RejectionLimiter {
     const t = this.now();
     let key = source ?? UNKNOWN_SOURCE;
     if (!this.notStored.has(key) && this.notStored.size >= MAX_COUNTED_SOURCES) key = OTHER_SOURCES;
-    const entry = this.notStored.get(key) ?? { count: 0, first: t, last: t, sources: key === OTHER_SOURCES ? new Set<string>() : null };
+    const entry = this.notStored.get(key) ?? {
+      count: 0,
+      first: t,
+      last: t,
+      sources: key === OTHER_SOURCES ? new Set<string>() : null,
+    };
     entry.count += 1;
     entry.last = t;
     if (entry.sources && entry.sources.size < 100_000) entry.sources.add(source ?? 'unknown');
@@ -82,9 +97,17 @@ export class RejectionLimiter {
     const taken = this.notStored;
     this.notStored = new Map();
     const rows = [...taken].map(([key, entry]) => {
-      const from = key === OTHER_SOURCES ? `${entry.sources!.size.toLocaleString('en-GB')} other addresses` : key === UNKNOWN_SOURCE ? 'an unknown address' : key;
+      const from =
+        key === OTHER_SOURCES
+          ? `${entry.sources!.size.toLocaleString('en-GB')} other addresses`
+          : key === UNKNOWN_SOURCE
+            ? 'an unknown address'
+            : key;
       const deliveries = `${entry.count.toLocaleString('en-GB')} more rejected deliver${entry.count === 1 ? 'y' : 'ies'}`;
-      const span = entry.first === entry.last ? `at ${formatDateTime(new Date(entry.first))} UTC` : `from ${formatDateTime(new Date(entry.first))} to ${formatDateTime(new Date(entry.last))} UTC`;
+      const span =
+        entry.first === entry.last
+          ? `at ${formatDateTime(new Date(entry.first))} UTC`
+          : `from ${formatDateTime(new Date(entry.first))} to ${formatDateTime(new Date(entry.last))} UTC`;
       return {
         verdict: 'rejected' as const,
         status: 'rejected' as const,
@@ -100,7 +123,10 @@ export class RejectionLimiter {
     } catch (error) {
       for (const [key, entry] of taken) {
         const now = this.notStored.get(key);
-        this.notStored.set(key, now ? { ...now, count: now.count + entry.count, first: Math.min(now.first, entry.first) } : entry);
+        this.notStored.set(
+          key,
+          now ? { ...now, count: now.count + entry.count, first: Math.min(now.first, entry.first) } : entry,
+        );
       }
       throw error;
     }

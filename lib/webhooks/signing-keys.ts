@@ -39,7 +39,11 @@ export function forgetCachedSigningKeys(): void {
  * delivery and must answer fast. A key deleted in this process stops verifying at once; another
  * instance notices within `ttlMs`. A retired key stops at its `deleted_at` exactly.
  */
-export function signingKeyLookup(db: Db, keyring: Keyring, options: { ttlMs?: number; now?: () => number } = {}): SigningKeyLookup {
+export function signingKeyLookup(
+  db: Db,
+  keyring: Keyring,
+  options: { ttlMs?: number; now?: () => number } = {},
+): SigningKeyLookup {
   const ttlMs = options.ttlMs ?? 30_000;
   const now = options.now ?? Date.now;
   const cache = new Map<string, { key: string; until: number }>();
@@ -52,7 +56,11 @@ export function signingKeyLookup(db: Db, keyring: Keyring, options: { ttlMs?: nu
     const hit = cache.get(signingKeyId);
     if (hit && hit.until > now()) return hit.key;
     cache.delete(signingKeyId);
-    const [row] = await db.select().from(klarnaSigningKeys).where(eq(klarnaSigningKeys.signingKeyId, signingKeyId)).limit(1);
+    const [row] = await db
+      .select()
+      .from(klarnaSigningKeys)
+      .where(eq(klarnaSigningKeys.signingKeyId, signingKeyId))
+      .limit(1);
     if (!row) return null;
     if (row.deletedAt && row.deletedAt.getTime() <= now()) return { deletedAt: row.deletedAt };
     const key = openSecret(row.keySealed, keyring, context(signingKeyId));

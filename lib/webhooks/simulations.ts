@@ -20,7 +20,8 @@ const pending = () => (globalForSimulations.__pendingSimulations ??= new Map());
 const keyOf = (webhookId: string, eventType: string) => `${webhookId} ${eventType}`;
 
 /** The sentence on an event held while a test event's answer is outstanding (also how settle() finds them). */
-export const AWAITING_SIMULATION = 'Not applied yet: a test event of this type was just requested for this webhook, and Klarna has not yet said which event it is; it is re-processed once Klarna answers (re-process it if it still shows this).';
+export const AWAITING_SIMULATION =
+  'Not applied yet: a test event of this type was just requested for this webhook, and Klarna has not yet said which event it is; it is re-processed once Klarna answers (re-process it if it still shows this).';
 
 /** Notes a simulate request; the returned function ends the note (call it however the request ends). */
 export function noteSimulationRequested(webhookId: string, eventType: string): () => void {
@@ -35,12 +36,21 @@ export function noteSimulationRequested(webhookId: string, eventType: string): (
 export type SimulationVerdict = 'simulated' | 'awaiting' | 'real';
 
 /** Whether an event is a test event Klarna named, may be one whose name has not come yet, or is real. */
-export async function simulationVerdict(tx: Db, row: Pick<WebhookEventRow, 'eventId' | 'eventType' | 'webhookId'>): Promise<SimulationVerdict> {
+export async function simulationVerdict(
+  tx: Db,
+  row: Pick<WebhookEventRow, 'eventId' | 'eventType' | 'webhookId'>,
+): Promise<SimulationVerdict> {
   if (row.eventId) {
     const [audited] = await tx
       .select({ id: auditLog.id })
       .from(auditLog)
-      .where(and(eq(auditLog.action, 'webhooks.simulate'), gt(auditLog.occurredAt, sql`now() - interval '1 day'`), sql`${auditLog.details}->>'eventId' = ${row.eventId}`))
+      .where(
+        and(
+          eq(auditLog.action, 'webhooks.simulate'),
+          gt(auditLog.occurredAt, sql`now() - interval '1 day'`),
+          sql`${auditLog.details}->>'eventId' = ${row.eventId}`,
+        ),
+      )
       .limit(1);
     if (audited) return 'simulated';
   }

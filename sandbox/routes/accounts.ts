@@ -33,19 +33,29 @@ export const accountsRoutes: RouteGroup = {
     input.products.forEach((product, i) => {
       const id = product.distribution_profile_id;
       if (id !== undefined && !distributionProfiles.some((p) => p.distribution_profile_id === id)) {
-        errors.push({ parameter: `products[${i}].distribution_profile_id`, error_message: `no distribution profile ${id} is assigned to this partner` });
+        errors.push({
+          parameter: `products[${i}].distribution_profile_id`,
+          error_message: `no distribution profile ${id} is assigned to this partner`,
+        });
       }
     });
     const settlementId = input.settlement_configuration_id;
-    if (settlementId !== undefined && !settlementConfigurations.some((s) => s.settlement_configuration_id === settlementId)) {
-      errors.push({ parameter: 'settlement_configuration_id', error_message: `no settlement configuration ${settlementId} is assigned to this partner` });
+    if (
+      settlementId !== undefined &&
+      !settlementConfigurations.some((s) => s.settlement_configuration_id === settlementId)
+    ) {
+      errors.push({
+        parameter: 'settlement_configuration_id',
+        error_message: `no settlement configuration ${settlementId} is assigned to this partner`,
+      });
     }
     for (const key of ['websites', 'physical-stores', 'mobile-apps'] as const) {
       (input.channel[key] ?? []).forEach((channel, i) => {
         if (channel.collection_reference !== undefined) {
           errors.push({
             parameter: `channel.${key}[${i}].collection_reference`,
-            error_message: 'a new account has no channel collections yet: create the channel collection after onboarding, then assign it',
+            error_message:
+              'a new account has no channel collections yet: create the channel collection after onboarding, then assign it',
           });
         }
       });
@@ -61,14 +71,21 @@ export const accountsRoutes: RouteGroup = {
     const rawLimit = query.get('limit');
     if (rawLimit !== null) {
       limit = /^\d{1,4}$/.test(rawLimit) ? Number(rawLimit) : NaN;
-      if (!(limit >= 1 && limit <= ACCOUNT_LIST_MAX)) errors.push({ parameter: 'limit', error_message: `must be a whole number from 1 to ${ACCOUNT_LIST_MAX}` });
+      if (!(limit >= 1 && limit <= ACCOUNT_LIST_MAX))
+        errors.push({ parameter: 'limit', error_message: `must be a whole number from 1 to ${ACCOUNT_LIST_MAX}` });
     }
-    const own = Object.values(sandbox.store.data.accounts).filter((a) => a.onboarded_by === sandbox.store.partnerAccountId);
+    const own = Object.values(sandbox.store.data.accounts).filter(
+      (a) => a.onboarded_by === sandbox.store.partnerAccountId,
+    );
     let start = 0;
     const startingAfter = query.get('starting_after');
     if (startingAfter !== null) {
       const index = own.findIndex((a) => a.account_id === startingAfter);
-      if (index < 0) errors.push({ parameter: 'starting_after', error_message: 'must be the account_id of an account of this partner (the last one of the previous page)' });
+      if (index < 0)
+        errors.push({
+          parameter: 'starting_after',
+          error_message: 'must be the account_id of an account of this partner (the last one of the previous page)',
+        });
       start = index + 1;
     }
     if (errors.length) throw sandboxErrors.validation(errors);
@@ -76,7 +93,10 @@ export const accountsRoutes: RouteGroup = {
     return { status: 200, body: { accounts: page.map(publicAccount), has_more: start + limit < own.length } };
   },
 
-  'accounts.get': ({ sandbox, params }) => ({ status: 200, body: publicAccount(getAccountOrThrow(sandbox, params.account_id!)) }),
+  'accounts.get': ({ sandbox, params }) => ({
+    status: 200,
+    body: publicAccount(getAccountOrThrow(sandbox, params.account_id!)),
+  }),
 
   'accounts.update': ({ sandbox, params, body }) => {
     const account = getAccountOrThrow(sandbox, params.account_id!);
@@ -118,7 +138,9 @@ export const accountsRoutes: RouteGroup = {
     const product = account.product;
     if (product.state === 'TERMINATED') throw terminated(account.account_id);
     if (product.state === 'DISABLED') {
-      throw sandboxErrors.conflict(`The payment product of account ${account.account_id} is already DISABLED${product.disabled_by === 'KLARNA' ? ' (by Klarna)' : ''}.`);
+      throw sandboxErrors.conflict(
+        `The payment product of account ${account.account_id} is already DISABLED${product.disabled_by === 'KLARNA' ? ' (by Klarna)' : ''}.`,
+      );
     }
     changeProductState(sandbox, account, 'DISABLED', 'PARTNER');
     return { status: 200, body: publicProduct(product) };
@@ -130,20 +152,28 @@ export const accountsRoutes: RouteGroup = {
     parseWith(productActionSchema, body);
     const product = account.product;
     if (product.state === 'TERMINATED') throw terminated(account.account_id);
-    if (product.state === 'ENABLED') throw sandboxErrors.conflict(`The payment product of account ${account.account_id} is already ENABLED.`);
+    if (product.state === 'ENABLED')
+      throw sandboxErrors.conflict(`The payment product of account ${account.account_id} is already ENABLED.`);
     if (product.disabled_by === 'KLARNA') {
       // Seed: a DISABLED product "can be reverted if you are the one that disabled it".
-      throw sandboxErrors.conflict(`The payment product of account ${account.account_id} was disabled by Klarna; only Klarna can enable it.`);
+      throw sandboxErrors.conflict(
+        `The payment product of account ${account.account_id} was disabled by Klarna; only Klarna can enable it.`,
+      );
     }
     changeProductState(sandbox, account, 'ENABLED', 'PARTNER');
     return { status: 200, body: publicProduct(product) };
   },
 
   'pricePlans.list': () => ({ status: 200, body: { price_plans: pricePlans } }),
-  'settlementConfigurations.list': () => ({ status: 200, body: { settlement_configurations: settlementConfigurations } }),
+  'settlementConfigurations.list': () => ({
+    status: 200,
+    body: { settlement_configurations: settlementConfigurations },
+  }),
   'distributionProfiles.list': () => ({ status: 200, body: { distribution_profiles: distributionProfiles } }),
 };
 
 function terminated(accountId: string) {
-  return sandboxErrors.conflict(`The payment product of account ${accountId} was terminated by Klarna (TERMINATED); it can be neither enabled nor disabled.`);
+  return sandboxErrors.conflict(
+    `The payment product of account ${accountId} was terminated by Klarna (TERMINATED); it can be neither enabled nor disabled.`,
+  );
 }

@@ -7,7 +7,15 @@ import {
   type ChannelUpdateRequest,
 } from '../../lib/klarna/schemas/accounts';
 import { parseWith, sandboxErrors } from '../errors';
-import { getAccountOrThrow, getOwn, newChannel, publicChannel, publicCollection, requireManageable, setOwn } from '../state/accounts';
+import {
+  getAccountOrThrow,
+  getOwn,
+  newChannel,
+  publicChannel,
+  publicCollection,
+  requireManageable,
+  setOwn,
+} from '../state/accounts';
 import type { AccountRecord, ChannelCollectionRecord, ChannelRecord } from '../state/types';
 import type { RouteGroup } from './types';
 
@@ -17,7 +25,11 @@ const updatableFields: Record<ChannelRecord['type'], (keyof ChannelUpdateRequest
   PHYSICAL_STORE: ['name', 'address', 'collection_reference'],
   MOBILE_APP: ['name', 'app_store_urls', 'collection_reference'],
 };
-const typeLabel: Record<ChannelRecord['type'], string> = { WEBSITE: 'website', PHYSICAL_STORE: 'physical store', MOBILE_APP: 'mobile app' };
+const typeLabel: Record<ChannelRecord['type'], string> = {
+  WEBSITE: 'website',
+  PHYSICAL_STORE: 'physical store',
+  MOBILE_APP: 'mobile app',
+};
 
 function requireChannel(account: AccountRecord, channelId: string): ChannelRecord {
   const channel = getOwn(account.channels, channelId);
@@ -27,13 +39,19 @@ function requireChannel(account: AccountRecord, channelId: string): ChannelRecor
 
 function requireCollection(account: AccountRecord, reference: string): ChannelCollectionRecord {
   const collection = getOwn(account.channel_collections, reference);
-  if (!collection) throw sandboxErrors.resourceNotFound(`Channel collection ${reference} of account ${account.account_id}`);
+  if (!collection)
+    throw sandboxErrors.resourceNotFound(`Channel collection ${reference} of account ${account.account_id}`);
   return collection;
 }
 
 function requireKnownCollection(account: AccountRecord, reference: string | null | undefined): void {
   if (reference && !getOwn(account.channel_collections, reference)) {
-    throw sandboxErrors.validation([{ parameter: 'collection_reference', error_message: `account ${account.account_id} has no channel collection ${reference}; create it first` }]);
+    throw sandboxErrors.validation([
+      {
+        parameter: 'collection_reference',
+        error_message: `account ${account.account_id} has no channel collection ${reference}; create it first`,
+      },
+    ]);
   }
 }
 
@@ -56,8 +74,13 @@ export const channelsRoutes: RouteGroup = {
     const account = getAccountOrThrow(sandbox, params.account_id!);
     requireManageable(account);
     const input = parseWith(channelCreateRequestSchema, body);
-    if (input.type === 'WEBSITE' && Object.values(account.channels).filter((c) => c.type === 'WEBSITE').length >= MAX_WEBSITE_CHANNELS) {
-      throw sandboxErrors.validation([{ parameter: 'type', error_message: 'an account can have only one website channel' }]);
+    if (
+      input.type === 'WEBSITE' &&
+      Object.values(account.channels).filter((c) => c.type === 'WEBSITE').length >= MAX_WEBSITE_CHANNELS
+    ) {
+      throw sandboxErrors.validation([
+        { parameter: 'type', error_message: 'an account can have only one website channel' },
+      ]);
     }
     requireKnownCollection(account, input.collection_reference);
     const channel = newChannel(input, sandbox.clock.iso());
@@ -77,10 +100,16 @@ export const channelsRoutes: RouteGroup = {
     const channel = requireChannel(account, params.channel_id!);
     const input = parseWith(channelUpdateRequestSchema, body);
     const allowed = updatableFields[channel.type];
-    const misplaced = (Object.keys(input) as (keyof ChannelUpdateRequest)[]).filter((field) => input[field] !== undefined && !allowed.includes(field));
-    const errors = misplaced.map((field) => ({ parameter: field, error_message: `does not apply to a ${typeLabel[channel.type]} channel` }));
+    const misplaced = (Object.keys(input) as (keyof ChannelUpdateRequest)[]).filter(
+      (field) => input[field] !== undefined && !allowed.includes(field),
+    );
+    const errors = misplaced.map((field) => ({
+      parameter: field,
+      error_message: `does not apply to a ${typeLabel[channel.type]} channel`,
+    }));
     // A website's name is optional (empty clears it); stores and apps must keep one.
-    if (input.name === '' && channel.type !== 'WEBSITE') errors.push({ parameter: 'name', error_message: 'is required' });
+    if (input.name === '' && channel.type !== 'WEBSITE')
+      errors.push({ parameter: 'name', error_message: 'is required' });
     if (errors.length) throw sandboxErrors.validation(errors);
     requireKnownCollection(account, input.collection_reference);
 
@@ -100,7 +129,9 @@ export const channelsRoutes: RouteGroup = {
     const channel = requireChannel(account, params.channel_id!);
     if (Object.keys(account.channels).length <= 1) {
       // Seed: "Each partner account must have at least one channel."
-      throw sandboxErrors.conflict(`Channel ${channel.channel_id} is the only channel of account ${account.account_id}, and an account must have at least one channel; create another first.`);
+      throw sandboxErrors.conflict(
+        `Channel ${channel.channel_id} is the only channel of account ${account.account_id}, and an account must have at least one channel; create another first.`,
+      );
     }
     delete account.channels[channel.channel_id];
     sandbox.store.changed();
@@ -109,7 +140,10 @@ export const channelsRoutes: RouteGroup = {
 
   'channelCollections.list': ({ sandbox, params }) => {
     const account = getAccountOrThrow(sandbox, params.account_id!);
-    return { status: 200, body: { channel_collections: Object.values(account.channel_collections).map(publicCollection) } };
+    return {
+      status: 200,
+      body: { channel_collections: Object.values(account.channel_collections).map(publicCollection) },
+    };
   },
 
   'channelCollections.create': ({ sandbox, params, body }) => {
@@ -117,7 +151,9 @@ export const channelsRoutes: RouteGroup = {
     requireManageable(account);
     const input = parseWith(channelCollectionCreateRequestSchema, body);
     if (getOwn(account.channel_collections, input.collection_reference)) {
-      throw sandboxErrors.conflict(`Account ${account.account_id} already has a channel collection ${input.collection_reference}; update it or choose another reference.`);
+      throw sandboxErrors.conflict(
+        `Account ${account.account_id} already has a channel collection ${input.collection_reference}; update it or choose another reference.`,
+      );
     }
     const now = sandbox.clock.iso();
     const collection: ChannelCollectionRecord = {
@@ -156,7 +192,9 @@ export const channelsRoutes: RouteGroup = {
     const account = getAccountOrThrow(sandbox, params.account_id!);
     requireManageable(account);
     const collection = requireCollection(account, params.collection_reference!);
-    const users = Object.values(account.channels).filter((c) => c.collection_reference === collection.collection_reference);
+    const users = Object.values(account.channels).filter(
+      (c) => c.collection_reference === collection.collection_reference,
+    );
     if (users.length) {
       throw sandboxErrors.conflict(
         `Channel collection ${collection.collection_reference} is assigned to ${users.length === 1 ? 'channel' : 'channels'} ${users.map(channelLabel).join(', ')}; unassign it first.`,

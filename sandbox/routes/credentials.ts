@@ -6,11 +6,21 @@ import type { RouteGroup } from './types';
 
 /** Credentials as listed: never the secret. */
 export function publicCredential(c: CredentialRecord) {
-  return { credential_id: c.credential_id, type: c.type, environment: c.environment, description: c.description, created_at: c.created_at };
+  return {
+    credential_id: c.credential_id,
+    type: c.type,
+    environment: c.environment,
+    description: c.description,
+    created_at: c.created_at,
+  };
 }
 
 /** Stores a new credential with a fresh secret (also used by the bootstrap control call). */
-export function createCredential(store: { data: { credentials: Record<string, CredentialRecord> }; changed(): void }, now: string, input: { type: 'API' | 'CLIENT'; environment: 'TEST' | 'LIVE'; description?: string | null }) {
+export function createCredential(
+  store: { data: { credentials: Record<string, CredentialRecord> }; changed(): void },
+  now: string,
+  input: { type: 'API' | 'CLIENT'; environment: 'TEST' | 'LIVE'; description?: string | null },
+) {
   const record: CredentialRecord = {
     credential_id: ids.credential(),
     type: input.type,
@@ -30,9 +40,18 @@ export const credentialsRoutes: RouteGroup = {
     const input = parseWith(credentialCreateRequestSchema, body);
     const record = createCredential(sandbox.store, sandbox.clock.iso(), input);
     // The secret comes back this once (field names ours: klarna-api-notes.md).
-    return { status: 200, body: { ...publicCredential(record), ...(record.type === 'API' ? { api_key: record.secret } : { client_id: record.secret }) } };
+    return {
+      status: 200,
+      body: {
+        ...publicCredential(record),
+        ...(record.type === 'API' ? { api_key: record.secret } : { client_id: record.secret }),
+      },
+    };
   },
-  'credentials.list': ({ sandbox }) => ({ status: 200, body: { credentials: Object.values(sandbox.store.data.credentials).map(publicCredential) } }),
+  'credentials.list': ({ sandbox }) => ({
+    status: 200,
+    body: { credentials: Object.values(sandbox.store.data.credentials).map(publicCredential) },
+  }),
   'credentials.delete': ({ sandbox, params }) => {
     const id = params.credential_id!;
     if (!sandbox.store.data.credentials[id]) throw sandboxErrors.resourceNotFound(`Credential ${id}`);

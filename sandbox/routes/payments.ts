@@ -93,7 +93,13 @@ export const paymentsRoutes: RouteGroup = {
     requireOperable(sandbox, t, 'capture');
     const capture = captureTransaction(sandbox, t, parseWith(captureCreateSchema, body));
     const view = publicTransaction(t);
-    return { status: 201, body: { capture: view.captures.find((c) => c.payment_capture_id === capture.payment_capture_id), payment_transaction: view } };
+    return {
+      status: 201,
+      body: {
+        capture: view.captures.find((c) => c.payment_capture_id === capture.payment_capture_id),
+        payment_transaction: view,
+      },
+    };
   },
 
   'paymentTransactions.refundCapture': ({ sandbox, params, body }) => {
@@ -141,7 +147,13 @@ export const sampleShoppers = {
     email: 'customer@email.us',
     phone: '+13106683312',
     date_of_birth: '1970-07-10',
-    address: { street_address: '509 Amsterdam Ave', postal_code: '10024-3941', city: 'New York', region: 'NY', country: 'US' },
+    address: {
+      street_address: '509 Amsterdam Ave',
+      postal_code: '10024-3941',
+      city: 'New York',
+      region: 'NY',
+      country: 'US',
+    },
   },
   denied: {
     given_name: 'Test',
@@ -149,7 +161,13 @@ export const sampleShoppers = {
     email: 'customer+denied@email.us',
     phone: '+13106683312',
     date_of_birth: '1970-07-10',
-    address: { street_address: '509 Amsterdam Ave', postal_code: '10024-3941', city: 'New York', region: 'NY', country: 'US' },
+    address: {
+      street_address: '509 Amsterdam Ave',
+      postal_code: '10024-3941',
+      city: 'New York',
+      region: 'NY',
+      country: 'US',
+    },
   },
 };
 
@@ -177,7 +195,14 @@ ${body}
 </body>
 </html>
 `;
-  return new Response(html, { status, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' } });
+  return new Response(html, {
+    status,
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+    },
+  });
 }
 
 function describeShopper(label: string, shopper: typeof sampleShoppers.approved): string {
@@ -202,7 +227,9 @@ function paymentSummary(sandbox: SandboxRuntime, r: PaymentRequestRecord): strin
     `<dt>Payment request</dt><dd><code>${escapeHtml(r.payment_request_id)}</code></dd>`,
     `<dt>State</dt><dd data-testid="state">${escapeHtml(r.state)}</dd>`,
     '</dl>',
-    rows ? `<table><thead><tr><th>Item</th><th class="n">Qty</th><th class="n">Unit price</th><th class="n">Total</th></tr></thead><tbody>${rows}</tbody></table>` : '',
+    rows
+      ? `<table><thead><tr><th>Item</th><th class="n">Qty</th><th class="n">Unit price</th><th class="n">Total</th></tr></thead><tbody>${rows}</tbody></table>`
+      : '',
   ].join('\n');
 }
 
@@ -218,7 +245,12 @@ export function registerShopperPages(app: Hono<SandboxEnv>, sandbox: SandboxRunt
     if (!record) return null;
     return getPaymentRequestOrThrow(sandbox, record.account_id, id);
   };
-  const notFound = () => shopperPage(404, 'Payment not found', '<p>This payment link does not exist. Go back to the store and try again.</p>');
+  const notFound = () =>
+    shopperPage(
+      404,
+      'Payment not found',
+      '<p>This payment link does not exist. Go back to the store and try again.</p>',
+    );
 
   app.on(['GET', 'HEAD'], '/shopper/payment-requests/:id', (c) => {
     const id = c.req.param('id');
@@ -226,10 +258,16 @@ export function registerShopperPages(app: Hono<SandboxEnv>, sandbox: SandboxRunt
     if (!record) return notFound();
     if (c.req.method === 'GET') startShopperFlow(sandbox, record);
     if (record.state !== 'IN_PROGRESS' && record.state !== 'SUBMITTED') {
-      return shopperPage(410, `This payment is ${record.state.toLowerCase().replace(/_/g, ' ')}`, `${paymentSummary(sandbox, record)}<p>Nothing more to do here. Go back to the store.</p>`);
+      return shopperPage(
+        410,
+        `This payment is ${record.state.toLowerCase().replace(/_/g, ' ')}`,
+        `${paymentSummary(sandbox, record)}<p>Nothing more to do here. Go back to the store.</p>`,
+      );
     }
     const action = `/shopper/payment-requests/${encodeURIComponent(id)}`;
-    const deniedHint = isDeniedShopper(record) ? '<p><strong>Test trigger:</strong> the merchant sent a customer email with <code>+denied</code>; approving will be declined.</p>' : '';
+    const deniedHint = isDeniedShopper(record)
+      ? '<p><strong>Test trigger:</strong> the merchant sent a customer email with <code>+denied</code>; approving will be declined.</p>'
+      : '';
     return shopperPage(
       200,
       'Pay with Klarna',
@@ -256,9 +294,14 @@ export function registerShopperPages(app: Hono<SandboxEnv>, sandbox: SandboxRunt
         redirect = finishShopperFlow(sandbox, record, decision);
       } catch (error) {
         if (!(error instanceof SandboxError)) throw error;
-        return shopperPage(409, 'This payment cannot be changed', `${paymentSummary(sandbox, record)}<p>${escapeHtml(error.message)}</p>`);
+        return shopperPage(
+          409,
+          'This payment cannot be changed',
+          `${paymentSummary(sandbox, record)}<p>${escapeHtml(error.message)}</p>`,
+        );
       }
-      if (redirect) return new Response(null, { status: 303, headers: { Location: redirect, 'Cache-Control': 'no-store' } });
+      if (redirect)
+        return new Response(null, { status: 303, headers: { Location: redirect, 'Cache-Control': 'no-store' } });
       const approved = record.state === 'PENDING_CONFIRMATION';
       return shopperPage(
         200,

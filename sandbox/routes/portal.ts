@@ -31,12 +31,18 @@ export const portalRoutes: RouteGroup = {
       used_at: null,
     };
     sandbox.store.changed();
-    return { status: 200, body: { url: `${origin}/portal/deep-link/${token}`, expires_at: new Date(expiresAt).toISOString() } };
+    return {
+      status: 200,
+      body: { url: `${origin}/portal/deep-link/${token}`, expires_at: new Date(expiresAt).toISOString() },
+    };
   },
 };
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+  return value.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
+  );
 }
 
 function page(status: number, title: string, paragraphs: string[]): Response {
@@ -54,7 +60,11 @@ ${paragraphs.join('\n')}
 `;
   return new Response(html, {
     status,
-    headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' },
+    headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+    },
   });
 }
 
@@ -66,13 +76,20 @@ ${paragraphs.join('\n')}
 export function registerPortalPages(app: Hono<SandboxEnv>, sandbox: SandboxRuntime): void {
   app.get('/portal/deep-link/:token', (c) => {
     const link = getOwn(sandbox.store.data.deep_links, c.req.param('token'));
-    if (!link) return page(404, 'Link not found', ['<p>This portal link does not exist. Ask your payment provider’s dashboard for a new one.</p>']);
+    if (!link)
+      return page(404, 'Link not found', [
+        '<p>This portal link does not exist. Ask your payment provider’s dashboard for a new one.</p>',
+      ]);
     if (link.used_at) {
-      return page(410, 'Link already used', [`<p>This portal link has already been used (at ${escapeHtml(link.used_at)}). Each link opens the portal once; open the portal again from your dashboard.</p>`]);
+      return page(410, 'Link already used', [
+        `<p>This portal link has already been used (at ${escapeHtml(link.used_at)}). Each link opens the portal once; open the portal again from your dashboard.</p>`,
+      ]);
     }
     const now = sandbox.clock.nowMs();
     if (now >= link.expires_at_ms) {
-      return page(410, 'Link expired', [`<p>This portal link expired at ${escapeHtml(new Date(link.expires_at_ms).toISOString())}; links are valid for ${DEEP_LINK_TTL_SECONDS} seconds. Open the portal again from your dashboard.</p>`]);
+      return page(410, 'Link expired', [
+        `<p>This portal link expired at ${escapeHtml(new Date(link.expires_at_ms).toISOString())}; links are valid for ${DEEP_LINK_TTL_SECONDS} seconds. Open the portal again from your dashboard.</p>`,
+      ]);
     }
     // A HEAD (a link preview) must not spend the one use.
     if (c.req.method !== 'HEAD') {

@@ -1,5 +1,12 @@
 import { klarnaPath, klarnaRoutes } from '../../lib/klarna/routes';
-import { SETTLEMENT_LIST_MAX, SETTLEMENT_TRANSACTIONS_MAX, settlementCsvFormats, settlementCsvHeaderOf, settlementCsvLineOf, type SettlementCsvFormat } from '../../lib/klarna/schemas/settlements';
+import {
+  SETTLEMENT_LIST_MAX,
+  SETTLEMENT_TRANSACTIONS_MAX,
+  settlementCsvFormats,
+  settlementCsvHeaderOf,
+  settlementCsvLineOf,
+  type SettlementCsvFormat,
+} from '../../lib/klarna/schemas/settlements';
 import { sandboxErrors } from '../errors';
 import { getSettlementOrThrow, publicSettlement } from '../state/settlements';
 import type { SettlementLineRecord } from '../state/types';
@@ -27,11 +34,19 @@ const CSV_CHUNK_LINES = 500;
 
 type ParameterError = { parameter: string; error_message: string };
 
-function intParameter(query: URLSearchParams, name: string, fallback: number, min: number, max: number, errors: ParameterError[]): number {
+function intParameter(
+  query: URLSearchParams,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  errors: ParameterError[],
+): number {
   const raw = query.get(name);
   if (raw === null) return fallback;
   const value = /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
-  if (!(value >= min && value <= max)) errors.push({ parameter: name, error_message: `must be a whole number from ${min} to ${max}` });
+  if (!(value >= min && value <= max))
+    errors.push({ parameter: name, error_message: `must be a whole number from ${min} to ${max}` });
   return value;
 }
 
@@ -52,7 +67,10 @@ function csvStream(lines: readonly SettlementLineRecord[], format: SettlementCsv
         controller.close();
         return;
       }
-      const chunk = lines.slice(next, next + CSV_CHUNK_LINES).map(lineOf).join('');
+      const chunk = lines
+        .slice(next, next + CSV_CHUNK_LINES)
+        .map(lineOf)
+        .join('');
       next += CSV_CHUNK_LINES;
       controller.enqueue(encoder.encode(chunk));
     },
@@ -68,7 +86,8 @@ export const settlementsRoutes: RouteGroup = {
     const errors: ParameterError[] = [];
     const limit = intParameter(query, 'limit', DEFAULT_LIST_LIMIT, 1, SETTLEMENT_LIST_MAX, errors);
     const currency = query.get('currency');
-    if (currency !== null && !/^[A-Z]{3}$/.test(currency)) errors.push({ parameter: 'currency', error_message: 'must be an ISO 4217 code (three capital letters)' });
+    if (currency !== null && !/^[A-Z]{3}$/.test(currency))
+      errors.push({ parameter: 'currency', error_message: 'must be an ISO 4217 code (three capital letters)' });
     const createdAfter = query.get('created_after');
     const createdAfterMs = createdAfter === null ? null : Date.parse(createdAfter);
     if (createdAfterMs !== null && (Number.isNaN(createdAfterMs) || !/^\d{4}-\d{2}-\d{2}T/.test(createdAfter!))) {
@@ -89,7 +108,11 @@ export const settlementsRoutes: RouteGroup = {
     const startingAfter = query.get('starting_after');
     if (startingAfter !== null) {
       const index = matching.findIndex((s) => s.settlement_id === startingAfter);
-      if (index < 0) errors.push({ parameter: 'starting_after', error_message: 'must be the settlement_id of a settlement in this list (the last one of the previous page)' });
+      if (index < 0)
+        errors.push({
+          parameter: 'starting_after',
+          error_message: 'must be the settlement_id of a settlement in this list (the last one of the previous page)',
+        });
       start = index + 1;
     }
     if (errors.length) throw sandboxErrors.validation(errors);
@@ -109,7 +132,10 @@ export const settlementsRoutes: RouteGroup = {
     };
   },
 
-  'settlements.get': ({ sandbox, params }) => ({ status: 200, body: publicSettlement(getSettlementOrThrow(sandbox, params.settlement_id!), sandbox.clock.nowMs()) }),
+  'settlements.get': ({ sandbox, params }) => ({
+    status: 200,
+    body: publicSettlement(getSettlementOrThrow(sandbox, params.settlement_id!), sandbox.clock.nowMs()),
+  }),
 
   'settlements.transactions': ({ sandbox, params, query }) => {
     const settlement = getSettlementOrThrow(sandbox, params.settlement_id!);
@@ -120,8 +146,17 @@ export const settlementsRoutes: RouteGroup = {
     // Offsets, not ids: a file may (wrongly) hold the same line twice.
     const page = settlement.lines.slice(offset, offset + limit);
     const total = settlement.lines.length;
-    const next = offset + limit < total ? `${klarnaPath('settlements.transactions', { settlement_id: settlement.settlement_id })}?limit=${limit}&offset=${offset + limit}` : null;
-    return { status: 200, body: { transactions: page.map((line) => ({ ...line })), pagination: { offset, count: page.length, total, next } } };
+    const next =
+      offset + limit < total
+        ? `${klarnaPath('settlements.transactions', { settlement_id: settlement.settlement_id })}?limit=${limit}&offset=${offset + limit}`
+        : null;
+    return {
+      status: 200,
+      body: {
+        transactions: page.map((line) => ({ ...line })),
+        pagination: { offset, count: page.length, total, next },
+      },
+    };
   },
 
   // The seed's 24 columns by default, as Klarna's file; `?columns=extended` (ours) adds type,
@@ -130,7 +165,9 @@ export const settlementsRoutes: RouteGroup = {
     const settlement = getSettlementOrThrow(sandbox, params.settlement_id!);
     const format = query.get('columns') ?? 'seed';
     if (!(settlementCsvFormats as readonly string[]).includes(format)) {
-      throw sandboxErrors.validation([{ parameter: 'columns', error_message: `must be one of ${settlementCsvFormats.join(', ')}` }]);
+      throw sandboxErrors.validation([
+        { parameter: 'columns', error_message: `must be one of ${settlementCsvFormats.join(', ')}` },
+      ]);
     }
     return {
       status: 200,

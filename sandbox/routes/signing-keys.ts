@@ -14,7 +14,9 @@ export const signingKeysRoutes: RouteGroup = {
     parseWith(signingKeyCreateRequestSchema, body);
     const keys = sandbox.store.data.signing_keys;
     if (Object.keys(keys).length >= MAX_SIGNING_KEYS) {
-      throw sandboxErrors.conflict(`There is a maximum of ${MAX_SIGNING_KEYS} signing keys per account; delete an unused one first.`);
+      throw sandboxErrors.conflict(
+        `There is a maximum of ${MAX_SIGNING_KEYS} signing keys per account; delete an unused one first.`,
+      );
     }
     const record = { signing_key_id: ids.signingKey(), signing_key: randomUUID(), created_at: sandbox.clock.iso() };
     keys[record.signing_key_id] = record;
@@ -23,7 +25,12 @@ export const signingKeysRoutes: RouteGroup = {
   },
   'signingKeys.list': ({ sandbox }) => ({
     status: 200,
-    body: { signing_keys: Object.values(sandbox.store.data.signing_keys).map((k) => ({ signing_key_id: k.signing_key_id, created_at: k.created_at })) },
+    body: {
+      signing_keys: Object.values(sandbox.store.data.signing_keys).map((k) => ({
+        signing_key_id: k.signing_key_id,
+        created_at: k.created_at,
+      })),
+    },
   }),
   'signingKeys.get': ({ sandbox, params }) => {
     const key = sandbox.store.data.signing_keys[params.signing_key_id!];

@@ -52,15 +52,23 @@ export const webhooksRoutes: RouteGroup = {
     sandbox.store.changed();
     return { status: 200, body: publicWebhook(record) };
   },
-  'webhooks.list': ({ sandbox }) => ({ status: 200, body: { webhooks: Object.values(sandbox.store.data.webhooks).map(publicWebhook) } }),
-  'webhooks.get': ({ sandbox, params }) => ({ status: 200, body: publicWebhook(requireWebhook(sandbox.store.data, params.webhook_id!)) }),
+  'webhooks.list': ({ sandbox }) => ({
+    status: 200,
+    body: { webhooks: Object.values(sandbox.store.data.webhooks).map(publicWebhook) },
+  }),
+  'webhooks.get': ({ sandbox, params }) => ({
+    status: 200,
+    body: publicWebhook(requireWebhook(sandbox.store.data, params.webhook_id!)),
+  }),
   'webhooks.update': ({ sandbox, params, body }) => {
     const data = sandbox.store.data;
     const webhook = requireWebhook(data, params.webhook_id!);
     const input = parseWith(updateSchema, body);
     requireSigningKey(data, input.signing_key_id);
     // Deliveries already queued keep the configuration they captured (seed, "Retry mechanism").
-    Object.assign(webhook, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)), { updated_at: sandbox.clock.iso() });
+    Object.assign(webhook, Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)), {
+      updated_at: sandbox.clock.iso(),
+    });
     sandbox.store.changed();
     return { status: 200, body: publicWebhook(webhook) };
   },
@@ -76,19 +84,32 @@ export const webhooksRoutes: RouteGroup = {
     const webhook = requireWebhook(data, params.webhook_id!);
     const input = parseWith(webhookSimulateRequestSchema, body);
     if (!(knownEventTypes as readonly string[]).includes(input.event_type)) {
-      throw sandboxErrors.validation([{ parameter: 'event_type', error_message: `unknown event type; one of ${knownEventTypes.join(', ')}` }]);
+      throw sandboxErrors.validation([
+        { parameter: 'event_type', error_message: `unknown event type; one of ${knownEventTypes.join(', ')}` },
+      ]);
     }
     if (!webhook.event_types.some((pattern) => eventTypeMatches(pattern, input.event_type))) {
-      throw sandboxErrors.validation([{ parameter: 'event_type', error_message: `the webhook is not subscribed to ${input.event_type}` }]);
+      throw sandboxErrors.validation([
+        { parameter: 'event_type', error_message: `the webhook is not subscribed to ${input.event_type}` },
+      ]);
     }
-    if (webhook.status !== 'ENABLED') throw sandboxErrors.conflict(`Webhook ${webhook.webhook_id} is DISABLED; enable it to simulate events.`);
+    if (webhook.status !== 'ENABLED')
+      throw sandboxErrors.conflict(`Webhook ${webhook.webhook_id} is DISABLED; enable it to simulate events.`);
     const payload = dummyPayload(input.event_type, sandbox.clock.iso());
     // A product event's metadata names the same product instance as its payload.
     const productInstanceId = typeof payload.product_instance_id === 'string' ? payload.product_instance_id : undefined;
     const emitted = sandbox.emitEvent(
-      { event_type: input.event_type, account_id: sandbox.store.partnerAccountId, product_instance_id: productInstanceId, payload },
+      {
+        event_type: input.event_type,
+        account_id: sandbox.store.partnerAccountId,
+        product_instance_id: productInstanceId,
+        payload,
+      },
       { webhookId: webhook.webhook_id },
     );
-    return { status: 200, body: { event_id: emitted.event_id, event_type: input.event_type, webhook_id: webhook.webhook_id } };
+    return {
+      status: 200,
+      body: { event_id: emitted.event_id, event_type: input.event_type, webhook_id: webhook.webhook_id },
+    };
   },
 };

@@ -12,17 +12,41 @@ export type DistributionProfile = { distribution_profile_id: string; name: strin
 
 /** The seed's onboarding examples all name the first one; it is also what an account gets when none is given. */
 export const distributionProfiles: DistributionProfile[] = [
-  { distribution_profile_id: 'krn:partner:global:account:distribution-profile:206bbb83-9b6e-46fa-940d-337153c04a58', name: 'Klarna payments – all payment methods', default: true },
-  { distribution_profile_id: 'krn:partner:global:account:distribution-profile:5d0c2f1e-7a4b-4c86-9f3e-2b8d1a6c4e90', name: 'Klarna payments – pay now only', default: false },
+  {
+    distribution_profile_id: 'krn:partner:global:account:distribution-profile:206bbb83-9b6e-46fa-940d-337153c04a58',
+    name: 'Klarna payments – all payment methods',
+    default: true,
+  },
+  {
+    distribution_profile_id: 'krn:partner:global:account:distribution-profile:5d0c2f1e-7a4b-4c86-9f3e-2b8d1a6c4e90',
+    name: 'Klarna payments – pay now only',
+    default: false,
+  },
 ];
 export const defaultDistributionProfile = distributionProfiles.find((p) => p.default)!;
 
 /** Fixed fees in minor units; variable fees in basis points here, written out as the seed's percent × 1 000 000. */
-type RateRow = { market: string; currency: string; online: [fixed: number, bps: number]; store: [fixed: number, bps: number] };
+type RateRow = {
+  market: string;
+  currency: string;
+  online: [fixed: number, bps: number];
+  store: [fixed: number, bps: number];
+};
 
 /** VAT Klarna charges on its fees per market, percent × 1 000 000 (ours; no VAT on fees in the US). */
-const VAT_ON_FEES: Record<string, number> = { US: 0, GB: 20_000_000, DE: 19_000_000, FR: 20_000_000, IT: 22_000_000, SE: 25_000_000 };
-const rate = (market: string, [fixed, bps]: [number, number]) => ({ fixed, variable: bps * 10_000, tax: { fixed: 0, variable: VAT_ON_FEES[market] ?? 0 } });
+const VAT_ON_FEES: Record<string, number> = {
+  US: 0,
+  GB: 20_000_000,
+  DE: 19_000_000,
+  FR: 20_000_000,
+  IT: 22_000_000,
+  SE: 25_000_000,
+};
+const rate = (market: string, [fixed, bps]: [number, number]) => ({
+  fixed,
+  variable: bps * 10_000,
+  tax: { fixed: 0, variable: VAT_ON_FEES[market] ?? 0 },
+});
 
 /**
  * A rate with `channel_type: null` applies to every channel type without a rate of its own
@@ -43,7 +67,9 @@ export const pricePlans: (PricePlan & { default: boolean })[] = [
     price_plan_id: 'krn:partner:global:pricing:payments:price-plan:9c1d7e52-3f0a-4b6e-8d21-5a7f3c9e0b14',
     name: 'Standard retail',
     // Every code no other plan lists; it is also the plan for a code nobody lists.
-    merchant_category_codes: Object.keys(merchantCategoryCodes).filter((code) => !RESTAURANT_MCCS.includes(code) && !TRAVEL_MCCS.includes(code)),
+    merchant_category_codes: Object.keys(merchantCategoryCodes).filter(
+      (code) => !RESTAURANT_MCCS.includes(code) && !TRAVEL_MCCS.includes(code),
+    ),
     default: true,
     rates: rates([
       { market: 'US', currency: 'USD', online: [30, 299], store: [30, 249] },
@@ -95,7 +121,8 @@ const ALL_CURRENCIES = ['EUR', 'USD', 'GBP', 'SEK', 'NOK', 'DKK', 'CHF', 'PLN', 
  */
 export const settlementConfigurations: (SettlementConfiguration & { default: boolean; description: string })[] = [
   {
-    settlement_configuration_id: 'krn:partner:global:payment:settlement-configuration:1f6a3c2e-8b4d-4e7f-9a01-2c3d4e5f6a7b',
+    settlement_configuration_id:
+      'krn:partner:global:payment:settlement-configuration:1f6a3c2e-8b4d-4e7f-9a01-2c3d4e5f6a7b',
     name: 'Global payouts',
     description: 'Every merchant, every currency, to the partner’s global account (the default).',
     default: true,
@@ -106,7 +133,8 @@ export const settlementConfigurations: (SettlementConfiguration & { default: boo
     payout_prefix: 'KLNGLB',
   },
   {
-    settlement_configuration_id: 'krn:partner:global:payment:settlement-configuration:7d2e9b14-5c3a-4f86-b0e1-9a8b7c6d5e4f',
+    settlement_configuration_id:
+      'krn:partner:global:payment:settlement-configuration:7d2e9b14-5c3a-4f86-b0e1-9a8b7c6d5e4f',
     name: 'United Kingdom entity',
     description: 'Merchants onboarded in the UK, every currency, to the UK entity’s account.',
     default: false,

@@ -3,7 +3,15 @@ import { sandboxErrors } from '../errors';
 import type { SandboxRuntime } from '../runtime';
 import { defaultDistributionProfile, defaultSettlementConfiguration, pricePlanFor } from './account-config';
 import { ids } from './ids';
-import type { AccountRecord, AccountState, BusinessInformationRecord, ChannelCollectionRecord, ChannelRecord, PaymentProductRecord, ProductState } from './types';
+import type {
+  AccountRecord,
+  AccountState,
+  BusinessInformationRecord,
+  ChannelCollectionRecord,
+  ChannelRecord,
+  PaymentProductRecord,
+  ProductState,
+} from './types';
 
 /**
  * Merchant accounts: the rules the API routes (routes/accounts.ts, channels.ts, portal.ts)
@@ -53,8 +61,20 @@ export function publicBusinessInformation(b: BusinessInformationRecord) {
 /** A channel with the fields its type has (a website has urls, a store an address, an app store links). */
 export function publicChannel(c: ChannelRecord) {
   const specific =
-    c.type === 'WEBSITE' ? { urls: c.urls ?? [] } : c.type === 'PHYSICAL_STORE' ? { address: c.address } : { app_store_urls: c.app_store_urls ?? [] };
-  return { channel_id: c.channel_id, type: c.type, name: c.name, ...specific, collection_reference: c.collection_reference, created_at: c.created_at, updated_at: c.updated_at };
+    c.type === 'WEBSITE'
+      ? { urls: c.urls ?? [] }
+      : c.type === 'PHYSICAL_STORE'
+        ? { address: c.address }
+        : { app_store_urls: c.app_store_urls ?? [] };
+  return {
+    channel_id: c.channel_id,
+    type: c.type,
+    name: c.name,
+    ...specific,
+    collection_reference: c.collection_reference,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+  };
 }
 
 export function publicCollection(c: ChannelCollectionRecord) {
@@ -66,7 +86,9 @@ export function getAccountOrThrow(sandbox: SandboxRuntime, accountId: string): A
   const account = getOwn(sandbox.store.data.accounts, accountId);
   if (!account) throw sandboxErrors.resourceNotFound(`Account ${accountId}`);
   if (account.onboarded_by !== sandbox.store.partnerAccountId) {
-    throw sandboxErrors.forbidden(`Account ${accountId} was not onboarded by this partner; only the partner that onboarded an account may read or manage it.`);
+    throw sandboxErrors.forbidden(
+      `Account ${accountId} was not onboarded by this partner; only the partner that onboarded an account may read or manage it.`,
+    );
   }
   return account;
 }
@@ -74,10 +96,14 @@ export function getAccountOrThrow(sandbox: SandboxRuntime, accountId: string): A
 /** Management (any change, a deep link) needs an OPERATIONAL account (seed, "Account lifecycle webhooks"). */
 export function requireManageable(account: AccountRecord): void {
   if (account.state === 'PARTIALLY_OPERATIONAL') {
-    throw sandboxErrors.conflict(`Account ${account.account_id} is still being set up at Klarna (PARTIALLY_OPERATIONAL) and cannot be managed yet; try again in a few seconds.`);
+    throw sandboxErrors.conflict(
+      `Account ${account.account_id} is still being set up at Klarna (PARTIALLY_OPERATIONAL) and cannot be managed yet; try again in a few seconds.`,
+    );
   }
   if (account.state === 'DISABLED') {
-    throw sandboxErrors.conflict(`Account ${account.account_id} was disabled by Klarna (DISABLED) and can no longer be managed.`);
+    throw sandboxErrors.conflict(
+      `Account ${account.account_id} was disabled by Klarna (DISABLED) and can no longer be managed.`,
+    );
   }
 }
 
@@ -114,7 +140,11 @@ export function newChannel(input: ChannelCreateRequest, now: string): ChannelRec
  * once (seed: "ready to begin transacting"); the account itself is PARTIALLY_OPERATIONAL
  * until `activate_at_ms`, unless `operational` (the control API's foreign accounts).
  */
-export function createAccount(sandbox: SandboxRuntime, input: OnboardRequest, options: { onboardedBy: string; operational?: boolean }): AccountRecord {
+export function createAccount(
+  sandbox: SandboxRuntime,
+  input: OnboardRequest,
+  options: { onboardedBy: string; operational?: boolean },
+): AccountRecord {
   const now = sandbox.clock.iso();
   const product = input.products[0]!;
   const channels: ChannelRecord[] = [
@@ -140,7 +170,8 @@ export function createAccount(sandbox: SandboxRuntime, input: OnboardRequest, op
       price_plan_id: pricePlanFor(product.merchant_category_code).price_plan_id,
       updated_at: now,
     },
-    settlement_configuration_id: input.settlement_configuration_id ?? defaultSettlementConfiguration.settlement_configuration_id,
+    settlement_configuration_id:
+      input.settlement_configuration_id ?? defaultSettlementConfiguration.settlement_configuration_id,
     channels: Object.fromEntries(channels.map((c) => [c.channel_id, c])),
     channel_collections: {},
     onboarded_by: options.onboardedBy,
@@ -185,7 +216,12 @@ export function changeAccountState(sandbox: SandboxRuntime, account: AccountReco
  * Sets the payment product's state and emits `…state-change.enabled` or `.disabled` (a
  * TERMINATED product gets `.disabled` with state TERMINATED). No event when nothing changed.
  */
-export function changeProductState(sandbox: SandboxRuntime, account: AccountRecord, next: ProductState, by: 'PARTNER' | 'KLARNA'): void {
+export function changeProductState(
+  sandbox: SandboxRuntime,
+  account: AccountRecord,
+  next: ProductState,
+  by: 'PARTNER' | 'KLARNA',
+): void {
   const product = account.product;
   const previous = product.state;
   product.disabled_by = next === 'ENABLED' ? null : by;
@@ -200,7 +236,12 @@ export function changeProductState(sandbox: SandboxRuntime, account: AccountReco
     event_type: next === 'ENABLED' ? PRODUCT_EVENT_ENABLED : PRODUCT_EVENT_DISABLED,
     account_id: account.account_id,
     product_instance_id: product.product_instance_id,
-    payload: { account_reference: account.account_reference, product_instance_id: product.product_instance_id, state: next, previous_state: previous },
+    payload: {
+      account_reference: account.account_reference,
+      product_instance_id: product.product_instance_id,
+      state: next,
+      previous_state: previous,
+    },
   });
 }
 

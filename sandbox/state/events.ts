@@ -18,26 +18,42 @@ export type EmitEventInput = {
   correlation_id?: string;
 };
 
-export type EmittedEvent = { event_id: string; event_type: string; deliveries: { delivery_id: string; webhook_id: string }[] };
+export type EmittedEvent = {
+  event_id: string;
+  event_type: string;
+  deliveries: { delivery_id: string; webhook_id: string }[];
+};
 
 /**
  * Queues one event for every ENABLED webhook whose `event_types` patterns match it (or only
  * for `webhookId`, as simulate does). Each delivery captures the webhook's URL and signing key
  * and the exact body now; the dispatcher sends it at once and retries on Klarna's schedule.
  */
-export function queueEvent(store: SandboxStore, clock: SandboxClock, input: EmitEventInput, options: { webhookId?: string } = {}): EmittedEvent {
+export function queueEvent(
+  store: SandboxStore,
+  clock: SandboxClock,
+  input: EmitEventInput,
+  options: { webhookId?: string } = {},
+): EmittedEvent {
   const eventId = randomUUID();
   const occurredAt = clock.iso();
   // Seed: the account event "doesn't contain a product_instance_id, given this event affects the whole account".
-  const accountEvent = input.event_type.startsWith('partner.account.') && !input.event_type.startsWith('partner.account.product.');
+  const accountEvent =
+    input.event_type.startsWith('partner.account.') && !input.event_type.startsWith('partner.account.product.');
   const productInstanceId = accountEvent ? null : (input.product_instance_id ?? ids.productInstance());
   const correlationId = input.correlation_id ?? randomUUID();
   const deliveries: EmittedEvent['deliveries'] = [];
 
   for (const webhook of Object.values(store.data.webhooks)) {
-    if (options.webhookId ? webhook.webhook_id !== options.webhookId : webhook.status !== 'ENABLED' || !webhook.event_types.some((p) => eventTypeMatches(p, input.event_type))) continue;
+    if (
+      options.webhookId
+        ? webhook.webhook_id !== options.webhookId
+        : webhook.status !== 'ENABLED' || !webhook.event_types.some((p) => eventTypeMatches(p, input.event_type))
+    )
+      continue;
     // A webhook whose key was deleted still signs with it: the receiver decides (signing-keys.ts route).
-    const signingKey = store.data.signing_keys[webhook.signing_key_id] ?? store.data.deleted_signing_keys?.[webhook.signing_key_id];
+    const signingKey =
+      store.data.signing_keys[webhook.signing_key_id] ?? store.data.deleted_signing_keys?.[webhook.signing_key_id];
     if (!signingKey) continue;
     const envelope = {
       metadata: {

@@ -42,5 +42,6 @@ export const ids = {
   /** The secret part of a portal deep link: 192 random bits, URL-safe. */
   deepLinkToken: () => randomBytes(24).toString('base64url'),
   apiKey: (environment: 'TEST' | 'LIVE') => `klarna_${environment === 'LIVE' ? 'live' : 'test'}_api_${randomToken(48)}`,
-  clientId: (environment: 'TEST' | 'LIVE') => `klarna_${environment === 'LIVE' ? 'live' : 'test'}_client_${randomToken(32)}`,
+  clientId: (environment: 'TEST' | 'LIVE') =>
+    `klarna_${environment === 'LIVE' ? 'live' : 'test'}_client_${randomToken(32)}`,
 };

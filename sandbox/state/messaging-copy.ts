@@ -1,4 +1,10 @@
-import type { CheckoutPlacementResponse, ContentNode, MessagePreference, MessagingQuery, PaymentDescriptorsResponse } from '../../lib/klarna/schemas/messaging';
+import type {
+  CheckoutPlacementResponse,
+  ContentNode,
+  MessagePreference,
+  MessagingQuery,
+  PaymentDescriptorsResponse,
+} from '../../lib/klarna/schemas/messaging';
 
 /**
  * Static messaging copy for a few markets. Thresholds are the seed's "Sample payment data"
@@ -15,10 +21,46 @@ const range = (min: number, max: number): Range => ({ min: Math.round(min * 100)
 
 // Pay now = "Pay by Card"; Pay over time = the term loans' lowest min to highest max.
 export const markets: Record<string, Market> = {
-  US: { currency: 'USD', installments: 4, ranges: { PAY_NOW: range(0, 4000), PAY_IN_N: range(35, 4000), PAY_LATER: range(0, 1000), PAY_OVER_TIME: range(149, 10000) } },
-  GB: { currency: 'GBP', installments: 3, ranges: { PAY_NOW: range(0, 4000), PAY_IN_N: range(30, 2000), PAY_LATER: range(1, 600), PAY_OVER_TIME: range(250, 5000) } },
-  DE: { currency: 'EUR', installments: 3, ranges: { PAY_NOW: range(0, 10000), PAY_IN_N: range(25, 10000), PAY_LATER: range(0.1, 10000), PAY_OVER_TIME: range(25, 10000) } },
-  SE: { currency: 'SEK', installments: 3, ranges: { PAY_NOW: range(0, 100000), PAY_IN_N: range(300, 849.99), PAY_LATER: range(1, 150000), PAY_OVER_TIME: range(250, 150000) } },
+  US: {
+    currency: 'USD',
+    installments: 4,
+    ranges: {
+      PAY_NOW: range(0, 4000),
+      PAY_IN_N: range(35, 4000),
+      PAY_LATER: range(0, 1000),
+      PAY_OVER_TIME: range(149, 10000),
+    },
+  },
+  GB: {
+    currency: 'GBP',
+    installments: 3,
+    ranges: {
+      PAY_NOW: range(0, 4000),
+      PAY_IN_N: range(30, 2000),
+      PAY_LATER: range(1, 600),
+      PAY_OVER_TIME: range(250, 5000),
+    },
+  },
+  DE: {
+    currency: 'EUR',
+    installments: 3,
+    ranges: {
+      PAY_NOW: range(0, 10000),
+      PAY_IN_N: range(25, 10000),
+      PAY_LATER: range(0.1, 10000),
+      PAY_OVER_TIME: range(25, 10000),
+    },
+  },
+  SE: {
+    currency: 'SEK',
+    installments: 3,
+    ranges: {
+      PAY_NOW: range(0, 100000),
+      PAY_IN_N: range(300, 849.99),
+      PAY_LATER: range(1, 150000),
+      PAY_OVER_TIME: range(250, 150000),
+    },
+  },
 };
 
 type Copy = {
@@ -33,12 +75,22 @@ const copy: Record<string, Copy> = {
   en: {
     options: {
       PAY_NOW: { descriptor: () => 'Pay now', subheader: () => 'Pay in full today' },
-      PAY_IN_N: { descriptor: (n) => `Pay in ${n}-interest-free`, subheader: (i, n) => `Pay in ${n}-interest-free payments of ${i}` },
+      PAY_IN_N: {
+        descriptor: (n) => `Pay in ${n}-interest-free`,
+        subheader: (i, n) => `Pay in ${n}-interest-free payments of ${i}`,
+      },
       PAY_LATER: { descriptor: () => 'Pay later', subheader: () => 'Pay in 30 days, interest-free' },
-      PAY_OVER_TIME: { descriptor: () => 'Pay over time', subheader: () => 'Split the cost into smaller payments over 6-24 months' },
+      PAY_OVER_TIME: {
+        descriptor: () => 'Pay over time',
+        subheader: () => 'Split the cost into smaller payments over 6-24 months',
+      },
     },
     all: { descriptor: 'All options with Klarna', subheader: 'Pay now, in 30 days or with Financing' },
-    checkout: { usp: 'Enjoy Buyer Protection with Klarna', learnMore: 'See payment options', buyerProtection: 'Buyer Protection' },
+    checkout: {
+      usp: 'Enjoy Buyer Protection with Klarna',
+      learnMore: 'See payment options',
+      buyerProtection: 'Buyer Protection',
+    },
     badge: 'Klarna',
   },
   de: {
@@ -49,18 +101,29 @@ const copy: Record<string, Copy> = {
       PAY_OVER_TIME: { descriptor: () => 'Ratenkauf', subheader: () => 'In kleineren Raten über 6-24 Monate bezahlen' },
     },
     all: { descriptor: 'Alle Optionen mit Klarna', subheader: 'Sofort, in 30 Tagen oder in Raten bezahlen' },
-    checkout: { usp: 'Mit Klarna Käuferschutz genießen', learnMore: 'Zahlungsoptionen ansehen', buyerProtection: 'Käuferschutz' },
+    checkout: {
+      usp: 'Mit Klarna Käuferschutz genießen',
+      learnMore: 'Zahlungsoptionen ansehen',
+      buyerProtection: 'Käuferschutz',
+    },
     badge: 'Klarna',
   },
   sv: {
     options: {
       PAY_NOW: { descriptor: () => 'Betala nu', subheader: () => 'Betala hela beloppet idag' },
-      PAY_IN_N: { descriptor: (n) => `Dela upp i ${n}, räntefritt`, subheader: (i, n) => `${n} räntefria betalningar på ${i}` },
+      PAY_IN_N: {
+        descriptor: (n) => `Dela upp i ${n}, räntefritt`,
+        subheader: (i, n) => `${n} räntefria betalningar på ${i}`,
+      },
       PAY_LATER: { descriptor: () => 'Betala senare', subheader: () => 'Betala inom 30 dagar, räntefritt' },
       PAY_OVER_TIME: { descriptor: () => 'Delbetala', subheader: () => 'Dela upp kostnaden över 6-24 månader' },
     },
     all: { descriptor: 'Alla alternativ med Klarna', subheader: 'Betala nu, inom 30 dagar eller delbetala' },
-    checkout: { usp: 'Handla tryggt med Klarnas köparskydd', learnMore: 'Se betalningsalternativ', buyerProtection: 'Köparskydd' },
+    checkout: {
+      usp: 'Handla tryggt med Klarnas köparskydd',
+      learnMore: 'Se betalningsalternativ',
+      buyerProtection: 'Köparskydd',
+    },
     badge: 'Klarna',
   },
 };
@@ -85,11 +148,19 @@ const badge = (c: Copy): ContentNode => ({ name: 'KLARNA_BADGE', alt: c.badge, u
 const entry = (id: string, descriptor: string, subheader: string, c: Copy) => ({
   payment_option_id: id,
   content: {
-    nodes: [{ name: 'PAYMENT_DESCRIPTOR', type: 'TEXT', value: descriptor }, { name: 'PAYMENT_DESCRIPTOR_SUBHEADER', type: 'TEXT', value: subheader }, badge(c)],
+    nodes: [
+      { name: 'PAYMENT_DESCRIPTOR', type: 'TEXT', value: descriptor },
+      { name: 'PAYMENT_DESCRIPTOR_SUBHEADER', type: 'TEXT', value: subheader },
+      badge(c),
+    ],
   },
 });
 // Which of our options a preference promotes (seed l. 2323: PAY_NOW, PAY_LATER, PAY_OVER_TIME).
-const promoted: Record<Exclude<MessagePreference, 'KLARNA'>, Option> = { PAY_NOW: 'PAY_NOW', PAY_LATER: 'PAY_LATER', PAY_OVER_TIME: 'PAY_OVER_TIME' };
+const promoted: Record<Exclude<MessagePreference, 'KLARNA'>, Option> = {
+  PAY_NOW: 'PAY_NOW',
+  PAY_LATER: 'PAY_LATER',
+  PAY_OVER_TIME: 'PAY_OVER_TIME',
+};
 
 /**
  * Every option whose range holds the amount (the all-option approach, the default); with
@@ -104,18 +175,27 @@ export function paymentDescriptors(query: MessagingQuery): PaymentDescriptorsRes
   const n = market.installments;
   const amount = query.payment_amount;
   // The seed's example: $544.38 in 4 is $136.09 each (rounded down; the first payment carries the rest).
-  const installment = new Intl.NumberFormat(query.locale, { style: 'currency', currency: market.currency }).format(Math.floor(amount / n) / 100);
+  const installment = new Intl.NumberFormat(query.locale, { style: 'currency', currency: market.currency }).format(
+    Math.floor(amount / n) / 100,
+  );
   const available = optionOrder.filter((option) => {
     const r = market.ranges[option];
     return r !== undefined && amount >= r.min && amount <= r.max;
   });
   const optionEntry = (option: Option) =>
-    entry(option === 'PAY_IN_N' ? `pay-in-${n}` : option.toLowerCase().replace(/_/g, '-'), c.options[option].descriptor(n), c.options[option].subheader(installment, n), c);
+    entry(
+      option === 'PAY_IN_N' ? `pay-in-${n}` : option.toLowerCase().replace(/_/g, '-'),
+      c.options[option].descriptor(n),
+      c.options[option].subheader(installment, n),
+      c,
+    );
   if (!available.length) return { payment_descriptors: [] };
   const preference = query.message_preference;
   if (preference === 'KLARNA') return { payment_descriptors: [entry('klarna', c.all.descriptor, c.all.subheader, c)] };
   if (preference && available.includes(promoted[preference])) {
-    return { payment_descriptors: [optionEntry(promoted[preference]), entry('klarna', c.all.descriptor, c.all.subheader, c)] };
+    return {
+      payment_descriptors: [optionEntry(promoted[preference]), entry('klarna', c.all.descriptor, c.all.subheader, c)],
+    };
   }
   return { payment_descriptors: available.map(optionEntry) };
 }
@@ -130,7 +210,12 @@ export function checkoutPlacement(query: MessagingQuery): CheckoutPlacementRespo
       nodes: [
         { name: 'TEXT_MAIN', type: 'TEXT', value: c.checkout.usp },
         { name: 'ACTION_LEARN_MORE', url: LEARN_MORE_URL, type: 'ACTION', label: c.checkout.learnMore },
-        { name: 'ACTION_OPEN_BUYERS_PROTECTION_LINK', url: BUYER_PROTECTION_URL, type: 'ACTION', label: c.checkout.buyerProtection },
+        {
+          name: 'ACTION_OPEN_BUYERS_PROTECTION_LINK',
+          url: BUYER_PROTECTION_URL,
+          type: 'ACTION',
+          label: c.checkout.buyerProtection,
+        },
         badge(c),
       ],
     },

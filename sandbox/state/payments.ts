@@ -51,7 +51,19 @@ export const TRANSACTION_REFUNDED = 'payment.transaction.refunded';
 export const TRANSACTION_UPDATED = 'payment.transaction.updated';
 
 /** The market a currency is priced in when the request names no country (ours). */
-const CURRENCY_MARKETS: Record<string, string> = { USD: 'US', GBP: 'GB', SEK: 'SE', EUR: 'DE', NOK: 'NO', DKK: 'DK', CHF: 'CH', PLN: 'PL', AUD: 'AU', CAD: 'CA', NZD: 'NZ' };
+const CURRENCY_MARKETS: Record<string, string> = {
+  USD: 'US',
+  GBP: 'GB',
+  SEK: 'SE',
+  EUR: 'DE',
+  NOK: 'NO',
+  DKK: 'DK',
+  CHF: 'CH',
+  PLN: 'PL',
+  AUD: 'AU',
+  CAD: 'CA',
+  NZD: 'NZ',
+};
 
 /** A conflict that also names the parameter, so the dashboard can put it on the field. */
 function amountConflict(parameter: string, message: string): SandboxError {
@@ -62,8 +74,16 @@ function amountConflict(parameter: string, message: string): SandboxError {
 // Pricing
 
 function marketOf(account: AccountRecord, request: PaymentRequestData): string {
-  const address = (value: Record<string, unknown> | undefined) => (value?.address as { country?: string } | undefined)?.country;
-  return request.purchase_country ?? address(request.shipping) ?? address(request.customer) ?? CURRENCY_MARKETS[request.currency] ?? account.business_information.operating_address?.country ?? 'US';
+  const address = (value: Record<string, unknown> | undefined) =>
+    (value?.address as { country?: string } | undefined)?.country;
+  return (
+    request.purchase_country ??
+    address(request.shipping) ??
+    address(request.customer) ??
+    CURRENCY_MARKETS[request.currency] ??
+    account.business_information.operating_address?.country ??
+    'US'
+  );
 }
 
 /** Ours: a server-side payment is priced as the account's website, else its first channel. */
@@ -73,19 +93,34 @@ function channelTypeOf(account: AccountRecord): string {
 }
 
 /** The rate of the account's price plan for the purchase's market, currency and channel type; 400 on `currency` when it has none. */
-export function pricingFor(account: AccountRecord, request: PaymentRequestData): { pricing: PaymentPricingRecord; market: string; channelType: string } {
-  const plan = pricePlans.find((p) => p.price_plan_id === account.product.price_plan_id) ?? pricePlanFor(account.product.merchant_category_code);
+export function pricingFor(
+  account: AccountRecord,
+  request: PaymentRequestData,
+): { pricing: PaymentPricingRecord; market: string; channelType: string } {
+  const plan =
+    pricePlans.find((p) => p.price_plan_id === account.product.price_plan_id) ??
+    pricePlanFor(account.product.merchant_category_code);
   const market = marketOf(account, request);
   const channelType = channelTypeOf(account);
   const rows = plan.rates.filter((r) => r.market === market && r.currency === request.currency);
   const row = rows.find((r) => r.channel_type === channelType) ?? rows.find((r) => !r.channel_type);
   if (!row) {
     throw sandboxErrors.validation([
-      { parameter: 'currency', error_message: `the account's price plan (${plan.name}) has no rate for ${request.currency} in market ${market}; Klarna cannot take this payment` },
+      {
+        parameter: 'currency',
+        error_message: `the account's price plan (${plan.name}) has no rate for ${request.currency} in market ${market}; Klarna cannot take this payment`,
+      },
     ]);
   }
   const tax = row.rate.tax ?? { fixed: 0, variable: 0 };
-  return { pricing: { price_plan_id: plan.price_plan_id, rate: { fixed: row.rate.fixed, variable: row.rate.variable, tax: { fixed: tax.fixed, variable: tax.variable } } }, market, channelType };
+  return {
+    pricing: {
+      price_plan_id: plan.price_plan_id,
+      rate: { fixed: row.rate.fixed, variable: row.rate.variable, tax: { fixed: tax.fixed, variable: tax.variable } },
+    },
+    market,
+    channelType,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -109,7 +144,9 @@ export function publicPaymentRequest(r: PaymentRequestRecord) {
     state_context: {
       distribution: { url: r.distribution_url },
       ...(r.state === 'PENDING_CONFIRMATION' ? { payment_confirmation_token: r.payment_confirmation_token } : {}),
-      ...(r.state === 'AUTHORIZED' ? { payment_transaction_id: r.payment_transaction_id, payment_pricing: r.payment_pricing } : {}),
+      ...(r.state === 'AUTHORIZED'
+        ? { payment_transaction_id: r.payment_transaction_id, payment_pricing: r.payment_pricing }
+        : {}),
     },
     payment_request: structuredClone(r.request),
   };
@@ -137,7 +174,12 @@ function requestPayload(r: PaymentRequestRecord) {
 
 function emitRequestEvent(sandbox: SandboxRuntime, r: PaymentRequestRecord, eventType: string): void {
   const account = getOwn(sandbox.store.data.accounts, r.account_id);
-  sandbox.emitEvent({ event_type: eventType, account_id: r.account_id, product_instance_id: account?.product.product_instance_id, payload: requestPayload(r) });
+  sandbox.emitEvent({
+    event_type: eventType,
+    account_id: r.account_id,
+    product_instance_id: account?.product.product_instance_id,
+    payload: requestPayload(r),
+  });
 }
 
 function moveRequest(sandbox: SandboxRuntime, r: PaymentRequestRecord, next: PaymentRequestStateName): void {
@@ -162,7 +204,12 @@ function requireProductEnabled(account: AccountRecord): void {
   }
 }
 
-export function createPaymentRequest(sandbox: SandboxRuntime, account: AccountRecord, input: PaymentRequestCreateRequest, origin: string): PaymentRequestRecord {
+export function createPaymentRequest(
+  sandbox: SandboxRuntime,
+  account: AccountRecord,
+  input: PaymentRequestCreateRequest,
+  origin: string,
+): PaymentRequestRecord {
   requireProductEnabled(account);
   const request = structuredClone(input) as PaymentRequestData;
   const { pricing } = pricingFor(account, request);
@@ -191,26 +238,45 @@ export function createPaymentRequest(sandbox: SandboxRuntime, account: AccountRe
 }
 
 /** 404 unless the request exists and belongs to the account (which must be this partner's). */
-export function getPaymentRequestOrThrow(sandbox: SandboxRuntime, accountId: string, paymentRequestId: string): PaymentRequestRecord {
+export function getPaymentRequestOrThrow(
+  sandbox: SandboxRuntime,
+  accountId: string,
+  paymentRequestId: string,
+): PaymentRequestRecord {
   getAccountOrThrow(sandbox, accountId);
   const record = getOwn(sandbox.store.data.payment_requests, paymentRequestId);
-  if (!record || record.account_id !== accountId) throw sandboxErrors.resourceNotFound(`Payment request ${paymentRequestId} of account ${accountId}`);
+  if (!record || record.account_id !== accountId)
+    throw sandboxErrors.resourceNotFound(`Payment request ${paymentRequestId} of account ${accountId}`);
   settleRequest(sandbox, record);
   return record;
 }
 
 export function requireSubmitted(r: PaymentRequestRecord): void {
   if (r.state !== 'SUBMITTED') {
-    throw sandboxErrors.conflict(`Payment request ${r.payment_request_id} is ${r.state}; a payment request can be updated only while SUBMITTED.`);
+    throw sandboxErrors.conflict(
+      `Payment request ${r.payment_request_id} is ${r.state}; a payment request can be updated only while SUBMITTED.`,
+    );
   }
 }
 
-export function updatePaymentRequest(sandbox: SandboxRuntime, r: PaymentRequestRecord, input: PaymentRequestUpdateRequest): void {
+export function updatePaymentRequest(
+  sandbox: SandboxRuntime,
+  r: PaymentRequestRecord,
+  input: PaymentRequestUpdateRequest,
+): void {
   requireSubmitted(r);
   const account = getAccountOrThrow(sandbox, r.account_id);
-  const next = { ...structuredClone(r.request), ...structuredClone(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined))) } as PaymentRequestData;
+  const next = {
+    ...structuredClone(r.request),
+    ...structuredClone(Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined))),
+  } as PaymentRequestData;
   if (next.line_items && sumLines(next.line_items) !== next.payment_amount) {
-    throw sandboxErrors.validation([{ parameter: 'payment_amount', error_message: `must equal the sum of line_items[].total_line_amount (${sumLines(next.line_items)})` }]);
+    throw sandboxErrors.validation([
+      {
+        parameter: 'payment_amount',
+        error_message: `must equal the sum of line_items[].total_line_amount (${sumLines(next.line_items)})`,
+      },
+    ]);
   }
   r.payment_pricing = pricingFor(account, next).pricing;
   r.request = next;
@@ -222,7 +288,9 @@ export function updatePaymentRequest(sandbox: SandboxRuntime, r: PaymentRequestR
 export function cancelPaymentRequest(sandbox: SandboxRuntime, r: PaymentRequestRecord): void {
   if (finalPaymentRequestStates.includes(r.state)) {
     const why = r.state === 'AUTHORIZED' ? '; after authorization a payment is voided on its transaction instead' : '';
-    throw sandboxErrors.conflict(`Payment request ${r.payment_request_id} is ${r.state} (final) and cannot be canceled${why}.`);
+    throw sandboxErrors.conflict(
+      `Payment request ${r.payment_request_id} is ${r.state} (final) and cannot be canceled${why}.`,
+    );
   }
   moveRequest(sandbox, r, 'CANCELED');
 }
@@ -243,9 +311,15 @@ export function isDeniedShopper(r: PaymentRequestRecord): boolean {
  * (→ DECLINED). Answers where to send the shopper: the redirect URL with its placeholders
  * filled, or null when the request has none.
  */
-export function finishShopperFlow(sandbox: SandboxRuntime, r: PaymentRequestRecord, decision: 'approve' | 'deny'): string | null {
+export function finishShopperFlow(
+  sandbox: SandboxRuntime,
+  r: PaymentRequestRecord,
+  decision: 'approve' | 'deny',
+): string | null {
   if (r.state !== 'SUBMITTED' && r.state !== 'IN_PROGRESS') {
-    throw sandboxErrors.conflict(`Payment request ${r.payment_request_id} is ${r.state}; the shopper can approve or deny only a SUBMITTED or IN_PROGRESS request.`);
+    throw sandboxErrors.conflict(
+      `Payment request ${r.payment_request_id} is ${r.state}; the shopper can approve or deny only a SUBMITTED or IN_PROGRESS request.`,
+    );
   }
   startShopperFlow(sandbox, r);
   if (decision === 'approve' && !isDeniedShopper(r)) {
@@ -272,7 +346,9 @@ export function redirectUrlFor(r: PaymentRequestRecord): string | null {
     [redirectPlaceholders.state]: r.state,
     [redirectPlaceholders.reference]: r.request.payment_reference ?? '',
   };
-  return template.replace(/\{klarna\.[a-z_.]+\}/g, (placeholder) => (placeholder in values ? encode(values[placeholder]!) : placeholder));
+  return template.replace(/\{klarna\.[a-z_.]+\}/g, (placeholder) =>
+    placeholder in values ? encode(values[placeholder]!) : placeholder,
+  );
 }
 
 /** Confirms a PENDING_CONFIRMATION request by its token: the transaction is created. Idempotent per token. */
@@ -285,16 +361,28 @@ export function confirmPaymentRequest(
   const account = getAccountOrThrow(sandbox, accountId);
   const requestId = getOwn(sandbox.store.data.confirmation_tokens, token);
   const r = requestId ? getOwn(sandbox.store.data.payment_requests, requestId) : undefined;
-  if (!r || r.account_id !== accountId) throw sandboxErrors.resourceNotFound(`Payment confirmation token ${token} of account ${accountId}`);
+  if (!r || r.account_id !== accountId)
+    throw sandboxErrors.resourceNotFound(`Payment confirmation token ${token} of account ${accountId}`);
   settleRequest(sandbox, r);
   if (r.state === 'AUTHORIZED') return { record: r, replayed: true };
   if (r.state !== 'PENDING_CONFIRMATION') {
-    const reason = r.state === 'EXPIRED' ? 'the confirmation token expired (it is valid for 60 minutes)' : `the payment request is ${r.state}`;
+    const reason =
+      r.state === 'EXPIRED'
+        ? 'the confirmation token expired (it is valid for 60 minutes)'
+        : `the payment request is ${r.state}`;
     throw sandboxErrors.conflict(`Payment confirmation token ${token} can no longer be confirmed: ${reason}.`);
   }
   const errors: { parameter: string; error_message: string }[] = [];
-  if (input.currency !== r.request.currency) errors.push({ parameter: 'currency', error_message: `must be the payment request's currency ${r.request.currency}` });
-  if (input.payment_amount !== r.request.payment_amount) errors.push({ parameter: 'payment_amount', error_message: `must be the approved amount ${r.request.payment_amount}` });
+  if (input.currency !== r.request.currency)
+    errors.push({
+      parameter: 'currency',
+      error_message: `must be the payment request's currency ${r.request.currency}`,
+    });
+  if (input.payment_amount !== r.request.payment_amount)
+    errors.push({
+      parameter: 'payment_amount',
+      error_message: `must be the approved amount ${r.request.payment_amount}`,
+    });
   if (errors.length) throw sandboxErrors.validation(errors);
   requireProductEnabled(account);
 
@@ -350,13 +438,15 @@ export function confirmPaymentRequest(
 function settleRequest(sandbox: SandboxRuntime, r: PaymentRequestRecord): void {
   if (finalPaymentRequestStates.includes(r.state)) return;
   const now = sandbox.clock.nowMs();
-  const tokenExpired = r.state === 'PENDING_CONFIRMATION' && r.token_expires_at_ms !== null && r.token_expires_at_ms <= now;
+  const tokenExpired =
+    r.state === 'PENDING_CONFIRMATION' && r.token_expires_at_ms !== null && r.token_expires_at_ms <= now;
   if (tokenExpired || r.expires_at_ms <= now) moveRequest(sandbox, r, 'EXPIRED');
 }
 
 /** Control API: the request (or its token) expires now. */
 export function expirePaymentRequestNow(sandbox: SandboxRuntime, r: PaymentRequestRecord): void {
-  if (finalPaymentRequestStates.includes(r.state)) throw sandboxErrors.conflict(`Payment request ${r.payment_request_id} is ${r.state} (final).`);
+  if (finalPaymentRequestStates.includes(r.state))
+    throw sandboxErrors.conflict(`Payment request ${r.payment_request_id} is ${r.state} (final).`);
   moveRequest(sandbox, r, 'EXPIRED');
 }
 
@@ -379,7 +469,9 @@ function publicRefund(r: RefundRecord) {
 }
 
 function publicCapture(t: PaymentTransactionRecord, c: CaptureRecord) {
-  const refunds = t.refunds.filter((r) => r.allocations.some((a) => a.payment_capture_id === c.payment_capture_id)).map(publicRefund);
+  const refunds = t.refunds
+    .filter((r) => r.allocations.some((a) => a.payment_capture_id === c.payment_capture_id))
+    .map(publicRefund);
   return { ...structuredClone(c), refunds };
 }
 
@@ -415,7 +507,13 @@ export function publicTransaction(t: PaymentTransactionRecord) {
 }
 export type SandboxPaymentTransaction = ReturnType<typeof publicTransaction>;
 
-function emitTransactionEvent(sandbox: SandboxRuntime, t: PaymentTransactionRecord, eventType: string, previous: PaymentTransactionStateName | null, extra: Record<string, unknown> = {}): void {
+function emitTransactionEvent(
+  sandbox: SandboxRuntime,
+  t: PaymentTransactionRecord,
+  eventType: string,
+  previous: PaymentTransactionStateName | null,
+  extra: Record<string, unknown> = {},
+): void {
   const account = getOwn(sandbox.store.data.accounts, t.account_id);
   sandbox.emitEvent({
     event_type: eventType,
@@ -444,7 +542,12 @@ function emitTransactionEvent(sandbox: SandboxRuntime, t: PaymentTransactionReco
 }
 
 /** Moves the state without telling anyone: callers emit their events once the operation is whole. */
-function enterState(sandbox: SandboxRuntime, t: PaymentTransactionRecord, next: PaymentTransactionStateName, atMs: number): void {
+function enterState(
+  sandbox: SandboxRuntime,
+  t: PaymentTransactionRecord,
+  next: PaymentTransactionStateName,
+  atMs: number,
+): void {
   if (next === 'COMPLETED' || next === 'CLOSED') {
     // What is not captured is released.
     t.released_amount += t.authorized_amount - t.captured_amount - t.released_amount;
@@ -456,7 +559,12 @@ function enterState(sandbox: SandboxRuntime, t: PaymentTransactionRecord, next: 
   sandbox.store.changed();
 }
 
-function moveTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRecord, next: PaymentTransactionStateName, atMs: number): void {
+function moveTransaction(
+  sandbox: SandboxRuntime,
+  t: PaymentTransactionRecord,
+  next: PaymentTransactionStateName,
+  atMs: number,
+): void {
   const previous = t.state;
   enterState(sandbox, t, next, atMs);
   emitTransactionEvent(sandbox, t, transactionEvent(next), previous);
@@ -472,8 +580,14 @@ function settleTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRecord)
   for (;;) {
     if (t.state === 'AUTHORIZED' && t.expires_at_ms <= now) moveTransaction(sandbox, t, 'EXPIRED', t.expires_at_ms);
     else if (t.state === 'EXPIRED' && t.expires_at_ms + REAUTHORIZATION_GRACE_MS <= now) {
-      moveTransaction(sandbox, t, t.captured_amount > 0 ? 'COMPLETED' : 'CLOSED', t.expires_at_ms + REAUTHORIZATION_GRACE_MS);
-    } else if (t.state === 'COMPLETED' && (t.completed_at_ms ?? now) + END_OF_LIFE_MS <= now) moveTransaction(sandbox, t, 'CLOSED', (t.completed_at_ms ?? now) + END_OF_LIFE_MS);
+      moveTransaction(
+        sandbox,
+        t,
+        t.captured_amount > 0 ? 'COMPLETED' : 'CLOSED',
+        t.expires_at_ms + REAUTHORIZATION_GRACE_MS,
+      );
+    } else if (t.state === 'COMPLETED' && (t.completed_at_ms ?? now) + END_OF_LIFE_MS <= now)
+      moveTransaction(sandbox, t, 'CLOSED', (t.completed_at_ms ?? now) + END_OF_LIFE_MS);
     else return;
   }
 }
@@ -487,16 +601,24 @@ export function expireDuePayments(sandbox: SandboxRuntime): void {
 /** Control API: the authorization expires now (→ EXPIRED; the 7-day grace starts). */
 export function expireTransactionNow(sandbox: SandboxRuntime, t: PaymentTransactionRecord): void {
   settleTransaction(sandbox, t);
-  if (t.state !== 'AUTHORIZED') throw sandboxErrors.conflict(`Payment transaction ${t.payment_transaction_id} is ${t.state}; only an AUTHORIZED one can expire.`);
+  if (t.state !== 'AUTHORIZED')
+    throw sandboxErrors.conflict(
+      `Payment transaction ${t.payment_transaction_id} is ${t.state}; only an AUTHORIZED one can expire.`,
+    );
   t.expires_at_ms = sandbox.clock.nowMs();
   settleTransaction(sandbox, t);
 }
 
 /** 404 unless the transaction exists and belongs to the account (this partner's); its clock-driven state applied. */
-export function getTransactionOrThrow(sandbox: SandboxRuntime, accountId: string, transactionId: string): PaymentTransactionRecord {
+export function getTransactionOrThrow(
+  sandbox: SandboxRuntime,
+  accountId: string,
+  transactionId: string,
+): PaymentTransactionRecord {
   getAccountOrThrow(sandbox, accountId);
   const t = getOwn(sandbox.store.data.payment_transactions, transactionId);
-  if (!t || t.account_id !== accountId) throw sandboxErrors.resourceNotFound(`Payment transaction ${transactionId} of account ${accountId}`);
+  if (!t || t.account_id !== accountId)
+    throw sandboxErrors.resourceNotFound(`Payment transaction ${transactionId} of account ${accountId}`);
   settleTransaction(sandbox, t);
   return t;
 }
@@ -520,20 +642,39 @@ const stateHints: Record<PaymentTransactionStateName, string> = {
  * The checks every mutating operation makes, in order: the product (TERMINATED refuses
  * everything; DISABLED still allows post-purchase calls), the state (409), the limits (403).
  */
-export function requireOperable(sandbox: SandboxRuntime, t: PaymentTransactionRecord, operation: TransactionOperation): void {
+export function requireOperable(
+  sandbox: SandboxRuntime,
+  t: PaymentTransactionRecord,
+  operation: TransactionOperation,
+): void {
   const account = getAccountOrThrow(sandbox, t.account_id);
   if (account.product.state === 'TERMINATED') {
-    throw sandboxErrors.conflict(`The payment product of account ${account.account_id} was terminated by Klarna (TERMINATED); its payments can no longer be operated.`);
+    throw sandboxErrors.conflict(
+      `The payment product of account ${account.account_id} was terminated by Klarna (TERMINATED); its payments can no longer be operated.`,
+    );
   }
   if (!allowedStates[operation].includes(t.state)) {
-    throw sandboxErrors.conflict(`Payment transaction ${t.payment_transaction_id} is ${t.state}: cannot ${operation === 'void' ? 'release (void)' : operation} it (${stateHints[t.state]}).`);
+    throw sandboxErrors.conflict(
+      `Payment transaction ${t.payment_transaction_id} is ${t.state}: cannot ${operation === 'void' ? 'release (void)' : operation} it (${stateHints[t.state]}).`,
+    );
   }
   if (operation === 'update' && t.voided_at) {
-    throw sandboxErrors.conflict(`Payment transaction ${t.payment_transaction_id} was voided at ${t.voided_at}: no further updates to it are allowed.`);
+    throw sandboxErrors.conflict(
+      `Payment transaction ${t.payment_transaction_id} was voided at ${t.voided_at}: no further updates to it are allowed.`,
+    );
   }
-  if (t.operations >= MAX_OPERATIONS) throw sandboxErrors.forbidden(`Payment transaction ${t.payment_transaction_id} has reached the limit of ${MAX_OPERATIONS} operations.`);
-  if (operation === 'capture' && t.captures.length >= MAX_CAPTURES) throw sandboxErrors.forbidden(`Payment transaction ${t.payment_transaction_id} has reached the limit of ${MAX_CAPTURES} captures.`);
-  if (operation === 'refund' && t.refunds.length >= MAX_REFUNDS) throw sandboxErrors.forbidden(`Payment transaction ${t.payment_transaction_id} has reached the limit of ${MAX_REFUNDS} refunds.`);
+  if (t.operations >= MAX_OPERATIONS)
+    throw sandboxErrors.forbidden(
+      `Payment transaction ${t.payment_transaction_id} has reached the limit of ${MAX_OPERATIONS} operations.`,
+    );
+  if (operation === 'capture' && t.captures.length >= MAX_CAPTURES)
+    throw sandboxErrors.forbidden(
+      `Payment transaction ${t.payment_transaction_id} has reached the limit of ${MAX_CAPTURES} captures.`,
+    );
+  if (operation === 'refund' && t.refunds.length >= MAX_REFUNDS)
+    throw sandboxErrors.forbidden(
+      `Payment transaction ${t.payment_transaction_id} has reached the limit of ${MAX_REFUNDS} refunds.`,
+    );
 }
 
 function touched(sandbox: SandboxRuntime, t: PaymentTransactionRecord): void {
@@ -542,7 +683,11 @@ function touched(sandbox: SandboxRuntime, t: PaymentTransactionRecord): void {
   sandbox.store.changed();
 }
 
-export function updateTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRecord, input: TransactionUpdateRequest): void {
+export function updateTransaction(
+  sandbox: SandboxRuntime,
+  t: PaymentTransactionRecord,
+  input: TransactionUpdateRequest,
+): void {
   requireOperable(sandbox, t, 'update');
   if (input.merchant_reference !== undefined) t.merchant_reference = input.merchant_reference;
   if (input.payment_reference !== undefined) t.payment_reference = input.payment_reference;
@@ -552,7 +697,11 @@ export function updateTransaction(sandbox: SandboxRuntime, t: PaymentTransaction
   emitTransactionEvent(sandbox, t, TRANSACTION_UPDATED, t.state, { operation: 'UPDATE' });
 }
 
-export function captureTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRecord, input: CaptureCreateRequest): CaptureRecord {
+export function captureTransaction(
+  sandbox: SandboxRuntime,
+  t: PaymentTransactionRecord,
+  input: CaptureCreateRequest,
+): CaptureRecord {
   requireOperable(sandbox, t, 'capture');
   const remaining = remainingOf(t);
   if (input.amount > remaining) {
@@ -582,7 +731,13 @@ export function captureTransaction(sandbox: SandboxRuntime, t: PaymentTransactio
   return capture;
 }
 
-function addRefund(sandbox: SandboxRuntime, t: PaymentTransactionRecord, input: RefundCreateRequest, captureId: string | null, allocations: RefundRecord['allocations']): RefundRecord {
+function addRefund(
+  sandbox: SandboxRuntime,
+  t: PaymentTransactionRecord,
+  input: RefundCreateRequest,
+  captureId: string | null,
+  allocations: RefundRecord['allocations'],
+): RefundRecord {
   const refund: RefundRecord = {
     payment_refund_id: ids.paymentRefund(),
     refund_reference: input.refund_reference ?? null,
@@ -610,7 +765,11 @@ function addRefund(sandbox: SandboxRuntime, t: PaymentTransactionRecord, input: 
  * transaction captured more than once is refused rather than spread over its captures (ours:
  * 409, whatever lines it names). With one capture it refunds that capture.
  */
-export function refundTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRecord, input: RefundCreateRequest): RefundRecord {
+export function refundTransaction(
+  sandbox: SandboxRuntime,
+  t: PaymentTransactionRecord,
+  input: RefundCreateRequest,
+): RefundRecord {
   requireOperable(sandbox, t, 'refund');
   if (t.captures.length > 1) {
     throw sandboxErrors.conflict(
@@ -627,16 +786,28 @@ export function refundTransaction(sandbox: SandboxRuntime, t: PaymentTransaction
     );
   }
   const [capture] = t.captures;
-  return addRefund(sandbox, t, input, null, capture ? [{ payment_capture_id: capture.payment_capture_id, amount: input.amount }] : []);
+  return addRefund(
+    sandbox,
+    t,
+    input,
+    null,
+    capture ? [{ payment_capture_id: capture.payment_capture_id, amount: input.amount }] : [],
+  );
 }
 
 export function getCaptureOrThrow(t: PaymentTransactionRecord, captureId: string): CaptureRecord {
   const capture = t.captures.find((c) => c.payment_capture_id === captureId);
-  if (!capture) throw sandboxErrors.resourceNotFound(`Capture ${captureId} of payment transaction ${t.payment_transaction_id}`);
+  if (!capture)
+    throw sandboxErrors.resourceNotFound(`Capture ${captureId} of payment transaction ${t.payment_transaction_id}`);
   return capture;
 }
 
-export function refundCapture(sandbox: SandboxRuntime, t: PaymentTransactionRecord, captureId: string, input: RefundCreateRequest): RefundRecord {
+export function refundCapture(
+  sandbox: SandboxRuntime,
+  t: PaymentTransactionRecord,
+  captureId: string,
+  input: RefundCreateRequest,
+): RefundRecord {
   const capture = getCaptureOrThrow(t, captureId);
   requireOperable(sandbox, t, 'refund');
   const refundable = capture.amount - capture.refunded_amount;
@@ -662,11 +833,18 @@ export function voidTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRe
  * (default: the lines' total, else the current authorization), lines and shipping may change;
  * the amount must exceed what was captured.
  */
-export function reauthorizeTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRecord, input: ReauthorizeRequest): void {
+export function reauthorizeTransaction(
+  sandbox: SandboxRuntime,
+  t: PaymentTransactionRecord,
+  input: ReauthorizeRequest,
+): void {
   requireOperable(sandbox, t, 'reauthorize');
   const amount = input.amount ?? (input.line_items ? sumLines(input.line_items) : t.authorized_amount);
   if (amount <= t.captured_amount) {
-    throw amountConflict('amount', `Cannot reauthorize ${amount}: the new authorization must exceed the captured amount ${t.captured_amount} ${t.currency}.`);
+    throw amountConflict(
+      'amount',
+      `Cannot reauthorize ${amount}: the new authorization must exceed the captured amount ${t.captured_amount} ${t.currency}.`,
+    );
   }
   const previous = t.state;
   t.authorized_amount = amount;
@@ -675,6 +853,7 @@ export function reauthorizeTransaction(sandbox: SandboxRuntime, t: PaymentTransa
   t.expires_at_ms = sandbox.clock.nowMs() + AUTHORIZATION_TTL_MS;
   t.state = 'AUTHORIZED';
   touched(sandbox, t);
-  if (previous === 'AUTHORIZED') emitTransactionEvent(sandbox, t, TRANSACTION_UPDATED, previous, { operation: 'REAUTHORIZE' });
+  if (previous === 'AUTHORIZED')
+    emitTransactionEvent(sandbox, t, TRANSACTION_UPDATED, previous, { operation: 'REAUTHORIZE' });
   else emitTransactionEvent(sandbox, t, transactionEvent('AUTHORIZED'), previous, { operation: 'REAUTHORIZE' });
 }

@@ -1,6 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { klarnaPath } from '../../lib/klarna/routes';
-import { divideRoundHalfUp, feeFor, netAmountOf, settlementColumns, type SettlementLine } from '../../lib/klarna/schemas/settlements';
+import {
+  divideRoundHalfUp,
+  feeFor,
+  netAmountOf,
+  settlementColumns,
+  type SettlementLine,
+} from '../../lib/klarna/schemas/settlements';
 import { sandboxErrors } from '../errors';
 import type { SandboxRuntime } from '../runtime';
 import { defaultSettlementConfiguration, settlementConfigurations } from './account-config';
@@ -54,7 +60,10 @@ export function periodOf(frequency: string, ms: number): Period {
   }
   if (frequency === 'MONTHLY') {
     const d = new Date(dayStart);
-    return { start: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), end: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) };
+    return {
+      start: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
+      end: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1),
+    };
   }
   return { start: dayStart, end: dayStart + DAY_MS };
 }
@@ -93,7 +102,9 @@ function paymentOptionCategoryOf(request: PaymentRequestRecord | undefined): str
 
 /** VAT on a fee, as feeFor computes it (used when a fee is written wrong on purpose). */
 function taxOnFee(fee: number, rate: { tax?: { fixed?: number | null; variable?: number | null } | null }): number {
-  return Number(BigInt(rate.tax?.fixed ?? 0) + divideRoundHalfUp(BigInt(fee) * BigInt(rate.tax?.variable ?? 0), 100_000_000n));
+  return Number(
+    BigInt(rate.tax?.fixed ?? 0) + divideRoundHalfUp(BigInt(fee) * BigInt(rate.tax?.variable ?? 0), 100_000_000n),
+  );
 }
 
 /** The line with its keys in the file's column order (the JSON transactions read like the CSV). */
@@ -132,7 +143,11 @@ function withNet(line: Omit<SettlementLine, 'net_amount'>): SettlementLine {
   return inColumnOrder({ ...line, net_amount: netAmountOf(line) });
 }
 
-function saleLine(data: SandboxData, t: PaymentTransactionRecord, c: PaymentTransactionRecord['captures'][number]): SettlementLine {
+function saleLine(
+  data: SandboxData,
+  t: PaymentTransactionRecord,
+  c: PaymentTransactionRecord['captures'][number],
+): SettlementLine {
   const rate = t.payment_pricing.rate;
   const { fee, tax } = feeFor(c.amount, rate);
   return withNet({
@@ -155,7 +170,11 @@ function saleLine(data: SandboxData, t: PaymentTransactionRecord, c: PaymentTran
   });
 }
 
-function returnLine(data: SandboxData, t: PaymentTransactionRecord, r: PaymentTransactionRecord['refunds'][number]): SettlementLine {
+function returnLine(
+  data: SandboxData,
+  t: PaymentTransactionRecord,
+  r: PaymentTransactionRecord['refunds'][number],
+): SettlementLine {
   // Seed: payment_capture_id is "only provided for sale and fee transactions", so none here,
   // even for a refund of a named capture (the refund id is what a RETURN line settles).
   return withNet({
@@ -211,11 +230,13 @@ function unsettledItems(sandbox: SandboxRuntime): Item[] {
     const base = { configurationId: account.settlement_configuration_id, currency: t.currency };
     for (const c of t.captures) {
       const key = `capture:${c.payment_capture_id}`;
-      if (!Object.hasOwn(data.settled_operations, key)) items.push({ ...base, key, atMs: Date.parse(c.created_at), build: () => saleLine(data, t, c) });
+      if (!Object.hasOwn(data.settled_operations, key))
+        items.push({ ...base, key, atMs: Date.parse(c.created_at), build: () => saleLine(data, t, c) });
     }
     for (const r of t.refunds) {
       const key = `refund:${r.payment_refund_id}`;
-      if (!Object.hasOwn(data.settled_operations, key)) items.push({ ...base, key, atMs: Date.parse(r.created_at), build: () => returnLine(data, t, r) });
+      if (!Object.hasOwn(data.settled_operations, key))
+        items.push({ ...base, key, atMs: Date.parse(r.created_at), build: () => returnLine(data, t, r) });
     }
   }
   for (const a of Object.values(data.settlement_adjustments)) {
@@ -224,7 +245,13 @@ function unsettledItems(sandbox: SandboxRuntime): Item[] {
     const t = getOwn(data.payment_transactions, a.payment_transaction_id);
     const account = t && ownAccount(t.account_id);
     if (!t || !account) continue;
-    items.push({ key, atMs: Date.parse(a.created_at), configurationId: account.settlement_configuration_id, currency: a.currency, build: () => adjustmentLine(data, t, a) });
+    items.push({
+      key,
+      atMs: Date.parse(a.created_at),
+      configurationId: account.settlement_configuration_id,
+      currency: a.currency,
+      build: () => adjustmentLine(data, t, a),
+    });
   }
   return items;
 }
@@ -232,7 +259,16 @@ function unsettledItems(sandbox: SandboxRuntime): Item[] {
 const byTimeThenKey = (x: Item, y: Item) => x.atMs - y.atMs || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0);
 
 export function totalsOf(lines: SettlementLine[]): SettlementTotalsRecord {
-  const totals: SettlementTotalsRecord = { gross_sales: 0, refunds: 0, fees: 0, tax: 0, discounts: 0, penalties: 0, disputes: 0, net: 0 };
+  const totals: SettlementTotalsRecord = {
+    gross_sales: 0,
+    refunds: 0,
+    fees: 0,
+    tax: 0,
+    discounts: 0,
+    penalties: 0,
+    disputes: 0,
+    net: 0,
+  };
   for (const line of lines) {
     if (line.type === 'SALE') totals.gross_sales += line.amount;
     if (line.type === 'RETURN') totals.refunds += line.amount;
@@ -250,7 +286,8 @@ export function totalsOf(lines: SettlementLine[]): SettlementTotalsRecord {
 type Draft = { record: SettlementRecord; settles: (string | null)[] };
 
 function uniqueSettlementId(data: SandboxData, drafts: Draft[], base: string): string {
-  const taken = (id: string) => Object.hasOwn(data.settlements, id) || drafts.some((d) => d.record.settlement_id === id);
+  const taken = (id: string) =>
+    Object.hasOwn(data.settlements, id) || drafts.some((d) => d.record.settlement_id === id);
   if (!taken(base)) return base;
   for (let n = 2; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
 }
@@ -304,7 +341,11 @@ function draftReports(sandbox: SandboxRuntime, nowMs: number, early: boolean): D
       rest = rest.filter((i) => i.atMs >= cutoff);
       const start = Math.min(Math.max(period.start, watermark), end);
       const lastDay = period.end - DAY_MS;
-      const settlementId = uniqueSettlementId(data, drafts, `${config.payout_prefix}-${ymd(lastDay).replaceAll('-', '')}-${currency}`);
+      const settlementId = uniqueSettlementId(
+        data,
+        drafts,
+        `${config.payout_prefix}-${ymd(lastDay).replaceAll('-', '')}-${currency}`,
+      );
       const lines = batch.map((i) => ({ ...i.build(), settlement_id: settlementId }));
       drafts.push({
         record: {
@@ -338,7 +379,8 @@ type Candidate = { draft: Draft; index: number };
 /** SALE lines not yet hit by an injection, the first by captured_at then capture id. */
 function saleCandidates(drafts: Draft[], hit: Set<SettlementLine>): Candidate[] {
   const out: Candidate[] = [];
-  for (const draft of drafts) draft.record.lines.forEach((line, index) => line.type === 'SALE' && !hit.has(line) && out.push({ draft, index }));
+  for (const draft of drafts)
+    draft.record.lines.forEach((line, index) => line.type === 'SALE' && !hit.has(line) && out.push({ draft, index }));
   const at = (c: Candidate) => Date.parse(c.draft.record.lines[c.index]!.captured_at);
   const id = (c: Candidate) => c.draft.record.lines[c.index]!.payment_capture_id ?? '';
   return out.sort((a, b) => at(a) - at(b) || (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
@@ -359,7 +401,10 @@ const lineIds = (line: SettlementLine) => ({
  * its own line (the first eligible SALE line by captured_at then capture id that no earlier
  * injection hit), and says what it did. Throws 409 when a kind finds no line to hit.
  */
-function injectDiscrepancies(drafts: Draft[], kinds: readonly SettlementDiscrepancyKind[]): InjectedDiscrepancyRecord[] {
+function injectDiscrepancies(
+  drafts: Draft[],
+  kinds: readonly SettlementDiscrepancyKind[],
+): InjectedDiscrepancyRecord[] {
   const hit = new Set<SettlementLine>();
   const injected: InjectedDiscrepancyRecord[] = [];
   let unknownCount = 0;
@@ -375,7 +420,9 @@ function injectDiscrepancies(drafts: Draft[], kinds: readonly SettlementDiscrepa
         // The report must keep a line; the capture stays unsettled, so a later report settles it.
         // Not the report's first or last line: its period, as a reader of the file sees it (first
         // to last captured_at), must still contain the missing capture.
-        const target = saleCandidates(drafts, hit).find((c) => c.index > 0 && c.index < c.draft.record.lines.length - 1);
+        const target = saleCandidates(drafts, hit).find(
+          (c) => c.index > 0 && c.index < c.draft.record.lines.length - 1,
+        );
         if (!target) throw noEligibleLine(kind, 'no SALE line between the first and last line of a report');
         const [line] = target.draft.record.lines.splice(target.index, 1) as [SettlementLine];
         target.draft.settles.splice(target.index, 1);
@@ -385,7 +432,12 @@ function injectDiscrepancies(drafts: Draft[], kinds: readonly SettlementDiscrepa
           settlement_id: target.draft.record.settlement_id,
           ...lineIds(line),
           detail: `The SALE line of capture ${line.payment_capture_id} (${line.amount} ${line.currency}) was left out of ${target.draft.record.settlement_id}; the capture stays unsettled and goes into a later report.`,
-          expected: { amount: line.amount, fee_amount: line.fee_amount, tax_amount: line.tax_amount, net_amount: line.net_amount },
+          expected: {
+            amount: line.amount,
+            fee_amount: line.fee_amount,
+            tax_amount: line.tax_amount,
+            net_amount: line.net_amount,
+          },
         });
         break;
       }
@@ -434,7 +486,10 @@ function injectDiscrepancies(drafts: Draft[], kinds: readonly SettlementDiscrepa
         const rate = {
           fixed: model['payment_pricing.rate.fixed'] ?? 0,
           variable: model['payment_pricing.rate.variable'] ?? 0,
-          tax: { fixed: model['payment_pricing.rate.tax.fixed'] ?? 0, variable: model['payment_pricing.rate.tax.variable'] ?? 0 },
+          tax: {
+            fixed: model['payment_pricing.rate.tax.fixed'] ?? 0,
+            variable: model['payment_pricing.rate.tax.variable'] ?? 0,
+          },
         };
         const { fee, tax } = feeFor(amount, rate);
         const line = withNet({
@@ -481,10 +536,17 @@ function injectDiscrepancies(drafts: Draft[], kinds: readonly SettlementDiscrepa
         const target = saleCandidates(drafts, hit)[0];
         if (!target) throw noEligibleLine(kind, 'no SALE line left');
         const line = target.draft.record.lines[target.index]!;
-        const expected = { fee_amount: line.fee_amount, tax_amount: line.tax_amount, net_amount: line.net_amount, 'payment_pricing.rate.fixed': line['payment_pricing.rate.fixed'] };
+        const expected = {
+          fee_amount: line.fee_amount,
+          tax_amount: line.tax_amount,
+          net_amount: line.net_amount,
+          'payment_pricing.rate.fixed': line['payment_pricing.rate.fixed'],
+        };
         line['payment_pricing.rate.fixed'] = (line['payment_pricing.rate.fixed'] ?? 0) + WRONG_FEE_BY;
         line.fee_amount += WRONG_FEE_BY;
-        line.tax_amount = taxOnFee(line.fee_amount, { tax: { fixed: line['payment_pricing.rate.tax.fixed'], variable: line['payment_pricing.rate.tax.variable'] } });
+        line.tax_amount = taxOnFee(line.fee_amount, {
+          tax: { fixed: line['payment_pricing.rate.tax.fixed'], variable: line['payment_pricing.rate.tax.variable'] },
+        });
         line.net_amount = netAmountOf(line);
         hit.add(line);
         record(target.draft, {
@@ -493,7 +555,12 @@ function injectDiscrepancies(drafts: Draft[], kinds: readonly SettlementDiscrepa
           ...lineIds(line),
           detail: `The SALE line of capture ${line.payment_capture_id} charges a fixed fee of ${line['payment_pricing.rate.fixed']} instead of ${expected['payment_pricing.rate.fixed']} (+${WRONG_FEE_BY}), so a fee of ${line.fee_amount} instead of ${expected.fee_amount}; its VAT and net follow the wrong fee.`,
           expected,
-          written: { fee_amount: line.fee_amount, tax_amount: line.tax_amount, net_amount: line.net_amount, 'payment_pricing.rate.fixed': line['payment_pricing.rate.fixed'] },
+          written: {
+            fee_amount: line.fee_amount,
+            tax_amount: line.tax_amount,
+            net_amount: line.net_amount,
+            'payment_pricing.rate.fixed': line['payment_pricing.rate.fixed'],
+          },
         });
         break;
       }
@@ -501,9 +568,19 @@ function injectDiscrepancies(drafts: Draft[], kinds: readonly SettlementDiscrepa
         // Realistic form (ours): Klarna books the capture into the payout of another currency of
         // the same configuration, labelled with that currency and the amount unconverted. The file
         // stays consistent (each report one currency); only our transaction disagrees.
-        const other = (c: Candidate) => drafts.find((d) => d !== c.draft && d.record.settlement_configuration_id === c.draft.record.settlement_configuration_id && d.record.currency !== c.draft.record.currency);
+        const other = (c: Candidate) =>
+          drafts.find(
+            (d) =>
+              d !== c.draft &&
+              d.record.settlement_configuration_id === c.draft.record.settlement_configuration_id &&
+              d.record.currency !== c.draft.record.currency,
+          );
         const target = saleCandidates(drafts, hit).find((c) => c.draft.record.lines.length > 1 && other(c));
-        if (!target) throw noEligibleLine(kind, 'it needs a SALE line in a report of two lines or more and a report of another currency of the same settlement configuration closing with it');
+        if (!target)
+          throw noEligibleLine(
+            kind,
+            'it needs a SALE line in a report of two lines or more and a report of another currency of the same settlement configuration closing with it',
+          );
         const destination = other(target)!;
         const [line] = target.draft.record.lines.splice(target.index, 1) as [SettlementLine];
         const [settles] = target.draft.settles.splice(target.index, 1);
@@ -538,7 +615,11 @@ function injectDiscrepancies(drafts: Draft[], kinds: readonly SettlementDiscrepa
 // Closing, reading, adjusting
 
 function settlementPath(settlementId: string) {
-  return { self: klarnaPath('settlements.get', { settlement_id: settlementId }), csv: klarnaPath('settlements.csv', { settlement_id: settlementId }), transactions: klarnaPath('settlements.transactions', { settlement_id: settlementId }) };
+  return {
+    self: klarnaPath('settlements.get', { settlement_id: settlementId }),
+    csv: klarnaPath('settlements.csv', { settlement_id: settlementId }),
+    transactions: klarnaPath('settlements.transactions', { settlement_id: settlementId }),
+  };
 }
 
 /** A report as the Settlement API shows it (lib/klarna/schemas/settlements.ts `settlementSchema`). */
@@ -600,7 +681,10 @@ export function closeDueSettlements(sandbox: SandboxRuntime): SettlementRecord[]
  * one early), writing the requested discrepancies into what it closes. Nothing changes when an
  * injection finds no line to hit (409).
  */
-export function closeSettlementPeriodNow(sandbox: SandboxRuntime, discrepancies: readonly SettlementDiscrepancyKind[] = []): { settlements: SettlementRecord[]; injected: InjectedDiscrepancyRecord[] } {
+export function closeSettlementPeriodNow(
+  sandbox: SandboxRuntime,
+  discrepancies: readonly SettlementDiscrepancyKind[] = [],
+): { settlements: SettlementRecord[]; injected: InjectedDiscrepancyRecord[] } {
   const drafts = draftReports(sandbox, sandbox.clock.nowMs(), true);
   const injected = injectDiscrepancies(drafts, discrepancies);
   return { settlements: commit(sandbox, drafts), injected };
@@ -609,7 +693,8 @@ export function closeSettlementPeriodNow(sandbox: SandboxRuntime, discrepancies:
 /** 404 unless the report exists and is this partner's. */
 export function getSettlementOrThrow(sandbox: SandboxRuntime, settlementId: string): SettlementRecord {
   const record = getOwn(sandbox.store.data.settlements, settlementId);
-  if (!record || record.partner_account_id !== sandbox.store.partnerAccountId) throw sandboxErrors.resourceNotFound(`Settlement ${settlementId}`);
+  if (!record || record.partner_account_id !== sandbox.store.partnerAccountId)
+    throw sandboxErrors.resourceNotFound(`Settlement ${settlementId}`);
   return record;
 }
 
@@ -618,11 +703,15 @@ export function getSettlementOrThrow(sandbox: SandboxRuntime, settlementId: stri
  * shopper's dispute is decided against the merchant (a DISPUTE line takes the amount back, with
  * its own dispute id); the next report of its currency settles it.
  */
-export function addSettlementAdjustment(sandbox: SandboxRuntime, input: { payment_transaction_id: string; type: 'DISCOUNT' | 'PENALTY' | 'DISPUTE'; amount: number }): SettlementAdjustmentRecord {
+export function addSettlementAdjustment(
+  sandbox: SandboxRuntime,
+  input: { payment_transaction_id: string; type: 'DISCOUNT' | 'PENALTY' | 'DISPUTE'; amount: number },
+): SettlementAdjustmentRecord {
   const data = sandbox.store.data;
   const t = getOwn(data.payment_transactions, input.payment_transaction_id);
   const account = t && getOwn(data.accounts, t.account_id);
-  if (!t || !account || account.onboarded_by !== sandbox.store.partnerAccountId) throw sandboxErrors.resourceNotFound(`Payment transaction ${input.payment_transaction_id}`);
+  if (!t || !account || account.onboarded_by !== sandbox.store.partnerAccountId)
+    throw sandboxErrors.resourceNotFound(`Payment transaction ${input.payment_transaction_id}`);
   const adjustment: SettlementAdjustmentRecord = {
     adjustment_id: randomUUID(),
     type: input.type,

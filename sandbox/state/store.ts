@@ -74,7 +74,9 @@ export class SandboxStore {
     } catch (error) {
       const aside = `${file}.corrupt-${Date.now()}`;
       await rename(file, aside);
-      console.warn(`sandbox: could not read ${file} (${(error as Error).message}); moved it to ${aside} and started empty`);
+      console.warn(
+        `sandbox: could not read ${file} (${(error as Error).message}); moved it to ${aside} and started empty`,
+      );
       return new SandboxStore(dataDir, clock, emptyData(clock));
     }
   }

@@ -169,7 +169,15 @@ export type DeepLinkRecord = {
   used_at: string | null;
 };
 
-export type PaymentRequestStateName = 'SUBMITTED' | 'IN_PROGRESS' | 'PREPARED' | 'PENDING_CONFIRMATION' | 'AUTHORIZED' | 'CANCELED' | 'EXPIRED' | 'DECLINED';
+export type PaymentRequestStateName =
+  | 'SUBMITTED'
+  | 'IN_PROGRESS'
+  | 'PREPARED'
+  | 'PENDING_CONFIRMATION'
+  | 'AUTHORIZED'
+  | 'CANCELED'
+  | 'EXPIRED'
+  | 'DECLINED';
 export type PaymentTransactionStateName = 'AUTHORIZED' | 'EXPIRED' | 'COMPLETED' | 'CLOSED';
 
 /** A line item as validated by lib/klarna/schemas/payments.ts (kept as sent). */
@@ -185,7 +193,10 @@ export type LineItemRecord = {
   type?: string;
 };
 
-export type PaymentPricingRecord = { price_plan_id: string; rate: { fixed: number; variable: number; tax: { fixed: number; variable: number } } };
+export type PaymentPricingRecord = {
+  price_plan_id: string;
+  rate: { fixed: number; variable: number; tax: { fixed: number; variable: number } };
+};
 
 /** The merchant's side of a payment request, as created and updated (the API's `payment_request` object). */
 export type PaymentRequestData = {
@@ -310,7 +321,8 @@ export type SettlementRecord = {
   injected: InjectedDiscrepancyRecord[];
 };
 
-export type SettlementDiscrepancyKind = 'missing_line' | 'amount_off' | 'duplicate_line' | 'unknown_transaction' | 'wrong_fee' | 'currency_mismatch';
+export type SettlementDiscrepancyKind =
+  'missing_line' | 'amount_off' | 'duplicate_line' | 'unknown_transaction' | 'wrong_fee' | 'currency_mismatch';
 
 /** What one injected discrepancy did, so a test knows the verdict to expect (sandbox/README.md, "Settlements"). */
 export type InjectedDiscrepancyRecord = {

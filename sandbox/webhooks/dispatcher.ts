@@ -91,7 +91,8 @@ export class WebhookDispatcher {
     if (!this.timer) return;
     const now = this.clock.nowMs();
     for (const delivery of Object.values(this.store.data.deliveries)) {
-      if (delivery.state !== 'pending' || delivery.next_attempt_at_ms === null || delivery.next_attempt_at_ms > now) continue;
+      if (delivery.state !== 'pending' || delivery.next_attempt_at_ms === null || delivery.next_attempt_at_ms > now)
+        continue;
       if (this.inFlight.has(delivery.delivery_id)) continue;
       const run = this.attempt(delivery).finally(() => this.inFlight.delete(delivery.delivery_id));
       this.inFlight.set(delivery.delivery_id, run);
@@ -126,7 +127,10 @@ export class WebhookDispatcher {
         await response.arrayBuffer().catch(() => undefined);
       } catch (e) {
         const err = e as Error & { cause?: { code?: string; message?: string } };
-        error = err.name === 'TimeoutError' ? `no answer within ${this.attemptTimeoutMs} ms` : (err.cause?.code ?? err.cause?.message ?? err.message);
+        error =
+          err.name === 'TimeoutError'
+            ? `no answer within ${this.attemptTimeoutMs} ms`
+            : (err.cause?.code ?? err.cause?.message ?? err.message);
       }
     }
 

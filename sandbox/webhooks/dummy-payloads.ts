@@ -32,14 +32,30 @@ export function dummyPayload(eventType: string, now: string): Record<string, unk
       ...(state === 'AUTHORIZED' ? { payment_transaction_id: transactionId } : {}),
     };
   }
-  if (eventType.startsWith('payment.transaction.')) return dummyTransactionPayload(eventType, stateChange ? upper(stateChange) : null, transactionId, paymentRequestId, now);
+  if (eventType.startsWith('payment.transaction.'))
+    return dummyTransactionPayload(
+      eventType,
+      stateChange ? upper(stateChange) : null,
+      transactionId,
+      paymentRequestId,
+      now,
+    );
   // Account and product events carry what the sandbox's own merchant accounts send (state/accounts.ts).
   if (eventType.startsWith('partner.account.product.payment.state-change.')) {
     const state = stateChange ? upper(stateChange) : 'ENABLED';
-    return { account_reference: DUMMY_ACCOUNT_REFERENCE, product_instance_id: ids.productInstance(), state, previous_state: state === 'ENABLED' ? 'DISABLED' : 'ENABLED' };
+    return {
+      account_reference: DUMMY_ACCOUNT_REFERENCE,
+      product_instance_id: ids.productInstance(),
+      state,
+      previous_state: state === 'ENABLED' ? 'DISABLED' : 'ENABLED',
+    };
   }
   if (eventType.startsWith('partner.account.')) {
-    return { account_reference: DUMMY_ACCOUNT_REFERENCE, state: stateChange ? upper(stateChange) : 'OPERATIONAL', previous_state: 'PARTIALLY_OPERATIONAL' };
+    return {
+      account_reference: DUMMY_ACCOUNT_REFERENCE,
+      state: stateChange ? upper(stateChange) : 'OPERATIONAL',
+      previous_state: 'PARTIALLY_OPERATIONAL',
+    };
   }
   if (eventType === 'settlement.report.created') {
     const settlementId = `krn:settlement:eu1:${randomUUID()}`;
@@ -58,20 +74,45 @@ export function dummyPayload(eventType: string, now: string): Record<string, unk
  * the state after the change and every amount, for a made-up 118.00 EUR transaction; a captured
  * or refunded event also carries the capture or refund it reports.
  */
-function dummyTransactionPayload(eventType: string, stateChange: string | null, transactionId: string, paymentRequestId: string, now: string): Record<string, unknown> {
+function dummyTransactionPayload(
+  eventType: string,
+  stateChange: string | null,
+  transactionId: string,
+  paymentRequestId: string,
+  now: string,
+): Record<string, unknown> {
   const amount = 11800;
   const captured = eventType.endsWith('.captured') || eventType.endsWith('.refunded') || stateChange === 'COMPLETED';
   const refunded = eventType.endsWith('.refunded');
   const state = stateChange ?? (captured ? 'COMPLETED' : 'AUTHORIZED');
-  const capture = { payment_capture_id: `krn:payment:eu1:capture:${randomUUID()}`, capture_reference: null, amount, refunded_amount: refunded ? amount : 0, created_at: now };
-  const refund = { payment_refund_id: `krn:payment:eu1:refund:${randomUUID()}`, refund_reference: null, amount, payment_capture_id: capture.payment_capture_id, created_at: now };
+  const capture = {
+    payment_capture_id: `krn:payment:eu1:capture:${randomUUID()}`,
+    capture_reference: null,
+    amount,
+    refunded_amount: refunded ? amount : 0,
+    created_at: now,
+  };
+  const refund = {
+    payment_refund_id: `krn:payment:eu1:refund:${randomUUID()}`,
+    refund_reference: null,
+    amount,
+    payment_capture_id: capture.payment_capture_id,
+    created_at: now,
+  };
   return {
     payment_transaction_id: transactionId,
     payment_request_id: paymentRequestId,
     payment_reference: 'partner-payref-1234',
     merchant_reference: 'order-5678',
     state,
-    previous_state: state === 'AUTHORIZED' ? null : captured ? (eventType.endsWith('.refunded') ? 'COMPLETED' : 'AUTHORIZED') : 'AUTHORIZED',
+    previous_state:
+      state === 'AUTHORIZED'
+        ? null
+        : captured
+          ? eventType.endsWith('.refunded')
+            ? 'COMPLETED'
+            : 'AUTHORIZED'
+          : 'AUTHORIZED',
     currency: 'EUR',
     authorized_amount: amount,
     captured_amount: captured ? amount : 0,

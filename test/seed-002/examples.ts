@@ -17,7 +17,8 @@ export const printedBroken: Record<number, { reason: string; fix: ((printed: str
     fix: (t) => t.replace(/("https:\/\/IvetteCroissanterie\.fr"\s*\]\s*\})/, '$1]'),
   },
   1084: {
-    reason: 'a page break closes `physical-stores`, `channel` and the body after the first store, and the rest of the stores follow',
+    reason:
+      'a page break closes `physical-stores`, `channel` and the body after the first store, and the rest of the stores follow',
     fix: (t) => t.replace(/\],\s*\{\s*"name": "Vera WTB #2"/, '{"name": "Vera WTB #2"').replace(/\]\s*\}\s*$/, ']}}'),
   },
   2339: {
@@ -25,8 +26,10 @@ export const printedBroken: Record<number, { reason: string; fix: ((printed: str
     fix: (t) => t.replace(/(\]\s*\},)(\s*\{\s*"payment_option_id": "czxsa)/, ']}},$2'),
   },
   2524: {
-    reason: '`payment_request.config` is not followed by a comma, and the request\'s own fields are printed inside `payment_request`',
-    fix: (t) => t.replace(/(klarna\.payment_request_id\}"\s*\})(\s*"payment_request_id")/, '$1},$2').replace(/\}\s*\}\s*$/, '}'),
+    reason:
+      "`payment_request.config` is not followed by a comma, and the request's own fields are printed inside `payment_request`",
+    fix: (t) =>
+      t.replace(/(klarna\.payment_request_id\}"\s*\})(\s*"payment_request_id")/, '$1},$2').replace(/\}\s*\}\s*$/, '}'),
   },
   2877: {
     reason: '`payment_request.config` is not followed by `},` closing `payment_request`',
@@ -45,7 +48,8 @@ export function seedExampleValue(example: SeedExample): unknown {
 }
 
 /** The webhook bodies the seed prints: the examples that open with an event envelope's `metadata`. */
-export const seedWebhookExamples = (): SeedExample[] => seedExamples().filter((e) => /^\{\s*"metadata"\s*:\s*\{/.test(e.printed));
+export const seedWebhookExamples = (): SeedExample[] =>
+  seedExamples().filter((e) => /^\{\s*"metadata"\s*:\s*\{/.test(e.printed));
 
 /** A webhook example as the body Klarna would sign (compact JSON), or null for one that is not JSON even when fixed. */
 export function seedWebhookBody(example: SeedExample): string | null {

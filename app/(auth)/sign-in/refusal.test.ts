@@ -11,7 +11,10 @@ describe('sign-in refusals', () => {
   });
 
   it('reads the throttle wait and ignores what it does not know', () => {
-    expect(parseRefusal('{"ok":false,"code":"THROTTLED","retryAfterSeconds":12}')).toEqual({ code: 'THROTTLED', retryAfterSeconds: 12 });
+    expect(parseRefusal('{"ok":false,"code":"THROTTLED","retryAfterSeconds":12}')).toEqual({
+      code: 'THROTTLED',
+      retryAfterSeconds: 12,
+    });
     expect(parseRefusal('{"code":"SOMETHING_NEW"}')).toBeNull();
     expect(parseRefusal('CredentialsSignin')).toBeNull();
   });

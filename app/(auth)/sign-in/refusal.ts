@@ -4,7 +4,16 @@ import { z } from 'zod';
 const refusalSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('THROTTLED'), retryAfterSeconds: z.number() }),
   z.object({ code: z.literal('NEW_PASSWORD_INVALID'), problems: z.array(z.string()) }),
-  z.object({ code: z.enum(['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED', 'TOTP_REQUIRED', 'TOTP_INVALID', 'TOTP_REUSED', 'PASSWORD_CHANGE_REQUIRED']) }),
+  z.object({
+    code: z.enum([
+      'INVALID_CREDENTIALS',
+      'ACCOUNT_DISABLED',
+      'TOTP_REQUIRED',
+      'TOTP_INVALID',
+      'TOTP_REUSED',
+      'PASSWORD_CHANGE_REQUIRED',
+    ]),
+  }),
 ]);
 export type Refusal = z.infer<typeof refusalSchema>;
 

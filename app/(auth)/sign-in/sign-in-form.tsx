@@ -94,25 +94,43 @@ export function SignInForm({ callbackPath, initialError }: { callbackPath: strin
   const throttled = waitSeconds > 0;
   return (
     <form onSubmit={submit} className="grid gap-4" noValidate>
-      {error && (
-        <Alert tone="danger">{throttled ? throttledMessage(waitSeconds) : error}</Alert>
-      )}
+      {error && <Alert tone="danger">{throttled ? throttledMessage(waitSeconds) : error}</Alert>}
       {step === 'credentials' && (
         <>
           <Field label="Email">
             {(control) => (
-              <Input {...control} type="email" name="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
+              <Input
+                {...control}
+                type="email"
+                name="email"
+                autoComplete="username"
+                required
+                autoFocus
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+              />
             )}
           </Field>
           <Field label="Password">
             {(control) => (
-              <Input {...control} type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+              <Input
+                {...control}
+                type="password"
+                name="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
             )}
           </Field>
         </>
       )}
       {step === 'totp' && (
-        <Field label="Authentication code" hint="Open your authenticator app and enter the 6-digit code for this dashboard.">
+        <Field
+          label="Authentication code"
+          hint="Open your authenticator app and enter the 6-digit code for this dashboard."
+        >
           {(control) => (
             <Input
               {...control}
@@ -136,7 +154,16 @@ export function SignInForm({ callbackPath, initialError }: { callbackPath: strin
           </Alert>
           <Field label="New password" errors={newPasswordProblems}>
             {(control) => (
-              <Input {...control} ref={stepInput} type="password" name="newPassword" autoComplete="new-password" required value={newPassword} onChange={(e) => setNewPassword(e.target.value)} />
+              <Input
+                {...control}
+                ref={stepInput}
+                type="password"
+                name="newPassword"
+                autoComplete="new-password"
+                required
+                value={newPassword}
+                onChange={(e) => setNewPassword(e.target.value)}
+              />
             )}
           </Field>
         </>

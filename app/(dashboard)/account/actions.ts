@@ -22,7 +22,9 @@ export const changeOwnPasswordAction = accountAction('changeOwnPassword')
     return { signedOut: true };
   });
 
-export const beginTotpEnrolmentAction = accountAction('beginTotpEnrolment').action(async ({ ctx }) => beginTotpEnrolment(ctx.db, ctx.actor, ctx));
+export const beginTotpEnrolmentAction = accountAction('beginTotpEnrolment').action(async ({ ctx }) =>
+  beginTotpEnrolment(ctx.db, ctx.actor, ctx),
+);
 
 export const confirmTotpEnrolmentAction = accountAction('confirmTotpEnrolment')
   .inputSchema(totpCodeInputSchema)

@@ -45,7 +45,10 @@ export default async function AccountPage() {
           </CardBody>
         </Card>
         <Card className="lg:col-span-2">
-          <CardHeader title="Active sessions" description="Browsers signed in as you, this one first. Sessions end 8 hours after sign-in." />
+          <CardHeader
+            title="Active sessions"
+            description="Browsers signed in as you, this one first. Sessions end 8 hours after sign-in."
+          />
           <CardBody>
             <SessionsSection sessions={sessions} />
           </CardBody>

@@ -47,43 +47,67 @@ export const saveDraftAction = onboard('saveOnboardingDraft')
 
 export const onboardMerchantAction = onboard('onboardMerchant')
   .inputSchema(z.object({ draftId: z.uuid(), request: body }))
-  .action(async ({ parsedInput, ctx }) => refreshed(null, await onboardMerchant(ctx, parsedInput.draftId, parsedInput.request)));
+  .action(async ({ parsedInput, ctx }) =>
+    refreshed(null, await onboardMerchant(ctx, parsedInput.draftId, parsedInput.request)),
+  );
 
 export const updateAccountAction = manage('updateMerchantAccount')
   .inputSchema(z.object({ accountId, intentId, request: body }))
-  .action(async ({ parsedInput: p, ctx }) => refreshed(p.accountId, { account: await updateAccount(ctx, p.accountId, p.intentId, p.request) }));
+  .action(async ({ parsedInput: p, ctx }) =>
+    refreshed(p.accountId, { account: await updateAccount(ctx, p.accountId, p.intentId, p.request) }),
+  );
 
 export const updateBusinessInformationAction = manage('updateBusinessInformation')
   .inputSchema(z.object({ accountId, intentId, request: body }))
-  .action(async ({ parsedInput: p, ctx }) => refreshed(p.accountId, { businessInformation: await updateBusinessInformation(ctx, p.accountId, p.intentId, p.request) }));
+  .action(async ({ parsedInput: p, ctx }) =>
+    refreshed(p.accountId, {
+      businessInformation: await updateBusinessInformation(ctx, p.accountId, p.intentId, p.request),
+    }),
+  );
 
 export const changePaymentProductAction = manage('changePaymentProduct')
   .inputSchema(productChangeSchema.extend({ accountId }))
-  .action(async ({ parsedInput: { accountId: id, ...input }, ctx }) => refreshed(id, { product: await changePaymentProduct(ctx, id, input) }));
+  .action(async ({ parsedInput: { accountId: id, ...input }, ctx }) =>
+    refreshed(id, { product: await changePaymentProduct(ctx, id, input) }),
+  );
 
 export const createChannelAction = manage('createChannel')
   .inputSchema(z.object({ accountId, intentId, request: body }))
-  .action(async ({ parsedInput: p, ctx }) => refreshed(p.accountId, { channel: await createChannel(ctx, p.accountId, p.intentId, p.request) }));
+  .action(async ({ parsedInput: p, ctx }) =>
+    refreshed(p.accountId, { channel: await createChannel(ctx, p.accountId, p.intentId, p.request) }),
+  );
 
 export const updateChannelAction = manage('updateChannel')
   .inputSchema(z.object({ accountId, channelId: z.string().min(1).max(300), intentId, request: body }))
-  .action(async ({ parsedInput: p, ctx }) => refreshed(p.accountId, { channel: await updateChannel(ctx, p.accountId, p.channelId, p.intentId, p.request) }));
+  .action(async ({ parsedInput: p, ctx }) =>
+    refreshed(p.accountId, { channel: await updateChannel(ctx, p.accountId, p.channelId, p.intentId, p.request) }),
+  );
 
 export const deleteChannelAction = manage('deleteChannel')
   .inputSchema(z.object({ accountId, channelId: z.string().min(1).max(300) }))
-  .action(async ({ parsedInput: p, ctx }) => refreshed(p.accountId, (await deleteChannel(ctx, p.accountId, p.channelId), { deleted: p.channelId })));
+  .action(async ({ parsedInput: p, ctx }) =>
+    refreshed(p.accountId, (await deleteChannel(ctx, p.accountId, p.channelId), { deleted: p.channelId })),
+  );
 
 export const createCollectionAction = manage('createChannelCollection')
   .inputSchema(z.object({ accountId, intentId, request: body }))
-  .action(async ({ parsedInput: p, ctx }) => refreshed(p.accountId, { collection: await createCollection(ctx, p.accountId, p.intentId, p.request) }));
+  .action(async ({ parsedInput: p, ctx }) =>
+    refreshed(p.accountId, { collection: await createCollection(ctx, p.accountId, p.intentId, p.request) }),
+  );
 
 export const updateCollectionAction = manage('updateChannelCollection')
   .inputSchema(z.object({ accountId, reference: z.string().min(1).max(64), intentId, request: body }))
-  .action(async ({ parsedInput: p, ctx }) => refreshed(p.accountId, { collection: await updateCollection(ctx, p.accountId, p.reference, p.intentId, p.request) }));
+  .action(async ({ parsedInput: p, ctx }) =>
+    refreshed(p.accountId, {
+      collection: await updateCollection(ctx, p.accountId, p.reference, p.intentId, p.request),
+    }),
+  );
 
 export const deleteCollectionAction = manage('deleteChannelCollection')
   .inputSchema(z.object({ accountId, reference: z.string().min(1).max(64) }))
-  .action(async ({ parsedInput: p, ctx }) => refreshed(p.accountId, (await deleteCollection(ctx, p.accountId, p.reference), { deleted: p.reference })));
+  .action(async ({ parsedInput: p, ctx }) =>
+    refreshed(p.accountId, (await deleteCollection(ctx, p.accountId, p.reference), { deleted: p.reference })),
+  );
 
 /** Never prefetched: the link is created when the user clicks, and opened at once. */
 export const openPortalAction = actionClient

@@ -26,23 +26,45 @@ import { SyncButton } from './_components/sync-button';
 
 export const metadata: Metadata = { title: 'Merchants' };
 
-const searchSchema = z.object({ q: z.string().optional(), state: z.string().optional(), product: z.string().optional(), cursor: z.string().optional() });
-const accountStateLabels: Record<string, string> = { OPERATIONAL: 'Operational', PARTIALLY_OPERATIONAL: 'Setting up', DISABLED: 'Disabled' };
-const productStateLabels: Record<string, string> = { ENABLED: 'Enabled', DISABLED: 'Disabled', TERMINATED: 'Terminated' };
+const searchSchema = z.object({
+  q: z.string().optional(),
+  state: z.string().optional(),
+  product: z.string().optional(),
+  cursor: z.string().optional(),
+});
+const accountStateLabels: Record<string, string> = {
+  OPERATIONAL: 'Operational',
+  PARTIALLY_OPERATIONAL: 'Setting up',
+  DISABLED: 'Disabled',
+};
+const productStateLabels: Record<string, string> = {
+  ENABLED: 'Enabled',
+  DISABLED: 'Disabled',
+  TERMINATED: 'Terminated',
+};
 
-export default async function MerchantsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function MerchantsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { actor, denied } = await pageActor('dashboard.read');
   if (denied) return <Forbidden message={denied} />;
   const raw = searchSchema.parse(firstValues(await searchParams));
   const parsed = merchantFilterSchema.safeParse(raw);
   const invalid = parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
-  const filter = parsed.success ? parsed.data : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
+  const filter = parsed.success
+    ? parsed.data
+    : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
   const db = getDb();
   const ctx = { db, actor };
   const canOnboard = can(actor.role, 'merchants.onboard');
   // The fingerprint first: a webhook landing while the page renders makes the next poll refresh it.
   const version = await merchantsVersion(db);
-  const [page, drafts] = await Promise.all([listMerchants(db, filter), canOnboard ? listOpenDrafts(ctx) : Promise.resolve([])]);
+  const [page, drafts] = await Promise.all([
+    listMerchants(db, filter),
+    canOnboard ? listOpenDrafts(ctx) : Promise.resolve([]),
+  ]);
   const settingUp = page.rows.some((r) => r.state === 'PARTIALLY_OPERATIONAL');
   const { cursor: _c, ...current } = raw;
   const filtered = Boolean(raw.q || raw.state || raw.product);
@@ -54,7 +76,12 @@ export default async function MerchantsPage({ searchParams }: { searchParams: Pr
         description="Merchant accounts at Klarna: their state, payment product and channels. The list is this dashboard's copy, kept current by Klarna's webhooks."
         actions={
           <div className="flex flex-wrap items-center gap-3">
-            <LiveRefresh url="/api/merchants/version" version={version} fast={settingUp} label="Live: Klarna's webhooks update this list" />
+            <LiveRefresh
+              url="/api/merchants/version"
+              version={version}
+              fast={settingUp}
+              label="Live: Klarna's webhooks update this list"
+            />
             {can(actor.role, 'merchants.manage') && <SyncButton />}
             {canOnboard && (
               <Button asChild>
@@ -75,7 +102,9 @@ export default async function MerchantsPage({ searchParams }: { searchParams: Pr
                 <Link className="underline underline-offset-4" href={`/merchants/onboard?draft=${d.id}`}>
                   {d.label}
                 </Link>
-                <span className="text-xs text-muted-foreground">step {d.step + 1}, saved {formatDateTime(d.updatedAt)} UTC</span>
+                <span className="text-xs text-muted-foreground">
+                  step {d.step + 1}, saved {formatDateTime(d.updatedAt)} UTC
+                </span>
               </li>
             ))}
           </ul>
@@ -85,8 +114,20 @@ export default async function MerchantsPage({ searchParams }: { searchParams: Pr
         <Field label="Search" hint="Name, reference or account id">
           {(c) => <Input {...c} name="q" defaultValue={raw.q ?? ''} />}
         </Field>
-        <ChoiceFilter label="Account state" name="state" value={raw.state} any="Any state" choices={accountStates.map((s) => ({ value: s, label: accountStateLabels[s] ?? s }))} />
-        <ChoiceFilter label="Payment product" name="product" value={raw.product} any="Any product state" choices={productStates.map((s) => ({ value: s, label: productStateLabels[s] ?? s }))} />
+        <ChoiceFilter
+          label="Account state"
+          name="state"
+          value={raw.state}
+          any="Any state"
+          choices={accountStates.map((s) => ({ value: s, label: accountStateLabels[s] ?? s }))}
+        />
+        <ChoiceFilter
+          label="Payment product"
+          name="product"
+          value={raw.product}
+          any="Any product state"
+          choices={productStates.map((s) => ({ value: s, label: productStateLabels[s] ?? s }))}
+        />
       </FilterForm>
       <IgnoredFilters names={invalid} />
       <Card>
@@ -114,13 +155,16 @@ export default async function MerchantsPage({ searchParams }: { searchParams: Pr
               {page.rows.map((row) => (
                 <tr key={row.accountId}>
                   <Td>
-                    <Link className="font-medium underline-offset-4 hover:underline" href={`/merchants/${encodeURIComponent(row.accountId)}`}>
+                    <Link
+                      className="font-medium underline-offset-4 hover:underline"
+                      href={`/merchants/${encodeURIComponent(row.accountId)}`}
+                    >
                       {row.accountName}
                     </Link>
-                    {row.accountReference && <div className="text-xs text-muted-foreground">{row.accountReference}</div>}
-                    <div className="max-w-64 break-all font-mono text-xs text-muted-foreground">
-                      {row.accountId}
-                    </div>
+                    {row.accountReference && (
+                      <div className="text-xs text-muted-foreground">{row.accountReference}</div>
+                    )}
+                    <div className="max-w-64 break-all font-mono text-xs text-muted-foreground">{row.accountId}</div>
                   </Td>
                   <Td>
                     <AccountStateBadge state={row.state} />
@@ -132,20 +176,28 @@ export default async function MerchantsPage({ searchParams }: { searchParams: Pr
                     {row.mcc ? (
                       <>
                         <span className="font-mono">{row.mcc}</span>
-                        {isKnownMcc(row.mcc) && <div className="max-w-40 truncate text-muted-foreground">{merchantCategoryCodes[row.mcc]}</div>}
+                        {isKnownMcc(row.mcc) && (
+                          <div className="max-w-40 truncate text-muted-foreground">
+                            {merchantCategoryCodes[row.mcc]}
+                          </div>
+                        )}
                       </>
                     ) : (
                       '—'
                     )}
                   </Td>
                   <Td className="tabular-nums">{row.channelsCount ?? '—'}</Td>
-                  <Td className="whitespace-nowrap text-muted-foreground">{row.lastSyncedAt ? formatDateTime(row.lastSyncedAt) : 'Not yet – known from a webhook'}</Td>
+                  <Td className="whitespace-nowrap text-muted-foreground">
+                    {row.lastSyncedAt ? formatDateTime(row.lastSyncedAt) : 'Not yet – known from a webhook'}
+                  </Td>
                 </tr>
               ))}
             </tbody>
           </Table>
         )}
-        {(page.nextCursor || raw.cursor) && <KeysetPager label="Merchant pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />}
+        {(page.nextCursor || raw.cursor) && (
+          <KeysetPager label="Merchant pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />
+        )}
       </Card>
     </>
   );

@@ -21,7 +21,11 @@ import { PaymentsTable } from './_components/payments-table';
 
 export const metadata: Metadata = { title: 'Payments' };
 
-export default async function PaymentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function PaymentsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { actor, denied } = await pageActor('dashboard.read');
   if (denied) return <Forbidden message={denied} />;
   const { raw, filter, invalid, filtered } = parsePaymentSearch(await searchParams);
@@ -30,7 +34,10 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
   // The fingerprint first: a webhook landing while the page renders makes the next poll refresh it.
   const version = await paymentsVersion(db);
   const [page, merchants] = await Promise.all([listPayments(db, { ...filter, limit: 50 }), merchantOptions(db)]);
-  const names = await merchantNames(db, page.rows.map((r) => r.accountId));
+  const names = await merchantNames(
+    db,
+    page.rows.map((r) => r.accountId),
+  );
   const current = filtersOf(raw);
 
   return (
@@ -40,7 +47,11 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
         description="Klarna payment transactions across your merchants. The list is this dashboard's copy, kept current by Klarna's webhooks; open a payment to capture, refund or release it."
         actions={
           <div className="flex flex-wrap items-center gap-3">
-            <LiveRefresh url="/api/payments/version" version={version} label="Live: Klarna's webhooks update this list" />
+            <LiveRefresh
+              url="/api/payments/version"
+              version={version}
+              label="Live: Klarna's webhooks update this list"
+            />
             <CsvExport href={`/api/payments/export${queryString(current)}`} />
             {canOperate && (
               <Button asChild>
@@ -53,7 +64,9 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
         }
       />
       <PaymentFilters raw={raw} merchants={merchants} />
-      <IgnoredFilters names={invalid.map((i) => `${filterLabels[i.field as keyof typeof filterLabels] ?? i.field} (${i.message})`)} />
+      <IgnoredFilters
+        names={invalid.map((i) => `${filterLabels[i.field as keyof typeof filterLabels] ?? i.field} (${i.message})`)}
+      />
       <Card>
         {page.rows.length === 0 ? (
           <div className="grid justify-items-center gap-3 px-5 py-12 text-center text-sm text-muted-foreground">
@@ -61,8 +74,8 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
               <p>No payment matches these filters.</p>
             ) : (
               <p className="max-w-xl">
-                No payments yet. Payments arrive here from Klarna&apos;s webhooks when shoppers pay your merchants, from payment links created in this dashboard, and when a
-                payment is refreshed from Klarna.
+                No payments yet. Payments arrive here from Klarna&apos;s webhooks when shoppers pay your merchants, from
+                payment links created in this dashboard, and when a payment is refreshed from Klarna.
               </p>
             )}
             {!filtered && canOperate && (
@@ -74,9 +87,14 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
         ) : (
           <PaymentsTable rows={page.rows} names={names} sort={filter.sort} filters={current} />
         )}
-        {(page.nextCursor || raw.cursor) && <KeysetPager label="Payment pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />}
+        {(page.nextCursor || raw.cursor) && (
+          <KeysetPager label="Payment pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />
+        )}
       </Card>
-      <p className="mt-2 text-xs text-muted-foreground">Times in UTC. The export holds every payment matching the filters (up to 100,000 rows), amounts in major and minor units.</p>
+      <p className="mt-2 text-xs text-muted-foreground">
+        Times in UTC. The export holds every payment matching the filters (up to 100,000 rows), amounts in major and
+        minor units.
+      </p>
     </>
   );
 }

@@ -5,7 +5,12 @@ import { z } from 'zod';
 import { actionClient } from '@/lib/action';
 import { acceptReissue, describeAccepted, rejectReissue, reissueDecisionInputSchema } from '@/lib/settlements/reissue';
 import { resolveLineInputSchema, resolveMissingInputSchema } from '@/lib/settlements/resolve';
-import { importSettlementsFromKlarna, rerunReconciliation, resolveLine, resolveMissing } from '@/lib/settlements/service';
+import {
+  importSettlementsFromKlarna,
+  rerunReconciliation,
+  resolveLine,
+  resolveMissing,
+} from '@/lib/settlements/service';
 
 const reconcile = (name: string) => actionClient.metadata({ name, capability: 'settlements.reconcile' });
 const settlementId = z.string().trim().min(1).max(300);
@@ -20,7 +25,11 @@ const refreshed = <T>(id: string | null, value: T) => {
 /** "Fetch from Klarna": queues an import of every report Klarna has that is not in yet (the service audits it). */
 export const fetchFromKlarnaAction = reconcile('fetchSettlementsFromKlarna').action(async ({ ctx }) => {
   const result = await importSettlementsFromKlarna(ctx);
-  return refreshed(null, { queued: result.queued, alreadyImported: result.alreadyImported, importIds: result.importIds });
+  return refreshed(null, {
+    queued: result.queued,
+    alreadyImported: result.alreadyImported,
+    importIds: result.importIds,
+  });
 });
 
 /** Re-runs the verdicts of the import a payout came from (a learnt capture or refund queues the same by itself: lib/settlements/recheck.ts). */
@@ -50,7 +59,10 @@ export const acceptReissueAction = reconcile('acceptSettlementReissue')
   .inputSchema(reissueDecisionInputSchema)
   .action(async ({ parsedInput, ctx }) => {
     const decision = await acceptReissue(ctx, parsedInput);
-    return refreshed(decision.settlementId, { message: describeAccepted(decision), decidedAt: decision.decidedAt.toISOString() });
+    return refreshed(decision.settlementId, {
+      message: describeAccepted(decision),
+      decidedAt: decision.decidedAt.toISOString(),
+    });
   });
 
 /** Keeps a payout's current version: the held re-issue is marked as kept out (audited). */
@@ -58,5 +70,8 @@ export const rejectReissueAction = reconcile('rejectSettlementReissue')
   .inputSchema(reissueDecisionInputSchema)
   .action(async ({ parsedInput, ctx }) => {
     const decision = await rejectReissue(ctx, parsedInput);
-    return refreshed(decision.settlementId, { message: `Kept the current version of payout ${decision.settlementId}; the re-issue stays on record, kept out.`, decidedAt: decision.decidedAt.toISOString() });
+    return refreshed(decision.settlementId, {
+      message: `Kept the current version of payout ${decision.settlementId}; the re-issue stays on record, kept out.`,
+      decidedAt: decision.decidedAt.toISOString(),
+    });
   });

@@ -14,7 +14,14 @@ import { UrlTabs } from '@/components/ui/url-tabs';
 import { pageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db';
-import { listActiveImports, listPayoutCurrencies, listSettlementImports, listSettlements, type ImportListRow, type PayoutListRow } from '@/lib/settlements/queries';
+import {
+  listActiveImports,
+  listPayoutCurrencies,
+  listSettlementImports,
+  listSettlements,
+  type ImportListRow,
+  type PayoutListRow,
+} from '@/lib/settlements/queries';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { ImportCenter } from './_components/import-center';
@@ -26,7 +33,11 @@ export const dynamic = 'force-dynamic';
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const payoutHref = (id: string) => `/settlements/${encodeURIComponent(id)}`;
 
-export default async function SettlementsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SettlementsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { actor, denied } = await pageActor('dashboard.read');
   if (denied) return <Forbidden message={denied} />;
   const { raw, filter, invalid, filtered } = parseSettlementSearch(await searchParams);
@@ -67,7 +78,10 @@ export default async function SettlementsPage({ searchParams }: { searchParams: 
                         <>
                           <p className="font-medium text-foreground">No payouts yet.</p>
                           <p className="max-w-xl">
-                            Payouts appear here once a Klarna settlement report is in: {canImport ? 'upload the settlement file above, or fetch the reports Klarna has ready with “Fetch from Klarna”.' : 'an operator uploads the settlement file or fetches the reports from Klarna.'}{' '}
+                            Payouts appear here once a Klarna settlement report is in:{' '}
+                            {canImport
+                              ? 'upload the settlement file above, or fetch the reports Klarna has ready with “Fetch from Klarna”.'
+                              : 'an operator uploads the settlement file or fetches the reports from Klarna.'}{' '}
                             Every line is then checked against the captures and refunds this dashboard knows.
                           </p>
                         </>
@@ -76,9 +90,17 @@ export default async function SettlementsPage({ searchParams }: { searchParams: 
                   ) : (
                     <PayoutsTable rows={payouts.rows} />
                   )}
-                  <ParamPager label="Payout pages" params={{ ...params, tab: 'payouts', icursor: raw.icursor }} cursor={raw.cursor} nextCursor={payouts.nextCursor} />
+                  <ParamPager
+                    label="Payout pages"
+                    params={{ ...params, tab: 'payouts', icursor: raw.icursor }}
+                    cursor={raw.cursor}
+                    nextCursor={payouts.nextCursor}
+                  />
                 </Card>
-                <p className="text-xs text-muted-foreground">Periods in UTC, from the first to the last line the payout settles. Match rate: lines matched or relayed 1:1, out of all lines.</p>
+                <p className="text-xs text-muted-foreground">
+                  Periods in UTC, from the first to the last line the payout settles. Match rate: lines matched or
+                  relayed 1:1, out of all lines.
+                </p>
               </div>
             ),
           },
@@ -88,11 +110,20 @@ export default async function SettlementsPage({ searchParams }: { searchParams: 
             content: (
               <Card className="min-w-0">
                 {imports.rows.length === 0 ? (
-                  <p className="px-5 py-12 text-center text-sm text-muted-foreground">No settlement report has been brought in yet: uploads and fetches from Klarna are listed here with who started them.</p>
+                  <p className="px-5 py-12 text-center text-sm text-muted-foreground">
+                    No settlement report has been brought in yet: uploads and fetches from Klarna are listed here with
+                    who started them.
+                  </p>
                 ) : (
                   <ImportsTable rows={imports.rows} />
                 )}
-                <ParamPager label="Import pages" param="icursor" params={{ ...params, tab: 'imports', cursor: raw.cursor }} cursor={raw.icursor} nextCursor={imports.nextCursor} />
+                <ParamPager
+                  label="Import pages"
+                  param="icursor"
+                  params={{ ...params, tab: 'imports', cursor: raw.cursor }}
+                  cursor={raw.icursor}
+                  nextCursor={imports.nextCursor}
+                />
               </Card>
             ),
           },
@@ -110,7 +141,12 @@ const statusOptions = [
 /** The payout filters as a GET form: they live in the URL. */
 function PayoutFilters({ raw, currencies }: { raw: SettlementSearch; currencies: string[] }) {
   return (
-    <FilterForm label="Filter payouts" clearHref="/settlements" grid="items-end sm:grid-cols-2 lg:grid-cols-5" className="min-w-0 p-4">
+    <FilterForm
+      label="Filter payouts"
+      clearHref="/settlements"
+      grid="items-end sm:grid-cols-2 lg:grid-cols-5"
+      className="min-w-0 p-4"
+    >
       <input type="hidden" name="tab" value="payouts" />
       <ChoiceFilter label="Currency" name="currency" value={raw.currency} any="Any currency" choices={currencies} />
       <ChoiceFilter label="Status" name="status" value={raw.status} any="Any status" choices={statusOptions} />
@@ -140,7 +176,11 @@ function PayoutsTable({ rows }: { rows: PayoutListRow[] }) {
           return (
             <tr key={row.settlementId}>
               <Td>
-                <Link className="block max-w-56 truncate font-mono text-xs font-medium underline-offset-4 hover:underline" href={payoutHref(row.settlementId)} title={row.settlementId}>
+                <Link
+                  className="block max-w-56 truncate font-mono text-xs font-medium underline-offset-4 hover:underline"
+                  href={payoutHref(row.settlementId)}
+                  title={row.settlementId}
+                >
                   {row.settlementId}
                 </Link>
               </Td>
@@ -153,7 +193,10 @@ function PayoutsTable({ rows }: { rows: PayoutListRow[] }) {
               <Td>
                 <MatchRate matched={row.matchedCount} lines={row.lineCount} />
               </Td>
-              <Td className="text-right tabular-nums" title={`${row.openCount} lines, ${row.missingCount} missing captures or refunds`}>
+              <Td
+                className="text-right tabular-nums"
+                title={`${row.openCount} lines, ${row.missingCount} missing captures or refunds`}
+              >
                 {open.toLocaleString('en-GB')}
               </Td>
               <Td>
@@ -189,7 +232,11 @@ function ImportsTable({ rows }: { rows: ImportListRow[] }) {
         {rows.map((row) => (
           <tr key={row.id} data-import-id={row.id}>
             <Td>
-              <Link className="block max-w-56 truncate font-medium underline-offset-4 hover:underline" title={row.fileName} href={`/settlements/imports/${encodeURIComponent(row.id)}`}>
+              <Link
+                className="block max-w-56 truncate font-medium underline-offset-4 hover:underline"
+                title={row.fileName}
+                href={`/settlements/imports/${encodeURIComponent(row.id)}`}
+              >
                 {row.fileName}
               </Link>
             </Td>
@@ -204,10 +251,19 @@ function ImportsTable({ rows }: { rows: ImportListRow[] }) {
             <Td className="text-right tabular-nums">
               {row.linesQuarantined > 0 ? (
                 <span className="inline-flex gap-2">
-                  <Link className="underline underline-offset-4" href={`/settlements/imports/${encodeURIComponent(row.id)}`} aria-label={`See the ${row.linesQuarantined} quarantined lines of ${row.fileName}`}>
+                  <Link
+                    className="underline underline-offset-4"
+                    href={`/settlements/imports/${encodeURIComponent(row.id)}`}
+                    aria-label={`See the ${row.linesQuarantined} quarantined lines of ${row.fileName}`}
+                  >
                     {row.linesQuarantined.toLocaleString('en-GB')}
                   </Link>
-                  <a className="underline underline-offset-4" href={`/api/settlements/imports/${encodeURIComponent(row.id)}/quarantine`} download aria-label={`Download the ${row.linesQuarantined} quarantined lines of ${row.fileName}`}>
+                  <a
+                    className="underline underline-offset-4"
+                    href={`/api/settlements/imports/${encodeURIComponent(row.id)}/quarantine`}
+                    download
+                    aria-label={`Download the ${row.linesQuarantined} quarantined lines of ${row.fileName}`}
+                  >
                     (download)
                   </a>
                 </span>
@@ -222,7 +278,11 @@ function ImportsTable({ rows }: { rows: ImportListRow[] }) {
                 <ul className="grid gap-0.5">
                   {row.settlementIds.map((id) => (
                     <li key={id}>
-                      <Link className="block max-w-48 truncate font-mono text-xs underline-offset-4 hover:underline" href={payoutHref(id)} title={id}>
+                      <Link
+                        className="block max-w-48 truncate font-mono text-xs underline-offset-4 hover:underline"
+                        href={payoutHref(id)}
+                        title={id}
+                      >
                         {id}
                       </Link>
                     </li>

@@ -36,11 +36,15 @@ export const rotateSigningKeyAction = manage('rotateSigningKey')
 
 export const deleteSigningKeyAction = manage('deleteSigningKey')
   .inputSchema(z.object({ signingKeyId: z.string().min(1).max(300) }))
-  .action(async ({ parsedInput, ctx }) => done({ deleted: (await deleteSigningKey(ctx, parsedInput.signingKeyId), parsedInput.signingKeyId) }));
+  .action(async ({ parsedInput, ctx }) =>
+    done({ deleted: (await deleteSigningKey(ctx, parsedInput.signingKeyId), parsedInput.signingKeyId) }),
+  );
 
 export const endSigningKeyGraceAction = manage('endSigningKeyGrace')
   .inputSchema(z.object({ signingKeyId: z.string().min(1).max(300) }))
-  .action(async ({ parsedInput, ctx }) => done({ ended: (await endSigningKeyGrace(ctx, parsedInput.signingKeyId), parsedInput.signingKeyId) }));
+  .action(async ({ parsedInput, ctx }) =>
+    done({ ended: (await endSigningKeyGrace(ctx, parsedInput.signingKeyId), parsedInput.signingKeyId) }),
+  );
 
 export const createWebhookAction = manage('createWebhook')
   .inputSchema(form.extend(intent.shape))
@@ -52,7 +56,9 @@ export const updateWebhookAction = manage('updateWebhook')
 
 export const deleteWebhookAction = manage('deleteWebhook')
   .inputSchema(z.object({ webhookId }))
-  .action(async ({ parsedInput, ctx }) => done({ deleted: (await deleteWebhook(ctx, parsedInput.webhookId), parsedInput.webhookId) }));
+  .action(async ({ parsedInput, ctx }) =>
+    done({ deleted: (await deleteWebhook(ctx, parsedInput.webhookId), parsedInput.webhookId) }),
+  );
 
 export const simulateWebhookEventAction = manage('simulateWebhookEvent')
   .inputSchema(intent.extend({ webhookId, eventType: eventTypePatternSchema }))

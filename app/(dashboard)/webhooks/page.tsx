@@ -44,9 +44,19 @@ export default async function WebhooksPage() {
   const receiverUrl = new URL('/api/webhooks/klarna', config.APP_URL).toString();
   const setup = await loadWebhookSetup({ db, actor, settings }).then(
     (value) => ({ ...value, error: null }),
-    (error: unknown) => ({ signingKeys: [], webhooks: [], heldKeys: [], retiredKeys: [], deletedKeyIds: [], error: error instanceof AppError ? error.message : 'Klarna could not be asked for the webhook setup.' }),
+    (error: unknown) => ({
+      signingKeys: [],
+      webhooks: [],
+      heldKeys: [],
+      retiredKeys: [],
+      deletedKeyIds: [],
+      error: error instanceof AppError ? error.message : 'Klarna could not be asked for the webhook setup.',
+    }),
   );
-  const keyOptions = setup.heldKeys.map((k) => ({ id: k.signingKeyId, label: `${shortId(k.signingKeyId).slice(0, 8)}… (created ${formatDateTime(k.createdAt)} UTC)` }));
+  const keyOptions = setup.heldKeys.map((k) => ({
+    id: k.signingKeyId,
+    label: `${shortId(k.signingKeyId).slice(0, 8)}… (created ${formatDateTime(k.createdAt)} UTC)`,
+  }));
   const heldKeys = new Set(setup.signingKeys.filter((k) => k.storedHere).map((k) => k.signingKeyId));
   const retired = new Map(setup.retiredKeys.map((k) => [k.signingKeyId, k.acceptedUntil]));
   const deletedKeys = new Set(setup.deletedKeyIds);
@@ -57,14 +67,24 @@ export default async function WebhooksPage() {
         title="Webhooks"
         description={
           <>
-            Where Klarna sends events, and the keys that sign them. This dashboard receives at <code className="font-mono text-xs">{receiverUrl}</code> and shows what arrives in the{' '}
+            Where Klarna sends events, and the keys that sign them. This dashboard receives at{' '}
+            <code className="font-mono text-xs">{receiverUrl}</code> and shows what arrives in the{' '}
             <Link className="underline underline-offset-4" href="/webhooks/events">
               event log
             </Link>
             .
           </>
         }
-        actions={admin && !setup.error ? <WebhookDialog mode="create" receiverUrl={receiverUrl} keys={keyOptions} knownEventTypes={[...knownEventTypes]} /> : undefined}
+        actions={
+          admin && !setup.error ? (
+            <WebhookDialog
+              mode="create"
+              receiverUrl={receiverUrl}
+              keys={keyOptions}
+              knownEventTypes={[...knownEventTypes]}
+            />
+          ) : undefined
+        }
       />
       {setup.error && (
         <Alert tone="danger" className="mb-4">
@@ -74,7 +94,9 @@ export default async function WebhooksPage() {
       <Card className="mb-6">
         <h2 className="px-5 pt-4 text-base font-semibold">Webhooks</h2>
         {setup.webhooks.length === 0 ? (
-          <p className="px-5 py-10 text-center text-sm text-muted-foreground">{setup.error ? 'Unavailable.' : 'No webhooks yet: Klarna sends no events until one exists.'}</p>
+          <p className="px-5 py-10 text-center text-sm text-muted-foreground">
+            {setup.error ? 'Unavailable.' : 'No webhooks yet: Klarna sends no events until one exists.'}
+          </p>
         ) : (
           <Table caption="Webhooks at Klarna">
             <thead>
@@ -111,16 +133,28 @@ export default async function WebhooksPage() {
                       {shortId(w.signing_key_id).slice(0, 8)}…
                     </span>
                     {retired.has(w.signing_key_id) ? (
-                      <Badge tone="warning" className="ml-2" title="Retired by a rotation: accepted until its grace ends">
+                      <Badge
+                        tone="warning"
+                        className="ml-2"
+                        title="Retired by a rotation: accepted until its grace ends"
+                      >
                         retired key
                       </Badge>
                     ) : deletedKeys.has(w.signing_key_id) ? (
-                      <Badge tone="danger" className="ml-2" title="This key was deleted, so this dashboard rejects these events: edit the webhook to use another key">
+                      <Badge
+                        tone="danger"
+                        className="ml-2"
+                        title="This key was deleted, so this dashboard rejects these events: edit the webhook to use another key"
+                      >
                         key deleted: events rejected
                       </Badge>
                     ) : (
                       !heldKeys.has(w.signing_key_id) && (
-                        <Badge tone="danger" className="ml-2" title="This dashboard does not hold this key, so it rejects these events">
+                        <Badge
+                          tone="danger"
+                          className="ml-2"
+                          title="This dashboard does not hold this key, so it rejects these events"
+                        >
                           key not held here
                         </Badge>
                       )
@@ -130,13 +164,24 @@ export default async function WebhooksPage() {
                   {admin && (
                     <Td>
                       <div className="flex justify-end gap-2">
-                        <SimulateEventDialog webhookId={w.webhook_id} patterns={w.event_types} knownEventTypes={[...knownEventTypes]} disabled={settings.environment === 'live' || w.status !== 'ENABLED'} />
+                        <SimulateEventDialog
+                          webhookId={w.webhook_id}
+                          patterns={w.event_types}
+                          knownEventTypes={[...knownEventTypes]}
+                          disabled={settings.environment === 'live' || w.status !== 'ENABLED'}
+                        />
                         <WebhookDialog
                           mode="edit"
                           receiverUrl={receiverUrl}
                           keys={keyOptions}
                           knownEventTypes={[...knownEventTypes]}
-                          webhook={{ webhookId: w.webhook_id, url: w.url, eventTypes: w.event_types, signingKeyId: w.signing_key_id, status: w.status === 'DISABLED' ? 'DISABLED' : 'ENABLED' }}
+                          webhook={{
+                            webhookId: w.webhook_id,
+                            url: w.url,
+                            eventTypes: w.event_types,
+                            signingKeyId: w.signing_key_id,
+                            status: w.status === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+                          }}
                         />
                         <DeleteWebhookButton webhookId={w.webhook_id} url={w.url} />
                       </div>
@@ -152,12 +197,16 @@ export default async function WebhooksPage() {
         <div className="flex flex-wrap items-center justify-between gap-2 px-5 pt-4">
           <div>
             <h2 className="text-base font-semibold">Signing keys</h2>
-            <p className="text-sm text-muted-foreground">Klarna signs each event with its webhook’s key (HMAC-SHA256). At most 50 per account.</p>
+            <p className="text-sm text-muted-foreground">
+              Klarna signs each event with its webhook’s key (HMAC-SHA256). At most 50 per account.
+            </p>
           </div>
           {admin && !setup.error && <CreateSigningKeyButton count={setup.signingKeys.length} />}
         </div>
         {setup.signingKeys.length === 0 ? (
-          <p className="px-5 py-10 text-center text-sm text-muted-foreground">{setup.error ? 'Unavailable.' : 'No signing keys yet.'}</p>
+          <p className="px-5 py-10 text-center text-sm text-muted-foreground">
+            {setup.error ? 'Unavailable.' : 'No signing keys yet.'}
+          </p>
         ) : (
           <Table caption="Signing keys at Klarna">
             <thead>
@@ -178,17 +227,29 @@ export default async function WebhooksPage() {
                     {k.storedHere ? (
                       <Badge tone="success">Yes</Badge>
                     ) : k.retiredUntil ? (
-                      <Badge tone="neutral">Retired: accepted until {formatDateTime(new Date(k.retiredUntil))} UTC</Badge>
+                      <Badge tone="neutral">
+                        Retired: accepted until {formatDateTime(new Date(k.retiredUntil))} UTC
+                      </Badge>
                     ) : deletedKeys.has(k.signingKeyId) ? (
                       <Badge tone="warning">No longer accepted</Badge>
                     ) : (
                       <Badge tone="warning">No (created elsewhere)</Badge>
                     )}
                   </Td>
-                  <Td>{k.usedBy.length === 0 ? <span className="text-muted-foreground">no webhook</span> : `${k.usedBy.length} webhook${k.usedBy.length === 1 ? '' : 's'}`}</Td>
+                  <Td>
+                    {k.usedBy.length === 0 ? (
+                      <span className="text-muted-foreground">no webhook</span>
+                    ) : (
+                      `${k.usedBy.length} webhook${k.usedBy.length === 1 ? '' : 's'}`
+                    )}
+                  </Td>
                   {admin && (
                     <Td>
-                      <SigningKeyActions signingKeyId={k.signingKeyId} label={shortId(k.signingKeyId)} usedBy={k.usedBy.length} />
+                      <SigningKeyActions
+                        signingKeyId={k.signingKeyId}
+                        label={shortId(k.signingKeyId)}
+                        usedBy={k.usedBy.length}
+                      />
                     </Td>
                   )}
                 </tr>
@@ -199,7 +260,10 @@ export default async function WebhooksPage() {
         {setup.retiredKeys.length > 0 && (
           <div className="border-t border-border">
             <h3 className="px-5 pt-4 text-sm font-semibold">Retired keys still accepted</h3>
-            <p className="px-5 text-sm text-muted-foreground">Replaced by a rotation and kept at Klarna in parallel: Klarna retries older deliveries for up to 12 hours, so this dashboard accepts them until then. When the grace ends, the key is deleted at Klarna.</p>
+            <p className="px-5 text-sm text-muted-foreground">
+              Replaced by a rotation and kept at Klarna in parallel: Klarna retries older deliveries for up to 12 hours,
+              so this dashboard accepts them until then. When the grace ends, the key is deleted at Klarna.
+            </p>
             <Table caption="Retired signing keys">
               <thead>
                 <tr>
@@ -215,7 +279,11 @@ export default async function WebhooksPage() {
                     <Td className="whitespace-nowrap">{formatDateTime(k.acceptedUntil)}</Td>
                     {admin && (
                       <Td className="text-right">
-                        <EndGraceButton signingKeyId={k.signingKeyId} label={shortId(k.signingKeyId)} acceptedUntil={formatDateTime(k.acceptedUntil)} />
+                        <EndGraceButton
+                          signingKeyId={k.signingKeyId}
+                          label={shortId(k.signingKeyId)}
+                          acceptedUntil={formatDateTime(k.acceptedUntil)}
+                        />
                       </Td>
                     )}
                   </tr>

@@ -10,7 +10,8 @@ export default function PaymentReturnError({ error }: { error: Error & { digest?
         <CircleAlert className="size-10 text-danger" aria-hidden />
         <h1 className="text-xl font-semibold">We could not confirm your payment just now</h1>
         <p className="text-sm text-muted-foreground" role="alert">
-          Something went wrong on our side. Reload this page in a moment to try again; if it keeps failing, contact the store{error.digest ? ' and quote the reference below' : ''}.
+          Something went wrong on our side. Reload this page in a moment to try again; if it keeps failing, contact the
+          store{error.digest ? ' and quote the reference below' : ''}.
         </p>
         {error.digest && <p className="text-xs text-muted-foreground">Reference: {error.digest}</p>}
       </div>

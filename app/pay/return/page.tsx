@@ -29,7 +29,11 @@ const incomplete: Outcome = {
   title: 'This payment address is incomplete',
   text: 'It is missing the details Klarna adds when it sends you back from your payment. Open the payment link from the store again, or contact the store.',
 };
-const notFound: Outcome = { kind: 'problem', title: 'We could not find this payment', text: 'The address does not match a payment link from this store. Open the payment link from the store again, or contact the store.' };
+const notFound: Outcome = {
+  kind: 'problem',
+  title: 'We could not find this payment',
+  text: 'The address does not match a payment link from this store. Open the payment link from the store again, or contact the store.',
+};
 
 /** What to tell the shopper for a request in `state` that was not (or could not be) confirmed now. */
 function fromState(state: string, amount: string | null, reference: string | null): Outcome {
@@ -37,15 +41,35 @@ function fromState(state: string, amount: string | null, reference: string | nul
     case 'AUTHORIZED':
       return { kind: 'confirmed', amount, reference };
     case 'DECLINED':
-      return { kind: 'problem', title: 'Klarna could not approve this purchase', text: 'You have not been charged. Go back to the store and choose another payment method.' };
+      return {
+        kind: 'problem',
+        title: 'Klarna could not approve this purchase',
+        text: 'You have not been charged. Go back to the store and choose another payment method.',
+      };
     case 'CANCELED':
-      return { kind: 'problem', title: 'This payment was canceled', text: 'The store canceled this payment, so you have not been charged. Contact the store if you still want to buy.' };
+      return {
+        kind: 'problem',
+        title: 'This payment was canceled',
+        text: 'The store canceled this payment, so you have not been charged. Contact the store if you still want to buy.',
+      };
     case 'EXPIRED':
-      return { kind: 'problem', title: 'This payment has expired', text: 'Your approval was not confirmed in time (it is valid for 60 minutes), so you have not been charged. Go back to the store to pay again.' };
+      return {
+        kind: 'problem',
+        title: 'This payment has expired',
+        text: 'Your approval was not confirmed in time (it is valid for 60 minutes), so you have not been charged. Go back to the store to pay again.',
+      };
     case 'PENDING_CONFIRMATION':
-      return { kind: 'waiting', title: 'Your payment is approved', text: 'The store is confirming it. Reload this page in a moment to see the confirmation.' };
+      return {
+        kind: 'waiting',
+        title: 'Your payment is approved',
+        text: 'The store is confirming it. Reload this page in a moment to see the confirmation.',
+      };
     default:
-      return { kind: 'waiting', title: 'Your payment is not complete', text: 'You left Klarna’s page before finishing. Open the payment link again to complete your payment.' };
+      return {
+        kind: 'waiting',
+        title: 'Your payment is not complete',
+        text: 'You left Klarna’s page before finishing. Open the payment link again to complete your payment.',
+      };
   }
 }
 
@@ -57,12 +81,17 @@ async function outcomeFor(query: Record<string, string | string[] | undefined>, 
   if (!parsed.success) return incomplete;
   const { payment_request_id: paymentRequestId, token } = parsed.data;
   const ctx = { db: getDb(), settings: klarnaSettings(env()), requestId: ref };
-  const amountOf = (link: { paymentAmount: number | null; currency: string | null }) => (link.paymentAmount !== null && link.currency ? formatMinorUnits(link.paymentAmount, link.currency) : null);
+  const amountOf = (link: { paymentAmount: number | null; currency: string | null }) =>
+    link.paymentAmount !== null && link.currency ? formatMinorUnits(link.paymentAmount, link.currency) : null;
 
   if (token) {
     try {
       const payment = await confirmPaymentLink(ctx, paymentRequestId, token);
-      return { kind: 'confirmed', amount: formatMinorUnits(payment.authorizedAmount, payment.currency), reference: payment.paymentReference };
+      return {
+        kind: 'confirmed',
+        amount: formatMinorUnits(payment.authorizedAmount, payment.currency),
+        reference: payment.paymentReference,
+      };
     } catch (error) {
       if (error instanceof NotFoundError) return notFound;
       if (!(error instanceof AppError)) throw error;
@@ -70,8 +99,17 @@ async function outcomeFor(query: Record<string, string | string[] | undefined>, 
       console.warn(`[pay-return ref=${ref}] confirming ${paymentRequestId} failed: ${error.message}`);
       const current = await readPaymentLinkState(ctx, paymentRequestId);
       if (!current) return notFound;
-      if (current.state === 'PENDING_CONFIRMATION' || current.state === 'IN_PROGRESS' || current.state === 'SUBMITTED') {
-        return { kind: 'problem', title: 'We could not confirm your payment just now', text: 'You have not been charged yet. Reload this page in a moment to try again; if it keeps failing, contact the store and quote the reference below.', ref };
+      if (
+        current.state === 'PENDING_CONFIRMATION' ||
+        current.state === 'IN_PROGRESS' ||
+        current.state === 'SUBMITTED'
+      ) {
+        return {
+          kind: 'problem',
+          title: 'We could not confirm your payment just now',
+          text: 'You have not been charged yet. Reload this page in a moment to try again; if it keeps failing, contact the store and quote the reference below.',
+          ref,
+        };
       }
       return fromState(current.state, amountOf(current.link), current.link.paymentReference);
     }
@@ -81,14 +119,23 @@ async function outcomeFor(query: Record<string, string | string[] | undefined>, 
   return fromState(current.state, amountOf(current.link), current.link.paymentReference);
 }
 
-export default async function PaymentReturnPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function PaymentReturnPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const ref = await currentRequestId();
   let outcome: Outcome;
   try {
     outcome = await outcomeFor(await searchParams, ref);
   } catch (error) {
     console.error(`[pay-return ref=${ref}]`, error);
-    outcome = { kind: 'problem', title: 'We could not confirm your payment just now', text: 'Something went wrong on our side. Reload this page in a moment to try again; if it keeps failing, contact the store and quote the reference below.', ref };
+    outcome = {
+      kind: 'problem',
+      title: 'We could not confirm your payment just now',
+      text: 'Something went wrong on our side. Reload this page in a moment to try again; if it keeps failing, contact the store and quote the reference below.',
+      ref,
+    };
   }
 
   return (
@@ -116,11 +163,17 @@ export default async function PaymentReturnPage({ searchParams }: { searchParams
                 </>
               )}
             </dl>
-            <p className="text-sm text-muted-foreground">Klarna will send you the details of your purchase. You can close this page.</p>
+            <p className="text-sm text-muted-foreground">
+              Klarna will send you the details of your purchase. You can close this page.
+            </p>
           </>
         ) : (
           <>
-            {outcome.kind === 'waiting' ? <Clock className="size-10 text-muted-foreground" aria-hidden /> : <CircleAlert className="size-10 text-danger" aria-hidden />}
+            {outcome.kind === 'waiting' ? (
+              <Clock className="size-10 text-muted-foreground" aria-hidden />
+            ) : (
+              <CircleAlert className="size-10 text-danger" aria-hidden />
+            )}
             <h1 className="text-xl font-semibold">{outcome.title}</h1>
             <p className="text-sm text-muted-foreground" role={outcome.kind === 'problem' ? 'alert' : 'status'}>
               {outcome.text}

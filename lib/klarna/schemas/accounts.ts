@@ -32,8 +32,15 @@ export const MAX_WEBSITE_CHANNELS = 1;
 const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `at most ${max} characters`);
 const optionalText = (max: number) => z.string().trim().max(max, `at most ${max} characters`).optional();
 /** E.164, as the seed's samples (`+18445527621`). */
-export const phoneSchema = z.string().trim().regex(/^\+[1-9]\d{6,14}$/, 'must be an international number like +18445527621');
-export const emailSchema = z.string().trim().max(254, 'at most 254 characters').pipe(z.email('must be an email address'));
+export const phoneSchema = z
+  .string()
+  .trim()
+  .regex(/^\+[1-9]\d{6,14}$/, 'must be an international number like +18445527621');
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254, 'at most 254 characters')
+  .pipe(z.email('must be an email address'));
 /** An https URL (http only for localhost, for local testing). */
 export const webUrlSchema = z
   .string()
@@ -42,12 +49,17 @@ export const webUrlSchema = z
   .refine((value) => {
     try {
       const url = new URL(value);
-      return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname));
+      return (
+        url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname))
+      );
     } catch {
       return false;
     }
   }, 'must be an https URL such as https://example.com');
-export const countrySchema = z.string().trim().regex(/^[A-Z]{2}$/, 'must be a two-letter ISO 3166 country code such as US');
+export const countrySchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Z]{2}$/, 'must be a two-letter ISO 3166 country code such as US');
 export const mccSchema = z
   .string()
   .trim()
@@ -120,13 +132,19 @@ export const appChannelInputSchema = z.strictObject({
 
 export const onboardChannelSchema = z
   .strictObject({
-    websites: z.array(websiteChannelInputSchema).max(MAX_WEBSITE_CHANNELS, 'an account can have only one website channel').optional(),
+    websites: z
+      .array(websiteChannelInputSchema)
+      .max(MAX_WEBSITE_CHANNELS, 'an account can have only one website channel')
+      .optional(),
     'physical-stores': z.array(storeChannelInputSchema).max(50, 'at most 50 stores').optional(),
     'mobile-apps': z.array(appChannelInputSchema).max(10, 'at most 10 apps').optional(),
   })
-  .refine((c) => (c.websites?.length ?? 0) + (c['physical-stores']?.length ?? 0) + (c['mobile-apps']?.length ?? 0) > 0, {
-    message: 'needs at least one channel: a website, a physical store or a mobile app',
-  });
+  .refine(
+    (c) => (c.websites?.length ?? 0) + (c['physical-stores']?.length ?? 0) + (c['mobile-apps']?.length ?? 0) > 0,
+    {
+      message: 'needs at least one channel: a website, a physical store or a mobile app',
+    },
+  );
 export type OnboardChannel = z.infer<typeof onboardChannelSchema>;
 
 export const onboardRequestSchema = z.strictObject({
@@ -170,7 +188,10 @@ export const accountSchema = z
     account_reference: z.string(),
     account_name: z.string(),
     state: openEnum(accountStates),
-    account_owner: z.object({ given_name: z.string(), family_name: z.string(), email: z.string(), phone: z.string() }).partial().loose(),
+    account_owner: z
+      .object({ given_name: z.string(), family_name: z.string(), email: z.string(), phone: z.string() })
+      .partial()
+      .loose(),
     products: z.array(productSchema),
     settlement_configuration_id: z.string().nullish(),
     created_at: z.string(),
@@ -232,14 +253,27 @@ export type Channel = z.infer<typeof channelSchema>;
 export const channelListSchema = z.object({ channels: z.array(channelSchema) }).loose();
 
 // Channel collections (seed, "Channel collections": branding, support, social links).
-export const socialPlatforms = ['FACEBOOK', 'INSTAGRAM', 'X', 'TIKTOK', 'YOUTUBE', 'LINKEDIN', 'PINTEREST', 'OTHER'] as const;
+export const socialPlatforms = [
+  'FACEBOOK',
+  'INSTAGRAM',
+  'X',
+  'TIKTOK',
+  'YOUTUBE',
+  'LINKEDIN',
+  'PINTEREST',
+  'OTHER',
+] as const;
 const collectionBody = {
   branding: z
     .strictObject({
       display_name: text(100),
       logo_url: webUrlSchema.optional(),
       icon_url: webUrlSchema.optional(),
-      brand_color: z.string().trim().regex(/^#[0-9A-Fa-f]{6}$/, 'must be a hex colour like #FFB3C7').optional(),
+      brand_color: z
+        .string()
+        .trim()
+        .regex(/^#[0-9A-Fa-f]{6}$/, 'must be a hex colour like #FFB3C7')
+        .optional(),
     })
     .optional(),
   support: z
@@ -251,11 +285,19 @@ const collectionBody = {
     })
     .optional(),
   social_links: z
-    .array(z.strictObject({ platform: z.enum(socialPlatforms, { message: `must be one of ${socialPlatforms.join(', ')}` }), url: webUrlSchema }))
+    .array(
+      z.strictObject({
+        platform: z.enum(socialPlatforms, { message: `must be one of ${socialPlatforms.join(', ')}` }),
+        url: webUrlSchema,
+      }),
+    )
     .max(10, 'at most 10 links')
     .optional(),
 };
-export const channelCollectionCreateRequestSchema = z.strictObject({ collection_reference: collectionReferenceSchema, ...collectionBody });
+export const channelCollectionCreateRequestSchema = z.strictObject({
+  collection_reference: collectionReferenceSchema,
+  ...collectionBody,
+});
 export type ChannelCollectionCreateRequest = z.infer<typeof channelCollectionCreateRequestSchema>;
 export const channelCollectionUpdateRequestSchema = z
   .strictObject(collectionBody)
@@ -265,8 +307,24 @@ export type ChannelCollectionUpdateRequest = z.infer<typeof channelCollectionUpd
 export const channelCollectionSchema = z
   .object({
     collection_reference: z.string(),
-    branding: z.object({ display_name: z.string().optional(), logo_url: z.string().optional(), icon_url: z.string().optional(), brand_color: z.string().optional() }).loose().nullish(),
-    support: z.object({ email: z.string().optional(), phone: z.string().optional(), url: z.string().optional(), returns_url: z.string().optional() }).loose().nullish(),
+    branding: z
+      .object({
+        display_name: z.string().optional(),
+        logo_url: z.string().optional(),
+        icon_url: z.string().optional(),
+        brand_color: z.string().optional(),
+      })
+      .loose()
+      .nullish(),
+    support: z
+      .object({
+        email: z.string().optional(),
+        phone: z.string().optional(),
+        url: z.string().optional(),
+        returns_url: z.string().optional(),
+      })
+      .loose()
+      .nullish(),
     social_links: z.array(z.object({ platform: z.string(), url: z.string() }).loose()).nullish(),
     created_at: z.string(),
     updated_at: z.string(),
@@ -324,10 +382,14 @@ export const settlementConfigurationSchema = z
   })
   .loose();
 export type SettlementConfiguration = z.infer<typeof settlementConfigurationSchema>;
-export const settlementConfigurationListSchema = z.object({ settlement_configurations: z.array(settlementConfigurationSchema) }).loose();
+export const settlementConfigurationListSchema = z
+  .object({ settlement_configurations: z.array(settlementConfigurationSchema) })
+  .loose();
 
 export const distributionProfileSchema = z.object({ distribution_profile_id: z.string(), name: z.string() }).loose();
-export const distributionProfileListSchema = z.object({ distribution_profiles: z.array(distributionProfileSchema) }).loose();
+export const distributionProfileListSchema = z
+  .object({ distribution_profiles: z.array(distributionProfileSchema) })
+  .loose();
 
 // Portal deep links (seed, "Creating a deep link").
 export const DEEP_LINK_TTL_SECONDS = 60;
@@ -345,7 +407,11 @@ export const deepLinkSchema = z.object({ url: z.string(), expires_at: z.string()
 
 // Account lifecycle webhooks (seed, "Account lifecycle webhooks", "Step 3").
 export const accountStateChangePayloadSchema = z
-  .object({ account_reference: z.string().optional(), state: openEnum(accountStates), previous_state: openEnum(accountStates).nullish() })
+  .object({
+    account_reference: z.string().optional(),
+    state: openEnum(accountStates),
+    previous_state: openEnum(accountStates).nullish(),
+  })
   .loose();
 export const productStateChangePayloadSchema = z
   .object({

@@ -11,14 +11,22 @@ import { amountSchema, currencySchema } from './payments';
  */
 
 /** BCP 47 language-country, as the seed's `locale` (e.g. en-US, fr-CA). */
-export const localeSchema = z.string().regex(/^[a-z]{2}-[A-Z]{2}$/, 'must be a BCP 47 locale: ISO 639-1 language, "-", ISO 3166-1 alpha-2 country (e.g. en-US)');
+export const localeSchema = z
+  .string()
+  .regex(
+    /^[a-z]{2}-[A-Z]{2}$/,
+    'must be a BCP 47 locale: ISO 639-1 language, "-", ISO 3166-1 alpha-2 country (e.g. en-US)',
+  );
 
 /** Seed: "Indicates the preferred payment option" (l. 2323). */
 export const messagePreferences = ['PAY_NOW', 'PAY_LATER', 'PAY_OVER_TIME', 'KLARNA'] as const;
 export type MessagePreference = (typeof messagePreferences)[number];
 
 // A query parameter arrives as text; the digits of a whole number are read as that number.
-const queryAmountSchema = z.preprocess((v) => (typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : v), amountSchema);
+const queryAmountSchema = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d{1,16}$/.test(v) ? Number(v) : v),
+  amountSchema,
+);
 
 export const messagingQuerySchema = z.strictObject({
   locale: localeSchema,
@@ -26,19 +34,33 @@ export const messagingQuerySchema = z.strictObject({
   payment_amount: queryAmountSchema,
   /** Seed: optional; the locale's default currency when absent. */
   currency: currencySchema.optional(),
-  message_preference: z.enum(messagePreferences, { message: `must be one of ${messagePreferences.join(', ')}` }).optional(),
+  message_preference: z
+    .enum(messagePreferences, { message: `must be one of ${messagePreferences.join(', ')}` })
+    .optional(),
 });
 export type MessagingQuery = z.infer<typeof messagingQuerySchema>;
 
 /** The query string the client sends: every given parameter as text. */
 export function messagingQueryParameters(query: MessagingQuery): Record<string, string | undefined> {
-  return { locale: query.locale, payment_amount: String(query.payment_amount), currency: query.currency, message_preference: query.message_preference };
+  return {
+    locale: query.locale,
+    payment_amount: String(query.payment_amount),
+    currency: query.currency,
+    message_preference: query.message_preference,
+  };
 }
 
 // Seed names: PAYMENT_DESCRIPTOR, PAYMENT_DESCRIPTOR_SUBHEADER, KLARNA_BADGE (alt, url); the
 // checkout's TEXT_MAIN, ACTION_LEARN_MORE, ACTION_OPEN_BUYERS_PROTECTION_LINK (label, url).
 export const contentNodeSchema = z
-  .object({ name: z.string(), type: z.string(), value: z.string().optional(), url: z.string().optional(), label: z.string().optional(), alt: z.string().optional() })
+  .object({
+    name: z.string(),
+    type: z.string(),
+    value: z.string().optional(),
+    url: z.string().optional(),
+    label: z.string().optional(),
+    alt: z.string().optional(),
+  })
   .loose();
 export type ContentNode = z.infer<typeof contentNodeSchema>;
 const contentSchema = z.object({ nodes: z.array(contentNodeSchema) }).loose();

@@ -11,9 +11,23 @@ import { openEnum } from './open';
  */
 
 // Payment request states (seed, "Payment request state"; DECLINED from the v1 event list).
-export const paymentRequestStates = ['SUBMITTED', 'IN_PROGRESS', 'PREPARED', 'PENDING_CONFIRMATION', 'AUTHORIZED', 'CANCELED', 'EXPIRED', 'DECLINED'] as const;
+export const paymentRequestStates = [
+  'SUBMITTED',
+  'IN_PROGRESS',
+  'PREPARED',
+  'PENDING_CONFIRMATION',
+  'AUTHORIZED',
+  'CANCELED',
+  'EXPIRED',
+  'DECLINED',
+] as const;
 export type PaymentRequestState = (typeof paymentRequestStates)[number];
-export const finalPaymentRequestStates: readonly PaymentRequestState[] = ['AUTHORIZED', 'CANCELED', 'EXPIRED', 'DECLINED'];
+export const finalPaymentRequestStates: readonly PaymentRequestState[] = [
+  'AUTHORIZED',
+  'CANCELED',
+  'EXPIRED',
+  'DECLINED',
+];
 // Payment transaction states (seed, "Payment transaction state definition").
 export const paymentTransactionStates = ['AUTHORIZED', 'EXPIRED', 'COMPLETED', 'CLOSED'] as const;
 export type PaymentTransactionState = (typeof paymentTransactionStates)[number];
@@ -57,10 +71,22 @@ const signedAmountSchema = z
   .int('must be a whole number of minor units')
   .min(-Number.MAX_SAFE_INTEGER, 'is too small')
   .max(Number.MAX_SAFE_INTEGER, 'is too large');
-export const currencySchema = z.string().trim().regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 currency code such as EUR');
+export const currencySchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Z]{3}$/, 'must be a three-letter ISO 4217 currency code such as EUR');
 
 // Line items (ours, after Klarna's order-line shape; klarna-api-notes.md "Payment requests").
-export const lineItemTypes = ['physical', 'discount', 'shipping_fee', 'sales_tax', 'gift_card', 'store_credit', 'digital', 'surcharge'] as const;
+export const lineItemTypes = [
+  'physical',
+  'discount',
+  'shipping_fee',
+  'sales_tax',
+  'gift_card',
+  'store_credit',
+  'digital',
+  'surcharge',
+] as const;
 export type LineItemType = (typeof lineItemTypes)[number];
 /** Lines that reduce what the shopper pays: their total is ≤ 0. */
 export const reducingLineTypes: readonly LineItemType[] = ['discount', 'gift_card', 'store_credit'];
@@ -73,7 +99,12 @@ export const lineItemSchema = z
     total_discount_amount: amountSchema.optional(),
     total_tax_amount: signedAmountSchema.optional(),
     /** Percent × 100 (25 % = 2500), as Klarna's order lines. */
-    tax_rate: z.number().int('must be a whole number (percent × 100: 25 % is 2500)').min(0, 'must not be negative').max(10_000, 'at most 10000 (100 %)').optional(),
+    tax_rate: z
+      .number()
+      .int('must be a whole number (percent × 100: 25 % is 2500)')
+      .min(0, 'must not be negative')
+      .max(10_000, 'at most 10000 (100 %)')
+      .optional(),
     total_line_amount: signedAmountSchema,
     reference: optionalText(255),
     type: z.enum(lineItemTypes, { message: `must be one of ${lineItemTypes.join(', ')}` }).optional(),
@@ -81,11 +112,25 @@ export const lineItemSchema = z
   .superRefine((line, ctx) => {
     const expected = line.quantity * line.unit_price - (line.total_discount_amount ?? 0);
     if (line.total_line_amount !== expected) {
-      ctx.addIssue({ code: 'custom', path: ['total_line_amount'], message: `must equal quantity × unit_price − total_discount_amount (${expected})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['total_line_amount'],
+        message: `must equal quantity × unit_price − total_discount_amount (${expected})`,
+      });
     }
     const reducing = line.type !== undefined && reducingLineTypes.includes(line.type);
-    if (reducing && line.total_line_amount > 0) ctx.addIssue({ code: 'custom', path: ['total_line_amount'], message: `a ${line.type} line must not be positive` });
-    if (!reducing && line.unit_price < 0) ctx.addIssue({ code: 'custom', path: ['unit_price'], message: 'must not be negative (use a discount, gift_card or store_credit line to reduce the total)' });
+    if (reducing && line.total_line_amount > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['total_line_amount'],
+        message: `a ${line.type} line must not be positive`,
+      });
+    if (!reducing && line.unit_price < 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unit_price'],
+        message: 'must not be negative (use a discount, gift_card or store_credit line to reduce the total)',
+      });
   });
 export type LineItem = z.infer<typeof lineItemSchema>;
 const lineItemsSchema = z.array(lineItemSchema).min(1, 'needs at least one line').max(1000, 'at most 1000 lines');
@@ -101,7 +146,12 @@ function linesMatch(amountKey: string) {
     const amount = value[amountKey] as number | undefined;
     if (!lines || amount === undefined) return;
     const total = sumLines(lines);
-    if (total !== amount) ctx.addIssue({ code: 'custom', path: [amountKey], message: `must equal the sum of line_items[].total_line_amount (${total})` });
+    if (total !== amount)
+      ctx.addIssue({
+        code: 'custom',
+        path: [amountKey],
+        message: `must equal the sum of line_items[].total_line_amount (${total})`,
+      });
   };
 }
 
@@ -143,7 +193,9 @@ const redirectUrlSchema = z
   .refine((value) => {
     try {
       const url = new URL(value.replace(/\{[^}]*\}/g, 'x'));
-      return url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname));
+      return (
+        url.protocol === 'https:' || (url.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(url.hostname))
+      );
     } catch {
       return false;
     }
@@ -193,7 +245,9 @@ export type PaymentConfirmRequest = z.infer<typeof paymentConfirmSchema>;
 export const paymentPricingSchema = z.object({ price_plan_id: z.string().nullish(), rate: pricingRateSchema }).loose();
 export type PaymentPricing = z.infer<typeof paymentPricingSchema>;
 
-const looseLine = z.object({ name: z.string(), quantity: z.number(), unit_price: z.number(), total_line_amount: z.number() }).loose();
+const looseLine = z
+  .object({ name: z.string(), quantity: z.number(), unit_price: z.number(), total_line_amount: z.number() })
+  .loose();
 
 export const paymentRequestSchema = z
   .object({
@@ -333,8 +387,12 @@ export const paymentTransactionSchema = z
 export type PaymentTransaction = z.infer<typeof paymentTransactionSchema>;
 
 /** What a capture or refund answers: the new capture/refund and the transaction after it. */
-export const captureResultSchema = z.object({ capture: captureSchema, payment_transaction: paymentTransactionSchema }).loose();
-export const refundResultSchema = z.object({ refund: refundSchema, payment_transaction: paymentTransactionSchema }).loose();
+export const captureResultSchema = z
+  .object({ capture: captureSchema, payment_transaction: paymentTransactionSchema })
+  .loose();
+export const refundResultSchema = z
+  .object({ refund: refundSchema, payment_transaction: paymentTransactionSchema })
+  .loose();
 
 // Webhook payloads the sandbox sends (what the dashboard's handlers read).
 export const paymentRequestEventPayloadSchema = z

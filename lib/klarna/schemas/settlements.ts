@@ -55,7 +55,13 @@ export const settlementColumnAliases: Readonly<Record<string, SettlementColumn>>
  * without one is refused, naming it. Every other column is optional: used when present, read
  * as empty when absent, except as `columnsNeededWithout` says.
  */
-export const requiredSettlementColumns = ['captured_at', 'payment_transaction_id', 'amount', 'currency', 'settlement_id'] as const satisfies readonly SettlementColumn[];
+export const requiredSettlementColumns = [
+  'captured_at',
+  'payment_transaction_id',
+  'amount',
+  'currency',
+  'settlement_id',
+] as const satisfies readonly SettlementColumn[];
 
 /**
  * What stands in for each of our optional columns when a file does not have it (docs/klarna-decisions.md
@@ -81,7 +87,14 @@ export type SettlementLineType = (typeof settlementLineTypes)[number];
  * negative (money Klarna takes, where a sale pays out); otherwise a discount or a penalty
  * amount makes a DISCOUNT or PENALTY. Null: the kind cannot be told (`kindProblem` says why).
  */
-export function inferLineType(line: { captureId: string; refundId: string; disputeId: string; amount: number; discount: number; penalty: number }): SettlementLineType | null {
+export function inferLineType(line: {
+  captureId: string;
+  refundId: string;
+  disputeId: string;
+  amount: number;
+  discount: number;
+  penalty: number;
+}): SettlementLineType | null {
   if (line.refundId) return 'RETURN';
   if (line.disputeId) return 'DISPUTE';
   if (line.captureId) return line.amount < 0 ? 'FEE' : 'SALE';
@@ -144,7 +157,9 @@ export type SettlementLine = {
 };
 
 /** What a line adds to the payout (see SettlementLine). */
-export function netAmountOf(line: Pick<SettlementLine, 'type' | 'amount' | 'fee_amount' | 'tax_amount' | 'discount_amount' | 'penalty_amount'>): number {
+export function netAmountOf(
+  line: Pick<SettlementLine, 'type' | 'amount' | 'fee_amount' | 'tax_amount' | 'discount_amount' | 'penalty_amount'>,
+): number {
   switch (line.type) {
     case 'SALE':
       return line.amount - line.fee_amount - line.tax_amount + line.discount_amount - line.penalty_amount;
@@ -170,7 +185,11 @@ export function divideRoundHalfUp(n: bigint, d: bigint): bigint {
   return r * 2n >= d ? q + 1n : q;
 }
 
-export type PricingRate = { fixed: number; variable: number; tax?: { fixed?: number | null; variable?: number | null } | null };
+export type PricingRate = {
+  fixed: number;
+  variable: number;
+  tax?: { fixed?: number | null; variable?: number | null } | null;
+};
 
 /**
  * The fee Klarna charges on one capture (klarna-api-notes.md "Settlements"; seed: fixed and
@@ -194,7 +213,8 @@ export function feeFor(amount: number, rate: PricingRate): { fee: number; tax: n
  */
 export function scaledRoundHalfUp(a: number, b: number): number {
   const product = a * b;
-  if (!Number.isSafeInteger(product + RATE_SCALE)) return Number(divideRoundHalfUp(BigInt(a) * BigInt(b), BigInt(RATE_SCALE)));
+  if (!Number.isSafeInteger(product + RATE_SCALE))
+    return Number(divideRoundHalfUp(BigInt(a) * BigInt(b), BigInt(RATE_SCALE)));
   const n = product + RATE_SCALE / 2;
   let q = Math.floor(n / RATE_SCALE);
   const r = n - q * RATE_SCALE;
@@ -217,7 +237,10 @@ export function csvCell(value: string | number | null | undefined): string {
  */
 export const settlementCsvFormats = ['seed', 'extended'] as const;
 export type SettlementCsvFormat = (typeof settlementCsvFormats)[number];
-export const settlementCsvColumns: Record<SettlementCsvFormat, readonly SettlementColumn[]> = { seed: seedSettlementColumns, extended: settlementColumns };
+export const settlementCsvColumns: Record<SettlementCsvFormat, readonly SettlementColumn[]> = {
+  seed: seedSettlementColumns,
+  extended: settlementColumns,
+};
 
 /** The report's header line (CRLF-terminated, as RFC 4180 files are). */
 export const settlementCsvHeaderOf = (format: SettlementCsvFormat) => `${settlementCsvColumns[format].join(',')}\r\n`;
@@ -327,6 +350,14 @@ export type SettlementTransaction = z.infer<typeof settlementTransactionSchema>;
 export const settlementTransactionListSchema = z
   .object({
     transactions: z.array(settlementTransactionSchema),
-    pagination: z.object({ offset: z.number().int(), count: z.number().int(), total: z.number().int(), next: z.string().nullish() }).loose().nullish(),
+    pagination: z
+      .object({
+        offset: z.number().int(),
+        count: z.number().int(),
+        total: z.number().int(),
+        next: z.string().nullish(),
+      })
+      .loose()
+      .nullish(),
   })
   .loose();

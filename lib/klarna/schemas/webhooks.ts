@@ -62,17 +62,27 @@ export function webhookUrlSchema(options: { allowLoopbackHttp: boolean }) {
     .trim()
     .max(2048, 'at most 2048 characters')
     .url('must be an absolute URL')
-    .refine((value) => {
-      const url = new URL(value);
-      if (url.protocol === 'https:') return true;
-      return options.allowLoopbackHttp && url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-    }, options.allowLoopbackHttp ? 'must use https (plain http only to localhost)' : 'must use https');
+    .refine(
+      (value) => {
+        const url = new URL(value);
+        if (url.protocol === 'https:') return true;
+        return (
+          options.allowLoopbackHttp &&
+          url.protocol === 'http:' &&
+          ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
+        );
+      },
+      options.allowLoopbackHttp ? 'must use https (plain http only to localhost)' : 'must use https',
+    );
 }
 
 export function webhookCreateRequestSchema(options: { allowLoopbackHttp: boolean }) {
   return z.strictObject({
     url: webhookUrlSchema(options),
-    event_types: z.array(eventTypePatternSchema).min(1, 'choose at least one event type').max(100, 'at most 100 event types'),
+    event_types: z
+      .array(eventTypePatternSchema)
+      .min(1, 'choose at least one event type')
+      .max(100, 'at most 100 event types'),
     event_version: z.enum(eventVersions),
     signing_key_id: z.string().min(1, 'must not be empty'),
     status: z.enum(webhookStatuses).optional(),
@@ -109,7 +119,9 @@ export const webhookSimulateRequestSchema = z.strictObject({
   event_version: z.enum(eventVersions),
 });
 export type WebhookSimulateRequest = z.infer<typeof webhookSimulateRequestSchema>;
-export const webhookSimulatedSchema = z.object({ event_id: z.string(), event_type: z.string(), webhook_id: z.string() }).loose();
+export const webhookSimulatedSchema = z
+  .object({ event_id: z.string(), event_type: z.string(), webhook_id: z.string() })
+  .loose();
 
 /**
  * The envelope every webhook carries (seed, "Example of webhook payload"). `event_id` is
@@ -129,5 +141,7 @@ export const eventMetadataSchema = z
     live: z.boolean().optional(),
   })
   .loose();
-export const webhookEventSchema = z.object({ metadata: eventMetadataSchema, payload: z.record(z.string(), z.unknown()).nullish() }).loose();
+export const webhookEventSchema = z
+  .object({ metadata: eventMetadataSchema, payload: z.record(z.string(), z.unknown()).nullish() })
+  .loose();
 export type WebhookEvent = z.infer<typeof webhookEventSchema>;

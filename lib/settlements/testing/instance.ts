@@ -40,7 +40,12 @@ async function main() {
     await boss.start();
     const server = createServer(
       getRequestListener((request) =>
-        handleSettlementUpload(request, { db: handle.db, handle, actor, queue: (importId) => boss.send(queues.settlementImport, { importId }) }),
+        handleSettlementUpload(request, {
+          db: handle.db,
+          handle,
+          actor,
+          queue: (importId) => boss.send(queues.settlementImport, { importId }),
+        }),
       ),
     );
     server.listen(0, '127.0.0.1', () => process.send!({ ready: true, port: (server.address() as AddressInfo).port }));

@@ -40,13 +40,41 @@ export function ChangePasswordForm() {
       {failure?.serverError && !failure.serverError.fields && <Alert tone="danger">{failureMessage(failure)}</Alert>}
       {result.data && <Alert tone="success">Password changed. Signing you out…</Alert>}
       <Field label="Current password" errors={fields.currentPassword}>
-        {(c) => <Input {...c} type="password" autoComplete="current-password" value={currentPassword} onChange={(e) => setCurrent(e.target.value)} />}
+        {(c) => (
+          <Input
+            {...c}
+            type="password"
+            autoComplete="current-password"
+            value={currentPassword}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
+        )}
       </Field>
-      <Field label="New password" hint="At least 14 characters. A few unrelated words work well." errors={fields.newPassword}>
-        {(c) => <Input {...c} type="password" autoComplete="new-password" value={newPassword} onChange={(e) => setNew(e.target.value)} />}
+      <Field
+        label="New password"
+        hint="At least 14 characters. A few unrelated words work well."
+        errors={fields.newPassword}
+      >
+        {(c) => (
+          <Input
+            {...c}
+            type="password"
+            autoComplete="new-password"
+            value={newPassword}
+            onChange={(e) => setNew(e.target.value)}
+          />
+        )}
       </Field>
       <Field label="Repeat new password" errors={fields.confirm}>
-        {(c) => <Input {...c} type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} />}
+        {(c) => (
+          <Input
+            {...c}
+            type="password"
+            autoComplete="new-password"
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+          />
+        )}
       </Field>
       <div>
         <Button type="submit" pending={isPending}>

@@ -5,7 +5,14 @@ import { ConfirmButton } from '@/components/ui/confirm-button';
 import { endOtherOwnSessionsAction, endOwnSessionAction } from '../actions';
 
 /** A session as the account page shows it (times already formatted, in UTC). */
-export type SessionView = { id: string; current: boolean; device: string; ip: string | null; signedInAt: string; lastSeenAt: string };
+export type SessionView = {
+  id: string;
+  current: boolean;
+  device: string;
+  ip: string | null;
+  signedInAt: string;
+  lastSeenAt: string;
+};
 
 export function SessionsSection({ sessions }: { sessions: SessionView[] }) {
   const others = sessions.filter((s) => !s.current).length;
@@ -13,7 +20,11 @@ export function SessionsSection({ sessions }: { sessions: SessionView[] }) {
     <div className="grid gap-4">
       <ul className="grid divide-y rounded-md border" aria-label="Active sessions">
         {sessions.map((session) => (
-          <li key={session.id} className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3" data-testid="session-row">
+          <li
+            key={session.id}
+            className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3"
+            data-testid="session-row"
+          >
             <div className="grid min-w-0 gap-0.5">
               <div className="flex flex-wrap items-center gap-2 font-medium">
                 {session.device}

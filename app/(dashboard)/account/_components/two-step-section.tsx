@@ -11,7 +11,8 @@ import { Input } from '@/components/ui/input';
 import { failureFields, failureMessage, type ActionFailure } from '@/lib/ui/action-result';
 import { beginTotpEnrolmentAction, confirmTotpEnrolmentAction, disableOwnTotpAction } from '../actions';
 
-const failureOf = (result: object) => ('serverError' in result || 'validationErrors' in result ? (result as ActionFailure) : undefined);
+const failureOf = (result: object) =>
+  'serverError' in result || 'validationErrors' in result ? (result as ActionFailure) : undefined;
 
 export function TwoStepSection({ enabled }: { enabled: boolean }) {
   const router = useRouter();
@@ -46,7 +47,15 @@ export function TwoStepSection({ enabled }: { enabled: boolean }) {
       >
         <p className="text-sm text-muted-foreground">To turn it off, confirm with your password.</p>
         <Field label="Password" errors={failureFields(failure).password}>
-          {(c) => <Input {...c} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+          {(c) => (
+            <Input
+              {...c}
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
         </Field>
         <div>
           <Button type="submit" variant="danger" pending={disable.isPending}>
@@ -63,7 +72,9 @@ export function TwoStepSection({ enabled }: { enabled: boolean }) {
     return (
       <div className="grid gap-3">
         {failure && <Alert tone="danger">{failureMessage(failure)}</Alert>}
-        <p className="text-sm text-muted-foreground">Use any authenticator app (1Password, Google Authenticator, Authy, …).</p>
+        <p className="text-sm text-muted-foreground">
+          Use any authenticator app (1Password, Google Authenticator, Authy, …).
+        </p>
         <div>
           <Button onClick={() => begin.execute()} pending={begin.isPending}>
             Set up two-step sign-in
@@ -88,7 +99,13 @@ export function TwoStepSection({ enabled }: { enabled: boolean }) {
       </ol>
       <div className="flex flex-wrap items-start gap-4">
         {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL generated on the server */}
-        <img src={enrolment.qrDataUrl} alt="QR code to add this dashboard to an authenticator app" width={176} height={176} className="rounded-md border bg-white p-1" />
+        <img
+          src={enrolment.qrDataUrl}
+          alt="QR code to add this dashboard to an authenticator app"
+          width={176}
+          height={176}
+          className="rounded-md border bg-white p-1"
+        />
         <div className="grid min-w-0 flex-1 gap-1 text-sm">
           <p className="text-muted-foreground">Cannot scan? Enter this key:</p>
           <code className="break-all rounded bg-muted px-2 py-1 font-mono text-xs" data-testid="totp-secret">
@@ -98,7 +115,17 @@ export function TwoStepSection({ enabled }: { enabled: boolean }) {
       </div>
       {failure?.serverError && !failure.serverError.fields && <Alert tone="danger">{failureMessage(failure)}</Alert>}
       <Field label="Code from the app" errors={failureFields(failure).code}>
-        {(c) => <Input {...c} inputMode="numeric" autoComplete="one-time-code" maxLength={7} className="max-w-40" value={code} onChange={(e) => setCode(e.target.value)} />}
+        {(c) => (
+          <Input
+            {...c}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={7}
+            className="max-w-40"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
+        )}
       </Field>
       <div className="flex gap-2">
         <Button type="submit" pending={confirm.isPending}>

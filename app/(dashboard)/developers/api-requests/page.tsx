@@ -31,26 +31,58 @@ const searchSchema = z.object({
   to: z.string().optional(),
   cursor: z.string().optional(),
 });
-const statusOptions = { '2xx': '2xx success', '4xx': '4xx client error', '5xx': '5xx server error', network: 'No answer (network)' };
+const statusOptions = {
+  '2xx': '2xx success',
+  '4xx': '4xx client error',
+  '5xx': '5xx server error',
+  network: 'No answer (network)',
+};
 
-export default async function ApiRequestsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ApiRequestsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { denied } = await pageActor('api-log.read');
   if (denied) return <Forbidden message={denied} />;
   const raw = searchSchema.parse(firstValues(await searchParams));
   const parsed = apiRequestFilterSchema.safeParse(raw);
   // Keep the valid filters when one is not: a typo in one box should not show everything.
   const invalid = parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
-  const filter = parsed.success ? parsed.data : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
+  const filter = parsed.success
+    ? parsed.data
+    : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
   const page = await listApiRequests(getDb(), filter);
   const { cursor: _c, ...current } = raw;
 
   return (
     <>
-      <PageHeader title="API request log" description={`Every call the dashboard made to Klarna, one row per attempt (retries included). ${maskedFieldsSentence}`} />
+      <PageHeader
+        title="API request log"
+        description={`Every call the dashboard made to Klarna, one row per attempt (retries included). ${maskedFieldsSentence}`}
+      />
       <FilterForm label="Filter the API request log" clearHref="/developers/api-requests">
-        <ChoiceFilter label="Operation" name="operation" value={raw.operation} any="Any operation" choices={Object.keys(klarnaRoutes)} />
-        <ChoiceFilter label="Method" name="method" value={raw.method} any="Any method" choices={['GET', 'POST', 'PUT', 'PATCH', 'DELETE']} />
-        <ChoiceFilter label="Status" name="status" value={raw.status} any="Any status" choices={Object.entries(statusOptions).map(([value, label]) => ({ value, label }))} />
+        <ChoiceFilter
+          label="Operation"
+          name="operation"
+          value={raw.operation}
+          any="Any operation"
+          choices={Object.keys(klarnaRoutes)}
+        />
+        <ChoiceFilter
+          label="Method"
+          name="method"
+          value={raw.method}
+          any="Any method"
+          choices={['GET', 'POST', 'PUT', 'PATCH', 'DELETE']}
+        />
+        <ChoiceFilter
+          label="Status"
+          name="status"
+          value={raw.status}
+          any="Any status"
+          choices={Object.entries(statusOptions).map(([value, label]) => ({ value, label }))}
+        />
         <TextFilter label="Idempotency key" name="idempotencyKey" value={raw.idempotencyKey} mono />
         <TextFilter label="Klarna error id" name="errorId" value={raw.errorId} mono />
         <TextFilter label="Account id" name="accountId" value={raw.accountId} mono />
@@ -58,7 +90,18 @@ export default async function ApiRequestsPage({ searchParams }: { searchParams: 
         <DateRangeFilter from={raw.from} to={raw.to} />
       </FilterForm>
       <IgnoredFilters names={invalid} />
-      <ListCard isEmpty={page.rows.length === 0} empty="No API requests match these filters." pager={<KeysetPager label="API request log pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />}>
+      <ListCard
+        isEmpty={page.rows.length === 0}
+        empty="No API requests match these filters."
+        pager={
+          <KeysetPager
+            label="API request log pages"
+            filters={current}
+            cursor={raw.cursor}
+            nextCursor={page.nextCursor}
+          />
+        }
+      >
         <Table caption="API requests, newest first">
           <thead>
             <tr>
@@ -88,13 +131,23 @@ export default async function ApiRequestsPage({ searchParams }: { searchParams: 
                 </Td>
                 <Td className="whitespace-nowrap text-right tabular-nums">{row.durationMs} ms</Td>
                 <Td className="text-right tabular-nums">#{row.attempt}</Td>
-                <Td>{row.idempotencyKey ? <MiddleEllipsis value={row.idempotencyKey} max={18} copyLabel="idempotency key" /> : '—'}</Td>
+                <Td>
+                  {row.idempotencyKey ? (
+                    <MiddleEllipsis value={row.idempotencyKey} max={18} copyLabel="idempotency key" />
+                  ) : (
+                    '—'
+                  )}
+                </Td>
                 <Td className="text-xs">
                   {row.errorCode ? <div className="font-mono">{row.errorCode}</div> : row.errorId ? null : '—'}
                   {row.errorId && <div className="font-mono text-muted-foreground">{row.errorId}</div>}
                 </Td>
                 <Td className="text-right">
-                  <Link className="text-sm underline underline-offset-4" href={`/developers/api-requests/${row.id}`} aria-label={`Details of request ${row.id}`}>
+                  <Link
+                    className="text-sm underline underline-offset-4"
+                    href={`/developers/api-requests/${row.id}`}
+                    aria-label={`Details of request ${row.id}`}
+                  >
                     Details
                   </Link>
                 </Td>

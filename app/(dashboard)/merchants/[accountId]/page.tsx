@@ -15,7 +15,16 @@ import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { NotFoundError } from '@/lib/errors';
 import { mccLabel } from '@/lib/klarna/mcc';
-import { accountSchema, businessEntityTypes, socialPlatforms, type Account, type Channel, type ChannelCollection, type PricePlan, type SettlementConfiguration } from '@/lib/klarna/schemas/accounts';
+import {
+  accountSchema,
+  businessEntityTypes,
+  socialPlatforms,
+  type Account,
+  type Channel,
+  type ChannelCollection,
+  type PricePlan,
+  type SettlementConfiguration,
+} from '@/lib/klarna/schemas/accounts';
 import { listTimeline, merchantsVersion } from '@/lib/merchants/cache';
 import { channelLabel, loadMerchantDetail } from '@/lib/merchants/service';
 import { currentRequestId } from '@/lib/request';
@@ -39,13 +48,22 @@ import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 export const metadata: Metadata = { title: 'Merchant' };
 export const dynamic = 'force-dynamic';
 
-export default async function MerchantPage({ params, searchParams }: { params: Promise<{ accountId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function MerchantPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ accountId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { actor, denied } = await pageActor('dashboard.read');
   if (denied) return <Forbidden message={denied} />;
   const accountId = decodeSegment((await params).accountId);
   const { tab } = firstValues(await searchParams);
   const db = getDb();
-  const detail = await loadMerchantDetail({ db, actor, settings: klarnaSettings(env()), requestId: await currentRequestId() }, accountId).catch((error: unknown) => {
+  const detail = await loadMerchantDetail(
+    { db, actor, settings: klarnaSettings(env()), requestId: await currentRequestId() },
+    accountId,
+  ).catch((error: unknown) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
@@ -53,7 +71,8 @@ export default async function MerchantPage({ params, searchParams }: { params: P
   const version = await merchantsVersion(db, accountId);
   const timeline = await listTimeline(db, accountId);
   const { cached, live } = detail;
-  const account: Account | null = live?.account ?? (cached ? (accountSchema.safeParse(cached.klarna).data ?? null) : null);
+  const account: Account | null =
+    live?.account ?? (cached ? (accountSchema.safeParse(cached.klarna).data ?? null) : null);
 
   const back = (
     <p className="mb-2 text-sm">
@@ -124,7 +143,12 @@ export default async function MerchantPage({ params, searchParams }: { params: P
                 items={[
                   ['Account name', account.account_name],
                   ['Account reference', account.account_reference],
-                  ['Account id', <span key="id" className="font-mono text-xs">{account.account_id}</span>],
+                  [
+                    'Account id',
+                    <span key="id" className="font-mono text-xs">
+                      {account.account_id}
+                    </span>,
+                  ],
                   ['State', <AccountStateBadge key="s" state={account.state} />],
                   ['Owner', [owner.given_name, owner.family_name].filter(Boolean).join(' ') || '—'],
                   ['Owner email', owner.email || '—'],
@@ -149,7 +173,20 @@ export default async function MerchantPage({ params, searchParams }: { params: P
       id: 'business',
       label: 'Business information',
       content: live ? (
-        <BusinessCard info={live.businessInformation} actions={canManage ? <BusinessDialog accountId={accountId} information={live.businessInformation} entityTypes={businessEntityTypes} disabledReason={manageBlock} /> : undefined} note={canManage ? manageBlock : null} />
+        <BusinessCard
+          info={live.businessInformation}
+          actions={
+            canManage ? (
+              <BusinessDialog
+                accountId={accountId}
+                information={live.businessInformation}
+                entityTypes={businessEntityTypes}
+                disabledReason={manageBlock}
+              />
+            ) : undefined
+          }
+          note={canManage ? manageBlock : null}
+        />
       ) : (
         stale
       ),
@@ -175,17 +212,46 @@ export default async function MerchantPage({ params, searchParams }: { params: P
     {
       id: 'channels',
       label: 'Channels',
-      content: live ? <ChannelsCard accountId={accountId} channels={channels} collections={collections} canManage={canManage} blockReason={manageBlock} /> : stale,
+      content: live ? (
+        <ChannelsCard
+          accountId={accountId}
+          channels={channels}
+          collections={collections}
+          canManage={canManage}
+          blockReason={manageBlock}
+        />
+      ) : (
+        stale
+      ),
     },
     {
       id: 'collections',
       label: 'Channel collections',
-      content: live ? <CollectionsCard accountId={accountId} channels={channels} collections={collections} canManage={canManage} blockReason={manageBlock} /> : stale,
+      content: live ? (
+        <CollectionsCard
+          accountId={accountId}
+          channels={channels}
+          collections={collections}
+          canManage={canManage}
+          blockReason={manageBlock}
+        />
+      ) : (
+        stale
+      ),
     },
     {
       id: 'configuration',
       label: 'Configuration',
-      content: live ? <ConfigurationCards pricePlan={live.pricePlan} pricePlanId={product?.price_plan_id ?? null} settlement={live.settlementConfiguration} settlementId={account.settlement_configuration_id ?? null} /> : stale,
+      content: live ? (
+        <ConfigurationCards
+          pricePlan={live.pricePlan}
+          pricePlanId={product?.price_plan_id ?? null}
+          settlement={live.settlementConfiguration}
+          settlementId={account.settlement_configuration_id ?? null}
+        />
+      ) : (
+        stale
+      ),
     },
   ];
 
@@ -200,7 +266,11 @@ export default async function MerchantPage({ params, searchParams }: { params: P
             <AccountStateBadge state={account.state} />
             <span className="text-muted-foreground">Payment product</span>
             <ProductStateBadge state={productState} />
-            <LiveRefresh url={`/api/merchants/version?account=${encodeURIComponent(accountId)}`} version={version} fast={account.state === 'PARTIALLY_OPERATIONAL'} />
+            <LiveRefresh
+              url={`/api/merchants/version?account=${encodeURIComponent(accountId)}`}
+              version={version}
+              fast={account.state === 'PARTIALLY_OPERATIONAL'}
+            />
           </div>
           <dl className="grid gap-1 text-sm sm:grid-cols-[max-content_1fr] sm:gap-x-3">
             <dt className="text-muted-foreground">Reference</dt>
@@ -218,12 +288,15 @@ export default async function MerchantPage({ params, searchParams }: { params: P
       </div>
       {!live && (
         <Alert tone="warning" title="Showing the dashboard’s copy" className="mb-4">
-          {detail.error} What you see was last read from Klarna {cached?.lastSyncedAt ? `at ${formatDateTime(cached.lastSyncedAt)} UTC` : 'some time ago'}; changes are off until Klarna can be read.
+          {detail.error} What you see was last read from Klarna{' '}
+          {cached?.lastSyncedAt ? `at ${formatDateTime(cached.lastSyncedAt)} UTC` : 'some time ago'}; changes are off
+          until Klarna can be read.
         </Alert>
       )}
       {account.state === 'PARTIALLY_OPERATIONAL' && (
         <Alert className="mb-4" title="Klarna is still setting this account up">
-          It can already take payments; it can be managed once Klarna reports it operational, usually within seconds. This page updates by itself.
+          It can already take payments; it can be managed once Klarna reports it operational, usually within seconds.
+          This page updates by itself.
           <RereadWhileSettingUp />
         </Alert>
       )}
@@ -236,7 +309,8 @@ export default async function MerchantPage({ params, searchParams }: { params: P
 function manageBlockReason(state: string, live: boolean): string | null {
   if (!live) return 'Klarna could not be read just now, so changes are off.';
   if (state === 'OPERATIONAL') return null;
-  if (state === 'PARTIALLY_OPERATIONAL') return 'Klarna is still setting this account up; it can be changed once it is operational.';
+  if (state === 'PARTIALLY_OPERATIONAL')
+    return 'Klarna is still setting this account up; it can be changed once it is operational.';
   if (state === 'DISABLED') return 'Klarna disabled this account; it can no longer be managed.';
   return `Klarna reports the account as ${state}; only operational accounts can be managed.`;
 }
@@ -265,13 +339,25 @@ const businessFields: [key: string, label: string][] = [
   ['registration_address', 'Registration address'],
 ];
 
-function BusinessCard({ info, actions, note }: { info: Record<string, unknown>; actions?: React.ReactNode; note: string | null }) {
+function BusinessCard({
+  info,
+  actions,
+  note,
+}: {
+  info: Record<string, unknown>;
+  actions?: React.ReactNode;
+  note: string | null;
+}) {
   const known = new Set(businessFields.map(([k]) => k));
   const extra = Object.entries(info).filter(([k, v]) => !known.has(k) && v !== null && v !== undefined);
   const empty = businessFields.every(([k]) => info[k] === null || info[k] === undefined || info[k] === '');
   return (
     <Card>
-      <CardHeader title="Business information" description="The legal business behind the account, as Klarna keeps it." actions={actions} />
+      <CardHeader
+        title="Business information"
+        description="The legal business behind the account, as Klarna keeps it."
+        actions={actions}
+      />
       <CardBody className="grid gap-3">
         {note && <p className="text-xs text-muted-foreground">{note}</p>}
         {empty && <Alert>Klarna holds no business information for this account yet.</Alert>}
@@ -280,10 +366,21 @@ function BusinessCard({ info, actions, note }: { info: Record<string, unknown>; 
             ...businessFields.map(([key, label]): [string, React.ReactNode] => {
               const value = info[key];
               if (key.endsWith('_address')) return [label, <AddressLines key={key} value={value} />];
-              if (key === 'business_entity_type' && typeof value === 'string') return [label, <span key={key} title={value}>{enumLabel(value)}</span>];
+              if (key === 'business_entity_type' && typeof value === 'string')
+                return [
+                  label,
+                  <span key={key} title={value}>
+                    {enumLabel(value)}
+                  </span>,
+                ];
               return [label, typeof value === 'string' && value ? value : <NotGiven key={key} />];
             }),
-            ...extra.map(([key, value]): [string, React.ReactNode] => [key, <code key={key} className="font-mono text-xs">{typeof value === 'string' ? value : JSON.stringify(value)}</code>]),
+            ...extra.map(([key, value]): [string, React.ReactNode] => [
+              key,
+              <code key={key} className="font-mono text-xs">
+                {typeof value === 'string' ? value : JSON.stringify(value)}
+              </code>,
+            ]),
           ]}
         />
       </CardBody>
@@ -299,7 +396,12 @@ function AddressLines({ value }: { value: unknown }) {
   if (!value || typeof value !== 'object') return <NotGiven />;
   const a = value as Record<string, unknown>;
   const s = (k: string) => (typeof a[k] === 'string' ? (a[k] as string) : '');
-  const lines = [s('street_address'), s('street_address2'), [s('postal_code'), s('city'), s('region')].filter(Boolean).join(' '), s('country')].filter(Boolean);
+  const lines = [
+    s('street_address'),
+    s('street_address2'),
+    [s('postal_code'), s('city'), s('region')].filter(Boolean).join(' '),
+    s('country'),
+  ].filter(Boolean);
   if (!lines.length) return <NotGiven />;
   return (
     <address className="not-italic">
@@ -329,25 +431,45 @@ function ProductCard({
   canManage: boolean;
   blockReason: string | null;
 }) {
-  const disabledByKlarna = state === 'DISABLED' && (product as Record<string, unknown> | null)?.disabled_by === 'KLARNA';
+  const disabledByKlarna =
+    state === 'DISABLED' && (product as Record<string, unknown> | null)?.disabled_by === 'KLARNA';
   const reason =
     state === 'TERMINATED'
       ? 'Terminated by Klarna (usually for fraud): the product can be neither enabled nor disabled from here. Contact Klarna.'
-      : blockReason ?? (!product ? 'The account has no payment product.' : state !== 'ENABLED' && state !== 'DISABLED' ? `Klarna reports the product as ${state}, a state this dashboard does not know.` : null);
+      : (blockReason ??
+        (!product
+          ? 'The account has no payment product.'
+          : state !== 'ENABLED' && state !== 'DISABLED'
+            ? `Klarna reports the product as ${state}, a state this dashboard does not know.`
+            : null));
   return (
     <Card>
       <CardHeader
         title="Payment product"
         description="Enabled: the merchant can take new Klarna payments. Disabled: no new payment requests, but post-purchase operations still work."
-        actions={canManage && product ? <ProductDialog accountId={accountId} accountName={accountName} action={state === 'ENABLED' ? 'disable' : 'enable'} disabledReason={reason} /> : undefined}
+        actions={
+          canManage && product ? (
+            <ProductDialog
+              accountId={accountId}
+              accountName={accountName}
+              action={state === 'ENABLED' ? 'disable' : 'enable'}
+              disabledReason={reason}
+            />
+          ) : undefined
+        }
       />
       <CardBody className="grid gap-3">
         {state === 'TERMINATED' && (
           <Alert tone="danger" title="Terminated by Klarna">
-            Klarna terminated this payment product, usually because of fraud. It cannot be enabled again from the dashboard.
+            Klarna terminated this payment product, usually because of fraud. It cannot be enabled again from the
+            dashboard.
           </Alert>
         )}
-        {disabledByKlarna && <Alert tone="warning" title="Disabled by Klarna">Klarna disabled this product; only Klarna can enable it again.</Alert>}
+        {disabledByKlarna && (
+          <Alert tone="warning" title="Disabled by Klarna">
+            Klarna disabled this product; only Klarna can enable it again.
+          </Alert>
+        )}
         {canManage && reason && (
           <p id="product-disabled-reason" className="text-sm text-muted-foreground">
             {reason}
@@ -357,10 +479,31 @@ function ProductCard({
           <DetailList
             items={[
               ['State', <ProductStateBadge key="s" state={state} />],
-              ['Product instance', <span key="id" className="font-mono text-xs">{product.product_instance_id}</span>],
+              [
+                'Product instance',
+                <span key="id" className="font-mono text-xs">
+                  {product.product_instance_id}
+                </span>,
+              ],
               ['Merchant category code', mccLabel(product.merchant_category_code)],
-              ['Price plan', pricePlan ? pricePlan.name : product.price_plan_id ? <span className="font-mono text-xs">{product.price_plan_id}</span> : 'Klarna’s default for this partner'],
-              ['Distribution profile', product.distribution_profile_id ? <span className="font-mono text-xs">{product.distribution_profile_id}</span> : '—'],
+              [
+                'Price plan',
+                pricePlan ? (
+                  pricePlan.name
+                ) : product.price_plan_id ? (
+                  <span className="font-mono text-xs">{product.price_plan_id}</span>
+                ) : (
+                  'Klarna’s default for this partner'
+                ),
+              ],
+              [
+                'Distribution profile',
+                product.distribution_profile_id ? (
+                  <span className="font-mono text-xs">{product.distribution_profile_id}</span>
+                ) : (
+                  '—'
+                ),
+              ],
               ['Last changed (UTC)', dateTime(product.updated_at)],
             ]}
           />
@@ -384,7 +527,19 @@ function channelValues(c: Channel): ChannelValues {
   };
 }
 
-function ChannelsCard({ accountId, channels, collections, canManage, blockReason }: { accountId: string; channels: Channel[]; collections: ChannelCollection[]; canManage: boolean; blockReason: string | null }) {
+function ChannelsCard({
+  accountId,
+  channels,
+  collections,
+  canManage,
+  blockReason,
+}: {
+  accountId: string;
+  channels: Channel[];
+  collections: ChannelCollection[];
+  canManage: boolean;
+  blockReason: string | null;
+}) {
   const refs = collections.map((c) => c.collection_reference);
   const websiteTaken = channels.some((c) => c.type === 'WEBSITE');
   return (
@@ -392,11 +547,22 @@ function ChannelsCard({ accountId, channels, collections, canManage, blockReason
       <CardHeader
         title="Channels"
         description="Where the merchant offers Klarna. At most one website per account; payment requests name the channel when there are several."
-        actions={canManage ? <ChannelDialog accountId={accountId} collections={refs} websiteTaken={websiteTaken} disabledReason={blockReason} /> : undefined}
+        actions={
+          canManage ? (
+            <ChannelDialog
+              accountId={accountId}
+              collections={refs}
+              websiteTaken={websiteTaken}
+              disabledReason={blockReason}
+            />
+          ) : undefined
+        }
       />
       {canManage && blockReason && <p className="px-5 pt-3 text-xs text-muted-foreground">{blockReason}</p>}
       {channels.length === 0 ? (
-        <p className="px-5 py-10 text-center text-sm text-muted-foreground">No channels. Every account needs at least one: add a website, store or app.</p>
+        <p className="px-5 py-10 text-center text-sm text-muted-foreground">
+          No channels. Every account needs at least one: add a website, store or app.
+        </p>
       ) : (
         <Table caption="Channels">
           <thead>
@@ -419,12 +585,26 @@ function ChannelsCard({ accountId, channels, collections, canManage, blockReason
                 <Td className="text-xs">
                   <ChannelWhere channel={c} />
                 </Td>
-                <Td className="font-mono text-xs">{c.collection_reference || <span className="font-sans text-muted-foreground">None</span>}</Td>
+                <Td className="font-mono text-xs">
+                  {c.collection_reference || <span className="font-sans text-muted-foreground">None</span>}
+                </Td>
                 {canManage && (
                   <Td>
                     <div className="flex justify-end gap-2">
-                      <ChannelDialog accountId={accountId} channel={channelValues(c)} collections={refs} websiteTaken={websiteTaken} disabledReason={blockReason} />
-                      <DeleteChannelButton accountId={accountId} channelId={c.channel_id} label={channelLabel(c)} last={channels.length === 1} disabledReason={blockReason} />
+                      <ChannelDialog
+                        accountId={accountId}
+                        channel={channelValues(c)}
+                        collections={refs}
+                        websiteTaken={websiteTaken}
+                        disabledReason={blockReason}
+                      />
+                      <DeleteChannelButton
+                        accountId={accountId}
+                        channelId={c.channel_id}
+                        label={channelLabel(c)}
+                        last={channels.length === 1}
+                        disabledReason={blockReason}
+                      />
                     </div>
                   </Td>
                 )}
@@ -438,9 +618,15 @@ function ChannelsCard({ accountId, channels, collections, canManage, blockReason
 }
 
 function ChannelWhere({ channel }: { channel: Channel }) {
-  const links = channel.type === 'WEBSITE' ? (channel.urls ?? []) : channel.type === 'MOBILE_APP' ? (channel.app_store_urls ?? []) : [];
+  const links =
+    channel.type === 'WEBSITE'
+      ? (channel.urls ?? [])
+      : channel.type === 'MOBILE_APP'
+        ? (channel.app_store_urls ?? [])
+        : [];
   if (channel.type === 'PHYSICAL_STORE') return <AddressLines value={channel.address} />;
-  if (!links.length) return <span className="text-muted-foreground">{channel.type === 'MOBILE_APP' ? 'No store links' : '—'}</span>;
+  if (!links.length)
+    return <span className="text-muted-foreground">{channel.type === 'MOBILE_APP' ? 'No store links' : '—'}</span>;
   return (
     <ul className="grid gap-0.5">
       {links.map((url) => (
@@ -461,17 +647,35 @@ function collectionValues(c: ChannelCollection): CollectionValues {
   };
 }
 
-function CollectionsCard({ accountId, channels, collections, canManage, blockReason }: { accountId: string; channels: Channel[]; collections: ChannelCollection[]; canManage: boolean; blockReason: string | null }) {
+function CollectionsCard({
+  accountId,
+  channels,
+  collections,
+  canManage,
+  blockReason,
+}: {
+  accountId: string;
+  channels: Channel[];
+  collections: ChannelCollection[];
+  canManage: boolean;
+  blockReason: string | null;
+}) {
   return (
     <Card>
       <CardHeader
         title="Channel collections"
         description="Branding, support contacts and social links shared by the channels that use them, shown to shoppers in the Klarna app."
-        actions={canManage ? <CollectionDialog accountId={accountId} platforms={socialPlatforms} disabledReason={blockReason} /> : undefined}
+        actions={
+          canManage ? (
+            <CollectionDialog accountId={accountId} platforms={socialPlatforms} disabledReason={blockReason} />
+          ) : undefined
+        }
       />
       {canManage && blockReason && <p className="px-5 pt-3 text-xs text-muted-foreground">{blockReason}</p>}
       {collections.length === 0 ? (
-        <p className="px-5 py-10 text-center text-sm text-muted-foreground">No channel collections yet. Add one, then assign it to channels.</p>
+        <p className="px-5 py-10 text-center text-sm text-muted-foreground">
+          No channel collections yet. Add one, then assign it to channels.
+        </p>
       ) : (
         <Table caption="Channel collections">
           <thead>
@@ -487,14 +691,22 @@ function CollectionsCard({ accountId, channels, collections, canManage, blockRea
           <tbody>
             {collections.map((c) => {
               const users = channels.filter((ch) => ch.collection_reference === c.collection_reference);
-              const support = [c.support?.email, c.support?.phone, c.support?.url, c.support?.returns_url].filter((v): v is string => Boolean(v));
+              const support = [c.support?.email, c.support?.phone, c.support?.url, c.support?.returns_url].filter(
+                (v): v is string => Boolean(v),
+              );
               const social = c.social_links?.length ?? 0;
               return (
                 <tr key={c.collection_reference}>
                   <Td className="font-mono text-xs">{c.collection_reference}</Td>
                   <Td>
                     <span className="inline-flex items-center gap-2">
-                      {c.branding?.brand_color && <span aria-hidden className="size-3 rounded-full border" style={{ backgroundColor: c.branding.brand_color }} />}
+                      {c.branding?.brand_color && (
+                        <span
+                          aria-hidden
+                          className="size-3 rounded-full border"
+                          style={{ backgroundColor: c.branding.brand_color }}
+                        />
+                      )}
                       {c.branding?.display_name || <span className="text-muted-foreground">No branding</span>}
                     </span>
                   </Td>
@@ -511,21 +723,38 @@ function CollectionsCard({ accountId, channels, collections, canManage, blockRea
                       <span className="text-muted-foreground">None</span>
                     )}
                   </Td>
-                  <Td className="whitespace-nowrap">{social === 0 ? <span className="text-muted-foreground">None</span> : `${social} link${social === 1 ? '' : 's'}`}</Td>
+                  <Td className="whitespace-nowrap">
+                    {social === 0 ? (
+                      <span className="text-muted-foreground">None</span>
+                    ) : (
+                      `${social} link${social === 1 ? '' : 's'}`
+                    )}
+                  </Td>
                   <Td className="text-xs">
                     {users.length === 0 ? (
                       <span className="text-muted-foreground">No channel</span>
                     ) : (
                       <span title={users.map((u) => channelLabel(u)).join(', ')}>
-                        {users.length} channel{users.length === 1 ? '' : 's'}: {users.map((u) => channelLabel(u)).join(', ')}
+                        {users.length} channel{users.length === 1 ? '' : 's'}:{' '}
+                        {users.map((u) => channelLabel(u)).join(', ')}
                       </span>
                     )}
                   </Td>
                   {canManage && (
                     <Td>
                       <div className="flex justify-end gap-2">
-                        <CollectionDialog accountId={accountId} collection={collectionValues(c)} platforms={socialPlatforms} disabledReason={blockReason} />
-                        <DeleteCollectionButton accountId={accountId} reference={c.collection_reference} usedBy={users.length} disabledReason={blockReason} />
+                        <CollectionDialog
+                          accountId={accountId}
+                          collection={collectionValues(c)}
+                          platforms={socialPlatforms}
+                          disabledReason={blockReason}
+                        />
+                        <DeleteCollectionButton
+                          accountId={accountId}
+                          reference={c.collection_reference}
+                          usedBy={users.length}
+                          disabledReason={blockReason}
+                        />
                       </div>
                     </Td>
                   )}
@@ -541,18 +770,36 @@ function CollectionsCard({ accountId, channels, collections, canManage, blockRea
 
 const frequencyLabels: Record<string, string> = { DAILY: 'Daily', WEEKLY: 'Weekly', MONTHLY: 'Monthly' };
 
-function ConfigurationCards({ pricePlan, pricePlanId, settlement, settlementId }: { pricePlan: PricePlan | null; pricePlanId: string | null; settlement: SettlementConfiguration | null; settlementId: string | null }) {
+function ConfigurationCards({
+  pricePlan,
+  pricePlanId,
+  settlement,
+  settlementId,
+}: {
+  pricePlan: PricePlan | null;
+  pricePlanId: string | null;
+  settlement: SettlementConfiguration | null;
+  settlementId: string | null;
+}) {
   return (
     <>
       <Card>
-        <CardHeader title="Price plan" description="What Klarna charges per transaction, by market and channel type. Set by Klarna; read-only." />
+        <CardHeader
+          title="Price plan"
+          description="What Klarna charges per transaction, by market and channel type. Set by Klarna; read-only."
+        />
         {pricePlan ? (
           <>
             <CardBody>
               <DetailList
                 items={[
                   ['Name', pricePlan.name],
-                  ['Price plan id', <span key="id" className="font-mono text-xs">{pricePlan.price_plan_id}</span>],
+                  [
+                    'Price plan id',
+                    <span key="id" className="font-mono text-xs">
+                      {pricePlan.price_plan_id}
+                    </span>,
+                  ],
                 ]}
               />
             </CardBody>
@@ -575,10 +822,18 @@ function ConfigurationCards({ pricePlan, pricePlanId, settlement, settlementId }
                     <tr key={`${r.market}-${r.currency}-${r.channel_type ?? 'any'}-${i}`}>
                       <Td>{r.market}</Td>
                       <Td>{r.currency}</Td>
-                      <Td>{r.channel_type ? channelTypeLabel(r.channel_type) : <span className="text-muted-foreground">Any other</span>}</Td>
+                      <Td>
+                        {r.channel_type ? (
+                          channelTypeLabel(r.channel_type)
+                        ) : (
+                          <span className="text-muted-foreground">Any other</span>
+                        )}
+                      </Td>
                       <Td className="text-right tabular-nums">{formatMinorUnits(r.rate.fixed, r.currency)}</Td>
                       <Td className="text-right tabular-nums">{formatRatePercent(r.rate.variable)}</Td>
-                      <Td className="text-right tabular-nums">{r.rate.tax ? formatRatePercent(r.rate.tax.variable) : '—'}</Td>
+                      <Td className="text-right tabular-nums">
+                        {r.rate.tax ? formatRatePercent(r.rate.tax.variable) : '—'}
+                      </Td>
                     </tr>
                   ))}
                 </tbody>
@@ -590,7 +845,8 @@ function ConfigurationCards({ pricePlan, pricePlanId, settlement, settlementId }
             <p className="text-sm text-muted-foreground">
               {pricePlanId ? (
                 <>
-                  Klarna assigned price plan <span className="font-mono text-xs">{pricePlanId}</span>, which is not among the plans Klarna lists for this partner.
+                  Klarna assigned price plan <span className="font-mono text-xs">{pricePlanId}</span>, which is not
+                  among the plans Klarna lists for this partner.
                 </>
               ) : (
                 'Klarna’s default for this partner.'
@@ -600,28 +856,45 @@ function ConfigurationCards({ pricePlan, pricePlanId, settlement, settlementId }
         )}
       </Card>
       <Card>
-        <CardHeader title="Settlement configuration" description="How Klarna pays out this merchant’s funds to the partner. Set by Klarna; read-only." />
+        <CardHeader
+          title="Settlement configuration"
+          description="How Klarna pays out this merchant’s funds to the partner. Set by Klarna; read-only."
+        />
         <CardBody>
           {settlement ? (
             <DetailList
               items={[
                 ['Name', settlement.name],
-                ['Configuration id', <span key="id" className="font-mono text-xs">{settlement.settlement_configuration_id}</span>],
+                [
+                  'Configuration id',
+                  <span key="id" className="font-mono text-xs">
+                    {settlement.settlement_configuration_id}
+                  </span>,
+                ],
                 [
                   'Payout schedule',
                   `${frequencyLabels[settlement.payout_schedule.frequency] ?? settlement.payout_schedule.frequency}, ${settlement.payout_schedule.delay_days} day${settlement.payout_schedule.delay_days === 1 ? '' : 's'} after capture`,
                 ],
                 ['Settling entity', settlement.settling_entity],
-                ['Bank account', `${settlement.bank_account.holder}, IBAN ending ${settlement.bank_account.iban_last4}${settlement.bank_account.bic ? ` (BIC ${settlement.bank_account.bic})` : ''}`],
+                [
+                  'Bank account',
+                  `${settlement.bank_account.holder}, IBAN ending ${settlement.bank_account.iban_last4}${settlement.bank_account.bic ? ` (BIC ${settlement.bank_account.bic})` : ''}`,
+                ],
                 ['Currencies', settlement.currencies.join(', ') || '—'],
-                ['Payout prefix', <span key="p" className="font-mono text-xs">{settlement.payout_prefix}</span>],
+                [
+                  'Payout prefix',
+                  <span key="p" className="font-mono text-xs">
+                    {settlement.payout_prefix}
+                  </span>,
+                ],
               ]}
             />
           ) : (
             <p className="text-sm text-muted-foreground">
               {settlementId ? (
                 <>
-                  Klarna assigned settlement configuration <span className="font-mono text-xs">{settlementId}</span>, which is not among the configurations Klarna lists for this partner.
+                  Klarna assigned settlement configuration <span className="font-mono text-xs">{settlementId}</span>,
+                  which is not among the configurations Klarna lists for this partner.
                 </>
               ) : (
                 'Klarna’s default for this partner.'

@@ -10,12 +10,18 @@ import { syncMerchantsAction } from '../actions';
 /** "Sync from Klarna": reads every account Klarna lists for this partner into the list. */
 export function SyncButton() {
   const sync = useAction(syncMerchantsAction, {
-    onSuccess: ({ data }) => toast.success(data ? `Read ${data.accounts} ${data.accounts === 1 ? 'account' : 'accounts'} from Klarna${data.added ? `; ${data.added} new here` : ''}.` : 'Synced.'),
+    onSuccess: ({ data }) =>
+      toast.success(
+        data
+          ? `Read ${data.accounts} ${data.accounts === 1 ? 'account' : 'accounts'} from Klarna${data.added ? `; ${data.added} new here` : ''}.`
+          : 'Synced.',
+      ),
     onError: ({ error }) => toast.error(failureMessage(error as ActionFailure), { duration: 10_000 }),
   });
   return (
     <Button variant="secondary" onClick={() => sync.execute({})} disabled={sync.isPending}>
-      <RefreshCw aria-hidden className={sync.isPending ? 'animate-spin' : undefined} /> {sync.isPending ? 'Syncing…' : 'Sync from Klarna'}
+      <RefreshCw aria-hidden className={sync.isPending ? 'animate-spin' : undefined} />{' '}
+      {sync.isPending ? 'Syncing…' : 'Sync from Klarna'}
     </Button>
   );
 }

@@ -23,7 +23,11 @@ export const dynamic = 'force-dynamic';
 
 const link = 'underline underline-offset-4';
 
-export default async function OnboardMerchantPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function OnboardMerchantPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { actor, denied } = await pageActor('merchants.onboard');
   if (denied) return <Forbidden message={denied} />;
   const { draft: draftId } = firstValues(await searchParams);
@@ -98,8 +102,15 @@ export default async function OnboardMerchantPage({ searchParams }: { searchPara
   }
 
   const options: OnboardingOptions = {
-    distributionProfiles: loaded.value.distributionProfiles.map((p) => ({ id: p.distribution_profile_id, name: p.name })),
-    pricePlans: loaded.value.pricePlans.map((p) => ({ id: p.price_plan_id, name: p.name, merchantCategoryCodes: p.merchant_category_codes })),
+    distributionProfiles: loaded.value.distributionProfiles.map((p) => ({
+      id: p.distribution_profile_id,
+      name: p.name,
+    })),
+    pricePlans: loaded.value.pricePlans.map((p) => ({
+      id: p.price_plan_id,
+      name: p.name,
+      merchantCategoryCodes: p.merchant_category_codes,
+    })),
     settlementConfigurations: loaded.value.settlementConfigurations.map((c) => ({
       id: c.settlement_configuration_id,
       name: c.name,
@@ -116,7 +127,9 @@ export default async function OnboardMerchantPage({ searchParams }: { searchPara
       {header}
       <OnboardingWizard
         key={draft?.id ?? 'new'}
-        draft={draft ? { id: draft.id, data: draft.data, step: draft.step, updatedAt: draft.updatedAt.toISOString() } : null}
+        draft={
+          draft ? { id: draft.id, data: draft.data, step: draft.step, updatedAt: draft.updatedAt.toISOString() } : null
+        }
         options={options}
       />
     </>

@@ -9,7 +9,8 @@ export default function PaymentNotFound() {
       <SearchX className="size-8 text-muted-foreground" aria-hidden />
       <h1 className="text-lg font-semibold">Payment not found</h1>
       <p className="max-w-md text-sm text-muted-foreground">
-        The dashboard knows no payment transaction with this id. A payment made a moment ago appears once Klarna’s webhook arrives, usually within seconds; otherwise check the id, or find the payment in the list.
+        The dashboard knows no payment transaction with this id. A payment made a moment ago appears once Klarna’s
+        webhook arrives, usually within seconds; otherwise check the id, or find the payment in the list.
       </p>
       <Link className="text-sm underline underline-offset-4" href="/payments">
         Back to payments

@@ -17,17 +17,35 @@ import { callKlarna, klarnaFor, klarnaSettings } from '@/lib/credentials/connect
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
-import { paymentTransactionSchema, type Capture, type PaymentTransaction, type Refund } from '@/lib/klarna/schemas/payments';
+import {
+  paymentTransactionSchema,
+  type Capture,
+  type PaymentTransaction,
+  type Refund,
+} from '@/lib/klarna/schemas/payments';
 import { getCachedMerchant } from '@/lib/merchants/cache';
 import { getCachedPayment, listPaymentTimeline, paymentsVersion } from '@/lib/payments/cache';
 import { voidedAt } from '@/lib/payments/rules';
-import { describeInFlight, describeUnresolved, listInFlightOperations, listUnresolvedOperations, refreshPayment } from '@/lib/payments/service';
+import {
+  describeInFlight,
+  describeUnresolved,
+  listInFlightOperations,
+  listUnresolvedOperations,
+  refreshPayment,
+} from '@/lib/payments/service';
 import { currentRequestId } from '@/lib/request';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits, formatRatePercent } from '@/lib/ui/money';
 import { decodeSegment, firstValues } from '@/lib/ui/search-params';
 import { CaptureDialog } from './_components/capture-dialog';
-import { isReducingLine, lineKey, lineTypeLabel, quantitiesByKey, toWireLines, type WireLine } from './_components/lines';
+import {
+  isReducingLine,
+  lineKey,
+  lineTypeLabel,
+  quantitiesByKey,
+  toWireLines,
+  type WireLine,
+} from './_components/lines';
 import { UrlTabs } from '@/components/ui/url-tabs';
 import { LostOutcomes } from './_components/lost-outcomes';
 import { ReauthorizeDialog } from './_components/reauthorize-dialog';
@@ -52,7 +70,14 @@ function parseTransaction(value: unknown): PaymentTransaction | null {
  * (which carries only those) moved them, or told of a change made elsewhere.
  */
 function isStale(row: PaymentTransactionRow, t: PaymentTransaction): boolean {
-  if (t.state !== row.state || t.authorized_amount !== row.authorizedAmount || t.captured_amount !== row.capturedAmount || t.refunded_amount !== row.refundedAmount || t.remaining_authorized_amount !== row.remainingAuthorizedAmount) return true;
+  if (
+    t.state !== row.state ||
+    t.authorized_amount !== row.authorizedAmount ||
+    t.captured_amount !== row.capturedAmount ||
+    t.refunded_amount !== row.refundedAmount ||
+    t.remaining_authorized_amount !== row.remainingAuthorizedAmount
+  )
+    return true;
   // A webhook's time is when Klarna sent it, a moment after the change it reports.
   return row.klarnaUpdatedAt.getTime() - Date.parse(t.updated_at) > 2_000;
 }
@@ -72,7 +97,13 @@ function withTransaction(row: PaymentTransactionRow, t: PaymentTransaction): Pay
   };
 }
 
-export default async function PaymentPage({ params, searchParams }: { params: Promise<{ paymentTransactionId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function PaymentPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ paymentTransactionId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { actor, denied } = await pageActor('dashboard.read');
   if (denied) return <Forbidden message={denied} />;
   const id = decodeSegment((await params).paymentTransactionId);
@@ -87,7 +118,10 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
     // Known only from a webhook, or changed since Klarna was last read: read it now.
     const settings = klarnaSettings(env());
     try {
-      row = await refreshPayment({ db, actor, settings, requestId: await currentRequestId() }, { accountId: row.accountId, paymentTransactionId: id });
+      row = await refreshPayment(
+        { db, actor, settings, requestId: await currentRequestId() },
+        { accountId: row.accountId, paymentTransactionId: id },
+      );
       transaction = parseTransaction(row.klarna);
       if (!transaction || isStale(row, transaction)) {
         // The cache kept a webhook it deems newer than Klarna's answer (see the report on
@@ -103,7 +137,10 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
   }
   // After the read (which may update the cache), before the timeline: a webhook landing later refreshes the page.
   const version = await paymentsVersion(db, id);
-  const [timeline, merchant] = await Promise.all([listPaymentTimeline(db, { paymentTransactionId: id, paymentRequestId: row.paymentRequestId }), getCachedMerchant(db, row.accountId)]);
+  const [timeline, merchant] = await Promise.all([
+    listPaymentTimeline(db, { paymentTransactionId: id, paymentRequestId: row.paymentRequestId }),
+    getCachedMerchant(db, row.accountId),
+  ]);
   const merchantName = merchant?.accountName ?? row.accountId;
   const view = paymentView(row, transaction, merchantName);
   const { currency } = view;
@@ -113,13 +150,28 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
   // Operations whose answer was lost and whose outcome Klarna could not tell yet: nothing else may be sent meanwhile.
   const unresolved = (await listUnresolvedOperations(db, id, now)).map(describeUnresolved);
   const known = operationBlocks(
-    { state: row.state, currency, authorized: row.authorizedAmount, captured: row.capturedAmount, refunded: row.refundedAmount, remaining: row.remainingAuthorizedAmount, expiresAt: row.expiresAt, detailsKnown: transaction !== null, voidedAt: transaction?.voided_at ? new Date(transaction.voided_at) : await voidedAt(db, row) },
+    {
+      state: row.state,
+      currency,
+      authorized: row.authorizedAmount,
+      captured: row.capturedAmount,
+      refunded: row.refundedAmount,
+      remaining: row.remainingAuthorizedAmount,
+      expiresAt: row.expiresAt,
+      detailsKnown: transaction !== null,
+      voidedAt: transaction?.voided_at ? new Date(transaction.voided_at) : await voidedAt(db, row),
+    },
     now,
   );
   // Operations sent and still waiting for Klarna's answer (retries may take minutes): no second one meanwhile.
   const inFlight = unresolved.length ? [] : (await listInFlightOperations(db, id, now)).map(describeInFlight);
-  const waiting = unresolved.length ? 'Waiting until Klarna tells the outcome of an earlier operation (see above).' : 'Waiting for Klarna’s answer to the operation in progress (see above).';
-  const blocks = unresolved.length || inFlight.length ? Object.fromEntries(operations.map((op) => [op, waiting])) as typeof known : known;
+  const waiting = unresolved.length
+    ? 'Waiting until Klarna tells the outcome of an earlier operation (see above).'
+    : 'Waiting for Klarna’s answer to the operation in progress (see above).';
+  const blocks =
+    unresolved.length || inFlight.length
+      ? (Object.fromEntries(operations.map((op) => [op, waiting])) as typeof known)
+      : known;
   const reasonGroups = groupReasons(blocks);
   const reasonId = (op: Operation) => reasonGroups.find((g) => g.ops.includes(op))?.id;
   const fast = row.state === 'AUTHORIZED' && row.expiresAt !== null && row.expiresAt.getTime() < now.getTime();
@@ -132,7 +184,11 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
         <>
           <OverviewCard row={row} transaction={transaction} merchantName={merchantName} />
           <TimelineCard
-            rows={timeline.map((row) => ({ ...row, summary: describeTimeline(row, transaction, currency), amount: row.amount !== null ? formatMinorUnits(row.amount, row.currency ?? currency) : '' }))}
+            rows={timeline.map((row) => ({
+              ...row,
+              summary: describeTimeline(row, transaction, currency),
+              amount: row.amount !== null ? formatMinorUnits(row.amount, row.currency ?? currency) : '',
+            }))}
             description="Operations made here, Klarna’s webhooks about this payment and its payment request, and differences found on reading from Klarna. Newest first."
             empty="Nothing recorded yet. Operations made here and Klarna’s events about this payment appear here."
             withAmount
@@ -142,7 +198,13 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
     },
     { id: 'lines', label: 'Line items', content: <LinesCard transaction={transaction} currency={currency} /> },
     { id: 'shipping', label: 'Shipping', content: <ShippingCards transaction={transaction} /> },
-    { id: 'captures', label: `Captures (${transaction?.captures.length ?? 0})`, content: <CapturesCards transaction={transaction} view={view} canOperate={canOperate} refundBlock={blocks.refund} /> },
+    {
+      id: 'captures',
+      label: `Captures (${transaction?.captures.length ?? 0})`,
+      content: (
+        <CapturesCards transaction={transaction} view={view} canOperate={canOperate} refundBlock={blocks.refund} />
+      ),
+    },
     { id: 'pricing', label: 'Pricing', content: <PricingCard transaction={transaction} currency={currency} /> },
   ];
 
@@ -160,7 +222,10 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
             <PaymentStateBadge row={row} />
           </span>
           <span className="text-muted-foreground">for</span>
-          <Link className="font-medium underline underline-offset-4" href={`/merchants/${encodeURIComponent(row.accountId)}`}>
+          <Link
+            className="font-medium underline underline-offset-4"
+            href={`/merchants/${encodeURIComponent(row.accountId)}`}
+          >
             {merchantName}
           </Link>
           <LiveRefresh url={`/api/payments/version?id=${encodeURIComponent(id)}`} version={version} fast={fast} />
@@ -177,7 +242,9 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
             </code>
             <CopyButton value={id} label="transaction id" />
           </dd>
-          <dt className="text-muted-foreground">{row.state === 'EXPIRED' ? 'Expired (UTC)' : 'Authorization expires (UTC)'}</dt>
+          <dt className="text-muted-foreground">
+            {row.state === 'EXPIRED' ? 'Expired (UTC)' : 'Authorization expires (UTC)'}
+          </dt>
           <dd data-testid="expires">{expiryText(row)}</dd>
         </dl>
       </div>
@@ -218,7 +285,11 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
               <RefundDialog payment={view} disabledReason={blocks.refund} reasonId={reasonId('refund')} />
               <ReleaseDialog payment={view} disabledReason={blocks.release} reasonId={reasonId('release')} />
               <UpdateDialog payment={view} disabledReason={blocks.update} reasonId={reasonId('update')} />
-              <ReauthorizeDialog payment={view} disabledReason={blocks.reauthorize} reasonId={reasonId('reauthorize')} />
+              <ReauthorizeDialog
+                payment={view}
+                disabledReason={blocks.reauthorize}
+                reasonId={reasonId('reauthorize')}
+              />
             </>
           )}
           <RefreshButton accountId={row.accountId} paymentTransactionId={id} />
@@ -234,12 +305,18 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
             </ul>
           )
         ) : (
-          <p className="text-xs text-muted-foreground">You can see this payment; capturing, refunding and changing it needs the operator role.</p>
+          <p className="text-xs text-muted-foreground">
+            You can see this payment; capturing, refunding and changing it needs the operator role.
+          </p>
         )}
       </section>
 
       {readError && (
-        <Alert tone="warning" title={transaction ? 'Klarna could not be read just now' : 'Only the amounts are known'} className="mb-4">
+        <Alert
+          tone="warning"
+          title={transaction ? 'Klarna could not be read just now' : 'Only the amounts are known'}
+          className="mb-4"
+        >
           {readError}{' '}
           {transaction
             ? `The details below were last read from Klarna ${row.lastSyncedAt ? `at ${formatDateTime(row.lastSyncedAt)} UTC` : 'some time ago'}; the amounts above are current.`
@@ -252,10 +329,18 @@ export default async function PaymentPage({ params, searchParams }: { params: Pr
   );
 }
 
-const operationLabels: Record<Operation, string> = { capture: 'Capture', refund: 'Refund', release: 'Release', update: 'Update', reauthorize: 'Reauthorize' };
+const operationLabels: Record<Operation, string> = {
+  capture: 'Capture',
+  refund: 'Refund',
+  release: 'Release',
+  update: 'Update',
+  reauthorize: 'Reauthorize',
+};
 
 /** Disabled actions grouped by their reason, so a closed payment says it once. */
-function groupReasons(blocks: Record<Operation, string | null>): { id: string; ops: Operation[]; label: string; reason: string }[] {
+function groupReasons(
+  blocks: Record<Operation, string | null>,
+): { id: string; ops: Operation[]; label: string; reason: string }[] {
   const groups: { id: string; ops: Operation[]; label: string; reason: string }[] = [];
   for (const op of operations) {
     const reason = blocks[op];
@@ -277,7 +362,8 @@ function expiryText(row: PaymentTransactionRow): string {
     const grace = graceEndsAt(row.expiresAt)!;
     return `${formatDateTime(row.expiresAt)}; can be reauthorized until ${formatDateTime(grace)}`;
   }
-  if (row.state === 'COMPLETED' || row.state === 'CLOSED') return `${formatDateTime(row.expiresAt)} (no longer relevant: ${row.state === 'COMPLETED' ? 'completed' : 'closed'})`;
+  if (row.state === 'COMPLETED' || row.state === 'CLOSED')
+    return `${formatDateTime(row.expiresAt)} (no longer relevant: ${row.state === 'COMPLETED' ? 'completed' : 'closed'})`;
   return formatDateTime(row.expiresAt);
 }
 
@@ -298,7 +384,12 @@ function personName(p: Obj | null): string {
 function AddressLines({ value }: { value: unknown }) {
   const a = obj(value);
   if (!a) return <span className="text-muted-foreground">—</span>;
-  const lines = [str(a.street_address), str(a.street_address2), [str(a.postal_code), str(a.city)].filter(Boolean).join(' '), [str(a.region), str(a.country)].filter(Boolean).join(', ')].filter(Boolean);
+  const lines = [
+    str(a.street_address),
+    str(a.street_address2),
+    [str(a.postal_code), str(a.city)].filter(Boolean).join(' '),
+    [str(a.region), str(a.country)].filter(Boolean).join(', '),
+  ].filter(Boolean);
   return (
     <span className="grid">
       {lines.map((l) => (
@@ -308,7 +399,15 @@ function AddressLines({ value }: { value: unknown }) {
   );
 }
 
-function OverviewCard({ row, transaction: t, merchantName }: { row: PaymentTransactionRow; transaction: PaymentTransaction | null; merchantName: string }) {
+function OverviewCard({
+  row,
+  transaction: t,
+  merchantName,
+}: {
+  row: PaymentTransactionRow;
+  transaction: PaymentTransaction | null;
+  merchantName: string;
+}) {
   const customer = obj(t?.customer);
   return (
     <Card>
@@ -316,14 +415,45 @@ function OverviewCard({ row, transaction: t, merchantName }: { row: PaymentTrans
       <CardBody>
         <DetailList
           items={[
-            ['Merchant', <Link key="m" className="underline underline-offset-4" href={`/merchants/${encodeURIComponent(row.accountId)}`}>{merchantName}</Link>],
-            ['Merchant account id', <span key="a" className="font-mono text-xs">{row.accountId}</span>],
+            [
+              'Merchant',
+              <Link
+                key="m"
+                className="underline underline-offset-4"
+                href={`/merchants/${encodeURIComponent(row.accountId)}`}
+              >
+                {merchantName}
+              </Link>,
+            ],
+            [
+              'Merchant account id',
+              <span key="a" className="font-mono text-xs">
+                {row.accountId}
+              </span>,
+            ],
             ['State', <PaymentStateBadge key="s" row={row} />],
             ['Currency', row.currency],
             ['Purchase country', t?.purchase_country ?? '—'],
-            ['Customer', customer ? [personName(customer), str(customer.email)].filter(Boolean).join(', ') || '—' : '—'],
-            ['Payment request id', row.paymentRequestId ? <span key="r" className="font-mono text-xs">{row.paymentRequestId}</span> : '—'],
-            ['Released', typeof t?.released_amount === 'number' && t.released_amount > 0 ? formatMinorUnits(t.released_amount, row.currency) : '—'],
+            [
+              'Customer',
+              customer ? [personName(customer), str(customer.email)].filter(Boolean).join(', ') || '—' : '—',
+            ],
+            [
+              'Payment request id',
+              row.paymentRequestId ? (
+                <span key="r" className="font-mono text-xs">
+                  {row.paymentRequestId}
+                </span>
+              ) : (
+                '—'
+              ),
+            ],
+            [
+              'Released',
+              typeof t?.released_amount === 'number' && t.released_amount > 0
+                ? formatMinorUnits(t.released_amount, row.currency)
+                : '—',
+            ],
             ['Created at Klarna (UTC)', formatDateTime(row.klarnaCreatedAt)],
             ['Last changed at Klarna (UTC)', formatDateTime(row.klarnaUpdatedAt)],
             ['Last read from Klarna (UTC)', row.lastSyncedAt ? formatDateTime(row.lastSyncedAt) : 'Never'],
@@ -338,7 +468,10 @@ function NoDetails() {
   return (
     <Card>
       <CardBody>
-        <p className="text-sm text-muted-foreground">Not known yet: the dashboard has only the amounts from Klarna’s webhook. Refresh from Klarna to load the details.</p>
+        <p className="text-sm text-muted-foreground">
+          Not known yet: the dashboard has only the amounts from Klarna’s webhook. Refresh from Klarna to load the
+          details.
+        </p>
       </CardBody>
     </Card>
   );
@@ -365,7 +498,9 @@ function LinesCard({ transaction: t, currency }: { transaction: PaymentTransacti
         }
       />
       {lines.length === 0 ? (
-        <p className="px-5 py-10 text-center text-sm text-muted-foreground">Klarna lists no line items for this payment.</p>
+        <p className="px-5 py-10 text-center text-sm text-muted-foreground">
+          Klarna lists no line items for this payment.
+        </p>
       ) : (
         <Table caption="Line items">
           <thead>
@@ -388,13 +523,19 @@ function LinesCard({ transaction: t, currency }: { transaction: PaymentTransacti
                   <div className="font-medium">{l.name}</div>
                   {l.reference && <div className="font-mono text-xs text-muted-foreground">{l.reference}</div>}
                 </Td>
-                <Td>{isReducingLine(l) ? <Badge tone="warning">{lineTypeLabel(l.type)}</Badge> : lineTypeLabel(l.type)}</Td>
+                <Td>
+                  {isReducingLine(l) ? <Badge tone="warning">{lineTypeLabel(l.type)}</Badge> : lineTypeLabel(l.type)}
+                </Td>
                 <Td className="text-right tabular-nums">{l.quantity}</Td>
                 <Td className="text-right tabular-nums whitespace-nowrap">{money(l.unit_price)}</Td>
-                <Td className="text-right tabular-nums whitespace-nowrap">{l.total_discount_amount ? money(l.total_discount_amount) : '—'}</Td>
+                <Td className="text-right tabular-nums whitespace-nowrap">
+                  {l.total_discount_amount ? money(l.total_discount_amount) : '—'}
+                </Td>
                 <Td className="text-right tabular-nums whitespace-nowrap">
                   {l.total_tax_amount !== undefined ? money(l.total_tax_amount) : '—'}
-                  {l.tax_rate !== undefined && <div className="text-xs text-muted-foreground">{formatTaxRate(l.tax_rate)}</div>}
+                  {l.tax_rate !== undefined && (
+                    <div className="text-xs text-muted-foreground">{formatTaxRate(l.tax_rate)}</div>
+                  )}
                 </Td>
                 <Td className="text-right font-medium tabular-nums whitespace-nowrap">{money(l.total_line_amount)}</Td>
                 <Td className="text-right tabular-nums">{capturesKnown ? (captured.get(lineKey(l)) ?? 0) : '?'}</Td>
@@ -433,10 +574,24 @@ function ShippingCards({ transaction: t }: { transaction: PaymentTransaction | n
   const customer = obj(t.customer);
   const shipping = obj(t.shipping);
   const recipient = obj(shipping?.recipient);
-  const differs = Boolean(shipping && customer && (!sameAddress(shipping.address, customer.address) || (recipient && personName(recipient) !== personName(customer))));
+  const differs = Boolean(
+    shipping &&
+    customer &&
+    (!sameAddress(shipping.address, customer.address) || (recipient && personName(recipient) !== personName(customer))),
+  );
   const tracking = [
-    ...shipmentsOf(t.shipping_info as Obj[] | null | undefined).map((s, i) => ({ key: `t${i}`, where: `Payment, shipment ${i + 1}`, ...s })),
-    ...t.captures.flatMap((c, ci) => shipmentsOf(c.shipping_info as Obj[] | null | undefined).map((s, i) => ({ key: `c${ci}-${i}`, where: captureLabel({ number: ci + 1, reference: c.capture_reference ?? null }), ...s }))),
+    ...shipmentsOf(t.shipping_info as Obj[] | null | undefined).map((s, i) => ({
+      key: `t${i}`,
+      where: `Payment, shipment ${i + 1}`,
+      ...s,
+    })),
+    ...t.captures.flatMap((c, ci) =>
+      shipmentsOf(c.shipping_info as Obj[] | null | undefined).map((s, i) => ({
+        key: `c${ci}-${i}`,
+        where: captureLabel({ number: ci + 1, reference: c.capture_reference ?? null }),
+        ...s,
+      })),
+    ),
   ];
   return (
     <>
@@ -455,7 +610,10 @@ function ShippingCards({ transaction: t }: { transaction: PaymentTransaction | n
           </CardBody>
         </Card>
         <Card aria-label="Shipping address">
-          <CardHeader title="Shipping" description={differs ? 'Shipped to someone or somewhere other than the customer.' : 'Where the goods go.'} />
+          <CardHeader
+            title="Shipping"
+            description={differs ? 'Shipped to someone or somewhere other than the customer.' : 'Where the goods go.'}
+          />
           <CardBody>
             {shipping ? (
               <DetailList
@@ -474,9 +632,14 @@ function ShippingCards({ transaction: t }: { transaction: PaymentTransaction | n
         </Card>
       </div>
       <Card>
-        <CardHeader title="Tracking" description="Shipments on the payment (changed with Update) and those sent with each capture." />
+        <CardHeader
+          title="Tracking"
+          description="Shipments on the payment (changed with Update) and those sent with each capture."
+        />
         {tracking.length === 0 ? (
-          <p className="px-5 py-8 text-center text-sm text-muted-foreground">No tracking yet. Add it when capturing, or with Update references and tracking.</p>
+          <p className="px-5 py-8 text-center text-sm text-muted-foreground">
+            No tracking yet. Add it when capturing, or with Update references and tracking.
+          </p>
         ) : (
           <Table caption="Tracking">
             <thead>
@@ -495,7 +658,12 @@ function ShippingCards({ transaction: t }: { transaction: PaymentTransaction | n
                   <Td className="font-mono text-xs">{s.tracking_number || '—'}</Td>
                   <Td className="max-w-72 truncate text-xs">
                     {s.tracking_url ? (
-                      <a className="underline underline-offset-4" href={s.tracking_url} target="_blank" rel="noopener noreferrer">
+                      <a
+                        className="underline underline-offset-4"
+                        href={s.tracking_url}
+                        target="_blank"
+                        rel="noopener noreferrer"
+                      >
                         {s.tracking_url}
                       </a>
                     ) : (
@@ -512,7 +680,19 @@ function ShippingCards({ transaction: t }: { transaction: PaymentTransaction | n
   );
 }
 
-function RefundsTable({ refunds, captures, currency, caption, ofCapture = false }: { refunds: Refund[]; captures: Capture[]; currency: string; caption: string; ofCapture?: boolean }) {
+function RefundsTable({
+  refunds,
+  captures,
+  currency,
+  caption,
+  ofCapture = false,
+}: {
+  refunds: Refund[];
+  captures: Capture[];
+  currency: string;
+  caption: string;
+  ofCapture?: boolean;
+}) {
   const captureName = (id: string) => {
     const i = captures.findIndex((c) => c.payment_capture_id === id);
     return i >= 0 ? `capture ${i + 1}` : id;
@@ -533,16 +713,27 @@ function RefundsTable({ refunds, captures, currency, caption, ofCapture = false 
           <tr key={r.payment_refund_id}>
             <Td>
               <span className="font-mono text-xs break-all">{r.payment_refund_id}</span>
-              {ofCapture && !r.payment_capture_id && <div className="text-xs text-muted-foreground">A refund of the whole payment, partly or wholly from this capture</div>}
+              {ofCapture && !r.payment_capture_id && (
+                <div className="text-xs text-muted-foreground">
+                  A refund of the whole payment, partly or wholly from this capture
+                </div>
+              )}
               {!r.payment_capture_id && r.allocations && r.allocations.length > 0 && (
-                <div className="text-xs text-muted-foreground">Allocated: {r.allocations.map((a) => `${captureName(a.payment_capture_id)} ${formatMinorUnits(a.amount, currency)}`).join(', ')}</div>
+                <div className="text-xs text-muted-foreground">
+                  Allocated:{' '}
+                  {r.allocations
+                    .map((a) => `${captureName(a.payment_capture_id)} ${formatMinorUnits(a.amount, currency)}`)
+                    .join(', ')}
+                </div>
               )}
               {r.description && <div className="text-xs text-muted-foreground">{r.description}</div>}
             </Td>
             <Td>{r.refund_reference || '—'}</Td>
             <Td className="text-xs">{linesText(toWireLines(r.line_items))}</Td>
             <Td className="whitespace-nowrap text-muted-foreground">{dateTime(r.created_at)}</Td>
-            <Td className="text-right font-medium tabular-nums whitespace-nowrap">{formatMinorUnits(r.amount, currency)}</Td>
+            <Td className="text-right font-medium tabular-nums whitespace-nowrap">
+              {formatMinorUnits(r.amount, currency)}
+            </Td>
           </tr>
         ))}
       </tbody>
@@ -554,7 +745,17 @@ function linesText(lines: WireLine[]): string {
   return lines.length ? lines.map((l) => `${l.quantity} × ${l.name}`).join(', ') : '—';
 }
 
-function CapturesCards({ transaction: t, view, canOperate, refundBlock }: { transaction: PaymentTransaction | null; view: PaymentView; canOperate: boolean; refundBlock: string | null }) {
+function CapturesCards({
+  transaction: t,
+  view,
+  canOperate,
+  refundBlock,
+}: {
+  transaction: PaymentTransaction | null;
+  view: PaymentView;
+  canOperate: boolean;
+  refundBlock: string | null;
+}) {
   if (!t) return <NoDetails />;
   const { currency } = view;
   const money = (v: number) => formatMinorUnits(v, currency);
@@ -563,7 +764,9 @@ function CapturesCards({ transaction: t, view, canOperate, refundBlock }: { tran
     return (
       <Card>
         <CardBody>
-          <p className="py-6 text-center text-sm text-muted-foreground">Nothing captured yet. Capture when the goods ship; {money(view.remaining)} remains authorized.</p>
+          <p className="py-6 text-center text-sm text-muted-foreground">
+            Nothing captured yet. Capture when the goods ship; {money(view.remaining)} remains authorized.
+          </p>
         </CardBody>
       </Card>
     );
@@ -592,7 +795,9 @@ function CapturesCards({ transaction: t, view, canOperate, refundBlock }: { tran
                     captureId={c.payment_capture_id}
                     triggerLabel="Refund…"
                     triggerAriaLabel={`Refund ${label.toLowerCase()}`}
-                    disabledReason={refundBlock ?? (refundable <= 0 ? 'Everything captured here has been refunded.' : null)}
+                    disabledReason={
+                      refundBlock ?? (refundable <= 0 ? 'Everything captured here has been refunded.' : null)
+                    }
                   />
                 ) : undefined
               }
@@ -600,24 +805,54 @@ function CapturesCards({ transaction: t, view, canOperate, refundBlock }: { tran
             <CardBody>
               <DetailList
                 items={[
-                  ['Capture id', <span key="id" className="font-mono text-xs">{c.payment_capture_id}</span>],
+                  [
+                    'Capture id',
+                    <span key="id" className="font-mono text-xs">
+                      {c.payment_capture_id}
+                    </span>,
+                  ],
                   ['Capture reference', c.capture_reference || '—'],
                   ['Amount', money(c.amount)],
                   ['Refunded', money(c.refunded_amount)],
                   ['Refundable', money(refundable)],
                   ['Lines', c.line_items ? linesText(toWireLines(c.line_items)) : 'Captured by amount'],
-                  ['Tracking', tracking.length ? tracking.map((s) => [s.shipping_company, s.tracking_number, s.tracking_url].filter(Boolean).join(' · ')).join('; ') : '—'],
+                  [
+                    'Tracking',
+                    tracking.length
+                      ? tracking
+                          .map((s) =>
+                            [s.shipping_company, s.tracking_number, s.tracking_url].filter(Boolean).join(' · '),
+                          )
+                          .join('; ')
+                      : '—',
+                  ],
                 ]}
               />
             </CardBody>
-            {refunds.length > 0 && <RefundsTable refunds={refunds} captures={t.captures} currency={currency} caption={`Refunds of ${label.toLowerCase()}`} ofCapture />}
+            {refunds.length > 0 && (
+              <RefundsTable
+                refunds={refunds}
+                captures={t.captures}
+                currency={currency}
+                caption={`Refunds of ${label.toLowerCase()}`}
+                ofCapture
+              />
+            )}
           </Card>
         );
       })}
       {transactionRefunds.length > 0 && (
         <Card aria-label="Refunds of the whole payment">
-          <CardHeader title="Refunds of the whole payment" description="Refunds made against the payment rather than one capture, while it had a single capture; a payment captured more than once is refunded per capture." />
-          <RefundsTable refunds={transactionRefunds} captures={t.captures} currency={currency} caption="Refunds of the whole payment" />
+          <CardHeader
+            title="Refunds of the whole payment"
+            description="Refunds made against the payment rather than one capture, while it had a single capture; a payment captured more than once is refunded per capture."
+          />
+          <RefundsTable
+            refunds={transactionRefunds}
+            captures={t.captures}
+            currency={currency}
+            caption="Refunds of the whole payment"
+          />
         </Card>
       )}
     </>
@@ -637,10 +872,24 @@ function PricingCard({ transaction: t, currency }: { transaction: PaymentTransac
         {pricing ? (
           <DetailList
             items={[
-              ['Price plan', pricing.price_plan_id ? <span key="p" className="font-mono text-xs">{pricing.price_plan_id}</span> : 'Klarna’s default for this partner'],
+              [
+                'Price plan',
+                pricing.price_plan_id ? (
+                  <span key="p" className="font-mono text-xs">
+                    {pricing.price_plan_id}
+                  </span>
+                ) : (
+                  'Klarna’s default for this partner'
+                ),
+              ],
               ['Fixed fee per capture', formatMinorUnits(pricing.rate.fixed, currency)],
               ['Variable fee', formatRatePercent(pricing.rate.variable)],
-              ['VAT on fees', pricing.rate.tax ? `${formatRatePercent(pricing.rate.tax.variable)}${pricing.rate.tax.fixed ? ` + ${formatMinorUnits(pricing.rate.tax.fixed, currency)}` : ''}` : '—'],
+              [
+                'VAT on fees',
+                pricing.rate.tax
+                  ? `${formatRatePercent(pricing.rate.tax.variable)}${pricing.rate.tax.fixed ? ` + ${formatMinorUnits(pricing.rate.tax.fixed, currency)}` : ''}`
+                  : '—',
+              ],
             ]}
           />
         ) : (

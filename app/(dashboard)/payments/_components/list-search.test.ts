@@ -16,7 +16,17 @@ describe('the payments list URL', () => {
     });
     expect(invalid).toEqual([]);
     expect(filtered).toBe(true);
-    expect(filter).toEqual({ account: 'krn:acc:1', state: 'AUTHORIZED', currency: 'JPY', min: 1500, max: 20000, from: '2026-01-01', to: '2026-01-31', q: 'order-1', sort: 'amount_desc' });
+    expect(filter).toEqual({
+      account: 'krn:acc:1',
+      state: 'AUTHORIZED',
+      currency: 'JPY',
+      min: 1500,
+      max: 20000,
+      from: '2026-01-01',
+      to: '2026-01-31',
+      q: 'order-1',
+      sort: 'amount_desc',
+    });
   });
 
   it('reads amounts with two decimals when no currency is chosen', () => {
@@ -32,11 +42,21 @@ describe('the payments list URL', () => {
   });
 
   it('drops what it cannot read and names it, keeping the rest', () => {
-    const { filter, invalid } = parsePaymentSearch({ currency: 'EURO', min: '10.505', max: 'lots', from: '2026-02-30', to: '2026-13-01', sort: 'name', state: 'AUTHORIZED' });
+    const { filter, invalid } = parsePaymentSearch({
+      currency: 'EURO',
+      min: '10.505',
+      max: 'lots',
+      from: '2026-02-30',
+      to: '2026-13-01',
+      sort: 'name',
+      state: 'AUTHORIZED',
+    });
     expect(filter).toEqual({ sort: 'created_desc', state: 'AUTHORIZED' });
     expect(invalid.map((i) => i.field).sort()).toEqual(['currency', 'from', 'max', 'min', 'sort', 'to']);
     expect(invalid.find((i) => i.field === 'min')?.message).toBe('at most 2 decimals');
-    expect(parsePaymentSearch({ currency: 'EUR', min: '10.505' }).invalid).toEqual([{ field: 'min', message: 'at most 2 decimals in EUR' }]);
+    expect(parsePaymentSearch({ currency: 'EUR', min: '10.505' }).invalid).toEqual([
+      { field: 'min', message: 'at most 2 decimals in EUR' },
+    ]);
   });
 
   it('refuses a range whose end comes before its start', () => {
@@ -51,6 +71,9 @@ describe('the payments list URL', () => {
   });
 
   it('keeps the filters but not the page for links', () => {
-    expect(filtersOf(parsePaymentSearch({ q: 'x', cursor: 'c', sort: 'amount_asc' }).raw)).toEqual({ q: 'x', sort: 'amount_asc' });
+    expect(filtersOf(parsePaymentSearch({ q: 'x', cursor: 'c', sort: 'amount_asc' }).raw)).toEqual({
+      q: 'x',
+      sort: 'amount_asc',
+    });
   });
 });

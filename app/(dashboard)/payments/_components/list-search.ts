@@ -36,14 +36,24 @@ export const filterLabels: Record<Exclude<keyof PaymentSearch, 'cursor'>, string
 };
 
 type Invalid = { field: keyof PaymentSearch; message: string };
-type ListFilter = Omit<PaymentFilter, 'limit' | 'cursor' | 'min' | 'max'> & { sort: PaymentSort; cursor?: string; min?: number; max?: number };
+type ListFilter = Omit<PaymentFilter, 'limit' | 'cursor' | 'min' | 'max'> & {
+  sort: PaymentSort;
+  cursor?: string;
+  min?: number;
+  max?: number;
+};
 
 const isCalendarDay = (value: string) => {
   const at = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(at.getTime()) && at.toISOString().startsWith(value);
 };
 
-export function parsePaymentSearch(params: Record<string, string | string[] | undefined>): { raw: PaymentSearch; filter: ListFilter; invalid: Invalid[]; filtered: boolean } {
+export function parsePaymentSearch(params: Record<string, string | string[] | undefined>): {
+  raw: PaymentSearch;
+  filter: ListFilter;
+  invalid: Invalid[];
+  filtered: boolean;
+} {
   const raw = paymentSearchSchema.parse(firstValues(params));
   if (raw.currency) raw.currency = raw.currency.toUpperCase();
   const invalid: Invalid[] = [];
@@ -53,7 +63,10 @@ export function parsePaymentSearch(params: Record<string, string | string[] | un
     if (value === undefined) return;
     const parsed = paymentFilterSchema.shape[key].safeParse(value);
     if (!parsed.success || ((key === 'from' || key === 'to') && !isCalendarDay(value))) {
-      invalid.push({ field: key, message: parsed.success ? 'not a calendar day' : (parsed.error.issues[0]?.message ?? 'invalid') });
+      invalid.push({
+        field: key,
+        message: parsed.success ? 'not a calendar day' : (parsed.error.issues[0]?.message ?? 'invalid'),
+      });
     } else {
       (filter as Record<string, unknown>)[key] = parsed.data;
     }
@@ -75,7 +88,9 @@ export function parsePaymentSearch(params: Record<string, string | string[] | un
     delete filter.max;
   }
   if (raw.cursor) filter.cursor = raw.cursor.slice(0, 500);
-  const filtered = (['account', 'state', 'currency', 'min', 'max', 'from', 'to', 'q'] as const).some((k) => raw[k] !== undefined);
+  const filtered = (['account', 'state', 'currency', 'min', 'max', 'from', 'to', 'q'] as const).some(
+    (k) => raw[k] !== undefined,
+  );
   return { raw, filter, invalid, filtered };
 }
 

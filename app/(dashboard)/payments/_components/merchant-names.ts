@@ -7,7 +7,10 @@ import { listMerchants } from '@/lib/merchants/cache';
 export async function merchantNames(db: Db, accountIds: readonly string[]): Promise<Map<string, string>> {
   const ids = [...new Set(accountIds)];
   if (ids.length === 0) return new Map();
-  const rows = await db.select({ accountId: merchantAccounts.accountId, accountName: merchantAccounts.accountName }).from(merchantAccounts).where(inArray(merchantAccounts.accountId, ids));
+  const rows = await db
+    .select({ accountId: merchantAccounts.accountId, accountName: merchantAccounts.accountName })
+    .from(merchantAccounts)
+    .where(inArray(merchantAccounts.accountId, ids));
   return new Map(rows.map((r) => [r.accountId, r.accountName]));
 }
 
@@ -23,5 +26,7 @@ export async function merchantOptions(db: Db): Promise<{ accountId: string; acco
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
   }
-  return options.sort((a, b) => a.accountName.localeCompare(b.accountName, 'en') || a.accountId.localeCompare(b.accountId));
+  return options.sort(
+    (a, b) => a.accountName.localeCompare(b.accountName, 'en') || a.accountId.localeCompare(b.accountId),
+  );
 }

@@ -15,7 +15,17 @@ const amountColumns = [
 ] as const;
 
 /** One page of cached payment transactions; each row opens the payment. */
-export function PaymentsTable({ rows, names, sort, filters }: { rows: PaymentTransactionRow[]; names: Map<string, string>; sort: PaymentSort; filters: Record<string, string | undefined> }) {
+export function PaymentsTable({
+  rows,
+  names,
+  sort,
+  filters,
+}: {
+  rows: PaymentTransactionRow[];
+  names: Map<string, string>;
+  sort: PaymentSort;
+  filters: Record<string, string | undefined>;
+}) {
   return (
     <Table caption="Payment transactions">
       <thead>
@@ -44,17 +54,26 @@ export function PaymentsTable({ rows, names, sort, filters }: { rows: PaymentTra
                 <MiddleEllipsis value={row.accountId} max={22} className="text-muted-foreground" />
               </Td>
               <Td>
-                <Link className="font-medium underline-offset-4 hover:underline" href={`/payments/${encodeURIComponent(row.paymentTransactionId)}`}>
+                <Link
+                  className="font-medium underline-offset-4 hover:underline"
+                  href={`/payments/${encodeURIComponent(row.paymentTransactionId)}`}
+                >
                   {reference ?? row.paymentTransactionId}
                 </Link>
-                {row.merchantReference && row.paymentReference && <div className="max-w-48 truncate text-xs text-muted-foreground" title={row.paymentReference}>Payment ref. {row.paymentReference}</div>}
+                {row.merchantReference && row.paymentReference && (
+                  <div className="max-w-48 truncate text-xs text-muted-foreground" title={row.paymentReference}>
+                    Payment ref. {row.paymentReference}
+                  </div>
+                )}
                 {reference && (
                   <div>
                     <MiddleEllipsis value={row.paymentTransactionId} max={22} className="text-muted-foreground" />
                   </div>
                 )}
               </Td>
-              <Td className="whitespace-nowrap text-right tabular-nums">{formatMinorUnits(row.authorizedAmount, row.currency)}</Td>
+              <Td className="whitespace-nowrap text-right tabular-nums">
+                {formatMinorUnits(row.authorizedAmount, row.currency)}
+              </Td>
               {amountColumns.map(([label, key]) => (
                 <Td key={label} className="whitespace-nowrap text-right tabular-nums">
                   {formatMinorUnits(row[key], row.currency)}
@@ -64,7 +83,9 @@ export function PaymentsTable({ rows, names, sort, filters }: { rows: PaymentTra
                 <PaymentStateBadge row={row} />
               </Td>
               <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.klarnaCreatedAt)}</Td>
-              <Td className="whitespace-nowrap text-muted-foreground">{row.expiresAt ? formatDateTime(row.expiresAt) : '—'}</Td>
+              <Td className="whitespace-nowrap text-muted-foreground">
+                {row.expiresAt ? formatDateTime(row.expiresAt) : '—'}
+              </Td>
             </tr>
           );
         })}

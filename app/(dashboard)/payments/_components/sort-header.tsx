@@ -10,7 +10,19 @@ import type { PaymentSort } from './list-search';
  * filters kept, back to the first page), newest / largest first on the first click, then
  * flipping. `aria-sort` tells assistive technology which way the list is sorted.
  */
-export function SortHeader({ label, column, sort, filters, className }: { label: string; column: 'created' | 'amount'; sort: PaymentSort; filters: Record<string, string | undefined>; className?: string }) {
+export function SortHeader({
+  label,
+  column,
+  sort,
+  filters,
+  className,
+}: {
+  label: string;
+  column: 'created' | 'amount';
+  sort: PaymentSort;
+  filters: Record<string, string | undefined>;
+  className?: string;
+}) {
   const active = sort.startsWith(column);
   const descending = sort.endsWith('desc');
   const next: PaymentSort = active && descending ? `${column}_asc` : `${column}_desc`;

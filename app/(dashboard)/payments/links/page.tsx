@@ -22,7 +22,11 @@ import { LinkStateBadge } from './_components/link-state-badge';
 export const metadata: Metadata = { title: 'Payment links' };
 export const dynamic = 'force-dynamic';
 
-export default async function PaymentLinksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function PaymentLinksPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { actor, denied } = await pageActor('dashboard.read');
   if (denied) return <Forbidden message={denied} />;
   const { q, cursor } = firstValues(await searchParams);
@@ -38,7 +42,11 @@ export default async function PaymentLinksPage({ searchParams }: { searchParams:
         description="Payment requests created in this dashboard: the shopper pays through Klarna’s link and returns here to confirm. States are kept current by Klarna’s webhooks."
         actions={
           <div className="flex flex-wrap items-center gap-3">
-            <LiveRefresh url="/api/payments/links/version" version={version} label="Live: Klarna’s webhooks update this list" />
+            <LiveRefresh
+              url="/api/payments/links/version"
+              version={version}
+              label="Live: Klarna’s webhooks update this list"
+            />
             <Button asChild variant="secondary">
               <Link href="/payments">Payments</Link>
             </Button>
@@ -54,7 +62,11 @@ export default async function PaymentLinksPage({ searchParams }: { searchParams:
       />
       <Card className="mb-4 p-4">
         <form className="flex flex-wrap items-end gap-3" method="get" aria-label="Search payment links">
-          <Field label="Search" hint="Payment or merchant reference (its start), or the payment request id" className="min-w-64 flex-1">
+          <Field
+            label="Search"
+            hint="Payment or merchant reference (its start), or the payment request id"
+            className="min-w-64 flex-1"
+          >
             {(c) => <Input {...c} name="q" defaultValue={q ?? ''} />}
           </Field>
           <div className="flex gap-2">
@@ -68,7 +80,11 @@ export default async function PaymentLinksPage({ searchParams }: { searchParams:
       <Card>
         {page.rows.length === 0 ? (
           <p className="px-5 py-12 text-center text-sm text-muted-foreground">
-            {q ? 'No payment link matches this search.' : canCreate ? 'No payment links yet. Create one for a merchant; the shopper pays through it.' : 'No payment links yet. An operator creates them.'}
+            {q
+              ? 'No payment link matches this search.'
+              : canCreate
+                ? 'No payment links yet. Create one for a merchant; the shopper pays through it.'
+                : 'No payment links yet. An operator creates them.'}
           </p>
         ) : (
           <Table caption="Payment links, newest first">
@@ -87,16 +103,26 @@ export default async function PaymentLinksPage({ searchParams }: { searchParams:
                 return (
                   <tr key={row.paymentRequestId}>
                     <Td className="whitespace-nowrap">
-                      <Link className="font-medium underline-offset-4 hover:underline" href={href} aria-label={`Payment link ${row.paymentReference ?? row.paymentRequestId}, created ${formatDateTime(row.createdAt)} UTC`}>
+                      <Link
+                        className="font-medium underline-offset-4 hover:underline"
+                        href={href}
+                        aria-label={`Payment link ${row.paymentReference ?? row.paymentRequestId}, created ${formatDateTime(row.createdAt)} UTC`}
+                      >
                         {formatDateTime(row.createdAt)}
                       </Link>
                     </Td>
                     <Td>{row.merchantName ?? <span className="font-mono text-xs break-all">{row.accountId}</span>}</Td>
                     <Td>
                       {row.paymentReference ?? '—'}
-                      {row.merchantReference && <div className="text-xs text-muted-foreground">Order {row.merchantReference}</div>}
+                      {row.merchantReference && (
+                        <div className="text-xs text-muted-foreground">Order {row.merchantReference}</div>
+                      )}
                     </Td>
-                    <Td className="text-right whitespace-nowrap tabular-nums">{row.paymentAmount !== null && row.currency ? formatMinorUnits(row.paymentAmount, row.currency) : '—'}</Td>
+                    <Td className="text-right whitespace-nowrap tabular-nums">
+                      {row.paymentAmount !== null && row.currency
+                        ? formatMinorUnits(row.paymentAmount, row.currency)
+                        : '—'}
+                    </Td>
                     <Td>
                       <LinkStateBadge state={row.state} />
                     </Td>
@@ -106,7 +132,9 @@ export default async function PaymentLinksPage({ searchParams }: { searchParams:
             </tbody>
           </Table>
         )}
-        {(page.nextCursor || cursor) && <KeysetPager label="Payment link pages" filters={{ q }} cursor={cursor} nextCursor={page.nextCursor} />}
+        {(page.nextCursor || cursor) && (
+          <KeysetPager label="Payment link pages" filters={{ q }} cursor={cursor} nextCursor={page.nextCursor} />
+        )}
       </Card>
     </>
   );

@@ -30,7 +30,9 @@ export const createCredentialAtKlarnaAction = credentialsAction('createCredentia
 
 export const activateCredentialAction = credentialsAction('activateCredential')
   .inputSchema(z.object({ id: z.uuid() }))
-  .action(async ({ parsedInput, ctx }) => done({ activated: (await activateCredential(ctx, parsedInput.id), parsedInput.id) }));
+  .action(async ({ parsedInput, ctx }) =>
+    done({ activated: (await activateCredential(ctx, parsedInput.id), parsedInput.id) }),
+  );
 
 export const rotateCredentialAction = credentialsAction('rotateCredential')
   .inputSchema(z.object({ intentId: z.uuid() }))
@@ -38,8 +40,12 @@ export const rotateCredentialAction = credentialsAction('rotateCredential')
 
 export const deleteCredentialAction = credentialsAction('deleteCredential')
   .inputSchema(z.object({ id: z.uuid(), atKlarna: z.boolean() }))
-  .action(async ({ parsedInput, ctx }) => done({ deleted: (await deleteCredential(ctx, parsedInput), parsedInput.id) }));
+  .action(async ({ parsedInput, ctx }) =>
+    done({ deleted: (await deleteCredential(ctx, parsedInput), parsedInput.id) }),
+  );
 
 export const deleteKlarnaCredentialAction = credentialsAction('deleteKlarnaCredential')
   .inputSchema(z.object({ credentialId: z.string().min(1).max(300) }))
-  .action(async ({ parsedInput, ctx }) => done({ deleted: (await deleteKlarnaCredential(ctx, parsedInput.credentialId), parsedInput.credentialId) }));
+  .action(async ({ parsedInput, ctx }) =>
+    done({ deleted: (await deleteKlarnaCredential(ctx, parsedInput.credentialId), parsedInput.credentialId) }),
+  );

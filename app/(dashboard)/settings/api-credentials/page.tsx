@@ -30,7 +30,10 @@ export default async function ApiCredentialsPage() {
   const atKlarna = active
     ? await listKlarnaCredentials({ db, actor, settings }).then(
         (rows) => ({ rows, error: null }),
-        (error: unknown) => ({ rows: [], error: error instanceof AppError ? error.message : 'Klarna could not be asked for its list of credentials.' }),
+        (error: unknown) => ({
+          rows: [],
+          error: error instanceof AppError ? error.message : 'Klarna could not be asked for its list of credentials.',
+        }),
       )
     : null;
   const activeKlarnaId = active?.klarnaCredentialId ?? null;
@@ -41,8 +44,9 @@ export default async function ApiCredentialsPage() {
         title="API credentials"
         description={
           <>
-            The Klarna API keys this dashboard uses. Keys are stored encrypted; only their last four characters are ever shown. This dashboard talks to the{' '}
-            <strong>{settings.environment}</strong> environment at <code className="font-mono text-xs">{settings.baseUrl}</code>.
+            The Klarna API keys this dashboard uses. Keys are stored encrypted; only their last four characters are ever
+            shown. This dashboard talks to the <strong>{settings.environment}</strong> environment at{' '}
+            <code className="font-mono text-xs">{settings.baseUrl}</code>.
           </>
         }
         actions={
@@ -54,7 +58,8 @@ export default async function ApiCredentialsPage() {
       />
       {!active && (
         <Alert tone="warning" className="mb-4">
-          No API key is active for the {settings.environment} environment, so the dashboard cannot call Klarna. Add the key Klarna gave you.
+          No API key is active for the {settings.environment} environment, so the dashboard cannot call Klarna. Add the
+          key Klarna gave you.
         </Alert>
       )}
       <Card className="mb-6">
@@ -80,11 +85,27 @@ export default async function ApiCredentialsPage() {
                   <Td className="font-medium">{c.label}</Td>
                   <Td>{c.environment}</Td>
                   <Td className="font-mono text-xs">…{c.last4}</Td>
-                  <Td>{c.klarnaCredentialId ? <MiddleEllipsis value={c.klarnaCredentialId} copyLabel="credential id" /> : <span className="text-xs text-muted-foreground">unknown (pasted)</span>}</Td>
+                  <Td>
+                    {c.klarnaCredentialId ? (
+                      <MiddleEllipsis value={c.klarnaCredentialId} copyLabel="credential id" />
+                    ) : (
+                      <span className="text-xs text-muted-foreground">unknown (pasted)</span>
+                    )}
+                  </Td>
                   <Td>{c.active ? <Badge tone="success">Active</Badge> : <Badge>Standby</Badge>}</Td>
                   <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(c.createdAt)}</Td>
                   <Td className="text-right">
-                    <StoredCredentialActions credential={{ id: c.id, label: c.label, last4: c.last4, active: c.active, environment: c.environment, klarnaCredentialId: c.klarnaCredentialId }} current={c.environment === settings.environment} />
+                    <StoredCredentialActions
+                      credential={{
+                        id: c.id,
+                        label: c.label,
+                        last4: c.last4,
+                        active: c.active,
+                        environment: c.environment,
+                        klarnaCredentialId: c.klarnaCredentialId,
+                      }}
+                      current={c.environment === settings.environment}
+                    />
                   </Td>
                 </tr>
               ))}
@@ -94,9 +115,13 @@ export default async function ApiCredentialsPage() {
       </Card>
       <Card>
         <h2 className="px-5 pt-4 text-base font-semibold">Credentials at Klarna</h2>
-        <p className="px-5 pt-1 text-sm text-muted-foreground">What Klarna holds for the partner account (API keys and client ids), read with the active key.</p>
+        <p className="px-5 pt-1 text-sm text-muted-foreground">
+          What Klarna holds for the partner account (API keys and client ids), read with the active key.
+        </p>
         {atKlarna === null ? (
-          <p className="px-5 py-10 text-center text-sm text-muted-foreground">Add an active key to see Klarna’s list.</p>
+          <p className="px-5 py-10 text-center text-sm text-muted-foreground">
+            Add an active key to see Klarna’s list.
+          </p>
         ) : atKlarna.error ? (
           <Alert tone="danger" className="m-5">
             {atKlarna.error}
@@ -124,7 +149,11 @@ export default async function ApiCredentialsPage() {
                   <Td>{c.description ?? '—'}</Td>
                   <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(new Date(c.created_at))}</Td>
                   <Td className="text-right">
-                    <DeleteKlarnaCredentialButton credentialId={c.credential_id} description={c.description ?? c.credential_id} inUse={c.credential_id === activeKlarnaId} />
+                    <DeleteKlarnaCredentialButton
+                      credentialId={c.credential_id}
+                      description={c.description ?? c.credential_id}
+                      inUse={c.credential_id === activeKlarnaId}
+                    />
                   </Td>
                 </tr>
               ))}

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { z } from 'zod';
 import { Badge } from '@/components/ui/badge';
+import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { ListCard } from '@/components/lists/list-card';
@@ -27,29 +28,47 @@ const searchSchema = z.object({
   cursor: z.string().optional(),
 });
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { denied } = await pageActor('audit.read');
   if (denied) return <Forbidden message={denied} />;
   const raw = searchSchema.parse(firstValues(await searchParams));
   const parsed = auditFilterSchema.safeParse(raw);
   const filter = parsed.success ? parsed.data : {};
   const db = getDb();
-  const [page, people] = await Promise.all([
-    listAudit(db, filter),
-    listActorOptions(db),
-  ]);
+  const [page, people] = await Promise.all([listAudit(db, filter), listActorOptions(db)]);
   const { cursor: _c, ...current } = raw;
 
   return (
     <>
-      <PageHeader title="Audit log" description="Every change to money, configuration and access: who, what, on which target, and the outcome. Entries cannot be edited or deleted." />
-      <FilterForm label="Filter the audit log" clearHref="/settings/audit" grid="items-end sm:grid-cols-2 lg:grid-cols-[1fr_1fr_auto_auto_auto]">
-        <ChoiceFilter label="Actor" name="actor" value={raw.actor} any="Anyone" choices={[{ value: 'system', label: 'System' }, ...people.map((p) => ({ value: p.id, label: p.email }))]} />
+      <PageHeader
+        title="Audit log"
+        description="Every change to money, configuration and access: who, what, on which target, and the outcome. Entries cannot be edited or deleted."
+      />
+      <FilterForm
+        label="Filter the audit log"
+        clearHref="/settings/audit"
+        grid="items-end sm:grid-cols-2 lg:grid-cols-[1fr_1fr_auto_auto_auto]"
+      >
+        <ChoiceFilter
+          label="Actor"
+          name="actor"
+          value={raw.actor}
+          any="Anyone"
+          choices={[{ value: 'system', label: 'System' }, ...people.map((p) => ({ value: p.id, label: p.email }))]}
+        />
         <ChoiceFilter label="Action" name="action" value={raw.action} any="Any action" choices={auditActions} />
         <DateRangeFilter from={raw.from} to={raw.to} />
       </FilterForm>
       {!parsed.success && <IgnoredFilters names={parsed.error.issues.map((i) => i.path.join('.'))} />}
-      <ListCard isEmpty={page.rows.length === 0} empty="No audit entries match these filters." pager={<KeysetPager label="Audit pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />}>
+      <ListCard
+        isEmpty={page.rows.length === 0}
+        empty="No audit entries match these filters."
+        pager={<KeysetPager label="Audit pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />}
+      >
         <Table caption="Audit entries, newest first">
           <thead>
             <tr>
@@ -70,15 +89,34 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   {row.actorRole && <div className="text-xs text-muted-foreground">{row.actorRole}</div>}
                 </Td>
                 <Td className="font-mono text-xs">{row.action}</Td>
-                <Td className="text-xs">{row.targetType ? `${row.targetType} ${row.targetId ?? ''}` : '—'}</Td>
+                <Td className="text-xs">
+                  {row.targetType ? (
+                    <>
+                      {row.targetType} {row.targetId && <MiddleEllipsis value={row.targetId} max={20} />}
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </Td>
                 <Td>
                   <Badge tone={outcomeTone[row.outcome]}>{row.outcome}</Badge>
                 </Td>
                 <Td className="max-w-72 text-xs">
                   <details>
-                    <summary className="cursor-pointer truncate text-muted-foreground">{summarise(row.details)}</summary>
+                    <summary className="cursor-pointer truncate text-muted-foreground">
+                      {summarise(row.details)}
+                    </summary>
                     <pre className="mt-2 overflow-x-auto whitespace-pre-wrap rounded bg-muted p-2 font-mono">
-                      {JSON.stringify({ ...row.details, requestId: row.requestId, klarnaErrorId: row.klarnaErrorId, idempotencyKey: row.idempotencyKey }, null, 2)}
+                      {JSON.stringify(
+                        {
+                          ...row.details,
+                          requestId: row.requestId,
+                          klarnaErrorId: row.klarnaErrorId,
+                          idempotencyKey: row.idempotencyKey,
+                        },
+                        null,
+                        2,
+                      )}
                     </pre>
                   </details>
                 </Td>

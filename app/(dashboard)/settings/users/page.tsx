@@ -57,8 +57,16 @@ export default async function UsersPage() {
                     <Badge tone="success">Active</Badge>
                   )}
                 </Td>
-                <Td>{user.totpEnabled ? <Badge tone="success">On</Badge> : <span className="text-muted-foreground">Off</span>}</Td>
-                <Td className="whitespace-nowrap text-muted-foreground">{user.lastSignInAt ? formatDateTime(user.lastSignInAt) : 'Never'}</Td>
+                <Td>
+                  {user.totpEnabled ? (
+                    <Badge tone="success">On</Badge>
+                  ) : (
+                    <span className="text-muted-foreground">Off</span>
+                  )}
+                </Td>
+                <Td className="whitespace-nowrap text-muted-foreground">
+                  {user.lastSignInAt ? formatDateTime(user.lastSignInAt) : 'Never'}
+                </Td>
                 <Td className="text-right">
                   <UserRowActions user={user} isSelf={user.id === actor.id} />
                 </Td>

@@ -9,7 +9,8 @@ export default function PayoutNotFound() {
       <SearchX className="size-8 text-muted-foreground" aria-hidden />
       <h1 className="text-lg font-semibold">Payout not found</h1>
       <p className="max-w-md text-sm text-muted-foreground">
-        No settlement report brought into the dashboard holds this settlement id. Upload the report or fetch it from Klarna, then open it from the list.
+        No settlement report brought into the dashboard holds this settlement id. Upload the report or fetch it from
+        Klarna, then open it from the list.
       </p>
       <Link className="text-sm underline underline-offset-4" href="/settlements">
         Back to settlements

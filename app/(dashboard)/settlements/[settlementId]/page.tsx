@@ -16,7 +16,21 @@ import { pageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db';
 import type { PayoutVersionTotals, SettlementImportRow, SettlementQuarantineRow, SettlementRow } from '@/db/schema';
-import { countLineVerdicts, countSettlementMissing, getSettlement, getSettlementImport, isLineFilter, listPayoutReissues, listReissueQuarantine, listSettlementLines, listSettlementMissing, type LineFilter, type LineListRow, type MissingListRow, type PayoutReissue } from '@/lib/settlements/queries';
+import {
+  countLineVerdicts,
+  countSettlementMissing,
+  getSettlement,
+  getSettlementImport,
+  isLineFilter,
+  listPayoutReissues,
+  listReissueQuarantine,
+  listSettlementLines,
+  listSettlementMissing,
+  type LineFilter,
+  type LineListRow,
+  type MissingListRow,
+  type PayoutReissue,
+} from '@/lib/settlements/queries';
 import { totalsOfPayout } from '@/lib/settlements/reissue';
 import { explainLine, explainMissing, lineVerdicts, needsAttention, verdictLabels } from '@/lib/settlements/verdicts';
 import { cn } from '@/lib/ui/cn';
@@ -34,7 +48,13 @@ export const dynamic = 'force-dynamic';
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const paymentHref = (id: string) => `/payments/${encodeURIComponent(id)}`;
 
-export default async function PayoutPage({ params, searchParams }: { params: Promise<{ settlementId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function PayoutPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ settlementId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { actor, denied } = await pageActor('dashboard.read');
   if (denied) return <Forbidden message={denied} />;
   const id = decodeSegment((await params).settlementId);
@@ -54,7 +74,9 @@ export default async function PayoutPage({ params, searchParams }: { params: Pro
   // A held re-issue of the current version; the re-issue that made the current version; re-issues kept out of it.
   const pending = reissues.find((r) => r.status === 'pending' && r.replacesImportId === payout.importId);
   const unreadable = pending ? await listReissueQuarantine(db, pending.importId, payout.settlementId) : [];
-  const madeCurrent = reissues.find((r) => r.importId === payout.importId && (r.status === 'accepted' || r.status === 'applied'));
+  const madeCurrent = reissues.find(
+    (r) => r.importId === payout.importId && (r.status === 'accepted' || r.status === 'applied'),
+  );
   const keptOut = reissues.filter((r) => r.status === 'rejected' && r.replacesImportId === payout.importId);
   const canResolve = can(actor.role, 'settlements.reconcile');
   const { currency } = payout;
@@ -83,12 +105,23 @@ export default async function PayoutPage({ params, searchParams }: { params: Pro
         }
       />
 
-      {pending && <ReissueReview payout={payout} source={source} reissue={pending} unreadable={unreadable} canDecide={canResolve} />}
+      {pending && (
+        <ReissueReview
+          payout={payout}
+          source={source}
+          reissue={pending}
+          unreadable={unreadable}
+          canDecide={canResolve}
+        />
+      )}
       {madeCurrent && <ReissuedNote reissue={madeCurrent} />}
       {keptOut.map((r) => (
         <p key={r.id} className="text-sm text-muted-foreground" data-testid="reissue-kept-out">
-          A re-issue of this payout ({fileOf(r.newImport)}, {r.newImport ? `${formatDateTime(r.newImport.createdAt)} UTC` : 'date unknown'}) was kept out by {r.decidedByEmail ?? 'an operator'}
-          {r.decidedAt ? ` on ${formatDateTime(r.decidedAt)} UTC` : ''}: {r.quarantinedLines.toLocaleString('en-GB')} of its lines could not be read. The current version stays.
+          A re-issue of this payout ({fileOf(r.newImport)},{' '}
+          {r.newImport ? `${formatDateTime(r.newImport.createdAt)} UTC` : 'date unknown'}) was kept out by{' '}
+          {r.decidedByEmail ?? 'an operator'}
+          {r.decidedAt ? ` on ${formatDateTime(r.decidedAt)} UTC` : ''}: {r.quarantinedLines.toLocaleString('en-GB')} of
+          its lines could not be read. The current version stays.
         </p>
       ))}
 
@@ -96,8 +129,16 @@ export default async function PayoutPage({ params, searchParams }: { params: Pro
         <CardBody>
           <dl className="grid gap-4 text-sm sm:grid-cols-2 lg:grid-cols-5">
             <Stat label="Net payout" value={<span data-testid="payout-net">{money(payout.net)}</span>} />
-            <Stat label="Match rate" value={<span data-testid="payout-match-rate">{formatPercent(rate)}</span>} hint={`${payout.matchedCount.toLocaleString('en-GB')} of ${payout.lineCount.toLocaleString('en-GB')} lines`} />
-            <Stat label="Open items" value={<PayoutStatusBadge open={open} />} hint={`${payout.openCount} lines, ${payout.missingCount} missing`} />
+            <Stat
+              label="Match rate"
+              value={<span data-testid="payout-match-rate">{formatPercent(rate)}</span>}
+              hint={`${payout.matchedCount.toLocaleString('en-GB')} of ${payout.lineCount.toLocaleString('en-GB')} lines`}
+            />
+            <Stat
+              label="Open items"
+              value={<PayoutStatusBadge open={open} />}
+              hint={`${payout.openCount} lines, ${payout.missingCount} missing`}
+            />
             <Stat label="Gross sales" value={money(payout.grossSales)} />
             <Stat label="Fees and VAT" value={money(payout.fees + payout.tax)} />
           </dl>
@@ -105,7 +146,10 @@ export default async function PayoutPage({ params, searchParams }: { params: Pro
       </Card>
 
       <Card>
-        <CardHeader title="From gross sales to net payout" description={`How Klarna got from what was sold to what it paid out, in ${currency}.`} />
+        <CardHeader
+          title="From gross sales to net payout"
+          description={`How Klarna got from what was sold to what it paid out, in ${currency}.`}
+        />
         <CardBody>
           <WaterfallChart currency={currency} totals={payout} />
         </CardBody>
@@ -117,16 +161,26 @@ export default async function PayoutPage({ params, searchParams }: { params: Pro
             <h2 id="lines-heading" className="text-base font-semibold">
               Lines
             </h2>
-            <p className="text-sm text-muted-foreground">Every line of the report with its verdict: the file&apos;s amounts, with what our records expected under them where they are compared.</p>
+            <p className="text-sm text-muted-foreground">
+              Every line of the report with its verdict: the file&apos;s amounts, with what our records expected under
+              them where they are compared.
+            </p>
           </div>
         </div>
         <VerdictFilter current={verdict} counts={counts} total={payout.lineCount} />
         {lines.rows.length === 0 ? (
-          <p className="px-5 py-10 text-center text-sm text-muted-foreground">{verdict ? 'No line has this verdict.' : 'This payout has no lines.'}</p>
+          <p className="px-5 py-10 text-center text-sm text-muted-foreground">
+            {verdict ? 'No line has this verdict.' : 'This payout has no lines.'}
+          </p>
         ) : (
           <LinesTable rows={lines.rows} settlementId={payout.settlementId} canResolve={canResolve} />
         )}
-        <ParamPager label="Line pages" params={{ ...urlValues, cursor: undefined }} cursor={search.cursor} nextCursor={lines.nextCursor} />
+        <ParamPager
+          label="Line pages"
+          params={{ ...urlValues, cursor: undefined }}
+          cursor={search.cursor}
+          nextCursor={lines.nextCursor}
+        />
       </Card>
 
       <Card aria-labelledby="missing-heading">
@@ -134,19 +188,35 @@ export default async function PayoutPage({ params, searchParams }: { params: Pro
           <h2 id="missing-heading" className="text-base font-semibold">
             Missing from settlements ({missingTotal.toLocaleString('en-GB')})
           </h2>
-          <p className="text-sm text-muted-foreground">Captures and refunds in our records, made within this payout&apos;s period for the merchants it covers, that no settlement line settles.</p>
+          <p className="text-sm text-muted-foreground">
+            Captures and refunds in our records, made within this payout&apos;s period for the merchants it covers, that
+            no settlement line settles.
+          </p>
         </div>
         {missing.rows.length === 0 ? (
-          <p className="px-5 py-10 text-center text-sm text-muted-foreground">Nothing is missing: every capture and refund of the period is settled.</p>
+          <p className="px-5 py-10 text-center text-sm text-muted-foreground">
+            Nothing is missing: every capture and refund of the period is settled.
+          </p>
         ) : (
           <MissingTable rows={missing.rows} settlementId={payout.settlementId} canResolve={canResolve} />
         )}
-        <ParamPager label="Missing item pages" param="mcursor" params={{ ...urlValues, mcursor: undefined }} cursor={search.mcursor} nextCursor={missing.nextCursor} />
+        <ParamPager
+          label="Missing item pages"
+          param="mcursor"
+          params={{ ...urlValues, mcursor: undefined }}
+          cursor={search.mcursor}
+          nextCursor={missing.nextCursor}
+        />
       </Card>
 
       <DetailList
         items={[
-          ['Report', source ? `${source.fileName} (${source.source === 'klarna' ? 'fetched from Klarna' : `uploaded${source.uploadedByEmail ? ` by ${source.uploadedByEmail}` : ''}`}, ${formatDateTime(source.createdAt)} UTC)` : payout.importId],
+          [
+            'Report',
+            source
+              ? `${source.fileName} (${source.source === 'klarna' ? 'fetched from Klarna' : `uploaded${source.uploadedByEmail ? ` by ${source.uploadedByEmail}` : ''}`}, ${formatDateTime(source.createdAt)} UTC)`
+              : payout.importId,
+          ],
           ['Reconciled', `${formatDateTime(payout.reconciledAt)} UTC`],
           ...(payout.payoutDate ? ([['Payout date', payout.payoutDate]] as [string, string][]) : []),
         ]}
@@ -156,7 +226,10 @@ export default async function PayoutPage({ params, searchParams }: { params: Pro
 }
 
 type ImportRef = PayoutReissue['newImport'];
-const fileOf = (i: ImportRef | SettlementImportRow | null) => (i ? `${i.fileName}${i.source === 'klarna' ? ', fetched from Klarna' : i.uploadedByEmail ? `, uploaded by ${i.uploadedByEmail}` : ''}` : 'a file no longer kept');
+const fileOf = (i: ImportRef | SettlementImportRow | null) =>
+  i
+    ? `${i.fileName}${i.source === 'klarna' ? ', fetched from Klarna' : i.uploadedByEmail ? `, uploaded by ${i.uploadedByEmail}` : ''}`
+    : 'a file no longer kept';
 const plural = (n: number, one: string) => `${n.toLocaleString('en-GB')} ${n === 1 ? one : `${one}s`}`;
 
 /**
@@ -164,15 +237,36 @@ const plural = (n: number, one: string) => `${n.toLocaleString('en-GB')} ${n ===
  * its current lines until an operator accepts the new version or keeps this one. Both versions'
  * figures side by side, and the new file's unreadable lines.
  */
-function ReissueReview({ payout, source, reissue, unreadable, canDecide }: { payout: SettlementRow; source: SettlementImportRow | null; reissue: PayoutReissue; unreadable: SettlementQuarantineRow[]; canDecide: boolean }) {
+function ReissueReview({
+  payout,
+  source,
+  reissue,
+  unreadable,
+  canDecide,
+}: {
+  payout: SettlementRow;
+  source: SettlementImportRow | null;
+  reissue: PayoutReissue;
+  unreadable: SettlementQuarantineRow[];
+  canDecide: boolean;
+}) {
   const current = totalsOfPayout(payout);
   const money = (t: PayoutVersionTotals, amount: number) => formatMinorUnits(amount, t.currency);
   const versions: { label: string; file: string; totals: PayoutVersionTotals; unreadable: number | null }[] = [
     { label: 'Current version', file: fileOf(source), totals: current, unreadable: null },
-    { label: 'Re-issue (awaiting review)', file: fileOf(reissue.newImport), totals: reissue.totals, unreadable: reissue.quarantinedLines },
+    {
+      label: 'Re-issue (awaiting review)',
+      file: fileOf(reissue.newImport),
+      totals: reissue.totals,
+      unreadable: reissue.quarantinedLines,
+    },
   ];
   return (
-    <section aria-labelledby="reissue-heading" className="grid min-w-0 gap-4 rounded-lg border border-warning/50 bg-warning/10 p-4 sm:p-5" data-testid="reissue-review">
+    <section
+      aria-labelledby="reissue-heading"
+      className="grid min-w-0 gap-4 rounded-lg border border-warning/50 bg-warning/10 p-4 sm:p-5"
+      data-testid="reissue-review"
+    >
       <div className="flex gap-3">
         <AlertTriangle className="mt-0.5 size-5 shrink-0 text-warning" aria-hidden />
         <div className="grid gap-1 text-sm">
@@ -180,8 +274,10 @@ function ReissueReview({ payout, source, reissue, unreadable, canDecide }: { pay
             Re-issue awaiting review
           </h2>
           <p>
-            {fileOf(reissue.newImport)} ({reissue.newImport ? `${formatDateTime(reissue.newImport.createdAt)} UTC` : 'date unknown'}) re-issues this payout, but {plural(reissue.quarantinedLines, 'line')} of it could not be read. The payout keeps its current lines
-            until an operator accepts the new version or keeps this one.
+            {fileOf(reissue.newImport)} (
+            {reissue.newImport ? `${formatDateTime(reissue.newImport.createdAt)} UTC` : 'date unknown'}) re-issues this
+            payout, but {plural(reissue.quarantinedLines, 'line')} of it could not be read. The payout keeps its current
+            lines until an operator accepts the new version or keeps this one.
           </p>
         </div>
       </div>
@@ -235,12 +331,18 @@ function ReissueReview({ payout, source, reissue, unreadable, canDecide }: { pay
                   </span>
                 </Td>
                 <Td className="text-right tabular-nums">{v.totals.lineCount.toLocaleString('en-GB')}</Td>
-                <Td className="text-right tabular-nums">{v.unreadable === null ? '—' : v.unreadable.toLocaleString('en-GB')}</Td>
+                <Td className="text-right tabular-nums">
+                  {v.unreadable === null ? '—' : v.unreadable.toLocaleString('en-GB')}
+                </Td>
                 <Td className="whitespace-nowrap text-right tabular-nums">{money(v.totals, v.totals.grossSales)}</Td>
                 <Td className="whitespace-nowrap text-right tabular-nums">{money(v.totals, v.totals.refunds)}</Td>
-                <Td className="whitespace-nowrap text-right tabular-nums">{money(v.totals, v.totals.fees + v.totals.tax)}</Td>
+                <Td className="whitespace-nowrap text-right tabular-nums">
+                  {money(v.totals, v.totals.fees + v.totals.tax)}
+                </Td>
                 <Td className="whitespace-nowrap text-right tabular-nums">{money(v.totals, v.totals.disputes)}</Td>
-                <Td className="whitespace-nowrap text-right font-medium tabular-nums">{money(v.totals, v.totals.net)}</Td>
+                <Td className="whitespace-nowrap text-right font-medium tabular-nums">
+                  {money(v.totals, v.totals.net)}
+                </Td>
               </tr>
             ))}
           </tbody>
@@ -275,8 +377,16 @@ function ReissueReview({ payout, source, reissue, unreadable, canDecide }: { pay
                   <tr key={q.lineNo} data-line={q.lineNo}>
                     <Td className="text-right tabular-nums text-muted-foreground">{q.lineNo}</Td>
                     <Td>
-                      <span className="block">{q.raw.payment_transaction_id ? <MiddleEllipsis value={q.raw.payment_transaction_id} max={20} /> : '—'}</span>
-                      <span className="block max-w-40 truncate text-xs text-muted-foreground">{q.raw.type || q.raw.dispute_id || q.raw.payment_capture_id || ''}</span>
+                      <span className="block">
+                        {q.raw.payment_transaction_id ? (
+                          <MiddleEllipsis value={q.raw.payment_transaction_id} max={20} />
+                        ) : (
+                          '—'
+                        )}
+                      </span>
+                      <span className="block max-w-40 truncate text-xs text-muted-foreground">
+                        {q.raw.type || q.raw.dispute_id || q.raw.payment_capture_id || ''}
+                      </span>
                     </Td>
                     <Td className="min-w-56 text-xs">{q.reason}</Td>
                   </tr>
@@ -287,7 +397,10 @@ function ReissueReview({ payout, source, reissue, unreadable, canDecide }: { pay
           {reissue.quarantinedLines > unreadable.length && (
             <p className="text-xs text-muted-foreground">
               The first {unreadable.length} shown;{' '}
-              <Link className="underline underline-offset-4" href={`/settlements/imports/${encodeURIComponent(reissue.importId)}`}>
+              <Link
+                className="underline underline-offset-4"
+                href={`/settlements/imports/${encodeURIComponent(reissue.importId)}`}
+              >
                 see them all on the import
               </Link>
               .
@@ -300,8 +413,16 @@ function ReissueReview({ payout, source, reissue, unreadable, canDecide }: { pay
           settlementId={payout.settlementId}
           importId={reissue.importId}
           unreadable={reissue.quarantinedLines}
-          current={{ lines: current.lineCount, net: formatMinorUnits(current.net, current.currency), fileName: source?.fileName ?? 'the current file' }}
-          reissue={{ lines: reissue.totals.lineCount, net: formatMinorUnits(reissue.totals.net, reissue.totals.currency), fileName: reissue.newImport?.fileName ?? 'the new file' }}
+          current={{
+            lines: current.lineCount,
+            net: formatMinorUnits(current.net, current.currency),
+            fileName: source?.fileName ?? 'the current file',
+          }}
+          reissue={{
+            lines: reissue.totals.lineCount,
+            net: formatMinorUnits(reissue.totals.net, reissue.totals.currency),
+            fileName: reissue.newImport?.fileName ?? 'the new file',
+          }}
         />
       ) : (
         <p className="text-sm text-muted-foreground">An operator accepts the re-issue or keeps the current version.</p>
@@ -315,16 +436,19 @@ function ReissuedNote({ reissue }: { reissue: PayoutReissue }) {
   const was = reissue.replacedTotals;
   return (
     <p className="rounded-md border bg-muted px-3 py-2.5 text-sm" role="note" data-testid="reissue-note">
-      Re-issued on {reissue.decidedAt ? formatDateTime(reissue.decidedAt) : formatDateTime(reissue.createdAt)} UTC, replacing import{' '}
+      Re-issued on {reissue.decidedAt ? formatDateTime(reissue.decidedAt) : formatDateTime(reissue.createdAt)} UTC,
+      replacing import{' '}
       {reissue.replacesImportId ? (
-        <Link className="underline underline-offset-4" href={`/settlements/imports/${encodeURIComponent(reissue.replacesImportId)}`}>
+        <Link
+          className="underline underline-offset-4"
+          href={`/settlements/imports/${encodeURIComponent(reissue.replacesImportId)}`}
+        >
           {fileOf(reissue.replacedImport)}
         </Link>
       ) : (
         fileOf(reissue.replacedImport)
       )}{' '}
-      ({plural(was.lineCount, 'line')}, net{' '}
-      {formatMinorUnits(was.net, was.currency)}):{' '}
+      ({plural(was.lineCount, 'line')}, net {formatMinorUnits(was.net, was.currency)}):{' '}
       {reissue.status === 'accepted'
         ? `accepted by ${reissue.decidedByEmail ?? 'an operator'} after review (${plural(reissue.quarantinedLines, 'line')} of the new file could not be read).`
         : 'applied automatically, as every line of the new file was read.'}
@@ -343,11 +467,21 @@ function Stat({ label, value, hint }: { label: string; value: React.ReactNode; h
 }
 
 /** Chips with each verdict's count; the current one is marked. Links keep the filter in the URL. */
-function VerdictFilter({ current, counts, total }: { current: LineFilter | undefined; counts: Awaited<ReturnType<typeof countLineVerdicts>>; total: number }) {
+function VerdictFilter({
+  current,
+  counts,
+  total,
+}: {
+  current: LineFilter | undefined;
+  counts: Awaited<ReturnType<typeof countLineVerdicts>>;
+  total: number;
+}) {
   const chips: { value: LineFilter | undefined; label: string; count: number }[] = [
     { value: undefined, label: 'All', count: total },
     { value: 'open', label: 'Needs attention', count: counts.open },
-    ...lineVerdicts.filter((v) => (counts.byVerdict[v] ?? 0) > 0 || v === current).map((v) => ({ value: v, label: verdictLabels[v], count: counts.byVerdict[v] ?? 0 })),
+    ...lineVerdicts
+      .filter((v) => (counts.byVerdict[v] ?? 0) > 0 || v === current)
+      .map((v) => ({ value: v, label: verdictLabels[v], count: counts.byVerdict[v] ?? 0 })),
   ];
   return (
     <nav aria-label="Filter lines by verdict" className="border-b px-5 py-3">
@@ -359,10 +493,15 @@ function VerdictFilter({ current, counts, total }: { current: LineFilter | undef
               <Link
                 href={queryString({ verdict: chip.value })}
                 aria-current={active ? 'true' : undefined}
-                className={cn('inline-flex items-center gap-1.5 rounded-full border px-3 py-1 text-xs font-medium', active ? 'border-primary bg-primary text-primary-foreground' : 'hover:bg-muted')}
+                className={cn(
+                  'inline-flex items-center gap-1.5 rounded-full border px-3 py-1 text-xs font-medium',
+                  active ? 'border-primary bg-primary text-primary-foreground' : 'hover:bg-muted',
+                )}
               >
                 {chip.label}{' '}
-                <span className={cn('tabular-nums', active ? 'opacity-80' : 'text-muted-foreground')}>{chip.count.toLocaleString('en-GB')}</span>
+                <span className={cn('tabular-nums', active ? 'opacity-80' : 'text-muted-foreground')}>
+                  {chip.count.toLocaleString('en-GB')}
+                </span>
               </Link>
             </li>
           );
@@ -409,7 +548,15 @@ function Versus({ actual, expected, testId }: { actual: string; expected: string
   );
 }
 
-function LinesTable({ rows, settlementId, canResolve }: { rows: LineListRow[]; settlementId: string; canResolve: boolean }) {
+function LinesTable({
+  rows,
+  settlementId,
+  canResolve,
+}: {
+  rows: LineListRow[];
+  settlementId: string;
+  canResolve: boolean;
+}) {
   return (
     <Table caption="Settlement lines">
       <thead>
@@ -435,13 +582,25 @@ function LinesTable({ rows, settlementId, canResolve }: { rows: LineListRow[]; s
               <Td className="text-xs">{l.type}</Td>
               <Td>
                 <TransactionCell id={l.paymentTransactionId} known={l.transactionKnown} />
-                <span className="block text-xs text-muted-foreground">{settles ? <MiddleEllipsis value={settles} max={20} /> : '—'}</span>
+                <span className="block text-xs text-muted-foreground">
+                  {settles ? <MiddleEllipsis value={settles} max={20} /> : '—'}
+                </span>
               </Td>
               <Td className="text-right">
-                <Versus testId="amount" actual={formatMinorUnits(l.amount, c)} expected={l.expectedAmount === null ? null : formatMinorUnits(l.expectedAmount, expectedIn)} />
+                <Versus
+                  testId="amount"
+                  actual={formatMinorUnits(l.amount, c)}
+                  expected={l.expectedAmount === null ? null : formatMinorUnits(l.expectedAmount, expectedIn)}
+                />
               </Td>
               <Td className="text-right">
-                <Versus testId="fee" actual={formatMinorUnits(l.feeAmount + l.taxAmount, c)} expected={l.expectedFee === null ? null : formatMinorUnits(l.expectedFee + (l.expectedTax ?? 0), expectedIn)} />
+                <Versus
+                  testId="fee"
+                  actual={formatMinorUnits(l.feeAmount + l.taxAmount, c)}
+                  expected={
+                    l.expectedFee === null ? null : formatMinorUnits(l.expectedFee + (l.expectedTax ?? 0), expectedIn)
+                  }
+                />
               </Td>
               <Td className="min-w-56">
                 <div className="grid gap-1">
@@ -453,7 +612,12 @@ function LinesTable({ rows, settlementId, canResolve }: { rows: LineListRow[]; s
                 {l.resolvedAt ? (
                   <Resolution at={l.resolvedAt} by={l.resolvedByEmail} note={l.resolutionNote} />
                 ) : attention && canResolve ? (
-                  <ResolveDialog settlementId={settlementId} target={{ kind: 'line', importId: l.importId, lineNo: l.lineNo }} what={`line ${l.lineNo}`} verdictLabel={verdictLabels[l.verdict as keyof typeof verdictLabels] ?? l.verdict} />
+                  <ResolveDialog
+                    settlementId={settlementId}
+                    target={{ kind: 'line', importId: l.importId, lineNo: l.lineNo }}
+                    what={`line ${l.lineNo}`}
+                    verdictLabel={verdictLabels[l.verdict as keyof typeof verdictLabels] ?? l.verdict}
+                  />
                 ) : (
                   <span className="text-muted-foreground">{attention ? 'Open' : '—'}</span>
                 )}
@@ -466,7 +630,15 @@ function LinesTable({ rows, settlementId, canResolve }: { rows: LineListRow[]; s
   );
 }
 
-function MissingTable({ rows, settlementId, canResolve }: { rows: MissingListRow[]; settlementId: string; canResolve: boolean }) {
+function MissingTable({
+  rows,
+  settlementId,
+  canResolve,
+}: {
+  rows: MissingListRow[];
+  settlementId: string;
+  canResolve: boolean;
+}) {
   return (
     <Table caption="Captures and refunds missing from settlements">
       <thead>
@@ -501,7 +673,12 @@ function MissingTable({ rows, settlementId, canResolve }: { rows: MissingListRow
               {m.resolvedAt ? (
                 <Resolution at={m.resolvedAt} by={m.resolvedByEmail} note={m.resolutionNote} />
               ) : canResolve ? (
-                <ResolveDialog settlementId={settlementId} target={{ kind: 'missing', importId: m.importId, operationId: m.operationId }} what={`${m.kind === 'refund' ? 'refund' : 'capture'} ${m.operationId}`} verdictLabel={verdictLabels.missing} />
+                <ResolveDialog
+                  settlementId={settlementId}
+                  target={{ kind: 'missing', importId: m.importId, operationId: m.operationId }}
+                  what={`${m.kind === 'refund' ? 'refund' : 'capture'} ${m.operationId}`}
+                  verdictLabel={verdictLabels.missing}
+                />
               ) : (
                 <span className="text-muted-foreground">Open</span>
               )}

@@ -32,7 +32,10 @@ export function ImportCenter({ canImport, active }: { canImport: boolean; active
     setSeen((prev) => [...prev, ...active.filter((a) => !prev.some((p) => p.id === a.id))]);
   }
   const follow = (ids: string[]) => setStarted((prev) => [...ids, ...prev.filter((p) => !ids.includes(p))]);
-  const items = [...started.map((id) => ({ id, initial: undefined })), ...seen.filter((s) => !started.includes(s.id)).map((s) => ({ id: s.id, initial: s }))].filter((i) => !dismissed.includes(i.id));
+  const items = [
+    ...started.map((id) => ({ id, initial: undefined })),
+    ...seen.filter((s) => !started.includes(s.id)).map((s) => ({ id: s.id, initial: s })),
+  ].filter((i) => !dismissed.includes(i.id));
 
   const fetchAction = useAction(fetchFromKlarnaAction, {
     onSuccess: ({ data }) => {
@@ -55,7 +58,12 @@ export function ImportCenter({ canImport, active }: { canImport: boolean; active
     <div className="grid gap-2">
       <h3 className="text-sm font-medium">Imports followed on this page</h3>
       {items.map((item) => (
-        <ImportProgress key={item.id} importId={item.id} initial={item.initial} onDismiss={() => setDismissed((prev) => [...prev, item.id])} />
+        <ImportProgress
+          key={item.id}
+          importId={item.id}
+          initial={item.initial}
+          onDismiss={() => setDismissed((prev) => [...prev, item.id])}
+        />
       ))}
     </div>
   );

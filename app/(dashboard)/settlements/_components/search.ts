@@ -17,7 +17,12 @@ export const settlementSearchSchema = z.object({
 });
 export type SettlementSearch = z.infer<typeof settlementSearchSchema>;
 
-export const filterLabels = { currency: 'Currency', status: 'Status', from: 'Period end from', to: 'Period end to' } as const;
+export const filterLabels = {
+  currency: 'Currency',
+  status: 'Status',
+  from: 'Period end from',
+  to: 'Period end to',
+} as const;
 type Field = keyof typeof filterLabels;
 type Invalid = { field: Field; message: string };
 
@@ -41,7 +46,14 @@ export function parseSettlementSearch(params: Record<string, string | string[] |
     if (value === undefined) continue;
     const parsed = payoutFilterSchema.shape[key].safeParse(value);
     if (!parsed.success || ((key === 'from' || key === 'to') && !isCalendarDay(value))) {
-      invalid.push({ field: key, message: parsed.success ? 'not a calendar day' : key === 'status' ? 'needs review or reconciled' : (parsed.error.issues[0]?.message ?? 'invalid') });
+      invalid.push({
+        field: key,
+        message: parsed.success
+          ? 'not a calendar day'
+          : key === 'status'
+            ? 'needs review or reconciled'
+            : (parsed.error.issues[0]?.message ?? 'invalid'),
+      });
     } else {
       (filter as Record<string, unknown>)[key] = parsed.data;
     }

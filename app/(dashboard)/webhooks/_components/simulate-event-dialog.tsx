@@ -17,10 +17,21 @@ import { splitOutcomeNote } from '@/lib/webhooks/outcome';
 import { findReceivedEventAction, simulateWebhookEventAction } from '../actions';
 
 const WAIT_MS = 60_000;
-const NOT_ARRIVED = 'Not arrived after a minute. Klarna retries failed deliveries (10 s, 2 min, 15 min…); check that the webhook’s URL reaches this dashboard.';
+const NOT_ARRIVED =
+  'Not arrived after a minute. Klarna retries failed deliveries (10 s, 2 min, 15 min…); check that the webhook’s URL reaches this dashboard.';
 
 /** Asks Klarna to send a test event to one webhook, then follows it until the receiver has it. */
-export function SimulateEventDialog({ webhookId, patterns, knownEventTypes, disabled }: { webhookId: string; patterns: string[]; knownEventTypes: string[]; disabled: boolean }) {
+export function SimulateEventDialog({
+  webhookId,
+  patterns,
+  knownEventTypes,
+  disabled,
+}: {
+  webhookId: string;
+  patterns: string[];
+  knownEventTypes: string[];
+  disabled: boolean;
+}) {
   const choices = knownEventTypes.filter((type) => patterns.some((p) => eventTypeMatches(p, type)));
   const [open, setOpen] = useState(false);
   const [eventType, setEventType] = useState(choices[0] ?? '');
@@ -43,7 +54,8 @@ export function SimulateEventDialog({ webhookId, patterns, knownEventTypes, disa
     retry: false,
     refetchInterval: (query) => (query.state.data || query.state.error ? false : 1000),
   });
-  const failure = (simulate.result.serverError || simulate.result.validationErrors ? simulate.result : undefined) as ActionFailure | undefined;
+  const failure = (simulate.result.serverError || simulate.result.validationErrors ? simulate.result : undefined) as
+    ActionFailure | undefined;
   const event = arrival.data;
 
   function close(next: boolean) {
@@ -57,11 +69,19 @@ export function SimulateEventDialog({ webhookId, patterns, knownEventTypes, disa
   return (
     <Dialog open={open} onOpenChange={close}>
       <DialogTrigger asChild>
-        <Button variant="secondary" size="sm" disabled={disabled || choices.length === 0} title={disabled ? 'Only enabled webhooks in a test environment' : undefined}>
+        <Button
+          variant="secondary"
+          size="sm"
+          disabled={disabled || choices.length === 0}
+          title={disabled ? 'Only enabled webhooks in a test environment' : undefined}
+        >
           <Send aria-hidden /> Send test event…
         </Button>
       </DialogTrigger>
-      <DialogContent title="Send a test event" description="Klarna sends an event of this type with dummy data to this webhook only.">
+      <DialogContent
+        title="Send a test event"
+        description="Klarna sends an event of this type with dummy data to this webhook only."
+      >
         <div className="grid gap-4">
           {failure && <Alert tone="danger">{failureMessage(failure)}</Alert>}
           {!eventId ? (
@@ -100,17 +120,26 @@ export function SimulateEventDialog({ webhookId, patterns, knownEventTypes, disa
               {event ? (
                 <div className="grid gap-2">
                   <p className="flex flex-wrap items-center gap-2">
-                    Arrived. Signature: {event.verdict === 'valid' ? <Badge tone="success">valid</Badge> : <Badge tone="danger">rejected</Badge>}
+                    Arrived. Signature:{' '}
+                    {event.verdict === 'valid' ? (
+                      <Badge tone="success">valid</Badge>
+                    ) : (
+                      <Badge tone="danger">rejected</Badge>
+                    )}
                     Processing: <Badge>{event.status.replace('_', ' ')}</Badge>
                   </p>
                   {event.rejectReason && <p className="text-danger">{event.rejectReason}</p>}
-                  {event.processingError && <p className="text-muted-foreground">{splitOutcomeNote(event.processingError).sentence}</p>}
+                  {event.processingError && (
+                    <p className="text-muted-foreground">{splitOutcomeNote(event.processingError).sentence}</p>
+                  )}
                   <Link className="underline underline-offset-4" href={`/webhooks/events/${event.id}`}>
                     Open it in the event log
                   </Link>
                 </div>
               ) : arrival.error ? (
-                <Alert tone={arrival.error.message === NOT_ARRIVED ? 'warning' : 'danger'}>{arrival.error.message}</Alert>
+                <Alert tone={arrival.error.message === NOT_ARRIVED ? 'warning' : 'danger'}>
+                  {arrival.error.message}
+                </Alert>
               ) : (
                 <p className="text-muted-foreground">Waiting for it to arrive…</p>
               )}

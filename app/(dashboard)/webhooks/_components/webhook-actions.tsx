@@ -10,7 +10,8 @@ export function DeleteWebhookButton({ webhookId, url }: { webhookId: string; url
       title="Delete this webhook"
       description={
         <p>
-          Klarna stops sending events to <code className="break-all font-mono text-xs">{url}</code>. Deliveries already being retried may still arrive.
+          Klarna stops sending events to <code className="break-all font-mono text-xs">{url}</code>. Deliveries already
+          being retried may still arrive.
         </p>
       }
       confirmLabel="Delete webhook"

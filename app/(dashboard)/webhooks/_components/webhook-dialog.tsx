@@ -10,7 +10,13 @@ import { Field } from '@/components/ui/field';
 import { Input, Select } from '@/components/ui/input';
 import { createWebhookAction, updateWebhookAction } from '../actions';
 
-type WebhookValues = { webhookId?: string; url: string; eventTypes: string[]; signingKeyId: string; status: 'ENABLED' | 'DISABLED' };
+type WebhookValues = {
+  webhookId?: string;
+  url: string;
+  eventTypes: string[];
+  signingKeyId: string;
+  status: 'ENABLED' | 'DISABLED';
+};
 
 export function WebhookDialog({
   mode,
@@ -38,7 +44,12 @@ export function WebhookDialog({
   const [form, setForm] = useState(initial);
   // Fresh values on every opening: the keys may have changed since the page first rendered.
   const dialog = useActionDialog(() => setForm(initial()));
-  const onSuccess = () => dialog.succeed(mode === 'create' ? `Webhook to ${form.url} created. Klarna sends matching events to it now.` : `Webhook to ${form.url} updated.`);
+  const onSuccess = () =>
+    dialog.succeed(
+      mode === 'create'
+        ? `Webhook to ${form.url} created. Klarna sends matching events to it now.`
+        : `Webhook to ${form.url} updated.`,
+    );
   const create = useAction(createWebhookAction, { onSuccess, onError: dialog.submission.onError });
   const update = useAction(updateWebhookAction, { onSuccess, onError: dialog.submission.onError });
   const action = mode === 'create' ? create : update;
@@ -55,7 +66,13 @@ export function WebhookDialog({
       .map((t) => t.trim())
       .filter(Boolean);
     const eventTypes = all ? ['*'] : [...new Set([...form.eventTypes, ...custom])];
-    const values = { url: form.url, eventTypes, signingKeyId: form.signingKeyId, status: form.status, intentId: dialog.submission.intentId };
+    const values = {
+      url: form.url,
+      eventTypes,
+      signingKeyId: form.signingKeyId,
+      status: form.status,
+      intentId: dialog.submission.intentId,
+    };
     if (mode === 'create') create.execute(values);
     else update.execute({ ...values, webhookId: webhook!.webhookId! });
   }
@@ -82,18 +99,28 @@ export function WebhookDialog({
       pending={action.isPending}
       onSubmit={submit}
     >
-      <Field label="URL" hint="This dashboard’s receiver is filled in. Klarna calls only https:// addresses." errors={fields.url}>
+      <Field
+        label="URL"
+        hint="This dashboard’s receiver is filled in. Klarna calls only https:// addresses."
+        errors={fields.url}
+      >
         {(c) => <Input {...c} value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} />}
       </Field>
       <fieldset className="grid gap-2" aria-describedby={fields.eventTypes ? 'event-types-error' : undefined}>
         <legend className="mb-1 text-sm font-medium">Events</legend>
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={all} onChange={(e) => toggle('*', e.target.checked)} /> All events (<code className="font-mono text-xs">*</code>)
+          <input type="checkbox" checked={all} onChange={(e) => toggle('*', e.target.checked)} /> All events (
+          <code className="font-mono text-xs">*</code>)
         </label>
         <div className="grid max-h-48 gap-1 overflow-y-auto rounded-md border p-2 sm:grid-cols-2">
           {knownEventTypes.map((type) => (
             <label key={type} className="flex items-center gap-2 text-xs">
-              <input type="checkbox" disabled={all} checked={all || form.eventTypes.includes(type)} onChange={(e) => toggle(type, e.target.checked)} />
+              <input
+                type="checkbox"
+                disabled={all}
+                checked={all || form.eventTypes.includes(type)}
+                onChange={(e) => toggle(type, e.target.checked)}
+              />
               <span className="font-mono">{type}</span>
             </label>
           ))}
@@ -104,13 +131,33 @@ export function WebhookDialog({
           </p>
         )}
       </fieldset>
-      <Field label="More event types or patterns" hint="Comma-separated, with * as wildcard, e.g. payment.request.*" errors={fields.custom}>
-        {(c) => <Input {...c} disabled={all} value={form.custom} onChange={(e) => setForm({ ...form, custom: e.target.value })} className="font-mono" />}
+      <Field
+        label="More event types or patterns"
+        hint="Comma-separated, with * as wildcard, e.g. payment.request.*"
+        errors={fields.custom}
+      >
+        {(c) => (
+          <Input
+            {...c}
+            disabled={all}
+            value={form.custom}
+            onChange={(e) => setForm({ ...form, custom: e.target.value })}
+            className="font-mono"
+          />
+        )}
       </Field>
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Signing key" hint="Only keys this dashboard holds, so it can verify the events." errors={fields.signingKeyId}>
+        <Field
+          label="Signing key"
+          hint="Only keys this dashboard holds, so it can verify the events."
+          errors={fields.signingKeyId}
+        >
           {(c) => (
-            <Select {...c} value={form.signingKeyId} onChange={(e) => setForm({ ...form, signingKeyId: e.target.value })}>
+            <Select
+              {...c}
+              value={form.signingKeyId}
+              onChange={(e) => setForm({ ...form, signingKeyId: e.target.value })}
+            >
               {keys.length === 0 && <option value="">No keys held here</option>}
               {keys.map((k) => (
                 <option key={k.id} value={k.id}>
@@ -122,7 +169,11 @@ export function WebhookDialog({
         </Field>
         <Field label="Status" errors={fields.status}>
           {(c) => (
-            <Select {...c} value={form.status} onChange={(e) => setForm({ ...form, status: e.target.value as 'ENABLED' | 'DISABLED' })}>
+            <Select
+              {...c}
+              value={form.status}
+              onChange={(e) => setForm({ ...form, status: e.target.value as 'ENABLED' | 'DISABLED' })}
+            >
               <option value="ENABLED">Enabled</option>
               <option value="DISABLED">Disabled</option>
             </Select>

@@ -32,14 +32,20 @@ const searchSchema = z.object({
   cursor: z.string().optional(),
 });
 
-export default async function WebhookEventsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function WebhookEventsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { denied } = await pageActor('dashboard.read');
   if (denied) return <Forbidden message={denied} />;
   const raw = searchSchema.parse(firstValues(await searchParams));
   const parsed = webhookEventFilterSchema.safeParse(raw);
   // Keep the valid filters when one is not: a typo in one box should not show everything.
   const invalid = parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
-  const filter = parsed.success ? parsed.data : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
+  const filter = parsed.success
+    ? parsed.data
+    : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
   const [page, notStored] = await Promise.all([
     listWebhookEvents(getDb(), filter),
     filter.verdict === 'valid' ? [] : listRejectionsNotStored(getDb(), { hours: 24 }),
@@ -48,13 +54,43 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
 
   return (
     <>
-      <PageHeader title="Event log" description="Every webhook delivery that reached this dashboard, valid or rejected, with the signature verdict and what processing did with it." />
+      <PageHeader
+        title="Event log"
+        description="Every webhook delivery that reached this dashboard, valid or rejected, with the signature verdict and what processing did with it."
+      />
       <FilterForm label="Filter the event log" clearHref="/webhooks/events">
-        <TextFilter label="Search ids" name="q" value={raw.q} hint="Event, account, correlation, webhook or signing key id (or its start)" mono />
-        <TextFilter label="Event type" name="type" value={raw.type} hint="* matches any part, e.g. payment.request.*" mono />
+        <TextFilter
+          label="Search ids"
+          name="q"
+          value={raw.q}
+          hint="Event, account, correlation, webhook or signing key id (or its start)"
+          mono
+        />
+        <TextFilter
+          label="Event type"
+          name="type"
+          value={raw.type}
+          hint="* matches any part, e.g. payment.request.*"
+          mono
+        />
         <TextFilter label="Account id" name="account" value={raw.account} mono />
-        <ChoiceFilter label="Signature" name="verdict" value={raw.verdict} any="Any verdict" choices={[{ value: 'valid', label: 'Valid' }, { value: 'rejected', label: 'Rejected' }]} />
-        <ChoiceFilter label="Processing" name="status" value={raw.status} any="Any status" choices={webhookStatuses.map((s) => ({ value: s, label: statusLabels[s] }))} />
+        <ChoiceFilter
+          label="Signature"
+          name="verdict"
+          value={raw.verdict}
+          any="Any verdict"
+          choices={[
+            { value: 'valid', label: 'Valid' },
+            { value: 'rejected', label: 'Rejected' },
+          ]}
+        />
+        <ChoiceFilter
+          label="Processing"
+          name="status"
+          value={raw.status}
+          any="Any status"
+          choices={webhookStatuses.map((s) => ({ value: s, label: statusLabels[s] }))}
+        />
         <DateRangeFilter from={raw.from} to={raw.to} fromLabel="Received from (UTC)" toLabel="Received to (UTC)" />
       </FilterForm>
       <IgnoredFilters names={invalid} />
@@ -64,13 +100,20 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
           {notStored.map((n, i) => (
             <span key={n.sourceIp ?? 'unknown'}>
               {i > 0 && '; '}
-              <strong>{n.count.toLocaleString('en-GB')}</strong> from <span className="font-mono">{n.sourceIp ?? 'other or unknown addresses'}</span>
+              <strong>{n.count.toLocaleString('en-GB')}</strong> from{' '}
+              <span className="font-mono">{n.sourceIp ?? 'other or unknown addresses'}</span>
             </span>
           ))}
           . Each was answered as usual; only its count is kept.
         </Alert>
       )}
-      <ListCard isEmpty={page.rows.length === 0} empty="No webhook events match these filters." pager={<KeysetPager label="Event log pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />}>
+      <ListCard
+        isEmpty={page.rows.length === 0}
+        empty="No webhook events match these filters."
+        pager={
+          <KeysetPager label="Event log pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />
+        }
+      >
         <Table caption="Webhook events, newest first">
           <thead>
             <tr>
@@ -93,25 +136,43 @@ export default async function WebhookEventsPage({ searchParams }: { searchParams
                 <Td>{row.accountId ? <MiddleEllipsis value={row.accountId} copyLabel="account id" /> : '—'}</Td>
                 <Td>
                   <VerdictBadge verdict={row.verdict} reason={row.rejectReason} />
-                  {row.notStoredCount > 0 && <div className="mt-1 text-xs font-medium">{row.notStoredCount.toLocaleString('en-GB')} not stored</div>}
+                  {row.notStoredCount > 0 && (
+                    <div className="mt-1 text-xs font-medium">
+                      {row.notStoredCount.toLocaleString('en-GB')} not stored
+                    </div>
+                  )}
                   {row.rejectReason && (
-                    <div className="mt-1 line-clamp-3 w-48 text-xs text-muted-foreground [overflow-wrap:anywhere]" title={row.rejectReason}>
+                    <div
+                      className="mt-1 line-clamp-3 w-48 text-xs text-muted-foreground [overflow-wrap:anywhere]"
+                      title={row.rejectReason}
+                    >
                       {row.rejectReason}
                     </div>
                   )}
-                  {row.bodyBytes !== null && row.notStoredCount === 0 && <div className="mt-1 text-xs text-muted-foreground">{formatBytes(row.bodyBytes)} body</div>}
+                  {row.bodyBytes !== null && row.notStoredCount === 0 && (
+                    <div className="mt-1 text-xs text-muted-foreground">{formatBytes(row.bodyBytes)} body</div>
+                  )}
                 </Td>
                 <Td>
                   <StatusBadge status={row.status} />
                   {row.processingError && (
-                    <div className="mt-1 line-clamp-2 w-44 text-xs text-muted-foreground" title={splitOutcomeNote(row.processingError).sentence}>
+                    <div
+                      className="mt-1 line-clamp-2 w-44 text-xs text-muted-foreground"
+                      title={splitOutcomeNote(row.processingError).sentence}
+                    >
                       {splitOutcomeNote(row.processingError).sentence}
                     </div>
                   )}
                 </Td>
-                <Td className="text-xs">{row.duplicateCount > 0 ? `${row.duplicateCount} repeat${row.duplicateCount === 1 ? '' : 's'}` : ''}</Td>
+                <Td className="text-xs">
+                  {row.duplicateCount > 0 ? `${row.duplicateCount} repeat${row.duplicateCount === 1 ? '' : 's'}` : ''}
+                </Td>
                 <Td className="text-right">
-                  <Link className="text-sm underline underline-offset-4" href={`/webhooks/events/${row.id}`} aria-label={`Details of event ${row.eventId ?? row.id}`}>
+                  <Link
+                    className="text-sm underline underline-offset-4"
+                    href={`/webhooks/events/${row.id}`}
+                    aria-label={`Details of event ${row.eventId ?? row.id}`}
+                  >
                     Details
                   </Link>
                 </Td>

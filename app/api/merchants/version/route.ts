@@ -16,7 +16,10 @@ export async function GET(request: Request) {
   const { denied } = await routeActor('dashboard.read', 'merchantsVersion');
   if (denied) return denied;
   const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) return toResponse(new AppError('validation', 'INVALID_REQUEST', `account: ${parsed.error.issues[0]?.message ?? 'invalid'}`));
+  if (!parsed.success)
+    return toResponse(
+      new AppError('validation', 'INVALID_REQUEST', `account: ${parsed.error.issues[0]?.message ?? 'invalid'}`),
+    );
   try {
     const version = await merchantsVersion(getDb(), parsed.data.account);
     return Response.json({ version }, { headers: { 'cache-control': 'no-store' } });

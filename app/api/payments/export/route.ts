@@ -44,7 +44,8 @@ export async function GET(request: Request) {
           for (const [id, name] of await merchantNames(db, unknown)) names.set(id, name);
           for (const id of unknown) looked.add(id);
         }
-        if (page.rows.length) controller.enqueue(encoder.encode(page.rows.map((r) => paymentCsvRow(r, names.get(r.accountId))).join('')));
+        if (page.rows.length)
+          controller.enqueue(encoder.encode(page.rows.map((r) => paymentCsvRow(r, names.get(r.accountId))).join('')));
         written += page.rows.length;
         cursor = page.nextCursor ?? undefined;
         if (!cursor || written >= MAX_ROWS) controller.close();

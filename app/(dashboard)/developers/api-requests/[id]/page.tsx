@@ -43,7 +43,10 @@ export default async function ApiRequestPage({ params }: { params: Promise<{ id:
           ← API request log
         </Link>
       </p>
-      <PageHeader title={`${request.method} ${request.path}`} description={`Request #${request.id}: ${request.operation}, attempt ${request.attempt}. ${maskedFieldsSentence}`} />
+      <PageHeader
+        title={`${request.method} ${request.path}`}
+        description={`Request #${request.id}: ${request.operation}, attempt ${request.attempt}. ${maskedFieldsSentence}`}
+      />
       <div className="grid gap-4">
         <Card>
           <CardHeader title="Overview" />
@@ -52,7 +55,11 @@ export default async function ApiRequestPage({ params }: { params: Promise<{ id:
           </CardBody>
         </Card>
         <JsonCard title="Request body" value={request.requestBody} empty="No request body." />
-        <JsonCard title="Response body" value={request.responseBody} empty={request.status === null ? 'No answer came (network failure or timeout).' : 'No response body.'} />
+        <JsonCard
+          title="Response body"
+          value={request.responseBody}
+          empty={request.status === null ? 'No answer came (network failure or timeout).' : 'No response body.'}
+        />
       </div>
     </>
   );
@@ -66,7 +73,10 @@ function JsonCard({ title, value, empty }: { title: string; value: unknown; empt
         {value === null || value === undefined ? (
           <p className="text-sm text-muted-foreground">{empty}</p>
         ) : (
-          <pre aria-label={title} className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-muted p-3 font-mono text-xs">
+          <pre
+            aria-label={title}
+            className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-muted p-3 font-mono text-xs"
+          >
             {JSON.stringify(value, null, 2)}
           </pre>
         )}

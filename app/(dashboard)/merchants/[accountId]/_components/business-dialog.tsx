@@ -20,9 +20,19 @@ import {
 } from '@/components/forms/form-kit';
 import { enumLabel } from './format';
 
-const textKeys = ['business_name', 'registration_authority', 'registration_number', 'tax_registration_number', 'financial_registration_number'] as const;
+const textKeys = [
+  'business_name',
+  'registration_authority',
+  'registration_number',
+  'tax_registration_number',
+  'financial_registration_number',
+] as const;
 type TextKey = (typeof textKeys)[number];
-type BusinessForm = Record<TextKey, string> & { business_entity_type: string; operating_address: AddressValue; registration_address: AddressValue };
+type BusinessForm = Record<TextKey, string> & {
+  business_entity_type: string;
+  operating_address: AddressValue;
+  registration_address: AddressValue;
+};
 
 const textLabels: Record<TextKey, string> = {
   business_name: 'Business name',
@@ -46,7 +56,15 @@ function fromWire(info: Record<string, unknown>): BusinessForm {
   };
 }
 
-const shown = ['business_name', 'business_entity_type', ...textKeys, 'operating_address', 'registration_address', ...addressFieldNames('operating_address'), ...addressFieldNames('registration_address')];
+const shown = [
+  'business_name',
+  'business_entity_type',
+  ...textKeys,
+  'operating_address',
+  'registration_address',
+  ...addressFieldNames('operating_address'),
+  ...addressFieldNames('registration_address'),
+];
 
 /**
  * Seed test case 7: the business information, sent as the fields that changed (an address is
@@ -66,17 +84,22 @@ export function BusinessDialog({
   const current = fromWire(information);
   const [form, setForm] = useState(current);
   const dialog = useActionDialog(() => setForm(fromWire(information)));
-  const action = useAction(updateBusinessInformationAction, { onSuccess: () => dialog.succeed('Business information saved at Klarna.'), onError: dialog.submission.onError });
+  const action = useAction(updateBusinessInformationAction, {
+    onSuccess: () => dialog.succeed('Business information saved at Klarna.'),
+    onError: dialog.submission.onError,
+  });
   const errors = errorsOf(dialog.submission.failure);
 
   function submit() {
     const request: Record<string, unknown> = {};
     for (const key of textKeys) if (form[key].trim() !== current[key]) request[key] = form[key].trim();
-    if (form.business_entity_type !== current.business_entity_type && form.business_entity_type) request.business_entity_type = form.business_entity_type;
+    if (form.business_entity_type !== current.business_entity_type && form.business_entity_type)
+      request.business_entity_type = form.business_entity_type;
     for (const key of ['operating_address', 'registration_address'] as const) {
       const before = JSON.stringify(addressToWire(current[key]));
       const after = JSON.stringify(addressToWire(form[key]));
-      if (before !== after && !(addressIsEmpty(form[key]) && addressIsEmpty(current[key]))) request[key] = addressToWire(form[key]);
+      if (before !== after && !(addressIsEmpty(form[key]) && addressIsEmpty(current[key])))
+        request[key] = addressToWire(form[key]);
     }
     dialog.setUnchanged(Object.keys(request).length === 0);
     if (Object.keys(request).length === 0) return;
@@ -102,12 +125,25 @@ export function BusinessDialog({
       onSubmit={submit}
     >
       <div className="grid gap-3 sm:grid-cols-2">
-        <TextField label={textLabels.business_name} name="business_name" value={form.business_name} onChange={(v) => setForm({ ...form, business_name: v })} errors={errors} />
+        <TextField
+          label={textLabels.business_name}
+          name="business_name"
+          value={form.business_name}
+          onChange={(v) => setForm({ ...form, business_name: v })}
+          errors={errors}
+        />
         <Field label="Business entity type" errors={errors.business_entity_type}>
           {(c) => (
-            <Select {...c} name="business_entity_type" value={form.business_entity_type} onChange={(e) => setForm({ ...form, business_entity_type: e.target.value })}>
+            <Select
+              {...c}
+              name="business_entity_type"
+              value={form.business_entity_type}
+              onChange={(e) => setForm({ ...form, business_entity_type: e.target.value })}
+            >
               {!current.business_entity_type && <option value="">Not given</option>}
-              {!knownType && current.business_entity_type && <option value={current.business_entity_type}>{current.business_entity_type}</option>}
+              {!knownType && current.business_entity_type && (
+                <option value={current.business_entity_type}>{current.business_entity_type}</option>
+              )}
               {entityTypes.map((t) => (
                 <option key={t} value={t}>
                   {enumLabel(t)}
@@ -119,10 +155,23 @@ export function BusinessDialog({
         {textKeys
           .filter((k) => k !== 'business_name')
           .map((key) => (
-            <TextField key={key} label={`${textLabels[key]} (optional)`} name={key} value={form[key]} onChange={(v) => setForm({ ...form, [key]: v })} errors={errors} />
+            <TextField
+              key={key}
+              label={`${textLabels[key]} (optional)`}
+              name={key}
+              value={form[key]}
+              onChange={(v) => setForm({ ...form, [key]: v })}
+              errors={errors}
+            />
           ))}
       </div>
-      <AddressFieldset legend="Operating address" prefix="operating_address" value={form.operating_address} onChange={(v) => setForm({ ...form, operating_address: v })} errors={errors} />
+      <AddressFieldset
+        legend="Operating address"
+        prefix="operating_address"
+        value={form.operating_address}
+        onChange={(v) => setForm({ ...form, operating_address: v })}
+        errors={errors}
+      />
       <AddressFieldset
         legend="Registration address"
         prefix="registration_address"
@@ -131,11 +180,15 @@ export function BusinessDialog({
         errors={errors}
       />
       <div>
-        <Button type="button" variant="ghost" size="sm" onClick={() => setForm({ ...form, registration_address: { ...form.operating_address } })}>
+        <Button
+          type="button"
+          variant="ghost"
+          size="sm"
+          onClick={() => setForm({ ...form, registration_address: { ...form.operating_address } })}
+        >
           Copy the operating address to the registration address
         </Button>
       </div>
     </ActionDialog>
   );
 }
-

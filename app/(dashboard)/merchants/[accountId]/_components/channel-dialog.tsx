@@ -37,7 +37,14 @@ export type ChannelValues = {
   collection_reference: string | null;
 };
 
-type Form = { type: ChannelType; name: string; urls: string[]; address: AddressValue; appUrls: string[]; collection: string };
+type Form = {
+  type: ChannelType;
+  name: string;
+  urls: string[];
+  address: AddressValue;
+  appUrls: string[];
+  collection: string;
+};
 
 function initialForm(channel: ChannelValues | undefined, websiteTaken: boolean): Form {
   return {
@@ -87,26 +94,51 @@ export function ChannelDialog({
         form.type === 'WEBSITE'
           ? { ...common, name: optional(form.name), urls: trimmed(form.urls) }
           : form.type === 'PHYSICAL_STORE'
-            ? { ...common, name: form.name.trim(), address: addressIsEmpty(form.address) ? undefined : addressToWire(form.address) }
-            : { ...common, name: form.name.trim(), app_store_urls: form.appUrls.length ? trimmed(form.appUrls) : undefined };
-      create.execute({ accountId, intentId: dialog.submission.intentId, request: JSON.parse(JSON.stringify(request)) as Record<string, unknown> });
+            ? {
+                ...common,
+                name: form.name.trim(),
+                address: addressIsEmpty(form.address) ? undefined : addressToWire(form.address),
+              }
+            : {
+                ...common,
+                name: form.name.trim(),
+                app_store_urls: form.appUrls.length ? trimmed(form.appUrls) : undefined,
+              };
+      create.execute({
+        accountId,
+        intentId: dialog.submission.intentId,
+        request: JSON.parse(JSON.stringify(request)) as Record<string, unknown>,
+      });
       return;
     }
     const before = initialForm(channel, websiteTaken);
     const request: Record<string, unknown> = {};
     if (form.name.trim() !== before.name) request.name = form.name.trim();
     if (form.type === 'WEBSITE' && !sameList(form.urls, before.urls)) request.urls = trimmed(form.urls);
-    if (form.type === 'PHYSICAL_STORE' && JSON.stringify(addressToWire(form.address)) !== JSON.stringify(addressToWire(before.address)) && !(addressIsEmpty(form.address) && addressIsEmpty(before.address))) {
+    if (
+      form.type === 'PHYSICAL_STORE' &&
+      JSON.stringify(addressToWire(form.address)) !== JSON.stringify(addressToWire(before.address)) &&
+      !(addressIsEmpty(form.address) && addressIsEmpty(before.address))
+    ) {
       request.address = addressToWire(form.address);
     }
-    if (form.type === 'MOBILE_APP' && !sameList(form.appUrls, before.appUrls)) request.app_store_urls = trimmed(form.appUrls);
+    if (form.type === 'MOBILE_APP' && !sameList(form.appUrls, before.appUrls))
+      request.app_store_urls = trimmed(form.appUrls);
     if (form.collection !== before.collection) request.collection_reference = form.collection || null;
     dialog.setUnchanged(Object.keys(request).length === 0);
     if (Object.keys(request).length === 0) return;
     update.execute({ accountId, channelId: channel.channel_id, intentId: dialog.submission.intentId, request });
   }
 
-  const shown = ['type', 'name', 'collection_reference', ...listFieldNames('urls', form.urls.length), 'address', ...addressFieldNames('address'), ...listFieldNames('app_store_urls', form.appUrls.length)];
+  const shown = [
+    'type',
+    'name',
+    'collection_reference',
+    ...listFieldNames('urls', form.urls.length),
+    'address',
+    ...addressFieldNames('address'),
+    ...listFieldNames('app_store_urls', form.appUrls.length),
+  ];
   const pending = create.isPending || update.isPending;
 
   return (
@@ -124,7 +156,11 @@ export function ChannelDialog({
         )
       }
       title={editing ? 'Edit channel' : 'Add a channel'}
-      description={editing ? 'A channel’s type cannot change; delete it and add another instead.' : 'Where the merchant offers Klarna: a website, a physical store or a mobile app.'}
+      description={
+        editing
+          ? 'A channel’s type cannot change; delete it and add another instead.'
+          : 'Where the merchant offers Klarna: a website, a physical store or a mobile app.'
+      }
       className="max-w-xl"
       shown={shown}
       submitLabel={editing ? 'Save changes' : 'Add channel'}
@@ -137,9 +173,18 @@ export function ChannelDialog({
           {channelTypeLabel(form.type)}
         </p>
       ) : (
-        <Field label="Channel type" errors={errors.type} hint={websiteTaken ? 'Klarna allows one website per account, and this account has one.' : undefined}>
+        <Field
+          label="Channel type"
+          errors={errors.type}
+          hint={websiteTaken ? 'Klarna allows one website per account, and this account has one.' : undefined}
+        >
           {(c) => (
-            <Select {...c} name="type" value={form.type} onChange={(e) => setForm({ ...form, type: e.target.value as ChannelType })}>
+            <Select
+              {...c}
+              name="type"
+              value={form.type}
+              onChange={(e) => setForm({ ...form, type: e.target.value as ChannelType })}
+            >
               {creatableTypes.map((t) => (
                 <option key={t} value={t} disabled={t === 'WEBSITE' && websiteTaken}>
                   {channelTypeLabel(t)}
@@ -155,27 +200,70 @@ export function ChannelDialog({
         value={form.name}
         onChange={(v) => setForm({ ...form, name: v })}
         errors={errors}
-        hint={form.type === 'PHYSICAL_STORE' ? 'As shoppers know the store, e.g. Ivette Croissanterie Joliette.' : undefined}
+        hint={
+          form.type === 'PHYSICAL_STORE' ? 'As shoppers know the store, e.g. Ivette Croissanterie Joliette.' : undefined
+        }
       />
       {form.type === 'WEBSITE' && (
-        <UrlListField legend="Website URLs" name="urls" itemLabel="URL" values={form.urls} onChange={(urls) => setForm({ ...form, urls })} errors={errors} min={1} max={10} hint="https:// addresses where Klarna is offered." />
+        <UrlListField
+          legend="Website URLs"
+          name="urls"
+          itemLabel="URL"
+          values={form.urls}
+          onChange={(urls) => setForm({ ...form, urls })}
+          errors={errors}
+          min={1}
+          max={10}
+          hint="https:// addresses where Klarna is offered."
+        />
       )}
       {form.type === 'PHYSICAL_STORE' && (
-        <AddressFieldset legend="Store address" prefix="address" value={form.address} onChange={(address) => setForm({ ...form, address })} errors={errors} hint="Optional, but helps Klarna’s fraud checks." />
+        <AddressFieldset
+          legend="Store address"
+          prefix="address"
+          value={form.address}
+          onChange={(address) => setForm({ ...form, address })}
+          errors={errors}
+          hint="Optional, but helps Klarna’s fraud checks."
+        />
       )}
       {form.type === 'MOBILE_APP' && (
-        <UrlListField legend="App store links" name="app_store_urls" itemLabel="Store link" values={form.appUrls} onChange={(appUrls) => setForm({ ...form, appUrls })} errors={errors} max={5} hint="Optional: the app’s pages in the app stores." />
+        <UrlListField
+          legend="App store links"
+          name="app_store_urls"
+          itemLabel="Store link"
+          values={form.appUrls}
+          onChange={(appUrls) => setForm({ ...form, appUrls })}
+          errors={errors}
+          max={5}
+          hint="Optional: the app’s pages in the app stores."
+        />
       )}
-      {unknownType && <p className="text-sm text-muted-foreground">Klarna reports a channel type this dashboard does not know; only its name and collection can be changed here.</p>}
+      {unknownType && (
+        <p className="text-sm text-muted-foreground">
+          Klarna reports a channel type this dashboard does not know; only its name and collection can be changed here.
+        </p>
+      )}
       <Field
         label="Channel collection"
         errors={errors.collection_reference}
-        hint={collections.length === 0 ? 'This account has no channel collections yet: add one under Channel collections.' : 'Branding, support and social links shown to shoppers for this channel.'}
+        hint={
+          collections.length === 0
+            ? 'This account has no channel collections yet: add one under Channel collections.'
+            : 'Branding, support and social links shown to shoppers for this channel.'
+        }
       >
         {(c) => (
-          <Select {...c} name="collection_reference" value={form.collection} onChange={(e) => setForm({ ...form, collection: e.target.value })}>
+          <Select
+            {...c}
+            name="collection_reference"
+            value={form.collection}
+            onChange={(e) => setForm({ ...form, collection: e.target.value })}
+          >
             <option value="">None</option>
-            {form.collection && !collections.includes(form.collection) && <option value={form.collection}>{form.collection}</option>}
+            {form.collection && !collections.includes(form.collection) && (
+              <option value={form.collection}>{form.collection}</option>
+            )}
             {collections.map((ref) => (
               <option key={ref} value={ref}>
                 {ref}

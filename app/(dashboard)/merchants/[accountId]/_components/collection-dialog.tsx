@@ -28,12 +28,15 @@ type Form = {
   social: { platform: string; url: string }[];
 };
 
-const text = (source: Record<string, unknown> | null, key: string) => (source && typeof source[key] === 'string' ? (source[key] as string) : '');
+const text = (source: Record<string, unknown> | null, key: string) =>
+  source && typeof source[key] === 'string' ? (source[key] as string) : '';
 
 function initialForm(collection: CollectionValues | undefined): Form {
   return {
     reference: collection?.collection_reference ?? '',
-    branding: Object.fromEntries(brandingKeys.map((k) => [k, text(collection?.branding ?? null, k)])) as Form['branding'],
+    branding: Object.fromEntries(
+      brandingKeys.map((k) => [k, text(collection?.branding ?? null, k)]),
+    ) as Form['branding'],
     support: Object.fromEntries(supportKeys.map((k) => [k, text(collection?.support ?? null, k)])) as Form['support'],
     social: (collection?.social_links ?? []).map((l) => ({ platform: l.platform, url: l.url })),
   };
@@ -55,11 +58,22 @@ const socialToWire = (social: Form['social']) => social.map((l) => ({ platform: 
  * Seed test case 5: a channel collection's branding, support contacts and social links.
  * Klarna replaces each section given whole, so an edit sends every changed section complete.
  */
-export function CollectionDialog({ accountId, collection, platforms, disabledReason }: { accountId: string; collection?: CollectionValues; platforms: readonly string[]; disabledReason: string | null }) {
+export function CollectionDialog({
+  accountId,
+  collection,
+  platforms,
+  disabledReason,
+}: {
+  accountId: string;
+  collection?: CollectionValues;
+  platforms: readonly string[];
+  disabledReason: string | null;
+}) {
   const editing = Boolean(collection);
   const [form, setForm] = useState(() => initialForm(collection));
   const dialog = useActionDialog(() => setForm(initialForm(collection)));
-  const onSuccess = () => dialog.succeed(editing ? 'Channel collection saved at Klarna.' : 'Channel collection added at Klarna.');
+  const onSuccess = () =>
+    dialog.succeed(editing ? 'Channel collection saved at Klarna.' : 'Channel collection added at Klarna.');
   const create = useAction(createCollectionAction, { onSuccess, onError: dialog.submission.onError });
   const update = useAction(updateCollectionAction, { onSuccess, onError: dialog.submission.onError });
   const errors = errorsOf(dialog.submission.failure);
@@ -76,18 +90,31 @@ export function CollectionDialog({ accountId, collection, platforms, disabledRea
     const before = initialForm(collection);
     const request: Record<string, unknown> = {};
     const brandingNow = section(form.branding, ['display_name']);
-    if (JSON.stringify(brandingNow) !== JSON.stringify(section(before.branding, ['display_name'])) && (anyFilled(form.branding) || collection.branding)) request.branding = brandingNow;
+    if (
+      JSON.stringify(brandingNow) !== JSON.stringify(section(before.branding, ['display_name'])) &&
+      (anyFilled(form.branding) || collection.branding)
+    )
+      request.branding = brandingNow;
     const supportNow = section(form.support);
     if (JSON.stringify(supportNow) !== JSON.stringify(section(before.support))) request.support = supportNow;
-    if (JSON.stringify(socialToWire(form.social)) !== JSON.stringify(socialToWire(before.social))) request.social_links = socialToWire(form.social);
+    if (JSON.stringify(socialToWire(form.social)) !== JSON.stringify(socialToWire(before.social)))
+      request.social_links = socialToWire(form.social);
     dialog.setUnchanged(Object.keys(request).length === 0);
     if (Object.keys(request).length === 0) return;
-    update.execute({ accountId, reference: collection.collection_reference, intentId: dialog.submission.intentId, request });
+    update.execute({
+      accountId,
+      reference: collection.collection_reference,
+      intentId: dialog.submission.intentId,
+      request,
+    });
   }
 
-  const setBranding = (key: keyof Form['branding']) => (v: string) => setForm({ ...form, branding: { ...form.branding, [key]: v } });
-  const setSupport = (key: keyof Form['support']) => (v: string) => setForm({ ...form, support: { ...form.support, [key]: v } });
-  const setSocial = (i: number, patch: Partial<Form['social'][number]>) => setForm({ ...form, social: form.social.map((l, j) => (j === i ? { ...l, ...patch } : l)) });
+  const setBranding = (key: keyof Form['branding']) => (v: string) =>
+    setForm({ ...form, branding: { ...form.branding, [key]: v } });
+  const setSupport = (key: keyof Form['support']) => (v: string) =>
+    setForm({ ...form, support: { ...form.support, [key]: v } });
+  const setSocial = (i: number, patch: Partial<Form['social'][number]>) =>
+    setForm({ ...form, social: form.social.map((l, j) => (j === i ? { ...l, ...patch } : l)) });
   const shown = [
     'collection_reference',
     'branding',
@@ -134,23 +161,89 @@ export function CollectionDialog({ accountId, collection, platforms, disabledRea
         <legend className="px-1 text-sm font-medium">Branding</legend>
         {errors.branding && <p className="text-xs text-danger">{errors.branding.join(' ')}</p>}
         <div className="grid gap-3 sm:grid-cols-2">
-          <TextField label="Display name" name="branding.display_name" value={form.branding.display_name} onChange={setBranding('display_name')} errors={errors} hint="Required when any branding is given." />
+          <TextField
+            label="Display name"
+            name="branding.display_name"
+            value={form.branding.display_name}
+            onChange={setBranding('display_name')}
+            errors={errors}
+            hint="Required when any branding is given."
+          />
           <div className="flex items-end gap-2">
-            <TextField className="flex-1" label="Brand colour (optional)" name="branding.brand_color" value={form.branding.brand_color} onChange={setBranding('brand_color')} errors={errors} placeholder="#FFB3C7" />
-            <span aria-hidden className="mb-1 size-7 shrink-0 rounded border" style={color ? { backgroundColor: color } : undefined} />
+            <TextField
+              className="flex-1"
+              label="Brand colour (optional)"
+              name="branding.brand_color"
+              value={form.branding.brand_color}
+              onChange={setBranding('brand_color')}
+              errors={errors}
+              placeholder="#FFB3C7"
+            />
+            <span
+              aria-hidden
+              className="mb-1 size-7 shrink-0 rounded border"
+              style={color ? { backgroundColor: color } : undefined}
+            />
           </div>
-          <TextField label="Logo URL (optional)" name="branding.logo_url" type="url" value={form.branding.logo_url} onChange={setBranding('logo_url')} errors={errors} placeholder="https://" />
-          <TextField label="Icon URL (optional)" name="branding.icon_url" type="url" value={form.branding.icon_url} onChange={setBranding('icon_url')} errors={errors} placeholder="https://" />
+          <TextField
+            label="Logo URL (optional)"
+            name="branding.logo_url"
+            type="url"
+            value={form.branding.logo_url}
+            onChange={setBranding('logo_url')}
+            errors={errors}
+            placeholder="https://"
+          />
+          <TextField
+            label="Icon URL (optional)"
+            name="branding.icon_url"
+            type="url"
+            value={form.branding.icon_url}
+            onChange={setBranding('icon_url')}
+            errors={errors}
+            placeholder="https://"
+          />
         </div>
       </fieldset>
       <fieldset className="grid gap-3 rounded-md border p-3">
         <legend className="px-1 text-sm font-medium">Support</legend>
         {errors.support && <p className="text-xs text-danger">{errors.support.join(' ')}</p>}
         <div className="grid gap-3 sm:grid-cols-2">
-          <TextField label="Support email (optional)" name="support.email" type="email" value={form.support.email} onChange={setSupport('email')} errors={errors} />
-          <TextField label="Support phone (optional)" name="support.phone" type="tel" value={form.support.phone} onChange={setSupport('phone')} errors={errors} hint="International format, e.g. +18445527621" />
-          <TextField label="Support page URL (optional)" name="support.url" type="url" value={form.support.url} onChange={setSupport('url')} errors={errors} placeholder="https://" />
-          <TextField label="Returns page URL (optional)" name="support.returns_url" type="url" value={form.support.returns_url} onChange={setSupport('returns_url')} errors={errors} placeholder="https://" />
+          <TextField
+            label="Support email (optional)"
+            name="support.email"
+            type="email"
+            value={form.support.email}
+            onChange={setSupport('email')}
+            errors={errors}
+          />
+          <TextField
+            label="Support phone (optional)"
+            name="support.phone"
+            type="tel"
+            value={form.support.phone}
+            onChange={setSupport('phone')}
+            errors={errors}
+            hint="International format, e.g. +18445527621"
+          />
+          <TextField
+            label="Support page URL (optional)"
+            name="support.url"
+            type="url"
+            value={form.support.url}
+            onChange={setSupport('url')}
+            errors={errors}
+            placeholder="https://"
+          />
+          <TextField
+            label="Returns page URL (optional)"
+            name="support.returns_url"
+            type="url"
+            value={form.support.returns_url}
+            onChange={setSupport('returns_url')}
+            errors={errors}
+            placeholder="https://"
+          />
         </div>
       </fieldset>
       <fieldset className="grid gap-2 rounded-md border p-3">
@@ -160,7 +253,12 @@ export function CollectionDialog({ accountId, collection, platforms, disabledRea
           <div key={i} className="grid items-end gap-2 sm:grid-cols-[10rem_1fr_auto]">
             <Field label={`Social link ${i + 1} platform`} errors={errors[`social_links[${i}].platform`]}>
               {(c) => (
-                <Select {...c} name={`social_links[${i}].platform`} value={link.platform} onChange={(e) => setSocial(i, { platform: e.target.value })}>
+                <Select
+                  {...c}
+                  name={`social_links[${i}].platform`}
+                  value={link.platform}
+                  onChange={(e) => setSocial(i, { platform: e.target.value })}
+                >
                   {!platforms.includes(link.platform) && <option value={link.platform}>{link.platform}</option>}
                   {platforms.map((p) => (
                     <option key={p} value={p}>
@@ -170,10 +268,28 @@ export function CollectionDialog({ accountId, collection, platforms, disabledRea
                 </Select>
               )}
             </Field>
-            <Field label={`Social link ${i + 1} URL`} errors={errors[`social_links[${i}].url`] ?? errors[`social_links[${i}]`]}>
-              {(c) => <Input {...c} name={`social_links[${i}].url`} type="url" placeholder="https://" value={link.url} onChange={(e) => setSocial(i, { url: e.target.value })} />}
+            <Field
+              label={`Social link ${i + 1} URL`}
+              errors={errors[`social_links[${i}].url`] ?? errors[`social_links[${i}]`]}
+            >
+              {(c) => (
+                <Input
+                  {...c}
+                  name={`social_links[${i}].url`}
+                  type="url"
+                  placeholder="https://"
+                  value={link.url}
+                  onChange={(e) => setSocial(i, { url: e.target.value })}
+                />
+              )}
             </Field>
-            <Button type="button" variant="ghost" size="icon" aria-label={`Remove social link ${i + 1}`} onClick={() => setForm({ ...form, social: form.social.filter((_, j) => j !== i) })}>
+            <Button
+              type="button"
+              variant="ghost"
+              size="icon"
+              aria-label={`Remove social link ${i + 1}`}
+              onClick={() => setForm({ ...form, social: form.social.filter((_, j) => j !== i) })}
+            >
               <X aria-hidden />
             </Button>
           </div>
@@ -181,7 +297,14 @@ export function CollectionDialog({ accountId, collection, platforms, disabledRea
         {errors.social_links && <p className="text-xs text-danger">{errors.social_links.join(' ')}</p>}
         {form.social.length < 10 && (
           <div>
-            <Button type="button" variant="secondary" size="sm" onClick={() => setForm({ ...form, social: [...form.social, { platform: platforms[0] ?? 'OTHER', url: '' }] })}>
+            <Button
+              type="button"
+              variant="secondary"
+              size="sm"
+              onClick={() =>
+                setForm({ ...form, social: [...form.social, { platform: platforms[0] ?? 'OTHER', url: '' }] })
+              }
+            >
               <Plus aria-hidden /> Add social link
             </Button>
           </div>

@@ -4,7 +4,11 @@ export function enumLabel(value: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export const channelTypeLabels: Record<string, string> = { WEBSITE: 'Website', PHYSICAL_STORE: 'Physical store', MOBILE_APP: 'Mobile app' };
+export const channelTypeLabels: Record<string, string> = {
+  WEBSITE: 'Website',
+  PHYSICAL_STORE: 'Physical store',
+  MOBILE_APP: 'Mobile app',
+};
 
 /** A channel type Klarna adds later shows as its raw name. */
 export function channelTypeLabel(type: string): string {

@@ -50,11 +50,18 @@ export function PortalButton({ accountId, disabledReason }: { accountId: string;
 
   return (
     <div className="grid justify-items-end gap-1.5">
-      <Button type="button" onClick={open} pending={pending} disabled={Boolean(disabledReason)} aria-describedby="portal-note">
+      <Button
+        type="button"
+        onClick={open}
+        pending={pending}
+        disabled={Boolean(disabledReason)}
+        aria-describedby="portal-note"
+      >
         <ExternalLink aria-hidden /> Open Klarna portal
       </Button>
       <p id="portal-note" className="max-w-64 text-right text-xs text-muted-foreground">
-        {disabledReason ?? 'Opens a one-time link in a new tab; it is valid for 60 seconds and signs you in for 8 hours.'}
+        {disabledReason ??
+          'Opens a one-time link in a new tab; it is valid for 60 seconds and signs you in for 8 hours.'}
       </p>
       {error && (
         <Alert tone="danger" className="max-w-md">

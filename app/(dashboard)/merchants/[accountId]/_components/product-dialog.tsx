@@ -15,7 +15,17 @@ const MIN_REASON = 3;
  * change does and asks why (the reason goes to the audit log); Klarna's refusal (terminated,
  * disabled by Klarna, still being set up) is shown inside it with its error id.
  */
-export function ProductDialog({ accountId, accountName, action: kind, disabledReason }: { accountId: string; accountName: string; action: 'enable' | 'disable'; disabledReason: string | null }) {
+export function ProductDialog({
+  accountId,
+  accountName,
+  action: kind,
+  disabledReason,
+}: {
+  accountId: string;
+  accountName: string;
+  action: 'enable' | 'disable';
+  disabledReason: string | null;
+}) {
   const [reason, setReason] = useState('');
   const [tooShort, setTooShort] = useState(false);
   const dialog = useActionDialog(() => {
@@ -32,14 +42,20 @@ export function ProductDialog({ accountId, accountName, action: kind, disabledRe
 
   function submit() {
     setTooShort(reason.trim().length < MIN_REASON);
-    if (reason.trim().length >= MIN_REASON) action.execute({ accountId, action: kind, reason: reason.trim(), intentId: dialog.submission.intentId });
+    if (reason.trim().length >= MIN_REASON)
+      action.execute({ accountId, action: kind, reason: reason.trim(), intentId: dialog.submission.intentId });
   }
 
   return (
     <ActionDialog
       state={dialog}
       trigger={
-        <Button variant={disable ? 'danger' : 'primary'} size="sm" disabled={Boolean(disabledReason)} aria-describedby={disabledReason ? 'product-disabled-reason' : undefined}>
+        <Button
+          variant={disable ? 'danger' : 'primary'}
+          size="sm"
+          disabled={Boolean(disabledReason)}
+          aria-describedby={disabledReason ? 'product-disabled-reason' : undefined}
+        >
           {label}…
         </Button>
       }
@@ -54,9 +70,13 @@ export function ProductDialog({ accountId, accountName, action: kind, disabledRe
         {disable ? (
           <>
             <p>
-              <strong>{accountName}</strong> will not be able to process <strong>new payment requests</strong> with Klarna until the product is enabled again.
+              <strong>{accountName}</strong> will not be able to process <strong>new payment requests</strong> with
+              Klarna until the product is enabled again.
             </p>
-            <p className="text-muted-foreground">Post-purchase operations on existing payments (capture, refund, void) still work. You can revert this yourself later.</p>
+            <p className="text-muted-foreground">
+              Post-purchase operations on existing payments (capture, refund, void) still work. You can revert this
+              yourself later.
+            </p>
           </>
         ) : (
           <p>
@@ -64,7 +84,11 @@ export function ProductDialog({ accountId, accountName, action: kind, disabledRe
           </p>
         )}
       </div>
-      <Field label="Reason" hint="Kept in the audit log with your name. At least 3 characters." errors={tooShort ? ['Say why (at least 3 characters)'] : errors.reason}>
+      <Field
+        label="Reason"
+        hint="Kept in the audit log with your name. At least 3 characters."
+        errors={tooShort ? ['Say why (at least 3 characters)'] : errors.reason}
+      >
         {(c) => (
           <textarea
             {...c}

@@ -19,7 +19,15 @@ import { saveDraftAction } from '../../actions';
  * (Klarna finishes setting an account up on its own and says so by webhook), and the way to
  * onboard the next account of the same business (seed, "Franchising").
  */
-export function OnboardedPanel({ accountId, state, form }: { accountId: string; state: string | null; form: OnboardingForm }) {
+export function OnboardedPanel({
+  accountId,
+  state,
+  form,
+}: {
+  accountId: string;
+  state: string | null;
+  form: OnboardingForm;
+}) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -45,14 +53,34 @@ export function OnboardedPanel({ accountId, state, form }: { accountId: string; 
       <CardHeader
         title={<span className="break-all">Klarna created account {accountId}</span>}
         description="The merchant is onboarded. Klarna finishes setting the account up on its own and tells this dashboard by webhook; this page follows."
-        actions={<LiveRefresh url={`/api/merchants/version?account=${encodeURIComponent(accountId)}`} fast={!state || state === 'PARTIALLY_OPERATIONAL'} label="Updates live" />}
+        actions={
+          <LiveRefresh
+            url={`/api/merchants/version?account=${encodeURIComponent(accountId)}`}
+            fast={!state || state === 'PARTIALLY_OPERATIONAL'}
+            label="Updates live"
+          />
+        }
       />
       <CardBody className="grid gap-5">
         <DetailList
           items={[
             ['Account', `${form.account_name.trim() || '–'} (reference ${form.account_reference.trim() || '–'})`],
-            ['State', state ? <AccountStateBadge key="state" state={state} /> : <span key="state" className="text-muted-foreground">Not read from Klarna yet</span>],
-            ['Account id', <code key="id" className="font-mono text-xs">{accountId}</code>],
+            [
+              'State',
+              state ? (
+                <AccountStateBadge key="state" state={state} />
+              ) : (
+                <span key="state" className="text-muted-foreground">
+                  Not read from Klarna yet
+                </span>
+              ),
+            ],
+            [
+              'Account id',
+              <code key="id" className="font-mono text-xs">
+                {accountId}
+              </code>,
+            ],
           ]}
         />
         {error && <Alert tone="danger">{error}</Alert>}
@@ -68,8 +96,8 @@ export function OnboardedPanel({ accountId, state, form }: { accountId: string; 
           </Button>
         </div>
         <p className="text-xs text-muted-foreground">
-          Another account starts with the same owner, business information, payment product and settlement choice; you give it its own name, reference and channels, as for
-          each franchisee of a franchise.
+          Another account starts with the same owner, business information, payment product and settlement choice; you
+          give it its own name, reference and channels, as for each franchisee of a franchise.
         </p>
       </CardBody>
     </Card>

@@ -36,13 +36,25 @@ import { SettlementStep } from './settlement-step';
 import { WizardContext, type OnboardingOptions } from './wizard-context';
 
 const AUTOSAVE_MS = 800;
-const UNREACHABLE = 'the server could not be reached. Check your connection; your changes stay here and are saved on the next try.';
+const UNREACHABLE =
+  'the server could not be reached. Check your connection; your changes stay here and are saved on the next try.';
 
-type SaveStatus = { kind: 'idle' } | { kind: 'dirty' } | { kind: 'saving' } | { kind: 'saved'; at: Date } | { kind: 'error'; reason: string };
+type SaveStatus =
+  | { kind: 'idle' }
+  | { kind: 'dirty' }
+  | { kind: 'saving' }
+  | { kind: 'saved'; at: Date }
+  | { kind: 'error'; reason: string };
 type Snapshot = { form: OnboardingForm; step: number };
 type Draft = { id: string; data: unknown; step: number; updatedAt: string };
 
-const timeOfDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const timeOfDay = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
 
 /**
  * The onboarding wizard: six steps over one form model whose values sit at Klarna's parameter
@@ -52,12 +64,18 @@ const timeOfDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', hour: '2-d
  */
 export function OnboardingWizard({ draft, options }: { draft: Draft | null; options: OnboardingOptions }) {
   const router = useRouter();
-  const [initial] = useState<Snapshot>(() => (draft ? { form: formFromDraft(draft.data), step: stepFromDraft(draft.step) } : { form: emptyOnboardingForm(), step: 0 }));
+  const [initial] = useState<Snapshot>(() =>
+    draft
+      ? { form: formFromDraft(draft.data), step: stepFromDraft(draft.step) }
+      : { form: emptyOnboardingForm(), step: 0 },
+  );
   const [form, setForm] = useState(initial.form);
   const [step, setStep] = useState(initial.step);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<{ title: string; message: string } | null>(null);
-  const [status, setStatus] = useState<SaveStatus>(draft ? { kind: 'saved', at: new Date(draft.updatedAt) } : { kind: 'idle' });
+  const [status, setStatus] = useState<SaveStatus>(
+    draft ? { kind: 'saved', at: new Date(draft.updatedAt) } : { kind: 'idle' },
+  );
   const [submitting, setSubmitting] = useState(false);
   const [done, setDone] = useState<{ accountId: string } | null>(null);
   const [focusRequest, setFocusRequest] = useState<{ target: 'error' | 'heading'; n: number } | null>(null);
@@ -86,7 +104,11 @@ export function OnboardingWizard({ draft, options }: { draft: Draft | null; opti
       if (json === saved.current && (draftId.current || !force)) return true;
       setStatus({ kind: 'saving' });
       try {
-        const result = await saveDraftAction({ id: draftId.current ?? undefined, data: snapshot.form, step: snapshot.step });
+        const result = await saveDraftAction({
+          id: draftId.current ?? undefined,
+          data: snapshot.form,
+          step: snapshot.step,
+        });
         if (result?.data) {
           const created = !draftId.current;
           draftId.current = result.data.id;
@@ -127,7 +149,8 @@ export function OnboardingWizard({ draft, options }: { draft: Draft | null; opti
   // Focus follows the wizard: the first field in error after a refused step, else the new step's heading.
   useEffect(() => {
     if (!focusRequest) return;
-    const target = focusRequest.target === 'error' ? body.current?.querySelector<HTMLElement>('[aria-invalid="true"]') : null;
+    const target =
+      focusRequest.target === 'error' ? body.current?.querySelector<HTMLElement>('[aria-invalid="true"]') : null;
     (target ?? heading.current)?.focus();
   }, [focusRequest]);
 
@@ -177,13 +200,19 @@ export function OnboardingWizard({ draft, options }: { draft: Draft | null; opti
       const found = validateOnboarding(form);
       if (Object.keys(found).length) {
         setErrors(found);
-        setFailure({ title: 'Some details need fixing', message: 'Nothing was sent to Klarna. The fields to fix are marked.' });
+        setFailure({
+          title: 'Some details need fixing',
+          message: 'Nothing was sent to Klarna. The fields to fix are marked.',
+        });
         goTo(firstStepWithError(found) ?? REVIEW_STEP, 'error');
         return;
       }
       // The server keys the onboarding to the stored draft, so it must exist and be current first.
       if (!(await save({ form, step }, true)) || !draftId.current) {
-        setFailure({ title: 'The draft could not be saved', message: 'Nothing was sent to Klarna. See the save status above, then try again.' });
+        setFailure({
+          title: 'The draft could not be saved',
+          message: 'Nothing was sent to Klarna. See the save status above, then try again.',
+        });
         return;
       }
       const result = await onboardMerchantAction({ draftId: draftId.current, request: toOnboardRequest(form) });
@@ -201,7 +230,10 @@ export function OnboardingWizard({ draft, options }: { draft: Draft | null; opti
       const first = firstStepWithError(fields);
       if (first !== null) goTo(first, 'error');
     } catch {
-      setFailure({ title: 'The onboarding did not reach the server', message: 'Check your connection and submit again: the same draft never creates a second account.' });
+      setFailure({
+        title: 'The onboarding did not reach the server',
+        message: 'Check your connection and submit again: the same draft never creates a second account.',
+      });
     } finally {
       submitLock.current = false;
       setSubmitting(false);
@@ -246,7 +278,13 @@ export function OnboardingWizard({ draft, options }: { draft: Draft | null; opti
           </nav>
           <div className="flex items-center gap-3">
             <SaveStatusText status={status} />
-            <Button type="button" variant="secondary" size="sm" onClick={() => void save({ form, step }, true)} pending={status.kind === 'saving'}>
+            <Button
+              type="button"
+              variant="secondary"
+              size="sm"
+              onClick={() => void save({ form, step }, true)}
+              pending={status.kind === 'saving'}
+            >
               <Save aria-hidden /> Save draft
             </Button>
           </div>
@@ -272,7 +310,12 @@ export function OnboardingWizard({ draft, options }: { draft: Draft | null; opti
               <p className="text-xs text-muted-foreground">
                 Step {step + 1} of {onboardingSteps.length}
               </p>
-              <h2 id="onboarding-step-title" ref={heading} tabIndex={-1} className="text-base font-semibold outline-none">
+              <h2
+                id="onboarding-step-title"
+                ref={heading}
+                tabIndex={-1}
+                className="text-base font-semibold outline-none"
+              >
                 {onboardingSteps[step]!.title}
               </h2>
             </div>
@@ -293,10 +336,17 @@ export function OnboardingWizard({ draft, options }: { draft: Draft | null; opti
               {step === 2 && <ProductStep />}
               {step === 3 && <ChannelsStep />}
               {step === 4 && <SettlementStep />}
-              {step === REVIEW_STEP && <ReviewStep request={request} problems={reviewProblems} onGoTo={(s) => goTo(s, 'error')} />}
+              {step === REVIEW_STEP && (
+                <ReviewStep request={request} problems={reviewProblems} onGoTo={(s) => goTo(s, 'error')} />
+              )}
             </div>
             <div className="flex flex-wrap items-center justify-between gap-2 border-t px-5 py-3">
-              <Button type="button" variant="secondary" onClick={() => goTo(step - 1)} disabled={step === 0 || submitting}>
+              <Button
+                type="button"
+                variant="secondary"
+                onClick={() => goTo(step - 1)}
+                disabled={step === 0 || submitting}
+              >
                 <ArrowLeft aria-hidden /> Back
               </Button>
               {step < REVIEW_STEP ? (
@@ -328,7 +378,12 @@ function SaveStatusText({ status }: { status: SaveStatus }) {
             ? 'Unsaved changes'
             : 'Not saved yet';
   return (
-    <p role="status" aria-live="polite" className={cn('text-xs', status.kind === 'error' ? 'text-danger' : 'text-muted-foreground')} data-testid="draft-save-status">
+    <p
+      role="status"
+      aria-live="polite"
+      className={cn('text-xs', status.kind === 'error' ? 'text-danger' : 'text-muted-foreground')}
+      data-testid="draft-save-status"
+    >
       {text}
     </p>
   );

@@ -27,14 +27,26 @@ export function ProductStep() {
   const profile = form.products[0].distribution_profile_id;
   const matches = useMemo(() => matching(filter), [filter]);
   // The chosen code stays in the list whatever the filter, so the list always shows the choice.
-  const shown = mcc && !matches.some(([code]) => code === mcc) ? [[mcc, merchantCategoryCodes[mcc as keyof typeof merchantCategoryCodes] ?? 'not in the list'] as [string, string], ...matches] : matches;
+  const shown =
+    mcc && !matches.some(([code]) => code === mcc)
+      ? [
+          [mcc, merchantCategoryCodes[mcc as keyof typeof merchantCategoryCodes] ?? 'not in the list'] as [
+            string,
+            string,
+          ],
+          ...matches,
+        ]
+      : matches;
   const plans = mcc ? options.pricePlans.filter((p) => p.merchantCategoryCodes.includes(mcc)) : [];
   const knownProfile = !profile || options.distributionProfiles.some((p) => p.id === profile);
 
   return (
     <div className="grid gap-5">
       <div className="grid gap-3 rounded-md border p-4">
-        <Field label="Find a merchant category code" hint="Type a code or words of its name. ↓ moves into the list; Enter picks the first match.">
+        <Field
+          label="Find a merchant category code"
+          hint="Type a code or words of its name. ↓ moves into the list; Enter picks the first match."
+        >
           {(c) => (
             <Input
               {...c}
@@ -56,11 +68,21 @@ export function ProductStep() {
           )}
         </Field>
         <p id={countId} className="text-xs text-muted-foreground" aria-live="polite">
-          {matches.length === allCodes.length ? `${allCodes.length} codes` : `${matches.length} of ${allCodes.length} codes match`}
+          {matches.length === allCodes.length
+            ? `${allCodes.length} codes`
+            : `${matches.length} of ${allCodes.length} codes match`}
         </p>
         <Field label="Merchant category code" errors={errors[MCC_PATH]}>
           {(c) => (
-            <Select ref={list} {...c} name={MCC_PATH} size={8} className="h-auto py-1" value={mcc} onChange={(e) => set(MCC_PATH, e.target.value)}>
+            <Select
+              ref={list}
+              {...c}
+              name={MCC_PATH}
+              size={8}
+              className="h-auto py-1"
+              value={mcc}
+              onChange={(e) => set(MCC_PATH, e.target.value)}
+            >
               {shown.map(([code, name]) => (
                 <option key={code} value={code} className="rounded px-1 py-0.5">
                   {code} – {name}
@@ -73,14 +95,20 @@ export function ProductStep() {
           {mcc ? (
             <>
               Chosen: <strong>{mccLabel(mcc)}</strong>
-              {plans.length > 0 && <span className="text-muted-foreground"> · priced with {plans.map((p) => p.name).join(', ')}</span>}
+              {plans.length > 0 && (
+                <span className="text-muted-foreground"> · priced with {plans.map((p) => p.name).join(', ')}</span>
+              )}
             </>
           ) : (
             <span className="text-muted-foreground">No code chosen yet.</span>
           )}
         </p>
       </div>
-      <Field label="Distribution profile (optional)" hint="Which Klarna payment methods the merchant offers. None: Klarna's default for this partner." errors={errors[PROFILE_PATH]}>
+      <Field
+        label="Distribution profile (optional)"
+        hint="Which Klarna payment methods the merchant offers. None: Klarna's default for this partner."
+        errors={errors[PROFILE_PATH]}
+      >
         {(c) => (
           <Select {...c} name={PROFILE_PATH} value={profile} onChange={(e) => set(PROFILE_PATH, e.target.value)}>
             <option value="">None – Klarna&apos;s default for this partner</option>

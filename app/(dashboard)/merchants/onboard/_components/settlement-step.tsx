@@ -25,14 +25,23 @@ export function SettlementStep() {
         errors={errors[PATH]}
       >
         {(c) => (
-          <Select {...c} name={PATH} value={form.settlement_configuration_id} onChange={(e) => set(PATH, e.target.value)}>
+          <Select
+            {...c}
+            name={PATH}
+            value={form.settlement_configuration_id}
+            onChange={(e) => set(PATH, e.target.value)}
+          >
             <option value="">None – Klarna&apos;s default for this partner</option>
             {options.settlementConfigurations.map((config) => (
               <option key={config.id} value={config.id}>
                 {config.name}
               </option>
             ))}
-            {unknown && <option value={form.settlement_configuration_id}>{form.settlement_configuration_id} (not offered by Klarna any more)</option>}
+            {unknown && (
+              <option value={form.settlement_configuration_id}>
+                {form.settlement_configuration_id} (not offered by Klarna any more)
+              </option>
+            )}
           </Select>
         )}
       </Field>
@@ -44,12 +53,21 @@ export function SettlementStep() {
               ['Settling entity', chosen.settlingEntity],
               ['Bank account', chosen.bankAccount],
               ['Currencies', chosen.currencies.join(', ')],
-              ['Id', <code key="id" className="font-mono text-xs">{chosen.id}</code>],
+              [
+                'Id',
+                <code key="id" className="font-mono text-xs">
+                  {chosen.id}
+                </code>,
+              ],
             ]}
           />
         </section>
       ) : (
-        <p className="text-sm text-muted-foreground">{unknown ? 'Klarna no longer lists this configuration; choose another or none.' : 'Nothing is sent: Klarna settles this merchant with the default configuration it assigned to this partner.'}</p>
+        <p className="text-sm text-muted-foreground">
+          {unknown
+            ? 'Klarna no longer lists this configuration; choose another or none.'
+            : 'Nothing is sent: Klarna settles this merchant with the default configuration it assigned to this partner.'}
+        </p>
       )}
     </div>
   );

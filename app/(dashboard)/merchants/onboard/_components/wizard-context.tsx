@@ -3,7 +3,15 @@
 import { createContext, useContext, useState } from 'react';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
-import { emptyAddress, getIn, isAddressFilled, setIn, type AddressForm, type FieldErrors, type OnboardingForm } from '@/lib/merchants/onboarding-form';
+import {
+  emptyAddress,
+  getIn,
+  isAddressFilled,
+  setIn,
+  type AddressForm,
+  type FieldErrors,
+  type OnboardingForm,
+} from '@/lib/merchants/onboarding-form';
 
 /** What Klarna offers this partner, as the wizard shows it (read on the server from Klarna). */
 export type OnboardingOptions = {
@@ -54,11 +62,22 @@ export function PathInput({
   optional?: boolean;
   className?: string;
   transform?: (value: string) => string;
-} & Pick<React.ComponentProps<'input'>, 'type' | 'autoComplete' | 'inputMode' | 'placeholder' | 'maxLength' | 'spellCheck'>) {
+} & Pick<
+  React.ComponentProps<'input'>,
+  'type' | 'autoComplete' | 'inputMode' | 'placeholder' | 'maxLength' | 'spellCheck'
+>) {
   const { form, errors, set } = useWizard();
   return (
     <Field label={optional ? `${label} (optional)` : label} hint={hint} errors={errors[path]} className={className}>
-      {(c) => <Input {...c} {...input} name={path} value={String(getIn(form, path) ?? '')} onChange={(e) => set(path, transform ? transform(e.target.value) : e.target.value)} />}
+      {(c) => (
+        <Input
+          {...c}
+          {...input}
+          name={path}
+          value={String(getIn(form, path) ?? '')}
+          onChange={(e) => set(path, transform ? transform(e.target.value) : e.target.value)}
+        />
+      )}
     </Field>
   );
 }
@@ -84,11 +103,25 @@ export function AddressFields({ path }: { path: string }) {
   return (
     <div className="grid gap-3 sm:grid-cols-2">
       <PathInput path={`${path}.street_address`} label="Street address" autoComplete="off" className="sm:col-span-2" />
-      <PathInput path={`${path}.street_address2`} label="Street address line 2" optional autoComplete="off" className="sm:col-span-2" />
+      <PathInput
+        path={`${path}.street_address2`}
+        label="Street address line 2"
+        optional
+        autoComplete="off"
+        className="sm:col-span-2"
+      />
       <PathInput path={`${path}.postal_code`} label="Postal code" autoComplete="off" />
       <PathInput path={`${path}.city`} label="City" autoComplete="off" />
       <PathInput path={`${path}.region`} label="Region or state" optional autoComplete="off" />
-      <PathInput path={`${path}.country`} label="Country" hint="Two letters, ISO 3166, e.g. US, FR, SE" maxLength={2} transform={upper} autoComplete="off" spellCheck={false} />
+      <PathInput
+        path={`${path}.country`}
+        label="Country"
+        hint="Two letters, ISO 3166, e.g. US, FR, SE"
+        maxLength={2}
+        transform={upper}
+        autoComplete="off"
+        spellCheck={false}
+      />
     </div>
   );
 }

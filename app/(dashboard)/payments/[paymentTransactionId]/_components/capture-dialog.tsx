@@ -38,7 +38,12 @@ function pickerRows(payment: PaymentView): { rows: PickerRow<WireLine>[]; defaul
   const captured = quantitiesByKey(payment.captures.map((c) => c.lines ?? []));
   const rows = payment.lines.map((line) => {
     const done = captured.get(lineKey(line)) ?? 0;
-    return { line, max: unknown ? line.quantity : Math.max(0, line.quantity - done), done: unknown ? 'Unknown' : `${done} of ${line.quantity}`, note: lineNote(line) };
+    return {
+      line,
+      max: unknown ? line.quantity : Math.max(0, line.quantity - done),
+      done: unknown ? 'Unknown' : `${done} of ${line.quantity}`,
+      note: lineNote(line),
+    };
   });
   return { rows, defaults: rows.map((r) => (unknown ? 0 : r.max)) };
 }
@@ -48,7 +53,15 @@ function pickerRows(payment: PaymentView): { rows: PickerRow<WireLine>[]; defaul
  * quantities (the amount is their total), with optional tracking and a capture reference.
  * A review step restates the amount before anything reaches Klarna.
  */
-export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: PaymentView; disabledReason: string | null; reasonId?: string }) {
+export function CaptureDialog({
+  payment,
+  disabledReason,
+  reasonId,
+}: {
+  payment: PaymentView;
+  disabledReason: string | null;
+  reasonId?: string;
+}) {
   const { currency } = payment;
   const [step, setStep] = useState<'form' | 'review'>('form');
   const [mode, setMode] = useState<Mode>('amount');
@@ -90,7 +103,10 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
       amount = read.minor;
     } else {
       if (picked.total < 1) return setLocal({ amount: ['Choose lines that add up to more than zero.'] });
-      if (picked.total > payment.remaining) return setLocal({ amount: [`The chosen lines add up to ${formatMinorUnits(picked.total, currency)}. ${tooMuch}`] });
+      if (picked.total > payment.remaining)
+        return setLocal({
+          amount: [`The chosen lines add up to ${formatMinorUnits(picked.total, currency)}. ${tooMuch}`],
+        });
       amount = picked.total;
       lines = picked.lines;
     }
@@ -105,7 +121,12 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
   }
 
   const full = prepared?.amount === prepared?.remaining;
-  const shown = ['amount', 'capture_reference', ...shipmentFieldNames(1), ...Object.keys(errors).filter((k) => k.startsWith('line_items['))];
+  const shown = [
+    'amount',
+    'capture_reference',
+    ...shipmentFieldNames(1),
+    ...Object.keys(errors).filter((k) => k.startsWith('line_items[')),
+  ];
 
   return (
     <Dialog open={dialog.open} onOpenChange={dialog.onOpenChange}>
@@ -114,7 +135,11 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
           Capture…
         </Button>
       </DialogTrigger>
-      <DialogContent title="Capture payment" description={`${formatMinorUnits(payment.remaining, currency)} of ${formatMinorUnits(payment.authorized, currency)} remains authorized.`} className="max-w-xl">
+      <DialogContent
+        title="Capture payment"
+        description={`${formatMinorUnits(payment.remaining, currency)} of ${formatMinorUnits(payment.authorized, currency)} remains authorized.`}
+        className="max-w-xl"
+      >
         {step === 'form' ? (
           <form
             className="grid gap-4"
@@ -140,12 +165,28 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
               />
             )}
             {mode === 'amount' ? (
-              <AmountField label="Amount to capture" value={amountText} onChange={setAmountText} errors={errors} currency={currency} hint={`Up to ${formatMinorUnits(payment.remaining, currency)}: all of it is a full capture, less a partial one.`} />
+              <AmountField
+                label="Amount to capture"
+                value={amountText}
+                onChange={setAmountText}
+                errors={errors}
+                currency={currency}
+                hint={`Up to ${formatMinorUnits(payment.remaining, currency)}: all of it is a full capture, less a partial one.`}
+              />
             ) : (
               <div className="grid gap-2">
-                <LinePicker caption="Lines to capture" doneLabel="Captured" rows={rows} quantities={quantities} onChange={setQuantities} currency={currency} errors={rowErrors(errors, sentRows)} />
+                <LinePicker
+                  caption="Lines to capture"
+                  doneLabel="Captured"
+                  rows={rows}
+                  quantities={quantities}
+                  onChange={setQuantities}
+                  currency={currency}
+                  errors={rowErrors(errors, sentRows)}
+                />
                 <p className="text-sm">
-                  Amount to capture: <strong className="tabular-nums">{formatMinorUnits(picked.total, currency)}</strong>
+                  Amount to capture:{' '}
+                  <strong className="tabular-nums">{formatMinorUnits(picked.total, currency)}</strong>
                 </p>
                 {errors.amount && (
                   <ul className="text-xs text-danger" aria-live="polite">
@@ -156,8 +197,22 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
                 )}
               </div>
             )}
-            <TextField label="Capture reference (optional)" name="capture_reference" value={reference} onChange={setReference} errors={errors} hint="Your reference for this shipment; it appears in Klarna’s settlement file." />
-            <ShipmentFields legend="Shipment tracking (optional)" index={0} value={shipment} onChange={setShipment} errors={errors} hint="Sent with the capture so the shopper can follow the parcel in the Klarna app." />
+            <TextField
+              label="Capture reference (optional)"
+              name="capture_reference"
+              value={reference}
+              onChange={setReference}
+              errors={errors}
+              hint="Your reference for this shipment; it appears in Klarna’s settlement file."
+            />
+            <ShipmentFields
+              legend="Shipment tracking (optional)"
+              index={0}
+              value={shipment}
+              onChange={setShipment}
+              errors={errors}
+              hint="Sent with the capture so the shopper can follow the parcel in the Klarna app."
+            />
             <FormActions onCancel={dialog.close} submitLabel="Review capture" />
           </form>
         ) : (
@@ -166,7 +221,9 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
               <Restatement
                 lead={
                   <>
-                    Capture <strong>{formatMinorUnits(prepared.amount, currency)}</strong> of payment <strong className="break-all">{payment.label}</strong> for <strong>{payment.merchantName}</strong>? Klarna charges the shopper this amount.
+                    Capture <strong>{formatMinorUnits(prepared.amount, currency)}</strong> of payment{' '}
+                    <strong className="break-all">{payment.label}</strong> for <strong>{payment.merchantName}</strong>?
+                    Klarna charges the shopper this amount.
                   </>
                 }
                 items={[
@@ -174,7 +231,9 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
                   ['Remaining afterwards', formatMinorUnits(prepared.remaining - prepared.amount, currency)],
                   ...(prepared.lines ? [['Lines', linesSummary(prepared.lines, currency)] as [string, string]] : []),
                   ...(reference.trim() ? [['Capture reference', reference.trim()] as [string, string]] : []),
-                  ...(!shipmentIsEmpty(shipment) ? [['Tracking', Object.values(shipmentToWire(shipment)).join(' · ')] as [string, string]] : []),
+                  ...(!shipmentIsEmpty(shipment)
+                    ? [['Tracking', Object.values(shipmentToWire(shipment)).join(' · ')] as [string, string]]
+                    : []),
                 ]}
               />
               <ReviewActions
@@ -183,7 +242,14 @@ export function CaptureDialog({ payment, disabledReason, reasonId }: { payment: 
                 pending={action.isPending}
                 onBack={() => setStep('form')}
                 onDone={() => dialog.close()}
-                onConfirm={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: dialog.submission.intentId, request: prepared.request })}
+                onConfirm={() =>
+                  action.execute({
+                    accountId: payment.accountId,
+                    paymentTransactionId: payment.paymentTransactionId,
+                    intentId: dialog.submission.intentId,
+                    request: prepared.request,
+                  })
+                }
                 confirm={<>Capture {formatMinorUnits(prepared.amount, currency)}</>}
               />
             </div>

@@ -2,8 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { lineItemSchema } from '@/lib/klarna/schemas/payments';
 import { chosenLines, lineKey, partOfLine, quantitiesByKey, toWireLine, toWireLines } from './lines';
 
-const shoes = { name: 'Sneakers', quantity: 3, unit_price: 3333, total_discount_amount: 100, total_tax_amount: 1596, tax_rate: 1900, total_line_amount: 9899, reference: 'SKU-1', type: 'physical' };
-const discount = { name: 'Spring discount', quantity: 1, unit_price: -2000, total_line_amount: -2000, type: 'discount' };
+const shoes = {
+  name: 'Sneakers',
+  quantity: 3,
+  unit_price: 3333,
+  total_discount_amount: 100,
+  total_tax_amount: 1596,
+  tax_rate: 1900,
+  total_line_amount: 9899,
+  reference: 'SKU-1',
+  type: 'physical',
+};
+const discount = {
+  name: 'Spring discount',
+  quantity: 1,
+  unit_price: -2000,
+  total_line_amount: -2000,
+  type: 'discount',
+};
 
 describe('line maths for capturing and refunding by line', () => {
   it('keeps only the fields Klarna accepts in a request, and skips what is not a line', () => {
@@ -13,9 +29,19 @@ describe('line maths for capturing and refunding by line', () => {
 
   it('prorates discount and tax for part of a line, and Klarna’s total check holds', () => {
     const one = partOfLine(shoes, 1);
-    expect(one).toMatchObject({ quantity: 1, total_discount_amount: 33, total_tax_amount: 532, total_line_amount: 3300 });
+    expect(one).toMatchObject({
+      quantity: 1,
+      total_discount_amount: 33,
+      total_tax_amount: 532,
+      total_line_amount: 3300,
+    });
     const two = partOfLine(shoes, 2);
-    expect(two).toMatchObject({ quantity: 2, total_discount_amount: 67, total_tax_amount: 1064, total_line_amount: 6599 });
+    expect(two).toMatchObject({
+      quantity: 2,
+      total_discount_amount: 67,
+      total_tax_amount: 1064,
+      total_line_amount: 6599,
+    });
     expect(partOfLine(shoes, 3)).toEqual(shoes);
     for (const part of [one, two, partOfLine(discount, 1)]) expect(lineItemSchema.safeParse(part).success).toBe(true);
   });

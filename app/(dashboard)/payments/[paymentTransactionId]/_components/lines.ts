@@ -54,7 +54,8 @@ export function lineKey(line: Pick<WireLine, 'name' | 'reference' | 'unit_price'
 /** Quantities per line key over several lists of lines (the captures' or the refunds' lines). */
 export function quantitiesByKey(lists: readonly (readonly WireLine[])[]): Map<string, number> {
   const out = new Map<string, number>();
-  for (const list of lists) for (const line of list) out.set(lineKey(line), (out.get(lineKey(line)) ?? 0) + line.quantity);
+  for (const list of lists)
+    for (const line of list) out.set(lineKey(line), (out.get(lineKey(line)) ?? 0) + line.quantity);
   return out;
 }
 
@@ -69,8 +70,10 @@ function share(amount: number, quantity: number, of: number): number {
 /** `quantity` of a line: its discount and tax in proportion, its total recomputed as Klarna checks it. */
 export function partOfLine(line: WireLine, quantity: number): WireLine {
   const part: WireLine = { ...line, quantity };
-  if (line.total_discount_amount !== undefined) part.total_discount_amount = share(line.total_discount_amount, quantity, line.quantity);
-  if (line.total_tax_amount !== undefined) part.total_tax_amount = share(line.total_tax_amount, quantity, line.quantity);
+  if (line.total_discount_amount !== undefined)
+    part.total_discount_amount = share(line.total_discount_amount, quantity, line.quantity);
+  if (line.total_tax_amount !== undefined)
+    part.total_tax_amount = share(line.total_tax_amount, quantity, line.quantity);
   part.total_line_amount = quantity * line.unit_price - (part.total_discount_amount ?? 0);
   return part;
 }

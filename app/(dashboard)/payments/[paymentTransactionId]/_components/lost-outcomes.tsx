@@ -13,7 +13,15 @@ import { resolveOutcomesAction } from '../../actions';
  * the payment and says what each came to. Stays mounted across the refresh that follows, so
  * the answer remains on screen once the lost operations are gone.
  */
-export function LostOutcomes({ accountId, paymentTransactionId, unresolved }: { accountId: string; paymentTransactionId: string; unresolved: string[] }) {
+export function LostOutcomes({
+  accountId,
+  paymentTransactionId,
+  unresolved,
+}: {
+  accountId: string;
+  paymentTransactionId: string;
+  unresolved: string[];
+}) {
   const [learnt, setLearnt] = useState<string[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
   const action = useAction(resolveOutcomesAction, {
@@ -35,7 +43,12 @@ export function LostOutcomes({ accountId, paymentTransactionId, unresolved }: { 
             <p>Actions on this payment wait until Klarna tells what happened.</p>
             {failure && <p className="text-danger">{failure}</p>}
             <div>
-              <Button size="sm" variant="secondary" pending={action.isPending} onClick={() => action.execute({ accountId, paymentTransactionId })}>
+              <Button
+                size="sm"
+                variant="secondary"
+                pending={action.isPending}
+                onClick={() => action.execute({ accountId, paymentTransactionId })}
+              >
                 Check with Klarna
               </Button>
             </div>

@@ -16,7 +16,15 @@ import type { PaymentView } from './view';
  * expiry or within 7 days after; the amount may change but must exceed what was captured.
  * Klarna assesses the risk again and may refuse.
  */
-export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payment: PaymentView; disabledReason: string | null; reasonId?: string }) {
+export function ReauthorizeDialog({
+  payment,
+  disabledReason,
+  reasonId,
+}: {
+  payment: PaymentView;
+  disabledReason: string | null;
+  reasonId?: string;
+}) {
   const { currency } = payment;
   const [step, setStep] = useState<'form' | 'review'>('form');
   const [amountText, setAmountText] = useState('');
@@ -40,7 +48,13 @@ export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payme
     const parsed = parseMajorAmount(amountText, currency);
     if (!parsed.ok) return setLocal({ amount: [`Enter ${parsed.message}.`] });
     if (parsed.minor <= payment.captured) {
-      return setLocal({ amount: [payment.captured > 0 ? `The new authorization must exceed the ${formatMinorUnits(payment.captured, currency)} already captured.` : `Enter at least ${formatMinorUnits(1, currency)}.`] });
+      return setLocal({
+        amount: [
+          payment.captured > 0
+            ? `The new authorization must exceed the ${formatMinorUnits(payment.captured, currency)} already captured.`
+            : `Enter at least ${formatMinorUnits(1, currency)}.`,
+        ],
+      });
     }
     setLocal({});
     setAmount(parsed.minor);
@@ -50,11 +64,19 @@ export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payme
   return (
     <Dialog open={dialog.open} onOpenChange={dialog.onOpenChange}>
       <DialogTrigger asChild>
-        <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} aria-describedby={disabledReason ? reasonId : undefined}>
+        <Button
+          variant="secondary"
+          size="sm"
+          disabled={Boolean(disabledReason)}
+          aria-describedby={disabledReason ? reasonId : undefined}
+        >
           Reauthorize…
         </Button>
       </DialogTrigger>
-      <DialogContent title="Reauthorize payment" description="Klarna authorizes the payment again with a new expiry, after a new risk assessment.">
+      <DialogContent
+        title="Reauthorize payment"
+        description="Klarna authorizes the payment again with a new expiry, after a new risk assessment."
+      >
         {step === 'form' ? (
           <form
             className="grid gap-4"
@@ -80,7 +102,8 @@ export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payme
             <Restatement
               lead={
                 <>
-                  Reauthorize payment <strong className="break-all">{payment.label}</strong> for <strong>{payment.merchantName}</strong> for <strong>{formatMinorUnits(amount, currency)}</strong>?
+                  Reauthorize payment <strong className="break-all">{payment.label}</strong> for{' '}
+                  <strong>{payment.merchantName}</strong> for <strong>{formatMinorUnits(amount, currency)}</strong>?
                 </>
               }
               items={[
@@ -96,7 +119,14 @@ export function ReauthorizeDialog({ payment, disabledReason, reasonId }: { payme
               pending={action.isPending}
               onBack={() => setStep('form')}
               onDone={() => dialog.close()}
-              onConfirm={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: dialog.submission.intentId, request: { amount } })}
+              onConfirm={() =>
+                action.execute({
+                  accountId: payment.accountId,
+                  paymentTransactionId: payment.paymentTransactionId,
+                  intentId: dialog.submission.intentId,
+                  request: { amount },
+                })
+              }
               confirm={<>Reauthorize for {formatMinorUnits(amount, currency)}</>}
             />
           </div>

@@ -11,11 +11,28 @@ import { Select } from '@/components/ui/input';
 import { formatMajorDecimal, formatMinorUnits } from '@/lib/ui/money';
 import { refundAction } from '../../actions';
 import { chosenLines, lineKey, lineNote, quantitiesByKey, type WireLine } from './lines';
-import { AmountField, LinePicker, linesSummary, ModeSwitch, OutcomeNotice, readAmount, Restatement, rowErrors, useOperationDialog, type PickerRow } from '@/components/forms/operation-kit';
+import {
+  AmountField,
+  LinePicker,
+  linesSummary,
+  ModeSwitch,
+  OutcomeNotice,
+  readAmount,
+  Restatement,
+  rowErrors,
+  useOperationDialog,
+  type PickerRow,
+} from '@/components/forms/operation-kit';
 import { captureLabel, type CaptureView, type PaymentView } from './view';
 
 type Mode = 'amount' | 'lines';
-type Prepared = { amount: number; lines: WireLine[] | null; request: Record<string, unknown>; captureId: string | null; reason: string };
+type Prepared = {
+  amount: number;
+  lines: WireLine[] | null;
+  request: Record<string, unknown>;
+  captureId: string | null;
+  reason: string;
+};
 
 const MIN_REASON = 3;
 
@@ -100,7 +117,9 @@ export function RefundDialog({
 
   function reset() {
     // With several captures a refund names its capture: start on the first with something left.
-    const fallback = several ? (payment.captures.find((c) => c.amount > c.refundedAmount)?.id ?? payment.captures[0]?.id ?? '') : '';
+    const fallback = several
+      ? (payment.captures.find((c) => c.amount > c.refundedAmount)?.id ?? payment.captures[0]?.id ?? '')
+      : '';
     choose(initialCapture ?? fallback);
     setStep('form');
     setReason('');
@@ -138,17 +157,33 @@ export function RefundDialog({
     setStep('review');
   }
 
-  const shown = ['amount', 'reason', 'captureId', 'refund_reference', ...Object.keys(errors).filter((k) => k.startsWith('line_items['))];
+  const shown = [
+    'amount',
+    'reason',
+    'captureId',
+    'refund_reference',
+    ...Object.keys(errors).filter((k) => k.startsWith('line_items[')),
+  ];
   const preparedCapture = payment.captures.find((c) => c.id === prepared?.captureId) ?? null;
 
   return (
     <Dialog open={dialog.open} onOpenChange={dialog.onOpenChange}>
       <DialogTrigger asChild>
-        <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} aria-describedby={disabledReason ? reasonId : undefined} aria-label={triggerAriaLabel}>
+        <Button
+          variant="secondary"
+          size="sm"
+          disabled={Boolean(disabledReason)}
+          aria-describedby={disabledReason ? reasonId : undefined}
+          aria-label={triggerAriaLabel}
+        >
           {triggerLabel}
         </Button>
       </DialogTrigger>
-      <DialogContent title="Refund payment" description={`${formatMinorUnits(payment.captured - payment.refunded, currency)} of ${formatMinorUnits(payment.captured, currency)} captured can still be refunded.`} className="max-w-xl">
+      <DialogContent
+        title="Refund payment"
+        description={`${formatMinorUnits(payment.captured - payment.refunded, currency)} of ${formatMinorUnits(payment.captured, currency)} captured can still be refunded.`}
+        className="max-w-xl"
+      >
         {step === 'form' ? (
           <form
             className="grid gap-4"
@@ -159,13 +194,26 @@ export function RefundDialog({
             }}
           >
             <FailureAlert failure={dialog.submission.failure} shown={shown} />
-            <Field label="Refund against" errors={errors.captureId} hint={several ? `Captured ${payment.captures.length} times: Klarna refunds such a payment one capture at a time.` : undefined}>
+            <Field
+              label="Refund against"
+              errors={errors.captureId}
+              hint={
+                several
+                  ? `Captured ${payment.captures.length} times: Klarna refunds such a payment one capture at a time.`
+                  : undefined
+              }
+            >
               {(c) => (
                 <Select {...c} name="captureId" value={target} onChange={(e) => choose(e.target.value)}>
-                  {!several && <option value="">The whole payment ({formatMinorUnits(payment.captured - payment.refunded, currency)} refundable)</option>}
+                  {!several && (
+                    <option value="">
+                      The whole payment ({formatMinorUnits(payment.captured - payment.refunded, currency)} refundable)
+                    </option>
+                  )}
                   {payment.captures.map((cap) => (
                     <option key={cap.id} value={cap.id} disabled={cap.amount - cap.refundedAmount <= 0}>
-                      {captureLabel(cap)}: {formatMinorUnits(cap.amount, currency)} ({formatMinorUnits(cap.amount - cap.refundedAmount, currency)} refundable)
+                      {captureLabel(cap)}: {formatMinorUnits(cap.amount, currency)} (
+                      {formatMinorUnits(cap.amount - cap.refundedAmount, currency)} refundable)
                     </option>
                   ))}
                 </Select>
@@ -184,10 +232,25 @@ export function RefundDialog({
               ]}
             />
             {mode === 'amount' ? (
-              <AmountField label="Amount to refund" value={amountText} onChange={setAmountText} errors={errors} currency={currency} hint={`Up to ${formatMinorUnits(refundable, currency)}.`} />
+              <AmountField
+                label="Amount to refund"
+                value={amountText}
+                onChange={setAmountText}
+                errors={errors}
+                currency={currency}
+                hint={`Up to ${formatMinorUnits(refundable, currency)}.`}
+              />
             ) : (
               <div className="grid gap-2">
-                <LinePicker caption="Lines to refund" doneLabel="Refunded" rows={rows} quantities={quantities} onChange={setQuantities} currency={currency} errors={rowErrors(errors, sentRows)} />
+                <LinePicker
+                  caption="Lines to refund"
+                  doneLabel="Refunded"
+                  rows={rows}
+                  quantities={quantities}
+                  onChange={setQuantities}
+                  currency={currency}
+                  errors={rowErrors(errors, sentRows)}
+                />
                 <p className="text-sm">
                   Amount to refund: <strong className="tabular-nums">{formatMinorUnits(picked.total, currency)}</strong>
                 </p>
@@ -201,7 +264,11 @@ export function RefundDialog({
                 {errors.line_items && <p className="text-xs text-danger">{errors.line_items.join(' ')}</p>}
               </div>
             )}
-            <Field label="Reason" hint="Kept in the audit log with your name. At least 3 characters." errors={errors.reason}>
+            <Field
+              label="Reason"
+              hint="Kept in the audit log with your name. At least 3 characters."
+              errors={errors.reason}
+            >
               {(c) => (
                 <textarea
                   {...c}
@@ -214,7 +281,14 @@ export function RefundDialog({
                 />
               )}
             </Field>
-            <TextField label="Refund reference (optional)" name="refund_reference" value={reference} onChange={setReference} errors={errors} hint="Your reference for this refund; it appears in Klarna’s settlement file." />
+            <TextField
+              label="Refund reference (optional)"
+              name="refund_reference"
+              value={reference}
+              onChange={setReference}
+              errors={errors}
+              hint="Your reference for this refund; it appears in Klarna’s settlement file."
+            />
             <FormActions onCancel={dialog.close} submitLabel="Review refund" />
           </form>
         ) : (
@@ -223,13 +297,23 @@ export function RefundDialog({
               <Restatement
                 lead={
                   <>
-                    Refund <strong>{formatMinorUnits(prepared.amount, currency)}</strong> to the shopper of payment <strong className="break-all">{payment.label}</strong> for <strong>{payment.merchantName}</strong>? Klarna pays it back; it cannot be undone.
+                    Refund <strong>{formatMinorUnits(prepared.amount, currency)}</strong> to the shopper of payment{' '}
+                    <strong className="break-all">{payment.label}</strong> for <strong>{payment.merchantName}</strong>?
+                    Klarna pays it back; it cannot be undone.
                   </>
                 }
                 items={[
                   ['Refund', formatMinorUnits(prepared.amount, currency)],
-                  ['Against', preparedCapture ? `${captureLabel(preparedCapture)}, ${formatMinorUnits(preparedCapture.amount, currency)}` : 'The whole payment'],
-                  ['Refundable afterwards', formatMinorUnits(refundableOf(payment, preparedCapture) - prepared.amount, currency)],
+                  [
+                    'Against',
+                    preparedCapture
+                      ? `${captureLabel(preparedCapture)}, ${formatMinorUnits(preparedCapture.amount, currency)}`
+                      : 'The whole payment',
+                  ],
+                  [
+                    'Refundable afterwards',
+                    formatMinorUnits(refundableOf(payment, preparedCapture) - prepared.amount, currency),
+                  ],
                   ...(prepared.lines ? [['Lines', linesSummary(prepared.lines, currency)] as [string, string]] : []),
                   ['Reason', prepared.reason],
                   ...(reference.trim() ? [['Refund reference', reference.trim()] as [string, string]] : []),

@@ -15,7 +15,15 @@ import type { PaymentView } from './view';
  * payment ends COMPLETED when something was captured, else CLOSED. Irreversible: the dialog
  * restates the amount and asks a second time.
  */
-export function ReleaseDialog({ payment, disabledReason, reasonId }: { payment: PaymentView; disabledReason: string | null; reasonId?: string }) {
+export function ReleaseDialog({
+  payment,
+  disabledReason,
+  reasonId,
+}: {
+  payment: PaymentView;
+  disabledReason: string | null;
+  reasonId?: string;
+}) {
   const { currency } = payment;
   // The amount asked about stays as it was when the dialog opened, while the page moves on below it.
   const [asked, setAsked] = useState(payment.remaining);
@@ -29,7 +37,12 @@ export function ReleaseDialog({ payment, disabledReason, reasonId }: { payment: 
   return (
     <Dialog open={dialog.open} onOpenChange={dialog.onOpenChange}>
       <DialogTrigger asChild>
-        <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} aria-describedby={disabledReason ? reasonId : undefined}>
+        <Button
+          variant="secondary"
+          size="sm"
+          disabled={Boolean(disabledReason)}
+          aria-describedby={disabledReason ? reasonId : undefined}
+        >
           Release remaining…
         </Button>
       </DialogTrigger>
@@ -38,23 +51,43 @@ export function ReleaseDialog({ payment, disabledReason, reasonId }: { payment: 
           <Restatement
             lead={
               <>
-                Release <strong>{amount}</strong> still authorized on payment <strong className="break-all">{payment.label}</strong> for <strong>{payment.merchantName}</strong>? Nothing more can be captured afterwards; this cannot be undone.
+                Release <strong>{amount}</strong> still authorized on payment{' '}
+                <strong className="break-all">{payment.label}</strong> for <strong>{payment.merchantName}</strong>?
+                Nothing more can be captured afterwards; this cannot be undone.
               </>
             }
             items={[
               ['Release', amount],
               ['Captured so far', formatMinorUnits(payment.captured, currency)],
-              ['Payment afterwards', payment.captured > 0 ? 'Completed (refunds remain possible)' : 'Closed (nothing was captured)'],
+              [
+                'Payment afterwards',
+                payment.captured > 0 ? 'Completed (refunds remain possible)' : 'Closed (nothing was captured)',
+              ],
             ]}
           />
           <OutcomeNotice outcome={dialog.outcome} />
           <FailureAlert failure={dialog.submission.failure} shown={[]} />
           <div className="flex justify-end gap-2">
-            <Button type="button" variant={dialog.outcome?.made ? 'primary' : 'secondary'} onClick={() => dialog.close()}>
+            <Button
+              type="button"
+              variant={dialog.outcome?.made ? 'primary' : 'secondary'}
+              onClick={() => dialog.close()}
+            >
               {dialog.outcome?.made ? 'Done' : 'Cancel'}
             </Button>
             {!dialog.outcome?.made && (
-              <Button type="button" variant="danger" pending={action.isPending} onClick={() => action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: dialog.submission.intentId })}>
+              <Button
+                type="button"
+                variant="danger"
+                pending={action.isPending}
+                onClick={() =>
+                  action.execute({
+                    accountId: payment.accountId,
+                    paymentTransactionId: payment.paymentTransactionId,
+                    intentId: dialog.submission.intentId,
+                  })
+                }
+              >
                 Release {amount}
               </Button>
             )}

@@ -29,16 +29,30 @@ export type PaymentFacts = {
   voidedAt?: Date | null;
 };
 
-const all = (reason: string): OperationBlocks => ({ capture: reason, refund: reason, release: reason, update: reason, reauthorize: reason });
+const all = (reason: string): OperationBlocks => ({
+  capture: reason,
+  refund: reason,
+  release: reason,
+  update: reason,
+  reauthorize: reason,
+});
 
 export function graceEndsAt(expiresAt: Date | null): Date | null {
   return expiresAt ? new Date(expiresAt.getTime() + GRACE_MS) : null;
 }
 
 export function operationBlocks(p: PaymentFacts, now: Date): OperationBlocks {
-  if (!p.detailsKnown) return all('The dashboard has only the amounts from Klarna’s webhook; refresh from Klarna to operate this payment.');
+  if (!p.detailsKnown)
+    return all(
+      'The dashboard has only the amounts from Klarna’s webhook; refresh from Klarna to operate this payment.',
+    );
   const refundable = p.captured - p.refunded;
-  const refund = p.captured === 0 ? 'Nothing has been captured yet, so there is nothing to refund.' : refundable <= 0 ? `Everything captured (${formatMinorUnits(p.captured, p.currency)}) has already been refunded.` : null;
+  const refund =
+    p.captured === 0
+      ? 'Nothing has been captured yet, so there is nothing to refund.'
+      : refundable <= 0
+        ? `Everything captured (${formatMinorUnits(p.captured, p.currency)}) has already been refunded.`
+        : null;
   switch (p.state) {
     case 'AUTHORIZED':
       return {
@@ -62,12 +76,16 @@ export function operationBlocks(p: PaymentFacts, now: Date): OperationBlocks {
         capture: 'The payment is completed: nothing is left to capture.',
         refund,
         release: 'The payment is completed: no authorization is left to release.',
-        update: p.voidedAt ? `The rest of the authorization was released (voided) on ${formatDateTime(p.voidedAt)} UTC: Klarna accepts no further updates.` : null,
+        update: p.voidedAt
+          ? `The rest of the authorization was released (voided) on ${formatDateTime(p.voidedAt)} UTC: Klarna accepts no further updates.`
+          : null,
         reauthorize: 'A completed payment cannot be reauthorized.',
       };
     case 'CLOSED':
       return all('The payment is closed: Klarna allows no further operations.');
     default:
-      return all(`Klarna reports this payment as ${p.state}, a state this dashboard does not know; refresh from Klarna or ask Klarna.`);
+      return all(
+        `Klarna reports this payment as ${p.state}, a state this dashboard does not know; refresh from Klarna or ask Klarna.`,
+      );
   }
 }

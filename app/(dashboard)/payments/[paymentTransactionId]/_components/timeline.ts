@@ -7,14 +7,34 @@ import { formatMinorUnits } from '@/lib/ui/money';
  * minor units). Entries of kinds this page does not know keep their stored summary.
  */
 
-const fieldNames: Record<string, string> = { merchant_reference: 'merchant reference', payment_reference: 'payment reference', shipping_info: 'tracking', shipping: 'shipping address' };
-const amountKeys: Record<string, string> = { authorizedAmount: 'authorized', capturedAmount: 'captured', refundedAmount: 'refunded', remainingAuthorizedAmount: 'remaining', state: 'state' };
-const stateWords: Record<string, string> = { AUTHORIZED: 'Authorized', COMPLETED: 'Completed', EXPIRED: 'Expired', CLOSED: 'Closed' };
+const fieldNames: Record<string, string> = {
+  merchant_reference: 'merchant reference',
+  payment_reference: 'payment reference',
+  shipping_info: 'tracking',
+  shipping: 'shipping address',
+};
+const amountKeys: Record<string, string> = {
+  authorizedAmount: 'authorized',
+  capturedAmount: 'captured',
+  refundedAmount: 'refunded',
+  remainingAuthorizedAmount: 'remaining',
+  state: 'state',
+};
+const stateWords: Record<string, string> = {
+  AUTHORIZED: 'Authorized',
+  COMPLETED: 'Completed',
+  EXPIRED: 'Expired',
+  CLOSED: 'Closed',
+};
 
 const text = (v: unknown) => (typeof v === 'string' ? v : null);
 const num = (v: unknown) => (typeof v === 'number' ? v : null);
 
-export function describeTimeline(row: PaymentTimelineRow, t: PaymentTransaction | null, fallbackCurrency: string): string {
+export function describeTimeline(
+  row: PaymentTimelineRow,
+  t: PaymentTransaction | null,
+  fallbackCurrency: string,
+): string {
   const currency = row.currency ?? fallbackCurrency;
   const money = (v: unknown) => (num(v) === null ? String(v) : formatMinorUnits(num(v)!, currency));
   const d = row.details ?? {};
@@ -28,7 +48,9 @@ export function describeTimeline(row: PaymentTimelineRow, t: PaymentTransaction 
       }
       case 'refund': {
         const refund = t?.refunds.find((r) => r.payment_refund_id === text(d.payment_refund_id));
-        const index = refund?.payment_capture_id ? (t?.captures.findIndex((c) => c.payment_capture_id === refund.payment_capture_id) ?? -1) : -1;
+        const index = refund?.payment_capture_id
+          ? (t?.captures.findIndex((c) => c.payment_capture_id === refund.payment_capture_id) ?? -1)
+          : -1;
         const against = refund ? (index >= 0 ? ` capture ${index + 1}` : ' the whole payment') : '';
         return `Refunded${against}${text(d.reason) ? `: ${text(d.reason)}` : ''}`;
       }
@@ -37,7 +59,10 @@ export function describeTimeline(row: PaymentTimelineRow, t: PaymentTransaction 
       case 'reauthorize':
         return 'Reauthorized';
       case 'update': {
-        const fields = row.summary.replace(/^Updated\s*/, '').split(/,\s*/).filter(Boolean);
+        const fields = row.summary
+          .replace(/^Updated\s*/, '')
+          .split(/,\s*/)
+          .filter(Boolean);
         return fields.length ? `Updated ${fields.map((f) => fieldNames[f] ?? f).join(', ')}` : row.summary;
       }
       case 'request.created':
@@ -47,7 +72,11 @@ export function describeTimeline(row: PaymentTimelineRow, t: PaymentTransaction 
   if (row.source === 'sync' && row.kind === 'drift_repaired') {
     const before = (d.before ?? {}) as Record<string, unknown>;
     const after = (d.after ?? {}) as Record<string, unknown>;
-    const changes = Object.keys(after).map((k) => (k === 'state' ? `state ${stateWords[String(before[k])] ?? String(before[k])} → ${stateWords[String(after[k])] ?? String(after[k])}` : `${amountKeys[k] ?? k} ${money(before[k])} → ${money(after[k])}`));
+    const changes = Object.keys(after).map((k) =>
+      k === 'state'
+        ? `state ${stateWords[String(before[k])] ?? String(before[k])} → ${stateWords[String(after[k])] ?? String(after[k])}`
+        : `${amountKeys[k] ?? k} ${money(before[k])} → ${money(after[k])}`,
+    );
     return changes.length ? `Refreshed from Klarna, which differed: ${changes.join('; ')}` : row.summary;
   }
   if (row.source === 'webhook') {
@@ -56,7 +85,8 @@ export function describeTimeline(row: PaymentTimelineRow, t: PaymentTransaction 
     if (row.kind === 'captured') return `Klarna reports a capture; ${totals}${late}`;
     if (row.kind === 'refunded') return `Klarna reports a refund; ${totals}${late}`;
     if (row.kind === 'updated') return `Klarna reports an update${late}`;
-    if (row.kind.startsWith('state-change.')) return `${row.summary.replace(/ – arrived after.*$/, '').replace(/\b(AUTHORIZED|COMPLETED|EXPIRED|CLOSED)\b/g, (s) => stateWords[s] ?? s)}; ${totals}${late}`;
+    if (row.kind.startsWith('state-change.'))
+      return `${row.summary.replace(/ – arrived after.*$/, '').replace(/\b(AUTHORIZED|COMPLETED|EXPIRED|CLOSED)\b/g, (s) => stateWords[s] ?? s)}; ${totals}${late}`;
   }
   return row.summary;
 }

@@ -6,12 +6,23 @@ import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog'
 import { errorsOf, TextField } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { updatePaymentAction } from '../../actions';
-import { AddShipmentButton, emptyShipment, shipmentFieldNames, ShipmentFields, shipmentIsEmpty, shipmentToWire } from '@/components/forms/operation-kit';
+import {
+  AddShipmentButton,
+  emptyShipment,
+  shipmentFieldNames,
+  ShipmentFields,
+  shipmentIsEmpty,
+  shipmentToWire,
+} from '@/components/forms/operation-kit';
 import type { PaymentView, Shipment } from './view';
 
 const MAX_SHIPMENTS = 50;
 
-const changeNames: Record<string, string> = { merchant_reference: 'Merchant reference', payment_reference: 'payment reference', shipping_info: 'tracking' };
+const changeNames: Record<string, string> = {
+  merchant_reference: 'Merchant reference',
+  payment_reference: 'payment reference',
+  shipping_info: 'tracking',
+};
 
 /** "Merchant reference and tracking": what an update sent, for its toast. */
 function changedNames(request: Record<string, unknown>): string {
@@ -25,7 +36,15 @@ function changedNames(request: Record<string, unknown>): string {
  * "Update Payment Transaction"). Only what changed is sent; Klarna replaces the tracking list
  * with the one sent.
  */
-export function UpdateDialog({ payment, disabledReason, reasonId }: { payment: PaymentView; disabledReason: string | null; reasonId?: string }) {
+export function UpdateDialog({
+  payment,
+  disabledReason,
+  reasonId,
+}: {
+  payment: PaymentView;
+  disabledReason: string | null;
+  reasonId?: string;
+}) {
   const [merchantReference, setMerchantReference] = useState('');
   const [paymentReference, setPaymentReference] = useState('');
   const [shipments, setShipments] = useState<Shipment[]>([]);
@@ -48,17 +67,28 @@ export function UpdateDialog({ payment, disabledReason, reasonId }: { payment: P
     const kept = shipments.filter((s) => !shipmentIsEmpty(s));
     setShipments(kept);
     const tracking = kept.map(shipmentToWire);
-    if (JSON.stringify(tracking) !== JSON.stringify(payment.shipments.map(shipmentToWire))) request.shipping_info = tracking;
+    if (JSON.stringify(tracking) !== JSON.stringify(payment.shipments.map(shipmentToWire)))
+      request.shipping_info = tracking;
     dialog.setUnchanged(Object.keys(request).length === 0);
     if (Object.keys(request).length === 0) return;
-    action.execute({ accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId: dialog.submission.intentId, request });
+    action.execute({
+      accountId: payment.accountId,
+      paymentTransactionId: payment.paymentTransactionId,
+      intentId: dialog.submission.intentId,
+      request,
+    });
   }
 
   return (
     <ActionDialog
       state={dialog}
       trigger={
-        <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} aria-describedby={disabledReason ? reasonId : undefined}>
+        <Button
+          variant="secondary"
+          size="sm"
+          disabled={Boolean(disabledReason)}
+          aria-describedby={disabledReason ? reasonId : undefined}
+        >
           Update references and tracking…
         </Button>
       }
@@ -71,8 +101,22 @@ export function UpdateDialog({ payment, disabledReason, reasonId }: { payment: P
       onSubmit={submit}
     >
       <div className="grid items-start gap-3 sm:grid-cols-2">
-        <TextField label="Merchant reference" name="merchant_reference" value={merchantReference} onChange={setMerchantReference} errors={errors} hint="Customer-facing order number." />
-        <TextField label="Payment reference" name="payment_reference" value={paymentReference} onChange={setPaymentReference} errors={errors} hint="Internal; not shown to the shopper." />
+        <TextField
+          label="Merchant reference"
+          name="merchant_reference"
+          value={merchantReference}
+          onChange={setMerchantReference}
+          errors={errors}
+          hint="Customer-facing order number."
+        />
+        <TextField
+          label="Payment reference"
+          name="payment_reference"
+          value={paymentReference}
+          onChange={setPaymentReference}
+          errors={errors}
+          hint="Internal; not shown to the shopper."
+        />
       </div>
       {shipments.map((s, i) => (
         <ShipmentFields
@@ -85,7 +129,9 @@ export function UpdateDialog({ payment, disabledReason, reasonId }: { payment: P
           errors={errors}
         />
       ))}
-      {shipments.length < MAX_SHIPMENTS && <AddShipmentButton onClick={() => setShipments([...shipments, emptyShipment])} />}
+      {shipments.length < MAX_SHIPMENTS && (
+        <AddShipmentButton onClick={() => setShipments([...shipments, emptyShipment])} />
+      )}
     </ActionDialog>
   );
 }

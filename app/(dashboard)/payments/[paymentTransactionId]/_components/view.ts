@@ -47,10 +47,18 @@ export type PaymentView = {
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 
 export function shipmentsOf(list: readonly Record<string, unknown>[] | null | undefined): Shipment[] {
-  return (list ?? []).map((s) => ({ shipping_company: text(s.shipping_company), tracking_number: text(s.tracking_number), tracking_url: text(s.tracking_url) }));
+  return (list ?? []).map((s) => ({
+    shipping_company: text(s.shipping_company),
+    tracking_number: text(s.tracking_number),
+    tracking_url: text(s.tracking_url),
+  }));
 }
 
-export function paymentView(row: PaymentTransactionRow, t: PaymentTransaction | null, merchantName: string): PaymentView {
+export function paymentView(
+  row: PaymentTransactionRow,
+  t: PaymentTransaction | null,
+  merchantName: string,
+): PaymentView {
   return {
     accountId: row.accountId,
     paymentTransactionId: row.paymentTransactionId,

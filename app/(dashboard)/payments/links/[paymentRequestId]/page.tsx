@@ -14,7 +14,15 @@ import { Table, Td, Th } from '@/components/ui/table';
 import { pageActor } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
 import { getDb } from '@/lib/db';
-import { cancelableLinkStates, describeLinkTimeline, getPaymentLink, isFinalLinkState, listPaymentLinkTimeline, openLinkStates, paymentLinkVersion } from '@/lib/payments/links';
+import {
+  cancelableLinkStates,
+  describeLinkTimeline,
+  getPaymentLink,
+  isFinalLinkState,
+  listPaymentLinkTimeline,
+  openLinkStates,
+  paymentLinkVersion,
+} from '@/lib/payments/links';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { decodeSegment } from '@/lib/ui/search-params';
@@ -25,7 +33,13 @@ import { LinkStateBadge, linkStateLabels } from '../_components/link-state-badge
 export const metadata: Metadata = { title: 'Payment link' };
 export const dynamic = 'force-dynamic';
 
-type WireLine = { name?: unknown; quantity?: unknown; unit_price?: unknown; total_line_amount?: unknown; type?: unknown };
+type WireLine = {
+  name?: unknown;
+  quantity?: unknown;
+  unit_price?: unknown;
+  total_line_amount?: unknown;
+  type?: unknown;
+};
 
 export default async function PaymentLinkPage({ params }: { params: Promise<{ paymentRequestId: string }> }) {
   const { actor, denied } = await pageActor('dashboard.read');
@@ -43,9 +57,14 @@ export default async function PaymentLinkPage({ params }: { params: Promise<{ pa
   const merchant = link.merchantName ?? link.accountId;
   const open = openLinkStates.includes(link.state);
   const sent = ((link.klarna?.payment_request ?? {}) as { line_items?: WireLine[] | null }).line_items ?? [];
-  const qr = open && link.distributionUrl ? await QRCode.toString(link.distributionUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) : null;
+  const qr =
+    open && link.distributionUrl
+      ? await QRCode.toString(link.distributionUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+      : null;
   const canOperate = can(actor.role, 'payments.operate');
-  const cancelBlock = cancelableLinkStates.includes(link.state) ? null : `Klarna no longer allows canceling: the link is ${(linkStateLabels[link.state] ?? link.state).toLowerCase()}.`;
+  const cancelBlock = cancelableLinkStates.includes(link.state)
+    ? null
+    : `Klarna no longer allows canceling: the link is ${(linkStateLabels[link.state] ?? link.state).toLowerCase()}.`;
 
   return (
     <>
@@ -57,12 +76,20 @@ export default async function PaymentLinkPage({ params }: { params: Promise<{ pa
       <div className="mb-6 flex flex-wrap items-start justify-between gap-4">
         <div className="grid min-w-0 gap-2">
           <h1 className="text-2xl font-semibold tracking-tight">
-            Payment link · <span className="tabular-nums" data-testid="link-amount">{amount}</span>
+            Payment link ·{' '}
+            <span className="tabular-nums" data-testid="link-amount">
+              {amount}
+            </span>
           </h1>
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <span className="text-muted-foreground">State</span>
             <LinkStateBadge state={link.state} testId="link-state" />
-            <LiveRefresh url={`/api/payments/links/${encodeURIComponent(paymentRequestId)}/version`} version={version} fast={!isFinalLinkState(link.state)} label="Live: Klarna’s webhooks update this page" />
+            <LiveRefresh
+              url={`/api/payments/links/${encodeURIComponent(paymentRequestId)}/version`}
+              version={version}
+              fast={!isFinalLinkState(link.state)}
+              label="Live: Klarna’s webhooks update this page"
+            />
           </div>
           <p className="text-sm text-muted-foreground">
             For{' '}
@@ -73,7 +100,13 @@ export default async function PaymentLinkPage({ params }: { params: Promise<{ pa
         </div>
         {canOperate && (
           <div className="grid justify-items-end gap-1">
-            <CancelLinkButton accountId={link.accountId} paymentRequestId={paymentRequestId} amount={amount} merchant={merchant} disabledReason={cancelBlock} />
+            <CancelLinkButton
+              accountId={link.accountId}
+              paymentRequestId={paymentRequestId}
+              amount={amount}
+              merchant={merchant}
+              disabledReason={cancelBlock}
+            />
             {cancelBlock && <p className="max-w-64 text-right text-xs text-muted-foreground">{cancelBlock}</p>}
           </div>
         )}
@@ -84,21 +117,37 @@ export default async function PaymentLinkPage({ params }: { params: Promise<{ pa
 
         {link.distributionUrl && (
           <Card>
-            <CardHeader title="Share with the shopper" description={open ? 'Send the link or show the QR code; the shopper pays on Klarna’s page and returns here to confirm.' : 'The shopper can no longer pay through this link.'} />
+            <CardHeader
+              title="Share with the shopper"
+              description={
+                open
+                  ? 'Send the link or show the QR code; the shopper pays on Klarna’s page and returns here to confirm.'
+                  : 'The shopper can no longer pay through this link.'
+              }
+            />
             <CardBody className="flex flex-wrap items-start gap-6">
               <div className="grid min-w-0 flex-1 gap-2">
                 <p className="text-sm font-medium" id="distribution-url-label">
                   Payment link
                 </p>
                 <div className="flex min-w-0 flex-wrap items-center gap-1">
-                  <code className="font-mono text-xs break-all" data-testid="distribution-url" aria-labelledby="distribution-url-label">
+                  <code
+                    className="font-mono text-xs break-all"
+                    data-testid="distribution-url"
+                    aria-labelledby="distribution-url-label"
+                  >
                     {link.distributionUrl}
                   </code>
                   <CopyButton value={link.distributionUrl} label="payment link" />
                 </div>
                 {open && (
                   <p>
-                    <a className="inline-flex items-center gap-1 text-sm underline underline-offset-4" href={link.distributionUrl} target="_blank" rel="noopener noreferrer">
+                    <a
+                      className="inline-flex items-center gap-1 text-sm underline underline-offset-4"
+                      href={link.distributionUrl}
+                      target="_blank"
+                      rel="noopener noreferrer"
+                    >
                       Open the shopper’s page <ExternalLink className="size-3.5" aria-hidden />
                     </a>
                   </p>
@@ -111,7 +160,9 @@ export default async function PaymentLinkPage({ params }: { params: Promise<{ pa
                     aria-label={`QR code of the payment link for ${amount}`}
                     className="size-44 rounded-md border bg-white p-1 [&>svg]:size-full"
                     // The SVG is generated here from the link Klarna returned; no user HTML.
-                    dangerouslySetInnerHTML={{ __html: qr.replace('<svg ', '<svg aria-hidden="true" focusable="false" ') }}
+                    dangerouslySetInnerHTML={{
+                      __html: qr.replace('<svg ', '<svg aria-hidden="true" focusable="false" '),
+                    }}
                   />
                   <figcaption className="text-xs text-muted-foreground">Scan to pay</figcaption>
                 </figure>
@@ -163,11 +214,19 @@ export default async function PaymentLinkPage({ params }: { params: Promise<{ pa
                   <tr key={i}>
                     <Td>
                       {String(line.name ?? '')}
-                      {typeof line.type === 'string' && line.type !== 'physical' && <span className="ml-1 text-xs text-muted-foreground">({line.type.replace(/_/g, ' ')})</span>}
+                      {typeof line.type === 'string' && line.type !== 'physical' && (
+                        <span className="ml-1 text-xs text-muted-foreground">({line.type.replace(/_/g, ' ')})</span>
+                      )}
                     </Td>
                     <Td className="text-right tabular-nums">{String(line.quantity ?? '')}</Td>
-                    <Td className="text-right tabular-nums">{typeof line.unit_price === 'number' ? formatMinorUnits(line.unit_price, currency) : '—'}</Td>
-                    <Td className="text-right tabular-nums">{typeof line.total_line_amount === 'number' ? formatMinorUnits(line.total_line_amount, currency) : '—'}</Td>
+                    <Td className="text-right tabular-nums">
+                      {typeof line.unit_price === 'number' ? formatMinorUnits(line.unit_price, currency) : '—'}
+                    </Td>
+                    <Td className="text-right tabular-nums">
+                      {typeof line.total_line_amount === 'number'
+                        ? formatMinorUnits(line.total_line_amount, currency)
+                        : '—'}
+                    </Td>
                   </tr>
                 ))}
               </tbody>
@@ -176,7 +235,11 @@ export default async function PaymentLinkPage({ params }: { params: Promise<{ pa
         )}
 
         <TimelineCard
-          rows={timeline.map((row) => ({ ...row, summary: describeLinkTimeline(row), amount: row.amount !== null && row.currency ? formatMinorUnits(row.amount, row.currency) : '' }))}
+          rows={timeline.map((row) => ({
+            ...row,
+            summary: describeLinkTimeline(row),
+            amount: row.amount !== null && row.currency ? formatMinorUnits(row.amount, row.currency) : '',
+          }))}
           description="The link’s creation and cancel here, and Klarna’s webhooks about its state. Newest first."
           empty="Nothing recorded yet."
           withAmount
@@ -197,26 +260,55 @@ function StateNote({ state, paymentTransactionId }: { state: string; paymentTran
           {paymentTransactionId ? (
             <div className="flex flex-wrap items-center gap-2">
               <span>
-                Transaction <code className="font-mono text-xs break-all" data-testid="payment-transaction-id">{paymentTransactionId}</code>
+                Transaction{' '}
+                <code className="font-mono text-xs break-all" data-testid="payment-transaction-id">
+                  {paymentTransactionId}
+                </code>
               </span>
               <Button asChild size="sm" variant="secondary">
                 <Link href={`/payments/${encodeURIComponent(paymentTransactionId)}`}>Open payment</Link>
               </Button>
             </div>
           ) : (
-            <p className="text-muted-foreground">Klarna has not named the transaction yet; it appears here when it does.</p>
+            <p className="text-muted-foreground">
+              Klarna has not named the transaction yet; it appears here when it does.
+            </p>
           )}
         </div>
       </Card>
     );
   }
   const notes: Record<string, { tone: 'info' | 'warning' | 'danger'; title: string; text: string }> = {
-    SUBMITTED: { tone: 'info', title: 'Waiting for the shopper', text: 'Nobody has opened the link yet. This page updates by itself when the shopper does.' },
-    IN_PROGRESS: { tone: 'info', title: 'The shopper is on Klarna’s page', text: 'This page updates by itself when they approve or are declined.' },
-    PENDING_CONFIRMATION: { tone: 'warning', title: 'Approved, waiting for confirmation', text: 'The shopper approved. The payment is confirmed when they return to this dashboard; an approval not confirmed within 60 minutes expires.' },
-    DECLINED: { tone: 'danger', title: 'Klarna declined the shopper', text: 'No payment was made. The shopper can pay another way; create a new link if they want to try Klarna again.' },
-    CANCELED: { tone: 'info', title: 'Canceled', text: 'The link was canceled; the shopper can no longer pay through it.' },
-    EXPIRED: { tone: 'info', title: 'Expired', text: 'The link expired before the payment was completed (links are open for 48 hours, approvals for 60 minutes).' },
+    SUBMITTED: {
+      tone: 'info',
+      title: 'Waiting for the shopper',
+      text: 'Nobody has opened the link yet. This page updates by itself when the shopper does.',
+    },
+    IN_PROGRESS: {
+      tone: 'info',
+      title: 'The shopper is on Klarna’s page',
+      text: 'This page updates by itself when they approve or are declined.',
+    },
+    PENDING_CONFIRMATION: {
+      tone: 'warning',
+      title: 'Approved, waiting for confirmation',
+      text: 'The shopper approved. The payment is confirmed when they return to this dashboard; an approval not confirmed within 60 minutes expires.',
+    },
+    DECLINED: {
+      tone: 'danger',
+      title: 'Klarna declined the shopper',
+      text: 'No payment was made. The shopper can pay another way; create a new link if they want to try Klarna again.',
+    },
+    CANCELED: {
+      tone: 'info',
+      title: 'Canceled',
+      text: 'The link was canceled; the shopper can no longer pay through it.',
+    },
+    EXPIRED: {
+      tone: 'info',
+      title: 'Expired',
+      text: 'The link expired before the payment was completed (links are open for 48 hours, approvals for 60 minutes).',
+    },
   };
   const note = notes[state];
   return note ? (
@@ -225,4 +317,3 @@ function StateNote({ state, paymentTransactionId }: { state: string; paymentTran
     </Alert>
   ) : null;
 }
-

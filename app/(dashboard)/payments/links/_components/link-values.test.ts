@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { paymentRequestCreateSchema } from '@/lib/klarna/schemas/payments';
-import { buildPaymentLinkRequest, emptyLine, emptyShipping, linesTotal, readAmount, shippingFieldPaths, type LinkFormValues } from './link-values';
+import {
+  buildPaymentLinkRequest,
+  emptyLine,
+  emptyShipping,
+  linesTotal,
+  readAmount,
+  shippingFieldPaths,
+  type LinkFormValues,
+} from './link-values';
 
-const redirect = 'http://localhost:3000/pay/return?payment_request_id={klarna.payment_request.id}&token={klarna.payment_request.payment_confirmation_token}';
+const redirect =
+  'http://localhost:3000/pay/return?payment_request_id={klarna.payment_request.id}&token={klarna.payment_request.payment_confirmation_token}';
 const base: LinkFormValues = {
   accountId: 'krn:partner:global:account:test:ABCD1234',
   amount: '25.00',
@@ -46,9 +55,19 @@ describe('readAmount', () => {
 
 describe('buildPaymentLinkRequest', () => {
   it('builds a body the wire schema accepts, redirecting to the return page', () => {
-    const { body, errors } = buildPaymentLinkRequest({ ...base, purchaseCountry: 'us', customerEmail: 'customer+denied@email.us' }, redirect);
+    const { body, errors } = buildPaymentLinkRequest(
+      { ...base, purchaseCountry: 'us', customerEmail: 'customer+denied@email.us' },
+      redirect,
+    );
     expect(errors).toEqual({});
-    expect(body).toEqual({ currency: 'USD', payment_amount: 2500, payment_reference: 'pay-1', purchase_country: 'US', config: { redirect_url: redirect }, customer: { email: 'customer+denied@email.us' } });
+    expect(body).toEqual({
+      currency: 'USD',
+      payment_amount: 2500,
+      payment_reference: 'pay-1',
+      purchase_country: 'US',
+      config: { redirect_url: redirect },
+      customer: { email: 'customer+denied@email.us' },
+    });
     expect(paymentRequestCreateSchema.safeParse(body).success).toBe(true);
   });
 
@@ -73,11 +92,30 @@ describe('buildPaymentLinkRequest', () => {
 
   it('keys every error by Klarna’s parameter path', () => {
     const { body, errors } = buildPaymentLinkRequest(
-      { ...base, accountId: '', amount: '-1', purchaseCountry: 'USA', customerEmail: 'nope', lines: [{ ...emptyLine(), quantity: '0', unitPrice: '-2' }, { name: 'Gift card', quantity: '1', unitPrice: '5', type: 'gift_card' }] },
+      {
+        ...base,
+        accountId: '',
+        amount: '-1',
+        purchaseCountry: 'USA',
+        customerEmail: 'nope',
+        lines: [
+          { ...emptyLine(), quantity: '0', unitPrice: '-2' },
+          { name: 'Gift card', quantity: '1', unitPrice: '5', type: 'gift_card' },
+        ],
+      },
       redirect,
     );
     expect(body).toBeNull();
-    expect(Object.keys(errors).sort()).toEqual(['accountId', 'customer.email', 'line_items[0].name', 'line_items[0].quantity', 'line_items[0].unit_price', 'line_items[1].unit_price', 'payment_amount', 'purchase_country']);
+    expect(Object.keys(errors).sort()).toEqual([
+      'accountId',
+      'customer.email',
+      'line_items[0].name',
+      'line_items[0].quantity',
+      'line_items[0].unit_price',
+      'line_items[1].unit_price',
+      'payment_amount',
+      'purchase_country',
+    ]);
   });
 
   it('allows a zero-amount purchase (seed test case 9)', () => {
@@ -111,11 +149,31 @@ describe('buildPaymentLinkRequest: shipping', () => {
   });
 
   it('maps recipient, address and method to Klarna’s shipping, which the wire schema accepts', () => {
-    const { body, errors } = buildPaymentLinkRequest({ ...base, customerGivenName: 'Test', customerFamilyName: 'Person-us', customerEmail: 'customer@email.us', shipping: shipTo }, redirect);
+    const { body, errors } = buildPaymentLinkRequest(
+      {
+        ...base,
+        customerGivenName: 'Test',
+        customerFamilyName: 'Person-us',
+        customerEmail: 'customer@email.us',
+        shipping: shipTo,
+      },
+      redirect,
+    );
     expect(errors).toEqual({});
     expect(body?.shipping).toEqual({
-      recipient: { given_name: 'Jane', family_name: 'Recipient', email: 'jane.recipient@example.com', phone: '+14155550100' },
-      address: { street_address: '1 Market St', postal_code: '94105', city: 'San Francisco', region: 'CA', country: 'US' },
+      recipient: {
+        given_name: 'Jane',
+        family_name: 'Recipient',
+        email: 'jane.recipient@example.com',
+        phone: '+14155550100',
+      },
+      address: {
+        street_address: '1 Market St',
+        postal_code: '94105',
+        city: 'San Francisco',
+        region: 'CA',
+        country: 'US',
+      },
       shipping_method: 'Express',
     });
     expect(body?.customer).toEqual({ given_name: 'Test', family_name: 'Person-us', email: 'customer@email.us' });
@@ -123,17 +181,26 @@ describe('buildPaymentLinkRequest: shipping', () => {
   });
 
   it('sends only the parts given: a recipient without an address, or just a method', () => {
-    const recipientOnly = buildPaymentLinkRequest({ ...base, shipping: { ...emptyShipping(), givenName: 'Jane', familyName: 'Recipient' } }, redirect);
+    const recipientOnly = buildPaymentLinkRequest(
+      { ...base, shipping: { ...emptyShipping(), givenName: 'Jane', familyName: 'Recipient' } },
+      redirect,
+    );
     expect(recipientOnly.body?.shipping).toEqual({ recipient: { given_name: 'Jane', family_name: 'Recipient' } });
     expect(paymentRequestCreateSchema.safeParse(recipientOnly.body).success).toBe(true);
 
-    const methodOnly = buildPaymentLinkRequest({ ...base, shipping: { ...emptyShipping(), method: 'Pick-up point' } }, redirect);
+    const methodOnly = buildPaymentLinkRequest(
+      { ...base, shipping: { ...emptyShipping(), method: 'Pick-up point' } },
+      redirect,
+    );
     expect(methodOnly.body?.shipping).toEqual({ shipping_method: 'Pick-up point' });
     expect(paymentRequestCreateSchema.safeParse(methodOnly.body).success).toBe(true);
   });
 
   it('requires a whole address once any line of it is typed, naming each missing field', () => {
-    const { body, errors } = buildPaymentLinkRequest({ ...base, shipping: { ...emptyShipping(), city: 'San Francisco' } }, redirect);
+    const { body, errors } = buildPaymentLinkRequest(
+      { ...base, shipping: { ...emptyShipping(), city: 'San Francisco' } },
+      redirect,
+    );
     expect(body).toBeNull();
     expect(errors).toEqual({
       'shipping.address.street_address': ['Street address is required for a shipping address'],
@@ -143,7 +210,10 @@ describe('buildPaymentLinkRequest: shipping', () => {
   });
 
   it('keys recipient and country errors by Klarna’s parameter path, each one a field of the form', () => {
-    const { body, errors } = buildPaymentLinkRequest({ ...base, shipping: { ...shipTo, email: 'jane@', phone: '0415 555', country: 'USA' } }, redirect);
+    const { body, errors } = buildPaymentLinkRequest(
+      { ...base, shipping: { ...shipTo, email: 'jane@', phone: '0415 555', country: 'USA' } },
+      redirect,
+    );
     expect(body).toBeNull();
     expect(errors).toEqual({
       'shipping.recipient.email': ['Recipient email must be an address like recipient@example.com'],

@@ -13,7 +13,11 @@ import { parseMajorAmount } from '@/lib/ui/money';
  * An amount typed in major units as integer minor units (lib/ui/money.ts `parseMajorAmount`),
  * with a sentence for the field. Negative only with `allowNegative` (discount and gift card lines).
  */
-export function readAmount(text: string, currency: string, options: { allowNegative?: boolean } = {}): { ok: true; value: number } | { ok: false; error: string } {
+export function readAmount(
+  text: string,
+  currency: string,
+  options: { allowNegative?: boolean } = {},
+): { ok: true; value: number } | { ok: false; error: string } {
   const value = text.trim().replace(/\s/g, '');
   if (!value) return { ok: false, error: 'Enter an amount' };
   const negative = value.startsWith('-');
@@ -65,7 +69,19 @@ export type ShippingValues = {
   method: string;
 };
 
-export const emptyShipping = (): ShippingValues => ({ givenName: '', familyName: '', email: '', phone: '', streetAddress: '', streetAddress2: '', postalCode: '', city: '', region: '', country: '', method: '' });
+export const emptyShipping = (): ShippingValues => ({
+  givenName: '',
+  familyName: '',
+  email: '',
+  phone: '',
+  streetAddress: '',
+  streetAddress2: '',
+  postalCode: '',
+  city: '',
+  region: '',
+  country: '',
+  method: '',
+});
 
 export function shippingIsEmpty(values: ShippingValues): boolean {
   return Object.values(values).every((v) => !v.trim());
@@ -115,21 +131,32 @@ export function linesTotal(lines: LineValues[], currency: string): number | null
 
 const trimmed = (v: string) => v.trim() || undefined;
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const compact = <T extends Record<string, unknown>>(value: T) => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+const compact = <T extends Record<string, unknown>>(value: T) =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /**
  * The shipping section as Klarna's `shipping` (undefined when the section is empty), adding its
  * errors. An address is all or nothing: once any line is typed, street, postal code, city and
  * country are required (Klarna's address schema).
  */
-function buildShipping(values: ShippingValues, add: (key: string, message: string) => void): Record<string, unknown> | undefined {
+function buildShipping(
+  values: ShippingValues,
+  add: (key: string, message: string) => void,
+): Record<string, unknown> | undefined {
   if (shippingIsEmpty(values)) return undefined;
   const email = values.email.trim();
-  if (email && !emailPattern.test(email)) add('shipping.recipient.email', 'Recipient email must be an address like recipient@example.com');
+  if (email && !emailPattern.test(email))
+    add('shipping.recipient.email', 'Recipient email must be an address like recipient@example.com');
   // Spaces, dashes, dots and brackets are how people type numbers; Klarna wants +digits only.
   const phone = values.phone.trim().replace(/[\s().-]/g, '');
-  if (phone && !/^\+[1-9]\d{6,14}$/.test(phone)) add('shipping.recipient.phone', 'Recipient phone must be an international number like +18445527621');
-  const recipient = compact({ given_name: trimmed(values.givenName), family_name: trimmed(values.familyName), email: trimmed(email), phone: phone || undefined });
+  if (phone && !/^\+[1-9]\d{6,14}$/.test(phone))
+    add('shipping.recipient.phone', 'Recipient phone must be an international number like +18445527621');
+  const recipient = compact({
+    given_name: trimmed(values.givenName),
+    family_name: trimmed(values.familyName),
+    email: trimmed(email),
+    phone: phone || undefined,
+  });
 
   const country = values.country.trim().toUpperCase();
   const address = compact({
@@ -142,7 +169,8 @@ function buildShipping(values: ShippingValues, add: (key: string, message: strin
   });
   const hasAddress = Object.keys(address).length > 0;
   if (hasAddress) {
-    if (!address.street_address) add('shipping.address.street_address', 'Street address is required for a shipping address');
+    if (!address.street_address)
+      add('shipping.address.street_address', 'Street address is required for a shipping address');
     if (!address.postal_code) add('shipping.address.postal_code', 'Postal code is required for a shipping address');
     if (!address.city) add('shipping.address.city', 'City is required for a shipping address');
     if (!country) add('shipping.address.country', 'Country is required for a shipping address: two letters, e.g. US');
@@ -160,7 +188,10 @@ function buildShipping(values: ShippingValues, add: (key: string, message: strin
  * The form as Klarna's create body (`config.redirect_url` is always the dashboard's return page),
  * with the errors the browser can find before asking the server.
  */
-export function buildPaymentLinkRequest(values: LinkFormValues, redirectUrl: string): { body: Record<string, unknown> | null; errors: Record<string, string[]> } {
+export function buildPaymentLinkRequest(
+  values: LinkFormValues,
+  redirectUrl: string,
+): { body: Record<string, unknown> | null; errors: Record<string, string[]> } {
   const errors: Record<string, string[]> = {};
   const add = (key: string, message: string) => (errors[key] ??= []).push(message);
   if (!values.accountId) add('accountId', 'Choose the merchant the payment is for');
@@ -176,11 +207,17 @@ export function buildPaymentLinkRequest(values: LinkFormValues, redirectUrl: str
     if (!name) add(`${at}.name`, 'Name the item');
     const quantityText = line.quantity.trim();
     const quantity = /^\d{1,7}$/.test(quantityText) ? Number(quantityText) : NaN;
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 1_000_000) add(`${at}.quantity`, 'A whole number from 1 to 1000000');
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 1_000_000)
+      add(`${at}.quantity`, 'A whole number from 1 to 1000000');
     const price = readAmount(line.unitPrice, currency, { allowNegative: true });
     if (!price.ok) add(`${at}.unit_price`, price.error);
-    else if (price.value < 0 && !reducing.includes(line.type)) add(`${at}.unit_price`, 'Only a discount, gift card or store credit line may be negative');
-    else if (price.value > 0 && reducing.includes(line.type)) add(`${at}.unit_price`, `A ${lineTypeLabels[line.type].toLowerCase()} line reduces the total: enter it as a negative price`);
+    else if (price.value < 0 && !reducing.includes(line.type))
+      add(`${at}.unit_price`, 'Only a discount, gift card or store credit line may be negative');
+    else if (price.value > 0 && reducing.includes(line.type))
+      add(
+        `${at}.unit_price`,
+        `A ${lineTypeLabels[line.type].toLowerCase()} line reduces the total: enter it as a negative price`,
+      );
     if (name && Number.isInteger(quantity) && price.ok) {
       const total = quantity * price.value;
       if (!Number.isSafeInteger(total)) add(`${at}.unit_price`, 'Too large');
@@ -199,7 +236,11 @@ export function buildPaymentLinkRequest(values: LinkFormValues, redirectUrl: str
   const shipping = buildShipping(values.shipping, add);
 
   if (Object.keys(errors).length || !amount.ok) return { body: null, errors };
-  const customer = { given_name: trimmed(values.customerGivenName), family_name: trimmed(values.customerFamilyName), email: trimmed(email) };
+  const customer = {
+    given_name: trimmed(values.customerGivenName),
+    family_name: trimmed(values.customerFamilyName),
+    email: trimmed(email),
+  };
   const body: Record<string, unknown> = {
     currency,
     payment_amount: amount.value,
@@ -207,7 +248,9 @@ export function buildPaymentLinkRequest(values: LinkFormValues, redirectUrl: str
     ...(trimmed(values.merchantReference) ? { merchant_reference: values.merchantReference.trim() } : {}),
     ...(country ? { purchase_country: country } : {}),
     config: { redirect_url: redirectUrl },
-    ...(Object.values(customer).some(Boolean) ? { customer: Object.fromEntries(Object.entries(customer).filter(([, v]) => v !== undefined)) } : {}),
+    ...(Object.values(customer).some(Boolean)
+      ? { customer: Object.fromEntries(Object.entries(customer).filter(([, v]) => v !== undefined)) }
+      : {}),
     ...(shipping ? { shipping } : {}),
     ...(lines.length ? { line_items: lines } : {}),
   };

@@ -13,7 +13,11 @@ import { PaymentLinkForm } from '../_components/payment-link-form';
 export const metadata: Metadata = { title: 'Create a payment link' };
 export const dynamic = 'force-dynamic';
 
-export default async function NewPaymentLinkPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function NewPaymentLinkPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { denied } = await pageActor('payments.operate');
   if (denied) return <Forbidden message={denied} />;
   const { merchant } = firstValues(await searchParams);
@@ -29,7 +33,11 @@ export default async function NewPaymentLinkPage({ searchParams }: { searchParam
           </Button>
         }
       />
-      <PaymentLinkForm merchants={merchants} redirectUrl={paymentLinkReturnUrl(env().APP_URL)} initialAccountId={merchant} />
+      <PaymentLinkForm
+        merchants={merchants}
+        redirectUrl={paymentLinkReturnUrl(env().APP_URL)}
+        initialAccountId={merchant}
+      />
     </>
   );
 }

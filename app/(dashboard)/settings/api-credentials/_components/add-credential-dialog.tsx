@@ -16,7 +16,8 @@ export function AddCredentialDialog({ environment }: { environment: KlarnaEnviro
   const [form, setForm] = useState(empty);
   const dialog = useActionDialog(() => setForm(empty));
   const { execute, isPending } = useAction(addCredentialAction, {
-    onSuccess: ({ data }) => dialog.succeed(`Key …${data.credential.last4} added${data.credential.active ? ' and active' : ''}.`),
+    onSuccess: ({ data }) =>
+      dialog.succeed(`Key …${data.credential.last4} added${data.credential.active ? ' and active' : ''}.`),
     onError: dialog.submission.onError,
   });
   const fields = errorsOf(dialog.submission.failure);
@@ -38,7 +39,11 @@ export function AddCredentialDialog({ environment }: { environment: KlarnaEnviro
     >
       <Field label="Environment" errors={fields.environment}>
         {(c) => (
-          <Select {...c} value={form.environment} onChange={(e) => setForm({ ...form, environment: e.target.value as KlarnaEnvironment })}>
+          <Select
+            {...c}
+            value={form.environment}
+            onChange={(e) => setForm({ ...form, environment: e.target.value as KlarnaEnvironment })}
+          >
             <option value="sandbox">Sandbox (embedded)</option>
             <option value="test">Klarna test</option>
             <option value="live">Klarna live</option>
@@ -46,10 +51,30 @@ export function AddCredentialDialog({ environment }: { environment: KlarnaEnviro
         )}
       </Field>
       <Field label="Name" hint="What the key is for, e.g. “Dashboard – production”." errors={fields.label}>
-        {(c) => <Input {...c} autoComplete="off" value={form.label} onChange={(e) => setForm({ ...form, label: e.target.value })} />}
+        {(c) => (
+          <Input
+            {...c}
+            autoComplete="off"
+            value={form.label}
+            onChange={(e) => setForm({ ...form, label: e.target.value })}
+          />
+        )}
       </Field>
-      <Field label="API key" hint={form.environment === 'live' ? 'Starts with klarna_live_api_' : 'Starts with klarna_test_api_'} errors={fields.apiKey}>
-        {(c) => <Input {...c} type="password" autoComplete="off" spellCheck={false} value={form.apiKey} onChange={(e) => setForm({ ...form, apiKey: e.target.value })} />}
+      <Field
+        label="API key"
+        hint={form.environment === 'live' ? 'Starts with klarna_live_api_' : 'Starts with klarna_test_api_'}
+        errors={fields.apiKey}
+      >
+        {(c) => (
+          <Input
+            {...c}
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            value={form.apiKey}
+            onChange={(e) => setForm({ ...form, apiKey: e.target.value })}
+          />
+        )}
       </Field>
     </ActionDialog>
   );

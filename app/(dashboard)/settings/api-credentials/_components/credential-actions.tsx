@@ -2,9 +2,21 @@
 
 import { useState } from 'react';
 import { ConfirmButton } from '@/components/ui/confirm-button';
-import { activateCredentialAction, deleteCredentialAction, deleteKlarnaCredentialAction, rotateCredentialAction } from '../actions';
+import {
+  activateCredentialAction,
+  deleteCredentialAction,
+  deleteKlarnaCredentialAction,
+  rotateCredentialAction,
+} from '../actions';
 
-type StoredCredential = { id: string; label: string; last4: string; active: boolean; environment: string; klarnaCredentialId: string | null };
+type StoredCredential = {
+  id: string;
+  label: string;
+  last4: string;
+  active: boolean;
+  environment: string;
+  klarnaCredentialId: string | null;
+};
 
 export function StoredCredentialActions({ credential, current }: { credential: StoredCredential; current: boolean }) {
   const [atKlarna, setAtKlarna] = useState(Boolean(credential.klarnaCredentialId));
@@ -18,8 +30,9 @@ export function StoredCredentialActions({ credential, current }: { credential: S
           title="Rotate the active key"
           description={
             <p>
-              Klarna creates a new API key; the dashboard checks that it works and switches to it. <strong>{name}</strong> stays valid at Klarna until you delete it, so anything
-              else still using it keeps working meanwhile.
+              Klarna creates a new API key; the dashboard checks that it works and switches to it.{' '}
+              <strong>{name}</strong> stays valid at Klarna until you delete it, so anything else still using it keeps
+              working meanwhile.
             </p>
           }
           confirmLabel="Create new key and switch"
@@ -48,10 +61,20 @@ export function StoredCredentialActions({ credential, current }: { credential: S
           <div className="grid gap-3">
             <p>The key is removed from this dashboard.</p>
             <label className="flex items-start gap-2">
-              <input type="checkbox" className="mt-1" checked={atKlarna} disabled={!credential.klarnaCredentialId} onChange={(e) => setAtKlarna(e.target.checked)} />
+              <input
+                type="checkbox"
+                className="mt-1"
+                checked={atKlarna}
+                disabled={!credential.klarnaCredentialId}
+                onChange={(e) => setAtKlarna(e.target.checked)}
+              />
               <span>
                 Also delete it at Klarna, which disables it for good everywhere.
-                {!credential.klarnaCredentialId && <span className="block text-muted-foreground">Klarna’s id for this pasted key is unknown; delete it in the list below.</span>}
+                {!credential.klarnaCredentialId && (
+                  <span className="block text-muted-foreground">
+                    Klarna’s id for this pasted key is unknown; delete it in the list below.
+                  </span>
+                )}
               </span>
             </label>
           </div>
@@ -64,7 +87,15 @@ export function StoredCredentialActions({ credential, current }: { credential: S
   );
 }
 
-export function DeleteKlarnaCredentialButton({ credentialId, description, inUse }: { credentialId: string; description: string; inUse: boolean }) {
+export function DeleteKlarnaCredentialButton({
+  credentialId,
+  description,
+  inUse,
+}: {
+  credentialId: string;
+  description: string;
+  inUse: boolean;
+}) {
   return (
     <ConfirmButton
       label="Delete at Klarna…"
@@ -73,7 +104,8 @@ export function DeleteKlarnaCredentialButton({ credentialId, description, inUse 
       disabledReason="This is the key the dashboard uses"
       description={
         <p>
-          Klarna permanently disables <strong>{description}</strong> (<code className="font-mono text-xs">{credentialId}</code>). Anything still using it stops working.
+          Klarna permanently disables <strong>{description}</strong> (
+          <code className="font-mono text-xs">{credentialId}</code>). Anything still using it stops working.
         </p>
       }
       confirmLabel="Delete at Klarna"

@@ -40,13 +40,20 @@ export function InviteUserDialog() {
           <UserPlus aria-hidden /> Add user
         </Button>
       </DialogTrigger>
-      <DialogContent title={created ? 'User added' : 'Add a user'} description={created ? undefined : 'They get a one-time password and choose their own at first sign-in.'}>
+      <DialogContent
+        title={created ? 'User added' : 'Add a user'}
+        description={created ? undefined : 'They get a one-time password and choose their own at first sign-in.'}
+      >
         {created ? (
           <div className="grid gap-4">
             <p className="text-sm">
               <strong>{created.user.name}</strong> ({created.user.email}) was added as {roleLabels[created.user.role]}.
             </p>
-            <SecretReveal label="One-time password" value={created.temporaryPassword} note="Give it to them through a private channel. It is shown only now; it cannot be shown again." />
+            <SecretReveal
+              label="One-time password"
+              value={created.temporaryPassword}
+              note="Give it to them through a private channel. It is shown only now; it cannot be shown again."
+            />
             <Button onClick={() => close(false)}>Done</Button>
           </div>
         ) : (
@@ -58,12 +65,29 @@ export function InviteUserDialog() {
               execute(form);
             }}
           >
-            {failure?.serverError && !failure.serverError.fields && <Alert tone="danger">{failureMessage(failure)}</Alert>}
+            {failure?.serverError && !failure.serverError.fields && (
+              <Alert tone="danger">{failureMessage(failure)}</Alert>
+            )}
             <Field label="Email" errors={fields.email}>
-              {(c) => <Input {...c} type="email" autoComplete="off" value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />}
+              {(c) => (
+                <Input
+                  {...c}
+                  type="email"
+                  autoComplete="off"
+                  value={form.email}
+                  onChange={(e) => setForm({ ...form, email: e.target.value })}
+                />
+              )}
             </Field>
             <Field label="Name" errors={fields.name}>
-              {(c) => <Input {...c} autoComplete="off" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}
+              {(c) => (
+                <Input
+                  {...c}
+                  autoComplete="off"
+                  value={form.name}
+                  onChange={(e) => setForm({ ...form, name: e.target.value })}
+                />
+              )}
             </Field>
             <RoleField value={form.role} errors={fields.role} onChange={(role) => setForm({ ...form, role })} />
             <div className="flex justify-end gap-2">

@@ -90,8 +90,32 @@ describe('payout lines export', () => {
   });
 
   it('writes a refund line’s negative amounts as numbers a spreadsheet sums, not as defused text', () => {
-    const refund = { ...line, lineNo: 8, type: 'RETURN', paymentCaptureId: null, paymentRefundId: 'ref-1', operationId: 'ref-1', amount: -2_900, feeAmount: 0, taxAmount: 0, netAmount: -2_900, verdict: 'matched', expectedAmount: -2_900, expectedFee: 0, expectedTax: 0, resolvedAt: null, resolvedByEmail: null, resolutionNote: null };
-    expect(cells(settlementLineCsvRow(refund))).toMatchObject({ amount: '-29.00', amount_minor: '-2900', net_amount: '-29.00', net_amount_minor: '-2900', expected_amount: '-29.00' });
+    const refund = {
+      ...line,
+      lineNo: 8,
+      type: 'RETURN',
+      paymentCaptureId: null,
+      paymentRefundId: 'ref-1',
+      operationId: 'ref-1',
+      amount: -2_900,
+      feeAmount: 0,
+      taxAmount: 0,
+      netAmount: -2_900,
+      verdict: 'matched',
+      expectedAmount: -2_900,
+      expectedFee: 0,
+      expectedTax: 0,
+      resolvedAt: null,
+      resolvedByEmail: null,
+      resolutionNote: null,
+    };
+    expect(cells(settlementLineCsvRow(refund))).toMatchObject({
+      amount: '-29.00',
+      amount_minor: '-2900',
+      net_amount: '-29.00',
+      net_amount_minor: '-2900',
+      expected_amount: '-29.00',
+    });
   });
 
   it('writes a missing refund with no line number', () => {

@@ -43,7 +43,8 @@ export const settlementCsvHeader: readonly string[] = [
 ];
 
 const label = (verdict: string) => (isVerdict(verdict) ? verdictLabels[verdict] : verdict);
-const major = (amount: number | null, currency: string) => (amount === null ? null : formatMajorDecimal(amount, currency));
+const major = (amount: number | null, currency: string) =>
+  amount === null ? null : formatMajorDecimal(amount, currency);
 
 export function settlementLineCsvRow(l: SettlementLineRow): string {
   const c = l.currency;

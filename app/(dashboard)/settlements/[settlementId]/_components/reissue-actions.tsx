@@ -9,7 +9,19 @@ type Version = { lines: number; net: string; fileName: string };
  * The two decisions on a held re-issue, each after a confirmation that restates both
  * versions: accept (the new file's lines replace the payout's) or keep the current version.
  */
-export function ReissueActions({ settlementId, importId, current, reissue, unreadable }: { settlementId: string; importId: string; current: Version; reissue: Version; unreadable: number }) {
+export function ReissueActions({
+  settlementId,
+  importId,
+  current,
+  reissue,
+  unreadable,
+}: {
+  settlementId: string;
+  importId: string;
+  current: Version;
+  reissue: Version;
+  unreadable: number;
+}) {
   const lines = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'line' : 'lines'}`;
   return (
     <div className="flex flex-wrap gap-2">
@@ -22,12 +34,14 @@ export function ReissueActions({ settlementId, importId, current, reissue, unrea
         description={
           <div className="grid gap-2">
             <p>
-              Payout <span className="font-mono">{settlementId}</span> will have the re-issue&apos;s {lines(reissue.lines)}, net <strong>{reissue.net}</strong> (from {reissue.fileName}), instead of the current {lines(current.lines)}, net{' '}
-              <strong>{current.net}</strong> (from {current.fileName}).
+              Payout <span className="font-mono">{settlementId}</span> will have the re-issue&apos;s{' '}
+              {lines(reissue.lines)}, net <strong>{reissue.net}</strong> (from {reissue.fileName}), instead of the
+              current {lines(current.lines)}, net <strong>{current.net}</strong> (from {current.fileName}).
             </p>
             <p>
-              The {lines(unreadable)} of the re-issue that could not be read will not be part of the payout; they stay in the import&apos;s quarantine. Resolutions carry over to the lines that settle the same capture or refund. This is recorded in
-              the audit log.
+              The {lines(unreadable)} of the re-issue that could not be read will not be part of the payout; they stay
+              in the import&apos;s quarantine. Resolutions carry over to the lines that settle the same capture or
+              refund. This is recorded in the audit log.
             </p>
           </div>
         }
@@ -42,7 +56,8 @@ export function ReissueActions({ settlementId, importId, current, reissue, unrea
         title="Keep the current version?"
         description={
           <p>
-            The payout keeps its current {lines(current.lines)}, net <strong>{current.net}</strong>. The re-issue ({reissue.fileName}) stays on record as kept out; this is recorded in the audit log.
+            The payout keeps its current {lines(current.lines)}, net <strong>{current.net}</strong>. The re-issue (
+            {reissue.fileName}) stays on record as kept out; this is recorded in the audit log.
           </p>
         }
         confirmLabel="Keep the current version"

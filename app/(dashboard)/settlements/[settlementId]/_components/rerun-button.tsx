@@ -11,7 +11,12 @@ import { rerunReconciliationAction } from '../../actions';
 export function RerunButton({ settlementId }: { settlementId: string }) {
   const action = useAction(rerunReconciliationAction, {
     onSuccess: ({ data }) => {
-      if (data) toast.success(data.open === 0 ? 'Reconciled again: nothing left to review.' : `Reconciled again: ${data.open.toLocaleString('en-GB')} ${data.open === 1 ? 'item' : 'items'} to review.`);
+      if (data)
+        toast.success(
+          data.open === 0
+            ? 'Reconciled again: nothing left to review.'
+            : `Reconciled again: ${data.open.toLocaleString('en-GB')} ${data.open === 1 ? 'item' : 'items'} to review.`,
+        );
     },
     onError: ({ error }) => toast.error(failureMessage(error as ActionFailure)),
   });

@@ -11,14 +11,25 @@ import { resolveLineAction, resolveMissingAction } from '../../actions';
 /** The server's limit (RESOLUTION_NOTE_MAX in lib/settlements/resolve.ts, which the browser bundle must not import). */
 const RESOLUTION_NOTE_MAX = 1000;
 
-export type ResolveTarget = { kind: 'line'; importId: string; lineNo: number } | { kind: 'missing'; importId: string; operationId: string };
+export type ResolveTarget =
+  { kind: 'line'; importId: string; lineNo: number } | { kind: 'missing'; importId: string; operationId: string };
 
 /**
  * "Resolve…" on a line or missing item that needs attention: the operator writes what they
  * checked or did (required, up to 1,000 characters); the server records who, when and the
  * note, audits it, and the payout's open count goes down.
  */
-export function ResolveDialog({ settlementId, target, what, verdictLabel }: { settlementId: string; target: ResolveTarget; what: string; verdictLabel: string }) {
+export function ResolveDialog({
+  settlementId,
+  target,
+  what,
+  verdictLabel,
+}: {
+  settlementId: string;
+  target: ResolveTarget;
+  what: string;
+  verdictLabel: string;
+}) {
   const [note, setNote] = useState('');
   const [empty, setEmpty] = useState(false);
   const dialog = useActionDialog(() => setEmpty(false));
@@ -34,7 +45,8 @@ export function ResolveDialog({ settlementId, target, what, verdictLabel }: { se
   function submit() {
     setEmpty(!trimmed);
     if (!trimmed) return;
-    if (target.kind === 'line') line.execute({ settlementId, importId: target.importId, lineNo: target.lineNo, note: trimmed });
+    if (target.kind === 'line')
+      line.execute({ settlementId, importId: target.importId, lineNo: target.lineNo, note: trimmed });
     else missing.execute({ settlementId, importId: target.importId, operationId: target.operationId, note: trimmed });
   }
 
@@ -53,7 +65,11 @@ export function ResolveDialog({ settlementId, target, what, verdictLabel }: { se
       pending={line.isPending || missing.isPending}
       onSubmit={submit}
     >
-      <Field label="Resolution note" hint={`${note.length.toLocaleString('en-GB')} of ${RESOLUTION_NOTE_MAX.toLocaleString('en-GB')} characters`} errors={noteErrors}>
+      <Field
+        label="Resolution note"
+        hint={`${note.length.toLocaleString('en-GB')} of ${RESOLUTION_NOTE_MAX.toLocaleString('en-GB')} characters`}
+        errors={noteErrors}
+      >
         {(c) => (
           <textarea
             {...c}

@@ -19,7 +19,13 @@ export const dynamic = 'force-dynamic';
 const afterSchema = z.coerce.number().int().min(0).max(2_147_483_647);
 
 /** One import: what came in, and every line that could not be read, with its line, column and reason. */
-export default async function SettlementImportPage({ params, searchParams }: { params: Promise<{ importId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SettlementImportPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ importId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await pageActor('dashboard.read');
   const id = z.uuid().safeParse((await params).importId);
   if (!id.success) notFound();
@@ -36,9 +42,7 @@ export default async function SettlementImportPage({ params, searchParams }: { p
         title="Settlement import"
         description={imp.fileName}
         actions={
-          imp.linesQuarantined > 0 ? (
-            <CsvExport href={download} label="Download quarantined lines" />
-          ) : undefined
+          imp.linesQuarantined > 0 ? <CsvExport href={download} label="Download quarantined lines" /> : undefined
         }
       />
       <div className="grid min-w-0 grid-cols-[minmax(0,1fr)] gap-6">
@@ -48,12 +52,32 @@ export default async function SettlementImportPage({ params, searchParams }: { p
             <DetailList
               items={[
                 ['Status', <ImportStatusBadge key="s" status={imp.status} />],
-                ...(imp.error ? ([['Error', <span key="e" className="text-danger">{imp.error}</span>]] as [string, React.ReactNode][]) : []),
-                ['Source', imp.source === 'klarna' ? `Klarna${imp.klarnaSettlementId ? ` (${imp.klarnaSettlementId})` : ''}` : 'Upload'],
+                ...(imp.error
+                  ? ([
+                      [
+                        'Error',
+                        <span key="e" className="text-danger">
+                          {imp.error}
+                        </span>,
+                      ],
+                    ] as [string, React.ReactNode][])
+                  : []),
+                [
+                  'Source',
+                  imp.source === 'klarna'
+                    ? `Klarna${imp.klarnaSettlementId ? ` (${imp.klarnaSettlementId})` : ''}`
+                    : 'Upload',
+                ],
                 ['By', imp.uploadedByEmail ?? (imp.source === 'klarna' ? 'Automatic' : '—')],
                 ['When (UTC)', formatDateTime(imp.createdAt)],
-                ['Size', `${(imp.sizeBytes / 1e6).toLocaleString('en-GB', { maximumFractionDigits: 1 })} MB, ${imp.sha256 ? `SHA-256 ${imp.sha256}` : 'SHA-256 known once the whole file is in'}`],
-                ['Lines', `${imp.linesImported.toLocaleString('en-GB')} imported, ${imp.linesQuarantined.toLocaleString('en-GB')} quarantined`],
+                [
+                  'Size',
+                  `${(imp.sizeBytes / 1e6).toLocaleString('en-GB', { maximumFractionDigits: 1 })} MB, ${imp.sha256 ? `SHA-256 ${imp.sha256}` : 'SHA-256 known once the whole file is in'}`,
+                ],
+                [
+                  'Lines',
+                  `${imp.linesImported.toLocaleString('en-GB')} imported, ${imp.linesQuarantined.toLocaleString('en-GB')} quarantined`,
+                ],
                 ['Columns', imp.columns?.join(', ') ?? '—'],
                 ['Columns kept as extra', imp.extraColumns?.length ? imp.extraColumns.join(', ') : 'none'],
               ]}
@@ -61,9 +85,14 @@ export default async function SettlementImportPage({ params, searchParams }: { p
           </CardBody>
         </Card>
         <Card className="min-w-0">
-          <CardHeader title={`Quarantined lines (${imp.linesQuarantined.toLocaleString('en-GB')})`} description="Lines that could not be read are kept here, never dropped: fix them at the source and import the corrected file, or take them up with Klarna." />
+          <CardHeader
+            title={`Quarantined lines (${imp.linesQuarantined.toLocaleString('en-GB')})`}
+            description="Lines that could not be read are kept here, never dropped: fix them at the source and import the corrected file, or take them up with Klarna."
+          />
           {rows.length === 0 ? (
-            <p className="px-5 py-10 text-center text-sm text-muted-foreground">Every line of this file could be read.</p>
+            <p className="px-5 py-10 text-center text-sm text-muted-foreground">
+              Every line of this file could be read.
+            </p>
           ) : (
             <Table caption="Quarantined lines">
               <thead>
@@ -81,7 +110,10 @@ export default async function SettlementImportPage({ params, searchParams }: { p
                     <Td className="font-mono text-xs">{q.column ?? '—'}</Td>
                     <Td className="min-w-64">{q.reason}</Td>
                     <Td>
-                      <span className="block max-w-xl truncate font-mono text-xs text-muted-foreground" title={JSON.stringify(q.raw)}>
+                      <span
+                        className="block max-w-xl truncate font-mono text-xs text-muted-foreground"
+                        title={JSON.stringify(q.raw)}
+                      >
                         {Object.entries(q.raw)
                           .filter(([, v]) => v !== '')
                           .map(([k, v]) => `${k}=${v}`)
@@ -95,8 +127,16 @@ export default async function SettlementImportPage({ params, searchParams }: { p
           )}
           {(nextAfter !== null || (after.success && after.data > 0)) && (
             <nav aria-label="Quarantine pages" className="flex gap-3 border-t px-5 py-3 text-sm">
-              {after.success && after.data > 0 && <Link className="underline underline-offset-4" href={`?`}>First page</Link>}
-              {nextAfter !== null && <Link className="underline underline-offset-4" href={`?after=${nextAfter}`}>Next page</Link>}
+              {after.success && after.data > 0 && (
+                <Link className="underline underline-offset-4" href={`?`}>
+                  First page
+                </Link>
+              )}
+              {nextAfter !== null && (
+                <Link className="underline underline-offset-4" href={`?after=${nextAfter}`}>
+                  Next page
+                </Link>
+              )}
             </nav>
           )}
         </Card>

@@ -48,24 +48,40 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
       'Processing',
       <span key="s" className="grid justify-items-start gap-1">
         <StatusBadge status={event.status} />
-        {event.processingError && <OutcomeNote note={event.processingError} tone={event.status === 'failed' ? 'danger' : 'muted'} />}
+        {event.processingError && (
+          <OutcomeNote note={event.processingError} tone={event.status === 'failed' ? 'danger' : 'muted'} />
+        )}
       </span>,
     ],
     ['Applied', `${event.applyCount} time${event.applyCount === 1 ? '' : 's'}`],
-    ['Duplicates', event.duplicateCount > 0 ? `${event.duplicateCount} (last ${event.lastDuplicateAt ? `${formatDateTime(event.lastDuplicateAt)} UTC` : 'unknown'})` : 'None'],
+    [
+      'Duplicates',
+      event.duplicateCount > 0
+        ? `${event.duplicateCount} (last ${event.lastDuplicateAt ? `${formatDateTime(event.lastDuplicateAt)} UTC` : 'unknown'})`
+        : 'None',
+    ],
     ['Signing key', mono(event.signingKeyId)],
     ['Source IP', mono(event.sourceIp)],
     ...(event.verdict === 'rejected' && event.notStoredCount === 0
       ? ([
           ['Body size', event.bodyBytes === null ? '—' : `${event.bodyBytes.toLocaleString('en-GB')} bytes`],
-          ['Body SHA-256', event.bodySha256 ? mono(event.bodySha256) : 'Not computed: the body was not read to its end'],
+          [
+            'Body SHA-256',
+            event.bodySha256 ? mono(event.bodySha256) : 'Not computed: the body was not read to its end',
+          ],
         ] as [string, React.ReactNode][])
       : []),
-    ...(event.notStoredCount > 0 ? ([['Not stored', `${event.notStoredCount.toLocaleString('en-GB')} rejected deliveries, counted only`]] as [string, React.ReactNode][]) : []),
+    ...(event.notStoredCount > 0
+      ? ([['Not stored', `${event.notStoredCount.toLocaleString('en-GB')} rejected deliveries, counted only`]] as [
+          string,
+          React.ReactNode,
+        ][])
+      : []),
   ];
   const headers = Object.entries(event.headers).sort(([a], [b]) => a.localeCompare(b));
   // A rejected delivery keeps only the start of its body; a cut one is shown as received.
-  const cut = event.verdict === 'rejected' && event.bodyBytes !== null && Buffer.byteLength(event.rawBody) < event.bodyBytes;
+  const cut =
+    event.verdict === 'rejected' && event.bodyBytes !== null && Buffer.byteLength(event.rawBody) < event.bodyBytes;
   const pretty = cut ? null : prettyJson(event.rawBody);
   const bodyDescription = cut
     ? `Rejected, so only its first ${Buffer.byteLength(event.rawBody).toLocaleString('en-GB')} of ${event.bodyBytes!.toLocaleString('en-GB')} bytes are kept, as received.`
@@ -83,7 +99,11 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
       <PageHeader
         title={event.eventType ?? (event.notStoredCount > 0 ? 'Rejected deliveries not stored' : 'Rejected delivery')}
         description={`Delivery #${event.id}, received ${formatDateTime(event.receivedAt)} UTC.`}
-        actions={can(actor.role, 'webhooks.manage') && event.verdict === 'valid' && event.eventType ? <ReprocessButton id={event.id} eventType={event.eventType} applyCount={event.applyCount} /> : undefined}
+        actions={
+          can(actor.role, 'webhooks.manage') && event.verdict === 'valid' && event.eventType ? (
+            <ReprocessButton id={event.id} eventType={event.eventType} applyCount={event.applyCount} />
+          ) : undefined
+        }
       />
       <div className="grid gap-4">
         <Card>
@@ -114,7 +134,10 @@ export default async function WebhookEventPage({ params }: { params: Promise<{ i
         <Card>
           <CardHeader title="Body" description={bodyDescription} />
           <CardBody>
-            <pre aria-label="Event body" className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-muted p-3 font-mono text-xs">
+            <pre
+              aria-label="Event body"
+              className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-muted p-3 font-mono text-xs"
+            >
               {pretty ?? (event.rawBody || '(empty body)')}
             </pre>
           </CardBody>

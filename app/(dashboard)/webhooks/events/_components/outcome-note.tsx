@@ -6,7 +6,14 @@ export function OutcomeNote({ note, tone = 'muted' }: { note: string; tone?: 'da
   const { sentence, detail } = splitOutcomeNote(note);
   return (
     <span className="grid gap-1 text-xs">
-      <span className={cn('break-normal [overflow-wrap:anywhere]', tone === 'danger' ? 'text-danger' : 'text-muted-foreground')}>{sentence}</span>
+      <span
+        className={cn(
+          'break-normal [overflow-wrap:anywhere]',
+          tone === 'danger' ? 'text-danger' : 'text-muted-foreground',
+        )}
+      >
+        {sentence}
+      </span>
       {detail && (
         <details>
           <summary className="cursor-pointer text-muted-foreground">Technical detail</summary>

@@ -14,7 +14,8 @@ export async function GET(_request: Request, { params }: { params: Promise<{ pay
   const { denied } = await routeActor('dashboard.read', 'paymentLinkVersion');
   if (denied) return denied;
   const paymentRequestId = decodeSegment((await params).paymentRequestId);
-  if (!paymentRequestId || paymentRequestId.length > 300) return toResponse(new AppError('validation', 'INVALID_REQUEST', 'paymentRequestId: invalid'));
+  if (!paymentRequestId || paymentRequestId.length > 300)
+    return toResponse(new AppError('validation', 'INVALID_REQUEST', 'paymentRequestId: invalid'));
   const version = await paymentLinkVersion(getDb(), paymentRequestId);
   return Response.json({ version }, { headers: { 'cache-control': 'no-store' } });
 }

@@ -37,7 +37,14 @@ export async function GET(request: Request, { params }: { params: Promise<{ impo
         .where(and(eq(settlementQuarantine.importId, imp.id), gt(settlementQuarantine.lineNo, after)))
         .orderBy(asc(settlementQuarantine.lineNo))
         .limit(1000);
-      if (rows.length) controller.enqueue(encoder.encode(rows.map((r) => csvRow([String(r.lineNo), r.column ?? '', r.reason, ...columns.map((c) => r.raw[c] ?? '')])).join('')));
+      if (rows.length)
+        controller.enqueue(
+          encoder.encode(
+            rows
+              .map((r) => csvRow([String(r.lineNo), r.column ?? '', r.reason, ...columns.map((c) => r.raw[c] ?? '')]))
+              .join(''),
+          ),
+        );
       after = rows.at(-1)?.lineNo ?? after;
       if (rows.length < 1000) controller.close();
     },
