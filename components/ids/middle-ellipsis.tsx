@@ -19,7 +19,12 @@ export function MiddleEllipsis({
 }) {
   const short = shortId(value, max);
   return (
-    <span className={cn('relative inline-flex max-w-full items-center gap-1 whitespace-nowrap font-mono text-xs', className)}>
+    <span
+      className={cn(
+        'relative inline-flex max-w-full items-center gap-1 whitespace-nowrap font-mono text-xs',
+        className,
+      )}
+    >
       {short === value ? (
         <span>{value}</span>
       ) : (
