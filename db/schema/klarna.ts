@@ -171,6 +171,10 @@ export const webhookEvents = pgTable(
     index('webhook_events_type_idx').on(t.eventType, t.id.desc()),
     index('webhook_events_account_idx').on(t.accountId, t.id.desc()),
     index('webhook_events_status_idx').on(t.verdict, t.status, t.id.desc()),
+    // The event log's source filter, which is for rejected deliveries (a flood's address).
+    index('webhook_events_rejected_source_idx')
+      .on(t.sourceIp, t.id.desc())
+      .where(sql`${t.verdict} = 'rejected'`),
   ],
 );
 export type WebhookEventRow = typeof webhookEvents.$inferSelect;

@@ -35,7 +35,7 @@ describeEachDriver('webhook event log', (db) => {
       .where(and(eq(webhookEvents.eventId, envelope.metadata.event_id), eq(webhookEvents.verdict, 'valid')));
     return { row: row!, envelope };
   };
-  const rejected = async (body: string, headers: Record<string, string> = {}) => {
+  const rejected = async (body: string, headers: Record<string, string> = {}, sourceIp = '10.0.0.9') => {
     await receiveKlarnaWebhook(
       {
         db: db(),
@@ -43,7 +43,7 @@ describeEachDriver('webhook event log', (db) => {
         handlers: new WebhookHandlerRegistry(),
         allowedIps: null,
       },
-      { rawBody: body, headers: new Headers(headers), sourceIp: '10.0.0.9' },
+      { rawBody: body, headers: new Headers(headers), sourceIp },
     );
   };
   const types = async (f: WebhookEventFilter) => (await listWebhookEvents(db(), f)).rows.map((r) => r.eventType);
@@ -99,6 +99,22 @@ describeEachDriver('webhook event log', (db) => {
     expect((await listWebhookEvents(db(), { q: marker, from: day(-2), to: day(-2) })).rows).toHaveLength(1);
     expect((await listWebhookEvents(db(), { q: marker, from: day(-1) })).rows).toHaveLength(0);
     expect((await listWebhookEvents(db(), { q: marker, to: day(-3) })).rows).toHaveLength(0);
+  });
+
+  it('filters by the exact source address', async () => {
+    const source = `10.${[1, 2, 3].map(() => Math.floor(Math.random() * 256)).join('.')}`;
+    const marker = `krn:partner:global:notification:signing-key:${randomUUID()}`;
+    await rejected('{}', { 'klarna-signing-key-id': marker }, source);
+    await rejected('{}', { 'klarna-signing-key-id': marker }, '10.255.255.254');
+    const sources = async (f: WebhookEventFilter) =>
+      (await listWebhookEvents(db(), { q: marker, ...f })).rows.map((r) => r.signingKeyId);
+    expect(await sources({ source })).toEqual([marker]);
+    expect(await sources({ source, verdict: 'rejected' })).toEqual([marker]);
+    // Exact, not a prefix: 10.1.2 is not 10.1.2.3.
+    expect(await sources({ source: source.split('.').slice(0, 3).join('.') })).toEqual([]);
+    expect(await sources({})).toHaveLength(2);
+    expect(webhookEventFilterSchema.safeParse({ source: '10.0.0.1; drop' }).success).toBe(false);
+    expect(webhookEventFilterSchema.safeParse({ source: '2001:db8::1' }).success).toBe(true);
   });
 
   it('searches ids by exact value or prefix, with LIKE wildcards taken literally', async () => {

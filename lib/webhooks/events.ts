@@ -21,6 +21,13 @@ export const webhookEventFilterSchema = z
       .regex(/^[A-Za-z0-9._*-]+$/, 'letters, digits, . _ - and *')
       .optional(),
     account: z.string().trim().max(300).optional(),
+    /** The address a delivery came from, exactly (what the rejected-deliveries banner names). */
+    source: z
+      .string()
+      .trim()
+      .max(100)
+      .regex(/^[0-9A-Fa-f.:]+$/, 'an IPv4 or IPv6 address')
+      .optional(),
     verdict: z.enum(webhookVerdicts).optional(),
     status: z.enum(webhookStatuses).optional(),
     /** Inclusive UTC day bounds, YYYY-MM-DD. */
@@ -83,6 +90,7 @@ export async function listWebhookEvents(db: Db, filter: WebhookEventFilter): Pro
     else where.push(eq(webhookEvents.eventType, f.type));
   }
   if (f.account) where.push(eq(webhookEvents.accountId, f.account));
+  if (f.source) where.push(eq(webhookEvents.sourceIp, f.source));
   if (f.verdict) where.push(eq(webhookEvents.verdict, f.verdict));
   if (f.status) where.push(eq(webhookEvents.status, f.status));
   where.push(...utcDayRange(webhookEvents.receivedAt, f.from, f.to));

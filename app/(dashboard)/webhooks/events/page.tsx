@@ -25,6 +25,7 @@ const searchSchema = z.object({
   q: z.string().optional(),
   type: z.string().optional(),
   account: z.string().optional(),
+  source: z.string().optional(),
   verdict: z.string().optional(),
   status: z.string().optional(),
   from: z.string().optional(),
@@ -74,6 +75,13 @@ export default async function WebhookEventsPage({
           mono
         />
         <TextFilter label="Account id" name="account" value={raw.account} mono />
+        <TextFilter
+          label="Source address"
+          name="source"
+          value={raw.source}
+          hint="The sender's IP address, exactly"
+          mono
+        />
         <ChoiceFilter
           label="Signature"
           name="verdict"
@@ -101,7 +109,16 @@ export default async function WebhookEventsPage({
             <span key={n.sourceIp ?? 'unknown'}>
               {i > 0 && '; '}
               <strong>{n.count.toLocaleString('en-GB')}</strong> from{' '}
-              <span className="font-mono">{n.sourceIp ?? 'other or unknown addresses'}</span>
+              {n.sourceIp ? (
+                <Link
+                  className="font-mono underline underline-offset-2"
+                  href={`/webhooks/events?verdict=rejected&source=${encodeURIComponent(n.sourceIp)}`}
+                >
+                  {n.sourceIp}
+                </Link>
+              ) : (
+                <span className="font-mono">other or unknown addresses</span>
+              )}
             </span>
           ))}
           . Each was answered as usual; only its count is kept.
