@@ -17,7 +17,7 @@ import {
   type SettlementQuarantineRow,
   type SettlementRow,
 } from '@/db/schema';
-import { pageOf } from '@/lib/pagination';
+import { descNullsLast, pageOf } from '@/lib/pagination';
 import { lineVerdicts, settledVerdicts, type LineVerdict } from './verdicts';
 
 /**
@@ -97,7 +97,7 @@ export async function listSettlements(
     .select({ row: s, at: sql<string>`${s.periodEnd}::text`, reissuePending: pendingReissueOf(s) })
     .from(s)
     .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(s.periodEnd), asc(s.settlementId))
+    .orderBy(descNullsLast(s.periodEnd), asc(s.settlementId))
     .limit(f.limit + 1);
   const page = pageOf(rows, f.limit, (last) => timeAndId.encode([last.at, last.row.settlementId]));
   return {
@@ -138,7 +138,7 @@ export async function listPayoutReissues(db: Db, settlementId: string, limit = 2
     .select()
     .from(settlementReissues)
     .where(eq(settlementReissues.settlementId, settlementId))
-    .orderBy(desc(settlementReissues.createdAt))
+    .orderBy(descNullsLast(settlementReissues.createdAt))
     .limit(limit);
   const ids = [
     ...new Set(rows.flatMap((r) => [r.importId, r.replacesImportId]).filter((id): id is string => id !== null)),
@@ -213,7 +213,7 @@ export async function listSettlementImports(
     .select({ row: i, at: sql<string>`${i.createdAt}::text` })
     .from(i)
     .where(after ? sql`(${i.createdAt}, ${i.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined)
-    .orderBy(desc(i.createdAt), desc(i.id))
+    .orderBy(descNullsLast(i.createdAt), desc(i.id))
     .limit(f.limit + 1);
   const page = pageOf(rows, f.limit, (last) => timeAndId.encode([last.at, last.row.id]));
   const ids = await settlementIdsByImport(
@@ -269,7 +269,7 @@ export async function listActiveImports(db: Db, limit = 20): Promise<SettlementI
     .select()
     .from(settlementImports)
     .where(inArray(settlementImports.status, [...activeImportStatuses]))
-    .orderBy(desc(settlementImports.createdAt))
+    .orderBy(descNullsLast(settlementImports.createdAt))
     .limit(limit);
 }
 
@@ -488,7 +488,7 @@ export async function feeShareByMerchant(
   const latest = db
     .select({ settlementId: settlements.settlementId, importId: settlements.importId })
     .from(settlements)
-    .orderBy(desc(settlements.periodEnd), asc(settlements.settlementId))
+    .orderBy(descNullsLast(settlements.periodEnd), asc(settlements.settlementId))
     .limit(payouts)
     .as('latest');
   const captured = sql<number>`coalesce(sum(${l.amount}) filter (where ${l.type} = 'SALE'), 0)`.mapWith(Number);
