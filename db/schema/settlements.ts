@@ -150,6 +150,11 @@ export const settlementLines = pgTable(
     index('settlement_lines_attention_idx')
       .on(t.settlementId, t.verdict, t.lineNo)
       .where(sql`${t.verdict} NOT IN ('matched', 'adjustment')`),
+    // Adjustments (discounts, penalties, disputes: relayed, not matched) are few; the payout's
+    // count of them is taken from here when it is reconciled.
+    index('settlement_lines_adjustment_idx')
+      .on(t.importId, t.settlementId)
+      .where(sql`${t.verdict} = 'adjustment'`),
     // Lines for transactions we did not know: a capture or refund learnt later looks them up
     // (lib/settlements/recheck.ts). Only such lines are in it, so imports do not pay for it.
     index('settlement_lines_unknown_idx')
@@ -231,6 +236,8 @@ export const settlements = pgTable(
     net: bigint('net', { mode: 'number' }).notNull(),
     /** Lines matched (or relayed adjustments); the rest need a look. */
     matchedCount: integer('matched_count').notNull(),
+    /** Of `matchedCount`, the adjustments relayed (the rest matched a capture or refund). */
+    adjustmentCount: integer('adjustment_count').notNull().default(0),
     openCount: integer('open_count').notNull(),
     missingCount: integer('missing_count').notNull(),
     reconciledAt: timestamp('reconciled_at', { withTimezone: true }).notNull(),

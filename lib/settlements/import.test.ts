@@ -230,6 +230,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
           discounts: 120,
           net: sum((l) => l.net_amount),
           matchedCount: 4,
+          adjustmentCount: 1,
           openCount: 6,
           missingCount: 1,
         });

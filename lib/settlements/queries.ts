@@ -287,16 +287,17 @@ const linesOf = (p: PayoutRef) =>
   and(eq(settlementLines.importId, p.importId), eq(settlementLines.settlementId, p.settlementId));
 
 type VerdictCounts = { byVerdict: Partial<Record<LineVerdict, number>>; open: number };
-const settledSplitMemo = new Map<string, Partial<Record<LineVerdict, number>>>();
-const SETTLED_MEMO_MAX = 200;
 
 /**
  * How many of the payout's lines carry each verdict, and how many need attention still. The
  * lines needing a look are counted live through the partial index on them (few, and resolving
- * changes them); matched vs relayed needs every line read, so that split is kept per
- * reconciliation of the payout (`reconciledAt`), when given.
+ * changes them); matched vs relayed comes from the payout's counts, written when it was
+ * reconciled, so a payout of a million lines is never counted on a request.
  */
-export async function countLineVerdicts(db: Db, payout: PayoutRef & { reconciledAt?: Date }): Promise<VerdictCounts> {
+export async function countLineVerdicts(
+  db: Db,
+  payout: PayoutRef & Pick<SettlementRow, 'matchedCount' | 'adjustmentCount'>,
+): Promise<VerdictCounts> {
   const l = settlementLines;
   const attention = await db
     .select({
@@ -307,23 +308,10 @@ export async function countLineVerdicts(db: Db, payout: PayoutRef & { reconciled
     .from(l)
     .where(and(linesOf(payout), sql`${l.verdict} not in (${settledSql})`))
     .groupBy(l.verdict);
-  const key = payout.reconciledAt
-    ? `${payout.settlementId}|${payout.importId}|${payout.reconciledAt.toISOString()}`
-    : null;
-  let settled = key ? settledSplitMemo.get(key) : undefined;
-  if (!settled) {
-    const rows = await db
-      .select({ verdict: l.verdict, count: sql<number>`count(*)`.mapWith(Number) })
-      .from(l)
-      .where(and(linesOf(payout), sql`${l.verdict} in (${settledSql})`))
-      .groupBy(l.verdict);
-    settled = Object.fromEntries(rows.map((r) => [r.verdict, r.count])) as Partial<Record<LineVerdict, number>>;
-    if (key) {
-      if (settledSplitMemo.size >= SETTLED_MEMO_MAX) settledSplitMemo.delete(settledSplitMemo.keys().next().value!);
-      settledSplitMemo.set(key, settled);
-    }
-  }
-  const byVerdict: Partial<Record<LineVerdict, number>> = { ...settled };
+  const byVerdict: Partial<Record<LineVerdict, number>> = {};
+  const matched = payout.matchedCount - payout.adjustmentCount;
+  if (matched > 0) byVerdict.matched = matched;
+  if (payout.adjustmentCount > 0) byVerdict.adjustment = payout.adjustmentCount;
   let open = 0;
   for (const r of attention) {
     byVerdict[r.verdict as LineVerdict] = r.count;
