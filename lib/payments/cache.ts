@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import {
@@ -317,6 +317,10 @@ function decode(cursor: string | undefined): Cursor | null {
   }
 }
 
+const { klarna: _klarna, ...listColumns } = getTableColumns(paymentTransactions);
+/** A row of the payments list and its export: every column but Klarna's ~1 kB JSON of the transaction. */
+export type PaymentListRow = Omit<PaymentTransactionRow, 'klarna'>;
+
 /**
  * The payments list: filters (each backed by an index, db/schema/payments.ts), sorted by
  * creation or authorized amount, keyset-paged on (sort key, id) so page 500 costs what page
@@ -325,7 +329,7 @@ function decode(cursor: string | undefined): Cursor | null {
 export async function listPayments(
   db: Db,
   input: PaymentFilter,
-): Promise<{ rows: PaymentTransactionRow[]; nextCursor: string | null }> {
+): Promise<{ rows: PaymentListRow[]; nextCursor: string | null }> {
   const f = paymentFilterSchema.parse(input);
   const t = paymentTransactions;
   const where: SQL[] = [];
@@ -363,7 +367,7 @@ export async function listPayments(
       ? [sql`${key} desc nulls last`, sql`${t.paymentTransactionId} desc nulls last`]
       : [sql`${key} asc nulls first`, sql`${t.paymentTransactionId} asc nulls first`];
   const rows = await db
-    .select()
+    .select(listColumns)
     .from(t)
     .where(where.length ? and(...where) : undefined)
     .orderBy(...order)
