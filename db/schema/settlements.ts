@@ -182,6 +182,28 @@ export const settlementQuarantine = pgTable(
 export type SettlementQuarantineRow = typeof settlementQuarantine.$inferSelect;
 
 /**
+ * Per payout of an import, per merchant and currency: its lines, captured volume (SALE amounts)
+ * and fees (fee + VAT), summed while the file was read (lib/settlements/parse.ts), so the
+ * Overview's fee share reads a few rows per payout rather than every line.
+ */
+export const settlementMerchantTotals = pgTable(
+  'settlement_merchant_totals',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => settlementImports.id, { onDelete: 'cascade' }),
+    settlementId: text('settlement_id').notNull(),
+    accountId: text('account_id').notNull(),
+    currency: text('currency').notNull(),
+    lineCount: integer('line_count').notNull(),
+    captured: bigint('captured', { mode: 'number' }).notNull(),
+    fees: bigint('fees', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.settlementId, t.accountId, t.currency] })],
+);
+export type MerchantTotals = Omit<typeof settlementMerchantTotals.$inferSelect, 'importId'>;
+
+/**
  * A capture or refund in our records, made within a report's period, in a currency and for
  * an account the report covers, that no settlement line settles.
  */

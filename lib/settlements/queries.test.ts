@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import type { Db } from '@/db/client';
 import {
@@ -7,10 +6,12 @@ import {
   paymentTransactions,
   settlementImports,
   settlementLines,
+  settlementMerchantTotals,
   settlementMissing,
   settlements,
 } from '@/db/schema';
 import { describeEachDriver } from '@/test/db';
+import { merchantTotalsFromLines } from '@/test/factories';
 import {
   countLineVerdicts,
   countSettlementMissing,
@@ -478,11 +479,11 @@ describeEachDriver('overview charts', (db) => {
           discountAmount: 50,
         }),
       ]);
-    // The fingerprint changes with the payouts, not with lines written behind their back: touch one as reconciliation does.
+    // What the import would have kept while reading those lines.
+    const sums = await merchantTotalsFromLines(db(), imp.id);
     await db()
-      .update(settlements)
-      .set({ reconciledAt: new Date(Date.now() + 1000) })
-      .where(eq(settlements.settlementId, 'o-eur-2'));
+      .insert(settlementMerchantTotals)
+      .values(sums.map((m) => ({ ...m, importId: imp.id })));
     expect(await feeShareByMerchant(db())).toEqual([
       { accountId: 'acc-anon', merchantName: null, currency: 'SEK', fees: 1250, captured: 100_000 },
       { accountId: 'acc-named', merchantName: 'CoolBrand', currency: 'EUR', fees: 600, captured: 15_000 },

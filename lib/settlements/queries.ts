@@ -6,6 +6,7 @@ import {
   paymentTransactions,
   settlementImports,
   settlementLines,
+  settlementMerchantTotals,
   settlementMissing,
   settlementQuarantine,
   settlementReissues,
@@ -444,24 +445,11 @@ export type FeeShareRow = {
 };
 
 /** What changes whenever any payout is (re)imported or reconciled; cheap (one row per payout). */
-async function payoutsFingerprint(db: Db): Promise<string> {
-  const [row] = await db
-    .select({
-      n: sql<number>`count(*)`.mapWith(Number),
-      at: sql<string | null>`max(${settlements.reconciledAt})::text`,
-      lines: sql<string | null>`sum(${settlements.lineCount})::text`,
-    })
-    .from(settlements);
-  return `${row?.n ?? 0}|${row?.at ?? ''}|${row?.lines ?? ''}`;
-}
-
-const feeShareMemo = new WeakMap<Db, { key: string; rows: FeeShareRow[] }>();
-
 /**
  * Fees (fee + VAT on it) as a share of captured volume (SALE amounts), per merchant and
- * currency, over the lines of the latest `payouts` payouts; the `limit` merchants with the
- * most volume. Scanning lines is the one costly read of the Overview, so its result is kept
- * until a payout changes (the fingerprint is one small aggregate).
+ * currency, over the latest `payouts` payouts; the `limit` merchants with the most volume.
+ * Read from the per-merchant sums each import keeps (settlement_merchant_totals): a few rows
+ * per payout, whatever its size.
  */
 export async function feeShareByMerchant(
   db: Db,
@@ -469,35 +457,27 @@ export async function feeShareByMerchant(
 ): Promise<FeeShareRow[]> {
   const payouts = options.payouts ?? 24;
   const limit = options.limit ?? 10;
-  const key = `${await payoutsFingerprint(db)}|${payouts}|${limit}`;
-  const kept = feeShareMemo.get(db);
-  if (kept?.key === key) return kept.rows;
-  const l = settlementLines;
+  const m = settlementMerchantTotals;
   const latest = db
     .select({ settlementId: settlements.settlementId, importId: settlements.importId })
     .from(settlements)
     .orderBy(descNullsLast(settlements.periodEnd), asc(settlements.settlementId))
     .limit(payouts)
     .as('latest');
-  const captured = sql<number>`coalesce(sum(${l.amount}) filter (where ${l.type} = 'SALE'), 0)`.mapWith(Number);
-  // From the latest payouts to their lines: read by the primary key's import_id prefix.
-  const rows = await db
+  const captured = sql<number>`sum(${m.captured})`.mapWith(Number);
+  return db
     .select({
-      accountId: l.accountId,
+      accountId: m.accountId,
       merchantName: merchantAccounts.accountName,
-      currency: l.currency,
-      fees: sql<number>`coalesce(sum(${l.feeAmount} + ${l.taxAmount}), 0)`.mapWith(Number),
+      currency: m.currency,
+      fees: sql<number>`sum(${m.fees})`.mapWith(Number),
       captured,
     })
     .from(latest)
-    .innerJoin(l, and(eq(l.importId, latest.importId), eq(l.settlementId, latest.settlementId)))
-    .leftJoin(merchantAccounts, eq(merchantAccounts.accountId, l.accountId))
-    .where(sql`${l.accountId} is not null`)
-    .groupBy(l.accountId, merchantAccounts.accountName, l.currency)
-    .having(sql`coalesce(sum(${l.amount}) filter (where ${l.type} = 'SALE'), 0) > 0`)
-    .orderBy(desc(captured), asc(l.accountId), asc(l.currency))
+    .innerJoin(m, and(eq(m.importId, latest.importId), eq(m.settlementId, latest.settlementId)))
+    .leftJoin(merchantAccounts, eq(merchantAccounts.accountId, m.accountId))
+    .groupBy(m.accountId, merchantAccounts.accountName, m.currency)
+    .having(sql`sum(${m.captured}) > 0`)
+    .orderBy(desc(captured), asc(m.accountId), asc(m.currency))
     .limit(limit);
-  const result = rows.map((r) => ({ ...r, accountId: r.accountId! }));
-  feeShareMemo.set(db, { key, rows: result });
-  return result;
 }
