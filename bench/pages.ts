@@ -18,7 +18,8 @@
  * Targets: every page p95 < 200 ms, first view < 500 ms, poll p95 < 10 ms, the export complete at
  * ≥ 50,000 rows/s, polling by 50 tabs < 5 % of a core. Needs `npm run build` first and
  * TEST_DATABASE_URL (or DATABASE_URL); the scratch database is dropped unless BENCH_KEEP_DB=1.
- * `BENCH_VERBOSE=1` shows the server's output.
+ * `BENCH_VERBOSE=1` shows the server's output; `BENCH_LOCK=<file>` takes an exclusive flock on the file
+ * only while measuring (not while seeding), e.g. BENCH_LOCK=/tmp/bench.lock on a shared machine.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,7 +29,7 @@ import postgres from 'postgres';
 import { generateKeySpec } from '@/lib/crypto/secrets';
 import { PAYOUTS, payoutId, seedPages } from './lib/pages-seed';
 import { createScratchDatabase } from './lib/scratch-db';
-import { productionEnv, requireBuild, startProduction, type ProductionServer } from './lib/server';
+import { exclusiveLock, productionEnv, requireBuild, startProduction, type ProductionServer } from './lib/server';
 import { ms, percentile } from './lib/stats';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -215,6 +216,7 @@ async function main() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kpd-bench-pages-'));
   const admin = postgres(process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
   let server: ProductionServer | null = null;
+  let lock = { release: () => {} };
   try {
     const nowAt = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
     console.log(`seeding ${scratch.name} (BENCH_ROWS ${ROWS.toLocaleString('en')}):`);
@@ -238,6 +240,8 @@ async function main() {
       ADMIN_PASSWORD: password,
     };
     const verbose = Boolean(process.env.BENCH_VERBOSE);
+    if (process.env.BENCH_LOCK) console.log(`waiting for ${process.env.BENCH_LOCK} to measure`);
+    lock = await exclusiveLock();
     server = await startProduction(env, { verbose });
     const base = (s: ProductionServer) => `http://127.0.0.1:${s.port}`;
     let session = await signIn(base(server), email, password);
@@ -270,6 +274,7 @@ async function main() {
     const firstView = new Map<PageKey, number>();
     for (const page of pages) firstView.set(page.key, (await session.get(page.path)).total);
     await stop(server);
+    lock.release();
 
     const worstP95 = Math.max(...[...results.values()].map((r) => r.p95));
     const firstViewWorst = Math.max(...firstView.values());
@@ -330,6 +335,7 @@ async function main() {
     process.exitCode = pass ? 0 : 1;
   } finally {
     if (server) await stop(server);
+    lock.release();
     await admin.end();
     await scratch.drop();
     rmSync(dataDir, { recursive: true, force: true });

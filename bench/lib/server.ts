@@ -102,3 +102,19 @@ export function productionEnv(options: {
     SEED_DEMO: 'false',
   };
 }
+
+/**
+ * With BENCH_LOCK=<file>: waits for an exclusive flock(1) on it, held until `release` is called,
+ * so a bench can seed while others work and take the machine only while it measures. Without
+ * BENCH_LOCK, nothing.
+ */
+export async function exclusiveLock(): Promise<{ release: () => void }> {
+  const file = process.env.BENCH_LOCK;
+  if (!file) return { release: () => {} };
+  const child = spawn('flock', [file, 'sh', '-c', 'echo locked; read _'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`flock ${file} exited with ${code}`)));
+  });
+  return { release: () => child.stdin!.end() };
+}
