@@ -75,9 +75,9 @@ cross join lateral (select case when i = 0 then $2::int else $3::int end as line
   date_trunc('day', $1::timestamptz) - interval '1 day' - i * interval '7 days' as period_end) p`;
 
 /**
- * Lines $2 … $3 of payout $1, one per transaction (n wrapping at $4): sales (93 %) and returns,
- * fees at 2.99 % + 30, verdicts 98.5 % matched, the rest amount / fee / currency mismatches,
- * unknown captures and duplicates.
+ * The lines for n = $2 … $3 of payout $1, whose first line is n = $5: one per transaction (n
+ * wrapping at $4), sales (93 %) and returns, fees at 2.99 % + 30, verdicts 98.5 % matched, the rest
+ * amount / fee / currency mismatches, unknown captures and duplicates.
  */
 const LINES_SQL = `
 insert into settlement_lines (import_id, line_no, settlement_id, type, payment_transaction_id, payment_capture_id,
@@ -94,7 +94,7 @@ select md5('import-' || $1)::uuid, line_no, 'BENCH-PAYOUT-' || lpad($1::text, 2,
   case when verdict = 'unknown_capture' then null when verdict = 'fee_mismatch' then fee + 7 else fee end,
   case when verdict = 'unknown_capture' then null else fee / 4 end
 from (
-  select k - $2::int + 1 as line_no, t.payment_transaction_id, t.account_id, t.merchant_reference,
+  select k - $5::int + 1 as line_no, t.payment_transaction_id, t.account_id, t.merchant_reference,
     t.klarna_created_at as created, type,
     case when type = 'SALE' then t.authorized_amount else -greatest(1, t.authorized_amount / 3) end as amount,
     case when type = 'SALE' then round(t.authorized_amount * 0.0299)::bigint + 30 else 0 end as fee,
@@ -233,12 +233,12 @@ export async function seedPages(url: string, rows: number, nowAt: Date): Promise
     await timed(`settlement imports (${PAYOUTS})`, () => sql.unsafe(IMPORTS_SQL, [now, rows, smallPayout]));
     await timed(`the latest payout's ${rows.toLocaleString('en')} lines`, async () => {
       for (let from = 1; from <= rows; from += BATCH)
-        await sql.unsafe(LINES_SQL, [0, from, Math.min(rows, from + BATCH - 1), rows]);
+        await sql.unsafe(LINES_SQL, [0, from, Math.min(rows, from + BATCH - 1), rows, 1]);
     });
     await timed(`${PAYOUTS - 1} older payouts of ${smallPayout.toLocaleString('en')} lines`, async () => {
       for (let i = 1; i < PAYOUTS; i++) {
         const from = (i - 1) * smallPayout + 1;
-        await sql.unsafe(LINES_SQL, [i, from, from + smallPayout - 1, rows]);
+        await sql.unsafe(LINES_SQL, [i, from, from + smallPayout - 1, rows, from]);
       }
     });
     await timed('settlements (payouts) from their lines', () => sql.unsafe(SETTLEMENTS_SQL));
