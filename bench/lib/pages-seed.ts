@@ -108,17 +108,27 @@ from (
 /** Each import's payout, its totals and counts from its lines. */
 const SETTLEMENTS_SQL = `
 insert into settlements (settlement_id, import_id, currency, period_start, period_end, payout_date, line_count,
-  gross_sales, refunds, fees, tax, discounts, penalties, disputes, net, matched_count, open_count, missing_count,
-  reconciled_at)
+  gross_sales, refunds, fees, tax, discounts, penalties, disputes, net, matched_count, adjustment_count, open_count,
+  missing_count, reconciled_at)
 select i.klarna_settlement_id, i.id, 'EUR', i.created_at - interval '8 days', i.created_at - interval '1 day',
   to_char(i.created_at + interval '1 day', 'YYYY-MM-DD'), l.n, l.gross, l.refunds, l.fees, l.tax, 0, 0, 0, l.net,
-  l.matched, l.n - l.matched, 0, i.finished_at
+  l.matched, l.adjustments, l.n - l.matched, 0, i.finished_at
 from settlement_imports i
 join (select import_id, count(*)::int as n, coalesce(sum(amount) filter (where type = 'SALE'), 0) as gross,
         coalesce(-sum(amount) filter (where type = 'RETURN'), 0) as refunds, sum(fee_amount) as fees,
         sum(tax_amount) as tax, sum(net_amount) as net,
-        count(*) filter (where verdict in ('matched', 'adjustment'))::int as matched
+        count(*) filter (where verdict in ('matched', 'adjustment'))::int as matched,
+        count(*) filter (where verdict = 'adjustment')::int as adjustments
       from settlement_lines group by import_id) l on l.import_id = i.id`;
+
+/** What each import keeps per payout, merchant and currency while its file is read (lib/settlements/parse.ts). */
+const MERCHANT_TOTALS_SQL = `
+insert into settlement_merchant_totals (import_id, settlement_id, account_id, currency, line_count, captured, fees)
+select import_id, settlement_id, account_id, currency, count(*)::int,
+  coalesce(sum(amount) filter (where type = 'SALE'), 0),
+  coalesce(sum(coalesce(fee_amount, 0) + coalesce(tax_amount, 0)), 0)
+from settlement_lines where account_id is not null
+group by import_id, settlement_id, account_id, currency`;
 
 /**
  * Events $1 … $2 of $3, received over the last 170 days in id order; rejected ones (a tenth of
@@ -242,6 +252,7 @@ export async function seedPages(url: string, rows: number, nowAt: Date): Promise
       }
     });
     await timed('settlements (payouts) from their lines', () => sql.unsafe(SETTLEMENTS_SQL));
+    await timed('per-merchant sums of the payouts', () => sql.unsafe(MERCHANT_TOTALS_SQL));
     await timed(`${events.toLocaleString('en')} webhook events`, () => inBatches(sql, EVENTS_SQL, events, [now]));
     await timed(`${apiRequests.toLocaleString('en')} API requests`, () =>
       inBatches(sql, API_REQUESTS_SQL, apiRequests, [now]),
