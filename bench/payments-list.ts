@@ -22,131 +22,24 @@
  *
  * Target (issue 5): p95 under 50 ms for every case.
  */
-import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { openDatabase, type Db } from '@/db/client';
-import { migrateDatabase } from '@/db/migrate';
 import * as schema from '@/db/schema';
 import { listPayments, type PaymentFilter } from '@/lib/payments/cache';
+import { seedPayments } from './lib/payments-seed';
+import { createScratchDatabase } from './lib/scratch-db';
+import { ms, percentile } from './lib/stats';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const WARMUP = 5;
-const BATCH = 250_000;
-const ACCOUNTS = 2000;
 const PAGE_DEEP = 500;
 const TARGET_P95_MS = 50;
 
-/**
- * One batch of transactions n = $1 … $2, created before $3 (the seed's "now"). Each level of the
- * query draws or derives what the next needs: random draws → state by age → amounts by state.
- */
-const SEED_SQL = `
-insert into payment_transactions (
-  payment_transaction_id, account_id, payment_request_id, state, currency,
-  authorized_amount, captured_amount, refunded_amount, remaining_authorized_amount,
-  merchant_reference, payment_reference, expires_at, klarna_created_at, klarna_updated_at,
-  klarna, last_synced_at, updated_at)
-select id, account_id, request_id, state, currency, authorized, captured, refunded, remaining,
-  merchant_reference, payment_reference, created + interval '28 days', created, updated,
-  jsonb_build_object(
-    'payment_transaction_id', id, 'payment_request_id', request_id, 'state', state,
-    'currency', currency, 'purchase_country', country, 'channel_type', 'ECOMMERCE',
-    'authorized_amount', authorized, 'captured_amount', captured, 'refunded_amount', refunded,
-    'remaining_authorized_amount', remaining,
-    'merchant_reference', merchant_reference, 'payment_reference', payment_reference,
-    'line_items', jsonb_build_array(jsonb_build_object(
-      'name', 'Item ' || (n % 997), 'quantity', 1, 'unit_price', authorized,
-      'total_line_amount', authorized, 'tax_rate', 2500, 'total_tax_amount', authorized / 5,
-      'reference', 'SKU-' || (n % 5003), 'type', 'physical')),
-    'payment_pricing', jsonb_build_object('rate', jsonb_build_object('fixed_fee', 30, 'variable_fee', 299)),
-    'created_at', created, 'updated_at', updated, 'expires_at', created + interval '28 days'),
-  updated, updated
-from (
-  select *,
-    case when state = 'AUTHORIZED' then authorized - captured
-         when state = 'EXPIRED' then authorized - captured
-         else 0 end as remaining,
-    case when captured = 0 or u_refund < 0.85 then 0
-         when u_refund < 0.95 then captured
-         else floor(captured * (0.1 + 0.8 * u_part2))::bigint end as refunded,
-    case when state = 'EXPIRED' then created + interval '28 days'
-         when state = 'AUTHORIZED' and captured = 0 then created
-         else date_trunc('milliseconds', least(now_at, created + interval '1 minute' + u_part2 * interval '20 days')) end as updated
-  from (
-    select *,
-      case when state = 'COMPLETED' and u_capture < 0.9 then authorized
-           when state = 'COMPLETED' then greatest(1, floor(authorized * (0.3 + 0.6 * u_part)))::bigint
-           when state in ('AUTHORIZED', 'EXPIRED') and u_capture >= 0.8 then floor(authorized * (0.2 + 0.6 * u_part))::bigint
-           else 0 end as captured
-    from (
-      select *,
-        'krn:partner:global:account:test:' || upper(substr(md5('account-' || account_no), 1, 8)) as account_id,
-        case when u_currency < 0.85 then home_currency
-             else (array['EUR','USD','GBP','SEK','NOK','DKK'])[1 + floor(u_currency2 * 6)::int] end as currency,
-        case when age < interval '28 days' then
-               case when u_state < 0.55 then 'AUTHORIZED' when u_state < 0.93 then 'COMPLETED' else 'CLOSED' end
-             when age < interval '35 days' then
-               case when u_state < 0.05 then 'EXPIRED' when u_state < 0.88 then 'COMPLETED' else 'CLOSED' end
-             else case when u_state < 0.88 then 'COMPLETED' else 'CLOSED' end end as state,
-        -- Milliseconds, as every write from Klarna's ISO timestamps (and the cursor) carries.
-        date_trunc('milliseconds', now_at - age) as created
-      from (
-        select n, $3::timestamptz as now_at,
-          md5('transaction-' || n)::uuid::text as id,
-          'krn:payment:eu1:request:' || md5('request-' || n)::uuid::text as request_id,
-          'order-' || n as merchant_reference,
-          case when random() < 0.95 then 'pay-' || n end as payment_reference,
-          floor(${ACCOUNTS} * power(random(), 2.5))::int as account_no,
-          interval '730 days' * power(random(), 1.4) as age,
-          round(exp(ln(100) + ln(5000) * (random() + random()) / 2))::bigint as authorized,
-          random() as u_state, random() as u_capture, random() as u_part, random() as u_part2,
-          random() as u_refund, random() as u_currency, random() as u_currency2
-        from generate_series($1::int, $2::int) as n
-      ) draws
-      cross join lateral (
-        select (array['EUR','EUR','EUR','EUR','EUR','EUR','EUR','EUR','USD','USD','USD','GBP','GBP','SEK','SEK','SEK','NOK','NOK','DKK','DKK'])[1 + (draws.account_no % 20)] as home_currency
-      ) home
-    ) by_age
-  ) by_state
-) amounts
-cross join lateral (
-  select case amounts.currency when 'EUR' then 'DE' when 'USD' then 'US' when 'GBP' then 'GB' when 'SEK' then 'SE' when 'NOK' then 'NO' else 'DK' end as country
-) market`;
-
 type Case = { name: string; label: string; filter: PaymentFilter };
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 const day = (d: Date) => d.toISOString().slice(0, 10);
-const ms = (v: number) => Number(v.toFixed(2));
-
-async function seed(url: string, nowAt: Date): Promise<number> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  try {
-    await sql`set synchronous_commit = off`;
-    await sql`set maintenance_work_mem = '256MB'`;
-    await sql`select setseed(0.42)`;
-    for (let from = 1; from <= ROWS; from += BATCH) {
-      const to = Math.min(ROWS, from + BATCH - 1);
-      const t0 = performance.now();
-      await sql.unsafe(SEED_SQL, [from, to, nowAt.toISOString()]);
-      console.log(
-        `  seeded ${to.toLocaleString('en')} / ${ROWS.toLocaleString('en')} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
-      );
-    }
-    await sql`vacuum analyze payment_transactions`;
-    const [{ count }] = (await sql<
-      { count: number }[]
-    >`select count(*)::int as count from payment_transactions`) as unknown as [{ count: number }];
-    return count;
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
-}
 
 /** The SQL `listPayments` sends for a filter, captured through a drizzle logger on the same client. */
 async function explain(client: postgres.Sql, filter: PaymentFilter): Promise<string> {
@@ -166,26 +59,16 @@ async function explain(client: postgres.Sql, filter: PaymentFilter): Promise<str
 }
 
 async function main() {
-  const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!base)
-    throw new Error(
-      'bench:payments-list needs a real Postgres: set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)',
-    );
   const started = performance.now();
-  const name = `kpd_bench_payments_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  if (process.env.BENCH_KEEP_DB) console.error(`BENCH_KEEP_DB: ${url.toString()} is kept; drop it when done`);
+  const scratch = await createScratchDatabase('payments');
+  const { name } = scratch;
   try {
-    const handle = openDatabase({ url: url.toString() });
+    const handle = openDatabase({ url: scratch.url });
     if (handle.driver !== 'postgres') throw new Error('expected the postgres driver');
-    await migrateDatabase(handle);
     const nowAt = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
     console.log(`seeding ${ROWS.toLocaleString('en')} payment transactions into ${name}`);
     const t0 = performance.now();
-    const rows = await seed(url.toString(), nowAt);
+    const rows = await seedPayments(scratch.url, ROWS, nowAt);
     const seedSeconds = (performance.now() - t0) / 1000;
     const { db, client } = handle;
 
@@ -300,8 +183,7 @@ async function main() {
     );
     process.exitCode = pass ? 0 : 1;
   } finally {
-    if (!process.env.BENCH_KEEP_DB) await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await scratch.drop();
   }
 }
 

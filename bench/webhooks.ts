@@ -11,20 +11,20 @@
  * Targets (issue 14): ≥ 2,000 events/s, ≥ a third of the ceiling, zero lost, zero
  * double-applied, the flood grows the table by < 10 MB, every valid event during it accepted.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { openDatabase } from '@/db/client';
-import { migrateDatabase } from '@/db/migrate';
 import { klarnaSigningKeys } from '@/db/schema';
 import { generateKeySpec, parseKeyring } from '@/lib/crypto/secrets';
 import { signWebhookBody } from '@/lib/klarna/signature';
 import { sealSigningKey } from '@/lib/webhooks/signing-keys';
+import { createScratchDatabase } from './lib/scratch-db';
+import { productionEnv, requireBuild, startProduction } from './lib/server';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 40_000);
 // Enough deliveries in flight to keep both servers busy, so the figures are capacity rather than
@@ -180,95 +180,21 @@ function startCeiling(env: Record<string, string>): Promise<{ port: number; chil
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts what `npm start` runs (package.json's start script, exec'd so signals reach it), and waits until it answers. */
-async function startProduction(
-  env: Record<string, string>,
-): Promise<{ port: number; child: ChildProcess; command: string; exited: Promise<number | null> }> {
-  const root = path.resolve(__dirname, '..');
-  const start = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } })
-    .scripts.start;
-  const port = await freePort();
-  const command = `${start} -p ${port}`;
-  // Node options go on the command line: the bench's handler as a preload after tsx (unless
-  // BENCH_HANDLER=app), and --cpu-prof, which NODE_OPTIONS refuses (written at the graceful exit).
-  let run = command;
-  if (!APP_HANDLER) {
-    if (!run.startsWith('node --import tsx '))
-      throw new Error(`the start script is not \`node --import tsx …\` any more (${start}): update the bench`);
-    run = run.replace(/^node --import tsx /, 'node --import tsx --import ./bench/webhook-handler.ts ');
-  }
-  if (process.env.BENCH_PROFILE)
-    run = run.replace(/^node /, `node --cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE} `);
-  const child = spawn('sh', ['-c', `exec ${run}`], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  child.stdout!.on('data', (chunk: Buffer) => {
-    if (process.env.BENCH_VERBOSE) process.stdout.write(`[server] ${chunk}`);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      http
-        .get({ host: '127.0.0.1', port, path: '/api/health' }, (res) => {
-          res.resume();
-          resolve(res.statusCode === 200);
-        })
-        .on('error', () => resolve(false));
-    });
-    if (ok) break;
-    if (child.exitCode !== null)
-      throw new Error(`the production server (${command}) exited with ${child.exitCode} before answering`);
-    if (Date.now() > deadline)
-      throw new Error(`the production server (${command}) did not answer /api/health within 2 minutes`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return { port, child, command: run, exited };
-}
-
 async function tableBytes(sql: postgres.Sql): Promise<number> {
   const [row] = await sql<{ n: string }[]>`select pg_total_relation_size('webhook_events')::text as n`;
   return Number(row!.n);
 }
 
 async function main() {
-  const root = path.resolve(__dirname, '..');
-  const distDir = process.env.NEXT_DIST_DIR || '.next';
-  if (!existsSync(path.join(root, distDir, 'BUILD_ID'))) {
-    throw new Error(
-      `bench:webhooks measures the production server on the built app: run \`npm run build\` first (no ${distDir}/BUILD_ID).`,
-    );
-  }
-  const base = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!base)
-    throw new Error(
-      'bench:webhooks needs a real Postgres: set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres)',
-    );
-  const name = `kpd_bench_webhooks_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
+  requireBuild('webhooks');
+  const scratch = await createScratchDatabase('webhooks');
+  const url = scratch.url;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kpd-bench-webhooks-'));
   const servers: ChildProcess[] = [];
   try {
     const keySpec = generateKeySpec('bench');
     const keyring = parseKeyring(keySpec);
-    const handle = openDatabase({ url: url.toString() });
-    await migrateDatabase(handle);
+    const handle = openDatabase({ url });
     const signingKeyId = `krn:partner:global:notification:signing-key:${randomUUID()}`;
     const key = randomUUID();
     await handle.db.insert(klarnaSigningKeys).values({
@@ -279,32 +205,26 @@ async function main() {
     });
     await handle.close();
 
-    const env = {
-      DATABASE_URL: url.toString(),
-      DATA_DIR: dataDir,
-      ENCRYPTION_KEYS: keySpec,
-      AUTH_SECRET: randomBytes(32).toString('base64'),
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-      BENCH_SIGNING_KEY: key,
-      KLARNA_ENVIRONMENT: 'sandbox',
-      SANDBOX_AUTO_PROVISION: 'false',
-      SEED_DEMO: 'false',
-    };
+    const env = { ...productionEnv({ databaseUrl: url, dataDir, keySpec }), BENCH_SIGNING_KEY: key };
     const ceilingServer = await startCeiling(env);
     servers.push(ceilingServer.child);
     await blast(ceilingServer.port, buildDeliveries(2000, signingKeyId, key)); // warm-up
     const ceiling = await blast(ceilingServer.port, buildDeliveries(EVENTS, signingKeyId, key));
     ceilingServer.child.kill();
 
-    const production = await startProduction(env);
+    // The bench's handler is preloaded unless BENCH_HANDLER=app.
+    const production = await startProduction(env, {
+      preload: APP_HANDLER ? [] : ['./bench/webhook-handler.ts'],
+      profileDir: process.env.BENCH_PROFILE,
+      verbose: Boolean(process.env.BENCH_VERBOSE),
+    });
     servers.push(production.child);
     const warmup = buildDeliveries(1000, signingKeyId, key);
     await blast(production.port, warmup);
     const deliveries = buildDeliveries(EVENTS, signingKeyId, key);
     const receiver = await blast(production.port, deliveries);
 
-    const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
     await sql`checkpoint`.catch(() => undefined);
     const beforeFlood = await tableBytes(sql);
     const floodValid = buildDeliveries(FLOOD_SECONDS * 100, signingKeyId, key, false);
@@ -395,8 +315,7 @@ async function main() {
   } finally {
     for (const child of servers) if (child.exitCode === null) child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await scratch.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,4 +1,4 @@
-import { gte, lt, type AnyColumn, type SQL } from 'drizzle-orm';
+import { gte, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 
 /**
@@ -19,6 +19,13 @@ export function decodeIdCursor(cursor: string | undefined): number | null {
     return null;
   }
 }
+
+/**
+ * `column DESC NULLS LAST`: the order of an index column declared `.desc()` (drizzle-kit writes
+ * DESC NULLS LAST). drizzle's `desc()` means NULLS FIRST, which such an index cannot serve, so a
+ * newest-first page would scan and sort the whole table.
+ */
+export const descNullsLast = (column: AnyColumn): SQL => sql`${column} desc nulls last`;
 
 /** Fetch `limit + 1` rows, then this: the page and the cursor of the next one, if any. */
 export function pageOf<T>(

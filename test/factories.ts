@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '@/db/client';
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Db } from '@/db/client';
 import { klarnaSigningKeys, users, type NewUserRow } from '@/db/schema';
 import type { Actor } from '@/lib/auth/guard';
 import { hashPassword } from '@/lib/auth/password';
@@ -126,4 +127,32 @@ export function saleLine(line: {
     net_amount: 0,
   };
   return { ...out, net_amount: netAmountOf(out) };
+}
+
+/**
+ * What an import keeps per payout, merchant and currency (settlement_merchant_totals), summed
+ * from its lines in SQL: for tests that write lines directly, and to check the parser's sums.
+ */
+export async function merchantTotalsFromLines(db: Db, importId: string) {
+  const rows = await db.execute(sql`
+    SELECT settlement_id, account_id, currency, count(*)::int AS line_count,
+      coalesce(sum(amount) FILTER (WHERE type = 'SALE'), 0)::bigint AS captured,
+      coalesce(sum(coalesce(fee_amount, 0) + coalesce(tax_amount, 0)), 0)::bigint AS fees
+    FROM settlement_lines WHERE import_id = ${importId} AND account_id IS NOT NULL
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
+  return rowsOf<{
+    settlement_id: string;
+    account_id: string;
+    currency: string;
+    line_count: number;
+    captured: string | number;
+    fees: string | number;
+  }>(rows).map((r) => ({
+    settlementId: r.settlement_id,
+    accountId: r.account_id,
+    currency: r.currency,
+    lineCount: Number(r.line_count),
+    captured: Number(r.captured),
+    fees: Number(r.fees),
+  }));
 }

@@ -168,12 +168,14 @@ export const webhookEvents = pgTable(
     // Rows arrive in received_at order, so a BRIN index serves the time filter at almost no
     // cost per insert (the receiver's hot path).
     index('webhook_events_received_brin').using('brin', t.receivedAt),
-    index('webhook_events_type_idx').on(t.eventType, t.id.desc()),
-    index('webhook_events_account_idx').on(t.accountId, t.id.desc()),
-    index('webhook_events_status_idx').on(t.verdict, t.status, t.id.desc()),
+    // id DESC NULLS FIRST: the event log's `desc(id)`, which the primary key read backwards also
+    // serves unfiltered (drizzle-kit's plain `.desc()` would be NULLS LAST, which it cannot use).
+    index('webhook_events_type_idx').on(t.eventType, t.id.desc().nullsFirst()),
+    index('webhook_events_account_idx').on(t.accountId, t.id.desc().nullsFirst()),
+    index('webhook_events_status_idx').on(t.verdict, t.status, t.id.desc().nullsFirst()),
     // The event log's source filter, which is for rejected deliveries (a flood's address).
     index('webhook_events_rejected_source_idx')
-      .on(t.sourceIp, t.id.desc())
+      .on(t.sourceIp, t.id.desc().nullsFirst())
       .where(sql`${t.verdict} = 'rejected'`),
   ],
 );

@@ -150,6 +150,11 @@ export const settlementLines = pgTable(
     index('settlement_lines_attention_idx')
       .on(t.settlementId, t.verdict, t.lineNo)
       .where(sql`${t.verdict} NOT IN ('matched', 'adjustment')`),
+    // Adjustments (discounts, penalties, disputes: relayed, not matched) are few; the payout's
+    // count of them is taken from here when it is reconciled.
+    index('settlement_lines_adjustment_idx')
+      .on(t.importId, t.settlementId)
+      .where(sql`${t.verdict} = 'adjustment'`),
     // Lines for transactions we did not know: a capture or refund learnt later looks them up
     // (lib/settlements/recheck.ts). Only such lines are in it, so imports do not pay for it.
     index('settlement_lines_unknown_idx')
@@ -175,6 +180,28 @@ export const settlementQuarantine = pgTable(
   (t) => [primaryKey({ columns: [t.importId, t.lineNo] })],
 );
 export type SettlementQuarantineRow = typeof settlementQuarantine.$inferSelect;
+
+/**
+ * Per payout of an import, per merchant and currency: its lines, captured volume (SALE amounts)
+ * and fees (fee + VAT), summed while the file was read (lib/settlements/parse.ts), so the
+ * Overview's fee share reads a few rows per payout rather than every line.
+ */
+export const settlementMerchantTotals = pgTable(
+  'settlement_merchant_totals',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => settlementImports.id, { onDelete: 'cascade' }),
+    settlementId: text('settlement_id').notNull(),
+    accountId: text('account_id').notNull(),
+    currency: text('currency').notNull(),
+    lineCount: integer('line_count').notNull(),
+    captured: bigint('captured', { mode: 'number' }).notNull(),
+    fees: bigint('fees', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.settlementId, t.accountId, t.currency] })],
+);
+export type MerchantTotals = Omit<typeof settlementMerchantTotals.$inferSelect, 'importId'>;
 
 /**
  * A capture or refund in our records, made within a report's period, in a currency and for
@@ -231,6 +258,8 @@ export const settlements = pgTable(
     net: bigint('net', { mode: 'number' }).notNull(),
     /** Lines matched (or relayed adjustments); the rest need a look. */
     matchedCount: integer('matched_count').notNull(),
+    /** Of `matchedCount`, the adjustments relayed (the rest matched a capture or refund). */
+    adjustmentCount: integer('adjustment_count').notNull().default(0),
     openCount: integer('open_count').notNull(),
     missingCount: integer('missing_count').notNull(),
     reconciledAt: timestamp('reconciled_at', { withTimezone: true }).notNull(),

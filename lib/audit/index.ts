@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { auditLog, users, type AuditRow } from '@/db/schema';
-import { pageOf, utcDayRange } from '@/lib/pagination';
+import { descNullsLast, pageOf, utcDayRange } from '@/lib/pagination';
 import type { Role } from '@/lib/auth/roles';
 import type { AuditAction } from './actions';
 
@@ -133,7 +133,7 @@ export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditPage>
     .select({ row: auditLog, at: sql<string>`${auditLog.occurredAt}::text` })
     .from(auditLog)
     .where(and(...where))
-    .orderBy(desc(auditLog.occurredAt), desc(auditLog.id))
+    .orderBy(descNullsLast(auditLog.occurredAt), descNullsLast(auditLog.id))
     .limit(f.limit + 1);
   const page = pageOf(rows, f.limit, (last) => encodeCursor(last.at, last.row.id));
   return { rows: page.rows.map((r) => r.row), nextCursor: page.nextCursor };

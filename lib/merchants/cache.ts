@@ -1,9 +1,9 @@
-import { and, desc, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gt, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { merchantAccounts, merchantTimeline, type MerchantAccountRow, type MerchantTimelineRow } from '@/db/schema';
 import type { Account } from '@/lib/klarna/schemas/accounts';
-import { pageOf } from '@/lib/pagination';
+import { descNullsLast, pageOf } from '@/lib/pagination';
 
 /**
  * The dashboard's copy of Klarna's merchant accounts: written from Klarna's answers and
@@ -131,7 +131,7 @@ async function newerWebhookStates(db: Db, accountId: string, after: Date) {
         gt(merchantTimeline.occurredAt, after),
       ),
     )
-    .orderBy(desc(merchantTimeline.occurredAt), desc(merchantTimeline.id));
+    .orderBy(descNullsLast(merchantTimeline.occurredAt), descNullsLast(merchantTimeline.id));
   const latest: Partial<Record<'account_state' | 'product_state', MerchantTimelineRow>> = {};
   for (const row of rows)
     if ((row.kind === 'account_state' || row.kind === 'product_state') && row.state && !latest[row.kind])
@@ -196,7 +196,7 @@ export async function listMerchants(
     .select()
     .from(merchantAccounts)
     .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(merchantAccounts.createdAt), desc(merchantAccounts.accountId))
+    .orderBy(descNullsLast(merchantAccounts.createdAt), descNullsLast(merchantAccounts.accountId))
     .limit(filter.limit + 1);
   return pageOf(rows, filter.limit, encodeCursor);
 }
@@ -211,7 +211,7 @@ export async function listTimeline(db: Db, accountId: string, limit = 100): Prom
     .select()
     .from(merchantTimeline)
     .where(eq(merchantTimeline.accountId, accountId))
-    .orderBy(desc(merchantTimeline.occurredAt), desc(merchantTimeline.id))
+    .orderBy(descNullsLast(merchantTimeline.occurredAt), descNullsLast(merchantTimeline.id))
     .limit(limit);
 }
 

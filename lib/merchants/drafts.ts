@@ -1,8 +1,9 @@
-import { desc, eq, isNull } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { onboardingDrafts, type OnboardingDraftRow } from '@/db/schema';
 import { assertCan } from '@/lib/auth/guard';
 import { ConflictError, NotFoundError } from '@/lib/errors';
+import { descNullsLast } from '@/lib/pagination';
 import type { MerchantCtx } from './service';
 
 /**
@@ -61,6 +62,6 @@ export async function listOpenDrafts(
     .select()
     .from(onboardingDrafts)
     .where(isNull(onboardingDrafts.accountId))
-    .orderBy(desc(onboardingDrafts.updatedAt))
+    .orderBy(descNullsLast(onboardingDrafts.updatedAt))
     .limit(limit);
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import {
@@ -9,7 +9,7 @@ import {
   type PaymentTransactionRow,
 } from '@/db/schema';
 import type { Capture, PaymentPricing, PaymentTransaction, Refund } from '@/lib/klarna/schemas/payments';
-import { pageOf } from '@/lib/pagination';
+import { descNullsLast, pageOf } from '@/lib/pagination';
 import { queueRecheckFor } from '@/lib/settlements/recheck';
 import { formatMinorUnits } from '@/lib/ui/money';
 
@@ -317,6 +317,10 @@ function decode(cursor: string | undefined): Cursor | null {
   }
 }
 
+const { klarna: _klarna, ...listColumns } = getTableColumns(paymentTransactions);
+/** A row of the payments list and its export: every column but Klarna's ~1 kB JSON of the transaction. */
+export type PaymentListRow = Omit<PaymentTransactionRow, 'klarna'>;
+
 /**
  * The payments list: filters (each backed by an index, db/schema/payments.ts), sorted by
  * creation or authorized amount, keyset-paged on (sort key, id) so page 500 costs what page
@@ -325,7 +329,7 @@ function decode(cursor: string | undefined): Cursor | null {
 export async function listPayments(
   db: Db,
   input: PaymentFilter,
-): Promise<{ rows: PaymentTransactionRow[]; nextCursor: string | null }> {
+): Promise<{ rows: PaymentListRow[]; nextCursor: string | null }> {
   const f = paymentFilterSchema.parse(input);
   const t = paymentTransactions;
   const where: SQL[] = [];
@@ -363,7 +367,7 @@ export async function listPayments(
       ? [sql`${key} desc nulls last`, sql`${t.paymentTransactionId} desc nulls last`]
       : [sql`${key} asc nulls first`, sql`${t.paymentTransactionId} asc nulls first`];
   const rows = await db
-    .select()
+    .select(listColumns)
     .from(t)
     .where(where.length ? and(...where) : undefined)
     .orderBy(...order)
@@ -397,21 +401,32 @@ export async function listPaymentTimeline(
     .select()
     .from(paymentTimeline)
     .where(match)
-    .orderBy(desc(paymentTimeline.occurredAt), desc(paymentTimeline.id))
+    .orderBy(descNullsLast(paymentTimeline.occurredAt), descNullsLast(paymentTimeline.id))
     .limit(limit);
 }
 
-/** A fingerprint of the payments cache (or one transaction and its timeline), for live pages. */
+/**
+ * A fingerprint of the payments cache (or one transaction and its timeline), for live pages to
+ * poll: the latest write time and the latest timeline entry, each one index probe (the
+ * updated_at index read backwards, the timeline's primary key), whatever the table's size.
+ * Every write of a transaction sets `updated_at`, a new one included, so no count is needed.
+ */
 export async function paymentsVersion(db: Db, paymentTransactionId?: string): Promise<string> {
-  const [row] = await db
-    .select({
-      updated: sql<string | null>`max(${paymentTransactions.updatedAt})::text`,
-      count: sql<number>`count(*)::int`,
-      timeline: sql<
-        string | null
-      >`(select max(${paymentTimeline.id})::text from ${paymentTimeline}${paymentTransactionId ? sql` where ${paymentTimeline.paymentTransactionId} = ${paymentTransactionId}` : sql``})`,
-    })
-    .from(paymentTransactions)
-    .where(paymentTransactionId ? eq(paymentTransactions.paymentTransactionId, paymentTransactionId) : undefined);
-  return `${row?.updated ?? '-'}|${row?.count ?? 0}|${row?.timeline ?? '-'}`;
+  const [row] = paymentTransactionId
+    ? await db
+        .select({
+          updated: sql<string | null>`max(${paymentTransactions.updatedAt})::text`,
+          timeline: sql<
+            string | null
+          >`(select max(${paymentTimeline.id})::text from ${paymentTimeline} where ${paymentTimeline.paymentTransactionId} = ${paymentTransactionId})`,
+        })
+        .from(paymentTransactions)
+        .where(eq(paymentTransactions.paymentTransactionId, paymentTransactionId))
+    : await db
+        .select({
+          updated: sql<string | null>`(select max(${paymentTransactions.updatedAt})::text from ${paymentTransactions})`,
+          timeline: sql<string | null>`(select max(${paymentTimeline.id})::text from ${paymentTimeline})`,
+        })
+        .from(sql`(select 1) as one`);
+  return `${row?.updated ?? '-'}|${row?.timeline ?? '-'}`;
 }

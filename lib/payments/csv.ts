@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PaymentTransactionRow } from '@/db/schema';
+import type { PaymentListRow } from '@/lib/payments/cache';
 import { formatMajorDecimal } from '@/lib/ui/money';
 
 /**
@@ -52,7 +52,7 @@ export function csvRow(values: readonly (string | number | null | undefined)[]):
 }
 
 const amounts = ['authorized', 'captured', 'refunded', 'remaining_authorized'] as const;
-const amountOf = (row: PaymentTransactionRow, name: (typeof amounts)[number]) =>
+const amountOf = (row: PaymentListRow, name: (typeof amounts)[number]) =>
   ({
     authorized: row.authorizedAmount,
     captured: row.capturedAmount,
@@ -74,7 +74,7 @@ export const paymentCsvHeader: readonly string[] = [
   'expires_at_utc',
 ];
 
-export function paymentCsvRow(row: PaymentTransactionRow, merchantName: string | null | undefined): string {
+export function paymentCsvRow(row: PaymentListRow, merchantName: string | null | undefined): string {
   return csvRow([
     row.paymentTransactionId,
     row.accountId,

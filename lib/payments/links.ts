@@ -1,4 +1,4 @@
-import { and, desc, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import {
@@ -16,7 +16,7 @@ import {
   type PaymentRequestState,
 } from '@/lib/klarna/schemas/payments';
 import { listMerchants } from '@/lib/merchants/cache';
-import { pageOf } from '@/lib/pagination';
+import { descNullsLast, pageOf } from '@/lib/pagination';
 import { formatMinorUnits } from '@/lib/ui/money';
 
 /**
@@ -103,7 +103,7 @@ export async function listPaymentLinks(
     .from(t)
     .leftJoin(merchantAccounts, eq(merchantAccounts.accountId, t.accountId))
     .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(t.createdAt), desc(t.paymentRequestId))
+    .orderBy(descNullsLast(t.createdAt), descNullsLast(t.paymentRequestId))
     .limit(f.limit + 1);
   const page = pageOf(rows, f.limit, (last) =>
     Buffer.from(JSON.stringify([last.cursorAt, last.link.paymentRequestId])).toString('base64url'),
@@ -131,7 +131,7 @@ export async function listPaymentLinkTimeline(
     .select()
     .from(paymentTimeline)
     .where(eq(paymentTimeline.paymentRequestId, paymentRequestId))
-    .orderBy(desc(paymentTimeline.occurredAt), desc(paymentTimeline.id))
+    .orderBy(descNullsLast(paymentTimeline.occurredAt), descNullsLast(paymentTimeline.id))
     .limit(limit);
 }
 

@@ -9,6 +9,7 @@ import {
   paymentTransactions,
   settlementImports,
   settlementLines,
+  settlementMerchantTotals,
   settlementMissing,
   settlementQuarantine,
   settlements,
@@ -22,6 +23,7 @@ import {
   type SettlementLine,
 } from '@/lib/klarna/schemas/settlements';
 import { openTestDatabase, type Driver } from '@/test/db';
+import { merchantTotalsFromLines } from '@/test/factories';
 import { DuplicateImportError, receiveSettlementFile, runImport } from './import';
 import { SettlementFileError } from './parse';
 import { reconcileImport } from './reconcile';
@@ -230,9 +232,22 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
           discounts: 120,
           net: sum((l) => l.net_amount),
           matchedCount: 4,
+          adjustmentCount: 1,
           openCount: 6,
           missingCount: 1,
         });
+        // The per-merchant sums kept while the file was read are what its lines add up to.
+        const kept = await db
+          .select()
+          .from(settlementMerchantTotals)
+          .where(eq(settlementMerchantTotals.importId, done.id))
+          .orderBy(
+            settlementMerchantTotals.settlementId,
+            settlementMerchantTotals.accountId,
+            settlementMerchantTotals.currency,
+          );
+        expect(kept.length).toBeGreaterThan(0);
+        expect(kept.map(({ importId: _, ...m }) => m)).toEqual(await merchantTotalsFromLines(db, done.id));
 
         // The missing capture is settled by a later report: re-running the first clears it.
         const later = saleLine({

@@ -4,9 +4,11 @@ import type { Db, DbHandle } from '@/db/client';
 import {
   settlementImports,
   settlementLines,
+  settlementMerchantTotals,
   settlementQuarantine,
   settlementReissues,
   settlements,
+  type MerchantTotals,
   type SettlementImportRow,
 } from '@/db/schema';
 import { AppError } from '@/lib/errors';
@@ -102,7 +104,23 @@ export const unexpectedFailureMessage = (ref: string, what: string) =>
 const deleteLinesOf = async (db: Db, importId: string) => {
   await db.delete(settlementLines).where(eq(settlementLines.importId, importId));
   await db.delete(settlementQuarantine).where(eq(settlementQuarantine.importId, importId));
+  await db.delete(settlementMerchantTotals).where(eq(settlementMerchantTotals.importId, importId));
 };
+
+/** The per-merchant sums the parser kept, 5,000 rows a statement (one JSON parameter each). */
+async function saveMerchantTotals(db: Db, importId: string, totals: readonly MerchantTotals[]): Promise<void> {
+  for (let i = 0; i < totals.length; i += 5000) {
+    const rows = totals
+      .slice(i, i + 5000)
+      .map((t) => [t.settlementId, t.accountId, t.currency, t.lineCount, t.captured, t.fees]);
+    // jsonb holds no NUL character; an id with one (quarantined elsewhere, but never fatal here) keeps U+FFFD.
+    const json = JSON.stringify(rows).replace(/\\u0000/g, '\\ufffd');
+    await db.execute(sql`
+      INSERT INTO settlement_merchant_totals (import_id, settlement_id, account_id, currency, line_count, captured, fees)
+      SELECT ${importId}::uuid, r->>0, r->>1, r->>2, (r->>3)::int, (r->>4)::bigint, (r->>5)::bigint
+      FROM jsonb_array_elements(${json}::jsonb) r`);
+  }
+}
 
 const isUniqueViolation = (error: unknown): boolean => {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
@@ -232,6 +250,7 @@ export async function receiveSettlementFile(
     timing(`parse+copy (${(copyWait / 1000).toFixed(2)} s of it waiting for Postgres)`);
     await saveProgress(true);
     if (stalled) throw new UploadStalledError();
+    await saveMerchantTotals(db, importId, parsed.merchantTotals);
     const sha256 = hash.digest('hex');
     const [existing] = await db
       .select()

@@ -11,7 +11,7 @@ import {
   type SettlementColumn,
   type SettlementLineType,
 } from '@/lib/klarna/schemas/settlements';
-import type { PayoutTotals } from '@/db/schema';
+import type { MerchantTotals, PayoutTotals } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { derivedLineColumns, settlementLineColumnOf } from './copy';
@@ -391,6 +391,8 @@ export type RowEncoder = {
   totals(): PayoutTotals[];
   /** The accounts the lines name (distinct). */
   accounts: Set<string>;
+  /** Each payout's lines, captured volume and fees per merchant and currency. */
+  merchantTotals(): MerchantTotals[];
 };
 
 /**
@@ -649,6 +651,9 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
   const accounts = new Set<string>();
   const lastAccount = new LastBytes();
   const running = new Map<string, Running>();
+  const merchants = new Map<string, MerchantTotals>();
+  let lastMerchant: MerchantTotals | null = null;
+  let lastAccountName = '';
   let lastRunning: Running | null = null;
   const lastSettlement = new LastBytes();
 
@@ -820,10 +825,13 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
     requiredInto('settlement_id', settlementId);
     requiredInto('payment_transaction_id', transactionId);
     rawInto(ix.account_id, account);
+    let accountChanged = false;
     if (account.s >= 0 && !lastAccount.same(buf, account.s, account.e)) {
       lastAccount.set(buf, account.s, account.e);
       const name = buf.toString('utf8', account.s, account.e);
       if (!accounts.has(name)) accounts.add(name);
+      lastAccountName = name;
+      accountChanged = true;
     }
     timestampInto('captured_at', true, capturedAt);
     const capturedInstant = instant;
@@ -856,6 +864,7 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
         ? 'adjustment'
         : 'matched';
     // The payout's totals (only for a line that passed every check, which it has by now).
+    const previousRunning = lastRunning;
     let t: Running | undefined;
     if (lastRunning !== null && settlementId.s >= 0 && lastSettlement.same(buf, settlementId.s, settlementId.e))
       t = lastRunning;
@@ -897,6 +906,29 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
     if (capturedInstant > t.hi) t.hi = capturedInstant;
     t.currencies.set(currencyText, (t.currencies.get(currencyText) ?? 0) + 1);
     lastRunning = t;
+    // Per merchant: looked up only when the payout, account or currency differs from the line before.
+    if (account.s >= 0) {
+      let m = lastMerchant;
+      if (m === null || accountChanged || t !== previousRunning || m.currency !== currencyText) {
+        const key = `${t.settlementId}\n${lastAccountName}\n${currencyText}`;
+        m = merchants.get(key) ?? null;
+        if (m === null) {
+          m = {
+            settlementId: t.settlementId,
+            accountId: lastAccountName,
+            currency: currencyText,
+            lineCount: 0,
+            captured: 0,
+            fees: 0,
+          };
+          merchants.set(key, m);
+        }
+        lastMerchant = m;
+      }
+      m.lineCount++;
+      if (type === 'SALE') m.captured += amountN;
+      m.fees += feeN + taxN;
+    }
 
     // The row, in copyColumnsOf's order.
     rawInto(ix['payment_pricing_details.price_plan_id'], pricePlan);
@@ -927,6 +959,7 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
   return {
     encode,
     accounts,
+    merchantTotals: () => [...merchants.values()],
     totals: () =>
       [...running.values()].map(({ lo, hi, currencies: counts, ...sums }) => ({
         ...sums,
@@ -988,7 +1021,11 @@ function nulProblem(cells: string[], header: SettlementHeader): { column: string
 }
 
 export type ParseProgress = { bytesRead: number; linesRead: number; quarantined: number };
-export type ParseResult = ParseProgress & { accounts: string[]; totals: PayoutTotals[] };
+export type ParseResult = ParseProgress & {
+  accounts: string[];
+  totals: PayoutTotals[];
+  merchantTotals: MerchantTotals[];
+};
 
 export type ParseSink = {
   header?(header: SettlementHeader): Promise<void> | void;
@@ -1115,7 +1152,12 @@ export async function parseSettlementFile(
   }
   sink.progress?.(progress);
   const done = encoder as RowEncoder | null;
-  return { ...progress, accounts: [...(done?.accounts ?? [])], totals: done?.totals() ?? [] };
+  return {
+    ...progress,
+    accounts: [...(done?.accounts ?? [])],
+    totals: done?.totals() ?? [],
+    merchantTotals: done?.merchantTotals() ?? [],
+  };
 }
 
 /** The header of a file from its first bytes (the upload checks it before storing anything). */

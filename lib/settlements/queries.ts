@@ -6,6 +6,7 @@ import {
   paymentTransactions,
   settlementImports,
   settlementLines,
+  settlementMerchantTotals,
   settlementMissing,
   settlementQuarantine,
   settlementReissues,
@@ -17,7 +18,7 @@ import {
   type SettlementQuarantineRow,
   type SettlementRow,
 } from '@/db/schema';
-import { pageOf } from '@/lib/pagination';
+import { descNullsLast, pageOf } from '@/lib/pagination';
 import { lineVerdicts, settledVerdicts, type LineVerdict } from './verdicts';
 
 /**
@@ -97,7 +98,7 @@ export async function listSettlements(
     .select({ row: s, at: sql<string>`${s.periodEnd}::text`, reissuePending: pendingReissueOf(s) })
     .from(s)
     .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(s.periodEnd), asc(s.settlementId))
+    .orderBy(descNullsLast(s.periodEnd), asc(s.settlementId))
     .limit(f.limit + 1);
   const page = pageOf(rows, f.limit, (last) => timeAndId.encode([last.at, last.row.settlementId]));
   return {
@@ -138,7 +139,7 @@ export async function listPayoutReissues(db: Db, settlementId: string, limit = 2
     .select()
     .from(settlementReissues)
     .where(eq(settlementReissues.settlementId, settlementId))
-    .orderBy(desc(settlementReissues.createdAt))
+    .orderBy(descNullsLast(settlementReissues.createdAt))
     .limit(limit);
   const ids = [
     ...new Set(rows.flatMap((r) => [r.importId, r.replacesImportId]).filter((id): id is string => id !== null)),
@@ -213,7 +214,7 @@ export async function listSettlementImports(
     .select({ row: i, at: sql<string>`${i.createdAt}::text` })
     .from(i)
     .where(after ? sql`(${i.createdAt}, ${i.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined)
-    .orderBy(desc(i.createdAt), desc(i.id))
+    .orderBy(descNullsLast(i.createdAt), desc(i.id))
     .limit(f.limit + 1);
   const page = pageOf(rows, f.limit, (last) => timeAndId.encode([last.at, last.row.id]));
   const ids = await settlementIdsByImport(
@@ -269,7 +270,7 @@ export async function listActiveImports(db: Db, limit = 20): Promise<SettlementI
     .select()
     .from(settlementImports)
     .where(inArray(settlementImports.status, [...activeImportStatuses]))
-    .orderBy(desc(settlementImports.createdAt))
+    .orderBy(descNullsLast(settlementImports.createdAt))
     .limit(limit);
 }
 
@@ -287,16 +288,17 @@ const linesOf = (p: PayoutRef) =>
   and(eq(settlementLines.importId, p.importId), eq(settlementLines.settlementId, p.settlementId));
 
 type VerdictCounts = { byVerdict: Partial<Record<LineVerdict, number>>; open: number };
-const settledSplitMemo = new Map<string, Partial<Record<LineVerdict, number>>>();
-const SETTLED_MEMO_MAX = 200;
 
 /**
  * How many of the payout's lines carry each verdict, and how many need attention still. The
  * lines needing a look are counted live through the partial index on them (few, and resolving
- * changes them); matched vs relayed needs every line read, so that split is kept per
- * reconciliation of the payout (`reconciledAt`), when given.
+ * changes them); matched vs relayed comes from the payout's counts, written when it was
+ * reconciled, so a payout of a million lines is never counted on a request.
  */
-export async function countLineVerdicts(db: Db, payout: PayoutRef & { reconciledAt?: Date }): Promise<VerdictCounts> {
+export async function countLineVerdicts(
+  db: Db,
+  payout: PayoutRef & Pick<SettlementRow, 'matchedCount' | 'adjustmentCount'>,
+): Promise<VerdictCounts> {
   const l = settlementLines;
   const attention = await db
     .select({
@@ -307,23 +309,10 @@ export async function countLineVerdicts(db: Db, payout: PayoutRef & { reconciled
     .from(l)
     .where(and(linesOf(payout), sql`${l.verdict} not in (${settledSql})`))
     .groupBy(l.verdict);
-  const key = payout.reconciledAt
-    ? `${payout.settlementId}|${payout.importId}|${payout.reconciledAt.toISOString()}`
-    : null;
-  let settled = key ? settledSplitMemo.get(key) : undefined;
-  if (!settled) {
-    const rows = await db
-      .select({ verdict: l.verdict, count: sql<number>`count(*)`.mapWith(Number) })
-      .from(l)
-      .where(and(linesOf(payout), sql`${l.verdict} in (${settledSql})`))
-      .groupBy(l.verdict);
-    settled = Object.fromEntries(rows.map((r) => [r.verdict, r.count])) as Partial<Record<LineVerdict, number>>;
-    if (key) {
-      if (settledSplitMemo.size >= SETTLED_MEMO_MAX) settledSplitMemo.delete(settledSplitMemo.keys().next().value!);
-      settledSplitMemo.set(key, settled);
-    }
-  }
-  const byVerdict: Partial<Record<LineVerdict, number>> = { ...settled };
+  const byVerdict: Partial<Record<LineVerdict, number>> = {};
+  const matched = payout.matchedCount - payout.adjustmentCount;
+  if (matched > 0) byVerdict.matched = matched;
+  if (payout.adjustmentCount > 0) byVerdict.adjustment = payout.adjustmentCount;
   let open = 0;
   for (const r of attention) {
     byVerdict[r.verdict as LineVerdict] = r.count;
@@ -456,24 +445,11 @@ export type FeeShareRow = {
 };
 
 /** What changes whenever any payout is (re)imported or reconciled; cheap (one row per payout). */
-async function payoutsFingerprint(db: Db): Promise<string> {
-  const [row] = await db
-    .select({
-      n: sql<number>`count(*)`.mapWith(Number),
-      at: sql<string | null>`max(${settlements.reconciledAt})::text`,
-      lines: sql<string | null>`sum(${settlements.lineCount})::text`,
-    })
-    .from(settlements);
-  return `${row?.n ?? 0}|${row?.at ?? ''}|${row?.lines ?? ''}`;
-}
-
-const feeShareMemo = new WeakMap<Db, { key: string; rows: FeeShareRow[] }>();
-
 /**
  * Fees (fee + VAT on it) as a share of captured volume (SALE amounts), per merchant and
- * currency, over the lines of the latest `payouts` payouts; the `limit` merchants with the
- * most volume. Scanning lines is the one costly read of the Overview, so its result is kept
- * until a payout changes (the fingerprint is one small aggregate).
+ * currency, over the latest `payouts` payouts; the `limit` merchants with the most volume.
+ * Read from the per-merchant sums each import keeps (settlement_merchant_totals): a few rows
+ * per payout, whatever its size.
  */
 export async function feeShareByMerchant(
   db: Db,
@@ -481,35 +457,27 @@ export async function feeShareByMerchant(
 ): Promise<FeeShareRow[]> {
   const payouts = options.payouts ?? 24;
   const limit = options.limit ?? 10;
-  const key = `${await payoutsFingerprint(db)}|${payouts}|${limit}`;
-  const kept = feeShareMemo.get(db);
-  if (kept?.key === key) return kept.rows;
-  const l = settlementLines;
+  const m = settlementMerchantTotals;
   const latest = db
     .select({ settlementId: settlements.settlementId, importId: settlements.importId })
     .from(settlements)
-    .orderBy(desc(settlements.periodEnd), asc(settlements.settlementId))
+    .orderBy(descNullsLast(settlements.periodEnd), asc(settlements.settlementId))
     .limit(payouts)
     .as('latest');
-  const captured = sql<number>`coalesce(sum(${l.amount}) filter (where ${l.type} = 'SALE'), 0)`.mapWith(Number);
-  // From the latest payouts to their lines: read by the primary key's import_id prefix.
-  const rows = await db
+  const captured = sql<number>`sum(${m.captured})`.mapWith(Number);
+  return db
     .select({
-      accountId: l.accountId,
+      accountId: m.accountId,
       merchantName: merchantAccounts.accountName,
-      currency: l.currency,
-      fees: sql<number>`coalesce(sum(${l.feeAmount} + ${l.taxAmount}), 0)`.mapWith(Number),
+      currency: m.currency,
+      fees: sql<number>`sum(${m.fees})`.mapWith(Number),
       captured,
     })
     .from(latest)
-    .innerJoin(l, and(eq(l.importId, latest.importId), eq(l.settlementId, latest.settlementId)))
-    .leftJoin(merchantAccounts, eq(merchantAccounts.accountId, l.accountId))
-    .where(sql`${l.accountId} is not null`)
-    .groupBy(l.accountId, merchantAccounts.accountName, l.currency)
-    .having(sql`coalesce(sum(${l.amount}) filter (where ${l.type} = 'SALE'), 0) > 0`)
-    .orderBy(desc(captured), asc(l.accountId), asc(l.currency))
+    .innerJoin(m, and(eq(m.importId, latest.importId), eq(m.settlementId, latest.settlementId)))
+    .leftJoin(merchantAccounts, eq(merchantAccounts.accountId, m.accountId))
+    .groupBy(m.accountId, merchantAccounts.accountName, m.currency)
+    .having(sql`sum(${m.captured}) > 0`)
+    .orderBy(desc(captured), asc(m.accountId), asc(m.currency))
     .limit(limit);
-  const result = rows.map((r) => ({ ...r, accountId: r.accountId! }));
-  feeShareMemo.set(db, { key, rows: result });
-  return result;
 }

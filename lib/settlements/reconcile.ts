@@ -604,19 +604,23 @@ async function afterLines(
     tx,
     'payouts',
     sql`
-    INSERT INTO settlements AS s (settlement_id, import_id, currency, period_start, period_end, line_count, gross_sales, refunds, fees, tax, discounts, penalties, disputes, net, matched_count, open_count, missing_count, reconciled_at)
+    INSERT INTO settlements AS s (settlement_id, import_id, currency, period_start, period_end, line_count, gross_sales, refunds, fees, tax, discounts, penalties, disputes, net, matched_count, adjustment_count, open_count, missing_count, reconciled_at)
     SELECT t.settlement_id, ${importId}::uuid, t.currency, t.period_start, t.period_end, t.line_count, t.gross_sales, t.refunds, t.fees, t.tax, t.discounts, t.penalties, t.disputes, t.net,
-      t.line_count - coalesce(a.attention, 0), coalesce(a.open, 0), 0, now()
+      t.line_count - coalesce(a.attention, 0), coalesce(j.adjustments, 0), coalesce(a.open, 0), 0, now()
     FROM settlement_totals t
     LEFT JOIN (
       SELECT l.settlement_id, count(*)::int AS attention, (count(*) FILTER (WHERE l.resolved_at IS NULL))::int AS open
       FROM settlement_lines l WHERE l.import_id = ${importId} AND ${attention} GROUP BY l.settlement_id
     ) a ON a.settlement_id = t.settlement_id
+    LEFT JOIN (
+      SELECT l.settlement_id, count(*)::int AS adjustments
+      FROM settlement_lines l WHERE l.import_id = ${importId} AND l.verdict = 'adjustment' GROUP BY l.settlement_id
+    ) j ON j.settlement_id = t.settlement_id
     ON CONFLICT (settlement_id) DO UPDATE SET
       import_id = excluded.import_id, currency = excluded.currency, period_start = excluded.period_start, period_end = excluded.period_end,
       line_count = excluded.line_count, gross_sales = excluded.gross_sales, refunds = excluded.refunds, fees = excluded.fees, tax = excluded.tax,
       discounts = excluded.discounts, penalties = excluded.penalties, disputes = excluded.disputes, net = excluded.net,
-      matched_count = excluded.matched_count, open_count = excluded.open_count, reconciled_at = excluded.reconciled_at`,
+      matched_count = excluded.matched_count, adjustment_count = excluded.adjustment_count, open_count = excluded.open_count, reconciled_at = excluded.reconciled_at`,
   );
   // Captures and refunds of the accounts this import covers, in a payout's currency and period,
   // that no line of this import settles (`unsettled`, read before this transaction), nor a line

@@ -288,6 +288,8 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
           disputes: 10_000,
           fees: 749 + 919 + 674 + 749 + 749,
           net: rows.reduce((s, r) => s + r.netAmount, 0),
+          // The discount, the penalty and the dispute, relayed.
+          adjustmentCount: 3,
           missingCount: 1,
         });
       });

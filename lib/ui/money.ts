@@ -4,14 +4,23 @@
  * seed's `payment_pricing.rate.variable`).
  */
 
+const exponents = new Map<string, number>();
+
 /** Digits after the decimal point in a currency's minor units (JPY 0, EUR 2, BHD 3); 2 for an unknown code. */
 export function currencyExponent(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en-GB', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    // An unknown currency code: read and written with two decimals.
-    return 2;
+  let digits = exponents.get(currency);
+  if (digits === undefined) {
+    try {
+      digits =
+        new Intl.NumberFormat('en-GB', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      // An unknown currency code: read and written with two decimals.
+      digits = 2;
+    }
+    // Remembered per code (an Intl.NumberFormat costs ~20 µs; exports call this per cell).
+    if (exponents.size < 1000) exponents.set(currency, digits);
   }
+  return digits;
 }
 
 /** Minor units as a plain decimal in major units, `12345` EUR → `123.45` (no grouping, no code: for CSV and inputs). */

@@ -15,7 +15,7 @@ import { getDb } from '@/lib/db';
 import { listPayments, paymentsVersion } from '@/lib/payments/cache';
 import { queryString } from '@/lib/ui/search-params';
 import { filterLabels, filtersOf, parsePaymentSearch } from './_components/list-search';
-import { merchantNames, merchantOptions } from './_components/merchant-names';
+import { merchantNames, merchantOptions } from '@/lib/merchants/names';
 import { PaymentFilters } from './_components/payment-filters';
 import { PaymentsTable } from './_components/payments-table';
 
@@ -92,8 +92,7 @@ export default async function PaymentsPage({
         )}
       </Card>
       <p className="mt-2 text-xs text-muted-foreground">
-        Times in UTC. The export holds every payment matching the filters (up to 100,000 rows), amounts in major and
-        minor units.
+        Times in UTC. The export holds every payment matching the filters, amounts in major and minor units.
       </p>
     </>
   );

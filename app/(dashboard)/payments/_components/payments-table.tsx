@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { Table, Td, Th } from '@/components/ui/table';
-import type { PaymentTransactionRow } from '@/db/schema';
+import type { PaymentListRow } from '@/lib/payments/cache';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits } from '@/lib/ui/money';
 import type { PaymentSort } from './list-search';
@@ -21,7 +21,7 @@ export function PaymentsTable({
   sort,
   filters,
 }: {
-  rows: PaymentTransactionRow[];
+  rows: PaymentListRow[];
   names: Map<string, string>;
   sort: PaymentSort;
   filters: Record<string, string | undefined>;

@@ -1,7 +1,6 @@
-import { inArray } from 'drizzle-orm';
+import { asc, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { merchantAccounts } from '@/db/schema';
-import { listMerchants } from '@/lib/merchants/cache';
 
 /** Merchant names by account id for one page of payments: one query for the page's accounts. */
 export async function merchantNames(db: Db, accountIds: readonly string[]): Promise<Map<string, string>> {
@@ -14,19 +13,17 @@ export async function merchantNames(db: Db, accountIds: readonly string[]): Prom
   return new Map(rows.map((r) => [r.accountId, r.accountName]));
 }
 
-const MAX_OPTION_PAGES = 20;
+const MAX_OPTIONS = 2000;
 
-/** The merchant filter's choices, by name (the first 2,000 merchants the cache knows). */
+/** The merchant filter's choices, by name (at most 2,000): one query of names and ids only. */
 export async function merchantOptions(db: Db): Promise<{ accountId: string; accountName: string }[]> {
-  const options: { accountId: string; accountName: string }[] = [];
-  let cursor: string | undefined;
-  for (let i = 0; i < MAX_OPTION_PAGES; i++) {
-    const page = await listMerchants(db, { limit: 100, cursor });
-    options.push(...page.rows.map((r) => ({ accountId: r.accountId, accountName: r.accountName })));
-    if (!page.nextCursor) break;
-    cursor = page.nextCursor;
-  }
-  return options.sort(
+  const rows = await db
+    .select({ accountId: merchantAccounts.accountId, accountName: merchantAccounts.accountName })
+    .from(merchantAccounts)
+    .orderBy(asc(merchantAccounts.accountName), asc(merchantAccounts.accountId))
+    .limit(MAX_OPTIONS);
+  // The database's collation may differ from the browser's: the same order as before, in English.
+  return rows.sort(
     (a, b) => a.accountName.localeCompare(b.accountName, 'en') || a.accountId.localeCompare(b.accountId),
   );
 }

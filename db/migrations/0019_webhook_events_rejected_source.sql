@@ -1,1 +1,0 @@
-CREATE INDEX "webhook_events_rejected_source_idx" ON "webhook_events" USING btree ("source_ip","id" DESC NULLS LAST) WHERE "webhook_events"."verdict" = 'rejected';

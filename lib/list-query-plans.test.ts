@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '@/db/client';
+import * as schema from '@/db/schema';
+import { openTestDatabase } from '@/test/db';
+import { listAudit } from './audit';
+import { listApiRequests } from './klarna/request-log';
+import { listMerchants, listTimeline } from './merchants/cache';
+import { listPaymentLinks, listPaymentLinkTimeline } from './payments/links';
+import { listPayments, listPaymentTimeline, paymentSorts, paymentsVersion } from './payments/cache';
+import { listSettlementImports, listSettlementLines, listSettlements } from './settlements/queries';
+import { listWebhookEvents } from './webhooks/events';
+
+/**
+ * Every list page's query reads its rows in the order of an index (issue 18: "every keyset query
+ * orders exactly as its index does"). Each query runs on Postgres with auto_explain handing back
+ * its plan, with sequential scans and sorts priced out (enable_seqscan, enable_sort off): a plan
+ * that still has a Seq Scan found no index for its filter, and one that still sorts found none
+ * for its order; on a table of a million rows either reads them all for one page.
+ */
+const url = process.env.TEST_DATABASE_URL;
+
+type PlanNode = { 'Node Type': string; 'Relation Name'?: string; Plans?: PlanNode[] };
+const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
+
+describe.skipIf(!url)('list queries read in index order [postgres]', () => {
+  let handle: Awaited<ReturnType<typeof openTestDatabase>>;
+  let client: postgres.Sql;
+  let db: Db;
+  const plans: PlanNode[] = [];
+
+  beforeAll(async () => {
+    handle = await openTestDatabase('postgres');
+    if (handle.driver !== 'postgres') throw new Error('expected Postgres');
+    client = postgres(handle.url, {
+      max: 1,
+      onnotice: (notice) => {
+        const text = String(notice.message ?? '');
+        const at = text.indexOf('{');
+        if (text.includes('plan:') && at >= 0) plans.push((JSON.parse(text.slice(at)) as { Plan: PlanNode }).Plan);
+      },
+    });
+    db = drizzle(client, { schema }) as unknown as Db;
+    await client.unsafe(`LOAD 'auto_explain'`);
+    await client.unsafe(`SET auto_explain.log_min_duration = 0`);
+    await client.unsafe(`SET auto_explain.log_level = 'notice'`);
+    await client.unsafe(`SET auto_explain.log_format = 'json'`);
+    await client.unsafe(`SET enable_seqscan = off`);
+    await client.unsafe(`SET enable_sort = off`);
+  });
+  afterAll(async () => {
+    await client?.end();
+    await handle?.dispose();
+  });
+
+  const account = 'krn:partner:global:account:test:PLANS';
+  const transaction = randomUUID();
+  const payout = { importId: randomUUID(), settlementId: 'KLNGLB-20261201-EUR' };
+  const cases: [string, () => Promise<unknown>][] = [
+    ...paymentSorts.map((sort): [string, () => Promise<unknown>] => [
+      `payments sorted ${sort}`,
+      () => listPayments(db, { sort }),
+    ]),
+    ['payments of a merchant', () => listPayments(db, { account })],
+    ['payments in a state', () => listPayments(db, { state: 'AUTHORIZED' })],
+    ['payments in a currency', () => listPayments(db, { currency: 'EUR' })],
+    ['payments version', () => paymentsVersion(db)],
+    ['one payment’s version', () => paymentsVersion(db, transaction)],
+    ['payment timeline', () => listPaymentTimeline(db, { paymentTransactionId: transaction })],
+    ['payment links', () => listPaymentLinks(db, {})],
+    ['payment link timeline', () => listPaymentLinkTimeline(db, randomUUID())],
+    ['merchants', () => listMerchants(db, {})],
+    ['merchants in a state', () => listMerchants(db, { state: 'OPERATIONAL' })],
+    ['merchant timeline', () => listTimeline(db, account)],
+    ['payouts', () => listSettlements(db, {})],
+    ['settlement imports', () => listSettlementImports(db, {})],
+    ['a payout’s lines', () => listSettlementLines(db, payout, {})],
+    ['event log', () => listWebhookEvents(db, {})],
+    ['event log by type', () => listWebhookEvents(db, { type: 'payment.transaction.captured' })],
+    ['event log by account', () => listWebhookEvents(db, { account })],
+    ['event log by verdict and status', () => listWebhookEvents(db, { verdict: 'valid', status: 'processed' })],
+    ['event log by source', () => listWebhookEvents(db, { verdict: 'rejected', source: '198.51.100.7' })],
+    ['API request log', () => listApiRequests(db, {})],
+    ['audit log', () => listAudit(db, {})],
+    ['audit log by action', () => listAudit(db, { action: 'payments.capture' })],
+  ];
+
+  it.each(cases)('%s', async (_name, run) => {
+    plans.length = 0;
+    await run();
+    expect(plans.length).toBeGreaterThan(0);
+    for (const plan of plans) {
+      const nodes = nodesOf(plan);
+      const seqScans = nodes.filter((n) => n['Node Type'] === 'Seq Scan').map((n) => n['Relation Name']);
+      const sorts = nodes.filter((n) => n['Node Type'] === 'Sort');
+      expect(seqScans, 'tables read whole').toEqual([]);
+      expect(sorts, 'rows sorted after reading').toEqual([]);
+    }
+  });
+});
