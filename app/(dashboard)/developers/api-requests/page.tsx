@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { z } from 'zod';
 import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters, TextFilter } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { ListCard } from '@/components/lists/list-card';
+import { readListSearch } from '@/components/lists/list-search';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
@@ -13,24 +13,22 @@ import { maskedFieldsSentence } from '@/lib/klarna/redact';
 import { apiRequestFilterSchema, listApiRequests } from '@/lib/klarna/request-log';
 import { klarnaRoutes } from '@/lib/klarna/routes';
 import { formatDateTime } from '@/lib/ui/format';
-import { firstValues } from '@/lib/ui/search-params';
 import { HttpStatusBadge } from './_components/status-badge';
 import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 
 export const metadata: Metadata = { title: 'API request log' };
 
-const searchSchema = z.object({
-  operation: z.string().optional(),
-  method: z.string().optional(),
-  status: z.string().optional(),
-  idempotencyKey: z.string().optional(),
-  errorId: z.string().optional(),
-  accountId: z.string().optional(),
-  correlationId: z.string().optional(),
-  from: z.string().optional(),
-  to: z.string().optional(),
-  cursor: z.string().optional(),
-});
+const filterNames = [
+  'operation',
+  'method',
+  'status',
+  'idempotencyKey',
+  'errorId',
+  'accountId',
+  'correlationId',
+  'from',
+  'to',
+] as const;
 const statusOptions = {
   '2xx': '2xx success',
   '4xx': '4xx client error',
@@ -45,15 +43,8 @@ export default async function ApiRequestsPage({
 }) {
   const { denied } = await pageActor('api-log.read');
   if (denied) return <Forbidden message={denied} />;
-  const raw = searchSchema.parse(firstValues(await searchParams));
-  const parsed = apiRequestFilterSchema.safeParse(raw);
-  // Keep the valid filters when one is not: a typo in one box should not show everything.
-  const invalid = parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
-  const filter = parsed.success
-    ? parsed.data
-    : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
+  const { raw, filter, invalid, current } = readListSearch(await searchParams, filterNames, apiRequestFilterSchema);
   const page = await listApiRequests(getDb(), filter);
-  const { cursor: _c, ...current } = raw;
 
   return (
     <>
