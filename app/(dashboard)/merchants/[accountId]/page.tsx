@@ -88,6 +88,8 @@ export default async function MerchantPage({
   const manageBlock = manageBlockReason(account.state, Boolean(live));
   const channels = live?.channels ?? [];
   const collections = live?.collections ?? [];
+  // What the channels and collections tabs both show.
+  const channelProps = { accountId, channels, collections, canManage, blockReason: manageBlock };
   const stale = !live && (
     <Alert tone="warning" title="Klarna could not be read just now">
       {detail.error} This section needs Klarna’s current answer; reload the page to try again.
@@ -159,32 +161,12 @@ export default async function MerchantPage({
     {
       id: 'channels',
       label: 'Channels',
-      content: live ? (
-        <ChannelsCard
-          accountId={accountId}
-          channels={channels}
-          collections={collections}
-          canManage={canManage}
-          blockReason={manageBlock}
-        />
-      ) : (
-        stale
-      ),
+      content: live ? <ChannelsCard {...channelProps} /> : stale,
     },
     {
       id: 'collections',
       label: 'Channel collections',
-      content: live ? (
-        <CollectionsCard
-          accountId={accountId}
-          channels={channels}
-          collections={collections}
-          canManage={canManage}
-          blockReason={manageBlock}
-        />
-      ) : (
-        stale
-      ),
+      content: live ? <CollectionsCard {...channelProps} /> : stale,
     },
     {
       id: 'configuration',
