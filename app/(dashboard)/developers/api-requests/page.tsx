@@ -43,7 +43,7 @@ const columns: DataTableColumn[] = [
   { id: 'request', label: 'Request', className: 'font-mono text-xs', showFrom: '@6xl' },
   { id: 'status', label: 'Status' },
   { id: 'duration', label: 'Duration', className: 'whitespace-nowrap text-right tabular-nums', showFrom: '@4xl' },
-  { id: 'attempt', label: 'Attempt', className: 'text-right tabular-nums', showFrom: '@4xl' },
+  { id: 'attempt', label: 'Attempt', className: 'text-right tabular-nums', showFrom: '@6xl' },
   { id: 'idempotencyKey', label: 'Idempotency key', showFrom: '@3xl' },
   { id: 'error', label: 'Error', className: 'text-xs', showFrom: '@2xl' },
   { id: 'details', label: 'Details', header: <span className="sr-only">Details</span>, className: 'text-right' },
