@@ -190,6 +190,35 @@ test('payments arrive by webhook; filters, amount sort, live captures and a form
   expect(data[2]).toContain(
     `${sek},${accountId},${name},order-${tag}-c,,COMPLETED,SEK,2500.00,250000,2500.00,250000,0.00,0,0.00,0,`,
   );
+
+  // The table fits its card: at 1,366 px nothing scrolls sideways; on a 390 px phone each row's
+  // amount and state are in view without scrolling, and the Columns menu shows a hidden column.
+  const scrollBox = table.locator('xpath=..');
+  await operator.setViewportSize({ width: 1366, height: 900 });
+  await expect.poll(() => scrollBox.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  await operator.setViewportSize({ width: 390, height: 844 });
+  await expect
+    .poll(() => operator.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth))
+    .toBeLessThanOrEqual(0);
+  for (const shown of [
+    row(big).getByText('123.45 EUR', { exact: true }),
+    row(big).getByText('Authorized', { exact: true }),
+  ]) {
+    await expect(shown).toBeVisible();
+    const at = (await shown.boundingBox())!;
+    expect(at.x + at.width).toBeLessThanOrEqual(390);
+  }
+  const expires = table.getByRole('columnheader', { name: 'Expires (UTC)' });
+  await expect(expires).toBeHidden();
+  await operator.getByRole('button', { name: 'Columns' }).click();
+  await operator.getByRole('menuitemcheckbox', { name: 'Expires (UTC)' }).click();
+  await operator.keyboard.press('Escape');
+  await expect(expires).toBeVisible();
+  await operator.reload();
+  await expect(expires).toBeVisible();
+  await operator.getByRole('button', { name: 'Columns' }).click();
+  await operator.getByRole('menuitem', { name: 'Fit to the screen' }).click();
+  await expect(expires).toBeHidden();
 });
 
 test('Clear on the filter form empties its controls, so the next Apply brings no filter back', async ({ pageAs }) => {

@@ -213,6 +213,103 @@ export function LinePicker({
   );
 }
 
+export type AmountMode = 'amount' | 'lines';
+
+/**
+ * Capture and refund: an amount, or a quantity per order line (with what the choice amounts
+ * to). Switching mode clears the local errors through `onModeChange`.
+ */
+export function AmountOrLines({
+  verb,
+  doneLabel,
+  mode,
+  onModeChange,
+  showModes = true,
+  linesDisabled,
+  amountText,
+  onAmountText,
+  amountHint,
+  rows,
+  quantities,
+  onQuantities,
+  total,
+  sentRows,
+  errors,
+  currency,
+  lineItemsErrors = false,
+}: {
+  /** 'capture' or 'refund': names the legend, the field and the table. */
+  verb: string;
+  doneLabel: string;
+  mode: AmountMode;
+  onModeChange: (mode: AmountMode) => void;
+  showModes?: boolean;
+  /** Why picking lines is off, shown under the switch. */
+  linesDisabled?: string | null;
+  amountText: string;
+  onAmountText: (value: string) => void;
+  amountHint: React.ReactNode;
+  rows: PickerRow[];
+  quantities: number[];
+  onQuantities: (quantities: number[]) => void;
+  total: number;
+  sentRows: number[];
+  errors: Errors;
+  currency: string;
+  /** Show Klarna's error on `line_items` as a whole under the table. */
+  lineItemsErrors?: boolean;
+}) {
+  const title = verb.charAt(0).toUpperCase() + verb.slice(1);
+  return (
+    <>
+      {showModes && (
+        <ModeSwitch
+          legend={`${title} by`}
+          value={mode}
+          onChange={onModeChange}
+          options={[
+            { value: 'amount', label: 'Amount' },
+            { value: 'lines', label: 'Line items', disabled: linesDisabled },
+          ]}
+        />
+      )}
+      {mode === 'amount' ? (
+        <AmountField
+          label={`Amount to ${verb}`}
+          value={amountText}
+          onChange={onAmountText}
+          errors={errors}
+          currency={currency}
+          hint={amountHint}
+        />
+      ) : (
+        <div className="grid gap-2">
+          <LinePicker
+            caption={`Lines to ${verb}`}
+            doneLabel={doneLabel}
+            rows={rows}
+            quantities={quantities}
+            onChange={onQuantities}
+            currency={currency}
+            errors={rowErrors(errors, sentRows)}
+          />
+          <p className="text-sm">
+            Amount to {verb}: <strong className="tabular-nums">{formatMinorUnits(total, currency)}</strong>
+          </p>
+          {errors.amount && (
+            <ul className="text-xs text-danger" aria-live="polite">
+              {errors.amount.map((m) => (
+                <li key={m}>{m}</li>
+              ))}
+            </ul>
+          )}
+          {lineItemsErrors && errors.line_items && <p className="text-xs text-danger">{errors.line_items.join(' ')}</p>}
+        </div>
+      )}
+    </>
+  );
+}
+
 export const emptyShipment: Shipment = { shipping_company: '', tracking_number: '', tracking_url: '' };
 
 export function shipmentIsEmpty(s: Shipment): boolean {

@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { z } from 'zod';
 import { Plus } from 'lucide-react';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { ChoiceFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
+import { readListSearch } from '@/components/lists/list-search';
 import { Input } from '@/components/ui/input';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { LiveRefresh } from '@/components/ui/live-refresh';
@@ -20,18 +20,12 @@ import { isKnownMcc, mccLabel, merchantCategoryCodes } from '@/lib/klarna/mcc';
 import { listMerchants, merchantFilterSchema, merchantsVersion } from '@/lib/merchants/cache';
 import { listOpenDrafts } from '@/lib/merchants/drafts';
 import { formatDateTime } from '@/lib/ui/format';
-import { firstValues } from '@/lib/ui/search-params';
 import { AccountStateBadge, ProductStateBadge } from './_components/state-badges';
 import { SyncButton } from './_components/sync-button';
 
 export const metadata: Metadata = { title: 'Merchants' };
 
-const searchSchema = z.object({
-  q: z.string().optional(),
-  state: z.string().optional(),
-  product: z.string().optional(),
-  cursor: z.string().optional(),
-});
+const filterNames = ['q', 'state', 'product'] as const;
 const accountStateLabels: Record<string, string> = {
   OPERATIONAL: 'Operational',
   PARTIALLY_OPERATIONAL: 'Setting up',
@@ -50,12 +44,7 @@ export default async function MerchantsPage({
 }) {
   const { actor, denied } = await pageActor('dashboard.read');
   if (denied) return <Forbidden message={denied} />;
-  const raw = searchSchema.parse(firstValues(await searchParams));
-  const parsed = merchantFilterSchema.safeParse(raw);
-  const invalid = parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
-  const filter = parsed.success
-    ? parsed.data
-    : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
+  const { raw, filter, invalid, current } = readListSearch(await searchParams, filterNames, merchantFilterSchema);
   const db = getDb();
   const ctx = { db, actor };
   const canOnboard = can(actor.role, 'merchants.onboard');
@@ -66,7 +55,6 @@ export default async function MerchantsPage({
     canOnboard ? listOpenDrafts(ctx) : Promise.resolve([]),
   ]);
   const settingUp = page.rows.some((r) => r.state === 'PARTIALLY_OPERATIONAL');
-  const { cursor: _c, ...current } = raw;
   const filtered = Boolean(raw.q || raw.state || raw.product);
 
   return (

@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Plus } from 'lucide-react';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
 import { CsvExport } from '@/components/ui/csv-export';
 import { IgnoredFilters } from '@/components/lists/filter-form';
+import { ListCard } from '@/components/lists/list-card';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { LiveRefresh } from '@/components/ui/live-refresh';
 import { Forbidden } from '@/components/shell/forbidden';
@@ -16,6 +15,7 @@ import { listPayments, paymentsVersion } from '@/lib/payments/cache';
 import { queryString } from '@/lib/ui/search-params';
 import { filterLabels, filtersOf, parsePaymentSearch } from './_components/list-search';
 import { merchantNames, merchantOptions } from '@/lib/merchants/names';
+import { CreateLinkButton } from './_components/create-link-button';
 import { PaymentFilters } from './_components/payment-filters';
 import { PaymentsTable } from './_components/payments-table';
 
@@ -53,13 +53,7 @@ export default async function PaymentsPage({
               label="Live: Klarna's webhooks update this list"
             />
             <CsvExport href={`/api/payments/export${queryString(current)}`} />
-            {canOperate && (
-              <Button asChild>
-                <Link href="/payments/links/new">
-                  <Plus aria-hidden /> Create payment link
-                </Link>
-              </Button>
-            )}
+            {canOperate && <CreateLinkButton />}
           </div>
         }
       />
@@ -67,9 +61,10 @@ export default async function PaymentsPage({
       <IgnoredFilters
         names={invalid.map((i) => `${filterLabels[i.field as keyof typeof filterLabels] ?? i.field} (${i.message})`)}
       />
-      <Card>
-        {page.rows.length === 0 ? (
-          <div className="grid justify-items-center gap-3 px-5 py-12 text-center text-sm text-muted-foreground">
+      <ListCard
+        isEmpty={page.rows.length === 0}
+        empty={
+          <>
             {filtered || raw.cursor ? (
               <p>No payment matches these filters.</p>
             ) : (
@@ -83,14 +78,16 @@ export default async function PaymentsPage({
                 <Link href="/payments/links/new">Create a payment link</Link>
               </Button>
             )}
-          </div>
-        ) : (
-          <PaymentsTable rows={page.rows} names={names} sort={filter.sort} filters={current} />
-        )}
-        {(page.nextCursor || raw.cursor) && (
-          <KeysetPager label="Payment pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />
-        )}
-      </Card>
+          </>
+        }
+        pager={
+          (page.nextCursor || raw.cursor) && (
+            <KeysetPager label="Payment pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />
+          )
+        }
+      >
+        <PaymentsTable rows={page.rows} names={names} sort={filter.sort} filters={current} />
+      </ListCard>
       <p className="mt-2 text-xs text-muted-foreground">
         Times in UTC. The export holds every payment matching the filters, amounts in major and minor units.
       </p>

@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { z } from 'zod';
 import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters, TextFilter } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { ListCard } from '@/components/lists/list-card';
-import { Table, Td, Th } from '@/components/ui/table';
+import { readListSearch } from '@/components/lists/list-search';
+import { DataTable, type DataTableColumn } from '@/components/data-table/data-table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
 import { pageActor } from '@/lib/auth/page';
@@ -13,30 +13,41 @@ import { maskedFieldsSentence } from '@/lib/klarna/redact';
 import { apiRequestFilterSchema, listApiRequests } from '@/lib/klarna/request-log';
 import { klarnaRoutes } from '@/lib/klarna/routes';
 import { formatDateTime } from '@/lib/ui/format';
-import { firstValues } from '@/lib/ui/search-params';
 import { HttpStatusBadge } from './_components/status-badge';
 import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 
 export const metadata: Metadata = { title: 'API request log' };
 
-const searchSchema = z.object({
-  operation: z.string().optional(),
-  method: z.string().optional(),
-  status: z.string().optional(),
-  idempotencyKey: z.string().optional(),
-  errorId: z.string().optional(),
-  accountId: z.string().optional(),
-  correlationId: z.string().optional(),
-  from: z.string().optional(),
-  to: z.string().optional(),
-  cursor: z.string().optional(),
-});
+const filterNames = [
+  'operation',
+  'method',
+  'status',
+  'idempotencyKey',
+  'errorId',
+  'accountId',
+  'correlationId',
+  'from',
+  'to',
+] as const;
 const statusOptions = {
   '2xx': '2xx success',
   '4xx': '4xx client error',
   '5xx': '5xx server error',
   network: 'No answer (network)',
 };
+
+// The time, operation and status stay in view on a phone; the other columns come as the card widens.
+const columns: DataTableColumn[] = [
+  { id: 'time', label: 'Time (UTC)', className: 'whitespace-nowrap text-muted-foreground' },
+  { id: 'operation', label: 'Operation', className: 'whitespace-nowrap text-xs' },
+  { id: 'request', label: 'Request', className: 'font-mono text-xs', showFrom: '@6xl' },
+  { id: 'status', label: 'Status' },
+  { id: 'duration', label: 'Duration', className: 'whitespace-nowrap text-right tabular-nums', showFrom: '@4xl' },
+  { id: 'attempt', label: 'Attempt', className: 'text-right tabular-nums', showFrom: '@6xl' },
+  { id: 'idempotencyKey', label: 'Idempotency key', showFrom: '@3xl' },
+  { id: 'error', label: 'Error', className: 'text-xs', showFrom: '@2xl' },
+  { id: 'details', label: 'Details', header: <span className="sr-only">Details</span>, className: 'text-right' },
+];
 
 export default async function ApiRequestsPage({
   searchParams,
@@ -45,15 +56,8 @@ export default async function ApiRequestsPage({
 }) {
   const { denied } = await pageActor('api-log.read');
   if (denied) return <Forbidden message={denied} />;
-  const raw = searchSchema.parse(firstValues(await searchParams));
-  const parsed = apiRequestFilterSchema.safeParse(raw);
-  // Keep the valid filters when one is not: a typo in one box should not show everything.
-  const invalid = parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
-  const filter = parsed.success
-    ? parsed.data
-    : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
+  const { raw, filter, invalid, current } = readListSearch(await searchParams, filterNames, apiRequestFilterSchema);
   const page = await listApiRequests(getDb(), filter);
-  const { cursor: _c, ...current } = raw;
 
   return (
     <>
@@ -102,59 +106,46 @@ export default async function ApiRequestsPage({
           />
         }
       >
-        <Table caption="API requests, newest first">
-          <thead>
-            <tr>
-              <Th>Time (UTC)</Th>
-              <Th>Operation</Th>
-              <Th>Request</Th>
-              <Th>Status</Th>
-              <Th className="text-right">Duration</Th>
-              <Th className="text-right">Attempt</Th>
-              <Th>Idempotency key</Th>
-              <Th>Error</Th>
-              <Th>
-                <span className="sr-only">Details</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.rows.map((row) => (
-              <tr key={row.id}>
-                <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.occurredAt)}</Td>
-                <Td className="whitespace-nowrap text-xs">{row.operation}</Td>
-                <Td className="max-w-80 truncate font-mono text-xs" title={`${row.method} ${row.path}`}>
+        <DataTable
+          caption="API requests, newest first"
+          storageKey="api-requests"
+          columns={columns}
+          rows={page.rows.map((row) => ({
+            id: String(row.id),
+            cells: {
+              time: formatDateTime(row.occurredAt),
+              operation: row.operation,
+              request: (
+                <span className="block max-w-80 truncate" title={`${row.method} ${row.path}`}>
                   {row.method} {row.path}
-                </Td>
-                <Td>
-                  <HttpStatusBadge status={row.status} />
-                </Td>
-                <Td className="whitespace-nowrap text-right tabular-nums">{row.durationMs} ms</Td>
-                <Td className="text-right tabular-nums">#{row.attempt}</Td>
-                <Td>
-                  {row.idempotencyKey ? (
-                    <MiddleEllipsis value={row.idempotencyKey} max={18} copyLabel="idempotency key" />
-                  ) : (
-                    '—'
-                  )}
-                </Td>
-                <Td className="text-xs">
+                </span>
+              ),
+              status: <HttpStatusBadge status={row.status} />,
+              duration: `${row.durationMs} ms`,
+              attempt: `#${row.attempt}`,
+              idempotencyKey: row.idempotencyKey ? (
+                <MiddleEllipsis value={row.idempotencyKey} max={18} copyLabel="idempotency key" />
+              ) : (
+                '—'
+              ),
+              error: (
+                <>
                   {row.errorCode ? <div className="font-mono">{row.errorCode}</div> : row.errorId ? null : '—'}
                   {row.errorId && <div className="font-mono text-muted-foreground">{row.errorId}</div>}
-                </Td>
-                <Td className="text-right">
-                  <Link
-                    className="text-sm underline underline-offset-4"
-                    href={`/developers/api-requests/${row.id}`}
-                    aria-label={`Details of request ${row.id}`}
-                  >
-                    Details
-                  </Link>
-                </Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
+                </>
+              ),
+              details: (
+                <Link
+                  className="text-sm underline underline-offset-4"
+                  href={`/developers/api-requests/${row.id}`}
+                  aria-label={`Details of request ${row.id}`}
+                >
+                  Details
+                </Link>
+              ),
+            },
+          }))}
+        />
       </ListCard>
     </>
   );

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Plus } from 'lucide-react';
+import { ListCard } from '@/components/lists/list-card';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
 import { Button } from '@/components/ui/button';
@@ -17,6 +17,7 @@ import { listPaymentLinks, paymentLinksVersion } from '@/lib/payments/links';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { firstValues } from '@/lib/ui/search-params';
+import { CreateLinkButton } from '../_components/create-link-button';
 import { LinkStateBadge } from './_components/link-state-badge';
 
 export const metadata: Metadata = { title: 'Payment links' };
@@ -50,13 +51,7 @@ export default async function PaymentLinksPage({
             <Button asChild variant="secondary">
               <Link href="/payments">Payments</Link>
             </Button>
-            {canCreate && (
-              <Button asChild>
-                <Link href="/payments/links/new">
-                  <Plus aria-hidden /> Create payment link
-                </Link>
-              </Button>
-            )}
+            {canCreate && <CreateLinkButton />}
           </div>
         }
       />
@@ -77,65 +72,68 @@ export default async function PaymentLinksPage({
           </div>
         </form>
       </Card>
-      <Card>
-        {page.rows.length === 0 ? (
-          <p className="px-5 py-12 text-center text-sm text-muted-foreground">
+      <ListCard
+        isEmpty={page.rows.length === 0}
+        empty={
+          <p>
             {q
               ? 'No payment link matches this search.'
               : canCreate
                 ? 'No payment links yet. Create one for a merchant; the shopper pays through it.'
                 : 'No payment links yet. An operator creates them.'}
           </p>
-        ) : (
-          <Table caption="Payment links, newest first">
-            <thead>
-              <tr>
-                <Th>Created (UTC)</Th>
-                <Th>Merchant</Th>
-                <Th>Payment reference</Th>
-                <Th className="text-right">Amount</Th>
-                <Th>State</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.rows.map((row) => {
-                const href = `/payments/links/${encodeURIComponent(row.paymentRequestId)}`;
-                return (
-                  <tr key={row.paymentRequestId}>
-                    <Td className="whitespace-nowrap">
-                      <Link
-                        className="font-medium underline-offset-4 hover:underline"
-                        href={href}
-                        aria-label={`Payment link ${row.paymentReference ?? row.paymentRequestId}, created ${formatDateTime(row.createdAt)} UTC`}
-                      >
-                        {formatDateTime(row.createdAt)}
-                      </Link>
-                    </Td>
-                    <Td>{row.merchantName ?? <span className="font-mono text-xs break-all">{row.accountId}</span>}</Td>
-                    <Td>
-                      {row.paymentReference ?? '—'}
-                      {row.merchantReference && (
-                        <div className="text-xs text-muted-foreground">Order {row.merchantReference}</div>
-                      )}
-                    </Td>
-                    <Td className="text-right whitespace-nowrap tabular-nums">
-                      {row.paymentAmount !== null && row.currency
-                        ? formatMinorUnits(row.paymentAmount, row.currency)
-                        : '—'}
-                    </Td>
-                    <Td>
-                      <LinkStateBadge state={row.state} />
-                    </Td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </Table>
-        )}
-        {(page.nextCursor || cursor) && (
-          <KeysetPager label="Payment link pages" filters={{ q }} cursor={cursor} nextCursor={page.nextCursor} />
-        )}
-      </Card>
+        }
+        pager={
+          (page.nextCursor || cursor) && (
+            <KeysetPager label="Payment link pages" filters={{ q }} cursor={cursor} nextCursor={page.nextCursor} />
+          )
+        }
+      >
+        <Table caption="Payment links, newest first">
+          <thead>
+            <tr>
+              <Th>Created (UTC)</Th>
+              <Th>Merchant</Th>
+              <Th>Payment reference</Th>
+              <Th className="text-right">Amount</Th>
+              <Th>State</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.rows.map((row) => {
+              const href = `/payments/links/${encodeURIComponent(row.paymentRequestId)}`;
+              return (
+                <tr key={row.paymentRequestId}>
+                  <Td className="whitespace-nowrap">
+                    <Link
+                      className="font-medium underline-offset-4 hover:underline"
+                      href={href}
+                      aria-label={`Payment link ${row.paymentReference ?? row.paymentRequestId}, created ${formatDateTime(row.createdAt)} UTC`}
+                    >
+                      {formatDateTime(row.createdAt)}
+                    </Link>
+                  </Td>
+                  <Td>{row.merchantName ?? <span className="font-mono text-xs break-all">{row.accountId}</span>}</Td>
+                  <Td>
+                    {row.paymentReference ?? '—'}
+                    {row.merchantReference && (
+                      <div className="text-xs text-muted-foreground">Order {row.merchantReference}</div>
+                    )}
+                  </Td>
+                  <Td className="text-right whitespace-nowrap tabular-nums">
+                    {row.paymentAmount !== null && row.currency
+                      ? formatMinorUnits(row.paymentAmount, row.currency)
+                      : '—'}
+                  </Td>
+                  <Td>
+                    <LinkStateBadge state={row.state} />
+                  </Td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </Table>
+      </ListCard>
     </>
   );
 }

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { z } from 'zod';
 import { Badge } from '@/components/ui/badge';
 import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
@@ -13,20 +12,14 @@ import { pageActor } from '@/lib/auth/page';
 import { getDb } from '@/lib/db';
 import { formatDateTime } from '@/lib/ui/format';
 import { summariseDetails } from '@/lib/ui/money';
-import { firstValues } from '@/lib/ui/search-params';
+import { pickListSearch } from '@/components/lists/list-search';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
 const outcomeTone = { success: 'success', failure: 'danger', denied: 'warning' } as const;
 
 // Filters live in the URL; an unparsable value is dropped with a message rather than failing the page.
-const searchSchema = z.object({
-  actor: z.string().optional(),
-  action: z.string().optional(),
-  from: z.string().optional(),
-  to: z.string().optional(),
-  cursor: z.string().optional(),
-});
+const filterNames = ['actor', 'action', 'from', 'to'] as const;
 
 export default async function AuditPage({
   searchParams,
@@ -35,7 +28,7 @@ export default async function AuditPage({
 }) {
   const { denied } = await pageActor('audit.read');
   if (denied) return <Forbidden message={denied} />;
-  const raw = searchSchema.parse(firstValues(await searchParams));
+  const raw = pickListSearch(await searchParams, filterNames);
   const parsed = auditFilterSchema.safeParse(raw);
   const filter = parsed.success ? parsed.data : {};
   const db = getDb();

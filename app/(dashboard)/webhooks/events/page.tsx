@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { z } from 'zod';
 import { Alert } from '@/components/ui/alert';
 import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters, TextFilter } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { ListCard } from '@/components/lists/list-card';
+import { readListSearch } from '@/components/lists/list-search';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
@@ -12,7 +12,6 @@ import { webhookStatuses } from '@/db/schema';
 import { pageActor } from '@/lib/auth/page';
 import { getDb } from '@/lib/db';
 import { formatDateTime } from '@/lib/ui/format';
-import { firstValues } from '@/lib/ui/search-params';
 import { listRejectionsNotStored, listWebhookEvents, webhookEventFilterSchema } from '@/lib/webhooks/events';
 import { splitOutcomeNote } from '@/lib/webhooks/outcome';
 import { statusLabels, StatusBadge, VerdictBadge } from './_components/event-badges';
@@ -21,17 +20,7 @@ import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 export const metadata: Metadata = { title: 'Event log' };
 
 // Filters live in the URL; an unparsable value is dropped with a message rather than failing the page.
-const searchSchema = z.object({
-  q: z.string().optional(),
-  type: z.string().optional(),
-  account: z.string().optional(),
-  source: z.string().optional(),
-  verdict: z.string().optional(),
-  status: z.string().optional(),
-  from: z.string().optional(),
-  to: z.string().optional(),
-  cursor: z.string().optional(),
-});
+const filterNames = ['q', 'type', 'account', 'source', 'verdict', 'status', 'from', 'to'] as const;
 
 export default async function WebhookEventsPage({
   searchParams,
@@ -40,18 +29,11 @@ export default async function WebhookEventsPage({
 }) {
   const { denied } = await pageActor('dashboard.read');
   if (denied) return <Forbidden message={denied} />;
-  const raw = searchSchema.parse(firstValues(await searchParams));
-  const parsed = webhookEventFilterSchema.safeParse(raw);
-  // Keep the valid filters when one is not: a typo in one box should not show everything.
-  const invalid = parsed.success ? [] : [...new Set(parsed.error.issues.map((i) => String(i.path[0])))];
-  const filter = parsed.success
-    ? parsed.data
-    : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
+  const { raw, filter, invalid, current } = readListSearch(await searchParams, filterNames, webhookEventFilterSchema);
   const [page, notStored] = await Promise.all([
     listWebhookEvents(getDb(), filter),
     filter.verdict === 'valid' ? [] : listRejectionsNotStored(getDb(), { hours: 24 }),
   ]);
-  const { cursor: _c, ...current } = raw;
 
   return (
     <>

@@ -10,13 +10,9 @@ import { formatMajorDecimal, formatMinorUnits } from '@/lib/ui/money';
 import { captureAction } from '../../actions';
 import { chosenLines, lineKey, lineNote, quantitiesByKey, type WireLine } from './lines';
 import {
-  AmountField,
-  LinePicker,
   linesSummary,
-  ModeSwitch,
   readAmount,
   Restatement,
-  rowErrors,
   shipmentFieldNames,
   ShipmentFields,
   shipmentIsEmpty,
@@ -25,10 +21,12 @@ import {
   ReviewActions,
   type PickerRow,
   useOperationDialog,
+  AmountOrLines,
+  type AmountMode,
 } from '@/components/forms/operation-kit';
 import type { PaymentView, Shipment } from './view';
 
-type Mode = 'amount' | 'lines';
+type Mode = AmountMode;
 // `remaining`: what remained when reviewed, so the restatement holds while the page refreshes below it.
 type Prepared = { amount: number; remaining: number; lines: WireLine[] | null; request: Record<string, unknown> };
 
@@ -150,53 +148,26 @@ export function CaptureDialog({
             }}
           >
             <FailureAlert failure={dialog.submission.failure} shown={shown} />
-            {payment.lines.length > 0 && (
-              <ModeSwitch
-                legend="Capture by"
-                value={mode}
-                onChange={(m) => {
-                  setMode(m);
-                  setLocal({});
-                }}
-                options={[
-                  { value: 'amount', label: 'Amount' },
-                  { value: 'lines', label: 'Line items' },
-                ]}
-              />
-            )}
-            {mode === 'amount' ? (
-              <AmountField
-                label="Amount to capture"
-                value={amountText}
-                onChange={setAmountText}
-                errors={errors}
-                currency={currency}
-                hint={`Up to ${formatMinorUnits(payment.remaining, currency)}: all of it is a full capture, less a partial one.`}
-              />
-            ) : (
-              <div className="grid gap-2">
-                <LinePicker
-                  caption="Lines to capture"
-                  doneLabel="Captured"
-                  rows={rows}
-                  quantities={quantities}
-                  onChange={setQuantities}
-                  currency={currency}
-                  errors={rowErrors(errors, sentRows)}
-                />
-                <p className="text-sm">
-                  Amount to capture:{' '}
-                  <strong className="tabular-nums">{formatMinorUnits(picked.total, currency)}</strong>
-                </p>
-                {errors.amount && (
-                  <ul className="text-xs text-danger" aria-live="polite">
-                    {errors.amount.map((m) => (
-                      <li key={m}>{m}</li>
-                    ))}
-                  </ul>
-                )}
-              </div>
-            )}
+            <AmountOrLines
+              verb="capture"
+              doneLabel="Captured"
+              mode={mode}
+              onModeChange={(m) => {
+                setMode(m);
+                setLocal({});
+              }}
+              showModes={payment.lines.length > 0}
+              amountText={amountText}
+              onAmountText={setAmountText}
+              amountHint={`Up to ${formatMinorUnits(payment.remaining, currency)}: all of it is a full capture, less a partial one.`}
+              rows={rows}
+              quantities={quantities}
+              onQuantities={setQuantities}
+              total={picked.total}
+              sentRows={sentRows}
+              errors={errors}
+              currency={currency}
+            />
             <TextField
               label="Capture reference (optional)"
               name="capture_reference"

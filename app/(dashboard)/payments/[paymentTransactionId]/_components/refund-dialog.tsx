@@ -12,20 +12,18 @@ import { formatMajorDecimal, formatMinorUnits } from '@/lib/ui/money';
 import { refundAction } from '../../actions';
 import { chosenLines, lineKey, lineNote, quantitiesByKey, type WireLine } from './lines';
 import {
-  AmountField,
-  LinePicker,
   linesSummary,
-  ModeSwitch,
   OutcomeNotice,
   readAmount,
   Restatement,
-  rowErrors,
   useOperationDialog,
   type PickerRow,
+  AmountOrLines,
+  type AmountMode,
 } from '@/components/forms/operation-kit';
 import { captureLabel, type CaptureView, type PaymentView } from './view';
 
-type Mode = 'amount' | 'lines';
+type Mode = AmountMode;
 type Prepared = {
   amount: number;
   lines: WireLine[] | null;
@@ -219,51 +217,27 @@ export function RefundDialog({
                 </Select>
               )}
             </Field>
-            <ModeSwitch
-              legend="Refund by"
-              value={mode}
-              onChange={(m) => {
+            <AmountOrLines
+              verb="refund"
+              doneLabel="Refunded"
+              mode={mode}
+              onModeChange={(m) => {
                 setMode(m);
                 setLocal({});
               }}
-              options={[
-                { value: 'amount', label: 'Amount' },
-                { value: 'lines', label: 'Line items', disabled: linesBlocked },
-              ]}
+              linesDisabled={linesBlocked}
+              amountText={amountText}
+              onAmountText={setAmountText}
+              amountHint={`Up to ${formatMinorUnits(refundable, currency)}.`}
+              rows={rows}
+              quantities={quantities}
+              onQuantities={setQuantities}
+              total={picked.total}
+              sentRows={sentRows}
+              errors={errors}
+              currency={currency}
+              lineItemsErrors
             />
-            {mode === 'amount' ? (
-              <AmountField
-                label="Amount to refund"
-                value={amountText}
-                onChange={setAmountText}
-                errors={errors}
-                currency={currency}
-                hint={`Up to ${formatMinorUnits(refundable, currency)}.`}
-              />
-            ) : (
-              <div className="grid gap-2">
-                <LinePicker
-                  caption="Lines to refund"
-                  doneLabel="Refunded"
-                  rows={rows}
-                  quantities={quantities}
-                  onChange={setQuantities}
-                  currency={currency}
-                  errors={rowErrors(errors, sentRows)}
-                />
-                <p className="text-sm">
-                  Amount to refund: <strong className="tabular-nums">{formatMinorUnits(picked.total, currency)}</strong>
-                </p>
-                {errors.amount && (
-                  <ul className="text-xs text-danger" aria-live="polite">
-                    {errors.amount.map((m) => (
-                      <li key={m}>{m}</li>
-                    ))}
-                  </ul>
-                )}
-                {errors.line_items && <p className="text-xs text-danger">{errors.line_items.join(' ')}</p>}
-              </div>
-            )}
             <Field
               label="Reason"
               hint="Kept in the audit log with your name. At least 3 characters."
