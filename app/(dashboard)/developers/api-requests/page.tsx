@@ -7,8 +7,7 @@ import { ListCard } from '@/components/lists/list-card';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
-import { pageActor } from '@/lib/auth/page';
-import { getDb } from '@/lib/db';
+import { pageContext } from '@/lib/auth/page';
 import { maskedFieldsSentence } from '@/lib/klarna/redact';
 import { apiRequestFilterSchema, listApiRequests } from '@/lib/klarna/request-log';
 import { klarnaRoutes } from '@/lib/klarna/routes';
@@ -43,7 +42,8 @@ export default async function ApiRequestsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { denied } = await pageActor('api-log.read');
+  const { ctx, denied } = await pageContext('api-log.read');
+  const { db } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const raw = searchSchema.parse(firstValues(await searchParams));
   const parsed = apiRequestFilterSchema.safeParse(raw);
@@ -52,7 +52,7 @@ export default async function ApiRequestsPage({
   const filter = parsed.success
     ? parsed.data
     : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
-  const page = await listApiRequests(getDb(), filter);
+  const page = await listApiRequests(db, filter);
   const { cursor: _c, ...current } = raw;
 
   return (

@@ -8,11 +8,8 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { DetailList } from '@/components/ui/detail-list';
 import { LiveRefresh } from '@/components/ui/live-refresh';
 import { ActionsTh, Table, Td, Th } from '@/components/ui/table';
-import { pageActor } from '@/lib/auth/page';
+import { pageContext } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
-import { klarnaSettings } from '@/lib/credentials/connection';
-import { getDb } from '@/lib/db';
-import { env } from '@/lib/env';
 import { NotFoundError } from '@/lib/errors';
 import { mccLabel } from '@/lib/klarna/mcc';
 import {
@@ -27,7 +24,6 @@ import {
 } from '@/lib/klarna/schemas/accounts';
 import { listTimeline, merchantsVersion } from '@/lib/merchants/cache';
 import { channelLabel, loadMerchantDetail } from '@/lib/merchants/service';
-import { currentRequestId } from '@/lib/request';
 import { formatDateTime } from '@/lib/ui/format';
 import { decodeSegment, firstValues } from '@/lib/ui/search-params';
 import { AccountStateBadge, ProductStateBadge } from '../_components/state-badges';
@@ -55,15 +51,12 @@ export default async function MerchantPage({
   params: Promise<{ accountId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { actor, denied } = await pageActor('dashboard.read');
+  const { ctx, denied } = await pageContext('dashboard.read');
+  const { db, actor } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const accountId = decodeSegment((await params).accountId);
   const { tab } = firstValues(await searchParams);
-  const db = getDb();
-  const detail = await loadMerchantDetail(
-    { db, actor, settings: klarnaSettings(env()), requestId: await currentRequestId() },
-    accountId,
-  ).catch((error: unknown) => {
+  const detail = await loadMerchantDetail(ctx, accountId).catch((error: unknown) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });

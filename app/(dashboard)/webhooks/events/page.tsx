@@ -9,8 +9,7 @@ import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
 import { webhookStatuses } from '@/db/schema';
-import { pageActor } from '@/lib/auth/page';
-import { getDb } from '@/lib/db';
+import { pageContext } from '@/lib/auth/page';
 import { formatDateTime } from '@/lib/ui/format';
 import { firstValues } from '@/lib/ui/search-params';
 import { listRejectionsNotStored, listWebhookEvents, webhookEventFilterSchema } from '@/lib/webhooks/events';
@@ -38,7 +37,8 @@ export default async function WebhookEventsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { denied } = await pageActor('dashboard.read');
+  const { ctx, denied } = await pageContext('dashboard.read');
+  const { db } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const raw = searchSchema.parse(firstValues(await searchParams));
   const parsed = webhookEventFilterSchema.safeParse(raw);
@@ -48,8 +48,8 @@ export default async function WebhookEventsPage({
     ? parsed.data
     : Object.fromEntries(Object.entries(raw).filter(([k]) => !invalid.includes(k)));
   const [page, notStored] = await Promise.all([
-    listWebhookEvents(getDb(), filter),
-    filter.verdict === 'valid' ? [] : listRejectionsNotStored(getDb(), { hours: 24 }),
+    listWebhookEvents(db, filter),
+    filter.verdict === 'valid' ? [] : listRejectionsNotStored(db, { hours: 24 }),
   ]);
   const { cursor: _c, ...current } = raw;
 
