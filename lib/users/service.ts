@@ -56,7 +56,8 @@ export const userIdSchema = z.object({ userId: z.uuid('Unknown user') });
 export const changeRoleInputSchema = userIdSchema.extend({ role: z.enum(roles, { error: 'Choose a role' }) });
 export const setDisabledInputSchema = userIdSchema.extend({ disabled: z.boolean() });
 
-export async function listUsers({ db, actor }: UserCtx): Promise<UserSummary[]> {
+export async function listUsers(ctx: UserCtx): Promise<UserSummary[]> {
+  const { db, actor } = ctx;
   assertCan(actor, 'users.manage');
   const rows = await db.select().from(users).orderBy(asc(users.email));
   return rows.map(toSummary);
