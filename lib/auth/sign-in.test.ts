@@ -6,7 +6,7 @@ import { describeEachDriver } from '@/test/db';
 import { createUser, TEST_PASSWORD, testKeyring } from '@/test/factories';
 import { endAllUserSessions } from '@/lib/users/service';
 import { changeOwnPassword } from './account';
-import { loadActor, type SessionClaims } from './guard';
+import { loadActor, type Actor, type SessionClaims } from './guard';
 import { endOtherOwnSessions, endOwnSession, endSession, isSessionOpen, listOwnSessions } from './sessions';
 import { authenticate, type SignInContext } from './sign-in';
 import { generateTotpSecret, totpCode } from './totp';
@@ -146,6 +146,8 @@ describeEachDriver('sign-in', (db) => {
 });
 
 describeEachDriver('session guard', (db) => {
+  const as = (actor: Actor) => testContext({ db: db(), actor });
+
   async function signedIn(over: Parameters<typeof createUser>[1] = {}) {
     const { row } = await createUser(db(), over);
     const result = await authenticate(
@@ -227,7 +229,7 @@ describeEachDriver('session guard', (db) => {
     const third = await authenticate(db(), { email: row.email, password: TEST_PASSWORD }, ctx());
     if (!second.ok || !third.ok) throw new Error('sign-in refused');
     const actor = (await loadActor(db(), claims))!;
-    const listed = await listOwnSessions(testContext({ db: db(), actor }));
+    const listed = await listOwnSessions(as(actor));
     expect(listed.map((s) => [s.id, s.current])).toEqual([
       [claims.sid, true],
       ...listed.slice(1).map((s) => [s.id, false]),
@@ -236,22 +238,20 @@ describeEachDriver('session guard', (db) => {
     expect(listed.find((s) => s.id === second.sessionId)?.device).toBe('Safari on iOS');
 
     // One other session, then all the others; never this one, never someone else's.
-    await expect(endOwnSession(testContext({ db: db(), actor }), { sessionId: claims.sid })).rejects.toThrow(
-      /session you are using/,
-    );
+    await expect(endOwnSession(as(actor), { sessionId: claims.sid })).rejects.toThrow(/session you are using/);
     const stranger = await signedIn();
-    await expect(endOwnSession(testContext({ db: db(), actor }), { sessionId: stranger.claims.sid })).rejects.toThrow(
+    await expect(endOwnSession(as(actor), { sessionId: stranger.claims.sid })).rejects.toThrow(
       'This session has already ended.',
     );
     expect(await loadActor(db(), stranger.claims)).not.toBeNull();
-    expect(await endOwnSession(testContext({ db: db(), actor }), { sessionId: second.sessionId })).toEqual({
+    expect(await endOwnSession(as(actor), { sessionId: second.sessionId })).toEqual({
       device: 'Safari on iOS',
     });
     expect(await isSessionOpen(db(), second.sessionId)).toBe(false);
-    expect(await endOtherOwnSessions(testContext({ db: db(), actor }))).toEqual({ ended: 1 });
+    expect(await endOtherOwnSessions(as(actor))).toEqual({ ended: 1 });
     expect(await isSessionOpen(db(), third.sessionId)).toBe(false);
     expect(await loadActor(db(), claims)).not.toBeNull();
-    expect((await listOwnSessions(testContext({ db: db(), actor }))).map((s) => s.id)).toEqual([claims.sid]);
+    expect((await listOwnSessions(as(actor))).map((s) => s.id)).toEqual([claims.sid]);
     expect((await listAudit(db(), { actor: row.id, action: 'auth.session_ended' })).rows).toHaveLength(1);
     expect(
       (await listAudit(db(), { actor: row.id, action: 'auth.other_sessions_ended' })).rows[0]?.details,
@@ -262,7 +262,7 @@ describeEachDriver('session guard', (db) => {
     const { row, claims } = await signedIn({ role: 'admin' });
     const { actor: admin } = await createUser(db(), { role: 'admin' });
     const target = await signedIn();
-    expect(await endAllUserSessions(testContext({ db: db(), actor: admin }), { userId: target.row.id })).toMatchObject({
+    expect(await endAllUserSessions(as(admin), { userId: target.row.id })).toMatchObject({
       ended: 1,
     });
     expect(await loadActor(db(), target.claims)).toBeNull();
@@ -271,13 +271,11 @@ describeEachDriver('session guard', (db) => {
       details: { ended: 1 },
     });
     const { actor: viewer } = await createUser(db(), { role: 'viewer' });
-    await expect(endAllUserSessions(testContext({ db: db(), actor: viewer }), { userId: row.id })).rejects.toThrow(
-      /may not manage users/,
-    );
+    await expect(endAllUserSessions(as(viewer), { userId: row.id })).rejects.toThrow(/may not manage users/);
     expect(await loadActor(db(), claims)).not.toBeNull();
 
     const self = (await loadActor(db(), claims))!;
-    await changeOwnPassword(testContext({ db: db(), actor: self }), {
+    await changeOwnPassword(as(self), {
       currentPassword: TEST_PASSWORD,
       newPassword: 'another long passphrase',
     });
