@@ -2,9 +2,7 @@ import { createSafeActionClient } from 'next-safe-action';
 import { z } from 'zod';
 import { requireCapability } from '@/lib/auth/session';
 import { capabilities } from '@/lib/auth/roles';
-import { klarnaSettings } from '@/lib/credentials/connection';
-import { getDb } from '@/lib/db';
-import { env } from '@/lib/env';
+import { requestContext } from '@/lib/context';
 import { publicError, type ErrorKind, type FieldErrors } from '@/lib/errors';
 import { currentRequestId } from '@/lib/request';
 
@@ -32,14 +30,5 @@ export const actionClient = createSafeActionClient({
   },
 }).use(async ({ next, metadata }) => {
   const actor = await requireCapability(metadata.capability, metadata.name);
-  const config = env();
-  return next({
-    ctx: {
-      actor,
-      requestId: await currentRequestId(),
-      db: getDb(),
-      keyring: config.keyring,
-      settings: klarnaSettings(config),
-    },
-  });
+  return next({ ctx: requestContext(actor, await currentRequestId()) });
 });

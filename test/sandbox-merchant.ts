@@ -4,6 +4,7 @@ import { addCredential } from '@/lib/credentials/service';
 import { startSandbox, type RunningSandbox } from '@/sandbox/start';
 import { mutation, sandboxClient } from '@/sandbox/test-helpers';
 import { createUser, testKeyring } from '@/test/factories';
+import { testContext } from '@/test/context';
 
 /**
  * A sandbox (no rate limits, accounts active at once) with one merchant onboarded through
@@ -42,8 +43,9 @@ export const sandboxSettings = (sandbox: RunningSandbox): KlarnaSettings => ({
 /** An admin stores the sandbox's key as the dashboard's credential, as an operator's first step. */
 export async function addSandboxCredential(db: Db, sandbox: RunningSandbox) {
   const { actor: admin } = await createUser(db, { role: 'admin' });
-  await addCredential(
-    { db, actor: admin, settings: sandboxSettings(sandbox) },
-    { environment: 'sandbox', label: 'Dashboard', apiKey: (await sandbox.control.bootstrapKey()).api_key },
-  );
+  await addCredential(testContext(testContext({ db, actor: admin, settings: sandboxSettings(sandbox) })), {
+    environment: 'sandbox',
+    label: 'Dashboard',
+    apiKey: (await sandbox.control.bootstrapKey()).api_key,
+  });
 }

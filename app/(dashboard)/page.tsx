@@ -4,9 +4,8 @@ import { FeeShareChart, MatchRateChart, PayoutsChart } from '@/components/settle
 import { navGroups } from '@/components/shell/nav';
 import { PageHeader } from '@/components/shell/page-header';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
-import { pageActor } from '@/lib/auth/page';
+import { pageContext } from '@/lib/auth/page';
 import { can, roleLabels } from '@/lib/auth/roles';
-import { getDb } from '@/lib/db';
 import { feeShareByMerchant, matchRateOverTime, payoutsOverTime } from '@/lib/settlements/queries';
 
 export const metadata: Metadata = { title: 'Overview' };
@@ -16,11 +15,11 @@ export const dynamic = 'force-dynamic';
 const notBuiltYet = new Set(['/', '/virtual-cards']);
 
 export default async function OverviewPage() {
-  const { actor } = await pageActor('dashboard.read');
+  const { ctx } = await pageContext('dashboard.read');
+  const { db, actor } = ctx;
   const available = navGroups
     .flatMap((g) => g.items)
     .filter((item) => !notBuiltYet.has(item.href) && can(actor.role, item.capability));
-  const db = getDb();
   // Aggregates over the payouts table (one row per payout) with LIMITs; the fee share is kept until a payout changes.
   const [payouts, matchRates, feeShares] = await Promise.all([
     payoutsOverTime(db, 365),

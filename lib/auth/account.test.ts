@@ -5,42 +5,46 @@ import { listAudit } from '@/lib/audit';
 import { InputError } from '@/lib/errors';
 import { resetUserTotp } from '@/lib/users/service';
 import { describeEachDriver } from '@/test/db';
-import { createUser, TEST_PASSWORD, testKeyring } from '@/test/factories';
+import { createUser, TEST_PASSWORD } from '@/test/factories';
 import { beginTotpEnrolment, changeOwnPassword, confirmTotpEnrolment, disableOwnTotp } from './account';
 import { verifyPassword } from './password';
 import { totpCode } from './totp';
-
-const ctx = { keyring: testKeyring, requestId: 'req-acct' };
+import { testContext } from '@/test/context';
+import type { Actor } from './guard';
 
 describeEachDriver('own account security', (db) => {
+  const as = (actor: Actor) => testContext({ db: db(), actor, requestId: 'req-acct' });
+
   it('enrols a second factor only after a code from the app confirms it, sealed at rest', async () => {
     const { actor } = await createUser(db());
-    const { secret, qrDataUrl } = await beginTotpEnrolment(db(), actor, ctx);
+    const { secret, qrDataUrl } = await beginTotpEnrolment(as(actor));
     expect(qrDataUrl.startsWith('data:image/png;base64,')).toBe(true);
     let [row] = await db().select().from(users).where(eq(users.id, actor.id));
     expect(row!.totpSecret).toBeNull();
     expect(row!.totpPendingSecret).not.toContain(secret);
 
     await expect(
-      confirmTotpEnrolment(db(), actor, { code: totpCode(secret, Date.now() - 300_000) }, ctx),
+      confirmTotpEnrolment(as(actor), {
+        code: totpCode(secret, Date.now() - 300_000),
+      }),
     ).rejects.toThrow(InputError);
-    await confirmTotpEnrolment(db(), actor, { code: totpCode(secret) }, ctx);
+    await confirmTotpEnrolment(as(actor), { code: totpCode(secret) });
     [row] = await db().select().from(users).where(eq(users.id, actor.id));
     expect(row!.totpSecret).toMatch(/^v1\./);
     expect(row!.totpPendingSecret).toBeNull();
     expect((await listAudit(db(), { actor: actor.id, action: 'auth.totp_enabled' })).rows).toHaveLength(1);
 
-    await expect(beginTotpEnrolment(db(), actor, ctx)).rejects.toThrow(/already on/);
+    await expect(beginTotpEnrolment(as(actor))).rejects.toThrow(/already on/);
   });
 
   it('turns the second factor off only with the right password', async () => {
     const { actor } = await createUser(db());
-    const { secret } = await beginTotpEnrolment(db(), actor, ctx);
-    await confirmTotpEnrolment(db(), actor, { code: totpCode(secret) }, ctx);
-    await expect(disableOwnTotp(db(), actor, { password: 'not my password!' }, ctx)).rejects.toMatchObject({
+    const { secret } = await beginTotpEnrolment(as(actor));
+    await confirmTotpEnrolment(as(actor), { code: totpCode(secret) });
+    await expect(disableOwnTotp(as(actor), { password: 'not my password!' })).rejects.toMatchObject({
       fields: { password: ['Your password is not correct.'] },
     });
-    await disableOwnTotp(db(), actor, { password: TEST_PASSWORD }, ctx);
+    await disableOwnTotp(as(actor), { password: TEST_PASSWORD });
     const [row] = await db().select().from(users).where(eq(users.id, actor.id));
     expect(row!.totpSecret).toBeNull();
     expect((await listAudit(db(), { actor: actor.id, action: 'auth.totp_disabled' })).rows).toHaveLength(1);
@@ -49,9 +53,9 @@ describeEachDriver('own account security', (db) => {
   it('lets an admin remove a lost second factor, ending the user’s sessions', async () => {
     const admin = await createUser(db(), { role: 'admin' });
     const { actor, row: before } = await createUser(db());
-    const { secret } = await beginTotpEnrolment(db(), actor, ctx);
-    await confirmTotpEnrolment(db(), actor, { code: totpCode(secret) }, ctx);
-    const summary = await resetUserTotp(db(), admin.actor, { userId: actor.id });
+    const { secret } = await beginTotpEnrolment(as(actor));
+    await confirmTotpEnrolment(as(actor), { code: totpCode(secret) });
+    const summary = await resetUserTotp(testContext({ db: db(), actor: admin.actor }), { userId: actor.id });
     expect(summary.totpEnabled).toBe(false);
     const [row] = await db().select().from(users).where(eq(users.id, actor.id));
     expect(row!.sessionVersion).toBe(before.sessionVersion + 1);
@@ -61,21 +65,25 @@ describeEachDriver('own account security', (db) => {
   it('changes the password after checking the current one and the policy, ending all sessions', async () => {
     const { actor, row: before } = await createUser(db());
     await expect(
-      changeOwnPassword(
-        db(),
-        actor,
-        { currentPassword: 'wrong wrong wrong', newPassword: 'a fine new passphrase' },
-        ctx,
-      ),
+      changeOwnPassword(as(actor), {
+        currentPassword: 'wrong wrong wrong',
+        newPassword: 'a fine new passphrase',
+      }),
     ).rejects.toMatchObject({
       fields: { currentPassword: ['Your current password is not correct.'] },
     });
     await expect(
-      changeOwnPassword(db(), actor, { currentPassword: TEST_PASSWORD, newPassword: 'short' }, ctx),
+      changeOwnPassword(as(actor), {
+        currentPassword: TEST_PASSWORD,
+        newPassword: 'short',
+      }),
     ).rejects.toMatchObject({
       fields: { newPassword: ['Use at least 14 characters (this has 5).'] },
     });
-    await changeOwnPassword(db(), actor, { currentPassword: TEST_PASSWORD, newPassword: 'a fine new passphrase' }, ctx);
+    await changeOwnPassword(as(actor), {
+      currentPassword: TEST_PASSWORD,
+      newPassword: 'a fine new passphrase',
+    });
     const [row] = await db().select().from(users).where(eq(users.id, actor.id));
     expect(await verifyPassword(row!.passwordHash, 'a fine new passphrase')).toBe(true);
     expect(row!.sessionVersion).toBe(before.sessionVersion + 1);

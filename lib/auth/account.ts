@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { users, type UserRow } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
-import type { Keyring } from '@/lib/crypto/secrets';
+import type { ServiceContext } from '@/lib/context';
 import { InputError, NotFoundError } from '@/lib/errors';
 import { assertCan, type Actor } from './guard';
 import { hashPassword, passwordProblems, verifyPassword } from './password';
@@ -13,7 +13,13 @@ import { openPendingTotpSecret, sealTotpSecret } from './totp-store';
 
 /** A person's own security settings: password and second factor. */
 
-type Ctx = { requestId?: string | null; keyring: Keyring };
+/**
+ * What the account verbs need of the service context: the keyring seals the TOTP seeds and
+ * comes with the process settings (the same one that seals Klarna keys).
+ */
+export type AccountCtx = Pick<ServiceContext, 'db' | 'actor' | 'requestId'> & {
+  settings: Pick<ServiceContext['settings'], 'keyring'>;
+};
 
 export const changePasswordInputSchema = z.object({
   currentPassword: z.string().min(1, 'Enter your current password').max(1024),
@@ -35,12 +41,8 @@ async function loadSelf(db: Db, actor: Actor): Promise<UserRow> {
 }
 
 /** Changes the password and ends every session of this user, this one included. */
-export async function changeOwnPassword(
-  db: Db,
-  actor: Actor | null,
-  input: z.input<typeof changePasswordInputSchema>,
-  ctx: Ctx,
-) {
+export async function changeOwnPassword(ctx: AccountCtx, input: z.input<typeof changePasswordInputSchema>) {
+  const { db, actor } = ctx;
   assertCan(actor, 'account.manage-own');
   const { currentPassword, newPassword } = changePasswordInputSchema.parse(input);
   const self = await loadSelf(db, actor);
@@ -75,28 +77,28 @@ export async function changeOwnPassword(
 }
 
 /** Starts enrolment: a new seed kept sealed as pending until a code from the app confirms it. */
-export async function beginTotpEnrolment(db: Db, actor: Actor | null, ctx: Ctx) {
+export async function beginTotpEnrolment(ctx: AccountCtx) {
+  const { db, actor } = ctx;
   assertCan(actor, 'account.manage-own');
   const self = await loadSelf(db, actor);
   if (self.totpSecret) throw new InputError('Two-step sign-in is already on. Turn it off first to enrol a new device.');
   const secret = generateTotpSecret();
   await db
     .update(users)
-    .set({ totpPendingSecret: sealTotpSecret(actor.id, secret, ctx.keyring, 'pending'), updatedAt: new Date() })
+    .set({
+      totpPendingSecret: sealTotpSecret(actor.id, secret, ctx.settings.keyring, 'pending'),
+      updatedAt: new Date(),
+    })
     .where(eq(users.id, actor.id));
   return { secret, qrDataUrl: await totpQrDataUrl(secret, self.email) };
 }
 
-export async function confirmTotpEnrolment(
-  db: Db,
-  actor: Actor | null,
-  input: z.input<typeof totpCodeInputSchema>,
-  ctx: Ctx,
-) {
+export async function confirmTotpEnrolment(ctx: AccountCtx, input: z.input<typeof totpCodeInputSchema>) {
+  const { db, actor } = ctx;
   assertCan(actor, 'account.manage-own');
   const { code } = totpCodeInputSchema.parse(input);
   const self = await loadSelf(db, actor);
-  const pending = openPendingTotpSecret(self, ctx.keyring);
+  const pending = openPendingTotpSecret(self, ctx.settings.keyring);
   if (!pending) throw new InputError('Start enrolment again: no enrolment is in progress.');
   const step = verifyTotp(pending, code);
   if (step === null)
@@ -107,7 +109,7 @@ export async function confirmTotpEnrolment(
     await tx
       .update(users)
       .set({
-        totpSecret: sealTotpSecret(actor.id, pending, ctx.keyring, 'active'),
+        totpSecret: sealTotpSecret(actor.id, pending, ctx.settings.keyring, 'active'),
         totpPendingSecret: null,
         totpLastStep: step,
         updatedAt: new Date(),
@@ -122,12 +124,8 @@ export async function confirmTotpEnrolment(
   });
 }
 
-export async function disableOwnTotp(
-  db: Db,
-  actor: Actor | null,
-  input: z.input<typeof passwordConfirmInputSchema>,
-  ctx: Ctx,
-) {
+export async function disableOwnTotp(ctx: AccountCtx, input: z.input<typeof passwordConfirmInputSchema>) {
+  const { db, actor } = ctx;
   assertCan(actor, 'account.manage-own');
   const { password } = passwordConfirmInputSchema.parse(input);
   const self = await loadSelf(db, actor);

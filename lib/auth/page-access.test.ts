@@ -35,7 +35,7 @@ describe('capabilityForPath', () => {
     const found = pages();
     expect(found.length).toBeGreaterThan(10);
     for (const { file, urlPath } of found) {
-      const checked = readFileSync(file, 'utf8').match(/pageActor\('([^']+)'\)/)?.[1] ?? 'dashboard.read';
+      const checked = readFileSync(file, 'utf8').match(/page(?:Actor|Context)\('([^']+)'\)/)?.[1] ?? 'dashboard.read';
       expect({ urlPath, capability: capabilityForPath(urlPath) }).toEqual({ urlPath, capability: checked });
     }
   });

@@ -1,7 +1,9 @@
 import { headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
+import { requestContext, type ServiceContext } from '@/lib/context';
 import { env } from '@/lib/env';
 import { ForbiddenError } from '@/lib/errors';
+import { currentRequestId } from '@/lib/request';
 import { safeCallbackPath } from './callback';
 import { assertCan, type Actor } from './guard';
 import { capabilityForPath } from './page-access';
@@ -24,6 +26,17 @@ export async function pageActor(capability: Capability): Promise<{ actor: Actor;
     redirect(back === '/' ? '/sign-in' : `/sign-in?callbackUrl=${encodeURIComponent(back)}`);
   }
   return { actor, denied: deniedMessage(actor, capability) };
+}
+
+/**
+ * A page's service context (pageActor's redirect and role check included): `denied` is the
+ * refusal to render instead of the content, or null.
+ */
+export async function pageContext(
+  capability: Capability,
+): Promise<{ ctx: ServiceContext & { actor: Actor }; denied: string | null }> {
+  const { actor, denied } = await pageActor(capability);
+  return { ctx: requestContext(actor, await currentRequestId()), denied };
 }
 
 /** Why this actor may not, or null when they may. */

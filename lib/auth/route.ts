@@ -1,7 +1,9 @@
 import { requireCapability } from '@/lib/auth/session';
 import type { Actor } from '@/lib/auth/guard';
 import type { Capability } from '@/lib/auth/roles';
+import { requestContext, type ServiceContext } from '@/lib/context';
 import { ForbiddenError, toResponse, UnauthenticatedError } from '@/lib/errors';
+import { requestIdFrom } from '@/lib/request-id';
 
 /** A route handler's role check: the actor, or the JSON answer (401/403) to send instead. */
 export async function routeActor(
@@ -14,4 +16,18 @@ export async function routeActor(
     if (error instanceof UnauthenticatedError || error instanceof ForbiddenError) return { denied: toResponse(error) };
     throw error;
   }
+}
+
+/**
+ * A route handler's service context, or the JSON answer (401/403) to send instead. The request
+ * id is the one proxy.ts stamped (or, on routes it skips, the client's if well-formed).
+ */
+export async function routeContext(
+  request: Request,
+  capability: Capability,
+  attempted: string,
+): Promise<{ ctx: ServiceContext & { actor: Actor }; denied?: undefined } | { ctx?: undefined; denied: Response }> {
+  const { actor, denied } = await routeActor(capability, attempted);
+  if (denied) return { denied };
+  return { ctx: requestContext(actor, requestIdFrom(request.headers.get('x-request-id'))) };
 }

@@ -3,14 +3,16 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { userSessions, type SessionEndReason } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
+import type { ServiceContext } from '@/lib/context';
 import { InputError, NotFoundError } from '@/lib/errors';
-import { assertCan, SESSION_MAX_AGE_SECONDS, type Actor } from './guard';
+import { assertCan, SESSION_MAX_AGE_SECONDS } from './guard';
 import { describeUserAgent } from './user-agent';
 
 /** The session records behind every sign-in (`user_sessions`): start, list, end. */
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-type Ctx = { requestId?: string | null; now?: Date };
+/** What the own-session verbs need of the service context. */
+export type SessionsCtx = Pick<ServiceContext, 'db' | 'actor' | 'requestId' | 'now'>;
 
 export async function startSession(
   db: Db | Tx,
@@ -88,9 +90,10 @@ export type ActiveSession = {
 };
 
 /** The actor's own sessions still open (ended or older than 8 hours are left out), newest first. */
-export async function listOwnSessions(db: Db, actor: Actor | null, ctx: Ctx = {}): Promise<ActiveSession[]> {
+export async function listOwnSessions(ctx: SessionsCtx): Promise<ActiveSession[]> {
+  const { db, actor } = ctx;
   assertCan(actor, 'account.manage-own');
-  const now = ctx.now ?? new Date();
+  const now = ctx.now();
   const rows = await db
     .select()
     .from(userSessions)
@@ -118,11 +121,10 @@ export const sessionIdInputSchema = z.object({ sessionId: z.uuid('Unknown sessio
 
 /** "Sign out" one of your other sessions (another browser, a lost laptop). */
 export async function endOwnSession(
-  db: Db,
-  actor: Actor | null,
+  ctx: SessionsCtx,
   input: z.input<typeof sessionIdInputSchema>,
-  ctx: Ctx = {},
 ): Promise<{ device: string }> {
+  const { db, actor } = ctx;
   assertCan(actor, 'account.manage-own');
   const { sessionId } = sessionIdInputSchema.parse(input);
   if (sessionId === actor.sessionId)
@@ -130,7 +132,7 @@ export async function endOwnSession(
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(userSessions)
-      .set({ endedAt: ctx.now ?? new Date(), endedReason: 'signed_out_by_self' })
+      .set({ endedAt: ctx.now(), endedReason: 'signed_out_by_self' })
       .where(and(eq(userSessions.id, sessionId), eq(userSessions.userId, actor.id), isNull(userSessions.endedAt)))
       .returning();
     // Someone else's session id reads as unknown, never as "not yours".
@@ -148,12 +150,13 @@ export async function endOwnSession(
 }
 
 /** "Sign out other sessions": every session of yours but the one making the request. */
-export async function endOtherOwnSessions(db: Db, actor: Actor | null, ctx: Ctx = {}): Promise<{ ended: number }> {
+export async function endOtherOwnSessions(ctx: SessionsCtx): Promise<{ ended: number }> {
+  const { db, actor } = ctx;
   assertCan(actor, 'account.manage-own');
   const current = actor.sessionId;
   if (!current) throw new InputError('This request has no session of its own to keep; sign in again.');
   return db.transaction(async (tx) => {
-    const ended = await endUserSessions(tx, actor.id, 'signed_out_by_self', { exceptId: current, now: ctx.now });
+    const ended = await endUserSessions(tx, actor.id, 'signed_out_by_self', { exceptId: current, now: ctx.now() });
     await recordAudit(tx, {
       actor,
       action: 'auth.other_sessions_ended',

@@ -6,11 +6,12 @@ import { describeEachDriver } from '@/test/db';
 import { createUser, TEST_PASSWORD, testKeyring } from '@/test/factories';
 import { endAllUserSessions } from '@/lib/users/service';
 import { changeOwnPassword } from './account';
-import { loadActor, type SessionClaims } from './guard';
+import { loadActor, type Actor, type SessionClaims } from './guard';
 import { endOtherOwnSessions, endOwnSession, endSession, isSessionOpen, listOwnSessions } from './sessions';
 import { authenticate, type SignInContext } from './sign-in';
 import { generateTotpSecret, totpCode } from './totp';
 import { sealTotpSecret } from './totp-store';
+import { testContext } from '@/test/context';
 
 const policy = { windowSeconds: 900, maxFailuresPerEmail: 5, maxFailuresPerIp: 50 };
 let ipCounter = 0;
@@ -145,6 +146,8 @@ describeEachDriver('sign-in', (db) => {
 });
 
 describeEachDriver('session guard', (db) => {
+  const as = (actor: Actor) => testContext({ db: db(), actor });
+
   async function signedIn(over: Parameters<typeof createUser>[1] = {}) {
     const { row } = await createUser(db(), over);
     const result = await authenticate(
@@ -226,7 +229,7 @@ describeEachDriver('session guard', (db) => {
     const third = await authenticate(db(), { email: row.email, password: TEST_PASSWORD }, ctx());
     if (!second.ok || !third.ok) throw new Error('sign-in refused');
     const actor = (await loadActor(db(), claims))!;
-    const listed = await listOwnSessions(db(), actor);
+    const listed = await listOwnSessions(as(actor));
     expect(listed.map((s) => [s.id, s.current])).toEqual([
       [claims.sid, true],
       ...listed.slice(1).map((s) => [s.id, false]),
@@ -235,18 +238,20 @@ describeEachDriver('session guard', (db) => {
     expect(listed.find((s) => s.id === second.sessionId)?.device).toBe('Safari on iOS');
 
     // One other session, then all the others; never this one, never someone else's.
-    await expect(endOwnSession(db(), actor, { sessionId: claims.sid })).rejects.toThrow(/session you are using/);
+    await expect(endOwnSession(as(actor), { sessionId: claims.sid })).rejects.toThrow(/session you are using/);
     const stranger = await signedIn();
-    await expect(endOwnSession(db(), actor, { sessionId: stranger.claims.sid })).rejects.toThrow(
+    await expect(endOwnSession(as(actor), { sessionId: stranger.claims.sid })).rejects.toThrow(
       'This session has already ended.',
     );
     expect(await loadActor(db(), stranger.claims)).not.toBeNull();
-    expect(await endOwnSession(db(), actor, { sessionId: second.sessionId })).toEqual({ device: 'Safari on iOS' });
+    expect(await endOwnSession(as(actor), { sessionId: second.sessionId })).toEqual({
+      device: 'Safari on iOS',
+    });
     expect(await isSessionOpen(db(), second.sessionId)).toBe(false);
-    expect(await endOtherOwnSessions(db(), actor)).toEqual({ ended: 1 });
+    expect(await endOtherOwnSessions(as(actor))).toEqual({ ended: 1 });
     expect(await isSessionOpen(db(), third.sessionId)).toBe(false);
     expect(await loadActor(db(), claims)).not.toBeNull();
-    expect((await listOwnSessions(db(), actor)).map((s) => s.id)).toEqual([claims.sid]);
+    expect((await listOwnSessions(as(actor))).map((s) => s.id)).toEqual([claims.sid]);
     expect((await listAudit(db(), { actor: row.id, action: 'auth.session_ended' })).rows).toHaveLength(1);
     expect(
       (await listAudit(db(), { actor: row.id, action: 'auth.other_sessions_ended' })).rows[0]?.details,
@@ -257,23 +262,23 @@ describeEachDriver('session guard', (db) => {
     const { row, claims } = await signedIn({ role: 'admin' });
     const { actor: admin } = await createUser(db(), { role: 'admin' });
     const target = await signedIn();
-    expect(await endAllUserSessions(db(), admin, { userId: target.row.id })).toMatchObject({ ended: 1 });
+    expect(await endAllUserSessions(as(admin), { userId: target.row.id })).toMatchObject({
+      ended: 1,
+    });
     expect(await loadActor(db(), target.claims)).toBeNull();
     expect((await listAudit(db(), { actor: admin.id, action: 'users.end_sessions' })).rows[0]).toMatchObject({
       targetId: target.row.id,
       details: { ended: 1 },
     });
     const { actor: viewer } = await createUser(db(), { role: 'viewer' });
-    await expect(endAllUserSessions(db(), viewer, { userId: row.id })).rejects.toThrow(/may not manage users/);
+    await expect(endAllUserSessions(as(viewer), { userId: row.id })).rejects.toThrow(/may not manage users/);
     expect(await loadActor(db(), claims)).not.toBeNull();
 
     const self = (await loadActor(db(), claims))!;
-    await changeOwnPassword(
-      db(),
-      self,
-      { currentPassword: TEST_PASSWORD, newPassword: 'another long passphrase' },
-      { keyring: testKeyring },
-    );
+    await changeOwnPassword(as(self), {
+      currentPassword: TEST_PASSWORD,
+      newPassword: 'another long passphrase',
+    });
     const [record] = await db().select().from(userSessions).where(eq(userSessions.id, claims.sid));
     expect(record).toMatchObject({ endedReason: 'password_changed' });
     expect(record!.endedAt).toBeInstanceOf(Date);

@@ -10,6 +10,7 @@ import { createUser, testKeyring } from '@/test/factories';
 import { activeApiKey, type KlarnaSettings } from './connection';
 import { provisionSandbox } from './provision';
 import { addCredential, createCredentialAtKlarna, deleteCredential, rotateCredential } from './service';
+import { testContext } from '@/test/context';
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -27,7 +28,7 @@ describeEachDriver('Klarna credentials and webhook set-up', (db) => {
 
   it('refuses a key Klarna does not accept on its field, and stores a good one sealed and active', async () => {
     const { actor } = await createUser(db(), { role: 'admin' });
-    const ctx = { db: db(), actor, settings: settings() };
+    const ctx = testContext({ db: db(), actor, settings: settings() });
     await expect(
       addCredential(ctx, { environment: 'sandbox', label: 'Wrong', apiKey: 'klarna_test_api_notAKeyKlarnaKnows' }),
     ).rejects.toMatchObject({ fields: { apiKey: [expect.stringContaining('UNAUTHORIZED')] } });
@@ -44,7 +45,7 @@ describeEachDriver('Klarna credentials and webhook set-up', (db) => {
 
   it('rotates to a new key that works, and will not delete the active one while another exists', async () => {
     const { actor } = await createUser(db(), { role: 'admin' });
-    const ctx = { db: db(), actor, settings: settings() };
+    const ctx = testContext({ db: db(), actor, settings: settings() });
     const before = await activeApiKey(db(), settings());
     const { created, previous } = await rotateCredential(ctx, { intentId: crypto.randomUUID() });
     expect(created.active).toBe(true);
@@ -61,7 +62,7 @@ describeEachDriver('Klarna credentials and webhook set-up', (db) => {
   it('stores a new signing key so the receiver can verify with it, and refuses operators everywhere', async () => {
     const { actor: admin } = await createUser(db(), { role: 'admin' });
     const { actor: operator } = await createUser(db(), { role: 'operator' });
-    const ctx = { db: db(), actor: admin, settings: settings() };
+    const ctx = testContext({ db: db(), actor: admin, settings: settings() });
     const { signingKeyId } = await createSigningKey(ctx, { intentId: crypto.randomUUID() });
     expect(await signingKeyLookup(db(), testKeyring)(signingKeyId)).toMatch(/\S{16,}/);
     const setup = await loadWebhookSetup(ctx);
@@ -70,7 +71,7 @@ describeEachDriver('Klarna credentials and webhook set-up', (db) => {
       usedBy: [],
     });
 
-    const as = { db: db(), actor: operator, settings: settings() };
+    const as = testContext({ db: db(), actor: operator, settings: settings() });
     await expect(createSigningKey(as, { intentId: crypto.randomUUID() })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(deleteSigningKey(as, signingKeyId)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(
@@ -107,11 +108,13 @@ describeEachDriver('first start against the sandbox', (db) => {
       /webhook for all events to http:\/\/localhost:3000\/api\/webhooks\/klarna/,
     );
     expect(await provisionSandbox(db(), settings, 'http://localhost:3000')).toBe('already provisioned');
-    const { webhooks } = await loadWebhookSetup({
-      db: db(),
-      actor: (await createUser(db(), { role: 'viewer' })).actor,
-      settings,
-    });
+    const { webhooks } = await loadWebhookSetup(
+      testContext({
+        db: db(),
+        actor: (await createUser(db(), { role: 'viewer' })).actor,
+        settings,
+      }),
+    );
     const mine = webhooks.filter((w) => w.url === 'http://localhost:3000/api/webhooks/klarna');
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ event_types: ['*'], status: 'ENABLED' });

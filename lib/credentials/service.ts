@@ -4,14 +4,15 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { klarnaCredentials, klarnaEnvironments, type KlarnaCredentialRow, type KlarnaEnvironment } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
-import { assertCan, type Actor } from '@/lib/auth/guard';
+import { assertCan } from '@/lib/auth/guard';
+import type { ServiceContext } from '@/lib/context';
 import { ConflictError, InputError, KlarnaRefusedError, NotFoundError } from '@/lib/errors';
 import { KlarnaApiError, KlarnaNetworkError } from '@/lib/klarna/errors';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import type { Credential } from '@/lib/klarna/schemas/management';
-import { activeApiKey, callKlarna, klarnaWithKey, openApiKey, sealApiKey, type KlarnaSettings } from './connection';
+import { activeApiKey, callKlarna, klarnaWithKey, openApiKey, sealApiKey } from './connection';
 
-type Ctx = { db: Db; actor: Actor | null; settings: KlarnaSettings; requestId?: string | null };
+type Ctx = ServiceContext;
 
 /** What the browser may see of a stored key: never the key, only its last four characters. */
 export type StoredCredential = Omit<KlarnaCredentialRow, 'apiKeySealed'>;

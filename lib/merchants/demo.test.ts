@@ -7,6 +7,7 @@ import { createUser, testKeyring } from '@/test/factories';
 import { listMerchants } from './cache';
 import { seedDemoMerchants } from './demo';
 import { seedExamples } from './seed-examples';
+import { testContext } from '@/test/context';
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -35,10 +36,11 @@ describeEachDriver('demo merchants', (db) => {
       rateLimits: 'production' as const,
       keyring: testKeyring,
     };
-    await addCredential(
-      { db: db(), actor, settings },
-      { environment: 'sandbox', label: 'Demo', apiKey: (await sandbox.control.bootstrapKey()).api_key },
-    );
+    await addCredential(testContext({ db: db(), actor, settings }), {
+      environment: 'sandbox',
+      label: 'Demo',
+      apiKey: (await sandbox.control.bootstrapKey()).api_key,
+    });
     expect(await seedDemoMerchants(db(), settings)).toMatch(/5 example merchants/);
     expect(await seedDemoMerchants(db(), settings)).toBe('the sandbox already has merchant accounts');
     const { rows } = await listMerchants(db(), {});

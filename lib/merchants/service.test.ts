@@ -11,6 +11,7 @@ import { createUser, testKeyring } from '@/test/factories';
 import { getCachedMerchant } from './cache';
 import { saveDraft } from './drafts';
 import { changePaymentProduct, loadMerchantDetail, onboardMerchant, openPortal, syncMerchants } from './service';
+import { testContext } from '@/test/context';
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -36,7 +37,7 @@ describeEachDriver('merchants at Klarna', (db) => {
   let admin: Awaited<ReturnType<typeof createUser>>['actor'];
   let operator: Awaited<ReturnType<typeof createUser>>['actor'];
   let viewer: Awaited<ReturnType<typeof createUser>>['actor'];
-  const as = (actor: typeof admin) => ({ db: db(), actor, settings: settings() });
+  const as = (actor: typeof admin) => testContext({ db: db(), actor, settings: settings() });
 
   beforeAll(async () => {
     ({ actor: admin } = await createUser(db(), { role: 'admin' }));

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '@/db/client';
 import { onboardingDrafts, type MerchantAccountRow } from '@/db/schema';
 import { recordAudit, type AuditAction } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import type { Capability } from '@/lib/auth/roles';
-import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
+import { callKlarna, klarnaFor } from '@/lib/credentials/connection';
+import type { ServiceContext } from '@/lib/context';
 import { InputError, KlarnaNotConfiguredError, KlarnaRefusedError, NotFoundError } from '@/lib/errors';
 import type { KlarnaApi } from '@/lib/klarna/api';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
@@ -28,7 +28,7 @@ import {
 } from '@/lib/klarna/schemas/accounts';
 import { addTimeline, getCachedMerchant, saveAccount } from './cache';
 
-export type MerchantCtx = { db: Db; actor: Actor | null; settings: KlarnaSettings; requestId?: string | null };
+export type MerchantCtx = ServiceContext;
 
 /** Parses with a wire schema; failures become an InputError whose fields are Klarna's parameter paths. */
 export function parseInput<S extends z.ZodType>(

@@ -10,6 +10,7 @@ import { createUser, testKeyring } from '@/test/factories';
 import { getCachedPayment, listPaymentTimeline } from './cache';
 import { describeLinkTimeline, listLinkMerchants, listPaymentLinkTimeline, paymentLinkReturnUrl } from './links';
 import { capturePayment, createPaymentLink, refundPayment, releaseRemaining } from './service';
+import { testContext } from '@/test/context';
 
 // A just-onboarded account "can process transactions, but can not yet be managed" (seed 002
 // l. 1280): payment links work while Klarna still sets it up. And every amount the
@@ -46,15 +47,16 @@ describeEachDriver('payments on a partially operational account', (db) => {
     keyring: testKeyring,
   });
   let operator: Awaited<ReturnType<typeof createUser>>['actor'];
-  const as = () => ({ db: db(), actor: operator, settings: settings() });
+  const as = () => testContext({ db: db(), actor: operator, settings: settings() });
 
   beforeAll(async () => {
     const { actor: admin } = await createUser(db(), { role: 'admin' });
     ({ actor: operator } = await createUser(db(), { role: 'operator' }));
-    await addCredential(
-      { db: db(), actor: admin, settings: settings() },
-      { environment: 'sandbox', label: 'Dashboard', apiKey: (await sandbox.control.bootstrapKey()).api_key },
-    );
+    await addCredential(testContext({ db: db(), actor: admin, settings: settings() }), {
+      environment: 'sandbox',
+      label: 'Dashboard',
+      apiKey: (await sandbox.control.bootstrapKey()).api_key,
+    });
   });
 
   it('offers the merchant in the link form and creates the link at Klarna, its timeline in major units', async () => {

@@ -9,7 +9,8 @@ import {
   type PaymentRequestRow,
   type PaymentTimelineRow,
 } from '@/db/schema';
-import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
+import { callKlarna, klarnaFor } from '@/lib/credentials/connection';
+import type { ServiceContext } from '@/lib/context';
 import {
   finalPaymentRequestStates,
   redirectPlaceholders,
@@ -217,7 +218,7 @@ export async function listLinkMerchants(db: Db): Promise<LinkMerchant[]> {
  * not created here.
  */
 export async function readPaymentLinkState(
-  ctx: { db: Db; settings: KlarnaSettings },
+  ctx: Pick<ServiceContext, 'db' | 'settings'>,
   paymentRequestId: string,
 ): Promise<{ link: PaymentRequestRow; state: string } | null> {
   const [link] = await ctx.db

@@ -23,6 +23,7 @@ import {
   updatePayment,
   type OperationOutcome,
 } from './service';
+import { testContext } from '@/test/context';
 
 let sandbox: RunningSandbox;
 let api: SandboxMerchant['api'];
@@ -61,7 +62,7 @@ describeEachDriver('payment operations', (db) => {
   const settings = () => sandboxSettings(sandbox);
   let operator: Awaited<ReturnType<typeof createUser>>['actor'];
   let viewer: Awaited<ReturnType<typeof createUser>>['actor'];
-  const as = (actor: typeof operator) => ({ db: db(), actor, settings: settings() });
+  const as = (actor: typeof operator) => testContext({ db: db(), actor, settings: settings() });
 
   beforeAll(async () => {
     await addSandboxCredential(db(), sandbox);
@@ -363,10 +364,14 @@ describeEachDriver('payment operations', (db) => {
     ).toHaveLength(1);
     const approved = await sandbox.control.approvePaymentRequest(link.payment_request_id);
     const token = approved.payment_request.state_context.payment_confirmation_token as string;
-    const row = await confirmPaymentLink({ db: db(), settings: settings() }, link.payment_request_id, token);
+    const row = await confirmPaymentLink(
+      testContext({ db: db(), settings: settings() }),
+      link.payment_request_id,
+      token,
+    );
     expect(row).toMatchObject({ state: 'AUTHORIZED', authorizedAmount: 4_500, paymentReference: reference });
     expect(
-      (await confirmPaymentLink({ db: db(), settings: settings() }, link.payment_request_id, token))
+      (await confirmPaymentLink(testContext({ db: db(), settings: settings() }), link.payment_request_id, token))
         .paymentTransactionId,
     ).toBe(row.paymentTransactionId);
     const { rows } = await listPayments(db(), { q: reference });

@@ -11,6 +11,7 @@ import {
 import { recordAudit, recordAuditOnce, type AuditAction } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import { callKlarna, klarnaFor } from '@/lib/credentials/connection';
+import type { ServiceContext } from '@/lib/context';
 import { AppError, KlarnaRefusedError, NotFoundError } from '@/lib/errors';
 import { isOutcomeUnknown } from '@/lib/klarna/errors';
 import type { KlarnaApi } from '@/lib/klarna/api';
@@ -27,7 +28,7 @@ import {
   type PaymentRequest,
   type PaymentTransaction,
 } from '@/lib/klarna/schemas/payments';
-import { parseInput, type MerchantCtx } from '@/lib/merchants/service';
+import { parseInput } from '@/lib/merchants/service';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { addPaymentTimeline, getCachedPayment, listPaymentTimeline, savePaymentTransaction } from './cache';
 import {
@@ -51,7 +52,7 @@ import { requireCaptureNamed, requireNotVoided } from './rules';
  * Bodies are Klarna's wire bodies, validated with the shared schemas, so field errors carry
  * Klarna's parameter paths.
  */
-export type PaymentCtx = MerchantCtx;
+export type PaymentCtx = ServiceContext;
 
 const identity = (parameter: string) => parameter;
 export const intentSchema = z.uuid('missing form intent id');

@@ -31,6 +31,7 @@ import {
   updatePayment,
   type OperationOutcome,
 } from './service';
+import { testContext } from '@/test/context';
 
 /**
  * Issue 13, point 4: a money operation whose answer is lost is never repeated blind. The
@@ -78,7 +79,7 @@ describeEachDriver('a money operation whose answer was lost', (db) => {
   const settings = () => sandboxSettings(sandbox);
   let operator: Awaited<ReturnType<typeof createUser>>['actor'];
   let other: Awaited<ReturnType<typeof createUser>>['actor'];
-  const as = (actor: typeof operator) => ({ db: db(), actor, settings: settings() });
+  const as = (actor: typeof operator) => testContext({ db: db(), actor, settings: settings() });
   const audit = (id: string) => db().select().from(auditLog).where(eq(auditLog.targetId, id)).orderBy(asc(auditLog.id));
   const pending = (id: string) =>
     db().select().from(paymentPendingOperations).where(eq(paymentPendingOperations.paymentTransactionId, id));

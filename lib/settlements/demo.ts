@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { settlementImports } from '@/db/schema';
 import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
+import { jobContext } from '@/lib/context';
 import { demoBaskets, sandboxControl, seedDemoPayments } from '@/lib/payments/demo';
 import { fetchSettlementsFromKlarna } from './fetch';
 
@@ -43,6 +44,6 @@ export async function seedDemoSettlement(db: Db, settings: KlarnaSettings): Prom
     { discrepancies: ['amount_off', 'wrong_fee', 'unknown_transaction'] },
     closedSchema,
   );
-  const fetched = await fetchSettlementsFromKlarna({ db, settings });
+  const fetched = await fetchSettlementsFromKlarna(jobContext({ db, settings }));
   return `${ids.length} demo payments for ${merchant.account_name}, ${closed.settlements.length} settlement report(s) with 3 discrepancies and a dispute, ${fetched.queued} queued for import`;
 }

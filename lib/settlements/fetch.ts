@@ -2,22 +2,16 @@ import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
 import { settlementImports } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
-import { assertCan, type Actor } from '@/lib/auth/guard';
-import { klarnaFor, klarnaSettings, type KlarnaSettings } from '@/lib/credentials/connection';
+import { assertCan } from '@/lib/auth/guard';
+import type { ServiceContext } from '@/lib/context';
+import { klarnaFor } from '@/lib/credentials/connection';
 import { appDb } from '@/lib/db';
-import { env } from '@/lib/env';
 import { enqueue, queues } from '@/lib/jobs/queue';
 import type { Settlement } from '@/lib/klarna/schemas/settlements';
 import { chunksOf, DuplicateImportError, receiveSettlementFile } from './import';
 
 /** `handle`: the database the reports are COPYed into (default: the app's; a test passes its own). */
-export type SettlementFetchCtx = {
-  db: Db;
-  handle?: DbHandle;
-  actor?: Actor | null;
-  settings?: KlarnaSettings;
-  requestId?: string;
-};
+export type SettlementFetchCtx = ServiceContext & { handle?: DbHandle };
 
 const MAX_PAGES = 20;
 
@@ -35,15 +29,14 @@ async function knownIds(db: Db, ids: string[]): Promise<Set<string>> {
  * Brings in the settlement reports Klarna has that we do not: each CSV is downloaded as a
  * stream, parsed and COPYed as it arrives, then queued for reconciliation like an upload. With `settlementId`
  * (the `settlement.report.created` webhook names one), only that report. A user's click is
- * role-checked and audited; the schedule and the webhook run as the system.
+ * role-checked and audited; the schedule and the webhook run as the system (a null actor).
  */
 export async function fetchSettlementsFromKlarna(
   ctx: SettlementFetchCtx,
   options: { settlementId?: string | null } = {},
 ): Promise<{ queued: number; alreadyImported: number; importIds: string[] }> {
-  if (ctx.actor !== undefined) assertCan(ctx.actor, 'settlements.reconcile');
-  const settings = ctx.settings ?? klarnaSettings(env());
-  const api = await klarnaFor(ctx.db, settings);
+  if (ctx.actor) assertCan(ctx.actor, 'settlements.reconcile');
+  const api = await klarnaFor(ctx.db, ctx.settings);
   const candidates: Settlement[] = [];
   if (options.settlementId) {
     candidates.push(await api.settlements.get(options.settlementId));

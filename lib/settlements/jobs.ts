@@ -1,3 +1,4 @@
+import { jobContext } from '@/lib/context';
 import { appDb } from '@/lib/db';
 import { KlarnaNotConfiguredError } from '@/lib/errors';
 import { KlarnaApiError } from '@/lib/klarna/errors';
@@ -25,7 +26,7 @@ export function settlementJobHandlers(): JobHandlers {
         console.error('settlement stale-upload sweep failed', error),
       );
       try {
-        await fetchSettlementsFromKlarna({ db: appDb().db, handle: appDb() }, { settlementId });
+        await fetchSettlementsFromKlarna({ ...jobContext({ db: appDb().db }), handle: appDb() }, { settlementId });
       } catch (error) {
         // The schedule runs before anyone has set Klarna up: nothing to fetch yet.
         if (error instanceof KlarnaNotConfiguredError) return;

@@ -23,6 +23,7 @@ import { listPayoutReissues, listReissueQuarantine, listSettlements } from './qu
 import { reconcileImport } from './reconcile';
 import { importsAffectedBy, importsWithNowKnownLines } from './recheck';
 import { acceptReissue, rejectReissue } from './reissue';
+import { testContext } from '@/test/context';
 
 const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
@@ -255,10 +256,10 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
 
       // (b) An operator accepts it: the new version replaces the old, audited with both versions' totals.
       const { actor } = await createUser(handle.db, { role: 'operator' });
-      const accepted = await acceptReissue(
-        { db: handle.db, actor, requestId: 'req-accept' },
-        { settlementId, importId: second.id },
-      );
+      const accepted = await acceptReissue(testContext({ db: handle.db, actor, requestId: 'req-accept' }), {
+        settlementId,
+        importId: second.id,
+      });
       expect(accepted).toMatchObject({
         replacedImportId: first.id,
         totals: { lineCount: before.lines.length - 2 },
@@ -303,7 +304,9 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
           ?.reissuePending,
       ).toBe(false);
       // A second click is told what happened.
-      await expect(acceptReissue({ db: handle.db, actor }, { settlementId, importId: second.id })).rejects.toThrow(
+      await expect(
+        acceptReissue(testContext({ db: handle.db, actor }), { settlementId, importId: second.id }),
+      ).rejects.toThrow(
         new ConflictError(
           `This re-issue was already accepted by ${actor.email} on ${record!.decidedAt!.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
         ),
@@ -345,10 +348,13 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       const second = await importText(withBadAmountAndFee(csv, sale.capture, disputeId), 'viewer-reissue.csv');
       const { actor: viewer } = await createUser(handle.db, { role: 'viewer' });
       await expect(
-        acceptReissue({ db: handle.db, actor: viewer, requestId: 'req-viewer' }, { settlementId, importId: second.id }),
+        acceptReissue(testContext({ db: handle.db, actor: viewer, requestId: 'req-viewer' }), {
+          settlementId,
+          importId: second.id,
+        }),
       ).rejects.toThrow(ForbiddenError);
       await expect(
-        rejectReissue({ db: handle.db, actor: viewer }, { settlementId, importId: second.id }),
+        rejectReissue(testContext({ db: handle.db, actor: viewer }), { settlementId, importId: second.id }),
       ).rejects.toThrow(/Your role \(Viewer\) may not import and reconcile settlements/);
       const denied = await handle.db
         .select()
@@ -368,10 +374,10 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
       const before = await payoutLines(settlementId);
       const second = await importText(withBadAmountAndFee(csv, sale.capture, disputeId), 'rejected.csv');
       const { actor } = await createUser(handle.db, { role: 'operator' });
-      const kept = await rejectReissue(
-        { db: handle.db, actor, requestId: 'req-reject' },
-        { settlementId, importId: second.id },
-      );
+      const kept = await rejectReissue(testContext({ db: handle.db, actor, requestId: 'req-reject' }), {
+        settlementId,
+        importId: second.id,
+      });
       expect(kept.replacedTotals).toMatchObject({ lineCount: before.lines.length, net: before.payout.net });
       expect(await reissueOf(settlementId, second.id)).toMatchObject({
         status: 'rejected',
@@ -392,9 +398,9 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
         (await listSettlements(handle.db, { limit: 200 })).rows.find((r) => r.settlementId === settlementId)
           ?.reissuePending,
       ).toBe(false);
-      await expect(acceptReissue({ db: handle.db, actor }, { settlementId, importId: second.id })).rejects.toThrow(
-        /kept out by .* the current version stays/,
-      );
+      await expect(
+        acceptReissue(testContext({ db: handle.db, actor }), { settlementId, importId: second.id }),
+      ).rejects.toThrow(/kept out by .* the current version stays/);
     });
 
     it('the lines of a held re-issue settle nothing: a capture only they carry stays missing from the payout and matches the later payout that pays it', async () => {
@@ -450,7 +456,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
 
       // Kept out: still nothing of B's X lines counts.
       const { actor } = await createUser(handle.db, { role: 'operator' });
-      await rejectReissue({ db: handle.db, actor }, { settlementId: x, importId: second.id });
+      await rejectReissue(testContext({ db: handle.db, actor }), { settlementId: x, importId: second.id });
       await reconcileImport(handle.db, first.id);
       expect(await missingFromX()).toEqual([onlyInReissue]);
 

@@ -7,6 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
 import { describeEachDriver } from '@/test/db';
 import { createUser } from '@/test/factories';
 import { resolveLine, resolveMissing } from './service';
+import { testContext } from '@/test/context';
 
 const at = new Date('2026-03-10T12:00:00Z');
 
@@ -83,10 +84,11 @@ describeEachDriver('resolving settlement verdicts', (db) => {
   it('resolves a line that needs attention with a note, audits it, and lowers the payout’s open count', async () => {
     const { importId, settlementId, counts } = await arrange(db());
     const { actor } = await createUser(db(), { role: 'operator' });
-    const result = await resolveLine(
-      { db: db(), actor, requestId: 'req-1' },
-      { importId, lineNo: 3, note: '  Klarna confirmed the partial capture.  ' },
-    );
+    const result = await resolveLine(testContext({ db: db(), actor, requestId: 'req-1' }), {
+      importId,
+      lineNo: 3,
+      note: '  Klarna confirmed the partial capture.  ',
+    });
     expect(result.settlementId).toBe(settlementId);
 
     const [line] = await db()
@@ -124,23 +126,25 @@ describeEachDriver('resolving settlement verdicts', (db) => {
     const { importId, counts } = await arrange(db());
     const { actor } = await createUser(db(), { role: 'operator' });
     const { actor: viewer } = await createUser(db(), { role: 'viewer' });
-    await resolveLine({ db: db(), actor }, { importId, lineNo: 4, note: 'Rate changed mid-month.' });
-    await expect(resolveLine({ db: db(), actor }, { importId, lineNo: 4, note: 'again' })).rejects.toBeInstanceOf(
-      ConflictError,
-    );
-    await expect(resolveLine({ db: db(), actor }, { importId, lineNo: 4, note: 'again' })).rejects.toThrow(
+    await resolveLine(testContext({ db: db(), actor }), { importId, lineNo: 4, note: 'Rate changed mid-month.' });
+    await expect(
+      resolveLine(testContext({ db: db(), actor }), { importId, lineNo: 4, note: 'again' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    await expect(resolveLine(testContext({ db: db(), actor }), { importId, lineNo: 4, note: 'again' })).rejects.toThrow(
       /already resolved by/,
     );
-    await expect(resolveLine({ db: db(), actor }, { importId, lineNo: 2, note: 'fine' })).rejects.toThrow(
+    await expect(resolveLine(testContext({ db: db(), actor }), { importId, lineNo: 2, note: 'fine' })).rejects.toThrow(
       /matched: there is nothing to resolve/,
     );
-    await expect(resolveLine({ db: db(), actor }, { importId, lineNo: 99, note: 'fine' })).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
-    await expect(resolveLine({ db: db(), actor }, { importId, lineNo: 5, note: '   ' })).rejects.toThrow();
-    await expect(resolveLine({ db: db(), actor }, { importId, lineNo: 5, note: 'x'.repeat(1001) })).rejects.toThrow();
     await expect(
-      resolveLine({ db: db(), actor: viewer }, { importId, lineNo: 5, note: 'I may not' }),
+      resolveLine(testContext({ db: db(), actor }), { importId, lineNo: 99, note: 'fine' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(resolveLine(testContext({ db: db(), actor }), { importId, lineNo: 5, note: '   ' })).rejects.toThrow();
+    await expect(
+      resolveLine(testContext({ db: db(), actor }), { importId, lineNo: 5, note: 'x'.repeat(1001) }),
+    ).rejects.toThrow();
+    await expect(
+      resolveLine(testContext({ db: db(), actor: viewer }), { importId, lineNo: 5, note: 'I may not' }),
     ).rejects.toBeInstanceOf(ForbiddenError);
     expect(await counts()).toEqual({ open: 2, missing: 2 });
     const entries = await db().select().from(auditLog).where(eq(auditLog.action, 'settlements.resolve'));
@@ -150,10 +154,11 @@ describeEachDriver('resolving settlement verdicts', (db) => {
   it('resolves a missing capture once, audited, lowering the payout’s missing count', async () => {
     const { importId, settlementId, counts } = await arrange(db());
     const { actor } = await createUser(db(), { role: 'admin' });
-    await resolveMissing(
-      { db: db(), actor },
-      { importId, operationId: 'cap-m1', note: 'Settles in next week’s payout.' },
-    );
+    await resolveMissing(testContext({ db: db(), actor }), {
+      importId,
+      operationId: 'cap-m1',
+      note: 'Settles in next week’s payout.',
+    });
     expect(await counts()).toEqual({ open: 3, missing: 1 });
     const [item] = await db()
       .select()
@@ -161,10 +166,10 @@ describeEachDriver('resolving settlement verdicts', (db) => {
       .where(and(eq(settlementMissing.importId, importId), eq(settlementMissing.operationId, 'cap-m1')));
     expect(item).toMatchObject({ resolvedByEmail: actor.email, resolutionNote: 'Settles in next week’s payout.' });
     await expect(
-      resolveMissing({ db: db(), actor }, { importId, operationId: 'cap-m1', note: 'again' }),
+      resolveMissing(testContext({ db: db(), actor }), { importId, operationId: 'cap-m1', note: 'again' }),
     ).rejects.toBeInstanceOf(ConflictError);
     await expect(
-      resolveMissing({ db: db(), actor }, { importId, operationId: 'cap-nope', note: 'x' }),
+      resolveMissing(testContext({ db: db(), actor }), { importId, operationId: 'cap-nope', note: 'x' }),
     ).rejects.toBeInstanceOf(NotFoundError);
     const [entry] = await db()
       .select()

@@ -2,8 +2,9 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
 import { settlementLines, settlementMissing, settlements } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
-import { assertCan, type Actor } from '@/lib/auth/guard';
-import { callKlarna, type KlarnaSettings } from '@/lib/credentials/connection';
+import { assertCan } from '@/lib/auth/guard';
+import { callKlarna } from '@/lib/credentials/connection';
+import type { ServiceContext } from '@/lib/context';
 import { appDb } from '@/lib/db';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { enqueue, queues } from '@/lib/jobs/queue';
@@ -25,13 +26,7 @@ import { settledVerdicts, verdictLabels, isVerdict, needsAttention } from './ver
  * bringing reports in, re-running reconciliation and resolving verdicts, each role-checked
  * and audited. `handle` is the database the reports are COPYed into (default: the app's).
  */
-export type SettlementCtx = {
-  db: Db;
-  actor: Actor | null;
-  settings?: KlarnaSettings;
-  requestId?: string | null;
-  handle?: DbHandle;
-};
+export type SettlementCtx = ServiceContext & { handle?: DbHandle };
 
 export type UploadInput = {
   bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
@@ -82,15 +77,7 @@ export async function importSettlementsFromKlarna(
   ctx: SettlementCtx,
 ): Promise<{ queued: number; alreadyImported: number; importIds: string[] }> {
   assertCan(ctx.actor, 'settlements.reconcile');
-  return callKlarna(() =>
-    fetchSettlementsFromKlarna({
-      db: ctx.db,
-      handle: ctx.handle,
-      actor: ctx.actor,
-      settings: ctx.settings,
-      requestId: ctx.requestId ?? undefined,
-    }),
-  );
+  return callKlarna(() => fetchSettlementsFromKlarna(ctx));
 }
 
 /** Re-runs the verdicts of the import a payout came from, and audits the open counts before and after. */

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { users, type UserRow } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
-import { assertCan, type Actor } from '@/lib/auth/guard';
+import { assertCan } from '@/lib/auth/guard';
 import { endUserSessions } from '@/lib/auth/sessions';
 import { generatePassword, hashPassword } from '@/lib/auth/password';
 import { roles } from '@/lib/auth/roles';
+import type { ServiceContext } from '@/lib/context';
 import { ConflictError, InputError, NotFoundError } from '@/lib/errors';
 
 /** What callers outside this module may see of a user: never hashes or TOTP seeds. */
@@ -36,7 +37,8 @@ export function toSummary(row: UserRow): UserSummary {
   };
 }
 
-type Ctx = { requestId?: string | null };
+/** What the user verbs need of the service context: no Klarna, no clock. */
+export type UserCtx = Pick<ServiceContext, 'db' | 'actor' | 'requestId'>;
 
 export const createUserInputSchema = z.object({
   email: z
@@ -54,7 +56,8 @@ export const userIdSchema = z.object({ userId: z.uuid('Unknown user') });
 export const changeRoleInputSchema = userIdSchema.extend({ role: z.enum(roles, { error: 'Choose a role' }) });
 export const setDisabledInputSchema = userIdSchema.extend({ disabled: z.boolean() });
 
-export async function listUsers(db: Db, actor: Actor | null): Promise<UserSummary[]> {
+export async function listUsers(ctx: UserCtx): Promise<UserSummary[]> {
+  const { db, actor } = ctx;
   assertCan(actor, 'users.manage');
   const rows = await db.select().from(users).orderBy(asc(users.email));
   return rows.map(toSummary);
@@ -65,11 +68,10 @@ export async function listUsers(db: Db, actor: Actor | null): Promise<UserSummar
  * their own at first sign-in. The temporary password is returned once and never stored.
  */
 export async function createUser(
-  db: Db,
-  actor: Actor | null,
+  ctx: UserCtx,
   input: CreateUserInput,
-  ctx: Ctx = {},
 ): Promise<{ user: UserSummary; temporaryPassword: string }> {
+  const { db, actor } = ctx;
   assertCan(actor, 'users.manage');
   const data = createUserInputSchema.parse(input);
   const temporaryPassword = generatePassword();
@@ -96,12 +98,8 @@ export async function createUser(
   return { user: toSummary(user), temporaryPassword };
 }
 
-export async function changeUserRole(
-  db: Db,
-  actor: Actor | null,
-  input: z.input<typeof changeRoleInputSchema>,
-  ctx: Ctx = {},
-) {
+export async function changeUserRole(ctx: UserCtx, input: z.input<typeof changeRoleInputSchema>) {
+  const { db, actor } = ctx;
   assertCan(actor, 'users.manage');
   const { userId, role } = changeRoleInputSchema.parse(input);
   return db.transaction(async (tx) => {
@@ -120,12 +118,8 @@ export async function changeUserRole(
   });
 }
 
-export async function setUserDisabled(
-  db: Db,
-  actor: Actor | null,
-  input: z.input<typeof setDisabledInputSchema>,
-  ctx: Ctx = {},
-) {
+export async function setUserDisabled(ctx: UserCtx, input: z.input<typeof setDisabledInputSchema>) {
+  const { db, actor } = ctx;
   assertCan(actor, 'users.manage');
   const { userId, disabled } = setDisabledInputSchema.parse(input);
   if (disabled && userId === actor.id) throw new InputError('You cannot disable your own account.');
@@ -156,12 +150,8 @@ export async function setUserDisabled(
 }
 
 /** Issues a new one-time password (shown once) and ends the user's sessions. */
-export async function resetUserPassword(
-  db: Db,
-  actor: Actor | null,
-  input: z.input<typeof userIdSchema>,
-  ctx: Ctx = {},
-) {
+export async function resetUserPassword(ctx: UserCtx, input: z.input<typeof userIdSchema>) {
+  const { db, actor } = ctx;
   assertCan(actor, 'users.manage');
   const { userId } = userIdSchema.parse(input);
   const temporaryPassword = generatePassword();
@@ -192,7 +182,8 @@ export async function resetUserPassword(
 }
 
 /** Removes a user's second factor (a lost phone); they may enrol again after signing in. */
-export async function resetUserTotp(db: Db, actor: Actor | null, input: z.input<typeof userIdSchema>, ctx: Ctx = {}) {
+export async function resetUserTotp(ctx: UserCtx, input: z.input<typeof userIdSchema>) {
+  const { db, actor } = ctx;
   assertCan(actor, 'users.manage');
   const { userId } = userIdSchema.parse(input);
   return db.transaction(async (tx) => {
@@ -226,11 +217,10 @@ export async function resetUserTotp(db: Db, actor: Actor | null, input: z.input<
  * cookie) without touching their password. Returns how many sessions it ended.
  */
 export async function endAllUserSessions(
-  db: Db,
-  actor: Actor | null,
+  ctx: UserCtx,
   input: z.input<typeof userIdSchema>,
-  ctx: Ctx = {},
 ): Promise<{ user: UserSummary; ended: number }> {
+  const { db, actor } = ctx;
   assertCan(actor, 'users.manage');
   const { userId } = userIdSchema.parse(input);
   return db.transaction(async (tx) => {

@@ -15,6 +15,7 @@ import {
 import { eachEvent, WebhookHandlerRegistry, webhookHandlers } from './handlers';
 import { receiveKlarnaWebhook } from './receiver';
 import { signingKeyLookup } from './signing-keys';
+import { testContext } from '@/test/context';
 
 describeEachDriver('webhook event log', (db) => {
   let key: { signingKeyId: string; key: string };
@@ -208,11 +209,13 @@ describeEachDriver('webhook event log', (db) => {
     const operator = await createUser(db(), { role: 'operator' });
     const admin = await createUser(db(), { role: 'admin' });
     const { row } = await deliver({ eventType: `test.unhandled.${randomUUID()}` });
-    await expect(reprocessWebhookEvent({ db: db(), actor: operator.actor }, row.id)).rejects.toThrow(ForbiddenError);
-    await expect(reprocessWebhookEvent({ db: db(), actor: operator.actor }, row.id)).rejects.toThrow(
+    await expect(reprocessWebhookEvent(testContext({ db: db(), actor: operator.actor }), row.id)).rejects.toThrow(
+      ForbiddenError,
+    );
+    await expect(reprocessWebhookEvent(testContext({ db: db(), actor: operator.actor }), row.id)).rejects.toThrow(
       'Your role (Operator) may not manage webhooks and signing keys; it needs Admin.',
     );
-    await expect(reprocessWebhookEvent({ db: db(), actor: admin.actor }, row.id)).rejects.toMatchObject({
+    await expect(reprocessWebhookEvent(testContext({ db: db(), actor: admin.actor }), row.id)).rejects.toMatchObject({
       code: 'NO_HANDLER',
       message: expect.stringContaining('No handler is registered'),
     });
@@ -221,7 +224,9 @@ describeEachDriver('webhook event log', (db) => {
     const marker = `krn:partner:global:notification:signing-key:${randomUUID()}`;
     await rejected('not json', { 'klarna-signing-key-id': marker });
     const [bad] = (await listWebhookEvents(db(), { q: marker })).rows;
-    await expect(reprocessWebhookEvent({ db: db(), actor: admin.actor }, bad!.id)).rejects.toThrow(ConflictError);
+    await expect(reprocessWebhookEvent(testContext({ db: db(), actor: admin.actor }), bad!.id)).rejects.toThrow(
+      ConflictError,
+    );
     expect(await getWebhookEvent(db(), bad!.id)).toMatchObject({ rawBody: 'not json', status: 'rejected' });
     const refusals = await db()
       .select()

@@ -4,7 +4,8 @@ import type { Db } from '@/db/client';
 import { decodeIdCursor, encodeIdCursor, pageOf, utcDayRange } from '@/lib/pagination';
 import { webhookEvents, webhookStatuses, webhookVerdicts, type WebhookEventRow } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
-import { assertCan, type Actor } from '@/lib/auth/guard';
+import { assertCan } from '@/lib/auth/guard';
+import type { ServiceContext } from '@/lib/context';
 import { AppError, ConflictError, NotFoundError } from '@/lib/errors';
 import { webhookEventSchema } from '@/lib/klarna/schemas/webhooks';
 import { appWebhookHandlers } from './app-handlers';
@@ -151,7 +152,7 @@ export async function getWebhookEvent(db: Db, id: number): Promise<WebhookEventR
 export const reprocessInputSchema = z.object({ id: z.number().int().positive() });
 export type ReprocessInput = z.infer<typeof reprocessInputSchema>;
 
-type Ctx = { db: Db; actor: Actor | null; requestId?: string | null };
+type Ctx = Pick<ServiceContext, 'db' | 'actor' | 'requestId'>;
 
 /**
  * Applies a stored valid event again through its handler (an admin's fix after a handler

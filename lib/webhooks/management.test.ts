@@ -26,6 +26,8 @@ import { reprocessWebhookEvent } from './events';
 import { splitOutcomeNote } from './outcome';
 import { receiveKlarnaWebhook } from './receiver';
 import { signingKeyLookup } from './signing-keys';
+import { testContext } from '@/test/context';
+import type { ServiceContext } from '@/lib/context';
 
 let sandbox: RunningSandbox;
 beforeAll(async () => {
@@ -67,12 +69,12 @@ describeEachDriver('signing keys and test events', (db) => {
     keyring: testKeyring,
   });
   let receiver: Awaited<ReturnType<typeof startDashboardReceiver>>;
-  let ctx: { db: Db; actor: Awaited<ReturnType<typeof createUser>>['actor']; settings: KlarnaSettings };
+  let ctx: ServiceContext;
 
   beforeAll(async () => {
     await sandbox.control.reset();
     const { actor } = await createUser(db(), { role: 'admin' });
-    ctx = { db: db(), actor, settings: settings() };
+    ctx = testContext({ db: db(), actor, settings: settings() });
     await addCredential(ctx, {
       environment: 'sandbox',
       label: 'Dashboard',
@@ -177,7 +179,9 @@ describeEachDriver('signing keys and test events', (db) => {
     expect(typeof (await lookup(old))).toBe('string');
 
     const { actor: operator } = await createUser(db(), { role: 'operator' });
-    await expect(endSigningKeyGrace({ ...ctx, actor: operator }, old)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(endSigningKeyGrace(testContext({ ...ctx, actor: operator }), old)).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     await endSigningKeyGrace(ctx, old);
     expect(await signingKeyLookup(db(), testKeyring)(old)).toEqual({ deletedAt: expect.any(Date) });
     // Ending the grace deletes it at Klarna too.

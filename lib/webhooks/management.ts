@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { klarnaSigningKeys, webhookEvents } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
-import { assertCan, type Actor } from '@/lib/auth/guard';
-import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
+import { assertCan } from '@/lib/auth/guard';
+import { callKlarna, klarnaFor } from '@/lib/credentials/connection';
+import type { ServiceContext } from '@/lib/context';
 import { ConflictError, InputError, KlarnaRefusedError } from '@/lib/errors';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { MAX_SIGNING_KEYS } from '@/lib/klarna/schemas/management';
@@ -13,7 +14,7 @@ import { escapeLike, reprocessWebhookEvent } from './events';
 import { forgetCachedSigningKeys, RETIRED_KEY_GRACE_MS, sealSigningKey } from './signing-keys';
 import { AWAITING_SIMULATION, noteSimulationRequested } from './simulations';
 
-type Ctx = { db: Db; actor: Actor | null; settings: KlarnaSettings; requestId?: string | null };
+type Ctx = ServiceContext;
 
 export type SigningKeyView = {
   signingKeyId: string;

@@ -18,18 +18,18 @@ const accountAction = (name: string) => actionClient.metadata({ name, capability
 export const changeOwnPasswordAction = accountAction('changeOwnPassword')
   .inputSchema(changePasswordInputSchema)
   .action(async ({ parsedInput, ctx }) => {
-    await changeOwnPassword(ctx.db, ctx.actor, parsedInput, ctx);
+    await changeOwnPassword(ctx, parsedInput);
     return { signedOut: true };
   });
 
 export const beginTotpEnrolmentAction = accountAction('beginTotpEnrolment').action(async ({ ctx }) =>
-  beginTotpEnrolment(ctx.db, ctx.actor, ctx),
+  beginTotpEnrolment(ctx),
 );
 
 export const confirmTotpEnrolmentAction = accountAction('confirmTotpEnrolment')
   .inputSchema(totpCodeInputSchema)
   .action(async ({ parsedInput, ctx }) => {
-    await confirmTotpEnrolment(ctx.db, ctx.actor, parsedInput, ctx);
+    await confirmTotpEnrolment(ctx, parsedInput);
     revalidatePath('/account');
     return { enabled: true };
   });
@@ -37,7 +37,7 @@ export const confirmTotpEnrolmentAction = accountAction('confirmTotpEnrolment')
 export const disableOwnTotpAction = accountAction('disableOwnTotp')
   .inputSchema(passwordConfirmInputSchema)
   .action(async ({ parsedInput, ctx }) => {
-    await disableOwnTotp(ctx.db, ctx.actor, parsedInput, ctx);
+    await disableOwnTotp(ctx, parsedInput);
     revalidatePath('/account');
     return { enabled: false };
   });
@@ -45,13 +45,13 @@ export const disableOwnTotpAction = accountAction('disableOwnTotp')
 export const endOwnSessionAction = accountAction('endOwnSession')
   .inputSchema(sessionIdInputSchema)
   .action(async ({ parsedInput, ctx }) => {
-    const result = await endOwnSession(ctx.db, ctx.actor, parsedInput, ctx);
+    const result = await endOwnSession(ctx, parsedInput);
     revalidatePath('/account');
     return result;
   });
 
 export const endOtherOwnSessionsAction = accountAction('endOtherOwnSessions').action(async ({ ctx }) => {
-  const result = await endOtherOwnSessions(ctx.db, ctx.actor, ctx);
+  const result = await endOtherOwnSessions(ctx);
   revalidatePath('/account');
   return result;
 });

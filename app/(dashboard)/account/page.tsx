@@ -2,10 +2,9 @@ import type { Metadata } from 'next';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/shell/page-header';
-import { pageActor } from '@/lib/auth/page';
+import { pageContext } from '@/lib/auth/page';
 import { roleDescriptions, roleLabels } from '@/lib/auth/roles';
 import { listOwnSessions } from '@/lib/auth/sessions';
-import { getDb } from '@/lib/db';
 import { formatDateTime } from '@/lib/ui/format';
 import { ChangePasswordForm } from './_components/change-password-form';
 import { SessionsSection } from './_components/sessions-section';
@@ -14,8 +13,9 @@ import { TwoStepSection } from './_components/two-step-section';
 export const metadata: Metadata = { title: 'Your account' };
 
 export default async function AccountPage() {
-  const { actor } = await pageActor('account.manage-own');
-  const sessions = (await listOwnSessions(getDb(), actor)).map((s) => ({
+  const { ctx } = await pageContext('account.manage-own');
+  const { actor } = ctx;
+  const sessions = (await listOwnSessions(ctx)).map((s) => ({
     id: s.id,
     current: s.current,
     device: s.device,

@@ -12,9 +12,8 @@ import { LiveRefresh } from '@/components/ui/live-refresh';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
-import { pageActor } from '@/lib/auth/page';
+import { pageContext } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
-import { getDb } from '@/lib/db';
 import { accountStates, productStates } from '@/lib/klarna/schemas/accounts';
 import { isKnownMcc, mccLabel, merchantCategoryCodes } from '@/lib/klarna/mcc';
 import { listMerchants, merchantFilterSchema, merchantsVersion } from '@/lib/merchants/cache';
@@ -42,11 +41,10 @@ export default async function MerchantsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { actor, denied } = await pageActor('dashboard.read');
+  const { ctx, denied } = await pageContext('dashboard.read');
+  const { db, actor } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const { raw, filter, invalid, current } = readListSearch(await searchParams, filterNames, merchantFilterSchema);
-  const db = getDb();
-  const ctx = { db, actor };
   const canOnboard = can(actor.role, 'merchants.onboard');
   // The fingerprint first: a webhook landing while the page renders makes the next poll refresh it.
   const version = await merchantsVersion(db);

@@ -8,9 +8,8 @@ import { KeysetPager } from '@/components/ui/keyset-pager';
 import { LiveRefresh } from '@/components/ui/live-refresh';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
-import { pageActor } from '@/lib/auth/page';
+import { pageContext } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
-import { getDb } from '@/lib/db';
 import { listPayments, paymentsVersion } from '@/lib/payments/cache';
 import { queryString } from '@/lib/ui/search-params';
 import { filterLabels, filtersOf, parsePaymentSearch } from './_components/list-search';
@@ -26,10 +25,10 @@ export default async function PaymentsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { actor, denied } = await pageActor('dashboard.read');
+  const { ctx, denied } = await pageContext('dashboard.read');
+  const { db, actor } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const { raw, filter, invalid, filtered } = parsePaymentSearch(await searchParams);
-  const db = getDb();
   const canOperate = can(actor.role, 'payments.operate');
   // The fingerprint first: a webhook landing while the page renders makes the next poll refresh it.
   const version = await paymentsVersion(db);

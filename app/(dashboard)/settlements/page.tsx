@@ -11,9 +11,8 @@ import { Card } from '@/components/ui/card';
 import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
 import { Table, Td, Th } from '@/components/ui/table';
 import { UrlTabs } from '@/components/ui/url-tabs';
-import { pageActor } from '@/lib/auth/page';
+import { pageContext } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
-import { getDb } from '@/lib/db';
 import {
   listActiveImports,
   listPayoutCurrencies,
@@ -38,10 +37,10 @@ export default async function SettlementsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { actor, denied } = await pageActor('dashboard.read');
+  const { ctx, denied } = await pageContext('dashboard.read');
+  const { db, actor } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const { raw, filter, invalid, filtered } = parseSettlementSearch(await searchParams);
-  const db = getDb();
   const canImport = can(actor.role, 'settlements.reconcile');
   const [payouts, imports, active, currencies] = await Promise.all([
     listSettlements(db, { ...filter, limit: 50 }),

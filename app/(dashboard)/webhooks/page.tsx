@@ -6,10 +6,8 @@ import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { ActionsTh, Table, Td, Th } from '@/components/ui/table';
-import { pageActor } from '@/lib/auth/page';
+import { pageContext } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
-import { klarnaSettings } from '@/lib/credentials/connection';
-import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { knownEventTypes } from '@/lib/klarna/schemas/webhooks';
@@ -35,14 +33,14 @@ function KeyIdTd({ signingKeyId }: { signingKeyId: string }) {
 }
 
 export default async function WebhooksPage() {
-  const { actor, denied } = await pageActor('dashboard.read');
+  const { ctx, denied } = await pageContext('dashboard.read');
+  const { actor } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const config = env();
-  const settings = klarnaSettings(config);
-  const db = getDb();
+  const { settings } = ctx;
   const admin = can(actor.role, 'webhooks.manage');
   const receiverUrl = new URL('/api/webhooks/klarna', config.APP_URL).toString();
-  const setup = await loadWebhookSetup({ db, actor, settings }).then(
+  const setup = await loadWebhookSetup(ctx).then(
     (value) => ({ ...value, error: null }),
     (error: unknown) => ({
       signingKeys: [],

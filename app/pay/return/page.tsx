@@ -1,11 +1,9 @@
 import type { Metadata } from 'next';
 import { CheckCircle2, CircleAlert, Clock } from 'lucide-react';
-import { klarnaSettings } from '@/lib/credentials/connection';
-import { getDb } from '@/lib/db';
-import { env } from '@/lib/env';
 import { AppError, NotFoundError } from '@/lib/errors';
 import { readPaymentLinkState, returnQuerySchema } from '@/lib/payments/links';
 import { confirmPaymentLink } from '@/lib/payments/service';
+import { publicContext } from '@/lib/context';
 import { currentRequestId } from '@/lib/request';
 import { formatMinorUnits } from '@/lib/ui/money';
 
@@ -80,7 +78,7 @@ async function outcomeFor(query: Record<string, string | string[] | undefined>, 
   });
   if (!parsed.success) return incomplete;
   const { payment_request_id: paymentRequestId, token } = parsed.data;
-  const ctx = { db: getDb(), settings: klarnaSettings(env()), requestId: ref };
+  const ctx = publicContext(ref);
   const amountOf = (link: { paymentAmount: number | null; currency: string | null }) =>
     link.paymentAmount !== null && link.currency ? formatMinorUnits(link.paymentAmount, link.currency) : null;
 

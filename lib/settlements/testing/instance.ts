@@ -18,6 +18,7 @@ import { appDb } from '@/lib/db';
 import { queues, startJobs } from '@/lib/jobs/queue';
 import { settlementJobHandlers } from '@/lib/settlements/jobs';
 import type { Actor } from '@/lib/auth/guard';
+import { testContext } from '@/test/context';
 
 async function main() {
   const mode = process.argv[2];
@@ -41,9 +42,8 @@ async function main() {
     const server = createServer(
       getRequestListener((request) =>
         handleSettlementUpload(request, {
-          db: handle.db,
+          ...testContext({ db: handle.db, actor }),
           handle,
-          actor,
           queue: (importId) => boss.send(queues.settlementImport, { importId }),
         }),
       ),

@@ -7,8 +7,7 @@ import { readListSearch } from '@/components/lists/list-search';
 import { DataTable, type DataTableColumn } from '@/components/data-table/data-table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
-import { pageActor } from '@/lib/auth/page';
-import { getDb } from '@/lib/db';
+import { pageContext } from '@/lib/auth/page';
 import { maskedFieldsSentence } from '@/lib/klarna/redact';
 import { apiRequestFilterSchema, listApiRequests } from '@/lib/klarna/request-log';
 import { klarnaRoutes } from '@/lib/klarna/routes';
@@ -54,10 +53,11 @@ export default async function ApiRequestsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { denied } = await pageActor('api-log.read');
+  const { ctx, denied } = await pageContext('api-log.read');
+  const { db } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const { raw, filter, invalid, current } = readListSearch(await searchParams, filterNames, apiRequestFilterSchema);
-  const page = await listApiRequests(getDb(), filter);
+  const page = await listApiRequests(db, filter);
 
   return (
     <>

@@ -5,16 +5,12 @@ import { notFound } from 'next/navigation';
 import { Forbidden } from '@/components/shell/forbidden';
 import { Alert } from '@/components/ui/alert';
 import { LiveRefresh } from '@/components/ui/live-refresh';
-import { pageActor } from '@/lib/auth/page';
+import { pageContext } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
-import { klarnaSettings } from '@/lib/credentials/connection';
-import { getDb } from '@/lib/db';
-import { env } from '@/lib/env';
 import { NotFoundError } from '@/lib/errors';
 import { accountSchema, businessEntityTypes, type Account } from '@/lib/klarna/schemas/accounts';
 import { listTimeline, merchantsVersion } from '@/lib/merchants/cache';
 import { loadMerchantDetail } from '@/lib/merchants/service';
-import { currentRequestId } from '@/lib/request';
 import { formatDateTime } from '@/lib/ui/format';
 import { decodeSegment, firstValues } from '@/lib/ui/search-params';
 import { AccountStateBadge, ProductStateBadge } from '../_components/state-badges';
@@ -40,15 +36,12 @@ export default async function MerchantPage({
   params: Promise<{ accountId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { actor, denied } = await pageActor('dashboard.read');
+  const { ctx, denied } = await pageContext('dashboard.read');
+  const { db, actor } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const accountId = decodeSegment((await params).accountId);
   const { tab } = firstValues(await searchParams);
-  const db = getDb();
-  const detail = await loadMerchantDetail(
-    { db, actor, settings: klarnaSettings(env()), requestId: await currentRequestId() },
-    accountId,
-  ).catch((error: unknown) => {
+  const detail = await loadMerchantDetail(ctx, accountId).catch((error: unknown) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });

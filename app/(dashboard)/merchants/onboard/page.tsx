@@ -4,10 +4,7 @@ import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { pageActor } from '@/lib/auth/page';
-import { klarnaSettings } from '@/lib/credentials/connection';
-import { getDb } from '@/lib/db';
-import { env } from '@/lib/env';
+import { pageContext } from '@/lib/auth/page';
 import { AppError } from '@/lib/errors';
 import { getCachedMerchant } from '@/lib/merchants/cache';
 import { getDraft } from '@/lib/merchants/drafts';
@@ -28,11 +25,10 @@ export default async function OnboardMerchantPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { actor, denied } = await pageActor('merchants.onboard');
+  const { ctx, denied } = await pageContext('merchants.onboard');
+  const { db } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const { draft: draftId } = firstValues(await searchParams);
-  const db = getDb();
-  const ctx = { db, actor, settings: klarnaSettings(env()) };
 
   const header = (
     <PageHeader

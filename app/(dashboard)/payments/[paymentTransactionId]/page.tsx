@@ -7,24 +7,18 @@ import { Forbidden } from '@/components/shell/forbidden';
 import { Alert } from '@/components/ui/alert';
 import { LiveRefresh } from '@/components/ui/live-refresh';
 import type { PaymentTransactionRow } from '@/db/schema';
-import { pageActor } from '@/lib/auth/page';
+import { pageContext } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
-import { callKlarna, klarnaFor, klarnaSettings } from '@/lib/credentials/connection';
-import { getDb } from '@/lib/db';
-import { env } from '@/lib/env';
-import { AppError } from '@/lib/errors';
-import { paymentTransactionSchema, type PaymentTransaction } from '@/lib/klarna/schemas/payments';
 import { getCachedMerchant } from '@/lib/merchants/cache';
 import { getCachedPayment, listPaymentTimeline, paymentsVersion } from '@/lib/payments/cache';
 import { voidedAt } from '@/lib/payments/rules';
+import { readPaymentDetail } from '@/lib/payments/detail';
 import {
   describeInFlight,
   describeUnresolved,
   listInFlightOperations,
   listUnresolvedOperations,
-  refreshPayment,
 } from '@/lib/payments/service';
-import { currentRequestId } from '@/lib/request';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { decodeSegment, firstValues } from '@/lib/ui/search-params';
@@ -44,42 +38,6 @@ import { paymentView } from './_components/view';
 export const metadata: Metadata = { title: 'Payment' };
 export const dynamic = 'force-dynamic';
 
-function parseTransaction(value: unknown): PaymentTransaction | null {
-  return value ? (paymentTransactionSchema.safeParse(value).data ?? null) : null;
-}
-
-/**
- * Whether the stored full transaction is behind the cached state and amounts: a webhook
- * (which carries only those) moved them, or told of a change made elsewhere.
- */
-function isStale(row: PaymentTransactionRow, t: PaymentTransaction): boolean {
-  if (
-    t.state !== row.state ||
-    t.authorized_amount !== row.authorizedAmount ||
-    t.captured_amount !== row.capturedAmount ||
-    t.refunded_amount !== row.refundedAmount ||
-    t.remaining_authorized_amount !== row.remainingAuthorizedAmount
-  )
-    return true;
-  // A webhook's time is when Klarna sent it, a moment after the change it reports.
-  return row.klarnaUpdatedAt.getTime() - Date.parse(t.updated_at) > 2_000;
-}
-
-/** The cached row with Klarna's answer's state, amounts and references (for showing a read the cache did not keep). */
-function withTransaction(row: PaymentTransactionRow, t: PaymentTransaction): PaymentTransactionRow {
-  return {
-    ...row,
-    state: t.state,
-    authorizedAmount: t.authorized_amount,
-    capturedAmount: t.captured_amount,
-    refundedAmount: t.refunded_amount,
-    remainingAuthorizedAmount: t.remaining_authorized_amount,
-    merchantReference: t.merchant_reference ?? null,
-    paymentReference: t.payment_reference ?? null,
-    expiresAt: t.expires_at ? new Date(t.expires_at) : row.expiresAt,
-  };
-}
-
 export default async function PaymentPage({
   params,
   searchParams,
@@ -87,37 +45,14 @@ export default async function PaymentPage({
   params: Promise<{ paymentTransactionId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { actor, denied } = await pageActor('dashboard.read');
+  const { ctx, denied } = await pageContext('dashboard.read');
+  const { db, actor } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const id = decodeSegment((await params).paymentTransactionId);
   const { tab } = firstValues(await searchParams);
-  const db = getDb();
   const cached = await getCachedPayment(db, id);
   if (!cached) notFound();
-  let row = cached;
-  let transaction = parseTransaction(row.klarna);
-  let readError: string | null = null;
-  if (!transaction || isStale(row, transaction)) {
-    // Known only from a webhook, or changed since Klarna was last read: read it now.
-    const settings = klarnaSettings(env());
-    try {
-      row = await refreshPayment(
-        { db, actor, settings, requestId: await currentRequestId() },
-        { accountId: row.accountId, paymentTransactionId: id },
-      );
-      transaction = parseTransaction(row.klarna);
-      if (!transaction || isStale(row, transaction)) {
-        // The cache kept a webhook it deems newer than Klarna's answer (see the report on
-        // savePaymentTransaction): show what Klarna just said rather than an older copy.
-        const api = await klarnaFor(db, settings);
-        transaction = await callKlarna(() => api.paymentTransactions.get(cached.accountId, id));
-        row = withTransaction(row, transaction);
-      }
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      readError = error.message;
-    }
-  }
+  const { row, transaction, readError } = await readPaymentDetail(ctx, cached);
   // After the read (which may update the cache), before the timeline: a webhook landing later refreshes the page.
   const version = await paymentsVersion(db, id);
   const [timeline, merchant] = await Promise.all([

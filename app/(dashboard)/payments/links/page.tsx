@@ -10,9 +10,8 @@ import { Input } from '@/components/ui/input';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { LiveRefresh } from '@/components/ui/live-refresh';
 import { Table, Td, Th } from '@/components/ui/table';
-import { pageActor } from '@/lib/auth/page';
+import { pageContext } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
-import { getDb } from '@/lib/db';
 import { listPaymentLinks, paymentLinksVersion } from '@/lib/payments/links';
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits } from '@/lib/ui/money';
@@ -28,12 +27,13 @@ export default async function PaymentLinksPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { actor, denied } = await pageActor('dashboard.read');
+  const { ctx, denied } = await pageContext('dashboard.read');
+  const { db, actor } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const { q, cursor } = firstValues(await searchParams);
   // Read before the list, so a change in between shows at the first poll rather than never.
-  const version = await paymentLinksVersion(getDb());
-  const page = await listPaymentLinks(getDb(), { q: q?.slice(0, 255), cursor });
+  const version = await paymentLinksVersion(db);
+  const page = await listPaymentLinks(db, { q: q?.slice(0, 255), cursor });
   const canCreate = can(actor.role, 'payments.operate');
 
   return (

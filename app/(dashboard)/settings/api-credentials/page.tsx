@@ -5,11 +5,8 @@ import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
 import { ActionsTh, Table, Td, Th } from '@/components/ui/table';
-import { pageActor } from '@/lib/auth/page';
-import { klarnaSettings } from '@/lib/credentials/connection';
+import { pageContext } from '@/lib/auth/page';
 import { listKlarnaCredentials, listStoredCredentials } from '@/lib/credentials/service';
-import { getDb } from '@/lib/db';
-import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { formatDateTime } from '@/lib/ui/format';
 import { AddCredentialDialog } from './_components/add-credential-dialog';
@@ -21,14 +18,13 @@ export const metadata: Metadata = { title: 'API credentials' };
 export const dynamic = 'force-dynamic';
 
 export default async function ApiCredentialsPage() {
-  const { actor, denied } = await pageActor('credentials.manage');
+  const { ctx, denied } = await pageContext('credentials.manage');
   if (denied) return <Forbidden message={denied} />;
-  const db = getDb();
-  const settings = klarnaSettings(env());
-  const stored = await listStoredCredentials({ db, actor });
+  const { settings } = ctx;
+  const stored = await listStoredCredentials(ctx);
   const active = stored.find((c) => c.active && c.environment === settings.environment);
   const atKlarna = active
-    ? await listKlarnaCredentials({ db, actor, settings }).then(
+    ? await listKlarnaCredentials(ctx).then(
         (rows) => ({ rows, error: null }),
         (error: unknown) => ({
           rows: [],

@@ -8,8 +8,7 @@ import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
 import { auditActions, auditFilterSchema, listActorOptions, listAudit } from '@/lib/audit';
-import { pageActor } from '@/lib/auth/page';
-import { getDb } from '@/lib/db';
+import { pageContext } from '@/lib/auth/page';
 import { formatDateTime } from '@/lib/ui/format';
 import { summariseDetails } from '@/lib/ui/money';
 import { pickListSearch } from '@/components/lists/list-search';
@@ -26,12 +25,12 @@ export default async function AuditPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { denied } = await pageActor('audit.read');
+  const { ctx, denied } = await pageContext('audit.read');
+  const { db } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const raw = pickListSearch(await searchParams, filterNames);
   const parsed = auditFilterSchema.safeParse(raw);
   const filter = parsed.success ? parsed.data : {};
-  const db = getDb();
   const [page, people] = await Promise.all([listAudit(db, filter), listActorOptions(db)]);
   const { cursor: _c, ...current } = raw;
 

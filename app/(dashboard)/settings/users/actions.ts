@@ -23,24 +23,24 @@ const done = <T>(value: T) => {
 
 export const createUserAction = usersAction('createUser')
   .inputSchema(createUserInputSchema)
-  .action(async ({ parsedInput, ctx }) => done(await createUser(ctx.db, ctx.actor, parsedInput, ctx)));
+  .action(async ({ parsedInput, ctx }) => done(await createUser(ctx, parsedInput)));
 
 export const changeUserRoleAction = usersAction('changeUserRole')
   .inputSchema(changeRoleInputSchema)
-  .action(async ({ parsedInput, ctx }) => done(await changeUserRole(ctx.db, ctx.actor, parsedInput, ctx)));
+  .action(async ({ parsedInput, ctx }) => done(await changeUserRole(ctx, parsedInput)));
 
 export const setUserDisabledAction = usersAction('setUserDisabled')
   .inputSchema(setDisabledInputSchema)
-  .action(async ({ parsedInput, ctx }) => done(await setUserDisabled(ctx.db, ctx.actor, parsedInput, ctx)));
+  .action(async ({ parsedInput, ctx }) => done(await setUserDisabled(ctx, parsedInput)));
 
 export const resetUserPasswordAction = usersAction('resetUserPassword')
   .inputSchema(userIdSchema)
-  .action(async ({ parsedInput, ctx }) => done(await resetUserPassword(ctx.db, ctx.actor, parsedInput, ctx)));
+  .action(async ({ parsedInput, ctx }) => done(await resetUserPassword(ctx, parsedInput)));
 
 export const resetUserTotpAction = usersAction('resetUserTotp')
   .inputSchema(userIdSchema)
-  .action(async ({ parsedInput, ctx }) => done(await resetUserTotp(ctx.db, ctx.actor, parsedInput, ctx)));
+  .action(async ({ parsedInput, ctx }) => done(await resetUserTotp(ctx, parsedInput)));
 
 export const endAllUserSessionsAction = usersAction('endAllUserSessions')
   .inputSchema(userIdSchema)
-  .action(async ({ parsedInput, ctx }) => done(await endAllUserSessions(ctx.db, ctx.actor, parsedInput, ctx)));
+  .action(async ({ parsedInput, ctx }) => done(await endAllUserSessions(ctx, parsedInput)));

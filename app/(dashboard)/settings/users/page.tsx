@@ -4,9 +4,8 @@ import { Card } from '@/components/ui/card';
 import { ActionsTh, Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
-import { pageActor } from '@/lib/auth/page';
+import { pageContext } from '@/lib/auth/page';
 import { roleLabels } from '@/lib/auth/roles';
-import { getDb } from '@/lib/db';
 import { formatDateTime } from '@/lib/ui/format';
 import { listUsers } from '@/lib/users/service';
 import { InviteUserDialog } from './_components/invite-user-dialog';
@@ -15,9 +14,10 @@ import { UserRowActions } from './_components/user-row-actions';
 export const metadata: Metadata = { title: 'Users' };
 
 export default async function UsersPage() {
-  const { actor, denied } = await pageActor('users.manage');
+  const { ctx, denied } = await pageContext('users.manage');
+  const { actor } = ctx;
   if (denied) return <Forbidden message={denied} />;
-  const users = await listUsers(getDb(), actor);
+  const users = await listUsers(ctx);
   return (
     <>
       <PageHeader

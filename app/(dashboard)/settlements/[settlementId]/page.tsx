@@ -9,9 +9,8 @@ import { PageHeader } from '@/components/shell/page-header';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { CsvExport } from '@/components/ui/csv-export';
 import { DetailList } from '@/components/ui/detail-list';
-import { pageActor } from '@/lib/auth/page';
+import { pageContext } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
-import { getDb } from '@/lib/db';
 import {
   countLineVerdicts,
   countSettlementMissing,
@@ -45,12 +44,12 @@ export default async function PayoutPage({
   params: Promise<{ settlementId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { actor, denied } = await pageActor('dashboard.read');
+  const { ctx, denied } = await pageContext('dashboard.read');
+  const { db, actor } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const id = decodeSegment((await params).settlementId);
   const search = firstValues(await searchParams);
   const verdict: LineFilter | undefined = isLineFilter(search.verdict) ? search.verdict : undefined;
-  const db = getDb();
   const payout = await getSettlement(db, id);
   if (!payout) notFound();
   const [counts, lines, missing, missingTotal, source, reissues] = await Promise.all([

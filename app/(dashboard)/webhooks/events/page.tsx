@@ -9,8 +9,7 @@ import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
 import { webhookStatuses } from '@/db/schema';
-import { pageActor } from '@/lib/auth/page';
-import { getDb } from '@/lib/db';
+import { pageContext } from '@/lib/auth/page';
 import { formatDateTime } from '@/lib/ui/format';
 import { listRejectionsNotStored, listWebhookEvents, webhookEventFilterSchema } from '@/lib/webhooks/events';
 import { splitOutcomeNote } from '@/lib/webhooks/outcome';
@@ -27,12 +26,13 @@ export default async function WebhookEventsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { denied } = await pageActor('dashboard.read');
+  const { ctx, denied } = await pageContext('dashboard.read');
+  const { db } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const { raw, filter, invalid, current } = readListSearch(await searchParams, filterNames, webhookEventFilterSchema);
   const [page, notStored] = await Promise.all([
-    listWebhookEvents(getDb(), filter),
-    filter.verdict === 'valid' ? [] : listRejectionsNotStored(getDb(), { hours: 24 }),
+    listWebhookEvents(db, filter),
+    filter.verdict === 'valid' ? [] : listRejectionsNotStored(db, { hours: 24 }),
   ]);
 
   return (

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { routeActor } from '@/lib/auth/route';
-import { getDb } from '@/lib/db';
+import { routeContext } from '@/lib/auth/route';
 import { AppError, toResponse } from '@/lib/errors';
 import { merchantsVersion } from '@/lib/merchants/cache';
 
@@ -13,7 +12,7 @@ const querySchema = z.object({ account: z.string().trim().min(1).max(300).option
  * merchant pages: when a webhook changes an account, the page refreshes without a reload.
  */
 export async function GET(request: Request) {
-  const { denied } = await routeActor('dashboard.read', 'merchantsVersion');
+  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'merchantsVersion');
   if (denied) return denied;
   const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success)
@@ -21,7 +20,7 @@ export async function GET(request: Request) {
       new AppError('validation', 'INVALID_REQUEST', `account: ${parsed.error.issues[0]?.message ?? 'invalid'}`),
     );
   try {
-    const version = await merchantsVersion(getDb(), parsed.data.account);
+    const version = await merchantsVersion(ctx.db, parsed.data.account);
     return Response.json({ version }, { headers: { 'cache-control': 'no-store' } });
   } catch (error) {
     return toResponse(error);

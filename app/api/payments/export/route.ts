@@ -1,5 +1,4 @@
-import { routeActor } from '@/lib/auth/route';
-import { getDb } from '@/lib/db';
+import { routeContext } from '@/lib/auth/route';
 import { listPayments } from '@/lib/payments/cache';
 import { csvRow, paymentCsvHeader, paymentCsvRow, UTF8_BOM, wantsBom } from '@/lib/payments/csv';
 import { merchantNames } from '@/lib/merchants/names';
@@ -17,12 +16,12 @@ const PAGE_SIZE = 200;
  * `?bom=1` starts it with a UTF-8 byte order mark, for Excel.
  */
 export async function GET(request: Request) {
-  const { denied } = await routeActor('dashboard.read', 'exportPayments');
+  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'exportPayments');
   if (denied) return denied;
   const params = new URL(request.url).searchParams;
   const bom = wantsBom(request.url) ? UTF8_BOM : '';
   const { filter } = parsePaymentSearch(Object.fromEntries([...params.keys()].map((k) => [k, params.getAll(k)])));
-  const db = getDb();
+  const { db } = ctx;
   const encoder = new TextEncoder();
   const names = new Map<string, string>();
   const looked = new Set<string>();

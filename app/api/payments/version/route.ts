@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { routeActor } from '@/lib/auth/route';
-import { getDb } from '@/lib/db';
+import { routeContext } from '@/lib/auth/route';
 import { AppError, toResponse } from '@/lib/errors';
 import { paymentsVersion } from '@/lib/payments/cache';
 
@@ -13,7 +12,7 @@ const querySchema = z.object({ id: z.string().trim().min(1).max(300).optional() 
  * by the payment pages: when a webhook changes a payment, the page refreshes without a reload.
  */
 export async function GET(request: Request) {
-  const { denied } = await routeActor('dashboard.read', 'paymentsVersion');
+  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'paymentsVersion');
   if (denied) return denied;
   const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success)
@@ -21,7 +20,7 @@ export async function GET(request: Request) {
       new AppError('validation', 'INVALID_REQUEST', `id: ${parsed.error.issues[0]?.message ?? 'invalid'}`),
     );
   try {
-    const version = await paymentsVersion(getDb(), parsed.data.id);
+    const version = await paymentsVersion(ctx.db, parsed.data.id);
     return Response.json({ version }, { headers: { 'cache-control': 'no-store' } });
   } catch (error) {
     return toResponse(error);

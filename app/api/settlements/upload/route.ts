@@ -1,6 +1,5 @@
 import { appDb } from '@/lib/db';
-import { currentRequestId } from '@/lib/request';
-import { routeActor } from '@/lib/auth/route';
+import { routeContext } from '@/lib/auth/route';
 import { handleSettlementUpload } from './handle';
 
 export const dynamic = 'force-dynamic';
@@ -15,8 +14,7 @@ export const maxDuration = 3600;
  * to follow (GET /api/settlements/imports/{id} shows the reconciliation's progress).
  */
 export async function POST(request: Request) {
-  const { actor, denied } = await routeActor('settlements.reconcile', 'uploadSettlementFile');
+  const { ctx, denied } = await routeContext(request, 'settlements.reconcile', 'uploadSettlementFile');
   if (denied) return denied;
-  const handle = appDb();
-  return handleSettlementUpload(request, { db: handle.db, handle, actor, requestId: await currentRequestId() });
+  return handleSettlementUpload(request, { ...ctx, handle: appDb() });
 }

@@ -5,8 +5,7 @@ import { DetailList } from '@/components/ui/detail-list';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
-import { pageActor } from '@/lib/auth/page';
-import { getDb } from '@/lib/db';
+import { pageContext } from '@/lib/auth/page';
 import { maskedFieldsSentence } from '@/lib/klarna/redact';
 import { getApiRequest } from '@/lib/klarna/request-log';
 import { formatDateTime } from '@/lib/ui/format';
@@ -15,11 +14,12 @@ import { HttpStatusBadge } from '../_components/status-badge';
 export const metadata: Metadata = { title: 'API request' };
 
 export default async function ApiRequestPage({ params }: { params: Promise<{ id: string }> }) {
-  const { denied } = await pageActor('api-log.read');
+  const { ctx, denied } = await pageContext('api-log.read');
+  const { db } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const { id } = await params;
   if (!/^\d{1,15}$/.test(id)) notFound();
-  const request = await getApiRequest(getDb(), Number(id));
+  const request = await getApiRequest(db, Number(id));
   if (!request) notFound();
 
   const fields: [string, React.ReactNode][] = [

@@ -11,9 +11,8 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { DetailList } from '@/components/ui/detail-list';
 import { LiveRefresh } from '@/components/ui/live-refresh';
 import { Table, Td, Th } from '@/components/ui/table';
-import { pageActor } from '@/lib/auth/page';
+import { pageContext } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
-import { getDb } from '@/lib/db';
 import {
   cancelableLinkStates,
   describeLinkTimeline,
@@ -42,10 +41,10 @@ type WireLine = {
 };
 
 export default async function PaymentLinkPage({ params }: { params: Promise<{ paymentRequestId: string }> }) {
-  const { actor, denied } = await pageActor('dashboard.read');
+  const { ctx, denied } = await pageContext('dashboard.read');
+  const { db, actor } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const paymentRequestId = decodeSegment((await params).paymentRequestId);
-  const db = getDb();
   // The fingerprint first: a webhook landing while the page renders makes the next poll refresh it.
   const version = await paymentLinkVersion(db, paymentRequestId);
   const link = await getPaymentLink(db, paymentRequestId);

@@ -3,8 +3,7 @@ import Link from 'next/link';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
 import { Button } from '@/components/ui/button';
-import { pageActor } from '@/lib/auth/page';
-import { getDb } from '@/lib/db';
+import { pageContext } from '@/lib/auth/page';
 import { env } from '@/lib/env';
 import { listLinkMerchants, paymentLinkReturnUrl } from '@/lib/payments/links';
 import { firstValues } from '@/lib/ui/search-params';
@@ -18,10 +17,11 @@ export default async function NewPaymentLinkPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { denied } = await pageActor('payments.operate');
+  const { ctx, denied } = await pageContext('payments.operate');
+  const { db } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const { merchant } = firstValues(await searchParams);
-  const merchants = await listLinkMerchants(getDb());
+  const merchants = await listLinkMerchants(db);
   return (
     <>
       <PageHeader

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { getDb } from '@/lib/db';
 import { getSettlement, listSettlementLines, listSettlementMissing } from '@/lib/settlements/queries';
-import { routeActor } from '@/lib/auth/route';
+import { routeContext } from '@/lib/auth/route';
 import { NotFoundError, toResponse } from '@/lib/errors';
 import { csvRow, UTF8_BOM, wantsBom } from '@/lib/payments/csv';
 import { decodeSegment } from '@/lib/ui/search-params';
@@ -19,11 +18,11 @@ const idSchema = z.string().trim().min(1).max(300);
  * byte order mark, for Excel.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ settlementId: string }> }) {
-  const { denied } = await routeActor('dashboard.read', 'exportSettlementLines');
+  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'exportSettlementLines');
   if (denied) return denied;
   const id = idSchema.safeParse(decodeSegment((await params).settlementId));
   if (!id.success) return toResponse(new NotFoundError('No such payout.'));
-  const db = getDb();
+  const { db } = ctx;
   const payout = await getSettlement(db, id.data);
   if (!payout) return toResponse(new NotFoundError('No such payout.'));
 

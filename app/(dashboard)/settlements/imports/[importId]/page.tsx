@@ -8,8 +8,7 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { CsvExport } from '@/components/ui/csv-export';
 import { DetailList } from '@/components/ui/detail-list';
 import { Table, Td, Th } from '@/components/ui/table';
-import { pageActor } from '@/lib/auth/page';
-import { getDb } from '@/lib/db';
+import { pageContext } from '@/lib/auth/page';
 import { getSettlementImport, listQuarantine } from '@/lib/settlements/queries';
 import { formatDateTime } from '@/lib/ui/format';
 
@@ -26,10 +25,10 @@ export default async function SettlementImportPage({
   params: Promise<{ importId: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  await pageActor('dashboard.read');
+  const { ctx } = await pageContext('dashboard.read');
   const id = z.uuid().safeParse((await params).importId);
   if (!id.success) notFound();
-  const db = getDb();
+  const { db } = ctx;
   const imp = await getSettlementImport(db, id.data);
   if (!imp) notFound();
   const rawAfter = (await searchParams).after;

@@ -6,9 +6,8 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Table, Td, Th } from '@/components/ui/table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
-import { pageActor } from '@/lib/auth/page';
+import { pageContext } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
-import { getDb } from '@/lib/db';
 import { formatDateTime } from '@/lib/ui/format';
 import { getWebhookEvent } from '@/lib/webhooks/events';
 import { OutcomeNote } from '../_components/outcome-note';
@@ -18,11 +17,12 @@ import { StatusBadge, VerdictBadge } from '../_components/event-badges';
 export const metadata: Metadata = { title: 'Webhook event' };
 
 export default async function WebhookEventPage({ params }: { params: Promise<{ id: string }> }) {
-  const { actor, denied } = await pageActor('dashboard.read');
+  const { ctx, denied } = await pageContext('dashboard.read');
+  const { db, actor } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const { id } = await params;
   if (!/^\d{1,15}$/.test(id)) notFound();
-  const event = await getWebhookEvent(getDb(), Number(id));
+  const event = await getWebhookEvent(db, Number(id));
   if (!event) notFound();
 
   const overview: [string, React.ReactNode][] = [

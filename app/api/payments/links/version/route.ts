@@ -1,5 +1,4 @@
-import { routeActor } from '@/lib/auth/route';
-import { getDb } from '@/lib/db';
+import { routeContext } from '@/lib/auth/route';
 import { paymentLinksVersion } from '@/lib/payments/links';
 
 export const dynamic = 'force-dynamic';
@@ -8,8 +7,8 @@ export const dynamic = 'force-dynamic';
  * A fingerprint of the payment links, polled by the links list: when Klarna's webhooks move a
  * link (opened, approved, declined, expired) or one is created or canceled, the list refreshes.
  */
-export async function GET() {
-  const { denied } = await routeActor('dashboard.read', 'paymentLinksVersion');
+export async function GET(request: Request) {
+  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'paymentLinksVersion');
   if (denied) return denied;
-  return Response.json({ version: await paymentLinksVersion(getDb()) }, { headers: { 'cache-control': 'no-store' } });
+  return Response.json({ version: await paymentLinksVersion(ctx.db) }, { headers: { 'cache-control': 'no-store' } });
 }

@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { settlementImports } from '@/db/schema';
-import { getDb } from '@/lib/db';
 import { settlementIdsOf } from '@/lib/settlements/import';
-import { routeActor } from '@/lib/auth/route';
+import { routeContext } from '@/lib/auth/route';
 import { NotFoundError, toResponse } from '@/lib/errors';
 
 export const dynamic = 'force-dynamic';
@@ -11,12 +10,12 @@ export const dynamic = 'force-dynamic';
 const noSuchImport = () => new NotFoundError('No such import.');
 
 /** An import's stored progress (polled by every browser showing it). */
-export async function GET(_request: Request, { params }: { params: Promise<{ importId: string }> }) {
-  const { denied } = await routeActor('dashboard.read', 'readSettlementImport');
+export async function GET(request: Request, { params }: { params: Promise<{ importId: string }> }) {
+  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'readSettlementImport');
   if (denied) return denied;
   const id = z.uuid().safeParse((await params).importId);
   if (!id.success) return toResponse(noSuchImport());
-  const db = getDb();
+  const { db } = ctx;
   const [row] = await db.select().from(settlementImports).where(eq(settlementImports.id, id.data));
   if (!row) return toResponse(noSuchImport());
   return Response.json(

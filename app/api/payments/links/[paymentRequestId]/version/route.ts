@@ -1,5 +1,4 @@
-import { routeActor } from '@/lib/auth/route';
-import { getDb } from '@/lib/db';
+import { routeContext } from '@/lib/auth/route';
 import { AppError, toResponse } from '@/lib/errors';
 import { paymentLinkVersion } from '@/lib/payments/links';
 import { decodeSegment } from '@/lib/ui/search-params';
@@ -10,12 +9,12 @@ export const dynamic = 'force-dynamic';
  * A fingerprint of one payment link and its timeline, polled by the link page: when a Klarna
  * webhook moves the request (the shopper opened, approved, was declined), the page refreshes.
  */
-export async function GET(_request: Request, { params }: { params: Promise<{ paymentRequestId: string }> }) {
-  const { denied } = await routeActor('dashboard.read', 'paymentLinkVersion');
+export async function GET(request: Request, { params }: { params: Promise<{ paymentRequestId: string }> }) {
+  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'paymentLinkVersion');
   if (denied) return denied;
   const paymentRequestId = decodeSegment((await params).paymentRequestId);
   if (!paymentRequestId || paymentRequestId.length > 300)
     return toResponse(new AppError('validation', 'INVALID_REQUEST', 'paymentRequestId: invalid'));
-  const version = await paymentLinkVersion(getDb(), paymentRequestId);
+  const version = await paymentLinkVersion(ctx.db, paymentRequestId);
   return Response.json({ version }, { headers: { 'cache-control': 'no-store' } });
 }

@@ -1,9 +1,8 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { z } from 'zod';
 import { settlementImports, settlementQuarantine } from '@/db/schema';
-import { getDb } from '@/lib/db';
 import { csvRow, UTF8_BOM, wantsBom } from '@/lib/payments/csv';
-import { routeActor } from '@/lib/auth/route';
+import { routeContext } from '@/lib/auth/route';
 import { NotFoundError, toResponse } from '@/lib/errors';
 
 export const dynamic = 'force-dynamic';
@@ -12,11 +11,11 @@ const noSuchImport = () => new NotFoundError('No such import.');
 
 /** The lines an import could not read, as CSV: line, column, reason, then the record's cells under the file's header (`?bom=1`: with a byte order mark, for Excel). */
 export async function GET(request: Request, { params }: { params: Promise<{ importId: string }> }) {
-  const { denied } = await routeActor('dashboard.read', 'downloadSettlementQuarantine');
+  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'downloadSettlementQuarantine');
   if (denied) return denied;
   const id = z.uuid().safeParse((await params).importId);
   if (!id.success) return toResponse(noSuchImport());
-  const db = getDb();
+  const { db } = ctx;
   const [imp] = await db.select().from(settlementImports).where(eq(settlementImports.id, id.data));
   if (!imp) return toResponse(noSuchImport());
   const columns = imp.columns ?? [];
