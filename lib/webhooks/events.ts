@@ -8,7 +8,8 @@ import { assertCan, type Actor } from '@/lib/auth/guard';
 import { AppError, ConflictError, NotFoundError } from '@/lib/errors';
 import { webhookEventSchema } from '@/lib/klarna/schemas/webhooks';
 import { appWebhookHandlers } from './app-handlers';
-import { applyStoredEvent, parseJsonOrNull } from './receiver';
+import { applyStoredEvent } from './apply';
+import { parseJsonOrNull } from './receiver';
 
 /** The event log's filters, as they come from the URL (empty values already dropped). */
 export const webhookEventFilterSchema = z
