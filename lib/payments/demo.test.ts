@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { klarnaFor } from '@/lib/credentials/connection';
 import { provisionSandbox } from '@/lib/credentials/provision';
 import { seedDemoMerchants } from '@/lib/merchants/demo';
-import { appWebhookHandlers } from '@/lib/webhooks/app-handlers';
+import { appWebhookHandlers } from '@/lib/app';
 import { receiveKlarnaWebhook } from '@/lib/webhooks/receiver';
 import { signingKeyLookup } from '@/lib/webhooks/signing-keys';
 import type { SandboxDelivery } from '@/sandbox/control-client';

@@ -7,8 +7,8 @@ import { recordAudit } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import { AppError, ConflictError, NotFoundError } from '@/lib/errors';
 import { webhookEventSchema } from '@/lib/klarna/schemas/webhooks';
-import { appWebhookHandlers } from './app-handlers';
 import { applyStoredEvent } from './apply';
+import { webhookHandlers } from './handlers';
 import { parseJsonOrNull } from './receiver';
 
 /** The event log's filters, as they come from the URL (empty values already dropped). */
@@ -172,7 +172,7 @@ export async function reprocessWebhookEvent(
       `Only events with a valid signature can be re-processed; this delivery was rejected (${found.rejectReason ?? 'no reason recorded'}).`,
     );
   }
-  const handler = appWebhookHandlers().find(found.eventType);
+  const handler = webhookHandlers().find(found.eventType);
   if (!handler)
     throw new AppError(
       'conflict',
