@@ -2,7 +2,7 @@ import { migrateDatabase } from '@/db/migrate';
 import { appDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { klarnaSettings } from '@/lib/credentials/connection';
-import { provisionSandbox } from '@/lib/credentials/provision';
+import { provisionSandbox } from '@/lib/provision';
 import { appJobs, registerAreas } from '@/lib/app';
 import { startJobs } from '@/lib/jobs/queue';
 import { queueApiRequestMaskingIfNeeded } from '@/lib/klarna/jobs';

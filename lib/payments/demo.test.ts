@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { klarnaFor } from '@/lib/credentials/connection';
-import { provisionSandbox } from '@/lib/credentials/provision';
+import { provisionSandbox } from '@/lib/provision';
 import { seedDemoMerchants } from '@/lib/merchants/demo';
 import { appWebhookHandlers } from '@/lib/app';
 import { receiveKlarnaWebhook } from '@/lib/webhooks/receiver';
