@@ -2,13 +2,12 @@ import { migrateDatabase } from '@/db/migrate';
 import { appDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { klarnaSettings } from '@/lib/credentials/connection';
-import { provisionSandbox } from '@/lib/credentials/provision';
+import { provisionSandbox } from '@/lib/provision';
+import { appJobs, registerAreas } from '@/lib/app';
 import { startJobs } from '@/lib/jobs/queue';
-import { apiRequestMaskingJobHandlers, queueApiRequestMaskingIfNeeded } from '@/lib/klarna/jobs';
+import { queueApiRequestMaskingIfNeeded } from '@/lib/klarna/jobs';
 import { seedDemoMerchants } from '@/lib/merchants/demo';
-import { retentionCron, retentionJobHandlers } from '@/lib/retention/jobs';
 import { seedDemoSettlement } from '@/lib/settlements/demo';
-import { settlementJobHandlers } from '@/lib/settlements/jobs';
 import { demoCredentialsFile, ensureFirstAdmin } from '@/lib/users/bootstrap';
 
 /**
@@ -16,6 +15,8 @@ import { demoCredentialsFile, ensureFirstAdmin } from '@/lib/users/bootstrap';
  * configuration, applies migrations, creates the first admin.
  */
 export async function startApp(log: (line: string) => void = console.log): Promise<void> {
+  // Every area's webhook handlers and domain-event listeners, before anything can deliver an event.
+  registerAreas();
   const config = env();
   const handle = appDb();
   log(
@@ -32,11 +33,8 @@ export async function startApp(log: (line: string) => void = console.log): Promi
   if (result.kind === 'existing' && result.demo) banner(result.demo.email, result.demo.password, 'from the first run');
   if (result.kind === 'created-from-env') log(`▸ first admin created: ${result.email}`);
   // Jobs (settlement imports and fetches, retention) run in every app process; they share the queue in Postgres.
-  await startJobs(
-    handle,
-    { ...settlementJobHandlers(), ...retentionJobHandlers(log), ...apiRequestMaskingJobHandlers(log) },
-    { fetchCron: '*/15 * * * *', retentionCron },
-  );
+  const jobs = appJobs(log);
+  await startJobs(handle, jobs.handlers, jobs.schedules);
   if (await queueApiRequestMaskingIfNeeded(handle.db))
     log('▸ jobs: masking personal data in API request log rows stored before masking existed (shown masked meanwhile)');
   log(

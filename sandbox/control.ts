@@ -16,8 +16,7 @@ import {
 } from './state/accounts';
 import { ids } from './state/ids';
 import type { SandboxRuntime } from './runtime';
-import { jsonResponse, readJsonBody } from './http';
-import type { SandboxEnv } from './server';
+import { jsonResponse, readJsonBody, type SandboxEnv } from './http';
 import type { DeliveryRecord } from './state/types';
 import { paymentRequestCreateSchema } from '../lib/klarna/schemas/payments';
 import {

@@ -1,6 +1,10 @@
+import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { sandboxErrors, type SandboxError } from './errors';
 import type { OperationResult } from './idempotency';
+
+/** Hono's environment for the sandbox app (Node's request and response as bindings). */
+export type SandboxEnv = { Bindings: HttpBindings };
 
 export function jsonResponse(result: OperationResult, headers: Record<string, string> = {}): Response {
   if (result.body === undefined || result.status === 204) return new Response(null, { status: result.status, headers });

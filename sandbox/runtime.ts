@@ -5,6 +5,7 @@ import { SandboxRateLimiter, type RateLimitProfile } from './rate-limit';
 import { activateDueAccounts } from './state/accounts';
 import { expireDuePayments } from './state/payments';
 import { queueEvent, type EmitEventInput, type EmittedEvent } from './state/events';
+import type { SandboxHost } from './state/host';
 import { closeDueSettlements } from './state/settlements';
 import { SandboxStore } from './state/store';
 import { WebhookDispatcher } from './webhooks/dispatcher';
@@ -33,7 +34,7 @@ function validActivationMs(ms: number): number {
 }
 
 /** Everything a sandbox instance holds; route handlers get it as `ctx.sandbox`. */
-export class SandboxRuntime {
+export class SandboxRuntime implements SandboxHost {
   private activationTimer: NodeJS.Timeout | null = null;
   private activationMs = DEFAULT_ACCOUNT_ACTIVATION_MS;
 

@@ -1,9 +1,8 @@
-import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { klarnaRoutes, routerPath, type KlarnaOperation } from '../lib/klarna/routes';
 import { registerControlRoutes } from './control';
 import { SandboxError, sandboxErrors } from './errors';
-import { errorResponse, jsonResponse, readJsonBody } from './http';
+import { errorResponse, jsonResponse, readJsonBody, type SandboxEnv } from './http';
 import { IdempotencyStore, type OperationResult } from './idempotency';
 import { accountsRoutes } from './routes/accounts';
 import { channelsRoutes } from './routes/channels';
@@ -17,8 +16,7 @@ import type { OperationHandler, RouteGroup } from './routes/types';
 import { webhooksRoutes } from './routes/webhooks';
 import type { SandboxRuntime } from './runtime';
 
-export type SandboxEnv = { Bindings: HttpBindings };
-export { errorResponse, jsonResponse, readJsonBody } from './http';
+export { errorResponse, jsonResponse, readJsonBody, type SandboxEnv } from './http';
 
 /** Every API group the sandbox serves; a new group is one file in routes/ and one entry here. */
 export const routeGroups: RouteGroup[] = [

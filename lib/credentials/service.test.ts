@@ -8,7 +8,7 @@ import { startSandbox, type RunningSandbox } from '@/sandbox/start';
 import { describeEachDriver } from '@/test/db';
 import { createUser, testKeyring } from '@/test/factories';
 import { activeApiKey, type KlarnaSettings } from './connection';
-import { provisionSandbox } from './provision';
+import { provisionSandbox } from '@/lib/provision';
 import { addCredential, createCredentialAtKlarna, deleteCredential, rotateCredential } from './service';
 import { testContext } from '@/test/context';
 

@@ -10,7 +10,7 @@ import type { ServiceContext } from '@/lib/context';
 import { InputError, KlarnaNotConfiguredError, KlarnaRefusedError, NotFoundError } from '@/lib/errors';
 import type { KlarnaApi } from '@/lib/klarna/api';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
-import { fieldErrorsByPath } from '@/lib/klarna/parameter-path';
+import { parseInput } from '@/lib/parse-input';
 import {
   ACCOUNT_LIST_MAX,
   accountUpdateRequestSchema,
@@ -29,18 +29,6 @@ import {
 import { addTimeline, getCachedMerchant, saveAccount } from './cache';
 
 export type MerchantCtx = ServiceContext;
-
-/** Parses with a wire schema; failures become an InputError whose fields are Klarna's parameter paths. */
-export function parseInput<S extends z.ZodType>(
-  schema: S,
-  value: unknown,
-  message = 'Some values need fixing.',
-): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const fields = fieldErrorsByPath(result.error.issues);
-  throw new InputError(message, fields);
-}
 
 const identity = (parameter: string) => parameter;
 
@@ -555,3 +543,6 @@ export function channelLabel(channel: Pick<Channel, 'type' | 'name' | 'urls'>): 
           : String(channel.type).toLowerCase();
   return `${kind} ${channel.name || channel.urls?.[0] || ''}`.trim();
 }
+
+/** The merchant list, for other areas (which reach merchants only through this module). */
+export { listMerchants } from './cache';

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { merchantAccounts, merchantTimeline, webhookEvents } from '@/db/schema';
 import type { Account } from '@/lib/klarna/schemas/accounts';
 import { signWebhookBody } from '@/lib/klarna/signature';
-import { appWebhookHandlers } from '@/lib/webhooks/app-handlers';
+import { appWebhookHandlers } from '@/lib/app';
 import { receiveKlarnaWebhook } from '@/lib/webhooks/receiver';
 import { describeEachDriver } from '@/test/db';
 import { listMerchants, listTimeline, saveAccount } from './cache';

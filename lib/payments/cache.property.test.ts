@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
 import { klarnaPath } from '@/lib/klarna/routes';
 import type { PaymentTransaction } from '@/lib/klarna/schemas/payments';
-import { appWebhookHandlers } from '@/lib/webhooks/app-handlers';
+import { appWebhookHandlers } from '@/lib/app';
 import { receiveKlarnaWebhook } from '@/lib/webhooks/receiver';
 import { SandboxRuntime } from '@/sandbox/runtime';
 import { createSandboxApp } from '@/sandbox/server';

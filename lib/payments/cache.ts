@@ -9,8 +9,8 @@ import {
   type PaymentTransactionRow,
 } from '@/db/schema';
 import type { Capture, PaymentPricing, PaymentTransaction, Refund } from '@/lib/klarna/schemas/payments';
+import { publishDomainEvent } from '@/lib/domain-events';
 import { descNullsLast, pageOf } from '@/lib/pagination';
-import { queueRecheckFor } from '@/lib/settlements/recheck';
 import { formatMinorUnits } from '@/lib/ui/money';
 
 /**
@@ -214,9 +214,9 @@ export async function saveOperations(
       },
     })
     .returning({ occurredAt: paymentOperations.occurredAt, inserted: sql<boolean>`(xmax = 0)` });
-  // New to us: if its payout was already reconciled, that payout's verdicts change.
+  // New to us: if its payout was already reconciled, that payout's verdicts change (settlements listens).
   const learnt = saved.filter((row) => row.inserted).map((row) => ({ ...common, occurredAt: row.occurredAt }));
-  if (learnt.length) await queueRecheckFor(db, learnt);
+  if (learnt.length) await publishDomainEvent('payment-operations.learnt', { db, operations: learnt });
 }
 
 /**

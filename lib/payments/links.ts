@@ -16,7 +16,7 @@ import {
   redirectPlaceholders,
   type PaymentRequestState,
 } from '@/lib/klarna/schemas/payments';
-import { listMerchants } from '@/lib/merchants/cache';
+import { listMerchants } from '@/lib/merchants/service';
 import { descNullsLast, pageOf } from '@/lib/pagination';
 import { formatMinorUnits } from '@/lib/ui/money';
 

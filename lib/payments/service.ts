@@ -28,7 +28,7 @@ import {
   type PaymentRequest,
   type PaymentTransaction,
 } from '@/lib/klarna/schemas/payments';
-import { parseInput } from '@/lib/merchants/service';
+import { parseInput } from '@/lib/parse-input';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { addPaymentTimeline, getCachedPayment, listPaymentTimeline, savePaymentTransaction } from './cache';
 import {

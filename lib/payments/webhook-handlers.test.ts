@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { signWebhookBody } from '@/lib/klarna/signature';
-import { appWebhookHandlers } from '@/lib/webhooks/app-handlers';
+import { appWebhookHandlers } from '@/lib/app';
 import { receiveKlarnaWebhook } from '@/lib/webhooks/receiver';
 import { describeEachDriver } from '@/test/db';
 import { getCachedPayment, listPaymentTimeline, savePaymentTransaction } from './cache';

@@ -8,7 +8,7 @@ import { rowsOf } from '@/db/client';
 import { auditLog, paymentOperations, settlementLines, settlementMissing } from '@/db/schema';
 import { queues, startJobs, stopJobs } from '@/lib/jobs/queue';
 import { extendedCsvHeader, extendedCsvLine } from '@/lib/klarna/schemas/settlements';
-import { appWebhookHandlers } from '@/lib/webhooks/app-handlers';
+import { appWebhookHandlers } from '@/lib/app';
 import { receiveKlarnaWebhook } from '@/lib/webhooks/receiver';
 import { openTestDatabase, type Driver } from '@/test/db';
 import { klarnaEvent, saleLine, signedHeaders } from '@/test/factories';

@@ -1,12 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '@/db/client';
 import { recordAudit } from '@/lib/audit';
+import type { LearntOperation } from '@/lib/domain-events';
 import { enqueue, queues } from '@/lib/jobs/queue';
 import { getSettlementsOfImport } from './queries';
 import { reconcileImport } from './reconcile';
-
-/** A capture or refund the dashboard has just learnt of (payment_operations gained its row). */
-export type LearntOperation = { paymentTransactionId: string; accountId: string; currency: string; occurredAt: Date };
 
 /** How long a queued re-check waits, so the transaction that taught us the operation has committed. */
 export const RECHECK_DELAY_SECONDS = 5;
@@ -54,8 +52,8 @@ export async function importsAffectedBy(db: Db, operations: readonly LearntOpera
 }
 
 /**
- * Queues a re-check of every import a newly learnt capture or refund affects (called by
- * saveOperations, in the transaction that stores them). Not awaited: on PGlite (one
+ * Queues a re-check of every import a newly learnt capture or refund affects (on the
+ * `payment-operations.learnt` event of saveOperations, in the transaction that stores them). Not awaited: on PGlite (one
  * connection) the queue's insert waits for that transaction to end. Each job starts a few
  * seconds later, after the commit; where no queue runs (a test, a script) or the queue
  * refuses, the payout's "Re-run reconciliation" button does the same.

@@ -3,7 +3,7 @@ import { clientIp } from '@/lib/auth/request-ip';
 import { requestIdFrom } from '@/lib/request-id';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
-import { appWebhookHandlers } from './app-handlers';
+import { webhookHandlers } from './handlers';
 import { webhookAllowlist } from './ip-allowlist';
 import {
   DeliveryAborted,
@@ -42,7 +42,7 @@ function deps(): ReceiverDeps {
     globalForReceiver.__webhookReceiverDeps = {
       db,
       signingKey: signingKeyLookup(db, config.keyring),
-      handlers: appWebhookHandlers(),
+      handlers: webhookHandlers(),
       allowedIps: webhookAllowlist(config.WEBHOOK_ALLOWED_IPS, config.KLARNA_ENVIRONMENT),
       rejections,
     };

@@ -3,7 +3,7 @@ import { executePrepared, type Db } from '@/db/client';
 import { webhookEvents, type WebhookEventRow } from '@/db/schema';
 import type { WebhookEvent } from '@/lib/klarna/schemas/webhooks';
 import type { StoredWebhookEvent, WebhookHandler, WebhookHandlerRegistry } from './handlers';
-import { applyStoredEvent } from './receiver';
+import { applyStoredEvent } from './apply';
 
 export type NewValidEvent = Omit<typeof webhookEvents.$inferInsert, 'verdict' | 'status'> & {
   eventId: string;

@@ -8,8 +8,9 @@ import { assertCan } from '@/lib/auth/guard';
 import type { ServiceContext } from '@/lib/context';
 import { AppError, ConflictError, NotFoundError } from '@/lib/errors';
 import { webhookEventSchema } from '@/lib/klarna/schemas/webhooks';
-import { appWebhookHandlers } from './app-handlers';
-import { applyStoredEvent, parseJsonOrNull } from './receiver';
+import { applyStoredEvent } from './apply';
+import { webhookHandlers } from './handlers';
+import { parseJsonOrNull } from './receiver';
 
 /** The event log's filters, as they come from the URL (empty values already dropped). */
 export const webhookEventFilterSchema = z
@@ -172,7 +173,7 @@ export async function reprocessWebhookEvent(
       `Only events with a valid signature can be re-processed; this delivery was rejected (${found.rejectReason ?? 'no reason recorded'}).`,
     );
   }
-  const handler = appWebhookHandlers().find(found.eventType);
+  const handler = webhookHandlers().find(found.eventType);
   if (!handler)
     throw new AppError(
       'conflict',

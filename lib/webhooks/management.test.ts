@@ -10,7 +10,7 @@ import { ConflictError, ForbiddenError } from '@/lib/errors';
 import { startSandbox, type RunningSandbox } from '@/sandbox/start';
 import { describeEachDriver } from '@/test/db';
 import { createUser, testKeyring } from '@/test/factories';
-import { appWebhookHandlers } from './app-handlers';
+import { appWebhookHandlers } from '@/lib/app';
 import {
   createSigningKey,
   createWebhook,

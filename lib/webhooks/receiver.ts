@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { webhookEvents, type WebhookEventRow } from '@/db/schema';
+import { webhookEvents } from '@/db/schema';
 import { verifyWebhookSignature } from '@/lib/klarna/signature';
-import { webhookEventSchema, type WebhookEvent } from '@/lib/klarna/schemas/webhooks';
+import { webhookEventSchema } from '@/lib/klarna/schemas/webhooks';
 import { eventWriterFor } from './event-writer';
-import { isIgnoredEvent, type WebhookHandler, type WebhookHandlerRegistry } from './handlers';
-import { outcomeNote } from './outcome';
+import type { WebhookHandlerRegistry } from './handlers';
 import { appRejectionLimiter, type RejectionLimiter } from './rejection-limiter';
 import { describeKeyRefusal, type SigningKeyLookup } from './signing-keys';
 
@@ -298,44 +296,6 @@ class BodyReader {
  */
 export function bodyDigestId(rawBody: string): string {
   return `sha256:${createHash('sha256').update(rawBody, 'utf8').digest('hex')}`;
-}
-
-/**
- * Runs the handler in a savepoint: its writes and the event's new status commit together, and
- * a handler that throws leaves the event stored as failed with the reason (re-processable).
- */
-export async function applyStoredEvent(
-  tx: Db,
-  row: WebhookEventRow,
-  envelope: WebhookEvent,
-  handler: WebhookHandler,
-): Promise<'processed' | 'failed' | 'ignored'> {
-  try {
-    await tx.transaction(async (savepoint) => {
-      await handler(savepoint, [{ row, envelope }]);
-    });
-  } catch (error) {
-    const ignored = isIgnoredEvent(error);
-    await tx
-      .update(webhookEvents)
-      .set({
-        status: ignored ? 'ignored' : 'failed',
-        processingError: outcomeNote(error).slice(0, 4000),
-        processedAt: sql`now()`,
-      })
-      .where(sql`${webhookEvents.id} = ${row.id}`);
-    return ignored ? 'ignored' : 'failed';
-  }
-  await tx
-    .update(webhookEvents)
-    .set({
-      status: 'processed',
-      processingError: null,
-      applyCount: sql`${webhookEvents.applyCount} + 1`,
-      processedAt: sql`now()`,
-    })
-    .where(sql`${webhookEvents.id} = ${row.id}`);
-  return 'processed';
 }
 
 export function parseJsonOrNull(text: string): unknown {

@@ -5,7 +5,7 @@ import { webhookEventSchema } from '@/lib/klarna/schemas/webhooks';
 import { describeEachDriver } from '@/test/db';
 import { createSigningKey, signedHeaders, testKeyring } from '@/test/factories';
 import { seedWebhookBody, seedWebhookExamples } from '@/test/seed-002/examples';
-import { appWebhookHandlers } from './app-handlers';
+import { appWebhookHandlers } from '@/lib/app';
 import { bodyDigestId, receiveKlarnaWebhook } from './receiver';
 import { signingKeyLookup } from './signing-keys';
 

@@ -11,7 +11,7 @@ import {
 } from '../../lib/klarna/schemas/payments';
 import { parseWith, SandboxError } from '../errors';
 import type { SandboxRuntime } from '../runtime';
-import type { SandboxEnv } from '../server';
+import type { SandboxEnv } from '../http';
 import { getAccountOrThrow, getOwn } from '../state/accounts';
 import {
   cancelPaymentRequest,

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { DEEP_LINK_TTL_SECONDS, deepLinkRequestSchema } from '../../lib/klarna/schemas/accounts';
 import { parseWith } from '../errors';
 import type { SandboxRuntime } from '../runtime';
-import type { SandboxEnv } from '../server';
+import type { SandboxEnv } from '../http';
 import { getAccountOrThrow, getOwn, requireManageable } from '../state/accounts';
 import { ids } from '../state/ids';
 import type { RouteGroup } from './types';

@@ -1,6 +1,6 @@
 import type { ChannelCreateRequest, OnboardRequest } from '../../lib/klarna/schemas/accounts';
 import { sandboxErrors } from '../errors';
-import type { SandboxRuntime } from '../runtime';
+import type { SandboxHost } from './host';
 import { defaultDistributionProfile, defaultSettlementConfiguration, pricePlanFor } from './account-config';
 import { ids } from './ids';
 import type {
@@ -82,7 +82,7 @@ export function publicCollection(c: ChannelCollectionRecord) {
 }
 
 /** 404 for an unknown account, 403 for one this partner did not onboard. */
-export function getAccountOrThrow(sandbox: SandboxRuntime, accountId: string): AccountRecord {
+export function getAccountOrThrow(sandbox: SandboxHost, accountId: string): AccountRecord {
   const account = getOwn(sandbox.store.data.accounts, accountId);
   if (!account) throw sandboxErrors.resourceNotFound(`Account ${accountId}`);
   if (account.onboarded_by !== sandbox.store.partnerAccountId) {
@@ -141,7 +141,7 @@ export function newChannel(input: ChannelCreateRequest, now: string): ChannelRec
  * until `activate_at_ms`, unless `operational` (the control API's foreign accounts).
  */
 export function createAccount(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   input: OnboardRequest,
   options: { onboardedBy: string; operational?: boolean },
 ): AccountRecord {
@@ -183,7 +183,7 @@ export function createAccount(
   return account;
 }
 
-function uniqueAccountId(sandbox: SandboxRuntime): string {
+function uniqueAccountId(sandbox: SandboxHost): string {
   for (;;) {
     const id = ids.account();
     if (!getOwn(sandbox.store.data.accounts, id)) return id;
@@ -191,7 +191,7 @@ function uniqueAccountId(sandbox: SandboxRuntime): string {
 }
 
 /** Moves the account to a new state, emitting `partner.account.state-change.operational` when that is OPERATIONAL. */
-export function changeAccountState(sandbox: SandboxRuntime, account: AccountRecord, next: AccountState): void {
+export function changeAccountState(sandbox: SandboxHost, account: AccountRecord, next: AccountState): void {
   const previous = account.state;
   account.activate_at_ms = null;
   if (previous === next) return;
@@ -217,7 +217,7 @@ export function changeAccountState(sandbox: SandboxRuntime, account: AccountReco
  * TERMINATED product gets `.disabled` with state TERMINATED). No event when nothing changed.
  */
 export function changeProductState(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   account: AccountRecord,
   next: ProductState,
   by: 'PARTNER' | 'KLARNA',
@@ -246,7 +246,7 @@ export function changeProductState(
 }
 
 /** Activates every PARTIALLY_OPERATIONAL account whose time has come by the sandbox clock; returns how many. */
-export function activateDueAccounts(sandbox: SandboxRuntime): number {
+export function activateDueAccounts(sandbox: SandboxHost): number {
   const now = sandbox.clock.nowMs();
   let activated = 0;
   for (const account of Object.values(sandbox.store.data.accounts)) {

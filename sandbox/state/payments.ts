@@ -19,7 +19,7 @@ import {
   type TransactionUpdateRequest,
 } from '../../lib/klarna/schemas/payments';
 import { SandboxError, sandboxErrors } from '../errors';
-import type { SandboxRuntime } from '../runtime';
+import type { SandboxHost } from './host';
 import { pricePlanFor, pricePlans } from './account-config';
 import { getAccountOrThrow, getOwn } from './accounts';
 import { ids } from './ids';
@@ -172,7 +172,7 @@ function requestPayload(r: PaymentRequestRecord) {
   };
 }
 
-function emitRequestEvent(sandbox: SandboxRuntime, r: PaymentRequestRecord, eventType: string): void {
+function emitRequestEvent(sandbox: SandboxHost, r: PaymentRequestRecord, eventType: string): void {
   const account = getOwn(sandbox.store.data.accounts, r.account_id);
   sandbox.emitEvent({
     event_type: eventType,
@@ -182,7 +182,7 @@ function emitRequestEvent(sandbox: SandboxRuntime, r: PaymentRequestRecord, even
   });
 }
 
-function moveRequest(sandbox: SandboxRuntime, r: PaymentRequestRecord, next: PaymentRequestStateName): void {
+function moveRequest(sandbox: SandboxHost, r: PaymentRequestRecord, next: PaymentRequestStateName): void {
   r.previous_state = r.state;
   r.state = next;
   r.updated_at = sandbox.clock.iso();
@@ -205,7 +205,7 @@ function requireProductEnabled(account: AccountRecord): void {
 }
 
 export function createPaymentRequest(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   account: AccountRecord,
   input: PaymentRequestCreateRequest,
   origin: string,
@@ -239,7 +239,7 @@ export function createPaymentRequest(
 
 /** 404 unless the request exists and belongs to the account (which must be this partner's). */
 export function getPaymentRequestOrThrow(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   accountId: string,
   paymentRequestId: string,
 ): PaymentRequestRecord {
@@ -260,7 +260,7 @@ export function requireSubmitted(r: PaymentRequestRecord): void {
 }
 
 export function updatePaymentRequest(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   r: PaymentRequestRecord,
   input: PaymentRequestUpdateRequest,
 ): void {
@@ -285,7 +285,7 @@ export function updatePaymentRequest(
   emitRequestEvent(sandbox, r, PAYMENT_REQUEST_UPDATED);
 }
 
-export function cancelPaymentRequest(sandbox: SandboxRuntime, r: PaymentRequestRecord): void {
+export function cancelPaymentRequest(sandbox: SandboxHost, r: PaymentRequestRecord): void {
   if (finalPaymentRequestStates.includes(r.state)) {
     const why = r.state === 'AUTHORIZED' ? '; after authorization a payment is voided on its transaction instead' : '';
     throw sandboxErrors.conflict(
@@ -296,7 +296,7 @@ export function cancelPaymentRequest(sandbox: SandboxRuntime, r: PaymentRequestR
 }
 
 /** The shopper opened the page: SUBMITTED → IN_PROGRESS. */
-export function startShopperFlow(sandbox: SandboxRuntime, r: PaymentRequestRecord): void {
+export function startShopperFlow(sandbox: SandboxHost, r: PaymentRequestRecord): void {
   if (r.state === 'SUBMITTED') moveRequest(sandbox, r, 'IN_PROGRESS');
 }
 
@@ -312,7 +312,7 @@ export function isDeniedShopper(r: PaymentRequestRecord): boolean {
  * filled, or null when the request has none.
  */
 export function finishShopperFlow(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   r: PaymentRequestRecord,
   decision: 'approve' | 'deny',
 ): string | null {
@@ -353,7 +353,7 @@ export function redirectUrlFor(r: PaymentRequestRecord): string | null {
 
 /** Confirms a PENDING_CONFIRMATION request by its token: the transaction is created. Idempotent per token. */
 export function confirmPaymentRequest(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   accountId: string,
   token: string,
   input: PaymentConfirmRequest,
@@ -435,7 +435,7 @@ export function confirmPaymentRequest(
 }
 
 /** Expires a request whose 48 h (or whose token's 60 min) have passed by the sandbox clock. */
-function settleRequest(sandbox: SandboxRuntime, r: PaymentRequestRecord): void {
+function settleRequest(sandbox: SandboxHost, r: PaymentRequestRecord): void {
   if (finalPaymentRequestStates.includes(r.state)) return;
   const now = sandbox.clock.nowMs();
   const tokenExpired =
@@ -444,7 +444,7 @@ function settleRequest(sandbox: SandboxRuntime, r: PaymentRequestRecord): void {
 }
 
 /** Control API: the request (or its token) expires now. */
-export function expirePaymentRequestNow(sandbox: SandboxRuntime, r: PaymentRequestRecord): void {
+export function expirePaymentRequestNow(sandbox: SandboxHost, r: PaymentRequestRecord): void {
   if (finalPaymentRequestStates.includes(r.state))
     throw sandboxErrors.conflict(`Payment request ${r.payment_request_id} is ${r.state} (final).`);
   moveRequest(sandbox, r, 'EXPIRED');
@@ -508,7 +508,7 @@ export function publicTransaction(t: PaymentTransactionRecord) {
 export type SandboxPaymentTransaction = ReturnType<typeof publicTransaction>;
 
 function emitTransactionEvent(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   t: PaymentTransactionRecord,
   eventType: string,
   previous: PaymentTransactionStateName | null,
@@ -543,7 +543,7 @@ function emitTransactionEvent(
 
 /** Moves the state without telling anyone: callers emit their events once the operation is whole. */
 function enterState(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   t: PaymentTransactionRecord,
   next: PaymentTransactionStateName,
   atMs: number,
@@ -560,7 +560,7 @@ function enterState(
 }
 
 function moveTransaction(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   t: PaymentTransactionRecord,
   next: PaymentTransactionStateName,
   atMs: number,
@@ -575,7 +575,7 @@ function moveTransaction(
  * later → COMPLETED when something was captured, else CLOSED; COMPLETED 3 years later → CLOSED.
  * A long clock jump runs every step, each with its webhook.
  */
-function settleTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRecord): void {
+function settleTransaction(sandbox: SandboxHost, t: PaymentTransactionRecord): void {
   const now = sandbox.clock.nowMs();
   for (;;) {
     if (t.state === 'AUTHORIZED' && t.expires_at_ms <= now) moveTransaction(sandbox, t, 'EXPIRED', t.expires_at_ms);
@@ -593,13 +593,13 @@ function settleTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRecord)
 }
 
 /** Every request and transaction whose time has come, by the sandbox clock (the ticker and clock moves call this). */
-export function expireDuePayments(sandbox: SandboxRuntime): void {
+export function expireDuePayments(sandbox: SandboxHost): void {
   for (const r of Object.values(sandbox.store.data.payment_requests)) settleRequest(sandbox, r);
   for (const t of Object.values(sandbox.store.data.payment_transactions)) settleTransaction(sandbox, t);
 }
 
 /** Control API: the authorization expires now (→ EXPIRED; the 7-day grace starts). */
-export function expireTransactionNow(sandbox: SandboxRuntime, t: PaymentTransactionRecord): void {
+export function expireTransactionNow(sandbox: SandboxHost, t: PaymentTransactionRecord): void {
   settleTransaction(sandbox, t);
   if (t.state !== 'AUTHORIZED')
     throw sandboxErrors.conflict(
@@ -611,7 +611,7 @@ export function expireTransactionNow(sandbox: SandboxRuntime, t: PaymentTransact
 
 /** 404 unless the transaction exists and belongs to the account (this partner's); its clock-driven state applied. */
 export function getTransactionOrThrow(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   accountId: string,
   transactionId: string,
 ): PaymentTransactionRecord {
@@ -643,7 +643,7 @@ const stateHints: Record<PaymentTransactionStateName, string> = {
  * everything; DISABLED still allows post-purchase calls), the state (409), the limits (403).
  */
 export function requireOperable(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   t: PaymentTransactionRecord,
   operation: TransactionOperation,
 ): void {
@@ -677,14 +677,14 @@ export function requireOperable(
     );
 }
 
-function touched(sandbox: SandboxRuntime, t: PaymentTransactionRecord): void {
+function touched(sandbox: SandboxHost, t: PaymentTransactionRecord): void {
   t.operations += 1;
   t.updated_at = sandbox.clock.iso();
   sandbox.store.changed();
 }
 
 export function updateTransaction(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   t: PaymentTransactionRecord,
   input: TransactionUpdateRequest,
 ): void {
@@ -698,7 +698,7 @@ export function updateTransaction(
 }
 
 export function captureTransaction(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   t: PaymentTransactionRecord,
   input: CaptureCreateRequest,
 ): CaptureRecord {
@@ -732,7 +732,7 @@ export function captureTransaction(
 }
 
 function addRefund(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   t: PaymentTransactionRecord,
   input: RefundCreateRequest,
   captureId: string | null,
@@ -766,7 +766,7 @@ function addRefund(
  * 409, whatever lines it names). With one capture it refunds that capture.
  */
 export function refundTransaction(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   t: PaymentTransactionRecord,
   input: RefundCreateRequest,
 ): RefundRecord {
@@ -803,7 +803,7 @@ export function getCaptureOrThrow(t: PaymentTransactionRecord, captureId: string
 }
 
 export function refundCapture(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   t: PaymentTransactionRecord,
   captureId: string,
   input: RefundCreateRequest,
@@ -821,7 +821,7 @@ export function refundCapture(
 }
 
 /** Releases the remaining authorization: CLOSED when nothing was captured, else COMPLETED. */
-export function voidTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRecord): void {
+export function voidTransaction(sandbox: SandboxHost, t: PaymentTransactionRecord): void {
   requireOperable(sandbox, t, 'void');
   touched(sandbox, t);
   t.voided_at = sandbox.clock.iso();
@@ -834,7 +834,7 @@ export function voidTransaction(sandbox: SandboxRuntime, t: PaymentTransactionRe
  * the amount must exceed what was captured.
  */
 export function reauthorizeTransaction(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   t: PaymentTransactionRecord,
   input: ReauthorizeRequest,
 ): void {

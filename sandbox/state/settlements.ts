@@ -8,7 +8,7 @@ import {
   type SettlementLine,
 } from '../../lib/klarna/schemas/settlements';
 import { sandboxErrors } from '../errors';
-import type { SandboxRuntime } from '../runtime';
+import type { SandboxHost } from './host';
 import { defaultSettlementConfiguration, settlementConfigurations } from './account-config';
 import { getOwn } from './accounts';
 import type {
@@ -216,7 +216,7 @@ function adjustmentLine(data: SandboxData, t: PaymentTransactionRecord, a: Settl
 /** Something to settle: a capture, a refund or an adjustment, not yet in any report. */
 type Item = { key: string; atMs: number; configurationId: string; currency: string; build: () => SettlementLine };
 
-function unsettledItems(sandbox: SandboxRuntime): Item[] {
+function unsettledItems(sandbox: SandboxHost): Item[] {
   const data = sandbox.store.data;
   const partner = sandbox.store.partnerAccountId;
   const items: Item[] = [];
@@ -299,7 +299,7 @@ function uniqueSettlementId(data: SandboxData, drafts: Draft[], base: string): s
  * goes into the next report, as Klarna settles late events in the next payout). A period that
  * has ended by `nowMs` closes at its end; with `early`, the running one closes at `nowMs`.
  */
-function draftReports(sandbox: SandboxRuntime, nowMs: number, early: boolean): Draft[] {
+function draftReports(sandbox: SandboxHost, nowMs: number, early: boolean): Draft[] {
   const data = sandbox.store.data;
   const drafts: Draft[] = [];
   const groups = new Map<string, Item[]>();
@@ -643,7 +643,7 @@ export function publicSettlement(s: SettlementRecord, nowMs: number) {
 }
 export type SandboxSettlement = ReturnType<typeof publicSettlement>;
 
-function commit(sandbox: SandboxRuntime, drafts: Draft[]): SettlementRecord[] {
+function commit(sandbox: SandboxHost, drafts: Draft[]): SettlementRecord[] {
   const data = sandbox.store.data;
   for (const draft of drafts) {
     data.settlements[draft.record.settlement_id] = draft.record;
@@ -672,7 +672,7 @@ function commit(sandbox: SandboxRuntime, drafts: Draft[]): SettlementRecord[] {
 }
 
 /** The ticker (and every clock move): reports for every period that has ended by the sandbox clock. */
-export function closeDueSettlements(sandbox: SandboxRuntime): SettlementRecord[] {
+export function closeDueSettlements(sandbox: SandboxHost): SettlementRecord[] {
   return commit(sandbox, draftReports(sandbox, sandbox.clock.nowMs(), false));
 }
 
@@ -682,7 +682,7 @@ export function closeDueSettlements(sandbox: SandboxRuntime): SettlementRecord[]
  * injection finds no line to hit (409).
  */
 export function closeSettlementPeriodNow(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   discrepancies: readonly SettlementDiscrepancyKind[] = [],
 ): { settlements: SettlementRecord[]; injected: InjectedDiscrepancyRecord[] } {
   const drafts = draftReports(sandbox, sandbox.clock.nowMs(), true);
@@ -691,7 +691,7 @@ export function closeSettlementPeriodNow(
 }
 
 /** 404 unless the report exists and is this partner's. */
-export function getSettlementOrThrow(sandbox: SandboxRuntime, settlementId: string): SettlementRecord {
+export function getSettlementOrThrow(sandbox: SandboxHost, settlementId: string): SettlementRecord {
   const record = getOwn(sandbox.store.data.settlements, settlementId);
   if (!record || record.partner_account_id !== sandbox.store.partnerAccountId)
     throw sandboxErrors.resourceNotFound(`Settlement ${settlementId}`);
@@ -704,7 +704,7 @@ export function getSettlementOrThrow(sandbox: SandboxRuntime, settlementId: stri
  * its own dispute id); the next report of its currency settles it.
  */
 export function addSettlementAdjustment(
-  sandbox: SandboxRuntime,
+  sandbox: SandboxHost,
   input: { payment_transaction_id: string; type: 'DISCOUNT' | 'PENALTY' | 'DISPUTE'; amount: number },
 ): SettlementAdjustmentRecord {
   const data = sandbox.store.data;

@@ -6,7 +6,7 @@ import { klarnaCredentials, klarnaSigningKeys } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { sealSigningKey } from '@/lib/webhooks/signing-keys';
-import { klarnaWithKey, sealApiKey, type KlarnaSettings } from './connection';
+import { klarnaWithKey, sealApiKey, type KlarnaSettings } from '@/lib/credentials/connection';
 
 const bootstrapSchema = z.object({ credential_id: z.string(), api_key: z.string() }).loose();
 

@@ -1,0 +1,37 @@
+import type { Db } from '@/db/client';
+
+/** A capture or refund the dashboard has just learnt of (payment_operations gained its row). */
+export type LearntOperation = { paymentTransactionId: string; accountId: string; currency: string; occurredAt: Date };
+
+/**
+ * Named events one area publishes for others to react to, so that neither imports the other:
+ * the composition root (lib/app.ts) subscribes each area's listeners. A listener runs awaited,
+ * in the publisher's database transaction (`db`), in the order the areas are listed there.
+ */
+export type DomainEvents = {
+  /** payment_operations gained rows (payments cache); settlements re-check the payouts they change. */
+  'payment-operations.learnt': { db: Db; operations: readonly LearntOperation[] };
+};
+
+export type DomainEventName = keyof DomainEvents;
+export type DomainEventListener<E extends DomainEventName> = (event: DomainEvents[E]) => Promise<unknown>;
+export type DomainEventSubscriptions = { [E in DomainEventName]?: DomainEventListener<E> };
+type Listeners = { [E in DomainEventName]?: DomainEventListener<E>[] };
+
+// On globalThis: Next bundles server code into several module graphs, and a listener subscribed
+// at start-up (instrumentation.ts) must hear events published from any of them.
+const globalForEvents = globalThis as unknown as { __domainEventListeners?: Listeners };
+const listeners = (): Listeners => (globalForEvents.__domainEventListeners ??= {});
+
+export function subscribeDomainEvents(subscriptions: DomainEventSubscriptions): void {
+  for (const name of Object.keys(subscriptions) as DomainEventName[]) {
+    const listener = subscriptions[name];
+    if (listener) (listeners()[name] ??= []).push(listener);
+  }
+}
+
+/** Runs every listener of the event, one after the other; one that throws fails the publisher. */
+export async function publishDomainEvent<E extends DomainEventName>(name: E, event: DomainEvents[E]): Promise<void> {
+  const subscribed: DomainEventListener<E>[] = listeners()[name] ?? [];
+  for (const listener of subscribed) await listener(event);
+}
