@@ -69,8 +69,11 @@ const IN_FLIGHT_BYTES = 16 << 20;
  * file's own order, so a line can go through as the file has it); write batches, then end
  * (or abort: the caller deletes what arrived).
  */
-export async function openCopy(handle: DbHandle, copyColumns: readonly string[]): Promise<Copier> {
-  const table = 'settlement_lines';
+export async function openCopy(
+  handle: DbHandle,
+  copyColumns: readonly string[],
+  table: 'settlement_lines' | 'settlement_merchant_totals' = 'settlement_lines',
+): Promise<Copier> {
   const columns = copyColumns.join(', ');
   if (handle.driver === 'postgres') {
     // On a connection of its own: postgres.js would otherwise send other queries of this

@@ -13,7 +13,14 @@ import {
 } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { openCopy, type Copier } from './copy';
-import { copyColumnsOf, parseSettlementFile, SettlementFileError, type ParseProgress } from './parse';
+import {
+  COPY_DELIMITER,
+  copyColumnsOf,
+  parseSettlementFile,
+  RowWriter,
+  SettlementFileError,
+  type ParseProgress,
+} from './parse';
 import { reconcileImport } from './reconcile';
 import { recheckImportsSettledBy } from './recheck';
 
@@ -107,18 +114,35 @@ const deleteLinesOf = async (db: Db, importId: string) => {
   await db.delete(settlementMerchantTotals).where(eq(settlementMerchantTotals.importId, importId));
 };
 
-/** The per-merchant sums the parser kept, 5,000 rows a statement (one JSON parameter each). */
-async function saveMerchantTotals(db: Db, importId: string, totals: readonly MerchantTotals[]): Promise<void> {
-  for (let i = 0; i < totals.length; i += 5000) {
-    const rows = totals
-      .slice(i, i + 5000)
-      .map((t) => [t.settlementId, t.accountId, t.currency, t.lineCount, t.captured, t.fees]);
-    // jsonb holds no NUL character; an id with one (quarantined elsewhere, but never fatal here) keeps U+FFFD.
-    const json = JSON.stringify(rows).replace(/\\u0000/g, '\\ufffd');
-    await db.execute(sql`
-      INSERT INTO settlement_merchant_totals (import_id, settlement_id, account_id, currency, line_count, captured, fees)
-      SELECT ${importId}::uuid, r->>0, r->>1, r->>2, (r->>3)::int, (r->>4)::bigint, (r->>5)::bigint
-      FROM jsonb_array_elements(${json}::jsonb) r`);
+/** The per-merchant sums the parser kept, COPYed as the lines are (tens of thousands for a large file). */
+async function saveMerchantTotals(
+  handle: DbHandle,
+  importId: string,
+  totals: readonly MerchantTotals[],
+): Promise<void> {
+  if (totals.length === 0) return;
+  const out = new RowWriter();
+  const delimiter = COPY_DELIMITER.charCodeAt(0);
+  for (const t of totals) {
+    out.ascii(importId, delimiter);
+    out.text(t.settlementId, delimiter);
+    out.text(t.accountId, delimiter);
+    out.text(t.currency, delimiter);
+    out.natural(t.lineCount, delimiter);
+    out.ascii(String(t.captured), delimiter);
+    out.ascii(String(t.fees), 10);
+  }
+  const copier = await openCopy(
+    handle,
+    ['import_id', 'settlement_id', 'account_id', 'currency', 'line_count', 'captured', 'fees'],
+    'settlement_merchant_totals',
+  );
+  try {
+    await copier.write({ data: out.take() });
+    await copier.end();
+  } catch (error) {
+    await copier.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
   }
 }
 
@@ -245,12 +269,18 @@ export async function receiveSettlementFile(
       { importId },
     );
     const ending = performance.now();
-    await copier?.end();
-    copyWait += performance.now() - ending;
-    timing(`parse+copy (${(copyWait / 1000).toFixed(2)} s of it waiting for Postgres)`);
+    // The per-merchant sums go in on a second connection while Postgres takes the last lines.
+    const [linesEnded, sumsSaved] = await Promise.allSettled([
+      copier?.end().then(() => (copyWait += performance.now() - ending)),
+      saveMerchantTotals(handle, importId, parsed.merchantTotals),
+    ]);
+    if (linesEnded.status === 'rejected') throw linesEnded.reason;
+    if (sumsSaved.status === 'rejected') throw sumsSaved.reason;
+    timing(
+      `parse+copy (${(copyWait / 1000).toFixed(2)} s of it waiting for Postgres; ${parsed.merchantTotals.length.toLocaleString('en')} per-merchant sums beside it)`,
+    );
     await saveProgress(true);
     if (stalled) throw new UploadStalledError();
-    await saveMerchantTotals(db, importId, parsed.merchantTotals);
     const sha256 = hash.digest('hex');
     const [existing] = await db
       .select()
