@@ -329,8 +329,10 @@ export type PaymentListRow = Omit<PaymentTransactionRow, 'klarna'>;
 export async function listPayments(
   db: Db,
   input: PaymentFilter,
+  /** For the export (a trusted caller): pages larger than a URL may ask for. */
+  pageSize?: number,
 ): Promise<{ rows: PaymentListRow[]; nextCursor: string | null }> {
-  const f = paymentFilterSchema.parse(input);
+  const f = { ...paymentFilterSchema.parse(input), ...(pageSize ? { limit: pageSize } : {}) };
   const t = paymentTransactions;
   const where: SQL[] = [];
   if (f.account) where.push(eq(t.accountId, f.account));
