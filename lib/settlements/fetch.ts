@@ -26,10 +26,8 @@ async function knownIds(db: Db, ids: string[]): Promise<Set<string>> {
 }
 
 /**
- * Brings in the settlement reports Klarna has that we do not: each CSV is downloaded as a
- * stream, parsed and COPYed as it arrives, then queued for reconciliation like an upload. With `settlementId`
- * (the `settlement.report.created` webhook names one), only that report. A user's click is
- * role-checked and audited; the schedule and the webhook run as the system (a null actor).
+ * Downloads the settlement reports we do not hold yet (or only `settlementId`), streaming each
+ * into COPY, and queues their reconciliation. A null actor is the schedule or the webhook.
  */
 export async function fetchSettlementsFromKlarna(
   ctx: SettlementFetchCtx,

@@ -1,10 +1,8 @@
 import { formatMinorUnits } from '@/lib/ui/money';
 
 /**
- * What reconciliation says about each settlement line (and about captures and refunds no
- * line settles). Every line gets exactly one verdict; the order below is the order they are
- * checked in (lib/settlements/reconcile.ts), so a duplicated line of an unknown capture is
- * a duplicate, and a line off in amount is not also judged on its fee.
+ * Every settlement line gets exactly one verdict, checked in this order: a duplicated line of an
+ * unknown capture is a duplicate; a line off in amount is not also judged on its fee.
  */
 export const lineVerdicts = [
   'duplicate',

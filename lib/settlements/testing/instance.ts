@@ -1,13 +1,6 @@
 /**
- * One app instance for lib/settlements/two-instances.test.ts, started as a real process:
- * `tsx lib/settlements/testing/instance.ts <web|worker>` with its own DATABASE_URL (shared) and
- * DATA_DIR (its own, shared with no one).
- * - `worker`: runs the app's settlement jobs (lib/settlements/jobs.ts) as lib/startup.ts does,
- *   and tells the parent over IPC each import it reconciled;
- * - `web`: serves POST /upload through the upload route's own handler (app/api/settlements/
- *   upload/handle.ts; the role check is the route's, left out: no Next.js here) and queues
- *   through pg-boss without working any queue, so only the other instance can import.
- * Sends `{ ready: true, port? }` once it takes work.
+ * One app instance for two-instances.test.ts: `tsx lib/settlements/testing/instance.ts <web|worker>`.
+ * `worker` runs the settlement jobs; `web` serves POST /upload and queues without working the queue.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
