@@ -1,8 +1,6 @@
 /**
- * Merchant category codes (ISO 18245) a payment product can be onboarded with, with their
- * names, for the onboarding wizard's searchable list and the sandbox's validation. Klarna
- * prices by MCC (seed, "Price plans"); codes for cash, quasi-cash and financial services are
- * left out because Klarna does not accept them for a payment product.
+ * Merchant category codes (ISO 18245) a payment product can be onboarded with. Cash, quasi-cash and
+ * financial services are left out: Klarna does not accept them for a payment product (seed, "Price plans").
  */
 export const merchantCategoryCodes = {
   '0742': 'Veterinary services',

@@ -13,11 +13,8 @@ export type SettlementCsvDownload = {
 };
 
 /**
- * Downloads a settlement report's CSV (`settlements.csv`) as a stream, through the client's
- * pacing, auth, retries and request log, so a large file never sits in memory. Errors are the
- * client's (`KlarnaApiError`, `KlarnaNetworkError`); a 404 means the settlement is unknown.
- * The file has the seed's 24 columns; `columns: 'extended'` asks the sandbox for ours too
- * (`?columns=extended`, ours: Klarna has no such option, so the dashboard never sends it).
+ * Streams a settlement report's CSV through the client, so a large file never sits in memory; 404
+ * means unknown. `columns: 'extended'` is a sandbox-only option the dashboard never sends.
  */
 export async function downloadSettlementCsv(
   client: KlarnaClient,

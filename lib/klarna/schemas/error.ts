@@ -1,10 +1,8 @@
 import { z } from 'zod';
 
 /**
- * Klarna's error object (seed, "Error handling"). Newer docs name the list
- * `validation_errors[]` with `reason` instead of `errors[]` with `error_message`; both parse.
- * Types and codes stay open strings (the seed lists ACCESS_ERROR, TECHNICAL_ERROR,
- * RESOURCE_ERROR, INPUT_ERROR and their codes): an unknown one must not crash anything.
+ * Klarna's error object (seed, "Error handling"); newer docs' `validation_errors[].reason` parses too.
+ * Types and codes stay open strings: an unknown one must not crash anything.
  */
 const parameterErrorSchema = z
   .object({

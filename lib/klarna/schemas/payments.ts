@@ -3,11 +3,8 @@ import { addressSchema, countrySchema, emailSchema, phoneSchema, pricingRateSche
 import { openEnum } from './open';
 
 /**
- * Klarna payments (seed, "Processing of Klarna payments", "Manage Klarna payment
- * transaction", "How pricing works"; klarna-api-notes.md "Payment requests", "Payment
- * transactions"). Money is an integer in minor units with an ISO 4217 currency, never a float.
- * Request schemas are strict (the sandbox validates with them: VALIDATION_ERROR with parameter
- * paths); response schemas keep unknown fields and unknown enum values.
+ * Klarna payments (seed, "Processing of Klarna payments"; klarna-api-notes.md). Money is integer minor
+ * units with an ISO 4217 currency. Requests strict (the sandbox validates with them); responses keep unknowns.
  */
 
 // Payment request states (seed, "Payment request state"; DECLINED from the v1 event list).
