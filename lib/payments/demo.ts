@@ -5,11 +5,8 @@ import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { savePaymentTransaction } from './cache';
 
 /**
- * Demo payments for `npm run dev` (embedded sandbox only; lib/settlements/demo.ts calls it
- * before closing the settlement period): shoppers pay the merchant (the sandbox's own shopper
- * step, through its control API), and the payments are captured (one twice, for two shipments)
- * and one refunded through the real API, each read into the cache. Their webhooks race these
- * reads; the cache keeps Klarna's latest view whichever lands last.
+ * Demo payments for `npm run dev` (embedded sandbox only): paid, captured (one twice) and one refunded
+ * through the real API. Their webhooks race these reads; the cache keeps Klarna's latest view.
  */
 export const demoBaskets = [
   { amount: 12_900, captures: [12_900], refund: 2_900 },

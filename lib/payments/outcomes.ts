@@ -5,10 +5,8 @@ import { type KlarnaApiError, KlarnaNetworkError } from '@/lib/klarna/errors';
 import { formatMinorUnits } from '@/lib/ui/money';
 
 /**
- * Telling what a money operation did when Klarna's answer was lost (design.md, "Idempotency"):
- * what the payment looked like before the first attempt (the baseline), how a later read of
- * the transaction shows the operation made or not, and the sentences the user reads. Pure, so
- * the rules are tested without Klarna.
+ * What a money operation did when Klarna's answer was lost (design.md, "Idempotency"): the baseline,
+ * how a later read shows it made or not, and the user's sentences. Pure, so testable without Klarna.
  */
 
 export const pendingKinds = ['capture', 'refund', 'release', 'reauthorize'] as const;
@@ -68,10 +66,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 export type Judgement = { made: true; operationId: string | null } | { made: false };
 
 /**
- * Whether Klarna's read `t` shows the intent made, against what was known before it was sent.
- * A capture or refund counts only if it is new since the baseline, not already claimed by an
- * operation whose answer arrived (`claimed`), and has the intent's amount, reference and capture.
- * References compare normalised on both sides: absent, null and "" are all no reference.
+ * Whether Klarna's read shows the intent made: a capture or refund new since the baseline, not claimed
+ * by an answered operation, with the intent's amount, reference and capture (absent, null, "" equal).
  */
 export function judge(
   intent: Intent,
