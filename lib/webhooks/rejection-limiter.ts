@@ -3,9 +3,8 @@ import { webhookEvents } from '@/db/schema';
 import { formatDateTime } from '@/lib/ui/format';
 
 /**
- * How many rejected deliveries are stored: a token bucket per source address and one for all
- * sources together (a sender that can choose its X-Forwarded-For cannot multiply its share).
- * Valid deliveries never touch these buckets: a flood cannot block Klarna's real events.
+ * Token buckets per source address and overall (X-Forwarded-For can be forged) for storing rejects.
+ * Valid deliveries never touch them, so a flood cannot block Klarna's real events.
  */
 export type RejectionLimits = {
   perSourcePerMinute: number;
@@ -30,10 +29,8 @@ type Bucket = { tokens: number; at: number };
 type NotStored = { count: number; first: number; last: number; sources: Set<string> | null };
 
 /**
- * Decides, per rejected delivery, whether it is stored (a few KB: reason, size, digest, headers,
- * a prefix) or only counted; counts are written by `flush` as one summary row per address, so the
- * event log still says how many were refused. State is in memory, per app instance: with N
- * instances behind a load balancer, up to N times the limits are stored.
+ * Decides whether a rejected delivery is stored or only counted (flushed as a summary row per address).
+ * In memory per instance: with N instances, up to N times the limits are stored.
  */
 export class RejectionLimiter {
   private readonly buckets = new Map<string, Bucket>();
@@ -88,10 +85,7 @@ export class RejectionLimiter {
     return n;
   }
 
-  /**
-   * Writes what was counted since the last flush: one rejected row per address saying how many
-   * were not stored. A failed write keeps the counts for the next flush.
-   */
+  /** Writes one summary row per address; a failed write keeps the counts for the next flush. */
   async flush(db: Db): Promise<number> {
     if (this.notStored.size === 0) return 0;
     const taken = this.notStored;
