@@ -19,17 +19,12 @@ export type Actor = {
   sessionId?: string;
 };
 
-/**
- * What the session token carries: who, which session generation, when they signed in, and
- * the id of the session record (`user_sessions`) that sign-out ends.
- */
+/** Session token claims: user, session generation, sign-in time, and the `user_sessions` record sign-out ends. */
 export type SessionClaims = { uid: string; sv: number; sat: number; sid: string };
 
 /**
- * Turns session claims into an actor, or null when the session no longer counts: its record
- * ended (signed out, here or by an admin) or missing, user gone or disabled, password changed
- * since (session version), or older than 8 hours. The role comes from the database, so a
- * role change applies on the next request. Notes activity at most once a minute.
+ * Session claims to an actor, or null when the session no longer counts (record ended, user gone or disabled,
+ * password changed, older than 8 hours). The role is read from the database, so a change applies next request.
  */
 export async function loadActor(
   db: Db,

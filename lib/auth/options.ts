@@ -12,9 +12,8 @@ import { authenticate } from './sign-in';
 import { clientIp } from './request-ip';
 
 /**
- * next-auth with email + password (and TOTP) as a credentials provider and JWT sessions.
- * A refused sign-in throws; next-auth hands the message to the form, which is why it is
- * the JSON of the result (never whether the email exists).
+ * next-auth with email, password and TOTP credentials and JWT sessions. The thrown message reaches
+ * the form, so it is the result's JSON and never says whether the email exists.
  */
 export function authOptions(): NextAuthOptions {
   const config = env();
@@ -72,8 +71,8 @@ export function authOptions(): NextAuthOptions {
           token.sid = claims.sid;
           return token;
         }
-        // next-auth's own /api/auth/session reads the cookie without loadActor: an ended
-        // session must not be renewed there either (throwing makes next-auth clear the cookie).
+        // next-auth's /api/auth/session skips loadActor: an ended session must not renew there either
+        // (throwing clears the cookie).
         if (!token.sid || !(await isSessionOpen(getDb(), token.sid))) throw new Error('This session has ended.');
         return token;
       },
