@@ -8,9 +8,8 @@ export type Log = (line: string) => void;
 export type JobSchedules = { fetchCron?: string | null; retentionCron?: string | null };
 
 /**
- * What an area adds to the running app, exported as `lib/<area>/area.ts`. The composition root
- * (lib/app.ts) is the one module that lists every area and wires these; no area imports another
- * to reach it: a cross-area effect is a job or a domain event (lib/domain-events.ts).
+ * What an area adds to the running app, exported as `lib/<area>/area.ts` and wired by lib/app.ts.
+ * No area imports another: a cross-area effect is a job or a domain event (lib/domain-events.ts).
  */
 export type AreaRegistration = {
   name: string;

@@ -4,9 +4,8 @@ import type { Db } from '@/db/client';
 export type LearntOperation = { paymentTransactionId: string; accountId: string; currency: string; occurredAt: Date };
 
 /**
- * Named events one area publishes for others to react to, so that neither imports the other:
- * the composition root (lib/app.ts) subscribes each area's listeners. A listener runs awaited,
- * in the publisher's database transaction (`db`), in the order the areas are listed there.
+ * Named events one area publishes for others, so neither imports the other. Listeners run awaited,
+ * in the publisher's transaction (`db`), in lib/app.ts's area order.
  */
 export type DomainEvents = {
   /** payment_operations gained rows (payments cache); settlements re-check the payouts they change. */
@@ -18,8 +17,7 @@ export type DomainEventListener<E extends DomainEventName> = (event: DomainEvent
 export type DomainEventSubscriptions = { [E in DomainEventName]?: DomainEventListener<E> };
 type Listeners = { [E in DomainEventName]?: DomainEventListener<E>[] };
 
-// On globalThis: Next bundles server code into several module graphs, and a listener subscribed
-// at start-up (instrumentation.ts) must hear events published from any of them.
+// On globalThis: Next bundles server code into several module graphs, and listeners must hear all of them.
 const globalForEvents = globalThis as unknown as { __domainEventListeners?: Listeners };
 const listeners = (): Listeners => (globalForEvents.__domainEventListeners ??= {});
 
