@@ -3,12 +3,8 @@ import { once } from 'node:events';
 import type { DbHandle } from '@/db/client';
 import type { SettlementColumn } from '@/lib/klarna/schemas/settlements';
 
-/**
- * Settlement lines go in with `COPY … FROM STDIN` (row-by-row INSERT is about 80× slower), with
- * a provisional verdict the import job then corrects in place (reconcile.ts).
- */
+/** Lines go in by `COPY … FROM STDIN` (row-by-row INSERT is ~80× slower) with a provisional verdict (reconcile.ts). */
 
-/** The `settlement_lines` column each column of a settlement file goes into. */
 export const settlementLineColumnOf: Readonly<Record<SettlementColumn, string>> = {
   captured_at: 'captured_at',
   created_at: 'created_at',
@@ -52,10 +48,7 @@ export type Copier = {
 
 const copyOptions = `(FORMAT text, DELIMITER E'\\x1f', NULL '')`;
 
-/**
- * Bytes queued on the COPY stream before a write waits: the parser and Postgres then work at
- * the same time, and memory stays bounded when Postgres is the slower.
- */
+/** Bytes queued on COPY before a write waits: parser and Postgres work at once, memory stays bounded. */
 const IN_FLIGHT_BYTES = 16 << 20;
 
 /** Opens a COPY into `settlement_lines` in the file's column order; on abort the caller deletes what arrived. */

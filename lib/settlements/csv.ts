@@ -129,7 +129,6 @@ export class CsvScanner {
     if (q !== -1 && q < p) q = this.nextQuote = buf.indexOf(34, p);
     const lf = buf.indexOf(10, p);
     if (q === -1 || (lf !== -1 && q > lf)) {
-      // No quote in this record: cells are what lies between commas.
       if (lf === -1 && !this.final) return this.needMore(p);
       let end = lf === -1 ? len : lf;
       if (end > p && buf[end - 1] === 13) end--;
@@ -148,7 +147,6 @@ export class CsvScanner {
     return this.quoted(p);
   }
 
-  /** The state machine for a record holding a quote. */
   private quoted(from: number): boolean {
     const buf = this.buf;
     const len = buf.length;
@@ -260,12 +258,10 @@ export class CsvScanner {
     return true;
   }
 
-  /** Cell i of the current record as text. */
   text(i: number): string {
     return this.buf.toString('utf8', this.starts[i], this.ends[i]);
   }
 
-  /** The current record's cells as text. */
   cells(): string[] {
     const out = new Array<string>(this.count);
     for (let i = 0; i < this.count; i++) out[i] = this.text(i);

@@ -6,10 +6,7 @@ import { jobContext } from '@/lib/context';
 import { demoBaskets, sandboxControl, seedDemoPayments } from '@/lib/payments/demo';
 import { fetchSettlementsFromKlarna } from './fetch';
 
-/**
- * Demo data for `npm run dev` (embedded sandbox only): a few paid, captured and refunded orders,
- * then a settlement period with three discrepancies and a lost dispute. Runs only when no import exists.
- */
+/** Demo data for `npm run dev` (sandbox only): paid orders and a settlement period with three discrepancies. */
 const closedSchema = z.object({ settlements: z.array(z.object({ settlement_id: z.string() }).loose()) }).loose();
 
 export async function seedDemoSettlement(db: Db, settings: KlarnaSettings): Promise<string> {

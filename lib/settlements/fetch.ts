@@ -25,10 +25,7 @@ async function knownIds(db: Db, ids: string[]): Promise<Set<string>> {
   return new Set(rows.map((r) => r.id!));
 }
 
-/**
- * Downloads the settlement reports we do not hold yet (or only `settlementId`), streaming each
- * into COPY, and queues their reconciliation. A null actor is the schedule or the webhook.
- */
+/** Streams the reports we lack (or only `settlementId`) into COPY and queues them; null actor: the system. */
 export async function fetchSettlementsFromKlarna(
   ctx: SettlementFetchCtx,
   options: { settlementId?: string | null } = {},

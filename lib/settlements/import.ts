@@ -24,10 +24,7 @@ import {
 import { reconcileImport } from './reconcile';
 import { recheckImportsSettledBy } from './recheck';
 
-/**
- * App instances share no disk, so a file is never stored: its lines are COPYed as they arrive
- * and hashed, and a job on any instance reconciles them, keeping progress on the import row.
- */
+/** Instances share no disk, so a file is never stored: lines are COPYed as they arrive; any instance reconciles. */
 
 export const MAX_UPLOAD_BYTES = 20 * 1024 ** 3;
 /** Times the reconciliation job starts on an import before it is failed (lib/jobs/queue.ts: retryLimit 2). */
@@ -66,10 +63,8 @@ export class UploadStalledError extends AppError {
   }
 }
 
-/** What the sweep writes on an import it fails (the import list shows it). */
 export const STALE_RECEIVE_MESSAGE = `The upload stopped before the whole file was in (no data for ${STALE_RECEIVE_MS / 60_000} minutes: the connection stalled or the server handling it restarted); nothing of it was kept. Upload it again.`;
 
-/** A web stream's chunks as an async iterable (a request body, a download from Klarna). */
 export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
   try {
@@ -359,10 +354,7 @@ export async function failStaleReceives(db: Db, now = new Date()): Promise<numbe
   return stale.length;
 }
 
-/**
- * Reconciles an import in one transaction, then re-checks earlier imports this file settles.
- * Idempotent. Attempts before the last requeue and rethrow; the last fails the import.
- */
+/** Reconciles an import in one transaction (idempotent), then re-checks earlier imports this file settles. */
 export async function runImport(handle: DbHandle, importId: string): Promise<SettlementImportRow> {
   const db = handle.db;
   const [claimed] = await db

@@ -9,7 +9,6 @@ import { fetchSettlementsFromKlarna, isSettlementKnown } from './fetch';
 import { failStaleReceives, runImport } from './import';
 import { recheckImport, sweepNowKnownLines } from './recheck';
 
-/** What the settlement jobs do (lib/jobs/queue.ts runs them). */
 export function settlementJobHandlers(): JobHandlers {
   return {
     [queues.settlementImport]: async ({ importId }) => {

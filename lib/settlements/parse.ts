@@ -17,10 +17,7 @@ import { formatMinorUnits } from '@/lib/ui/money';
 import { derivedLineColumns, settlementLineColumnOf } from './copy';
 import { CsvScanner, csvRecords, type QuoteProblem } from './csv';
 
-/**
- * Reads a settlement file as a stream (several GB never sit in memory): the header (any order,
- * aliases, unknown columns kept), then each record typed or quarantined with line, column and reason.
- */
+/** Reads a settlement file as a stream (GBs never sit in memory), typing or quarantining each record. */
 
 export class SettlementFileError extends AppError {
   override name = 'SettlementFileError';
@@ -37,11 +34,9 @@ export type SettlementHeader = {
   columns: string[];
   /** For each known column, its index in a record (-1: absent). */
   index: Record<SettlementColumn, number>;
-  /** Unknown columns, kept per line. */
   extras: { name: string; index: number }[];
 };
 
-/** Reads the header line, or throws naming what is wrong with it. */
 export function resolveHeader(cells: string[]): SettlementHeader {
   const columns = cells.map((c, i) => (i === 0 ? c.replace(/^\uFEFF/, '') : c).trim());
   if (columns.length === 0 || columns.every((c) => c === ''))
@@ -218,7 +213,6 @@ export class RowWriter {
     this.buf = bigger;
   }
 
-  /** The rows written so far, handed over (the writer goes on in a new buffer). */
   take(): Buffer {
     const rows = this.buf.subarray(0, this.pos);
     this.buf = Buffer.allocUnsafe(this.buf.length);
@@ -274,7 +268,6 @@ export class RowWriter {
     this.pos = w;
   }
 
-  /** A non-negative integer (a line number), then `end`. */
   natural(n: number, end: number): void {
     this.room(17);
     const o = this.buf;
@@ -299,7 +292,6 @@ export class RowWriter {
     this.pos = w;
   }
 
-  /** Any text, as UTF-8, escaped, then `end`. */
   text(v: string, end: number): void {
     const bytes = Buffer.from(v);
     this.range(bytes, 0, bytes.length, end);
@@ -324,7 +316,6 @@ class Value {
     this.s = -1;
     this.str = v;
   }
-  /** Text known to be ASCII with nothing to escape (a number). */
   setAscii(v: string): void {
     this.s = -3;
     this.str = v;
@@ -360,7 +351,6 @@ export type RowEncoder = {
   encode(record: CsvScanner, lineNo: number, out: RowWriter): void;
   /** Each payout's totals over the lines encoded so far. */
   totals(): PayoutTotals[];
-  /** The accounts the lines name (distinct). */
   accounts: Set<string>;
   /** Each payout's lines, captured volume and fees per merchant and currency. */
   merchantTotals(): MerchantTotals[];
@@ -373,7 +363,6 @@ export type RowEncoder = {
 class SeenFilter {
   private readonly words = new Uint32Array(1 << 22);
 
-  /** The hash to feed a key of this kind into (then `addAndCheck`). */
   start(kind: number): number {
     return (0x811c9dc5 ^ kind) >>> 0;
   }
@@ -461,7 +450,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
     const z = buf[e - 1];
     return a !== SPACE && a !== TAB && z !== SPACE && z !== TAB;
   };
-  /** A trimmed cell into v (none when empty); returns whether it has a value. */
   const trimmedInto = (i: number, v: Value): boolean => {
     if (i < 0) {
       v.setNull();
@@ -485,7 +473,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
   const requiredInto = (c: SettlementColumn, v: Value): void => {
     if (!trimmedInto(ix[c], v)) throw new LineError(c, 'is empty');
   };
-  /** A cell as the file has it (not trimmed), none when empty. */
   const rawInto = (i: number, v: Value): void => {
     if (i < 0 || rec.starts[i] === rec.ends[i]) v.setNull();
     else v.setRange(rec.starts[i]!, rec.ends[i]!);
@@ -616,7 +603,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
   let lastRunning: Running | null = null;
   const lastSettlement = new LastBytes();
 
-  // One reusable Value per output column.
   const amount = new Value();
   const discount = new Value();
   const penalty = new Value();
@@ -690,7 +676,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
     if (!amount.has) throw new LineError('amount', 'is empty');
     const discountN = integerInto('discount_amount', discount);
     const penaltyN = integerInto('penalty_amount', penalty);
-    // Empty discount and penalty cells are 0.
     if (!discount.has) discount.setAscii('0');
     if (!penalty.has) penalty.setAscii('0');
     const typeRaw = ix.type >= 0 ? rec.text(ix.type) : '';
@@ -888,7 +873,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
       m.fees += feeN + taxN;
     }
 
-    // The row, in copyColumnsOf's order.
     rawInto(ix['payment_pricing_details.price_plan_id'], pricePlan);
     rawInto(ix.klarna_reference, klarnaReference);
     rawInto(ix.merchant_reference, merchantReference);
@@ -928,7 +912,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
   };
 }
 
-/** `count` decimal digits of buf from s as a number, or -1. */
 function digitsAt(buf: Buffer, s: number, count: number): number {
   let n = 0;
   for (let i = s; i < s + count; i++) {

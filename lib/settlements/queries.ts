@@ -40,10 +40,7 @@ const cursorOf = <T extends z.ZodType>(schema: T) => ({
 const timeAndId = cursorOf(z.tuple([z.string().min(1).max(64), z.string().min(1).max(500)]));
 const lineCursor = cursorOf(z.tuple([z.number().int().nonnegative()]));
 
-/** Where each verdict needs nobody's attention (matched, adjustment), as SQL. */
 const settledSql = sql.raw(settledVerdicts.map((v) => `'${v}'`).join(', '));
-
-// Payouts
 
 export const payoutStatuses = ['review', 'reconciled'] as const;
 export type PayoutStatus = (typeof payoutStatuses)[number];
@@ -65,7 +62,7 @@ export const payoutFilterSchema = z.object({
 export type PayoutFilter = z.input<typeof payoutFilterSchema>;
 
 /** A payout with a re-issue awaiting review: it needs a look whatever its counts say. */
-// Spelt out: drizzle renders a column of the one table selected from without its table name, which inside this subquery would mean r's.
+// Spelt out: drizzle omits the table name of the one table selected from, which here would mean r's.
 const pendingReissueOf = (_s: typeof settlements) =>
   sql<boolean>`EXISTS (SELECT 1 FROM ${settlementReissues} r WHERE r.settlement_id = "settlements"."settlement_id" AND r.status = 'pending')`;
 
@@ -103,7 +100,6 @@ export async function listSettlements(
   };
 }
 
-/** The currencies payouts exist in, for the filter. */
 export async function listPayoutCurrencies(db: Db): Promise<string[]> {
   const rows = await db
     .selectDistinct({ currency: settlements.currency })
@@ -122,8 +118,6 @@ export async function getSettlement(db: Db, settlementId: string): Promise<Settl
 export async function getSettlementsOfImport(db: Db, importId: string): Promise<SettlementRow[]> {
   return db.select().from(settlements).where(eq(settlements.importId, importId)).orderBy(asc(settlements.settlementId));
 }
-
-// Re-issues of a payout
 
 type ImportRef = Pick<SettlementImportRow, 'id' | 'fileName' | 'source' | 'uploadedByEmail' | 'createdAt'>;
 export type PayoutReissue = SettlementReissueRow & { newImport: ImportRef | null; replacedImport: ImportRef | null };
@@ -182,8 +176,6 @@ export async function listReissueQuarantine(
     .orderBy(asc(settlementQuarantine.lineNo))
     .limit(limit);
 }
-
-// Imports
 
 export type ImportListRow = SettlementImportRow & { settlementIds: string[] };
 
@@ -263,8 +255,6 @@ export async function listActiveImports(db: Db, limit = 20): Promise<SettlementI
     .orderBy(descNullsLast(settlementImports.createdAt))
     .limit(limit);
 }
-
-// One payout's lines and missing items
 
 /** A verdict to filter lines by, or `open`: needs attention and not resolved yet. */
 export const lineFilters = [...lineVerdicts, 'open'] as const;

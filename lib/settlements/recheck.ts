@@ -9,10 +9,7 @@ import { reconcileImport } from './reconcile';
 /** How long a queued re-check waits, so the transaction that taught us the operation has committed. */
 export const RECHECK_DELAY_SECONDS = 5;
 
-/**
- * The current imports a newly learnt capture or refund changes: one with an unknown line it
- * may now match, or one whose period, currencies and accounts cover it (it is now missing).
- */
+/** Current imports a newly learnt operation changes: an unknown line may now match, or it is now missing. */
 export async function importsAffectedBy(db: Db, operations: readonly LearntOperation[]): Promise<string[]> {
   if (!operations.length) return [];
   const ops = JSON.stringify(

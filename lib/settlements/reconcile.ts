@@ -54,10 +54,7 @@ function nearbyPayouts(importId: string, span: { lo: string; hi: string }, creat
       AND s.period_end >= ${span.lo}::timestamptz - ${NEARBY} AND s.period_start <= ${span.hi}::timestamptz + ${NEARBY}`;
 }
 
-/**
- * The judged lines of one import, in file order from one scan through hash joins. In-file
- * duplicates are checked only among lines the parser's Bloom filter flagged.
- */
+/** One import's judged lines in file order (one scan, hash joins); in-file duplicates only among flagged lines. */
 function judged(
   importId: string,
   importCreatedAt: Date,
@@ -185,10 +182,7 @@ async function bulkSettings(tx: Db): Promise<void> {
   await tx.execute(sql`SET LOCAL enable_mergejoin = off`);
 }
 
-/**
- * Reconciles one import, first run or re-run: only lines whose verdict or expected values change
- * are written. Resolutions stay with their lines. One transaction: readers never see half.
- */
+/** Reconciles an import (first run or re-run), writing only changed lines, in one transaction. */
 export async function reconcileImport(db: Db, importId: string, options: ReconcileOptions = {}): Promise<void> {
   const [imported] = rowsOf<{ created_at: string | Date }>(
     await db.execute(sql`SELECT created_at FROM settlement_imports WHERE id = ${importId}`),
@@ -487,7 +481,6 @@ async function payoutTotalsOf(db: Db, importId: string): Promise<PayoutTotals[]>
   }));
 }
 
-/** The payouts' totals into a temp table the statements below join to. */
 async function insertTotals(tx: Db, totals: PayoutTotals[]): Promise<void> {
   await tx.execute(sql`
     CREATE TEMP TABLE IF NOT EXISTS settlement_totals (

@@ -35,7 +35,6 @@ const when = (d: Date | null) => (d ? ` on ${d.toISOString().slice(0, 16).replac
 const summary = (t: PayoutVersionTotals) =>
   `${t.lineCount.toLocaleString('en-GB')} lines, net ${formatMinorUnits(t.net, t.currency)}`;
 
-/** The current version's figures, as a re-issue record keeps them. */
 export function totalsOfPayout(p: SettlementRow): PayoutVersionTotals {
   return {
     currency: p.currency,

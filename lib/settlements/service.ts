@@ -27,7 +27,6 @@ export type SettlementCtx = ServiceContext & { handle?: DbHandle };
 export type UploadInput = {
   bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   fileName: string;
-  /** The size announced (Content-Length), for the progress bar while the bytes arrive. */
   expectedBytes: number | null;
   /** Hands the import to the reconciliation job (default: this process's pg-boss). */
   queue?: (importId: string) => Promise<unknown>;

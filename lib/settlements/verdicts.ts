@@ -1,9 +1,6 @@
 import { formatMinorUnits } from '@/lib/ui/money';
 
-/**
- * Every settlement line gets exactly one verdict, checked in this order: a duplicated line of an
- * unknown capture is a duplicate; a line off in amount is not also judged on its fee.
- */
+/** One verdict per line, checked in this order: a duplicated unknown capture is a duplicate, not also unknown. */
 export const lineVerdicts = [
   'duplicate',
   'unknown_transaction',
@@ -35,7 +32,6 @@ export const verdictLabels: Record<Verdict, string> = {
   missing: 'Missing from settlements',
 };
 
-/** Verdicts that need nobody's attention. */
 export const settledVerdicts: readonly Verdict[] = ['matched', 'adjustment'];
 export const needsAttention = (v: string) => !settledVerdicts.includes(v as Verdict);
 

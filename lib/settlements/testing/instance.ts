@@ -1,7 +1,4 @@
-/**
- * One app instance for two-instances.test.ts: `tsx lib/settlements/testing/instance.ts <web|worker>`.
- * `worker` runs the settlement jobs; `web` serves POST /upload and queues without working the queue.
- */
+/** One app instance (`web` or `worker`) for two-instances.test.ts, started by `tsx` as a real process. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
