@@ -31,7 +31,6 @@ export type KlarnaStreamRequest = Pick<
   KlarnaRequest<never>,
   'operation' | 'path' | 'category' | 'accountId' | 'correlationId'
 > & {
-  /** The media type wanted, e.g. `text/csv`. */
   accept: string;
   /** Aborts the call, and the download once the answer has started. */
   signal?: AbortSignal;

@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/**
- * The JSON examples printed in seed 002, read from its text so a new one cannot be missed. PDF
- * print artifacts (page breaks, wrapped values) are repaired; what is still not JSON is reported.
- */
+/** The JSON examples printed in seed 002, read from its text so none is missed; PDF print artifacts are repaired. */
 
 /** A copy of `../shared/seeds/002_6926472d0562fe49.txt` kept in the repository, so the tests that read it run anywhere. */
 export const SEED_002_PATH = path.resolve(process.cwd(), 'docs/seeds/002_6926472d0562fe49.txt');

@@ -12,10 +12,7 @@ export type SettlementCsvDownload = {
   fileName: string;
 };
 
-/**
- * Streams a settlement report's CSV through the client, so a large file never sits in memory; 404
- * means unknown. `columns: 'extended'` is a sandbox-only option the dashboard never sends.
- */
+/** Streams a settlement report's CSV so a large file never sits in memory; 404 means unknown. */
 export async function downloadSettlementCsv(
   client: KlarnaClient,
   settlementId: string,

@@ -1,9 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/**
- * Webhook signatures: HMAC-SHA256 with the key in `Klarna-Signing-Key-Id`. Sources disagree on the
- * signed bytes and encoding, so raw or compact JSON, in hex or base64, is accepted (klarna-api-notes.md).
- */
+/** HMAC-SHA256 webhook signatures over raw or compact JSON, in hex or base64: sources differ (klarna-api-notes.md). */
 
 export function signWebhookBody(body: string, signingKey: string): string {
   return createHmac('sha256', signingKey).update(body, 'utf8').digest('base64');

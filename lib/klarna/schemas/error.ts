@@ -1,9 +1,6 @@
 import { z } from 'zod';
 
-/**
- * Klarna's error object (seed, "Error handling"); newer docs' `validation_errors[].reason` parses too.
- * Types and codes stay open strings: an unknown one must not crash anything.
- */
+/** Klarna's error object (seed, "Error handling"); types and codes stay open strings so unknown ones never crash. */
 const parameterErrorSchema = z
   .object({
     parameter: z.string().optional(),

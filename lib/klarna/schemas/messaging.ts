@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { amountSchema, currencySchema } from './payments';
 
-/**
- * Partner Product Messaging API (seed 002 l. 2310–2405, 2432–2470). The query schema is strict and
- * reads `payment_amount=2500` as text or number; responses keep unknown fields.
- */
+/** Partner Product Messaging API (seed 002 l. 2310–2405, 2432–2470); `payment_amount` may arrive as text. */
 
 /** BCP 47 language-country, as the seed's `locale` (e.g. en-US, fr-CA). */
 export const localeSchema = z

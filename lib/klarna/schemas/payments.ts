@@ -2,10 +2,7 @@ import { z } from 'zod';
 import { addressSchema, countrySchema, emailSchema, phoneSchema, pricingRateSchema, webUrlSchema } from './accounts';
 import { openEnum } from './open';
 
-/**
- * Klarna payments (seed, "Processing of Klarna payments"; klarna-api-notes.md). Money is integer minor
- * units with an ISO 4217 currency. Requests strict (the sandbox validates with them); responses keep unknowns.
- */
+/** Klarna payments (seed, "Processing of Klarna payments"): money is integer minor units with an ISO 4217 currency. */
 
 // Payment request states (seed, "Payment request state"; DECLINED from the v1 event list).
 export const paymentRequestStates = [
@@ -282,7 +279,6 @@ export const transactionUpdateSchema = z
     merchant_reference: optionalText(255),
     payment_reference: optionalText(255),
     shipping: shippingSchema.optional(),
-    /** Replaces the transaction's tracking list. */
     shipping_info: shippingInfoListSchema.optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'nothing to update' });
@@ -383,7 +379,6 @@ export const paymentTransactionSchema = z
   .loose();
 export type PaymentTransaction = z.infer<typeof paymentTransactionSchema>;
 
-/** What a capture or refund answers: the new capture/refund and the transaction after it. */
 export const captureResultSchema = z
   .object({ capture: captureSchema, payment_transaction: paymentTransactionSchema })
   .loose();

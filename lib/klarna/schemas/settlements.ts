@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { openEnum } from './open';
 
-/**
- * Klarna settlements (seed, "Settlement File"). The seed defers the Settlement API, so its paths and
- * four optional trailing CSV columns are ours; Klarna's file has the seed's 24 columns only.
- */
+/** Klarna settlements (seed, "Settlement File"): the API is deferred there, so paths and four extra columns ours. */
 
 /** The seed's columns, in the seed's order. */
 export const seedSettlementColumns = [
@@ -56,10 +53,7 @@ export const requiredSettlementColumns = [
   'settlement_id',
 ] as const satisfies readonly SettlementColumn[];
 
-/**
- * What a file needs instead of each of our optional columns (docs/klarna-decisions.md "Settlement
- * file"): `type` is inferred from ids, `fee_amount` and `tax_amount` computed from rates.
- */
+/** What a file needs instead of each optional column (docs/klarna-decisions.md "Settlement file"). */
 export const columnsNeededWithout = {
   type: ['payment_capture_id', 'payment_refund_id'],
   fee_amount: ['payment_pricing.rate.fixed', 'payment_pricing.rate.variable'],
@@ -211,10 +205,8 @@ export const settlementCsvColumns: Record<SettlementCsvFormat, readonly Settleme
   extended: settlementColumns,
 };
 
-/** The report's header line (CRLF-terminated, as RFC 4180 files are). */
 export const settlementCsvHeaderOf = (format: SettlementCsvFormat) => `${settlementCsvColumns[format].join(',')}\r\n`;
 
-/** One line of the report, CRLF-terminated, cells in the format's column order. */
 export function settlementCsvLineOf(format: SettlementCsvFormat): (line: SettlementLine) => string {
   const columns = settlementCsvColumns[format];
   return (line) => `${columns.map((c) => csvCell(line[c])).join(',')}\r\n`;

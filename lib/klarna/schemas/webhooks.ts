@@ -36,7 +36,6 @@ export const eventTypePatternSchema = z
   .max(255, 'at most 255 characters')
   .regex(/^[a-z0-9*][a-z0-9.*_-]*$/, 'use lowercase letters, digits, ".", "-", "_" and "*"');
 
-/** Whether `eventType` matches `pattern`, where `*` stands for any run of characters. */
 export function eventTypeMatches(pattern: string, eventType: string): boolean {
   if (!pattern.includes('*')) return pattern === eventType;
   let regex = patternCache.get(pattern);
