@@ -55,10 +55,7 @@ function notOlder(): SQL {
 /** An incoming view that does not say its operation count keeps the one known. */
 const keptOperations = () => sql`coalesce(excluded.klarna_operations, ${paymentTransactions.klarnaOperations})`;
 
-/**
- * Stores Klarna's full view of a transaction unless a newer one is cached (`notOlder`). With
- * `source: 'sync'`, a difference from the cache is recorded on the timeline as drift repaired.
- */
+/** Stores Klarna's full view unless a newer one is cached; with `source: 'sync'` a difference is logged as drift. */
 export async function savePaymentTransaction(
   db: Db,
   transaction: PaymentTransaction,
@@ -131,7 +128,6 @@ export async function savePaymentTransaction(
   return row ?? before!;
 }
 
-/** The amounts a refresh may find changed, in the words the payment page uses. */
 const driftWords = {
   authorizedAmount: 'authorized',
   capturedAmount: 'captured',
@@ -382,10 +378,7 @@ export async function listPaymentTimeline(
     .limit(limit);
 }
 
-/**
- * A fingerprint of the payments cache (or one transaction) for live pages to poll: two index
- * probes whatever the table size. Every write sets `updated_at`, so no count is needed.
- */
+/** A fingerprint for live pages to poll: two index probes whatever the table size (every write sets `updated_at`). */
 export async function paymentsVersion(db: Db, paymentTransactionId?: string): Promise<string> {
   const [row] = paymentTransactionId
     ? await db

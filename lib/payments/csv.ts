@@ -30,12 +30,10 @@ export const UTF8_BOM = '\uFEFF';
 
 const bomParamSchema = z.enum(['1', 'true', 'yes']).optional().catch(undefined);
 
-/** Whether an export's URL asks for the byte order mark (`?bom=1`). */
 export function wantsBom(url: string | URL): boolean {
   return bomParamSchema.parse(new URL(url).searchParams.get('bom') ?? undefined) !== undefined;
 }
 
-/** One line, CRLF-terminated. */
 export function csvRow(values: readonly (string | number | null | undefined)[]): string {
   return `${values.map(csvCell).join(',')}\r\n`;
 }

@@ -4,10 +4,7 @@ import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/co
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { savePaymentTransaction } from './cache';
 
-/**
- * Demo payments for `npm run dev` (embedded sandbox only): paid, captured (one twice) and one refunded
- * through the real API. Their webhooks race these reads; the cache keeps Klarna's latest view.
- */
+/** Demo payments for `npm run dev` (sandbox only); webhooks race these reads, and the cache keeps the latest view. */
 export const demoBaskets = [
   { amount: 12_900, captures: [12_900], refund: 2_900 },
   { amount: 4_590, captures: [4_590] },

@@ -46,10 +46,7 @@ function withTransaction(row: PaymentTransactionRow, t: PaymentTransaction): Pay
   };
 }
 
-/**
- * The payment page's transaction, re-read from Klarna when known only from a webhook or changed
- * since. A known refusal leaves the cache on screen with the reason.
- */
+/** The payment page's transaction, re-read from Klarna when stale; a known refusal shows the cache with the reason. */
 export async function readPaymentDetail(ctx: ServiceContext, cached: PaymentTransactionRow): Promise<PaymentDetail> {
   let row = cached;
   let transaction = parseTransaction(row.klarna);

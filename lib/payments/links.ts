@@ -51,7 +51,6 @@ export const returnQuerySchema = z.object({
 export type PaymentLinkListRow = PaymentRequestRow & { merchantName: string | null };
 
 export const paymentLinkFilterSchema = z.object({
-  /** A payment or merchant reference (its start), or a payment request id. */
   q: z.string().trim().min(1).max(255).optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),

@@ -4,10 +4,7 @@ import type { PaymentTransaction } from '@/lib/klarna/schemas/payments';
 import { type KlarnaApiError, KlarnaNetworkError } from '@/lib/klarna/errors';
 import { formatMinorUnits } from '@/lib/ui/money';
 
-/**
- * What a money operation did when Klarna's answer was lost (design.md, "Idempotency"): the baseline,
- * how a later read shows it made or not, and the user's sentences. Pure, so testable without Klarna.
- */
+/** What a money operation did when Klarna's answer was lost (design.md, "Idempotency"); pure, so testable alone. */
 
 export const pendingKinds = ['capture', 'refund', 'release', 'reauthorize'] as const;
 export type PendingKind = (typeof pendingKinds)[number];
@@ -157,7 +154,6 @@ export function earlierResolvedSentence(phrase: string, by: string | null, at: D
   return `An earlier ${phrase} (${by ?? 'someone'}, ${formatUtc(at)}) got no clear answer from Klarna. Reading the payment from Klarna shows it was ${made ? 'made' : 'not made'}. Nothing was sent now: look at the payment again before you act.`;
 }
 
-/** When Klarna could not be read either. */
 export function stillUnknownSentence(cause: string, phrase: string): string {
   return `${cause} Reading the payment from Klarna failed too, so whether the ${phrase} was made is not known yet. Nothing more can be done on this payment until it is: check again in a moment (that reads Klarna first and never acts twice).`;
 }

@@ -14,10 +14,7 @@ const cachedFacts = z
   })
   .loose();
 
-/**
- * When the remaining authorization was voided: Klarna's `voided_at` in the last full read, else a release
- * from this dashboard, answered or resolved as made (`resolveLost` in service.ts).
- */
+/** When the authorization was voided: Klarna's `voided_at`, else a release from here answered or resolved as made. */
 export async function voidedAt(db: Db, row: PaymentTransactionRow): Promise<Date | null> {
   const told = cachedFacts.safeParse(row.klarna ?? {}).data?.voided_at;
   if (told && !Number.isNaN(Date.parse(told))) return new Date(told);

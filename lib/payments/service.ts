@@ -208,13 +208,11 @@ export async function listInFlightOperations(
     .orderBy(asc(paymentPendingOperations.createdAt));
 }
 
-/** An operation in flight, for the page's notice. */
 export function describeInFlight(row: PendingRow): string {
   const phrase = intentPhrase(intentOf(row), baselineSchema.parse(row.baseline), row.currency);
   return `The ${phrase} sent by ${row.actorEmail ?? 'someone'} at ${row.createdAt.toISOString().slice(11, 16)} UTC is waiting for Klarna’s answer.`;
 }
 
-/** What a lost intent is described as, for the page's notice. */
 export function describeUnresolved(row: PendingRow): string {
   const phrase = intentPhrase(intentOf(row), baselineSchema.parse(row.baseline), row.currency);
   return `${row.cause ?? 'Klarna did not answer.'} Whether the ${phrase} sent by ${row.actorEmail ?? 'someone'} was made is not known yet.`;
@@ -748,10 +746,7 @@ export async function reauthorizePayment(
   });
 }
 
-/**
- * "Create a payment link": a payment request whose `redirect_url` is our return route, which confirms the
- * payment on approval. Keyed by the form and its body.
- */
+/** "Create a payment link": a payment request returning to our route, which confirms it; keyed by form and body. */
 export async function createPaymentLink(
   ctx: PaymentCtx,
   accountId: string,
