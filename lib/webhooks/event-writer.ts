@@ -248,7 +248,6 @@ function storedRow(values: NewValidEvent, stored: Stored): WebhookEventRow {
 
 const writers = new WeakMap<WebhookHandlerRegistry, WeakMap<Db, EventWriter>>();
 
-/** One writer per database and handler registry (the app has one of each). */
 export function eventWriterFor(db: Db, handlers: WebhookHandlerRegistry): EventWriter {
   let perDb = writers.get(handlers);
   if (!perDb) writers.set(handlers, (perDb = new WeakMap()));

@@ -4,10 +4,7 @@ import { eventTypeMatches, type WebhookEvent } from '@/lib/klarna/schemas/webhoo
 
 export type StoredWebhookEvent = { row: WebhookEventRow; envelope: WebhookEvent };
 
-/**
- * Applies events of its types, in arrival order, inside the receiver's transaction; throwing rolls back
- * all of them (the receiver then retries each alone). `eachEvent` adapts a one-event handler.
- */
+/** Applies its events in the receiver's transaction; a throw rolls back all (then each is retried alone). */
 export type WebhookHandler = (tx: Db, events: StoredWebhookEvent[]) => Promise<void>;
 
 const ignoredBrand = Symbol.for('klarna-dashboard.webhooks.ignored-event');
@@ -56,7 +53,6 @@ export class WebhookHandlerRegistry {
 
 const globalForHandlers = globalThis as unknown as { __webhookHandlers?: WebhookHandlerRegistry };
 
-/** The app's registry (one per process). */
 export function webhookHandlers(): WebhookHandlerRegistry {
   globalForHandlers.__webhookHandlers ??= new WebhookHandlerRegistry();
   return globalForHandlers.__webhookHandlers;

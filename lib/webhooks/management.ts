@@ -129,10 +129,7 @@ export async function createSigningKey(ctx: Ctx, input: { intentId: string }): P
   return { signingKeyId: created.signing_key_id };
 }
 
-/**
- * Deletes a key at Klarna, even one in use (the seed allows it), and stops accepting it here at once
- * (Management API test case 8). A key already gone at Klarna is deleted here all the same.
- */
+/** Deletes a key at Klarna, even one in use, and stops accepting it here at once (Management API test case 8). */
 export async function deleteSigningKey(ctx: Ctx, signingKeyId: string): Promise<void> {
   assertCan(ctx.actor, 'webhooks.manage');
   const api = await klarnaFor(ctx.db, ctx.settings);
@@ -231,10 +228,7 @@ export async function endSigningKeyGrace(ctx: Ctx, signingKeyId: string): Promis
   await deleteEndedKeysAtKlarna(ctx);
 }
 
-/**
- * Deletes at Klarna the retired keys whose grace has ended here. Called by every key management action,
- * so a grace that ran out is handled when keys are next touched.
- */
+/** Deletes at Klarna retired keys whose grace ended; every key action calls it, so expiry is handled lazily. */
 export async function deleteEndedKeysAtKlarna(ctx: Ctx): Promise<string[]> {
   const api = await klarnaFor(ctx.db, ctx.settings);
   const ended = await ctx.db
@@ -419,10 +413,7 @@ export async function simulateWebhookEvent(
 
 export { MAX_SIGNING_KEYS };
 
-/**
- * The newest stored delivery of an event, to follow a simulation. A rejected delivery has no trusted id,
- * so one from the last 15 minutes whose body names the event stands in, showing why it was refused.
- */
+/** The newest delivery of an event; a recent reject whose body names it stands in (rejects have no trusted id). */
 export async function findReceivedEvent(db: Db, eventId: string) {
   const columns = {
     id: webhookEvents.id,

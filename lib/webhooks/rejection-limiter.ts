@@ -2,10 +2,7 @@ import type { Db } from '@/db/client';
 import { webhookEvents } from '@/db/schema';
 import { formatDateTime } from '@/lib/ui/format';
 
-/**
- * Token buckets per source address and overall (X-Forwarded-For can be forged) for storing rejects.
- * Valid deliveries never touch them, so a flood cannot block Klarna's real events.
- */
+/** Token buckets per source and overall (X-Forwarded-For can be forged); valid deliveries never touch them. */
 export type RejectionLimits = {
   perSourcePerMinute: number;
   perSourceBurst: number;
@@ -61,7 +58,6 @@ export class RejectionLimiter {
     return true;
   }
 
-  /** A rejected delivery that was refused without being stored. */
   countNotStored(source: string | null): void {
     const t = this.now();
     let key = source ?? UNKNOWN_SOURCE;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { openEnum } from './open';
 
-/** Klarna settlements (seed, "Settlement File"): the API is deferred there, so paths and four extra columns ours. */
+/** Klarna settlements (seed, "Settlement File"): the API is deferred there, so its paths and extra columns are ours. */
 
 /** The seed's columns, in the seed's order. */
 export const seedSettlementColumns = [
