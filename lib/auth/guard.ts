@@ -22,10 +22,7 @@ export type Actor = {
 /** Session token claims: user, session generation, sign-in time, and the `user_sessions` record sign-out ends. */
 export type SessionClaims = { uid: string; sv: number; sat: number; sid: string };
 
-/**
- * Session claims to an actor, or null when the session no longer counts (record ended, user gone or disabled,
- * password changed, older than 8 hours). The role is read from the database, so a change applies next request.
- */
+/** Session claims to an actor, or null once the session stops counting; the role is read fresh on every request. */
 export async function loadActor(
   db: Db,
   claims: Partial<SessionClaims> | null,

@@ -33,7 +33,6 @@ export async function pageContext(
   return { ctx: requestContext(actor, await currentRequestId()), denied };
 }
 
-/** Why this actor may not, or null when they may. */
 export function deniedMessage(actor: Actor, capability: Capability): string | null {
   try {
     assertCan(actor, capability);
@@ -44,10 +43,7 @@ export function deniedMessage(actor: Actor, capability: Capability): string | nu
   }
 }
 
-/**
- * For the dashboard layout: the actor (or a redirect to sign-in) and a 403 (app/forbidden.tsx) when the page
- * needs more than the role holds; only the layout runs before streaming, when the status can still be set.
- */
+/** For the layout: the actor or a redirect, and a 403 when the role falls short (a status is settable only before streaming). */
 export async function layoutActor(): Promise<Actor> {
   const { actor } = await pageActor('dashboard.read');
   if (deniedMessage(actor, capabilityForPath(await currentPath()))) forbidden();

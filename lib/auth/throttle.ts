@@ -85,7 +85,6 @@ export async function reserveAttempt(
   });
 }
 
-/** Gives a reserved attempt its outcome. */
 export async function settleAttempt(
   db: Db | Tx,
   attemptId: number,

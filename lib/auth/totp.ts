@@ -55,7 +55,6 @@ export function checkTotp(
   return { ok: true, step };
 }
 
-/** `checkTotp` as the matched step or null (either reason). */
 export function verifyTotp(
   secretBase32: string,
   code: string,
