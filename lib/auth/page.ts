@@ -43,7 +43,7 @@ export function deniedMessage(actor: Actor, capability: Capability): string | nu
   }
 }
 
-/** For the layout: the actor or a redirect, and a 403 when the role falls short (a status is settable only before streaming). */
+/** For the layout: the actor or a redirect, and a 403 if the role falls short (set here: before streaming starts). */
 export async function layoutActor(): Promise<Actor> {
   const { actor } = await pageActor('dashboard.read');
   if (deniedMessage(actor, capabilityForPath(await currentPath()))) forbidden();
