@@ -9,10 +9,7 @@ import { descNullsLast, pageOf } from '@/lib/pagination';
 
 type TimelineEntry = Omit<typeof merchantTimeline.$inferInsert, 'id'>;
 
-/**
- * Stores Klarna's view of an account. An older state (a webhook overtook this read) is kept;
- * a changed state is recorded on the timeline as found by `source`.
- */
+/** Stores Klarna's view of an account; an older state (a webhook overtook this read) is kept, a change logged. */
 export async function saveAccount(
   db: Db,
   account: Account,

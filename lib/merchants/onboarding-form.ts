@@ -3,8 +3,8 @@ import { fieldErrorsByPath } from '@/lib/klarna/parameter-path';
 import { onboardRequestSchema } from '@/lib/klarna/schemas/accounts';
 
 /**
- * The onboarding wizard's pure form model. Each value sits at the Klarna parameter path it is sent under,
- * so errors from the schema, the server and Klarna key the same way as inputs. Values are strings as typed.
+ * The onboarding wizard's pure form model: each value sits at the Klarna parameter path it is sent under,
+ * so errors from the schema, the server and Klarna key the same way as the inputs.
  */
 
 export const onboardingSteps = [
@@ -134,7 +134,6 @@ export function formFromDraft(data: unknown): OnboardingForm {
   return parsed.success ? (parsed.data as OnboardingForm) : emptyOnboardingForm();
 }
 
-/** A draft's step as a valid step index. */
 export function stepFromDraft(step: unknown): number {
   return typeof step === 'number' && Number.isInteger(step) && step >= 0 && step <= REVIEW_STEP ? step : 0;
 }
@@ -268,7 +267,6 @@ export function validateOnboarding(form: OnboardingForm): FieldErrors {
   return fieldErrorsByPath(result.error.issues);
 }
 
-/** The errors that belong to one step. */
 export function errorsOfStep(errors: FieldErrors, step: number): FieldErrors {
   return Object.fromEntries(Object.entries(errors).filter(([path]) => stepOfField(path) === step));
 }

@@ -6,9 +6,8 @@ import type { StoredWebhookEvent, WebhookHandler, WebhookHandlerRegistry } from 
 import { addTimeline } from './cache';
 
 /**
- * Account and payment-product lifecycle events keep the merchants cache true and write the timeline.
- * Out-of-order events: an older state is recorded but never overwrites a newer one. An uncached account
- * gets its timeline entry only; the first read from Klarna applies it if newer.
+ * Account and product lifecycle events keep the merchants cache true; an older state is logged, never applied.
+ * An uncached account gets its timeline entry only; the first read from Klarna applies it if newer.
  */
 export const accountStateHandler: WebhookHandler = async (tx, events) => {
   for (const event of events) await applyAccountState(tx, event);
