@@ -228,10 +228,7 @@ export async function activateCredential(ctx: Ctx, id: string): Promise<void> {
   });
 }
 
-/**
- * Rotation, first half (seed, "For rotating credentials"): create a new API key, prove it, switch to it.
- * The old key stays valid at Klarna until an admin deletes it.
- */
+/** Rotation, first half (seed, "For rotating credentials"): create, prove and switch to a new API key. */
 export async function rotateCredential(
   ctx: Ctx,
   input: { intentId: string },
@@ -269,10 +266,7 @@ export async function rotateCredential(
   return { created, previous: { ...prev, active: false } };
 }
 
-/**
- * Deletes a stored key; with `atKlarna`, disables it there too, using another key. The active key
- * cannot be deleted while another exists.
- */
+/** Deletes a stored key, with `atKlarna` there too (using another key); not the active key while another exists. */
 export async function deleteCredential(ctx: Ctx, input: { id: string; atKlarna: boolean }): Promise<void> {
   assertCan(ctx.actor, 'credentials.manage');
   const row = await getStoredOrThrow(ctx.db, input.id);
