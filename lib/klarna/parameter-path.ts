@@ -1,4 +1,4 @@
-/** Klarna's error parameter paths (`channel.websites[0].urls[0]`), also our form field names, so errors land on fields. */
+/** Klarna's error parameter paths (`channel.websites[0].urls[0]`), also our form fields' names. */
 export function parameterPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {

@@ -142,7 +142,7 @@ type OperationOwner = {
   pricing: PaymentPricing | null;
 };
 
-/** Captures and refunds as `payment_operations`; a capture keeps its first rate (fees apply at the rate of the time). */
+/** Captures and refunds as `payment_operations`; a capture keeps its first rate (fees use the rate of the time). */
 export async function saveOperations(
   db: Db,
   owner: OperationOwner,

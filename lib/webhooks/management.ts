@@ -95,7 +95,7 @@ export async function getSigningKey(
   return { signingKeyId: key.signing_key_id, createdAt: key.created_at };
 }
 
-/** Seals a new Klarna signing key at once: Klarna shows it only in this answer (seed, "Signing keys considerations"). */
+/** Seals a new signing key at once: Klarna shows it only in this answer (seed, "Signing keys considerations"). */
 export async function createSigningKey(ctx: Ctx, input: { intentId: string }): Promise<{ signingKeyId: string }> {
   assertCan(ctx.actor, 'webhooks.manage');
   await deleteEndedKeysAtKlarna(ctx);
