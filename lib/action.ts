@@ -15,10 +15,7 @@ export type ActionError = {
   ref?: string;
 };
 
-/**
- * The client every server action is built from: the middleware checks the declared capability before
- * parsing input. AppErrors reach the user; anything else becomes "Something went wrong (ref …)", logged.
- */
+/** The client every server action is built from: its middleware checks the declared capability before parsing. */
 export const actionClient = createSafeActionClient({
   defineMetadataSchema: () => z.object({ name: z.string(), capability: z.enum(capabilities) }),
   defaultValidationErrorsShape: 'flattened',

@@ -15,7 +15,6 @@ export type AreaRegistration = {
   name: string;
   /** Registers its handlers for Klarna webhook event types. */
   webhooks?: (registry: WebhookHandlerRegistry) => void;
-  /** Its job handlers, by queue name. */
   jobs?: (log: Log) => JobHandlers;
   schedules?: JobSchedules;
   /** Its listeners to other areas' domain events. */

@@ -5,9 +5,8 @@ import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 
 /**
- * What every service verb receives first: `verb(ctx, input)`, built by `pageContext`, the action
- * middleware, `routeContext` or `jobContext`. The Klarna connection (one query) is opened only by
- * verbs that call Klarna.
+ * What every service verb receives first: `verb(ctx, input)`, built by `pageContext`, the action middleware,
+ * `routeContext` or `jobContext`. Only verbs that call Klarna open its connection (one query).
  */
 export type ServiceContext = {
   db: Db;

@@ -17,10 +17,7 @@ export function decodeIdCursor(cursor: string | undefined): number | null {
   }
 }
 
-/**
- * `column DESC NULLS LAST`, the order of a `.desc()` index column. drizzle's `desc()` means NULLS FIRST,
- * which the index cannot serve, so a newest-first page would scan and sort the whole table.
- */
+/** `column DESC NULLS LAST`, as `.desc()` indexes are built; drizzle's `desc()` (NULLS FIRST) would scan and sort. */
 export const descNullsLast = (column: AnyColumn): SQL => sql`${column} desc nulls last`;
 
 /** Fetch `limit + 1` rows, then this: the page and the cursor of the next one, if any. */

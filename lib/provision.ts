@@ -10,10 +10,7 @@ import { klarnaWithKey, sealApiKey, type KlarnaSettings } from '@/lib/credential
 
 const bootstrapSchema = z.object({ credential_id: z.string(), api_key: z.string() }).loose();
 
-/**
- * First start against the embedded sandbox: take its first API key and create a signing key and a
- * webhook for every event, so events flow at once. No-op once a sandbox key is stored.
- */
+/** First start on the embedded sandbox: use its first API key and subscribe a signed webhook to every event. */
 export async function provisionSandbox(
   db: Db,
   settings: KlarnaSettings,

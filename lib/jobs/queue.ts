@@ -1,10 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { DbHandle } from '@/db/client';
 
-/**
- * Long work runs as pg-boss jobs in Postgres, so instances share the queue and a job survives a restart.
- * On PGlite it goes through the app's one instance (parameterless SQL via `exec()`, the rest `query()`).
- */
+/** pg-boss jobs in Postgres: instances share the queue and a job survives a restart; PGlite goes through the app's. */
 
 export const queues = {
   /** Parse, COPY and reconcile one stored settlement file: `{ importId }`. */

@@ -37,10 +37,7 @@ export function formatMinorUnits(amount: number, currency: string): string {
 
 export type ParsedAmount = { ok: true; minor: number } | { ok: false; message: string };
 
-/**
- * Typed major units (`10.50`, `1,234.5`) to integer minor units of `currency` by string maths, so no
- * float ever holds the amount. Commas only as thousands separators; no sign.
- */
+/** Typed major units (`10.50`, `1,234.5`) to minor units by string maths: no float ever holds the amount. */
 export function parseMajorAmount(text: string, currency?: string | null): ParsedAmount {
   const digits = currency ? currencyExponent(currency) : 2;
   const match = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(text.trim());
@@ -83,10 +80,7 @@ const minorUnitDetailKeys = new Set([
   'authorized_amount',
 ]);
 
-/**
- * An audit entry's details as `key: value, …`. An amount without a currency is labelled
- * `(minor units)`, never a bare number a reader takes for major units.
- */
+/** Audit details as `key: value, …`; an amount without currency says `(minor units)`, never a bare number. */
 export function summariseDetails(details: Record<string, unknown>): string {
   const currency =
     typeof details.currency === 'string' && /^[A-Z]{3}$/.test(details.currency) ? details.currency : null;

@@ -128,7 +128,6 @@ export async function setUserDisabled(ctx: UserCtx, input: z.input<typeof setDis
       .update(users)
       .set({
         disabledAt: disabled ? new Date() : null,
-        // Ends every session the user has open.
         sessionVersion: sql`${users.sessionVersion} + 1`,
         updatedAt: new Date(),
       })
