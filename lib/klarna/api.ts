@@ -356,7 +356,6 @@ export function klarnaApi(client: KlarnaClient) {
             query: { limit: page.limit?.toString(), offset: page.offset?.toString() },
           },
         ),
-      /** The report's CSV as a stream (lib/klarna/settlement-download.ts). */
       downloadCsv: (settlementId: string, options?: Parameters<typeof downloadSettlementCsv>[2]) =>
         downloadSettlementCsv(client, settlementId, options),
     },

@@ -28,9 +28,7 @@ export class KlarnaApiError extends Error {
   readonly errorType: string | null;
   readonly errorCode: string | null;
   readonly errors: KlarnaParameterError[];
-  /** Klarna's own explanation (`error_message`), when it sent one. */
   readonly errorMessage: string | null;
-  /** The idempotency key sent with the request, when it had one. */
   readonly idempotencyKey: string | null;
   /** A non-GET request ended on a 5xx after every attempt: Klarna may have acted, so only a read tells. */
   readonly outcomeUnknown: boolean;

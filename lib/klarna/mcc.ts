@@ -1,7 +1,4 @@
-/**
- * Merchant category codes (ISO 18245) a payment product can be onboarded with. Cash, quasi-cash and
- * financial services are left out: Klarna does not accept them for a payment product (seed, "Price plans").
- */
+/** MCCs (ISO 18245) for a payment product; cash, quasi-cash and financial ones are left out, as Klarna refuses them. */
 export const merchantCategoryCodes = {
   '0742': 'Veterinary services',
   '0763': 'Agricultural cooperatives',

@@ -1,7 +1,4 @@
-/**
- * Rate limits (seed, "Rate limiting") per operation category, at partner and sub-partner level.
- * A token bucket per level and category keeps 429s rare; a 429 is backed off with full jitter.
- */
+/** Rate limits per category and level (seed, "Rate limiting"): token buckets keep 429s rare; a 429 backs off. */
 
 export const apiCategories = [
   'account-onboarding',

@@ -1,7 +1,4 @@
-/**
- * What the API request log may store of a body: secrets and card data replaced, personal data
- * masked wherever it appears (`j***@example.com`, `+46 *** ** 12`, `J***`), the rest kept for operators.
- */
+/** What the request log may store of a body: secrets and card data replaced, personal data masked, the rest kept. */
 const SECRET_KEY =
   /(api_?key|signing_?key|secret|password|authorization|card_?number|^pan$|cvv|cvc|security_?code|private_?key)/i;
 const CARD_NUMBER = /\b(\d[ -]?){12,18}\d\b/g;

@@ -1,9 +1,6 @@
 import type { ApiCategory } from './rate-limit';
 
-/**
- * Every Klarna path the dashboard and sandbox know (`{name}` is a parameter). The category picks
- * the rate limit (seed, "API operation categories").
- */
+/** Every Klarna path we know; the category picks the rate limit (seed, "API operation categories"). */
 export const klarnaRoutes = {
   'credentials.create': { method: 'POST', path: '/v1/account/credentials', category: 'partner-management' },
   'credentials.list': { method: 'GET', path: '/v1/account/credentials', category: 'partner-management' },

@@ -2,10 +2,7 @@ import { z } from 'zod';
 import { isKnownMcc } from '../mcc';
 import { openEnum } from './open';
 
-/**
- * Merchant accounts (seed, "Onboard and manage merchants"; unprinted paths and fields are ours,
- * klarna-api-notes.md). Requests strict (the sandbox validates with them); responses keep unknowns.
- */
+/** Merchant accounts (seed, "Onboard and manage merchants"); requests strict, responses keep unknown fields. */
 
 export const accountStates = ['PARTIALLY_OPERATIONAL', 'OPERATIONAL', 'DISABLED'] as const;
 export type AccountState = (typeof accountStates)[number];

@@ -131,7 +131,6 @@ export type SettlementLine = {
   net_amount: number;
 };
 
-/** What a line adds to the payout (see SettlementLine). */
 export function netAmountOf(
   line: Pick<SettlementLine, 'type' | 'amount' | 'fee_amount' | 'tax_amount' | 'discount_amount' | 'penalty_amount'>,
 ): number {
@@ -190,7 +189,6 @@ export function scaledRoundHalfUp(a: number, b: number): number {
   return q;
 }
 
-/** A value as it goes into a CSV cell: quoted when it holds a comma, quote or line break. */
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   const text = String(value);
