@@ -980,10 +980,7 @@ const countNewlines = (cells: string[]) => {
   return n;
 };
 
-/**
- * Parses a settlement file into the sink; line numbers are physical lines (header = 1). Rejects
- * an empty or binary file or a header without a required column before any line reaches the sink.
- */
+/** Parses a file into the sink (line numbers are physical lines); a bad file is rejected before any line reaches it. */
 export async function parseSettlementFile(
   bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   sink: ParseSink,

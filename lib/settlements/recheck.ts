@@ -44,10 +44,7 @@ export async function importsAffectedBy(db: Db, operations: readonly LearntOpera
   return rows.map((r) => r.import_id);
 }
 
-/**
- * Queues a re-check of each import a newly learnt operation affects. Not awaited: on PGlite the
- * insert would wait for the surrounding transaction; without a queue, "Re-run reconciliation" does it.
- */
+/** Queues re-checks of affected imports; not awaited, as on PGlite the insert would wait for this transaction. */
 export async function queueRecheckFor(db: Db, operations: readonly LearntOperation[]): Promise<string[]> {
   const importIds = await importsAffectedBy(db, operations);
   for (const importId of importIds) {

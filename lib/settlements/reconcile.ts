@@ -499,10 +499,7 @@ async function insertTotals(tx: Db, totals: PayoutTotals[]): Promise<void> {
     )}`);
 }
 
-/**
- * A re-issue replaces the earlier import's lines for the payouts it applies; resolutions carry
- * over to the new line settling the same thing. An import left with no lines is superseded.
- */
+/** A re-issue replaces the earlier lines of the payouts it applies; resolutions carry over to the matching new line. */
 async function supersede(tx: Db, importId: string): Promise<void> {
   const earlier = sql`SELECT s.import_id, s.settlement_id FROM settlements s JOIN settlement_totals t ON t.settlement_id = s.settlement_id WHERE s.import_id <> ${importId}`;
   await tx.execute(sql`
