@@ -395,10 +395,7 @@ type OperateSpec<T> = {
   record: (result: T, db: Db) => Promise<void>;
 };
 
-/**
- * The one path of a money operation (design.md, "Idempotency"): settle any lost intent, pick the key,
- * note the intent, send, then record the answer or, if lost, mark it unknown and read Klarna to tell.
- */
+/** The one path of a money operation (design.md, "Idempotency"): settle lost intents, pick the key, send, record. */
 async function operate<T>(
   ctx: PaymentCtx & { actor: Actor },
   target: Target,
