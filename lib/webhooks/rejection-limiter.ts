@@ -25,10 +25,7 @@ const UNKNOWN_SOURCE = '\u0000unknown';
 type Bucket = { tokens: number; at: number };
 type NotStored = { count: number; first: number; last: number; sources: Set<string> | null };
 
-/**
- * Decides whether a rejected delivery is stored or only counted (flushed as a summary row per address).
- * In memory per instance: with N instances, up to N times the limits are stored.
- */
+/** Stores or only counts a rejected delivery; in memory per instance, so N instances store up to N times the limits. */
 export class RejectionLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private overall: Bucket;
