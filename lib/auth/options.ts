@@ -11,10 +11,7 @@ import { endSession, isSessionOpen } from './sessions';
 import { authenticate } from './sign-in';
 import { clientIp } from './request-ip';
 
-/**
- * next-auth with email, password and TOTP credentials and JWT sessions. The thrown message reaches
- * the form, so it is the result's JSON and never says whether the email exists.
- */
+/** next-auth credentials (password and TOTP) with JWT sessions; a refusal never says whether the email exists. */
 export function authOptions(): NextAuthOptions {
   const config = env();
   // next-auth reads its own base URL from here; APP_URL is our single setting for it.

@@ -43,10 +43,7 @@ export type SignInContext = {
   now?: Date;
 };
 
-/**
- * Signs in: throttle check and attempt reservation under one lock, then password, second factor and any
- * due password change; on success one transaction notes the sign-in, starts a session and audits it.
- */
+/** Signs in: throttle under one lock, check password and second factor, then start and audit the session atomically. */
 
 export async function authenticate(db: Db, input: SignInInput, ctx: SignInContext): Promise<SignInResult> {
   const parsed = signInInputSchema.safeParse(input);

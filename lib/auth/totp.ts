@@ -35,10 +35,7 @@ export function totpCode(secretBase32: string, timestamp = Date.now()): string {
 
 export type TotpCheck = { ok: true; step: number } | { ok: false; reason: 'invalid' | 'reused' };
 
-/**
- * Checks a code with one step of drift either way. A right code at or before `lastUsedStep` is `reused`
- * (a code works once), so the person is told to wait rather than that it is wrong.
- */
+/** Checks a code with one step of drift; a code at or before `lastUsedStep` is `reused` (wait, rather than wrong). */
 export function checkTotp(
   secretBase32: string,
   code: string,
