@@ -179,10 +179,7 @@ export function isBusinessInformationFilled(business: BusinessForm): boolean {
   );
 }
 
-/**
- * The exact `POST /v1/accounts/onboard` body (reviewed, then sent). Empty optional values are left out;
- * required ones are sent as typed, so validation reports them at their own path.
- */
+/** The exact `POST /v1/accounts/onboard` body; required values are sent as typed, so errors land at their own path. */
 export function toOnboardRequest(form: OnboardingForm): Record<string, unknown> {
   const b = form.business_information;
   const product = form.products[0];
