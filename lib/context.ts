@@ -4,10 +4,7 @@ import { klarnaSettings, type KlarnaSettings } from '@/lib/credentials/connectio
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 
-/**
- * What every service verb receives first: `verb(ctx, input)`, built by `pageContext`, the action middleware,
- * `routeContext` or `jobContext`. Only verbs that call Klarna open its connection (one query).
- */
+/** What every service verb receives first (`verb(ctx, input)`); only verbs that call Klarna open its connection. */
 export type ServiceContext = {
   db: Db;
   /** Who acts; null for the system (jobs, webhooks, start-up). */

@@ -3,10 +3,7 @@ import type { Db } from '@/db/client';
 /** A capture or refund the dashboard has just learnt of (payment_operations gained its row). */
 export type LearntOperation = { paymentTransactionId: string; accountId: string; currency: string; occurredAt: Date };
 
-/**
- * Named events one area publishes for others, so neither imports the other. Listeners run awaited,
- * in the publisher's transaction (`db`), in lib/app.ts's area order.
- */
+/** Events one area publishes for others without an import; listeners run awaited in the publisher's transaction. */
 export type DomainEvents = {
   /** payment_operations gained rows (payments cache); settlements re-check the payouts they change. */
   'payment-operations.learnt': { db: Db; operations: readonly LearntOperation[] };

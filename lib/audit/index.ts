@@ -23,10 +23,7 @@ export type AuditEntry = {
 
 type AuditDb = Pick<Db, 'insert' | 'transaction'>;
 
-/**
- * The one way to write the audit log: pass the transaction making the change so both commit together.
- * An idempotency key makes an entry once per (action, key, outcome): replays of one intent are one event.
- */
+/** Writes the audit log in the caller's transaction, so the change and its record commit together. */
 export async function recordAudit(db: AuditDb, entry: AuditEntry): Promise<void> {
   if (entry.idempotencyKey) {
     await recordAuditOnce(db, { ...entry, idempotencyKey: entry.idempotencyKey });
