@@ -32,7 +32,6 @@ export class KlarnaApiError extends Error {
   readonly idempotencyKey: string | null;
   /** A non-GET request ended on a 5xx after every attempt: Klarna may have acted, so only a read tells. */
   readonly outcomeUnknown: boolean;
-  /** How many attempts the client made before giving up (1 when it was not retried). */
   readonly attempts: number;
 
   constructor(init: {

@@ -3,7 +3,6 @@ import { openEnum } from './open';
 
 /** Klarna settlements (seed, "Settlement File"): the API is deferred there, so its paths and extra columns are ours. */
 
-/** The seed's columns, in the seed's order. */
 export const seedSettlementColumns = [
   'captured_at',
   'created_at',
@@ -210,10 +209,8 @@ export function settlementCsvLineOf(format: SettlementCsvFormat): (line: Settlem
   return (line) => `${columns.map((c) => csvCell(line[c])).join(',')}\r\n`;
 }
 
-/** The seed's 24 columns: what Klarna's settlement file holds. */
 export const seedCsvHeader = settlementCsvHeaderOf('seed');
 export const seedCsvLine = settlementCsvLineOf('seed');
-/** The seed's columns and ours (a file of a system that states each line's type, fee, VAT and net). */
 export const extendedCsvHeader = settlementCsvHeaderOf('extended');
 export const extendedCsvLine = settlementCsvLineOf('extended');
 
