@@ -21,7 +21,6 @@ export const KLARNA_WEBHOOK_PATH = '/api/webhooks/klarna';
 /** How often counted-not-stored rejections are written as summary rows. */
 const REJECTION_FLUSH_MS = 5_000;
 
-/** What the adapters below need: the receiver's dependencies and how far to trust X-Forwarded-For. */
 export type ReceiverContext = { deps: ReceiverDeps; trustedProxyHops: number };
 
 const globalForReceiver = globalThis as unknown as {
