@@ -138,9 +138,8 @@ const isUniqueViolation = (error: unknown): boolean => {
 };
 
 /**
- * Receives a settlement file into `settlement_lines`, then refuses it as a duplicate (SHA-256)
- * or queues its reconciliation. Refusals leave nothing behind; other failures leave the import
- * `failed` with no server detail. Memory stays bounded: the source is read only as fast as COPY takes it.
+ * Receives a file into `settlement_lines` and queues its reconciliation, or refuses a duplicate (SHA-256).
+ * Refusals leave nothing behind; memory stays bounded, as the source is read only as fast as COPY takes it.
  */
 export async function receiveSettlementFile(
   handle: DbHandle,
@@ -335,9 +334,8 @@ export async function receiveSettlementFile(
 }
 
 /**
- * Fails imports left `importing` with no progress for STALE_RECEIVE_MS and removes their lines.
- * Every write of receiveSettlementFile is keyed on `status = 'importing'`, so a stalled request
- * that resumes finds its import failed and stops. Returns how many.
+ * Fails imports with no progress for STALE_RECEIVE_MS and removes their lines. Writes of receiveSettlementFile
+ * are keyed on `status = 'importing'`, so a stalled request that resumes stops. Returns how many.
  */
 export async function failStaleReceives(db: Db, now = new Date()): Promise<number> {
   const stale = await db
