@@ -1,7 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { DbHandle } from '@/db/client';
 
-/** pg-boss jobs in Postgres: instances share the queue and a job survives a restart; PGlite goes through the app's. */
+/** pg-boss jobs in Postgres: instances share the queue and a job survives a restart (on PGlite, the app's own). */
 
 export const queues = {
   /** Parse, COPY and reconcile one stored settlement file: `{ importId }`. */
