@@ -15,12 +15,7 @@ export type ActionError = {
   ref?: string;
 };
 
-/**
- * Every server action is built from this client: it declares the capability it needs, and
- * the middleware below checks it on the server before the input is even parsed. Known
- * errors (AppError) reach the user with their message; anything else becomes
- * "Something went wrong (ref …)" and is logged with that ref.
- */
+/** The client every server action is built from: its middleware checks the declared capability before parsing. */
 export const actionClient = createSafeActionClient({
   defineMetadataSchema: () => z.object({ name: z.string(), capability: z.enum(capabilities) }),
   defaultValidationErrorsShape: 'flattened',

@@ -8,10 +8,7 @@ import { retentionArea } from '@/lib/retention/area';
 import { settlementsArea } from '@/lib/settlements/area';
 import { webhookHandlers, type WebhookHandlerRegistry } from '@/lib/webhooks/handlers';
 
-/**
- * The composition root: the one module that knows every area. A new area exports its
- * `AreaRegistration` from lib/<area>/area.ts and is added to this list.
- */
+/** The composition root, the one module that knows every area: add a new area's `lib/<area>/area.ts` here. */
 export const areas: readonly AreaRegistration[] = [
   merchantsArea,
   paymentsArea,
@@ -22,10 +19,7 @@ export const areas: readonly AreaRegistration[] = [
 
 const globalForApp = globalThis as unknown as { __areasRegistered?: boolean };
 
-/**
- * Registers every area's webhook handlers and domain-event listeners, once per process (both
- * registries live on globalThis). lib/startup.ts calls it before the app takes requests.
- */
+/** Registers every area's webhook handlers and event listeners once per process (registries live on globalThis). */
 export function registerAreas(): void {
   if (globalForApp.__areasRegistered) return;
   globalForApp.__areasRegistered = true;

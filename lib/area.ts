@@ -7,16 +7,11 @@ export type Log = (line: string) => void;
 /** Recurring jobs (cron expressions, UTC) that lib/jobs/queue.ts `startJobs` schedules. */
 export type JobSchedules = { fetchCron?: string | null; retentionCron?: string | null };
 
-/**
- * What an area adds to the running app, exported as `lib/<area>/area.ts`. The composition root
- * (lib/app.ts) is the one module that lists every area and wires these; no area imports another
- * to reach it: a cross-area effect is a job or a domain event (lib/domain-events.ts).
- */
+/** What an area adds to the app, wired by lib/app.ts; areas never import each other (use a job or a domain event). */
 export type AreaRegistration = {
   name: string;
   /** Registers its handlers for Klarna webhook event types. */
   webhooks?: (registry: WebhookHandlerRegistry) => void;
-  /** Its job handlers, by queue name. */
   jobs?: (log: Log) => JobHandlers;
   schedules?: JobSchedules;
   /** Its listeners to other areas' domain events. */

@@ -4,14 +4,7 @@ import { klarnaSettings, type KlarnaSettings } from '@/lib/credentials/connectio
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 
-/**
- * What every service verb receives first: `verb(ctx, input)`. Each entry builds it with one
- * function: pages `pageContext` (lib/auth/page.ts), server actions the action client's
- * middleware (lib/action.ts), route handlers `routeContext` (lib/auth/route.ts), jobs `jobContext`.
- *
- * `settings` come from the environment (no query) and carry the keyring; the Klarna connection
- * itself (the active key, one query) is opened only by the verbs that call Klarna.
- */
+/** What every service verb receives first (`verb(ctx, input)`); only verbs that call Klarna open its connection. */
 export type ServiceContext = {
   db: Db;
   /** Who acts; null for the system (jobs, webhooks, start-up). */

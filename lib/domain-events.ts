@@ -3,11 +3,7 @@ import type { Db } from '@/db/client';
 /** A capture or refund the dashboard has just learnt of (payment_operations gained its row). */
 export type LearntOperation = { paymentTransactionId: string; accountId: string; currency: string; occurredAt: Date };
 
-/**
- * Named events one area publishes for others to react to, so that neither imports the other:
- * the composition root (lib/app.ts) subscribes each area's listeners. A listener runs awaited,
- * in the publisher's database transaction (`db`), in the order the areas are listed there.
- */
+/** Events one area publishes for others without an import; listeners run awaited in the publisher's transaction. */
 export type DomainEvents = {
   /** payment_operations gained rows (payments cache); settlements re-check the payouts they change. */
   'payment-operations.learnt': { db: Db; operations: readonly LearntOperation[] };
@@ -18,8 +14,7 @@ export type DomainEventListener<E extends DomainEventName> = (event: DomainEvent
 export type DomainEventSubscriptions = { [E in DomainEventName]?: DomainEventListener<E> };
 type Listeners = { [E in DomainEventName]?: DomainEventListener<E>[] };
 
-// On globalThis: Next bundles server code into several module graphs, and a listener subscribed
-// at start-up (instrumentation.ts) must hear events published from any of them.
+// On globalThis: Next bundles server code into several module graphs, and listeners must hear all of them.
 const globalForEvents = globalThis as unknown as { __domainEventListeners?: Listeners };
 const listeners = (): Listeners => (globalForEvents.__domainEventListeners ??= {});
 

@@ -4,11 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { generateKeySpec, parseKeyring, type Keyring } from './crypto/secrets';
 
-/**
- * Every environment variable the app reads, validated once. A bad value stops the server at
- * start with a message that names the variable (see `ConfigError`). `.env.example` documents
- * each one; keep the two in step.
- */
+/** Every environment variable the app reads, checked at start (`ConfigError` names it); keep `.env.example` in sync. */
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })

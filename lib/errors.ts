@@ -2,10 +2,8 @@ import type { KlarnaEnvironment } from '@/db/schema';
 import { describeKlarnaError, KlarnaApiError, klarnasWords, KlarnaNetworkError } from '@/lib/klarna/errors';
 
 /**
- * The one family of errors whose message is safe to show a user. Each has a kind (what went
- * wrong, and so the HTTP status) and a code (which case of it; server actions send it as is,
- * route handlers in lower case). Anything else reaching a boundary is logged with a reference
- * and shown as "Something went wrong (ref …)".
+ * The one family of errors whose message is safe to show a user. The kind gives the HTTP status, the
+ * code the case (lower case in route handlers). Anything else is logged and shown as "Something went wrong (ref …)".
  */
 export const errorStatus = {
   validation: 400,
@@ -91,11 +89,7 @@ export class KlarnaNotConfiguredError extends AppError {
   }
 }
 
-/**
- * Which form field a Klarna `errors[].parameter` belongs to: a table (a parameter with its
- * `[n]` indexes removed also matches), or a function (forms whose fields are named by the
- * parameter paths themselves map with `(p) => p`).
- */
+/** Maps Klarna's `errors[].parameter` to a form field: a table (also matching without `[n]` indexes) or a function. */
 export type FieldMap = Record<string, string> | ((parameter: string) => string | undefined);
 
 function klarnaFields(cause: KlarnaApiError | KlarnaNetworkError, fieldMap: FieldMap): FieldErrors | undefined {
@@ -121,10 +115,7 @@ function klarnaKind(cause: KlarnaApiError | KlarnaNetworkError): ErrorKind {
   return cause.status >= 500 ? 'unavailable' : 'klarna_refused';
 }
 
-/**
- * Klarna's refusal (or Klarna out of reach) as an error the user may see: one sentence,
- * Klarna's error id to quote to support, and field errors. `code` is Klarna's error code.
- */
+/** Klarna's refusal (or Klarna out of reach) as a user-safe error with Klarna's error id; `code` is Klarna's. */
 export class KlarnaRefusedError extends AppError {
   override name = 'KlarnaRefusedError';
   constructor(
@@ -167,10 +158,7 @@ export type PublicError = {
   ref?: string;
 };
 
-/**
- * An error as a client may see it. An unexpected one is logged under a fresh reference (with the
- * request id when known) and its own text, which can hold a path, a host or SQL, is never sent.
- */
+/** An error as a client may see it; an unexpected one is logged under a ref, its text (paths, SQL) never sent. */
 export function publicError(
   error: unknown,
   options: { requestId?: string | null; unexpected?: { code: string; message: string }; log?: string } = {},
@@ -197,10 +185,7 @@ export function publicError(
   };
 }
 
-/**
- * A route handler's answer for an error: the kind's HTTP status and
- * `{ error: { code, message, fields?, ref?, …details } }`, the code in lower case (`not_found`).
- */
+/** A route handler's answer: the kind's status and `{ error: { code, message, fields?, ref?, … } }`, lower case. */
 export function toResponse(
   error: unknown,
   options: { requestId?: string | null; unexpected?: { code: string; message: string }; headers?: HeadersInit } = {},

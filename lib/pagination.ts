@@ -1,10 +1,7 @@
 import { gte, lt, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 
-/**
- * Keyset pagination on a growing identity id: the cursor is the last id of a page, opaque to
- * the browser (base64url JSON). An unreadable cursor reads as "from the newest".
- */
+/** Keyset pagination on a growing identity id; the cursor is opaque base64url JSON, unreadable means newest. */
 const idCursorSchema = z.tuple([z.number().int().positive()]);
 
 export function encodeIdCursor(id: number): string {
@@ -20,11 +17,7 @@ export function decodeIdCursor(cursor: string | undefined): number | null {
   }
 }
 
-/**
- * `column DESC NULLS LAST`: the order of an index column declared `.desc()` (drizzle-kit writes
- * DESC NULLS LAST). drizzle's `desc()` means NULLS FIRST, which such an index cannot serve, so a
- * newest-first page would scan and sort the whole table.
- */
+/** `column DESC NULLS LAST`, as `.desc()` indexes are built; drizzle's `desc()` (NULLS FIRST) would scan and sort. */
 export const descNullsLast = (column: AnyColumn): SQL => sql`${column} desc nulls last`;
 
 /** Fetch `limit + 1` rows, then this: the page and the cursor of the next one, if any. */

@@ -10,12 +10,7 @@ import { klarnaWithKey, sealApiKey, type KlarnaSettings } from '@/lib/credential
 
 const bootstrapSchema = z.object({ credential_id: z.string(), api_key: z.string() }).loose();
 
-/**
- * First start against the embedded sandbox: take the sandbox's first API key (what Klarna
- * hands over through a secure link), create a signing key and a webhook for every event
- * pointing at this dashboard's receiver, so events flow at once. Does nothing once a sandbox
- * key is stored. Returns what it did, for the start-up log.
- */
+/** First start on the embedded sandbox: use its first API key and subscribe a signed webhook to every event. */
 export async function provisionSandbox(
   db: Db,
   settings: KlarnaSettings,

@@ -10,10 +10,7 @@ import { seedDemoMerchants } from '@/lib/merchants/demo';
 import { seedDemoSettlement } from '@/lib/settlements/demo';
 import { demoCredentialsFile, ensureFirstAdmin } from '@/lib/users/bootstrap';
 
-/**
- * Runs once per server process before it takes requests (instrumentation.ts): validates the
- * configuration, applies migrations, creates the first admin.
- */
+/** Once per server process before requests (instrumentation.ts): validate config, migrate, create the first admin. */
 export async function startApp(log: (line: string) => void = console.log): Promise<void> {
   // Every area's webhook handlers and domain-event listeners, before anything can deliver an event.
   registerAreas();

@@ -1,7 +1,4 @@
-/**
- * Every audited action name, so the audit filter can list them and a typo is a type error.
- * Naming: `<area>.<verb>`.
- */
+/** Every audited action name (`<area>.<verb>`), so the filter can list them and a typo is a type error. */
 export const auditActions = [
   'auth.sign_in',
   'auth.sign_out',

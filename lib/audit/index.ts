@@ -23,13 +23,7 @@ export type AuditEntry = {
 
 type AuditDb = Pick<Db, 'insert' | 'transaction'>;
 
-/**
- * The one way to write the audit log. Pass the transaction that makes the change, so the
- * change and its record commit together or not at all. An entry with an idempotency key is
- * written once per (action, key, outcome): the same intent sent again (a double submit, twenty
- * replays of one form) reaches Klarna under the same key and gets the same answer, so it is one
- * event, not twenty (see `recordAuditOnce`).
- */
+/** Writes the audit log in the caller's transaction, so the change and its record commit together. */
 export async function recordAudit(db: AuditDb, entry: AuditEntry): Promise<void> {
   if (entry.idempotencyKey) {
     await recordAuditOnce(db, { ...entry, idempotencyKey: entry.idempotencyKey });
@@ -39,11 +33,8 @@ export async function recordAudit(db: AuditDb, entry: AuditEntry): Promise<void>
 }
 
 /**
- * Writes `entry` and runs `alongside` (the change it records: cache, timeline) in one
- * transaction, unless an entry with the same action, idempotency key and outcome exists: then
- * this is a replay of an intent already recorded, nothing is written and it returns false.
- * Concurrent replays queue on a transaction-scoped advisory lock on the key, so exactly one
- * writes, on every instance.
+ * Writes `entry` and runs `alongside` in one transaction unless the same action, key and outcome exists
+ * (then returns false). An advisory lock on the key makes exactly one concurrent replay write, on any instance.
  */
 export async function recordAuditOnce(
   db: AuditDb,
@@ -104,8 +95,7 @@ export type AuditFilter = z.input<typeof auditFilterSchema>;
 
 export type AuditPage = { rows: AuditRow[]; nextCursor: string | null };
 
-// The cursor carries the timestamp at full microsecond precision (as Postgres text), which a
-// JS Date would round to milliseconds and so skip or repeat rows.
+// The cursor keeps microseconds (as Postgres text): a JS Date would round to ms and skip or repeat rows.
 const cursorSchema = z.tuple([z.string().min(1), z.number().int().positive()]);
 function encodeCursor(occurredAt: string, id: number): string {
   return Buffer.from(JSON.stringify([occurredAt, id])).toString('base64url');

@@ -13,10 +13,7 @@ import { openPendingTotpSecret, sealTotpSecret } from './totp-store';
 
 /** A person's own security settings: password and second factor. */
 
-/**
- * What the account verbs need of the service context: the keyring seals the TOTP seeds and
- * comes with the process settings (the same one that seals Klarna keys).
- */
+/** The keyring seals TOTP seeds (the same one that seals Klarna keys). */
 export type AccountCtx = Pick<ServiceContext, 'db' | 'actor' | 'requestId'> & {
   settings: Pick<ServiceContext['settings'], 'keyring'>;
 };

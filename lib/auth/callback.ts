@@ -1,10 +1,6 @@
 /**
- * Where to go after signing in: a path on this origin, else '/'. The one check for every
- * callbackUrl / redirect target (sign-in page, next-auth's redirect callback, the x-pathname
- * a page sends a signed-out visitor back with).
- *
- * Control characters and backslashes are refused before parsing: browsers drop tabs and
- * newlines and read `\` as `/`, so `/\t/evil.example` or `/\evil.example` become `//evil…`.
+ * Where to go after signing in: a path on this origin, else '/'. Control characters and backslashes are
+ * refused before parsing: browsers drop tabs and read `\` as `/`, so `/\t/evil.example` becomes `//evil…`.
  * The rest is left to URL parsing against our own origin, never to prefix checks.
  */
 export function safeCallbackPath(raw: string | null | undefined, origin: string): string {

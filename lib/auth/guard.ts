@@ -19,18 +19,10 @@ export type Actor = {
   sessionId?: string;
 };
 
-/**
- * What the session token carries: who, which session generation, when they signed in, and
- * the id of the session record (`user_sessions`) that sign-out ends.
- */
+/** Session token claims: user, session generation, sign-in time, and the `user_sessions` record sign-out ends. */
 export type SessionClaims = { uid: string; sv: number; sat: number; sid: string };
 
-/**
- * Turns session claims into an actor, or null when the session no longer counts: its record
- * ended (signed out, here or by an admin) or missing, user gone or disabled, password changed
- * since (session version), or older than 8 hours. The role comes from the database, so a
- * role change applies on the next request. Notes activity at most once a minute.
- */
+/** Session claims to an actor, or null once the session stops counting; the role is read fresh on every request. */
 export async function loadActor(
   db: Db,
   claims: Partial<SessionClaims> | null,

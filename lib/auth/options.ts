@@ -11,11 +11,7 @@ import { endSession, isSessionOpen } from './sessions';
 import { authenticate } from './sign-in';
 import { clientIp } from './request-ip';
 
-/**
- * next-auth with email + password (and TOTP) as a credentials provider and JWT sessions.
- * A refused sign-in throws; next-auth hands the message to the form, which is why it is
- * the JSON of the result (never whether the email exists).
- */
+/** next-auth credentials (password and TOTP) with JWT sessions; a refusal never says whether the email exists. */
 export function authOptions(): NextAuthOptions {
   const config = env();
   // next-auth reads its own base URL from here; APP_URL is our single setting for it.
@@ -72,8 +68,8 @@ export function authOptions(): NextAuthOptions {
           token.sid = claims.sid;
           return token;
         }
-        // next-auth's own /api/auth/session reads the cookie without loadActor: an ended
-        // session must not be renewed there either (throwing makes next-auth clear the cookie).
+        // next-auth's /api/auth/session skips loadActor: an ended session must not renew there either
+        // (throwing clears the cookie).
         if (!token.sid || !(await isSessionOpen(getDb(), token.sid))) throw new Error('This session has ended.');
         return token;
       },

@@ -1,10 +1,8 @@
 import type { Capability } from './roles';
 
 /**
- * The capability each dashboard page needs beyond `dashboard.read`, by path prefix. The
- * dashboard layout reads it to answer a refused page with HTTP 403 before the response
- * starts streaming (a page's own check runs inside the loading boundary, after a 200 has
- * gone out). The pages keep their own check; page-access.test.ts keeps the two in step.
+ * The capability each page needs beyond `dashboard.read`, by path prefix. The layout uses it to answer 403
+ * before streaming starts (a page's own check runs after a 200 went out); page-access.test.ts keeps both in step.
  */
 export const pageCapabilities: ReadonlyArray<readonly [prefix: string, capability: Capability]> = [
   ['/settings/users', 'users.manage'],

@@ -15,10 +15,7 @@ async function currentPath(): Promise<string> {
   return safeCallbackPath((await headers()).get('x-pathname'), env().APP_URL);
 }
 
-/**
- * For pages: sends a signed-out visitor to sign-in (coming back afterwards) and tells the page
- * whether the role may see it, so it can render a refusal instead of its content.
- */
+/** For pages: sends a signed-out visitor to sign-in and says whether the role may see the page. */
 export async function pageActor(capability: Capability): Promise<{ actor: Actor; denied: string | null }> {
   const actor = await getActor();
   if (!actor) {
@@ -28,10 +25,7 @@ export async function pageActor(capability: Capability): Promise<{ actor: Actor;
   return { actor, denied: deniedMessage(actor, capability) };
 }
 
-/**
- * A page's service context (pageActor's redirect and role check included): `denied` is the
- * refusal to render instead of the content, or null.
- */
+/** A page's service context; `denied` is the refusal to render instead of the content, or null. */
 export async function pageContext(
   capability: Capability,
 ): Promise<{ ctx: ServiceContext & { actor: Actor }; denied: string | null }> {
@@ -39,7 +33,6 @@ export async function pageContext(
   return { ctx: requestContext(actor, await currentRequestId()), denied };
 }
 
-/** Why this actor may not, or null when they may. */
 export function deniedMessage(actor: Actor, capability: Capability): string | null {
   try {
     assertCan(actor, capability);
@@ -50,11 +43,7 @@ export function deniedMessage(actor: Actor, capability: Capability): string | nu
   }
 }
 
-/**
- * For the dashboard layout: the actor (or the redirect to sign-in), and a 403 answer (app/forbidden.tsx)
- * when the requested page needs more than the role holds. The layout runs before the response
- * starts streaming, so the status can still be set; a page's own check comes too late for that.
- */
+/** For the layout: the actor or a redirect, and a 403 if the role falls short (set here: before streaming starts). */
 export async function layoutActor(): Promise<Actor> {
   const { actor } = await pageActor('dashboard.read');
   if (deniedMessage(actor, capabilityForPath(await currentPath()))) forbidden();

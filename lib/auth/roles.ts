@@ -1,7 +1,4 @@
-/**
- * Roles and what each may do. Pages use `can` to hide what a role cannot do; the server
- * enforces the same table through `requireCapability` (lib/auth/session.ts).
- */
+/** Roles and what each may do: pages use `can` to hide actions; the server enforces via `requireCapability`. */
 export const roles = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof roles)[number];
 

@@ -18,10 +18,7 @@ export async function routeActor(
   }
 }
 
-/**
- * A route handler's service context, or the JSON answer (401/403) to send instead. The request
- * id is the one proxy.ts stamped (or, on routes it skips, the client's if well-formed).
- */
+/** A route handler's service context, or the 401/403 JSON to send instead. */
 export async function routeContext(
   request: Request,
   capability: Capability,

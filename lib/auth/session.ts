@@ -24,10 +24,7 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   return loadActor(getDb(), { uid: token.uid, sv: token.sv, sat: token.sat, sid: token.sid });
 });
 
-/**
- * The guard every server action and route handler calls first. A signed-in user refused here
- * is recorded in the audit log as `access.denied`, with what they attempted.
- */
+/** The guard every server action and route handler calls first; a refusal is audited as `access.denied`. */
 export async function requireCapability(capability: Capability, attempted: string): Promise<Actor> {
   const actor = await getActor();
   try {

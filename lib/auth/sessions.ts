@@ -11,7 +11,6 @@ import { describeUserAgent } from './user-agent';
 /** The session records behind every sign-in (`user_sessions`): start, list, end. */
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-/** What the own-session verbs need of the service context. */
 export type SessionsCtx = Pick<ServiceContext, 'db' | 'actor' | 'requestId' | 'now'>;
 
 export async function startSession(

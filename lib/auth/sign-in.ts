@@ -18,10 +18,7 @@ export const signInInputSchema = z.object({
 });
 export type SignInInput = z.input<typeof signInInputSchema>;
 
-/**
- * What the sign-in form needs to know. `code` travels to the browser (next-auth passes the
- * thrown message through), so it never says whether an email exists.
- */
+/** `code` reaches the browser (next-auth passes the message through), so it never says whether an email exists. */
 export type SignInResult =
   | { ok: true; user: UserRow; sessionId: string }
   | {
@@ -46,11 +43,7 @@ export type SignInContext = {
   now?: Date;
 };
 
-/**
- * Signs in: throttle check and attempt reservation under one lock (lib/auth/throttle.ts), then
- * the password, the second factor and a new password if one is due; on success one
- * transaction notes the sign-in, starts a session record and audits it.
- */
+/** Signs in: throttle under one lock, check password and second factor, then start and audit the session atomically. */
 
 export async function authenticate(db: Db, input: SignInInput, ctx: SignInContext): Promise<SignInResult> {
   const parsed = signInInputSchema.safeParse(input);

@@ -10,19 +10,12 @@ export type ThrottlePolicy = {
 
 export type AttemptOutcome = (typeof signInAttempts.$inferInsert)['outcome'];
 
-/**
- * Outcomes that count towards the throttle: a wrong guess of some kind, and an attempt still
- * being checked (so concurrent attempts see each other before any password is verified).
- */
+/** Outcomes that count: wrong guesses, and pending attempts, so concurrent ones see each other before hashing. */
 const FAILURES: AttemptOutcome[] = ['pending', 'bad_credentials', 'bad_totp', 'disabled'];
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-/**
- * Sliding window: at most N failed attempts per email (since its last success) and per IP
- * within the window. Returns how long to wait when over, else null. Lives in Postgres so
- * every app instance sees the same counts.
- */
+/** Sliding window of failed attempts per email and per IP, in Postgres so every instance sees the same counts. */
 export async function throttleWait(
   db: Db | Tx,
   policy: ThrottlePolicy,
@@ -69,11 +62,9 @@ async function waitFor(
 export type Reservation = { attemptId: number; wait?: undefined } | { attemptId?: undefined; wait: number };
 
 /**
- * Check and reserve in one step: under a per-email (then per-IP) transaction-scoped advisory
- * lock, either records a `throttled` attempt and returns the wait, or records a `pending`
- * attempt that counts as a failure until `settleAttempt` gives its outcome. So N concurrent
- * attempts for one email verify at most the limit's worth of passwords. The lock is held
- * only for these few statements, never while a password is hashed.
+ * Check and reserve under a per-email then per-IP advisory lock: a `throttled` attempt with the wait, or a
+ * `pending` one counted as failed until settled, so N concurrent attempts verify at most the limit of
+ * passwords. The lock is never held while a password is hashed.
  */
 export async function reserveAttempt(
   db: Db,
@@ -94,7 +85,6 @@ export async function reserveAttempt(
   });
 }
 
-/** Gives a reserved attempt its outcome. */
 export async function settleAttempt(
   db: Db | Tx,
   attemptId: number,

@@ -35,11 +35,7 @@ export function totpCode(secretBase32: string, timestamp = Date.now()): string {
 
 export type TotpCheck = { ok: true; step: number } | { ok: false; reason: 'invalid' | 'reused' };
 
-/**
- * Checks a code with one step of clock drift either way: the time step it matched, or why
- * not. A right code for a step at or before `lastUsedStep` is `reused` (a code works once),
- * so the person can be told to wait for the next one rather than that it is wrong.
- */
+/** Checks a code with one step of drift; a code at or before `lastUsedStep` is `reused` (wait, rather than wrong). */
 export function checkTotp(
   secretBase32: string,
   code: string,
@@ -56,7 +52,6 @@ export function checkTotp(
   return { ok: true, step };
 }
 
-/** `checkTotp` as the matched step or null (either reason). */
 export function verifyTotp(
   secretBase32: string,
   code: string,

@@ -1,7 +1,4 @@
-/**
- * "Chrome on macOS" from a User-Agent header, for the list of active sessions. Coarse on
- * purpose: enough to tell your laptop from your phone, not a fingerprint.
- */
+/** "Chrome on macOS" for the session list: coarse on purpose, enough to tell devices apart, not a fingerprint. */
 export function describeUserAgent(userAgent: string | null | undefined): string {
   if (!userAgent) return 'Unknown device';
   const ua = userAgent;

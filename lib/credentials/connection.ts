@@ -39,8 +39,7 @@ export function openApiKey(row: { id: string; apiKeySealed: string }, keyring: K
   return openSecret(row.apiKeySealed, keyring, keyContext(row.id));
 }
 
-// Klarna limits per account, not per key or process instance: one limiter per process and
-// profile paces every call this instance makes (design.md, "Rate limits").
+// Klarna limits per account, not per key or instance: one limiter per process and profile (design.md, "Rate limits").
 const globalForLimiter = globalThis as unknown as { __klarnaLimiters?: Map<string, KlarnaRateLimiter> };
 function sharedLimiter(profile: 'playground' | 'production'): KlarnaRateLimiter {
   globalForLimiter.__klarnaLimiters ??= new Map();

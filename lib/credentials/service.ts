@@ -66,10 +66,7 @@ export async function listKlarnaCredentials(ctx: Ctx): Promise<Credential[]> {
   return credentials;
 }
 
-/**
- * Stores a key the partner got from Klarna, after proving Klarna accepts it (for the
- * environment this dashboard talks to). The first key of an environment becomes active.
- */
+/** Stores a key from Klarna after proving Klarna accepts it; an environment's first key becomes active. */
 export async function addCredential(ctx: Ctx, input: AddCredentialInput): Promise<StoredCredential> {
   assertCan(ctx.actor, 'credentials.manage');
   if (input.environment === ctx.settings.environment) {
@@ -147,10 +144,7 @@ export const createAtKlarnaInputSchema = z.object({
   intentId: z.uuid(),
 });
 
-/**
- * Creates a credential at Klarna with the active key. An API key is stored sealed at once
- * (Klarna shows it only now) and can be made active later; a client id is returned to show.
- */
+/** Creates a credential at Klarna; an API key is sealed at once (Klarna shows it only now), a client id is returned. */
 export async function createCredentialAtKlarna(
   ctx: Ctx,
   input: z.infer<typeof createAtKlarnaInputSchema>,
@@ -234,11 +228,7 @@ export async function activateCredential(ctx: Ctx, id: string): Promise<void> {
   });
 }
 
-/**
- * Rotation, first half (seed, "For rotating credentials"): create a new API key at Klarna,
- * prove it works, and switch to it. The old key stays stored and valid at Klarna until an
- * admin deletes it, once everything runs on the new one.
- */
+/** Rotation, first half (seed, "For rotating credentials"): create, prove and switch to a new API key. */
 export async function rotateCredential(
   ctx: Ctx,
   input: { intentId: string },
@@ -276,11 +266,7 @@ export async function rotateCredential(
   return { created, previous: { ...prev, active: false } };
 }
 
-/**
- * Deletes a stored key; with `atKlarna`, also deletes it at Klarna (permanently disabling it),
- * using another key so the call is not made with the key being deleted. The active key
- * cannot be deleted while another exists: switch first.
- */
+/** Deletes a stored key, with `atKlarna` there too (using another key); not the active key while another exists. */
 export async function deleteCredential(ctx: Ctx, input: { id: string; atKlarna: boolean }): Promise<void> {
   assertCan(ctx.actor, 'credentials.manage');
   const row = await getStoredOrThrow(ctx.db, input.id);

@@ -1,11 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 /**
- * Secrets at rest (API keys, signing keys, TOTP seeds): AES-256-GCM with a versioned keyring.
- * A sealed value looks like `v1.<keyId>.<iv>.<ciphertext>.<tag>` (base64url parts), so a
- * rotated keyring still opens old values and `needsReseal` finds the ones to rewrite.
- * `context` is bound as additional authenticated data: a value copied to another row or
- * column (a different context) fails to open instead of silently decrypting.
+ * Secrets at rest: AES-256-GCM with a versioned keyring (`v1.<keyId>.<iv>.<ciphertext>.<tag>`), so old values
+ * still open after rotation. `context` is bound as AAD: a value copied to another row or column fails to open.
  */
 
 export type Keyring = {

@@ -1,13 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { DbHandle } from '@/db/client';
 
-/**
- * Long work runs as jobs in Postgres (pg-boss 10: Node 20, both drivers), so several app
- * instances share the queue and a job survives a restart (it is retried when its instance
- * dies mid-way). On Postgres pg-boss opens its own small pool to `DATABASE_URL`; on the
- * embedded PGlite it goes through the app's one PGlite instance: parameterless
- * (multi-statement) SQL through `exec()`, the rest through `query()`.
- */
+/** pg-boss jobs in Postgres: instances share the queue and a job survives a restart (on PGlite, the app's own). */
 
 export const queues = {
   /** Parse, COPY and reconcile one stored settlement file: `{ importId }`. */
@@ -49,10 +43,7 @@ function pgliteAdapter(handle: Extract<DbHandle, { driver: 'pglite' }>): PgBoss.
   };
 }
 
-/**
- * Starts the queue and its workers once per process (Next bundles server code into several
- * module graphs, so the instance lives on globalThis). `schedule` adds the periodic fetch.
- */
+/** Starts the queue once per process (on globalThis: Next has several module graphs); `schedule` adds the fetch. */
 export async function startJobs(
   handle: DbHandle,
   handlers: JobHandlers,

@@ -65,10 +65,7 @@ import type { z } from 'zod';
 /** What a mutating call needs besides its body: the key of the intent (lib/klarna/idempotency.ts). */
 export type Mutation = { idempotencyKey: string; correlationId?: string };
 
-/**
- * Typed Klarna operations over the one client: each names its route from the shared table
- * and parses the answer with the shared schema.
- */
+/** Typed Klarna operations: each names its route from the shared table and parses with the shared schema. */
 export function klarnaApi(client: KlarnaClient) {
   function call<O extends KlarnaOperation, T>(
     operation: O,
@@ -359,7 +356,6 @@ export function klarnaApi(client: KlarnaClient) {
             query: { limit: page.limit?.toString(), offset: page.offset?.toString() },
           },
         ),
-      /** The report's CSV as a stream (lib/klarna/settlement-download.ts). */
       downloadCsv: (settlementId: string, options?: Parameters<typeof downloadSettlementCsv>[2]) =>
         downloadSettlementCsv(client, settlementId, options),
     },

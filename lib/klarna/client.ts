@@ -31,7 +31,6 @@ export type KlarnaStreamRequest = Pick<
   KlarnaRequest<never>,
   'operation' | 'path' | 'category' | 'accountId' | 'correlationId'
 > & {
-  /** The media type wanted, e.g. `text/csv`. */
   accept: string;
   /** Aborts the call, and the download once the answer has started. */
   signal?: AbortSignal;
@@ -79,10 +78,8 @@ const IDEMPOTENT_METHODS = new Set(['GET', 'DELETE']);
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
 /**
- * The dashboard's only way to talk to Klarna. Paces every call with the rate limiter, retries
- * 429s with back-off, retries 5xx and network failures only when repeating cannot act twice
- * (GET/DELETE, or POST/PATCH carrying an idempotency key), gives up after a bounded number of
- * attempts with a typed error, and records each attempt.
+ * The only way to talk to Klarna: paced by the rate limiter, 429s retried with back-off, 5xx and
+ * network failures retried only when repeating cannot act twice (GET/DELETE or an idempotency key).
  */
 export class KlarnaClient {
   private readonly timeoutMs: number;
@@ -179,10 +176,8 @@ export class KlarnaClient {
   }
 
   /**
-   * A GET whose 2xx answer comes back unread, its body a stream (a settlement CSV can be large),
-   * with what `request` gives every call: pacing, headers, retries (429, 5xx and network failures,
-   * before the answer starts), `KlarnaApiError`s and the attempt log (without the streamed body).
-   * The timeout bounds the wait for the answer's headers; `signal` can abort the download.
+   * A GET whose 2xx body comes back as a stream (a settlement CSV can be large), with the pacing,
+   * retries and errors of `request`. The timeout bounds the wait for headers; `signal` aborts the download.
    */
   async stream(req: KlarnaStreamRequest): Promise<Response> {
     const url = new URL(req.path, this.options.baseUrl).toString();

@@ -1,10 +1,8 @@
 import { klarnaErrorBodySchema, type KlarnaErrorBody } from './schemas/error';
 
 /**
- * The seed's "Defined error types" table (seed 002 l. 4021–4035): each error code's type.
- * OPERATION_FORBIDDEN (403) sits under RESOURCE_ERROR there, with RESOURCE_NOT_FOUND and
- * RESOURCE_CONFLICT; the table's first NOT_FOUND row has no type printed and belongs to
- * the ACCESS_ERROR block it opens (decisions: "Messaging, errors and accounts").
+ * Each error code's type, from the seed's "Defined error types" table (seed 002 l. 4021–4035).
+ * The table's first NOT_FOUND row has no type printed: it belongs to the ACCESS_ERROR block it opens.
  */
 export const seedErrorTypes: Readonly<
   Record<string, 'ACCESS_ERROR' | 'RESOURCE_ERROR' | 'INPUT_ERROR' | 'TECHNICAL_ERROR'>
@@ -30,16 +28,10 @@ export class KlarnaApiError extends Error {
   readonly errorType: string | null;
   readonly errorCode: string | null;
   readonly errors: KlarnaParameterError[];
-  /** Klarna's own explanation (`error_message`), when it sent one. */
   readonly errorMessage: string | null;
-  /** The idempotency key sent with the request, when it had one. */
   readonly idempotencyKey: string | null;
-  /**
-   * A request that may change something (not a GET) ended on a 5xx after every attempt: Klarna
-   * may have acted before failing, so what happened is known only by reading from Klarna.
-   */
+  /** A non-GET request ended on a 5xx after every attempt: Klarna may have acted, so only a read tells. */
   readonly outcomeUnknown: boolean;
-  /** How many attempts the client made before giving up (1 when it was not retried). */
   readonly attempts: number;
 
   constructor(init: {
@@ -92,10 +84,7 @@ export class KlarnaApiError extends Error {
   }
 }
 
-/**
- * No answer: the connection failed or the request timed out. The outcome is unknown, so a
- * retry must reuse the same idempotency key.
- */
+/** No answer (connection failed or timed out): the outcome is unknown, so a retry must reuse the idempotency key. */
 export class KlarnaNetworkError extends Error {
   override name = 'KlarnaNetworkError';
   constructor(
@@ -141,8 +130,7 @@ export function describeKlarnaError(error: KlarnaApiError | KlarnaNetworkError):
   let sentence =
     (error.errorCode && sentences[error.errorCode]) ||
     `Klarna answered with an error (HTTP ${error.status}${error.errorCode ? `, ${error.errorCode}` : ''}).`;
-  // A conflict or refusal is only actionable with Klarna's reason ("still being set up", "terminated by Klarna").
-  // Klarna's text is quoted as its words, never reworded: it states amounts in minor units, which we say.
+  // Klarna's reason makes a conflict actionable; its text is quoted, never reworded (amounts are minor units).
   if (error.errorMessage && (error.status === 409 || error.status === 403))
     sentence = `${(error.errorCode && sentences[error.errorCode]) || 'Klarna refused this.'} ${klarnasWords(error.errorMessage)}`;
   // Field errors that only repeat Klarna's reason add nothing.
@@ -155,9 +143,8 @@ export function describeKlarnaError(error: KlarnaApiError | KlarnaNetworkError):
 }
 
 /**
- * Klarna's own text, quoted and labelled as such. Klarna writes amounts in minor units
- * ("Cannot refund 1500: only 500 EUR …" is 15.00 and 5.00 EUR); a text with numbers says so,
- * so nobody reads 1500 EUR as fifteen hundred euros (decisions: "Messaging, errors and accounts").
+ * Klarna's own text, quoted and labelled. Klarna writes amounts in minor units ("Cannot refund 1500"
+ * is 15.00 EUR), so a text with numbers says so (decisions: "Messaging, errors and accounts").
  */
 export function klarnasWords(message: string): string {
   const text = message.trim().replace(/\.$/, '');

@@ -4,11 +4,9 @@ import { v5 as uuidv5 } from 'uuid';
 const INTENT_NAMESPACE = '5b7a1c2e-3f0d-4c55-9a57-9d2b0c4e8f11';
 
 /**
- * The `Klarna-Idempotency-Key` for one intent: a UUIDv5 of a stable description of it
- * (operation, target, and a per-intent nonce kept with the form or bulk row). Repeating the
- * same intent (a double click, a retry after a timeout, a resumed job) reuses the key, so
- * Klarna acts once; a different intent never shares a key (Klarna would replay the first
- * answer whatever the body).
+ * The `Klarna-Idempotency-Key` for one intent: a UUIDv5 of operation, target and a per-intent nonce.
+ * A retried intent reuses the key so Klarna acts once; different intents never share one, as Klarna
+ * would replay the first answer whatever the body.
  */
 export function idempotencyKey(intent: { operation: string; target: string; nonce: string }): string {
   for (const [part, value] of Object.entries(intent)) {

@@ -4,14 +4,9 @@ import { apiRequests } from '@/db/schema';
 import { redact } from './redact';
 
 /**
- * Masks the personal data in `api_requests` rows stored before masking existed
- * (`personal_data_masked` false, set by migration 0018), with the same `redact` that masks
- * new rows, and marks them masked. The flag matters: masking is not idempotent (a masked phone
- * `+46 *** ** 12` would become `***`), so a row is masked exactly once.
- *
- * Bounded batches, each its own transaction: the rows are locked `FOR UPDATE SKIP LOCKED`, so
- * two instances running it at once share the work; one `UPDATE` writes a whole batch.
- * Returns how many rows it masked.
+ * Masks personal data in `api_requests` rows stored before masking existed. Masking is not
+ * idempotent (`+46 *** ** 12` would become `***`), so `personal_data_masked` ensures once only.
+ * Batches lock `FOR UPDATE SKIP LOCKED`, so instances share the work. Returns how many rows it masked.
  */
 export async function maskStoredApiRequests(db: Db, options: { batchSize?: number } = {}): Promise<number> {
   const batchSize = options.batchSize ?? 500;

@@ -1,9 +1,4 @@
-/**
- * Merchant category codes (ISO 18245) a payment product can be onboarded with, with their
- * names, for the onboarding wizard's searchable list and the sandbox's validation. Klarna
- * prices by MCC (seed, "Price plans"); codes for cash, quasi-cash and financial services are
- * left out because Klarna does not accept them for a payment product.
- */
+/** MCCs (ISO 18245) for a payment product; cash, quasi-cash and financial ones are left out, as Klarna refuses them. */
 export const merchantCategoryCodes = {
   '0742': 'Veterinary services',
   '0763': 'Agricultural cooperatives',

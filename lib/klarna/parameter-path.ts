@@ -1,8 +1,4 @@
-/**
- * Klarna's parameter paths, as its error objects name them: `event_types[0]`, `url`,
- * `account_owner.email`, `channel.websites[0].urls[0]`. The sandbox names validation errors
- * this way and the dashboard's forms name their fields this way, so errors land on fields.
- */
+/** Klarna's error parameter paths (`channel.websites[0].urls[0]`), also our form fields' names. */
 export function parameterPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {

@@ -1,9 +1,4 @@
-/**
- * Rate limits (seed, "Rate limiting"): per API operation category, at the acquiring-partner
- * level (all calls) and the partner level (calls for one sub-partner account). The client
- * paces itself with a token bucket per level and category so it rarely meets a 429, and backs
- * off with full jitter when it does.
- */
+/** Rate limits per category and level (seed, "Rate limiting"): token buckets keep 429s rare; a 429 backs off. */
 
 export const apiCategories = [
   'account-onboarding',
@@ -43,11 +38,7 @@ export const realClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/**
- * A token bucket that hands out reservations: each caller takes a token now, possibly driving
- * the balance negative, and waits until its token would have been refilled. Callers are paced
- * in arrival order without a queue.
- */
+/** A token bucket of reservations: take a token now (balance may go negative), wait until it refills. */
 export class TokenBucket {
   private tokens: number;
   private last: number;
@@ -102,10 +93,7 @@ export class KlarnaRateLimiter {
 export type RateLimitPolicy = { quota: number; windowSeconds: number; name: string | null };
 export type RateLimitInfo = { policies: RateLimitPolicy[]; remaining: number | null; resetSeconds: number | null };
 
-/**
- * Reads `X-Ratelimit-Limit: 40, 40;w=1;name="a",100;w=1;name="b"`, `-Remaining` and `-Reset`.
- * The values are best-effort on Klarna's side, so anything unreadable is left out.
- */
+/** Reads `X-Ratelimit-Limit`, `-Remaining` and `-Reset`; best-effort at Klarna, so unreadable values are dropped. */
 export function parseRateLimitHeaders(headers: Pick<Headers, 'get'>): RateLimitInfo {
   const policies: RateLimitPolicy[] = [];
   for (const item of (headers.get('x-ratelimit-limit') ?? '').split(',')) {
@@ -122,10 +110,7 @@ export function parseRateLimitHeaders(headers: Pick<Headers, 'get'>): RateLimitI
   return { policies, remaining: num('x-ratelimit-remaining'), resetSeconds: num('x-ratelimit-reset') };
 }
 
-/**
- * Exponential back-off with full jitter: a random delay up to base·2^attempt (capped), spread
- * over at least the window Klarna says its quota resets in, so retries do not land together.
- */
+/** Full-jitter exponential back-off, spread over at least Klarna's reset window so retries do not land together. */
 export function backoffDelayMs(
   attempt: number,
   options: { baseMs?: number; capMs?: number; resetSeconds?: number | null; random?: () => number } = {},

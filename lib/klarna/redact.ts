@@ -1,14 +1,4 @@
-/**
- * What the API request log may store of a body: secrets and card data are replaced, personal
- * data is masked, the rest kept so an operator can see what was sent.
- *
- * Masked wherever they appear in a body (the account owner at onboarding and in Klarna's
- * account answers, a shopper on a payment): `email` → `j***@example.com` (first character and
- * the domain), `phone` → `+46 *** ** 12` (plus, first two and last two digits), `given_name` /
- * `family_name` → `J***` (first letter), `date_of_birth` → `****-**-**`, `street_address` /
- * `street_address2` → `S***` (first letter). Postal code, city and country stay, and so do
- * business names.
- */
+/** What the request log may store of a body: secrets and card data replaced, personal data masked, the rest kept. */
 const SECRET_KEY =
   /(api_?key|signing_?key|secret|password|authorization|card_?number|^pan$|cvv|cvc|security_?code|private_?key)/i;
 const CARD_NUMBER = /\b(\d[ -]?){12,18}\d\b/g;

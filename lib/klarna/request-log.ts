@@ -6,7 +6,6 @@ import { apiRequests, type ApiRequestRow } from '@/db/schema';
 import type { KlarnaAttempt } from './client';
 import { maskedForDisplay } from './mask-backfill';
 
-/** The client's `record` hook writing to `api_requests`. */
 export function recordKlarnaAttemptsIn(db: Db): (attempt: KlarnaAttempt) => Promise<void> {
   return async (attempt) => {
     await db.insert(apiRequests).values({

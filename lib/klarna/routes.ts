@@ -1,10 +1,6 @@
 import type { ApiCategory } from './rate-limit';
 
-/**
- * Every Klarna path the dashboard and the sandbox know, in one table (klarna-api-notes.md:
- * "a path learned later is a one-line change"). `{name}` marks a path parameter. The
- * category decides which rate limit applies (seed, "API operation categories").
- */
+/** Every Klarna path we know; the category picks the rate limit (seed, "API operation categories"). */
 export const klarnaRoutes = {
   'credentials.create': { method: 'POST', path: '/v1/account/credentials', category: 'partner-management' },
   'credentials.list': { method: 'GET', path: '/v1/account/credentials', category: 'partner-management' },

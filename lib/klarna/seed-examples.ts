@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/**
- * The JSON examples printed in seed 002, read from the seed's text so that a new one cannot
- * be missed. The seed is a PDF turned into text: an example can be split across fences at a
- * page break, a long value wrapped onto the next line, a key's value put on the line after
- * it. Those print artifacts are repaired (and only those, plus trailing commas); what still
- * is not JSON is reported as printed, for the conformance test's list of examples we reject.
- */
+/** The JSON examples printed in seed 002, read from its text so none is missed; PDF print artifacts are repaired. */
 
 /** A copy of `../shared/seeds/002_6926472d0562fe49.txt` kept in the repository, so the tests that read it run anywhere. */
 export const SEED_002_PATH = path.resolve(process.cwd(), 'docs/seeds/002_6926472d0562fe49.txt');

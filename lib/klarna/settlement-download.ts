@@ -12,13 +12,7 @@ export type SettlementCsvDownload = {
   fileName: string;
 };
 
-/**
- * Downloads a settlement report's CSV (`settlements.csv`) as a stream, through the client's
- * pacing, auth, retries and request log, so a large file never sits in memory. Errors are the
- * client's (`KlarnaApiError`, `KlarnaNetworkError`); a 404 means the settlement is unknown.
- * The file has the seed's 24 columns; `columns: 'extended'` asks the sandbox for ours too
- * (`?columns=extended`, ours: Klarna has no such option, so the dashboard never sends it).
- */
+/** Streams a settlement report's CSV so a large file never sits in memory; 404 means unknown. */
 export async function downloadSettlementCsv(
   client: KlarnaClient,
   settlementId: string,

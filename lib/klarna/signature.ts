@@ -1,11 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/**
- * Webhook signatures: HMAC-SHA256 with the signing key named in `Klarna-Signing-Key-Id`.
- * The seed signs the JSON with whitespace removed, newer docs the raw body, and neither says
- * how the digest is encoded; so a delivery is accepted when the signature matches the raw body
- * or its compact re-serialisation, in hex or base64 (klarna-api-notes.md, "Webhooks").
- */
+/** HMAC-SHA256 webhook signatures over raw or compact JSON, in hex or base64: sources differ (klarna-api-notes.md). */
 
 export function signWebhookBody(body: string, signingKey: string): string {
   return createHmac('sha256', signingKey).update(body, 'utf8').digest('base64');

@@ -5,18 +5,11 @@ import { merchantAccounts, merchantTimeline, type MerchantAccountRow, type Merch
 import type { Account } from '@/lib/klarna/schemas/accounts';
 import { descNullsLast, pageOf } from '@/lib/pagination';
 
-/**
- * The dashboard's copy of Klarna's merchant accounts: written from Klarna's answers and
- * webhooks, read by the merchants list. Nothing here calls Klarna.
- */
+/** The dashboard's copy of Klarna's merchant accounts, written from Klarna's answers and webhooks. */
 
 type TimelineEntry = Omit<typeof merchantTimeline.$inferInsert, 'id'>;
 
-/**
- * Stores Klarna's view of an account. A state older than the one already known (a webhook
- * that overtook this read) is kept; a state that differs from the cached one is recorded on
- * the timeline as found by `source`.
- */
+/** Stores Klarna's view of an account; an older state (a webhook overtook this read) is kept, a change logged. */
 export async function saveAccount(
   db: Db,
   account: Account,
@@ -51,8 +44,7 @@ export async function saveAccount(
   // A webhook newer than this read already set a later state: keep it.
   const keepState = before?.stateChangedAt && before.stateChangedAt > readAt;
   const keepProduct = before?.productStateChangedAt && before.productStateChangedAt > readAt;
-  // A new row: a webhook may have arrived between Klarna's answer and now (it found no row
-  // then and only wrote the timeline); its newer state wins over this read.
+  // A webhook may have arrived between Klarna's answer and now: its newer state wins over this read.
   const newer = before ? null : await newerWebhookStates(db, account.account_id, readAt);
   const stateValues = {
     ...(keepState ? { state: before.state } : {}),
@@ -215,10 +207,7 @@ export async function listTimeline(db: Db, accountId: string, limit = 100): Prom
     .limit(limit);
 }
 
-/**
- * A fingerprint of the merchants cache (or one account): pages poll it and refresh only when
- * it changes, so a webhook's update shows without a reload.
- */
+/** A fingerprint of the merchants cache (or one account) that pages poll: webhook updates show without a reload. */
 export async function merchantsVersion(db: Db, accountId?: string): Promise<string> {
   const [row] = await db
     .select({

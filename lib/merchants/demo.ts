@@ -4,12 +4,7 @@ import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { saveAccount } from './cache';
 import { seedExamples } from './seed-examples';
 
-/**
- * Demo data for `npm run dev`: when the embedded sandbox has no merchant accounts yet, the
- * seed's example merchants are onboarded there through the real API and read into the
- * merchants list, so a newcomer sees real (sandbox) accounts, webhooks and timelines. Nothing
- * is invented on the dashboard side. Only against the sandbox.
- */
+/** Demo data for `npm run dev`: onboards the seed's example merchants in the embedded sandbox through the real API. */
 export async function seedDemoMerchants(db: Db, settings: KlarnaSettings): Promise<string> {
   if (settings.environment !== 'sandbox') return 'not the sandbox environment';
   const api = await klarnaFor(db, settings);

@@ -6,10 +6,7 @@ import { ConflictError, NotFoundError } from '@/lib/errors';
 import { descNullsLast } from '@/lib/pagination';
 import type { MerchantCtx } from './service';
 
-/**
- * Onboarding drafts: the wizard's values as the admin left them (not validated: a draft may
- * be half-filled), so a reload or another day continues where they stopped.
- */
+/** Onboarding drafts: the wizard's unvalidated values, so a reload or another day continues where the admin stopped. */
 export const draftInputSchema = z.object({
   id: z.uuid().optional(),
   data: z.record(z.string(), z.unknown()).refine((d) => JSON.stringify(d).length <= 200_000, 'The draft is too large'),

@@ -22,7 +22,7 @@ export async function merchantOptions(db: Db): Promise<{ accountId: string; acco
     .from(merchantAccounts)
     .orderBy(asc(merchantAccounts.accountName), asc(merchantAccounts.accountId))
     .limit(MAX_OPTIONS);
-  // The database's collation may differ from the browser's: the same order as before, in English.
+  // The database's collation may differ from the browser's: sorted here, in English.
   return rows.sort(
     (a, b) => a.accountName.localeCompare(b.accountName, 'en') || a.accountId.localeCompare(b.accountId),
   );

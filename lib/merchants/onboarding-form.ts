@@ -3,11 +3,8 @@ import { fieldErrorsByPath } from '@/lib/klarna/parameter-path';
 import { onboardRequestSchema } from '@/lib/klarna/schemas/accounts';
 
 /**
- * The onboarding wizard's form model, pure (no React, no server). Every value sits at the
- * Klarna parameter path it is sent under (`account_owner.email`, `products[0].merchant_category_code`,
- * `channel.websites[0].urls[0]`), so errors from the wire schema, the server and Klarna itself
- * are keyed the same way as the inputs. Values are strings as typed; `toOnboardRequest` builds
- * the wire body from them, and the wire schema (lib/klarna/schemas/accounts.ts) validates it.
+ * The onboarding wizard's pure form model: each value sits at the Klarna parameter path it is sent under,
+ * so errors from the schema, the server and Klarna key the same way as the inputs.
  */
 
 export const onboardingSteps = [
@@ -89,7 +86,6 @@ export function emptyOnboardingForm(): OnboardingForm {
   };
 }
 
-// ---------------------------------------------------------------------------------------------
 // Drafts: whatever JSON a draft holds becomes a complete form (missing or wrong parts empty).
 
 const str = z.string().catch('');
@@ -138,22 +134,16 @@ export function formFromDraft(data: unknown): OnboardingForm {
   return parsed.success ? (parsed.data as OnboardingForm) : emptyOnboardingForm();
 }
 
-/** A draft's step as a valid step index. */
 export function stepFromDraft(step: unknown): number {
   return typeof step === 'number' && Number.isInteger(step) && step >= 0 && step <= REVIEW_STEP ? step : 0;
 }
 
-/**
- * The next account of the same business (seed, "Franchising": one account per franchisee):
- * the same owner, business information, payment product and settlement choice; a new account
- * name and reference and its own channels.
- */
+/** The next account of the same business (seed, "Franchising": one account per franchisee), new name and channels. */
 export function nextAccountForBusiness(form: OnboardingForm): OnboardingForm {
   const copy = structuredClone(form);
   return { ...copy, account_name: '', account_reference: '', channel: emptyOnboardingForm().channel };
 }
 
-// ---------------------------------------------------------------------------------------------
 // The wire body.
 
 const filled = (value: string) => value.trim() !== '';
@@ -189,11 +179,7 @@ export function isBusinessInformationFilled(business: BusinessForm): boolean {
   );
 }
 
-/**
- * The exact body `POST /v1/accounts/onboard` gets (the review step shows it, the submit sends
- * it). Empty optional values are left out; required ones are sent as typed (trimmed), so
- * validation reports them at their own path.
- */
+/** The exact `POST /v1/accounts/onboard` body; required values are sent as typed, so errors land at their own path. */
 export function toOnboardRequest(form: OnboardingForm): Record<string, unknown> {
   const b = form.business_information;
   const product = form.products[0];
@@ -259,7 +245,6 @@ export function toOnboardRequest(form: OnboardingForm): Record<string, unknown> 
   });
 }
 
-// ---------------------------------------------------------------------------------------------
 // Paths, steps and validation.
 
 /** The wizard step (index into onboardingSteps) whose inputs hold a parameter path; anything unknown belongs to the review. */
@@ -279,7 +264,6 @@ export function validateOnboarding(form: OnboardingForm): FieldErrors {
   return fieldErrorsByPath(result.error.issues);
 }
 
-/** The errors that belong to one step. */
 export function errorsOfStep(errors: FieldErrors, step: number): FieldErrors {
   return Object.fromEntries(Object.entries(errors).filter(([path]) => stepOfField(path) === step));
 }
@@ -296,11 +280,7 @@ export function firstStepWithError(errors: FieldErrors): number | null {
 
 const addressPaths = (prefix: string) => Object.keys(emptyAddress()).map((k) => `${prefix}.${k}`);
 
-/**
- * The paths the wizard shows errors at: every input, plus the lists and groups that carry
- * their own message ("needs at least one channel", "at most 10 URLs"). An error at any other
- * path is listed in the step's summary instead, so none is ever dropped.
- */
+/** Paths the wizard shows errors at; an error at any other path goes to the step's summary, so none is dropped. */
 export function shownErrorPaths(form: OnboardingForm): Set<string> {
   const paths = [
     'account_reference',
@@ -350,7 +330,6 @@ export function shownErrorPaths(form: OnboardingForm): Set<string> {
   return new Set(paths);
 }
 
-// ---------------------------------------------------------------------------------------------
 // Reading and writing a value by its path (the inputs are bound by path).
 
 function pathKeys(path: string): (string | number)[] {

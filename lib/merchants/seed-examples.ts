@@ -1,11 +1,6 @@
 import type { OnboardRequest } from '@/lib/klarna/schemas/accounts';
 
-/**
- * The seed's account structure examples ("Step 1: Determine account structure"), as onboarding
- * bodies: a single-website retailer, a multi-channel merchant, and a franchise as three
- * accounts. The demo data of `npm run dev` and tests use them; the seed's examples reuse one
- * account reference across the franchise, which Klarna accepts.
- */
+/** The seed's account structure examples ("Step 1: Determine account structure") as onboarding bodies. */
 const distributionProfile = 'krn:partner:global:account:distribution-profile:206bbb83-9b6e-46fa-940d-337153c04a58';
 
 export const seedExamples: { structure: 'retail' | 'multi-channel' | 'franchise'; request: OnboardRequest }[] = [

@@ -204,12 +204,7 @@ export async function onboardingOptions(ctx: MerchantCtx) {
   };
 }
 
-/**
- * Onboards a merchant from a draft. The idempotency key is the draft's and its body's:
- * submitting the same draft twice (a double click, a retry after a timeout) creates one
- * account at Klarna, and a draft fixed after a refusal can be submitted again.
- * Klarna's field errors come back on the wizard's fields, which are named by Klarna's paths.
- */
+/** Onboards a merchant from a draft; Klarna's field errors land on the wizard's fields, named by Klarna's paths. */
 export async function onboardMerchant(
   ctx: MerchantCtx,
   draftId: string,
@@ -221,9 +216,8 @@ export async function onboardMerchant(
   if (!draft) throw new NotFoundError('That onboarding draft no longer exists.');
   // Onboarded already (a submit that arrives after the first one finished): the same account.
   if (draft.accountId) return { accountId: draft.accountId };
-  // Keyed by the draft and the exact body: a double submit reuses the key (one account), while
-  // a body corrected after Klarna refused it gets a new key (Klarna replays any answer, refusals
-  // included, for a key it has seen).
+  // Keyed by draft and exact body: a double submit creates one account, while a corrected body gets a new
+  // key (Klarna replays any answer, refusals included, for a key it has seen).
   const bodyHash = createHash('sha256').update(JSON.stringify(request)).digest('base64url');
   const key = idempotencyKey({ operation: 'accounts.onboard', target: `draft:${draftId}`, nonce: bodyHash });
   const api = await klarna(ctx);
@@ -508,9 +502,8 @@ export async function deleteCollection(ctx: MerchantCtx, accountId: string, refe
 }
 
 /**
- * "Open Klarna portal": a one-time link (valid 60 s) created at click time for the signed-in
- * user, identified to Klarna by their internal id, never their email (seed, "Creating a deep
- * link"). The link itself is a credential: it is returned to open once, never stored or logged.
+ * "Open Klarna portal": a one-time 60 s link identifying the user by internal id, never email (seed,
+ * "Creating a deep link"). The link is a credential: returned once, never stored or logged.
  */
 export async function openPortal(
   ctx: MerchantCtx,

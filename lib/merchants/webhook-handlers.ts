@@ -6,14 +6,8 @@ import type { StoredWebhookEvent, WebhookHandler, WebhookHandlerRegistry } from 
 import { addTimeline } from './cache';
 
 /**
- * Klarna's account and payment-product lifecycle events (seed, "Account lifecycle webhooks",
- * "Step 3: Manage your merchant payment products") keep the merchants cache true and write the
- * merchant's timeline. Events can arrive out of order: a state older than the one known is
- * recorded on the timeline but does not overwrite the newer state. An account not in the cache
- * (onboarded outside this dashboard) gets its timeline entry only, and the first read of the
- * account from Klarna applies it if it is newer than that read (lib/merchants/cache.ts).
- * A repeat adds nothing (the
- * receiver applies an event once; the timeline is unique per event id as well).
+ * Account and product lifecycle events keep the merchants cache true; an older state is logged, never applied.
+ * An uncached account gets its timeline entry only; the first read from Klarna applies it if newer.
  */
 export const accountStateHandler: WebhookHandler = async (tx, events) => {
   for (const event of events) await applyAccountState(tx, event);

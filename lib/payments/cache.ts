@@ -13,10 +13,7 @@ import { publishDomainEvent } from '@/lib/domain-events';
 import { descNullsLast, pageOf } from '@/lib/pagination';
 import { formatMinorUnits } from '@/lib/ui/money';
 
-/**
- * The dashboard's copy of Klarna payment transactions: written from Klarna's answers and
- * webhooks, read by the payments list. Nothing here calls Klarna.
- */
+/** The dashboard's copy of Klarna payment transactions, written from Klarna's answers and webhooks. */
 
 type TimelineEntry = Omit<typeof paymentTimeline.$inferInsert, 'id'>;
 
@@ -41,15 +38,9 @@ const stateRank = (state: SQL) =>
   sql`(case ${state} when 'AUTHORIZED' then 0 when 'EXPIRED' then 1 when 'COMPLETED' then 2 when 'CLOSED' then 3 end)`;
 
 /**
- * The upsert's guard: the incoming view (`excluded`) replaces the cached one only when it is
- * not older. Klarna never un-captures or un-refunds, and its operation count only grows, so a
- * view with less of any of them is older, and a view with more of any of them (none less) is
- * newer, whatever its time says: event times (`updated_at`, else `occurred_at`) and read times
- * come from different clocks. Only when captured, refunded and the operation count are all
- * equal does time decide; between views of the same `updated_at` (a capture that completes
- * sends two events in one millisecond; a clock jump runs several state changes at once), the
- * later state wins; only an identical or unknown state leaves it to arrival order. So the
- * events of a transaction, delivered in any order, leave the cache at Klarna's latest view.
+ * The upsert's guard: a view replaces the cached one only when not older. Klarna never un-captures and
+ * its operation count only grows, so more of these wins whatever the clocks say; on a tie, `updated_at`,
+ * then the later state. Events delivered in any order thus leave Klarna's latest view.
  */
 function notOlder(): SQL {
   const t = paymentTransactions;
@@ -64,11 +55,7 @@ function notOlder(): SQL {
 /** An incoming view that does not say its operation count keeps the one known. */
 const keptOperations = () => sql`coalesce(excluded.klarna_operations, ${paymentTransactions.klarnaOperations})`;
 
-/**
- * Stores Klarna's full view of a transaction, unless the cache already holds a newer one
- * (`notOlder`: by Klarna's `updated_at`, then its operation count and state). With `source: 'sync'` (a refresh from Klarna), a difference
- * from what the cache held is recorded on the timeline as drift repaired.
- */
+/** Stores Klarna's full view unless a newer one is cached; with `source: 'sync'` a difference is logged as drift. */
 export async function savePaymentTransaction(
   db: Db,
   transaction: PaymentTransaction,
@@ -141,7 +128,6 @@ export async function savePaymentTransaction(
   return row ?? before!;
 }
 
-/** The amounts a refresh may find changed, in the words the payment page uses. */
 const driftWords = {
   authorizedAmount: 'authorized',
   capturedAmount: 'captured',
@@ -156,11 +142,7 @@ type OperationOwner = {
   pricing: PaymentPricing | null;
 };
 
-/**
- * The transaction's captures and refunds as rows of `payment_operations` (what settlement
- * lines reconcile against). A capture keeps the rate it was first recorded with: fees apply
- * per capture, at the rate of the time.
- */
+/** Captures and refunds as `payment_operations`; a capture keeps its first rate (fees use the rate of the time). */
 export async function saveOperations(
   db: Db,
   owner: OperationOwner,
@@ -219,11 +201,7 @@ export async function saveOperations(
   if (learnt.length) await publishDomainEvent('payment-operations.learnt', { db, operations: learnt });
 }
 
-/**
- * A transaction webhook's amounts and state (the payload carries them), applied unless the
- * cache holds a newer view (`notOlder`); an unknown transaction gets a row from the event
- * alone (its details come with the next read).
- */
+/** Applies a webhook's amounts and state unless a newer view is cached; an unknown transaction gets a row. */
 export async function applyTransactionSnapshot(
   db: Db,
   snapshot: {
@@ -321,11 +299,7 @@ const { klarna: _klarna, ...listColumns } = getTableColumns(paymentTransactions)
 /** A row of the payments list and its export: every column but Klarna's ~1 kB JSON of the transaction. */
 export type PaymentListRow = Omit<PaymentTransactionRow, 'klarna'>;
 
-/**
- * The payments list: filters (each backed by an index, db/schema/payments.ts), sorted by
- * creation or authorized amount, keyset-paged on (sort key, id) so page 500 costs what page
- * 1 does.
- */
+/** The payments list: indexed filters, keyset-paged on (sort key, id) so page 500 costs what page 1 does. */
 export async function listPayments(
   db: Db,
   input: PaymentFilter,
@@ -359,8 +333,7 @@ export async function listPayments(
       sql`(${key}, ${t.paymentTransactionId}) ${sql.raw(descending ? '<' : '>')} (${sql.param(value, key)}, ${after[1]})`,
     );
   }
-  // The created-ordered indexes are DESC NULLS LAST (the migration's form); drizzle's desc() means
-  // NULLS FIRST, which cannot use them. amount_idx is plain ASC, which desc()/asc() match.
+  // The created indexes are DESC NULLS LAST; drizzle's desc() means NULLS FIRST, which cannot use them.
   const order = byAmount
     ? descending
       ? [desc(key), desc(t.paymentTransactionId)]
@@ -407,12 +380,7 @@ export async function listPaymentTimeline(
     .limit(limit);
 }
 
-/**
- * A fingerprint of the payments cache (or one transaction and its timeline), for live pages to
- * poll: the latest write time and the latest timeline entry, each one index probe (the
- * updated_at index read backwards, the timeline's primary key), whatever the table's size.
- * Every write of a transaction sets `updated_at`, a new one included, so no count is needed.
- */
+/** A fingerprint for live pages to poll: two index probes whatever the table size (every write sets `updated_at`). */
 export async function paymentsVersion(db: Db, paymentTransactionId?: string): Promise<string> {
   const [row] = paymentTransactionId
     ? await db

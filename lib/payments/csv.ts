@@ -3,17 +3,9 @@ import type { PaymentListRow } from '@/lib/payments/cache';
 import { formatMajorDecimal } from '@/lib/ui/money';
 
 /**
- * CSV as RFC 4180 writes it (comma, CRLF, quotes doubled), safe to open in a spreadsheet: a
- * text cell that a spreadsheet would read as a formula gets a leading `'` (OWASP, "CSV
- * injection"), so a merchant reference such as `=HYPERLINK(…)` stays text. A plain decimal
- * number (`-29.00`, `0`, `1234.5`: how every amount here is written) is left alone, so a
- * spreadsheet's SUM over net amounts counts the refunds.
- *
- * Neutralised: a cell starting with `=`, `+`, `@`, tab or CR, and one starting with `-` that is
- * not a plain decimal (`-1+2`, `-1e5`, `-.5`). `+1` is neutralised too: no export here writes a
- * plus sign on a number, so such a cell is text from outside (a reference, a phone number) that
- * a spreadsheet would evaluate or strip. `1e5` starts with no formula character and is not
- * touched (a spreadsheet may read it as 100000, as it would any CSV).
+ * RFC 4180 CSV, safe in a spreadsheet: text that could run as a formula (`=`, `+`, `@`, tab, CR, or `-`
+ * not starting a plain decimal) gets a leading `'` (OWASP, "CSV injection"). Plain decimals stay
+ * numbers, so a SUM over net amounts counts refunds.
  */
 
 const formulaStart = /^[=+\-@\t\r]/;
@@ -33,20 +25,15 @@ export function csvCell(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/**
- * The byte order mark Excel needs to read a CSV as UTF-8 (without it, `Café Zürich` opens as
- * `CafÃ© ZÃ¼rich`). Exports add it when asked (`?bom=1`, the "For Excel" box by each export).
- */
+/** The BOM Excel needs to read UTF-8 (else `Café` opens as `CafÃ©`); added on `?bom=1`. */
 export const UTF8_BOM = '\uFEFF';
 
 const bomParamSchema = z.enum(['1', 'true', 'yes']).optional().catch(undefined);
 
-/** Whether an export's URL asks for the byte order mark (`?bom=1`). */
 export function wantsBom(url: string | URL): boolean {
   return bomParamSchema.parse(new URL(url).searchParams.get('bom') ?? undefined) !== undefined;
 }
 
-/** One line, CRLF-terminated. */
 export function csvRow(values: readonly (string | number | null | undefined)[]): string {
   return `${values.map(csvCell).join(',')}\r\n`;
 }

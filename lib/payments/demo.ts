@@ -4,13 +4,7 @@ import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/co
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { savePaymentTransaction } from './cache';
 
-/**
- * Demo payments for `npm run dev` (embedded sandbox only; lib/settlements/demo.ts calls it
- * before closing the settlement period): shoppers pay the merchant (the sandbox's own shopper
- * step, through its control API), and the payments are captured (one twice, for two shipments)
- * and one refunded through the real API, each read into the cache. Their webhooks race these
- * reads; the cache keeps Klarna's latest view whichever lands last.
- */
+/** Demo payments for `npm run dev` (sandbox only); webhooks race these reads, and the cache keeps the latest view. */
 export const demoBaskets = [
   { amount: 12_900, captures: [12_900], refund: 2_900 },
   { amount: 4_590, captures: [4_590] },

@@ -17,10 +17,7 @@ function parseTransaction(value: unknown): PaymentTransaction | null {
   return value ? (paymentTransactionSchema.safeParse(value).data ?? null) : null;
 }
 
-/**
- * Whether the stored full transaction is behind the cached state and amounts: a webhook
- * (which carries only those) moved them, or told of a change made elsewhere.
- */
+/** Whether a webhook (which carries only state and amounts) moved the cache past the stored full transaction. */
 function isStale(row: PaymentTransactionRow, t: PaymentTransaction): boolean {
   if (
     t.state !== row.state ||
@@ -49,11 +46,7 @@ function withTransaction(row: PaymentTransactionRow, t: PaymentTransaction): Pay
   };
 }
 
-/**
- * What the payment page shows: the cached transaction, read again from Klarna when it is known
- * only from a webhook or changed since Klarna was last read. A refusal of a known kind leaves
- * the cache on screen with the reason.
- */
+/** The payment page's transaction, re-read from Klarna when stale; a known refusal shows the cache with the reason. */
 export async function readPaymentDetail(ctx: ServiceContext, cached: PaymentTransactionRow): Promise<PaymentDetail> {
   let row = cached;
   let transaction = parseTransaction(row.klarna);
@@ -63,8 +56,7 @@ export async function readPaymentDetail(ctx: ServiceContext, cached: PaymentTran
     row = await refreshPayment(ctx, target);
     transaction = parseTransaction(row.klarna);
     if (!transaction || isStale(row, transaction)) {
-      // The cache kept a webhook it deems newer than Klarna's answer (see the report on
-      // savePaymentTransaction): show what Klarna just said rather than an older copy.
+      // The cache deems a webhook newer than Klarna's answer: show what Klarna just said.
       const api = await klarnaFor(ctx.db, ctx.settings);
       transaction = await callKlarna(() => api.paymentTransactions.get(target.accountId, target.paymentTransactionId));
       row = withTransaction(row, transaction);

@@ -20,11 +20,7 @@ import { listMerchants } from '@/lib/merchants/service';
 import { descNullsLast, pageOf } from '@/lib/pagination';
 import { formatMinorUnits } from '@/lib/ui/money';
 
-/**
- * Payment links (issue 5, "Create a payment link"): the payment requests created in this
- * dashboard (`payment_requests`, kept current by Klarna's request webhooks) and what their
- * pages read. Creating, canceling and confirming live in service.ts.
- */
+/** Payment links created in this dashboard (`payment_requests`, kept current by request webhooks) and their reads. */
 
 /** States in which Klarna still lets the partner cancel a request (seed: "until the request is AUTHORIZED"). */
 export const cancelableLinkStates: readonly string[] = ['SUBMITTED', 'IN_PROGRESS', 'PREPARED', 'PENDING_CONFIRMATION'];
@@ -35,10 +31,7 @@ export function isFinalLinkState(state: string): boolean {
   return (finalPaymentRequestStates as readonly string[]).includes(state as PaymentRequestState);
 }
 
-/**
- * Where Klarna sends the shopper back: this dashboard's public return page, which confirms the
- * payment with the token Klarna puts in place of the placeholder (seed, "Generate a Redirect URL").
- */
+/** Klarna's return target: our public page, which confirms with Klarna's token (seed, "Generate a Redirect URL"). */
 export function paymentLinkReturnUrl(appUrl: string): string {
   return `${appUrl.replace(/\/+$/, '')}/pay/return?payment_request_id=${redirectPlaceholders.id}&token=${redirectPlaceholders.token}`;
 }
@@ -58,7 +51,6 @@ export const returnQuerySchema = z.object({
 export type PaymentLinkListRow = PaymentRequestRow & { merchantName: string | null };
 
 export const paymentLinkFilterSchema = z.object({
-  /** A payment or merchant reference (its start), or a payment request id. */
   q: z.string().trim().min(1).max(255).optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
@@ -136,10 +128,7 @@ export async function listPaymentLinkTimeline(
     .limit(limit);
 }
 
-/**
- * A link's timeline entry in words, its amount in major units with the currency. Entries
- * written before summaries did so ("Payment link created for 10000 EUR") read right too.
- */
+/** A link's timeline entry in words, its amount in major units with the currency. */
 export function describeLinkTimeline(
   row: Pick<PaymentTimelineRow, 'source' | 'kind' | 'summary' | 'amount' | 'currency'>,
 ): string {
@@ -180,9 +169,8 @@ export async function paymentLinksVersion(db: Db): Promise<string> {
 export type LinkMerchant = { accountId: string; name: string; reference: string; blockedReason: string | null };
 
 /**
- * Why a merchant cannot take payments now, or null. OPERATIONAL and PARTIALLY_OPERATIONAL
- * accounts with the payment product ENABLED can: a just-onboarded account "can process
- * transactions, but can not yet be managed" (seed 002 l. 1280).
+ * Why a merchant cannot take payments now, or null. OPERATIONAL and PARTIALLY_OPERATIONAL with payments
+ * ENABLED can: a just-onboarded account "can process transactions, but can not yet be managed" (seed 002 l. 1280).
  */
 export function paymentBlockReason(m: Pick<MerchantAccountRow, 'state' | 'productState'>): string | null {
   if (m.state === 'DISABLED') return 'Klarna disabled this account';
@@ -212,11 +200,7 @@ export async function listLinkMerchants(db: Db): Promise<LinkMerchant[]> {
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/**
- * The request's state at Klarna for the shopper's return without a token (declined, or left the
- * flow): Klarna's answer when it can be read, else the dashboard's copy. Null when the link was
- * not created here.
- */
+/** The request's state for a return without a token: Klarna's answer when readable, else our copy; null if not ours. */
 export async function readPaymentLinkState(
   ctx: Pick<ServiceContext, 'db' | 'settings'>,
   paymentRequestId: string,

@@ -4,12 +4,7 @@ import type { PaymentTransaction } from '@/lib/klarna/schemas/payments';
 import { type KlarnaApiError, KlarnaNetworkError } from '@/lib/klarna/errors';
 import { formatMinorUnits } from '@/lib/ui/money';
 
-/**
- * Telling what a money operation did when Klarna's answer was lost (design.md, "Idempotency"):
- * what the payment looked like before the first attempt (the baseline), how a later read of
- * the transaction shows the operation made or not, and the sentences the user reads. Pure, so
- * the rules are tested without Klarna.
- */
+/** What a money operation did when Klarna's answer was lost (design.md, "Idempotency"); pure, so testable alone. */
 
 export const pendingKinds = ['capture', 'refund', 'release', 'reauthorize'] as const;
 export type PendingKind = (typeof pendingKinds)[number];
@@ -68,10 +63,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 export type Judgement = { made: true; operationId: string | null } | { made: false };
 
 /**
- * Whether Klarna's read `t` shows the intent made, against what was known before it was sent.
- * A capture or refund counts only if it is new since the baseline, not already claimed by an
- * operation whose answer arrived (`claimed`), and has the intent's amount, reference and capture.
- * References compare normalised on both sides: absent, null and "" are all no reference.
+ * Whether Klarna's read shows the intent made: a capture or refund new since the baseline, not claimed
+ * by an answered operation, with the intent's amount, reference and capture (absent, null, "" equal).
  */
 export function judge(
   intent: Intent,
@@ -161,7 +154,6 @@ export function earlierResolvedSentence(phrase: string, by: string | null, at: D
   return `An earlier ${phrase} (${by ?? 'someone'}, ${formatUtc(at)}) got no clear answer from Klarna. Reading the payment from Klarna shows it was ${made ? 'made' : 'not made'}. Nothing was sent now: look at the payment again before you act.`;
 }
 
-/** When Klarna could not be read either. */
 export function stillUnknownSentence(cause: string, phrase: string): string {
   return `${cause} Reading the payment from Klarna failed too, so whether the ${phrase} was made is not known yet. Nothing more can be done on this payment until it is: check again in a moment (that reads Klarna first and never acts twice).`;
 }

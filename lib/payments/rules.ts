@@ -5,10 +5,7 @@ import { paymentTimeline, type PaymentTransactionRow } from '@/db/schema';
 import { ConflictError } from '@/lib/errors';
 import { formatDateTime } from '@/lib/ui/format';
 
-/**
- * Rules the service checks before asking Klarna (seed, "Manage Klarna payment transaction"),
- * from the cached transaction; Klarna still decides, and refuses with its own words.
- */
+/** Checks before asking Klarna (seed, "Manage Klarna payment transaction"); Klarna still decides. */
 
 const cachedFacts = z
   .object({
@@ -17,12 +14,7 @@ const cachedFacts = z
   })
   .loose();
 
-/**
- * When the payment's remaining authorization was voided: Klarna's `voided_at` (ours, the
- * sandbox's) in the last full read, else a release made from this dashboard: answered
- * (`release`), or whose answer was lost and Klarna's read showed it made (`outcome_resolved`
- * with `details.operation` 'release' and `details.made` true, service.ts `resolveLost`).
- */
+/** When the authorization was voided: Klarna's `voided_at`, else a release from here answered or resolved as made. */
 export async function voidedAt(db: Db, row: PaymentTransactionRow): Promise<Date | null> {
   const told = cachedFacts.safeParse(row.klarna ?? {}).data?.voided_at;
   if (told && !Number.isNaN(Date.parse(told))) return new Date(told);
@@ -56,10 +48,7 @@ export async function requireNotVoided(db: Db, row: PaymentTransactionRow | null
     );
 }
 
-/**
- * Seed, "Refund payment transaction": with several captures a refund must name its capture.
- * Null when the dashboard does not know the captures (Klarna decides then).
- */
+/** With several captures a refund must name one (seed, "Refund payment transaction"); null if captures are unknown. */
 export function requireCaptureNamed(row: PaymentTransactionRow | null, captureId: string | undefined): void {
   if (captureId || !row) return;
   const captures = cachedFacts.safeParse(row.klarna ?? {}).data?.captures ?? [];

@@ -46,11 +46,9 @@ import {
 import { requireCaptureNamed, requireNotVoided } from './rules';
 
 /**
- * Payment operations (issue 5): each checks the role, sends one intent to Klarna under one
- * idempotency key (a double submit or a retry reaches Klarna once), stores Klarna's answer in
- * the cache, writes the timeline and the audit log (refusals too, with Klarna's error id).
- * Bodies are Klarna's wire bodies, validated with the shared schemas, so field errors carry
- * Klarna's parameter paths.
+ * Payment operations: one intent under one idempotency key (a double submit reaches Klarna once),
+ * Klarna's answer cached, timeline and audit written (refusals too). Bodies are Klarna's wire bodies,
+ * so field errors carry Klarna's parameter paths.
  */
 export type PaymentCtx = ServiceContext;
 
@@ -67,11 +65,7 @@ function operator(ctx: PaymentCtx): asserts ctx is PaymentCtx & { actor: Actor }
   assertCan(ctx.actor, 'payments.operate');
 }
 
-/**
- * Runs a keyed call and audits it; `alongside` (timeline, copies) is written with the audit
- * entry, both only for the first answer to the key: a replay of the same intent returns
- * Klarna's replayed answer and writes nothing.
- */
+/** Runs a keyed call and audits it with `alongside`, only for the first answer: a replay writes nothing. */
 async function audited<T>(
   ctx: PaymentCtx,
   entry: { action: AuditAction; target: string; details?: Record<string, unknown>; idempotencyKey?: string },
@@ -138,10 +132,7 @@ async function recorded(
 export type CaptureResult = z.infer<typeof captureResultSchema>;
 export type RefundResult = z.infer<typeof refundResultSchema>;
 
-/**
- * What a money operation came to: Klarna's answer (`done`), or, when that answer was lost, what
- * reading the payment from Klarna showed (`resolved`, with the sentence to show the user).
- */
+/** A money operation's result: Klarna's answer, or, if lost, what a read of the payment showed. */
 export type OperationOutcome<T> =
   | { status: 'done'; result: T }
   | { status: 'resolved'; made: boolean; message: string; transaction: PaymentTransaction };
@@ -162,8 +153,7 @@ export class EarlierOutcomeError extends AppError {
   }
 }
 
-// A `sending` row this old lost its process (a crash mid-call): longer than every attempt and
-// back-off together (5 × 65 s + about 6 s), so a call still running is never taken for lost.
+// A `sending` row this old lost its process: longer than every attempt and back-off (5 × 65 s + ~6 s).
 const SENDING_LOST_MS = 6 * 60_000;
 // Klarna honours a key 24 h (seed, "Idempotency"): past that, reusing it protects nothing.
 const KEY_LIFE_MS = 24 * 3600_000;
@@ -199,11 +189,7 @@ export async function listUnresolvedOperations(
     .orderBy(asc(paymentPendingOperations.createdAt));
 }
 
-/**
- * The payment's operations sent and still waiting for Klarna's answer (`sending`, not yet taken
- * for lost): the same intent sent again joins them under their key; the page shows them in
- * progress and offers no action meanwhile.
- */
+/** Operations still awaiting Klarna's answer: the same intent joins them under their key; the page offers no action. */
 export async function listInFlightOperations(
   db: Db,
   paymentTransactionId: string,
@@ -222,13 +208,11 @@ export async function listInFlightOperations(
     .orderBy(asc(paymentPendingOperations.createdAt));
 }
 
-/** An operation in flight, for the page's notice. */
 export function describeInFlight(row: PendingRow): string {
   const phrase = intentPhrase(intentOf(row), baselineSchema.parse(row.baseline), row.currency);
   return `The ${phrase} sent by ${row.actorEmail ?? 'someone'} at ${row.createdAt.toISOString().slice(11, 16)} UTC is waiting for Klarna’s answer.`;
 }
 
-/** What a lost intent is described as, for the page's notice. */
 export function describeUnresolved(row: PendingRow): string {
   const phrase = intentPhrase(intentOf(row), baselineSchema.parse(row.baseline), row.currency);
   return `${row.cause ?? 'Klarna did not answer.'} Whether the ${phrase} sent by ${row.actorEmail ?? 'someone'} was made is not known yet.`;
@@ -237,11 +221,9 @@ export function describeUnresolved(row: PendingRow): string {
 type Resolution = { row: PendingRow; made: boolean; operationId: string | null; phrase: string };
 
 /**
- * Reads the transaction from Klarna and decides each lost intent: made (its row goes) or not
- * made (kept as `not_made` for the key's 24 h, so that key is never sent again: Klarna may
- * replay its failure under it; the intent sent again gets a new one). Refreshes the cache,
- * writes the timeline and audits each resolution. Throws OutcomeUnknownError if Klarna cannot
- * be read. Only the request that moves a row records it, so two users resolving at once record it once.
+ * Reads Klarna and decides each lost intent: made (row removed) or not made (kept 24 h so its key is never
+ * reused: Klarna may replay the failure). Throws OutcomeUnknownError if Klarna cannot be read. Only the
+ * request that moves a row records it, so concurrent resolvers record it once.
  */
 async function resolveLost(
   ctx: PaymentCtx,
@@ -331,9 +313,8 @@ async function resolveLost(
 }
 
 /**
- * Before any operation on a payment: if an earlier intent's outcome is unknown, read Klarna
- * first. The same intent (same digest) gets its resolution back; any other is refused with
- * what Klarna showed, so nobody acts on a payment without knowing what the lost answer did.
+ * Before any operation: if an earlier intent's outcome is unknown, read Klarna first. The same intent gets
+ * its resolution; any other is refused, so nobody acts without knowing what the lost answer did.
  */
 async function settleEarlier(
   ctx: PaymentCtx,
@@ -363,11 +344,9 @@ async function currentTransaction(ctx: PaymentCtx, api: KlarnaApi, target: Targe
 }
 
 /**
- * The nonce for an intent not in flight: the form's id, unless a row here already holds it
- * (the same form after a "not made": a new key, since Klarna may replay its failure under the
- * old one for 24 h; or the form reused for a different body). Then the first free of
- * `id:digest`, `id:digest:2`, … — deterministic, so the same form sent again after a success
- * (its row gone) gets the key Klarna answered and replays that answer.
+ * The nonce for an intent not in flight: the form's id, or, if taken (after "not made", Klarna may replay
+ * its failure for 24 h), the first free `id:digest`, `id:digest:2`, …; deterministic, so a resend after
+ * success gets the answered key and a replay.
  */
 async function freshNonce(db: Db, paymentTransactionId: string, intentId: string, digest: string): Promise<string> {
   const rows = await db
@@ -394,9 +373,8 @@ async function freshNonce(db: Db, paymentTransactionId: string, intentId: string
   }
 }
 
-// Submissions of one intent (same form, same body, same person) in this process while the first
-// is still under way share its outcome: Klarna would only replay its answer to each. Other
-// instances send theirs under the same key, and the audit entry is still written once.
+// Concurrent submissions of one intent in this process share the first's outcome (Klarna would only
+// replay it); other instances send under the same key and the audit is still written once.
 const inFlight = new Map<string, Promise<unknown>>();
 function once<T>(key: string, run: () => Promise<T>): Promise<T> {
   const running = inFlight.get(key);
@@ -417,13 +395,7 @@ type OperateSpec<T> = {
   record: (result: T, db: Db) => Promise<void>;
 };
 
-/**
- * The one path of a money operation (design.md, "Idempotency"): settle any earlier lost intent,
- * pick the key (the same intent sent again while the first is still waiting for Klarna, even
- * from a new form or after a reload, reuses its key; once a read showed it not made, a new
- * key), note the intent before sending, send, and then either record Klarna's answer, or, when
- * the answer is lost, mark it unknown, audit that, and read Klarna to tell the user what happened.
- */
+/** The one path of a money operation (design.md, "Idempotency"): settle lost intents, pick the key, send, record. */
 async function operate<T>(
   ctx: PaymentCtx & { actor: Actor },
   target: Target,
@@ -460,9 +432,8 @@ async function operateOnce<T>(
     .where(
       and(
         eq(paymentPendingOperations.paymentTransactionId, target.paymentTransactionId),
-        // The same intent still waiting for Klarna's answer (a double click, a reloaded page, a
-        // second form with the same body, a 200 that could not be read): it goes out under that
-        // key, so Klarna answers both with one operation. Any lost one was settled above.
+        // The same intent still awaiting an answer (double click, reload, same body): same key, so
+        // Klarna performs one operation.
         eq(paymentPendingOperations.status, 'sending'),
         eq(paymentPendingOperations.intentDigest, digest),
         gt(paymentPendingOperations.createdAt, keyLife),
@@ -542,18 +513,14 @@ async function operateOnce<T>(
     };
   }
   await ctx.db.delete(paymentPendingOperations).where(eq(paymentPendingOperations.idempotencyKey, key));
-  // Klarna answers every submission of one intent (one key) with the same operation: the cache,
-  // timeline and audit entry are written once, by the first answer; a replay only returns it.
+  // One key, one operation: the first answer writes cache, timeline and audit; a replay only returns it.
   await recordAuditOnce(ctx.db, { ...base, action: spec.audit.action, details: spec.audit.details }, (tx) =>
     spec.record(result, tx),
   );
   return { status: 'done', result };
 }
 
-/**
- * "Check with Klarna" on a payment whose operation has no known outcome: reads Klarna and
- * returns what each lost intent came to, in sentences. Any role that sees the payment may ask.
- */
+/** "Check with Klarna": reads Klarna and says what each lost intent came to. Any role that sees the payment may ask. */
 export async function resolvePaymentOutcomes(ctx: PaymentCtx, target: Target): Promise<string[]> {
   assertCan(ctx.actor, 'dashboard.read');
   const lost = await listUnresolvedOperations(ctx.db, target.paymentTransactionId);
@@ -776,11 +743,7 @@ export async function reauthorizePayment(
   });
 }
 
-/**
- * "Create a payment link": a server-side payment request for a merchant. The shopper opens
- * the distribution URL; on approval Klarna sends them to `redirect_url` (this dashboard's
- * return route), which confirms the payment. Keyed by the form and its body.
- */
+/** "Create a payment link": a payment request returning to our route, which confirms it; keyed by form and body. */
 export async function createPaymentLink(
   ctx: PaymentCtx,
   accountId: string,
@@ -872,10 +835,7 @@ export async function cancelPaymentLink(
   return canceled;
 }
 
-/**
- * Confirms an approved payment link (the shopper's return to this dashboard carries the
- * token). Idempotent per token at Klarna; the transaction it creates is read into the cache.
- */
+/** Confirms an approved payment link with the return's token (idempotent per token) and caches the transaction. */
 export async function confirmPaymentLink(
   ctx: Omit<PaymentCtx, 'actor'>,
   paymentRequestId: string,

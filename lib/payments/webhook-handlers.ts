@@ -17,12 +17,7 @@ import {
 import { AWAITING_SIMULATION, simulationVerdict } from '@/lib/webhooks/simulations';
 import { addPaymentTimeline, applyTransactionSnapshot, saveOperations } from './cache';
 
-/**
- * Payment request and transaction events (klarna-api-notes.md, "Webhooks") keep the payments
- * cache true and write each payment's timeline. A transaction event carries its amounts and
- * state, applied unless the cache holds a newer view (by Klarna's `updated_at`, else
- * `occurred_at`; ties by operation count and state, cache.ts `notOlder`).
- */
+/** Payment request and transaction events keep the cache true (unless it holds a newer view) and write timelines. */
 export const paymentTransactionHandler: WebhookHandler = async (tx, events) => {
   for (const event of events) await applyTransactionEvent(tx, event);
 };
@@ -56,8 +51,7 @@ async function applyTransactionEvent(tx: Db, event: StoredWebhookEvent) {
   if (!accountId) throw new Error('transaction event without metadata.account_id');
   const p = paymentTransactionEventPayloadSchema.parse(event.envelope.payload);
   await refuseSimulatedUnknown(tx, event, p.payment_transaction_id);
-  // Klarna's own change time when the event carries it, so a read of the same change (same
-  // updated_at) is not refused as older; else when the event occurred.
+  // Klarna's change time when carried, so a read of the same change is not refused as older.
   const at =
     typeof p.updated_at === 'string' && !Number.isNaN(Date.parse(p.updated_at))
       ? new Date(p.updated_at)
@@ -111,10 +105,7 @@ async function applyTransactionEvent(tx: Db, event: StoredWebhookEvent) {
   });
 }
 
-/**
- * A transaction unknown here is learnt from its events (the partner's own checkout), except from
- * a test event Klarna sent with dummy data: that is ignored with a sentence, not invented.
- */
+/** An unknown transaction is learnt from its events, except from a Klarna test event with dummy data. */
 async function refuseSimulatedUnknown(tx: Db, event: StoredWebhookEvent, paymentTransactionId: string) {
   const [known] = await tx
     .select({ id: paymentTransactions.paymentTransactionId })
@@ -131,11 +122,7 @@ async function refuseSimulatedUnknown(tx: Db, event: StoredWebhookEvent, payment
   if (verdict === 'awaiting') throw new Error(AWAITING_SIMULATION);
 }
 
-/**
- * A captured / refunded event carries the new capture or refund: it becomes a row of
- * `payment_operations` (settlements reconcile against them), with the rate the cache knows
- * for the transaction.
- */
+/** A captured/refunded event's operation becomes a `payment_operations` row (settlements reconcile against it). */
 async function saveEventOperation(
   tx: Db,
   accountId: string,
@@ -184,8 +171,7 @@ async function applyRequestEvent(tx: Db, event: StoredWebhookEvent) {
       })
       .where(eq(paymentRequests.paymentRequestId, p.payment_request_id));
   }
-  // A request not created here (the partner's checkout made it) lives only on the timeline;
-  // its transaction reaches the payments list through the transaction events.
+  // A request not created here lives only on the timeline; its transaction arrives via transaction events.
   await addPaymentTimeline(tx, {
     paymentRequestId: p.payment_request_id,
     paymentTransactionId: p.payment_transaction_id ?? null,

@@ -3,28 +3,9 @@ import { rowsOf, type Db } from '@/db/client';
 import type { Env } from '@/lib/env';
 
 /**
- * Retention: log rows older than their period are deleted, so nothing grows forever; rows that
- * money or reconciliation depend on are kept whatever their age. Run hourly by the `retention`
- * job (lib/retention/jobs.ts); each kind is deleted in batches of `batchSize` rows, each batch
- * one short statement of its own (`FOR UPDATE SKIP LOCKED`: a row someone holds waits for the
- * next run), so the job never holds locks for long or blocks the receiver.
- *
- * - `webhook_events` rejected deliveries: by `received_at`, all of them.
- * - `webhook_events` valid events: by `received_at` and the last repeat (`last_duplicate_at`),
- *   so an event Klarna still repeats is still recognised as a duplicate. Kept whatever their age:
- *   (1) a `failed` event: not applied, the change it carries is not here yet and Klarna's repeat
- *   or an admin's re-process must still find it; (2) a payment event that is the only record of
- *   a capture or refund: its payload names a `payment_capture_id` / `payment_refund_id` with no
- *   row in `payment_operations` (what settlements reconcile against); (3) an event an admin
- *   re-processed: the audit log names it. An applied event's effects live on in the payments and
- *   merchants copies, their timelines (which copy the amounts and states they show) and
- *   `payment_operations`, so the raw event is not needed for them.
- * - `api_requests`: by `occurred_at`, except the attempts of a money operation still noted in
- *   `payment_pending_operations` (its outcome unknown or just found "not made"): support needs them.
- * - `sign_in_attempts`: by `created_at`; the period must cover the throttle's window (lib/env.ts).
- * - `user_sessions`: by when the session ended (`ended_at`, or else `created_at`: a session ends
- *   8 hours after sign-in at the latest, so an open record older than the period is long dead).
- *   The period must be longer than a session lives (lib/env.ts), so no live session is deleted.
+ * Hourly retention: old log rows are deleted in short `SKIP LOCKED` batches, never blocking the receiver.
+ * Kept whatever their age: failed events, events that are the only record of a capture or refund,
+ * re-processed events, and API attempts of a money operation whose outcome is still pending.
  */
 
 export type RetentionPeriods = {
@@ -65,14 +46,12 @@ export type PruneCounts = {
   sessions: number;
 };
 
-// One run stops after this many batches per kind (a million rows at the default size); the next
-// run, an hour later, goes on. Keeps a first run on a long-neglected database bounded.
+// A cap of batches per kind per run, so a first run on a neglected database stays bounded.
 const MAX_BATCHES_PER_RUN = 1000;
 
 const DAY_MS = 86_400_000;
 
-// A stored body is JSON, but jsonb refuses the escape \u0000, and one such event would stop
-// every run. Swapping it for \ufffd (same length, still an escape) keeps the body valid JSON.
+// jsonb refuses \u0000, and one such event would stop every run; \ufffd keeps the body valid JSON.
 const bodyJson = sql.raw(`replace(e.raw_body, '\\u0000', '\\ufffd')::jsonb`);
 
 /** The ids of one batch to delete, each kind's rule; `cutoff` is the oldest instant kept. */

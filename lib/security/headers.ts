@@ -1,9 +1,6 @@
 /**
- * The per-request security headers `proxy.ts` sets on every page and route handler it sees:
- * a Content-Security-Policy with a fresh nonce (Next.js reads it from the request's CSP header
- * and puts it on its own scripts), and HSTS when the dashboard is served over https. The
- * static ones (nosniff, referrer, permissions, X-Frame-Options) are in next.config.js.
- * Pure and runtime-neutral (Web Crypto only), so it is unit-tested without Next.
+ * Per-request security headers for `proxy.ts`: a CSP with a fresh nonce (Next.js puts it on its scripts)
+ * and HSTS over https; static ones are in next.config.js. Web Crypto only, so unit-tested without Next.
  */
 
 export type SecurityHeaderOptions = {
@@ -37,9 +34,8 @@ export function contentSecurityPolicy({ nonce, appUrl, development }: SecurityHe
     ['default-src', "'self'"],
     // 'strict-dynamic': the nonced framework scripts may load the app's chunks; nothing else runs.
     ['script-src', "'self'", `'nonce-${nonce}'`, "'strict-dynamic'", ...(development ? ["'unsafe-eval'"] : [])],
-    // Styles stay 'unsafe-inline' (with no nonce, which would switch it off): React renders
-    // style attributes (progress bars, brand colours, recharts), and next-themes and sonner
-    // insert <style> elements. Style injection cannot run script.
+    // Styles stay 'unsafe-inline' (a nonce would switch that off): React, next-themes and sonner inject
+    // styles, and style injection cannot run script.
     ['style-src', "'self'", "'unsafe-inline'"],
     // data: for the TOTP enrolment QR code (a PNG data URL).
     ['img-src', "'self'", 'data:'],

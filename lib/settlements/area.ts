@@ -2,11 +2,7 @@ import type { AreaRegistration } from '@/lib/area';
 import { registerSettlementHandlers, settlementJobHandlers } from './jobs';
 import { queueRecheckFor } from './recheck';
 
-/**
- * Settlements in the app (lib/app.ts): import, re-check and fetch jobs, a fetch every 15 minutes
- * and on `settlement.report.created`, and a re-check of reconciled payouts when payments learn a
- * capture or refund late.
- */
+/** Settlement jobs: import, re-check, and a fetch every 15 minutes and on `settlement.report.created`. */
 export const settlementsArea: AreaRegistration = {
   name: 'settlements',
   webhooks: registerSettlementHandlers,

@@ -3,16 +3,8 @@ import { once } from 'node:events';
 import type { DbHandle } from '@/db/client';
 import type { SettlementColumn } from '@/lib/klarna/schemas/settlements';
 
-/**
- * Bulk loading settlement lines with Postgres `COPY … FROM STDIN` (row-by-row INSERT is
- * about 80× slower), straight into `settlement_lines` with a provisional verdict; the import
- * job then reconciles them in place (lib/settlements/reconcile.ts), writing only the lines
- * whose verdict differs. On Postgres the COPY is one stream for the whole file, running while
- * the file is parsed; PGlite (the embedded development database) takes each batch as a blob
- * (`COPY … FROM '/dev/blob'`).
- */
+/** Lines go in by `COPY … FROM STDIN` (row-by-row INSERT is ~80× slower) with a provisional verdict (reconcile.ts). */
 
-/** The `settlement_lines` column each column of a settlement file goes into. */
 export const settlementLineColumnOf: Readonly<Record<SettlementColumn, string>> = {
   captured_at: 'captured_at',
   created_at: 'created_at',
@@ -56,19 +48,10 @@ export type Copier = {
 
 const copyOptions = `(FORMAT text, DELIMITER E'\\x1f', NULL '')`;
 
-/**
- * Bytes handed to the COPY stream and not yet taken by the socket, at most: a write returns
- * while less is waiting, so the parser goes on with the next batch while Postgres reads this
- * one (waiting for each batch to drain would leave one of the two idle by turns), and the
- * memory stays bounded when Postgres is the slower.
- */
+/** Bytes queued on COPY before a write waits: parser and Postgres work at once, memory stays bounded. */
 const IN_FLIGHT_BYTES = 16 << 20;
 
-/**
- * Opens a COPY into `settlement_lines` of these columns (the parser's `copyColumnsOf`: the
- * file's own order, so a line can go through as the file has it); write batches, then end
- * (or abort: the caller deletes what arrived).
- */
+/** Opens a COPY into `settlement_lines` in the file's column order; on abort the caller deletes what arrived. */
 export async function openCopy(
   handle: DbHandle,
   copyColumns: readonly string[],

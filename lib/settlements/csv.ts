@@ -1,22 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 
 /**
- * A CSV scanner over bytes (RFC 4180: quoted fields, doubled quotes, quoted commas and line
- * breaks; records end with LF or CRLF; a UTF-8 BOM at the start is dropped), fed a stream's
- * chunks as they come. It finds each record's cells as byte ranges of one buffer and copies
- * nothing for them, so a caller can check and copy the bytes it keeps straight into its output
- * (lib/settlements/parse.ts writes them into COPY rows). A record without a quote (every line
- * of a usual settlement file) is split by a search for its line feed and a loop over its
- * commas; only a record holding a quote goes through the quote-aware state machine.
- *
- * Quote problems are reported as papaparse (which this replaces) reported them, and the cells
- * read the same way: a quote opens a quoted cell only at the cell's start; after a closing
- * quote, spaces or tabs may stand before the comma or line break; a quote inside a quoted cell
- * followed by anything else is a stray quote (`InvalidQuotes`; the quote is kept and the cell
- * goes on); a quoted cell never closed takes the rest of the file (`MissingQuotes`).
- *
- * Bytes that are not valid UTF-8 are replaced with U+FFFD (as decoding them to text did), so
- * what the cells hold is always valid UTF-8.
+ * A zero-copy RFC 4180 scanner over byte chunks: cells are byte ranges of one buffer, and a
+ * record without quotes skips the state machine. Quote errors match papaparse's; invalid UTF-8 becomes U+FFFD.
  */
 
 export type QuoteProblem = { code: 'MissingQuotes' | 'InvalidQuotes'; cell: number };
@@ -81,8 +67,7 @@ export class CsvScanner {
       this.bomChecked = true;
       if (prefix === 3) buf = buf.subarray(3);
     }
-    // Everything up to the last line feed is whole records or a quoted cell's part: it is
-    // checked for UTF-8 here (a character split across chunks is whole by then).
+    // Checked for UTF-8 up to the last line feed, where no character can be split across chunks.
     const checkTo = this.final ? buf.length : buf.lastIndexOf(10) + 1;
     if (checkTo > 0 && !isUtf8(buf.subarray(0, checkTo))) {
       buf = Buffer.concat([Buffer.from(buf.toString('utf8', 0, checkTo)), buf.subarray(checkTo)]);
@@ -95,10 +80,7 @@ export class CsvScanner {
     this.nextCr = -2;
   }
 
-  /**
-   * Whether the record's bytes hold no backslash, unit separator or CR (its line ending aside):
-   * nothing COPY's text format would need escaped (lib/settlements/parse.ts).
-   */
+  /** Whether the record needs no COPY text escaping (no backslash, unit separator or CR). */
   clean(): boolean {
     const s = this.start;
     const e = this.end;
@@ -132,10 +114,7 @@ export class CsvScanner {
     return false;
   }
 
-  /**
-   * Scans the next whole record into `starts`/`ends`/`count`/`lines`/`quote`; false when the
-   * bytes so far hold no further whole record (push more, or finish for the last one).
-   */
+  /** Scans the next whole record into `starts`/`ends`/`count`; false when more bytes are needed. */
   next(): boolean {
     const buf = this.buf;
     const len = buf.length;
@@ -150,7 +129,6 @@ export class CsvScanner {
     if (q !== -1 && q < p) q = this.nextQuote = buf.indexOf(34, p);
     const lf = buf.indexOf(10, p);
     if (q === -1 || (lf !== -1 && q > lf)) {
-      // No quote in this record: cells are what lies between commas.
       if (lf === -1 && !this.final) return this.needMore(p);
       let end = lf === -1 ? len : lf;
       if (end > p && buf[end - 1] === 13) end--;
@@ -169,7 +147,6 @@ export class CsvScanner {
     return this.quoted(p);
   }
 
-  /** The state machine for a record holding a quote. */
   private quoted(from: number): boolean {
     const buf = this.buf;
     const len = buf.length;
@@ -281,12 +258,10 @@ export class CsvScanner {
     return true;
   }
 
-  /** Cell i of the current record as text. */
   text(i: number): string {
     return this.buf.toString('utf8', this.starts[i], this.ends[i]);
   }
 
-  /** The current record's cells as text. */
   cells(): string[] {
     const out = new Array<string>(this.count);
     for (let i = 0; i < this.count; i++) out[i] = this.text(i);

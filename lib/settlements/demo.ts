@@ -6,15 +6,7 @@ import { jobContext } from '@/lib/context';
 import { demoBaskets, sandboxControl, seedDemoPayments } from '@/lib/payments/demo';
 import { fetchSettlementsFromKlarna } from './fetch';
 
-/**
- * Demo data for `npm run dev` (embedded sandbox only): a few shoppers pay the first demo
- * merchant (the sandbox's own shopper step, through its control API), the payments are
- * captured and one refunded through the real API, then the sandbox closes its settlement
- * period with three realistic discrepancies (an amount off, a wrong fee, a sale of a
- * transaction this dashboard never saw) and a shopper's dispute lost by the merchant (a
- * DISPUTE line to relay), and the report is fetched and reconciled like any other. Runs once:
- * not when any settlement import exists.
- */
+/** Demo data for `npm run dev` (sandbox only): paid orders and a settlement period with three discrepancies. */
 const closedSchema = z.object({ settlements: z.array(z.object({ settlement_id: z.string() }).loose()) }).loose();
 
 export async function seedDemoSettlement(db: Db, settings: KlarnaSettings): Promise<string> {

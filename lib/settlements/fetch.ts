@@ -25,12 +25,7 @@ async function knownIds(db: Db, ids: string[]): Promise<Set<string>> {
   return new Set(rows.map((r) => r.id!));
 }
 
-/**
- * Brings in the settlement reports Klarna has that we do not: each CSV is downloaded as a
- * stream, parsed and COPYed as it arrives, then queued for reconciliation like an upload. With `settlementId`
- * (the `settlement.report.created` webhook names one), only that report. A user's click is
- * role-checked and audited; the schedule and the webhook run as the system (a null actor).
- */
+/** Streams the reports we lack (or only `settlementId`) into COPY and queues them; null actor: the system. */
 export async function fetchSettlementsFromKlarna(
   ctx: SettlementFetchCtx,
   options: { settlementId?: string | null } = {},

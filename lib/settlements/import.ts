@@ -24,15 +24,7 @@ import {
 import { reconcileImport } from './reconcile';
 import { recheckImportsSettledBy } from './recheck';
 
-/**
- * Bringing a settlement file in, with no disk shared between app instances: the request (an
- * upload, or the download of a fetch from Klarna) parses the bytes as they arrive and COPYs
- * its lines straight into `settlement_lines`, hashing them on the way, and the file itself is
- * never stored. When the last byte is in, the same SHA-256 as an earlier import is refused
- * (its lines are removed again); otherwise the import is queued and a job on any instance
- * (lib/settlements/jobs.ts) reconciles it, storing its progress on the import row so every
- * browser sees the same progress bar.
- */
+/** Instances share no disk, so a file is never stored: lines are COPYed as they arrive; any instance reconciles. */
 
 export const MAX_UPLOAD_BYTES = 20 * 1024 ** 3;
 /** Times the reconciliation job starts on an import before it is failed (lib/jobs/queue.ts: retryLimit 2). */
@@ -59,10 +51,7 @@ export class UploadTooLargeError extends AppError {
   }
 }
 
-/**
- * The stale sweep (failStaleReceives) failed this import while its bytes were still coming:
- * nothing of it is kept, the import stays `failed`, and the uploader is told to send it again.
- */
+/** The stale sweep failed this import while its bytes were still arriving: the uploader must send it again. */
 export class UploadStalledError extends AppError {
   override name = 'UploadStalledError';
   constructor() {
@@ -74,10 +63,8 @@ export class UploadStalledError extends AppError {
   }
 }
 
-/** What the sweep writes on an import it fails (the import list shows it). */
 export const STALE_RECEIVE_MESSAGE = `The upload stopped before the whole file was in (no data for ${STALE_RECEIVE_MS / 60_000} minutes: the connection stalled or the server handling it restarted); nothing of it was kept. Upload it again.`;
 
-/** A web stream's chunks as an async iterable (a request body, a download from Klarna). */
 export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
   try {
@@ -101,10 +88,7 @@ export type ImportMeta = {
   expectedBytes?: number | null;
 };
 
-/**
- * What a user may read about a failure we did not foresee: never the error's own text (it
- * can hold a server path, a host name or SQL); the details go to the server log under `ref`.
- */
+/** Never the error's own text (it can hold a path, host or SQL); details go to the server log under `ref`. */
 export const unexpectedFailureMessage = (ref: string, what: string) =>
   `${what} (reference ${ref}). Nothing of this file was kept; try again, and quote the reference if it happens again.`;
 
@@ -154,15 +138,8 @@ const isUniqueViolation = (error: unknown): boolean => {
 };
 
 /**
- * Receives a settlement file: records an import (`importing`), parses the bytes as they come
- * and COPYs the checked lines into `settlement_lines` (bad lines to the quarantine with their
- * line number, column and reason), hashes them, and when the last byte is in either refuses the
- * file as one already imported (DuplicateImportError; its lines are deleted again) or marks the
- * import `queued` and hands it to `queue` (the reconciliation job). A file that is not a
- * settlement CSV (SettlementFileError: the header is checked on the first chunk), too large
- * (UploadTooLargeError) or a duplicate leaves nothing behind; any other failure (the client
- * went away, the database) leaves the import `failed` with a message naming no server detail.
- * The memory stays bounded whatever the size: the source is read only as fast as COPY takes it.
+ * Receives a file into `settlement_lines` and queues its reconciliation, or refuses a duplicate (SHA-256).
+ * Refusals leave nothing behind; memory stays bounded, as the source is read only as fast as COPY takes it.
  */
 export async function receiveSettlementFile(
   handle: DbHandle,
@@ -357,12 +334,8 @@ export async function receiveSettlementFile(
 }
 
 /**
- * Imports left `importing` with no progress for STALE_RECEIVE_MS: a request whose instance
- * stopped (its COPY died with its connection, so nothing of it is in) or a client that stalled.
- * Failed, so nobody waits on them, and their committed lines removed. Run by the scheduled
- * fetch job. Returns how many. A stalled request that resumes afterwards finds its import
- * failed (every write of receiveSettlementFile is keyed on `status = 'importing'`): it removes
- * its own lines, queues nothing and answers with UploadStalledError.
+ * Fails imports with no progress for STALE_RECEIVE_MS and removes their lines. Writes of receiveSettlementFile
+ * are keyed on `status = 'importing'`, so a stalled request that resumes stops. Returns how many.
  */
 export async function failStaleReceives(db: Db, now = new Date()): Promise<number> {
   const stale = await db
@@ -379,13 +352,7 @@ export async function failStaleReceives(db: Db, now = new Date()): Promise<numbe
   return stale.length;
 }
 
-/**
- * The import job: reconcile the lines the request COPYed, in one transaction (reconcile.ts),
- * then re-check earlier imports this file settles. Any instance's worker can run it: all it
- * needs is in Postgres. Safe to run again: a finished import is left alone. A failure before
- * the last attempt puts the import back to `queued` and rethrows (pg-boss retries it); the
- * last one fails the import with a message naming no server detail and removes its lines.
- */
+/** Reconciles an import in one transaction (idempotent), then re-checks earlier imports this file settles. */
 export async function runImport(handle: DbHandle, importId: string): Promise<SettlementImportRow> {
   const db = handle.db;
   const [claimed] = await db

@@ -9,7 +9,6 @@ import { fetchSettlementsFromKlarna, isSettlementKnown } from './fetch';
 import { failStaleReceives, runImport } from './import';
 import { recheckImport, sweepNowKnownLines } from './recheck';
 
-/** What the settlement jobs do (lib/jobs/queue.ts runs them). */
 export function settlementJobHandlers(): JobHandlers {
   return {
     [queues.settlementImport]: async ({ importId }) => {
@@ -41,10 +40,7 @@ export function settlementJobHandlers(): JobHandlers {
   };
 }
 
-/**
- * `settlement.report.created`: Klarna has a new report; a fetch job brings it in. When this
- * process runs no queue (a test, a script), the scheduled fetch picks the report up later.
- */
+/** `settlement.report.created`: queues a fetch; without a queue, the scheduled fetch picks the report up. */
 export function registerSettlementHandlers(registry: WebhookHandlerRegistry): void {
   registry.register('settlement.report.created', async (tx, events) => {
     for (const event of events) {
@@ -54,10 +50,8 @@ export function registerSettlementHandlers(registry: WebhookHandlerRegistry): vo
           `settlement.report.created without a settlement_id: ${payload.error.issues[0]?.message ?? 'invalid payload'}`,
         );
       if (await isSettlementKnown(tx, payload.data.settlement_id)) continue;
-      // Not awaited: this runs inside the receiver's transaction, and on PGlite (one connection)
-      // the queue's insert waits for that transaction to end. A fetch queued for an event that
-      // then rolls back finds the report already in or fetches it once; one lost to a crash is
-      // brought in by the scheduled fetch.
+      // Not awaited: on PGlite (one connection) the insert would wait for the receiver's transaction.
+      // A fetch for an event that rolls back is harmless; one lost to a crash is caught by the schedule.
       const settlementId = payload.data.settlement_id;
       void enqueue(
         queues.settlementFetch,

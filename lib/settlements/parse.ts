@@ -17,12 +17,7 @@ import { formatMinorUnits } from '@/lib/ui/money';
 import { derivedLineColumns, settlementLineColumnOf } from './copy';
 import { CsvScanner, csvRecords, type QuoteProblem } from './csv';
 
-/**
- * Reading a settlement file: the header (columns in any order, aliases, unknown columns
- * kept), then each record typed or quarantined with its line number, column and reason.
- * Streams through csv.ts's scanner (RFC 4180: quoted commas, quotes and line breaks; CRLF or
- * LF; a UTF-8 BOM is dropped), so a file of several GB never sits whole in memory.
- */
+/** Reads a settlement file as a stream (GBs never sit in memory), typing or quarantining each record. */
 
 export class SettlementFileError extends AppError {
   override name = 'SettlementFileError';
@@ -39,11 +34,9 @@ export type SettlementHeader = {
   columns: string[];
   /** For each known column, its index in a record (-1: absent). */
   index: Record<SettlementColumn, number>;
-  /** Unknown columns, kept per line. */
   extras: { name: string; index: number }[];
 };
 
-/** Reads the header line, or throws naming what is wrong with it. */
 export function resolveHeader(cells: string[]): SettlementHeader {
   const columns = cells.map((c, i) => (i === 0 ? c.replace(/^\uFEFF/, '') : c).trim());
   if (columns.length === 0 || columns.every((c) => c === ''))
@@ -106,11 +99,7 @@ class LineError extends Error {
   }
 }
 
-/**
- * A value as a quarantine reason shows it: in quotes, cut at 40 characters, with control
- * characters written visibly (`\t`, `\n`, `\r`, `\u0000`…), so a tab or a NUL that made a
- * value wrong can be seen (in a table cell it would be invisible or break the line).
- */
+/** A value as a quarantine reason shows it: quoted, cut at 40 characters, control characters made visible. */
 export function shown(v: string): string {
   const cut = v.length > 40 ? `${v.slice(0, 40)}…` : v;
   return `"${cut.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
@@ -122,11 +111,7 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const currencies = new Set<string>(Intl.supportedValuesOf('currency'));
 const lineTypes = new Set<string>(settlementLineTypes);
 
-/**
- * COPY's text format with the unit separator (0x1F) as delimiter and the empty string as NULL
- * (an empty cell means "none" in every column). Each value is escaped as its bytes are copied
- * (`RowWriter.range`): a backslash, a line feed, a CR and a unit separator in a value.
- */
+/** COPY text format, unit separator (0x1F) as delimiter and '' as NULL: an empty cell means none in every column. */
 export const COPY_DELIMITER = '\u001f';
 const NULL = '';
 
@@ -166,11 +151,7 @@ const realDate = (y: number, mo: number, d: number, h: number, mi: number, s: nu
   mi <= 59 &&
   s <= 59;
 
-/**
- * A timestamp as Postgres will take it, or a LineError. The common shape
- * (`2018-08-10T07:45:00Z`, optionally with milliseconds) is checked by character; anything
- * else by the full pattern (date only, offsets, no zone: read as UTC).
- */
+/** A timestamp as Postgres takes it, or a LineError; the common UTC shape is checked by character. */
 /** The instant of the last timestamp `timestampOf` checked, in ms since the epoch. */
 let lastInstant = 0;
 
@@ -208,18 +189,9 @@ function timestampOf(column: string, v: string, instant = false): string {
 }
 
 /**
- * Checks one record of this header and writes it as a row of `settlement_lines`
- * (`copyColumnsOf` order, COPY text format), or throws a LineError naming the column.
- * Values go through as the file has them once checked: whole minor units, ISO timestamps,
- * a known currency and line type. What the seed's 24 columns do not state is derived
- * (docs/klarna-decisions.md "Settlement file"): the type from the identifiers filled
- * (`inferLineType`), the fee from the line's rate (`feeFor`'s rule; a SALE without fee or rate
- * is quarantined, never read as fee 0), VAT from the VAT rate, the net by `netAmountOf`.
- * Empty discount and penalty cells are 0, empty rates unknown (\N). Built once per file
- * (column positions resolved up front): it runs once per line of files of millions of lines,
- * so it reads the scanner's bytes (csv.ts) and copies the ones it keeps straight into the
- * COPY rows; a value it cannot check on the bytes alone (spaces around it, a lower-case
- * currency, a timestamp of another shape) goes the way of text, with the same checks.
+ * Checks one record and writes it as a COPY row, or throws a LineError naming the column. What the
+ * seed's 24 columns omit is derived (docs/klarna-decisions.md "Settlement file"); a SALE without fee
+ * or rate is quarantined, never read as fee 0. Runs per line of huge files, so it works on bytes.
  */
 export type { PayoutTotals };
 
@@ -241,7 +213,6 @@ export class RowWriter {
     this.buf = bigger;
   }
 
-  /** The rows written so far, handed over (the writer goes on in a new buffer). */
   take(): Buffer {
     const rows = this.buf.subarray(0, this.pos);
     this.buf = Buffer.allocUnsafe(this.buf.length);
@@ -277,10 +248,7 @@ export class RowWriter {
     this.pos = w;
   }
 
-  /**
-   * A whole record as the file has it, its commas made delimiters (`cellEnds`: where each cell
-   * ends), then a delimiter: for a record whose values are its cells and need no escaping.
-   */
+  /** A whole record needing no escaping, its commas made delimiters (`cellEnds`), then a delimiter. */
   rawLine(src: Buffer, s: number, e: number, cellEnds: Int32Array, count: number): void {
     this.room(e - s + 1);
     const o = this.buf;
@@ -300,7 +268,6 @@ export class RowWriter {
     this.pos = w;
   }
 
-  /** A non-negative integer (a line number), then `end`. */
   natural(n: number, end: number): void {
     this.room(17);
     const o = this.buf;
@@ -325,7 +292,6 @@ export class RowWriter {
     this.pos = w;
   }
 
-  /** Any text, as UTF-8, escaped, then `end`. */
   text(v: string, end: number): void {
     const bytes = Buffer.from(v);
     this.range(bytes, 0, bytes.length, end);
@@ -337,10 +303,7 @@ const SPACE = 32;
 const DELIM = 31;
 const LF = 10;
 
-/**
- * A value of a row: a range of the record's bytes (`s` ≥ 0), a text (`s` = -1) or none
- * (`s` = -2, written as NULL). Reused, one per output column: no allocation per line.
- */
+/** A row value: a byte range (`s` ≥ 0), a text (-1) or NULL (-2); reused per column: no allocation per line. */
 class Value {
   s = -2;
   e = 0;
@@ -353,7 +316,6 @@ class Value {
     this.s = -1;
     this.str = v;
   }
-  /** Text known to be ASCII with nothing to escape (a number). */
   setAscii(v: string): void {
     this.s = -3;
     this.str = v;
@@ -389,23 +351,18 @@ export type RowEncoder = {
   encode(record: CsvScanner, lineNo: number, out: RowWriter): void;
   /** Each payout's totals over the lines encoded so far. */
   totals(): PayoutTotals[];
-  /** The accounts the lines name (distinct). */
   accounts: Set<string>;
   /** Each payout's lines, captured volume and fees per merchant and currency. */
   merchantTotals(): MerchantTotals[];
 };
 
 /**
- * Which keys a file has shown before, in 16 MB whatever its size: a blocked Bloom filter
- * (2^18 blocks of 512 bits, three probes within one block, so one cache miss per key, from an
- * FNV-1a hash and murmur3's finaliser). "Seen" may be wrong (about one line in 10^5 on a file
- * of a million lines); reconciliation checks every line flagged, so a false alarm costs a
- * probe, never a wrong verdict. "Not seen" is always right.
+ * A 16 MB blocked Bloom filter of the keys seen (one cache miss per key). "Seen" is wrong about
+ * one line in 10^5, and reconciliation checks every flagged line, so a false alarm never makes a wrong verdict.
  */
 class SeenFilter {
   private readonly words = new Uint32Array(1 << 22);
 
-  /** The hash to feed a key of this kind into (then `addAndCheck`). */
   start(kind: number): number {
     return (0x811c9dc5 ^ kind) >>> 0;
   }
@@ -468,12 +425,7 @@ function columnOrder(header: SettlementHeader): { inFile: SettlementColumn[]; ab
   };
 }
 
-/**
- * The `settlement_lines` columns of the rows `rowEncoder` writes for a file of this header:
- * its known columns in the file's order (so a line whose values are its cells goes through as
- * the file has it, its commas made delimiters), then the known columns it has not (NULL, 0 or
- * derived: type, fee, VAT, net), then `derivedLineColumns`.
- */
+/** `settlement_lines` columns in row order: the file's known columns as it has them, the rest, then derived ones. */
 export function copyColumnsOf(header: SettlementHeader): string[] {
   const { inFile, absent } = columnOrder(header);
   return [
@@ -498,7 +450,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
     const z = buf[e - 1];
     return a !== SPACE && a !== TAB && z !== SPACE && z !== TAB;
   };
-  /** A trimmed cell into v (none when empty); returns whether it has a value. */
   const trimmedInto = (i: number, v: Value): boolean => {
     if (i < 0) {
       v.setNull();
@@ -522,7 +473,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
   const requiredInto = (c: SettlementColumn, v: Value): void => {
     if (!trimmedInto(ix[c], v)) throw new LineError(c, 'is empty');
   };
-  /** A cell as the file has it (not trimmed), none when empty. */
   const rawInto = (i: number, v: Value): void => {
     if (i < 0 || rec.starts[i] === rec.ends[i]) v.setNull();
     else v.setRange(rec.starts[i]!, rec.ends[i]!);
@@ -536,11 +486,7 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
     return plain(s, e) || cellText(i) !== '';
   };
 
-  /**
-   * A whole number of minor units into v (none when empty), its value returned (0 when empty).
-   * `^-?\d{1,15}$` on the bytes; anything else (spaces around it, a bad value) as text, with
-   * the same checks and reasons.
-   */
+  /** Minor units into v (0 when empty): `^-?\d{1,15}$` on the bytes, anything else checked as text. */
   const integerInto = (c: SettlementColumn, v: Value): number => {
     const i = ix[c];
     if (i < 0) {
@@ -657,7 +603,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
   let lastRunning: Running | null = null;
   const lastSettlement = new LastBytes();
 
-  // One reusable Value per output column.
   const amount = new Value();
   const discount = new Value();
   const penalty = new Value();
@@ -731,7 +676,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
     if (!amount.has) throw new LineError('amount', 'is empty');
     const discountN = integerInto('discount_amount', discount);
     const penaltyN = integerInto('penalty_amount', penalty);
-    // Empty discount and penalty cells are 0.
     if (!discount.has) discount.setAscii('0');
     if (!penalty.has) penalty.setAscii('0');
     const typeRaw = ix.type >= 0 ? rec.text(ix.type) : '';
@@ -843,8 +787,7 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
     }
     const operation =
       type === 'SALE' || type === 'FEE' ? capture : type === 'RETURN' ? refund : type === 'DISPUTE' ? dispute : null;
-    // Provisional: reconciliation rewrites the lines that do not match. A line whose key the
-    // filter may have seen before is marked `duplicate` so reconciliation checks it (and only it).
+    // Provisional: reconciliation corrects what does not match, and checks only lines the filter flags.
     let h = seen.start(type.charCodeAt(0) + type.length * 256);
     if (operation?.has) h = fnvValue(h, operation, buf);
     else {
@@ -930,7 +873,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
       m.fees += feeN + taxN;
     }
 
-    // The row, in copyColumnsOf's order.
     rawInto(ix['payment_pricing_details.price_plan_id'], pricePlan);
     rawInto(ix.klarna_reference, klarnaReference);
     rawInto(ix.merchant_reference, merchantReference);
@@ -970,7 +912,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
   };
 }
 
-/** `count` decimal digits of buf from s as a number, or -1. */
 function digitsAt(buf: Buffer, s: number, count: number): number {
   let n = 0;
   for (let i = s; i < s + count; i++) {
@@ -990,11 +931,7 @@ function rawOf(cells: string[], header: SettlementHeader): Record<string, string
   return raw;
 }
 
-/**
- * Why a record with a quote problem (csv.ts) is quarantined, naming the cell: an opening
- * quote never closed (the rest of the file is then read into that cell), or a quote inside a
- * quoted value that is not doubled.
- */
+/** Why a record with a quote problem is quarantined: a quote never closed, or one not doubled. */
 function quoteProblem(
   problem: QuoteProblem,
   cells: string[],
@@ -1029,11 +966,7 @@ export type ParseResult = ParseProgress & {
 
 export type ParseSink = {
   header?(header: SettlementHeader): Promise<void> | void;
-  /**
-   * A batch of checked lines as `settlement_lines` rows (`copyColumnsOf` the header, COPY text
-   * format, each ended by a line feed), in file order, as UTF-8 bytes the sink may keep.
-   * Awaited: the file is paused meanwhile.
-   */
+  /** A batch of checked lines as COPY rows, in file order. Awaited: the file is paused meanwhile. */
   lines(batch: { data: Buffer; count: number }): Promise<void>;
   quarantine(batch: QuarantinedLine[]): Promise<void>;
   progress?(p: ParseProgress): void;
@@ -1047,13 +980,7 @@ const countNewlines = (cells: string[]) => {
   return n;
 };
 
-/**
- * Parses a settlement file from a byte stream into the sink. Line numbers are the file's
- * physical lines (the header is line 1; a record with quoted line breaks spans several).
- * Blank lines are skipped. A record with a different number of cells than the header is
- * quarantined. Rejects (SettlementFileError) an empty file, a binary file or a header
- * without a required column, before any line reaches the sink.
- */
+/** Parses a file into the sink (line numbers are physical lines); a bad file is rejected before any line reaches it. */
 export async function parseSettlementFile(
   bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   sink: ParseSink,

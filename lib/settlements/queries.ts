@@ -21,10 +21,7 @@ import {
 import { descNullsLast, pageOf } from '@/lib/pagination';
 import { lineVerdicts, settledVerdicts, type LineVerdict } from './verdicts';
 
-/**
- * What the settlement pages and the Overview charts read. Nothing here writes: imports and
- * reconciliation fill these tables (lib/settlements/import.ts, reconcile.ts).
- */
+/** Read-only queries for the settlement pages and the Overview charts. */
 
 const day = z.iso.date('a date as YYYY-MM-DD');
 const cursorOf = <T extends z.ZodType>(schema: T) => ({
@@ -43,11 +40,7 @@ const cursorOf = <T extends z.ZodType>(schema: T) => ({
 const timeAndId = cursorOf(z.tuple([z.string().min(1).max(64), z.string().min(1).max(500)]));
 const lineCursor = cursorOf(z.tuple([z.number().int().nonnegative()]));
 
-/** Where each verdict needs nobody's attention (matched, adjustment), as SQL. */
 const settledSql = sql.raw(settledVerdicts.map((v) => `'${v}'`).join(', '));
-
-// ---------------------------------------------------------------------------------------------
-// Payouts
 
 export const payoutStatuses = ['review', 'reconciled'] as const;
 export type PayoutStatus = (typeof payoutStatuses)[number];
@@ -69,7 +62,7 @@ export const payoutFilterSchema = z.object({
 export type PayoutFilter = z.input<typeof payoutFilterSchema>;
 
 /** A payout with a re-issue awaiting review: it needs a look whatever its counts say. */
-// Spelt out: drizzle renders a column of the one table selected from without its table name, which inside this subquery would mean r's.
+// Spelt out: drizzle omits the table name of the one table selected from, which here would mean r's.
 const pendingReissueOf = (_s: typeof settlements) =>
   sql<boolean>`EXISTS (SELECT 1 FROM ${settlementReissues} r WHERE r.settlement_id = "settlements"."settlement_id" AND r.status = 'pending')`;
 
@@ -107,7 +100,6 @@ export async function listSettlements(
   };
 }
 
-/** The currencies payouts exist in, for the filter. */
 export async function listPayoutCurrencies(db: Db): Promise<string[]> {
   const rows = await db
     .selectDistinct({ currency: settlements.currency })
@@ -126,9 +118,6 @@ export async function getSettlement(db: Db, settlementId: string): Promise<Settl
 export async function getSettlementsOfImport(db: Db, importId: string): Promise<SettlementRow[]> {
   return db.select().from(settlements).where(eq(settlements.importId, importId)).orderBy(asc(settlements.settlementId));
 }
-
-// ---------------------------------------------------------------------------------------------
-// Re-issues of a payout (lib/settlements/reconcile.ts records them, lib/settlements/reissue.ts decides held ones)
 
 type ImportRef = Pick<SettlementImportRow, 'id' | 'fileName' | 'source' | 'uploadedByEmail' | 'createdAt'>;
 export type PayoutReissue = SettlementReissueRow & { newImport: ImportRef | null; replacedImport: ImportRef | null };
@@ -167,11 +156,7 @@ export async function listPayoutReissues(db: Db, settlementId: string, limit = 2
 /** The settlement id a quarantined line names (its header may spell the column in any case), '' when none. */
 const quarantinedSettlementId = sql<string>`coalesce((SELECT trim(e.value) FROM jsonb_each_text(${settlementQuarantine.raw}) e WHERE lower(trim(e.key)) = 'settlement_id' LIMIT 1), '')`;
 
-/**
- * The lines of a re-issuing import that could not be read and may belong to the payout, in file
- * order: those naming it, and those naming none of the file's payouts (an empty or unreadable
- * settlement id, or cells shifted by a stray comma), as lib/settlements/reconcile.ts counts them.
- */
+/** Unreadable lines of a re-issuing import that may belong to the payout (as reconcile.ts counts them). */
 export async function listReissueQuarantine(
   db: Db,
   importId: string,
@@ -191,9 +176,6 @@ export async function listReissueQuarantine(
     .orderBy(asc(settlementQuarantine.lineNo))
     .limit(limit);
 }
-
-// ---------------------------------------------------------------------------------------------
-// Imports
 
 export type ImportListRow = SettlementImportRow & { settlementIds: string[] };
 
@@ -274,9 +256,6 @@ export async function listActiveImports(db: Db, limit = 20): Promise<SettlementI
     .limit(limit);
 }
 
-// ---------------------------------------------------------------------------------------------
-// One payout's lines and missing items
-
 /** A verdict to filter lines by, or `open`: needs attention and not resolved yet. */
 export const lineFilters = [...lineVerdicts, 'open'] as const;
 export type LineFilter = LineVerdict | 'open';
@@ -290,10 +269,8 @@ const linesOf = (p: PayoutRef) =>
 type VerdictCounts = { byVerdict: Partial<Record<LineVerdict, number>>; open: number };
 
 /**
- * How many of the payout's lines carry each verdict, and how many need attention still. The
- * lines needing a look are counted live through the partial index on them (few, and resolving
- * changes them); matched vs relayed comes from the payout's counts, written when it was
- * reconciled, so a payout of a million lines is never counted on a request.
+ * Verdict counts for a payout: lines needing attention are counted live (few, via a partial index);
+ * the rest come from counts stored at reconciliation, so a million-line payout is never counted per request.
  */
 export async function countLineVerdicts(
   db: Db,
@@ -394,9 +371,7 @@ export async function countSettlementMissing(db: Db, payout: PayoutRef): Promise
   return row?.count ?? 0;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Overview charts: aggregates over `settlements` (one row per payout: small), except the fee
-// share, which needs the lines and so is kept per database until a payout changes.
+// Overview charts: aggregates over `settlements` (one row per payout); the fee share needs lines, so it is cached.
 
 export type PayoutPoint = { day: string; currency: string; net: number; payouts: number };
 
@@ -445,12 +420,7 @@ export type FeeShareRow = {
 };
 
 /** What changes whenever any payout is (re)imported or reconciled; cheap (one row per payout). */
-/**
- * Fees (fee + VAT on it) as a share of captured volume (SALE amounts), per merchant and
- * currency, over the latest `payouts` payouts; the `limit` merchants with the most volume.
- * Read from the per-merchant sums each import keeps (settlement_merchant_totals): a few rows
- * per payout, whatever its size.
- */
+/** Fees (with VAT) as a share of captured volume per merchant and currency, from per-import merchant sums. */
 export async function feeShareByMerchant(
   db: Db,
   options: { payouts?: number; limit?: number } = {},

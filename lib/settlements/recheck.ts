@@ -9,14 +9,7 @@ import { reconcileImport } from './reconcile';
 /** How long a queued re-check waits, so the transaction that taught us the operation has committed. */
 export const RECHECK_DELAY_SECONDS = 5;
 
-/**
- * The imports whose verdicts a newly learnt capture or refund changes, among those that are a
- * payout's current import: one holding a line of such a payout that Klarna settled for its
- * transaction and we judged unknown (it may now match; a held re-issue's lines are judged again
- * when it is accepted), or one whose period, currencies and accounts cover it
- * (no line settles it: it is now missing). A capture made today is in no reconciled period,
- * so for the usual webhook this finds nothing, through two small indexes.
- */
+/** Current imports a newly learnt operation changes: an unknown line may now match, or it is now missing. */
 export async function importsAffectedBy(db: Db, operations: readonly LearntOperation[]): Promise<string[]> {
   if (!operations.length) return [];
   const ops = JSON.stringify(
@@ -51,13 +44,7 @@ export async function importsAffectedBy(db: Db, operations: readonly LearntOpera
   return rows.map((r) => r.import_id);
 }
 
-/**
- * Queues a re-check of every import a newly learnt capture or refund affects (on the
- * `payment-operations.learnt` event of saveOperations, in the transaction that stores them). Not awaited: on PGlite (one
- * connection) the queue's insert waits for that transaction to end. Each job starts a few
- * seconds later, after the commit; where no queue runs (a test, a script) or the queue
- * refuses, the payout's "Re-run reconciliation" button does the same.
- */
+/** Queues re-checks of affected imports; not awaited, as on PGlite the insert would wait for this transaction. */
 export async function queueRecheckFor(db: Db, operations: readonly LearntOperation[]): Promise<string[]> {
   const importIds = await importsAffectedBy(db, operations);
   for (const importId of importIds) {
@@ -72,11 +59,7 @@ export async function queueRecheckFor(db: Db, operations: readonly LearntOperati
   return importIds;
 }
 
-/**
- * Imports that list as missing a capture or refund this import's lines settle: they were
- * reconciled before this file arrived (a capture booked into another payout, or settled in a
- * later one). Only when some other import lists anything missing does it read this import's lines.
- */
+/** Imports that list as missing an operation this import's lines settle (booked in another payout). */
 export async function importsSettledBy(db: Db, importId: string): Promise<string[]> {
   const [any] = rowsOf(await db.execute(sql`SELECT 1 FROM settlement_missing WHERE import_id <> ${importId} LIMIT 1`));
   if (!any) return [];
@@ -103,11 +86,7 @@ export async function recheckImportsSettledBy(db: Db, importId: string): Promise
   }
 }
 
-/**
- * Imports holding a line we judged unknown whose capture or refund we know now: their re-check
- * was lost (the process stopped between the webhook's commit and queueing it) or the operation
- * arrived another way. Read through the partial index of unknown lines and the operations' key.
- */
+/** Imports with an unknown line whose operation we know now: their re-check was lost (e.g. a crash before queueing). */
 export async function importsWithNowKnownLines(db: Db): Promise<string[]> {
   const rows = rowsOf<{ import_id: string }>(
     await db.execute(sql`

@@ -4,33 +4,12 @@ import { recordAudit } from '@/lib/audit';
 import type { PayoutTotals } from './parse';
 
 /**
- * Reconciliation as set-based SQL: every settlement line gets exactly one verdict
- * (lib/settlements/verdicts.ts, checked in that order), captures and refunds no line settles
- * are listed as missing, and each payout's totals and match counts are recomputed.
- *
- * Rules:
- * - A line settles what its type names: SALE and FEE a capture (`payment_capture_id`),
- *   RETURN a refund (`payment_refund_id`), DISPUTE a dispute. DISCOUNT, PENALTY and DISPUTE
- *   lines are relayed to the merchant 1:1 (verdict `adjustment`).
- * - duplicate: the same thing settled by an earlier line of the file, or by a line of an
- *   earlier import (a later file re-issuing the same settlement id replaces the earlier one
- *   when every line of it was read, else it waits for an operator: `reissuesOf`).
- * - unknown_transaction / unknown_capture / unknown_refund: not in `payment_operations`;
- *   which one depends on whether the transaction is in `payment_transactions`.
- * - currency_mismatch, amount_mismatch (|amount| against ours), then fee_mismatch: the fee
- *   recomputed from the transaction's rate at capture (`payment_operations.rate_*`; the
- *   file's own rate when ours is unknown) and our captured amount, by the rule of
- *   `feeFor` in lib/klarna/schemas/settlements.ts: fee = fixed + amount × variable / 10^8,
- *   VAT = tax.fixed + fee × tax.variable / 10^8, each rounded half up to the minor unit.
- * - missing: a capture or refund of an account the import covers, in a payout's currency,
- *   made within the payout's period (its first to last line's `captured_at`), that no line
- *   of any payout's current version settles (a held or kept-out re-issue's lines settle nothing).
+ * Reconciliation as set-based SQL: each line gets exactly one verdict (verdicts.ts order),
+ * unsettled captures and refunds are listed missing, and payout totals are recomputed.
+ * Fees follow `feeFor` (lib/klarna/schemas/settlements.ts), from our rate at capture when known.
  */
 
-/**
- * Runs one of the big statements. For tuning bench:settlements: SETTLEMENT_IMPORT_TIMING=1
- * prints its time, SETTLEMENT_IMPORT_EXPLAIN=1 its plan as run (EXPLAIN ANALYZE also runs it).
- */
+/** Runs a big statement; SETTLEMENT_IMPORT_TIMING=1 prints its time, SETTLEMENT_IMPORT_EXPLAIN=1 its plan. */
 /** A read: with SETTLEMENT_IMPORT_EXPLAIN=1 its plan as run is printed first (EXPLAIN ANALYZE runs it once more). */
 async function read<T>(tx: Db, what: string, query: SQL): Promise<T[]> {
   if (process.env.SETTLEMENT_IMPORT_EXPLAIN) {
@@ -53,10 +32,7 @@ async function step(tx: Db, what: string, query: SQL, explainable = true): Promi
     console.error(`  ${what}: ${((performance.now() - started) / 1000).toFixed(2)} s`);
 }
 
-/**
- * `round(a × b / 10^8)` half up, in integer minor units, for non-negative a and b: in bigint
- * when it cannot overflow (a < 10^10, b ≤ 10^8: every real amount and rate), else in numeric.
- */
+/** `round(a × b / 10^8)` half up for non-negative a, b: in bigint when it cannot overflow, else numeric. */
 const scaledProduct = (a: SQL, b: SQL) =>
   sql`CASE WHEN ${a} < 10000000000 AND ${b} <= 100000000 THEN (${a} * ${b} + 50000000) / 100000000 ELSE div(${a}::numeric * ${b} + 50000000, 100000000)::bigint END`;
 
@@ -69,12 +45,7 @@ const dupKey = (t: string) =>
 /** How far apart two payouts can settle the same capture and still be looked at together. */
 const NEARBY = sql`interval '90 days'`;
 
-/**
- * The current versions of the other payouts within 90 days of this import's (optionally: only
- * those imported before it), as (import_id, settlement_id) pairs: a line counts as settled only
- * when it is of the payout's current import. An import current for one payout can hold lines of
- * another it re-issued that are not (a held or kept-out re-issue keeps its lines).
- */
+/** Current (import_id, settlement_id) pairs of other payouts within 90 days: only their lines count as settled. */
 function nearbyPayouts(importId: string, span: { lo: string; hi: string }, createdBefore?: Date): SQL {
   return sql`
     SELECT s.import_id, s.settlement_id FROM settlements s JOIN settlement_imports i ON i.id = s.import_id
@@ -83,14 +54,7 @@ function nearbyPayouts(importId: string, span: { lo: string; hi: string }, creat
       AND s.period_end >= ${span.lo}::timestamptz - ${NEARBY} AND s.period_start <= ${span.hi}::timestamptz + ${NEARBY}`;
 }
 
-/**
- * The judged lines of one import: each joined to what it settles, with its verdict and
- * expected values, in file order from one scan through hash joins (no sort). Duplicates inside
- * the file are looked for only among the lines the parser flagged (provisional verdict
- * `duplicate`, lib/settlements/parse.ts): the flagged keys' first lines come from index probes
- * (the hash index on operation_id; adjustments, which settle no operation, by a scan only when
- * one is flagged), and each flagged line is compared with its key's first line.
- */
+/** One import's judged lines in file order (one scan, hash joins); in-file duplicates only among flagged lines. */
 function judged(
   importId: string,
   importCreatedAt: Date,
@@ -210,10 +174,7 @@ function judged(
     WHERE (was_verdict, was_amount, was_currency, was_fee, was_tax) IS DISTINCT FROM (verdict, expected_amount, expected_currency, expected_fee, expected_tax)`;
 }
 
-/**
- * Settings for the big set-based statements, for this transaction only: no JIT (compiling
- * the plan took longer than running it on a million lines) and room to sort and hash in memory.
- */
+/** No JIT (compiling took longer than running on a million lines) and room to sort and hash in memory. */
 async function bulkSettings(tx: Db): Promise<void> {
   await tx.execute(sql`SET LOCAL jit = off`);
   await tx.execute(sql`SET LOCAL work_mem = '256MB'`);
@@ -221,15 +182,7 @@ async function bulkSettings(tx: Db): Promise<void> {
   await tx.execute(sql`SET LOCAL enable_mergejoin = off`);
 }
 
-/**
- * Reconciles one import whose lines are in `settlement_lines` (the import job COPYs them
- * there with a provisional verdict: `adjustment` by type, else `matched`), and re-runs it
- * later (after new webhooks, a refresh from Klarna, or an import that settles what this one
- * missed): only lines whose verdict or expected values change are written, so a first run
- * writes the few lines that do not match and a re-run what moved. Then the payouts' totals,
- * the lines of earlier imports this one re-issues, and the captures/refunds missing from it.
- * Resolutions stay with their lines. One transaction: readers see before or after, never half.
- */
+/** Reconciles an import (first run or re-run), writing only changed lines, in one transaction. */
 export async function reconcileImport(db: Db, importId: string, options: ReconcileOptions = {}): Promise<void> {
   const [imported] = rowsOf<{ created_at: string | Date }>(
     await db.execute(sql`SELECT created_at FROM settlement_imports WHERE id = ${importId}`),
@@ -248,21 +201,16 @@ export async function reconcileImport(db: Db, importId: string, options: Reconci
   const reissues = await reissuesOf(db, importId, allTotals, options.accept);
   const totals = reissues.held.size ? allTotals.filter((t) => !reissues.held.has(t.settlementId)) : allTotals;
   const settlementIds = allTotals.map((t) => t.settlementId);
-  // The two big reads, each in its own read-only transaction, at the same time (two Postgres
-  // backends; PGlite runs them one after the other): the lines whose verdict changes, and what
-  // the import's lines do not settle. The transaction below then writes what they found.
+  // The two big reads run at once in read-only transactions (PGlite runs them in turn).
   const [changes, unsettled] = await Promise.all([
     readOnly(db, 'verdicts', async (tx) => {
       // Worth parallel workers (the planner's default costs say no): about a third faster.
       await tx.execute(sql`SET LOCAL parallel_setup_cost = 0`);
       await tx.execute(sql`SET LOCAL parallel_tuple_cost = 0`);
-      // The earlier lines are picked by (import, payout) pairs, whose estimate is far too low
-      // (the planner multiplies the two columns' selectivities): it then sorts the hundreds of
-      // thousands of earlier captures to make them distinct, twice as slow as hashing them.
+      // The (import, payout) estimate is far too low, so the planner would sort earlier captures
+      // instead of hashing them: twice as slow.
       await tx.execute(sql`SET LOCAL enable_sort = off`);
-      // No other payout within 90 days (a first import, or none near it): no earlier line can
-      // repeat one of this file's, and the read of the earlier lines (a scan of every import's
-      // lines: the planner cannot tell how few the pairs pick) is left out.
+      // No other payout within 90 days: no earlier line can repeat one, so the full scan is skipped.
       const anyNearby =
         rowsOf(
           await tx.execute(sql`SELECT 1 FROM (${nearbyPayouts(importId, spanOf(allTotals), createdAt)}) n LIMIT 1`),
@@ -310,11 +258,7 @@ export async function reconcileImport(db: Db, importId: string, options: Reconci
 export type ReconcileOptions = {
   /** The parser's totals per payout (a re-run recomputes them from the lines). */
   totals?: PayoutTotals[];
-  /**
-   * An operator accepting a held re-issue of this payout (lib/settlements/reissue.ts): it is
-   * applied like a clean one, and `decide` runs first in the writing transaction (it checks the
-   * re-issue is still pending and audits; throwing leaves everything as it was).
-   */
+  /** Accepting a held re-issue: `decide` runs first in the writing transaction; throwing changes nothing. */
   accept?: { settlementId: string; decide: (tx: Db) => Promise<void> };
 };
 
@@ -327,10 +271,8 @@ type ReissueRecord = {
 };
 
 /**
- * Which of the import's payouts another import brought in first, and what becomes of each: a
- * re-issue with lines of the payout in quarantine is held for review (`pending`; its lines stay
- * out of the payout), one whose every line was read is applied (`applied`), and a re-issue
- * already held, kept out or replaced by a newer one stays held on a re-run.
+ * Payouts another import brought in first: a re-issue with quarantined lines of the payout is held
+ * for review, a fully read one is applied, and one already held or kept out stays so on a re-run.
  */
 async function reissuesOf(
   db: Db,
@@ -398,11 +340,7 @@ const versionTotals = (t: PayoutTotals) => ({
   net: t.net,
 });
 
-/**
- * Writes what becomes of each re-issued payout, with both versions' totals (the current one's
- * from `settlements`, before this transaction replaces any). A new re-issue makes an older
- * pending one of the same payout superseded; one applied without review is audited as such.
- */
+/** Records each re-issued payout with both versions' totals; a new re-issue supersedes an older pending one. */
 async function recordReissues(tx: Db, importId: string, records: ReissueRecord[]): Promise<void> {
   for (const r of records) {
     const totals = JSON.stringify(versionTotals(r.totals));
@@ -473,11 +411,7 @@ async function readOnly<T>(db: Db, what: string, read: (tx: Db) => Promise<T>): 
   return result;
 }
 
-/**
- * What this import's lines do not settle, among the captures/refunds of the accounts it names,
- * in its currencies and period (one hash anti-join; the planner, misjudging how few survive,
- * would otherwise probe the index a million times).
- */
+/** What this import does not settle, as one hash anti-join (the planner would probe the index a million times). */
 /** The first to last line of the import's payouts. */
 function spanOf(totals: PayoutTotals[]): { lo: string; hi: string } {
   const starts = totals.map((t) => new Date(t.periodStart).getTime());
@@ -547,7 +481,6 @@ async function payoutTotalsOf(db: Db, importId: string): Promise<PayoutTotals[]>
   }));
 }
 
-/** The payouts' totals into a temp table the statements below join to. */
 async function insertTotals(tx: Db, totals: PayoutTotals[]): Promise<void> {
   await tx.execute(sql`
     CREATE TEMP TABLE IF NOT EXISTS settlement_totals (
@@ -566,12 +499,7 @@ async function insertTotals(tx: Db, totals: PayoutTotals[]): Promise<void> {
     )}`);
 }
 
-/**
- * A file re-issuing settlement ids an earlier import brought in replaces that import's lines
- * for the payouts it applies (`settlement_totals` holds no held re-issue: see `reissuesOf`); an operator's resolution of an earlier line carries over to the new line that
- * settles the same thing. An import left with no lines is marked superseded. (Its missing
- * items are replaced after this import's are found, in afterLines, keeping resolutions too.)
- */
+/** A re-issue replaces the earlier lines of the payouts it applies; resolutions carry over to the matching new line. */
 async function supersede(tx: Db, importId: string): Promise<void> {
   const earlier = sql`SELECT s.import_id, s.settlement_id FROM settlements s JOIN settlement_totals t ON t.settlement_id = s.settlement_id WHERE s.import_id <> ${importId}`;
   await tx.execute(sql`
@@ -622,9 +550,7 @@ async function afterLines(
       discounts = excluded.discounts, penalties = excluded.penalties, disputes = excluded.disputes, net = excluded.net,
       matched_count = excluded.matched_count, adjustment_count = excluded.adjustment_count, open_count = excluded.open_count, reconciled_at = excluded.reconciled_at`,
   );
-  // Captures and refunds of the accounts this import covers, in a payout's currency and period,
-  // that no line of this import settles (`unsettled`, read before this transaction), nor a line
-  // of another payout's current version within 90 days, in the payout whose currency and period hold it.
+  // Operations in a payout's accounts, currency and period that no current line within 90 days settles.
   await tx.execute(sql`
     CREATE TEMP TABLE IF NOT EXISTS settlement_found_missing (operation_id text PRIMARY KEY, kind text, payment_transaction_id text, account_id text, currency text, amount bigint, occurred_at timestamptz, settlement_id text) ON COMMIT DROP`);
   await tx.execute(sql`DELETE FROM settlement_found_missing`);

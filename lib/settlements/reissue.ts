@@ -15,12 +15,7 @@ import { formatMinorUnits } from '@/lib/ui/money';
 import { reconcileImport } from './reconcile';
 import type { SettlementCtx } from './service';
 
-/**
- * Deciding a held re-issue of a payout (lib/settlements/reconcile.ts holds one that has lines
- * in quarantine): accepting it replaces the payout's lines with the new file's, keeping the
- * operators' resolutions; keeping the current version leaves the payout as it is. Either is
- * audited with both versions' totals.
- */
+/** Deciding a held re-issue: accept (its lines replace the payout's, resolutions kept) or keep the current version. */
 
 export const reissueDecisionInputSchema = z.object({
   settlementId: z.string().trim().min(1).max(300),
@@ -40,7 +35,6 @@ const when = (d: Date | null) => (d ? ` on ${d.toISOString().slice(0, 16).replac
 const summary = (t: PayoutVersionTotals) =>
   `${t.lineCount.toLocaleString('en-GB')} lines, net ${formatMinorUnits(t.net, t.currency)}`;
 
-/** The current version's figures, as a re-issue record keeps them. */
 export function totalsOfPayout(p: SettlementRow): PayoutVersionTotals {
   return {
     currency: p.currency,
@@ -120,12 +114,7 @@ async function pendingOrThrow(
   return { reissue, payout };
 }
 
-/**
- * Accepts a held re-issue: its lines become the payout's (the earlier ones go, resolutions carry
- * over to the lines settling the same thing), the verdicts and missing items are worked out
- * again, and the audit entry names who, when and both versions' totals — in one transaction
- * with the change (reconcileImport runs `decide` inside its writing transaction).
- */
+/** Accepts a held re-issue and audits both versions' totals in the same transaction as the change. */
 export async function acceptReissue(ctx: SettlementCtx, input: ReissueDecisionInput): Promise<ReissueDecision> {
   const { db, requestId } = ctx;
   const actor = await requireReconcile(ctx, 'acceptSettlementReissue');

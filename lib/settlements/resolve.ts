@@ -1,9 +1,6 @@
 import { z } from 'zod';
 
-/**
- * What resolving a verdict takes (lib/settlements/service.ts resolves): the line or missing
- * capture/refund, and the operator's note on why it is fine or what was done.
- */
+/** A verdict to resolve and the operator's note on why it is fine or what was done. */
 
 export const RESOLUTION_NOTE_MAX = 1000;
 export const resolutionNoteSchema = z

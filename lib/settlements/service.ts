@@ -21,27 +21,18 @@ import {
 } from './resolve';
 import { settledVerdicts, verdictLabels, isVerdict, needsAttention } from './verdicts';
 
-/**
- * The settlement verbs every entry point calls (the upload route, the settlement actions):
- * bringing reports in, re-running reconciliation and resolving verdicts, each role-checked
- * and audited. `handle` is the database the reports are COPYed into (default: the app's).
- */
+/** Settlement verbs, role-checked and audited. `handle` is the database the reports are COPYed into. */
 export type SettlementCtx = ServiceContext & { handle?: DbHandle };
 
 export type UploadInput = {
   bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   fileName: string;
-  /** The size announced (Content-Length), for the progress bar while the bytes arrive. */
   expectedBytes: number | null;
   /** Hands the import to the reconciliation job (default: this process's pg-boss). */
   queue?: (importId: string) => Promise<unknown>;
 };
 
-/**
- * Receives an uploaded settlement file (parsed and COPYed as it arrives, lib/settlements/import.ts)
- * and queues its reconciliation; answers once the last byte is in. Refusals are AppErrors:
- * not a settlement file, too large, stalled, or the same file as an earlier import.
- */
+/** Receives an uploaded settlement file and queues its reconciliation; refusals are AppErrors. */
 export async function uploadSettlementFile(ctx: SettlementCtx, input: UploadInput): Promise<{ importId: string }> {
   assertCan(ctx.actor, 'settlements.reconcile');
   const row = await receiveSettlementFile(
@@ -127,10 +118,7 @@ async function recount(tx: Tx, settlementId: string, importId: string): Promise<
     .where(and(eq(settlements.settlementId, settlementId), eq(settlements.importId, importId)));
 }
 
-/**
- * Resolves one settlement line that needs attention with the operator's note (audited): it stops
- * counting as open, and its verdict stays (a re-run keeps the resolution with its line).
- */
+/** Resolves a line with the operator's note: it stops counting as open; its verdict stays. */
 export async function resolveLine(ctx: SettlementCtx, input: ResolveLineInput): Promise<Resolved> {
   const actor = ctx.actor;
   assertCan(actor, 'settlements.reconcile');

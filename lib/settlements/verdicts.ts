@@ -1,11 +1,6 @@
 import { formatMinorUnits } from '@/lib/ui/money';
 
-/**
- * What reconciliation says about each settlement line (and about captures and refunds no
- * line settles). Every line gets exactly one verdict; the order below is the order they are
- * checked in (lib/settlements/reconcile.ts), so a duplicated line of an unknown capture is
- * a duplicate, and a line off in amount is not also judged on its fee.
- */
+/** One verdict per line, checked in this order: a duplicated unknown capture is a duplicate, not also unknown. */
 export const lineVerdicts = [
   'duplicate',
   'unknown_transaction',
@@ -37,7 +32,6 @@ export const verdictLabels: Record<Verdict, string> = {
   missing: 'Missing from settlements',
 };
 
-/** Verdicts that need nobody's attention. */
 export const settledVerdicts: readonly Verdict[] = ['matched', 'adjustment'];
 export const needsAttention = (v: string) => !settledVerdicts.includes(v as Verdict);
 

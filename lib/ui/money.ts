@@ -1,8 +1,4 @@
-/**
- * Money and Klarna rates as text, without floating-point maths (design.md, "Money"): amounts
- * are integers in the currency's minor units, rate percentages are percent × 1 000 000 (the
- * seed's `payment_pricing.rate.variable`).
- */
+/** Money and Klarna rates as text without floats (design.md, "Money"): minor units, rates as percent × 1 000 000. */
 
 const exponents = new Map<string, number>();
 
@@ -41,11 +37,7 @@ export function formatMinorUnits(amount: number, currency: string): string {
 
 export type ParsedAmount = { ok: true; minor: number } | { ok: false; message: string };
 
-/**
- * What a person typed in major units (`10.50`, `1,234.5`, `1500`) as integer minor units of
- * `currency`, by string maths (no float ever holds the amount). Without a currency the amount
- * is read with two decimals. Commas only as thousands separators; no sign.
- */
+/** Typed major units (`10.50`, `1,234.5`) to minor units by string maths: no float ever holds the amount. */
 export function parseMajorAmount(text: string, currency?: string | null): ParsedAmount {
   const digits = currency ? currencyExponent(currency) : 2;
   const match = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(text.trim());
@@ -88,11 +80,7 @@ const minorUnitDetailKeys = new Set([
   'authorized_amount',
 ]);
 
-/**
- * An audit entry's details as one line, `key: value, …`. An amount is shown in major units
- * with its currency when the entry names one, else labelled as the minor units it is
- * (`amount: 1500 (minor units)`), never as a bare number a reader takes for major units.
- */
+/** Audit details as `key: value, …`; an amount without currency says `(minor units)`, never a bare number. */
 export function summariseDetails(details: Record<string, unknown>): string {
   const currency =
     typeof details.currency === 'string' && /^[A-Z]{3}$/.test(details.currency) ? details.currency : null;

@@ -12,10 +12,7 @@ export function queryString(values: Record<string, string | undefined>): string 
   return `?${new URLSearchParams(Object.entries(values).filter((e): e is [string, string] => Boolean(e[1])))}`;
 }
 
-/**
- * A dynamic route segment as text: it arrives URL-encoded (`krn%3Apartner%3A…`) or already
- * decoded, depending on the caller; one that does not decode is taken as it is.
- */
+/** A dynamic route segment as text: it may arrive URL-encoded or decoded; one that does not decode is kept as is. */
 export function decodeSegment(value: string): string {
   try {
     return decodeURIComponent(value);

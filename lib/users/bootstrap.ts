@@ -21,10 +21,7 @@ export function demoCredentialsFile(dataDir: string): string {
   return path.resolve(dataDir, 'demo-credentials.json');
 }
 
-/**
- * First run: with no users, create the first admin from ADMIN_EMAIL / ADMIN_PASSWORD, or (in
- * demo mode) a demo admin with a random password kept in DATA_DIR so `npm run dev` can print it.
- */
+/** First run: the first admin from ADMIN_EMAIL / ADMIN_PASSWORD, or in demo mode one with its password in DATA_DIR. */
 export async function ensureFirstAdmin(
   db: Db,
   config: { ADMIN_EMAIL?: string; ADMIN_PASSWORD?: string; SEED_DEMO: boolean; DATA_DIR: string },

@@ -63,10 +63,7 @@ export async function listUsers(ctx: UserCtx): Promise<UserSummary[]> {
   return rows.map(toSummary);
 }
 
-/**
- * Creates a user with a one-time password that the admin hands over; the user must choose
- * their own at first sign-in. The temporary password is returned once and never stored.
- */
+/** Creates a user with a one-time password, returned once, never stored; the user picks their own at first sign-in. */
 export async function createUser(
   ctx: UserCtx,
   input: CreateUserInput,
@@ -131,7 +128,6 @@ export async function setUserDisabled(ctx: UserCtx, input: z.input<typeof setDis
       .update(users)
       .set({
         disabledAt: disabled ? new Date() : null,
-        // Ends every session the user has open.
         sessionVersion: sql`${users.sessionVersion} + 1`,
         updatedAt: new Date(),
       })
@@ -212,10 +208,7 @@ export async function resetUserTotp(ctx: UserCtx, input: z.input<typeof userIdSc
   });
 }
 
-/**
- * "End all sessions": signs the user out of every browser at once (a lost laptop, a leaked
- * cookie) without touching their password. Returns how many sessions it ended.
- */
+/** "End all sessions" (a lost laptop, a leaked cookie) without touching the password; returns how many ended. */
 export async function endAllUserSessions(
   ctx: UserCtx,
   input: z.input<typeof userIdSchema>,

@@ -21,7 +21,6 @@ export const KLARNA_WEBHOOK_PATH = '/api/webhooks/klarna';
 /** How often counted-not-stored rejections are written as summary rows. */
 const REJECTION_FLUSH_MS = 5_000;
 
-/** What the adapters below need: the receiver's dependencies and how far to trust X-Forwarded-For. */
 export type ReceiverContext = { deps: ReceiverDeps; trustedProxyHops: number };
 
 const globalForReceiver = globalThis as unknown as {
@@ -89,10 +88,7 @@ function sourceIpFrom(headers: Record<string, string | string[] | undefined>, tr
   return ip === 'unknown' ? null : ip;
 }
 
-/**
- * `POST /api/webhooks/klarna` as a function of a Request: what the route handler calls (under
- * `next dev`), and tests. The body is read as a stream, only as far as the receiver needs it.
- */
+/** `POST /api/webhooks/klarna` on a Request (dev route handler, tests); the body is read only as far as needed. */
 export async function handleKlarnaWebhookRequest(
   request: Request,
   context: ReceiverContext = appReceiverContext(),
@@ -114,11 +110,8 @@ export async function handleKlarnaWebhookRequest(
 const LINGER_MS = 2_000;
 
 /**
- * The same receiver on Node's own request and response, for the production server: no Web
- * Request is built, the body is read chunk by chunk and left unread when it is not needed. A
- * delivery answered before its body was read to the end gets `Connection: close`, and its
- * connection is cut LINGER_MS after the answer, so a body without end is never read whole. The request id is taken from a well-formed `X-Request-Id` or
- * made here, as proxy.ts does for every other path.
+ * The receiver on Node's own request and response, for production. A delivery answered before its body
+ * ended gets `Connection: close` and is cut LINGER_MS later, so an endless body is never read whole.
  */
 export async function handleKlarnaWebhookNode(
   req: IncomingMessage,
@@ -155,8 +148,7 @@ export async function handleKlarnaWebhookNode(
   res.writeHead(result.status, responseHeaders);
   res.end(text, () => {
     if (!unread) return;
-    // A lingering close: what is still coming is read and dropped for a moment, so the sender
-    // gets the answer rather than a reset, then the connection is cut whatever remains.
+    // A lingering close: drain briefly so the sender gets the answer rather than a reset, then cut.
     req.resume();
     const socket = req.socket;
     const cut = setTimeout(() => socket.destroy(), LINGER_MS).unref();

@@ -5,10 +5,7 @@ import type { WebhookEvent } from '@/lib/klarna/schemas/webhooks';
 import { isIgnoredEvent, type WebhookHandler } from './handlers';
 import { outcomeNote } from './outcome';
 
-/**
- * Runs the handler in a savepoint: its writes and the event's new status commit together, and
- * a handler that throws leaves the event stored as failed with the reason (re-processable).
- */
+/** Runs the handler in a savepoint: a throw leaves the event stored as failed with the reason (re-processable). */
 export async function applyStoredEvent(
   tx: Db,
   row: WebhookEventRow,

@@ -18,18 +18,15 @@ type Pending = {
 };
 
 /**
- * Stores valid events in batches: deliveries that arrive while earlier ones are being written
- * share one INSERT and one commit (group commit), so the receiver is not bound by one disk
- * flush per event. Each delivery is answered only after its batch has committed, and a batch
- * that fails fails every delivery in it (Klarna retries them), so nothing is acknowledged
- * unstored. Handlers run in the batch's transaction, each in its own savepoint.
+ * Group commit: deliveries arriving while a batch is written share one INSERT and commit, so the receiver
+ * is not bound by one flush per event. A delivery is answered only after its batch commits, so nothing is
+ * acknowledged unstored; a failed batch fails every delivery in it (Klarna retries).
  */
 export class EventWriter {
   private queue: Pending[] = [];
   private running = 0;
 
-  // Two batches in flight: one fills while the other commits. More only makes batches smaller
-  // and adds round trips (bench:webhooks: 4 was 10-15 % slower than 2).
+  // Two batches in flight: one fills while the other commits; 4 was 10-15 % slower (bench:webhooks).
   constructor(
     private readonly db: Db,
     private readonly handlers: WebhookHandlerRegistry,
@@ -70,11 +67,8 @@ export class EventWriter {
   }
 
   /**
-   * Three ways, cheapest first. A batch nobody handles is one INSERT, atomic on its own. A
-   * batch with handlers is stored already marked processed and its handlers run in the same
-   * transaction (BEGIN, INSERT, one statement per handler, COMMIT); if a handler throws, that
-   * transaction is rolled back and the batch is written the careful way: stored as failed,
-   * each handler in a savepoint, falling back to one event at a time.
+   * Cheapest first: an unhandled batch is one INSERT; a handled one is stored as processed with its
+   * handlers in the same transaction; if a handler throws, it is redone carefully (savepoints, then one at a time).
    */
   private async write(batch: Pending[]): Promise<{ duplicate: boolean }[]> {
     if (!batch.some((item) => item.handler)) return results(batch, await insertBatch(this.db, batch, 'optimistic'));
@@ -140,14 +134,11 @@ function results(batch: Pending[], stored: Map<string, Stored>): { duplicate: bo
 }
 
 /**
- * Stores a batch with one statement whose text never changes: the rows travel as one JSON
- * parameter, prepared once per connection (executePrepared). `optimistic` marks handled
- * events processed at once (their handlers run in the same transaction); `careful` stores
- * them as failed until their handler has run, so a handler error leaves them re-processable.
+ * Stores a batch with one prepared statement (rows as one JSON parameter). `optimistic` marks events
+ * processed at once; `careful` stores them failed until their handler ran, so errors stay re-processable.
  */
 async function insertBatch(db: Db, batch: Pending[], mode: 'optimistic' | 'careful'): Promise<Map<string, Stored>> {
-  // In event_id order: two batches holding some of the same events then take their index
-  // locks in the same order, so they wait for each other instead of deadlocking.
+  // In event_id order, so overlapping batches take index locks in the same order instead of deadlocking.
   const ordered = [...batch].sort((a, b) =>
     a.values.eventId < b.values.eventId ? -1 : a.values.eventId > b.values.eventId ? 1 : 0,
   );
@@ -199,11 +190,7 @@ async function runHandlers(tx: Db, items: ToApply[]): Promise<void> {
   for (const [handler, events] of byHandler) await handler(tx, events);
 }
 
-/**
- * The careful path for a batch's events: all handlers in one savepoint, then one UPDATE marks
- * them processed. If any handler throws, that savepoint undoes them all and each event is
- * applied on its own (applyStoredEvent), so only the failing ones end up failed.
- */
+/** Careful path: all handlers in one savepoint; if any throws, each is applied alone so only failing ones fail. */
 async function applyAll(tx: Db, items: ToApply[]) {
   if (items.length === 0) return;
   try {
@@ -261,7 +248,6 @@ function storedRow(values: NewValidEvent, stored: Stored): WebhookEventRow {
 
 const writers = new WeakMap<WebhookHandlerRegistry, WeakMap<Db, EventWriter>>();
 
-/** One writer per database and handler registry (the app has one of each). */
 export function eventWriterFor(db: Db, handlers: WebhookHandlerRegistry): EventWriter {
   let perDb = writers.get(handlers);
   if (!perDb) writers.set(handlers, (perDb = new WeakMap()));

@@ -78,11 +78,7 @@ const searchedColumns = [
   webhookEvents.signingKeyId,
 ];
 
-/**
- * Newest first, keyset-paginated on id (it grows with insertion, and the type, account and
- * status indexes all end in `id desc`). The search is exact or prefix match on ids only, so
- * it never scans bodies.
- */
+/** Newest first, keyset-paginated on id; the search is exact or prefix on ids only, so it never scans bodies. */
 export async function listWebhookEvents(db: Db, filter: WebhookEventFilter): Promise<WebhookEventPage> {
   const f = webhookEventFilterSchema.parse(filter);
   const where: SQL[] = [];
@@ -115,11 +111,7 @@ export async function listWebhookEvents(db: Db, filter: WebhookEventFilter): Pro
 
 export type RejectionsNotStored = { sourceIp: string | null; count: number; last: Date };
 
-/**
- * Rejected deliveries counted but not stored (over the per-source storage limit,
- * rejection-limiter.ts) in the last `hours`, per source address, most first: what the event
- * log's banner says. Reads only the summary rows (`not_stored_count > 0`).
- */
+/** Rejected deliveries counted but not stored in the last `hours`, per source address, most first. */
 export async function listRejectionsNotStored(
   db: Db,
   { hours = 24, limit = 5 }: { hours?: number; limit?: number } = {},
@@ -155,11 +147,7 @@ export type ReprocessInput = z.infer<typeof reprocessInputSchema>;
 
 type Ctx = Pick<ServiceContext, 'db' | 'actor' | 'requestId'>;
 
-/**
- * Applies a stored valid event again through its handler (an admin's fix after a handler
- * failed, or after a handler was added for a type that arrived earlier). The handler's writes,
- * the event's new status and the audit entry commit together.
- */
+/** Re-applies a stored event through its handler (after a handler fix); writes, status and audit commit together. */
 export async function reprocessWebhookEvent(
   ctx: Ctx,
   id: number,

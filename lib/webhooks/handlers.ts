@@ -4,20 +4,14 @@ import { eventTypeMatches, type WebhookEvent } from '@/lib/klarna/schemas/webhoo
 
 export type StoredWebhookEvent = { row: WebhookEventRow; envelope: WebhookEvent };
 
-/**
- * Applies events of its types, in arrival order, inside the receiver's database transaction;
- * throwing rolls back its writes for all of them (the receiver then retries each alone).
- * Deliveries that arrive together come as one call, so a handler can write them with one
- * statement; `eachEvent` adapts a handler written for one event at a time.
- */
+/** Applies its events in the receiver's transaction; a throw rolls back all (then each is retried alone). */
 export type WebhookHandler = (tx: Db, events: StoredWebhookEvent[]) => Promise<void>;
 
 const ignoredBrand = Symbol.for('klarna-dashboard.webhooks.ignored-event');
 
 /**
- * Thrown by a handler for an event it cannot apply and never will (a transaction nobody here
- * knows, a simulated event's dummy data): the event is stored as "ignored" with this sentence,
- * and nothing the handler wrote for it is kept. Not a failure: re-processing would change nothing.
+ * Thrown for an event a handler can never apply (an unknown transaction, a test event's dummy data):
+ * stored as "ignored" with this sentence, its writes dropped. Not a failure: re-processing changes nothing.
  */
 export class IgnoredEvent extends Error {
   readonly [ignoredBrand] = true;
@@ -27,11 +21,7 @@ export class IgnoredEvent extends Error {
   }
 }
 
-/**
- * Whether a handler declined the event. By a registered symbol, not `instanceof`: Next.js may
- * load this module once for route handlers and once for server actions, and the one registry
- * (a process global) holds handlers from either.
- */
+/** By a registered symbol, not `instanceof`: Next.js may load this module twice (route handlers, server actions). */
 export function isIgnoredEvent(error: unknown): error is IgnoredEvent {
   return error instanceof Error && (error as Partial<Record<typeof ignoredBrand, boolean>>)[ignoredBrand] === true;
 }
@@ -42,11 +32,7 @@ export function eachEvent(apply: (tx: Db, event: StoredWebhookEvent) => Promise<
   };
 }
 
-/**
- * Which handler applies which event type. Areas (merchants, payments, settlements) register
- * theirs at import; an exact type wins over a `*` pattern. Types nobody handles are stored
- * and marked "no handler".
- */
+/** Which handler applies which event type; an exact type beats a `*` pattern; others are marked "no handler". */
 export class WebhookHandlerRegistry {
   private readonly exact = new Map<string, WebhookHandler>();
   private readonly patterns: [string, WebhookHandler][] = [];
@@ -67,7 +53,6 @@ export class WebhookHandlerRegistry {
 
 const globalForHandlers = globalThis as unknown as { __webhookHandlers?: WebhookHandlerRegistry };
 
-/** The app's registry (one per process). */
 export function webhookHandlers(): WebhookHandlerRegistry {
   globalForHandlers.__webhookHandlers ??= new WebhookHandlerRegistry();
   return globalForHandlers.__webhookHandlers;

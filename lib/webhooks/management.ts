@@ -95,10 +95,7 @@ export async function getSigningKey(
   return { signingKeyId: key.signing_key_id, createdAt: key.created_at };
 }
 
-/**
- * Creates a signing key at Klarna and seals it here at once: Klarna shows the key only in
- * this answer (seed, "Signing keys considerations").
- */
+/** Seals a new signing key at once: Klarna shows it only in this answer (seed, "Signing keys considerations"). */
 export async function createSigningKey(ctx: Ctx, input: { intentId: string }): Promise<{ signingKeyId: string }> {
   assertCan(ctx.actor, 'webhooks.manage');
   await deleteEndedKeysAtKlarna(ctx);
@@ -132,12 +129,7 @@ export async function createSigningKey(ctx: Ctx, input: { intentId: string }): P
   return { signingKeyId: created.signing_key_id };
 }
 
-/**
- * Deletes a key at Klarna, even one a webhook still uses (the seed has no rule against it), and
- * stops accepting it here at once: Management API test case 8 ("verify webhooks are working or
- * not, depending on the status of the signing key in use"). A key only known here (already gone
- * at Klarna) is deleted here all the same.
- */
+/** Deletes a key at Klarna, even one in use, and stops accepting it here at once (Management API test case 8). */
 export async function deleteSigningKey(ctx: Ctx, signingKeyId: string): Promise<void> {
   assertCan(ctx.actor, 'webhooks.manage');
   const api = await klarnaFor(ctx.db, ctx.settings);
@@ -171,11 +163,8 @@ export async function deleteSigningKey(ctx: Ctx, signingKeyId: string): Promise<
 }
 
 /**
- * Rotation (seed 002 l. 655–660): a new key, stored here first so the receiver accepts it, then
- * every webhook signing with the old key moved to the new one. The old key is kept, here and at
- * Klarna, for 12 hours, the span of Klarna's retries of deliveries made with the old
- * configuration (seed 002 l. 608); an admin can end that sooner. When the grace ends it is
- * deleted at Klarna (`deleteEndedKeysAtKlarna`).
+ * Rotation (seed 002 l. 655–660): a new key stored here first so the receiver accepts it, then webhooks
+ * moved to it. The old key lives 12 h, the span of Klarna's retries (seed 002 l. 608), unless an admin ends it.
  */
 export async function rotateSigningKey(
   ctx: Ctx,
@@ -197,8 +186,7 @@ export async function rotateSigningKey(
     );
     moved.push(webhook.webhook_id);
   }
-  // The old key stays at Klarna, in parallel with the new one (seed 002 l. 610, 655–660), until its
-  // grace ends here: ending it (or the next key management after it ran out) deletes it there.
+  // The old key stays at Klarna in parallel (seed 002 l. 610, 655–660) until its grace ends here.
   const acceptedUntil = new Date(Date.now() + RETIRED_KEY_GRACE_MS);
   await ctx.db.transaction(async (tx) => {
     await tx
@@ -240,11 +228,7 @@ export async function endSigningKeyGrace(ctx: Ctx, signingKeyId: string): Promis
   await deleteEndedKeysAtKlarna(ctx);
 }
 
-/**
- * Deletes at Klarna the keys a rotation retired whose grace has ended here (ended by an admin or
- * run out): Klarna keeps them only while this dashboard still accepts them. Called by every key
- * management action, so a grace that ran out is handled when keys are next touched.
- */
+/** Deletes at Klarna retired keys whose grace ended; every key action calls it, so expiry is handled lazily. */
 export async function deleteEndedKeysAtKlarna(ctx: Ctx): Promise<string[]> {
   const api = await klarnaFor(ctx.db, ctx.settings);
   const ended = await ctx.db
@@ -282,11 +266,7 @@ export const webhookFormSchema = z.object({
 export type WebhookForm = z.infer<typeof webhookFormSchema>;
 const webhookFieldMap = { url: 'url', event_types: 'eventTypes', signing_key_id: 'signingKeyId', status: 'status' };
 
-/**
- * What Klarna would refuse or the receiver could not verify, caught with field errors first:
- * Klarna calls only https (the embedded sandbox also plain http), and the signing key must be
- * one this dashboard holds. Answers the API to make the call with.
- */
+/** Catches what Klarna would refuse or the receiver not verify (https only, a key we hold) as field errors. */
 async function checkWebhookForm(ctx: Ctx, input: WebhookForm) {
   if (ctx.settings.environment !== 'sandbox' && new URL(input.url).protocol !== 'https:')
     throw new InputError('Klarna only calls https:// URLs.', { url: ['Use an https:// URL'] });
@@ -404,10 +384,8 @@ export async function simulateWebhookEvent(
     // The audit entry names the test event now (or the request failed): the note is no longer needed.
     settle();
   }
-  // Events that arrived before the answer were held (simulations.ts): now the test event is
-  // known by its id, so it is ignored and any other (a real event) is applied.
-  // A held event may still be committing when the answer comes: look again until the test event
-  // itself is stored and settled, for at most 5 s (then an admin's re-process is the way).
+  // Events held while the answer was pending can now be ignored (the test event) or applied. A held event
+  // may still be committing: retry up to 5 s, then an admin's re-process is the way.
   for (let attempt = 0; attempt < 50; attempt++) {
     const held = await ctx.db
       .select({ id: webhookEvents.id })
@@ -435,11 +413,7 @@ export async function simulateWebhookEvent(
 
 export { MAX_SIGNING_KEYS };
 
-/**
- * The newest stored delivery of an event, for following a simulated event until it arrives. A
- * rejected delivery has no event id of its own (its body is not trusted), so one received in the
- * last 15 minutes whose body names the event stands in for it: the admin sees why it was refused.
- */
+/** The newest delivery of an event; a recent reject whose body names it stands in (rejects have no trusted id). */
 export async function findReceivedEvent(db: Db, eventId: string) {
   const columns = {
     id: webhookEvents.id,

@@ -1,11 +1,7 @@
 import { ZodError } from 'zod';
 import { isIgnoredEvent } from './handlers';
 
-/**
- * What the event log says about an event that was not applied: a sentence first, then, after a
- * blank line, the raw detail the pages fold away (splitOutcomeNote). A payload that does not
- * match what a handler expects is named by its fields, never shown as a validation dump.
- */
+/** Why an event was not applied: a sentence, a blank line, then raw detail (splitOutcomeNote). */
 export function outcomeNote(error: unknown): string {
   if (isIgnoredEvent(error)) return error.message;
   // By name as well: a second copy of zod in another bundle has its own ZodError class.

@@ -18,11 +18,7 @@ export type ReceiverDeps = {
   rejections?: RejectionLimiter;
 };
 
-/**
- * One delivery: its body either already read (`rawBody`) or still to be read (`body`, consumed
- * only as far as needed; stopping the iteration stops reading), with the length the sender
- * declared (Content-Length; null for a chunked body).
- */
+/** One delivery: body already read (`rawBody`) or a stream read only as far as needed, with its declared length. */
 export type Delivery = { headers: Headers; sourceIp: string | null } & (
   { rawBody: string } | { body: AsyncIterable<Uint8Array>; declaredLength: number | null }
 );
@@ -54,30 +50,19 @@ function headerRecord(headers: Headers, limit: boolean): Record<string, string> 
 }
 
 const MAX_KEY_ID_CHARS = 300;
-// Hex or base64 (url-safe too) of a digest, with room to spare: anything else can never verify,
-// so its body is not read.
+// Hex or base64 (url-safe too) of a digest, with room to spare: anything else cannot verify, so the body is not read.
 const SIGNATURE_SHAPE = /^[A-Za-z0-9+/_=-]{16,200}$/;
 
 /**
- * Receives one Klarna webhook delivery (design.md, "Webhooks in"). The cheap checks come before
- * the body is read: source IP, declared size, the signing key id, the key itself (cached), the
- * signature header's presence and shape. The body is then read up to MAX_WEBHOOK_BYTES (a chunked one is cut there while
- * streaming), the signature verified, and a valid event stored once per `event_id`
- * (lib/webhooks/event-writer.ts) and applied through its handler in the same database
- * transaction, so it is applied exactly once however often Klarna repeats it. A rejected delivery
- * is stored small (reason, size, SHA-256, headers, the first 4 KB) while its source is within
- * the storage limit (rejection-limiter.ts), else only counted. Throws when the database cannot
- * store a valid event: the route answers 5xx and Klarna retries.
+ * Receives one delivery (design.md, "Webhooks in"): cheap checks before the body, then read up to
+ * MAX_WEBHOOK_BYTES, verify, store once per `event_id` and apply in the same transaction (exactly once).
+ * Throws when a valid event cannot be stored, so the route answers 5xx and Klarna retries.
  */
 export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Delivery): Promise<ReceiverAnswer> {
   const body = new BodyReader('rawBody' in delivery ? once(Buffer.from(delivery.rawBody, 'utf8')) : delivery.body);
   const declaredLength = 'rawBody' in delivery ? null : delivery.declaredLength;
   const limiter = deps.rejections ?? appRejectionLimiter();
-  /**
-   * `reason` is stored for the event log; the caller, not yet authenticated, gets `answer` (by
-   * default the same). Beyond the source's storage limit the delivery is counted, and its body
-   * not read at all.
-   */
+  /** `reason` goes to the event log; the unauthenticated caller gets `answer` (default the same). */
   const reject = async (
     status: 400 | 403 | 413,
     reason: string,
@@ -196,11 +181,7 @@ export class DeliveryAborted extends Error {
 
 type BodySummary = { bytes: number | null; sha256: string | null; prefix: string };
 
-/**
- * Reads a delivery's body at most once, as far as it is needed, hashing as it goes and keeping
- * the first REJECTED_PREFIX_BYTES: whole (`readAll`, up to a limit), only summarised (a rejected
- * delivery: size, digest, prefix, never more than a prefix in memory), or not at all (`stop`).
- */
+/** Reads a body at most once, hashing as it goes: whole (`readAll`), summarised (a prefix), or not at all. */
 class BodyReader {
   bytesRead = 0;
   private iterator: AsyncIterator<Uint8Array> | null = null;
@@ -290,10 +271,7 @@ class BodyReader {
   }
 }
 
-/**
- * The id of an event whose envelope has no `event_id` (the seed's account example has none):
- * a SHA-256 of the signed body as received, so Klarna's repeat of it is stored once.
- */
+/** The id of an envelope without `event_id` (as in the seed): SHA-256 of the body, so repeats store once. */
 export function bodyDigestId(rawBody: string): string {
   return `sha256:${createHash('sha256').update(rawBody, 'utf8').digest('hex')}`;
 }

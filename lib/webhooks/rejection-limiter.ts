@@ -2,11 +2,7 @@ import type { Db } from '@/db/client';
 import { webhookEvents } from '@/db/schema';
 import { formatDateTime } from '@/lib/ui/format';
 
-/**
- * How many rejected deliveries are stored: a token bucket per source address and one for all
- * sources together (a sender that can choose its X-Forwarded-For cannot multiply its share).
- * Valid deliveries never touch these buckets: a flood cannot block Klarna's real events.
- */
+/** Token buckets per source and overall (X-Forwarded-For can be forged); valid deliveries never touch them. */
 export type RejectionLimits = {
   perSourcePerMinute: number;
   perSourceBurst: number;
@@ -29,12 +25,7 @@ const UNKNOWN_SOURCE = '\u0000unknown';
 type Bucket = { tokens: number; at: number };
 type NotStored = { count: number; first: number; last: number; sources: Set<string> | null };
 
-/**
- * Decides, per rejected delivery, whether it is stored (a few KB: reason, size, digest, headers,
- * a prefix) or only counted; counts are written by `flush` as one summary row per address, so the
- * event log still says how many were refused. State is in memory, per app instance: with N
- * instances behind a load balancer, up to N times the limits are stored.
- */
+/** Stores or only counts a rejected delivery; in memory per instance, so N instances store up to N times the limits. */
 export class RejectionLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private overall: Bucket;
@@ -64,7 +55,6 @@ export class RejectionLimiter {
     return true;
   }
 
-  /** A rejected delivery that was refused without being stored. */
   countNotStored(source: string | null): void {
     const t = this.now();
     let key = source ?? UNKNOWN_SOURCE;
@@ -88,10 +78,7 @@ export class RejectionLimiter {
     return n;
   }
 
-  /**
-   * Writes what was counted since the last flush: one rejected row per address saying how many
-   * were not stored. A failed write keeps the counts for the next flush.
-   */
+  /** Writes one summary row per address; a failed write keeps the counts for the next flush. */
   async flush(db: Db): Promise<number> {
     if (this.notStored.size === 0) return 0;
     const taken = this.notStored;

@@ -11,9 +11,8 @@ export function sealSigningKey(signingKeyId: string, key: string, keyring: Keyri
 }
 
 /**
- * Klarna keeps retrying a failed delivery for 12 hours in all with the configuration it had
- * (seed 002 l. 588–608), so a key retired by a rotation still verifies for that long. A key an
- * admin deletes stops at once (Management API test case 8).
+ * Klarna retries a failed delivery for 12 hours with its old configuration (seed 002 l. 588–608), so a
+ * rotated-out key verifies that long. An admin's delete stops it at once (Management API test case 8).
  */
 export const RETIRED_KEY_GRACE_MS = 12 * 60 * 60 * 1000;
 
@@ -27,17 +26,15 @@ export function describeKeyRefusal(signingKeyId: string, found: Exclude<SigningK
   return `signing key ${signingKeyId} was deleted here (no longer accepted since ${formatDateTime(found.deletedAt)} UTC)`;
 }
 
-// Bumped when a key is deleted or its grace ended, so every lookup in this process forgets its
-// cached keys at once instead of after its time to live.
+// Bumped when a key is deleted or its grace ends, so this process drops cached keys at once.
 const globalForKeys = globalThis as unknown as { __signingKeyGeneration?: number };
 export function forgetCachedSigningKeys(): void {
   globalForKeys.__signingKeyGeneration = (globalForKeys.__signingKeyGeneration ?? 0) + 1;
 }
 
 /**
- * Finds and opens a signing key by id, caching opened keys briefly: the receiver needs one per
- * delivery and must answer fast. A key deleted in this process stops verifying at once; another
- * instance notices within `ttlMs`. A retired key stops at its `deleted_at` exactly.
+ * Finds and opens a signing key, cached briefly (one per delivery, answered fast). A delete here stops
+ * it at once, elsewhere within `ttlMs`; a retired key stops at its `deleted_at` exactly.
  */
 export function signingKeyLookup(
   db: Db,

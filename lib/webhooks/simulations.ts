@@ -3,16 +3,9 @@ import type { Db } from '@/db/client';
 import { auditLog, type WebhookEventRow } from '@/db/schema';
 
 /**
- * Which events are Klarna's test events ("Send test event"): their dummy data names payments
- * that exist nowhere, so a handler ignores them rather than invent a payment. Klarna's answer to
- * simulate names the event (audited as `webhooks.simulate`): only an event it names is ignored.
- *
- * Its delivery may arrive before that answer. An event of the requested type on that webhook that
- * arrives while the request is outstanding (noted just before calling Klarna, for at most a
- * minute, this process only) is neither ignored nor applied: it could be a real event from the
- * partner's checkout, so it is left failed with a sentence, and re-processed once the answer has
- * named the test event (management.ts `simulateWebhookEvent`): the test event is then ignored and
- * any other event applied. Nothing real is lost to the heuristic.
+ * Klarna test events name payments that exist nowhere, so handlers ignore the event Klarna's simulate
+ * answer names. One of that type arriving before the answer might be real: it is left failed and
+ * re-processed once the answer names the test event, so nothing real is lost.
  */
 const PENDING_MS = 60_000;
 const globalForSimulations = globalThis as unknown as { __pendingSimulations?: Map<string, number> };

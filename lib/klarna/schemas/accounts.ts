@@ -2,13 +2,7 @@ import { z } from 'zod';
 import { isKnownMcc } from '../mcc';
 import { openEnum } from './open';
 
-/**
- * Merchant accounts (seed, "Onboard and manage merchants", "Account configuration
- * management", "Enable interoperability"; paths and the fields the seed does not print are
- * ours, klarna-api-notes.md). Request schemas are strict: the sandbox validates with them
- * (VALIDATION_ERROR with parameter paths) and the onboarding wizard mirrors them on the
- * client and the server. Response schemas keep unknown fields and unknown enum values.
- */
+/** Merchant accounts (seed, "Onboard and manage merchants"); requests strict, responses keep unknown fields. */
 
 export const accountStates = ['PARTIALLY_OPERATIONAL', 'OPERATIONAL', 'DISABLED'] as const;
 export type AccountState = (typeof accountStates)[number];
@@ -335,9 +329,8 @@ export const channelCollectionListSchema = z.object({ channel_collections: z.arr
 
 // Read-only configuration Klarna assigns (seed, "Step 3: Account configuration management").
 /**
- * A rate as the seed's `payment_pricing.rate` writes it ("How pricing works"): `fixed` in minor
- * units of the currency per capture, `variable` as percent × 1 000 000 (1.7 % = 1 700 000) of
- * the captured amount, and the VAT on Klarna's fees in `tax` the same way.
+ * `payment_pricing.rate` (seed, "How pricing works"): `fixed` in minor units per capture, `variable`
+ * as percent × 1 000 000 (1.7 % = 1 700 000); `tax` is the VAT on Klarna's fees, the same way.
  */
 export const pricingRateSchema = z
   .object({

@@ -1,11 +1,6 @@
 import { z } from 'zod';
 
-/**
- * Klarna's error object (seed, "Error handling"). Newer docs name the list
- * `validation_errors[]` with `reason` instead of `errors[]` with `error_message`; both parse.
- * Types and codes stay open strings (the seed lists ACCESS_ERROR, TECHNICAL_ERROR,
- * RESOURCE_ERROR, INPUT_ERROR and their codes): an unknown one must not crash anything.
- */
+/** Klarna's error object (seed, "Error handling"); types and codes stay open strings so unknown ones never crash. */
 const parameterErrorSchema = z
   .object({
     parameter: z.string().optional(),

@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { amountSchema, currencySchema } from './payments';
 
-/**
- * Klarna messaging, the Partner Product Messaging API (seed 002, "Option 2: Use the Partner
- * Product Messaging API", l. 2310–2405 and 2432–2470): `GET …/payment/messaging/payment-descriptors`
- * and `GET …/payment/messaging/checkout`, with `locale` and `payment_amount` (mandatory) and
- * `currency`, `message_preference` (optional) as query parameters. The query schema is strict
- * and reads the query string's text (`payment_amount=2500`) as well as numbers; response
- * schemas keep unknown fields.
- */
+/** Partner Product Messaging API (seed 002 l. 2310–2405, 2432–2470); `payment_amount` may arrive as text. */
 
 /** BCP 47 language-country, as the seed's `locale` (e.g. en-US, fr-CA). */
 export const localeSchema = z
@@ -75,10 +68,7 @@ export type PaymentDescriptorsResponse = z.infer<typeof paymentDescriptorsRespon
 export const checkoutPlacementResponseSchema = z.object({ content: contentSchema }).loose();
 export type CheckoutPlacementResponse = z.infer<typeof checkoutPlacementResponseSchema>;
 
-/**
- * Klarna.js's `getPlacementContent()` answer (seed l. 2222–2300), camelCase: not an HTTP
- * response of ours, kept so the seed conformance test can read the SDK's printed example.
- */
+/** Klarna.js `getPlacementContent()` answer (seed l. 2222–2300), kept so the conformance test can read it. */
 export const sdkPaymentDescriptorsSchema = z
   .object({ paymentDescriptors: z.array(z.object({ paymentOptionId: z.string(), content: contentSchema }).loose()) })
   .loose();

@@ -2,13 +2,7 @@ import { z } from 'zod';
 import { addressSchema, countrySchema, emailSchema, phoneSchema, pricingRateSchema, webUrlSchema } from './accounts';
 import { openEnum } from './open';
 
-/**
- * Klarna payments (seed, "Processing of Klarna payments", "Manage Klarna payment
- * transaction", "How pricing works"; klarna-api-notes.md "Payment requests", "Payment
- * transactions"). Money is an integer in minor units with an ISO 4217 currency, never a float.
- * Request schemas are strict (the sandbox validates with them: VALIDATION_ERROR with parameter
- * paths); response schemas keep unknown fields and unknown enum values.
- */
+/** Klarna payments (seed, "Processing of Klarna payments"): money is integer minor units with an ISO 4217 currency. */
 
 // Payment request states (seed, "Payment request state"; DECLINED from the v1 event list).
 export const paymentRequestStates = [
@@ -285,7 +279,6 @@ export const transactionUpdateSchema = z
     merchant_reference: optionalText(255),
     payment_reference: optionalText(255),
     shipping: shippingSchema.optional(),
-    /** Replaces the transaction's tracking list. */
     shipping_info: shippingInfoListSchema.optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'nothing to update' });
@@ -386,7 +379,6 @@ export const paymentTransactionSchema = z
   .loose();
 export type PaymentTransaction = z.infer<typeof paymentTransactionSchema>;
 
-/** What a capture or refund answers: the new capture/refund and the transaction after it. */
 export const captureResultSchema = z
   .object({ capture: captureSchema, payment_transaction: paymentTransactionSchema })
   .loose();

@@ -1,15 +1,8 @@
 import { z } from 'zod';
 import { openEnum } from './open';
 
-/**
- * Klarna settlements (seed, "Pricing and reconciliation" and "Settlement File";
- * klarna-api-notes.md "Settlements"). The seed says the Settlement API comes "in a future
- * release": the paths and the four optional trailing CSV columns are ours (the notes say which);
- * Klarna's file, and the sandbox's CSV by default, has the seed's 24 columns only.
- * Used by the sandbox (which writes reports) and by the importer (which reads them).
- */
+/** Klarna settlements (seed, "Settlement File"): the API is deferred there, so its paths and extra columns are ours. */
 
-/** The seed's columns, in the seed's order. */
 export const seedSettlementColumns = [
   'captured_at',
   'created_at',
@@ -50,11 +43,7 @@ export const settlementColumnAliases: Readonly<Record<string, SettlementColumn>>
   payment_refund_reference: 'refund_reference',
 };
 
-/**
- * Columns every file must have for its lines to be reconciled (all five are the seed's); a file
- * without one is refused, naming it. Every other column is optional: used when present, read
- * as empty when absent, except as `columnsNeededWithout` says.
- */
+/** Columns (all the seed's) a file must have to be reconciled; every other is optional (see `columnsNeededWithout`). */
 export const requiredSettlementColumns = [
   'captured_at',
   'payment_transaction_id',
@@ -63,13 +52,7 @@ export const requiredSettlementColumns = [
   'settlement_id',
 ] as const satisfies readonly SettlementColumn[];
 
-/**
- * What stands in for each of our optional columns when a file does not have it (docs/klarna-decisions.md
- * "Settlement file"): without `type`, a line's kind is told from its identifiers, so the file
- * needs the capture and refund id columns; without `fee_amount`, the fee is computed from the
- * line's rate, so it needs the rate columns; without `tax_amount`, VAT is computed from the VAT
- * rate columns. (Without `net_amount`, the net is computed from the rest: nothing more needed.)
- */
+/** What a file needs instead of each optional column (docs/klarna-decisions.md "Settlement file"). */
 export const columnsNeededWithout = {
   type: ['payment_capture_id', 'payment_refund_id'],
   fee_amount: ['payment_pricing.rate.fixed', 'payment_pricing.rate.variable'],
@@ -80,12 +63,9 @@ export const settlementLineTypes = ['SALE', 'RETURN', 'FEE', 'DISPUTE', 'DISCOUN
 export type SettlementLineType = (typeof settlementLineTypes)[number];
 
 /**
- * A line's kind when the file has no `type` column (the seed's 24 columns), from which of its
- * identifiers and adjustment amounts are filled (docs/klarna-decisions.md "Settlement file"):
- * a refund id makes a RETURN (whatever else is filled: the seed gives a capture id only on sale
- * and fee lines); a dispute id a DISPUTE; a capture id a SALE, or a FEE when its amount is
- * negative (money Klarna takes, where a sale pays out); otherwise a discount or a penalty
- * amount makes a DISCOUNT or PENALTY. Null: the kind cannot be told (`kindProblem` says why).
+ * A line's kind without a `type` column (docs/klarna-decisions.md "Settlement file"): a refund id
+ * wins (the seed gives a capture id only on sale and fee lines); a negative capture is a FEE.
+ * Null when it cannot be told (`kindProblem` says why).
  */
 export function inferLineType(line: {
   captureId: string;
@@ -115,15 +95,9 @@ export function kindProblem(line: { discount: number; penalty: number }): string
 export const settlementCurrencies = ['DKK', 'EUR', 'GBP', 'NOK', 'SEK', 'USD', 'CHF', 'CAD', 'AUD'] as const;
 
 /**
- * One line as the sandbox writes it. Amounts are integers in minor units, never negative:
- * `type` says which way the money goes. `net_amount` is signed: what the line adds to (or,
- * negative, takes from) the payout:
- *   SALE      amount − fee − tax + discount − penalty
- *   RETURN    −amount
- *   FEE       −(fee + tax)
- *   DISPUTE   −amount − fee − tax
- *   DISCOUNT  +discount
- *   PENALTY   −penalty
+ * One line as the sandbox writes it; amounts are non-negative minor units. `net_amount` is signed:
+ * SALE amount − fee − tax + discount − penalty; RETURN −amount; FEE −(fee + tax);
+ * DISPUTE −amount − fee − tax; DISCOUNT +discount; PENALTY −penalty.
  */
 export type SettlementLine = {
   captured_at: string;
@@ -156,7 +130,6 @@ export type SettlementLine = {
   net_amount: number;
 };
 
-/** What a line adds to the payout (see SettlementLine). */
 export function netAmountOf(
   line: Pick<SettlementLine, 'type' | 'amount' | 'fee_amount' | 'tax_amount' | 'discount_amount' | 'penalty_amount'>,
 ): number {
@@ -192,13 +165,9 @@ export type PricingRate = {
 };
 
 /**
- * The fee Klarna charges on one capture (klarna-api-notes.md "Settlements"; seed: fixed and
- * variable "are applied per capture"): `fixed + amount × variable / 10^8`, rounded half up to
- * the minor unit; VAT on the fee is `tax.fixed + fee × tax.variable / 10^8`, rounded the same
- * way. Worked example (seed's rate example: fixed 100, variable 1 200 000 = 1.2 %): a capture
- * of 10 000 pays 100 + 120 = 220; with VAT at 25 % (25 000 000) the VAT is 55.
- * The SQL reconciliation repeats this rule (lib/settlements/reconcile.ts); both are tested
- * on the same examples.
+ * Fee per capture (seed: "applied per capture"): `fixed + amount × variable / 10^8`, VAT
+ * `tax.fixed + fee × tax.variable / 10^8`, each rounded half up. Fixed 100, 1.2 %, 10 000 → 220;
+ * VAT 25 % → 55. lib/settlements/reconcile.ts repeats this in SQL; both are tested on the same examples.
  */
 export function feeFor(amount: number, rate: PricingRate): { fee: number; tax: number } {
   const fee = rate.fixed + scaledRoundHalfUp(amount, rate.variable);
@@ -206,11 +175,7 @@ export function feeFor(amount: number, rate: PricingRate): { fee: number; tax: n
   return { fee, tax };
 }
 
-/**
- * `round(a × b / 10^8)` half up for non-negative integers, as feeFor's rule: in doubles while the
- * product is exact (every real amount and rate; the importer runs this per line of large files),
- * else in bigint.
- */
+/** `round(a × b / 10^8)` half up: in doubles while exact (it runs per line of large files), else bigint. */
 export function scaledRoundHalfUp(a: number, b: number): number {
   const product = a * b;
   if (!Number.isSafeInteger(product + RATE_SCALE))
@@ -223,18 +188,13 @@ export function scaledRoundHalfUp(a: number, b: number): number {
   return q;
 }
 
-/** A value as it goes into a CSV cell: quoted when it holds a comma, quote or line break. */
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/**
- * Which columns a report's CSV carries: the seed's 24 (the default, what Klarna's file holds),
- * or `extended`, those and ours (`type`, `fee_amount`, `tax_amount`, `net_amount`), which the
- * sandbox writes only when asked (`?columns=extended`).
- */
+/** A report's CSV columns: the seed's 24 (Klarna's file), or `extended` with ours, which only the sandbox writes. */
 export const settlementCsvFormats = ['seed', 'extended'] as const;
 export type SettlementCsvFormat = (typeof settlementCsvFormats)[number];
 export const settlementCsvColumns: Record<SettlementCsvFormat, readonly SettlementColumn[]> = {
@@ -242,19 +202,15 @@ export const settlementCsvColumns: Record<SettlementCsvFormat, readonly Settleme
   extended: settlementColumns,
 };
 
-/** The report's header line (CRLF-terminated, as RFC 4180 files are). */
 export const settlementCsvHeaderOf = (format: SettlementCsvFormat) => `${settlementCsvColumns[format].join(',')}\r\n`;
 
-/** One line of the report, CRLF-terminated, cells in the format's column order. */
 export function settlementCsvLineOf(format: SettlementCsvFormat): (line: SettlementLine) => string {
   const columns = settlementCsvColumns[format];
   return (line) => `${columns.map((c) => csvCell(line[c])).join(',')}\r\n`;
 }
 
-/** The seed's 24 columns: what Klarna's settlement file holds. */
 export const seedCsvHeader = settlementCsvHeaderOf('seed');
 export const seedCsvLine = settlementCsvLineOf('seed');
-/** The seed's columns and ours (a file of a system that states each line's type, fee, VAT and net). */
 export const extendedCsvHeader = settlementCsvHeaderOf('extended');
 export const extendedCsvLine = settlementCsvLineOf('extended');
 

@@ -36,7 +36,6 @@ export const eventTypePatternSchema = z
   .max(255, 'at most 255 characters')
   .regex(/^[a-z0-9*][a-z0-9.*_-]*$/, 'use lowercase letters, digits, ".", "-", "_" and "*"');
 
-/** Whether `eventType` matches `pattern`, where `*` stands for any run of characters. */
 export function eventTypeMatches(pattern: string, eventType: string): boolean {
   if (!pattern.includes('*')) return pattern === eventType;
   let regex = patternCache.get(pattern);
@@ -52,10 +51,7 @@ export function eventTypeMatches(pattern: string, eventType: string): boolean {
 }
 const patternCache = new Map<string, RegExp>();
 
-/**
- * Klarna only calls HTTPS endpoints (seed, "Establish a secure endpoint"). The embedded sandbox
- * also accepts plain http on loopback, so it can call a dashboard on the same machine.
- */
+/** Klarna calls HTTPS endpoints only (seed, "Establish a secure endpoint"); the sandbox also allows loopback http. */
 export function webhookUrlSchema(options: { allowLoopbackHttp: boolean }) {
   return z
     .string()
@@ -124,9 +120,8 @@ export const webhookSimulatedSchema = z
   .loose();
 
 /**
- * The envelope every webhook carries (seed, "Example of webhook payload"). `event_id` is
- * optional: the seed's own `partner.account.state-change.operational` example has none (seed
- * 002 l. 1299–1316); the receiver then de-duplicates by a digest of the signed body.
+ * The envelope every webhook carries. `event_id` is optional: the seed's own operational example
+ * has none (seed 002 l. 1299–1316); the receiver then de-duplicates by a digest of the signed body.
  */
 export const eventMetadataSchema = z
   .object({

@@ -1,14 +1,4 @@
-/**
- * One app instance for lib/settlements/two-instances.test.ts, started as a real process:
- * `tsx lib/settlements/testing/instance.ts <web|worker>` with its own DATABASE_URL (shared) and
- * DATA_DIR (its own, shared with no one).
- * - `worker`: runs the app's settlement jobs (lib/settlements/jobs.ts) as lib/startup.ts does,
- *   and tells the parent over IPC each import it reconciled;
- * - `web`: serves POST /upload through the upload route's own handler (app/api/settlements/
- *   upload/handle.ts; the role check is the route's, left out: no Next.js here) and queues
- *   through pg-boss without working any queue, so only the other instance can import.
- * Sends `{ ready: true, port? }` once it takes work.
- */
+/** One app instance (`web` or `worker`) for two-instances.test.ts, started by `tsx` as a real process. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
