@@ -17,13 +17,9 @@ const MAX_OPTIONS = 2000;
 
 /** The merchant filter's choices, by name (at most 2,000): one query of names and ids only. */
 export async function merchantOptions(db: Db): Promise<{ accountId: string; accountName: string }[]> {
-  const rows = await db
+  return db
     .select({ accountId: merchantAccounts.accountId, accountName: merchantAccounts.accountName })
     .from(merchantAccounts)
     .orderBy(asc(merchantAccounts.accountName), asc(merchantAccounts.accountId))
     .limit(MAX_OPTIONS);
-  // The database's collation may differ from the browser's: sorted here, in English.
-  return rows.sort(
-    (a, b) => a.accountName.localeCompare(b.accountName, 'en') || a.accountId.localeCompare(b.accountId),
-  );
 }
