@@ -60,6 +60,21 @@ describeEachDriver('webhook receiver', (db) => {
     expect(applied).toEqual([event.metadata.event_id]);
   });
 
+  it('refuses a signed event whose metadata holds a NUL character with 400, naming the field in the event log', async () => {
+    const { body } = klarnaEvent({ eventId: 'evt-\u0000-1' });
+    const answer = await deliver(body, signedHeaders(body, key.signingKeyId, key.key));
+    expect(answer).toEqual({
+      status: 400,
+      body: { error: 'signed, but not storable: metadata.event_id contains a NUL character' },
+    });
+    const [row] = await db()
+      .select()
+      .from(webhookEvents)
+      .where(eq(webhookEvents.rejectReason, 'signed, but not storable: metadata.event_id contains a NUL character'));
+    expect(row).toMatchObject({ verdict: 'rejected', signingKeyId: key.signingKeyId });
+    expect(applied).toEqual([]);
+  });
+
   it('stores an event nobody handles as "no handler"', async () => {
     const { event, body } = klarnaEvent({ eventType: 'settlement.report.created' });
     expect((await deliver(body, signedHeaders(body, key.signingKeyId, key.key))).status).toBe(200);

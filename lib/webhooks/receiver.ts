@@ -145,6 +145,13 @@ export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Deliver
   }
   const envelope = parsed.data;
   const meta = envelope.metadata;
+  // Postgres text cannot hold U+0000, so such a field could not be stored or looked up.
+  const withNul = Object.entries(meta).find(([, value]) => typeof value === 'string' && value.includes('\u0000'));
+  if (withNul) {
+    return reject(400, `signed, but not storable: metadata.${withNul[0]} contains a NUL character`, {
+      signingKeyId,
+    });
+  }
   const occurredAt = new Date(meta.occurred_at);
   const eventId = meta.event_id ?? bodyDigestId(rawBody);
   const values = {
