@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { Badge } from '@/components/ui/badge';
+import { BreakAtDots } from '@/components/ids/break-at-dots';
 import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
@@ -22,7 +23,7 @@ const outcomeTone = { success: 'success', failure: 'danger', denied: 'warning' }
 const columns: DataTableColumn[] = [
   { id: 'time', label: 'Time (UTC)', className: 'text-muted-foreground @2xl:whitespace-nowrap' },
   { id: 'actor', label: 'Actor', className: 'max-w-56', showFrom: '@2xl' },
-  { id: 'action', label: 'Action', className: 'font-mono text-xs [overflow-wrap:anywhere]' },
+  { id: 'action', label: 'Action', className: 'font-mono text-xs' },
   { id: 'target', label: 'Target', className: 'text-xs', showFrom: '@3xl' },
   { id: 'outcome', label: 'Outcome' },
   { id: 'details', label: 'Details', className: 'max-w-64 text-xs', showFrom: '@xl' },
@@ -86,7 +87,7 @@ export default async function AuditPage({
                   {row.actorRole && <div className="text-xs text-muted-foreground">{row.actorRole}</div>}
                 </>
               ),
-              action: row.action,
+              action: <BreakAtDots value={row.action} />,
               target: row.targetType ? (
                 <>
                   <div>{row.targetType}</div>

@@ -14,6 +14,7 @@ import { formatDateTime } from '@/lib/ui/format';
 import { listRejectionsNotStored, listWebhookEvents, webhookEventFilterSchema } from '@/lib/webhooks/events';
 import { splitOutcomeNote } from '@/lib/webhooks/outcome';
 import { statusLabels, StatusBadge, VerdictBadge } from './_components/event-badges';
+import { BreakAtDots } from '@/components/ids/break-at-dots';
 import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 
 export const metadata: Metadata = { title: 'Event log' };
@@ -22,7 +23,7 @@ export const metadata: Metadata = { title: 'Event log' };
 // rejected delivery's processing says Rejected); the other columns come as the card widens.
 const columns: DataTableColumn[] = [
   { id: 'received', label: 'Received (UTC)', className: 'text-muted-foreground @2xl:whitespace-nowrap' },
-  { id: 'type', label: 'Event type', className: 'font-mono text-xs [overflow-wrap:anywhere]', showFrom: '@2xl' },
+  { id: 'type', label: 'Event type', className: 'font-mono text-xs', showFrom: '@2xl' },
   { id: 'account', label: 'Account', showFrom: '@4xl' },
   { id: 'signature', label: 'Signature', showFrom: '@md' },
   { id: 'processing', label: 'Processing' },
@@ -135,7 +136,7 @@ export default async function WebhookEventsPage({
               id: String(row.id),
               cells: {
                 received: formatDateTime(row.receivedAt),
-                type: row.eventType ?? '—',
+                type: row.eventType ? <BreakAtDots value={row.eventType} /> : '—',
                 account: row.accountId ? <MiddleEllipsis value={row.accountId} copyLabel="account id" /> : '—',
                 signature: (
                   <>
