@@ -54,7 +54,7 @@ export default defineConfig({
     },
   ]),
   webServer: e2eServers.map((server) => ({
-    command: `tsx scripts/e2e-server.ts ${server.name} ${server.port}`,
+    command: `tsx --conditions=react-server scripts/e2e-server.ts ${server.name} ${server.port}`,
     url: `http://localhost:${server.port}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,

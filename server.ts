@@ -1,5 +1,6 @@
 /**
- * The production server, what `npm start` runs (`node --import tsx server.ts`), in place of
+ * The production server, what `npm start` runs (`node --conditions=react-server --import tsx server.ts`:
+ * the condition lets lib's `import 'server-only'` load outside Next's bundles), in place of
  * `next start`: one Node HTTP server that hands `POST /api/webhooks/klarna` straight to the
  * webhook receiver (lib/webhooks/app-receiver.ts, the code the route handler calls under
  * `next dev`) and every other request to Next.js, which runs proxy.ts and the app as before.

@@ -2,8 +2,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const root = path.dirname(fileURLToPath(import.meta.url));
+
 export default defineConfig({
-  resolve: { alias: { '@': path.dirname(fileURLToPath(import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: '@', replacement: root },
+      // lib's server modules import 'server-only', which throws outside Next's server bundles.
+      { find: /^server-only$/, replacement: path.join(root, 'test/server-only.ts') },
+    ],
+  },
   test: {
     environment: 'node',
     include: ['**/*.test.ts'],

@@ -280,6 +280,7 @@ async function main() {
     const child = spawnSync(
       process.execPath,
       [
+        '--conditions=react-server',
         '--import',
         'tsx',
         ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),

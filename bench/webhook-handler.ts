@@ -1,6 +1,6 @@
 /**
- * Preloaded into the production server by bench/webhooks.ts (`node --import tsx --import
- * ./bench/webhook-handler.ts server.ts`, unless BENCH_HANDLER=app): registers, in the process's
+ * Preloaded into the production server by bench/webhooks.ts (`node --conditions=react-server --import tsx
+ * --import ./bench/webhook-handler.ts server.ts`, unless BENCH_HANDLER=app): registers, in the process's
  * one handler registry, a handler for the bench's `bench.applied` events that stands for a
  * well-written handler: one row per event in the receiver's transaction, written as one prepared
  * statement per batch whose text never changes (the rows travel as one JSON parameter). It is

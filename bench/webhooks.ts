@@ -170,7 +170,7 @@ async function flood(port: number, valid: Delivery[]) {
 
 function startCeiling(env: Record<string, string>): Promise<{ port: number; child: ChildProcess }> {
   const child = fork(path.join(__dirname, 'webhook-server.ts'), ['ceiling'], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--conditions=react-server', '--import', 'tsx'],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

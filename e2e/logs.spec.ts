@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from './fixtures';
 import { ensureKlarnaConnected, sandboxUrl } from './klarna-setup';
+import { expectTableFitsCard } from './table-fit';
 
 test.describe('event log', () => {
   test('a rejected delivery is listed with its reason, found by the filter form, and shown in full', async ({
@@ -27,13 +28,22 @@ test.describe('event log', () => {
     const viewer = await pageAs('viewer');
     await viewer.goto('/webhooks/events');
     await expect(viewer.getByRole('heading', { name: 'Event log' })).toBeVisible();
+    // The whole log (the wire spec's events have account ids and long types) fits its card; on a
+    // phone a row's time, processing and way to its details are in view.
+    const table = viewer.getByRole('table', { name: 'Webhook events, newest first' });
+    const first = table.locator('tbody tr').first();
+    await expectTableFitsCard(viewer, table, [
+      first.locator('td').nth(0),
+      first.locator('td').nth(4),
+      first.getByRole('link', { name: /^Details/ }),
+    ]);
     const form = viewer.getByRole('form', { name: 'Filter the event log' });
     await form.getByLabel('Search ids').fill(keyId);
     await form.getByLabel('Signature').selectOption('rejected');
     await form.getByRole('button', { name: 'Apply' }).click();
     await expect(viewer).toHaveURL(/verdict=rejected/);
 
-    const rows = viewer.getByRole('table', { name: 'Webhook events, newest first' }).getByRole('row');
+    const rows = table.getByRole('row');
     await expect(rows).toHaveCount(2); // header + our delivery
     const row = rows.nth(1);
     await expect(row).toContainText('Rejected');

@@ -1,3 +1,4 @@
+import 'server-only';
 import { createSafeActionClient } from 'next-safe-action';
 import { z } from 'zod';
 import { requireCapability } from '@/lib/auth/session';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { AreaRegistration, JobSchedules, Log } from '@/lib/area';
 import { subscribeDomainEvents } from '@/lib/domain-events';
 import type { JobHandlers } from '@/lib/jobs/queue';

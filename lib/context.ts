@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '@/db/client';
 import type { Actor } from '@/lib/auth/guard';
 import { klarnaSettings, type KlarnaSettings } from '@/lib/credentials/connection';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { appDatabase, appDbTarget, openDatabase, type Db, type DbHandle } from '@/db/client';
 import { env } from './env';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '@/db/client';
 
 /** A capture or refund the dashboard has just learnt of (payment_operations gained its row). */

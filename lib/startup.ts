@@ -1,3 +1,4 @@
+import 'server-only';
 import { migrateDatabase } from '@/db/migrate';
 import { appDb } from '@/lib/db';
 import { env } from '@/lib/env';

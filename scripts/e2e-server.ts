@@ -1,7 +1,8 @@
 /**
  * Starts one production server (what `npm start` runs: server.ts) for the end-to-end run on a
  * fresh database:
- *   tsx scripts/e2e-server.ts <pglite|postgres> <port>
+ *   tsx --conditions=react-server scripts/e2e-server.ts <pglite|postgres> <port>
+ * (the condition lets lib's `import 'server-only'` load outside Next's bundles)
  * Seeds what the specs expect (the demo admin through the real bootstrap, plus an operator and
  * a viewer), starts a Klarna sandbox for it on port + 1000, then hands over to package.json's
  * `start` script. Needs `next build` first.

@@ -33,7 +33,7 @@ export type ProductionServer = { port: number; child: ChildProcess; command: str
 /**
  * Starts what `npm start` runs (package.json's start script, exec'd so signals reach it) on a free
  * port, and waits until /api/health answers 200. `preload`: modules imported after tsx (the start
- * script must be `node --import tsx …`); `profileDir`: a CPU profile written at the graceful exit
+ * script must be `node … --import tsx …`); `profileDir`: a CPU profile written at the graceful exit
  * (--cpu-prof, which NODE_OPTIONS refuses); `verbose`: the server's stdout on ours.
  */
 export async function startProduction(
@@ -46,10 +46,10 @@ export async function startProduction(
   const command = `${start} -p ${port}`;
   let run = command;
   if (options.preload?.length) {
-    if (!run.startsWith('node --import tsx '))
-      throw new Error(`the start script is not \`node --import tsx …\` any more (${start}): update the bench`);
+    if (!/^node (--\S+ )*--import tsx /.test(run))
+      throw new Error(`the start script is not \`node … --import tsx …\` any more (${start}): update the bench`);
     const imports = options.preload.map((m) => `--import ${m}`).join(' ');
-    run = run.replace(/^node --import tsx /, `node --import tsx ${imports} `);
+    run = run.replace(/--import tsx /, `--import tsx ${imports} `);
   }
   if (options.profileDir) run = run.replace(/^node /, `node --cpu-prof --cpu-prof-dir=${options.profileDir} `);
   const child = spawn('sh', ['-c', `exec ${run}`], {

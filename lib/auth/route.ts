@@ -1,3 +1,4 @@
+import 'server-only';
 import { requireCapability } from '@/lib/auth/session';
 import type { Actor } from '@/lib/auth/guard';
 import type { Capability } from '@/lib/auth/roles';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, desc, eq, gt, inArray, max, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { signInAttempts } from '@/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { UserRow } from '@/db/schema';
 import { openSecret, sealSecret, type Keyring } from '@/lib/crypto/secrets';
 

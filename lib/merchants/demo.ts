@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '@/db/client';
 import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
 import { idempotencyKey } from '@/lib/klarna/idempotency';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { onboardingDrafts, type OnboardingDraftRow } from '@/db/schema';

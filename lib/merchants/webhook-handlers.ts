@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { merchantAccounts } from '@/db/schema';

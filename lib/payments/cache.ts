@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, desc, eq, getTableColumns, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';

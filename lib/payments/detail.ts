@@ -1,3 +1,4 @@
+import 'server-only';
 import type { PaymentTransactionRow } from '@/db/schema';
 import type { ServiceContext } from '@/lib/context';
 import { callKlarna, klarnaFor } from '@/lib/credentials/connection';

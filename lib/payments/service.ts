@@ -1,3 +1,4 @@
+import 'server-only';
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gt, gte, like, lt, or } from 'drizzle-orm';
 import { z } from 'zod';

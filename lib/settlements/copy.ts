@@ -1,3 +1,4 @@
+import 'server-only';
 import { type Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { DbHandle } from '@/db/client';

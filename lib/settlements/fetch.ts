@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
 import { settlementImports } from '@/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { jobContext } from '@/lib/context';
 import { appDb } from '@/lib/db';
 import { KlarnaNotConfiguredError } from '@/lib/errors';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 
 /** A verdict to resolve and the operator's note on why it is fine or what was done. */

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
 import { settlementLines, settlementMissing, settlements } from '@/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { count } from 'drizzle-orm';

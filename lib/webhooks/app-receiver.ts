@@ -1,3 +1,4 @@
+import 'server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientIp } from '@/lib/auth/request-ip';
 import { requestIdFrom } from '@/lib/request-id';

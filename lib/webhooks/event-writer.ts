@@ -1,3 +1,4 @@
+import 'server-only';
 import { inArray, sql } from 'drizzle-orm';
 import { executePrepared, type Db } from '@/db/client';
 import { webhookEvents, type WebhookEventRow } from '@/db/schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Db } from '@/db/client';
 import { webhookEvents } from '@/db/schema';
 import { formatDateTime } from '@/lib/ui/format';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { auditLog, type WebhookEventRow } from '@/db/schema';

@@ -29,7 +29,7 @@ import { LostOutcomes } from './_components/lost-outcomes';
 import { OverviewCard } from './_components/overview-card';
 import { PaymentActions } from './_components/payment-actions';
 import { PricingCard } from './_components/pricing-card';
-import { graceEndsAt, operationBlocks, operations } from './_components/rules';
+import { graceEndsAt, operationBlocks, operations } from '@/lib/payments/operation-blocks';
 import { ShippingCards } from './_components/shipping-cards';
 import { PaymentStateBadge } from '../_components/payment-state-badge';
 import { describeTimeline } from './_components/timeline';

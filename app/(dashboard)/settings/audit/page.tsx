@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
 import { Badge } from '@/components/ui/badge';
+import { BreakAtDots } from '@/components/ids/break-at-dots';
 import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters } from '@/components/lists/filter-form';
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { ListCard } from '@/components/lists/list-card';
-import { Table, Td, Th } from '@/components/ui/table';
+import { DataTable, type DataTableColumn } from '@/components/data-table/data-table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
 import { auditActions, auditFilterSchema, listActorOptions, listAudit } from '@/lib/audit';
@@ -16,6 +17,17 @@ import { pickListSearch } from '@/components/lists/list-search';
 export const metadata: Metadata = { title: 'Audit log' };
 
 const outcomeTone = { success: 'success', failure: 'danger', denied: 'warning' } as const;
+
+// When, what and its outcome stay in view on a phone; who, on what and the details come as the
+// card widens (or from the Columns menu).
+const columns: DataTableColumn[] = [
+  { id: 'time', label: 'Time (UTC)', className: 'text-muted-foreground @2xl:whitespace-nowrap' },
+  { id: 'actor', label: 'Actor', className: 'max-w-56', showFrom: '@2xl' },
+  { id: 'action', label: 'Action', className: 'font-mono text-xs' },
+  { id: 'target', label: 'Target', className: 'text-xs', showFrom: '@3xl' },
+  { id: 'outcome', label: 'Outcome' },
+  { id: 'details', label: 'Details', className: 'max-w-64 text-xs', showFrom: '@xl' },
+];
 
 // Filters live in the URL; an unparsable value is dropped with a message rather than failing the page.
 const filterNames = ['actor', 'action', 'from', 'to'] as const;
@@ -61,61 +73,50 @@ export default async function AuditPage({
         empty="No audit entries match these filters."
         pager={<KeysetPager label="Audit pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />}
       >
-        <Table caption="Audit entries, newest first">
-          <thead>
-            <tr>
-              <Th>Time (UTC)</Th>
-              <Th>Actor</Th>
-              <Th>Action</Th>
-              <Th>Target</Th>
-              <Th>Outcome</Th>
-              <Th>Details</Th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.rows.map((row) => (
-              <tr key={row.id}>
-                <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.occurredAt)}</Td>
-                <Td>
-                  <div>{row.actorEmail}</div>
+        <DataTable
+          caption="Audit entries, newest first"
+          storageKey="audit"
+          columns={columns}
+          rows={page.rows.map((row) => ({
+            id: String(row.id),
+            cells: {
+              time: formatDateTime(row.occurredAt),
+              actor: (
+                <>
+                  <div className="[overflow-wrap:anywhere]">{row.actorEmail}</div>
                   {row.actorRole && <div className="text-xs text-muted-foreground">{row.actorRole}</div>}
-                </Td>
-                <Td className="font-mono text-xs">{row.action}</Td>
-                <Td className="text-xs">
-                  {row.targetType ? (
-                    <>
-                      {row.targetType} {row.targetId && <MiddleEllipsis value={row.targetId} max={20} />}
-                    </>
-                  ) : (
-                    '—'
-                  )}
-                </Td>
-                <Td>
-                  <Badge tone={outcomeTone[row.outcome]}>{row.outcome}</Badge>
-                </Td>
-                <Td className="max-w-72 text-xs">
-                  <details>
-                    <summary className="cursor-pointer truncate text-muted-foreground">
-                      {summarise(row.details)}
-                    </summary>
-                    <pre className="mt-2 overflow-x-auto whitespace-pre-wrap rounded bg-muted p-2 font-mono">
-                      {JSON.stringify(
-                        {
-                          ...row.details,
-                          requestId: row.requestId,
-                          klarnaErrorId: row.klarnaErrorId,
-                          idempotencyKey: row.idempotencyKey,
-                        },
-                        null,
-                        2,
-                      )}
-                    </pre>
-                  </details>
-                </Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
+                </>
+              ),
+              action: <BreakAtDots value={row.action} />,
+              target: row.targetType ? (
+                <>
+                  <div>{row.targetType}</div>
+                  {row.targetId && <MiddleEllipsis value={row.targetId} max={20} className="text-muted-foreground" />}
+                </>
+              ) : (
+                '—'
+              ),
+              outcome: <Badge tone={outcomeTone[row.outcome]}>{row.outcome}</Badge>,
+              details: (
+                <details>
+                  <summary className="cursor-pointer truncate text-muted-foreground">{summarise(row.details)}</summary>
+                  <pre className="mt-2 overflow-x-auto rounded bg-muted p-2 font-mono whitespace-pre-wrap">
+                    {JSON.stringify(
+                      {
+                        ...row.details,
+                        requestId: row.requestId,
+                        klarnaErrorId: row.klarnaErrorId,
+                        idempotencyKey: row.idempotencyKey,
+                      },
+                      null,
+                      2,
+                    )}
+                  </pre>
+                </details>
+              ),
+            },
+          }))}
+        />
       </ListCard>
     </>
   );

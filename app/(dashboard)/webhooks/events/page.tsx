@@ -5,7 +5,7 @@ import { ChoiceFilter, DateRangeFilter, FilterForm, IgnoredFilters, TextFilter }
 import { KeysetPager } from '@/components/ui/keyset-pager';
 import { ListCard } from '@/components/lists/list-card';
 import { readListSearch } from '@/components/lists/list-search';
-import { Table, Td, Th } from '@/components/ui/table';
+import { DataTable, type DataTableColumn } from '@/components/data-table/data-table';
 import { Forbidden } from '@/components/shell/forbidden';
 import { PageHeader } from '@/components/shell/page-header';
 import { webhookStatuses } from '@/db/schema';
@@ -14,9 +14,22 @@ import { formatDateTime } from '@/lib/ui/format';
 import { listRejectionsNotStored, listWebhookEvents, webhookEventFilterSchema } from '@/lib/webhooks/events';
 import { splitOutcomeNote } from '@/lib/webhooks/outcome';
 import { statusLabels, StatusBadge, VerdictBadge } from './_components/event-badges';
+import { BreakAtDots } from '@/components/ids/break-at-dots';
 import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
 
 export const metadata: Metadata = { title: 'Event log' };
+
+// When it arrived, what processing did and the way to its details stay in view on a phone (a
+// rejected delivery's processing says Rejected); the other columns come as the card widens.
+const columns: DataTableColumn[] = [
+  { id: 'received', label: 'Received (UTC)', className: 'text-muted-foreground @2xl:whitespace-nowrap' },
+  { id: 'type', label: 'Event type', className: 'font-mono text-xs', showFrom: '@2xl' },
+  { id: 'account', label: 'Account', showFrom: '@4xl' },
+  { id: 'signature', label: 'Signature', showFrom: '@md' },
+  { id: 'processing', label: 'Processing' },
+  { id: 'duplicates', label: 'Duplicates', className: 'whitespace-nowrap text-xs', showFrom: '@6xl' },
+  { id: 'details', label: 'Details', header: <span className="sr-only">Details</span>, className: 'text-right' },
+];
 
 // Filters live in the URL; an unparsable value is dropped with a message rather than failing the page.
 const filterNames = ['q', 'type', 'account', 'source', 'verdict', 'status', 'from', 'to'] as const;
@@ -113,60 +126,52 @@ export default async function WebhookEventsPage({
           <KeysetPager label="Event log pages" filters={current} cursor={raw.cursor} nextCursor={page.nextCursor} />
         }
       >
-        <Table caption="Webhook events, newest first">
-          <thead>
-            <tr>
-              <Th>Received (UTC)</Th>
-              <Th>Event type</Th>
-              <Th>Account</Th>
-              <Th>Signature</Th>
-              <Th>Processing</Th>
-              <Th>Duplicates</Th>
-              <Th>
-                <span className="sr-only">Details</span>
-              </Th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.rows.map((row) => (
-              <tr key={row.id}>
-                <Td className="whitespace-nowrap text-muted-foreground">{formatDateTime(row.receivedAt)}</Td>
-                <Td className="font-mono text-xs">{row.eventType ?? '—'}</Td>
-                <Td>{row.accountId ? <MiddleEllipsis value={row.accountId} copyLabel="account id" /> : '—'}</Td>
-                <Td>
-                  <VerdictBadge verdict={row.verdict} reason={row.rejectReason} />
-                  {row.notStoredCount > 0 && (
-                    <div className="mt-1 text-xs font-medium">
-                      {row.notStoredCount.toLocaleString('en-GB')} not stored
-                    </div>
-                  )}
-                  {row.rejectReason && (
-                    <div
-                      className="mt-1 line-clamp-3 w-48 text-xs text-muted-foreground [overflow-wrap:anywhere]"
-                      title={row.rejectReason}
-                    >
-                      {row.rejectReason}
-                    </div>
-                  )}
-                  {row.bodyBytes !== null && row.notStoredCount === 0 && (
-                    <div className="mt-1 text-xs text-muted-foreground">{formatBytes(row.bodyBytes)} body</div>
-                  )}
-                </Td>
-                <Td>
-                  <StatusBadge status={row.status} />
-                  {row.processingError && (
-                    <div
-                      className="mt-1 line-clamp-2 w-44 text-xs text-muted-foreground"
-                      title={splitOutcomeNote(row.processingError).sentence}
-                    >
-                      {splitOutcomeNote(row.processingError).sentence}
-                    </div>
-                  )}
-                </Td>
-                <Td className="text-xs">
-                  {row.duplicateCount > 0 ? `${row.duplicateCount} repeat${row.duplicateCount === 1 ? '' : 's'}` : ''}
-                </Td>
-                <Td className="text-right">
+        <DataTable
+          caption="Webhook events, newest first"
+          storageKey="webhook-events"
+          columns={columns}
+          rows={page.rows.map((row) => {
+            const note = row.processingError ? splitOutcomeNote(row.processingError).sentence : null;
+            return {
+              id: String(row.id),
+              cells: {
+                received: formatDateTime(row.receivedAt),
+                type: row.eventType ? <BreakAtDots value={row.eventType} /> : '—',
+                account: row.accountId ? <MiddleEllipsis value={row.accountId} copyLabel="account id" /> : '—',
+                signature: (
+                  <>
+                    <VerdictBadge verdict={row.verdict} reason={row.rejectReason} />
+                    {row.notStoredCount > 0 && (
+                      <div className="mt-1 text-xs font-medium">
+                        {row.notStoredCount.toLocaleString('en-GB')} not stored
+                      </div>
+                    )}
+                    {row.rejectReason && (
+                      <div
+                        className="mt-1 line-clamp-3 w-40 text-xs text-muted-foreground [overflow-wrap:anywhere] @2xl:w-48"
+                        title={row.rejectReason}
+                      >
+                        {row.rejectReason}
+                      </div>
+                    )}
+                    {row.bodyBytes !== null && row.notStoredCount === 0 && (
+                      <div className="mt-1 text-xs text-muted-foreground">{formatBytes(row.bodyBytes)} body</div>
+                    )}
+                  </>
+                ),
+                processing: (
+                  <>
+                    <StatusBadge status={row.status} />
+                    {note && (
+                      <div className="mt-1 hidden w-44 text-xs text-muted-foreground @xl:block" title={note}>
+                        <div className="line-clamp-2">{note}</div>
+                      </div>
+                    )}
+                  </>
+                ),
+                duplicates:
+                  row.duplicateCount > 0 ? `${row.duplicateCount} repeat${row.duplicateCount === 1 ? '' : 's'}` : '',
+                details: (
                   <Link
                     className="text-sm underline underline-offset-4"
                     href={`/webhooks/events/${row.id}`}
@@ -174,11 +179,11 @@ export default async function WebhookEventsPage({
                   >
                     Details
                   </Link>
-                </Td>
-              </tr>
-            ))}
-          </tbody>
-        </Table>
+                ),
+              },
+            };
+          })}
+        />
       </ListCard>
     </>
   );

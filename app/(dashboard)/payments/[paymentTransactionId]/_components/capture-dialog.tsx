@@ -8,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { formatMajorDecimal, formatMinorUnits } from '@/lib/ui/money';
 import { captureAction } from '../../actions';
-import { chosenLines, lineKey, lineNote, quantitiesByKey, type WireLine } from './lines';
+import { chosenLines, lineKey, lineNote, quantitiesByKey, type WireLine } from '@/lib/payments/lines';
 import {
   linesSummary,
   readAmount,

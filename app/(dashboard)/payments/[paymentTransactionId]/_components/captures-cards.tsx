@@ -4,7 +4,7 @@ import { Table, Td, Th } from '@/components/ui/table';
 import type { Capture, PaymentTransaction, Refund } from '@/lib/klarna/schemas/payments';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { dateTime, NoDetails, type Obj } from './detail-bits';
-import { toWireLines, type WireLine } from './lines';
+import { toWireLines, type WireLine } from '@/lib/payments/lines';
 import { RefundDialog } from './refund-dialog';
 import { captureLabel, shipmentsOf, type PaymentView } from './view';
 

@@ -4,7 +4,7 @@ import { Table, Td, Th } from '@/components/ui/table';
 import type { PaymentTransaction } from '@/lib/klarna/schemas/payments';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { NoDetails } from './detail-bits';
-import { isReducingLine, lineKey, lineTypeLabel, quantitiesByKey, toWireLines } from './lines';
+import { isReducingLine, lineKey, lineTypeLabel, quantitiesByKey, toWireLines } from '@/lib/payments/lines';
 
 export function LinesCard({ transaction: t, currency }: { transaction: PaymentTransaction | null; currency: string }) {
   if (!t) return <NoDetails />;

@@ -1,4 +1,4 @@
-import { operations, type Operation, type OperationBlocks } from './rules';
+import { operations, type Operation, type OperationBlocks } from '@/lib/payments/operation-blocks';
 import { CaptureDialog } from './capture-dialog';
 import { ReauthorizeDialog } from './reauthorize-dialog';
 import { RefreshButton } from './refresh-button';

@@ -10,7 +10,7 @@ import { Field } from '@/components/ui/field';
 import { Select } from '@/components/ui/input';
 import { formatMajorDecimal, formatMinorUnits } from '@/lib/ui/money';
 import { refundAction } from '../../actions';
-import { chosenLines, lineKey, lineNote, quantitiesByKey, type WireLine } from './lines';
+import { chosenLines, lineKey, lineNote, quantitiesByKey, type WireLine } from '@/lib/payments/lines';
 import {
   linesSummary,
   OutcomeNotice,

@@ -1,7 +1,7 @@
 import type { PaymentTransactionRow } from '@/db/schema';
 import type { PaymentTransaction } from '@/lib/klarna/schemas/payments';
 import type { Shipment } from '@/components/forms/operation-kit';
-import { toWireLines, type WireLine } from './lines';
+import { toWireLines, type WireLine } from '@/lib/payments/lines';
 
 export type { Shipment };
 

@@ -31,7 +31,7 @@ import {
   type LineValues,
   type LinkFormValues,
   type ShippingValues,
-} from './link-values';
+} from '@/lib/payments/link-values';
 
 export type MerchantOption = { accountId: string; name: string; reference: string; blockedReason: string | null };
 

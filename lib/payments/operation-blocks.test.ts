@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { operationBlocks, type PaymentFacts } from './rules';
+import { operationBlocks, type PaymentFacts } from './operation-blocks';
 
 const now = new Date('2026-03-10T12:00:00Z');
 const base: PaymentFacts = {
