@@ -29,8 +29,6 @@ import { addTimeline, getCachedMerchant, saveAccount } from './cache';
 
 export type MerchantCtx = ServiceContext;
 
-export { intentSchema };
-
 /** A change at Klarna on one merchant account (lib/klarna-operation.ts): audited on the account, its timeline entry alongside. */
 function onAccount<T>(
   ctx: MerchantCtx & { actor: Actor },

@@ -52,8 +52,6 @@ import { requireCaptureNamed, requireNotVoided } from './rules';
  */
 export type PaymentCtx = ServiceContext;
 
-export { intentSchema };
-
 type Target = { accountId: string; paymentTransactionId: string };
 
 function operator(ctx: PaymentCtx): asserts ctx is PaymentCtx & { actor: Actor } {
