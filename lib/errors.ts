@@ -139,6 +139,11 @@ export class KlarnaRefusedError extends AppError {
     );
   }
 
+  /** The same refusal with Klarna's parameter paths mapped to a form's fields. */
+  withFields(fieldMap: FieldMap): KlarnaRefusedError {
+    return new KlarnaRefusedError(this.klarnaError, fieldMap);
+  }
+
   get klarnaErrorId(): string | null {
     return this.klarnaError instanceof KlarnaApiError ? this.klarnaError.errorId : null;
   }

@@ -33,6 +33,19 @@ export async function recordAudit(db: AuditDb, entry: AuditEntry): Promise<void>
   await db.insert(auditLog).values(auditValues(entry));
 }
 
+/** What the work written alongside an audit entry adds to it (a target only known from Klarna's answer). */
+export type AuditAddition = Partial<Pick<AuditEntry, 'target' | 'details'>>;
+
+/** `entry` with what `alongside` added. */
+export function withAddition(entry: AuditEntry, addition: AuditAddition | void): AuditEntry {
+  if (!addition) return entry;
+  return {
+    ...entry,
+    target: addition.target ?? entry.target,
+    details: addition.details ? { ...entry.details, ...addition.details } : entry.details,
+  };
+}
+
 /**
  * Writes `entry` and runs `alongside` in one transaction unless the same action, key and outcome exists
  * (then returns false). An advisory lock on the key makes exactly one concurrent replay write, on any instance.
@@ -40,7 +53,7 @@ export async function recordAudit(db: AuditDb, entry: AuditEntry): Promise<void>
 export async function recordAuditOnce(
   db: AuditDb,
   entry: AuditEntry & { idempotencyKey: string },
-  alongside?: (tx: Db) => Promise<void>,
+  alongside?: (tx: Db) => Promise<AuditAddition | void>,
 ): Promise<boolean> {
   const outcome = entry.outcome ?? 'success';
   return db.transaction(async (tx) => {
@@ -57,8 +70,8 @@ export async function recordAuditOnce(
       )
       .limit(1);
     if (seen) return false;
-    await alongside?.(tx);
-    await tx.insert(auditLog).values(auditValues(entry));
+    const addition = await alongside?.(tx);
+    await tx.insert(auditLog).values(auditValues(withAddition(entry, addition)));
     return true;
   });
 }

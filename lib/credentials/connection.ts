@@ -4,7 +4,7 @@ import type { Db } from '@/db/client';
 import { klarnaCredentials, type KlarnaEnvironment } from '@/db/schema';
 import { openSecret, sealSecret, type Keyring } from '@/lib/crypto/secrets';
 import type { Env } from '@/lib/env';
-import { KlarnaNotConfiguredError, KlarnaRefusedError, type FieldMap } from '@/lib/errors';
+import { KlarnaNotConfiguredError, KlarnaRefusedError } from '@/lib/errors';
 import { klarnaApi, type KlarnaApi } from '@/lib/klarna/api';
 import { KlarnaClient } from '@/lib/klarna/client';
 import { KlarnaApiError, KlarnaNetworkError } from '@/lib/klarna/errors';
@@ -62,6 +62,7 @@ export function klarnaWithKey(db: Db, settings: KlarnaSettings, apiKey: string):
       record: recordKlarnaAttemptsIn(db),
       integration: { name: 'klarna-partner-dashboard', version: '0.1.0' },
     }),
+    { translateError: klarnaRefusal },
   );
 }
 
@@ -82,13 +83,7 @@ export async function klarnaFor(db: Db, settings: KlarnaSettings): Promise<Klarn
   return klarnaWithKey(db, settings, apiKey);
 }
 
-/** Runs a Klarna call, turning Klarna's errors into KlarnaRefusedError (other errors pass through). */
-export async function callKlarna<T>(call: () => Promise<T>, fieldMap: FieldMap = {}): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof KlarnaApiError || error instanceof KlarnaNetworkError)
-      throw new KlarnaRefusedError(error, fieldMap);
-    throw error;
-  }
+/** Klarna's errors as the app's KlarnaRefusedError (Klarna's error id kept); other errors pass through. */
+function klarnaRefusal(error: unknown): unknown {
+  return error instanceof KlarnaApiError || error instanceof KlarnaNetworkError ? new KlarnaRefusedError(error) : error;
 }

@@ -8,10 +8,10 @@ import { recordAudit } from '@/lib/audit';
 import { assertCan } from '@/lib/auth/guard';
 import type { ServiceContext } from '@/lib/context';
 import { ConflictError, InputError, KlarnaRefusedError, NotFoundError } from '@/lib/errors';
-import { KlarnaApiError, KlarnaNetworkError } from '@/lib/klarna/errors';
-import { idempotencyKey } from '@/lib/klarna/idempotency';
+import { KlarnaApiError } from '@/lib/klarna/errors';
+import { klarnaOperation } from '@/lib/klarna-operation';
 import type { Credential } from '@/lib/klarna/schemas/management';
-import { activeApiKey, callKlarna, klarnaWithKey, openApiKey, sealApiKey } from './connection';
+import { activeApiKey, klarnaWithKey, openApiKey, sealApiKey } from './connection';
 
 type Ctx = ServiceContext;
 
@@ -63,7 +63,7 @@ export async function listStoredCredentials(ctx: Pick<Ctx, 'db' | 'actor'>): Pro
 export async function listKlarnaCredentials(ctx: Ctx): Promise<Credential[]> {
   assertCan(ctx.actor, 'credentials.manage');
   const { apiKey } = await activeApiKey(ctx.db, ctx.settings);
-  const { credentials } = await callKlarna(() => klarnaWithKey(ctx.db, ctx.settings, apiKey).credentials.list());
+  const { credentials } = await klarnaWithKey(ctx.db, ctx.settings, apiKey).credentials.list();
   return credentials;
 }
 
@@ -74,14 +74,14 @@ export async function addCredential(ctx: Ctx, input: AddCredentialInput): Promis
     try {
       await klarnaWithKey(ctx.db, ctx.settings, input.apiKey).credentials.list();
     } catch (error) {
-      if (error instanceof KlarnaApiError && (error.status === 401 || error.status === 403)) {
+      const said = error instanceof KlarnaRefusedError ? error.klarnaError : null;
+      if (said instanceof KlarnaApiError && (said.status === 401 || said.status === 403)) {
         throw new InputError('Klarna did not accept this key.', {
           apiKey: [
-            `Klarna answered ${error.errorCode ?? error.status}${error.errorId ? ` (error id ${error.errorId})` : ''}. Check that it is a ${input.environment} API key and has not been deleted.`,
+            `Klarna answered ${said.errorCode ?? said.status}${said.errorId ? ` (error id ${said.errorId})` : ''}. Check that it is a ${input.environment} API key and has not been deleted.`,
           ],
         });
       }
-      if (error instanceof KlarnaApiError || error instanceof KlarnaNetworkError) throw new KlarnaRefusedError(error);
       throw error;
     }
   }
@@ -92,50 +92,56 @@ export async function addCredential(ctx: Ctx, input: AddCredentialInput): Promis
   );
 }
 
+type StoreInput = AddCredentialInput & { klarnaCredentialId: string | null; verified: boolean; activate?: boolean };
+
 async function storeCredential(
   ctx: Ctx,
-  input: AddCredentialInput & { klarnaCredentialId: string | null; verified: boolean; activate?: boolean },
+  input: StoreInput,
   action: 'credentials.add' | 'credentials.create' | 'credentials.rotate',
 ) {
-  const id = randomUUID();
   return ctx.db.transaction(async (tx) => {
-    const [current] = await tx
-      .select({ id: klarnaCredentials.id })
-      .from(klarnaCredentials)
-      .where(and(eq(klarnaCredentials.environment, input.environment), eq(klarnaCredentials.active, true)));
-    const activate = input.activate || !current;
-    if (activate && current)
-      await tx.update(klarnaCredentials).set({ active: false }).where(eq(klarnaCredentials.id, current.id));
-    const [row] = await tx
-      .insert(klarnaCredentials)
-      .values({
-        id,
-        environment: input.environment,
-        label: input.label,
-        apiKeySealed: sealApiKey(id, input.apiKey, ctx.settings.keyring),
-        last4: input.apiKey.slice(-4),
-        klarnaCredentialId: input.klarnaCredentialId,
-        active: activate,
-        createdBy: ctx.actor?.id ?? null,
-        verifiedAt: input.verified ? new Date() : null,
-      })
-      .returning(publicColumns);
-    await recordAudit(tx, {
-      actor: ctx.actor ?? 'system',
-      action,
-      target: { type: 'klarna_credential', id },
-      details: {
-        environment: input.environment,
-        label: input.label,
-        last4: row!.last4,
-        active: activate,
-        klarnaCredentialId: input.klarnaCredentialId,
-        ...(current && activate ? { replaced: current.id } : {}),
-      },
-      requestId: ctx.requestId,
-    });
-    return row!;
+    const { row, audit } = await writeCredential(ctx, tx, input);
+    await recordAudit(tx, { actor: ctx.actor ?? 'system', action, ...audit, requestId: ctx.requestId });
+    return row;
   });
+}
+
+/** Stores a key in `tx` (the first of its environment, or `activate`, becomes active); returns its audit target and details. */
+async function writeCredential(ctx: Ctx, tx: Db, input: StoreInput) {
+  const id = randomUUID();
+  const [current] = await tx
+    .select({ id: klarnaCredentials.id })
+    .from(klarnaCredentials)
+    .where(and(eq(klarnaCredentials.environment, input.environment), eq(klarnaCredentials.active, true)));
+  const activate = input.activate || !current;
+  if (activate && current)
+    await tx.update(klarnaCredentials).set({ active: false }).where(eq(klarnaCredentials.id, current.id));
+  const [row] = await tx
+    .insert(klarnaCredentials)
+    .values({
+      id,
+      environment: input.environment,
+      label: input.label,
+      apiKeySealed: sealApiKey(id, input.apiKey, ctx.settings.keyring),
+      last4: input.apiKey.slice(-4),
+      klarnaCredentialId: input.klarnaCredentialId,
+      active: activate,
+      createdBy: ctx.actor?.id ?? null,
+      verifiedAt: input.verified ? new Date() : null,
+    })
+    .returning(publicColumns);
+  const audit = {
+    target: { type: 'klarna_credential', id },
+    details: {
+      environment: input.environment,
+      label: input.label,
+      last4: row!.last4,
+      active: activate,
+      klarnaCredentialId: input.klarnaCredentialId,
+      ...(current && activate ? { replaced: current.id } : {}),
+    },
+  };
+  return { row: row!, audit };
 }
 
 export const createAtKlarnaInputSchema = z.object({
@@ -152,14 +158,15 @@ export async function createCredentialAtKlarna(
 ): Promise<{ credential: Credential; stored: StoredCredential | null }> {
   assertCan(ctx.actor, 'credentials.manage');
   const { apiKey } = await activeApiKey(ctx.db, ctx.settings);
-  const key = idempotencyKey({
-    operation: 'credentials.create',
-    target: ctx.settings.environment,
-    nonce: input.intentId,
-  });
-  const credential = await callKlarna(
-    () =>
-      klarnaWithKey(ctx.db, ctx.settings, apiKey).credentials.create(
+  let stored: StoredCredential | null = null;
+  const credential = await klarnaOperation(ctx, {
+    capability: 'credentials.manage',
+    intent: { operation: 'credentials.create', target: ctx.settings.environment, nonce: input.intentId },
+    audit: { action: 'credentials.create', details: { type: input.type, description: input.description } },
+    klarna: () => klarnaWithKey(ctx.db, ctx.settings, apiKey),
+    fields: { description: 'description' },
+    call: (api, key) =>
+      api.credentials.create(
         {
           description: input.description,
           type: input.type,
@@ -167,31 +174,33 @@ export async function createCredentialAtKlarna(
         },
         { idempotencyKey: key },
       ),
-    { description: 'description' },
-  );
-  if (input.type === 'API' && credential.api_key) {
-    const stored = await storeCredential(
-      ctx,
-      {
+    // An API key is sealed at once: Klarna shows it only in this answer.
+    record: async (created, tx) => {
+      if (!(input.type === 'API' && created.api_key))
+        return { target: { type: 'klarna_credential', id: created.credential_id } };
+      const written = await writeCredential(ctx, tx, {
         environment: ctx.settings.environment,
         label: input.description,
-        apiKey: credential.api_key,
-        klarnaCredentialId: credential.credential_id,
+        apiKey: created.api_key,
+        klarnaCredentialId: created.credential_id,
         verified: false,
-      },
-      'credentials.create',
-    );
-    return { credential: { ...credential, api_key: undefined }, stored };
-  }
-  await recordAudit(ctx.db, {
-    actor: ctx.actor ?? 'system',
-    action: 'credentials.create',
-    target: { type: 'klarna_credential', id: credential.credential_id },
-    details: { type: input.type, description: input.description },
-    requestId: ctx.requestId,
-    idempotencyKey: key,
+      });
+      stored = written.row;
+      return { target: written.audit.target, details: written.audit.details };
+    },
   });
-  return { credential, stored: null };
+  // A repeated intent gets Klarna's first answer again: the key stored then.
+  stored ??= input.type === 'API' ? await storedByKlarnaId(ctx.db, credential.credential_id) : null;
+  return { credential: { ...credential, api_key: undefined }, stored };
+}
+
+async function storedByKlarnaId(db: Db, klarnaCredentialId: string): Promise<StoredCredential | null> {
+  const [row] = await db
+    .select(publicColumns)
+    .from(klarnaCredentials)
+    .where(eq(klarnaCredentials.klarnaCredentialId, klarnaCredentialId))
+    .limit(1);
+  return row ?? null;
 }
 
 async function getStoredOrThrow(db: Db, id: string): Promise<KlarnaCredentialRow> {
@@ -206,9 +215,7 @@ export async function activateCredential(ctx: Ctx, id: string): Promise<void> {
   const row = await getStoredOrThrow(ctx.db, id);
   if (row.active) return;
   if (row.environment === ctx.settings.environment) {
-    await callKlarna(() =>
-      klarnaWithKey(ctx.db, ctx.settings, openApiKey(row, ctx.settings.keyring)).credentials.list(),
-    );
+    await klarnaWithKey(ctx.db, ctx.settings, openApiKey(row, ctx.settings.keyring)).credentials.list();
   }
   await ctx.db.transaction(async (tx) => {
     await tx
@@ -237,32 +244,42 @@ export async function rotateCredential(
   assertCan(ctx.actor, 'credentials.manage');
   const current = await activeApiKey(ctx.db, ctx.settings);
   const previous = await getStoredOrThrow(ctx.db, current.id);
-  const key = idempotencyKey({ operation: 'credentials.rotate', target: current.id, nonce: input.intentId });
   const description = `Rotated from …${previous.last4} on ${new Date().toISOString().slice(0, 10)}`;
-  const credential = await callKlarna(() =>
-    klarnaWithKey(ctx.db, ctx.settings, current.apiKey).credentials.create(
-      { description, type: 'API', environment: ctx.settings.environment === 'live' ? 'LIVE' : 'TEST' },
-      { idempotencyKey: key },
-    ),
-  );
-  if (!credential.api_key)
-    throw new ConflictError(
-      'Klarna created the credential but returned no API key; rotation stopped before switching.',
-    );
-  const newKey = credential.api_key;
-  await callKlarna(() => klarnaWithKey(ctx.db, ctx.settings, newKey).credentials.list());
-  const created = await storeCredential(
-    ctx,
-    {
-      environment: ctx.settings.environment,
-      label: description,
-      apiKey: newKey,
-      klarnaCredentialId: credential.credential_id,
-      verified: true,
-      activate: true,
+  let created: StoredCredential | null = null;
+  const credential = await klarnaOperation(ctx, {
+    capability: 'credentials.manage',
+    intent: { operation: 'credentials.rotate', target: current.id, nonce: input.intentId },
+    audit: { action: 'credentials.rotate' },
+    klarna: () => klarnaWithKey(ctx.db, ctx.settings, current.apiKey),
+    call: async (api, key) => {
+      const credential = await api.credentials.create(
+        { description, type: 'API', environment: ctx.settings.environment === 'live' ? 'LIVE' : 'TEST' },
+        { idempotencyKey: key },
+      );
+      if (!credential.api_key)
+        throw new ConflictError(
+          'Klarna created the credential but returned no API key; rotation stopped before switching.',
+        );
+      // The new key proves itself before the dashboard switches to it.
+      await klarnaWithKey(ctx.db, ctx.settings, credential.api_key).credentials.list();
+      return { ...credential, api_key: credential.api_key };
     },
-    'credentials.rotate',
-  );
+    record: async (credential, tx) => {
+      const written = await writeCredential(ctx, tx, {
+        environment: ctx.settings.environment,
+        label: description,
+        apiKey: credential.api_key,
+        klarnaCredentialId: credential.credential_id,
+        verified: true,
+        activate: true,
+      });
+      created = written.row;
+      return written.audit;
+    },
+  });
+  // A repeated intent gets Klarna's first answer again: the key stored then.
+  created ??= await storedByKlarnaId(ctx.db, credential.credential_id);
+  if (!created) throw new NotFoundError('The rotated key is no longer stored here.');
   const { apiKeySealed: _, ...prev } = previous;
   return { created, previous: { ...prev, active: false } };
 }
@@ -282,6 +299,15 @@ export async function deleteCredential(ctx: Ctx, input: { id: string; atKlarna: 
         'This is the key the dashboard uses. Make another key active first, then delete this one.',
       );
   }
+  const details = {
+    environment: row.environment,
+    last4: row.last4,
+    atKlarna: input.atKlarna,
+    klarnaCredentialId: row.klarnaCredentialId,
+  };
+  const forget = async (_: unknown, tx: Db) => {
+    await tx.delete(klarnaCredentials).where(eq(klarnaCredentials.id, row.id));
+  };
   if (input.atKlarna) {
     if (!row.klarnaCredentialId)
       throw new InputError(
@@ -291,20 +317,22 @@ export async function deleteCredential(ctx: Ctx, input: { id: string; atKlarna: 
       ? openApiKey(row, ctx.settings.keyring)
       : (await activeApiKey(ctx.db, ctx.settings)).apiKey;
     const klarnaId = row.klarnaCredentialId;
-    await callKlarna(() => klarnaWithKey(ctx.db, ctx.settings, using).credentials.delete(klarnaId));
+    await klarnaOperation(ctx, {
+      capability: 'credentials.manage',
+      audit: { action: 'credentials.delete', target: { type: 'klarna_credential', id: row.id }, details },
+      klarna: () => klarnaWithKey(ctx.db, ctx.settings, using),
+      call: (api) => api.credentials.delete(klarnaId),
+      record: forget,
+    });
+    return;
   }
   await ctx.db.transaction(async (tx) => {
-    await tx.delete(klarnaCredentials).where(eq(klarnaCredentials.id, row.id));
+    await forget(undefined, tx);
     await recordAudit(tx, {
       actor: ctx.actor ?? 'system',
       action: 'credentials.delete',
       target: { type: 'klarna_credential', id: row.id },
-      details: {
-        environment: row.environment,
-        last4: row.last4,
-        atKlarna: input.atKlarna,
-        klarnaCredentialId: row.klarnaCredentialId,
-      },
+      details,
       requestId: ctx.requestId,
     });
   });
@@ -320,15 +348,17 @@ export async function deleteKlarnaCredential(ctx: Ctx, credentialId: string): Pr
     .limit(1);
   if (storedActive) throw new ConflictError('This is the key the dashboard uses. Make another key active first.');
   const { apiKey } = await activeApiKey(ctx.db, ctx.settings);
-  await callKlarna(() => klarnaWithKey(ctx.db, ctx.settings, apiKey).credentials.delete(credentialId));
-  await ctx.db.transaction(async (tx) => {
-    await tx.delete(klarnaCredentials).where(eq(klarnaCredentials.klarnaCredentialId, credentialId));
-    await recordAudit(tx, {
-      actor: ctx.actor ?? 'system',
+  await klarnaOperation(ctx, {
+    capability: 'credentials.manage',
+    audit: {
       action: 'credentials.delete',
       target: { type: 'klarna_credential', id: credentialId },
       details: { atKlarna: true },
-      requestId: ctx.requestId,
-    });
+    },
+    klarna: () => klarnaWithKey(ctx.db, ctx.settings, apiKey),
+    call: (api) => api.credentials.delete(credentialId),
+    record: async (_, tx) => {
+      await tx.delete(klarnaCredentials).where(eq(klarnaCredentials.klarnaCredentialId, credentialId));
+    },
   });
 }

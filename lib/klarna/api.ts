@@ -65,8 +65,23 @@ import type { z } from 'zod';
 /** What a mutating call needs besides its body: the key of the intent (lib/klarna/idempotency.ts). */
 export type Mutation = { idempotencyKey: string; correlationId?: string };
 
+export type KlarnaApiOptions = {
+  /**
+   * What a failed call throws instead of Klarna's own error (KlarnaApiError, KlarnaNetworkError): the app
+   * passes its typed error here (lib/credentials/connection.ts), so no call site has to translate.
+   */
+  translateError?: (error: unknown) => unknown;
+};
+
 /** Typed Klarna operations: each names its route from the shared table and parses with the shared schema. */
-export function klarnaApi(client: KlarnaClient) {
+export function klarnaApi(client: KlarnaClient, options: KlarnaApiOptions = {}) {
+  const translate = options.translateError;
+  const typed = <T>(pending: Promise<T>): Promise<T> =>
+    translate
+      ? pending.catch((error: unknown) => {
+          throw translate(error);
+        })
+      : pending;
   function call<O extends KlarnaOperation, T>(
     operation: O,
     params: RouteParams<O>,
@@ -82,17 +97,19 @@ export function klarnaApi(client: KlarnaClient) {
     const query = new URLSearchParams(
       Object.entries(options.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
     ).toString();
-    return client.request<T>({
-      operation,
-      method: route.method,
-      path: klarnaPath(operation, params) + (query ? `?${query}` : ''),
-      category: route.category,
-      body: options.body,
-      response: options.response,
-      idempotencyKey: options.mutation?.idempotencyKey,
-      correlationId: options.mutation?.correlationId,
-      accountId: options.accountId,
-    });
+    return typed(
+      client.request<T>({
+        operation,
+        method: route.method,
+        path: klarnaPath(operation, params) + (query ? `?${query}` : ''),
+        category: route.category,
+        body: options.body,
+        response: options.response,
+        idempotencyKey: options.mutation?.idempotencyKey,
+        correlationId: options.mutation?.correlationId,
+        accountId: options.accountId,
+      }),
+    );
   }
   const none = {} as Record<never, string>;
 
@@ -357,7 +374,7 @@ export function klarnaApi(client: KlarnaClient) {
           },
         ),
       downloadCsv: (settlementId: string, options?: Parameters<typeof downloadSettlementCsv>[2]) =>
-        downloadSettlementCsv(client, settlementId, options),
+        typed(downloadSettlementCsv(client, settlementId, options)),
     },
   };
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Db } from '@/db/client';
-import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
+import { klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { saveAccount } from './cache';
 import { seedExamples } from './seed-examples';
@@ -9,18 +9,13 @@ import { seedExamples } from './seed-examples';
 export async function seedDemoMerchants(db: Db, settings: KlarnaSettings): Promise<string> {
   if (settings.environment !== 'sandbox') return 'not the sandbox environment';
   const api = await klarnaFor(db, settings);
-  const existing = await callKlarna(() => api.accounts.list({ limit: 1 }));
+  const existing = await api.accounts.list({ limit: 1 });
   if (existing.accounts.length > 0) return 'the sandbox already has merchant accounts';
   for (const [index, { request }] of seedExamples.entries()) {
-    const { account_id } = await callKlarna(() =>
-      api.accounts.onboard(request, {
-        idempotencyKey: idempotencyKey({ operation: 'accounts.onboard', target: 'demo', nonce: String(index) }),
-      }),
-    );
-    const [account, channels] = await Promise.all([
-      callKlarna(() => api.accounts.get(account_id)),
-      callKlarna(() => api.channels.list(account_id)),
-    ]);
+    const { account_id } = await api.accounts.onboard(request, {
+      idempotencyKey: idempotencyKey({ operation: 'accounts.onboard', target: 'demo', nonce: String(index) }),
+    });
+    const [account, channels] = await Promise.all([api.accounts.get(account_id), api.channels.list(account_id)]);
     await saveAccount(db, account, { channelsCount: channels.channels.length, source: 'sync' });
   }
   return `${seedExamples.length} example merchants from the integration guide onboarded`;

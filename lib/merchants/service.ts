@@ -6,11 +6,10 @@ import { onboardingDrafts, type MerchantAccountRow } from '@/db/schema';
 import { recordAudit, type AuditAction } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import type { Capability } from '@/lib/auth/roles';
-import { callKlarna, klarnaFor } from '@/lib/credentials/connection';
+import { klarnaFor } from '@/lib/credentials/connection';
 import type { ServiceContext } from '@/lib/context';
-import { InputError, KlarnaNotConfiguredError, KlarnaRefusedError, NotFoundError } from '@/lib/errors';
-import type { KlarnaApi } from '@/lib/klarna/api';
-import { idempotencyKey } from '@/lib/klarna/idempotency';
+import { InputError, KlarnaNotConfiguredError, KlarnaRefusedError, NotFoundError, type FieldMap } from '@/lib/errors';
+import { intentSchema, klarnaOperation, klarnaPaths, type KlarnaCall } from '@/lib/klarna-operation';
 import { parseInput } from '@/lib/parse-input';
 import {
   ACCOUNT_LIST_MAX,
@@ -31,46 +30,39 @@ import { addTimeline, getCachedMerchant, saveAccount } from './cache';
 
 export type MerchantCtx = ServiceContext;
 
-const identity = (parameter: string) => parameter;
-
-/** Every change made here carries a per-form intent id, so a double submit reaches Klarna once. */
-export const intentSchema = z.uuid('missing form intent id');
-
-async function klarna(ctx: MerchantCtx): Promise<KlarnaApi> {
-  return klarnaFor(ctx.db, ctx.settings);
-}
-
-async function audited<T>(
-  ctx: MerchantCtx,
-  entry: { action: AuditAction; accountId: string; details?: Record<string, unknown>; idempotencyKey?: string },
-  run: () => Promise<T>,
+/** A change at Klarna on one merchant account (lib/klarna-operation.ts): audited on the account, its timeline entry alongside. */
+function onAccount<T>(
+  ctx: MerchantCtx & { actor: Actor },
+  accountId: string,
+  spec: KlarnaCall<T> & {
+    action: AuditAction;
+    details?: Record<string, unknown>;
+    fields?: FieldMap;
+    capability?: Capability;
+    timeline?: (result: T) => { kind: string; summary: string; details?: Record<string, unknown> };
+  },
 ): Promise<T> {
-  try {
-    const result = await run();
-    await recordAudit(ctx.db, {
-      actor: ctx.actor ?? 'system',
-      action: entry.action,
-      target: { type: 'merchant_account', id: entry.accountId },
-      details: entry.details,
-      requestId: ctx.requestId,
-      idempotencyKey: entry.idempotencyKey,
-    });
-    return result;
-  } catch (error) {
-    if (error instanceof KlarnaRefusedError) {
-      await recordAudit(ctx.db, {
-        actor: ctx.actor ?? 'system',
-        action: entry.action,
-        target: { type: 'merchant_account', id: entry.accountId },
-        outcome: 'failure',
-        details: { ...entry.details, error: error.message },
-        requestId: ctx.requestId,
-        klarnaErrorId: error.klarnaErrorId,
-        idempotencyKey: entry.idempotencyKey,
-      });
-    }
-    throw error;
-  }
+  const { action, details, timeline, capability, ...call } = spec;
+  return klarnaOperation(ctx, {
+    ...call,
+    capability: capability ?? 'merchants.manage',
+    audit: { action, target: { type: 'merchant_account', id: accountId }, details },
+    record: timeline
+      ? async (result, tx) => {
+          const entry = timeline(result);
+          await addTimeline(tx, {
+            accountId,
+            occurredAt: new Date(),
+            source: 'dashboard',
+            kind: entry.kind,
+            summary: entry.summary,
+            actorId: ctx.actor.id,
+            actorEmail: ctx.actor.email,
+            details: entry.details ?? {},
+          });
+        }
+      : undefined,
+  });
 }
 
 function guard(ctx: MerchantCtx, capability: Capability): asserts ctx is MerchantCtx & { actor: Actor } {
@@ -83,27 +75,24 @@ export async function refreshMerchant(
   accountId: string,
   source: 'dashboard' | 'sync' = 'sync',
 ): Promise<MerchantAccountRow> {
-  const api = await klarna(ctx);
+  const api = await klarnaFor(ctx.db, ctx.settings);
   const readAt = new Date();
-  const [account, channels] = await Promise.all([
-    callKlarna(() => api.accounts.get(accountId)),
-    callKlarna(() => api.channels.list(accountId)),
-  ]);
+  const [account, channels] = await Promise.all([api.accounts.get(accountId), api.channels.list(accountId)]);
   return saveAccount(ctx.db, account, { channelsCount: channels.channels.length, source, readAt });
 }
 
 /** "Sync from Klarna": every account Klarna lists for this partner, page by page, into the cache. */
 export async function syncMerchants(ctx: MerchantCtx): Promise<{ accounts: number; added: number }> {
   guard(ctx, 'merchants.manage');
-  const api = await klarna(ctx);
+  const api = await klarnaFor(ctx.db, ctx.settings);
   let startingAfter: string | undefined;
   let accounts = 0;
   let added = 0;
   for (;;) {
-    const page = await callKlarna(() => api.accounts.list({ limit: ACCOUNT_LIST_MAX, startingAfter }));
+    const page = await api.accounts.list({ limit: ACCOUNT_LIST_MAX, startingAfter });
     for (const account of page.accounts) {
       const known = await getCachedMerchant(ctx.db, account.account_id);
-      const channels = await callKlarna(() => api.channels.list(account.account_id));
+      const channels = await api.channels.list(account.account_id);
       await saveAccount(ctx.db, account, { channelsCount: channels.channels.length, source: 'sync' });
       accounts++;
       if (!known?.lastSyncedAt) added++;
@@ -140,16 +129,16 @@ export async function loadMerchantDetail(ctx: MerchantCtx, accountId: string): P
   assertCan(ctx.actor, 'dashboard.read');
   const cached = await getCachedMerchant(ctx.db, accountId);
   try {
-    const api = await klarna(ctx);
+    const api = await klarnaFor(ctx.db, ctx.settings);
     const readAt = new Date();
     // The account first: when Klarna cannot be reached, one call finds out (not six retrying).
-    const account = await callKlarna(() => api.accounts.get(accountId));
+    const account = await api.accounts.get(accountId);
     const [businessInformation, channels, collections, plans, configs] = await Promise.all([
-      callKlarna(() => api.businessInformation.get(accountId)),
-      callKlarna(() => api.channels.list(accountId)),
-      callKlarna(() => api.channelCollections.list(accountId)),
-      callKlarna(() => api.pricePlans.list()),
-      callKlarna(() => api.settlementConfigurations.list()),
+      api.businessInformation.get(accountId),
+      api.channels.list(accountId),
+      api.channelCollections.list(accountId),
+      api.pricePlans.list(),
+      api.settlementConfigurations.list(),
     ]);
     const saved = await saveAccount(ctx.db, account, {
       channelsCount: channels.channels.length,
@@ -192,11 +181,11 @@ export async function loadMerchantDetail(ctx: MerchantCtx, accountId: string): P
 /** The onboarding wizard's choices that come from Klarna: price plans, settlement configurations, distribution profiles. */
 export async function onboardingOptions(ctx: MerchantCtx) {
   guard(ctx, 'merchants.onboard');
-  const api = await klarna(ctx);
+  const api = await klarnaFor(ctx.db, ctx.settings);
   const [plans, configs, profiles] = await Promise.all([
-    callKlarna(() => api.pricePlans.list()),
-    callKlarna(() => api.settlementConfigurations.list()),
-    callKlarna(() => api.distributionProfiles.list()),
+    api.pricePlans.list(),
+    api.settlementConfigurations.list(),
+    api.distributionProfiles.list(),
   ]);
   return {
     pricePlans: plans.price_plans,
@@ -220,23 +209,19 @@ export async function onboardMerchant(
   // Keyed by draft and exact body: a double submit creates one account, while a corrected body gets a new
   // key (Klarna replays any answer, refusals included, for a key it has seen).
   const bodyHash = createHash('sha256').update(JSON.stringify(request)).digest('base64url');
-  const key = idempotencyKey({ operation: 'accounts.onboard', target: `draft:${draftId}`, nonce: bodyHash });
-  const api = await klarna(ctx);
-  const { account_id: accountId } = await audited(
-    ctx,
-    {
-      action: 'merchants.onboard',
-      accountId: draft.accountId ?? `draft:${draftId}`,
-      details: { account_name: request.account_name, account_reference: request.account_reference, draft_id: draftId },
-      idempotencyKey: key,
-    },
-    () => callKlarna(() => api.accounts.onboard(request, { idempotencyKey: key }), identity),
-  );
+  const { account_id: accountId } = await onAccount(ctx, draft.accountId ?? `draft:${draftId}`, {
+    capability: 'merchants.onboard',
+    action: 'merchants.onboard',
+    details: { account_name: request.account_name, account_reference: request.account_reference, draft_id: draftId },
+    intent: { operation: 'accounts.onboard', target: `draft:${draftId}`, nonce: bodyHash },
+    fields: klarnaPaths,
+    call: (api, key) => api.accounts.onboard(request, { idempotencyKey: key }),
+  });
   const channels =
     (request.channel.websites?.length ?? 0) +
     (request.channel['physical-stores']?.length ?? 0) +
     (request.channel['mobile-apps']?.length ?? 0);
-  const account = await callKlarna(() => api.accounts.get(accountId));
+  const account = await (await klarnaFor(ctx.db, ctx.settings)).accounts.get(accountId);
   await saveAccount(ctx.db, account, { channelsCount: channels, onboardedBy: ctx.actor.id, source: 'dashboard' });
   await ctx.db
     .update(onboardingDrafts)
@@ -255,24 +240,8 @@ export async function onboardMerchant(
   return { accountId };
 }
 
-/** After a change: record it on the timeline and refresh the cache from Klarna. */
-async function afterChange(
-  ctx: MerchantCtx & { actor: Actor },
-  accountId: string,
-  kind: string,
-  summary: string,
-  details: Record<string, unknown> = {},
-) {
-  await addTimeline(ctx.db, {
-    accountId,
-    occurredAt: new Date(),
-    source: 'dashboard',
-    kind,
-    summary,
-    actorId: ctx.actor.id,
-    actorEmail: ctx.actor.email,
-    details,
-  });
+/** After a change: refresh the cache from Klarna. */
+async function afterChange(ctx: MerchantCtx, accountId: string) {
   try {
     await refreshMerchant(ctx, accountId, 'dashboard');
   } catch {
@@ -288,14 +257,18 @@ export async function updateAccount(
 ): Promise<Account> {
   guard(ctx, 'merchants.manage');
   const request = parseInput(accountUpdateRequestSchema, body);
-  const key = idempotencyKey({ operation: 'accounts.update', target: accountId, nonce: intentSchema.parse(intentId) });
-  const api = await klarna(ctx);
-  const account = await audited(
-    ctx,
-    { action: 'merchants.update_account', accountId, details: { fields: Object.keys(request) }, idempotencyKey: key },
-    () => callKlarna(() => api.accounts.update(accountId, request, { idempotencyKey: key }), identity),
-  );
-  await afterChange(ctx, accountId, 'account_updated', `Account details updated (${Object.keys(request).join(', ')})`);
+  const account = await onAccount(ctx, accountId, {
+    action: 'merchants.update_account',
+    details: { fields: Object.keys(request) },
+    intent: { operation: 'accounts.update', target: accountId, nonce: intentSchema.parse(intentId) },
+    fields: klarnaPaths,
+    call: (api, key) => api.accounts.update(accountId, request, { idempotencyKey: key }),
+    timeline: () => ({
+      kind: 'account_updated',
+      summary: `Account details updated (${Object.keys(request).join(', ')})`,
+    }),
+  });
+  await afterChange(ctx, accountId);
   return account;
 }
 
@@ -303,28 +276,18 @@ export async function updateBusinessInformation(ctx: MerchantCtx, accountId: str
   guard(ctx, 'merchants.manage');
   const request = parseInput(businessInformationUpdateSchema, body);
   if (Object.keys(request).length === 0) throw new InputError('Nothing to update.');
-  const key = idempotencyKey({
-    operation: 'businessInformation.update',
-    target: accountId,
-    nonce: intentSchema.parse(intentId),
+  const result = await onAccount(ctx, accountId, {
+    action: 'merchants.update_business_information',
+    details: { fields: Object.keys(request) },
+    intent: { operation: 'businessInformation.update', target: accountId, nonce: intentSchema.parse(intentId) },
+    fields: klarnaPaths,
+    call: (api, key) => api.businessInformation.update(accountId, request, { idempotencyKey: key }),
+    timeline: () => ({
+      kind: 'business_information_updated',
+      summary: `Business information updated (${Object.keys(request).join(', ')})`,
+    }),
   });
-  const api = await klarna(ctx);
-  const result = await audited(
-    ctx,
-    {
-      action: 'merchants.update_business_information',
-      accountId,
-      details: { fields: Object.keys(request) },
-      idempotencyKey: key,
-    },
-    () => callKlarna(() => api.businessInformation.update(accountId, request, { idempotencyKey: key }), identity),
-  );
-  await afterChange(
-    ctx,
-    accountId,
-    'business_information_updated',
-    `Business information updated (${Object.keys(request).join(', ')})`,
-  );
+  await afterChange(ctx, accountId);
   return result;
 }
 
@@ -342,30 +305,21 @@ export async function changePaymentProduct(
 ) {
   guard(ctx, 'merchants.manage');
   const { action, reason, intentId } = parseInput(productChangeSchema, input);
-  const key = idempotencyKey({ operation: `paymentProduct.${action}`, target: accountId, nonce: intentId });
-  const api = await klarna(ctx);
-  const product = await audited(
-    ctx,
-    {
-      action: action === 'disable' ? 'merchants.disable_product' : 'merchants.enable_product',
-      accountId,
-      details: { reason },
-      idempotencyKey: key,
-    },
-    () =>
-      callKlarna(() =>
-        action === 'disable'
-          ? api.paymentProduct.disable(accountId, { idempotencyKey: key })
-          : api.paymentProduct.enable(accountId, { idempotencyKey: key }),
-      ),
-  );
-  await afterChange(
-    ctx,
-    accountId,
-    'product_state',
-    `Payment product ${action === 'disable' ? 'disabled' : 'enabled'} here: ${reason}`,
-    { reason, state: product.state },
-  );
+  const product = await onAccount(ctx, accountId, {
+    action: action === 'disable' ? 'merchants.disable_product' : 'merchants.enable_product',
+    details: { reason },
+    intent: { operation: `paymentProduct.${action}`, target: accountId, nonce: intentId },
+    call: (api, key) =>
+      action === 'disable'
+        ? api.paymentProduct.disable(accountId, { idempotencyKey: key })
+        : api.paymentProduct.enable(accountId, { idempotencyKey: key }),
+    timeline: (answer) => ({
+      kind: 'product_state',
+      summary: `Payment product ${action === 'disable' ? 'disabled' : 'enabled'} here: ${reason}`,
+      details: { reason, state: answer.state },
+    }),
+  });
+  await afterChange(ctx, accountId);
   return product;
 }
 
@@ -377,21 +331,19 @@ export async function createChannel(
 ): Promise<Channel> {
   guard(ctx, 'merchants.manage');
   const request = parseInput(channelCreateRequestSchema, body);
-  const key = idempotencyKey({ operation: 'channels.create', target: accountId, nonce: intentSchema.parse(intentId) });
-  const api = await klarna(ctx);
-  const channel = await audited(
-    ctx,
-    {
-      action: 'merchants.create_channel',
-      accountId,
-      details: { type: request.type, name: request.name ?? null },
-      idempotencyKey: key,
-    },
-    () => callKlarna(() => api.channels.create(accountId, request, { idempotencyKey: key }), identity),
-  );
-  await afterChange(ctx, accountId, 'channel', `Channel added: ${channelLabel(channel)}`, {
-    channel_id: channel.channel_id,
+  const channel = await onAccount(ctx, accountId, {
+    action: 'merchants.create_channel',
+    details: { type: request.type, name: request.name ?? null },
+    intent: { operation: 'channels.create', target: accountId, nonce: intentSchema.parse(intentId) },
+    fields: klarnaPaths,
+    call: (api, key) => api.channels.create(accountId, request, { idempotencyKey: key }),
+    timeline: (created) => ({
+      kind: 'channel',
+      summary: `Channel added: ${channelLabel(created)}`,
+      details: { channel_id: created.channel_id },
+    }),
   });
+  await afterChange(ctx, accountId);
   return channel;
 }
 
@@ -404,33 +356,35 @@ export async function updateChannel(
 ): Promise<Channel> {
   guard(ctx, 'merchants.manage');
   const request = parseInput(channelUpdateRequestSchema, body);
-  const key = idempotencyKey({
-    operation: 'channels.update',
-    target: `${accountId}/${channelId}`,
-    nonce: intentSchema.parse(intentId),
+  const channel = await onAccount(ctx, accountId, {
+    action: 'merchants.update_channel',
+    details: { channel_id: channelId, fields: Object.keys(request) },
+    intent: { operation: 'channels.update', target: `${accountId}/${channelId}`, nonce: intentSchema.parse(intentId) },
+    fields: klarnaPaths,
+    call: (api, key) => api.channels.update(accountId, channelId, request, { idempotencyKey: key }),
+    timeline: (updated) => ({
+      kind: 'channel',
+      summary: `Channel updated: ${channelLabel(updated)}`,
+      details: { channel_id: channelId },
+    }),
   });
-  const api = await klarna(ctx);
-  const channel = await audited(
-    ctx,
-    {
-      action: 'merchants.update_channel',
-      accountId,
-      details: { channel_id: channelId, fields: Object.keys(request) },
-      idempotencyKey: key,
-    },
-    () => callKlarna(() => api.channels.update(accountId, channelId, request, { idempotencyKey: key }), identity),
-  );
-  await afterChange(ctx, accountId, 'channel', `Channel updated: ${channelLabel(channel)}`, { channel_id: channelId });
+  await afterChange(ctx, accountId);
   return channel;
 }
 
 export async function deleteChannel(ctx: MerchantCtx, accountId: string, channelId: string): Promise<void> {
   guard(ctx, 'merchants.manage');
-  const api = await klarna(ctx);
-  await audited(ctx, { action: 'merchants.delete_channel', accountId, details: { channel_id: channelId } }, () =>
-    callKlarna(() => api.channels.delete(accountId, channelId)),
-  );
-  await afterChange(ctx, accountId, 'channel', `Channel deleted (${channelId})`, { channel_id: channelId });
+  await onAccount(ctx, accountId, {
+    action: 'merchants.delete_channel',
+    details: { channel_id: channelId },
+    call: (api) => api.channels.delete(accountId, channelId),
+    timeline: () => ({
+      kind: 'channel',
+      summary: `Channel deleted (${channelId})`,
+      details: { channel_id: channelId },
+    }),
+  });
+  await afterChange(ctx, accountId);
 }
 
 export async function createCollection(
@@ -441,23 +395,18 @@ export async function createCollection(
 ): Promise<ChannelCollection> {
   guard(ctx, 'merchants.manage');
   const request = parseInput(channelCollectionCreateRequestSchema, body);
-  const key = idempotencyKey({
-    operation: 'channelCollections.create',
-    target: accountId,
-    nonce: intentSchema.parse(intentId),
+  const collection = await onAccount(ctx, accountId, {
+    action: 'merchants.create_collection',
+    details: { collection_reference: request.collection_reference },
+    intent: { operation: 'channelCollections.create', target: accountId, nonce: intentSchema.parse(intentId) },
+    fields: klarnaPaths,
+    call: (api, key) => api.channelCollections.create(accountId, request, { idempotencyKey: key }),
+    timeline: () => ({
+      kind: 'channel_collection',
+      summary: `Channel collection added: ${request.collection_reference}`,
+    }),
   });
-  const api = await klarna(ctx);
-  const collection = await audited(
-    ctx,
-    {
-      action: 'merchants.create_collection',
-      accountId,
-      details: { collection_reference: request.collection_reference },
-      idempotencyKey: key,
-    },
-    () => callKlarna(() => api.channelCollections.create(accountId, request, { idempotencyKey: key }), identity),
-  );
-  await afterChange(ctx, accountId, 'channel_collection', `Channel collection added: ${request.collection_reference}`);
+  await afterChange(ctx, accountId);
   return collection;
 }
 
@@ -470,36 +419,31 @@ export async function updateCollection(
 ): Promise<ChannelCollection> {
   guard(ctx, 'merchants.manage');
   const request = parseInput(channelCollectionUpdateRequestSchema, body);
-  const key = idempotencyKey({
-    operation: 'channelCollections.update',
-    target: `${accountId}/${reference}`,
-    nonce: intentSchema.parse(intentId),
-  });
-  const api = await klarna(ctx);
-  const collection = await audited(
-    ctx,
-    {
-      action: 'merchants.update_collection',
-      accountId,
-      details: { collection_reference: reference, fields: Object.keys(request) },
-      idempotencyKey: key,
+  const collection = await onAccount(ctx, accountId, {
+    action: 'merchants.update_collection',
+    details: { collection_reference: reference, fields: Object.keys(request) },
+    intent: {
+      operation: 'channelCollections.update',
+      target: `${accountId}/${reference}`,
+      nonce: intentSchema.parse(intentId),
     },
-    () =>
-      callKlarna(() => api.channelCollections.update(accountId, reference, request, { idempotencyKey: key }), identity),
-  );
-  await afterChange(ctx, accountId, 'channel_collection', `Channel collection updated: ${reference}`);
+    fields: klarnaPaths,
+    call: (api, key) => api.channelCollections.update(accountId, reference, request, { idempotencyKey: key }),
+    timeline: () => ({ kind: 'channel_collection', summary: `Channel collection updated: ${reference}` }),
+  });
+  await afterChange(ctx, accountId);
   return collection;
 }
 
 export async function deleteCollection(ctx: MerchantCtx, accountId: string, reference: string): Promise<void> {
   guard(ctx, 'merchants.manage');
-  const api = await klarna(ctx);
-  await audited(
-    ctx,
-    { action: 'merchants.delete_collection', accountId, details: { collection_reference: reference } },
-    () => callKlarna(() => api.channelCollections.delete(accountId, reference)),
-  );
-  await afterChange(ctx, accountId, 'channel_collection', `Channel collection deleted: ${reference}`);
+  await onAccount(ctx, accountId, {
+    action: 'merchants.delete_collection',
+    details: { collection_reference: reference },
+    call: (api) => api.channelCollections.delete(accountId, reference),
+    timeline: () => ({ kind: 'channel_collection', summary: `Channel collection deleted: ${reference}` }),
+  });
+  await afterChange(ctx, accountId);
 }
 
 /**
@@ -512,17 +456,17 @@ export async function openPortal(
   intentId: string,
 ): Promise<{ url: string; expiresAt: string }> {
   guard(ctx, 'merchants.portal');
-  const key = idempotencyKey({
-    operation: 'portal.deepLink',
-    target: `${accountId}/${ctx.actor.id}`,
-    nonce: intentSchema.parse(intentId),
+  const link = await onAccount(ctx, accountId, {
+    capability: 'merchants.portal',
+    action: 'merchants.open_portal',
+    details: { user_reference: ctx.actor.id },
+    intent: {
+      operation: 'portal.deepLink',
+      target: `${accountId}/${ctx.actor.id}`,
+      nonce: intentSchema.parse(intentId),
+    },
+    call: (api, key) => api.portal.deepLink(accountId, { user_reference: ctx.actor.id }, { idempotencyKey: key }),
   });
-  const api = await klarna(ctx);
-  const link = await audited(
-    ctx,
-    { action: 'merchants.open_portal', accountId, details: { user_reference: ctx.actor.id }, idempotencyKey: key },
-    () => callKlarna(() => api.portal.deepLink(accountId, { user_reference: ctx.actor.id }, { idempotencyKey: key })),
-  );
   return { url: link.url, expiresAt: link.expires_at };
 }
 

@@ -1,7 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
+import { klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { savePaymentTransaction } from './cache';
 
@@ -56,35 +56,26 @@ export async function seedDemoPayments(db: Db, settings: KlarnaSettings, account
     const id = payment_transaction.payment_transaction_id;
     let captureId = '';
     for (const [c, amount] of basket.captures.entries()) {
-      const result = await callKlarna(() =>
-        api.paymentTransactions.capture(
-          accountId,
-          id,
-          { amount },
-          { idempotencyKey: idempotencyKey({ operation: 'demo.capture', target: id, nonce: String(c) }) },
-        ),
+      const result = await api.paymentTransactions.capture(
+        accountId,
+        id,
+        { amount },
+        { idempotencyKey: idempotencyKey({ operation: 'demo.capture', target: id, nonce: String(c) }) },
       );
       captureId = result.capture.payment_capture_id;
     }
     if ('refund' in basket) {
-      await callKlarna(() =>
-        api.paymentTransactions.refundCapture(
-          accountId,
-          id,
-          captureId,
-          { amount: basket.refund, description: 'Demo: one item returned' },
-          {
-            idempotencyKey: idempotencyKey({ operation: 'demo.refund', target: id, nonce: '0' }),
-          },
-        ),
+      await api.paymentTransactions.refundCapture(
+        accountId,
+        id,
+        captureId,
+        { amount: basket.refund, description: 'Demo: one item returned' },
+        {
+          idempotencyKey: idempotencyKey({ operation: 'demo.refund', target: id, nonce: '0' }),
+        },
       );
     }
-    await savePaymentTransaction(
-      db,
-      await callKlarna(() => api.paymentTransactions.get(accountId, id)),
-      accountId,
-      'sync',
-    );
+    await savePaymentTransaction(db, await api.paymentTransactions.get(accountId, id), accountId, 'sync');
     ids.push(id);
   }
   return ids;

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { PaymentTransactionRow } from '@/db/schema';
 import type { ServiceContext } from '@/lib/context';
-import { callKlarna, klarnaFor } from '@/lib/credentials/connection';
+import { klarnaFor } from '@/lib/credentials/connection';
 import { AppError } from '@/lib/errors';
 import { paymentTransactionSchema, type PaymentTransaction } from '@/lib/klarna/schemas/payments';
 import { refreshPayment } from './service';
@@ -59,7 +59,7 @@ export async function readPaymentDetail(ctx: ServiceContext, cached: PaymentTran
     if (!transaction || isStale(row, transaction)) {
       // The cache deems a webhook newer than Klarna's answer: show what Klarna just said.
       const api = await klarnaFor(ctx.db, ctx.settings);
-      transaction = await callKlarna(() => api.paymentTransactions.get(target.accountId, target.paymentTransactionId));
+      transaction = await api.paymentTransactions.get(target.accountId, target.paymentTransactionId);
       row = withTransaction(row, transaction);
     }
     return { row, transaction, readError: null };

@@ -10,7 +10,7 @@ import {
   type PaymentRequestRow,
   type PaymentTimelineRow,
 } from '@/db/schema';
-import { callKlarna, klarnaFor } from '@/lib/credentials/connection';
+import { klarnaFor } from '@/lib/credentials/connection';
 import type { ServiceContext } from '@/lib/context';
 import {
   finalPaymentRequestStates,
@@ -214,7 +214,7 @@ export async function readPaymentLinkState(
   if (!link) return null;
   try {
     const api = await klarnaFor(ctx.db, ctx.settings);
-    const current = await callKlarna(() => api.paymentRequests.get(link.accountId, paymentRequestId));
+    const current = await api.paymentRequests.get(link.accountId, paymentRequestId);
     return { link, state: current.state };
   } catch {
     return { link, state: link.state };

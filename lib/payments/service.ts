@@ -9,14 +9,14 @@ import {
   type PaymentPendingOperationRow,
   type PaymentTransactionRow,
 } from '@/db/schema';
-import { recordAudit, recordAuditOnce, type AuditAction } from '@/lib/audit';
+import { recordAudit, type AuditAction } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
-import { callKlarna, klarnaFor } from '@/lib/credentials/connection';
+import { klarnaFor } from '@/lib/credentials/connection';
 import type { ServiceContext } from '@/lib/context';
 import { AppError, KlarnaRefusedError, NotFoundError } from '@/lib/errors';
-import { isOutcomeUnknown } from '@/lib/klarna/errors';
 import type { KlarnaApi } from '@/lib/klarna/api';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
+import { intentSchema, klarnaOperation, klarnaPaths, type UnknownOutcome } from '@/lib/klarna-operation';
 import {
   captureCreateSchema,
   type captureResultSchema,
@@ -53,81 +53,35 @@ import { requireCaptureNamed, requireNotVoided } from './rules';
  */
 export type PaymentCtx = ServiceContext;
 
-const identity = (parameter: string) => parameter;
-export const intentSchema = z.uuid('missing form intent id');
-
 type Target = { accountId: string; paymentTransactionId: string };
-
-async function klarna(ctx: PaymentCtx): Promise<KlarnaApi> {
-  return klarnaFor(ctx.db, ctx.settings);
-}
 
 function operator(ctx: PaymentCtx): asserts ctx is PaymentCtx & { actor: Actor } {
   assertCan(ctx.actor, 'payments.operate');
 }
 
-/** Runs a keyed call and audits it with `alongside`, only for the first answer: a replay writes nothing. */
-async function audited<T>(
-  ctx: PaymentCtx,
-  entry: { action: AuditAction; target: string; details?: Record<string, unknown>; idempotencyKey?: string },
-  run: () => Promise<T>,
-  alongside?: (result: T, db: Db) => Promise<void>,
-): Promise<T> {
-  const base = {
-    actor: ctx.actor ?? ('system' as const),
-    action: entry.action,
-    target: { type: 'payment', id: entry.target },
-    requestId: ctx.requestId,
-    idempotencyKey: entry.idempotencyKey,
-  };
-  try {
-    const result = await run();
-    if (entry.idempotencyKey) {
-      await recordAuditOnce(
-        ctx.db,
-        { ...base, idempotencyKey: entry.idempotencyKey, details: entry.details },
-        alongside && ((tx) => alongside(result, tx)),
-      );
-    } else {
-      await alongside?.(result, ctx.db);
-      await recordAudit(ctx.db, { ...base, details: entry.details });
-    }
-    return result;
-  } catch (error) {
-    if (error instanceof KlarnaRefusedError) {
-      await recordAudit(ctx.db, {
-        ...base,
-        outcome: 'failure',
-        details: { ...entry.details, error: error.message },
-        klarnaErrorId: error.klarnaErrorId,
-      });
-    }
-    throw error;
-  }
-}
-
-async function recorded(
+/** The record of an answer that carries the transaction: the cache and a timeline entry, in the audit's transaction. */
+function onTimeline(
   ctx: PaymentCtx & { actor: Actor },
-  transaction: PaymentTransaction,
   target: Target,
   entry: { kind: string; summary: string; amount?: number; details?: Record<string, unknown> },
-  db: Db = ctx.db,
-): Promise<PaymentTransactionRow> {
-  const row = await savePaymentTransaction(db, transaction, target.accountId, 'dashboard');
-  await addPaymentTimeline(db, {
-    paymentTransactionId: target.paymentTransactionId,
-    paymentRequestId: transaction.payment_request_id ?? null,
-    occurredAt: new Date(),
-    source: 'dashboard',
-    kind: entry.kind,
-    summary: entry.summary,
-    amount: entry.amount ?? null,
-    currency: transaction.currency,
-    actorId: ctx.actor.id,
-    actorEmail: ctx.actor.email,
-    details: entry.details ?? {},
-  });
-  return row;
+) {
+  return async (transaction: PaymentTransaction, tx: Db): Promise<PaymentTransactionRow> => {
+    const row = await savePaymentTransaction(tx, transaction, target.accountId, 'dashboard');
+    await addPaymentTimeline(tx, {
+      paymentTransactionId: target.paymentTransactionId,
+      paymentRequestId: transaction.payment_request_id ?? null,
+      occurredAt: new Date(),
+      source: 'dashboard',
+      kind: entry.kind,
+      summary: entry.summary,
+      amount: entry.amount ?? null,
+      currency: transaction.currency,
+      actorId: ctx.actor.id,
+      actorEmail: ctx.actor.email,
+      details: entry.details ?? {},
+    });
+    return row;
+  };
 }
 
 export type CaptureResult = z.infer<typeof captureResultSchema>;
@@ -231,10 +185,10 @@ async function resolveLost(
   target: Target,
   rows: PendingRow[],
 ): Promise<{ transaction: PaymentTransaction; resolutions: Resolution[] }> {
-  const api = await klarna(ctx);
+  const api = await klarnaFor(ctx.db, ctx.settings);
   let transaction: PaymentTransaction;
   try {
-    transaction = await callKlarna(() => api.paymentTransactions.get(target.accountId, target.paymentTransactionId));
+    transaction = await api.paymentTransactions.get(target.accountId, target.paymentTransactionId);
   } catch (error) {
     if (!(error instanceof KlarnaRefusedError)) throw error;
     const first = rows[0]!;
@@ -339,7 +293,7 @@ async function currentTransaction(ctx: PaymentCtx, api: KlarnaApi, target: Targe
   const cached = await getCachedPayment(ctx.db, target.paymentTransactionId);
   const parsed = cached?.klarna ? paymentTransactionSchema.safeParse(cached.klarna) : null;
   if (parsed?.success) return parsed.data;
-  const read = await callKlarna(() => api.paymentTransactions.get(target.accountId, target.paymentTransactionId));
+  const read = await api.paymentTransactions.get(target.accountId, target.paymentTransactionId);
   await savePaymentTransaction(ctx.db, read, target.accountId, 'sync');
   return read;
 }
@@ -374,151 +328,143 @@ async function freshNonce(db: Db, paymentTransactionId: string, intentId: string
   }
 }
 
-// Concurrent submissions of one intent in this process share the first's outcome (Klarna would only
-// replay it); other instances send under the same key and the audit is still written once.
-const inFlight = new Map<string, Promise<unknown>>();
-function once<T>(key: string, run: () => Promise<T>): Promise<T> {
-  const running = inFlight.get(key);
-  if (running) return running as Promise<T>;
-  const call = run().finally(() => inFlight.delete(key));
-  inFlight.set(key, call);
-  return call;
-}
-
 type OperateSpec<T> = {
   intent: Intent;
   intentId: string;
   details?: Record<string, unknown>;
-  keyFor: (nonce: string) => string;
+  /** The idempotency intent's operation and target; the nonce is picked per intent (freshNonce). */
+  key: { operation: string; target: string };
   audit: { action: AuditAction; details: Record<string, unknown> };
   send: (api: KlarnaApi, key: string) => Promise<T>;
-  /** Writes Klarna's answer (cache, timeline) in `db`, the audit entry's transaction. */
-  record: (result: T, db: Db) => Promise<void>;
+  /** Writes Klarna's answer (cache, timeline) in the audit entry's transaction. */
+  record: (result: T, db: Db) => Promise<unknown>;
 };
 
-/** The one path of a money operation (design.md, "Idempotency"): settle lost intents, pick the key, send, record. */
+/** A money operation (design.md, "Idempotency"): the Klarna-operation wrapper with the payments' unknown-outcome rule. */
 async function operate<T>(
   ctx: PaymentCtx & { actor: Actor },
   target: Target,
   spec: OperateSpec<T>,
 ): Promise<OperationOutcome<T>> {
-  const digest = intentDigest(target.paymentTransactionId, spec.intent);
-  return once(`${ctx.actor.id}/${spec.intentId}/${digest}`, () => operateOnce(ctx, target, spec, digest));
+  return klarnaOperation(
+    ctx,
+    {
+      capability: 'payments.operate',
+      intent: { ...spec.key, nonce: spec.intentId },
+      audit: {
+        action: spec.audit.action,
+        target: { type: 'payment', id: target.paymentTransactionId },
+        details: spec.audit.details,
+      },
+      fields: klarnaPaths,
+      call: spec.send,
+      record: async (result, tx) => {
+        await spec.record(result, tx);
+      },
+    },
+    pendingOperations(ctx, target, spec),
+  );
 }
 
-async function operateOnce<T>(
+/** The payments' record of intents whose answer may be lost: `payment_pending_operations`, settled by a read. */
+function pendingOperations<T>(
   ctx: PaymentCtx & { actor: Actor },
   target: Target,
   spec: OperateSpec<T>,
-  digest: string,
-): Promise<OperationOutcome<T>> {
-  const earlier = await settleEarlier(ctx, target, digest);
-  if (earlier?.made)
-    return {
-      status: 'resolved',
-      made: true,
-      message: resolvedSentence(earlier.row.cause ?? 'Klarna did not answer.', earlier.phrase, true),
-      transaction: earlier.transaction,
-    };
-
-  const api = await klarna(ctx);
-  const keyLife = new Date(Date.now() - KEY_LIFE_MS);
-  // A "not made" older than Klarna's key life protects nothing any more.
-  await ctx.db
-    .delete(paymentPendingOperations)
-    .where(and(eq(paymentPendingOperations.status, 'not_made'), lt(paymentPendingOperations.createdAt, keyLife)));
-  const [same] = await ctx.db
-    .select()
-    .from(paymentPendingOperations)
-    .where(
-      and(
-        eq(paymentPendingOperations.paymentTransactionId, target.paymentTransactionId),
-        // The same intent still awaiting an answer (double click, reload, same body): same key, so
-        // Klarna performs one operation.
-        eq(paymentPendingOperations.status, 'sending'),
-        eq(paymentPendingOperations.intentDigest, digest),
-        gt(paymentPendingOperations.createdAt, keyLife),
-      ),
-    )
-    .orderBy(desc(paymentPendingOperations.createdAt))
-    .limit(1);
-  const nonce = same?.nonce ?? (await freshNonce(ctx.db, target.paymentTransactionId, spec.intentId, digest));
-  const key = spec.keyFor(nonce);
-  const known = same ? null : await currentTransaction(ctx, api, target);
-  await ctx.db
-    .insert(paymentPendingOperations)
-    .values({
-      idempotencyKey: key,
-      paymentTransactionId: target.paymentTransactionId,
-      accountId: target.accountId,
-      operation: spec.intent.kind,
-      nonce,
-      intentDigest: digest,
-      request: spec.intent.request,
-      details: { ...spec.details, ...(spec.intent.captureId ? { captureId: spec.intent.captureId } : {}) },
-      baseline: known ? baselineOf(known) : same!.baseline,
-      currency: known?.currency ?? same!.currency,
-      status: 'sending',
-      actorId: ctx.actor.id,
-      actorEmail: ctx.actor.email,
-    })
-    // The first attempt's baseline stays: it is what "made" is judged against.
-    .onConflictDoUpdate({
-      target: paymentPendingOperations.idempotencyKey,
-      set: { status: 'sending', cause: null, updatedAt: new Date() },
-    });
-
-  const base = {
-    actor: ctx.actor,
-    target: { type: 'payment', id: target.paymentTransactionId },
-    requestId: ctx.requestId,
-    idempotencyKey: key,
+): UnknownOutcome<OperationOutcome<T>> {
+  const digest = intentDigest(target.paymentTransactionId, spec.intent);
+  const forget = async (key: string) => {
+    await ctx.db.delete(paymentPendingOperations).where(eq(paymentPendingOperations.idempotencyKey, key));
   };
-  let result: T;
-  try {
-    result = await callKlarna(() => spec.send(api, key), identity);
-  } catch (error) {
-    if (!(error instanceof KlarnaRefusedError)) throw error; // the row stays `sending` and is taken for lost later
-    const cause = error.klarnaError;
-    if (!isOutcomeUnknown(cause)) {
-      await ctx.db.delete(paymentPendingOperations).where(eq(paymentPendingOperations.idempotencyKey, key));
+  return {
+    inFlightKey: `${ctx.actor.id}/${spec.intentId}/${digest}`,
+    begin: async (api, keyFor) => {
+      const earlier = await settleEarlier(ctx, target, digest);
+      if (earlier?.made)
+        return {
+          settled: {
+            status: 'resolved',
+            made: true,
+            message: resolvedSentence(earlier.row.cause ?? 'Klarna did not answer.', earlier.phrase, true),
+            transaction: earlier.transaction,
+          },
+        };
+      const keyLife = new Date(Date.now() - KEY_LIFE_MS);
+      // A "not made" older than Klarna's key life protects nothing any more.
+      await ctx.db
+        .delete(paymentPendingOperations)
+        .where(and(eq(paymentPendingOperations.status, 'not_made'), lt(paymentPendingOperations.createdAt, keyLife)));
+      const [same] = await ctx.db
+        .select()
+        .from(paymentPendingOperations)
+        .where(
+          and(
+            eq(paymentPendingOperations.paymentTransactionId, target.paymentTransactionId),
+            // The same intent still awaiting an answer (double click, reload, same body): same key, so
+            // Klarna performs one operation.
+            eq(paymentPendingOperations.status, 'sending'),
+            eq(paymentPendingOperations.intentDigest, digest),
+            gt(paymentPendingOperations.createdAt, keyLife),
+          ),
+        )
+        .orderBy(desc(paymentPendingOperations.createdAt))
+        .limit(1);
+      const nonce = same?.nonce ?? (await freshNonce(ctx.db, target.paymentTransactionId, spec.intentId, digest));
+      const key = keyFor(nonce);
+      const known = same ? null : await currentTransaction(ctx, api, target);
+      await ctx.db
+        .insert(paymentPendingOperations)
+        .values({
+          idempotencyKey: key,
+          paymentTransactionId: target.paymentTransactionId,
+          accountId: target.accountId,
+          operation: spec.intent.kind,
+          nonce,
+          intentDigest: digest,
+          request: spec.intent.request,
+          details: { ...spec.details, ...(spec.intent.captureId ? { captureId: spec.intent.captureId } : {}) },
+          baseline: known ? baselineOf(known) : same!.baseline,
+          currency: known?.currency ?? same!.currency,
+          status: 'sending',
+          actorId: ctx.actor.id,
+          actorEmail: ctx.actor.email,
+        })
+        // The first attempt's baseline stays: it is what "made" is judged against.
+        .onConflictDoUpdate({
+          target: paymentPendingOperations.idempotencyKey,
+          set: { status: 'sending', cause: null, updatedAt: new Date() },
+        });
+      return { key };
+    },
+    answered: forget,
+    lost: async (key, error) => {
+      const cause = error.klarnaError;
+      const because = causeSentence(cause);
+      const [row] = await ctx.db
+        .update(paymentPendingOperations)
+        .set({ status: 'unknown', cause: because, updatedAt: new Date() })
+        .where(eq(paymentPendingOperations.idempotencyKey, key))
+        .returning();
       await recordAudit(ctx.db, {
-        ...base,
-        action: spec.audit.action,
+        actor: ctx.actor,
+        action: 'payments.outcome_unknown',
+        target: { type: 'payment', id: target.paymentTransactionId },
         outcome: 'failure',
-        details: { ...spec.audit.details, error: error.message },
+        details: { operation: spec.intent.kind, ...spec.audit.details, cause: because, attempts: cause.attempts },
+        requestId: ctx.requestId,
         klarnaErrorId: error.klarnaErrorId,
+        idempotencyKey: key,
       });
-      throw error;
-    }
-    const because = causeSentence(cause);
-    const [row] = await ctx.db
-      .update(paymentPendingOperations)
-      .set({ status: 'unknown', cause: because, updatedAt: new Date() })
-      .where(eq(paymentPendingOperations.idempotencyKey, key))
-      .returning();
-    await recordAudit(ctx.db, {
-      ...base,
-      action: 'payments.outcome_unknown',
-      outcome: 'failure',
-      details: { operation: spec.intent.kind, ...spec.audit.details, cause: because, attempts: cause.attempts },
-      klarnaErrorId: error.klarnaErrorId,
-    });
-    const { transaction, resolutions } = await resolveLost(ctx, target, [row!]);
-    const mine = resolutions[0]!;
-    return {
-      status: 'resolved',
-      made: mine.made,
-      message: resolvedSentence(because, mine.phrase, mine.made),
-      transaction,
-    };
-  }
-  await ctx.db.delete(paymentPendingOperations).where(eq(paymentPendingOperations.idempotencyKey, key));
-  // One key, one operation: the first answer writes cache, timeline and audit; a replay only returns it.
-  await recordAuditOnce(ctx.db, { ...base, action: spec.audit.action, details: spec.audit.details }, (tx) =>
-    spec.record(result, tx),
-  );
-  return { status: 'done', result };
+      const { transaction, resolutions } = await resolveLost(ctx, target, [row!]);
+      const mine = resolutions[0]!;
+      return {
+        status: 'resolved',
+        made: mine.made,
+        message: resolvedSentence(because, mine.phrase, mine.made),
+        transaction,
+      };
+    },
+  };
 }
 
 /** "Check with Klarna": reads Klarna and says what each lost intent came to. Any role that sees the payment may ask. */
@@ -539,10 +485,8 @@ export async function refreshPayment(ctx: PaymentCtx, target: Target): Promise<P
     await resolveLost(ctx, target, lost);
     return (await getCachedPayment(ctx.db, target.paymentTransactionId))!;
   }
-  const api = await klarna(ctx);
-  const transaction = await callKlarna(() =>
-    api.paymentTransactions.get(target.accountId, target.paymentTransactionId),
-  );
+  const api = await klarnaFor(ctx.db, ctx.settings);
+  const transaction = await api.paymentTransactions.get(target.accountId, target.paymentTransactionId);
   return savePaymentTransaction(ctx.db, transaction, target.accountId, 'sync');
 }
 
@@ -557,8 +501,7 @@ export async function capturePayment(
   return operate(ctx, target, {
     intent: { kind: 'capture', request },
     intentId: intentSchema.parse(intentId),
-    keyFor: (nonce) =>
-      idempotencyKey({ operation: 'paymentTransactions.capture', target: target.paymentTransactionId, nonce }),
+    key: { operation: 'paymentTransactions.capture', target: target.paymentTransactionId },
     audit: {
       action: 'payments.capture',
       details: { amount: request.amount, capture_reference: request.capture_reference ?? null },
@@ -566,18 +509,12 @@ export async function capturePayment(
     send: (api, key) =>
       api.paymentTransactions.capture(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
     record: async (result, db) => {
-      await recorded(
-        ctx,
-        result.payment_transaction,
-        target,
-        {
-          kind: 'capture',
-          summary: `Captured ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${request.capture_reference ? ` (${request.capture_reference})` : ''}`,
-          amount: request.amount,
-          details: { payment_capture_id: result.capture.payment_capture_id },
-        },
-        db,
-      );
+      await onTimeline(ctx, target, {
+        kind: 'capture',
+        summary: `Captured ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${request.capture_reference ? ` (${request.capture_reference})` : ''}`,
+        amount: request.amount,
+        details: { payment_capture_id: result.capture.payment_capture_id },
+      })(result.payment_transaction, db);
     },
   });
 }
@@ -603,12 +540,10 @@ export async function refundPayment(
     intent: { kind: 'refund', captureId: captureId ?? null, request },
     intentId: intentSchema.parse(intentId),
     details: { reason },
-    keyFor: (nonce) =>
-      idempotencyKey({
-        operation: captureId ? 'paymentTransactions.refundCapture' : 'paymentTransactions.refund',
-        target: `${target.paymentTransactionId}/${captureId ?? '-'}`,
-        nonce,
-      }),
+    key: {
+      operation: captureId ? 'paymentTransactions.refundCapture' : 'paymentTransactions.refund',
+      target: `${target.paymentTransactionId}/${captureId ?? '-'}`,
+    },
     audit: { action: 'payments.refund', details: { amount: request.amount, capture: captureId ?? null, reason } },
     send: (api, key) =>
       captureId
@@ -619,18 +554,12 @@ export async function refundPayment(
             idempotencyKey: key,
           }),
     record: async (result, db) => {
-      await recorded(
-        ctx,
-        result.payment_transaction,
-        target,
-        {
-          kind: 'refund',
-          summary: `Refunded ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${captureId ? ` of capture ${captureId}` : ''}: ${reason}`,
-          amount: request.amount,
-          details: { payment_refund_id: result.refund.payment_refund_id, reason },
-        },
-        db,
-      );
+      await onTimeline(ctx, target, {
+        kind: 'refund',
+        summary: `Refunded ${formatMinorUnits(request.amount, result.payment_transaction.currency)}${captureId ? ` of capture ${captureId}` : ''}: ${reason}`,
+        amount: request.amount,
+        details: { payment_refund_id: result.refund.payment_refund_id, reason },
+      })(result.payment_transaction, db);
     },
   });
 }
@@ -646,23 +575,16 @@ export async function releaseRemaining(
   return operate(ctx, target, {
     intent: { kind: 'release', request: {} },
     intentId: intentSchema.parse(intentId),
-    keyFor: (nonce) =>
-      idempotencyKey({ operation: 'paymentTransactions.void', target: target.paymentTransactionId, nonce }),
+    key: { operation: 'paymentTransactions.void', target: target.paymentTransactionId },
     audit: { action: 'payments.release', details: { released: before?.remainingAuthorizedAmount ?? null } },
     send: (api, key) =>
       api.paymentTransactions.void(target.accountId, target.paymentTransactionId, { idempotencyKey: key }),
     record: async (transaction, db) => {
-      await recorded(
-        ctx,
-        transaction,
-        target,
-        {
-          kind: 'release',
-          summary: `Released the remaining authorization${before ? ` (${formatMinorUnits(before.remainingAuthorizedAmount, transaction.currency)})` : ''}`,
-          amount: before?.remainingAuthorizedAmount,
-        },
-        db,
-      );
+      await onTimeline(ctx, target, {
+        kind: 'release',
+        summary: `Released the remaining authorization${before ? ` (${formatMinorUnits(before.remainingAuthorizedAmount, transaction.currency)})` : ''}`,
+        amount: before?.remainingAuthorizedAmount,
+      })(transaction, db);
     },
   });
 }
@@ -671,41 +593,28 @@ export async function updatePayment(ctx: PaymentCtx, target: Target, intentId: s
   operator(ctx);
   const request = parseInput(transactionUpdateSchema, body);
   await requireNotVoided(ctx.db, await getCachedPayment(ctx.db, target.paymentTransactionId));
-  const key = idempotencyKey({
-    operation: 'paymentTransactions.update',
-    target: target.paymentTransactionId,
-    nonce: intentSchema.parse(intentId),
-  });
+  const nonce = intentSchema.parse(intentId);
   // An update is no money, but it is another intent: it waits, like one, for an unknown outcome.
   await settleEarlier(ctx, target, null);
-  const api = await klarna(ctx);
   let row: PaymentTransactionRow | undefined;
-  await audited(
-    ctx,
-    {
+  await klarnaOperation(ctx, {
+    capability: 'payments.operate',
+    intent: { operation: 'paymentTransactions.update', target: target.paymentTransactionId, nonce },
+    audit: {
       action: 'payments.update',
-      target: target.paymentTransactionId,
+      target: { type: 'payment', id: target.paymentTransactionId },
       details: { fields: Object.keys(request) },
-      idempotencyKey: key,
     },
-    () =>
-      callKlarna(
-        () =>
-          api.paymentTransactions.update(target.accountId, target.paymentTransactionId, request, {
-            idempotencyKey: key,
-          }),
-        identity,
-      ),
-    async (transaction, db) => {
-      row = await recorded(
-        ctx,
+    fields: klarnaPaths,
+    call: (api, key) =>
+      api.paymentTransactions.update(target.accountId, target.paymentTransactionId, request, { idempotencyKey: key }),
+    record: async (transaction, tx) => {
+      row = await onTimeline(ctx, target, { kind: 'update', summary: `Updated ${Object.keys(request).join(', ')}` })(
         transaction,
-        target,
-        { kind: 'update', summary: `Updated ${Object.keys(request).join(', ')}` },
-        db,
+        tx,
       );
     },
-  );
+  });
   // A replay wrote nothing: the copy as the first answer left it.
   return row ?? (await getCachedPayment(ctx.db, target.paymentTransactionId))!;
 }
@@ -721,25 +630,18 @@ export async function reauthorizePayment(
   return operate(ctx, target, {
     intent: { kind: 'reauthorize', request },
     intentId: intentSchema.parse(intentId),
-    keyFor: (nonce) =>
-      idempotencyKey({ operation: 'paymentTransactions.reauthorize', target: target.paymentTransactionId, nonce }),
+    key: { operation: 'paymentTransactions.reauthorize', target: target.paymentTransactionId },
     audit: { action: 'payments.reauthorize', details: { amount: request.amount ?? null } },
     send: (api, key) =>
       api.paymentTransactions.reauthorize(target.accountId, target.paymentTransactionId, request, {
         idempotencyKey: key,
       }),
     record: async (transaction, db) => {
-      await recorded(
-        ctx,
-        transaction,
-        target,
-        {
-          kind: 'reauthorize',
-          summary: `Reauthorized${request.amount !== undefined ? ` for ${formatMinorUnits(request.amount, transaction.currency)}` : ''}`,
-          amount: request.amount,
-        },
-        db,
-      );
+      await onTimeline(ctx, target, {
+        kind: 'reauthorize',
+        summary: `Reauthorized${request.amount !== undefined ? ` for ${formatMinorUnits(request.amount, transaction.currency)}` : ''}`,
+        amount: request.amount,
+      })(transaction, db);
     },
   });
 }
@@ -754,27 +656,26 @@ export async function createPaymentLink(
   operator(ctx);
   const request = parseInput(paymentRequestCreateSchema, body);
   const hash = createHash('sha256').update(JSON.stringify(request)).digest('base64url');
-  const key = idempotencyKey({
-    operation: 'paymentRequests.create',
-    target: `${accountId}/${intentSchema.parse(intentId)}`,
-    nonce: hash,
-  });
-  const api = await klarna(ctx);
-  return audited(
-    ctx,
-    {
+  return klarnaOperation(ctx, {
+    capability: 'payments.operate',
+    intent: {
+      operation: 'paymentRequests.create',
+      target: `${accountId}/${intentSchema.parse(intentId)}`,
+      nonce: hash,
+    },
+    audit: {
       action: 'payments.create_link',
-      target: accountId,
+      target: { type: 'payment', id: accountId },
       details: {
         amount: request.payment_amount,
         currency: request.currency,
         payment_reference: request.payment_reference ?? null,
       },
-      idempotencyKey: key,
     },
-    () => callKlarna(() => api.paymentRequests.create(accountId, request, { idempotencyKey: key }), identity),
-    (created, db) => saveCreatedLink(db, ctx.actor, accountId, request, created),
-  );
+    fields: klarnaPaths,
+    call: (api, key) => api.paymentRequests.create(accountId, request, { idempotencyKey: key }),
+    record: (created, tx) => saveCreatedLink(tx, ctx.actor, accountId, request, created),
+  });
 }
 
 async function saveCreatedLink(
@@ -820,20 +721,22 @@ export async function cancelPaymentLink(
   paymentRequestId: string,
 ): Promise<PaymentRequest> {
   operator(ctx);
-  const api = await klarna(ctx);
-  const canceled = await audited(ctx, { action: 'payments.cancel_link', target: paymentRequestId }, () =>
-    callKlarna(() => api.paymentRequests.cancel(accountId, paymentRequestId)),
-  );
-  await ctx.db
-    .update(paymentRequests)
-    .set({
-      state: canceled.state,
-      klarnaUpdatedAt: new Date(canceled.updated_at),
-      klarna: canceled as Record<string, unknown>,
-      updatedAt: new Date(),
-    })
-    .where(eq(paymentRequests.paymentRequestId, paymentRequestId));
-  return canceled;
+  return klarnaOperation(ctx, {
+    capability: 'payments.operate',
+    audit: { action: 'payments.cancel_link', target: { type: 'payment', id: paymentRequestId } },
+    call: (api) => api.paymentRequests.cancel(accountId, paymentRequestId),
+    record: async (canceled, tx) => {
+      await tx
+        .update(paymentRequests)
+        .set({
+          state: canceled.state,
+          klarnaUpdatedAt: new Date(canceled.updated_at),
+          klarna: canceled as Record<string, unknown>,
+          updatedAt: new Date(),
+        })
+        .where(eq(paymentRequests.paymentRequestId, paymentRequestId));
+    },
+  });
 }
 
 /** Confirms an approved payment link with the return's token (idempotent per token) and caches the transaction. */
@@ -859,9 +762,7 @@ export async function confirmPaymentLink(
     ...(link.paymentReference ? { payment_reference: link.paymentReference } : {}),
     ...(link.merchantReference ? { merchant_reference: link.merchantReference } : {}),
   };
-  const confirmed = await callKlarna(() =>
-    api.paymentRequests.confirm(link.accountId, token, body, { idempotencyKey: key }),
-  );
+  const confirmed = await api.paymentRequests.confirm(link.accountId, token, body, { idempotencyKey: key });
   const transactionId = confirmed.state_context.payment_transaction_id;
   if (!transactionId) throw new NotFoundError('Klarna confirmed the payment but named no transaction.');
   await ctx.db
@@ -873,7 +774,7 @@ export async function confirmPaymentLink(
       updatedAt: new Date(),
     })
     .where(eq(paymentRequests.paymentRequestId, paymentRequestId));
-  const transaction = await callKlarna(() => api.paymentTransactions.get(link.accountId, transactionId));
+  const transaction = await api.paymentTransactions.get(link.accountId, transactionId);
   const row = await savePaymentTransaction(ctx.db, transaction, link.accountId, 'dashboard');
   await recordAudit(ctx.db, {
     actor: 'system',

@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { settlementImports } from '@/db/schema';
-import { callKlarna, klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
+import { klarnaFor, type KlarnaSettings } from '@/lib/credentials/connection';
 import { jobContext } from '@/lib/context';
 import { demoBaskets, sandboxControl, seedDemoPayments } from '@/lib/payments/demo';
 import { fetchSettlementsFromKlarna } from './fetch';
@@ -17,7 +17,7 @@ export async function seedDemoSettlement(db: Db, settings: KlarnaSettings): Prom
   // Freshly onboarded merchants turn operational a moment later (sandbox: about 2 s).
   let account: { account_id: string; account_name: string } | undefined;
   for (let wait = 0; wait < 30 && !account; wait++) {
-    const { accounts } = await callKlarna(() => api.accounts.list({ limit: 10 }));
+    const { accounts } = await api.accounts.list({ limit: 10 });
     account = accounts.find((a) => a.state === 'OPERATIONAL');
     if (!account) await new Promise((r) => setTimeout(r, 500));
   }

@@ -2,12 +2,11 @@ import 'server-only';
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db, DbHandle } from '@/db/client';
 import { settlementImports } from '@/db/schema';
-import { recordAudit } from '@/lib/audit';
-import { assertCan } from '@/lib/auth/guard';
 import type { ServiceContext } from '@/lib/context';
-import { klarnaFor } from '@/lib/credentials/connection';
 import { appDb } from '@/lib/db';
 import { enqueue, queues } from '@/lib/jobs/queue';
+import type { KlarnaApi } from '@/lib/klarna/api';
+import { klarnaOperation } from '@/lib/klarna-operation';
 import type { Settlement } from '@/lib/klarna/schemas/settlements';
 import { chunksOf, DuplicateImportError, receiveSettlementFile } from './import';
 
@@ -31,8 +30,32 @@ export async function fetchSettlementsFromKlarna(
   ctx: SettlementFetchCtx,
   options: { settlementId?: string | null } = {},
 ): Promise<{ queued: number; alreadyImported: number; importIds: string[] }> {
-  if (ctx.actor) assertCan(ctx.actor, 'settlements.reconcile');
-  const api = await klarnaFor(ctx.db, ctx.settings);
+  return klarnaOperation(ctx, {
+    capability: 'settlements.reconcile',
+    system: true,
+    // A person's fetch is audited; the scheduled one is not.
+    audit: ctx.actor
+      ? {
+          action: 'settlements.fetch',
+          target: options.settlementId ? { type: 'settlement', id: options.settlementId } : undefined,
+        }
+      : null,
+    call: (api) => fetchInto(ctx, api, options),
+    record: async (fetched) => ({
+      details: {
+        queued: fetched.queued,
+        already_imported: fetched.alreadyImported,
+        import_ids: fetched.importIds,
+      },
+    }),
+  });
+}
+
+async function fetchInto(
+  ctx: SettlementFetchCtx,
+  api: KlarnaApi,
+  options: { settlementId?: string | null },
+): Promise<{ queued: number; alreadyImported: number; importIds: string[] }> {
   const candidates: Settlement[] = [];
   if (options.settlementId) {
     candidates.push(await api.settlements.get(options.settlementId));
@@ -84,15 +107,6 @@ export async function fetchSettlementsFromKlarna(
       if (!(error instanceof DuplicateImportError)) throw error;
       alreadyImported++;
     }
-  }
-  if (ctx.actor) {
-    await recordAudit(ctx.db, {
-      actor: ctx.actor,
-      action: 'settlements.fetch',
-      target: options.settlementId ? { type: 'settlement', id: options.settlementId } : undefined,
-      details: { queued, already_imported: alreadyImported, import_ids: importIds },
-      requestId: ctx.requestId,
-    });
   }
   return { queued, alreadyImported, importIds };
 }

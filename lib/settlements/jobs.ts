@@ -1,7 +1,7 @@
 import 'server-only';
 import { jobContext } from '@/lib/context';
 import { appDb } from '@/lib/db';
-import { KlarnaNotConfiguredError } from '@/lib/errors';
+import { KlarnaNotConfiguredError, KlarnaRefusedError } from '@/lib/errors';
 import { KlarnaApiError } from '@/lib/klarna/errors';
 import { enqueue, queues, type JobHandlers } from '@/lib/jobs/queue';
 import { settlementReportEventPayloadSchema } from '@/lib/klarna/schemas/settlements';
@@ -31,7 +31,12 @@ export function settlementJobHandlers(): JobHandlers {
         // The schedule runs before anyone has set Klarna up: nothing to fetch yet.
         if (error instanceof KlarnaNotConfiguredError) return;
         // A webhook named a settlement Klarna does not have (a simulated event): nothing to retry.
-        if (settlementId && error instanceof KlarnaApiError && error.status === 404) {
+        if (
+          settlementId &&
+          error instanceof KlarnaRefusedError &&
+          error.klarnaError instanceof KlarnaApiError &&
+          error.klarnaError.status === 404
+        ) {
           console.warn(`settlement ${settlementId} was announced but Klarna does not have it; nothing fetched`);
           return;
         }

@@ -4,7 +4,6 @@ import type { Db, DbHandle } from '@/db/client';
 import { settlementLines, settlementMissing, settlements } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { assertCan } from '@/lib/auth/guard';
-import { callKlarna } from '@/lib/credentials/connection';
 import type { ServiceContext } from '@/lib/context';
 import { appDb } from '@/lib/db';
 import { ConflictError, NotFoundError } from '@/lib/errors';
@@ -69,7 +68,7 @@ export async function importSettlementsFromKlarna(
   ctx: SettlementCtx,
 ): Promise<{ queued: number; alreadyImported: number; importIds: string[] }> {
   assertCan(ctx.actor, 'settlements.reconcile');
-  return callKlarna(() => fetchSettlementsFromKlarna(ctx));
+  return fetchSettlementsFromKlarna(ctx);
 }
 
 /** Re-runs the verdicts of the import a payout came from, and audits the open counts before and after. */

@@ -5,10 +5,11 @@ import type { Db } from '@/db/client';
 import { klarnaSigningKeys, webhookEvents } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import { assertCan } from '@/lib/auth/guard';
-import { callKlarna, klarnaFor } from '@/lib/credentials/connection';
+import { klarnaFor } from '@/lib/credentials/connection';
 import type { ServiceContext } from '@/lib/context';
 import { ConflictError, InputError, KlarnaRefusedError } from '@/lib/errors';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
+import { klarnaOperation } from '@/lib/klarna-operation';
 import { MAX_SIGNING_KEYS } from '@/lib/klarna/schemas/management';
 import { eventTypePatternSchema, webhookStatuses, type Webhook } from '@/lib/klarna/schemas/webhooks';
 import { escapeLike, reprocessWebhookEvent } from './events';
@@ -41,8 +42,8 @@ export async function loadWebhookSetup(ctx: Ctx): Promise<{
   assertCan(ctx.actor, 'dashboard.read');
   const api = await klarnaFor(ctx.db, ctx.settings);
   const [{ signing_keys }, { webhooks }, stored, gone] = await Promise.all([
-    callKlarna(() => api.signingKeys.list()),
-    callKlarna(() => api.webhooks.list()),
+    api.signingKeys.list(),
+    api.webhooks.list(),
     ctx.db
       .select({ signingKeyId: klarnaSigningKeys.signingKeyId, createdAt: klarnaSigningKeys.createdAt })
       .from(klarnaSigningKeys)
@@ -92,7 +93,7 @@ export async function getSigningKey(
 ): Promise<{ signingKeyId: string; createdAt: string }> {
   assertCan(ctx.actor, 'dashboard.read');
   const api = await klarnaFor(ctx.db, ctx.settings);
-  const key = await callKlarna(() => api.signingKeys.get(signingKeyId));
+  const key = await api.signingKeys.get(signingKeyId);
   return { signingKeyId: key.signing_key_id, createdAt: key.created_at };
 }
 
@@ -100,32 +101,25 @@ export async function getSigningKey(
 export async function createSigningKey(ctx: Ctx, input: { intentId: string }): Promise<{ signingKeyId: string }> {
   assertCan(ctx.actor, 'webhooks.manage');
   await deleteEndedKeysAtKlarna(ctx);
-  const api = await klarnaFor(ctx.db, ctx.settings);
-  const key = idempotencyKey({
-    operation: 'signingKeys.create',
-    target: ctx.settings.environment,
-    nonce: input.intentId,
-  });
-  const created = await callKlarna(() => api.signingKeys.create({ idempotencyKey: key }));
-  await ctx.db.transaction(async (tx) => {
-    await tx
-      .insert(klarnaSigningKeys)
-      .values({
-        signingKeyId: created.signing_key_id,
-        environment: ctx.settings.environment,
-        keySealed: sealSigningKey(created.signing_key_id, created.signing_key, ctx.settings.keyring),
-        createdAt: new Date(created.created_at),
-        createdBy: ctx.actor?.id ?? null,
-      })
-      // A repeated intent gets Klarna's first answer again: the key is already stored.
-      .onConflictDoNothing();
-    await recordAudit(tx, {
-      actor: ctx.actor ?? 'system',
-      action: 'signing_keys.create',
-      target: { type: 'signing_key', id: created.signing_key_id },
-      requestId: ctx.requestId,
-      idempotencyKey: key,
-    });
+  const created = await klarnaOperation(ctx, {
+    capability: 'webhooks.manage',
+    intent: { operation: 'signingKeys.create', target: ctx.settings.environment, nonce: input.intentId },
+    audit: { action: 'signing_keys.create' },
+    call: (api, key) => api.signingKeys.create({ idempotencyKey: key }),
+    record: async (answer, tx) => {
+      await tx
+        .insert(klarnaSigningKeys)
+        .values({
+          signingKeyId: answer.signing_key_id,
+          environment: ctx.settings.environment,
+          keySealed: sealSigningKey(answer.signing_key_id, answer.signing_key, ctx.settings.keyring),
+          createdAt: new Date(answer.created_at),
+          createdBy: ctx.actor?.id ?? null,
+        })
+        // A repeated intent gets Klarna's first answer again: the key is already stored.
+        .onConflictDoNothing();
+      return { target: { type: 'signing_key', id: answer.signing_key_id } };
+    },
   });
   return { signingKeyId: created.signing_key_id };
 }
@@ -133,7 +127,6 @@ export async function createSigningKey(ctx: Ctx, input: { intentId: string }): P
 /** Deletes a key at Klarna, even one in use, and stops accepting it here at once (Management API test case 8). */
 export async function deleteSigningKey(ctx: Ctx, signingKeyId: string): Promise<void> {
   assertCan(ctx.actor, 'webhooks.manage');
-  const api = await klarnaFor(ctx.db, ctx.settings);
   // Only a key held for this environment: another environment's Klarna and key are not this call's.
   const ofThisEnvironment = and(
     eq(klarnaSigningKeys.signingKeyId, signingKeyId),
@@ -143,22 +136,22 @@ export async function deleteSigningKey(ctx: Ctx, signingKeyId: string): Promise<
     .select({ deletedAt: klarnaSigningKeys.deletedAt })
     .from(klarnaSigningKeys)
     .where(ofThisEnvironment);
-  try {
-    await callKlarna(() => api.signingKeys.delete(signingKeyId));
-  } catch (error) {
-    if (!(goneAtKlarna(error) && held)) throw error;
-  }
-  await ctx.db.transaction(async (tx) => {
-    await tx
-      .update(klarnaSigningKeys)
-      .set({ deletedAt: sql`least(coalesce(${klarnaSigningKeys.deletedAt}, now()), now())` })
-      .where(ofThisEnvironment);
-    await recordAudit(tx, {
-      actor: ctx.actor ?? 'system',
-      action: 'signing_keys.delete',
-      target: { type: 'signing_key', id: signingKeyId },
-      requestId: ctx.requestId,
-    });
+  await klarnaOperation(ctx, {
+    capability: 'webhooks.manage',
+    audit: { action: 'signing_keys.delete', target: { type: 'signing_key', id: signingKeyId } },
+    call: async (api) => {
+      try {
+        await api.signingKeys.delete(signingKeyId);
+      } catch (error) {
+        if (!(goneAtKlarna(error) && held)) throw error;
+      }
+    },
+    record: async (_, tx) => {
+      await tx
+        .update(klarnaSigningKeys)
+        .set({ deletedAt: sql`least(coalesce(${klarnaSigningKeys.deletedAt}, now()), now())` })
+        .where(ofThisEnvironment);
+    },
   });
   forgetCachedSigningKeys();
 }
@@ -172,35 +165,40 @@ export async function rotateSigningKey(
   input: { signingKeyId: string; intentId: string },
 ): Promise<{ signingKeyId: string; movedWebhooks: string[]; acceptedUntil: Date }> {
   assertCan(ctx.actor, 'webhooks.manage');
-  const api = await klarnaFor(ctx.db, ctx.settings);
   const { signingKeyId } = await createSigningKey(ctx, { intentId: input.intentId });
-  const { webhooks } = await callKlarna(() => api.webhooks.list());
-  const moved: string[] = [];
-  for (const webhook of webhooks.filter((w) => w.signing_key_id === input.signingKeyId)) {
-    const key = idempotencyKey({
-      operation: 'webhooks.update',
-      target: webhook.webhook_id,
-      nonce: `rotate:${input.intentId}`,
-    });
-    await callKlarna(() =>
-      api.webhooks.update(webhook.webhook_id, { signing_key_id: signingKeyId }, { idempotencyKey: key }),
-    );
-    moved.push(webhook.webhook_id);
-  }
   // The old key stays at Klarna in parallel (seed 002 l. 610, 655–660) until its grace ends here.
   const acceptedUntil = new Date(Date.now() + RETIRED_KEY_GRACE_MS);
-  await ctx.db.transaction(async (tx) => {
-    await tx
-      .update(klarnaSigningKeys)
-      .set({ deletedAt: sql`coalesce(${klarnaSigningKeys.deletedAt}, ${acceptedUntil.toISOString()}::timestamptz)` })
-      .where(eq(klarnaSigningKeys.signingKeyId, input.signingKeyId));
-    await recordAudit(tx, {
-      actor: ctx.actor ?? 'system',
+  const moved = await klarnaOperation(ctx, {
+    capability: 'webhooks.manage',
+    audit: {
       action: 'signing_keys.rotate',
       target: { type: 'signing_key', id: input.signingKeyId },
-      details: { replacement: signingKeyId, movedWebhooks: moved, acceptedUntil: acceptedUntil.toISOString() },
-      requestId: ctx.requestId,
-    });
+      details: { replacement: signingKeyId },
+    },
+    // Each webhook moved under its own key: a repeated rotation moves each once.
+    call: async (api) => {
+      const { webhooks } = await api.webhooks.list();
+      const movedIds: string[] = [];
+      for (const webhook of webhooks.filter((w) => w.signing_key_id === input.signingKeyId)) {
+        const key = idempotencyKey({
+          operation: 'webhooks.update',
+          target: webhook.webhook_id,
+          nonce: `rotate:${input.intentId}`,
+        });
+        await api.webhooks.update(webhook.webhook_id, { signing_key_id: signingKeyId }, { idempotencyKey: key });
+        movedIds.push(webhook.webhook_id);
+      }
+      return movedIds;
+    },
+    record: async (movedIds, tx) => {
+      await tx
+        .update(klarnaSigningKeys)
+        .set({
+          deletedAt: sql`coalesce(${klarnaSigningKeys.deletedAt}, ${acceptedUntil.toISOString()}::timestamptz)`,
+        })
+        .where(eq(klarnaSigningKeys.signingKeyId, input.signingKeyId));
+      return { details: { movedWebhooks: movedIds, acceptedUntil: acceptedUntil.toISOString() } };
+    },
   });
   return { signingKeyId, movedWebhooks: moved, acceptedUntil };
 }
@@ -239,12 +237,12 @@ export async function deleteEndedKeysAtKlarna(ctx: Ctx): Promise<string[]> {
       and(eq(klarnaSigningKeys.environment, ctx.settings.environment), sql`${klarnaSigningKeys.deletedAt} <= now()`),
     );
   if (ended.length === 0) return [];
-  const { signing_keys } = await callKlarna(() => api.signingKeys.list());
+  const { signing_keys } = await api.signingKeys.list();
   const atKlarna = new Set(signing_keys.map((k) => k.signing_key_id));
   const deleted: string[] = [];
   for (const { signingKeyId } of ended.filter((k) => atKlarna.has(k.signingKeyId))) {
     try {
-      await callKlarna(() => api.signingKeys.delete(signingKeyId));
+      await api.signingKeys.delete(signingKeyId);
     } catch (error) {
       if (!goneAtKlarna(error)) throw error;
     }
@@ -279,15 +277,20 @@ async function checkWebhookForm(ctx: Ctx, input: WebhookForm) {
     throw new InputError('This dashboard does not hold that signing key, so it could not verify the events.', {
       signingKeyId: ['Choose a key created from this dashboard'],
     });
-  return klarnaFor(ctx.db, ctx.settings);
 }
 
 export async function createWebhook(ctx: Ctx, input: WebhookForm & { intentId: string }): Promise<Webhook> {
   assertCan(ctx.actor, 'webhooks.manage');
-  const api = await checkWebhookForm(ctx, input);
-  const key = idempotencyKey({ operation: 'webhooks.create', target: ctx.settings.environment, nonce: input.intentId });
-  const webhook = await callKlarna(
-    () =>
+  await checkWebhookForm(ctx, input);
+  const webhook = await klarnaOperation(ctx, {
+    capability: 'webhooks.manage',
+    intent: { operation: 'webhooks.create', target: ctx.settings.environment, nonce: input.intentId },
+    audit: {
+      action: 'webhooks.create',
+      details: { url: input.url, eventTypes: input.eventTypes, signingKeyId: input.signingKeyId, status: input.status },
+    },
+    fields: webhookFieldMap,
+    call: (api, key) =>
       api.webhooks.create(
         {
           url: input.url,
@@ -298,15 +301,7 @@ export async function createWebhook(ctx: Ctx, input: WebhookForm & { intentId: s
         },
         { idempotencyKey: key },
       ),
-    webhookFieldMap,
-  );
-  await recordAudit(ctx.db, {
-    actor: ctx.actor ?? 'system',
-    action: 'webhooks.create',
-    target: { type: 'webhook', id: webhook.webhook_id },
-    details: { url: input.url, eventTypes: input.eventTypes, signingKeyId: input.signingKeyId, status: input.status },
-    requestId: ctx.requestId,
-    idempotencyKey: key,
+    record: async (created) => ({ target: { type: 'webhook', id: created.webhook_id } }),
   });
   return webhook;
 }
@@ -316,37 +311,32 @@ export async function updateWebhook(
   input: WebhookForm & { webhookId: string; intentId: string },
 ): Promise<Webhook> {
   assertCan(ctx.actor, 'webhooks.manage');
-  const api = await checkWebhookForm(ctx, input);
-  const key = idempotencyKey({ operation: 'webhooks.update', target: input.webhookId, nonce: input.intentId });
-  const webhook = await callKlarna(
-    () =>
+  await checkWebhookForm(ctx, input);
+  const webhook = await klarnaOperation(ctx, {
+    capability: 'webhooks.manage',
+    intent: { operation: 'webhooks.update', target: input.webhookId, nonce: input.intentId },
+    audit: {
+      action: 'webhooks.update',
+      target: { type: 'webhook', id: input.webhookId },
+      details: { url: input.url, eventTypes: input.eventTypes, signingKeyId: input.signingKeyId, status: input.status },
+    },
+    fields: webhookFieldMap,
+    call: (api, key) =>
       api.webhooks.update(
         input.webhookId,
         { url: input.url, event_types: input.eventTypes, signing_key_id: input.signingKeyId, status: input.status },
         { idempotencyKey: key },
       ),
-    webhookFieldMap,
-  );
-  await recordAudit(ctx.db, {
-    actor: ctx.actor ?? 'system',
-    action: 'webhooks.update',
-    target: { type: 'webhook', id: input.webhookId },
-    details: { url: input.url, eventTypes: input.eventTypes, signingKeyId: input.signingKeyId, status: input.status },
-    requestId: ctx.requestId,
-    idempotencyKey: key,
   });
   return webhook;
 }
 
 export async function deleteWebhook(ctx: Ctx, webhookId: string): Promise<void> {
   assertCan(ctx.actor, 'webhooks.manage');
-  const api = await klarnaFor(ctx.db, ctx.settings);
-  await callKlarna(() => api.webhooks.delete(webhookId));
-  await recordAudit(ctx.db, {
-    actor: ctx.actor ?? 'system',
-    action: 'webhooks.delete',
-    target: { type: 'webhook', id: webhookId },
-    requestId: ctx.requestId,
+  await klarnaOperation(ctx, {
+    capability: 'webhooks.manage',
+    audit: { action: 'webhooks.delete', target: { type: 'webhook', id: webhookId } },
+    call: (api) => api.webhooks.delete(webhookId),
   });
 }
 
@@ -358,28 +348,26 @@ export async function simulateWebhookEvent(
   assertCan(ctx.actor, 'webhooks.manage');
   if (ctx.settings.environment === 'live')
     throw new ConflictError('Klarna simulates events only in its test environment.');
-  const api = await klarnaFor(ctx.db, ctx.settings);
-  const key = idempotencyKey({ operation: 'webhooks.simulate', target: input.webhookId, nonce: input.intentId });
   const requestedAt = new Date(Date.now() - 1000);
   const settle = noteSimulationRequested(input.webhookId, input.eventType);
   let answer: { event_id: string };
   try {
-    answer = await callKlarna(
-      () =>
+    answer = await klarnaOperation(ctx, {
+      capability: 'webhooks.manage',
+      intent: { operation: 'webhooks.simulate', target: input.webhookId, nonce: input.intentId },
+      audit: {
+        action: 'webhooks.simulate',
+        target: { type: 'webhook', id: input.webhookId },
+        details: { eventType: input.eventType },
+      },
+      fields: { event_type: 'eventType' },
+      call: (api, key) =>
         api.webhooks.simulate(
           input.webhookId,
           { event_type: input.eventType, event_version: 'v1' },
           { idempotencyKey: key },
         ),
-      { event_type: 'eventType' },
-    );
-    await recordAudit(ctx.db, {
-      actor: ctx.actor ?? 'system',
-      action: 'webhooks.simulate',
-      target: { type: 'webhook', id: input.webhookId },
-      details: { eventType: input.eventType, eventId: answer.event_id },
-      requestId: ctx.requestId,
-      idempotencyKey: key,
+      record: async (simulated) => ({ details: { eventId: simulated.event_id } }),
     });
   } finally {
     // The audit entry names the test event now (or the request failed): the note is no longer needed.
