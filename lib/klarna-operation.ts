@@ -1,3 +1,4 @@
+import 'server-only';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { recordAudit, recordAuditOnce, withAddition, type AuditAction, type AuditAddition } from '@/lib/audit';
