@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { Plus } from 'lucide-react';
 import { toast } from 'sonner';
 import { Button, type ButtonProps } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
@@ -15,6 +16,10 @@ export function useActionDialog(onOpen?: () => void) {
   const [open, setOpen] = useState(false);
   const [unchanged, setUnchanged] = useState(false);
   const submission = useSubmission();
+  const succeed = (message: string) => {
+    toast.success(message);
+    setOpen(false);
+  };
   return {
     open,
     submission,
@@ -31,9 +36,19 @@ export function useActionDialog(onOpen?: () => void) {
     close() {
       setOpen(false);
     },
-    succeed(message: string) {
-      toast.success(message);
-      setOpen(false);
+    succeed,
+    /** useAction's callbacks: a success toasts `message` and closes; a failure is shown in the dialog. */
+    callbacks(message: string) {
+      return {
+        onSuccess: () => succeed(message),
+        onError: submission.onError,
+      };
+    },
+    /** Sends `request` only when it holds a change; otherwise says that nothing changed. */
+    sendChanges(request: Record<string, unknown>, send: (request: Record<string, unknown>) => void) {
+      const empty = Object.keys(request).length === 0;
+      setUnchanged(empty);
+      if (!empty) send(request);
     },
   };
 }
@@ -98,6 +113,19 @@ export function ActionDialog({
         </form>
       </DialogContent>
     </Dialog>
+  );
+}
+
+/** The button that opens an add-or-edit dialog: "Edit…" on a row, or "Add …" above the list. */
+export function addOrEditTrigger(editing: boolean, addLabel: string, disabledReason: string | null) {
+  return editing ? (
+    <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} title={disabledReason ?? undefined}>
+      Edit…
+    </Button>
+  ) : (
+    <Button size="sm" disabled={Boolean(disabledReason)}>
+      <Plus aria-hidden /> {addLabel}
+    </Button>
   );
 }
 
