@@ -58,7 +58,8 @@ export type ActionDialogState = ReturnType<typeof useActionDialog>;
 /**
  * A dialog holding one form: title, description, the fields, the failure (Klarna's sentence with
  * its error id and any field error no input shows), Cancel and a submit button with its pending
- * state. `shown`: the field names the inputs display themselves.
+ * state. `shown`: the field names the inputs display themselves. Once `done` is given (what was
+ * made, e.g. a secret shown once) the dialog shows it under `doneTitle` with a Done button.
  */
 export function ActionDialog({
   state,
@@ -72,6 +73,8 @@ export function ActionDialog({
   pending,
   onSubmit,
   children,
+  done,
+  doneTitle,
 }: {
   state: ActionDialogState;
   trigger: React.ReactNode;
@@ -84,33 +87,46 @@ export function ActionDialog({
   pending: boolean;
   onSubmit: () => void;
   children: React.ReactNode;
+  done?: React.ReactNode;
+  doneTitle?: string;
 }) {
   return (
     <Dialog open={state.open} onOpenChange={state.onOpenChange}>
       <DialogTrigger asChild>{trigger}</DialogTrigger>
-      <DialogContent title={title} description={description} className={className}>
-        <form
-          className="grid gap-4"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            onSubmit();
-          }}
-        >
-          <FailureAlert failure={state.submission.failure} shown={shown} />
-          {children}
-          {state.unchanged && (
-            <p role="status" className="text-sm text-muted-foreground">
-              Nothing changed: there is nothing to send to Klarna.
-            </p>
-          )}
-          <FormActions
-            onCancel={state.close}
-            submitLabel={submitLabel}
-            submitVariant={submitVariant}
-            pending={pending}
-          />
-        </form>
+      <DialogContent
+        title={done ? (doneTitle ?? title) : title}
+        description={done ? undefined : description}
+        className={className}
+      >
+        {done ? (
+          <div className="grid gap-4">
+            {done}
+            <Button onClick={state.close}>Done</Button>
+          </div>
+        ) : (
+          <form
+            className="grid gap-4"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              onSubmit();
+            }}
+          >
+            <FailureAlert failure={state.submission.failure} shown={shown} />
+            {children}
+            {state.unchanged && (
+              <p role="status" className="text-sm text-muted-foreground">
+                Nothing changed: there is nothing to send to Klarna.
+              </p>
+            )}
+            <FormActions
+              onCancel={state.close}
+              submitLabel={submitLabel}
+              submitVariant={submitVariant}
+              pending={pending}
+            />
+          </form>
+        )}
       </DialogContent>
     </Dialog>
   );
