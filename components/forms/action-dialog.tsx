@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { Plus } from 'lucide-react';
+import { Pencil, Plus } from 'lucide-react';
 import { toast } from 'sonner';
 import { Button, type ButtonProps } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
@@ -54,6 +54,33 @@ export function useActionDialog(onOpen?: () => void) {
 }
 
 export type ActionDialogState = ReturnType<typeof useActionDialog>;
+
+/**
+ * useActionDialog for an action whose answer is shown once in the dialog (a new user's one-time
+ * password, a new credential): `done` holds it until the dialog opens again; a success also
+ * toasts `message(data)`.
+ */
+export function useDoneDialog<T>(onOpen: () => void) {
+  const [done, setDone] = useState<T>();
+  const dialog = useActionDialog(() => {
+    setDone(undefined);
+    onOpen();
+  });
+  return {
+    ...dialog,
+    done,
+    doneCallbacks(message: (data: T) => string) {
+      return {
+        onSuccess: ({ data }: { data?: T }) => {
+          if (data === undefined) return;
+          setDone(data);
+          toast.success(message(data));
+        },
+        onError: dialog.submission.onError,
+      };
+    },
+  };
+}
 
 /**
  * A dialog holding one form: title, description, the fields, the failure (Klarna's sentence with
@@ -129,6 +156,15 @@ export function ActionDialog({
         )}
       </DialogContent>
     </Dialog>
+  );
+}
+
+/** The button that opens a dialog editing one card's details. */
+export function editTrigger(label: string, disabledReason: string | null) {
+  return (
+    <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)}>
+      <Pencil aria-hidden /> {label}
+    </Button>
   );
 }
 

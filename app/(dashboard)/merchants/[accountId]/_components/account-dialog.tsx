@@ -2,10 +2,8 @@
 
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
-import { Pencil } from 'lucide-react';
-import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
+import { ActionDialog, editTrigger, useActionDialog } from '@/components/forms/action-dialog';
 import { errorsOf, groupFieldNames, TextFieldGroup, type FieldSpec } from '@/components/forms/form-kit';
-import { Button } from '@/components/ui/button';
 import { updateAccountAction } from '../../actions';
 
 export type AccountValues = {
@@ -60,11 +58,7 @@ export function AccountDialog({
   return (
     <ActionDialog
       state={dialog}
-      trigger={
-        <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)}>
-          <Pencil aria-hidden /> Edit account details…
-        </Button>
-      }
+      trigger={editTrigger('Edit account details…', disabledReason)}
       title="Edit account details"
       description="Klarna keeps these for the merchant. Only the fields you change are sent."
       className="max-w-xl"

@@ -2,8 +2,7 @@
 
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
-import { Pencil } from 'lucide-react';
-import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
+import { ActionDialog, editTrigger, useActionDialog } from '@/components/forms/action-dialog';
 import { Button } from '@/components/ui/button';
 import { updateBusinessInformationAction } from '../../actions';
 import {
@@ -107,11 +106,7 @@ export function BusinessDialog({
   return (
     <ActionDialog
       state={dialog}
-      trigger={
-        <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)}>
-          <Pencil aria-hidden /> Edit business information…
-        </Button>
-      }
+      trigger={editTrigger('Edit business information…', disabledReason)}
       title="Edit business information"
       description="The legal business behind the account, as Klarna keeps it. Only what you change is sent."
       className="max-w-2xl"

@@ -20,19 +20,16 @@ function channelValues(c: Channel): ChannelValues {
   };
 }
 
-export function ChannelsCard({
-  accountId,
-  channels,
-  collections,
-  canManage,
-  blockReason,
-}: {
+/** What the channels and the collections cards take: both lists, as each card shows the other's. */
+export type ChannelCardProps = {
   accountId: string;
   channels: Channel[];
   collections: ChannelCollection[];
   canManage: boolean;
   blockReason: string | null;
-}) {
+};
+
+export function ChannelsCard({ accountId, channels, collections, canManage, blockReason }: ChannelCardProps) {
   const refs = collections.map((c) => c.collection_reference);
   const websiteTaken = channels.some((c) => c.type === 'WEBSITE');
   return (

@@ -1,7 +1,8 @@
 import { RowActions, TableCard } from '@/components/lists/table-card';
 import { Td } from '@/components/ui/table';
-import { socialPlatforms, type Channel, type ChannelCollection } from '@/lib/klarna/schemas/accounts';
+import { socialPlatforms, type ChannelCollection } from '@/lib/klarna/schemas/accounts';
 import { channelLabel } from '@/lib/merchants/service';
+import type { ChannelCardProps } from './channels-card';
 import { CollectionDialog, type CollectionValues } from './collection-dialog';
 import { DeleteCollectionButton } from './row-actions';
 
@@ -14,19 +15,7 @@ function collectionValues(c: ChannelCollection): CollectionValues {
   };
 }
 
-export function CollectionsCard({
-  accountId,
-  channels,
-  collections,
-  canManage,
-  blockReason,
-}: {
-  accountId: string;
-  channels: Channel[];
-  collections: ChannelCollection[];
-  canManage: boolean;
-  blockReason: string | null;
-}) {
+export function CollectionsCard({ accountId, channels, collections, canManage, blockReason }: ChannelCardProps) {
   return (
     <TableCard
       title="Channel collections"

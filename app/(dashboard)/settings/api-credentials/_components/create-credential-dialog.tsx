@@ -4,8 +4,7 @@ import { useState } from 'react';
 import type { InferSafeActionFnResult } from 'next-safe-action';
 import { useAction } from 'next-safe-action/hooks';
 import { KeyRound } from 'lucide-react';
-import { toast } from 'sonner';
-import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
+import { ActionDialog, useDoneDialog } from '@/components/forms/action-dialog';
 import { errorsOf, SelectField, TextField } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { SecretReveal } from '@/components/ui/secret-reveal';
@@ -16,18 +15,14 @@ const empty = { description: '', type: 'API' as CredentialType };
 
 export function CreateCredentialDialog({ disabled }: { disabled: boolean }) {
   const [form, setForm] = useState(empty);
-  const [created, setCreated] = useState<InferSafeActionFnResult<typeof createCredentialAtKlarnaAction>['data']>();
-  const dialog = useActionDialog(() => {
-    setForm(empty);
-    setCreated(undefined);
-  });
-  const action = useAction(createCredentialAtKlarnaAction, {
-    onSuccess: ({ data }) => {
-      setCreated(data);
-      toast.success(`Credential ${data.credential.credential_id} created at Klarna.`);
-    },
-    onError: dialog.submission.onError,
-  });
+  const dialog = useDoneDialog<NonNullable<InferSafeActionFnResult<typeof createCredentialAtKlarnaAction>['data']>>(
+    () => setForm(empty),
+  );
+  const action = useAction(
+    createCredentialAtKlarnaAction,
+    dialog.doneCallbacks((data) => `Credential ${data.credential.credential_id} created at Klarna.`),
+  );
+  const created = dialog.done;
   const errors = errorsOf(dialog.submission.failure);
 
   return (

@@ -4,8 +4,7 @@ import { useState } from 'react';
 import type { InferSafeActionFnResult } from 'next-safe-action';
 import { useAction } from 'next-safe-action/hooks';
 import { UserPlus } from 'lucide-react';
-import { toast } from 'sonner';
-import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
+import { ActionDialog, useDoneDialog } from '@/components/forms/action-dialog';
 import { errorsOf, TextField } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { SecretReveal } from '@/components/ui/secret-reveal';
@@ -17,18 +16,14 @@ const empty = { email: '', name: '', role: 'viewer' as Role };
 
 export function InviteUserDialog() {
   const [form, setForm] = useState(empty);
-  const [created, setCreated] = useState<InferSafeActionFnResult<typeof createUserAction>['data']>();
-  const dialog = useActionDialog(() => {
-    setForm(empty);
-    setCreated(undefined);
-  });
-  const action = useAction(createUserAction, {
-    onSuccess: ({ data }) => {
-      setCreated(data);
-      toast.success(`${data.user.email} can now sign in with the one-time password.`);
-    },
-    onError: dialog.submission.onError,
-  });
+  const dialog = useDoneDialog<NonNullable<InferSafeActionFnResult<typeof createUserAction>['data']>>(() =>
+    setForm(empty),
+  );
+  const action = useAction(
+    createUserAction,
+    dialog.doneCallbacks((data) => `${data.user.email} can now sign in with the one-time password.`),
+  );
+  const created = dialog.done;
   const errors = errorsOf(dialog.submission.failure);
 
   return (
