@@ -66,15 +66,21 @@ export function useSubmission() {
   };
 }
 
-/** The failure sentence (Klarna's, with its error id) and any field error no input shows. */
+/**
+ * The failure sentence (Klarna's, with its error id) and any field error no input shows. A
+ * sentence that only repeats an error shown at its input is not said twice.
+ */
 export function FailureAlert({ failure, shown }: { failure: ActionFailure | undefined; shown: string[] }) {
   if (!failure) return null;
   const errors = errorsOf(failure);
   const placed = new Set(shown);
   const rest = Object.entries(errors).filter(([key]) => !placed.has(key));
+  const sentence = failureMessage(failure);
+  const atItsField = shown.some((key) => errors[key]?.includes(sentence));
+  if (atItsField && rest.length === 0) return null;
   return (
     <Alert tone="danger">
-      <p>{failureMessage(failure)}</p>
+      {!atItsField && <p>{sentence}</p>}
       {rest.length > 0 && (
         <ul className="mt-1 list-disc pl-4 text-xs">
           {rest.map(([key, messages]) => (
