@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { Pencil, Plus } from 'lucide-react';
 import { toast } from 'sonner';
 import { Button, type ButtonProps } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
@@ -15,6 +16,10 @@ export function useActionDialog(onOpen?: () => void) {
   const [open, setOpen] = useState(false);
   const [unchanged, setUnchanged] = useState(false);
   const submission = useSubmission();
+  const succeed = (message: string) => {
+    toast.success(message);
+    setOpen(false);
+  };
   return {
     open,
     submission,
@@ -31,9 +36,19 @@ export function useActionDialog(onOpen?: () => void) {
     close() {
       setOpen(false);
     },
-    succeed(message: string) {
-      toast.success(message);
-      setOpen(false);
+    succeed,
+    /** useAction's callbacks: a success toasts `message` and closes; a failure is shown in the dialog. */
+    callbacks(message: string) {
+      return {
+        onSuccess: () => succeed(message),
+        onError: submission.onError,
+      };
+    },
+    /** Sends `request` only when it holds a change; otherwise says that nothing changed. */
+    sendChanges(request: Record<string, unknown>, send: (request: Record<string, unknown>) => void) {
+      const empty = Object.keys(request).length === 0;
+      setUnchanged(empty);
+      if (!empty) send(request);
     },
   };
 }
@@ -41,9 +56,37 @@ export function useActionDialog(onOpen?: () => void) {
 export type ActionDialogState = ReturnType<typeof useActionDialog>;
 
 /**
+ * useActionDialog for an action whose answer is shown once in the dialog (a new user's one-time
+ * password, a new credential): `done` holds it until the dialog opens again; a success also
+ * toasts `message(data)`.
+ */
+export function useDoneDialog<T>(onOpen: () => void) {
+  const [done, setDone] = useState<T>();
+  const dialog = useActionDialog(() => {
+    setDone(undefined);
+    onOpen();
+  });
+  return {
+    ...dialog,
+    done,
+    doneCallbacks(message: (data: T) => string) {
+      return {
+        onSuccess: ({ data }: { data?: T }) => {
+          if (data === undefined) return;
+          setDone(data);
+          toast.success(message(data));
+        },
+        onError: dialog.submission.onError,
+      };
+    },
+  };
+}
+
+/**
  * A dialog holding one form: title, description, the fields, the failure (Klarna's sentence with
  * its error id and any field error no input shows), Cancel and a submit button with its pending
- * state. `shown`: the field names the inputs display themselves.
+ * state. `shown`: the field names the inputs display themselves. Once `done` is given (what was
+ * made, e.g. a secret shown once) the dialog shows it under `doneTitle` with a Done button.
  */
 export function ActionDialog({
   state,
@@ -57,6 +100,8 @@ export function ActionDialog({
   pending,
   onSubmit,
   children,
+  done,
+  doneTitle,
 }: {
   state: ActionDialogState;
   trigger: React.ReactNode;
@@ -69,35 +114,70 @@ export function ActionDialog({
   pending: boolean;
   onSubmit: () => void;
   children: React.ReactNode;
+  done?: React.ReactNode;
+  doneTitle?: string;
 }) {
   return (
     <Dialog open={state.open} onOpenChange={state.onOpenChange}>
       <DialogTrigger asChild>{trigger}</DialogTrigger>
-      <DialogContent title={title} description={description} className={className}>
-        <form
-          className="grid gap-4"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            onSubmit();
-          }}
-        >
-          <FailureAlert failure={state.submission.failure} shown={shown} />
-          {children}
-          {state.unchanged && (
-            <p role="status" className="text-sm text-muted-foreground">
-              Nothing changed: there is nothing to send to Klarna.
-            </p>
-          )}
-          <FormActions
-            onCancel={state.close}
-            submitLabel={submitLabel}
-            submitVariant={submitVariant}
-            pending={pending}
-          />
-        </form>
+      <DialogContent
+        title={done ? (doneTitle ?? title) : title}
+        description={done ? undefined : description}
+        className={className}
+      >
+        {done ? (
+          <div className="grid gap-4">
+            {done}
+            <Button onClick={state.close}>Done</Button>
+          </div>
+        ) : (
+          <form
+            className="grid gap-4"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              onSubmit();
+            }}
+          >
+            <FailureAlert failure={state.submission.failure} shown={shown} />
+            {children}
+            {state.unchanged && (
+              <p role="status" className="text-sm text-muted-foreground">
+                Nothing changed: there is nothing to send to Klarna.
+              </p>
+            )}
+            <FormActions
+              onCancel={state.close}
+              submitLabel={submitLabel}
+              submitVariant={submitVariant}
+              pending={pending}
+            />
+          </form>
+        )}
       </DialogContent>
     </Dialog>
+  );
+}
+
+/** The button that opens a dialog editing one card's details. */
+export function editTrigger(label: string, disabledReason: string | null) {
+  return (
+    <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)}>
+      <Pencil aria-hidden /> {label}
+    </Button>
+  );
+}
+
+/** The button that opens an add-or-edit dialog: "Edit…" on a row, or "Add …" above the list. */
+export function addOrEditTrigger(editing: boolean, addLabel: string, disabledReason: string | null) {
+  return editing ? (
+    <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} title={disabledReason ?? undefined}>
+      Edit…
+    </Button>
+  ) : (
+    <Button size="sm" disabled={Boolean(disabledReason)}>
+      <Plus aria-hidden /> {addLabel}
+    </Button>
   );
 }
 

@@ -5,7 +5,7 @@ import { Plus, X } from 'lucide-react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
-import { Input } from '@/components/ui/input';
+import { Input, Select } from '@/components/ui/input';
 import { failureFields, failureMessage, type ActionFailure } from '@/lib/ui/action-result';
 
 /**
@@ -66,15 +66,21 @@ export function useSubmission() {
   };
 }
 
-/** The failure sentence (Klarna's, with its error id) and any field error no input shows. */
+/**
+ * The failure sentence (Klarna's, with its error id) and any field error no input shows. A
+ * sentence that only repeats an error shown at its input is not said twice.
+ */
 export function FailureAlert({ failure, shown }: { failure: ActionFailure | undefined; shown: string[] }) {
   if (!failure) return null;
   const errors = errorsOf(failure);
   const placed = new Set(shown);
   const rest = Object.entries(errors).filter(([key]) => !placed.has(key));
+  const sentence = failureMessage(failure);
+  const atItsField = shown.some((key) => errors[key]?.includes(sentence));
+  if (atItsField && rest.length === 0) return null;
   return (
     <Alert tone="danger">
-      <p>{failureMessage(failure)}</p>
+      {!atItsField && <p>{sentence}</p>}
       {rest.length > 0 && (
         <ul className="mt-1 list-disc pl-4 text-xs">
           {rest.map(([key, messages]) => (
@@ -88,44 +94,158 @@ export function FailureAlert({ failure, shown }: { failure: ActionFailure | unde
   );
 }
 
-export function TextField({
-  label,
-  name,
-  value,
-  onChange,
-  errors,
-  hint,
-  type = 'text',
-  placeholder,
-  autoComplete = 'off',
-  className,
-}: {
+/** What every field of the kit takes: its label, its name (the parameter path its errors come back under), its value. */
+type FieldProps = {
   label: string;
   name: string;
   value: string;
   onChange: (value: string) => void;
   errors: Errors;
   hint?: React.ReactNode;
-  type?: string;
-  placeholder?: string;
-  autoComplete?: string;
   className?: string;
+};
+
+/** Field (label, hint, the errors under `name`) around a control bound to `name` and `value`. */
+function BoundField<E extends HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>({
+  label,
+  name,
+  value,
+  onChange,
+  errors,
+  hint,
+  className,
+  control,
+}: FieldProps & {
+  control: (bound: {
+    id: string;
+    name: string;
+    value: string;
+    onChange: (e: React.ChangeEvent<E>) => void;
+    'aria-invalid'?: true;
+    'aria-describedby'?: string;
+  }) => React.ReactNode;
 }) {
   return (
     <Field label={label} hint={hint} errors={errors[name]} className={className}>
-      {(c) => (
-        <Input
-          {...c}
-          name={name}
-          type={type}
-          value={value}
-          placeholder={placeholder}
-          autoComplete={autoComplete}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      )}
+      {(c) => control({ ...c, name, value, onChange: (e) => onChange(e.target.value) })}
     </Field>
   );
+}
+
+export function TextField({
+  type = 'text',
+  placeholder,
+  autoComplete = 'off',
+  ...field
+}: FieldProps & { type?: string; placeholder?: string; autoComplete?: string }) {
+  return (
+    <BoundField<HTMLInputElement>
+      {...field}
+      control={(c) => <Input {...c} type={type} placeholder={placeholder} autoComplete={autoComplete} />}
+    />
+  );
+}
+
+/** A drop-down; its options are the children. */
+export function SelectField({ children, ...field }: FieldProps & { children: React.ReactNode }) {
+  return <BoundField<HTMLSelectElement> {...field} control={(c) => <Select {...c}>{children}</Select>} />;
+}
+
+/** A few lines of text (a reason, a note). `required` is said to screen readers; the check is the form's. */
+export function TextAreaField({
+  rows = 2,
+  maxLength,
+  required,
+  ...field
+}: FieldProps & { rows?: number; maxLength?: number; required?: boolean }) {
+  return (
+    <BoundField<HTMLTextAreaElement>
+      {...field}
+      control={(c) => (
+        <textarea
+          {...c}
+          aria-required={required || undefined}
+          rows={rows}
+          maxLength={maxLength}
+          className="w-full rounded-md border border-input bg-card px-3 py-2 text-sm shadow-xs aria-invalid:border-danger"
+        />
+      )}
+    />
+  );
+}
+
+/** One text field of a group: its key under the group's prefix, and how it reads. */
+export type FieldSpec<K extends string> = {
+  key: K;
+  label: string;
+  type?: string;
+  hint?: React.ReactNode;
+  placeholder?: string;
+};
+
+/**
+ * Text fields named `prefix.key` (or `key` without a prefix) in a two-column grid, inside a
+ * fieldset with `legend` and the error on the group as a whole when there is one.
+ */
+export function TextFieldGroup<K extends string>({
+  legend,
+  prefix,
+  fields,
+  values,
+  onChange,
+  errors,
+  after,
+}: {
+  legend?: string;
+  prefix?: string;
+  fields: readonly FieldSpec<K>[];
+  values: Record<K, string>;
+  onChange: (values: Record<K, string>) => void;
+  errors: Errors;
+  /** Rendered after the field with this key, in its grid cell (e.g. a colour swatch). */
+  after?: Partial<Record<K, React.ReactNode>>;
+}) {
+  const grid = (
+    <div className="grid items-start gap-3 sm:grid-cols-2">
+      {fields.map((f) => {
+        const field = (
+          <TextField
+            key={f.key}
+            className={after?.[f.key] ? 'flex-1' : undefined}
+            label={f.label}
+            name={prefix ? `${prefix}.${f.key}` : f.key}
+            type={f.type}
+            hint={f.hint}
+            placeholder={f.placeholder ?? (f.type === 'url' ? 'https://' : undefined)}
+            value={values[f.key]}
+            onChange={(v) => onChange({ ...values, [f.key]: v })}
+            errors={errors}
+          />
+        );
+        return after?.[f.key] ? (
+          <div key={f.key} className="flex items-end gap-2">
+            {field}
+            {after[f.key]}
+          </div>
+        ) : (
+          field
+        );
+      })}
+    </div>
+  );
+  if (!legend) return grid;
+  return (
+    <fieldset className="grid gap-3 rounded-md border p-3">
+      <legend className="px-1 text-sm font-medium">{legend}</legend>
+      {prefix && errors[prefix] && <p className="text-xs text-danger">{errors[prefix].join(' ')}</p>}
+      {grid}
+    </fieldset>
+  );
+}
+
+/** The names a group's fields go by, for FailureAlert's "shown" set. */
+export function groupFieldNames(prefix: string, keys: readonly string[]): string[] {
+  return [prefix, ...keys.map((k) => `${prefix}.${k}`)];
 }
 
 export type AddressValue = {

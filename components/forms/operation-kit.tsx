@@ -3,12 +3,13 @@
 import { useId, useState } from 'react';
 import { Plus, X } from 'lucide-react';
 import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
+import { Button, type ButtonProps } from '@/components/ui/button';
+import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { Table, Td, Th } from '@/components/ui/table';
 import { formatMinorUnits, parseMajorAmount } from '@/lib/ui/money';
-import { useActionDialog } from './action-dialog';
+import { FormActions, useActionDialog } from './action-dialog';
 import { FailureAlert, TextField, type Errors, type HookError } from './form-kit';
 import type { ActionFailure } from '@/lib/ui/action-result';
 
@@ -216,24 +217,72 @@ export function LinePicker({
 export type AmountMode = 'amount' | 'lines';
 
 /**
- * Capture and refund: an amount, or a quantity per order line (with what the choice amounts
- * to). Switching mode clears the local errors through `onModeChange`.
+ * The state of an amount-or-lines choice and of the errors the dialog found itself: the mode, the
+ * typed amount, a quantity per row, and which rows were sent (Klarna's `line_items[k]` errors
+ * point back to them).
  */
+export function useAmountChoice() {
+  const [mode, setModeState] = useState<AmountMode>('amount');
+  const [amountText, setAmountText] = useState('');
+  const [quantities, setQuantities] = useState<number[]>([]);
+  const [sentRows, setSentRows] = useState<number[]>([]);
+  const [local, setLocal] = useState<Errors>({});
+  return {
+    mode,
+    amountText,
+    setAmountText,
+    quantities,
+    setQuantities,
+    sentRows,
+    setSentRows,
+    local,
+    setLocal,
+    /** Switching mode clears the local errors. */
+    setMode(next: AmountMode) {
+      setModeState(next);
+      setLocal({});
+    },
+    /** Back to "by amount" with `amount` typed in and the given quantities. */
+    reset(amount: string, nextQuantities: number[]) {
+      setModeState('amount');
+      setAmountText(amount);
+      setQuantities(nextQuantities);
+      setSentRows([]);
+      setLocal({});
+    },
+  };
+}
+
+export type AmountChoice = ReturnType<typeof useAmountChoice>;
+
+/**
+ * The amount chosen (typed, or the total of the picked lines), at least one minor unit and at
+ * most `max`, or the error for the `amount` field; `tooMuch` says what `max` is.
+ */
+export function readChoice(
+  choice: Pick<AmountChoice, 'mode' | 'amountText'>,
+  pickedTotal: number,
+  currency: string,
+  max: number,
+  tooMuch: string,
+): { minor: number } | { error: string } {
+  if (choice.mode === 'amount') return readAmount(choice.amountText, currency, { max, maxMessage: tooMuch });
+  if (pickedTotal < 1) return { error: 'Choose lines that add up to more than zero.' };
+  if (pickedTotal > max)
+    return { error: `The chosen lines add up to ${formatMinorUnits(pickedTotal, currency)}. ${tooMuch}` };
+  return { minor: pickedTotal };
+}
+
+/** Capture and refund: an amount, or a quantity per order line (with what the choice amounts to). */
 export function AmountOrLines({
   verb,
   doneLabel,
-  mode,
-  onModeChange,
+  choice,
   showModes = true,
   linesDisabled,
-  amountText,
-  onAmountText,
   amountHint,
   rows,
-  quantities,
-  onQuantities,
   total,
-  sentRows,
   errors,
   currency,
   lineItemsErrors = false,
@@ -241,19 +290,13 @@ export function AmountOrLines({
   /** 'capture' or 'refund': names the legend, the field and the table. */
   verb: string;
   doneLabel: string;
-  mode: AmountMode;
-  onModeChange: (mode: AmountMode) => void;
+  choice: AmountChoice;
   showModes?: boolean;
   /** Why picking lines is off, shown under the switch. */
   linesDisabled?: string | null;
-  amountText: string;
-  onAmountText: (value: string) => void;
   amountHint: React.ReactNode;
   rows: PickerRow[];
-  quantities: number[];
-  onQuantities: (quantities: number[]) => void;
   total: number;
-  sentRows: number[];
   errors: Errors;
   currency: string;
   /** Show Klarna's error on `line_items` as a whole under the table. */
@@ -265,19 +308,19 @@ export function AmountOrLines({
       {showModes && (
         <ModeSwitch
           legend={`${title} by`}
-          value={mode}
-          onChange={onModeChange}
+          value={choice.mode}
+          onChange={choice.setMode}
           options={[
             { value: 'amount', label: 'Amount' },
             { value: 'lines', label: 'Line items', disabled: linesDisabled },
           ]}
         />
       )}
-      {mode === 'amount' ? (
+      {choice.mode === 'amount' ? (
         <AmountField
           label={`Amount to ${verb}`}
-          value={amountText}
-          onChange={onAmountText}
+          value={choice.amountText}
+          onChange={choice.setAmountText}
           errors={errors}
           currency={currency}
           hint={amountHint}
@@ -288,10 +331,10 @@ export function AmountOrLines({
             caption={`Lines to ${verb}`}
             doneLabel={doneLabel}
             rows={rows}
-            quantities={quantities}
-            onChange={onQuantities}
+            quantities={choice.quantities}
+            onChange={choice.setQuantities}
             currency={currency}
-            errors={rowErrors(errors, sentRows)}
+            errors={rowErrors(errors, choice.sentRows)}
           />
           <p className="text-sm">
             Amount to {verb}: <strong className="tabular-nums">{formatMinorUnits(total, currency)}</strong>
@@ -308,6 +351,11 @@ export function AmountOrLines({
       )}
     </>
   );
+}
+
+/** Names the amount-or-lines form shows itself, for FailureAlert's "shown" set. */
+export function amountChoiceFieldNames(errors: Errors): string[] {
+  return ['amount', ...Object.keys(errors).filter((k) => k.startsWith('line_items['))];
 }
 
 export const emptyShipment: Shipment = { shipping_company: '', tracking_number: '', tracking_url: '' };
@@ -432,6 +480,13 @@ export function Restatement({
   );
 }
 
+/** Restatement items whose value is given: an empty optional field is not restated. */
+export function optionalItems(
+  items: [label: string, value: string | null | undefined][],
+): [label: string, value: React.ReactNode][] {
+  return items.filter((item): item is [string, string] => Boolean(item[1]));
+}
+
 /** What the picked lines are, for the confirmation. */
 export function linesSummary(lines: readonly KitLine[], currency: string): string {
   return lines.map((l) => `${l.quantity} × ${l.name} (${formatMinorUnits(l.total_line_amount, currency)})`).join('; ');
@@ -463,25 +518,29 @@ export function OutcomeNotice({ outcome }: { outcome: ResolvedOutcome | null }) 
 
 /**
  * The end of a review step: what a lost answer came to, the failure, then 'Done' once the
- * operation is made at Klarna (the dialog already has a 'Close'), else 'Back' and the button that
- * sends it (again, under the same key, after a 'not made').
+ * operation is made at Klarna (the dialog already has a 'Close'), else 'Back' (or 'Cancel') and
+ * the button that sends it (again, under the same key, after a 'not made').
  */
 export function ReviewActions({
   outcome,
   failure,
   pending,
   onBack,
+  backLabel = 'Back',
   onDone,
   onConfirm,
   confirm,
+  confirmVariant,
 }: {
   outcome: ResolvedOutcome | null;
   failure: ActionFailure | undefined;
   pending: boolean;
   onBack: () => void;
+  backLabel?: string;
   onDone: () => void;
   onConfirm: () => void;
   confirm: React.ReactNode;
+  confirmVariant?: ButtonProps['variant'];
 }) {
   return (
     <>
@@ -496,9 +555,9 @@ export function ReviewActions({
       ) : (
         <div className="flex justify-end gap-2">
           <Button type="button" variant="secondary" onClick={onBack} disabled={pending}>
-            Back
+            {backLabel}
           </Button>
-          <Button type="button" pending={pending} onClick={onConfirm}>
+          <Button type="button" variant={confirmVariant} pending={pending} onClick={onConfirm}>
             {confirm}
           </Button>
         </div>
@@ -516,20 +575,25 @@ export function hasFieldErrors(error: { serverError?: unknown; validationErrors?
 }
 
 /**
- * A payment operation's dialog: useActionDialog plus what a lost answer came to. `callbacks`
- * are useAction's: a resolution keeps the dialog open with Klarna's read of the payment (a
- * made one ends the intent); a plain success toasts `message()` and closes; a failure naming
- * fields calls `onFieldErrors` (back to the form).
+ * A payment operation's dialog: useActionDialog, its step (the form, then the review that asks
+ * before anything reaches Klarna) and what a lost answer came to. `callbacks` are useAction's: a
+ * resolution keeps the dialog open with Klarna's read of the payment (a made one ends the
+ * intent); a plain success toasts `message()` and closes; a failure naming fields goes back to
+ * the form to show them.
  */
-export function useOperationDialog({ onOpen, onFieldErrors }: { onOpen: () => void; onFieldErrors?: () => void }) {
+export function useOperationDialog({ onOpen }: { onOpen: () => void }) {
   const [outcome, setOutcome] = useState<ResolvedOutcome | null>(null);
+  const [step, setStep] = useState<'form' | 'review'>('form');
   const dialog = useActionDialog(() => {
     setOutcome(null);
+    setStep('form');
     onOpen();
   });
   return {
     ...dialog,
     outcome,
+    step,
+    setStep,
     callbacks(message: () => string) {
       return {
         onSuccess: ({ data }: { data?: unknown }) => {
@@ -540,9 +604,111 @@ export function useOperationDialog({ onOpen, onFieldErrors }: { onOpen: () => vo
         },
         onError: (args: HookError) => {
           dialog.submission.onError(args);
-          if (onFieldErrors && hasFieldErrors(args.error)) onFieldErrors();
+          if (hasFieldErrors(args.error)) setStep('form');
         },
       };
     },
   };
+}
+
+export type OperationDialogState = ReturnType<typeof useOperationDialog>;
+
+/** Props every payment operation's dialog takes from the page: why its button is off, and where that is said. */
+export type OperationTriggerProps = { disabledReason: string | null; reasonId?: string };
+
+/** An operation's button: small, disabled with the reason named by `reasonId`. */
+export function operationTrigger(
+  label: React.ReactNode,
+  { disabledReason, reasonId }: OperationTriggerProps,
+  { variant = 'secondary', ariaLabel }: { variant?: ButtonProps['variant']; ariaLabel?: string } = {},
+) {
+  return (
+    <Button
+      variant={variant}
+      size="sm"
+      disabled={Boolean(disabledReason)}
+      aria-describedby={disabledReason ? reasonId : undefined}
+      aria-label={ariaLabel}
+    >
+      {label}
+    </Button>
+  );
+}
+
+/**
+ * A dialog that moves money at Klarna: the form (`children`, checked by `onReview`, which moves to
+ * the review), then the confirmation restating what will happen (`lead`, `items`) with the button
+ * that sends it. Without `children` the dialog is the confirmation alone, with Cancel.
+ */
+export function OperationDialog({
+  dialog,
+  trigger,
+  title,
+  description,
+  className,
+  shown = [],
+  reviewLabel,
+  onReview,
+  children,
+  review,
+  pending,
+  onConfirm,
+  confirm,
+  confirmVariant,
+}: {
+  dialog: OperationDialogState;
+  trigger: React.ReactNode;
+  title: string;
+  description?: React.ReactNode;
+  className?: string;
+  shown?: string[];
+  reviewLabel?: string;
+  onReview?: () => void;
+  children?: React.ReactNode;
+  /** What the confirmation restates; null while there is nothing to confirm. */
+  review: { lead: React.ReactNode; items: [label: string, value: React.ReactNode][] } | null;
+  pending: boolean;
+  onConfirm: () => void;
+  confirm: React.ReactNode;
+  confirmVariant?: ButtonProps['variant'];
+}) {
+  const hasForm = children !== undefined;
+  return (
+    <Dialog open={dialog.open} onOpenChange={dialog.onOpenChange}>
+      <DialogTrigger asChild>{trigger}</DialogTrigger>
+      <DialogContent title={title} description={description} className={className}>
+        {hasForm && dialog.step === 'form' ? (
+          <form
+            className="grid gap-4"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              onReview?.();
+            }}
+          >
+            <FailureAlert failure={dialog.submission.failure} shown={shown} />
+            {children}
+            <FormActions onCancel={dialog.close} submitLabel={reviewLabel ?? 'Review'} />
+          </form>
+        ) : (
+          review && (
+            <div className="grid gap-4">
+              <Restatement lead={review.lead} items={review.items} />
+              <ReviewActions
+                outcome={dialog.outcome}
+                failure={dialog.submission.failure}
+                pending={pending}
+                onBack={hasForm ? () => dialog.setStep('form') : dialog.close}
+                backLabel={hasForm ? 'Back' : 'Cancel'}
+                onDone={dialog.close}
+                onConfirm={onConfirm}
+                confirm={confirm}
+                confirmVariant={confirmVariant}
+              />
+            </div>
+          )
+        )}
+      </DialogContent>
+    </Dialog>
+  );
 }

@@ -4,10 +4,10 @@ import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
 import { Plus } from 'lucide-react';
 import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
-import { errorsOf } from '@/components/forms/form-kit';
+import { errorsOf, SelectField, TextField } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
-import { Input, Select } from '@/components/ui/input';
+import { Input } from '@/components/ui/input';
 import { createWebhookAction, updateWebhookAction } from '../actions';
 
 type WebhookValues = {
@@ -44,14 +44,13 @@ export function WebhookDialog({
   const [form, setForm] = useState(initial);
   // Fresh values on every opening: the keys may have changed since the page first rendered.
   const dialog = useActionDialog(() => setForm(initial()));
-  const onSuccess = () =>
-    dialog.succeed(
-      mode === 'create'
-        ? `Webhook to ${form.url} created. Klarna sends matching events to it now.`
-        : `Webhook to ${form.url} updated.`,
-    );
-  const create = useAction(createWebhookAction, { onSuccess, onError: dialog.submission.onError });
-  const update = useAction(updateWebhookAction, { onSuccess, onError: dialog.submission.onError });
+  const saved = dialog.callbacks(
+    mode === 'create'
+      ? `Webhook to ${form.url} created. Klarna sends matching events to it now.`
+      : `Webhook to ${form.url} updated.`,
+  );
+  const create = useAction(createWebhookAction, saved);
+  const update = useAction(updateWebhookAction, saved);
   const action = mode === 'create' ? create : update;
   const fields = errorsOf(dialog.submission.failure);
   const all = form.eventTypes.includes('*');
@@ -99,13 +98,14 @@ export function WebhookDialog({
       pending={action.isPending}
       onSubmit={submit}
     >
-      <Field
+      <TextField
         label="URL"
+        name="url"
+        value={form.url}
+        onChange={(url) => setForm({ ...form, url })}
+        errors={fields}
         hint="This dashboard’s receiver is filled in. Klarna calls only https:// addresses."
-        errors={fields.url}
-      >
-        {(c) => <Input {...c} value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} />}
-      </Field>
+      />
       <fieldset className="grid gap-2" aria-describedby={fields.eventTypes ? 'event-types-error' : undefined}>
         <legend className="mb-1 text-sm font-medium">Events</legend>
         <label className="flex items-center gap-2 text-sm">
@@ -147,38 +147,31 @@ export function WebhookDialog({
         )}
       </Field>
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field
+        <SelectField
           label="Signing key"
+          name="signingKeyId"
+          value={form.signingKeyId}
+          onChange={(signingKeyId) => setForm({ ...form, signingKeyId })}
+          errors={fields}
           hint="Only keys this dashboard holds, so it can verify the events."
-          errors={fields.signingKeyId}
         >
-          {(c) => (
-            <Select
-              {...c}
-              value={form.signingKeyId}
-              onChange={(e) => setForm({ ...form, signingKeyId: e.target.value })}
-            >
-              {keys.length === 0 && <option value="">No keys held here</option>}
-              {keys.map((k) => (
-                <option key={k.id} value={k.id}>
-                  {k.label}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
-        <Field label="Status" errors={fields.status}>
-          {(c) => (
-            <Select
-              {...c}
-              value={form.status}
-              onChange={(e) => setForm({ ...form, status: e.target.value as 'ENABLED' | 'DISABLED' })}
-            >
-              <option value="ENABLED">Enabled</option>
-              <option value="DISABLED">Disabled</option>
-            </Select>
-          )}
-        </Field>
+          {keys.length === 0 && <option value="">No keys held here</option>}
+          {keys.map((k) => (
+            <option key={k.id} value={k.id}>
+              {k.label}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          label="Status"
+          name="status"
+          value={form.status}
+          onChange={(status) => setForm({ ...form, status: status as 'ENABLED' | 'DISABLED' })}
+          errors={fields}
+        >
+          <option value="ENABLED">Enabled</option>
+          <option value="DISABLED">Disabled</option>
+        </SelectField>
       </div>
     </ActionDialog>
   );

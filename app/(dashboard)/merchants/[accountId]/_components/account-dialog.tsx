@@ -2,10 +2,8 @@
 
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
-import { Pencil } from 'lucide-react';
-import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
-import { errorsOf, TextField } from '@/components/forms/form-kit';
-import { Button } from '@/components/ui/button';
+import { ActionDialog, editTrigger, useActionDialog } from '@/components/forms/action-dialog';
+import { errorsOf, groupFieldNames, TextFieldGroup, type FieldSpec } from '@/components/forms/form-kit';
 import { updateAccountAction } from '../../actions';
 
 export type AccountValues = {
@@ -16,13 +14,18 @@ export type AccountValues = {
   email: string;
   phone: string;
 };
-const ownerKeys = ['given_name', 'family_name', 'email', 'phone'] as const;
-const fieldNames = [
-  'account_name',
-  'account_reference',
-  ...ownerKeys.map((k) => `account_owner.${k}`),
-  'account_owner',
-];
+const accountFields = [
+  { key: 'account_name', label: 'Account name' },
+  { key: 'account_reference', label: 'Account reference', hint: 'Your own id for this merchant.' },
+] as const satisfies readonly FieldSpec<keyof AccountValues>[];
+const ownerFields = [
+  { key: 'given_name', label: 'Given name' },
+  { key: 'family_name', label: 'Family name' },
+  { key: 'email', label: 'Email', type: 'email' },
+  { key: 'phone', label: 'Phone', type: 'tel', hint: 'International format, e.g. +18445527621' },
+] as const satisfies readonly FieldSpec<keyof AccountValues>[];
+const ownerKeys = ownerFields.map((f) => f.key);
+const fieldNames = ['account_name', 'account_reference', ...groupFieldNames('account_owner', ownerKeys)];
 
 /** Seed test case 6: the account's name, reference and owner, sent to Klarna as the fields that changed. */
 export function AccountDialog({
@@ -36,10 +39,7 @@ export function AccountDialog({
 }) {
   const [form, setForm] = useState(current);
   const dialog = useActionDialog(() => setForm(current));
-  const action = useAction(updateAccountAction, {
-    onSuccess: () => dialog.succeed('Account details saved at Klarna.'),
-    onError: dialog.submission.onError,
-  });
+  const action = useAction(updateAccountAction, dialog.callbacks('Account details saved at Klarna.'));
   const errors = errorsOf(dialog.submission.failure);
 
   function submit() {
@@ -50,20 +50,15 @@ export function AccountDialog({
     const owner: Record<string, string> = {};
     for (const key of ownerKeys) if (form[key].trim() !== current[key]) owner[key] = form[key].trim();
     if (Object.keys(owner).length) request.account_owner = owner;
-    dialog.setUnchanged(Object.keys(request).length === 0);
-    if (Object.keys(request).length > 0) action.execute({ accountId, intentId: dialog.submission.intentId, request });
+    dialog.sendChanges(request, (changes) =>
+      action.execute({ accountId, intentId: dialog.submission.intentId, request: changes }),
+    );
   }
-
-  const set = (key: keyof AccountValues) => (value: string) => setForm({ ...form, [key]: value });
 
   return (
     <ActionDialog
       state={dialog}
-      trigger={
-        <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)}>
-          <Pencil aria-hidden /> Edit account details…
-        </Button>
-      }
+      trigger={editTrigger('Edit account details…', disabledReason)}
       title="Edit account details"
       description="Klarna keeps these for the merchant. Only the fields you change are sent."
       className="max-w-xl"
@@ -72,59 +67,20 @@ export function AccountDialog({
       pending={action.isPending}
       onSubmit={submit}
     >
-      <div className="grid gap-3 sm:grid-cols-2">
-        <TextField
-          label="Account name"
-          name="account_name"
-          value={form.account_name}
-          onChange={set('account_name')}
-          errors={errors}
-        />
-        <TextField
-          label="Account reference"
-          name="account_reference"
-          value={form.account_reference}
-          onChange={set('account_reference')}
-          errors={errors}
-          hint="Your own id for this merchant."
-        />
-      </div>
-      <fieldset className="grid gap-3 rounded-md border p-3">
-        <legend className="px-1 text-sm font-medium">Account owner</legend>
-        <div className="grid gap-3 sm:grid-cols-2">
-          <TextField
-            label="Given name"
-            name="account_owner.given_name"
-            value={form.given_name}
-            onChange={set('given_name')}
-            errors={errors}
-          />
-          <TextField
-            label="Family name"
-            name="account_owner.family_name"
-            value={form.family_name}
-            onChange={set('family_name')}
-            errors={errors}
-          />
-          <TextField
-            label="Email"
-            name="account_owner.email"
-            type="email"
-            value={form.email}
-            onChange={set('email')}
-            errors={errors}
-          />
-          <TextField
-            label="Phone"
-            name="account_owner.phone"
-            type="tel"
-            value={form.phone}
-            onChange={set('phone')}
-            errors={errors}
-            hint="International format, e.g. +18445527621"
-          />
-        </div>
-      </fieldset>
+      <TextFieldGroup
+        fields={accountFields}
+        values={form}
+        onChange={(v) => setForm({ ...form, ...v })}
+        errors={errors}
+      />
+      <TextFieldGroup
+        legend="Account owner"
+        prefix="account_owner"
+        fields={ownerFields}
+        values={form}
+        onChange={(v) => setForm({ ...form, ...v })}
+        errors={errors}
+      />
     </ActionDialog>
   );
 }

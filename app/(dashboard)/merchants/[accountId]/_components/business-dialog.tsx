@@ -2,11 +2,8 @@
 
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
-import { Pencil } from 'lucide-react';
-import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
+import { ActionDialog, editTrigger, useActionDialog } from '@/components/forms/action-dialog';
 import { Button } from '@/components/ui/button';
-import { Field } from '@/components/ui/field';
-import { Select } from '@/components/ui/input';
 import { updateBusinessInformationAction } from '../../actions';
 import {
   AddressFieldset,
@@ -15,6 +12,7 @@ import {
   addressIsEmpty,
   addressToWire,
   errorsOf,
+  SelectField,
   TextField,
   type AddressValue,
 } from '@/components/forms/form-kit';
@@ -84,10 +82,7 @@ export function BusinessDialog({
   const current = fromWire(information);
   const [form, setForm] = useState(current);
   const dialog = useActionDialog(() => setForm(fromWire(information)));
-  const action = useAction(updateBusinessInformationAction, {
-    onSuccess: () => dialog.succeed('Business information saved at Klarna.'),
-    onError: dialog.submission.onError,
-  });
+  const action = useAction(updateBusinessInformationAction, dialog.callbacks('Business information saved at Klarna.'));
   const errors = errorsOf(dialog.submission.failure);
 
   function submit() {
@@ -101,9 +96,9 @@ export function BusinessDialog({
       if (before !== after && !(addressIsEmpty(form[key]) && addressIsEmpty(current[key])))
         request[key] = addressToWire(form[key]);
     }
-    dialog.setUnchanged(Object.keys(request).length === 0);
-    if (Object.keys(request).length === 0) return;
-    action.execute({ accountId, intentId: dialog.submission.intentId, request });
+    dialog.sendChanges(request, (changes) =>
+      action.execute({ accountId, intentId: dialog.submission.intentId, request: changes }),
+    );
   }
 
   const knownType = entityTypes.includes(current.business_entity_type);
@@ -111,11 +106,7 @@ export function BusinessDialog({
   return (
     <ActionDialog
       state={dialog}
-      trigger={
-        <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)}>
-          <Pencil aria-hidden /> Edit business information…
-        </Button>
-      }
+      trigger={editTrigger('Edit business information…', disabledReason)}
       title="Edit business information"
       description="The legal business behind the account, as Klarna keeps it. Only what you change is sent."
       className="max-w-2xl"
@@ -132,26 +123,23 @@ export function BusinessDialog({
           onChange={(v) => setForm({ ...form, business_name: v })}
           errors={errors}
         />
-        <Field label="Business entity type" errors={errors.business_entity_type}>
-          {(c) => (
-            <Select
-              {...c}
-              name="business_entity_type"
-              value={form.business_entity_type}
-              onChange={(e) => setForm({ ...form, business_entity_type: e.target.value })}
-            >
-              {!current.business_entity_type && <option value="">Not given</option>}
-              {!knownType && current.business_entity_type && (
-                <option value={current.business_entity_type}>{current.business_entity_type}</option>
-              )}
-              {entityTypes.map((t) => (
-                <option key={t} value={t}>
-                  {enumLabel(t)}
-                </option>
-              ))}
-            </Select>
+        <SelectField
+          label="Business entity type"
+          name="business_entity_type"
+          value={form.business_entity_type}
+          onChange={(v) => setForm({ ...form, business_entity_type: v })}
+          errors={errors}
+        >
+          {!current.business_entity_type && <option value="">Not given</option>}
+          {!knownType && current.business_entity_type && (
+            <option value={current.business_entity_type}>{current.business_entity_type}</option>
           )}
-        </Field>
+          {entityTypes.map((t) => (
+            <option key={t} value={t}>
+              {enumLabel(t)}
+            </option>
+          ))}
+        </SelectField>
         {textKeys
           .filter((k) => k !== 'business_name')
           .map((key) => (

@@ -2,11 +2,7 @@
 
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
-import { Plus } from 'lucide-react';
-import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
-import { Button } from '@/components/ui/button';
-import { Field } from '@/components/ui/field';
-import { Select } from '@/components/ui/input';
+import { ActionDialog, addOrEditTrigger, useActionDialog } from '@/components/forms/action-dialog';
 import { createChannelAction, updateChannelAction } from '../../actions';
 import {
   AddressFieldset,
@@ -17,6 +13,7 @@ import {
   errorsOf,
   listFieldNames,
   optional,
+  SelectField,
   TextField,
   UrlListField,
   type AddressValue,
@@ -81,9 +78,9 @@ export function ChannelDialog({
   const editing = Boolean(channel);
   const [form, setForm] = useState(() => initialForm(channel, websiteTaken));
   const dialog = useActionDialog(() => setForm(initialForm(channel, websiteTaken)));
-  const onSuccess = () => dialog.succeed(editing ? 'Channel saved at Klarna.' : 'Channel added at Klarna.');
-  const create = useAction(createChannelAction, { onSuccess, onError: dialog.submission.onError });
-  const update = useAction(updateChannelAction, { onSuccess, onError: dialog.submission.onError });
+  const saved = dialog.callbacks(editing ? 'Channel saved at Klarna.' : 'Channel added at Klarna.');
+  const create = useAction(createChannelAction, saved);
+  const update = useAction(updateChannelAction, saved);
   const errors = errorsOf(dialog.submission.failure);
   const unknownType = !creatableTypes.includes(form.type);
 
@@ -125,9 +122,14 @@ export function ChannelDialog({
     if (form.type === 'MOBILE_APP' && !sameList(form.appUrls, before.appUrls))
       request.app_store_urls = trimmed(form.appUrls);
     if (form.collection !== before.collection) request.collection_reference = form.collection || null;
-    dialog.setUnchanged(Object.keys(request).length === 0);
-    if (Object.keys(request).length === 0) return;
-    update.execute({ accountId, channelId: channel.channel_id, intentId: dialog.submission.intentId, request });
+    dialog.sendChanges(request, (changes) =>
+      update.execute({
+        accountId,
+        channelId: channel.channel_id,
+        intentId: dialog.submission.intentId,
+        request: changes,
+      }),
+    );
   }
 
   const shown = [
@@ -144,17 +146,7 @@ export function ChannelDialog({
   return (
     <ActionDialog
       state={dialog}
-      trigger={
-        editing ? (
-          <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} title={disabledReason ?? undefined}>
-            Edit…
-          </Button>
-        ) : (
-          <Button size="sm" disabled={Boolean(disabledReason)}>
-            <Plus aria-hidden /> Add channel
-          </Button>
-        )
-      }
+      trigger={addOrEditTrigger(editing, 'Add channel', disabledReason)}
       title={editing ? 'Edit channel' : 'Add a channel'}
       description={
         editing
@@ -173,26 +165,20 @@ export function ChannelDialog({
           {channelTypeLabel(form.type)}
         </p>
       ) : (
-        <Field
+        <SelectField
           label="Channel type"
-          errors={errors.type}
+          name="type"
+          value={form.type}
+          onChange={(type) => setForm({ ...form, type: type as ChannelType })}
+          errors={errors}
           hint={websiteTaken ? 'Klarna allows one website per account, and this account has one.' : undefined}
         >
-          {(c) => (
-            <Select
-              {...c}
-              name="type"
-              value={form.type}
-              onChange={(e) => setForm({ ...form, type: e.target.value as ChannelType })}
-            >
-              {creatableTypes.map((t) => (
-                <option key={t} value={t} disabled={t === 'WEBSITE' && websiteTaken}>
-                  {channelTypeLabel(t)}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
+          {creatableTypes.map((t) => (
+            <option key={t} value={t} disabled={t === 'WEBSITE' && websiteTaken}>
+              {channelTypeLabel(t)}
+            </option>
+          ))}
+        </SelectField>
       )}
       <TextField
         label={form.type === 'WEBSITE' ? 'Name (optional)' : 'Name'}
@@ -244,34 +230,28 @@ export function ChannelDialog({
           Klarna reports a channel type this dashboard does not know; only its name and collection can be changed here.
         </p>
       )}
-      <Field
+      <SelectField
         label="Channel collection"
-        errors={errors.collection_reference}
+        name="collection_reference"
+        value={form.collection}
+        onChange={(collection) => setForm({ ...form, collection })}
+        errors={errors}
         hint={
           collections.length === 0
             ? 'This account has no channel collections yet: add one under Channel collections.'
             : 'Branding, support and social links shown to shoppers for this channel.'
         }
       >
-        {(c) => (
-          <Select
-            {...c}
-            name="collection_reference"
-            value={form.collection}
-            onChange={(e) => setForm({ ...form, collection: e.target.value })}
-          >
-            <option value="">None</option>
-            {form.collection && !collections.includes(form.collection) && (
-              <option value={form.collection}>{form.collection}</option>
-            )}
-            {collections.map((ref) => (
-              <option key={ref} value={ref}>
-                {ref}
-              </option>
-            ))}
-          </Select>
+        <option value="">None</option>
+        {form.collection && !collections.includes(form.collection) && (
+          <option value={form.collection}>{form.collection}</option>
         )}
-      </Field>
+        {collections.map((ref) => (
+          <option key={ref} value={ref}>
+            {ref}
+          </option>
+        ))}
+      </SelectField>
     </ActionDialog>
   );
 }

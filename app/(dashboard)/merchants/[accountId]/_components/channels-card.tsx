@@ -1,6 +1,6 @@
 import { MiddleEllipsis } from '@/components/ids/middle-ellipsis';
-import { Card, CardHeader } from '@/components/ui/card';
-import { ActionsTh, Table, Td, Th } from '@/components/ui/table';
+import { RowActions, TableCard } from '@/components/lists/table-card';
+import { Td } from '@/components/ui/table';
 import type { Channel, ChannelCollection } from '@/lib/klarna/schemas/accounts';
 import { channelLabel } from '@/lib/merchants/service';
 import { AddressLines } from './business-card';
@@ -20,93 +20,73 @@ function channelValues(c: Channel): ChannelValues {
   };
 }
 
-export function ChannelsCard({
-  accountId,
-  channels,
-  collections,
-  canManage,
-  blockReason,
-}: {
+/** What the channels and the collections cards take: both lists, as each card shows the other's. */
+export type ChannelCardProps = {
   accountId: string;
   channels: Channel[];
   collections: ChannelCollection[];
   canManage: boolean;
   blockReason: string | null;
-}) {
+};
+
+export function ChannelsCard({ accountId, channels, collections, canManage, blockReason }: ChannelCardProps) {
   const refs = collections.map((c) => c.collection_reference);
   const websiteTaken = channels.some((c) => c.type === 'WEBSITE');
   return (
-    <Card>
-      <CardHeader
-        title="Channels"
-        description="Where the merchant offers Klarna. At most one website per account; payment requests name the channel when there are several."
-        actions={
-          canManage ? (
-            <ChannelDialog
-              accountId={accountId}
-              collections={refs}
-              websiteTaken={websiteTaken}
-              disabledReason={blockReason}
-            />
-          ) : undefined
-        }
-      />
-      {canManage && blockReason && <p className="px-5 pt-3 text-xs text-muted-foreground">{blockReason}</p>}
-      {channels.length === 0 ? (
-        <p className="px-5 py-10 text-center text-sm text-muted-foreground">
-          No channels. Every account needs at least one: add a website, store or app.
-        </p>
-      ) : (
-        <Table caption="Channels">
-          <thead>
-            <tr>
-              <Th>Type</Th>
-              <Th>Name</Th>
-              <Th>Where</Th>
-              <Th>Collection</Th>
-              {canManage && <ActionsTh />}
-            </tr>
-          </thead>
-          <tbody>
-            {channels.map((c) => (
-              <tr key={c.channel_id}>
-                <Td className="whitespace-nowrap">{channelTypeLabel(c.type)}</Td>
-                <Td>
-                  <div>{c.name || <span className="text-muted-foreground">No name</span>}</div>
-                  <MiddleEllipsis value={c.channel_id} copyLabel="channel id" className="text-muted-foreground" />
-                </Td>
-                <Td className="text-xs">
-                  <ChannelWhere channel={c} />
-                </Td>
-                <Td className="font-mono text-xs">
-                  {c.collection_reference || <span className="font-sans text-muted-foreground">None</span>}
-                </Td>
-                {canManage && (
-                  <Td>
-                    <div className="flex justify-end gap-2">
-                      <ChannelDialog
-                        accountId={accountId}
-                        channel={channelValues(c)}
-                        collections={refs}
-                        websiteTaken={websiteTaken}
-                        disabledReason={blockReason}
-                      />
-                      <DeleteChannelButton
-                        accountId={accountId}
-                        channelId={c.channel_id}
-                        label={channelLabel(c)}
-                        last={channels.length === 1}
-                        disabledReason={blockReason}
-                      />
-                    </div>
-                  </Td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </Table>
-      )}
-    </Card>
+    <TableCard
+      title="Channels"
+      description="Where the merchant offers Klarna. At most one website per account; payment requests name the channel when there are several."
+      action={
+        canManage && (
+          <ChannelDialog
+            accountId={accountId}
+            collections={refs}
+            websiteTaken={websiteTaken}
+            disabledReason={blockReason}
+          />
+        )
+      }
+      note={canManage && blockReason}
+      caption="Channels"
+      columns={['Type', 'Name', 'Where', 'Collection']}
+      rowActions={canManage}
+      isEmpty={channels.length === 0}
+      empty="No channels. Every account needs at least one: add a website, store or app."
+    >
+      {channels.map((c) => (
+        <tr key={c.channel_id}>
+          <Td className="whitespace-nowrap">{channelTypeLabel(c.type)}</Td>
+          <Td>
+            <div>{c.name || <span className="text-muted-foreground">No name</span>}</div>
+            <MiddleEllipsis value={c.channel_id} copyLabel="channel id" className="text-muted-foreground" />
+          </Td>
+          <Td className="text-xs">
+            <ChannelWhere channel={c} />
+          </Td>
+          <Td className="font-mono text-xs">
+            {c.collection_reference || <span className="font-sans text-muted-foreground">None</span>}
+          </Td>
+          {canManage && (
+            <RowActions>
+              <ChannelDialog
+                accountId={accountId}
+                channel={channelValues(c)}
+                collections={refs}
+                websiteTaken={websiteTaken}
+                disabledReason={blockReason}
+              />
+              <DeleteChannelButton
+                accountId={accountId}
+                channelId={c.channel_id}
+                label={channelLabel(c)}
+                last={channels.length === 1}
+                disabledReason={blockReason}
+              />
+            </RowActions>
+          )}
+        </tr>
+      ))}
+    </TableCard>
   );
 }
 

@@ -3,12 +3,19 @@
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
 import { Plus, X } from 'lucide-react';
-import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
+import { ActionDialog, addOrEditTrigger, useActionDialog } from '@/components/forms/action-dialog';
 import { Button } from '@/components/ui/button';
-import { Field } from '@/components/ui/field';
-import { Input, Select } from '@/components/ui/input';
 import { createCollectionAction, updateCollectionAction } from '../../actions';
-import { errorsOf, listFieldNames, TextField } from '@/components/forms/form-kit';
+import {
+  errorsOf,
+  groupFieldNames,
+  listFieldNames,
+  SelectField,
+  TextField,
+  TextFieldGroup,
+  type Errors,
+  type FieldSpec,
+} from '@/components/forms/form-kit';
 import { enumLabel } from './format';
 
 /** A channel collection as the page hands it to the dialog (Klarna's wire fields). */
@@ -19,8 +26,20 @@ export type CollectionValues = {
   social_links: { platform: string; url: string }[];
 };
 
-const brandingKeys = ['display_name', 'logo_url', 'icon_url', 'brand_color'] as const;
-const supportKeys = ['email', 'phone', 'url', 'returns_url'] as const;
+const brandingFields = [
+  { key: 'display_name', label: 'Display name', hint: 'Required when any branding is given.' },
+  { key: 'brand_color', label: 'Brand colour (optional)', placeholder: '#FFB3C7' },
+  { key: 'logo_url', label: 'Logo URL (optional)', type: 'url' },
+  { key: 'icon_url', label: 'Icon URL (optional)', type: 'url' },
+] as const satisfies readonly FieldSpec<string>[];
+const supportFields = [
+  { key: 'email', label: 'Support email (optional)', type: 'email' },
+  { key: 'phone', label: 'Support phone (optional)', type: 'tel', hint: 'International format, e.g. +18445527621' },
+  { key: 'url', label: 'Support page URL (optional)', type: 'url' },
+  { key: 'returns_url', label: 'Returns page URL (optional)', type: 'url' },
+] as const satisfies readonly FieldSpec<string>[];
+const brandingKeys = brandingFields.map((f) => f.key);
+const supportKeys = supportFields.map((f) => f.key);
 type Form = {
   reference: string;
   branding: Record<(typeof brandingKeys)[number], string>;
@@ -72,10 +91,11 @@ export function CollectionDialog({
   const editing = Boolean(collection);
   const [form, setForm] = useState(() => initialForm(collection));
   const dialog = useActionDialog(() => setForm(initialForm(collection)));
-  const onSuccess = () =>
-    dialog.succeed(editing ? 'Channel collection saved at Klarna.' : 'Channel collection added at Klarna.');
-  const create = useAction(createCollectionAction, { onSuccess, onError: dialog.submission.onError });
-  const update = useAction(updateCollectionAction, { onSuccess, onError: dialog.submission.onError });
+  const saved = dialog.callbacks(
+    editing ? 'Channel collection saved at Klarna.' : 'Channel collection added at Klarna.',
+  );
+  const create = useAction(createCollectionAction, saved);
+  const update = useAction(updateCollectionAction, saved);
   const errors = errorsOf(dialog.submission.failure);
 
   function submit() {
@@ -99,28 +119,20 @@ export function CollectionDialog({
     if (JSON.stringify(supportNow) !== JSON.stringify(section(before.support))) request.support = supportNow;
     if (JSON.stringify(socialToWire(form.social)) !== JSON.stringify(socialToWire(before.social)))
       request.social_links = socialToWire(form.social);
-    dialog.setUnchanged(Object.keys(request).length === 0);
-    if (Object.keys(request).length === 0) return;
-    update.execute({
-      accountId,
-      reference: collection.collection_reference,
-      intentId: dialog.submission.intentId,
-      request,
-    });
+    dialog.sendChanges(request, (changes) =>
+      update.execute({
+        accountId,
+        reference: collection.collection_reference,
+        intentId: dialog.submission.intentId,
+        request: changes,
+      }),
+    );
   }
 
-  const setBranding = (key: keyof Form['branding']) => (v: string) =>
-    setForm({ ...form, branding: { ...form.branding, [key]: v } });
-  const setSupport = (key: keyof Form['support']) => (v: string) =>
-    setForm({ ...form, support: { ...form.support, [key]: v } });
-  const setSocial = (i: number, patch: Partial<Form['social'][number]>) =>
-    setForm({ ...form, social: form.social.map((l, j) => (j === i ? { ...l, ...patch } : l)) });
   const shown = [
     'collection_reference',
-    'branding',
-    ...brandingKeys.map((k) => `branding.${k}`),
-    'support',
-    ...supportKeys.map((k) => `support.${k}`),
+    ...groupFieldNames('branding', brandingKeys),
+    ...groupFieldNames('support', supportKeys),
     ...listFieldNames('social_links', form.social.length, ['platform', 'url']),
   ];
   const color = /^#[0-9A-Fa-f]{6}$/.test(form.branding.brand_color.trim()) ? form.branding.brand_color.trim() : null;
@@ -128,17 +140,7 @@ export function CollectionDialog({
   return (
     <ActionDialog
       state={dialog}
-      trigger={
-        editing ? (
-          <Button variant="secondary" size="sm" disabled={Boolean(disabledReason)} title={disabledReason ?? undefined}>
-            Edit…
-          </Button>
-        ) : (
-          <Button size="sm" disabled={Boolean(disabledReason)}>
-            <Plus aria-hidden /> Add channel collection
-          </Button>
-        )
-      }
+      trigger={addOrEditTrigger(editing, 'Add channel collection', disabledReason)}
       title={editing ? `Edit channel collection ${collection!.collection_reference}` : 'Add a channel collection'}
       description="Branding, support contacts and social links Klarna shows shoppers for the channels that use this collection."
       className="max-w-2xl"
@@ -157,159 +159,113 @@ export function CollectionDialog({
           hint="Your key for this collection, assigned to channels. Letters, digits, dot, dash and underscore; it cannot change later."
         />
       )}
-      <fieldset className="grid gap-3 rounded-md border p-3">
-        <legend className="px-1 text-sm font-medium">Branding</legend>
-        {errors.branding && <p className="text-xs text-danger">{errors.branding.join(' ')}</p>}
-        <div className="grid gap-3 sm:grid-cols-2">
-          <TextField
-            label="Display name"
-            name="branding.display_name"
-            value={form.branding.display_name}
-            onChange={setBranding('display_name')}
-            errors={errors}
-            hint="Required when any branding is given."
-          />
-          <div className="flex items-end gap-2">
-            <TextField
-              className="flex-1"
-              label="Brand colour (optional)"
-              name="branding.brand_color"
-              value={form.branding.brand_color}
-              onChange={setBranding('brand_color')}
-              errors={errors}
-              placeholder="#FFB3C7"
-            />
+      <TextFieldGroup
+        legend="Branding"
+        prefix="branding"
+        fields={brandingFields}
+        values={form.branding}
+        onChange={(branding) => setForm({ ...form, branding })}
+        errors={errors}
+        after={{
+          brand_color: (
             <span
               aria-hidden
               className="mb-1 size-7 shrink-0 rounded border"
               style={color ? { backgroundColor: color } : undefined}
             />
-          </div>
-          <TextField
-            label="Logo URL (optional)"
-            name="branding.logo_url"
-            type="url"
-            value={form.branding.logo_url}
-            onChange={setBranding('logo_url')}
-            errors={errors}
-            placeholder="https://"
-          />
-          <TextField
-            label="Icon URL (optional)"
-            name="branding.icon_url"
-            type="url"
-            value={form.branding.icon_url}
-            onChange={setBranding('icon_url')}
-            errors={errors}
-            placeholder="https://"
-          />
-        </div>
-      </fieldset>
-      <fieldset className="grid gap-3 rounded-md border p-3">
-        <legend className="px-1 text-sm font-medium">Support</legend>
-        {errors.support && <p className="text-xs text-danger">{errors.support.join(' ')}</p>}
-        <div className="grid gap-3 sm:grid-cols-2">
-          <TextField
-            label="Support email (optional)"
-            name="support.email"
-            type="email"
-            value={form.support.email}
-            onChange={setSupport('email')}
-            errors={errors}
-          />
-          <TextField
-            label="Support phone (optional)"
-            name="support.phone"
-            type="tel"
-            value={form.support.phone}
-            onChange={setSupport('phone')}
-            errors={errors}
-            hint="International format, e.g. +18445527621"
-          />
-          <TextField
-            label="Support page URL (optional)"
-            name="support.url"
-            type="url"
-            value={form.support.url}
-            onChange={setSupport('url')}
-            errors={errors}
-            placeholder="https://"
-          />
-          <TextField
-            label="Returns page URL (optional)"
-            name="support.returns_url"
-            type="url"
-            value={form.support.returns_url}
-            onChange={setSupport('returns_url')}
-            errors={errors}
-            placeholder="https://"
-          />
-        </div>
-      </fieldset>
-      <fieldset className="grid gap-2 rounded-md border p-3">
-        <legend className="px-1 text-sm font-medium">Social links</legend>
-        {form.social.length === 0 && <p className="text-xs text-muted-foreground">No social links.</p>}
-        {form.social.map((link, i) => (
+          ),
+        }}
+      />
+      <TextFieldGroup
+        legend="Support"
+        prefix="support"
+        fields={supportFields}
+        values={form.support}
+        onChange={(support) => setForm({ ...form, support })}
+        errors={errors}
+      />
+      <SocialLinksFieldset
+        links={form.social}
+        onChange={(social) => setForm({ ...form, social })}
+        platforms={platforms}
+        errors={errors}
+      />
+    </ActionDialog>
+  );
+}
+
+const MAX_SOCIAL_LINKS = 10;
+
+/** Social links `social_links[i].platform` / `.url`; Klarna's error on a link as a whole is shown at its URL. */
+function SocialLinksFieldset({
+  links,
+  onChange,
+  platforms,
+  errors,
+}: {
+  links: Form['social'];
+  onChange: (links: Form['social']) => void;
+  platforms: readonly string[];
+  errors: Errors;
+}) {
+  const set = (i: number, patch: Partial<Form['social'][number]>) =>
+    onChange(links.map((l, j) => (j === i ? { ...l, ...patch } : l)));
+  return (
+    <fieldset className="grid gap-2 rounded-md border p-3">
+      <legend className="px-1 text-sm font-medium">Social links</legend>
+      {links.length === 0 && <p className="text-xs text-muted-foreground">No social links.</p>}
+      {links.map((link, i) => {
+        const name = `social_links[${i}]`;
+        return (
           <div key={i} className="grid items-end gap-2 sm:grid-cols-[10rem_1fr_auto]">
-            <Field label={`Social link ${i + 1} platform`} errors={errors[`social_links[${i}].platform`]}>
-              {(c) => (
-                <Select
-                  {...c}
-                  name={`social_links[${i}].platform`}
-                  value={link.platform}
-                  onChange={(e) => setSocial(i, { platform: e.target.value })}
-                >
-                  {!platforms.includes(link.platform) && <option value={link.platform}>{link.platform}</option>}
-                  {platforms.map((p) => (
-                    <option key={p} value={p}>
-                      {p === 'X' ? 'X' : enumLabel(p)}
-                    </option>
-                  ))}
-                </Select>
-              )}
-            </Field>
-            <Field
-              label={`Social link ${i + 1} URL`}
-              errors={errors[`social_links[${i}].url`] ?? errors[`social_links[${i}]`]}
+            <SelectField
+              label={`Social link ${i + 1} platform`}
+              name={`${name}.platform`}
+              value={link.platform}
+              onChange={(platform) => set(i, { platform })}
+              errors={errors}
             >
-              {(c) => (
-                <Input
-                  {...c}
-                  name={`social_links[${i}].url`}
-                  type="url"
-                  placeholder="https://"
-                  value={link.url}
-                  onChange={(e) => setSocial(i, { url: e.target.value })}
-                />
-              )}
-            </Field>
+              {!platforms.includes(link.platform) && <option value={link.platform}>{link.platform}</option>}
+              {platforms.map((p) => (
+                <option key={p} value={p}>
+                  {p === 'X' ? 'X' : enumLabel(p)}
+                </option>
+              ))}
+            </SelectField>
+            <TextField
+              label={`Social link ${i + 1} URL`}
+              name={`${name}.url`}
+              type="url"
+              placeholder="https://"
+              value={link.url}
+              onChange={(url) => set(i, { url })}
+              errors={{ [`${name}.url`]: errors[`${name}.url`] ?? errors[name] ?? [] }}
+            />
             <Button
               type="button"
               variant="ghost"
               size="icon"
               aria-label={`Remove social link ${i + 1}`}
-              onClick={() => setForm({ ...form, social: form.social.filter((_, j) => j !== i) })}
+              onClick={() => onChange(links.filter((_, j) => j !== i))}
             >
               <X aria-hidden />
             </Button>
           </div>
-        ))}
-        {errors.social_links && <p className="text-xs text-danger">{errors.social_links.join(' ')}</p>}
-        {form.social.length < 10 && (
-          <div>
-            <Button
-              type="button"
-              variant="secondary"
-              size="sm"
-              onClick={() =>
-                setForm({ ...form, social: [...form.social, { platform: platforms[0] ?? 'OTHER', url: '' }] })
-              }
-            >
-              <Plus aria-hidden /> Add social link
-            </Button>
-          </div>
-        )}
-      </fieldset>
-    </ActionDialog>
+        );
+      })}
+      {errors.social_links && <p className="text-xs text-danger">{errors.social_links.join(' ')}</p>}
+      {links.length < MAX_SOCIAL_LINKS && (
+        <div>
+          <Button
+            type="button"
+            variant="secondary"
+            size="sm"
+            onClick={() => onChange([...links, { platform: platforms[0] ?? 'OTHER', url: '' }])}
+          >
+            <Plus aria-hidden /> Add social link
+          </Button>
+        </div>
+      )}
+    </fieldset>
   );
 }

@@ -3,9 +3,8 @@
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
 import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
-import { errorsOf } from '@/components/forms/form-kit';
+import { errorsOf, TextAreaField } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
-import { Field } from '@/components/ui/field';
 import { changePaymentProductAction } from '../../actions';
 
 const MIN_REASON = 3;
@@ -84,23 +83,16 @@ export function ProductDialog({
           </p>
         )}
       </div>
-      <Field
+      <TextAreaField
         label="Reason"
+        name="reason"
+        value={reason}
+        onChange={setReason}
+        errors={tooShort ? { reason: ['Say why (at least 3 characters)'] } : errors}
         hint="Kept in the audit log with your name. At least 3 characters."
-        errors={tooShort ? ['Say why (at least 3 characters)'] : errors.reason}
-      >
-        {(c) => (
-          <textarea
-            {...c}
-            name="reason"
-            rows={3}
-            maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            className="w-full rounded-md border border-input bg-card px-3 py-2 text-sm shadow-xs aria-invalid:border-danger"
-          />
-        )}
-      </Field>
+        rows={3}
+        maxLength={500}
+      />
     </ActionDialog>
   );
 }

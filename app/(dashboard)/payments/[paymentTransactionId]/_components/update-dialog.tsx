@@ -4,17 +4,18 @@ import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
 import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
 import { errorsOf, TextField } from '@/components/forms/form-kit';
-import { Button } from '@/components/ui/button';
 import { updatePaymentAction } from '../../actions';
 import {
   AddShipmentButton,
   emptyShipment,
+  operationTrigger,
   shipmentFieldNames,
   ShipmentFields,
   shipmentIsEmpty,
   shipmentToWire,
+  type OperationTriggerProps,
 } from '@/components/forms/operation-kit';
-import type { PaymentView, Shipment } from './view';
+import { type PaymentView, type Shipment, operationInput } from './view';
 
 const MAX_SHIPMENTS = 50;
 
@@ -36,15 +37,7 @@ function changedNames(request: Record<string, unknown>): string {
  * "Update Payment Transaction"). Only what changed is sent; Klarna replaces the tracking list
  * with the one sent.
  */
-export function UpdateDialog({
-  payment,
-  disabledReason,
-  reasonId,
-}: {
-  payment: PaymentView;
-  disabledReason: string | null;
-  reasonId?: string;
-}) {
+export function UpdateDialog({ payment, ...trigger }: { payment: PaymentView } & OperationTriggerProps) {
   const [merchantReference, setMerchantReference] = useState('');
   const [paymentReference, setPaymentReference] = useState('');
   const [shipments, setShipments] = useState<Shipment[]>([]);
@@ -72,9 +65,7 @@ export function UpdateDialog({
     dialog.setUnchanged(Object.keys(request).length === 0);
     if (Object.keys(request).length === 0) return;
     action.execute({
-      accountId: payment.accountId,
-      paymentTransactionId: payment.paymentTransactionId,
-      intentId: dialog.submission.intentId,
+      ...operationInput(payment, dialog.submission.intentId),
       request,
     });
   }
@@ -82,16 +73,7 @@ export function UpdateDialog({
   return (
     <ActionDialog
       state={dialog}
-      trigger={
-        <Button
-          variant="secondary"
-          size="sm"
-          disabled={Boolean(disabledReason)}
-          aria-describedby={disabledReason ? reasonId : undefined}
-        >
-          Update references and tracking…
-        </Button>
-      }
+      trigger={operationTrigger('Update references and tracking…', trigger)}
       title="Update references and tracking"
       description="The merchant reference is shown to the shopper in the Klarna app; tracking lets them follow each parcel."
       className="max-w-xl"

@@ -91,3 +91,8 @@ export function paymentView(
 export function captureLabel(c: Pick<CaptureView, 'number' | 'reference'>): string {
   return `Capture ${c.number}${c.reference ? ` (${c.reference})` : ''}`;
 }
+
+/** What every operation's action is told first: the payment, and the intent that keys the call at Klarna. */
+export function operationInput(payment: Pick<PaymentView, 'accountId' | 'paymentTransactionId'>, intentId: string) {
+  return { accountId: payment.accountId, paymentTransactionId: payment.paymentTransactionId, intentId };
+}

@@ -1,37 +1,34 @@
 'use client';
 
 import { useState } from 'react';
+import type { InferSafeActionFnResult } from 'next-safe-action';
 import { useAction } from 'next-safe-action/hooks';
 import { KeyRound } from 'lucide-react';
-import { Alert } from '@/components/ui/alert';
+import { ActionDialog, useDoneDialog } from '@/components/forms/action-dialog';
+import { errorsOf, SelectField, TextField } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
-import { Field } from '@/components/ui/field';
-import { Input, Select } from '@/components/ui/input';
 import { SecretReveal } from '@/components/ui/secret-reveal';
-import { failureFields, failureMessage, type ActionFailure } from '@/lib/ui/action-result';
 import { createCredentialAtKlarnaAction } from '../actions';
 
-export function CreateCredentialDialog({ disabled }: { disabled: boolean }) {
-  const fresh = () => ({ description: '', type: 'API' as 'API' | 'CLIENT', intentId: crypto.randomUUID() });
-  const [open, setOpen] = useState(false);
-  const [form, setForm] = useState(fresh);
-  const { execute, result, isPending, reset } = useAction(createCredentialAtKlarnaAction);
-  const failure = (result.serverError || result.validationErrors ? result : undefined) as ActionFailure | undefined;
-  const fields = failureFields(failure);
-  const created = result.data;
+type CredentialType = 'API' | 'CLIENT';
+const empty = { description: '', type: 'API' as CredentialType };
 
-  function close(next: boolean) {
-    setOpen(next);
-    if (!next) {
-      reset();
-      setForm(fresh());
-    }
-  }
+export function CreateCredentialDialog({ disabled }: { disabled: boolean }) {
+  const [form, setForm] = useState(empty);
+  const dialog = useDoneDialog<NonNullable<InferSafeActionFnResult<typeof createCredentialAtKlarnaAction>['data']>>(
+    () => setForm(empty),
+  );
+  const action = useAction(
+    createCredentialAtKlarnaAction,
+    dialog.doneCallbacks((data) => `Credential ${data.credential.credential_id} created at Klarna.`),
+  );
+  const created = dialog.done;
+  const errors = errorsOf(dialog.submission.failure);
 
   return (
-    <Dialog open={open} onOpenChange={close}>
-      <DialogTrigger asChild>
+    <ActionDialog
+      state={dialog}
+      trigger={
         <Button
           variant="secondary"
           disabled={disabled}
@@ -39,16 +36,16 @@ export function CreateCredentialDialog({ disabled }: { disabled: boolean }) {
         >
           <KeyRound aria-hidden /> Create at Klarna
         </Button>
-      </DialogTrigger>
-      <DialogContent
-        title={created ? 'Credential created' : 'Create a credential at Klarna'}
-        description={
-          created
-            ? undefined
-            : 'Klarna creates a new API key or client id for the partner account, using the active key.'
-        }
-      >
-        {created ? (
+      }
+      title="Create a credential at Klarna"
+      description="Klarna creates a new API key or client id for the partner account, using the active key."
+      shown={['type', 'description']}
+      submitLabel="Create"
+      pending={action.isPending}
+      onSubmit={() => action.execute({ ...form, intentId: dialog.submission.intentId })}
+      doneTitle="Credential created"
+      done={
+        created && (
           <div className="grid gap-4 text-sm">
             <p>
               Klarna created <code className="font-mono text-xs">{created.credential.credential_id}</code>.
@@ -65,57 +62,28 @@ export function CreateCredentialDialog({ disabled }: { disabled: boolean }) {
                 note="Client ids identify your checkout to Klarna’s Web SDK. Register the domains that use it with Klarna."
               />
             ) : null}
-            <Button onClick={() => close(false)}>Done</Button>
           </div>
-        ) : (
-          <form
-            className="grid gap-4"
-            noValidate
-            onSubmit={(e) => {
-              e.preventDefault();
-              execute(form);
-            }}
-          >
-            {failure?.serverError && !failure.serverError.fields && (
-              <Alert tone="danger">{failureMessage(failure)}</Alert>
-            )}
-            <Field label="Type" errors={fields.type}>
-              {(c) => (
-                <Select
-                  {...c}
-                  value={form.type}
-                  onChange={(e) => setForm({ ...form, type: e.target.value as 'API' | 'CLIENT' })}
-                >
-                  <option value="API">API key (server-side calls)</option>
-                  <option value="CLIENT">Client id (Web SDK)</option>
-                </Select>
-              )}
-            </Field>
-            <Field
-              label="Description"
-              hint="Klarna keeps it with the credential (at most 100 characters)."
-              errors={fields.description}
-            >
-              {(c) => (
-                <Input
-                  {...c}
-                  autoComplete="off"
-                  value={form.description}
-                  onChange={(e) => setForm({ ...form, description: e.target.value })}
-                />
-              )}
-            </Field>
-            <div className="flex justify-end gap-2">
-              <Button type="button" variant="secondary" onClick={() => close(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" pending={isPending}>
-                Create
-              </Button>
-            </div>
-          </form>
-        )}
-      </DialogContent>
-    </Dialog>
+        )
+      }
+    >
+      <SelectField
+        label="Type"
+        name="type"
+        value={form.type}
+        onChange={(type) => setForm({ ...form, type: type as CredentialType })}
+        errors={errors}
+      >
+        <option value="API">API key (server-side calls)</option>
+        <option value="CLIENT">Client id (Web SDK)</option>
+      </SelectField>
+      <TextField
+        label="Description"
+        name="description"
+        value={form.description}
+        onChange={(description) => setForm({ ...form, description })}
+        errors={errors}
+        hint="Klarna keeps it with the credential (at most 100 characters)."
+      />
+    </ActionDialog>
   );
 }

@@ -3,9 +3,8 @@
 import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
 import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
-import { errorsOf } from '@/components/forms/form-kit';
+import { errorsOf, TextAreaField } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
-import { Field } from '@/components/ui/field';
 import { resolveLineAction, resolveMissingAction } from '../../actions';
 
 /** The server's limit (RESOLUTION_NOTE_MAX in lib/settlements/resolve.ts, which the browser bundle must not import). */
@@ -65,24 +64,17 @@ export function ResolveDialog({
       pending={line.isPending || missing.isPending}
       onSubmit={submit}
     >
-      <Field
+      <TextAreaField
         label="Resolution note"
+        name="note"
+        value={note}
+        onChange={setNote}
+        errors={{ note: noteErrors ?? [] }}
         hint={`${note.length.toLocaleString('en-GB')} of ${RESOLUTION_NOTE_MAX.toLocaleString('en-GB')} characters`}
-        errors={noteErrors}
-      >
-        {(c) => (
-          <textarea
-            {...c}
-            name="note"
-            aria-required="true"
-            maxLength={RESOLUTION_NOTE_MAX}
-            rows={4}
-            value={note}
-            onChange={(e) => setNote(e.target.value)}
-            className="w-full rounded-md border border-input bg-card px-3 py-2 text-sm shadow-xs aria-invalid:border-danger"
-          />
-        )}
-      </Field>
+        rows={4}
+        maxLength={RESOLUTION_NOTE_MAX}
+        required
+      />
     </ActionDialog>
   );
 }
