@@ -65,7 +65,7 @@ import type { z } from 'zod';
 export type Mutation = { idempotencyKey: string; correlationId?: string };
 
 export type KlarnaApiOptions = {
-  /** Thrown instead of KlarnaApiError/KlarnaNetworkError: the app passes its typed error, so no call site translates. */
+  /** Thrown instead of KlarnaApiError/KlarnaNetworkError: the app's typed error, so no call site translates. */
   translateError?: (error: unknown) => unknown;
 };
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fieldErrorsByPath } from '@/lib/klarna/parameter-path';
 import { onboardRequestSchema } from '@/lib/klarna/schemas/accounts';
 
-/** Each value sits at the Klarna parameter path it is sent under, so schema, server and Klarna errors key like the inputs. */
+/** Each value sits at the Klarna parameter path it is sent under, so every error keys like its input. */
 
 export const onboardingSteps = [
   { id: 'account', title: 'Account' },

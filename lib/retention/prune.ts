@@ -3,8 +3,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db } from '@/db/client';
 import type { Env } from '@/lib/env';
 
-/** Deleted in short `SKIP LOCKED` batches, never blocking the receiver. Kept whatever their age: failed events, the only
- * record of a capture or refund, re-processed events, and API attempts of a money operation still pending. */
+/** Deleted in short `SKIP LOCKED` batches, never blocking the receiver. Kept whatever their age: failed events,
+ * the only record of a capture or refund, re-processed events, API attempts of a money operation still pending. */
 
 export type RetentionPeriods = {
   rejectedWebhooksDays: number;

@@ -202,7 +202,7 @@ export async function reconcileImport(db: Db, importId: string, options: Reconci
       // Worth parallel workers (the planner's default costs say no): about a third faster.
       await tx.execute(sql`SET LOCAL parallel_setup_cost = 0`);
       await tx.execute(sql`SET LOCAL parallel_tuple_cost = 0`);
-      // The (import, payout) estimate is far too low: the planner would sort earlier captures, twice as slow as hashing.
+      // The (import, payout) estimate is far too low: sorting earlier captures is twice as slow as hashing.
       await tx.execute(sql`SET LOCAL enable_sort = off`);
       // No other payout within 90 days: no earlier line can repeat one, so the full scan is skipped.
       const anyNearby =

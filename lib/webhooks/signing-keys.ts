@@ -30,7 +30,7 @@ export function forgetCachedSigningKeys(): void {
   globalForKeys.__signingKeyGeneration = (globalForKeys.__signingKeyGeneration ?? 0) + 1;
 }
 
-/** Cached briefly; a delete here stops a key at once, elsewhere within `ttlMs`; a retired key stops at its `deleted_at`. */
+/** Cached briefly: a delete here stops a key at once, elsewhere within `ttlMs`; a retired one at its `deleted_at`. */
 export function signingKeyLookup(
   db: Db,
   keyring: Keyring,
