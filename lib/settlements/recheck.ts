@@ -74,7 +74,7 @@ export async function importsSettledBy(db: Db, importId: string): Promise<string
   return rows.map((r) => r.import_id);
 }
 
-/** Re-checks the imports whose missing items this one settles; a failure is only logged (the payout's re-run fixes it). */
+/** Re-checks the imports whose missing items this one settles; a failure is only logged (a re-run fixes it). */
 export async function recheckImportsSettledBy(db: Db, importId: string): Promise<string[]> {
   try {
     const importIds = await importsSettledBy(db, importId);
