@@ -10,10 +10,8 @@ export type JobSchedules = { fetchCron?: string | null; retentionCron?: string |
 /** What an area adds to the app, wired by lib/app.ts; areas never import each other (use a job or a domain event). */
 export type AreaRegistration = {
   name: string;
-  /** Registers its handlers for Klarna webhook event types. */
   webhooks?: (registry: WebhookHandlerRegistry) => void;
   jobs?: (log: Log) => JobHandlers;
   schedules?: JobSchedules;
-  /** Its listeners to other areas' domain events. */
   subscriptions?: DomainEventSubscriptions;
 };

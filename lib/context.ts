@@ -16,7 +16,6 @@ export type ServiceContext = {
   now: () => Date;
 };
 
-/** A context from its parts: the database and settings given, the rest defaulted. */
 export function serviceContext(
   parts: Pick<ServiceContext, 'db' | 'settings'> & Partial<Omit<ServiceContext, 'db' | 'settings'>>,
 ): ServiceContext {
@@ -28,7 +27,6 @@ export function requestContext(actor: Actor, requestId: string): ServiceContext 
   return { ...serviceContext({ db: getDb(), settings: klarnaSettings(env()), requestId }), actor };
 }
 
-/** For a request with nobody signed in (the shopper's return from Klarna). */
 export function publicContext(requestId: string): ServiceContext {
   return serviceContext({ db: getDb(), settings: klarnaSettings(env()), requestId });
 }

@@ -1,7 +1,6 @@
 import 'server-only';
 import type { Db } from '@/db/client';
 
-/** A capture or refund the dashboard has just learnt of (payment_operations gained its row). */
 export type LearntOperation = { paymentTransactionId: string; accountId: string; currency: string; occurredAt: Date };
 
 /** Events one area publishes for others without an import; listeners run awaited in the publisher's transaction. */
@@ -26,7 +25,6 @@ export function subscribeDomainEvents(subscriptions: DomainEventSubscriptions): 
   }
 }
 
-/** Runs every listener of the event, one after the other; one that throws fails the publisher. */
 export async function publishDomainEvent<E extends DomainEventName>(name: E, event: DomainEvents[E]): Promise<void> {
   const subscribed: DomainEventListener<E>[] = listeners()[name] ?? [];
   for (const listener of subscribed) await listener(event);

@@ -100,7 +100,6 @@ export type Env = Omit<
   KLARNA_BASE_URL: string;
   KLARNA_RATE_LIMITS: 'playground' | 'production';
   SANDBOX_AUTO_PROVISION: boolean;
-  /** Where the values came from, for the start-up log (never the values themselves). */
   generatedSecrets: boolean;
 };
 
@@ -184,7 +183,6 @@ function readOrCreateDevSecrets(dataDir: string): z.infer<typeof devSecretsSchem
 
 const globalForEnv = globalThis as unknown as { __appEnv?: Env };
 
-/** The process's validated configuration (memoised). */
 export function env(): Env {
   globalForEnv.__appEnv ??= loadEnv();
   return globalForEnv.__appEnv;

@@ -1,10 +1,8 @@
 import type { KlarnaEnvironment } from '@/db/schema';
 import { describeKlarnaError, KlarnaApiError, klarnasWords, KlarnaNetworkError } from '@/lib/klarna/errors';
 
-/**
- * The one family of errors whose message is safe to show a user. The kind gives the HTTP status, the
- * code the case (lower case in route handlers). Anything else is logged and shown as "Something went wrong (ref …)".
- */
+/** The one family of errors whose message is safe to show a user; anything else is logged and shown as
+ * "Something went wrong (ref …)". */
 export const errorStatus = {
   validation: 400,
   unauthenticated: 401,
@@ -23,7 +21,6 @@ export const errorStatus = {
 export type ErrorKind = keyof typeof errorStatus;
 export const errorKinds = Object.keys(errorStatus) as ErrorKind[];
 
-/** Field errors keyed by the input's path (`line_items[0].quantity`), as forms show them. */
 export type FieldErrors = Record<string, string[]>;
 
 export class AppError extends Error {
@@ -139,7 +136,6 @@ export class KlarnaRefusedError extends AppError {
     );
   }
 
-  /** The same refusal with Klarna's parameter paths mapped to a form's fields. */
   withFields(fieldMap: FieldMap): KlarnaRefusedError {
     return new KlarnaRefusedError(this.klarnaError, fieldMap);
   }
@@ -153,7 +149,6 @@ export class KlarnaRefusedError extends AppError {
   }
 }
 
-/** What a boundary may tell a client about an error: the AppError's own words, or a reference. */
 export type PublicError = {
   kind: ErrorKind | 'internal';
   code: string;
@@ -190,7 +185,6 @@ export function publicError(
   };
 }
 
-/** A route handler's answer: the kind's status and `{ error: { code, message, fields?, ref?, … } }`, lower case. */
 export function toResponse(
   error: unknown,
   options: { requestId?: string | null; unexpected?: { code: string; message: string }; headers?: HeadersInit } = {},

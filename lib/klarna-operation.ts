@@ -14,29 +14,21 @@ import { idempotencyKey } from '@/lib/klarna/idempotency';
 /** Every change sent to Klarna from a form carries a per-form intent id, so a double submit reaches Klarna once. */
 export const intentSchema = z.uuid('missing form intent id');
 
-/** Field errors named by Klarna's own parameter paths: for bodies that are Klarna's wire bodies. */
 export const klarnaPaths: FieldMap = (parameter) => parameter;
 
 type AuditTarget = { type: string; id: string };
 
-/** A keyed intent's parts (lib/klarna/idempotency.ts): the operation, its target and the form's nonce. */
 export type OperationIntent = { operation: string; target: string; nonce: string };
 
 type Common<T> = {
-  /** Asserted first (`assertCan`). */
   capability: Capability;
   /** The system (no actor: jobs, webhooks) may run it too; a person still needs the capability. */
   system?: boolean;
   /** The audit entry of a success and of a refusal; null: this run writes none (a system job's housekeeping). */
   audit: { action: AuditAction; target?: AuditTarget; details?: Record<string, unknown> } | null;
-  /** Maps Klarna's parameter paths to the form's fields in a refusal. */
   fields?: FieldMap;
-  /** The API to call with; default: the environment's active key. */
   klarna?: () => KlarnaApi | Promise<KlarnaApi>;
-  /**
-   * Writes Klarna's answer (cache, timeline) in the audit entry's transaction; what it returns is added to
-   * the entry. With an intent it runs once per key: a replayed answer writes nothing.
-   */
+  /** Runs in the audit entry's transaction; its return is added to the entry. Once per key: a replay writes nothing. */
   record?: (result: T, tx: Db) => Promise<AuditAddition | void>;
 };
 
@@ -47,19 +39,13 @@ export type KlarnaCall<T> =
 
 type Keyed<T> = Common<T> & Extract<KlarnaCall<T>, { intent: OperationIntent }>;
 
-/**
- * An area's rule for an answer that never came clear (design.md, "Idempotency"; decisions: "unknown
- * outcome"): the wrapper runs it around the call, the area keeps its own record of pending intents.
- */
+/** An area's rule for a lost answer (design.md, "Idempotency"): the wrapper runs it around the call; the area
+ * keeps its own record of pending intents. */
 export type UnknownOutcome<R> = {
-  /** Concurrent submissions of this key in this process share the first's outcome. */
   inFlightKey: string;
-  /**
-   * Before the call: settle earlier lost intents and pick the nonce (the same intent still waiting keeps its
-   * key), noting the intent as sending under `keyFor(nonce)`; or answer now without calling Klarna.
-   */
+  /** Settle earlier lost intents and pick the nonce (the same waiting intent keeps its key), noting the intent as
+   * sending under `keyFor(nonce)`; or answer now without calling Klarna. */
   begin: (api: KlarnaApi, keyFor: (nonce: string) => string) => Promise<{ key: string } | { settled: R }>;
-  /** Klarna answered (a result or a definite refusal): the intent is no longer pending. */
   answered: (key: string) => Promise<void>;
   /** Klarna may have acted and the answer was lost: note it, read Klarna back, and say what it came to. */
   lost: (key: string, error: KlarnaRefusedError) => Promise<R>;
@@ -67,15 +53,11 @@ export type UnknownOutcome<R> = {
 
 export type KlarnaOperationSpec<T> = Common<T> & KlarnaCall<T>;
 
-/** A keyed operation's result when its answer may be lost: Klarna's answer, or what the area's read showed. */
 export type Done<T> = { status: 'done'; result: T };
 
-/**
- * The one path of a change at Klarna: guard → idempotency key from the intent → call → Klarna's error as a
- * typed error (with field paths) → cache, timeline and audit in one transaction; a refusal is audited as a
- * failure with Klarna's error id and nothing is recorded. With `unknownOutcome`, a lost answer is resolved
- * by the area's read instead of failing.
- */
+/** The one path of a change at Klarna: guard → idempotency key → call → typed error with field paths → cache,
+ * timeline and audit in one transaction; a refusal is audited with Klarna's error id and nothing is recorded.
+ * With `unknownOutcome`, a lost answer is resolved by the area's read instead of failing. */
 export async function klarnaOperation<T>(ctx: ServiceContext, spec: KlarnaOperationSpec<T>): Promise<T>;
 export async function klarnaOperation<T, R>(
   ctx: ServiceContext,

@@ -31,7 +31,6 @@ export function pageOf<T>(
   return { rows: page, nextCursor: rows.length > limit && last !== undefined ? cursorOf(last) : null };
 }
 
-/** Conditions for inclusive UTC day bounds (`YYYY-MM-DD`) on a timestamp column. */
 export function utcDayRange(column: AnyColumn, from: string | undefined, to: string | undefined): SQL[] {
   const where: SQL[] = [];
   if (from) where.push(gte(column, new Date(`${from}T00:00:00Z`)));

@@ -1,7 +1,5 @@
-/**
- * A request's id: a well-formed incoming `X-Request-Id` is kept, anything else replaced, so a client
- * can never put an arbitrary string into the audit log. One rule for proxy.ts and the paths it skips.
- */
+/** A well-formed incoming `X-Request-Id` is kept, anything else replaced, so a client can never put an arbitrary
+ * string into the audit log. */
 const SAFE_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 export function requestIdFrom(incoming: string | string[] | null | undefined): string {

@@ -33,10 +33,8 @@ export async function recordAudit(db: AuditDb, entry: AuditEntry): Promise<void>
   await db.insert(auditLog).values(auditValues(entry));
 }
 
-/** What the work written alongside an audit entry adds to it (a target only known from Klarna's answer). */
 export type AuditAddition = Partial<Pick<AuditEntry, 'target' | 'details'>>;
 
-/** `entry` with what `alongside` added. */
 export function withAddition(entry: AuditEntry, addition: AuditAddition | void): AuditEntry {
   if (!addition) return entry;
   return {
@@ -46,10 +44,8 @@ export function withAddition(entry: AuditEntry, addition: AuditAddition | void):
   };
 }
 
-/**
- * Writes `entry` and runs `alongside` in one transaction unless the same action, key and outcome exists
- * (then returns false). An advisory lock on the key makes exactly one concurrent replay write, on any instance.
- */
+/** Returns false if the same action, key and outcome exists; an advisory lock on the key makes exactly one
+ * concurrent replay write, on any instance. */
 export async function recordAuditOnce(
   db: AuditDb,
   entry: AuditEntry & { idempotencyKey: string },
@@ -122,7 +118,6 @@ function decodeCursor(cursor: string): [string, number] | null {
   }
 }
 
-/** Newest first, keyset-paginated on (occurred_at, id). */
 export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditPage> {
   const f = auditFilterSchema.parse(filter);
   const where: SQL[] = [];
@@ -143,7 +138,6 @@ export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditPage>
   return { rows: page.rows.map((r) => r.row), nextCursor: page.nextCursor };
 }
 
-/** People who can appear as actors, for the audit filter. */
 export async function listActorOptions(db: Db): Promise<{ id: string; email: string }[]> {
   return db.select({ id: users.id, email: users.email }).from(users).orderBy(asc(users.email));
 }

@@ -11,7 +11,6 @@ import { KlarnaApiError, KlarnaNetworkError } from '@/lib/klarna/errors';
 import { KlarnaRateLimiter, seedRateLimits } from '@/lib/klarna/rate-limit';
 import { recordKlarnaAttemptsIn } from '@/lib/klarna/request-log';
 
-/** The Klarna settings of this process, from the environment (lib/env.ts). */
 export function klarnaSettings(
   config: Pick<Env, 'KLARNA_ENVIRONMENT' | 'KLARNA_BASE_URL' | 'KLARNA_RATE_LIMITS' | 'keyring'>,
 ): KlarnaSettings {
@@ -52,7 +51,6 @@ function sharedLimiter(profile: 'playground' | 'production'): KlarnaRateLimiter 
   return limiter;
 }
 
-/** The typed Klarna API with a given key, every attempt recorded in `api_requests`. */
 export function klarnaWithKey(db: Db, settings: KlarnaSettings, apiKey: string): KlarnaApi {
   return klarnaApi(
     new KlarnaClient({
@@ -66,7 +64,6 @@ export function klarnaWithKey(db: Db, settings: KlarnaSettings, apiKey: string):
   );
 }
 
-/** The active key for the configured environment, opened; throws when there is none. */
 export async function activeApiKey(db: Db, settings: KlarnaSettings): Promise<{ id: string; apiKey: string }> {
   const [row] = await db
     .select()
@@ -77,7 +74,6 @@ export async function activeApiKey(db: Db, settings: KlarnaSettings): Promise<{ 
   return { id: row.id, apiKey: openApiKey(row, settings.keyring) };
 }
 
-/** The typed Klarna API with the environment's active key. */
 export async function klarnaFor(db: Db, settings: KlarnaSettings): Promise<KlarnaApi> {
   const { apiKey } = await activeApiKey(db, settings);
   return klarnaWithKey(db, settings, apiKey);

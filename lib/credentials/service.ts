@@ -59,7 +59,6 @@ export async function listStoredCredentials(ctx: Pick<Ctx, 'db' | 'actor'>): Pro
     .orderBy(desc(klarnaCredentials.active), desc(klarnaCredentials.createdAt));
 }
 
-/** The credentials Klarna holds for the partner account, read with the active key. */
 export async function listKlarnaCredentials(ctx: Ctx): Promise<Credential[]> {
   assertCan(ctx.actor, 'credentials.manage');
   const { apiKey } = await activeApiKey(ctx.db, ctx.settings);
@@ -147,11 +146,9 @@ async function writeCredential(ctx: Ctx, tx: Db, input: StoreInput) {
 export const createAtKlarnaInputSchema = z.object({
   description: z.string().trim().min(1, 'Describe what the key is for').max(100, 'At most 100 characters'),
   type: z.enum(['API', 'CLIENT']),
-  /** One per form: a double submit reuses it, so Klarna creates one credential. */
   intentId: z.uuid(),
 });
 
-/** Creates a credential at Klarna; an API key is sealed at once (Klarna shows it only now), a client id is returned. */
 export async function createCredentialAtKlarna(
   ctx: Ctx,
   input: z.infer<typeof createAtKlarnaInputSchema>,
@@ -209,7 +206,6 @@ async function getStoredOrThrow(db: Db, id: string): Promise<KlarnaCredentialRow
   return row;
 }
 
-/** Makes a stored key the one the dashboard uses, after checking Klarna accepts it. */
 export async function activateCredential(ctx: Ctx, id: string): Promise<void> {
   assertCan(ctx.actor, 'credentials.manage');
   const row = await getStoredOrThrow(ctx.db, id);
@@ -338,7 +334,6 @@ export async function deleteCredential(ctx: Ctx, input: { id: string; atKlarna: 
   });
 }
 
-/** Deletes a credential at Klarna by Klarna's id (one not stored here, e.g. a client id). */
 export async function deleteKlarnaCredential(ctx: Ctx, credentialId: string): Promise<void> {
   assertCan(ctx.actor, 'credentials.manage');
   const [storedActive] = await ctx.db

@@ -62,18 +62,13 @@ import { settlementListSchema, settlementSchema, settlementTransactionListSchema
 import { downloadSettlementCsv } from './settlement-download';
 import type { z } from 'zod';
 
-/** What a mutating call needs besides its body: the key of the intent (lib/klarna/idempotency.ts). */
 export type Mutation = { idempotencyKey: string; correlationId?: string };
 
 export type KlarnaApiOptions = {
-  /**
-   * What a failed call throws instead of Klarna's own error (KlarnaApiError, KlarnaNetworkError): the app
-   * passes its typed error here (lib/credentials/connection.ts), so no call site has to translate.
-   */
+  /** Thrown instead of KlarnaApiError/KlarnaNetworkError: the app's typed error, so no call site translates. */
   translateError?: (error: unknown) => unknown;
 };
 
-/** Typed Klarna operations: each names its route from the shared table and parses with the shared schema. */
 export function klarnaApi(client: KlarnaClient, options: KlarnaApiOptions = {}) {
   const translate = options.translateError;
   const typed = <T>(pending: Promise<T>): Promise<T> =>

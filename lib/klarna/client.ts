@@ -11,7 +11,6 @@ import {
 import { redact } from './redact';
 
 export type KlarnaRequest<T> = {
-  /** A stable name for logs and audit, e.g. `credentials.create`. */
   operation: string;
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
@@ -26,17 +25,14 @@ export type KlarnaRequest<T> = {
   response?: z.ZodType<T>;
 };
 
-/** A GET whose answer is read as a stream (a file), not parsed: see `KlarnaClient.stream`. */
 export type KlarnaStreamRequest = Pick<
   KlarnaRequest<never>,
   'operation' | 'path' | 'category' | 'accountId' | 'correlationId'
 > & {
   accept: string;
-  /** Aborts the call, and the download once the answer has started. */
   signal?: AbortSignal;
 };
 
-/** One HTTP attempt, as the API request log stores it. */
 export type KlarnaAttempt = {
   operation: string;
   method: string;
@@ -67,14 +63,12 @@ export type KlarnaClientOptions = {
   integration?: { name: string; version: string };
 };
 
-/** Klarna answered 2xx with a body that does not match what the operation promises. */
 export class KlarnaResponseShapeError extends Error {
   override name = 'KlarnaResponseShapeError';
 }
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'DELETE']);
 
-/** Attempts per request before the client gives up (the first try and four retries). */
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
 /**
@@ -175,10 +169,7 @@ export class KlarnaClient {
     }
   }
 
-  /**
-   * A GET whose 2xx body comes back as a stream (a settlement CSV can be large), with the pacing,
-   * retries and errors of `request`. The timeout bounds the wait for headers; `signal` aborts the download.
-   */
+  /** A settlement CSV can be large: a stream. The timeout bounds the wait for headers; `signal` aborts the download. */
   async stream(req: KlarnaStreamRequest): Promise<Response> {
     const url = new URL(req.path, this.options.baseUrl).toString();
     const logged = { ...req, method: 'GET' as const };

@@ -1,9 +1,6 @@
 import { klarnaErrorBodySchema, type KlarnaErrorBody } from './schemas/error';
 
-/**
- * Each error code's type, from the seed's "Defined error types" table (seed 002 l. 4021–4035).
- * The table's first NOT_FOUND row has no type printed: it belongs to the ACCESS_ERROR block it opens.
- */
+/** Seed 002 l. 4021–4035; the table's first NOT_FOUND row has no type printed: it belongs to the ACCESS_ERROR block. */
 export const seedErrorTypes: Readonly<
   Record<string, 'ACCESS_ERROR' | 'RESOURCE_ERROR' | 'INPUT_ERROR' | 'TECHNICAL_ERROR'>
 > = {
@@ -20,7 +17,6 @@ export const seedErrorTypes: Readonly<
 
 export type KlarnaParameterError = { parameter: string | null; message: string; docUrl: string | null };
 
-/** Klarna answered with an error (4xx/5xx). Carries everything support needs. */
 export class KlarnaApiError extends Error {
   override name = 'KlarnaApiError';
   readonly status: number;
@@ -78,7 +74,6 @@ export class KlarnaApiError extends Error {
     return new KlarnaApiError({ status, body, ...extra });
   }
 
-  /** Errors worth retrying with the same idempotency key: rate limits and Klarna-side failures. */
   get retryable(): boolean {
     return this.status === 429 || this.status >= 500;
   }
@@ -120,7 +115,6 @@ const sentences: Record<string, string> = {
   TIMEOUT: 'Klarna did not finish in time.',
 };
 
-/** One sentence for the UI, with the error_id to quote to Klarna support. */
 export function describeKlarnaError(error: KlarnaApiError | KlarnaNetworkError): string {
   if (error instanceof KlarnaNetworkError) {
     return error.kind === 'timeout'
@@ -142,10 +136,7 @@ export function describeKlarnaError(error: KlarnaApiError | KlarnaNetworkError):
   return sentence;
 }
 
-/**
- * Klarna's own text, quoted and labelled. Klarna writes amounts in minor units ("Cannot refund 1500"
- * is 15.00 EUR), so a text with numbers says so (decisions: "Messaging, errors and accounts").
- */
+/** Klarna writes amounts in minor units ("Cannot refund 1500" is 15.00 EUR), so a text with numbers says so. */
 export function klarnasWords(message: string): string {
   const text = message.trim().replace(/\.$/, '');
   return /\d/.test(text)

@@ -3,11 +3,8 @@ import type { Db } from '@/db/client';
 import { apiRequests } from '@/db/schema';
 import { redact } from './redact';
 
-/**
- * Masks personal data in `api_requests` rows stored before masking existed. Masking is not
- * idempotent (`+46 *** ** 12` would become `***`), so `personal_data_masked` ensures once only.
- * Batches lock `FOR UPDATE SKIP LOCKED`, so instances share the work. Returns how many rows it masked.
- */
+/** Masking is not idempotent (`+46 *** ** 12` would become `***`), so `personal_data_masked` ensures once only.
+ * Batches lock `FOR UPDATE SKIP LOCKED`, so instances share the work. */
 export async function maskStoredApiRequests(db: Db, options: { batchSize?: number } = {}): Promise<number> {
   const batchSize = options.batchSize ?? 500;
   let masked = 0;
@@ -38,7 +35,6 @@ export async function maskStoredApiRequests(db: Db, options: { batchSize?: numbe
   }
 }
 
-/** Whether any row still waits for `maskStoredApiRequests` (start-up queues the job only then). */
 export async function hasUnmaskedApiRequests(db: Db): Promise<boolean> {
   const [row] = await db
     .select({ id: apiRequests.id })

@@ -53,7 +53,6 @@ export class TokenBucket {
     this.last = clock.now();
   }
 
-  /** Reserves one token; returns how many milliseconds to wait before using it. */
   reserve(): number {
     const now = this.clock.now();
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
@@ -63,7 +62,6 @@ export class TokenBucket {
   }
 }
 
-/** Buckets per category for the acquiring partner, and per category and account for sub-partners. */
 export class KlarnaRateLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
 
@@ -72,7 +70,6 @@ export class KlarnaRateLimiter {
     private readonly clock: Clock = realClock,
   ) {}
 
-  /** Waits until a call of this category (for this account, if any) fits the limits. */
   async acquire(category: ApiCategory, accountId?: string | null): Promise<void> {
     const { partner, acquiringPartner } = this.limits[category];
     let wait = this.bucket(category, acquiringPartner).reserve();

@@ -29,7 +29,6 @@ export function recordKlarnaAttemptsIn(db: Db): (attempt: KlarnaAttempt) => Prom
 export const apiRequestStatusClasses = ['2xx', '4xx', '5xx', 'network'] as const;
 export type ApiRequestStatusClass = (typeof apiRequestStatusClasses)[number];
 
-/** The API request log's filters, as they come from the URL (empty values already dropped). */
 export const apiRequestFilterSchema = z
   .object({
     operation: z.string().trim().max(100).optional(),
@@ -49,7 +48,6 @@ export const apiRequestFilterSchema = z
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'must not be before from' });
 export type ApiRequestFilter = z.input<typeof apiRequestFilterSchema>;
 
-/** What the list shows; the (redacted) bodies are read only on the detail page. */
 const listColumns = {
   id: apiRequests.id,
   occurredAt: apiRequests.occurredAt,
@@ -70,7 +68,6 @@ export type ApiRequestPage = { rows: ApiRequestListRow[]; nextCursor: string | n
 
 const statusRanges = { '2xx': [200, 299], '4xx': [400, 499], '5xx': [500, 599] } as const;
 
-/** Newest first, keyset-paginated on id (the identity grows with insertion). */
 export async function listApiRequests(db: Db, filter: ApiRequestFilter = {}): Promise<ApiRequestPage> {
   const f = apiRequestFilterSchema.parse(filter);
   const where: SQL[] = [];

@@ -6,13 +6,10 @@ export type SettlementCsvDownload = {
   /** The file's bytes as they arrive (UTF-8 CSV, CRLF lines, header first); read it once. */
   body: ReadableStream<Uint8Array>;
   contentType: string;
-  /** From Content-Length, when Klarna sent one. */
   sizeBytes: number | null;
-  /** From Content-Disposition, else `<settlement_id>.csv`. */
   fileName: string;
 };
 
-/** Streams a settlement report's CSV so a large file never sits in memory; 404 means unknown. */
 export async function downloadSettlementCsv(
   client: KlarnaClient,
   settlementId: string,

@@ -6,8 +6,6 @@ import { merchantAccounts, merchantTimeline, type MerchantAccountRow, type Merch
 import type { Account } from '@/lib/klarna/schemas/accounts';
 import { descNullsLast, pageOf } from '@/lib/pagination';
 
-/** The dashboard's copy of Klarna's merchant accounts, written from Klarna's answers and webhooks. */
-
 type TimelineEntry = Omit<typeof merchantTimeline.$inferInsert, 'id'>;
 
 /** Stores Klarna's view of an account; an older state (a webhook overtook this read) is kept, a change logged. */
@@ -112,7 +110,6 @@ export async function saveAccount(
   return row!;
 }
 
-/** The latest account and product states Klarna's webhooks reported after `after`, from the timeline. */
 async function newerWebhookStates(db: Db, accountId: string, after: Date) {
   const rows = await db
     .select()
@@ -159,7 +156,6 @@ function decodeCursor(cursor: string | undefined): [Date, string] | null {
   }
 }
 
-/** Newest first, keyset-paged on (created_at, account_id); search matches name, reference or id. */
 export async function listMerchants(
   db: Db,
   input: MerchantFilter,

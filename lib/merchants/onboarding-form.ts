@@ -2,10 +2,7 @@ import { z } from 'zod';
 import { fieldErrorsByPath } from '@/lib/klarna/parameter-path';
 import { onboardRequestSchema } from '@/lib/klarna/schemas/accounts';
 
-/**
- * The onboarding wizard's pure form model: each value sits at the Klarna parameter path it is sent under,
- * so errors from the schema, the server and Klarna key the same way as the inputs.
- */
+/** Each value sits at the Klarna parameter path it is sent under, so every error keys like its input. */
 
 export const onboardingSteps = [
   { id: 'account', title: 'Account' },
@@ -50,7 +47,6 @@ export type OnboardingForm = {
 };
 export type ChannelKind = keyof OnboardingForm['channel'];
 
-/** Field errors keyed by Klarna parameter path. */
 export type FieldErrors = Record<string, string[]>;
 
 export const emptyAddress = (): AddressForm => ({
@@ -85,8 +81,6 @@ export function emptyOnboardingForm(): OnboardingForm {
     settlement_configuration_id: '',
   };
 }
-
-// Drafts: whatever JSON a draft holds becomes a complete form (missing or wrong parts empty).
 
 const str = z.string().catch('');
 const addressForm = z
@@ -128,7 +122,6 @@ const draftFormSchema = z.object({
   settlement_configuration_id: str,
 });
 
-/** A draft's stored `data` as a complete form; anything unreadable comes back empty. */
 export function formFromDraft(data: unknown): OnboardingForm {
   const parsed = draftFormSchema.safeParse(data ?? {});
   return parsed.success ? (parsed.data as OnboardingForm) : emptyOnboardingForm();
@@ -144,13 +137,9 @@ export function nextAccountForBusiness(form: OnboardingForm): OnboardingForm {
   return { ...copy, account_name: '', account_reference: '', channel: emptyOnboardingForm().channel };
 }
 
-// The wire body.
-
 const filled = (value: string) => value.trim() !== '';
-/** Optional text: trimmed, or left out when empty. */
 const optional = (value: string) => (filled(value) ? value.trim() : undefined);
 
-/** Drops keys whose value is undefined, so the JSON shows only what is sent. */
 function compact<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
@@ -245,8 +234,6 @@ export function toOnboardRequest(form: OnboardingForm): Record<string, unknown> 
   });
 }
 
-// Paths, steps and validation.
-
 /** The wizard step (index into onboardingSteps) whose inputs hold a parameter path; anything unknown belongs to the review. */
 export function stepOfField(path: string): number {
   if (/^account_(name|reference|owner)\b/.test(path)) return 0;
@@ -257,7 +244,6 @@ export function stepOfField(path: string): number {
   return REVIEW_STEP;
 }
 
-/** Every problem the wire schema finds in the body the form builds, keyed by Klarna parameter path. */
 export function validateOnboarding(form: OnboardingForm): FieldErrors {
   const result = onboardRequestSchema.safeParse(toOnboardRequest(form));
   if (result.success) return {};
@@ -272,7 +258,6 @@ export function validateStep(form: OnboardingForm, step: number): FieldErrors {
   return step === REVIEW_STEP ? validateOnboarding(form) : errorsOfStep(validateOnboarding(form), step);
 }
 
-/** The first step holding one of the errors, or null without errors. */
 export function firstStepWithError(errors: FieldErrors): number | null {
   const steps = Object.keys(errors).map(stepOfField);
   return steps.length ? Math.min(...steps) : null;
@@ -330,8 +315,6 @@ export function shownErrorPaths(form: OnboardingForm): Set<string> {
   return new Set(paths);
 }
 
-// Reading and writing a value by its path (the inputs are bound by path).
-
 function pathKeys(path: string): (string | number)[] {
   const keys: (string | number)[] = [];
   for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g))
@@ -348,7 +331,6 @@ export function getIn(form: OnboardingForm, path: string): unknown {
   return value;
 }
 
-/** A copy of the form with the value at `path` replaced (the containers along the path are copied, the rest shared). */
 export function setIn(form: OnboardingForm, path: string, value: unknown): OnboardingForm {
   const keys = pathKeys(path);
   const write = (node: unknown, depth: number): unknown => {
@@ -362,7 +344,6 @@ export function setIn(form: OnboardingForm, path: string, value: unknown): Onboa
   return write(form, 0) as OnboardingForm;
 }
 
-/** Drops the errors at a path and below it (the input was edited). */
 export function withoutErrorsAt(errors: FieldErrors, path: string): FieldErrors {
   const below = (key: string) => key === path || key.startsWith(`${path}.`) || key.startsWith(`${path}[`);
   if (!Object.keys(errors).some(below)) return errors;

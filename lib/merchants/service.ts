@@ -69,7 +69,6 @@ function guard(ctx: MerchantCtx, capability: Capability): asserts ctx is Merchan
   assertCan(ctx.actor, capability);
 }
 
-/** Reads the account and its channels from Klarna and stores them in the cache. */
 export async function refreshMerchant(
   ctx: MerchantCtx,
   accountId: string,
@@ -81,7 +80,6 @@ export async function refreshMerchant(
   return saveAccount(ctx.db, account, { channelsCount: channels.channels.length, source, readAt });
 }
 
-/** "Sync from Klarna": every account Klarna lists for this partner, page by page, into the cache. */
 export async function syncMerchants(ctx: MerchantCtx): Promise<{ accounts: number; added: number }> {
   guard(ctx, 'merchants.manage');
   const api = await klarnaFor(ctx.db, ctx.settings);
@@ -112,7 +110,6 @@ export async function syncMerchants(ctx: MerchantCtx): Promise<{ accounts: numbe
 
 export type MerchantDetail = {
   cached: MerchantAccountRow | null;
-  /** Klarna's current view; null with `error` when Klarna could not be read. */
   live: {
     account: Account;
     businessInformation: Record<string, unknown>;
@@ -124,7 +121,6 @@ export type MerchantDetail = {
   error: string | null;
 };
 
-/** The merchant page: the cached row plus everything Klarna holds for the account, read now. */
 export async function loadMerchantDetail(ctx: MerchantCtx, accountId: string): Promise<MerchantDetail> {
   assertCan(ctx.actor, 'dashboard.read');
   const cached = await getCachedMerchant(ctx.db, accountId);
@@ -178,7 +174,6 @@ export async function loadMerchantDetail(ctx: MerchantCtx, accountId: string): P
   }
 }
 
-/** The onboarding wizard's choices that come from Klarna: price plans, settlement configurations, distribution profiles. */
 export async function onboardingOptions(ctx: MerchantCtx) {
   guard(ctx, 'merchants.onboard');
   const api = await klarnaFor(ctx.db, ctx.settings);
@@ -194,7 +189,6 @@ export async function onboardingOptions(ctx: MerchantCtx) {
   };
 }
 
-/** Onboards a merchant from a draft; Klarna's field errors land on the wizard's fields, named by Klarna's paths. */
 export async function onboardMerchant(
   ctx: MerchantCtx,
   draftId: string,
@@ -206,8 +200,8 @@ export async function onboardMerchant(
   if (!draft) throw new NotFoundError('That onboarding draft no longer exists.');
   // Onboarded already (a submit that arrives after the first one finished): the same account.
   if (draft.accountId) return { accountId: draft.accountId };
-  // Keyed by draft and exact body: a double submit creates one account, while a corrected body gets a new
-  // key (Klarna replays any answer, refusals included, for a key it has seen).
+  // Keyed by draft and exact body: a double submit creates one account; a corrected body gets a new key, as
+  // Klarna replays any answer, refusals included, for a key it has seen.
   const bodyHash = createHash('sha256').update(JSON.stringify(request)).digest('base64url');
   const { account_id: accountId } = await onAccount(ctx, draft.accountId ?? `draft:${draftId}`, {
     capability: 'merchants.onboard',
@@ -240,7 +234,6 @@ export async function onboardMerchant(
   return { accountId };
 }
 
-/** After a change: refresh the cache from Klarna. */
 async function afterChange(ctx: MerchantCtx, accountId: string) {
   try {
     await refreshMerchant(ctx, accountId, 'dashboard');
@@ -446,10 +439,8 @@ export async function deleteCollection(ctx: MerchantCtx, accountId: string, refe
   await afterChange(ctx, accountId);
 }
 
-/**
- * "Open Klarna portal": a one-time 60 s link identifying the user by internal id, never email (seed,
- * "Creating a deep link"). The link is a credential: returned once, never stored or logged.
- */
+/** One-time 60 s link identifying the user by internal id, never email (seed, "Creating a deep link"). The link
+ * is a credential: returned once, never stored or logged. */
 export async function openPortal(
   ctx: MerchantCtx,
   accountId: string,
@@ -482,5 +473,4 @@ export function channelLabel(channel: Pick<Channel, 'type' | 'name' | 'urls'>): 
   return `${kind} ${channel.name || channel.urls?.[0] || ''}`.trim();
 }
 
-/** The merchant list, for other areas (which reach merchants only through this module). */
 export { listMerchants } from './cache';

@@ -6,10 +6,8 @@ import { accountStateChangePayloadSchema, productStateChangePayloadSchema } from
 import type { StoredWebhookEvent, WebhookHandler, WebhookHandlerRegistry } from '@/lib/webhooks/handlers';
 import { addTimeline } from './cache';
 
-/**
- * Account and product lifecycle events keep the merchants cache true; an older state is logged, never applied.
- * An uncached account gets its timeline entry only; the first read from Klarna applies it if newer.
- */
+/** An older state is logged, never applied. An uncached account gets its timeline entry only; the first read from
+ * Klarna applies it if newer. */
 export const accountStateHandler: WebhookHandler = async (tx, events) => {
   for (const event of events) await applyAccountState(tx, event);
 };
@@ -92,7 +90,6 @@ async function applyProductState(tx: Db, event: StoredWebhookEvent) {
   });
 }
 
-/** Why an event changed nothing in the cache, for its timeline entry. */
 async function notApplied(tx: Db, accountId: string): Promise<string> {
   const [known] = await tx
     .select({ accountId: merchantAccounts.accountId })

@@ -18,7 +18,6 @@ const authorizedSchema = z
   .object({ payment_transaction: z.object({ payment_transaction_id: z.string() }).loose() })
   .loose();
 
-/** A POST to the sandbox's control API (not Klarna's: it stands in for the shopper). */
 export async function sandboxControl<T>(
   settings: KlarnaSettings,
   path: string,
@@ -34,7 +33,6 @@ export async function sandboxControl<T>(
   return schema.parse(await response.json());
 }
 
-/** Pays, captures and refunds the demo baskets for `accountId`; answers the transaction ids in basket order. */
 export async function seedDemoPayments(db: Db, settings: KlarnaSettings, accountId: string): Promise<string[]> {
   const api = await klarnaFor(db, settings);
   const ids: string[] = [];

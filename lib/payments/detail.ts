@@ -32,7 +32,6 @@ function isStale(row: PaymentTransactionRow, t: PaymentTransaction): boolean {
   return row.klarnaUpdatedAt.getTime() - Date.parse(t.updated_at) > 2_000;
 }
 
-/** The cached row with Klarna's answer's state, amounts and references (for showing a read the cache did not keep). */
 function withTransaction(row: PaymentTransactionRow, t: PaymentTransaction): PaymentTransactionRow {
   return {
     ...row,
@@ -47,7 +46,6 @@ function withTransaction(row: PaymentTransactionRow, t: PaymentTransaction): Pay
   };
 }
 
-/** The payment page's transaction, re-read from Klarna when stale; a known refusal shows the cache with the reason. */
 export async function readPaymentDetail(ctx: ServiceContext, cached: PaymentTransactionRow): Promise<PaymentDetail> {
   let row = cached;
   let transaction = parseTransaction(row.klarna);

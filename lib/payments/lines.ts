@@ -1,8 +1,5 @@
-/**
- * Line-item maths for capturing and refunding by lines (integers in minor units only). A line
- * sent to Klarna must be exactly Klarna's line shape (request bodies are strict) with
- * `total_line_amount = quantity × unit_price − total_discount_amount`.
- */
+/** Integers in minor units only; a line sent to Klarna must be exactly Klarna's line shape (request bodies are
+ * strict) with `total_line_amount = quantity × unit_price − total_discount_amount`. */
 
 export type WireLine = {
   name: string;
@@ -51,7 +48,6 @@ export function lineKey(line: Pick<WireLine, 'name' | 'reference' | 'unit_price'
   return `${line.reference ?? `name:${line.name}`}|${line.unit_price}`;
 }
 
-/** Quantities per line key over several lists of lines (the captures' or the refunds' lines). */
 export function quantitiesByKey(lists: readonly (readonly WireLine[])[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const list of lists)
@@ -80,7 +76,6 @@ export function partOfLine(line: WireLine, quantity: number): WireLine {
 
 export type LineChoice = { line: WireLine; quantity: number };
 
-/** The lines to send (quantity > 0) and the rows they came from, with their total (the operation's amount). */
 export function chosenLines(choices: readonly LineChoice[]): { lines: WireLine[]; rows: number[]; total: number } {
   const lines: WireLine[] = [];
   const rows: number[] = [];
@@ -113,7 +108,6 @@ export function lineTypeLabel(type: string | undefined | null): string {
   return type ? (lineTypes[type] ?? type) : 'Item';
 }
 
-/** The label shown under a line that reduces the total (discount, gift card, store credit). */
 export function lineNote(line: Pick<WireLine, 'type'>): string | undefined {
   return isReducingLine(line) ? lineTypeLabel(line.type) : undefined;
 }

@@ -1,18 +1,10 @@
 import type { LineItemType } from '@/lib/klarna/schemas/payments';
 import { parseMajorAmount } from '@/lib/ui/money';
 
-/**
- * The create form's values and how they become Klarna's payment request body, without floats
- * (design.md, "Money"): amounts are typed in major units and turned into integer minor units
- * by string and BigInt maths (lib/ui/money.ts). Errors are keyed by Klarna's parameter paths, the same keys the
- * server's schema check and Klarna's own errors use, so every error lands on its field.
- * Kept free of server imports: the form runs it in the browser for the live totals.
- */
+/** Form values → Klarna's payment request body without floats (design.md, "Money"); errors keyed by Klarna's
+ * parameter paths so each lands on its field. Free of server imports: the browser runs it for live totals. */
 
-/**
- * An amount typed in major units as integer minor units (lib/ui/money.ts `parseMajorAmount`),
- * with a sentence for the field. Negative only with `allowNegative` (discount and gift card lines).
- */
+/** Negative only with `allowNegative` (discount and gift card lines). */
 export function readAmount(
   text: string,
   currency: string,
@@ -54,7 +46,6 @@ export type LinkFormValues = {
   shipping: ShippingValues;
 };
 
-/** "Ship to a different person or address": Klarna's `shipping` (recipient, address, method), all optional. */
 export type ShippingValues = {
   givenName: string;
   familyName: string;
@@ -87,7 +78,6 @@ export function shippingIsEmpty(values: ShippingValues): boolean {
   return Object.values(values).every((v) => !v.trim());
 }
 
-/** The form fields of the shipping section, by the parameter path Klarna names their errors with. */
 export const shippingFieldPaths = [
   'shipping',
   'shipping.recipient',
@@ -109,7 +99,6 @@ export const emptyLine = (): LineValues => ({ name: '', quantity: '1', unitPrice
 
 type WireLine = { name: string; quantity: number; unit_price: number; total_line_amount: number; type: LineItemType };
 
-/** A line's total in minor units, or null while its quantity or price cannot be read. */
 export function lineTotal(line: LineValues, currency: string): number | null {
   const quantity = /^\d{1,7}$/.test(line.quantity.trim()) ? Number(line.quantity.trim()) : NaN;
   const price = readAmount(line.unitPrice, currency, { allowNegative: true });
@@ -118,7 +107,6 @@ export function lineTotal(line: LineValues, currency: string): number | null {
   return Number.isSafeInteger(total) ? total : null;
 }
 
-/** The lines' sum in minor units, or null when any line cannot be read yet. */
 export function linesTotal(lines: LineValues[], currency: string): number | null {
   let sum = 0;
   for (const line of lines) {
@@ -134,11 +122,7 @@ const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const compact = <T extends Record<string, unknown>>(value: T) =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
-/**
- * The shipping section as Klarna's `shipping` (undefined when the section is empty), adding its
- * errors. An address is all or nothing: once any line is typed, street, postal code, city and
- * country are required (Klarna's address schema).
- */
+/** An address is all or nothing: once any line is typed, street, postal code, city and country are required. */
 function buildShipping(
   values: ShippingValues,
   add: (key: string, message: string) => void,
@@ -184,10 +168,7 @@ function buildShipping(
   };
 }
 
-/**
- * The form as Klarna's create body (`config.redirect_url` is always the dashboard's return page),
- * with the errors the browser can find before asking the server.
- */
+/** `config.redirect_url` is always the dashboard's return page. */
 export function buildPaymentLinkRequest(
   values: LinkFormValues,
   redirectUrl: string,

@@ -21,11 +21,8 @@ import { listMerchants } from '@/lib/merchants/service';
 import { descNullsLast, pageOf } from '@/lib/pagination';
 import { formatMinorUnits } from '@/lib/ui/money';
 
-/** Payment links created in this dashboard (`payment_requests`, kept current by request webhooks) and their reads. */
-
 /** States in which Klarna still lets the partner cancel a request (seed: "until the request is AUTHORIZED"). */
 export const cancelableLinkStates: readonly string[] = ['SUBMITTED', 'IN_PROGRESS', 'PREPARED', 'PENDING_CONFIRMATION'];
-/** States in which the shopper can still open the link and pay. */
 export const openLinkStates: readonly string[] = ['SUBMITTED', 'IN_PROGRESS'];
 
 export function isFinalLinkState(state: string): boolean {
@@ -75,7 +72,6 @@ const linkColumns = {
   cursorAt: sql<string>`to_char(${paymentRequests.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
 };
 
-/** Newest first, keyset-paged on (created_at, id) (the `payment_requests_created_idx` order). */
 export async function listPaymentLinks(
   db: Db,
   input: PaymentLinkFilter = {},
@@ -115,7 +111,6 @@ export async function getPaymentLink(db: Db, paymentRequestId: string): Promise<
   return row ? { ...row.link, merchantName: row.merchantName } : null;
 }
 
-/** Everything recorded about one request: its creation and cancel here, Klarna's state webhooks. Newest first. */
 export async function listPaymentLinkTimeline(
   db: Db,
   paymentRequestId: string,
@@ -129,7 +124,6 @@ export async function listPaymentLinkTimeline(
     .limit(limit);
 }
 
-/** A link's timeline entry in words, its amount in major units with the currency. */
 export function describeLinkTimeline(
   row: Pick<PaymentTimelineRow, 'source' | 'kind' | 'summary' | 'amount' | 'currency'>,
 ): string {
@@ -156,7 +150,6 @@ export async function paymentLinkVersion(db: Db, paymentRequestId: string): Prom
   return `${row?.updated ?? '-'}|${row?.state ?? '-'}|${row?.timeline ?? '-'}`;
 }
 
-/** A fingerprint of all payment links (a new one, or any changed): the links list polls it. Two index lookups. */
 export async function paymentLinksVersion(db: Db): Promise<string> {
   const [row] = await db
     .select({
@@ -169,10 +162,8 @@ export async function paymentLinksVersion(db: Db): Promise<string> {
 
 export type LinkMerchant = { accountId: string; name: string; reference: string; blockedReason: string | null };
 
-/**
- * Why a merchant cannot take payments now, or null. OPERATIONAL and PARTIALLY_OPERATIONAL with payments
- * ENABLED can: a just-onboarded account "can process transactions, but can not yet be managed" (seed 002 l. 1280).
- */
+/** OPERATIONAL and PARTIALLY_OPERATIONAL with payments ENABLED can take payments: a just-onboarded account "can
+ * process transactions, but can not yet be managed" (seed 002 l. 1280). */
 export function paymentBlockReason(m: Pick<MerchantAccountRow, 'state' | 'productState'>): string | null {
   if (m.state === 'DISABLED') return 'Klarna disabled this account';
   if (m.state !== 'OPERATIONAL' && m.state !== 'PARTIALLY_OPERATIONAL') return `the account is ${m.state}`;
@@ -182,7 +173,6 @@ export function paymentBlockReason(m: Pick<MerchantAccountRow, 'state' | 'produc
   return m.productState ? `its payment product is ${m.productState}` : 'it has no payment product';
 }
 
-/** The merchants the create form offers (the cache, every page of it up to 1,000), by name; each says whether it can take payments. */
 export async function listLinkMerchants(db: Db): Promise<LinkMerchant[]> {
   const out: LinkMerchant[] = [];
   let cursor: string | undefined;

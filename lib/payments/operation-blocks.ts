@@ -1,12 +1,9 @@
 import { formatDateTime } from '@/lib/ui/format';
 import { formatMinorUnits } from '@/lib/ui/money';
 
-/**
- * What the seed allows in each transaction state ("Read payment transaction"; sandbox/README.md
- * "Payments"), as a reason per operation, or null when it is allowed: AUTHORIZED everything;
- * EXPIRED only a reauthorization within 7 days of expiry; COMPLETED refunds and updates (no
- * update once voided: seed, "Void payment transaction"); CLOSED nothing. Klarna still decides: these only keep the buttons honest.
- */
+/** What the seed allows per transaction state ("Read payment transaction"; sandbox/README.md "Payments"), as a
+ * reason per operation or null. No update once voided (seed, "Void payment transaction"). Klarna still decides:
+ * these only keep the buttons honest. */
 
 export const operations = ['capture', 'refund', 'release', 'update', 'reauthorize'] as const;
 export type Operation = (typeof operations)[number];

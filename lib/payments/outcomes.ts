@@ -35,7 +35,6 @@ export function baselineOf(t: PaymentTransaction): Baseline {
   };
 }
 
-/** One intent: the operation, what it names (the capture a refund is against) and the wire body. */
 export type Intent = { kind: PendingKind; captureId?: string | null; request: Record<string, unknown> };
 
 /** Stable JSON (keys sorted at every depth), so the same body digests the same however it was built. */
@@ -51,7 +50,6 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
-/** What makes two submissions the same intent: operation, transaction, capture and body. */
 export function intentDigest(paymentTransactionId: string, intent: Intent): string {
   return createHash('sha256')
     .update(JSON.stringify([intent.kind, paymentTransactionId, intent.captureId ?? null, canonical(intent.request)]))
@@ -63,10 +61,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 
 export type Judgement = { made: true; operationId: string | null } | { made: false };
 
-/**
- * Whether Klarna's read shows the intent made: a capture or refund new since the baseline, not claimed
- * by an answered operation, with the intent's amount, reference and capture (absent, null, "" equal).
- */
+/** Made: a capture or refund new since the baseline, not claimed by an answered operation, with the intent's
+ * amount, reference and capture (absent, null, "" equal). */
 export function judge(
   intent: Intent,
   baseline: Baseline,
@@ -120,7 +116,6 @@ export function judge(
   }
 }
 
-/** The intent as a noun phrase without article: "capture of 40.00 USD". */
 export function intentPhrase(intent: Intent, baseline: Baseline, currency: string): string {
   const amount = num(intent.request.amount);
   const money = (v: number) => formatMinorUnits(v, currency);
@@ -136,7 +131,6 @@ export function intentPhrase(intent: Intent, baseline: Baseline, currency: strin
   }
 }
 
-/** Why the outcome is unknown, as the sentence that opens every message about it. */
 export function causeSentence(error: KlarnaApiError | KlarnaNetworkError): string {
   if (error instanceof KlarnaNetworkError)
     return error.kind === 'timeout'
@@ -145,12 +139,10 @@ export function causeSentence(error: KlarnaApiError | KlarnaNetworkError): strin
   return `Klarna answered with an error (HTTP ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}${error.errorId ? `, error id ${error.errorId}` : ''}) that does not say whether it acted.`;
 }
 
-/** What the user who sent the intent reads once Klarna's read told. */
 export function resolvedSentence(cause: string, phrase: string, made: boolean): string {
   return `${cause} Reading the payment from Klarna shows the ${phrase} was ${made ? 'made' : 'not made; you can try again'}.`;
 }
 
-/** What someone else reads when their action found an earlier intent unresolved and resolved it first. */
 export function earlierResolvedSentence(phrase: string, by: string | null, at: Date, made: boolean): string {
   return `An earlier ${phrase} (${by ?? 'someone'}, ${formatUtc(at)}) got no clear answer from Klarna. Reading the payment from Klarna shows it was ${made ? 'made' : 'not made'}. Nothing was sent now: look at the payment again before you act.`;
 }

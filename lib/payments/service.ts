@@ -59,7 +59,6 @@ function operator(ctx: PaymentCtx): asserts ctx is PaymentCtx & { actor: Actor }
   assertCan(ctx.actor, 'payments.operate');
 }
 
-/** The record of an answer that carries the transaction: the cache and a timeline entry, in the audit's transaction. */
 function onTimeline(
   ctx: PaymentCtx & { actor: Actor },
   target: Target,
@@ -87,7 +86,6 @@ function onTimeline(
 export type CaptureResult = z.infer<typeof captureResultSchema>;
 export type RefundResult = z.infer<typeof refundResultSchema>;
 
-/** A money operation's result: Klarna's answer, or, if lost, what a read of the payment showed. */
 export type OperationOutcome<T> =
   | { status: 'done'; result: T }
   | { status: 'resolved'; made: boolean; message: string; transaction: PaymentTransaction };
@@ -175,11 +173,8 @@ export function describeUnresolved(row: PendingRow): string {
 
 type Resolution = { row: PendingRow; made: boolean; operationId: string | null; phrase: string };
 
-/**
- * Reads Klarna and decides each lost intent: made (row removed) or not made (kept 24 h so its key is never
- * reused: Klarna may replay the failure). Throws OutcomeUnknownError if Klarna cannot be read. Only the
- * request that moves a row records it, so concurrent resolvers record it once.
- */
+/** Decides each lost intent from a Klarna read: made (row removed) or not made (kept 24 h so its key is never
+ * reused: Klarna may replay the failure). Only the request that moves a row records it. */
 async function resolveLost(
   ctx: PaymentCtx,
   target: Target,
@@ -267,10 +262,7 @@ async function resolveLost(
   return { transaction, resolutions };
 }
 
-/**
- * Before any operation: if an earlier intent's outcome is unknown, read Klarna first. The same intent gets
- * its resolution; any other is refused, so nobody acts without knowing what the lost answer did.
- */
+/** An earlier intent's unknown outcome is read from Klarna first; any other intent is then refused until seen. */
 async function settleEarlier(
   ctx: PaymentCtx,
   target: Target,
@@ -288,7 +280,6 @@ async function settleEarlier(
   return mine && { ...mine, transaction };
 }
 
-/** The transaction as known now, for a baseline: the cache's full copy, else Klarna's read. */
 async function currentTransaction(ctx: PaymentCtx, api: KlarnaApi, target: Target): Promise<PaymentTransaction> {
   const cached = await getCachedPayment(ctx.db, target.paymentTransactionId);
   const parsed = cached?.klarna ? paymentTransactionSchema.safeParse(cached.klarna) : null;
@@ -298,11 +289,8 @@ async function currentTransaction(ctx: PaymentCtx, api: KlarnaApi, target: Targe
   return read;
 }
 
-/**
- * The nonce for an intent not in flight: the form's id, or, if taken (after "not made", Klarna may replay
- * its failure for 24 h), the first free `id:digest`, `id:digest:2`, …; deterministic, so a resend after
- * success gets the answered key and a replay.
- */
+/** The form's id, or if taken (Klarna may replay a failure for 24 h) the first free `id:digest`, `id:digest:2`, …;
+ * deterministic, so a resend after success gets the answered key and a replay. */
 async function freshNonce(db: Db, paymentTransactionId: string, intentId: string, digest: string): Promise<string> {
   const rows = await db
     .select({
@@ -332,11 +320,9 @@ type OperateSpec<T> = {
   intent: Intent;
   intentId: string;
   details?: Record<string, unknown>;
-  /** The idempotency intent's operation and target; the nonce is picked per intent (freshNonce). */
   key: { operation: string; target: string };
   audit: { action: AuditAction; details: Record<string, unknown> };
   send: (api: KlarnaApi, key: string) => Promise<T>;
-  /** Writes Klarna's answer (cache, timeline) in the audit entry's transaction. */
   record: (result: T, db: Db) => Promise<unknown>;
 };
 
@@ -366,7 +352,6 @@ async function operate<T>(
   );
 }
 
-/** The payments' record of intents whose answer may be lost: `payment_pending_operations`, settled by a read. */
 function pendingOperations<T>(
   ctx: PaymentCtx & { actor: Actor },
   target: Target,
@@ -400,8 +385,7 @@ function pendingOperations<T>(
         .where(
           and(
             eq(paymentPendingOperations.paymentTransactionId, target.paymentTransactionId),
-            // The same intent still awaiting an answer (double click, reload, same body): same key, so
-            // Klarna performs one operation.
+            // The same intent still awaiting an answer: same key, so Klarna performs one operation.
             eq(paymentPendingOperations.status, 'sending'),
             eq(paymentPendingOperations.intentDigest, digest),
             gt(paymentPendingOperations.createdAt, keyLife),
@@ -476,12 +460,10 @@ export async function resolvePaymentOutcomes(ctx: PaymentCtx, target: Target): P
   return resolutions.map((r) => resolvedSentence(r.row.cause ?? 'Klarna did not answer.', r.phrase, r.made));
 }
 
-/** "Refresh from Klarna": reads the transaction and repairs the cache, recording any drift. */
 export async function refreshPayment(ctx: PaymentCtx, target: Target): Promise<PaymentTransactionRow> {
   assertCan(ctx.actor, 'dashboard.read');
   const lost = await listUnresolvedOperations(ctx.db, target.paymentTransactionId);
   if (lost.length) {
-    // The read that settles them is the refresh.
     await resolveLost(ctx, target, lost);
     return (await getCachedPayment(ctx.db, target.paymentTransactionId))!;
   }
@@ -524,7 +506,6 @@ export const refundInputSchema = z.object({
   reason: z.string().trim().min(3, 'Say why (at least 3 characters)').max(500, 'At most 500 characters'),
 });
 
-/** Refunds the transaction, or one capture of it (`captureId`), with the reason in the audit log. */
 export async function refundPayment(
   ctx: PaymentCtx,
   target: Target,
@@ -564,7 +545,6 @@ export async function refundPayment(
   });
 }
 
-/** Releases the authorization that was not captured (Klarna's void). */
 export async function releaseRemaining(
   ctx: PaymentCtx,
   target: Target,
@@ -739,7 +719,6 @@ export async function cancelPaymentLink(
   });
 }
 
-/** Confirms an approved payment link with the return's token (idempotent per token) and caches the transaction. */
 export async function confirmPaymentLink(
   ctx: Omit<PaymentCtx, 'actor'>,
   paymentRequestId: string,

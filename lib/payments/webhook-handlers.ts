@@ -18,7 +18,6 @@ import {
 import { AWAITING_SIMULATION, simulationVerdict } from '@/lib/webhooks/simulations';
 import { addPaymentTimeline, applyTransactionSnapshot, saveOperations } from './cache';
 
-/** Payment request and transaction events keep the cache true (unless it holds a newer view) and write timelines. */
 export const paymentTransactionHandler: WebhookHandler = async (tx, events) => {
   for (const event of events) await applyTransactionEvent(tx, event);
 };

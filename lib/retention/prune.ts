@@ -3,11 +3,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type Db } from '@/db/client';
 import type { Env } from '@/lib/env';
 
-/**
- * Hourly retention: old log rows are deleted in short `SKIP LOCKED` batches, never blocking the receiver.
- * Kept whatever their age: failed events, events that are the only record of a capture or refund,
- * re-processed events, and API attempts of a money operation whose outcome is still pending.
- */
+/** Deleted in short `SKIP LOCKED` batches, never blocking the receiver. Kept whatever their age: failed events,
+ * the only record of a capture or refund, re-processed events, API attempts of a money operation still pending. */
 
 export type RetentionPeriods = {
   rejectedWebhooksDays: number;
@@ -114,7 +111,6 @@ const periodOf: Record<keyof PruneCounts, keyof RetentionPeriods> = {
   sessions: 'sessionsDays',
 };
 
-/** Deletes what has outlived its period, batch by batch; returns how many rows of each kind went. */
 export async function pruneExpired(db: Db, periods: RetentionPeriods, now: Date = new Date()): Promise<PruneCounts> {
   const counts: PruneCounts = { rejectedWebhooks: 0, webhookEvents: 0, apiRequests: 0, signInAttempts: 0, sessions: 0 };
   for (const kind of Object.keys(batches) as (keyof PruneCounts)[]) {

@@ -1,7 +1,4 @@
-/**
- * Per-request security headers for `proxy.ts`: a CSP with a fresh nonce (Next.js puts it on its scripts)
- * and HSTS over https; static ones are in next.config.js. Web Crypto only, so unit-tested without Next.
- */
+/** Per-request CSP with a fresh nonce and HSTS over https; static headers are in next.config.js. */
 
 export type SecurityHeaderOptions = {
   nonce: string;
@@ -14,7 +11,6 @@ export type SecurityHeaderOptions = {
 /** Two years, the span browsers' preload lists expect; subdomains are the operator's own. */
 export const HSTS_VALUE = 'max-age=63072000; includeSubDomains';
 
-/** 128 random bits, base64: unguessable and new for every request. */
 export function newNonce(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return btoa(String.fromCharCode(...bytes));
@@ -50,7 +46,6 @@ export function contentSecurityPolicy({ nonce, appUrl, development }: SecurityHe
   return directives.map((d) => d.join(' ')).join('; ');
 }
 
-/** Response headers for one request; `Strict-Transport-Security` only over https. */
 export function securityHeaders(options: SecurityHeaderOptions): {
   'Content-Security-Policy': string;
   'Strict-Transport-Security'?: string;

@@ -37,7 +37,6 @@ export const settlementLineColumnOf: Readonly<Record<SettlementColumn, string>> 
   net_amount: 'net_amount',
 };
 
-/** What the parser adds to each line's columns: the import, the line, what it settles, unknown columns (jsonb) and its provisional verdict. */
 export const derivedLineColumns = ['import_id', 'line_no', 'operation_id', 'extra', 'verdict'] as const;
 
 /** Rows in COPY text format with the unit separator between cells (lib/settlements/parse.ts `rowEncoder`), as UTF-8 bytes. */
@@ -52,7 +51,6 @@ const copyOptions = `(FORMAT text, DELIMITER E'\\x1f', NULL '')`;
 /** Bytes queued on COPY before a write waits: parser and Postgres work at once, memory stays bounded. */
 const IN_FLIGHT_BYTES = 16 << 20;
 
-/** Opens a COPY into `settlement_lines` in the file's column order; on abort the caller deletes what arrived. */
 export async function openCopy(
   handle: DbHandle,
   copyColumns: readonly string[],
@@ -60,8 +58,7 @@ export async function openCopy(
 ): Promise<Copier> {
   const columns = copyColumns.join(', ');
   if (handle.driver === 'postgres') {
-    // On a connection of its own: postgres.js would otherwise send other queries of this
-    // process (another upload's, a progress update) down the connection in COPY mode.
+    // On a connection of its own: postgres.js would otherwise send this process's other queries down it in COPY mode.
     const connection = await handle.client.reserve();
     let released = false;
     const release = () => {

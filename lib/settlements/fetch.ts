@@ -10,7 +10,6 @@ import { klarnaOperation } from '@/lib/klarna-operation';
 import type { Settlement } from '@/lib/klarna/schemas/settlements';
 import { chunksOf, DuplicateImportError, receiveSettlementFile } from './import';
 
-/** `handle`: the database the reports are COPYed into (default: the app's; a test passes its own). */
 export type SettlementFetchCtx = ServiceContext & { handle?: DbHandle };
 
 const MAX_PAGES = 20;
@@ -111,7 +110,6 @@ async function fetchInto(
   return { queued, alreadyImported, importIds };
 }
 
-/** Whether a settlement id is already in (used by the webhook handler to skip a needless fetch). */
 export async function isSettlementKnown(db: Db, settlementId: string): Promise<boolean> {
   const rows = await db
     .select({ id: settlementImports.id })

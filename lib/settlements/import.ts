@@ -85,7 +85,6 @@ export type ImportMeta = {
   klarnaSettlementId?: string | null;
   uploadedBy?: string | null;
   uploadedByEmail?: string | null;
-  /** The size announced (Content-Length), for the progress bar while the bytes arrive. */
   expectedBytes?: number | null;
 };
 
@@ -99,7 +98,6 @@ const deleteLinesOf = async (db: Db, importId: string) => {
   await db.delete(settlementMerchantTotals).where(eq(settlementMerchantTotals.importId, importId));
 };
 
-/** The per-merchant sums the parser kept, COPYed as the lines are (tens of thousands for a large file). */
 async function saveMerchantTotals(
   handle: DbHandle,
   importId: string,
@@ -138,10 +136,8 @@ const isUniqueViolation = (error: unknown): boolean => {
   return false;
 };
 
-/**
- * Receives a file into `settlement_lines` and queues its reconciliation, or refuses a duplicate (SHA-256).
- * Refusals leave nothing behind; memory stays bounded, as the source is read only as fast as COPY takes it.
- */
+/** Refuses a duplicate (SHA-256) leaving nothing behind; memory stays bounded as the source is read only as fast
+ * as COPY takes it. */
 export async function receiveSettlementFile(
   handle: DbHandle,
   bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
@@ -334,10 +330,7 @@ export async function receiveSettlementFile(
   }
 }
 
-/**
- * Fails imports with no progress for STALE_RECEIVE_MS and removes their lines. Writes of receiveSettlementFile
- * are keyed on `status = 'importing'`, so a stalled request that resumes stops. Returns how many.
- */
+/** Writes of receiveSettlementFile are keyed on `status = 'importing'`, so a stalled request that resumes stops. */
 export async function failStaleReceives(db: Db, now = new Date()): Promise<number> {
   const stale = await db
     .update(settlementImports)
@@ -353,7 +346,6 @@ export async function failStaleReceives(db: Db, now = new Date()): Promise<numbe
   return stale.length;
 }
 
-/** Reconciles an import in one transaction (idempotent), then re-checks earlier imports this file settles. */
 export async function runImport(handle: DbHandle, importId: string): Promise<SettlementImportRow> {
   const db = handle.db;
   const [claimed] = await db
@@ -376,8 +368,7 @@ export async function runImport(handle: DbHandle, importId: string): Promise<Set
     await reconcileImport(db, importId, claimed.payoutTotals ? { totals: claimed.payoutTotals } : {});
     if (process.env.SETTLEMENT_IMPORT_TIMING)
       console.error(`reconcile: ${((performance.now() - started) / 1000).toFixed(2)} s`);
-    // Earlier payouts that listed as missing what this file settles are stale now; re-checked
-    // before this import says done, so what the pages show then is final.
+    // Earlier payouts that listed as missing what this file settles are re-checked before this import says done.
     await recheckImportsSettledBy(db, importId);
     await db
       .update(settlementImports)
@@ -414,7 +405,6 @@ export async function runImport(handle: DbHandle, importId: string): Promise<Set
   return row!;
 }
 
-/** The settlement ids an import brought in, or re-issues and awaits review for (for its summary and links). */
 export async function settlementIdsOf(db: Db, importId: string): Promise<string[]> {
   const rows = await db
     .select({ id: settlements.settlementId })

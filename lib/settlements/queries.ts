@@ -22,8 +22,6 @@ import {
 import { descNullsLast, pageOf } from '@/lib/pagination';
 import { lineVerdicts, settledVerdicts, type LineVerdict } from './verdicts';
 
-/** Read-only queries for the settlement pages and the Overview charts. */
-
 const day = z.iso.date('a date as YYYY-MM-DD');
 const cursorOf = <T extends z.ZodType>(schema: T) => ({
   encode: (value: z.infer<T>) => Buffer.from(JSON.stringify(value)).toString('base64url'),
@@ -52,7 +50,6 @@ export const payoutFilterSchema = z.object({
     .trim()
     .regex(/^[A-Z]{3}$/, 'a three-letter currency code')
     .optional(),
-  /** `review`: something is open (lines or missing items); `reconciled`: nothing is. */
   status: z.enum(payoutStatuses).optional(),
   /** Inclusive UTC day bounds on the period's end. */
   from: day.optional(),
@@ -69,7 +66,6 @@ const pendingReissueOf = (_s: typeof settlements) =>
 
 export type PayoutListRow = SettlementRow & { reissuePending: boolean };
 
-/** The payouts list, newest period end first, keyset-paged on (period_end, settlement_id). */
 export async function listSettlements(
   db: Db,
   input: PayoutFilter,
@@ -115,7 +111,6 @@ export async function getSettlement(db: Db, settlementId: string): Promise<Settl
   return row ?? null;
 }
 
-/** The payouts an import is the current file of (none once later files re-issued them all). */
 export async function getSettlementsOfImport(db: Db, importId: string): Promise<SettlementRow[]> {
   return db.select().from(settlements).where(eq(settlements.importId, importId)).orderBy(asc(settlements.settlementId));
 }
@@ -123,7 +118,6 @@ export async function getSettlementsOfImport(db: Db, importId: string): Promise<
 type ImportRef = Pick<SettlementImportRow, 'id' | 'fileName' | 'source' | 'uploadedByEmail' | 'createdAt'>;
 export type PayoutReissue = SettlementReissueRow & { newImport: ImportRef | null; replacedImport: ImportRef | null };
 
-/** Every re-issue of the payout, newest first (a handful), with the files on both sides. */
 export async function listPayoutReissues(db: Db, settlementId: string, limit = 20): Promise<PayoutReissue[]> {
   const rows = await db
     .select()
@@ -185,7 +179,6 @@ export const importFilterSchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(25),
 });
 
-/** The import history, newest first, keyset-paged on (created_at, id), with the payouts each brought in. */
 export async function listSettlementImports(
   db: Db,
   input: z.input<typeof importFilterSchema>,
@@ -227,7 +220,6 @@ export async function getSettlementImport(db: Db, importId: string): Promise<Set
   return row ?? null;
 }
 
-/** An import's quarantined lines in file order, a page at a time (keyset on the line number). */
 export async function listQuarantine(
   db: Db,
   importId: string,
@@ -247,7 +239,6 @@ export async function listQuarantine(
 
 export const activeImportStatuses = ['queued', 'importing', 'reconciling'] as const;
 
-/** Imports still running (their progress is shown on the settlements page to everyone who opens it). */
 export async function listActiveImports(db: Db, limit = 20): Promise<SettlementImportRow[]> {
   return db
     .select()
@@ -269,10 +260,8 @@ const linesOf = (p: PayoutRef) =>
 
 type VerdictCounts = { byVerdict: Partial<Record<LineVerdict, number>>; open: number };
 
-/**
- * Verdict counts for a payout: lines needing attention are counted live (few, via a partial index);
- * the rest come from counts stored at reconciliation, so a million-line payout is never counted per request.
- */
+/** Lines needing attention are counted live (few, partial index); the rest come from counts stored at
+ * reconciliation, so a million-line payout is never counted per request. */
 export async function countLineVerdicts(
   db: Db,
   payout: PayoutRef & Pick<SettlementRow, 'matchedCount' | 'adjustmentCount'>,
@@ -307,7 +296,6 @@ export const lineListSchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
 });
 
-/** A payout's lines in file order, keyset-paged on the line number, each saying whether its transaction is known here. */
 export async function listSettlementLines(
   db: Db,
   payout: PayoutRef,
@@ -336,7 +324,6 @@ export async function listSettlementLines(
 
 export type MissingListRow = SettlementMissingRow & { transactionKnown: boolean };
 
-/** Captures and refunds this payout was expected to settle and does not, oldest first, keyset-paged on (occurred_at, operation_id). */
 export async function listSettlementMissing(
   db: Db,
   payout: PayoutRef,
@@ -361,7 +348,6 @@ export async function listSettlementMissing(
   };
 }
 
-/** How many missing items the payout has in all (resolved ones included). */
 export async function countSettlementMissing(db: Db, payout: PayoutRef): Promise<number> {
   const [row] = await db
     .select({ count: sql<number>`count(*)`.mapWith(Number) })
@@ -376,7 +362,6 @@ export async function countSettlementMissing(db: Db, payout: PayoutRef): Promise
 
 export type PayoutPoint = { day: string; currency: string; net: number; payouts: number };
 
-/** Net paid out per period-end day and currency, the latest `limit` points, oldest first. */
 export async function payoutsOverTime(db: Db, limit = 365): Promise<PayoutPoint[]> {
   const dayOf = sql<string>`to_char(${settlements.periodEnd} at time zone 'UTC', 'YYYY-MM-DD')`;
   const rows = await db
@@ -395,7 +380,6 @@ export async function payoutsOverTime(db: Db, limit = 365): Promise<PayoutPoint[
 
 export type MatchRatePoint = { day: string; lines: number; matched: number; open: number };
 
-/** Lines matched (or relayed) out of all lines, per period-end day, the latest `limit` days, oldest first. */
 export async function matchRateOverTime(db: Db, limit = 90): Promise<MatchRatePoint[]> {
   const dayOf = sql<string>`to_char(${settlements.periodEnd} at time zone 'UTC', 'YYYY-MM-DD')`;
   const rows = await db
@@ -420,7 +404,6 @@ export type FeeShareRow = {
   captured: number;
 };
 
-/** What changes whenever any payout is (re)imported or reconciled; cheap (one row per payout). */
 /** Fees (with VAT) as a share of captured volume per merchant and currency, from per-import merchant sums. */
 export async function feeShareByMerchant(
   db: Db,

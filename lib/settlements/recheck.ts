@@ -74,7 +74,7 @@ export async function importsSettledBy(db: Db, importId: string): Promise<string
   return rows.map((r) => r.import_id);
 }
 
-/** After an import: re-checks the earlier imports whose missing items it settles. A failure is logged; the payout page's re-run does the same. */
+/** Re-checks the imports whose missing items this one settles; a failure is only logged (a re-run fixes it). */
 export async function recheckImportsSettledBy(db: Db, importId: string): Promise<string[]> {
   try {
     const importIds = await importsSettledBy(db, importId);
@@ -103,7 +103,6 @@ export async function importsWithNowKnownLines(db: Db): Promise<string[]> {
   return rows.map((r) => r.import_id);
 }
 
-/** The scheduled sweep (with each settlement fetch): re-checks what importsWithNowKnownLines finds. */
 export async function sweepNowKnownLines(db: Db): Promise<string[]> {
   const importIds = await importsWithNowKnownLines(db);
   for (const id of importIds)
@@ -111,7 +110,6 @@ export async function sweepNowKnownLines(db: Db): Promise<string[]> {
   return importIds;
 }
 
-/** The job: re-reconciles an import (unless a newer file has replaced all its payouts) and audits it as the system's. */
 export async function recheckImport(
   db: Db,
   importId: string,

@@ -4,13 +4,9 @@ import { rowsOf, type Db } from '@/db/client';
 import { recordAudit } from '@/lib/audit';
 import type { PayoutTotals } from './parse';
 
-/**
- * Reconciliation as set-based SQL: each line gets exactly one verdict (verdicts.ts order),
- * unsettled captures and refunds are listed missing, and payout totals are recomputed.
- * Fees follow `feeFor` (lib/klarna/schemas/settlements.ts), from our rate at capture when known.
- */
+/** Set-based reconciliation: each line gets exactly one verdict (verdicts.ts order), unsettled captures and refunds
+ * are listed missing, payout totals recomputed. Fees follow `feeFor`, from our rate at capture when known. */
 
-/** Runs a big statement; SETTLEMENT_IMPORT_TIMING=1 prints its time, SETTLEMENT_IMPORT_EXPLAIN=1 its plan. */
 /** A read: with SETTLEMENT_IMPORT_EXPLAIN=1 its plan as run is printed first (EXPLAIN ANALYZE runs it once more). */
 async function read<T>(tx: Db, what: string, query: SQL): Promise<T[]> {
   if (process.env.SETTLEMENT_IMPORT_EXPLAIN) {
@@ -183,15 +179,13 @@ async function bulkSettings(tx: Db): Promise<void> {
   await tx.execute(sql`SET LOCAL enable_mergejoin = off`);
 }
 
-/** Reconciles an import (first run or re-run), writing only changed lines, in one transaction. */
 export async function reconcileImport(db: Db, importId: string, options: ReconcileOptions = {}): Promise<void> {
   const [imported] = rowsOf<{ created_at: string | Date }>(
     await db.execute(sql`SELECT created_at FROM settlement_imports WHERE id = ${importId}`),
   );
   if (!imported) throw new Error(`settlement import ${importId} not found`);
   const createdAt = new Date(imported.created_at);
-  // A million new lines leave the planner's statistics of settlement_lines stale (it would
-  // pick nested loops); a small sample is enough to know the table is big.
+  // A million new lines leave the statistics stale (the planner would pick nested loops); a small sample fixes that.
   await db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL default_statistics_target = 10`);
     await step(tx, 'analyze', sql`ANALYZE settlement_lines`, false);
@@ -208,8 +202,7 @@ export async function reconcileImport(db: Db, importId: string, options: Reconci
       // Worth parallel workers (the planner's default costs say no): about a third faster.
       await tx.execute(sql`SET LOCAL parallel_setup_cost = 0`);
       await tx.execute(sql`SET LOCAL parallel_tuple_cost = 0`);
-      // The (import, payout) estimate is far too low, so the planner would sort earlier captures
-      // instead of hashing them: twice as slow.
+      // The (import, payout) estimate is far too low: sorting earlier captures is twice as slow as hashing.
       await tx.execute(sql`SET LOCAL enable_sort = off`);
       // No other payout within 90 days: no earlier line can repeat one, so the full scan is skipped.
       const anyNearby =
@@ -257,7 +250,6 @@ export async function reconcileImport(db: Db, importId: string, options: Reconci
 }
 
 export type ReconcileOptions = {
-  /** The parser's totals per payout (a re-run recomputes them from the lines). */
   totals?: PayoutTotals[];
   /** Accepting a held re-issue: `decide` runs first in the writing transaction; throwing changes nothing. */
   accept?: { settlementId: string; decide: (tx: Db) => Promise<void> };
@@ -301,8 +293,7 @@ async function reissuesOf(
         FROM settlement_quarantine q WHERE q.import_id = ${importId} GROUP BY 1`),
     ).map((r) => [r.settlement_id, Number(r.n)]),
   );
-  // A line naming none of the file's payouts (no or an unreadable settlement id, or cells shifted
-  // by a stray comma) may be any of them: it counts against each.
+  // A line naming none of the file's payouts (no or unreadable settlement id, cells shifted) counts against each.
   let unreadable = 0;
   for (const [id, n] of quarantined) if (!totals.some((t) => t.settlementId === id)) unreadable += n;
   const records: ReissueRecord[] = [];
@@ -412,8 +403,6 @@ async function readOnly<T>(db: Db, what: string, read: (tx: Db) => Promise<T>): 
   return result;
 }
 
-/** What this import does not settle, as one hash anti-join (the planner would probe the index a million times). */
-/** The first to last line of the import's payouts. */
 function spanOf(totals: PayoutTotals[]): { lo: string; hi: string } {
   const starts = totals.map((t) => new Date(t.periodStart).getTime());
   const ends = totals.map((t) => new Date(t.periodEnd).getTime());
@@ -422,6 +411,7 @@ function spanOf(totals: PayoutTotals[]): { lo: string; hi: string } {
     : { lo: new Date(0).toISOString(), hi: new Date(0).toISOString() };
 }
 
+/** What this import does not settle, as one hash anti-join (the planner would probe the index a million times). */
 async function unsettledOf(tx: Db, importId: string, totals: PayoutTotals[]): Promise<Unsettled[]> {
   if (!totals.length) return [];
   const { lo, hi } = spanOf(totals);
@@ -445,7 +435,7 @@ async function unsettledOf(tx: Db, importId: string, totals: PayoutTotals[]): Pr
   );
 }
 
-/** Each payout's totals and period (its first to last line), by one pass over the import's lines (a re-run; the import job has the parser's). */
+/** Each payout's totals and period by one pass over the lines (a re-run; the import job has the parser's). */
 async function payoutTotalsOf(db: Db, importId: string): Promise<PayoutTotals[]> {
   type Row = Record<'settlement_id' | 'currency' | 'period_start' | 'period_end', string> &
     Record<

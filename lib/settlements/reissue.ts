@@ -115,7 +115,6 @@ async function pendingOrThrow(
   return { reissue, payout };
 }
 
-/** Accepts a held re-issue and audits both versions' totals in the same transaction as the change. */
 export async function acceptReissue(ctx: SettlementCtx, input: ReissueDecisionInput): Promise<ReissueDecision> {
   const { db, requestId } = ctx;
   const actor = await requireReconcile(ctx, 'acceptSettlementReissue');
@@ -169,7 +168,6 @@ export async function acceptReissue(ctx: SettlementCtx, input: ReissueDecisionIn
   return out.decision;
 }
 
-/** Keeps the payout's current version: the re-issue stays on record (its lines too), marked as kept out, audited. */
 export async function rejectReissue(ctx: SettlementCtx, input: ReissueDecisionInput): Promise<ReissueDecision> {
   const { db, requestId } = ctx;
   const actor = await requireReconcile(ctx, 'rejectSettlementReissue');

@@ -28,11 +28,9 @@ export type UploadInput = {
   bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
   fileName: string;
   expectedBytes: number | null;
-  /** Hands the import to the reconciliation job (default: this process's pg-boss). */
   queue?: (importId: string) => Promise<unknown>;
 };
 
-/** Receives an uploaded settlement file and queues its reconciliation; refusals are AppErrors. */
 export async function uploadSettlementFile(ctx: SettlementCtx, input: UploadInput): Promise<{ importId: string }> {
   assertCan(ctx.actor, 'settlements.reconcile');
   const row = await receiveSettlementFile(
@@ -63,7 +61,6 @@ export async function uploadSettlementFile(ctx: SettlementCtx, input: UploadInpu
   return { importId: row.id };
 }
 
-/** "Fetch from Klarna": queues an import of every report Klarna has that is not in yet (audited). */
 export async function importSettlementsFromKlarna(
   ctx: SettlementCtx,
 ): Promise<{ queued: number; alreadyImported: number; importIds: string[] }> {
@@ -118,7 +115,6 @@ async function recount(tx: Tx, settlementId: string, importId: string): Promise<
     .where(and(eq(settlements.settlementId, settlementId), eq(settlements.importId, importId)));
 }
 
-/** Resolves a line with the operator's note: it stops counting as open; its verdict stays. */
 export async function resolveLine(ctx: SettlementCtx, input: ResolveLineInput): Promise<Resolved> {
   const actor = ctx.actor;
   assertCan(actor, 'settlements.reconcile');
@@ -168,7 +164,6 @@ export async function resolveLine(ctx: SettlementCtx, input: ResolveLineInput): 
   });
 }
 
-/** Resolves a capture or refund missing from the settlements, with the operator's note (audited). */
 export async function resolveMissing(ctx: SettlementCtx, input: ResolveMissingInput): Promise<Resolved> {
   const actor = ctx.actor;
   assertCan(actor, 'settlements.reconcile');

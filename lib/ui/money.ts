@@ -10,7 +10,6 @@ export function currencyExponent(currency: string): number {
       digits =
         new Intl.NumberFormat('en-GB', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
     } catch {
-      // An unknown currency code: read and written with two decimals.
       digits = 2;
     }
     // Remembered per code (an Intl.NumberFormat costs ~20 µs; exports call this per cell).
@@ -19,7 +18,6 @@ export function currencyExponent(currency: string): number {
   return digits;
 }
 
-/** Minor units as a plain decimal in major units, `12345` EUR → `123.45` (no grouping, no code: for CSV and inputs). */
 export function formatMajorDecimal(amount: number, currency: string): string {
   const digits = currencyExponent(currency);
   const sign = amount < 0 ? '-' : '';
@@ -28,7 +26,6 @@ export function formatMajorDecimal(amount: number, currency: string): string {
   return `${sign}${whole}${digits ? `.${abs.slice(abs.length - digits)}` : ''}`;
 }
 
-/** `0.30 USD`-style amounts in the currency's own exponent (JPY has none, BHD three). */
 export function formatMinorUnits(amount: number, currency: string): string {
   const [whole = '0', fraction] = formatMajorDecimal(amount, currency).split('.');
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');

@@ -38,7 +38,6 @@ export function toSummary(row: UserRow): UserSummary {
   };
 }
 
-/** What the user verbs need of the service context: no Klarna, no clock. */
 export type UserCtx = Pick<ServiceContext, 'db' | 'actor' | 'requestId'>;
 
 export const createUserInputSchema = z.object({
@@ -146,7 +145,6 @@ export async function setUserDisabled(ctx: UserCtx, input: z.input<typeof setDis
   });
 }
 
-/** Issues a new one-time password (shown once) and ends the user's sessions. */
 export async function resetUserPassword(ctx: UserCtx, input: z.input<typeof userIdSchema>) {
   const { db, actor } = ctx;
   assertCan(actor, 'users.manage');
@@ -178,7 +176,6 @@ export async function resetUserPassword(ctx: UserCtx, input: z.input<typeof user
   return { user: toSummary(user), temporaryPassword };
 }
 
-/** Removes a user's second factor (a lost phone); they may enrol again after signing in. */
 export async function resetUserTotp(ctx: UserCtx, input: z.input<typeof userIdSchema>) {
   const { db, actor } = ctx;
   assertCan(actor, 'users.manage');

@@ -19,7 +19,6 @@ import { signingKeyLookup } from './signing-keys';
 /** The receiver's path: the production server (server.ts) hands it here directly, past Next.js. */
 export const KLARNA_WEBHOOK_PATH = '/api/webhooks/klarna';
 
-/** How often counted-not-stored rejections are written as summary rows. */
 const REJECTION_FLUSH_MS = 5_000;
 
 export type ReceiverContext = { deps: ReceiverDeps; trustedProxyHops: number };
@@ -29,7 +28,6 @@ const globalForReceiver = globalThis as unknown as {
   __webhookRejectionFlush?: NodeJS.Timeout;
 };
 
-/** The app's receiver (one per process), built on first use from the app's configuration and database. */
 export function appReceiverContext(): ReceiverContext {
   return { deps: deps(), trustedProxyHops: env().TRUSTED_PROXY_HOPS };
 }
@@ -57,7 +55,6 @@ function deps(): ReceiverDeps {
   return globalForReceiver.__webhookReceiverDeps;
 }
 
-/** Writes the rejected deliveries counted since the last flush (the production server calls it at shutdown). */
 export async function flushWebhookRejectionCounts(): Promise<void> {
   const current = globalForReceiver.__webhookReceiverDeps;
   if (current?.rejections) await current.rejections.flush(current.db);
@@ -89,7 +86,6 @@ function sourceIpFrom(headers: Record<string, string | string[] | undefined>, tr
   return ip === 'unknown' ? null : ip;
 }
 
-/** `POST /api/webhooks/klarna` on a Request (dev route handler, tests); the body is read only as far as needed. */
 export async function handleKlarnaWebhookRequest(
   request: Request,
   context: ReceiverContext = appReceiverContext(),
@@ -110,10 +106,8 @@ export async function handleKlarnaWebhookRequest(
 
 const LINGER_MS = 2_000;
 
-/**
- * The receiver on Node's own request and response, for production. A delivery answered before its body
- * ended gets `Connection: close` and is cut LINGER_MS later, so an endless body is never read whole.
- */
+/** For production: a delivery answered before its body ended gets `Connection: close` and is cut LINGER_MS later,
+ * so an endless body is never read whole. */
 export async function handleKlarnaWebhookNode(
   req: IncomingMessage,
   res: ServerResponse,

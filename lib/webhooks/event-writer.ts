@@ -18,11 +18,8 @@ type Pending = {
   reject: (e: unknown) => void;
 };
 
-/**
- * Group commit: deliveries arriving while a batch is written share one INSERT and commit, so the receiver
- * is not bound by one flush per event. A delivery is answered only after its batch commits, so nothing is
- * acknowledged unstored; a failed batch fails every delivery in it (Klarna retries).
- */
+/** Group commit: deliveries arriving while a batch is written share one INSERT and commit. A delivery is answered
+ * only after its batch commits; a failed batch fails every delivery in it (Klarna retries). */
 export class EventWriter {
   private queue: Pending[] = [];
   private running = 0;
@@ -67,10 +64,8 @@ export class EventWriter {
     }
   }
 
-  /**
-   * Cheapest first: an unhandled batch is one INSERT; a handled one is stored as processed with its
-   * handlers in the same transaction; if a handler throws, it is redone carefully (savepoints, then one at a time).
-   */
+  /** An unhandled batch is one INSERT; a handled one is stored processed with its handlers in one transaction;
+   * if a handler throws, it is redone carefully (savepoints, then one at a time). */
   private async write(batch: Pending[]): Promise<{ duplicate: boolean }[]> {
     if (!batch.some((item) => item.handler)) return results(batch, await insertBatch(this.db, batch, 'optimistic'));
     try {
@@ -123,7 +118,6 @@ type Stored = {
   inserted: boolean;
 };
 
-/** A handler threw in the optimistic path: the batch is written again the careful way. */
 class HandlerFailed extends Error {
   constructor(readonly original: unknown) {
     super('a webhook handler failed');
@@ -134,10 +128,8 @@ function results(batch: Pending[], stored: Map<string, Stored>): { duplicate: bo
   return batch.map((item) => ({ duplicate: Number(stored.get(item.values.eventId)!.duplicate_count) > 0 }));
 }
 
-/**
- * Stores a batch with one prepared statement (rows as one JSON parameter). `optimistic` marks events
- * processed at once; `careful` stores them failed until their handler ran, so errors stay re-processable.
- */
+/** `optimistic` marks events processed at once; `careful` stores them failed until their handler ran, so errors
+ * stay re-processable. */
 async function insertBatch(db: Db, batch: Pending[], mode: 'optimistic' | 'careful'): Promise<Map<string, Stored>> {
   // In event_id order, so overlapping batches take index locks in the same order instead of deadlocking.
   const ordered = [...batch].sort((a, b) =>
@@ -180,7 +172,6 @@ async function insertBatch(db: Db, batch: Pending[], mode: 'optimistic' | 'caref
   return new Map(stored.map((row) => [row.event_id, row]));
 }
 
-/** Each handler once, with all its events of the batch in arrival order. */
 async function runHandlers(tx: Db, items: ToApply[]): Promise<void> {
   const byHandler = new Map<WebhookHandler, StoredWebhookEvent[]>();
   for (const { row, envelope, handler } of items) {

@@ -13,7 +13,6 @@ import { applyStoredEvent } from './apply';
 import { webhookHandlers } from './handlers';
 import { parseJsonOrNull } from './receiver';
 
-/** The event log's filters, as they come from the URL (empty values already dropped). */
 export const webhookEventFilterSchema = z
   .object({
     /** Exact type, or a pattern with `*` (`payment.request.*`). */
@@ -44,7 +43,6 @@ export const webhookEventFilterSchema = z
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'must not be before from' });
 export type WebhookEventFilter = z.input<typeof webhookEventFilterSchema>;
 
-/** What the list shows; the headers and bodies are read only on the detail page. */
 const listColumns = {
   id: webhookEvents.id,
   receivedAt: webhookEvents.receivedAt,
@@ -65,7 +63,6 @@ const listColumns = {
 export type WebhookEventListRow = Pick<WebhookEventRow, keyof typeof listColumns>;
 export type WebhookEventPage = { rows: WebhookEventListRow[]; nextCursor: string | null };
 
-/** Escapes LIKE's own wildcards (and the escape character) in user text. */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, '\\$&');
 }
@@ -112,7 +109,6 @@ export async function listWebhookEvents(db: Db, filter: WebhookEventFilter): Pro
 
 export type RejectionsNotStored = { sourceIp: string | null; count: number; last: Date };
 
-/** Rejected deliveries counted but not stored in the last `hours`, per source address, most first. */
 export async function listRejectionsNotStored(
   db: Db,
   { hours = 24, limit = 5 }: { hours?: number; limit?: number } = {},
@@ -148,7 +144,6 @@ export type ReprocessInput = z.infer<typeof reprocessInputSchema>;
 
 type Ctx = Pick<ServiceContext, 'db' | 'actor' | 'requestId'>;
 
-/** Re-applies a stored event through its handler (after a handler fix); writes, status and audit commit together. */
 export async function reprocessWebhookEvent(
   ctx: Ctx,
   id: number,

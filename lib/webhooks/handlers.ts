@@ -9,10 +9,8 @@ export type WebhookHandler = (tx: Db, events: StoredWebhookEvent[]) => Promise<v
 
 const ignoredBrand = Symbol.for('klarna-dashboard.webhooks.ignored-event');
 
-/**
- * Thrown for an event a handler can never apply (an unknown transaction, a test event's dummy data):
- * stored as "ignored" with this sentence, its writes dropped. Not a failure: re-processing changes nothing.
- */
+/** An event a handler can never apply (an unknown transaction, a test event's dummy data): stored as "ignored",
+ * its writes dropped. Not a failure: re-processing changes nothing. */
 export class IgnoredEvent extends Error {
   readonly [ignoredBrand] = true;
   constructor(sentence: string) {

@@ -23,7 +23,6 @@ export type SigningKeyView = {
   createdAt: string;
   /** Whether this dashboard holds the secret, i.e. can verify events signed with it. */
   storedHere: boolean;
-  /** Webhooks at Klarna signing with it. */
   usedBy: string[];
   /** Retired here by a rotation and kept at Klarna: accepted until then (ISO), or null. */
   retiredUntil: string | null;
@@ -31,7 +30,6 @@ export type SigningKeyView = {
 
 export type RetiredKeyView = { signingKeyId: string; createdAt: Date; acceptedUntil: Date };
 
-/** Klarna's signing keys and webhooks, read together (each key shows which webhooks use it). */
 export async function loadWebhookSetup(ctx: Ctx): Promise<{
   signingKeys: SigningKeyView[];
   webhooks: Webhook[];
@@ -86,7 +84,6 @@ export async function loadWebhookSetup(ctx: Ctx): Promise<{
   };
 }
 
-/** One signing key as Klarna has it (never its secret): Management API test case 8's "get". */
 export async function getSigningKey(
   ctx: Ctx,
   signingKeyId: string,
@@ -156,10 +153,8 @@ export async function deleteSigningKey(ctx: Ctx, signingKeyId: string): Promise<
   forgetCachedSigningKeys();
 }
 
-/**
- * Rotation (seed 002 l. 655–660): a new key stored here first so the receiver accepts it, then webhooks
- * moved to it. The old key lives 12 h, the span of Klarna's retries (seed 002 l. 608), unless an admin ends it.
- */
+/** Seed 002 l. 655–660: the new key is stored here first so the receiver accepts it, then webhooks move to it.
+ * The old key lives 12 h, the span of Klarna's retries (seed 002 l. 608), unless an admin ends it. */
 export async function rotateSigningKey(
   ctx: Ctx,
   input: { signingKeyId: string; intentId: string },
@@ -205,7 +200,6 @@ export async function rotateSigningKey(
 
 const goneAtKlarna = (error: unknown) => error instanceof KlarnaRefusedError && error.code === 'RESOURCE_NOT_FOUND';
 
-/** Ends a retired key's grace now: from this moment the receiver rejects events signed with it. */
 export async function endSigningKeyGrace(ctx: Ctx, signingKeyId: string): Promise<void> {
   assertCan(ctx.actor, 'webhooks.manage');
   await ctx.db.transaction(async (tx) => {
@@ -340,7 +334,6 @@ export async function deleteWebhook(ctx: Ctx, webhookId: string): Promise<void> 
   });
 }
 
-/** Asks Klarna to send a test event of a type to one webhook (test environments only). */
 export async function simulateWebhookEvent(
   ctx: Ctx,
   input: { webhookId: string; eventType: string; intentId: string },
@@ -373,8 +366,7 @@ export async function simulateWebhookEvent(
     // The audit entry names the test event now (or the request failed): the note is no longer needed.
     settle();
   }
-  // Events held while the answer was pending can now be ignored (the test event) or applied. A held event
-  // may still be committing: retry up to 5 s, then an admin's re-process is the way.
+  // Events held while the answer was pending may still be committing: retry up to 5 s, then an admin re-processes.
   for (let attempt = 0; attempt < 50; attempt++) {
     const held = await ctx.db
       .select({ id: webhookEvents.id })

@@ -13,13 +13,11 @@ export type ReceiverDeps = {
   db: Db;
   signingKey: SigningKeyLookup;
   handlers: WebhookHandlerRegistry;
-  /** Source IPs allowed to deliver; null accepts any. */
   allowedIps: ReadonlySet<string> | null;
   /** Which rejected deliveries are stored and which only counted; the process's own when absent. */
   rejections?: RejectionLimiter;
 };
 
-/** One delivery: body already read (`rawBody`) or a stream read only as far as needed, with its declared length. */
 export type Delivery = { headers: Headers; sourceIp: string | null } & (
   { rawBody: string } | { body: AsyncIterable<Uint8Array>; declaredLength: number | null }
 );
@@ -30,7 +28,6 @@ export type ReceiverAnswer =
 
 /** Larger bodies are refused before reading further; Klarna events are a few kilobytes. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
-/** What a rejected delivery keeps of its body (with its size and SHA-256). */
 export const REJECTED_PREFIX_BYTES = 4096;
 
 // Headers worth keeping with the event; cookies and auth never belong to a Klarna delivery.
@@ -54,11 +51,8 @@ const MAX_KEY_ID_CHARS = 300;
 // Hex or base64 (url-safe too) of a digest, with room to spare: anything else cannot verify, so the body is not read.
 const SIGNATURE_SHAPE = /^[A-Za-z0-9+/_=-]{16,200}$/;
 
-/**
- * Receives one delivery (design.md, "Webhooks in"): cheap checks before the body, then read up to
- * MAX_WEBHOOK_BYTES, verify, store once per `event_id` and apply in the same transaction (exactly once).
- * Throws when a valid event cannot be stored, so the route answers 5xx and Klarna retries.
- */
+/** Cheap checks before the body, then read up to MAX_WEBHOOK_BYTES, verify, store once per `event_id` and apply in
+ * the same transaction. Throws when a valid event cannot be stored, so the route answers 5xx and Klarna retries. */
 export async function receiveKlarnaWebhook(deps: ReceiverDeps, delivery: Delivery): Promise<ReceiverAnswer> {
   const body = new BodyReader('rawBody' in delivery ? once(Buffer.from(delivery.rawBody, 'utf8')) : delivery.body);
   const declaredLength = 'rawBody' in delivery ? null : delivery.declaredLength;
@@ -189,7 +183,6 @@ export class DeliveryAborted extends Error {
 
 type BodySummary = { bytes: number | null; sha256: string | null; prefix: string };
 
-/** Reads a body at most once, hashing as it goes: whole (`readAll`), summarised (a prefix), or not at all. */
 class BodyReader {
   bytesRead = 0;
   private iterator: AsyncIterator<Uint8Array> | null = null;
@@ -211,7 +204,6 @@ class BodyReader {
     return complete ? Buffer.concat(kept) : null;
   }
 
-  /** Size, SHA-256 and prefix, reading the rest of the body (up to `limit`) if not read yet. */
   async summarise(limit: number): Promise<BodySummary> {
     const complete = this.stopped ? this.finished : await this.pump(limit);
     return {
@@ -221,7 +213,6 @@ class BodyReader {
     };
   }
 
-  /** Reads no more; what is known is the declared length. */
   async stopWith(declaredLength: number | null): Promise<BodySummary> {
     await this.stop();
     return { bytes: declaredLength ?? this.bytesRead, sha256: null, prefix: this.prefixText() };
@@ -237,7 +228,6 @@ class BodyReader {
     }
   }
 
-  /** Reads to the end (true) or until more than `limit` bytes were read (false, then stops). */
   private async pump(limit: number): Promise<boolean> {
     if (this.finished) return true;
     if (this.stopped) return false;

@@ -39,7 +39,6 @@ export class RejectionLimiter {
     this.overall = { tokens: limits.overallBurst, at: now() };
   }
 
-  /** Whether a rejected delivery from `source` may be stored now (takes a token if so). */
   take(source: string | null): boolean {
     const key = source ?? UNKNOWN_SOURCE;
     const t = this.now();
@@ -72,7 +71,6 @@ export class RejectionLimiter {
     this.notStored.set(key, entry);
   }
 
-  /** Deliveries counted and not yet written by `flush`. */
   pendingCount(): number {
     let n = 0;
     for (const entry of this.notStored.values()) n += entry.count;

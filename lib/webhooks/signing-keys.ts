@@ -11,13 +11,10 @@ export function sealSigningKey(signingKeyId: string, key: string, keyring: Keyri
   return sealSecret(key, keyring, context(signingKeyId));
 }
 
-/**
- * Klarna retries a failed delivery for 12 hours with its old configuration (seed 002 l. 588–608), so a
- * rotated-out key verifies that long. An admin's delete stops it at once (Management API test case 8).
- */
+/** Klarna retries a failed delivery 12 h with its old configuration (seed 002 l. 588–608), so a rotated-out key
+ * verifies that long; an admin's delete stops it at once. */
 export const RETIRED_KEY_GRACE_MS = 12 * 60 * 60 * 1000;
 
-/** The opened key, or why there is none: null when it was never stored here. */
 export type SigningKeyFound = string | null | { deletedAt: Date };
 export type SigningKeyLookup = (signingKeyId: string) => Promise<SigningKeyFound>;
 
@@ -33,10 +30,7 @@ export function forgetCachedSigningKeys(): void {
   globalForKeys.__signingKeyGeneration = (globalForKeys.__signingKeyGeneration ?? 0) + 1;
 }
 
-/**
- * Finds and opens a signing key, cached briefly (one per delivery, answered fast). A delete here stops
- * it at once, elsewhere within `ttlMs`; a retired key stops at its `deleted_at` exactly.
- */
+/** Cached briefly: a delete here stops a key at once, elsewhere within `ttlMs`; a retired one at its `deleted_at`. */
 export function signingKeyLookup(
   db: Db,
   keyring: Keyring,

@@ -3,11 +3,8 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { auditLog, type WebhookEventRow } from '@/db/schema';
 
-/**
- * Klarna test events name payments that exist nowhere, so handlers ignore the event Klarna's simulate
- * answer names. One of that type arriving before the answer might be real: it is left failed and
- * re-processed once the answer names the test event, so nothing real is lost.
- */
+/** Klarna test events name payments that exist nowhere. One of the simulated type arriving before the answer may be
+ * real: it is left failed and re-processed once the answer names the test event, so nothing real is lost. */
 const PENDING_MS = 60_000;
 const globalForSimulations = globalThis as unknown as { __pendingSimulations?: Map<string, number> };
 const pending = () => (globalForSimulations.__pendingSimulations ??= new Map());
@@ -17,7 +14,6 @@ const keyOf = (webhookId: string, eventType: string) => `${webhookId} ${eventTyp
 export const AWAITING_SIMULATION =
   'Not applied yet: a test event of this type was just requested for this webhook, and Klarna has not yet said which event it is; it is re-processed once Klarna answers (re-process it if it still shows this).';
 
-/** Notes a simulate request; the returned function ends the note (call it however the request ends). */
 export function noteSimulationRequested(webhookId: string, eventType: string): () => void {
   const key = keyOf(webhookId, eventType);
   const until = Date.now() + PENDING_MS;
