@@ -9,6 +9,7 @@ import {
 } from 'node:crypto';
 import { promisify } from 'node:util';
 import { cardDataSchema, type CardData } from '@/lib/klarna/schemas/cards';
+import { rawRsaDecryptMany } from './rsa-pool';
 
 /**
  * Card keys and card data (seed 000, "Encryption and decryption of card data"): the merchant's RSA
@@ -120,24 +121,33 @@ export function decodePkcs1v15Fixed(em: Uint8Array, length: number): Buffer {
   return Buffer.from(em.subarray(separator + 1));
 }
 
-/** Unwraps the AES key: native RSA without padding, then the fixed-length decoding above. */
-export function unwrapAesKey(aesKeyBase64: string, privateKey: KeyObject): Buffer {
-  const ciphertext = base64(aesKeyBase64);
-  const k = Math.ceil(privateKey.asymmetricKeyDetails!.modulusLength! / 8);
-  if (ciphertext.length !== k) throw new CardDecryptionError();
-  let em: Buffer;
+function rawDecrypt(privateKey: KeyObject, ciphertext: Uint8Array): Buffer | null {
   try {
-    em = privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, ciphertext);
+    return privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, ciphertext);
   } catch {
-    // OpenSSL refuses a ciphertext ≥ the modulus: the same error as a bad padding.
-    throw new CardDecryptionError();
+    // OpenSSL refuses a ciphertext ≥ the modulus: the same error as a bad padding, later.
+    return null;
   }
-  return decodePkcs1v15Fixed(em, AES_KEY_BYTES);
 }
 
-/** Opens one card: `{pan, expiry_date, cvv}`, or CardDecryptionError for anything else. */
-export function decryptCard(card: EncryptedCard, privateKey: KeyObject): CardData {
-  const aesKey = unwrapAesKey(card.aes_key, privateKey);
+const modulusBytes = (key: KeyObject) => Math.ceil(key.asymmetricKeyDetails!.modulusLength! / 8);
+
+/** `aes_key` decoded, when it is base64 of exactly the modulus' length; else null (→ the one error). */
+function wrappedKey(card: EncryptedCard, k: number): Buffer | null {
+  if (!STRICT_BASE64.test(card.aes_key)) return null;
+  const ciphertext = Buffer.from(card.aes_key, 'base64');
+  return ciphertext.length === k ? ciphertext : null;
+}
+
+/** From the raw RSA result on: the padding, the AES key, the card JSON. */
+function openCard(card: EncryptedCard, em: Uint8Array | null, k: number): CardData {
+  if (!em || em.length !== k) throw new CardDecryptionError();
+  let aesKey: Buffer;
+  try {
+    aesKey = decodePkcs1v15Fixed(em, AES_KEY_BYTES);
+  } finally {
+    em.fill(0);
+  }
   const iv = base64(card.iv);
   if (iv.length !== IV_BYTES) throw new CardDecryptionError();
   const decipher = createDecipheriv('aes-128-ctr', aesKey, iv);
@@ -154,4 +164,36 @@ export function decryptCard(card: EncryptedCard, privateKey: KeyObject): CardDat
   const result = cardDataSchema.safeParse(parsed);
   if (!result.success) throw new CardDecryptionError();
   return result.data;
+}
+
+/** Opens one card: `{pan, expiry_date, cvv}`, or CardDecryptionError for anything else. */
+export function decryptCard(card: EncryptedCard, privateKey: KeyObject): CardData {
+  const k = modulusBytes(privateKey);
+  const ciphertext = wrappedKey(card, k);
+  return openCard(card, ciphertext && rawDecrypt(privateKey, ciphertext), k);
+}
+
+/**
+ * Opens many cards with one key, the RSA step spread over worker threads (lib/cards/rsa-pool.ts);
+ * in order, each a card or a CardDecryptionError.
+ */
+export async function decryptCards(
+  cards: EncryptedCard[],
+  privateKeyPem: string,
+): Promise<(CardData | CardDecryptionError)[]> {
+  const privateKey = privateKeyFromPem(privateKeyPem);
+  const k = modulusBytes(privateKey);
+  const wrapped = cards.map((card) => wrappedKey(card, k));
+  const present = wrapped.filter((c): c is Buffer => c !== null);
+  const raw = await rawRsaDecryptMany(privateKeyPem, present, (c) => rawDecrypt(privateKey, c));
+  let next = 0;
+  return cards.map((card, i) => {
+    const em = wrapped[i] ? raw[next++]! : null;
+    try {
+      return openCard(card, em ? Buffer.from(em.buffer, em.byteOffset, em.byteLength) : null, k);
+    } catch (error) {
+      if (error instanceof CardDecryptionError) return error;
+      throw error;
+    }
+  });
 }
