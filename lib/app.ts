@@ -1,4 +1,5 @@
 import type { AreaRegistration, JobSchedules, Log } from '@/lib/area';
+import { cardsArea } from '@/lib/cards/area';
 import { subscribeDomainEvents } from '@/lib/domain-events';
 import type { JobHandlers } from '@/lib/jobs/queue';
 import { klarnaArea } from '@/lib/klarna/area';
@@ -15,6 +16,7 @@ export const areas: readonly AreaRegistration[] = [
   settlementsArea,
   retentionArea,
   klarnaArea,
+  cardsArea,
 ];
 
 const globalForApp = globalThis as unknown as { __areasRegistered?: boolean };
