@@ -175,4 +175,33 @@ test.describe('virtual cards', () => {
       }
     });
   });
+
+  test('the pages fit a phone and a laptop: no sideways scroll, tables inside their cards', async ({
+    pageAs,
+  }, testInfo) => {
+    const page = await pageAs('admin');
+    for (const width of [390, 1366]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto('/virtual-cards?tab=settlements');
+      const settlement = await page
+        .getByRole('table', { name: 'Card settlements, newest first' })
+        .getByRole('link')
+        .first()
+        .getAttribute('href');
+      const paths = ['/virtual-cards', '/virtual-cards?tab=settlements', '/virtual-cards/keys'];
+      if (settlement) paths.push(settlement);
+      for (const path of paths) {
+        await page.goto(path);
+        await expect(page.locator('main h1').first()).toBeVisible();
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
+        expect(overflow, `${path} at ${width} px`).toBe(0);
+        await page.screenshot({
+          path: testInfo.outputPath(`virtual-cards${path.replace(/[/?=]/g, '_').slice(0, 60)}-${width}.png`),
+          fullPage: true,
+        });
+      }
+    }
+  });
 });
