@@ -1,6 +1,6 @@
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import { z } from 'zod';
-import { userSessions, users } from '@/db/schema';
+import { auditLog, userSessions, users } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import type { ServiceContext } from '@/lib/context';
 import { AppError, InputError, UnauthenticatedError } from '@/lib/errors';
@@ -16,6 +16,9 @@ import { openTotpSecret } from './totp-store';
  */
 
 export const STEP_UP_WINDOW_MS = 5 * 60 * 1000;
+/** Wrong passwords or codes allowed per person in `STEP_UP_THROTTLE_MS` before step-ups are refused for a while. */
+export const STEP_UP_MAX_FAILURES = 5;
+export const STEP_UP_THROTTLE_MS = 15 * 60 * 1000;
 
 export const stepUpInputSchema = z
   .object({
@@ -46,6 +49,24 @@ export async function stepUp(
   const [user] = await db.select().from(users).where(eq(users.id, actor.id)).limit(1);
   if (!user) throw new UnauthenticatedError();
   const now = ctx.now();
+  // Guessing a password here is throttled like sign-in: failures are counted from the audit log.
+  const [failures] = await db
+    .select({ n: count() })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.actorId, actor.id),
+        eq(auditLog.action, 'auth.step_up'),
+        eq(auditLog.outcome, 'failure'),
+        gt(auditLog.occurredAt, new Date(now.getTime() - STEP_UP_THROTTLE_MS)),
+      ),
+    );
+  if ((failures?.n ?? 0) >= STEP_UP_MAX_FAILURES)
+    throw new AppError(
+      'rate_limited',
+      'STEP_UP_THROTTLED',
+      'Too many wrong passwords or codes. Wait 15 minutes, then try again.',
+    );
   let via: 'password' | 'totp' | null = null;
   let totpStep: number | null = null;
   if (code) {
