@@ -92,7 +92,7 @@ test.describe('virtual cards', () => {
       const cards = operator.getByRole('table', { name: 'Cards of this settlement, masked' });
       await expect(cards.getByRole('row')).toHaveCount(3);
       await expect(cards.getByText(/^\d{6} •••••• \d{4}$/)).toHaveCount(2);
-      await expect(cards).toContainText('€30.00');
+      await expect(cards).toContainText('30.00 EUR');
     });
 
     const masked = (await operator

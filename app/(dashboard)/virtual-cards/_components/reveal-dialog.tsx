@@ -41,6 +41,7 @@ export function RevealCardDialog({ cardId, label }: { cardId: string; label: str
   const stepUp = useAction(stepUpAction, {
     onSuccess: () => {
       setSecret('');
+      submission.begin();
       reveal.execute({ cardId });
     },
     onError: submission.onError,
