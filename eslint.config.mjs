@@ -42,6 +42,8 @@ const edges = {
   webhooks: ['auth/request-ip.ts'],
   // The demo settlement file settles the demo payments.
   settlements: ['payments/demo.ts'],
+  // A card reveal needs the session's step-up, which auth owns.
+  cards: ['auth/step-up.ts'],
   // The client half of a server action's result: the error shape lib/action.ts produces.
   ui: ['action.ts'],
 };

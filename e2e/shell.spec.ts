@@ -44,16 +44,6 @@ test.describe('app shell', () => {
     }
   }
 
-  test('sections not built yet say so plainly', async ({ pageAs }) => {
-    const page = await pageAs('viewer');
-    for (const [path, title] of [['/virtual-cards', 'Virtual cards']]) {
-      await page.goto(path!);
-      await expect(page.getByRole('heading', { name: title, level: 1 })).toBeVisible();
-      await expect(page.getByRole('heading', { name: 'Coming soon' })).toBeVisible();
-      await expect(page.getByText('Nothing on this page is real data.')).toBeVisible();
-    }
-  });
-
   test('keyboard: skip link, then the sidebar is reachable with Tab', async ({ pageAs }) => {
     const page = await pageAs('viewer');
     await page.goto('/');

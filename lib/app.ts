@@ -1,5 +1,6 @@
 import 'server-only';
 import type { AreaRegistration, JobSchedules, Log } from '@/lib/area';
+import { cardsArea } from '@/lib/cards/area';
 import { subscribeDomainEvents } from '@/lib/domain-events';
 import type { JobHandlers } from '@/lib/jobs/queue';
 import { klarnaArea } from '@/lib/klarna/area';
@@ -16,6 +17,7 @@ export const areas: readonly AreaRegistration[] = [
   settlementsArea,
   retentionArea,
   klarnaArea,
+  cardsArea,
 ];
 
 const globalForApp = globalThis as unknown as { __areasRegistered?: boolean };

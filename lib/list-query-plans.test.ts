@@ -12,6 +12,17 @@ import { listPaymentLinks, listPaymentLinkTimeline } from './payments/links';
 import { listPayments, listPaymentTimeline, paymentSorts, paymentsVersion } from './payments/cache';
 import { listSettlementImports, listSettlementLines, listSettlements } from './settlements/queries';
 import { listWebhookEvents } from './webhooks/events';
+import {
+  listCancellations,
+  listCards,
+  listKeys,
+  listPromises,
+  listSettlements as listCardSettlements,
+  openPromiseForOrder,
+  promisesExpiringSoon,
+  settlementKeys,
+} from './cards/service';
+import { testContext } from '@/test/context';
 
 /**
  * Every list page's query reads its rows in the order of an index (issue 18: "every keyset query
@@ -58,6 +69,14 @@ describe.skipIf(!url)('list queries read in index order [postgres]', () => {
   const account = 'krn:partner:global:account:test:PLANS';
   const transaction = randomUUID();
   const payout = { importId: randomUUID(), settlementId: 'KLNGLB-20261201-EUR' };
+  const admin = {
+    id: randomUUID(),
+    email: 'plans@example.com',
+    name: 'Plans',
+    role: 'admin' as const,
+    totpEnabled: false,
+  };
+  const cardsCtx = () => testContext({ db, actor: admin });
   const cases: [string, () => Promise<unknown>][] = [
     ...paymentSorts.map((sort): [string, () => Promise<unknown>] => [
       `payments sorted ${sort}`,
@@ -85,6 +104,15 @@ describe.skipIf(!url)('list queries read in index order [postgres]', () => {
     ['API request log', () => listApiRequests(db, {})],
     ['audit log', () => listAudit(db, {})],
     ['audit log by action', () => listAudit(db, { action: 'payments.capture' })],
+    ['card keys', () => listKeys(cardsCtx())],
+    ['card keys for a settlement', () => settlementKeys(cardsCtx())],
+    ['card promises', () => listPromises(cardsCtx())],
+    ['card promises, next page', () => listPromises(cardsCtx(), { cursor: 'WzEwMF0' })],
+    ['an order’s open card promise', () => openPromiseForOrder(cardsCtx(), 'order-1')],
+    ['card promises about to expire', () => promisesExpiringSoon(cardsCtx())],
+    ['card settlements', () => listCardSettlements(cardsCtx())],
+    ['a card settlement’s cards', () => listCards(cardsCtx(), 'settlement-1', { after: 10 })],
+    ['card cancellations', () => listCancellations(cardsCtx())],
   ];
 
   it.each(cases)('%s', async (_name, run) => {

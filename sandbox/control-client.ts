@@ -50,6 +50,16 @@ export type SandboxInfo = {
   account_activation_ms: number;
 };
 
+/** A public key enrolled with the sandbox's Merchant Card Service (ours: the seed has no enrolment API). */
+export type SandboxCardKey = {
+  key_id: string;
+  account_id: string;
+  bits: number;
+  active: boolean;
+  created_at: string;
+  deactivated_at: string | null;
+};
+
 export type SandboxClockState = { now: string; offset_ms: number };
 
 /** A failed control call. */
@@ -199,6 +209,27 @@ export class SandboxControlClient {
         settlements: (SandboxSettlement & { closed_early: boolean; injected: InjectedDiscrepancyRecord[] })[];
       }>('GET', '/_sandbox/settlements')
     ).settlements;
+
+  /** Enrols an RSA public key (JWK, ≥ 2048 bits) for the partner or one of its accounts; answers its key_id. */
+  enrolCardKey = (jwk: { kty: 'RSA'; n: string; e: string }, accountId?: string) =>
+    this.call<SandboxCardKey>('POST', '/_sandbox/merchantcard/keys', {
+      jwk: { kty: jwk.kty, n: jwk.n, e: jwk.e },
+      ...(accountId ? { account_id: accountId } : {}),
+    });
+  listCardKeys = async () => (await this.call<{ keys: SandboxCardKey[] }>('GET', '/_sandbox/merchantcard/keys')).keys;
+  /** The key can no longer be named in a settlement or a `KeyId` header (403). */
+  deactivateCardKey = (keyId: string) =>
+    this.call<SandboxCardKey>('POST', `/_sandbox/merchantcard/keys/${encodeURIComponent(keyId)}/deactivate`);
+  /** The order's pending cancellation request is REJECTED with this reason once its check_after passes. */
+  rejectCardCancellation = (
+    orderId: string,
+    reason: { reason_code: 'CARD_IN_USE' | 'OTHER'; reason_message: string },
+  ) =>
+    this.call<{ status: string; check_after: string }>(
+      'POST',
+      `/_sandbox/merchantcard/orders/${encodeURIComponent(orderId)}/cancel-decision`,
+      { outcome: 'reject', ...reason },
+    );
 
   /** Emits an event as if something happened at Klarna (optionally to one webhook only). */
   emitEvent = (event: Omit<EmitEventInput, 'payload'> & { payload?: Record<string, unknown>; webhook_id?: string }) =>

@@ -38,6 +38,8 @@ import {
   settlementDiscrepancyKinds,
 } from './state/settlements';
 import type { SettlementRecord } from './state/types';
+import { cancellationReasonCodes, rsaPublicJwkSchema } from '../lib/klarna/schemas/cards';
+import { cardScope, deactivateCardKey, enrolCardKey, publicCardKey, rejectPendingCancellation } from './state/cards';
 
 const clockChangeSchema = z.union([
   z.strictObject({ advance_seconds: z.number().min(0) }),
@@ -63,6 +65,16 @@ const activationDelaySchema = z.strictObject({
 });
 const closeSettlementSchema = z.strictObject({
   discrepancies: z.array(z.enum(settlementDiscrepancyKinds)).max(50).default([]),
+});
+const cardKeyEnrolSchema = z.strictObject({
+  jwk: rsaPublicJwkSchema,
+  /** The merchant account the key is for; none: the partner itself. */
+  account_id: z.string().min(1).optional(),
+});
+const cancelDecisionSchema = z.strictObject({
+  outcome: z.literal('reject'),
+  reason_code: z.enum(cancellationReasonCodes),
+  reason_message: z.string().min(1).max(500),
 });
 const settlementAdjustmentSchema = z.strictObject({
   payment_transaction_id: z.string().min(1),
@@ -256,6 +268,26 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
       })),
     }),
   );
+
+  // The Merchant Card Service's public-key enrolment: a step with Klarna in the seed (000), an API
+  // here, marked ours in docs/klarna-decisions.md ("Virtual cards").
+  app.post('/_sandbox/merchantcard/keys', async (c) => {
+    const input = parseWith(cardKeyEnrolSchema, await readJsonBody(c));
+    const key = enrolCardKey(sandbox, input.jwk, cardScope(sandbox, input.account_id ?? null));
+    return ok(publicCardKey(key), 201);
+  });
+  app.get('/_sandbox/merchantcard/keys', () =>
+    ok({ keys: Object.values(sandbox.store.data.card_keys).map(publicCardKey) }),
+  );
+  app.post('/_sandbox/merchantcard/keys/:key_id/deactivate', (c) =>
+    ok(publicCardKey(deactivateCardKey(sandbox, c.req.param('key_id')))),
+  );
+  // Klarna's decision on a pending cancellation: rejected with this reason once check_after passes.
+  app.post('/_sandbox/merchantcard/orders/:order_id/cancel-decision', async (c) => {
+    const { reason_code, reason_message } = parseWith(cancelDecisionSchema, await readJsonBody(c));
+    const decided = rejectPendingCancellation(sandbox, c.req.param('order_id'), { reason_code, reason_message });
+    return ok({ status: decided.status, check_after: decided.check_after, reject_with: decided.reject_with });
+  });
 
   // Create, approve and confirm in one call: an AUTHORIZED transaction for tests and demo data.
   app.post('/_sandbox/accounts/:account_id/authorized-payments', async (c) => {

@@ -62,6 +62,8 @@ export const sandboxErrors = {
   resourceNotFound: (what: string) =>
     new SandboxError(404, 'RESOURCE_ERROR', 'RESOURCE_NOT_FOUND', `${what} was not found.`),
   conflict: (message: string) => new SandboxError(409, 'RESOURCE_ERROR', 'RESOURCE_CONFLICT', message),
+  unavailable: (message = 'The service is temporarily unavailable; try again later.') =>
+    new SandboxError(503, 'TECHNICAL_ERROR', 'TEMPORARY_UNAVAILABLE', message),
   internal: (message = 'An unknown error occurred.') =>
     new SandboxError(500, 'TECHNICAL_ERROR', 'INTERNAL_ERROR', message),
 };

@@ -15,7 +15,8 @@ import { z } from 'zod';
 export const faultRuleSchema = z.strictObject({
   operation: z.string().min(1).max(100),
   path_contains: z.string().min(1).max(500).optional(),
-  fault: z.enum(['error-before', 'error-after', 'drop']),
+  /** `unavailable`: 503 SERVICE_UNAVAILABLE before the effect (the Merchant Card Service lists 503). */
+  fault: z.enum(['error-before', 'error-after', 'drop', 'unavailable']),
   times: z.number().int().min(1).max(1_000),
 });
 export type FaultRule = z.infer<typeof faultRuleSchema>;
@@ -68,7 +69,7 @@ export function faultsFromEnv(env: Record<string, string | undefined> = process.
 }
 
 /** What happens to one API request. */
-export type FaultDecision = 'none' | 'error-before' | 'error-after' | 'drop';
+export type FaultDecision = 'none' | 'error-before' | 'error-after' | 'drop' | 'unavailable';
 
 export class Faults {
   private config: FaultConfig;

@@ -6,6 +6,7 @@ import { errorResponse, jsonResponse, readJsonBody, type SandboxEnv } from './ht
 import { IdempotencyStore, type OperationResult } from './idempotency';
 import { accountsRoutes } from './routes/accounts';
 import { channelsRoutes } from './routes/channels';
+import { cardsRoutes } from './routes/cards';
 import { credentialsRoutes } from './routes/credentials';
 import { messagingRoutes } from './routes/messaging';
 import { paymentsRoutes, registerShopperPages } from './routes/payments';
@@ -29,6 +30,7 @@ export const routeGroups: RouteGroup[] = [
   paymentsRoutes,
   messagingRoutes,
   settlementsRoutes,
+  cardsRoutes,
 ];
 
 /**
@@ -97,6 +99,7 @@ async function handleOperation(
     const fault = sandbox.faults.decide(operation, c.req.path);
     if (fault === 'error-before')
       return errorResponse(sandboxErrors.internal('Injected fault (before the effect).'), headers);
+    if (fault === 'unavailable') return errorResponse(sandboxErrors.unavailable(), headers);
 
     const execute = async (): Promise<OperationResult> => {
       try {
@@ -108,6 +111,7 @@ async function handleOperation(
           query: url.searchParams,
           accountId,
           credentialId,
+          header: (name) => c.req.header(name),
           origin: url.origin,
         });
       } catch (error) {

@@ -77,6 +77,8 @@ export const userSessions = pgTable(
     ip: text('ip'),
     userAgent: text('user_agent'),
     endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** When the person last re-entered their password or a TOTP code in this session (step-up, lib/auth/step-up.ts). */
+    steppedUpAt: timestamp('stepped_up_at', { withTimezone: true }),
     endedReason: text('ended_reason', {
       enum: [
         'sign_out',

@@ -64,6 +64,18 @@ export const auditActions = [
   'settlements.apply_reissue',
   'settlements.accept_reissue',
   'settlements.reject_reissue',
+  // Virtual cards (lib/cards): keys, promises, settlements, reveals of a card's number, cancellations.
+  'cards.generate_key',
+  'cards.import_key',
+  'cards.enrol_key',
+  'cards.retire_key',
+  'cards.create_promise',
+  'cards.create_settlement',
+  'cards.reveal',
+  'cards.request_cancel',
+  'cards.cancellation_decided',
+  // Password or TOTP re-entered for a step-up action (a card reveal).
+  'auth.step_up',
   // A signed-in user tried something their role does not allow (refused by the server).
   'access.denied',
 ] as const;

@@ -11,6 +11,7 @@ export const pageCapabilities: ReadonlyArray<readonly [prefix: string, capabilit
   ['/developers/api-requests', 'api-log.read'],
   ['/merchants/onboard', 'merchants.onboard'],
   ['/payments/links/new', 'payments.operate'],
+  ['/virtual-cards/keys', 'cards.keys'],
   ['/account', 'account.manage-own'],
 ];
 

@@ -17,6 +17,9 @@ const expected: Record<Capability, Record<Role, boolean>> = {
   'merchants.manage': { viewer: false, operator: true, admin: true },
   'merchants.portal': { viewer: false, operator: true, admin: true },
   'settlements.reconcile': { viewer: false, operator: true, admin: true },
+  'cards.keys': { viewer: false, operator: false, admin: true },
+  'cards.operate': { viewer: false, operator: true, admin: true },
+  'cards.reveal': { viewer: false, operator: true, admin: true },
 };
 
 const actor = (role: Role): Actor => ({

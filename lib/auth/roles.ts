@@ -30,6 +30,12 @@ export const capabilityMinRole = {
   'merchants.portal': 'operator',
   /** Bring in settlement reports (upload or fetch from Klarna), re-run reconciliation, resolve verdicts. */
   'settlements.reconcile': 'operator',
+  /** Virtual cards: generate, import, enrol and retire the RSA keys card data is encrypted for. */
+  'cards.keys': 'admin',
+  /** Virtual cards: create card promises and settlements, request an order's cancellation. */
+  'cards.operate': 'operator',
+  /** Virtual cards: reveal a card's full number and CVV (after a step-up). */
+  'cards.reveal': 'operator',
 } as const satisfies Record<string, Role>;
 
 export type Capability = keyof typeof capabilityMinRole;
@@ -57,6 +63,9 @@ export const capabilityPhrases: Record<Capability, string> = {
   'merchants.manage': 'change merchants at Klarna',
   'merchants.portal': 'open the Klarna portal for a merchant',
   'settlements.reconcile': 'import and reconcile settlements',
+  'cards.keys': 'manage virtual card keys',
+  'cards.operate': 'create card promises, settlements and cancellations',
+  'cards.reveal': 'reveal a virtual card’s number',
 };
 
 export const roleLabels: Record<Role, string> = { admin: 'Admin', operator: 'Operator', viewer: 'Viewer' };

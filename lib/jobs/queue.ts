@@ -15,6 +15,8 @@ export const queues = {
   retention: 'retention',
   /** Mask personal data in API request log rows stored before masking existed (lib/klarna/mask-backfill.ts), queued at start-up while any is left: `{}`. */
   apiRequestMasking: 'api-request-masking',
+  /** Ask Klarna again about an order's pending card cancellation (lib/cards), after its check_after: `{ orderId }`. */
+  cardCancellationCheck: 'card-cancellation-check',
 } as const;
 export type QueueName = (typeof queues)[keyof typeof queues];
 
@@ -24,6 +26,7 @@ export type JobData = {
   'settlement-recheck': { importId: string };
   retention: Record<string, never>;
   'api-request-masking': Record<string, never>;
+  'card-cancellation-check': { orderId: string };
 };
 
 /** The queues this process works, each with its handler (a queue left out waits for a process that works it). */
@@ -94,6 +97,13 @@ export async function startJobs(
       retryLimit: 3,
       retryDelay: 60,
       expireInSeconds: 60 * 60,
+    });
+    await boss.createQueue(queues.cardCancellationCheck, {
+      name: queues.cardCancellationCheck,
+      retryLimit: 5,
+      retryDelay: 60,
+      retryBackoff: true,
+      expireInSeconds: 5 * 60,
     });
     for (const name of Object.values(queues)) {
       const handler = handlers[name] as ((data: JobData[typeof name]) => Promise<void>) | undefined;

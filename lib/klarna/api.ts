@@ -60,6 +60,14 @@ import {
 } from './schemas/messaging';
 import { settlementListSchema, settlementSchema, settlementTransactionListSchema } from './schemas/settlements';
 import { downloadSettlementCsv } from './settlement-download';
+import {
+  cancellationSchema,
+  cardPromiseCreatedSchema,
+  cardPromiseSchema,
+  cardSettlementSchema,
+  type CardPromiseCreateRequest,
+  type CardSettlementCreateRequest,
+} from './schemas/cards';
 import type { z } from 'zod';
 
 export type Mutation = { idempotencyKey: string; correlationId?: string };
@@ -86,6 +94,7 @@ export function klarnaApi(client: KlarnaClient, options: KlarnaApiOptions = {}) 
       mutation?: Mutation;
       accountId?: string;
       query?: Record<string, string | undefined>;
+      headers?: Record<string, string>;
     },
   ): Promise<T> {
     const route = klarnaRoutes[operation];
@@ -103,6 +112,7 @@ export function klarnaApi(client: KlarnaClient, options: KlarnaApiOptions = {}) 
         idempotencyKey: options.mutation?.idempotencyKey,
         correlationId: options.mutation?.correlationId,
         accountId: options.accountId,
+        headers: options.headers,
       }),
     );
   }
@@ -370,6 +380,40 @@ export function klarnaApi(client: KlarnaClient, options: KlarnaApiOptions = {}) 
         ),
       downloadCsv: (settlementId: string, options?: Parameters<typeof downloadSettlementCsv>[2]) =>
         typed(downloadSettlementCsv(client, settlementId, options)),
+    },
+    // Merchant Card Service (seed 001). Calls act for the partner, or for `accountId` when given.
+    cardPromises: {
+      /** 201 `{promise_id, expires_at}`; a newer promise for the same order invalidates the older. */
+      create: (body: CardPromiseCreateRequest, mutation: Mutation, accountId?: string) =>
+        call('cardPromises.create', none, { body, mutation, response: cardPromiseCreatedSchema, accountId }),
+      /** Says `expire_at` (the seed's spelling on this read). */
+      get: (promiseId: string, accountId?: string) =>
+        call('cardPromises.get', { promise_id: promiseId }, { response: cardPromiseSchema, accountId }),
+    },
+    cardSettlements: {
+      /** 201 with every card's data encrypted for `key_id`. */
+      create: (body: CardSettlementCreateRequest, mutation: Mutation, accountId?: string) =>
+        call('cardSettlements.create', none, { body, mutation, response: cardSettlementSchema, accountId }),
+      /** The cards encrypted for `keyId` (sent as the `KeyId` header). */
+      get: (settlementId: string, keyId: string, accountId?: string) =>
+        call(
+          'cardSettlements.get',
+          { settlement_id: settlementId },
+          { response: cardSettlementSchema, accountId, headers: { KeyId: keyId } },
+        ),
+      getByOrder: (orderId: string, keyId: string, accountId?: string) =>
+        call(
+          'cardSettlements.getByOrder',
+          { order_id: orderId },
+          { response: cardSettlementSchema, accountId, headers: { KeyId: keyId } },
+        ),
+    },
+    cardCancellations: {
+      /** 200 `CANCELLED` when already cancelled, else 202 `PENDING` with `check_after`. */
+      request: (orderId: string, mutation: Mutation, accountId?: string) =>
+        call('cardCancellations.request', { order_id: orderId }, { mutation, response: cancellationSchema, accountId }),
+      get: (orderId: string, accountId?: string) =>
+        call('cardCancellations.get', { order_id: orderId }, { response: cancellationSchema, accountId }),
     },
   };
 }

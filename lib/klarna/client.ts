@@ -21,6 +21,8 @@ export type KlarnaRequest<T> = {
   /** Required on POST and PATCH: see lib/klarna/idempotency.ts. */
   idempotencyKey?: string;
   correlationId?: string;
+  /** Headers an operation needs besides ours (the Merchant Card Service's `KeyId`). */
+  headers?: Record<string, string>;
   /** Schema of a 2xx body; unknown fields should be kept (`.loose()`). Omit for 204 answers. */
   response?: z.ZodType<T>;
 };
@@ -94,6 +96,7 @@ export class KlarnaClient {
     const canRepeat = IDEMPOTENT_METHODS.has(req.method) || Boolean(req.idempotencyKey);
     const url = new URL(req.path, this.options.baseUrl).toString();
     const headers: Record<string, string> = {
+      ...req.headers,
       Authorization: `Basic ${this.options.apiKey}`,
       Accept: 'application/json',
       ...(req.body !== undefined ? { 'Content-Type': 'application/json' } : {}),

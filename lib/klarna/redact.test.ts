@@ -23,6 +23,30 @@ describe('redaction for the request log', () => {
   });
 });
 
+describe('card settlements in the request log', () => {
+  it('replace each card’s pci_data and aes_key; the masked fields and the iv stay', () => {
+    const settlement = {
+      settlement_id: 's-1',
+      cards: [
+        {
+          card_id: 'c-1',
+          brand: 'VISA',
+          amount: 1250,
+          currency: 'EUR',
+          reference: 'seller-1',
+          pci_data: 'xjE6p2DrNXKnn4h0Pv4eNdhWIuB5KeDdcNEbqsL9',
+          iv: 'yT4aVvWrsVV/PdI9uSaOag==',
+          aes_key: 'fWAT7lZV3ZnYGOLdv04QEkSQCfR6v81kOrkUBoA6',
+        },
+      ],
+    };
+    expect(redact(settlement)).toEqual({
+      ...settlement,
+      cards: [{ ...settlement.cards[0], pci_data: '[redacted]', aes_key: '[redacted]' }],
+    });
+  });
+});
+
 describe('personal data in the request log', () => {
   it('masks the account owner of an onboarding body as the log shows it, keeping the business data', () => {
     const onboarding = {

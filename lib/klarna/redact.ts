@@ -1,6 +1,6 @@
 /** What the request log may store of a body: secrets and card data replaced, personal data masked, the rest kept. */
 const SECRET_KEY =
-  /(api_?key|signing_?key|secret|password|authorization|card_?number|^pan$|cvv|cvc|security_?code|private_?key)/i;
+  /(api_?key|signing_?key|secret|password|authorization|card_?number|^pan$|cvv|cvc|security_?code|private_?key|pci_?data|aes_?key)/i;
 const CARD_NUMBER = /\b(\d[ -]?){12,18}\d\b/g;
 
 /** The personal fields masked, and how; `maskedFieldsSentence` says the same to the user. */
@@ -16,7 +16,7 @@ const PERSONAL: Record<string, (value: string) => string> = {
 
 /** What the request log's pages say is masked (kept in step with `PERSONAL` by redact.test.ts). */
 export const maskedFieldsSentence =
-  'Secrets and card numbers are replaced. Personal data is masked: email addresses (j***@example.com), phone numbers (+46 *** ** 12), given and family names (J*** D***), dates of birth and street addresses.';
+  'Secrets, card numbers and encrypted card data are replaced. Personal data is masked: email addresses (j***@example.com), phone numbers (+46 *** ** 12), given and family names (J*** D***), dates of birth and street addresses.';
 
 export function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);

@@ -197,6 +197,43 @@ export const klarnaRoutes = {
     category: 'settlement',
   },
   'settlements.csv': { method: 'GET', path: '/v1/settlements/{settlement_id}/csv', category: 'settlement' },
+  // Merchant Card Service (seed 001, base /merchantcard/v3). The seed gives it no rate-limit
+  // category; ours: payment transaction management (docs/klarna-decisions.md, "Virtual cards").
+  'cardPromises.create': {
+    method: 'POST',
+    path: '/merchantcard/v3/promises',
+    category: 'payment-transaction-management',
+  },
+  'cardPromises.get': {
+    method: 'GET',
+    path: '/merchantcard/v3/promises/{promise_id}',
+    category: 'payment-transaction-management',
+  },
+  'cardSettlements.create': {
+    method: 'POST',
+    path: '/merchantcard/v3/settlements',
+    category: 'payment-transaction-management',
+  },
+  'cardSettlements.get': {
+    method: 'GET',
+    path: '/merchantcard/v3/settlements/{settlement_id}',
+    category: 'payment-transaction-management',
+  },
+  'cardSettlements.getByOrder': {
+    method: 'GET',
+    path: '/merchantcard/v3/settlements/order/{order_id}',
+    category: 'payment-transaction-management',
+  },
+  'cardCancellations.request': {
+    method: 'POST',
+    path: '/merchantcard/v3/orders/{order_id}/cancel-request',
+    category: 'payment-transaction-management',
+  },
+  'cardCancellations.get': {
+    method: 'GET',
+    path: '/merchantcard/v3/orders/{order_id}/cancel-request',
+    category: 'payment-transaction-management',
+  },
 } as const satisfies Record<
   string,
   { method: 'GET' | 'POST' | 'PATCH' | 'DELETE'; path: string; category: ApiCategory }

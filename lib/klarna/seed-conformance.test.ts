@@ -18,7 +18,17 @@ import {
 } from './schemas/payments';
 import { webhookEventSchema } from './schemas/webhooks';
 import { printedBroken, seedExampleValue } from '@/test/seed-002/examples';
-import { SEED_002_PATH, seedExamples } from './seed-examples';
+import { apiReferenceExamples, SEED_000_PATH, SEED_001_PATH, SEED_002_PATH, seedExamples } from './seed-examples';
+import {
+  cancellationSchema,
+  cardDataSchema,
+  cardPromiseCreatedSchema,
+  cardPromiseCreateSchema,
+  cardPromiseSchema,
+  cardSettlementCreateSchema,
+  cardSettlementSchema,
+  settlementCardSchema,
+} from './schemas/cards';
 
 /**
  * Seed conformance (issue 13): every JSON example printed in seed 002 — request bodies,
@@ -188,4 +198,73 @@ describe('seed 002’s printed JSON examples', () => {
       else expect(result).toBe('accepted');
     });
   }
+});
+
+/**
+ * The Merchant Card Service (seeds 000 and 001). Seed 001 is an API reference page printed as
+ * text: members carry a `•` and arrays are folded (`"cards": [` `]`), so a folded member's items
+ * are not in the print; the example is checked with that member left out (and the member must be
+ * exactly the one listed). Seed 000 prints two fenced examples in its "Decryption" section.
+ */
+describe('seed 001’s printed samples (Merchant Card Service API)', () => {
+  const samples = apiReferenceExamples();
+  type ObjectSchema = z.ZodObject;
+  /** line of the opening `{` → [operation printed above, kind, schema, members printed folded]. */
+  const mcsMapped: Record<number, [string, 'request' | 'response', ObjectSchema, string[]]> = {
+    42: ['post/merchantcard/v3/promises', 'request', cardPromiseCreateSchema, ['cards']],
+    49: ['post/merchantcard/v3/promises', 'response', cardPromiseCreatedSchema, []],
+    83: ['get/merchantcard/v3/promises/{promise_id}', 'response', cardPromiseSchema, ['cards']],
+    135: ['post/merchantcard/v3/settlements', 'request', cardSettlementCreateSchema, []],
+    142: ['post/merchantcard/v3/settlements', 'response', cardSettlementSchema, ['cards']],
+    192: ['get/merchantcard/v3/settlements/{settlement_id}', 'response', cardSettlementSchema, ['cards']],
+    242: ['get/merchantcard/v3/settlements/order/{order_id}', 'response', cardSettlementSchema, ['cards']],
+    302: ['post/merchantcard/v3/orders/{order_id}/cancel-request', 'response', cancellationSchema, []],
+    346: ['get/merchantcard/v3/orders/{order_id}/cancel-request', 'response', cancellationSchema, []],
+  };
+
+  it('are all found and mapped, by the operation printed above them', () => {
+    expect(samples.map((e) => e.line)).toEqual(Object.keys(mcsMapped).map(Number));
+    for (const sample of samples) {
+      const [operation, kind] = mcsMapped[sample.line]!;
+      expect([sample.operation, sample.kind], `seed 001 l. ${sample.line}`).toEqual([operation, kind]);
+    }
+    expect(readFileSync(SEED_001_PATH, 'utf8')).toContain('Merchant Card Service API (1.0.0)');
+  });
+
+  for (const sample of samples) {
+    const [operation, kind, schema, folded] = mcsMapped[sample.line] ?? ['unmapped', 'response', null, []];
+    it(`l. ${sample.line}–${sample.endLine}: ${kind} of ${operation} is accepted (folded: ${folded.join(', ') || 'none'})`, () => {
+      expect(sample.parsed.ok).toBe(true);
+      expect(sample.folded).toEqual(folded);
+      const mask = Object.fromEntries(folded.map((key) => [key, true] as const));
+      const value = { ...(sample.parsed as { value: Record<string, unknown> }).value };
+      for (const key of folded) delete value[key];
+      expect(() => schema!.omit(mask as never).parse(value)).not.toThrow();
+    });
+  }
+
+  it('keeps the seed’s quirk: the promise read says expire_at, the create answer expires_at', () => {
+    const read = samples.find((e) => e.line === 83)!.parsed as { value: Record<string, unknown> };
+    const created = samples.find((e) => e.line === 49)!.parsed as { value: Record<string, unknown> };
+    expect(Object.keys(read.value)).toContain('expire_at');
+    expect(Object.keys(created.value)).toContain('expires_at');
+    expect(() =>
+      cardPromiseSchema
+        .omit({ cards: true })
+        .parse({ ...read.value, expires_at: read.value.expire_at, expire_at: undefined }),
+    ).toThrow();
+  });
+});
+
+describe('seed 000’s printed examples (card data)', () => {
+  const examples = seedExamples(readFileSync(SEED_000_PATH, 'utf8'));
+
+  it('are the encrypted fields of a card and the decrypted card JSON', () => {
+    expect(examples.map((e) => e.line)).toEqual([77, 94]);
+    const [fields, card] = examples.map((e) => (e.parsed as { ok: true; value: Record<string, unknown> }).value);
+    // The seed prints each field's type ("string") as its value: the names are what it shows.
+    expect(Object.keys(fields!).sort()).toEqual(['aes_key', 'iv', 'pci_data']);
+    expect(Object.keys(settlementCardSchema.shape)).toEqual(expect.arrayContaining(Object.keys(fields!)));
+    expect(cardDataSchema.parse(card)).toEqual({ pan: '4111111111111', expiry_date: '01/19', cvv: '789' });
+  });
 });

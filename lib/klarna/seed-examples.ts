@@ -145,3 +145,59 @@ export function seedExamples(text: string = readFileSync(SEED_002_PATH, 'utf8'))
   }
   return examples;
 }
+
+/** Copies of seeds 000 and 001 (the Merchant Card Service), kept as printed (docs/seeds/README.md). */
+export const SEED_000_PATH = path.resolve(process.cwd(), 'docs/seeds/000_bc3ce1a25e93b351.txt');
+export const SEED_001_PATH = path.resolve(process.cwd(), 'docs/seeds/001_ff792ec8979140ed.txt');
+
+export type ApiReferenceExample = {
+  /** 1-based line of the example's opening `{`. */
+  line: number;
+  endLine: number;
+  /** `Request samples` or `Response samples`, and the operation line printed above it (`post/merchantcard/v3/promises`). */
+  kind: 'request' | 'response';
+  operation: string;
+  printed: string;
+  /** Members whose array the reference page printed folded (`"cards": [ ]`): their items are not in the print. */
+  folded: string[];
+  parsed: { ok: true; value: unknown } | { ok: false; reason: string };
+};
+
+/**
+ * The JSON samples of an API reference page printed as text (seed 001): `Request samples` /
+ * `Response samples`, `application/json`, then an object whose members carry a `•` bullet and
+ * whose arrays are folded to `[` … `]`. Bullets are dropped; a folded array reads as `[]` and is
+ * named in `folded`.
+ */
+export function apiReferenceExamples(text: string = readFileSync(SEED_001_PATH, 'utf8')): ApiReferenceExample[] {
+  const lines = text.split('\n');
+  const examples: ApiReferenceExample[] = [];
+  let operation = '';
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (/^(get|post|put|patch|delete)\//.test(line)) operation = line;
+    const kind = line === 'Request samples' ? 'request' : line === 'Response samples' ? 'response' : null;
+    if (!kind || lines[i + 1]?.trim() !== 'application/json' || lines[i + 2]?.trim() !== '{') continue;
+    const start = i + 2;
+    let end = start;
+    while (end < lines.length && lines[end] !== '}') end++;
+    const body = lines.slice(start, end + 1);
+    const folded: string[] = [];
+    const json = body
+      .map((l) => l.replace(/^(\s*)\u2022\s*/, '$1'))
+      .join('\n')
+      .replace(/"(\w+)":\s*\[\s*\]/g, (_, key: string) => {
+        folded.push(key);
+        return `"${key}": []`;
+      });
+    let parsed: ApiReferenceExample['parsed'];
+    try {
+      parsed = { ok: true, value: JSON.parse(json) };
+    } catch (error) {
+      parsed = { ok: false, reason: (error as Error).message };
+    }
+    examples.push({ line: start + 1, endLine: end + 1, kind, operation, printed: body.join('\n'), folded, parsed });
+    i = end;
+  }
+  return examples;
+}

@@ -14,6 +14,8 @@ export type OperationContext = {
   accountId: string | null;
   /** The API credential that authenticated the call. */
   credentialId: string;
+  /** A request header (case-insensitive), e.g. the Merchant Card Service's `KeyId`. */
+  header: (name: string) => string | undefined;
   /** The sandbox's own origin as the caller reached it (`http://127.0.0.1:4100`), for URLs it hands out. */
   origin: string;
 };

@@ -31,6 +31,10 @@ export function emptyData(clock: SandboxClock): SandboxData {
     settlements: {},
     settlement_adjustments: {},
     settled_operations: {},
+    card_keys: {},
+    card_promises: {},
+    card_settlements: {},
+    card_orders: {},
   };
 }
 

@@ -379,4 +379,81 @@ export type SandboxData = {
   settlement_adjustments: Record<string, SettlementAdjustmentRecord>;
   /** What each settled capture, refund or adjustment was settled in: `capture:<id>` / `refund:<id>` / `adjustment:<id>` → settlement_id. */
   settled_operations: Record<string, string>;
+  /** Merchant Card Service public keys enrolled through the control API, keyed by key_id. */
+  card_keys: Record<string, CardKeyRecord>;
+  /** Card promises, keyed by promise_id, in creation order. */
+  card_promises: Record<string, CardPromiseRecord>;
+  /** Card settlements, keyed by settlement_id, in creation order. */
+  card_settlements: Record<string, CardSettlementRecord>;
+  /** Orders the Merchant Card Service knows, keyed by `<scope>␟<order_id>`. */
+  card_orders: Record<string, CardOrderRecord>;
+};
+
+/** Whose MCS resources these are: the sub-partner account (`Klarna-Partner-Account`) or the partner. */
+export type CardScope = string;
+
+export type CardKeyRecord = {
+  key_id: string;
+  scope: CardScope;
+  /** The public key as enrolled (RSA JWK: kty, n, e). */
+  jwk: { kty: 'RSA'; n: string; e: string };
+  bits: number;
+  active: boolean;
+  created_at: string;
+  deactivated_at: string | null;
+};
+
+export type CardSpecRecord = { amount: number; currency: string; reference: string; fund_amount?: number };
+
+export type CardPromiseRecord = {
+  promise_id: string;
+  scope: CardScope;
+  order_id: string;
+  cards: CardSpecRecord[];
+  created_at: string;
+  expires_at: string;
+  /** The newer promise for the same order that invalidated this one. */
+  replaced_by: string | null;
+  settlement_id: string | null;
+};
+
+/** An issued card as Klarna holds it: the data is encrypted only when it is sent. */
+export type IssuedCardRecord = {
+  card_id: string;
+  reference: string;
+  amount: number;
+  currency: string;
+  brand: 'VISA' | 'MASTERCARD';
+  holder: string;
+  pan: string;
+  expiry_date: string;
+  cvv: string;
+};
+
+export type CardSettlementRecord = {
+  settlement_id: string;
+  scope: CardScope;
+  promise_id: string;
+  order_id: string;
+  cards: IssuedCardRecord[];
+  created_at: string;
+  expires_at: string;
+};
+
+export type CardCancellationRecord = {
+  status: 'PENDING' | 'CANCELLED' | 'REJECTED';
+  requested_at: string;
+  check_after: string;
+  /** Set by the control API: the pending request is rejected with this reason when it is decided. */
+  reject_with: { reason_code: string; reason_message: string } | null;
+  reason_code: string | null;
+  reason_message: string | null;
+};
+
+export type CardOrderRecord = {
+  scope: CardScope;
+  order_id: string;
+  promise_id: string | null;
+  settlement_id: string | null;
+  cancellation: CardCancellationRecord | null;
 };
