@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '@/db/client';
+import { executePrepared, type Db } from '@/db/client';
 import {
   paymentOperations,
   paymentTimeline,
@@ -456,21 +456,18 @@ export async function listPaymentTimeline(
 
 /** A fingerprint for live pages to poll: two index probes whatever the table size (every write sets `updated_at`). */
 export async function paymentsVersion(db: Db, paymentTransactionId?: string): Promise<string> {
-  const [row] = paymentTransactionId
-    ? await db
-        .select({
-          updated: sql<string | null>`max(${paymentTransactions.updatedAt})::text`,
-          timeline: sql<
-            string | null
-          >`(select max(${paymentTimeline.id})::text from ${paymentTimeline} where ${paymentTimeline.paymentTransactionId} = ${paymentTransactionId})`,
-        })
-        .from(paymentTransactions)
-        .where(eq(paymentTransactions.paymentTransactionId, paymentTransactionId))
-    : await db
-        .select({
-          updated: sql<string | null>`(select max(${paymentTransactions.updatedAt})::text from ${paymentTransactions})`,
-          timeline: sql<string | null>`(select max(${paymentTimeline.id})::text from ${paymentTimeline})`,
-        })
-        .from(sql`(select 1) as one`);
+  // Prepared once per connection: one round trip per poll (every open payments page polls).
+  const [row] = await executePrepared<{ updated: string | null; timeline: string | null }>(
+    db,
+    paymentTransactionId
+      ? sql`select
+          (select max(${paymentTransactions.updatedAt})::text from ${paymentTransactions}
+            where ${paymentTransactions.paymentTransactionId} = ${paymentTransactionId}) as updated,
+          (select max(${paymentTimeline.id})::text from ${paymentTimeline}
+            where ${paymentTimeline.paymentTransactionId} = ${paymentTransactionId}) as timeline`
+      : sql`select
+          (select max(${paymentTransactions.updatedAt})::text from ${paymentTransactions}) as updated,
+          (select max(${paymentTimeline.id})::text from ${paymentTimeline}) as timeline`,
+  );
   return `${row?.updated ?? '-'}|${row?.timeline ?? '-'}`;
 }
