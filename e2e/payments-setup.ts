@@ -1,6 +1,7 @@
 import { request as playwrightRequest, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { expect, storageStatePath } from './fixtures';
 import { sandboxApi } from './klarna-setup';
+import { chooseMerchant } from './merchant-picker';
 import { e2eServers } from './servers';
 
 /**
@@ -80,7 +81,7 @@ export async function fillPaymentLinkForm(operator: Page, options: PaymentLinkOp
   await operator.goto('/payments/links/new');
   await expect(operator.getByRole('heading', { name: 'Create a payment link', level: 1 })).toBeVisible();
   const form = operator.getByRole('form', { name: 'Create a payment link' });
-  await form.getByLabel('Merchant', { exact: true }).selectOption({ label: options.merchantName });
+  await chooseMerchant(form, options.merchantName);
   await form.getByLabel('Currency').selectOption(options.currency ?? 'USD');
   await form.getByLabel('Amount', { exact: true }).fill(options.amount);
   await form.getByLabel('Payment reference').fill(reference);
