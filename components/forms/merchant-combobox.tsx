@@ -22,8 +22,9 @@ async function searchMerchants(q: string, signal: AbortSignal): Promise<Merchant
 /**
  * A merchant picker that searches as you type: the server's 20 merchants whose name starts with
  * what is typed (any case), never the whole list. An ARIA 1.2 combobox: the text input owns a
- * listbox; Down/Up move through the matches (opening it), Enter picks, Escape closes (or, closed,
- * puts back the chosen name); the list says when it is searching, found nothing or failed.
+ * listbox; Down/Up move through the matches (opening it), Enter picks, Escape or leaving closes it
+ * and puts back the chosen name (emptied text clears the choice); the list says when it is
+ * searching, found nothing or failed.
  *
  * The chosen account id is the value: a hidden input `name` for a GET form, and/or `onChange`.
  * `selected` is the merchant chosen before (from the URL or the form), so its name shows after a
@@ -90,7 +91,7 @@ export function MerchantCombobox({
 
   function openList() {
     if (open) return;
-    setQuery(text === chosen?.name ? '' : text.trim());
+    setQuery(text.trim());
     setOpen(true);
     setActive(-1);
   }
