@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { rowsOf } from '@/db/client';
 import { merchantAccounts, paymentTransactions } from '@/db/schema';
 import { merchantNames } from '@/lib/merchants/names';
 import { describeEachDriver } from '@/test/db';
@@ -11,7 +13,7 @@ async function text(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new TextDecoder('utf-8', { ignoreBOM: true }).decode(await new Response(stream).arrayBuffer());
 }
 
-describeEachDriver('payments CSV export', (db) => {
+describeEachDriver('payments CSV export', (db, driver) => {
   const account = `krn:partner:global:account:test:${randomUUID().slice(0, 8)}`;
   const base = Date.UTC(2026, 5, 1);
   // Eleven payments, several sharing a creation time or an amount (the id breaks ties), read in batches of 3.
@@ -72,6 +74,22 @@ describeEachDriver('payments CSV export', (db) => {
     );
     expect(line(ids[1]!).endsWith(',2026-06-01T00:00:00.000Z,2026-06-02T00:00:00.123Z')).toBe(true);
     expect(line(ids[3]!)).toContain(',JPY,100,100,0,0,0,0,100,100,');
+  });
+
+  it.runIf(driver === 'postgres')('ends its query when the download is given up halfway', async () => {
+    const reader = paymentsCsvStream(db(), { account }, { bom: false, merchantNames, batch: 2 }).getReader();
+    await reader.read(); // the header
+    await reader.read(); // the first batch, the second on its way
+    await reader.cancel();
+    // Closing the portal is a message to the server: the session is idle again shortly after, not stuck.
+    const busy = async () =>
+      rowsOf<{ n: number }>(
+        await db().execute(sql`
+          select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'
+            and query like ${'%as "expires"%'}`),
+      )[0]!.n;
+    await expect.poll(busy, { timeout: 3_000 }).toBe(0);
   });
 
   it('writes only the header when nothing matches', async () => {

@@ -16,16 +16,21 @@ export type MerchantNamesOf = (db: Db, accountIds: readonly string[]) => Promise
  */
 function exportBatches(db: Db, filter: PaymentFilter, batch: number) {
   const cursor = queryCursor<PaymentExportRow>(db, paymentsExportQuery(db, filter), batch);
-  if (cursor)
+  if (cursor) {
+    let pending: Promise<IteratorResult<PaymentExportRow[]>> | null = null;
     return {
       next: async () => {
-        const { done, value } = await cursor.next();
+        pending = cursor.next();
+        const { done, value } = await pending;
         return done ? null : value;
       },
       close: async () => {
+        // postgres.js closes the portal only between batches: a batch still on its way is awaited first.
+        await pending?.catch(() => {});
         await cursor.return?.();
       },
     };
+  }
   let after: PaymentExportRow | null = null;
   let finished = false;
   return {
