@@ -25,7 +25,10 @@ export async function GET(request: Request) {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="payments-${day}.csv"`,
-      'cache-control': 'no-store',
+      // no-transform: Next.js would otherwise gzip the stream on the app server's CPU (measured:
+      // about half the server's CPU time of an export on two cores). The CSV travels uncompressed
+      // (about 5× the bytes); no-transform asks proxies on the way not to recompress it either.
+      'cache-control': 'no-store, no-transform',
       'x-content-type-options': 'nosniff',
     },
   });
