@@ -207,8 +207,12 @@ export async function onboardOperationalMerchant(
         async () => {
           // Reading the merchant's page stores Klarna's current view of the account here.
           await operator.get(`/merchants/${encodeURIComponent(accountId)}`);
-          const form = await (await operator.get('/payments/links/new')).text();
-          return form.includes(`<option value="${accountId}">`);
+          // What the create form's merchant picker finds for the name: there and able to take payments.
+          const found = await operator.get(`/api/merchants/search?q=${encodeURIComponent(name)}`);
+          const { merchants } = (await found.json()) as {
+            merchants: { accountId: string; blockedReason: string | null }[];
+          };
+          return merchants.some((m) => m.accountId === accountId && m.blockedReason === null);
         },
         { timeout: 30_000, message: `${name} offered for payment links` },
       )
