@@ -80,3 +80,21 @@ export async function executePrepared<T>(db: Db, query: SQL): Promise<T[]> {
   }
   return rowsOf<T>(await db.execute(query));
 }
+
+/**
+ * A query's rows in batches of `batch` from one postgres.js portal (the extended protocol's
+ * Execute with a row limit): planned for its whole result (a sequential scan and a sort where
+ * that is cheaper than an index walk), holding one pooled connection until the last batch is
+ * read or the iterator is returned. Null on PGlite, which cannot keep a query open beside
+ * others: the caller pages instead.
+ */
+export function queryCursor<T>(db: Db, query: SQL, batch: number): AsyncIterator<T[]> | null {
+  const session = db._.session as unknown as { client?: unknown; dialect?: PgDialect };
+  const client = session.client;
+  if (!session.dialect || !client || typeof (client as postgres.Sql).unsafe !== 'function') return null;
+  const { sql: text, params } = session.dialect.sqlToQuery(query);
+  const cursor = (client as postgres.Sql)
+    .unsafe(text, params as postgres.ParameterOrJSON<never>[])
+    .cursor(batch) as AsyncIterable<T[]>;
+  return cursor[Symbol.asyncIterator]();
+}

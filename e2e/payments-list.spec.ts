@@ -89,9 +89,31 @@ test('payments arrive by webhook; filters, amount sort, live captures and a form
 
   await operator.goto('/payments');
   await expect(operator.getByRole('heading', { name: 'Payments', level: 1 })).toBeVisible();
-  await operator.getByLabel('Merchant', { exact: true }).selectOption({ label: name });
+  // The merchant filter searches as you type: a prefix nobody has says so, Escape puts the text back;
+  // then the start of the name, Down to the merchant (after "Any merchant"), Enter picks it.
+  const picker = operator.getByRole('combobox', { name: 'Merchant', exact: true });
+  await picker.fill('zz-no-such-merchant');
+  await expect(operator.getByRole('status').filter({ hasText: 'No merchant' })).toHaveText(
+    "No merchant's name starts with “zz-no-such-merchant”.",
+  );
+  await picker.press('Escape');
+  await expect(picker).toHaveValue('');
+  await expect(picker).toHaveAttribute('aria-expanded', 'false');
+  await picker.fill(name.slice(0, -2).toLowerCase());
+  const listbox = operator.getByRole('listbox', { name: 'Merchants' });
+  await expect(listbox.getByRole('option', { name, exact: true })).toBeVisible();
+  await expect(listbox.getByRole('option')).toHaveCount(2);
+  await picker.press('ArrowDown');
+  await picker.press('ArrowDown');
+  await expect(listbox.getByRole('option', { name, exact: true })).toHaveAttribute('aria-selected', 'true');
+  await picker.press('Enter');
+  await expect(picker).toHaveValue(name);
+  await expect(picker).toHaveAttribute('aria-expanded', 'false');
   await apply(operator);
-  await expect(operator).toHaveURL(/[?&]account=/);
+  await expect(operator).toHaveURL((url) => url.searchParams.get('account') === accountId);
+  // A reload of the filtered address shows the merchant by name.
+  await operator.reload();
+  await expect(operator.getByRole('combobox', { name: 'Merchant', exact: true })).toHaveValue(name);
   const table = operator.getByRole('table', { name: 'Payment transactions' });
   const rows = table.locator('tbody tr');
   const row = (id: string) => rows.filter({ hasText: id });

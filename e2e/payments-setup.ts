@@ -1,6 +1,7 @@
 import { request as playwrightRequest, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { expect, storageStatePath } from './fixtures';
 import { sandboxApi } from './klarna-setup';
+import { chooseMerchant } from './merchant-picker';
 import { e2eServers } from './servers';
 
 /**
@@ -80,7 +81,7 @@ export async function fillPaymentLinkForm(operator: Page, options: PaymentLinkOp
   await operator.goto('/payments/links/new');
   await expect(operator.getByRole('heading', { name: 'Create a payment link', level: 1 })).toBeVisible();
   const form = operator.getByRole('form', { name: 'Create a payment link' });
-  await form.getByLabel('Merchant', { exact: true }).selectOption({ label: options.merchantName });
+  await chooseMerchant(form, options.merchantName);
   await form.getByLabel('Currency').selectOption(options.currency ?? 'USD');
   await form.getByLabel('Amount', { exact: true }).fill(options.amount);
   await form.getByLabel('Payment reference').fill(reference);
@@ -206,8 +207,12 @@ export async function onboardOperationalMerchant(
         async () => {
           // Reading the merchant's page stores Klarna's current view of the account here.
           await operator.get(`/merchants/${encodeURIComponent(accountId)}`);
-          const form = await (await operator.get('/payments/links/new')).text();
-          return form.includes(`<option value="${accountId}">`);
+          // What the create form's merchant picker finds for the name: there and able to take payments.
+          const found = await operator.get(`/api/merchants/search?q=${encodeURIComponent(name)}`);
+          const { merchants } = (await found.json()) as {
+            merchants: { accountId: string; blockedReason: string | null }[];
+          };
+          return merchants.some((m) => m.accountId === accountId && m.blockedReason === null);
         },
         { timeout: 30_000, message: `${name} offered for payment links` },
       )

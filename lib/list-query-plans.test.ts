@@ -8,6 +8,7 @@ import { openTestDatabase } from '@/test/db';
 import { listAudit } from './audit';
 import { listApiRequests } from './klarna/request-log';
 import { listMerchants, listTimeline } from './merchants/cache';
+import { searchMerchants } from './merchants/names';
 import { listPaymentLinks, listPaymentLinkTimeline } from './payments/links';
 import { listPayments, listPaymentTimeline, paymentSorts, paymentsVersion } from './payments/cache';
 import { listSettlementImports, listSettlementLines, listSettlements } from './settlements/queries';
@@ -93,6 +94,9 @@ describe.skipIf(!url)('list queries read in index order [postgres]', () => {
     ['merchants', () => listMerchants(db, {})],
     ['merchants in a state', () => listMerchants(db, { state: 'OPERATIONAL' })],
     ['merchant timeline', () => listTimeline(db, account)],
+    ['merchant picker, a name prefix', () => searchMerchants(db, { q: 'Nor' })],
+    ['merchant picker, a prefix with LIKE’s own characters', () => searchMerchants(db, { q: '50%_off\\' })],
+    ['merchant picker, no prefix yet', () => searchMerchants(db, {})],
     ['payouts', () => listSettlements(db, {})],
     ['settlement imports', () => listSettlementImports(db, {})],
     ['a payout’s lines', () => listSettlementLines(db, payout, {})],

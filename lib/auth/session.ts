@@ -10,12 +10,11 @@ import { currentRequestId } from '@/lib/request';
 import { assertCan, loadActor, type Actor } from './guard';
 import { type Capability } from './roles';
 
-/** The actor of the current request, or null. Memoised per request. */
-export const getActor = cache(async (): Promise<Actor | null> => {
-  // cookies() first: it marks the render as dynamic before anything reads configuration.
-  const cookieStore = await cookies();
+type CookieJar = Awaited<ReturnType<typeof cookies>>;
+
+/** Decodes next-auth's JWT cookie; the claims are checked against the database in loadActor. */
+async function actorOf(cookieStore: CookieJar): Promise<Actor | null> {
   const config = env();
-  // Decodes next-auth's JWT cookie; the claims are checked against the database in loadActor.
   const token = await getToken({
     req: { cookies: Object.fromEntries(cookieStore.getAll().map((c) => [c.name, c.value])), headers: {} } as never,
     secret: config.AUTH_SECRET,
@@ -23,11 +22,72 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   });
   if (!token) return null;
   return loadActor(getDb(), { uid: token.uid, sv: token.sv, sat: token.sat, sid: token.sid });
+}
+
+/** The actor of the current request, or null. Memoised per request. */
+export const getActor = cache(async (): Promise<Actor | null> => {
+  // cookies() first: it marks the render as dynamic before anything reads configuration.
+  return actorOf(await cookies());
 });
 
-/** The guard every server action and route handler calls first; a refusal is audited as `access.denied`. */
-export async function requireCapability(capability: Capability, attempted: string): Promise<Actor> {
-  const actor = await getActor();
+/**
+ * How long a session checked against the database is taken as still valid by `getRecentActor`:
+ * a sign-out, a disabled user, a changed role or a new session generation reaches a poll within
+ * this long (every other request checks the database itself).
+ */
+export const RECENT_SESSION_MS = 5_000;
+const RECENT_SESSIONS_MAX = 2_000;
+const recentSessions = new Map<string, { actor: Actor | null; checkedAt: number }>();
+
+/**
+ * The actor of a request, as `getActor` found it for the same session cookie at most
+ * `RECENT_SESSION_MS` ago in this process, else checked afresh. Only for read-only requests that
+ * come often and show nothing but a fingerprint (the live pages' version polls): a poll then
+ * costs neither the token's decryption nor a database read. Every action, page and other route
+ * checks the session on each request.
+ */
+export async function getRecentActor(now = Date.now()): Promise<Actor | null> {
+  const cookieStore = await cookies();
+  // The exact session cookie (its chunks, in order) is the key: another cookie is another check.
+  const key = cookieStore
+    .getAll()
+    .filter((c) => c.name.includes('session-token'))
+    .map((c) => `${c.name}=${c.value}`)
+    .sort()
+    .join(';');
+  if (!key) return null;
+  return rememberedActor(key, now, () => actorOf(cookieStore));
+}
+
+/** `getRecentActor`'s memory: `check`'s answer for `key`, reused for `RECENT_SESSION_MS` (at most 2,000 keys, oldest out first). */
+export async function rememberedActor(
+  key: string,
+  now: number,
+  check: () => Promise<Actor | null>,
+): Promise<Actor | null> {
+  const hit = recentSessions.get(key);
+  if (hit && now - hit.checkedAt < RECENT_SESSION_MS) return hit.actor;
+  const actor = await check();
+  recentSessions.delete(key);
+  if (recentSessions.size >= RECENT_SESSIONS_MAX) {
+    // The oldest check goes first (a Map iterates in insertion order).
+    const oldest = recentSessions.keys().next().value;
+    if (oldest !== undefined) recentSessions.delete(oldest);
+  }
+  recentSessions.set(key, { actor, checkedAt: now });
+  return actor;
+}
+
+/**
+ * The guard every server action and route handler calls first; a refusal is audited as `access.denied`.
+ * `recent`: the session as checked within `RECENT_SESSION_MS` (getRecentActor), for polls only.
+ */
+export async function requireCapability(
+  capability: Capability,
+  attempted: string,
+  options: { recent?: boolean } = {},
+): Promise<Actor> {
+  const actor = options.recent ? await getRecentActor() : await getActor();
   try {
     assertCan(actor, capability);
   } catch (error) {

@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, asc, desc, eq, getTableColumns, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '@/db/client';
+import { executePrepared, type Db } from '@/db/client';
 import {
   paymentOperations,
   paymentTimeline,
@@ -300,14 +300,11 @@ const { klarna: _klarna, ...listColumns } = getTableColumns(paymentTransactions)
 /** A row of the payments list and its export: every column but Klarna's ~1 kB JSON of the transaction. */
 export type PaymentListRow = Omit<PaymentTransactionRow, 'klarna'>;
 
-/** The payments list: indexed filters, keyset-paged on (sort key, id) so page 500 costs what page 1 does. */
-export async function listPayments(
-  db: Db,
-  input: PaymentFilter,
-  /** For the export (a trusted caller): pages larger than a URL may ask for. */
-  pageSize?: number,
-): Promise<{ rows: PaymentListRow[]; nextCursor: string | null }> {
-  const f = { ...paymentFilterSchema.parse(input), ...(pageSize ? { limit: pageSize } : {}) };
+type ParsedPaymentFilter = z.output<typeof paymentFilterSchema>;
+type KeysetRow = Pick<PaymentTransactionRow, 'authorizedAmount' | 'klarnaCreatedAt' | 'paymentTransactionId'>;
+
+/** The list's conditions, order and cursor, shared by the page and the export so both read the same rows. */
+function listPlan(f: ParsedPaymentFilter) {
   const t = paymentTransactions;
   const where: SQL[] = [];
   if (f.account) where.push(eq(t.accountId, f.account));
@@ -342,15 +339,92 @@ export async function listPayments(
     : descending
       ? [sql`${key} desc nulls last`, sql`${t.paymentTransactionId} desc nulls last`]
       : [sql`${key} asc nulls first`, sql`${t.paymentTransactionId} asc nulls first`];
+  return {
+    where: where.length ? and(...where) : undefined,
+    order,
+    cursorOf: (last: KeysetRow) =>
+      encode([byAmount ? last.authorizedAmount : last.klarnaCreatedAt.toISOString(), last.paymentTransactionId]),
+  };
+}
+
+/** The payments list: indexed filters, keyset-paged on (sort key, id) so page 500 costs what page 1 does. */
+export async function listPayments(
+  db: Db,
+  input: PaymentFilter,
+): Promise<{ rows: PaymentListRow[]; nextCursor: string | null }> {
+  const f = paymentFilterSchema.parse(input);
+  const plan = listPlan(f);
   const rows = await db
     .select(listColumns)
-    .from(t)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(...order)
+    .from(paymentTransactions)
+    .where(plan.where)
+    .orderBy(...plan.order)
     .limit(f.limit + 1);
-  return pageOf(rows, f.limit, (last) =>
-    encode([byAmount ? last.authorizedAmount : last.klarnaCreatedAt.toISOString(), last.paymentTransactionId]),
-  );
+  return pageOf(rows, f.limit, plan.cursorOf);
+}
+
+const pt = paymentTransactions;
+/** The export's columns, each as text (the same on both drivers); times as UTC text, see `utcIso`. */
+const exportFields = {
+  id: sql<string>`${pt.paymentTransactionId}`.as('id'),
+  accountId: sql<string>`${pt.accountId}`.as('account_id'),
+  merchantReference: sql<string | null>`${pt.merchantReference}`.as('merchant_reference'),
+  paymentReference: sql<string | null>`${pt.paymentReference}`.as('payment_reference'),
+  state: sql<string>`${pt.state}`.as('state'),
+  currency: sql<string>`${pt.currency}`.as('currency'),
+  authorized: sql<string>`${pt.authorizedAmount}::text`.as('authorized'),
+  captured: sql<string>`${pt.capturedAmount}::text`.as('captured'),
+  refunded: sql<string>`${pt.refundedAmount}::text`.as('refunded'),
+  remaining: sql<string>`${pt.remainingAuthorizedAmount}::text`.as('remaining'),
+  created: sql<string>`(${pt.klarnaCreatedAt} at time zone 'UTC')::text`.as('created'),
+  expires: sql<string | null>`(${pt.expiresAt} at time zone 'UTC')::text`.as('expires'),
+};
+/** A row of the payments export: the columns it writes and nothing else, as Postgres writes them in text. */
+export type PaymentExportRow = {
+  id: string;
+  account_id: string;
+  merchant_reference: string | null;
+  payment_reference: string | null;
+  state: string;
+  currency: string;
+  authorized: string;
+  captured: string;
+  refunded: string;
+  remaining: string;
+  created: string;
+  expires: string | null;
+};
+
+/**
+ * A UTC timestamp as Postgres writes it in text (`2026-01-02 03:04:05.678901`, the fraction
+ * left out when zero) in the ISO 8601 form `Date.toISOString` writes, to the millisecond.
+ */
+export function utcIso(text: string): string {
+  const fraction = text.length > 20 ? text.slice(20, 23) : '';
+  return `${text.slice(0, 10)}T${text.slice(11, 19)}.${fraction.padEnd(3, '0')}Z`;
+}
+
+/**
+ * The payments export's query: the list's filters and order, only the columns the CSV writes.
+ * Without `page`, every row (for a cursor); with it, the page after `page.after` on the list's
+ * keyset (for a driver that pages). The URL's own `cursor` and `limit` never apply.
+ */
+export function paymentsExportQuery(
+  db: Db,
+  input: PaymentFilter,
+  page?: { after: PaymentExportRow | null; size: number },
+): SQL {
+  const f = paymentFilterSchema.parse({ ...input, cursor: undefined, limit: undefined });
+  const after = page?.after;
+  if (after)
+    f.cursor = encode([f.sort.startsWith('amount') ? Number(after.authorized) : utcIso(after.created), after.id]);
+  const plan = listPlan(f);
+  const query = db
+    .select(exportFields)
+    .from(paymentTransactions)
+    .where(plan.where)
+    .orderBy(...plan.order);
+  return (page ? query.limit(page.size) : query).getSQL();
 }
 
 export async function getCachedPayment(db: Db, paymentTransactionId: string): Promise<PaymentTransactionRow | null> {
@@ -383,21 +457,18 @@ export async function listPaymentTimeline(
 
 /** A fingerprint for live pages to poll: two index probes whatever the table size (every write sets `updated_at`). */
 export async function paymentsVersion(db: Db, paymentTransactionId?: string): Promise<string> {
-  const [row] = paymentTransactionId
-    ? await db
-        .select({
-          updated: sql<string | null>`max(${paymentTransactions.updatedAt})::text`,
-          timeline: sql<
-            string | null
-          >`(select max(${paymentTimeline.id})::text from ${paymentTimeline} where ${paymentTimeline.paymentTransactionId} = ${paymentTransactionId})`,
-        })
-        .from(paymentTransactions)
-        .where(eq(paymentTransactions.paymentTransactionId, paymentTransactionId))
-    : await db
-        .select({
-          updated: sql<string | null>`(select max(${paymentTransactions.updatedAt})::text from ${paymentTransactions})`,
-          timeline: sql<string | null>`(select max(${paymentTimeline.id})::text from ${paymentTimeline})`,
-        })
-        .from(sql`(select 1) as one`);
+  // Prepared once per connection: one round trip per poll (every open payments page polls).
+  const [row] = await executePrepared<{ updated: string | null; timeline: string | null }>(
+    db,
+    paymentTransactionId
+      ? sql`select
+          (select max(${paymentTransactions.updatedAt})::text from ${paymentTransactions}
+            where ${paymentTransactions.paymentTransactionId} = ${paymentTransactionId}) as updated,
+          (select max(${paymentTimeline.id})::text from ${paymentTimeline}
+            where ${paymentTimeline.paymentTransactionId} = ${paymentTransactionId}) as timeline`
+      : sql`select
+          (select max(${paymentTransactions.updatedAt})::text from ${paymentTransactions}) as updated,
+          (select max(${paymentTimeline.id})::text from ${paymentTimeline}) as timeline`,
+  );
   return `${row?.updated ?? '-'}|${row?.timeline ?? '-'}`;
 }

@@ -5,11 +5,12 @@ import type { KlarnaSettings } from '@/lib/credentials/connection';
 import { paymentRequestCreateSchema } from '@/lib/klarna/schemas/payments';
 import { describeEachDriver } from '@/test/db';
 import { testKeyring } from '@/test/factories';
+import { searchMerchants } from '@/lib/merchants/names';
 import { addPaymentTimeline } from './cache';
 import {
   describeLinkTimeline,
   getPaymentLink,
-  listLinkMerchants,
+  anyMerchantCanTakePayments,
   listPaymentLinks,
   listPaymentLinkTimeline,
   paymentBlockReason,
@@ -227,16 +228,14 @@ describeEachDriver('payment links queries', (db) => {
     expect(await paymentLinksVersion(db())).not.toBe(afterChange);
   });
 
-  it('offers every cached merchant by name, each saying whether it can take payments', async () => {
-    expect(await listLinkMerchants(db())).toEqual([
-      {
-        accountId: 'krn:partner:global:account:test:LINKS002',
-        name: 'Alpha Shop',
-        reference: 'M-2',
-        blockedReason: null,
-      },
-      { accountId, name: 'Zed Shop', reference: 'M-1', blockedReason: null },
+  it('finds merchants for the create form by the start of their name, any case, and knows whether any can take payments', async () => {
+    expect((await searchMerchants(db(), { q: 'alp' })).map((m) => [m.accountName, paymentBlockReason(m)])).toEqual([
+      ['Alpha Shop', null],
     ]);
+    expect((await searchMerchants(db(), { q: 'ZED S' })).map((m) => m.accountId)).toEqual([accountId]);
+    expect(await searchMerchants(db(), { q: 'Shop' })).toEqual([]);
+    expect((await searchMerchants(db(), {})).map((m) => m.accountName)).toEqual(['Alpha Shop', 'Zed Shop']);
+    expect(await anyMerchantCanTakePayments(db())).toBe(true);
   });
 
   it('tells the return page the stored state when Klarna cannot be asked, and nothing for a link not made here', async () => {

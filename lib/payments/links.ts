@@ -17,7 +17,6 @@ import {
   redirectPlaceholders,
   type PaymentRequestState,
 } from '@/lib/klarna/schemas/payments';
-import { listMerchants } from '@/lib/merchants/service';
 import { descNullsLast, pageOf } from '@/lib/pagination';
 import { formatMinorUnits } from '@/lib/ui/money';
 
@@ -173,22 +172,19 @@ export function paymentBlockReason(m: Pick<MerchantAccountRow, 'state' | 'produc
   return m.productState ? `its payment product is ${m.productState}` : 'it has no payment product';
 }
 
-export async function listLinkMerchants(db: Db): Promise<LinkMerchant[]> {
-  const out: LinkMerchant[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 10; page++) {
-    const { rows, nextCursor } = await listMerchants(db, { limit: 100, cursor });
-    for (const m of rows)
-      out.push({
-        accountId: m.accountId,
-        name: m.accountName,
-        reference: m.accountReference,
-        blockedReason: paymentBlockReason(m),
-      });
-    if (!nextCursor) break;
-    cursor = nextCursor;
-  }
-  return out.sort((a, b) => a.name.localeCompare(b.name));
+/** Whether any merchant can take payments now (`paymentBlockReason` null): the create form says so when none can. */
+export async function anyMerchantCanTakePayments(db: Db): Promise<boolean> {
+  const [row] = await db
+    .select({ accountId: merchantAccounts.accountId })
+    .from(merchantAccounts)
+    .where(
+      and(
+        or(eq(merchantAccounts.state, 'OPERATIONAL'), eq(merchantAccounts.state, 'PARTIALLY_OPERATIONAL')),
+        eq(merchantAccounts.productState, 'ENABLED'),
+      ),
+    )
+    .limit(1);
+  return Boolean(row);
 }
 
 /** The request's state for a return without a token: Klarna's answer when readable, else our copy; null if not ours. */

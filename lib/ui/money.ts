@@ -18,12 +18,37 @@ export function currencyExponent(currency: string): number {
   return digits;
 }
 
-export function formatMajorDecimal(amount: number, currency: string): string {
+type MajorDecimal = (amount: number) => string;
+const majorFormatters = new Map<string, MajorDecimal>();
+
+/**
+ * `formatMajorDecimal` for one currency, made once per code: the exponent and its power of ten
+ * are read when it is made, so a call is integer arithmetic and the digits of its answer only
+ * (the exports call it four times a row).
+ */
+export function majorDecimalFormatter(currency: string): MajorDecimal {
+  let format = majorFormatters.get(currency);
+  if (format) return format;
   const digits = currencyExponent(currency);
-  const sign = amount < 0 ? '-' : '';
-  const abs = String(Math.abs(Math.trunc(amount))).padStart(digits + 1, '0');
-  const whole = abs.slice(0, abs.length - digits) || '0';
-  return `${sign}${whole}${digits ? `.${abs.slice(abs.length - digits)}` : ''}`;
+  const unit = 10 ** digits;
+  const zeros = '0'.repeat(digits);
+  format = (amount) => {
+    const abs = Math.abs(Math.trunc(amount));
+    const sign = amount < 0 && abs > 0 ? '-' : '';
+    if (digits === 0) return sign + abs;
+    const fraction = abs % unit;
+    // Exact for every safe integer: the subtraction leaves a multiple of `unit`.
+    const whole = (abs - fraction) / unit;
+    const tail = String(fraction);
+    return `${sign}${whole}.${tail.length < digits ? zeros.slice(tail.length) + tail : tail}`;
+  };
+  if (majorFormatters.size < 1000) majorFormatters.set(currency, format);
+  return format;
+}
+
+/** Minor units as a plain decimal in major units, `12345` EUR → `123.45` (no grouping, no code: for CSV and inputs). */
+export function formatMajorDecimal(amount: number, currency: string): string {
+  return majorDecimalFormatter(currency)(amount);
 }
 
 export function formatMinorUnits(amount: number, currency: string): string {

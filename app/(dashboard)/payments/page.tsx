@@ -13,7 +13,7 @@ import { can } from '@/lib/auth/roles';
 import { listPayments, paymentsVersion } from '@/lib/payments/cache';
 import { queryString } from '@/lib/ui/search-params';
 import { filterLabels, filtersOf, parsePaymentSearch } from './_components/list-search';
-import { merchantNames, merchantOptions } from '@/lib/merchants/names';
+import { merchantById, merchantNames } from '@/lib/merchants/names';
 import { CreateLinkButton } from './_components/create-link-button';
 import { PaymentFilters } from './_components/payment-filters';
 import { PaymentsTable } from './_components/payments-table';
@@ -32,7 +32,19 @@ export default async function PaymentsPage({
   const canOperate = can(actor.role, 'payments.operate');
   // The fingerprint first: a webhook landing while the page renders makes the next poll refresh it.
   const version = await paymentsVersion(db);
-  const [page, merchants] = await Promise.all([listPayments(db, { ...filter, limit: 50 }), merchantOptions(db)]);
+  const [page, chosen] = await Promise.all([
+    listPayments(db, { ...filter, limit: 50 }),
+    raw.account ? merchantById(db, raw.account) : null,
+  ]);
+  // The filter's merchant shown by name after a reload; an id we do not know is shown as it is.
+  const merchant = raw.account
+    ? {
+        accountId: raw.account,
+        name: chosen?.accountName ?? raw.account,
+        reference: chosen?.accountReference ?? '',
+        blockedReason: null,
+      }
+    : null;
   const names = await merchantNames(
     db,
     page.rows.map((r) => r.accountId),
@@ -56,7 +68,7 @@ export default async function PaymentsPage({
           </div>
         }
       />
-      <PaymentFilters raw={raw} merchants={merchants} />
+      <PaymentFilters raw={raw} merchant={merchant} />
       <IgnoredFilters
         names={invalid.map((i) => `${filterLabels[i.field as keyof typeof filterLabels] ?? i.field} (${i.message})`)}
       />

@@ -1,3 +1,4 @@
+import { MerchantCombobox, type MerchantChoice } from '@/components/forms/merchant-combobox';
 import { Field } from '@/components/ui/field';
 import { ChoiceFilter, DateRangeFilter, FilterForm, TextFilter } from '@/components/lists/filter-form';
 import { Input } from '@/components/ui/input';
@@ -26,10 +27,11 @@ const currencies = [
 /** The list's filters as a GET form: they live in the URL, so a filtered list can be shared and reloaded. */
 export function PaymentFilters({
   raw,
-  merchants,
+  merchant,
 }: {
   raw: PaymentSearch;
-  merchants: { accountId: string; accountName: string }[];
+  /** The merchant the URL filters on (its name looked up), or null. */
+  merchant: MerchantChoice | null;
 }) {
   return (
     <FilterForm
@@ -45,13 +47,9 @@ export function PaymentFilters({
         value={raw.q}
         hint="Merchant or payment reference (its start), or a transaction id"
       />
-      <ChoiceFilter
-        label="Merchant"
-        name="account"
-        value={raw.account}
-        any="Any merchant"
-        choices={merchants.map((m) => ({ value: m.accountId, label: m.accountName }))}
-      />
+      <Field label="Merchant" hint="Type the start of its name">
+        {(c) => <MerchantCombobox {...c} name="account" selected={merchant} anyLabel="Any merchant" />}
+      </Field>
       <ChoiceFilter label="State" name="state" value={raw.state} any="Any state" choices={paymentStateOptions} />
       <ChoiceFilter label="Currency" name="currency" value={raw.currency} any="Any currency" choices={currencies} />
       <Field

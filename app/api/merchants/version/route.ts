@@ -12,7 +12,7 @@ const querySchema = z.object({ account: z.string().trim().min(1).max(300).option
  * merchant pages: when a webhook changes an account, the page refreshes without a reload.
  */
 export async function GET(request: Request) {
-  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'merchantsVersion');
+  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'merchantsVersion', { recent: true });
   if (denied) return denied;
   const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success)

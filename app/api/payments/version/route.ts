@@ -12,7 +12,7 @@ const querySchema = z.object({ id: z.string().trim().min(1).max(300).optional() 
  * by the payment pages: when a webhook changes a payment, the page refreshes without a reload.
  */
 export async function GET(request: Request) {
-  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'paymentsVersion');
+  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'paymentsVersion', { recent: true });
   if (denied) return denied;
   const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success)

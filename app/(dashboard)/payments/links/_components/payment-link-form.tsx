@@ -18,6 +18,7 @@ import { cn } from '@/lib/ui/cn';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { createPaymentLinkAction } from '../../actions';
 import { errorsOf, FailureAlert, useSubmission } from '@/components/forms/form-kit';
+import { MerchantCombobox, type MerchantChoice } from '@/components/forms/merchant-combobox';
 import {
   buildPaymentLinkRequest,
   emptyLine,
@@ -33,8 +34,6 @@ import {
   type ShippingValues,
 } from '@/lib/payments/link-values';
 
-export type MerchantOption = { accountId: string; name: string; reference: string; blockedReason: string | null };
-
 const isShippingField = (key: string) => key === 'shipping' || key.startsWith('shipping.');
 
 const currencies = ['USD', 'EUR', 'GBP', 'SEK', 'NOK', 'DKK', 'CHF', 'PLN', 'CZK', 'AUD', 'NZD', 'CAD'];
@@ -45,13 +44,15 @@ const currencies = ['USD', 'EUR', 'GBP', 'SEK', 'NOK', 'DKK', 'CHF', 'PLN', 'CZK
  * after a lost answer creates one link at Klarna; a definitive refusal starts a new intent.
  */
 export function PaymentLinkForm({
-  merchants,
+  initialMerchant,
+  anyEligible,
   redirectUrl,
-  initialAccountId,
 }: {
-  merchants: MerchantOption[];
+  /** The merchant the URL asked for (`?merchant=`), when it can take payments. */
+  initialMerchant: MerchantChoice | null;
+  /** Whether any merchant can take payments now (else the form says how to get one). */
+  anyEligible: boolean;
   redirectUrl: string;
-  initialAccountId?: string;
 }) {
   const router = useRouter();
   const submission = useSubmission();
@@ -59,7 +60,7 @@ export function PaymentLinkForm({
   const [step, setStep] = useState<'edit' | 'review'>('edit');
   const [checked, setChecked] = useState(false);
   const [values, setValues] = useState<LinkFormValues>(() => ({
-    accountId: merchants.find((m) => m.accountId === initialAccountId && !m.blockedReason)?.accountId ?? '',
+    accountId: initialMerchant?.accountId ?? '',
     amount: '',
     currency: 'USD',
     paymentReference: '',
@@ -108,7 +109,7 @@ export function PaymentLinkForm({
     setValues((v) => ({ ...v, shipping: { ...v.shipping, [key]: value } }));
   const setLine = (i: number, patch: Partial<LineValues>) =>
     setValues((v) => ({ ...v, lines: v.lines.map((l, j) => (j === i ? { ...l, ...patch } : l)) }));
-  const merchant = merchants.find((m) => m.accountId === values.accountId);
+  const [merchant, setMerchant] = useState<MerchantChoice | null>(initialMerchant);
   const amount = readAmount(values.amount, values.currency);
   const total = values.lines.length ? linesTotal(values.lines, values.currency) : null;
   const shownFields = [
@@ -124,7 +125,6 @@ export function PaymentLinkForm({
     ...shippingFieldPaths,
     ...values.lines.flatMap((_, i) => ['name', 'quantity', 'unit_price', 'type'].map((k) => `line_items[${i}].${k}`)),
   ];
-  const eligible = merchants.filter((m) => !m.blockedReason);
 
   function create() {
     if (!built.body || inFlight.current) return;
@@ -235,7 +235,7 @@ export function PaymentLinkForm({
       }}
     >
       <FailureAlert failure={submission.failure} shown={shownFields} />
-      {eligible.length === 0 && (
+      {!anyEligible && (
         <Alert tone="warning" title="No merchant can take payments yet">
           Only operational merchants with their payment product enabled can. Onboard one or sync the accounts Klarna
           already has, under Merchants.
@@ -248,26 +248,19 @@ export function PaymentLinkForm({
             className="sm:col-span-2"
             label="Merchant"
             errors={errors.accountId}
-            hint={
-              merchants.some((m) => m.blockedReason)
-                ? 'Merchants that cannot take payments now are listed but cannot be chosen, with the reason.'
-                : undefined
-            }
+            hint="Type the start of its name. Merchants that cannot take payments now are listed with the reason and cannot be chosen."
           >
             {(c) => (
-              <Select
+              <MerchantCombobox
                 {...c}
-                name="accountId"
-                value={values.accountId}
-                onChange={(e) => set('accountId')(e.target.value)}
-              >
-                <option value="">Choose a merchant…</option>
-                {merchants.map((m) => (
-                  <option key={m.accountId} value={m.accountId} disabled={Boolean(m.blockedReason)}>
-                    {m.blockedReason ? `${m.name} — cannot take payments: ${m.blockedReason}` : m.name}
-                  </option>
-                ))}
-              </Select>
+                selected={merchant}
+                blockedDisabled
+                placeholder="Choose a merchant: type the start of its name…"
+                onChange={(m) => {
+                  setMerchant(m);
+                  set('accountId')(m?.accountId ?? '');
+                }}
+              />
             )}
           </Field>
           <Field

@@ -5,7 +5,8 @@ import { PageHeader } from '@/components/shell/page-header';
 import { Button } from '@/components/ui/button';
 import { pageContext } from '@/lib/auth/page';
 import { env } from '@/lib/env';
-import { listLinkMerchants, paymentLinkReturnUrl } from '@/lib/payments/links';
+import { merchantById } from '@/lib/merchants/names';
+import { anyMerchantCanTakePayments, paymentBlockReason, paymentLinkReturnUrl } from '@/lib/payments/links';
 import { firstValues } from '@/lib/ui/search-params';
 import { PaymentLinkForm } from '../_components/payment-link-form';
 
@@ -21,7 +22,15 @@ export default async function NewPaymentLinkPage({
   const { db } = ctx;
   if (denied) return <Forbidden message={denied} />;
   const { merchant } = firstValues(await searchParams);
-  const merchants = await listLinkMerchants(db);
+  const [asked, anyEligible] = await Promise.all([
+    merchant ? merchantById(db, merchant) : null,
+    anyMerchantCanTakePayments(db),
+  ]);
+  // `?merchant=` (from a merchant's page) is chosen only when that merchant can take payments.
+  const initialMerchant =
+    asked && !paymentBlockReason(asked)
+      ? { accountId: asked.accountId, name: asked.accountName, reference: asked.accountReference, blockedReason: null }
+      : null;
   return (
     <>
       <PageHeader
@@ -34,9 +43,9 @@ export default async function NewPaymentLinkPage({
         }
       />
       <PaymentLinkForm
-        merchants={merchants}
+        initialMerchant={initialMerchant}
+        anyEligible={anyEligible}
         redirectUrl={paymentLinkReturnUrl(env().APP_URL)}
-        initialAccountId={merchant}
       />
     </>
   );

@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
  * link (opened, approved, declined, expired) or one is created or canceled, the list refreshes.
  */
 export async function GET(request: Request) {
-  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'paymentLinksVersion');
+  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'paymentLinksVersion', { recent: true });
   if (denied) return denied;
   return Response.json({ version: await paymentLinksVersion(ctx.db) }, { headers: { 'cache-control': 'no-store' } });
 }

@@ -10,7 +10,7 @@ export const dynamic = 'force-dynamic';
  * webhook moves the request (the shopper opened, approved, was declined), the page refreshes.
  */
 export async function GET(request: Request, { params }: { params: Promise<{ paymentRequestId: string }> }) {
-  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'paymentLinkVersion');
+  const { ctx, denied } = await routeContext(request, 'dashboard.read', 'paymentLinkVersion', { recent: true });
   if (denied) return denied;
   const paymentRequestId = decodeSegment((await params).paymentRequestId);
   if (!paymentRequestId || paymentRequestId.length > 300)

@@ -1,0 +1,1 @@
+CREATE INDEX "merchant_accounts_name_prefix_idx" ON "merchant_accounts" USING btree (lower("account_name") collate "C","account_id");
