@@ -4,3 +4,4 @@ export * from './klarna';
 export * from './merchants';
 export * from './payments';
 export * from './settlements';
+export * from './refund-batches';

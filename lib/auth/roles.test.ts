@@ -17,6 +17,8 @@ const expected: Record<Capability, Record<Role, boolean>> = {
   'merchants.manage': { viewer: false, operator: true, admin: true },
   'merchants.portal': { viewer: false, operator: true, admin: true },
   'settlements.reconcile': { viewer: false, operator: true, admin: true },
+  'refunds.run': { viewer: false, operator: true, admin: true },
+  'refunds.approve': { viewer: false, operator: true, admin: true },
 };
 
 const actor = (role: Role): Actor => ({

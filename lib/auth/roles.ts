@@ -30,6 +30,10 @@ export const capabilityMinRole = {
   'merchants.portal': 'operator',
   /** Bring in settlement reports (upload or fetch from Klarna), re-run reconciliation, resolve verdicts. */
   'settlements.reconcile': 'operator',
+  /** Upload a mass-refund file, confirm a batch below the four-eyes threshold, run and cancel batches. */
+  'refunds.run': 'operator',
+  /** Approve another person's mass-refund batch above the four-eyes threshold. */
+  'refunds.approve': 'operator',
 } as const satisfies Record<string, Role>;
 
 export type Capability = keyof typeof capabilityMinRole;
@@ -57,6 +61,8 @@ export const capabilityPhrases: Record<Capability, string> = {
   'merchants.manage': 'change merchants at Klarna',
   'merchants.portal': 'open the Klarna portal for a merchant',
   'settlements.reconcile': 'import and reconcile settlements',
+  'refunds.run': 'upload and run mass refunds',
+  'refunds.approve': 'approve mass refunds',
 };
 
 export const roleLabels: Record<Role, string> = { admin: 'Admin', operator: 'Operator', viewer: 'Viewer' };

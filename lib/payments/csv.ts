@@ -1,42 +1,8 @@
-import { z } from 'zod';
 import type { PaymentListRow } from '@/lib/payments/cache';
+import { csvRow } from '@/lib/csv';
 import { formatMajorDecimal } from '@/lib/ui/money';
 
-/**
- * RFC 4180 CSV, safe in a spreadsheet: text that could run as a formula (`=`, `+`, `@`, tab, CR, or `-`
- * not starting a plain decimal) gets a leading `'` (OWASP, "CSV injection"). Plain decimals stay
- * numbers, so a SUM over net amounts counts refunds.
- */
-
-const formulaStart = /^[=+\-@\t\r]/;
-/** What the exports write for an amount: an optional minus, digits, an optional fraction. */
-const plainNumber = /^-?\d+(?:\.\d+)?$/;
-
-/** Whether a spreadsheet could run the text as a formula (and the cell must be neutralised). */
-export function needsFormulaGuard(text: string): boolean {
-  return formulaStart.test(text) && !plainNumber.test(text);
-}
-
-/** One cell. Numbers are written as they are; text is defused, then quoted when it must be. */
-export function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const text = needsFormulaGuard(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** The BOM Excel needs to read UTF-8 (else `Café` opens as `CafÃ©`); added on `?bom=1`. */
-export const UTF8_BOM = '\uFEFF';
-
-const bomParamSchema = z.enum(['1', 'true', 'yes']).optional().catch(undefined);
-
-export function wantsBom(url: string | URL): boolean {
-  return bomParamSchema.parse(new URL(url).searchParams.get('bom') ?? undefined) !== undefined;
-}
-
-export function csvRow(values: readonly (string | number | null | undefined)[]): string {
-  return `${values.map(csvCell).join(',')}\r\n`;
-}
+export { csvCell, csvRow, needsFormulaGuard, UTF8_BOM, wantsBom } from '@/lib/csv';
 
 const amounts = ['authorized', 'captured', 'refunded', 'remaining_authorized'] as const;
 const amountOf = (row: PaymentListRow, name: (typeof amounts)[number]) =>
