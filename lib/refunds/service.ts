@@ -13,6 +13,7 @@ import type { ServiceContext } from '@/lib/context';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/parse-input';
 import { currencyExponent, formatMinorUnits, parseMajorAmount } from '@/lib/ui/money';
+import { queueRefundRun } from './jobs';
 import { parseRefundFile } from './parse';
 import { validateRefundLines } from './validate';
 
@@ -250,7 +251,7 @@ function typedMatches(typed: string, amount: number, currency: string): boolean 
 export async function approveRefundBatch(
   ctx: ServiceContext,
   input: z.input<typeof approveBatchSchema>,
-  deps: { queue: (batchId: string) => Promise<unknown> },
+  deps: { queue: (batchId: string) => Promise<unknown> } = { queue: queueRefundRun },
 ): Promise<RefundBatchRow> {
   assertCan(ctx.actor, 'refunds.run');
   const actor: Actor = ctx.actor;
