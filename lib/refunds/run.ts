@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
 import { refundBatches, refundBatchRows, users, type RefundBatchRowRow } from '@/db/schema';
 import { recordAudit } from '@/lib/audit';
 import type { Actor } from '@/lib/auth/guard';
@@ -18,6 +19,48 @@ import { refundPayment } from '@/lib/payments/service';
 /** A run holds its batch this long past its last sign of life; it renews every CHECK_MS. */
 export const LEASE_SECONDS = 60;
 const CHECK_MS = 250;
+const COUNT_MS = 500;
+
+/**
+ * The batch's counters and refunded totals, recounted from its rows (an index range of one batch,
+ * at most 50,000 rows): written twice a second by the run rather than by every row, so rows never
+ * queue on the batch's one record, and a run that dies leaves nothing to correct.
+ */
+export async function syncRefundBatchCounters(db: Db, batchId: string): Promise<void> {
+  const counted = await db
+    .select({
+      result: refundBatchRows.result,
+      currency: refundBatchRows.currency,
+      rows: sql<number>`count(*)::int`,
+      amount: sql<string>`coalesce(sum(${refundBatchRows.amount}), 0)::text`,
+    })
+    .from(refundBatchRows)
+    .where(
+      and(eq(refundBatchRows.batchId, batchId), inArray(refundBatchRows.result, ['refunded', 'declined', 'skipped'])),
+    )
+    .groupBy(refundBatchRows.result, refundBatchRows.currency);
+  const of = (result: string) => counted.filter((c) => c.result === result).reduce((n, c) => n + c.rows, 0);
+  const [batch] = await db
+    .select({ totals: refundBatches.totals })
+    .from(refundBatches)
+    .where(eq(refundBatches.id, batchId))
+    .limit(1);
+  if (!batch) return;
+  const totals = batch.totals.map((t) => {
+    const refunded = counted.find((c) => c.result === 'refunded' && c.currency === t.currency);
+    return { ...t, refundedRows: refunded?.rows ?? 0, refunded: Number(refunded?.amount ?? 0) };
+  });
+  await db
+    .update(refundBatches)
+    .set({
+      rowsRefunded: of('refunded'),
+      rowsDeclined: of('declined'),
+      rowsSkipped: of('skipped'),
+      totals,
+      updatedAt: new Date(),
+    })
+    .where(eq(refundBatches.id, batchId));
+}
 
 /** The intent id of a row: stable for (batch, line), so every send of the row carries one key. */
 export function rowIntentId(batchId: string, lineNo: number): string {
@@ -62,7 +105,7 @@ export async function runRefundBatch(
   batchId: string,
   options: RunOptions = {},
 ): Promise<{ status: string; sent: number }> {
-  const concurrency = options.concurrency ?? 24;
+  const concurrency = options.concurrency ?? 32;
   const tries = options.transientTries ?? 6;
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const runId = globalThis.crypto.randomUUID();
@@ -93,6 +136,7 @@ export async function runRefundBatch(
 
   let cancelled = false;
   let lastCheck = Date.now();
+  let lastCount = Date.now();
   const stillRunning = async () => {
     if (cancelled || options.signal?.aborted) return false;
     if (Date.now() - lastCheck < CHECK_MS) return true;
@@ -104,44 +148,31 @@ export async function runRefundBatch(
       .where(and(eq(refundBatches.id, batchId), eq(refundBatches.runId, runId), eq(refundBatches.status, 'running')))
       .returning({ status: refundBatches.status });
     cancelled = !b;
+    if (Date.now() - lastCount >= COUNT_MS) {
+      lastCount = Date.now();
+      await syncRefundBatchCounters(ctx.db, batchId);
+    }
     return !cancelled;
   };
 
   const finish = async (row: RefundBatchRowRow, outcome: Finish) => {
-    await ctx.db.transaction(async (tx) => {
-      const [moved] = await tx
-        .update(refundBatchRows)
-        .set({
-          result: outcome.result,
-          refundId: outcome.result === 'refunded' ? outcome.refundId : null,
-          errorCode: outcome.result === 'declined' ? outcome.code : null,
-          errorMessage: outcome.result === 'declined' ? outcome.message : (outcome.note ?? null),
-          klarnaErrorId: outcome.result === 'declined' ? outcome.klarnaErrorId : null,
-          finishedAt: new Date(),
-        })
-        .where(
-          and(
-            eq(refundBatchRows.batchId, batchId),
-            eq(refundBatchRows.lineNo, row.lineNo),
-            eq(refundBatchRows.result, 'sending'),
-          ),
-        )
-        .returning({ lineNo: refundBatchRows.lineNo });
-      if (!moved) return;
-      const counter = outcome.result === 'refunded' ? refundBatches.rowsRefunded : refundBatches.rowsDeclined;
-      await tx
-        .update(refundBatches)
-        .set({
-          [outcome.result === 'refunded' ? 'rowsRefunded' : 'rowsDeclined']: sql`${counter} + 1`,
-          ...(outcome.result === 'refunded'
-            ? {
-                totals: sql`(select jsonb_agg(case when t->>'currency' = ${row.currency} then jsonb_set(jsonb_set(t, '{refunded}', to_jsonb((t->>'refunded')::bigint + ${row.amount})), '{refundedRows}', to_jsonb((t->>'refundedRows')::int + 1)) else t end order by t->>'currency') from jsonb_array_elements(${refundBatches.totals}) t)`,
-              }
-            : {}),
-          updatedAt: new Date(),
-        })
-        .where(eq(refundBatches.id, batchId));
-    });
+    await ctx.db
+      .update(refundBatchRows)
+      .set({
+        result: outcome.result,
+        refundId: outcome.result === 'refunded' ? outcome.refundId : null,
+        errorCode: outcome.result === 'declined' ? outcome.code : null,
+        errorMessage: outcome.result === 'declined' ? outcome.message : (outcome.note ?? null),
+        klarnaErrorId: outcome.result === 'declined' ? outcome.klarnaErrorId : null,
+        finishedAt: new Date(),
+      })
+      .where(
+        and(
+          eq(refundBatchRows.batchId, batchId),
+          eq(refundBatchRows.lineNo, row.lineNo),
+          eq(refundBatchRows.result, 'sending'),
+        ),
+      );
   };
 
   const send = async (row: RefundBatchRowRow): Promise<Finish> => {
@@ -232,6 +263,7 @@ export async function runRefundBatch(
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, open.length) }, worker));
   }
+  await syncRefundBatchCounters(ctx.db, batchId);
   if (options.signal?.aborted && !cancelled)
     // Handed back at once (a worker shutting down): the next run need not wait for the lease to expire.
     await ctx.db
