@@ -145,6 +145,18 @@ test.describe('mass refunds', () => {
       expect(body.refunds).toHaveLength(1);
     }
 
+    // The batch page fits a laptop and a phone: no sideways scroll, the rows table inside its card.
+    for (const width of [1366, 390]) {
+      await operator.setViewportSize({ width, height: 900 });
+      await operator.goto(batchUrl);
+      await expect(operator.getByRole('table', { name: 'Rows of the refund batch' })).toBeVisible();
+      expect(
+        await operator.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+      ).toBe(0);
+      await operator.screenshot({ path: test.info().outputPath(`refund-batch-${width}.png`), fullPage: true });
+    }
+    await operator.setViewportSize({ width: 1366, height: 900 });
+
     // The history lists it with who uploaded and who approved.
     await operator.goto('/payments/refunds');
     const history = operator.getByRole('table', { name: 'Refund batches' });
