@@ -12,6 +12,8 @@ import { listPaymentLinks, listPaymentLinkTimeline } from './payments/links';
 import { listPayments, listPaymentTimeline, paymentSorts, paymentsVersion } from './payments/cache';
 import { listSettlementImports, listSettlementLines, listSettlements } from './settlements/queries';
 import { listWebhookEvents } from './webhooks/events';
+import { listRefundBatches, listRefundBatchRows } from './refunds/service';
+import { testContext } from '@/test/context';
 
 /**
  * Every list page's query reads its rows in the order of an index (issue 18: "every keyset query
@@ -85,7 +87,17 @@ describe.skipIf(!url)('list queries read in index order [postgres]', () => {
     ['API request log', () => listApiRequests(db, {})],
     ['audit log', () => listAudit(db, {})],
     ['audit log by action', () => listAudit(db, { action: 'payments.capture' })],
+    ['refund batches', () => listRefundBatches(reader(), {})],
+    ...(['all', 'refused', 'refunded', 'open'] as const).map((filter): [string, () => Promise<unknown>] => [
+      `a refund batch’s rows (${filter})`,
+      () => listRefundBatchRows(reader(), { batchId: randomUUID(), filter }),
+    ]),
   ];
+  const reader = () =>
+    testContext({
+      db,
+      actor: { id: randomUUID(), email: 'plans@example.com', name: 'Plans', role: 'viewer', totpEnabled: false },
+    });
 
   it.each(cases)('%s', async (_name, run) => {
     plans.length = 0;

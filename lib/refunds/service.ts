@@ -11,6 +11,7 @@ import { recordAudit } from '@/lib/audit';
 import { assertCan, type Actor } from '@/lib/auth/guard';
 import type { ServiceContext } from '@/lib/context';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
+import { descNullsLast, pageOf } from '@/lib/pagination';
 import { parseInput } from '@/lib/parse-input';
 import { currencyExponent, formatMinorUnits, parseMajorAmount } from '@/lib/ui/money';
 import { queueRefundRun } from './jobs';
@@ -188,14 +189,10 @@ export async function listRefundBatches(
     .select()
     .from(refundBatches)
     .where(after)
-    .orderBy(desc(refundBatches.createdAt), desc(refundBatches.id))
+    // As the index is built (DESC NULLS LAST): drizzle's desc() would read the table and sort.
+    .orderBy(descNullsLast(refundBatches.createdAt), descNullsLast(refundBatches.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    rows: page,
-    nextCursor: rows.length > limit && last ? `${last.createdAt.toISOString()}|${last.id}` : null,
-  };
+  return pageOf(rows, limit, (last) => `${last.createdAt.toISOString()}|${last.id}`);
 }
 
 export const rowFilters = ['all', 'will_refund', 'refused', 'refunded', 'declined', 'skipped', 'open'] as const;
