@@ -12,6 +12,7 @@ import { assertCan, type Actor } from '@/lib/auth/guard';
 import type { ServiceContext } from '@/lib/context';
 import { AppError, ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
 import { descNullsLast, pageOf } from '@/lib/pagination';
+import { env } from '@/lib/env';
 import { parseInput } from '@/lib/parse-input';
 import { currencyExponent, formatMinorUnits, parseMajorAmount } from '@/lib/ui/money';
 import { queueRefundRun } from './jobs';
@@ -31,13 +32,9 @@ export type RefundPolicy = {
   fourEyesAbove: number;
 };
 
+/** The policy from the environment (REFUND_FOUR_EYES_ABOVE, checked at start by lib/env.ts). */
 function defaultPolicy(): RefundPolicy {
-  const parsed = z.coerce
-    .number()
-    .int()
-    .positive()
-    .safeParse(process.env.REFUND_FOUR_EYES_ABOVE || 1000);
-  return { fourEyesAbove: parsed.success ? parsed.data : 1000 };
+  return { fourEyesAbove: env().REFUND_FOUR_EYES_ABOVE };
 }
 
 const INSERT_CHUNK = 1000;
