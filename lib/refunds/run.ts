@@ -135,10 +135,12 @@ export async function runRefundBatch(
   const as = approver ? { ...ctx, actor: approver } : null;
 
   let cancelled = false;
+  // Set when a row's failure ends the run (Klarna out of reach, the database down): the other workers stop taking rows.
+  let failed: unknown = null;
   let lastCheck = Date.now();
   let lastCount = Date.now();
   const stillRunning = async () => {
-    if (cancelled || options.signal?.aborted) return false;
+    if (cancelled || failed || options.signal?.aborted) return false;
     if (Date.now() - lastCheck < CHECK_MS) return true;
     lastCheck = Date.now();
     // Renews the lease and reads a cancel in one statement; a lease taken over means another run has the batch.
@@ -194,9 +196,13 @@ export async function runRefundBatch(
           { amount: row.amount!, ...(row.refundReference ? { refund_reference: row.refundReference } : {}) },
         );
         if (outcome.status === 'done') return { result: 'refunded', refundId: outcome.result.refund.payment_refund_id };
-        return outcome.made
-          ? { result: 'refunded', refundId: null, note: outcome.message }
-          : { result: 'declined', code: 'NOT_MADE', message: outcome.message, klarnaErrorId: null };
+        if (outcome.made) return { result: 'refunded', refundId: null, note: outcome.message };
+        // Klarna failed before refunding (read back: not made): tried again later under a new key, then given up.
+        if (attempt < tries && !options.signal?.aborted) {
+          await sleep(Math.min(30_000, 500 * 2 ** attempt));
+          continue;
+        }
+        return { result: 'declined', code: 'NOT_MADE', message: outcome.message, klarnaErrorId: null };
       } catch (error) {
         // Klarna saying "too many" is never a row's failure: it waits its turn (the client already backed off).
         if (error instanceof AppError && error.kind === 'rate_limited' && !options.signal?.aborted) {
@@ -258,10 +264,26 @@ export async function runRefundBatch(
           .returning();
         if (!taken) continue; // cancelled (skipped) meanwhile
         sent++;
-        await finish(taken, await send(taken));
+        try {
+          await finish(taken, await send(taken));
+        } catch (error) {
+          failed ??= error;
+          return;
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, open.length) }, worker));
+    if (failed) break;
+  }
+  if (failed) {
+    // The rows still `sending` are resent under their keys by the job's retry, which need not wait for the lease.
+    await syncRefundBatchCounters(ctx.db, batchId).catch(() => undefined);
+    await ctx.db
+      .update(refundBatches)
+      .set({ leaseUntil: null })
+      .where(and(eq(refundBatches.id, batchId), eq(refundBatches.runId, runId)))
+      .catch(() => undefined);
+    throw failed;
   }
   await syncRefundBatchCounters(ctx.db, batchId);
   if (options.signal?.aborted && !cancelled)

@@ -385,6 +385,27 @@ describeEachDriver('mass refunds', (db) => {
     for (const p of ps) expect(await refundsAtSandbox(p.id)).toEqual([700]);
   });
 
+  it('a row whose every attempt Klarna fails before refunding is read back as not made, sent again later, and refunded once', async () => {
+    const p = await captured(3_000);
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_minor,currency,reason', `${p.id},1200,EUR,Klarna down a while`]),
+      policy,
+    );
+    await approveRefundBatch(as(uploader), { batchId: batch.id, totals: { EUR: '12' } }, noQueue);
+    await sandbox.control.addFaultRule({
+      operation: 'paymentTransactions.refund',
+      path_contains: p.id,
+      fault: 'error-before',
+      times: 5,
+    });
+    await runRefundBatch(as(null), batch.id, { sleep: () => new Promise((r) => setTimeout(r, 10)) });
+    expect(await refundsAtSandbox(p.id)).toEqual([1_200]);
+    const { rows } = await listRefundBatchRows(as(viewer), { batchId: batch.id });
+    expect(rows[0]).toMatchObject({ result: 'refunded' });
+    expect(rows[0]!.refundId).toBeTruthy();
+  }, 60_000);
+
   it('with 10 % injected 500s and bursts of 429s every row is refunded once', async () => {
     const ps = await Promise.all(Array.from({ length: 20 }, () => captured(5_000)));
     const batch = await uploadRefundBatch(
