@@ -33,6 +33,7 @@ const nextConfig = {
     return [
       { source: '/:path*', headers: securityHeaders },
       { source: '/api/settlements/upload', headers: uploadRouteHeaders },
+      { source: '/api/refunds/upload', headers: uploadRouteHeaders },
     ];
   },
 };

@@ -28,8 +28,8 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
-// The settlement upload streams files of several GB: a proxy makes Next.js clone and buffer
+// The settlement upload streams files of several GB (the refund upload streams too): a proxy makes Next.js clone and buffer
 // the request body (cut at 10 MB), so that route is left out (next.config.js gives it a CSP).
 export const config = {
-  matcher: ['/((?!_next/static|_next/image|favicon.ico|icon.svg|api/settlements/upload).*)'],
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|icon.svg|api/settlements/upload|api/refunds/upload).*)'],
 };

@@ -6,6 +6,7 @@ import type { JobHandlers } from '@/lib/jobs/queue';
 import { klarnaArea } from '@/lib/klarna/area';
 import { merchantsArea } from '@/lib/merchants/area';
 import { paymentsArea } from '@/lib/payments/area';
+import { refundsArea } from '@/lib/refunds/area';
 import { retentionArea } from '@/lib/retention/area';
 import { settlementsArea } from '@/lib/settlements/area';
 import { webhookHandlers, type WebhookHandlerRegistry } from '@/lib/webhooks/handlers';
@@ -15,6 +16,7 @@ export const areas: readonly AreaRegistration[] = [
   merchantsArea,
   paymentsArea,
   settlementsArea,
+  refundsArea,
   retentionArea,
   klarnaArea,
   cardsArea,

@@ -64,6 +64,8 @@ const envSchema = z
     RETENTION_API_REQUESTS_DAYS: positiveInt.default(90),
     RETENTION_SIGN_IN_ATTEMPTS_DAYS: positiveInt.default(30),
     RETENTION_SESSIONS_DAYS: positiveInt.default(30),
+    // Mass refunds (lib/refunds): a batch whose total in any one currency is above this many major units needs a second person.
+    REFUND_FOUR_EYES_ABOVE: positiveInt.default(1000),
     RETENTION_BATCH_SIZE: positiveInt.max(10_000, 'must be at most 10000').default(1000),
   })
   .superRefine((env, ctx) => {

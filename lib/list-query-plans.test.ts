@@ -23,6 +23,7 @@ import {
   promisesExpiringSoon,
   settlementKeys,
 } from './cards/service';
+import { listRefundBatches, listRefundBatchRows } from './refunds/service';
 import { testContext } from '@/test/context';
 
 /**
@@ -117,7 +118,17 @@ describe.skipIf(!url)('list queries read in index order [postgres]', () => {
     ['card settlements', () => listCardSettlements(cardsCtx())],
     ['a card settlement’s cards', () => listCards(cardsCtx(), 'settlement-1', { after: 10 })],
     ['card cancellations', () => listCancellations(cardsCtx())],
+    ['refund batches', () => listRefundBatches(reader(), {})],
+    ...(['all', 'refused', 'refunded', 'open'] as const).map((filter): [string, () => Promise<unknown>] => [
+      `a refund batch’s rows (${filter})`,
+      () => listRefundBatchRows(reader(), { batchId: randomUUID(), filter }),
+    ]),
   ];
+  const reader = () =>
+    testContext({
+      db,
+      actor: { id: randomUUID(), email: 'plans@example.com', name: 'Plans', role: 'viewer', totpEnabled: false },
+    });
 
   it.each(cases)('%s', async (_name, run) => {
     plans.length = 0;

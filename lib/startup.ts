@@ -36,7 +36,7 @@ export async function startApp(log: (line: string) => void = console.log): Promi
   if (await queueApiRequestMaskingIfNeeded(handle.db))
     log('▸ jobs: masking personal data in API request log rows stored before masking existed (shown masked meanwhile)');
   log(
-    `▸ jobs: settlement imports, a fetch of new Klarna settlement reports every 15 minutes, and hourly retention (rejected webhooks ${config.RETENTION_REJECTED_WEBHOOKS_DAYS} d, webhook events ${config.RETENTION_WEBHOOK_EVENTS_DAYS} d, API requests ${config.RETENTION_API_REQUESTS_DAYS} d, sign-in attempts ${config.RETENTION_SIGN_IN_ATTEMPTS_DAYS} d)`,
+    `▸ jobs: settlement imports, a fetch of new Klarna settlement reports every 15 minutes, mass-refund runs (a sweep every minute resumes one whose instance died), and hourly retention (rejected webhooks ${config.RETENTION_REJECTED_WEBHOOKS_DAYS} d, webhook events ${config.RETENTION_WEBHOOK_EVENTS_DAYS} d, API requests ${config.RETENTION_API_REQUESTS_DAYS} d, sign-in attempts ${config.RETENTION_SIGN_IN_ATTEMPTS_DAYS} d)`,
   );
   if (config.SANDBOX_AUTO_PROVISION) {
     // In the background: the sandbox may still be starting next to us (scripts/dev.ts).

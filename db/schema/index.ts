@@ -5,3 +5,4 @@ export * from './merchants';
 export * from './payments';
 export * from './settlements';
 export * from './cards';
+export * from './refund-batches';

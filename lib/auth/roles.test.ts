@@ -20,6 +20,8 @@ const expected: Record<Capability, Record<Role, boolean>> = {
   'cards.keys': { viewer: false, operator: false, admin: true },
   'cards.operate': { viewer: false, operator: true, admin: true },
   'cards.reveal': { viewer: false, operator: true, admin: true },
+  'refunds.run': { viewer: false, operator: true, admin: true },
+  'refunds.approve': { viewer: false, operator: true, admin: true },
 };
 
 const actor = (role: Role): Actor => ({

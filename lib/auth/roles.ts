@@ -36,6 +36,10 @@ export const capabilityMinRole = {
   'cards.operate': 'operator',
   /** Virtual cards: reveal a card's full number and CVV (after a step-up). */
   'cards.reveal': 'operator',
+  /** Upload a mass-refund file, confirm a batch below the four-eyes threshold, run and cancel batches. */
+  'refunds.run': 'operator',
+  /** Approve another person's mass-refund batch above the four-eyes threshold. */
+  'refunds.approve': 'operator',
 } as const satisfies Record<string, Role>;
 
 export type Capability = keyof typeof capabilityMinRole;
@@ -66,6 +70,8 @@ export const capabilityPhrases: Record<Capability, string> = {
   'cards.keys': 'manage virtual card keys',
   'cards.operate': 'create card promises, settlements and cancellations',
   'cards.reveal': 'reveal a virtual card’s number',
+  'refunds.run': 'upload and run mass refunds',
+  'refunds.approve': 'approve mass refunds',
 };
 
 export const roleLabels: Record<Role, string> = { admin: 'Admin', operator: 'Operator', viewer: 'Viewer' };

@@ -11,6 +11,10 @@ export const queues = {
   settlementFetch: 'settlement-fetch',
   /** Re-reconcile an import after a capture or refund it concerns was learnt late: `{ importId }`. */
   settlementRecheck: 'settlement-recheck',
+  /** Send the refunds of one approved mass-refund batch, resuming where a run stopped (lib/refunds/run.ts): `{ batchId }`. */
+  refundBatchRun: 'refund-batch-run',
+  /** Queue a run for approved batches that have none alive (its instance died), every minute: `{}`. */
+  refundBatchSweep: 'refund-batch-sweep',
   /** Delete log rows past their retention period (lib/retention/prune.ts), hourly: `{}`. */
   retention: 'retention',
   /** Mask personal data in API request log rows stored before masking existed (lib/klarna/mask-backfill.ts), queued at start-up while any is left: `{}`. */
@@ -24,6 +28,8 @@ export type JobData = {
   'settlement-import': { importId: string };
   'settlement-fetch': { settlementId?: string | null; requestedBy?: string | null };
   'settlement-recheck': { importId: string };
+  'refund-batch-run': { batchId: string };
+  'refund-batch-sweep': Record<string, never>;
   retention: Record<string, never>;
   'api-request-masking': Record<string, never>;
   'card-cancellation-check': { orderId: string };
@@ -51,7 +57,12 @@ function pgliteAdapter(handle: Extract<DbHandle, { driver: 'pglite' }>): PgBoss.
 export async function startJobs(
   handle: DbHandle,
   handlers: JobHandlers,
-  options: { fetchCron?: string | null; retentionCron?: string | null; pollingIntervalSeconds?: number } = {},
+  options: {
+    fetchCron?: string | null;
+    retentionCron?: string | null;
+    refundSweepCron?: string | null;
+    pollingIntervalSeconds?: number;
+  } = {},
 ): Promise<PgBoss> {
   if (globalForJobs.__jobs) return globalForJobs.__jobs;
   globalForJobs.__jobsStarting ??= (async () => {
@@ -81,6 +92,21 @@ export async function startJobs(
       retryDelay: 30,
       retryBackoff: true,
       expireInSeconds: 15 * 60,
+    });
+    // A batch's rows are keyed (batch, row), so a second run of one batch could not refund twice; `singletonKey`
+    // (the batch id) keeps to one anyway. A run that dies is retried and resumes with the rows not finished.
+    await boss.createQueue(queues.refundBatchRun, {
+      name: queues.refundBatchRun,
+      retryLimit: 20,
+      retryDelay: 10,
+      retryBackoff: true,
+      expireInSeconds: 4 * 60 * 60,
+    });
+    await boss.createQueue(queues.refundBatchSweep, {
+      name: queues.refundBatchSweep,
+      policy: 'singleton',
+      retryLimit: 0,
+      expireInSeconds: 5 * 60,
     });
     // One prune at a time across instances; a run cut short is simply taken up by the next.
     await boss.createQueue(queues.retention, {
@@ -114,6 +140,8 @@ export async function startJobs(
     }
     if (options.fetchCron) await boss.schedule(queues.settlementFetch, options.fetchCron, {});
     else await boss.unschedule(queues.settlementFetch).catch(() => {});
+    if (options.refundSweepCron) await boss.schedule(queues.refundBatchSweep, options.refundSweepCron, {});
+    else await boss.unschedule(queues.refundBatchSweep).catch(() => {});
     if (options.retentionCron) await boss.schedule(queues.retention, options.retentionCron, {});
     else await boss.unschedule(queues.retention).catch(() => {});
     globalForJobs.__jobs = boss;

@@ -1,53 +1,8 @@
-import { z } from 'zod';
 import { utcIso, type PaymentExportRow } from '@/lib/payments/cache';
+import { csvTextCell as textCell } from '@/lib/csv';
 import { majorDecimalFormatter } from '@/lib/ui/money';
 
-/**
- * RFC 4180 CSV, safe in a spreadsheet: text that could run as a formula (`=`, `+`, `@`, tab, CR, or `-`
- * not starting a plain decimal) gets a leading `'` (OWASP, "CSV injection"). Plain decimals stay
- * numbers, so a SUM over net amounts counts refunds.
- */
-
-/** What the exports write for an amount: an optional minus, digits, an optional fraction. */
-const plainNumber = /^-?\d+(?:\.\d+)?$/;
-const needsQuotes = /[",\r\n]/;
-
-/** `=`, `+`, `-`, `@`, tab, CR: a first character a spreadsheet may run as the start of a formula. */
-function formulaStart(text: string): boolean {
-  const c = text.charCodeAt(0);
-  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
-}
-
-/** Whether a spreadsheet could run the text as a formula (and the cell must be neutralised). */
-export function needsFormulaGuard(text: string): boolean {
-  return formulaStart(text) && !plainNumber.test(text);
-}
-
-/** A text cell: defused, then quoted when it must be; nothing for a missing value. */
-function textCell(value: string | null | undefined): string {
-  if (!value) return '';
-  const text = formulaStart(value) && !plainNumber.test(value) ? `'${value}` : value;
-  return needsQuotes.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** One cell. Numbers are written as they are; text is defused, then quoted when it must be. */
-export function csvCell(value: string | number | null | undefined): string {
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  return textCell(value);
-}
-
-/** The BOM Excel needs to read UTF-8 (else `Café` opens as `CafÃ©`); added on `?bom=1`. */
-export const UTF8_BOM = '\uFEFF';
-
-const bomParamSchema = z.enum(['1', 'true', 'yes']).optional().catch(undefined);
-
-export function wantsBom(url: string | URL): boolean {
-  return bomParamSchema.parse(new URL(url).searchParams.get('bom') ?? undefined) !== undefined;
-}
-
-export function csvRow(values: readonly (string | number | null | undefined)[]): string {
-  return `${values.map(csvCell).join(',')}\r\n`;
-}
+export { csvCell, csvRow, needsFormulaGuard, UTF8_BOM, wantsBom } from '@/lib/csv';
 
 const amounts = ['authorized', 'captured', 'refunded', 'remaining_authorized'] as const;
 

@@ -97,9 +97,11 @@ describe('proxy.ts', () => {
     expect(run().headers.get('strict-transport-security')).toBeNull();
   });
 
-  it('still leaves the streaming settlement upload out, and next.config.js gives that route a CSP', () => {
+  it('still leaves the streaming settlement and refund uploads out, and next.config.js gives those routes a CSP', () => {
     const matcher = new RegExp(`^${proxyConfig.matcher[0]}$`);
     expect(matcher.test('/api/settlements/upload')).toBe(false);
+    expect(matcher.test('/api/refunds/upload')).toBe(false);
+    expect(matcher.test('/api/refunds/batches/x')).toBe(true);
     expect(matcher.test('/api/webhooks/klarna')).toBe(true);
     expect(matcher.test('/sign-in')).toBe(true);
   });
@@ -123,10 +125,12 @@ describe('next.config.js', () => {
     expect(all['x-content-type-options']).toBe('nosniff');
     expect(all['referrer-policy']).toBe('same-origin');
     expect(all).not.toHaveProperty('content-security-policy');
-    const upload = rules.find((r) => r.source === '/api/settlements/upload')!.headers;
-    expect(upload).toContainEqual({
-      key: 'Content-Security-Policy',
-      value: "default-src 'none'; frame-ancestors 'none'",
-    });
+    for (const source of ['/api/settlements/upload', '/api/refunds/upload']) {
+      const upload = rules.find((r) => r.source === source)!.headers;
+      expect(upload).toContainEqual({
+        key: 'Content-Security-Policy',
+        value: "default-src 'none'; frame-ancestors 'none'",
+      });
+    }
   });
 });

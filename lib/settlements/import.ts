@@ -66,18 +66,7 @@ export class UploadStalledError extends AppError {
 
 export const STALE_RECEIVE_MESSAGE = `The upload stopped before the whole file was in (no data for ${STALE_RECEIVE_MS / 60_000} minutes: the connection stalled or the server handling it restarted); nothing of it was kept. Upload it again.`;
 
-export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
+export { chunksOf } from '@/lib/csv';
 
 export type ImportMeta = {
   source: 'upload' | 'klarna';

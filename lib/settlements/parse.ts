@@ -15,7 +15,9 @@ import type { MerchantTotals, PayoutTotals } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { formatMinorUnits } from '@/lib/ui/money';
 import { derivedLineColumns, settlementLineColumnOf } from './copy';
-import { CsvScanner, csvRecords, type QuoteProblem } from './csv';
+import { CsvScanner, csvRecords, describeQuoteProblem, looksBinary, shown, type QuoteProblem } from '@/lib/csv';
+
+export { shown };
 
 /** Reads a settlement file as a stream (GBs never sit in memory), typing or quarantining each record. */
 
@@ -97,12 +99,6 @@ class LineError extends Error {
   ) {
     super(reason);
   }
-}
-
-/** A value as a quarantine reason shows it: quoted, cut at 40 characters, control characters made visible. */
-export function shown(v: string): string {
-  const cut = v.length > 40 ? `${v.slice(0, 40)}…` : v;
-  return `"${cut.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
 }
 
 const TIMESTAMP =
@@ -937,16 +933,7 @@ function quoteProblem(
   cells: string[],
   header: SettlementHeader,
 ): { column: string | null; reason: string } {
-  const at = problem.code === 'MissingQuotes' ? cells.length - 1 : problem.cell;
-  const column = header.columns[at] || `column ${at + 1}`;
-  if (problem.code === 'MissingQuotes') {
-    const swallowed = countNewlines([cells[at] ?? '']);
-    return {
-      column,
-      reason: `${column} has an unterminated quote: a value opens with " and no closing " follows, so ${swallowed > 1 ? `the rest of the file (${swallowed} more lines)` : 'the rest of the line'} was read as this one value. Close the quote, or double a quote inside a value ("")`,
-    };
-  }
-  return { column, reason: `${column} has a stray quote: a " inside a quoted value must be doubled ("")` };
+  return describeQuoteProblem(problem, cells, header.columns);
 }
 
 /** The first cell holding a NUL (U+0000), which no Postgres text can store. */
@@ -970,14 +957,6 @@ export type ParseSink = {
   lines(batch: { data: Buffer; count: number }): Promise<void>;
   quarantine(batch: QuarantinedLine[]): Promise<void>;
   progress?(p: ParseProgress): void;
-};
-
-const countNewlines = (cells: string[]) => {
-  let n = 0;
-  for (const c of cells) {
-    if (c.length > 0 && c.indexOf('\n') !== -1) for (let i = c.indexOf('\n'); i !== -1; i = c.indexOf('\n', i + 1)) n++;
-  }
-  return n;
 };
 
 /** Parses a file into the sink (line numbers are physical lines); a bad file is rejected before any line reaches it. */
@@ -1056,7 +1035,7 @@ export async function parseSettlementFile(
     if (!checked) {
       checked = true;
       // NUL bytes do not occur in a text file: a spreadsheet, zip or image was picked.
-      if (chunk.subarray(0, 4096).includes(0))
+      if (looksBinary(chunk))
         throw new SettlementFileError(
           'not_csv',
           'This is not a CSV file: it holds binary data (an Excel workbook or a zip?). Export the report as CSV.',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvScanner, csvRecords, type QuoteProblem } from './csv';
+import { CsvScanner, csvRecords, type QuoteProblem } from '@/lib/csv';
 
 type Scanned = { cells: string[]; lines: number; quote: QuoteProblem | null; simple: boolean };
 

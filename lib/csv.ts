@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { z } from 'zod';
 
 /**
  * A zero-copy RFC 4180 scanner over byte chunks: cells are byte ranges of one buffer, and a
@@ -283,4 +284,100 @@ export function csvRecords(text: string | Uint8Array): string[][] {
   const out: string[][] = [];
   while (scanner.next()) out.push(scanner.cells());
   return out;
+}
+
+/** A value as a bad-row reason shows it: quoted, cut at 40 characters, control characters made visible. */
+export function shown(v: string): string {
+  const cut = v.length > 40 ? `${v.slice(0, 40)}…` : v;
+  return `"${cut.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
+}
+
+/** Why a record with a quote problem is quarantined: a quote never closed, or one not doubled. */
+export function describeQuoteProblem(
+  problem: QuoteProblem,
+  cells: string[],
+  columns: string[],
+): { column: string | null; reason: string } {
+  const at = problem.code === 'MissingQuotes' ? cells.length - 1 : problem.cell;
+  const column = columns[at] || `column ${at + 1}`;
+  if (problem.code === 'MissingQuotes') {
+    const swallowed = countNewlines([cells[at] ?? '']);
+    return {
+      column,
+      reason: `${column} has an unterminated quote: a value opens with " and no closing " follows, so ${swallowed > 1 ? `the rest of the file (${swallowed} more lines)` : 'the rest of the line'} was read as this one value. Close the quote, or double a quote inside a value ("")`,
+    };
+  }
+  return { column, reason: `${column} has a stray quote: a " inside a quoted value must be doubled ("")` };
+}
+
+function countNewlines(cells: string[]): number {
+  let n = 0;
+  for (const c of cells) for (let i = c.indexOf('\n'); i !== -1; i = c.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Whether the first bytes of an upload are binary (NUL bytes never occur in a text file: a workbook or zip was picked). */
+export function looksBinary(firstChunk: Uint8Array): boolean {
+  return firstChunk.subarray(0, 4096).includes(0);
+}
+
+/**
+ * RFC 4180 CSV, safe in a spreadsheet: text that could run as a formula (`=`, `+`, `@`, tab, CR, or `-`
+ * not starting a plain decimal) gets a leading `'` (OWASP, "CSV injection"). Plain decimals stay
+ * numbers, so a SUM over net amounts counts refunds.
+ */
+
+/** What the exports write for an amount: an optional minus, digits, an optional fraction. */
+const plainNumber = /^-?\d+(?:\.\d+)?$/;
+const needsQuotes = /[",\r\n]/;
+
+/** `=`, `+`, `-`, `@`, tab, CR: a first character a spreadsheet may run as the start of a formula. */
+function formulaStart(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
+}
+
+/** Whether a spreadsheet could run the text as a formula (and the cell must be neutralised). */
+export function needsFormulaGuard(text: string): boolean {
+  return formulaStart(text) && !plainNumber.test(text);
+}
+
+/** A text cell: defused, then quoted when it must be; nothing for a missing value. */
+export function csvTextCell(value: string | null | undefined): string {
+  if (!value) return '';
+  const text = formulaStart(value) && !plainNumber.test(value) ? `'${value}` : value;
+  return needsQuotes.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One cell. Numbers are written as they are; text is defused, then quoted when it must be. */
+export function csvCell(value: string | number | null | undefined): string {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  return csvTextCell(value);
+}
+
+/** The BOM Excel needs to read UTF-8 (else `Café` opens as `CafÃ©`); added on `?bom=1`. */
+export const UTF8_BOM = '\uFEFF';
+
+const bomParamSchema = z.enum(['1', 'true', 'yes']).optional().catch(undefined);
+
+export function wantsBom(url: string | URL): boolean {
+  return bomParamSchema.parse(new URL(url).searchParams.get('bom') ?? undefined) !== undefined;
+}
+
+export function csvRow(values: readonly (string | number | null | undefined)[]): string {
+  return `${values.map(csvCell).join(',')}\r\n`;
+}
+
+/** A web stream's chunks as an async iterable (a request body, a download). */
+export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
 }

@@ -1,0 +1,457 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  apiRequests,
+  auditLog,
+  merchantAccounts,
+  paymentTransactions,
+  refundBatches,
+  refundBatchRows,
+} from '@/db/schema';
+import type { Actor } from '@/lib/auth/guard';
+import { AppError, ForbiddenError } from '@/lib/errors';
+import { listPaymentTimeline } from '@/lib/payments/cache';
+import { capturePayment } from '@/lib/payments/service';
+import type { RunningSandbox } from '@/sandbox/start';
+import { testContext } from '@/test/context';
+import { describeEachDriver } from '@/test/db';
+import { createUser } from '@/test/factories';
+import {
+  addSandboxCredential,
+  sandboxSettings,
+  startSandboxMerchant,
+  type SandboxMerchant,
+} from '@/test/sandbox-merchant';
+import {
+  approveRefundBatch,
+  cancelRefundBatch,
+  getRefundBatch,
+  getRefundBatchProgress,
+  listRefundBatchRows,
+  RefundFileSeenError,
+  runRefundBatch,
+  uploadRefundBatch,
+} from './service';
+
+let sandbox: RunningSandbox;
+let api: SandboxMerchant['api'];
+let accountId: string;
+beforeAll(async () => {
+  ({ sandbox, api, accountId } = await startSandboxMerchant(
+    { reference: 'M-REFUNDS', name: 'Refunds test shop', website: 'https://refunds.example' },
+    { operational: true },
+  ));
+});
+afterAll(() => sandbox.close());
+
+const policy = { fourEyesAbove: 1000 };
+const file = (lines: string[], name = 'refunds.csv') => ({
+  fileName: name,
+  bytes: [Buffer.from(`${lines.join('\r\n')}\r\n`)],
+});
+const noQueue = { queue: async () => undefined };
+
+describeEachDriver('mass refunds', (db) => {
+  let uploader: Actor;
+  let second: Actor;
+  let viewer: Actor;
+  const as = (actor: Actor | null) => testContext({ db: db(), actor, settings: sandboxSettings(sandbox) });
+
+  beforeAll(async () => {
+    await addSandboxCredential(db(), sandbox);
+    ({ actor: uploader } = await createUser(db(), { role: 'operator' }));
+    ({ actor: second } = await createUser(db(), { role: 'operator' }));
+    ({ actor: viewer } = await createUser(db(), { role: 'viewer' }));
+    await db().insert(merchantAccounts).values({
+      accountId,
+      accountReference: 'M-REFUNDS',
+      accountName: 'Refunds test shop',
+      state: 'OPERATIONAL',
+    });
+  });
+
+  /** A payment at the sandbox, captured in `captures` parts through the dashboard (so the cache knows it). */
+  async function captured(amount: number, captures = 1, currency = 'EUR') {
+    const reference = `order-${crypto.randomUUID().slice(0, 8)}`;
+    const { payment_transaction } = await sandbox.control.createAuthorizedPayment(accountId, {
+      currency,
+      payment_amount: amount,
+      purchase_country: 'DE',
+      merchant_reference: reference,
+      line_items: [{ name: 'Ticket', quantity: 1, unit_price: amount, total_line_amount: amount }],
+    });
+    const target = { accountId, paymentTransactionId: payment_transaction.payment_transaction_id as string };
+    const captureIds: string[] = [];
+    for (let i = 0; i < captures; i++) {
+      const part = i === captures - 1 ? amount - Math.floor(amount / captures) * i : Math.floor(amount / captures);
+      const outcome = await capturePayment(as(uploader), target, crypto.randomUUID(), { amount: part });
+      if (outcome.status !== 'done') throw new Error('capture not done');
+      captureIds.push(outcome.result.capture.payment_capture_id);
+    }
+    return { id: target.paymentTransactionId, reference, captureIds };
+  }
+
+  async function refundsAtSandbox(paymentTransactionId: string) {
+    const at = await api.paymentTransactions.get(accountId, paymentTransactionId);
+    return at.refunds.map((r) => r.amount);
+  }
+
+  it('gives every row shape its verdict: will refund, or refused with the reason', async () => {
+    const one = await captured(10_000);
+    const byRef = await captured(4_000);
+    const twice = await captured(6_000, 2);
+    const adds = await captured(5_000);
+    const authorizedOnly = (await sandbox.control.createAuthorizedPayment(accountId, {
+      currency: 'EUR',
+      payment_amount: 1_000,
+      purchase_country: 'DE',
+      line_items: [{ name: 'x', quantity: 1, unit_price: 1_000, total_line_amount: 1_000 }],
+    })) as { payment_transaction: { payment_transaction_id: string } };
+    await db()
+      .insert(paymentTransactions)
+      .values([
+        {
+          paymentTransactionId: authorizedOnly.payment_transaction.payment_transaction_id,
+          accountId,
+          state: 'AUTHORIZED',
+          currency: 'EUR',
+          authorizedAmount: 1_000,
+          capturedAmount: 0,
+          refundedAmount: 0,
+          remainingAuthorizedAmount: 1_000,
+          klarnaCreatedAt: new Date(),
+          klarnaUpdatedAt: new Date(),
+        },
+        {
+          paymentTransactionId: 'ptx-closed',
+          accountId,
+          state: 'CLOSED',
+          currency: 'EUR',
+          authorizedAmount: 1_000,
+          capturedAmount: 1_000,
+          refundedAmount: 0,
+          remainingAuthorizedAmount: 0,
+          klarnaCreatedAt: new Date(),
+          klarnaUpdatedAt: new Date(),
+        },
+        {
+          paymentTransactionId: 'ptx-elsewhere',
+          accountId: 'acc-not-ours',
+          state: 'COMPLETED',
+          currency: 'EUR',
+          authorizedAmount: 1_000,
+          capturedAmount: 1_000,
+          refundedAmount: 0,
+          remainingAuthorizedAmount: 0,
+          klarnaCreatedAt: new Date(),
+          klarnaUpdatedAt: new Date(),
+        },
+      ]);
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file([
+        'payment_transaction_id,merchant,merchant_reference,capture_id,amount_major,currency,reason,refund_reference,ticket',
+        `${one.id},,,,25.00,EUR,Event cancelled,R-1,T-1`,
+        `,M-REFUNDS,${byRef.reference},,40.00,EUR,Recall,,T-2`,
+        `${twice.id},,,${twice.captureIds[1]},30.00,EUR,Second parcel returned,,T-3`,
+        `${twice.id},,,,10.00,EUR,No capture named,,T-4`,
+        `${adds.id},,,,30.00,EUR,First half,,T-5`,
+        `${adds.id},,,,30.00,EUR,Second half,,T-6`,
+        `ptx-nowhere,,,,1.00,EUR,Unknown payment,,T-7`,
+        `,M-NOBODY,order-1,,1.00,EUR,Unknown merchant,,T-8`,
+        `,M-REFUNDS,order-none,,1.00,EUR,Unknown reference,,T-9`,
+        `${one.id},,,,1.00,SEK,Wrong currency,,T-10`,
+        `${one.id},,,,80.00,EUR,Too much,,T-11`,
+        `${authorizedOnly.payment_transaction.payment_transaction_id},,,,1.00,EUR,Not captured,,T-12`,
+        `ptx-closed,,,,1.00,EUR,Closed,,T-13`,
+        `ptx-elsewhere,,,,1.00,EUR,Not ours,,T-14`,
+        `${one.id},,,cap-none,1.00,EUR,Unknown capture,,T-15`,
+        `${one.id},,,,1.0.0,EUR,Bad amount,,T-16`,
+      ]),
+      policy,
+    );
+    expect(batch).toMatchObject({
+      status: 'dry_run',
+      rowsTotal: 16,
+      rowsWillRefund: 4,
+      rowsRefused: 12,
+      amountUnit: 'major',
+      approvalRule: 'typed_total',
+      uploadedByEmail: uploader.email,
+      totals: [{ currency: 'EUR', rows: 4, amount: 12_500, refundedRows: 0, refunded: 0 }],
+    });
+    const { rows } = await listRefundBatchRows(as(viewer), { batchId: batch.id });
+    expect(rows.map((r) => [r.lineNo, r.verdict, r.verdictReason])).toEqual([
+      [2, 'will_refund', null],
+      [3, 'will_refund', null],
+      [4, 'will_refund', null],
+      [5, 'refused', expect.stringContaining('captured 2 times: name the capture in capture_id')],
+      [6, 'will_refund', null],
+      [7, 'refused', expect.stringContaining('earlier rows of this file take 30.00 EUR')],
+      [8, 'refused', expect.stringContaining('payment_transaction_id "ptx-nowhere": no such payment')],
+      [9, 'refused', expect.stringContaining('merchant "M-NOBODY" is not a merchant this dashboard manages')],
+      [10, 'refused', expect.stringContaining('merchant_reference "order-none": no payment of Refunds test shop')],
+      [11, 'refused', 'currency is SEK but the payment is in EUR'],
+      [12, 'refused', expect.stringContaining('amount 80.00 EUR is more than the payment has left to refund')],
+      [13, 'refused', 'nothing was captured on this payment, so nothing can be refunded'],
+      [14, 'refused', expect.stringContaining('the payment is CLOSED')],
+      [15, 'refused', expect.stringContaining('not a merchant this dashboard manages')],
+      [16, 'refused', 'capture_id "cap-none" is not a capture of this payment'],
+      [17, 'refused', expect.stringMatching(/^amount_major "1\.0\.0" is not a valid amount/)],
+    ]);
+    // The payment named by merchant and reference is resolved; extra columns are kept as they were.
+    expect(rows[1]).toMatchObject({ paymentTransactionId: byRef.id, accountId, amount: 4_000 });
+    expect(rows[0]!.input).toMatchObject({ ticket: 'T-1', refund_reference: 'R-1' });
+    // Nothing moved: the dry run sent nothing to Klarna.
+    expect(await refundsAtSandbox(one.id)).toEqual([]);
+    // The same file again is recognised.
+    const again = await uploadRefundBatch(
+      as(second),
+      file([
+        'payment_transaction_id,merchant,merchant_reference,capture_id,amount_major,currency,reason,refund_reference,ticket',
+        `${one.id},,,,25.00,EUR,Event cancelled,R-1,T-1`,
+      ]),
+      policy,
+    );
+    await expect(
+      uploadRefundBatch(
+        as(second),
+        file([
+          'payment_transaction_id,merchant,merchant_reference,capture_id,amount_major,currency,reason,refund_reference,ticket',
+          `${one.id},,,,25.00,EUR,Event cancelled,R-1,T-1`,
+        ]),
+        policy,
+      ),
+    ).rejects.toMatchObject({ code: 'file_seen_before', details: { batchId: again.id } });
+    await expect(uploadRefundBatch(as(second), file(['x']), policy)).rejects.toBeInstanceOf(AppError);
+    expect(RefundFileSeenError).toBeDefined();
+  });
+
+  it('a viewer may read a batch but not upload, confirm, approve or cancel it (the server refuses)', async () => {
+    const p = await captured(1_000);
+    const lines = ['payment_transaction_id,amount_minor,currency,reason', `${p.id},100,EUR,Viewer check`];
+    await expect(uploadRefundBatch(as(viewer), file(lines), policy)).rejects.toBeInstanceOf(ForbiddenError);
+    const batch = await uploadRefundBatch(as(uploader), file(lines), policy);
+    expect((await getRefundBatch(as(viewer), batch.id)).id).toBe(batch.id);
+    await expect(
+      approveRefundBatch(as(viewer), { batchId: batch.id, totals: { EUR: '1.00' } }, noQueue),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(cancelRefundBatch(as(viewer), batch.id)).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await getRefundBatch(as(viewer), batch.id)).status).toBe('dry_run');
+  });
+
+  it('above the threshold a second person approves with the totals restated, then the run refunds each row once, on its timeline and in the audit log', async () => {
+    const a = await captured(150_000);
+    const b = await captured(90_000, 2);
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file([
+        'payment_transaction_id,capture_id,amount_minor,currency,reason,refund_reference',
+        `${a.id},,120000,EUR,Recall of batch 7,RMA-A`,
+        `${b.id},${b.captureIds[0]},45000,EUR,Recall of batch 7,`,
+        `${b.id},${b.captureIds[1]},1000,EUR,Recall of batch 7,`,
+      ]),
+      policy,
+    );
+    expect(batch).toMatchObject({ approvalRule: 'four_eyes', totals: [{ currency: 'EUR', amount: 166_000 }] });
+    let queued: string | null = null;
+    const queue = { queue: async (id: string) => (queued = id) };
+    await expect(
+      approveRefundBatch(as(uploader), { batchId: batch.id, totals: { EUR: '1660.00' } }, queue),
+    ).rejects.toThrow(/a second person, not the one who uploaded it/);
+    await expect(
+      approveRefundBatch(as(second), { batchId: batch.id, totals: { EUR: '1600.00' } }, queue),
+    ).rejects.toMatchObject({
+      code: 'totals_mismatch',
+      fields: { 'totals.EUR': [expect.stringContaining('1,660.00 EUR')] },
+    });
+    expect(queued).toBeNull();
+    const approved = await approveRefundBatch(as(second), { batchId: batch.id, totals: { EUR: '1,660.00' } }, queue);
+    expect(approved).toMatchObject({ status: 'queued', approvedByEmail: second.email, approvalKind: 'four_eyes' });
+    expect(queued).toBe(batch.id);
+
+    expect(await runRefundBatch(as(null), batch.id)).toMatchObject({ status: 'done', sent: 3 });
+    const done = await getRefundBatch(as(viewer), batch.id);
+    expect(done).toMatchObject({
+      status: 'done',
+      rowsRefunded: 3,
+      rowsDeclined: 0,
+      totals: [{ currency: 'EUR', amount: 166_000, refunded: 166_000, refundedRows: 3 }],
+    });
+    expect(await getRefundBatchProgress(as(viewer), batch.id)).toMatchObject({ done: 3, total: 3, refunded: 3 });
+    expect(await refundsAtSandbox(a.id)).toEqual([120_000]);
+    expect((await refundsAtSandbox(b.id)).sort()).toEqual([1_000, 45_000]);
+    const { rows } = await listRefundBatchRows(as(viewer), { batchId: batch.id });
+    expect(rows.every((r) => r.result === 'refunded' && r.refundId)).toBe(true);
+    // On the payment's timeline as the approver's refund, and in the audit log.
+    const timeline = await listPaymentTimeline(db(), { paymentTransactionId: a.id });
+    expect(timeline[0]).toMatchObject({ kind: 'refund', amount: 120_000, actorEmail: second.email });
+    const audits = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, a.id), eq(auditLog.action, 'payments.refund')));
+    expect(audits).toHaveLength(1);
+    const batchAudit = await db().select().from(auditLog).where(eq(auditLog.targetId, batch.id));
+    expect(batchAudit.map((e) => e.action).sort()).toEqual(['refunds.approve', 'refunds.finish', 'refunds.upload']);
+    // A second run of a finished batch sends nothing.
+    expect(await runRefundBatch(as(null), batch.id)).toMatchObject({ sent: 0 });
+  });
+
+  it('below the threshold the uploader confirms by typing the total; Klarna’s refusal of a row is kept in words with its error id', async () => {
+    const p = await captured(2_000);
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_minor,currency,reason', `${p.id},1500,EUR,Damaged`]),
+      policy,
+    );
+    expect(batch.approvalRule).toBe('typed_total');
+    // Someone refunds part of it meanwhile, elsewhere: Klarna now refuses the row.
+    await api.paymentTransactions.refund(accountId, p.id, { amount: 1_000 }, { idempotencyKey: crypto.randomUUID() });
+    await approveRefundBatch(as(uploader), { batchId: batch.id, totals: { EUR: '15.00 EUR' } }, noQueue);
+    await runRefundBatch(as(null), batch.id);
+    const { rows } = await listRefundBatchRows(as(viewer), { batchId: batch.id });
+    expect(rows[0]).toMatchObject({ result: 'declined', refundId: null });
+    expect(rows[0]!.errorCode).toBeTruthy();
+    expect(rows[0]!.klarnaErrorId).toBeTruthy();
+    expect(rows[0]!.errorMessage).toMatch(/Klarna/);
+    expect(await getRefundBatch(as(viewer), batch.id)).toMatchObject({ status: 'done', rowsDeclined: 1 });
+  });
+
+  it('cancelling stops the rows not sent yet', async () => {
+    const ps = await Promise.all([captured(1_000), captured(1_000), captured(1_000)]);
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_minor,currency,reason', ...ps.map((p) => `${p.id},500,EUR,Event moved`)]),
+      policy,
+    );
+    await approveRefundBatch(as(uploader), { batchId: batch.id, totals: { EUR: '15' } }, noQueue);
+    const cancelled = await cancelRefundBatch(as(uploader), batch.id);
+    expect(cancelled).toMatchObject({ status: 'cancelled', rowsSkipped: 3, cancelledByEmail: uploader.email });
+    expect(await runRefundBatch(as(null), batch.id)).toMatchObject({ sent: 0 });
+    for (const p of ps) expect(await refundsAtSandbox(p.id)).toEqual([]);
+  });
+
+  it('a run that dies after Klarna answered resumes under the same keys: every row refunded exactly once at the sandbox', async () => {
+    const ps = await Promise.all(Array.from({ length: 12 }, () => captured(3_000)));
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_minor,currency,reason', ...ps.map((p) => `${p.id},1000,EUR,Crash test`)]),
+      policy,
+    );
+    await approveRefundBatch(as(uploader), { batchId: batch.id, totals: { EUR: '120.00' } }, noQueue);
+    // The first run is stopped after a few rows: Klarna slowed down so that it cannot finish first.
+    await sandbox.control.setFaults({ latency_ms: 120 });
+    const stop = new AbortController();
+    const first = runRefundBatch(as(null), batch.id, { concurrency: 2, signal: stop.signal });
+    try {
+      for (;;) {
+        const done = await db()
+          .select({ lineNo: refundBatchRows.lineNo })
+          .from(refundBatchRows)
+          .where(and(eq(refundBatchRows.batchId, batch.id), eq(refundBatchRows.result, 'refunded')));
+        if (done.length >= 4) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      stop.abort();
+      expect(await first).toMatchObject({ status: 'running' });
+    } finally {
+      await sandbox.control.setFaults({ latency_ms: 0 });
+    }
+    // As if it had died between Klarna's answer and writing it down: two refunded rows still `sending`.
+    const refunded = (await listRefundBatchRows(as(viewer), { batchId: batch.id, filter: 'refunded' })).rows;
+    expect(refunded.length).toBeGreaterThanOrEqual(4);
+    for (const r of refunded.slice(0, 2))
+      await db()
+        .update(refundBatchRows)
+        .set({ result: 'sending', refundId: null })
+        .where(and(eq(refundBatchRows.batchId, batch.id), eq(refundBatchRows.lineNo, r.lineNo)));
+    await db()
+      .update(refundBatches)
+      .set({ rowsRefunded: refunded.length - 2 })
+      .where(eq(refundBatches.id, batch.id));
+    // A second worker cannot take the batch while the first one's lease holds … but this one was handed back.
+    expect(await runRefundBatch(as(null), batch.id)).toMatchObject({ status: 'done' });
+    for (const p of ps) expect(await refundsAtSandbox(p.id)).toEqual([1_000]);
+    const rows = (await listRefundBatchRows(as(viewer), { batchId: batch.id })).rows;
+    expect(rows.every((r) => r.result === 'refunded' && r.refundId)).toBe(true);
+    expect(await getRefundBatch(as(viewer), batch.id)).toMatchObject({ rowsRefunded: 12 });
+  });
+
+  it('a live run holds its batch: a second worker started meanwhile takes nothing', async () => {
+    const ps = await Promise.all(Array.from({ length: 6 }, () => captured(2_000)));
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_minor,currency,reason', ...ps.map((p) => `${p.id},700,EUR,Two workers`)]),
+      policy,
+    );
+    await approveRefundBatch(as(uploader), { batchId: batch.id, totals: { EUR: '42' } }, noQueue);
+    const [one, two] = await Promise.all([
+      runRefundBatch(as(null), batch.id, { concurrency: 2 }),
+      runRefundBatch(as(null), batch.id, { concurrency: 2 }),
+    ]);
+    expect([one.sent, two.sent].sort()).toEqual([0, 6]);
+    for (const p of ps) expect(await refundsAtSandbox(p.id)).toEqual([700]);
+  });
+
+  it('a row whose every attempt Klarna fails before refunding is read back as not made, sent again later, and refunded once', async () => {
+    const p = await captured(3_000);
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_minor,currency,reason', `${p.id},1200,EUR,Klarna down a while`]),
+      policy,
+    );
+    await approveRefundBatch(as(uploader), { batchId: batch.id, totals: { EUR: '12' } }, noQueue);
+    await sandbox.control.addFaultRule({
+      operation: 'paymentTransactions.refund',
+      path_contains: p.id,
+      fault: 'error-before',
+      times: 5,
+    });
+    await runRefundBatch(as(null), batch.id, { sleep: () => new Promise((r) => setTimeout(r, 10)) });
+    expect(await refundsAtSandbox(p.id)).toEqual([1_200]);
+    const { rows } = await listRefundBatchRows(as(viewer), { batchId: batch.id });
+    expect(rows[0]).toMatchObject({ result: 'refunded' });
+    expect(rows[0]!.refundId).toBeTruthy();
+  }, 60_000);
+
+  it('with 10 % injected 500s and bursts of 429s every row is refunded once', async () => {
+    const ps = await Promise.all(Array.from({ length: 20 }, () => captured(5_000)));
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_minor,currency,reason', ...ps.map((p) => `${p.id},2500,EUR,Faults test`)]),
+      policy,
+    );
+    await approveRefundBatch(as(second), { batchId: batch.id, totals: { EUR: '500.00' } }, noQueue);
+    // 10 % of requests answered 500 (half of them after the refund was made), and three bursts of eight 429s.
+    await sandbox.control.setFaults({ error_rate: 0.1, rate_limit_burst: 8 });
+    // And, whatever the dice say, two refunds made whose answer is a 500, and one 500 before the refund.
+    await sandbox.control.addFaultRule({ operation: 'paymentTransactions.refund', fault: 'error-after', times: 2 });
+    await sandbox.control.addFaultRule({ operation: 'paymentTransactions.refund', fault: 'error-before', times: 1 });
+    let bursts = 1;
+    const burst = setInterval(() => {
+      if (bursts++ < 3) void sandbox.control.setFaults({ rate_limit_burst: 8 }).catch(() => {});
+    }, 700);
+    try {
+      await runRefundBatch(as(null), batch.id, {
+        concurrency: 4,
+        sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 200))),
+      });
+    } finally {
+      clearInterval(burst);
+      await sandbox.control.setFaults({ error_rate: 0, rate_limit_burst: 0 });
+    }
+    const sent = await db()
+      .select({ status: apiRequests.status })
+      .from(apiRequests)
+      .where(eq(apiRequests.operation, 'paymentTransactions.refund'));
+    // The faults did happen.
+    expect(sent.some((r) => r.status === 429)).toBe(true);
+    expect(sent.filter((r) => r.status === 500).length).toBeGreaterThanOrEqual(3);
+    for (const p of ps) expect(await refundsAtSandbox(p.id)).toEqual([2_500]);
+    expect(await getRefundBatch(as(viewer), batch.id)).toMatchObject({
+      status: 'done',
+      rowsRefunded: 20,
+      rowsDeclined: 0,
+    });
+  }, 120_000);
+});
