@@ -211,3 +211,19 @@ export function FormActions({
     </div>
   );
 }
+
+/** The button that opens a confirmation; disabled with its reason as the title. */
+export function confirmTrigger(
+  label: React.ReactNode,
+  {
+    variant = 'secondary',
+    size = 'sm',
+    disabledReason = null,
+  }: { variant?: ButtonProps['variant']; size?: ButtonProps['size']; disabledReason?: string | null } = {},
+) {
+  return (
+    <Button variant={variant} size={size} disabled={Boolean(disabledReason)} title={disabledReason ?? undefined}>
+      {label}
+    </Button>
+  );
+}
