@@ -87,6 +87,8 @@ export function useDoneDialog<T>(onOpen: () => void) {
  * its error id and any field error no input shows), Cancel and a submit button with its pending
  * state. `shown`: the field names the inputs display themselves. Once `done` is given (what was
  * made, e.g. a secret shown once) the dialog shows it under `doneTitle` with a Done button.
+ * Without `trigger` the dialog is opened through `state.onOpenChange(true)` (from a row's menu).
+ * A confirmation has no fields: it restates what will happen in `description`.
  */
 export function ActionDialog({
   state,
@@ -97,6 +99,7 @@ export function ActionDialog({
   shown = [],
   submitLabel,
   submitVariant,
+  submitDisabled,
   pending,
   onSubmit,
   children,
@@ -104,22 +107,23 @@ export function ActionDialog({
   doneTitle,
 }: {
   state: ActionDialogState;
-  trigger: React.ReactNode;
+  trigger?: React.ReactNode;
   title: string;
   description?: React.ReactNode;
   className?: string;
   shown?: string[];
   submitLabel: React.ReactNode;
   submitVariant?: ButtonProps['variant'];
+  submitDisabled?: boolean;
   pending: boolean;
   onSubmit: () => void;
-  children: React.ReactNode;
+  children?: React.ReactNode;
   done?: React.ReactNode;
   doneTitle?: string;
 }) {
   return (
     <Dialog open={state.open} onOpenChange={state.onOpenChange}>
-      <DialogTrigger asChild>{trigger}</DialogTrigger>
+      {trigger !== undefined && <DialogTrigger asChild>{trigger}</DialogTrigger>}
       <DialogContent
         title={done ? (doneTitle ?? title) : title}
         description={done ? undefined : description}
@@ -150,6 +154,7 @@ export function ActionDialog({
               onCancel={state.close}
               submitLabel={submitLabel}
               submitVariant={submitVariant}
+              submitDisabled={submitDisabled}
               pending={pending}
             />
           </form>
@@ -186,11 +191,13 @@ export function FormActions({
   onCancel,
   submitLabel,
   submitVariant,
+  submitDisabled,
   pending = false,
 }: {
   onCancel: () => void;
   submitLabel: React.ReactNode;
   submitVariant?: ButtonProps['variant'];
+  submitDisabled?: boolean;
   pending?: boolean;
 }) {
   return (
@@ -198,9 +205,25 @@ export function FormActions({
       <Button type="button" variant="secondary" onClick={onCancel}>
         Cancel
       </Button>
-      <Button type="submit" variant={submitVariant} pending={pending}>
+      <Button type="submit" variant={submitVariant} pending={pending} disabled={submitDisabled}>
         {submitLabel}
       </Button>
     </div>
+  );
+}
+
+/** The button that opens a confirmation; disabled with its reason as the title. */
+export function confirmTrigger(
+  label: React.ReactNode,
+  {
+    variant = 'secondary',
+    size = 'sm',
+    disabledReason = null,
+  }: { variant?: ButtonProps['variant']; size?: ButtonProps['size']; disabledReason?: string | null } = {},
+) {
+  return (
+    <Button variant={variant} size={size} disabled={Boolean(disabledReason)} title={disabledReason ?? undefined}>
+      {label}
+    </Button>
   );
 }

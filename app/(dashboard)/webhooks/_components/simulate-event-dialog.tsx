@@ -5,12 +5,11 @@ import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useAction } from 'next-safe-action/hooks';
 import { Send } from 'lucide-react';
+import { ActionDialog, useDoneDialog } from '@/components/forms/action-dialog';
+import { errorsOf, SelectField } from '@/components/forms/form-kit';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Dialog, DialogContent, DialogTrigger } from '@/components/ui/dialog';
-import { Field } from '@/components/ui/field';
-import { Select } from '@/components/ui/input';
 import { eventTypeMatches } from '@/lib/klarna/schemas/webhooks';
 import { failureMessage, type ActionFailure } from '@/lib/ui/action-result';
 import { splitOutcomeNote } from '@/lib/webhooks/outcome';
@@ -33,16 +32,19 @@ export function SimulateEventDialog({
   disabled: boolean;
 }) {
   const choices = knownEventTypes.filter((type) => patterns.some((p) => eventTypeMatches(p, type)));
-  const [open, setOpen] = useState(false);
   const [eventType, setEventType] = useState(choices[0] ?? '');
-  const [intentId, setIntentId] = useState(() => crypto.randomUUID());
+  const dialog = useDoneDialog<{ eventId: string }>(() => {});
   // When following began, per event: the first poll starts the minute.
   const followedSince = useRef(new Map<string, number>());
-  const simulate = useAction(simulateWebhookEventAction);
-  const eventId = simulate.result.data?.eventId ?? null;
+  const simulate = useAction(
+    simulateWebhookEventAction,
+    dialog.doneCallbacks(() => `Klarna is sending a ${eventType} test event to this webhook.`),
+  );
+  const eventId = dialog.done?.eventId ?? null;
   const arrival = useQuery({
     queryKey: ['webhook-event-arrival', eventId],
-    enabled: Boolean(eventId),
+    // Followed while the dialog is open, as before: closing it stops the polls.
+    enabled: dialog.open && Boolean(eventId),
     queryFn: async () => {
       const result = await findReceivedEventAction({ eventId: eventId! });
       if (!result?.data) throw new Error(result ? failureMessage(result as ActionFailure) : 'no answer');
@@ -54,21 +56,12 @@ export function SimulateEventDialog({
     retry: false,
     refetchInterval: (query) => (query.state.data || query.state.error ? false : 1000),
   });
-  const failure = (simulate.result.serverError || simulate.result.validationErrors ? simulate.result : undefined) as
-    ActionFailure | undefined;
   const event = arrival.data;
 
-  function close(next: boolean) {
-    setOpen(next);
-    if (!next) {
-      simulate.reset();
-      setIntentId(crypto.randomUUID());
-    }
-  }
-
   return (
-    <Dialog open={open} onOpenChange={close}>
-      <DialogTrigger asChild>
+    <ActionDialog
+      state={dialog}
+      trigger={
         <Button
           variant="secondary"
           size="sm"
@@ -77,79 +70,60 @@ export function SimulateEventDialog({
         >
           <Send aria-hidden /> Send test event…
         </Button>
-      </DialogTrigger>
-      <DialogContent
-        title="Send a test event"
-        description="Klarna sends an event of this type with dummy data to this webhook only."
-      >
-        <div className="grid gap-4">
-          {failure && <Alert tone="danger">{failureMessage(failure)}</Alert>}
-          {!eventId ? (
-            <form
-              className="grid gap-4"
-              onSubmit={(e) => {
-                e.preventDefault();
-                simulate.execute({ webhookId, eventType, intentId });
-              }}
-            >
-              <Field label="Event type">
-                {(c) => (
-                  <Select {...c} value={eventType} onChange={(e) => setEventType(e.target.value)}>
-                    {choices.map((type) => (
-                      <option key={type} value={type}>
-                        {type}
-                      </option>
-                    ))}
-                  </Select>
-                )}
-              </Field>
-              <div className="flex justify-end gap-2">
-                <Button type="button" variant="secondary" onClick={() => close(false)}>
-                  Cancel
-                </Button>
-                <Button type="submit" pending={simulate.isPending}>
-                  Send
-                </Button>
-              </div>
-            </form>
-          ) : (
-            <div className="grid gap-3 text-sm" role="status" aria-live="polite">
-              <p>
-                Klarna accepted the request: event <code className="break-all font-mono text-xs">{eventId}</code>.
-              </p>
-              {event ? (
-                <div className="grid gap-2">
-                  <p className="flex flex-wrap items-center gap-2">
-                    Arrived. Signature:{' '}
-                    {event.verdict === 'valid' ? (
-                      <Badge tone="success">valid</Badge>
-                    ) : (
-                      <Badge tone="danger">rejected</Badge>
-                    )}
-                    Processing: <Badge>{event.status.replace('_', ' ')}</Badge>
-                  </p>
-                  {event.rejectReason && <p className="text-danger">{event.rejectReason}</p>}
-                  {event.processingError && (
-                    <p className="text-muted-foreground">{splitOutcomeNote(event.processingError).sentence}</p>
+      }
+      title="Send a test event"
+      description="Klarna sends an event of this type with dummy data to this webhook only."
+      shown={['eventType']}
+      submitLabel="Send"
+      pending={simulate.isPending}
+      onSubmit={() => simulate.execute({ webhookId, eventType, intentId: dialog.submission.intentId })}
+      done={
+        eventId && (
+          <div className="grid gap-3 text-sm" role="status" aria-live="polite">
+            <p>
+              Klarna accepted the request: event <code className="break-all font-mono text-xs">{eventId}</code>.
+            </p>
+            {event ? (
+              <div className="grid gap-2">
+                <p className="flex flex-wrap items-center gap-2">
+                  Arrived. Signature:{' '}
+                  {event.verdict === 'valid' ? (
+                    <Badge tone="success">valid</Badge>
+                  ) : (
+                    <Badge tone="danger">rejected</Badge>
                   )}
-                  <Link className="underline underline-offset-4" href={`/webhooks/events/${event.id}`}>
-                    Open it in the event log
-                  </Link>
-                </div>
-              ) : arrival.error ? (
-                <Alert tone={arrival.error.message === NOT_ARRIVED ? 'warning' : 'danger'}>
-                  {arrival.error.message}
-                </Alert>
-              ) : (
-                <p className="text-muted-foreground">Waiting for it to arrive…</p>
-              )}
-              <div className="flex justify-end">
-                <Button onClick={() => close(false)}>Done</Button>
+                  Processing: <Badge>{event.status.replace('_', ' ')}</Badge>
+                </p>
+                {event.rejectReason && <p className="text-danger">{event.rejectReason}</p>}
+                {event.processingError && (
+                  <p className="text-muted-foreground">{splitOutcomeNote(event.processingError).sentence}</p>
+                )}
+                <Link className="underline underline-offset-4" href={`/webhooks/events/${event.id}`}>
+                  Open it in the event log
+                </Link>
               </div>
-            </div>
-          )}
-        </div>
-      </DialogContent>
-    </Dialog>
+            ) : arrival.error ? (
+              <Alert tone={arrival.error.message === NOT_ARRIVED ? 'warning' : 'danger'}>{arrival.error.message}</Alert>
+            ) : (
+              <p className="text-muted-foreground">Waiting for it to arrive…</p>
+            )}
+          </div>
+        )
+      }
+    >
+      <SelectField
+        label="Event type"
+        name="eventType"
+        value={eventType}
+        onChange={setEventType}
+        errors={errorsOf(dialog.submission.failure)}
+      >
+        {choices.map((type) => (
+          <option key={type} value={type}>
+            {type}
+          </option>
+        ))}
+      </SelectField>
+    </ActionDialog>
   );
 }

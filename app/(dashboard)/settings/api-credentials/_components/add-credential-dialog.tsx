@@ -4,10 +4,8 @@ import { useState } from 'react';
 import { useAction } from 'next-safe-action/hooks';
 import { Plus } from 'lucide-react';
 import { ActionDialog, useActionDialog } from '@/components/forms/action-dialog';
-import { errorsOf } from '@/components/forms/form-kit';
+import { errorsOf, SelectField, TextField } from '@/components/forms/form-kit';
 import { Button } from '@/components/ui/button';
-import { Field } from '@/components/ui/field';
-import { Input, Select } from '@/components/ui/input';
 import type { KlarnaEnvironment } from '@/db/schema';
 import { addCredentialAction } from '../actions';
 
@@ -37,45 +35,34 @@ export function AddCredentialDialog({ environment }: { environment: KlarnaEnviro
       pending={isPending}
       onSubmit={() => execute(form)}
     >
-      <Field label="Environment" errors={fields.environment}>
-        {(c) => (
-          <Select
-            {...c}
-            value={form.environment}
-            onChange={(e) => setForm({ ...form, environment: e.target.value as KlarnaEnvironment })}
-          >
-            <option value="sandbox">Sandbox (embedded)</option>
-            <option value="test">Klarna test</option>
-            <option value="live">Klarna live</option>
-          </Select>
-        )}
-      </Field>
-      <Field label="Name" hint="What the key is for, e.g. “Dashboard – production”." errors={fields.label}>
-        {(c) => (
-          <Input
-            {...c}
-            autoComplete="off"
-            value={form.label}
-            onChange={(e) => setForm({ ...form, label: e.target.value })}
-          />
-        )}
-      </Field>
-      <Field
-        label="API key"
-        hint={form.environment === 'live' ? 'Starts with klarna_live_api_' : 'Starts with klarna_test_api_'}
-        errors={fields.apiKey}
+      <SelectField
+        label="Environment"
+        name="environment"
+        value={form.environment}
+        onChange={(value) => setForm({ ...form, environment: value as KlarnaEnvironment })}
+        errors={fields}
       >
-        {(c) => (
-          <Input
-            {...c}
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            value={form.apiKey}
-            onChange={(e) => setForm({ ...form, apiKey: e.target.value })}
-          />
-        )}
-      </Field>
+        <option value="sandbox">Sandbox (embedded)</option>
+        <option value="test">Klarna test</option>
+        <option value="live">Klarna live</option>
+      </SelectField>
+      <TextField
+        label="Name"
+        name="label"
+        hint="What the key is for, e.g. “Dashboard – production”."
+        value={form.label}
+        onChange={(label) => setForm({ ...form, label })}
+        errors={fields}
+      />
+      <TextField
+        label="API key"
+        name="apiKey"
+        type="password"
+        hint={form.environment === 'live' ? 'Starts with klarna_live_api_' : 'Starts with klarna_test_api_'}
+        value={form.apiKey}
+        onChange={(apiKey) => setForm({ ...form, apiKey })}
+        errors={fields}
+      />
     </ActionDialog>
   );
 }
