@@ -89,8 +89,8 @@ export type CardSettlementCreateRequest = z.infer<typeof cardSettlementCreateSch
 /** The brands the sandbox issues; Klarna may name others, which are kept as they come. */
 export const cardBrands = ['VISA', 'MASTERCARD'] as const;
 
-/** A settlement's card (notes; seed 000): `pci_data` is the card JSON under AES-128-CTR, `iv` its 16-byte counter block,
- * `aes_key` the AES key under the enrolled RSA key (PKCS#1 v1.5), all base64. */
+/** A settlement's card (notes; seed 000): `pci_data` is the card JSON under AES-128-CTR, `iv` its 16-byte counter
+ * block, `aes_key` the AES key under the enrolled RSA key (PKCS#1 v1.5), all base64. */
 export const settlementCardSchema = z
   .object({
     card_id: z.string().min(1),
