@@ -9,7 +9,6 @@ import { z } from 'zod';
 export type QuoteProblem = { code: 'MissingQuotes' | 'InvalidQuotes'; cell: number };
 
 export class CsvScanner {
-  /** The buffer the current record's cells are ranges of. */
   buf: Buffer = Buffer.alloc(0);
   /** Cells of the current record: [starts[i], ends[i]) of `buf`, i < count. */
   starts = new Int32Array(64);
@@ -43,14 +42,12 @@ export class CsvScanner {
     this.load(chunk);
   }
 
-  /** No more bytes: the last record may end without a line break. */
   finish(): void {
     this.final = true;
     this.load(new Uint8Array(0));
   }
 
   private load(chunk: Uint8Array): void {
-    // Records not taken yet stay (the caller normally takes every record before pushing more).
     if (!this.carry && this.pos < this.buf.length) this.carry = this.buf.subarray(this.pos);
     let buf = this.carry ? (chunk.length ? Buffer.concat([this.carry, chunk]) : this.carry) : Buffer.from(chunk);
     this.carry = null;
@@ -108,14 +105,12 @@ export class CsvScanner {
     this.count++;
   }
 
-  /** The current record is not whole yet: it is scanned again when more bytes come. */
   private needMore(from: number): false {
     this.carry = this.buf.subarray(from);
     this.pos = this.buf.length;
     return false;
   }
 
-  /** Scans the next whole record into `starts`/`ends`/`count`; false when more bytes are needed. */
   next(): boolean {
     const buf = this.buf;
     const len = buf.length;
@@ -203,7 +198,6 @@ export class CsvScanner {
         }
         continue;
       }
-      // An unquoted cell (a quote inside it is a character like any other).
       let i = p;
       while (i < len) {
         const c = buf[i];
@@ -276,7 +270,6 @@ function countLf(buf: Buffer, from: number, to: number): number {
   return n;
 }
 
-/** All records of a whole text (a header line, a test's file), as text cells. */
 export function csvRecords(text: string | Uint8Array): string[][] {
   const scanner = new CsvScanner();
   scanner.push(typeof text === 'string' ? Buffer.from(text) : text);
@@ -321,35 +314,27 @@ export function looksBinary(firstChunk: Uint8Array): boolean {
   return firstChunk.subarray(0, 4096).includes(0);
 }
 
-/**
- * RFC 4180 CSV, safe in a spreadsheet: text that could run as a formula (`=`, `+`, `@`, tab, CR, or `-`
- * not starting a plain decimal) gets a leading `'` (OWASP, "CSV injection"). Plain decimals stay
- * numbers, so a SUM over net amounts counts refunds.
- */
+/** RFC 4180 CSV, safe in a spreadsheet: text that could run as a formula gets a leading `'` (OWASP,
+ * "CSV injection"). Plain decimals stay numbers, so a SUM over net amounts counts refunds. */
 
-/** What the exports write for an amount: an optional minus, digits, an optional fraction. */
 const plainNumber = /^-?\d+(?:\.\d+)?$/;
 const needsQuotes = /[",\r\n]/;
 
-/** `=`, `+`, `-`, `@`, tab, CR: a first character a spreadsheet may run as the start of a formula. */
 function formulaStart(text: string): boolean {
   const c = text.charCodeAt(0);
   return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
 }
 
-/** Whether a spreadsheet could run the text as a formula (and the cell must be neutralised). */
 export function needsFormulaGuard(text: string): boolean {
   return formulaStart(text) && !plainNumber.test(text);
 }
 
-/** A text cell: defused, then quoted when it must be; nothing for a missing value. */
 export function csvTextCell(value: string | null | undefined): string {
   if (!value) return '';
   const text = formulaStart(value) && !plainNumber.test(value) ? `'${value}` : value;
   return needsQuotes.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** One cell. Numbers are written as they are; text is defused, then quoted when it must be. */
 export function csvCell(value: string | number | null | undefined): string {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   return csvTextCell(value);
@@ -368,7 +353,6 @@ export function csvRow(values: readonly (string | number | null | undefined)[]):
   return `${values.map(csvCell).join(',')}\r\n`;
 }
 
-/** A web stream's chunks as an async iterable (a request body, a download). */
 export async function* chunksOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
   try {

@@ -14,7 +14,6 @@ export const capabilityMinRole = {
   'payments.operate': 'operator',
   /** Create users, change roles, disable, reset passwords. */
   'users.manage': 'admin',
-  /** Read the audit log. */
   'audit.read': 'admin',
   /** Klarna API credentials and signing keys. */
   'credentials.manage': 'admin',

@@ -30,22 +30,15 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   return actorOf(await cookies());
 });
 
-/**
- * How long a session checked against the database is taken as still valid by `getRecentActor`:
- * a sign-out, a disabled user, a changed role or a new session generation reaches a poll within
- * this long (every other request checks the database itself).
- */
+/** How long a session checked against the database counts as valid for `getRecentActor`: a sign-out, disabled
+ * user, changed role or new session generation reaches a poll within this long. */
 export const RECENT_SESSION_MS = 5_000;
 const RECENT_SESSIONS_MAX = 2_000;
 const recentSessions = new Map<string, { actor: Actor | null; checkedAt: number }>();
 
-/**
- * The actor of a request, as `getActor` found it for the same session cookie at most
- * `RECENT_SESSION_MS` ago in this process, else checked afresh. Only for read-only requests that
- * come often and show nothing but a fingerprint (the live pages' version polls): a poll then
- * costs neither the token's decryption nor a database read. Every action, page and other route
- * checks the session on each request.
- */
+/** The actor as `getActor` found it for the same session cookie within `RECENT_SESSION_MS`, else checked afresh.
+ * Only for frequent read-only requests showing nothing but a fingerprint (version polls): no decryption, no
+ * database read. Every action, page and other route checks the session on each request. */
 export async function getRecentActor(now = Date.now()): Promise<Actor | null> {
   const cookieStore = await cookies();
   // The exact session cookie (its chunks, in order) is the key: another cookie is another check.
@@ -70,7 +63,6 @@ export async function rememberedActor(
   const actor = await check();
   recentSessions.delete(key);
   if (recentSessions.size >= RECENT_SESSIONS_MAX) {
-    // The oldest check goes first (a Map iterates in insertion order).
     const oldest = recentSessions.keys().next().value;
     if (oldest !== undefined) recentSessions.delete(oldest);
   }

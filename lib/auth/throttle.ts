@@ -62,11 +62,9 @@ async function waitFor(
 
 export type Reservation = { attemptId: number; wait?: undefined } | { attemptId?: undefined; wait: number };
 
-/**
- * Check and reserve under a per-email then per-IP advisory lock: a `throttled` attempt with the wait, or a
- * `pending` one counted as failed until settled, so N concurrent attempts verify at most the limit of
- * passwords. The lock is never held while a password is hashed.
- */
+/** Check and reserve under a per-email then per-IP advisory lock: `throttled` with the wait, or `pending`, counted
+ * as failed until settled, so N concurrent attempts verify at most the limit of passwords. The lock is never
+ * held while a password is hashed. */
 export async function reserveAttempt(
   db: Db,
   policy: ThrottlePolicy,

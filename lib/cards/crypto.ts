@@ -11,19 +11,9 @@ import { promisify } from 'node:util';
 import { cardDataSchema, type CardData } from '@/lib/klarna/schemas/cards';
 import { rawRsaDecryptMany } from './rsa-pool';
 
-/**
- * Card keys and card data (seed 000, "Encryption and decryption of card data"): the merchant's RSA
- * key pair (≥ 2048 bits), its public half as a JWK for enrolment, and the decryption of one
- * card — `aes_key` (RSA/ECB/PKCS1Padding) unwraps the AES-128 key, which opens `pci_data`
- * (AES/CTR/NoPadding) with `iv`.
- *
- * Node 20's `privateDecrypt` refuses RSA_PKCS1_PADDING (CVE-2023-46809, the Marvin attack) unless
- * the process runs with a security-revert flag, which we never use. So the RSA step is the native
- * raw operation (RSA_NO_PADDING, OpenSSL with blinding) followed by an EME-PKCS1-v1_5 decoding
- * that reads every byte whatever it finds, for a message of the one length we accept (a 16-byte
- * AES key), and fails with one error: the same for a bad padding, a wrong key, a tampered
- * ciphertext or card data that is not the card JSON. README "Decisions" has the figures.
- */
+/** Card keys and data (seed 000): `aes_key` (RSA PKCS#1 v1.5) unwraps the AES-128 key that opens `pci_data` (CTR).
+ * Node 20 refuses PKCS1 padding (CVE-2023-46809, Marvin), so: raw blinded RSA, then a constant-time EME decode
+ * for a 16-byte key; every failure is one error (README "Decisions"). */
 
 export const MIN_KEY_BITS = 2048;
 export const DEFAULT_KEY_BITS = 4096;
@@ -103,11 +93,8 @@ function base64(value: string): Buffer {
   return Buffer.from(value, 'base64');
 }
 
-/**
- * EME-PKCS1-v1_5 decoding (RFC 8017 §7.2.2 step 3) of `em` for a message of exactly `length`
- * bytes: `00 02 PS 00 M` with PS at least 8 non-zero bytes. Every byte is read and folded into
- * one flag without branching on it; only the final verdict branches.
- */
+/** EME-PKCS1-v1_5 decoding (RFC 8017 §7.2.2) of `00 02 PS 00 M` for a message of exactly `length` bytes: every
+ * byte is folded into one flag without branching on it; only the final verdict branches. */
 export function decodePkcs1v15Fixed(em: Uint8Array, length: number): Buffer {
   const k = em.length;
   const separator = k - length - 1;
@@ -139,7 +126,6 @@ function wrappedKey(card: EncryptedCard, k: number): Buffer | null {
   return ciphertext.length === k ? ciphertext : null;
 }
 
-/** From the raw RSA result on: the padding, the AES key, the card JSON. */
 function openCard(card: EncryptedCard, em: Uint8Array | null, k: number): CardData {
   if (!em || em.length !== k) throw new CardDecryptionError();
   let aesKey: Buffer;
@@ -173,10 +159,7 @@ export function decryptCard(card: EncryptedCard, privateKey: KeyObject): CardDat
   return openCard(card, ciphertext && rawDecrypt(privateKey, ciphertext), k);
 }
 
-/**
- * Opens many cards with one key, the RSA step spread over worker threads (lib/cards/rsa-pool.ts);
- * in order, each a card or a CardDecryptionError.
- */
+/** Opens many cards with one key, the RSA step on worker threads (rsa-pool.ts); each a card or CardDecryptionError. */
 export async function decryptCards(
   cards: EncryptedCard[],
   privateKeyPem: string,

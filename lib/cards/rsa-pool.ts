@@ -1,14 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-/**
- * The raw RSA private operation (RSA_NO_PADDING) for many ciphertexts at once, spread over worker
- * threads: a 4096-bit operation takes about 7 ms, so 1,000 cards take 7 s on one core and about
- * half on two. Workers do only the native call; the padding check, AES and JSON stay in
- * lib/cards/crypto.ts on the calling thread, so there is one implementation of the decoding.
- * The worker source is inline (no file to bundle), uses node:crypto only, and answers `null`
- * for a ciphertext OpenSSL refuses, never the reason.
- */
+/** The raw RSA private operation (RSA_NO_PADDING) spread over worker threads: 4096 bits take ~7 ms, so 1,000
+ * cards take 7 s on one core. Workers do only the native call (decoding stays in crypto.ts), with an inline
+ * source using node:crypto only, and answer `null` for a ciphertext OpenSSL refuses, never the reason. */
 
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -90,10 +85,7 @@ function pool(): RsaPool {
 /** Below this many ciphertexts the calling thread does the work (a worker's start costs more). */
 const INLINE_BELOW = 8;
 
-/**
- * `privateDecrypt(RSA_NO_PADDING)` of each ciphertext with the PEM private key, in order; `null`
- * where OpenSSL refused one. Small batches run inline through `inline`.
- */
+/** `privateDecrypt(RSA_NO_PADDING)` of each ciphertext, in order; `null` where OpenSSL refused one. */
 export async function rawRsaDecryptMany(
   pem: string,
   ciphertexts: Uint8Array[],

@@ -386,7 +386,6 @@ export function klarnaApi(client: KlarnaClient, options: KlarnaApiOptions = {}) 
       /** 201 `{promise_id, expires_at}`; a newer promise for the same order invalidates the older. */
       create: (body: CardPromiseCreateRequest, mutation: Mutation, accountId?: string) =>
         call('cardPromises.create', none, { body, mutation, response: cardPromiseCreatedSchema, accountId }),
-      /** Says `expire_at` (the seed's spelling on this read). */
       get: (promiseId: string, accountId?: string) =>
         call('cardPromises.get', { promise_id: promiseId }, { response: cardPromiseSchema, accountId }),
     },

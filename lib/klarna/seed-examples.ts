@@ -92,7 +92,6 @@ function repairLines(lines: string[], repairs: Set<string>): string {
   return text;
 }
 
-/** Parses an example's printed text, repairing the print artifacts first. */
 export function parseSeedJson(printed: string): SeedExample['parsed'] {
   const repairs = new Set<string>();
   let text = repairLines(printed.split('\n'), repairs);
@@ -163,12 +162,8 @@ export type ApiReferenceExample = {
   parsed: { ok: true; value: unknown } | { ok: false; reason: string };
 };
 
-/**
- * The JSON samples of an API reference page printed as text (seed 001): `Request samples` /
- * `Response samples`, `application/json`, then an object whose members carry a `•` bullet and
- * whose arrays are folded to `[` … `]`. Bullets are dropped; a folded array reads as `[]` and is
- * named in `folded`.
- */
+/** The JSON samples of a reference page printed as text (seed 001): members carry a `•` bullet (dropped) and
+ * arrays are folded to `[` … `]` (read as `[]` and named in `folded`). */
 export function apiReferenceExamples(text: string = readFileSync(SEED_001_PATH, 'utf8')): ApiReferenceExample[] {
   const lines = text.split('\n');
   const examples: ApiReferenceExample[] = [];

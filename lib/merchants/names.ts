@@ -18,7 +18,6 @@ export async function merchantNames(db: Db, accountIds: readonly string[]): Prom
 /** A merchant as a picker shows it (the search route's answer); `blockedReason`: why it cannot take payments now, or null. */
 export type MerchantChoice = { accountId: string; name: string; reference: string; blockedReason: string | null };
 
-/** How many merchants a picker shows per search. */
 export const MERCHANT_SEARCH_LIMIT = 20;
 
 export const merchantSearchSchema = z.object({
@@ -34,11 +33,8 @@ export type MerchantMatch = {
   productState: string | null;
 };
 
-/**
- * The merchant pickers' search as you type: merchants whose name starts with `q` (any case),
- * by name, at most 20. One range of `merchant_accounts_name_prefix_idx` (lower(name) in
- * collation "C"), so it costs the same with 2,000 merchants as with 20.
- */
+/** Merchants whose name starts with `q` (any case), by name, at most 20: one range of
+ * `merchant_accounts_name_prefix_idx` (lower(name), collation "C"), as cheap with 2,000 merchants as with 20. */
 export async function searchMerchants(db: Db, input: z.input<typeof merchantSearchSchema>): Promise<MerchantMatch[]> {
   const { q } = merchantSearchSchema.parse(input);
   const m = merchantAccounts;

@@ -14,8 +14,6 @@ import { publishDomainEvent } from '@/lib/domain-events';
 import { descNullsLast, pageOf } from '@/lib/pagination';
 import { formatMinorUnits } from '@/lib/ui/money';
 
-/** The dashboard's copy of Klarna payment transactions, written from Klarna's answers and webhooks. */
-
 type TimelineEntry = Omit<typeof paymentTimeline.$inferInsert, 'id'>;
 
 export async function addPaymentTimeline(db: Pick<Db, 'insert'>, entry: TimelineEntry): Promise<void> {
@@ -38,11 +36,8 @@ const amountsOf = (
 const stateRank = (state: SQL) =>
   sql`(case ${state} when 'AUTHORIZED' then 0 when 'EXPIRED' then 1 when 'COMPLETED' then 2 when 'CLOSED' then 3 end)`;
 
-/**
- * The upsert's guard: a view replaces the cached one only when not older. Klarna never un-captures and
- * its operation count only grows, so more of these wins whatever the clocks say; on a tie, `updated_at`,
- * then the later state. Events delivered in any order thus leave Klarna's latest view.
- */
+/** The upsert's guard: a view replaces the cached one only when not older. Klarna never un-captures and its
+ * operation count only grows, so more wins whatever the clocks say; on a tie `updated_at`, then the later state. */
 function notOlder(): SQL {
   const t = paymentTransactions;
   const incomingOps = sql`excluded.klarna_operations`;
@@ -186,7 +181,6 @@ export async function saveOperations(
     .values(rows)
     .onConflictDoUpdate({
       target: paymentOperations.operationId,
-      // Amounts and references as Klarna says now; a rate once known is kept.
       set: {
         amount: sql`excluded.amount`,
         reference: sql`excluded.reference`,
@@ -214,7 +208,6 @@ export async function applyTransactionSnapshot(
     capturedAmount: number;
     refundedAmount: number;
     remainingAuthorizedAmount: number;
-    /** Klarna's operation count with this view, when the event carries it. */
     operationsCount?: number | null;
     paymentRequestId?: string | null;
     /** Left as they are when the event does not carry them (undefined). */
@@ -379,7 +372,6 @@ const exportFields = {
   created: sql<string>`(${pt.klarnaCreatedAt} at time zone 'UTC')::text`.as('created'),
   expires: sql<string | null>`(${pt.expiresAt} at time zone 'UTC')::text`.as('expires'),
 };
-/** A row of the payments export: the columns it writes and nothing else, as Postgres writes them in text. */
 export type PaymentExportRow = {
   id: string;
   account_id: string;
@@ -395,20 +387,14 @@ export type PaymentExportRow = {
   expires: string | null;
 };
 
-/**
- * A UTC timestamp as Postgres writes it in text (`2026-01-02 03:04:05.678901`, the fraction
- * left out when zero) in the ISO 8601 form `Date.toISOString` writes, to the millisecond.
- */
+/** A UTC timestamp as Postgres writes it in text (`2026-01-02 03:04:05.678901`) as `Date.toISOString` writes it. */
 export function utcIso(text: string): string {
   const fraction = text.length > 20 ? text.slice(20, 23) : '';
   return `${text.slice(0, 10)}T${text.slice(11, 19)}.${fraction.padEnd(3, '0')}Z`;
 }
 
-/**
- * The payments export's query: the list's filters and order, only the columns the CSV writes.
- * Without `page`, every row (for a cursor); with it, the page after `page.after` on the list's
- * keyset (for a driver that pages). The URL's own `cursor` and `limit` never apply.
- */
+/** The export's query: the list's filters and order, only the CSV's columns. Without `page`, every row (for a
+ * cursor); with it, the keyset page after `page.after` (a driver that pages); never the URL's `cursor`/`limit`. */
 export function paymentsExportQuery(
   db: Db,
   input: PaymentFilter,

@@ -5,15 +5,11 @@ import { csvRow, paymentCsvHeader, paymentCsvRow, UTF8_BOM } from './csv';
 /** Rows per batch: about 1 MB of CSV per chunk written. */
 export const EXPORT_BATCH = 5000;
 
-/** Merchant names by account id, for the ids given (the export asks once per account it meets). */
 export type MerchantNamesOf = (db: Db, accountIds: readonly string[]) => Promise<Map<string, string>>;
 
-/**
- * The rows of the export in batches. On Postgres one query read through a cursor, planned for
- * all its rows (a million rows in created order is a sequential read and a sort, not a million
- * random heap reads through the index); on PGlite, which cannot hold a query open beside the
- * app's others, pages on the list's keyset. `close` ends the query early.
- */
+/** The export's rows in batches. On Postgres one cursor query planned for all its rows (a sequential read and a
+ * sort, not a million random heap reads); on PGlite, which cannot hold a query open beside the app's others,
+ * keyset pages. `close` ends the query early. */
 function exportBatches(db: Db, filter: PaymentFilter, batch: number) {
   const cursor = queryCursor<PaymentExportRow>(db, paymentsExportQuery(db, filter), batch);
   if (cursor) {
@@ -47,12 +43,8 @@ function exportBatches(db: Db, filter: PaymentFilter, batch: number) {
   };
 }
 
-/**
- * The payments export as a stream of CSV: every row matching the list's filters, in the list's
- * order, one chunk per batch of rows. The next batch is read while this one is written, so the
- * database and the formatting overlap; at most two batches are in memory whatever the size of
- * the export. A download given up ends the query.
- */
+/** The payments export as a CSV stream, one chunk per batch: the next batch is read while this one is written,
+ * so at most two batches are in memory whatever the size. A download given up ends the query. */
 export function paymentsCsvStream(
   db: Db,
   filter: PaymentFilter,

@@ -9,24 +9,16 @@ import { AppError, KlarnaRefusedError } from '@/lib/errors';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { refundPayment } from '@/lib/payments/service';
 
-/**
- * The run of an approved batch (a pg-boss job). Each row is one intent whose id derives from
- * (batch, line), so its Klarna idempotency key is the same however often the row is sent: a crash,
- * a restart or a second worker makes Klarna replay, never refund twice. Rows go through
- * lib/payments refundPayment (its rules, unknown-outcome handling, timeline and audit) as the
- * person who approved the batch; the client's rate limiter paces the calls.
- */
+/** An approved batch's run (a pg-boss job). A row's intent id derives from (batch, line), so a crash, restart or
+ * second worker makes Klarna replay, never refund twice. Rows go through refundPayment as the approver. */
 
 /** A run holds its batch this long past its last sign of life; it renews every CHECK_MS. */
 export const LEASE_SECONDS = 60;
 const CHECK_MS = 250;
 const COUNT_MS = 500;
 
-/**
- * The batch's counters and refunded totals, recounted from its rows (an index range of one batch,
- * at most 50,000 rows): written twice a second by the run rather than by every row, so rows never
- * queue on the batch's one record, and a run that dies leaves nothing to correct.
- */
+/** The batch's counters, recounted from its rows twice a second by the run rather than by every row, so rows
+ * never queue on the batch's one record, and a run that dies leaves nothing to correct. */
 export async function syncRefundBatchCounters(db: Db, batchId: string): Promise<void> {
   const counted = await db
     .select({
@@ -63,7 +55,6 @@ export async function syncRefundBatchCounters(db: Db, batchId: string): Promise<
     .where(eq(refundBatches.id, batchId));
 }
 
-/** The intent id of a row: stable for (batch, line), so every send of the row carries one key. */
 export function rowIntentId(batchId: string, lineNo: number): string {
   return idempotencyKey({ operation: 'refunds.batchRow', target: batchId, nonce: String(lineNo) });
 }
@@ -100,7 +91,6 @@ async function approverOf(ctx: ServiceContext, userId: string | null): Promise<A
   return { id: user.id, email: user.email, name: user.name, role: user.role, totpEnabled: Boolean(user.totpSecret) };
 }
 
-/** Runs (or resumes) a batch until every row is finished or the batch is cancelled. */
 export async function runRefundBatch(
   ctx: ServiceContext,
   batchId: string,

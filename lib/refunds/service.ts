@@ -22,11 +22,8 @@ import { validateRefundLines } from './validate';
 
 export { refundTemplateCsv, RefundFileError } from './parse';
 
-/**
- * Mass refunds from a CSV file (issue 17): upload → validation (a dry run: nothing is sent) →
- * approval (a second person above the four-eyes threshold, else the total typed) → a job refunds the
- * rows at Klarna's pace (lib/refunds/run.ts) → per-row results and a result file.
- */
+/** Mass refunds from a CSV file (issue 17): upload → validation (dry run, nothing sent) → approval (a second
+ * person above the four-eyes threshold, else the total typed) → a job refunds the rows (lib/refunds/run.ts). */
 
 export type RefundPolicy = {
   /** Major units: a batch refunding more than this in any one currency needs a second person. */
@@ -201,7 +198,6 @@ export const listRowsSchema = z.object({
   limit: z.number().int().min(1).max(5000).default(200),
 });
 
-/** A batch's rows in file order, filtered by verdict or result. */
 export async function listRefundBatchRows(
   ctx: ServiceContext,
   input: z.input<typeof listRowsSchema>,

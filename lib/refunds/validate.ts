@@ -6,13 +6,9 @@ import { merchantAccounts, paymentTransactions, type PaymentTransactionRow } fro
 import { formatMinorUnits } from '@/lib/ui/money';
 import type { RefundLine } from './parse';
 
-/**
- * Validation before anything moves (issue 17), against the dashboard's copy of payments and Klarna's
- * rules (seed 002, "Refund payment transaction" / "Refund payment capture"): the payment exists and
- * belongs to a merchant we manage, the currency matches, the state allows a refund, the amount fits
- * what is still refundable (per capture when there are several), and rows for one payment add up in
- * file order. Klarna still decides when the batch runs.
- */
+/** Validation before anything moves (issue 17), against our copy of payments and Klarna's refund rules (seed 002):
+ * a managed merchant's payment, its currency, a state that allows a refund, an amount within what is still
+ * refundable (per capture when several), rows of one payment added in file order. Klarna still decides. */
 
 export type Verdict =
   | { verdict: 'will_refund'; paymentTransactionId: string; accountId: string; captureId: string | null }
@@ -73,7 +69,6 @@ export async function validateRefundLines(db: Db, lines: RefundLine[]): Promise<
       .where(inArray(paymentTransactions.paymentTransactionId, part)))
       byId.set(row.paymentTransactionId, row);
   }
-  // Payments named by merchant and merchant reference.
   const byReference = readable.filter((l) => !l.paymentTransactionId);
   const named = await loadMerchants(
     db,

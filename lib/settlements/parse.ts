@@ -32,7 +32,6 @@ export class SettlementFileError extends AppError {
 }
 
 export type SettlementHeader = {
-  /** The header cells as found (BOM and surrounding spaces removed). */
   columns: string[];
   /** For each known column, its index in a record (-1: absent). */
   index: Record<SettlementColumn, number>;
@@ -184,11 +183,8 @@ function timestampOf(column: string, v: string, instant = false): string {
   return iso;
 }
 
-/**
- * Checks one record and writes it as a COPY row, or throws a LineError naming the column. What the
- * seed's 24 columns omit is derived (docs/klarna-decisions.md "Settlement file"); a SALE without fee
- * or rate is quarantined, never read as fee 0. Runs per line of huge files, so it works on bytes.
- */
+/** Checks one record and writes it as a COPY row, or throws a LineError naming the column; a SALE without fee
+ * or rate is quarantined, never read as fee 0 (docs/klarna-decisions.md "Settlement file"). */
 export type { PayoutTotals };
 
 type Running = Omit<PayoutTotals, 'currency' | 'periodStart' | 'periodEnd'> & {
@@ -255,7 +251,6 @@ export class RowWriter {
     this.pos = w + e - s + 1;
   }
 
-  /** Bytes with nothing to escape (the import's id and its delimiter, made once per file), as they are. */
   bytes(b: Buffer): void {
     this.room(b.length);
     const o = this.buf;
@@ -278,7 +273,6 @@ export class RowWriter {
     }
   }
 
-  /** Text known to be ASCII with nothing to escape (numbers, checked codes), then `end`. */
   ascii(v: string, end: number): void {
     this.room(v.length + 1);
     const o = this.buf;
@@ -345,17 +339,13 @@ const fnvValue = (h: number, v: Value, buf: Buffer) =>
 export type RowEncoder = {
   /** Checks the scanner's current record and writes its row into `out`, or throws a LineError (nothing written). */
   encode(record: CsvScanner, lineNo: number, out: RowWriter): void;
-  /** Each payout's totals over the lines encoded so far. */
   totals(): PayoutTotals[];
   accounts: Set<string>;
-  /** Each payout's lines, captured volume and fees per merchant and currency. */
   merchantTotals(): MerchantTotals[];
 };
 
-/**
- * A 16 MB blocked Bloom filter of the keys seen (one cache miss per key). "Seen" is wrong about
- * one line in 10^5, and reconciliation checks every flagged line, so a false alarm never makes a wrong verdict.
- */
+/** A 16 MB blocked Bloom filter of the keys seen (one cache miss per key): wrong about one line in 10^5,
+ * and reconciliation checks every flagged line, so a false alarm never makes a wrong verdict. */
 class SeenFilter {
   private readonly words = new Uint32Array(1 << 22);
 
@@ -363,7 +353,6 @@ class SeenFilter {
     return (0x811c9dc5 ^ kind) >>> 0;
   }
 
-  /** Whether the key hashed to h may have been added before; adds it. */
   addAndCheck(h: number): boolean {
     let h2 = h ^ (h >>> 16);
     h2 = Math.imul(h2, 0x85ebca6b);
@@ -385,7 +374,6 @@ class SeenFilter {
   }
 }
 
-/** Three upper-case ASCII letters as one number (a currency code's key). */
 const code3 = (a: number, b: number, c: number) => (a << 16) | (b << 8) | c;
 const currencyByCode = new Map<number, string>(
   [...currencies]
@@ -412,7 +400,6 @@ class LastBytes {
   }
 }
 
-/** The known columns a file has, in its order, then those it has not. */
 function columnOrder(header: SettlementHeader): { inFile: SettlementColumn[]; absent: SettlementColumn[] } {
   const ix = header.index;
   return {
@@ -537,7 +524,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
     if (v.s >= 0) {
       const s = v.s;
       const e = v.e;
-      // The same bytes as this line's captured_at, checked just before (created_at mostly is).
       if (!isCaptured && capturedAt.s >= 0 && capturedAt.e - capturedAt.s === e - s) {
         let k = 0;
         while (k < e - s && buf[s + k] === buf[capturedAt.s + k]) k++;
@@ -576,7 +562,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
         }
       }
     }
-    // Any other shape (or a fast-path value that is not a real date): the full check, as text.
     const raw = v.s >= 0 ? buf.toString('utf8', v.s, v.e) : v.str;
     const value = timestampOf(c, raw, isCaptured);
     if (isCaptured) instant = lastInstant;
@@ -802,7 +787,6 @@ export function rowEncoder(header: SettlementHeader, importId: string): RowEncod
       : type === 'DISCOUNT' || type === 'PENALTY' || type === 'DISPUTE'
         ? 'adjustment'
         : 'matched';
-    // The payout's totals (only for a line that passed every check, which it has by now).
     const previousRunning = lastRunning;
     let t: Running | undefined;
     if (lastRunning !== null && settlementId.s >= 0 && lastSettlement.same(buf, settlementId.s, settlementId.e))
@@ -981,7 +965,6 @@ export async function parseSettlementFile(
     quarantined.push({ lineNo, column, reason, raw: rawOf(scanner.cells(), header!) });
   };
 
-  /** Every whole record the scanner holds, into rows and quarantine; awaits the sink per batch. */
   const drain = async () => {
     while (scanner.next()) {
       const lineNo = physicalLine;

@@ -263,10 +263,8 @@ type ReissueRecord = {
   totals: PayoutTotals;
 };
 
-/**
- * Payouts another import brought in first: a re-issue with quarantined lines of the payout is held
- * for review, a fully read one is applied, and one already held or kept out stays so on a re-run.
- */
+/** Payouts another import brought in first: a re-issue with quarantined lines is held for review, a fully read
+ * one is applied, and one already held or kept out stays so on a re-run. */
 async function reissuesOf(
   db: Db,
   importId: string,

@@ -1,19 +1,13 @@
 import { z } from 'zod';
 import { openEnum } from './open';
 
-/**
- * Merchant Card Service (seed 001, "Merchant Card Service API (1.0.0)", base `/merchantcard/v3`),
- * with the card data encryption of seed 000 and the fields of klarna-api-notes.md "Merchant Card
- * Service". Requests are strict (the sandbox refuses unknown fields); answers keep unknown fields.
- */
+/** Merchant Card Service (seed 001, base `/merchantcard/v3`; encryption: seed 000; klarna-api-notes.md). Requests
+ * are strict (the sandbox refuses unknown fields); answers keep unknown fields. */
 
 /** At most this many cards in one promise (seed 001: "[ 1 .. 1000 ] items", "max 1000"). */
 export const MAX_CARDS_PER_PROMISE = 1000;
 
-/**
- * Currencies a card may be issued in: "all European currencies as well as in USD" (seed 000,
- * overview). Ours: the European ISO 4217 codes in use, plus USD.
- */
+/** Seed 000: "all European currencies as well as in USD"; ours: the European ISO 4217 codes in use, plus USD. */
 export const cardCurrencies = [
   'EUR',
   'GBP',
@@ -56,7 +50,6 @@ export const cardPromiseCreateSchema = z.strictObject({
 });
 export type CardPromiseCreateRequest = z.infer<typeof cardPromiseCreateSchema>;
 
-/** 201 of POST /promises: `{ expires_at, promise_id }`. */
 export const cardPromiseCreatedSchema = z
   .object({ promise_id: z.string().min(1), expires_at: z.iso.datetime({ offset: true }) })
   .loose();
@@ -72,10 +65,8 @@ export const promiseCardSchema = z
   })
   .loose();
 
-/**
- * GET /promises/{promise_id}. The seed prints `expire_at` here and `expires_at` on the create
- * answer and the settlements; the notes say to keep the quirk, so this read says `expire_at`.
- */
+/** GET /promises/{promise_id}. The seed prints `expire_at` here (`expires_at` elsewhere); the notes say to keep the
+ * quirk. */
 export const cardPromiseSchema = z
   .object({
     promise_id: z.string().min(1),
@@ -98,11 +89,8 @@ export type CardSettlementCreateRequest = z.infer<typeof cardSettlementCreateSch
 /** The brands the sandbox issues; Klarna may name others, which are kept as they come. */
 export const cardBrands = ['VISA', 'MASTERCARD'] as const;
 
-/**
- * A settlement's card (notes): its data encrypted as seed 000 says. `pci_data` is the card JSON
- * under AES-128-CTR, `iv` its 16-byte counter block, `aes_key` the AES key under the enrolled RSA
- * key (PKCS#1 v1.5), all base64.
- */
+/** A settlement's card (notes; seed 000): `pci_data` is the card JSON under AES-128-CTR, `iv` its 16-byte counter
+ * block, `aes_key` the AES key under the enrolled RSA key (PKCS#1 v1.5), all base64. */
 export const settlementCardSchema = z
   .object({
     card_id: z.string().min(1),
@@ -145,11 +133,8 @@ export const cancellationStatuses = ['PENDING', 'CANCELLED', 'REJECTED'] as cons
 export type CancellationStatus = (typeof cancellationStatuses)[number];
 export const cancellationReasonCodes = ['CARD_IN_USE', 'OTHER'] as const;
 
-/**
- * POST /orders/{order_id}/cancel-request: 200 `{status: CANCELLED}` when already cancelled, 202
- * `{status: PENDING, check_after}` when queued; GET answers the status with `check_after` and,
- * once rejected, `reason_code` and `reason_message` (seed 001, "Get order cancellation status").
- */
+/** POST /orders/{order_id}/cancel-request: 200 CANCELLED when already cancelled, 202 PENDING with `check_after`
+ * when queued; GET adds `reason_code`/`reason_message` once rejected (seed 001). */
 export const cancellationSchema = z
   .object({
     status: openEnum(cancellationStatuses),

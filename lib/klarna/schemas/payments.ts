@@ -58,7 +58,6 @@ export const amountSchema = z
   .int('must be a whole number of minor units (25.00 is 2500)')
   .min(0, 'must not be negative')
   .max(Number.MAX_SAFE_INTEGER, 'is too large');
-/** An amount an operation moves: at least 1 minor unit. */
 export const positiveAmountSchema = amountSchema.refine((v) => v >= 1, 'must be at least 1 minor unit');
 const signedAmountSchema = z
   .number({ message: 'must be a whole number of minor units' })

@@ -62,11 +62,8 @@ export const columnsNeededWithout = {
 export const settlementLineTypes = ['SALE', 'RETURN', 'FEE', 'DISPUTE', 'DISCOUNT', 'PENALTY'] as const;
 export type SettlementLineType = (typeof settlementLineTypes)[number];
 
-/**
- * A line's kind without a `type` column (docs/klarna-decisions.md "Settlement file"): a refund id
- * wins (the seed gives a capture id only on sale and fee lines); a negative capture is a FEE.
- * Null when it cannot be told (`kindProblem` says why).
- */
+/** A line's kind without a `type` column (docs/klarna-decisions.md "Settlement file"): a refund id wins (the seed
+ * gives a capture id only on sale and fee lines); a negative capture is a FEE; null when unknown. */
 export function inferLineType(line: {
   captureId: string;
   refundId: string;
@@ -84,7 +81,6 @@ export function inferLineType(line: {
   return null;
 }
 
-/** Why `inferLineType` found no kind, as the quarantine shows it. */
 export function kindProblem(line: { discount: number; penalty: number }): string {
   return line.discount !== 0 && line.penalty !== 0
     ? 'names no capture, refund or dispute and carries both a discount and a penalty amount: it cannot be told which adjustment it is (add a "type" column)'
