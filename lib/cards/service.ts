@@ -21,6 +21,7 @@ import { openSecret, sealSecret } from '@/lib/crypto/secrets';
 import { AppError, ConflictError, InputError, KlarnaRefusedError, NotFoundError, type FieldMap } from '@/lib/errors';
 import { enqueue, queues } from '@/lib/jobs/queue';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
+import { intentSchema, klarnaOperation } from '@/lib/klarna-operation';
 import {
   cardCurrencies,
   cardSpecificationSchema,
@@ -52,9 +53,6 @@ import {
  */
 
 export type CardsCtx = ServiceContext;
-
-/** Every change made here carries a per-form intent id, so a double submit reaches Klarna once. */
-const intentSchema = z.uuid('missing form intent id');
 
 /** Lists show this many rows per page. */
 export const CARDS_PAGE_SIZE = 50;
@@ -288,30 +286,10 @@ export const createPromiseInputSchema = z.object({
   intentId: intentSchema,
 });
 
-/** POST /promises: guard → key → call → audit. */
-async function callCreatePromise(ctx: CardsCtx & { actor: Actor }, input: z.infer<typeof createPromiseInputSchema>) {
-  const key = idempotencyKey({ operation: 'cardPromises.create', target: input.orderId, nonce: input.intentId });
-  const api = await klarnaFor(ctx.db, ctx.settings);
-  try {
-    return {
-      key,
-      created: await api.cardPromises.create({ order_id: input.orderId, cards: input.cards }, { idempotencyKey: key }),
-    };
-  } catch (error) {
-    return auditRefusal(
-      ctx,
-      fieldsOf(error, (parameter) => (parameter === 'order_id' ? 'orderId' : parameter)),
-      { action: 'cards.create_promise', target: { type: 'order', id: input.orderId } },
-      {
-        cardCount: input.cards.length,
-      },
-    );
-  }
-}
-
 /**
  * A promise of cards for an order. A newer promise for the same order replaces the older one at
- * Klarna (seed 001): the answer names the promise it replaced, if we knew one.
+ * Klarna (seed 001): the answer names the promise it replaced, if we knew one (none on a replay
+ * of the same intent, which writes nothing again).
  */
 export async function createPromise(
   ctx: CardsCtx,
@@ -319,42 +297,50 @@ export async function createPromise(
 ): Promise<{ promiseId: string; expiresAt: Date; replaced: string | null }> {
   guard(ctx, 'cards.operate');
   const parsed = parseInput(createPromiseInputSchema, input);
-  const { created, key } = await callCreatePromise(ctx, parsed);
-  return ctx.db.transaction(async (tx) => {
-    const [open] = await tx
-      .select({ promiseId: cardPromises.promiseId })
-      .from(cardPromises)
-      .where(and(eq(cardPromises.orderId, parsed.orderId), eq(cardPromises.status, 'open')))
-      .orderBy(desc(cardPromises.seq))
-      .limit(1);
-    const replaced = open && open.promiseId !== created.promise_id ? open.promiseId : null;
-    if (replaced)
-      await tx
-        .update(cardPromises)
-        .set({ status: 'replaced', replacedBy: created.promise_id })
-        .where(and(eq(cardPromises.orderId, parsed.orderId), eq(cardPromises.status, 'open')));
-    await tx
-      .insert(cardPromises)
-      .values({
-        promiseId: created.promise_id,
-        orderId: parsed.orderId,
-        cards: parsed.cards,
-        cardCount: parsed.cards.length,
-        expiresAt: new Date(created.expires_at),
-        createdBy: ctx.actor.id,
-        createdAt: ctx.now(),
-      })
-      .onConflictDoNothing();
-    await recordAudit(tx, {
-      actor: ctx.actor,
+  let replaced: string | null = null;
+  const created = await klarnaOperation(ctx, {
+    capability: 'cards.operate',
+    intent: { operation: 'cardPromises.create', target: parsed.orderId, nonce: parsed.intentId },
+    audit: {
       action: 'cards.create_promise',
-      target: { type: 'card_promise', id: created.promise_id },
-      details: { orderId: parsed.orderId, cardCount: parsed.cards.length, replaced },
-      requestId: ctx.requestId,
-      idempotencyKey: key,
-    });
-    return { promiseId: created.promise_id, expiresAt: new Date(created.expires_at), replaced };
+      target: { type: 'order', id: parsed.orderId },
+      details: { cardCount: parsed.cards.length },
+    },
+    fields: (parameter) => (parameter === 'order_id' ? 'orderId' : parameter),
+    call: (api, key) =>
+      api.cardPromises.create({ order_id: parsed.orderId, cards: parsed.cards }, { idempotencyKey: key }),
+    record: async (promise, tx) => {
+      const [open] = await tx
+        .select({ promiseId: cardPromises.promiseId })
+        .from(cardPromises)
+        .where(and(eq(cardPromises.orderId, parsed.orderId), eq(cardPromises.status, 'open')))
+        .orderBy(desc(cardPromises.seq))
+        .limit(1);
+      replaced = open && open.promiseId !== promise.promise_id ? open.promiseId : null;
+      if (replaced)
+        await tx
+          .update(cardPromises)
+          .set({ status: 'replaced', replacedBy: promise.promise_id })
+          .where(and(eq(cardPromises.orderId, parsed.orderId), eq(cardPromises.status, 'open')));
+      await tx
+        .insert(cardPromises)
+        .values({
+          promiseId: promise.promise_id,
+          orderId: parsed.orderId,
+          cards: parsed.cards,
+          cardCount: parsed.cards.length,
+          expiresAt: new Date(promise.expires_at),
+          createdBy: ctx.actor.id,
+          createdAt: ctx.now(),
+        })
+        .onConflictDoNothing();
+      return {
+        target: { type: 'card_promise', id: promise.promise_id },
+        details: { orderId: parsed.orderId, cardCount: parsed.cards.length, replaced },
+      };
+    },
   });
+  return { promiseId: created.promise_id, expiresAt: new Date(created.expires_at), replaced };
 }
 
 /** The order's open promise, if any: the form says a new one replaces it. */
