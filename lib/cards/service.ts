@@ -18,7 +18,7 @@ import { assertSteppedUp } from '@/lib/auth/step-up';
 import { klarnaFor } from '@/lib/credentials/connection';
 import type { ServiceContext } from '@/lib/context';
 import { openSecret, sealSecret } from '@/lib/crypto/secrets';
-import { AppError, ConflictError, InputError, KlarnaRefusedError, NotFoundError, type FieldMap } from '@/lib/errors';
+import { AppError, ConflictError, InputError, KlarnaRefusedError, NotFoundError } from '@/lib/errors';
 import { enqueue, queues } from '@/lib/jobs/queue';
 import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { intentSchema, klarnaOperation } from '@/lib/klarna-operation';
@@ -64,11 +64,6 @@ function guard(ctx: CardsCtx, capability: Parameters<typeof assertCan>[1]): asse
 }
 
 /** A Klarna refusal, audited as a failure with Klarna's error id, then rethrown. */
-/** Klarna's parameter paths named as the form's fields. */
-function fieldsOf(error: unknown, map: FieldMap): unknown {
-  return error instanceof KlarnaRefusedError ? error.withFields(map) : error;
-}
-
 async function auditRefusal(
   ctx: CardsCtx,
   error: unknown,
@@ -410,36 +405,6 @@ export const createSettlementInputSchema = z.object({
   intentId: intentSchema,
 });
 
-/** POST /settlements: guard → key → call → audit. */
-async function callCreateSettlement(
-  ctx: CardsCtx & { actor: Actor },
-  input: z.infer<typeof createSettlementInputSchema>,
-  klarnaKeyId: string,
-) {
-  const key = idempotencyKey({ operation: 'cardSettlements.create', target: input.orderId, nonce: input.intentId });
-  const api = await klarnaFor(ctx.db, ctx.settings);
-  try {
-    return {
-      key,
-      settlement: await api.cardSettlements.create(
-        {
-          order_id: input.orderId,
-          key_id: klarnaKeyId,
-          ...(input.promiseId ? { promise_id: input.promiseId } : {}),
-        },
-        { idempotencyKey: key },
-      ),
-    };
-  } catch (error) {
-    return auditRefusal(
-      ctx,
-      fieldsOf(error, { order_id: 'orderId', promise_id: 'promiseId', key_id: 'cardKeyId' }),
-      { action: 'cards.create_settlement', target: { type: 'order', id: input.orderId } },
-      { promiseId: input.promiseId ?? null, klarnaKeyId },
-    );
-  }
-}
-
 /** Cards as stored: masked fields from the decrypted data (PAN and CVV dropped at once), Klarna's ciphertext kept. */
 async function maskedCards(ctx: CardsCtx, settlement: CardSettlement, key: CardKeyRow) {
   const opened = await decryptCards(settlement.cards, openPrivateKeyPem(ctx, key));
@@ -483,48 +448,68 @@ export async function createSettlement(
   const key = await loadKey(ctx, parsed.cardKeyId);
   if (key.status !== 'active' || !key.klarnaKeyId)
     throw new InputError('Choose an active, enrolled key.', { cardKeyId: ['This key is not active and enrolled.'] });
-  const { settlement, key: idemKey } = await callCreateSettlement(ctx, parsed, key.klarnaKeyId);
-  const rows = await maskedCards(ctx, settlement, key);
-  const unreadable = rows.filter((r) => !r.readable).length;
-  await ctx.db.transaction(async (tx) => {
-    const [inserted] = await tx
-      .insert(cardSettlements)
-      .values({
-        settlementId: settlement.settlement_id,
-        promiseId: settlement.promise_id ?? null,
-        orderId: settlement.order_id,
-        cardKeyId: key.id,
-        cardCount: rows.length,
-        unreadableCount: unreadable,
-        klarnaCreatedAt: new Date(settlement.created_at),
-        expiresAt: new Date(settlement.expires_at),
-        createdBy: ctx.actor.id,
-        createdAt: ctx.now(),
-      })
-      .onConflictDoNothing()
-      .returning({ seq: cardSettlements.seq });
-    if (inserted)
-      for (let i = 0; i < rows.length; i += CARD_INSERT_CHUNK)
-        await tx
-          .insert(cards)
-          .values(rows.slice(i, i + CARD_INSERT_CHUNK))
-          .onConflictDoNothing();
-    if (settlement.promise_id)
-      await tx.update(cardPromises).set({ status: 'settled' }).where(eq(cardPromises.promiseId, settlement.promise_id));
-    await recordAudit(tx, {
-      actor: ctx.actor,
+  const klarnaKeyId = key.klarnaKeyId;
+  const { settlement, rows, unreadable } = await klarnaOperation(ctx, {
+    capability: 'cards.operate',
+    intent: { operation: 'cardSettlements.create', target: parsed.orderId, nonce: parsed.intentId },
+    audit: {
       action: 'cards.create_settlement',
-      target: { type: 'card_settlement', id: settlement.settlement_id },
-      details: {
-        orderId: settlement.order_id,
-        promiseId: settlement.promise_id ?? null,
-        cardCount: rows.length,
-        unreadable,
-        klarnaKeyId: key.klarnaKeyId,
-      },
-      requestId: ctx.requestId,
-      idempotencyKey: idemKey,
-    });
+      target: { type: 'order', id: parsed.orderId },
+      details: { promiseId: parsed.promiseId ?? null, klarnaKeyId },
+    },
+    fields: { order_id: 'orderId', promise_id: 'promiseId', key_id: 'cardKeyId' },
+    call: async (api, idempotencyKey) => {
+      const settlement = await api.cardSettlements.create(
+        {
+          order_id: parsed.orderId,
+          key_id: klarnaKeyId,
+          ...(parsed.promiseId ? { promise_id: parsed.promiseId } : {}),
+        },
+        { idempotencyKey },
+      );
+      // Decrypted outside the audit's transaction: RSA work on many cards should hold no lock.
+      const rows = await maskedCards(ctx, settlement, key);
+      return { settlement, rows, unreadable: rows.filter((r) => !r.readable).length };
+    },
+    record: async ({ settlement, rows, unreadable }, tx) => {
+      const [inserted] = await tx
+        .insert(cardSettlements)
+        .values({
+          settlementId: settlement.settlement_id,
+          promiseId: settlement.promise_id ?? null,
+          orderId: settlement.order_id,
+          cardKeyId: key.id,
+          cardCount: rows.length,
+          unreadableCount: unreadable,
+          klarnaCreatedAt: new Date(settlement.created_at),
+          expiresAt: new Date(settlement.expires_at),
+          createdBy: ctx.actor.id,
+          createdAt: ctx.now(),
+        })
+        .onConflictDoNothing()
+        .returning({ seq: cardSettlements.seq });
+      if (inserted)
+        for (let i = 0; i < rows.length; i += CARD_INSERT_CHUNK)
+          await tx
+            .insert(cards)
+            .values(rows.slice(i, i + CARD_INSERT_CHUNK))
+            .onConflictDoNothing();
+      if (settlement.promise_id)
+        await tx
+          .update(cardPromises)
+          .set({ status: 'settled' })
+          .where(eq(cardPromises.promiseId, settlement.promise_id));
+      return {
+        target: { type: 'card_settlement', id: settlement.settlement_id },
+        details: {
+          orderId: settlement.order_id,
+          promiseId: settlement.promise_id ?? null,
+          cardCount: rows.length,
+          unreadable,
+          klarnaKeyId,
+        },
+      };
+    },
   });
   return { settlementId: settlement.settlement_id, cardCount: rows.length, unreadable };
 }
