@@ -18,9 +18,8 @@ import { assertSteppedUp } from '@/lib/auth/step-up';
 import { klarnaFor } from '@/lib/credentials/connection';
 import type { ServiceContext } from '@/lib/context';
 import { openSecret, sealSecret } from '@/lib/crypto/secrets';
-import { AppError, ConflictError, InputError, KlarnaRefusedError, NotFoundError } from '@/lib/errors';
+import { AppError, ConflictError, InputError, NotFoundError } from '@/lib/errors';
 import { enqueue, queues } from '@/lib/jobs/queue';
-import { idempotencyKey } from '@/lib/klarna/idempotency';
 import { intentSchema, klarnaOperation } from '@/lib/klarna-operation';
 import {
   cardCurrencies,
@@ -48,8 +47,9 @@ import {
  * settlements whose cards are stored masked (PAN and CVV never in the clear), a step-up reveal,
  * and order cancellations that a job asks about again after `check_after`.
  *
- * Each Klarna call sits in one small function per verb — guard → idempotency key → call →
- * audit — so it can move onto the shared Klarna-operation wrapper (issue 15) as it is.
+ * Every change at Klarna is one `klarnaOperation` (lib/klarna-operation.ts): guard → idempotency
+ * key → call → typed refusal audited with Klarna's error id, or the rows written with the audit
+ * entry in one transaction, once per key. Reads (GET) call the api directly.
  */
 
 export type CardsCtx = ServiceContext;
@@ -61,27 +61,6 @@ const keyContext = (id: string) => `card_keys.private_key:${id}`;
 
 function guard(ctx: CardsCtx, capability: Parameters<typeof assertCan>[1]): asserts ctx is CardsCtx & { actor: Actor } {
   assertCan(ctx.actor, capability);
-}
-
-/** A Klarna refusal, audited as a failure with Klarna's error id, then rethrown. */
-async function auditRefusal(
-  ctx: CardsCtx,
-  error: unknown,
-  entry: { action: Parameters<typeof recordAudit>[1]['action']; target: { type: string; id: string } },
-  details: Record<string, unknown>,
-): Promise<never> {
-  if (error instanceof KlarnaRefusedError) {
-    await recordAudit(ctx.db, {
-      actor: ctx.actor ?? 'system',
-      action: entry.action,
-      target: entry.target,
-      outcome: 'failure',
-      details: { ...details, error: error.message },
-      requestId: ctx.requestId,
-      klarnaErrorId: error.klarnaErrorId,
-    });
-  }
-  throw error;
 }
 
 // --- keys ----------------------------------------------------------------------------------------
@@ -651,17 +630,6 @@ export type CancellationScheduler = (orderId: string, at: Date) => Promise<unkno
 export const scheduleCancellationCheck: CancellationScheduler = (orderId, at) =>
   enqueue(queues.cardCancellationCheck, { orderId }, { startAfter: at });
 
-/** POST /orders/{order_id}/cancel-request: guard → key → call → audit. */
-async function callRequestCancel(ctx: CardsCtx & { actor: Actor }, orderId: string, intentId: string) {
-  const key = idempotencyKey({ operation: 'cardCancellations.request', target: orderId, nonce: intentId });
-  const api = await klarnaFor(ctx.db, ctx.settings);
-  try {
-    return { key, answer: await api.cardCancellations.request(orderId, { idempotencyKey: key }) };
-  } catch (error) {
-    return auditRefusal(ctx, error, { action: 'cards.request_cancel', target: { type: 'order', id: orderId } }, {});
-  }
-}
-
 async function saveCancellation(
   ctx: CardsCtx,
   tx: Pick<CardsCtx['db'], 'insert'>,
@@ -703,22 +671,32 @@ export async function requestCancel(
 ): Promise<CardCancellationRow> {
   guard(ctx, 'cards.operate');
   const { orderId, intentId } = parseInput(requestCancelInputSchema, input);
-  const { answer, key } = await callRequestCancel(ctx, orderId, intentId);
-  if (!knownStatus(answer.status))
-    throw new AppError('unavailable', 'UNKNOWN_STATUS', `Klarna answered an unknown status (${answer.status}).`);
-  const row = await ctx.db.transaction(async (tx) => {
-    const saved = await saveCancellation(ctx, tx, orderId, answer, { by: ctx.actor.id });
-    await recordAudit(tx, {
-      actor: ctx.actor,
-      action: 'cards.request_cancel',
-      target: { type: 'order', id: orderId },
-      details: { status: answer.status, checkAfter: answer.check_after ?? null },
-      requestId: ctx.requestId,
-      idempotencyKey: key,
-    });
-    return saved;
+  let saved: CardCancellationRow | undefined;
+  await klarnaOperation(ctx, {
+    capability: 'cards.operate',
+    intent: { operation: 'cardCancellations.request', target: orderId, nonce: intentId },
+    audit: { action: 'cards.request_cancel', target: { type: 'order', id: orderId }, details: {} },
+    call: async (api, idempotencyKey) => {
+      const answer = await api.cardCancellations.request(orderId, { idempotencyKey });
+      // Not Klarna's refusal: nothing stored, nothing audited.
+      if (!knownStatus(answer.status))
+        throw new AppError('unavailable', 'UNKNOWN_STATUS', `Klarna answered an unknown status (${answer.status}).`);
+      return answer;
+    },
+    record: async (answer, tx) => {
+      saved = await saveCancellation(ctx, tx, orderId, answer, { by: ctx.actor.id });
+      return { details: { status: answer.status, checkAfter: answer.check_after ?? null } };
+    },
   });
+  // A replay of the same intent writes nothing again: it answers with what is stored.
+  const row = saved ?? (await loadCancellation(ctx, orderId));
   if (row.status === 'PENDING') await schedule(orderId, row.checkAfter ?? new Date(ctx.now().getTime() + 60_000));
+  return row;
+}
+
+async function loadCancellation(ctx: CardsCtx, orderId: string): Promise<CardCancellationRow> {
+  const [row] = await ctx.db.select().from(cardCancellations).where(eq(cardCancellations.orderId, orderId)).limit(1);
+  if (!row) throw new NotFoundError('No cancellation was requested for this order here.');
   return row;
 }
 
@@ -737,8 +715,7 @@ export async function checkCancellation(
 ): Promise<CardCancellationRow> {
   if (ctx.actor) assertCan(ctx.actor, 'cards.operate');
   const { orderId } = parseInput(z.object({ orderId: z.string().trim().min(1).max(255) }), input);
-  const [before] = await ctx.db.select().from(cardCancellations).where(eq(cardCancellations.orderId, orderId)).limit(1);
-  if (!before) throw new NotFoundError('No cancellation was requested for this order here.');
+  const before = await loadCancellation(ctx, orderId);
   const api = await klarnaFor(ctx.db, ctx.settings);
   const answer = await api.cardCancellations.get(orderId);
   if (!knownStatus(answer.status))
