@@ -18,9 +18,9 @@ import { assertSteppedUp } from '@/lib/auth/step-up';
 import { klarnaFor } from '@/lib/credentials/connection';
 import type { ServiceContext } from '@/lib/context';
 import { openSecret, sealSecret } from '@/lib/crypto/secrets';
-import { AppError, ConflictError, InputError, KlarnaRefusedError, NotFoundError, type FieldMap } from '@/lib/errors';
+import { AppError, ConflictError, InputError, NotFoundError } from '@/lib/errors';
 import { enqueue, queues } from '@/lib/jobs/queue';
-import { idempotencyKey } from '@/lib/klarna/idempotency';
+import { intentSchema, klarnaOperation } from '@/lib/klarna-operation';
 import {
   cardCurrencies,
   cardSpecificationSchema,
@@ -47,14 +47,12 @@ import {
  * settlements whose cards are stored masked (PAN and CVV never in the clear), a step-up reveal,
  * and order cancellations that a job asks about again after `check_after`.
  *
- * Each Klarna call sits in one small function per verb — guard → idempotency key → call →
- * audit — so it can move onto the shared Klarna-operation wrapper (issue 15) as it is.
+ * Every change at Klarna is one `klarnaOperation` (lib/klarna-operation.ts): guard → idempotency
+ * key → call → typed refusal audited with Klarna's error id, or the rows written with the audit
+ * entry in one transaction, once per key. Reads (GET) call the api directly.
  */
 
 export type CardsCtx = ServiceContext;
-
-/** Every change made here carries a per-form intent id, so a double submit reaches Klarna once. */
-const intentSchema = z.uuid('missing form intent id');
 
 /** Lists show this many rows per page. */
 export const CARDS_PAGE_SIZE = 50;
@@ -63,32 +61,6 @@ const keyContext = (id: string) => `card_keys.private_key:${id}`;
 
 function guard(ctx: CardsCtx, capability: Parameters<typeof assertCan>[1]): asserts ctx is CardsCtx & { actor: Actor } {
   assertCan(ctx.actor, capability);
-}
-
-/** A Klarna refusal, audited as a failure with Klarna's error id, then rethrown. */
-/** Klarna's parameter paths named as the form's fields. */
-function fieldsOf(error: unknown, map: FieldMap): unknown {
-  return error instanceof KlarnaRefusedError ? error.withFields(map) : error;
-}
-
-async function auditRefusal(
-  ctx: CardsCtx,
-  error: unknown,
-  entry: { action: Parameters<typeof recordAudit>[1]['action']; target: { type: string; id: string } },
-  details: Record<string, unknown>,
-): Promise<never> {
-  if (error instanceof KlarnaRefusedError) {
-    await recordAudit(ctx.db, {
-      actor: ctx.actor ?? 'system',
-      action: entry.action,
-      target: entry.target,
-      outcome: 'failure',
-      details: { ...details, error: error.message },
-      requestId: ctx.requestId,
-      klarnaErrorId: error.klarnaErrorId,
-    });
-  }
-  throw error;
 }
 
 // --- keys ----------------------------------------------------------------------------------------
@@ -288,30 +260,10 @@ export const createPromiseInputSchema = z.object({
   intentId: intentSchema,
 });
 
-/** POST /promises: guard → key → call → audit. */
-async function callCreatePromise(ctx: CardsCtx & { actor: Actor }, input: z.infer<typeof createPromiseInputSchema>) {
-  const key = idempotencyKey({ operation: 'cardPromises.create', target: input.orderId, nonce: input.intentId });
-  const api = await klarnaFor(ctx.db, ctx.settings);
-  try {
-    return {
-      key,
-      created: await api.cardPromises.create({ order_id: input.orderId, cards: input.cards }, { idempotencyKey: key }),
-    };
-  } catch (error) {
-    return auditRefusal(
-      ctx,
-      fieldsOf(error, (parameter) => (parameter === 'order_id' ? 'orderId' : parameter)),
-      { action: 'cards.create_promise', target: { type: 'order', id: input.orderId } },
-      {
-        cardCount: input.cards.length,
-      },
-    );
-  }
-}
-
 /**
  * A promise of cards for an order. A newer promise for the same order replaces the older one at
- * Klarna (seed 001): the answer names the promise it replaced, if we knew one.
+ * Klarna (seed 001): the answer names the promise it replaced, if we knew one (none on a replay
+ * of the same intent, which writes nothing again).
  */
 export async function createPromise(
   ctx: CardsCtx,
@@ -319,42 +271,50 @@ export async function createPromise(
 ): Promise<{ promiseId: string; expiresAt: Date; replaced: string | null }> {
   guard(ctx, 'cards.operate');
   const parsed = parseInput(createPromiseInputSchema, input);
-  const { created, key } = await callCreatePromise(ctx, parsed);
-  return ctx.db.transaction(async (tx) => {
-    const [open] = await tx
-      .select({ promiseId: cardPromises.promiseId })
-      .from(cardPromises)
-      .where(and(eq(cardPromises.orderId, parsed.orderId), eq(cardPromises.status, 'open')))
-      .orderBy(desc(cardPromises.seq))
-      .limit(1);
-    const replaced = open && open.promiseId !== created.promise_id ? open.promiseId : null;
-    if (replaced)
-      await tx
-        .update(cardPromises)
-        .set({ status: 'replaced', replacedBy: created.promise_id })
-        .where(and(eq(cardPromises.orderId, parsed.orderId), eq(cardPromises.status, 'open')));
-    await tx
-      .insert(cardPromises)
-      .values({
-        promiseId: created.promise_id,
-        orderId: parsed.orderId,
-        cards: parsed.cards,
-        cardCount: parsed.cards.length,
-        expiresAt: new Date(created.expires_at),
-        createdBy: ctx.actor.id,
-        createdAt: ctx.now(),
-      })
-      .onConflictDoNothing();
-    await recordAudit(tx, {
-      actor: ctx.actor,
+  let replaced: string | null = null;
+  const created = await klarnaOperation(ctx, {
+    capability: 'cards.operate',
+    intent: { operation: 'cardPromises.create', target: parsed.orderId, nonce: parsed.intentId },
+    audit: {
       action: 'cards.create_promise',
-      target: { type: 'card_promise', id: created.promise_id },
-      details: { orderId: parsed.orderId, cardCount: parsed.cards.length, replaced },
-      requestId: ctx.requestId,
-      idempotencyKey: key,
-    });
-    return { promiseId: created.promise_id, expiresAt: new Date(created.expires_at), replaced };
+      target: { type: 'order', id: parsed.orderId },
+      details: { cardCount: parsed.cards.length },
+    },
+    fields: (parameter) => (parameter === 'order_id' ? 'orderId' : parameter),
+    call: (api, key) =>
+      api.cardPromises.create({ order_id: parsed.orderId, cards: parsed.cards }, { idempotencyKey: key }),
+    record: async (promise, tx) => {
+      const [open] = await tx
+        .select({ promiseId: cardPromises.promiseId })
+        .from(cardPromises)
+        .where(and(eq(cardPromises.orderId, parsed.orderId), eq(cardPromises.status, 'open')))
+        .orderBy(desc(cardPromises.seq))
+        .limit(1);
+      replaced = open && open.promiseId !== promise.promise_id ? open.promiseId : null;
+      if (replaced)
+        await tx
+          .update(cardPromises)
+          .set({ status: 'replaced', replacedBy: promise.promise_id })
+          .where(and(eq(cardPromises.orderId, parsed.orderId), eq(cardPromises.status, 'open')));
+      await tx
+        .insert(cardPromises)
+        .values({
+          promiseId: promise.promise_id,
+          orderId: parsed.orderId,
+          cards: parsed.cards,
+          cardCount: parsed.cards.length,
+          expiresAt: new Date(promise.expires_at),
+          createdBy: ctx.actor.id,
+          createdAt: ctx.now(),
+        })
+        .onConflictDoNothing();
+      return {
+        target: { type: 'card_promise', id: promise.promise_id },
+        details: { orderId: parsed.orderId, cardCount: parsed.cards.length, replaced },
+      };
+    },
   });
+  return { promiseId: created.promise_id, expiresAt: new Date(created.expires_at), replaced };
 }
 
 /** The order's open promise, if any: the form says a new one replaces it. */
@@ -424,36 +384,6 @@ export const createSettlementInputSchema = z.object({
   intentId: intentSchema,
 });
 
-/** POST /settlements: guard → key → call → audit. */
-async function callCreateSettlement(
-  ctx: CardsCtx & { actor: Actor },
-  input: z.infer<typeof createSettlementInputSchema>,
-  klarnaKeyId: string,
-) {
-  const key = idempotencyKey({ operation: 'cardSettlements.create', target: input.orderId, nonce: input.intentId });
-  const api = await klarnaFor(ctx.db, ctx.settings);
-  try {
-    return {
-      key,
-      settlement: await api.cardSettlements.create(
-        {
-          order_id: input.orderId,
-          key_id: klarnaKeyId,
-          ...(input.promiseId ? { promise_id: input.promiseId } : {}),
-        },
-        { idempotencyKey: key },
-      ),
-    };
-  } catch (error) {
-    return auditRefusal(
-      ctx,
-      fieldsOf(error, { order_id: 'orderId', promise_id: 'promiseId', key_id: 'cardKeyId' }),
-      { action: 'cards.create_settlement', target: { type: 'order', id: input.orderId } },
-      { promiseId: input.promiseId ?? null, klarnaKeyId },
-    );
-  }
-}
-
 /** Cards as stored: masked fields from the decrypted data (PAN and CVV dropped at once), Klarna's ciphertext kept. */
 async function maskedCards(ctx: CardsCtx, settlement: CardSettlement, key: CardKeyRow) {
   const opened = await decryptCards(settlement.cards, openPrivateKeyPem(ctx, key));
@@ -497,48 +427,68 @@ export async function createSettlement(
   const key = await loadKey(ctx, parsed.cardKeyId);
   if (key.status !== 'active' || !key.klarnaKeyId)
     throw new InputError('Choose an active, enrolled key.', { cardKeyId: ['This key is not active and enrolled.'] });
-  const { settlement, key: idemKey } = await callCreateSettlement(ctx, parsed, key.klarnaKeyId);
-  const rows = await maskedCards(ctx, settlement, key);
-  const unreadable = rows.filter((r) => !r.readable).length;
-  await ctx.db.transaction(async (tx) => {
-    const [inserted] = await tx
-      .insert(cardSettlements)
-      .values({
-        settlementId: settlement.settlement_id,
-        promiseId: settlement.promise_id ?? null,
-        orderId: settlement.order_id,
-        cardKeyId: key.id,
-        cardCount: rows.length,
-        unreadableCount: unreadable,
-        klarnaCreatedAt: new Date(settlement.created_at),
-        expiresAt: new Date(settlement.expires_at),
-        createdBy: ctx.actor.id,
-        createdAt: ctx.now(),
-      })
-      .onConflictDoNothing()
-      .returning({ seq: cardSettlements.seq });
-    if (inserted)
-      for (let i = 0; i < rows.length; i += CARD_INSERT_CHUNK)
-        await tx
-          .insert(cards)
-          .values(rows.slice(i, i + CARD_INSERT_CHUNK))
-          .onConflictDoNothing();
-    if (settlement.promise_id)
-      await tx.update(cardPromises).set({ status: 'settled' }).where(eq(cardPromises.promiseId, settlement.promise_id));
-    await recordAudit(tx, {
-      actor: ctx.actor,
+  const klarnaKeyId = key.klarnaKeyId;
+  const { settlement, rows, unreadable } = await klarnaOperation(ctx, {
+    capability: 'cards.operate',
+    intent: { operation: 'cardSettlements.create', target: parsed.orderId, nonce: parsed.intentId },
+    audit: {
       action: 'cards.create_settlement',
-      target: { type: 'card_settlement', id: settlement.settlement_id },
-      details: {
-        orderId: settlement.order_id,
-        promiseId: settlement.promise_id ?? null,
-        cardCount: rows.length,
-        unreadable,
-        klarnaKeyId: key.klarnaKeyId,
-      },
-      requestId: ctx.requestId,
-      idempotencyKey: idemKey,
-    });
+      target: { type: 'order', id: parsed.orderId },
+      details: { promiseId: parsed.promiseId ?? null, klarnaKeyId },
+    },
+    fields: { order_id: 'orderId', promise_id: 'promiseId', key_id: 'cardKeyId' },
+    call: async (api, idempotencyKey) => {
+      const settlement = await api.cardSettlements.create(
+        {
+          order_id: parsed.orderId,
+          key_id: klarnaKeyId,
+          ...(parsed.promiseId ? { promise_id: parsed.promiseId } : {}),
+        },
+        { idempotencyKey },
+      );
+      // Decrypted outside the audit's transaction: RSA work on many cards should hold no lock.
+      const rows = await maskedCards(ctx, settlement, key);
+      return { settlement, rows, unreadable: rows.filter((r) => !r.readable).length };
+    },
+    record: async ({ settlement, rows, unreadable }, tx) => {
+      const [inserted] = await tx
+        .insert(cardSettlements)
+        .values({
+          settlementId: settlement.settlement_id,
+          promiseId: settlement.promise_id ?? null,
+          orderId: settlement.order_id,
+          cardKeyId: key.id,
+          cardCount: rows.length,
+          unreadableCount: unreadable,
+          klarnaCreatedAt: new Date(settlement.created_at),
+          expiresAt: new Date(settlement.expires_at),
+          createdBy: ctx.actor.id,
+          createdAt: ctx.now(),
+        })
+        .onConflictDoNothing()
+        .returning({ seq: cardSettlements.seq });
+      if (inserted)
+        for (let i = 0; i < rows.length; i += CARD_INSERT_CHUNK)
+          await tx
+            .insert(cards)
+            .values(rows.slice(i, i + CARD_INSERT_CHUNK))
+            .onConflictDoNothing();
+      if (settlement.promise_id)
+        await tx
+          .update(cardPromises)
+          .set({ status: 'settled' })
+          .where(eq(cardPromises.promiseId, settlement.promise_id));
+      return {
+        target: { type: 'card_settlement', id: settlement.settlement_id },
+        details: {
+          orderId: settlement.order_id,
+          promiseId: settlement.promise_id ?? null,
+          cardCount: rows.length,
+          unreadable,
+          klarnaKeyId,
+        },
+      };
+    },
   });
   return { settlementId: settlement.settlement_id, cardCount: rows.length, unreadable };
 }
@@ -680,17 +630,6 @@ export type CancellationScheduler = (orderId: string, at: Date) => Promise<unkno
 export const scheduleCancellationCheck: CancellationScheduler = (orderId, at) =>
   enqueue(queues.cardCancellationCheck, { orderId }, { startAfter: at });
 
-/** POST /orders/{order_id}/cancel-request: guard → key → call → audit. */
-async function callRequestCancel(ctx: CardsCtx & { actor: Actor }, orderId: string, intentId: string) {
-  const key = idempotencyKey({ operation: 'cardCancellations.request', target: orderId, nonce: intentId });
-  const api = await klarnaFor(ctx.db, ctx.settings);
-  try {
-    return { key, answer: await api.cardCancellations.request(orderId, { idempotencyKey: key }) };
-  } catch (error) {
-    return auditRefusal(ctx, error, { action: 'cards.request_cancel', target: { type: 'order', id: orderId } }, {});
-  }
-}
-
 async function saveCancellation(
   ctx: CardsCtx,
   tx: Pick<CardsCtx['db'], 'insert'>,
@@ -732,22 +671,32 @@ export async function requestCancel(
 ): Promise<CardCancellationRow> {
   guard(ctx, 'cards.operate');
   const { orderId, intentId } = parseInput(requestCancelInputSchema, input);
-  const { answer, key } = await callRequestCancel(ctx, orderId, intentId);
-  if (!knownStatus(answer.status))
-    throw new AppError('unavailable', 'UNKNOWN_STATUS', `Klarna answered an unknown status (${answer.status}).`);
-  const row = await ctx.db.transaction(async (tx) => {
-    const saved = await saveCancellation(ctx, tx, orderId, answer, { by: ctx.actor.id });
-    await recordAudit(tx, {
-      actor: ctx.actor,
-      action: 'cards.request_cancel',
-      target: { type: 'order', id: orderId },
-      details: { status: answer.status, checkAfter: answer.check_after ?? null },
-      requestId: ctx.requestId,
-      idempotencyKey: key,
-    });
-    return saved;
+  let saved: CardCancellationRow | undefined;
+  await klarnaOperation(ctx, {
+    capability: 'cards.operate',
+    intent: { operation: 'cardCancellations.request', target: orderId, nonce: intentId },
+    audit: { action: 'cards.request_cancel', target: { type: 'order', id: orderId }, details: {} },
+    call: async (api, idempotencyKey) => {
+      const answer = await api.cardCancellations.request(orderId, { idempotencyKey });
+      // Not Klarna's refusal: nothing stored, nothing audited.
+      if (!knownStatus(answer.status))
+        throw new AppError('unavailable', 'UNKNOWN_STATUS', `Klarna answered an unknown status (${answer.status}).`);
+      return answer;
+    },
+    record: async (answer, tx) => {
+      saved = await saveCancellation(ctx, tx, orderId, answer, { by: ctx.actor.id });
+      return { details: { status: answer.status, checkAfter: answer.check_after ?? null } };
+    },
   });
+  // A replay of the same intent writes nothing again: it answers with what is stored.
+  const row = saved ?? (await loadCancellation(ctx, orderId));
   if (row.status === 'PENDING') await schedule(orderId, row.checkAfter ?? new Date(ctx.now().getTime() + 60_000));
+  return row;
+}
+
+async function loadCancellation(ctx: CardsCtx, orderId: string): Promise<CardCancellationRow> {
+  const [row] = await ctx.db.select().from(cardCancellations).where(eq(cardCancellations.orderId, orderId)).limit(1);
+  if (!row) throw new NotFoundError('No cancellation was requested for this order here.');
   return row;
 }
 
@@ -766,8 +715,7 @@ export async function checkCancellation(
 ): Promise<CardCancellationRow> {
   if (ctx.actor) assertCan(ctx.actor, 'cards.operate');
   const { orderId } = parseInput(z.object({ orderId: z.string().trim().min(1).max(255) }), input);
-  const [before] = await ctx.db.select().from(cardCancellations).where(eq(cardCancellations.orderId, orderId)).limit(1);
-  if (!before) throw new NotFoundError('No cancellation was requested for this order here.');
+  const before = await loadCancellation(ctx, orderId);
   const api = await klarnaFor(ctx.db, ctx.settings);
   const answer = await api.cardCancellations.get(orderId);
   if (!knownStatus(answer.status))
