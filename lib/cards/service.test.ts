@@ -121,6 +121,21 @@ describeEachDriver('virtual cards service', (db) => {
     );
   });
 
+  it('promises: the same form submitted twice makes one promise at Klarna, one row and one audit entry', async () => {
+    const orderId = `order-${randomUUID()}`;
+    const intentId = intent();
+    const first = await createPromise(ctx(operator), { orderId, cards: [spec(500, 'a')], intentId });
+    const again = await createPromise(ctx(operator), { orderId, cards: [spec(500, 'a')], intentId });
+    expect(again.promiseId).toBe(first.promiseId);
+    const rows = await db().select().from(cardPromises).where(eq(cardPromises.orderId, orderId));
+    expect(rows.map((r) => [r.promiseId, r.status])).toEqual([[first.promiseId, 'open']]);
+    const audits = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'cards.create_promise'), eq(auditLog.targetId, first.promiseId)));
+    expect(audits).toHaveLength(1);
+  });
+
   it('promises: a second promise for the same order says it replaced the first', async () => {
     const orderId = `order-${randomUUID()}`;
     const first = await createPromise(ctx(operator), { orderId, cards: [spec(500, 'a')], intentId: intent() });
