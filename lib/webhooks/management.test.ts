@@ -191,8 +191,10 @@ describeEachDriver('signing keys and test events', (db) => {
     await expect(endSigningKeyGrace(ctx, rotated.signingKeyId)).rejects.toBeInstanceOf(ConflictError);
     expect(row!.deletedAt!.getTime()).toBe(rotated.acceptedUntil.getTime());
     const audit = await db().select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.targetId, old));
+    // Ending the grace and the deletion at Klarna it leads to are each audited.
     expect(audit.map((a) => a.action).sort()).toEqual([
       'signing_keys.create',
+      'signing_keys.delete',
       'signing_keys.end_grace',
       'signing_keys.rotate',
     ]);
@@ -216,6 +218,11 @@ describeEachDriver('signing keys and test events', (db) => {
       .where(eq(klarnaSigningKeys.signingKeyId, old));
     await createSigningKey(ctx, { intentId: crypto.randomUUID() });
     await expect(getSigningKey(ctx, old)).rejects.toMatchObject({ code: 'RESOURCE_NOT_FOUND' });
+    const audit = await db()
+      .select({ action: auditLog.action, details: auditLog.details })
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, old), eq(auditLog.action, 'signing_keys.delete')));
+    expect(audit).toEqual([{ action: 'signing_keys.delete', details: { reason: 'its grace period ended' } }]);
   });
 
   it('a test transaction event carries amounts and state, and is ignored with a sentence rather than inventing a payment; a real one for an unknown transaction is learnt', async () => {

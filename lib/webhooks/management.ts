@@ -235,11 +235,23 @@ export async function deleteEndedKeysAtKlarna(ctx: Ctx): Promise<string[]> {
   const atKlarna = new Set(signing_keys.map((k) => k.signing_key_id));
   const deleted: string[] = [];
   for (const { signingKeyId } of ended.filter((k) => atKlarna.has(k.signingKeyId))) {
-    try {
-      await api.signingKeys.delete(signingKeyId);
-    } catch (error) {
-      if (!goneAtKlarna(error)) throw error;
-    }
+    await klarnaOperation(ctx, {
+      capability: 'webhooks.manage',
+      system: true,
+      klarna: () => api,
+      audit: {
+        action: 'signing_keys.delete',
+        target: { type: 'signing_key', id: signingKeyId },
+        details: { reason: 'its grace period ended' },
+      },
+      call: async (klarna) => {
+        try {
+          await klarna.signingKeys.delete(signingKeyId);
+        } catch (error) {
+          if (!goneAtKlarna(error)) throw error;
+        }
+      },
+    });
     deleted.push(signingKeyId);
   }
   return deleted;
