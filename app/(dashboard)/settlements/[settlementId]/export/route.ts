@@ -4,7 +4,7 @@ import { routeContext } from '@/lib/auth/route';
 import { NotFoundError, toResponse } from '@/lib/errors';
 import { csvRow, UTF8_BOM, wantsBom } from '@/lib/payments/csv';
 import { decodeSegment } from '@/lib/ui/search-params';
-import { settlementCsvHeader, settlementLineCsvRow, settlementMissingCsvRow } from '../_components/export-csv';
+import { settlementCsvHeader, settlementLineCsvRow, settlementMissingCsvRow } from '@/lib/settlements/export-csv';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,5 +1,5 @@
 import type { SettlementLineRow, SettlementMissingRow } from '@/db/schema';
-import { csvRow } from '@/lib/payments/csv';
+import { csvRow } from '@/lib/csv';
 import { explainLine, explainMissing, isVerdict, verdictLabels } from '@/lib/settlements/verdicts';
 import { formatMajorDecimal } from '@/lib/ui/money';
 
@@ -7,7 +7,7 @@ import { formatMajorDecimal } from '@/lib/ui/money';
  * A payout's lines with their verdicts as CSV for finance: each amount in major units (the
  * currency's exponent) and in minor units, what we expected, the verdict with its sentence,
  * and any resolution. Captures and refunds missing from the payout follow, with no line
- * number. Cells are written by lib/payments/csv.ts (formula-safe, RFC 4180).
+ * number. Cells are written by lib/csv.ts (formula-safe, RFC 4180).
  */
 export const settlementCsvHeader: readonly string[] = [
   'line_no',
