@@ -27,7 +27,7 @@ function start(
   onMessage: (m: Message) => void,
 ): Promise<{ child: ChildProcess; port?: number }> {
   const child = fork(path.resolve('lib/settlements/testing/instance.ts'), [mode], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--conditions=react-server', '--import', 'tsx'],
     env: { ...process.env, NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
