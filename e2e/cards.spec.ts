@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from '@playwright/test';
 import { expect, FIXTURE_PASSWORD, fixtureUsers, submitCredentials, test } from './fixtures';
 import { ensureKlarnaConnected, sandboxUrl } from './klarna-setup';
@@ -174,6 +175,38 @@ test.describe('virtual cards', () => {
         await request.post(`${sandboxUrl(baseURL)}/_sandbox/clock`, { data: { now: new Date().toISOString() } });
       }
     });
+  });
+
+  test('an admin imports a PEM private key (one that is not a key is refused at its field) and retires it', async ({
+    pageAs,
+  }) => {
+    const admin = await pageAs('admin');
+    await admin.goto('/virtual-cards/keys');
+    const label = unique('Imported key');
+    await admin.getByRole('button', { name: 'Import key' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Import a private key' });
+    await dialog.getByLabel('Name').fill(label);
+    const pem = dialog.getByLabel('Private key (PEM)');
+    await pem.fill('-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----');
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    await expect(dialog.getByText(/This is not an unencrypted PEM private key/).first()).toBeVisible();
+    await expect(pem).toHaveAttribute('aria-invalid', 'true');
+    await expect(admin.getByRole('row').filter({ hasText: label })).toHaveCount(0);
+
+    await pem.fill(readFileSync('test/fixtures/cards/rsa-2048.pem', 'utf8'));
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(admin.getByText(`Key “${label}” imported (2048 bits).`)).toBeVisible();
+    const row = admin.getByRole('row').filter({ hasText: label });
+    await expect(row.getByText('Not enrolled')).toBeVisible();
+    await expect(row).toContainText('2048');
+
+    await row.getByRole('button', { name: 'Retire' }).click();
+    const confirm = admin.getByRole('dialog', { name: `Retire key “${label}”?` });
+    await confirm.getByRole('button', { name: 'Retire key' }).click();
+    await expect(admin.getByText(`Key “${label}” retired.`)).toBeVisible();
+    await expect(row.getByText('Retired')).toBeVisible();
+    await expect(row.getByRole('button', { name: 'Retire' })).toHaveCount(0);
   });
 
   test('the pages fit a phone and a laptop: no sideways scroll, tables inside their cards', async ({
