@@ -12,16 +12,23 @@ import { type Capability } from './roles';
 
 type CookieJar = Awaited<ReturnType<typeof cookies>>;
 
-/** Decodes next-auth's JWT cookie; the claims are checked against the database in loadActor. */
-async function actorOf(cookieStore: CookieJar): Promise<Actor | null> {
+type Claims = Parameters<typeof loadActor>[1];
+
+/** Decodes next-auth's JWT cookie (the costly part: a JWE decryption). */
+async function claimsOf(cookieStore: CookieJar): Promise<Claims> {
   const config = env();
   const token = await getToken({
     req: { cookies: Object.fromEntries(cookieStore.getAll().map((c) => [c.name, c.value])), headers: {} } as never,
     secret: config.AUTH_SECRET,
     secureCookie: config.APP_URL.startsWith('https://'),
   });
-  if (!token) return null;
-  return loadActor(getDb(), { uid: token.uid, sv: token.sv, sat: token.sat, sid: token.sid });
+  return token ? { uid: token.uid, sv: token.sv, sat: token.sat, sid: token.sid } : null;
+}
+
+/** The cookie's claims checked against the database in loadActor (signed out, disabled, role, generation). */
+async function actorOf(cookieStore: CookieJar): Promise<Actor | null> {
+  const claims = await claimsOf(cookieStore);
+  return claims ? loadActor(getDb(), claims) : null;
 }
 
 /** The actor of the current request, or null. Memoised per request. */
@@ -30,18 +37,17 @@ export const getActor = cache(async (): Promise<Actor | null> => {
   return actorOf(await cookies());
 });
 
-/** How long a session checked against the database counts as valid for `getRecentActor`: a sign-out, disabled
- * user, changed role or new session generation reaches a poll within this long. */
+/** How long a decoded session cookie is reused by `getRecentActor`. */
 export const RECENT_SESSION_MS = 5_000;
 const RECENT_SESSIONS_MAX = 2_000;
-const recentSessions = new Map<string, { actor: Actor | null; checkedAt: number }>();
+const recentSessions = new Map<string, { value: unknown; checkedAt: number }>();
 
-/** The actor as `getActor` found it for the same session cookie within `RECENT_SESSION_MS`, else checked afresh.
- * Only for frequent read-only requests showing nothing but a fingerprint (version polls): no decryption, no
- * database read. Every action, page and other route checks the session on each request. */
+/** For frequent read-only polls: the cookie's decoded claims are reused for the same exact cookie within
+ * `RECENT_SESSION_MS` (no decryption), but the session is checked against the database on every request,
+ * so a sign-out or a disabled user is refused at once. */
 export async function getRecentActor(now = Date.now()): Promise<Actor | null> {
   const cookieStore = await cookies();
-  // The exact session cookie (its chunks, in order) is the key: another cookie is another check.
+  // The exact session cookie (its chunks, in order) is the key: another cookie is another decoding.
   const key = cookieStore
     .getAll()
     .filter((c) => c.name.includes('session-token'))
@@ -49,25 +55,22 @@ export async function getRecentActor(now = Date.now()): Promise<Actor | null> {
     .sort()
     .join(';');
   if (!key) return null;
-  return rememberedActor(key, now, () => actorOf(cookieStore));
+  const claims = await remembered(key, now, () => claimsOf(cookieStore));
+  return claims ? loadActor(getDb(), claims) : null;
 }
 
-/** `getRecentActor`'s memory: `check`'s answer for `key`, reused for `RECENT_SESSION_MS` (at most 2,000 keys, oldest out first). */
-export async function rememberedActor(
-  key: string,
-  now: number,
-  check: () => Promise<Actor | null>,
-): Promise<Actor | null> {
+/** `check`'s answer for `key`, reused for `RECENT_SESSION_MS` (at most 2,000 keys, oldest out first). */
+export async function remembered<T>(key: string, now: number, check: () => Promise<T>): Promise<T> {
   const hit = recentSessions.get(key);
-  if (hit && now - hit.checkedAt < RECENT_SESSION_MS) return hit.actor;
-  const actor = await check();
+  if (hit && now - hit.checkedAt < RECENT_SESSION_MS) return hit.value as T;
+  const value = await check();
   recentSessions.delete(key);
   if (recentSessions.size >= RECENT_SESSIONS_MAX) {
     const oldest = recentSessions.keys().next().value;
     if (oldest !== undefined) recentSessions.delete(oldest);
   }
-  recentSessions.set(key, { actor, checkedAt: now });
-  return actor;
+  recentSessions.set(key, { value, checkedAt: now });
+  return value;
 }
 
 /**
