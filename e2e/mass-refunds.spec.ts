@@ -8,7 +8,7 @@ import { createApprovedPayment, onboardOperationalMerchant } from './payments-se
  * Mass refunds (issue 17): an operator uploads a CSV file, reads the dry run (counts, totals,
  * each row's verdict, the verdicts file), a second person approves it with the totals typed
  * back, the run's progress shows, and the result file names each refund. A viewer may read the
- * batch but the server refuses them the upload and the approval.
+ * batch but the server refuses them the upload and the approval (the approval replayed as theirs).
  */
 
 const unique = (prefix: string) => `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -110,9 +110,32 @@ test.describe('mass refunds', () => {
     await admin.getByRole('button', { name: 'Approve and run…' }).click();
     const dialog = admin.getByRole('dialog', { name: 'Approve this batch (second person)' });
     await expect(dialog).toContainText('2 refunds will be sent to Klarna: 1220.00 USD');
+    let approveCall: { url: string; headers: Record<string, string>; body: string } | null = null;
+    admin.on('request', (r) => {
+      if (r.method() === 'POST' && r.headers()['next-action'] && (r.postData() ?? '').includes('totals'))
+        approveCall ??= { url: r.url(), headers: r.headers(), body: r.postData() ?? '' };
+    });
     await dialog.getByLabel(/^Total in USD/).fill('1200.00');
     await dialog.getByRole('button', { name: 'Approve and send 2 refunds' }).click();
     await expect(dialog.getByText(/Type the USD total exactly: 1,220.00 USD/)).toBeVisible();
+
+    // The same approval, with the right total, sent by the viewer straight to the server: refused, nothing runs.
+    expect(approveCall).not.toBeNull();
+    const call = approveCall!;
+    expect(call.body).toContain('1200.00');
+    const viewerApproval = await viewer.request.post(call.url, {
+      headers: {
+        'next-action': call.headers['next-action']!,
+        'content-type': call.headers['content-type'] ?? 'text/plain;charset=UTF-8',
+        accept: 'text/x-component',
+      },
+      data: call.body.replace('1200.00', '1220.00'),
+    });
+    expect(await viewerApproval.text()).toContain('FORBIDDEN');
+    await viewer.reload();
+    await expect(viewer.getByText('4 in the file: 2 will refund, 2 refused')).toBeVisible();
+    await expect(viewer.getByText('Every row was checked; nothing has been sent to Klarna.')).toBeVisible();
+    await expect(viewer.getByRole('progressbar', { name: 'Refunds sent' })).toHaveCount(0);
     await dialog.getByLabel(/^Total in USD/).fill('1220.00');
     await dialog.getByRole('button', { name: 'Approve and send 2 refunds' }).click();
     await expect(dialog).toBeHidden();
