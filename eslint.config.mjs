@@ -7,7 +7,8 @@ import nextTs from 'eslint-config-next/typescript';
  * Import boundaries between the areas of lib/ (each folder lib/<area>/). A file of an area may
  * import its own area, and of the rest of lib/ only:
  * - the shared modules: every lib/*.ts except the composition files (lib/app.ts, the one module
- *   that lists every area; startup.ts; provision.ts; action.ts, the server-action client for app/),
+ *   that lists every area; startup.ts; provision.ts; action.ts, the server-action client for app/;
+ *   version-polls.ts, the live pages' fingerprints of several areas),
  *   the whole of lib/klarna, lib/ui and lib/crypto, and the files in `shared` below;
  * - another area's public surface: its service.ts (verbs, and the reads it re-exports) or index.ts;
  * - the few edges in `edges`.
@@ -16,7 +17,7 @@ import nextTs from 'eslint-config-next/typescript';
  */
 const lib = readdirSync(new URL('lib', import.meta.url), { withFileTypes: true });
 const areas = lib.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-const composition = ['app.ts', 'startup.ts', 'provision.ts', 'action.ts'];
+const composition = ['app.ts', 'startup.ts', 'provision.ts', 'action.ts', 'version-polls.ts'];
 const shared = [
   ...lib
     .filter((entry) => entry.isFile() && !entry.name.endsWith('.test.ts') && !composition.includes(entry.name))

@@ -3,8 +3,10 @@
  * the condition lets lib's `import 'server-only'` load outside Next's bundles), in place of
  * `next start`: one Node HTTP server that hands `POST /api/webhooks/klarna` straight to the
  * webhook receiver (lib/webhooks/app-receiver.ts, the code the route handler calls under
- * `next dev`) and every other request to Next.js, which runs proxy.ts and the app as before.
- * Next's router costs milliseconds per request, so Klarna's deliveries skip it (bench:webhooks).
+ * `next dev`), the live pages' version polls (`GET /api/…/version`) straight to
+ * lib/version-polls.ts, and every other request to Next.js, which runs proxy.ts and the app.
+ * Next's router costs milliseconds per request, so Klarna's deliveries and the polls every open
+ * tab makes skip it (bench:webhooks, bench:pages).
  *
  *   npm start [-- -p <port>] [-H <hostname>] [--keepAliveTimeout <ms>]
  *
@@ -67,6 +69,7 @@ async function main() {
   const nextHandler = app.getRequestHandler();
   const { handleKlarnaWebhookNode, flushWebhookRejectionCounts, KLARNA_WEBHOOK_PATH } =
     await import('@/lib/webhooks/app-receiver');
+  const { handleVersionPollNode, isVersionPoll } = await import('@/lib/version-polls');
 
   const isWebhook = (req: IncomingMessage) =>
     req.method === 'POST' &&
@@ -78,6 +81,7 @@ async function main() {
   };
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (isWebhook(req)) handleKlarnaWebhookNode(req, res).catch((error: unknown) => failed(res, error));
+    else if (isVersionPoll(req)) handleVersionPollNode(req, res).catch((error: unknown) => failed(res, error));
     else Promise.resolve(nextHandler(req, res)).catch((error: unknown) => failed(res, error));
   });
   if (keepAliveTimeout !== undefined) httpServer.keepAliveTimeout = keepAliveTimeout;
@@ -89,7 +93,9 @@ async function main() {
   const address = httpServer.address();
   const shown =
     typeof address === 'object' && address ? `http://${hostname ?? 'localhost'}:${address.port}` : String(address);
-  console.log(`▸ ready on ${shown} (POST ${KLARNA_WEBHOOK_PATH} served directly, everything else by Next.js)`);
+  console.log(
+    `▸ ready on ${shown} (POST ${KLARNA_WEBHOOK_PATH} and the version polls served directly, everything else by Next.js)`,
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -14,11 +14,13 @@ type CookieJar = Awaited<ReturnType<typeof cookies>>;
 
 type Claims = Parameters<typeof loadActor>[1];
 
+type Cookie = { name: string; value: string };
+
 /** Decodes next-auth's JWT cookie (the costly part: a JWE decryption). */
-async function claimsOf(cookieStore: CookieJar): Promise<Claims> {
+async function claimsOf(cookieList: Cookie[]): Promise<Claims> {
   const config = env();
   const token = await getToken({
-    req: { cookies: Object.fromEntries(cookieStore.getAll().map((c) => [c.name, c.value])), headers: {} } as never,
+    req: { cookies: Object.fromEntries(cookieList.map((c) => [c.name, c.value])), headers: {} } as never,
     secret: config.AUTH_SECRET,
     secureCookie: config.APP_URL.startsWith('https://'),
   });
@@ -27,7 +29,7 @@ async function claimsOf(cookieStore: CookieJar): Promise<Claims> {
 
 /** The cookie's claims checked against the database in loadActor (signed out, disabled, role, generation). */
 async function actorOf(cookieStore: CookieJar): Promise<Actor | null> {
-  const claims = await claimsOf(cookieStore);
+  const claims = await claimsOf(cookieStore.getAll());
   return claims ? loadActor(getDb(), claims) : null;
 }
 
@@ -46,16 +48,19 @@ const recentSessions = new Map<string, { value: unknown; checkedAt: number }>();
  * `RECENT_SESSION_MS` (no decryption), but the session is checked against the database on every request,
  * so a sign-out or a disabled user is refused at once. */
 export async function getRecentActor(now = Date.now()): Promise<Actor | null> {
-  const cookieStore = await cookies();
+  return recentActorOf((await cookies()).getAll(), now);
+}
+
+/** `getRecentActor` for a request's cookies as sent (server.ts answers the polls before Next.js). */
+export async function recentActorOf(cookieList: Cookie[], now = Date.now()): Promise<Actor | null> {
   // The exact session cookie (its chunks, in order) is the key: another cookie is another decoding.
-  const key = cookieStore
-    .getAll()
+  const key = cookieList
     .filter((c) => c.name.includes('session-token'))
     .map((c) => `${c.name}=${c.value}`)
     .sort()
     .join(';');
   if (!key) return null;
-  const claims = await remembered(key, now, () => claimsOf(cookieStore));
+  const claims = await remembered(key, now, () => claimsOf(cookieList));
   return claims ? loadActor(getDb(), claims) : null;
 }
 
@@ -83,6 +88,16 @@ export async function requireCapability(
   options: { recent?: boolean } = {},
 ): Promise<Actor> {
   const actor = options.recent ? await getRecentActor() : await getActor();
+  return checkCapability(actor, capability, attempted, currentRequestId);
+}
+
+/** `actor` if it holds `capability`; else throws, auditing a signed-in actor's refusal as `access.denied`. */
+export async function checkCapability(
+  actor: Actor | null,
+  capability: Capability,
+  attempted: string,
+  requestId: () => Promise<string | null> | string | null,
+): Promise<Actor> {
   try {
     assertCan(actor, capability);
   } catch (error) {
@@ -92,7 +107,7 @@ export async function requireCapability(
         action: 'access.denied',
         outcome: 'denied',
         details: { attempted, capability },
-        requestId: await currentRequestId(),
+        requestId: await requestId(),
       });
     }
     throw error;
