@@ -5,7 +5,8 @@ import { onboardOperationalMerchant } from './payments-setup';
 
 /**
  * Exports for Excel (issue 14, point 9): ticking "For Excel" downloads the CSV with a UTF-8
- * byte order mark, so a merchant named with accents reads back exactly; unticked, no mark.
+ * byte order mark, so a merchant named with accents reads back exactly; unticked, no mark. The page
+ * says how many rows the export wrote (issue 18).
  */
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`.toUpperCase();
@@ -45,6 +46,8 @@ test('the payments export with "For Excel" starts with a byte order mark and kee
   );
   const [download] = await Promise.all([operator.waitForEvent('download'), exportLink.click()]);
   const bytes = await readFile((await download.path())!);
+  // The page counts the rows the server wrote while the browser downloads them.
+  await expect(operator.getByRole('status').filter({ hasText: 'Exported 1 row.' })).toBeVisible();
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const text = bytes.subarray(3).toString('utf8');
   expect(text.split('\r\n')[0]).toMatch(/^payment_transaction_id,account_id,merchant_name,/);

@@ -48,7 +48,7 @@ function exportBatches(db: Db, filter: PaymentFilter, batch: number) {
 export function paymentsCsvStream(
   db: Db,
   filter: PaymentFilter,
-  options: { bom: boolean; merchantNames: MerchantNamesOf; batch?: number },
+  options: { bom: boolean; merchantNames: MerchantNamesOf; batch?: number; onRows?: (count: number) => void },
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const names = new Map<string, string>();
@@ -90,6 +90,7 @@ export function paymentsCsvStream(
         let text = '';
         for (const row of rows) text += paymentCsvRow(row, names.get(row.account_id));
         controller.enqueue(encoder.encode(text));
+        options.onRows?.(rows.length);
       } catch (error) {
         // Headers are gone by now: failing the stream makes the browser report a failed download.
         console.error('[payments export failed]', error);

@@ -63,7 +63,7 @@ export default async function PaymentsPage({
               version={version}
               label="Live: Klarna's webhooks update this list"
             />
-            <CsvExport href={`/api/payments/export${queryString(current)}`} />
+            <CsvExport href={`/api/payments/export${queryString(current)}`} counted />
             {canOperate && <CreateLinkButton />}
           </div>
         }

@@ -88,7 +88,7 @@ export default async function PayoutPage({
         }
         actions={
           <>
-            <CsvExport href={`/settlements/${encodeURIComponent(payout.settlementId)}/export`} />
+            <CsvExport href={`/settlements/${encodeURIComponent(payout.settlementId)}/export`} counted />
             {canResolve && <RerunButton settlementId={payout.settlementId} />}
           </>
         }

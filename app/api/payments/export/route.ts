@@ -1,4 +1,5 @@
 import { routeContext } from '@/lib/auth/route';
+import { exportTracker, trackedBody } from '@/lib/exports/progress';
 import { wantsBom } from '@/lib/payments/csv';
 import { paymentsCsvStream } from '@/lib/payments/export';
 import { merchantNames } from '@/lib/merchants/names';
@@ -11,14 +12,23 @@ export const dynamic = 'force-dynamic';
  * page drops it) and its order. Streamed page by page on the list's keyset
  * (lib/payments/export.ts), so an export of any size never sits in memory. Every matching row,
  * reading only the columns it writes.
- * `?bom=1` starts it with a UTF-8 byte order mark, for Excel.
+ * `?bom=1` starts it with a UTF-8 byte order mark, for Excel; `?progress=<uuid>` counts its rows for the
+ * page that started it (lib/exports/progress.ts).
  */
 export async function GET(request: Request) {
   const { ctx, denied } = await routeContext(request, 'dashboard.read', 'exportPayments');
   if (denied) return denied;
   const params = new URL(request.url).searchParams;
   const { filter } = parsePaymentSearch(Object.fromEntries([...params.keys()].map((k) => [k, params.getAll(k)])));
-  const body = paymentsCsvStream(ctx.db, filter, { bom: wantsBom(request.url), merchantNames });
+  const tracker = exportTracker(request, ctx.actor.id);
+  const body = trackedBody(
+    paymentsCsvStream(ctx.db, filter, {
+      bom: wantsBom(request.url),
+      merchantNames,
+      onRows: (count) => tracker?.rows(count),
+    }),
+    tracker,
+  );
 
   const day = new Date().toISOString().slice(0, 10);
   return new Response(body, {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { getSettlement, listSettlementLines, listSettlementMissing } from '@/lib/settlements/queries';
 import { routeContext } from '@/lib/auth/route';
+import { exportTracker, trackedBody } from '@/lib/exports/progress';
 import { NotFoundError, toResponse } from '@/lib/errors';
 import { csvRow, UTF8_BOM, wantsBom } from '@/lib/payments/csv';
 import { decodeSegment } from '@/lib/ui/search-params';
@@ -15,7 +16,7 @@ const idSchema = z.string().trim().min(1).max(300);
  * One payout's lines with verdicts and explanations, then its missing captures and refunds,
  * as CSV. Streamed a page at a time on the lines' keyset, one page per chunk the client
  * takes, so a payout of a million lines never sits in memory. `?bom=1` starts it with a UTF-8
- * byte order mark, for Excel.
+ * byte order mark, for Excel; `?progress=<uuid>` counts its rows for the page (lib/exports/progress.ts).
  */
 export async function GET(request: Request, { params }: { params: Promise<{ settlementId: string }> }) {
   const { ctx, denied } = await routeContext(request, 'dashboard.read', 'exportSettlementLines');
@@ -30,7 +31,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ sett
   const bom = wantsBom(request.url) ? UTF8_BOM : '';
   let phase: 'header' | 'lines' | 'missing' = 'header';
   let cursor: string | undefined;
-  const body = new ReadableStream<Uint8Array>({
+  const tracker = exportTracker(request, ctx.actor.id);
+  const lines = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         if (phase === 'header') {
@@ -41,12 +43,14 @@ export async function GET(request: Request, { params }: { params: Promise<{ sett
         if (phase === 'lines') {
           const page = await listSettlementLines(db, payout, { cursor, limit: PAGE_SIZE });
           if (page.rows.length) controller.enqueue(encoder.encode(page.rows.map(settlementLineCsvRow).join('')));
+          tracker?.rows(page.rows.length);
           cursor = page.nextCursor ?? undefined;
           if (!cursor) phase = 'missing';
           return;
         }
         const page = await listSettlementMissing(db, payout, { cursor, limit: PAGE_SIZE });
         if (page.rows.length) controller.enqueue(encoder.encode(page.rows.map(settlementMissingCsvRow).join('')));
+        tracker?.rows(page.rows.length);
         cursor = page.nextCursor ?? undefined;
         if (!cursor) controller.close();
       } catch (error) {
@@ -58,7 +62,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ sett
   });
 
   const name = payout.settlementId.replace(/[^\w.-]+/g, '_').slice(-80);
-  return new Response(body, {
+  return new Response(trackedBody(lines, tracker), {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="settlement-${name}.csv"`,
