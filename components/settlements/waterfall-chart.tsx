@@ -1,5 +1,6 @@
 'use client';
 
+import { useSyncExternalStore } from 'react';
 import {
   Bar,
   BarChart,
@@ -39,7 +40,24 @@ const tick = (value: number, currency: string) => formatMinorUnits(value, curren
 /** Short names under the bars (the table beside the chart has the full ones). */
 const axisLabels: Record<string, string> = { 'Gross sales': 'Gross', 'VAT on fees': 'VAT', 'Net payout': 'Net' };
 
+const NARROW = '(max-width: 639px)';
+const subscribeNarrow = (change: () => void) => {
+  const query = window.matchMedia(NARROW);
+  query.addEventListener('change', change);
+  return () => query.removeEventListener('change', change);
+};
+
+/** A phone's width: the amounts over the bars would run into each other, so the table alone carries them. */
+function useNarrow(): boolean {
+  return useSyncExternalStore(
+    subscribeNarrow,
+    () => window.matchMedia(NARROW).matches,
+    () => false,
+  );
+}
+
 export function WaterfallChart({ totals, currency }: { totals: PayoutTotals; currency: string }) {
+  const narrow = useNarrow();
   const steps = waterfallSteps(totals);
   const data = steps.map((s) => ({
     ...s,
@@ -52,7 +70,11 @@ export function WaterfallChart({ totals, currency }: { totals: PayoutTotals; cur
     <figure className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_22rem]">
       <div role="img" aria-label={summary} className="h-72 w-full min-w-0" data-testid="payout-waterfall">
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={data} margin={{ top: 24, right: 8, bottom: 8, left: 8 }} accessibilityLayer={false}>
+          <BarChart
+            data={data}
+            margin={{ top: narrow ? 8 : 24, right: 8, bottom: 8, left: narrow ? 0 : 8 }}
+            accessibilityLayer={false}
+          >
             <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--border)" />
             <XAxis
               dataKey="label"
@@ -60,11 +82,12 @@ export function WaterfallChart({ totals, currency }: { totals: PayoutTotals; cur
               tickFormatter={(label: string) => axisLabels[label] ?? label}
               interval={0}
               tickLine={false}
+              {...(narrow ? { angle: -45, textAnchor: 'end', height: 56 } : {})}
             />
             <YAxis
               tickFormatter={(v: number) => tick(v, currency)}
-              tick={{ fontSize: 12, fill: 'var(--muted-foreground)' }}
-              width={84}
+              tick={{ fontSize: narrow ? 11 : 12, fill: 'var(--muted-foreground)' }}
+              width={narrow ? 60 : 84}
               allowDecimals={false}
             />
             <ReferenceLine y={0} stroke="var(--muted-foreground)" />
@@ -88,7 +111,9 @@ export function WaterfallChart({ totals, currency }: { totals: PayoutTotals; cur
                 <Rectangle {...props} fill={fills[data[props.index]?.kind ?? 'total']} />
               )}
             >
-              <LabelList dataKey="text" position="top" style={{ fontSize: 11, fill: 'var(--foreground)' }} />
+              {!narrow && (
+                <LabelList dataKey="text" position="top" style={{ fontSize: 11, fill: 'var(--foreground)' }} />
+              )}
             </Bar>
           </BarChart>
         </ResponsiveContainer>
