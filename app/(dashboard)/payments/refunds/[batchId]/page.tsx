@@ -83,6 +83,7 @@ export default async function RefundBatchPage({
           <CsvExport
             href={`/api/refunds/batches/${batch.id}/csv`}
             label={batch.status === 'dry_run' ? 'Download verdicts' : 'Download results'}
+            counted
           />
         }
       />

@@ -41,7 +41,9 @@ export default async function SettlementImportPage({
         title="Settlement import"
         description={imp.fileName}
         actions={
-          imp.linesQuarantined > 0 ? <CsvExport href={download} label="Download quarantined lines" /> : undefined
+          imp.linesQuarantined > 0 ? (
+            <CsvExport href={download} label="Download quarantined lines" counted />
+          ) : undefined
         }
       />
       <div className="grid min-w-0 grid-cols-[minmax(0,1fr)] gap-6">

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { settlementImports, settlementQuarantine } from '@/db/schema';
 import { csvRow, UTF8_BOM, wantsBom } from '@/lib/payments/csv';
 import { routeContext } from '@/lib/auth/route';
+import { exportTracker, trackedBody } from '@/lib/exports/progress';
 import { NotFoundError, toResponse } from '@/lib/errors';
 
 export const dynamic = 'force-dynamic';
 
 const noSuchImport = () => new NotFoundError('No such import.');
 
-/** The lines an import could not read, as CSV: line, column, reason, then the record's cells under the file's header (`?bom=1`: with a byte order mark, for Excel). */
+/** The lines an import could not read, as CSV: line, column, reason, then the record's cells under the file's header (`?bom=1`: with a byte order mark, for Excel; `?progress=<uuid>`: rows counted for the page). */
 export async function GET(request: Request, { params }: { params: Promise<{ importId: string }> }) {
   const { ctx, denied } = await routeContext(request, 'dashboard.read', 'downloadSettlementQuarantine');
   if (denied) return denied;
@@ -20,6 +21,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ impo
   if (!imp) return toResponse(noSuchImport());
   const columns = imp.columns ?? [];
   const encoder = new TextEncoder();
+  const tracker = exportTracker(request, ctx.actor.id);
   const bom = wantsBom(request.url) ? UTF8_BOM : '';
   let after = 0;
   let started = false;
@@ -44,12 +46,13 @@ export async function GET(request: Request, { params }: { params: Promise<{ impo
               .join(''),
           ),
         );
+      tracker?.rows(rows.length);
       after = rows.at(-1)?.lineNo ?? after;
       if (rows.length < 1000) controller.close();
     },
   });
   const base = imp.fileName.replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_');
-  return new Response(body, {
+  return new Response(trackedBody(body, tracker), {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${base}-quarantined-lines.csv"`,
