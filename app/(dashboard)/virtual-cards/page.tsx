@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { KeyRound } from 'lucide-react';
-import { DataTable, type DataTableColumn } from '@/components/data-table/data-table';
+import { DataTable, type DataTableColumn, type DataTableRow } from '@/components/data-table/data-table';
 import { ListCard } from '@/components/lists/list-card';
 import { ParamPager } from '@/components/settlements/param-pager';
 import { Forbidden } from '@/components/shell/forbidden';
@@ -45,6 +45,37 @@ const cancellationColumns: DataTableColumn[] = [
   { id: 'reason', label: 'Reason', showFrom: '@2xl' },
   { id: 'actions', label: 'Actions', header: <span className="sr-only">Actions</span>, className: 'text-right' },
 ];
+
+/** One tab's list: its rows in a DataTable, its own cursor in the URL, its empty state. */
+function PagedTab<T>({
+  name,
+  empty,
+  pager,
+  page,
+  caption,
+  storageKey,
+  columns,
+  row,
+}: {
+  name: string;
+  empty: string;
+  pager: { params: Record<string, string | undefined>; param: string; cursor: string | undefined };
+  page: { rows: T[]; nextCursor: string | null };
+  caption: string;
+  storageKey: string;
+  columns: DataTableColumn[];
+  row: (item: T) => DataTableRow;
+}) {
+  return (
+    <ListCard
+      isEmpty={page.rows.length === 0}
+      empty={empty}
+      pager={<ParamPager label={`${name} pages`} {...pager} nextCursor={page.nextCursor} />}
+    >
+      <DataTable caption={caption} storageKey={storageKey} columns={columns} rows={page.rows.map(row)} />
+    </ListCard>
+  );
+}
 
 export default async function VirtualCardsPage({
   searchParams,
@@ -100,111 +131,81 @@ export default async function VirtualCardsPage({
             id: 'promises',
             label: 'Promises',
             content: (
-              <ListCard
-                isEmpty={promises.rows.length === 0}
+              <PagedTab
+                name="Promise"
                 empty="No card promises yet."
-                pager={
-                  <ParamPager
-                    label="Promise pages"
-                    params={{ ...params, tab: 'promises' }}
-                    param="pcursor"
-                    cursor={params.pcursor}
-                    nextCursor={promises.nextCursor}
-                  />
-                }
-              >
-                <DataTable
-                  caption="Card promises, newest first"
-                  storageKey="card-promises"
-                  columns={promiseColumns}
-                  rows={promises.rows.map((p) => ({
-                    id: p.promiseId,
-                    cells: {
-                      order: p.orderId,
-                      status: <PromiseStatusBadge status={p.status} expired={p.expiresAt <= now} />,
-                      cards: p.cardCount,
-                      expires: formatDateTime(p.expiresAt),
-                      promise: p.promiseId,
-                      created: formatDateTime(p.createdAt),
-                    },
-                  }))}
-                />
-              </ListCard>
+                pager={{ params: { ...params, tab: 'promises' }, param: 'pcursor', cursor: params.pcursor }}
+                page={promises}
+                caption="Card promises, newest first"
+                storageKey="card-promises"
+                columns={promiseColumns}
+                row={(p) => ({
+                  id: p.promiseId,
+                  cells: {
+                    order: p.orderId,
+                    status: <PromiseStatusBadge status={p.status} expired={p.expiresAt <= now} />,
+                    cards: p.cardCount,
+                    expires: formatDateTime(p.expiresAt),
+                    promise: p.promiseId,
+                    created: formatDateTime(p.createdAt),
+                  },
+                })}
+              />
             ),
           },
           {
             id: 'settlements',
             label: 'Settlements',
             content: (
-              <ListCard
-                isEmpty={settlements.rows.length === 0}
+              <PagedTab
+                name="Settlement"
                 empty="No card settlements yet."
-                pager={
-                  <ParamPager
-                    label="Settlement pages"
-                    params={{ ...params, tab: 'settlements' }}
-                    param="scursor"
-                    cursor={params.scursor}
-                    nextCursor={settlements.nextCursor}
-                  />
-                }
-              >
-                <DataTable
-                  caption="Card settlements, newest first"
-                  storageKey="card-settlements"
-                  columns={settlementColumns}
-                  rows={settlements.rows.map((s) => ({
-                    id: s.settlementId,
-                    cells: {
-                      order: (
-                        <Link className="underline underline-offset-4" href={settlementHref(s.settlementId)}>
-                          {s.orderId}
-                        </Link>
-                      ),
-                      cards: s.unreadableCount ? `${s.cardCount} (${s.unreadableCount} unreadable)` : s.cardCount,
-                      key: s.keyLabel,
-                      expires: formatDateTime(s.expiresAt),
-                      settlement: s.settlementId,
-                    },
-                  }))}
-                />
-              </ListCard>
+                pager={{ params: { ...params, tab: 'settlements' }, param: 'scursor', cursor: params.scursor }}
+                page={settlements}
+                caption="Card settlements, newest first"
+                storageKey="card-settlements"
+                columns={settlementColumns}
+                row={(s) => ({
+                  id: s.settlementId,
+                  cells: {
+                    order: (
+                      <Link className="underline underline-offset-4" href={settlementHref(s.settlementId)}>
+                        {s.orderId}
+                      </Link>
+                    ),
+                    cards: s.unreadableCount ? `${s.cardCount} (${s.unreadableCount} unreadable)` : s.cardCount,
+                    key: s.keyLabel,
+                    expires: formatDateTime(s.expiresAt),
+                    settlement: s.settlementId,
+                  },
+                })}
+              />
             ),
           },
           {
             id: 'cancellations',
             label: 'Cancellations',
             content: (
-              <ListCard
-                isEmpty={cancellations.rows.length === 0}
+              <PagedTab
+                name="Cancellation"
                 empty="No order cancellations requested."
-                pager={
-                  <ParamPager
-                    label="Cancellation pages"
-                    params={{ ...params, tab: 'cancellations' }}
-                    param="ccursor"
-                    cursor={params.ccursor}
-                    nextCursor={cancellations.nextCursor}
-                  />
-                }
-              >
-                <DataTable
-                  caption="Order cancellations, newest first"
-                  storageKey="card-cancellations"
-                  columns={cancellationColumns}
-                  rows={cancellations.rows.map((c) => ({
-                    id: c.orderId,
-                    cells: {
-                      order: c.orderId,
-                      status: <CancellationBadge status={c.status} />,
-                      checkAfter: c.checkAfter ? formatDateTime(c.checkAfter) : '—',
-                      reason: c.reasonCode ? `${c.reasonCode}: ${c.reasonMessage ?? ''}` : '—',
-                      actions:
-                        canOperate && c.status === 'PENDING' ? <CheckCancellationButton orderId={c.orderId} /> : null,
-                    },
-                  }))}
-                />
-              </ListCard>
+                pager={{ params: { ...params, tab: 'cancellations' }, param: 'ccursor', cursor: params.ccursor }}
+                page={cancellations}
+                caption="Order cancellations, newest first"
+                storageKey="card-cancellations"
+                columns={cancellationColumns}
+                row={(c) => ({
+                  id: c.orderId,
+                  cells: {
+                    order: c.orderId,
+                    status: <CancellationBadge status={c.status} />,
+                    checkAfter: c.checkAfter ? formatDateTime(c.checkAfter) : '—',
+                    reason: c.reasonCode ? `${c.reasonCode}: ${c.reasonMessage ?? ''}` : '—',
+                    actions:
+                      canOperate && c.status === 'PENDING' ? <CheckCancellationButton orderId={c.orderId} /> : null,
+                  },
+                })}
+              />
             ),
           },
         ]}
