@@ -187,7 +187,8 @@ export async function runRefundBatch(
           { amount: row.amount!, ...(row.refundReference ? { refund_reference: row.refundReference } : {}) },
         );
         if (outcome.status === 'done') return { result: 'refunded', refundId: outcome.result.refund.payment_refund_id };
-        if (outcome.made) return { result: 'refunded', refundId: null, note: outcome.message };
+        // Found made by reading the payment back: the read names the refund (the one new since the first attempt).
+        if (outcome.made) return { result: 'refunded', refundId: outcome.operationId, note: outcome.message };
         // Klarna failed before refunding (read back: not made): tried again later under a new key, then given up.
         if (attempt < tries && !options.signal?.aborted) {
           await sleep(Math.min(30_000, 500 * 2 ** attempt));

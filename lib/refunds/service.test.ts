@@ -10,6 +10,7 @@ import {
 } from '@/db/schema';
 import type { Actor } from '@/lib/auth/guard';
 import { AppError, ForbiddenError } from '@/lib/errors';
+import { DEFAULT_MAX_ATTEMPTS } from '@/lib/klarna/client';
 import { listPaymentTimeline } from '@/lib/payments/cache';
 import { capturePayment } from '@/lib/payments/service';
 import type { RunningSandbox } from '@/sandbox/start';
@@ -454,4 +455,26 @@ describeEachDriver('mass refunds', (db) => {
       rowsDeclined: 0,
     });
   }, 120_000);
+
+  it('a row whose answer Klarna lost is read back as made, and its refund id is kept', async () => {
+    const p = await captured(3_000);
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_minor,currency,reason', `${p.id},1300,EUR,Answer lost`]),
+      policy,
+    );
+    await approveRefundBatch(as(uploader), { batchId: batch.id, totals: { EUR: '13' } }, noQueue);
+    await sandbox.control.addFaultRule({
+      operation: 'paymentTransactions.refund',
+      path_contains: p.id,
+      fault: 'error-after',
+      times: DEFAULT_MAX_ATTEMPTS,
+    });
+    await runRefundBatch(as(null), batch.id, { sleep: () => new Promise((r) => setTimeout(r, 10)) });
+    const at = await api.paymentTransactions.get(accountId, p.id);
+    expect(at.refunds.map((r) => r.amount)).toEqual([1_300]);
+    const { rows } = await listRefundBatchRows(as(viewer), { batchId: batch.id });
+    expect(rows[0]).toMatchObject({ result: 'refunded', refundId: at.refunds[0]!.payment_refund_id });
+    expect(rows[0]!.errorMessage).toMatch(/made/);
+  }, 60_000);
 });
