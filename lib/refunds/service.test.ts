@@ -456,6 +456,37 @@ describeEachDriver('mass refunds', (db) => {
     });
   }, 120_000);
 
+  /** A payment only in the cache (validation reads nothing else): state, currency and captured amount as given. */
+  async function cached(id: string, state: string, currency: string, captured: number) {
+    await db().insert(paymentTransactions).values({
+      paymentTransactionId: id,
+      accountId,
+      state,
+      currency,
+      authorizedAmount: captured,
+      capturedAmount: captured,
+      refundedAmount: 0,
+      remainingAuthorizedAmount: 0,
+      klarnaCreatedAt: new Date(),
+      klarnaUpdatedAt: new Date(),
+    });
+  }
+
+  const verdictsOf = async (batchId: string) =>
+    (await listRefundBatchRows(as(viewer), { batchId })).rows.map((r) => [r.lineNo, r.verdict, r.verdictReason]);
+
+  it('an EXPIRED payment is refused: Klarna allows only a reauthorization', async () => {
+    await cached('ptx-expired', 'EXPIRED', 'EUR', 1_000);
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_minor,currency,reason', 'ptx-expired,100,EUR,Expired authorization']),
+      policy,
+    );
+    expect(await verdictsOf(batch.id)).toEqual([
+      [2, 'refused', 'the authorization expired: Klarna allows only a reauthorization, not a refund'],
+    ]);
+  });
+
   it('a row whose answer Klarna lost is read back as made, and its refund id is kept', async () => {
     const p = await captured(3_000);
     const batch = await uploadRefundBatch(

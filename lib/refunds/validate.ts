@@ -20,8 +20,8 @@ export type Verdict =
       captureId: string | null;
     };
 
-/** States in which Klarna takes a refund (seed: "Closed … no further operations, including refunds"). */
-const refundableStates = new Set(['AUTHORIZED', 'COMPLETED', 'EXPIRED']);
+/** States in which Klarna takes a refund (seed 002 l. 3054–3058: EXPIRED allows only a reauthorization, CLOSED nothing). */
+const refundableStates = new Set(['AUTHORIZED', 'COMPLETED']);
 
 const capturesOf = z
   .object({
@@ -161,7 +161,9 @@ export async function validateRefundLines(db: Db, lines: RefundLine[]): Promise<
       return refused(
         payment.state === 'CLOSED'
           ? 'the payment is CLOSED: Klarna allows no further operations on it, refunds included'
-          : `the payment is ${payment.state}, a state in which a refund is not known to be allowed`,
+          : payment.state === 'EXPIRED'
+            ? 'the authorization expired: Klarna allows only a reauthorization, not a refund'
+            : `the payment is ${payment.state}, a state in which a refund is not known to be allowed`,
         payment,
       );
     const amount = line.amount!;
