@@ -475,6 +475,74 @@ describeEachDriver('mass refunds', (db) => {
   const verdictsOf = async (batchId: string) =>
     (await listRefundBatchRows(as(viewer), { batchId })).rows.map((r) => [r.lineNo, r.verdict, r.verdictReason]);
 
+  it('a payment already in another open batch is refused naming that batch, per payment and per capture; a cancelled batch frees it', async () => {
+    const p = await captured(10_000);
+    const twice = await captured(6_000, 2);
+    const header = 'payment_transaction_id,capture_id,amount_major,currency,reason';
+    const first = await uploadRefundBatch(
+      as(uploader),
+      file([header, `${p.id},,25.00,EUR,First file`, `${twice.id},${twice.captureIds[0]},20.00,EUR,First file`]),
+      policy,
+    );
+    expect(first.rowsWillRefund).toBe(2);
+    await approveRefundBatch(as(uploader), { batchId: first.id, totals: { EUR: '45.00' } }, noQueue);
+    const short = first.id.slice(0, 8);
+    const other = await uploadRefundBatch(
+      as(second),
+      file([
+        header,
+        `${p.id},,80.00,EUR,Second file`,
+        `${p.id},,75.00,EUR,Second file the rest`,
+        `${twice.id},${twice.captureIds[0]},15.00,EUR,Second file`,
+        `${twice.id},${twice.captureIds[1]},30.00,EUR,Other capture`,
+      ]),
+      policy,
+    );
+    expect(await verdictsOf(other.id)).toEqual([
+      [
+        2,
+        'refused',
+        `another batch (${short}, queued) already refunds 25.00 EUR of this payment; 75.00 EUR is left to refund`,
+      ],
+      [3, 'will_refund', null],
+      [
+        4,
+        'refused',
+        `another batch (${short}, queued) already refunds 20.00 EUR of capture ${twice.captureIds[0]}; 10.00 EUR is left to refund`,
+      ],
+      [5, 'will_refund', null],
+    ]);
+    // A third file sees both open batches, the second one still in dry run.
+    const third = await uploadRefundBatch(as(uploader), file([header, `${p.id},,1.00,EUR,Third file`]), policy);
+    expect(await verdictsOf(third.id)).toEqual([
+      [
+        2,
+        'refused',
+        `other batches (${short}, queued; ${other.id.slice(0, 8)}, in dry run) already refund 100.00 EUR of this payment; 0.00 EUR is left to refund`,
+      ],
+    ]);
+    // Cancelled batches take nothing any more.
+    await cancelRefundBatch(as(uploader), first.id);
+    await cancelRefundBatch(as(uploader), other.id);
+    const fourth = await uploadRefundBatch(as(uploader), file([header, `${p.id},,100.00,EUR,Fourth file`]), policy);
+    expect(await verdictsOf(fourth.id)).toEqual([[2, 'will_refund', null]]);
+  });
+
+  it('two simultaneous uploads of one file make one batch; the other is told the file was seen', async () => {
+    const p = await captured(1_000);
+    const lines = ['payment_transaction_id,amount_minor,currency,reason', `${p.id},100,EUR,Uploaded twice at once`];
+    const results = await Promise.allSettled([
+      uploadRefundBatch(as(uploader), file(lines), policy),
+      uploadRefundBatch(as(second), file(lines), policy),
+    ]);
+    const made = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    expect(made).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toBeInstanceOf(RefundFileSeenError);
+    expect(refused[0]).toMatchObject({ code: 'file_seen_before', details: { batchId: made[0]!.id } });
+  });
+
   it('an EXPIRED payment is refused: Klarna allows only a reauthorization', async () => {
     await cached('ptx-expired', 'EXPIRED', 'EUR', 1_000);
     const batch = await uploadRefundBatch(

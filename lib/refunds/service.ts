@@ -90,6 +90,35 @@ export async function uploadRefundBatch(
   });
   const totalList = [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency));
   const fourEyes = totalList.some((t) => t.amount > policy.fourEyesAbove * 10 ** currencyExponent(t.currency));
+  try {
+    return await insertBatch({ ...ctx, actor }, file, parsed, verdicts, totalList, willRefund, fourEyes);
+  } catch (error) {
+    // Two uploads of one file at once: the unique index lets one in; the other is told which batch has it.
+    if (!isUniqueViolation(error)) throw error;
+    const [first] = await ctx.db.select().from(refundBatches).where(eq(refundBatches.sha256, parsed.sha256)).limit(1);
+    if (!first) throw error;
+    throw new RefundFileSeenError(first);
+  }
+}
+
+/** Postgres and PGlite both report a unique violation as SQLSTATE 23505, wrapped by drizzle as the error's cause. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}
+
+async function insertBatch(
+  ctx: ServiceContext & { actor: Actor },
+  file: UploadedRefundFile,
+  parsed: Awaited<ReturnType<typeof parseRefundFile>>,
+  verdicts: Awaited<ReturnType<typeof validateRefundLines>>,
+  totalList: RefundBatchTotals[],
+  willRefund: number,
+  fourEyes: boolean,
+): Promise<RefundBatchRow> {
+  const actor = ctx.actor;
   return ctx.db.transaction(async (tx) => {
     const [batch] = await tx
       .insert(refundBatches)
