@@ -555,6 +555,32 @@ describeEachDriver('mass refunds', (db) => {
     ]);
   });
 
+  it('a batch in two currencies needs a second person, however small each total', async () => {
+    await cached('ptx-small-eur', 'COMPLETED', 'EUR', 1_000);
+    await cached('ptx-small-sek', 'COMPLETED', 'SEK', 1_000);
+    const lines = [
+      'payment_transaction_id,amount_major,currency,reason',
+      'ptx-small-eur,5.00,EUR,Small refund',
+      'ptx-small-sek,5.00,SEK,Small refund',
+    ];
+    const batch = await uploadRefundBatch(as(uploader), file(lines), policy);
+    expect(batch).toMatchObject({ rowsWillRefund: 2, approvalRule: 'four_eyes' });
+    await expect(
+      approveRefundBatch(as(uploader), { batchId: batch.id, totals: { EUR: '5.00', SEK: '5.00' } }, noQueue),
+    ).rejects.toThrow(/refunds in more than one currency: a second person, not the one who uploaded it/);
+    expect(
+      await approveRefundBatch(as(second), { batchId: batch.id, totals: { EUR: '5.00', SEK: '5.00' } }, noQueue),
+    ).toMatchObject({ status: 'queued', approvalKind: 'four_eyes' });
+    // One currency under the threshold: the uploader's typed total is enough.
+    await cached('ptx-small-eur-2', 'COMPLETED', 'EUR', 1_000);
+    const single = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_major,currency,reason', 'ptx-small-eur-2,5.00,EUR,Small refund']),
+      policy,
+    );
+    expect(single.approvalRule).toBe('typed_total');
+  });
+
   it('a row whose answer Klarna lost is read back as made, and its refund id is kept', async () => {
     const p = await captured(3_000);
     const batch = await uploadRefundBatch(

@@ -26,7 +26,7 @@ export { refundTemplateCsv, RefundFileError } from './parse';
  * person above the four-eyes threshold, else the total typed) → a job refunds the rows (lib/refunds/run.ts). */
 
 export type RefundPolicy = {
-  /** Major units: a batch refunding more than this in any one currency needs a second person. */
+  /** Major units: a batch refunding more than this in any one currency (or in several currencies) needs a second person. */
   fourEyesAbove: number;
 };
 
@@ -89,7 +89,7 @@ export async function uploadRefundBatch(
     totals.set(line.currency!, t);
   });
   const totalList = [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency));
-  const fourEyes = totalList.some((t) => t.amount > policy.fourEyesAbove * 10 ** currencyExponent(t.currency));
+  const fourEyes = needsFourEyes(totalList, policy);
   try {
     return await insertBatch({ ...ctx, actor }, file, parsed, verdicts, totalList, willRefund, fourEyes);
   } catch (error) {
@@ -107,6 +107,16 @@ function isUniqueViolation(error: unknown): boolean {
     if ((e as { code?: unknown }).code === '23505') return true;
   }
   return false;
+}
+
+/**
+ * A second person approves above the threshold in any one currency, and always when the batch refunds in more
+ * than one currency: totals in different currencies cannot be added, so splitting a file by currency must not
+ * keep each part under the threshold (docs/klarna-decisions.md, "Mass refunds").
+ */
+export function needsFourEyes(totals: Pick<RefundBatchTotals, 'currency' | 'amount'>[], policy: RefundPolicy): boolean {
+  if (totals.length > 1) return true;
+  return totals.some((t) => t.amount > policy.fourEyesAbove * 10 ** currencyExponent(t.currency));
 }
 
 async function insertBatch(
@@ -284,7 +294,7 @@ export async function approveRefundBatch(
     assertCan(actor, 'refunds.approve');
     if (batch.uploadedBy === actor.id)
       throw new ForbiddenError(
-        'This batch is above the four-eyes threshold: a second person, not the one who uploaded it, must approve it.',
+        `This batch ${batch.totals.length > 1 ? 'refunds in more than one currency' : 'is above the four-eyes threshold'}: a second person, not the one who uploaded it, must approve it.`,
       );
   }
   const fields: Record<string, string[]> = {};
