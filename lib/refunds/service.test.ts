@@ -12,7 +12,7 @@ import type { Actor } from '@/lib/auth/guard';
 import { AppError, ForbiddenError } from '@/lib/errors';
 import { DEFAULT_MAX_ATTEMPTS } from '@/lib/klarna/client';
 import { listPaymentTimeline } from '@/lib/payments/cache';
-import { capturePayment } from '@/lib/payments/service';
+import { capturePayment, refundPayment } from '@/lib/payments/service';
 import type { RunningSandbox } from '@/sandbox/start';
 import { testContext } from '@/test/context';
 import { describeEachDriver } from '@/test/db';
@@ -33,6 +33,8 @@ import {
   runRefundBatch,
   uploadRefundBatch,
 } from './service';
+import { refundCsvRow } from './csv';
+import { rowIntentId } from './run';
 
 let sandbox: RunningSandbox;
 let api: SandboxMerchant['api'];
@@ -522,8 +524,8 @@ describeEachDriver('mass refunds', (db) => {
       ],
     ]);
     // Cancelled batches take nothing any more.
-    await cancelRefundBatch(as(uploader), first.id);
-    await cancelRefundBatch(as(uploader), other.id);
+    await cancelRefundBatch(as(uploader), first.id, noQueue);
+    await cancelRefundBatch(as(uploader), other.id, noQueue);
     const fourth = await uploadRefundBatch(as(uploader), file([header, `${p.id},,100.00,EUR,Fourth file`]), policy);
     expect(await verdictsOf(fourth.id)).toEqual([[2, 'will_refund', null]]);
   });
@@ -579,6 +581,59 @@ describeEachDriver('mass refunds', (db) => {
       policy,
     );
     expect(single.approvalRule).toBe('typed_total');
+  });
+
+  it('cancelling a batch whose run died settles its rows at Klarna (sending): refunded once, the rest skipped, still cancelled', async () => {
+    const ps = await Promise.all([captured(1_000), captured(1_000), captured(1_000)]);
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_minor,currency,reason', ...ps.map((p) => `${p.id},500,EUR,Run died`)]),
+      policy,
+    );
+    await approveRefundBatch(as(uploader), { batchId: batch.id, totals: { EUR: '15' } }, noQueue);
+    // The dead run had sent lines 2 and 3: Klarna made line 2's refund, its answer never written down; line 3's
+    // request never arrived. Its lease ran out.
+    const made = await refundPayment(
+      as(uploader),
+      { accountId, paymentTransactionId: ps[0]!.id },
+      rowIntentId(batch.id, 2),
+      { reason: 'Run died' },
+      { amount: 500 },
+    );
+    expect(made.status).toBe('done');
+    await db()
+      .update(refundBatches)
+      .set({ status: 'running', runId: crypto.randomUUID(), leaseUntil: new Date(Date.now() - 1_000) })
+      .where(eq(refundBatches.id, batch.id));
+    for (const lineNo of [2, 3])
+      await db()
+        .update(refundBatchRows)
+        .set({ result: 'sending' })
+        .where(and(eq(refundBatchRows.batchId, batch.id), eq(refundBatchRows.lineNo, lineNo)));
+    const queued: string[] = [];
+    const cancelled = await cancelRefundBatch(as(uploader), batch.id, { queue: async (id) => queued.push(id) });
+    expect(cancelled).toMatchObject({ status: 'cancelled', rowsSkipped: 1 });
+    expect(queued).toEqual([batch.id]);
+
+    expect(await runRefundBatch(as(null), batch.id)).toEqual({ status: 'cancelled', sent: 2 });
+    expect(await refundsAtSandbox(ps[0]!.id)).toEqual([500]);
+    expect(await refundsAtSandbox(ps[1]!.id)).toEqual([500]);
+    expect(await refundsAtSandbox(ps[2]!.id)).toEqual([]);
+    const { rows } = await listRefundBatchRows(as(viewer), { batchId: batch.id });
+    expect(rows.map((r) => [r.lineNo, r.result, Boolean(r.refundId)])).toEqual([
+      [2, 'refunded', true],
+      [3, 'refunded', true],
+      [4, 'skipped', false],
+    ]);
+    expect(rows.map((r) => refundCsvRow(r, [])).join('')).not.toContain('sending');
+    expect(await getRefundBatch(as(viewer), batch.id)).toMatchObject({
+      status: 'cancelled',
+      rowsRefunded: 2,
+      rowsSkipped: 1,
+      leaseUntil: null,
+    });
+    // Settled: nothing left to send, and a cancel with no row at Klarna queues nothing.
+    expect(await runRefundBatch(as(null), batch.id)).toMatchObject({ sent: 0 });
   });
 
   it('a row whose answer Klarna lost is read back as made, and its refund id is kept', async () => {

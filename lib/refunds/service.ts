@@ -339,14 +339,19 @@ export async function approveRefundBatch(
   return approved;
 }
 
-/** Stops a batch: rows not sent yet are skipped (a row already at Klarna finishes). */
-export async function cancelRefundBatch(ctx: ServiceContext, batchId: string): Promise<RefundBatchRow> {
+/** Stops a batch: rows not sent yet are skipped. A row already at Klarna (`sending`) finishes: by its live run, or,
+ * when no run holds the batch (it died), by a run queued here that settles only those rows under their keys. */
+export async function cancelRefundBatch(
+  ctx: ServiceContext,
+  batchId: string,
+  deps: { queue: (batchId: string) => Promise<unknown> } = { queue: queueRefundRun },
+): Promise<RefundBatchRow> {
   assertCan(ctx.actor, 'refunds.run');
   const actor = ctx.actor;
   const batch = await getRefundBatch(ctx, batchId);
   if (batch.status === 'done' || batch.status === 'cancelled')
     throw new ConflictError(`This batch is ${batch.status === 'done' ? 'finished' : 'already cancelled'}.`);
-  return ctx.db.transaction(async (tx) => {
+  const { cancelled, sending } = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(refundBatches)
       .set({ status: 'cancelled', cancelledByEmail: actor.email, cancelledAt: ctx.now(), updatedAt: new Date() })
@@ -376,8 +381,15 @@ export async function cancelRefundBatch(ctx: ServiceContext, batchId: string): P
       details: { was: batch.status, skipped: skipped.length, refunded_before: batch.rowsRefunded },
       requestId: ctx.requestId,
     });
-    return counted!;
+    const [atKlarna] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(refundBatchRows)
+      .where(and(eq(refundBatchRows.batchId, batch.id), eq(refundBatchRows.result, 'sending')));
+    return { cancelled: counted!, sending: atKlarna?.n ?? 0 };
   });
+  const held = cancelled.leaseUntil !== null && cancelled.leaseUntil > new Date();
+  if (sending > 0 && !held) await deps.queue(cancelled.id);
+  return cancelled;
 }
 
 export type BatchProgress = {
