@@ -583,6 +583,43 @@ describeEachDriver('mass refunds', (db) => {
     expect(single.approvalRule).toBe('typed_total');
   });
 
+  it('verdicts: more than a capture has left, a merchant reference of several payments, a merchant that is not the payment’s', async () => {
+    const twice = await captured(6_000, 2);
+    const shared = `order-shared-${crypto.randomUUID().slice(0, 8)}`;
+    for (const id of ['ptx-shared-1', 'ptx-shared-2']) {
+      await cached(id, 'COMPLETED', 'EUR', 1_000);
+      await db()
+        .update(paymentTransactions)
+        .set({ merchantReference: shared })
+        .where(eq(paymentTransactions.paymentTransactionId, id));
+    }
+    await db().insert(merchantAccounts).values({
+      accountId: 'acc-other-shop',
+      accountReference: 'M-OTHER',
+      accountName: 'Other shop',
+      state: 'OPERATIONAL',
+    });
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file([
+        'payment_transaction_id,merchant,merchant_reference,capture_id,amount_major,currency,reason',
+        `${twice.id},,,${twice.captureIds[0]},30.01,EUR,More than the capture`,
+        `,M-REFUNDS,${shared},,1.00,EUR,Reference of two payments`,
+        `${twice.id},M-OTHER,,${twice.captureIds[1]},1.00,EUR,Another merchant`,
+      ]),
+      policy,
+    );
+    expect(await verdictsOf(batch.id)).toEqual([
+      [2, 'refused', `amount 30.01 EUR is more than capture ${twice.captureIds[0]} has left to refund (30.00 EUR)`],
+      [
+        3,
+        'refused',
+        `merchant_reference "${shared}": 2 payments of Refunds test shop have this reference; name the payment by its payment_transaction_id`,
+      ],
+      [4, 'refused', `merchant "M-OTHER" is not the payment's merchant (the payment belongs to account ${accountId})`],
+    ]);
+  });
+
   it('cancelling a batch whose run died settles its rows at Klarna (sending): refunded once, the rest skipped, still cancelled', async () => {
     const ps = await Promise.all([captured(1_000), captured(1_000), captured(1_000)]);
     const batch = await uploadRefundBatch(
