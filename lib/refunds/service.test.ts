@@ -34,6 +34,7 @@ import {
   uploadRefundBatch,
 } from './service';
 import { refundCsvRow } from './csv';
+import { sweepRefundBatches } from './jobs';
 import { rowIntentId } from './run';
 
 let sandbox: RunningSandbox;
@@ -651,6 +652,10 @@ describeEachDriver('mass refunds', (db) => {
     const cancelled = await cancelRefundBatch(as(uploader), batch.id, { queue: async (id) => queued.push(id) });
     expect(cancelled).toMatchObject({ status: 'cancelled', rowsSkipped: 1 });
     expect(queued).toEqual([batch.id]);
+    // Were that run lost too, the sweep queues the batch again until its rows are settled.
+    const swept: string[] = [];
+    await sweepRefundBatches(db(), async (id) => swept.push(id));
+    expect(swept).toContain(batch.id);
 
     expect(await runRefundBatch(as(null), batch.id)).toEqual({ status: 'cancelled', sent: 2 });
     expect(await refundsAtSandbox(ps[0]!.id)).toEqual([500]);
@@ -669,8 +674,11 @@ describeEachDriver('mass refunds', (db) => {
       rowsSkipped: 1,
       leaseUntil: null,
     });
-    // Settled: nothing left to send, and a cancel with no row at Klarna queues nothing.
+    // Settled: nothing left to send, and nothing for the sweep.
     expect(await runRefundBatch(as(null), batch.id)).toMatchObject({ sent: 0 });
+    swept.length = 0;
+    await sweepRefundBatches(db(), async (id) => swept.push(id));
+    expect(swept).not.toContain(batch.id);
   });
 
   it('a row whose answer Klarna lost is read back as made, and its refund id is kept', async () => {
