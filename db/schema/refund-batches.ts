@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from './users';
 
 /** Per currency: what the batch would refund (rows that will refund) and what it refunded. */
@@ -57,7 +68,8 @@ export const refundBatches = pgTable(
   },
   (t) => [
     index('refund_batches_created_idx').on(t.createdAt.desc(), t.id.desc()),
-    index('refund_batches_sha256_idx').on(t.sha256),
+    // Unique: two uploads of one file at once cannot both become batches (the upload checks first, this decides races).
+    uniqueIndex('refund_batches_sha256_idx').on(t.sha256),
     // The sweep's look for batches whose run died.
     index('refund_batches_open_idx')
       .on(t.leaseUntil)

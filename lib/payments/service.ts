@@ -88,7 +88,14 @@ export type RefundResult = z.infer<typeof refundResultSchema>;
 
 export type OperationOutcome<T> =
   | { status: 'done'; result: T }
-  | { status: 'resolved'; made: boolean; message: string; transaction: PaymentTransaction };
+  | {
+      status: 'resolved';
+      made: boolean;
+      message: string;
+      transaction: PaymentTransaction;
+      /** The capture's or refund's id when the read showed it made (null when not made, or for a release). */
+      operationId: string | null;
+    };
 
 /** Klarna's answer was lost and Klarna could not be read either: nobody may act on the payment until it can. */
 export class OutcomeUnknownError extends AppError {
@@ -372,6 +379,7 @@ function pendingOperations<T>(
             made: true,
             message: resolvedSentence(earlier.row.cause ?? 'Klarna did not answer.', earlier.phrase, true),
             transaction: earlier.transaction,
+            operationId: earlier.operationId,
           },
         };
       const keyLife = new Date(Date.now() - KEY_LIFE_MS);
@@ -446,6 +454,7 @@ function pendingOperations<T>(
         made: mine.made,
         message: resolvedSentence(because, mine.phrase, mine.made),
         transaction,
+        operationId: mine.operationId,
       };
     },
   };

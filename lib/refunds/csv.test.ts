@@ -69,4 +69,20 @@ describe('the result CSV', () => {
     // Unquoted amounts: a spreadsheet reads them as numbers.
     expect(text).toContain(',1234.56,123456,');
   });
+
+  it('writes every extra column of the file, the unnamed and the repeated ones too', () => {
+    const named = { columns: ['payment_transaction_id', 'note', 'column 3', 'note (2)', 'reason (2)'] };
+    expect(extraColumnsOf(named)).toEqual(['note', 'column 3', 'note (2)', 'reason (2)']);
+    const text =
+      refundCsvHeader(named) +
+      refundCsvRow(
+        row({ input: { note: 'a', 'column 3': 'b', 'note (2)': 'c', 'reason (2)': 'd' } }),
+        extraColumnsOf(named),
+      );
+    const [header, first] = csvRecords(text);
+    expect(header!.slice(-4)).toEqual(['note', 'column 3', 'note (2)', 'reason (2)']);
+    expect(first!.slice(-4)).toEqual(['a', 'b', 'c', 'd']);
+    // A batch stored before columns were named kept an empty header's cells as "column N".
+    expect(extraColumnsOf({ columns: ['payment_transaction_id', '', 'ticket'] })).toEqual(['column 2', 'ticket']);
+  });
 });

@@ -28,10 +28,11 @@ const fixed = [
   'finished_at_utc',
 ] as const;
 
-/** The file's columns that are not ours (kept, in the file's order). */
+/** The file's columns that are not ours (kept, in the file's order). Batches stored before columns were named
+ * uniquely (lib/refunds/parse.ts) may hold an empty name: its cells were kept as "column N". */
 export function extraColumnsOf(batch: Pick<RefundBatchRow, 'columns'>): string[] {
   const ours = new Set<string>(refundColumns);
-  return batch.columns.filter((c) => c !== '' && !ours.has(c.toLowerCase()));
+  return batch.columns.map((c, i) => (c === '' ? `column ${i + 1}` : c)).filter((c) => !ours.has(c.toLowerCase()));
 }
 
 export function refundCsvHeader(batch: Pick<RefundBatchRow, 'columns'>): string {

@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { refundBatches } from '@/db/schema';
+import { refundBatches, refundBatchRows } from '@/db/schema';
 import { jobContext } from '@/lib/context';
 import { appDb } from '@/lib/db';
 import { enqueue, queues, type JobHandlers } from '@/lib/jobs/queue';
@@ -23,8 +23,20 @@ export async function sweepRefundBatches(db: Db, queue = queueRefundRun): Promis
         or(isNull(refundBatches.leaseUntil), lt(refundBatches.leaseUntil, sql`now()`)),
       ),
     );
-  for (const { id } of orphans) await queue(id);
-  return orphans.length;
+  // Cancelled batches whose run died with rows at Klarna: a run settles those rows (lib/refunds/run.ts).
+  const unsettled = await db
+    .selectDistinct({ id: refundBatches.id })
+    .from(refundBatches)
+    .innerJoin(refundBatchRows, eq(refundBatchRows.batchId, refundBatches.id))
+    .where(
+      and(
+        eq(refundBatches.status, 'cancelled'),
+        eq(refundBatchRows.result, 'sending'),
+        or(isNull(refundBatches.leaseUntil), lt(refundBatches.leaseUntil, sql`now()`)),
+      ),
+    );
+  for (const { id } of [...orphans, ...unsettled]) await queue(id);
+  return orphans.length + unsettled.length;
 }
 
 export function refundJobHandlers(): JobHandlers {

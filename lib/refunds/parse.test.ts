@@ -85,6 +85,37 @@ describe('parseRefundFile', () => {
     }
   });
 
+  it('keeps every extra column: an empty header is "column N", a repeated name "note (2)"', async () => {
+    const { header, lines } = await parse(
+      'payment_transaction_id,note,amount_minor,,currency,Note,reason,note,reason\r\n' +
+        'ptx_1,first,100,blank,EUR,second,Returned,third,another reason\r\n',
+    );
+    expect(header.columns).toEqual([
+      'payment_transaction_id',
+      'note',
+      'amount_minor',
+      'column 4',
+      'currency',
+      'Note (2)',
+      'reason',
+      'note (3)',
+      'reason (2)',
+    ]);
+    expect(lines[0]!.input).toEqual({
+      payment_transaction_id: 'ptx_1',
+      note: 'first',
+      amount_minor: '100',
+      'column 4': 'blank',
+      currency: 'EUR',
+      'Note (2)': 'second',
+      reason: 'Returned',
+      'note (3)': 'third',
+      'reason (2)': 'another reason',
+    });
+    // The first of two columns of ours is the one read.
+    expect(lines[0]).toMatchObject({ reason: 'Returned', amount: 100, problem: null });
+  });
+
   it('reads major units in the currency’s own exponent (JPY none, BHD three)', async () => {
     const { lines } = await parse(
       'payment_transaction_id,amount_major,currency,reason\nA,1500,JPY,Returned\nB,1.234,BHD,Returned\nC,1.5,JPY,Returned\nD,"1,234.50",EUR,Returned\n',

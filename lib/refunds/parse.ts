@@ -65,17 +65,30 @@ export type RefundHeader = {
   amountUnit: 'minor' | 'major';
 };
 
+/** Every column gets its own name, so no extra column is lost: an empty header is "column N" (its 1-based
+ * position), a name seen before (ignoring case) is "note (2)", "note (3)", …. */
+export function uniqueColumnNames(raw: string[]): string[] {
+  const used = new Set<string>();
+  return raw.map((name, i) => {
+    const base = name === '' ? `column ${i + 1}` : name;
+    let unique = base;
+    for (let n = 2; used.has(unique.toLowerCase()); n++) unique = `${base} (${n})`;
+    used.add(unique.toLowerCase());
+    return unique;
+  });
+}
+
 export function resolveRefundHeader(cells: string[]): RefundHeader {
-  const columns = cells.map((c, i) => (i === 0 ? c.replace(/^\uFEFF/, '') : c).trim());
-  if (columns.every((c) => c === ''))
-    throw new RefundFileError('empty_file', 'The file is empty: it has no header line.');
+  const raw = cells.map((c, i) => (i === 0 ? c.replace(/^\uFEFF/, '') : c).trim());
+  if (raw.every((c) => c === '')) throw new RefundFileError('empty_file', 'The file is empty: it has no header line.');
+  const columns = uniqueColumnNames(raw);
   const index = Object.fromEntries(refundColumns.map((c) => [c, -1])) as Record<RefundColumn, number>;
-  columns.forEach((raw, i) => {
-    const name = raw.toLowerCase();
+  raw.forEach((cell, i) => {
+    const name = cell.toLowerCase();
     const known = (refundColumns as readonly string[]).includes(name) ? (name as RefundColumn) : aliases[name];
     if (known && index[known] === -1) index[known] = i;
   });
-  if (columns.some((c) => c.toLowerCase() === 'amount') && index.amount_minor === -1 && index.amount_major === -1)
+  if (raw.some((c) => c.toLowerCase() === 'amount') && index.amount_minor === -1 && index.amount_major === -1)
     throw new RefundFileError(
       'missing_columns',
       'The "amount" column does not say its unit: name it "amount_minor" (cents: 1050 is 10.50 EUR) or "amount_major" (10.50).',
@@ -86,7 +99,7 @@ export function resolveRefundHeader(cells: string[]): RefundHeader {
   if (index.amount_minor === -1 && index.amount_major === -1) missing.push('"amount_minor" or "amount_major"');
   if (index.currency === -1) missing.push('"currency"');
   if (index.reason === -1) missing.push('"reason"');
-  if (missing.length === 4 && columns.length < 3)
+  if (missing.length === 4 && raw.length < 3)
     throw new RefundFileError(
       'not_csv',
       'This is not a refund CSV file: its first line is not a comma-separated list of column names such as payment_transaction_id, amount_major, currency, reason.',

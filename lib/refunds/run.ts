@@ -101,7 +101,7 @@ export async function runRefundBatch(
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   const runId = globalThis.crypto.randomUUID();
   // One run per batch: the lease is taken only when free or expired (its run died), and renewed while running.
-  const [claimed] = await ctx.db
+  const [running] = await ctx.db
     .update(refundBatches)
     .set({
       status: 'running',
@@ -118,10 +118,28 @@ export async function runRefundBatch(
       ),
     )
     .returning();
+  // A cancelled batch whose run died with rows at Klarna (`sending`): only those rows are settled, under their keys,
+  // and the batch stays cancelled; its pending rows were skipped by the cancel and are never sent.
+  const [settling] = running
+    ? []
+    : await ctx.db
+        .update(refundBatches)
+        .set({ runId, leaseUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
+        .where(
+          and(
+            eq(refundBatches.id, batchId),
+            eq(refundBatches.status, 'cancelled'),
+            or(isNull(refundBatches.leaseUntil), lt(refundBatches.leaseUntil, sql`now()`)),
+          ),
+        )
+        .returning();
+  const claimed = running ?? settling;
   if (!claimed) {
     const [batch] = await ctx.db.select().from(refundBatches).where(eq(refundBatches.id, batchId)).limit(1);
     return { status: batch?.status === 'running' ? 'held' : (batch?.status ?? 'missing'), sent: 0 };
   }
+  const holdsAs = settling ? 'cancelled' : 'running';
+  const openResults: ('pending' | 'sending')[] = settling ? ['sending'] : ['pending', 'sending'];
   const approver = await approverOf(ctx, claimed.approvedBy);
   const as = approver ? { ...ctx, actor: approver } : null;
 
@@ -138,7 +156,7 @@ export async function runRefundBatch(
     const [b] = await ctx.db
       .update(refundBatches)
       .set({ leaseUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
-      .where(and(eq(refundBatches.id, batchId), eq(refundBatches.runId, runId), eq(refundBatches.status, 'running')))
+      .where(and(eq(refundBatches.id, batchId), eq(refundBatches.runId, runId), eq(refundBatches.status, holdsAs)))
       .returning({ status: refundBatches.status });
     cancelled = !b;
     if (Date.now() - lastCount >= COUNT_MS) {
@@ -187,7 +205,8 @@ export async function runRefundBatch(
           { amount: row.amount!, ...(row.refundReference ? { refund_reference: row.refundReference } : {}) },
         );
         if (outcome.status === 'done') return { result: 'refunded', refundId: outcome.result.refund.payment_refund_id };
-        if (outcome.made) return { result: 'refunded', refundId: null, note: outcome.message };
+        // Found made by reading the payment back: the read names the refund (the one new since the first attempt).
+        if (outcome.made) return { result: 'refunded', refundId: outcome.operationId, note: outcome.message };
         // Klarna failed before refunding (read back: not made): tried again later under a new key, then given up.
         if (attempt < tries && !options.signal?.aborted) {
           await sleep(Math.min(30_000, 500 * 2 ** attempt));
@@ -231,7 +250,7 @@ export async function runRefundBatch(
         and(
           eq(refundBatchRows.batchId, batchId),
           eq(refundBatchRows.verdict, 'will_refund'),
-          inArray(refundBatchRows.result, ['pending', 'sending']),
+          inArray(refundBatchRows.result, openResults),
         ),
       )
       .orderBy(asc(refundBatchRows.lineNo))
@@ -249,7 +268,7 @@ export async function runRefundBatch(
             and(
               eq(refundBatchRows.batchId, batchId),
               eq(refundBatchRows.lineNo, row.lineNo),
-              inArray(refundBatchRows.result, ['pending', 'sending']),
+              inArray(refundBatchRows.result, openResults),
             ),
           )
           .returning();
@@ -283,6 +302,13 @@ export async function runRefundBatch(
       .update(refundBatches)
       .set({ leaseUntil: null })
       .where(and(eq(refundBatches.id, batchId), eq(refundBatches.runId, runId)));
+  if (settling) {
+    await ctx.db
+      .update(refundBatches)
+      .set({ leaseUntil: null, updatedAt: new Date() })
+      .where(and(eq(refundBatches.id, batchId), eq(refundBatches.runId, runId)));
+    return { status: 'cancelled', sent };
+  }
   if (cancelled || options.signal?.aborted) return { status: cancelled ? 'stopped' : 'running', sent };
   const [ended] = await ctx.db
     .update(refundBatches)

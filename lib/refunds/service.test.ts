@@ -10,8 +10,9 @@ import {
 } from '@/db/schema';
 import type { Actor } from '@/lib/auth/guard';
 import { AppError, ForbiddenError } from '@/lib/errors';
+import { DEFAULT_MAX_ATTEMPTS } from '@/lib/klarna/client';
 import { listPaymentTimeline } from '@/lib/payments/cache';
-import { capturePayment } from '@/lib/payments/service';
+import { capturePayment, refundPayment } from '@/lib/payments/service';
 import type { RunningSandbox } from '@/sandbox/start';
 import { testContext } from '@/test/context';
 import { describeEachDriver } from '@/test/db';
@@ -32,6 +33,9 @@ import {
   runRefundBatch,
   uploadRefundBatch,
 } from './service';
+import { refundCsvRow } from './csv';
+import { sweepRefundBatches } from './jobs';
+import { rowIntentId } from './run';
 
 let sandbox: RunningSandbox;
 let api: SandboxMerchant['api'];
@@ -454,4 +458,248 @@ describeEachDriver('mass refunds', (db) => {
       rowsDeclined: 0,
     });
   }, 120_000);
+
+  /** A payment only in the cache (validation reads nothing else): state, currency and captured amount as given. */
+  async function cached(id: string, state: string, currency: string, captured: number) {
+    await db().insert(paymentTransactions).values({
+      paymentTransactionId: id,
+      accountId,
+      state,
+      currency,
+      authorizedAmount: captured,
+      capturedAmount: captured,
+      refundedAmount: 0,
+      remainingAuthorizedAmount: 0,
+      klarnaCreatedAt: new Date(),
+      klarnaUpdatedAt: new Date(),
+    });
+  }
+
+  const verdictsOf = async (batchId: string) =>
+    (await listRefundBatchRows(as(viewer), { batchId })).rows.map((r) => [r.lineNo, r.verdict, r.verdictReason]);
+
+  it('a payment already in another open batch is refused naming that batch, per payment and per capture; a cancelled batch frees it', async () => {
+    const p = await captured(10_000);
+    const twice = await captured(6_000, 2);
+    const header = 'payment_transaction_id,capture_id,amount_major,currency,reason';
+    const first = await uploadRefundBatch(
+      as(uploader),
+      file([header, `${p.id},,25.00,EUR,First file`, `${twice.id},${twice.captureIds[0]},20.00,EUR,First file`]),
+      policy,
+    );
+    expect(first.rowsWillRefund).toBe(2);
+    await approveRefundBatch(as(uploader), { batchId: first.id, totals: { EUR: '45.00' } }, noQueue);
+    const short = first.id.slice(0, 8);
+    const other = await uploadRefundBatch(
+      as(second),
+      file([
+        header,
+        `${p.id},,80.00,EUR,Second file`,
+        `${p.id},,75.00,EUR,Second file the rest`,
+        `${twice.id},${twice.captureIds[0]},15.00,EUR,Second file`,
+        `${twice.id},${twice.captureIds[1]},30.00,EUR,Other capture`,
+      ]),
+      policy,
+    );
+    expect(await verdictsOf(other.id)).toEqual([
+      [
+        2,
+        'refused',
+        `another batch (${short}, queued) already refunds 25.00 EUR of this payment; 75.00 EUR is left to refund`,
+      ],
+      [3, 'will_refund', null],
+      [
+        4,
+        'refused',
+        `another batch (${short}, queued) already refunds 20.00 EUR of capture ${twice.captureIds[0]}; 10.00 EUR is left to refund`,
+      ],
+      [5, 'will_refund', null],
+    ]);
+    // A third file sees both open batches, the second one still in dry run.
+    const third = await uploadRefundBatch(as(uploader), file([header, `${p.id},,1.00,EUR,Third file`]), policy);
+    expect(await verdictsOf(third.id)).toEqual([
+      [
+        2,
+        'refused',
+        `other batches (${short}, queued; ${other.id.slice(0, 8)}, in dry run) already refund 100.00 EUR of this payment; 0.00 EUR is left to refund`,
+      ],
+    ]);
+    // Cancelled batches take nothing any more.
+    await cancelRefundBatch(as(uploader), first.id, noQueue);
+    await cancelRefundBatch(as(uploader), other.id, noQueue);
+    const fourth = await uploadRefundBatch(as(uploader), file([header, `${p.id},,100.00,EUR,Fourth file`]), policy);
+    expect(await verdictsOf(fourth.id)).toEqual([[2, 'will_refund', null]]);
+  });
+
+  it('two simultaneous uploads of one file make one batch; the other is told the file was seen', async () => {
+    const p = await captured(1_000);
+    const lines = ['payment_transaction_id,amount_minor,currency,reason', `${p.id},100,EUR,Uploaded twice at once`];
+    const results = await Promise.allSettled([
+      uploadRefundBatch(as(uploader), file(lines), policy),
+      uploadRefundBatch(as(second), file(lines), policy),
+    ]);
+    const made = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    expect(made).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toBeInstanceOf(RefundFileSeenError);
+    expect(refused[0]).toMatchObject({ code: 'file_seen_before', details: { batchId: made[0]!.id } });
+  });
+
+  it('an EXPIRED payment is refused: Klarna allows only a reauthorization', async () => {
+    await cached('ptx-expired', 'EXPIRED', 'EUR', 1_000);
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_minor,currency,reason', 'ptx-expired,100,EUR,Expired authorization']),
+      policy,
+    );
+    expect(await verdictsOf(batch.id)).toEqual([
+      [2, 'refused', 'the authorization expired: Klarna allows only a reauthorization, not a refund'],
+    ]);
+  });
+
+  it('a batch in two currencies needs a second person, however small each total', async () => {
+    await cached('ptx-small-eur', 'COMPLETED', 'EUR', 1_000);
+    await cached('ptx-small-sek', 'COMPLETED', 'SEK', 1_000);
+    const lines = [
+      'payment_transaction_id,amount_major,currency,reason',
+      'ptx-small-eur,5.00,EUR,Small refund',
+      'ptx-small-sek,5.00,SEK,Small refund',
+    ];
+    const batch = await uploadRefundBatch(as(uploader), file(lines), policy);
+    expect(batch).toMatchObject({ rowsWillRefund: 2, approvalRule: 'four_eyes' });
+    await expect(
+      approveRefundBatch(as(uploader), { batchId: batch.id, totals: { EUR: '5.00', SEK: '5.00' } }, noQueue),
+    ).rejects.toThrow(/refunds in more than one currency: a second person, not the one who uploaded it/);
+    expect(
+      await approveRefundBatch(as(second), { batchId: batch.id, totals: { EUR: '5.00', SEK: '5.00' } }, noQueue),
+    ).toMatchObject({ status: 'queued', approvalKind: 'four_eyes' });
+    // One currency under the threshold: the uploader's typed total is enough.
+    await cached('ptx-small-eur-2', 'COMPLETED', 'EUR', 1_000);
+    const single = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_major,currency,reason', 'ptx-small-eur-2,5.00,EUR,Small refund']),
+      policy,
+    );
+    expect(single.approvalRule).toBe('typed_total');
+  });
+
+  it('verdicts: more than a capture has left, a merchant reference of several payments, a merchant that is not the payment’s', async () => {
+    const twice = await captured(6_000, 2);
+    const shared = `order-shared-${crypto.randomUUID().slice(0, 8)}`;
+    for (const id of ['ptx-shared-1', 'ptx-shared-2']) {
+      await cached(id, 'COMPLETED', 'EUR', 1_000);
+      await db()
+        .update(paymentTransactions)
+        .set({ merchantReference: shared })
+        .where(eq(paymentTransactions.paymentTransactionId, id));
+    }
+    await db().insert(merchantAccounts).values({
+      accountId: 'acc-other-shop',
+      accountReference: 'M-OTHER',
+      accountName: 'Other shop',
+      state: 'OPERATIONAL',
+    });
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file([
+        'payment_transaction_id,merchant,merchant_reference,capture_id,amount_major,currency,reason',
+        `${twice.id},,,${twice.captureIds[0]},30.01,EUR,More than the capture`,
+        `,M-REFUNDS,${shared},,1.00,EUR,Reference of two payments`,
+        `${twice.id},M-OTHER,,${twice.captureIds[1]},1.00,EUR,Another merchant`,
+      ]),
+      policy,
+    );
+    expect(await verdictsOf(batch.id)).toEqual([
+      [2, 'refused', `amount 30.01 EUR is more than capture ${twice.captureIds[0]} has left to refund (30.00 EUR)`],
+      [
+        3,
+        'refused',
+        `merchant_reference "${shared}": 2 payments of Refunds test shop have this reference; name the payment by its payment_transaction_id`,
+      ],
+      [4, 'refused', `merchant "M-OTHER" is not the payment's merchant (the payment belongs to account ${accountId})`],
+    ]);
+  });
+
+  it('cancelling a batch whose run died settles its rows at Klarna (sending): refunded once, the rest skipped, still cancelled', async () => {
+    const ps = await Promise.all([captured(1_000), captured(1_000), captured(1_000)]);
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_minor,currency,reason', ...ps.map((p) => `${p.id},500,EUR,Run died`)]),
+      policy,
+    );
+    await approveRefundBatch(as(uploader), { batchId: batch.id, totals: { EUR: '15' } }, noQueue);
+    // The dead run had sent lines 2 and 3: Klarna made line 2's refund, its answer never written down; line 3's
+    // request never arrived. Its lease ran out.
+    const made = await refundPayment(
+      as(uploader),
+      { accountId, paymentTransactionId: ps[0]!.id },
+      rowIntentId(batch.id, 2),
+      { reason: 'Run died' },
+      { amount: 500 },
+    );
+    expect(made.status).toBe('done');
+    await db()
+      .update(refundBatches)
+      .set({ status: 'running', runId: crypto.randomUUID(), leaseUntil: new Date(Date.now() - 1_000) })
+      .where(eq(refundBatches.id, batch.id));
+    for (const lineNo of [2, 3])
+      await db()
+        .update(refundBatchRows)
+        .set({ result: 'sending' })
+        .where(and(eq(refundBatchRows.batchId, batch.id), eq(refundBatchRows.lineNo, lineNo)));
+    const queued: string[] = [];
+    const cancelled = await cancelRefundBatch(as(uploader), batch.id, { queue: async (id) => queued.push(id) });
+    expect(cancelled).toMatchObject({ status: 'cancelled', rowsSkipped: 1 });
+    expect(queued).toEqual([batch.id]);
+    // Were that run lost too, the sweep queues the batch again until its rows are settled.
+    const swept: string[] = [];
+    await sweepRefundBatches(db(), async (id) => swept.push(id));
+    expect(swept).toContain(batch.id);
+
+    expect(await runRefundBatch(as(null), batch.id)).toEqual({ status: 'cancelled', sent: 2 });
+    expect(await refundsAtSandbox(ps[0]!.id)).toEqual([500]);
+    expect(await refundsAtSandbox(ps[1]!.id)).toEqual([500]);
+    expect(await refundsAtSandbox(ps[2]!.id)).toEqual([]);
+    const { rows } = await listRefundBatchRows(as(viewer), { batchId: batch.id });
+    expect(rows.map((r) => [r.lineNo, r.result, Boolean(r.refundId)])).toEqual([
+      [2, 'refunded', true],
+      [3, 'refunded', true],
+      [4, 'skipped', false],
+    ]);
+    expect(rows.map((r) => refundCsvRow(r, [])).join('')).not.toContain('sending');
+    expect(await getRefundBatch(as(viewer), batch.id)).toMatchObject({
+      status: 'cancelled',
+      rowsRefunded: 2,
+      rowsSkipped: 1,
+      leaseUntil: null,
+    });
+    // Settled: nothing left to send, and nothing for the sweep.
+    expect(await runRefundBatch(as(null), batch.id)).toMatchObject({ sent: 0 });
+    swept.length = 0;
+    await sweepRefundBatches(db(), async (id) => swept.push(id));
+    expect(swept).not.toContain(batch.id);
+  });
+
+  it('a row whose answer Klarna lost is read back as made, and its refund id is kept', async () => {
+    const p = await captured(3_000);
+    const batch = await uploadRefundBatch(
+      as(uploader),
+      file(['payment_transaction_id,amount_minor,currency,reason', `${p.id},1300,EUR,Answer lost`]),
+      policy,
+    );
+    await approveRefundBatch(as(uploader), { batchId: batch.id, totals: { EUR: '13' } }, noQueue);
+    await sandbox.control.addFaultRule({
+      operation: 'paymentTransactions.refund',
+      path_contains: p.id,
+      fault: 'error-after',
+      times: DEFAULT_MAX_ATTEMPTS,
+    });
+    await runRefundBatch(as(null), batch.id, { sleep: () => new Promise((r) => setTimeout(r, 10)) });
+    const at = await api.paymentTransactions.get(accountId, p.id);
+    expect(at.refunds.map((r) => r.amount)).toEqual([1_300]);
+    const { rows } = await listRefundBatchRows(as(viewer), { batchId: batch.id });
+    expect(rows[0]).toMatchObject({ result: 'refunded', refundId: at.refunds[0]!.payment_refund_id });
+    expect(rows[0]!.errorMessage).toMatch(/made/);
+  }, 60_000);
 });

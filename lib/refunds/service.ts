@@ -26,7 +26,7 @@ export { refundTemplateCsv, RefundFileError } from './parse';
  * person above the four-eyes threshold, else the total typed) → a job refunds the rows (lib/refunds/run.ts). */
 
 export type RefundPolicy = {
-  /** Major units: a batch refunding more than this in any one currency needs a second person. */
+  /** Major units: a batch refunding more than this in any one currency (or in several currencies) needs a second person. */
   fourEyesAbove: number;
 };
 
@@ -89,7 +89,46 @@ export async function uploadRefundBatch(
     totals.set(line.currency!, t);
   });
   const totalList = [...totals.values()].sort((a, b) => a.currency.localeCompare(b.currency));
-  const fourEyes = totalList.some((t) => t.amount > policy.fourEyesAbove * 10 ** currencyExponent(t.currency));
+  const fourEyes = needsFourEyes(totalList, policy);
+  try {
+    return await insertBatch({ ...ctx, actor }, file, parsed, verdicts, totalList, willRefund, fourEyes);
+  } catch (error) {
+    // Two uploads of one file at once: the unique index lets one in; the other is told which batch has it.
+    if (!isUniqueViolation(error)) throw error;
+    const [first] = await ctx.db.select().from(refundBatches).where(eq(refundBatches.sha256, parsed.sha256)).limit(1);
+    if (!first) throw error;
+    throw new RefundFileSeenError(first);
+  }
+}
+
+/** Postgres and PGlite both report a unique violation as SQLSTATE 23505, wrapped by drizzle as the error's cause. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    if ((e as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}
+
+/**
+ * A second person approves above the threshold in any one currency, and always when the batch refunds in more
+ * than one currency: totals in different currencies cannot be added, so splitting a file by currency must not
+ * keep each part under the threshold (docs/klarna-decisions.md, "Mass refunds").
+ */
+export function needsFourEyes(totals: Pick<RefundBatchTotals, 'currency' | 'amount'>[], policy: RefundPolicy): boolean {
+  if (totals.length > 1) return true;
+  return totals.some((t) => t.amount > policy.fourEyesAbove * 10 ** currencyExponent(t.currency));
+}
+
+async function insertBatch(
+  ctx: ServiceContext & { actor: Actor },
+  file: UploadedRefundFile,
+  parsed: Awaited<ReturnType<typeof parseRefundFile>>,
+  verdicts: Awaited<ReturnType<typeof validateRefundLines>>,
+  totalList: RefundBatchTotals[],
+  willRefund: number,
+  fourEyes: boolean,
+): Promise<RefundBatchRow> {
+  const actor = ctx.actor;
   return ctx.db.transaction(async (tx) => {
     const [batch] = await tx
       .insert(refundBatches)
@@ -255,7 +294,7 @@ export async function approveRefundBatch(
     assertCan(actor, 'refunds.approve');
     if (batch.uploadedBy === actor.id)
       throw new ForbiddenError(
-        'This batch is above the four-eyes threshold: a second person, not the one who uploaded it, must approve it.',
+        `This batch ${batch.totals.length > 1 ? 'refunds in more than one currency' : 'is above the four-eyes threshold'}: a second person, not the one who uploaded it, must approve it.`,
       );
   }
   const fields: Record<string, string[]> = {};
@@ -300,14 +339,19 @@ export async function approveRefundBatch(
   return approved;
 }
 
-/** Stops a batch: rows not sent yet are skipped (a row already at Klarna finishes). */
-export async function cancelRefundBatch(ctx: ServiceContext, batchId: string): Promise<RefundBatchRow> {
+/** Stops a batch: rows not sent yet are skipped. A row already at Klarna (`sending`) finishes: by its live run, or,
+ * when no run holds the batch (it died), by a run queued here that settles only those rows under their keys. */
+export async function cancelRefundBatch(
+  ctx: ServiceContext,
+  batchId: string,
+  deps: { queue: (batchId: string) => Promise<unknown> } = { queue: queueRefundRun },
+): Promise<RefundBatchRow> {
   assertCan(ctx.actor, 'refunds.run');
   const actor = ctx.actor;
   const batch = await getRefundBatch(ctx, batchId);
   if (batch.status === 'done' || batch.status === 'cancelled')
     throw new ConflictError(`This batch is ${batch.status === 'done' ? 'finished' : 'already cancelled'}.`);
-  return ctx.db.transaction(async (tx) => {
+  const { cancelled, sending } = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .update(refundBatches)
       .set({ status: 'cancelled', cancelledByEmail: actor.email, cancelledAt: ctx.now(), updatedAt: new Date() })
@@ -337,8 +381,15 @@ export async function cancelRefundBatch(ctx: ServiceContext, batchId: string): P
       details: { was: batch.status, skipped: skipped.length, refunded_before: batch.rowsRefunded },
       requestId: ctx.requestId,
     });
-    return counted!;
+    const [atKlarna] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(refundBatchRows)
+      .where(and(eq(refundBatchRows.batchId, batch.id), eq(refundBatchRows.result, 'sending')));
+    return { cancelled: counted!, sending: atKlarna?.n ?? 0 };
   });
+  const held = cancelled.leaseUntil !== null && cancelled.leaseUntil > new Date();
+  if (sending > 0 && !held) await deps.queue(cancelled.id);
+  return cancelled;
 }
 
 export type BatchProgress = {

@@ -1,8 +1,15 @@
 import 'server-only';
-import { inArray, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { merchantAccounts, paymentTransactions, type PaymentTransactionRow } from '@/db/schema';
+import {
+  merchantAccounts,
+  paymentTransactions,
+  refundBatches,
+  refundBatchRows,
+  type PaymentTransactionRow,
+  type RefundBatchRow,
+} from '@/db/schema';
 import { formatMinorUnits } from '@/lib/ui/money';
 import type { RefundLine } from './parse';
 
@@ -20,8 +27,69 @@ export type Verdict =
       captureId: string | null;
     };
 
-/** States in which Klarna takes a refund (seed: "Closed … no further operations, including refunds"). */
-const refundableStates = new Set(['AUTHORIZED', 'COMPLETED', 'EXPIRED']);
+/** States in which Klarna takes a refund (seed 002 l. 3054–3058: EXPIRED allows only a reauthorization, CLOSED nothing). */
+const refundableStates = new Set(['AUTHORIZED', 'COMPLETED']);
+
+/** A row of another open batch that will still refund: what it takes is not free for this file. */
+type OtherBatchRow = {
+  batchId: string;
+  status: RefundBatchRow['status'];
+  captureId: string | null;
+  amount: number;
+};
+
+const statusWords: Record<RefundBatchRow['status'], string> = {
+  dry_run: 'in dry run',
+  queued: 'queued',
+  running: 'running',
+  done: 'done',
+  cancelled: 'cancelled',
+};
+
+/** Rows of batches in dry run, queued or running that will refund and are not finished, per payment. */
+async function loadOtherBatchRows(db: Db, paymentIds: string[]): Promise<Map<string, OtherBatchRow[]>> {
+  const out = new Map<string, OtherBatchRow[]>();
+  for (const part of chunks(paymentIds)) {
+    const rows = await db
+      .select({
+        paymentTransactionId: refundBatchRows.paymentTransactionId,
+        batchId: refundBatchRows.batchId,
+        status: refundBatches.status,
+        captureId: refundBatchRows.captureId,
+        amount: refundBatchRows.amount,
+      })
+      .from(refundBatchRows)
+      .innerJoin(refundBatches, eq(refundBatches.id, refundBatchRows.batchId))
+      .where(
+        and(
+          inArray(refundBatchRows.paymentTransactionId, part),
+          eq(refundBatchRows.verdict, 'will_refund'),
+          inArray(refundBatchRows.result, ['pending', 'sending']),
+          inArray(refundBatches.status, ['dry_run', 'queued', 'running']),
+        ),
+      )
+      // Older batches named first.
+      .orderBy(asc(refundBatches.createdAt), asc(refundBatchRows.batchId), asc(refundBatchRows.lineNo));
+    for (const r of rows) {
+      if (!r.paymentTransactionId || r.amount === null) continue;
+      const list = out.get(r.paymentTransactionId) ?? [];
+      list.push({ batchId: r.batchId, status: r.status, captureId: r.captureId, amount: r.amount });
+      out.set(r.paymentTransactionId, list);
+    }
+  }
+  return out;
+}
+
+/** "another batch (1a2b3c4d, in dry run) already refunds 25.00 EUR", or several batches named with their sum. */
+function otherBatchesPhrase(rows: OtherBatchRow[], money: (n: number) => string, what: string): string {
+  const batches = new Map<string, RefundBatchRow['status']>();
+  for (const r of rows) batches.set(r.batchId, r.status);
+  const named = [...batches].map(([id, status]) => `${id.slice(0, 8)}, ${statusWords[status]}`);
+  const sum = rows.reduce((n, r) => n + r.amount, 0);
+  return named.length === 1
+    ? `another batch (${named[0]}) already refunds ${money(sum)} of ${what}`
+    : `other batches (${named.join('; ')}) already refund ${money(sum)} of ${what}`;
+}
 
 const capturesOf = z
   .object({
@@ -94,6 +162,8 @@ export async function validateRefundLines(db: Db, lines: RefundLine[]): Promise<
   const managed = new Set(
     (await loadMerchants(db, [...new Set([...byId.values()].map((p) => p.accountId))])).map((m) => m.accountId),
   );
+  // What other open batches will still refund of these payments: one payment is never refunded by two files.
+  const otherBatches = await loadOtherBatchRows(db, [...byId.keys()]);
 
   // What earlier rows of this file take, per payment and per capture.
   const takenPayment = new Map<string, number>();
@@ -161,7 +231,9 @@ export async function validateRefundLines(db: Db, lines: RefundLine[]): Promise<
       return refused(
         payment.state === 'CLOSED'
           ? 'the payment is CLOSED: Klarna allows no further operations on it, refunds included'
-          : `the payment is ${payment.state}, a state in which a refund is not known to be allowed`,
+          : payment.state === 'EXPIRED'
+            ? 'the authorization expired: Klarna allows only a reauthorization, not a refund'
+            : `the payment is ${payment.state}, a state in which a refund is not known to be allowed`,
         payment,
       );
     const amount = line.amount!;
@@ -170,6 +242,9 @@ export async function validateRefundLines(db: Db, lines: RefundLine[]): Promise<
     if (payment.capturedAmount === 0)
       return refused('nothing was captured on this payment, so nothing can be refunded', payment);
     const earlier = takenPayment.get(payment.paymentTransactionId) ?? 0;
+    const others = otherBatches.get(payment.paymentTransactionId) ?? [];
+    const othersTake = others.reduce((n, r) => n + r.amount, 0);
+    const ofFile = (n: number) => (n ? `, and earlier rows of this file take ${money(n)}` : '');
     const captures = capturesFor(payment);
     let captureKey: string | null = null;
     let captureLeft = Infinity;
@@ -178,7 +253,17 @@ export async function validateRefundLines(db: Db, lines: RefundLine[]): Promise<
       if (!capture) return refused(`capture_id "${line.captureId}" is not a capture of this payment`, payment);
       captureKey = `${payment.paymentTransactionId}/${capture.id}`;
       const earlierCapture = takenCapture.get(captureKey) ?? 0;
-      captureLeft = capture.amount - capture.refunded - earlierCapture;
+      // A row of another batch without capture_id refunds the payment's only capture.
+      const othersOfCapture = others.filter(
+        (r) => r.captureId === capture.id || (r.captureId === null && captures.length === 1),
+      );
+      const othersTakeCapture = othersOfCapture.reduce((n, r) => n + r.amount, 0);
+      captureLeft = capture.amount - capture.refunded - earlierCapture - othersTakeCapture;
+      if (amount > captureLeft && othersTakeCapture > 0)
+        return refused(
+          `${otherBatchesPhrase(othersOfCapture, money, `capture ${capture.id}`)}${ofFile(earlierCapture)}; ${money(Math.max(0, captureLeft))} is left to refund`,
+          payment,
+        );
       if (amount > captureLeft)
         return refused(
           `amount ${money(amount)} is more than capture ${capture.id} has left to refund (${money(capture.amount - capture.refunded)}${earlierCapture ? `, of which earlier rows of this file take ${money(earlierCapture)}` : ''})`,
@@ -190,6 +275,11 @@ export async function validateRefundLines(db: Db, lines: RefundLine[]): Promise<
         payment,
       );
     }
+    if (amount > open - earlier - othersTake && othersTake > 0)
+      return refused(
+        `${otherBatchesPhrase(others, money, 'this payment')}${ofFile(earlier)}; ${money(Math.max(0, open - earlier - othersTake))} is left to refund`,
+        payment,
+      );
     if (amount > open - earlier)
       return refused(
         `amount ${money(amount)} is more than the payment has left to refund (${money(open)}${earlier ? `, of which earlier rows of this file take ${money(earlier)}` : ''})`,

@@ -65,6 +65,9 @@ export default async function RefundBatchPage({
   const role = ctx.actor.role;
   const mayRun = can(role, 'refunds.run');
   const isUploader = batch.uploadedBy === ctx.actor.id;
+  // Totals in different currencies are not added up: a batch in more than one currency always takes a second person.
+  const fourEyesWhy =
+    batch.totals.length > 1 ? 'refunds in more than one currency' : 'is above the four-eyes threshold';
   const mayApprove =
     batch.status === 'dry_run' &&
     batch.rowsWillRefund > 0 &&
@@ -116,8 +119,8 @@ export default async function RefundBatchPage({
             {batch.status === 'dry_run' && batch.approvalRule === 'four_eyes' && (
               <Alert tone="warning" title="Four-eyes approval">
                 {isUploader
-                  ? 'This batch is above the four-eyes threshold: another person must approve it.'
-                  : `Uploaded by ${batch.uploadedByEmail}; above the four-eyes threshold, so a second person approves it.`}
+                  ? `This batch ${fourEyesWhy}: another person must approve it.`
+                  : `Uploaded by ${batch.uploadedByEmail}; this batch ${fourEyesWhy}, so a second person approves it.`}
               </Alert>
             )}
             <DetailList
@@ -145,7 +148,7 @@ export default async function RefundBatchPage({
                   batch.approvedByEmail
                     ? `${batch.approvalKind === 'four_eyes' ? 'Approved by a second person' : 'Confirmed by typing the total'}: ${batch.approvedByEmail}, ${formatDateTime(batch.approvedAt!)} UTC`
                     : batch.approvalRule === 'four_eyes'
-                      ? 'A second person must approve (above the four-eyes threshold)'
+                      ? `A second person must approve (the batch ${fourEyesWhy})`
                       : 'The uploader confirms by typing the total',
                 ],
                 ...(batch.cancelledByEmail
