@@ -81,7 +81,8 @@ export const settlementImports = pgTable(
     uniqueIndex('settlement_imports_sha_idx')
       .on(t.sha256)
       .where(sql`${t.status} <> 'failed'`),
-    index('settlement_imports_created_idx').on(t.createdAt.desc()),
+    // The imports list's keyset order (created, id), both DESC NULLS LAST as the query orders them.
+    index('settlement_imports_created_idx').on(t.createdAt.desc(), t.id.desc()),
   ],
 );
 export type SettlementImportRow = typeof settlementImports.$inferSelect;

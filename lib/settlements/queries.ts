@@ -190,7 +190,7 @@ export async function listSettlementImports(
     .select({ row: i, at: sql<string>`${i.createdAt}::text` })
     .from(i)
     .where(after ? sql`(${i.createdAt}, ${i.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined)
-    .orderBy(descNullsLast(i.createdAt), desc(i.id))
+    .orderBy(descNullsLast(i.createdAt), descNullsLast(i.id))
     .limit(f.limit + 1);
   const page = pageOf(rows, f.limit, (last) => timeAndId.encode([last.at, last.row.id]));
   const ids = await settlementIdsByImport(
