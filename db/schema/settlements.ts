@@ -153,9 +153,14 @@ export const settlementLines = pgTable(
       .where(sql`${t.verdict} NOT IN ('matched', 'adjustment')`),
     // Adjustments (discounts, penalties, disputes: relayed, not matched) are few; the payout's
     // count of them is taken from here when it is reconciled.
+    // Ending in line_no, it also serves the payout's lines filtered to adjustments in file order.
     index('settlement_lines_adjustment_idx')
-      .on(t.importId, t.settlementId)
+      .on(t.importId, t.settlementId, t.lineNo)
       .where(sql`${t.verdict} = 'adjustment'`),
+    // The payout's lines filtered to "open" (needs a look, not resolved), in file order: only such lines are in it.
+    index('settlement_lines_open_idx')
+      .on(t.importId, t.settlementId, t.lineNo)
+      .where(sql`${t.verdict} NOT IN ('matched', 'adjustment') AND ${t.resolvedAt} IS NULL`),
     // Lines for transactions we did not know: a capture or refund learnt later looks them up
     // (lib/settlements/recheck.ts). Only such lines are in it, so imports do not pay for it.
     index('settlement_lines_unknown_idx')
@@ -231,6 +236,8 @@ export const settlementMissing = pgTable(
   (t) => [
     primaryKey({ columns: [t.importId, t.operationId] }),
     index('settlement_missing_settlement_idx').on(t.settlementId),
+    // A payout's missing list: its WHERE (import, payout) and its keyset order (occurred, operation).
+    index('settlement_missing_payout_idx').on(t.importId, t.settlementId, t.occurredAt, t.operationId),
   ],
 );
 export type SettlementMissingRow = typeof settlementMissing.$inferSelect;
@@ -267,7 +274,7 @@ export const settlements = pgTable(
   },
   (t) => [
     index('settlements_period_idx').on(t.periodEnd.desc(), t.settlementId),
-    index('settlements_currency_idx').on(t.currency, t.periodEnd.desc()),
+    index('settlements_currency_idx').on(t.currency, t.periodEnd.desc(), t.settlementId),
   ],
 );
 export type SettlementRow = typeof settlements.$inferSelect;

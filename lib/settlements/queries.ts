@@ -79,10 +79,12 @@ export async function listSettlements(
   if (f.from) where.push(sql`${s.periodEnd} >= ${`${f.from}T00:00:00Z`}::timestamptz`);
   if (f.to) where.push(sql`${s.periodEnd} < ${`${f.to}T00:00:00Z`}::timestamptz + interval '1 day'`);
   const after = timeAndId.decode(f.cursor);
-  // The index is (period_end DESC, settlement_id ASC): the same mixed order here.
+  // The index is (period_end DESC, settlement_id ASC): the same mixed order here, so no row comparison;
+  // `period_end <= x` bounds the index scan, the OR only filters the rows of that one instant.
   if (after)
     where.push(
-      sql`(${s.periodEnd} < ${after[0]}::timestamptz OR (${s.periodEnd} = ${after[0]}::timestamptz AND ${s.settlementId} > ${after[1]}))`,
+      sql`${s.periodEnd} <= ${after[0]}::timestamptz`,
+      sql`(${s.periodEnd} < ${after[0]}::timestamptz OR ${s.settlementId} > ${after[1]})`,
     );
   const rows = await db
     .select({ row: s, at: sql<string>`${s.periodEnd}::text`, reissuePending: pendingReissueOf(s) })
