@@ -270,6 +270,9 @@ export const settlements = pgTable(
     adjustmentCount: integer('adjustment_count').notNull().default(0),
     openCount: integer('open_count').notNull(),
     missingCount: integer('missing_count').notNull(),
+    /** Captures and refunds missing from the payout, resolved or not (`missingCount` is the unresolved ones):
+     * the payout page's count of its missing list, set at reconciliation (the only writer of those rows). */
+    missingTotal: integer('missing_total').notNull().default(0),
     reconciledAt: timestamp('reconciled_at', { withTimezone: true }).notNull(),
   },
   (t) => [

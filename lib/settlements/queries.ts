@@ -350,16 +350,6 @@ export async function listSettlementMissing(
   };
 }
 
-export async function countSettlementMissing(db: Db, payout: PayoutRef): Promise<number> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)`.mapWith(Number) })
-    .from(settlementMissing)
-    .where(
-      and(eq(settlementMissing.importId, payout.importId), eq(settlementMissing.settlementId, payout.settlementId)),
-    );
-  return row?.count ?? 0;
-}
-
 // Overview charts: aggregates over `settlements` (one row per payout); the fee share needs lines, so it is cached.
 
 export type PayoutPoint = { day: string; currency: string; net: number; payouts: number };
