@@ -15,7 +15,9 @@ import {
   countLineVerdicts,
   listSettlementImports,
   listSettlementLines,
+  listSettlementLinesForCsv,
   listSettlementMissing,
+  listSettlementMissingForCsv,
   listSettlements,
 } from './settlements/queries';
 import { listWebhookEvents } from './webhooks/events';
@@ -182,6 +184,16 @@ describe.skipIf(!url)('list queries read in index order [postgres]', () => {
       'a payout’s counts by verdict',
       () => countLineVerdicts(db, { ...payout, matchedCount: 0, adjustmentCount: 0 }),
       'settlement_lines_attention_idx',
+    ],
+    [
+      'a payout’s CSV export, its lines',
+      () => listSettlementLinesForCsv(db, payout, { afterLineNo: 2500, limit: 1000 }),
+      'settlement_lines_import_id_line_no_pk',
+    ],
+    [
+      'a payout’s CSV export, its missing operations',
+      () => listSettlementMissingForCsv(db, payout, { after: ['2026-11-20 00:00:00+00', 'op-1'], limit: 1000 }),
+      'settlement_missing_payout_idx',
     ],
     ['a payout’s lines, next page', () => listSettlementLines(db, payout, { cursor: cursor([2500]) })],
     ['a payout’s open lines', () => listSettlementLines(db, payout, { verdict: 'open' }), 'settlement_lines_open_idx'],
