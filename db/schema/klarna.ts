@@ -47,6 +47,9 @@ export const apiRequests = pgTable(
     index('api_requests_occurred_idx').on(t.occurredAt.desc(), t.id.desc()),
     index('api_requests_idempotency_key_idx').on(t.idempotencyKey),
     index('api_requests_error_id_idx').on(t.errorId),
+    // The log's operation and account filters, in its order (id DESC: these read backwards).
+    index('api_requests_operation_idx').on(t.operation, t.id),
+    index('api_requests_account_idx').on(t.accountId, t.id),
   ],
 );
 

@@ -39,7 +39,9 @@ export const paymentTransactions = pgTable(
     index('payment_transactions_account_idx').on(t.accountId, t.klarnaCreatedAt.desc(), t.paymentTransactionId.desc()),
     index('payment_transactions_state_idx').on(t.state, t.klarnaCreatedAt.desc(), t.paymentTransactionId.desc()),
     index('payment_transactions_currency_idx').on(t.currency, t.klarnaCreatedAt.desc(), t.paymentTransactionId.desc()),
-    index('payment_transactions_amount_idx').on(t.authorizedAmount, t.klarnaCreatedAt.desc()),
+    // The amount sorts order by (amount, id) ASC or DESC (drizzle's asc/desc: NULLS LAST / NULLS FIRST,
+    // both columns NOT NULL anyway): this index read forwards or backwards is exactly either order.
+    index('payment_transactions_amount_idx').on(t.authorizedAmount, t.paymentTransactionId),
     index('payment_transactions_merchant_ref_idx').using('btree', sql`${t.merchantReference} text_pattern_ops`),
     index('payment_transactions_payment_ref_idx').using('btree', sql`${t.paymentReference} text_pattern_ops`),
     index('payment_transactions_request_idx').on(t.paymentRequestId),

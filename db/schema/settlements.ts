@@ -81,7 +81,8 @@ export const settlementImports = pgTable(
     uniqueIndex('settlement_imports_sha_idx')
       .on(t.sha256)
       .where(sql`${t.status} <> 'failed'`),
-    index('settlement_imports_created_idx').on(t.createdAt.desc()),
+    // The imports list's keyset order (created, id), both DESC NULLS LAST as the query orders them.
+    index('settlement_imports_created_idx').on(t.createdAt.desc(), t.id.desc()),
   ],
 );
 export type SettlementImportRow = typeof settlementImports.$inferSelect;
@@ -152,9 +153,14 @@ export const settlementLines = pgTable(
       .where(sql`${t.verdict} NOT IN ('matched', 'adjustment')`),
     // Adjustments (discounts, penalties, disputes: relayed, not matched) are few; the payout's
     // count of them is taken from here when it is reconciled.
+    // Ending in line_no, it also serves the payout's lines filtered to adjustments in file order.
     index('settlement_lines_adjustment_idx')
-      .on(t.importId, t.settlementId)
+      .on(t.importId, t.settlementId, t.lineNo)
       .where(sql`${t.verdict} = 'adjustment'`),
+    // The payout's lines filtered to "open" (needs a look, not resolved), in file order: only such lines are in it.
+    index('settlement_lines_open_idx')
+      .on(t.importId, t.settlementId, t.lineNo)
+      .where(sql`${t.verdict} NOT IN ('matched', 'adjustment') AND ${t.resolvedAt} IS NULL`),
     // Lines for transactions we did not know: a capture or refund learnt later looks them up
     // (lib/settlements/recheck.ts). Only such lines are in it, so imports do not pay for it.
     index('settlement_lines_unknown_idx')
@@ -230,6 +236,8 @@ export const settlementMissing = pgTable(
   (t) => [
     primaryKey({ columns: [t.importId, t.operationId] }),
     index('settlement_missing_settlement_idx').on(t.settlementId),
+    // A payout's missing list: its WHERE (import, payout) and its keyset order (occurred, operation).
+    index('settlement_missing_payout_idx').on(t.importId, t.settlementId, t.occurredAt, t.operationId),
   ],
 );
 export type SettlementMissingRow = typeof settlementMissing.$inferSelect;
@@ -262,11 +270,14 @@ export const settlements = pgTable(
     adjustmentCount: integer('adjustment_count').notNull().default(0),
     openCount: integer('open_count').notNull(),
     missingCount: integer('missing_count').notNull(),
+    /** Captures and refunds missing from the payout, resolved or not (`missingCount` is the unresolved ones):
+     * the payout page's count of its missing list, set at reconciliation (the only writer of those rows). */
+    missingTotal: integer('missing_total').notNull().default(0),
     reconciledAt: timestamp('reconciled_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     index('settlements_period_idx').on(t.periodEnd.desc(), t.settlementId),
-    index('settlements_currency_idx').on(t.currency, t.periodEnd.desc()),
+    index('settlements_currency_idx').on(t.currency, t.periodEnd.desc(), t.settlementId),
   ],
 );
 export type SettlementRow = typeof settlements.$inferSelect;

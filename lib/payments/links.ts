@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, ilike, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import {
@@ -84,8 +84,8 @@ export async function listPaymentLinks(
   }
   const after = decodeCursor(f.cursor);
   if (after) {
-    const at = sql`${after[0]}::timestamptz`;
-    where.push(or(lt(t.createdAt, at), and(eq(t.createdAt, at), lt(t.paymentRequestId, after[1])))!);
+    // A row comparison bounds the index scan; `a < x OR (a = x AND id < y)` would only filter it.
+    where.push(sql`(${t.createdAt}, ${t.paymentRequestId}) < (${after[0]}::timestamptz, ${after[1]})`);
   }
   const rows = await db
     .select(linkColumns)

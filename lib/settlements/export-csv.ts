@@ -42,11 +42,56 @@ export const settlementCsvHeader: readonly string[] = [
   'resolution_note',
 ];
 
+/** The line columns the CSV writes or explains with: the export reads these and no others. */
+export const settlementLineCsvColumns = [
+  'lineNo',
+  'settlementId',
+  'type',
+  'verdict',
+  'paymentTransactionId',
+  'paymentCaptureId',
+  'paymentRefundId',
+  'disputeId',
+  'accountId',
+  'currency',
+  'amount',
+  'feeAmount',
+  'taxAmount',
+  'discountAmount',
+  'penaltyAmount',
+  'netAmount',
+  'expectedCurrency',
+  'expectedAmount',
+  'expectedFee',
+  'expectedTax',
+  'capturedAt',
+  'resolvedAt',
+  'resolvedByEmail',
+  'resolutionNote',
+] as const satisfies readonly (keyof SettlementLineRow)[];
+export type SettlementLineCsvSource = Pick<SettlementLineRow, (typeof settlementLineCsvColumns)[number]>;
+
+/** The missing item's columns the CSV writes (all but the import and the resolver's id). */
+export const settlementMissingCsvColumns = [
+  'settlementId',
+  'kind',
+  'operationId',
+  'paymentTransactionId',
+  'accountId',
+  'currency',
+  'amount',
+  'occurredAt',
+  'resolvedAt',
+  'resolvedByEmail',
+  'resolutionNote',
+] as const satisfies readonly (keyof SettlementMissingRow)[];
+export type SettlementMissingCsvSource = Pick<SettlementMissingRow, (typeof settlementMissingCsvColumns)[number]>;
+
 const label = (verdict: string) => (isVerdict(verdict) ? verdictLabels[verdict] : verdict);
 const major = (amount: number | null, currency: string) =>
   amount === null ? null : formatMajorDecimal(amount, currency);
 
-export function settlementLineCsvRow(l: SettlementLineRow): string {
+export function settlementLineCsvRow(l: SettlementLineCsvSource): string {
   const c = l.currency;
   const expectedIn = l.expectedCurrency ?? c;
   return csvRow([
@@ -83,7 +128,7 @@ export function settlementLineCsvRow(l: SettlementLineRow): string {
   ]);
 }
 
-export function settlementMissingCsvRow(m: SettlementMissingRow): string {
+export function settlementMissingCsvRow(m: SettlementMissingCsvSource): string {
   const c = m.currency;
   return csvRow([
     null,

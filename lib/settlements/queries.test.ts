@@ -13,8 +13,13 @@ import {
 import { describeEachDriver } from '@/test/db';
 import { merchantTotalsFromLines } from '@/test/factories';
 import {
+  settlementLineCsvColumns,
+  settlementLineCsvRow,
+  settlementMissingCsvRow,
+  type SettlementLineCsvSource,
+} from './export-csv';
+import {
   countLineVerdicts,
-  countSettlementMissing,
   feeShareByMerchant,
   getSettlement,
   getSettlementImport,
@@ -22,7 +27,9 @@ import {
   listPayoutCurrencies,
   listSettlementImports,
   listSettlementLines,
+  listSettlementLinesForCsv,
   listSettlementMissing,
+  listSettlementMissingForCsv,
   listSettlements,
   matchRateOverTime,
   payoutsOverTime,
@@ -309,6 +316,17 @@ describeEachDriver('one payout: verdict counts, lines and missing items', (db) =
         (r) => r.lineNo,
       ),
     ).toEqual([8]);
+
+    // The CSV export's pages: the same rows and CSV as the full lines give, from only the columns it writes.
+    const csvPaged: SettlementLineCsvSource[] = [];
+    for (let after = 0, page: SettlementLineCsvSource[]; ; after = page.at(-1)!.lineNo) {
+      page = await listSettlementLinesForCsv(db(), payout, { afterLineNo: after, limit: 3 });
+      csvPaged.push(...page);
+      if (page.length < 3) break;
+    }
+    expect(csvPaged.map(settlementLineCsvRow)).toEqual(all.rows.map(settlementLineCsvRow));
+    expect(Object.keys(csvPaged[0]!).sort()).toEqual([...settlementLineCsvColumns].sort());
+    expect(csvPaged[0]).not.toHaveProperty('extra');
   });
 
   it('lists the payout’s missing items oldest first, page by page', async () => {
@@ -348,7 +366,17 @@ describeEachDriver('one payout: verdict counts, lines and missing items', (db) =
         (r) => r.operationId,
       ),
     ).toEqual(['op-b']);
-    expect(await countSettlementMissing(db(), payout)).toBe(3);
+
+    // The CSV export's pages: the same items in the same order, without the join or the import.
+    const csvPaged: string[] = [];
+    let after: [string, string] | null = null;
+    do {
+      const page = await listSettlementMissingForCsv(db(), payout, { after, limit: 2 });
+      csvPaged.push(...page.rows.map(settlementMissingCsvRow));
+      expect(page.rows.every((r) => !('importId' in r) && !('transactionKnown' in r))).toBe(true);
+      after = page.after;
+    } while (after);
+    expect(csvPaged).toEqual(all.rows.map(settlementMissingCsvRow));
   });
 });
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import {
@@ -20,6 +20,12 @@ import {
   type SettlementRow,
 } from '@/db/schema';
 import { descNullsLast, pageOf } from '@/lib/pagination';
+import {
+  settlementLineCsvColumns,
+  settlementMissingCsvColumns,
+  type SettlementLineCsvSource,
+  type SettlementMissingCsvSource,
+} from './export-csv';
 import { lineVerdicts, settledVerdicts, type LineVerdict } from './verdicts';
 
 const day = z.iso.date('a date as YYYY-MM-DD');
@@ -79,10 +85,12 @@ export async function listSettlements(
   if (f.from) where.push(sql`${s.periodEnd} >= ${`${f.from}T00:00:00Z`}::timestamptz`);
   if (f.to) where.push(sql`${s.periodEnd} < ${`${f.to}T00:00:00Z`}::timestamptz + interval '1 day'`);
   const after = timeAndId.decode(f.cursor);
-  // The index is (period_end DESC, settlement_id ASC): the same mixed order here.
+  // The index is (period_end DESC, settlement_id ASC): the same mixed order here, so no row comparison;
+  // `period_end <= x` bounds the index scan, the OR only filters the rows of that one instant.
   if (after)
     where.push(
-      sql`(${s.periodEnd} < ${after[0]}::timestamptz OR (${s.periodEnd} = ${after[0]}::timestamptz AND ${s.settlementId} > ${after[1]}))`,
+      sql`${s.periodEnd} <= ${after[0]}::timestamptz`,
+      sql`(${s.periodEnd} < ${after[0]}::timestamptz OR ${s.settlementId} > ${after[1]})`,
     );
   const rows = await db
     .select({ row: s, at: sql<string>`${s.periodEnd}::text`, reissuePending: pendingReissueOf(s) })
@@ -190,7 +198,7 @@ export async function listSettlementImports(
     .select({ row: i, at: sql<string>`${i.createdAt}::text` })
     .from(i)
     .where(after ? sql`(${i.createdAt}, ${i.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined)
-    .orderBy(descNullsLast(i.createdAt), desc(i.id))
+    .orderBy(descNullsLast(i.createdAt), descNullsLast(i.id))
     .limit(f.limit + 1);
   const page = pageOf(rows, f.limit, (last) => timeAndId.encode([last.at, last.row.id]));
   const ids = await settlementIdsByImport(
@@ -348,14 +356,55 @@ export async function listSettlementMissing(
   };
 }
 
-export async function countSettlementMissing(db: Db, payout: PayoutRef): Promise<number> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)`.mapWith(Number) })
-    .from(settlementMissing)
-    .where(
-      and(eq(settlementMissing.importId, payout.importId), eq(settlementMissing.settlementId, payout.settlementId)),
-    );
-  return row?.count ?? 0;
+const lineTable = getTableColumns(settlementLines);
+const lineCsvSelection = Object.fromEntries(settlementLineCsvColumns.map((k) => [k, lineTable[k]])) as Pick<
+  typeof lineTable,
+  (typeof settlementLineCsvColumns)[number]
+>;
+const missingTable = getTableColumns(settlementMissing);
+const missingCsvSelection = Object.fromEntries(settlementMissingCsvColumns.map((k) => [k, missingTable[k]])) as Pick<
+  typeof missingTable,
+  (typeof settlementMissingCsvColumns)[number]
+>;
+
+/**
+ * A page of the payout's lines for its CSV export, after line `afterLineNo`, in file order: only
+ * the columns the CSV writes (no Klarna extras, no join: the CSV does not say whether we know the transaction).
+ */
+export async function listSettlementLinesForCsv(
+  db: Db,
+  payout: PayoutRef,
+  page: { afterLineNo: number; limit: number },
+): Promise<SettlementLineCsvSource[]> {
+  return db
+    .select(lineCsvSelection)
+    .from(settlementLines)
+    .where(and(linesOf(payout), gt(settlementLines.lineNo, page.afterLineNo)))
+    .orderBy(asc(settlementLines.lineNo))
+    .limit(page.limit);
+}
+
+/** A page of the payout's missing captures and refunds for its CSV export, in the list's order (occurred, operation). */
+export async function listSettlementMissingForCsv(
+  db: Db,
+  payout: PayoutRef,
+  page: { after: [string, string] | null; limit: number },
+): Promise<{ rows: SettlementMissingCsvSource[]; after: [string, string] | null }> {
+  const m = settlementMissing;
+  const where: SQL[] = [eq(m.importId, payout.importId), eq(m.settlementId, payout.settlementId)];
+  if (page.after)
+    where.push(sql`(${m.occurredAt}, ${m.operationId}) > (${page.after[0]}::timestamptz, ${page.after[1]})`);
+  const rows = await db
+    .select({ ...missingCsvSelection, at: sql<string>`${m.occurredAt}::text` })
+    .from(m)
+    .where(and(...where))
+    .orderBy(asc(m.occurredAt), asc(m.operationId))
+    .limit(page.limit);
+  const last = rows.at(-1);
+  return {
+    rows: rows.map(({ at: _at, ...row }) => row),
+    after: rows.length === page.limit && last ? [last.at, last.operationId] : null,
+  };
 }
 
 // Overview charts: aggregates over `settlements` (one row per payout); the fee share needs lines, so it is cached.

@@ -197,6 +197,15 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
                 [injected.settlement_id, 'capture', imports.get(injected.settlement_id)],
               ]);
               expect(verdictOf((l) => l.paymentCaptureId === capture && l.type === 'SALE')).toEqual([]);
+              // The payout page's count of its missing list is stored with the payout, equal to its rows.
+              const [payout] = await handle.db
+                .select()
+                .from(settlements)
+                .where(eq(settlements.settlementId, injected.settlement_id));
+              expect(payout!.missingTotal).toBeGreaterThan(0);
+              expect(payout!.missingTotal).toBe(
+                await handle.db.$count(settlementMissing, eq(settlementMissing.settlementId, injected.settlement_id)),
+              );
               break;
             }
             case 'amount_off':
@@ -290,6 +299,7 @@ for (const driver of ['pglite', 'postgres'] as const satisfies Driver[]) {
           .from(settlements)
           .where(eq(settlements.settlementId, missingCapture.settlement_id));
         expect(payout!.missingCount).toBe(0);
+        expect(payout!.missingTotal).toBe(0);
         // A re-run changes nothing more.
         await reconcileImport(handle.db, firstImport);
         expect(await handle.db.$count(settlementMissing, eq(settlementMissing.importId, firstImport))).toBe(0);

@@ -590,9 +590,10 @@ async function afterLines(
     sql`DELETE FROM settlement_missing o USING settlement_totals t WHERE o.settlement_id = t.settlement_id AND o.import_id <> ${importId}`,
   );
   await tx.execute(sql`
-    UPDATE settlements s SET missing_count = coalesce(m.n, 0)
+    UPDATE settlements s SET missing_count = coalesce(m.n, 0), missing_total = coalesce(m.total, 0)
     FROM settlement_totals t LEFT JOIN (
-      SELECT settlement_id, count(*)::int AS n FROM settlement_missing WHERE import_id = ${importId} AND resolved_at IS NULL GROUP BY settlement_id
+      SELECT settlement_id, (count(*) FILTER (WHERE resolved_at IS NULL))::int AS n, count(*)::int AS total
+      FROM settlement_missing WHERE import_id = ${importId} GROUP BY settlement_id
     ) m ON m.settlement_id = t.settlement_id
     WHERE s.settlement_id = t.settlement_id`);
 }

@@ -18,6 +18,23 @@ describe('money and rates as text', () => {
     expect(formatMinorUnits(9007199254740991, 'USD')).toBe('90,071,992,547,409.91 USD');
   });
 
+  it('groups exactly as the split-and-regex version it replaced, for any safe integer and exponent', () => {
+    const before = (amount: number, currency: string) => {
+      const [whole = '0', fraction] = formatMajorDecimal(amount, currency).split('.');
+      return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction === undefined ? '' : `.${fraction}`} ${currency}`;
+    };
+    const edges = [0, 1, -1, 9, 10, 99, 100, 999, 1000, 1001, 99_999, 100_000, 999_999, 1_000_000, 1_000_001];
+    const powers = Array.from({ length: 16 }, (_, i) => 10 ** i).flatMap((p) => [p - 1, p, p + 1, -p, 1000 * p - 1]);
+    let seed = 7;
+    const random = Array.from({ length: 2000 }, () => {
+      seed = (seed * 48271) % 2147483647;
+      return Math.floor((seed / 2147483647) * 10 ** (seed % 16)) * (seed % 3 === 0 ? -1 : 1);
+    });
+    for (const amount of [...edges, ...powers, ...random, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER])
+      for (const currency of ['EUR', 'JPY', 'BHD', 'SEK', 'XXX'])
+        expect(formatMinorUnits(amount, currency), `${amount} ${currency}`).toBe(before(amount, currency));
+  });
+
   it('writes the seed’s percent × 1 000 000 as a percentage', () => {
     expect(formatRatePercent(1_700_000)).toBe('1.70 %');
     expect(formatRatePercent(2_990_000)).toBe('2.99 %');

@@ -51,10 +51,37 @@ export function formatMajorDecimal(amount: number, currency: string): string {
   return majorDecimalFormatter(currency)(amount);
 }
 
+const zeros = '000000000000000';
+const threeDigits = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+
+/**
+ * Minor units in major units, grouped by thousands, with the code: `123456789` EUR → `1,234,567.89 EUR`.
+ * Integer arithmetic group by group (no split, regex or array per call: the payout page and its
+ * export explain every line with it); exact for every safe integer, as `formatMajorDecimal`.
+ */
 export function formatMinorUnits(amount: number, currency: string): string {
-  const [whole = '0', fraction] = formatMajorDecimal(amount, currency).split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${grouped}${fraction === undefined ? '' : `.${fraction}`} ${currency}`;
+  const digits = currencyExponent(currency);
+  const unit = 10 ** digits;
+  const abs = Math.abs(Math.trunc(amount));
+  const fraction = abs % unit;
+  // Each division below is of a multiple of its divisor: exact, no float rounding.
+  let whole = (abs - fraction) / unit;
+  let group = 1;
+  while (group * 1000 <= whole) group *= 1000;
+  let rest = whole % group;
+  let out = `${amount < 0 && abs > 0 ? '-' : ''}${(whole - rest) / group}`;
+  whole = rest;
+  while (group > 1) {
+    group /= 1000;
+    rest = whole % group;
+    out += `,${threeDigits((whole - rest) / group)}`;
+    whole = rest;
+  }
+  if (digits > 0) {
+    const tail = `${fraction}`;
+    out += `.${tail.length < digits ? zeros.slice(0, digits - tail.length) : ''}${tail}`;
+  }
+  return `${out} ${currency}`;
 }
 
 export type ParsedAmount = { ok: true; minor: number } | { ok: false; message: string };

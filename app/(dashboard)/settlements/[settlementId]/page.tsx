@@ -13,7 +13,6 @@ import { pageContext } from '@/lib/auth/page';
 import { can } from '@/lib/auth/roles';
 import {
   countLineVerdicts,
-  countSettlementMissing,
   getSettlement,
   getSettlementImport,
   isLineFilter,
@@ -52,11 +51,10 @@ export default async function PayoutPage({
   const verdict: LineFilter | undefined = isLineFilter(search.verdict) ? search.verdict : undefined;
   const payout = await getSettlement(db, id);
   if (!payout) notFound();
-  const [counts, lines, missing, missingTotal, source, reissues] = await Promise.all([
+  const [counts, lines, missing, source, reissues] = await Promise.all([
     countLineVerdicts(db, payout),
     listSettlementLines(db, payout, { verdict, cursor: search.cursor?.slice(0, 200), limit: 50 }),
     listSettlementMissing(db, payout, { cursor: search.mcursor?.slice(0, 500), limit: 50 }),
-    countSettlementMissing(db, payout),
     getSettlementImport(db, payout.importId),
     listPayoutReissues(db, payout.settlementId),
   ]);
@@ -175,7 +173,7 @@ export default async function PayoutPage({
       <Card aria-labelledby="missing-heading">
         <div className="grid gap-1 border-b px-5 py-4">
           <h2 id="missing-heading" className="text-base font-semibold">
-            Missing from settlements ({missingTotal.toLocaleString('en-GB')})
+            Missing from settlements ({payout.missingTotal.toLocaleString('en-GB')})
           </h2>
           <p className="text-sm text-muted-foreground">
             Captures and refunds in our records, made within this payout&apos;s period for the merchants it covers, that

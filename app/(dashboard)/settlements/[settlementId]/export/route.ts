@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getSettlement, listSettlementLines, listSettlementMissing } from '@/lib/settlements/queries';
+import { getSettlement, listSettlementLinesForCsv, listSettlementMissingForCsv } from '@/lib/settlements/queries';
 import { routeContext } from '@/lib/auth/route';
 import { exportTracker, trackedBody } from '@/lib/exports/progress';
 import { NotFoundError, toResponse } from '@/lib/errors';
@@ -14,7 +14,7 @@ const idSchema = z.string().trim().min(1).max(300);
 
 /**
  * One payout's lines with verdicts and explanations, then its missing captures and refunds,
- * as CSV. Streamed a page at a time on the lines' keyset, one page per chunk the client
+ * as CSV, reading only the columns it writes. Streamed a page at a time on the lines' keyset, one page per chunk the client
  * takes, so a payout of a million lines never sits in memory. `?bom=1` starts it with a UTF-8
  * byte order mark, for Excel; `?progress=<uuid>` counts its rows for the page (lib/exports/progress.ts).
  */
@@ -30,7 +30,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ sett
   const encoder = new TextEncoder();
   const bom = wantsBom(request.url) ? UTF8_BOM : '';
   let phase: 'header' | 'lines' | 'missing' = 'header';
-  let cursor: string | undefined;
+  let afterLineNo = 0;
+  let afterMissing: [string, string] | null = null;
   const tracker = exportTracker(request, ctx.actor.id);
   const lines = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -41,18 +42,18 @@ export async function GET(request: Request, { params }: { params: Promise<{ sett
           return;
         }
         if (phase === 'lines') {
-          const page = await listSettlementLines(db, payout, { cursor, limit: PAGE_SIZE });
-          if (page.rows.length) controller.enqueue(encoder.encode(page.rows.map(settlementLineCsvRow).join('')));
-          tracker?.rows(page.rows.length);
-          cursor = page.nextCursor ?? undefined;
-          if (!cursor) phase = 'missing';
+          const rows = await listSettlementLinesForCsv(db, payout, { afterLineNo, limit: PAGE_SIZE });
+          if (rows.length) controller.enqueue(encoder.encode(rows.map(settlementLineCsvRow).join('')));
+          tracker?.rows(rows.length);
+          afterLineNo = rows.at(-1)?.lineNo ?? afterLineNo;
+          if (rows.length < PAGE_SIZE) phase = 'missing';
           return;
         }
-        const page = await listSettlementMissing(db, payout, { cursor, limit: PAGE_SIZE });
+        const page = await listSettlementMissingForCsv(db, payout, { after: afterMissing, limit: PAGE_SIZE });
         if (page.rows.length) controller.enqueue(encoder.encode(page.rows.map(settlementMissingCsvRow).join('')));
         tracker?.rows(page.rows.length);
-        cursor = page.nextCursor ?? undefined;
-        if (!cursor) controller.close();
+        afterMissing = page.after;
+        if (!afterMissing) controller.close();
       } catch (error) {
         // Headers are gone by now: failing the stream makes the browser report a failed download.
         console.error('[settlement export failed]', error);
