@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { openDatabase, type Db, type DbHandle } from '@/db/client';
-import { migrateDatabase } from '@/db/migrate';
+import { migrateDatabase, MIGRATIONS_FOLDER } from '@/db/migrate';
 
 /**
  * Integration tests run once per driver: embedded PGlite always, and the real Postgres at
@@ -69,4 +72,45 @@ export function describeEachHandle(
       }, driver);
     });
   }
+}
+
+/**
+ * `describe` once per driver for a migration's test: the suite's database is migrated up to (not including) the
+ * migration whose tag ends with `_<tagSuffix>` (found by name: numbers change at merge); the test stores rows as
+ * they were, then calls `migrateDatabase(handle())` to apply the rest.
+ */
+export function describeMigration(
+  title: string,
+  tagSuffix: string,
+  body: (handle: () => DbHandle, driver: Driver) => void,
+): void {
+  for (const driver of ['pglite', 'postgres'] as const) {
+    describe.skipIf(driver === 'postgres' && !realPostgres)(`${title} [${driver}]`, () => {
+      const before = migrationsBefore(tagSuffix);
+      let handle: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
+      beforeAll(async () => {
+        handle = await openTestDatabase(driver, { migrationsFolder: before });
+      });
+      afterAll(async () => {
+        await handle?.dispose();
+        rmSync(before, { recursive: true, force: true });
+      });
+      body(() => {
+        if (!handle) throw new Error('database not open yet');
+        return handle;
+      }, driver);
+    });
+  }
+}
+
+/** A copy of the committed migrations up to (not including) the one whose tag ends with `_<tagSuffix>`. */
+function migrationsBefore(tagSuffix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kpd-migrations-'));
+  cpSync(MIGRATIONS_FOLDER, dir, { recursive: true });
+  const journalFile = path.join(dir, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+  const at = journal.entries.findIndex((e) => e.tag.endsWith(`_${tagSuffix}`));
+  if (at <= 0) throw new Error(`no migration tagged …_${tagSuffix} after the first`);
+  writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
+  return dir;
 }

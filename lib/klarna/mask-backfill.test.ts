@@ -1,13 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, MIGRATIONS_FOLDER } from '@/db/migrate';
+import { migrateDatabase } from '@/db/migrate';
 import { eq, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '@/db/client';
 import { apiRequests } from '@/db/schema';
 import { startJobs, stopJobs } from '@/lib/jobs/queue';
-import { describeEachDriver, describeEachHandle, openTestDatabase } from '@/test/db';
+import { describeEachDriver, describeEachHandle, describeMigration, openTestDatabase } from '@/test/db';
 import { apiRequestMaskingJobHandlers, queueApiRequestMaskingIfNeeded } from './jobs';
 import { hasUnmaskedApiRequests, maskStoredApiRequests } from './mask-backfill';
 import { redact } from './redact';
@@ -199,49 +196,22 @@ describeEachHandle(
   { after: stopJobs },
 );
 
-/** The committed migrations up to (not including) the one adding `personal_data_masked`, found by name (numbers change at merge). */
-function migrationsBeforeTheFlag(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kpd-migrations-'));
-  cpSync(MIGRATIONS_FOLDER, dir, { recursive: true });
-  const journalFile = path.join(dir, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
-  const at = journal.entries.findIndex((e) => e.tag.endsWith('_api_requests_personal_data_masked'));
-  expect(at).toBeGreaterThan(0);
-  writeFileSync(journalFile, JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
-  return dir;
-}
-
-for (const driver of ['pglite', 'postgres'] as const) {
-  describe.skipIf(driver === 'postgres' && !process.env.TEST_DATABASE_URL)(
-    `the migration adding personal_data_masked [${driver}]`,
-    () => {
-      const before = migrationsBeforeTheFlag();
-      let handle: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
-      beforeAll(async () => {
-        handle = await openTestDatabase(driver, { migrationsFolder: before });
-      });
-      afterAll(async () => {
-        await handle?.dispose();
-        rmSync(before, { recursive: true, force: true });
-      });
-
-      it('marks the rows already stored unmasked and new rows masked', async () => {
-        const db = handle!.db;
-        const insert = (op: string) =>
-          db.execute(
-            sql`insert into api_requests (operation, method, path, attempt, status, duration_ms, request_body) values (${op}, 'POST', '/v1/accounts', 1, 201, 40, ${JSON.stringify(clearRequest)}::jsonb)`,
-          );
-        await insert('before');
-        await migrateDatabase(handle!);
-        await insert('after');
-        const flags = rowsOf<{ operation: string; personal_data_masked: boolean }>(
-          await db.execute(sql`select operation, personal_data_masked from api_requests order by id`),
-        );
-        expect(flags).toEqual([
-          { operation: 'before', personal_data_masked: false },
-          { operation: 'after', personal_data_masked: true },
-        ]);
-      });
-    },
-  );
-}
+describeMigration('the migration adding personal_data_masked', 'api_requests_personal_data_masked', (handle) => {
+  it('marks the rows already stored unmasked and new rows masked', async () => {
+    const db = handle().db;
+    const insert = (op: string) =>
+      db.execute(
+        sql`insert into api_requests (operation, method, path, attempt, status, duration_ms, request_body) values (${op}, 'POST', '/v1/accounts', 1, 201, 40, ${JSON.stringify(clearRequest)}::jsonb)`,
+      );
+    await insert('before');
+    await migrateDatabase(handle());
+    await insert('after');
+    const flags = rowsOf<{ operation: string; personal_data_masked: boolean }>(
+      await db.execute(sql`select operation, personal_data_masked from api_requests order by id`),
+    );
+    expect(flags).toEqual([
+      { operation: 'before', personal_data_masked: false },
+      { operation: 'after', personal_data_masked: true },
+    ]);
+  });
+});
