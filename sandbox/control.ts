@@ -117,6 +117,7 @@ export function registerControlRoutes(app: Hono<SandboxEnv>, sandbox: SandboxRun
     const change = parseWith(clockChangeSchema, await readJsonBody(c));
     if ('advance_seconds' in change) sandbox.clock.advance(change.advance_seconds);
     else sandbox.clock.set(new Date(change.now));
+    sandbox.clampPendingActivations();
     sandbox.store.changed();
     sandbox.dispatcher.kick();
     // Activations and payment expiries due by the new time happen now, not at the next tick.

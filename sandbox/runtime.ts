@@ -2,7 +2,7 @@ import { SandboxClock } from './clock';
 import { Faults, type FaultConfig } from './faults';
 import { IdempotencyStore } from './idempotency';
 import { SandboxRateLimiter, type RateLimitProfile } from './rate-limit';
-import { activateDueAccounts } from './state/accounts';
+import { activateDueAccounts, clampPendingActivations } from './state/accounts';
 import { expireDuePayments } from './state/payments';
 import { queueEvent, type EmitEventInput, type EmittedEvent } from './state/events';
 import type { SandboxHost } from './state/host';
@@ -83,6 +83,11 @@ export class SandboxRuntime implements SandboxHost {
    */
   activateDueAccounts(): number {
     return activateDueAccounts(this);
+  }
+
+  /** After the clock moved back: accounts being set up are due within the activation delay of the new time. */
+  clampPendingActivations(): number {
+    return clampPendingActivations(this);
   }
 
   /**

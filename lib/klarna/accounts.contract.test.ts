@@ -448,6 +448,20 @@ describe('activation', () => {
     expect(await sandbox.control.setAccountActivationDelay(-1).catch((e: Error) => e.message)).toContain('400');
   });
 
+  it('an account onboarded while the clock ran ahead is not held back when the clock is set back', async () => {
+    await sandbox.control.setAccountActivationDelay(60_000);
+    const { now } = await sandbox.control.clock();
+    // Another test moves the clock 10 minutes ahead; an account is onboarded meanwhile; the clock is set back.
+    await sandbox.control.advanceClock(600);
+    const id = await onboard(coolBrand);
+    await sandbox.control.setClock(now);
+    expect((await api.accounts.get(id)).state).toBe('PARTIALLY_OPERATIONAL');
+    // Due within the activation delay of the time set, not 10 minutes later.
+    await sandbox.control.advanceClock(61);
+    expect((await api.accounts.get(id)).state).toBe('OPERATIONAL');
+    await sandbox.control.setAccountActivationDelay(2000);
+  });
+
   it('Klarna can make an account OPERATIONAL at once, or DISABLED: its product is disabled and nothing can be managed', async () => {
     const hooks = await webhookReceiver();
     const id = await onboard(coolBrand);
