@@ -82,6 +82,7 @@ export function OnboardingWizard({ draft, options }: { draft: Draft | null; opti
 
   const draftId = useRef<string | null>(draft?.id ?? null);
   const saved = useRef<string>(JSON.stringify(initial));
+  const latest = useRef<string>(JSON.stringify(initial));
   const chain = useRef<Promise<unknown>>(Promise.resolve());
   const submitLock = useRef(false);
   const stopped = useRef(false);
@@ -113,7 +114,10 @@ export function OnboardingWizard({ draft, options }: { draft: Draft | null; opti
           const created = !draftId.current;
           draftId.current = result.data.id;
           saved.current = json;
-          setStatus({ kind: 'saved', at: new Date(result.data.updatedAt) });
+          // Typed into while this save was on its way: that is not stored yet (the autosave follows).
+          setStatus(
+            latest.current === json ? { kind: 'saved', at: new Date(result.data.updatedAt) } : { kind: 'dirty' },
+          );
           // The native history call keeps this component (and what is being typed) mounted; Next's router follows it.
           if (created) window.history.replaceState(null, '', `/merchants/onboard?draft=${result.data.id}`);
           return true;
@@ -127,6 +131,11 @@ export function OnboardingWizard({ draft, options }: { draft: Draft | null; opti
     chain.current = run;
     return run;
   }, []);
+
+  // What the form holds now, for a save that ends after further typing.
+  useEffect(() => {
+    latest.current = JSON.stringify({ form, step });
+  }, [form, step]);
 
   // Autosave: soon after the last change, at once on a step change.
   useEffect(() => {
