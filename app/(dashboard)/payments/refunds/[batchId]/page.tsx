@@ -136,7 +136,7 @@ export default async function RefundBatchPage({
                     ? batch.totals
                         .map(
                           (t) =>
-                            `${formatMinorUnits(t.amount, t.currency)} (${n(t.rows)} rows)${t.refunded ? `, refunded ${formatMinorUnits(t.refunded, t.currency)}` : ''}`,
+                            `${formatMinorUnits(t.amount, t.currency)} (${n(t.rows)} ${t.rows === 1 ? 'row' : 'rows'})${t.refunded ? `, refunded ${formatMinorUnits(t.refunded, t.currency)}` : ''}`,
                         )
                         .join('; ')
                     : 'Nothing to refund',
