@@ -27,11 +27,13 @@ type Poll = {
   version: (db: Db, query: URLSearchParams, segment: string | undefined) => Promise<string>;
 };
 
-const optionalId = (name: string) =>
-  z.object({ [name]: z.string().trim().min(1).max(300).optional() }).transform((v) => v[name] as string | undefined);
+/** An id in a poll's query string: built once, not per poll. */
+const idSchema = z.string().trim().min(1).max(300);
 
 function parseQuery(query: URLSearchParams, name: string): string | undefined {
-  const parsed = optionalId(name).safeParse(query.has(name) ? { [name]: query.get(name) } : {});
+  const value = query.get(name);
+  if (value === null) return undefined;
+  const parsed = idSchema.safeParse(value);
   if (!parsed.success)
     throw new AppError('validation', 'INVALID_REQUEST', `${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return parsed.data;

@@ -356,16 +356,12 @@ export async function listSettlementMissing(
   };
 }
 
-const lineTable = getTableColumns(settlementLines);
-const lineCsvSelection = Object.fromEntries(settlementLineCsvColumns.map((k) => [k, lineTable[k]])) as Pick<
-  typeof lineTable,
-  (typeof settlementLineCsvColumns)[number]
->;
-const missingTable = getTableColumns(settlementMissing);
-const missingCsvSelection = Object.fromEntries(settlementMissingCsvColumns.map((k) => [k, missingTable[k]])) as Pick<
-  typeof missingTable,
-  (typeof settlementMissingCsvColumns)[number]
->;
+/** Only `keys` of a table's columns: a select that reads what it writes. */
+function pickColumns<C extends Record<string, unknown>, K extends keyof C>(columns: C, keys: readonly K[]): Pick<C, K> {
+  return Object.fromEntries(keys.map((k) => [k, columns[k]])) as Pick<C, K>;
+}
+const lineCsvSelection = pickColumns(getTableColumns(settlementLines), settlementLineCsvColumns);
+const missingCsvSelection = pickColumns(getTableColumns(settlementMissing), settlementMissingCsvColumns);
 
 /**
  * A page of the payout's lines for its CSV export, after line `afterLineNo`, in file order: only
